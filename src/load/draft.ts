@@ -1,0 +1,65 @@
+import type { AwsModel, KubernetesModel } from "../model/snapshot.js";
+import type { Diagnostic, DiagnosticCode } from "../model/diagnostics.js";
+import type { SourceRef } from "../model/source.js";
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] };
+
+export type KubernetesDraft = Mutable<Omit<KubernetesModel, "unmodelledKinds" | "serviceEndpoints">>;
+export type AwsDraft = Mutable<AwsModel>;
+
+/**
+ * What adapters fill while a snapshot loads: model objects as converted, located diagnostics,
+ * and per-file counts. `finish` (load-snapshot.ts) de-duplicates, joins and sorts it into the
+ * immutable Snapshot.
+ */
+export class SnapshotDraft {
+  readonly kubernetes: KubernetesDraft = {
+    namespaces: [],
+    nodes: [],
+    workloads: [],
+    pods: [],
+    services: [],
+    endpointSlices: [],
+    ingresses: [],
+    ingressClasses: [],
+    networkPolicies: [],
+    priorityClasses: [],
+    ipPools: [],
+    felixConfigurations: [],
+  };
+  readonly aws: AwsDraft = {
+    vpcs: [],
+    subnets: [],
+    routeTables: [],
+    internetGateways: [],
+    natGateways: [],
+    networkAcls: [],
+    securityGroups: [],
+    instances: [],
+    networkInterfaces: [],
+    loadBalancers: [],
+    listeners: [],
+    listenerRules: [],
+    targetGroups: [],
+    targetHealth: [],
+  };
+  readonly unmodelledKinds: Record<string, number> = {};
+  readonly diagnostics: Diagnostic[] = [];
+  /** per file: recognised objects per kind */
+  readonly counts = new Map<string, Record<string, number>>();
+
+  warn(code: DiagnosticCode, message: string, source?: SourceRef): void {
+    this.diagnostics.push(source ? { code, severity: "warning", message, source } : { code, severity: "warning", message });
+  }
+
+  info(code: DiagnosticCode, message: string, source?: SourceRef): void {
+    this.diagnostics.push(source ? { code, severity: "info", message, source } : { code, severity: "info", message });
+  }
+
+  /** Counts one recognised object of `kind` in `file` (for `snapshot show`). */
+  count(file: string, kind: string): void {
+    let perKind = this.counts.get(file);
+    if (!perKind) this.counts.set(file, (perKind = {}));
+    perKind[kind] = (perKind[kind] ?? 0) + 1;
+  }
+}

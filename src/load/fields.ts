@@ -1,0 +1,191 @@
+import type { SourceRef } from "../model/source.js";
+import type { ParsedFile, Position } from "./parsed.js";
+
+/**
+ * Typed, validating access to raw parsed objects. Adapters read every field through these
+ * helpers; a field of the wrong type throws `Malformed`, which the adapter turns into a located
+ * warning and skips the object (the rest of the snapshot is still analysed).
+ */
+export type Raw = Record<string, unknown>;
+
+export class Malformed extends Error {
+  /** the mapping or list that holds the bad field: its position is what the warning cites */
+  readonly at: object | undefined;
+  constructor(message: string, at: object | undefined) {
+    super(message);
+    this.name = "Malformed";
+    this.at = at;
+  }
+}
+
+/** Locates raw objects of one document: file, document index, and each object's position. */
+export class DocumentContext {
+  constructor(
+    readonly file: string,
+    readonly doc: number,
+    private readonly parsed: Pick<ParsedFile, "positionOf">,
+    readonly fallback: Position,
+  ) {}
+
+  /** The source of a raw mapping or list: its own position, else `near`'s, else the document's. */
+  source(value: unknown, near?: SourceRef): SourceRef {
+    const position = value !== null && typeof value === "object" ? this.parsed.positionOf(value) : undefined;
+    if (position) return { file: this.file, line: position.line, col: position.col, doc: this.doc };
+    if (near) return near;
+    return { file: this.file, line: this.fallback.line, col: this.fallback.col, doc: this.doc };
+  }
+}
+
+export function describeType(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  switch (typeof value) {
+    case "object":
+      return "a mapping";
+    case "string":
+      return `a string (${JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value)})`;
+    case "number":
+      return `a number (${value})`;
+    case "boolean":
+      return `a boolean (${value})`;
+    default:
+      return typeof value;
+  }
+}
+
+export function isRaw(value: unknown): value is Raw {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function wrong(parent: object, path: string, expected: string, value: unknown): never {
+  throw new Malformed(`${path} must be ${expected}, not ${describeType(value)}`, parent);
+}
+
+/** A nested mapping; undefined when absent or null. */
+export function optObject(parent: Raw, key: string, path: string): Raw | undefined {
+  const value = parent[key];
+  if (value === undefined || value === null) return undefined;
+  if (!isRaw(value)) wrong(parent, path, "a mapping", value);
+  return value;
+}
+
+export function object(parent: Raw, key: string, path: string): Raw {
+  return optObject(parent, key, path) ?? {};
+}
+
+/** A list; empty when absent or null. */
+export function list(parent: Raw, key: string, path: string): readonly unknown[] {
+  const value = parent[key];
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) wrong(parent, path, "a list", value);
+  return value;
+}
+
+/** A list of mappings. */
+export function objectList(parent: Raw, key: string, path: string): readonly Raw[] {
+  const items = list(parent, key, path);
+  items.forEach((item, index) => {
+    if (!isRaw(item)) wrong(items, `${path}[${index}]`, "a mapping", item);
+  });
+  return items as readonly Raw[];
+}
+
+export function stringList(parent: Raw, key: string, path: string): readonly string[] {
+  const items = list(parent, key, path);
+  items.forEach((item, index) => {
+    if (typeof item !== "string") wrong(items, `${path}[${index}]`, "a string", item);
+  });
+  return items as readonly string[];
+}
+
+export function optString(parent: Raw, key: string, path: string): string | undefined {
+  const value = parent[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string") wrong(parent, path, "a string", value);
+  return value;
+}
+
+export function string(parent: Raw, key: string, path: string): string {
+  const value = optString(parent, key, path);
+  if (value === undefined || value === "") throw new Malformed(`${path} is required`, parent);
+  return value;
+}
+
+export function optBool(parent: Raw, key: string, path: string): boolean | undefined {
+  const value = parent[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "boolean") wrong(parent, path, "true or false", value);
+  return value;
+}
+
+export interface IntRange {
+  readonly min?: number;
+  readonly max?: number;
+}
+
+export function optInt(parent: Raw, key: string, path: string, range: IntRange = {}): number | undefined {
+  const value = parent[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "number" || !Number.isInteger(value)) wrong(parent, path, "an integer", value);
+  checkRange(parent, path, value, range);
+  return value;
+}
+
+function checkRange(parent: object, path: string, value: number, range: IntRange): void {
+  if ((range.min !== undefined && value < range.min) || (range.max !== undefined && value > range.max)) {
+    const bounds =
+      range.min !== undefined && range.max !== undefined
+        ? `between ${range.min} and ${range.max}`
+        : range.min !== undefined
+          ? `at least ${range.min}`
+          : `at most ${range.max}`;
+    throw new Malformed(`${path} must be ${bounds}, not ${value}`, parent);
+  }
+}
+
+/** A port number, 1-65535 (0 allowed where `allowZero`). */
+export function optPort(parent: Raw, key: string, path: string, allowZero = false): number | undefined {
+  return optInt(parent, key, path, { min: allowZero ? 0 : 1, max: 65535 });
+}
+
+/** An int-or-string field (targetPort, NetworkPolicy port). Numbers are range-checked as ports. */
+export function optPortOrName(parent: Raw, key: string, path: string): number | string | undefined {
+  const value = parent[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "number") return optPort(parent, key, path);
+  if (typeof value !== "string") wrong(parent, path, "a port number or name", value);
+  if (/^\d+$/.test(value)) {
+    const n = Number(value);
+    checkRange(parent, path, n, { min: 1, max: 65535 });
+    return n;
+  }
+  if (value === "") throw new Malformed(`${path} must not be empty`, parent);
+  return value;
+}
+
+/** A string-to-string map (labels, annotations, nodeSelector). */
+export function stringMap(parent: Raw, key: string, path: string): Readonly<Record<string, string>> {
+  const value = optObject(parent, key, path);
+  if (!value) return EMPTY;
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v !== "string") wrong(value, `${path}.${k}`, "a string", v);
+  }
+  return value as Record<string, string>;
+}
+
+export const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
+
+export function oneOf<T extends string>(
+  parent: Raw,
+  key: string,
+  path: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  const value = optString(parent, key, path);
+  if (value === undefined || value === "") return fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new Malformed(`${path} must be one of ${allowed.join(", ")}, not ${JSON.stringify(value)}`, parent);
+  }
+  return value as T;
+}

@@ -1,0 +1,209 @@
+import { InputError } from "./errors.js";
+import type { LoadLimits } from "./limits.js";
+import type { ParsedFile, Position } from "./parsed.js";
+
+/**
+ * Parses JSON with `JSON.parse` (by far the fastest parser in Node: ~190 MB/s here) and then
+ * recovers the position of every object and array with one cheap scan of the text, driven by the
+ * text and shadowing the parsed value. The scan also validates the structure, so a syntax error
+ * gets a line and column however the engine words it.
+ */
+export function parseJson(text: string, file: string, limits: LoadLimits): ParsedFile {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (error) {
+    const scanner = new Scanner(body, new WeakMap(), limits.maxDepth, file);
+    scanner.document(undefined); // throws an InputError at the first structural error
+    const offset = /position (\d+)/.exec(String((error as Error).message));
+    const at = offset ? scanner.positionAt(Number(offset[1])) : { line: 1, col: 1 };
+    const reason = String((error as Error).message).replace(/ in JSON at position \d+.*$/, "").replace(/\s*\(line \d+ column \d+\)$/, "");
+    throw new InputError(`JSON syntax error: ${reason}`, file, at.line, at.col);
+  }
+  const positions = new WeakMap<object, Position>();
+  const scanner = new Scanner(body, positions, limits.maxDepth, file);
+  const position = scanner.document(value);
+  return {
+    format: "json",
+    documents: [{ value, index: 0, position }],
+    positionOf: (v) => positions.get(v),
+  };
+}
+
+const enum Ch {
+  Tab = 0x09,
+  Lf = 0x0a,
+  Cr = 0x0d,
+  Space = 0x20,
+  Quote = 0x22,
+  Comma = 0x2c,
+  Colon = 0x3a,
+  OpenBracket = 0x5b,
+  Backslash = 0x5c,
+  CloseBracket = 0x5d,
+  OpenBrace = 0x7b,
+  CloseBrace = 0x7d,
+}
+
+class Scanner {
+  private i = 0;
+  private line = 1;
+  private lineStart = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly positions: WeakMap<object, Position>,
+    private readonly maxDepth: number,
+    private readonly file: string,
+  ) {}
+
+  document(shadow: unknown): Position {
+    this.skipWs();
+    const start = this.here();
+    if (this.i >= this.text.length) this.fail("the file holds no JSON value");
+    this.value(shadow, 0);
+    this.skipWs();
+    if (this.i < this.text.length) this.fail("unexpected text after the JSON value");
+    return start;
+  }
+
+  positionAt(offset: number): Position {
+    let line = 1;
+    let lineStart = 0;
+    for (let i = 0; i < offset && i < this.text.length; i++) {
+      if (this.text.charCodeAt(i) === Ch.Lf) {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    return { line, col: offset - lineStart + 1 };
+  }
+
+  private here(): Position {
+    return { line: this.line, col: this.i - this.lineStart + 1 };
+  }
+
+  private fail(message: string): never {
+    const at = this.here();
+    throw new InputError(`JSON syntax error: ${message}`, this.file, at.line, at.col);
+  }
+
+  private skipWs(): void {
+    const text = this.text;
+    let i = this.i;
+    for (;;) {
+      const ch = text.charCodeAt(i);
+      if (ch === Ch.Space || ch === Ch.Tab || ch === Ch.Cr) {
+        i++;
+      } else if (ch === Ch.Lf) {
+        i++;
+        this.line++;
+        this.lineStart = i;
+      } else {
+        break;
+      }
+    }
+    this.i = i;
+  }
+
+  private value(shadow: unknown, depth: number): void {
+    const ch = this.text.charCodeAt(this.i);
+    if (ch === Ch.OpenBrace) this.object(shadow, depth);
+    else if (ch === Ch.OpenBracket) this.array(shadow, depth);
+    else if (ch === Ch.Quote) this.string();
+    else this.scalar();
+  }
+
+  private enter(depth: number, shadow: unknown): void {
+    if (depth >= this.maxDepth) this.fail(`nesting deeper than ${this.maxDepth} levels`);
+    if (shadow !== null && typeof shadow === "object") this.positions.set(shadow, this.here());
+  }
+
+  private object(shadow: unknown, depth: number): void {
+    const target = shadow !== null && typeof shadow === "object" && !Array.isArray(shadow) ? (shadow as Record<string, unknown>) : undefined;
+    this.enter(depth, target);
+    this.i++;
+    this.skipWs();
+    if (this.text.charCodeAt(this.i) === Ch.CloseBrace) {
+      this.i++;
+      return;
+    }
+    for (;;) {
+      this.skipWs();
+      if (this.text.charCodeAt(this.i) !== Ch.Quote) this.fail("expected a property name in double quotes");
+      const keyStart = this.i;
+      this.string();
+      let child: unknown;
+      if (target) {
+        const raw = this.text.slice(keyStart + 1, this.i - 1);
+        const key = raw.includes("\\") ? (JSON.parse(this.text.slice(keyStart, this.i)) as string) : raw;
+        child = Object.prototype.hasOwnProperty.call(target, key) ? target[key] : undefined;
+      }
+      this.skipWs();
+      if (this.text.charCodeAt(this.i) !== Ch.Colon) this.fail("expected ':' after a property name");
+      this.i++;
+      this.skipWs();
+      this.value(child, depth + 1);
+      this.skipWs();
+      const next = this.text.charCodeAt(this.i);
+      this.i++;
+      if (next === Ch.Comma) continue;
+      if (next === Ch.CloseBrace) return;
+      this.i--;
+      this.fail("expected ',' or '}' after a property value");
+    }
+  }
+
+  private array(shadow: unknown, depth: number): void {
+    const target = Array.isArray(shadow) ? (shadow as unknown[]) : undefined;
+    this.enter(depth, target);
+    this.i++;
+    this.skipWs();
+    if (this.text.charCodeAt(this.i) === Ch.CloseBracket) {
+      this.i++;
+      return;
+    }
+    for (let index = 0; ; index++) {
+      this.skipWs();
+      this.value(target ? target[index] : undefined, depth + 1);
+      this.skipWs();
+      const next = this.text.charCodeAt(this.i);
+      this.i++;
+      if (next === Ch.Comma) continue;
+      if (next === Ch.CloseBracket) return;
+      this.i--;
+      this.fail("expected ',' or ']' after an array element");
+    }
+  }
+
+  private string(): void {
+    const text = this.text;
+    let i = this.i + 1;
+    for (;;) {
+      const q = text.indexOf('"', i);
+      if (q < 0) this.fail("unterminated string");
+      let backslashes = 0;
+      for (let j = q - 1; text.charCodeAt(j) === Ch.Backslash; j--) backslashes++;
+      i = q + 1;
+      if (backslashes % 2 === 0) break;
+    }
+    this.i = i;
+  }
+
+  private scalar(): void {
+    const text = this.text;
+    const start = this.i;
+    let i = start;
+    for (;;) {
+      const ch = text.charCodeAt(i);
+      if (Number.isNaN(ch) || ch === Ch.Comma || ch === Ch.CloseBrace || ch === Ch.CloseBracket || ch === Ch.Space || ch === Ch.Lf || ch === Ch.Cr || ch === Ch.Tab) break;
+      i++;
+    }
+    const token = text.slice(start, i);
+    if (!(token === "true" || token === "false" || token === "null" || /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/.test(token))) {
+      this.fail(token === "" ? "expected a value" : `unexpected '${token.length > 20 ? token.slice(0, 20) + "…" : token}'`);
+    }
+    this.i = i;
+  }
+}

@@ -1,0 +1,25 @@
+import type { SourceRef } from "./source.js";
+
+/**
+ * Stable codes for everything the loader reports. Tests assert codes, not prose
+ * (typescript-eslint's message IDs, TypeScript's diagnostic catalogue).
+ */
+export type DiagnosticCode =
+  | "invalid-object" //       an object parsed but is malformed; it was skipped
+  | "invalid-field" //        one field is malformed; the object was kept without it
+  | "unrecognised-file" //    a file in a scanned directory is neither Kubernetes nor AWS output
+  | "binary-file" //          a file in a scanned directory is not UTF-8 text
+  | "duplicate-object" //     the same kind/namespace/name appears twice; the later one wins
+  | "unjoined-node" //        a node has no matching EC2 instance though instances were given
+  | "unresolved-reference" // an object names another that the snapshot does not hold
+  | "missing-target-group" // target health whose target group could not be determined
+  | "ignored-document"; //    a document that is not an object (a bare scalar or list)
+
+export type Severity = "warning" | "info";
+
+export interface Diagnostic {
+  readonly code: DiagnosticCode;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly source?: SourceRef;
+}

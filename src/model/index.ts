@@ -1,0 +1,6 @@
+export * from "./source.js";
+export * from "./diagnostics.js";
+export * from "./net.js";
+export type * from "./kubernetes.js";
+export type * from "./aws.js";
+export type * from "./snapshot.js";

@@ -1,0 +1,72 @@
+import type * as aws from "./aws.js";
+import type { Diagnostic } from "./diagnostics.js";
+import type * as k8s from "./kubernetes.js";
+import type { SourceRef } from "./source.js";
+
+/** A file that went into the snapshot and what it was recognised as. */
+export interface SnapshotFile {
+  /** as shown to users (see SourceRef.file) */
+  readonly path: string;
+  readonly format: "yaml" | "json";
+  readonly content: "kubernetes" | "aws" | "unrecognised";
+  readonly documents: number;
+  /** recognised objects per kind, e.g. {"Node": 3} or {"ec2:Subnet": 4} */
+  readonly objects: Readonly<Record<string, number>>;
+  /** the index file's `namespace:` for objects without one */
+  readonly defaultNamespace: string | undefined;
+}
+
+export interface KubernetesModel {
+  readonly namespaces: readonly k8s.Namespace[];
+  readonly nodes: readonly k8s.Node[];
+  readonly workloads: readonly k8s.Workload[];
+  readonly pods: readonly k8s.Pod[];
+  readonly services: readonly k8s.Service[];
+  readonly endpointSlices: readonly k8s.EndpointSlice[];
+  readonly serviceEndpoints: readonly k8s.ServiceEndpoints[];
+  readonly ingresses: readonly k8s.Ingress[];
+  readonly ingressClasses: readonly k8s.IngressClass[];
+  readonly networkPolicies: readonly k8s.NetworkPolicy[];
+  readonly priorityClasses: readonly k8s.PriorityClass[];
+  readonly ipPools: readonly k8s.IPPool[];
+  readonly felixConfigurations: readonly k8s.FelixConfiguration[];
+  /** kinds podpath does not model, counted: "rbac.authorization.k8s.io/v1 ClusterRole" → 3 */
+  readonly unmodelledKinds: Readonly<Record<string, number>>;
+}
+
+export interface AwsModel {
+  readonly vpcs: readonly aws.Vpc[];
+  readonly subnets: readonly aws.Subnet[];
+  readonly routeTables: readonly aws.RouteTable[];
+  readonly internetGateways: readonly aws.InternetGateway[];
+  readonly natGateways: readonly aws.NatGateway[];
+  readonly networkAcls: readonly aws.NetworkAcl[];
+  readonly securityGroups: readonly aws.SecurityGroup[];
+  readonly instances: readonly aws.Instance[];
+  readonly networkInterfaces: readonly aws.NetworkInterface[];
+  readonly loadBalancers: readonly aws.LoadBalancer[];
+  readonly listeners: readonly aws.Listener[];
+  readonly listenerRules: readonly aws.ListenerRule[];
+  readonly targetGroups: readonly aws.TargetGroup[];
+  readonly targetHealth: readonly aws.TargetHealth[];
+}
+
+/** A link the loader made between objects of different sources. */
+export interface Join {
+  readonly kind: "node-instance" | "instance-eni" | "pod-owner" | "service-endpoints";
+  readonly from: string;
+  readonly to: string;
+  /** what matched: providerID, InternalIP, Name tag, attachment, ownerReferences, … */
+  readonly by: string;
+  readonly source: SourceRef | undefined;
+}
+
+export interface Snapshot {
+  /** the --snapshot paths as given (or the embedded example's) */
+  readonly roots: readonly string[];
+  readonly files: readonly SnapshotFile[];
+  readonly kubernetes: KubernetesModel;
+  readonly aws: AwsModel;
+  readonly joins: readonly Join[];
+  readonly diagnostics: readonly Diagnostic[];
+}
