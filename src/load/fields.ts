@@ -189,3 +189,83 @@ export function oneOf<T extends string>(
   }
   return value as T;
 }
+
+type ElementOf<V> = NonNullable<V> extends readonly (infer U)[] ? U : never;
+type Keys<T> = keyof T & string;
+
+/**
+ * Validating access typed by the maintained definitions of the input: the Kubernetes client's
+ * models (`V1Pod`, `V1NodeSpec`, …) and the AWS SDK v3 output shapes (`Vpc`, `SecurityGroup`, …).
+ * Field names are checked against those types when compiling; values are checked when running,
+ * because a file can hold anything. `path` is the field path used in messages ("spec.taints[0]").
+ */
+export class Fields<T extends object> {
+  readonly raw: Raw;
+  constructor(
+    raw: T | Raw,
+    readonly path: string,
+  ) {
+    this.raw = raw as Raw;
+  }
+
+  static of<T extends object>(value: unknown, path: string): Fields<T> {
+    if (!isRaw(value)) throw new Malformed(`${path || "the document"} must be a mapping, not ${describeType(value)}`, undefined);
+    return new Fields<T>(value, path);
+  }
+
+  private at(key: string): string {
+    return this.path ? `${this.path}.${key}` : key;
+  }
+
+  has(key: Keys<T>): boolean {
+    return this.raw[key] !== undefined && this.raw[key] !== null;
+  }
+  str(key: Keys<T>): string | undefined {
+    return optString(this.raw, key, this.at(key));
+  }
+  reqStr(key: Keys<T>): string {
+    return string(this.raw, key, this.at(key));
+  }
+  bool(key: Keys<T>): boolean | undefined {
+    return optBool(this.raw, key, this.at(key));
+  }
+  int(key: Keys<T>, range?: IntRange): number | undefined {
+    return optInt(this.raw, key, this.at(key), range);
+  }
+  port(key: Keys<T>, allowZero = false): number | undefined {
+    return optPort(this.raw, key, this.at(key), allowZero);
+  }
+  portOrName(key: Keys<T>): number | string | undefined {
+    return optPortOrName(this.raw, key, this.at(key));
+  }
+  strings(key: Keys<T>): readonly string[] {
+    return stringList(this.raw, key, this.at(key));
+  }
+  map(key: Keys<T>): Readonly<Record<string, string>> {
+    return stringMap(this.raw, key, this.at(key));
+  }
+  oneOf<V extends string>(key: Keys<T>, allowed: readonly V[], fallback: V): V {
+    return oneOf(this.raw, key, this.at(key), allowed, fallback);
+  }
+  /** A nested mapping, or undefined when absent. */
+  obj<K extends Keys<T>>(key: K): Fields<NonNullable<T[K]> & object> | undefined {
+    const value = optObject(this.raw, key, this.at(key));
+    return value ? new Fields<NonNullable<T[K]> & object>(value, this.at(key)) : undefined;
+  }
+  /** A nested mapping, empty when absent. */
+  objOrEmpty<K extends Keys<T>>(key: K): Fields<NonNullable<T[K]> & object> {
+    return new Fields<NonNullable<T[K]> & object>(object(this.raw, key, this.at(key)), this.at(key));
+  }
+  /** A list of mappings. */
+  objs<K extends Keys<T>>(key: K): Fields<ElementOf<T[K]> & object>[] {
+    const path = this.at(key);
+    return objectList(this.raw, key, path).map((item, index) => new Fields<ElementOf<T[K]> & object>(item, `${path}[${index}]`));
+  }
+  /** The raw value, for fields with no fixed shape. */
+  any(key: Keys<T>): unknown {
+    return this.raw[key];
+  }
+  fail(message: string): never {
+    throw new Malformed(this.path ? `${this.path}: ${message}` : message, this.raw);
+  }
+}

@@ -4,3 +4,4 @@ export * from "./net.js";
 export type * from "./kubernetes.js";
 export type * from "./aws.js";
 export type * from "./snapshot.js";
+export * from "./selectors.js";

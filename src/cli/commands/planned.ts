@@ -1,0 +1,64 @@
+import { Option, type Command } from "commander";
+import type { CliIO } from "../io.js";
+import { EXIT } from "../io.js";
+import { withSnapshotOptions } from "../snapshot-options.js";
+
+interface Planned {
+  readonly name: string;
+  readonly args?: string;
+  readonly description: string;
+  readonly issue: number;
+  readonly options?: (command: Command) => Command;
+}
+
+const ENDPOINTS = "pod:NS/NAME, workload:NS/NAME, service:NS/NAME, node:NAME, ip:ADDR, internet, url:https://HOST/PATH";
+
+/** Commands of the contract (PRODUCT.md) that are registered, documented, and not built yet. */
+const PLANNED: readonly Planned[] = [
+  {
+    name: "place",
+    description: "per workload: feasible nodes, why each other node is rejected (kube-scheduler's filters), the predicted and the observed node of each pod",
+    issue: 3,
+    options: (c) => c.option("--workload <ns/name>", "only this workload").option("--node <name>", "explain one node in full"),
+  },
+  {
+    name: "trace",
+    description: "the hop-by-hop path of one packet forward and back, what each hop does to it, the verdict and the source IP the destination sees",
+    issue: 4,
+    options: (c) =>
+      c
+        .requiredOption("--from <endpoint>", `where the packet starts: ${ENDPOINTS}`)
+        .requiredOption("--to <endpoint>", "where it goes (same forms)")
+        .option("--port <n>", "destination port")
+        .addOption(new Option("--protocol <p>", "protocol").choices(["TCP", "UDP", "SCTP"]).default("TCP"))
+        .option("--fail-on-drop", "exit 1 when the packet is dropped"),
+  },
+  { name: "egress", description: "for each node group and destination class: the SNAT steps in order and the final source IP", issue: 4 },
+  { name: "connlist", description: "allowed connections between all workloads and external IP ranges (np-guard netpol-analyzer's format with -o txt)", issue: 5 },
+  { name: "lint", description: "misconfigurations that break placement or paths, each with the objects and file:line", issue: 6 },
+  { name: "exposure", description: "who can reach each workload, and on which ports: other workloads, the VPC, the internet", issue: 6 },
+  {
+    name: "diff",
+    description: "what changed between two snapshots: connections, exposure, placement",
+    issue: 7,
+    options: (c) => c.requiredOption("--before <path>", "the earlier snapshot").requiredOption("--after <path>", "the later snapshot"),
+  },
+  { name: "report", description: "the full analysis as Markdown (with Mermaid diagrams) or a self-contained HTML page", issue: 8 },
+  { name: "serve", description: "the report as a live local page, with a trace form", issue: 8 },
+];
+
+export function registerPlanned(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  const notBuilt = (name: string, issue: number) => () => {
+    io.stderr.write(`podpath ${name}: not built yet (planned in issue #${issue}); \`podpath snapshot show\` works today\n`);
+    setExit(EXIT.usage);
+  };
+  for (const p of PLANNED) {
+    let command = withSnapshotOptions(program.command(p.name).description(`${p.description} [not built yet]`));
+    if (p.options) command = p.options(command);
+    command.action(notBuilt(p.name, p.issue));
+  }
+  const fix = program.command("fix").description("the smallest change that gets you what you asked, verified by re-running the analysis");
+  withSnapshotOptions(fix.command("place").argument("<ns/name>", "the workload").description("the smallest change that puts a workload onto the nodes you name: YAML patch, kubectl patch, helm --set [not built yet]"))
+    .requiredOption("--onto <selector>", "a node name or a label selector such as node-role.kubernetes.io/control-plane")
+    .action(notBuilt("fix place", 3));
+}

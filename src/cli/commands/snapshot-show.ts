@@ -1,0 +1,30 @@
+import type { Command } from "commander";
+import { summarizeSnapshot } from "../../analysis/snapshot-summary.js";
+import { formatSnapshotJson, formatSnapshotMarkdown, formatSnapshotText } from "../../format/snapshot-show.js";
+import type { CliIO } from "../io.js";
+import { EXIT } from "../io.js";
+import { loadFromOptions, outputFormat, withSnapshotOptions, type SnapshotOptions } from "../snapshot-options.js";
+
+export function registerSnapshotShow(parent: Command, io: CliIO, setExit: (code: number) => void): void {
+  const snapshot = parent.command("snapshot").description("inspect what podpath reads");
+  withSnapshotOptions(
+    snapshot
+      .command("show")
+      .description("what was loaded: objects per kind and file, joins made (node ↔ EC2 instance, pod → workload, service → endpoints), and every warning with file:line:col"),
+  )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  podpath snapshot show                              the embedded example (the seed's cluster)
+  podpath snapshot show -s ./capture                 a directory written by scripts/capture-snapshot.sh
+  podpath snapshot show -s install.yaml -n argocd    a manifest applied with kubectl apply -n argocd
+  podpath snapshot show -o json | jq .diagnostics    warnings, machine-readable`,
+    )
+    .action((options: SnapshotOptions) => {
+      const summary = summarizeSnapshot(loadFromOptions(options, io));
+      const format = outputFormat(options, io);
+      io.stdout.write(format === "json" ? formatSnapshotJson(summary) : format === "md" ? formatSnapshotMarkdown(summary) : formatSnapshotText(summary));
+      setExit(EXIT.ok);
+    });
+}

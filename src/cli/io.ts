@@ -1,0 +1,21 @@
+/** What the CLI touches of the outside world, so scenario tests can run it in-process. */
+export interface OutputStream {
+  write(chunk: string): unknown;
+  readonly isTTY?: boolean;
+}
+
+export interface CliIO {
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  readonly cwd: string;
+}
+
+export const EXIT = {
+  ok: 0,
+  /** the answer is a finding: lint found problems, a trace dropped with --fail-on-drop */
+  finding: 1,
+  /** bad input or usage */
+  usage: 2,
+  /** a bug in podpath */
+  internal: 70,
+} as const;

@@ -1,0 +1,87 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Command, CommanderError } from "commander";
+import { InputError } from "../load/errors.js";
+import { registerPlanned } from "./commands/planned.js";
+import { registerSnapshotShow } from "./commands/snapshot-show.js";
+import { packageRoot } from "./example.js";
+import { EXIT, type CliIO } from "./io.js";
+
+export function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string }).version;
+  } catch {
+    return "0.0.0";
+  }
+}
+
+function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
+  const program = new Command("podpath")
+    .description(
+      "Where do my pods land, and why not elsewhere? Can a packet get from A to B, through which hops, " +
+        "and which source IP does the far end see? podpath answers from a snapshot of a Kubernetes cluster " +
+        "and the AWS network around it (kubectl get -o yaml/json, aws ec2/elbv2 describe-* JSON), with the " +
+        "object and file:line behind every verdict.",
+    )
+    .version(packageVersion(), "-V, --version")
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(s.startsWith("error:") ? `podpath: ${s}` : s),
+    })
+    .exitOverride()
+    .showSuggestionAfterError()
+    .addHelpText(
+      "after",
+      `
+Snapshots:
+  --snapshot PATH names a directory (its podpath.yaml index, else every *.yaml/*.yml/*.json below it,
+  recognised by content), an index file, or a single file. Without --snapshot every command uses the
+  embedded example, the cluster of the seed document, and says so on stderr.
+  Capture one from a live cluster and AWS account with scripts/capture-snapshot.sh.
+
+Exit codes: 0 answered · 1 the answer is a finding (lint problems, a drop with --fail-on-drop)
+            2 bad input or usage (the message names file:line:col)
+
+Examples:
+  podpath snapshot show
+  podpath snapshot show --snapshot ./capture -o json`,
+    );
+  registerSnapshotShow(program, io, setExit);
+  registerPlanned(program, io, setExit);
+  program.commands.forEach((c) => c.exitOverride().configureOutput(program.configureOutput()));
+  return program;
+}
+
+/**
+ * Runs podpath with `argv` (without node and script) and returns the exit code. Never throws:
+ * bad input and usage give a one-line message and 2; a bug gives a message and 70, with the stack
+ * trace only under --debug.
+ */
+export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const setExit = (code: number) => (exitCode = code);
+  const program = buildProgram(io, setExit);
+  for (const command of program.commands) for (const sub of command.commands) sub.exitOverride().configureOutput(program.configureOutput());
+  const debug = argv.includes("--debug");
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with exit code 0; usage errors were already printed.
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return EXIT.ok;
+      if (error.code === "commander.executeSubCommandAsync") return EXIT.ok;
+      return EXIT.usage;
+    }
+    if (error instanceof InputError) {
+      io.stderr.write(`podpath: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`podpath: internal error: ${message}\n`);
+    if (debug && error instanceof Error && error.stack) io.stderr.write(error.stack + "\n");
+    else io.stderr.write("podpath: this is a bug in podpath; run again with --debug for the stack trace and report it\n");
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,72 @@
+import { Command, InvalidArgumentError, Option } from "commander";
+import type { Snapshot } from "../model/snapshot.js";
+import { DEFAULT_LIMITS, HARD_MAX_FILE_BYTES, formatBytes, parseByteSize } from "../load/limits.js";
+import { loadSnapshot } from "../load/load-snapshot.js";
+import { embeddedExample } from "./example.js";
+import type { CliIO } from "./io.js";
+
+export type OutputFormat = "text" | "json" | "md";
+
+export interface SnapshotOptions {
+  snapshot: string[];
+  with: string[];
+  namespace?: string;
+  maxFileSize: number;
+  output?: OutputFormat;
+  debug?: boolean;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+function byteSize(value: string): number {
+  const bytes = parseByteSize(value);
+  if (bytes === undefined || bytes <= 0) throw new InvalidArgumentError("expected a size such as 64M, 1G or 4096");
+  if (bytes > HARD_MAX_FILE_BYTES) throw new InvalidArgumentError(`at most ${formatBytes(HARD_MAX_FILE_BYTES)}: Node cannot hold a larger file in one string`);
+  return bytes;
+}
+
+/** The options every analysing command shares: where the snapshot is, what-ifs, limits, format. */
+export function withSnapshotOptions(command: Command, formats: readonly OutputFormat[] = ["text", "json", "md"]): Command {
+  return command
+    .option("-s, --snapshot <path>", "a snapshot directory, index file (podpath.yaml) or single file; repeatable (default: the embedded example)", collect, [])
+    .option("-w, --with <file>", "what-if: objects that are added, or replace their namesakes (kind, namespace, name), before the analysis; repeatable", collect, [])
+    .option("-n, --namespace <ns>", "namespace for objects that carry none and are not given one by an index file, as `kubectl apply -n NS` (default: default)")
+    .addOption(new Option("-o, --output <format>", "output format (default: text on a terminal, json otherwise)").choices(formats))
+    .addOption(new Option("--max-file-size <size>", `refuse larger files (default: ${formatBytes(DEFAULT_LIMITS.maxFileBytes)})`).argParser(byteSize).default(DEFAULT_LIMITS.maxFileBytes, formatBytes(DEFAULT_LIMITS.maxFileBytes)))
+    .option("--debug", "print stack traces of internal errors");
+}
+
+export function outputFormat(options: SnapshotOptions, io: CliIO): OutputFormat {
+  return options.output ?? (io.stdout.isTTY ? "text" : "json");
+}
+
+/**
+ * Loads the snapshot the options name, or the embedded example (saying so on stderr). Shows
+ * progress on stderr when it is a terminal and loading has taken more than a second.
+ */
+export function loadFromOptions(options: SnapshotOptions, io: CliIO): Snapshot {
+  let paths = options.snapshot;
+  let displayBase = io.cwd;
+  if (paths.length === 0) {
+    const example = embeddedExample();
+    paths = [example.path];
+    displayBase = example.base;
+    io.stderr.write("podpath: no --snapshot given; using the embedded example (examples/ecoeco, the cluster of the seed document)\n");
+  }
+  const started = Date.now();
+  let shown = false;
+  const snapshot = loadSnapshot({
+    paths: [...paths, ...options.with],
+    cwd: io.cwd,
+    displayBase,
+    ...(options.namespace ? { namespace: options.namespace } : {}),
+    limits: { ...DEFAULT_LIMITS, maxFileBytes: options.maxFileSize },
+    onProgress: (p) => {
+      if (!io.stderr.isTTY || Date.now() - started < 1000) return;
+      shown = true;
+      io.stderr.write(`\r\x1b[Kloading ${p.file} (${p.index + 1}/${p.total})…`);
+    },
+  });
+  if (shown) io.stderr.write(`\r\x1b[Kloaded ${snapshot.files.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  return snapshot;
+}

@@ -1,0 +1,146 @@
+import type { SnapshotSummary } from "../analysis/snapshot-summary.js";
+import { markdownTable, plural, table } from "./table.js";
+
+/** JSON: the summary as is, two-space indented, with a trailing newline. */
+export function formatSnapshotJson(summary: SnapshotSummary): string {
+  return JSON.stringify(summary, null, 2) + "\n";
+}
+
+const LABELS: Readonly<Record<string, string>> = {
+  namespaces: "namespaces",
+  nodes: "nodes",
+  workloads: "workloads",
+  pods: "pods",
+  services: "services",
+  endpointSlices: "endpoint slices",
+  ingresses: "ingresses",
+  ingressClasses: "ingress classes",
+  networkPolicies: "network policies",
+  priorityClasses: "priority classes",
+  ipPools: "IP pools",
+  felixConfigurations: "Felix configurations",
+  vpcs: "VPCs",
+  subnets: "subnets",
+  routeTables: "route tables",
+  internetGateways: "internet gateways",
+  natGateways: "NAT gateways",
+  networkAcls: "network ACLs",
+  securityGroups: "security groups",
+  instances: "instances",
+  networkInterfaces: "network interfaces",
+  loadBalancers: "load balancers",
+  listeners: "listeners",
+  listenerRules: "listener rules",
+  targetGroups: "target groups",
+  targetHealth: "target health entries",
+};
+
+function counts(record: Readonly<Record<string, number>>): string {
+  return Object.entries(record)
+    .map(([k, n]) => `${LABELS[k] ?? k} ${n}`)
+    .join(" · ");
+}
+
+function objects(record: Readonly<Record<string, number>>): string {
+  return Object.entries(record)
+    .map(([kind, n]) => (n === 1 ? kind : `${kind} ×${n}`))
+    .join(", ");
+}
+
+function cpu(milli: number | undefined): string {
+  if (milli === undefined) return "-";
+  return milli % 1000 === 0 ? `${milli / 1000}` : `${milli}m`;
+}
+
+function memory(bytes: number | undefined): string {
+  if (bytes === undefined) return "-";
+  const gi = bytes / 2 ** 30;
+  return gi >= 1 ? `${gi.toFixed(1)}Gi` : `${Math.round(bytes / 2 ** 20)}Mi`;
+}
+
+/** Text: what a person reads first — files, counts, nodes, workloads, joins, warnings. */
+export function formatSnapshotText(s: SnapshotSummary): string {
+  const out: string[] = [];
+  out.push(`Snapshot: ${s.roots.join(", ")}`);
+  out.push("");
+  out.push(`Files (${s.files.length}):`);
+  out.push(table(s.files.map((f) => [f.path, f.content, objects(f.objects) || "-", f.namespace ? `namespace ${f.namespace}` : ""])));
+  out.push("");
+  out.push("Kubernetes:");
+  out.push(`  ${counts(s.kubernetes)}`);
+  if (s.implicitNamespaces.length > 0) out.push(`  namespaces assumed (referenced, not in the snapshot): ${s.implicitNamespaces.join(", ")}`);
+  if (Object.keys(s.unmodelledKinds).length > 0) out.push(`  kept but not modelled: ${objects(s.unmodelledKinds)}`);
+  out.push("");
+  out.push("AWS:");
+  out.push(`  ${counts(s.aws)}`);
+  if (s.nodes.length > 0) {
+    out.push("");
+    out.push(`Nodes (${s.nodes.length}):`);
+    out.push(
+      table([
+        ["NODE", "INTERNAL IP", "ROLES", "CPU", "MEMORY", "PODS", "TAINTS", "EC2 INSTANCE", "SOURCE"],
+        ...s.nodes.map((n) => [
+          n.name,
+          n.internalIP ?? "-",
+          n.roles.join(",") || "-",
+          cpu(n.allocatable["cpu"]),
+          memory(n.allocatable["memory"]),
+          n.allocatable["pods"] !== undefined ? String(n.allocatable["pods"]) : "-",
+          [...n.taints, ...(n.unschedulable ? ["(cordoned)"] : [])].join(", ") || "-",
+          n.instance ?? "-",
+          n.source,
+        ]),
+      ]),
+    );
+  }
+  if (s.workloads.length > 0) {
+    out.push("");
+    out.push(`Workloads (${s.workloads.length}):`);
+    out.push(
+      table([
+        ["KIND", "NAMESPACE/NAME", "REPLICAS", "OBSERVED PODS", "SOURCE"],
+        ...s.workloads.map((w) => [
+          w.kind,
+          `${w.namespace}/${w.name}`,
+          w.replicas === null ? "per node" : String(w.replicas),
+          String(w.observedPods),
+          w.generatedFrom ? `${w.source} (from ${w.generatedFrom})` : w.source,
+        ]),
+      ]),
+    );
+  }
+  const joinKinds = new Map<string, number>();
+  for (const j of s.joins) joinKinds.set(j.kind, (joinKinds.get(j.kind) ?? 0) + 1);
+  out.push("");
+  out.push(`Joins: ${[...joinKinds].map(([k, n]) => `${k} ${n}`).join(" · ") || "none"}`);
+  const nodeJoins = s.joins.filter((j) => j.kind === "node-instance");
+  if (nodeJoins.length > 0) out.push(table(nodeJoins.map((j) => [j.from, "→", j.to, `by ${j.by}`])));
+  const warnings = s.diagnostics.filter((d) => d.severity === "warning");
+  const notes = s.diagnostics.filter((d) => d.severity !== "warning");
+  out.push("");
+  out.push(warnings.length === 0 ? "Warnings: none" : `Warnings (${warnings.length}):`);
+  for (const d of warnings) out.push(`  ${d.source ? d.source + ": " : ""}${d.message} [${d.code}]`);
+  if (notes.length > 0) {
+    out.push(`Notes (${plural(notes.length, "note")}):`);
+    for (const d of notes) out.push(`  ${d.source ? d.source + ": " : ""}${d.message} [${d.code}]`);
+  }
+  return out.join("\n") + "\n";
+}
+
+/** Markdown: the same content for a design review. */
+export function formatSnapshotMarkdown(s: SnapshotSummary): string {
+  const out: string[] = [];
+  out.push(`# Snapshot: ${s.roots.join(", ")}`, "");
+  out.push("## Files", "", markdownTable(["file", "content", "objects"], s.files.map((f) => [f.path, f.content, objects(f.objects) || "-"])), "");
+  out.push("## Counts", "", `- Kubernetes: ${counts(s.kubernetes)}`, `- AWS: ${counts(s.aws)}`, "");
+  if (s.nodes.length > 0) {
+    out.push("## Nodes", "", markdownTable(["node", "internal IP", "taints", "EC2 instance", "source"], s.nodes.map((n) => [n.name, n.internalIP ?? "-", n.taints.join(", ") || "-", n.instance ?? "-", n.source])), "");
+  }
+  if (s.workloads.length > 0) {
+    out.push("## Workloads", "", markdownTable(["kind", "namespace/name", "replicas", "source"], s.workloads.map((w) => [w.kind, `${w.namespace}/${w.name}`, w.replicas === null ? "per node" : String(w.replicas), w.source])), "");
+  }
+  out.push("## Warnings", "");
+  const warnings = s.diagnostics.filter((d) => d.severity === "warning");
+  out.push(...(warnings.length === 0 ? ["None."] : warnings.map((d) => `- \`${d.source ?? ""}\` ${d.message} (${d.code})`)), "");
+  return out.join("\n");
+}

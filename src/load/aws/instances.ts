@@ -1,0 +1,114 @@
+import type { Instance as SdkInstance, NetworkInterface as SdkNetworkInterface, Reservation } from "@aws-sdk/client-ec2";
+import type { Instance, NetworkInterface, PrivateIp } from "../../model/aws.js";
+import { describeType, Fields, isRaw, Malformed } from "../fields.js";
+import { convertElements, idsOf, optIPv4, readableId, readTags, reqCidr, reqIPv4 } from "./common.js";
+import type { Conversion } from "./common.js";
+
+/** describe-instances (Reservations[].Instances[]) and describe-network-interfaces */
+
+function convertInstance(conv: Conversion, f: Fields<SdkInstance>, raw: Record<string, unknown>): Instance {
+  const id = f.reqStr("InstanceId");
+  const tags = readTags(f.objs("Tags"));
+  return {
+    id,
+    name: tags["Name"] || undefined,
+    state: f.obj("State")?.str("Name"),
+    privateIp: optIPv4(f, "PrivateIpAddress"),
+    privateDnsName: f.str("PrivateDnsName") || undefined,
+    publicIp: optIPv4(f, "PublicIpAddress"),
+    subnetId: f.str("SubnetId") || undefined,
+    vpcId: f.str("VpcId") || undefined,
+    availabilityZone: f.obj("Placement")?.str("AvailabilityZone"),
+    securityGroupIds: idsOf(f.objs("SecurityGroups"), "GroupId"),
+    networkInterfaceIds: idsOf(f.objs("NetworkInterfaces"), "NetworkInterfaceId"),
+    sourceDestCheck: f.bool("SourceDestCheck") ?? true,
+    tags,
+    source: conv.ctx.source(raw),
+  };
+}
+
+export function convertReservations(conv: Conversion, items: readonly unknown[]): void {
+  const { ctx, draft } = conv;
+  items.forEach((reservation, r) => {
+    let instances: readonly unknown[];
+    try {
+      if (!isRaw(reservation)) throw new Malformed(`Reservations[${r}] must be a mapping, not ${describeType(reservation)}`, items);
+      const f = new Fields<Reservation>(reservation, `Reservations[${r}]`);
+      const value = f.any("Instances");
+      if (value !== undefined && value !== null && !Array.isArray(value)) {
+        throw new Malformed(`Reservations[${r}].Instances must be a list, not ${describeType(value)}`, reservation);
+      }
+      instances = Array.isArray(value) ? value : [];
+    } catch (error) {
+      if (!(error instanceof Malformed)) throw error;
+      const id = (isRaw(reservation) ? readableId(reservation, "ReservationId") : undefined) ?? `#${r}`;
+      draft.warn("invalid-object", `reservation ${id} skipped: ${error.message}`, ctx.source(error.at ?? reservation, ctx.source(items)));
+      return;
+    }
+    convertElements<SdkInstance, Instance>(
+      conv,
+      instances,
+      `Reservations[${r}].Instances`,
+      {
+        what: "instance",
+        kind: "ec2:Instance",
+        id: (raw) => readableId(raw, "InstanceId"),
+        convert: (f, raw) => convertInstance(conv, f, raw),
+      },
+      draft.aws.instances,
+    );
+  });
+}
+
+function privateIps(f: Fields<SdkNetworkInterface>): PrivateIp[] {
+  const listed = f.objs("PrivateIpAddresses").map(
+    (p): PrivateIp => ({
+      address: reqIPv4(p, "PrivateIpAddress"),
+      primary: p.bool("Primary") ?? false,
+      publicIp: optIPv4(p.objOrEmpty("Association"), "PublicIp"),
+    }),
+  );
+  if (listed.length > 0) return listed;
+  // Trimmed output (e.g. a --query) may keep only the primary address.
+  const primary = optIPv4(f, "PrivateIpAddress");
+  return primary === undefined ? [] : [{ address: primary, primary: true, publicIp: optIPv4(f.objOrEmpty("Association"), "PublicIp") }];
+}
+
+export function convertNetworkInterfaces(conv: Conversion, items: readonly unknown[]): void {
+  convertElements<SdkNetworkInterface, NetworkInterface>(
+    conv,
+    items,
+    "NetworkInterfaces",
+    {
+      what: "network interface",
+      kind: "ec2:NetworkInterface",
+      id: (raw) => readableId(raw, "NetworkInterfaceId"),
+      convert: (f, raw) => {
+        const id = f.reqStr("NetworkInterfaceId");
+        const subnetId = f.reqStr("SubnetId");
+        const vpcId = f.reqStr("VpcId");
+        const attachment = f.obj("Attachment");
+        return {
+          id,
+          subnetId,
+          vpcId,
+          availabilityZone: f.str("AvailabilityZone"),
+          privateIps: privateIps(f),
+          ipv4Prefixes: f.objs("Ipv4Prefixes").map((p) => reqCidr(p, "Ipv4Prefix")),
+          securityGroupIds: idsOf(f.objs("Groups"), "GroupId"),
+          attachment: attachment && {
+            instanceId: attachment.str("InstanceId"),
+            deviceIndex: attachment.int("DeviceIndex", { min: 0 }),
+          },
+          sourceDestCheck: f.bool("SourceDestCheck") ?? true,
+          interfaceType: f.str("InterfaceType"),
+          description: f.str("Description") || undefined,
+          requesterId: f.str("RequesterId"),
+          tags: readTags(f.objs("TagSet")),
+          source: conv.ctx.source(raw),
+        };
+      },
+    },
+    conv.draft.aws.networkInterfaces,
+  );
+}

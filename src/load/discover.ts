@@ -1,0 +1,89 @@
+import { readdirSync, statSync } from "node:fs";
+import { basename, dirname, extname, join, relative, resolve, isAbsolute } from "node:path";
+import { InputError } from "./errors.js";
+import { describeFsError } from "./read-text.js";
+
+/** One file to load, and what is known about it before reading it. */
+export interface FileEntry {
+  readonly absolute: string;
+  /** as shown in messages: relative to the display base when below it */
+  readonly shownAs: string;
+  /** named by the user or an index file (errors stop the run) rather than found in a directory scan */
+  readonly explicit: boolean;
+  /** the index file's section, when it has one */
+  readonly expected: "kubernetes" | "aws" | undefined;
+  readonly namespace: string | undefined;
+  readonly targetGroupArn: string | undefined;
+}
+
+export const INDEX_NAMES = ["podpath.yaml", "podpath.yml"];
+const SNAPSHOT_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
+/** directories a scan never enters */
+const SKIPPED_DIRECTORIES = new Set(["node_modules", ".git"]);
+
+export function displayPath(absolute: string, base: string): string {
+  const rel = relative(base, absolute);
+  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel.split("\\").join("/") : absolute;
+}
+
+export type RootKind =
+  | { readonly kind: "index"; readonly path: string }
+  | { readonly kind: "files"; readonly files: readonly string[] };
+
+/**
+ * What a --snapshot path names: a directory (its podpath.yaml, else every YAML/JSON file below it,
+ * sorted, hidden entries and node_modules skipped), an index file, or a single file.
+ */
+export function resolveRoot(path: string, cwd: string, base: string): RootKind {
+  const absolute = resolve(cwd, path);
+  let stat;
+  try {
+    stat = statSync(absolute);
+  } catch (error) {
+    throw new InputError(describeFsError(error), displayPath(absolute, base));
+  }
+  if (stat.isDirectory()) {
+    for (const name of INDEX_NAMES) {
+      const candidate = join(absolute, name);
+      if (isFile(candidate)) return { kind: "index", path: candidate };
+    }
+    const files = scanDirectory(absolute);
+    if (files.length === 0) {
+      throw new InputError("no snapshot files found (looked for podpath.yaml, *.yaml, *.yml and *.json)", displayPath(absolute, base));
+    }
+    return { kind: "files", files };
+  }
+  if (INDEX_NAMES.includes(basename(absolute))) return { kind: "index", path: absolute };
+  return { kind: "files", files: [absolute] };
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function scanDirectory(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string, depth: number): void => {
+    if (depth > 32) return;
+    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (entry.name.startsWith(".")) continue;
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!SKIPPED_DIRECTORIES.has(entry.name)) walk(full, depth + 1);
+      } else if (entry.isFile() && SNAPSHOT_EXTENSIONS.has(extname(entry.name).toLowerCase())) {
+        out.push(full);
+      }
+    }
+  };
+  walk(root, 0);
+  return out;
+}
+
+export function indexDirectory(indexPath: string): string {
+  return dirname(indexPath);
+}

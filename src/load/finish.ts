@@ -1,0 +1,170 @@
+import type { Diagnostic } from "../model/diagnostics.js";
+import type { Namespace, ObjectMeta, Workload } from "../model/kubernetes.js";
+import type { Join, Snapshot, SnapshotFile } from "../model/snapshot.js";
+import { NO_SOURCE, formatSource } from "../model/source.js";
+import type { SnapshotDraft } from "./draft.js";
+import { joinInterfacesToInstances, joinNodesToInstances } from "./joins.js";
+import { NAMESPACE_NAME_LABEL } from "./kubernetes/cluster.js";
+import { resolveServiceEndpoints } from "./kubernetes/endpoints.js";
+import { dropManagedWorkloads, resolvePodOwners } from "./kubernetes/owners.js";
+
+const byName = <T extends { readonly name: string }>(a: T, b: T): number => compare(a.name, b.name);
+const byNsName = <T extends { readonly namespace: string; readonly name: string }>(a: T, b: T): number =>
+  compare(a.namespace, b.namespace) || compare(a.name, b.name);
+const byId = <T extends { readonly id: string }>(a: T, b: T): number => compare(a.id, b.id);
+const byArn = <T extends { readonly arn: string }>(a: T, b: T): number => compare(a.arn, b.arn);
+
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Keeps one object per identity; a later object replaces an earlier one (as `kubectl apply` of
+ * the later file would), with a note naming both places.
+ */
+function dedupe<T>(items: readonly T[], key: (item: T) => string, where: (item: T) => ObjectMeta["source"] | undefined, what: (item: T) => string, diagnostics: Diagnostic[], quiet?: (kept: T, dropped: T) => boolean): T[] {
+  const seen = new Map<string, number>();
+  const out: T[] = [];
+  for (const item of items) {
+    const k = key(item);
+    const at = seen.get(k);
+    if (at === undefined) {
+      seen.set(k, out.length);
+      out.push(item);
+      continue;
+    }
+    const earlier = out[at]!;
+    // a generated stand-in gives way to the real object silently, whichever came first
+    if (quiet?.(item, earlier)) continue;
+    if (quiet?.(earlier, item)) {
+      out[at] = item;
+      continue;
+    }
+    const source = where(item);
+    diagnostics.push({
+      code: "duplicate-object",
+      severity: "info",
+      message: `${what(item)} appears again; this one replaces the one at ${formatSource(where(earlier))}`,
+      ...(source ? { source } : {}),
+    });
+    out[at] = item;
+  }
+  return out;
+}
+
+/** Turns the draft into the immutable, de-duplicated, joined and sorted Snapshot. */
+export function finishSnapshot(draft: SnapshotDraft, roots: readonly string[], files: readonly Omit<SnapshotFile, "objects">[]): Snapshot {
+  const diagnostics: Diagnostic[] = [...draft.diagnostics];
+  const joins: Join[] = [];
+  const k = draft.kubernetes;
+  const metaKey = (m: ObjectMeta) => `${m.kind}/${m.namespace ?? ""}/${m.name}`;
+  const metaWhat = (m: ObjectMeta) => `${m.kind} ${m.namespace ? m.namespace + "/" : ""}${m.name}`;
+  const simple = <T extends { readonly meta: ObjectMeta }>(items: T[]) =>
+    dedupe(items, (i) => metaKey(i.meta), (i) => i.meta.source, (i) => metaWhat(i.meta), diagnostics);
+
+  const generated = (w: Workload) => w.generatedFrom !== undefined;
+  let workloads = dedupe(k.workloads, (w) => `${w.kind}/${w.namespace}/${w.name}`, (w) => w.meta.source, (w) => metaWhat(w.meta), diagnostics, (a, b) => generated(a) !== generated(b) && generated(a));
+  workloads = dropManagedWorkloads(workloads);
+
+  const pods = resolvePodOwners(simple(k.pods), workloads, joins);
+  // A Pod with no controller is a workload of its own (a bare Pod).
+  for (const pod of pods) {
+    if (pod.meta.ownerReferences.some((o) => o.controller)) continue;
+    workloads.push({
+      meta: pod.meta,
+      kind: "Pod",
+      namespace: pod.namespace,
+      name: pod.name,
+      replicas: 1,
+      selector: null,
+      template: { labels: pod.labels, annotations: pod.meta.annotations, spec: pod.spec },
+      generatedFrom: undefined,
+      serviceName: undefined,
+    });
+  }
+
+  const namespaces: Namespace[] = simple(k.namespaces);
+  const known = new Set(namespaces.map((n) => n.name));
+  const referenced = new Map<string, ObjectMeta>();
+  const note = (m: ObjectMeta) => {
+    if (m.namespace !== undefined && !known.has(m.namespace) && !referenced.has(m.namespace)) referenced.set(m.namespace, m);
+  };
+  for (const list of [workloads, pods, k.services, k.endpointSlices, k.ingresses, k.networkPolicies] as const) {
+    for (const item of list) note(item.meta);
+  }
+  for (const [name] of referenced) {
+    namespaces.push({
+      meta: { kind: "Namespace", apiVersion: "v1", namespace: undefined, name, labels: {}, annotations: {}, uid: undefined, ownerReferences: [], source: NO_SOURCE },
+      name,
+      labels: { [NAMESPACE_NAME_LABEL]: name },
+      implicit: true,
+    });
+  }
+
+  const services = simple(k.services);
+  const endpointSlices = dedupe(k.endpointSlices, (s) => `${s.meta.kind}/${s.namespace}/${s.name}`, (s) => s.meta.source, (s) => metaWhat(s.meta), diagnostics);
+  const serviceEndpoints = resolveServiceEndpoints(services, endpointSlices, pods, joins);
+
+  const a = draft.aws;
+  const awsDedupe = <T extends { readonly source: ObjectMeta["source"] }>(items: T[], key: (t: T) => string, what: string) =>
+    dedupe(items, key, (i) => i.source, (i) => `${what} ${key(i)}`, diagnostics);
+  const instances = awsDedupe(a.instances, (i) => i.id, "instance").sort(byId);
+  const networkInterfaces = awsDedupe(a.networkInterfaces, (i) => i.id, "network interface").sort(byId);
+  const nodes = simple(k.nodes).sort(byName);
+  joinNodesToInstances(nodes, instances, joins, diagnostics);
+  joinInterfacesToInstances(instances, networkInterfaces, joins);
+
+  const objects = new Map(draft.counts);
+  return {
+    roots,
+    files: files.map((f) => ({ ...f, objects: sortRecord(objects.get(f.path) ?? {}) })),
+    kubernetes: {
+      namespaces: namespaces.sort(byName),
+      nodes,
+      workloads: workloads.sort((x, y) => byNsName(x, y) || compare(x.kind, y.kind)),
+      pods: pods.sort(byNsName),
+      services: services.sort(byNsName),
+      endpointSlices: endpointSlices.sort(byNsName),
+      serviceEndpoints: serviceEndpoints.sort((x, y) => compare(x.service.namespace ?? "", y.service.namespace ?? "") || compare(x.service.name, y.service.name)),
+      ingresses: simple(k.ingresses).sort(byNsName),
+      ingressClasses: simple(k.ingressClasses).sort(byName),
+      networkPolicies: simple(k.networkPolicies).sort(byNsName),
+      priorityClasses: simple(k.priorityClasses).sort(byName),
+      ipPools: simple(k.ipPools).sort(byName),
+      felixConfigurations: simple(k.felixConfigurations).sort(byName),
+      unmodelledKinds: sortRecord(draft.unmodelledKinds),
+    },
+    aws: {
+      vpcs: awsDedupe(a.vpcs, (v) => v.id, "VPC").sort(byId),
+      subnets: awsDedupe(a.subnets, (v) => v.id, "subnet").sort(byId),
+      routeTables: awsDedupe(a.routeTables, (v) => v.id, "route table").sort(byId),
+      internetGateways: awsDedupe(a.internetGateways, (v) => v.id, "internet gateway").sort(byId),
+      natGateways: awsDedupe(a.natGateways, (v) => v.id, "NAT gateway").sort(byId),
+      networkAcls: awsDedupe(a.networkAcls, (v) => v.id, "network ACL").sort(byId),
+      securityGroups: awsDedupe(a.securityGroups, (v) => v.id, "security group").sort(byId),
+      instances,
+      networkInterfaces,
+      loadBalancers: awsDedupe(a.loadBalancers, (v) => v.arn, "load balancer").sort(byArn),
+      listeners: awsDedupe(a.listeners, (v) => v.arn, "listener").sort(byArn),
+      listenerRules: awsDedupe(a.listenerRules, (v) => v.arn, "listener rule").sort(byArn),
+      targetGroups: awsDedupe(a.targetGroups, (v) => v.arn, "target group").sort(byArn),
+      targetHealth: awsDedupe(a.targetHealth, (v) => `${v.targetGroupArn} ${v.targetId}:${v.port ?? ""}`, "target health").sort(
+        (x, y) => compare(x.targetGroupArn, y.targetGroupArn) || compare(x.targetId, y.targetId) || (x.port ?? 0) - (y.port ?? 0),
+      ),
+    },
+    joins: joins.sort((x, y) => compare(x.kind, y.kind) || compare(x.from, y.from) || compare(x.to, y.to)),
+    diagnostics: diagnostics.sort(
+      (x, y) =>
+        compare(x.source?.file ?? "", y.source?.file ?? "") ||
+        (x.source?.line ?? 0) - (y.source?.line ?? 0) ||
+        (x.source?.col ?? 0) - (y.source?.col ?? 0) ||
+        compare(x.message, y.message),
+    ),
+  };
+}
+
+function sortRecord(record: Readonly<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const key of Object.keys(record).sort(compare)) out[key] = record[key]!;
+  return out;
+}

@@ -1,0 +1,169 @@
+import type { V1HTTPIngressPath, V1Ingress, V1IngressBackend, V1IngressClass } from "@kubernetes/client-node";
+import type { AlbIngressSettings, Ingress, IngressBackend, IngressClass, IngressPath, Labels, ObjectMeta } from "../../model/kubernetes.js";
+import { isCidr } from "../../model/net.js";
+import type { DocumentContext, Fields } from "../fields.js";
+
+export function convertIngress(f: Fields<V1Ingress>, meta: ObjectMeta, ctx: DocumentContext): Ingress {
+  const spec = f.objOrEmpty("spec");
+  const rules = spec.objs("rules").map((r) => {
+    const http = r.obj("http");
+    return {
+      host: r.str("host") || undefined,
+      paths: http ? http.objs("paths").map((p) => readPath(p, ctx)) : [],
+      source: ctx.source(r.raw),
+    };
+  });
+  const defaultBackend = spec.obj("defaultBackend") ?? (spec as Fields<{ backend?: V1IngressBackend }>).obj("backend");
+  return {
+    meta,
+    namespace: meta.namespace ?? "default",
+    name: meta.name,
+    ingressClassName: spec.str("ingressClassName") ?? meta.annotations["kubernetes.io/ingress.class"],
+    defaultBackend: defaultBackend ? readBackend(defaultBackend) : undefined,
+    rules,
+    tls: spec.objs("tls").map((t) => ({ hosts: t.strings("hosts"), secretName: t.str("secretName") })),
+    alb: parseAlbAnnotations(meta.annotations),
+    loadBalancerIngress: f.objOrEmpty("status").objOrEmpty("loadBalancer").objs("ingress").map((i) => ({ ip: i.str("ip"), hostname: i.str("hostname") })),
+  };
+}
+
+function readPath(p: Fields<V1HTTPIngressPath>, ctx: DocumentContext): IngressPath {
+  const pathType = p.oneOf("pathType", ["Exact", "Prefix", "ImplementationSpecific"] as const, "ImplementationSpecific");
+  if (!p.has("pathType")) p.fail("pathType is required (networking.k8s.io/v1)");
+  const backend = p.obj("backend") ?? p.fail("backend is required");
+  const path = p.str("path") ?? "/";
+  if (pathType !== "ImplementationSpecific" && !path.startsWith("/")) p.fail(`path ${JSON.stringify(path)} must be absolute`);
+  return { path, pathType, backend: readBackend(backend), source: ctx.source(p.raw) };
+}
+
+function readBackend(b: Fields<V1IngressBackend>): IngressBackend {
+  const service = b.obj("service");
+  const resource = b.obj("resource");
+  // extensions/v1beta1 form: serviceName / servicePort
+  const legacy = b as Fields<{ serviceName?: string; servicePort?: number | string }>;
+  if (!service && !resource && legacy.has("serviceName")) {
+    return { service: { name: legacy.reqStr("serviceName"), port: legacy.portOrName("servicePort") ?? legacy.fail("servicePort is required") }, resource: undefined };
+  }
+  if (service) {
+    const port = service.objOrEmpty("port");
+    const portValue = port.port("number") ?? (port.str("name") || port.fail("port.number or port.name is required"));
+    return { service: { name: service.reqStr("name"), port: portValue }, resource: undefined };
+  }
+  if (resource) return { service: undefined, resource: { kind: resource.reqStr("kind"), name: resource.reqStr("name") } };
+  return b.fail("backend needs a service or a resource");
+}
+
+export function convertIngressClass(f: Fields<V1IngressClass>, meta: ObjectMeta): IngressClass {
+  const spec = f.objOrEmpty("spec");
+  const parameters = spec.obj("parameters");
+  return {
+    meta,
+    name: meta.name,
+    controller: spec.str("controller") ?? "",
+    isDefault: meta.annotations["ingressclass.kubernetes.io/is-default-class"] === "true",
+    parameters: parameters ? { kind: parameters.reqStr("kind"), name: parameters.reqStr("name"), apiGroup: parameters.str("apiGroup") } : undefined,
+  };
+}
+
+const PREFIX = "alb.ingress.kubernetes.io/";
+
+/**
+ * The AWS Load Balancer Controller's Ingress annotations with their documented defaults
+ * (aws-load-balancer-controller docs/guide/ingress/annotations.md): scheme internal, target-type
+ * instance, group.order 0 (-1000..1000), listen-ports `[{"HTTP": 80}]` — or `[{"HTTPS": 443}]`
+ * with a certificate —, backend-protocol HTTP. An annotation the controller cannot parse lands in
+ * `errors`: the controller refuses to reconcile such an Ingress (and its whole group).
+ */
+export function parseAlbAnnotations(annotations: Labels): AlbIngressSettings {
+  const errors: string[] = [];
+  const get = (name: string): string | undefined => annotations[PREFIX + name];
+  const list = (name: string): string[] =>
+    (get(name) ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s !== "");
+  const choice = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const value = get(name);
+    if (value === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    errors.push(`${PREFIX}${name}: ${JSON.stringify(value)} is not one of ${allowed.join(", ")}`);
+    return fallback;
+  };
+  const integer = (name: string, min: number, max: number): number | undefined => {
+    const value = get(name);
+    if (value === undefined) return undefined;
+    if (!/^-?\d+$/.test(value.trim()) || Number(value) < min || Number(value) > max) {
+      errors.push(`${PREFIX}${name}: ${JSON.stringify(value)} is not an integer between ${min} and ${max}`);
+      return undefined;
+    }
+    return Number(value);
+  };
+  const json = (name: string): unknown => {
+    const value = annotations[name];
+    if (value === undefined) return undefined;
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      errors.push(`${name}: not valid JSON`);
+      return undefined;
+    }
+  };
+
+  const certificateArns = list("certificate-arn");
+  let listenPorts: { protocol: "HTTP" | "HTTPS"; port: number }[] = certificateArns.length > 0 ? [{ protocol: "HTTPS", port: 443 }] : [{ protocol: "HTTP", port: 80 }];
+  if (get("listen-ports") !== undefined) {
+    const parsed = json(PREFIX + "listen-ports");
+    const ports: { protocol: "HTTP" | "HTTPS"; port: number }[] = [];
+    if (Array.isArray(parsed)) {
+      for (const entry of parsed) {
+        const pairs = entry !== null && typeof entry === "object" ? Object.entries(entry as Record<string, unknown>) : [];
+        for (const [protocol, port] of pairs) {
+          if ((protocol === "HTTP" || protocol === "HTTPS") && typeof port === "number" && Number.isInteger(port) && port >= 1 && port <= 65535) {
+            ports.push({ protocol, port });
+          } else {
+            errors.push(`${PREFIX}listen-ports: ${JSON.stringify({ [protocol]: port })} is not {"HTTP"|"HTTPS": port}`);
+          }
+        }
+        if (pairs.length === 0) errors.push(`${PREFIX}listen-ports: ${JSON.stringify(entry)} is not {"HTTP"|"HTTPS": port}`);
+      }
+      if (ports.length > 0) listenPorts = ports;
+    } else if (parsed !== undefined) {
+      errors.push(`${PREFIX}listen-ports: must be a JSON list such as [{"HTTP": 80}, {"HTTPS": 443}]`);
+    }
+  }
+  const inboundCidrs = list("inbound-cidrs");
+  for (const cidr of inboundCidrs) if (!isCidr(cidr)) errors.push(`${PREFIX}inbound-cidrs: ${JSON.stringify(cidr)} is not a CIDR block`);
+  const manage = get("manage-backend-security-group-rules");
+  if (manage !== undefined && manage !== "true" && manage !== "false") errors.push(`${PREFIX}manage-backend-security-group-rules: ${JSON.stringify(manage)} is not true or false`);
+  const actions: Record<string, unknown> = {};
+  const conditions: Record<string, unknown> = {};
+  for (const key of Object.keys(annotations).sort()) {
+    if (key.startsWith(PREFIX + "actions.")) actions[key.slice(PREFIX.length + 8)] = json(key);
+    else if (key.startsWith(PREFIX + "conditions.")) conditions[key.slice(PREFIX.length + 11)] = json(key);
+  }
+  const groupName = get("group.name");
+  if (groupName !== undefined && !/^([a-z0-9][-a-z0-9.]{0,61}[a-z0-9]|[a-z0-9])$/.test(groupName)) {
+    errors.push(`${PREFIX}group.name: ${JSON.stringify(groupName)} must be a valid name (lower case, at most 63 characters)`);
+  }
+  return {
+    scheme: choice("scheme", ["internet-facing", "internal"] as const, "internal"),
+    targetType: choice("target-type", ["instance", "ip"] as const, "instance"),
+    groupName,
+    groupOrder: integer("group.order", -1000, 1000) ?? 0,
+    listenPorts,
+    sslRedirect: integer("ssl-redirect", 1, 65535),
+    subnets: list("subnets"),
+    securityGroups: list("security-groups"),
+    manageBackendSecurityGroupRules: manage === undefined ? undefined : manage === "true",
+    inboundCidrs,
+    certificateArns,
+    backendProtocol: choice("backend-protocol", ["HTTP", "HTTPS"] as const, "HTTP"),
+    healthcheckPath: get("healthcheck-path"),
+    healthcheckPort: get("healthcheck-port"),
+    loadBalancerName: get("load-balancer-name"),
+    ipAddressType: get("ip-address-type"),
+    actions,
+    conditions,
+    errors,
+  };
+}

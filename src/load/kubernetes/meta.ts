@@ -1,0 +1,106 @@
+import type { V1ObjectMeta } from "@kubernetes/client-node";
+import type { LabelSelector, LabelSelectorRequirement, ObjectMeta, OwnerReference, ResourceList, SelectorOperator } from "../../model/kubernetes.js";
+import { Fields, Malformed } from "../fields.js";
+import type { DocumentContext } from "../fields.js";
+import { parseQuantity, toModelUnits } from "./quantity.js";
+
+/** Kinds that live outside namespaces (the API server's cluster-scoped resources podpath may meet). */
+const CLUSTER_SCOPED = new Set([
+  "Namespace", "Node", "PersistentVolume", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition",
+  "StorageClass", "PriorityClass", "IngressClass", "APIService", "MutatingWebhookConfiguration",
+  "ValidatingWebhookConfiguration", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "CSIDriver",
+  "CSINode", "RuntimeClass", "VolumeAttachment", "CertificateSigningRequest", "FlowSchema",
+  "PriorityLevelConfiguration", "ComponentStatus",
+  // Calico's cluster-scoped resources (projectcalico.org/v3 and crd.projectcalico.org/v1)
+  "IPPool", "FelixConfiguration", "BGPConfiguration", "BGPPeer", "ClusterInformation", "GlobalNetworkPolicy",
+  "GlobalNetworkSet", "HostEndpoint", "IPAMBlock", "IPAMConfig", "IPAMHandle", "BlockAffinity",
+  "KubeControllersConfiguration", "IPReservation", "CalicoNodeStatus", "BGPFilter", "Tier",
+]);
+
+export function isClusterScoped(kind: string): boolean {
+  return CLUSTER_SCOPED.has(kind);
+}
+
+export interface ObjectHeader {
+  readonly apiVersion: string;
+  readonly kind: string;
+}
+
+/** Reads metadata; namespaced objects without a namespace take `defaultNamespace` (kubectl apply -n). */
+export function readMeta(
+  doc: Fields<{ metadata?: V1ObjectMeta }>,
+  header: ObjectHeader,
+  ctx: DocumentContext,
+  defaultNamespace: string,
+): ObjectMeta {
+  const m = doc.obj("metadata") ?? doc.fail("metadata is required");
+  const name = m.str("name") ?? "";
+  if (name === "" && !m.str("generateName")) m.fail("name is required");
+  const clusterScoped = isClusterScoped(header.kind);
+  const namespace = clusterScoped ? undefined : m.str("namespace") || defaultNamespace;
+  const ownerReferences: OwnerReference[] = m.objs("ownerReferences").map((o) => ({
+    kind: o.reqStr("kind"),
+    name: o.reqStr("name"),
+    uid: o.str("uid"),
+    controller: o.bool("controller") ?? false,
+  }));
+  return {
+    kind: header.kind,
+    apiVersion: header.apiVersion,
+    namespace,
+    name: name || `${m.str("generateName")}<generated>`,
+    labels: m.map("labels"),
+    annotations: m.map("annotations"),
+    uid: m.str("uid"),
+    ownerReferences,
+    source: ctx.source(doc.raw),
+  };
+}
+
+const SELECTOR_OPERATORS: readonly SelectorOperator[] = ["In", "NotIn", "Exists", "DoesNotExist"];
+
+/**
+ * metav1.LabelSelector with the API server's validation (apimachinery
+ * pkg/apis/meta/v1/validation: In/NotIn need values, Exists/DoesNotExist forbid them).
+ */
+export function readLabelSelector(f: Fields<object> | undefined): LabelSelector | null {
+  if (!f) return null;
+  const s = f as Fields<{ matchLabels?: unknown; matchExpressions?: { key: string; operator: string; values?: string[] }[] }>;
+  const matchExpressions: LabelSelectorRequirement[] = s.objs("matchExpressions").map((e) => {
+    const operator = e.oneOf("operator", SELECTOR_OPERATORS, "In");
+    if (!e.has("operator")) e.fail("operator is required");
+    const values = e.strings("values");
+    checkValues(e, operator, values);
+    return { key: e.reqStr("key"), operator, values };
+  });
+  return { matchLabels: s.map("matchLabels"), matchExpressions };
+}
+
+export function checkValues(e: Fields<object>, operator: string, values: readonly string[]): void {
+  if ((operator === "In" || operator === "NotIn") && values.length === 0) {
+    e.fail(`values must be non-empty for operator ${operator}`);
+  }
+  if ((operator === "Exists" || operator === "DoesNotExist") && values.length > 0) {
+    e.fail(`values must be empty for operator ${operator}`);
+  }
+}
+
+/** A ResourceList (requests, limits, allocatable) with every quantity parsed. */
+export function readResources(f: Fields<object> | undefined): ResourceList {
+  if (!f) return EMPTY_RESOURCES;
+  const out: Record<string, number> = {};
+  for (const [name, value] of Object.entries(f.raw)) {
+    if (value === undefined || value === null) continue;
+    if (typeof value !== "string" && typeof value !== "number") {
+      throw new Malformed(`${f.path}.${name} must be a quantity, not a ${Array.isArray(value) ? "list" : typeof value}`, f.raw);
+    }
+    const parsed = parseQuantity(value);
+    if (parsed === undefined || parsed < 0) {
+      throw new Malformed(`${f.path}.${name}: ${JSON.stringify(value)} is not a valid quantity`, f.raw);
+    }
+    out[name] = toModelUnits(name, parsed);
+  }
+  return out;
+}
+
+export const EMPTY_RESOURCES: ResourceList = Object.freeze({});

@@ -1,0 +1,68 @@
+import type { V1Node } from "@kubernetes/client-node";
+import type { Node, ObjectMeta, Taint } from "../../model/kubernetes.js";
+import { isCidr, isIPv4, isIPv6 } from "../../model/net.js";
+import type { DocumentContext, Fields } from "../fields.js";
+import { readResources } from "./meta.js";
+import { TAINT_EFFECTS } from "./pod-spec.js";
+
+/** Calico's node annotations (projectcalico.org, set by calico-node at start). */
+const CALICO = {
+  vxlan: "projectcalico.org/IPv4VXLANTunnelAddr",
+  ipip: "projectcalico.org/IPv4IPIPTunnelAddr",
+  wireguard: "projectcalico.org/IPv4WireguardInterfaceAddr",
+  nodeAddress: "projectcalico.org/IPv4Address",
+} as const;
+
+export function convertNode(f: Fields<V1Node>, meta: ObjectMeta, ctx: DocumentContext): Node {
+  const spec = f.objOrEmpty("spec");
+  const status = f.objOrEmpty("status");
+  const taints: Taint[] = spec.objs("taints").map((t) => {
+    if (!t.has("effect")) t.fail("effect is required");
+    return {
+      key: t.reqStr("key"),
+      value: t.str("value") ?? "",
+      effect: t.oneOf("effect", TAINT_EFFECTS, "NoSchedule"),
+      source: ctx.source(t.raw),
+    };
+  });
+  const addresses = status.objs("addresses").map((a) => {
+    const type = a.reqStr("type");
+    const address = a.reqStr("address");
+    if ((type === "InternalIP" || type === "ExternalIP") && !isIPv4(address) && !isIPv6(address)) {
+      a.fail(`address ${JSON.stringify(address)} is not an IP address`);
+    }
+    return { type, address };
+  });
+  const podCIDRs = spec.strings("podCIDRs").length > 0 ? spec.strings("podCIDRs") : spec.str("podCIDR") ? [spec.str("podCIDR")!] : [];
+  for (const cidr of podCIDRs) if (!isCidr(cidr)) spec.fail(`podCIDRs: ${JSON.stringify(cidr)} is not a CIDR block`);
+  const annotation = (key: string, cidr: boolean): string | undefined => {
+    const value = meta.annotations[key];
+    if (value === undefined) return undefined;
+    const ok = cidr ? isCidr(value) : isIPv4(value);
+    if (!ok) f.fail(`annotation ${key}: ${JSON.stringify(value)} is not ${cidr ? "an address with prefix" : "an IPv4 address"}`);
+    return value;
+  };
+  const capacity = readResources(status.obj("capacity"));
+  const allocatable = status.has("allocatable") ? readResources(status.obj("allocatable")) : capacity;
+  return {
+    meta,
+    name: meta.name,
+    labels: meta.labels,
+    taints,
+    unschedulable: spec.bool("unschedulable") ?? false,
+    allocatable,
+    capacity,
+    addresses,
+    internalIP: addresses.find((a) => a.type === "InternalIP" && isIPv4(a.address))?.address ?? addresses.find((a) => a.type === "InternalIP")?.address,
+    externalIP: addresses.find((a) => a.type === "ExternalIP")?.address,
+    providerID: spec.str("providerID") || undefined,
+    podCIDRs,
+    overlay: {
+      vxlan: annotation(CALICO.vxlan, false),
+      ipip: annotation(CALICO.ipip, false),
+      wireguard: annotation(CALICO.wireguard, false),
+      nodeAddress: annotation(CALICO.nodeAddress, true),
+    },
+    images: status.objs("images").map((i) => ({ names: i.strings("names"), sizeBytes: i.int("sizeBytes", { min: 0 }) ?? 0 })),
+  };
+}

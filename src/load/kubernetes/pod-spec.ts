@@ -1,0 +1,217 @@
+import type {
+  V1Affinity,
+  V1Container,
+  V1NodeSelectorTerm,
+  V1PodAffinityTerm,
+  V1PodSpec,
+  V1PodTemplateSpec,
+  V1Toleration,
+  V1TopologySpreadConstraint,
+} from "@kubernetes/client-node";
+import type {
+  Affinity,
+  Container,
+  ContainerPort,
+  NodeAffinity,
+  NodeSelectorOperator,
+  NodeSelectorRequirement,
+  NodeSelectorTerm,
+  PodAffinity,
+  PodAffinityTerm,
+  PodSpec,
+  PodTemplate,
+  Protocol,
+  TaintEffect,
+  Toleration,
+  TopologySpreadConstraint,
+} from "../../model/kubernetes.js";
+import type { DocumentContext } from "../fields.js";
+import { Fields } from "../fields.js";
+import { checkValues, readLabelSelector, readResources } from "./meta.js";
+
+export const PROTOCOLS: readonly Protocol[] = ["TCP", "UDP", "SCTP"];
+export const TAINT_EFFECTS: readonly TaintEffect[] = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
+
+/**
+ * Env vars whose values analyses need (the AWS VPC CNI's SNAT settings on the aws-node
+ * DaemonSet). Only these values are kept; every other env value is dropped on reading, so no
+ * secret found in a snapshot can reach a report.
+ */
+const KEPT_ENV_VALUES = new Set([
+  "AWS_VPC_K8S_CNI_EXTERNALSNAT",
+  "AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS",
+  "AWS_VPC_K8S_CNI_RANDOMIZESNAT",
+  "AWS_VPC_K8S_CNI_VETHPREFIX",
+  "ENABLE_PREFIX_DELEGATION",
+  "AWS_VPC_ENI_MTU",
+  "ENABLE_POD_ENI",
+  "POD_SECURITY_GROUP_ENFORCING_MODE",
+  "CALICO_IPV4POOL_CIDR",
+  "CALICO_IPV4POOL_VXLAN",
+  "CALICO_IPV4POOL_IPIP",
+  "CALICO_NETWORKING_BACKEND",
+  "FELIX_NATOUTGOINGADDRESS",
+]);
+
+export function readPodTemplate(f: Fields<V1PodTemplateSpec> | undefined, ctx: DocumentContext, what: Fields<object>): PodTemplate {
+  if (!f) what.fail("template is required");
+  const meta = f.objOrEmpty("metadata");
+  const spec = f.obj("spec") ?? f.fail("spec is required");
+  return { labels: meta.map("labels"), annotations: meta.map("annotations"), spec: readPodSpec(spec, ctx) };
+}
+
+export function readPodSpec(f: Fields<V1PodSpec>, ctx: DocumentContext): PodSpec {
+  const containers = f.objs("containers").map((c) => readContainer(c));
+  if (containers.length === 0) f.fail("containers must not be empty");
+  return {
+    nodeName: f.str("nodeName") || undefined,
+    nodeSelector: f.map("nodeSelector"),
+    affinity: readAffinity(f.obj("affinity"), ctx),
+    tolerations: f.objs("tolerations").map((t) => readToleration(t, ctx)),
+    topologySpreadConstraints: f.objs("topologySpreadConstraints").map((t) => readSpread(t, ctx)),
+    containers,
+    initContainers: f.objs("initContainers").map((c) => readContainer(c)),
+    overhead: readResources(f.obj("overhead")),
+    schedulerName: f.str("schedulerName") || "default-scheduler",
+    priorityClassName: f.str("priorityClassName") || undefined,
+    priority: f.int("priority"),
+    hostNetwork: f.bool("hostNetwork") ?? false,
+    serviceAccountName: f.str("serviceAccountName") ?? f.str("serviceAccount"),
+    source: ctx.source(f.raw),
+  };
+}
+
+function readContainer(c: Fields<V1Container>): Container {
+  const resources = c.objOrEmpty("resources");
+  const envNames: string[] = [];
+  const envValues: Record<string, string> = {};
+  for (const e of c.objs("env")) {
+    const name = e.reqStr("name");
+    envNames.push(name);
+    if (KEPT_ENV_VALUES.has(name)) {
+      const value = e.any("value");
+      if (typeof value === "string") envValues[name] = value;
+    }
+  }
+  return {
+    name: c.reqStr("name"),
+    image: c.str("image") ?? "",
+    requests: readResources(resources.obj("requests")),
+    limits: readResources(resources.obj("limits")),
+    ports: c.objs("ports").map(
+      (p): ContainerPort => ({
+        name: p.str("name") || undefined,
+        containerPort: p.port("containerPort") ?? p.fail("containerPort is required"),
+        hostPort: p.port("hostPort", true) || undefined,
+        hostIP: p.str("hostIP") || undefined,
+        protocol: p.oneOf("protocol", PROTOCOLS, "TCP"),
+      }),
+    ),
+    restartPolicy: c.str("restartPolicy"),
+    envNames,
+    envValues,
+  };
+}
+
+/** core/v1 validation: Exists forbids a value; an empty key needs Exists. */
+export function readToleration(t: Fields<V1Toleration>, ctx: DocumentContext): Toleration {
+  const operator = t.oneOf("operator", ["Equal", "Exists"] as const, "Equal");
+  const key = t.str("key") ?? "";
+  const value = t.str("value") ?? "";
+  if (operator === "Exists" && value !== "") t.fail("value must be empty when operator is Exists");
+  if (key === "" && operator !== "Exists") t.fail("operator must be Exists when key is empty");
+  const effect = t.oneOf("effect", [...TAINT_EFFECTS, ""] as const, "");
+  return {
+    key,
+    operator,
+    value,
+    effect,
+    tolerationSeconds: t.int("tolerationSeconds"),
+    source: ctx.source(t.raw),
+  };
+}
+
+function readAffinity(f: Fields<V1Affinity> | undefined, ctx: DocumentContext): Affinity {
+  if (!f) return NO_AFFINITY;
+  return {
+    nodeAffinity: readNodeAffinity(f, ctx),
+    podAffinity: readPodAffinity(f.obj("podAffinity"), ctx),
+    podAntiAffinity: readPodAffinity(f.obj("podAntiAffinity"), ctx),
+  };
+}
+
+const NO_AFFINITY: Affinity = Object.freeze({ nodeAffinity: undefined, podAffinity: undefined, podAntiAffinity: undefined });
+
+function readNodeAffinity(f: Fields<V1Affinity>, ctx: DocumentContext): NodeAffinity | undefined {
+  const na = f.obj("nodeAffinity");
+  if (!na) return undefined;
+  const required = na.obj("requiredDuringSchedulingIgnoredDuringExecution");
+  return {
+    required: required ? required.objs("nodeSelectorTerms").map((t) => readNodeSelectorTerm(t, ctx)) : null,
+    preferred: na.objs("preferredDuringSchedulingIgnoredDuringExecution").map((p) => {
+      const preference = p.obj("preference") ?? p.fail("preference is required");
+      return { weight: p.int("weight", { min: 1, max: 100 }) ?? p.fail("weight is required"), preference: readNodeSelectorTerm(preference, ctx) };
+    }),
+  };
+}
+
+const NODE_OPERATORS: readonly NodeSelectorOperator[] = ["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"];
+
+export function readNodeSelectorTerm(t: Fields<V1NodeSelectorTerm>, ctx: DocumentContext): NodeSelectorTerm {
+  const requirement = (e: Fields<{ key?: string; operator?: string; values?: string[] }>): NodeSelectorRequirement => {
+    if (!e.has("operator")) e.fail("operator is required");
+    const operator = e.oneOf("operator", NODE_OPERATORS, "In");
+    const values = e.strings("values");
+    checkValues(e, operator, values);
+    if ((operator === "Gt" || operator === "Lt") && (values.length !== 1 || !/^-?\d+$/.test(values[0] ?? ""))) {
+      e.fail(`operator ${operator} needs exactly one integer value`);
+    }
+    return { key: e.reqStr("key"), operator, values };
+  };
+  return {
+    matchExpressions: t.objs("matchExpressions").map(requirement),
+    matchFields: t.objs("matchFields").map(requirement),
+    source: ctx.source(t.raw),
+  };
+}
+
+function readPodAffinity(f: Fields<{ requiredDuringSchedulingIgnoredDuringExecution?: V1PodAffinityTerm[]; preferredDuringSchedulingIgnoredDuringExecution?: { weight: number; podAffinityTerm: V1PodAffinityTerm }[] }> | undefined, ctx: DocumentContext): PodAffinity | undefined {
+  if (!f) return undefined;
+  return {
+    required: f.objs("requiredDuringSchedulingIgnoredDuringExecution").map((t) => readPodAffinityTerm(t, ctx)),
+    preferred: f.objs("preferredDuringSchedulingIgnoredDuringExecution").map((p) => {
+      const term = p.obj("podAffinityTerm") ?? p.fail("podAffinityTerm is required");
+      return { weight: p.int("weight", { min: 1, max: 100 }) ?? p.fail("weight is required"), term: readPodAffinityTerm(term, ctx) };
+    }),
+  };
+}
+
+function readPodAffinityTerm(t: Fields<V1PodAffinityTerm>, ctx: DocumentContext): PodAffinityTerm {
+  return {
+    labelSelector: readLabelSelector(t.obj("labelSelector")),
+    namespaces: t.strings("namespaces"),
+    namespaceSelector: readLabelSelector(t.obj("namespaceSelector")),
+    topologyKey: t.reqStr("topologyKey"),
+    matchLabelKeys: t.strings("matchLabelKeys"),
+    mismatchLabelKeys: t.strings("mismatchLabelKeys"),
+    source: ctx.source(t.raw),
+  };
+}
+
+function readSpread(t: Fields<V1TopologySpreadConstraint>, ctx: DocumentContext): TopologySpreadConstraint {
+  const policy = (key: "nodeAffinityPolicy" | "nodeTaintsPolicy") =>
+    t.has(key) ? t.oneOf(key, ["Honor", "Ignore"] as const, "Honor") : undefined;
+  return {
+    maxSkew: t.int("maxSkew", { min: 1 }) ?? t.fail("maxSkew is required"),
+    topologyKey: t.reqStr("topologyKey"),
+    whenUnsatisfiable: t.has("whenUnsatisfiable")
+      ? t.oneOf("whenUnsatisfiable", ["DoNotSchedule", "ScheduleAnyway"] as const, "DoNotSchedule")
+      : t.fail("whenUnsatisfiable is required"),
+    labelSelector: readLabelSelector(t.obj("labelSelector")),
+    minDomains: t.int("minDomains", { min: 1 }),
+    nodeAffinityPolicy: policy("nodeAffinityPolicy"),
+    nodeTaintsPolicy: policy("nodeTaintsPolicy"),
+    matchLabelKeys: t.strings("matchLabelKeys"),
+    source: ctx.source(t.raw),
+  };
+}

@@ -1,0 +1,32 @@
+import type { V1Pod } from "@kubernetes/client-node";
+import type { ObjectMeta, Pod } from "../../model/kubernetes.js";
+import { isIPv4, isIPv6 } from "../../model/net.js";
+import type { DocumentContext, Fields } from "../fields.js";
+import { readPodSpec } from "./pod-spec.js";
+
+export function convertPod(f: Fields<V1Pod>, meta: ObjectMeta, ctx: DocumentContext): Pod {
+  const spec = f.obj("spec") ?? f.fail("spec is required");
+  const status = f.objOrEmpty("status");
+  const ip = (value: string | undefined, field: string): string | undefined => {
+    if (value === undefined || value === "") return undefined;
+    if (!isIPv4(value) && !isIPv6(value)) status.fail(`${field} ${JSON.stringify(value)} is not an IP address`);
+    return value;
+  };
+  const podIP = ip(status.str("podIP"), "podIP");
+  const podIPs = status.objs("podIPs").map((p) => ip(p.str("ip"), "podIPs[].ip")).filter((v): v is string => v !== undefined);
+  const ready = status.objs("conditions").some((c) => c.str("type") === "Ready" && c.str("status") === "True");
+  return {
+    meta,
+    namespace: meta.namespace ?? "default",
+    name: meta.name,
+    labels: meta.labels,
+    spec: readPodSpec(spec, ctx),
+    nodeName: spec.str("nodeName") || undefined,
+    phase: status.str("phase"),
+    podIP,
+    podIPs: podIPs.length > 0 ? podIPs : podIP ? [podIP] : [],
+    hostIP: ip(status.str("hostIP"), "hostIP"),
+    ready,
+    owner: undefined, // resolved once everything is loaded (owners.ts)
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * Kubernetes resource quantities (k8s.io/apimachinery/pkg/api/resource/quantity.go):
+ * `<number><suffix>` with binary suffixes Ki…Ei, decimal SI suffixes n u m "" k M G T P E, or a
+ * decimal exponent (`1e3`). podpath keeps cpu in millicores and everything else in base units,
+ * rounded up as the scheduler's MilliValue()/Value() do.
+ */
+const BINARY: Readonly<Record<string, number>> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
+const DECIMAL: Readonly<Record<string, number>> = { n: 1e-9, u: 1e-6, m: 1e-3, "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+
+const QUANTITY = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])|[eE]([+-]?\d+))?$/;
+
+/** The quantity in base units (cores for cpu), or undefined when it is not a quantity. */
+export function parseQuantity(value: string | number): number | undefined {
+  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+  const m = QUANTITY.exec(value.trim());
+  if (!m) return undefined;
+  const number = Number(m[1]);
+  if (m[3] !== undefined) return number * 10 ** Number(m[3]);
+  const suffix = m[2] ?? "";
+  return number * (BINARY[suffix] ?? DECIMAL[suffix] ?? 1);
+}
+
+/**
+ * Converts a parsed quantity to podpath's unit for that resource name: millicores for cpu,
+ * base units (bytes, counts) for the rest; rounded up.
+ */
+export function toModelUnits(resource: string, baseValue: number): number {
+  // Guard against float noise: 0.1 * 1000 = 100.00000000000001
+  const scaled = resource === "cpu" ? baseValue * 1000 : baseValue;
+  const rounded = Math.round(scaled);
+  return Math.abs(scaled - rounded) < 1e-6 ? rounded : Math.ceil(scaled);
+}

@@ -1,0 +1,168 @@
+import { extname } from "node:path";
+import type { Snapshot, SnapshotFile } from "../model/snapshot.js";
+import { convertAwsDocument, isAwsDocument, AWS_TOP_LEVEL_KEYS } from "./aws/index.js";
+import type { FileEntry } from "./discover.js";
+import { displayPath, resolveRoot } from "./discover.js";
+import { SnapshotDraft } from "./draft.js";
+import { InputError } from "./errors.js";
+import { DocumentContext, isRaw } from "./fields.js";
+import { finishSnapshot } from "./finish.js";
+import { isIndexDocument, readIndexFile } from "./index-file.js";
+import { convertKubernetesDocument, isKubernetesDocument } from "./kubernetes/index.js";
+import { DEFAULT_LIMITS, type LoadLimits } from "./limits.js";
+import { parseJson } from "./parse-json.js";
+import type { ParsedFile } from "./parsed.js";
+import { parseYaml } from "./parse-yaml.js";
+import { readText } from "./read-text.js";
+
+export interface LoadProgress {
+  readonly file: string;
+  readonly index: number;
+  readonly total: number;
+  readonly bytesDone: number;
+  readonly bytesTotal: number;
+}
+
+export interface LoadOptions {
+  /** --snapshot paths: directories, index files or single files */
+  readonly paths: readonly string[];
+  /** resolves relative paths; defaults to process.cwd() */
+  readonly cwd?: string;
+  /** paths in messages are shown relative to this directory; defaults to cwd */
+  readonly displayBase?: string;
+  /** namespace for namespaced objects without one, where no index entry names one (kubectl apply -n) */
+  readonly namespace?: string;
+  readonly limits?: LoadLimits;
+  readonly onProgress?: (progress: LoadProgress) => void;
+}
+
+/** Files above this size are sniffed before parsing, so a huge file of the wrong kind fails fast. */
+const SNIFF_THRESHOLD = 1024 * 1024;
+const SNIFF_WINDOW = 64 * 1024;
+
+/**
+ * The single entry point from files to the model: resolves the --snapshot paths, reads and parses
+ * every file (limits enforced), recognises each document by its content, converts it through the
+ * Kubernetes or AWS adapter, then de-duplicates, joins and sorts. Throws InputError for input that
+ * stops the run; everything else becomes a located diagnostic in the snapshot.
+ */
+export function loadSnapshot(options: LoadOptions): Snapshot {
+  const cwd = options.cwd ?? process.cwd();
+  const base = options.displayBase ?? cwd;
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  if (options.paths.length === 0) throw new InputError("no snapshot given: pass --snapshot PATH");
+
+  const entries: FileEntry[] = [];
+  for (const path of options.paths) {
+    const root = resolveRoot(path, cwd, base);
+    if (root.kind === "index") {
+      entries.push(...readIndexFile(root.path, base, limits));
+    } else {
+      const explicit = root.files.length === 1;
+      for (const file of root.files) {
+        entries.push({ absolute: file, shownAs: displayPath(file, base), explicit, expected: undefined, namespace: undefined, targetGroupArn: undefined });
+      }
+    }
+  }
+
+  const draft = new SnapshotDraft();
+  const files: Omit<SnapshotFile, "objects">[] = [];
+  const seen = new Set<string>();
+  let bytesDone = 0;
+  entries.forEach((entry, index) => {
+    if (seen.has(entry.absolute)) return;
+    seen.add(entry.absolute);
+    options.onProgress?.({ file: entry.shownAs, index, total: entries.length, bytesDone, bytesTotal: 0 });
+    const loaded = loadFile(entry, draft, limits, options.namespace ?? "default");
+    if (loaded) {
+      files.push(loaded.file);
+      bytesDone += loaded.bytes;
+    }
+  });
+
+  const recognised = files.filter((f) => f.content !== "unrecognised");
+  if (recognised.length === 0) {
+    throw new InputError(`no Kubernetes objects or AWS CLI output found in ${options.paths.join(", ")}`);
+  }
+  return finishSnapshot(draft, options.paths, files);
+}
+
+function loadFile(entry: FileEntry, draft: SnapshotDraft, limits: LoadLimits, defaultNamespace: string): { file: Omit<SnapshotFile, "objects">; bytes: number } | undefined {
+  const shown = entry.shownAs;
+  const text = readText(entry.absolute, shown, limits);
+  if (!text.ok) {
+    if (entry.explicit || text.reason === "too-large") throw new InputError(text.message, shown);
+    draft.info("binary-file", `${shown}: skipped: ${text.message}`);
+    return undefined;
+  }
+  const format = detectFormat(entry.absolute, text.text);
+  if (text.bytes > SNIFF_THRESHOLD && !looksLikeSnapshot(text.text)) {
+    const message = "not Kubernetes YAML/JSON or AWS CLI JSON: no apiVersion, kind or AWS CLI key in its first 64 KiB";
+    if (entry.explicit) throw new InputError(message, shown, 1, 1);
+    draft.warn("unrecognised-file", `${shown}: skipped: ${message}`);
+    return { file: { path: shown, format, content: "unrecognised", documents: 0, defaultNamespace: entry.namespace }, bytes: text.bytes };
+  }
+  const parsed: ParsedFile = format === "json" ? parseJson(text.text, shown, limits) : parseYaml(text.text, shown, limits);
+
+  let kubernetes = 0;
+  let aws = 0;
+  const unrecognised: string[] = [];
+  for (const document of parsed.documents) {
+    const value = document.value;
+    if (value === null || value === undefined) continue; // an empty document (`---` at the end)
+    const ctx = new DocumentContext(shown, document.index, parsed, document.position);
+    if (isKubernetesDocument(value)) {
+      kubernetes++;
+      convertKubernetesDocument(value, ctx, draft, entry.namespace ?? defaultNamespace);
+    } else if (isAwsDocument(value)) {
+      aws++;
+      convertAwsDocument(value as Record<string, unknown>, ctx, draft, { targetGroupArn: entry.targetGroupArn });
+    } else if (isIndexDocument(value)) {
+      unrecognised.push(`document ${document.index + 1} is a podpath index file; name it (or its directory) with --snapshot instead`);
+    } else {
+      unrecognised.push(describeUnknown(value, document.index, parsed.documents.length));
+    }
+  }
+  for (const message of unrecognised) {
+    if (kubernetes + aws > 0) draft.warn("ignored-document", `${shown}: ${message}`, { file: shown, line: 1, col: 1, doc: 0 });
+  }
+  const content = kubernetes > 0 ? "kubernetes" : aws > 0 ? "aws" : "unrecognised";
+  if (content === "unrecognised") {
+    const first = parsed.documents.find((d) => d.value !== null && d.value !== undefined);
+    const message = unrecognised[0] ?? "the file holds no documents";
+    const at = first?.position ?? { line: 1, col: 1 };
+    if (entry.explicit) throw new InputError(message, shown, at.line, at.col);
+    draft.warn("unrecognised-file", `${shown}: skipped: ${message}`, { file: shown, line: at.line, col: at.col, doc: first?.index ?? 0 });
+  } else if (entry.expected && entry.expected !== content) {
+    draft.warn("unrecognised-file", `${shown}: listed under ${entry.expected} in the index file but holds ${content} objects; read as ${content}`);
+  }
+  return {
+    file: { path: shown, format, content, documents: parsed.documents.length, defaultNamespace: entry.namespace },
+    bytes: text.bytes,
+  };
+}
+
+function detectFormat(path: string, text: string): "yaml" | "json" {
+  const ext = extname(path).toLowerCase();
+  if (ext === ".json") return "json";
+  if (ext === ".yaml" || ext === ".yml") return "yaml";
+  const first = /\S/.exec(text)?.[0];
+  return first === "{" || first === "[" ? "json" : "yaml";
+}
+
+function looksLikeSnapshot(text: string): boolean {
+  const head = text.slice(0, SNIFF_WINDOW);
+  if (/["']?(apiVersion|kind)["']?\s*:/.test(head)) return true;
+  if (/^\s*(kubernetes|aws)\s*:/m.test(head)) return true;
+  return AWS_TOP_LEVEL_KEYS.some((key) => head.includes(`"${key}"`));
+}
+
+function describeUnknown(value: unknown, index: number, count: number): string {
+  const where = count > 1 ? `document ${index + 1}: ` : "";
+  if (isRaw(value)) {
+    const keys = Object.keys(value).slice(0, 5);
+    const more = Object.keys(value).length > 5 ? ", …" : "";
+    return `${where}not a Kubernetes object (no apiVersion and kind) nor AWS CLI output (top-level keys ${keys.map((k) => JSON.stringify(k)).join(", ")}${more} match no describe-* command podpath reads)`;
+  }
+  return `${where}not a Kubernetes object or AWS CLI output: the document is ${Array.isArray(value) ? "a list" : `a ${typeof value}`}`;
+}
