@@ -20,12 +20,23 @@ export class Malformed extends Error {
 
 /** Locates raw objects of one document: file, document index, and each object's position. */
 export class DocumentContext {
+  /**
+   * Parts of an object dropped while it was converted (a port without its number, an owner
+   * reference without a kind): the object is kept without them, and each becomes a warning.
+   */
+  readonly dropped: { readonly message: string; readonly at: object | undefined }[] = [];
+
   constructor(
     readonly file: string,
     readonly doc: number,
     private readonly parsed: Pick<ParsedFile, "positionOf">,
     readonly fallback: Position,
   ) {}
+
+  /** Records a dropped part; see `dropped`. */
+  drop(message: string, at: object | undefined): void {
+    this.dropped.push({ message, at });
+  }
 
   /** The source of a raw mapping or list: its own position, else `near`'s, else the document's. */
   source(value: unknown, near?: SourceRef): SourceRef {

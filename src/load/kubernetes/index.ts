@@ -41,7 +41,13 @@ function inGroup(apiVersion: string, group: keyof typeof API_GROUPS): boolean {
 export function convertKubernetesDocument(value: Raw, ctx: DocumentContext, draft: SnapshotDraft, defaultNamespace: string): void {
   const kind = value["kind"] as string;
   if (kind.endsWith("List") && Array.isArray(value["items"])) {
+    // `kind: List` (kubectl) names each item's kind; a typed list from the API (PodList,
+    // NamespaceList…) does not, and its items take the list's kind less "List" and its apiVersion.
+    const itemKind = kind === "List" ? undefined : kind.slice(0, -4);
     (value["items"] as unknown[]).forEach((item, index) => {
+      if (itemKind && isRaw(item) && item["kind"] === undefined && item["apiVersion"] === undefined) {
+        item = { apiVersion: value["apiVersion"], kind: itemKind, ...item };
+      }
       if (isKubernetesDocument(item)) {
         convertKubernetesDocument(item, ctx, draft, defaultNamespace);
       } else {
@@ -64,6 +70,7 @@ function convertObject(raw: Raw, ctx: DocumentContext, draft: SnapshotDraft, def
     const namespace = isRaw(metadata) && typeof metadata["namespace"] === "string" ? metadata["namespace"] : undefined;
     return namespace ? `${namespace}/${name}` : name;
   };
+  ctx.dropped.length = 0;
   try {
     const k = draft.kubernetes;
     const meta = () => readMeta(f, header, ctx, defaultNamespace);
@@ -106,6 +113,7 @@ function convertObject(raw: Raw, ctx: DocumentContext, draft: SnapshotDraft, def
     } else {
       modelled = false;
     }
+    for (const d of ctx.dropped) draft.warn("invalid-field", `${kind} ${named()}: ${d.message}`, ctx.source(d.at, ctx.source(raw)));
     if (modelled) {
       draft.count(ctx.file, kind);
     } else {

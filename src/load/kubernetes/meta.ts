@@ -38,12 +38,16 @@ export function readMeta(
   if (name === "" && !m.str("generateName")) m.fail("name is required");
   const clusterScoped = isClusterScoped(header.kind);
   const namespace = clusterScoped ? undefined : m.str("namespace") || defaultNamespace;
-  const ownerReferences: OwnerReference[] = m.objs("ownerReferences").map((o) => ({
-    kind: o.reqStr("kind"),
-    name: o.reqStr("name"),
-    uid: o.str("uid"),
-    controller: o.bool("controller") ?? false,
-  }));
+  const ownerReferences: OwnerReference[] = [];
+  for (const o of m.objs("ownerReferences")) {
+    const kind = o.str("kind");
+    const ownerName = o.str("name");
+    if (!kind || !ownerName) {
+      ctx.drop(`${o.path}: an owner reference needs kind and name; ignored`, o.raw);
+      continue;
+    }
+    ownerReferences.push({ kind, name: ownerName, uid: o.str("uid"), controller: o.bool("controller") ?? false });
+  }
   return {
     kind: header.kind,
     apiVersion: header.apiVersion,

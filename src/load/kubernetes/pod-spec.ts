@@ -61,7 +61,7 @@ export function readPodTemplate(f: Fields<V1PodTemplateSpec> | undefined, ctx: D
 }
 
 export function readPodSpec(f: Fields<V1PodSpec>, ctx: DocumentContext): PodSpec {
-  const containers = f.objs("containers").map((c) => readContainer(c));
+  const containers = f.objs("containers").map((c, i) => readContainer(c, i, ctx));
   if (containers.length === 0) f.fail("containers must not be empty");
   return {
     nodeName: f.str("nodeName") || undefined,
@@ -70,7 +70,7 @@ export function readPodSpec(f: Fields<V1PodSpec>, ctx: DocumentContext): PodSpec
     tolerations: f.objs("tolerations").map((t) => readToleration(t, ctx)),
     topologySpreadConstraints: f.objs("topologySpreadConstraints").map((t) => readSpread(t, ctx)),
     containers,
-    initContainers: f.objs("initContainers").map((c) => readContainer(c)),
+    initContainers: f.objs("initContainers").map((c, i) => readContainer(c, i, ctx)),
     overhead: readResources(f.obj("overhead")),
     schedulerName: f.str("schedulerName") || "default-scheduler",
     priorityClassName: f.str("priorityClassName") || undefined,
@@ -81,7 +81,8 @@ export function readPodSpec(f: Fields<V1PodSpec>, ctx: DocumentContext): PodSpec
   };
 }
 
-function readContainer(c: Fields<V1Container>): Container {
+/** A container's name is required by the API but used by no analysis: one without is kept as `#i`. */
+function readContainer(c: Fields<V1Container>, index: number, ctx: DocumentContext): Container {
   const resources = c.objOrEmpty("resources");
   const envNames: string[] = [];
   const envValues: Record<string, string> = {};
@@ -94,19 +95,24 @@ function readContainer(c: Fields<V1Container>): Container {
     }
   }
   return {
-    name: c.reqStr("name"),
+    name: c.str("name") || `#${index}`,
     image: c.str("image") ?? "",
     requests: readResources(resources.obj("requests")),
     limits: readResources(resources.obj("limits")),
-    ports: c.objs("ports").map(
-      (p): ContainerPort => ({
+    ports: c.objs("ports").flatMap((p): ContainerPort[] => {
+      const containerPort = p.port("containerPort");
+      if (containerPort === undefined) {
+        ctx.drop(`${p.path}: containerPort is required; this port is ignored`, p.raw);
+        return [];
+      }
+      return [{
         name: p.str("name") || undefined,
-        containerPort: p.port("containerPort") ?? p.fail("containerPort is required"),
+        containerPort,
         hostPort: p.port("hostPort", true) || undefined,
         hostIP: p.str("hostIP") || undefined,
         protocol: p.oneOf("protocol", PROTOCOLS, "TCP"),
-      }),
-    ),
+      }];
+    }),
     restartPolicy: c.str("restartPolicy"),
     envNames,
     envValues,
