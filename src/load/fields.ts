@@ -29,9 +29,17 @@ export class DocumentContext {
   constructor(
     readonly file: string,
     readonly doc: number,
-    private readonly parsed: Pick<ParsedFile, "positionOf">,
+    private readonly parsed: Pick<ParsedFile, "positionOf" | "resolve">,
     readonly fallback: Position,
+    /** the object whose text holds everything converted with this context (a list item) */
+    private readonly anchor?: object,
   ) {}
+
+  /** A context for one item of a list: lazy positions inside it rescan only the item. */
+  within(item: object): DocumentContext {
+    const position = this.parsed.positionOf(item);
+    return new DocumentContext(this.file, this.doc, this.parsed, position ?? this.fallback, position ? item : this.anchor);
+  }
 
   /** Records a dropped part; see `dropped`. */
   drop(message: string, at: object | undefined): void {
@@ -40,10 +48,44 @@ export class DocumentContext {
 
   /** The source of a raw mapping or list: its own position, else `near`'s, else the document's. */
   source(value: unknown, near?: SourceRef): SourceRef {
-    const position = value !== null && typeof value === "object" ? this.parsed.positionOf(value) : undefined;
-    if (position) return { file: this.file, line: position.line, col: position.col, doc: this.doc };
-    if (near) return near;
+    if (value !== null && typeof value === "object") {
+      const position = this.parsed.positionOf(value);
+      if (position) return { file: this.file, line: position.line, col: position.col, doc: this.doc };
+      if (this.parsed.resolve && this.anchor) return new LazySource(this.file, this.doc, this.parsed.resolve, this.anchor, value, near ?? this.documentSource());
+    }
+    return near ?? this.documentSource();
+  }
+
+  private documentSource(): SourceRef {
     return { file: this.file, line: this.fallback.line, col: this.fallback.col, doc: this.doc };
+  }
+}
+
+/**
+ * A source whose line and column are found when first read (large JSON files record deep
+ * positions lazily: see parse-json.ts). Reads like any SourceRef, and serialises as one.
+ */
+class LazySource implements SourceRef {
+  private position: Position | undefined;
+  constructor(
+    readonly file: string,
+    readonly doc: number,
+    private readonly resolver: NonNullable<ParsedFile["resolve"]>,
+    private readonly anchor: object,
+    private readonly value: object,
+    private readonly fallback: SourceRef,
+  ) {}
+  private get resolved(): Position {
+    return (this.position ??= this.resolver(this.anchor, this.value) ?? { line: this.fallback.line, col: this.fallback.col });
+  }
+  get line(): number {
+    return this.resolved.line;
+  }
+  get col(): number {
+    return this.resolved.col;
+  }
+  toJSON(): SourceRef {
+    return { file: this.file, line: this.line, col: this.col, doc: this.doc };
   }
 }
 

@@ -10,6 +10,11 @@ export interface LoadLimits {
   readonly maxDepth: number;
   /** nodes a YAML document may expand to through aliases (the "billion laughs" guard) */
   readonly maxAliasExpansion: number;
+  /**
+   * JSON files at least this large record positions only for their top two levels (the list and
+   * its items) while loading; deeper positions are found on demand when printed.
+   */
+  readonly lazyPositionsFromBytes: number;
 }
 
 export const HARD_MAX_FILE_BYTES = 500 * 1024 * 1024;
@@ -18,6 +23,7 @@ export const DEFAULT_LIMITS: LoadLimits = Object.freeze({
   maxFileBytes: HARD_MAX_FILE_BYTES,
   maxDepth: 100,
   maxAliasExpansion: 1_000_000,
+  lazyPositionsFromBytes: 16 * 1024 * 1024,
 });
 
 /** Parses `100M`, `1.5G`, `4096`, `64KiB`, `10MB` into bytes (powers of 1024). */

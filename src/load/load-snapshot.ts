@@ -110,7 +110,7 @@ function loadFile(entry: FileEntry, draft: SnapshotDraft, limits: LoadLimits, de
   for (const document of parsed.documents) {
     const value = document.value;
     if (value === null || value === undefined) continue; // an empty document (`---` at the end)
-    const ctx = new DocumentContext(shown, document.index, parsed, document.position);
+    const ctx = new DocumentContext(shown, document.index, parsed, document.position, value !== null && typeof value === "object" ? value : undefined);
     if (isKubernetesDocument(value)) {
       kubernetes++;
       convertKubernetesDocument(value, ctx, draft, entry.namespace ?? defaultNamespace);

@@ -4,9 +4,12 @@ import type { ParsedFile, Position } from "./parsed.js";
 
 /**
  * Parses JSON with `JSON.parse` (by far the fastest parser in Node: ~190 MB/s here) and then
- * recovers the position of every object and array with one cheap scan of the text, driven by the
- * text and shadowing the parsed value. The scan also validates the structure, so a syntax error
- * gets a line and column however the engine words it.
+ * recovers positions with one cheap scan of the text, driven by the text and shadowing the
+ * parsed value. Small files get the position of every object and array; files of
+ * `lazyPositionsFromBytes` and more (a 150,000-pod dump) only of the top two levels — the list
+ * and its items — and deeper positions are found on demand by rescanning one item (`resolve`).
+ * The scan also validates the structure, so a syntax error gets a line and column however the
+ * engine words it.
  */
 export function parseJson(text: string, file: string, limits: LoadLimits): ParsedFile {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -14,7 +17,7 @@ export function parseJson(text: string, file: string, limits: LoadLimits): Parse
   try {
     value = JSON.parse(body);
   } catch (error) {
-    const scanner = new Scanner(body, new WeakMap(), limits.maxDepth, file);
+    const scanner = new Scanner(body, new WeakMap(), limits.maxDepth, file, Infinity);
     scanner.document(undefined); // throws an InputError at the first structural error
     const offset = /position (\d+)/.exec(String((error as Error).message));
     const at = offset ? scanner.positionAt(Number(offset[1])) : { line: 1, col: 1 };
@@ -22,13 +25,35 @@ export function parseJson(text: string, file: string, limits: LoadLimits): Parse
     throw new InputError(`JSON syntax error: ${reason}`, file, at.line, at.col);
   }
   const positions = new WeakMap<object, Position>();
-  const scanner = new Scanner(body, positions, limits.maxDepth, file);
+  const lazy = body.length >= limits.lazyPositionsFromBytes;
+  const scanner = new Scanner(body, positions, limits.maxDepth, file, lazy ? 2 : Infinity);
   const position = scanner.document(value);
+  const scanned = new WeakSet<object>();
   return {
     format: "json",
     documents: [{ value, index: 0, position }],
     positionOf: (v) => positions.get(v),
+    resolve: lazy
+      ? (anchor, v) => {
+          const known = positions.get(v);
+          if (known) return known;
+          if (!scanned.has(anchor)) {
+            const start = scanner.offsets.get(anchor);
+            if (start === undefined) return undefined;
+            scanned.add(anchor);
+            new Scanner(body, positions, limits.maxDepth, file, Infinity).subtree(anchor, start);
+          }
+          return positions.get(v);
+        }
+      : undefined,
   };
+}
+
+/** Where a recorded container starts, to rescan it later: text offset, line and line start. */
+interface Offset {
+  readonly index: number;
+  readonly line: number;
+  readonly lineStart: number;
 }
 
 const enum Ch {
@@ -50,12 +75,16 @@ class Scanner {
   private i = 0;
   private line = 1;
   private lineStart = 0;
+  /** start offsets of the deepest recorded containers (the anchors of lazy resolution) */
+  readonly offsets = new WeakMap<object, Offset>();
 
   constructor(
     private readonly text: string,
     private readonly positions: WeakMap<object, Position>,
     private readonly maxDepth: number,
     private readonly file: string,
+    /** containers deeper than this are skipped, not recorded */
+    private readonly recordDepth: number,
   ) {}
 
   document(shadow: unknown): Position {
@@ -66,6 +95,14 @@ class Scanner {
     this.skipWs();
     if (this.i < this.text.length) this.fail("unexpected text after the JSON value");
     return start;
+  }
+
+  /** Scans one container from a recorded offset, recording everything below it. */
+  subtree(shadow: object, start: Offset): void {
+    this.i = start.index;
+    this.line = start.line;
+    this.lineStart = start.lineStart;
+    this.value(shadow, 0);
   }
 
   positionAt(offset: number): Position {
@@ -109,15 +146,57 @@ class Scanner {
 
   private value(shadow: unknown, depth: number): void {
     const ch = this.text.charCodeAt(this.i);
-    if (ch === Ch.OpenBrace) this.object(shadow, depth);
-    else if (ch === Ch.OpenBracket) this.array(shadow, depth);
-    else if (ch === Ch.Quote) this.string();
+    if (ch === Ch.OpenBrace || ch === Ch.OpenBracket) {
+      if (depth > this.recordDepth) this.skipContainer(depth);
+      else if (ch === Ch.OpenBrace) this.object(shadow, depth);
+      else this.array(shadow, depth);
+    } else if (ch === Ch.Quote) this.string();
     else this.scalar();
   }
 
   private enter(depth: number, shadow: unknown): void {
     if (depth >= this.maxDepth) this.fail(`nesting deeper than ${this.maxDepth} levels`);
-    if (shadow !== null && typeof shadow === "object") this.positions.set(shadow, this.here());
+    if (shadow !== null && typeof shadow === "object") {
+      this.positions.set(shadow, this.here());
+      if (depth === this.recordDepth) this.offsets.set(shadow, { index: this.i, line: this.line, lineStart: this.lineStart });
+    }
+  }
+
+  /**
+   * Skips a container the parse already validated: only brackets, strings and line breaks
+   * matter. The fast path of large files.
+   */
+  private skipContainer(depth: number): void {
+    const text = this.text;
+    let i = this.i;
+    let level = 0;
+    for (;;) {
+      const ch = text.charCodeAt(i);
+      if (ch === Ch.Quote) {
+        this.i = i;
+        this.string();
+        i = this.i;
+        continue;
+      }
+      i++;
+      if (ch === Ch.Lf) {
+        this.line++;
+        this.lineStart = i;
+      } else if (ch === Ch.OpenBrace || ch === Ch.OpenBracket) {
+        level++;
+        if (depth + level > this.maxDepth) {
+          this.i = i - 1;
+          this.fail(`nesting deeper than ${this.maxDepth} levels`);
+        }
+      } else if (ch === Ch.CloseBrace || ch === Ch.CloseBracket) {
+        level--;
+        if (level === 0) break;
+      } else if (Number.isNaN(ch)) {
+        this.i = i - 1;
+        this.fail("unexpected end of the file");
+      }
+    }
+    this.i = i;
   }
 
   private object(shadow: unknown, depth: number): void {
@@ -129,13 +208,14 @@ class Scanner {
       this.i++;
       return;
     }
+    const recordChildren = depth < this.recordDepth;
     for (;;) {
       this.skipWs();
       if (this.text.charCodeAt(this.i) !== Ch.Quote) this.fail("expected a property name in double quotes");
       const keyStart = this.i;
       this.string();
       let child: unknown;
-      if (target) {
+      if (target && recordChildren) {
         const raw = this.text.slice(keyStart + 1, this.i - 1);
         const key = raw.includes("\\") ? (JSON.parse(this.text.slice(keyStart, this.i)) as string) : raw;
         child = Object.prototype.hasOwnProperty.call(target, key) ? target[key] : undefined;

@@ -18,5 +18,12 @@ export interface ParsedDocument {
 export interface ParsedFile {
   readonly format: "yaml" | "json";
   readonly documents: readonly ParsedDocument[];
+  /** The position recorded while parsing, if one was. */
   positionOf(value: object): Position | undefined;
+  /**
+   * For parsers that record positions only down to a depth while parsing (JSON above a size):
+   * the position of `value`, found on demand by scanning the text of `anchor`, an object whose
+   * position was recorded and which contains `value`. Called when a position is printed.
+   */
+  resolve?(anchor: object, value: object): Position | undefined;
 }

@@ -49,7 +49,7 @@ export function convertKubernetesDocument(value: Raw, ctx: DocumentContext, draf
         item = { apiVersion: value["apiVersion"], kind: itemKind, ...item };
       }
       if (isKubernetesDocument(item)) {
-        convertKubernetesDocument(item, ctx, draft, defaultNamespace);
+        convertKubernetesDocument(item, ctx.within(item), draft, defaultNamespace);
       } else {
         draft.warn("invalid-object", `items[${index}] skipped: a list item must be a Kubernetes object with apiVersion and kind, not ${describeType(item)}`, ctx.source(item, ctx.source(value["items"])));
       }

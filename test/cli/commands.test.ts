@@ -1,0 +1,95 @@
+/** Scenario tests of the CLI as a user meets it: help, version, usage errors, the contract's commands. */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { test } from "node:test";
+import { cli, REPO } from "../support/helpers.js";
+
+test("podpath --help teaches: what it answers, every command of the contract, snapshots, exit codes", async () => {
+  const r = await cli(["--help"]);
+  assert.equal(r.code, 0);
+  for (const command of ["place", "trace", "egress", "connlist", "lint", "exposure", "diff", "fix", "report", "serve", "snapshot"]) {
+    assert.match(r.stdout, new RegExp(`^  ${command}\\b`, "m"), command);
+  }
+  assert.match(r.stdout, /Where do my pods land/);
+  assert.match(r.stdout, /Exit codes: 0 answered/);
+  assert.match(r.stdout, /scripts\/capture-snapshot\.sh/);
+});
+
+test("podpath --version prints the package version", async () => {
+  const r = await cli(["--version"]);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^\d+\.\d+\.\d+\n$/);
+});
+
+test("an unknown command is a usage error (exit 2) with a suggestion", async () => {
+  const r = await cli(["plac"]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /unknown command 'plac'/);
+  assert.match(r.stderr, /Did you mean place\?/);
+});
+
+test("an unknown output format is a usage error naming the choices", async () => {
+  const r = await cli(["snapshot", "show", "-o", "yaml"]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /argument 'yaml' is invalid\. Allowed choices are text, json, md/);
+});
+
+test("a bad --max-file-size is a usage error", async () => {
+  const r = await cli(["snapshot", "show", "--max-file-size", "lots"]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /expected a size such as 64M, 1G or 4096/);
+});
+
+for (const [args, issue] of [
+  [["place"], 3],
+  [["trace", "--from", "internet", "--to", "url:https://growbin.app/argocd"], 4],
+  [["egress"], 4],
+  [["connlist"], 5],
+  [["fix", "place", "monitoring/prometheus-grafana", "--onto", "node-role.kubernetes.io/control-plane"], 3],
+] as const) {
+  test(`podpath ${args[0]}${args[0] === "fix" ? " place" : ""} is registered and says it is not built yet (exit 2)`, async () => {
+    const r = await cli([...args]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, new RegExp(`not built yet \\(planned in issue #${issue}\\)`));
+    assert.equal(r.stdout, "");
+  });
+}
+
+test("trace without --from is a usage error", async () => {
+  const r = await cli(["trace", "--to", "internet"]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /required option '--from <endpoint>' not specified/);
+});
+
+test("without --snapshot, commands use the embedded example and say so on stderr", async () => {
+  const r = await cli(["snapshot", "show", "-o", "json"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /no --snapshot given; using the embedded example \(examples\/ecoeco/);
+  const summary = JSON.parse(r.stdout) as { roots: string[]; files: { path: string }[] };
+  assert.ok(summary.files.every((f) => f.path.startsWith("examples/ecoeco/")), "paths relative to the package");
+});
+
+test("the format defaults to json when stdout is not a terminal, text with -o text", async () => {
+  const json = await cli(["snapshot", "show"]);
+  assert.doesNotThrow(() => JSON.parse(json.stdout));
+  const text = await cli(["snapshot", "show", "-o", "text"]);
+  assert.match(text.stdout, /^Snapshot: /);
+});
+
+test("the same snapshot gives byte-identical output", async () => {
+  for (const format of ["json", "text", "md"]) {
+    const a = await cli(["snapshot", "show", "-o", format]);
+    const b = await cli(["snapshot", "show", "-o", format]);
+    assert.equal(a.stdout, b.stdout, format);
+  }
+});
+
+test("the installed binary runs: node dist/src/bin/podpath.js --version exits 0 (no stack trace on a bad path: exit 2)", () => {
+  const bin = join(REPO, "dist/src/bin/podpath.js");
+  const ok = spawnSync(process.execPath, [bin, "--version"], { encoding: "utf8" });
+  assert.equal(ok.status, 0);
+  const bad = spawnSync(process.execPath, [bin, "snapshot", "show", "-s", "/nonexistent/snapshot"], { encoding: "utf8" });
+  assert.equal(bad.status, 2);
+  assert.equal(bad.stderr, "podpath: /nonexistent/snapshot: no such file or directory\n");
+});
