@@ -1,4 +1,4 @@
-import { extname } from "node:path";
+import { extname, resolve } from "node:path";
 import type { Snapshot, SnapshotFile } from "../model/snapshot.js";
 import { convertAwsDocument, isAwsDocument, AWS_TOP_LEVEL_KEYS } from "./aws/index.js";
 import type { FileEntry } from "./discover.js";
@@ -84,7 +84,7 @@ export function loadSnapshot(options: LoadOptions): Snapshot {
   if (recognised.length === 0) {
     throw new InputError(`no Kubernetes objects or AWS CLI output found in ${options.paths.join(", ")}`);
   }
-  return finishSnapshot(draft, options.paths, files);
+  return finishSnapshot(draft, options.paths.map((p) => displayPath(resolve(cwd, p), base)), files);
 }
 
 function loadFile(entry: FileEntry, draft: SnapshotDraft, limits: LoadLimits, defaultNamespace: string): { file: Omit<SnapshotFile, "objects">; bytes: number } | undefined {
