@@ -13,7 +13,7 @@ import { writeSyntheticCluster } from "./synthetic.js";
 
 const nodes = Number(process.env["BENCH_NODES"] ?? 5000);
 const pods = Number(process.env["BENCH_PODS"] ?? 150000);
-const dir = join(tmpdir(), `podpath-bench-${nodes}-${pods}`);
+const dir = join(tmpdir(), `podpath-bench-v2-${nodes}-${pods}`);
 
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);

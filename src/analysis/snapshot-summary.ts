@@ -7,12 +7,14 @@ import { formatSource, formatSourceFull } from "../model/source.js";
  */
 export interface SnapshotSummary {
   readonly roots: readonly string[];
+  readonly whatIf: readonly string[];
   readonly files: readonly {
     readonly path: string;
     readonly format: string;
     readonly content: string;
     readonly documents: number;
     readonly namespace: string | null;
+    readonly whatIf: boolean;
     readonly objects: Readonly<Record<string, number>>;
   }[];
   readonly kubernetes: Readonly<Record<string, number>>;
@@ -54,7 +56,8 @@ export function summarizeSnapshot(snapshot: Snapshot): SnapshotSummary {
   }
   return {
     roots: snapshot.roots,
-    files: snapshot.files.map((f) => ({ path: f.path, format: f.format, content: f.content, documents: f.documents, namespace: f.defaultNamespace ?? null, objects: f.objects })),
+    whatIf: snapshot.whatIf,
+    files: snapshot.files.map((f) => ({ path: f.path, format: f.format, content: f.content, documents: f.documents, namespace: f.defaultNamespace ?? null, whatIf: f.whatIf, objects: f.objects })),
     kubernetes: {
       namespaces: k.namespaces.length,
       nodes: k.nodes.length,

@@ -56,15 +56,17 @@ export function loadFromOptions(options: SnapshotOptions, io: CliIO): Snapshot {
   const started = Date.now();
   let shown = false;
   const snapshot = loadSnapshot({
-    paths: [...paths, ...options.with],
+    paths,
+    whatIf: options.with,
     cwd: io.cwd,
     displayBase,
     ...(options.namespace ? { namespace: options.namespace } : {}),
     limits: { ...DEFAULT_LIMITS, maxFileBytes: options.maxFileSize },
     onProgress: (p) => {
-      if (!io.stderr.isTTY || Date.now() - started < 1000) return;
+      // on a terminal, once loading has taken a second, or before a file that will take one
+      if (!io.stderr.isTTY || (Date.now() - started < 1000 && p.fileBytes < 16 * 1024 * 1024)) return;
       shown = true;
-      io.stderr.write(`\r\x1b[Kloading ${p.file} (${p.index + 1}/${p.total})…`);
+      io.stderr.write(`\r\x1b[Kloading ${p.file} (${formatBytes(p.fileBytes)}, file ${p.index + 1} of ${p.total})…`);
     },
   });
   if (shown) io.stderr.write(`\r\x1b[Kloaded ${snapshot.files.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

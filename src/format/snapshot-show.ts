@@ -62,9 +62,10 @@ function memory(bytes: number | undefined): string {
 export function formatSnapshotText(s: SnapshotSummary): string {
   const out: string[] = [];
   out.push(`Snapshot: ${s.roots.join(", ")}`);
+  if (s.whatIf.length > 0) out.push(`What-if (--with): ${s.whatIf.join(", ")}`);
   out.push("");
   out.push(`Files (${s.files.length}):`);
-  out.push(table(s.files.map((f) => [f.path, f.content, objects(f.objects) || "-", f.namespace ? `namespace ${f.namespace}` : ""])));
+  out.push(table(s.files.map((f) => [f.path, f.content, objects(f.objects) || "-", [f.namespace ? `namespace ${f.namespace}` : "", f.whatIf ? "(--with)" : ""].join(" ").trim()])));
   out.push("");
   out.push("Kubernetes:");
   out.push(`  ${counts(s.kubernetes)}`);
@@ -131,6 +132,7 @@ export function formatSnapshotText(s: SnapshotSummary): string {
 export function formatSnapshotMarkdown(s: SnapshotSummary): string {
   const out: string[] = [];
   out.push(`# Snapshot: ${s.roots.join(", ")}`, "");
+  if (s.whatIf.length > 0) out.push(`What-if (--with): ${s.whatIf.join(", ")}`, "");
   out.push("## Files", "", markdownTable(["file", "content", "objects"], s.files.map((f) => [f.path, f.content, objects(f.objects) || "-"])), "");
   out.push("## Counts", "", `- Kubernetes: ${counts(s.kubernetes)}`, `- AWS: ${counts(s.aws)}`, "");
   if (s.nodes.length > 0) {

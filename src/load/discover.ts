@@ -14,6 +14,8 @@ export interface FileEntry {
   readonly expected: "kubernetes" | "aws" | undefined;
   readonly namespace: string | undefined;
   readonly targetGroupArn: string | undefined;
+  /** from --with: objects that are added, or replace their namesakes */
+  readonly whatIf: boolean;
 }
 
 export const INDEX_NAMES = ["podpath.yaml", "podpath.yml"];

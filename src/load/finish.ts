@@ -22,7 +22,15 @@ export function compare(a: string, b: string): number {
  * Keeps one object per identity; a later object replaces an earlier one (as `kubectl apply` of
  * the later file would), with a note naming both places.
  */
-function dedupe<T>(items: readonly T[], key: (item: T) => string, where: (item: T) => ObjectMeta["source"] | undefined, what: (item: T) => string, diagnostics: Diagnostic[], quiet?: (kept: T, dropped: T) => boolean): T[] {
+function dedupe<T>(
+  items: readonly T[],
+  key: (item: T) => string,
+  where: (item: T) => ObjectMeta["source"] | undefined,
+  what: (item: T) => string,
+  diagnostics: Diagnostic[],
+  whatIf: ReadonlySet<string>,
+  quiet?: (kept: T, dropped: T) => boolean,
+): T[] {
   const seen = new Map<string, number>();
   const out: T[] = [];
   for (const item of items) {
@@ -41,10 +49,13 @@ function dedupe<T>(items: readonly T[], key: (item: T) => string, where: (item: 
       continue;
     }
     const source = where(item);
+    const replacedByWhatIf = source !== undefined && whatIf.has(source.file);
     diagnostics.push({
-      code: "duplicate-object",
+      code: replacedByWhatIf ? "what-if" : "duplicate-object",
       severity: "info",
-      message: `${what(item)} appears again; this one replaces the one at ${formatSource(where(earlier))}`,
+      message: replacedByWhatIf
+        ? `${what(item)} is replaced by --with (was ${formatSource(where(earlier))})`
+        : `${what(item)} appears again; this one replaces the one at ${formatSource(where(earlier))}`,
       ...(source ? { source } : {}),
     });
     out[at] = item;
@@ -53,17 +64,18 @@ function dedupe<T>(items: readonly T[], key: (item: T) => string, where: (item: 
 }
 
 /** Turns the draft into the immutable, de-duplicated, joined and sorted Snapshot. */
-export function finishSnapshot(draft: SnapshotDraft, roots: readonly string[], files: readonly Omit<SnapshotFile, "objects">[]): Snapshot {
+export function finishSnapshot(draft: SnapshotDraft, roots: readonly string[], whatIf: readonly string[], files: readonly Omit<SnapshotFile, "objects">[]): Snapshot {
   const diagnostics: Diagnostic[] = [...draft.diagnostics];
+  const whatIfFiles = new Set(files.filter((f) => f.whatIf).map((f) => f.path));
   const joins: Join[] = [];
   const k = draft.kubernetes;
   const metaKey = (m: ObjectMeta) => `${m.kind}/${m.namespace ?? ""}/${m.name}`;
   const metaWhat = (m: ObjectMeta) => `${m.kind} ${m.namespace ? m.namespace + "/" : ""}${m.name}`;
   const simple = <T extends { readonly meta: ObjectMeta }>(items: T[]) =>
-    dedupe(items, (i) => metaKey(i.meta), (i) => i.meta.source, (i) => metaWhat(i.meta), diagnostics);
+    dedupe(items, (i) => metaKey(i.meta), (i) => i.meta.source, (i) => metaWhat(i.meta), diagnostics, whatIfFiles);
 
   const generated = (w: Workload) => w.generatedFrom !== undefined;
-  let workloads = dedupe(k.workloads, (w) => `${w.kind}/${w.namespace}/${w.name}`, (w) => w.meta.source, (w) => metaWhat(w.meta), diagnostics, (a, b) => generated(a) !== generated(b) && generated(a));
+  let workloads = dedupe(k.workloads, (w) => `${w.kind}/${w.namespace}/${w.name}`, (w) => w.meta.source, (w) => metaWhat(w.meta), diagnostics, whatIfFiles, (a, b) => generated(a) !== generated(b) && generated(a));
   workloads = dropManagedWorkloads(workloads);
 
   const pods = resolvePodOwners(simple(k.pods), workloads, joins);
@@ -102,12 +114,12 @@ export function finishSnapshot(draft: SnapshotDraft, roots: readonly string[], f
   }
 
   const services = simple(k.services);
-  const endpointSlices = dedupe(k.endpointSlices, (s) => `${s.meta.kind}/${s.namespace}/${s.name}`, (s) => s.meta.source, (s) => metaWhat(s.meta), diagnostics);
+  const endpointSlices = dedupe(k.endpointSlices, (s) => `${s.meta.kind}/${s.namespace}/${s.name}`, (s) => s.meta.source, (s) => metaWhat(s.meta), diagnostics, whatIfFiles);
   const serviceEndpoints = resolveServiceEndpoints(services, endpointSlices, pods, joins);
 
   const a = draft.aws;
   const awsDedupe = <T extends { readonly source: ObjectMeta["source"] }>(items: T[], key: (t: T) => string, what: string) =>
-    dedupe(items, key, (i) => i.source, (i) => `${what} ${key(i)}`, diagnostics);
+    dedupe(items, key, (i) => i.source, (i) => `${what} ${key(i)}`, diagnostics, whatIfFiles);
   const instances = awsDedupe(a.instances, (i) => i.id, "instance").sort(byId);
   const networkInterfaces = awsDedupe(a.networkInterfaces, (i) => i.id, "network interface").sort(byId);
   const nodes = simple(k.nodes).sort(byName);
@@ -117,6 +129,7 @@ export function finishSnapshot(draft: SnapshotDraft, roots: readonly string[], f
   const objects = new Map(draft.counts);
   return {
     roots,
+    whatIf,
     files: files.map((f) => ({ ...f, objects: sortRecord(objects.get(f.path) ?? {}) })),
     kubernetes: {
       namespaces: namespaces.sort(byName),

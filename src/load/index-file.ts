@@ -53,6 +53,7 @@ export function readIndexFile(path: string, base: string, limits: LoadLimits): F
           expected: section,
           namespace: entry.str("namespace"),
           targetGroupArn: entry.str("targetGroupArn"),
+          whatIf: false,
         });
       }
     }

@@ -19,13 +19,17 @@ export interface LoadProgress {
   readonly file: string;
   readonly index: number;
   readonly total: number;
+  /** bytes of the files loaded before this one */
   readonly bytesDone: number;
-  readonly bytesTotal: number;
+  /** the size of this file, reported before it is parsed */
+  readonly fileBytes: number;
 }
 
 export interface LoadOptions {
   /** --snapshot paths: directories, index files or single files */
   readonly paths: readonly string[];
+  /** --with paths: objects laid over the snapshot, added or replacing their namesakes (a what-if) */
+  readonly whatIf?: readonly string[];
   /** resolves relative paths; defaults to process.cwd() */
   readonly cwd?: string;
   /** paths in messages are shown relative to this directory; defaults to cwd */
@@ -53,14 +57,16 @@ export function loadSnapshot(options: LoadOptions): Snapshot {
   if (options.paths.length === 0) throw new InputError("no snapshot given: pass --snapshot PATH");
 
   const entries: FileEntry[] = [];
-  for (const path of options.paths) {
+  const whatIf = options.whatIf ?? [];
+  for (const [index, path] of [...options.paths, ...whatIf].entries()) {
+    const isWhatIf = index >= options.paths.length;
     const root = resolveRoot(path, cwd, base);
     if (root.kind === "index") {
-      entries.push(...readIndexFile(root.path, base, limits));
+      entries.push(...readIndexFile(root.path, base, limits).map((e) => ({ ...e, whatIf: isWhatIf })));
     } else {
       const explicit = root.files.length === 1;
       for (const file of root.files) {
-        entries.push({ absolute: file, shownAs: displayPath(file, base), explicit, expected: undefined, namespace: undefined, targetGroupArn: undefined });
+        entries.push({ absolute: file, shownAs: displayPath(file, base), explicit, expected: undefined, namespace: undefined, targetGroupArn: undefined, whatIf: isWhatIf });
       }
     }
   }
@@ -72,8 +78,9 @@ export function loadSnapshot(options: LoadOptions): Snapshot {
   entries.forEach((entry, index) => {
     if (seen.has(entry.absolute)) return;
     seen.add(entry.absolute);
-    options.onProgress?.({ file: entry.shownAs, index, total: entries.length, bytesDone, bytesTotal: 0 });
-    const loaded = loadFile(entry, draft, limits, options.namespace ?? "default");
+    const loaded = loadFile(entry, draft, limits, options.namespace ?? "default", (bytes) =>
+      options.onProgress?.({ file: entry.shownAs, index, total: entries.length, bytesDone, fileBytes: bytes }),
+    );
     if (loaded) {
       files.push(loaded.file);
       bytesDone += loaded.bytes;
@@ -84,12 +91,20 @@ export function loadSnapshot(options: LoadOptions): Snapshot {
   if (recognised.length === 0) {
     throw new InputError(`no Kubernetes objects or AWS CLI output found in ${options.paths.join(", ")}`);
   }
-  return finishSnapshot(draft, options.paths.map((p) => displayPath(resolve(cwd, p), base)), files);
+  const shown = (p: string) => displayPath(resolve(cwd, p), base);
+  return finishSnapshot(draft, options.paths.map(shown), whatIf.map(shown), files);
 }
 
-function loadFile(entry: FileEntry, draft: SnapshotDraft, limits: LoadLimits, defaultNamespace: string): { file: Omit<SnapshotFile, "objects">; bytes: number } | undefined {
+function loadFile(
+  entry: FileEntry,
+  draft: SnapshotDraft,
+  limits: LoadLimits,
+  defaultNamespace: string,
+  starting: (bytes: number) => void,
+): { file: Omit<SnapshotFile, "objects">; bytes: number } | undefined {
   const shown = entry.shownAs;
   const text = readText(entry.absolute, shown, limits);
+  starting(text.ok ? text.bytes : 0);
   if (!text.ok) {
     if (entry.explicit || text.reason === "too-large") throw new InputError(text.message, shown);
     draft.info("binary-file", `${shown}: skipped: ${text.message}`);
@@ -100,7 +115,7 @@ function loadFile(entry: FileEntry, draft: SnapshotDraft, limits: LoadLimits, de
     const message = "not Kubernetes YAML/JSON or AWS CLI JSON: no apiVersion, kind or AWS CLI key in its first 64 KiB";
     if (entry.explicit) throw new InputError(message, shown, 1, 1);
     draft.warn("unrecognised-file", `${shown}: skipped: ${message}`);
-    return { file: { path: shown, format, content: "unrecognised", documents: 0, defaultNamespace: entry.namespace }, bytes: text.bytes };
+    return { file: { path: shown, format, content: "unrecognised", documents: 0, defaultNamespace: entry.namespace, whatIf: entry.whatIf }, bytes: text.bytes };
   }
   const parsed: ParsedFile = format === "json" ? parseJson(text.text, shown, limits) : parseYaml(text.text, shown, limits);
 
@@ -137,7 +152,7 @@ function loadFile(entry: FileEntry, draft: SnapshotDraft, limits: LoadLimits, de
     draft.warn("unrecognised-file", `${shown}: listed under ${entry.expected} in the index file but holds ${content} objects; read as ${content}`);
   }
   return {
-    file: { path: shown, format, content, documents: parsed.documents.length, defaultNamespace: entry.namespace },
+    file: { path: shown, format, content, documents: parsed.documents.length, defaultNamespace: entry.namespace, whatIf: entry.whatIf },
     bytes: text.bytes,
   };
 }

@@ -10,6 +10,7 @@ export type DiagnosticCode =
   | "unrecognised-file" //    a file in a scanned directory is neither Kubernetes nor AWS output
   | "binary-file" //          a file in a scanned directory is not UTF-8 text
   | "duplicate-object" //     the same kind/namespace/name appears twice; the later one wins
+  | "what-if" //              an object given with --with replaces its namesake
   | "unjoined-node" //        a node has no matching EC2 instance though instances were given
   | "unresolved-reference" // an object names another that the snapshot does not hold
   | "missing-target-group" // target health whose target group could not be determined

@@ -14,6 +14,8 @@ export interface SnapshotFile {
   readonly objects: Readonly<Record<string, number>>;
   /** the index file's `namespace:` for objects without one */
   readonly defaultNamespace: string | undefined;
+  /** given with --with: its objects are added, or replace their namesakes */
+  readonly whatIf: boolean;
 }
 
 export interface KubernetesModel {
@@ -64,6 +66,8 @@ export interface Join {
 export interface Snapshot {
   /** the --snapshot paths as given (or the embedded example's) */
   readonly roots: readonly string[];
+  /** the --with paths: what-if objects laid over the snapshot */
+  readonly whatIf: readonly string[];
   readonly files: readonly SnapshotFile[];
   readonly kubernetes: KubernetesModel;
   readonly aws: AwsModel;

@@ -93,3 +93,18 @@ test("the installed binary runs: node dist/src/bin/podpath.js --version exits 0 
   assert.equal(bad.status, 2);
   assert.equal(bad.stderr, "podpath: /nonexistent/snapshot: no such file or directory\n");
 });
+
+test("--with replaces an object by kind, namespace and name (a what-if) and says so", async () => {
+  const { tempDir } = await import("../support/helpers.js");
+  const dir = tempDir({
+    "untainted.yaml": "apiVersion: v1\nkind: Node\nmetadata:\n  name: k8s-master\n  labels: {node-role.kubernetes.io/control-plane: \"\"}\nstatus:\n  allocatable: {cpu: \"2\", memory: 8Gi, pods: \"110\"}\n",
+  });
+  const r = await cli(["snapshot", "show", "-s", join(REPO, "examples/ecoeco"), "--with", join(dir, "untainted.yaml"), "-o", "json"], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const s = JSON.parse(r.stdout) as { whatIf: string[]; nodes: { name: string; taints: string[] }[]; diagnostics: { code: string; message: string; source: string }[] };
+  assert.deepEqual(s.whatIf, ["untainted.yaml"]);
+  assert.deepEqual(s.nodes.find((n) => n.name === "k8s-master")!.taints, []);
+  const note = s.diagnostics.find((d) => d.code === "what-if")!;
+  assert.match(note.message, /^Node k8s-master is replaced by --with \(was .*examples\/ecoeco\/k8s\/nodes\.yaml:3\)$/);
+  assert.equal(note.source, "untainted.yaml:1:1");
+});
