@@ -250,15 +250,20 @@ type Keys<T> = keyof T & string;
  * Validating access typed by the maintained definitions of the input: the Kubernetes client's
  * models (`V1Pod`, `V1NodeSpec`, …) and the AWS SDK v3 output shapes (`Vpc`, `SecurityGroup`, …).
  * Field names are checked against those types when compiling; values are checked when running,
- * because a file can hold anything. `path` is the field path used in messages ("spec.taints[0]").
+ * because a file can hold anything. `path` ("spec.taints[0]") is used in messages only, so it is
+ * built only when one is needed: reading a 150,000-pod dump reads millions of fields.
  */
 export class Fields<T extends object> {
   readonly raw: Raw;
-  constructor(
-    raw: T | Raw,
-    readonly path: string,
-  ) {
+  private readonly parent: Fields<object> | string;
+  private readonly segment: string | undefined;
+  private readonly index: number | undefined;
+
+  constructor(raw: T | Raw, parent: string | Fields<object>, segment?: string, index?: number) {
     this.raw = raw as Raw;
+    this.parent = parent;
+    this.segment = segment;
+    this.index = index;
   }
 
   static of<T extends object>(value: unknown, path: string): Fields<T> {
@@ -266,59 +271,110 @@ export class Fields<T extends object> {
     return new Fields<T>(value, path);
   }
 
-  private at(key: string): string {
-    return this.path ? `${this.path}.${key}` : key;
+  /** The field path of this mapping, for messages. */
+  get path(): string {
+    if (typeof this.parent === "string") return this.parent;
+    const base = this.parent.at(this.segment!);
+    return this.index === undefined ? base : `${base}[${this.index}]`;
+  }
+
+  at(key: string): string {
+    const path = this.path;
+    return path ? `${path}.${key}` : key;
+  }
+
+  private wrong(key: string, expected: string, value: unknown): never {
+    throw new Malformed(`${this.at(key)} must be ${expected}, not ${describeType(value)}`, this.raw);
   }
 
   has(key: Keys<T>): boolean {
     return this.raw[key] !== undefined && this.raw[key] !== null;
   }
   str(key: Keys<T>): string | undefined {
-    return optString(this.raw, key, this.at(key));
+    const value = this.raw[key];
+    if (typeof value === "string") return value;
+    if (value === undefined || value === null) return undefined;
+    return this.wrong(key, "a string", value);
   }
   reqStr(key: Keys<T>): string {
+    const value = this.raw[key];
+    if (typeof value === "string" && value !== "") return value;
     return string(this.raw, key, this.at(key));
   }
   bool(key: Keys<T>): boolean | undefined {
-    return optBool(this.raw, key, this.at(key));
+    const value = this.raw[key];
+    if (typeof value === "boolean") return value;
+    if (value === undefined || value === null) return undefined;
+    return this.wrong(key, "true or false", value);
   }
   int(key: Keys<T>, range?: IntRange): number | undefined {
+    const value = this.raw[key];
+    if (value === undefined || value === null) return undefined;
     return optInt(this.raw, key, this.at(key), range);
   }
   port(key: Keys<T>, allowZero = false): number | undefined {
+    const value = this.raw[key];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value === "number" && Number.isInteger(value) && value >= (allowZero ? 0 : 1) && value <= 65535) return value;
     return optPort(this.raw, key, this.at(key), allowZero);
   }
   portOrName(key: Keys<T>): number | string | undefined {
+    const value = this.raw[key];
+    if (value === undefined || value === null) return undefined;
     return optPortOrName(this.raw, key, this.at(key));
   }
   strings(key: Keys<T>): readonly string[] {
+    const value = this.raw[key];
+    if (value === undefined || value === null) return EMPTY_LIST;
     return stringList(this.raw, key, this.at(key));
   }
   map(key: Keys<T>): Readonly<Record<string, string>> {
-    return stringMap(this.raw, key, this.at(key));
+    const value = this.raw[key];
+    if (value === undefined || value === null) return EMPTY;
+    if (!isRaw(value)) return this.wrong(key, "a mapping", value);
+    for (const k in value) {
+      if (typeof value[k] !== "string") throw new Malformed(`${this.at(key)}.${k} must be a string, not ${describeType(value[k])}`, value);
+    }
+    return value as Record<string, string>;
   }
   oneOf<V extends string>(key: Keys<T>, allowed: readonly V[], fallback: V): V {
+    const value = this.raw[key];
+    if (value === undefined || value === null || value === "") return fallback;
+    if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as V;
     return oneOf(this.raw, key, this.at(key), allowed, fallback);
   }
   /** A nested mapping, or undefined when absent. */
   obj<K extends Keys<T>>(key: K): Fields<NonNullable<T[K]> & object> | undefined {
-    const value = optObject(this.raw, key, this.at(key));
-    return value ? new Fields<NonNullable<T[K]> & object>(value, this.at(key)) : undefined;
+    const value = this.raw[key];
+    if (value === undefined || value === null) return undefined;
+    if (!isRaw(value)) return this.wrong(key, "a mapping", value);
+    return new Fields<NonNullable<T[K]> & object>(value, this as Fields<object>, key);
   }
   /** A nested mapping, empty when absent. */
   objOrEmpty<K extends Keys<T>>(key: K): Fields<NonNullable<T[K]> & object> {
-    return new Fields<NonNullable<T[K]> & object>(object(this.raw, key, this.at(key)), this.at(key));
+    return this.obj(key) ?? new Fields<NonNullable<T[K]> & object>({}, this as Fields<object>, key);
   }
   /** A list of mappings. */
   objs<K extends Keys<T>>(key: K): Fields<ElementOf<T[K]> & object>[] {
-    const path = this.at(key);
-    return objectList(this.raw, key, path).map((item, index) => new Fields<ElementOf<T[K]> & object>(item, `${path}[${index}]`));
+    const value = this.raw[key];
+    if (value === undefined || value === null) return [];
+    if (!Array.isArray(value)) return this.wrong(key, "a list", value);
+    const out: Fields<ElementOf<T[K]> & object>[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (!isRaw(item)) throw new Malformed(`${this.at(key)}[${i}] must be a mapping, not ${describeType(item)}`, value);
+      out[i] = new Fields<ElementOf<T[K]> & object>(item, this as Fields<object>, key, i);
+    }
+    return out;
   }
   /** The raw value, for fields with no fixed shape. */
   any(key: Keys<T>): unknown {
     return this.raw[key];
   }
   fail(message: string): never {
-    throw new Malformed(this.path ? `${this.path}: ${message}` : message, this.raw);
+    const path = this.path;
+    throw new Malformed(path ? `${path}: ${message}` : message, this.raw);
   }
 }
+
+const EMPTY_LIST: readonly string[] = Object.freeze([]);

@@ -9,7 +9,7 @@ import type { ParsedFile, Position } from "./parsed.js";
  * (go-yaml) accepts.
  */
 const mergeType = (yaml as unknown as { types: { merge: yaml.Type } }).types.merge;
-const KUBERNETES_SCHEMA = yaml.CORE_SCHEMA.extend([mergeType]);
+const KUBERNETES_SCHEMA = yaml.CORE_SCHEMA.extend({ implicit: [mergeType] });
 
 interface ListenerState {
   readonly position: number;

@@ -53,7 +53,8 @@ export function convertIPPool(f: Fields<CalicoIPPool>, meta: ObjectMeta): IPPool
     natOutgoing: spec.bool("natOutgoing") ?? spec.bool("nat-outgoing") ?? false,
     disabled: spec.bool("disabled") ?? false,
     nodeSelector: spec.str("nodeSelector") ?? "all()",
-    blockSize: spec.int("blockSize", { min: 0, max: 128 }) ?? (cidr.includes(":") ? 122 : 26),
+    // projectcalico/api validation: IPv4 blocks /20–/32, IPv6 /116–/128
+    blockSize: spec.int("blockSize", cidr.includes(":") ? { min: 116, max: 128 } : { min: 20, max: 32 }) ?? (cidr.includes(":") ? 122 : 26),
   };
 }
 

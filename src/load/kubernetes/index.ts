@@ -5,7 +5,7 @@ import { Fields, Malformed, describeType, isRaw, type DocumentContext, type Raw 
 import { convertFelixConfiguration, convertIPPool } from "./calico.js";
 import { convertNamespace, convertPriorityClass } from "./cluster.js";
 import { convertIngress, convertIngressClass } from "./ingress.js";
-import { readMeta } from "./meta.js";
+import { isClusterScoped, readMeta } from "./meta.js";
 import { convertNetworkPolicy } from "./network-policy.js";
 import { convertNode } from "./nodes.js";
 import { convertPod } from "./pods.js";
@@ -46,9 +46,8 @@ export function convertKubernetesDocument(value: Raw, ctx: DocumentContext, draf
     const itemKind = kind === "List" ? undefined : kind.slice(0, -4);
     (value["items"] as unknown[]).forEach((item, index) => {
       if (itemKind && isRaw(item) && item["kind"] === undefined && item["apiVersion"] === undefined) {
-        item = { apiVersion: value["apiVersion"], kind: itemKind, ...item };
-      }
-      if (isKubernetesDocument(item)) {
+        convertObject(item, ctx.within(item), draft, defaultNamespace, { apiVersion: value["apiVersion"] as string, kind: itemKind });
+      } else if (isKubernetesDocument(item)) {
         convertKubernetesDocument(item, ctx.within(item), draft, defaultNamespace);
       } else {
         draft.warn("invalid-object", `items[${index}] skipped: a list item must be a Kubernetes object with apiVersion and kind, not ${describeType(item)}`, ctx.source(item, ctx.source(value["items"])));
@@ -59,21 +58,21 @@ export function convertKubernetesDocument(value: Raw, ctx: DocumentContext, draf
   convertObject(value, ctx, draft, defaultNamespace);
 }
 
-function convertObject(raw: Raw, ctx: DocumentContext, draft: SnapshotDraft, defaultNamespace: string): void {
-  const apiVersion = raw["apiVersion"] as string;
-  const kind = raw["kind"] as string;
+function convertObject(raw: Raw, ctx: DocumentContext, draft: SnapshotDraft, defaultNamespace: string, header?: { apiVersion: string; kind: string }): void {
+  const apiVersion = header?.apiVersion ?? (raw["apiVersion"] as string);
+  const kind = header?.kind ?? (raw["kind"] as string);
   const f = new Fields<KubernetesObject>(raw, "");
-  const header = { apiVersion, kind };
+  const objectHeader = { apiVersion, kind };
   const named = (): string => {
     const metadata = raw["metadata"];
     const name = isRaw(metadata) && typeof metadata["name"] === "string" ? metadata["name"] : "<unnamed>";
-    const namespace = isRaw(metadata) && typeof metadata["namespace"] === "string" ? metadata["namespace"] : undefined;
+    const namespace = isRaw(metadata) && typeof metadata["namespace"] === "string" && metadata["namespace"] !== "" ? metadata["namespace"] : isClusterScoped(kind) ? undefined : defaultNamespace;
     return namespace ? `${namespace}/${name}` : name;
   };
   ctx.dropped.length = 0;
   try {
     const k = draft.kubernetes;
-    const meta = () => readMeta(f, header, ctx, defaultNamespace);
+    const meta = () => readMeta(f, objectHeader, ctx, defaultNamespace);
     const workload = (w: WorkloadKind) => k.workloads.push(convertController(f as Fields<never>, w, meta(), ctx));
     let modelled = true;
     if (inGroup(apiVersion, "core")) {

@@ -5,11 +5,13 @@ import type { DocumentContext, Fields } from "../fields.js";
 
 export function convertIngress(f: Fields<V1Ingress>, meta: ObjectMeta, ctx: DocumentContext): Ingress {
   const spec = f.objOrEmpty("spec");
+  // networking/v1beta1 and extensions/v1beta1 predate pathType: it defaults to ImplementationSpecific
+  const v1 = meta.apiVersion === "networking.k8s.io/v1";
   const rules = spec.objs("rules").map((r) => {
     const http = r.obj("http");
     return {
       host: r.str("host") || undefined,
-      paths: http ? http.objs("paths").map((p) => readPath(p, ctx)) : [],
+      paths: http ? http.objs("paths").map((p) => readPath(p, ctx, v1)) : [],
       source: ctx.source(r.raw),
     };
   });
@@ -27,9 +29,9 @@ export function convertIngress(f: Fields<V1Ingress>, meta: ObjectMeta, ctx: Docu
   };
 }
 
-function readPath(p: Fields<V1HTTPIngressPath>, ctx: DocumentContext): IngressPath {
+function readPath(p: Fields<V1HTTPIngressPath>, ctx: DocumentContext, v1: boolean): IngressPath {
   const pathType = p.oneOf("pathType", ["Exact", "Prefix", "ImplementationSpecific"] as const, "ImplementationSpecific");
-  if (!p.has("pathType")) p.fail("pathType is required (networking.k8s.io/v1)");
+  if (v1 && !p.has("pathType")) p.fail("pathType is required (networking.k8s.io/v1)");
   const backend = p.obj("backend") ?? p.fail("backend is required");
   const path = p.str("path") ?? "/";
   if (pathType !== "ImplementationSpecific" && !path.startsWith("/")) p.fail(`path ${JSON.stringify(path)} must be absolute`);

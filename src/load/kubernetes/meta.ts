@@ -17,6 +17,20 @@ const CLUSTER_SCOPED = new Set([
   "KubeControllersConfiguration", "IPReservation", "CalicoNodeStatus", "BGPFilter", "Tier",
 ]);
 
+/**
+ * Annotations that hold a whole copy of an object (kubectl's last-applied-configuration, Helm
+ * and Argo CD bookkeeping): they can carry environment values and Secret data, so they are
+ * dropped on reading — no secret found in a snapshot may reach a report.
+ */
+const MANIFEST_COPY_ANNOTATIONS = ["kubectl.kubernetes.io/last-applied-configuration", "deployment.kubernetes.io/desired-replicas-config"];
+
+function withoutManifestCopies(annotations: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  if (!MANIFEST_COPY_ANNOTATIONS.some((key) => key in annotations)) return annotations;
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(annotations)) if (!MANIFEST_COPY_ANNOTATIONS.includes(key)) out[key] = value;
+  return out;
+}
+
 export function isClusterScoped(kind: string): boolean {
   return CLUSTER_SCOPED.has(kind);
 }
@@ -54,7 +68,7 @@ export function readMeta(
     namespace,
     name: name || `${m.str("generateName")}<generated>`,
     labels: m.map("labels"),
-    annotations: m.map("annotations"),
+    annotations: withoutManifestCopies(m.map("annotations")),
     uid: m.str("uid"),
     ownerReferences,
     source: ctx.source(doc.raw),

@@ -1,6 +1,6 @@
 import type { V1NetworkPolicy, V1NetworkPolicyPeer, V1NetworkPolicyPort } from "@kubernetes/client-node";
 import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicyRule, ObjectMeta } from "../../model/kubernetes.js";
-import { isCidr } from "../../model/net.js";
+import { cidrCovers, isCidr, parseCidr4 } from "../../model/net.js";
 import type { DocumentContext, Fields } from "../fields.js";
 import { readLabelSelector } from "./meta.js";
 import { PROTOCOLS } from "./pod-spec.js";
@@ -52,7 +52,13 @@ function readPeer(p: Fields<V1NetworkPolicyPeer>): NetworkPolicyPeer {
     const cidr = ipBlock.reqStr("cidr");
     if (!isCidr(cidr)) ipBlock.fail(`cidr ${JSON.stringify(cidr)} is not a valid CIDR block`);
     const except = ipBlock.strings("except");
-    for (const e of except) if (!isCidr(e)) ipBlock.fail(`except ${JSON.stringify(e)} is not a valid CIDR block`);
+    const outer = parseCidr4(cidr);
+    for (const e of except) {
+      if (!isCidr(e)) ipBlock.fail(`except ${JSON.stringify(e)} is not a valid CIDR block`);
+      // networking/v1 ValidateIPBlock: each except must be a strict subset of cidr
+      const inner = parseCidr4(e);
+      if (outer && inner && !(inner.prefix > outer.prefix && cidrCovers(outer, inner))) ipBlock.fail(`except ${JSON.stringify(e)} must be a strict subset of cidr ${cidr}`);
+    }
     block = { cidr, except };
     if (p.has("podSelector") || p.has("namespaceSelector")) p.fail("ipBlock cannot be combined with podSelector or namespaceSelector");
   }

@@ -127,12 +127,14 @@ export function readToleration(t: Fields<V1Toleration>, ctx: DocumentContext): T
   if (operator === "Exists" && value !== "") t.fail("value must be empty when operator is Exists");
   if (key === "" && operator !== "Exists") t.fail("operator must be Exists when key is empty");
   const effect = t.oneOf("effect", [...TAINT_EFFECTS, ""] as const, "");
+  const tolerationSeconds = t.int("tolerationSeconds");
+  if (tolerationSeconds !== undefined && effect !== "NoExecute") t.fail("effect must be NoExecute when tolerationSeconds is set");
   return {
     key,
     operator,
     value,
     effect,
-    tolerationSeconds: t.int("tolerationSeconds"),
+    tolerationSeconds,
     source: ctx.source(t.raw),
   };
 }
@@ -152,8 +154,11 @@ function readNodeAffinity(f: Fields<V1Affinity>, ctx: DocumentContext): NodeAffi
   const na = f.obj("nodeAffinity");
   if (!na) return undefined;
   const required = na.obj("requiredDuringSchedulingIgnoredDuringExecution");
+  const terms = required ? required.objs("nodeSelectorTerms").map((t) => readNodeSelectorTerm(t, ctx)) : null;
+  // core/v1 ValidateNodeSelector: "must have at least one node selector term"
+  if (required && terms!.length === 0) required.fail("nodeSelectorTerms must have at least one node selector term");
   return {
-    required: required ? required.objs("nodeSelectorTerms").map((t) => readNodeSelectorTerm(t, ctx)) : null,
+    required: terms,
     preferred: na.objs("preferredDuringSchedulingIgnoredDuringExecution").map((p) => {
       const preference = p.obj("preference") ?? p.fail("preference is required");
       return { weight: p.int("weight", { min: 1, max: 100 }) ?? p.fail("weight is required"), preference: readNodeSelectorTerm(preference, ctx) };
@@ -174,9 +179,16 @@ export function readNodeSelectorTerm(t: Fields<V1NodeSelectorTerm>, ctx: Documen
     }
     return { key: e.reqStr("key"), operator, values };
   };
+  // core/v1 ValidateNodeFieldSelectorRequirement: only metadata.name, and In/NotIn take one value
+  const field = (e: Fields<{ key?: string; operator?: string; values?: string[] }>): NodeSelectorRequirement => {
+    const r = requirement(e);
+    if (r.key !== "metadata.name") e.fail(`${JSON.stringify(r.key)} is not a valid field selector key (only metadata.name)`);
+    if ((r.operator === "In" || r.operator === "NotIn") && r.values.length !== 1) e.fail(`must be only one value when operator is ${r.operator} for node field selector`);
+    return r;
+  };
   return {
     matchExpressions: t.objs("matchExpressions").map(requirement),
-    matchFields: t.objs("matchFields").map(requirement),
+    matchFields: t.objs("matchFields").map(field),
     source: ctx.source(t.raw),
   };
 }
@@ -207,6 +219,9 @@ function readPodAffinityTerm(t: Fields<V1PodAffinityTerm>, ctx: DocumentContext)
 function readSpread(t: Fields<V1TopologySpreadConstraint>, ctx: DocumentContext): TopologySpreadConstraint {
   const policy = (key: "nodeAffinityPolicy" | "nodeTaintsPolicy") =>
     t.has(key) ? t.oneOf(key, ["Honor", "Ignore"] as const, "Honor") : undefined;
+  const minDomains = t.int("minDomains", { min: 1 });
+  // core/v1 validateMinDomains: "can only use minDomains if whenUnsatisfiable=DoNotSchedule"
+  if (minDomains !== undefined && t.str("whenUnsatisfiable") !== "DoNotSchedule") t.fail("minDomains can only be used with whenUnsatisfiable DoNotSchedule");
   return {
     maxSkew: t.int("maxSkew", { min: 1 }) ?? t.fail("maxSkew is required"),
     topologyKey: t.reqStr("topologyKey"),
@@ -214,7 +229,7 @@ function readSpread(t: Fields<V1TopologySpreadConstraint>, ctx: DocumentContext)
       ? t.oneOf("whenUnsatisfiable", ["DoNotSchedule", "ScheduleAnyway"] as const, "DoNotSchedule")
       : t.fail("whenUnsatisfiable is required"),
     labelSelector: readLabelSelector(t.obj("labelSelector")),
-    minDomains: t.int("minDomains", { min: 1 }),
+    minDomains,
     nodeAffinityPolicy: policy("nodeAffinityPolicy"),
     nodeTaintsPolicy: policy("nodeTaintsPolicy"),
     matchLabelKeys: t.strings("matchLabelKeys"),

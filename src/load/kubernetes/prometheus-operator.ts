@@ -52,7 +52,8 @@ export function convertOperatorResource(f: Fields<MonitoringResource>, kind: Ope
   const namespace = meta.namespace ?? "default";
   const component = kind === "Prometheus" ? "prometheus" : "alertmanager";
   const replicas = spec.int("replicas", { min: 0 }) ?? 1;
-  const shards = kind === "Prometheus" ? spec.int("shards", { min: 1 }) ?? 1 : 1;
+  // the operator treats shards <= 1 as one shard (shardsNumber in pkg/prometheus)
+  const shards = kind === "Prometheus" ? Math.max(1, spec.int("shards") ?? 1) : 1;
 
   const resources = spec.obj("resources")?.raw ?? {};
   const requests = (resources["requests"] ?? {}) as Raw;

@@ -28,5 +28,6 @@ export function toModelUnits(resource: string, baseValue: number): number {
   // Guard against float noise: 0.1 * 1000 = 100.00000000000001
   const scaled = resource === "cpu" ? baseValue * 1000 : baseValue;
   const rounded = Math.round(scaled);
-  return Math.abs(scaled - rounded) < 1e-6 ? rounded : Math.ceil(scaled);
+  // a relative tolerance: float noise snaps, a genuinely tiny quantity (1n, 1e-12) rounds up
+  return Math.abs(scaled - rounded) <= Math.abs(scaled) * 1e-12 ? rounded : Math.ceil(scaled);
 }

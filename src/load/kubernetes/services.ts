@@ -17,12 +17,15 @@ export function convertService(f: Fields<V1Service>, meta: ObjectMeta): Service 
   const clusterIP = spec.str("clusterIP") ? ip(spec.str("clusterIP")!, "clusterIP") : undefined;
   const ports: ServicePort[] = spec.objs("ports").map((p) => {
     const port = p.port("port") ?? p.fail("port is required");
+    // core/v1 SetDefaults_Service: targetPort 0 or "" means the port; nodePort 0 means "allocate one"
+    const rawTarget = p.any("targetPort");
+    const targetPort = rawTarget === 0 || rawTarget === "" ? port : p.portOrName("targetPort") ?? port;
     return {
       name: p.str("name") || undefined,
       protocol: p.oneOf("protocol", PROTOCOLS, "TCP"),
       port,
-      targetPort: p.portOrName("targetPort") ?? port,
-      nodePort: p.port("nodePort") || undefined,
+      targetPort,
+      nodePort: p.port("nodePort", true) || undefined,
       appProtocol: p.str("appProtocol"),
     };
   });
