@@ -207,12 +207,10 @@ export function optPortOrName(parent: Raw, key: string, path: string): number | 
   if (value === undefined || value === null) return undefined;
   if (typeof value === "number") return optPort(parent, key, path);
   if (typeof value !== "string") wrong(parent, path, "a port number or name", value);
-  if (/^\d+$/.test(value)) {
-    const n = Number(value);
-    checkRange(parent, path, n, { min: 1, max: 65535 });
-    return n;
-  }
   if (value === "") throw new Malformed(`${path} must not be empty`, parent);
+  // IntOrString keeps a quoted number as a string; as a port name it must contain a letter
+  // (core/v1 validation, IsValidPortName: IANA_SVC_NAME)
+  if (!/[a-z]/i.test(value)) throw new Malformed(`${path} ${JSON.stringify(value)} is neither a port number nor a port name (a name must contain at least one letter)`, parent);
   return value;
 }
 

@@ -75,10 +75,11 @@ export function finishSnapshot(draft: SnapshotDraft, roots: readonly string[], w
     dedupe(items, (i) => metaKey(i.meta), (i) => i.meta.source, (i) => metaWhat(i.meta), diagnostics, whatIfFiles);
 
   const generated = (w: Workload) => w.generatedFrom !== undefined;
-  let workloads = dedupe(k.workloads, (w) => `${w.kind}/${w.namespace}/${w.name}`, (w) => w.meta.source, (w) => metaWhat(w.meta), diagnostics, whatIfFiles, (a, b) => generated(a) !== generated(b) && generated(a));
-  workloads = dropManagedWorkloads(workloads);
-
-  const pods = resolvePodOwners(simple(k.pods), workloads, joins);
+  const allWorkloads = dedupe(k.workloads, (w) => `${w.kind}/${w.namespace}/${w.name}`, (w) => w.meta.source, (w) => metaWhat(w.meta), diagnostics, whatIfFiles, (a, b) => generated(a) !== generated(b) && generated(a));
+  // owners are resolved through every workload, ReplicaSets included, before those a Deployment
+  // stands for are dropped
+  const pods = resolvePodOwners(simple(k.pods), allWorkloads, joins);
+  const workloads = dropManagedWorkloads(allWorkloads);
   // A Pod with no controller is a workload of its own (a bare Pod).
   for (const pod of pods) {
     if (pod.meta.ownerReferences.some((o) => o.controller)) continue;

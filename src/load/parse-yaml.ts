@@ -56,7 +56,9 @@ export function parseYaml(text: string, file: string, limits: LoadLimits): Parse
       schema: KUBERNETES_SCHEMA,
       json: true, // duplicate keys: the later wins, as in sigs.k8s.io/yaml
       listener,
-      maxDepth: limits.maxDepth,
+      // js-yaml counts nodes of every kind, and differently per construct; its own limit only
+      // guards the stack, and podpath counts nested mappings and lists itself (checkDepth), as in JSON
+      maxDepth: limits.maxDepth * 3 + 10,
     } as yaml.LoadOptions) as unknown[];
   } catch (error) {
     if (error instanceof yaml.YAMLException) {
@@ -79,6 +81,8 @@ export function parseYaml(text: string, file: string, limits: LoadLimits): Parse
     return { value, index, position };
   });
 
+  for (const document of documents) checkDepth(document.value, limits.maxDepth, file, positions);
+
   if (aliases > 0) {
     const budget = Math.max(limits.maxAliasExpansion, nodes * 2);
     for (const document of documents) {
@@ -87,6 +91,28 @@ export function parseYaml(text: string, file: string, limits: LoadLimits): Parse
   }
 
   return { format: "yaml", documents, positionOf: (value) => positions.get(value) };
+}
+
+/**
+ * Refuses mappings and lists nested more than `limit` deep (the same count as parse-json.ts).
+ * Iterative, and each object is visited once, so aliases cannot make it slow.
+ */
+function checkDepth(root: unknown, limit: number, file: string, positions: WeakMap<object, Position>): void {
+  if (root === null || typeof root !== "object") return;
+  const seen = new Set<object>();
+  const stack: [object, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (seen.has(value)) continue;
+    seen.add(value);
+    if (depth > limit) {
+      const p = positions.get(value) ?? { line: 1, col: 1 };
+      throw new InputError(`YAML nesting deeper than ${limit} levels`, file, p.line, p.col);
+    }
+    for (const child of Array.isArray(value) ? value : Object.values(value as Record<string, unknown>)) {
+      if (child !== null && typeof child === "object") stack.push([child, depth + 1]);
+    }
+  }
 }
 
 /** From where js-yaml opened a node, skip blanks, line breaks and comments to its first character. */

@@ -46,6 +46,7 @@ export function resolveServiceEndpoints(services: readonly Service[], slices: re
     if (selected.length > 0) {
       joins.push({ kind: "service-endpoints", from: `Service ${key}`, to: selected.map((p) => `Pod ${p.name}`).join(", "), by: "selector", source: service.meta.source });
     }
-    return { service: ref, origin: "selector", slices: [], pods: selected.map((p) => ({ kind: "Pod", namespace: p.namespace, name: p.name })) };
+    const podRefs = selected.map((p) => ({ kind: "Pod", namespace: p.namespace, name: p.name })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return { service: ref, origin: "selector", slices: [], pods: podRefs };
   });
 }

@@ -46,7 +46,8 @@ export function convertService(f: Fields<V1Service>, meta: ObjectMeta): Service 
     externalIPs: spec.strings("externalIPs").map((v) => ip(v, "externalIPs[]")),
     externalName: spec.str("externalName"),
     ports,
-    selector: spec.has("selector") ? spec.map("selector") : null,
+    // an empty selector is no selector: the API drops it (omitempty) and no endpoints are managed
+    selector: Object.keys(spec.map("selector")).length > 0 ? spec.map("selector") : null,
     externalTrafficPolicy: policy("externalTrafficPolicy"),
     internalTrafficPolicy: policy("internalTrafficPolicy"),
     sessionAffinity: spec.str("sessionAffinity") ?? "None",
