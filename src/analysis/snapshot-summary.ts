@@ -41,6 +41,8 @@ export interface SnapshotSummary {
     readonly observedPods: number;
     readonly source: string;
   }[];
+  /** joins made, per kind (pod-owner: observed pods tied to a workload) */
+  readonly joinCounts: Readonly<Record<string, number>>;
   readonly joins: readonly { readonly kind: string; readonly from: string; readonly to: string; readonly by: string }[];
   readonly diagnostics: readonly { readonly code: string; readonly severity: string; readonly message: string; readonly source: string | null }[];
 }
@@ -113,7 +115,16 @@ export function summarizeSnapshot(snapshot: Snapshot): SnapshotSummary {
       observedPods: podsPerOwner.get(`${w.kind}/${w.namespace}/${w.name}`) ?? 0,
       source: formatSource(w.meta.source),
     })),
+    joinCounts: joinCounts(snapshot),
     joins: snapshot.joins.map((j) => ({ kind: j.kind, from: j.from, to: j.to, by: j.by })),
     diagnostics: snapshot.diagnostics.map((d) => ({ code: d.code, severity: d.severity, message: d.message, source: d.source ? formatSourceFull(d.source) : null })),
   };
+}
+
+function joinCounts(snapshot: Snapshot): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const j of snapshot.joins) counts[j.kind] = (counts[j.kind] ?? 0) + 1;
+  const owned = snapshot.kubernetes.pods.filter((p) => p.owner !== undefined).length;
+  if (owned > 0) counts["pod-owner"] = owned;
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

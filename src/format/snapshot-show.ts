@@ -110,10 +110,8 @@ export function formatSnapshotText(s: SnapshotSummary): string {
       ]),
     );
   }
-  const joinKinds = new Map<string, number>();
-  for (const j of s.joins) joinKinds.set(j.kind, (joinKinds.get(j.kind) ?? 0) + 1);
   out.push("");
-  out.push(`Joins: ${[...joinKinds].map(([k, n]) => `${k} ${n}`).join(" · ") || "none"}`);
+  out.push(`Joins: ${Object.entries(s.joinCounts).map(([k, n]) => `${k} ${n}`).join(" · ") || "none"}`);
   const nodeJoins = s.joins.filter((j) => j.kind === "node-instance");
   if (nodeJoins.length > 0) out.push(table(nodeJoins.map((j) => [j.from, "→", j.to, `by ${j.by}`])));
   const warnings = s.diagnostics.filter((d) => d.severity === "warning");

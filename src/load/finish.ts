@@ -3,6 +3,7 @@ import type { Namespace, ObjectMeta, Workload } from "../model/kubernetes.js";
 import type { Join, Snapshot, SnapshotFile } from "../model/snapshot.js";
 import { NO_SOURCE, formatSource } from "../model/source.js";
 import type { SnapshotDraft } from "./draft.js";
+import { KeyIndex } from "./key-index.js";
 import { joinInterfacesToInstances, joinNodesToInstances } from "./joins.js";
 import { NAMESPACE_NAME_LABEL } from "./kubernetes/cluster.js";
 import { resolveServiceEndpoints } from "./kubernetes/endpoints.js";
@@ -24,20 +25,20 @@ export function compare(a: string, b: string): number {
  */
 function dedupe<T>(
   items: readonly T[],
-  key: (item: T) => string,
+  key: (item: T) => readonly [string, string, string],
   where: (item: T) => ObjectMeta["source"] | undefined,
   what: (item: T) => string,
   diagnostics: Diagnostic[],
   whatIf: ReadonlySet<string>,
   quiet?: (kept: T, dropped: T) => boolean,
 ): T[] {
-  const seen = new Map<string, number>();
+  const seen = new KeyIndex<number>();
   const out: T[] = [];
   for (const item of items) {
-    const k = key(item);
-    const at = seen.get(k);
+    const [a, b, c] = key(item);
+    const at = seen.get(a, b, c);
     if (at === undefined) {
-      seen.set(k, out.length);
+      seen.set(a, b, c, out.length);
       out.push(item);
       continue;
     }
@@ -69,16 +70,17 @@ export function finishSnapshot(draft: SnapshotDraft, roots: readonly string[], w
   const whatIfFiles = new Set(files.filter((f) => f.whatIf).map((f) => f.path));
   const joins: Join[] = [];
   const k = draft.kubernetes;
-  const metaKey = (m: ObjectMeta) => `${m.kind}/${m.namespace ?? ""}/${m.name}`;
+  const metaKey = (m: ObjectMeta) => [m.kind, m.namespace ?? "", m.name] as const;
   const metaWhat = (m: ObjectMeta) => `${m.kind} ${m.namespace ? m.namespace + "/" : ""}${m.name}`;
   const simple = <T extends { readonly meta: ObjectMeta }>(items: T[]) =>
     dedupe(items, (i) => metaKey(i.meta), (i) => i.meta.source, (i) => metaWhat(i.meta), diagnostics, whatIfFiles);
 
   const generated = (w: Workload) => w.generatedFrom !== undefined;
-  const allWorkloads = dedupe(k.workloads, (w) => `${w.kind}/${w.namespace}/${w.name}`, (w) => w.meta.source, (w) => metaWhat(w.meta), diagnostics, whatIfFiles, (a, b) => generated(a) !== generated(b) && generated(a));
+  const allWorkloads = dedupe(k.workloads, (w) => [w.kind, w.namespace, w.name] as const, (w) => w.meta.source, (w) => metaWhat(w.meta), diagnostics, whatIfFiles, (a, b) => generated(a) !== generated(b) && generated(a));
   // owners are resolved through every workload, ReplicaSets included, before those a Deployment
   // stands for are dropped
-  const pods = resolvePodOwners(simple(k.pods), allWorkloads, joins);
+  const pods = simple(k.pods);
+  resolvePodOwners(pods, allWorkloads);
   const workloads = dropManagedWorkloads(allWorkloads);
   // A Pod with no controller is a workload of its own (a bare Pod).
   for (const pod of pods) {
@@ -115,12 +117,12 @@ export function finishSnapshot(draft: SnapshotDraft, roots: readonly string[], w
   }
 
   const services = simple(k.services);
-  const endpointSlices = dedupe(k.endpointSlices, (s) => `${s.meta.kind}/${s.namespace}/${s.name}`, (s) => s.meta.source, (s) => metaWhat(s.meta), diagnostics, whatIfFiles);
+  const endpointSlices = dedupe(k.endpointSlices, (s) => [s.meta.kind, s.namespace, s.name] as const, (s) => s.meta.source, (s) => metaWhat(s.meta), diagnostics, whatIfFiles);
   const serviceEndpoints = resolveServiceEndpoints(services, endpointSlices, pods, joins);
 
   const a = draft.aws;
   const awsDedupe = <T extends { readonly source: ObjectMeta["source"] }>(items: T[], key: (t: T) => string, what: string) =>
-    dedupe(items, key, (i) => i.source, (i) => `${what} ${key(i)}`, diagnostics, whatIfFiles);
+    dedupe(items, (i) => [what, "", key(i)] as const, (i) => i.source, (i) => `${what} ${key(i)}`, diagnostics, whatIfFiles);
   const instances = awsDedupe(a.instances, (i) => i.id, "instance").sort(byId);
   const networkInterfaces = awsDedupe(a.networkInterfaces, (i) => i.id, "network interface").sort(byId);
   const nodes = simple(k.nodes).sort(byName);

@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { openSync, readSync, closeSync, fstatSync, readFileSync } from "node:fs";
 import { InputError } from "./errors.js";
 import { formatBytes, type LoadLimits } from "./limits.js";
@@ -34,13 +35,9 @@ export function readText(path: string, shownAs: string, limits: LoadLimits): Tex
       return { ok: false, reason: "binary", message: "not a text file (it holds NUL bytes): expected YAML or JSON" };
     }
     const buffer = size <= SNIFF_BYTES ? head : readFileSync(fd);
-    let text: string;
-    try {
-      text = new TextDecoder("utf-8", { fatal: true }).decode(buffer);
-    } catch {
-      return { ok: false, reason: "binary", message: "not UTF-8 text: expected YAML or JSON" };
-    }
-    return { ok: true, text, bytes: size };
+    // isUtf8 (simdutf) validates far faster than a fatal TextDecoder decodes
+    if (!isUtf8(buffer)) return { ok: false, reason: "binary", message: "not UTF-8 text: expected YAML or JSON" };
+    return { ok: true, text: buffer.toString("utf8"), bytes: size };
   } finally {
     closeSync(fd);
   }

@@ -272,6 +272,8 @@ export interface Pod {
   readonly ready: boolean;
   /** The workload this pod belongs to (resolved through ReplicaSets to Deployments), if known. */
   readonly owner: ObjectRef | undefined;
+  /** The controller the owner was reached through (the ReplicaSet of a Deployment's pod), if any. */
+  readonly ownedVia: ObjectRef | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -53,9 +53,12 @@ export interface AwsModel {
   readonly targetHealth: readonly aws.TargetHealth[];
 }
 
-/** A link the loader made between objects of different sources. */
+/**
+ * A link the loader made between objects of different sources. (Pods are tied to their
+ * workloads too; that link is each Pod's `owner`, not listed here: a cluster has 150,000.)
+ */
 export interface Join {
-  readonly kind: "node-instance" | "instance-eni" | "pod-owner" | "service-endpoints";
+  readonly kind: "node-instance" | "instance-eni" | "service-endpoints";
   readonly from: string;
   readonly to: string;
   /** what matched: providerID, InternalIP, Name tag, attachment, ownerReferences, … */

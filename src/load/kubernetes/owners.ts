@@ -1,42 +1,43 @@
 import type { ObjectRef, Pod, Workload } from "../../model/kubernetes.js";
-import type { Join } from "../../model/snapshot.js";
+import { KeyIndex } from "../key-index.js";
 
 /**
- * Ties observed Pods to the workloads that own them, through their controller ownerReference:
+ * Ties observed Pods to the workloads that own them (Pod.owner), through their controller ownerReference:
  * a ReplicaSet is followed to its Deployment (via the ReplicaSet object when the snapshot has it,
  * else by the `<deployment>-<pod-template-hash>` naming the Deployment controller uses), a Job
  * to its CronJob likewise.
  */
-export function resolvePodOwners(pods: readonly Pod[], workloads: readonly Workload[], joins: Join[]): Pod[] {
-  const byKey = new Map<string, Workload>();
-  for (const w of workloads) byKey.set(`${w.kind}/${w.namespace}/${w.name}`, w);
+export function resolvePodOwners(pods: readonly Pod[], workloads: readonly Workload[]): void {
+  const byKey = new KeyIndex<Workload>();
+  for (const w of workloads) byKey.set(w.kind, w.namespace, w.name, w);
+  // one lookup per ReplicaSet or Job, not per pod
+  const parents = new KeyIndex<ObjectRef | null>();
   const parentOf = (kind: string, namespace: string, name: string): ObjectRef | undefined => {
-    const own = byKey.get(`${kind}/${namespace}/${name}`);
-    const controller = own?.meta.ownerReferences.find((o) => o.controller);
-    if (controller) return { kind: controller.kind, namespace, name: controller.name };
-    const dash = name.lastIndexOf("-");
-    const parentKind = kind === "ReplicaSet" ? "Deployment" : kind === "Job" ? "CronJob" : undefined;
-    if (parentKind && dash > 0) {
+    const known = parents.get(kind, namespace, name);
+    if (known !== undefined) return known ?? undefined;
+    let parent: ObjectRef | undefined;
+    const controller = byKey.get(kind, namespace, name)?.meta.ownerReferences.find((o) => o.controller);
+    if (controller) {
+      parent = { kind: controller.kind, namespace, name: controller.name };
+    } else {
+      const dash = name.lastIndexOf("-");
+      const parentKind = kind === "ReplicaSet" ? "Deployment" : kind === "Job" ? "CronJob" : undefined;
       const candidate = name.slice(0, dash);
-      if (byKey.has(`${parentKind}/${namespace}/${candidate}`)) return { kind: parentKind, namespace, name: candidate };
+      if (parentKind && dash > 0 && byKey.get(parentKind, namespace, candidate)) parent = { kind: parentKind, namespace, name: candidate };
     }
-    return undefined;
+    parents.set(kind, namespace, name, parent ?? null);
+    return parent;
   };
-  return pods.map((pod) => {
+  for (const pod of pods) {
     const controller = pod.meta.ownerReferences.find((o) => o.controller) ?? pod.meta.ownerReferences[0];
-    if (!controller) return pod;
-    let owner: ObjectRef = { kind: controller.kind, namespace: pod.namespace, name: controller.name };
-    let by = "ownerReferences";
-    if (owner.kind === "ReplicaSet" || owner.kind === "Job") {
-      const parent = parentOf(owner.kind, pod.namespace, owner.name);
-      if (parent) {
-        owner = parent;
-        by = `ownerReferences via ${controller.kind} ${controller.name}`;
-      }
-    }
-    joins.push({ kind: "pod-owner", from: `Pod ${pod.namespace}/${pod.name}`, to: `${owner.kind} ${owner.namespace}/${owner.name}`, by, source: pod.meta.source });
-    return { ...pod, owner };
-  });
+    if (!controller) continue;
+    const direct: ObjectRef = { kind: controller.kind, namespace: pod.namespace, name: controller.name };
+    const parent = controller.kind === "ReplicaSet" || controller.kind === "Job" ? parentOf(controller.kind, pod.namespace, controller.name) : undefined;
+    // set in place: the pods are the loader's own, not yet handed out
+    const mutable = pod as { owner: ObjectRef | undefined; ownedVia: ObjectRef | undefined };
+    mutable.owner = parent ?? direct;
+    mutable.ownedVia = parent ? direct : undefined;
+  }
 }
 
 /**

@@ -28,5 +28,6 @@ export function convertPod(f: Fields<V1Pod>, meta: ObjectMeta, ctx: DocumentCont
     hostIP: ip(status.str("hostIP"), "hostIP"),
     ready,
     owner: undefined, // resolved once everything is loaded (owners.ts)
+    ownedVia: undefined,
   };
 }

@@ -145,7 +145,7 @@ spec:
 `,
   });
   const owner = (name: string) => snapshot.kubernetes.pods.find((p) => p.name === name)?.owner;
-  const join = (pod: string) => snapshot.joins.find((j) => j.kind === "pod-owner" && j.from === `Pod ${pod}`);
+  const via = (name: string) => snapshot.kubernetes.pods.find((p) => p.name === name)?.ownedVia;
 
   const cases: { name: string; pod: string; expected: unknown; by?: string; todo?: string }[] = [
     { name: "ownerReferences: Pod → ReplicaSet object → its Deployment", pod: "web-5d8f7c9b6-abcde", expected: { kind: "Deployment", namespace: "shop", name: "web" }, by: "ownerReferences via ReplicaSet web-5d8f7c9b6" },
@@ -163,7 +163,10 @@ spec:
   for (const c of cases) {
     test(c.name, c.todo ? { todo: c.todo } : {}, () => {
       assert.deepEqual(owner(c.pod), c.expected);
-      if (c.by) assert.equal(join(`shop/${c.pod}`)?.by, c.by);
+      if (c.by) {
+        const through = /via (\w+) (\S+)$/.exec(c.by);
+        assert.deepEqual(via(c.pod), through ? { kind: through[1], namespace: "shop", name: through[2] } : undefined);
+      }
     });
   }
 
