@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command, CommanderError } from "commander";
 import { InputError } from "../load/errors.js";
+import { registerPlace } from "./commands/place.js";
 import { registerPlanned } from "./commands/planned.js";
 import { registerSnapshotShow } from "./commands/snapshot-show.js";
 import { packageRoot } from "./example.js";
@@ -48,6 +49,7 @@ Examples:
   podpath snapshot show --snapshot ./capture -o json`,
     );
   registerSnapshotShow(program, io, setExit);
+  registerPlace(program, io, setExit);
   registerPlanned(program, io, setExit);
   program.commands.forEach((c) => c.exitOverride().configureOutput(program.configureOutput()));
   return program;

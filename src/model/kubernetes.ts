@@ -203,6 +203,8 @@ export interface TopologySpreadConstraint {
 export interface PodSpec {
   readonly nodeName: string | undefined;
   readonly nodeSelector: Labels;
+  /** where the nodeSelector is written (the spec's position when it has none) */
+  readonly nodeSelectorSource: SourceRef;
   readonly affinity: Affinity;
   readonly tolerations: readonly Toleration[];
   readonly topologySpreadConstraints: readonly TopologySpreadConstraint[];

@@ -16,12 +16,6 @@ const ENDPOINTS = "pod:NS/NAME, workload:NS/NAME, service:NS/NAME, node:NAME, ip
 /** Commands of the contract (PRODUCT.md) that are registered, documented, and not built yet. */
 const PLANNED: readonly Planned[] = [
   {
-    name: "place",
-    description: "per workload: feasible nodes, why each other node is rejected (kube-scheduler's filters), the predicted and the observed node of each pod",
-    issue: 3,
-    options: (c) => c.option("--workload <ns/name>", "only this workload").option("--node <name>", "explain one node in full"),
-  },
-  {
     name: "trace",
     description: "the hop-by-hop path of one packet forward and back, what each hop does to it, the verdict and the source IP the destination sees",
     issue: 4,

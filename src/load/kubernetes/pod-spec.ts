@@ -61,11 +61,13 @@ export function readPodTemplate(f: Fields<V1PodTemplateSpec> | undefined, ctx: D
 }
 
 export function readPodSpec(f: Fields<V1PodSpec>, ctx: DocumentContext): PodSpec {
-  const containers = f.objs("containers").map((c, i) => readContainer(c, i, ctx));
+  const hostNetwork = f.bool("hostNetwork") ?? false;
+  const containers = f.objs("containers").map((c, i) => readContainer(c, i, ctx, hostNetwork));
   if (containers.length === 0) f.fail("containers must not be empty");
   return {
     nodeName: f.str("nodeName") || undefined,
     nodeSelector: f.map("nodeSelector"),
+    nodeSelectorSource: ctx.source(f.raw["nodeSelector"], ctx.source(f.raw)),
     affinity: readAffinity(f.obj("affinity"), ctx),
     tolerations: f.objs("tolerations").map((t) => readToleration(t, ctx)),
     topologySpreadConstraints: f.objs("topologySpreadConstraints").map((t) => readSpread(t, ctx)),
@@ -75,14 +77,14 @@ export function readPodSpec(f: Fields<V1PodSpec>, ctx: DocumentContext): PodSpec
     schedulerName: f.str("schedulerName") || "default-scheduler",
     priorityClassName: f.str("priorityClassName") || undefined,
     priority: f.int("priority"),
-    hostNetwork: f.bool("hostNetwork") ?? false,
+    hostNetwork,
     serviceAccountName: f.str("serviceAccountName") ?? f.str("serviceAccount"),
     source: ctx.source(f.raw),
   };
 }
 
 /** A container's name is required by the API but used by no analysis: one without is kept as `#i`. */
-function readContainer(c: Fields<V1Container>, index: number, ctx: DocumentContext): Container {
+function readContainer(c: Fields<V1Container>, index: number, ctx: DocumentContext, hostNetwork = false): Container {
   const resources = c.objOrEmpty("resources");
   const envNames: string[] = [];
   const envValues: Record<string, string> = {};
@@ -108,7 +110,8 @@ function readContainer(c: Fields<V1Container>, index: number, ctx: DocumentConte
       return [{
         name: p.str("name") || undefined,
         containerPort,
-        hostPort: p.port("hostPort", true) || undefined,
+        // core/v1 SetDefaults_PodSpec: with hostNetwork, hostPort defaults to containerPort
+        hostPort: p.port("hostPort", true) || (hostNetwork ? containerPort : undefined),
         hostIP: p.str("hostIP") || undefined,
         protocol: p.oneOf("protocol", PROTOCOLS, "TCP"),
       }];

@@ -1,0 +1,81 @@
+import type { Namespace, Pod, PodSpec } from "../../model/kubernetes.js";
+import type { Snapshot } from "../../model/snapshot.js";
+import { nonZeroRequests, podRequests } from "./requests.js";
+import type { ClusterState, HostPort, NodeInfo, PlacedPod } from "./types.js";
+import { workloadKey } from "./workload-key.js";
+
+/** The host ports a pod takes (core/v1 ContainerPort.hostPort; 0.0.0.0 when no hostIP). */
+export function hostPorts(spec: PodSpec): HostPort[] {
+  const out: HostPort[] = [];
+  for (const c of [...spec.initContainers, ...spec.containers]) {
+    for (const p of c.ports) if (p.hostPort) out.push({ protocol: p.protocol, hostIP: p.hostIP ?? "0.0.0.0", port: p.hostPort });
+  }
+  return out;
+}
+
+export function placedPod(owner: string, name: string, namespace: string, labels: PlacedPod["labels"], spec: PodSpec, nodeName: string): PlacedPod {
+  const a = spec.affinity;
+  return {
+    requests: podRequests(spec),
+    nonZeroRequests: nonZeroRequests(spec),
+    owner,
+    name,
+    namespace,
+    labels,
+    nodeName,
+    requiredAffinity: a.podAffinity?.required ?? [],
+    requiredAntiAffinity: a.podAntiAffinity?.required ?? [],
+    preferredAffinity: a.podAffinity?.preferred ?? [],
+    preferredAntiAffinity: a.podAntiAffinity?.preferred ?? [],
+    hostPorts: hostPorts(spec),
+  };
+}
+
+/** Adds a pod to a node with its requests (the simulation's "bind"). */
+export function addToNode(node: NodeInfo, placed: PlacedPod): void {
+  for (const key in placed.requests) node.requested[key] = (node.requested[key] ?? 0) + placed.requests[key]!;
+  node.requested["pods"] = (node.requested["pods"] ?? 0) + 1;
+  node.nonZeroRequested.cpu += placed.nonZeroRequests.cpu;
+  node.nonZeroRequested.memory += placed.nonZeroRequests.memory;
+  node.pods.push(placed);
+}
+
+/** The pods on a node that count for `cluster` (its excluded workload's own pods do not). */
+export function podsOn(node: NodeInfo, cluster: ClusterState): readonly PlacedPod[] {
+  return cluster.excludeOwner === undefined ? node.pods : node.pods.filter((p) => p.owner !== cluster.excludeOwner);
+}
+
+function isActive(pod: Pod): boolean {
+  return pod.nodeName !== undefined && pod.phase !== "Succeeded" && pod.phase !== "Failed";
+}
+
+/**
+ * The cluster as the snapshot shows it: every node with the requests of the pods bound to it
+ * (Succeeded and Failed pods hold nothing), and the namespaces for namespaceSelector.
+ */
+export function buildClusterState(snapshot: Snapshot, excludeOwner?: string): ClusterState {
+  const nodes: NodeInfo[] = snapshot.kubernetes.nodes.map((node) => ({
+    node,
+    name: node.name,
+    labels: node.labels,
+    allocatable: node.allocatable,
+    requested: {},
+    nonZeroRequested: { cpu: 0, memory: 0 },
+    pods: [],
+  }));
+  const nodeByName = new Map(nodes.map((n) => [n.name, n]));
+  for (const pod of snapshot.kubernetes.pods) {
+    if (!isActive(pod)) continue;
+    const node = nodeByName.get(pod.nodeName!);
+    if (!node) continue;
+    const owner = pod.owner ? workloadKey(pod.owner) : workloadKey({ kind: "Pod", namespace: pod.namespace, name: pod.name });
+    addToNode(node, placedPod(owner, pod.name, pod.namespace, pod.labels, pod.spec, node.name));
+  }
+  const namespaces = new Map<string, Namespace>(snapshot.kubernetes.namespaces.map((n) => [n.name, n]));
+  return { nodes, nodeByName, namespaces, excludeOwner };
+}
+
+/** The same cluster seen without one workload's own pods (feasibility: "could it land here?"). */
+export function withoutOwner(cluster: ClusterState, owner: string): ClusterState {
+  return { ...cluster, excludeOwner: owner };
+}

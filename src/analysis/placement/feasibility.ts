@@ -1,0 +1,45 @@
+import type { ClusterState, FilterPlugin, NodeInfo, PodToPlace, Rejection } from "./types.js";
+
+export interface NodeVerdict {
+  readonly node: string;
+  readonly feasible: boolean;
+  /** every rejection of every filter (the scheduler stops at the first; podpath keeps them all) */
+  readonly reasons: readonly Rejection[];
+}
+
+/** Runs every filter on one node and keeps every rejection. */
+export function evaluateNode(pod: PodToPlace, node: NodeInfo, cluster: ClusterState, filters: readonly FilterPlugin<unknown>[], states: readonly unknown[]): NodeVerdict {
+  const reasons: Rejection[] = [];
+  filters.forEach((plugin, i) => {
+    for (const r of plugin.filter(pod, node, cluster, states[i])) reasons.push(r);
+  });
+  return { node: node.name, feasible: reasons.length === 0, reasons };
+}
+
+/** PreFilter state of every plugin for one pod. */
+export function prepareFilters(pod: PodToPlace, cluster: ClusterState, filters: readonly FilterPlugin<unknown>[]): unknown[] {
+  return filters.map((plugin) => plugin.prepare?.(pod, cluster));
+}
+
+/** Runs every filter on every node (or, for a DaemonSet's pod, on the node it is made for). */
+export function evaluatePod(pod: PodToPlace, cluster: ClusterState, filters: readonly FilterPlugin<unknown>[]): NodeVerdict[] {
+  const states = prepareFilters(pod, cluster, filters);
+  const nodes = pod.daemonNode ? cluster.nodes.filter((n) => n.name === pod.daemonNode) : cluster.nodes;
+  return nodes.map((node) => evaluateNode(pod, node, cluster, filters, states));
+}
+
+/**
+ * The scheduler's FitError message (pkg/scheduler/framework/types.go): "0/N nodes are
+ * available: " and a histogram of reasons, "count reason", sorted, joined by ", ". Like the
+ * scheduler, it counts the reasons of the first plugin that rejected each node.
+ */
+export function fitErrorMessage(verdicts: readonly NodeVerdict[], totalNodes: number): string {
+  const histogram = new Map<string, number>();
+  for (const v of verdicts) {
+    if (v.feasible) continue;
+    const first = v.reasons[0]!.plugin;
+    for (const r of v.reasons.filter((x) => x.plugin === first)) histogram.set(r.message, (histogram.get(r.message) ?? 0) + 1);
+  }
+  const reasons = [...histogram].map(([message, count]) => `${count} ${message}`).sort();
+  return `0/${totalNodes} nodes are available: ${reasons.join(", ")}.`;
+}

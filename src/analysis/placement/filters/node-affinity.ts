@@ -1,0 +1,75 @@
+import type { Labels, Node, NodeSelectorRequirement, NodeSelectorTerm, PodSpec } from "../../../model/kubernetes.js";
+import type { SourceRef } from "../../../model/source.js";
+import type { FilterPlugin } from "../types.js";
+
+/**
+ * One node selector requirement against a node (component-helpers scheduling/corev1/nodeaffinity):
+ * In/NotIn/Exists/DoesNotExist as label selectors (NotIn and DoesNotExist match a node without the
+ * label); Gt/Lt compare the label as an integer (no label, or not an integer: no match).
+ */
+export function requirementMatches(r: NodeSelectorRequirement, labels: Labels): boolean {
+  const value = labels[r.key];
+  switch (r.operator) {
+    case "In":
+      return value !== undefined && r.values.includes(value);
+    case "NotIn":
+      return value === undefined || !r.values.includes(value);
+    case "Exists":
+      return value !== undefined;
+    case "DoesNotExist":
+      return value === undefined;
+    case "Gt":
+    case "Lt": {
+      if (value === undefined || !/^-?\d+$/.test(value)) return false;
+      const have = Number(value);
+      const limit = Number(r.values[0]);
+      return r.operator === "Gt" ? have > limit : have < limit;
+    }
+  }
+}
+
+/** matchFields support only metadata.name (the node's name). */
+function fieldMatches(r: NodeSelectorRequirement, node: Node): boolean {
+  return requirementMatches(r, { "metadata.name": node.name });
+}
+
+/**
+ * A term matches when all its expressions and fields do; a term with neither matches nothing
+ * (nodeaffinity.nodeSelectorTerm: "an empty term matches no objects").
+ */
+export function termMatches(term: NodeSelectorTerm, node: Node): boolean {
+  if (term.matchExpressions.length === 0 && term.matchFields.length === 0) return false;
+  return term.matchExpressions.every((r) => requirementMatches(r, node.labels)) && term.matchFields.every((r) => fieldMatches(r, node));
+}
+
+/** The label pairs of a nodeSelector the node lacks. */
+export function missingSelectorLabels(nodeSelector: Labels, node: Node): string[] {
+  return Object.keys(nodeSelector)
+    .sort()
+    .filter((k) => node.labels[k] !== nodeSelector[k])
+    .map((k) => `${k}=${nodeSelector[k]}`);
+}
+
+/** Why a pod's nodeSelector and required node affinity reject a node, or undefined when they match. */
+export function nodeAffinityMismatch(spec: PodSpec, node: Node): { readonly detail: string; readonly source: SourceRef } | undefined {
+  const missing = missingSelectorLabels(spec.nodeSelector, node);
+  if (missing.length > 0) return { detail: `nodeSelector needs ${missing.join(", ")}`, source: spec.nodeSelectorSource };
+  const required = spec.affinity.nodeAffinity?.required;
+  if (required && !required.some((t) => termMatches(t, node))) {
+    return { detail: `no term of requiredDuringSchedulingIgnoredDuringExecution matches (${required.length} term(s))`, source: required[0]?.source ?? spec.source };
+  }
+  return undefined;
+}
+
+/**
+ * kube-scheduler plugins/nodeaffinity Filter: the nodeSelector (every pair) AND the required node
+ * affinity (terms ORed, expressions ANDed).
+ */
+export const NodeAffinity: FilterPlugin = {
+  name: "NodeAffinity",
+  filter(pod, node) {
+    const mismatch = nodeAffinityMismatch(pod.spec, node.node);
+    if (!mismatch) return [];
+    return [{ plugin: "NodeAffinity", message: "node(s) didn't match Pod's node affinity/selector", source: mismatch.source, detail: mismatch.detail }];
+  },
+};

@@ -1,0 +1,11 @@
+import type { FilterPlugin } from "../types.js";
+
+/** kube-scheduler plugins/nodename: a pod with spec.nodeName fits only that node. */
+export const NodeName: FilterPlugin = {
+  name: "NodeName",
+  filter(pod, node) {
+    const wanted = pod.spec.nodeName;
+    if (!wanted || wanted === node.name) return [];
+    return [{ plugin: "NodeName", message: "node(s) didn't match the requested node name", source: pod.spec.source, detail: `spec.nodeName is ${wanted}` }];
+  },
+};

@@ -1,0 +1,17 @@
+import type { FilterPlugin } from "../types.js";
+import { tolerates } from "./taint-toleration.js";
+
+const UNSCHEDULABLE_TAINT = { key: "node.kubernetes.io/unschedulable", value: "", effect: "NoSchedule" as const };
+
+/**
+ * kube-scheduler plugins/nodeunschedulable: a cordoned node (spec.unschedulable) takes only
+ * pods tolerating node.kubernetes.io/unschedulable:NoSchedule (as daemon pods do).
+ */
+export const NodeUnschedulable: FilterPlugin = {
+  name: "NodeUnschedulable",
+  filter(pod, node) {
+    if (!node.node.unschedulable) return [];
+    if (pod.spec.tolerations.some((t) => tolerates(t, UNSCHEDULABLE_TAINT))) return [];
+    return [{ plugin: "NodeUnschedulable", message: "node(s) were unschedulable", source: node.node.meta.source, detail: "spec.unschedulable is true (cordoned)" }];
+  },
+};

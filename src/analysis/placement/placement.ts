@@ -1,0 +1,166 @@
+import type { Pod, Workload } from "../../model/kubernetes.js";
+import type { Snapshot } from "../../model/snapshot.js";
+import { formatSource } from "../../model/source.js";
+import { buildClusterState, withoutOwner } from "./cluster-state.js";
+import { evaluatePod, type NodeVerdict } from "./feasibility.js";
+import { DEFAULT_FILTERS } from "./filters/index.js";
+import { observedPodsByOwner, podsOfWorkload } from "./pods-to-place.js";
+import { schedulingOrder, simulate, type Prediction } from "./simulate.js";
+import type { FilterPlugin, PodToPlace, Rejection, ScorePlugin } from "./types.js";
+import { workloadKey } from "./workload-key.js";
+
+/** A rejection as reports show it: the scheduler's words, podpath's detail, and file:line. */
+export interface ReasonView {
+  readonly plugin: string;
+  readonly message: string;
+  readonly detail: string | null;
+  readonly source: string | null;
+}
+
+export interface NodeView {
+  readonly node: string;
+  readonly feasible: boolean;
+  readonly reasons: readonly ReasonView[];
+}
+
+export interface PodView {
+  readonly name: string;
+  readonly observedNode: string | null;
+  readonly predictedNode: string | null;
+  /** nodes tied for the best score (the scheduler picks one at random); empty when none tie */
+  readonly tiedNodes: readonly string[];
+  /** "0/N nodes are available: …" when no node fits */
+  readonly unschedulable: string | null;
+}
+
+/** A pod running where the model says it cannot: a finding, with its likely cause. */
+export interface PlacementFinding {
+  readonly code: "RUNS_ON_REJECTED_NODE";
+  readonly pod: string;
+  readonly node: string;
+  readonly message: string;
+  readonly reasons: readonly ReasonView[];
+}
+
+export interface WorkloadPlacement {
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly replicas: number | null;
+  readonly source: string;
+  readonly generatedFrom: string | null;
+  readonly feasibleNodes: readonly string[];
+  readonly nodes: readonly NodeView[];
+  readonly pods: readonly PodView[];
+  readonly findings: readonly PlacementFinding[];
+}
+
+export interface PlacementReport {
+  readonly nodeCount: number;
+  readonly workloads: readonly WorkloadPlacement[];
+}
+
+export interface PlacementOptions {
+  /** only this workload (`namespace/name`) */
+  readonly workload?: string;
+  readonly filters?: readonly FilterPlugin<unknown>[];
+  readonly scores?: readonly ScorePlugin<unknown>[];
+}
+
+export function reasonView(r: Rejection): ReasonView {
+  return { plugin: r.plugin, message: r.message, detail: r.detail ?? null, source: r.source ? formatSource(r.source) : null };
+}
+
+function nodeView(v: NodeVerdict): NodeView {
+  return { node: v.node, feasible: v.feasible, reasons: v.reasons.map(reasonView) };
+}
+
+/** Why a pod can run where the model rejects it, from the kind of rejection. */
+function likelyCause(pod: Pod, reasons: readonly Rejection[]): string {
+  if (pod.spec.nodeName && pod.meta.ownerReferences.some((o) => o.kind === "Node")) return "a static pod: the kubelet runs it without the scheduler";
+  const plugins = new Set(reasons.map((r) => r.plugin));
+  if (plugins.has("TaintToleration")) return "NoSchedule taints never evict running pods: the taint was most likely added after the pod was placed";
+  if (plugins.has("NodeAffinity")) return "node affinity is IgnoredDuringExecution: the node's labels (or the pod's selector) most likely changed after the pod was placed";
+  if (plugins.has("NodeResourcesFit")) return "the node is overcommitted: requests changed, or pods were bound without the scheduler";
+  if (plugins.has("NodeUnschedulable")) return "the node was cordoned after the pod was placed (cordoning does not evict)";
+  return "the pod was placed before the rule that rejects the node existed, or bound without the scheduler";
+}
+
+function isStaticPod(pod: Pod): boolean {
+  return pod.meta.ownerReferences.some((o) => o.kind === "Node") || pod.meta.annotations["kubernetes.io/config.source"] !== undefined;
+}
+
+/**
+ * `podpath place`: for each workload, the nodes its pods can run on (every kube-scheduler filter
+ * on every node, every rejection kept), the node each pod runs on (observed) or would be given
+ * (a simulation placing the pods not yet placed one at a time), and observed pods on nodes the
+ * model rejects.
+ */
+export function analysePlacement(snapshot: Snapshot, options: PlacementOptions = {}): PlacementReport {
+  const filters = options.filters ?? DEFAULT_FILTERS;
+  const scores = options.scores ?? [];
+  const nodes = snapshot.kubernetes.nodes;
+  const observed = observedPodsByOwner(snapshot);
+  const selected = snapshot.kubernetes.workloads.filter((w) => !options.workload || `${w.namespace}/${w.name}` === options.workload);
+
+  // every workload's pods, for the simulation (all workloads compete for the same nodes)
+  const podsByWorkload = new Map<Workload, PodToPlace[]>();
+  for (const w of snapshot.kubernetes.workloads) podsByWorkload.set(w, podsOfWorkload(w, nodes, observed.get(workloadKey(w)) ?? []));
+
+  const baseline = buildClusterState(snapshot);
+  const priorities = new Map(snapshot.kubernetes.priorityClasses.map((p) => [p.name, p.value]));
+  const globalDefault = snapshot.kubernetes.priorityClasses.find((p) => p.globalDefault)?.value ?? 0;
+  const priorityOf = (pod: PodToPlace) => pod.spec.priority ?? (pod.spec.priorityClassName ? priorities.get(pod.spec.priorityClassName) ?? 0 : globalDefault);
+  const toPlace = schedulingOrder([...podsByWorkload.values()].flat().filter((p) => !p.observed?.nodeName), priorityOf);
+  const predictions: Map<PodToPlace, Prediction> = simulate(toPlace, buildClusterState(snapshot), filters, scores);
+
+  const workloads = selected.map((w): WorkloadPlacement => {
+    const pods = podsByWorkload.get(w)!;
+    const key = workloadKey(w);
+    const cluster = withoutOwner(baseline, key);
+    let verdicts: NodeVerdict[];
+    if (w.kind === "DaemonSet") {
+      verdicts = pods.flatMap((p) => evaluatePod(p, cluster, filters));
+    } else {
+      const representative = pods[0] ?? podsOfWorkload({ ...w, replicas: 1 }, nodes, [])[0]!;
+      verdicts = evaluatePod({ ...representative, observed: undefined }, cluster, filters);
+    }
+    const findings: PlacementFinding[] = [];
+    for (const p of pods) {
+      const pod = p.observed;
+      if (!pod?.nodeName || isStaticPod(pod)) continue;
+      const [verdict] = evaluatePod({ ...p, spec: w.kind === "DaemonSet" ? p.spec : pod.spec, daemonNode: pod.nodeName }, cluster, filters);
+      if (verdict && !verdict.feasible) {
+        findings.push({
+          code: "RUNS_ON_REJECTED_NODE",
+          pod: pod.name,
+          node: pod.nodeName,
+          message: `${pod.name} runs on ${pod.nodeName}, which the model rejects: ${likelyCause(pod, verdict.reasons)}`,
+          reasons: verdict.reasons.map(reasonView),
+        });
+      }
+    }
+    return {
+      kind: w.kind,
+      namespace: w.namespace,
+      name: w.name,
+      replicas: w.replicas,
+      source: formatSource(w.meta.source),
+      generatedFrom: w.generatedFrom ? `${w.generatedFrom.kind} ${w.generatedFrom.namespace}/${w.generatedFrom.name}` : null,
+      feasibleNodes: verdicts.filter((v) => v.feasible).map((v) => v.node),
+      nodes: verdicts.map(nodeView),
+      pods: pods.map((p) => {
+        const prediction = predictions.get(p);
+        return {
+          name: p.name,
+          observedNode: p.observed?.nodeName ?? null,
+          predictedNode: p.observed?.nodeName ? null : prediction?.node ?? null,
+          tiedNodes: prediction?.tied ?? [],
+          unschedulable: prediction?.unschedulable ?? null,
+        };
+      }),
+      findings,
+    };
+  });
+  return { nodeCount: nodes.length, workloads };
+}

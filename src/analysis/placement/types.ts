@@ -1,0 +1,129 @@
+import type { Labels, Namespace, Node, Pod, PodAffinityTerm, PodSpec, ResourceList, Workload } from "../../model/kubernetes.js";
+import type { SourceRef } from "../../model/source.js";
+
+/** The kube-scheduler plugins podpath runs (default profile, v1.28+). */
+export type PluginName =
+  | "NodeUnschedulable"
+  | "NodeName"
+  | "TaintToleration"
+  | "NodeAffinity"
+  | "NodePorts"
+  | "NodeResourcesFit"
+  | "PodTopologySpread"
+  | "InterPodAffinity";
+
+/** Why a node cannot take a pod: the plugin, its own wording, and the object that decided. */
+export interface Rejection {
+  readonly plugin: PluginName;
+  /** the scheduler's message, word for word ("node(s) had untolerated taint {key: value}") */
+  readonly message: string;
+  /** the object behind the verdict: the taint, the nodeSelector, the affinity term, … */
+  readonly source: SourceRef | undefined;
+  /** podpath's own explanation, when the message alone does not say enough */
+  readonly detail?: string;
+}
+
+/** One pod the analysis places: a replica of a workload, or a DaemonSet's pod for one node. */
+export interface PodToPlace {
+  readonly workload: Workload;
+  /** `Kind/namespace/name` of the workload */
+  readonly owner: string;
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Labels;
+  /** the spec the scheduler sees: the DaemonSet controller's tolerations and node affinity added */
+  readonly spec: PodSpec;
+  /** effective requests (component-helpers PodRequests): containers, init containers, sidecars, overhead */
+  readonly requests: ResourceList;
+  /** cpu and memory as scoring counts them: 100m / 200Mi for a container that requests none */
+  readonly nonZeroRequests: { readonly cpu: number; readonly memory: number };
+  /** the observed Pod this stands for, when the snapshot has it */
+  readonly observed: Pod | undefined;
+  /** for a DaemonSet's pod: the node it is made for */
+  readonly daemonNode: string | undefined;
+}
+
+/** A pod already on a node (observed, or placed by the simulation): what other pods' rules see. */
+export interface PlacedPod {
+  /** `Kind/namespace/name` of the owning workload, or of the pod itself when it has none */
+  readonly owner: string;
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Labels;
+  readonly nodeName: string;
+  /** required anti-affinity terms of the pod (existing pods' anti-affinity is checked against newcomers) */
+  readonly requiredAntiAffinity: readonly PodAffinityTerm[];
+  readonly requiredAffinity: readonly PodAffinityTerm[];
+  readonly preferredAffinity: readonly { readonly weight: number; readonly term: PodAffinityTerm }[];
+  readonly preferredAntiAffinity: readonly { readonly weight: number; readonly term: PodAffinityTerm }[];
+  readonly hostPorts: readonly HostPort[];
+  /** what the pod holds on its node */
+  readonly requests: Readonly<Record<string, number>>;
+  readonly nonZeroRequests: { readonly cpu: number; readonly memory: number };
+}
+
+export interface HostPort {
+  readonly protocol: string;
+  readonly hostIP: string;
+  readonly port: number;
+}
+
+/** A node with what is already on it. Mutable: the simulation adds the pods it places. */
+export interface NodeInfo {
+  readonly node: Node;
+  readonly name: string;
+  readonly labels: Labels;
+  readonly allocatable: ResourceList;
+  /** sum of the requests of the pods on the node */
+  readonly requested: Record<string, number>;
+  /** cpu and memory with the non-zero defaults, for scoring */
+  readonly nonZeroRequested: { cpu: number; memory: number };
+  readonly pods: PlacedPod[];
+}
+
+/** Everything filters and scores may consult about the cluster. */
+export interface ClusterState {
+  readonly nodes: readonly NodeInfo[];
+  readonly nodeByName: ReadonlyMap<string, NodeInfo>;
+  /** namespace labels (with kubernetes.io/metadata.name), for namespaceSelector */
+  readonly namespaces: ReadonlyMap<string, Namespace>;
+  /**
+   * Feasibility asks "could a pod of this workload land here?": the workload's own pods are left
+   * out of the cluster (they would otherwise conflict with themselves: a DaemonSet's hostPort, a
+   * replica's anti-affinity). The simulation sets none: there, earlier replicas count.
+   */
+  readonly excludeOwner: string | undefined;
+}
+
+/**
+ * A Filter extension point: returns the reasons the node is rejected (empty: it fits).
+ * `prepare` is PreFilter: state computed once per pod over the whole cluster.
+ */
+export interface FilterPlugin<State = undefined> {
+  readonly name: PluginName;
+  prepare?(pod: PodToPlace, cluster: ClusterState): State;
+  filter(pod: PodToPlace, node: NodeInfo, cluster: ClusterState, state: State): readonly Rejection[];
+}
+
+/** The score plugins of the default profile (pkg/scheduler/apis/config/v1/default_plugins.go). */
+export type ScorePluginName =
+  | "TaintToleration"
+  | "NodeAffinity"
+  | "NodeResourcesFit"
+  | "NodeResourcesBalancedAllocation"
+  | "ImageLocality"
+  | "InterPodAffinity"
+  | "PodTopologySpread";
+
+/**
+ * A Score extension point: `prepare` is PreScore (once per pod, over the feasible nodes),
+ * `score` the raw score of one node, `normalize` NormalizeScore (in place, to 0..100).
+ * The framework multiplies each plugin's normalized score by its weight and sums them.
+ */
+export interface ScorePlugin<State = undefined> {
+  readonly name: ScorePluginName;
+  readonly weight: number;
+  prepare?(pod: PodToPlace, feasible: readonly NodeInfo[], cluster: ClusterState): State;
+  score(pod: PodToPlace, node: NodeInfo, cluster: ClusterState, state: State): number;
+  normalize?(scores: number[], pod: PodToPlace, state: State): void;
+}

@@ -1,0 +1,44 @@
+import type { Command } from "commander";
+import { analysePlacement } from "../../analysis/placement/placement.js";
+import { InputError } from "../../load/errors.js";
+import { formatPlacementJson, formatPlacementMarkdown, formatPlacementText } from "../../format/placement.js";
+import type { CliIO } from "../io.js";
+import { EXIT } from "../io.js";
+import { loadFromOptions, outputFormat, withSnapshotOptions, type SnapshotOptions } from "../snapshot-options.js";
+
+interface PlaceOptions extends SnapshotOptions {
+  workload?: string;
+  node?: string;
+}
+
+export function registerPlace(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  withSnapshotOptions(
+    program
+      .command("place")
+      .description("per workload: the nodes its pods can run on, why every other node is rejected (kube-scheduler's filters, with the taint, selector or rule and its file:line), and the observed or predicted node of each pod"),
+  )
+    .option("--workload <ns/name>", "only this workload")
+    .option("--node <name>", "explain one node in full for every workload")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  podpath place                                          every workload of the embedded example
+  podpath place --workload monitoring/prometheus-grafana why Grafana runs where it does
+  podpath place --node k8s-master                        what keeps each workload off the control plane
+  podpath place -s ./capture -o json                     machine-readable (PRODUCT.md's place shape)`,
+    )
+    .action((options: PlaceOptions) => {
+      const snapshot = loadFromOptions(options, io);
+      if (options.workload && !snapshot.kubernetes.workloads.some((w) => `${w.namespace}/${w.name}` === options.workload)) {
+        throw new InputError(`no workload ${options.workload} in the snapshot (give it as NAMESPACE/NAME; \`podpath snapshot show\` lists them)`);
+      }
+      if (options.node && !snapshot.kubernetes.nodes.some((n) => n.name === options.node)) {
+        throw new InputError(`no node ${options.node} in the snapshot`);
+      }
+      const report = analysePlacement(snapshot, options.workload ? { workload: options.workload } : {});
+      const format = outputFormat(options, io);
+      io.stdout.write(format === "json" ? formatPlacementJson(report) : format === "md" ? formatPlacementMarkdown(report) : formatPlacementText(report, options.node));
+      setExit(EXIT.ok);
+    });
+}

@@ -1,0 +1,108 @@
+import type { NodeView, PlacementReport, ReasonView, WorkloadPlacement } from "../analysis/placement/placement.js";
+import { markdownTable, plural, table } from "./table.js";
+
+/**
+ * JSON: PRODUCT.md's `place` shape. `nodes` lists the rejected nodes with every reason (the
+ * feasible ones are in `feasibleNodes`), so a 5,000-node cluster does not print 5,000 rows per
+ * workload.
+ */
+export function formatPlacementJson(report: PlacementReport): string {
+  return (
+    JSON.stringify(
+      {
+        nodeCount: report.nodeCount,
+        workloads: report.workloads.map((w) => ({ ...w, nodes: w.nodes.filter((n) => !n.feasible) })),
+      },
+      null,
+      2,
+    ) + "\n"
+  );
+}
+
+function reasonText(r: ReasonView, withDetail: boolean): string {
+  const where = r.source ? ` (${r.source})` : "";
+  const detail = withDetail && r.detail ? ` — ${r.detail}` : "";
+  return `${r.plugin}: ${r.message}${detail}${where}`;
+}
+
+/** Nodes grouped by identical verdicts, so large clusters read as a few lines. */
+function groupNodes(nodes: readonly NodeView[]): { readonly nodes: readonly string[]; readonly reasons: readonly ReasonView[] }[] {
+  const groups = new Map<string, { nodes: string[]; reasons: readonly ReasonView[] }>();
+  for (const n of nodes) {
+    const key = n.feasible ? "" : n.reasons.map((r) => `${r.plugin}|${r.message}|${r.source}`).join("\n");
+    const group = groups.get(key) ?? { nodes: [], reasons: n.reasons };
+    group.nodes.push(n.node);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+function nodeList(nodes: readonly string[], max = 6): string {
+  return nodes.length <= max ? nodes.join(", ") : `${nodes.slice(0, max).join(", ")} and ${nodes.length - max} more`;
+}
+
+function summary(report: PlacementReport): string {
+  const pods = report.workloads.flatMap((w) => w.pods);
+  const predicted = pods.filter((p) => p.predictedNode !== null).length;
+  const unschedulable = pods.filter((p) => p.unschedulable !== null).length;
+  const observed = pods.filter((p) => p.observedNode !== null).length;
+  const findings = report.workloads.reduce((n, w) => n + w.findings.length, 0);
+  return `${plural(report.nodeCount, "node")} · ${plural(report.workloads.length, "workload")} · ${plural(pods.length, "pod")}: ${observed} observed, ${predicted} predicted, ${unschedulable} unschedulable · ${plural(findings, "finding")}`;
+}
+
+function workloadHeader(w: WorkloadPlacement): string {
+  const replicas = w.replicas === null ? "one pod per eligible node" : plural(w.replicas, "replica");
+  const from = w.generatedFrom ? `, created from ${w.generatedFrom}` : "";
+  return `${w.kind} ${w.namespace}/${w.name} (${replicas}${from})  ${w.source}`;
+}
+
+/** Text: per workload, where it can run, why not elsewhere (grouped), and where each pod is or goes. */
+export function formatPlacementText(report: PlacementReport, focusNode?: string): string {
+  const out: string[] = [summary(report), ""];
+  for (const w of report.workloads) {
+    out.push(workloadHeader(w));
+    out.push(`  can run on: ${w.feasibleNodes.length === 0 ? "no node" : nodeList(w.feasibleNodes, 12)}`);
+    const shown = focusNode ? w.nodes.filter((n) => n.node === focusNode) : w.nodes.filter((n) => !n.feasible);
+    if (focusNode) {
+      for (const n of shown) {
+        out.push(`  ${n.node}: ${n.feasible ? "feasible" : "rejected"}`);
+        for (const r of n.reasons) out.push(`    ${reasonText(r, true)}`);
+      }
+      if (shown.length === 0) out.push(`  ${focusNode}: not evaluated (a DaemonSet pod made for another node, or no such node)`);
+    } else {
+      for (const g of groupNodes(shown)) {
+        out.push(`  not on ${nodeList(g.nodes)}:`);
+        for (const r of g.reasons) out.push(`    ${reasonText(r, g.nodes.length === 1)}`);
+      }
+    }
+    const podRows = w.pods.map((p) => [
+      p.name,
+      p.observedNode ?? "-",
+      p.predictedNode ? (p.tiedNodes.length > 0 ? `${p.predictedNode} (tied with ${nodeList(p.tiedNodes.filter((t) => t !== p.predictedNode), 4)})` : p.predictedNode) : p.unschedulable ? "unschedulable" : "-",
+    ]);
+    if (podRows.length > 0) out.push(table([["POD", "OBSERVED ON", "PREDICTED"], ...podRows], "  "));
+    for (const p of w.pods) if (p.unschedulable) out.push(`  ${p.name}: ${p.unschedulable}`);
+    for (const f of w.findings) {
+      out.push(`  finding: ${f.message}`);
+      for (const r of f.reasons) out.push(`    ${reasonText(r, true)}`);
+    }
+    out.push("");
+  }
+  return out.join("\n");
+}
+
+/** Markdown: the same, for a design review. */
+export function formatPlacementMarkdown(report: PlacementReport): string {
+  const out: string[] = ["# Placement", "", summary(report), ""];
+  for (const w of report.workloads) {
+    out.push(`## ${w.kind} ${w.namespace}/${w.name}`, "");
+    out.push(`Source: \`${w.source}\`${w.generatedFrom ? ` (created from ${w.generatedFrom})` : ""}. Can run on: ${w.feasibleNodes.length === 0 ? "**no node**" : w.feasibleNodes.map((n) => `\`${n}\``).join(", ")}.`, "");
+    const rejected = groupNodes(w.nodes.filter((n) => !n.feasible));
+    if (rejected.length > 0) {
+      out.push(markdownTable(["not on", "plugin", "reason", "source"], rejected.flatMap((g) => g.reasons.map((r) => [nodeList(g.nodes), r.plugin, r.message + (r.detail ? ` — ${r.detail}` : ""), r.source ? `\`${r.source}\`` : ""]))), "");
+    }
+    out.push(markdownTable(["pod", "observed on", "predicted"], w.pods.map((p) => [p.name, p.observedNode ?? "-", p.predictedNode ?? (p.unschedulable ? `unschedulable: ${p.unschedulable}` : "-")])), "");
+    for (const f of w.findings) out.push(`> **Finding:** ${f.message}`, "");
+  }
+  return out.join("\n");
+}
