@@ -23,9 +23,15 @@ const SNAPSHOT_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
 /** directories a scan never enters */
 const SKIPPED_DIRECTORIES = new Set(["node_modules", ".git"]);
 
+/**
+ * A path as messages show it: relative to `base` (the working directory) when below it or one
+ * level beside it (`../shared/corpus/…`), absolute otherwise.
+ */
 export function displayPath(absolute: string, base: string): string {
-  const rel = relative(base, absolute);
-  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel.split("\\").join("/") : absolute;
+  const rel = relative(base, absolute).split("\\").join("/");
+  if (rel === "" || isAbsolute(rel)) return absolute;
+  const ups = rel.split("/").filter((part) => part === "..").length;
+  return ups <= 1 && !rel.startsWith("../..") ? rel : absolute;
 }
 
 export type RootKind =

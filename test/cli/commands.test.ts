@@ -42,7 +42,6 @@ test("a bad --max-file-size is a usage error", async () => {
 });
 
 for (const [args, issue] of [
-  [["place"], 3],
   [["trace", "--from", "internet", "--to", "url:https://growbin.app/argocd"], 4],
   [["egress"], 4],
   [["connlist"], 5],

@@ -1,0 +1,95 @@
+/**
+ * `podpath place` on the embedded example and on the corpus (the official Argo CD manifest and
+ * kube-prometheus on a kubeadm control-plane node plus three workers): the seed's first
+ * question answered from configuration, with golden files.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { cli, golden } from "../support/helpers.js";
+
+interface Reason {
+  plugin: string;
+  message: string;
+  source: string | null;
+}
+interface WorkloadJson {
+  kind: string;
+  namespace: string;
+  name: string;
+  feasibleNodes: string[];
+  nodes: { node: string; feasible: boolean; reasons: Reason[] }[];
+  pods: { name: string; observedNode: string | null; predictedNode: string | null }[];
+  findings: unknown[];
+}
+
+async function placeJson(args: string[]): Promise<{ workloads: WorkloadJson[] }> {
+  const r = await cli(["place", ...args, "-o", "json"]);
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout) as { workloads: WorkloadJson[] };
+}
+
+const CONTROL_PLANE_TAINT = "node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }";
+
+test("seed question 1: Argo CD and Grafana cannot run on the control-plane node (TaintToleration, the taint's file:line)", async () => {
+  const report = await placeJson([]);
+  const offMaster = report.workloads.filter((w) => w.namespace === "argocd" || w.name === "prometheus-grafana");
+  assert.equal(offMaster.length, 8);
+  for (const w of offMaster) {
+    assert.ok(!w.feasibleNodes.includes("k8s-master"), `${w.name} must not fit k8s-master`);
+    const master = w.nodes.find((n) => n.node === "k8s-master")!;
+    assert.deepEqual(master.reasons.map((r) => [r.plugin, r.message, r.source]), [["TaintToleration", CONTROL_PLANE_TAINT, "examples/ecoeco/k8s/nodes.yaml:33"]], w.name);
+    for (const p of w.pods) assert.notEqual(p.observedNode ?? p.predictedNode, "k8s-master");
+  }
+});
+
+test("node-exporter (a DaemonSet tolerating every taint) runs on every node, the control plane included", async () => {
+  const report = await placeJson(["--workload", "monitoring/prometheus-prometheus-node-exporter"]);
+  const [ds] = report.workloads;
+  assert.deepEqual(ds!.feasibleNodes, ["k8s-master", "k8s-worker-1", "k8s-worker-2"]);
+  assert.deepEqual(ds!.pods.map((p) => p.observedNode).sort(), ["k8s-master", "k8s-worker-1", "k8s-worker-2"]);
+});
+
+test("no observed pod of the example runs where the model rejects it", async () => {
+  const report = await placeJson([]);
+  assert.deepEqual(report.workloads.flatMap((w) => w.findings), []);
+});
+
+test("--node explains one node in full for every workload", async () => {
+  const r = await cli(["place", "--node", "k8s-master", "-o", "text"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Deployment monitoring\/prometheus-grafana[^\n]*\n[^\n]*\n  k8s-master: rejected\n    TaintToleration: node\(s\) had untolerated taint \{node-role\.kubernetes\.io\/control-plane: \} — taint node-role\.kubernetes\.io\/control-plane:NoSchedule \(examples\/ecoeco\/k8s\/nodes\.yaml:33\)/);
+  assert.match(r.stdout, /DaemonSet kube-system\/calico-node[^\n]*\n[^\n]*\n  k8s-master: feasible/);
+});
+
+test("an unknown --workload or --node is a usage error", async () => {
+  const a = await cli(["place", "--workload", "argocd/nope"]);
+  assert.equal(a.code, 2);
+  assert.match(a.stderr, /no workload argocd\/nope in the snapshot/);
+  const b = await cli(["place", "--node", "nope"]);
+  assert.equal(b.code, 2);
+  assert.match(b.stderr, /no node nope in the snapshot/);
+});
+
+for (const format of ["json", "text", "md"] as const) {
+  test(`golden: podpath place -o ${format} on the embedded example`, async () => {
+    const r = await cli(["place", "-o", format]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, golden(`place.ecoeco.${format === "text" ? "txt" : format}`, r.stdout));
+  });
+}
+
+test("golden: Argo CD v3.1.9 and kube-prometheus on a kubeadm control-plane node and three workers: every workload's feasible set", async () => {
+  const r = await cli(["place", "-s", "test/fixtures/kubeadm-cluster", "-o", "json"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, golden("place.corpus-kubeadm.json", r.stdout));
+  const report = JSON.parse(r.stdout) as { workloads: WorkloadJson[] };
+  const feasible = Object.fromEntries(report.workloads.map((w) => [`${w.namespace}/${w.name}`, w.feasibleNodes]));
+  // Argo CD and kube-prometheus carry no control-plane toleration: workers only …
+  for (const [name, nodes] of Object.entries(feasible)) {
+    if (name === "monitoring/node-exporter") continue;
+    assert.deepEqual(nodes, ["worker-1", "worker-2", "worker-3"], name);
+  }
+  // … except node-exporter, which tolerates every taint
+  assert.deepEqual(feasible["monitoring/node-exporter"], ["cp-1", "worker-1", "worker-2", "worker-3"]);
+  assert.equal(Object.keys(feasible).length, 15);
+});
