@@ -4,10 +4,14 @@ import { nonZeroRequests, podRequests } from "./requests.js";
 import type { ClusterState, HostPort, NodeInfo, PlacedPod } from "./types.js";
 import { workloadKey } from "./workload-key.js";
 
-/** The host ports a pod takes (core/v1 ContainerPort.hostPort; 0.0.0.0 when no hostIP). */
+/**
+ * The host ports a pod takes (scheduler/util GetHostPorts: the app containers and the restartable
+ * init containers; 0.0.0.0 when no hostIP). A plain init container's ports are free again once
+ * it has run.
+ */
 export function hostPorts(spec: PodSpec): HostPort[] {
   const out: HostPort[] = [];
-  for (const c of [...spec.initContainers, ...spec.containers]) {
+  for (const c of [...spec.initContainers.filter((i) => i.restartPolicy === "Always"), ...spec.containers]) {
     for (const p of c.ports) if (p.hostPort) out.push({ protocol: p.protocol, hostIP: p.hostIP ?? "0.0.0.0", port: p.hostPort });
   }
   return out;

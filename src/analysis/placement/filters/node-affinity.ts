@@ -20,12 +20,22 @@ export function requirementMatches(r: NodeSelectorRequirement, labels: Labels): 
       return value === undefined;
     case "Gt":
     case "Lt": {
-      if (value === undefined || !/^-?\d+$/.test(value)) return false;
-      const have = Number(value);
-      const limit = Number(r.values[0]);
+      // strconv.ParseInt(value, 10, 64): a label that is not an int64 matches neither
+      const have = parseInt64(value);
+      const limit = parseInt64(r.values[0]);
+      if (have === undefined || limit === undefined) return false;
       return r.operator === "Gt" ? have > limit : have < limit;
     }
   }
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+function parseInt64(text: string | undefined): bigint | undefined {
+  if (text === undefined || !/^[+-]?\d+$/.test(text)) return undefined;
+  const value = BigInt(text);
+  return value < INT64_MIN || value > INT64_MAX ? undefined : value;
 }
 
 /** matchFields support only metadata.name (the node's name). */
