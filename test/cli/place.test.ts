@@ -93,3 +93,21 @@ test("golden: Argo CD v3.1.9 and kube-prometheus on a kubeadm control-plane node
   assert.deepEqual(feasible["monitoring/node-exporter"], ["cp-1", "worker-1", "worker-2", "worker-3"]);
   assert.equal(Object.keys(feasible).length, 15);
 });
+
+test("observed vs model: a NoSchedule taint added after placement is a finding (NoSchedule never evicts)", async () => {
+  const { tempDir } = await import("../support/helpers.js");
+  const { join } = await import("node:path");
+  // k8s-worker-1 replaced by itself with a NoSchedule taint added
+  const dir = tempDir({
+    "tainted.yaml": "apiVersion: v1\nkind: Node\nmetadata:\n  name: k8s-worker-1\n  labels: {kubernetes.io/hostname: k8s-worker-1, kubernetes.io/os: linux}\nspec:\n  taints:\n  - {key: dedicated, value: gpu, effect: NoSchedule}\nstatus:\n  allocatable: {cpu: \"4\", memory: 16Gi, pods: \"110\"}\n",
+  });
+  const r = await cli(["place", "--with", join(dir, "tainted.yaml"), "--workload", "monitoring/prometheus-grafana", "-o", "json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const [grafana] = (JSON.parse(r.stdout) as { workloads: (WorkloadJson & { findings: { code: string; node: string; message: string; reasons: Reason[] }[] })[] }).workloads;
+  assert.deepEqual(grafana!.feasibleNodes, ["k8s-worker-2"]);
+  const [finding] = grafana!.findings;
+  assert.equal(finding?.code, "RUNS_ON_REJECTED_NODE");
+  assert.equal(finding?.node, "k8s-worker-1");
+  assert.match(finding!.message, /NoSchedule taints never evict running pods/);
+  assert.deepEqual(finding!.reasons.map((x) => x.message), ["node(s) had untolerated taint {dedicated: gpu}"]);
+});
