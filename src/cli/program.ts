@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command, CommanderError } from "commander";
 import { InputError } from "../load/errors.js";
+import { registerFixPlace } from "./commands/fix-place.js";
 import { registerPlace } from "./commands/place.js";
 import { registerPlanned } from "./commands/planned.js";
 import { registerSnapshotShow } from "./commands/snapshot-show.js";
@@ -51,6 +52,7 @@ Examples:
   registerSnapshotShow(program, io, setExit);
   registerPlace(program, io, setExit);
   registerPlanned(program, io, setExit);
+  registerFixPlace(program, io, setExit);
   program.commands.forEach((c) => c.exitOverride().configureOutput(program.configureOutput()));
   return program;
 }

@@ -51,8 +51,4 @@ export function registerPlanned(program: Command, io: CliIO, setExit: (code: num
     if (p.options) command = p.options(command);
     command.action(notBuilt(p.name, p.issue));
   }
-  const fix = program.command("fix").description("the smallest change that gets you what you asked, verified by re-running the analysis");
-  withSnapshotOptions(fix.command("place").argument("<ns/name>", "the workload").description("the smallest change that puts a workload onto the nodes you name: YAML patch, kubectl patch, helm --set [not built yet]"))
-    .requiredOption("--onto <selector>", "a node name or a label selector such as node-role.kubernetes.io/control-plane")
-    .action(notBuilt("fix place", 3));
 }
