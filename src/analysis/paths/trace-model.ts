@@ -1,0 +1,96 @@
+import type { SourceRef } from "../../model/source.js";
+
+/**
+ * The closed set of types a path trace is made of (after Batfish: a trace has a disposition and
+ * hops; a hop is one device's steps). Device-specific evaluators (security groups, NACLs, route
+ * tables, kube-proxy, Calico, NetworkPolicy) return decisions; the tracer turns them into steps.
+ * Field names follow PRODUCT.md's `trace -o json` contract: add fields, never rename.
+ */
+
+export type Protocol = "TCP" | "UDP" | "SCTP" | "ICMP";
+
+/** A packet as one hop sees it. Ports are 0 for ICMP. */
+export interface Packet {
+  readonly src: string;
+  readonly srcPort: number;
+  readonly dst: string;
+  readonly dstPort: number;
+  readonly protocol: Protocol;
+  /** the outer header while the packet is encapsulated (VXLAN/IPIP) */
+  readonly outer?: { readonly src: string; readonly dst: string; readonly protocol: "UDP" | "IPIP"; readonly dstPort: number } | undefined;
+}
+
+export type Action = "forward" | "dnat" | "snat" | "encapsulate" | "decapsulate" | "allow" | "drop" | "deliver";
+
+export type Component =
+  | "pod"
+  | "node"
+  | "network-policy"
+  | "kube-proxy"
+  | "calico-natoutgoing"
+  | "calico-overlay"
+  | "vpc-cni-snat"
+  | "eni"
+  | "security-group"
+  | "nacl"
+  | "route-table"
+  | "internet-gateway"
+  | "nat-gateway"
+  | "load-balancer"
+  | "listener-rule"
+  | "target-group"
+  | "internet";
+
+export type DropCode =
+  | "NO_ROUTE"
+  | "NO_PUBLIC_IP"
+  | "BLACKHOLE_ROUTE"
+  | "SECURITY_GROUP_INGRESS"
+  | "SECURITY_GROUP_EGRESS"
+  | "NACL_INGRESS"
+  | "NACL_EGRESS"
+  | "NETWORK_POLICY_INGRESS"
+  | "NETWORK_POLICY_EGRESS"
+  | "NO_ENDPOINTS"
+  | "NO_LISTENER"
+  | "NO_MATCHING_RULE"
+  | "INGRESS_NOT_RECONCILED"
+  | "TARGET_NOT_ROUTABLE"
+  | "SOURCE_DEST_CHECK"
+  | "PORT_NOT_EXPOSED"
+  | "UNKNOWN_ENDPOINT"
+  | "UNSUPPORTED_TARGET";
+
+/** One step of a hop: what a device did, the packet after it, and the object that decided. */
+export interface Step {
+  readonly component: Component;
+  /** the deciding object: sg-…, rtb-…, namespace/policy, the pool name, … */
+  readonly id: string;
+  readonly action: Action;
+  readonly packet: Packet;
+  readonly note: string;
+  readonly source: SourceRef | undefined;
+}
+
+export interface Drop {
+  readonly code: DropCode;
+  /** `component:id` of the step that dropped */
+  readonly at: string;
+  readonly message: string;
+  readonly source: SourceRef | undefined;
+}
+
+/**
+ * What a device evaluator returns: allowed with the rule that allowed it (or the default that
+ * did), or denied with a drop code. `rule` is human-readable ("rule 100 allow all from
+ * 0.0.0.0/0"); `source` is the object's file:line.
+ */
+export type Decision =
+  | { readonly allowed: true; readonly id: string; readonly rule: string; readonly source: SourceRef | undefined }
+  | { readonly allowed: false; readonly id: string; readonly code: DropCode; readonly rule: string; readonly source: SourceRef | undefined };
+
+export interface Direction {
+  readonly verdict: "delivered" | "dropped";
+  readonly drop: Drop | null;
+  readonly steps: readonly Step[];
+}
