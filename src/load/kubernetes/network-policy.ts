@@ -62,6 +62,8 @@ function readPeer(p: Fields<V1NetworkPolicyPeer>): NetworkPolicyPeer {
     block = { cidr, except };
     if (p.has("podSelector") || p.has("namespaceSelector")) p.fail("ipBlock cannot be combined with podSelector or namespaceSelector");
   }
+  // networking/v1 ValidateNetworkPolicyPeer: "must specify a peer"
+  if (!p.has("podSelector") && !p.has("namespaceSelector") && !ipBlock) p.fail("a peer needs podSelector, namespaceSelector or ipBlock");
   return {
     podSelector: readLabelSelector(p.obj("podSelector")) ?? undefined,
     namespaceSelector: readLabelSelector(p.obj("namespaceSelector")) ?? undefined,
