@@ -1,0 +1,191 @@
+import type { SecurityGroup, SecurityGroupPeer, SecurityGroupRule } from "../../../model/aws.js";
+import { cidrContains, parseCidr4, parseIPv4 } from "../../../model/net.js";
+import type { AwsModel } from "../../../model/snapshot.js";
+import type { Decision, Protocol } from "../trace-model.js";
+import { describeEni, eniForIp } from "./eni.js";
+import type { IcmpTypeCode } from "./protocols.js";
+import { describeIcmp, describePorts, describeTraffic, ICMP_ECHO_REQUEST, icmpMatches, PROTOCOL_KEYWORDS, PROTOCOL_NUMBERS } from "./protocols.js";
+
+/**
+ * Security groups: stateful, allow-only filters on network interfaces.
+ *
+ * AWS: "Security group rules" (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html):
+ * rules only allow; traffic is allowed when any rule of any group associated with the interface
+ * allows it. A rule names a protocol (-1 all), ports (TCP/UDP range; ICMP type and code; every
+ * other protocol: all ports whatever the rule says) and a source or destination: a CIDR, a
+ * prefix list, or a security group — "the rule allows traffic from (or to) the network
+ * interfaces associated with the referenced security group", by their private IP addresses (a
+ * public or Elastic IP address never matches a group reference).
+ * "Security group connection tracking"
+ * (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html):
+ * security groups are stateful, the response to allowed traffic is allowed whatever the rules.
+ */
+
+export type SecurityGroupDirection = "ingress" | "egress";
+
+export interface SecurityGroupOptions {
+  /** ICMP type and code of the message (default: echo request) */
+  readonly icmp?: IcmpTypeCode | undefined;
+}
+
+/** A security-group Decision, with the rule that allowed (if any) and notes on what was not evaluated. */
+export type SecurityGroupDecision = Decision & {
+  readonly group: SecurityGroup | undefined;
+  readonly matchedRule: SecurityGroupRule | undefined;
+  readonly notes: readonly string[];
+};
+
+/** "sg-0abc (ecoeco-alb-sg)" */
+export function describeSecurityGroup(group: SecurityGroup): string {
+  return group.name ? `${group.id} (${group.name})` : group.id;
+}
+
+function protocolMatches(rule: SecurityGroupRule, protocol: Protocol): boolean {
+  return rule.protocol === "-1" || rule.protocol === PROTOCOL_KEYWORDS[protocol] || rule.protocol === String(PROTOCOL_NUMBERS[protocol]);
+}
+
+function portsMatch(rule: SecurityGroupRule, protocol: Protocol, port: number, icmp: IcmpTypeCode): boolean {
+  if (rule.ports === undefined) return true;
+  if (rule.protocol === "tcp" || rule.protocol === "udp") return port >= rule.ports.from && port <= rule.ports.to;
+  if (rule.protocol === "icmp" && protocol === "ICMP") return icmpMatches({ type: rule.ports.from, code: rule.ports.to }, icmp);
+  return true;
+}
+
+function describeRuleTraffic(rule: SecurityGroupRule): string {
+  if (rule.protocol === "-1") return "all traffic";
+  if (rule.ports === undefined) return `protocol ${rule.protocol}`;
+  if (rule.protocol === "icmp" || rule.protocol === "icmpv6") return `${rule.protocol} ${describeIcmp({ type: rule.ports.from, code: rule.ports.to })}`;
+  return `${rule.protocol} ${describePorts(rule.ports)}`;
+}
+
+function describePeer(peer: SecurityGroupPeer, aws: AwsModel): string {
+  const label =
+    peer.kind === "cidr"
+      ? peer.cidr
+      : peer.kind === "prefix-list"
+        ? peer.prefixListId
+        : (() => {
+            const group = aws.securityGroups.find((g) => g.id === peer.groupId);
+            return group ? describeSecurityGroup(group) : peer.groupId;
+          })();
+  return peer.description ? `${label} (${peer.description})` : label;
+}
+
+/** "inbound tcp 443 from 0.0.0.0/0 (HTTPS from the internet)" */
+export function describeSecurityGroupRule(rule: SecurityGroupRule, direction: SecurityGroupDirection, peer: SecurityGroupPeer, aws: AwsModel): string {
+  const word = direction === "ingress" ? "inbound" : "outbound";
+  const preposition = direction === "ingress" ? "from" : "to";
+  return `${word} ${describeRuleTraffic(rule)} ${preposition} ${describePeer(peer, aws)}`;
+}
+
+/**
+ * Whether `ip` belongs to a member of `groupId`: a private address (or delegated prefix) of a
+ * network interface associated with the group, else — when no interface of the snapshot holds
+ * the address — the private address of an instance in the group. Returns what matched.
+ */
+export function securityGroupMember(groupId: string, ip: string, aws: AwsModel): string | undefined {
+  const held = eniForIp(ip, aws);
+  if (held) return held.eni.securityGroupIds.includes(groupId) ? `${ip} is ${describeEni(held.eni)}, a member` : undefined;
+  const instance = aws.instances.find((i) => i.privateIp === ip);
+  if (instance && instance.securityGroupIds.includes(groupId)) return `${ip} is instance ${instance.id}${instance.name ? ` (${instance.name})` : ""}, a member`;
+  return undefined;
+}
+
+/** How a peer matches the remote address: undefined when it does not. */
+function peerMatch(peer: SecurityGroupPeer, remote: number, remoteIp: string, aws: AwsModel, notes: string[]): string | undefined {
+  switch (peer.kind) {
+    case "cidr": {
+      const cidr = parseCidr4(peer.cidr);
+      return cidr !== undefined && cidrContains(cidr, remote) ? "" : undefined;
+    }
+    case "security-group": {
+      const member = securityGroupMember(peer.groupId, remoteIp, aws);
+      return member === undefined ? undefined : `: ${member}`;
+    }
+    case "prefix-list":
+      notes.push(`a rule referencing prefix list ${peer.prefixListId} was not matched: podpath does not resolve managed prefix lists`);
+      return undefined;
+  }
+}
+
+/**
+ * Evaluates the security groups `groupIds` of an interface for traffic to (ingress) or from
+ * (egress) it: `remoteIp` is the other end, `port` the destination port, `protocol` the packet's.
+ * Allowed by the first rule (in group order, then rule order) that allows it; denied with
+ * SECURITY_GROUP_INGRESS / SECURITY_GROUP_EGRESS naming all the groups otherwise.
+ */
+export function evaluateSecurityGroups(
+  direction: SecurityGroupDirection,
+  groupIds: readonly string[],
+  remoteIp: string,
+  port: number,
+  protocol: Protocol,
+  aws: AwsModel,
+  options: SecurityGroupOptions = {},
+): SecurityGroupDecision {
+  const icmp = options.icmp ?? ICMP_ECHO_REQUEST;
+  const notes: string[] = [];
+  const groups: SecurityGroup[] = [];
+  const missing: string[] = [];
+  for (const id of groupIds) {
+    const group = aws.securityGroups.find((g) => g.id === id);
+    if (group) groups.push(group);
+    else missing.push(id);
+  }
+  if (missing.length > 0) notes.push(`${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not in the snapshot: ${missing.length === 1 ? "its" : "their"} rules are unknown`);
+
+  const remote = parseIPv4(remoteIp);
+  if (remote === undefined) notes.push(`${remoteIp} is not an IPv4 address; podpath evaluates IPv4 rules only`);
+
+  if (remote !== undefined) {
+    for (const group of groups) {
+      const rules = direction === "ingress" ? group.ingress : group.egress;
+      for (const rule of rules) {
+        if (!protocolMatches(rule, protocol) || !portsMatch(rule, protocol, port, icmp)) continue;
+        for (const peer of rule.peers) {
+          const how = peerMatch(peer, remote, remoteIp, aws, notes);
+          if (how === undefined) continue;
+          return {
+            allowed: true,
+            id: group.id,
+            rule: `${describeSecurityGroup(group)} ${describeSecurityGroupRule(rule, direction, peer, aws)}${how}`,
+            source: group.source,
+            group,
+            matchedRule: rule,
+            notes,
+          };
+        }
+      }
+    }
+  }
+
+  const word = direction === "ingress" ? "inbound" : "outbound";
+  const preposition = direction === "ingress" ? "from" : "to";
+  const named = [...groups.map(describeSecurityGroup), ...missing].join(", ") || "no security group";
+  const unknown = missing.length > 0 ? ` (${missing.join(", ")} not in the snapshot: rules unknown)` : "";
+  return {
+    allowed: false,
+    id: groupIds.join(",") || "none",
+    code: direction === "ingress" ? "SECURITY_GROUP_INGRESS" : "SECURITY_GROUP_EGRESS",
+    rule: `no ${word} rule of ${named} allows ${describeTraffic(protocol, port, icmp)} ${preposition} ${remoteIp}${unknown}`,
+    source: groups[0]?.source,
+    group: undefined,
+    matchedRule: undefined,
+    notes,
+  };
+}
+
+/**
+ * The note for a reply: security groups are stateful, so the response to a connection they
+ * allowed passes in both directions by connection tracking, whatever their rules say.
+ */
+export function connectionTrackingNote(groupIds: readonly string[]): string {
+  const which = groupIds.length > 0 ? groupIds.join(", ") : "the security groups";
+  return `return traffic of an allowed connection is allowed by connection tracking: ${which} ${groupIds.length === 1 ? "is" : "are"} stateful, whatever the rules in the reverse direction say`;
+}
+
+/** The Decision for a reply crossing security groups that allowed the request (stateful). */
+export function allowTrackedReply(groupIds: readonly string[], aws: AwsModel): Decision {
+  const first = aws.securityGroups.find((g) => groupIds.includes(g.id));
+  return { allowed: true, id: groupIds.join(",") || "none", rule: connectionTrackingNote(groupIds), source: first?.source };
+}

@@ -1,0 +1,220 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { ICMP_ECHO_REPLY } from "../../../../src/analysis/paths/aws/protocols.js";
+import type { IcmpTypeCode } from "../../../../src/analysis/paths/aws/protocols.js";
+import {
+  allowTrackedReply,
+  connectionTrackingNote,
+  evaluateSecurityGroups,
+  securityGroupMember,
+} from "../../../../src/analysis/paths/aws/security-groups.js";
+import type { SecurityGroupDirection } from "../../../../src/analysis/paths/aws/security-groups.js";
+import type { Protocol } from "../../../../src/analysis/paths/trace-model.js";
+import { convertAwsDocument } from "../../../../src/load/aws/index.js";
+import { SnapshotDraft } from "../../../../src/load/draft.js";
+import { DocumentContext } from "../../../../src/load/fields.js";
+import { loadSnapshot } from "../../../../src/load/load-snapshot.js";
+import { DEFAULT_LIMITS } from "../../../../src/load/limits.js";
+import { parseJson } from "../../../../src/load/parse-json.js";
+import type { AwsModel } from "../../../../src/model/snapshot.js";
+import { REPO } from "../../../support/helpers.js";
+
+/** AWS CLI JSON texts converted as the loader does, into one model; no warnings allowed. */
+function awsOf(...documents: readonly string[]): AwsModel {
+  const draft = new SnapshotDraft();
+  documents.forEach((json, index) => {
+    const file = `aws/${index}.json`;
+    const parsed = parseJson(json, file, DEFAULT_LIMITS);
+    const doc = parsed.documents[0];
+    assert.ok(doc);
+    convertAwsDocument(doc.value as Record<string, unknown>, new DocumentContext(file, 0, parsed, doc.position), draft, {});
+  });
+  assert.deepEqual(draft.diagnostics, []);
+  return draft.aws;
+}
+
+const SECURITY_GROUPS = `{"SecurityGroups": [
+  {
+    "GroupId": "sg-app", "GroupName": "app", "VpcId": "vpc-1", "Description": "app servers",
+    "IpPermissions": [
+      {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 90, "IpRanges": [{"CidrIp": "10.0.0.0/16", "Description": "web from the VPC"}], "UserIdGroupPairs": [], "PrefixListIds": []},
+      {"IpProtocol": "udp", "FromPort": 53, "ToPort": 53, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+      {"IpProtocol": "icmp", "FromPort": 8, "ToPort": -1, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+      {"IpProtocol": "icmp", "FromPort": 3, "ToPort": 4, "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "path MTU discovery"}]},
+      {"IpProtocol": "132", "FromPort": 1, "ToPort": 1, "IpRanges": [{"CidrIp": "10.1.0.0/16"}]},
+      {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "UserIdGroupPairs": [{"GroupId": "sg-clients", "Description": "database clients"}]},
+      {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "PrefixListIds": [{"PrefixListId": "pl-corp"}]},
+      {"IpProtocol": "tcp", "FromPort": 8443, "ToPort": 8443, "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}
+    ],
+    "IpPermissionsEgress": []
+  },
+  {
+    "GroupId": "sg-clients", "GroupName": "clients", "VpcId": "vpc-1", "Description": "database clients",
+    "IpPermissions": [],
+    "IpPermissionsEgress": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
+  },
+  {
+    "GroupId": "sg-ssh", "GroupName": "ssh", "VpcId": "vpc-1", "Description": "bastion ssh",
+    "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "203.0.113.0/24"}]}],
+    "IpPermissionsEgress": []
+  }
+]}`;
+
+const INTERFACES = `{"NetworkInterfaces": [
+  {
+    "NetworkInterfaceId": "eni-client", "SubnetId": "subnet-a", "VpcId": "vpc-1",
+    "Groups": [{"GroupId": "sg-clients", "GroupName": "clients"}],
+    "PrivateIpAddress": "10.0.9.9",
+    "PrivateIpAddresses": [
+      {"Primary": true, "PrivateIpAddress": "10.0.9.9", "Association": {"PublicIp": "198.51.100.9"}},
+      {"Primary": false, "PrivateIpAddress": "10.0.9.10"}
+    ],
+    "Ipv4Prefixes": [{"Ipv4Prefix": "10.0.64.16/28"}],
+    "SourceDestCheck": true
+  },
+  {
+    "NetworkInterfaceId": "eni-other", "SubnetId": "subnet-a", "VpcId": "vpc-1",
+    "Groups": [{"GroupId": "sg-app", "GroupName": "app"}],
+    "PrivateIpAddresses": [{"Primary": true, "PrivateIpAddress": "10.0.7.7"}]
+  }
+]}`;
+
+/** An instance in sg-clients whose interface the snapshot lacks (describe-instances only). */
+const INSTANCES = `{"Reservations": [{"Instances": [
+  {"InstanceId": "i-legacy", "PrivateIpAddress": "10.0.8.8", "SubnetId": "subnet-a", "VpcId": "vpc-1",
+   "SecurityGroups": [{"GroupId": "sg-clients", "GroupName": "clients"}], "NetworkInterfaces": []}
+]}]}`;
+
+const aws = awsOf(SECURITY_GROUPS, INTERFACES, INSTANCES);
+const example = loadSnapshot({ paths: ["examples/ecoeco"], cwd: REPO }).aws;
+
+interface Case {
+  readonly name: string;
+  readonly direction?: SecurityGroupDirection;
+  readonly groups?: readonly string[];
+  readonly remote: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+  readonly icmp?: IcmpTypeCode;
+  readonly allowed: boolean;
+  /** the allowing group, or the denied rule's pattern */
+  readonly by?: string;
+  readonly rule?: RegExp;
+}
+
+const CASES: readonly Case[] = [
+  { name: "a tcp rule allows the ports of its range", remote: "10.0.3.3", port: 85, protocol: "TCP", allowed: true, by: "sg-app", rule: /inbound tcp 80-90 from 10\.0\.0\.0\/16 \(web from the VPC\)/ },
+  { name: "a tcp rule allows the first port of its range", remote: "10.0.3.3", port: 80, protocol: "TCP", allowed: true, by: "sg-app" },
+  { name: "a tcp rule does not allow a port outside its range", remote: "10.0.3.3", port: 91, protocol: "TCP", allowed: false },
+  { name: "a CIDR rule does not allow a source outside the CIDR", remote: "11.0.0.1", port: 85, protocol: "TCP", allowed: false },
+  { name: "a udp rule allows udp", remote: "1.2.3.4", port: 53, protocol: "UDP", allowed: true, by: "sg-app", rule: /inbound udp 53 from 0\.0\.0\.0\/0/ },
+  { name: "a udp rule does not allow tcp on the same port", remote: "1.2.3.4", port: 53, protocol: "TCP", allowed: false },
+  { name: "an icmp rule allows its type with any code", remote: "1.2.3.4", port: 0, protocol: "ICMP", allowed: true, by: "sg-app", rule: /icmp type 8 from/ },
+  { name: "an icmp rule with a code allows that type and code (3/4: fragmentation needed)", remote: "1.2.3.4", port: 0, protocol: "ICMP", icmp: { type: 3, code: 4 }, allowed: true, by: "sg-app", rule: /icmp type 3 code 4 from 0\.0\.0\.0\/0 \(path MTU discovery\)/ },
+  { name: "an icmp rule with a code does not allow another code of its type", remote: "1.2.3.4", port: 0, protocol: "ICMP", icmp: { type: 3, code: 1 }, allowed: false },
+  { name: "an icmp rule does not allow another type", remote: "1.2.3.4", port: 0, protocol: "ICMP", icmp: ICMP_ECHO_REPLY, allowed: false, rule: /icmp type 0 code 0/ },
+  { name: "a rule for another protocol number allows all its ports", remote: "10.1.2.3", port: 3868, protocol: "SCTP", allowed: true, by: "sg-app", rule: /protocol 132/ },
+  { name: "a group reference allows the primary address of a member interface", remote: "10.0.9.9", port: 5432, protocol: "TCP", allowed: true, by: "sg-app", rule: /from sg-clients \(clients\) \(database clients\): 10\.0\.9\.9 is eni-client, a member/ },
+  { name: "a group reference allows a secondary address of a member interface", remote: "10.0.9.10", port: 5432, protocol: "TCP", allowed: true, by: "sg-app" },
+  { name: "a group reference allows an address of a prefix delegated to a member interface", remote: "10.0.64.20", port: 5432, protocol: "TCP", allowed: true, by: "sg-app" },
+  { name: "a group reference allows an instance in the group when its interface is not in the snapshot", remote: "10.0.8.8", port: 5432, protocol: "TCP", allowed: true, by: "sg-app", rule: /instance i-legacy/ },
+  { name: "a group reference does not allow an interface outside the group", remote: "10.0.7.7", port: 5432, protocol: "TCP", allowed: false },
+  { name: "a group reference does not allow a member's public address", remote: "198.51.100.9", port: 5432, protocol: "TCP", allowed: false },
+  { name: "a prefix-list rule is not matched (podpath does not resolve prefix lists)", remote: "10.0.3.3", port: 443, protocol: "TCP", allowed: false },
+  { name: "an IPv6 range never matches an IPv4 address", remote: "10.0.3.3", port: 8443, protocol: "TCP", allowed: false },
+  { name: "rules of all the groups are unioned", groups: ["sg-ssh", "sg-app"], remote: "10.0.3.3", port: 85, protocol: "TCP", allowed: true, by: "sg-app" },
+  { name: "the union allows what the first group allows", groups: ["sg-ssh", "sg-app"], remote: "203.0.113.7", port: 22, protocol: "TCP", allowed: true, by: "sg-ssh" },
+  { name: "a group without outbound rules allows nothing out", direction: "egress", remote: "8.8.8.8", port: 443, protocol: "TCP", allowed: false, rule: /no outbound rule of sg-app \(app\) allows tcp 443 to 8\.8\.8\.8/ },
+  { name: "an all-traffic rule (-1) allows every protocol and port", direction: "egress", groups: ["sg-clients"], remote: "8.8.8.8", port: 9999, protocol: "UDP", allowed: true, by: "sg-clients", rule: /outbound all traffic to 0\.0\.0\.0\/0/ },
+];
+
+describe("security groups: rules allow, by protocol, port and peer", () => {
+  for (const c of CASES) {
+    test(`security groups: ${c.name}`, () => {
+      const direction = c.direction ?? "ingress";
+      const groups = c.groups ?? ["sg-app"];
+      const decision = evaluateSecurityGroups(direction, groups, c.remote, c.port, c.protocol, aws, { icmp: c.icmp });
+      assert.equal(decision.allowed, c.allowed, decision.rule);
+      if (decision.allowed) {
+        assert.equal(decision.id, c.by);
+        assert.equal(decision.group?.id, c.by);
+        assert.equal(decision.source?.file, "aws/0.json");
+      } else {
+        assert.equal(decision.code, direction === "ingress" ? "SECURITY_GROUP_INGRESS" : "SECURITY_GROUP_EGRESS");
+        assert.equal(decision.id, groups.join(","));
+      }
+      if (c.rule) assert.match(decision.rule, c.rule);
+    });
+  }
+
+  test("security groups: a prefix-list rule that was skipped is noted", () => {
+    const decision = evaluateSecurityGroups("ingress", ["sg-app"], "10.0.3.3", 443, "TCP", aws);
+    assert.ok(decision.notes.some((n) => /pl-corp/.test(n) && /prefix lists/.test(n)), decision.notes.join("\n"));
+  });
+
+  test("security groups: a group missing from the snapshot is named, and its rules are unknown", () => {
+    const decision = evaluateSecurityGroups("ingress", ["sg-missing"], "10.0.3.3", 80, "TCP", aws);
+    assert.equal(decision.allowed, false);
+    assert.match(decision.rule, /sg-missing not in the snapshot: rules unknown/);
+    assert.equal(decision.source, undefined);
+  });
+
+  test("security groups: membership follows the interface's groups, not the instance's, when both are known", () => {
+    assert.match(securityGroupMember("sg-clients", "10.0.9.9", aws) ?? "", /eni-client/);
+    assert.equal(securityGroupMember("sg-clients", "10.0.7.7", aws), undefined);
+  });
+});
+
+describe("security groups: stateful", () => {
+  test("security groups: the reply of an allowed connection passes by connection tracking, whatever the rules", () => {
+    // sg-app has no outbound rules: a new connection out is denied, the reply of an inbound one is not
+    assert.equal(evaluateSecurityGroups("egress", ["sg-app"], "10.0.3.3", 40000, "TCP", aws).allowed, false);
+    const reply = allowTrackedReply(["sg-app"], aws);
+    assert.equal(reply.allowed, true);
+    assert.match(reply.rule, /connection tracking/);
+    assert.equal(reply.source?.file, "aws/0.json");
+    assert.match(connectionTrackingNote(["sg-a", "sg-b"]), /sg-a, sg-b are stateful/);
+  });
+});
+
+describe("security groups: the example cluster", () => {
+  const NODE_SG = "sg-0ecoeco0000000002";
+  const ALB_SG = "sg-0ecoeco0000000001";
+
+  test("ecoeco-node-sg allows a worker's egress to 8.8.8.8:443 (all traffic to 0.0.0.0/0)", () => {
+    const decision = evaluateSecurityGroups("egress", [NODE_SG], "8.8.8.8", 443, "TCP", example);
+    assert.equal(decision.allowed, true, decision.rule);
+    assert.match(decision.rule, /ecoeco-node-sg\) outbound all traffic to 0\.0\.0\.0\/0/);
+    assert.equal(decision.source?.file, "examples/ecoeco/aws/ec2-describe-security-groups.json");
+  });
+
+  test("ecoeco-alb-sg allows HTTPS (443) from the internet", () => {
+    const decision = evaluateSecurityGroups("ingress", [ALB_SG], "198.51.100.20", 443, "TCP", example);
+    assert.equal(decision.allowed, true, decision.rule);
+    assert.match(decision.rule, /inbound tcp 443 from 0\.0\.0\.0\/0 \(HTTPS from the internet\)/);
+  });
+
+  test("ecoeco-alb-sg denies SSH (22) from the internet", () => {
+    const decision = evaluateSecurityGroups("ingress", [ALB_SG], "198.51.100.20", 22, "TCP", example);
+    assert.equal(decision.allowed, false);
+    assert.equal(!decision.allowed && decision.code, "SECURITY_GROUP_INGRESS");
+    assert.equal(decision.id, ALB_SG);
+  });
+
+  test("ecoeco-node-sg allows NodePort 30080 from an ALB interface through the group reference", () => {
+    const decision = evaluateSecurityGroups("ingress", [NODE_SG], "10.0.2.57", 30080, "TCP", example);
+    assert.equal(decision.allowed, true, decision.rule);
+    assert.match(decision.rule, /inbound tcp 30000-32767 from sg-0ecoeco0000000001 \(ecoeco-alb-sg\) \(NodePorts from the ALB\): 10\.0\.2\.57 is eni-0ecoeco0000000201/);
+  });
+
+  test("ecoeco-node-sg denies NodePort 30080 from another address of the public subnet (not in the ALB group)", () => {
+    const decision = evaluateSecurityGroups("ingress", [NODE_SG], "10.0.2.99", 30080, "TCP", example);
+    assert.equal(decision.allowed, false, decision.rule);
+  });
+
+  test("ecoeco-node-sg allows everything between nodes through its self reference", () => {
+    const decision = evaluateSecurityGroups("ingress", [NODE_SG], "10.0.1.12", 4789, "UDP", example);
+    assert.equal(decision.allowed, true, decision.rule);
+    assert.match(decision.rule, /from sg-0ecoeco0000000002 \(ecoeco-node-sg\)/);
+  });
+});
