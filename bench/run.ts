@@ -1,66 +1,179 @@
 /**
- * `npm run bench`: generates a synthetic cluster of 5,000 nodes and 150,000 pods as kubectl JSON
- * (plus a YAML rendering of a slice of it) and measures loading: time, throughput, peak memory.
- * Later issues add feasibility, prediction and trace figures here.
- * Options: BENCH_NODES, BENCH_PODS (defaults 5000 and 150000).
+ * `npm run bench`: generates a synthetic cluster (bench/synthetic.ts: 5,000 nodes and 150,000
+ * pods, most of them still to be placed) as kubectl JSON, plus a YAML rendering of a slice of its
+ * pods, and measures:
+ * - loading (time, throughput);
+ * - the placement phases, as `podpath place` runs them: the cluster state, the pods each workload
+ *   makes, feasibility (every filter on every node, for one pod of each workload and every
+ *   DaemonSet pod: placement.ts's per-workload verdicts, counted and dropped here) and the
+ *   prediction (the simulation placing every pod not yet placed, with the default filters and
+ *   scores), with pods per second;
+ * - peak memory (RSS) for each, and over the whole run.
+ * Options: BENCH_NODES, BENCH_PODS (defaults 5000 and 150000); BENCH_SKIP_YAML=1 skips the YAML
+ * load; BENCH_BREAKDOWN=1 runs the prediction again without the InterPodAffinity and
+ * PodTopologySpread filters, to show what they cost.
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import yaml from "js-yaml";
+import { buildClusterState, withoutOwner } from "../src/analysis/placement/cluster-state.js";
+import { evaluatePod } from "../src/analysis/placement/feasibility.js";
+import { DEFAULT_FILTERS } from "../src/analysis/placement/filters/index.js";
+import { observedPodsByOwner, podsOfWorkload } from "../src/analysis/placement/pods-to-place.js";
+import { DEFAULT_SCORES } from "../src/analysis/placement/scores/index.js";
+import { schedulingOrder, simulate } from "../src/analysis/placement/simulate.js";
+import type { FilterPlugin, PodToPlace } from "../src/analysis/placement/types.js";
+import { workloadKey } from "../src/analysis/placement/workload-key.js";
 import { loadSnapshot } from "../src/load/load-snapshot.js";
-import { writeSyntheticCluster } from "./synthetic.js";
+import type { Workload } from "../src/model/kubernetes.js";
+import type { Snapshot } from "../src/model/snapshot.js";
+import { SYNTHETIC_FILES, writeSyntheticCluster } from "./synthetic.js";
 
 const nodes = Number(process.env["BENCH_NODES"] ?? 5000);
 const pods = Number(process.env["BENCH_PODS"] ?? 150000);
-const dir = join(tmpdir(), `podpath-bench-v2-${nodes}-${pods}`);
+const dir = join(tmpdir(), `podpath-bench-v3-${nodes}-${pods}`);
 
 let peakRss = 0;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+let overallPeak = 0;
+const sample = () => {
+  const rss = process.memoryUsage().rss;
+  peakRss = Math.max(peakRss, rss);
+  overallPeak = Math.max(overallPeak, rss);
+};
+const sampler = setInterval(sample, 20);
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
+
+interface Phase {
+  readonly label: string;
+  readonly seconds: number;
+  /** CPU time (user + system, every thread: the GC's helpers included) */
+  readonly cpuSeconds: number;
+  readonly peakRss: number;
+  readonly note: string;
+}
+const phases: Phase[] = [];
+
+/** Runs one phase: wall and CPU time, peak RSS (sampled every 20 ms, and at both ends). */
+function phase<T>(label: string, run: () => T, note: (result: T, seconds: number) => string): T {
+  gc();
+  peakRss = process.memoryUsage().rss;
+  const cpu = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  const result = run();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const used = process.cpuUsage(cpu);
+  sample();
+  phases.push({ label, seconds, cpuSeconds: (used.user + used.system) / 1e6, peakRss, note: note(result, seconds) });
+  return result;
+}
+
+function priorityOf(snapshot: Snapshot): (pod: PodToPlace) => number {
+  const priorities = new Map(snapshot.kubernetes.priorityClasses.map((p) => [p.name, p.value]));
+  const globalDefault = snapshot.kubernetes.priorityClasses.find((p) => p.globalDefault)?.value ?? 0;
+  return (pod) => pod.spec.priority ?? (pod.spec.priorityClassName ? priorities.get(pod.spec.priorityClassName) ?? 0 : globalDefault);
+}
 
 async function main(): Promise<void> {
-  if (!existsSync(join(dir, "pods.json"))) {
+  if (!existsSync(join(dir, "priorityclasses.json"))) {
     mkdirSync(dir, { recursive: true });
     const t = Date.now();
     process.stderr.write(`generating ${nodes} nodes and ${pods} pods in ${dir}…\n`);
-    await writeSyntheticCluster(dir, { nodes, pods });
-    process.stderr.write(`generated in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
+    const summary = await writeSyntheticCluster(dir, { nodes, pods });
+    process.stderr.write(`generated in ${((Date.now() - t) / 1000).toFixed(1)} s: ${summary.apps} applications, ${summary.observedPods} pods observed, ${summary.podsToPlace} to place\n`);
   }
-  const jsonBytes = statSync(join(dir, "pods.json")).size + statSync(join(dir, "nodes.json")).size;
+  const paths = SYNTHETIC_FILES.map((f) => join(dir, f));
+  const jsonBytes = paths.reduce((n, p) => n + statSync(p).size, 0);
 
-  const results: string[] = [];
-  const measure = (label: string, bytes: number, run: () => { pods: number; nodes: number }) => {
-    (globalThis as { gc?: () => void }).gc?.();
-    peakRss = process.memoryUsage().rss;
-    const started = process.hrtime.bigint();
-    const counted = run();
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    results.push(
-      `${label.padEnd(34)} ${mb(bytes).padStart(7)} MB  ${seconds.toFixed(2).padStart(6)} s  ${(bytes / 1024 / 1024 / seconds).toFixed(0).padStart(4)} MB/s  ${counted.nodes} nodes, ${counted.pods} pods  peak RSS ${mb(peakRss)} MB`,
+  // load
+  const snapshot = phase(
+    "load kubectl JSON",
+    () => loadSnapshot({ paths, cwd: dir }),
+    (s, seconds) =>
+      `${mb(jsonBytes)} MB, ${(jsonBytes / 1024 / 1024 / seconds).toFixed(0)} MB/s: ${s.kubernetes.nodes.length} nodes, ${s.kubernetes.pods.length} pods, ${s.kubernetes.workloads.length} workloads, ${s.kubernetes.services.length} services`,
+  );
+
+  if (process.env["BENCH_SKIP_YAML"] !== "1") {
+    // YAML: a tenth of the pods as `kubectl get -o yaml` prints them.
+    const yamlPath = join(dir, "pods-slice.yaml");
+    if (!existsSync(yamlPath)) {
+      const list = JSON.parse(readFileSync(join(dir, "pods.json"), "utf8")) as { items: unknown[] };
+      writeFileSync(yamlPath, yaml.dump({ apiVersion: "v1", kind: "List", items: list.items.slice(0, Math.ceil(list.items.length / 10)), metadata: { resourceVersion: "" } }, { noRefs: true, lineWidth: -1 }));
+    }
+    const yamlBytes = statSync(yamlPath).size;
+    phase(
+      "load kubectl YAML (a tenth of the pods)",
+      () => loadSnapshot({ paths: [yamlPath], cwd: dir }),
+      (s, seconds) => `${mb(yamlBytes)} MB, ${(yamlBytes / 1024 / 1024 / seconds).toFixed(1)} MB/s: ${s.kubernetes.pods.length} pods`,
     );
-  };
-
-  measure("load kubectl JSON (nodes + pods)", jsonBytes, () => {
-    const s = loadSnapshot({ paths: [join(dir, "nodes.json"), join(dir, "pods.json")], cwd: dir });
-    return { pods: s.kubernetes.pods.length, nodes: s.kubernetes.nodes.length };
-  });
-
-  // YAML: a tenth of the pods as `kubectl get -o yaml` prints them.
-  const yamlPath = join(dir, "pods-slice.yaml");
-  if (!existsSync(yamlPath)) {
-    const list = JSON.parse(readFileSync(join(dir, "pods.json"), "utf8")) as { items: unknown[] };
-    writeFileSync(yamlPath, yaml.dump({ apiVersion: "v1", kind: "List", items: list.items.slice(0, Math.ceil(pods / 10)), metadata: { resourceVersion: "" } }, { noRefs: true, lineWidth: -1 }));
   }
-  measure(`load kubectl YAML (${Math.ceil(pods / 10)} pods)`, statSync(yamlPath).size, () => {
-    const s = loadSnapshot({ paths: [yamlPath], cwd: dir });
-    return { pods: s.kubernetes.pods.length, nodes: s.kubernetes.nodes.length };
-  });
+
+  // placement: the phases of analysePlacement
+  const filters = DEFAULT_FILTERS;
+  const baseline = phase("cluster state", () => buildClusterState(snapshot), (c) => `${c.nodes.length} nodes, ${c.nodes.reduce((n, x) => n + x.pods.length, 0)} pods bound`);
+  const podsByWorkload = phase(
+    "pods to place",
+    () => {
+      const observed = observedPodsByOwner(snapshot);
+      const out = new Map<Workload, PodToPlace[]>();
+      for (const w of snapshot.kubernetes.workloads) out.set(w, podsOfWorkload(w, snapshot.kubernetes.nodes, observed.get(workloadKey(w)) ?? []));
+      return out;
+    },
+    (m) => `${[...m.values()].reduce((n, list) => n + list.length, 0)} pods of ${m.size} workloads`,
+  );
+  const workloadCount = podsByWorkload.size;
+  phase(
+    "feasibility (every filter, every node)",
+    () => {
+      let verdicts = 0;
+      let feasible = 0;
+      for (const [w, list] of podsByWorkload) {
+        const cluster = withoutOwner(baseline, workloadKey(w));
+        const evaluated = w.kind === "DaemonSet" ? list : [{ ...(list[0] ?? podsOfWorkload({ ...w, replicas: 1 }, snapshot.kubernetes.nodes, [])[0]!), observed: undefined }];
+        for (const p of evaluated) {
+          for (const v of evaluatePod(p, cluster, filters)) {
+            verdicts++;
+            if (v.feasible) feasible++;
+          }
+        }
+      }
+      return { verdicts, feasible };
+    },
+    (r, seconds) => `${workloadCount} workloads, ${r.verdicts} node verdicts (${r.feasible} feasible), ${(r.verdicts / seconds / 1e6).toFixed(2)} M verdicts/s`,
+  );
+
+  const toPlace = schedulingOrder([...podsByWorkload.values()].flat().filter((p) => !p.observed?.nodeName), priorityOf(snapshot));
+  const predict = (label: string, withFilters: readonly FilterPlugin<unknown>[]) =>
+    phase(
+      label,
+      () => simulate(toPlace, buildClusterState(snapshot), withFilters, DEFAULT_SCORES(snapshot)),
+      (out, seconds) => {
+        let placed = 0;
+        let tied = 0;
+        let unschedulable = 0;
+        for (const p of out.values()) {
+          if (p.node) placed++;
+          else unschedulable++;
+          if (p.tied.length > 0) tied++;
+        }
+        return `${toPlace.length} pods, ${(toPlace.length / seconds).toFixed(0)} pods/s: ${placed} placed (${tied} with tied nodes), ${unschedulable} unschedulable`;
+      },
+    );
+  predict("prediction (simulate)", filters);
+  if (process.env["BENCH_BREAKDOWN"] === "1") {
+    predict(
+      "  the same without IPA and PTS filters",
+      filters.filter((f) => f.name !== "InterPodAffinity" && f.name !== "PodTopologySpread"),
+    );
+  }
 
   clearInterval(sampler);
+  sample();
+  const total = phases.filter((p) => !p.label.startsWith("load kubectl YAML") && !p.label.startsWith(" ")).reduce((n, p) => n + p.seconds, 0);
   process.stdout.write(`podpath bench — ${nodes} nodes, ${pods} pods (node ${process.version}, ${process.arch})\n`);
-  for (const line of results) process.stdout.write(line + "\n");
+  for (const p of phases) process.stdout.write(`${p.label.padEnd(40)} ${p.seconds.toFixed(2).padStart(7)} s (cpu ${p.cpuSeconds.toFixed(2).padStart(7)} s)  peak RSS ${mb(p.peakRss).padStart(7)} MB  ${p.note}\n`);
+  process.stdout.write(`${"load + placement (JSON)".padEnd(40)} ${total.toFixed(2).padStart(7)} s                  peak RSS ${mb(overallPeak).padStart(7)} MB over the run\n`);
 }
 
 await main();

@@ -4,6 +4,7 @@ import { formatSource } from "../../model/source.js";
 import { buildClusterState, withoutOwner } from "./cluster-state.js";
 import { evaluatePod, type NodeVerdict } from "./feasibility.js";
 import { DEFAULT_FILTERS } from "./filters/index.js";
+import { DEFAULT_SCORES } from "./scores/index.js";
 import { observedPodsByOwner, podsOfWorkload } from "./pods-to-place.js";
 import { schedulingOrder, simulate, type Prediction } from "./simulate.js";
 import type { FilterPlugin, PodToPlace, Rejection, ScorePlugin } from "./types.js";
@@ -98,7 +99,7 @@ function isStaticPod(pod: Pod): boolean {
  */
 export function analysePlacement(snapshot: Snapshot, options: PlacementOptions = {}): PlacementReport {
   const filters = options.filters ?? DEFAULT_FILTERS;
-  const scores = options.scores ?? [];
+  const scores = options.scores ?? DEFAULT_SCORES(snapshot);
   const nodes = snapshot.kubernetes.nodes;
   const observed = observedPodsByOwner(snapshot);
   const selected = snapshot.kubernetes.workloads.filter((w) => !options.workload || `${w.namespace}/${w.name}` === options.workload);

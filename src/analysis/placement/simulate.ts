@@ -1,6 +1,19 @@
-import { addToNode, placedPod } from "./cluster-state.js";
-import { evaluateNode, fitErrorMessage, prepareFilters, type NodeVerdict } from "./feasibility.js";
-import type { ClusterState, FilterPlugin, NodeInfo, PodToPlace, ScorePlugin } from "./types.js";
+import { addToNode, hostPorts, placedPod } from "./cluster-state.js";
+import { evaluateNode, fitErrorMessage, prepareFilters } from "./feasibility.js";
+import { NodeAffinity } from "./filters/node-affinity.js";
+import { NodeName } from "./filters/node-name.js";
+import { NodePorts, portsConflict } from "./filters/node-ports.js";
+import { NodeResourcesFit } from "./filters/node-resources-fit.js";
+import { NodeUnschedulable } from "./filters/node-unschedulable.js";
+import { TaintToleration } from "./filters/taint-toleration.js";
+import { InterPodAffinity } from "./filters/inter-pod-affinity.js";
+import { PodTopologySpread } from "./filters/pod-topology-spread.js";
+import { hasBatchScore } from "./scores/batch.js";
+import { nodeTable, registerIndices } from "./scores/node-table.js";
+import { podIndex } from "./scores/pod-index.js";
+import { SKIP } from "./scores/skip.js";
+import type { ClusterState, FilterPlugin, HostPort, NodeInfo, PlacedPod, PodToPlace, ScorePlugin } from "./types.js";
+import type { Labels, PodSpec } from "../../model/kubernetes.js";
 
 export interface Prediction {
   /** the node the scheduler would pick; with a tie, the first of the tied nodes by name */
@@ -9,21 +22,90 @@ export interface Prediction {
   readonly tied: readonly string[];
   /** the scheduler's "0/N nodes are available: …" when no node fits */
   readonly unschedulable: string | undefined;
-  /** the total score of the chosen node */
+  /**
+   * the total score of the chosen node; undefined when no node fits, and when only one does (the
+   * scheduler does not score then: schedule_one.go schedulePod)
+   */
   readonly score: number | undefined;
 }
 
+export interface SimulateOptions {
+  /**
+   * KubeSchedulerConfiguration percentageOfNodesToScore: 0 (the default) is the scheduler's
+   * adaptive share (50 % − 1 % per 125 nodes, at least 5 %, at least 100 nodes); 100 examines
+   * every node.
+   */
+  readonly percentageOfNodesToScore?: number;
+}
+
+/** schedule_one.go minFeasibleNodesToFind and minFeasibleNodesPercentageToFind */
+export const MIN_FEASIBLE_NODES_TO_FIND = 100;
+export const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
+
 /**
- * Scores the feasible nodes for a pod as the scheduler's RunScorePlugins does: each plugin's raw
- * scores, normalized, times its weight, summed per node.
+ * schedule_one.go numFeasibleNodesToFind: how many feasible nodes the scheduler looks for before
+ * it stops filtering and scores those. All of them below 100 nodes; else percentageOfNodesToScore
+ * of them, adaptive when 0 (50 − nodes/125 %, at least 5 %), and at least 100. Integer arithmetic.
+ * 5,000 nodes → 500; 100 nodes → 100.
+ */
+export function numFeasibleNodesToFind(numAllNodes: number, percentageOfNodesToScore = 0): number {
+  if (numAllNodes < MIN_FEASIBLE_NODES_TO_FIND) return numAllNodes;
+  let percentage = percentageOfNodesToScore;
+  if (percentage === 0) {
+    percentage = 50 - Math.trunc(numAllNodes / 125);
+    if (percentage < MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND) percentage = MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND;
+  }
+  const numNodes = Math.trunc((numAllNodes * percentage) / 100);
+  return numNodes < MIN_FEASIBLE_NODES_TO_FIND ? MIN_FEASIBLE_NODES_TO_FIND : Math.min(numNodes, numAllNodes);
+}
+
+/**
+ * component-helpers/node/topology GetZoneKey: region and zone (the GA labels, else the
+ * failure-domain.beta ones), "" when the node has neither.
+ */
+export function zoneKey(labels: Labels): string {
+  const zone = labels["topology.kubernetes.io/zone"] ?? labels["failure-domain.beta.kubernetes.io/zone"] ?? "";
+  const region = labels["topology.kubernetes.io/region"] ?? labels["failure-domain.beta.kubernetes.io/region"] ?? "";
+  return region === "" && zone === "" ? "" : `${region}:\u0000:${zone}`;
+}
+
+/**
+ * The order the scheduler walks the nodes in (its snapshot's node list, built by
+ * pkg/scheduler/backend/cache/node_tree.go list): one node of each zone in turn, zones in the
+ * order they first appear, nodes within a zone in the order they were added — by name, as a
+ * scheduler starting up receives them from its informer's initial list.
+ */
+export function schedulingNodeOrder(nodes: readonly NodeInfo[]): NodeInfo[] {
+  const byName = [...nodes].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const zones = new Map<string, NodeInfo[]>();
+  for (const node of byName) {
+    const key = zoneKey(node.labels);
+    const list = zones.get(key);
+    if (list) list.push(node);
+    else zones.set(key, [node]);
+  }
+  const lists = [...zones.values()];
+  const out: NodeInfo[] = [];
+  for (let i = 0; out.length < byName.length; i++) for (const list of lists) if (i < list.length) out.push(list[i]!);
+  return out;
+}
+
+/**
+ * Scores the feasible nodes for a pod as the scheduler's RunScorePlugins does: each plugin's
+ * PreScore (a plugin returning SKIP is left out), raw scores, NormalizeScore, times its weight,
+ * summed per node. The scores a plugin normalizes are in the order of `feasible`.
  */
 export function scoreNodes(pod: PodToPlace, feasible: readonly NodeInfo[], cluster: ClusterState, plugins: readonly ScorePlugin<unknown>[]): number[] {
   const totals = new Array<number>(feasible.length).fill(0);
+  const scores = new Array<number>(feasible.length).fill(0);
   for (const plugin of plugins) {
     const state = plugin.prepare?.(pod, feasible, cluster);
-    const scores = feasible.map((node) => plugin.score(pod, node, cluster, state));
+    if (state === SKIP) continue;
+    if (hasBatchScore(plugin)) plugin.scoreAll(pod, feasible, cluster, state, scores);
+    else for (let i = 0; i < feasible.length; i++) scores[i] = plugin.score(pod, feasible[i]!, cluster, state);
     plugin.normalize?.(scores, pod, state);
-    for (let i = 0; i < scores.length; i++) totals[i]! += scores[i]! * plugin.weight;
+    const weight = plugin.weight;
+    for (let i = 0; i < scores.length; i++) totals[i]! += scores[i]! * weight;
   }
   return totals;
 }
@@ -37,32 +119,250 @@ export function schedulingOrder(pods: readonly PodToPlace[], priorityOf: (pod: P
 }
 
 /**
- * Places the pods one at a time as kube-scheduler would: filters, then scores over the feasible
- * nodes, the best node taken (ties reported), and the node's usage updated before the next pod.
- * `cluster` is changed in place.
+ * Filters whose verdict depends only on the pod's spec and the node's own fields (labels, taints,
+ * spec.unschedulable), never on the pods placed: computed once per spec and node.
  */
-export function simulate(pods: readonly PodToPlace[], cluster: ClusterState, filters: readonly FilterPlugin<unknown>[], scores: readonly ScorePlugin<unknown>[]): Map<PodToPlace, Prediction> {
+const STATIC_FILTERS: ReadonlySet<FilterPlugin<unknown>> = new Set([NodeUnschedulable, NodeName, TaintToleration, NodeAffinity] as FilterPlugin<unknown>[]);
+
+/**
+ * Filters whose PreFilter returns no state when they have nothing to do for the pod (their Filter
+ * then passes every node, as the scheduler's Skip): not called for such a pod.
+ */
+const SKIPPED_WITHOUT_STATE: ReadonlySet<FilterPlugin<unknown>> = new Set([InterPodAffinity, PodTopologySpread] as FilterPlugin<unknown>[]);
+
+/** How the walk runs a filter that is not static. */
+const GENERIC = 0;
+/** NodeResourcesFit's test done in place (fit.go fitsRequest), without building its messages */
+const FIT = 1;
+/** NodePorts' test done in place (nodeports: a wanted host port a pod on the node takes), or nothing to check for a pod without host ports */
+const PORTS = 2;
+
+/**
+ * What the static filters read from a pod: its nodeName, nodeSelector, required node affinity and
+ * tolerations (sources left out). Pods of different workloads with the same share their verdicts.
+ */
+function staticSignature(spec: PodSpec): string {
+  return JSON.stringify([spec.nodeName ?? null, spec.nodeSelector, spec.affinity.nodeAffinity?.required ?? null, spec.tolerations], (key, value: unknown) => (key === "source" ? undefined : value));
+}
+
+/** What the simulation keeps per pod spec (the pods of a workload share theirs). */
+interface SpecInfo {
+  /** per node position in the walk order: 0 not yet known, 1 the static filters pass, 2 they reject (shared by specs of one staticSignature) */
+  readonly staticVerdicts: Uint8Array;
+  readonly hostPorts: readonly HostPort[];
+  /** the requested resources NodeResourcesFit checks (amount > 0, not `pods`), as NodeRoom columns */
+  readonly columns: readonly Float64Array[];
+  readonly amounts: readonly number[];
+}
+
+const PASS = 1;
+const REJECT = 2;
+
+/**
+ * What NodeResourcesFit compares, per node position, in flat arrays: per resource
+ * `allocatable − requested` exactly as fit.go (and the plugin) computes it, and whether the node
+ * has room for one more pod. Kept current by `refresh` after each bind.
+ */
+class NodeRoom {
+  readonly full: Uint8Array;
+  private readonly columns = new Map<string, Float64Array>();
+  /** the host ports the pods on each node take, gathered the first time a pod with host ports looks */
+  private readonly ports: (HostPort[] | undefined)[];
+
+  constructor(private readonly nodes: readonly NodeInfo[]) {
+    this.full = new Uint8Array(nodes.length);
+    this.ports = new Array<HostPort[] | undefined>(nodes.length).fill(undefined);
+    for (let i = 0; i < nodes.length; i++) this.refreshPods(i);
+  }
+
+  /** NodePorts' verdict: no wanted host port conflicts with one a pod on the node takes. */
+  portsFree(position: number, wanted: readonly HostPort[]): boolean {
+    let used = this.ports[position];
+    if (!used) this.ports[position] = used = this.nodes[position]!.pods.flatMap((p) => p.hostPorts);
+    for (const u of used) for (const w of wanted) if (portsConflict(w, u)) return false;
+    return true;
+  }
+
+  /** `allocatable − requested` of `resource` on every node. */
+  column(resource: string): Float64Array {
+    let column = this.columns.get(resource);
+    if (!column) {
+      column = new Float64Array(this.nodes.length);
+      for (let i = 0; i < this.nodes.length; i++) column[i] = (this.nodes[i]!.allocatable[resource] ?? 0) - (this.nodes[i]!.requested[resource] ?? 0);
+      this.columns.set(resource, column);
+    }
+    return column;
+  }
+
+  refresh(position: number, bound: PlacedPod): void {
+    const node = this.nodes[position]!;
+    this.ports[position]?.push(...bound.hostPorts);
+    for (const [resource, column] of this.columns) column[position] = (node.allocatable[resource] ?? 0) - (node.requested[resource] ?? 0);
+    this.refreshPods(position);
+  }
+
+  private refreshPods(position: number): void {
+    const node = this.nodes[position]!;
+    this.full[position] = (node.requested["pods"] ?? 0) + 1 > (node.allocatable["pods"] ?? 0) ? 1 : 0;
+  }
+}
+
+/**
+ * Places the pods one at a time as kube-scheduler would, and changes `cluster` in place:
+ * - PreFilter, then Filter over the nodes in the scheduler's walk order, starting where the
+ *   previous pod stopped (nextStartNodeIndex) and stopping once numFeasibleNodesToFind nodes fit
+ *   (schedule_one.go findNodesThatPassFilters); a node is rejected at its first rejecting filter,
+ *   as the scheduler does;
+ * - a pod no node fits gets the scheduler's "0/N nodes are available: …", from every filter's
+ *   rejections of every node (evaluateNode);
+ * - a single feasible node is taken without scoring; otherwise the feasible nodes are scored
+ *   (scoreNodes), the best taken (ties reported, the first by name chosen), and the pod is bound:
+ *   the node's usage updated before the next pod.
+ * Results are those of the filters and scores given. The speed comes from computing the filters
+ * that depend only on the pod's spec and the node once per spec (NodeUnschedulable, NodeName,
+ * TaintToleration, NodeAffinity), checking NodeResourcesFit and NodePorts in place, not calling
+ * InterPodAffinity and PodTopologySpread for a pod their PreFilter found nothing to do for, the
+ * score plugins' batch form, and the index of placed pods the inter-pod scores use, which the
+ * simulation keeps current.
+ */
+export function simulate(pods: readonly PodToPlace[], cluster: ClusterState, filters: readonly FilterPlugin<unknown>[], scores: readonly ScorePlugin<unknown>[], options: SimulateOptions = {}): Map<PodToPlace, Prediction> {
   const out = new Map<PodToPlace, Prediction>();
-  for (const pod of pods) {
-    const states = prepareFilters(pod, cluster, filters);
-    const candidates = pod.daemonNode ? cluster.nodes.filter((n) => n.name === pod.daemonNode) : cluster.nodes;
-    const verdicts: NodeVerdict[] = [];
-    const feasible: NodeInfo[] = [];
-    for (const node of candidates) {
-      const v = evaluateNode(pod, node, cluster, filters, states);
-      verdicts.push(v);
-      if (v.feasible) feasible.push(node);
+  const order = schedulingNodeOrder(cluster.nodes);
+  const nodeCount = order.length;
+  const positionOf = new Map(order.map((node, i) => [node, i]));
+  // ties are reported by name: each node's rank in name order, by its position in cluster.nodes
+  const byRank = [...cluster.nodes].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const rankOf = new Int32Array(nodeCount);
+
+  const staticFilters = filters.filter((f) => STATIC_FILTERS.has(f));
+  const dynamic = filters.map((plugin, index) => ({ plugin, index })).filter((f) => !STATIC_FILTERS.has(f.plugin));
+  const dynamicPlugins = dynamic.map((f) => f.plugin);
+  const dynamicStates = dynamic.map((f) => f.index);
+  const inline = cluster.excludeOwner === undefined;
+  const dynamicKinds = dynamicPlugins.map((p) => (p === NodeResourcesFit && inline ? FIT : p === NodePorts && inline ? PORTS : GENERIC));
+  const skippable = dynamicPlugins.map((p) => SKIPPED_WITHOUT_STATE.has(p));
+  /** the filters to run for the current pod, as indices into dynamicPlugins */
+  const active: number[] = [];
+
+  const specInfos = new Map<PodSpec, SpecInfo>();
+  const verdictsBySignature = new Map<string, Uint8Array>();
+  const room = new NodeRoom(order);
+  const tiedRanks = new Int32Array(nodeCount);
+  const percentage = options.percentageOfNodesToScore ?? 0;
+  // the scores' views of the cluster, kept current here rather than checked at each use
+  const index = podIndex(cluster);
+  const table = nodeTable(cluster);
+  const clusterIndexAt = Int32Array.from(order, (node) => table.index.get(node)!);
+  byRank.forEach((node, rank) => (rankOf[table.index.get(node)!] = rank));
+  index.maintained = true;
+  table.maintained = true;
+  let nextStartNodeIndex = 0;
+  try {
+    for (const pod of pods) {
+      let info = specInfos.get(pod.spec);
+      if (!info) {
+        const resources = Object.keys(pod.requests).filter((r) => pod.requests[r]! > 0 && r !== "pods");
+        const signature = staticSignature(pod.spec);
+        let staticVerdicts = verdictsBySignature.get(signature);
+        if (!staticVerdicts) verdictsBySignature.set(signature, (staticVerdicts = new Uint8Array(nodeCount)));
+        info = { staticVerdicts, hostPorts: hostPorts(pod.spec), columns: resources.map((r) => room.column(r)), amounts: resources.map((r) => pod.requests[r]!) };
+        specInfos.set(pod.spec, info);
+      }
+      const states = prepareFilters(pod, cluster, filters);
+      active.length = 0;
+      for (let f = 0; f < dynamicPlugins.length; f++) {
+        if (skippable[f] && states[dynamicStates[f]!] === undefined) continue;
+        if (dynamicKinds[f] === PORTS && info.hostPorts.length === 0) continue;
+        active.push(f);
+      }
+
+      // a DaemonSet's pod goes through its own node only (the controller pins it there)
+      let first = nextStartNodeIndex;
+      let count = nodeCount;
+      let numToFind = numFeasibleNodesToFind(nodeCount, percentage);
+      let candidates: readonly NodeInfo[] = order;
+      if (pod.daemonNode !== undefined) {
+        const node = cluster.nodeByName.get(pod.daemonNode);
+        candidates = node ? [node] : [];
+        first = node ? positionOf.get(node)! : 0;
+        count = candidates.length;
+        numToFind = count;
+      }
+      const feasible: NodeInfo[] = [];
+      /** the feasible nodes' positions in cluster.nodes */
+      const feasibleAt: number[] = [];
+      let processed = 0;
+      for (let i = 0; i < count && feasible.length < numToFind; i++) {
+        const position = (first + i) % nodeCount;
+        const node = order[position]!;
+        processed++;
+        let verdict = info.staticVerdicts[position]!;
+        if (verdict === 0) {
+          verdict = PASS;
+          for (const f of staticFilters) {
+            if (f.filter(pod, node, cluster, undefined).length > 0) {
+              verdict = REJECT;
+              break;
+            }
+          }
+          info.staticVerdicts[position] = verdict;
+        }
+        if (verdict === REJECT) continue;
+        let fits = true;
+        for (let a = 0; a < active.length && fits; a++) {
+          const f = active[a]!;
+          const kind = dynamicKinds[f];
+          if (kind === FIT) {
+            if (room.full[position]) fits = false;
+            for (let r = 0; r < info.columns.length && fits; r++) if (info.amounts[r]! > info.columns[r]![position]!) fits = false;
+          } else if (kind === PORTS) {
+            fits = room.portsFree(position, info.hostPorts);
+          } else if (dynamicPlugins[f]!.filter(pod, node, cluster, states[dynamicStates[f]!]).length > 0) {
+            fits = false;
+          }
+        }
+        if (fits) {
+          feasible.push(node);
+          feasibleAt.push(clusterIndexAt[position]!);
+        }
+      }
+      if (nodeCount > 0) nextStartNodeIndex = (nextStartNodeIndex + processed) % nodeCount;
+
+      if (feasible.length === 0) {
+        const verdicts = candidates.map((node) => evaluateNode(pod, node, cluster, filters, states));
+        out.set(pod, { node: undefined, tied: [], unschedulable: fitErrorMessage(verdicts, cluster.nodes.length), score: undefined });
+        continue;
+      }
+      let chosen = feasible[0]!;
+      let tied: string[] = [];
+      let best: number | undefined;
+      if (feasible.length > 1) {
+        registerIndices(feasible, feasibleAt);
+        const totals = scoreNodes(pod, feasible, cluster, scores);
+        let top = -Infinity;
+        for (const t of totals) if (t > top) top = t;
+        let n = 0;
+        for (let i = 0; i < totals.length; i++) if (totals[i] === top) tiedRanks[n++] = rankOf[feasibleAt[i]!]!;
+        const ranks = tiedRanks.subarray(0, n).sort();
+        chosen = byRank[ranks[0]!]!;
+        if (n > 1) {
+          tied = new Array<string>(n);
+          for (let i = 0; i < n; i++) tied[i] = byRank[ranks[i]!]!.name;
+        }
+        best = top;
+      }
+      const placed = placedPod(pod.owner, pod.name, pod.namespace, pod.labels, pod.spec, chosen.name);
+      addToNode(chosen, placed);
+      const position = positionOf.get(chosen)!;
+      room.refresh(position, placed);
+      table.refresh(clusterIndexAt[position]!);
+      table.podCount++;
+      index.add(placed, chosen);
+      out.set(pod, { node: chosen.name, tied, unschedulable: undefined, score: best });
     }
-    if (feasible.length === 0) {
-      out.set(pod, { node: undefined, tied: [], unschedulable: fitErrorMessage(verdicts, cluster.nodes.length), score: undefined });
-      continue;
-    }
-    const totals = scoreNodes(pod, feasible, cluster, scores);
-    const best = Math.max(...totals);
-    const tied = feasible.filter((_, i) => totals[i] === best).map((n) => n.name).sort();
-    const chosen = cluster.nodeByName.get(tied[0]!)!;
-    addToNode(chosen, placedPod(pod.owner, pod.name, pod.namespace, pod.labels, pod.spec, chosen.name));
-    out.set(pod, { node: chosen.name, tied: tied.length > 1 ? tied : [], unschedulable: undefined, score: best });
+  } finally {
+    index.maintained = false;
+    table.maintained = false;
   }
   return out;
 }

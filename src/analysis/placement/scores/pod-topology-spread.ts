@@ -1,0 +1,314 @@
+import type { LabelSelector, LabelSelectorRequirement, Labels, PodSpec, Service, Workload } from "../../../model/kubernetes.js";
+import { selectorMatches } from "../../../model/selectors.js";
+import { nodeAffinityMismatch } from "../filters/node-affinity.js";
+import { spreadConstraintViews } from "../filters/pod-topology-spread.js";
+import { untoleratedTaint } from "../filters/taint-toleration.js";
+import { isEmptySelector } from "../label-selectors.js";
+import type { NodeInfo, PodToPlace, ScorePlugin } from "../types.js";
+import type { BatchScore } from "./batch.js";
+import { feasibleIndices, nodeTable, type LabelColumn, type NodeTable } from "./node-table.js";
+import { MAX_NODE_SCORE } from "./normalize.js";
+import { podIndex } from "./pod-index.js";
+import { SKIP, type Skip } from "./skip.js";
+
+const HOSTNAME = "kubernetes.io/hostname";
+const ZONE = "topology.kubernetes.io/zone";
+
+/** A ScheduleAnyway constraint as the plugin uses it (podtopologyspread/common.go topologySpreadConstraint). */
+export interface SoftConstraint {
+  readonly maxSkew: number;
+  readonly topologyKey: string;
+  /** null selects no pod */
+  readonly selector: LabelSelector | null;
+  readonly nodeAffinityPolicy: "Honor" | "Ignore";
+  readonly nodeTaintsPolicy: "Honor" | "Ignore";
+}
+
+/**
+ * The system default constraints (podtopologyspread/plugin.go systemDefaultConstraints, used
+ * because the default profile's PodTopologySpreadArgs has defaultingType System): hostname with
+ * maxSkew 3, zone with maxSkew 5, both ScheduleAnyway.
+ */
+export const SYSTEM_DEFAULT_CONSTRAINTS: readonly { readonly topologyKey: string; readonly maxSkew: number }[] = [
+  { topologyKey: HOSTNAME, maxSkew: 3 },
+  { topologyKey: ZONE, maxSkew: 5 },
+];
+
+/** The controller kinds whose selector DefaultSelector adds (ReplicationController, ReplicaSet, StatefulSet). */
+const SELECTOR_OWNERS = new Set<Workload["kind"]>(["ReplicationController", "ReplicaSet", "Deployment", "StatefulSet"]);
+
+/**
+ * pkg/scheduler/framework/plugins/helper/spread.go DefaultSelector: the selectors of the Services
+ * in the pod's namespace that select it (a Service without selector selects nothing), merged, AND
+ * the selector of the controller that owns the pod when it is a ReplicationController, ReplicaSet
+ * or StatefulSet. A Deployment's pods are owned by its ReplicaSet, whose selector is the
+ * Deployment's plus `pod-template-hash`: podpath uses the Deployment's selector (its pods to
+ * place have no hash yet), so pods of the Deployment's older ReplicaSets count too. Job, CronJob,
+ * DaemonSet and bare pods contribute only their Services. Undefined when the result selects
+ * nothing in particular (no requirement at all): then there are no default constraints.
+ */
+export function defaultSelector(pod: Pick<PodToPlace, "namespace" | "labels" | "workload">, services: readonly Service[]): LabelSelector | undefined {
+  const matchLabels: Record<string, string> = {};
+  for (const s of services) {
+    if (s.namespace !== pod.namespace || s.selector === null) continue;
+    let all = true;
+    for (const key in s.selector) {
+      if (pod.labels[key] !== s.selector[key]) {
+        all = false;
+        break;
+      }
+    }
+    if (all) Object.assign(matchLabels, s.selector);
+  }
+  const matchExpressions: LabelSelectorRequirement[] = [];
+  const owner = pod.workload.selector;
+  if (SELECTOR_OWNERS.has(pod.workload.kind) && owner !== null) {
+    for (const key in owner.matchLabels) matchExpressions.push({ key, operator: "In", values: [owner.matchLabels[key]!] });
+    matchExpressions.push(...owner.matchExpressions);
+  }
+  if (Object.keys(matchLabels).length === 0 && matchExpressions.length === 0) return undefined;
+  return { matchLabels, matchExpressions };
+}
+
+/** scoring.go topologyNormalizingWeight: log(size + 2), so that counts in small topologies are not watered down. */
+export function topologyNormalizingWeight(size: number): number {
+  return Math.log(size + 2);
+}
+
+/** scoring.go scoreForCount: the count weighted, plus maxSkew − 1 to tolerate skew. */
+export function scoreForCount(count: number, maxSkew: number, weight: number): number {
+  return count * weight + (maxSkew - 1);
+}
+
+interface SpreadState {
+  readonly constraints: readonly SoftConstraint[];
+  readonly weights: readonly number[];
+  /** per constraint: the topology label of every node, as ids (see NodeTable.label) */
+  readonly columns: readonly LabelColumn[];
+  /**
+   * per constraint (not hostname): matching pods per domain id, NaN for a domain no feasible node
+   * is in; index `values.length` is the domain "" of nodes without the label (Go's map lookup)
+   */
+  readonly domainCounts: readonly (number[] | undefined)[];
+  /** per constraint (hostname): node position → matching pods on it */
+  readonly nodeCounts: readonly (Map<number, number> | undefined)[];
+  /** only the pod's own constraints require every topology key (not the system defaults) */
+  readonly requireAll: boolean;
+  /** feasible nodes lacking a topology key, by position in the feasible list (what NormalizeScore's list is aligned with); undefined: none */
+  readonly ignoredAt: readonly boolean[] | undefined;
+}
+
+/** The domain id of node `k` for a constraint: its label's id, or the "" domain's. */
+function domainOf(column: LabelColumn, k: number): number {
+  const id = column.ids[k]!;
+  return id >= 0 ? id : column.idOf.get("") ?? column.values.length;
+}
+
+function hasAllKeysAt(columns: readonly LabelColumn[], k: number): boolean {
+  for (const c of columns) if (c.ids[k]! < 0) return false;
+  return true;
+}
+
+/** Per pod spec: does the node satisfy the pod's nodeSelector and required node affinity (cached, node labels never change). */
+const affinityMatchCache = new WeakMap<PodSpec, Map<NodeInfo, boolean>>();
+function matchesNodeAffinity(spec: PodSpec, node: NodeInfo): boolean {
+  let cache = affinityMatchCache.get(spec);
+  if (!cache) affinityMatchCache.set(spec, (cache = new Map()));
+  let match = cache.get(node);
+  if (match === undefined) cache.set(node, (match = nodeAffinityMismatch(spec, node.node) === undefined));
+  return match;
+}
+
+/** common.go matchNodeInclusionPolicies: nodeAffinityPolicy Honor counts only nodes the pod's required node affinity allows, nodeTaintsPolicy Honor only nodes whose NoSchedule/NoExecute taints it tolerates. */
+function included(c: SoftConstraint, spec: PodSpec, node: NodeInfo): boolean {
+  if (c.nodeAffinityPolicy === "Honor" && !matchesNodeAffinity(spec, node)) return false;
+  if (c.nodeTaintsPolicy === "Honor" && untoleratedTaint(node.node.taints, spec.tolerations, ["NoSchedule", "NoExecute"]) !== undefined) return false;
+  return true;
+}
+
+/**
+ * A hostname constraint's counts, kept sparse in the state (node position → count), are read
+ * through an array over all nodes: one per node table and constraint, filled for the state that
+ * uses it last (and cleared of the previous one's entries).
+ */
+interface DenseCounts {
+  readonly values: Float64Array;
+  readonly touched: number[];
+  owner: ReadonlyMap<number, number> | undefined;
+}
+const denseByTable = new WeakMap<NodeTable, DenseCounts[]>();
+function denseCounts(table: NodeTable, constraint: number, sparse: ReadonlyMap<number, number>): Float64Array {
+  let list = denseByTable.get(table);
+  if (!list) denseByTable.set(table, (list = []));
+  let dense = list[constraint];
+  if (!dense) list[constraint] = dense = { values: new Float64Array(table.nodes.length), touched: [], owner: undefined };
+  if (dense.owner !== sparse) {
+    for (const k of dense.touched) dense.values[k] = 0;
+    dense.touched.length = 0;
+    for (const [k, n] of sparse) {
+      dense.values[k] = n;
+      dense.touched.push(k);
+    }
+    dense.owner = sparse;
+  }
+  return dense.values;
+}
+
+/**
+ * Score for the node at position k, not ignored: count × weight + maxSkew − 1 per constraint
+ * whose key it has, rounded. `hostCounts[i]`: constraint i's hostname counts over all nodes.
+ */
+function spreadScore(k: number, state: SpreadState, hostCounts: readonly (Float64Array | undefined)[]): number {
+  let score = 0;
+  for (let i = 0; i < state.constraints.length; i++) {
+    const id = state.columns[i]!.ids[k]!;
+    if (id < 0) continue;
+    const perNode = hostCounts[i];
+    const count = perNode ? perNode[k]! : state.domainCounts[i]![id]!;
+    score += scoreForCount(count, state.constraints[i]!.maxSkew, state.weights[i]!);
+  }
+  return Math.round(score);
+}
+
+function hostCountsOf(table: NodeTable, state: SpreadState): (Float64Array | undefined)[] {
+  return state.nodeCounts.map((sparse, i) => (sparse ? denseCounts(table, i, sparse) : undefined));
+}
+
+/**
+ * kube-scheduler PodTopologySpread Score (pkg/scheduler/framework/plugins/podtopologyspread/
+ * scoring.go, common.go). The constraints are the pod's ScheduleAnyway ones; a pod with no
+ * topologySpreadConstraints at all gets the system defaults (hostname maxSkew 3, zone maxSkew 5)
+ * with the DefaultSelector built from the Services that select it and its owning controller —
+ * which is why the plugin takes the snapshot's Services. No constraint (or an empty default
+ * selector): Skip.
+ *
+ * PreScore: with the pod's own constraints, feasible nodes lacking one of their topology keys are
+ * ignored (score 0); with the system defaults they are not (a node without a zone label still
+ * gets hostname spreading). The domains are the topology values of the feasible nodes; the pods
+ * the constraint's selector selects in the pod's namespace are counted per domain over all
+ * nodes that pass the constraint's node inclusion policies; each constraint's weight is
+ * log(number of domains + 2) (for hostname, the number of scored nodes). Score: for each
+ * constraint whose key the node has, count × weight + maxSkew − 1, summed and rounded (hostname
+ * counts are the matching pods on the node itself). NormalizeScore: ignored nodes 0, else
+ * `100 × (max + min − score) / max` (100 for all when max is 0). Weight 2.
+ */
+export function podTopologySpreadScore(services: readonly Service[]): ScorePlugin<SpreadState | Skip> & BatchScore<SpreadState | Skip> {
+  const byNamespace = new Map<string, Service[]>();
+  for (const s of services) {
+    const list = byNamespace.get(s.namespace);
+    if (list) list.push(s);
+    else byNamespace.set(s.namespace, [s]);
+  }
+  // per pod labels (the replicas of a workload share theirs): the default constraints
+  const defaults = new WeakMap<Labels, { readonly workload: Workload; readonly constraints: readonly SoftConstraint[] }>();
+  const defaultConstraints = (pod: PodToPlace): readonly SoftConstraint[] => {
+    let cached = defaults.get(pod.labels);
+    if (!cached || cached.workload !== pod.workload) {
+      const selector = defaultSelector(pod, byNamespace.get(pod.namespace) ?? []);
+      const constraints = selector ? SYSTEM_DEFAULT_CONSTRAINTS.map((c): SoftConstraint => ({ ...c, selector, nodeAffinityPolicy: "Honor", nodeTaintsPolicy: "Ignore" })) : [];
+      cached = { workload: pod.workload, constraints };
+      defaults.set(pod.labels, cached);
+    }
+    return cached.constraints;
+  };
+
+  return {
+    name: "PodTopologySpread",
+    weight: 2,
+    prepare(pod, feasible, cluster) {
+      if (cluster.nodes.length === 0) return SKIP;
+      const own = pod.spec.topologySpreadConstraints;
+      // common.go filterTopologySpreadConstraints(ScheduleAnyway): matchLabelKeys merged, policies defaulted
+      const constraints: readonly SoftConstraint[] = own.length > 0 ? spreadConstraintViews(pod, "ScheduleAnyway") : defaultConstraints(pod);
+      if (constraints.length === 0) return SKIP;
+      // only the pod's own constraints require every topology key (systemDefaulted)
+      const requireAll = own.length > 0;
+      const table = nodeTable(cluster);
+      const at = feasibleIndices(cluster, feasible);
+      const columns = constraints.map((c) => table.label(c.topologyKey));
+
+      // initPreScoreState: the domains of the feasible nodes (ignoring those lacking a key)
+      let ignoredAt: boolean[] | undefined;
+      let ignoredCount = 0;
+      const domainCounts = constraints.map((c, i) => (c.topologyKey === HOSTNAME ? undefined : new Array<number>(columns[i]!.values.length + 1).fill(NaN)));
+      const sizes = constraints.map(() => 0);
+      for (let f = 0; f < feasible.length; f++) {
+        const k = at[f]!;
+        if (requireAll && !hasAllKeysAt(columns, k)) {
+          (ignoredAt ??= new Array<boolean>(feasible.length).fill(false))[f] = true;
+          ignoredCount++;
+          continue;
+        }
+        for (let i = 0; i < constraints.length; i++) {
+          const counts = domainCounts[i];
+          if (!counts) continue;
+          const d = domainOf(columns[i]!, k);
+          if (Number.isNaN(counts[d]!)) {
+            counts[d] = 0;
+            sizes[i]!++;
+          }
+        }
+      }
+      const weights = constraints.map((c, i) => topologyNormalizingWeight(c.topologyKey === HOSTNAME ? feasible.length - ignoredCount : sizes[i]!));
+
+      // PreScore: the matching pods per domain over every node the inclusion policies admit;
+      // per node for hostname (done in Score upstream)
+      const index = podIndex(cluster);
+      const nodeCounts = constraints.map((c, i) => {
+        const counts = domainCounts[i];
+        const perNode = counts ? undefined : new Map<number, number>();
+        // countPodsMatchSelector: an empty selector counts nothing (labels.Selector.Empty)
+        if (c.selector === null || isEmptySelector(c.selector)) return perNode;
+        for (const { pod: other, node } of index.candidates(pod.namespace, c.selector)) {
+          if (!selectorMatches(c.selector, other.labels)) continue;
+          const k = table.index.get(node)!;
+          if (perNode) {
+            perNode.set(k, (perNode.get(k) ?? 0) + 1);
+            continue;
+          }
+          if (requireAll && !hasAllKeysAt(columns, k)) continue;
+          if (!included(c, pod.spec, node)) continue;
+          const d = domainOf(columns[i]!, k);
+          // a domain no feasible node is in is not counted
+          if (!Number.isNaN(counts![d]!)) counts![d]!++;
+        }
+        return perNode;
+      });
+      return { constraints, weights, columns, domainCounts, nodeCounts, requireAll, ignoredAt };
+    },
+    score(_pod, node, cluster, state) {
+      if (state === SKIP) return 0;
+      const table = nodeTable(cluster);
+      const k = table.index.get(node)!;
+      // the node is feasible: it is ignored when it lacks a key of the pod's own constraints
+      return state.requireAll && !hasAllKeysAt(state.columns, k) ? 0 : spreadScore(k, state, hostCountsOf(table, state));
+    },
+    scoreAll(_pod, feasible, cluster, state, out) {
+      if (state === SKIP) {
+        out.fill(0, 0, feasible.length);
+        return;
+      }
+      // the feasible list is the one PreScore saw: ignoredAt is aligned with it
+      const at = feasibleIndices(cluster, feasible);
+      const hostCounts = hostCountsOf(nodeTable(cluster), state);
+      const ignoredAt = state.ignoredAt;
+      for (let f = 0; f < feasible.length; f++) out[f] = ignoredAt?.[f] ? 0 : spreadScore(at[f]!, state, hostCounts);
+    },
+    normalize(scores, _pod, state) {
+      if (state === SKIP) return;
+      let min = Number.MAX_SAFE_INTEGER;
+      let max = 0;
+      for (let i = 0; i < scores.length; i++) {
+        if (state.ignoredAt?.[i]) continue;
+        const s = scores[i]!;
+        if (s < min) min = s;
+        if (s > max) max = s;
+      }
+      for (let i = 0; i < scores.length; i++) {
+        if (state.ignoredAt?.[i]) scores[i] = 0;
+        else if (max === 0) scores[i] = MAX_NODE_SCORE;
+        else scores[i] = Math.trunc((MAX_NODE_SCORE * (max + min - scores[i]!)) / max);
+      }
+    },
+  };
+}
