@@ -4,7 +4,7 @@ import { describe, test } from "node:test";
 import { addToNode } from "../../../../src/analysis/placement/cluster-state.js";
 import { DEFAULT_SCORES, SKIP } from "../../../../src/analysis/placement/scores/index.js";
 import { podIndex } from "../../../../src/analysis/placement/scores/pod-index.js";
-import { cluster, node, placed, podSpec, podToPlace } from "../support.js";
+import { cluster, node, placed, podSpec, podToPlace, workload } from "../support.js";
 import { runScore } from "./harness.js";
 
 describe("default score plugins", () => {
@@ -25,14 +25,18 @@ describe("default score plugins", () => {
 
   test("framework Skip: a plugin whose PreScore skips scores 0 and normalizes nothing when called anyway", () => {
     const state = cluster([node("a"), node("b")]);
-    const pod = podToPlace();
+    // a best-effort pod without affinity, images on no node, and a bare pod's empty default selector
+    const pod = podToPlace(podSpec(), { workload: workload("Pod", "solo") });
+    const skipped: string[] = [];
     for (const plugin of DEFAULT_SCORES({ kubernetes: { services: [] } })) {
       const prepared = plugin.prepare?.(pod, state.nodes, state);
       if (prepared !== SKIP) continue;
+      skipped.push(plugin.name);
       const scores = state.nodes.map((n) => plugin.score(pod, n, state, prepared));
       plugin.normalize?.(scores, pod, prepared);
       assert.deepEqual(scores, [0, 0], plugin.name);
     }
+    assert.deepEqual(skipped, ["NodeAffinity", "PodTopologySpread", "InterPodAffinity", "NodeResourcesBalancedAllocation", "ImageLocality"]);
   });
 
   test("pod index: pods added to a node behind the index's back are seen at the next use", () => {
