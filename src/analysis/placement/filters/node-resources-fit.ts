@@ -13,7 +13,9 @@ function formatQuantity(resource: string, value: number): string {
 
 /** The node's requested resources, less the excluded workload's own pods. */
 function requestedOn(node: NodeInfo, cluster: ClusterState): Record<string, number> {
-  if (cluster.excludeOwner === undefined) return node.requested;
+  const owner = cluster.excludeOwner;
+  // copy only when the workload has a pod here (most nodes: none)
+  if (owner === undefined || !node.pods.some((p) => p.owner === owner)) return node.requested;
   const out = { ...node.requested };
   for (const p of node.pods) {
     if (p.owner !== cluster.excludeOwner) continue;
@@ -23,25 +25,33 @@ function requestedOn(node: NodeInfo, cluster: ClusterState): Record<string, numb
   return out;
 }
 
+/** The pod's requested resources in fit.go order: cpu, memory, ephemeral-storage, then extended. */
+function requestedResources(pod: PodToPlace): readonly string[] {
+  const order = (r: string) => (r === "cpu" ? 0 : r === "memory" ? 1 : r === "ephemeral-storage" ? 2 : 3);
+  return Object.keys(pod.requests)
+    .filter((r) => r !== "pods" && pod.requests[r]! > 0)
+    .sort((a, b) => order(a) - order(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
 /**
  * kube-scheduler plugins/noderesources/fit.go fitsRequest: the pod count against allocatable
  * pods ("Too many pods"), then each requested resource against allocatable minus what the pods on
  * the node request ("Insufficient cpu", "Insufficient memory", "Insufficient <extended>"). A pod
  * requesting nothing fits any node with room for one more pod.
  */
-export const NodeResourcesFit: FilterPlugin = {
+export const NodeResourcesFit: FilterPlugin<readonly string[]> = {
   name: "NodeResourcesFit",
-  filter(pod: PodToPlace, node: NodeInfo, cluster: ClusterState) {
+  // PreFilter: the pod's requested resources in fit.go order (cpu, memory, ephemeral-storage,
+  // then extended resources), computed once per pod rather than per node
+  prepare: requestedResources,
+  filter(pod: PodToPlace, node: NodeInfo, cluster: ClusterState, resources: readonly string[]) {
     const reasons: Rejection[] = [];
     const requested = requestedOn(node, cluster);
     const allowedPods = node.allocatable["pods"] ?? 0;
     if ((requested["pods"] ?? 0) + 1 > allowedPods) {
       reasons.push({ plugin: "NodeResourcesFit", message: "Too many pods", source: node.node.meta.source, detail: `${requested["pods"] ?? 0} pods on a node that allows ${allowedPods}` });
     }
-    // fit.go order: cpu, memory, ephemeral-storage, then extended resources
-    const order = (r: string) => (r === "cpu" ? 0 : r === "memory" ? 1 : r === "ephemeral-storage" ? 2 : 3);
-    const resources = Object.keys(pod.requests).sort((a, b) => order(a) - order(b) || (a < b ? -1 : a > b ? 1 : 0));
-    for (const resource of resources) {
+    for (const resource of resources ?? requestedResources(pod)) {
       const want = pod.requests[resource]!;
       if (want <= 0 || resource === "pods") continue;
       const free = (node.allocatable[resource] ?? 0) - (requested[resource] ?? 0);
