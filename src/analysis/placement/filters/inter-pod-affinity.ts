@@ -113,8 +113,11 @@ function existingConflicts(pod: PodToPlace, index: PodIndex, cluster: ClusterSta
   return out;
 }
 
-function reject(message: string, source: Rejection["source"], detail: string): Rejection[] {
-  return [{ plugin: "InterPodAffinity", message, source, detail }];
+/** A rejection whose detail is written only when read (see pod-topology-spread.ts). */
+function reject(message: string, source: Rejection["source"], detail: string | (() => string)): Rejection[] {
+  if (typeof detail === "string") return [{ plugin: "InterPodAffinity", message, source, detail }];
+  let text: string | undefined;
+  return [{ plugin: "InterPodAffinity", message, source, get detail() { return (text ??= detail()); } }];
 }
 
 /**
@@ -154,14 +157,14 @@ export const InterPodAffinity: FilterPlugin<InterPodAffinityState | undefined> =
         const term = state.affinity[k]!;
         const value = labels[term.topologyKey];
         if (value === undefined) {
-          return reject(ERR_REASON_AFFINITY_RULES_NOT_MATCH, ownAffinity[k]?.source, `the node has no label ${term.topologyKey} (the topologyKey of required pod affinity term ${describeAffinityTerm(term)})`);
+          return reject(ERR_REASON_AFFINITY_RULES_NOT_MATCH, ownAffinity[k]?.source, () => `the node has no label ${term.topologyKey} (the topologyKey of required pod affinity term ${describeAffinityTerm(term)})`);
         }
         if (missing === undefined && !incoming.affinity[k]!.has(value)) missing = k;
       }
       if (missing !== undefined && (incoming.affinityAnywhere || !state.matchesOwnAffinity)) {
         const term = state.affinity[missing]!;
         const where = `${term.topologyKey}=${labels[term.topologyKey]}`;
-        const detail = incoming.affinityAnywhere
+        const detail = () => incoming.affinityAnywhere
           ? `no pod matching every required pod affinity term runs in ${where} (term: ${describeAffinityTerm(term)})`
           : `no pod in the cluster matches every required pod affinity term (term: ${describeAffinityTerm(term)}), and the pod does not match them itself, so it cannot be the first of its group`;
         return reject(ERR_REASON_AFFINITY_RULES_NOT_MATCH, ownAffinity[missing]?.source, detail);
@@ -173,7 +176,7 @@ export const InterPodAffinity: FilterPlugin<InterPodAffinityState | undefined> =
         const value = labels[term.topologyKey];
         const other = value === undefined ? undefined : incoming.antiAffinity[k]!.get(value);
         if (other) {
-          return reject(ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH, ownAnti[k]?.source, `pod ${other.namespace}/${other.name} on ${other.nodeName} matches required pod anti-affinity term ${describeAffinityTerm(term)} in ${term.topologyKey}=${value}`);
+          return reject(ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH, ownAnti[k]?.source, () => `pod ${other.namespace}/${other.name} on ${other.nodeName} matches required pod anti-affinity term ${describeAffinityTerm(term)} in ${term.topologyKey}=${value}`);
         }
       }
     }
@@ -186,7 +189,7 @@ export const InterPodAffinity: FilterPlugin<InterPodAffinityState | undefined> =
         return reject(
           ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH,
           conflict.term.term.source,
-          `pod ${other.namespace}/${other.name} on ${other.nodeName} has required pod anti-affinity term ${describeAffinityTerm(conflict.term)} that matches this pod, in ${topologyKey}=${value}`,
+          () => `pod ${other.namespace}/${other.name} on ${other.nodeName} has required pod anti-affinity term ${describeAffinityTerm(conflict.term)} that matches this pod, in ${topologyKey}=${value}`,
         );
       }
     }

@@ -135,8 +135,13 @@ function describeDomains(counts: ReadonlyMap<string, number>): string {
   return shown.length > 0 ? shown.join(", ") : "none";
 }
 
-function reject(message: string, constraint: TopologySpreadConstraint, detail: string): Rejection[] {
-  return [{ plugin: "PodTopologySpread", message, source: constraint.source, detail }];
+/**
+ * A rejection whose detail is written only when read: the simulation rejects thousands of nodes
+ * per pod and reads none of the details; a report reads a few.
+ */
+function reject(message: string, constraint: TopologySpreadConstraint, detail: () => string): Rejection[] {
+  let text: string | undefined;
+  return [{ plugin: "PodTopologySpread", message, source: constraint.source, get detail() { return (text ??= detail()); } }];
 }
 
 /**
@@ -162,7 +167,7 @@ export const PodTopologySpread: FilterPlugin<PodTopologySpreadState | undefined>
     for (let k = 0; k < state.constraints.length; k++) {
       const c = state.constraints[k]!;
       const value = node.labels[c.topologyKey];
-      if (value === undefined) return reject(ERR_REASON_NODE_LABEL_NOT_MATCH, c.constraint, `the node has no label ${c.topologyKey} (the constraint's topologyKey)`);
+      if (value === undefined) return reject(ERR_REASON_NODE_LABEL_NOT_MATCH, c.constraint, () => `the node has no label ${c.topologyKey} (the constraint's topologyKey)`);
       const { counts, minMatch } = state.domains[k]!;
       const matchNum = counts.get(value) ?? 0;
       const selfMatch = spreadSelectorMatches(c, pod.labels) ? 1 : 0;
@@ -172,7 +177,7 @@ export const PodTopologySpread: FilterPlugin<PodTopologySpreadState | undefined>
         return reject(
           ERR_REASON_CONSTRAINTS_NOT_MATCH,
           c.constraint,
-          `${c.topologyKey}=${value} has ${matchNum} pod(s) matching ${describeSelector(c.selector)}, + ${selfMatch} (this pod) − global minimum ${minMatch} = skew ${skew} > maxSkew ${c.maxSkew}${fewDomains}; ${c.topologyKey} domains: ${describeDomains(counts)}`,
+          () => `${c.topologyKey}=${value} has ${matchNum} pod(s) matching ${describeSelector(c.selector)}, + ${selfMatch} (this pod) − global minimum ${minMatch} = skew ${skew} > maxSkew ${c.maxSkew}${fewDomains}; ${c.topologyKey} domains: ${describeDomains(counts)}`,
         );
       }
     }
