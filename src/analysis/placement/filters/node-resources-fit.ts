@@ -11,18 +11,47 @@ function formatQuantity(resource: string, value: number): string {
   return `${value}`;
 }
 
-/** The node's requested resources, less the excluded workload's own pods. */
-function requestedOn(node: NodeInfo, cluster: ClusterState): Record<string, number> {
+/** The node's requested resources, less the excluded workload's own pods (on `ownNodes`). */
+function requestedOn(node: NodeInfo, cluster: ClusterState, ownNodes: ReadonlySet<NodeInfo> | undefined): Record<string, number> {
   const owner = cluster.excludeOwner;
-  // copy only when the workload has a pod here (most nodes: none)
-  if (owner === undefined || !node.pods.some((p) => p.owner === owner)) return node.requested;
+  if (owner === undefined || !ownNodes?.has(node)) return node.requested;
   const out = { ...node.requested };
   for (const p of node.pods) {
-    if (p.owner !== cluster.excludeOwner) continue;
+    if (p.owner !== owner) continue;
     for (const key in p.requests) out[key] = (out[key] ?? 0) - p.requests[key]!;
     out["pods"] = (out["pods"] ?? 0) - 1;
   }
   return out;
+}
+
+/**
+ * The nodes holding pods of each workload, per cluster (its node list), rebuilt when pods were
+ * added: feasibility asks it once per workload instead of scanning every node's pods per node.
+ */
+const OWNER_NODES = new WeakMap<readonly NodeInfo[], { readonly pods: number; readonly byOwner: Map<string, Set<NodeInfo>> }>();
+
+function nodesOfOwner(cluster: ClusterState, owner: string): ReadonlySet<NodeInfo> | undefined {
+  let pods = 0;
+  for (const node of cluster.nodes) pods += node.pods.length;
+  let index = OWNER_NODES.get(cluster.nodes);
+  if (!index || index.pods !== pods) {
+    const byOwner = new Map<string, Set<NodeInfo>>();
+    for (const node of cluster.nodes) {
+      for (const p of node.pods) {
+        let set = byOwner.get(p.owner);
+        if (!set) byOwner.set(p.owner, (set = new Set()));
+        set.add(node);
+      }
+    }
+    index = { pods, byOwner };
+    OWNER_NODES.set(cluster.nodes, index);
+  }
+  return index.byOwner.get(owner);
+}
+
+interface FitState {
+  readonly resources: readonly string[];
+  readonly ownNodes: ReadonlySet<NodeInfo> | undefined;
 }
 
 /** The pod's requested resources in fit.go order: cpu, memory, ephemeral-storage, then extended. */
@@ -39,19 +68,20 @@ function requestedResources(pod: PodToPlace): readonly string[] {
  * the node request ("Insufficient cpu", "Insufficient memory", "Insufficient <extended>"). A pod
  * requesting nothing fits any node with room for one more pod.
  */
-export const NodeResourcesFit: FilterPlugin<readonly string[]> = {
+export const NodeResourcesFit: FilterPlugin<FitState> = {
   name: "NodeResourcesFit",
   // PreFilter: the pod's requested resources in fit.go order (cpu, memory, ephemeral-storage,
   // then extended resources), computed once per pod rather than per node
-  prepare: requestedResources,
-  filter(pod: PodToPlace, node: NodeInfo, cluster: ClusterState, resources: readonly string[]) {
+  prepare: (pod, cluster) => ({ resources: requestedResources(pod), ownNodes: cluster.excludeOwner === undefined ? undefined : nodesOfOwner(cluster, cluster.excludeOwner) }),
+  filter(pod: PodToPlace, node: NodeInfo, cluster: ClusterState, state: FitState | undefined) {
     const reasons: Rejection[] = [];
-    const requested = requestedOn(node, cluster);
+    const fit = state ?? NodeResourcesFit.prepare!(pod, cluster);
+    const requested = requestedOn(node, cluster, fit.ownNodes);
     const allowedPods = node.allocatable["pods"] ?? 0;
     if ((requested["pods"] ?? 0) + 1 > allowedPods) {
       reasons.push({ plugin: "NodeResourcesFit", message: "Too many pods", source: node.node.meta.source, detail: `${requested["pods"] ?? 0} pods on a node that allows ${allowedPods}` });
     }
-    for (const resource of resources ?? requestedResources(pod)) {
+    for (const resource of fit.resources) {
       const want = pod.requests[resource]!;
       if (want <= 0 || resource === "pods") continue;
       const free = (node.allocatable[resource] ?? 0) - (requested[resource] ?? 0);
