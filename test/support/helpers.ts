@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -8,6 +9,9 @@ import { DocumentContext } from "../../src/load/fields.js";
 import { convertKubernetesDocument, isKubernetesDocument } from "../../src/load/kubernetes/index.js";
 import { DEFAULT_LIMITS } from "../../src/load/limits.js";
 import { parseYaml } from "../../src/load/parse-yaml.js";
+import { parseJson } from "../../src/load/parse-json.js";
+import { convertAwsDocument } from "../../src/load/aws/index.js";
+import type { AwsModel } from "../../src/model/snapshot.js";
 
 /** The repository root (tests run from dist/test/…). */
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -68,4 +72,18 @@ export function golden(name: string, actual: string): string {
     return actual;
   }
   return readFileSync(path, "utf8");
+}
+
+/** AWS CLI JSON texts converted as the loader does, into one model; no warnings allowed. */
+export function awsOf(...documents: readonly string[]): AwsModel {
+  const draft = new SnapshotDraft();
+  documents.forEach((json, index) => {
+    const file = `aws/${index}.json`;
+    const parsed = parseJson(json, file, DEFAULT_LIMITS);
+    const doc = parsed.documents[0];
+    assert.ok(doc);
+    convertAwsDocument(doc.value as Record<string, unknown>, new DocumentContext(file, 0, parsed, doc.position), draft, {});
+  });
+  assert.deepEqual(draft.diagnostics, []);
+  return draft.aws;
 }

@@ -185,17 +185,8 @@ export function clusterCidrsOf(snapshot: Snapshot): string[] {
 // ---------------------------------------------------------------------------------------------
 // endpoints
 
-interface RawEndpoint {
-  readonly name: string;
-  readonly ip: string;
-  readonly port: number;
-  readonly nodeName: string | undefined;
-  readonly pod: ObjectRef | undefined;
-  readonly ready: boolean;
-  readonly serving: boolean;
-  readonly terminating: boolean;
-  readonly source: SourceRef | undefined;
-}
+/** An endpoint as listed, before the node whose rules apply decides locality, masquerade and chain. */
+type RawEndpoint = Omit<EndpointCandidate, "local" | "masquerade" | "chain">;
 
 interface EndpointLookup {
   readonly endpoints: RawEndpoint[];

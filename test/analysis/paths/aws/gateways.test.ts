@@ -2,28 +2,10 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { internetGatewayInbound, internetGatewayTranslate, natGatewayTranslate } from "../../../../src/analysis/paths/aws/gateways.js";
 import { routeFromSubnet } from "../../../../src/analysis/paths/aws/route-tables.js";
-import { convertAwsDocument } from "../../../../src/load/aws/index.js";
-import { SnapshotDraft } from "../../../../src/load/draft.js";
-import { DocumentContext } from "../../../../src/load/fields.js";
 import { loadSnapshot } from "../../../../src/load/load-snapshot.js";
-import { DEFAULT_LIMITS } from "../../../../src/load/limits.js";
-import { parseJson } from "../../../../src/load/parse-json.js";
 import type { AwsModel } from "../../../../src/model/snapshot.js";
-import { REPO } from "../../../support/helpers.js";
+import { awsOf, REPO } from "../../../support/helpers.js";
 
-/** AWS CLI JSON texts converted as the loader does, into one model; no warnings allowed. */
-function awsOf(...documents: readonly string[]): AwsModel {
-  const draft = new SnapshotDraft();
-  documents.forEach((json, index) => {
-    const file = `aws/${index}.json`;
-    const parsed = parseJson(json, file, DEFAULT_LIMITS);
-    const doc = parsed.documents[0];
-    assert.ok(doc);
-    convertAwsDocument(doc.value as Record<string, unknown>, new DocumentContext(file, 0, parsed, doc.position), draft, {});
-  });
-  assert.deepEqual(draft.diagnostics, []);
-  return draft.aws;
-}
 
 const example = loadSnapshot({ paths: ["examples/ecoeco"], cwd: REPO }).aws;
 
