@@ -6,6 +6,8 @@ import { registerFixPlace } from "./commands/fix-place.js";
 import { registerPlace } from "./commands/place.js";
 import { registerPlanned } from "./commands/planned.js";
 import { registerSnapshotShow } from "./commands/snapshot-show.js";
+import { registerTrace } from "./commands/trace.js";
+import { registerEgress } from "./commands/egress.js";
 import { packageRoot } from "./example.js";
 import { EXIT, type CliIO } from "./io.js";
 
@@ -51,6 +53,8 @@ Examples:
     );
   registerSnapshotShow(program, io, setExit);
   registerPlace(program, io, setExit);
+  registerTrace(program, io, setExit);
+  registerEgress(program, io, setExit);
   registerPlanned(program, io, setExit);
   registerFixPlace(program, io, setExit);
   program.commands.forEach((c) => c.exitOverride().configureOutput(program.configureOutput()));

@@ -102,6 +102,12 @@ export interface Node {
   readonly labels: Labels;
   readonly taints: readonly Taint[];
   readonly unschedulable: boolean;
+  /**
+   * status.conditions[type=Ready].status; undefined when the node object has no Ready condition
+   * (a manifest, or a capture without status). Optional: analyses that predate it build nodes
+   * without it.
+   */
+  readonly ready?: "True" | "False" | "Unknown" | undefined;
   readonly allocatable: ResourceList;
   readonly capacity: ResourceList;
   readonly addresses: readonly NodeAddress[];

@@ -81,3 +81,11 @@ export function cidrCovers(outer: Cidr4, inner: Cidr4): boolean {
 export function formatCidr4(cidr: Cidr4): string {
   return `${formatIPv4(cidr.base)}/${cidr.prefix}`;
 }
+
+const NON_PUBLIC = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16"].map((c) => parseCidr4(c)!);
+
+/** RFC 1918 private, RFC 6598 shared (carrier-grade NAT), loopback and link-local addresses: not routed on the internet. */
+export function isPrivateOrShared(ip: string): boolean {
+  const address = parseIPv4(ip);
+  return address !== undefined && NON_PUBLIC.some((c) => cidrContains(c, address));
+}

@@ -42,9 +42,8 @@ test("a bad --max-file-size is a usage error", async () => {
 });
 
 for (const [args, issue] of [
-  [["trace", "--from", "internet", "--to", "url:https://growbin.app/argocd"], 4],
-  [["egress"], 4],
   [["connlist"], 5],
+  [["lint"], 6],
 ] as const) {
   test(`podpath ${args[0]} is registered and says it is not built yet (exit 2)`, async () => {
     const r = await cli([...args]);

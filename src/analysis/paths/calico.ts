@@ -3,6 +3,7 @@ import type { FelixConfiguration, IPPool, Node } from "../../model/kubernetes.js
 import { cidrContains, parseCidr4, parseIPv4 } from "../../model/net.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import type { SourceRef } from "../../model/source.js";
+import { awsIndex } from "./aws/aws-index.js";
 import type { Decision, Packet } from "./trace-model.js";
 
 /**
@@ -274,24 +275,52 @@ export interface NodeNetwork {
   readonly sourceDestCheckSource: SourceRef | undefined;
 }
 
-/** The AWS network of one node: instance by the loader's join (providerID, IP, Name tag), else by private IP. */
+const networkCache = new WeakMap<Snapshot, Map<Node, NodeNetwork>>();
+const joinCache = new WeakMap<Snapshot, Map<string, string>>();
+
+/** node name → instance id, from the loader's node-instance joins. */
+function nodeInstanceJoins(snapshot: Snapshot): Map<string, string> {
+  let joins = joinCache.get(snapshot);
+  if (!joins) {
+    joins = new Map();
+    for (const j of snapshot.joins) {
+      if (j.kind !== "node-instance") continue;
+      const name = j.from.replace(/^Node /, "");
+      if (!joins.has(name)) joins.set(name, j.to.replace(/^Instance /, ""));
+    }
+    joinCache.set(snapshot, joins);
+  }
+  return joins;
+}
+
+/** The AWS network of one node: instance by the loader's join (providerID, IP, Name tag), else by private IP. Cached per snapshot. */
 export function nodeNetwork(snapshot: Snapshot, node: Node): NodeNetwork {
+  let perNode = networkCache.get(snapshot);
+  if (!perNode) {
+    perNode = new Map();
+    networkCache.set(snapshot, perNode);
+  }
+  let network = perNode.get(node);
+  if (!network) {
+    network = computeNodeNetwork(snapshot, node);
+    perNode.set(node, network);
+  }
+  return network;
+}
+
+function computeNodeNetwork(snapshot: Snapshot, node: Node): NodeNetwork {
   const aws = snapshot.aws;
-  const joined = snapshot.joins.find((j) => j.kind === "node-instance" && j.from === `Node ${node.name}`)?.to.replace(/^Instance /, "");
+  const index = awsIndex(aws);
+  const joined = nodeInstanceJoins(snapshot).get(node.name);
   const ip = nodePrimaryIp(node);
-  const instance = aws.instances.find((i) => i.id === joined) ?? (ip ? aws.instances.find((i) => i.privateIp === ip) : undefined);
-  const enis: NetworkInterface[] = instance
-    ? aws.networkInterfaces.filter((e) => e.attachment?.instanceId === instance.id || instance.networkInterfaceIds.includes(e.id))
-    : ip
-      ? aws.networkInterfaces.filter((e) => e.privateIps.some((p) => p.address === ip))
-      : [];
+  const instance = (joined !== undefined ? index.instancesById.get(joined) : undefined) ?? (ip ? index.instanceByPrivateIp.get(ip) : undefined);
+  const holder = ip ? index.eniByAddress.get(ip)?.eni : undefined;
+  const enis: readonly NetworkInterface[] = instance ? (index.enisByInstance.get(instance.id) ?? []) : holder ? [holder] : [];
   const primaryEni = enis.find((e) => e.attachment?.deviceIndex === 0) ?? enis.find((e) => ip !== undefined && e.privateIps.some((p) => p.primary && p.address === ip)) ?? enis[0];
   const subnetId = instance?.subnetId ?? primaryEni?.subnetId;
-  const subnet = subnetId ? aws.subnets.find((s) => s.id === subnetId) : ip ? aws.subnets.find((s) => ipInCidr(ip, s.cidr)) : undefined;
+  const subnet = subnetId ? index.subnetsById.get(subnetId) : ip ? aws.subnets.find((s) => ipInCidr(ip, s.cidr)) : undefined;
   const vpcId = instance?.vpcId ?? subnet?.vpcId ?? primaryEni?.vpcId;
-  const routeTable = subnet
-    ? (aws.routeTables.find((t) => t.subnetIds.includes(subnet.id)) ?? aws.routeTables.find((t) => t.main && t.vpcId === subnet.vpcId))
-    : undefined;
+  const routeTable = subnet ? (index.routeTableBySubnet.get(subnet.id) ?? index.mainRouteTableByVpc.get(subnet.vpcId)) : undefined;
   return {
     node: node.name,
     instanceId: instance?.id,

@@ -4,6 +4,7 @@ import { parseIPv4 } from "../../model/net.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import type { SourceRef } from "../../model/source.js";
 import { ipInCidr, ipPoolFor, nodeAddresses, nodeNetwork, nodePrimaryIp, overlayFor, type NodeNetwork } from "./calico.js";
+import { snapshotIndex } from "./snapshot-index.js";
 import type { DropCode, Protocol } from "./trace-model.js";
 
 /**
@@ -205,7 +206,8 @@ function findNamedPort(pod: Pod, name: string, protocol: string): number | undef
 
 function serviceEndpoints(snapshot: Snapshot, service: Service, port: ServicePort): EndpointLookup {
   const k = snapshot.kubernetes;
-  const entry = k.serviceEndpoints.find((e) => e.service.namespace === service.namespace && e.service.name === service.name);
+  const index = snapshotIndex(snapshot);
+  const entry = index.endpointsByService.get(`${service.namespace}/${service.name}`);
   const skipped: string[] = [];
   const out: RawEndpoint[] = [];
   const seen = new Set<string>();
@@ -247,7 +249,7 @@ function serviceEndpoints(snapshot: Snapshot, service: Service, port: ServicePor
   }
   // origin "selector": the pods the endpoints controller would list; targetPort resolved per pod
   for (const ref of entry.pods) {
-    const pod = k.pods.find((p) => p.namespace === ref.namespace && p.name === ref.name);
+    const pod = index.podsByName.get(`${ref.namespace}/${ref.name}`);
     if (!pod?.podIP || parseIPv4(pod.podIP) === undefined) continue;
     let target: number | undefined;
     if (typeof port.targetPort === "number") target = port.targetPort;
@@ -298,7 +300,7 @@ export function masqueradeAddress(
   const endpointNode =
     (endpointNodeName ? k.nodes.find((n) => n.name === endpointNodeName) : undefined) ??
     (() => {
-      const pod = k.pods.find((p) => p.podIP === endpointIp && !p.spec.hostNetwork);
+      const pod = snapshotIndex(snapshot).podsByIp.get(endpointIp);
       return pod?.nodeName ? k.nodes.find((n) => n.name === pod.nodeName) : undefined;
     })();
   if (endpointNode && endpointNode.name === node.name) {
@@ -348,7 +350,8 @@ function nodePortAddresses(node: Node, mode: "iptables" | "nftables"): string[] 
 
 function findMatch(snapshot: Snapshot, dstIp: string, dstPort: number, protocol: Protocol, node: Node | undefined, mode: "iptables" | "nftables"): { match: ServiceMatch | undefined; ipOnly: Service | undefined } {
   let ipOnly: Service | undefined;
-  for (const service of snapshot.kubernetes.services) {
+  const index = snapshotIndex(snapshot);
+  for (const service of index.servicesByAddress.get(dstIp) ?? []) {
     const clusterIPs = new Set([service.clusterIP, ...service.clusterIPs].filter((ip): ip is string => ip !== undefined && ip !== "None"));
     const kinds: ServiceAccess[] = [];
     if (clusterIPs.has(dstIp)) kinds.push("ClusterIP");
@@ -360,7 +363,7 @@ function findMatch(snapshot: Snapshot, dstIp: string, dstPort: number, protocol:
     ipOnly ??= service;
   }
   if (node && nodePortAddresses(node, mode).includes(dstIp)) {
-    for (const service of snapshot.kubernetes.services) {
+    for (const service of index.servicesByNodePort.get(dstPort) ?? []) {
       if (service.type !== "NodePort" && service.type !== "LoadBalancer") continue;
       const port = service.ports.find((p) => p.nodePort === dstPort && sameProtocol(p, protocol));
       if (port) return { match: { service, servicePort: port, access: "NodePort", id: servicePortName(service, port) }, ipOnly: undefined };

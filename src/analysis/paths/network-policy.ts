@@ -79,7 +79,8 @@ export interface IpPolicyEndpoint {
 export type PolicyEndpoint = PodPolicyEndpoint | IpPolicyEndpoint;
 
 export type PolicyDirection = "ingress" | "egress";
-export type PolicyProtocol = Protocol;
+/** ICMP matches only rules without ports (NetworkPolicy ports are TCP, UDP or SCTP) */
+export type PolicyProtocol = Protocol | "ICMP";
 
 export interface NetworkPolicyOptions {
   /** ipBlock peers match pod IPs too (Calico, upstream e2e). false: np-guard's reading. Default true. */

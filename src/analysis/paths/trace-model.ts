@@ -63,6 +63,8 @@ export type DropCode =
 
 /** One step of a hop: what a device did, the packet after it, and the object that decided. */
 export interface Step {
+  /** the device the step belongs to, readable: "node k8s-worker-1", "eni-0abc (10.0.1.11)" */
+  readonly hop: string;
   readonly component: Component;
   /** the deciding object: sg-…, rtb-…, namespace/policy, the pool name, … */
   readonly id: string;

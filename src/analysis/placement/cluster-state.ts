@@ -35,6 +35,25 @@ export function placedPod(owner: string, name: string, namespace: string, labels
   };
 }
 
+/**
+ * Every change to the pods of a node goes through addToNode or removeFromNode, which count them
+ * (over all clusters): an index over a node list that saw `podChanges` at its last look knows,
+ * without walking the nodes, that nothing changed since; one that sees `podRemovals` unchanged
+ * knows the pods it indexed are all still there (pods were only appended).
+ */
+let podChanges = 0;
+let podRemovals = 0;
+
+/** How many times addToNode and removeFromNode have changed a node's pods, in any cluster. */
+export function podChangeCount(): number {
+  return podChanges;
+}
+
+/** How many times removeFromNode has taken a pod off a node, in any cluster. */
+export function podRemovalCount(): number {
+  return podRemovals;
+}
+
 /** Adds a pod to a node with its requests (the simulation's "bind"). */
 export function addToNode(node: NodeInfo, placed: PlacedPod): void {
   for (const key in placed.requests) node.requested[key] = (node.requested[key] ?? 0) + placed.requests[key]!;
@@ -42,6 +61,21 @@ export function addToNode(node: NodeInfo, placed: PlacedPod): void {
   node.nonZeroRequested.cpu += placed.nonZeroRequests.cpu;
   node.nonZeroRequested.memory += placed.nonZeroRequests.memory;
   node.pods.push(placed);
+  podChanges++;
+}
+
+/** Takes a pod off its node with its requests (a what-if removal); false when it is not there. */
+export function removeFromNode(node: NodeInfo, placed: PlacedPod): boolean {
+  const at = node.pods.indexOf(placed);
+  if (at < 0) return false;
+  for (const key in placed.requests) node.requested[key] = (node.requested[key] ?? 0) - placed.requests[key]!;
+  node.requested["pods"] = (node.requested["pods"] ?? 0) - 1;
+  node.nonZeroRequested.cpu -= placed.nonZeroRequests.cpu;
+  node.nonZeroRequested.memory -= placed.nonZeroRequests.memory;
+  node.pods.splice(at, 1);
+  podChanges++;
+  podRemovals++;
+  return true;
 }
 
 /** The pods on a node that count for `cluster` (its excluded workload's own pods do not). */

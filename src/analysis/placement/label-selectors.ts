@@ -1,5 +1,6 @@
 import type { LabelSelector, LabelSelectorRequirement, Labels, PodAffinityTerm } from "../../model/kubernetes.js";
 import { formatSelector, selectorMatches } from "../../model/selectors.js";
+import { podChangeCount, podRemovalCount } from "./cluster-state.js";
 import type { ClusterState, NodeInfo, PlacedPod } from "./types.js";
 
 /**
@@ -129,20 +130,32 @@ export function requiredAntiAffinityViews(pod: PlacedPod): readonly AffinityTerm
 /**
  * Every plugin that looks at other pods asks the same questions again and again: which pods on
  * each node match this selector? The pods of a node list are indexed once (in the order they are
- * found, and by each label pair), and each question (`key`) keeps its answer, brought up to date
- * by looking only at the pods added since: the simulation only ever appends to `NodeInfo.pods`
- * (a list that shrank starts everything afresh). A question whose selector requires a label pair
- * looks only at the pods with that pair. Pods of every owner are kept: callers leave out
- * `cluster.excludeOwner` themselves (see `countable`).
+ * found, and by each label pair), and each question keeps its answer, brought up to date by
+ * looking only at the pods added since. Pods change only through addToNode and removeFromNode,
+ * which count the changes: an index that saw the current count is current without looking at
+ * any node; otherwise it appends the pods added to each node since (a removal starts everything
+ * afresh). The simulation tells the index of each pod it binds (`podBound`), so the index never
+ * walks the nodes there. A question whose selector requires a label pair looks only at the pods
+ * with that pair. Pods of every owner are kept: callers leave out `cluster.excludeOwner`
+ * themselves (see `countable`).
  */
-interface Entry {
+export interface IndexEntry {
+  /** the node's position in the index's node list */
   readonly node: number;
   readonly pod: PlacedPod;
 }
 
-interface Query {
-  readonly list: readonly Entry[];
+/**
+ * A position in a list of the index's entries (every pod, or those with one label pair), which
+ * only grows: `advance` visits the entries appended since the last call. The incremental
+ * PreFilter states (PodTopologySpread, InterPodAffinity) each follow their candidates this way.
+ */
+export interface Cursor {
+  readonly list: readonly IndexEntry[];
   consumed: number;
+}
+
+interface Query extends Cursor {
   readonly matched: (PlacedPod[] | undefined)[];
 }
 
@@ -150,11 +163,16 @@ interface Query {
 export interface PodIndex {
   readonly nodes: readonly NodeInfo[];
   readonly seen: Int32Array;
-  readonly all: Entry[];
-  readonly byLabel: Map<string, Entry[]>;
+  readonly all: IndexEntry[];
+  readonly byLabel: Map<string, IndexEntry[]>;
   readonly queries: Map<string, Query>;
   readonly groups: Map<string, AntiAffinityGroup>;
+  /** the groups in the order they were made */
+  readonly groupList: AntiAffinityGroup[];
   groupsConsumed: number;
+  /** podChangeCount() and podRemovalCount() when the index was last brought up to date */
+  changes: number;
+  readonly removals: number;
 }
 
 const indexes = new WeakMap<readonly NodeInfo[], PodIndex>();
@@ -162,21 +180,66 @@ const indexes = new WeakMap<readonly NodeInfo[], PodIndex>();
 const pairKey = (key: string, value: string) => `${key}\u0000${value}`;
 
 function freshIndex(nodes: readonly NodeInfo[]): PodIndex {
-  return { nodes, seen: new Int32Array(nodes.length), all: [], byLabel: new Map(), queries: new Map(), groups: new Map(), groupsConsumed: 0 };
+  return {
+    nodes,
+    seen: new Int32Array(nodes.length),
+    all: [],
+    byLabel: new Map(),
+    queries: new Map(),
+    groups: new Map(),
+    groupList: [],
+    groupsConsumed: 0,
+    changes: podChangeCount(),
+    removals: podRemovalCount(),
+  };
 }
 
 /**
- * The index of `nodes`, with the pods added since the last look appended: one look at every node.
- * A PreFilter takes it once and asks all its questions of it.
+ * The index of `nodes`, brought up to date: as it was when no pod changed anywhere since the last
+ * look, else with the pods added since appended (one look at every node). A PreFilter takes it
+ * once and asks all its questions of it.
  */
 export function podIndex(nodes: readonly NodeInfo[]): PodIndex {
   const index = indexes.get(nodes);
-  if (index && appendNewPods(index)) return index;
+  if (index && index.removals === podRemovalCount()) {
+    const changes = podChangeCount();
+    if (index.changes === changes) return index;
+    if (appendNewPods(index)) {
+      index.changes = changes;
+      return index;
+    }
+  }
   // first look, or pods were taken off a node: index everything again
   const fresh = freshIndex(nodes);
   indexes.set(nodes, fresh);
   appendNewPods(fresh);
   return fresh;
+}
+
+/**
+ * After addToNode put `pod` on `nodes[at]`: an index that was current before that bind appends
+ * the pod and stays current, without a walk over the nodes at its next use. Any other index is
+ * left to find the change itself.
+ */
+export function podBound(nodes: readonly NodeInfo[], at: number, pod: PlacedPod): void {
+  const index = indexes.get(nodes);
+  if (!index || index.removals !== podRemovalCount() || index.changes !== podChangeCount() - 1) return;
+  const pods = nodes[at]!.pods;
+  if (pods.length !== index.seen[at]! + 1 || pods[pods.length - 1] !== pod) return;
+  appendEntry(index, { node: at, pod });
+  index.seen[at] = pods.length;
+  index.changes++;
+}
+
+function appendEntry(index: PodIndex, entry: IndexEntry): void {
+  index.all.push(entry);
+  const labels = entry.pod.labels;
+  for (const k in labels) {
+    const pk = pairKey(k, labels[k]!);
+    let list = index.byLabel.get(pk);
+    if (!list) index.byLabel.set(pk, (list = []));
+    list.push(entry);
+  }
 }
 
 /** Appends the pods added to each node since the last look; false when a node lost pods. */
@@ -187,17 +250,7 @@ function appendNewPods(index: PodIndex): boolean {
     const from = seen[i]!;
     if (pods.length === from) continue;
     if (pods.length < from) return false;
-    for (let j = from; j < pods.length; j++) {
-      const entry = { node: i, pod: pods[j]! };
-      index.all.push(entry);
-      const labels = entry.pod.labels;
-      for (const k in labels) {
-        const pk = pairKey(k, labels[k]!);
-        let list = index.byLabel.get(pk);
-        if (!list) index.byLabel.set(pk, (list = []));
-        list.push(entry);
-      }
-    }
+    for (let j = from; j < pods.length; j++) appendEntry(index, { node: i, pod: pods[j]! });
     seen[i] = pods.length;
   }
   return true;
@@ -215,31 +268,49 @@ export function requiredPairs(selector: LabelSelector | null): [string, string][
 }
 
 /**
+ * The shortest list of candidates for pods carrying every pair of `pairs`: the rarest pair's,
+ * else every pod (a pair no pod carries yet gets its list now: pods that come later are appended
+ * to it).
+ */
+function candidateList(index: PodIndex, pairs: readonly (readonly [string, string])[]): readonly IndexEntry[] {
+  let list: readonly IndexEntry[] = index.all;
+  for (const [k, v] of pairs) {
+    const pk = pairKey(k, v);
+    let candidates = index.byLabel.get(pk);
+    if (!candidates) index.byLabel.set(pk, (candidates = []));
+    if (candidates.length < list.length) list = candidates;
+  }
+  return list;
+}
+
+/** A cursor at the start of the candidates for pods carrying every pair of `pairs` (see `requiredPairs`). */
+export function podCursor(index: PodIndex, pairs: readonly (readonly [string, string])[]): Cursor {
+  return { list: candidateList(index, pairs), consumed: 0 };
+}
+
+/** Visits the entries appended to the cursor's list since its last advance; false when there were none. */
+export function advance(cursor: Cursor, visit: (entry: IndexEntry) => void): boolean {
+  const list = cursor.list;
+  const from = cursor.consumed;
+  if (from === list.length) return false;
+  for (let j = from; j < list.length; j++) visit(list[j]!);
+  cursor.consumed = list.length;
+  return true;
+}
+
+/**
  * The pods on each node of the index that `matches` accepts, aligned with its nodes (undefined:
  * none). `key` must name the question exactly (the same key always means the same predicate);
  * `pairs` are label pairs every matching pod carries (`requiredPairs`), to look at fewer pods.
  */
 export function matchingPodsPerNode(index: PodIndex, key: string, matches: (pod: PlacedPod) => boolean, pairs: readonly (readonly [string, string])[] = []): readonly (readonly PlacedPod[] | undefined)[] {
   let query = index.queries.get(key);
-  if (!query) {
-    // the shortest list of candidates: the rarest required pair, else every pod (a pair no pod
-    // carries yet gets its list now: pods that come later are appended to it)
-    let list: readonly Entry[] = index.all;
-    for (const [k, v] of pairs) {
-      const pk = pairKey(k, v);
-      let candidates = index.byLabel.get(pk);
-      if (!candidates) index.byLabel.set(pk, (candidates = []));
-      if (candidates.length < list.length) list = candidates;
-    }
-    index.queries.set(key, (query = { list, consumed: 0, matched: new Array(index.nodes.length).fill(undefined) }));
-  }
-  const list = query.list;
-  for (let j = query.consumed; j < list.length; j++) {
-    const e = list[j]!;
-    if (matches(e.pod)) (query.matched[e.node] ??= []).push(e.pod);
-  }
-  query.consumed = list.length;
-  return query.matched;
+  if (!query) index.queries.set(key, (query = { list: candidateList(index, pairs), consumed: 0, matched: new Array(index.nodes.length).fill(undefined) }));
+  const matched = query.matched;
+  advance(query, (e) => {
+    if (matches(e.pod)) (matched[e.node] ??= []).push(e.pod);
+  });
+  return matched;
 }
 
 /** The pods of a list that count for `cluster` (its excluded workload's own pods do not). */
@@ -269,7 +340,8 @@ export function firstCountable(pods: readonly PlacedPod[] | undefined, cluster: 
 /**
  * The existing pods' required anti-affinity terms, grouped by what they select and their
  * topologyKey: replicas of one workload share a group, so a newcomer is matched against each
- * distinct term once, not against every pod that carries it.
+ * distinct term once, not against every pod that carries it. Groups and their holders only grow
+ * (in the order the index found the pods).
  */
 export interface AntiAffinityGroup {
   /** the first term of the group (every term of the group selects the same pods) */
@@ -277,7 +349,8 @@ export interface AntiAffinityGroup {
   readonly holders: { readonly pod: PlacedPod; readonly node: NodeInfo; readonly view: AffinityTermView }[];
 }
 
-export function requiredAntiAffinityGroups(index: PodIndex): ReadonlyMap<string, AntiAffinityGroup> {
+/** The groups of the index, in the order they were made, brought up to date with the pods it found since. */
+export function requiredAntiAffinityGroups(index: PodIndex): readonly AntiAffinityGroup[] {
   const nodes = index.nodes;
   for (let j = index.groupsConsumed; j < index.all.length; j++) {
     const { node, pod } = index.all[j]!;
@@ -285,30 +358,31 @@ export function requiredAntiAffinityGroups(index: PodIndex): ReadonlyMap<string,
     for (const view of requiredAntiAffinityViews(pod)) {
       const key = JSON.stringify([view.matchKey, view.topologyKey]);
       let group = index.groups.get(key);
-      if (!group) index.groups.set(key, (group = { view, holders: [] }));
+      if (!group) {
+        index.groups.set(key, (group = { view, holders: [] }));
+        index.groupList.push(group);
+      }
       group.holders.push({ pod, node: nodes[node]!, view });
     }
   }
   index.groupsConsumed = index.all.length;
-  return index.groups;
+  return index.groupList;
 }
 
-const memos = new WeakMap<PodIndex, Map<object, { pods: number; states: Map<string, unknown> }>>();
+const states = new WeakMap<PodIndex, Map<object, Map<string, unknown>>>();
 
 /**
- * PreFilter state computed once per distinct question while the cluster is unchanged: replicas of
- * one workload ask the same one. `owner` keeps each plugin's entries apart; `key` must capture
- * everything `compute` reads from the pod (and `cluster.excludeOwner`). Binding a pod anywhere
- * starts afresh.
+ * PreFilter state kept with the index (so pods taken off a node start it afresh), one per
+ * distinct question: replicas of one workload ask the same one, and the state follows the pods
+ * bound since by itself (its owner's cursors). `owner` keeps each plugin's entries apart; `key`
+ * must capture everything `create` reads from the pod (and `cluster.excludeOwner`).
  */
-export function memoized<T>(owner: object, index: PodIndex, key: string, compute: () => T): T {
-  let byOwner = memos.get(index);
-  if (!byOwner) memos.set(index, (byOwner = new Map()));
-  const pods = index.all.length;
-  let memo = byOwner.get(owner);
-  if (!memo || memo.pods !== pods) byOwner.set(owner, (memo = { pods, states: new Map() }));
-  if (memo.states.has(key)) return memo.states.get(key) as T;
-  const state = compute();
-  memo.states.set(key, state);
+export function indexState<T>(owner: object, index: PodIndex, key: string, create: () => T): T {
+  let byOwner = states.get(index);
+  if (!byOwner) states.set(index, (byOwner = new Map()));
+  let byKey = byOwner.get(owner);
+  if (!byKey) byOwner.set(owner, (byKey = new Map()));
+  let state = byKey.get(key) as T | undefined;
+  if (state === undefined) byKey.set(key, (state = create()));
   return state;
 }

@@ -1,13 +1,8 @@
 import { addToNode, hostPorts, placedPod } from "./cluster-state.js";
 import { evaluateNode, fitErrorMessage, prepareFilters } from "./feasibility.js";
-import { NodeAffinity } from "./filters/node-affinity.js";
-import { NodeName } from "./filters/node-name.js";
+import { podBound } from "./label-selectors.js";
 import { NodePorts, portsConflict } from "./filters/node-ports.js";
 import { NodeResourcesFit } from "./filters/node-resources-fit.js";
-import { NodeUnschedulable } from "./filters/node-unschedulable.js";
-import { TaintToleration } from "./filters/taint-toleration.js";
-import { InterPodAffinity } from "./filters/inter-pod-affinity.js";
-import { PodTopologySpread } from "./filters/pod-topology-spread.js";
 import { hasBatchScore } from "./scores/batch.js";
 import { nodeTable, registerIndices } from "./scores/node-table.js";
 import { podIndex } from "./scores/pod-index.js";
@@ -119,16 +114,10 @@ export function schedulingOrder(pods: readonly PodToPlace[], priorityOf: (pod: P
 }
 
 /**
- * Filters whose verdict depends only on the pod's spec and the node's own fields (labels, taints,
- * spec.unschedulable), never on the pods placed: computed once per spec and node.
+ * Static filters (FilterPlugin.staticKey: the verdict depends only on the pod's spec and the
+ * node's own fields, never on the pods placed) are judged once per node and distinct key.
  */
-const STATIC_FILTERS: ReadonlySet<FilterPlugin<unknown>> = new Set([NodeUnschedulable, NodeName, TaintToleration, NodeAffinity] as FilterPlugin<unknown>[]);
-
-/**
- * Filters whose PreFilter returns no state when they have nothing to do for the pod (their Filter
- * then passes every node, as the scheduler's Skip): not called for such a pod.
- */
-const SKIPPED_WITHOUT_STATE: ReadonlySet<FilterPlugin<unknown>> = new Set([InterPodAffinity, PodTopologySpread] as FilterPlugin<unknown>[]);
+const isStatic = (f: FilterPlugin<unknown>) => f.staticKey !== undefined && f.prepare === undefined;
 
 /** How the walk runs a filter that is not static. */
 const GENERIC = 0;
@@ -138,11 +127,11 @@ const FIT = 1;
 const PORTS = 2;
 
 /**
- * What the static filters read from a pod: its nodeName, nodeSelector, required node affinity and
- * tolerations (sources left out). Pods of different workloads with the same share their verdicts.
+ * What the static filters read from a pod (their staticKeys): pods of different workloads with
+ * the same signature share their verdicts.
  */
-function staticSignature(spec: PodSpec): string {
-  return JSON.stringify([spec.nodeName ?? null, spec.nodeSelector, spec.affinity.nodeAffinity?.required ?? null, spec.tolerations], (key, value: unknown) => (key === "source" ? undefined : value));
+function staticSignature(spec: PodSpec, staticFilters: readonly FilterPlugin<unknown>[]): string {
+  return JSON.stringify(staticFilters.map((f) => f.staticKey!(spec)));
 }
 
 /** What the simulation keeps per pod spec (the pods of a workload share theirs). */
@@ -218,12 +207,13 @@ class NodeRoom {
  * - a single feasible node is taken without scoring; otherwise the feasible nodes are scored
  *   (scoreNodes), the best taken (ties reported, the first by name chosen), and the pod is bound:
  *   the node's usage updated before the next pod.
- * Results are those of the filters and scores given. The speed comes from computing the filters
- * that depend only on the pod's spec and the node once per spec (NodeUnschedulable, NodeName,
- * TaintToleration, NodeAffinity), checking NodeResourcesFit and NodePorts in place, not calling
- * InterPodAffinity and PodTopologySpread for a pod their PreFilter found nothing to do for, the
- * score plugins' batch form, and the index of placed pods the inter-pod scores use, which the
- * simulation keeps current.
+ * Results are those of the filters and scores given. The speed comes from computing the static
+ * filters (FilterPlugin.staticKey: NodeUnschedulable, NodeName, TaintToleration, NodeAffinity)
+ * once per node and distinct key, checking NodeResourcesFit and NodePorts in place, asking the
+ * other filters for their verdict alone (FilterPlugin.passes), not calling a filter whose
+ * PreFilter found nothing to do for the pod (skipsWithoutState: InterPodAffinity,
+ * PodTopologySpread), the score plugins' batch form, and telling the indexes of placed pods (the
+ * filters' PreFilter states follow it, and the inter-pod scores') of each pod bound.
  */
 export function simulate(pods: readonly PodToPlace[], cluster: ClusterState, filters: readonly FilterPlugin<unknown>[], scores: readonly ScorePlugin<unknown>[], options: SimulateOptions = {}): Map<PodToPlace, Prediction> {
   const out = new Map<PodToPlace, Prediction>();
@@ -234,13 +224,17 @@ export function simulate(pods: readonly PodToPlace[], cluster: ClusterState, fil
   const byRank = [...cluster.nodes].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const rankOf = new Int32Array(nodeCount);
 
-  const staticFilters = filters.filter((f) => STATIC_FILTERS.has(f));
-  const dynamic = filters.map((plugin, index) => ({ plugin, index })).filter((f) => !STATIC_FILTERS.has(f.plugin));
+  const staticFilters = filters.filter(isStatic);
+  const dynamic = filters.map((plugin, index) => ({ plugin, index })).filter((f) => !isStatic(f.plugin));
   const dynamicPlugins = dynamic.map((f) => f.plugin);
   const dynamicStates = dynamic.map((f) => f.index);
   const inline = cluster.excludeOwner === undefined;
   const dynamicKinds = dynamicPlugins.map((p) => (p === NodeResourcesFit && inline ? FIT : p === NodePorts && inline ? PORTS : GENERIC));
-  const skippable = dynamicPlugins.map((p) => SKIPPED_WITHOUT_STATE.has(p));
+  const skippable = dynamicPlugins.map((p) => p.skipsWithoutState === true);
+  /** each generic filter's verdict without its reasons (FilterPlugin.passes, else filter) */
+  const passes = dynamicPlugins.map((p): ((pod: PodToPlace, node: NodeInfo, state: unknown) => boolean) =>
+    p.passes ? (pod, node, state) => p.passes!(pod, node, cluster, state) : (pod, node, state) => p.filter(pod, node, cluster, state).length === 0,
+  );
   /** the filters to run for the current pod, as indices into dynamicPlugins */
   const active: number[] = [];
 
@@ -262,7 +256,7 @@ export function simulate(pods: readonly PodToPlace[], cluster: ClusterState, fil
       let info = specInfos.get(pod.spec);
       if (!info) {
         const resources = Object.keys(pod.requests).filter((r) => pod.requests[r]! > 0 && r !== "pods");
-        const signature = staticSignature(pod.spec);
+        const signature = staticSignature(pod.spec, staticFilters);
         let staticVerdicts = verdictsBySignature.get(signature);
         if (!staticVerdicts) verdictsBySignature.set(signature, (staticVerdicts = new Uint8Array(nodeCount)));
         info = { staticVerdicts, hostPorts: hostPorts(pod.spec), columns: resources.map((r) => room.column(r)), amounts: resources.map((r) => pod.requests[r]!) };
@@ -317,7 +311,7 @@ export function simulate(pods: readonly PodToPlace[], cluster: ClusterState, fil
             for (let r = 0; r < info.columns.length && fits; r++) if (info.amounts[r]! > info.columns[r]![position]!) fits = false;
           } else if (kind === PORTS) {
             fits = room.portsFree(position, info.hostPorts);
-          } else if (dynamicPlugins[f]!.filter(pod, node, cluster, states[dynamicStates[f]!]).length > 0) {
+          } else if (!passes[f]!(pod, node, states[dynamicStates[f]!])) {
             fits = false;
           }
         }
@@ -354,6 +348,7 @@ export function simulate(pods: readonly PodToPlace[], cluster: ClusterState, fil
       const placed = placedPod(pod.owner, pod.name, pod.namespace, pod.labels, pod.spec, chosen.name);
       addToNode(chosen, placed);
       const position = positionOf.get(chosen)!;
+      podBound(cluster.nodes, clusterIndexAt[position]!, placed);
       room.refresh(position, placed);
       table.refresh(clusterIndexAt[position]!);
       table.podCount++;

@@ -103,6 +103,25 @@ export interface FilterPlugin<State = undefined> {
   readonly name: PluginName;
   prepare?(pod: PodToPlace, cluster: ClusterState): State;
   filter(pod: PodToPlace, node: NodeInfo, cluster: ClusterState, state: State): readonly Rejection[];
+  /**
+   * Filter's verdict alone: true exactly when `filter` returns no rejection. For callers that need
+   * no reasons (the simulation's walk over thousands of nodes per pod); `filter` is used when absent.
+   */
+  passes?(pod: PodToPlace, node: NodeInfo, cluster: ClusterState, state: State): boolean;
+  /**
+   * Present on a static filter: one whose verdict depends only on the node's own fields (its name,
+   * labels, taints, spec.unschedulable) and on the parts of the pod's spec this key captures —
+   * never on the pods placed, the cluster or the PreFilter state (it has no `prepare`). Two specs
+   * with the same key are rejected by the same nodes (the reasons may name different sources), so
+   * callers may keep its verdict per node and key: the simulation judges each node once per
+   * distinct key, not once per pod.
+   */
+  staticKey?(spec: PodSpec): string;
+  /**
+   * Set when `prepare` returns undefined only for a pod the filter has nothing to check (the
+   * scheduler's PreFilter Skip): `filter` then passes every node, and callers may leave it out.
+   */
+  readonly skipsWithoutState?: true;
 }
 
 /** The score plugins of the default profile (pkg/scheduler/apis/config/v1/default_plugins.go). */

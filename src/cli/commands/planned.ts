@@ -1,4 +1,4 @@
-import { Option, type Command } from "commander";
+import type { Command } from "commander";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import { withSnapshotOptions } from "../snapshot-options.js";
@@ -11,23 +11,8 @@ interface Planned {
   readonly options?: (command: Command) => Command;
 }
 
-const ENDPOINTS = "pod:NS/NAME, workload:NS/NAME, service:NS/NAME, node:NAME, ip:ADDR, internet, url:https://HOST/PATH";
-
 /** Commands of the contract (PRODUCT.md) that are registered, documented, and not built yet. */
 const PLANNED: readonly Planned[] = [
-  {
-    name: "trace",
-    description: "the hop-by-hop path of one packet forward and back, what each hop does to it, the verdict and the source IP the destination sees",
-    issue: 4,
-    options: (c) =>
-      c
-        .requiredOption("--from <endpoint>", `where the packet starts: ${ENDPOINTS}`)
-        .requiredOption("--to <endpoint>", "where it goes (same forms)")
-        .option("--port <n>", "destination port")
-        .addOption(new Option("--protocol <p>", "protocol").choices(["TCP", "UDP", "SCTP"]).default("TCP"))
-        .option("--fail-on-drop", "exit 1 when the packet is dropped"),
-  },
-  { name: "egress", description: "for each node group and destination class: the SNAT steps in order and the final source IP", issue: 4 },
   { name: "connlist", description: "allowed connections between all workloads and external IP ranges (np-guard netpol-analyzer's format with -o txt)", issue: 5 },
   { name: "lint", description: "misconfigurations that break placement or paths, each with the objects and file:line", issue: 6 },
   { name: "exposure", description: "who can reach each workload, and on which ports: other workloads, the VPC, the internet", issue: 6 },

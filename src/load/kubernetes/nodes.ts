@@ -50,6 +50,7 @@ export function convertNode(f: Fields<V1Node>, meta: ObjectMeta, ctx: DocumentCo
     labels: meta.labels,
     taints,
     unschedulable: spec.bool("unschedulable") ?? false,
+    ready: readyCondition(status.objs("conditions").find((c) => c.str("type") === "Ready")?.str("status")),
     allocatable,
     capacity,
     addresses,
@@ -65,4 +66,8 @@ export function convertNode(f: Fields<V1Node>, meta: ObjectMeta, ctx: DocumentCo
     },
     images: status.objs("images").map((i) => ({ names: i.strings("names"), sizeBytes: i.int("sizeBytes", { min: 0 }) ?? 0 })),
   };
+}
+
+function readyCondition(status: string | undefined): Node["ready"] {
+  return status === "True" || status === "False" || status === "Unknown" ? status : undefined;
 }

@@ -2,6 +2,7 @@ import type { NetworkInterface } from "../../../model/aws.js";
 import { cidrContains, parseCidr4, parseIPv4 } from "../../../model/net.js";
 import type { AwsModel } from "../../../model/snapshot.js";
 import type { Decision, Packet } from "../trace-model.js";
+import { awsIndex } from "./aws-index.js";
 
 /**
  * Elastic network interfaces: which interface holds an address, and the source/destination check.
@@ -32,10 +33,10 @@ export interface EniMatch {
  * when no interface of the snapshot holds it.
  */
 export function eniForIp(ip: string, aws: AwsModel): EniMatch | undefined {
-  for (const eni of aws.networkInterfaces) {
-    const held = eni.privateIps.find((p) => p.address === ip);
-    if (held) return { eni, via: held.primary ? "primary" : "secondary", prefix: undefined };
-  }
+  const index = awsIndex(aws);
+  const held = index.eniByAddress.get(ip);
+  if (held) return { eni: held.eni, via: held.primary ? "primary" : "secondary", prefix: undefined };
+  if (!index.anyPrefixes) return undefined;
   const address = parseIPv4(ip);
   if (address === undefined) return undefined;
   // AWS never delegates overlapping prefixes; should a snapshot show some, the most specific wins.

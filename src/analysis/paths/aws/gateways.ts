@@ -59,6 +59,31 @@ interface Mapping {
   readonly holder: PublicAddressHolder;
 }
 
+interface MappingIndex {
+  readonly byPrivate: ReadonlyMap<string, readonly Mapping[]>;
+  readonly byPublic: ReadonlyMap<string, Mapping>;
+}
+
+const mappingCache = new WeakMap<AwsModel, MappingIndex>();
+
+/** The mappings by private and by public address, built once per AWS model. */
+function mappingIndex(aws: AwsModel): MappingIndex {
+  let index = mappingCache.get(aws);
+  if (!index) {
+    const byPrivate = new Map<string, Mapping[]>();
+    const byPublic = new Map<string, Mapping>();
+    for (const m of mappings(aws)) {
+      const list = byPrivate.get(m.privateIp);
+      if (list) list.push(m);
+      else byPrivate.set(m.privateIp, [m]);
+      if (m.publicIp !== undefined && !byPublic.has(m.publicIp)) byPublic.set(m.publicIp, m);
+    }
+    index = { byPrivate, byPublic };
+    mappingCache.set(aws, index);
+  }
+  return index;
+}
+
 /** Every private↔public mapping the snapshot shows, most specific holder first. */
 function mappings(aws: AwsModel): Mapping[] {
   const out: Mapping[] = [];
@@ -101,7 +126,7 @@ function attachmentProblem(internetGatewayId: string | undefined, vpcId: string 
  */
 export function internetGatewayTranslate(privateIp: string, aws: AwsModel, internetGatewayId?: string): InternetGatewayDecision {
   const id = internetGatewayId ?? "internet-gateway";
-  const all = mappings(aws).filter((m) => m.privateIp === privateIp);
+  const all = mappingIndex(aws).byPrivate.get(privateIp) ?? [];
   const mapped = all.find((m) => m.publicIp !== undefined);
   if (mapped?.publicIp !== undefined) {
     const problem = attachmentProblem(internetGatewayId, mapped.holder.vpcId, aws);
@@ -137,7 +162,7 @@ export function internetGatewayTranslate(privateIp: string, aws: AwsModel, inter
  */
 export function internetGatewayInbound(publicIp: string, aws: AwsModel, internetGatewayId?: string): InternetGatewayDecision {
   const id = internetGatewayId ?? "internet-gateway";
-  const mapped = mappings(aws).find((m) => m.publicIp === publicIp);
+  const mapped = mappingIndex(aws).byPublic.get(publicIp);
   if (!mapped) {
     return {
       allowed: false,

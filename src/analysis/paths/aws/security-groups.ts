@@ -2,6 +2,7 @@ import type { SecurityGroup, SecurityGroupPeer, SecurityGroupRule } from "../../
 import { cidrContains, parseCidr4, parseIPv4 } from "../../../model/net.js";
 import type { AwsModel } from "../../../model/snapshot.js";
 import type { Decision, Protocol } from "../trace-model.js";
+import { awsIndex } from "./aws-index.js";
 import { describeEni, eniForIp } from "./eni.js";
 import type { IcmpTypeCode } from "./protocols.js";
 import { describeIcmp, describePorts, describeTraffic, ICMP_ECHO_REQUEST, icmpMatches, PROTOCOL_KEYWORDS, PROTOCOL_NUMBERS } from "./protocols.js";
@@ -86,7 +87,7 @@ export function describeSecurityGroupRule(rule: SecurityGroupRule, direction: Se
 export function securityGroupMember(groupId: string, ip: string, aws: AwsModel): string | undefined {
   const held = eniForIp(ip, aws);
   if (held) return held.eni.securityGroupIds.includes(groupId) ? `${ip} is ${describeEni(held.eni)}, a member` : undefined;
-  const instance = aws.instances.find((i) => i.privateIp === ip);
+  const instance = awsIndex(aws).instanceByPrivateIp.get(ip);
   if (instance && instance.securityGroupIds.includes(groupId)) return `${ip} is instance ${instance.id}${instance.name ? ` (${instance.name})` : ""}, a member`;
   return undefined;
 }

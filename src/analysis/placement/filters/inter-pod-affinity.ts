@@ -1,16 +1,19 @@
 import {
+  advance,
   affinityTermMatches,
   affinityTermView,
   describeAffinityTerm,
-  firstCountable,
-  matchingPodsPerNode,
-  memoized,
+  indexState,
+  podCursor,
   podIndex,
   requiredAntiAffinityGroups,
   requiredPairs,
   type AffinityTermView,
+  type AntiAffinityGroup,
+  type Cursor,
   type PodIndex,
 } from "../label-selectors.js";
+import type { Labels } from "../../../model/kubernetes.js";
 import type { ClusterState, FilterPlugin, PlacedPod, PodToPlace, Rejection } from "../types.js";
 
 /** The scheduler's reasons (pkg/scheduler/framework/plugins/interpodaffinity/filtering.go). */
@@ -49,68 +52,144 @@ export interface InterPodAffinityState {
   readonly matchesOwnAffinity: boolean;
 }
 
-const MEMO_INCOMING = {};
-const MEMO_EXISTING = {};
+const INCOMING = {};
+const EXISTING = {};
 
-/**
- * getIncomingAffinityAntiAffinityCounts: existing pods against the incoming pod's required terms.
- * For affinity a pod counts only when it matches *every* term; it then marks its node's domain of
- * every term. For anti-affinity each term counts the pods it matches.
- */
-function incomingMatches(affinity: readonly AffinityTermView[], antiAffinity: readonly AffinityTermView[], index: PodIndex, cluster: ClusterState): IncomingMatches {
-  const nodes = cluster.nodes;
-  const affinityDomains = affinity.map(() => new Map<string, PlacedPod>());
-  let affinityAnywhere = false;
-  if (affinity.length > 0) {
-    const key = "interpodaffinity/all:" + JSON.stringify(affinity.map((t) => t.matchKey));
-    const pairs = affinity.flatMap((t) => requiredPairs(t.selector));
-    const perNode = matchingPodsPerNode(index, key, (p) => affinity.every((t) => affinityTermMatches(t, p, cluster)), pairs);
-    for (let i = 0; i < nodes.length; i++) {
-      const first = firstCountable(perNode[i], cluster);
-      if (!first) continue;
-      const labels = nodes[i]!.labels;
-      for (let k = 0; k < affinity.length; k++) {
-        const value = labels[affinity[k]!.topologyKey];
-        if (value === undefined) continue;
-        affinityAnywhere = true;
-        if (!affinityDomains[k]!.has(value)) affinityDomains[k]!.set(value, first);
-      }
-    }
-  }
-  const antiDomains = antiAffinity.map((t) => {
-    const domains = new Map<string, PlacedPod>();
-    const perNode = matchingPodsPerNode(index, "interpodaffinity/one:" + t.matchKey, (p) => affinityTermMatches(t, p, cluster), requiredPairs(t.selector));
-    for (let i = 0; i < nodes.length; i++) {
-      const first = firstCountable(perNode[i], cluster);
-      if (!first) continue;
-      const value = nodes[i]!.labels[t.topologyKey];
-      if (value !== undefined && !domains.has(value)) domains.set(value, first);
-    }
-    return domains;
-  });
-  return { affinity: affinityDomains, affinityAnywhere, antiAffinity: antiDomains };
+/** The first pod (by node position, then the node's pod order) matching a term in each domain, with its node's position. */
+type FirstByDomain = Map<string, { readonly pod: PlacedPod; readonly node: number }>;
+
+/** Records `pod` on node `node` in `domains` at `value` unless a pod on an earlier (or the same) node is there; true when recorded. */
+function keepFirst(domains: FirstByDomain, value: string, pod: PlacedPod, node: number): boolean {
+  const current = domains.get(value);
+  if (current !== undefined && current.node <= node) return false;
+  domains.set(value, { pod, node });
+  return true;
+}
+
+function firstPods(domains: FirstByDomain): Domains {
+  const out = new Map<string, PlacedPod>();
+  for (const [value, first] of domains) out.set(value, first.pod);
+  return out;
 }
 
 /**
- * getExistingAntiAffinityCounts: the existing pods with required anti-affinity whose terms match
- * the incoming pod (a term's namespaces default to the existing pod's; its namespaceSelector is
- * matched against the incoming pod's namespace labels), by their node's domain.
+ * getIncomingAffinityAntiAffinityCounts, kept current as pods are bound: existing pods against the
+ * incoming pod's required terms. For affinity a pod counts only when it matches *every* term; it
+ * then marks its node's domain of every term. For anti-affinity each term counts the pods it
+ * matches. The scheduler keeps these counts in its PreFilter state and updates them in place when
+ * a pod is added (kubernetes pkg/scheduler/framework/plugins/interpodaffinity/filtering.go,
+ * AddPod → updateWithPod); here each distinct set of terms keeps its own, and its cursors bring in
+ * the pods bound since. Each domain keeps the first matching pod by node order, as a count over
+ * the nodes in order would find it (the pod a rejection names).
  */
-function existingConflicts(pod: PodToPlace, index: PodIndex, cluster: ClusterState): ExistingConflicts {
-  const out = new Map<string, Map<string, ExistingConflict>>();
-  for (const group of requiredAntiAffinityGroups(index).values()) {
-    if (!affinityTermMatches(group.view, pod, cluster)) continue;
-    const topologyKey = group.view.topologyKey;
-    for (const holder of group.holders) {
+interface IncomingCounter {
+  readonly affinityCursor: Cursor | undefined;
+  readonly affinityDomains: FirstByDomain[];
+  affinityAnywhere: boolean;
+  readonly antiCursors: Cursor[];
+  readonly antiDomains: FirstByDomain[];
+  snapshot: IncomingMatches | undefined;
+}
+
+function incomingCounter(affinity: readonly AffinityTermView[], antiAffinity: readonly AffinityTermView[], index: PodIndex): IncomingCounter {
+  return {
+    affinityCursor: affinity.length > 0 ? podCursor(index, affinity.flatMap((t) => requiredPairs(t.selector))) : undefined,
+    affinityDomains: affinity.map(() => new Map()),
+    affinityAnywhere: false,
+    antiCursors: antiAffinity.map((t) => podCursor(index, requiredPairs(t.selector))),
+    antiDomains: antiAffinity.map(() => new Map()),
+    snapshot: undefined,
+  };
+}
+
+/** Brings the counter up to date with the pods the index found since; the matches as of now. */
+function incomingMatches(counter: IncomingCounter, affinity: readonly AffinityTermView[], antiAffinity: readonly AffinityTermView[], index: PodIndex, cluster: ClusterState): IncomingMatches {
+  const nodes = index.nodes;
+  const exclude = cluster.excludeOwner;
+  let changed = false;
+  if (counter.affinityCursor) {
+    advance(counter.affinityCursor, ({ node, pod }) => {
+      if (pod.owner === exclude || !affinity.every((t) => affinityTermMatches(t, pod, cluster))) return;
+      const labels = nodes[node]!.labels;
+      for (let k = 0; k < affinity.length; k++) {
+        const value = labels[affinity[k]!.topologyKey];
+        if (value === undefined) continue;
+        if (!counter.affinityAnywhere) changed = counter.affinityAnywhere = true;
+        if (keepFirst(counter.affinityDomains[k]!, value, pod, node)) changed = true;
+      }
+    });
+  }
+  for (let k = 0; k < antiAffinity.length; k++) {
+    const t = antiAffinity[k]!;
+    advance(counter.antiCursors[k]!, ({ node, pod }) => {
+      if (pod.owner === exclude || !affinityTermMatches(t, pod, cluster)) return;
+      const value = nodes[node]!.labels[t.topologyKey];
+      if (value !== undefined && keepFirst(counter.antiDomains[k]!, value, pod, node)) changed = true;
+    });
+  }
+  if (changed || !counter.snapshot) {
+    counter.snapshot = { affinity: counter.affinityDomains.map(firstPods), affinityAnywhere: counter.affinityAnywhere, antiAffinity: counter.antiDomains.map(firstPods) };
+  }
+  return counter.snapshot;
+}
+
+/**
+ * getExistingAntiAffinityCounts, kept current as pods are bound (the scheduler's
+ * existingAntiAffinityCounts, updated by AddPod: interpodaffinity/filtering.go updateWithPod):
+ * the existing pods with required anti-affinity whose terms match the incoming pod (a term's
+ * namespaces default to the existing pod's; its namespaceSelector is matched against the incoming
+ * pod's namespace labels), by their node's domain. Kept per pod namespace and labels (what the
+ * matching reads); the groups the index makes, and their holders, only grow, so each look takes
+ * only the new ones. Each domain keeps the first conflict in (group, holder) order, and the
+ * topology keys are in the order of their first group, as one pass over the groups in order finds
+ * them.
+ */
+interface ExistingCounter {
+  /** how many of the index's groups were matched against the pod */
+  groupsSeen: number;
+  /** the groups whose term matches the pod: their order, and how many of their holders were looked at */
+  readonly matching: { readonly group: AntiAffinityGroup; readonly order: number; seen: number }[];
+  readonly byKey: Map<string, { firstGroup: number; readonly domains: Map<string, { readonly conflict: ExistingConflict; readonly group: number; readonly holder: number }> }>;
+  snapshot: ExistingConflicts | undefined;
+}
+
+function existingCounter(): ExistingCounter {
+  return { groupsSeen: 0, matching: [], byKey: new Map(), snapshot: undefined };
+}
+
+function existingConflicts(counter: ExistingCounter, pod: PodToPlace, index: PodIndex, cluster: ClusterState): ExistingConflicts {
+  const groups = requiredAntiAffinityGroups(index);
+  for (let g = counter.groupsSeen; g < groups.length; g++) {
+    const group = groups[g]!;
+    if (affinityTermMatches(group.view, pod, cluster)) counter.matching.push({ group, order: g, seen: 0 });
+  }
+  counter.groupsSeen = groups.length;
+  let changed = false;
+  for (const m of counter.matching) {
+    const holders = m.group.holders;
+    if (m.seen === holders.length) continue;
+    const topologyKey = m.group.view.topologyKey;
+    for (let h = m.seen; h < holders.length; h++) {
+      const holder = holders[h]!;
       if (holder.pod.owner === cluster.excludeOwner) continue;
       const value = holder.node.labels[topologyKey];
       if (value === undefined) continue;
-      let domains = out.get(topologyKey);
-      if (!domains) out.set(topologyKey, (domains = new Map()));
-      if (!domains.has(value)) domains.set(value, { pod: holder.pod, term: holder.view });
+      let entry = counter.byKey.get(topologyKey);
+      if (!entry) counter.byKey.set(topologyKey, (entry = { firstGroup: m.order, domains: new Map() }));
+      else if (m.order < entry.firstGroup) entry.firstGroup = m.order;
+      const current = entry.domains.get(value);
+      if (current === undefined || m.order < current.group || (m.order === current.group && h < current.holder)) {
+        entry.domains.set(value, { conflict: { pod: holder.pod, term: holder.view }, group: m.order, holder: h });
+      }
+      changed = true;
     }
+    m.seen = holders.length;
   }
-  return out;
+  if (changed || !counter.snapshot) {
+    const keys = [...counter.byKey].sort((a, b) => a[1].firstGroup - b[1].firstGroup);
+    counter.snapshot = new Map(keys.map(([key, entry]) => [key, new Map([...entry.domains].map(([value, d]) => [value, d.conflict]))]));
+  }
+  return counter.snapshot;
 }
 
 /** A rejection whose detail is written only when read (see pod-topology-spread.ts). */
@@ -133,15 +212,18 @@ function reject(message: string, source: Rejection["source"], detail: string | (
  */
 export const InterPodAffinity: FilterPlugin<InterPodAffinityState | undefined> = {
   name: "InterPodAffinity",
+  // PreFilter returns no state for a pod without terms that no existing pod's anti-affinity matches (upstream: Skip)
+  skipsWithoutState: true,
   prepare(pod, cluster) {
     const affinity = (pod.spec.affinity.podAffinity?.required ?? []).map((t) => affinityTermView(t, pod));
     const antiAffinity = (pod.spec.affinity.podAntiAffinity?.required ?? []).map((t) => affinityTermView(t, pod));
     const exclude = cluster.excludeOwner ?? null;
     const index = podIndex(cluster.nodes);
-    const existing = memoized(MEMO_EXISTING, index, JSON.stringify([exclude, pod.namespace, pod.labels]), () => existingConflicts(pod, index, cluster));
+    const existing = existingConflicts(indexState(EXISTING, index, existingKey(exclude, pod), existingCounter), pod, index, cluster);
     if (affinity.length === 0 && antiAffinity.length === 0) return existing.size === 0 ? undefined : { affinity, antiAffinity, incoming: undefined, existing, matchesOwnAffinity: false };
     const termsKey = JSON.stringify([exclude, affinity.map((t) => [t.matchKey, t.topologyKey]), antiAffinity.map((t) => [t.matchKey, t.topologyKey])]);
-    const incoming = memoized(MEMO_INCOMING, index, termsKey, () => incomingMatches(affinity, antiAffinity, index, cluster));
+    const counter = indexState(INCOMING, index, termsKey, () => incomingCounter(affinity, antiAffinity, index));
+    const incoming = incomingMatches(counter, affinity, antiAffinity, index, cluster);
     const matchesOwnAffinity = affinity.length > 0 && affinity.every((t) => affinityTermMatches(t, pod, cluster));
     return { affinity, antiAffinity, incoming, existing, matchesOwnAffinity };
   },
@@ -195,4 +277,36 @@ export const InterPodAffinity: FilterPlugin<InterPodAffinityState | undefined> =
     }
     return [];
   },
+  passes(_pod, node, _cluster, state) {
+    if (!state) return true;
+    const labels = node.labels;
+    const incoming = state.incoming;
+    if (incoming) {
+      let missing = false;
+      for (let k = 0; k < state.affinity.length; k++) {
+        const value = labels[state.affinity[k]!.topologyKey];
+        if (value === undefined) return false;
+        if (!missing && !incoming.affinity[k]!.has(value)) missing = true;
+      }
+      if (missing && (incoming.affinityAnywhere || !state.matchesOwnAffinity)) return false;
+      for (let k = 0; k < state.antiAffinity.length; k++) {
+        const value = labels[state.antiAffinity[k]!.topologyKey];
+        if (value !== undefined && incoming.antiAffinity[k]!.has(value)) return false;
+      }
+    }
+    for (const [topologyKey, domains] of state.existing) {
+      const value = labels[topologyKey];
+      if (value !== undefined && domains.has(value)) return false;
+    }
+    return true;
+  },
 };
+
+const labelsKeys = new WeakMap<Labels, string>();
+
+/** What the existing pods' terms are matched against: the namespace and labels of the pod (and the excluded workload). */
+function existingKey(exclude: string | null, pod: PodToPlace): string {
+  let labels = labelsKeys.get(pod.labels);
+  if (labels === undefined) labelsKeys.set(pod.labels, (labels = JSON.stringify(pod.labels)));
+  return JSON.stringify([exclude, pod.namespace]) + labels;
+}

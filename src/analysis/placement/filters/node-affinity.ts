@@ -82,4 +82,6 @@ export const NodeAffinity: FilterPlugin = {
     if (!mismatch) return [];
     return [{ plugin: "NodeAffinity", message: "node(s) didn't match Pod's node affinity/selector", source: mismatch.source, detail: mismatch.detail }];
   },
+  // static: the node's labels and name against the nodeSelector and the required terms (sources left out)
+  staticKey: (spec) => JSON.stringify([spec.nodeSelector, spec.affinity.nodeAffinity?.required ?? null], (key, value: unknown) => (key === "source" ? undefined : value)),
 };

@@ -8,4 +8,6 @@ export const NodeName: FilterPlugin = {
     if (!wanted || wanted === node.name) return [];
     return [{ plugin: "NodeName", message: "node(s) didn't match the requested node name", source: pod.spec.source, detail: `spec.nodeName is ${wanted}` }];
   },
+  // static: the node's name against spec.nodeName
+  staticKey: (spec) => spec.nodeName ?? "",
 };

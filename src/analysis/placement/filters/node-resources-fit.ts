@@ -1,3 +1,4 @@
+import { podChangeCount } from "../cluster-state.js";
 import type { FilterPlugin, NodeInfo, ClusterState, Rejection } from "../types.js";
 import type { PodToPlace } from "../types.js";
 
@@ -28,13 +29,13 @@ function requestedOn(node: NodeInfo, cluster: ClusterState, ownNodes: ReadonlySe
  * The nodes holding pods of each workload, per cluster (its node list), rebuilt when pods were
  * added: feasibility asks it once per workload instead of scanning every node's pods per node.
  */
-const OWNER_NODES = new WeakMap<readonly NodeInfo[], { readonly pods: number; readonly byOwner: Map<string, Set<NodeInfo>> }>();
+const OWNER_NODES = new WeakMap<readonly NodeInfo[], { readonly changes: number; readonly byOwner: Map<string, Set<NodeInfo>> }>();
 
 function nodesOfOwner(cluster: ClusterState, owner: string): ReadonlySet<NodeInfo> | undefined {
-  let pods = 0;
-  for (const node of cluster.nodes) pods += node.pods.length;
+  // no pod changed anywhere since it was built (addToNode and removeFromNode count the changes)
+  const changes = podChangeCount();
   let index = OWNER_NODES.get(cluster.nodes);
-  if (!index || index.pods !== pods) {
+  if (!index || index.changes !== changes) {
     const byOwner = new Map<string, Set<NodeInfo>>();
     for (const node of cluster.nodes) {
       for (const p of node.pods) {
@@ -43,7 +44,7 @@ function nodesOfOwner(cluster: ClusterState, owner: string): ReadonlySet<NodeInf
         set.add(node);
       }
     }
-    index = { pods, byOwner };
+    index = { changes, byOwner };
     OWNER_NODES.set(cluster.nodes, index);
   }
   return index.byOwner.get(owner);

@@ -14,4 +14,6 @@ export const NodeUnschedulable: FilterPlugin = {
     if (pod.spec.tolerations.some((t) => tolerates(t, UNSCHEDULABLE_TAINT))) return [];
     return [{ plugin: "NodeUnschedulable", message: "node(s) were unschedulable", source: node.node.meta.source, detail: "spec.unschedulable is true (cordoned)" }];
   },
+  // static: the node's spec.unschedulable against whether the pod tolerates it
+  staticKey: (spec) => (spec.tolerations.some((t) => tolerates(t, UNSCHEDULABLE_TAINT)) ? "tolerated" : ""),
 };

@@ -1,7 +1,22 @@
 import type { LabelSelector, Labels, PodSpec, TopologySpreadConstraint } from "../../../model/kubernetes.js";
 import { selectorMatches } from "../../../model/selectors.js";
-import { countableCount, describeSelector, isEmptySelector, matchingPodsPerNode, memoized, nullableSelectorMatches, podIndex, requiredPairs, selectorKey, withLabelKeys, type PodIndex } from "../label-selectors.js";
-import type { ClusterState, FilterPlugin, PodToPlace, Rejection } from "../types.js";
+import {
+  advance,
+  countableCount,
+  describeSelector,
+  indexState,
+  isEmptySelector,
+  matchingPodsPerNode,
+  nullableSelectorMatches,
+  podCursor,
+  podIndex,
+  requiredPairs,
+  selectorKey,
+  withLabelKeys,
+  type Cursor,
+  type PodIndex,
+} from "../label-selectors.js";
+import type { ClusterState, FilterPlugin, NodeInfo, PodToPlace, Rejection } from "../types.js";
 import { nodeAffinityMismatch } from "./node-affinity.js";
 import { untoleratedTaint } from "./taint-toleration.js";
 
@@ -62,9 +77,16 @@ export function spreadCountsPerNode(view: SpreadConstraintView, namespace: strin
 
 const DO_NOT_SCHEDULE_EFFECTS = ["NoSchedule", "NoExecute"] as const;
 
-/** Per constraint: matching pods per eligible domain, and the global minimum. */
+/**
+ * Per constraint, as of one PreFilter: matching pods per eligible domain, and the global
+ * minimum. Never changed once made (a rejection's detail may read it later).
+ */
 interface Domains {
-  readonly counts: ReadonlyMap<string, number>;
+  /** the eligible domains (topology values), by id */
+  readonly values: readonly string[];
+  readonly idOf: ReadonlyMap<string, number>;
+  /** matching pods per domain id */
+  readonly counts: Int32Array;
   /** the global minimum, 0 when fewer than minDomains domains are eligible */
   readonly minMatch: number;
 }
@@ -72,20 +94,67 @@ interface Domains {
 export interface PodTopologySpreadState {
   readonly constraints: readonly SpreadConstraintView[];
   readonly domains: readonly Domains[];
+  /** per constraint: 1 when the pod matches its own selector (selfMatchNum), else 0 */
+  readonly selfMatch: readonly number[];
 }
 
-const MEMO = {};
+/**
+ * One constraint's matching pods per eligible domain, kept current as pods are bound: the
+ * scheduler's preFilterState.TpPairToMatchNum, which it also updates in place when a pod is added
+ * (kubernetes pkg/scheduler/framework/plugins/podtopologyspread/filtering.go, AddPod →
+ * updateWithPod) rather than recounting. The domains (the nodes that pass the node inclusion
+ * policies and have every topology key) are fixed; the cursor brings in the pods bound since.
+ */
+interface DomainCounter {
+  readonly values: string[];
+  readonly idOf: Map<string, number>;
+  /** the domain id of each node (by position in cluster.nodes), -1 for a node that counts for none */
+  readonly domainAt: Int32Array;
+  counts: Int32Array;
+  /** per count, how many domains have it: the minimum then follows each increment exactly */
+  readonly histogram: number[];
+  min: number;
+  readonly minDomains: number;
+  /** undefined: the selector (null or empty) counts no pod */
+  readonly cursor: Cursor | undefined;
+  readonly selector: LabelSelector | null;
+}
+
+/** The counters of one distinct PreFilter question, and the last Domains handed out (until a count changes). */
+interface SpreadCounter {
+  readonly namespace: string;
+  readonly excludeOwner: string | undefined;
+  readonly constraints: readonly DomainCounter[];
+  snapshot: readonly Domains[] | undefined;
+}
+
+const COUNTERS = {};
 
 /**
- * calPreFilterState: over the nodes that have every constraint's topologyKey label, and for each
- * constraint only those that pass its node inclusion policies, the matching pods per domain.
+ * calPreFilterState, made once per distinct question: over the nodes that have every constraint's
+ * topologyKey label, and for each constraint only those that pass its node inclusion policies,
+ * the domains, all at 0; `updateCounter` then counts the matching pods.
  */
-function spreadDomains(pod: PodToPlace, constraints: readonly SpreadConstraintView[], cluster: ClusterState, index: PodIndex): Domains[] {
-  const counts = constraints.map((c) => spreadCountsPerNode(c, pod.namespace, cluster, index));
-  const domains = constraints.map(() => new Map<string, number>());
+function spreadCounter(pod: PodToPlace, constraints: readonly SpreadConstraintView[], cluster: ClusterState, index: PodIndex): SpreadCounter {
+  const nodes = cluster.nodes;
+  const counters = constraints.map((c): DomainCounter => {
+    const selector = c.selector;
+    const counts = selector === null || isEmptySelector(selector);
+    return {
+      values: [],
+      idOf: new Map(),
+      domainAt: new Int32Array(nodes.length).fill(-1),
+      counts: new Int32Array(0),
+      histogram: [],
+      min: 0,
+      minDomains: c.minDomains,
+      // countPodsMatchSelector: an empty selector counts nothing (labels.Selector.Empty), as does null
+      cursor: counts ? undefined : podCursor(index, requiredPairs(selector)),
+      selector,
+    };
+  });
   // GetRequiredNodeAffinity: nothing to match when the pod has neither nodeSelector nor required affinity
   const unrestricted = Object.keys(pod.spec.nodeSelector).length === 0 && !pod.spec.affinity.nodeAffinity?.required;
-  const nodes = cluster.nodes;
   nodes: for (let i = 0; i < nodes.length; i++) {
     const node = nodes[i]!;
     const labels = node.labels;
@@ -98,16 +167,57 @@ function spreadDomains(pod: PodToPlace, constraints: readonly SpreadConstraintVi
       const c = constraints[k]!;
       if (c.nodeAffinityPolicy === "Honor" && !(affinityOk ??= nodeAffinityMismatch(pod.spec, node.node) === undefined)) continue;
       if (c.nodeTaintsPolicy === "Honor" && !(taintsOk ??= untoleratedTaint(node.node.taints, pod.spec.tolerations, DO_NOT_SCHEDULE_EFFECTS) === undefined)) continue;
+      const counter = counters[k]!;
       const value = labels[c.topologyKey]!;
-      domains[k]!.set(value, (domains[k]!.get(value) ?? 0) + counts[k]![i]!);
+      let id = counter.idOf.get(value);
+      if (id === undefined) {
+        id = counter.values.length;
+        counter.values.push(value);
+        counter.idOf.set(value, id);
+      }
+      counter.domainAt[i] = id;
     }
   }
-  return constraints.map((c, k) => {
-    const found = domains[k]!;
-    let minMatch = found.size < c.minDomains ? 0 : Infinity;
-    for (const n of found.values()) minMatch = Math.min(minMatch, n);
-    return { counts: found, minMatch };
-  });
+  for (const counter of counters) {
+    counter.counts = new Int32Array(counter.values.length);
+    counter.histogram[0] = counter.values.length;
+  }
+  return { namespace: pod.namespace, excludeOwner: cluster.excludeOwner, constraints: counters, snapshot: undefined };
+}
+
+/** Counts the pods the index found since the last update; true when a count changed. */
+function updateCounter(counter: SpreadCounter): boolean {
+  let changed = false;
+  const { namespace, excludeOwner } = counter;
+  for (const c of counter.constraints) {
+    if (!c.cursor) continue;
+    const selector = c.selector!;
+    const { domainAt, counts, histogram } = c;
+    advance(c.cursor, (e) => {
+      const d = domainAt[e.node]!;
+      if (d < 0) return;
+      const other = e.pod;
+      if (other.owner === excludeOwner || other.namespace !== namespace || !selectorMatches(selector, other.labels)) return;
+      const n = counts[d]!;
+      counts[d] = n + 1;
+      histogram[n]!--;
+      histogram[n + 1] = (histogram[n + 1] ?? 0) + 1;
+      // every domain holds at least `min`: the minimum moves up when its last domain does
+      if (n === c.min && histogram[n] === 0) c.min = n + 1;
+      changed = true;
+    });
+  }
+  return changed;
+}
+
+/** The counts as of now, shared by the PreFilters that find them unchanged. */
+function domainsOf(counter: SpreadCounter): readonly Domains[] {
+  return (counter.snapshot ??= counter.constraints.map((c) => {
+    const size = c.values.length;
+    // the global minimum over the eligible domains; 0 when fewer than minDomains are eligible
+    const minMatch = size < c.minDomains ? 0 : size === 0 ? Infinity : c.min;
+    return { values: c.values, idOf: c.idOf, counts: c.counts.slice(), minMatch };
+  }));
 }
 
 /** What the PreFilter state depends on, for the memo (sources left out). */
@@ -128,9 +238,9 @@ function stateKey(pod: PodToPlace, constraints: readonly SpreadConstraintView[],
 
 const MAX_DOMAINS_SHOWN = 10;
 
-function describeDomains(counts: ReadonlyMap<string, number>): string {
-  const values = [...counts.keys()].sort();
-  const shown = values.slice(0, MAX_DOMAINS_SHOWN).map((v) => `${v}=${counts.get(v)}`);
+function describeDomains(domains: Domains): string {
+  const values = [...domains.values].sort();
+  const shown = values.slice(0, MAX_DOMAINS_SHOWN).map((v) => `${v}=${domains.counts[domains.idOf.get(v)!]}`);
   if (values.length > MAX_DOMAINS_SHOWN) shown.push(`… ${values.length - MAX_DOMAINS_SHOWN} more`);
   return shown.length > 0 ? shown.join(", ") : "none";
 }
@@ -155,32 +265,57 @@ function reject(message: string, constraint: TopologySpreadConstraint, detail: (
  */
 export const PodTopologySpread: FilterPlugin<PodTopologySpreadState | undefined> = {
   name: "PodTopologySpread",
+  // PreFilter returns no state for a pod without DoNotSchedule constraints (upstream: Skip)
+  skipsWithoutState: true,
   prepare(pod, cluster) {
     const constraints = spreadConstraintViews(pod, "DoNotSchedule");
     if (constraints.length === 0) return undefined;
     const index = podIndex(cluster.nodes);
-    const domains = memoized(MEMO, index, stateKey(pod, constraints, cluster), () => spreadDomains(pod, constraints, cluster, index));
-    return { constraints, domains };
+    const counter = indexState(COUNTERS, index, stateKey(pod, constraints, cluster), () => spreadCounter(pod, constraints, cluster, index));
+    if (updateCounter(counter)) counter.snapshot = undefined;
+    return { constraints, domains: domainsOf(counter), selfMatch: constraints.map((c) => (spreadSelectorMatches(c, pod.labels) ? 1 : 0)) };
   },
   filter(pod, node, _cluster, state) {
-    if (!state) return [];
-    for (let k = 0; k < state.constraints.length; k++) {
-      const c = state.constraints[k]!;
-      const value = node.labels[c.topologyKey];
-      if (value === undefined) return reject(ERR_REASON_NODE_LABEL_NOT_MATCH, c.constraint, () => `the node has no label ${c.topologyKey} (the constraint's topologyKey)`);
-      const { counts, minMatch } = state.domains[k]!;
-      const matchNum = counts.get(value) ?? 0;
-      const selfMatch = spreadSelectorMatches(c, pod.labels) ? 1 : 0;
-      const skew = matchNum + selfMatch - minMatch;
-      if (skew > c.maxSkew) {
-        const fewDomains = counts.size < c.minDomains ? `; only ${counts.size} eligible domain(s), fewer than minDomains ${c.minDomains}, so the global minimum is 0` : "";
-        return reject(
-          ERR_REASON_CONSTRAINTS_NOT_MATCH,
-          c.constraint,
-          () => `${c.topologyKey}=${value} has ${matchNum} pod(s) matching ${describeSelector(c.selector)}, + ${selfMatch} (this pod) − global minimum ${minMatch} = skew ${skew} > maxSkew ${c.maxSkew}${fewDomains}; ${c.topologyKey} domains: ${describeDomains(counts)}`,
-        );
-      }
-    }
-    return [];
+    const k = state ? failingConstraint(state, node) : -1;
+    if (k < 0) return NO_REJECTION;
+    const c = state!.constraints[k]!;
+    const value = node.labels[c.topologyKey];
+    if (value === undefined) return reject(ERR_REASON_NODE_LABEL_NOT_MATCH, c.constraint, () => `the node has no label ${c.topologyKey} (the constraint's topologyKey)`);
+    const domains = state!.domains[k]!;
+    const id = domains.idOf.get(value);
+    const matchNum = id === undefined ? 0 : domains.counts[id]!;
+    const selfMatch = state!.selfMatch[k]!;
+    const minMatch = domains.minMatch;
+    const skew = matchNum + selfMatch - minMatch;
+    const size = domains.values.length;
+    const fewDomains = size < c.minDomains ? `; only ${size} eligible domain(s), fewer than minDomains ${c.minDomains}, so the global minimum is 0` : "";
+    return reject(
+      ERR_REASON_CONSTRAINTS_NOT_MATCH,
+      c.constraint,
+      () => `${c.topologyKey}=${value} has ${matchNum} pod(s) matching ${describeSelector(c.selector)}, + ${selfMatch} (this pod) − global minimum ${minMatch} = skew ${skew} > maxSkew ${c.maxSkew}${fewDomains}; ${c.topologyKey} domains: ${describeDomains(domains)}`,
+    );
+  },
+  passes(_pod, node, _cluster, state) {
+    return !state || failingConstraint(state, node) < 0;
   },
 };
+
+const NO_REJECTION: readonly Rejection[] = Object.freeze([]);
+
+/**
+ * The first constraint the node fails (-1: none): it lacks the constraint's topologyKey, or the
+ * matching pods in its domain, plus one if the pod matches its own selector, minus the global
+ * minimum exceed maxSkew.
+ */
+function failingConstraint(state: PodTopologySpreadState, node: NodeInfo): number {
+  for (let k = 0; k < state.constraints.length; k++) {
+    const c = state.constraints[k]!;
+    const value = node.labels[c.topologyKey];
+    if (value === undefined) return k;
+    const domains = state.domains[k]!;
+    const id = domains.idOf.get(value);
+    const matchNum = id === undefined ? 0 : domains.counts[id]!;
+    if (matchNum + state.selfMatch[k]! - domains.minMatch > c.maxSkew) return k;
+  }
+  return -1;
+}

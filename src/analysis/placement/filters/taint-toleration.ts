@@ -29,4 +29,6 @@ export const TaintToleration: FilterPlugin = {
     if (!taint) return [];
     return [{ plugin: "TaintToleration", message: `node(s) had untolerated taint {${taint.key}: ${taint.value}}`, source: taint.source, detail: `taint ${taint.key}${taint.value ? "=" + taint.value : ""}:${taint.effect}` }];
   },
+  // static: the node's taints against what `tolerates` reads of each toleration
+  staticKey: (spec) => JSON.stringify(spec.tolerations.map((t) => [t.key, t.operator, t.value, t.effect])),
 };

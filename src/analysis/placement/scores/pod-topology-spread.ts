@@ -170,6 +170,16 @@ function spreadScore(k: number, state: SpreadState, hostCounts: readonly (Float6
   return Math.round(score);
 }
 
+/** A zeroed buffer of `n` sums, one per node table, reused from pod to pod. */
+const sumsByTable = new WeakMap<NodeTable, Float64Array>();
+function scratchSums(table: NodeTable, n: number): Float64Array {
+  let sums = sumsByTable.get(table);
+  if (!sums || sums.length < n) sumsByTable.set(table, (sums = new Float64Array(Math.max(n, table.nodes.length))));
+  const out = sums.subarray(0, n);
+  out.fill(0);
+  return out;
+}
+
 function hostCountsOf(table: NodeTable, state: SpreadState): (Float64Array | undefined)[] {
   return state.nodeCounts.map((sparse, i) => (sparse ? denseCounts(table, i, sparse) : undefined));
 }
@@ -230,25 +240,34 @@ export function podTopologySpreadScore(services: readonly Service[]): ScorePlugi
       // initPreScoreState: the domains of the feasible nodes (ignoring those lacking a key)
       let ignoredAt: boolean[] | undefined;
       let ignoredCount = 0;
-      const domainCounts = constraints.map((c, i) => (c.topologyKey === HOSTNAME ? undefined : new Array<number>(columns[i]!.values.length + 1).fill(NaN)));
-      const sizes = constraints.map(() => 0);
-      for (let f = 0; f < feasible.length; f++) {
-        const k = at[f]!;
-        if (requireAll && !hasAllKeysAt(columns, k)) {
+      if (requireAll) {
+        for (let f = 0; f < feasible.length; f++) {
+          if (hasAllKeysAt(columns, at[f]!)) continue;
           (ignoredAt ??= new Array<boolean>(feasible.length).fill(false))[f] = true;
           ignoredCount++;
-          continue;
-        }
-        for (let i = 0; i < constraints.length; i++) {
-          const counts = domainCounts[i];
-          if (!counts) continue;
-          const d = domainOf(columns[i]!, k);
-          if (Number.isNaN(counts[d]!)) {
-            counts[d] = 0;
-            sizes[i]!++;
-          }
         }
       }
+      const sizes = constraints.map(() => 0);
+      const domainCounts = constraints.map((c, i) => {
+        if (c.topologyKey === HOSTNAME) return undefined;
+        const column = columns[i]!;
+        const ids = column.ids;
+        // domainOf: a node without the label is in the "" domain
+        const unlabelled = column.idOf.get("") ?? column.values.length;
+        const counts = new Array<number>(column.values.length + 1).fill(NaN);
+        let size = 0;
+        for (let f = 0; f < feasible.length; f++) {
+          if (ignoredAt?.[f]) continue;
+          const id = ids[at[f]!]!;
+          const d = id >= 0 ? id : unlabelled;
+          if (Number.isNaN(counts[d]!)) {
+            counts[d] = 0;
+            size++;
+          }
+        }
+        sizes[i] = size;
+        return counts;
+      });
       const weights = constraints.map((c, i) => topologyNormalizingWeight(c.topologyKey === HOSTNAME ? feasible.length - ignoredCount : sizes[i]!));
 
       // PreScore: the matching pods per domain over every node the inclusion policies admit;
@@ -290,9 +309,31 @@ export function podTopologySpreadScore(services: readonly Service[]): ScorePlugi
       }
       // the feasible list is the one PreScore saw: ignoredAt is aligned with it
       const at = feasibleIndices(cluster, feasible);
-      const hostCounts = hostCountsOf(nodeTable(cluster), state);
+      const table = nodeTable(cluster);
+      const hostCounts = hostCountsOf(table, state);
+      const n = feasible.length;
+      // spreadScore, a constraint at a time: each node's sum takes the same terms in the same order
+      const sums = scratchSums(table, n);
+      for (let i = 0; i < state.constraints.length; i++) {
+        const ids = state.columns[i]!.ids;
+        const maxSkew = state.constraints[i]!.maxSkew;
+        const weight = state.weights[i]!;
+        const perNode = hostCounts[i];
+        if (perNode) {
+          for (let f = 0; f < n; f++) {
+            const k = at[f]!;
+            if (ids[k]! >= 0) sums[f]! += scoreForCount(perNode[k]!, maxSkew, weight);
+          }
+        } else {
+          const counts = state.domainCounts[i]!;
+          for (let f = 0; f < n; f++) {
+            const id = ids[at[f]!]!;
+            if (id >= 0) sums[f]! += scoreForCount(counts[id]!, maxSkew, weight);
+          }
+        }
+      }
       const ignoredAt = state.ignoredAt;
-      for (let f = 0; f < feasible.length; f++) out[f] = ignoredAt?.[f] ? 0 : spreadScore(at[f]!, state, hostCounts);
+      for (let f = 0; f < n; f++) out[f] = ignoredAt?.[f] ? 0 : Math.round(sums[f]!);
     },
     normalize(scores, _pod, state) {
       if (state === SKIP) return;

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { addToNode } from "../../../../src/analysis/placement/cluster-state.js";
+import { addToNode, removeFromNode } from "../../../../src/analysis/placement/cluster-state.js";
 import {
   ERR_REASON_CONSTRAINTS_NOT_MATCH as SKEW,
   ERR_REASON_NODE_LABEL_NOT_MATCH as MISSING,
@@ -343,7 +343,8 @@ describe("PodTopologySpread: PreFilter and Filter mechanics", () => {
     const state = cluster(abZones, pods("n1", 2));
     const pod = incoming([spread(ZONE)]);
     assert.deepEqual(verdicts(pod, state), { n1: SKEW, n2: null });
-    state.nodeByName.get("n1")!.pods.length = 0;
+    const n1 = state.nodeByName.get("n1")!;
+    for (const p of [...n1.pods]) removeFromNode(n1, p);
     assert.deepEqual(verdicts(pod, state), { n1: null, n2: null });
   });
 

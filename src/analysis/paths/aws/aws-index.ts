@@ -1,0 +1,63 @@
+import type { Instance, NetworkInterface, RouteTable, Subnet } from "../../../model/aws.js";
+import type { AwsModel } from "../../../model/snapshot.js";
+
+/**
+ * Lookups over one AWS model, built once on first use (the model is not changed after loading):
+ * a 5,000-instance VPC made every hop of a trace scan every instance and interface.
+ */
+export interface AwsIndex {
+  readonly instancesById: ReadonlyMap<string, Instance>;
+  readonly instanceByPrivateIp: ReadonlyMap<string, Instance>;
+  /** interfaces attached to an instance, or listed by it */
+  readonly enisByInstance: ReadonlyMap<string, readonly NetworkInterface[]>;
+  /** the first interface holding an address (primary or secondary), and whether it is the primary one */
+  readonly eniByAddress: ReadonlyMap<string, { readonly eni: NetworkInterface; readonly primary: boolean }>;
+  readonly anyPrefixes: boolean;
+  readonly subnetsById: ReadonlyMap<string, Subnet>;
+  /** the table a subnet is explicitly associated with */
+  readonly routeTableBySubnet: ReadonlyMap<string, RouteTable>;
+  readonly mainRouteTableByVpc: ReadonlyMap<string, RouteTable>;
+}
+
+const cache = new WeakMap<AwsModel, AwsIndex>();
+
+export function awsIndex(aws: AwsModel): AwsIndex {
+  let index = cache.get(aws);
+  if (index) return index;
+  const instancesById = new Map<string, Instance>();
+  const instanceByPrivateIp = new Map<string, Instance>();
+  for (const i of aws.instances) {
+    if (!instancesById.has(i.id)) instancesById.set(i.id, i);
+    if (i.privateIp && !instanceByPrivateIp.has(i.privateIp)) instanceByPrivateIp.set(i.privateIp, i);
+  }
+  const enisByInstance = new Map<string, NetworkInterface[]>();
+  const eniByAddress = new Map<string, { eni: NetworkInterface; primary: boolean }>();
+  const eniIds = new Map<string, NetworkInterface>();
+  let anyPrefixes = false;
+  for (const e of aws.networkInterfaces) {
+    eniIds.set(e.id, e);
+    const owner = e.attachment?.instanceId;
+    if (owner) enisByInstance.set(owner, [...(enisByInstance.get(owner) ?? []), e]);
+    for (const p of e.privateIps) if (!eniByAddress.has(p.address)) eniByAddress.set(p.address, { eni: e, primary: p.primary });
+    if (e.ipv4Prefixes.length > 0) anyPrefixes = true;
+  }
+  // interfaces an instance lists but whose attachment does not name it
+  for (const i of aws.instances) {
+    const list = enisByInstance.get(i.id) ?? [];
+    for (const id of i.networkInterfaceIds) {
+      const e = eniIds.get(id);
+      if (e && !list.includes(e)) list.push(e);
+    }
+    if (list.length > 0) enisByInstance.set(i.id, list);
+  }
+  const subnetsById = new Map(aws.subnets.map((s) => [s.id, s] as const));
+  const routeTableBySubnet = new Map<string, RouteTable>();
+  const mainRouteTableByVpc = new Map<string, RouteTable>();
+  for (const t of aws.routeTables) {
+    for (const s of t.subnetIds) if (!routeTableBySubnet.has(s)) routeTableBySubnet.set(s, t);
+    if (t.main && t.vpcId && !mainRouteTableByVpc.has(t.vpcId)) mainRouteTableByVpc.set(t.vpcId, t);
+  }
+  index = { instancesById, instanceByPrivateIp, enisByInstance, eniByAddress, anyPrefixes, subnetsById, routeTableBySubnet, mainRouteTableByVpc };
+  cache.set(aws, index);
+  return index;
+}

@@ -1,0 +1,252 @@
+import type { Node } from "../../model/kubernetes.js";
+import { formatIPv4, parseIPv4 } from "../../model/net.js";
+import type { Snapshot } from "../../model/snapshot.js";
+import { INTERNET_ADDRESS } from "./endpoints.js";
+import { PathContext, pathPodOf, type PathOptions, type PathPod } from "./path-context.js";
+import { traceResolved, type Resolved, type TraceResult } from "./trace.js";
+import type { Drop, Step } from "./trace-model.js";
+
+/**
+ * `podpath egress`: the seed's egress table, computed. For each node group (nodes of one role and
+ * subnet behave alike) and each destination class — a pod on the same node, a pod on another node,
+ * a ClusterIP, a VPC address, the internet — a pod of the group's first node sends one packet; the
+ * table shows the SNAT steps in order, the source the destination sees, and the reply's verdict.
+ */
+
+export type DestinationClass = "same-node-pod" | "other-node-pod" | "cluster-ip" | "vpc" | "internet";
+
+export const DESTINATION_CLASSES: readonly DestinationClass[] = ["same-node-pod", "other-node-pod", "cluster-ip", "vpc", "internet"];
+
+const CLASS_WORDS: Readonly<Record<DestinationClass, string>> = {
+  "same-node-pod": "a pod on the same node",
+  "other-node-pod": "a pod on another node",
+  "cluster-ip": "a ClusterIP service",
+  vpc: "a VPC address (another node's kubelet)",
+  internet: "the internet",
+};
+
+export interface NodeGroup {
+  readonly name: string;
+  readonly role: string;
+  readonly subnetId: string | undefined;
+  readonly nodes: readonly string[];
+  /** the node whose pod is traced */
+  readonly representative: string;
+}
+
+export interface SnatStepSummary {
+  readonly component: string;
+  readonly id: string;
+  readonly from: string;
+  readonly to: string;
+  readonly source: Step["source"];
+}
+
+export interface EgressRow {
+  readonly group: string;
+  readonly destinationClass: DestinationClass;
+  readonly destinationWords: string;
+  /** what was traced: `pod NS/NAME (IP)` → `DEST (IP:PORT)` */
+  readonly from: string;
+  readonly to: string;
+  readonly verdict: "delivered" | "dropped" | "skipped";
+  readonly drop: Drop | null;
+  readonly snat: readonly SnatStepSummary[];
+  readonly finalSourceIp: string | null;
+  readonly replyVerdict: "delivered" | "dropped" | "not-sent";
+  readonly replyDrop: Drop | null;
+  /** why a class was skipped, or what was assumed */
+  readonly note: string;
+  readonly trace: TraceResult | undefined;
+}
+
+export interface EgressReport {
+  readonly cni: string;
+  readonly groups: readonly NodeGroup[];
+  readonly rows: readonly EgressRow[];
+}
+
+const CONTROL_PLANE = "node-role.kubernetes.io/control-plane";
+const GROUP_LABELS = ["eks.amazonaws.com/nodegroup", "karpenter.sh/nodepool", "alpha.eksctl.io/nodegroup-name", "kops.k8s.io/instancegroup"];
+
+function roleOf(node: Node): string {
+  for (const l of GROUP_LABELS) if (node.labels[l]) return node.labels[l]!;
+  if (node.labels[CONTROL_PLANE] !== undefined || node.labels["node-role.kubernetes.io/master"] !== undefined) return "control-plane";
+  return "worker";
+}
+
+/** Nodes grouped by role (a node-group label, else control plane / worker) and subnet. */
+export function nodeGroups(ctx: PathContext): NodeGroup[] {
+  const groups = new Map<string, { role: string; subnetId: string | undefined; nodes: string[] }>();
+  for (const node of [...ctx.snapshot.kubernetes.nodes].sort((a, b) => a.name.localeCompare(b.name))) {
+    const role = roleOf(node);
+    const subnetId = ctx.network(node).subnetId;
+    const key = `${role}\u0000${subnetId ?? ""}`;
+    const g = groups.get(key) ?? { role, subnetId, nodes: [] };
+    g.nodes.push(node.name);
+    groups.set(key, g);
+  }
+  const roleCounts = new Map<string, number>();
+  for (const g of groups.values()) roleCounts.set(g.role, (roleCounts.get(g.role) ?? 0) + 1);
+  return [...groups.values()]
+    .map((g) => ({ name: roleCounts.get(g.role)! > 1 && g.subnetId ? `${g.role} (${g.subnetId})` : g.role, role: g.role, subnetId: g.subnetId, nodes: g.nodes, representative: g.nodes[0]! }))
+    .sort((a, b) => (a.role === "control-plane" ? 0 : 1) - (b.role === "control-plane" ? 0 : 1) || a.name.localeCompare(b.name));
+}
+
+function podsOnNode(ctx: PathContext, nodeName: string): PathPod[] {
+  return ctx.snapshot.kubernetes.pods
+    .filter((p) => p.nodeName === nodeName && !p.spec.hostNetwork && p.podIP && p.phase !== "Succeeded" && p.phase !== "Failed")
+    .map((p) => pathPodOf(p)!)
+    .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+}
+
+/** A pod on the node: the first observed one, else one podpath assumes at an address of the node's pod range. */
+function sourcePod(ctx: PathContext, node: Node): { pod: PathPod; assumed: string | undefined } | undefined {
+  const observed = podsOnNode(ctx, node.name)[0];
+  if (observed) return { pod: observed, assumed: undefined };
+  let ip: string | undefined;
+  if (ctx.cni.networking === "calico") {
+    const tunnel = node.overlay.vxlan ?? node.overlay.ipip;
+    const base = tunnel ? parseIPv4(tunnel) : undefined;
+    if (base !== undefined) ip = formatIPv4(base + 2);
+  } else {
+    ip = ctx.primaryEni(node)?.privateIps.find((p) => !p.primary)?.address;
+  }
+  if (!ip) return undefined;
+  const pod: PathPod = { namespace: "default", name: `a pod on ${node.name}`, labels: {}, ip, nodeName: node.name, hostNetwork: false, ports: [], source: node.meta.source, assumed: `no pod observed on ${node.name}: a pod is assumed at ${ip}` };
+  ctx.addAssumedPod(pod);
+  return { pod, assumed: pod.assumed };
+}
+
+interface Destination {
+  readonly resolved: Resolved;
+  readonly port: number;
+  readonly protocol: "TCP" | "UDP";
+  readonly note: string;
+}
+
+function podDestination(pod: PathPod, why: string): Destination {
+  const port = pod.ports.find((p) => p.protocol === "TCP") ?? pod.ports[0];
+  return {
+    resolved: { info: { endpoint: `pod:${pod.namespace}/${pod.name}`, label: `pod ${pod.namespace}/${pod.name}`, ip: pod.ip, how: why, source: pod.source }, ip: pod.ip, pod, node: undefined, eni: undefined, port: undefined },
+    port: port?.containerPort ?? 8080,
+    protocol: port?.protocol === "UDP" ? "UDP" : "TCP",
+    note: port ? "" : "port 8080 assumed (the pod declares none)",
+  };
+}
+
+/** Pods tried as the destination of a pod class: the first whose trace is delivered is shown (a NetworkPolicy-isolated pod hides the SNAT question). */
+const CANDIDATES = 5;
+
+function destinationFor(ctx: PathContext, cls: DestinationClass, node: Node, source: PathPod): Destination[] | string {
+  const k = ctx.snapshot.kubernetes;
+  switch (cls) {
+    case "same-node-pod": {
+      const others = podsOnNode(ctx, node.name).filter((p) => p.ip !== source.ip).slice(0, CANDIDATES);
+      return others.length ? others.map((p) => podDestination(p, `another pod on ${node.name}`)) : `no other pod observed on ${node.name}`;
+    }
+    case "other-node-pod": {
+      const others = [...k.nodes].sort((a, b) => a.name.localeCompare(b.name)).filter((n) => n.name !== node.name);
+      const out: Destination[] = [];
+      for (const n of others) {
+        for (const pod of podsOnNode(ctx, n.name)) {
+          if (out.length < CANDIDATES) out.push(podDestination(pod, `a pod on ${n.name}`));
+        }
+        if (out.length >= CANDIDATES) break;
+      }
+      return out.length ? out : "no pod observed on another node";
+    }
+    case "cluster-ip": {
+      const services = [...k.services]
+        .filter((s) => s.type !== "ExternalName" && s.clusterIP && s.clusterIP !== "None" && s.ports.length > 0 && !(s.namespace === "default" && s.name === "kubernetes"))
+        .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+      // prefer a service whose endpoints are pods (not host addresses)
+      const withPods = services.find((s) => k.serviceEndpoints.some((e) => e.service.namespace === s.namespace && e.service.name === s.name && e.slices.some((sl) => sl.endpoints.some((ep) => ep.ready && ctx.podByIp(ep.address)))));
+      const service = withPods ?? services[0];
+      if (!service) return "no ClusterIP service in the snapshot";
+      const port = service.ports[0]!;
+      return [{
+        resolved: { info: { endpoint: `service:${service.namespace}/${service.name}`, label: `service ${service.namespace}/${service.name}`, ip: service.clusterIP, how: "spec.clusterIP", source: service.meta.source }, ip: service.clusterIP!, pod: undefined, node: undefined, eni: undefined, port: undefined },
+        port: port.port,
+        protocol: port.protocol === "UDP" ? "UDP" : "TCP",
+        note: "",
+      }];
+    }
+    case "vpc": {
+      const other = [...k.nodes].sort((a, b) => a.name.localeCompare(b.name)).find((n) => n.name !== node.name && n.internalIP);
+      if (!other?.internalIP) return "no other node with an InternalIP";
+      return [{
+        resolved: { info: { endpoint: `node:${other.name}`, label: `node ${other.name}`, ip: other.internalIP, how: "status.addresses InternalIP", source: other.meta.source }, ip: other.internalIP, pod: undefined, node: other, eni: undefined, port: undefined },
+        port: 10250,
+        protocol: "TCP",
+        note: "kubelet port 10250",
+      }];
+    }
+    case "internet":
+      return [{
+        resolved: { info: { endpoint: "internet", label: "internet", ip: INTERNET_ADDRESS, how: "a public address outside every VPC (TEST-NET-2)", source: undefined }, ip: INTERNET_ADDRESS, pod: undefined, node: undefined, eni: undefined, port: undefined },
+        port: 443,
+        protocol: "TCP",
+        note: "",
+      }];
+  }
+}
+
+function snatSteps(steps: readonly Step[]): SnatStepSummary[] {
+  const out: SnatStepSummary[] = [];
+  let before = steps[0]?.packet.src;
+  for (const s of steps) {
+    if (s.action === "snat" && before !== undefined && before !== s.packet.src) out.push({ component: s.component, id: s.id, from: before, to: s.packet.src, source: s.source });
+    before = s.packet.src;
+  }
+  return out;
+}
+
+export function analyseEgress(source: Snapshot | PathContext, options: PathOptions = {}): EgressReport {
+  const ctx = source instanceof PathContext ? source : new PathContext(source, options);
+  const groups = nodeGroups(ctx);
+  const rows: EgressRow[] = [];
+  for (const group of groups) {
+    const node = ctx.node(group.representative)!;
+    const src = sourcePod(ctx, node);
+    for (const cls of DESTINATION_CLASSES) {
+      const base = { group: group.name, destinationClass: cls, destinationWords: CLASS_WORDS[cls] } as const;
+      if (!src) {
+        rows.push({ ...base, from: `a pod on ${node.name}`, to: "", verdict: "skipped", drop: null, snat: [], finalSourceIp: null, replyVerdict: "not-sent", replyDrop: null, note: `${node.name}'s pod addresses are unknown (no pod observed, no Calico tunnel address or secondary ENI address)`, trace: undefined });
+        continue;
+      }
+      const candidates = destinationFor(ctx, cls, node, src.pod);
+      const fromText = `pod ${src.pod.namespace}/${src.pod.name} (${src.pod.ip})`;
+      if (typeof candidates === "string") {
+        rows.push({ ...base, from: fromText, to: "", verdict: "skipped", drop: null, snat: [], finalSourceIp: null, replyVerdict: "not-sent", replyDrop: null, note: candidates, trace: undefined });
+        continue;
+      }
+      const from: Resolved = { info: { endpoint: `pod:${src.pod.namespace}/${src.pod.name}`, label: fromText, ip: src.pod.ip, how: src.assumed ?? "status.podIP", source: src.pod.source }, ip: src.pod.ip, pod: src.pod, node, eni: undefined, port: undefined };
+      let chosen: { dst: Destination; trace: TraceResult; assumptions: string[] } | undefined;
+      for (const dst of candidates) {
+        const assumptions: string[] = src.assumed ? [src.assumed] : [];
+        const trace = traceResolved(ctx, { from, fromSpec: { kind: "pod", namespace: src.pod.namespace, name: src.pod.name }, to: dst.resolved, port: dst.port, protocol: dst.protocol, assumptions });
+        chosen ??= { dst, trace, assumptions };
+        if (trace.verdict === "delivered") {
+          chosen = { dst, trace, assumptions };
+          break;
+        }
+      }
+      const { dst, trace, assumptions } = chosen!;
+      rows.push({
+        ...base,
+        from: fromText,
+        to: `${dst.resolved.info.label} (${dst.resolved.ip}:${dst.port}/${dst.protocol})`,
+        verdict: trace.verdict,
+        drop: trace.drop,
+        snat: snatSteps(trace.hops),
+        finalSourceIp: trace.finalSourceIp,
+        replyVerdict: trace.return.verdict,
+        replyDrop: trace.return.drop,
+        note: [dst.note, ...assumptions].filter((x) => x).join("; "),
+        trace,
+      });
+    }
+  }
+  return { cni: `${ctx.cni.networking}: ${ctx.cni.note}`, groups, rows };
+}

@@ -1,0 +1,39 @@
+import type { NatGateway, NetworkInterface } from "../../../model/aws.js";
+import type { Node } from "../../../model/kubernetes.js";
+import type { PathContext, PathPod } from "../path-context.js";
+import type { HttpRequest, LoadBalancerView } from "../load-balancers/index.js";
+import type { Device } from "../trace-engine.js";
+
+/** How a packet reaches a node's network namespace. */
+export type Arrival =
+  /** sent by a pod on the node (through its veth) */
+  | { readonly kind: "pod"; readonly pod: PathPod }
+  /** sent by the node itself (a host process, a host-network pod) */
+  | { readonly kind: "host" }
+  /** received from the wire (the node's network interface) */
+  | { readonly kind: "wire" };
+
+/**
+ * The devices of a snapshot, built on demand; each adapter module gets this to name the next
+ * device without importing the others (pod → node → ENI → subnet → … → node → pod).
+ */
+export interface Network {
+  readonly ctx: PathContext;
+  /** the HTTP request, when the trace goes to a url: (load balancers route by it) */
+  readonly request: HttpRequest | undefined;
+  /** the source port every client uses (an ephemeral port, within every OS's and AWS's range) */
+  readonly ephemeralPort: number;
+  podSource(pod: PathPod): Device;
+  podDestination(pod: PathPod): Device;
+  node(node: Node, arrival: Arrival): Device;
+  eniEgress(eni: NetworkInterface): Device;
+  eniIngress(eni: NetworkInterface): Device;
+  /** the route table of a subnet, for a packet leaving an interface (or a NAT gateway) there */
+  subnetRouter(subnetId: string, from: string): Device;
+  natGateway(nat: NatGateway): Device;
+  /** an internet gateway translating a VPC address outward */
+  internetGatewayOut(igwId: string, vpcId: string | undefined): Device;
+  /** the internet as a source or transit: a packet to a VPC's public address enters through its internet gateway */
+  internet(role: "source" | "transit"): Device;
+  loadBalancer(lb: LoadBalancerView, address: string): Device;
+}

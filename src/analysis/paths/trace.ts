@@ -1,0 +1,329 @@
+import type { NetworkInterface } from "../../model/aws.js";
+import type { Node, Workload } from "../../model/kubernetes.js";
+import { formatIPv4, isPrivateOrShared, parseIPv4 } from "../../model/net.js";
+import type { Snapshot } from "../../model/snapshot.js";
+import type { SourceRef } from "../../model/source.js";
+import { analysePlacement } from "../placement/placement.js";
+import { EndpointError, INTERNET_ADDRESS, type EndpointSpec } from "./endpoints.js";
+import { internet, internetGatewayOut, natGateway, eniEgress, eniIngress, subnetRouter } from "./hops/vpc.js";
+import { loadBalancerDevice } from "./hops/load-balancer.js";
+import type { Network } from "./hops/network.js";
+import { nodeDevice } from "./hops/node.js";
+import { podDestination, podSource } from "./hops/pod.js";
+import { loadBalancerForHost, matchRequest, type HttpRequest, type LoadBalancerView } from "./load-balancers/index.js";
+import { PathContext, pathPodOf, type PathOptions, type PathPod } from "./path-context.js";
+import { snapshotIndex } from "./snapshot-index.js";
+import { dropped, walk, type Device } from "./trace-engine.js";
+import type { Drop, Packet, Protocol, Step } from "./trace-model.js";
+
+/**
+ * `podpath trace`: resolves the two endpoints, builds the first device and the packet, walks it
+ * (trace-engine.ts) and shapes the result as PRODUCT.md's `trace -o json` contract.
+ */
+
+/** The client's source port: IANA's first ephemeral port, inside Linux's (32768–60999), Windows' and every AWS range. */
+export const EPHEMERAL_PORT = 49152;
+
+export interface TraceRequest {
+  readonly from: EndpointSpec;
+  readonly to: EndpointSpec;
+  readonly port?: number | undefined;
+  readonly protocol?: Protocol | undefined;
+}
+
+export interface TraceEndpointInfo {
+  readonly endpoint: string;
+  readonly label: string;
+  readonly ip: string | undefined;
+  readonly how: string;
+  readonly source: SourceRef | undefined;
+}
+
+export interface TraceResult {
+  readonly from: TraceEndpointInfo;
+  readonly to: TraceEndpointInfo;
+  readonly protocol: Protocol;
+  readonly port: number;
+  /** the packet as the source sends it */
+  readonly packet: Packet;
+  readonly verdict: "delivered" | "dropped";
+  readonly drop: Drop | null;
+  /** the source address the destination sees (null when the packet is dropped) */
+  readonly finalSourceIp: string | null;
+  /** the packet as it is delivered (or last seen) */
+  readonly finalPacket: Packet;
+  readonly hops: readonly Step[];
+  readonly return: { readonly verdict: "delivered" | "dropped" | "not-sent"; readonly drop: Drop | null; readonly hops: readonly Step[] };
+  /** what podpath had to assume (a port, a pod address, the network between nodes) */
+  readonly assumptions: readonly string[];
+}
+
+export function endpointText(spec: EndpointSpec): string {
+  switch (spec.kind) {
+    case "pod":
+    case "workload":
+    case "service":
+      return `${spec.kind}:${spec.namespace}/${spec.name}`;
+    case "node":
+      return `node:${spec.name}`;
+    case "ip":
+      return `ip:${spec.ip}`;
+    case "internet":
+      return "internet";
+    case "url":
+      return `url:${spec.scheme}://${spec.host}${spec.port === (spec.scheme === "https" ? 443 : 80) ? "" : `:${spec.port}`}${spec.path}`;
+  }
+}
+
+/** Devices of one trace, wired together (each adapter names the next through this). */
+function networkFor(ctx: PathContext, request: HttpRequest | undefined): Network {
+  const net: Network = {
+    ctx,
+    request,
+    ephemeralPort: EPHEMERAL_PORT,
+    podSource: (pod) => podSource(net, pod),
+    podDestination: (pod) => podDestination(net, pod),
+    node: (node, arrival) => nodeDevice(net, node, arrival),
+    eniEgress: (eni) => eniEgress(net, eni),
+    eniIngress: (eni) => eniIngress(net, eni),
+    subnetRouter: (subnetId, from) => subnetRouter(net, subnetId, from),
+    natGateway: (nat) => natGateway(net, nat),
+    internetGatewayOut: (igwId) => internetGatewayOut(net, igwId),
+    internet: (role) => internet(net, role),
+    loadBalancer: (lb, address) => loadBalancerDevice(net, lb, address),
+  };
+  return net;
+}
+
+// ---------------------------------------------------------------------------------------------
+// endpoints
+
+export interface Resolved {
+  readonly info: TraceEndpointInfo;
+  readonly ip: string;
+  readonly pod: PathPod | undefined;
+  readonly node: Node | undefined;
+  readonly eni: NetworkInterface | undefined;
+  /** a default destination port, and why */
+  readonly port: { readonly port: number; readonly why: string } | undefined;
+}
+
+function workloadPod(ctx: PathContext, workload: Workload, assumptions: string[]): PathPod {
+  const snapshot = ctx.snapshot;
+  const observed = snapshot.kubernetes.pods.find((p) => p.owner?.kind === workload.kind && p.owner.namespace === workload.namespace && p.owner.name === workload.name && p.podIP && p.phase !== "Succeeded" && p.phase !== "Failed");
+  const pod = observed ? pathPodOf(observed) : undefined;
+  if (pod) return pod;
+  const placement = analysePlacement(snapshot, { workload: `${workload.namespace}/${workload.name}` }).workloads[0];
+  const predicted = placement?.pods.find((p) => p.predictedNode)?.predictedNode;
+  if (!predicted) throw new EndpointError(`workload ${workload.namespace}/${workload.name} has no observed pod and no node it can be placed on (see podpath place --workload ${workload.namespace}/${workload.name})`);
+  const node = ctx.node(predicted)!;
+  const template = workload.template.spec;
+  let ip: string | undefined;
+  let how: string;
+  if (template.hostNetwork) {
+    ip = node.internalIP;
+    how = `a host-network pod predicted on ${predicted} uses the node's address`;
+  } else if (ctx.cni.networking === "calico") {
+    const tunnel = node.overlay.vxlan ?? node.overlay.ipip;
+    const base = tunnel ? parseIPv4(tunnel) : undefined;
+    if (base !== undefined) ip = formatIPv4(base + 1);
+    how = `a pod predicted on ${predicted} is assumed at ${ip ?? "?"}, an address of the node's Calico block (${tunnel ?? "?"} is the block's tunnel address)`;
+  } else {
+    const eni = ctx.primaryEni(node);
+    ip = eni?.privateIps.find((p) => !p.primary)?.address;
+    how = `a pod predicted on ${predicted} is assumed at ${ip ?? "?"}, a secondary address of the node's ENI (VPC CNI)`;
+  }
+  if (!ip) throw new EndpointError(`workload ${workload.namespace}/${workload.name} has no observed pod; it would be placed on ${predicted}, whose pod addresses are not known: trace node:${predicted} instead`);
+  assumptions.push(`workload ${workload.namespace}/${workload.name} has no observed pod: ${how}`);
+  const assumed: PathPod = {
+    namespace: workload.namespace,
+    name: `${workload.name} (predicted)`,
+    labels: workload.template.labels,
+    ip,
+    nodeName: predicted,
+    hostNetwork: template.hostNetwork,
+    ports: template.containers.flatMap((c) => c.ports),
+    source: workload.meta.source,
+    assumed: `predicted on ${predicted} by podpath place`,
+  };
+  if (!template.hostNetwork) ctx.addAssumedPod(assumed);
+  return assumed;
+}
+
+function firstPort(pod: PathPod | undefined, protocol: Protocol): { port: number; why: string } | undefined {
+  const p = pod?.ports.find((x) => x.protocol === protocol) ?? pod?.ports[0];
+  return p ? { port: p.containerPort, why: `the first container port of ${pod!.namespace}/${pod!.name}${p.name ? ` (${p.name})` : ""}` } : undefined;
+}
+
+function lbPublicAddress(ctx: PathContext, lb: LoadBalancerView): { public: string | undefined; private: string | undefined } {
+  const enis = ctx.snapshot.aws.networkInterfaces
+    .filter((e) => new RegExp(`^ELB (app|net)/${lb.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/`).test(e.description ?? ""))
+    .sort((a, b) => a.subnetId.localeCompare(b.subnetId) || a.id.localeCompare(b.id));
+  const fromLb = [...lb.addresses].sort((a, b) => a.subnetId.localeCompare(b.subnetId));
+  const withPrivate = fromLb.find((a) => a.privateIp);
+  const primary = enis[0]?.privateIps.find((p) => p.primary) ?? enis[0]?.privateIps[0];
+  return {
+    public: fromLb.find((a) => a.publicIp)?.publicIp ?? primary?.publicIp,
+    private: withPrivate?.privateIp ?? primary?.address,
+  };
+}
+
+export function resolveTraceEndpoint(ctx: PathContext, spec: EndpointSpec, protocol: Protocol, assumptions: string[]): Resolved {
+  const k = ctx.snapshot.kubernetes;
+  const text = endpointText(spec);
+  const info = (label: string, ip: string | undefined, how: string, source: SourceRef | undefined): TraceEndpointInfo => ({ endpoint: text, label, ip, how, source });
+  switch (spec.kind) {
+    case "pod": {
+      const raw = snapshotIndex(ctx.snapshot).podsByName.get(`${spec.namespace}/${spec.name}`);
+      if (!raw) throw new EndpointError(`no pod ${spec.namespace}/${spec.name} in the snapshot`);
+      const pod = pathPodOf(raw);
+      if (!pod) throw new EndpointError(`pod ${spec.namespace}/${spec.name} has no IP in the snapshot (status.podIP)`);
+      return { info: info(`pod ${spec.namespace}/${spec.name}`, pod.ip, "status.podIP", pod.source), ip: pod.ip, pod, node: ctx.node(pod.nodeName), eni: undefined, port: firstPort(pod, protocol) };
+    }
+    case "workload": {
+      const workload = k.workloads.find((w) => w.namespace === spec.namespace && w.name === spec.name);
+      if (!workload) throw new EndpointError(`no workload ${spec.namespace}/${spec.name} in the snapshot`);
+      const pod = workloadPod(ctx, workload, assumptions);
+      return { info: info(`workload ${spec.namespace}/${spec.name} (pod ${pod.name})`, pod.ip, pod.assumed ?? `its observed pod ${pod.name}`, workload.meta.source), ip: pod.ip, pod, node: ctx.node(pod.nodeName), eni: undefined, port: firstPort(pod, protocol) };
+    }
+    case "service": {
+      const service = k.services.find((s) => s.namespace === spec.namespace && s.name === spec.name);
+      if (!service) throw new EndpointError(`no service ${spec.namespace}/${spec.name} in the snapshot`);
+      if (!service.clusterIP || service.clusterIP === "None") throw new EndpointError(`service ${spec.namespace}/${spec.name} has no ClusterIP (headless or not yet allocated): trace to one of its pods`);
+      const port = service.ports.find((p) => p.protocol === protocol) ?? service.ports[0];
+      return {
+        info: info(`service ${spec.namespace}/${spec.name}`, service.clusterIP, "spec.clusterIP", service.meta.source),
+        ip: service.clusterIP,
+        pod: undefined,
+        node: undefined,
+        eni: undefined,
+        port: port ? { port: port.port, why: `the first port of service ${spec.namespace}/${spec.name}${port.name ? ` (${port.name})` : ""}` } : undefined,
+      };
+    }
+    case "node": {
+      const node = ctx.node(spec.name);
+      if (!node) throw new EndpointError(`no node ${spec.name} in the snapshot`);
+      if (!node.internalIP) throw new EndpointError(`node ${spec.name} has no InternalIP in the snapshot`);
+      return { info: info(`node ${spec.name}`, node.internalIP, "status.addresses InternalIP", node.meta.source), ip: node.internalIP, pod: undefined, node, eni: undefined, port: undefined };
+    }
+    case "ip": {
+      const pod = ctx.podByIp(spec.ip);
+      const node = ctx.nodeWithAddress(spec.ip) ?? ctx.node(pod?.nodeName);
+      const eni = ctx.eniForIp(spec.ip)?.eni;
+      const how = pod ? `the address of pod ${pod.namespace}/${pod.name}` : ctx.nodeWithAddress(spec.ip) ? `the address of node ${node!.name}` : eni ? `held by ${eni.id}${eni.description ? ` (${eni.description})` : ""}` : "as given";
+      return { info: info(`ip ${spec.ip}`, spec.ip, how, pod?.source ?? eni?.source), ip: spec.ip, pod, node, eni, port: firstPort(pod, protocol) };
+    }
+    case "internet":
+      return { info: info("internet", INTERNET_ADDRESS, "a public address outside every VPC (TEST-NET-2, RFC 5737)", undefined), ip: INTERNET_ADDRESS, pod: undefined, node: undefined, eni: undefined, port: { port: 443, why: "HTTPS, the usual port toward the internet" } };
+    case "url":
+      throw new EndpointError("url: is a destination only (the request goes through the Ingress and its load balancer)");
+  }
+}
+
+function sourceDevice(net: Network, from: Resolved, spec: EndpointSpec): Device {
+  if (from.pod) return net.podSource(from.pod);
+  if (from.node && (spec.kind === "node" || spec.kind === "ip")) return net.node(from.node, { kind: "host" });
+  if (from.eni) return net.eniEgress(from.eni);
+  if (spec.kind === "internet" || !isPrivateOrShared(from.ip)) return net.internet("source");
+  throw new EndpointError(`${endpointText(spec)}: no pod, node or network interface of the snapshot has ${from.ip}, so the path cannot start there`);
+}
+
+/** Traces one packet from `request.from` to `request.to` and its reply. */
+export function tracePath(source: Snapshot | PathContext, request: TraceRequest, options: PathOptions = {}): TraceResult {
+  const ctx = source instanceof PathContext ? source : new PathContext(source, options);
+  const protocol = request.protocol ?? "TCP";
+  const assumptions: string[] = [];
+  if (request.from.kind === "service") throw new EndpointError("a service does not send packets: trace from one of its pods (pod:NS/NAME) or its workload (workload:NS/NAME)");
+  const from = resolveTraceEndpoint(ctx, request.from, protocol, assumptions);
+
+  let http: HttpRequest | undefined;
+  let to: Resolved;
+  let start: ((net: Network, packet: Packet) => Device) | undefined;
+  if (request.to.kind === "url") {
+    const spec = request.to;
+    http = { scheme: spec.scheme, host: spec.host, port: spec.port, path: spec.path };
+    const lb = loadBalancerForHost(ctx.loadBalancers, ctx.snapshot, spec.host);
+    const label = endpointText(spec);
+    if (!lb) {
+      const m = matchRequest(ctx.loadBalancers, ctx.snapshot, http);
+      const message = m.kind === "drop" ? m.message : `no load balancer serves ${spec.host}`;
+      const code = m.kind === "drop" ? m.code : "UNKNOWN_ENDPOINT";
+      const packet: Packet = { src: from.ip, srcPort: EPHEMERAL_PORT, dst: "0.0.0.0", dstPort: spec.port, protocol };
+      const d = dropped("load-balancer", "load-balancer", spec.host, code, packet, message, m.kind === "drop" ? m.source : undefined);
+      return {
+        from: from.info,
+        to: { endpoint: label, label, ip: undefined, how: "through the Ingress rules and the load balancer", source: undefined },
+        protocol,
+        port: spec.port,
+        packet,
+        verdict: "dropped",
+        drop: d.drop,
+        finalSourceIp: null,
+        finalPacket: packet,
+        hops: [d.step],
+        return: { verdict: "not-sent", drop: null, hops: [] },
+        assumptions,
+      };
+    }
+    const addr = lbPublicAddress(ctx, lb);
+    const internal = lb.scheme === "internal";
+    const ip = internal ? addr.private : addr.public;
+    const how = `${spec.host} is served by ${lb.origin === "elbv2" ? "" : "the derived "}load balancer ${lb.name}${lb.dnsName ? ` (${lb.dnsName})` : ""}`;
+    if (ip) {
+      to = { info: { endpoint: label, label, ip, how: `${how}, ${internal ? "private" : "public"} address ${ip}`, source: lb.source }, ip, pod: undefined, node: undefined, eni: undefined, port: { port: spec.port, why: "the URL's port" } };
+    } else {
+      const fallback = addr.private ?? "0.0.0.0";
+      assumptions.push(`the addresses of load balancer ${lb.name} are not in the snapshot: the client is assumed to reach it directly`);
+      to = { info: { endpoint: label, label, ip: undefined, how, source: lb.source }, ip: fallback, pod: undefined, node: undefined, eni: undefined, port: { port: spec.port, why: "the URL's port" } };
+      start = (net) => net.loadBalancer(lb, addr.private ?? fallback);
+    }
+  } else {
+    to = resolveTraceEndpoint(ctx, request.to, protocol, assumptions);
+  }
+
+  let port = request.port;
+  if (port === undefined) {
+    if (!to.port) throw new EndpointError(`${endpointText(request.to)} has no port podpath can default to: give --port`);
+    port = to.port.port;
+    assumptions.push(`port ${port}: ${to.port.why} (give --port to choose)`);
+  }
+  return traceResolved(ctx, { from, fromSpec: request.from, to, port, protocol, http, start, assumptions });
+}
+
+export interface ResolvedTrace {
+  readonly from: Resolved;
+  readonly fromSpec: EndpointSpec;
+  readonly to: Resolved;
+  readonly port: number;
+  readonly protocol: Protocol;
+  readonly http?: HttpRequest | undefined;
+  /** a first device other than the source's (a load balancer whose address is unknown) */
+  readonly start?: ((net: Network, packet: Packet) => Device) | undefined;
+  readonly assumptions: string[];
+}
+
+/** Traces between resolved endpoints (`podpath egress` builds its own sources). */
+export function traceResolved(ctx: PathContext, t: ResolvedTrace): TraceResult {
+  const { from, to, port, protocol, assumptions } = t;
+  const net = networkFor(ctx, t.http);
+  const packet: Packet = { src: from.ip, srcPort: protocol === "ICMP" ? 0 : EPHEMERAL_PORT, dst: to.ip, dstPort: port, protocol };
+  let device = sourceDevice(net, from, t.fromSpec);
+  // a load balancer whose address is unknown: the internet client reaches it directly
+  if (t.start && t.fromSpec.kind === "internet") device = t.start(net, packet);
+  const run = walk(device, packet);
+  const forward = run.forward;
+  return {
+    from: from.info,
+    to: to.info,
+    protocol,
+    port,
+    packet,
+    verdict: forward.verdict,
+    drop: forward.drop,
+    finalSourceIp: forward.verdict === "delivered" ? forward.finalPacket.src : null,
+    finalPacket: forward.finalPacket,
+    hops: forward.steps,
+    return: run.reply ? { verdict: run.reply.verdict, drop: run.reply.drop, hops: run.reply.steps } : { verdict: "not-sent", drop: null, hops: [] },
+    assumptions,
+  };
+}

@@ -1,0 +1,41 @@
+import type { Command } from "commander";
+import { analyseEgress } from "../../analysis/paths/egress.js";
+import { formatEgressJson, formatEgressMarkdown, formatEgressText } from "../../format/egress.js";
+import type { CliIO } from "../io.js";
+import { EXIT } from "../io.js";
+import { loadFromOptions, outputFormat, withSnapshotOptions, type SnapshotOptions } from "../snapshot-options.js";
+import { cniOption } from "./trace.js";
+
+interface EgressOptions extends SnapshotOptions {
+  cni?: "calico" | "aws-vpc-cni";
+  failOnDrop?: boolean;
+}
+
+export function registerEgress(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  withSnapshotOptions(
+    program
+      .command("egress")
+      .description("the seed's egress table, computed: for each node group and destination class (a pod on the same node, a pod on another node, a ClusterIP, a VPC address, the internet), the SNAT steps in order, the source IP the destination sees, and whether the reply comes back"),
+  )
+    .addOption(cniOption())
+    .option("--fail-on-drop", "exit 1 when any row's packet or reply is dropped")
+    .addHelpText(
+      "after",
+      `
+Each row is one traced packet from a pod of the group's first node (an observed pod, else one
+podpath assumes at an address of the node's pod range); \`podpath trace\` shows its hops.
+
+Examples:
+  podpath egress                 the embedded example: Calico natOutgoing, then the NAT gateway
+  podpath egress -o md           Markdown with a Mermaid sequence diagram per node group
+  podpath egress --cni aws-vpc-cni -s ./capture`,
+    )
+    .action((options: EgressOptions) => {
+      const snapshot = loadFromOptions(options, io);
+      const report = analyseEgress(snapshot, { cni: options.cni });
+      const format = outputFormat(options, io);
+      io.stdout.write(format === "json" ? formatEgressJson(report) : format === "md" ? formatEgressMarkdown(report) : formatEgressText(report));
+      const dropped = report.rows.some((r) => r.verdict === "dropped" || r.replyVerdict === "dropped");
+      setExit(options.failOnDrop && dropped ? EXIT.finding : EXIT.ok);
+    });
+}

@@ -1,0 +1,81 @@
+import { InvalidArgumentError, Option, type Command } from "commander";
+import { EndpointError, parseEndpoint, type EndpointSpec } from "../../analysis/paths/endpoints.js";
+import { tracePath } from "../../analysis/paths/trace.js";
+import type { Protocol } from "../../analysis/paths/trace-model.js";
+import { formatTraceJson, formatTraceMarkdown, formatTraceText } from "../../format/trace.js";
+import { InputError } from "../../load/errors.js";
+import type { CliIO } from "../io.js";
+import { EXIT } from "../io.js";
+import { loadFromOptions, outputFormat, withSnapshotOptions, type SnapshotOptions } from "../snapshot-options.js";
+
+export const ENDPOINT_FORMS = "pod:NS/NAME, workload:NS/NAME, service:NS/NAME, node:NAME, ip:ADDR, internet, url:https://HOST/PATH";
+
+interface TraceOptions extends SnapshotOptions {
+  from: EndpointSpec;
+  to: EndpointSpec;
+  port?: number;
+  protocol: Protocol;
+  cni?: "calico" | "aws-vpc-cni";
+  failOnDrop?: boolean;
+}
+
+function endpointArg(value: string): EndpointSpec {
+  try {
+    return parseEndpoint(value);
+  } catch (error) {
+    if (error instanceof EndpointError) throw new InvalidArgumentError(error.message);
+    throw error;
+  }
+}
+
+function portArg(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 65535) throw new InvalidArgumentError("expected a port number from 1 to 65535");
+  return n;
+}
+
+export function cniOption(): Option {
+  return new Option("--cni <name>", "the CNI that networks the pods (default: what the snapshot shows — Calico IP pools, the aws-node DaemonSet)").choices(["calico", "aws-vpc-cni"]);
+}
+
+export function registerTrace(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  withSnapshotOptions(
+    program
+      .command("trace")
+      .description("the hop-by-hop path of one packet forward and back: what each hop (pod, node, kube-proxy, Calico, ENI, security group, NACL, route table, NAT/internet gateway, load balancer) does to it and why, the verdict, and the source IP the destination sees"),
+  )
+    .requiredOption("--from <endpoint>", `where the packet starts: ${ENDPOINT_FORMS}`, endpointArg)
+    .requiredOption("--to <endpoint>", "where it goes (same forms)", endpointArg)
+    .option("--port <n>", "destination port (default: the service's first port, the pod's first container port, the URL's port)", portArg)
+    .addOption(new Option("--protocol <p>", "protocol").choices(["TCP", "UDP", "SCTP", "ICMP"]).default("TCP"))
+    .addOption(cniOption())
+    .option("--fail-on-drop", "exit 1 when the packet or its reply is dropped")
+    .addHelpText(
+      "after",
+      `
+Replies are traced back through the same connection state: NAT is undone by conntrack, security
+groups and NetworkPolicy admit them (stateful), network ACLs evaluate them again (stateless, on
+the client's ephemeral port ${49152}).
+
+Examples:
+  podpath trace --from internet --to url:https://growbin.app/argocd     user → ALB → NodePort → pod, and back
+  podpath trace --from workload:ecoeco/ecoeco-api --to internet         which source IP the internet sees (NAT gateway)
+  podpath trace --from workload:ecoeco/ecoeco-api --to service:messaging/rabbitmq
+  podpath trace --from internet --to url:https://growbin.app/grafana -o md   Markdown with a Mermaid sequence diagram
+  podpath trace ... -w my-policy.yaml --fail-on-drop                    would this NetworkPolicy break it? (exit 1)`,
+    )
+    .action((options: TraceOptions) => {
+      const snapshot = loadFromOptions(options, io);
+      let result;
+      try {
+        result = tracePath(snapshot, { from: options.from, to: options.to, port: options.port, protocol: options.protocol }, { cni: options.cni });
+      } catch (error) {
+        if (error instanceof EndpointError) throw new InputError(error.message);
+        throw error;
+      }
+      const format = outputFormat(options, io);
+      io.stdout.write(format === "json" ? formatTraceJson(result) : format === "md" ? formatTraceMarkdown(result) : formatTraceText(result));
+      const dropped = result.verdict === "dropped" || result.return.verdict === "dropped";
+      setExit(options.failOnDrop && dropped ? EXIT.finding : EXIT.ok);
+    });
+}

@@ -1,0 +1,86 @@
+import type { EgressReport, EgressRow } from "../analysis/paths/egress.js";
+import { formatSource } from "../model/source.js";
+import { markdownTable, table } from "./table.js";
+import { traceJson, traceMermaid } from "./trace.js";
+
+function snatText(row: EgressRow): string {
+  if (row.verdict === "skipped") return "-";
+  if (row.snat.length === 0) return "none";
+  return row.snat.map((s) => `${s.component} ${s.from} → ${s.to}`).join(", then ");
+}
+
+function verdictText(row: EgressRow): string {
+  if (row.verdict === "skipped") return `skipped: ${row.note}`;
+  if (row.verdict === "dropped" && row.drop) return `DROPPED ${row.drop.code} at ${row.drop.at}`;
+  return "delivered";
+}
+
+function replyText(row: EgressRow): string {
+  if (row.replyVerdict === "not-sent") return "-";
+  if (row.replyVerdict === "dropped" && row.replyDrop) return `DROPPED ${row.replyDrop.code} at ${row.replyDrop.at}`;
+  return "returns (conntrack)";
+}
+
+export function formatEgressJson(report: EgressReport): string {
+  const out = {
+    cni: report.cni,
+    groups: report.groups,
+    rows: report.rows.map((r) => ({
+      group: r.group,
+      destinationClass: r.destinationClass,
+      from: r.from,
+      to: r.to,
+      verdict: r.verdict,
+      drop: r.drop ? { code: r.drop.code, at: r.drop.at, message: r.drop.message, source: formatSource(r.drop.source) || null } : null,
+      snat: r.snat.map((s) => ({ component: s.component, id: s.id, from: s.from, to: s.to, source: formatSource(s.source) || null })),
+      finalSourceIp: r.finalSourceIp,
+      return: { verdict: r.replyVerdict, drop: r.replyDrop ? { code: r.replyDrop.code, at: r.replyDrop.at, message: r.replyDrop.message, source: formatSource(r.replyDrop.source) || null } : null },
+      note: r.note,
+      trace: r.trace ? traceJson(r.trace) : null,
+    })),
+  };
+  return JSON.stringify(out, null, 2) + "\n";
+}
+
+export function formatEgressText(report: EgressReport): string {
+  const lines: string[] = [`CNI: ${report.cni}`, ""];
+  lines.push("node groups:");
+  const sender = (group: string): string => report.rows.find((r) => r.group === group)?.from ?? "-";
+  lines.push(table([["group", "nodes", "subnet", "traced from"], ...report.groups.map((g) => [g.name, g.nodes.join(", "), g.subnetId ?? "-", sender(g.name)])]));
+  lines.push("");
+  const header = ["group", "destination", "traced to", "SNAT steps, in order", "source seen", "verdict", "reply"];
+  lines.push(table([header, ...report.rows.map((r) => [r.group, r.destinationWords, r.verdict === "skipped" ? "-" : r.to, snatText(r), r.finalSourceIp ?? "-", verdictText(r), replyText(r)])]));
+  const drops = report.rows.filter((r) => r.drop || r.replyDrop);
+  if (drops.length > 0) {
+    lines.push("", "drops:");
+    for (const r of drops) {
+      const d = r.drop ?? r.replyDrop!;
+      lines.push(`  ${r.group} → ${r.destinationWords}: ${r.drop ? "" : "reply "}${d.code}: ${d.message}${d.source ? ` [${formatSource(d.source)}]` : ""}`);
+    }
+  }
+  const notes = report.rows.filter((r) => r.note && r.verdict !== "skipped");
+  if (notes.length > 0) {
+    lines.push("", "notes:");
+    for (const r of notes) lines.push(`  ${r.group} → ${r.destinationWords}: ${r.note}`);
+  }
+  lines.push("", "Each row traces one packet (`podpath trace` shows every hop); replies are undone by conntrack, never NATed again.");
+  return lines.join("\n") + "\n";
+}
+
+/** Markdown for `report`: the table, then a sequence diagram per group for the internet row. */
+export function formatEgressMarkdown(report: EgressReport): string {
+  const out: string[] = ["## Egress: which source IP each destination sees", "", `CNI: ${report.cni}`, ""];
+  const sender = (group: string): string => report.rows.find((r) => r.group === group)?.from ?? "-";
+  out.push(markdownTable(["group", "nodes", "subnet", "traced from"], report.groups.map((g) => [g.name, g.nodes.join(", "), g.subnetId ?? "-", sender(g.name)])), "");
+  out.push(
+    markdownTable(
+      ["group", "destination", "traced to", "SNAT steps, in order", "source seen", "verdict", "reply"],
+      report.rows.map((r) => [r.group, r.destinationWords, r.verdict === "skipped" ? "-" : r.to, snatText(r), r.finalSourceIp ? `\`${r.finalSourceIp}\`` : "-", verdictText(r), replyText(r)]),
+    ),
+  );
+  for (const r of report.rows) {
+    if (r.destinationClass !== "internet" || !r.trace) continue;
+    out.push("", `### ${r.group}: a pod → the internet`, "", traceMermaid(r.trace));
+  }
+  return out.join("\n") + "\n";
+}

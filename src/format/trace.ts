@@ -1,0 +1,150 @@
+import type { TraceResult } from "../analysis/paths/trace.js";
+import type { Drop, Packet, Step } from "../analysis/paths/trace-model.js";
+import { formatSource } from "../model/source.js";
+import { markdownTable, table } from "./table.js";
+
+/** `trace` output: PRODUCT.md's JSON shape, a hop table, and Markdown with a Mermaid sequence diagram. */
+
+function packetJson(p: Packet): Record<string, unknown> {
+  const out: Record<string, unknown> = { src: p.src, srcPort: p.srcPort, dst: p.dst, dstPort: p.dstPort, protocol: p.protocol };
+  if (p.outer) out["outer"] = { src: p.outer.src, dst: p.outer.dst, protocol: p.outer.protocol, dstPort: p.outer.dstPort };
+  return out;
+}
+
+function stepJson(s: Step): Record<string, unknown> {
+  return { hop: s.hop, component: s.component, id: s.id, action: s.action, packet: packetJson(s.packet), note: s.note, source: formatSource(s.source) || null };
+}
+
+function dropJson(d: Drop | null): Record<string, unknown> | null {
+  return d ? { code: d.code, at: d.at, message: d.message, source: formatSource(d.source) || null } : null;
+}
+
+export function traceJson(t: TraceResult): Record<string, unknown> {
+  return {
+    from: { endpoint: t.from.endpoint, label: t.from.label, ip: t.from.ip ?? null, how: t.from.how },
+    to: { endpoint: t.to.endpoint, label: t.to.label, ip: t.to.ip ?? null, how: t.to.how },
+    protocol: t.protocol,
+    port: t.port,
+    verdict: t.verdict,
+    drop: dropJson(t.drop),
+    finalSourceIp: t.finalSourceIp,
+    packet: packetJson(t.packet),
+    finalPacket: packetJson(t.finalPacket),
+    hops: t.hops.map(stepJson),
+    return: { verdict: t.return.verdict, drop: dropJson(t.return.drop), hops: t.return.hops.map(stepJson) },
+    assumptions: t.assumptions,
+  };
+}
+
+export function formatTraceJson(t: TraceResult): string {
+  return JSON.stringify(traceJson(t), null, 2) + "\n";
+}
+
+export function packetText(p: Packet): string {
+  const outer = p.outer ? ` [outer ${p.outer.src} → ${p.outer.dst}${p.outer.protocol === "UDP" ? ` UDP/${p.outer.dstPort}` : " IPIP"}]` : "";
+  return p.protocol === "ICMP" ? `${p.src} → ${p.dst} ICMP${outer}` : `${p.src}:${p.srcPort} → ${p.dst}:${p.dstPort} ${p.protocol}${outer}`;
+}
+
+/** One line of the summary: what the destination sees, or where and why the packet died. */
+export function verdictText(t: TraceResult): string {
+  if (t.verdict === "dropped" && t.drop) return `DROPPED at ${t.drop.at}: ${t.drop.code}`;
+  const reply = t.return.verdict === "delivered" ? "the reply comes back" : t.return.verdict === "dropped" && t.return.drop ? `but the REPLY is dropped at ${t.return.drop.at}: ${t.return.drop.code}` : "";
+  return `delivered; the destination sees source ${t.finalSourceIp}${reply ? `; ${reply}` : ""}`;
+}
+
+function stepRows(steps: readonly Step[]): string[][] {
+  return steps.map((s, i) => [String(i + 1), s.hop, s.component, s.action, packetText(s.packet), formatSource(s.source)]);
+}
+
+function notes(steps: readonly Step[]): string {
+  return steps.map((s, i) => `  ${String(i + 1).padStart(2)}. ${s.note}`).join("\n");
+}
+
+export function formatTraceText(t: TraceResult): string {
+  const lines: string[] = [];
+  lines.push(`trace ${t.from.endpoint} → ${t.to.endpoint} (${t.protocol}${t.protocol === "ICMP" ? "" : ` port ${t.port}`})`);
+  lines.push(`  from ${t.from.label}${t.from.ip ? ` ${t.from.ip}` : ""} (${t.from.how})`);
+  lines.push(`  to   ${t.to.label}${t.to.ip ? ` ${t.to.ip}` : ""} (${t.to.how})`);
+  lines.push(`verdict: ${verdictText(t)}`);
+  if (t.drop) lines.push(`  ${t.drop.message}${t.drop.source ? ` [${formatSource(t.drop.source)}]` : ""}`);
+  if (t.return.drop) lines.push(`  reply: ${t.return.drop.message}${t.return.drop.source ? ` [${formatSource(t.return.drop.source)}]` : ""}`);
+  for (const a of t.assumptions) lines.push(`assumed: ${a}`);
+  const header = ["#", "hop", "component", "action", "packet after the step", "source"];
+  lines.push("", "forward:");
+  lines.push(table([header, ...stepRows(t.hops)]));
+  lines.push("why:", notes(t.hops));
+  if (t.return.hops.length > 0) {
+    lines.push("", `return (${t.return.verdict}):`);
+    lines.push(table([header, ...stepRows(t.return.hops)]));
+    lines.push("why:", notes(t.return.hops));
+  }
+  return lines.join("\n") + "\n";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Markdown + Mermaid
+
+function mermaidText(text: string): string {
+  // Mermaid message text: no semicolons, #, or line breaks (they end the statement)
+  return text.replace(/[;#]/g, ",").replace(/[\r\n]+/g, " ");
+}
+
+/** A Mermaid sequence diagram: one participant per device, the packet on every arrow, NAT as notes. */
+export function traceMermaid(t: TraceResult): string {
+  const participants = new Map<string, string>();
+  const id = (hop: string): string => {
+    let p = participants.get(hop);
+    if (!p) {
+      p = `P${participants.size + 1}`;
+      participants.set(hop, p);
+    }
+    return p;
+  };
+  const body: string[] = [];
+  const walkSteps = (steps: readonly Step[], arrow: "->>" | "-->>", start: Packet | undefined): void => {
+    let prevHop: string | undefined;
+    let packet = start;
+    for (const s of steps) {
+      const pid = id(s.hop);
+      if (prevHop !== undefined && prevHop !== s.hop && packet) body.push(`    ${id(prevHop)}${arrow}${pid}: ${mermaidText(packetText(packet))}`);
+      if (s.action === "snat" || s.action === "dnat") {
+        const before = packet;
+        const what = s.action === "snat" ? `SNAT ${before?.src ?? "?"} → ${s.packet.src}` : `DNAT ${before ? `${before.dst}:${before.dstPort}` : "?"} → ${s.packet.dst}:${s.packet.dstPort}`;
+        body.push(`    Note over ${pid}: ${mermaidText(`${s.component}: ${what}`)}`);
+      } else if (s.action === "encapsulate" || s.action === "decapsulate") {
+        body.push(`    Note over ${pid}: ${mermaidText(`${s.component}: ${s.action}${s.packet.outer ? ` (outer ${s.packet.outer.src} → ${s.packet.outer.dst})` : ""}`)}`);
+      } else if (s.action === "drop") {
+        body.push(`    Note over ${pid}: ${mermaidText(`DROP ${s.component} ${s.id}`)}`);
+      } else if (s.action === "deliver") {
+        body.push(`    Note over ${pid}: ${mermaidText(`delivered, source ${s.packet.src}`)}`);
+      }
+      prevHop = s.hop;
+      packet = s.packet;
+    }
+  };
+  walkSteps(t.hops, "->>", t.packet);
+  if (t.return.hops.length > 0) {
+    const first = t.return.hops[0]!;
+    walkSteps(t.return.hops, "-->>", first.packet);
+  }
+  const head = ["```mermaid", "sequenceDiagram"];
+  for (const [hop, p] of participants) head.push(`    participant ${p} as ${mermaidText(hop)}`);
+  return [...head, ...body, "```"].join("\n") + "\n";
+}
+
+export function formatTraceMarkdown(t: TraceResult): string {
+  const out: string[] = [];
+  out.push(`## trace ${t.from.endpoint} → ${t.to.endpoint} (${t.protocol} ${t.port})`, "");
+  out.push(`- from: ${t.from.label}${t.from.ip ? ` \`${t.from.ip}\`` : ""} (${t.from.how})`);
+  out.push(`- to: ${t.to.label}${t.to.ip ? ` \`${t.to.ip}\`` : ""} (${t.to.how})`);
+  out.push(`- verdict: **${verdictText(t)}**`);
+  if (t.drop) out.push(`- drop: \`${t.drop.code}\` at \`${t.drop.at}\`: ${t.drop.message}${t.drop.source ? ` (${formatSource(t.drop.source)})` : ""}`);
+  if (t.return.drop) out.push(`- reply drop: \`${t.return.drop.code}\` at \`${t.return.drop.at}\`: ${t.return.drop.message}`);
+  for (const a of t.assumptions) out.push(`- assumed: ${a}`);
+  out.push("", traceMermaid(t));
+  const rows = (steps: readonly Step[]): string[][] => steps.map((s, i) => [String(i + 1), s.hop, s.component, s.action, `\`${packetText(s.packet)}\``, s.note.replace(/\|/g, "\\|"), formatSource(s.source)]);
+  const header = ["#", "hop", "component", "action", "packet", "why", "source"];
+  out.push("### forward", "", markdownTable(header, rows(t.hops)));
+  if (t.return.hops.length > 0) out.push("", `### return (${t.return.verdict})`, "", markdownTable(header, rows(t.return.hops)));
+  return out.join("\n") + "\n";
+}
