@@ -30,6 +30,7 @@ export function traceJson(t: TraceResult): Record<string, unknown> {
     finalSourceIp: t.finalSourceIp,
     packet: packetJson(t.packet),
     finalPacket: packetJson(t.finalPacket),
+    answeredBy: t.answeredBy,
     hops: t.hops.map(stepJson),
     return: { verdict: t.return.verdict, drop: dropJson(t.return.drop), hops: t.return.hops.map(stepJson) },
     assumptions: t.assumptions,
@@ -48,6 +49,7 @@ export function packetText(p: Packet): string {
 /** One line of the summary: what the destination sees, or where and why the packet died. */
 export function verdictText(t: TraceResult): string {
   if (t.verdict === "dropped" && t.drop) return `DROPPED at ${t.drop.at}: ${t.drop.code}`;
+  if (t.answeredBy) return `answered by the load balancer, not forwarded: ${t.answeredBy.note.replace(/^.*: the ALB /, "the ALB ")}`;
   const reply = t.return.verdict === "delivered" ? "the reply comes back" : t.return.verdict === "dropped" && t.return.drop ? `but the REPLY is dropped at ${t.return.drop.at}: ${t.return.drop.code}` : "";
   return `delivered; the destination sees source ${t.finalSourceIp}${reply ? `; ${reply}` : ""}`;
 }

@@ -246,3 +246,43 @@ test("trace usage errors are exit 2 with a message, never a stack trace", async 
     assert.match(r.stderr, /podpath|error/);
   }
 });
+
+const CLUSTER_IP_INGRESS = `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: repo-ingress
+  namespace: argocd
+  annotations:
+    alb.ingress.kubernetes.io/group.name: ecoeco
+    alb.ingress.kubernetes.io/group.order: "40"
+    alb.ingress.kubernetes.io/listen-ports: '[{"HTTP": 80}, {"HTTPS": 443}]'
+    alb.ingress.kubernetes.io/scheme: internet-facing
+    alb.ingress.kubernetes.io/security-groups: sg-0ecoeco0000000001
+    alb.ingress.kubernetes.io/ssl-redirect: "443"
+    alb.ingress.kubernetes.io/target-type: instance
+    alb.ingress.kubernetes.io/certificate-arn: arn:aws:acm:ap-northeast-2:123456789012:certificate/5f2c1a8e-3b4d-4c6e-9a7f-0d1e2f3a4b5c
+spec:
+  ingressClassName: alb
+  rules:
+  - host: growbin.app
+    http:
+      paths:
+      - path: /repo
+        pathType: Prefix
+        backend:
+          service:
+            name: argocd-repo-server
+            port:
+              number: 8081
+`;
+
+test("what-if (--with): an Ingress joining group ecoeco with a ClusterIP backend behind target-type instance makes the AWS Load Balancer Controller refuse the whole group (INGRESS_NOT_RECONCILED, the controller's message)", async () => {
+  const dir = tempDir({ "repo-ingress.yaml": CLUSTER_IP_INGRESS });
+  for (const path of ["/repo", "/argocd"]) {
+    const r = await cli(["trace", "--from", "internet", "--to", `url:https://growbin.app${path}`, "-o", "json", "--with", join(dir, "repo-ingress.yaml"), "--fail-on-drop"]);
+    assert.equal(r.code, 1, r.stderr);
+    const t = JSON.parse(r.stdout) as TraceJson;
+    assert.equal(t.drop?.code, "INGRESS_NOT_RECONCILED", path);
+    assert.match(t.drop?.message ?? "", /TargetGroup port is empty\. When using Instance targets, your service be must of type 'NodePort' or 'LoadBalancer'/, path);
+  }
+});

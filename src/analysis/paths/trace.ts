@@ -52,10 +52,18 @@ export interface TraceResult {
   readonly finalSourceIp: string | null;
   /** the packet as it is delivered (or last seen) */
   readonly finalPacket: Packet;
+  /** set when a device answered instead of the destination (an ALB redirect or fixed response) */
+  readonly answeredBy: { readonly component: string; readonly id: string; readonly note: string } | null;
   readonly hops: readonly Step[];
   readonly return: { readonly verdict: "delivered" | "dropped" | "not-sent"; readonly drop: Drop | null; readonly hops: readonly Step[] };
   /** what podpath had to assume (a port, a pod address, the network between nodes) */
   readonly assumptions: readonly string[];
+}
+
+function answeredBy(verdict: "delivered" | "dropped", steps: readonly Step[]): TraceResult["answeredBy"] {
+  const last = steps.at(-1);
+  if (verdict !== "delivered" || !last || last.component !== "listener-rule" || last.action !== "deliver") return null;
+  return { component: last.component, id: last.id, note: last.note };
 }
 
 export function endpointText(spec: EndpointSpec): string {
@@ -260,6 +268,7 @@ export function tracePath(source: Snapshot | PathContext, request: TraceRequest,
         drop: d.drop,
         finalSourceIp: null,
         finalPacket: packet,
+        answeredBy: null,
         hops: [d.step],
         return: { verdict: "not-sent", drop: null, hops: [] },
         assumptions,
@@ -322,6 +331,7 @@ export function traceResolved(ctx: PathContext, t: ResolvedTrace): TraceResult {
     drop: forward.drop,
     finalSourceIp: forward.verdict === "delivered" ? forward.finalPacket.src : null,
     finalPacket: forward.finalPacket,
+    answeredBy: answeredBy(forward.verdict, forward.steps),
     hops: forward.steps,
     return: run.reply ? { verdict: run.reply.verdict, drop: run.reply.drop, hops: run.reply.steps } : { verdict: "not-sent", drop: null, hops: [] },
     assumptions,

@@ -1,0 +1,138 @@
+/**
+ * The tracer's hops on the seed's cluster with one thing changed at a time: each test names the
+ * upstream rule it follows and checks the drop code, where, and what the packet looked like.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import { parseEndpoint } from "../../../src/analysis/paths/endpoints.js";
+import { tracePath, type TraceResult } from "../../../src/analysis/paths/trace.js";
+import { loadSnapshot } from "../../../src/load/load-snapshot.js";
+import type { NetworkAcl, RouteTable, SecurityGroup } from "../../../src/model/aws.js";
+import type { IPPool, Service } from "../../../src/model/kubernetes.js";
+import type { Snapshot } from "../../../src/model/snapshot.js";
+import { EXAMPLE, REPO } from "../../support/helpers.js";
+
+const base = loadSnapshot({ paths: [join(EXAMPLE, "podpath.yaml")], cwd: REPO });
+
+function trace(snapshot: Snapshot, from: string, to: string, port?: number): TraceResult {
+  return tracePath(snapshot, { from: parseEndpoint(from), to: parseEndpoint(to), port });
+}
+
+function withAws(change: Partial<Snapshot["aws"]>): Snapshot {
+  return { ...base, aws: { ...base.aws, ...change } };
+}
+
+function withKubernetes(change: Partial<Snapshot["kubernetes"]>): Snapshot {
+  return { ...base, kubernetes: { ...base.kubernetes, ...change } };
+}
+
+const mapAcls = (f: (a: NetworkAcl) => NetworkAcl): Snapshot => withAws({ networkAcls: base.aws.networkAcls.map(f) });
+const mapTables = (f: (t: RouteTable) => RouteTable): Snapshot => withAws({ routeTables: base.aws.routeTables.map(f) });
+const mapGroups = (f: (g: SecurityGroup) => SecurityGroup): Snapshot => withAws({ securityGroups: base.aws.securityGroups.map(f) });
+const mapServices = (f: (s: Service) => Service): Snapshot => withKubernetes({ services: base.kubernetes.services.map(f) });
+const mapPools = (f: (p: IPPool) => IPPool): Snapshot => withKubernetes({ ipPools: base.kubernetes.ipPools.map(f) });
+
+const WORKER_POD = "workload:ecoeco/ecoeco-api";
+
+describe("AWS VPC hops", () => {
+  test("network ACLs are stateless (AWS VPC docs, 'Network ACLs' and 'Ephemeral ports'): outbound rules without the client's ephemeral port drop the reply, not the request", () => {
+    const snapshot = mapAcls((acl) => ({
+      ...acl,
+      entries: acl.entries.map((e) => (e.egress ? { ...e, protocol: "6", portRange: { from: 443, to: 443 } } : e)),
+    }));
+    const t = trace(snapshot, WORKER_POD, "internet");
+    assert.equal(t.verdict, "delivered");
+    assert.equal(t.return.verdict, "dropped");
+    assert.equal(t.return.drop?.code, "NACL_EGRESS");
+    assert.match(t.return.drop?.message ?? "", /49152/);
+  });
+
+  test("security groups are stateful (AWS docs, 'Security group connection tracking'): without an inbound NodePort rule the ALB's connection to the node is dropped (SECURITY_GROUP_INGRESS)", () => {
+    const nodeGroup = base.aws.securityGroups.find((g) => g.name === "ecoeco-node-sg")!;
+    const snapshot = mapGroups((g) => (g.id === nodeGroup.id ? { ...g, ingress: g.ingress.filter((r) => !r.peers.some((p) => p.kind === "security-group" && p.groupId !== g.id)) } : g));
+    const t = tracePath(snapshot, { from: { kind: "internet" }, to: parseEndpoint("url:https://growbin.app/argocd") });
+    assert.equal(t.verdict, "dropped");
+    assert.equal(t.drop?.code, "SECURITY_GROUP_INGRESS");
+    assert.equal(t.drop?.at, `security-group:${nodeGroup.id}`);
+  });
+
+  test("an internet gateway translates only addresses with a public IP (AWS VPC docs, 'Internet gateways'): a private subnet routed straight to the IGW gets NO_PUBLIC_IP", () => {
+    const igw = base.aws.internetGateways[0]!.id;
+    const snapshot = mapTables((t) => ({ ...t, routes: t.routes.map((r) => (r.targetKind === "nat-gateway" ? { ...r, targetKind: "internet-gateway" as const, targetId: igw } : r)) }));
+    const t = trace(snapshot, WORKER_POD, "internet");
+    assert.equal(t.verdict, "dropped");
+    assert.equal(t.drop?.code, "NO_PUBLIC_IP");
+    assert.equal(t.drop?.at, `internet-gateway:${igw}`);
+  });
+
+  test("a blackhole route drops (AWS VPC docs, 'Route tables': a route whose target was deleted is blackhole)", () => {
+    const snapshot = mapTables((t) => ({ ...t, routes: t.routes.map((r) => (r.targetKind === "nat-gateway" ? { ...r, state: "blackhole" as const } : r)) }));
+    const t = trace(snapshot, WORKER_POD, "internet");
+    assert.equal(t.drop?.code, "BLACKHOLE_ROUTE");
+  });
+});
+
+describe("Kubernetes and CNI hops", () => {
+  test("kube-proxy externalTrafficPolicy Local (pkg/proxy/iptables/proxier.go): the client IP is kept where an endpoint is local", () => {
+    const snapshot = mapServices((s) => (s.name === "argocd-server" ? { ...s, externalTrafficPolicy: "Local" } : s));
+    const t = tracePath(snapshot, { from: { kind: "internet" }, to: parseEndpoint("url:https://growbin.app/argocd") });
+    assert.equal(t.verdict, "delivered");
+    // no masquerade: the pod sees the ALB's address
+    assert.equal(t.finalSourceIp, "10.0.2.57");
+    assert.deepEqual(t.hops.filter((h) => h.component === "kube-proxy").map((h) => h.action), ["dnat"]);
+  });
+
+  test("kube-proxy externalTrafficPolicy Local drops NodePort traffic on a node without a local endpoint (KUBE-EXTERNAL-SERVICES DROP, NO_ENDPOINTS)", () => {
+    const snapshot = mapServices((s) => (s.name === "argocd-server" ? { ...s, externalTrafficPolicy: "Local" } : s));
+    const t = trace(snapshot, "ip:10.0.2.57", "node:k8s-worker-2", 30080);
+    assert.equal(t.verdict, "dropped");
+    assert.equal(t.drop?.code, "NO_ENDPOINTS");
+    assert.match(t.drop?.at ?? "", /^kube-proxy:argocd\/argocd-server/);
+  });
+
+  test("kube-proxy NodePort with externalTrafficPolicy Cluster to an endpoint on another node: masqueraded to the node's VXLAN tunnel address, encapsulated (Calico docs, 'Overlay networking')", () => {
+    // worker-2 has no argocd-server pod: the NodePort DNATs to the endpoint on worker-1
+    const t = trace(base, "ip:10.0.2.57", "node:k8s-worker-2", 30080);
+    assert.equal(t.verdict, "delivered");
+    const masq = t.hops.find((h) => h.component === "kube-proxy" && h.action === "snat")!;
+    const worker2 = base.kubernetes.nodes.find((n) => n.name === "k8s-worker-2")!;
+    assert.equal(masq.packet.src, worker2.overlay.vxlan);
+    assert.ok(t.hops.some((h) => h.action === "encapsulate" && h.packet.outer?.dst === "10.0.1.11"));
+    assert.equal(t.finalSourceIp, worker2.overlay.vxlan);
+    assert.equal(t.return.verdict, "delivered");
+  });
+
+  test("Calico natOutgoing masquerades VPC destinations too (Calico docs, 'Configure outgoing NAT': everything outside the IP pools)", () => {
+    const t = trace(base, WORKER_POD, "node:k8s-master", 10250);
+    assert.equal(t.finalSourceIp, "10.0.1.12");
+    assert.ok(t.hops.some((h) => h.component === "calico-natoutgoing" && h.action === "snat"));
+  });
+
+  test("Calico natOutgoing: false keeps the pod IP, and the ENI's source/destination check then drops it (EC2: an instance must be the source of what it sends)", () => {
+    const snapshot = mapPools((p) => ({ ...p, natOutgoing: false }));
+    const t = trace(snapshot, WORKER_POD, "internet");
+    assert.equal(t.verdict, "dropped");
+    assert.equal(t.drop?.code, "SOURCE_DEST_CHECK");
+  });
+
+  test("Calico native routing (vxlanMode Never) across nodes needs the VPC to carry pod addresses: source/destination check drops it (SOURCE_DEST_CHECK)", () => {
+    const snapshot = mapPools((p) => ({ ...p, vxlanMode: "Never", ipipMode: "Never" }));
+    const t = trace(snapshot, WORKER_POD, "pod:argocd/argocd-application-controller-0", 8082);
+    assert.equal(t.verdict, "dropped");
+    assert.equal(t.drop?.code, "SOURCE_DEST_CHECK");
+  });
+
+  test("a service without endpoints is rejected by kube-proxy (\"has no endpoints\", NO_ENDPOINTS)", () => {
+    const snapshot = withKubernetes({ serviceEndpoints: base.kubernetes.serviceEndpoints.filter((e) => e.service.name !== "rabbitmq") , pods: base.kubernetes.pods.filter((p) => !p.name.startsWith("rabbitmq")) });
+    const t = trace(snapshot, WORKER_POD, "service:messaging/rabbitmq");
+    assert.equal(t.verdict, "dropped");
+    assert.equal(t.drop?.code, "NO_ENDPOINTS");
+  });
+
+  test("the same snapshot gives the same trace (deterministic)", () => {
+    const a = JSON.stringify(trace(base, WORKER_POD, "internet"));
+    const b = JSON.stringify(trace(base, WORKER_POD, "internet"));
+    assert.equal(a, b);
+  });
+});
