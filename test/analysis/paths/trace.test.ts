@@ -136,3 +136,38 @@ describe("Kubernetes and CNI hops", () => {
     assert.equal(a, b);
   });
 });
+
+describe("AWS VPC CNI (the EKS default; the seed's cluster later moved to it)", () => {
+  // the API pod takes a secondary address of k8s-worker-2's ENI, as ipamd assigns it
+  const POD_IP = "10.0.1.50";
+  const apiPod = base.kubernetes.pods.find((p) => p.namespace === "ecoeco" && p.name.startsWith("ecoeco-api"))!;
+  const worker2Eni = base.aws.networkInterfaces.find((e) => e.privateIps.some((p) => p.address === "10.0.1.12"))!;
+  const snapshot: Snapshot = {
+    ...base,
+    kubernetes: { ...base.kubernetes, ipPools: [], pods: base.kubernetes.pods.map((p) => (p === apiPod ? { ...p, podIP: POD_IP, podIPs: [POD_IP] } : p)) },
+    aws: { ...base.aws, networkInterfaces: base.aws.networkInterfaces.map((e) => (e === worker2Eni ? { ...e, privateIps: [...e.privateIps, { address: POD_IP, primary: false, publicIp: undefined }] } : e)) },
+  };
+  const run = (to: string, port?: number): TraceResult => tracePath(snapshot, { from: parseEndpoint(WORKER_POD), to: parseEndpoint(to), port }, { cni: "aws-vpc-cni" });
+
+  test("SNAT to the primary ENI address for destinations outside the VPC (amazon-vpc-cni-k8s, AWS-SNAT-CHAIN-0), then the NAT gateway", () => {
+    const t = run("internet");
+    assert.equal(t.verdict, "delivered");
+    assert.deepEqual(
+      t.hops.filter((h) => h.action === "snat").map((h) => [h.component, h.packet.src]),
+      [
+        ["vpc-cni-snat", "10.0.1.12"],
+        ["nat-gateway", "10.0.2.100"],
+        ["internet-gateway", "203.0.113.10"],
+      ],
+    );
+    assert.equal(t.return.verdict, "delivered");
+  });
+
+  test("no SNAT inside the VPC: the destination sees the pod's own VPC address, and the ENI holding it passes the source/destination check both ways", () => {
+    const t = run("node:k8s-master", 10250);
+    assert.equal(t.verdict, "delivered");
+    assert.equal(t.finalSourceIp, POD_IP);
+    assert.ok(t.hops.some((h) => h.component === "vpc-cni-snat" && h.action === "forward"));
+    assert.equal(t.return.verdict, "delivered");
+  });
+});
