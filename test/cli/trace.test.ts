@@ -6,7 +6,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
-import { cli, golden, tempDir } from "../support/helpers.js";
+import { cli, golden, REPO } from "../support/helpers.js";
+
+const WHAT_IF = join(REPO, "test/fixtures/what-if");
 
 interface StepJson {
   hop: string;
@@ -161,54 +163,12 @@ test("egress: the seed's table computed per node group and destination class, te
   }
 });
 
-const SEED_POLICY = `# the seed document's policy, verbatim ("Worker Pod → ALB 응답 허용")
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: allow-egress-to-vpc
-  namespace: default
-spec:
-  podSelector: {}
-  policyTypes:
-  - Egress
-  egress:
-  - to:
-    - ipBlock:
-        cidr: 10.0.0.0/16
-  - to:
-    - namespaceSelector:
-        matchLabels:
-          name: kube-system
-    ports:
-    - protocol: UDP
-      port: 53
----
-# a workload in the policy's namespace (the example has none there)
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: worker-app
-  namespace: default
-spec:
-  replicas: 1
-  selector:
-    matchLabels: {app: worker-app}
-  template:
-    metadata:
-      labels: {app: worker-app}
-    spec:
-      containers:
-      - name: app
-        image: nginx
-        ports:
-        - containerPort: 8080
-`;
 
 test("what-if (--with): the seed's allow-egress-to-vpc blocks the internet and, through its `name: kube-system` selector, DNS too; the VPC stays reachable", async () => {
-  const dir = tempDir({ "seed-policy.yaml": SEED_POLICY });
-  const withFile = join(dir, "seed-policy.yaml");
-  const run = async (to: string[]): Promise<TraceJson> => {
-    const r = await cli(["trace", "--from", "workload:default/worker-app", ...to, "-o", "json", "--with", withFile]);
+  const policy = join(WHAT_IF, "seed-allow-egress-to-vpc.yaml");
+  const app = join(WHAT_IF, "default-worker-app.yaml");
+  const run = async (to: string[], files = [policy, app]): Promise<TraceJson> => {
+    const r = await cli(["trace", "--from", "workload:default/worker-app", ...to, "-o", "json", ...files.flatMap((f) => ["--with", f])]);
     assert.equal(r.code, 0, r.stderr);
     return JSON.parse(r.stdout) as TraceJson;
   };
@@ -216,7 +176,7 @@ test("what-if (--with): the seed's allow-egress-to-vpc blocks the internet and, 
   assert.equal(internet.verdict, "dropped");
   assert.equal(internet.drop?.code, "NETWORK_POLICY_EGRESS");
   assert.equal(internet.drop?.at, "network-policy:default/allow-egress-to-vpc");
-  assert.match(internet.drop?.source ?? "", /seed-policy\.yaml:\d+$/);
+  assert.match(internet.drop?.source ?? "", /seed-allow-egress-to-vpc\.yaml:\d+$/);
   // DNS: kube-system carries kubernetes.io/metadata.name, not `name`, so the DNS rule selects nothing;
   // the ClusterIP is DNATed to a CoreDNS pod address outside 10.0.0.0/16 before the policy sees it
   const dns = await run(["--to", "service:kube-system/kube-dns", "--protocol", "UDP", "--port", "53"]);
@@ -227,8 +187,9 @@ test("what-if (--with): the seed's allow-egress-to-vpc blocks the internet and, 
   assert.equal(vpc.verdict, "delivered");
   assert.ok(vpc.hops.some((h) => h.component === "network-policy" && h.action === "allow" && h.id === "default/allow-egress-to-vpc"));
   // without the policy, the internet is reachable from the same (predicted) pod
-  const r = await cli(["trace", "--from", "workload:default/worker-app", "--to", "internet", "-o", "json", "--with", withFile.replace("seed-policy.yaml", "only-app.yaml")]);
-  assert.equal(r.code, 2, "a missing --with file is a usage error");
+  const open = await run(["--to", "internet"], [app]);
+  assert.equal(open.verdict, "delivered");
+  assert.equal(open.finalSourceIp, "203.0.113.10");
 });
 
 test("trace usage errors are exit 2 with a message, never a stack trace", async () => {
@@ -247,39 +208,10 @@ test("trace usage errors are exit 2 with a message, never a stack trace", async 
   }
 });
 
-const CLUSTER_IP_INGRESS = `apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: repo-ingress
-  namespace: argocd
-  annotations:
-    alb.ingress.kubernetes.io/group.name: ecoeco
-    alb.ingress.kubernetes.io/group.order: "40"
-    alb.ingress.kubernetes.io/listen-ports: '[{"HTTP": 80}, {"HTTPS": 443}]'
-    alb.ingress.kubernetes.io/scheme: internet-facing
-    alb.ingress.kubernetes.io/security-groups: sg-0ecoeco0000000001
-    alb.ingress.kubernetes.io/ssl-redirect: "443"
-    alb.ingress.kubernetes.io/target-type: instance
-    alb.ingress.kubernetes.io/certificate-arn: arn:aws:acm:ap-northeast-2:123456789012:certificate/5f2c1a8e-3b4d-4c6e-9a7f-0d1e2f3a4b5c
-spec:
-  ingressClassName: alb
-  rules:
-  - host: growbin.app
-    http:
-      paths:
-      - path: /repo
-        pathType: Prefix
-        backend:
-          service:
-            name: argocd-repo-server
-            port:
-              number: 8081
-`;
 
 test("what-if (--with): an Ingress joining group ecoeco with a ClusterIP backend behind target-type instance makes the AWS Load Balancer Controller refuse the whole group (INGRESS_NOT_RECONCILED, the controller's message)", async () => {
-  const dir = tempDir({ "repo-ingress.yaml": CLUSTER_IP_INGRESS });
   for (const path of ["/repo", "/argocd"]) {
-    const r = await cli(["trace", "--from", "internet", "--to", `url:https://growbin.app${path}`, "-o", "json", "--with", join(dir, "repo-ingress.yaml"), "--fail-on-drop"]);
+    const r = await cli(["trace", "--from", "internet", "--to", `url:https://growbin.app${path}`, "-o", "json", "--with", join(WHAT_IF, "ingress-clusterip-backend.yaml"), "--fail-on-drop"]);
     assert.equal(r.code, 1, r.stderr);
     const t = JSON.parse(r.stdout) as TraceJson;
     assert.equal(t.drop?.code, "INGRESS_NOT_RECONCILED", path);

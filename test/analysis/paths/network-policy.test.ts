@@ -9,7 +9,9 @@ import {
   type PolicyEndpoint,
 } from "../../../src/analysis/paths/network-policy.js";
 import type { Namespace, NetworkPolicy } from "../../../src/model/kubernetes.js";
-import { convertYaml } from "../../support/helpers.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { convertYaml, REPO } from "../../support/helpers.js";
 
 // ---------------------------------------------------------------------------------------------
 // fixture: namespaces and pods, loaded as the snapshot loader would
@@ -566,30 +568,7 @@ describe("networkpolicy: every verdict names the policy, the rule and its file:l
 // ---------------------------------------------------------------------------------------------
 // The seed document's policy, as written there (POD_PLACEMENT_AND_RESPONSE_FLOW.ko.md §2)
 
-const SEED_POLICY = `# Worker Pod → ALB 응답 허용
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: allow-egress-to-vpc
-  namespace: default
-spec:
-  podSelector: {}
-  policyTypes:
-  - Egress
-  egress:
-  # VPC 내부 통신 허용
-  - to:
-    - ipBlock:
-        cidr: 10.0.0.0/16
-  # DNS 허용
-  - to:
-    - namespaceSelector:
-        matchLabels:
-          name: kube-system
-    ports:
-    - protocol: UDP
-      port: 53
-`;
+const SEED_POLICY = readFileSync(join(REPO, "test/fixtures/what-if/seed-allow-egress-to-vpc.yaml"), "utf8");
 
 describe("networkpolicy: the seed's allow-egress-to-vpc", () => {
   const seed = policies(SEED_POLICY, "seed-policy.yaml");

@@ -238,35 +238,7 @@ status:
 });
 
 describe("examples/ecoeco what-if: an Ingress joins group ecoeco with a ClusterIP backend", () => {
-  const extra = `apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: repo-ingress
-  namespace: argocd
-  annotations:
-    alb.ingress.kubernetes.io/group.name: ecoeco
-    alb.ingress.kubernetes.io/group.order: "40"
-    alb.ingress.kubernetes.io/listen-ports: '[{"HTTP": 80}, {"HTTPS": 443}]'
-    alb.ingress.kubernetes.io/certificate-arn: arn:aws:acm:ap-northeast-2:123456789012:certificate/5f2c1a8e-3b4d-4c6e-9a7f-0d1e2f3a4b5c
-    alb.ingress.kubernetes.io/scheme: internet-facing
-    alb.ingress.kubernetes.io/ssl-redirect: "443"
-    alb.ingress.kubernetes.io/target-type: instance
-spec:
-  ingressClassName: alb
-  rules:
-  - host: growbin.app
-    http:
-      paths:
-      - path: /repo
-        pathType: Prefix
-        backend:
-          service:
-            name: argocd-repo-server
-            port: {number: 8081}
-`;
-  const dir = tempDir();
-  const file = join(dir, "repo-ingress.yaml");
-  writeFileSync(file, extra);
+  const file = join(REPO, "test/fixtures/what-if/ingress-clusterip-backend.yaml");
   const snap = loadSnapshot({ paths: ["examples/ecoeco"], whatIf: [file], cwd: REPO });
   const whatIf = loadBalancersOf(snap);
   const MESSAGE = "Failed build model due to ingress: argocd/repo-ingress: TargetGroup port is empty. When using Instance targets, your service be must of type 'NodePort' or 'LoadBalancer'";
@@ -291,7 +263,7 @@ spec:
       assert.ok(m.message.includes(MESSAGE), m.message);
       assert.match(m.message, /load balancer k8s-ecoeco-3f9c2a71b4 keeps the rules of the group's last successful reconcile/);
       assert.equal(m.loadBalancer?.name, "k8s-ecoeco-3f9c2a71b4");
-      assert.equal(m.source?.file.endsWith("repo-ingress.yaml"), true);
+      assert.equal(m.source?.file.endsWith("ingress-clusterip-backend.yaml"), true);
     });
   }
 

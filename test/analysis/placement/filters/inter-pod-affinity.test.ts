@@ -61,6 +61,7 @@ function verdicts(pod: PodToPlace, state: ClusterState): Record<string, string |
   for (const n of state.nodes) {
     const reasons = InterPodAffinity.filter(pod, n, state, prepared);
     assert.ok(reasons.length <= 1, "the scheduler reports one reason per node");
+    assert.equal(InterPodAffinity.passes!(pod, n, state, prepared), reasons.length === 0, "passes is filter's verdict alone");
     for (const r of reasons) assert.equal(r.plugin, "InterPodAffinity");
     out[n.name] = reasons[0]?.message ?? null;
   }
