@@ -1,6 +1,6 @@
 import type { NetworkInterface } from "../../model/aws.js";
 import type { Node, Workload } from "../../model/kubernetes.js";
-import { formatIPv4, isPrivateOrShared, parseIPv4 } from "../../model/net.js";
+import { formatIPv4, isPrivateOrShared, parseCidr4, parseIPv4 } from "../../model/net.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import type { SourceRef } from "../../model/source.js";
 import { analysePlacement } from "../placement/placement.js";
@@ -176,6 +176,16 @@ function lbPublicAddress(ctx: PathContext, lb: LoadBalancerView): { public: stri
   };
 }
 
+export /** An address for a load balancer whose ENIs are unknown: the first address AWS does not reserve in its first subnet. */
+function assumedLbAddress(ctx: PathContext, lb: LoadBalancerView): { ip: string; why: string } {
+  for (const id of lb.subnetIds) {
+    const subnet = ctx.subnet(id);
+    const block = subnet ? parseCidr4(subnet.cidr) : undefined;
+    if (subnet && block) return { ip: formatIPv4(block.base + 4), why: `the first address AWS does not reserve in ${subnet.id} (${subnet.cidr})` };
+  }
+  return { ip: "0.0.0.0", why: "its subnets are unknown too" };
+}
+
 export function resolveTraceEndpoint(ctx: PathContext, spec: EndpointSpec, protocol: Protocol, assumptions: string[]): Resolved {
   const k = ctx.snapshot.kubernetes;
   const text = endpointText(spec);
@@ -281,8 +291,9 @@ export function tracePath(source: Snapshot | PathContext, request: TraceRequest,
     if (ip) {
       to = { info: { endpoint: label, label, ip, how: `${how}, ${internal ? "private" : "public"} address ${ip}`, source: lb.source }, ip, pod: undefined, node: undefined, eni: undefined, port: { port: spec.port, why: "the URL's port" } };
     } else {
-      const fallback = addr.private ?? "0.0.0.0";
-      assumptions.push(`the addresses of load balancer ${lb.name} are not in the snapshot: the client is assumed to reach it directly`);
+      const assumed = assumedLbAddress(ctx, lb);
+      const fallback = addr.private ?? assumed.ip;
+      assumptions.push(`the addresses of load balancer ${lb.name} are not in the snapshot (${lb.origin === "ingress" ? "derived from the Ingresses, not yet created" : "no ENI of it in the snapshot"}): the client is assumed to reach it directly, and its own address is taken as ${fallback} (${assumed.why}); the VPC hops between it and its targets are not evaluated`);
       to = { info: { endpoint: label, label, ip: undefined, how, source: lb.source }, ip: fallback, pod: undefined, node: undefined, eni: undefined, port: { port: spec.port, why: "the URL's port" } };
       start = (net) => net.loadBalancer(lb, addr.private ?? fallback);
     }

@@ -171,3 +171,24 @@ describe("AWS VPC CNI (the EKS default; the seed's cluster later moved to it)", 
     assert.equal(t.return.verdict, "delivered");
   });
 });
+
+describe("load balancers derived from Ingresses (no elbv2 JSON in the snapshot)", () => {
+  const files = [join(EXAMPLE, "k8s"), ...["vpcs", "subnets", "route-tables", "internet-gateways", "nat-gateways", "network-acls", "security-groups", "instances", "network-interfaces"].map((f) => join(EXAMPLE, "aws", `ec2-describe-${f}.json`))];
+  const derived = loadSnapshot({ paths: files, cwd: REPO });
+
+  test("target-type instance (AWS Load Balancer Controller): the derived ALB sends to the NodePort of a node; its unknown address is said as an assumption", () => {
+    const t = tracePath(derived, { from: { kind: "internet" }, to: parseEndpoint("url:https://growbin.app/argocd") });
+    assert.equal(t.verdict, "delivered");
+    assert.match(t.hops.find((h) => h.component === "load-balancer")!.note, /derived from the Ingresses/);
+    assert.ok(t.assumptions.some((a) => /not in the snapshot/.test(a)));
+    assert.equal(t.hops.find((h) => h.component === "target-group")!.packet.dstPort, 30080);
+  });
+
+  test("target-type ip with Calico VXLAN pod addresses: the ALB cannot reach them (TARGET_NOT_ROUTABLE)", () => {
+    const snapshot = loadSnapshot({ paths: files, whatIf: [join(REPO, "test/fixtures/what-if/argocd-ingress-target-type-ip.yaml")], cwd: REPO });
+    const t = tracePath(snapshot, { from: { kind: "internet" }, to: parseEndpoint("url:https://growbin.app/argocd") });
+    assert.equal(t.verdict, "dropped");
+    assert.equal(t.drop?.code, "TARGET_NOT_ROUTABLE");
+    assert.match(t.drop?.message ?? "", /IP pool default-ipv4-ippool/);
+  });
+});

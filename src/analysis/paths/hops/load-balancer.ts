@@ -1,4 +1,5 @@
 import { matchRequest, type HttpRequest, type LoadBalancerView, type TargetView } from "../load-balancers/index.js";
+import { ipPoolFor, podIpRoutableFromVpc } from "../calico.js";
 import { dropped, step, type Device, type DeviceOutcome } from "../trace-engine.js";
 import type { Packet, Step } from "../trace-model.js";
 import type { Network } from "./network.js";
@@ -67,17 +68,20 @@ export function loadBalancerDevice(net: Network, lb: LoadBalancerView, address: 
         step(hop, "target-group", tg.id, "dnat", out, `target group ${tg.name} (target type ${tg.targetType}${service}) → ${target.kind} ${target.id}${target.node ? ` (node ${target.node})` : ""} at ${target.ip}:${target.port}${others}${health}. The ALB opens a new connection from its own address ${address}: the target sees ${address}, not the client`, tg.source),
       );
       const lbEni = ctx.eniForIp(address)?.eni;
-      let next: Device | undefined;
-      if (lbEni) next = net.eniEgress(lbEni);
-      else {
-        const targetEni = ctx.eniForIp(target.ip)?.eni;
-        const node = ctx.node(target.node);
-        next = targetEni ? net.eniIngress(targetEni) : node ? net.node(node, { kind: "wire" }) : undefined;
-        if (!next) {
-          steps.push(step(hop, "target-group", tg.id, "deliver", out, `delivered to ${target.ip}:${target.port}; what lies behind it is not in the snapshot`, tg.source));
-        }
+      if (lbEni) return { steps, packet: out, next: net.eniEgress(lbEni), reply: relay };
+      // the load balancer's ENIs are unknown (derived from Ingresses): the VPC between it and the
+      // target is not evaluated, but a pod address of an overlay pool is still unreachable
+      const pool = ctx.cni.networking === "calico" ? ipPoolFor(target.ip, ctx.snapshot.kubernetes.ipPools) : undefined;
+      if (pool && !ctx.eniForIp(target.ip)) {
+        const r = podIpRoutableFromVpc(target.ip, ctx.snapshot.kubernetes.ipPools);
+        const d = dropped(hop, "target-group", tg.id, "TARGET_NOT_ROUTABLE", out, r.note, pool.meta.source);
+        steps.push(d.step);
+        return { steps, packet: out, next: undefined, drop: d.drop };
       }
-      return { steps, packet: out, next, reply: relay };
+      const node = ctx.node(target.node) ?? ctx.nodeWithAddress(target.ip);
+      if (node) return { steps, packet: out, next: net.node(node, { kind: "wire" }), reply: relay };
+      steps.push(step(hop, "target-group", tg.id, "deliver", out, `delivered to ${target.ip}:${target.port}; what lies behind it is not in the snapshot`, tg.source));
+      return { steps, packet: out, next: undefined, reply: relay };
     },
   };
 }
