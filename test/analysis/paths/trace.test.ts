@@ -66,6 +66,19 @@ describe("AWS VPC hops", () => {
     assert.equal(t.drop?.at, `internet-gateway:${igw}`);
   });
 
+  test("routes are per direction (AWS VPC docs, 'Route tables'): a public IP on an instance in a subnet routed to a NAT gateway answers through the NAT gateway — the reply is lost (asymmetric route)", () => {
+    const worker1Eni = base.aws.networkInterfaces.find((e) => e.privateIps.some((p) => p.address === "10.0.1.11"))!;
+    const snapshot = withAws({
+      networkInterfaces: base.aws.networkInterfaces.map((e) => (e === worker1Eni ? { ...e, privateIps: e.privateIps.map((p) => (p.primary ? { ...p, publicIp: "203.0.113.77" } : p)) } : e)),
+      securityGroups: base.aws.securityGroups.map((g) => (worker1Eni.securityGroupIds.includes(g.id) ? { ...g, ingress: [...g.ingress, { protocol: "-1", ports: undefined, peers: [{ kind: "cidr", cidr: "0.0.0.0/0", description: undefined }] }] } : g)),
+    });
+    const t = trace(snapshot, "internet", "ip:203.0.113.77", 22);
+    assert.equal(t.verdict, "delivered");
+    assert.equal(t.return.verdict, "dropped");
+    assert.equal(t.return.drop?.code, "NO_ROUTE");
+    assert.match(t.return.drop?.message ?? "", /asymmetric route.*nat-0ecoeco0000000001/);
+  });
+
   test("a blackhole route drops (AWS VPC docs, 'Route tables': a route whose target was deleted is blackhole)", () => {
     const snapshot = mapTables((t) => ({ ...t, routes: t.routes.map((r) => (r.targetKind === "nat-gateway" ? { ...r, state: "blackhole" as const } : r)) }));
     const t = trace(snapshot, WORKER_POD, "internet");

@@ -172,6 +172,21 @@ function crossSubnets(net: Network, hop: string, fromSubnet: string | undefined,
 }
 
 /**
+ * The reply leaves `subnetId` by that subnet's route table (AWS routes each direction on its own):
+ * when it sends the reply's destination elsewhere than the request came from, the reply goes
+ * astray and the connection fails — an asymmetric route.
+ */
+function asymmetricReply(net: Network, subnetId: string, back: Packet, expected: "local" | "internet-gateway", cameFrom: string): { step: Step; drop: NonNullable<ReturnType<typeof filterStep>["drop"]> } | undefined {
+  const seen = wireHeader(back);
+  const lookup = routeFromSubnet(subnetId, seen.dst, net.ctx.snapshot.aws);
+  if (lookup.allowed && lookup.targetKind === expected) return undefined;
+  const tableId = lookup.table?.id ?? subnetId;
+  const where = lookup.allowed ? `${lookup.rule}: the reply goes to ${lookup.targetId ?? lookup.targetKind}` : lookup.rule;
+  const d = dropped(`subnet ${subnetId}`, "route-table", tableId, lookup.allowed ? "NO_ROUTE" : lookup.code, back, `asymmetric route: the reply to ${seen.dst} leaves ${subnetId} by ${where}, not back through ${cameFrom}; it never reaches the client's connection`, lookup.table?.source);
+  return { step: d.step, drop: d.drop };
+}
+
+/**
  * The route table of `subnetId` for a packet leaving an interface there: longest prefix, then
  * the target — the local route to the interface holding the address, a NAT gateway, an internet
  * gateway, an instance or interface; blackholes and targets podpath does not follow are drops.
@@ -193,11 +208,18 @@ export function subnetRouter(net: Network, subnetId: string, from: string): Devi
       }
       const routeStep = step(hop, "route-table", tableId, "forward", packet, `${lookup.rule}${lookup.notes.length ? ` (${lookup.notes.join("; ")})` : ""}`, table?.source);
       const steps: Step[] = [routeStep];
-      const finish = (toSubnet: string | undefined, next: Device): DeviceOutcome => {
+      const finish = (toSubnet: string | undefined, next: Device, replyMustBeLocal = false): DeviceOutcome => {
         const crossing = crossSubnets(net, hop, subnetId, toSubnet, packet);
         steps.push(...crossing.steps);
         if (crossing.drop) return { steps, packet, next: undefined, drop: crossing.drop };
-        return { steps, packet, next, reply: crossing.reply };
+        if (!replyMustBeLocal || !toSubnet) return { steps, packet, next, reply: crossing.reply };
+        // the reply is routed by the destination subnet's own table: it must come back the same way
+        const reply = (back: Packet): ReplyOutcome => {
+          const asymmetric = asymmetricReply(net, toSubnet, back, "local", `${seen.src} (the local route the request took)`);
+          if (asymmetric) return { steps: [asymmetric.step], packet: back, drop: asymmetric.drop };
+          return crossing.reply(back);
+        };
+        return { steps, packet, next, reply };
       };
       // Calico pool addresses are not VPC addresses: only a route to a node's instance/ENI delivers them
       const pool = ipPoolFor(seen.dst, ctx.snapshot.kubernetes.ipPools);
@@ -215,7 +237,7 @@ export function subnetRouter(net: Network, subnetId: string, from: string): Devi
             steps.push(d.step);
             return { steps, packet, next: undefined, drop: d.drop };
           }
-          return finish(held.eni.subnetId, net.eniIngress(held.eni));
+          return finish(held.eni.subnetId, net.eniIngress(held.eni), true);
         }
         case "nat-gateway": {
           const nat = aws.natGateways.find((n) => n.id === lookup.targetId);
@@ -366,6 +388,8 @@ export function internet(net: Network, role: "source" | "transit"): Device {
         packet: after,
         next: net.eniIngress(eni),
         reply: (back) => {
+          const asymmetric = asymmetricReply(net, eni.subnetId, back, "internet-gateway", `internet gateway ${igwId}`);
+          if (asymmetric) return { steps: [asymmetric.step], packet: back, drop: asymmetric.drop };
           const out = aclStep(net, hop, eni.subnetId, "egress", back, true);
           if (out.drop) return { steps: out.step ? [out.step] : [], packet: back, drop: out.drop };
           const r = reply(back);
