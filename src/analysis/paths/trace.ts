@@ -305,7 +305,7 @@ export function tracePath(source: Snapshot | PathContext, request: TraceRequest,
   if (port === undefined) {
     if (!to.port) throw new EndpointError(`${endpointText(request.to)} has no port podpath can default to: give --port`);
     port = to.port.port;
-    assumptions.push(`port ${port}: ${to.port.why} (give --port to choose)`);
+    if (request.to.kind !== "url") assumptions.push(`port ${port}: ${to.port.why} (give --port to choose)`);
   }
   return traceResolved(ctx, { from, fromSpec: request.from, to, port, protocol, http, start, assumptions });
 }
