@@ -11,7 +11,8 @@
  * - peak memory (RSS) for each, and over the whole run.
  * Options: BENCH_NODES, BENCH_PODS (defaults 5000 and 150000); BENCH_SKIP_YAML=1 skips the YAML
  * load; BENCH_BREAKDOWN=1 runs the prediction again without the InterPodAffinity and
- * PodTopologySpread filters, to show what they cost.
+ * PodTopologySpread filters, to show what they cost, and once more with every score plugin's
+ * PreScore, Score and NormalizeScore timed (the simulation's walk over the nodes is the rest).
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,7 +24,7 @@ import { DEFAULT_FILTERS } from "../src/analysis/placement/filters/index.js";
 import { observedPodsByOwner, podsOfWorkload } from "../src/analysis/placement/pods-to-place.js";
 import { DEFAULT_SCORES } from "../src/analysis/placement/scores/index.js";
 import { schedulingOrder, simulate } from "../src/analysis/placement/simulate.js";
-import type { FilterPlugin, PodToPlace } from "../src/analysis/placement/types.js";
+import type { FilterPlugin, PodToPlace, ScorePlugin } from "../src/analysis/placement/types.js";
 import { workloadKey } from "../src/analysis/placement/workload-key.js";
 import { loadSnapshot } from "../src/load/load-snapshot.js";
 import type { Workload } from "../src/model/kubernetes.js";
@@ -144,10 +145,10 @@ async function main(): Promise<void> {
   );
 
   const toPlace = schedulingOrder([...podsByWorkload.values()].flat().filter((p) => !p.observed?.nodeName), priorityOf(snapshot));
-  const predict = (label: string, withFilters: readonly FilterPlugin<unknown>[]) =>
+  const predict = (label: string, withFilters: readonly FilterPlugin<unknown>[], scores: readonly ScorePlugin<unknown>[] = DEFAULT_SCORES(snapshot)) =>
     phase(
       label,
-      () => simulate(toPlace, buildClusterState(snapshot), withFilters, DEFAULT_SCORES(snapshot)),
+      () => simulate(toPlace, buildClusterState(snapshot), withFilters, scores),
       (out, seconds) => {
         let placed = 0;
         let tied = 0;
@@ -161,11 +162,14 @@ async function main(): Promise<void> {
       },
     );
   predict("prediction (simulate)", filters);
+  let scoreTimes: Map<string, number> | undefined;
   if (process.env["BENCH_BREAKDOWN"] === "1") {
     predict(
       "  the same without IPA and PTS filters",
       filters.filter((f) => f.name !== "InterPodAffinity" && f.name !== "PodTopologySpread"),
     );
+    scoreTimes = new Map();
+    predict("  the same, score plugins timed", filters, timedScores(DEFAULT_SCORES(snapshot), scoreTimes));
   }
 
   clearInterval(sampler);
@@ -174,6 +178,31 @@ async function main(): Promise<void> {
   process.stdout.write(`podpath bench — ${nodes} nodes, ${pods} pods (node ${process.version}, ${process.arch})\n`);
   for (const p of phases) process.stdout.write(`${p.label.padEnd(40)} ${p.seconds.toFixed(2).padStart(7)} s (cpu ${p.cpuSeconds.toFixed(2).padStart(7)} s)  peak RSS ${mb(p.peakRss).padStart(7)} MB  ${p.note}\n`);
   process.stdout.write(`${"load + placement (JSON)".padEnd(40)} ${total.toFixed(2).padStart(7)} s                  peak RSS ${mb(overallPeak).padStart(7)} MB over the run\n`);
+  if (scoreTimes) {
+    process.stdout.write("score plugins in the timed prediction (PreScore, Score, NormalizeScore):\n");
+    for (const [name, seconds] of [...scoreTimes].sort((a, b) => b[1] - a[1])) process.stdout.write(`  ${name.padEnd(50)} ${seconds.toFixed(2).padStart(7)} s\n`);
+  }
+}
+
+/** Copies of the score plugins whose prepare, score/scoreAll and normalize add their time to `times`. */
+function timedScores(plugins: readonly ScorePlugin<unknown>[], times: Map<string, number>): ScorePlugin<unknown>[] {
+  return plugins.map((plugin) => {
+    const copy: Record<string, unknown> = { ...plugin };
+    for (const method of ["prepare", "score", "scoreAll", "normalize"] as const) {
+      const original = (plugin as unknown as Record<string, ((...args: unknown[]) => unknown) | undefined>)[method];
+      if (typeof original !== "function") continue;
+      const label = `${plugin.name}.${method}`;
+      copy[method] = (...args: unknown[]) => {
+        const started = process.hrtime.bigint();
+        try {
+          return original.apply(plugin, args);
+        } finally {
+          times.set(label, (times.get(label) ?? 0) + Number(process.hrtime.bigint() - started) / 1e9);
+        }
+      };
+    }
+    return copy as unknown as ScorePlugin<unknown>;
+  });
 }
 
 await main();

@@ -1,3 +1,4 @@
+import { NO_REJECTION } from "./filters/no-rejection.js";
 import type { ClusterState, FilterPlugin, NodeInfo, PodToPlace, Rejection } from "./types.js";
 
 export interface NodeVerdict {
@@ -9,11 +10,12 @@ export interface NodeVerdict {
 
 /** Runs every filter on one node and keeps every rejection. */
 export function evaluateNode(pod: PodToPlace, node: NodeInfo, cluster: ClusterState, filters: readonly FilterPlugin<unknown>[], states: readonly unknown[]): NodeVerdict {
-  const reasons: Rejection[] = [];
-  filters.forEach((plugin, i) => {
-    for (const r of plugin.filter(pod, node, cluster, states[i])) reasons.push(r);
-  });
-  return { node: node.name, feasible: reasons.length === 0, reasons };
+  let reasons: Rejection[] | undefined;
+  for (let i = 0; i < filters.length; i++) {
+    const rejections = filters[i]!.filter(pod, node, cluster, states[i]);
+    if (rejections.length > 0) (reasons ??= []).push(...rejections);
+  }
+  return reasons ? { node: node.name, feasible: false, reasons } : { node: node.name, feasible: true, reasons: NO_REJECTION };
 }
 
 /** PreFilter state of every plugin for one pod. */
@@ -21,10 +23,26 @@ export function prepareFilters(pod: PodToPlace, cluster: ClusterState, filters: 
   return filters.map((plugin) => plugin.prepare?.(pod, cluster));
 }
 
+/** The nodes named `name` (one, unless a snapshot repeats a name), per node list. */
+const nodesByName = new WeakMap<readonly NodeInfo[], Map<string, NodeInfo[]>>();
+function nodesNamed(nodes: readonly NodeInfo[], name: string): readonly NodeInfo[] {
+  let byName = nodesByName.get(nodes);
+  if (!byName) {
+    byName = new Map();
+    for (const n of nodes) {
+      const list = byName.get(n.name);
+      if (list) list.push(n);
+      else byName.set(n.name, [n]);
+    }
+    nodesByName.set(nodes, byName);
+  }
+  return byName.get(name) ?? [];
+}
+
 /** Runs every filter on every node (or, for a DaemonSet's pod, on the node it is made for). */
 export function evaluatePod(pod: PodToPlace, cluster: ClusterState, filters: readonly FilterPlugin<unknown>[]): NodeVerdict[] {
   const states = prepareFilters(pod, cluster, filters);
-  const nodes = pod.daemonNode ? cluster.nodes.filter((n) => n.name === pod.daemonNode) : cluster.nodes;
+  const nodes = pod.daemonNode ? nodesNamed(cluster.nodes, pod.daemonNode) : cluster.nodes;
   return nodes.map((node) => evaluateNode(pod, node, cluster, filters, states));
 }
 

@@ -329,14 +329,6 @@ export function countableCount(pods: readonly PlacedPod[] | undefined, cluster: 
   return n;
 }
 
-/** The first pod of a list that counts for `cluster` (`countable(…)[0]`, without a copy). */
-export function firstCountable(pods: readonly PlacedPod[] | undefined, cluster: ClusterState): PlacedPod | undefined {
-  if (!pods) return undefined;
-  const exclude = cluster.excludeOwner;
-  for (let i = 0; i < pods.length; i++) if (pods[i]!.owner !== exclude) return pods[i];
-  return undefined;
-}
-
 /**
  * The existing pods' required anti-affinity terms, grouped by what they select and their
  * topologyKey: replicas of one workload share a group, so a newcomer is matched against each

@@ -286,12 +286,20 @@ export function simulate(pods: readonly PodToPlace[], cluster: ClusterState, fil
       /** the feasible nodes' positions in cluster.nodes */
       const feasibleAt: number[] = [];
       let processed = 0;
-      for (let i = 0; i < count && feasible.length < numToFind; i++) {
-        const position = (first + i) % nodeCount;
-        const node = order[position]!;
+      const staticVerdicts = info.staticVerdicts;
+      const columns = info.columns;
+      const amounts = info.amounts;
+      const full = room.full;
+      /** the common case: NodeResourcesFit is the only filter to run besides the static ones */
+      const fitOnly = active.length === 1 && dynamicKinds[active[0]!] === FIT;
+      let found = 0;
+      let position = first - 1;
+      for (let i = 0; i < count && found < numToFind; i++) {
+        if (++position === nodeCount) position = 0;
         processed++;
-        let verdict = info.staticVerdicts[position]!;
+        let verdict = staticVerdicts[position]!;
         if (verdict === 0) {
+          const node = order[position]!;
           verdict = PASS;
           for (const f of staticFilters) {
             if (f.filter(pod, node, cluster, undefined).length > 0) {
@@ -299,25 +307,37 @@ export function simulate(pods: readonly PodToPlace[], cluster: ClusterState, fil
               break;
             }
           }
-          info.staticVerdicts[position] = verdict;
+          staticVerdicts[position] = verdict;
         }
         if (verdict === REJECT) continue;
         let fits = true;
-        for (let a = 0; a < active.length && fits; a++) {
-          const f = active[a]!;
-          const kind = dynamicKinds[f];
-          if (kind === FIT) {
-            if (room.full[position]) fits = false;
-            for (let r = 0; r < info.columns.length && fits; r++) if (info.amounts[r]! > info.columns[r]![position]!) fits = false;
-          } else if (kind === PORTS) {
-            fits = room.portsFree(position, info.hostPorts);
-          } else if (!passes[f]!(pod, node, states[dynamicStates[f]!])) {
-            fits = false;
+        if (fitOnly) {
+          // fit.go fitsRequest: room for one more pod, then each requested resource
+          if (full[position]) continue;
+          for (let r = 0; r < columns.length; r++) {
+            if (amounts[r]! > columns[r]![position]!) {
+              fits = false;
+              break;
+            }
+          }
+        } else {
+          for (let a = 0; a < active.length && fits; a++) {
+            const f = active[a]!;
+            const kind = dynamicKinds[f];
+            if (kind === FIT) {
+              if (full[position]) fits = false;
+              for (let r = 0; r < columns.length && fits; r++) if (amounts[r]! > columns[r]![position]!) fits = false;
+            } else if (kind === PORTS) {
+              fits = room.portsFree(position, info.hostPorts);
+            } else if (!passes[f]!(pod, order[position]!, states[dynamicStates[f]!])) {
+              fits = false;
+            }
           }
         }
         if (fits) {
-          feasible.push(node);
+          feasible.push(order[position]!);
           feasibleAt.push(clusterIndexAt[position]!);
+          found++;
         }
       }
       if (nodeCount > 0) nextStartNodeIndex = (nextStartNodeIndex + processed) % nodeCount;
@@ -347,10 +367,10 @@ export function simulate(pods: readonly PodToPlace[], cluster: ClusterState, fil
       }
       const placed = placedPod(pod.owner, pod.name, pod.namespace, pod.labels, pod.spec, chosen.name);
       addToNode(chosen, placed);
-      const position = positionOf.get(chosen)!;
-      podBound(cluster.nodes, clusterIndexAt[position]!, placed);
-      room.refresh(position, placed);
-      table.refresh(clusterIndexAt[position]!);
+      const at = positionOf.get(chosen)!;
+      podBound(cluster.nodes, clusterIndexAt[at]!, placed);
+      room.refresh(at, placed);
+      table.refresh(clusterIndexAt[at]!);
       table.podCount++;
       index.add(placed, chosen);
       out.set(pod, { node: chosen.name, tied, unschedulable: undefined, score: best });

@@ -15,6 +15,7 @@ import {
 } from "../label-selectors.js";
 import type { Labels } from "../../../model/kubernetes.js";
 import type { ClusterState, FilterPlugin, PlacedPod, PodToPlace, Rejection } from "../types.js";
+import { NO_REJECTION } from "./no-rejection.js";
 
 /** The scheduler's reasons (pkg/scheduler/framework/plugins/interpodaffinity/filtering.go). */
 export const ERR_REASON_AFFINITY_RULES_NOT_MATCH = "node(s) didn't match pod affinity rules";
@@ -228,7 +229,7 @@ export const InterPodAffinity: FilterPlugin<InterPodAffinityState | undefined> =
     return { affinity, antiAffinity, incoming, existing, matchesOwnAffinity };
   },
   filter(pod, node, _cluster, state) {
-    if (!state) return [];
+    if (!state) return NO_REJECTION;
     const labels = node.labels;
     const incoming = state.incoming;
     if (incoming) {
@@ -275,7 +276,7 @@ export const InterPodAffinity: FilterPlugin<InterPodAffinityState | undefined> =
         );
       }
     }
-    return [];
+    return NO_REJECTION;
   },
   passes(_pod, node, _cluster, state) {
     if (!state) return true;

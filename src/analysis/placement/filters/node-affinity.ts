@@ -1,6 +1,7 @@
 import type { Labels, Node, NodeSelectorRequirement, NodeSelectorTerm, PodSpec } from "../../../model/kubernetes.js";
 import type { SourceRef } from "../../../model/source.js";
 import type { FilterPlugin } from "../types.js";
+import { NO_REJECTION } from "./no-rejection.js";
 
 /**
  * One node selector requirement against a node (component-helpers scheduling/corev1/nodeaffinity):
@@ -62,8 +63,11 @@ export function missingSelectorLabels(nodeSelector: Labels, node: Node): string[
 
 /** Why a pod's nodeSelector and required node affinity reject a node, or undefined when they match. */
 export function nodeAffinityMismatch(spec: PodSpec, node: Node): { readonly detail: string; readonly source: SourceRef } | undefined {
-  const missing = missingSelectorLabels(spec.nodeSelector, node);
-  if (missing.length > 0) return { detail: `nodeSelector needs ${missing.join(", ")}`, source: spec.nodeSelectorSource };
+  const nodeSelector = spec.nodeSelector;
+  for (const key in nodeSelector) {
+    if (node.labels[key] === nodeSelector[key]) continue;
+    return { detail: `nodeSelector needs ${missingSelectorLabels(nodeSelector, node).join(", ")}`, source: spec.nodeSelectorSource };
+  }
   const required = spec.affinity.nodeAffinity?.required;
   if (required && !required.some((t) => termMatches(t, node))) {
     return { detail: `no term of requiredDuringSchedulingIgnoredDuringExecution matches (${required.length} term(s))`, source: required[0]?.source ?? spec.source };
@@ -79,7 +83,7 @@ export const NodeAffinity: FilterPlugin = {
   name: "NodeAffinity",
   filter(pod, node) {
     const mismatch = nodeAffinityMismatch(pod.spec, node.node);
-    if (!mismatch) return [];
+    if (!mismatch) return NO_REJECTION;
     return [{ plugin: "NodeAffinity", message: "node(s) didn't match Pod's node affinity/selector", source: mismatch.source, detail: mismatch.detail }];
   },
   // static: the node's labels and name against the nodeSelector and the required terms (sources left out)

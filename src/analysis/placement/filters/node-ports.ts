@@ -1,18 +1,33 @@
 import { podsOn } from "../cluster-state.js";
+import type { PodSpec } from "../../../model/kubernetes.js";
 import type { FilterPlugin, HostPort } from "../types.js";
 import { hostPorts } from "../cluster-state.js";
+import { NO_REJECTION } from "./no-rejection.js";
 
 /** Two host ports conflict on the same protocol and port when their IPs overlap (0.0.0.0 overlaps all). */
 export function portsConflict(a: HostPort, b: HostPort): boolean {
   return a.port === b.port && a.protocol === b.protocol && (a.hostIP === b.hostIP || a.hostIP === "0.0.0.0" || b.hostIP === "0.0.0.0");
 }
 
-/** kube-scheduler plugins/nodeports: a host port another pod on the node already takes. */
-export const NodePorts: FilterPlugin = {
+const wantedBySpec = new WeakMap<PodSpec, readonly HostPort[]>();
+
+/** The host ports a pod wants (hostPorts), once per spec: the replicas of a workload share theirs. */
+function wantedPorts(spec: PodSpec): readonly HostPort[] {
+  let wanted = wantedBySpec.get(spec);
+  if (!wanted) wantedBySpec.set(spec, (wanted = hostPorts(spec)));
+  return wanted;
+}
+
+/**
+ * kube-scheduler plugins/nodeports: a host port another pod on the node already takes. PreFilter
+ * gathers the pod's host ports once (nodeports.go PreFilter, getContainerPorts), not per node.
+ */
+export const NodePorts: FilterPlugin<readonly HostPort[] | undefined> = {
   name: "NodePorts",
-  filter(pod, node, cluster) {
-    const wanted = hostPorts(pod.spec);
-    if (wanted.length === 0) return [];
+  prepare: (pod) => wantedPorts(pod.spec),
+  filter(pod, node, cluster, state) {
+    const wanted = state ?? wantedPorts(pod.spec);
+    if (wanted.length === 0) return NO_REJECTION;
     for (const other of podsOn(node, cluster)) {
       for (const used of other.hostPorts) {
         const clash = wanted.find((w) => portsConflict(w, used));
@@ -21,6 +36,6 @@ export const NodePorts: FilterPlugin = {
         }
       }
     }
-    return [];
+    return NO_REJECTION;
   },
 };

@@ -1,5 +1,6 @@
 import { podChangeCount } from "../cluster-state.js";
 import type { FilterPlugin, NodeInfo, ClusterState, Rejection } from "../types.js";
+import { NO_REJECTION } from "./no-rejection.js";
 import type { PodToPlace } from "../types.js";
 
 function formatQuantity(resource: string, value: number): string {
@@ -75,19 +76,19 @@ export const NodeResourcesFit: FilterPlugin<FitState> = {
   // then extended resources), computed once per pod rather than per node
   prepare: (pod, cluster) => ({ resources: requestedResources(pod), ownNodes: cluster.excludeOwner === undefined ? undefined : nodesOfOwner(cluster, cluster.excludeOwner) }),
   filter(pod: PodToPlace, node: NodeInfo, cluster: ClusterState, state: FitState | undefined) {
-    const reasons: Rejection[] = [];
+    let reasons: Rejection[] | undefined;
     const fit = state ?? NodeResourcesFit.prepare!(pod, cluster);
     const requested = requestedOn(node, cluster, fit.ownNodes);
     const allowedPods = node.allocatable["pods"] ?? 0;
     if ((requested["pods"] ?? 0) + 1 > allowedPods) {
-      reasons.push({ plugin: "NodeResourcesFit", message: "Too many pods", source: node.node.meta.source, detail: `${requested["pods"] ?? 0} pods on a node that allows ${allowedPods}` });
+      (reasons ??= []).push({ plugin: "NodeResourcesFit", message: "Too many pods", source: node.node.meta.source, detail: `${requested["pods"] ?? 0} pods on a node that allows ${allowedPods}` });
     }
     for (const resource of fit.resources) {
       const want = pod.requests[resource]!;
       if (want <= 0 || resource === "pods") continue;
       const free = (node.allocatable[resource] ?? 0) - (requested[resource] ?? 0);
       if (want > free) {
-        reasons.push({
+        (reasons ??= []).push({
           plugin: "NodeResourcesFit",
           message: `Insufficient ${resource}`,
           source: pod.spec.source,
@@ -95,6 +96,6 @@ export const NodeResourcesFit: FilterPlugin<FitState> = {
         });
       }
     }
-    return reasons;
+    return reasons ?? NO_REJECTION;
   },
 };

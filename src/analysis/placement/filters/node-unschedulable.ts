@@ -1,5 +1,6 @@
 import type { FilterPlugin } from "../types.js";
 import { tolerates } from "./taint-toleration.js";
+import { NO_REJECTION } from "./no-rejection.js";
 
 const UNSCHEDULABLE_TAINT = { key: "node.kubernetes.io/unschedulable", value: "", effect: "NoSchedule" as const };
 
@@ -10,8 +11,8 @@ const UNSCHEDULABLE_TAINT = { key: "node.kubernetes.io/unschedulable", value: ""
 export const NodeUnschedulable: FilterPlugin = {
   name: "NodeUnschedulable",
   filter(pod, node) {
-    if (!node.node.unschedulable) return [];
-    if (pod.spec.tolerations.some((t) => tolerates(t, UNSCHEDULABLE_TAINT))) return [];
+    if (!node.node.unschedulable) return NO_REJECTION;
+    if (pod.spec.tolerations.some((t) => tolerates(t, UNSCHEDULABLE_TAINT))) return NO_REJECTION;
     return [{ plugin: "NodeUnschedulable", message: "node(s) were unschedulable", source: node.node.meta.source, detail: "spec.unschedulable is true (cordoned)" }];
   },
   // static: the node's spec.unschedulable against whether the pod tolerates it

@@ -19,6 +19,7 @@ import {
 import type { ClusterState, FilterPlugin, NodeInfo, PodToPlace, Rejection } from "../types.js";
 import { nodeAffinityMismatch } from "./node-affinity.js";
 import { untoleratedTaint } from "./taint-toleration.js";
+import { NO_REJECTION } from "./no-rejection.js";
 
 /** The scheduler's reasons (pkg/scheduler/framework/plugins/podtopologyspread/plugin.go). */
 export const ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints";
@@ -299,8 +300,6 @@ export const PodTopologySpread: FilterPlugin<PodTopologySpreadState | undefined>
     return !state || failingConstraint(state, node) < 0;
   },
 };
-
-const NO_REJECTION: readonly Rejection[] = Object.freeze([]);
 
 /**
  * The first constraint the node fails (-1: none): it lacks the constraint's topologyKey, or the

@@ -1,5 +1,6 @@
 import type { Taint, TaintEffect, Toleration } from "../../../model/kubernetes.js";
 import type { FilterPlugin } from "../types.js";
+import { NO_REJECTION } from "./no-rejection.js";
 
 /**
  * core/v1 helper ToleratesTaint: an empty effect matches every effect, an empty key (with
@@ -25,8 +26,9 @@ const FILTERED_EFFECTS: readonly TaintEffect[] = ["NoSchedule", "NoExecute"];
 export const TaintToleration: FilterPlugin = {
   name: "TaintToleration",
   filter(pod, node) {
+    if (node.node.taints.length === 0) return NO_REJECTION;
     const taint = untoleratedTaint(node.node.taints, pod.spec.tolerations, FILTERED_EFFECTS);
-    if (!taint) return [];
+    if (!taint) return NO_REJECTION;
     return [{ plugin: "TaintToleration", message: `node(s) had untolerated taint {${taint.key}: ${taint.value}}`, source: taint.source, detail: `taint ${taint.key}${taint.value ? "=" + taint.value : ""}:${taint.effect}` }];
   },
   // static: the node's taints against what `tolerates` reads of each toleration

@@ -113,7 +113,8 @@ export const InterPodAffinityScore: ScorePlugin<InterPodAffinityState | Skip> & 
     if (state === SKIP) return;
     let min = Infinity;
     let max = -Infinity;
-    for (const s of scores) {
+    for (let i = 0; i < scores.length; i++) {
+      const s = scores[i]!;
       if (s > max) max = s;
       if (s < min) min = s;
     }

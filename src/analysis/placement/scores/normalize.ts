@@ -8,7 +8,7 @@ export const MAX_NODE_SCORE = 100;
  */
 export function defaultNormalizeScore(scores: number[], reverse: boolean, maxPriority = MAX_NODE_SCORE): void {
   let max = 0;
-  for (const s of scores) if (s > max) max = s;
+  for (let i = 0; i < scores.length; i++) if (scores[i]! > max) max = scores[i]!;
   if (max === 0) {
     if (reverse) scores.fill(maxPriority);
     return;

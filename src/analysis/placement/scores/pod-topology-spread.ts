@@ -3,12 +3,11 @@ import { selectorMatches } from "../../../model/selectors.js";
 import { nodeAffinityMismatch } from "../filters/node-affinity.js";
 import { spreadConstraintViews } from "../filters/pod-topology-spread.js";
 import { untoleratedTaint } from "../filters/taint-toleration.js";
-import { isEmptySelector } from "../label-selectors.js";
-import type { NodeInfo, PodToPlace, ScorePlugin } from "../types.js";
+import { advance, indexState, isEmptySelector, podCursor, podIndex, requiredPairs, selectorKey, type Cursor } from "../label-selectors.js";
+import type { ClusterState, NodeInfo, PodToPlace, ScorePlugin } from "../types.js";
 import type { BatchScore } from "./batch.js";
 import { feasibleIndices, nodeTable, type LabelColumn, type NodeTable } from "./node-table.js";
 import { MAX_NODE_SCORE } from "./normalize.js";
-import { podIndex } from "./pod-index.js";
 import { SKIP, type Skip } from "./skip.js";
 
 const HOSTNAME = "kubernetes.io/hostname";
@@ -90,8 +89,11 @@ interface SpreadState {
    * is in; index `values.length` is the domain "" of nodes without the label (Go's map lookup)
    */
   readonly domainCounts: readonly (number[] | undefined)[];
-  /** per constraint (hostname): node position → matching pods on it */
-  readonly nodeCounts: readonly (Map<number, number> | undefined)[];
+  /**
+   * per constraint (hostname): matching pods on each node, by position in cluster.nodes (kept
+   * current as pods are bound: read it before the next bind)
+   */
+  readonly nodeCounts: readonly (Float64Array | undefined)[];
   /** only the pod's own constraints require every topology key (not the system defaults) */
   readonly requireAll: boolean;
   /** feasible nodes lacking a topology key, by position in the feasible list (what NormalizeScore's list is aligned with); undefined: none */
@@ -127,31 +129,81 @@ function included(c: SoftConstraint, spec: PodSpec, node: NodeInfo): boolean {
 }
 
 /**
- * A hostname constraint's counts, kept sparse in the state (node position → count), are read
- * through an array over all nodes: one per node table and constraint, filled for the state that
- * uses it last (and cleared of the previous one's entries).
+ * The matching pods of one constraint, counted over the whole cluster and kept current as pods
+ * are bound (each counter's cursor brings in the pods bound since), rather than recounted for
+ * every pod: the replicas of a workload ask the same question one after another. Hostname
+ * constraints count per node (every node counts: Score looks at the node's own pods); the others
+ * per domain of their topology key (the node's label id, the "" domain for a node without it),
+ * over the nodes the constraint's inclusion policies admit (and, for the pod's own constraints,
+ * that have every topology key). PreScore then takes the domains of the feasible nodes.
  */
-interface DenseCounts {
-  readonly values: Float64Array;
-  readonly touched: number[];
-  owner: ReadonlyMap<number, number> | undefined;
+interface SpreadCounter {
+  /** undefined: the selector (null or empty) counts no pod */
+  readonly cursor: Cursor | undefined;
+  /** per node position (hostname), else per domain id (index `values.length`: the "" domain) */
+  readonly counts: Float64Array;
 }
-const denseByTable = new WeakMap<NodeTable, DenseCounts[]>();
-function denseCounts(table: NodeTable, constraint: number, sparse: ReadonlyMap<number, number>): Float64Array {
-  let list = denseByTable.get(table);
-  if (!list) denseByTable.set(table, (list = []));
-  let dense = list[constraint];
-  if (!dense) list[constraint] = dense = { values: new Float64Array(table.nodes.length), touched: [], owner: undefined };
-  if (dense.owner !== sparse) {
-    for (const k of dense.touched) dense.values[k] = 0;
-    dense.touched.length = 0;
-    for (const [k, n] of sparse) {
-      dense.values[k] = n;
-      dense.touched.push(k);
-    }
-    dense.owner = sparse;
-  }
-  return dense.values;
+
+const COUNTERS = {};
+
+/** What a constraint's counter depends on besides the cluster: the key of its entry in the index's states. */
+function counterKey(c: SoftConstraint, pod: PodToPlace, constraints: readonly SoftConstraint[], requireAll: boolean, excludeOwner: string | undefined): string {
+  if (c.topologyKey === HOSTNAME) return JSON.stringify([excludeOwner ?? null, pod.namespace, selectorKey(c.selector), HOSTNAME]);
+  return JSON.stringify(
+    [
+      excludeOwner ?? null,
+      pod.namespace,
+      selectorKey(c.selector),
+      c.topologyKey,
+      requireAll ? constraints.map((x) => x.topologyKey) : null,
+      c.nodeAffinityPolicy === "Honor" ? [pod.spec.nodeSelector, pod.spec.affinity.nodeAffinity?.required ?? null] : null,
+      c.nodeTaintsPolicy === "Honor" ? pod.spec.tolerations : null,
+    ],
+    (key, value: unknown) => (key === "source" ? undefined : value),
+  );
+}
+
+/**
+ * The counters of a pod's constraints, brought up to date. The keys are worked out once per
+ * constraints list (the replicas of a workload share it), pod spec and namespace.
+ */
+const keysMemo = new WeakMap<readonly SoftConstraint[], WeakMap<PodSpec, Map<string, string[]>>>();
+function spreadCounters(pod: PodToPlace, constraints: readonly SoftConstraint[], requireAll: boolean, columns: readonly LabelColumn[], table: NodeTable, cluster: ClusterState): SpreadCounter[] {
+  let bySpec = keysMemo.get(constraints);
+  if (!bySpec) keysMemo.set(constraints, (bySpec = new WeakMap()));
+  let byNamespace = bySpec.get(pod.spec);
+  if (!byNamespace) bySpec.set(pod.spec, (byNamespace = new Map()));
+  const exclude = cluster.excludeOwner;
+  const memoKey = JSON.stringify([exclude ?? null, pod.namespace, requireAll]);
+  let keys = byNamespace.get(memoKey);
+  if (!keys) byNamespace.set(memoKey, (keys = constraints.map((c) => counterKey(c, pod, constraints, requireAll, exclude))));
+  const index = podIndex(cluster.nodes);
+  const namespace = pod.namespace;
+  const spec = pod.spec;
+  return constraints.map((c, i) => {
+    const hostname = c.topologyKey === HOSTNAME;
+    const column = columns[i]!;
+    const counter = indexState(COUNTERS, index, keys[i]!, (): SpreadCounter => ({
+      // countPodsMatchSelector: an empty selector counts nothing (labels.Selector.Empty)
+      cursor: c.selector === null || isEmptySelector(c.selector) ? undefined : podCursor(index, requiredPairs(c.selector)),
+      counts: new Float64Array(hostname ? table.nodes.length : column.values.length + 1),
+    }));
+    if (!counter.cursor) return counter;
+    const selector = c.selector!;
+    const counts = counter.counts;
+    const nodes = table.nodes;
+    advance(counter.cursor, ({ node: k, pod: other }) => {
+      if (other.owner === exclude || other.namespace !== namespace || !selectorMatches(selector, other.labels)) return;
+      if (hostname) {
+        counts[k]!++;
+        return;
+      }
+      if (requireAll && !hasAllKeysAt(columns, k)) return;
+      if (!included(c, spec, nodes[k]!)) return;
+      counts[domainOf(column, k)]!++;
+    });
+    return counter;
+  });
 }
 
 /**
@@ -180,8 +232,8 @@ function scratchSums(table: NodeTable, n: number): Float64Array {
   return out;
 }
 
-function hostCountsOf(table: NodeTable, state: SpreadState): (Float64Array | undefined)[] {
-  return state.nodeCounts.map((sparse, i) => (sparse ? denseCounts(table, i, sparse) : undefined));
+function hostCountsOf(state: SpreadState): readonly (Float64Array | undefined)[] {
+  return state.nodeCounts;
 }
 
 /**
@@ -222,6 +274,16 @@ export function podTopologySpreadScore(services: readonly Service[]): ScorePlugi
     return cached.constraints;
   };
 
+  // per pod spec and labels (the replicas of a workload share theirs): the pod's own ScheduleAnyway constraints
+  const owned = new WeakMap<PodSpec, WeakMap<Labels, readonly SoftConstraint[]>>();
+  const ownConstraints = (pod: PodToPlace): readonly SoftConstraint[] => {
+    let byLabels = owned.get(pod.spec);
+    if (!byLabels) owned.set(pod.spec, (byLabels = new WeakMap()));
+    let constraints = byLabels.get(pod.labels);
+    if (!constraints) byLabels.set(pod.labels, (constraints = spreadConstraintViews(pod, "ScheduleAnyway")));
+    return constraints;
+  };
+
   return {
     name: "PodTopologySpread",
     weight: 2,
@@ -229,7 +291,7 @@ export function podTopologySpreadScore(services: readonly Service[]): ScorePlugi
       if (cluster.nodes.length === 0) return SKIP;
       const own = pod.spec.topologySpreadConstraints;
       // common.go filterTopologySpreadConstraints(ScheduleAnyway): matchLabelKeys merged, policies defaulted
-      const constraints: readonly SoftConstraint[] = own.length > 0 ? spreadConstraintViews(pod, "ScheduleAnyway") : defaultConstraints(pod);
+      const constraints: readonly SoftConstraint[] = own.length > 0 ? ownConstraints(pod) : defaultConstraints(pod);
       if (constraints.length === 0) return SKIP;
       // only the pod's own constraints require every topology key (systemDefaulted)
       const requireAll = own.length > 0;
@@ -270,28 +332,15 @@ export function podTopologySpreadScore(services: readonly Service[]): ScorePlugi
       });
       const weights = constraints.map((c, i) => topologyNormalizingWeight(c.topologyKey === HOSTNAME ? feasible.length - ignoredCount : sizes[i]!));
 
-      // PreScore: the matching pods per domain over every node the inclusion policies admit;
-      // per node for hostname (done in Score upstream)
-      const index = podIndex(cluster);
-      const nodeCounts = constraints.map((c, i) => {
+      // PreScore: the matching pods per domain over every node the inclusion policies admit (a
+      // domain no feasible node is in is not counted); per node for hostname (done in Score upstream)
+      const counters = spreadCounters(pod, constraints, requireAll, columns, table, cluster);
+      const nodeCounts = constraints.map((_c, i) => {
         const counts = domainCounts[i];
-        const perNode = counts ? undefined : new Map<number, number>();
-        // countPodsMatchSelector: an empty selector counts nothing (labels.Selector.Empty)
-        if (c.selector === null || isEmptySelector(c.selector)) return perNode;
-        for (const { pod: other, node } of index.candidates(pod.namespace, c.selector)) {
-          if (!selectorMatches(c.selector, other.labels)) continue;
-          const k = table.index.get(node)!;
-          if (perNode) {
-            perNode.set(k, (perNode.get(k) ?? 0) + 1);
-            continue;
-          }
-          if (requireAll && !hasAllKeysAt(columns, k)) continue;
-          if (!included(c, pod.spec, node)) continue;
-          const d = domainOf(columns[i]!, k);
-          // a domain no feasible node is in is not counted
-          if (!Number.isNaN(counts![d]!)) counts![d]!++;
-        }
-        return perNode;
+        const totals = counters[i]!.counts;
+        if (!counts) return totals;
+        for (let d = 0; d < counts.length; d++) if (!Number.isNaN(counts[d]!)) counts[d] = totals[d]!;
+        return undefined;
       });
       return { constraints, weights, columns, domainCounts, nodeCounts, requireAll, ignoredAt };
     },
@@ -300,7 +349,7 @@ export function podTopologySpreadScore(services: readonly Service[]): ScorePlugi
       const table = nodeTable(cluster);
       const k = table.index.get(node)!;
       // the node is feasible: it is ignored when it lacks a key of the pod's own constraints
-      return state.requireAll && !hasAllKeysAt(state.columns, k) ? 0 : spreadScore(k, state, hostCountsOf(table, state));
+      return state.requireAll && !hasAllKeysAt(state.columns, k) ? 0 : spreadScore(k, state, hostCountsOf(state));
     },
     scoreAll(_pod, feasible, cluster, state, out) {
       if (state === SKIP) {
@@ -310,7 +359,7 @@ export function podTopologySpreadScore(services: readonly Service[]): ScorePlugi
       // the feasible list is the one PreScore saw: ignoredAt is aligned with it
       const at = feasibleIndices(cluster, feasible);
       const table = nodeTable(cluster);
-      const hostCounts = hostCountsOf(table, state);
+      const hostCounts = hostCountsOf(state);
       const n = feasible.length;
       // spreadScore, a constraint at a time: each node's sum takes the same terms in the same order
       const sums = scratchSums(table, n);
