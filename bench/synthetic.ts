@@ -15,6 +15,7 @@
  * The pod count `pods` is the total: observed pods plus the pods the workloads still ask for.
  */
 import { createWriteStream, type WriteStream } from "node:fs";
+import { rng } from "./rng.js";
 
 export interface SyntheticSize {
   readonly nodes: number;
@@ -30,17 +31,6 @@ export interface SyntheticSummary {
   readonly observedPods: number;
   readonly podsToPlace: number;
   readonly files: readonly string[];
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const ZONES = ["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"];

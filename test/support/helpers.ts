@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -48,9 +48,15 @@ export function convertYaml(text: string, file = "test.yaml", namespace = "defau
   return draft;
 }
 
-/** A fresh temporary directory with the given files (path → content). */
+const made: string[] = [];
+process.on("exit", () => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temporary directory with the given files (path → content), removed when the test process exits. */
 export function tempDir(files: Readonly<Record<string, string | Buffer>> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), "podpath-test-"));
+  made.push(dir);
   for (const [path, content] of Object.entries(files)) {
     const full = join(dir, path);
     mkdirSync(dirname(full), { recursive: true });

@@ -20,21 +20,11 @@ import { scoreNodes } from "../../../src/analysis/placement/simulate.js";
 import type { ClusterState, PlacedPod, PodToPlace } from "../../../src/analysis/placement/types.js";
 import type { Labels, PodAffinityTerm, PodSpec, TopologySpreadConstraint } from "../../../src/model/kubernetes.js";
 import { cluster, node, podSpec, podToPlace, requirement, src, taint, term, toleration, workload } from "./support.js";
+import { rng } from "../../../bench/rng.js";
 
 const ZONE = "topology.kubernetes.io/zone";
 const HOST = "kubernetes.io/hostname";
 const SCORES = DEFAULT_SCORES({ kubernetes: { services: [] } });
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const selfTerm = (app: string, topologyKey: string, source = src(2)): PodAffinityTerm => ({
   labelSelector: { matchLabels: { app }, matchExpressions: [] },

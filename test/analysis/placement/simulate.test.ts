@@ -13,6 +13,7 @@ import { numFeasibleNodesToFind, schedulingNodeOrder, schedulingOrder, scoreNode
 import type { ClusterState, NodeInfo, PodToPlace } from "../../../src/analysis/placement/types.js";
 import type { ContainerPort, Labels, Node, PodSpec, ResourceList, Taint, Toleration, TopologySpreadConstraint, Workload } from "../../../src/model/kubernetes.js";
 import { DEFAULT_ALLOCATABLE, Gi, cluster, container, node, podSpec, podToPlace, src, taint, toleration, workload } from "./support.js";
+import { rng } from "../../../bench/rng.js";
 
 const SCORES = DEFAULT_SCORES({ kubernetes: { services: [] } });
 const ZONE = "topology.kubernetes.io/zone";
@@ -234,13 +235,3 @@ function referenceSimulate(pods: readonly PodToPlace[], state: ClusterState): Ma
   return out;
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
