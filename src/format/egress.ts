@@ -44,6 +44,7 @@ export function formatEgressJson(report: EgressReport): string {
 
 export function formatEgressText(report: EgressReport): string {
   const lines: string[] = [`CNI: ${report.cni}`, ""];
+  if (report.groups.length === 0) return [...lines, "The snapshot has no nodes: there is no pod to send from. Add `kubectl get nodes -o yaml` (and pods) to the snapshot."].join("\n") + "\n";
   lines.push("node groups:");
   const sender = (group: string): string => report.rows.find((r) => r.group === group)?.from ?? "-";
   lines.push(table([["group", "nodes", "subnet", "traced from"], ...report.groups.map((g) => [g.name, g.nodes.join(", "), g.subnetId ?? "-", sender(g.name)])]));

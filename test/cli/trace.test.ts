@@ -218,3 +218,9 @@ test("what-if (--with): an Ingress joining group ecoeco with a ClusterIP backend
     assert.match(t.drop?.message ?? "", /TargetGroup port is empty\. When using Instance targets, your service be must of type 'NodePort' or 'LoadBalancer'/, path);
   }
 });
+
+test("egress on a snapshot without nodes says so instead of printing empty tables", async () => {
+  const r = await cli(["egress", "-s", "../shared/corpus/argocd-v3.1.9/install.yaml", "-n", "argocd", "-o", "text"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /The snapshot has no nodes: there is no pod to send from/);
+});
