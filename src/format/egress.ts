@@ -1,7 +1,7 @@
 import type { EgressReport, EgressRow } from "../analysis/paths/egress.js";
 import { formatSource } from "../model/source.js";
 import { markdownTable, table } from "./table.js";
-import { traceJson, traceMermaid } from "./trace.js";
+import { dropJson, traceJson, traceMermaid } from "./trace.js";
 
 function snatText(row: EgressRow): string {
   if (row.verdict === "skipped") return "-";
@@ -31,10 +31,10 @@ export function formatEgressJson(report: EgressReport): string {
       from: r.from,
       to: r.to,
       verdict: r.verdict,
-      drop: r.drop ? { code: r.drop.code, at: r.drop.at, message: r.drop.message, source: formatSource(r.drop.source) || null } : null,
+      drop: dropJson(r.drop),
       snat: r.snat.map((s) => ({ component: s.component, id: s.id, from: s.from, to: s.to, source: formatSource(s.source) || null })),
       finalSourceIp: r.finalSourceIp,
-      return: { verdict: r.replyVerdict, drop: r.replyDrop ? { code: r.replyDrop.code, at: r.replyDrop.at, message: r.replyDrop.message, source: formatSource(r.replyDrop.source) || null } : null },
+      return: { verdict: r.replyVerdict, drop: dropJson(r.replyDrop) },
       note: r.note,
       trace: r.trace ? traceJson(r.trace) : null,
     })),

@@ -15,7 +15,7 @@ function stepJson(s: Step): Record<string, unknown> {
   return { hop: s.hop, component: s.component, id: s.id, action: s.action, packet: packetJson(s.packet), note: s.note, source: formatSource(s.source) || null };
 }
 
-function dropJson(d: Drop | null): Record<string, unknown> | null {
+export function dropJson(d: Drop | null): Record<string, unknown> | null {
   return d ? { code: d.code, at: d.at, message: d.message, source: formatSource(d.source) || null } : null;
 }
 
@@ -49,7 +49,7 @@ export function packetText(p: Packet): string {
 /** One line of the summary: what the destination sees, or where and why the packet died. */
 export function verdictText(t: TraceResult): string {
   if (t.verdict === "dropped" && t.drop) return `DROPPED at ${t.drop.at}: ${t.drop.code}`;
-  if (t.answeredBy) return `answered by the load balancer, not forwarded: ${t.answeredBy.note.replace(/^.*: the ALB /, "the ALB ")}`;
+  if (t.answeredBy) return `answered by the load balancer (${t.answeredBy.component} ${t.answeredBy.id}), not forwarded: ${t.answeredBy.note}`;
   const reply = t.return.verdict === "delivered" ? "the reply comes back" : t.return.verdict === "dropped" && t.return.drop ? `but the REPLY is dropped at ${t.return.drop.at}: ${t.return.drop.code}` : "";
   return `delivered; the destination sees source ${t.finalSourceIp}${reply ? `; ${reply}` : ""}`;
 }

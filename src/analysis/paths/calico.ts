@@ -1,6 +1,6 @@
 import type { NetworkInterface, Route, RouteTable } from "../../model/aws.js";
 import type { FelixConfiguration, IPPool, Node } from "../../model/kubernetes.js";
-import { cidrContains, parseCidr4, parseIPv4 } from "../../model/net.js";
+import { cidrContains, isPrivateOrShared, parseCidr4, parseIPv4 } from "../../model/net.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import type { SourceRef } from "../../model/source.js";
 import { awsIndex } from "./aws/aws-index.js";
@@ -245,14 +245,11 @@ export function natOutgoing(
     addressSource: settings.natOutgoingAddress ? settings.source : undefined,
     note:
       `IP pool ${pool.name} (${pool.cidr}) has natOutgoing: true and ${dstIp} is outside every IP pool` +
-      `${isPrivate(dstIp) ? " (a private/VPC address is still outside the pools: it is masqueraded too)" : ""}: ${how}. ` +
+      `${isPrivateOrShared(dstIp) ? " (a private/VPC address is still outside the pools: it is masqueraded too)" : ""}: ${how}. ` +
       `Replies are translated back by conntrack, not NATed again.`,
   };
 }
 
-function isPrivate(ip: string): boolean {
-  return ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"].some((c) => ipInCidr(ip, c));
-}
 
 // ---------------------------------------------------------------------------------------------
 // the VPC around the nodes
@@ -269,6 +266,8 @@ export interface NodeNetwork {
   readonly routeTable: RouteTable | undefined;
   /** every ENI attached to the node's instance */
   readonly eniIds: readonly string[];
+  /** the primary one (device index 0, else the one holding the node IP as primary address) */
+  readonly primaryEniId: string | undefined;
   /** source/destination check of the primary ENI (else the instance's) */
   readonly sourceDestCheck: boolean | undefined;
   readonly sourceDestCheckId: string | undefined;
@@ -330,6 +329,7 @@ function computeNodeNetwork(snapshot: Snapshot, node: Node): NodeNetwork {
     subnetSource: subnet?.source,
     routeTable,
     eniIds: enis.map((e) => e.id),
+    primaryEniId: primaryEni?.id,
     sourceDestCheck: primaryEni ? primaryEni.sourceDestCheck : instance?.sourceDestCheck,
     sourceDestCheckId: primaryEni?.id ?? instance?.id,
     sourceDestCheckSource: primaryEni?.source ?? instance?.source,

@@ -1,8 +1,8 @@
 import type { Node } from "../../model/kubernetes.js";
-import { formatIPv4, parseIPv4 } from "../../model/net.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import { INTERNET_ADDRESS } from "./endpoints.js";
 import { PathContext, pathPodOf, type PathOptions, type PathPod } from "./path-context.js";
+import { snapshotIndex } from "./snapshot-index.js";
 import { traceResolved, type Resolved, type TraceResult } from "./trace.js";
 import type { Drop, Step } from "./trace-model.js";
 
@@ -94,8 +94,8 @@ export function nodeGroups(ctx: PathContext): NodeGroup[] {
 }
 
 function podsOnNode(ctx: PathContext, nodeName: string): PathPod[] {
-  return ctx.snapshot.kubernetes.pods
-    .filter((p) => p.nodeName === nodeName && !p.spec.hostNetwork && p.podIP && p.phase !== "Succeeded" && p.phase !== "Failed")
+  return (snapshotIndex(ctx.snapshot).podsByNode.get(nodeName) ?? [])
+    .filter((p) => !p.spec.hostNetwork && p.podIP && p.phase !== "Succeeded" && p.phase !== "Failed")
     .map((p) => pathPodOf(p)!)
     .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
 }
@@ -104,18 +104,13 @@ function podsOnNode(ctx: PathContext, nodeName: string): PathPod[] {
 function sourcePod(ctx: PathContext, node: Node): { pod: PathPod; assumed: string | undefined } | undefined {
   const observed = podsOnNode(ctx, node.name)[0];
   if (observed) return { pod: observed, assumed: undefined };
-  let ip: string | undefined;
-  if (ctx.cni.networking === "calico") {
-    const tunnel = node.overlay.vxlan ?? node.overlay.ipip;
-    const base = tunnel ? parseIPv4(tunnel) : undefined;
-    if (base !== undefined) ip = formatIPv4(base + 2);
-  } else {
-    ip = ctx.primaryEni(node)?.privateIps.find((p) => !p.primary)?.address;
-  }
-  if (!ip) return undefined;
-  const pod: PathPod = { namespace: "default", name: `a pod on ${node.name}`, labels: {}, ip, nodeName: node.name, hostNetwork: false, ports: [], source: node.meta.source, assumed: `no pod observed on ${node.name}: a pod is assumed at ${ip}` };
+  // the second pod address: the first is what a predicted workload would take (trace.ts)
+  const address = ctx.assumedPodAddress(node, 2);
+  if (!address) return undefined;
+  const assumed = `no pod observed on ${node.name}: a pod is assumed at ${address.ip}, ${address.how}`;
+  const pod: PathPod = { namespace: "default", name: `a pod on ${node.name}`, labels: {}, ip: address.ip, nodeName: node.name, hostNetwork: false, ports: [], source: node.meta.source, owner: undefined, assumed };
   ctx.addAssumedPod(pod);
-  return { pod, assumed: pod.assumed };
+  return { pod, assumed };
 }
 
 interface Destination {
@@ -161,7 +156,8 @@ function destinationFor(ctx: PathContext, cls: DestinationClass, node: Node, sou
         .filter((s) => s.type !== "ExternalName" && s.clusterIP && s.clusterIP !== "None" && s.ports.length > 0 && !(s.namespace === "default" && s.name === "kubernetes"))
         .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
       // prefer a service whose endpoints are pods (not host addresses)
-      const withPods = services.find((s) => k.serviceEndpoints.some((e) => e.service.namespace === s.namespace && e.service.name === s.name && e.slices.some((sl) => sl.endpoints.some((ep) => ep.ready && ctx.podByIp(ep.address)))));
+      const endpoints = snapshotIndex(ctx.snapshot).endpointsByService;
+      const withPods = services.find((s) => endpoints.get(`${s.namespace}/${s.name}`)?.slices.some((sl) => sl.endpoints.some((ep) => ep.ready && ctx.podByIp(ep.address))));
       const service = withPods ?? services[0];
       if (!service) return "no ClusterIP service in the snapshot";
       const port = service.ports[0]!;

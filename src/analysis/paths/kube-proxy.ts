@@ -197,7 +197,7 @@ interface EndpointLookup {
 }
 
 /** A pod's container port for a named targetPort (podutil.FindPort: name and protocol match). */
-function findNamedPort(pod: Pod, name: string, protocol: string): number | undefined {
+export function findNamedPort(pod: Pod, name: string, protocol: string): number | undefined {
   for (const c of pod.spec.containers) {
     for (const p of c.ports) if (p.name === name && p.protocol === protocol) return p.containerPort;
   }
@@ -297,11 +297,12 @@ export function masqueradeAddress(
     return { snatTo: undefined, via: "local-delivery", note: `the endpoint ${endpointIp} is ${node.name}'s own address: the packet is delivered locally and never reaches POSTROUTING, so the mark has no effect and the source is kept` };
   }
   const k = snapshot.kubernetes;
+  const index = snapshotIndex(snapshot);
   const endpointNode =
-    (endpointNodeName ? k.nodes.find((n) => n.name === endpointNodeName) : undefined) ??
+    (endpointNodeName ? index.nodesByName.get(endpointNodeName) : undefined) ??
     (() => {
-      const pod = snapshotIndex(snapshot).podsByIp.get(endpointIp);
-      return pod?.nodeName ? k.nodes.find((n) => n.name === pod.nodeName) : undefined;
+      const podNode = index.podsByIp.get(endpointIp)?.nodeName;
+      return podNode ? index.nodesByName.get(podNode) : undefined;
     })();
   if (endpointNode && endpointNode.name === node.name) {
     return { snatTo: nodeIp, via: "node-ip", note: `the endpoint is on ${node.name} itself: it leaves by the pod's veth, which has no address, so MASQUERADE takes the node's primary address ${nodeIp ?? "(unknown)"}` };
@@ -382,9 +383,9 @@ const PROXY_NAME_LABEL = "service.kubernetes.io/service-proxy-name";
  */
 export function resolveServiceTarget(snapshot: Snapshot, dstIp: string, dstPort: number, protocol: Protocol, context: KubeProxyContext): ServiceTarget {
   const mode = context.mode ?? "iptables";
-  const nodes = snapshot.kubernetes.nodes;
   // a packet addressed to a node IP arrives at that node
-  const node = context.arrivingOnNode ? nodes.find((n) => n.name === context.arrivingOnNode) : nodes.find((n) => nodeAddresses(n).includes(dstIp));
+  const index = snapshotIndex(snapshot);
+  const node = context.arrivingOnNode ? index.nodesByName.get(context.arrivingOnNode) : index.nodesByAddress.get(dstIp);
   const { match, ipOnly } = findMatch(snapshot, dstIp, dstPort, protocol, node, mode);
   if (!match) {
     if (ipOnly) {
@@ -432,7 +433,8 @@ export function serviceTarget(snapshot: Snapshot, match: ServiceMatch, context: 
     return { kind: "not-proxied", allowed: true, id: `${service.namespace}/${service.name}`, rule: `${PROXY_NAME_LABEL}=${service.meta.labels[PROXY_NAME_LABEL]}`, source: service.meta.source, service, note: `Service ${service.namespace}/${service.name} carries ${PROXY_NAME_LABEL}: kube-proxy ignores it (another proxy serves it).` };
   }
 
-  const node = context.arrivingOnNode ? snapshot.kubernetes.nodes.find((n) => n.name === context.arrivingOnNode) : undefined;
+  const index = snapshotIndex(snapshot);
+  const node = context.arrivingOnNode ? index.nodesByName.get(context.arrivingOnNode) : undefined;
   const lookup = serviceEndpoints(snapshot, service, port);
   const all = [...lookup.endpoints].sort(compareEndpoints);
   const isLocal = (e: RawEndpoint): boolean => node !== undefined && (e.nodeName === node.name || (e.nodeName === undefined && nodeAddresses(node).includes(e.ip)));
@@ -564,7 +566,7 @@ export function serviceTarget(snapshot: Snapshot, match: ServiceMatch, context: 
     const reason = hairpin ? `hairpin: the endpoint ${e.ip} is the client itself, so the packet is masqueraded (else the pod would answer itself directly, bypassing the DNAT)${mark.masquerade ? `; also ${mark.reason}` : ""}` : mark.reason;
     let address: ReturnType<typeof masqueradeAddress> | undefined;
     if (masq) {
-      for (const n of [node, e.nodeName ? snapshot.kubernetes.nodes.find((x) => x.name === e.nodeName) : undefined]) {
+      for (const n of [node, e.nodeName ? index.nodesByName.get(e.nodeName) : undefined]) {
         if (n && !networks.has(n.name)) networks.set(n.name, nodeNetwork(snapshot, n));
       }
       address = masqueradeAddress(snapshot, node, e.ip, e.nodeName, networks);

@@ -1,15 +1,15 @@
-import type { Instance, NetworkInterface, Subnet } from "../../model/aws.js";
-import type { Labels, Namespace, NetworkPolicy, Node, Pod } from "../../model/kubernetes.js";
-import type { ContainerPort } from "../../model/kubernetes.js";
+import type { NetworkInterface, Subnet } from "../../model/aws.js";
+import type { ContainerPort, Labels, Namespace, NetworkPolicy, Node, ObjectRef, Pod } from "../../model/kubernetes.js";
+import { formatIPv4, parseIPv4 } from "../../model/net.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import type { SourceRef } from "../../model/source.js";
-import { nodeAddresses, nodeNetwork, nodePrimaryIp, felixSettingsFor, type FelixSettings, type NodeNetwork } from "./calico.js";
+import { awsIndex, type AwsIndex } from "./aws/aws-index.js";
 import { eniForIp, type EniMatch } from "./aws/eni.js";
+import { felixSettingsFor, nodeNetwork, type FelixSettings, type NodeNetwork } from "./calico.js";
 import { clusterCidrsOf } from "./kube-proxy.js";
-import { loadBalancersOf, type LoadBalancerModel } from "./load-balancers/index.js";
+import { loadBalancersOf, type LoadBalancerModel, type LoadBalancerView } from "./load-balancers/index.js";
+import { snapshotIndex, type SnapshotIndex } from "./snapshot-index.js";
 import { detectCni, type CniDetection } from "./vpc-cni.js";
-import { snapshotIndex } from "./snapshot-index.js";
-import { awsIndex } from "./aws/aws-index.js";
 
 /**
  * A pod as the path engine sees it: an observed Pod, or a pod podpath places itself (a workload
@@ -24,6 +24,8 @@ export interface PathPod {
   readonly hostNetwork: boolean;
   readonly ports: readonly ContainerPort[];
   readonly source: SourceRef | undefined;
+  /** the workload the pod belongs to, when known */
+  readonly owner: ObjectRef | undefined;
   /** set when podpath assumed the pod (not in the snapshot) */
   readonly assumed?: string | undefined;
 }
@@ -39,6 +41,7 @@ export function pathPodOf(pod: Pod): PathPod | undefined {
     hostNetwork: pod.spec.hostNetwork,
     ports: pod.spec.containers.flatMap((c) => c.ports),
     source: pod.meta.source,
+    owner: pod.owner,
   };
 }
 
@@ -48,65 +51,38 @@ export interface PathOptions {
 }
 
 /**
- * The lookups a trace needs, built once per snapshot (a trace on a 5,000-node, 150,000-pod
- * cluster must not scan every pod at every hop): pods by IP, nodes by address and by instance,
- * network interfaces by address, the CNI, the load balancers.
+ * What a trace needs beyond the evaluators' own lookups (snapshot-index.ts, aws/aws-index.ts,
+ * calico.ts's per-node network cache), built once per snapshot: the CNI, the cluster CIDRs, nodes
+ * by instance, policies by namespace, the load balancers, and the pods podpath assumes
+ * (workloads placed on their predicted node).
  */
 export class PathContext {
   readonly snapshot: Snapshot;
   readonly cni: CniDetection;
   readonly clusterCIDRs: readonly string[];
   readonly namespaces: ReadonlyMap<string, Namespace>;
-  private readonly podsByIp = new Map<string, PathPod>();
-  private readonly nodesByName = new Map<string, Node>();
-  private readonly nodesByAddress = new Map<string, Node>();
+  private readonly index: SnapshotIndex;
+  private readonly aws: AwsIndex;
+  private readonly pathPods = new Map<string, PathPod>();
   private readonly nodeByInstance = new Map<string, Node>();
-  private readonly enisByIp = new Map<string, EniMatch>();
-  private readonly enisById = new Map<string, NetworkInterface>();
-  private readonly instancesById = new Map<string, Instance>();
-  private readonly subnetsById = new Map<string, Subnet>();
   private readonly policiesByNamespace = new Map<string, NetworkPolicy[]>();
-  private readonly networks = new Map<string, NodeNetwork>();
   private readonly felix = new Map<string, FelixSettings>();
   private lbModel: LoadBalancerModel | undefined;
+  private lbByAddress: Map<string, LoadBalancerView> | undefined;
 
   constructor(snapshot: Snapshot, options: PathOptions = {}) {
     this.snapshot = snapshot;
     const k = snapshot.kubernetes;
-    const aws = snapshot.aws;
     this.cni = detectCni(snapshot, options.cni);
     this.clusterCIDRs = clusterCidrsOf(snapshot);
     this.namespaces = new Map(k.namespaces.map((n) => [n.name, n]));
     // the evaluators' shared lookups, built now so that no trace pays for them
-    snapshotIndex(snapshot);
-    awsIndex(aws);
-    for (const pod of k.pods) {
-      if (pod.spec.hostNetwork) continue;
-      const p = pathPodOf(pod);
-      // a terminated pod may share an address with a running one: the running one wins
-      if (p && (!this.podsByIp.has(p.ip) || pod.phase === "Running")) this.podsByIp.set(p.ip, p);
-    }
+    this.index = snapshotIndex(snapshot);
+    this.aws = awsIndex(snapshot.aws);
     for (const node of k.nodes) {
-      this.nodesByName.set(node.name, node);
-      for (const a of nodeAddresses(node)) if (!this.nodesByAddress.has(a)) this.nodesByAddress.set(a, node);
-    }
-    for (const i of aws.instances) this.instancesById.set(i.id, i);
-    for (const s of aws.subnets) this.subnetsById.set(s.id, s);
-    for (const eni of aws.networkInterfaces) {
-      this.enisById.set(eni.id, eni);
-      for (const p of eni.privateIps) if (!this.enisByIp.has(p.address)) this.enisByIp.set(p.address, { eni, via: p.primary ? "primary" : "secondary", prefix: undefined });
-    }
-    for (const j of snapshot.joins) {
-      if (j.kind !== "node-instance") continue;
-      const node = this.nodesByName.get(j.from.replace(/^Node /, ""));
-      if (node) this.nodeByInstance.set(j.to.replace(/^Instance /, ""), node);
-    }
-    const instanceByIp = new Map<string, Instance>();
-    for (const i of aws.instances) if (i.privateIp && !instanceByIp.has(i.privateIp)) instanceByIp.set(i.privateIp, i);
-    for (const node of k.nodes) {
-      const ip = nodePrimaryIp(node);
-      const instance = ip ? instanceByIp.get(ip) : undefined;
-      if (instance && !this.nodeByInstance.has(instance.id)) this.nodeByInstance.set(instance.id, node);
+      // the instance as calico.ts joins it (providerID, InternalIP, Name tag, else private IP)
+      const instanceId = nodeNetwork(snapshot, node).instanceId;
+      if (instanceId !== undefined && !this.nodeByInstance.has(instanceId)) this.nodeByInstance.set(instanceId, node);
     }
     for (const p of k.networkPolicies) {
       const list = this.policiesByNamespace.get(p.namespace) ?? [];
@@ -117,63 +93,75 @@ export class PathContext {
 
   /** Adds a pod podpath assumes (a workload placed on its predicted node). */
   addAssumedPod(pod: PathPod): void {
-    if (!this.podsByIp.has(pod.ip)) this.podsByIp.set(pod.ip, pod);
+    if (!this.podByIp(pod.ip)) this.pathPods.set(pod.ip, pod);
   }
 
+  /** The pod (not on the host network) with this address: observed, else assumed. */
   podByIp(ip: string): PathPod | undefined {
-    return this.podsByIp.get(ip);
+    let pod = this.pathPods.get(ip);
+    if (!pod) {
+      const observed = this.index.podsByIp.get(ip);
+      pod = observed ? pathPodOf(observed) : undefined;
+      if (pod) this.pathPods.set(ip, pod);
+    }
+    return pod;
+  }
+
+  /**
+   * An address for a pod podpath places on `node` itself: the `nth` address after the node's
+   * Calico tunnel address (Calico gives the tunnel the first address of the node's block, pods
+   * the next ones), or a secondary address of its primary ENI (VPC CNI). Undefined when neither
+   * is in the snapshot.
+   */
+  assumedPodAddress(node: Node, nth: number): { ip: string; how: string } | undefined {
+    if (this.cni.networking === "calico") {
+      const tunnel = node.overlay.vxlan ?? node.overlay.ipip;
+      const base = tunnel ? parseIPv4(tunnel) : undefined;
+      return base === undefined ? undefined : { ip: formatIPv4(base + nth), how: `an address of ${node.name}'s Calico block (${tunnel} is the block's tunnel address)` };
+    }
+    const ip = this.primaryEni(node)?.privateIps.filter((p) => !p.primary)[nth - 1]?.address;
+    return ip === undefined ? undefined : { ip, how: `a secondary address of ${node.name}'s primary ENI (VPC CNI)` };
   }
 
   node(name: string | undefined): Node | undefined {
-    return name === undefined ? undefined : this.nodesByName.get(name);
+    return name === undefined ? undefined : this.index.nodesByName.get(name);
   }
 
   /** The node one of whose own addresses `ip` is. */
   nodeWithAddress(ip: string): Node | undefined {
-    return this.nodesByAddress.get(ip);
+    return this.index.nodesByAddress.get(ip);
   }
 
   nodeOfInstance(instanceId: string | undefined): Node | undefined {
     return instanceId === undefined ? undefined : this.nodeByInstance.get(instanceId);
   }
 
-  instance(id: string | undefined): Instance | undefined {
-    return id === undefined ? undefined : this.instancesById.get(id);
-  }
-
   subnet(id: string | undefined): Subnet | undefined {
-    return id === undefined ? undefined : this.subnetsById.get(id);
+    return id === undefined ? undefined : this.aws.subnetsById.get(id);
   }
 
   eni(id: string | undefined): NetworkInterface | undefined {
-    return id === undefined ? undefined : this.enisById.get(id);
+    return id === undefined ? undefined : this.aws.enisById.get(id);
   }
 
   /** The network interface holding `ip` (an address, else a delegated prefix). */
   eniForIp(ip: string): EniMatch | undefined {
-    return this.enisByIp.get(ip) ?? (this.snapshot.aws.networkInterfaces.some((e) => e.ipv4Prefixes.length > 0) ? eniForIp(ip, this.snapshot.aws) : undefined);
+    return eniForIp(ip, this.snapshot.aws);
   }
 
-  /** The AWS network of a node (instance, subnet, route table, ENIs), cached. */
+  /** The AWS network of a node (instance, subnet, route table, ENIs); calico.ts caches it. */
   network(node: Node): NodeNetwork {
-    let n = this.networks.get(node.name);
-    if (!n) {
-      n = nodeNetwork(this.snapshot, node);
-      this.networks.set(node.name, n);
-    }
-    return n;
+    return nodeNetwork(this.snapshot, node);
   }
 
-  /** Every node's network, for Calico's CrossSubnet decisions. */
+  /** The networks of some nodes by name, for Calico's CrossSubnet decisions. */
   networksOf(...nodes: Node[]): Map<string, NodeNetwork> {
     return new Map(nodes.map((n) => [n.name, this.network(n)]));
   }
 
-  /** The node's primary network interface (device index 0), if the snapshot has it. */
+  /** The node's primary network interface, if the snapshot has it. */
   primaryEni(node: Node): NetworkInterface | undefined {
-    const net = this.network(node);
-    const enis = net.eniIds.map((id) => this.enisById.get(id)).filter((e): e is NetworkInterface => e !== undefined);
-    return enis.find((e) => e.attachment?.deviceIndex === 0) ?? enis.find((e) => e.privateIps.some((p) => p.primary && p.address === nodePrimaryIp(node))) ?? enis[0];
+    return this.eni(this.network(node).primaryEniId);
   }
 
   felixSettings(nodeName: string | undefined): FelixSettings {
@@ -193,6 +181,15 @@ export class PathContext {
   get loadBalancers(): LoadBalancerModel {
     this.lbModel ??= loadBalancersOf(this.snapshot);
     return this.lbModel;
+  }
+
+  /** The load balancer one of whose private addresses `ip` is. */
+  loadBalancerAt(ip: string): LoadBalancerView | undefined {
+    if (!this.lbByAddress) {
+      this.lbByAddress = new Map();
+      for (const lb of this.loadBalancers.loadBalancers) for (const a of lb.addresses) if (a.privateIp && !this.lbByAddress.has(a.privateIp)) this.lbByAddress.set(a.privateIp, lb);
+    }
+    return this.lbByAddress.get(ip);
   }
 
   /** The snapshot has an AWS network to follow (subnets and route tables). */

@@ -1,5 +1,6 @@
-import type { Pod, Service, ServiceEndpoints } from "../../model/kubernetes.js";
+import type { Node, Pod, Service, ServiceEndpoints } from "../../model/kubernetes.js";
 import type { Snapshot } from "../../model/snapshot.js";
+import { nodeAddresses } from "./calico.js";
 
 /**
  * Lookups the path evaluators share, built once per snapshot on first use (a snapshot is not
@@ -15,15 +16,25 @@ export interface SnapshotIndex {
   readonly podsByName: ReadonlyMap<string, Pod>;
   /** pods not on the host network, by pod IP (a running pod wins over a finished one) */
   readonly podsByIp: ReadonlyMap<string, Pod>;
+  /** pods by the workload that owns them (`Kind/namespace/name`), in snapshot order */
+  readonly podsByOwner: ReadonlyMap<string, readonly Pod[]>;
+  /** pods by the node they are bound to, in snapshot order */
+  readonly podsByNode: ReadonlyMap<string, readonly Pod[]>;
+  readonly nodesByName: ReadonlyMap<string, Node>;
+  /** nodes by each of their own addresses (calico.ts nodeAddresses), the first node on a clash */
+  readonly nodesByAddress: ReadonlyMap<string, Node>;
+}
+
+export function ownerKey(ref: { readonly kind: string; readonly namespace?: string | undefined; readonly name: string }): string {
+  return `${ref.kind}/${ref.namespace ?? ""}/${ref.name}`;
 }
 
 const cache = new WeakMap<Snapshot, SnapshotIndex>();
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
-  if (list) {
-    if (!list.includes(value)) list.push(value);
-  } else map.set(key, [value]);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 export function snapshotIndex(snapshot: Snapshot): SnapshotIndex {
@@ -33,9 +44,9 @@ export function snapshotIndex(snapshot: Snapshot): SnapshotIndex {
   const servicesByAddress = new Map<string, Service[]>();
   const servicesByNodePort = new Map<number, Service[]>();
   for (const s of k.services) {
-    for (const ip of [s.clusterIP, ...s.clusterIPs, ...s.externalIPs]) if (ip && ip !== "None") push(servicesByAddress, ip, s);
-    if (s.type === "LoadBalancer") for (const i of s.loadBalancerIngress) if (i.ip) push(servicesByAddress, i.ip, s);
-    if (s.type === "NodePort" || s.type === "LoadBalancer") for (const p of s.ports) if (p.nodePort !== undefined) push(servicesByNodePort, p.nodePort, s);
+    const addresses = new Set([s.clusterIP, ...s.clusterIPs, ...s.externalIPs, ...(s.type === "LoadBalancer" ? s.loadBalancerIngress.map((i) => i.ip) : [])]);
+    for (const ip of addresses) if (ip && ip !== "None") push(servicesByAddress, ip, s);
+    if (s.type === "NodePort" || s.type === "LoadBalancer") for (const port of new Set(s.ports.map((p) => p.nodePort))) if (port !== undefined) push(servicesByNodePort, port, s);
   }
   const endpointsByService = new Map<string, ServiceEndpoints>();
   for (const e of k.serviceEndpoints) {
@@ -44,12 +55,22 @@ export function snapshotIndex(snapshot: Snapshot): SnapshotIndex {
   }
   const podsByName = new Map<string, Pod>();
   const podsByIp = new Map<string, Pod>();
+  const podsByOwner = new Map<string, Pod[]>();
+  const podsByNode = new Map<string, Pod[]>();
   for (const p of k.pods) {
+    if (p.owner) push(podsByOwner, ownerKey(p.owner), p);
+    if (p.nodeName) push(podsByNode, p.nodeName, p);
     const key = `${p.namespace}/${p.name}`;
     if (!podsByName.has(key)) podsByName.set(key, p);
     if (p.podIP && !p.spec.hostNetwork && (!podsByIp.has(p.podIP) || p.phase === "Running")) podsByIp.set(p.podIP, p);
   }
-  index = { servicesByAddress, servicesByNodePort, endpointsByService, podsByName, podsByIp };
+  const nodesByName = new Map<string, Node>();
+  const nodesByAddress = new Map<string, Node>();
+  for (const n of k.nodes) {
+    if (!nodesByName.has(n.name)) nodesByName.set(n.name, n);
+    for (const a of nodeAddresses(n)) if (!nodesByAddress.has(a)) nodesByAddress.set(a, n);
+  }
+  index = { servicesByAddress, servicesByNodePort, endpointsByService, podsByName, podsByIp, podsByOwner, podsByNode, nodesByName, nodesByAddress };
   cache.set(snapshot, index);
   return index;
 }

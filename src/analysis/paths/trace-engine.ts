@@ -53,7 +53,7 @@ export interface TraceRun {
 export const MAX_DEVICES = 64;
 
 /** Walks `packet` from `start` to delivery or drop, then the reply back through the same devices. */
-export function walk(start: Device, packet: Packet, options: { readonly reply?: boolean } = {}): TraceRun {
+export function walk(start: Device, packet: Packet): TraceRun {
   const steps: Step[] = [];
   const handlers: ReplyHandler[] = [];
   let device: Device | undefined = start;
@@ -72,16 +72,26 @@ export function walk(start: Device, packet: Packet, options: { readonly reply?: 
     device = outcome.next;
   }
   const forward: TracedDirection = { verdict: "delivered", drop: null, steps, finalPacket: current };
-  if (options.reply === false) return { forward, reply: undefined };
-  const replySteps: Step[] = [];
-  let back = reversePacket(current);
-  for (let i = handlers.length - 1; i >= 0; i--) {
-    const outcome = handlers[i]!(back);
-    replySteps.push(...outcome.steps);
-    back = outcome.packet;
-    if (outcome.drop) return { forward, reply: { verdict: "dropped", drop: outcome.drop, steps: replySteps, finalPacket: back } };
-  }
-  return { forward, reply: { verdict: "delivered", drop: null, steps: replySteps, finalPacket: back } };
+  const back = undoInReverse(handlers)(reversePacket(current));
+  return { forward, reply: { verdict: back.drop ? "dropped" : "delivered", drop: back.drop ?? null, steps: back.steps, finalPacket: back.packet } };
+}
+
+/**
+ * One reply handler made of several, run last-first: the reply meets the state of the last
+ * translation or filter first (the tracer does this across devices, a device within itself).
+ */
+export function undoInReverse(handlers: readonly ReplyHandler[]): ReplyHandler {
+  return (packet) => {
+    const steps: Step[] = [];
+    let current = packet;
+    for (let i = handlers.length - 1; i >= 0; i--) {
+      const outcome = handlers[i]!(current);
+      steps.push(...outcome.steps);
+      current = outcome.packet;
+      if (outcome.drop) return { steps, packet: current, drop: outcome.drop };
+    }
+    return { steps, packet: current };
+  };
 }
 
 /** The reply to a packet: addresses and ports swapped (the outer header is the reply's own business). */

@@ -9,6 +9,9 @@ import type { SourceRef } from "../../model/source.js";
 
 export type Protocol = "TCP" | "UDP" | "SCTP" | "ICMP";
 
+/** The source port of every client (and of an ALB's connection to its target): IANA's first ephemeral port, inside Linux's (32768–60999), Windows' and every AWS range. */
+export const EPHEMERAL_PORT = 49152;
+
 /** A packet as one hop sees it. Ports are 0 for ICMP. */
 export interface Packet {
   readonly src: string;

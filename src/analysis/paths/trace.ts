@@ -12,17 +12,15 @@ import { nodeDevice } from "./hops/node.js";
 import { podDestination, podSource } from "./hops/pod.js";
 import { loadBalancerForHost, matchRequest, type HttpRequest, type LoadBalancerView } from "./load-balancers/index.js";
 import { PathContext, pathPodOf, type PathOptions, type PathPod } from "./path-context.js";
-import { snapshotIndex } from "./snapshot-index.js";
+import { ownerKey, snapshotIndex } from "./snapshot-index.js";
 import { dropped, walk, type Device } from "./trace-engine.js";
-import type { Drop, Packet, Protocol, Step } from "./trace-model.js";
+import { EPHEMERAL_PORT, type Drop, type Packet, type Protocol, type Step } from "./trace-model.js";
 
 /**
  * `podpath trace`: resolves the two endpoints, builds the first device and the packet, walks it
  * (trace-engine.ts) and shapes the result as PRODUCT.md's `trace -o json` contract.
  */
 
-/** The client's source port: IANA's first ephemeral port, inside Linux's (32768–60999), Windows' and every AWS range. */
-export const EPHEMERAL_PORT = 49152;
 
 export interface TraceRequest {
   readonly from: EndpointSpec;
@@ -88,13 +86,12 @@ function networkFor(ctx: PathContext, request: HttpRequest | undefined): Network
   const net: Network = {
     ctx,
     request,
-    ephemeralPort: EPHEMERAL_PORT,
     podSource: (pod) => podSource(net, pod),
     podDestination: (pod) => podDestination(net, pod),
     node: (node, arrival) => nodeDevice(net, node, arrival),
     eniEgress: (eni) => eniEgress(net, eni),
     eniIngress: (eni) => eniIngress(net, eni),
-    subnetRouter: (subnetId, from) => subnetRouter(net, subnetId, from),
+    subnetRouter: (subnetId) => subnetRouter(net, subnetId),
     natGateway: (nat) => natGateway(net, nat),
     internetGatewayOut: (igwId) => internetGatewayOut(net, igwId),
     internet: (role) => internet(net, role),
@@ -117,41 +114,29 @@ export interface Resolved {
 }
 
 function workloadPod(ctx: PathContext, workload: Workload, assumptions: string[]): PathPod {
-  const snapshot = ctx.snapshot;
-  const observed = snapshot.kubernetes.pods.find((p) => p.owner?.kind === workload.kind && p.owner.namespace === workload.namespace && p.owner.name === workload.name && p.podIP && p.phase !== "Succeeded" && p.phase !== "Failed");
+  const owner = { kind: workload.kind, namespace: workload.namespace, name: workload.name };
+  const observed = (snapshotIndex(ctx.snapshot).podsByOwner.get(ownerKey(owner)) ?? []).find((p) => p.podIP && p.phase !== "Succeeded" && p.phase !== "Failed");
   const pod = observed ? pathPodOf(observed) : undefined;
   if (pod) return pod;
-  const placement = analysePlacement(snapshot, { workload: `${workload.namespace}/${workload.name}` }).workloads[0];
-  const predicted = placement?.pods.find((p) => p.predictedNode)?.predictedNode;
-  if (!predicted) throw new EndpointError(`workload ${workload.namespace}/${workload.name} has no observed pod and no node it can be placed on (see podpath place --workload ${workload.namespace}/${workload.name})`);
+  const id = `${workload.namespace}/${workload.name}`;
+  const predicted = analysePlacement(ctx.snapshot, { workload: id }).workloads[0]?.pods.find((p) => p.predictedNode)?.predictedNode;
+  if (!predicted) throw new EndpointError(`workload ${id} has no observed pod and no node it can be placed on (see podpath place --workload ${id})`);
   const node = ctx.node(predicted)!;
   const template = workload.template.spec;
-  let ip: string | undefined;
-  let how: string;
-  if (template.hostNetwork) {
-    ip = node.internalIP;
-    how = `a host-network pod predicted on ${predicted} uses the node's address`;
-  } else if (ctx.cni.networking === "calico") {
-    const tunnel = node.overlay.vxlan ?? node.overlay.ipip;
-    const base = tunnel ? parseIPv4(tunnel) : undefined;
-    if (base !== undefined) ip = formatIPv4(base + 1);
-    how = `a pod predicted on ${predicted} is assumed at ${ip ?? "?"}, an address of the node's Calico block (${tunnel ?? "?"} is the block's tunnel address)`;
-  } else {
-    const eni = ctx.primaryEni(node);
-    ip = eni?.privateIps.find((p) => !p.primary)?.address;
-    how = `a pod predicted on ${predicted} is assumed at ${ip ?? "?"}, a secondary address of the node's ENI (VPC CNI)`;
-  }
-  if (!ip) throw new EndpointError(`workload ${workload.namespace}/${workload.name} has no observed pod; it would be placed on ${predicted}, whose pod addresses are not known: trace node:${predicted} instead`);
-  assumptions.push(`workload ${workload.namespace}/${workload.name} has no observed pod: ${how}`);
+  // a host-network pod uses the node's address; another takes the first pod address of the node
+  const address = template.hostNetwork ? (node.internalIP ? { ip: node.internalIP, how: "the node's address (host network)" } : undefined) : ctx.assumedPodAddress(node, 1);
+  if (!address) throw new EndpointError(`workload ${id} has no observed pod; it would be placed on ${predicted}, whose pod addresses are not known: trace node:${predicted} instead`);
+  assumptions.push(`workload ${id} has no observed pod: a pod predicted on ${predicted} (podpath place) is assumed at ${address.ip}, ${address.how}`);
   const assumed: PathPod = {
     namespace: workload.namespace,
     name: `${workload.name} (predicted)`,
     labels: workload.template.labels,
-    ip,
+    ip: address.ip,
     nodeName: predicted,
     hostNetwork: template.hostNetwork,
     ports: template.containers.flatMap((c) => c.ports),
     source: workload.meta.source,
+    owner,
     assumed: `predicted on ${predicted} by podpath place`,
   };
   if (!template.hostNetwork) ctx.addAssumedPod(assumed);
@@ -163,20 +148,12 @@ function firstPort(pod: PathPod | undefined, protocol: Protocol): { port: number
   return p ? { port: p.containerPort, why: `the first container port of ${pod!.namespace}/${pod!.name}${p.name ? ` (${p.name})` : ""}` } : undefined;
 }
 
-function lbPublicAddress(ctx: PathContext, lb: LoadBalancerView): { public: string | undefined; private: string | undefined } {
-  const enis = ctx.snapshot.aws.networkInterfaces
-    .filter((e) => new RegExp(`^ELB (app|net)/${lb.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/`).test(e.description ?? ""))
-    .sort((a, b) => a.subnetId.localeCompare(b.subnetId) || a.id.localeCompare(b.id));
-  const fromLb = [...lb.addresses].sort((a, b) => a.subnetId.localeCompare(b.subnetId));
-  const withPrivate = fromLb.find((a) => a.privateIp);
-  const primary = enis[0]?.privateIps.find((p) => p.primary) ?? enis[0]?.privateIps[0];
-  return {
-    public: fromLb.find((a) => a.publicIp)?.publicIp ?? primary?.publicIp,
-    private: withPrivate?.privateIp ?? primary?.address,
-  };
+/** The address a client connects to: the first public (internet-facing) or private (internal) one, by subnet. */
+function lbAddress(lb: LoadBalancerView): string | undefined {
+  return lb.addresses.map((a) => (lb.scheme === "internal" ? a.privateIp : a.publicIp)).find((ip) => ip !== undefined);
 }
 
-export /** An address for a load balancer whose ENIs are unknown: the first address AWS does not reserve in its first subnet. */
+/** An address for a load balancer whose ENIs are unknown: the first address AWS does not reserve in its first subnet. */
 function assumedLbAddress(ctx: PathContext, lb: LoadBalancerView): { ip: string; why: string } {
   for (const id of lb.subnetIds) {
     const subnet = ctx.subnet(id);
@@ -260,10 +237,10 @@ export function tracePath(source: Snapshot | PathContext, request: TraceRequest,
   if (request.to.kind === "url") {
     const spec = request.to;
     http = { scheme: spec.scheme, host: spec.host, port: spec.port, path: spec.path };
-    const lb = loadBalancerForHost(ctx.loadBalancers, ctx.snapshot, spec.host);
+    const lb = loadBalancerForHost(ctx.loadBalancers, spec.host);
     const label = endpointText(spec);
     if (!lb) {
-      const m = matchRequest(ctx.loadBalancers, ctx.snapshot, http);
+      const m = matchRequest(ctx.loadBalancers, http);
       const message = m.kind === "drop" ? m.message : `no load balancer serves ${spec.host}`;
       const code = m.kind === "drop" ? m.code : "UNKNOWN_ENDPOINT";
       const packet: Packet = { src: from.ip, srcPort: EPHEMERAL_PORT, dst: "0.0.0.0", dstPort: spec.port, protocol };
@@ -284,18 +261,17 @@ export function tracePath(source: Snapshot | PathContext, request: TraceRequest,
         assumptions,
       };
     }
-    const addr = lbPublicAddress(ctx, lb);
-    const internal = lb.scheme === "internal";
-    const ip = internal ? addr.private : addr.public;
+    const ip = lbAddress(lb);
     const how = `${spec.host} is served by ${lb.origin === "elbv2" ? "" : "the derived "}load balancer ${lb.name}${lb.dnsName ? ` (${lb.dnsName})` : ""}`;
+    const port = { port: spec.port, why: "the URL's port" };
     if (ip) {
-      to = { info: { endpoint: label, label, ip, how: `${how}, ${internal ? "private" : "public"} address ${ip}`, source: lb.source }, ip, pod: undefined, node: undefined, eni: undefined, port: { port: spec.port, why: "the URL's port" } };
+      to = { info: { endpoint: label, label, ip, how: `${how}, ${lb.scheme === "internal" ? "private" : "public"} address ${ip}`, source: lb.source }, ip, pod: undefined, node: undefined, eni: undefined, port };
     } else {
-      const assumed = assumedLbAddress(ctx, lb);
-      const fallback = addr.private ?? assumed.ip;
-      assumptions.push(`the addresses of load balancer ${lb.name} are not in the snapshot (${lb.origin === "ingress" ? "derived from the Ingresses, not yet created" : "no ENI of it in the snapshot"}): the client is assumed to reach it directly, and its own address is taken as ${fallback} (${assumed.why}); the VPC hops between it and its targets are not evaluated`);
-      to = { info: { endpoint: label, label, ip: undefined, how, source: lb.source }, ip: fallback, pod: undefined, node: undefined, eni: undefined, port: { port: spec.port, why: "the URL's port" } };
-      start = (net) => net.loadBalancer(lb, addr.private ?? fallback);
+      const own = lb.addresses.find((a) => a.privateIp)?.privateIp;
+      const assumed = own ? { ip: own, why: "its private address in the snapshot" } : assumedLbAddress(ctx, lb);
+      assumptions.push(`the ${lb.scheme === "internal" ? "private" : "public"} address of load balancer ${lb.name} is not in the snapshot (${lb.origin === "ingress" ? "derived from the Ingresses, not yet created" : "no ENI of it in the snapshot"}): the client is assumed to reach it directly, and its own address is taken as ${assumed.ip} (${assumed.why})${own ? "" : "; the VPC hops between it and its targets are not evaluated"}`);
+      to = { info: { endpoint: label, label, ip: undefined, how, source: lb.source }, ip: assumed.ip, pod: undefined, node: undefined, eni: undefined, port };
+      start = (net) => net.loadBalancer(lb, assumed.ip);
     }
   } else {
     to = resolveTraceEndpoint(ctx, request.to, protocol, assumptions);
@@ -327,9 +303,8 @@ export function traceResolved(ctx: PathContext, t: ResolvedTrace): TraceResult {
   const { from, to, port, protocol, assumptions } = t;
   const net = networkFor(ctx, t.http);
   const packet: Packet = { src: from.ip, srcPort: protocol === "ICMP" ? 0 : EPHEMERAL_PORT, dst: to.ip, dstPort: port, protocol };
-  let device = sourceDevice(net, from, t.fromSpec);
-  // a load balancer whose address is unknown: the internet client reaches it directly
-  if (t.start && t.fromSpec.kind === "internet") device = t.start(net, packet);
+  // a load balancer whose address is unknown: the client is assumed to reach it directly
+  const device = t.start ? t.start(net, packet) : sourceDevice(net, from, t.fromSpec);
   const run = walk(device, packet);
   const forward = run.forward;
   return {

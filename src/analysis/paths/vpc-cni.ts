@@ -3,6 +3,7 @@ import { isCidr, parseIPv4 } from "../../model/net.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import type { SourceRef } from "../../model/source.js";
 import { ipInCidr, ipPoolFor, nodeAddresses, nodeNetwork, nodePrimaryIp } from "./calico.js";
+import { awsIndex } from "./aws/aws-index.js";
 import type { Decision } from "./trace-model.js";
 
 /**
@@ -182,10 +183,10 @@ export function vpcCniSnat(srcPodIp: string, dstIp: string, snapshot: Snapshot, 
 function primaryEniIp(snapshot: Snapshot, node: Node | undefined): string | undefined {
   if (!node) return undefined;
   const network = nodeNetwork(snapshot, node);
-  const enis = snapshot.aws.networkInterfaces.filter((e) => network.eniIds.includes(e.id));
-  const primary = enis.find((e) => e.attachment?.deviceIndex === 0);
+  const index = awsIndex(snapshot.aws);
+  const primary = network.primaryEniId !== undefined ? index.enisById.get(network.primaryEniId) : undefined;
   const ip = primary?.privateIps.find((p) => p.primary)?.address;
   if (ip && parseIPv4(ip) !== undefined) return ip;
-  const instance = network.instanceId ? snapshot.aws.instances.find((i) => i.id === network.instanceId) : undefined;
+  const instance = network.instanceId ? index.instancesById.get(network.instanceId) : undefined;
   return instance?.privateIp ?? nodePrimaryIp(node);
 }

@@ -1,14 +1,12 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { EndpointError, parseEndpoint, type EndpointSpec } from "../../analysis/paths/endpoints.js";
+import { ENDPOINT_FORMS, EndpointError, parseEndpoint, type EndpointSpec } from "../../analysis/paths/endpoints.js";
 import { tracePath } from "../../analysis/paths/trace.js";
-import type { Protocol } from "../../analysis/paths/trace-model.js";
+import { EPHEMERAL_PORT, type Protocol } from "../../analysis/paths/trace-model.js";
 import { formatTraceJson, formatTraceMarkdown, formatTraceText } from "../../format/trace.js";
 import { InputError } from "../../load/errors.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import { loadFromOptions, outputFormat, withSnapshotOptions, type SnapshotOptions } from "../snapshot-options.js";
-
-export const ENDPOINT_FORMS = "pod:NS/NAME, workload:NS/NAME, service:NS/NAME, node:NAME, ip:ADDR, internet, url:https://HOST/PATH";
 
 interface TraceOptions extends SnapshotOptions {
   from: EndpointSpec;
@@ -55,7 +53,7 @@ export function registerTrace(program: Command, io: CliIO, setExit: (code: numbe
       `
 Replies are traced back through the same connection state: NAT is undone by conntrack, security
 groups and NetworkPolicy admit them (stateful), network ACLs evaluate them again (stateless, on
-the client's ephemeral port ${49152}).
+the client's ephemeral port ${EPHEMERAL_PORT}).
 
 Examples:
   podpath trace --from internet --to url:https://growbin.app/argocd     user → ALB → NodePort → pod, and back

@@ -52,6 +52,7 @@ function network(n: string, overrides: Partial<NodeNetwork>): NodeNetwork {
     subnetSource: undefined,
     routeTable: undefined,
     eniIds: [`eni-${n}`],
+    primaryEniId: `eni-${n}`,
     sourceDestCheck: false,
     sourceDestCheckId: `eni-${n}`,
     sourceDestCheckSource: { file: "enis.json", line: 3, col: 1, doc: 0 },

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { EndpointError, INTERNET_ADDRESS, parseEndpoint, resolveEndpoint } from "../../../src/analysis/paths/endpoints.js";
+import { EndpointError, INTERNET_ADDRESS, parseEndpoint, type EndpointSpec } from "../../../src/analysis/paths/endpoints.js";
+import { PathContext } from "../../../src/analysis/paths/path-context.js";
+import { resolveTraceEndpoint, type Resolved } from "../../../src/analysis/paths/trace.js";
+import type { Snapshot } from "../../../src/model/snapshot.js";
 import { loadSnapshot } from "../../../src/load/load-snapshot.js";
 import { EXAMPLE, REPO } from "../../support/helpers.js";
 
@@ -27,6 +30,10 @@ for (const [text, message] of [
   ["host:x", /unknown endpoint kind "host"/],
 ] as const) {
   test(`a malformed endpoint is refused with a clear message: ${text}`, () => assert.throws(() => parseEndpoint(text), (e: unknown) => e instanceof EndpointError && message.test(e.message)));
+}
+
+function resolveEndpoint(s: Snapshot, spec: EndpointSpec): Resolved {
+  return resolveTraceEndpoint(new PathContext(s), spec, "TCP", []);
 }
 
 test("endpoints resolve against the example: pod IP, ClusterIP, node InternalIP, internet", () => {

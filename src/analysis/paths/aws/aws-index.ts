@@ -12,6 +12,7 @@ export interface AwsIndex {
   readonly enisByInstance: ReadonlyMap<string, readonly NetworkInterface[]>;
   /** the first interface holding an address (primary or secondary), and whether it is the primary one */
   readonly eniByAddress: ReadonlyMap<string, { readonly eni: NetworkInterface; readonly primary: boolean }>;
+  readonly enisById: ReadonlyMap<string, NetworkInterface>;
   readonly anyPrefixes: boolean;
   readonly subnetsById: ReadonlyMap<string, Subnet>;
   /** the table a subnet is explicitly associated with */
@@ -57,7 +58,7 @@ export function awsIndex(aws: AwsModel): AwsIndex {
     for (const s of t.subnetIds) if (!routeTableBySubnet.has(s)) routeTableBySubnet.set(s, t);
     if (t.main && t.vpcId && !mainRouteTableByVpc.has(t.vpcId)) mainRouteTableByVpc.set(t.vpcId, t);
   }
-  index = { instancesById, instanceByPrivateIp, enisByInstance, eniByAddress, anyPrefixes, subnetsById, routeTableBySubnet, mainRouteTableByVpc };
+  index = { instancesById, instanceByPrivateIp, enisByInstance, eniByAddress, enisById: eniIds, anyPrefixes, subnetsById, routeTableBySubnet, mainRouteTableByVpc };
   cache.set(aws, index);
   return index;
 }

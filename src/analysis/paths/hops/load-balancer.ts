@@ -1,7 +1,7 @@
-import { matchRequest, type HttpRequest, type LoadBalancerView, type TargetView } from "../load-balancers/index.js";
+import { matchRequestAt, type HttpRequest, type LoadBalancerView, type TargetView } from "../load-balancers/index.js";
 import { ipPoolFor, podIpRoutableFromVpc } from "../calico.js";
 import { dropped, step, type Device, type DeviceOutcome } from "../trace-engine.js";
-import type { Packet, Step } from "../trace-model.js";
+import { EPHEMERAL_PORT, type Packet, type Step } from "../trace-model.js";
 import type { Network } from "./network.js";
 
 /**
@@ -32,7 +32,7 @@ export function loadBalancerDevice(net: Network, lb: LoadBalancerView, address: 
     name: hop,
     forward(packet): DeviceOutcome {
       const request = requestFor(net, lb, packet);
-      const m = matchRequest(ctx.loadBalancers, ctx.snapshot, request);
+      const m = matchRequestAt(ctx.loadBalancers, lb, request);
       const url = `${request.scheme}://${request.host}${request.path}`;
       if (m.kind === "drop") {
         const d = dropped(hop, m.code === "NO_MATCHING_RULE" ? "listener-rule" : "load-balancer", lb.id, m.code, packet, m.message, m.source);
@@ -60,7 +60,7 @@ export function loadBalancerDevice(net: Network, lb: LoadBalancerView, address: 
         return { steps, packet, next: undefined, drop: d.drop };
       }
       const allUnhealthy = targets.every((t) => t.health !== undefined && t.health !== "healthy");
-      const out: Packet = { src: address, srcPort: net.ephemeralPort, dst: target.ip, dstPort: target.port, protocol: packet.protocol };
+      const out: Packet = { src: address, srcPort: EPHEMERAL_PORT, dst: target.ip, dstPort: target.port, protocol: packet.protocol };
       const others = targets.length > 1 ? ` (${targets.length} targets: ${targets.map((t) => `${t.node ?? t.id} ${t.ip}:${t.port}${t.health ? ` ${t.health}` : ""}`).join(", ")}; the first is traced)` : "";
       const service = tg.service ? ` for Service ${tg.service.namespace}/${tg.service.name} port ${tg.service.port}` : "";
       const health = allUnhealthy ? "; every target is unhealthy, so the ALB fails open and routes to all of them" : "";

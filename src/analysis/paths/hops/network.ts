@@ -21,15 +21,13 @@ export interface Network {
   readonly ctx: PathContext;
   /** the HTTP request, when the trace goes to a url: (load balancers route by it) */
   readonly request: HttpRequest | undefined;
-  /** the source port every client uses (an ephemeral port, within every OS's and AWS's range) */
-  readonly ephemeralPort: number;
   podSource(pod: PathPod): Device;
   podDestination(pod: PathPod): Device;
   node(node: Node, arrival: Arrival): Device;
   eniEgress(eni: NetworkInterface): Device;
   eniIngress(eni: NetworkInterface): Device;
   /** the route table of a subnet, for a packet leaving an interface (or a NAT gateway) there */
-  subnetRouter(subnetId: string, from: string): Device;
+  subnetRouter(subnetId: string): Device;
   natGateway(nat: NatGateway): Device;
   /** an internet gateway translating a VPC address outward */
   internetGatewayOut(igwId: string, vpcId: string | undefined): Device;

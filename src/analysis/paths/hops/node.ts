@@ -2,7 +2,7 @@ import type { Node } from "../../../model/kubernetes.js";
 import { isPrivateOrShared } from "../../../model/net.js";
 import { ipPoolFor, natOutgoing, nodeAddresses, nodePrimaryIp, overlayFor } from "../calico.js";
 import { resolveServiceTarget, type MasqueradeChoice } from "../kube-proxy.js";
-import { dropped, inner, step, withDestination, withSource, type Device, type DeviceOutcome, type ReplyOutcome } from "../trace-engine.js";
+import { dropped, inner, step, undoInReverse, withDestination, withSource, type Device, type DeviceOutcome, type ReplyHandler } from "../trace-engine.js";
 import type { Packet, Step } from "../trace-model.js";
 import { vpcCniSnat } from "../vpc-cni.js";
 import type { Arrival, Network } from "./network.js";
@@ -25,22 +25,6 @@ import { policyStep } from "./pod.js";
  * nothing is NATed again.
  */
 
-type Undo = (packet: Packet) => ReplyOutcome;
-
-function composeReply(undos: Undo[]): Undo {
-  return (packet) => {
-    const steps: Step[] = [];
-    let current = packet;
-    for (let i = undos.length - 1; i >= 0; i--) {
-      const outcome = undos[i]!(current);
-      steps.push(...outcome.steps);
-      current = outcome.packet;
-      if (outcome.drop) return { steps, packet: current, drop: outcome.drop };
-    }
-    return { steps, packet: current };
-  };
-}
-
 export function nodeDevice(net: Network, node: Node, arrival: Arrival): Device {
   const ctx = net.ctx;
   const snapshot = ctx.snapshot;
@@ -51,14 +35,14 @@ export function nodeDevice(net: Network, node: Node, arrival: Arrival): Device {
     name: hop,
     forward(packet): DeviceOutcome {
       const steps: Step[] = [];
-      const undos: Undo[] = [];
+      const undos: ReplyHandler[] = [];
       let p = packet;
       const done = (next: Device | undefined, drop?: ReturnType<typeof dropped>): DeviceOutcome => {
         if (drop) {
           steps.push(drop.step);
           return { steps, packet: p, next: undefined, drop: drop.drop };
         }
-        return { steps, packet: p, next, reply: composeReply(undos) };
+        return { steps, packet: p, next, reply: undoInReverse(undos) };
       };
 
       // 1. decapsulation
@@ -132,17 +116,19 @@ export function nodeDevice(net: Network, node: Node, arrival: Arrival): Device {
 
       const calico = ctx.cni.networking === "calico";
       const pool = calico ? ipPoolFor(dst, snapshot.kubernetes.ipPools) : undefined;
-      const srcPool = calico ? ipPoolFor(p.src, snapshot.kubernetes.ipPools) : undefined;
+      // Calico natOutgoing, for pool addresses kube-proxy did not masquerade (it also says why it keeps a source)
+      const nat = calico && !masquerade && ipPoolFor(p.src, snapshot.kubernetes.ipPools) ? natOutgoing(p.src, dst, snapshot.kubernetes.ipPools, ctx.felixSettings(node.name), node, snapshot.kubernetes.nodes) : undefined;
+      const applyNatOutgoing = (decision: NonNullable<typeof nat>): void => {
+        if (decision.masquerade && decision.snatTo) snat(decision.snatTo, "calico-natoutgoing", decision.id, `${decision.rule}: ${decision.note}`, decision.source);
+        else steps.push(step(hop, "calico-natoutgoing", decision.id, "forward", p, decision.note, decision.source));
+      };
       if (pool) {
         const dstNode = ctx.node(dstPod?.nodeName);
         if (!dstNode) {
           return done(undefined, dropped(hop, "calico-overlay", pool.name, "NO_ROUTE", p, `${dst} is in IP pool ${pool.name} (${pool.cidr}), but no pod in the snapshot has that address: Calico routes it to the node owning its block, which the snapshot does not show`, pool.meta.source));
         }
         applyMasquerade();
-        if (!masquerade && srcPool) {
-          const keep = natOutgoing(p.src, dst, snapshot.kubernetes.ipPools, ctx.felixSettings(node.name), node, snapshot.kubernetes.nodes);
-          steps.push(step(hop, "calico-natoutgoing", keep.id, "forward", p, keep.note, keep.source));
-        }
+        if (nat) applyNatOutgoing(nat);
         const overlay = overlayFor(node, dstNode, pool, ctx.networksOf(node, dstNode), dst);
         if (!overlay.allowed) return done(undefined, dropped(hop, "calico-overlay", overlay.id, overlay.code, p, overlay.note, overlay.source));
         if (overlay.outer) {
@@ -161,11 +147,8 @@ export function nodeDevice(net: Network, node: Node, arrival: Arrival): Device {
 
       // out of the pod network: SNAT
       if (masquerade) applyMasquerade();
-      else if (calico && srcPool) {
-        const nat = natOutgoing(p.src, dst, snapshot.kubernetes.ipPools, ctx.felixSettings(node.name), node, snapshot.kubernetes.nodes);
-        if (nat.masquerade && nat.snatTo) snat(nat.snatTo, "calico-natoutgoing", nat.id, `${nat.rule}: ${nat.note}`, nat.source);
-        else steps.push(step(hop, "calico-natoutgoing", nat.id, "forward", p, nat.note, nat.source));
-      } else if (ctx.cni.networking === "aws-vpc-cni" && sourcePod && !sourcePod.hostNetwork && sourcePod.nodeName === node.name && p.src === sourcePod.ip) {
+      else if (nat) applyNatOutgoing(nat);
+      else if (ctx.cni.networking === "aws-vpc-cni" && sourcePod && !sourcePod.hostNetwork && sourcePod.nodeName === node.name && p.src === sourcePod.ip) {
         const nat = vpcCniSnat(p.src, dst, snapshot, node);
         if (nat.snat && nat.snatTo) snat(nat.snatTo, "vpc-cni-snat", nat.id, `${nat.rule}: ${nat.note}`, nat.source);
         else steps.push(step(hop, "vpc-cni-snat", nat.id, "forward", p, nat.note, nat.source));

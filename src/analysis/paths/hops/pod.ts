@@ -1,6 +1,6 @@
 import { evaluateNetworkPolicies, type PodPolicyEndpoint, type PolicyEndpoint } from "../network-policy.js";
 import type { PathContext, PathPod } from "../path-context.js";
-import { dropped, step, type Device, type DeviceOutcome } from "../trace-engine.js";
+import { dropped, filterStep, step, type Device, type DeviceOutcome } from "../trace-engine.js";
 import type { Drop, Packet, Step } from "../trace-model.js";
 import type { Network } from "./network.js";
 
@@ -12,7 +12,7 @@ import type { Network } from "./network.js";
  * those flows is implicitly allowed").
  */
 
-export function podLabel(pod: PathPod): string {
+function podLabel(pod: PathPod): string {
   return `pod ${pod.namespace}/${pod.name}`;
 }
 
@@ -35,7 +35,7 @@ export function policyStep(
   direction: "ingress" | "egress",
   pod: PathPod,
   packet: Packet,
-): { step: Step; drop: Drop | undefined; isolated: boolean; reply: (back: Packet) => { steps: Step[]; packet: Packet } } {
+): { step: Step; drop: Drop | undefined; reply: (back: Packet) => { steps: Step[]; packet: Packet } } {
   const peerIp = direction === "egress" ? packet.dst : packet.src;
   const verdict = evaluateNetworkPolicies(direction, policySubject(pod), policyPeer(ctx, peerIp), packet.dstPort, packet.protocol, ctx.policiesIn(pod.namespace), ctx.namespaces);
   const d = verdict.decision;
@@ -44,9 +44,7 @@ export function policyStep(
     verdict.isolated
       ? { steps: [step(hop, "network-policy", d.id, "allow", back, `the reply of a connection ${d.id} allowed passes: NetworkPolicy is stateful (conntrack)`, d.source)], packet: back }
       : { steps: [], packet: back };
-  if (d.allowed) return { step: step(hop, "network-policy", d.id, "allow", packet, d.rule + notes, d.source), drop: undefined, isolated: verdict.isolated, reply };
-  const x = dropped(hop, "network-policy", d.id, d.code, packet, d.rule + notes, d.source);
-  return { step: x.step, drop: x.drop, isolated: true, reply };
+  return { ...filterStep(hop, "network-policy", d, packet, d.rule + notes), reply };
 }
 
 /** A pod sending: the packet enters its node's network namespace through the pod's veth. */

@@ -18,32 +18,26 @@ import type { Network } from "./network.js";
  * crosses a subnet boundary), "Security groups" (stateful), "NAT gateways", "Internet gateways".
  */
 
-/** The header a VPC device sees: the outer one while the packet is encapsulated. */
-export function wireHeader(packet: Packet): { src: string; dst: string; dstPort: number; srcPort: number; protocol: Protocol } {
+/**
+ * The header a VPC device sees: the outer one while the packet is encapsulated. `protocol` is
+ * undefined for IP-in-IP (IP protocol 4, no ports), which the rule evaluators do not take.
+ */
+function wireHeader(packet: Packet): { src: string; dst: string; dstPort: number; protocol: Protocol | undefined } {
   if (packet.outer) {
-    // IP-in-IP (protocol 4) has no ports; VXLAN is UDP to 4789 (the source port is a flow hash)
-    return { src: packet.outer.src, dst: packet.outer.dst, dstPort: packet.outer.dstPort, srcPort: packet.outer.dstPort, protocol: packet.outer.protocol === "IPIP" ? "TCP" : "UDP" };
+    // VXLAN is UDP to 4789 (its source port is a flow hash, which no rule here looks at)
+    return { src: packet.outer.src, dst: packet.outer.dst, dstPort: packet.outer.dstPort, protocol: packet.outer.protocol === "IPIP" ? undefined : "UDP" };
   }
   return packet;
+}
+
+/** A rule set not evaluated on IP-in-IP: said as a step without a verdict of its own. */
+function ipipStep(hop: string, component: "security-group" | "nacl", id: string, packet: Packet): Step {
+  return step(hop, component, id, "allow", packet, IPIP_NOTE, undefined);
 }
 
 function eniLabel(eni: NetworkInterface): string {
   const ip = eni.privateIps.find((p) => p.primary)?.address ?? eni.privateIps[0]?.address;
   return `eni ${eni.id}${ip ? ` (${ip})` : ""}`;
-}
-
-function combineReplies(parts: ((p: Packet) => ReplyOutcome)[]): (p: Packet) => ReplyOutcome {
-  return (packet) => {
-    const steps: Step[] = [];
-    let current = packet;
-    for (const part of parts) {
-      const outcome = part(current);
-      steps.push(...outcome.steps);
-      current = outcome.packet;
-      if (outcome.drop) return { steps, packet: current, drop: outcome.drop };
-    }
-    return { steps, packet: current };
-  };
 }
 
 const IPIP_NOTE = "IP-in-IP (IP protocol 4) carries no ports: security-group and network-ACL rules for protocol 4 are not evaluated here";
@@ -60,7 +54,7 @@ export function eniEgress(net: Network, eni: NetworkInterface): Device {
       const check = filterStep(hop, "eni", sourceDestCheck(eni, packet, "send"), packet);
       steps.push(check.step);
       if (check.drop) return { steps, packet, next: undefined, drop: check.drop };
-      if (packet.outer?.protocol === "IPIP") steps.push(step(hop, "security-group", eni.securityGroupIds.join(",") || "none", "allow", packet, IPIP_NOTE, undefined));
+      if (!seen.protocol) steps.push(ipipStep(hop, "security-group", eni.securityGroupIds.join(",") || "none", packet));
       else {
         const sg = filterStep(hop, "security-group", evaluateSecurityGroups("egress", eni.securityGroupIds, seen.dst, seen.dstPort, seen.protocol, aws), packet);
         steps.push(sg.step);
@@ -69,7 +63,7 @@ export function eniEgress(net: Network, eni: NetworkInterface): Device {
       return {
         steps,
         packet,
-        next: net.subnetRouter(eni.subnetId, hop),
+        next: net.subnetRouter(eni.subnetId),
         reply: (back) => {
           const tracked = allowTrackedReply(eni.securityGroupIds, aws);
           const out: Step[] = [step(hop, "security-group", tracked.id, "allow", back, tracked.rule, tracked.source)];
@@ -92,7 +86,7 @@ export function eniIngress(net: Network, eni: NetworkInterface): Device {
     forward(packet): DeviceOutcome {
       const steps: Step[] = [];
       const seen = wireHeader(packet);
-      if (packet.outer?.protocol === "IPIP") steps.push(step(hop, "security-group", eni.securityGroupIds.join(",") || "none", "allow", packet, IPIP_NOTE, undefined));
+      if (!seen.protocol) steps.push(ipipStep(hop, "security-group", eni.securityGroupIds.join(",") || "none", packet));
       else {
         const sg = filterStep(hop, "security-group", evaluateSecurityGroups("ingress", eni.securityGroupIds, seen.src, seen.dstPort, seen.protocol, aws), packet);
         steps.push(sg.step);
@@ -113,11 +107,8 @@ export function eniIngress(net: Network, eni: NetworkInterface): Device {
       // the interface's owner: a node, a load balancer, or something outside the cluster
       const node = ctx.nodeOfInstance(eni.attachment?.instanceId);
       if (node) return { steps, packet, next: net.node(node, { kind: "wire" }), reply };
-      const lbName = /^ELB (app|net)\/([^/]+)\//.exec(eni.description ?? "")?.[2];
-      if (lbName) {
-        const lb = ctx.loadBalancers.loadBalancers.find((l) => l.name === lbName);
-        if (lb) return { steps, packet, next: net.loadBalancer(lb, seen.dst), reply };
-      }
+      const lb = ctx.loadBalancerAt(seen.dst);
+      if (lb) return { steps, packet, next: net.loadBalancer(lb, seen.dst), reply };
       steps.push(step(hop, "eni", eni.id, "deliver", packet, `delivered to ${describeEni(eni)}${eni.attachment?.instanceId ? ` of instance ${eni.attachment.instanceId} (not a node of the cluster)` : ""}`, eni.source));
       return { steps, packet, next: undefined, reply };
     },
@@ -129,6 +120,7 @@ function aclStep(net: Network, hop: string, subnetId: string, direction: "ingres
   const selection = aclForSubnet(subnetId, net.ctx.snapshot.aws);
   if (!selection) return { step: undefined, drop: undefined };
   const seen = wireHeader(packet);
+  if (!seen.protocol) return { step: ipipStep(hop, "nacl", selection.acl.id, packet), drop: undefined };
   const remote = direction === "ingress" ? seen.src : seen.dst;
   const decision = evaluateNetworkAcl(selection.acl, direction, remote, seen.dstPort, seen.protocol);
   const where = `${direction === "egress" ? "leaving" : "entering"} ${subnetId}: `;
@@ -143,32 +135,22 @@ function aclStep(net: Network, hop: string, subnetId: string, direction: "ingres
  * stateless.
  */
 function crossSubnets(net: Network, hop: string, fromSubnet: string | undefined, toSubnet: string | undefined, packet: Packet): { steps: Step[]; drop: ReturnType<typeof filterStep>["drop"]; reply: (p: Packet) => ReplyOutcome } {
+  if (fromSubnet === toSubnet) return { steps: [], drop: undefined, reply: (p) => ({ steps: [], packet: p }) };
+  const forward = aclCrossing(net, hop, [[fromSubnet, "egress"], [toSubnet, "ingress"]], packet, false);
+  const reply = (back: Packet): ReplyOutcome => ({ ...aclCrossing(net, hop, [[toSubnet, "egress"], [fromSubnet, "ingress"]], back, true), packet: back });
+  return { ...forward, reply };
+}
+
+/** The ACLs of the subnets a packet leaves and enters, in that order; the first deny drops. */
+function aclCrossing(net: Network, hop: string, crossings: readonly (readonly [string | undefined, "ingress" | "egress"])[], packet: Packet, reply: boolean): { steps: Step[]; drop: ReturnType<typeof filterStep>["drop"] } {
   const steps: Step[] = [];
-  const none = (p: Packet): ReplyOutcome => ({ steps: [], packet: p });
-  if (fromSubnet === toSubnet) return { steps, drop: undefined, reply: none };
-  for (const [subnet, direction] of [
-    [fromSubnet, "egress"],
-    [toSubnet, "ingress"],
-  ] as const) {
+  for (const [subnet, direction] of crossings) {
     if (!subnet) continue;
-    const r = aclStep(net, hop, subnet, direction, packet, false);
+    const r = aclStep(net, hop, subnet, direction, packet, reply);
     if (r.step) steps.push(r.step);
-    if (r.drop) return { steps, drop: r.drop, reply: none };
+    if (r.drop) return { steps, drop: r.drop };
   }
-  const reply = (back: Packet): ReplyOutcome => {
-    const out: Step[] = [];
-    for (const [subnet, direction] of [
-      [toSubnet, "egress"],
-      [fromSubnet, "ingress"],
-    ] as const) {
-      if (!subnet) continue;
-      const r = aclStep(net, hop, subnet, direction, back, true);
-      if (r.step) out.push(r.step);
-      if (r.drop) return { steps: out, packet: back, drop: r.drop };
-    }
-    return { steps: out, packet: back };
-  };
-  return { steps, drop: undefined, reply };
+  return { steps, drop: undefined };
 }
 
 /**
@@ -191,7 +173,7 @@ function asymmetricReply(net: Network, subnetId: string, back: Packet, expected:
  * the target — the local route to the interface holding the address, a NAT gateway, an internet
  * gateway, an instance or interface; blackholes and targets podpath does not follow are drops.
  */
-export function subnetRouter(net: Network, subnetId: string, from: string): Device {
+export function subnetRouter(net: Network, subnetId: string): Device {
   const ctx = net.ctx;
   const aws = ctx.snapshot.aws;
   const hop = `subnet ${subnetId}`;
@@ -291,7 +273,7 @@ export function natGateway(net: Network, nat: NatGateway): Device {
       return {
         steps: [s],
         packet: after,
-        next: net.subnetRouter(nat.subnetId, hop),
+        next: net.subnetRouter(nat.subnetId),
         reply: (back) => {
           const restored = withDestination(back, packet.src, packet.srcPort);
           return { steps: [step(hop, "nat-gateway", nat.id, "dnat", restored, `the reply matches the NAT gateway's connection: destination ${back.dst} translated back to ${packet.src}`, nat.source)], packet: restored };
@@ -400,4 +382,3 @@ export function internet(net: Network, role: "source" | "transit"): Device {
   };
 }
 
-export { combineReplies };

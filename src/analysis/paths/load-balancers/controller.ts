@@ -3,10 +3,14 @@ import type { Ingress, IngressBackend, IngressClass, IngressPath, Labels, Servic
 import { isCidr } from "../../../model/net.js";
 import type { Snapshot } from "../../../model/snapshot.js";
 import type { SourceRef } from "../../../model/source.js";
+import { awsIndex } from "../aws/aws-index.js";
+import { routeTableForSubnet } from "../aws/route-tables.js";
 import { describeRule } from "./listener-rules.js";
-import { deriveInstanceTargets, deriveIpTargets, nodeInstanceIndex, type NodeInstanceIndex } from "./targets.js";
+import { deriveInstanceTargets, deriveIpTargets, nodeInstanceIndex, servicePortOf, type NodeInstanceIndex } from "./targets.js";
 import type {
   ActionView,
+  IgnoredIngress,
+  IngressRef,
   IngressRouteSketch,
   LbSource,
   ListenerView,
@@ -89,6 +93,15 @@ function key(ing: Ingress): string {
   return `${ing.namespace}/${ing.name}`;
 }
 
+export function ingressRef(ing: Ingress): IngressRef {
+  return { namespace: ing.namespace, name: ing.name, source: ing.meta.source };
+}
+
+/** The characters the controller keeps of a name part in the names it generates. */
+function alphanumeric(s: string): string {
+  return s.replace(/[^A-Za-z0-9]/g, "");
+}
+
 function annotation(ing: Ingress, suffix: string): string | undefined {
   return ing.meta.annotations[PREFIX + suffix];
 }
@@ -103,10 +116,10 @@ function stringSlice(raw: string | undefined): string[] {
 
 /** strconv.ParseInt(raw, 10, 32) with the controller's wrapping; a value or the error text */
 function parseInt32(suffix: string, raw: string): number | string {
-  const text = raw;
-  if (!/^[+-]?\d+$/.test(text)) return `failed to parse int32 annotation, ${PREFIX}${suffix}: ${raw}: strconv.ParseInt: parsing ${JSON.stringify(text)}: invalid syntax`;
-  const n = Number(text);
-  if (n < -2147483648 || n > 2147483647) return `failed to parse int32 annotation, ${PREFIX}${suffix}: ${raw}: strconv.ParseInt: parsing ${JSON.stringify(text)}: value out of range`;
+  const failed = (why: string) => `failed to parse int32 annotation, ${PREFIX}${suffix}: ${raw}: strconv.ParseInt: parsing ${JSON.stringify(raw)}: ${why}`;
+  if (!/^[+-]?\d+$/.test(raw)) return failed("invalid syntax");
+  const n = Number(raw);
+  if (n < -2147483648 || n > 2147483647) return failed("value out of range");
   return n;
 }
 
@@ -159,7 +172,7 @@ export function pathPatterns(path: string, pathType: IngressPath["pathType"]): {
 }
 
 /** sortIngressPaths: Exact paths first, then Prefix paths longest first (stable), then the rest. */
-export function sortIngressPaths(paths: readonly IngressPath[]): IngressPath[] {
+function sortIngressPaths(paths: readonly IngressPath[]): IngressPath[] {
   const exact = paths.filter((p) => p.pathType === "Exact");
   const prefix = paths
     .map((p, i) => ({ p, i }))
@@ -181,30 +194,32 @@ export interface ClassifiedIngress {
   readonly order: number | string;
 }
 
-export interface Classification {
+interface Classification {
   readonly members: ReadonlyMap<string, readonly ClassifiedIngress[]>;
   readonly refused: readonly UnreconciledGroup[];
-  readonly ignored: readonly LbSource[];
+  readonly ignored: readonly IgnoredIngress[];
 }
 
 const GROUP_NAME = /^([a-z0-9][-a-z0-9.]*)?[a-z0-9]$/;
 
 /** Which Ingresses the controller manages, and their groups. */
-export function classifyIngresses(snapshot: Snapshot, options: ControllerOptions = {}): Classification {
+function classifyIngresses(snapshot: Snapshot, options: ControllerOptions = {}): Classification {
   const ingressClass = options.ingressClass ?? "alb";
   const classes = new Map<string, IngressClass>(snapshot.kubernetes.ingressClasses.map((c) => [c.name, c]));
   const defaults = snapshot.kubernetes.ingressClasses.filter((c) => c.isDefault);
   const members = new Map<string, ClassifiedIngress[]>();
   const refused: UnreconciledGroup[] = [];
-  const ignored: LbSource[] = [];
-  const ref = (ing: Ingress) => ({ namespace: ing.namespace, name: ing.name, source: ing.meta.source });
+  const ignored: IgnoredIngress[] = [];
+  const ignore = (ing: Ingress, what: string, source: SourceRef = ing.meta.source): void => {
+    ignored.push({ what: `Ingress ${key(ing)}${what}`, source, ingress: ingressRef(ing) });
+  };
 
   for (const ing of snapshot.kubernetes.ingresses) {
     const classAnnotation = ing.meta.annotations[CLASS_ANNOTATION];
     if (classAnnotation !== undefined) {
       // the annotation takes priority over spec.ingressClassName
       if (classAnnotation !== ingressClass) {
-        ignored.push({ what: `Ingress ${key(ing)}: ${CLASS_ANNOTATION} ${JSON.stringify(classAnnotation)} is not the controller's class ${JSON.stringify(ingressClass)}`, source: ing.meta.source });
+        ignore(ing, `: ${CLASS_ANNOTATION} ${JSON.stringify(classAnnotation)} is not the controller's class ${JSON.stringify(ingressClass)}`);
         continue;
       }
     } else {
@@ -212,22 +227,22 @@ export function classifyIngresses(snapshot: Snapshot, options: ControllerOptions
       let className = ing.ingressClassName;
       if (className === undefined) {
         if (defaults.length > 1) {
-          refused.push({ group: key(ing), ingresses: [ref(ing)], message: "multiple default IngressClasses found", source: ing.meta.source });
+          refused.push({ group: key(ing), ingresses: [ingressRef(ing)], message: "multiple default IngressClasses found", source: ing.meta.source });
           continue;
         }
         if (defaults.length === 0) {
-          ignored.push({ what: `Ingress ${key(ing)} names no IngressClass and there is no default IngressClass`, source: ing.meta.source });
+          ignore(ing, " names no IngressClass and there is no default IngressClass");
           continue;
         }
         className = defaults[0]!.name;
       }
       const cls = classes.get(className);
       if (!cls) {
-        ignored.push({ what: `Ingress ${key(ing)}: invalid ingress class: ingressclasses.networking.k8s.io ${JSON.stringify(className)} not found`, source: ing.meta.source });
+        ignore(ing, `: invalid ingress class: ingressclasses.networking.k8s.io ${JSON.stringify(className)} not found`);
         continue;
       }
       if (cls.controller !== ALB_CONTROLLER) {
-        ignored.push({ what: `Ingress ${key(ing)}: IngressClass ${cls.name} belongs to ${cls.controller || "no controller"}, not ${ALB_CONTROLLER}`, source: cls.meta.source });
+        ignore(ing, `: IngressClass ${cls.name} belongs to ${cls.controller || "no controller"}, not ${ALB_CONTROLLER}`, cls.meta.source);
         continue;
       }
     }
@@ -240,7 +255,7 @@ export function classifyIngresses(snapshot: Snapshot, options: ControllerOptions
       else if (groupName.length > 63) invalid = "groupName must be no more than 63 characters";
       if (invalid) {
         // errInvalidIngressGroup: the Ingress belongs to no group, nothing is built for it
-        refused.push({ group: groupName, ingresses: [ref(ing)], message: `invalid ingress group: ${invalid}`, source: ing.meta.source });
+        refused.push({ group: groupName, ingresses: [ingressRef(ing)], message: `invalid ingress group: ${invalid}`, source: ing.meta.source });
         continue;
       }
       group = groupName;
@@ -270,7 +285,7 @@ function sortMembers(members: readonly ClassifiedIngress[]): ClassifiedIngress[]
 // ---------------------------------------------------------------------------------------------
 // Route sketches: every Ingress path as the rule it would become, errors or not
 
-export function routeSketches(snapshot: Snapshot, classification: Classification): IngressRouteSketch[] {
+function routeSketches(snapshot: Snapshot, classification: Classification): IngressRouteSketch[] {
   const groupOf = new Map<Ingress, string>();
   for (const list of classification.members.values()) for (const m of list) groupOf.set(m.ingress, m.group);
   for (const r of classification.refused) {
@@ -313,6 +328,8 @@ interface BuildContext {
   readonly snapshot: Snapshot;
   readonly options: ControllerOptions;
   readonly index: NodeInstanceIndex;
+  /** the snapshot's Services by namespace/name (the first of each) */
+  readonly services: ReadonlyMap<string, Service>;
   readonly vpcId: string | undefined;
   readonly clusterName: string | undefined;
   readonly group: string;
@@ -337,13 +354,13 @@ export interface ControllerModel {
   /** groups refused before they are built (an invalid group name, several default IngressClasses) and groups whose build fails */
   readonly unreconciled: readonly UnreconciledGroup[];
   readonly routes: readonly IngressRouteSketch[];
-  readonly ignored: readonly LbSource[];
+  readonly ignored: readonly IgnoredIngress[];
   readonly vpcId: string | undefined;
   readonly clusterName: string | undefined;
 }
 
 /** The cluster's VPC: the VPC of the nodes' instances (most of them), else the snapshot's only VPC. */
-export function clusterVpcOf(snapshot: Snapshot, index: NodeInstanceIndex = nodeInstanceIndex(snapshot)): string | undefined {
+function clusterVpcOf(snapshot: Snapshot, index: NodeInstanceIndex): string | undefined {
   const counts = new Map<string, number>();
   for (const instance of index.instanceOfNode.values()) if (instance.vpcId) counts.set(instance.vpcId, (counts.get(instance.vpcId) ?? 0) + 1);
   const best = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
@@ -352,7 +369,7 @@ export function clusterVpcOf(snapshot: Snapshot, index: NodeInstanceIndex = node
 }
 
 /** The cluster name from a `kubernetes.io/cluster/NAME` tag on the nodes' instances, else on their subnets. */
-export function clusterNameOf(snapshot: Snapshot, index: NodeInstanceIndex = nodeInstanceIndex(snapshot)): string | undefined {
+function clusterNameOf(snapshot: Snapshot, index: NodeInstanceIndex): string | undefined {
   const fromTags = (tags: Readonly<Record<string, string>>): string | undefined => {
     const k = Object.keys(tags).find((t) => t.startsWith("kubernetes.io/cluster/"));
     return k?.slice("kubernetes.io/cluster/".length);
@@ -361,8 +378,9 @@ export function clusterNameOf(snapshot: Snapshot, index: NodeInstanceIndex = nod
     const name = fromTags(instance.tags);
     if (name) return name;
   }
+  const subnets = awsIndex(snapshot.aws).subnetsById;
   for (const instance of index.instanceOfNode.values()) {
-    const subnet = snapshot.aws.subnets.find((s) => s.id === instance.subnetId);
+    const subnet = instance.subnetId !== undefined ? subnets.get(instance.subnetId) : undefined;
     const name = subnet ? fromTags(subnet.tags) : undefined;
     if (name) return name;
   }
@@ -375,26 +393,27 @@ export function deriveFromIngresses(snapshot: Snapshot, options: ControllerOptio
   const vpcId = options.vpcId ?? clusterVpcOf(snapshot, index);
   const clusterName = options.clusterName ?? clusterNameOf(snapshot, index);
   const classification = classifyIngresses(snapshot, options);
+  const services = new Map<string, Service>();
+  for (const s of snapshot.kubernetes.services) if (!services.has(`${s.namespace}/${s.name}`)) services.set(`${s.namespace}/${s.name}`, s);
   const groups: DerivedGroup[] = [];
   const unreconciled: UnreconciledGroup[] = [...classification.refused];
   const groupNames = [...classification.members.keys()].sort();
   for (const group of groupNames) {
     const list = classification.members.get(group)!;
-    const ref = (m: ClassifiedIngress) => ({ namespace: m.ingress.namespace, name: m.ingress.name, source: m.ingress.meta.source });
     const sorted = sortMembers(list);
     if (!Array.isArray(sorted)) {
-      const u: UnreconciledGroup = { group, ingresses: list.map(ref), message: sorted.error, source: sorted.source };
+      const u: UnreconciledGroup = { group, ingresses: list.map((m) => ingressRef(m.ingress)), message: sorted.error, source: sorted.source };
       unreconciled.push(u);
       groups.push({ group, explicit: list[0]!.explicit, members: list, loadBalancer: undefined, targetGroups: [], unreconciled: u });
       continue;
     }
-    const ctx: BuildContext = { snapshot, options, index, vpcId, clusterName, group, explicit: sorted[0]!.explicit, targetGroups: new Map(), notes: [], backendPorts: new Map() };
+    const ctx: BuildContext = { snapshot, options, index, services, vpcId, clusterName, group, explicit: sorted[0]!.explicit, targetGroups: new Map(), notes: [], backendPorts: new Map() };
     try {
       const loadBalancer = buildGroup(ctx, sorted);
       groups.push({ group, explicit: ctx.explicit, members: sorted, loadBalancer, targetGroups: [...ctx.targetGroups.values()], unreconciled: undefined });
     } catch (e) {
       if (!(e instanceof BuildError)) throw e;
-      const u: UnreconciledGroup = { group, ingresses: sorted.map(ref), message: `Failed build model due to ${e.message}`, source: e.source };
+      const u: UnreconciledGroup = { group, ingresses: sorted.map((m) => ingressRef(m.ingress)), message: `Failed build model due to ${e.message}`, source: e.source };
       unreconciled.push(u);
       groups.push({ group, explicit: ctx.explicit, members: sorted, loadBalancer: undefined, targetGroups: [], unreconciled: u });
     }
@@ -451,21 +470,27 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return sa.size === sb.size && [...sa].every((x) => sb.has(x));
 }
 
+/** A member listening on a port, with its config for that port. */
+interface PortMember {
+  readonly m: ClassifiedIngress;
+  readonly cfg: ListenPortConfig;
+}
+
 /** mergeListenPortConfigs: one protocol per port; inbound-cidrs must agree where given. */
-function mergePort(port: number, configs: readonly { ing: Ingress; cfg: ListenPortConfig }[]): ListenPortConfig {
+function mergePort(port: number, configs: readonly PortMember[]): ListenPortConfig {
   const fail = (message: string, ing: Ingress): never => {
     throw new BuildError(`failed to merge listenPort config for port: ${port}: ${message}`, ing.meta.source);
   };
   const first = configs[0]!;
-  let cidrsFrom: { ing: Ingress; cfg: ListenPortConfig } | undefined;
+  let cidrsFrom: PortMember | undefined;
   const certificates: string[] = [];
   for (const c of configs) {
-    if (c.cfg.protocol !== first.cfg.protocol) fail(`conflicting protocol, ${key(first.ing)}: ${first.cfg.protocol} | ${key(c.ing)}: ${c.cfg.protocol}`, c.ing);
+    if (c.cfg.protocol !== first.cfg.protocol) fail(`conflicting protocol, ${key(first.m.ingress)}: ${first.cfg.protocol} | ${key(c.m.ingress)}: ${c.cfg.protocol}`, c.m.ingress);
     if (c.cfg.cidrs4.length > 0 || c.cfg.cidrs6.length > 0) {
       if (!cidrsFrom) cidrsFrom = c;
       else if (!sameSet(cidrsFrom.cfg.cidrs4, c.cfg.cidrs4) || !sameSet(cidrsFrom.cfg.cidrs6, c.cfg.cidrs6)) {
         const sorted = (x: readonly string[]) => goList([...new Set(x)].sort());
-        fail(`conflicting inbound-cidrs, ${key(cidrsFrom.ing)}: ${sorted(cidrsFrom.cfg.cidrs4)}, ${sorted(cidrsFrom.cfg.cidrs6)} | ${key(c.ing)}: ${sorted(c.cfg.cidrs4)}, ${sorted(c.cfg.cidrs6)}`, c.ing);
+        fail(`conflicting inbound-cidrs, ${key(cidrsFrom.m.ingress)}: ${sorted(cidrsFrom.cfg.cidrs4)}, ${sorted(cidrsFrom.cfg.cidrs6)} | ${key(c.m.ingress)}: ${sorted(c.cfg.cidrs4)}, ${sorted(c.cfg.cidrs6)}`, c.m.ingress);
       }
     }
     for (const cert of c.cfg.certificates) if (!certificates.includes(cert)) certificates.push(cert);
@@ -475,30 +500,33 @@ function mergePort(port: number, configs: readonly { ing: Ingress; cfg: ListenPo
   return { protocol: first.cfg.protocol, cidrs4, cidrs6, certificates };
 }
 
-/** The value every member that sets the annotation agrees on (buildLoadBalancerScheme and friends). */
-function explicitValues(members: readonly ClassifiedIngress[], suffix: string): string[] {
-  const out: string[] = [];
+/** The members that set the annotation, in member order, with its value (buildLoadBalancerScheme and friends). */
+function annotated(members: readonly ClassifiedIngress[], suffix: string): { m: ClassifiedIngress; value: string }[] {
+  const out: { m: ClassifiedIngress; value: string }[] = [];
   for (const m of members) {
-    const v = annotation(m.ingress, suffix);
-    if (v !== undefined) out.push(v);
+    const value = annotation(m.ingress, suffix);
+    if (value !== undefined) out.push({ m, value });
   }
   return out;
 }
 
+function explicitValues(members: readonly ClassifiedIngress[], suffix: string): Set<string> {
+  return new Set(annotated(members, suffix).map((a) => a.value));
+}
+
+/** The first member that sets the annotation (to `value`, when given), else the first member. */
 function sourceOfAnnotation(members: readonly ClassifiedIngress[], suffix: string, value?: string): SourceRef {
-  const m = members.find((x) => annotation(x.ingress, suffix) !== undefined && (value === undefined || annotation(x.ingress, suffix) === value)) ?? members[0]!;
-  return m.ingress.meta.source;
+  return (annotated(members, suffix).find((a) => value === undefined || a.value === value)?.m ?? members[0]!).ingress.meta.source;
 }
 
 /** The first member whose value of the annotation differs from the first one given: where a conflict shows. */
 function conflictSource(members: readonly ClassifiedIngress[], suffix: string): SourceRef {
-  const given = members.filter((m) => annotation(m.ingress, suffix) !== undefined);
-  const first = given[0] ? annotation(given[0].ingress, suffix) : undefined;
-  return (given.find((m) => annotation(m.ingress, suffix) !== first) ?? given[0] ?? members[0]!).ingress.meta.source;
+  const given = annotated(members, suffix);
+  return ((given.find((a) => a.value !== given[0]!.value) ?? given[0])?.m ?? members[0]!).ingress.meta.source;
 }
 
 function buildScheme(ctx: BuildContext, members: readonly ClassifiedIngress[]): "internet-facing" | "internal" {
-  const explicit = new Set(explicitValues(members, "scheme"));
+  const explicit = explicitValues(members, "scheme");
   if (explicit.size === 0) {
     const d = ctx.options.defaultScheme ?? "internal";
     return d === "internet-facing" ? "internet-facing" : "internal";
@@ -510,7 +538,7 @@ function buildScheme(ctx: BuildContext, members: readonly ClassifiedIngress[]): 
 }
 
 function buildIpAddressType(members: readonly ClassifiedIngress[]): string {
-  const explicit = new Set(explicitValues(members, "ip-address-type"));
+  const explicit = explicitValues(members, "ip-address-type");
   if (explicit.size === 0) return "ipv4";
   if (explicit.size > 1) throw new BuildError(`conflicting IPAddressType: ${goList([...explicit].sort())}`, conflictSource(members, "ip-address-type"));
   const t = [...explicit][0]!;
@@ -523,19 +551,13 @@ function subnetName(s: Subnet): string | undefined {
 }
 
 function routesToInternetGateway(snapshot: Snapshot, subnet: Subnet): boolean {
-  const tables = snapshot.aws.routeTables.filter((t) => t.vpcId === subnet.vpcId);
-  const table = tables.find((t) => t.subnetIds.includes(subnet.id)) ?? tables.find((t) => t.main);
-  return table?.routes.some((r) => r.targetKind === "internet-gateway" && r.state === "active") ?? false;
+  return routeTableForSubnet(subnet.id, snapshot.aws)?.table.routes.some((r) => r.targetKind === "internet-gateway" && r.state === "active") ?? false;
 }
 
 /** buildLoadBalancerSubnetMappings: the subnets annotation (all must agree), else discovery. */
 function buildSubnets(ctx: BuildContext, members: readonly ClassifiedIngress[], scheme: "internet-facing" | "internal"): string[] {
   const aws = ctx.snapshot.aws;
-  const explicit: { m: ClassifiedIngress; ids: string[] }[] = [];
-  for (const m of members) {
-    const raw = annotation(m.ingress, "subnets");
-    if (raw !== undefined) explicit.push({ m, ids: stringSlice(raw) });
-  }
+  const explicit = annotated(members, "subnets").map(({ m, value }) => ({ m, ids: stringSlice(value) }));
   if (explicit.length > 0) {
     const chosen = explicit[0]!;
     for (const other of explicit.slice(1)) {
@@ -611,11 +633,7 @@ function buildSubnets(ctx: BuildContext, members: readonly ClassifiedIngress[], 
  * creates and manages the frontend security group.
  */
 function buildSecurityGroups(ctx: BuildContext, members: readonly ClassifiedIngress[]): { ids: string[]; manageBackendRules: boolean } | undefined {
-  const explicit: { m: ClassifiedIngress; ids: string[] }[] = [];
-  for (const m of members) {
-    const raw = annotation(m.ingress, "security-groups");
-    if (raw !== undefined) explicit.push({ m, ids: stringSlice(raw) });
-  }
+  const explicit = annotated(members, "security-groups").map(({ m, value }) => ({ m, ids: stringSlice(value) }));
   if (explicit.length === 0) return undefined;
   const chosen = explicit[0]!;
   for (const other of explicit.slice(1)) {
@@ -640,12 +658,10 @@ function buildSecurityGroups(ctx: BuildContext, members: readonly ClassifiedIngr
 /** buildManageSecurityGroupRulesFlag: the annotation (all members agree) over the flag. */
 function manageBackendRulesFlag(ctx: BuildContext, members: readonly ClassifiedIngress[]): boolean {
   const explicit = new Set<boolean>();
-  for (const m of members) {
-    const raw = annotation(m.ingress, "manage-backend-security-group-rules");
-    if (raw === undefined) continue;
-    const parsed = parseBool(raw);
+  for (const { m, value } of annotated(members, "manage-backend-security-group-rules")) {
+    const parsed = parseBool(value);
     if (parsed === undefined) {
-      throw new BuildError(`failed to parse bool annotation, ${PREFIX}manage-backend-security-group-rules: ${raw}: strconv.ParseBool: parsing ${JSON.stringify(raw)}: invalid syntax`, m.ingress.meta.source);
+      throw new BuildError(`failed to parse bool annotation, ${PREFIX}manage-backend-security-group-rules: ${value}: strconv.ParseBool: parsing ${JSON.stringify(value)}: invalid syntax`, m.ingress.meta.source);
     }
     explicit.add(parsed);
   }
@@ -662,38 +678,37 @@ function parseBool(raw: string): boolean | undefined {
 }
 
 function buildName(members: readonly ClassifiedIngress[], ctx: BuildContext): string {
-  const explicit = new Set(explicitValues(members, "load-balancer-name"));
+  const explicit = explicitValues(members, "load-balancer-name");
   if (explicit.size > 1) throw new BuildError(`conflicting load balancer name: ${goSet(explicit)}`, conflictSource(members, "load-balancer-name"));
   if (explicit.size === 1) {
     const name = [...explicit][0]!;
     if (name.length > 32) throw new BuildError("load balancer name cannot be longer than 32 characters", sourceOfAnnotation(members, "load-balancer-name"));
     return name;
   }
-  const clean = (s: string) => s.replace(/[^A-Za-z0-9]/g, "");
-  if (ctx.explicit) return `k8s-${clean(ctx.group).slice(0, 17)}-<hash>`;
-  const [ns, name] = ctx.group.split("/") as [string, string];
-  return `k8s-${clean(ns).slice(0, 8)}-${clean(name).slice(0, 8)}-<hash>`;
+  return `${generatedNamePrefix(ctx.group, ctx.explicit)}<hash>`;
 }
 
 /**
- * The load balancer name the controller generates for a group (buildLoadBalancerName):
- * `k8s-GROUP17-HASH10` for an explicit group, `k8s-NS8-NAME8-HASH10` for an implicit one; the
- * hash (of the cluster name, group and scheme) is not known here, so any 10 hex digits.
+ * The load balancer name the controller generates for a group (buildLoadBalancerName), up to its
+ * hash: `k8s-GROUP17-` for an explicit group, `k8s-NS8-NAME8-` for an implicit one.
  */
-export function generatedNamePattern(group: string, explicit: boolean): RegExp {
-  const clean = (s: string) => s.replace(/[^A-Za-z0-9]/g, "");
-  if (explicit) return new RegExp(`^k8s-${clean(group).slice(0, 17)}-[0-9a-f]{10}$`);
+function generatedNamePrefix(group: string, explicit: boolean): string {
+  if (explicit) return `k8s-${alphanumeric(group).slice(0, 17)}-`;
   const [ns = "", name = ""] = group.split("/");
-  return new RegExp(`^k8s-${clean(ns).slice(0, 8)}-${clean(name).slice(0, 8)}-[0-9a-f]{10}$`);
+  return `k8s-${alphanumeric(ns).slice(0, 8)}-${alphanumeric(name).slice(0, 8)}-`;
 }
 
-function buildSslRedirect(members: readonly ClassifiedIngress[], ports: ReadonlyMap<number, ListenPortConfig>): number | undefined {
+/** The generated name as a pattern: the hash (of the cluster name, group and scheme) is not known here, so any 10 hex digits. */
+export function generatedNamePattern(group: string, explicit: boolean): RegExp {
+  return new RegExp(`^${generatedNamePrefix(group, explicit)}[0-9a-f]{10}$`);
+}
+
+/** buildSSLRedirectConfig: the HTTPS port HTTP listeners redirect to, and the Ingress that asks for it. */
+function buildSslRedirect(members: readonly ClassifiedIngress[], ports: ReadonlyMap<number, ListenPortConfig>): { port: number; source: SourceRef } | undefined {
   const explicit = new Set<number>();
   let source: SourceRef = members[0]!.ingress.meta.source;
-  for (const m of members) {
-    const raw = annotation(m.ingress, "ssl-redirect");
-    if (raw === undefined) continue;
-    const parsed = parseInt32("ssl-redirect", raw);
+  for (const { m, value } of annotated(members, "ssl-redirect")) {
+    const parsed = parseInt32("ssl-redirect", value);
     if (typeof parsed === "string") throw new BuildError(`ingress: ${key(m.ingress)}: ${parsed}`, m.ingress.meta.source);
     explicit.add(parsed);
     source = m.ingress.meta.source;
@@ -704,7 +719,7 @@ function buildSslRedirect(members: readonly ClassifiedIngress[], ports: Readonly
   const cfg = ports.get(port);
   if (!cfg) throw new BuildError(`listener does not exist for SSLRedirect port: ${port}`, source);
   if (cfg.protocol !== "HTTPS") throw new BuildError(`listener protocol non-SSL for SSLRedirect port: ${port}`, source);
-  return port;
+  return { port, source };
 }
 
 function buildGroup(ctx: BuildContext, members: readonly ClassifiedIngress[]): LoadBalancerView {
@@ -715,12 +730,12 @@ function buildGroup(ctx: BuildContext, members: readonly ClassifiedIngress[]): L
     const err = m.ingress.alb.errors.find((e) => !/listen-ports|inbound-cidrs|group\.name|group\.order|ssl-redirect|scheme|target-type|backend-protocol|manage-backend-security-group-rules|actions\.|conditions\./.test(e));
     if (err) throw new BuildError(`ingress: ${key(m.ingress)}: ${err}`, m.ingress.meta.source);
   }
-  const perPort = new Map<number, { ing: Ingress; cfg: ListenPortConfig }[]>();
-  const ingressesByPort = new Map<number, ClassifiedIngress[]>();
+  const perPort = new Map<number, PortMember[]>();
   for (const m of members) {
     for (const [port, cfg] of listenPortConfigs(m.ingress)) {
-      perPort.set(port, [...(perPort.get(port) ?? []), { ing: m.ingress, cfg }]);
-      ingressesByPort.set(port, [...(ingressesByPort.get(port) ?? []), m]);
+      const list = perPort.get(port);
+      if (list) list.push({ m, cfg });
+      else perPort.set(port, [{ m, cfg }]);
     }
   }
   const ports = [...perPort.keys()].sort((a, b) => a - b);
@@ -737,12 +752,13 @@ function buildGroup(ctx: BuildContext, members: readonly ClassifiedIngress[]): L
   const listeners: ListenerView[] = [];
   for (const port of ports) {
     const cfg = merged.get(port)!;
-    const ingList = ingressesByPort.get(port)!;
+    const ingList = perPort.get(port)!.map((p) => p.m);
     const listenerId = `ingress-group:${ctx.group}:${port}`;
     const listenerSource = ingList[0]!.ingress.meta.source;
-    const defaultActions = buildDefaultActions(ctx, cfg.protocol, ingList, sslRedirect);
+    const redirected = sslRedirect !== undefined && cfg.protocol === "HTTP";
+    const defaultActions = redirected ? sslRedirectAction(sslRedirect) : buildDefaultActions(ctx, ingList);
     const rules: RuleView[] = [];
-    if (!(sslRedirect !== undefined && cfg.protocol === "HTTP")) {
+    if (!redirected) {
       const built = optimizeRules(port, cfg.protocol, buildRules(ctx, ingList));
       built.forEach((r, i) => {
         const priority = i + 1;
@@ -780,7 +796,7 @@ function buildGroup(ctx: BuildContext, members: readonly ClassifiedIngress[]): L
     subnetIds,
     addresses: subnetIds.map((subnetId) => ({ subnetId, privateIp: undefined, publicIp: undefined })),
     securityGroupIds: securityGroups?.ids ?? [],
-    ingresses: members.map((m) => ({ namespace: m.ingress.namespace, name: m.ingress.name, source: m.ingress.meta.source })),
+    ingresses: members.map((m) => ingressRef(m.ingress)),
     listeners,
     group: ctx.group,
     state: undefined,
@@ -905,12 +921,19 @@ function annotationConditions(ing: Ingress, name: string): { field: string; valu
       if (cfg === undefined || cfg === null) throw new Error(`missing ${name}`);
       return cfg;
     };
+    /** values or regexValues (host-header, path-pattern, http-header) */
     const values = (cfg: unknown, configName: string): string[] => {
       const v = strings(field(cfg, "values"));
       const regex = strings(field(cfg, "regexValues"));
       if (v.length === 0 && regex.length === 0) throw new Error(`invalid ${configName}: values or regexValues must be specified`);
       if (v.length > 0 && regex.length > 0) throw new Error(`invalid ${configName}: precisely one of values and regexValues can be specified`);
       if (regex.length > 0) throw new Error(`invalid ${configName}: regexValues are not modelled by podpath`);
+      return v;
+    };
+    /** values only, at least one (http-request-method, source-ip) */
+    const plainValues = (configName: string): string[] => {
+      const v = strings(field(config(configName), "values"));
+      if (v.length === 0) throw new Error(`invalid ${configName}: values cannot be empty`);
       return v;
     };
     switch (f) {
@@ -926,12 +949,9 @@ function annotationConditions(ing: Ingress, name: string): { field: string; valu
         out.push({ field: f, values: values(cfg, "httpHeaderConfig").map((v) => `${headerName}: ${v}`) });
         break;
       }
-      case "http-request-method": {
-        const v = strings(field(config("httpRequestMethodConfig"), "values"));
-        if (v.length === 0) throw new Error("invalid httpRequestMethodConfig: values cannot be empty");
-        out.push({ field: f, values: v });
+      case "http-request-method":
+        out.push({ field: f, values: plainValues("httpRequestMethodConfig") });
         break;
-      }
       case "query-string": {
         const list = field(config("queryStringConfig"), "values");
         const pairs = Array.isArray(list) ? list : [];
@@ -947,12 +967,9 @@ function annotationConditions(ing: Ingress, name: string): { field: string; valu
         });
         break;
       }
-      case "source-ip": {
-        const v = strings(field(config("sourceIPConfig"), "values"));
-        if (v.length === 0) throw new Error("invalid sourceIPConfig: values cannot be empty");
-        out.push({ field: f, values: v });
+      case "source-ip":
+        out.push({ field: f, values: plainValues("sourceIPConfig") });
         break;
-      }
       default:
         break;
     }
@@ -988,12 +1005,12 @@ function enhancedBackend(ctx: BuildContext, ing: Ingress, backend: IngressBacken
 }
 
 function findService(ctx: BuildContext, namespace: string, name: string): Service | undefined {
-  return ctx.snapshot.kubernetes.services.find((s) => s.namespace === namespace && s.name === name);
+  return ctx.services.get(`${namespace}/${name}`);
 }
 
 /** k8s.LookupServicePort */
 function lookupServicePort(service: Service, port: number | string): ServicePort {
-  const found = typeof port === "string" ? service.ports.find((p) => p.name === port) : service.ports.find((p) => p.port === port);
+  const found = servicePortOf(service, port);
   if (!found) throw new Error(`unable to find port ${port} on service ${service.namespace}/${service.name}`);
   return found;
 }
@@ -1052,15 +1069,14 @@ function buildTargetGroup(ctx: BuildContext, ing: Ingress, service: Service, por
       ? tgPort !== undefined
         ? deriveInstanceTargets(ctx.snapshot, ctx.index, tgPort, targetNodeLabels)
         : { targets: [], notes: [] }
-      : deriveIpTargets(ctx.snapshot, service, servicePort);
+      : deriveIpTargets(ctx.snapshot, ctx.index, service, servicePort);
   notes.push(...derived.notes);
   const targetPorts = [...new Set(derived.targets.map((t) => t.port))];
   const portText = targetType === "instance" ? String(tgPort ?? "NodePort") : targetPorts.length > 0 ? targetPorts.join(",") : String(servicePort.targetPort);
   ctx.backendPorts.set(`${service.namespace}/${service.name}:${port}`, healthCheckPort !== "traffic-port" && healthCheckPort !== portText ? `${portText}, ${healthCheckPort}` : portText);
-  const clean = (s: string) => s.replace(/[^A-Za-z0-9]/g, "");
   const tg: TargetGroupView = {
     id,
-    name: `k8s-${clean(service.namespace).slice(0, 8)}-${clean(service.name).slice(0, 8)}-<hash>`,
+    name: `k8s-${alphanumeric(service.namespace).slice(0, 8)}-${alphanumeric(service.name).slice(0, 8)}-<hash>`,
     targetType,
     protocol,
     port: tgPort,
@@ -1091,11 +1107,20 @@ function backendActionView(ctx: BuildContext, ing: Ingress, action: BackendActio
   return { type: "forward", targetGroups };
 }
 
-function buildDefaultActions(ctx: BuildContext, protocol: "HTTP" | "HTTPS", ingList: readonly ClassifiedIngress[], sslRedirect: number | undefined): { actions: ActionView[]; ingress: RuleView["ingress"]; source: SourceRef | undefined } {
-  if (sslRedirect !== undefined && protocol === "HTTP") {
-    // buildSSLRedirectAction; AWS fills the unset host, path and query with #{host}, /#{path}, #{query}
-    return { actions: [{ type: "redirect", protocol: "HTTPS", port: String(sslRedirect), host: "#{host}", path: "/#{path}", query: "#{query}", statusCode: "HTTP_301" }], ingress: undefined, source: undefined };
-  }
+interface DefaultActions {
+  readonly actions: ActionView[];
+  readonly ingress: RuleView["ingress"];
+  /** the Ingress that decides them; undefined: the listener's first Ingress */
+  readonly source: SourceRef | undefined;
+}
+
+/** buildSSLRedirectAction: AWS fills the unset host, path and query with #{host}, /#{path}, #{query}. */
+function sslRedirectAction(sslRedirect: { port: number; source: SourceRef }): DefaultActions {
+  return { actions: [{ type: "redirect", protocol: "HTTPS", port: String(sslRedirect.port), host: "#{host}", path: "/#{path}", query: "#{query}", statusCode: "HTTP_301" }], ingress: undefined, source: sslRedirect.source };
+}
+
+/** buildListenerDefaultActions: the one Ingress defaultBackend of the listener's members, else 404. */
+function buildDefaultActions(ctx: BuildContext, ingList: readonly ClassifiedIngress[]): DefaultActions {
   const withDefault = ingList.filter((m) => m.ingress.defaultBackend !== undefined);
   if (withDefault.length === 0) return { actions: [{ type: "fixed-response", statusCode: "404", contentType: "text/plain" }], ingress: undefined, source: undefined };
   if (withDefault.length > 1) throw new BuildError(`multiple ingress defined default backend: ${goList(withDefault.map((m) => key(m.ingress)))}`, withDefault[1]!.ingress.meta.source);

@@ -1,8 +1,10 @@
 import type { LoadBalancer, LoadBalancerAction, TargetGroup } from "../../../model/aws.js";
 import type { Ingress, Service } from "../../../model/kubernetes.js";
 import type { Snapshot } from "../../../model/snapshot.js";
+import { snapshotIndex } from "../snapshot-index.js";
+import { ingressRef } from "./controller.js";
 import { describeRule, normalizeHost, sortRules } from "./listener-rules.js";
-import { deriveInstanceTargets, deriveIpTargets, instanceTarget, podIndex, type NodeInstanceIndex } from "./targets.js";
+import { deriveInstanceTargets, deriveIpTargets, instanceTarget, servicePortOf, type NodeInstanceIndex } from "./targets.js";
 import type { ActionView, IngressRouteSketch, LbSource, ListenerView, LoadBalancerView, RuleView, TargetGroupView, TargetView } from "./types.js";
 
 /**
@@ -22,7 +24,7 @@ import type { ActionView, IngressRouteSketch, LbSource, ListenerView, LoadBalanc
  */
 
 /** "ELB app/NAME/ID" from `…:loadbalancer/app/NAME/ID` */
-export function eniDescriptionOf(arn: string): string | undefined {
+function eniDescriptionOf(arn: string): string | undefined {
   const m = /:loadbalancer\/((?:app|net|gwy)\/[^/]+\/[^/]+)$/.exec(arn);
   return m ? `ELB ${m[1]}` : undefined;
 }
@@ -67,9 +69,9 @@ function ingressOfRule(conditions: RuleView["conditions"], routes: readonly Ingr
 }
 
 function podOrNodeAt(snapshot: Snapshot, ip: string): { node: string | undefined; pod: { namespace: string; name: string } | undefined } {
-  const pod = podIndex(snapshot).byIp.get(ip);
+  const pod = snapshotIndex(snapshot).podsByIp.get(ip);
   if (pod) return { node: pod.nodeName, pod: { namespace: pod.namespace, name: pod.name } };
-  return { node: snapshot.kubernetes.nodes.find((n) => n.internalIP === ip)?.name, pod: undefined };
+  return { node: snapshotIndex(snapshot).nodesByAddress.get(ip)?.name, pod: undefined };
 }
 
 /** The Ingress backends that name a Service (namespace, name, port as written). */
@@ -85,35 +87,29 @@ function backendsOf(ingresses: readonly Ingress[]): { namespace: string; name: s
   return out;
 }
 
-function servicePortMatches(service: Service, written: number | string, servicePortNumber: number): boolean {
-  const port = typeof written === "number" ? service.ports.find((p) => p.port === written) : service.ports.find((p) => p.name === written);
-  return port?.port === servicePortNumber;
-}
-
 /** The Service behind a target group, as its TargetGroupBinding names it. */
 function serviceOfTargetGroup(snapshot: Snapshot, tg: TargetGroup, targets: readonly TargetView[], served: readonly Ingress[]): { service: Service; port: number | string; how: string } | undefined {
   const services = snapshot.kubernetes.services;
+  const index = snapshotIndex(snapshot);
   const backends = backendsOf(served.length > 0 ? served : snapshot.kubernetes.ingresses);
   const writtenPort = (service: Service, servicePortNumber: number): number | string => {
-    const b = backends.find((x) => x.namespace === service.namespace && x.name === service.name && servicePortMatches(service, x.port, servicePortNumber));
+    const b = backends.find((x) => x.namespace === service.namespace && x.name === service.name && servicePortOf(service, x.port)?.port === servicePortNumber);
     return b?.port ?? servicePortNumber;
   };
   if (tg.targetType === "instance") {
     const port = tg.port ?? targets[0]?.port;
     if (port === undefined) return undefined;
-    for (const service of services) {
-      const sp = service.ports.find((p) => p.nodePort === port);
-      if (sp) return { service, port: writtenPort(service, sp.port), how: `its port ${port} is the nodePort of service ${service.namespace}/${service.name} port ${sp.port}` };
-    }
-    return undefined;
+    const service = index.servicesByNodePort.get(port)?.[0];
+    const sp = service?.ports.find((p) => p.nodePort === port);
+    if (!service || !sp) return undefined;
+    return { service, port: writtenPort(service, sp.port), how: `its port ${port} is the nodePort of service ${service.namespace}/${service.name} port ${sp.port}` };
   }
   if (tg.targetType === "ip") {
     const ips = new Set(targets.map((t) => t.ip));
+    const isTarget = (ip: string | undefined): boolean => ip !== undefined && ips.has(ip);
     for (const entry of snapshot.kubernetes.serviceEndpoints) {
-      const addresses = entry.slices.flatMap((s) => s.endpoints.map((e) => e.address));
-      const pods = podIndex(snapshot).byName;
-      const podIps = entry.pods.map((ref) => pods.get(`${ref.namespace}/${ref.name}`)?.podIP).filter((x): x is string => !!x);
-      if (![...addresses, ...podIps].some((a) => ips.has(a))) continue;
+      const listed = entry.slices.some((s) => s.endpoints.some((e) => isTarget(e.address))) || entry.pods.some((ref) => isTarget(index.podsByName.get(`${ref.namespace}/${ref.name}`)?.podIP));
+      if (!listed) continue;
       const service = services.find((s) => s.namespace === entry.service.namespace && s.name === entry.service.name);
       if (!service) continue;
       const targetPort = targets[0]?.port ?? tg.port;
@@ -126,7 +122,7 @@ function serviceOfTargetGroup(snapshot: Snapshot, tg: TargetGroup, targets: read
     if (ips.size === 0 && tg.port !== undefined) {
       for (const b of backends) {
         const service = services.find((s) => s.namespace === b.namespace && s.name === b.name);
-        const sp = service ? (typeof b.port === "number" ? service.ports.find((p) => p.port === b.port) : service.ports.find((p) => p.name === b.port)) : undefined;
+        const sp = service ? servicePortOf(service, b.port) : undefined;
         if (service && sp && sp.targetPort === tg.port) return { service, port: b.port, how: `its port ${tg.port} is the targetPort of service ${service.namespace}/${service.name}, a backend of the Ingresses` };
       }
     }
@@ -161,9 +157,9 @@ export function observedTargetGroup(snapshot: Snapshot, index: NodeInstanceIndex
       targetsFrom = "derived";
       notes.push({ what: "describe-target-health of this target group is not in the snapshot: its targets are derived from the nodes as the AWS Load Balancer Controller registers them", source: tg.source }, ...derived.notes);
     } else if (tie && tg.targetType === "ip") {
-      const sp = typeof tie.port === "number" ? tie.service.ports.find((p) => p.port === tie.port) : tie.service.ports.find((p) => p.name === tie.port);
+      const sp = servicePortOf(tie.service, tie.port);
       if (sp) {
-        const derived = deriveIpTargets(snapshot, tie.service, sp);
+        const derived = deriveIpTargets(snapshot, index, tie.service, sp);
         targets = derived.targets;
         targetsFrom = "derived";
         notes.push({ what: "describe-target-health of this target group is not in the snapshot: its targets are derived from the Service's endpoints as the AWS Load Balancer Controller registers them", source: tg.source }, ...derived.notes);
@@ -187,11 +183,20 @@ export function observedTargetGroup(snapshot: Snapshot, index: NodeInstanceIndex
   };
 }
 
-/** The observed load balancers with their listeners and rules (target groups separately). */
-export function observedLoadBalancer(snapshot: Snapshot, lb: LoadBalancer, routes: readonly IngressRouteSketch[]): LoadBalancerView {
+/** The Ingresses whose status.loadBalancer hostname is the load balancer's DNS name (the controller writes it there). */
+export function ingressesServedBy(snapshot: Snapshot, lb: LoadBalancer): Ingress[] {
+  if (lb.dnsName === undefined) return [];
+  const dns = normalizeHost(lb.dnsName);
+  return snapshot.kubernetes.ingresses.filter((ing) => ing.loadBalancerIngress.some((l) => l.hostname !== undefined && normalizeHost(l.hostname) === dns));
+}
+
+/**
+ * An observed load balancer with its listeners and rules (target groups separately); `served`:
+ * its Ingresses (ingressesServedBy), whose routes tie each rule to its Ingress.
+ */
+export function observedLoadBalancer(snapshot: Snapshot, lb: LoadBalancer, served: readonly Ingress[], routes: readonly IngressRouteSketch[]): LoadBalancerView {
   const aws = snapshot.aws;
   const notes: LbSource[] = [];
-  const served = snapshot.kubernetes.ingresses.filter((ing) => lb.dnsName !== undefined && ing.loadBalancerIngress.some((l) => l.hostname !== undefined && normalizeHost(l.hostname) === normalizeHost(lb.dnsName!)));
   const servedRoutes = routes.filter((r) => served.some((i) => i.namespace === r.namespace && i.name === r.name));
   const listeners: ListenerView[] = aws.listeners
     .filter((l) => l.loadBalancerArn === lb.arn)
@@ -238,7 +243,7 @@ export function observedLoadBalancer(snapshot: Snapshot, lb: LoadBalancer, route
     subnetIds: lb.subnetIds,
     addresses,
     securityGroupIds: lb.securityGroupIds,
-    ingresses: served.map((i) => ({ namespace: i.namespace, name: i.name, source: i.meta.source })),
+    ingresses: served.map(ingressRef),
     listeners,
     group: undefined,
     state: lb.state,

@@ -6,7 +6,9 @@
 export type {
   ActionView,
   HttpRequest,
+  IgnoredIngress,
   IngressGroupView,
+  IngressRef,
   IngressRouteSketch,
   LbMatch,
   LbSource,
@@ -21,8 +23,6 @@ export type {
   TargetView,
   UnreconciledGroup,
 } from "./types.js";
-export { loadBalancerForHost, loadBalancersOf, matchRequest } from "./model.js";
-export { classifyIngresses, deriveFromIngresses, pathPatterns, sortIngressPaths, type ControllerModel, type ControllerOptions, type DerivedGroup } from "./controller.js";
-export { conditionMatches, describeRule, evaluateListener, normalizeHost, redirectLocation, wildcardMatches, type ListenerEvaluation } from "./listener-rules.js";
-export { deriveInstanceTargets, deriveIpTargets, instanceIdOfNode, nodeInstanceIndex, trafficProxyNodes } from "./targets.js";
-export { eniDescriptionOf } from "./elbv2.js";
+export { loadBalancerForHost, loadBalancersOf, matchRequest, matchRequestAt } from "./model.js";
+export { deriveFromIngresses, pathPatterns, type ControllerOptions } from "./controller.js";
+export { conditionMatches, wildcardMatches } from "./listener-rules.js";

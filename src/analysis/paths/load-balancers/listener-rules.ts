@@ -60,6 +60,15 @@ export function normalizeHost(host: string): string {
   return h.endsWith(".") ? h.slice(0, -1) : h;
 }
 
+/** A query-string component, URL-decoded ("+" is a space); as written when it is not valid. */
+function decodeQueryComponent(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, " "));
+  } catch {
+    return s;
+  }
+}
+
 function parseQuery(query: string | undefined): { key: string; value: string }[] {
   if (!query) return [];
   return query
@@ -68,14 +77,7 @@ function parseQuery(query: string | undefined): { key: string; value: string }[]
     .filter((p) => p !== "")
     .map((pair) => {
       const eq = pair.indexOf("=");
-      const decode = (s: string): string => {
-        try {
-          return decodeURIComponent(s.replace(/\+/g, " "));
-        } catch {
-          return s;
-        }
-      };
-      return eq < 0 ? { key: "", value: decode(pair) } : { key: decode(pair.slice(0, eq)), value: decode(pair.slice(eq + 1)) };
+      return eq < 0 ? { key: "", value: decodeQueryComponent(pair) } : { key: decodeQueryComponent(pair.slice(0, eq)), value: decodeQueryComponent(pair.slice(eq + 1)) };
     });
 }
 
@@ -138,17 +140,18 @@ export function conditionMatches(condition: RuleCondition, request: HttpRequest)
   }
 }
 
+const CONDITION_LABELS: Readonly<Record<string, string>> = {
+  "host-header": "host",
+  "path-pattern": "path",
+  "http-request-method": "method",
+  "http-header": "header",
+  "query-string": "query",
+  "source-ip": "source",
+};
+
 /** "host growbin.app", "path /argocd, /argocd/*", "header X-Env: prod", … */
-export function describeCondition(condition: RuleCondition): string {
-  const label: Record<string, string> = {
-    "host-header": "host",
-    "path-pattern": "path",
-    "http-request-method": "method",
-    "http-header": "header",
-    "query-string": "query",
-    "source-ip": "source",
-  };
-  return `${label[condition.field] ?? condition.field} ${condition.values.join(", ")}`;
+function describeCondition(condition: RuleCondition): string {
+  return `${CONDITION_LABELS[condition.field] ?? condition.field} ${condition.values.join(", ")}`;
 }
 
 export function describeAction(action: ActionView): string {
@@ -182,12 +185,12 @@ export interface ListenerEvaluation {
 
 /**
  * The rule a listener applies to a request: the first rule, in priority order, whose conditions
- * all match; else the default rule.
+ * all match; else the default rule. The listener's rules are in that order already (ListenerView).
  */
 export function evaluateListener(listener: ListenerView, request: HttpRequest): ListenerEvaluation {
   const skipped: RuleMiss[] = [];
   const assumptions = new Set<string>();
-  for (const rule of sortRules(listener.rules)) {
+  for (const rule of listener.rules) {
     if (rule.priority === "default") return { rule, skipped, assumptions: [...assumptions] };
     let failed: string | undefined;
     for (const condition of rule.conditions) {

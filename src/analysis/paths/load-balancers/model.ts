@@ -1,7 +1,7 @@
 import type { Snapshot } from "../../../model/snapshot.js";
 import type { SourceRef } from "../../../model/source.js";
-import { deriveFromIngresses, generatedNamePattern, type ControllerOptions, type DerivedGroup } from "./controller.js";
-import { driftOf, observedLoadBalancer, observedTargetGroup } from "./elbv2.js";
+import { deriveFromIngresses, generatedNamePattern, ingressRef, type ClassifiedIngress, type ControllerOptions, type DerivedGroup } from "./controller.js";
+import { driftOf, ingressesServedBy, observedLoadBalancer, observedTargetGroup } from "./elbv2.js";
 import { describeAction, evaluateListener, normalizeHost, redirectLocation, wildcardMatches } from "./listener-rules.js";
 import { nodeInstanceIndex } from "./targets.js";
 import type { HttpRequest, IngressGroupView, IngressRouteSketch, LbMatch, LbSource, LoadBalancerModel, LoadBalancerView, TargetGroupView } from "./types.js";
@@ -21,75 +21,82 @@ export function loadBalancersOf(snapshot: Snapshot, options: ControllerOptions =
   const index = nodeInstanceIndex(snapshot);
   const controller = deriveFromIngresses(snapshot, options);
   const routes = controller.routes;
+  const managedRoutes = routes.filter((r) => r.managed);
   const notes: LbSource[] = [];
 
-  let observed = snapshot.aws.loadBalancers.map((lb) => observedLoadBalancer(snapshot, lb, routes.filter((r) => r.managed)));
+  const servedBy = new Map(snapshot.aws.loadBalancers.map((lb) => [lb.arn, ingressesServedBy(snapshot, lb)]));
+  const observed = snapshot.aws.loadBalancers.map((lb) => observedLoadBalancer(snapshot, lb, servedBy.get(lb.arn)!, managedRoutes));
   const targetGroups = new Map<string, TargetGroupView>();
   for (const tg of snapshot.aws.targetGroups) {
-    const lbs = observed.filter((lb) => tg.loadBalancerArns.includes(lb.id));
-    const served = snapshot.kubernetes.ingresses.filter((ing) => lbs.some((lb) => lb.ingresses.some((i) => i.namespace === ing.namespace && i.name === ing.name)));
+    const ofItsLoadBalancers = new Set(tg.loadBalancerArns.flatMap((arn) => servedBy.get(arn) ?? []));
+    const served = snapshot.kubernetes.ingresses.filter((ing) => ofItsLoadBalancers.has(ing));
     targetGroups.set(tg.arn, observedTargetGroup(snapshot, index, tg, served));
   }
   for (const g of controller.groups) for (const tg of g.targetGroups) if (!targetGroups.has(tg.id)) targetGroups.set(tg.id, tg);
 
-  const loadBalancers: LoadBalancerView[] = [];
+  const derived: LoadBalancerView[] = [];
   const groups: IngressGroupView[] = [];
   const claimed = new Set<string>();
-  const statusHosts = (g: DerivedGroup): string[] => g.members.flatMap((m) => m.ingress.loadBalancerIngress.map((l) => l.hostname).filter((h): h is string => !!h).map(normalizeHost));
   for (const g of controller.groups) {
-    const hosts = statusHosts(g);
-    let lb = observed.find((o) => o.dnsName !== undefined && hosts.includes(normalizeHost(o.dnsName)));
-    let how = "a member Ingress's status.loadBalancer hostname is its DNS name";
-    if (!lb) {
-      const explicitName = g.members.map((m) => m.ingress.meta.annotations["alb.ingress.kubernetes.io/load-balancer-name"]).find((n) => n !== undefined);
-      const pattern = generatedNamePattern(g.group, g.explicit);
-      const byName = observed.filter((o) => !claimed.has(o.id) && (explicitName !== undefined ? o.name === explicitName : pattern.test(o.name)));
-      if (byName.length === 1) {
-        lb = byName[0];
-        how = explicitName !== undefined ? "its name is the group's load-balancer-name" : "its name is the one the controller generates for the group (k8s-GROUP-HASH)";
-      }
-    }
-    if (lb) {
+    const members = g.members.map((m) => ingressRef(m.ingress));
+    const serving = servingLoadBalancer(g, observed, claimed);
+    if (serving) {
+      const { lb, how, source } = serving;
       claimed.add(lb.id);
-      const members = g.members.map((m) => ({ namespace: m.ingress.namespace, name: m.ingress.name, source: m.ingress.meta.source }));
-      // matched by name: the members are taken as served; matched by status: the Ingresses whose status names it
-      const ingresses = lb.ingresses.length > 0 ? [...lb.ingresses] : members;
-      const drift = g.loadBalancer ? driftOf(lb, g.loadBalancer, targetGroups) : undefined;
-      const updated: LoadBalancerView = {
+      observed[observed.indexOf(lb)] = {
         ...lb,
         group: g.group,
-        ingresses,
+        // matched by status: the Ingresses whose status names it; matched by name: the members are taken as served
+        ingresses: lb.ingresses.length > 0 ? lb.ingresses : members,
         derived: g.loadBalancer,
-        drift,
-        notes: [...lb.notes, { what: `serves IngressGroup ${g.group}: ${how}`, source: g.members[0]?.ingress.meta.source }],
+        drift: g.loadBalancer ? driftOf(lb, g.loadBalancer, targetGroups) : undefined,
+        notes: [...lb.notes, { what: `serves IngressGroup ${g.group}: ${how}`, source }],
       };
-      observed = observed.map((o) => (o.id === lb!.id ? updated : o));
-      groups.push({ group: g.group, explicit: g.explicit, ingresses: members, loadBalancerId: lb.id, unreconciled: g.unreconciled });
-    } else {
-      if (g.loadBalancer) loadBalancers.push(g.loadBalancer);
-      groups.push({
-        group: g.group,
-        explicit: g.explicit,
-        ingresses: g.members.map((m) => ({ namespace: m.ingress.namespace, name: m.ingress.name, source: m.ingress.meta.source })),
-        loadBalancerId: g.loadBalancer?.id,
-        unreconciled: g.unreconciled,
-      });
+    } else if (g.loadBalancer) {
+      derived.push(g.loadBalancer);
     }
+    groups.push({ group: g.group, explicit: g.explicit, ingresses: members, loadBalancerId: serving?.lb.id ?? g.loadBalancer?.id, unreconciled: g.unreconciled });
   }
   // groups refused before they are built (an invalid group name, several default classes)
   for (const u of controller.unreconciled) {
     if (groups.some((g) => g.unreconciled === u)) continue;
     groups.push({ group: u.group, explicit: !u.group.includes("/"), ingresses: u.ingresses, loadBalancerId: undefined, unreconciled: u });
   }
-  if (controller.vpcId === undefined && loadBalancers.length > 0) notes.push({ what: "the cluster's VPC is not known (no node is joined to an EC2 instance): derived load balancers have no VPC", source: undefined });
+  if (controller.vpcId === undefined && derived.length > 0) notes.push({ what: "the cluster's VPC is not known (no node is joined to an EC2 instance): derived load balancers have no VPC", source: undefined });
   return {
-    loadBalancers: [...observed, ...loadBalancers],
+    loadBalancers: [...observed, ...derived],
     targetGroups,
     unreconciled: controller.unreconciled,
     groups,
     routes,
     ignored: controller.ignored,
     notes,
+  };
+}
+
+/**
+ * The observed load balancer serving a group, how it was recognised, and the member that says so:
+ * a member's status.loadBalancer hostname is its DNS name, else its name is the group's
+ * load-balancer-name annotation or the name the controller generates (one not yet claimed).
+ */
+function servingLoadBalancer(g: DerivedGroup, observed: readonly LoadBalancerView[], claimed: ReadonlySet<string>): { lb: LoadBalancerView; how: string; source: SourceRef } | undefined {
+  const hostsOf = (m: ClassifiedIngress): string[] => m.ingress.loadBalancerIngress.flatMap((l) => (l.hostname ? [normalizeHost(l.hostname)] : []));
+  const hosts = new Set(g.members.flatMap(hostsOf));
+  const byStatus = observed.find((o) => o.dnsName !== undefined && hosts.has(normalizeHost(o.dnsName)));
+  if (byStatus) {
+    const dns = normalizeHost(byStatus.dnsName!);
+    const m = g.members.find((x) => hostsOf(x).includes(dns))!;
+    return { lb: byStatus, how: "a member Ingress's status.loadBalancer hostname is its DNS name", source: m.ingress.meta.source };
+  }
+  const named = g.members.find((m) => m.ingress.meta.annotations["alb.ingress.kubernetes.io/load-balancer-name"] !== undefined);
+  const explicitName = named?.ingress.meta.annotations["alb.ingress.kubernetes.io/load-balancer-name"];
+  const pattern = generatedNamePattern(g.group, g.explicit);
+  const byName = observed.filter((o) => !claimed.has(o.id) && (explicitName !== undefined ? o.name === explicitName : pattern.test(o.name)));
+  if (byName.length !== 1) return undefined;
+  return {
+    lb: byName[0]!,
+    how: explicitName !== undefined ? "its name is the group's load-balancer-name" : "its name is the one the controller generates for the group (k8s-GROUP-HASH)",
+    source: (named ?? g.members[0]!).ingress.meta.source,
   };
 }
 
@@ -105,10 +112,9 @@ function loadBalancersForHost(model: LoadBalancerModel, host: string): LoadBalan
   const add = (lb: LoadBalancerView | undefined): void => {
     if (lb && !out.includes(lb)) out.push(lb);
   };
-  const groupLb = (group: string | undefined): LoadBalancerView | undefined => {
-    const id = model.groups.find((g) => g.group === group)?.loadBalancerId;
-    return id ? byId.get(id) : undefined;
-  };
+  const lbOfGroup = new Map<string, LoadBalancerView | undefined>();
+  for (const g of model.groups) if (!lbOfGroup.has(g.group)) lbOfGroup.set(g.group, g.loadBalancerId ? byId.get(g.loadBalancerId) : undefined);
+  const groupLb = (group: string | undefined): LoadBalancerView | undefined => (group === undefined ? undefined : lbOfGroup.get(group));
   const managed = model.routes.filter((r) => r.managed && r.host !== undefined);
   // an Ingress rule's host: exact names before wildcards (DNS names the specific record)
   for (const r of managed) if (r.host!.toLowerCase() === h) add(groupLb(r.group));
@@ -122,7 +128,7 @@ function loadBalancersForHost(model: LoadBalancerModel, host: string): LoadBalan
 }
 
 /** The load balancer a host name leads to: by an Ingress rule's host, else by the load balancer's DNS name. */
-export function loadBalancerForHost(model: LoadBalancerModel, _snapshot: Snapshot, host: string): LoadBalancerView | undefined {
+export function loadBalancerForHost(model: LoadBalancerModel, host: string): LoadBalancerView | undefined {
   return loadBalancersForHost(model, host)[0];
 }
 
@@ -189,7 +195,7 @@ function evaluate(model: LoadBalancerModel, lb: LoadBalancerView, request: HttpR
   const common = { loadBalancer: lb, listener, rule, skipped: ev.skipped, notes };
   switch (final.type) {
     case "forward": {
-      const pick = [...final.targetGroups].reduce<{ id: string; weight: number } | undefined>((best, t) => (best === undefined || t.weight > best.weight ? t : best), undefined);
+      const pick = final.targetGroups.reduce<{ id: string; weight: number } | undefined>((best, t) => (best === undefined || t.weight > best.weight ? t : best), undefined);
       const id = pick?.id ?? "";
       if (final.targetGroups.length > 1) notes.push(`weighted forward (${final.targetGroups.map((t) => `${t.id} ${t.weight}`).join(", ")}): the heaviest target group is traced`);
       const targetGroup: TargetGroupView = model.targetGroups.get(id) ?? {
@@ -219,18 +225,25 @@ function evaluate(model: LoadBalancerModel, lb: LoadBalancerView, request: HttpR
  * A request that an Ingress of an unreconciled group would serve is dropped with
  * INGRESS_NOT_RECONCILED; a host no Ingress and no load balancer knows with UNKNOWN_ENDPOINT.
  */
-export function matchRequest(model: LoadBalancerModel, snapshot: Snapshot, request: HttpRequest): LbMatch {
+/**
+ * How the load balancer `lb` — the one the client reached — routes `request`: refused when the
+ * request falls to an IngressGroup the controller cannot build, else its listener and rules.
+ */
+export function matchRequestAt(model: LoadBalancerModel, lb: LoadBalancerView, request: HttpRequest): LbMatch {
+  return unreconciledMatch(model, request) ?? evaluate(model, lb, request);
+}
+
+export function matchRequest(model: LoadBalancerModel, request: HttpRequest): LbMatch {
   const refused = unreconciledMatch(model, request);
   if (refused) return refused;
   const candidates = loadBalancersForHost(model, request.host);
   if (candidates.length === 0) {
     const host = normalizeHost(request.host);
     const unmanaged = model.routes.find((r) => !r.managed && r.host !== undefined && wildcardMatches(r.host, host, true));
-    const ing = unmanaged ? snapshot.kubernetes.ingresses.find((i) => i.namespace === unmanaged.namespace && i.name === unmanaged.name) : undefined;
-    const why = ing ? model.ignored.find((x) => x.what.startsWith(`Ingress ${ing.namespace}/${ing.name}`))?.what : undefined;
-    let source: SourceRef | undefined = ing?.meta.source;
+    const ignored = unmanaged ? model.ignored.find((x) => x.ingress.namespace === unmanaged.namespace && x.ingress.name === unmanaged.name) : undefined;
+    let source: SourceRef | undefined = ignored?.ingress.source;
     let message = `no Ingress managed by the AWS Load Balancer Controller has host ${host}, and no load balancer in the snapshot has that DNS name`;
-    if (ing) message = `Ingress ${ing.namespace}/${ing.name} has host ${host} but the AWS Load Balancer Controller does not manage it (${why ?? "another ingress class"}); no load balancer in the snapshot serves it`;
+    if (ignored) message = `Ingress ${ignored.ingress.namespace}/${ignored.ingress.name} has host ${host} but the AWS Load Balancer Controller does not manage it (${ignored.what}); no load balancer in the snapshot serves it`;
     const group = model.groups.find((g) => g.unreconciled && model.routes.some((r) => r.group === g.group && hostMatches(r, host)));
     if (group?.unreconciled) {
       message = `${message}; IngressGroup ${group.group} names the host but is not reconciled: ${group.unreconciled.message}`;

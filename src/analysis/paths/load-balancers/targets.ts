@@ -2,6 +2,9 @@ import type { Instance } from "../../../model/aws.js";
 import type { Labels, Node, Pod, Service, ServicePort } from "../../../model/kubernetes.js";
 import { parseIPv4 } from "../../../model/net.js";
 import type { Snapshot } from "../../../model/snapshot.js";
+import { awsIndex } from "../aws/aws-index.js";
+import { snapshotIndex } from "../snapshot-index.js";
+import { findNamedPort } from "../kube-proxy.js";
 import type { LbSource, TargetView } from "./types.js";
 
 /**
@@ -34,7 +37,7 @@ const TAINT_CA = "ToBeDeletedByClusterAutoscaler";
 const TAINT_KARPENTER = "karpenter.sh/disrupted";
 
 /** The EC2 instance id in a providerID (pkg/k8s/node_utils.go ExtractNodeInstanceID). */
-export function instanceIdOfNode(node: Node): { id: string } | { error: string } {
+function instanceIdOfNode(node: Node): { id: string } | { error: string } {
   const providerID = node.providerID ?? "";
   if (providerID === "") return { error: `providerID is not specified for node: ${node.name}` };
   const parts = providerID.split("/");
@@ -45,38 +48,20 @@ export function instanceIdOfNode(node: Node): { id: string } | { error: string }
 
 /** Node → instance and instance → node, from the loader's joins and the nodes' providerIDs. */
 export interface NodeInstanceIndex {
+  readonly nodes: ReadonlyMap<string, Node>;
   readonly instanceOfNode: ReadonlyMap<string, Instance>;
   readonly nodeOfInstance: ReadonlyMap<string, Node>;
   readonly instances: ReadonlyMap<string, Instance>;
 }
 
-interface PodIndex {
-  readonly byName: ReadonlyMap<string, Pod>;
-  /** pods (not hostNetwork) by IP */
-  readonly byIp: ReadonlyMap<string, Pod>;
-}
+const NODE_INSTANCE_INDEXES = new WeakMap<Snapshot, NodeInstanceIndex>();
 
-const POD_INDEXES = new WeakMap<Snapshot, PodIndex>();
-
-/** Pods by namespace/name and by IP, built once per snapshot (a cluster may have 150,000). */
-export function podIndex(snapshot: Snapshot): PodIndex {
-  let index = POD_INDEXES.get(snapshot);
-  if (!index) {
-    const byName = new Map<string, Pod>();
-    const byIp = new Map<string, Pod>();
-    for (const p of snapshot.kubernetes.pods) {
-      byName.set(`${p.namespace}/${p.name}`, p);
-      if (p.podIP && !p.spec.hostNetwork && !byIp.has(p.podIP)) byIp.set(p.podIP, p);
-    }
-    index = { byName, byIp };
-    POD_INDEXES.set(snapshot, index);
-  }
-  return index;
-}
-
+/** Built once per snapshot (the model, the controller and every target group share it). */
 export function nodeInstanceIndex(snapshot: Snapshot): NodeInstanceIndex {
-  const instances = new Map(snapshot.aws.instances.map((i) => [i.id, i]));
-  const nodes = new Map(snapshot.kubernetes.nodes.map((n) => [n.name, n]));
+  let index = NODE_INSTANCE_INDEXES.get(snapshot);
+  if (index) return index;
+  const instances = awsIndex(snapshot.aws).instancesById;
+  const nodes = snapshotIndex(snapshot).nodesByName;
   const instanceOfNode = new Map<string, Instance>();
   const nodeOfInstance = new Map<string, Node>();
   for (const join of snapshot.joins) {
@@ -92,10 +77,17 @@ export function nodeInstanceIndex(snapshot: Snapshot): NodeInstanceIndex {
     const parsed = instanceIdOfNode(node);
     if ("id" in parsed && !nodeOfInstance.has(parsed.id)) nodeOfInstance.set(parsed.id, node);
   }
-  return { instanceOfNode, nodeOfInstance, instances };
+  index = { nodes, instanceOfNode, nodeOfInstance, instances };
+  NODE_INSTANCE_INDEXES.set(snapshot, index);
+  return index;
 }
 
-export interface NodeEligibility {
+/** A Service port as an Ingress backend or a TargetGroupBinding names it: by number, or by name. */
+export function servicePortOf(service: Service, port: number | string): ServicePort | undefined {
+  return typeof port === "string" ? service.ports.find((p) => p.name === port) : service.ports.find((p) => p.port === port);
+}
+
+interface NodeEligibility {
   readonly node: Node;
   readonly eligible: boolean;
   /** why it is left out */
@@ -107,7 +99,7 @@ function labelled(labels: Labels, key: string): boolean {
 }
 
 /** The nodes the controller registers for an instance target group, each with why it is left out. */
-export function trafficProxyNodes(snapshot: Snapshot, targetNodeLabels: Labels = {}): { nodes: NodeEligibility[]; notes: string[] } {
+function trafficProxyNodes(snapshot: Snapshot, targetNodeLabels: Labels = {}): { nodes: NodeEligibility[]; notes: string[] } {
   const notes: string[] = [];
   const candidates: NodeEligibility[] = snapshot.kubernetes.nodes.map((node) => {
     const out = (reason: string): NodeEligibility => ({ node, eligible: false, reason });
@@ -174,27 +166,20 @@ export function deriveInstanceTargets(snapshot: Snapshot, index: NodeInstanceInd
   return { targets, notes: out };
 }
 
-function findNamedPort(pod: Pod, name: string, protocol: string): number | undefined {
-  for (const c of pod.spec.containers) for (const p of c.ports) if (p.name === name && p.protocol === protocol) return p.containerPort;
-  return undefined;
-}
-
 /** The pod targets the controller registers for a Service port (target-type ip). */
-export function deriveIpTargets(snapshot: Snapshot, service: Service, servicePort: ServicePort): { targets: TargetView[]; notes: LbSource[] } {
-  const k = snapshot.kubernetes;
+export function deriveIpTargets(snapshot: Snapshot, index: NodeInstanceIndex, service: Service, servicePort: ServicePort): { targets: TargetView[]; notes: LbSource[] } {
   const notes: LbSource[] = [];
   const targets: TargetView[] = [];
   const seen = new Set<string>();
-  const nodes = new Map(k.nodes.map((n) => [n.name, n]));
-  const pods = podIndex(snapshot).byName;
-  const podOf = (ns: string | undefined, name: string): Pod | undefined => pods.get(`${ns ?? service.namespace}/${name}`);
+  const { podsByName, endpointsByService } = snapshotIndex(snapshot);
+  const podOf = (ns: string | undefined, name: string): Pod | undefined => podsByName.get(`${ns ?? service.namespace}/${name}`);
   const push = (t: TargetView): void => {
     const key = `${t.ip}:${t.port}`;
     if (seen.has(key)) return;
     seen.add(key);
     targets.push(t);
   };
-  const entry = k.serviceEndpoints.find((e) => e.service.namespace === service.namespace && e.service.name === service.name);
+  const entry = endpointsByService.get(`${service.namespace}/${service.name}`);
   if (!entry) {
     notes.push({ what: `service ${service.namespace}/${service.name} has no endpoints in the snapshot`, source: service.meta.source });
     return { targets, notes };
@@ -230,7 +215,7 @@ export function deriveIpTargets(snapshot: Snapshot, service: Service, servicePor
           push(target);
           continue;
         }
-        const nodeReady = pod?.nodeName ? nodes.get(pod.nodeName)?.ready : undefined;
+        const nodeReady = pod?.nodeName ? index.nodes.get(pod.nodeName)?.ready : undefined;
         if (pod?.ready && nodeReady === "True" && !e.terminating) push(target);
         else notes.push({ what: `endpoint ${e.address} (${e.targetRef.name}) is not ready: not registered`, source: slice.meta.source });
       }

@@ -15,6 +15,18 @@ export interface LbSource {
   readonly source: SourceRef | undefined;
 }
 
+/** An Ingress, named and cited. */
+export interface IngressRef {
+  readonly namespace: string;
+  readonly name: string;
+  readonly source: SourceRef;
+}
+
+/** An Ingress the controller does not manage, why, and the object that decides it (the Ingress or its IngressClass). */
+export interface IgnoredIngress extends LbSource {
+  readonly ingress: IngressRef;
+}
+
 export type ActionView =
   | { readonly type: "forward"; readonly targetGroups: readonly { readonly id: string; readonly weight: number }[] }
   | {
@@ -122,7 +134,7 @@ export interface LoadBalancerView {
   readonly addresses: readonly { readonly subnetId: string; readonly privateIp: string | undefined; readonly publicIp: string | undefined }[];
   readonly securityGroupIds: readonly string[];
   /** the Ingresses served by this load balancer */
-  readonly ingresses: readonly { readonly namespace: string; readonly name: string; readonly source: SourceRef }[];
+  readonly ingresses: readonly IngressRef[];
   readonly listeners: readonly ListenerView[];
   /** the IngressGroup (explicit name, or `namespace/name` for an implicit group), when known */
   readonly group: string | undefined;
@@ -139,7 +151,7 @@ export interface LoadBalancerView {
 /** An IngressGroup the controller refuses to build: every Ingress of it is left as it was. */
 export interface UnreconciledGroup {
   readonly group: string;
-  readonly ingresses: readonly { readonly namespace: string; readonly name: string; readonly source: SourceRef }[];
+  readonly ingresses: readonly IngressRef[];
   /** the controller's own wording (its FailedBuildModel event, or the error it logs) */
   readonly message: string;
   readonly source: SourceRef;
@@ -150,7 +162,7 @@ export interface IngressGroupView {
   readonly group: string;
   readonly explicit: boolean;
   /** sorted by group.order, then namespace/name */
-  readonly ingresses: readonly { readonly namespace: string; readonly name: string; readonly source: SourceRef }[];
+  readonly ingresses: readonly IngressRef[];
   /** the load balancer serving it (observed, else derived); undefined when unreconciled and unobserved */
   readonly loadBalancerId: string | undefined;
   readonly unreconciled: UnreconciledGroup | undefined;
@@ -180,7 +192,7 @@ export interface LoadBalancerModel {
   readonly groups: readonly IngressGroupView[];
   readonly routes: readonly IngressRouteSketch[];
   /** Ingresses the controller ignores, and why (another class, an unknown IngressClass, …) */
-  readonly ignored: readonly LbSource[];
+  readonly ignored: readonly IgnoredIngress[];
   readonly notes: readonly LbSource[];
 }
 

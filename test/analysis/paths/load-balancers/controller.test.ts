@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { deriveFromIngresses, loadBalancersOf, matchRequest, pathPatterns, type ControllerOptions, type LoadBalancerView, type RuleView } from "../../../../src/analysis/paths/load-balancers/index.js";
 import type { Snapshot } from "../../../../src/model/snapshot.js";
-import { ALB_CLASS, alb, BASE_AWS, cluster, clusterIpService, expectKind, http, https, ingress, instances, node, nodePortService, pathRule, service, WORKERS } from "./support.js";
+import { ALB_CLASS, alb, BASE_AWS, cluster, clusterIpService, endpointSlice, expectKind, http, ingress, instances, node, nodePortService, pathRule, pod, WORKERS } from "./support.js";
 
 function built(snapshot: Snapshot, group: string, options: ControllerOptions = {}): LoadBalancerView {
   const g = deriveFromIngresses(snapshot, options).groups.find((x) => x.group === group);
@@ -159,8 +159,8 @@ describe("model_build_listener_rules.go: rules from Ingress paths", () => {
     const lb = built(snap, "app/a");
     assert.equal(conds(rules(lb, 80)[0]!), "http-header=X-Env: prod & host-header=a.example.com & path-pattern=/*");
     const model = loadBalancersOf(snap);
-    expectKind(matchRequest(model, snap, http("a.example.com", "/", { headers: { "x-env": "prod" } })), "forward");
-    assert.equal(expectKind(matchRequest(model, snap, http("a.example.com", "/")), "fixed-response").statusCode, "404");
+    expectKind(matchRequest(model, http("a.example.com", "/", { headers: { "x-env": "prod" } })), "forward");
+    assert.equal(expectKind(matchRequest(model, http("a.example.com", "/")), "fixed-response").statusCode, "404");
   });
 
   test("actions.NAME with use-annotation: a fixed-response and a redirect rule", () => {
@@ -178,8 +178,8 @@ describe("model_build_listener_rules.go: rules from Ingress paths", () => {
       }),
     ]);
     const model = loadBalancersOf(snap);
-    assert.equal(expectKind(matchRequest(model, snap, http("a.example.com", "/gone")), "fixed-response").statusCode, "410");
-    const r = expectKind(matchRequest(model, snap, http("a.example.com", "/docs", { query: "q=1" })), "redirect");
+    assert.equal(expectKind(matchRequest(model, http("a.example.com", "/gone")), "fixed-response").statusCode, "410");
+    const r = expectKind(matchRequest(model, http("a.example.com", "/docs", { query: "q=1" })), "redirect");
     assert.deepEqual([r.location, r.statusCode], ["http://docs.example.com:80/new?q=1", "HTTP_302"]);
   });
 
@@ -360,35 +360,20 @@ describe("model_build_target_group.go and enhanced_backend_builder.go: backends"
     assert.equal(refusal(snap, "app/a"), "Failed build model due to ingress: app/a: unknown targetType: pod");
   });
   test("buildTargetGroupTargetType: the Service's target-type annotation counts, the Ingress's wins", () => {
-    const svc = service("app", "pods", "  type: ClusterIP\n  clusterIP: 10.96.0.30\n  selector: {app: pods}\n  ports: [{name: http, port: 80, targetPort: 8080, protocol: TCP}]", `    ${alb("target-type")}: ip`);
+    const svc = clusterIpService("app", "pods", { clusterIP: "10.96.0.30", annotations: `    ${alb("target-type")}: ip` });
     const snap = cluster([...BASE, svc, ingress("a", { rules: pathRule("a.example.com", [["/", "Prefix", "pods", 80]]) })]);
     assert.equal(deriveFromIngresses(snap).groups[0]!.targetGroups[0]!.targetType, "ip");
   });
 
-  const PODS = `---
-apiVersion: v1
-kind: Pod
-metadata: {name: p1, namespace: app, labels: {app: pods}}
-spec: {nodeName: w1, containers: [{name: c, image: x, ports: [{name: http, containerPort: 8080}]}]}
-status: {phase: Running, podIP: 192.168.1.5, conditions: [{type: Ready, status: "True"}]}
----
-apiVersion: v1
-kind: Pod
-metadata: {name: p2, namespace: app, labels: {app: pods}}
-spec: {nodeName: w2, containers: [{name: c, image: x, ports: [{name: http, containerPort: 8080}]}]}
-status: {phase: Running, podIP: 192.168.2.5, conditions: [{type: Ready, status: "False"}]}
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: {name: pods-1, namespace: app, labels: {kubernetes.io/service-name: pods}}
-addressType: IPv4
-ports: [{name: http, port: 8080, protocol: TCP}]
-endpoints:
-- {addresses: [192.168.1.5], nodeName: w1, conditions: {ready: true}, targetRef: {kind: Pod, namespace: app, name: p1}}
-- {addresses: [192.168.2.5], nodeName: w2, conditions: {ready: false}, targetRef: {kind: Pod, namespace: app, name: p2}}
-`;
+  const PODS =
+    pod("p1", { node: "w1", ip: "192.168.1.5" }) +
+    pod("p2", { node: "w2", ip: "192.168.2.5", ready: false }) +
+    endpointSlice("pods", [
+      ["p1", "192.168.1.5", "w1", true],
+      ["p2", "192.168.2.5", "w2", false],
+    ]);
   test("endpoint_resolver.go ResolvePodEndpoints: target-type ip → the ready endpoints' pod IPs at the endpoint port (a ClusterIP Service is fine)", () => {
-    const svc = service("app", "pods", "  type: ClusterIP\n  clusterIP: 10.96.0.30\n  selector: {app: pods}\n  ports: [{name: http, port: 80, targetPort: http, protocol: TCP}]");
+    const svc = clusterIpService("app", "pods", { clusterIP: "10.96.0.30", targetPort: "http" });
     const snap = cluster([...BASE, svc, PODS, ingress("a", { annotations: { [alb("target-type")]: "ip" }, rules: pathRule("a.example.com", [["/", "Prefix", "pods", 80]]) })]);
     const tg = deriveFromIngresses(snap).groups[0]!.targetGroups[0]!;
     assert.deepEqual(
@@ -498,14 +483,14 @@ describe("an unreconciled group: matchRequest and the routes it would have serve
   });
   for (const path of ["/good", "/bad/x"]) {
     test(`every Ingress of the group is unreachable: ${path} → INGRESS_NOT_RECONCILED with the controller's message`, () => {
-      const m = expectKind(matchRequest(model, snap, http("shop.example.com", path)), "drop");
+      const m = expectKind(matchRequest(model, http("shop.example.com", path)), "drop");
       assert.equal(m.code, "INGRESS_NOT_RECONCILED");
       assert.match(m.message, /Failed build model due to ingress: app\/bad: TargetGroup port is empty/);
       assert.match(m.message, /no load balancer of the group is in the snapshot/);
     });
   }
   test("a path no Ingress of the group serves, on a host only the group names → UNKNOWN_ENDPOINT naming the refusal", () => {
-    const m = expectKind(matchRequest(model, snap, http("shop.example.com", "/elsewhere")), "drop");
+    const m = expectKind(matchRequest(model, http("shop.example.com", "/elsewhere")), "drop");
     assert.equal(m.code, "UNKNOWN_ENDPOINT");
     assert.match(m.message, /IngressGroup shop names the host but is not reconciled/);
   });

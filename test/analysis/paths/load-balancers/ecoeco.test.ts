@@ -62,7 +62,7 @@ const EXPECTED_RULES = [
 
 describe("examples/ecoeco: the observed ALB (describe-load-balancers, -listeners, -rules, -target-groups, -target-health)", () => {
   test("growbin.app leads to the ALB of IngressGroup ecoeco, serving its three Ingresses", () => {
-    const lb = loadBalancerForHost(model, example, "growbin.app");
+    const lb = loadBalancerForHost(model, "growbin.app");
     assert.equal(lb?.origin, "elbv2");
     assert.equal(lb?.name, "k8s-ecoeco-3f9c2a71b4");
     assert.equal(lb?.group, "ecoeco");
@@ -81,7 +81,7 @@ describe("examples/ecoeco: the observed ALB (describe-load-balancers, -listeners
   });
 
   test("https://growbin.app/argocd → priority 1 → target group k8s-argocd-argocdse-5e1c7a9b42: the workers at NodePort 30080", () => {
-    const m = expectKind(matchRequest(model, example, https("growbin.app", "/argocd")), "forward");
+    const m = expectKind(matchRequest(model, https("growbin.app", "/argocd")), "forward");
     assert.equal(m.rule.priority, 1);
     assert.equal(m.rule.description, "priority 1: host growbin.app, path /argocd, /argocd/*");
     assert.deepEqual(m.rule.ingress, { namespace: "argocd", name: "argocd-ingress" });
@@ -92,42 +92,42 @@ describe("examples/ecoeco: the observed ALB (describe-load-balancers, -listeners
   });
 
   test("https://growbin.app/argocd/applications also matches /argocd/*", () => {
-    assert.equal(expectKind(matchRequest(model, example, https("growbin.app", "/argocd/applications")), "forward").targetGroup.id, TG_ARGOCD);
+    assert.equal(expectKind(matchRequest(model, https("growbin.app", "/argocd/applications")), "forward").targetGroup.id, TG_ARGOCD);
   });
 
   test("https://growbin.app/grafana → priority 2 → the workers at NodePort 31300 (prometheus-grafana)", () => {
-    const m = matchRequest(model, example, https("growbin.app", "/grafana"));
+    const m = matchRequest(model, https("growbin.app", "/grafana"));
     assert.equal(expectKind(m, "forward").targetGroup.id, TG_GRAFANA);
     assert.deepEqual(targetsOf(m), WORKER_TARGETS(31300));
   });
 
   test("https://growbin.app/api/v1/health → priority 3 → the workers at NodePort 30800", () => {
-    const m = matchRequest(model, example, https("growbin.app", "/api/v1/health"));
+    const m = matchRequest(model, https("growbin.app", "/api/v1/health"));
     assert.equal(expectKind(m, "forward").targetGroup.id, TG_API);
     assert.deepEqual(targetsOf(m), WORKER_TARGETS(30800));
   });
 
   test("http://growbin.app/argocd → the HTTP listener's default action (ssl-redirect 443): 301 to https", () => {
-    const m = expectKind(matchRequest(model, example, http("growbin.app", "/argocd")), "redirect");
+    const m = expectKind(matchRequest(model, http("growbin.app", "/argocd")), "redirect");
     assert.equal(m.location, "https://growbin.app:443/argocd");
     assert.equal(m.statusCode, "HTTP_301");
     assert.equal(m.listener.port, 80);
   });
 
   test("https://growbin.app/unknown → no rule matches: the default action, fixed-response 404", () => {
-    const m = expectKind(matchRequest(model, example, https("growbin.app", "/unknown")), "fixed-response");
+    const m = expectKind(matchRequest(model, https("growbin.app", "/unknown")), "fixed-response");
     assert.equal(m.statusCode, "404");
     assert.equal(m.rule.priority, "default");
     assert.equal(m.skipped.length, 3);
   });
 
   test("/argocdx is not /argocd nor /argocd/*: 404", () => {
-    assert.equal(expectKind(matchRequest(model, example, https("growbin.app", "/argocdx")), "fixed-response").statusCode, "404");
+    assert.equal(expectKind(matchRequest(model, https("growbin.app", "/argocdx")), "fixed-response").statusCode, "404");
   });
 
   test("the ALB's DNS name reaches the same ALB; on it, the host-header conditions do not match", () => {
-    assert.equal(loadBalancerForHost(model, example, ALB_DNS)?.name, "k8s-ecoeco-3f9c2a71b4");
-    assert.equal(expectKind(matchRequest(model, example, https(ALB_DNS, "/argocd")), "fixed-response").statusCode, "404");
+    assert.equal(loadBalancerForHost(model, ALB_DNS)?.name, "k8s-ecoeco-3f9c2a71b4");
+    assert.equal(expectKind(matchRequest(model, https(ALB_DNS, "/argocd")), "fixed-response").statusCode, "404");
   });
 
   test("no drift: the controller would build exactly these listeners and rules from the Ingresses", () => {
@@ -174,7 +174,7 @@ describe("examples/ecoeco without its elbv2 files: the ALB derived from the Ingr
     ["/api/v1", 30800],
   ] as const) {
     test(`https://growbin.app${path} → the workers at NodePort ${port}, as the controller registers them`, () => {
-      const m = matchRequest(derived, snap, https("growbin.app", path));
+      const m = matchRequest(derived, https("growbin.app", path));
       const tg = expectKind(m, "forward").targetGroup;
       assert.equal(tg.targetsFrom, "derived");
       assert.deepEqual(targetsOf(m), WORKER_TARGETS(port));
@@ -183,8 +183,8 @@ describe("examples/ecoeco without its elbv2 files: the ALB derived from the Ingr
   }
 
   test("http:// redirects to https, an unknown path gets the default 404", () => {
-    assert.equal(expectKind(matchRequest(derived, snap, http("growbin.app", "/grafana")), "redirect").location, "https://growbin.app:443/grafana");
-    assert.equal(expectKind(matchRequest(derived, snap, https("growbin.app", "/nope")), "fixed-response").statusCode, "404");
+    assert.equal(expectKind(matchRequest(derived, http("growbin.app", "/grafana")), "redirect").location, "https://growbin.app:443/grafana");
+    assert.equal(expectKind(matchRequest(derived, https("growbin.app", "/nope")), "fixed-response").statusCode, "404");
   });
 });
 
@@ -229,7 +229,7 @@ status:
   const m = loadBalancersOf(snap);
 
   test("the observed ALB still routes /argocd (its rules are what AWS has), and drift says what the controller would change", () => {
-    assert.equal(expectKind(matchRequest(m, snap, https("growbin.app", "/argocd")), "forward").targetGroup.id, TG_ARGOCD);
+    assert.equal(expectKind(matchRequest(m, https("growbin.app", "/argocd")), "forward").targetGroup.id, TG_ARGOCD);
     assert.deepEqual(m.loadBalancers[0]!.drift, [
       "listener 443: the controller would build priority 1: host growbin.app, path /cd, /cd/* (forward); the load balancer has no such rule",
       "listener 443: priority 1: host growbin.app, path /argocd, /argocd/* (forward) is not a rule the controller would build now",
@@ -251,14 +251,14 @@ describe("examples/ecoeco what-if: an Ingress joins group ecoeco with a ClusterI
   });
 
   test("the observed ALB is still there: it keeps the rules of its last successful reconcile", () => {
-    const lb = loadBalancerForHost(whatIf, snap, "growbin.app");
+    const lb = loadBalancerForHost(whatIf, "growbin.app");
     assert.equal(lb?.origin, "elbv2");
     assert.equal(lb?.derived, undefined);
   });
 
   for (const path of ["/argocd", "/grafana", "/api/v1/x", "/repo"]) {
     test(`https://growbin.app${path} → INGRESS_NOT_RECONCILED: every Ingress of the group`, () => {
-      const m = expectKind(matchRequest(whatIf, snap, https("growbin.app", path)), "drop");
+      const m = expectKind(matchRequest(whatIf, https("growbin.app", path)), "drop");
       assert.equal(m.code, "INGRESS_NOT_RECONCILED");
       assert.ok(m.message.includes(MESSAGE), m.message);
       assert.match(m.message, /load balancer k8s-ecoeco-3f9c2a71b4 keeps the rules of the group's last successful reconcile/);
@@ -268,7 +268,7 @@ describe("examples/ecoeco what-if: an Ingress joins group ecoeco with a ClusterI
   }
 
   test("what the old rules would still do is said: /argocd is forwarded by the ALB's last good rules", () => {
-    const m = expectKind(matchRequest(whatIf, snap, https("growbin.app", "/argocd")), "drop");
+    const m = expectKind(matchRequest(whatIf, https("growbin.app", "/argocd")), "drop");
     assert.match(m.message, /there, priority 1: host growbin.app, path \/argocd, \/argocd\/\* forwards it to target group k8s-argocd-argocdse-5e1c7a9b42/);
   });
 });

@@ -5,9 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { conditionMatches, loadBalancerForHost, loadBalancersOf, matchRequest, wildcardMatches, type HttpRequest, type RuleCondition } from "../../../../src/analysis/paths/load-balancers/index.js";
+import { conditionMatches, loadBalancerForHost, loadBalancersOf, matchRequest, wildcardMatches, type HttpRequest, type LoadBalancerView, type RuleCondition } from "../../../../src/analysis/paths/load-balancers/index.js";
 import type { Snapshot } from "../../../../src/model/snapshot.js";
-import { BASE_AWS, expectKind, http, https, node, snapshotOf, WORKERS } from "./support.js";
+import { BASE_AWS, clusterIpService, endpointSlice, expectKind, http, https, node, nodePortService, pod, snapshotOf, WORKERS } from "./support.js";
 
 const LB_ARN = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/test-alb/0123456789abcdef";
 const L80 = "arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/app/test-alb/0123456789abcdef/l80";
@@ -97,54 +97,14 @@ const RULES_443: readonly RuleSpec[] = [
   { id: "r91", priority: "91", conditions: [pathCond("/tie")], actions: [forward(["tg-blue", 50], ["tg-green", 50])] },
 ];
 
-const PODS = `---
-apiVersion: v1
-kind: Pod
-metadata: {name: web-1, namespace: app, labels: {app: pods}}
-spec:
-  nodeName: w1
-  containers: [{name: c, image: web, ports: [{name: http, containerPort: 8080}]}]
-status: {phase: Running, podIP: 192.168.1.5, conditions: [{type: Ready, status: "True"}]}
-`;
+const PODS = pod("web-1", { node: "w1", ip: "192.168.1.5" });
 
-const PODS_SERVICE = `---
-apiVersion: v1
-kind: Service
-metadata: {name: pods, namespace: app}
-spec:
-  type: ClusterIP
-  clusterIP: 10.96.0.12
-  selector: {app: pods}
-  ports: [{name: http, port: 80, targetPort: http, protocol: TCP}]
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: {name: pods-1, namespace: app, labels: {kubernetes.io/service-name: pods}}
-addressType: IPv4
-ports: [{name: http, port: 8080, protocol: TCP}]
-endpoints:
-- {addresses: [192.168.1.5], nodeName: w1, conditions: {ready: true}, targetRef: {kind: Pod, namespace: app, name: web-1}}
-`;
-
-const NODEPORT_WEB = PODS_SERVICE + `---
-apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: app}
-spec:
-  type: NodePort
-  clusterIP: 10.96.0.10
-  selector: {app: web}
-  ports: [{name: http, port: 80, targetPort: 8080, nodePort: 30080, protocol: TCP}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: blue, namespace: app}
-spec:
-  type: NodePort
-  clusterIP: 10.96.0.11
-  selector: {app: blue}
-  ports: [{name: http, port: 80, targetPort: 8080, nodePort: 30081, protocol: TCP}]
-`;
+/** The Services: `pods` (ClusterIP, its endpoint web-1), `web` (NodePort 30080) and `blue` (NodePort 30081). */
+const NODEPORT_WEB =
+  clusterIpService("app", "pods", { clusterIP: "10.96.0.12", targetPort: "http" }) +
+  endpointSlice("pods", [["web-1", "192.168.1.5", "w1", true]]) +
+  nodePortService("app", "web", 30080, "10.96.0.10") +
+  nodePortService("app", "blue", 30081, "10.96.0.11");
 
 function observed(extra: Readonly<Record<string, string>> = {}, rules: readonly RuleSpec[] = RULES_443, k8s = WORKERS + PODS + NODEPORT_WEB): Snapshot {
   return snapshotOf({
@@ -162,7 +122,13 @@ function observed(extra: Readonly<Record<string, string>> = {}, rules: readonly 
 
 const SNAP = observed();
 const MODEL = loadBalancersOf(SNAP);
-const match = (request: HttpRequest) => matchRequest(MODEL, SNAP, request);
+const match = (request: HttpRequest) => matchRequest(MODEL, request);
+const ALB = MODEL.loadBalancers[0]!;
+/**
+ * A request matched on the ALB directly, as if its DNS name were the request's host (requests
+ * to x.org reach the ALB by its DNS name in real life); `alb`: the ALB changed for the case.
+ */
+const matchOnAlb = (request: HttpRequest, alb: LoadBalancerView = ALB) => matchRequest({ ...MODEL, loadBalancers: [{ ...alb, dnsName: request.host }] }, request);
 
 describe("AWS ALB condition values: wildcards * (0 or more characters) and ? (exactly 1)", () => {
   const cases: readonly { name: string; pattern: string; text: string; ci: boolean; want: boolean }[] = [
@@ -231,11 +197,9 @@ describe("AWS ALB listener rules: priority order, conditions ANDed, values ORed,
     { name: "weighted forward: on a tie the first target group", request: https("x.org", "/tie"), rule: "r91", kind: "forward", tg: "tg-blue" },
     { name: "HTTP listener: its default action redirects to HTTPS", request: http("x.org", "/a"), rule: "#default", kind: "redirect", status: "HTTP_301" },
   ];
-  // requests to x.org reach the ALB by its DNS name in real life; here they are matched on the ALB directly
-  const lb = MODEL.loadBalancers[0]!;
   for (const c of cases) {
     test(c.name, () => {
-      const m = matchRequest({ ...MODEL, loadBalancers: [{ ...lb, dnsName: c.request.host }] }, SNAP, c.request);
+      const m = matchOnAlb(c.request);
       const got = expectKind(m, c.kind);
       assert.ok(got.rule.id.endsWith(c.rule), `rule ${got.rule.id}`);
       if (c.tg) assert.equal(expectKind(m, "forward").targetGroup.name, c.tg);
@@ -244,7 +208,7 @@ describe("AWS ALB listener rules: priority order, conditions ANDed, values ORed,
   }
 
   test("the rules tried first are reported with the condition that failed", () => {
-    const m = expectKind(matchRequest({ ...MODEL, loadBalancers: [{ ...lb, dnsName: "www.example.com" }] }, SNAP, https("www.example.com", "/app/x")), "forward");
+    const m = expectKind(matchOnAlb(https("www.example.com", "/app/x")), "forward");
     assert.deepEqual(
       m.skipped.map((s) => [s.rule.priority, s.failed]),
       [[10, "host shop.example.com"]],
@@ -252,9 +216,9 @@ describe("AWS ALB listener rules: priority order, conditions ANDed, values ORed,
   });
 
   test("rule descriptions name priority, host and path", () => {
-    const rule = lb.listeners.find((l) => l.port === 443)!.rules[0]!;
-    assert.equal(rule.description, "priority 10: host shop.example.com, path /app/*, /store");
-    assert.equal(lb.listeners.find((l) => l.port === 443)!.rules.at(-1)!.priority, "default");
+    const rules = ALB.listeners.find((l) => l.port === 443)!.rules;
+    assert.equal(rules[0]!.description, "priority 10: host shop.example.com, path /app/*, /store");
+    assert.equal(rules.at(-1)!.priority, "default");
   });
 });
 
@@ -272,13 +236,13 @@ describe("AWS ALB: listeners, redirects, hosts", () => {
   });
 
   test("a load balancer is found by its DNS name (case-insensitive, with a port)", () => {
-    assert.equal(loadBalancerForHost(MODEL, SNAP, "Test-ALB-1234.us-east-1.elb.amazonaws.com:443")?.name, "test-alb");
+    assert.equal(loadBalancerForHost(MODEL, "Test-ALB-1234.us-east-1.elb.amazonaws.com:443")?.name, "test-alb");
   });
 
   test("a host no Ingress and no load balancer knows → UNKNOWN_ENDPOINT", () => {
     const m = expectKind(match(https("nowhere.example.net", "/")), "drop");
     assert.equal(m.code, "UNKNOWN_ENDPOINT");
-    assert.equal(loadBalancerForHost(MODEL, SNAP, "nowhere.example.net"), undefined);
+    assert.equal(loadBalancerForHost(MODEL, "nowhere.example.net"), undefined);
   });
 
   test("ALB addresses come from its ENIs \"ELB app/NAME/ID\" when the description lists none", () => {
@@ -311,9 +275,8 @@ describe("AWS ALB: listeners, redirects, hosts", () => {
   });
 
   test("a listener with no default action and no matching rule → NO_MATCHING_RULE", () => {
-    const lb = MODEL.loadBalancers[0]!;
-    const bare = { ...lb, dnsName: "x.org", listeners: lb.listeners.map((l) => ({ ...l, rules: l.rules.filter((r) => r.priority !== "default") })) };
-    const m = expectKind(matchRequest({ ...MODEL, loadBalancers: [bare] }, SNAP, https("x.org", "/nothing")), "drop");
+    const bare = { ...ALB, listeners: ALB.listeners.map((l) => ({ ...l, rules: l.rules.filter((r) => r.priority !== "default") })) };
+    const m = expectKind(matchOnAlb(https("x.org", "/nothing"), bare), "drop");
     assert.equal(m.code, "NO_MATCHING_RULE");
   });
 });

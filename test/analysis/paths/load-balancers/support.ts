@@ -60,18 +60,66 @@ ${spec}
 }
 
 /** A NodePort Service `web` on port 80 → 8080, nodePort 30080. */
-export function nodePortService(namespace = "app", name = "web", nodePort = 30080): string {
+export function nodePortService(namespace = "app", name = "web", nodePort = 30080, clusterIP = "10.96.0.10"): string {
   return service(namespace, name, `  type: NodePort
-  clusterIP: 10.96.0.10
+  clusterIP: ${clusterIP}
   selector: {app: ${name}}
   ports: [{name: http, port: 80, targetPort: 8080, nodePort: ${nodePort}, protocol: TCP}]`);
 }
 
-export function clusterIpService(namespace = "app", name = "internal"): string {
-  return service(namespace, name, `  type: ClusterIP
-  clusterIP: 10.96.0.20
+export interface ClusterIpOptions {
+  readonly clusterIP?: string;
+  /** default 8080 */
+  readonly targetPort?: number | string;
+  /** `annotations:` body (YAML, indented for metadata) */
+  readonly annotations?: string;
+}
+
+/** A ClusterIP Service on port 80 (named http) selecting `app: NAME`. */
+export function clusterIpService(namespace = "app", name = "internal", o: ClusterIpOptions = {}): string {
+  return service(
+    namespace,
+    name,
+    `  type: ClusterIP
+  clusterIP: ${o.clusterIP ?? "10.96.0.20"}
   selector: {app: ${name}}
-  ports: [{name: http, port: 80, targetPort: 8080, protocol: TCP}]`);
+  ports: [{name: http, port: 80, targetPort: ${o.targetPort ?? 8080}, protocol: TCP}]`,
+    o.annotations,
+  );
+}
+
+export interface PodOptions {
+  readonly node: string;
+  readonly ip: string;
+  /** the Ready condition (default true) */
+  readonly ready?: boolean;
+  /** the `app` label (default pods) */
+  readonly app?: string;
+}
+
+/** A running Pod in namespace app with a container port `http` 8080. */
+export function pod(name: string, o: PodOptions): string {
+  return `---
+apiVersion: v1
+kind: Pod
+metadata: {name: ${name}, namespace: app, labels: {app: ${o.app ?? "pods"}}}
+spec: {nodeName: ${o.node}, containers: [{name: c, image: x, ports: [{name: http, containerPort: 8080}]}]}
+status: {phase: Running, podIP: ${o.ip}, conditions: [{type: Ready, status: "${o.ready === false ? "False" : "True"}"}]}
+`;
+}
+
+/** The EndpointSlice `SERVICE-1` (port http 8080) of a Service in namespace app; endpoints as [pod, ip, node, ready]. */
+export function endpointSlice(service: string, endpoints: readonly (readonly [string, string, string, boolean])[]): string {
+  const items = endpoints.map(([pod, ip, node, ready]) => `- {addresses: [${ip}], nodeName: ${node}, conditions: {ready: ${ready}}, targetRef: {kind: Pod, namespace: app, name: ${pod}}}`);
+  return `---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: ${service}-1, namespace: app, labels: {kubernetes.io/service-name: ${service}}}
+addressType: IPv4
+ports: [{name: http, port: 8080, protocol: TCP}]
+endpoints:
+${items.join("\n")}
+`;
 }
 
 export interface IngressOptions {
