@@ -23,26 +23,14 @@ export function prepareFilters(pod: PodToPlace, cluster: ClusterState, filters: 
   return filters.map((plugin) => plugin.prepare?.(pod, cluster));
 }
 
-/** The nodes named `name` (one, unless a snapshot repeats a name), per node list. */
-const nodesByName = new WeakMap<readonly NodeInfo[], Map<string, NodeInfo[]>>();
-function nodesNamed(nodes: readonly NodeInfo[], name: string): readonly NodeInfo[] {
-  let byName = nodesByName.get(nodes);
-  if (!byName) {
-    byName = new Map();
-    for (const n of nodes) {
-      const list = byName.get(n.name);
-      if (list) list.push(n);
-      else byName.set(n.name, [n]);
-    }
-    nodesByName.set(nodes, byName);
-  }
-  return byName.get(name) ?? [];
-}
-
 /** Runs every filter on every node (or, for a DaemonSet's pod, on the node it is made for). */
 export function evaluatePod(pod: PodToPlace, cluster: ClusterState, filters: readonly FilterPlugin<unknown>[]): NodeVerdict[] {
   const states = prepareFilters(pod, cluster, filters);
-  const nodes = pod.daemonNode ? nodesNamed(cluster.nodes, pod.daemonNode) : cluster.nodes;
+  let nodes = cluster.nodes;
+  if (pod.daemonNode) {
+    const node = cluster.nodeByName.get(pod.daemonNode);
+    nodes = node ? [node] : [];
+  }
   return nodes.map((node) => evaluateNode(pod, node, cluster, filters, states));
 }
 

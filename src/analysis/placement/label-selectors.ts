@@ -130,14 +130,15 @@ export function requiredAntiAffinityViews(pod: PlacedPod): readonly AffinityTerm
 /**
  * Every plugin that looks at other pods asks the same questions again and again: which pods on
  * each node match this selector? The pods of a node list are indexed once (in the order they are
- * found, and by each label pair), and each question keeps its answer, brought up to date by
- * looking only at the pods added since. Pods change only through addToNode and removeFromNode,
- * which count the changes: an index that saw the current count is current without looking at
- * any node; otherwise it appends the pods added to each node since (a removal starts everything
- * afresh). The simulation tells the index of each pod it binds (`podBound`), so the index never
- * walks the nodes there. A question whose selector requires a label pair looks only at the pods
- * with that pair. Pods of every owner are kept: callers leave out `cluster.excludeOwner`
- * themselves (see `countable`).
+ * found, and by each label pair), and each question (a PreFilter or PreScore state kept with the
+ * index, `indexState`) keeps its answer, brought up to date through its cursors by looking only
+ * at the pods added since. Pods change only through addToNode and removeFromNode, which count the
+ * changes: an index that saw the current count is current without looking at any node; otherwise
+ * it appends the pods added to each node since (a removal starts everything afresh). The
+ * simulation tells the index of each pod it binds (`podBound`), so the index never walks the
+ * nodes there. A question whose selector requires a label pair looks only at the pods with that
+ * pair (`podCursor`). Pods of every owner are kept: callers leave out `cluster.excludeOwner`
+ * themselves.
  */
 export interface IndexEntry {
   /** the node's position in the index's node list */
@@ -155,17 +156,12 @@ export interface Cursor {
   consumed: number;
 }
 
-interface Query extends Cursor {
-  readonly matched: (PlacedPod[] | undefined)[];
-}
-
 /** The pods of a node list, indexed (see `podIndex`). */
 export interface PodIndex {
   readonly nodes: readonly NodeInfo[];
   readonly seen: Int32Array;
   readonly all: IndexEntry[];
   readonly byLabel: Map<string, IndexEntry[]>;
-  readonly queries: Map<string, Query>;
   readonly groups: Map<string, AntiAffinityGroup>;
   /** the groups in the order they were made */
   readonly groupList: AntiAffinityGroup[];
@@ -185,7 +181,6 @@ function freshIndex(nodes: readonly NodeInfo[]): PodIndex {
     seen: new Int32Array(nodes.length),
     all: [],
     byLabel: new Map(),
-    queries: new Map(),
     groups: new Map(),
     groupList: [],
     groupsConsumed: 0,
@@ -296,37 +291,6 @@ export function advance(cursor: Cursor, visit: (entry: IndexEntry) => void): boo
   for (let j = from; j < list.length; j++) visit(list[j]!);
   cursor.consumed = list.length;
   return true;
-}
-
-/**
- * The pods on each node of the index that `matches` accepts, aligned with its nodes (undefined:
- * none). `key` must name the question exactly (the same key always means the same predicate);
- * `pairs` are label pairs every matching pod carries (`requiredPairs`), to look at fewer pods.
- */
-export function matchingPodsPerNode(index: PodIndex, key: string, matches: (pod: PlacedPod) => boolean, pairs: readonly (readonly [string, string])[] = []): readonly (readonly PlacedPod[] | undefined)[] {
-  let query = index.queries.get(key);
-  if (!query) index.queries.set(key, (query = { list: candidateList(index, pairs), consumed: 0, matched: new Array(index.nodes.length).fill(undefined) }));
-  const matched = query.matched;
-  advance(query, (e) => {
-    if (matches(e.pod)) (matched[e.node] ??= []).push(e.pod);
-  });
-  return matched;
-}
-
-/** The pods of a list that count for `cluster` (its excluded workload's own pods do not). */
-export function countable(pods: readonly PlacedPod[] | undefined, cluster: ClusterState): readonly PlacedPod[] {
-  if (!pods) return [];
-  return cluster.excludeOwner === undefined ? pods : pods.filter((p) => p.owner !== cluster.excludeOwner);
-}
-
-/** How many pods of a list count for `cluster` (`countable(…).length`, without a copy). */
-export function countableCount(pods: readonly PlacedPod[] | undefined, cluster: ClusterState): number {
-  if (!pods) return 0;
-  const exclude = cluster.excludeOwner;
-  if (exclude === undefined) return pods.length;
-  let n = 0;
-  for (let i = 0; i < pods.length; i++) if (pods[i]!.owner !== exclude) n++;
-  return n;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { addToNode, hostPorts, placedPod } from "./cluster-state.js";
+import { addToNode, placedPod } from "./cluster-state.js";
 import { evaluateNode, fitErrorMessage, prepareFilters } from "./feasibility.js";
 import { podBound } from "./label-selectors.js";
 import { NodePorts, portsConflict } from "./filters/node-ports.js";
@@ -123,7 +123,7 @@ const isStatic = (f: FilterPlugin<unknown>) => f.staticKey !== undefined && f.pr
 const GENERIC = 0;
 /** NodeResourcesFit's test done in place (fit.go fitsRequest), without building its messages */
 const FIT = 1;
-/** NodePorts' test done in place (nodeports: a wanted host port a pod on the node takes), or nothing to check for a pod without host ports */
+/** NodePorts' test done in place (nodeports: a host port the pod wants, its PreFilter state, that a pod on the node takes) */
 const PORTS = 2;
 
 /**
@@ -138,7 +138,6 @@ function staticSignature(spec: PodSpec, staticFilters: readonly FilterPlugin<unk
 interface SpecInfo {
   /** per node position in the walk order: 0 not yet known, 1 the static filters pass, 2 they reject (shared by specs of one staticSignature) */
   readonly staticVerdicts: Uint8Array;
-  readonly hostPorts: readonly HostPort[];
   /** the requested resources NodeResourcesFit checks (amount > 0, not `pods`), as NodeRoom columns */
   readonly columns: readonly Float64Array[];
   readonly amounts: readonly number[];
@@ -212,8 +211,9 @@ class NodeRoom {
  * once per node and distinct key, checking NodeResourcesFit and NodePorts in place, asking the
  * other filters for their verdict alone (FilterPlugin.passes), not calling a filter whose
  * PreFilter found nothing to do for the pod (skipsWithoutState: InterPodAffinity,
- * PodTopologySpread), the score plugins' batch form, and telling the indexes of placed pods (the
- * filters' PreFilter states follow it, and the inter-pod scores') of each pod bound.
+ * PodTopologySpread, NodePorts), the score plugins' batch form, and telling the indexes of
+ * placed pods (the filters' PreFilter states follow it, and the inter-pod scores') and the node
+ * table of each pod bound.
  */
 export function simulate(pods: readonly PodToPlace[], cluster: ClusterState, filters: readonly FilterPlugin<unknown>[], scores: readonly ScorePlugin<unknown>[], options: SimulateOptions = {}): Map<PodToPlace, Prediction> {
   const out = new Map<PodToPlace, Prediction>();
@@ -243,141 +243,132 @@ export function simulate(pods: readonly PodToPlace[], cluster: ClusterState, fil
   const room = new NodeRoom(order);
   const tiedRanks = new Int32Array(nodeCount);
   const percentage = options.percentageOfNodesToScore ?? 0;
-  // the scores' views of the cluster, kept current here rather than checked at each use
+  // the scores' views of the cluster, told of each bind (`bound`) so that they stay current
   const index = podIndex(cluster);
   const table = nodeTable(cluster);
   const clusterIndexAt = Int32Array.from(order, (node) => table.index.get(node)!);
   byRank.forEach((node, rank) => (rankOf[table.index.get(node)!] = rank));
-  index.maintained = true;
-  table.maintained = true;
   let nextStartNodeIndex = 0;
-  try {
-    for (const pod of pods) {
-      let info = specInfos.get(pod.spec);
-      if (!info) {
-        const resources = Object.keys(pod.requests).filter((r) => pod.requests[r]! > 0 && r !== "pods");
-        const signature = staticSignature(pod.spec, staticFilters);
-        let staticVerdicts = verdictsBySignature.get(signature);
-        if (!staticVerdicts) verdictsBySignature.set(signature, (staticVerdicts = new Uint8Array(nodeCount)));
-        info = { staticVerdicts, hostPorts: hostPorts(pod.spec), columns: resources.map((r) => room.column(r)), amounts: resources.map((r) => pod.requests[r]!) };
-        specInfos.set(pod.spec, info);
-      }
-      const states = prepareFilters(pod, cluster, filters);
-      active.length = 0;
-      for (let f = 0; f < dynamicPlugins.length; f++) {
-        if (skippable[f] && states[dynamicStates[f]!] === undefined) continue;
-        if (dynamicKinds[f] === PORTS && info.hostPorts.length === 0) continue;
-        active.push(f);
-      }
-
-      // a DaemonSet's pod goes through its own node only (the controller pins it there)
-      let first = nextStartNodeIndex;
-      let count = nodeCount;
-      let numToFind = numFeasibleNodesToFind(nodeCount, percentage);
-      let candidates: readonly NodeInfo[] = order;
-      if (pod.daemonNode !== undefined) {
-        const node = cluster.nodeByName.get(pod.daemonNode);
-        candidates = node ? [node] : [];
-        first = node ? positionOf.get(node)! : 0;
-        count = candidates.length;
-        numToFind = count;
-      }
-      const feasible: NodeInfo[] = [];
-      /** the feasible nodes' positions in cluster.nodes */
-      const feasibleAt: number[] = [];
-      let processed = 0;
-      const staticVerdicts = info.staticVerdicts;
-      const columns = info.columns;
-      const amounts = info.amounts;
-      const full = room.full;
-      /** the common case: NodeResourcesFit is the only filter to run besides the static ones */
-      const fitOnly = active.length === 1 && dynamicKinds[active[0]!] === FIT;
-      let found = 0;
-      let position = first - 1;
-      for (let i = 0; i < count && found < numToFind; i++) {
-        if (++position === nodeCount) position = 0;
-        processed++;
-        let verdict = staticVerdicts[position]!;
-        if (verdict === 0) {
-          const node = order[position]!;
-          verdict = PASS;
-          for (const f of staticFilters) {
-            if (f.filter(pod, node, cluster, undefined).length > 0) {
-              verdict = REJECT;
-              break;
-            }
-          }
-          staticVerdicts[position] = verdict;
-        }
-        if (verdict === REJECT) continue;
-        let fits = true;
-        if (fitOnly) {
-          // fit.go fitsRequest: room for one more pod, then each requested resource
-          if (full[position]) continue;
-          for (let r = 0; r < columns.length; r++) {
-            if (amounts[r]! > columns[r]![position]!) {
-              fits = false;
-              break;
-            }
-          }
-        } else {
-          for (let a = 0; a < active.length && fits; a++) {
-            const f = active[a]!;
-            const kind = dynamicKinds[f];
-            if (kind === FIT) {
-              if (full[position]) fits = false;
-              for (let r = 0; r < columns.length && fits; r++) if (amounts[r]! > columns[r]![position]!) fits = false;
-            } else if (kind === PORTS) {
-              fits = room.portsFree(position, info.hostPorts);
-            } else if (!passes[f]!(pod, order[position]!, states[dynamicStates[f]!])) {
-              fits = false;
-            }
-          }
-        }
-        if (fits) {
-          feasible.push(order[position]!);
-          feasibleAt.push(clusterIndexAt[position]!);
-          found++;
-        }
-      }
-      if (nodeCount > 0) nextStartNodeIndex = (nextStartNodeIndex + processed) % nodeCount;
-
-      if (feasible.length === 0) {
-        const verdicts = candidates.map((node) => evaluateNode(pod, node, cluster, filters, states));
-        out.set(pod, { node: undefined, tied: [], unschedulable: fitErrorMessage(verdicts, cluster.nodes.length), score: undefined });
-        continue;
-      }
-      let chosen = feasible[0]!;
-      let tied: string[] = [];
-      let best: number | undefined;
-      if (feasible.length > 1) {
-        registerIndices(feasible, feasibleAt);
-        const totals = scoreNodes(pod, feasible, cluster, scores);
-        let top = -Infinity;
-        for (const t of totals) if (t > top) top = t;
-        let n = 0;
-        for (let i = 0; i < totals.length; i++) if (totals[i] === top) tiedRanks[n++] = rankOf[feasibleAt[i]!]!;
-        const ranks = tiedRanks.subarray(0, n).sort();
-        chosen = byRank[ranks[0]!]!;
-        if (n > 1) {
-          tied = new Array<string>(n);
-          for (let i = 0; i < n; i++) tied[i] = byRank[ranks[i]!]!.name;
-        }
-        best = top;
-      }
-      const placed = placedPod(pod.owner, pod.name, pod.namespace, pod.labels, pod.spec, chosen.name);
-      addToNode(chosen, placed);
-      const at = positionOf.get(chosen)!;
-      podBound(cluster.nodes, clusterIndexAt[at]!, placed);
-      room.refresh(at, placed);
-      table.refresh(clusterIndexAt[at]!);
-      table.podCount++;
-      index.add(placed, chosen);
-      out.set(pod, { node: chosen.name, tied, unschedulable: undefined, score: best });
+  for (const pod of pods) {
+    let info = specInfos.get(pod.spec);
+    if (!info) {
+      const resources = Object.keys(pod.requests).filter((r) => pod.requests[r]! > 0 && r !== "pods");
+      const signature = staticSignature(pod.spec, staticFilters);
+      let staticVerdicts = verdictsBySignature.get(signature);
+      if (!staticVerdicts) verdictsBySignature.set(signature, (staticVerdicts = new Uint8Array(nodeCount)));
+      info = { staticVerdicts, columns: resources.map((r) => room.column(r)), amounts: resources.map((r) => pod.requests[r]!) };
+      specInfos.set(pod.spec, info);
     }
-  } finally {
-    index.maintained = false;
-    table.maintained = false;
+    const states = prepareFilters(pod, cluster, filters);
+    active.length = 0;
+    for (let f = 0; f < dynamicPlugins.length; f++) {
+      if (skippable[f] && states[dynamicStates[f]!] === undefined) continue;
+      active.push(f);
+    }
+
+    // a DaemonSet's pod goes through its own node only (the controller pins it there)
+    let first = nextStartNodeIndex;
+    let count = nodeCount;
+    let numToFind = numFeasibleNodesToFind(nodeCount, percentage);
+    let candidates: readonly NodeInfo[] = order;
+    if (pod.daemonNode !== undefined) {
+      const node = cluster.nodeByName.get(pod.daemonNode);
+      candidates = node ? [node] : [];
+      first = node ? positionOf.get(node)! : 0;
+      count = candidates.length;
+      numToFind = count;
+    }
+    const feasible: NodeInfo[] = [];
+    /** the feasible nodes' positions in cluster.nodes */
+    const feasibleAt: number[] = [];
+    let processed = 0;
+    const staticVerdicts = info.staticVerdicts;
+    const columns = info.columns;
+    const amounts = info.amounts;
+    const full = room.full;
+    /** the common case: NodeResourcesFit is the only filter to run besides the static ones */
+    const fitOnly = active.length === 1 && dynamicKinds[active[0]!] === FIT;
+    let found = 0;
+    let position = first - 1;
+    for (let i = 0; i < count && found < numToFind; i++) {
+      if (++position === nodeCount) position = 0;
+      processed++;
+      let verdict = staticVerdicts[position]!;
+      if (verdict === 0) {
+        const node = order[position]!;
+        verdict = PASS;
+        for (const f of staticFilters) {
+          if (f.filter(pod, node, cluster, undefined).length > 0) {
+            verdict = REJECT;
+            break;
+          }
+        }
+        staticVerdicts[position] = verdict;
+      }
+      if (verdict === REJECT) continue;
+      let fits = true;
+      if (fitOnly) {
+        // fit.go fitsRequest: room for one more pod, then each requested resource
+        if (full[position]) continue;
+        for (let r = 0; r < columns.length; r++) {
+          if (amounts[r]! > columns[r]![position]!) {
+            fits = false;
+            break;
+          }
+        }
+      } else {
+        for (let a = 0; a < active.length && fits; a++) {
+          const f = active[a]!;
+          const kind = dynamicKinds[f];
+          if (kind === FIT) {
+            if (full[position]) fits = false;
+            for (let r = 0; r < columns.length && fits; r++) if (amounts[r]! > columns[r]![position]!) fits = false;
+          } else if (kind === PORTS) {
+            fits = room.portsFree(position, states[dynamicStates[f]!] as readonly HostPort[]);
+          } else if (!passes[f]!(pod, order[position]!, states[dynamicStates[f]!])) {
+            fits = false;
+          }
+        }
+      }
+      if (fits) {
+        feasible.push(order[position]!);
+        feasibleAt.push(clusterIndexAt[position]!);
+        found++;
+      }
+    }
+    if (nodeCount > 0) nextStartNodeIndex = (nextStartNodeIndex + processed) % nodeCount;
+
+    if (feasible.length === 0) {
+      const verdicts = candidates.map((node) => evaluateNode(pod, node, cluster, filters, states));
+      out.set(pod, { node: undefined, tied: [], unschedulable: fitErrorMessage(verdicts, cluster.nodes.length), score: undefined });
+      continue;
+    }
+    let chosen = feasible[0]!;
+    let tied: string[] = [];
+    let best: number | undefined;
+    if (feasible.length > 1) {
+      registerIndices(feasible, feasibleAt);
+      const totals = scoreNodes(pod, feasible, cluster, scores);
+      let top = -Infinity;
+      for (const t of totals) if (t > top) top = t;
+      let n = 0;
+      for (let i = 0; i < totals.length; i++) if (totals[i] === top) tiedRanks[n++] = rankOf[feasibleAt[i]!]!;
+      const ranks = tiedRanks.subarray(0, n).sort();
+      chosen = byRank[ranks[0]!]!;
+      if (n > 1) {
+        tied = new Array<string>(n);
+        for (let i = 0; i < n; i++) tied[i] = byRank[ranks[i]!]!.name;
+      }
+      best = top;
+    }
+    const placed = placedPod(pod.owner, pod.name, pod.namespace, pod.labels, pod.spec, chosen.name);
+    addToNode(chosen, placed);
+    const at = positionOf.get(chosen)!;
+    podBound(cluster.nodes, clusterIndexAt[at]!, placed);
+    room.refresh(at, placed);
+    table.bound(clusterIndexAt[at]!);
+    index.bound(placed, chosen);
+    out.set(pod, { node: chosen.name, tied, unschedulable: undefined, score: best });
   }
   return out;
 }

@@ -160,6 +160,19 @@ describe("incremental placement state", () => {
     assert.deepEqual(state.nodes[0]!.requested, { pods: 0 });
   });
 
+  test("the scores' views of the cluster follow a removal and an addition that leave the pod count as it was", () => {
+    const spec = podSpec({ affinity: { nodeAffinity: undefined, podAffinity: undefined, podAntiAffinity: { required: [], preferred: [{ weight: 100, term: selfTerm("web", HOST) }] } } });
+    const pod = podToPlace(spec, { workload: workload("Deployment", "web", spec), labels: { app: "web" } });
+    const web = (n: number) => placedPod("Deployment/default/web", "web-0", "default", { app: "web" }, spec, `n${n}`);
+    const moved = cluster([node("n1", { [HOST]: "n1" }), node("n2", { [HOST]: "n2" })], [web(1)]);
+    const first = scoreNodes(pod, moved.nodes, moved, SCORES);
+    assert.ok(removeFromNode(moved.nodes[0]!, moved.nodes[0]!.pods[0]!));
+    addToNode(moved.nodes[1]!, web(2));
+    const fresh = cluster([node("n1", { [HOST]: "n1" }), node("n2", { [HOST]: "n2" })], [web(2)]);
+    assert.deepEqual(scoreNodes(pod, moved.nodes, moved, SCORES), scoreNodes(pod, fresh.nodes, fresh, SCORES));
+    assert.notDeepEqual(first, scoreNodes(pod, fresh.nodes, fresh, SCORES), "the pod moved: the scores changed");
+  });
+
   test("static filters: specs with the same staticKey are rejected by the same nodes, whatever their sources", () => {
     const nodes = cluster([node("gpu", { accel: "gpu" }, [taint("gpu", "yes", "NoSchedule")]), node("plain", { accel: "none" })]).nodes;
     const specA = podSpec({ nodeSelector: { accel: "gpu" }, tolerations: [toleration({ key: "gpu", operator: "Exists", source: src(10) })], nodeSelectorSource: src(11) });
@@ -172,6 +185,8 @@ describe("incremental placement state", () => {
     }
     assert.notEqual(NodeAffinity.staticKey!(specA), NodeAffinity.staticKey!(specC));
     assert.notEqual(TaintToleration.staticKey!(specA), TaintToleration.staticKey!(specC));
+    // the nodeSelector's keys are label names: one may be named "source"
+    assert.notEqual(NodeAffinity.staticKey!(podSpec({ nodeSelector: { source: "a" } })), NodeAffinity.staticKey!(podSpec({ nodeSelector: { source: "b" } })));
     for (const f of DEFAULT_FILTERS) assert.ok(!(f.staticKey && f.prepare), `${f.name}: a static filter has no PreFilter`);
   });
 });

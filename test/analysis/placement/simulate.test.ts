@@ -73,6 +73,15 @@ describe("simulate", () => {
     assert.equal(out.get(pods[1]!)!.unschedulable, "0/1 nodes are available: 1 Insufficient cpu.");
   });
 
+  test("static filters: a nodeSelector label named \"source\" is part of what pods share verdicts by", () => {
+    const state = cluster([node("a", { source: "a" }), node("b", { source: "b" })]);
+    const [onA] = replicas("on-a", 1, podSpec({ nodeSelector: { source: "a" } }));
+    const [onB] = replicas("on-b", 1, podSpec({ nodeSelector: { source: "b" } }));
+    const out = simulate([onA!, onB!], state, DEFAULT_FILTERS, SCORES);
+    assert.equal(out.get(onA!)!.node, "a");
+    assert.equal(out.get(onB!)!.node, "b");
+  });
+
   test("PrioritySort: higher priority is scheduled first, and takes the room", () => {
     const state = cluster([node("only", {}, [], { cpu: 1000, memory: 8 * Gi, pods: 110 })]);
     const [low] = replicas("low", 1, podSpec({ priority: 0, containers: [container("app", { cpu: 800 })] }));

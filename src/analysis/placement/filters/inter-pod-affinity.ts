@@ -150,7 +150,8 @@ interface ExistingCounter {
   groupsSeen: number;
   /** the groups whose term matches the pod: their order, and how many of their holders were looked at */
   readonly matching: { readonly group: AntiAffinityGroup; readonly order: number; seen: number }[];
-  readonly byKey: Map<string, { firstGroup: number; readonly domains: Map<string, { readonly conflict: ExistingConflict; readonly group: number; readonly holder: number }> }>;
+  /** per topology key: the order of its first matching group, and the first conflict in each domain with its group's order */
+  readonly byKey: Map<string, { firstGroup: number; readonly domains: Map<string, { readonly conflict: ExistingConflict; readonly group: number }> }>;
   snapshot: ExistingConflicts | undefined;
 }
 
@@ -177,12 +178,16 @@ function existingConflicts(counter: ExistingCounter, pod: PodToPlace, index: Pod
       if (value === undefined) continue;
       let entry = counter.byKey.get(topologyKey);
       if (!entry) counter.byKey.set(topologyKey, (entry = { firstGroup: m.order, domains: new Map() }));
-      else if (m.order < entry.firstGroup) entry.firstGroup = m.order;
-      const current = entry.domains.get(value);
-      if (current === undefined || m.order < current.group || (m.order === current.group && h < current.holder)) {
-        entry.domains.set(value, { conflict: { pod: holder.pod, term: holder.view }, group: m.order, holder: h });
+      else if (m.order < entry.firstGroup) {
+        entry.firstGroup = m.order;
+        changed = true;
       }
-      changed = true;
+      const current = entry.domains.get(value);
+      // a group's holders come in order: only a group earlier in the order takes a domain over
+      if (current === undefined || m.order < current.group) {
+        entry.domains.set(value, { conflict: { pod: holder.pod, term: holder.view }, group: m.order });
+        changed = true;
+      }
     }
     m.seen = holders.length;
   }
@@ -198,6 +203,47 @@ function reject(message: string, source: Rejection["source"], detail: string | (
   if (typeof detail === "string") return [{ plugin: "InterPodAffinity", message, source, detail }];
   let text: string | undefined;
   return [{ plugin: "InterPodAffinity", message, source, get detail() { return (text ??= detail()); } }];
+}
+
+/** The checks of Filter, in the scheduler's order (a failure is `check + 4 × the term's index`). */
+const AFFINITY_NO_LABEL = 0;
+const AFFINITY_NOT_MATCHED = 1;
+const ANTI_AFFINITY_MATCHED = 2;
+const EXISTING_ANTI_AFFINITY_MATCHED = 3;
+
+/**
+ * The first check a node with these labels fails, as `check + 4 × k` (k: the term's index in
+ * state.affinity or state.antiAffinity, or the topology key's in state.existing), -1 when it
+ * passes them all: what Filter reports and `passes` needs, without building a rejection.
+ * - satisfyPodAffinity: every term's topologyKey label (else AFFINITY_NO_LABEL); then the first
+ *   term whose domain holds no pod matching every term (AFFINITY_NOT_MATCHED), unless no such pod
+ *   runs anywhere and the pod matches its own terms;
+ * - satisfyPodAntiAffinity: a pod matching a term in the node's domain (ANTI_AFFINITY_MATCHED);
+ * - satisfyExistingPodsAntiAffinity: an existing pod in the node's domain whose term matches
+ *   this pod (EXISTING_ANTI_AFFINITY_MATCHED).
+ */
+function failingCheck(state: InterPodAffinityState, labels: Labels): number {
+  const incoming = state.incoming;
+  if (incoming) {
+    let missing = -1;
+    for (let k = 0; k < state.affinity.length; k++) {
+      const value = labels[state.affinity[k]!.topologyKey];
+      if (value === undefined) return AFFINITY_NO_LABEL + 4 * k;
+      if (missing < 0 && !incoming.affinity[k]!.has(value)) missing = k;
+    }
+    if (missing >= 0 && (incoming.affinityAnywhere || !state.matchesOwnAffinity)) return AFFINITY_NOT_MATCHED + 4 * missing;
+    for (let k = 0; k < state.antiAffinity.length; k++) {
+      const value = labels[state.antiAffinity[k]!.topologyKey];
+      if (value !== undefined && incoming.antiAffinity[k]!.has(value)) return ANTI_AFFINITY_MATCHED + 4 * k;
+    }
+  }
+  let k = 0;
+  for (const [topologyKey, domains] of state.existing) {
+    const value = labels[topologyKey];
+    if (value !== undefined && domains.has(value)) return EXISTING_ANTI_AFFINITY_MATCHED + 4 * k;
+    k++;
+  }
+  return -1;
 }
 
 /**
@@ -229,77 +275,42 @@ export const InterPodAffinity: FilterPlugin<InterPodAffinityState | undefined> =
     return { affinity, antiAffinity, incoming, existing, matchesOwnAffinity };
   },
   filter(pod, node, _cluster, state) {
-    if (!state) return NO_REJECTION;
+    const failure = state ? failingCheck(state, node.labels) : -1;
+    if (failure < 0) return NO_REJECTION;
+    const { affinity, antiAffinity, incoming, existing } = state!;
+    const check = failure & 3;
+    const k = failure >> 2;
     const labels = node.labels;
-    const incoming = state.incoming;
-    if (incoming) {
-      // satisfyPodAffinity
-      const ownAffinity = pod.spec.affinity.podAffinity?.required ?? [];
-      let missing: number | undefined;
-      for (let k = 0; k < state.affinity.length; k++) {
-        const term = state.affinity[k]!;
-        const value = labels[term.topologyKey];
-        if (value === undefined) {
-          return reject(ERR_REASON_AFFINITY_RULES_NOT_MATCH, ownAffinity[k]?.source, () => `the node has no label ${term.topologyKey} (the topologyKey of required pod affinity term ${describeAffinityTerm(term)})`);
-        }
-        if (missing === undefined && !incoming.affinity[k]!.has(value)) missing = k;
-      }
-      if (missing !== undefined && (incoming.affinityAnywhere || !state.matchesOwnAffinity)) {
-        const term = state.affinity[missing]!;
-        const where = `${term.topologyKey}=${labels[term.topologyKey]}`;
-        const detail = () => incoming.affinityAnywhere
-          ? `no pod matching every required pod affinity term runs in ${where} (term: ${describeAffinityTerm(term)})`
-          : `no pod in the cluster matches every required pod affinity term (term: ${describeAffinityTerm(term)}), and the pod does not match them itself, so it cannot be the first of its group`;
-        return reject(ERR_REASON_AFFINITY_RULES_NOT_MATCH, ownAffinity[missing]?.source, detail);
-      }
-      // satisfyPodAntiAffinity
-      const ownAnti = pod.spec.affinity.podAntiAffinity?.required ?? [];
-      for (let k = 0; k < state.antiAffinity.length; k++) {
-        const term = state.antiAffinity[k]!;
-        const value = labels[term.topologyKey];
-        const other = value === undefined ? undefined : incoming.antiAffinity[k]!.get(value);
-        if (other) {
-          return reject(ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH, ownAnti[k]?.source, () => `pod ${other.namespace}/${other.name} on ${other.nodeName} matches required pod anti-affinity term ${describeAffinityTerm(term)} in ${term.topologyKey}=${value}`);
-        }
-      }
+    if (check === AFFINITY_NO_LABEL) {
+      const term = affinity[k]!;
+      return reject(ERR_REASON_AFFINITY_RULES_NOT_MATCH, pod.spec.affinity.podAffinity?.required[k]?.source, () => `the node has no label ${term.topologyKey} (the topologyKey of required pod affinity term ${describeAffinityTerm(term)})`);
     }
-    // satisfyExistingPodsAntiAffinity
-    for (const [topologyKey, domains] of state.existing) {
-      const value = labels[topologyKey];
-      const conflict = value === undefined ? undefined : domains.get(value);
-      if (conflict) {
-        const other = conflict.pod;
-        return reject(
-          ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH,
-          conflict.term.term.source,
-          () => `pod ${other.namespace}/${other.name} on ${other.nodeName} has required pod anti-affinity term ${describeAffinityTerm(conflict.term)} that matches this pod, in ${topologyKey}=${value}`,
-        );
-      }
+    if (check === AFFINITY_NOT_MATCHED) {
+      const term = affinity[k]!;
+      const where = `${term.topologyKey}=${labels[term.topologyKey]}`;
+      const detail = () => incoming!.affinityAnywhere
+        ? `no pod matching every required pod affinity term runs in ${where} (term: ${describeAffinityTerm(term)})`
+        : `no pod in the cluster matches every required pod affinity term (term: ${describeAffinityTerm(term)}), and the pod does not match them itself, so it cannot be the first of its group`;
+      return reject(ERR_REASON_AFFINITY_RULES_NOT_MATCH, pod.spec.affinity.podAffinity?.required[k]?.source, detail);
     }
-    return NO_REJECTION;
+    if (check === ANTI_AFFINITY_MATCHED) {
+      const term = antiAffinity[k]!;
+      const value = labels[term.topologyKey]!;
+      const other = incoming!.antiAffinity[k]!.get(value)!;
+      return reject(ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH, pod.spec.affinity.podAntiAffinity?.required[k]?.source, () => `pod ${other.namespace}/${other.name} on ${other.nodeName} matches required pod anti-affinity term ${describeAffinityTerm(term)} in ${term.topologyKey}=${value}`);
+    }
+    const [topologyKey, domains] = [...existing][k]!;
+    const value = labels[topologyKey]!;
+    const conflict = domains.get(value)!;
+    const other = conflict.pod;
+    return reject(
+      ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH,
+      conflict.term.term.source,
+      () => `pod ${other.namespace}/${other.name} on ${other.nodeName} has required pod anti-affinity term ${describeAffinityTerm(conflict.term)} that matches this pod, in ${topologyKey}=${value}`,
+    );
   },
   passes(_pod, node, _cluster, state) {
-    if (!state) return true;
-    const labels = node.labels;
-    const incoming = state.incoming;
-    if (incoming) {
-      let missing = false;
-      for (let k = 0; k < state.affinity.length; k++) {
-        const value = labels[state.affinity[k]!.topologyKey];
-        if (value === undefined) return false;
-        if (!missing && !incoming.affinity[k]!.has(value)) missing = true;
-      }
-      if (missing && (incoming.affinityAnywhere || !state.matchesOwnAffinity)) return false;
-      for (let k = 0; k < state.antiAffinity.length; k++) {
-        const value = labels[state.antiAffinity[k]!.topologyKey];
-        if (value !== undefined && incoming.antiAffinity[k]!.has(value)) return false;
-      }
-    }
-    for (const [topologyKey, domains] of state.existing) {
-      const value = labels[topologyKey];
-      if (value !== undefined && domains.has(value)) return false;
-    }
-    return true;
+    return !state || failingCheck(state, node.labels) < 0;
   },
 };
 

@@ -76,6 +76,15 @@ export function nodeAffinityMismatch(spec: PodSpec, node: Node): { readonly deta
 }
 
 /**
+ * What nodeAffinityMismatch reads of a spec (the nodeSelector and the required terms, their
+ * sources left out), as a string: specs with the same key are rejected by the same nodes.
+ */
+export function nodeAffinityKey(spec: PodSpec): string {
+  // the nodeSelector's own keys are label names, kept whatever they are (a label may be named "source")
+  return JSON.stringify(spec.nodeSelector) + JSON.stringify(spec.affinity.nodeAffinity?.required ?? null, (key, value: unknown) => (key === "source" ? undefined : value));
+}
+
+/**
  * kube-scheduler plugins/nodeaffinity Filter: the nodeSelector (every pair) AND the required node
  * affinity (terms ORed, expressions ANDed).
  */
@@ -86,6 +95,6 @@ export const NodeAffinity: FilterPlugin = {
     if (!mismatch) return NO_REJECTION;
     return [{ plugin: "NodeAffinity", message: "node(s) didn't match Pod's node affinity/selector", source: mismatch.source, detail: mismatch.detail }];
   },
-  // static: the node's labels and name against the nodeSelector and the required terms (sources left out)
-  staticKey: (spec) => JSON.stringify([spec.nodeSelector, spec.affinity.nodeAffinity?.required ?? null], (key, value: unknown) => (key === "source" ? undefined : value)),
+  // static: the node's labels and name against the nodeSelector and the required terms
+  staticKey: nodeAffinityKey,
 };

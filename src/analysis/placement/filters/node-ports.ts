@@ -20,14 +20,18 @@ function wantedPorts(spec: PodSpec): readonly HostPort[] {
 
 /**
  * kube-scheduler plugins/nodeports: a host port another pod on the node already takes. PreFilter
- * gathers the pod's host ports once (nodeports.go PreFilter, getContainerPorts), not per node.
+ * gathers the pod's host ports once (nodeports.go PreFilter, util.GetHostPorts), not per node,
+ * and returns Skip for a pod without any (no state here: every node passes).
  */
 export const NodePorts: FilterPlugin<readonly HostPort[] | undefined> = {
   name: "NodePorts",
-  prepare: (pod) => wantedPorts(pod.spec),
-  filter(pod, node, cluster, state) {
-    const wanted = state ?? wantedPorts(pod.spec);
-    if (wanted.length === 0) return NO_REJECTION;
+  skipsWithoutState: true,
+  prepare(pod) {
+    const wanted = wantedPorts(pod.spec);
+    return wanted.length === 0 ? undefined : wanted;
+  },
+  filter(pod, node, cluster, wanted) {
+    if (!wanted) return NO_REJECTION;
     for (const other of podsOn(node, cluster)) {
       for (const used of other.hostPorts) {
         const clash = wanted.find((w) => portsConflict(w, used));

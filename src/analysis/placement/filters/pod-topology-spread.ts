@@ -2,11 +2,9 @@ import type { LabelSelector, Labels, PodSpec, TopologySpreadConstraint } from ".
 import { selectorMatches } from "../../../model/selectors.js";
 import {
   advance,
-  countableCount,
   describeSelector,
   indexState,
   isEmptySelector,
-  matchingPodsPerNode,
   nullableSelectorMatches,
   podCursor,
   podIndex,
@@ -16,9 +14,9 @@ import {
   type Cursor,
   type PodIndex,
 } from "../label-selectors.js";
-import type { ClusterState, FilterPlugin, NodeInfo, PodToPlace, Rejection } from "../types.js";
-import { nodeAffinityMismatch } from "./node-affinity.js";
-import { untoleratedTaint } from "./taint-toleration.js";
+import type { ClusterState, FilterPlugin, NodeInfo, PlacedPod, PodToPlace, Rejection } from "../types.js";
+import { nodeAffinityKey, nodeAffinityMismatch } from "./node-affinity.js";
+import { tolerationsKey, untoleratedTaint } from "./taint-toleration.js";
 import { NO_REJECTION } from "./no-rejection.js";
 
 /** The scheduler's reasons (pkg/scheduler/framework/plugins/podtopologyspread/plugin.go). */
@@ -62,17 +60,31 @@ export function spreadSelectorMatches(view: SpreadConstraintView, labels: Labels
 }
 
 /**
+ * countPodsMatchSelector's test of one pod: not of the excluded workload, in `namespace` (the
+ * incoming pod's), its labels matched by the constraint's selector (neither null nor empty:
+ * those count no pod, see `countsNoPod`).
+ */
+export function countsTowards(other: PlacedPod, namespace: string, selector: LabelSelector, excludeOwner: string | undefined): boolean {
+  return other.owner !== excludeOwner && other.namespace === namespace && selectorMatches(selector, other.labels);
+}
+
+/** countPodsMatchSelector: an empty selector counts nothing (labels.Selector.Empty), as does null. */
+export function countsNoPod(selector: LabelSelector | null): boolean {
+  return selector === null || isEmptySelector(selector);
+}
+
+/**
  * countPodsMatchSelector on every node: the pods in `namespace` (the incoming pod's) that the
  * constraint's selector matches, aligned with `cluster.nodes`, the excluded workload's pods left
  * out. An empty selector (`{}`) counts nothing, as upstream (`selector.Empty()`); so does null.
  */
 export function spreadCountsPerNode(view: SpreadConstraintView, namespace: string, cluster: ClusterState, index: PodIndex = podIndex(cluster.nodes)): number[] {
   const selector = view.selector;
-  const nodes = cluster.nodes;
-  if (selector === null || isEmptySelector(selector)) return new Array<number>(nodes.length).fill(0);
-  const perNode = matchingPodsPerNode(index, `podtopologyspread:${namespace}:${selectorKey(selector)}`, (p) => p.namespace === namespace && selectorMatches(selector, p.labels), requiredPairs(selector));
-  const out = new Array<number>(nodes.length);
-  for (let i = 0; i < nodes.length; i++) out[i] = countableCount(perNode[i], cluster);
+  const out = new Array<number>(cluster.nodes.length).fill(0);
+  if (countsNoPod(selector)) return out;
+  advance(podCursor(index, requiredPairs(selector)), ({ node, pod }) => {
+    if (countsTowards(pod, namespace, selector!, cluster.excludeOwner)) out[node]!++;
+  });
   return out;
 }
 
@@ -140,7 +152,6 @@ function spreadCounter(pod: PodToPlace, constraints: readonly SpreadConstraintVi
   const nodes = cluster.nodes;
   const counters = constraints.map((c): DomainCounter => {
     const selector = c.selector;
-    const counts = selector === null || isEmptySelector(selector);
     return {
       values: [],
       idOf: new Map(),
@@ -149,8 +160,7 @@ function spreadCounter(pod: PodToPlace, constraints: readonly SpreadConstraintVi
       histogram: [],
       min: 0,
       minDomains: c.minDomains,
-      // countPodsMatchSelector: an empty selector counts nothing (labels.Selector.Empty), as does null
-      cursor: counts ? undefined : podCursor(index, requiredPairs(selector)),
+      cursor: countsNoPod(selector) ? undefined : podCursor(index, requiredPairs(selector)),
       selector,
     };
   });
@@ -197,8 +207,7 @@ function updateCounter(counter: SpreadCounter): boolean {
     advance(c.cursor, (e) => {
       const d = domainAt[e.node]!;
       if (d < 0) return;
-      const other = e.pod;
-      if (other.owner === excludeOwner || other.namespace !== namespace || !selectorMatches(selector, other.labels)) return;
+      if (!countsTowards(e.pod, namespace, selector, excludeOwner)) return;
       const n = counts[d]!;
       counts[d] = n + 1;
       histogram[n]!--;
@@ -221,20 +230,17 @@ function domainsOf(counter: SpreadCounter): readonly Domains[] {
   }));
 }
 
-/** What the PreFilter state depends on, for the memo (sources left out). */
+/** What the PreFilter state depends on, for the memo. */
 function stateKey(pod: PodToPlace, constraints: readonly SpreadConstraintView[], cluster: ClusterState): string {
   const honorsAffinity = constraints.some((c) => c.nodeAffinityPolicy === "Honor");
   const honorsTaints = constraints.some((c) => c.nodeTaintsPolicy === "Honor");
-  return JSON.stringify(
-    [
-      cluster.excludeOwner ?? null,
-      pod.namespace,
-      constraints.map((c) => [c.topologyKey, selectorKey(c.selector), c.minDomains, c.nodeAffinityPolicy, c.nodeTaintsPolicy]),
-      honorsAffinity ? [pod.spec.nodeSelector, pod.spec.affinity.nodeAffinity?.required ?? null] : null,
-      honorsTaints ? pod.spec.tolerations : null,
-    ],
-    (key, value: unknown) => (key === "source" ? undefined : value),
-  );
+  return JSON.stringify([
+    cluster.excludeOwner ?? null,
+    pod.namespace,
+    constraints.map((c) => [c.topologyKey, selectorKey(c.selector), c.minDomains, c.nodeAffinityPolicy, c.nodeTaintsPolicy]),
+    honorsAffinity ? nodeAffinityKey(pod.spec) : null,
+    honorsTaints ? tolerationsKey(pod.spec) : null,
+  ]);
 }
 
 const MAX_DOMAINS_SHOWN = 10;
@@ -276,7 +282,7 @@ export const PodTopologySpread: FilterPlugin<PodTopologySpreadState | undefined>
     if (updateCounter(counter)) counter.snapshot = undefined;
     return { constraints, domains: domainsOf(counter), selfMatch: constraints.map((c) => (spreadSelectorMatches(c, pod.labels) ? 1 : 0)) };
   },
-  filter(pod, node, _cluster, state) {
+  filter(_pod, node, _cluster, state) {
     const k = state ? failingConstraint(state, node) : -1;
     if (k < 0) return NO_REJECTION;
     const c = state!.constraints[k]!;

@@ -1,4 +1,4 @@
-import type { Taint, TaintEffect, Toleration } from "../../../model/kubernetes.js";
+import type { PodSpec, Taint, TaintEffect, Toleration } from "../../../model/kubernetes.js";
 import type { FilterPlugin } from "../types.js";
 import { NO_REJECTION } from "./no-rejection.js";
 
@@ -17,6 +17,11 @@ export function untoleratedTaint(taints: readonly Taint[], tolerations: readonly
   return taints.find((taint) => effects.includes(taint.effect) && !tolerations.some((t) => tolerates(t, taint)));
 }
 
+/** What `tolerates` reads of each of a spec's tolerations, as a string (sources and tolerationSeconds left out). */
+export function tolerationsKey(spec: PodSpec): string {
+  return JSON.stringify(spec.tolerations.map((t) => [t.key, t.operator, t.value, t.effect]));
+}
+
 const FILTERED_EFFECTS: readonly TaintEffect[] = ["NoSchedule", "NoExecute"];
 
 /**
@@ -31,6 +36,6 @@ export const TaintToleration: FilterPlugin = {
     if (!taint) return NO_REJECTION;
     return [{ plugin: "TaintToleration", message: `node(s) had untolerated taint {${taint.key}: ${taint.value}}`, source: taint.source, detail: `taint ${taint.key}${taint.value ? "=" + taint.value : ""}:${taint.effect}` }];
   },
-  // static: the node's taints against what `tolerates` reads of each toleration
-  staticKey: (spec) => JSON.stringify(spec.tolerations.map((t) => [t.key, t.operator, t.value, t.effect])),
+  // static: the node's taints against the tolerations
+  staticKey: tolerationsKey,
 };

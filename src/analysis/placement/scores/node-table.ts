@@ -1,3 +1,4 @@
+import { podChangeCount } from "../cluster-state.js";
 import type { ClusterState, NodeInfo } from "../types.js";
 
 /** A label of every node, as small integers: the id of the node's value (-1: no such label). */
@@ -11,9 +12,9 @@ export interface LabelColumn {
 /**
  * What the score plugins read of every node, in flat arrays indexed by the node's position in
  * `cluster.nodes`: scoring 500 nodes for each of 100,000 pods then reads a few typed arrays rather
- * than thousands of scattered objects. The resource columns follow the pods bound (the
- * simulation calls `refresh` after each bind; other callers get a table checked against the
- * nodes' pod counts at each use).
+ * than thousands of scattered objects. The resource columns follow the pods bound: the
+ * simulation calls `bound` after each bind; any other change to the nodes' pods (podChangeCount)
+ * has the table built afresh at its next use.
  */
 export class NodeTable {
   readonly index: ReadonlyMap<NodeInfo, number>;
@@ -30,9 +31,8 @@ export class NodeTable {
   readonly preferNoSchedule: Uint8Array;
   private readonly labelColumns = new Map<string, LabelColumn>();
   private readonly memos = new WeakMap<object, number[]>();
-  /** node.pods lengths summed when last brought up to date */
-  podCount = 0;
-  maintained = false;
+  /** podChangeCount() when the table was last brought up to date */
+  private changes = podChangeCount();
 
   constructor(readonly nodes: readonly NodeInfo[]) {
     const n = nodes.length;
@@ -49,13 +49,27 @@ export class NodeTable {
       this.allocCpu[i] = node.allocatable["cpu"] ?? 0;
       this.allocMem[i] = node.allocatable["memory"] ?? 0;
       this.preferNoSchedule[i] = node.node.taints.some((t) => t.effect === "PreferNoSchedule") ? 1 : 0;
-      this.podCount += node.pods.length;
       this.refresh(i);
     }
   }
 
-  /** Re-reads the requests of the node at `i` (after a pod was bound to it). */
-  refresh(i: number): void {
+  /** Whether no pod changed since the table was last brought up to date. */
+  get current(): boolean {
+    return this.changes === podChangeCount();
+  }
+
+  /**
+   * After addToNode bound a pod to the node at `i`: a table that was current before that bind
+   * re-reads the node's requests and stays current. Any other table is built afresh at its next use.
+   */
+  bound(i: number): void {
+    if (this.changes !== podChangeCount() - 1) return;
+    this.refresh(i);
+    this.changes++;
+  }
+
+  /** Re-reads the requests of the node at `i`. */
+  private refresh(i: number): void {
     const node = this.nodes[i]!;
     this.nonZeroCpu[i] = node.nonZeroRequested.cpu;
     this.nonZeroMem[i] = node.nonZeroRequested.memory;
@@ -103,16 +117,10 @@ export class NodeTable {
 
 const tables = new WeakMap<ClusterState, NodeTable>();
 
-function countPods(nodes: readonly NodeInfo[]): number {
-  let n = 0;
-  for (const node of nodes) n += node.pods.length;
-  return n;
-}
-
-/** The node table of `cluster`: built on first use; unless maintained, rebuilt when pods were added since. */
+/** The node table of `cluster`: built on first use, and again when pods changed since without its being told (`bound`). */
 export function nodeTable(cluster: ClusterState): NodeTable {
   let table = tables.get(cluster);
-  if (table && !table.maintained && table.podCount !== countPods(cluster.nodes)) table = undefined;
+  if (table && !table.current) table = undefined;
   if (!table) {
     table = new NodeTable(cluster.nodes);
     tables.set(cluster, table);

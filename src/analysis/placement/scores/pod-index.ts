@@ -1,5 +1,6 @@
 import type { LabelSelector, Labels, PodAffinityTerm } from "../../../model/kubernetes.js";
 import { affinityTermView, type AffinityTermView } from "../label-selectors.js";
+import { podChangeCount } from "../cluster-state.js";
 import type { ClusterState, NodeInfo, PlacedPod } from "../types.js";
 
 /** InterPodAffinityArgs.hardPodAffinityWeight's default (pkg/scheduler/apis/config/v1/defaults.go). */
@@ -52,21 +53,27 @@ export class PodIndex {
   private readonly groups = new Map<string, TermGroup>();
   private readonly groupsByPair = new Map<string, TermGroup[]>();
   private readonly unkeyedGroups: TermGroup[] = [];
-  /** node.pods lengths summed when last brought up to date: a cheap check that no pod was added behind the index's back */
-  podCount = 0;
-  /** set while a simulation keeps the index up to date itself */
-  maintained = false;
+  /** podChangeCount() when the index was last brought up to date */
+  private changes = podChangeCount();
 
   constructor(readonly cluster: ClusterState) {
     for (const node of cluster.nodes) {
-      this.podCount += node.pods.length;
       for (const pod of node.pods) if (pod.owner !== cluster.excludeOwner) this.insert(pod, node);
     }
   }
 
-  /** Records a pod bound to a node of the cluster (after addToNode). */
-  add(pod: PlacedPod, node: NodeInfo): void {
-    this.podCount++;
+  /** Whether no pod changed since the index was last brought up to date. */
+  get current(): boolean {
+    return this.changes === podChangeCount();
+  }
+
+  /**
+   * After addToNode bound `pod` to `node`: an index that was current before that bind records the
+   * pod and stays current. Any other index is built afresh at its next use.
+   */
+  bound(pod: PlacedPod, node: NodeInfo): void {
+    if (this.changes !== podChangeCount() - 1) return;
+    this.changes++;
     if (pod.owner !== this.cluster.excludeOwner) this.insert(pod, node);
   }
 
@@ -154,19 +161,13 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
 
 const indexes = new WeakMap<ClusterState, PodIndex>();
 
-function countPods(cluster: ClusterState): number {
-  let n = 0;
-  for (const node of cluster.nodes) n += node.pods.length;
-  return n;
-}
-
 /**
- * The index of `cluster`'s pods, built on first use. Unless a simulation maintains it, it is
- * checked against the nodes' pod counts at each use and rebuilt when pods were added since.
+ * The index of `cluster`'s pods, built on first use, and again when pods changed since without
+ * its being told (`bound`: the simulation tells it of each pod it binds).
  */
 export function podIndex(cluster: ClusterState): PodIndex {
   let index = indexes.get(cluster);
-  if (index && !index.maintained && index.podCount !== countPods(cluster)) index = undefined;
+  if (index && !index.current) index = undefined;
   if (!index) {
     index = new PodIndex(cluster);
     indexes.set(cluster, index);

@@ -1,9 +1,8 @@
 import type { LabelSelector, LabelSelectorRequirement, Labels, PodSpec, Service, Workload } from "../../../model/kubernetes.js";
-import { selectorMatches } from "../../../model/selectors.js";
-import { nodeAffinityMismatch } from "../filters/node-affinity.js";
-import { spreadConstraintViews } from "../filters/pod-topology-spread.js";
-import { untoleratedTaint } from "../filters/taint-toleration.js";
-import { advance, indexState, isEmptySelector, podCursor, podIndex, requiredPairs, selectorKey, type Cursor } from "../label-selectors.js";
+import { nodeAffinityKey, nodeAffinityMismatch } from "../filters/node-affinity.js";
+import { countsNoPod, countsTowards, spreadConstraintViews } from "../filters/pod-topology-spread.js";
+import { tolerationsKey, untoleratedTaint } from "../filters/taint-toleration.js";
+import { advance, indexState, podCursor, podIndex, requiredPairs, selectorKey, type Cursor } from "../label-selectors.js";
 import type { ClusterState, NodeInfo, PodToPlace, ScorePlugin } from "../types.js";
 import type { BatchScore } from "./batch.js";
 import { feasibleIndices, nodeTable, type LabelColumn, type NodeTable } from "./node-table.js";
@@ -149,18 +148,15 @@ const COUNTERS = {};
 /** What a constraint's counter depends on besides the cluster: the key of its entry in the index's states. */
 function counterKey(c: SoftConstraint, pod: PodToPlace, constraints: readonly SoftConstraint[], requireAll: boolean, excludeOwner: string | undefined): string {
   if (c.topologyKey === HOSTNAME) return JSON.stringify([excludeOwner ?? null, pod.namespace, selectorKey(c.selector), HOSTNAME]);
-  return JSON.stringify(
-    [
-      excludeOwner ?? null,
-      pod.namespace,
-      selectorKey(c.selector),
-      c.topologyKey,
-      requireAll ? constraints.map((x) => x.topologyKey) : null,
-      c.nodeAffinityPolicy === "Honor" ? [pod.spec.nodeSelector, pod.spec.affinity.nodeAffinity?.required ?? null] : null,
-      c.nodeTaintsPolicy === "Honor" ? pod.spec.tolerations : null,
-    ],
-    (key, value: unknown) => (key === "source" ? undefined : value),
-  );
+  return JSON.stringify([
+    excludeOwner ?? null,
+    pod.namespace,
+    selectorKey(c.selector),
+    c.topologyKey,
+    requireAll ? constraints.map((x) => x.topologyKey) : null,
+    c.nodeAffinityPolicy === "Honor" ? nodeAffinityKey(pod.spec) : null,
+    c.nodeTaintsPolicy === "Honor" ? tolerationsKey(pod.spec) : null,
+  ]);
 }
 
 /**
@@ -184,8 +180,7 @@ function spreadCounters(pod: PodToPlace, constraints: readonly SoftConstraint[],
     const hostname = c.topologyKey === HOSTNAME;
     const column = columns[i]!;
     const counter = indexState(COUNTERS, index, keys[i]!, (): SpreadCounter => ({
-      // countPodsMatchSelector: an empty selector counts nothing (labels.Selector.Empty)
-      cursor: c.selector === null || isEmptySelector(c.selector) ? undefined : podCursor(index, requiredPairs(c.selector)),
+      cursor: countsNoPod(c.selector) ? undefined : podCursor(index, requiredPairs(c.selector)),
       counts: new Float64Array(hostname ? table.nodes.length : column.values.length + 1),
     }));
     if (!counter.cursor) return counter;
@@ -193,7 +188,7 @@ function spreadCounters(pod: PodToPlace, constraints: readonly SoftConstraint[],
     const counts = counter.counts;
     const nodes = table.nodes;
     advance(counter.cursor, ({ node: k, pod: other }) => {
-      if (other.owner === exclude || other.namespace !== namespace || !selectorMatches(selector, other.labels)) return;
+      if (!countsTowards(other, namespace, selector, exclude)) return;
       if (hostname) {
         counts[k]!++;
         return;
@@ -208,14 +203,14 @@ function spreadCounters(pod: PodToPlace, constraints: readonly SoftConstraint[],
 
 /**
  * Score for the node at position k, not ignored: count × weight + maxSkew − 1 per constraint
- * whose key it has, rounded. `hostCounts[i]`: constraint i's hostname counts over all nodes.
+ * whose key it has, rounded.
  */
-function spreadScore(k: number, state: SpreadState, hostCounts: readonly (Float64Array | undefined)[]): number {
+function spreadScore(k: number, state: SpreadState): number {
   let score = 0;
   for (let i = 0; i < state.constraints.length; i++) {
     const id = state.columns[i]!.ids[k]!;
     if (id < 0) continue;
-    const perNode = hostCounts[i];
+    const perNode = state.nodeCounts[i];
     const count = perNode ? perNode[k]! : state.domainCounts[i]![id]!;
     score += scoreForCount(count, state.constraints[i]!.maxSkew, state.weights[i]!);
   }
@@ -230,10 +225,6 @@ function scratchSums(table: NodeTable, n: number): Float64Array {
   const out = sums.subarray(0, n);
   out.fill(0);
   return out;
-}
-
-function hostCountsOf(state: SpreadState): readonly (Float64Array | undefined)[] {
-  return state.nodeCounts;
 }
 
 /**
@@ -349,7 +340,7 @@ export function podTopologySpreadScore(services: readonly Service[]): ScorePlugi
       const table = nodeTable(cluster);
       const k = table.index.get(node)!;
       // the node is feasible: it is ignored when it lacks a key of the pod's own constraints
-      return state.requireAll && !hasAllKeysAt(state.columns, k) ? 0 : spreadScore(k, state, hostCountsOf(state));
+      return state.requireAll && !hasAllKeysAt(state.columns, k) ? 0 : spreadScore(k, state);
     },
     scoreAll(_pod, feasible, cluster, state, out) {
       if (state === SKIP) {
@@ -359,7 +350,6 @@ export function podTopologySpreadScore(services: readonly Service[]): ScorePlugi
       // the feasible list is the one PreScore saw: ignoredAt is aligned with it
       const at = feasibleIndices(cluster, feasible);
       const table = nodeTable(cluster);
-      const hostCounts = hostCountsOf(state);
       const n = feasible.length;
       // spreadScore, a constraint at a time: each node's sum takes the same terms in the same order
       const sums = scratchSums(table, n);
@@ -367,7 +357,7 @@ export function podTopologySpreadScore(services: readonly Service[]): ScorePlugi
         const ids = state.columns[i]!.ids;
         const maxSkew = state.constraints[i]!.maxSkew;
         const weight = state.weights[i]!;
-        const perNode = hostCounts[i];
+        const perNode = state.nodeCounts[i];
         if (perNode) {
           for (let f = 0; f < n; f++) {
             const k = at[f]!;
