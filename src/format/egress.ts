@@ -1,7 +1,7 @@
 import type { EgressReport, EgressRow } from "../analysis/paths/egress.js";
 import { formatSource } from "../model/source.js";
 import { markdownTable, table } from "./table.js";
-import { dropJson, traceJson, traceMermaid } from "./trace.js";
+import { dropJson, traceJson, traceMermaid, unknownJson } from "./trace.js";
 
 function snatText(row: EgressRow): string {
   if (row.verdict === "skipped") return "-";
@@ -12,12 +12,14 @@ function snatText(row: EgressRow): string {
 function verdictText(row: EgressRow): string {
   if (row.verdict === "skipped") return `skipped: ${row.note}`;
   if (row.verdict === "dropped" && row.drop) return `DROPPED ${row.drop.code} at ${row.drop.at}`;
+  if (row.verdict === "unknown") return `UNKNOWN at ${row.unknown?.at ?? "?"}`;
   return "delivered";
 }
 
 function replyText(row: EgressRow): string {
   if (row.replyVerdict === "not-sent") return "-";
   if (row.replyVerdict === "dropped" && row.replyDrop) return `DROPPED ${row.replyDrop.code} at ${row.replyDrop.at}`;
+  if (row.replyVerdict === "unknown") return `UNKNOWN at ${row.unknown?.at ?? "?"}`;
   return "returns (conntrack)";
 }
 
@@ -32,6 +34,7 @@ export function formatEgressJson(report: EgressReport): string {
       to: r.to,
       verdict: r.verdict,
       drop: dropJson(r.drop),
+      unknown: unknownJson(r.unknown),
       snat: r.snat.map((s) => ({ component: s.component, id: s.id, from: s.from, to: s.to, source: formatSource(s.source) || null })),
       finalSourceIp: r.finalSourceIp,
       return: { verdict: r.replyVerdict, drop: dropJson(r.replyDrop) },

@@ -1,5 +1,5 @@
 import type { TraceResult } from "../analysis/paths/trace.js";
-import type { Drop, Packet, Step } from "../analysis/paths/trace-model.js";
+import type { Drop, Packet, Step, Unknown } from "../analysis/paths/trace-model.js";
 import { formatSource } from "../model/source.js";
 import { markdownTable, table } from "./table.js";
 
@@ -19,6 +19,10 @@ export function dropJson(d: Drop | null): Record<string, unknown> | null {
   return d ? { code: d.code, at: d.at, message: d.message, source: formatSource(d.source) || null } : null;
 }
 
+export function unknownJson(u: Unknown | null | undefined): Record<string, unknown> | null {
+  return u ? { at: u.at, message: u.message, capture: u.capture, source: formatSource(u.source) || null } : null;
+}
+
 export function traceJson(t: TraceResult): Record<string, unknown> {
   return {
     from: { endpoint: t.from.endpoint, label: t.from.label, ip: t.from.ip ?? null, how: t.from.how },
@@ -27,12 +31,13 @@ export function traceJson(t: TraceResult): Record<string, unknown> {
     port: t.port,
     verdict: t.verdict,
     drop: dropJson(t.drop),
+    unknown: unknownJson(t.unknown),
     finalSourceIp: t.finalSourceIp,
     packet: packetJson(t.packet),
     finalPacket: packetJson(t.finalPacket),
     answeredBy: t.answeredBy,
     hops: t.hops.map(stepJson),
-    return: { verdict: t.return.verdict, drop: dropJson(t.return.drop), hops: t.return.hops.map(stepJson) },
+    return: { verdict: t.return.verdict, drop: dropJson(t.return.drop), unknown: unknownJson(t.return.unknown), hops: t.return.hops.map(stepJson) },
     assumptions: t.assumptions,
   };
 }
@@ -49,8 +54,16 @@ export function packetText(p: Packet): string {
 /** One line of the summary: what the destination sees, or where and why the packet died. */
 export function verdictText(t: TraceResult): string {
   if (t.verdict === "dropped" && t.drop) return `DROPPED at ${t.drop.at}: ${t.drop.code}`;
+  if (t.verdict === "unknown" && t.unknown) return `UNKNOWN at ${t.unknown.at}: the snapshot cannot decide (capture ${t.unknown.capture})`;
   if (t.answeredBy) return `answered by the load balancer (${t.answeredBy.component} ${t.answeredBy.id}), not forwarded: ${t.answeredBy.note}`;
-  const reply = t.return.verdict === "delivered" ? "the reply comes back" : t.return.verdict === "dropped" && t.return.drop ? `but the REPLY is dropped at ${t.return.drop.at}: ${t.return.drop.code}` : "";
+  const reply =
+    t.return.verdict === "delivered"
+      ? "the reply comes back"
+      : t.return.verdict === "dropped" && t.return.drop
+        ? `but the REPLY is dropped at ${t.return.drop.at}: ${t.return.drop.code}`
+        : t.return.verdict === "unknown" && t.return.unknown
+          ? `but whether the REPLY comes back is UNKNOWN at ${t.return.unknown.at} (capture ${t.return.unknown.capture})`
+          : "";
   return `delivered; the destination sees source ${t.finalSourceIp}${reply ? `; ${reply}` : ""}`;
 }
 
@@ -69,7 +82,9 @@ export function formatTraceText(t: TraceResult): string {
   lines.push(`  to   ${t.to.label}${t.to.ip ? ` ${t.to.ip}` : ""} (${t.to.how})`);
   lines.push(`verdict: ${verdictText(t)}`);
   if (t.drop) lines.push(`  ${t.drop.message}${t.drop.source ? ` [${formatSource(t.drop.source)}]` : ""}`);
+  if (t.unknown) lines.push(`  ${t.unknown.message}${t.unknown.source ? ` [${formatSource(t.unknown.source)}]` : ""}`);
   if (t.return.drop) lines.push(`  reply: ${t.return.drop.message}${t.return.drop.source ? ` [${formatSource(t.return.drop.source)}]` : ""}`);
+  if (t.return.unknown) lines.push(`  reply: ${t.return.unknown.message}${t.return.unknown.source ? ` [${formatSource(t.return.unknown.source)}]` : ""}`);
   for (const a of t.assumptions) lines.push(`assumed: ${a}`);
   const header = ["#", "hop", "component", "action", "packet after the step", "source"];
   lines.push("", "forward:");
@@ -117,6 +132,8 @@ export function traceMermaid(t: TraceResult): string {
         body.push(`    Note over ${pid}: ${mermaidText(`${s.component}: ${s.action}${s.packet.outer ? ` (outer ${s.packet.outer.src} → ${s.packet.outer.dst})` : ""}`)}`);
       } else if (s.action === "drop") {
         body.push(`    Note over ${pid}: ${mermaidText(`DROP ${s.component} ${s.id}`)}`);
+      } else if (s.action === "unknown") {
+        body.push(`    Note over ${pid}: ${mermaidText(`UNKNOWN ${s.component} ${s.id}`)}`);
       } else if (s.action === "deliver") {
         body.push(`    Note over ${pid}: ${mermaidText(`delivered, source ${s.packet.src}`)}`);
       }
@@ -141,7 +158,9 @@ export function formatTraceMarkdown(t: TraceResult): string {
   out.push(`- to: ${t.to.label}${t.to.ip ? ` \`${t.to.ip}\`` : ""} (${t.to.how})`);
   out.push(`- verdict: **${verdictText(t)}**`);
   if (t.drop) out.push(`- drop: \`${t.drop.code}\` at \`${t.drop.at}\`: ${t.drop.message}${t.drop.source ? ` (${formatSource(t.drop.source)})` : ""}`);
+  if (t.unknown) out.push(`- unknown at \`${t.unknown.at}\`: ${t.unknown.message}; to decide, capture ${t.unknown.capture}${t.unknown.source ? ` (${formatSource(t.unknown.source)})` : ""}`);
   if (t.return.drop) out.push(`- reply drop: \`${t.return.drop.code}\` at \`${t.return.drop.at}\`: ${t.return.drop.message}`);
+  if (t.return.unknown) out.push(`- reply unknown at \`${t.return.unknown.at}\`: ${t.return.unknown.message}; to decide, capture ${t.return.unknown.capture}`);
   for (const a of t.assumptions) out.push(`- assumed: ${a}`);
   out.push("", traceMermaid(t));
   const rows = (steps: readonly Step[]): string[][] => steps.map((s, i) => [String(i + 1), s.hop, s.component, s.action, `\`${packetText(s.packet)}\``, s.note.replace(/\|/g, "\\|"), formatSource(s.source)]);

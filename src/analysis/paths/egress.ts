@@ -4,7 +4,7 @@ import { INTERNET_ADDRESS } from "./endpoints.js";
 import { PathContext, pathPodOf, type PathOptions, type PathPod } from "./path-context.js";
 import { snapshotIndex } from "./snapshot-index.js";
 import { traceResolved, type Resolved, type TraceResult } from "./trace.js";
-import type { Drop, Step } from "./trace-model.js";
+import type { Drop, Step, Unknown, Verdict } from "./trace-model.js";
 
 /**
  * `podpath egress`: the seed's egress table, computed. For each node group (nodes of one role and
@@ -49,11 +49,12 @@ export interface EgressRow {
   /** what was traced: `pod NS/NAME (IP)` → `DEST (IP:PORT)` */
   readonly from: string;
   readonly to: string;
-  readonly verdict: "delivered" | "dropped" | "skipped";
+  readonly verdict: Verdict | "skipped";
   readonly drop: Drop | null;
+  readonly unknown: Unknown | null;
   readonly snat: readonly SnatStepSummary[];
   readonly finalSourceIp: string | null;
-  readonly replyVerdict: "delivered" | "dropped" | "not-sent";
+  readonly replyVerdict: Verdict | "not-sent";
   readonly replyDrop: Drop | null;
   /** why a class was skipped, or what was assumed */
   readonly note: string;
@@ -208,13 +209,13 @@ export function analyseEgress(source: Snapshot | PathContext, options: PathOptio
     for (const cls of DESTINATION_CLASSES) {
       const base = { group: group.name, destinationClass: cls, destinationWords: CLASS_WORDS[cls] } as const;
       if (!src) {
-        rows.push({ ...base, from: `a pod on ${node.name}`, to: "", verdict: "skipped", drop: null, snat: [], finalSourceIp: null, replyVerdict: "not-sent", replyDrop: null, note: `${node.name}'s pod addresses are unknown (no pod observed, no Calico tunnel address or secondary ENI address)`, trace: undefined });
+        rows.push({ ...base, from: `a pod on ${node.name}`, to: "", verdict: "skipped", drop: null, unknown: null, snat: [], finalSourceIp: null, replyVerdict: "not-sent", replyDrop: null, note: `${node.name}'s pod addresses are unknown (no pod observed, no Calico tunnel address or secondary ENI address)`, trace: undefined });
         continue;
       }
       const candidates = destinationFor(ctx, cls, node, src.pod);
       const fromText = `pod ${src.pod.namespace}/${src.pod.name} (${src.pod.ip})`;
       if (typeof candidates === "string") {
-        rows.push({ ...base, from: fromText, to: "", verdict: "skipped", drop: null, snat: [], finalSourceIp: null, replyVerdict: "not-sent", replyDrop: null, note: candidates, trace: undefined });
+        rows.push({ ...base, from: fromText, to: "", verdict: "skipped", drop: null, unknown: null, snat: [], finalSourceIp: null, replyVerdict: "not-sent", replyDrop: null, note: candidates, trace: undefined });
         continue;
       }
       const from: Resolved = { info: { endpoint: `pod:${src.pod.namespace}/${src.pod.name}`, label: fromText, ip: src.pod.ip, how: src.assumed ?? "status.podIP", source: src.pod.source }, ip: src.pod.ip, pod: src.pod, node, eni: undefined, port: undefined };
@@ -235,6 +236,7 @@ export function analyseEgress(source: Snapshot | PathContext, options: PathOptio
         to: `${dst.resolved.info.label} (${dst.resolved.ip}:${dst.port}/${dst.protocol})`,
         verdict: trace.verdict,
         drop: trace.drop,
+        unknown: trace.unknown ?? trace.return.unknown,
         snat: snatSteps(trace.hops),
         finalSourceIp: trace.finalSourceIp,
         replyVerdict: trace.return.verdict,

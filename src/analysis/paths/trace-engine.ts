@@ -1,5 +1,5 @@
 import type { SourceRef } from "../../model/source.js";
-import type { Action, Component, Decision, Direction, Drop, DropCode, Packet, Step } from "./trace-model.js";
+import type { Action, Component, Decision, Direction, Drop, DropCode, Packet, Step, Undecided, Unknown } from "./trace-model.js";
 
 /**
  * The generic tracer (after Batfish's traceroute engine): it walks devices and knows nothing
@@ -26,6 +26,8 @@ export interface DeviceOutcome {
   /** the next device; undefined when the packet is delivered here (or dropped) */
   readonly next: Device | undefined;
   readonly drop?: Drop | undefined;
+  /** the device cannot decide from the snapshot (the trace stops: verdict `unknown`) */
+  readonly unknown?: Unknown | undefined;
   /** what the device does with the reply, from the state the forward packet left (conntrack) */
   readonly reply?: ReplyHandler | undefined;
 }
@@ -36,6 +38,7 @@ export interface ReplyOutcome {
   readonly steps: readonly Step[];
   readonly packet: Packet;
   readonly drop?: Drop | undefined;
+  readonly unknown?: Unknown | undefined;
 }
 
 /** One direction of a trace, with the packet as it was delivered (or last seen). */
@@ -69,11 +72,13 @@ export function walk(start: Device, packet: Packet): TraceRun {
     current = outcome.packet;
     if (outcome.reply) handlers.push(outcome.reply);
     if (outcome.drop) return { forward: { verdict: "dropped", drop: outcome.drop, steps, finalPacket: current }, reply: undefined };
+    if (outcome.unknown) return { forward: { verdict: "unknown", drop: null, unknown: outcome.unknown, steps, finalPacket: current }, reply: undefined };
     device = outcome.next;
   }
   const forward: TracedDirection = { verdict: "delivered", drop: null, steps, finalPacket: current };
   const back = undoInReverse(handlers)(reversePacket(current));
-  return { forward, reply: { verdict: back.drop ? "dropped" : "delivered", drop: back.drop ?? null, steps: back.steps, finalPacket: back.packet } };
+  const verdict = back.drop ? "dropped" : back.unknown ? "unknown" : "delivered";
+  return { forward, reply: { verdict, drop: back.drop ?? null, unknown: back.unknown ?? null, steps: back.steps, finalPacket: back.packet } };
 }
 
 /**
@@ -89,6 +94,7 @@ export function undoInReverse(handlers: readonly ReplyHandler[]): ReplyHandler {
       steps.push(...outcome.steps);
       current = outcome.packet;
       if (outcome.drop) return { steps, packet: current, drop: outcome.drop };
+      if (outcome.unknown) return { steps, packet: current, unknown: outcome.unknown };
     }
     return { steps, packet: current };
   };
@@ -111,9 +117,18 @@ export function dropped(hop: string, component: Component, id: string, code: Dro
   return { step: step(hop, component, id, "drop", packet, message, source), drop: { code, at: `${component}:${id}`, message, source } };
 }
 
-/** A filter's decision as a step (allow) or a drop. */
-export function filterStep(hop: string, component: Component, decision: Decision, packet: Packet, note?: string): { step: Step; drop: Drop | undefined } {
+/** An undecided step and the `unknown` it records: the snapshot lacks what the decision needs. */
+export function undecided(hop: string, component: Component, id: string, packet: Packet, message: string, capture: string, source: SourceRef | undefined): { step: Step; unknown: Unknown } {
+  return { step: step(hop, component, id, "unknown", packet, `${message} — to decide, capture ${capture}`, source), unknown: { at: `${component}:${id}`, message, capture, source } };
+}
+
+/** A filter's decision as a step (allow), a drop, or an unknown (the snapshot cannot decide). */
+export function filterStep(hop: string, component: Component, decision: Decision | Undecided, packet: Packet, note?: string): { step: Step; drop: Drop | undefined; unknown?: Unknown | undefined } {
   if (decision.allowed) return { step: step(hop, component, decision.id, "allow", packet, note ?? decision.rule, decision.source), drop: undefined };
+  if (decision.undecided) {
+    const u = undecided(hop, component, decision.id, packet, note ?? decision.rule, decision.capture, decision.source);
+    return { step: u.step, drop: undefined, unknown: u.unknown };
+  }
   const d = dropped(hop, component, decision.id, decision.code, packet, note ?? decision.rule, decision.source);
   return { step: d.step, drop: d.drop };
 }

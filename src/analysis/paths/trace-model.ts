@@ -23,7 +23,11 @@ export interface Packet {
   readonly outer?: { readonly src: string; readonly dst: string; readonly protocol: "UDP" | "IPIP"; readonly dstPort: number } | undefined;
 }
 
-export type Action = "forward" | "dnat" | "snat" | "encapsulate" | "decapsulate" | "allow" | "drop" | "deliver";
+/** `unknown`: the device's decision needs data the snapshot lacks (the step says what to capture). */
+export type Action = "forward" | "dnat" | "snat" | "encapsulate" | "decapsulate" | "allow" | "drop" | "deliver" | "unknown";
+
+/** A trace's (or one direction's) outcome: PRODUCT.md's `verdict`. */
+export type Verdict = "delivered" | "dropped" | "unknown";
 
 export type Component =
   | "pod"
@@ -62,7 +66,9 @@ export type DropCode =
   | "SOURCE_DEST_CHECK"
   | "PORT_NOT_EXPOSED"
   | "UNKNOWN_ENDPOINT"
-  | "UNSUPPORTED_TARGET";
+  | "UNSUPPORTED_TARGET"
+  /** an internet gateway never carries a private (RFC 1918, RFC 6598, link-local) destination */
+  | "PRIVATE_DESTINATION";
 
 /** One step of a hop: what a device did, the packet after it, and the object that decided. */
 export interface Step {
@@ -86,16 +92,46 @@ export interface Drop {
 }
 
 /**
+ * Where the snapshot lacks what a decision needs (a managed prefix list, a peering connection, a
+ * target outside the snapshot): the trace stops there with verdict `unknown`, and says what to
+ * capture to decide it.
+ */
+export interface Unknown {
+  /** `component:id` of the step that could not decide */
+  readonly at: string;
+  readonly message: string;
+  /** what to add to the snapshot to decide it: "aws ec2 describe-managed-prefix-lists …" */
+  readonly capture: string;
+  readonly source: SourceRef | undefined;
+}
+
+/**
  * What a device evaluator returns: allowed with the rule that allowed it (or the default that
  * did), or denied with a drop code. `rule` is human-readable ("rule 100 allow all from
  * 0.0.0.0/0"); `source` is the object's file:line.
  */
 export type Decision =
   | { readonly allowed: true; readonly id: string; readonly rule: string; readonly source: SourceRef | undefined }
-  | { readonly allowed: false; readonly id: string; readonly code: DropCode; readonly rule: string; readonly source: SourceRef | undefined };
+  | { readonly allowed: false; readonly undecided?: undefined; readonly id: string; readonly code: DropCode; readonly rule: string; readonly source: SourceRef | undefined };
+
+/**
+ * What an evaluator that can lack data returns besides a Decision: undecided, because the deciding
+ * rule refers to something the snapshot does not hold (`capture` names what to add). Test
+ * `allowed` first, then `undecided`.
+ */
+export interface Undecided {
+  readonly allowed: false;
+  readonly undecided: true;
+  readonly id: string;
+  readonly rule: string;
+  readonly capture: string;
+  readonly source: SourceRef | undefined;
+}
 
 export interface Direction {
-  readonly verdict: "delivered" | "dropped";
+  readonly verdict: Verdict;
   readonly drop: Drop | null;
+  /** set when verdict is `unknown` */
+  readonly unknown?: Unknown | null | undefined;
   readonly steps: readonly Step[];
 }

@@ -14,7 +14,7 @@ import { loadBalancerForHost, matchRequest, type HttpRequest, type LoadBalancerV
 import { PathContext, pathPodOf, type PathOptions, type PathPod } from "./path-context.js";
 import { ownerKey, snapshotIndex } from "./snapshot-index.js";
 import { dropped, walk, type Device } from "./trace-engine.js";
-import { EPHEMERAL_PORT, type Drop, type Packet, type Protocol, type Step } from "./trace-model.js";
+import { EPHEMERAL_PORT, type Drop, type Packet, type Protocol, type Step, type Unknown, type Verdict } from "./trace-model.js";
 
 /**
  * `podpath trace`: resolves the two endpoints, builds the first device and the packet, walks it
@@ -44,8 +44,10 @@ export interface TraceResult {
   readonly port: number;
   /** the packet as the source sends it */
   readonly packet: Packet;
-  readonly verdict: "delivered" | "dropped";
+  readonly verdict: Verdict;
   readonly drop: Drop | null;
+  /** set when verdict is `unknown`: where the snapshot could not decide, and what to capture */
+  readonly unknown: Unknown | null;
   /** the source address the destination sees (null when the packet is dropped) */
   readonly finalSourceIp: string | null;
   /** the packet as it is delivered (or last seen) */
@@ -53,12 +55,12 @@ export interface TraceResult {
   /** set when a device answered instead of the destination (an ALB redirect or fixed response) */
   readonly answeredBy: { readonly component: string; readonly id: string; readonly note: string } | null;
   readonly hops: readonly Step[];
-  readonly return: { readonly verdict: "delivered" | "dropped" | "not-sent"; readonly drop: Drop | null; readonly hops: readonly Step[] };
+  readonly return: { readonly verdict: Verdict | "not-sent"; readonly drop: Drop | null; readonly unknown: Unknown | null; readonly hops: readonly Step[] };
   /** what podpath had to assume (a port, a pod address, the network between nodes) */
   readonly assumptions: readonly string[];
 }
 
-function answeredBy(verdict: "delivered" | "dropped", steps: readonly Step[]): TraceResult["answeredBy"] {
+function answeredBy(verdict: Verdict, steps: readonly Step[]): TraceResult["answeredBy"] {
   const last = steps.at(-1);
   if (verdict !== "delivered" || !last || last.component !== "listener-rule" || last.action !== "deliver") return null;
   return { component: last.component, id: last.id, note: last.note };
@@ -253,11 +255,12 @@ export function tracePath(source: Snapshot | PathContext, request: TraceRequest,
         packet,
         verdict: "dropped",
         drop: d.drop,
+        unknown: null,
         finalSourceIp: null,
         finalPacket: packet,
         answeredBy: null,
         hops: [d.step],
-        return: { verdict: "not-sent", drop: null, hops: [] },
+        return: { verdict: "not-sent", drop: null, unknown: null, hops: [] },
         assumptions,
       };
     }
@@ -315,11 +318,12 @@ export function traceResolved(ctx: PathContext, t: ResolvedTrace): TraceResult {
     packet,
     verdict: forward.verdict,
     drop: forward.drop,
+    unknown: forward.unknown ?? null,
     finalSourceIp: forward.verdict === "delivered" ? forward.finalPacket.src : null,
     finalPacket: forward.finalPacket,
     answeredBy: answeredBy(forward.verdict, forward.steps),
     hops: forward.steps,
-    return: run.reply ? { verdict: run.reply.verdict, drop: run.reply.drop, hops: run.reply.steps } : { verdict: "not-sent", drop: null, hops: [] },
+    return: run.reply ? { verdict: run.reply.verdict, drop: run.reply.drop, unknown: run.reply.unknown ?? null, hops: run.reply.steps } : { verdict: "not-sent", drop: null, unknown: null, hops: [] },
     assumptions,
   };
 }

@@ -35,7 +35,7 @@ Examples:
       const report = analyseEgress(snapshot, { cni: options.cni });
       const format = outputFormat(options, io);
       io.stdout.write(format === "json" ? formatEgressJson(report) : format === "md" ? formatEgressMarkdown(report) : formatEgressText(report));
-      const dropped = report.rows.some((r) => r.verdict === "dropped" || r.replyVerdict === "dropped");
+      const dropped = report.rows.some((r) => r.verdict === "dropped" || r.verdict === "unknown" || r.replyVerdict === "dropped" || r.replyVerdict === "unknown");
       setExit(options.failOnDrop && dropped ? EXIT.finding : EXIT.ok);
     });
 }

@@ -47,7 +47,7 @@ export function registerTrace(program: Command, io: CliIO, setExit: (code: numbe
     .option("--port <n>", "destination port (default: the service's first port, the pod's first container port, the URL's port)", portArg)
     .addOption(new Option("--protocol <p>", "protocol").choices(["TCP", "UDP", "SCTP", "ICMP"]).default("TCP"))
     .addOption(cniOption())
-    .option("--fail-on-drop", "exit 1 when the packet or its reply is dropped")
+    .option("--fail-on-drop", "exit 1 when the packet or its reply is dropped, or the snapshot cannot decide (unknown)")
     .addHelpText(
       "after",
       `
@@ -73,7 +73,7 @@ Examples:
       }
       const format = outputFormat(options, io);
       io.stdout.write(format === "json" ? formatTraceJson(result) : format === "md" ? formatTraceMarkdown(result) : formatTraceText(result));
-      const dropped = result.verdict === "dropped" || result.return.verdict === "dropped";
+      const dropped = result.verdict !== "delivered" || result.return.verdict === "dropped" || result.return.verdict === "unknown";
       setExit(options.failOnDrop && dropped ? EXIT.finding : EXIT.ok);
     });
 }
