@@ -43,6 +43,8 @@ export class SnapshotDraft {
     targetGroups: [],
     targetHealth: [],
   };
+  /** ENIs read from describe-instances; describe-network-interfaces wins where both list one (finish.ts) */
+  readonly enisFromInstances: AwsDraft["networkInterfaces"] = [];
   readonly unmodelledKinds: Record<string, number> = {};
   readonly diagnostics: Diagnostic[] = [];
   /** per file: recognised objects per kind */

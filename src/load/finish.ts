@@ -124,7 +124,11 @@ export function finishSnapshot(draft: SnapshotDraft, roots: readonly string[], w
   const awsDedupe = <T extends { readonly source: ObjectMeta["source"] }>(items: T[], key: (t: T) => string, what: string) =>
     dedupe(items, (i) => [what, "", key(i)] as const, (i) => i.source, (i) => `${what} ${key(i)}`, diagnostics, whatIfFiles);
   const instances = awsDedupe(a.instances, (i) => i.id, "instance").sort(byId);
-  const networkInterfaces = awsDedupe(a.networkInterfaces, (i) => i.id, "network interface").sort(byId);
+  const listed = awsDedupe(a.networkInterfaces, (i) => i.id, "network interface");
+  // describe-network-interfaces wins where both list an ENI: it is the complete record
+  const listedIds = new Set(listed.map((e) => e.id));
+  const fromInstances = awsDedupe(draft.enisFromInstances.filter((e) => !listedIds.has(e.id)), (i) => i.id, "network interface");
+  const networkInterfaces = [...listed, ...fromInstances].sort(byId);
   const nodes = simple(k.nodes).sort(byName);
   joinNodesToInstances(nodes, instances, joins, diagnostics);
   joinInterfacesToInstances(instances, networkInterfaces, joins);

@@ -164,6 +164,11 @@ export interface NetworkInterface {
   readonly description: string | undefined;
   readonly requesterId: string | undefined;
   readonly tags: Tags;
+  /**
+   * where podpath read the interface: `describe-network-interfaces` (complete), or an instance's
+   * `NetworkInterfaces[]` in `describe-instances` (no load balancer, NAT gateway or endpoint ENIs)
+   */
+  readonly origin: "describe-network-interfaces" | "describe-instances";
   readonly source: SourceRef;
 }
 

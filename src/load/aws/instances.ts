@@ -1,4 +1,4 @@
-import type { Instance as SdkInstance, NetworkInterface as SdkNetworkInterface, Reservation } from "@aws-sdk/client-ec2";
+import type { Instance as SdkInstance, InstanceNetworkInterface, NetworkInterface as SdkNetworkInterface, Reservation } from "@aws-sdk/client-ec2";
 import type { Instance, NetworkInterface, PrivateIp } from "../../model/aws.js";
 import { describeType, Fields, isRaw, Malformed } from "../fields.js";
 import { convertElements, idsOf, optIPv4, readableId, readTags, reqCidr, reqIPv4 } from "./common.js";
@@ -9,7 +9,8 @@ import type { Conversion } from "./common.js";
 function convertInstance(conv: Conversion, f: Fields<SdkInstance>, raw: Record<string, unknown>): Instance {
   const id = f.reqStr("InstanceId");
   const tags = readTags(f.objs("Tags"));
-  return {
+  const availabilityZone = f.obj("Placement")?.str("AvailabilityZone");
+  const instance: Instance = {
     id,
     name: tags["Name"] || undefined,
     state: f.obj("State")?.str("Name"),
@@ -18,13 +19,25 @@ function convertInstance(conv: Conversion, f: Fields<SdkInstance>, raw: Record<s
     publicIp: optIPv4(f, "PublicIpAddress"),
     subnetId: f.str("SubnetId") || undefined,
     vpcId: f.str("VpcId") || undefined,
-    availabilityZone: f.obj("Placement")?.str("AvailabilityZone"),
+    availabilityZone,
     securityGroupIds: idsOf(f.objs("SecurityGroups"), "GroupId"),
     networkInterfaceIds: idsOf(f.objs("NetworkInterfaces"), "NetworkInterfaceId"),
     sourceDestCheck: f.bool("SourceDestCheck") ?? true,
     tags,
     source: conv.ctx.source(raw),
   };
+  // Most captures have describe-instances only: its NetworkInterfaces[] carry what the path
+  // engine needs of each ENI (subnet, addresses with their public IPs, groups, source/dest check).
+  for (const n of f.objs("NetworkInterfaces")) {
+    try {
+      const eni = instanceEni(conv, n as unknown as Fields<InstanceNetworkInterface>, instance);
+      if (eni) conv.draft.enisFromInstances.push(eni);
+    } catch (error) {
+      if (!(error instanceof Malformed)) throw error;
+      conv.draft.warn("invalid-field", `instance ${id}: network interface skipped: ${error.message}`, conv.ctx.source(error.at ?? n.raw));
+    }
+  }
+  return instance;
 }
 
 export function convertReservations(conv: Conversion, items: readonly unknown[]): void {
@@ -60,8 +73,39 @@ export function convertReservations(conv: Conversion, items: readonly unknown[])
   });
 }
 
-function privateIps(f: Fields<SdkNetworkInterface>): PrivateIp[] {
-  const listed = f.objs("PrivateIpAddresses").map(
+/** An ENI as `describe-instances` prints it under `Reservations[].Instances[].NetworkInterfaces[]`. */
+function instanceEni(conv: Conversion, f: Fields<InstanceNetworkInterface>, instance: Instance): NetworkInterface | undefined {
+  const attachment = f.obj("Attachment");
+  const deviceIndex = attachment?.int("DeviceIndex", { min: 0 });
+  // a trimmed capture (--query) may keep only the ids: the instance's own subnet and VPC then
+  const subnetId = f.str("SubnetId") || instance.subnetId;
+  const vpcId = f.str("VpcId") || instance.vpcId;
+  if (!subnetId || !vpcId) return undefined;
+  const listed = privateIps(f);
+  const primary = deviceIndex === 0 || (deviceIndex === undefined && instance.networkInterfaceIds.length === 1);
+  const ips = listed.length > 0 || !primary || !instance.privateIp ? listed : [{ address: instance.privateIp, primary: true, publicIp: instance.publicIp }];
+  return {
+    id: f.reqStr("NetworkInterfaceId"),
+    subnetId,
+    vpcId,
+    availabilityZone: instance.availabilityZone,
+    privateIps: ips,
+    ipv4Prefixes: f.objs("Ipv4Prefixes").map((p) => reqCidr(p, "Ipv4Prefix")),
+    securityGroupIds: idsOf(f.objs("Groups"), "GroupId"),
+    attachment: { instanceId: instance.id, deviceIndex },
+    sourceDestCheck: f.bool("SourceDestCheck") ?? true,
+    interfaceType: f.str("InterfaceType"),
+    description: f.str("Description") || undefined,
+    requesterId: undefined,
+    tags: {},
+    origin: "describe-instances",
+    source: conv.ctx.source(f.raw),
+  };
+}
+
+function privateIps(f: Fields<SdkNetworkInterface> | Fields<InstanceNetworkInterface>): PrivateIp[] {
+  const g = f as Fields<SdkNetworkInterface>;
+  const listed = g.objs("PrivateIpAddresses").map(
     (p): PrivateIp => ({
       address: reqIPv4(p, "PrivateIpAddress"),
       primary: p.bool("Primary") ?? false,
@@ -70,8 +114,8 @@ function privateIps(f: Fields<SdkNetworkInterface>): PrivateIp[] {
   );
   if (listed.length > 0) return listed;
   // Trimmed output (e.g. a --query) may keep only the primary address.
-  const primary = optIPv4(f, "PrivateIpAddress");
-  return primary === undefined ? [] : [{ address: primary, primary: true, publicIp: optIPv4(f.objOrEmpty("Association"), "PublicIp") }];
+  const primary = optIPv4(g, "PrivateIpAddress");
+  return primary === undefined ? [] : [{ address: primary, primary: true, publicIp: optIPv4(g.objOrEmpty("Association"), "PublicIp") }];
 }
 
 export function convertNetworkInterfaces(conv: Conversion, items: readonly unknown[]): void {
@@ -105,6 +149,7 @@ export function convertNetworkInterfaces(conv: Conversion, items: readonly unkno
           description: f.str("Description") || undefined,
           requesterId: f.str("RequesterId"),
           tags: readTags(f.objs("TagSet")),
+          origin: "describe-network-interfaces",
           source: conv.ctx.source(raw),
         };
       },
