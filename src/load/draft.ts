@@ -35,6 +35,7 @@ export class SnapshotDraft {
     natGateways: [],
     networkAcls: [],
     securityGroups: [],
+    prefixLists: [],
     instances: [],
     networkInterfaces: [],
     loadBalancers: [],

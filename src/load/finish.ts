@@ -162,6 +162,7 @@ export function finishSnapshot(draft: SnapshotDraft, roots: readonly string[], w
       natGateways: awsDedupe(a.natGateways, (v) => v.id, "NAT gateway").sort(byId),
       networkAcls: awsDedupe(a.networkAcls, (v) => v.id, "network ACL").sort(byId),
       securityGroups: awsDedupe(a.securityGroups, (v) => v.id, "security group").sort(byId),
+      prefixLists: awsDedupe(a.prefixLists, (v) => v.id, "managed prefix list").sort(byId),
       instances,
       networkInterfaces,
       loadBalancers: awsDedupe(a.loadBalancers, (v) => v.arn, "load balancer").sort(byArn),

@@ -124,6 +124,19 @@ export type SecurityGroupPeer =
   | { readonly kind: "security-group"; readonly groupId: string; readonly description: string | undefined }
   | { readonly kind: "prefix-list"; readonly prefixListId: string; readonly description: string | undefined };
 
+/**
+ * A managed prefix list (`aws ec2 describe-managed-prefix-lists`), with its entries when the
+ * snapshot has them (`aws ec2 get-managed-prefix-list-entries --prefix-list-id pl-…`, which does
+ * not print the id: the index file or the file name gives it). `entries` undefined: not captured.
+ */
+export interface ManagedPrefixList {
+  readonly id: string;
+  readonly name: string | undefined;
+  readonly addressFamily: string | undefined;
+  readonly entries: readonly { readonly cidr: string; readonly description: string | undefined }[] | undefined;
+  readonly source: SourceRef;
+}
+
 export interface SecurityGroupRule {
   /** "-1" for all, else tcp / udp / icmp / icmpv6 / a protocol number */
   readonly protocol: string;

@@ -44,6 +44,8 @@ export interface AwsModel {
   readonly natGateways: readonly aws.NatGateway[];
   readonly networkAcls: readonly aws.NetworkAcl[];
   readonly securityGroups: readonly aws.SecurityGroup[];
+  /** managed prefix lists that security-group rules and routes may reference */
+  readonly prefixLists: readonly aws.ManagedPrefixList[];
   readonly instances: readonly aws.Instance[];
   readonly networkInterfaces: readonly aws.NetworkInterface[];
   readonly loadBalancers: readonly aws.LoadBalancer[];
