@@ -9,6 +9,10 @@ function snatText(row: EgressRow): string {
   return row.snat.map((s) => `${s.component} ${s.from} → ${s.to}`).join(", then ");
 }
 
+function toText(row: EgressRow): string {
+  return row.hairpin ? `${row.to} — hairpin (its own service)` : row.to;
+}
+
 function verdictText(row: EgressRow): string {
   if (row.verdict === "skipped") return `skipped: ${row.note}`;
   if (row.verdict === "dropped" && row.drop) return `DROPPED ${row.drop.code} at ${row.drop.at}`;
@@ -39,6 +43,7 @@ export function formatEgressJson(report: EgressReport): string {
       finalSourceIp: r.finalSourceIp,
       return: { verdict: r.replyVerdict, drop: dropJson(r.replyDrop) },
       note: r.note,
+      hairpin: r.hairpin,
       trace: r.trace ? traceJson(r.trace) : null,
     })),
   };
@@ -53,7 +58,7 @@ export function formatEgressText(report: EgressReport): string {
   lines.push(table([["group", "nodes", "subnet", "traced from"], ...report.groups.map((g) => [g.name, g.nodes.join(", "), g.subnetId ?? "-", sender(g.name)])]));
   lines.push("");
   const header = ["group", "destination", "traced to", "SNAT steps, in order", "source seen", "verdict", "reply"];
-  lines.push(table([header, ...report.rows.map((r) => [r.group, r.destinationWords, r.verdict === "skipped" ? "-" : r.to, snatText(r), r.finalSourceIp ?? "-", verdictText(r), replyText(r)])]));
+  lines.push(table([header, ...report.rows.map((r) => [r.group, r.destinationWords, r.verdict === "skipped" ? "-" : toText(r), snatText(r), r.finalSourceIp ?? "-", verdictText(r), replyText(r)])]));
   const drops = report.rows.filter((r) => r.drop || r.replyDrop);
   if (drops.length > 0) {
     lines.push("", "drops:");
@@ -79,7 +84,7 @@ export function formatEgressMarkdown(report: EgressReport): string {
   out.push(
     markdownTable(
       ["group", "destination", "traced to", "SNAT steps, in order", "source seen", "verdict", "reply"],
-      report.rows.map((r) => [r.group, r.destinationWords, r.verdict === "skipped" ? "-" : r.to, snatText(r), r.finalSourceIp ? `\`${r.finalSourceIp}\`` : "-", verdictText(r), replyText(r)]),
+      report.rows.map((r) => [r.group, r.destinationWords, r.verdict === "skipped" ? "-" : toText(r), snatText(r), r.finalSourceIp ? `\`${r.finalSourceIp}\`` : "-", verdictText(r), replyText(r)]),
     ),
   );
   for (const r of report.rows) {

@@ -315,6 +315,8 @@ export interface Service {
   readonly externalTrafficPolicy: "Cluster" | "Local";
   readonly internalTrafficPolicy: "Cluster" | "Local";
   readonly sessionAffinity: string;
+  /** spec.publishNotReadyAddresses: DNS (and the EndpointSlice controller) list not-ready endpoints as ready */
+  readonly publishNotReadyAddresses?: boolean;
   readonly loadBalancerSourceRanges: readonly string[];
   readonly loadBalancerClass: string | undefined;
   readonly healthCheckNodePort: number | undefined;

@@ -224,3 +224,49 @@ test("egress on a snapshot without nodes says so instead of printing empty table
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /The snapshot has no nodes: there is no pod to send from/);
 });
+
+test("what-if (--with) headless Service: trace --to service: resolves it as DNS does (kubernetes/dns specification 2.4.1), the first ready pod by name, the others listed", async () => {
+  const r = await cli(["trace", "--from", "pod:messaging/rabbitmq-0", "--to", "service:ecoeco/ecoeco-api-headless", "-o", "json", "--with", join(WHAT_IF, "headless-ecoeco-api.yaml")]);
+  assert.equal(r.code, 0, r.stderr);
+  const t = JSON.parse(r.stdout) as TraceJson & { to: { ip: string; how: string } };
+  assert.equal(t.verdict, "delivered");
+  assert.equal(t.to.ip, "192.168.140.72");
+  assert.match(t.to.how, /the others: ecoeco-api-d5ktffphdb-rv2cp 192\.168\.230\.9/);
+  assert.ok(t.assumptions.some((a) => /is headless: the client is assumed to connect to the first by name of its 2 A records/.test(a)), t.assumptions.join("\n"));
+  assert.deepEqual(actions(t, "kube-proxy"), []);
+  assert.equal(t.hops.at(-1)?.hop, "pod ecoeco/ecoeco-api-d5ktffphdb-dn4kv");
+});
+
+test("what-if (--with) ExternalName Service: trace --to service: is a usage error (exit 2) saying the CNAME and what to trace instead (kubernetes/dns specification 2.5)", async () => {
+  const r = await cli(["trace", "--from", "pod:messaging/rabbitmq-0", "--to", "service:ecoeco/payments-db", "--with", join(WHAT_IF, "externalname-payments-db.yaml")]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /DNS CNAME to payments\.cluster-abc123\.ap-northeast-2\.rds\.amazonaws\.com/);
+  assert.match(r.stderr, /trace `url:` or `ip:` of it/);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+});
+
+test("what-if (--with) manifest Service without spec.clusterIP: traced at an assumed ClusterIP (said in assumptions) that kube-proxy DNATs to a selected pod", async () => {
+  const r = await cli(["trace", "--from", "pod:messaging/rabbitmq-0", "--to", "service:ecoeco/ecoeco-api-internal", "-o", "json", "--with", join(WHAT_IF, "manifest-service-no-clusterip.yaml")]);
+  assert.equal(r.code, 0, r.stderr);
+  const t = JSON.parse(r.stdout) as TraceJson & { to: { ip: string } };
+  assert.equal(t.verdict, "delivered");
+  assert.equal(t.to.ip, "10.96.0.2");
+  assert.ok(t.assumptions.some((a) => /has no spec\.clusterIP .*assumed at 10\.96\.0\.2/.test(a)), t.assumptions.join("\n"));
+  const dnat = t.hops.find((h) => h.component === "kube-proxy" && h.action === "dnat");
+  assert.equal(dnat?.packet.dst, "192.168.140.72");
+  assert.match(dnat?.source ?? "", /manifest-service-no-clusterip\.yaml:\d+$/);
+});
+
+test("what-if (--with) egress: the source pod's own Service (sorted first) is not the ClusterIP row's destination (a hairpin kube-proxy would masquerade); another service is", async () => {
+  const r = await cli(["egress", "-o", "json", "--with", join(WHAT_IF, "argocd-application-controller-own-service.yaml")]);
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as { rows: { group: string; destinationClass: string; from: string; to: string; hairpin: boolean; snat: unknown[] }[] };
+  const row = (group: string) => report.rows.find((x) => x.group === group && x.destinationClass === "cluster-ip")!;
+  // the workers send from argocd-application-controller-0, which the new service selects
+  assert.match(row("worker").from, /argocd-application-controller-0/);
+  assert.match(row("worker").to, /^service argocd\/argocd-applicationset-controller /);
+  assert.equal(row("worker").hairpin, false);
+  assert.deepEqual(row("worker").snat, []);
+  // the control plane's pod is no endpoint of it: there it is an ordinary service, and the first by name
+  assert.match(row("control-plane").to, /^service argocd\/argocd-application-controller-metrics /);
+});

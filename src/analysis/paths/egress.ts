@@ -1,6 +1,8 @@
-import type { Node } from "../../model/kubernetes.js";
+import type { Node, Service } from "../../model/kubernetes.js";
+import { mapSelectorMatches } from "../../model/selectors.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import { INTERNET_ADDRESS } from "./endpoints.js";
+import { resolveServiceTarget } from "./kube-proxy.js";
 import { PathContext, pathPodOf, type PathOptions, type PathPod } from "./path-context.js";
 import { snapshotIndex } from "./snapshot-index.js";
 import { traceResolved, type Resolved, type TraceResult } from "./trace.js";
@@ -58,6 +60,8 @@ export interface EgressRow {
   readonly replyDrop: Drop | null;
   /** why a class was skipped, or what was assumed */
   readonly note: string;
+  /** the ClusterIP row traced the source pod's own service and kube-proxy picked the source itself (masqueraded) */
+  readonly hairpin: boolean;
   readonly trace: TraceResult | undefined;
 }
 
@@ -119,6 +123,8 @@ interface Destination {
   readonly port: number;
   readonly protocol: "TCP" | "UDP";
   readonly note: string;
+  /** the ClusterIP row falls back to the source pod's own service */
+  readonly ownService?: boolean;
 }
 
 function podDestination(pod: PathPod, why: string): Destination {
@@ -129,6 +135,26 @@ function podDestination(pod: PathPod, why: string): Destination {
     protocol: port?.protocol === "UDP" ? "UDP" : "TCP",
     note: port ? "" : "port 8080 assumed (the pod declares none)",
   };
+}
+
+function serviceDestination(service: Service, note: string, ownService = false): Destination {
+  const port = service.ports[0]!;
+  return {
+    resolved: { info: { endpoint: `service:${service.namespace}/${service.name}`, label: `service ${service.namespace}/${service.name}`, ip: service.clusterIP, how: "spec.clusterIP", source: service.meta.source }, ip: service.clusterIP!, pod: undefined, node: undefined, eni: undefined, port: undefined },
+    port: port.port,
+    protocol: port.protocol === "UDP" ? "UDP" : "TCP",
+    note,
+    ownService,
+  };
+}
+
+/** The addresses of a service's ready endpoints (EndpointSlices, Endpoints, else the ready pods its selector picks). */
+function serviceAddresses(ctx: PathContext, service: Service): string[] {
+  const index = snapshotIndex(ctx.snapshot);
+  const entry = index.endpointsByService.get(`${service.namespace}/${service.name}`);
+  if (!entry) return [];
+  if (entry.origin === "selector") return entry.pods.map((ref) => index.podsByName.get(`${ref.namespace}/${ref.name}`)).filter((p) => p?.ready && p.podIP).map((p) => p!.podIP!);
+  return entry.slices.flatMap((sl) => sl.endpoints.filter((ep) => ep.ready).map((ep) => ep.address));
 }
 
 /** Pods tried as the destination of a pod class: the first whose trace is delivered is shown (a NetworkPolicy-isolated pod hides the SNAT question). */
@@ -156,18 +182,27 @@ function destinationFor(ctx: PathContext, cls: DestinationClass, node: Node, sou
       const services = [...k.services]
         .filter((s) => s.type !== "ExternalName" && s.clusterIP && s.clusterIP !== "None" && s.ports.length > 0 && !(s.namespace === "default" && s.name === "kubernetes"))
         .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
-      // prefer a service whose endpoints are pods (not host addresses)
-      const endpoints = snapshotIndex(ctx.snapshot).endpointsByService;
-      const withPods = services.find((s) => endpoints.get(`${s.namespace}/${s.name}`)?.slices.some((sl) => sl.endpoints.some((ep) => ep.ready && ctx.podByIp(ep.address))));
-      const service = withPods ?? services[0];
-      if (!service) return "no ClusterIP service in the snapshot";
-      const port = service.ports[0]!;
-      return [{
-        resolved: { info: { endpoint: `service:${service.namespace}/${service.name}`, label: `service ${service.namespace}/${service.name}`, ip: service.clusterIP, how: "spec.clusterIP", source: service.meta.source }, ip: service.clusterIP!, pod: undefined, node: undefined, eni: undefined, port: undefined },
-        port: port.port,
-        protocol: port.protocol === "UDP" ? "UDP" : "TCP",
-        note: "",
-      }];
+      // The source's own Service (its selector picks the source, or its endpoints list it) is a
+      // hairpin when kube-proxy picks the source itself, which it masquerades (kubernetes
+      // pkg/proxy/iptables/proxier.go, KUBE-SEP: `-s <endpoint IP> -j KUBE-MARK-MASQ`): not what
+      // "a ClusterIP service" means for the table. Another service is preferred, one whose ready
+      // endpoints are pods (not host addresses) first.
+      const addresses = (s: Service): string[] => serviceAddresses(ctx, s);
+      const own = (s: Service): boolean => (s.namespace === source.namespace && s.selector !== null && mapSelectorMatches(s.selector, source.labels)) || addresses(s).includes(source.ip);
+      const others = services.filter((s) => !own(s));
+      const withPods = (s: Service): boolean => addresses(s).some((ip) => ctx.podByIp(ip) !== undefined);
+      const picked = [...others.filter(withPods), ...others.filter((s) => !withPods(s))].slice(0, CANDIDATES);
+      if (picked.length > 0) return picked.map((s) => serviceDestination(s, ""));
+      // only the source's own services: those where kube-proxy's pick is the source itself first, so the trace shows the hairpin
+      const mine = services.filter(own);
+      if (mine.length === 0) return "no ClusterIP service in the snapshot";
+      const hairpins = mine.filter((s) => {
+        const port = s.ports[0]!;
+        const t = resolveServiceTarget(ctx.snapshot, s.clusterIP!, port.port, port.protocol === "UDP" ? "UDP" : "TCP", { arrivingOnNode: node.name, sourceIsPod: true, sourceIp: source.ip, clusterCIDRs: ctx.clusterCIDRs });
+        return t.kind === "dnat" && t.chosen.ip === source.ip;
+      });
+      const ordered = [...hairpins, ...mine.filter((s) => !hairpins.includes(s))].slice(0, CANDIDATES);
+      return ordered.map((s) => serviceDestination(s, "", true));
     }
     case "vpc": {
       const other = [...k.nodes].sort((a, b) => a.name.localeCompare(b.name)).find((n) => n.name !== node.name && n.internalIP);
@@ -209,13 +244,13 @@ export function analyseEgress(source: Snapshot | PathContext, options: PathOptio
     for (const cls of DESTINATION_CLASSES) {
       const base = { group: group.name, destinationClass: cls, destinationWords: CLASS_WORDS[cls] } as const;
       if (!src) {
-        rows.push({ ...base, from: `a pod on ${node.name}`, to: "", verdict: "skipped", drop: null, unknown: null, snat: [], finalSourceIp: null, replyVerdict: "not-sent", replyDrop: null, note: `${node.name}'s pod addresses are unknown (no pod observed, no Calico tunnel address or secondary ENI address)`, trace: undefined });
+        rows.push({ ...base, from: `a pod on ${node.name}`, to: "", verdict: "skipped", drop: null, unknown: null, snat: [], finalSourceIp: null, replyVerdict: "not-sent", replyDrop: null, hairpin: false, note: `${node.name}'s pod addresses are unknown (no pod observed, no Calico tunnel address or secondary ENI address)`, trace: undefined });
         continue;
       }
       const candidates = destinationFor(ctx, cls, node, src.pod);
       const fromText = `pod ${src.pod.namespace}/${src.pod.name} (${src.pod.ip})`;
       if (typeof candidates === "string") {
-        rows.push({ ...base, from: fromText, to: "", verdict: "skipped", drop: null, unknown: null, snat: [], finalSourceIp: null, replyVerdict: "not-sent", replyDrop: null, note: candidates, trace: undefined });
+        rows.push({ ...base, from: fromText, to: "", verdict: "skipped", drop: null, unknown: null, snat: [], finalSourceIp: null, replyVerdict: "not-sent", replyDrop: null, hairpin: false, note: candidates, trace: undefined });
         continue;
       }
       const from: Resolved = { info: { endpoint: `pod:${src.pod.namespace}/${src.pod.name}`, label: fromText, ip: src.pod.ip, how: src.assumed ?? "status.podIP", source: src.pod.source }, ip: src.pod.ip, pod: src.pod, node, eni: undefined, port: undefined };
@@ -230,6 +265,13 @@ export function analyseEgress(source: Snapshot | PathContext, options: PathOptio
         }
       }
       const { dst, trace, assumptions } = chosen!;
+      const dnat = trace.hops.find((h) => h.component === "kube-proxy" && h.action === "dnat");
+      const hairpin = dst.ownService === true && dnat?.packet.dst === src.pod.ip;
+      const ownNote = !dst.ownService
+        ? ""
+        : hairpin
+          ? `hairpin: every ClusterIP service of the snapshot selects the source pod, and kube-proxy picks the source itself at ${dst.resolved.info.label}: it masquerades a pod reaching itself through its service (kubernetes pkg/proxy/iptables/proxier.go, KUBE-SEP -s <endpoint> -j KUBE-MARK-MASQ)`
+          : `every ClusterIP service of the snapshot selects the source pod; kube-proxy picks another endpoint${dnat ? ` (${dnat.packet.dst})` : ""} here, but one packet in N reaches the source itself: a hairpin, masqueraded (proxier.go KUBE-SEP -s <endpoint> -j KUBE-MARK-MASQ)`;
       rows.push({
         ...base,
         from: fromText,
@@ -241,7 +283,8 @@ export function analyseEgress(source: Snapshot | PathContext, options: PathOptio
         finalSourceIp: trace.finalSourceIp,
         replyVerdict: trace.return.verdict,
         replyDrop: trace.return.drop,
-        note: [dst.note, ...assumptions].filter((x) => x).join("; "),
+        note: [ownNote, dst.note, ...assumptions].filter((x) => x).join("; "),
+        hairpin,
         trace,
       });
     }

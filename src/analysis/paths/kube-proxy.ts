@@ -46,6 +46,8 @@ export interface KubeProxyContext {
   readonly masqueradeAll?: boolean;
   /** proxy mode (default iptables); nftables accepts NodePorts on the primary node IP only */
   readonly mode?: "iptables" | "nftables";
+  /** services podpath gave an assumed ClusterIP (PathContext.assumedServices), by that address */
+  readonly assumedServices?: ReadonlyMap<string, Service>;
 }
 
 /** How one candidate endpoint's packet is (or is not) masqueraded. */
@@ -204,7 +206,8 @@ export function findNamedPort(pod: Pod, name: string, protocol: string): number 
   return undefined;
 }
 
-function serviceEndpoints(snapshot: Snapshot, service: Service, port: ServicePort): EndpointLookup {
+/** The endpoints of one service port as kube-proxy reads them (also the ports a headless service's clients connect to). */
+export function serviceEndpoints(snapshot: Snapshot, service: Service, port: ServicePort): EndpointLookup {
   const k = snapshot.kubernetes;
   const index = snapshotIndex(snapshot);
   const entry = index.endpointsByService.get(`${service.namespace}/${service.name}`);
@@ -349,10 +352,12 @@ function nodePortAddresses(node: Node, mode: "iptables" | "nftables"): string[] 
   return nodeAddresses(node);
 }
 
-function findMatch(snapshot: Snapshot, dstIp: string, dstPort: number, protocol: Protocol, node: Node | undefined, mode: "iptables" | "nftables"): { match: ServiceMatch | undefined; ipOnly: Service | undefined } {
+function findMatch(snapshot: Snapshot, dstIp: string, dstPort: number, protocol: Protocol, node: Node | undefined, mode: "iptables" | "nftables", assumed: ReadonlyMap<string, Service> | undefined): { match: ServiceMatch | undefined; ipOnly: Service | undefined } {
   let ipOnly: Service | undefined;
   const index = snapshotIndex(snapshot);
-  for (const service of index.servicesByAddress.get(dstIp) ?? []) {
+  const assumedService = assumed?.get(dstIp);
+  const atAddress = index.servicesByAddress.get(dstIp) ?? [];
+  for (const service of assumedService ? [...atAddress, assumedService] : atAddress) {
     const clusterIPs = new Set([service.clusterIP, ...service.clusterIPs].filter((ip): ip is string => ip !== undefined && ip !== "None"));
     const kinds: ServiceAccess[] = [];
     if (clusterIPs.has(dstIp)) kinds.push("ClusterIP");
@@ -386,7 +391,7 @@ export function resolveServiceTarget(snapshot: Snapshot, dstIp: string, dstPort:
   // a packet addressed to a node IP arrives at that node
   const index = snapshotIndex(snapshot);
   const node = context.arrivingOnNode ? index.nodesByName.get(context.arrivingOnNode) : index.nodesByAddress.get(dstIp);
-  const { match, ipOnly } = findMatch(snapshot, dstIp, dstPort, protocol, node, mode);
+  const { match, ipOnly } = findMatch(snapshot, dstIp, dstPort, protocol, node, mode, context.assumedServices);
   if (!match) {
     if (ipOnly) {
       const ports = ipOnly.ports.map((p) => `${p.port}/${p.protocol}`).join(", ");

@@ -1,5 +1,5 @@
 import type { NetworkInterface, Subnet } from "../../model/aws.js";
-import type { ContainerPort, Labels, Namespace, NetworkPolicy, Node, ObjectRef, Pod } from "../../model/kubernetes.js";
+import type { ContainerPort, Labels, Namespace, NetworkPolicy, Node, ObjectRef, Pod, Service } from "../../model/kubernetes.js";
 import { formatIPv4, parseIPv4 } from "../../model/net.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import type { SourceRef } from "../../model/source.js";
@@ -64,6 +64,7 @@ export class PathContext {
   private readonly index: SnapshotIndex;
   private readonly aws: AwsIndex;
   private readonly pathPods = new Map<string, PathPod>();
+  private readonly assumedServicesByIp = new Map<string, Service>();
   private readonly nodeByInstance = new Map<string, Node>();
   private readonly policiesByNamespace = new Map<string, NetworkPolicy[]>();
   private readonly felix = new Map<string, FelixSettings>();
@@ -94,6 +95,19 @@ export class PathContext {
   /** Adds a pod podpath assumes (a workload placed on its predicted node). */
   addAssumedPod(pod: PathPod): void {
     if (!this.podByIp(pod.ip)) this.pathPods.set(pod.ip, pod);
+  }
+
+  /**
+   * Adds a service podpath gives an assumed ClusterIP (a manifest Service without
+   * `spec.clusterIP`, see service-endpoint.ts): kube-proxy serves it at that address.
+   */
+  addAssumedService(service: Service): void {
+    if (service.clusterIP && !this.assumedServicesByIp.has(service.clusterIP)) this.assumedServicesByIp.set(service.clusterIP, service);
+  }
+
+  /** Services at an assumed ClusterIP, by that address (kube-proxy.ts matches them as it does the snapshot's). */
+  get assumedServices(): ReadonlyMap<string, Service> {
+    return this.assumedServicesByIp;
   }
 
   /** The pod (not on the host network) with this address: observed, else assumed. */

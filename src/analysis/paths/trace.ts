@@ -12,6 +12,7 @@ import { nodeDevice } from "./hops/node.js";
 import { podDestination, podSource } from "./hops/pod.js";
 import { loadBalancerForHost, matchRequest, type HttpRequest, type LoadBalancerView } from "./load-balancers/index.js";
 import { PathContext, pathPodOf, type PathOptions, type PathPod } from "./path-context.js";
+import { resolveServiceEndpoint } from "./service-endpoint.js";
 import { ownerKey, snapshotIndex } from "./snapshot-index.js";
 import { dropped, walk, type Device } from "./trace-engine.js";
 import { EPHEMERAL_PORT, type Drop, type Packet, type Protocol, type Step, type Unknown, type Verdict } from "./trace-model.js";
@@ -186,16 +187,7 @@ export function resolveTraceEndpoint(ctx: PathContext, spec: EndpointSpec, proto
     case "service": {
       const service = k.services.find((s) => s.namespace === spec.namespace && s.name === spec.name);
       if (!service) throw new EndpointError(`no service ${spec.namespace}/${spec.name} in the snapshot`);
-      if (!service.clusterIP || service.clusterIP === "None") throw new EndpointError(`service ${spec.namespace}/${spec.name} has no ClusterIP (headless or not yet allocated): trace to one of its pods`);
-      const port = service.ports.find((p) => p.protocol === protocol) ?? service.ports[0];
-      return {
-        info: info(`service ${spec.namespace}/${spec.name}`, service.clusterIP, "spec.clusterIP", service.meta.source),
-        ip: service.clusterIP,
-        pod: undefined,
-        node: undefined,
-        eni: undefined,
-        port: port ? { port: port.port, why: `the first port of service ${spec.namespace}/${spec.name}${port.name ? ` (${port.name})` : ""}` } : undefined,
-      };
+      return resolveServiceEndpoint(ctx, service, protocol, text, assumptions);
     }
     case "node": {
       const node = ctx.node(spec.name);

@@ -51,6 +51,7 @@ export function convertService(f: Fields<V1Service>, meta: ObjectMeta): Service 
     externalTrafficPolicy: policy("externalTrafficPolicy"),
     internalTrafficPolicy: policy("internalTrafficPolicy"),
     sessionAffinity: spec.str("sessionAffinity") ?? "None",
+    publishNotReadyAddresses: spec.bool("publishNotReadyAddresses") ?? false,
     loadBalancerSourceRanges: spec.strings("loadBalancerSourceRanges"),
     loadBalancerClass: spec.str("loadBalancerClass"),
     healthCheckNodePort: spec.port("healthCheckNodePort"),

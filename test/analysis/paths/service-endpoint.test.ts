@@ -1,0 +1,172 @@
+/**
+ * `service:NS/NAME` as a client resolves it, rule by rule (kubernetes/dns docs/specification.md
+ * "Kubernetes DNS-Based Service Discovery"; kube-apiserver's service CIDR; kube-proxy's
+ * proxier.go), and the egress table's ClusterIP row (no hairpin unless nothing else exists).
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import { analyseEgress } from "../../../src/analysis/paths/egress.js";
+import { EndpointError, parseEndpoint } from "../../../src/analysis/paths/endpoints.js";
+import { clusterCidrsOf, resolveServiceTarget } from "../../../src/analysis/paths/kube-proxy.js";
+import { PathContext } from "../../../src/analysis/paths/path-context.js";
+import { assumedClusterIP } from "../../../src/analysis/paths/service-endpoint.js";
+import { tracePath, type TraceResult } from "../../../src/analysis/paths/trace.js";
+import { loadSnapshot } from "../../../src/load/load-snapshot.js";
+import type { Pod, Service } from "../../../src/model/kubernetes.js";
+import type { Snapshot } from "../../../src/model/snapshot.js";
+import { EXAMPLE, REPO } from "../../support/helpers.js";
+
+const WHAT_IF = join(REPO, "test/fixtures/what-if");
+const load = (...whatIf: string[]): Snapshot => loadSnapshot({ paths: [join(EXAMPLE, "podpath.yaml")], whatIf: whatIf.map((f) => join(WHAT_IF, f)), cwd: REPO });
+const headless = load("headless-ecoeco-api.yaml");
+const manifest = load("manifest-service-no-clusterip.yaml");
+
+const FROM = "pod:messaging/rabbitmq-0";
+const API_A = { name: "ecoeco-api-d5ktffphdb-dn4kv", ip: "192.168.140.72" };
+const API_B = { name: "ecoeco-api-d5ktffphdb-rv2cp", ip: "192.168.230.9" };
+
+function trace(snapshot: Snapshot | PathContext, to: string, port?: number): TraceResult {
+  return tracePath(snapshot, { from: parseEndpoint(FROM), to: parseEndpoint(to), port });
+}
+
+function withPods(snapshot: Snapshot, f: (p: Pod) => Pod): Snapshot {
+  return { ...snapshot, kubernetes: { ...snapshot.kubernetes, pods: snapshot.kubernetes.pods.map(f) } };
+}
+
+function withServices(snapshot: Snapshot, f: (s: Service) => Service): Snapshot {
+  return { ...snapshot, kubernetes: { ...snapshot.kubernetes, services: snapshot.kubernetes.services.map(f) } };
+}
+
+const notReady = (name: string) => (p: Pod): Pod => (p.name === name ? { ...p, ready: false } : p);
+
+describe("headless services resolve as DNS does", () => {
+  test("kubernetes/dns specification 2.4.1: a headless service's A records are its ready endpoints' addresses; the first by name is traced, the others are listed, and no kube-proxy DNAT happens", () => {
+    const t = trace(headless, "service:ecoeco/ecoeco-api-headless");
+    assert.equal(t.verdict, "delivered");
+    assert.equal(t.to.ip, API_A.ip);
+    assert.match(t.to.label, /headless → pod ecoeco-api-d5ktffphdb-dn4kv/);
+    assert.match(t.to.how, /2 A records; the first by name, ecoeco-api-d5ktffphdb-dn4kv 192\.168\.140\.72, is traced; the others: ecoeco-api-d5ktffphdb-rv2cp 192\.168\.230\.9/);
+    assert.ok(t.assumptions.some((a) => a.includes("is headless") && a.includes(API_B.name)), t.assumptions.join("\n"));
+    assert.deepEqual(t.hops.filter((h) => h.component === "kube-proxy" && h.action === "dnat"), []);
+    assert.equal(t.packet.dst, API_A.ip);
+    // the client connects to the pod's port: targetPort "http" on the pod (8080), not the service port 80
+    assert.equal(t.port, 8080);
+    assert.equal(t.hops.at(-1)?.hop, `pod ecoeco/${API_A.name}`);
+  });
+
+  test("kubernetes/dns specification 2.4.1 (_ready_): a not-ready endpoint gets no A record, so the next one is traced", () => {
+    const t = trace(withPods(headless, notReady(API_A.name)), "service:ecoeco/ecoeco-api-headless");
+    assert.equal(t.to.ip, API_B.ip);
+    assert.match(t.to.how, /1 A record;/);
+  });
+
+  test("EndpointSlice controller podToEndpoint (ready = publishNotReadyAddresses || pod ready): with publishNotReadyAddresses the not-ready endpoint is an A record again", () => {
+    const snapshot = withServices(withPods(headless, notReady(API_A.name)), (s) => (s.name === "ecoeco-api-headless" ? { ...s, publishNotReadyAddresses: true } : s));
+    const t = trace(snapshot, "service:ecoeco/ecoeco-api-headless");
+    assert.equal(t.to.ip, API_A.ip);
+    assert.match(t.to.how, /publishNotReadyAddresses: not-ready endpoints included/);
+  });
+
+  test("kubernetes/dns specification 2.4.1: without a ready endpoint the name answers NXDOMAIN: a usage error, not a drop", () => {
+    const snapshot = withPods(withPods(headless, notReady(API_A.name)), notReady(API_B.name));
+    assert.throws(() => trace(snapshot, "service:ecoeco/ecoeco-api-headless"), (e: unknown) => e instanceof EndpointError && /NXDOMAIN/.test(e.message) && /none of its 2 endpoints is ready/.test(e.message));
+  });
+
+  test("kubernetes/dns specification 2.4.1, from EndpointSlices: rabbitmq-headless (publishNotReadyAddresses, as captured) resolves to rabbitmq-0 on the slice's amqp port", () => {
+    const t = trace(headless, "service:messaging/rabbitmq-headless");
+    assert.equal(t.to.ip, "192.168.140.71");
+    assert.equal(t.port, 5672);
+    assert.match(t.to.source ? `${t.to.source.file}` : "", /endpointslices\.yaml$/);
+  });
+});
+
+describe("ExternalName services", () => {
+  test("kubernetes/dns specification 2.5: an ExternalName service is a CNAME; trace says what to trace instead (a usage error)", () => {
+    const snapshot = load("externalname-payments-db.yaml");
+    assert.throws(
+      () => trace(snapshot, "service:ecoeco/payments-db"),
+      (e: unknown) => e instanceof EndpointError && e.message.includes("DNS CNAME to payments.cluster-abc123.ap-northeast-2.rds.amazonaws.com") && e.message.includes("trace `url:` or `ip:` of it"),
+    );
+  });
+});
+
+describe("a manifest service without spec.clusterIP", () => {
+  test("kube-apiserver ServiceIPRange (default/kubernetes holds the service CIDR's first address): the assumed ClusterIP is the first free one after it, said in assumptions, and kube-proxy DNATs it", () => {
+    const t = trace(manifest, "service:ecoeco/ecoeco-api-internal");
+    assert.equal(t.to.ip, "10.96.0.2");
+    assert.match(t.to.how, /assumed ClusterIP/);
+    assert.ok(t.assumptions.some((a) => /no spec\.clusterIP .* assumed at 10\.96\.0\.2, the first free address after 10\.96\.0\.1, the ClusterIP of default\/kubernetes/.test(a)), t.assumptions.join("\n"));
+    assert.equal(t.verdict, "delivered");
+    const dnat = t.hops.find((h) => h.component === "kube-proxy" && h.action === "dnat");
+    assert.ok(dnat, "kube-proxy DNATs the assumed ClusterIP");
+    assert.equal(dnat.id, "ecoeco/ecoeco-api-internal:http");
+    assert.equal(dnat.packet.dst, API_A.ip);
+    assert.equal(dnat.packet.dstPort, 8080);
+    assert.match(dnat.source ? dnat.source.file : "", /manifest-service-no-clusterip\.yaml$/);
+  });
+
+  test("the assumed ClusterIP skips addresses a service already holds, and stays the same for the same service in one context", () => {
+    const snapshot = withServices(manifest, (s) => (s.name === "ecoeco-api" ? { ...s, clusterIP: "10.96.0.2", clusterIPs: ["10.96.0.2"] } : s));
+    const ctx = new PathContext(snapshot);
+    assert.equal(assumedClusterIP(ctx).ip, "10.96.0.3");
+    const first = trace(ctx, "service:ecoeco/ecoeco-api-internal");
+    const again = trace(ctx, "service:ecoeco/ecoeco-api-internal");
+    assert.equal(first.to.ip, "10.96.0.3");
+    assert.equal(again.to.ip, "10.96.0.3");
+  });
+
+  test("without default/kubernetes nor any ClusterIP, kubeadm's default service CIDR 10.96.0.0/12 is assumed, and said", () => {
+    const snapshot = withServices(manifest, (s) => ({ ...s, clusterIP: s.name === "ecoeco-api-internal" ? undefined : "None", clusterIPs: [] }));
+    const a = assumedClusterIP(new PathContext(snapshot));
+    assert.equal(a.ip, "10.96.0.2");
+    assert.match(a.how, /kubeadm's default service CIDR 10\.96\.0\.0\/12/);
+  });
+
+  test("proxier.go (no endpoints: REJECT): a manifest service selecting no pod keeps NO_ENDPOINTS at its assumed address", () => {
+    const snapshot = withServices(manifest, (s) => (s.name === "ecoeco-api-internal" ? { ...s, selector: { "app.kubernetes.io/name": "nothing" } } : s));
+    // the loader resolved the endpoints with the old selector: resolve from a fresh load instead
+    const reloaded = loadSnapshot({ paths: [join(EXAMPLE, "podpath.yaml")], whatIf: [join(WHAT_IF, "manifest-service-no-clusterip.yaml")], cwd: REPO });
+    const none = { ...reloaded, kubernetes: { ...reloaded.kubernetes, services: snapshot.kubernetes.services, serviceEndpoints: reloaded.kubernetes.serviceEndpoints.map((e) => (e.service.name === "ecoeco-api-internal" ? { ...e, pods: [] } : e)) } };
+    const t = trace(none, "service:ecoeco/ecoeco-api-internal");
+    assert.equal(t.verdict, "dropped");
+    assert.equal(t.drop?.code, "NO_ENDPOINTS");
+    assert.equal(t.to.ip, "10.96.0.2");
+  });
+
+  test("proxier.go KUBE-SERVICES: an assumed ClusterIP is matched only through PathContext's assumed services (kube-proxy.ts assumedServices)", () => {
+    const service = manifest.kubernetes.services.find((s) => s.name === "ecoeco-api-internal")!;
+    const context = { arrivingOnNode: "k8s-worker-2", sourceIsPod: true, sourceIp: "192.168.140.71", clusterCIDRs: clusterCidrsOf(manifest) };
+    assert.equal(resolveServiceTarget(manifest, "10.96.0.2", 8080, "TCP", context).kind, "not-a-service");
+    const t = resolveServiceTarget(manifest, "10.96.0.2", 8080, "TCP", { ...context, assumedServices: new Map([["10.96.0.2", { ...service, clusterIP: "10.96.0.2", clusterIPs: ["10.96.0.2"] }]]) });
+    assert.equal(t.kind, "dnat");
+  });
+});
+
+describe("egress: the ClusterIP row", () => {
+  const clusterRow = (snapshot: Snapshot, group: string) => analyseEgress(snapshot).rows.find((r) => r.group === group && r.destinationClass === "cluster-ip")!;
+
+  test("proxier.go KUBE-SEP hairpin: the source pod's own service (sorted first here) is not the representative ClusterIP; another service is traced, without masquerade", () => {
+    const snapshot = load("argocd-application-controller-own-service.yaml");
+    const row = clusterRow(snapshot, "worker");
+    assert.match(row.from, /argocd-application-controller-0/);
+    assert.doesNotMatch(row.to, /argocd-application-controller-metrics/);
+    assert.match(row.to, /service argocd\/argocd-applicationset-controller/);
+    assert.equal(row.hairpin, false);
+    assert.deepEqual(row.snat, []);
+  });
+
+  test("proxier.go KUBE-SEP `-s <endpoint> -j KUBE-MARK-MASQ`: when only the source's own service exists, the row is labelled hairpin and the trace shows kube-proxy's masquerade to the node", () => {
+    const base = load();
+    const kept = base.kubernetes.services.filter((s) => `${s.namespace}/${s.name}` === "argocd/argocd-metrics" || `${s.namespace}/${s.name}` === "default/kubernetes");
+    const only = { ...base, kubernetes: { ...base.kubernetes, services: kept } };
+    const row = clusterRow(only, "worker");
+    assert.match(row.to, /service argocd\/argocd-metrics/);
+    assert.equal(row.hairpin, true);
+    assert.match(row.note, /^hairpin: /);
+    assert.deepEqual(row.snat.map((s) => s.component), ["kube-proxy"]);
+    assert.match(row.trace?.hops.find((h) => h.component === "kube-proxy" && h.action === "snat")?.note ?? "", /KUBE-MARK-MASQ/);
+    // the control plane's source is not an endpoint of argocd-metrics: no hairpin there
+    assert.equal(clusterRow(only, "control-plane").hairpin, false);
+  });
+});
