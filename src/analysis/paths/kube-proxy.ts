@@ -4,6 +4,7 @@ import { parseIPv4 } from "../../model/net.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import type { SourceRef } from "../../model/source.js";
 import { ipInCidr, ipPoolFor, nodeAddresses, nodeNetwork, nodePrimaryIp, overlayFor, type NodeNetwork } from "./calico.js";
+import type { PathPod } from "./path-context.js";
 import { snapshotIndex } from "./snapshot-index.js";
 import type { DropCode, Protocol } from "./trace-model.js";
 
@@ -48,6 +49,8 @@ export interface KubeProxyContext {
   readonly mode?: "iptables" | "nftables";
   /** services podpath gave an assumed ClusterIP (PathContext.assumedServices), by that address */
   readonly assumedServices?: ReadonlyMap<string, Service>;
+  /** pods podpath predicts as the endpoints of such a service (`ns/name` → pods), when no observed pod is one */
+  readonly assumedEndpoints?: ReadonlyMap<string, readonly PathPod[]>;
 }
 
 /** How one candidate endpoint's packet is (or is not) masqueraded. */
@@ -268,6 +271,25 @@ export function serviceEndpoints(snapshot: Snapshot, service: Service, port: Ser
   return { endpoints: out, skipped, origin: "selector" };
 }
 
+/**
+ * The endpoints a service would have once the predicted pods of the workload it selects run (a
+ * manifest Service and Deployment not yet applied): ready, targetPort resolved on the pod as the
+ * endpoints controller does (podutil.FindPort).
+ */
+function predictedEndpoints(pods: readonly PathPod[], port: ServicePort): EndpointLookup {
+  const endpoints: RawEndpoint[] = [];
+  const skipped: string[] = [];
+  for (const pod of pods) {
+    const target = typeof port.targetPort === "number" ? port.targetPort : pod.ports.find((p) => p.name === port.targetPort && p.protocol === port.protocol)?.containerPort;
+    if (target === undefined) {
+      skipped.push(`predicted pod ${pod.name} has no container port named ${JSON.stringify(port.targetPort)} (${port.protocol})`);
+      continue;
+    }
+    endpoints.push({ name: pod.name, ip: pod.ip, port: target, nodeName: pod.nodeName, pod: { kind: "Pod", namespace: pod.namespace, name: pod.name }, ready: true, serving: true, terminating: false, source: pod.source });
+  }
+  return { endpoints, skipped, origin: "predicted" };
+}
+
 function compareEndpoints(a: RawEndpoint, b: RawEndpoint): number {
   if (a.name !== b.name) return a.name < b.name ? -1 : 1;
   const ia = parseIPv4(a.ip) ?? 0;
@@ -440,7 +462,9 @@ export function serviceTarget(snapshot: Snapshot, match: ServiceMatch, context: 
 
   const index = snapshotIndex(snapshot);
   const node = context.arrivingOnNode ? index.nodesByName.get(context.arrivingOnNode) : undefined;
-  const lookup = serviceEndpoints(snapshot, service, port);
+  const observed = serviceEndpoints(snapshot, service, port);
+  const predicted = observed.endpoints.length === 0 ? context.assumedEndpoints?.get(`${service.namespace}/${service.name}`) : undefined;
+  const lookup = predicted ? predictedEndpoints(predicted, port) : observed;
   const all = [...lookup.endpoints].sort(compareEndpoints);
   const isLocal = (e: RawEndpoint): boolean => node !== undefined && (e.nodeName === node.name || (e.nodeName === undefined && nodeAddresses(node).includes(e.ip)));
 

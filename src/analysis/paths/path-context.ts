@@ -65,6 +65,7 @@ export class PathContext {
   private readonly aws: AwsIndex;
   private readonly pathPods = new Map<string, PathPod>();
   private readonly assumedServicesByIp = new Map<string, Service>();
+  private readonly assumedEndpointsByService = new Map<string, readonly PathPod[]>();
   private readonly nodeByInstance = new Map<string, Node>();
   private readonly policiesByNamespace = new Map<string, NetworkPolicy[]>();
   private readonly felix = new Map<string, FelixSettings>();
@@ -101,13 +102,20 @@ export class PathContext {
    * Adds a service podpath gives an assumed ClusterIP (a manifest Service without
    * `spec.clusterIP`, see service-endpoint.ts): kube-proxy serves it at that address.
    */
-  addAssumedService(service: Service): void {
-    if (service.clusterIP && !this.assumedServicesByIp.has(service.clusterIP)) this.assumedServicesByIp.set(service.clusterIP, service);
+  addAssumedService(service: Service, predictedEndpoints: readonly PathPod[] = []): void {
+    if (!service.clusterIP || this.assumedServicesByIp.has(service.clusterIP)) return;
+    this.assumedServicesByIp.set(service.clusterIP, service);
+    if (predictedEndpoints.length > 0) this.assumedEndpointsByService.set(`${service.namespace}/${service.name}`, predictedEndpoints);
   }
 
   /** Services at an assumed ClusterIP, by that address (kube-proxy.ts matches them as it does the snapshot's). */
   get assumedServices(): ReadonlyMap<string, Service> {
     return this.assumedServicesByIp;
+  }
+
+  /** Predicted pods serving such a service (its selector picks a workload without an observed pod), by `ns/name`. */
+  get assumedEndpoints(): ReadonlyMap<string, readonly PathPod[]> {
+    return this.assumedEndpointsByService;
   }
 
   /** The pod (not on the host network) with this address: observed, else assumed. */
@@ -128,13 +136,21 @@ export class PathContext {
    * is in the snapshot.
    */
   assumedPodAddress(node: Node, nth: number): { ip: string; how: string } | undefined {
+    // an address an observed pod or a node holds is not free: the nth free one is taken
+    const taken = (ip: string): boolean => this.index.podsByIp.has(ip) || this.index.nodesByAddress.has(ip);
     if (this.cni.networking === "calico") {
       const tunnel = node.overlay.vxlan ?? node.overlay.ipip;
       const base = tunnel ? parseIPv4(tunnel) : undefined;
-      return base === undefined ? undefined : { ip: formatIPv4(base + nth), how: `an address of ${node.name}'s Calico block (${tunnel} is the block's tunnel address)` };
+      if (base === undefined) return undefined;
+      let ip = "";
+      for (let n = base + 1, free = 0; free < nth; n++) {
+        ip = formatIPv4(n);
+        if (!taken(ip)) free++;
+      }
+      return { ip, how: `a free address of ${node.name}'s Calico block (${tunnel} is the block's tunnel address)` };
     }
-    const ip = this.primaryEni(node)?.privateIps.filter((p) => !p.primary)[nth - 1]?.address;
-    return ip === undefined ? undefined : { ip, how: `a secondary address of ${node.name}'s primary ENI (VPC CNI)` };
+    const ip = this.primaryEni(node)?.privateIps.filter((p) => !p.primary && !taken(p.address))[nth - 1]?.address;
+    return ip === undefined ? undefined : { ip, how: `a free secondary address of ${node.name}'s primary ENI (VPC CNI)` };
   }
 
   node(name: string | undefined): Node | undefined {

@@ -1,11 +1,12 @@
 import type { Service } from "../../model/kubernetes.js";
+import { mapSelectorMatches } from "../../model/selectors.js";
 import { formatIPv4, parseIPv4 } from "../../model/net.js";
 import type { SourceRef } from "../../model/source.js";
 import { EndpointError } from "./endpoints.js";
 import { findNamedPort, serviceEndpoints } from "./kube-proxy.js";
-import type { PathContext } from "./path-context.js";
+import type { PathContext, PathPod } from "./path-context.js";
 import { snapshotIndex } from "./snapshot-index.js";
-import type { Resolved, TraceEndpointInfo } from "./trace.js";
+import { workloadPod, type Resolved, type TraceEndpointInfo } from "./trace.js";
 import type { Protocol } from "./trace-model.js";
 
 /**
@@ -17,7 +18,7 @@ import type { Protocol } from "./trace-model.js";
  * - a headless Service (`clusterIP: None`): an A record for each _ready_ endpoint (2.4.1), NXDOMAIN
  *   without one; the EndpointSlice controller marks every endpoint ready when
  *   `publishNotReadyAddresses` is set (kubernetes staging/src/k8s.io/endpointslice utils.go
- *   podToEndpoint: `ready := service.Spec.PublishNotReadyAddresses || podutil.IsPodReady(pod)`).
+ *   podToEndpoint: `ready := service.Spec.PublishNotReadyAddresses || (serving && !terminating)`).
  *   No proxy is involved: the client connects to one of the addresses; podpath traces the first
  *   by name (then address) and lists the others;
  * - an ExternalName Service: a CNAME to `spec.externalName` (2.5), nothing in the cluster proxies
@@ -156,10 +157,35 @@ export function resolveServiceEndpoint(ctx: PathContext, service: Service, proto
 function assumeClusterIP(ctx: PathContext, service: Service, assumptions: string[]): { ip: string; how: string } {
   const earlier = [...ctx.assumedServices.values()].find((s) => s.namespace === service.namespace && s.name === service.name);
   const assumed = earlier?.clusterIP ? { ip: earlier.clusterIP, how: "the address podpath assumed for it earlier in this run" } : assumedClusterIP(ctx);
-  if (!earlier) ctx.addAssumedService({ ...service, clusterIP: assumed.ip, clusterIPs: [assumed.ip] });
+  if (!earlier) ctx.addAssumedService({ ...service, clusterIP: assumed.ip, clusterIPs: [assumed.ip] }, predictedEndpoints(ctx, service, assumptions));
   assumptions.push(
     `service ${service.namespace}/${service.name} has no spec.clusterIP (a manifest not yet applied; the API server allocates one from the service CIDR): ` +
       `it is assumed at ${assumed.ip}, ${assumed.how}, and kube-proxy is assumed to serve it there`,
   );
   return { ip: assumed.ip, how: `assumed ClusterIP (no spec.clusterIP): ${assumed.how}` };
+}
+
+/**
+ * The pods a manifest Service would select once the workloads it picks run: when no observed pod
+ * is selected (and no EndpointSlice lists one), one predicted pod of each workload of its
+ * namespace whose pod template matches the selector (trace.ts workloadPod: the node `podpath
+ * place` predicts, an address of that node's pod range), each said in `assumptions`.
+ */
+function predictedEndpoints(ctx: PathContext, service: Service, assumptions: string[]): PathPod[] {
+  const selector = service.selector;
+  const entry = snapshotIndex(ctx.snapshot).endpointsByService.get(`${service.namespace}/${service.name}`);
+  if (!selector || (entry && (entry.origin !== "selector" || entry.pods.length > 0))) return [];
+  const workloads = ctx.snapshot.kubernetes.workloads
+    .filter((w) => w.namespace === service.namespace && mapSelectorMatches(selector, w.template.labels))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const pods: PathPod[] = [];
+  for (const w of workloads) {
+    try {
+      pods.push(workloadPod(ctx, w, assumptions));
+    } catch (error) {
+      if (!(error instanceof EndpointError)) throw error;
+      assumptions.push(`service ${service.namespace}/${service.name} selects ${w.kind} ${w.namespace}/${w.name}, which gives it no endpoint: ${error.message}`);
+    }
+  }
+  return pods;
 }

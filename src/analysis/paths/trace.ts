@@ -116,7 +116,7 @@ export interface Resolved {
   readonly port: { readonly port: number; readonly why: string } | undefined;
 }
 
-function workloadPod(ctx: PathContext, workload: Workload, assumptions: string[]): PathPod {
+export function workloadPod(ctx: PathContext, workload: Workload, assumptions: string[]): PathPod {
   const owner = { kind: workload.kind, namespace: workload.namespace, name: workload.name };
   const observed = (snapshotIndex(ctx.snapshot).podsByOwner.get(ownerKey(owner)) ?? []).find((p) => p.podIP && p.phase !== "Succeeded" && p.phase !== "Failed");
   const pod = observed ? pathPodOf(observed) : undefined;

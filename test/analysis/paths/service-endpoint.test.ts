@@ -61,7 +61,7 @@ describe("headless services resolve as DNS does", () => {
     assert.match(t.to.how, /1 A record;/);
   });
 
-  test("EndpointSlice controller podToEndpoint (ready = publishNotReadyAddresses || pod ready): with publishNotReadyAddresses the not-ready endpoint is an A record again", () => {
+  test("endpointslice utils.go podToEndpoint (ready = publishNotReadyAddresses || (serving && !terminating)): with publishNotReadyAddresses the not-ready endpoint is an A record again", () => {
     const snapshot = withServices(withPods(headless, notReady(API_A.name)), (s) => (s.name === "ecoeco-api-headless" ? { ...s, publishNotReadyAddresses: true } : s));
     const t = trace(snapshot, "service:ecoeco/ecoeco-api-headless");
     assert.equal(t.to.ip, API_A.ip);
@@ -123,23 +123,41 @@ describe("a manifest service without spec.clusterIP", () => {
     assert.match(a.how, /kubeadm's default service CIDR 10\.96\.0\.0\/12/);
   });
 
-  test("proxier.go (no endpoints: REJECT): a manifest service selecting no pod keeps NO_ENDPOINTS at its assumed address", () => {
-    const snapshot = withServices(manifest, (s) => (s.name === "ecoeco-api-internal" ? { ...s, selector: { "app.kubernetes.io/name": "nothing" } } : s));
-    // the loader resolved the endpoints with the old selector: resolve from a fresh load instead
-    const reloaded = loadSnapshot({ paths: [join(EXAMPLE, "podpath.yaml")], whatIf: [join(WHAT_IF, "manifest-service-no-clusterip.yaml")], cwd: REPO });
-    const none = { ...reloaded, kubernetes: { ...reloaded.kubernetes, services: snapshot.kubernetes.services, serviceEndpoints: reloaded.kubernetes.serviceEndpoints.map((e) => (e.service.name === "ecoeco-api-internal" ? { ...e, pods: [] } : e)) } };
-    const t = trace(none, "service:ecoeco/ecoeco-api-internal");
-    assert.equal(t.verdict, "dropped");
-    assert.equal(t.drop?.code, "NO_ENDPOINTS");
-    assert.equal(t.to.ip, "10.96.0.2");
-  });
-
   test("proxier.go KUBE-SERVICES: an assumed ClusterIP is matched only through PathContext's assumed services (kube-proxy.ts assumedServices)", () => {
     const service = manifest.kubernetes.services.find((s) => s.name === "ecoeco-api-internal")!;
     const context = { arrivingOnNode: "k8s-worker-2", sourceIsPod: true, sourceIp: "192.168.140.71", clusterCIDRs: clusterCidrsOf(manifest) };
     assert.equal(resolveServiceTarget(manifest, "10.96.0.2", 8080, "TCP", context).kind, "not-a-service");
     const t = resolveServiceTarget(manifest, "10.96.0.2", 8080, "TCP", { ...context, assumedServices: new Map([["10.96.0.2", { ...service, clusterIP: "10.96.0.2", clusterIPs: ["10.96.0.2"] }]]) });
     assert.equal(t.kind, "dnat");
+  });
+});
+
+describe("a manifest service in front of a manifest workload", () => {
+  test("endpoints controller (the selected pods become endpoints): a manifest Service selecting a workload without an observed pod is served by its predicted pod, at a free address of the predicted node's block, all said", () => {
+    const snapshot = load("default-worker-app.yaml", "default-worker-app-service.yaml");
+    const t = trace(snapshot, "service:default/worker-app");
+    assert.equal(t.verdict, "delivered");
+    const dnat = t.hops.find((h) => h.component === "kube-proxy" && h.action === "dnat");
+    assert.equal(dnat?.packet.dstPort, 8080);
+    assert.equal(t.hops.at(-1)?.hop, "pod default/worker-app (predicted)");
+    assert.ok(t.assumptions.some((a) => /workload default\/worker-app has no observed pod: a pod predicted on/.test(a)), t.assumptions.join("\n"));
+    // the predicted pod's address is no observed pod's (192.168.230.1 is argocd-dex-server's)
+    const ip = dnat!.packet.dst;
+    assert.equal(snapshot.kubernetes.pods.find((p) => p.podIP === ip), undefined, ip);
+  });
+
+  test("proxier.go (no endpoints: REJECT): a Service that has a clusterIP (applied) keeps NO_ENDPOINTS although a workload it selects would run a pod: the cluster as captured has none", () => {
+    const snapshot = withServices(load("default-worker-app.yaml", "default-worker-app-service.yaml"), (s) => (s.name === "worker-app" ? { ...s, clusterIP: "10.96.0.50", clusterIPs: ["10.96.0.50"] } : s));
+    const t = trace(snapshot, "service:default/worker-app");
+    assert.equal(t.verdict, "dropped");
+    assert.equal(t.drop?.code, "NO_ENDPOINTS");
+    assert.equal(t.to.ip, "10.96.0.50");
+  });
+
+  test("without the workload, the manifest Service has no endpoint: kube-proxy REJECTs (NO_ENDPOINTS) at its assumed address", () => {
+    const t = trace(load("default-worker-app-service.yaml"), "service:default/worker-app");
+    assert.equal(t.verdict, "dropped");
+    assert.equal(t.drop?.code, "NO_ENDPOINTS");
   });
 });
 

@@ -65,6 +65,7 @@ export function nodeDevice(net: Network, node: Node, arrival: Arrival): Device {
         sourceIp: p.src,
         clusterCIDRs: ctx.clusterCIDRs,
         assumedServices: ctx.assumedServices,
+        assumedEndpoints: ctx.assumedEndpoints,
       });
       let masquerade: MasqueradeChoice | undefined;
       if (target.kind === "dropped") return done(undefined, dropped(hop, "kube-proxy", target.id, target.code, p, target.note, target.source));
