@@ -90,7 +90,7 @@ function networkFor(ctx: PathContext, request: HttpRequest | undefined): Network
     ctx,
     request,
     podSource: (pod) => podSource(net, pod),
-    podDestination: (pod) => podDestination(net, pod),
+    podDestination: (pod, ingressChecked) => podDestination(net, pod, ingressChecked),
     node: (node, arrival) => nodeDevice(net, node, arrival),
     eniEgress: (eni) => eniEgress(net, eni),
     eniIngress: (eni) => eniIngress(net, eni),

@@ -184,7 +184,24 @@ describe("egress: the ClusterIP row", () => {
     assert.match(row.note, /^hairpin: /);
     assert.deepEqual(row.snat.map((s) => s.component), ["kube-proxy"]);
     assert.match(row.trace?.hops.find((h) => h.component === "kube-proxy" && h.action === "snat")?.note ?? "", /KUBE-MARK-MASQ/);
+    // argocd-application-controller's policy admits pods only: Calico evaluates it before the MASQUERADE (the source is the pod itself)
+    assert.equal(row.verdict, "delivered");
     // the control plane's source is not an endpoint of argocd-metrics: no hairpin there
     assert.equal(clusterRow(only, "control-plane").hairpin, false);
+  });
+});
+
+describe("NetworkPolicy and kube-proxy's masquerade on the receiving node", () => {
+  test("netfilter order (filter FORWARD before nat POSTROUTING; Calico's cali-to-wl-dispatch is in FORWARD): a hairpin's ingress policy sees the pod itself, not the node address MASQUERADE gives it afterwards", () => {
+    const t = tracePath(load(), { from: parseEndpoint("pod:argocd/argocd-application-controller-0"), to: parseEndpoint("service:argocd/argocd-metrics") });
+    // argocd-application-controller-network-policy admits TCP/8082 from pods only (namespaceSelector {}): the node address 10.0.1.11 would be dropped
+    assert.equal(t.verdict, "delivered", t.drop?.message);
+    const order = t.hops.map((h) => `${h.component}:${h.action}`);
+    assert.deepEqual(order, ["pod:forward", "kube-proxy:dnat", "network-policy:allow", "network-policy:allow", "kube-proxy:snat", "pod:deliver"]);
+    const ingress = t.hops[3]!;
+    assert.equal(ingress.id, "argocd/argocd-application-controller-network-policy");
+    assert.equal(ingress.packet.src, "192.168.230.4");
+    assert.match(ingress.note, /filter FORWARD, before kube-proxy's MASQUERADE/);
+    assert.equal(t.finalSourceIp, "10.0.1.11");
   });
 });

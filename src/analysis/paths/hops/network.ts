@@ -3,6 +3,7 @@ import type { Node } from "../../../model/kubernetes.js";
 import type { PathContext, PathPod } from "../path-context.js";
 import type { HttpRequest, LoadBalancerView } from "../load-balancers/index.js";
 import type { Device } from "../trace-engine.js";
+import type { Packet, Step } from "../trace-model.js";
 
 /** How a packet reaches a node's network namespace. */
 export type Arrival =
@@ -22,7 +23,12 @@ export interface Network {
   /** the HTTP request, when the trace goes to a url: (load balancers route by it) */
   readonly request: HttpRequest | undefined;
   podSource(pod: PathPod): Device;
-  podDestination(pod: PathPod): Device;
+  /**
+   * A pod receiving. `ingressChecked`: its NetworkPolicy ingress was already evaluated on the node
+   * (Calico's filter FORWARD runs before a MASQUERADE in nat POSTROUTING, see node.ts); the
+   * reply handler of that decision.
+   */
+  podDestination(pod: PathPod, ingressChecked?: (back: Packet) => { steps: Step[]; packet: Packet }): Device;
   node(node: Node, arrival: Arrival): Device;
   eniEgress(eni: NetworkInterface): Device;
   eniIngress(eni: NetworkInterface): Device;

@@ -112,6 +112,18 @@ export function nodeDevice(net: Network, node: Node, arrival: Arrival): Device {
       }
       const dstPod = ctx.podByIp(dst);
       if (dstPod && dstPod.nodeName === node.name) {
+        // Calico's iptables dataplane evaluates a local pod's ingress policy in filter FORWARD
+        // (cali-to-wl-dispatch), before nat POSTROUTING's MASQUERADE: the policy sees the source
+        // before kube-proxy's SNAT (a hairpin sees the pod itself, a NodePort the client).
+        // (The VPC CNI's policy agent filters at the veth's tc hook, after POSTROUTING.)
+        if (masquerade && ctx.cni.networking === "calico" && !dstPod.hostNetwork) {
+          const policy = policyStep(ctx, hop, "ingress", dstPod, p);
+          const seen = { ...policy.step, note: `${policy.step.note} (Calico evaluates ${dstPod.namespace}/${dstPod.name}'s ingress in ${node.name}'s filter FORWARD, before kube-proxy's MASQUERADE in nat POSTROUTING: it sees the source ${p.src})` };
+          if (policy.drop) return done(undefined, { step: seen, drop: policy.drop });
+          steps.push(seen);
+          applyMasquerade();
+          return done(net.podDestination(dstPod, policy.reply));
+        }
         applyMasquerade();
         return done(net.podDestination(dstPod));
       }

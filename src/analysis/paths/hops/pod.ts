@@ -7,7 +7,8 @@ import type { Network } from "./network.js";
 /**
  * Pods as the ends of a path: a pod sends through its node's network namespace; a pod receives
  * after NetworkPolicy ingress. NetworkPolicy is evaluated on the packet as the pod sends or
- * receives it (after kube-proxy's DNAT, after any SNAT on the way) and is stateful: the replies of
+ * receives it (after kube-proxy's DNAT, after any SNAT on the way — except a MASQUERADE on the
+ * receiving pod's own node under Calico, which comes after the policy: node.ts) and is stateful: the replies of
  * an allowed connection pass (Kubernetes docs, "Network Policies": "… the reply traffic for
  * those flows is implicitly allowed").
  */
@@ -70,15 +71,15 @@ export function podSource(net: Network, pod: PathPod): Device {
   };
 }
 
-/** A pod receiving: NetworkPolicy ingress, then delivery. */
-export function podDestination(net: Network, pod: PathPod): Device {
+/** A pod receiving: NetworkPolicy ingress (unless the node evaluated it already), then delivery. */
+export function podDestination(net: Network, pod: PathPod, ingressChecked?: ReturnType<typeof policyStep>["reply"]): Device {
   const hop = podLabel(pod);
   return {
     name: hop,
     forward(packet): DeviceOutcome {
       const steps: Step[] = [];
-      let reply: ReturnType<typeof policyStep>["reply"] | undefined;
-      if (!pod.hostNetwork) {
+      let reply: ReturnType<typeof policyStep>["reply"] | undefined = ingressChecked;
+      if (!pod.hostNetwork && !ingressChecked) {
         const policy = policyStep(net.ctx, hop, "ingress", pod, packet);
         steps.push(policy.step);
         if (policy.drop) return { steps, packet, next: undefined, drop: policy.drop };
