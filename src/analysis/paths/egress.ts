@@ -271,7 +271,7 @@ export function analyseEgress(source: Snapshot | PathContext, options: PathOptio
         ? ""
         : hairpin
           ? `hairpin: every ClusterIP service of the snapshot selects the source pod, and kube-proxy picks the source itself at ${dst.resolved.info.label}: it masquerades a pod reaching itself through its service (kubernetes pkg/proxy/iptables/proxier.go, KUBE-SEP -s <endpoint> -j KUBE-MARK-MASQ)`
-          : `every ClusterIP service of the snapshot selects the source pod; kube-proxy picks another endpoint${dnat ? ` (${dnat.packet.dst})` : ""} here, but one packet in N reaches the source itself: a hairpin, masqueraded (proxier.go KUBE-SEP -s <endpoint> -j KUBE-MARK-MASQ)`;
+          : `every ClusterIP service of the snapshot selects the source pod; the traced connection goes to another endpoint${dnat ? ` (${dnat.packet.dst})` : ""}, but kube-proxy picks one at random per connection, and one that lands on the source itself is a hairpin, masqueraded (proxier.go KUBE-SEP -s <endpoint> -j KUBE-MARK-MASQ)`;
       rows.push({
         ...base,
         from: fromText,

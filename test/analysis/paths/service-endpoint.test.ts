@@ -189,6 +189,19 @@ describe("egress: the ClusterIP row", () => {
     // the control plane's source is not an endpoint of argocd-metrics: no hairpin there
     assert.equal(clusterRow(only, "control-plane").hairpin, false);
   });
+
+  test("proxier.go (KUBE-SVC picks an endpoint at random): when the source's own service is all there is and the traced pick is another endpoint, the row is not labelled hairpin but says one may be", () => {
+    const base = load();
+    const source = "ecoeco/ecoeco-api-d5ktffphdb-rv2cp";
+    // the workers' sender becomes ecoeco-api's second pod (the first by name, on k8s-worker-2, is kube-proxy's pick)
+    const pods = base.kubernetes.pods.filter((p) => !(p.nodeName === "k8s-worker-1" && `${p.namespace}/${p.name}`.localeCompare(source) < 0));
+    const services = base.kubernetes.services.filter((s) => `${s.namespace}/${s.name}` === "ecoeco/ecoeco-api");
+    const row = clusterRow({ ...base, kubernetes: { ...base.kubernetes, pods, services } }, "worker");
+    assert.match(row.from, /ecoeco-api-d5ktffphdb-rv2cp/);
+    assert.match(row.to, /service ecoeco\/ecoeco-api/);
+    assert.equal(row.hairpin, false);
+    assert.match(row.note, /goes to another endpoint \(192\.168\.140\.72\).*hairpin, masqueraded/);
+  });
 });
 
 describe("NetworkPolicy and kube-proxy's masquerade on the receiving node", () => {
