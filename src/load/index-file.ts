@@ -49,7 +49,7 @@ export function readIndexFile(path: string, base: string, limits: LoadLimits): F
         entries.push({
           absolute,
           shownAs: displayPath(absolute, base),
-          explicit: true,
+          origin: "index",
           expected: section,
           namespace: entry.str("namespace"),
           targetGroupArn: entry.str("targetGroupArn"),

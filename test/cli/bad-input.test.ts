@@ -147,11 +147,11 @@ const CASES: readonly Case[] = [
       'podpath: unknown.json:1:1: not a Kubernetes object (no apiVersion and kind) nor AWS CLI output (top-level keys "foo", "bar" match no describe-* command podpath reads)\n',
   },
   {
-    name: "an index file naming a missing file",
+    name: "an index file naming a missing file, and nothing else: the file, then that nothing is left",
     files: { "podpath.yaml": "kubernetes:\n  - path: k8s/nodes.yaml\n" },
     args: ["snapshot", "show", "-s", "."],
     code: 2,
-    stderr: "podpath: k8s/nodes.yaml: no such file or directory\n",
+    stderr: "podpath: k8s/nodes.yaml: no such file or directory\npodpath: no Kubernetes objects or AWS CLI output found in .: its one file could not be loaded\n",
   },
   {
     name: "an index file entry without a path",
