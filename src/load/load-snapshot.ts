@@ -56,7 +56,8 @@ const SNIFF_WINDOW = 64 * 1024;
  * The single entry point from files to the model: resolves the --snapshot paths, reads and parses
  * every file (limits enforced), recognises each document by its content, converts it through the
  * Kubernetes or AWS adapter, then de-duplicates, joins and sorts. Throws InputError for input that
- * stops the run (see LoadOptions.strict); a file that cannot be loaded becomes a Snapshot.errors
+ * stops the run (see LoadOptions.strict; also when no file could be loaded at all, the
+ * InputError's `files` naming each); a file that cannot be loaded becomes a Snapshot.errors
  * entry; everything else becomes a located diagnostic in the snapshot.
  */
 export function loadSnapshot(options: LoadOptions): Snapshot {
