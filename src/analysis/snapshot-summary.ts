@@ -8,6 +8,8 @@ import { formatSource, formatSourceFull } from "../model/source.js";
 export interface SnapshotSummary {
   readonly roots: readonly string[];
   readonly whatIf: readonly string[];
+  /** files that could not be loaded (the analysis leaves them out): `file:line:col` or `file` */
+  readonly errors: readonly { readonly code: string; readonly message: string; readonly source: string }[];
   readonly files: readonly {
     readonly path: string;
     readonly format: string;
@@ -59,6 +61,7 @@ export function summarizeSnapshot(snapshot: Snapshot): SnapshotSummary {
   return {
     roots: snapshot.roots,
     whatIf: snapshot.whatIf,
+    errors: snapshot.errors.map((e) => ({ code: e.code, message: e.message, source: e.line === undefined ? e.file : `${e.file}:${e.line}:${e.col ?? 1}` })),
     files: snapshot.files.map((f) => ({ path: f.path, format: f.format, content: f.content, documents: f.documents, namespace: f.defaultNamespace ?? null, whatIf: f.whatIf, objects: f.objects })),
     kubernetes: {
       namespaces: k.namespaces.length,

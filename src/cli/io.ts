@@ -8,6 +8,11 @@ export interface CliIO {
   readonly stdout: OutputStream;
   readonly stderr: OutputStream;
   readonly cwd: string;
+  /**
+   * Told how many files of the snapshot could not be loaded (printed on stderr as they were):
+   * the command still answers, and the run exits 2 at the end. Set by runCli.
+   */
+  readonly unloadable?: (count: number) => void;
 }
 
 export const EXIT = {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command, CommanderError } from "commander";
-import { InputError } from "../load/errors.js";
+import { InputError, formatLoadError } from "../load/errors.js";
 import { registerFixPlace } from "./commands/fix-place.js";
 import { registerPlace } from "./commands/place.js";
 import { registerPlanned } from "./commands/planned.js";
@@ -45,7 +45,9 @@ Snapshots:
   Capture one from a live cluster and AWS account with scripts/capture-snapshot.sh.
 
 Exit codes: 0 answered · 1 the answer is a finding (lint problems, a drop with --fail-on-drop)
-            2 bad input or usage (the message names file:line:col)
+            2 bad input or usage (the message names file:line:col); a file of a directory or
+              index file that cannot be loaded is named on stderr, the rest is still analysed
+              and answered, and the exit code is 2 (--strict stops at the first such file)
 
 Examples:
   podpath snapshot show
@@ -66,14 +68,22 @@ Examples:
  * bad input and usage give a one-line message and 2; a bug gives a message and 70, with the stack
  * trace only under --debug.
  */
-export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+export async function runCli(argv: readonly string[], outside: CliIO): Promise<number> {
   let exitCode: number = EXIT.ok;
+  let unloadable = 0;
   const setExit = (code: number) => (exitCode = code);
+  const io: CliIO = { ...outside, unloadable: (count) => (unloadable += count) };
   const program = buildProgram(io, setExit);
   for (const command of program.commands) for (const sub of command.commands) sub.exitOverride().configureOutput(program.configureOutput());
   const debug = argv.includes("--debug");
   try {
     await program.parseAsync([...argv], { from: "user" });
+    if (unloadable > 0) {
+      // the answer above leaves those files out: bad input, reported at the end as well
+      const files = unloadable === 1 ? "1 file of the snapshot" : `${unloadable} files of the snapshot`;
+      io.stderr.write(`podpath: ${files} could not be loaded (named above); the answer leaves ${unloadable === 1 ? "it" : "them"} out (--strict stops at the first)\n`);
+      return EXIT.usage;
+    }
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -83,6 +93,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       return EXIT.usage;
     }
     if (error instanceof InputError) {
+      for (const file of error.files) io.stderr.write(`podpath: ${formatLoadError(file)}\n`);
       io.stderr.write(`podpath: ${error.message}\n`);
       return EXIT.usage;
     }

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import type { Snapshot } from "../model/snapshot.js";
 import { DEFAULT_LIMITS, HARD_MAX_FILE_BYTES, formatBytes, parseByteSize } from "../load/limits.js";
+import { formatLoadError } from "../load/errors.js";
 import { loadSnapshot } from "../load/load-snapshot.js";
 import { embeddedExample } from "./example.js";
 import type { CliIO } from "./io.js";
@@ -12,6 +13,7 @@ export interface SnapshotOptions {
   with: string[];
   namespace?: string;
   maxFileSize: number;
+  strict?: boolean;
   output?: OutputFormat;
   debug?: boolean;
 }
@@ -32,6 +34,7 @@ export function withSnapshotOptions(command: Command, formats: readonly OutputFo
     .option("-w, --with <file>", "what-if: objects that are added, or replace their namesakes (kind, namespace, name), before the analysis; repeatable", collect, [])
     .option("-n, --namespace <ns>", "namespace for objects that carry none and are not given one by an index file, as `kubectl apply -n NS` (default: default)")
     .addOption(new Option("-o, --output <format>", "output format (default: text on a terminal, json otherwise)").choices(formats))
+    .option("--strict", "stop at the first file that cannot be loaded; without it such a file of a directory or index file is reported (file:line:col), the rest is analysed, and the exit code is 2")
     .addOption(new Option("--max-file-size <size>", `refuse larger files (default: ${formatBytes(DEFAULT_LIMITS.maxFileBytes)})`).argParser(byteSize).default(DEFAULT_LIMITS.maxFileBytes, formatBytes(DEFAULT_LIMITS.maxFileBytes)))
     .option("--debug", "print stack traces of internal errors");
 }
@@ -62,6 +65,7 @@ export function loadFromOptions(options: SnapshotOptions, io: CliIO): Snapshot {
     displayBase,
     ...(options.namespace ? { namespace: options.namespace } : {}),
     limits: { ...DEFAULT_LIMITS, maxFileBytes: options.maxFileSize },
+    strict: options.strict === true,
     onProgress: (p) => {
       // on a terminal, once loading has taken a second, or before a file that will take one
       if (!io.stderr.isTTY || (Date.now() - started < 1000 && p.fileBytes < 16 * 1024 * 1024)) return;
@@ -70,5 +74,8 @@ export function loadFromOptions(options: SnapshotOptions, io: CliIO): Snapshot {
     },
   });
   if (shown) io.stderr.write(`\r\x1b[Kloaded ${snapshot.files.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  // one bad file does not hide the rest: each is named here, the answer follows, the exit code is 2
+  for (const error of snapshot.errors) io.stderr.write(`podpath: ${formatLoadError(error)}\n`);
+  if (snapshot.errors.length > 0) io.unloadable?.(snapshot.errors.length);
   return snapshot;
 }

@@ -66,6 +66,11 @@ export function formatSnapshotText(s: SnapshotSummary): string {
   out.push("");
   out.push(`Files (${s.files.length}):`);
   out.push(table(s.files.map((f) => [f.path, f.content, objects(f.objects) || "-", [f.namespace ? `namespace ${f.namespace}` : "", f.whatIf ? "(--with)" : ""].join(" ").trim()])));
+  if (s.errors.length > 0) {
+    out.push("");
+    out.push(`Errors (${s.errors.length}): files that could not be loaded; everything below leaves them out`);
+    for (const e of s.errors) out.push(`  ${e.source}: ${e.message} [${e.code}]`);
+  }
   out.push("");
   out.push("Kubernetes:");
   out.push(`  ${counts(s.kubernetes)}`);
@@ -132,6 +137,10 @@ export function formatSnapshotMarkdown(s: SnapshotSummary): string {
   out.push(`# Snapshot: ${s.roots.join(", ")}`, "");
   if (s.whatIf.length > 0) out.push(`What-if (--with): ${s.whatIf.join(", ")}`, "");
   out.push("## Files", "", markdownTable(["file", "content", "objects"], s.files.map((f) => [f.path, f.content, objects(f.objects) || "-"])), "");
+  if (s.errors.length > 0) {
+    out.push("## Errors", "", "Files that could not be loaded; everything below leaves them out.", "");
+    out.push(...s.errors.map((e) => `- \`${e.source}\` ${e.message} (${e.code})`), "");
+  }
   out.push("## Counts", "", `- Kubernetes: ${counts(s.kubernetes)}`, `- AWS: ${counts(s.aws)}`, "");
   if (s.nodes.length > 0) {
     out.push("## Nodes", "", markdownTable(["node", "internal IP", "taints", "EC2 instance", "source"], s.nodes.map((n) => [n.name, n.internalIP ?? "-", n.taints.join(", ") || "-", n.instance ?? "-", n.source])), "");

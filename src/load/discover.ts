@@ -8,8 +8,14 @@ export interface FileEntry {
   readonly absolute: string;
   /** as shown in messages: relative to the display base when below it */
   readonly shownAs: string;
-  /** named by the user or an index file (errors stop the run) rather than found in a directory scan */
-  readonly explicit: boolean;
+  /**
+   * How the file was named. argument: by the user (--snapshot FILE, --with FILE): a file that
+   * cannot be loaded stops the run. index: listed in an index file, directory: found by a
+   * directory scan: such a file is reported (Snapshot.errors) and the rest is loaded, unless
+   * strict. A directory scan picks files by extension, so one of no known shape (or not text)
+   * is only a warning there; an index file names its files, so there it is an error.
+   */
+  readonly origin: "argument" | "index" | "directory";
   /** the index file's section, when it has one */
   readonly expected: "kubernetes" | "aws" | undefined;
   readonly namespace: string | undefined;

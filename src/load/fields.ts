@@ -8,8 +8,23 @@ import type { ParsedFile, Position } from "./parsed.js";
  */
 export type Raw = Record<string, unknown>;
 
+/**
+ * A field of a parsed mapping (its key) or an item of a list (its index): where a bad value
+ * is written. `DocumentContext.source` locates it through `ParsedFile.fieldPosition`, falling
+ * back to the container's position.
+ */
+export class FieldAt {
+  constructor(
+    readonly container: object,
+    readonly key: string | number,
+  ) {}
+}
+
 export class Malformed extends Error {
-  /** the mapping or list that holds the bad field: its position is what the warning cites */
+  /**
+   * what the warning cites: the bad field (a FieldAt), else the mapping or list that lacks
+   * a required field
+   */
   readonly at: object | undefined;
   constructor(message: string, at: object | undefined) {
     super(message);
@@ -29,7 +44,7 @@ export class DocumentContext {
   constructor(
     readonly file: string,
     readonly doc: number,
-    private readonly parsed: Pick<ParsedFile, "positionOf" | "resolve">,
+    private readonly parsed: Pick<ParsedFile, "positionOf" | "resolve" | "fieldPosition">,
     readonly fallback: Position,
     /** the object whose text holds everything converted with this context (a list item) */
     private readonly anchor?: object,
@@ -46,14 +61,30 @@ export class DocumentContext {
     this.dropped.push({ message, at });
   }
 
-  /** The source of a raw mapping or list: its own position, else `near`'s, else the document's. */
+  /**
+   * The source of a raw mapping or list (its own position), or of a field (a FieldAt: its key's
+   * position, else its container's); else `near`'s, else the document's.
+   */
   source(value: unknown, near?: SourceRef): SourceRef {
+    if (value instanceof FieldAt) return this.fieldSource(value, near);
     if (value !== null && typeof value === "object") {
       const position = this.parsed.positionOf(value);
       if (position) return { file: this.file, line: position.line, col: position.col, doc: this.doc };
-      if (this.parsed.resolve && this.anchor) return new LazySource(this.file, this.doc, this.parsed.resolve, this.anchor, value, near ?? this.documentSource());
+      const resolve = this.parsed.resolve;
+      const anchor = this.anchor;
+      if (resolve && anchor) return new LazySource(this.file, this.doc, () => resolve(anchor, value), near ?? this.documentSource());
     }
     return near ?? this.documentSource();
+  }
+
+  private fieldSource(field: FieldAt, near?: SourceRef): SourceRef {
+    const container = this.source(field.container, near);
+    const locate = this.parsed.fieldPosition;
+    if (!locate) return container;
+    // positions found on demand: the container's first (which records it), then the field's
+    if (container instanceof LazySource) return new LazySource(this.file, this.doc, () => (container.line, locate(field.container, field.key)), container);
+    const position = locate(field.container, field.key);
+    return position ? { file: this.file, line: position.line, col: position.col, doc: this.doc } : container;
   }
 
   private documentSource(): SourceRef {
@@ -70,13 +101,11 @@ class LazySource implements SourceRef {
   constructor(
     readonly file: string,
     readonly doc: number,
-    private readonly resolver: NonNullable<ParsedFile["resolve"]>,
-    private readonly anchor: object,
-    private readonly value: object,
+    private readonly find: () => Position | undefined,
     private readonly fallback: SourceRef,
   ) {}
   private get resolved(): Position {
-    return (this.position ??= this.resolver(this.anchor, this.value) ?? { line: this.fallback.line, col: this.fallback.col });
+    return (this.position ??= this.find() ?? { line: this.fallback.line, col: this.fallback.col });
   }
   get line(): number {
     return this.resolved.line;
@@ -110,15 +139,15 @@ export function isRaw(value: unknown): value is Raw {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-function wrong(parent: object, path: string, expected: string, value: unknown): never {
-  throw new Malformed(`${path} must be ${expected}, not ${describeType(value)}`, parent);
+function wrong(parent: object, key: string | number, path: string, expected: string, value: unknown): never {
+  throw new Malformed(`${path} must be ${expected}, not ${describeType(value)}`, new FieldAt(parent, key));
 }
 
 /** A nested mapping; undefined when absent or null. */
 export function optObject(parent: Raw, key: string, path: string): Raw | undefined {
   const value = parent[key];
   if (value === undefined || value === null) return undefined;
-  if (!isRaw(value)) wrong(parent, path, "a mapping", value);
+  if (!isRaw(value)) wrong(parent, key, path, "a mapping", value);
   return value;
 }
 
@@ -130,7 +159,7 @@ export function object(parent: Raw, key: string, path: string): Raw {
 export function list(parent: Raw, key: string, path: string): readonly unknown[] {
   const value = parent[key];
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) wrong(parent, path, "a list", value);
+  if (!Array.isArray(value)) wrong(parent, key, path, "a list", value);
   return value;
 }
 
@@ -138,7 +167,7 @@ export function list(parent: Raw, key: string, path: string): readonly unknown[]
 export function objectList(parent: Raw, key: string, path: string): readonly Raw[] {
   const items = list(parent, key, path);
   items.forEach((item, index) => {
-    if (!isRaw(item)) wrong(items, `${path}[${index}]`, "a mapping", item);
+    if (!isRaw(item)) wrong(items, index, `${path}[${index}]`, "a mapping", item);
   });
   return items as readonly Raw[];
 }
@@ -146,7 +175,7 @@ export function objectList(parent: Raw, key: string, path: string): readonly Raw
 export function stringList(parent: Raw, key: string, path: string): readonly string[] {
   const items = list(parent, key, path);
   items.forEach((item, index) => {
-    if (typeof item !== "string") wrong(items, `${path}[${index}]`, "a string", item);
+    if (typeof item !== "string") wrong(items, index, `${path}[${index}]`, "a string", item);
   });
   return items as readonly string[];
 }
@@ -154,20 +183,20 @@ export function stringList(parent: Raw, key: string, path: string): readonly str
 export function optString(parent: Raw, key: string, path: string): string | undefined {
   const value = parent[key];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== "string") wrong(parent, path, "a string", value);
+  if (typeof value !== "string") wrong(parent, key, path, "a string", value);
   return value;
 }
 
 export function string(parent: Raw, key: string, path: string): string {
   const value = optString(parent, key, path);
-  if (value === undefined || value === "") throw new Malformed(`${path} is required`, parent);
+  if (value === undefined || value === "") throw new Malformed(`${path} is required`, value === "" ? new FieldAt(parent, key) : parent);
   return value;
 }
 
 export function optBool(parent: Raw, key: string, path: string): boolean | undefined {
   const value = parent[key];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== "boolean") wrong(parent, path, "true or false", value);
+  if (typeof value !== "boolean") wrong(parent, key, path, "true or false", value);
   return value;
 }
 
@@ -179,12 +208,12 @@ export interface IntRange {
 export function optInt(parent: Raw, key: string, path: string, range: IntRange = {}): number | undefined {
   const value = parent[key];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== "number" || !Number.isInteger(value)) wrong(parent, path, "an integer", value);
-  checkRange(parent, path, value, range);
+  if (typeof value !== "number" || !Number.isInteger(value)) wrong(parent, key, path, "an integer", value);
+  checkRange(new FieldAt(parent, key), path, value, range);
   return value;
 }
 
-function checkRange(parent: object, path: string, value: number, range: IntRange): void {
+function checkRange(at: FieldAt, path: string, value: number, range: IntRange): void {
   if ((range.min !== undefined && value < range.min) || (range.max !== undefined && value > range.max)) {
     const bounds =
       range.min !== undefined && range.max !== undefined
@@ -192,7 +221,7 @@ function checkRange(parent: object, path: string, value: number, range: IntRange
         : range.min !== undefined
           ? `at least ${range.min}`
           : `at most ${range.max}`;
-    throw new Malformed(`${path} must be ${bounds}, not ${value}`, parent);
+    throw new Malformed(`${path} must be ${bounds}, not ${value}`, at);
   }
 }
 
@@ -206,11 +235,11 @@ export function optPortOrName(parent: Raw, key: string, path: string): number | 
   const value = parent[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value === "number") return optPort(parent, key, path);
-  if (typeof value !== "string") wrong(parent, path, "a port number or name", value);
-  if (value === "") throw new Malformed(`${path} must not be empty`, parent);
+  if (typeof value !== "string") wrong(parent, key, path, "a port number or name", value);
+  if (value === "") throw new Malformed(`${path} must not be empty`, new FieldAt(parent, key));
   // IntOrString keeps a quoted number as a string; as a port name it must contain a letter
   // (core/v1 validation, IsValidPortName: IANA_SVC_NAME)
-  if (!/[a-z]/i.test(value)) throw new Malformed(`${path} ${JSON.stringify(value)} is neither a port number nor a port name (a name must contain at least one letter)`, parent);
+  if (!/[a-z]/i.test(value)) throw new Malformed(`${path} ${JSON.stringify(value)} is neither a port number nor a port name (a name must contain at least one letter)`, new FieldAt(parent, key));
   return value;
 }
 
@@ -219,7 +248,7 @@ export function stringMap(parent: Raw, key: string, path: string): Readonly<Reco
   const value = optObject(parent, key, path);
   if (!value) return EMPTY;
   for (const [k, v] of Object.entries(value)) {
-    if (typeof v !== "string") wrong(value, `${path}.${k}`, "a string", v);
+    if (typeof v !== "string") wrong(value, k, `${path}.${k}`, "a string", v);
   }
   return value as Record<string, string>;
 }
@@ -236,7 +265,7 @@ export function oneOf<T extends string>(
   const value = optString(parent, key, path);
   if (value === undefined || value === "") return fallback;
   if (!(allowed as readonly string[]).includes(value)) {
-    throw new Malformed(`${path} must be one of ${allowed.join(", ")}, not ${JSON.stringify(value)}`, parent);
+    throw new Malformed(`${path} must be one of ${allowed.join(", ")}, not ${JSON.stringify(value)}`, new FieldAt(parent, key));
   }
   return value as T;
 }
@@ -282,7 +311,7 @@ export class Fields<T extends object> {
   }
 
   private wrong(key: string, expected: string, value: unknown): never {
-    throw new Malformed(`${this.at(key)} must be ${expected}, not ${describeType(value)}`, this.raw);
+    throw new Malformed(`${this.at(key)} must be ${expected}, not ${describeType(value)}`, new FieldAt(this.raw, key));
   }
 
   has(key: Keys<T>): boolean {
@@ -331,7 +360,7 @@ export class Fields<T extends object> {
     if (value === undefined || value === null) return EMPTY;
     if (!isRaw(value)) return this.wrong(key, "a mapping", value);
     for (const k in value) {
-      if (typeof value[k] !== "string") throw new Malformed(`${this.at(key)}.${k} must be a string, not ${describeType(value[k])}`, value);
+      if (typeof value[k] !== "string") throw new Malformed(`${this.at(key)}.${k} must be a string, not ${describeType(value[k])}`, new FieldAt(value, k));
     }
     return value as Record<string, string>;
   }
@@ -360,7 +389,7 @@ export class Fields<T extends object> {
     const out: Fields<ElementOf<T[K]> & object>[] = new Array(value.length);
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
-      if (!isRaw(item)) throw new Malformed(`${this.at(key)}[${i}] must be a mapping, not ${describeType(item)}`, value);
+      if (!isRaw(item)) throw new Malformed(`${this.at(key)}[${i}] must be a mapping, not ${describeType(item)}`, new FieldAt(value, i));
       out[i] = new Fields<ElementOf<T[K]> & object>(item, this as Fields<object>, key, i);
     }
     return out;
@@ -369,9 +398,16 @@ export class Fields<T extends object> {
   any(key: Keys<T>): unknown {
     return this.raw[key];
   }
+  /**
+   * Rejects this mapping. The warning cites the field the message starts with when it is one of
+   * this mapping's keys (`cidr "…" is not a valid CIDR block`), else the mapping itself (a
+   * required field that is absent).
+   */
   fail(message: string): never {
     const path = this.path;
-    throw new Malformed(path ? `${path}: ${message}` : message, this.raw);
+    const field = /^[A-Za-z][\w-]*/.exec(message)?.[0];
+    const at = field !== undefined && Object.prototype.hasOwnProperty.call(this.raw, field) ? new FieldAt(this.raw, field) : this.raw;
+    throw new Malformed(path ? `${path}: ${message}` : message, at);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Diagnostic } from "../model/diagnostics.js";
 import type { Namespace, ObjectMeta, Workload } from "../model/kubernetes.js";
-import type { Join, Snapshot, SnapshotFile } from "../model/snapshot.js";
+import type { Join, LoadError, Snapshot, SnapshotFile } from "../model/snapshot.js";
 import { NO_SOURCE, formatSource } from "../model/source.js";
 import type { SnapshotDraft } from "./draft.js";
 import { KeyIndex } from "./key-index.js";
@@ -65,7 +65,13 @@ function dedupe<T>(
 }
 
 /** Turns the draft into the immutable, de-duplicated, joined and sorted Snapshot. */
-export function finishSnapshot(draft: SnapshotDraft, roots: readonly string[], whatIf: readonly string[], files: readonly Omit<SnapshotFile, "objects">[]): Snapshot {
+export function finishSnapshot(
+  draft: SnapshotDraft,
+  roots: readonly string[],
+  whatIf: readonly string[],
+  files: readonly Omit<SnapshotFile, "objects">[],
+  errors: readonly LoadError[] = [],
+): Snapshot {
   const diagnostics: Diagnostic[] = [...draft.diagnostics];
   const whatIfFiles = new Set(files.filter((f) => f.whatIf).map((f) => f.path));
   const joins: Join[] = [];
@@ -137,6 +143,7 @@ export function finishSnapshot(draft: SnapshotDraft, roots: readonly string[], w
   return {
     roots,
     whatIf,
+    errors,
     files: files.map((f) => ({ ...f, objects: sortRecord(objects.get(f.path) ?? {}) })),
     kubernetes: {
       namespaces: namespaces.sort(byName),

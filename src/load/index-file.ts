@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import type { FileEntry } from "./discover.js";
 import { displayPath, indexDirectory } from "./discover.js";
 import { InputError } from "./errors.js";
-import { Fields, Malformed } from "./fields.js";
+import { FieldAt, Fields, Malformed } from "./fields.js";
 import type { LoadLimits } from "./limits.js";
 import { parseYaml } from "./parse-yaml.js";
 import { readText } from "./read-text.js";
@@ -32,7 +32,9 @@ export function readIndexFile(path: string, base: string, limits: LoadLimits): F
   const parsed = parseYaml(text.text, shown, limits);
   const document = parsed.documents[0];
   const where = (value: unknown) => {
-    const p = value !== null && typeof value === "object" ? parsed.positionOf(value) : undefined;
+    const field = value instanceof FieldAt ? parsed.fieldPosition?.(value.container, value.key) : undefined;
+    const container = value instanceof FieldAt ? value.container : value;
+    const p = field ?? (container !== null && typeof container === "object" ? parsed.positionOf(container) : undefined);
     return p ?? document?.position ?? { line: 1, col: 1 };
   };
   if (!document || parsed.documents.length !== 1 || !isIndexDocument(document.value)) {
@@ -49,7 +51,7 @@ export function readIndexFile(path: string, base: string, limits: LoadLimits): F
         entries.push({
           absolute,
           shownAs: displayPath(absolute, base),
-          explicit: true,
+          origin: "index",
           expected: section,
           namespace: entry.str("namespace"),
           targetGroupArn: entry.str("targetGroupArn"),

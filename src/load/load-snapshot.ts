@@ -1,5 +1,6 @@
 import { extname, resolve } from "node:path";
-import type { Snapshot, SnapshotFile } from "../model/snapshot.js";
+import type { LoadError, Snapshot, SnapshotFile } from "../model/snapshot.js";
+import type { SourceRef } from "../model/source.js";
 import { convertAwsDocument, isAwsDocument, AWS_TOP_LEVEL_KEYS } from "./aws/index.js";
 import type { FileEntry } from "./discover.js";
 import { displayPath, resolveRoot } from "./discover.js";
@@ -38,6 +39,13 @@ export interface LoadOptions {
   readonly namespace?: string;
   readonly limits?: LoadLimits;
   readonly onProgress?: (progress: LoadProgress) => void;
+  /**
+   * Stop at the first file that cannot be loaded (its InputError is thrown), as `--strict` does.
+   * Otherwise such a file of a directory scan or an index file becomes an entry of
+   * `Snapshot.errors` and the rest is loaded. A file named directly (a --snapshot or --with
+   * file), a missing path or a broken index file always throws.
+   */
+  readonly strict?: boolean;
 }
 
 /** Files above this size are sniffed before parsing, so a huge file of the wrong kind fails fast. */
@@ -48,7 +56,9 @@ const SNIFF_WINDOW = 64 * 1024;
  * The single entry point from files to the model: resolves the --snapshot paths, reads and parses
  * every file (limits enforced), recognises each document by its content, converts it through the
  * Kubernetes or AWS adapter, then de-duplicates, joins and sorts. Throws InputError for input that
- * stops the run; everything else becomes a located diagnostic in the snapshot.
+ * stops the run (see LoadOptions.strict; also when no file could be loaded at all, the
+ * InputError's `files` naming each); a file that cannot be loaded becomes a Snapshot.errors
+ * entry; everything else becomes a located diagnostic in the snapshot.
  */
 export function loadSnapshot(options: LoadOptions): Snapshot {
   const cwd = options.cwd ?? process.cwd();
@@ -64,23 +74,32 @@ export function loadSnapshot(options: LoadOptions): Snapshot {
     if (root.kind === "index") {
       entries.push(...readIndexFile(root.path, base, limits).map((e) => ({ ...e, whatIf: isWhatIf })));
     } else {
-      const explicit = root.files.length === 1;
+      const origin = root.files.length === 1 ? "argument" : "directory";
       for (const file of root.files) {
-        entries.push({ absolute: file, shownAs: displayPath(file, base), explicit, expected: undefined, namespace: undefined, targetGroupArn: undefined, whatIf: isWhatIf });
+        entries.push({ absolute: file, shownAs: displayPath(file, base), origin, expected: undefined, namespace: undefined, targetGroupArn: undefined, whatIf: isWhatIf });
       }
     }
   }
 
   const draft = new SnapshotDraft();
   const files: Omit<SnapshotFile, "objects">[] = [];
+  const errors: LoadError[] = [];
   const seen = new Set<string>();
   let bytesDone = 0;
   entries.forEach((entry, index) => {
     if (seen.has(entry.absolute)) return;
     seen.add(entry.absolute);
-    const loaded = loadFile(entry, draft, limits, options.namespace ?? "default", (bytes) =>
-      options.onProgress?.({ file: entry.shownAs, index, total: entries.length, bytesDone, fileBytes: bytes }),
-    );
+    let loaded;
+    try {
+      loaded = loadFile(entry, draft, limits, options.namespace ?? "default", (bytes) =>
+        options.onProgress?.({ file: entry.shownAs, index, total: entries.length, bytesDone, fileBytes: bytes }),
+      );
+    } catch (error) {
+      // one bad file of a directory or an index file must not hide the rest
+      if (!(error instanceof Unloadable) || options.strict || entry.origin === "argument") throw error;
+      errors.push({ code: error.code, file: entry.shownAs, line: error.line, col: error.col, message: error.detail });
+      return;
+    }
     if (loaded) {
       files.push(loaded.file);
       bytesDone += loaded.bytes;
@@ -89,10 +108,29 @@ export function loadSnapshot(options: LoadOptions): Snapshot {
 
   const recognised = files.filter((f) => f.content !== "unrecognised");
   if (recognised.length === 0) {
-    throw new InputError(`no Kubernetes objects or AWS CLI output found in ${options.paths.join(", ")}`);
+    const what = `no Kubernetes objects or AWS CLI output found in ${options.paths.join(", ")}`;
+    if (errors.length > 0) throw new InputError(`${what}: ${errors.length === 1 ? "its one file" : `${errors.length} files`} could not be loaded`, undefined, undefined, undefined, errors);
+    throw new InputError(what);
   }
   const shown = (p: string) => displayPath(resolve(cwd, p), base);
-  return finishSnapshot(draft, options.paths.map(shown), whatIf.map(shown), files);
+  return finishSnapshot(draft, options.paths.map(shown), whatIf.map(shown), files, errors);
+}
+
+/** A file that cannot be loaded, and why (LoadError.code); thrown by loadFile, recorded or rethrown by loadSnapshot. */
+class Unloadable extends InputError {
+  constructor(
+    readonly code: LoadError["code"],
+    detail: string,
+    file: string,
+    line?: number,
+    col?: number,
+  ) {
+    super(detail, file, line, col);
+  }
+
+  static from(code: LoadError["code"], error: unknown): unknown {
+    return error instanceof InputError && !(error instanceof Unloadable) ? new Unloadable(code, error.detail, error.file ?? "", error.line, error.col) : error;
+  }
 }
 
 function loadFile(
@@ -103,25 +141,31 @@ function loadFile(
   starting: (bytes: number) => void,
 ): { file: Omit<SnapshotFile, "objects">; bytes: number } | undefined {
   const shown = entry.shownAs;
-  const text = readText(entry.absolute, shown, limits);
-  starting(text.ok ? text.bytes : 0);
-  if (!text.ok) {
-    if (entry.explicit || text.reason === "too-large") throw new InputError(text.message, shown);
-    draft.info("binary-file", `${shown}: skipped: ${text.message}`);
-    return undefined;
+  let text;
+  try {
+    text = readText(entry.absolute, shown, limits);
+  } catch (error) {
+    throw Unloadable.from("unreadable-file", error);
   }
+  starting(text.ok ? text.bytes : 0);
+  if (!text.ok) throw new Unloadable(text.reason === "too-large" ? "too-large" : "binary-file", text.message, shown);
   const format = detectFormat(entry.absolute, text.text);
   if (text.bytes > SNIFF_THRESHOLD && !looksLikeSnapshot(text.text)) {
     const message = "not Kubernetes YAML/JSON or AWS CLI JSON: no apiVersion, kind or AWS CLI key in its first 64 KiB";
-    if (entry.explicit) throw new InputError(message, shown, 1, 1);
-    draft.warn("unrecognised-file", `${shown}: skipped: ${message}`);
+    if (entry.origin !== "directory") throw new Unloadable("unrecognised-file", message, shown, 1, 1);
+    draft.warn("unrecognised-file", `${shown}: skipped: ${message}`, { file: shown, line: 1, col: 1, doc: 0 });
     return { file: { path: shown, format, content: "unrecognised", documents: 0, defaultNamespace: entry.namespace, whatIf: entry.whatIf }, bytes: text.bytes };
   }
-  const parsed: ParsedFile = format === "json" ? parseJson(text.text, shown, limits) : parseYaml(text.text, shown, limits);
+  let parsed: ParsedFile;
+  try {
+    parsed = format === "json" ? parseJson(text.text, shown, limits) : parseYaml(text.text, shown, limits);
+  } catch (error) {
+    throw Unloadable.from("parse-error", error);
+  }
 
   let kubernetes = 0;
   let aws = 0;
-  const unrecognised: string[] = [];
+  const unrecognised: { message: string; at: SourceRef }[] = [];
   for (const document of parsed.documents) {
     const value = document.value;
     if (value === null || value === undefined) continue; // an empty document (`---` at the end)
@@ -132,22 +176,25 @@ function loadFile(
     } else if (isAwsDocument(value)) {
       aws++;
       convertAwsDocument(value as Record<string, unknown>, ctx, draft, { targetGroupArn: entry.targetGroupArn });
-    } else if (isIndexDocument(value)) {
-      unrecognised.push(`document ${document.index + 1} is a podpath index file; name it (or its directory) with --snapshot instead`);
     } else {
-      unrecognised.push(describeUnknown(value, document.index, parsed.documents.length));
+      const at = { file: shown, line: document.position.line, col: document.position.col, doc: document.index };
+      const message = isIndexDocument(value)
+        ? `document ${document.index + 1} is a podpath index file; name it (or its directory) with --snapshot instead`
+        : describeUnknown(value, document.index, parsed.documents.length);
+      unrecognised.push({ message, at });
     }
   }
-  for (const message of unrecognised) {
-    if (kubernetes + aws > 0) draft.warn("ignored-document", `${shown}: ${message}`, { file: shown, line: 1, col: 1, doc: 0 });
+  // a document that is not an object, in a file that holds some: located at that document
+  for (const u of unrecognised) {
+    if (kubernetes + aws > 0) draft.warn("ignored-document", `${shown}: ${u.message}`, u.at);
   }
   const content = kubernetes > 0 ? "kubernetes" : aws > 0 ? "aws" : "unrecognised";
   if (content === "unrecognised") {
-    const first = parsed.documents.find((d) => d.value !== null && d.value !== undefined);
-    const message = unrecognised[0] ?? "the file holds no documents";
-    const at = first?.position ?? { line: 1, col: 1 };
-    if (entry.explicit) throw new InputError(message, shown, at.line, at.col);
-    draft.warn("unrecognised-file", `${shown}: skipped: ${message}`, { file: shown, line: at.line, col: at.col, doc: first?.index ?? 0 });
+    const first = unrecognised[0];
+    const message = first?.message ?? "the file holds no documents";
+    const at = first?.at ?? { file: shown, line: 1, col: 1, doc: 0 };
+    if (entry.origin !== "directory") throw new Unloadable("unrecognised-file", message, shown, at.line, at.col);
+    draft.warn("unrecognised-file", `${shown}: skipped: ${message}`, at);
   } else if (entry.expected && entry.expected !== content) {
     draft.warn("unrecognised-file", `${shown}: listed under ${entry.expected} in the index file but holds ${content} objects; read as ${content}`);
   }

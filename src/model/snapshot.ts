@@ -68,6 +68,25 @@ export interface Join {
   readonly source: SourceRef | undefined;
 }
 
+/**
+ * A file of a directory scan or an index file that could not be loaded: the rest of the snapshot
+ * was, and the answer leaves this file out (the CLI prints it and exits 2 at the end; with
+ * --strict, or `LoadOptions.strict`, the first such file stops the load instead).
+ */
+export interface LoadError {
+  /** unreadable-file: cannot be opened; binary-file: not UTF-8 text; too-large: above --max-file-size;
+   *  parse-error: YAML/JSON syntax or a parser limit (nesting, alias expansion);
+   *  unrecognised-file: an index file lists it, but it holds no Kubernetes object or AWS CLI output */
+  readonly code: "unreadable-file" | "binary-file" | "too-large" | "parse-error" | "unrecognised-file";
+  /** as shown to users (see SourceRef.file) */
+  readonly file: string;
+  /** 1-based, where the parser stopped; undefined when the whole file is at fault */
+  readonly line: number | undefined;
+  readonly col: number | undefined;
+  /** what is wrong, without the location */
+  readonly message: string;
+}
+
 export interface Snapshot {
   /** the --snapshot paths as given (or the embedded example's) */
   readonly roots: readonly string[];
@@ -78,4 +97,6 @@ export interface Snapshot {
   readonly aws: AwsModel;
   readonly joins: readonly Join[];
   readonly diagnostics: readonly Diagnostic[];
+  /** files that could not be loaded (empty when every file was); see LoadError */
+  readonly errors: readonly LoadError[];
 }

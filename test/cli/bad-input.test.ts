@@ -147,11 +147,11 @@ const CASES: readonly Case[] = [
       'podpath: unknown.json:1:1: not a Kubernetes object (no apiVersion and kind) nor AWS CLI output (top-level keys "foo", "bar" match no describe-* command podpath reads)\n',
   },
   {
-    name: "an index file naming a missing file",
+    name: "an index file naming a missing file, and nothing else: the file, then that nothing is left",
     files: { "podpath.yaml": "kubernetes:\n  - path: k8s/nodes.yaml\n" },
     args: ["snapshot", "show", "-s", "."],
     code: 2,
-    stderr: "podpath: k8s/nodes.yaml: no such file or directory\n",
+    stderr: "podpath: k8s/nodes.yaml: no such file or directory\npodpath: no Kubernetes objects or AWS CLI output found in .: its one file could not be loaded\n",
   },
   {
     name: "an index file entry without a path",
@@ -161,6 +161,13 @@ const CASES: readonly Case[] = [
     stderr: "podpath: podpath.yaml:2:5: kubernetes[0].path is required\n",
   },
   {
+    name: "an index file entry with a path that is not a string: the path field is cited",
+    files: { "podpath.yaml": "kubernetes:\n  - namespace: argocd\n    path: [a.yaml]\n" },
+    args: ["snapshot", "show", "-s", "podpath.yaml"],
+    code: 2,
+    stderr: "podpath: podpath.yaml:3:5: kubernetes[0].path must be a string, not a list\n",
+  },
+  {
     name: "wrong field types: the object is skipped with a located warning, the rest is analysed",
     files: {
       "nodes.yaml": `${NODE("  taints: NoSchedule")}---\n${NODE("  unschedulable: false").replace("name: n1", "name: n2")}`,
@@ -168,6 +175,54 @@ const CASES: readonly Case[] = [
     args: ["snapshot", "show", "-s", "nodes.yaml", "-o", "json"],
     code: 0,
     warnings: ["nodes.yaml:6:3: Node n1 skipped: spec.taints must be a list, not a string (\"NoSchedule\") [invalid-object]"],
+  },
+  {
+    name: "a multi-document manifest: each warning cites the offending field, in its own document, not the file's or the document's first line",
+    files: {
+      "app.yaml": [
+        "apiVersion: v1", // 1
+        "kind: Namespace", // 2
+        "metadata:", // 3
+        "  name: shop", // 4
+        "---", // 5
+        "apiVersion: v1", // 6
+        "kind: Service", // 7
+        "metadata:", // 8
+        "  name: web", // 9
+        "  namespace: shop", // 10
+        "spec:", // 11
+        "  selector:", // 12
+        "    app: web", // 13
+        "  ports:", // 14
+        "  - name: http", // 15
+        "    port: 80", // 16
+        "    protocol: TCP", // 17
+        "    nodePort: 70000", // 18
+        "---", // 19
+        "just a note someone pasted", // 20
+        "---", // 21
+        "apiVersion: networking.k8s.io/v1", // 22
+        "kind: NetworkPolicy", // 23
+        "metadata:", // 24
+        "  name: allow-web", // 25
+        "  namespace: shop", // 26
+        "spec:", // 27
+        "  podSelector: {}", // 28
+        "  ingress:", // 29
+        "  - from:", // 30
+        "    - ipBlock:", // 31
+        "        except: [10.0.1.0/24]", // 32
+        "        cidr: 10.0.0.0/33", // 33
+        "",
+      ].join("\n"),
+    },
+    args: ["snapshot", "show", "-s", "app.yaml", "-o", "json"],
+    code: 0,
+    warnings: [
+      "app.yaml:18:5: Service shop/web skipped: spec.ports[0].nodePort must be between 0 and 65535, not 70000 [invalid-object]",
+      "app.yaml:20:1: app.yaml: document 3: not a Kubernetes object or AWS CLI output: the document is a string [ignored-document]",
+      'app.yaml:33:9: NetworkPolicy shop/allow-web skipped: spec.ingress[0].from[0].ipBlock: cidr "10.0.0.0/33" is not a valid CIDR block [invalid-object]',
+    ],
   },
   {
     name: "invalid CIDRs: Calico IPPool and security group rule",
@@ -200,7 +255,7 @@ const CASES: readonly Case[] = [
     code: 0,
     warnings: [
       "svc.yaml:7:7: Service shop/web skipped: spec.ports[0].port must be between 1 and 65535, not 70000 [invalid-object]",
-      "sg.json:9:9: security group sg-2 skipped: IpPermissions[0]: FromPort 8080 is greater than ToPort 80 [invalid-object]",
+      "sg.json:11:11: security group sg-2 skipped: IpPermissions[0]: FromPort 8080 is greater than ToPort 80 [invalid-object]",
     ],
   },
 ];

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { corpusTest } from "../support/corpus.js";
 import { cli, golden } from "../support/helpers.js";
 
 interface Reason {
@@ -78,7 +79,7 @@ for (const format of ["json", "text", "md"] as const) {
   });
 }
 
-test("golden: Argo CD v3.1.9 and kube-prometheus on a kubeadm control-plane node and three workers: every workload's feasible set", async () => {
+corpusTest("golden: Argo CD v3.1.9 and kube-prometheus on a kubeadm control-plane node and three workers: every workload's feasible set", async () => {
   const r = await cli(["place", "-s", "test/fixtures/kubeadm-cluster", "-o", "json"]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, golden("place.corpus-kubeadm.json", r.stdout));

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
+import { corpusPath, corpusTest } from "../support/corpus.js";
 import { cli, golden, REPO } from "../support/helpers.js";
 
 const WHAT_IF = join(REPO, "test/fixtures/what-if");
@@ -219,8 +220,8 @@ test("what-if (--with): an Ingress joining group ecoeco with a ClusterIP backend
   }
 });
 
-test("egress on a snapshot without nodes says so instead of printing empty tables", async () => {
-  const r = await cli(["egress", "-s", "../shared/corpus/argocd-v3.1.9/install.yaml", "-n", "argocd", "-o", "text"]);
+corpusTest("egress on a snapshot without nodes says so instead of printing empty tables", async () => {
+  const r = await cli(["egress", "-s", corpusPath("argocd-v3.1.9/install.yaml"), "-n", "argocd", "-o", "text"]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /The snapshot has no nodes: there is no pod to send from/);
 });

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { loadSnapshot } from "../../src/load/load-snapshot.js";
 import type { Snapshot } from "../../src/model/snapshot.js";
-import { CORPUS, REPO, tempDir } from "../support/helpers.js";
+import { CORPUS, corpusTest } from "../support/corpus.js";
+import { REPO, tempDir } from "../support/helpers.js";
 
 const ARGOCD = join(CORPUS, "argocd-v3.1.9/install.yaml");
 const KUBE_PROMETHEUS = join(CORPUS, "kube-prometheus");
@@ -17,7 +18,7 @@ const KUBE_PROMETHEUS = join(CORPUS, "kube-prometheus");
 const workloadNames = (s: Snapshot) => s.kubernetes.workloads.map((w) => `${w.kind} ${w.namespace}/${w.name}`);
 const warnings = (s: Snapshot) => s.diagnostics.filter((d) => d.severity === "warning");
 
-test("Argo CD v3.1.9 install.yaml applied with -n argocd: every Deployment and the StatefulSet are workloads in argocd", () => {
+corpusTest("Argo CD v3.1.9 install.yaml applied with -n argocd: every Deployment and the StatefulSet are workloads in argocd", () => {
   const s = loadSnapshot({ paths: [ARGOCD], namespace: "argocd", cwd: REPO });
   assert.deepEqual(workloadNames(s), [
     "StatefulSet argocd/argocd-application-controller",
@@ -45,7 +46,7 @@ test("Argo CD v3.1.9 install.yaml applied with -n argocd: every Deployment and t
   assert.equal(s.kubernetes.unmodelledKinds["apiextensions.k8s.io/v1 CustomResourceDefinition"], 3);
 });
 
-test("Argo CD through an index file with `namespace: argocd` gives the same workloads", () => {
+corpusTest("Argo CD through an index file with `namespace: argocd` gives the same workloads", () => {
   const dir = tempDir({ "podpath.yaml": `kubernetes:\n  - path: ${ARGOCD}\n    namespace: argocd\n` });
   const s = loadSnapshot({ paths: [dir], cwd: dir });
   assert.equal(s.kubernetes.workloads.length, 7);
@@ -53,8 +54,9 @@ test("Argo CD through an index file with `namespace: argocd` gives the same work
   assert.equal(s.files[0]?.defaultNamespace, "argocd");
 });
 
-test("kube-prometheus: Prometheus and Alertmanager resources become the StatefulSets prometheus-operator creates", () => {
+corpusTest("kube-prometheus: Prometheus and Alertmanager resources become the StatefulSets prometheus-operator creates", () => {
   const s = loadSnapshot({ paths: [KUBE_PROMETHEUS], cwd: REPO });
+  assert.deepEqual(s.errors, [], "every file of the directory loads");
   assert.deepEqual(workloadNames(s), [
     "StatefulSet monitoring/alertmanager-main",
     "Deployment monitoring/blackbox-exporter",
@@ -116,13 +118,13 @@ const NETPOL_CASES: readonly [string, number, number, number, number, number, nu
   ["with_end_port_example", 0, 29, 1, 8, 0, 0, 0],
 ];
 
-test("the netpol-analyzer corpus has 25 cases, and each is in the table below", async () => {
+corpusTest("the netpol-analyzer corpus has 25 cases, and each is in the table below", async () => {
   const { readdirSync } = await import("node:fs");
   assert.deepEqual(readdirSync(join(CORPUS, "netpol-analyzer/tests")).sort(), NETPOL_CASES.map((c) => c[0]).sort());
 });
 
 for (const [name, workloads, pods, policies, namespaces, services, ingresses, warningCount] of NETPOL_CASES) {
-  test(`netpol-analyzer case ${name} loads without errors`, () => {
+  corpusTest(`netpol-analyzer case ${name} loads without errors`, () => {
     const s = loadSnapshot({ paths: [join(CORPUS, "netpol-analyzer/tests", name)], cwd: REPO });
     const k = s.kubernetes;
     assert.deepEqual(
@@ -130,5 +132,6 @@ for (const [name, workloads, pods, policies, namespaces, services, ingresses, wa
       [workloads, pods, policies, namespaces, services, ingresses, warningCount],
     );
     assert.ok(!s.diagnostics.some((d) => d.code === "invalid-object"), "no object skipped");
+    assert.deepEqual(s.errors, [], "every file of the directory loads");
   });
 }

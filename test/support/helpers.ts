@@ -15,8 +15,6 @@ import type { AwsModel } from "../../src/model/snapshot.js";
 
 /** The repository root (tests run from dist/test/…). */
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-/** ../shared/corpus, as CI lays it out beside the clone. */
-export const CORPUS = resolve(REPO, "../shared/corpus");
 export const EXAMPLE = join(REPO, "examples/ecoeco");
 
 export interface CliResult {

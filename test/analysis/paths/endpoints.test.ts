@@ -5,6 +5,7 @@ import { PathContext } from "../../../src/analysis/paths/path-context.js";
 import { resolveTraceEndpoint, type Resolved } from "../../../src/analysis/paths/trace.js";
 import type { Snapshot } from "../../../src/model/snapshot.js";
 import { loadSnapshot } from "../../../src/load/load-snapshot.js";
+import { corpusPath, corpusTest } from "../../support/corpus.js";
 import { EXAMPLE, REPO } from "../../support/helpers.js";
 
 const PARSED: readonly [string, unknown][] = [
@@ -49,8 +50,8 @@ test("endpoints resolve against the example: pod IP, ClusterIP, node InternalIP,
   assert.throws(() => resolveEndpoint(s, parseEndpoint("pod:argocd/nope")), /no pod argocd\/nope in the snapshot/);
 });
 
-test("a workload without an observed pod is placed on its predicted node, with an assumed address from that node's Calico block", () => {
-  const s = loadSnapshot({ paths: [`${REPO}/test/fixtures/kubeadm-cluster/nodes.yaml`, `${REPO}/../shared/corpus/argocd-v3.1.9/install.yaml`], namespace: "argocd", cwd: REPO });
+corpusTest("a workload without an observed pod is placed on its predicted node, with an assumed address from that node's Calico block", () => {
+  const s = loadSnapshot({ paths: [`${REPO}/test/fixtures/kubeadm-cluster/nodes.yaml`, corpusPath("argocd-v3.1.9/install.yaml")], namespace: "argocd", cwd: REPO });
   // the fixture's nodes carry no Calico tunnel address: the trace cannot assume a pod address
   assert.throws(() => resolveEndpoint(s, parseEndpoint("workload:argocd/argocd-server")), /would be placed on worker-\d, whose pod addresses are not known/);
 });

@@ -999,7 +999,7 @@ spec:
     `apiVersion: ${apiVersion}\nkind: Ingress\nmetadata: {name: i, namespace: web}\nspec:\n  rules:\n  - http:\n      paths:\n${indent(paths, 6)}\n`;
   const invalid: { name: string; yaml: string; reason: RegExp; line: number }[] = [
     { name: "networking/v1 validation: pathType is required", yaml: ingress("- path: /\n  backend:\n    service: {name: s, port: {number: 80}}"), reason: /spec\.rules\[0\]\.http\.paths\[0\]: pathType is required/, line: 8 },
-    { name: "networking/v1 validation: pathType is Exact, Prefix or ImplementationSpecific", yaml: ingress("- path: /\n  pathType: Regex\n  backend:\n    service: {name: s, port: {number: 80}}"), reason: /pathType must be one of Exact, Prefix, ImplementationSpecific/, line: 8 },
+    { name: "networking/v1 validation: pathType is Exact, Prefix or ImplementationSpecific", yaml: ingress("- path: /\n  pathType: Regex\n  backend:\n    service: {name: s, port: {number: 80}}"), reason: /pathType must be one of Exact, Prefix, ImplementationSpecific/, line: 9 },
     { name: "networking/v1 validation: a Prefix path must be absolute", yaml: ingress("- path: api\n  pathType: Prefix\n  backend:\n    service: {name: s, port: {number: 80}}"), reason: /path "api" must be absolute/, line: 8 },
     { name: "networking/v1 validation: a path needs a backend", yaml: ingress("- path: /\n  pathType: Prefix"), reason: /backend is required/, line: 8 },
     { name: "networking/v1 validation: a service backend needs port.number or port.name", yaml: ingress("- path: /\n  pathType: Prefix\n  backend:\n    service: {name: s, port: {}}"), reason: /port\.number or port\.name is required/, line: 11 },
@@ -1407,9 +1407,9 @@ describe("skipped objects: invalid-object warnings name the object and cite file
   const draft = convertYaml(text, "k8s/broken.yaml", "default");
 
   const expected: { name: string; prefix: string; reason: RegExp; line: number; col: number; doc: number }[] = [
-    { name: "a Node with a bad taint effect cites the taint", prefix: "Node bad-node", reason: /spec\.taints\[0\]\.effect must be one of/, line: 7, col: 5, doc: 0 },
+    { name: "a Node with a bad taint effect cites the taint's effect field", prefix: "Node bad-node", reason: /spec\.taints\[0\]\.effect must be one of/, line: 8, col: 5, doc: 0 },
     { name: "a Deployment with a bad toleration cites the toleration", prefix: "Deployment argocd/bad-tol", reason: /spec\.template\.spec\.tolerations\[0\]: operator must be Exists when key is empty/, line: 19, col: 9, doc: 1 },
-    { name: "a Service with a bad nodePort cites the port", prefix: "Service shop/bad-svc", reason: /spec\.ports\[0\]\.nodePort must be between \d+ and 65535, not 70000/, line: 31, col: 5, doc: 2 },
+    { name: "a Service with a bad nodePort cites the nodePort field (in the third document)", prefix: "Service shop/bad-svc", reason: /spec\.ports\[0\]\.nodePort must be between \d+ and 65535, not 70000/, line: 32, col: 5, doc: 2 },
     { name: "a NetworkPolicy with a bad ipBlock cites the ipBlock", prefix: "NetworkPolicy shop/bad-np", reason: /ipBlock: cidr "10\.0\.0\.0\/33" is not a valid CIDR block/, line: 44, col: 9, doc: 3 },
     { name: "a Pod without containers cites its spec", prefix: "Pod shop/bad-pod", reason: /spec: containers must not be empty/, line: 52, col: 3, doc: 4 },
     { name: "an object without a name cites its metadata", prefix: "Deployment shop/<unnamed>", reason: /metadata: name is required/, line: 57, col: 3, doc: 5 },
