@@ -46,7 +46,7 @@ export type RouteLookup = Decision & {
   readonly capture?: string | undefined;
 };
 
-/** Targets the tracer follows. Everything else is reported as UNSUPPORTED_TARGET, never guessed. */
+/** Targets the tracer follows. Everything else is UNSUPPORTED_TARGET with what to capture (the tracer says `unknown`), never guessed. */
 export const FOLLOWED_TARGETS: ReadonlySet<RouteTargetKind> = new Set<RouteTargetKind>([
   "local",
   "internet-gateway",

@@ -67,7 +67,7 @@ function overlayReplyGroups(net: Network, hop: string, eni: NetworkInterface, di
     const g = aws.securityGroups.find((x) => x.id === id);
     return g ? describeSecurityGroup(g) : id;
   });
-  const fix = `missing rule: ${word} UDP 4789 ${preposition} ${peer} on ${groups.join(", ") || "the interface's security groups"} (Calico needs UDP 4789 between all nodes in both directions)`;
+  const fix = `missing rule: ${word} UDP ${seen.dstPort} ${preposition} ${peer} on ${groups.join(", ") || "the interface's security groups"} (Calico needs its VXLAN port, UDP ${seen.dstPort}, between all nodes in both directions)`;
   return filterStep(hop, "security-group", decision, back, `${why}; ${decision.rule} — ${fix}`);
 }
 
