@@ -187,22 +187,6 @@ describe("route targets podpath does not follow are unknown, naming what to capt
     assert.equal(t.unknown?.capture, "aws ec2 describe-network-interfaces --network-interface-ids eni-0outside");
   });
 
-  test("a route to a NAT gateway not in the snapshot (the route is active, so it exists): unknown, naming describe-nat-gateways", () => {
-    const t = trace(privateRoute("172.31.0.0/16", "nat-gateway", "nat-0outside"), "workload:ecoeco/ecoeco-api", "ip:172.31.5.5", 443);
-    assert.equal(t.verdict, "unknown", t.drop?.message);
-    assert.equal(t.unknown?.capture, "aws ec2 describe-nat-gateways --nat-gateway-ids nat-0outside");
-  });
-
-  test("a VPC address no interface holds: NO_ROUTE with describe-network-interfaces in the snapshot (complete), unknown with instances' interfaces only (describe-instances lists no load balancer, NAT or endpoint interfaces)", () => {
-    const complete = trace(base, "workload:ecoeco/ecoeco-api", "ip:10.0.3.200", 5432);
-    assert.equal(complete.verdict, "dropped");
-    assert.equal(complete.drop?.code, "NO_ROUTE");
-    const instancesOnly: Snapshot = { ...base, aws: { ...base.aws, networkInterfaces: base.aws.networkInterfaces.map((e) => ({ ...e, origin: "describe-instances" as const })) } };
-    const t = trace(instancesOnly, "workload:ecoeco/ecoeco-api", "ip:10.0.3.200", 5432);
-    assert.equal(t.verdict, "unknown", t.drop?.message);
-    assert.equal(t.unknown?.capture, "aws ec2 describe-network-interfaces --filters Name=addresses.private-ip-address,Values=10.0.3.200");
-  });
-
   test("a blackhole route stays a certain drop (BLACKHOLE_ROUTE): the snapshot does decide it", () => {
     const routeTables = base.aws.routeTables.map((t): RouteTable => (t.id === "rtb-0ecoeco0000000003" ? { ...t, routes: [...t.routes, { destination: "172.31.0.0/16", targetKind: "vpc-peering", targetId: "pcx-gone", state: "blackhole", origin: "CreateRoute" }] } : t));
     const t = trace({ ...base, aws: { ...base.aws, routeTables } }, "workload:ecoeco/ecoeco-api", "ip:172.31.5.5", 443);

@@ -266,14 +266,7 @@ export function subnetRouter(net: Network, subnetId: string): Device {
         case "local": {
           const held = ctx.eniForIp(seen.dst);
           if (!held) {
-            const local = `${seen.dst} matches the local route of ${table ? describeRouteTable(table) : subnetId}, but no network interface in the snapshot holds it`;
-            // interfaces read from describe-instances only: load balancer, NAT gateway, endpoint and RDS interfaces are missing, not absent
-            if (!aws.networkInterfaces.some((e) => e.origin === "describe-network-interfaces")) {
-              const u = undecided(hop, "route-table", tableId, packet, `${local}; the snapshot has only instances' interfaces (describe-instances), so it may belong to a load balancer, NAT gateway, VPC endpoint or database`, `aws ec2 describe-network-interfaces --filters Name=addresses.private-ip-address,Values=${seen.dst}`, table?.source);
-              steps.push(u.step);
-              return { steps, packet, next: undefined, unknown: u.unknown };
-            }
-            const d = dropped(hop, "route-table", tableId, "NO_ROUTE", packet, `${local}: nothing answers there`, table?.source);
+            const d = dropped(hop, "route-table", tableId, "NO_ROUTE", packet, `${seen.dst} matches the local route of ${table ? describeRouteTable(table) : subnetId}, but no network interface in the snapshot holds it: nothing answers there`, table?.source);
             steps.push(d.step);
             return { steps, packet, next: undefined, drop: d.drop };
           }
@@ -282,10 +275,9 @@ export function subnetRouter(net: Network, subnetId: string): Device {
         case "nat-gateway": {
           const nat = aws.natGateways.find((n) => n.id === lookup.targetId);
           if (!nat) {
-            // the route is active, so the NAT gateway exists in AWS: only the snapshot lacks it
-            const u = undecided(hop, "route-table", tableId, packet, `route ${lookup.route ? describeRoute(lookup.route) : ""} targets ${lookup.targetId}, which is not in the snapshot: its address and its subnet's routes are unknown`, `aws ec2 describe-nat-gateways --nat-gateway-ids ${lookup.targetId ?? ""}`, table?.source);
-            steps.push(u.step);
-            return { steps, packet, next: undefined, unknown: u.unknown };
+            const d = dropped(hop, "route-table", tableId, "NO_ROUTE", packet, `route ${lookup.route ? describeRoute(lookup.route) : ""} targets ${lookup.targetId}, which is not in the snapshot`, table?.source);
+            steps.push(d.step);
+            return { steps, packet, next: undefined, drop: d.drop };
           }
           return finish(nat.subnetId, net.natGateway(nat));
         }
