@@ -153,7 +153,8 @@ export function evaluateSecurityGroups(
   if (remote === undefined) notes.push(`${remoteIp} is not an IPv4 address; podpath evaluates IPv4 rules only`);
 
   // the first rule that may allow, through a prefix list the snapshot lacks: it decides only if no rule allows
-  let pending: { group: SecurityGroup; rule: SecurityGroupRule; peer: SecurityGroupPeer; why: string; capture: string } | undefined;
+  let pending: { group: SecurityGroup; rule: SecurityGroupRule; peer: SecurityGroupPeer; why: string } | undefined;
+  const captures = new Set<string>();
   if (remote !== undefined) {
     for (const group of groups) {
       const rules = direction === "ingress" ? group.ingress : group.egress;
@@ -163,7 +164,8 @@ export function evaluateSecurityGroups(
           const how = peerMatch(peer, remote, remoteIp, aws);
           if (how === undefined) continue;
           if (typeof how !== "string") {
-            if (!pending) pending = { group, rule, peer, why: how.unknown, capture: how.capture };
+            captures.add(how.capture);
+            if (!pending) pending = { group, rule, peer, why: how.unknown };
             else notes.push(`${describeSecurityGroup(group)} ${describeSecurityGroupRule(rule, direction, peer, aws)} may also allow it: ${how.unknown}`);
             continue;
           }
@@ -186,16 +188,31 @@ export function evaluateSecurityGroups(
   const named = [...groups.map(describeSecurityGroup), ...missing].join(", ") || "no security group";
   const unknown = missing.length > 0 ? ` (${missing.join(", ")} not in the snapshot: rules unknown)` : "";
   const traffic = `${describeTraffic(protocol, port, icmp)} ${preposition} ${remoteIp}`;
+  if (missing.length > 0 && remote !== undefined) captures.add(`aws ec2 describe-security-groups --group-ids ${missing.join(" ")}`);
   if (pending) {
     return {
       allowed: false,
       undecided: true,
       id: pending.group.id,
       rule: `${describeSecurityGroup(pending.group)} ${describeSecurityGroupRule(pending.rule, direction, pending.peer, aws)} may allow ${traffic}, but ${pending.why}; no other ${word} rule of ${named} allows it${unknown}`,
-      capture: pending.capture,
+      capture: [...captures].join("; "),
       source: pending.group.source,
       group: pending.group,
       matchedRule: pending.rule,
+      notes,
+    };
+  }
+  // a group the snapshot lacks may hold the rule that allows: undecided, not denied
+  if (missing.length > 0 && remote !== undefined) {
+    return {
+      allowed: false,
+      undecided: true,
+      id: groupIds.join(",") || "none",
+      rule: `no ${word} rule of ${named} in the snapshot allows ${traffic}, but ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not in the snapshot: ${missing.length === 1 ? "its" : "their"} rules may`,
+      capture: [...captures].join("; "),
+      source: groups[0]?.source,
+      group: undefined,
+      matchedRule: undefined,
       notes,
     };
   }

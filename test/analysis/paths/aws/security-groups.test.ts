@@ -130,11 +130,24 @@ describe("security groups: rules allow, by protocol, port and peer", () => {
   }
 
 
-  test("security groups: a group missing from the snapshot is named, and its rules are unknown", () => {
+  test("security groups: a group missing from the snapshot may hold the allowing rule — undecided, naming it and describe-security-groups to capture", () => {
     const decision = evaluateSecurityGroups("ingress", ["sg-missing"], "10.0.3.3", 80, "TCP", aws);
-    assert.equal(decision.allowed, false);
-    assert.match(decision.rule, /sg-missing not in the snapshot: rules unknown/);
+    assert.ok(!decision.allowed && decision.undecided, decision.rule);
+    assert.match(decision.rule, /sg-missing is not in the snapshot: its rules may/);
+    assert.ok(decision.undecided && decision.capture === "aws ec2 describe-security-groups --group-ids sg-missing");
     assert.equal(decision.source, undefined);
+  });
+
+  test("security groups: a group missing from the snapshot does not change an allow by a known group", () => {
+    const decision = evaluateSecurityGroups("ingress", ["sg-missing", "sg-app"], "10.0.3.3", 80, "TCP", aws);
+    assert.equal(decision.allowed, true, decision.rule);
+    assert.equal(decision.id, "sg-app");
+  });
+
+  test("security groups: two unresolved references ask for everything needed (the prefix list and the missing group)", () => {
+    const decision = evaluateSecurityGroups("ingress", ["sg-app", "sg-missing"], "192.0.2.1", 443, "TCP", aws);
+    assert.ok(!decision.allowed && decision.undecided, decision.rule);
+    assert.ok(decision.undecided && /pl-corp/.test(decision.capture) && /describe-security-groups --group-ids sg-missing/.test(decision.capture), decision.undecided ? decision.capture : "");
   });
 
   test("security groups: membership follows the interface's groups, not the instance's, when both are known", () => {
