@@ -18,6 +18,11 @@ export interface AwsIndex {
   /** the table a subnet is explicitly associated with */
   readonly routeTableBySubnet: ReadonlyMap<string, RouteTable>;
   readonly mainRouteTableByVpc: ReadonlyMap<string, RouteTable>;
+  /**
+   * whether the snapshot lists every interface (some came from describe-network-interfaces); with
+   * describe-instances only, load balancer, NAT gateway and endpoint interfaces are missing
+   */
+  readonly interfacesComplete: boolean;
   /** managed prefix lists (pl-…) referenced by security-group rules and routes */
   readonly prefixListsById: ReadonlyMap<string, ManagedPrefixList>;
 }
@@ -61,7 +66,8 @@ export function awsIndex(aws: AwsModel): AwsIndex {
     if (t.main && t.vpcId && !mainRouteTableByVpc.has(t.vpcId)) mainRouteTableByVpc.set(t.vpcId, t);
   }
   const prefixListsById = new Map(aws.prefixLists.map((l) => [l.id, l] as const));
-  index = { instancesById, instanceByPrivateIp, enisByInstance, eniByAddress, enisById: eniIds, anyPrefixes, subnetsById, routeTableBySubnet, mainRouteTableByVpc, prefixListsById };
+  const interfacesComplete = aws.networkInterfaces.some((e) => e.origin === "describe-network-interfaces");
+  index = { instancesById, instanceByPrivateIp, enisByInstance, eniByAddress, enisById: eniIds, anyPrefixes, subnetsById, routeTableBySubnet, mainRouteTableByVpc, interfacesComplete, prefixListsById };
   cache.set(aws, index);
   return index;
 }

@@ -100,6 +100,22 @@ export function securityGroupMember(groupId: string, ip: string, aws: AwsModel):
 }
 
 /**
+ * Why the holder of a VPC address is unknown, when it is: no interface or instance of the snapshot
+ * holds it and the snapshot's interfaces come from describe-instances only (which lists no load
+ * balancer, NAT gateway or endpoint interface). Undefined when the snapshot can tell (a complete
+ * interface list, or an address outside every VPC: a public address never matches a group).
+ */
+function unknownHolder(remote: number, remoteIp: string, aws: AwsModel): string | undefined {
+  const index = awsIndex(aws);
+  if (index.interfacesComplete || index.instanceByPrivateIp.has(remoteIp) || eniForIp(remoteIp, aws)) return undefined;
+  const vpc = aws.vpcs.find((v) => v.cidrBlocks.some((b) => {
+    const cidr = parseCidr4(b);
+    return cidr !== undefined && cidrContains(cidr, remote);
+  }));
+  return vpc ? `${remoteIp} is in ${vpc.id}, but no interface of the snapshot holds it (its interfaces come from describe-instances only)` : undefined;
+}
+
+/**
  * How a peer matches the remote address: undefined when it does not, `{ unknown }` when it refers
  * to a prefix list the snapshot lacks (so it may match).
  */
@@ -111,7 +127,9 @@ function peerMatch(peer: SecurityGroupPeer, remote: number, remoteIp: string, aw
     }
     case "security-group": {
       const member = securityGroupMember(peer.groupId, remoteIp, aws);
-      return member === undefined ? undefined : `: ${member}`;
+      if (member !== undefined) return `: ${member}`;
+      const holder = unknownHolder(remote, remoteIp, aws);
+      return holder && { unknown: `${holder}, so whether it is a member of ${peer.groupId} is unknown`, capture: `aws ec2 describe-network-interfaces --filters Name=addresses.private-ip-address,Values=${remoteIp}` };
     }
     case "prefix-list": {
       const m = prefixListMatch(peer.prefixListId, remote, aws);

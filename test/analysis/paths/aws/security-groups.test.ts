@@ -291,3 +291,31 @@ describe("security groups: IP-in-IP (IP protocol 4; AWS 'Security group rules': 
     assert.equal(decision.allowed, true, decision.rule);
   });
 });
+
+describe("security groups: group references when the snapshot's interfaces come from describe-instances only", () => {
+  // the same groups, with the interfaces as describe-instances embeds them (no load balancer, NAT or endpoint interfaces)
+  const complete = awsOf(`{"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16", "IsDefault": false}]}`, SECURITY_GROUPS, INTERFACES, INSTANCES);
+  const model: AwsModel = { ...complete, networkInterfaces: complete.networkInterfaces.map((e) => ({ ...e, origin: "describe-instances" as const })) };
+
+  test("security groups (incomplete interfaces): a VPC address no interface or instance holds may be a member — undecided, asking for its interface", () => {
+    const decision = evaluateSecurityGroups("ingress", ["sg-app"], "10.0.4.4", 5432, "TCP", model);
+    assert.ok(!decision.allowed && decision.undecided, decision.rule);
+    assert.match(decision.rule, /10\.0\.4\.4 is in vpc-1, but no interface of the snapshot holds it \(its interfaces come from describe-instances only\), so whether it is a member of sg-clients is unknown/);
+    assert.ok(decision.undecided && decision.capture === "aws ec2 describe-network-interfaces --filters Name=addresses.private-ip-address,Values=10.0.4.4");
+  });
+
+  test("security groups (incomplete interfaces): an interface the snapshot has, outside the group, is decided — denied", () => {
+    const decision = evaluateSecurityGroups("ingress", ["sg-app"], "10.0.7.7", 5432, "TCP", model);
+    assert.ok(!decision.allowed && !decision.undecided, decision.rule);
+  });
+
+  test("security groups (incomplete interfaces): an address outside every VPC is never a member (public addresses never match a group reference) — denied", () => {
+    const decision = evaluateSecurityGroups("ingress", ["sg-app"], "198.51.100.99", 5432, "TCP", model);
+    assert.ok(!decision.allowed && !decision.undecided, decision.rule);
+  });
+
+  test("security groups (complete interfaces, describe-network-interfaces): a VPC address no interface holds is not a member — denied", () => {
+    const decision = evaluateSecurityGroups("ingress", ["sg-app"], "10.0.4.4", 5432, "TCP", complete);
+    assert.ok(!decision.allowed && !decision.undecided, decision.rule);
+  });
+});
