@@ -1,4 +1,4 @@
-import type { Instance, NetworkInterface, RouteTable, Subnet } from "../../../model/aws.js";
+import type { Instance, ManagedPrefixList, NetworkInterface, RouteTable, Subnet } from "../../../model/aws.js";
 import type { AwsModel } from "../../../model/snapshot.js";
 
 /**
@@ -18,6 +18,13 @@ export interface AwsIndex {
   /** the table a subnet is explicitly associated with */
   readonly routeTableBySubnet: ReadonlyMap<string, RouteTable>;
   readonly mainRouteTableByVpc: ReadonlyMap<string, RouteTable>;
+  /**
+   * whether the snapshot lists every interface (some came from describe-network-interfaces); with
+   * describe-instances only, load balancer, NAT gateway and endpoint interfaces are missing
+   */
+  readonly interfacesComplete: boolean;
+  /** managed prefix lists (pl-…) referenced by security-group rules and routes */
+  readonly prefixListsById: ReadonlyMap<string, ManagedPrefixList>;
 }
 
 const cache = new WeakMap<AwsModel, AwsIndex>();
@@ -58,7 +65,9 @@ export function awsIndex(aws: AwsModel): AwsIndex {
     for (const s of t.subnetIds) if (!routeTableBySubnet.has(s)) routeTableBySubnet.set(s, t);
     if (t.main && t.vpcId && !mainRouteTableByVpc.has(t.vpcId)) mainRouteTableByVpc.set(t.vpcId, t);
   }
-  index = { instancesById, instanceByPrivateIp, enisByInstance, eniByAddress, enisById: eniIds, anyPrefixes, subnetsById, routeTableBySubnet, mainRouteTableByVpc };
+  const prefixListsById = new Map(aws.prefixLists.map((l) => [l.id, l] as const));
+  const interfacesComplete = aws.networkInterfaces.some((e) => e.origin === "describe-network-interfaces");
+  index = { instancesById, instanceByPrivateIp, enisByInstance, eniByAddress, enisById: eniIds, anyPrefixes, subnetsById, routeTableBySubnet, mainRouteTableByVpc, interfacesComplete, prefixListsById };
   cache.set(aws, index);
   return index;
 }

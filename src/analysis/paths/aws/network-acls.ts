@@ -1,9 +1,9 @@
 import type { NetworkAcl, NetworkAclEntry } from "../../../model/aws.js";
 import { cidrContains, parseCidr4, parseIPv4 } from "../../../model/net.js";
 import type { AwsModel } from "../../../model/snapshot.js";
-import type { Decision, Protocol } from "../trace-model.js";
-import type { IcmpTypeCode } from "./protocols.js";
-import { describeIcmp, describePorts, describeTraffic, ICMP_ECHO_REQUEST, icmpMatches, PROTOCOL_NUMBERS } from "./protocols.js";
+import type { Decision } from "../trace-model.js";
+import type { IcmpTypeCode, WireProtocol } from "./protocols.js";
+import { describeIcmp, describePorts, describeTraffic, ICMP_ECHO_REQUEST, icmpMatches, WIRE_PROTOCOL_NUMBERS } from "./protocols.js";
 
 /**
  * Network ACLs: stateless, ordered allow/deny rules at the subnet boundary.
@@ -76,8 +76,9 @@ export function aclForSubnet(subnetId: string, aws: AwsModel): NetworkAclSelecti
   };
 }
 
-function protocolMatches(entry: NetworkAclEntry, protocol: Protocol): boolean {
-  return entry.protocol === "-1" || Number(entry.protocol) === PROTOCOL_NUMBERS[protocol];
+/** An entry's protocol number matches the packet's (IP-in-IP: 4); "-1" matches all. */
+function protocolMatches(entry: NetworkAclEntry, protocol: WireProtocol): boolean {
+  return entry.protocol === "-1" || Number(entry.protocol) === WIRE_PROTOCOL_NUMBERS[protocol];
 }
 
 function portsMatch(entry: NetworkAclEntry, port: number, icmp: IcmpTypeCode): boolean {
@@ -86,7 +87,7 @@ function portsMatch(entry: NetworkAclEntry, port: number, icmp: IcmpTypeCode): b
   return true;
 }
 
-const PROTOCOL_NAMES: Readonly<Record<string, string>> = { "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6", "132": "sctp" };
+const PROTOCOL_NAMES: Readonly<Record<string, string>> = { "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6", "132": "sctp", "4": "IP-in-IP (protocol 4)" };
 
 function describeEntryTraffic(entry: NetworkAclEntry): string {
   if (entry.protocol === "-1") return "all traffic";
@@ -114,7 +115,7 @@ export function evaluateNetworkAcl(
   direction: NetworkAclDirection,
   remoteIp: string,
   port: number,
-  protocol: Protocol,
+  protocol: WireProtocol,
   options: NetworkAclOptions = {},
 ): NetworkAclDecision {
   const icmp = options.icmp ?? ICMP_ECHO_REQUEST;

@@ -16,6 +16,16 @@ export const PROTOCOL_NUMBERS: Readonly<Record<Protocol, number>> = Object.freez
 /** The lower-case keyword security groups print for a protocol, where there is one. */
 export const PROTOCOL_KEYWORDS: Readonly<Record<Protocol, string>> = Object.freeze({ TCP: "tcp", UDP: "udp", ICMP: "icmp", SCTP: "sctp" });
 
+/**
+ * What a VPC device sees on the wire: a trace protocol, or IP-in-IP (IP protocol 4, no ports) while
+ * Calico encapsulates a packet between nodes. Security-group and network-ACL rules name it by
+ * number ("IpProtocol": "4", "Protocol": "4") or allow it with "-1".
+ */
+export type WireProtocol = Protocol | "IPIP";
+
+/** IANA protocol numbers of what a VPC device sees on the wire. */
+export const WIRE_PROTOCOL_NUMBERS: Readonly<Record<WireProtocol, number>> = Object.freeze({ ...PROTOCOL_NUMBERS, IPIP: 4 });
+
 export interface IcmpTypeCode {
   readonly type: number;
   readonly code: number;
@@ -35,9 +45,10 @@ export function icmpMatches(rule: IcmpTypeCode, message: IcmpTypeCode): boolean 
   return rule.code === -1 || rule.code === message.code;
 }
 
-/** "tcp 443", "udp 53", "icmp type 8 code 0", "sctp 3868" */
-export function describeTraffic(protocol: Protocol, port: number, icmp: IcmpTypeCode = ICMP_ECHO_REQUEST): string {
+/** "tcp 443", "udp 53", "icmp type 8 code 0", "sctp 3868", "IP-in-IP (protocol 4)" */
+export function describeTraffic(protocol: WireProtocol, port: number, icmp: IcmpTypeCode = ICMP_ECHO_REQUEST): string {
   if (protocol === "ICMP") return `icmp type ${icmp.type} code ${icmp.code}`;
+  if (protocol === "IPIP") return "IP-in-IP (protocol 4)";
   return `${PROTOCOL_KEYWORDS[protocol]} ${port}`;
 }
 

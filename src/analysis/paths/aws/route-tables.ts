@@ -2,6 +2,7 @@ import type { Route, RouteTable, RouteTargetKind } from "../../../model/aws.js";
 import { cidrContains, isIPv6, parseCidr4, parseIPv4 } from "../../../model/net.js";
 import type { AwsModel } from "../../../model/snapshot.js";
 import type { Decision } from "../trace-model.js";
+import { prefixListCapture, prefixListCidrs } from "./prefix-lists.js";
 
 /**
  * VPC route tables: which table a subnet uses, and which route of it a packet takes.
@@ -14,7 +15,9 @@ import type { Decision } from "../trace-model.js";
  * route that matches wins (longest prefix match); IPv4 and IPv6 routes are independent; a static
  * route beats a propagated route to the same destination; a propagated route that overlaps the
  * local route never wins over it, even when more specific. A route whose target is gone is in
- * state `blackhole` and drops what it matches.
+ * state `blackhole` and drops what it matches. Routes to a managed prefix list match the CIDRs of
+ * its entries; "Route priority: prefix lists": at equal prefix length a static CIDR route is
+ * preferred over a prefix-list route, and a prefix-list route over a propagated one.
  */
 
 /** The route table a subnet uses and why. */
@@ -27,7 +30,7 @@ export interface RouteTableSelection {
 
 /**
  * A route lookup: a Decision (allowed: a route that podpath follows matched) with the route, its
- * target, and notes on what was skipped (IPv6 and prefix-list routes).
+ * target, and notes on what was skipped (IPv6 and unresolved prefix-list routes).
  */
 export type RouteLookup = Decision & {
   readonly table: RouteTable | undefined;
@@ -35,9 +38,15 @@ export type RouteLookup = Decision & {
   readonly targetKind: RouteTargetKind | undefined;
   readonly targetId: string | undefined;
   readonly notes: readonly string[];
+  /**
+   * set on a denied lookup the snapshot cannot decide — the route leads somewhere podpath does not
+   * follow (peering, transit gateway, …), or only a prefix-list route whose entries are missing can
+   * match: what to capture. A tracer reports it as `unknown`, not as the drop `code`.
+   */
+  readonly capture?: string | undefined;
 };
 
-/** Targets the tracer follows. Everything else is reported as UNSUPPORTED_TARGET, never guessed. */
+/** Targets the tracer follows. Everything else is UNSUPPORTED_TARGET with what to capture (the tracer says `unknown`), never guessed. */
 export const FOLLOWED_TARGETS: ReadonlySet<RouteTargetKind> = new Set<RouteTargetKind>([
   "local",
   "internet-gateway",
@@ -56,6 +65,18 @@ const UNSUPPORTED_REASONS: Readonly<Record<string, string>> = {
   "local-gateway": "podpath does not follow local gateways (Outposts)",
   "core-network": "podpath does not follow AWS Cloud WAN core networks",
   unknown: "the route's target is not one podpath recognises",
+};
+
+/** What to capture to follow a target podpath does not: the AWS CLI commands, for the target's id. */
+const UNFOLLOWED_CAPTURE: Readonly<Partial<Record<RouteTargetKind, (id: string) => string>>> = {
+  "vpc-peering": (id) => `the peering connection and the peer VPC (aws ec2 describe-vpc-peering-connections --vpc-peering-connection-ids ${id}; the peer VPC's describe-route-tables, describe-network-acls and describe-security-groups) — podpath does not trace into it yet`,
+  "transit-gateway": (id) => `the transit gateway's attachments and route tables (aws ec2 describe-transit-gateway-attachments --filters Name=transit-gateway-id,Values=${id}; aws ec2 search-transit-gateway-routes for its route table) and the destination VPC — podpath does not trace through it yet`,
+  "virtual-private-gateway": (id) => `the VPN or Direct Connect side of ${id} (aws ec2 describe-vpn-connections --filters Name=vpn-gateway-id,Values=${id}; the on-premises network is outside AWS)`,
+  "vpc-endpoint": (id) => `the endpoint (aws ec2 describe-vpc-endpoints --vpc-endpoint-ids ${id}: its type, policy and, for a Gateway Load Balancer endpoint, the appliances behind it)`,
+  "carrier-gateway": (id) => `the carrier gateway (aws ec2 describe-carrier-gateways --carrier-gateway-ids ${id}) and the carrier network beyond it`,
+  "local-gateway": (id) => `the Outpost's local gateway (aws ec2 describe-local-gateway-route-tables --filters Name=local-gateway-id,Values=${id}) and the on-premises network`,
+  "core-network": (id) => `the Cloud WAN core network (aws networkmanager get-core-network --core-network-id ${id}) and its segments`,
+  unknown: (id) => `what the route's target ${id || "(none listed)"} is (the full aws ec2 describe-route-tables output)`,
 };
 
 /** Origin of routes propagated from a virtual private gateway (VPN / Direct Connect). */
@@ -100,16 +121,26 @@ interface Candidate {
   readonly prefix: number;
   /** synthesised local route for a VPC CIDR the table output did not list */
   readonly implicit: boolean;
+  /** the prefix-list entry that matched, for a route whose destination is a prefix list */
+  readonly entry?: string | undefined;
+}
+
+/** At equal prefix length: static CIDR route, then prefix-list route, then propagated route (AWS "Route priority"). */
+function rank(c: Candidate): number {
+  if (c.route.origin === PROPAGATED_ORIGIN) return 2;
+  return c.entry !== undefined ? 1 : 0;
 }
 
 /**
- * The route a packet to `dstIp` takes in `table`: longest prefix match over the IPv4 routes
- * (IPv6 and prefix-list routes are skipped, with a note). When `aws` is given and the table
+ * The route a packet to `dstIp` takes in `table`: longest prefix match over the IPv4 routes and
+ * the entries of prefix-list routes (IPv6 routes, and prefix lists whose entries the snapshot
+ * lacks, are skipped with a note; when such a prefix-list route is the only one that could match,
+ * the lookup is undecided: `capture`). When `aws` is given and the table
  * does not list the `local` route of one of its VPC's CIDRs (trimmed output), that route is
  * added, as AWS always has it.
  *
  * Denied with NO_ROUTE when nothing matches, BLACKHOLE_ROUTE when the chosen route is a
- * blackhole, UNSUPPORTED_TARGET when it leads somewhere podpath does not follow.
+ * blackhole, UNSUPPORTED_TARGET (with `capture`: undecided) when it leads somewhere podpath does not follow.
  */
 export function lookupRoute(table: RouteTable, dstIp: string, aws?: AwsModel): RouteLookup {
   const base = { id: table.id, source: table.source, table } as const;
@@ -130,12 +161,22 @@ export function lookupRoute(table: RouteTable, dstIp: string, aws?: AwsModel): R
 
   const notes: string[] = [];
   const candidates: Candidate[] = [];
+  /** prefix-list routes whose entries the snapshot lacks */
+  const unresolved: Route[] = [];
   let ipv6Routes = 0;
   for (const route of table.routes) {
     if (route.destination.startsWith("pl-")) {
-      notes.push(
-        `route ${describeRoute(route)} skipped: podpath does not resolve managed prefix lists, so a packet it would carry may be shown on another route`,
-      );
+      const entries = aws ? prefixListCidrs(route.destination, aws) : undefined;
+      if (!entries) {
+        unresolved.push(route);
+        continue;
+      }
+      let best: Candidate | undefined;
+      for (const entry of entries) {
+        const cidr = parseCidr4(entry.cidr);
+        if (cidr && cidrContains(cidr, dst) && (!best || cidr.prefix > best.prefix)) best = { route, prefix: cidr.prefix, implicit: false, entry: entry.cidr };
+      }
+      if (best) candidates.push(best);
       continue;
     }
     const cidr = parseCidr4(route.destination);
@@ -165,10 +206,26 @@ export function lookupRoute(table: RouteTable, dstIp: string, aws?: AwsModel): R
   // A propagated route never wins over the local route it overlaps, however specific.
   const localMatches = candidates.some((c) => c.route.targetKind === "local");
   const eligible = localMatches ? candidates.filter((c) => c.route.origin !== PROPAGATED_ORIGIN) : candidates;
-  const ranked = [...eligible].sort(
-    (a, b) => b.prefix - a.prefix || Number(a.route.origin === PROPAGATED_ORIGIN) - Number(b.route.origin === PROPAGATED_ORIGIN),
-  );
+  const ranked = [...eligible].sort((a, b) => b.prefix - a.prefix || rank(a) - rank(b));
   const best = ranked[0];
+  const unresolvedText = (r: Route): string => `route ${describeRoute(r)}, whose prefix list's entries are not in the snapshot`;
+  if (!best && unresolved.length > 0 && aws) {
+    const first = unresolved[0]!;
+    return {
+      ...base,
+      allowed: false,
+      code: "NO_ROUTE",
+      rule: `no CIDR route in ${describeRouteTable(table)} matches ${dstIp}, but ${unresolved.map(unresolvedText).join(" and ")} may: podpath cannot tell whether ${dstIp} is in it`,
+      route: first,
+      targetKind: first.targetKind,
+      targetId: first.targetId,
+      notes,
+      capture: unresolved.map((r) => prefixListCapture(r.destination, aws)).join("; "),
+    };
+  }
+  if (best?.route.targetKind !== "local") {
+    for (const r of unresolved) notes.push(`${unresolvedText(r)} was skipped: if ${dstIp} is in that list the packet may take it instead`);
+  }
   if (!best) {
     const listed = table.routes.map(describeRoute).join(", ") || "none";
     return {
@@ -187,7 +244,8 @@ export function lookupRoute(table: RouteTable, dstIp: string, aws?: AwsModel): R
     notes.push(`the local route for ${best.route.destination} is not listed in the table output; every route table has it, so podpath added it`);
   }
   const route = best.route;
-  const why = ranked.length > 1 ? `, the most specific of ${ranked.length} matching routes (longest prefix match)` : "";
+  const entry = best.entry !== undefined ? ` (${dstIp} is in ${best.entry}, an entry of prefix list ${route.destination})` : "";
+  const why = `${entry}${ranked.length > 1 ? `, the most specific of ${ranked.length} matching routes (longest prefix match)` : ""}`;
   const found = { ...base, route, targetKind: route.targetKind, targetId: route.targetId, notes } as const;
 
   if (route.state === "blackhole") {
@@ -200,11 +258,13 @@ export function lookupRoute(table: RouteTable, dstIp: string, aws?: AwsModel): R
   }
   if (!FOLLOWED_TARGETS.has(route.targetKind)) {
     const reason = UNSUPPORTED_REASONS[route.targetKind] ?? UNSUPPORTED_REASONS["unknown"];
+    const capture = UNFOLLOWED_CAPTURE[route.targetKind]?.(route.targetId);
     return {
       ...found,
       allowed: false,
       code: "UNSUPPORTED_TARGET",
       rule: `route ${describeRoute(route)} in ${describeRouteTable(table)} matches ${dstIp}${why}; ${reason}, so the path beyond it is not analysed`,
+      capture,
     };
   }
   return { ...found, allowed: true, rule: `route ${describeRoute(route)} in ${describeRouteTable(table)}${why}` };

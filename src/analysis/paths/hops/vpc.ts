@@ -1,13 +1,15 @@
 import type { NatGateway, NetworkInterface } from "../../../model/aws.js";
 import { parseIPv4 } from "../../../model/net.js";
+import type { AwsModel } from "../../../model/snapshot.js";
 import { describeEni, sourceDestCheck } from "../aws/eni.js";
 import { internetGatewayInbound, internetGatewayTranslate, natGatewayTranslate } from "../aws/gateways.js";
 import { aclForSubnet, evaluateNetworkAcl, statelessReplyNote } from "../aws/network-acls.js";
 import { describeRoute, describeRouteTable, routeFromSubnet } from "../aws/route-tables.js";
-import { allowTrackedReply, evaluateSecurityGroups } from "../aws/security-groups.js";
+import type { WireProtocol } from "../aws/protocols.js";
+import { allowTrackedReply, describeSecurityGroup, evaluateSecurityGroups } from "../aws/security-groups.js";
 import { ipPoolFor, podIpRoutableFromVpc } from "../calico.js";
-import { dropped, filterStep, step, withDestination, withSource, type Device, type DeviceOutcome, type ReplyOutcome } from "../trace-engine.js";
-import type { Packet, Protocol, Step } from "../trace-model.js";
+import { dropped, filterStep, step, undecided, withDestination, withSource, type Device, type DeviceOutcome, type ReplyOutcome } from "../trace-engine.js";
+import type { Packet, Step } from "../trace-model.js";
 import type { Network } from "./network.js";
 
 /**
@@ -19,20 +21,16 @@ import type { Network } from "./network.js";
  */
 
 /**
- * The header a VPC device sees: the outer one while the packet is encapsulated. `protocol` is
- * undefined for IP-in-IP (IP protocol 4, no ports), which the rule evaluators do not take.
+ * The header a VPC device sees: the outer one while the packet is encapsulated — VXLAN is UDP to
+ * 4789 (its source port is a flow hash, which no rule here looks at), IP-in-IP is IP protocol 4
+ * without ports (port 0).
  */
-function wireHeader(packet: Packet): { src: string; dst: string; dstPort: number; protocol: Protocol | undefined } {
+function wireHeader(packet: Packet): { src: string; dst: string; dstPort: number; protocol: WireProtocol } {
   if (packet.outer) {
-    // VXLAN is UDP to 4789 (its source port is a flow hash, which no rule here looks at)
-    return { src: packet.outer.src, dst: packet.outer.dst, dstPort: packet.outer.dstPort, protocol: packet.outer.protocol === "IPIP" ? undefined : "UDP" };
+    const ipip = packet.outer.protocol === "IPIP";
+    return { src: packet.outer.src, dst: packet.outer.dst, dstPort: ipip ? 0 : packet.outer.dstPort, protocol: ipip ? "IPIP" : "UDP" };
   }
   return packet;
-}
-
-/** A rule set not evaluated on IP-in-IP: said as a step without a verdict of its own. */
-function ipipStep(hop: string, component: "security-group" | "nacl", id: string, packet: Packet): Step {
-  return step(hop, component, id, "allow", packet, IPIP_NOTE, undefined);
 }
 
 function eniLabel(eni: NetworkInterface): string {
@@ -40,7 +38,47 @@ function eniLabel(eni: NetworkInterface): string {
   return `eni ${eni.id}${ip ? ` (${ip})` : ""}`;
 }
 
-const IPIP_NOTE = "IP-in-IP (IP protocol 4) carries no ports: security-group and network-ACL rules for protocol 4 are not evaluated here";
+/**
+ * The security groups of `eni` on the reply of an encapsulated (overlay) request, or undefined when
+ * connection tracking admits the reply as usual.
+ *
+ * A VXLAN reply is a datagram of its own from the other node to UDP 4789: its source port is a hash
+ * of the inner flow (RFC 7348 §5; Linux `udp_flow_src_port`), so it is not the reverse of the
+ * request's outer 5-tuple (sender:hash → peer:4789) and AWS connection tracking ("Security group
+ * connection tracking": flows are tracked by protocol, addresses and ports) does not admit it: the
+ * groups evaluate it as a new flow, egress at the replying node, ingress at the original sender.
+ * That is why Calico's "Network requirements" ask for UDP 4789 between all nodes, bidirectional.
+ * IP-in-IP has no ports: "for protocols other than TCP, UDP, or ICMP, only the IP address and
+ * protocol number is tracked", so the other node's protocol-4 reply is admitted by tracking.
+ */
+function overlayReplyGroups(net: Network, hop: string, eni: NetworkInterface, direction: "ingress" | "egress", back: Packet): ReturnType<typeof filterStep> | undefined {
+  if (!back.outer || back.outer.protocol !== "UDP") return undefined;
+  const aws = net.ctx.snapshot.aws;
+  const seen = wireHeader(back);
+  const remote = direction === "ingress" ? seen.src : seen.dst;
+  const decision = evaluateSecurityGroups(direction, eni.securityGroupIds, remote, seen.dstPort, "UDP", aws);
+  const why = `the VXLAN reply ${seen.src} → ${seen.dst}:${seen.dstPort}/UDP is a new flow, not the request's (its source port is a hash of the inner flow, RFC 7348), so connection tracking does not admit it`;
+  if (decision.allowed || decision.undecided) return filterStep(hop, "security-group", decision, back, `${why}: ${decision.rule}`);
+  const word = direction === "ingress" ? "inbound" : "outbound";
+  const preposition = direction === "ingress" ? "from" : "to";
+  const peerGroups = net.ctx.eniForIp(remote)?.eni.securityGroupIds ?? [];
+  const peer = peerGroups.length > 0 ? `${remote} (or its security group ${peerGroups.join(", ")})` : remote;
+  const groups = eni.securityGroupIds.map((id) => {
+    const g = aws.securityGroups.find((x) => x.id === id);
+    return g ? describeSecurityGroup(g) : id;
+  });
+  const fix = `missing rule: ${word} UDP ${seen.dstPort} ${preposition} ${peer} on ${groups.join(", ") || "the interface's security groups"} (Calico needs its VXLAN port, UDP ${seen.dstPort}, between all nodes in both directions)`;
+  return filterStep(hop, "security-group", decision, back, `${why}; ${decision.rule} — ${fix}`);
+}
+
+/** The tracked-reply step of a security group, with the IP-in-IP tracking rule when the reply is encapsulated so. */
+function trackedReplyStep(hop: string, eni: NetworkInterface, back: Packet, aws: AwsModel): Step {
+  const tracked = allowTrackedReply(eni.securityGroupIds, aws);
+  const ipip = back.outer?.protocol === "IPIP"
+    ? "; IP-in-IP: AWS tracks protocols other than TCP, UDP and ICMP by address and protocol number only, so the other node's protocol-4 packets are this flow's replies (a flow the other node starts needs protocol 4 allowed the other way: Calico requires IP-in-IP between all nodes, bidirectional)"
+    : "";
+  return step(hop, "security-group", tracked.id, "allow", back, tracked.rule + ipip, tracked.source);
+}
 
 /** A network interface sending a packet into the VPC: source/destination check, security groups (egress). */
 export function eniEgress(net: Network, eni: NetworkInterface): Device {
@@ -54,19 +92,20 @@ export function eniEgress(net: Network, eni: NetworkInterface): Device {
       const check = filterStep(hop, "eni", sourceDestCheck(eni, packet, "send"), packet);
       steps.push(check.step);
       if (check.drop) return { steps, packet, next: undefined, drop: check.drop };
-      if (!seen.protocol) steps.push(ipipStep(hop, "security-group", eni.securityGroupIds.join(",") || "none", packet));
-      else {
-        const sg = filterStep(hop, "security-group", evaluateSecurityGroups("egress", eni.securityGroupIds, seen.dst, seen.dstPort, seen.protocol, aws), packet);
-        steps.push(sg.step);
-        if (sg.drop) return { steps, packet, next: undefined, drop: sg.drop };
-      }
+      const sg = filterStep(hop, "security-group", evaluateSecurityGroups("egress", eni.securityGroupIds, seen.dst, seen.dstPort, seen.protocol, aws), packet);
+      steps.push(sg.step);
+      if (sg.drop) return { steps, packet, next: undefined, drop: sg.drop };
+      if (sg.unknown) return { steps, packet, next: undefined, unknown: sg.unknown };
       return {
         steps,
         packet,
         next: net.subnetRouter(eni.subnetId),
         reply: (back) => {
-          const tracked = allowTrackedReply(eni.securityGroupIds, aws);
-          const out: Step[] = [step(hop, "security-group", tracked.id, "allow", back, tracked.rule, tracked.source)];
+          // an overlay reply arrives at the original sender as a new flow (see overlayReplyGroups)
+          const overlay = overlayReplyGroups(net, hop, eni, "ingress", back);
+          const out: Step[] = [overlay?.step ?? trackedReplyStep(hop, eni, back, aws)];
+          if (overlay?.drop) return { steps: out, packet: back, drop: overlay.drop };
+          if (overlay?.unknown) return { steps: out, packet: back, unknown: overlay.unknown };
           const recv = filterStep(hop, "eni", sourceDestCheck(eni, back, "receive"), back);
           out.push(recv.step);
           return { steps: out, packet: back, drop: recv.drop };
@@ -86,12 +125,10 @@ export function eniIngress(net: Network, eni: NetworkInterface): Device {
     forward(packet): DeviceOutcome {
       const steps: Step[] = [];
       const seen = wireHeader(packet);
-      if (!seen.protocol) steps.push(ipipStep(hop, "security-group", eni.securityGroupIds.join(",") || "none", packet));
-      else {
-        const sg = filterStep(hop, "security-group", evaluateSecurityGroups("ingress", eni.securityGroupIds, seen.src, seen.dstPort, seen.protocol, aws), packet);
-        steps.push(sg.step);
-        if (sg.drop) return { steps, packet, next: undefined, drop: sg.drop };
-      }
+      const sg = filterStep(hop, "security-group", evaluateSecurityGroups("ingress", eni.securityGroupIds, seen.src, seen.dstPort, seen.protocol, aws), packet);
+      steps.push(sg.step);
+      if (sg.drop) return { steps, packet, next: undefined, drop: sg.drop };
+      if (sg.unknown) return { steps, packet, next: undefined, unknown: sg.unknown };
       const check = filterStep(hop, "eni", sourceDestCheck(eni, packet, "receive"), packet);
       steps.push(check.step);
       if (check.drop) return { steps, packet, next: undefined, drop: check.drop };
@@ -100,9 +137,10 @@ export function eniIngress(net: Network, eni: NetworkInterface): Device {
         const send = filterStep(hop, "eni", sourceDestCheck(eni, back, "send"), back);
         out.push(send.step);
         if (send.drop) return { steps: out, packet: back, drop: send.drop };
-        const tracked = allowTrackedReply(eni.securityGroupIds, aws);
-        out.push(step(hop, "security-group", tracked.id, "allow", back, tracked.rule, tracked.source));
-        return { steps: out, packet: back };
+        // an overlay reply leaves the replying node as a new flow (see overlayReplyGroups)
+        const overlay = overlayReplyGroups(net, hop, eni, "egress", back);
+        out.push(overlay?.step ?? trackedReplyStep(hop, eni, back, aws));
+        return { steps: out, packet: back, drop: overlay?.drop, unknown: overlay?.unknown };
       };
       // the interface's owner: a node, a load balancer, or something outside the cluster
       const node = ctx.nodeOfInstance(eni.attachment?.instanceId);
@@ -120,13 +158,20 @@ function aclStep(net: Network, hop: string, subnetId: string, direction: "ingres
   const selection = aclForSubnet(subnetId, net.ctx.snapshot.aws);
   if (!selection) return { step: undefined, drop: undefined };
   const seen = wireHeader(packet);
-  if (!seen.protocol) return { step: ipipStep(hop, "nacl", selection.acl.id, packet), drop: undefined };
   const remote = direction === "ingress" ? seen.src : seen.dst;
   const decision = evaluateNetworkAcl(selection.acl, direction, remote, seen.dstPort, seen.protocol);
   const where = `${direction === "egress" ? "leaving" : "entering"} ${subnetId}: `;
-  const note = where + (reply ? `${decision.rule}; ${statelessReplyNote(selection.acl, seen.dstPort)}` : decision.rule);
+  // an encapsulated reply is the other node's own datagram (UDP 4789 or protocol 4), not an answer to an ephemeral port
+  const replyNote = packet.outer
+    ? `${selection.acl.id} is stateless: the encapsulated reply is evaluated as its own ${describeOuter(packet)} datagram from ${seen.src} to ${seen.dst}`
+    : statelessReplyNote(selection.acl, seen.dstPort);
+  const note = where + (reply ? `${decision.rule}; ${replyNote}` : decision.rule);
   const r = filterStep(hop, "nacl", decision, packet, note);
   return { step: r.step, drop: r.drop };
+}
+
+function describeOuter(packet: Packet): string {
+  return packet.outer?.protocol === "IPIP" ? "IP-in-IP (protocol 4)" : `VXLAN (UDP ${packet.outer?.dstPort ?? 4789})`;
 }
 
 /**
@@ -171,7 +216,9 @@ function asymmetricReply(net: Network, subnetId: string, back: Packet, expected:
 /**
  * The route table of `subnetId` for a packet leaving an interface there: longest prefix, then
  * the target — the local route to the interface holding the address, a NAT gateway, an internet
- * gateway, an instance or interface; blackholes and targets podpath does not follow are drops.
+ * gateway, an instance or interface; blackholes are drops; targets podpath does not follow
+ * (peering, transit gateway, VPN gateway, endpoints, …), an instance or interface outside the
+ * snapshot and a prefix-list route without its entries are `unknown`, naming what to capture.
  */
 export function subnetRouter(net: Network, subnetId: string): Device {
   const ctx = net.ctx;
@@ -184,6 +231,10 @@ export function subnetRouter(net: Network, subnetId: string): Device {
       const lookup = routeFromSubnet(subnetId, seen.dst, aws);
       const table = lookup.table;
       const tableId = table?.id ?? subnetId;
+      if (!lookup.allowed && lookup.capture) {
+        const u = undecided(hop, "route-table", tableId, packet, lookup.rule, lookup.capture, lookup.source ?? table?.source);
+        return { steps: [u.step], packet, next: undefined, unknown: u.unknown };
+      }
       if (!lookup.allowed) {
         const d = dropped(hop, "route-table", tableId, lookup.code, packet, lookup.rule, lookup.source ?? table?.source);
         return { steps: [d.step], packet, next: undefined, drop: d.drop };
@@ -239,16 +290,21 @@ export function subnetRouter(net: Network, subnetId: string): Device {
               ? ctx.eni(lookup.targetId)
               : aws.networkInterfaces.find((e) => e.attachment?.instanceId === lookup.targetId && e.attachment?.deviceIndex === 0);
           if (!eni) {
-            const d = dropped(hop, "route-table", tableId, "NO_ROUTE", packet, `route targets ${lookup.targetId}, whose network interface is not in the snapshot`, table?.source);
-            steps.push(d.step);
-            return { steps, packet, next: undefined, drop: d.drop };
+            // the target exists in AWS (the route is active) but lies outside the snapshot: what it does with the packet is unknown
+            const id = lookup.targetId ?? "";
+            const capture = lookup.targetKind === "network-interface"
+              ? `aws ec2 describe-network-interfaces --network-interface-ids ${id}`
+              : `aws ec2 describe-instances --instance-ids ${id} (its NetworkInterfaces) or aws ec2 describe-network-interfaces --filters Name=attachment.instance-id,Values=${id}`;
+            const u = undecided(hop, "route-table", tableId, packet, `${lookup.rule} targets ${lookup.targetKind} ${id}, whose network interface is not in the snapshot: where it forwards the packet is unknown`, capture, table?.source);
+            steps.push(u.step);
+            return { steps, packet, next: undefined, unknown: u.unknown };
           }
           return finish(eni.subnetId, net.eniIngress(eni));
         }
         default: {
-          const d = dropped(hop, "route-table", tableId, "UNSUPPORTED_TARGET", packet, `${lookup.rule}: podpath does not follow this target`, table?.source);
-          steps.push(d.step);
-          return { steps, packet, next: undefined, drop: d.drop };
+          const u = undecided(hop, "route-table", tableId, packet, `${lookup.rule}: podpath does not follow this target`, `what ${lookup.targetId ?? "the target"} does with the packet`, table?.source);
+          steps.push(u.step);
+          return { steps, packet, next: undefined, unknown: u.unknown };
         }
       }
     },

@@ -9,8 +9,7 @@ import {
 } from "../../../../src/analysis/paths/aws/network-acls.js";
 import type { NetworkAclDirection } from "../../../../src/analysis/paths/aws/network-acls.js";
 import { ICMP_ECHO_REPLY, ICMP_ECHO_REQUEST } from "../../../../src/analysis/paths/aws/protocols.js";
-import type { IcmpTypeCode } from "../../../../src/analysis/paths/aws/protocols.js";
-import type { Protocol } from "../../../../src/analysis/paths/trace-model.js";
+import type { IcmpTypeCode, WireProtocol } from "../../../../src/analysis/paths/aws/protocols.js";
 import { loadSnapshot } from "../../../../src/load/load-snapshot.js";
 import type { NetworkAcl } from "../../../../src/model/aws.js";
 import type { AwsModel } from "../../../../src/model/snapshot.js";
@@ -35,6 +34,7 @@ const NETWORK_ACLS = `{"NetworkAcls": [
       {"RuleNumber": 120, "Egress": false, "Protocol": "6", "RuleAction": "allow", "CidrBlock": "0.0.0.0/0", "PortRange": {"From": 1024, "To": 65535}},
       {"RuleNumber": 130, "Egress": false, "Protocol": "1", "RuleAction": "allow", "CidrBlock": "0.0.0.0/0", "IcmpTypeCode": {"Type": 0, "Code": -1}},
       {"RuleNumber": 140, "Egress": false, "Protocol": "17", "RuleAction": "allow", "CidrBlock": "10.0.0.0/16", "PortRange": {"From": 53, "To": 53}},
+      {"RuleNumber": 145, "Egress": false, "Protocol": "4", "RuleAction": "allow", "CidrBlock": "10.0.0.0/16"},
       {"RuleNumber": 150, "Egress": false, "Protocol": "132", "RuleAction": "allow", "CidrBlock": "10.0.0.0/16"},
       {"RuleNumber": 160, "Egress": false, "Protocol": "-1", "RuleAction": "allow", "Ipv6CidrBlock": "::/0"},
       {"RuleNumber": 32767, "Egress": false, "Protocol": "-1", "RuleAction": "deny", "CidrBlock": "0.0.0.0/0"},
@@ -67,7 +67,7 @@ interface Case {
   readonly direction?: NetworkAclDirection;
   readonly remote: string;
   readonly port: number;
-  readonly protocol: Protocol;
+  readonly protocol: WireProtocol;
   readonly icmp?: IcmpTypeCode;
   readonly allowed: boolean;
   /** the deciding rule number; undefined: the implicit `*` deny */
@@ -89,6 +89,9 @@ const CASES: readonly Case[] = [
   { name: "an IPv6 rule never matches an IPv4 address", remote: "192.0.2.1", port: 8080, protocol: "UDP", allowed: false, ruleNumber: undefined },
   { name: "outbound rules are separate: all traffic to the VPC", direction: "egress", remote: "10.0.2.9", port: 5432, protocol: "TCP", allowed: true, ruleNumber: 100 },
   { name: "outbound to the internet only on ephemeral ports (replies)", direction: "egress", remote: "8.8.8.8", port: 50000, protocol: "TCP", allowed: true, ruleNumber: 110 },
+  { name: "IP-in-IP (Calico): a protocol 4 rule allows IP-in-IP from its CIDR, whatever the port", remote: "10.0.3.3", port: 0, protocol: "IPIP", allowed: true, ruleNumber: 145 },
+  { name: "IP-in-IP (Calico): tcp, udp and icmp rules do not allow protocol 4 — the implicit * deny", remote: "8.8.8.8", port: 0, protocol: "IPIP", allowed: false, ruleNumber: undefined },
+  { name: "IP-in-IP (Calico): an all-traffic rule (-1) allows protocol 4 out", direction: "egress", remote: "10.0.2.9", port: 0, protocol: "IPIP", allowed: true, ruleNumber: 100 },
   { name: "outbound to the internet on 443 is the implicit * deny", direction: "egress", remote: "8.8.8.8", port: 443, protocol: "TCP", allowed: false, ruleNumber: undefined },
 ];
 
@@ -110,6 +113,7 @@ describe("network ACLs: ordered, first match, implicit deny", () => {
     const decision = evaluateNetworkAcl(acl(aws, "acl-web"), "ingress", "203.0.113.5", 443, "TCP");
     assert.equal(decision.rule, "acl-web (web-acl): inbound rule 90 deny tcp 443 from 203.0.113.0/24 matches tcp 443 from 203.0.113.5");
     const none = evaluateNetworkAcl(acl(aws, "acl-web"), "egress", "8.8.8.8", 443, "TCP");
+    assert.match(evaluateNetworkAcl(acl(aws, "acl-web"), "ingress", "10.0.3.3", 0, "IPIP").rule, /inbound rule 145 allow IP-in-IP \(protocol 4\) from 10\.0\.0\.0\/16 matches IP-in-IP \(protocol 4\) from 10\.0\.3\.3/);
     assert.equal(none.rule, "acl-web (web-acl): rule * deny all traffic (no numbered outbound rule matches tcp 443 to 8.8.8.8)");
   });
 });

@@ -91,14 +91,14 @@ describe("vpc route tables: which table a subnet uses", () => {
   });
 });
 
-const LOOKUPS: readonly { name: string; dst: string; allowed: boolean; code?: DropCode; destination?: string; target?: string; kind?: string }[] = [
+const LOOKUPS: readonly { name: string; dst: string; allowed: boolean; code?: DropCode; destination?: string; target?: string; kind?: string; capture?: RegExp }[] = [
   { name: "anything outside the more specific routes takes the default route", dst: "8.8.8.8", allowed: true, destination: "0.0.0.0/0", target: "igw-1", kind: "internet-gateway" },
   { name: "the local route carries the VPC's own addresses", dst: "10.0.1.5", allowed: true, destination: "10.0.0.0/16", target: "local", kind: "local" },
   { name: "a route more specific than the local route wins (middlebox routing)", dst: "10.0.5.9", allowed: true, destination: "10.0.5.0/24", target: "eni-appliance", kind: "network-interface" },
   { name: "the most specific route wins (longest prefix match): /16 to a NAT gateway over 0.0.0.0/0", dst: "192.168.1.1", allowed: true, destination: "192.168.0.0/16", target: "nat-1", kind: "nat-gateway" },
-  { name: "a VPC peering target is not followed (UNSUPPORTED_TARGET)", dst: "192.168.10.1", allowed: false, code: "UNSUPPORTED_TARGET", destination: "192.168.10.0/24", target: "pcx-1", kind: "vpc-peering" },
-  { name: "a transit gateway target is not followed (UNSUPPORTED_TARGET)", dst: "192.168.20.1", allowed: false, code: "UNSUPPORTED_TARGET", destination: "192.168.20.0/24", target: "tgw-1", kind: "transit-gateway" },
-  { name: "a VPC endpoint target is not followed (UNSUPPORTED_TARGET)", dst: "192.168.30.7", allowed: false, code: "UNSUPPORTED_TARGET", destination: "192.168.30.0/24", target: "vpce-1", kind: "vpc-endpoint" },
+  { name: "a VPC peering target is not followed: undecided, naming the peering connection to capture", dst: "192.168.10.1", allowed: false, code: "UNSUPPORTED_TARGET", destination: "192.168.10.0/24", target: "pcx-1", kind: "vpc-peering", capture: /describe-vpc-peering-connections --vpc-peering-connection-ids pcx-1/ },
+  { name: "a transit gateway target is not followed: undecided, naming its attachments and routes to capture", dst: "192.168.20.1", allowed: false, code: "UNSUPPORTED_TARGET", destination: "192.168.20.0/24", target: "tgw-1", kind: "transit-gateway", capture: /describe-transit-gateway-attachments --filters Name=transit-gateway-id,Values=tgw-1/ },
+  { name: "a VPC endpoint target is not followed: undecided, naming the endpoint to capture", dst: "192.168.30.7", allowed: false, code: "UNSUPPORTED_TARGET", destination: "192.168.30.0/24", target: "vpce-1", kind: "vpc-endpoint", capture: /describe-vpc-endpoints --vpc-endpoint-ids vpce-1/ },
   { name: "a blackhole route drops what it matches (BLACKHOLE_ROUTE)", dst: "100.64.3.3", allowed: false, code: "BLACKHOLE_ROUTE", destination: "100.64.0.0/10", target: "nat-gone" },
   { name: "a propagated route never wins over the local route it overlaps, however specific", dst: "10.0.7.1", allowed: true, destination: "10.0.0.0/16", target: "local", kind: "local" },
   { name: "a static route beats a propagated route to the same destination", dst: "172.16.0.1", allowed: true, destination: "172.16.0.0/12", target: "nat-1", kind: "nat-gateway" },
@@ -111,6 +111,8 @@ describe("vpc route tables: the route a packet takes (route priority)", () => {
       const lookup = lookupRoute(table(aws, "rtb-a"), c.dst, aws);
       assert.equal(lookup.allowed, c.allowed, lookup.rule);
       if (!lookup.allowed) assert.equal(lookup.code, c.code);
+      if (c.capture) assert.match(lookup.capture ?? "", c.capture);
+      else assert.equal(lookup.capture, undefined, "decided: nothing to capture");
       if (c.destination !== undefined) assert.equal(lookup.route?.destination, c.destination);
       if (c.target !== undefined) assert.equal(lookup.targetId, c.target);
       if (c.kind !== undefined) assert.equal(lookup.targetKind, c.kind);
@@ -119,11 +121,11 @@ describe("vpc route tables: the route a packet takes (route priority)", () => {
     });
   }
 
-  test("vpc route tables: IPv6 and prefix-list routes are skipped with a note", () => {
+  test("vpc route tables: IPv6 routes, and prefix-list routes without their entries, are skipped with a note when another route matches", () => {
     const lookup = lookupRoute(table(aws, "rtb-a"), "52.216.0.1", aws);
     assert.equal(lookup.targetId, "igw-1");
     assert.ok(lookup.notes.some((n) => /1 IPv6 route skipped/.test(n)), lookup.notes.join("\n"));
-    assert.ok(lookup.notes.some((n) => /pl-63a5400a .*prefix lists/.test(n)), lookup.notes.join("\n"));
+    assert.ok(lookup.notes.some((n) => /pl-63a5400a → vpce-s3 .*entries are not in the snapshot/.test(n)), lookup.notes.join("\n"));
   });
 
   test("vpc route tables: the rule text names the route, the table and why it won", () => {
@@ -168,5 +170,50 @@ describe("vpc route tables: the example cluster", () => {
     const lookup = routeFromSubnet("subnet-0ecoeco0000000011", "10.0.1.12", example);
     assert.equal(lookup.targetKind, "local");
     assert.equal(lookup.route?.destination, "10.0.0.0/16");
+  });
+});
+
+/** pl-63a5400a (com.amazonaws.us-east-1.s3) as the model holds it, with two of its entries. */
+function withS3List(model: AwsModel, entries: string[] | undefined): AwsModel {
+  const list = { id: "pl-63a5400a", name: "com.amazonaws.us-east-1.s3", addressFamily: "IPv4", entries: entries?.map((cidr) => ({ cidr, description: undefined })), source: { file: "aws/pl.json", line: 1, col: 1, doc: 0 } };
+  return { ...model, prefixLists: [list] };
+}
+
+describe("vpc route tables: routes to a managed prefix list (AWS 'Route priority: prefix lists')", () => {
+  test("vpc route tables (prefix list with entries): an address in an entry takes the prefix-list route when its entry is more specific (longest prefix match)", () => {
+    const model = withS3List(aws, ["52.216.0.0/15", "54.231.0.0/16"]);
+    const lookup = lookupRoute(table(model, "rtb-a"), "52.216.0.1", model);
+    assert.equal(lookup.allowed, false, "the target is a VPC endpoint: not followed");
+    assert.equal(lookup.targetId, "vpce-s3");
+    assert.match(lookup.rule, /52\.216\.0\.1 is in 52\.216\.0\.0\/15, an entry of prefix list pl-63a5400a/);
+    assert.match(lookup.capture ?? "", /describe-vpc-endpoints --vpc-endpoint-ids vpce-s3/);
+  });
+
+  test("vpc route tables (prefix list with entries): an address in no entry takes the other routes", () => {
+    const model = withS3List(aws, ["52.216.0.0/15"]);
+    const lookup = lookupRoute(table(model, "rtb-a"), "8.8.8.8", model);
+    assert.equal(lookup.targetId, "igw-1");
+    assert.ok(!lookup.notes.some((n) => /pl-63a5400a/.test(n)), lookup.notes.join("\n"));
+  });
+
+  test("vpc route tables (prefix list with entries): at equal prefix length a static CIDR route is preferred over the prefix-list route", () => {
+    const model = withS3List(aws, ["192.168.0.0/16"]);
+    const lookup = lookupRoute(table(model, "rtb-a"), "192.168.1.1", model);
+    assert.equal(lookup.targetId, "nat-1");
+  });
+
+  test("vpc route tables (prefix list without entries): a packet only the prefix-list route could take is undecided, naming the list to capture", () => {
+    const only = awsOf(VPC, SUBNETS, `{"RouteTables": [{"RouteTableId": "rtb-endpoint-only", "VpcId": "vpc-1",
+      "Associations": [{"Main": false, "RouteTableId": "rtb-endpoint-only", "SubnetId": "subnet-a"}],
+      "Routes": [
+        {"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local", "State": "active", "Origin": "CreateRouteTable"},
+        {"DestinationPrefixListId": "pl-63a5400a", "GatewayId": "vpce-s3", "State": "active", "Origin": "CreateRoute"}
+      ]}]}`);
+    const lookup = lookupRoute(table(only, "rtb-endpoint-only"), "52.216.0.1", only);
+    assert.equal(lookup.allowed, false);
+    assert.match(lookup.rule, /no CIDR route in rtb-endpoint-only matches 52\.216\.0\.1, but route pl-63a5400a → vpce-s3/);
+    assert.match(lookup.capture ?? "", /describe-managed-prefix-lists --prefix-list-ids pl-63a5400a and aws ec2 get-managed-prefix-list-entries --prefix-list-id pl-63a5400a/);
+    // the VPC's own addresses still take the local route
+    assert.equal(lookupRoute(table(only, "rtb-endpoint-only"), "10.0.2.2", only).targetKind, "local");
   });
 });

@@ -102,7 +102,6 @@ const CASES: readonly Case[] = [
   { name: "a group reference allows an instance in the group when its interface is not in the snapshot", remote: "10.0.8.8", port: 5432, protocol: "TCP", allowed: true, by: "sg-app", rule: /instance i-legacy/ },
   { name: "a group reference does not allow an interface outside the group", remote: "10.0.7.7", port: 5432, protocol: "TCP", allowed: false },
   { name: "a group reference does not allow a member's public address", remote: "198.51.100.9", port: 5432, protocol: "TCP", allowed: false },
-  { name: "a prefix-list rule is not matched (podpath does not resolve prefix lists)", remote: "10.0.3.3", port: 443, protocol: "TCP", allowed: false },
   { name: "an IPv6 range never matches an IPv4 address", remote: "10.0.3.3", port: 8443, protocol: "TCP", allowed: false },
   { name: "rules of all the groups are unioned", groups: ["sg-ssh", "sg-app"], remote: "10.0.3.3", port: 85, protocol: "TCP", allowed: true, by: "sg-app" },
   { name: "the union allows what the first group allows", groups: ["sg-ssh", "sg-app"], remote: "203.0.113.7", port: 22, protocol: "TCP", allowed: true, by: "sg-ssh" },
@@ -122,6 +121,7 @@ describe("security groups: rules allow, by protocol, port and peer", () => {
         assert.equal(decision.group?.id, c.by);
         assert.equal(decision.source?.file, "aws/0.json");
       } else {
+        assert.ok(!decision.undecided, decision.rule);
         assert.equal(decision.code, direction === "ingress" ? "SECURITY_GROUP_INGRESS" : "SECURITY_GROUP_EGRESS");
         assert.equal(decision.id, groups.join(","));
       }
@@ -129,16 +129,25 @@ describe("security groups: rules allow, by protocol, port and peer", () => {
     });
   }
 
-  test("security groups: a prefix-list rule that was skipped is noted", () => {
-    const decision = evaluateSecurityGroups("ingress", ["sg-app"], "10.0.3.3", 443, "TCP", aws);
-    assert.ok(decision.notes.some((n) => /pl-corp/.test(n) && /prefix lists/.test(n)), decision.notes.join("\n"));
+
+  test("security groups: a group missing from the snapshot may hold the allowing rule — undecided, naming it and describe-security-groups to capture", () => {
+    const decision = evaluateSecurityGroups("ingress", ["sg-missing"], "10.0.3.3", 80, "TCP", aws);
+    assert.ok(!decision.allowed && decision.undecided, decision.rule);
+    assert.match(decision.rule, /sg-missing is not in the snapshot: its rules may/);
+    assert.ok(decision.undecided && decision.capture === "aws ec2 describe-security-groups --group-ids sg-missing");
+    assert.equal(decision.source, undefined);
   });
 
-  test("security groups: a group missing from the snapshot is named, and its rules are unknown", () => {
-    const decision = evaluateSecurityGroups("ingress", ["sg-missing"], "10.0.3.3", 80, "TCP", aws);
-    assert.equal(decision.allowed, false);
-    assert.match(decision.rule, /sg-missing not in the snapshot: rules unknown/);
-    assert.equal(decision.source, undefined);
+  test("security groups: a group missing from the snapshot does not change an allow by a known group", () => {
+    const decision = evaluateSecurityGroups("ingress", ["sg-missing", "sg-app"], "10.0.3.3", 80, "TCP", aws);
+    assert.equal(decision.allowed, true, decision.rule);
+    assert.equal(decision.id, "sg-app");
+  });
+
+  test("security groups: two unresolved references ask for everything needed (the prefix list and the missing group)", () => {
+    const decision = evaluateSecurityGroups("ingress", ["sg-app", "sg-missing"], "192.0.2.1", 443, "TCP", aws);
+    assert.ok(!decision.allowed && decision.undecided, decision.rule);
+    assert.ok(decision.undecided && /pl-corp/.test(decision.capture) && /describe-security-groups --group-ids sg-missing/.test(decision.capture), decision.undecided ? decision.capture : "");
   });
 
   test("security groups: membership follows the interface's groups, not the instance's, when both are known", () => {
@@ -179,7 +188,7 @@ describe("security groups: the example cluster", () => {
   test("ecoeco-alb-sg denies SSH (22) from the internet", () => {
     const decision = evaluateSecurityGroups("ingress", [ALB_SG], "198.51.100.20", 22, "TCP", example);
     assert.equal(decision.allowed, false);
-    assert.equal(!decision.allowed && decision.code, "SECURITY_GROUP_INGRESS");
+    assert.equal(!decision.allowed && !decision.undecided && decision.code, "SECURITY_GROUP_INGRESS");
     assert.equal(decision.id, ALB_SG);
   });
 
@@ -198,5 +207,115 @@ describe("security groups: the example cluster", () => {
     const decision = evaluateSecurityGroups("ingress", [NODE_SG], "10.0.1.12", 4789, "UDP", example);
     assert.equal(decision.allowed, true, decision.rule);
     assert.match(decision.rule, /from sg-0ecoeco0000000002 \(ecoeco-node-sg\)/);
+  });
+});
+
+/** A managed prefix list as the model holds it (the loader is written separately): pl-corp with one entry. */
+function withPrefixList(model: AwsModel, id: string, entries: { cidr: string; description?: string }[] | undefined, name = "corp-offices"): AwsModel {
+  const list = { id, name, addressFamily: "IPv4", entries: entries?.map((e) => ({ cidr: e.cidr, description: e.description })), source: { file: "aws/prefix-lists.json", line: 3, col: 5, doc: 0 } };
+  return { ...model, prefixLists: [...model.prefixLists, list] };
+}
+
+describe("security groups: rules referencing a managed prefix list (AWS 'Managed prefix lists': a rule matches the CIDRs of the list's entries)", () => {
+  test("security groups (prefix list with entries): an address in an entry is allowed, the reason names the list and the entry", () => {
+    const model = withPrefixList(aws, "pl-corp", [{ cidr: "198.51.100.0/24", description: "HQ" }, { cidr: "203.0.113.0/24" }]);
+    const decision = evaluateSecurityGroups("ingress", ["sg-app"], "198.51.100.7", 443, "TCP", model);
+    assert.equal(decision.allowed, true, decision.rule);
+    assert.match(decision.rule, /inbound tcp 443 from prefix list pl-corp \(corp-offices\): 198\.51\.100\.7 is in 198\.51\.100\.0\/24 \(HQ\), an entry of pl-corp/);
+  });
+
+  test("security groups (prefix list with entries): an address in no entry is denied (SECURITY_GROUP_INGRESS)", () => {
+    const model = withPrefixList(aws, "pl-corp", [{ cidr: "198.51.100.0/24" }]);
+    const decision = evaluateSecurityGroups("ingress", ["sg-app"], "192.0.2.1", 443, "TCP", model);
+    assert.equal(decision.allowed, false);
+    assert.ok(!decision.allowed && !decision.undecided && decision.code === "SECURITY_GROUP_INGRESS", decision.rule);
+  });
+
+  test("security groups (prefix list not in the snapshot): no other rule allows → undecided, naming the rule and both AWS CLI commands to capture", () => {
+    const decision = evaluateSecurityGroups("ingress", ["sg-app"], "192.0.2.1", 443, "TCP", aws);
+    assert.equal(decision.allowed, false);
+    assert.ok(!decision.allowed && decision.undecided, decision.rule);
+    assert.equal(decision.id, "sg-app");
+    assert.match(decision.rule, /sg-app \(app\) inbound tcp 443 from prefix list pl-corp may allow tcp 443 from 192\.0\.2\.1, but prefix list pl-corp is not in the snapshot/);
+    assert.ok(decision.undecided && /aws ec2 describe-managed-prefix-lists --prefix-list-ids pl-corp/.test(decision.capture) && /get-managed-prefix-list-entries --prefix-list-id pl-corp/.test(decision.capture));
+  });
+
+  test("security groups (prefix list without entries): undecided, and only the entries command is asked for", () => {
+    const decision = evaluateSecurityGroups("ingress", ["sg-app"], "192.0.2.1", 443, "TCP", withPrefixList(aws, "pl-corp", undefined));
+    assert.ok(!decision.allowed && decision.undecided, decision.rule);
+    assert.match(decision.rule, /the entries of prefix list pl-corp \(corp-offices\) are not in the snapshot/);
+    assert.ok(decision.undecided && decision.capture === "aws ec2 get-managed-prefix-list-entries --prefix-list-id pl-corp");
+  });
+
+  test("security groups (prefix list not in the snapshot): another rule that allows wins — allowed, not undecided", () => {
+    // sg-ssh allows 203.0.113.0/24 on 22; a prefix-list rule for 22 in a group listed first cannot change an allow
+    const model = { ...aws, securityGroups: aws.securityGroups.map((g) => (g.id === "sg-app" ? { ...g, ingress: [...g.ingress, { protocol: "tcp", ports: { from: 22, to: 22 }, peers: [{ kind: "prefix-list" as const, prefixListId: "pl-admins", description: undefined }] }] } : g)) };
+    const decision = evaluateSecurityGroups("ingress", ["sg-app", "sg-ssh"], "203.0.113.7", 22, "TCP", model);
+    assert.equal(decision.allowed, true, decision.rule);
+    assert.equal(decision.id, "sg-ssh");
+  });
+
+  test("security groups (prefix list not in the snapshot): a rule for another port is not a candidate — denied, not undecided", () => {
+    const decision = evaluateSecurityGroups("ingress", ["sg-app"], "192.0.2.1", 8080, "TCP", aws);
+    assert.ok(!decision.allowed && !decision.undecided, decision.rule);
+  });
+});
+
+describe("security groups: IP-in-IP (IP protocol 4; AWS 'Security group rules': a protocol number other than tcp/udp/icmp allows all ports, -1 all protocols)", () => {
+  const groups = awsOf(`{"SecurityGroups": [
+    {"GroupId": "sg-ipip", "GroupName": "calico-ipip", "VpcId": "vpc-1", "Description": "nodes",
+     "IpPermissions": [{"IpProtocol": "4", "UserIdGroupPairs": [{"GroupId": "sg-ipip", "Description": "Calico IP-in-IP"}], "IpRanges": [], "Ipv6Ranges": [], "PrefixListIds": []}],
+     "IpPermissionsEgress": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "UserIdGroupPairs": [], "Ipv6Ranges": [], "PrefixListIds": []}]},
+    {"GroupId": "sg-udp", "GroupName": "udp-only", "VpcId": "vpc-1", "Description": "nodes",
+     "IpPermissions": [{"IpProtocol": "udp", "FromPort": 0, "ToPort": 65535, "IpRanges": [{"CidrIp": "10.0.0.0/16"}], "UserIdGroupPairs": [], "Ipv6Ranges": [], "PrefixListIds": []}],
+     "IpPermissionsEgress": []}
+  ]}`, `{"NetworkInterfaces": [
+    {"NetworkInterfaceId": "eni-a", "SubnetId": "subnet-a", "VpcId": "vpc-1", "Groups": [{"GroupId": "sg-ipip", "GroupName": "calico-ipip"}],
+     "PrivateIpAddresses": [{"Primary": true, "PrivateIpAddress": "10.0.1.10"}], "SourceDestCheck": false}
+  ]}`);
+
+  test("security groups (IP-in-IP): a protocol 4 rule allows IP-in-IP from a member of the referenced group", () => {
+    const decision = evaluateSecurityGroups("ingress", ["sg-ipip"], "10.0.1.10", 0, "IPIP", groups);
+    assert.equal(decision.allowed, true, decision.rule);
+    assert.match(decision.rule, /inbound protocol 4 from sg-ipip \(calico-ipip\) \(Calico IP-in-IP\): 10\.0\.1\.10 is eni-a/);
+  });
+
+  test("security groups (IP-in-IP): a UDP rule for all ports does not allow protocol 4", () => {
+    const decision = evaluateSecurityGroups("ingress", ["sg-udp"], "10.0.1.10", 0, "IPIP", groups);
+    assert.ok(!decision.allowed && !decision.undecided, decision.rule);
+    assert.match(decision.rule, /no inbound rule of sg-udp \(udp-only\) allows IP-in-IP \(protocol 4\) from 10\.0\.1\.10/);
+  });
+
+  test("security groups (IP-in-IP): an all-traffic rule (-1) allows protocol 4", () => {
+    const decision = evaluateSecurityGroups("egress", ["sg-ipip"], "10.0.1.11", 0, "IPIP", groups);
+    assert.equal(decision.allowed, true, decision.rule);
+  });
+});
+
+describe("security groups: group references when the snapshot's interfaces come from describe-instances only", () => {
+  // the same groups, with the interfaces as describe-instances embeds them (no load balancer, NAT or endpoint interfaces)
+  const complete = awsOf(`{"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16", "IsDefault": false}]}`, SECURITY_GROUPS, INTERFACES, INSTANCES);
+  const model: AwsModel = { ...complete, networkInterfaces: complete.networkInterfaces.map((e) => ({ ...e, origin: "describe-instances" as const })) };
+
+  test("security groups (incomplete interfaces): a VPC address no interface or instance holds may be a member — undecided, asking for its interface", () => {
+    const decision = evaluateSecurityGroups("ingress", ["sg-app"], "10.0.4.4", 5432, "TCP", model);
+    assert.ok(!decision.allowed && decision.undecided, decision.rule);
+    assert.match(decision.rule, /10\.0\.4\.4 is in vpc-1, but no interface of the snapshot holds it \(its interfaces come from describe-instances only\), so whether it is a member of sg-clients is unknown/);
+    assert.ok(decision.undecided && decision.capture === "aws ec2 describe-network-interfaces --filters Name=addresses.private-ip-address,Values=10.0.4.4");
+  });
+
+  test("security groups (incomplete interfaces): an interface the snapshot has, outside the group, is decided — denied", () => {
+    const decision = evaluateSecurityGroups("ingress", ["sg-app"], "10.0.7.7", 5432, "TCP", model);
+    assert.ok(!decision.allowed && !decision.undecided, decision.rule);
+  });
+
+  test("security groups (incomplete interfaces): an address outside every VPC is never a member (public addresses never match a group reference) — denied", () => {
+    const decision = evaluateSecurityGroups("ingress", ["sg-app"], "198.51.100.99", 5432, "TCP", model);
+    assert.ok(!decision.allowed && !decision.undecided, decision.rule);
+  });
+
+  test("security groups (complete interfaces, describe-network-interfaces): a VPC address no interface holds is not a member — denied", () => {
+    const decision = evaluateSecurityGroups("ingress", ["sg-app"], "10.0.4.4", 5432, "TCP", complete);
+    assert.ok(!decision.allowed && !decision.undecided, decision.rule);
   });
 });
