@@ -1,5 +1,5 @@
 import type { NatGateway, NetworkInterface } from "../../../model/aws.js";
-import { parseIPv4 } from "../../../model/net.js";
+import { isPrivateOrShared, nonPublicKind, parseIPv4 } from "../../../model/net.js";
 import { describeEni, sourceDestCheck } from "../aws/eni.js";
 import { internetGatewayInbound, internetGatewayTranslate, natGatewayTranslate } from "../aws/gateways.js";
 import { aclForSubnet, evaluateNetworkAcl, statelessReplyNote } from "../aws/network-acls.js";
@@ -8,6 +8,7 @@ import { allowTrackedReply, evaluateSecurityGroups } from "../aws/security-group
 import { ipPoolFor, podIpRoutableFromVpc } from "../calico.js";
 import { dropped, filterStep, step, withDestination, withSource, type Device, type DeviceOutcome, type ReplyOutcome } from "../trace-engine.js";
 import type { Packet, Protocol, Step } from "../trace-model.js";
+import { snapshotIndex } from "../snapshot-index.js";
 import type { Network } from "./network.js";
 
 /**
@@ -115,10 +116,14 @@ export function eniIngress(net: Network, eni: NetworkInterface): Device {
   };
 }
 
-/** The network ACL of a subnet, evaluated on a packet crossing its boundary. */
-function aclStep(net: Network, hop: string, subnetId: string, direction: "ingress" | "egress", packet: Packet, reply: boolean): { step: Step | undefined; drop: ReturnType<typeof filterStep>["drop"] } {
+/**
+ * The network ACL of a subnet, evaluated on a packet crossing its boundary. The step's hop is
+ * that subnet (the one whose ACL decided), whichever device the packet crosses it from.
+ */
+function aclStep(net: Network, subnetId: string, direction: "ingress" | "egress", packet: Packet, reply: boolean): { step: Step | undefined; drop: ReturnType<typeof filterStep>["drop"] } {
   const selection = aclForSubnet(subnetId, net.ctx.snapshot.aws);
   if (!selection) return { step: undefined, drop: undefined };
+  const hop = `subnet ${subnetId}`;
   const seen = wireHeader(packet);
   if (!seen.protocol) return { step: ipipStep(hop, "nacl", selection.acl.id, packet), drop: undefined };
   const remote = direction === "ingress" ? seen.src : seen.dst;
@@ -134,19 +139,19 @@ function aclStep(net: Network, hop: string, subnetId: string, direction: "ingres
  * inbound (nothing within one subnet). The reply crosses back and is evaluated again: ACLs are
  * stateless.
  */
-function crossSubnets(net: Network, hop: string, fromSubnet: string | undefined, toSubnet: string | undefined, packet: Packet): { steps: Step[]; drop: ReturnType<typeof filterStep>["drop"]; reply: (p: Packet) => ReplyOutcome } {
+function crossSubnets(net: Network, fromSubnet: string | undefined, toSubnet: string | undefined, packet: Packet): { steps: Step[]; drop: ReturnType<typeof filterStep>["drop"]; reply: (p: Packet) => ReplyOutcome } {
   if (fromSubnet === toSubnet) return { steps: [], drop: undefined, reply: (p) => ({ steps: [], packet: p }) };
-  const forward = aclCrossing(net, hop, [[fromSubnet, "egress"], [toSubnet, "ingress"]], packet, false);
-  const reply = (back: Packet): ReplyOutcome => ({ ...aclCrossing(net, hop, [[toSubnet, "egress"], [fromSubnet, "ingress"]], back, true), packet: back });
+  const forward = aclCrossing(net, [[fromSubnet, "egress"], [toSubnet, "ingress"]], packet, false);
+  const reply = (back: Packet): ReplyOutcome => ({ ...aclCrossing(net, [[toSubnet, "egress"], [fromSubnet, "ingress"]], back, true), packet: back });
   return { ...forward, reply };
 }
 
 /** The ACLs of the subnets a packet leaves and enters, in that order; the first deny drops. */
-function aclCrossing(net: Network, hop: string, crossings: readonly (readonly [string | undefined, "ingress" | "egress"])[], packet: Packet, reply: boolean): { steps: Step[]; drop: ReturnType<typeof filterStep>["drop"] } {
+function aclCrossing(net: Network, crossings: readonly (readonly [string | undefined, "ingress" | "egress"])[], packet: Packet, reply: boolean): { steps: Step[]; drop: ReturnType<typeof filterStep>["drop"] } {
   const steps: Step[] = [];
   for (const [subnet, direction] of crossings) {
     if (!subnet) continue;
-    const r = aclStep(net, hop, subnet, direction, packet, reply);
+    const r = aclStep(net, subnet, direction, packet, reply);
     if (r.step) steps.push(r.step);
     if (r.drop) return { steps, drop: r.drop };
   }
@@ -191,7 +196,7 @@ export function subnetRouter(net: Network, subnetId: string): Device {
       const routeStep = step(hop, "route-table", tableId, "forward", packet, `${lookup.rule}${lookup.notes.length ? ` (${lookup.notes.join("; ")})` : ""}`, table?.source);
       const steps: Step[] = [routeStep];
       const finish = (toSubnet: string | undefined, next: Device, replyMustBeLocal = false): DeviceOutcome => {
-        const crossing = crossSubnets(net, hop, subnetId, toSubnet, packet);
+        const crossing = crossSubnets(net, subnetId, toSubnet, packet);
         steps.push(...crossing.steps);
         if (crossing.drop) return { steps, packet, next: undefined, drop: crossing.drop };
         if (!replyMustBeLocal || !toSubnet) return { steps, packet, next, reply: crossing.reply };
@@ -283,13 +288,24 @@ export function natGateway(net: Network, nat: NatGateway): Device {
   };
 }
 
-/** An internet gateway translating a private address to its public one (1:1), toward the internet. */
+/**
+ * An internet gateway translating a private address to its public one (1:1), toward the
+ * internet. A private destination (RFC 1918, RFC 6598 shared, link-local, loopback) is never
+ * carried: the internet does not route those (RFC 1918 §3, RFC 6598 §7), so a route table that
+ * sends one to the gateway (0.0.0.0/0 → igw, directly or after a NAT gateway) loses it there —
+ * PRIVATE_DESTINATION, naming the route that sent it.
+ */
 export function internetGatewayOut(net: Network, igwId: string): Device {
   const hop = `internet-gateway ${igwId}`;
   const aws = net.ctx.snapshot.aws;
   return {
     name: hop,
     forward(packet): DeviceOutcome {
+      if (isPrivateOrShared(packet.dst)) {
+        const igw = aws.internetGateways.find((g) => g.id === igwId);
+        const d = dropped(hop, "internet-gateway", igwId, "PRIVATE_DESTINATION", packet, `${packet.dst} is ${nonPublicKind(packet.dst)} outside the VPC's own CIDRs (no local route matches it): the route table sends it to internet gateway ${igwId}, but an internet gateway carries only public destinations (the internet does not route private ones), so the packet is lost there — a private network beyond the VPC is reached through a peering connection, a transit gateway or a VPN, which needs its own route`, igw?.source);
+        return { steps: [d.step], packet, next: undefined, drop: d.drop };
+      }
       const decision = internetGatewayTranslate(packet.src, aws, igwId === "internet-gateway" ? undefined : igwId);
       if (!decision.allowed || !decision.publicIp) {
         const code = decision.allowed ? "NO_PUBLIC_IP" : decision.code;
@@ -325,10 +341,20 @@ export function internet(net: Network, role: "source" | "transit"): Device {
       const received = (back: Packet): ReplyOutcome => ({ steps: role === "source" ? [step("internet", "internet", "internet", "deliver", back, `the reply reaches the client ${back.dst} from ${back.src}:${back.srcPort}`, undefined)] : [], packet: back });
       const inbound = parseIPv4(packet.dst) !== undefined ? internetGatewayInbound(packet.dst, aws) : undefined;
       if (!inbound?.privateIp) {
-        if (role === "source" && net.ctx.eniForIp(packet.dst)) {
-          const d = dropped("internet", "internet", "internet", "NO_PUBLIC_IP", packet, `${packet.dst} is a private VPC address: it is not reachable from the internet`, undefined);
-          steps.push(d.step);
-          return { steps, packet, next: undefined, drop: d.drop };
+        const unreachable = notOnTheInternet(net, packet);
+        if (unreachable) {
+          steps.push(unreachable.step);
+          return { steps, packet, next: undefined, drop: unreachable.drop };
+        }
+        // a node's public address no interface or instance of the snapshot holds (no VPC, or no instance for the node)
+        const node = net.ctx.nodeWithAddress(packet.dst);
+        if (node) {
+          const gap = net.ctx.hasVpc
+            ? `${packet.dst} is an address of node ${node.name} (status.addresses), but no instance or network interface of the snapshot has it as its public address`
+            : `${packet.dst} is an address of node ${node.name} (status.addresses) and the snapshot has no VPC`;
+          net.assume(`${gap}: the packet from the internet is assumed to reach the node directly, without the internet gateway, security groups or network ACLs in between (capture aws ec2 describe-instances, describe-subnets, describe-route-tables, describe-security-groups and describe-network-acls to evaluate them)`);
+          steps.push(step("internet", "internet", "internet", "forward", packet, `${gap}: assumed to reach ${node.name} directly`, node.meta.source));
+          return { steps, packet, next: net.node(node, { kind: "wire" }), reply: received };
         }
         steps.push(step("internet", "internet", "internet", "deliver", packet, `delivered on the internet: ${packet.dst} belongs to no VPC of the snapshot; it sees the source ${packet.src}`, undefined));
         return { steps, packet, next: undefined, reply: (back) => ({ steps: [step("internet", "internet", "internet", "forward", back, `${back.src} answers ${back.dst}:${back.dstPort}`, undefined)], packet: back }) };
@@ -359,10 +385,11 @@ export function internet(net: Network, role: "source" | "transit"): Device {
         return { steps, packet: after, next: undefined, drop: d.drop };
       }
       if (!eni) {
+        net.assume(`${packet.dst} maps to ${inbound.privateIp} (${inbound.holder?.description ?? "its holder"}), whose network interface is not in the snapshot: the packet is assumed delivered there, without its security groups and network ACL (capture aws ec2 describe-network-interfaces, or describe-instances with its NetworkInterfaces)`);
         steps.push(step(hop, "internet-gateway", igwId, "deliver", after, `delivered to ${inbound.privateIp} (${inbound.holder?.description ?? "its holder"}); its network interface is not in the snapshot`, inbound.source));
         return { steps, packet: after, next: undefined, reply };
       }
-      const acl = aclStep(net, hop, eni.subnetId, "ingress", after, false);
+      const acl = aclStep(net, eni.subnetId, "ingress", after, false);
       if (acl.step) steps.push(acl.step);
       if (acl.drop) return { steps, packet: after, next: undefined, drop: acl.drop };
       return {
@@ -372,7 +399,7 @@ export function internet(net: Network, role: "source" | "transit"): Device {
         reply: (back) => {
           const asymmetric = asymmetricReply(net, eni.subnetId, back, "internet-gateway", `internet gateway ${igwId}`);
           if (asymmetric) return { steps: [asymmetric.step], packet: back, drop: asymmetric.drop };
-          const out = aclStep(net, hop, eni.subnetId, "egress", back, true);
+          const out = aclStep(net, eni.subnetId, "egress", back, true);
           if (out.drop) return { steps: out.step ? [out.step] : [], packet: back, drop: out.drop };
           const r = reply(back);
           return { steps: [...(out.step ? [out.step] : []), ...r.steps], packet: r.packet };
@@ -382,3 +409,35 @@ export function internet(net: Network, role: "source" | "transit"): Device {
   };
 }
 
+
+/**
+ * Why the internet cannot deliver `packet` (a destination no public address of the snapshot
+ * maps to), if it cannot: "the internet" is public addresses only (PRODUCT.md). A Calico pool
+ * address exists only inside the cluster (its nodes' routes and tunnels — Calico docs, "IP
+ * pools"); a ClusterIP only in kube-proxy's rules on the nodes (Kubernetes docs, "Virtual IPs and
+ * Service Proxies"): both TARGET_NOT_ROUTABLE. A private VPC address without a public IP is
+ * NO_PUBLIC_IP; any other private, shared, link-local or loopback address is NO_ROUTE — the
+ * internet does not route it (RFC 1918 §3, RFC 6598).
+ */
+function notOnTheInternet(net: Network, packet: Packet): ReturnType<typeof dropped> | undefined {
+  const ctx = net.ctx;
+  const dst = packet.dst;
+  const pool = ctx.cni.networking === "calico" ? ipPoolFor(dst, ctx.snapshot.kubernetes.ipPools) : undefined;
+  if (pool) {
+    const pod = ctx.podByIp(dst);
+    return dropped("internet", "internet", pool.name, "TARGET_NOT_ROUTABLE", packet, `${dst}${pod ? ` (pod ${pod.namespace}/${pod.name})` : ""} is in Calico IP pool ${pool.name} (${pool.cidr}): pool addresses are routed only by the cluster's nodes (their routes and ${pool.vxlanMode !== "Never" ? "VXLAN" : pool.ipipMode !== "Never" ? "IP-in-IP" : "BGP"} tunnels), nothing outside the cluster reaches them — expose the pod through a NodePort, a LoadBalancer Service or an Ingress`, pool.meta.source);
+  }
+  const service = snapshotIndex(ctx.snapshot).servicesByAddress.get(dst)?.find((s) => s.clusterIP === dst || s.clusterIPs.includes(dst));
+  if (service) {
+    return dropped("internet", "internet", "service-cidr", "TARGET_NOT_ROUTABLE", packet, `${dst} is the ClusterIP of service ${service.namespace}/${service.name}: ClusterIPs come from the cluster's service CIDR (kube-apiserver --service-cluster-ip-range) and exist only in kube-proxy's rules on the nodes; nothing outside the cluster routes them — use a NodePort or LoadBalancer Service, or an Ingress`, service.meta.source);
+  }
+  const held = ctx.eniForIp(dst)?.eni;
+  if (held) {
+    return dropped("internet", "internet", "internet", "NO_PUBLIC_IP", packet, `${dst} is a private VPC address (${describeEni(held)}) with no public IP or Elastic IP mapped to it: it is not reachable from the internet`, held.source);
+  }
+  const kind = nonPublicKind(dst);
+  if (kind) {
+    return dropped("internet", "internet", "internet", "NO_ROUTE", packet, `${dst} is ${kind}: the internet does not route it, and no public address of the snapshot (an Elastic IP or the public IP of an interface, instance or NAT gateway) maps to it`, undefined);
+  }
+  return undefined;
+}
