@@ -261,7 +261,7 @@ function nodeFromOutside(ctx: PathContext, name: string, text: string): { to: Re
   if (eni && eniPublic) return { to: resolved(eniPublic, `its public address: the public IP of its primary ENI ${eni.id} (Association.PublicIp)`, eni.source), start: undefined };
   const target = node.internalIP ?? "0.0.0.0";
   const first = (packet: Packet): Step => step("internet", "internet", "internet", "forward", packet, `a client on the internet (${packet.src}) sends to node ${name}`, undefined);
-  if (!instance) {
+  if (!instance && !eni) {
     const capture = "aws ec2 describe-instances (its PublicIpAddress), or a node object whose status.addresses lists its ExternalIP";
     const message = `node ${name} has no ExternalIP in status.addresses and no EC2 instance of the snapshot matches it (by spec.providerID, InternalIP or the Name tag): whether the internet can reach it depends on a public address the snapshot does not show`;
     const start = (): Device => ({
@@ -273,15 +273,17 @@ function nodeFromOutside(ctx: PathContext, name: string, text: string): { to: Re
     });
     return { to: { ...resolved(target, "its public address, which the snapshot does not show", node.meta.source), info: { endpoint: text, label, ip: undefined, how: "its public address, which the snapshot does not show", source: node.meta.source } }, start };
   }
-  const message = `node ${name} (instance ${instance.id}) has no public address: no ExternalIP in status.addresses, no PublicIpAddress on instance ${instance.id}${eni ? `, no public IP on its primary ENI ${eni.id}` : ""}; the internet gateway translates only addresses that have one, so the internet cannot reach the node (reach it through a load balancer, or give it a public IP or Elastic IP)`;
+  const holder = instance ? `instance ${instance.id}` : `ENI ${eni!.id}`;
+  const holderSource = instance?.source ?? eni!.source;
+  const message = `node ${name} (${holder}) has no public address: no ExternalIP in status.addresses${instance ? `, no PublicIpAddress on instance ${instance.id}` : ""}${eni ? `, no public IP on its primary ENI ${eni.id}` : ""}; the internet gateway translates only addresses that have one, so the internet cannot reach the node (reach it through a load balancer, or give it a public IP or Elastic IP)`;
   const start = (): Device => ({
     name: "internet",
     forward: (packet) => {
-      const d = dropped("internet", "internet", instance.id, "NO_PUBLIC_IP", packet, message, instance.source);
+      const d = dropped("internet", "internet", instance?.id ?? eni!.id, "NO_PUBLIC_IP", packet, message, holderSource);
       return { steps: [first(packet), d.step], packet, next: undefined, drop: d.drop };
     },
   });
-  return { to: { ...resolved(target, "no public address", instance.source), info: { endpoint: text, label, ip: undefined, how: "no public address (none in status.addresses, on its instance or its primary ENI)", source: instance.source } }, start };
+  return { to: { ...resolved(target, "no public address", holderSource), info: { endpoint: text, label, ip: undefined, how: "no public address (none in status.addresses, on its instance or its primary ENI)", source: holderSource } }, start };
 }
 
 function sourceDevice(net: Network, from: Resolved, spec: EndpointSpec): Device {

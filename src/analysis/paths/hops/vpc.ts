@@ -433,7 +433,9 @@ function notOnTheInternet(net: Network, packet: Packet): ReturnType<typeof dropp
   }
   const held = ctx.eniForIp(dst)?.eni;
   if (held) {
-    return dropped("internet", "internet", "internet", "NO_PUBLIC_IP", packet, `${dst} is a private VPC address (${describeEni(held)}) with no public IP or Elastic IP mapped to it: it is not reachable from the internet`, held.source);
+    const mapped = internetGatewayTranslate(dst, ctx.snapshot.aws);
+    const reach = mapped.publicIp ? `the internet reaches it only through its public address ${mapped.publicIp} (trace to ip:${mapped.publicIp})` : "no public IP or Elastic IP is mapped to it, so the internet cannot reach it";
+    return dropped("internet", "internet", "internet", mapped.publicIp ? "NO_ROUTE" : "NO_PUBLIC_IP", packet, `${dst} is a private VPC address (${describeEni(held)}), not routed on the internet: ${reach}`, held.source);
   }
   const kind = nonPublicKind(dst);
   if (kind) {
