@@ -15,6 +15,8 @@ import type { Snapshot } from "../../../src/model/snapshot.js";
 import { EXAMPLE, REPO } from "../../support/helpers.js";
 
 const base = loadSnapshot({ paths: [join(EXAMPLE, "podpath.yaml")], cwd: REPO });
+/** kubeadm + Calico in public subnets, describe-instances only (no describe-network-interfaces) */
+const publicCapture = loadSnapshot({ paths: [join(REPO, "test/fixtures/captures/kubeadm-calico-public")], cwd: REPO });
 const WORKER_POD = "workload:ecoeco/ecoeco-api";
 const WORKER_2 = "i-0ecoeco0000000012";
 
@@ -182,5 +184,34 @@ describe("gaps say so in assumptions", () => {
     assert.ok(t.assumptions.some((a) => /--cni aws-vpc-cni does not fit pod ecoeco\/ecoeco-api-.*192\.168\.140\.72.*10\.0\.0\.0\/16/.test(a)), t.assumptions.join("\n"));
     const fits = trace(base, WORKER_POD, "internet", undefined, "calico");
     assert.ok(!fits.assumptions.some((a) => /does not fit/.test(a)));
+  });
+});
+
+describe("what the snapshot lacks is unknown, not a drop (PRODUCT.md: verdict unknown names what to capture)", () => {
+  test("a route to a NAT gateway that is not in the snapshot: unknown, capture describe-nat-gateways", () => {
+    const t = trace(withAws({ natGateways: [] }), WORKER_POD, "internet");
+    assert.equal(t.verdict, "unknown");
+    assert.equal(t.unknown?.capture, "aws ec2 describe-nat-gateways");
+    assert.match(t.unknown?.at ?? "", /^route-table:rtb-/);
+  });
+
+  test("a VPC address no interface holds, with interfaces from describe-instances only: unknown, capture describe-network-interfaces", () => {
+    const t = trace(publicCapture, "pod:shop/web-5d8f7c9b4d-7xkq2", "ip:10.20.1.200", 5432);
+    assert.equal(t.verdict, "unknown");
+    assert.equal(t.unknown?.capture, "aws ec2 describe-network-interfaces");
+  });
+
+  test("the same with describe-network-interfaces in the snapshot: nothing holds it, NO_ROUTE", () => {
+    const t = trace(base, WORKER_POD, "ip:10.0.1.200", 5432);
+    assert.equal(t.verdict, "dropped");
+    assert.equal(t.drop?.code, "NO_ROUTE");
+  });
+
+  test("a pod bound to a node the snapshot lacks: unknown, capture the nodes", () => {
+    const snapshot: Snapshot = { ...base, kubernetes: { ...base.kubernetes, nodes: base.kubernetes.nodes.filter((n) => n.name !== "k8s-worker-2") } };
+    const t = trace(snapshot, WORKER_POD, "internet");
+    assert.equal(t.verdict, "unknown");
+    assert.match(t.unknown?.message ?? "", /node k8s-worker-2, which is not in the snapshot/);
+    assert.match(t.unknown?.capture ?? "", /kubectl get nodes/);
   });
 });

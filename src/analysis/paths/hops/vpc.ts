@@ -6,7 +6,7 @@ import { aclForSubnet, evaluateNetworkAcl, statelessReplyNote } from "../aws/net
 import { describeRoute, describeRouteTable, routeFromSubnet } from "../aws/route-tables.js";
 import { allowTrackedReply, evaluateSecurityGroups } from "../aws/security-groups.js";
 import { ipPoolFor, podIpRoutableFromVpc } from "../calico.js";
-import { dropped, filterStep, step, withDestination, withSource, type Device, type DeviceOutcome, type ReplyOutcome } from "../trace-engine.js";
+import { dropped, filterStep, step, undecided, withDestination, withSource, type Device, type DeviceOutcome, type ReplyOutcome } from "../trace-engine.js";
 import type { Packet, Protocol, Step } from "../trace-model.js";
 import { snapshotIndex } from "../snapshot-index.js";
 import type { Network } from "./network.js";
@@ -219,6 +219,12 @@ export function subnetRouter(net: Network, subnetId: string): Device {
       switch (lookup.targetKind) {
         case "local": {
           const held = ctx.eniForIp(seen.dst);
+          if (!held && !aws.networkInterfaces.some((e) => e.origin === "describe-network-interfaces")) {
+            // the interfaces come from describe-instances only: load balancers, NAT gateways, endpoints, databases… are missing
+            const u = undecided(hop, "route-table", tableId, packet, `${seen.dst} matches the local route of ${table ? describeRouteTable(table) : subnetId}, but the snapshot's network interfaces come from describe-instances only, which lists no interface of a load balancer, NAT gateway, VPC endpoint, database or function: what holds ${seen.dst} is unknown`, "aws ec2 describe-network-interfaces", table?.source);
+            steps.push(u.step);
+            return { steps, packet, next: undefined, unknown: u.unknown };
+          }
           if (!held) {
             const d = dropped(hop, "route-table", tableId, "NO_ROUTE", packet, `${seen.dst} matches the local route of ${table ? describeRouteTable(table) : subnetId}, but no network interface in the snapshot holds it: nothing answers there`, table?.source);
             steps.push(d.step);
@@ -229,9 +235,9 @@ export function subnetRouter(net: Network, subnetId: string): Device {
         case "nat-gateway": {
           const nat = aws.natGateways.find((n) => n.id === lookup.targetId);
           if (!nat) {
-            const d = dropped(hop, "route-table", tableId, "NO_ROUTE", packet, `route ${lookup.route ? describeRoute(lookup.route) : ""} targets ${lookup.targetId}, which is not in the snapshot`, table?.source);
-            steps.push(d.step);
-            return { steps, packet, next: undefined, drop: d.drop };
+            const u = undecided(hop, "route-table", tableId, packet, `route ${lookup.route ? describeRoute(lookup.route) : ""} targets ${lookup.targetId}, which is not in the snapshot: its address, state and subnet are unknown`, "aws ec2 describe-nat-gateways", table?.source);
+            steps.push(u.step);
+            return { steps, packet, next: undefined, unknown: u.unknown };
           }
           return finish(nat.subnetId, net.natGateway(nat));
         }
@@ -244,9 +250,9 @@ export function subnetRouter(net: Network, subnetId: string): Device {
               ? ctx.eni(lookup.targetId)
               : aws.networkInterfaces.find((e) => e.attachment?.instanceId === lookup.targetId && e.attachment?.deviceIndex === 0);
           if (!eni) {
-            const d = dropped(hop, "route-table", tableId, "NO_ROUTE", packet, `route targets ${lookup.targetId}, whose network interface is not in the snapshot`, table?.source);
-            steps.push(d.step);
-            return { steps, packet, next: undefined, drop: d.drop };
+            const u = undecided(hop, "route-table", tableId, packet, `route targets ${lookup.targetId}, whose network interface is not in the snapshot: its security groups and source/destination check are unknown`, lookup.targetKind === "instance" ? "aws ec2 describe-instances" : "aws ec2 describe-network-interfaces", table?.source);
+            steps.push(u.step);
+            return { steps, packet, next: undefined, unknown: u.unknown };
           }
           return finish(eni.subnetId, net.eniIngress(eni));
         }
