@@ -99,6 +99,13 @@ describe("from the internet, only public addresses are reachable", () => {
     assert.match(t.drop?.message ?? "", new RegExp(`service ${service.namespace}/${service.name}`));
   });
 
+  test("a ClusterIP sent from the VPC outside the cluster (the ALB's interface) is TARGET_NOT_ROUTABLE at the route table, not lost at the IGW", () => {
+    const t = trace(base, "ip:10.0.2.57", "service:argocd/argocd-server");
+    assert.equal(t.drop?.code, "TARGET_NOT_ROUTABLE");
+    assert.match(t.drop?.at ?? "", /^route-table:rtb-/);
+    assert.match(t.drop?.message ?? "", /ClusterIP of service argocd\/argocd-server.*service CIDR/);
+  });
+
   test("a private VPC address without a public IP is NO_PUBLIC_IP", () => {
     const t = trace(base, "internet", "ip:10.0.1.11", 30080);
     assert.equal(t.drop?.code, "NO_PUBLIC_IP");

@@ -1,4 +1,5 @@
 import type { NatGateway, NetworkInterface } from "../../../model/aws.js";
+import type { Service } from "../../../model/kubernetes.js";
 import { isPrivateOrShared, nonPublicKind, parseIPv4 } from "../../../model/net.js";
 import { describeEni, sourceDestCheck } from "../aws/eni.js";
 import { internetGatewayInbound, internetGatewayTranslate, natGatewayTranslate } from "../aws/gateways.js";
@@ -213,6 +214,13 @@ export function subnetRouter(net: Network, subnetId: string): Device {
       if (pool && ctx.cni.networking === "calico" && lookup.targetKind !== "instance" && lookup.targetKind !== "network-interface" && !ctx.eniForIp(seen.dst)) {
         const r = podIpRoutableFromVpc(seen.dst, ctx.snapshot.kubernetes.ipPools, table);
         const d = dropped(hop, "route-table", tableId, "TARGET_NOT_ROUTABLE", packet, r.note, pool.meta.source);
+        steps.push(d.step);
+        return { steps, packet, next: undefined, drop: d.drop };
+      }
+      // a ClusterIP leaving a node undone (no service port matched) or sent by something outside the cluster
+      const service = lookup.targetKind !== "instance" && lookup.targetKind !== "network-interface" && !ctx.eniForIp(seen.dst) ? clusterIpService(net, seen.dst) : undefined;
+      if (service) {
+        const d = dropped(hop, "route-table", tableId, "TARGET_NOT_ROUTABLE", packet, `${clusterIpNote(seen.dst, service)}; ${tableId} sends it to ${lookup.targetId ?? lookup.targetKind}`, service.meta.source);
         steps.push(d.step);
         return { steps, packet, next: undefined, drop: d.drop };
       }
@@ -433,10 +441,8 @@ function notOnTheInternet(net: Network, packet: Packet): ReturnType<typeof dropp
     const pod = ctx.podByIp(dst);
     return dropped("internet", "internet", pool.name, "TARGET_NOT_ROUTABLE", packet, `${dst}${pod ? ` (pod ${pod.namespace}/${pod.name})` : ""} is in Calico IP pool ${pool.name} (${pool.cidr}): pool addresses are routed only by the cluster's nodes (their routes and ${pool.vxlanMode !== "Never" ? "VXLAN" : pool.ipipMode !== "Never" ? "IP-in-IP" : "BGP"} tunnels), nothing outside the cluster reaches them — expose the pod through a NodePort, a LoadBalancer Service or an Ingress`, pool.meta.source);
   }
-  const service = snapshotIndex(ctx.snapshot).servicesByAddress.get(dst)?.find((s) => s.clusterIP === dst || s.clusterIPs.includes(dst));
-  if (service) {
-    return dropped("internet", "internet", "service-cidr", "TARGET_NOT_ROUTABLE", packet, `${dst} is the ClusterIP of service ${service.namespace}/${service.name}: ClusterIPs come from the cluster's service CIDR (kube-apiserver --service-cluster-ip-range) and exist only in kube-proxy's rules on the nodes; nothing outside the cluster routes them — use a NodePort or LoadBalancer Service, or an Ingress`, service.meta.source);
-  }
+  const service = clusterIpService(net, dst);
+  if (service) return dropped("internet", "internet", "service-cidr", "TARGET_NOT_ROUTABLE", packet, clusterIpNote(dst, service), service.meta.source);
   const held = ctx.eniForIp(dst)?.eni;
   if (held) {
     const mapped = internetGatewayTranslate(dst, ctx.snapshot.aws);
@@ -448,4 +454,14 @@ function notOnTheInternet(net: Network, packet: Packet): ReturnType<typeof dropp
     return dropped("internet", "internet", "internet", "NO_ROUTE", packet, `${dst} is ${kind}: the internet does not route it, and no public address of the snapshot (an Elastic IP or the public IP of an interface, instance or NAT gateway) maps to it`, undefined);
   }
   return undefined;
+}
+
+/** The service whose ClusterIP `ip` is, if any. */
+function clusterIpService(net: Network, ip: string): Service | undefined {
+  return snapshotIndex(net.ctx.snapshot).servicesByAddress.get(ip)?.find((s) => s.clusterIP === ip || s.clusterIPs.includes(ip));
+}
+
+/** Why a ClusterIP is not reachable from outside the cluster (Kubernetes docs, "Virtual IPs and Service Proxies"). */
+function clusterIpNote(ip: string, service: Service): string {
+  return `${ip} is the ClusterIP of service ${service.namespace}/${service.name}: ClusterIPs come from the cluster's service CIDR (kube-apiserver --service-cluster-ip-range) and exist only in kube-proxy's rules on the nodes; nothing outside the cluster routes them — use a NodePort or LoadBalancer Service, or an Ingress`;
 }
