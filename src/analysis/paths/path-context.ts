@@ -71,6 +71,7 @@ export class PathContext {
   private readonly felix = new Map<string, FelixSettings>();
   private lbModel: LoadBalancerModel | undefined;
   private lbByAddress: Map<string, LoadBalancerView> | undefined;
+  private listed: boolean | undefined;
 
   constructor(snapshot: Snapshot, options: PathOptions = {}) {
     this.snapshot = snapshot;
@@ -211,6 +212,16 @@ export class PathContext {
       for (const lb of this.loadBalancers.loadBalancers) for (const a of lb.addresses) if (a.privateIp && !this.lbByAddress.has(a.privateIp)) this.lbByAddress.set(a.privateIp, lb);
     }
     return this.lbByAddress.get(ip);
+  }
+
+  /**
+   * The snapshot has the output of describe-network-interfaces (every interface of the region,
+   * load balancers' and NAT gateways' included), not only the instances' own interfaces from
+   * describe-instances: an address no interface holds is then held by nothing.
+   */
+  get interfacesListed(): boolean {
+    this.listed ??= this.snapshot.aws.networkInterfaces.some((e) => e.origin === "describe-network-interfaces");
+    return this.listed;
   }
 
   /** The snapshot has an AWS network to follow (subnets and route tables). */

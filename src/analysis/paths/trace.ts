@@ -260,7 +260,7 @@ function nodeFromOutside(ctx: PathContext, name: string, text: string): { to: Re
   const eniPublic = eni?.privateIps.find((p) => p.primary)?.publicIp;
   if (eni && eniPublic) return { to: resolved(eniPublic, `its public address: the public IP of its primary ENI ${eni.id} (Association.PublicIp)`, eni.source), start: undefined };
   const target = node.internalIP ?? "0.0.0.0";
-  const first = (packet: Packet): Step => step("internet", "internet", "internet", "forward", packet, `a client on the internet (${packet.src}) sends to node ${name}`, undefined);
+  const first = (packet: Packet): Step => step("internet", "internet", "internet", "forward", packet, `a client on the internet (${packet.src}) needs a public address of node ${name} (${node.internalIP ? `${packet.dst} is its private address, which the internet does not route` : "it has no InternalIP either"})`, undefined);
   if (!instance && !eni) {
     const capture = "aws ec2 describe-instances (its PublicIpAddress), or a node object whose status.addresses lists its ExternalIP";
     const message = `node ${name} has no ExternalIP in status.addresses and no EC2 instance of the snapshot matches it (by spec.providerID, InternalIP or the Name tag): whether the internet can reach it depends on a public address the snapshot does not show`;

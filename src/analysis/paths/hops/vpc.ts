@@ -8,8 +8,8 @@ import { describeRoute, describeRouteTable, routeFromSubnet } from "../aws/route
 import { allowTrackedReply, evaluateSecurityGroups } from "../aws/security-groups.js";
 import { ipPoolFor, podIpRoutableFromVpc } from "../calico.js";
 import { dropped, filterStep, step, undecided, withDestination, withSource, type Device, type DeviceOutcome, type ReplyOutcome } from "../trace-engine.js";
-import type { Packet, Protocol, Step } from "../trace-model.js";
 import { snapshotIndex } from "../snapshot-index.js";
+import type { Packet, Protocol, Step } from "../trace-model.js";
 import type { Network } from "./network.js";
 
 /**
@@ -227,7 +227,7 @@ export function subnetRouter(net: Network, subnetId: string): Device {
       switch (lookup.targetKind) {
         case "local": {
           const held = ctx.eniForIp(seen.dst);
-          if (!held && !aws.networkInterfaces.some((e) => e.origin === "describe-network-interfaces")) {
+          if (!held && !ctx.interfacesListed) {
             // the interfaces come from describe-instances only: load balancers, NAT gateways, endpoints, databases… are missing
             const u = undecided(hop, "route-table", tableId, packet, `${seen.dst} matches the local route of ${table ? describeRouteTable(table) : subnetId}, but the snapshot's network interfaces come from describe-instances only, which lists no interface of a load balancer, NAT gateway, VPC endpoint, database or function: what holds ${seen.dst} is unknown`, "aws ec2 describe-network-interfaces", table?.source);
             steps.push(u.step);
@@ -307,7 +307,7 @@ export function natGateway(net: Network, nat: NatGateway): Device {
  * internet. A private destination (RFC 1918, RFC 6598 shared, link-local, loopback) is never
  * carried: the internet does not route those (RFC 1918 §3, RFC 6598 §7), so a route table that
  * sends one to the gateway (0.0.0.0/0 → igw, directly or after a NAT gateway) loses it there —
- * PRIVATE_DESTINATION, naming the route that sent it.
+ * PRIVATE_DESTINATION (the route-table step before it shows the route that sent it).
  */
 export function internetGatewayOut(net: Network, igwId: string): Device {
   const hop = `internet-gateway ${igwId}`;
@@ -423,14 +423,13 @@ export function internet(net: Network, role: "source" | "transit"): Device {
   };
 }
 
-
 /**
  * Why the internet cannot deliver `packet` (a destination no public address of the snapshot
  * maps to), if it cannot: "the internet" is public addresses only (PRODUCT.md). A Calico pool
  * address exists only inside the cluster (its nodes' routes and tunnels — Calico docs, "IP
  * pools"); a ClusterIP only in kube-proxy's rules on the nodes (Kubernetes docs, "Virtual IPs and
- * Service Proxies"): both TARGET_NOT_ROUTABLE. A private VPC address without a public IP is
- * NO_PUBLIC_IP; any other private, shared, link-local or loopback address is NO_ROUTE — the
+ * Service Proxies"): both TARGET_NOT_ROUTABLE. A private VPC address is NO_PUBLIC_IP without a
+ * public IP, NO_ROUTE naming its public IP with one; any other private, shared, link-local or loopback address is NO_ROUTE — the
  * internet does not route it (RFC 1918 §3, RFC 6598).
  */
 function notOnTheInternet(net: Network, packet: Packet): ReturnType<typeof dropped> | undefined {
