@@ -4,6 +4,7 @@ import { formatIPv4, isIPv4, isPrivateOrShared, parseCidr4, parseIPv4 } from "..
 import type { Snapshot } from "../../model/snapshot.js";
 import type { SourceRef } from "../../model/source.js";
 import { analysePlacement } from "../placement/placement.js";
+import { internetGatewayInbound } from "./aws/gateways.js";
 import { EndpointError, INTERNET_ADDRESS, type EndpointSpec } from "./endpoints.js";
 import { internet, internetGatewayOut, natGateway, eniEgress, eniIngress, subnetRouter } from "./hops/vpc.js";
 import { loadBalancerDevice } from "./hops/load-balancer.js";
@@ -13,7 +14,6 @@ import { podDestination, podSource } from "./hops/pod.js";
 import { loadBalancerForHost, matchRequest, type HttpRequest, type LoadBalancerView } from "./load-balancers/index.js";
 import { PathContext, pathPodOf, type PathOptions, type PathPod } from "./path-context.js";
 import { ownerKey, snapshotIndex } from "./snapshot-index.js";
-import { internetGatewayInbound } from "./aws/gateways.js";
 import { dropped, step, undecided, walk, type Device } from "./trace-engine.js";
 import { EPHEMERAL_PORT, type Drop, type Packet, type Protocol, type Step, type Unknown, type Verdict } from "./trace-model.js";
 
@@ -259,7 +259,8 @@ function nodeFromOutside(ctx: PathContext, name: string, text: string): { to: Re
   const eni = ctx.primaryEni(node);
   const eniPublic = eni?.privateIps.find((p) => p.primary)?.publicIp;
   if (eni && eniPublic) return { to: resolved(eniPublic, `its public address: the public IP of its primary ENI ${eni.id} (Association.PublicIp)`, eni.source), start: undefined };
-  const target = node.internalIP ?? "0.0.0.0";
+  // no public address: the packet is shown to the private one, which the internet does not route
+  const unreachable = (how: string, source: SourceRef | undefined): Resolved => ({ info: { endpoint: text, label, ip: undefined, how, source }, ip: node.internalIP ?? "0.0.0.0", pod: undefined, node, eni: undefined, port: undefined });
   const first = (packet: Packet): Step => step("internet", "internet", "internet", "forward", packet, `a client on the internet (${packet.src}) needs a public address of node ${name} (${node.internalIP ? `${packet.dst} is its private address, which the internet does not route` : "it has no InternalIP either"})`, undefined);
   if (!instance && !eni) {
     const capture = "aws ec2 describe-instances (its PublicIpAddress), or a node object whose status.addresses lists its ExternalIP";
@@ -271,7 +272,7 @@ function nodeFromOutside(ctx: PathContext, name: string, text: string): { to: Re
         return { steps: [first(packet), u.step], packet, next: undefined, unknown: u.unknown };
       },
     });
-    return { to: { ...resolved(target, "its public address, which the snapshot does not show", node.meta.source), info: { endpoint: text, label, ip: undefined, how: "its public address, which the snapshot does not show", source: node.meta.source } }, start };
+    return { to: unreachable("its public address, which the snapshot does not show", node.meta.source), start };
   }
   const holder = instance ? `instance ${instance.id}` : `ENI ${eni!.id}`;
   const holderSource = instance?.source ?? eni!.source;
@@ -283,7 +284,7 @@ function nodeFromOutside(ctx: PathContext, name: string, text: string): { to: Re
       return { steps: [first(packet), d.step], packet, next: undefined, drop: d.drop };
     },
   });
-  return { to: { ...resolved(target, "no public address", holderSource), info: { endpoint: text, label, ip: undefined, how: "no public address (none in status.addresses, on its instance or its primary ENI)", source: holderSource } }, start };
+  return { to: unreachable("no public address (none in status.addresses, on its instance or its primary ENI)", holderSource), start };
 }
 
 function sourceDevice(net: Network, from: Resolved, spec: EndpointSpec): Device {

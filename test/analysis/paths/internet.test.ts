@@ -181,6 +181,12 @@ describe("gaps say so in assumptions", () => {
     assert.ok(t.assumptions.some((a) => new RegExp(`instance ${WORKER_2} of node k8s-worker-2 has no network interface`).test(a)), t.assumptions.join("\n"));
   });
 
+  test("a subnet no network ACL of the snapshot covers (describe-network-acls not captured): assumed to allow, said", () => {
+    const t = trace(withAws({ networkAcls: [] }), WORKER_POD, "internet");
+    assert.equal(t.verdict, "delivered");
+    assert.ok(t.assumptions.some((a) => /no network ACL of the snapshot covers subnet-0ecoeco0000000011/.test(a) && /describe-network-acls/.test(a)), t.assumptions.join("\n"));
+  });
+
   test("with the whole VPC in the snapshot, no such assumption", () => {
     const t = trace(base, WORKER_POD, "internet");
     assert.deepEqual(t.assumptions.filter((a) => /not in the snapshot|no VPC|no network interface|no EC2 instance/.test(a)), []);
@@ -212,6 +218,16 @@ describe("what the snapshot lacks is unknown, not a drop (PRODUCT.md: verdict un
     const t = trace(base, WORKER_POD, "ip:10.0.1.200", 5432);
     assert.equal(t.verdict, "dropped");
     assert.equal(t.drop?.code, "NO_ROUTE");
+  });
+
+  test("a public address from the internet when the snapshot has no internet gateway at all: unknown, capture describe-internet-gateways", () => {
+    const t = trace(withAws({ internetGateways: [] }), "internet", "url:https://growbin.app/argocd");
+    assert.equal(t.verdict, "unknown");
+    assert.equal(t.unknown?.capture, "aws ec2 describe-internet-gateways");
+    // outward, a route to the missing gateway is followed and the assumption said
+    const out = trace(withAws({ internetGateways: [] }), WORKER_POD, "internet");
+    assert.equal(out.verdict, "delivered");
+    assert.ok(out.assumptions.some((a) => /internet gateway igw-0ecoeco0000000001, a route's target, is not in the snapshot/.test(a)), out.assumptions.join("\n"));
   });
 
   test("a pod bound to a node the snapshot lacks: unknown, capture the nodes", () => {

@@ -123,7 +123,11 @@ export function eniIngress(net: Network, eni: NetworkInterface): Device {
  */
 function aclStep(net: Network, subnetId: string, direction: "ingress" | "egress", packet: Packet, reply: boolean): { step: Step | undefined; drop: ReturnType<typeof filterStep>["drop"] } {
   const selection = aclForSubnet(subnetId, net.ctx.snapshot.aws);
-  if (!selection) return { step: undefined, drop: undefined };
+  if (!selection) {
+    // every subnet has a network ACL (its VPC's default one at least): this one was not captured
+    net.assume(`no network ACL of the snapshot covers ${subnetId}: its ACL is assumed to allow the path's packets both ways (capture aws ec2 describe-network-acls)`);
+    return { step: undefined, drop: undefined };
+  }
   const hop = `subnet ${subnetId}`;
   const seen = wireHeader(packet);
   if (!seen.protocol) return { step: ipipStep(hop, "nacl", selection.acl.id, packet), drop: undefined };
@@ -320,6 +324,7 @@ export function internetGatewayOut(net: Network, igwId: string): Device {
         const d = dropped(hop, "internet-gateway", igwId, "PRIVATE_DESTINATION", packet, `${packet.dst} is ${nonPublicKind(packet.dst)} outside the VPC's own CIDRs (no local route matches it): the route table sends it to internet gateway ${igwId}, but an internet gateway carries only public destinations (the internet does not route private ones), so the packet is lost there — a private network beyond the VPC is reached through a peering connection, a transit gateway or a VPN, which needs its own route`, igw?.source);
         return { steps: [d.step], packet, next: undefined, drop: d.drop };
       }
+      if (!aws.internetGateways.some((g) => g.id === igwId)) net.assume(`internet gateway ${igwId}, a route's target, is not in the snapshot: it is assumed attached to the VPC (capture aws ec2 describe-internet-gateways)`);
       const decision = internetGatewayTranslate(packet.src, aws, igwId === "internet-gateway" ? undefined : igwId);
       if (!decision.allowed || !decision.publicIp) {
         const code = decision.allowed ? "NO_PUBLIC_IP" : decision.code;
@@ -378,6 +383,11 @@ export function internet(net: Network, role: "source" | "transit"): Device {
       const igw = aws.internetGateways.find((g) => vpcId !== undefined && g.vpcIds.includes(vpcId));
       const igwId = igw?.id ?? "internet-gateway";
       const hop = `internet-gateway ${igwId}`;
+      if (!igw && aws.internetGateways.length === 0) {
+        const u = undecided(hop, "internet-gateway", igwId, packet, `${packet.dst} is a public address of ${inbound.holder?.description ?? "a VPC address"}, but the snapshot has no internet gateway at all: whether one is attached to ${vpcId ?? "its VPC"} is unknown`, "aws ec2 describe-internet-gateways", inbound.source);
+        steps.push(u.step);
+        return { steps, packet, next: undefined, unknown: u.unknown };
+      }
       if (!igw) {
         const d = dropped(hop, "internet-gateway", igwId, "NO_ROUTE", packet, `${packet.dst} is a public address of ${vpcId ?? "a VPC"}, but no internet gateway attached to it is in the snapshot`, inbound.source);
         steps.push(d.step);
