@@ -187,6 +187,15 @@ describe("gaps say so in assumptions", () => {
     assert.ok(t.assumptions.some((a) => /no network ACL of the snapshot covers subnet-0ecoeco0000000011/.test(a) && /describe-network-acls/.test(a)), t.assumptions.join("\n"));
   });
 
+  test("instances without their interfaces: from the internet, the node's public IP still reaches the node, and both gaps are said", () => {
+    const snapshot: Snapshot = { ...publicCapture, aws: { ...publicCapture.aws, networkInterfaces: [] } };
+    const t = trace(snapshot, "internet", "node:ip-10-20-2-12", 30080);
+    assert.equal(t.verdict, "delivered");
+    assert.ok(t.hops.some((h) => h.component === "kube-proxy" && h.action === "dnat"));
+    assert.ok(t.assumptions.some((a) => /203\.0\.113\.112 maps to 10\.20\.2\.12 \(instance i-0b5e1c7d9a3f20012/.test(a)), t.assumptions.join("\n"));
+    assert.ok(t.assumptions.some((a) => /instance i-0b5e1c7d9a3f20012 of node ip-10-20-2-12 has no network interface/.test(a)), t.assumptions.join("\n"));
+  });
+
   test("with the whole VPC in the snapshot, no such assumption", () => {
     const t = trace(base, WORKER_POD, "internet");
     assert.deepEqual(t.assumptions.filter((a) => /not in the snapshot|no VPC|no network interface|no EC2 instance/.test(a)), []);

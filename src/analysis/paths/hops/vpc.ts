@@ -409,7 +409,12 @@ export function internet(net: Network, role: "source" | "transit"): Device {
         return { steps, packet: after, next: undefined, drop: d.drop };
       }
       if (!eni) {
-        net.assume(`${packet.dst} maps to ${inbound.privateIp} (${inbound.holder?.description ?? "its holder"}), whose network interface is not in the snapshot: the packet is assumed delivered there, without its security groups and network ACL (capture aws ec2 describe-network-interfaces, or describe-instances with its NetworkInterfaces)`);
+        net.assume(`${packet.dst} maps to ${inbound.privateIp} (${inbound.holder?.description ?? "its holder"}), whose network interface is not in the snapshot: the packet is assumed to reach it without its security groups and network ACL (capture aws ec2 describe-network-interfaces, or describe-instances with its NetworkInterfaces)`);
+        const node = inbound.holder?.kind === "instance" ? net.ctx.nodeOfInstance(inbound.holder.id) : undefined;
+        if (node) {
+          steps.push(step(hop, "internet-gateway", igwId, "forward", after, `toward node ${node.name} (${inbound.holder!.description}); its network interface is not in the snapshot`, inbound.source));
+          return { steps, packet: after, next: net.node(node, { kind: "wire" }), reply };
+        }
         steps.push(step(hop, "internet-gateway", igwId, "deliver", after, `delivered to ${inbound.privateIp} (${inbound.holder?.description ?? "its holder"}); its network interface is not in the snapshot`, inbound.source));
         return { steps, packet: after, next: undefined, reply };
       }
