@@ -160,3 +160,13 @@ test("NACL steps are under the subnet whose ACL decided (item 7): leaving subnet
     ["subnet subnet-0b5e1c7d9a3f20101", "entering subnet-0b5e1c7d9a3f20101"],
   ]);
 });
+
+test("describe-instances only: an address in the VPC that no instance holds (an RDS, a load balancer…) is unknown, naming describe-network-interfaces, not a confident NO_ROUTE", async () => {
+  const t = await trace("--from", WEB_POD, "--to", "ip:10.20.2.200", "--port", "5432");
+  assert.equal(t.verdict, "unknown");
+  assert.equal(t.drop, null);
+  assert.equal(t.unknown?.capture, "aws ec2 describe-network-interfaces");
+  assert.equal(t.hops.at(-1)?.action, "unknown");
+  const strict = await cli(["trace", "--snapshot", SNAPSHOT, "--from", WEB_POD, "--to", "ip:10.20.2.200", "--port", "5432", "--fail-on-drop", "-o", "json"]);
+  assert.equal(strict.code, 1, "--fail-on-drop also fails on unknown");
+});
