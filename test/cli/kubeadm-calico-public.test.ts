@@ -170,3 +170,14 @@ test("describe-instances only: an address in the VPC that no instance holds (an 
   const strict = await cli(["trace", "--snapshot", SNAPSHOT, "--from", WEB_POD, "--to", "ip:10.20.2.200", "--port", "5432", "--fail-on-drop", "-o", "json"]);
   assert.equal(strict.code, 1, "--fail-on-drop also fails on unknown");
 });
+
+test("ip: of a node's public IP as the source is that node sending from its private address (the IGW maps it on the way out): inside the VPC, node:NAME is then the InternalIP", async () => {
+  const out = await trace("--from", "ip:203.0.113.111", "--to", "internet");
+  assert.equal(out.verdict, "delivered");
+  assert.equal(out.hops[0]!.hop, "eni eni-0b5e1c7d9a3f20011 (10.20.1.11)");
+  assert.equal(out.finalSourceIp, "203.0.113.111");
+  const between = await trace("--from", "ip:203.0.113.111", "--to", "node:ip-10-20-2-12", "--port", "10250");
+  assert.equal(between.to.ip, "10.20.2.12");
+  assert.equal(between.verdict, "delivered");
+  assert.match(between.hops.find((h) => h.component === "security-group" && h.action === "allow" && /inbound/.test(h.note))?.note ?? "", /from sg-0b5e1c7d9a3f20011/);
+});

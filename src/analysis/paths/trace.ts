@@ -233,6 +233,22 @@ export function resolveTraceEndpoint(ctx: PathContext, spec: EndpointSpec, proto
   }
 }
 
+/**
+ * A source given as the public address of something in the VPC (an instance's public IP, an
+ * Elastic IP): it sends from its private address, which the internet gateway maps 1:1 on the
+ * way out (AWS VPC docs, "Internet gateways") — the path starts at that node or interface.
+ */
+function sentFrom(ctx: PathContext, from: Resolved): Resolved {
+  if (from.pod || from.node || from.eni || isPrivateOrShared(from.ip) || !isIPv4(from.ip)) return from;
+  const inbound = internetGatewayInbound(from.ip, ctx.snapshot.aws);
+  if (!inbound.allowed || inbound.privateIp === undefined) return from;
+  const privateIp = inbound.privateIp;
+  const eni = ctx.eniForIp(privateIp)?.eni;
+  const node = ctx.nodeWithAddress(privateIp) ?? ctx.nodeOfInstance(inbound.holder?.kind === "instance" ? inbound.holder.id : eni?.attachment?.instanceId);
+  if (!node && !eni) return from;
+  return { ...from, ip: privateIp, node, eni, info: { ...from.info, how: `${from.info.how}; it sends from its private address ${privateIp}, which the internet gateway maps to ${from.ip}` } };
+}
+
 /** A source outside every VPC of the snapshot: `internet`, or an `ip:` public address nothing of the snapshot holds. */
 function outsideTheVpc(from: Resolved, spec: EndpointSpec): boolean {
   return spec.kind === "internet" || (spec.kind === "ip" && !from.pod && !from.node && !from.eni && !isPrivateOrShared(from.ip));
@@ -301,7 +317,7 @@ export function tracePath(source: Snapshot | PathContext, request: TraceRequest,
   const protocol = request.protocol ?? "TCP";
   const assumptions: string[] = [];
   if (request.from.kind === "service") throw new EndpointError("a service does not send packets: trace from one of its pods (pod:NS/NAME) or its workload (workload:NS/NAME)");
-  const from = resolveTraceEndpoint(ctx, request.from, protocol, assumptions);
+  const from = sentFrom(ctx, resolveTraceEndpoint(ctx, request.from, protocol, assumptions));
 
   let http: HttpRequest | undefined;
   let to: Resolved;
