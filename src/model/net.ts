@@ -82,10 +82,24 @@ export function formatCidr4(cidr: Cidr4): string {
   return `${formatIPv4(cidr.base)}/${cidr.prefix}`;
 }
 
-const NON_PUBLIC = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16"].map((c) => parseCidr4(c)!);
+const NON_PUBLIC = (
+  [
+    ["10.0.0.0/8", "a private address (RFC 1918, 10.0.0.0/8)"],
+    ["172.16.0.0/12", "a private address (RFC 1918, 172.16.0.0/12)"],
+    ["192.168.0.0/16", "a private address (RFC 1918, 192.168.0.0/16)"],
+    ["100.64.0.0/10", "a shared address (RFC 6598, 100.64.0.0/10, carrier-grade NAT)"],
+    ["127.0.0.0/8", "a loopback address (RFC 1122, 127.0.0.0/8)"],
+    ["169.254.0.0/16", "a link-local address (RFC 3927, 169.254.0.0/16)"],
+  ] as const
+).map(([c, kind]) => ({ block: parseCidr4(c)!, kind }));
 
 /** RFC 1918 private, RFC 6598 shared (carrier-grade NAT), loopback and link-local addresses: not routed on the internet. */
 export function isPrivateOrShared(ip: string): boolean {
+  return nonPublicKind(ip) !== undefined;
+}
+
+/** What kind of non-public address `ip` is ("a private address (RFC 1918, 10.0.0.0/8)"), undefined when it is public (or not IPv4). */
+export function nonPublicKind(ip: string): string | undefined {
   const address = parseIPv4(ip);
-  return address !== undefined && NON_PUBLIC.some((c) => cidrContains(c, address));
+  return address === undefined ? undefined : NON_PUBLIC.find((c) => cidrContains(c.block, address))?.kind;
 }

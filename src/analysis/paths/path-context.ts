@@ -1,6 +1,6 @@
-import type { NetworkInterface, Subnet } from "../../model/aws.js";
+import type { Instance, NetworkInterface, Subnet } from "../../model/aws.js";
 import type { ContainerPort, Labels, Namespace, NetworkPolicy, Node, ObjectRef, Pod, Service } from "../../model/kubernetes.js";
-import { formatIPv4, parseIPv4 } from "../../model/net.js";
+import { cidrContains, formatIPv4, parseCidr4, parseIPv4 } from "../../model/net.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import type { SourceRef } from "../../model/source.js";
 import { awsIndex, type AwsIndex } from "./aws/aws-index.js";
@@ -61,6 +61,8 @@ export class PathContext {
   readonly cni: CniDetection;
   readonly clusterCIDRs: readonly string[];
   readonly namespaces: ReadonlyMap<string, Namespace>;
+  /** --cni as given */
+  private readonly cniOverride: PathOptions["cni"];
   private readonly index: SnapshotIndex;
   private readonly aws: AwsIndex;
   private readonly pathPods = new Map<string, PathPod>();
@@ -71,11 +73,13 @@ export class PathContext {
   private readonly felix = new Map<string, FelixSettings>();
   private lbModel: LoadBalancerModel | undefined;
   private lbByAddress: Map<string, LoadBalancerView> | undefined;
+  private listed: boolean | undefined;
 
   constructor(snapshot: Snapshot, options: PathOptions = {}) {
     this.snapshot = snapshot;
     const k = snapshot.kubernetes;
     this.cni = detectCni(snapshot, options.cni);
+    this.cniOverride = options.cni;
     this.clusterCIDRs = clusterCidrsOf(snapshot);
     this.namespaces = new Map(k.namespaces.map((n) => [n.name, n]));
     // the evaluators' shared lookups, built now so that no trace pays for them
@@ -170,6 +174,24 @@ export class PathContext {
     return id === undefined ? undefined : this.aws.subnetsById.get(id);
   }
 
+  instance(id: string | undefined): Instance | undefined {
+    return id === undefined ? undefined : this.aws.instancesById.get(id);
+  }
+
+  /**
+   * `--cni aws-vpc-cni` given for a pod whose address lies outside every VPC CIDR of the
+   * snapshot: the override does not fit that pod (the VPC CNI gives pods secondary addresses of
+   * their node's ENIs, inside the VPC — amazon-vpc-cni-k8s, docs/cni-proposal.md). The sentence
+   * to add to the trace's assumptions, else undefined.
+   */
+  cniOverrideMisfit(pod: PathPod): string | undefined {
+    if (this.cniOverride !== "aws-vpc-cni" || pod.hostNetwork) return undefined;
+    const address = parseIPv4(pod.ip);
+    const blocks = this.snapshot.aws.vpcs.flatMap((v) => v.cidrBlocks.map((c) => ({ vpc: v.id, cidr: c, block: parseCidr4(c) })));
+    if (address === undefined || blocks.length === 0 || blocks.some((b) => b.block && cidrContains(b.block, address))) return undefined;
+    return `--cni aws-vpc-cni does not fit pod ${pod.namespace}/${pod.name}: its address ${pod.ip} lies outside every VPC CIDR of the snapshot (${blocks.map((b) => `${b.vpc} ${b.cidr}`).join(", ")}), while the VPC CNI gives pods addresses of their node's ENIs; the trace treats it as a VPC address anyway — drop --cni to let the snapshot decide`;
+  }
+
   eni(id: string | undefined): NetworkInterface | undefined {
     return id === undefined ? undefined : this.aws.enisById.get(id);
   }
@@ -220,6 +242,16 @@ export class PathContext {
       for (const lb of this.loadBalancers.loadBalancers) for (const a of lb.addresses) if (a.privateIp && !this.lbByAddress.has(a.privateIp)) this.lbByAddress.set(a.privateIp, lb);
     }
     return this.lbByAddress.get(ip);
+  }
+
+  /**
+   * The snapshot has the output of describe-network-interfaces (every interface of the region,
+   * load balancers' and NAT gateways' included), not only the instances' own interfaces from
+   * describe-instances: an address no interface holds is then held by nothing.
+   */
+  get interfacesListed(): boolean {
+    this.listed ??= this.snapshot.aws.networkInterfaces.some((e) => e.origin === "describe-network-interfaces");
+    return this.listed;
   }
 
   /** The snapshot has an AWS network to follow (subnets and route tables). */

@@ -1,9 +1,10 @@
 import type { NetworkInterface } from "../../model/aws.js";
 import type { Node, Workload } from "../../model/kubernetes.js";
-import { formatIPv4, isPrivateOrShared, parseCidr4, parseIPv4 } from "../../model/net.js";
+import { formatIPv4, isIPv4, isPrivateOrShared, parseCidr4, parseIPv4 } from "../../model/net.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import type { SourceRef } from "../../model/source.js";
 import { analysePlacement } from "../placement/placement.js";
+import { internetGatewayInbound } from "./aws/gateways.js";
 import { EndpointError, INTERNET_ADDRESS, type EndpointSpec } from "./endpoints.js";
 import { internet, internetGatewayOut, natGateway, eniEgress, eniIngress, subnetRouter } from "./hops/vpc.js";
 import { loadBalancerDevice } from "./hops/load-balancer.js";
@@ -14,7 +15,7 @@ import { loadBalancerForHost, matchRequest, type HttpRequest, type LoadBalancerV
 import { PathContext, pathPodOf, type PathOptions, type PathPod } from "./path-context.js";
 import { resolveServiceEndpoint } from "./service-endpoint.js";
 import { ownerKey, snapshotIndex } from "./snapshot-index.js";
-import { dropped, walk, type Device } from "./trace-engine.js";
+import { dropped, step, undecided, walk, type Device } from "./trace-engine.js";
 import { EPHEMERAL_PORT, type Drop, type Packet, type Protocol, type Step, type Unknown, type Verdict } from "./trace-model.js";
 
 /**
@@ -84,11 +85,14 @@ export function endpointText(spec: EndpointSpec): string {
   }
 }
 
-/** Devices of one trace, wired together (each adapter names the next through this). */
-function networkFor(ctx: PathContext, request: HttpRequest | undefined): Network {
+/** Devices of one trace, wired together (each adapter names the next through this); gaps the walk crosses are added to `assumptions`. */
+function networkFor(ctx: PathContext, request: HttpRequest | undefined, assumptions: string[]): Network {
   const net: Network = {
     ctx,
     request,
+    assume: (text) => {
+      if (!assumptions.includes(text)) assumptions.push(text);
+    },
     podSource: (pod) => podSource(net, pod),
     podDestination: (pod, ingressChecked) => podDestination(net, pod, ingressChecked),
     node: (node, arrival) => nodeDevice(net, node, arrival),
@@ -199,14 +203,96 @@ export function resolveTraceEndpoint(ctx: PathContext, spec: EndpointSpec, proto
       const pod = ctx.podByIp(spec.ip);
       const node = ctx.nodeWithAddress(spec.ip) ?? ctx.node(pod?.nodeName);
       const eni = ctx.eniForIp(spec.ip)?.eni;
-      const how = pod ? `the address of pod ${pod.namespace}/${pod.name}` : ctx.nodeWithAddress(spec.ip) ? `the address of node ${node!.name}` : eni ? `held by ${eni.id}${eni.description ? ` (${eni.description})` : ""}` : "as given";
-      return { info: info(`ip ${spec.ip}`, spec.ip, how, pod?.source ?? eni?.source), ip: spec.ip, pod, node, eni, port: firstPort(pod, protocol) };
+      // a public address the internet gateway maps to a VPC address (an instance's public IP, an Elastic IP)
+      const inbound = !pod && !node && !eni && !isPrivateOrShared(spec.ip) ? internetGatewayInbound(spec.ip, ctx.snapshot.aws) : undefined;
+      const holder = inbound?.allowed ? inbound.holder : undefined;
+      const holderNode = holder ? ctx.nodeOfInstance(holder.kind === "instance" ? holder.id : ctx.eni(holder.id)?.attachment?.instanceId) : undefined;
+      const how = pod
+        ? `the address of pod ${pod.namespace}/${pod.name}`
+        : ctx.nodeWithAddress(spec.ip)
+          ? `the address of node ${node!.name}`
+          : eni
+            ? `held by ${eni.id}${eni.description ? ` (${eni.description})` : ""}`
+            : holder
+              ? `the public address of ${holder.description}${holderNode ? `, node ${holderNode.name}` : ""} (1:1 NAT at the internet gateway to ${inbound!.privateIp})`
+              : "as given";
+      return { info: info(`ip ${spec.ip}`, spec.ip, how, pod?.source ?? eni?.source ?? holder?.source), ip: spec.ip, pod, node, eni, port: firstPort(pod, protocol) };
     }
     case "internet":
       return { info: info("internet", INTERNET_ADDRESS, "a public address outside every VPC (TEST-NET-2, RFC 5737)", undefined), ip: INTERNET_ADDRESS, pod: undefined, node: undefined, eni: undefined, port: { port: 443, why: "HTTPS, the usual port toward the internet" } };
     case "url":
       throw new EndpointError("url: is a destination only (the request goes through the Ingress and its load balancer)");
   }
+}
+
+/**
+ * A source given as the public address of something in the VPC (an instance's public IP, an
+ * Elastic IP): it sends from its private address, which the internet gateway maps 1:1 on the
+ * way out (AWS VPC docs, "Internet gateways") — the path starts at that node or interface.
+ */
+function sentFrom(ctx: PathContext, from: Resolved): Resolved {
+  if (from.pod || from.node || from.eni || isPrivateOrShared(from.ip) || !isIPv4(from.ip)) return from;
+  const inbound = internetGatewayInbound(from.ip, ctx.snapshot.aws);
+  if (!inbound.allowed || inbound.privateIp === undefined) return from;
+  const privateIp = inbound.privateIp;
+  const eni = ctx.eniForIp(privateIp)?.eni;
+  const node = ctx.nodeWithAddress(privateIp) ?? ctx.nodeOfInstance(inbound.holder?.kind === "instance" ? inbound.holder.id : eni?.attachment?.instanceId);
+  if (!node && !eni) return from;
+  return { ...from, ip: privateIp, node, eni, info: { ...from.info, how: `${from.info.how}; it sends from its private address ${privateIp}, which the internet gateway maps to ${from.ip}` } };
+}
+
+/** A source outside every VPC of the snapshot: `internet`, or an `ip:` public address nothing of the snapshot holds. */
+function outsideTheVpc(from: Resolved, spec: EndpointSpec): boolean {
+  return spec.kind === "internet" || (spec.kind === "ip" && !from.pod && !from.node && !from.eni && !isPrivateOrShared(from.ip));
+}
+
+/**
+ * `node:NAME` reached from outside the VPC: the node's public address — its ExternalIP
+ * (status.addresses, set by a cloud controller manager), else the public IP of its instance
+ * (describe-instances PublicIpAddress), else of its primary ENI (Association.PublicIp). The
+ * internet gateway maps it 1:1 to the private address (AWS VPC docs, "Internet gateways").
+ * Without any: NO_PUBLIC_IP naming the node and its instance; without the node's instance in the
+ * snapshot at all: unknown, naming what to capture.
+ */
+function nodeFromOutside(ctx: PathContext, name: string, text: string): { to: Resolved; start: ((net: Network, packet: Packet) => Device) | undefined } {
+  const node = ctx.node(name);
+  if (!node) throw new EndpointError(`no node ${name} in the snapshot`);
+  const label = `node ${name}`;
+  const resolved = (ip: string, how: string, source: SourceRef | undefined): Resolved => ({ info: { endpoint: text, label, ip, how, source }, ip, pod: undefined, node, eni: undefined, port: undefined });
+  const external = [node.externalIP, ...node.addresses.filter((a) => a.type === "ExternalIP").map((a) => a.address)].find((ip) => ip !== undefined && isIPv4(ip) && !isPrivateOrShared(ip));
+  if (external) return { to: resolved(external, "its public address: status.addresses ExternalIP", node.meta.source), start: undefined };
+  const network = ctx.network(node);
+  const instance = ctx.instance(network.instanceId);
+  if (instance?.publicIp) return { to: resolved(instance.publicIp, `its public address: the public IP of instance ${instance.id} (describe-instances PublicIpAddress)`, instance.source), start: undefined };
+  const eni = ctx.primaryEni(node);
+  const eniPublic = eni?.privateIps.find((p) => p.primary)?.publicIp;
+  if (eni && eniPublic) return { to: resolved(eniPublic, `its public address: the public IP of its primary ENI ${eni.id} (Association.PublicIp)`, eni.source), start: undefined };
+  // no public address: the packet is shown to the private one, which the internet does not route
+  const unreachable = (how: string, source: SourceRef | undefined): Resolved => ({ info: { endpoint: text, label, ip: undefined, how, source }, ip: node.internalIP ?? "0.0.0.0", pod: undefined, node, eni: undefined, port: undefined });
+  const first = (packet: Packet): Step => step("internet", "internet", "internet", "forward", packet, `a client on the internet (${packet.src}) needs a public address of node ${name} (${node.internalIP ? `${packet.dst} is its private address, which the internet does not route` : "it has no InternalIP either"})`, undefined);
+  if (!instance && !eni) {
+    const capture = "aws ec2 describe-instances (its PublicIpAddress), or a node object whose status.addresses lists its ExternalIP";
+    const message = `node ${name} has no ExternalIP in status.addresses and no EC2 instance of the snapshot matches it (by spec.providerID, InternalIP or the Name tag): whether the internet can reach it depends on a public address the snapshot does not show`;
+    const start = (): Device => ({
+      name: "internet",
+      forward: (packet) => {
+        const u = undecided("internet", "internet", name, packet, message, capture, node.meta.source);
+        return { steps: [first(packet), u.step], packet, next: undefined, unknown: u.unknown };
+      },
+    });
+    return { to: unreachable("its public address, which the snapshot does not show", node.meta.source), start };
+  }
+  const holder = instance ? `instance ${instance.id}` : `ENI ${eni!.id}`;
+  const holderSource = instance?.source ?? eni!.source;
+  const message = `node ${name} (${holder}) has no public address: no ExternalIP in status.addresses${instance ? `, no PublicIpAddress on instance ${instance.id}` : ""}${eni ? `, no public IP on its primary ENI ${eni.id}` : ""}; the internet gateway translates only addresses that have one, so the internet cannot reach the node (reach it through a load balancer, or give it a public IP or Elastic IP)`;
+  const start = (): Device => ({
+    name: "internet",
+    forward: (packet) => {
+      const d = dropped("internet", "internet", instance?.id ?? eni!.id, "NO_PUBLIC_IP", packet, message, holderSource);
+      return { steps: [first(packet), d.step], packet, next: undefined, drop: d.drop };
+    },
+  });
+  return { to: unreachable("no public address (none in status.addresses, on its instance or its primary ENI)", holderSource), start };
 }
 
 function sourceDevice(net: Network, from: Resolved, spec: EndpointSpec): Device {
@@ -223,7 +309,7 @@ export function tracePath(source: Snapshot | PathContext, request: TraceRequest,
   const protocol = request.protocol ?? "TCP";
   const assumptions: string[] = [];
   if (request.from.kind === "service") throw new EndpointError("a service does not send packets: trace from one of its pods (pod:NS/NAME) or its workload (workload:NS/NAME)");
-  const from = resolveTraceEndpoint(ctx, request.from, protocol, assumptions);
+  const from = sentFrom(ctx, resolveTraceEndpoint(ctx, request.from, protocol, assumptions));
 
   let http: HttpRequest | undefined;
   let to: Resolved;
@@ -268,6 +354,10 @@ export function tracePath(source: Snapshot | PathContext, request: TraceRequest,
       to = { info: { endpoint: label, label, ip: undefined, how, source: lb.source }, ip: assumed.ip, pod: undefined, node: undefined, eni: undefined, port };
       start = (net) => net.loadBalancer(lb, assumed.ip);
     }
+  } else if (request.to.kind === "node" && outsideTheVpc(from, request.from)) {
+    const r = nodeFromOutside(ctx, request.to.name, endpointText(request.to));
+    to = r.to;
+    start = r.start;
   } else {
     to = resolveTraceEndpoint(ctx, request.to, protocol, assumptions);
   }
@@ -296,7 +386,11 @@ export interface ResolvedTrace {
 /** Traces between resolved endpoints (`podpath egress` builds its own sources). */
 export function traceResolved(ctx: PathContext, t: ResolvedTrace): TraceResult {
   const { from, to, port, protocol, assumptions } = t;
-  const net = networkFor(ctx, t.http);
+  const net = networkFor(ctx, t.http, assumptions);
+  for (const pod of [from.pod, to.pod]) {
+    const misfit = pod ? ctx.cniOverrideMisfit(pod) : undefined;
+    if (misfit) net.assume(misfit);
+  }
   const packet: Packet = { src: from.ip, srcPort: protocol === "ICMP" ? 0 : EPHEMERAL_PORT, dst: to.ip, dstPort: port, protocol };
   // a load balancer whose address is unknown: the client is assumed to reach it directly
   const device = t.start ? t.start(net, packet) : sourceDevice(net, from, t.fromSpec);

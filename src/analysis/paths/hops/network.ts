@@ -22,6 +22,11 @@ export interface Network {
   readonly ctx: PathContext;
   /** the HTTP request, when the trace goes to a url: (load balancers route by it) */
   readonly request: HttpRequest | undefined;
+  /**
+   * Records an assumption the trace rests on (a gap in the snapshot the walk crossed), with what
+   * to capture to close it; the trace lists each once in `assumptions`.
+   */
+  assume(text: string): void;
   podSource(pod: PathPod): Device;
   /**
    * A pod receiving. `ingressChecked`: its NetworkPolicy ingress was already evaluated on the node

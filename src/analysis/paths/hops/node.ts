@@ -176,7 +176,8 @@ export function nodeDevice(net: Network, node: Node, arrival: Arrival): Device {
 /**
  * The packet leaves the node: through the ENI holding its source address (a VPC CNI pod's
  * secondary address, whose ENI's security groups apply to it), else the primary ENI. Without
- * the VPC in the snapshot, the network between the nodes is assumed to deliver.
+ * the VPC in the snapshot (or without the node's instance or interface), the network between the
+ * nodes is assumed to deliver, and the trace's assumptions say so.
  */
 function leaveNode(net: Network, node: Node, packet: Packet, dstNode: Node | undefined, steps: Step[], hop: string): Device | undefined {
   const ctx = net.ctx;
@@ -186,15 +187,42 @@ function leaveNode(net: Network, node: Node, packet: Packet, dstNode: Node | und
     const eni = held && ctx.nodeOfInstance(held.attachment?.instanceId)?.name === node.name ? held : ctx.primaryEni(node);
     if (eni) return net.eniEgress(eni);
   }
+  const gap = vpcGap(net, node);
+  net.assume(`${gap.text}: packets leaving ${node.name} are assumed to reach their destination without security groups, route tables or network ACLs (capture ${gap.capture})`);
   const dst = packet.outer?.dst ?? packet.dst;
   if (dstNode) {
-    steps.push(step(hop, "node", node.name, "forward", packet, `leaves ${node.name} toward ${dstNode.name} (${dst}); the network between the nodes is not in the snapshot, assumed to deliver`, node.meta.source));
+    steps.push(step(hop, "node", node.name, "forward", packet, `leaves ${node.name} toward ${dstNode.name} (${dst}); ${gap.short}: the network between the nodes is assumed to deliver`, node.meta.source));
     return net.node(dstNode, { kind: "wire" });
   }
   if (!isPrivateOrShared(dst)) {
-    steps.push(step(hop, "node", node.name, "forward", packet, `leaves ${node.name} toward ${dst}; the network beyond the node is not in the snapshot (no VPC), assumed to reach the internet`, node.meta.source));
+    steps.push(step(hop, "node", node.name, "forward", packet, `leaves ${node.name} toward ${dst}; ${gap.short}: assumed to reach the internet`, node.meta.source));
     return net.internet("transit");
   }
-  steps.push(step(hop, "node", node.name, "deliver", packet, `leaves ${node.name} toward ${dst}; the snapshot has no network beyond the node, so the trace ends here`, node.meta.source));
+  steps.push(step(hop, "node", node.name, "deliver", packet, `leaves ${node.name} toward ${dst}; ${gap.short}: the trace ends here`, node.meta.source));
   return undefined;
+}
+
+/** What the snapshot lacks between a node and the VPC, and what to capture. */
+function vpcGap(net: Network, node: Node): { text: string; short: string; capture: string } {
+  const ctx = net.ctx;
+  if (!ctx.hasVpc) {
+    return {
+      text: "the snapshot has no VPC (no subnets or route tables)",
+      short: "the network beyond the node is not in the snapshot (no VPC)",
+      capture: "aws ec2 describe-vpcs, describe-subnets, describe-route-tables, describe-security-groups, describe-network-acls and describe-instances",
+    };
+  }
+  const instanceId = ctx.network(node).instanceId;
+  if (instanceId === undefined) {
+    return {
+      text: `node ${node.name} matches no EC2 instance of the snapshot (by spec.providerID, InternalIP or the Name tag)`,
+      short: `the instance of ${node.name} is not in the snapshot`,
+      capture: "aws ec2 describe-instances for its instance",
+    };
+  }
+  return {
+    text: `instance ${instanceId} of node ${node.name} has no network interface in the snapshot`,
+    short: `the network interface of ${node.name} (${instanceId}) is not in the snapshot`,
+    capture: "aws ec2 describe-network-interfaces, or describe-instances with its NetworkInterfaces",
+  };
 }

@@ -1,6 +1,6 @@
 import { evaluateNetworkPolicies, type PodPolicyEndpoint, type PolicyEndpoint } from "../network-policy.js";
 import type { PathContext, PathPod } from "../path-context.js";
-import { dropped, filterStep, step, type Device, type DeviceOutcome } from "../trace-engine.js";
+import { dropped, filterStep, step, undecided, type Device, type DeviceOutcome } from "../trace-engine.js";
 import type { Drop, Packet, Step } from "../trace-model.js";
 import type { Network } from "./network.js";
 
@@ -57,6 +57,11 @@ export function podSource(net: Network, pod: PathPod): Device {
       const node = net.ctx.node(pod.nodeName);
       const where = pod.assumed ? ` (${pod.assumed})` : "";
       const sends = step(hop, "pod", `${pod.namespace}/${pod.name}`, "forward", packet, `${hop} (${pod.ip}${pod.hostNetwork ? ", host network" : ""}) on ${pod.nodeName ?? "no node"} sends to ${packet.dst}:${packet.dstPort}/${packet.protocol}${where}`, pod.source);
+      if (!node && pod.nodeName) {
+        // bound to a node the snapshot lacks (a capture of pods without nodes): how it leaves is unknown
+        const u = undecided(hop, "pod", `${pod.namespace}/${pod.name}`, packet, `${hop} runs on node ${pod.nodeName}, which is not in the snapshot: its addresses, CNI and network are unknown`, "kubectl get nodes -o yaml", pod.source);
+        return { steps: [sends, u.step], packet, next: undefined, unknown: u.unknown };
+      }
       if (!node) {
         const d = dropped(hop, "pod", `${pod.namespace}/${pod.name}`, "UNKNOWN_ENDPOINT", packet, `${hop} is bound to no node in the snapshot (spec.nodeName ${pod.nodeName ?? "empty"})`, pod.source);
         return { steps: [sends, d.step], packet, next: undefined, drop: d.drop };

@@ -1,5 +1,6 @@
 import type { NatGateway, NetworkInterface } from "../../../model/aws.js";
-import { parseIPv4 } from "../../../model/net.js";
+import type { Service } from "../../../model/kubernetes.js";
+import { isPrivateOrShared, nonPublicKind, parseIPv4 } from "../../../model/net.js";
 import type { AwsModel } from "../../../model/snapshot.js";
 import { describeEni, sourceDestCheck } from "../aws/eni.js";
 import { internetGatewayInbound, internetGatewayTranslate, natGatewayTranslate } from "../aws/gateways.js";
@@ -9,7 +10,8 @@ import type { WireProtocol } from "../aws/protocols.js";
 import { allowTrackedReply, describeSecurityGroup, evaluateSecurityGroups } from "../aws/security-groups.js";
 import { ipPoolFor, podIpRoutableFromVpc } from "../calico.js";
 import { dropped, filterStep, step, undecided, withDestination, withSource, type Device, type DeviceOutcome, type ReplyOutcome } from "../trace-engine.js";
-import type { Packet, Step } from "../trace-model.js";
+import { snapshotIndex } from "../snapshot-index.js";
+import type { Packet, Protocol, Step } from "../trace-model.js";
 import type { Network } from "./network.js";
 
 /**
@@ -153,10 +155,18 @@ export function eniIngress(net: Network, eni: NetworkInterface): Device {
   };
 }
 
-/** The network ACL of a subnet, evaluated on a packet crossing its boundary. */
-function aclStep(net: Network, hop: string, subnetId: string, direction: "ingress" | "egress", packet: Packet, reply: boolean): { step: Step | undefined; drop: ReturnType<typeof filterStep>["drop"] } {
+/**
+ * The network ACL of a subnet, evaluated on a packet crossing its boundary. The step's hop is
+ * that subnet (the one whose ACL decided), whichever device the packet crosses it from.
+ */
+function aclStep(net: Network, subnetId: string, direction: "ingress" | "egress", packet: Packet, reply: boolean): { step: Step | undefined; drop: ReturnType<typeof filterStep>["drop"] } {
   const selection = aclForSubnet(subnetId, net.ctx.snapshot.aws);
-  if (!selection) return { step: undefined, drop: undefined };
+  if (!selection) {
+    // every subnet has a network ACL (its VPC's default one at least): this one was not captured
+    net.assume(`no network ACL of the snapshot covers ${subnetId}: its ACL is assumed to allow the path's packets both ways (capture aws ec2 describe-network-acls)`);
+    return { step: undefined, drop: undefined };
+  }
+  const hop = `subnet ${subnetId}`;
   const seen = wireHeader(packet);
   const remote = direction === "ingress" ? seen.src : seen.dst;
   const decision = evaluateNetworkAcl(selection.acl, direction, remote, seen.dstPort, seen.protocol);
@@ -179,19 +189,19 @@ function describeOuter(packet: Packet): string {
  * inbound (nothing within one subnet). The reply crosses back and is evaluated again: ACLs are
  * stateless.
  */
-function crossSubnets(net: Network, hop: string, fromSubnet: string | undefined, toSubnet: string | undefined, packet: Packet): { steps: Step[]; drop: ReturnType<typeof filterStep>["drop"]; reply: (p: Packet) => ReplyOutcome } {
+function crossSubnets(net: Network, fromSubnet: string | undefined, toSubnet: string | undefined, packet: Packet): { steps: Step[]; drop: ReturnType<typeof filterStep>["drop"]; reply: (p: Packet) => ReplyOutcome } {
   if (fromSubnet === toSubnet) return { steps: [], drop: undefined, reply: (p) => ({ steps: [], packet: p }) };
-  const forward = aclCrossing(net, hop, [[fromSubnet, "egress"], [toSubnet, "ingress"]], packet, false);
-  const reply = (back: Packet): ReplyOutcome => ({ ...aclCrossing(net, hop, [[toSubnet, "egress"], [fromSubnet, "ingress"]], back, true), packet: back });
+  const forward = aclCrossing(net, [[fromSubnet, "egress"], [toSubnet, "ingress"]], packet, false);
+  const reply = (back: Packet): ReplyOutcome => ({ ...aclCrossing(net, [[toSubnet, "egress"], [fromSubnet, "ingress"]], back, true), packet: back });
   return { ...forward, reply };
 }
 
 /** The ACLs of the subnets a packet leaves and enters, in that order; the first deny drops. */
-function aclCrossing(net: Network, hop: string, crossings: readonly (readonly [string | undefined, "ingress" | "egress"])[], packet: Packet, reply: boolean): { steps: Step[]; drop: ReturnType<typeof filterStep>["drop"] } {
+function aclCrossing(net: Network, crossings: readonly (readonly [string | undefined, "ingress" | "egress"])[], packet: Packet, reply: boolean): { steps: Step[]; drop: ReturnType<typeof filterStep>["drop"] } {
   const steps: Step[] = [];
   for (const [subnet, direction] of crossings) {
     if (!subnet) continue;
-    const r = aclStep(net, hop, subnet, direction, packet, reply);
+    const r = aclStep(net, subnet, direction, packet, reply);
     if (r.step) steps.push(r.step);
     if (r.drop) return { steps, drop: r.drop };
   }
@@ -242,7 +252,7 @@ export function subnetRouter(net: Network, subnetId: string): Device {
       const routeStep = step(hop, "route-table", tableId, "forward", packet, `${lookup.rule}${lookup.notes.length ? ` (${lookup.notes.join("; ")})` : ""}`, table?.source);
       const steps: Step[] = [routeStep];
       const finish = (toSubnet: string | undefined, next: Device, replyMustBeLocal = false): DeviceOutcome => {
-        const crossing = crossSubnets(net, hop, subnetId, toSubnet, packet);
+        const crossing = crossSubnets(net, subnetId, toSubnet, packet);
         steps.push(...crossing.steps);
         if (crossing.drop) return { steps, packet, next: undefined, drop: crossing.drop };
         if (!replyMustBeLocal || !toSubnet) return { steps, packet, next, reply: crossing.reply };
@@ -262,9 +272,22 @@ export function subnetRouter(net: Network, subnetId: string): Device {
         steps.push(d.step);
         return { steps, packet, next: undefined, drop: d.drop };
       }
+      // a ClusterIP leaving a node undone (no service port matched) or sent by something outside the cluster
+      const service = lookup.targetKind !== "instance" && lookup.targetKind !== "network-interface" && !ctx.eniForIp(seen.dst) ? clusterIpService(net, seen.dst) : undefined;
+      if (service) {
+        const d = dropped(hop, "route-table", tableId, "TARGET_NOT_ROUTABLE", packet, `${clusterIpNote(seen.dst, service)}; ${tableId} sends it to ${lookup.targetId ?? lookup.targetKind}`, service.meta.source);
+        steps.push(d.step);
+        return { steps, packet, next: undefined, drop: d.drop };
+      }
       switch (lookup.targetKind) {
         case "local": {
           const held = ctx.eniForIp(seen.dst);
+          if (!held && !ctx.interfacesListed) {
+            // the interfaces come from describe-instances only: load balancers, NAT gateways, endpoints, databases… are missing
+            const u = undecided(hop, "route-table", tableId, packet, `${seen.dst} matches the local route of ${table ? describeRouteTable(table) : subnetId}, but the snapshot's network interfaces come from describe-instances only, which lists no interface of a load balancer, NAT gateway, VPC endpoint, database or function: what holds ${seen.dst} is unknown`, "aws ec2 describe-network-interfaces", table?.source);
+            steps.push(u.step);
+            return { steps, packet, next: undefined, unknown: u.unknown };
+          }
           if (!held) {
             const d = dropped(hop, "route-table", tableId, "NO_ROUTE", packet, `${seen.dst} matches the local route of ${table ? describeRouteTable(table) : subnetId}, but no network interface in the snapshot holds it: nothing answers there`, table?.source);
             steps.push(d.step);
@@ -275,9 +298,9 @@ export function subnetRouter(net: Network, subnetId: string): Device {
         case "nat-gateway": {
           const nat = aws.natGateways.find((n) => n.id === lookup.targetId);
           if (!nat) {
-            const d = dropped(hop, "route-table", tableId, "NO_ROUTE", packet, `route ${lookup.route ? describeRoute(lookup.route) : ""} targets ${lookup.targetId}, which is not in the snapshot`, table?.source);
-            steps.push(d.step);
-            return { steps, packet, next: undefined, drop: d.drop };
+            const u = undecided(hop, "route-table", tableId, packet, `route ${lookup.route ? describeRoute(lookup.route) : ""} targets ${lookup.targetId}, which is not in the snapshot: its address, state and subnet are unknown`, "aws ec2 describe-nat-gateways", table?.source);
+            steps.push(u.step);
+            return { steps, packet, next: undefined, unknown: u.unknown };
           }
           return finish(nat.subnetId, net.natGateway(nat));
         }
@@ -339,13 +362,25 @@ export function natGateway(net: Network, nat: NatGateway): Device {
   };
 }
 
-/** An internet gateway translating a private address to its public one (1:1), toward the internet. */
+/**
+ * An internet gateway translating a private address to its public one (1:1), toward the
+ * internet. A private destination (RFC 1918, RFC 6598 shared, link-local, loopback) is never
+ * carried: the internet does not route those (RFC 1918 §3, RFC 6598 §7), so a route table that
+ * sends one to the gateway (0.0.0.0/0 → igw, directly or after a NAT gateway) loses it there —
+ * PRIVATE_DESTINATION (the route-table step before it shows the route that sent it).
+ */
 export function internetGatewayOut(net: Network, igwId: string): Device {
   const hop = `internet-gateway ${igwId}`;
   const aws = net.ctx.snapshot.aws;
   return {
     name: hop,
     forward(packet): DeviceOutcome {
+      if (isPrivateOrShared(packet.dst)) {
+        const igw = aws.internetGateways.find((g) => g.id === igwId);
+        const d = dropped(hop, "internet-gateway", igwId, "PRIVATE_DESTINATION", packet, `${packet.dst} is ${nonPublicKind(packet.dst)} outside the VPC's own CIDRs (no local route matches it): the route table sends it to internet gateway ${igwId}, but an internet gateway carries only public destinations (the internet does not route private ones), so the packet is lost there — a private network beyond the VPC is reached through a peering connection, a transit gateway or a VPN, which needs its own route`, igw?.source);
+        return { steps: [d.step], packet, next: undefined, drop: d.drop };
+      }
+      if (!aws.internetGateways.some((g) => g.id === igwId)) net.assume(`internet gateway ${igwId}, a route's target, is not in the snapshot: it is assumed attached to the VPC (capture aws ec2 describe-internet-gateways)`);
       const decision = internetGatewayTranslate(packet.src, aws, igwId === "internet-gateway" ? undefined : igwId);
       if (!decision.allowed || !decision.publicIp) {
         const code = decision.allowed ? "NO_PUBLIC_IP" : decision.code;
@@ -381,10 +416,20 @@ export function internet(net: Network, role: "source" | "transit"): Device {
       const received = (back: Packet): ReplyOutcome => ({ steps: role === "source" ? [step("internet", "internet", "internet", "deliver", back, `the reply reaches the client ${back.dst} from ${back.src}:${back.srcPort}`, undefined)] : [], packet: back });
       const inbound = parseIPv4(packet.dst) !== undefined ? internetGatewayInbound(packet.dst, aws) : undefined;
       if (!inbound?.privateIp) {
-        if (role === "source" && net.ctx.eniForIp(packet.dst)) {
-          const d = dropped("internet", "internet", "internet", "NO_PUBLIC_IP", packet, `${packet.dst} is a private VPC address: it is not reachable from the internet`, undefined);
-          steps.push(d.step);
-          return { steps, packet, next: undefined, drop: d.drop };
+        const unreachable = notOnTheInternet(net, packet);
+        if (unreachable) {
+          steps.push(unreachable.step);
+          return { steps, packet, next: undefined, drop: unreachable.drop };
+        }
+        // a node's public address no interface or instance of the snapshot holds (no VPC, or no instance for the node)
+        const node = net.ctx.nodeWithAddress(packet.dst);
+        if (node) {
+          const gap = net.ctx.hasVpc
+            ? `${packet.dst} is an address of node ${node.name} (status.addresses), but no instance or network interface of the snapshot has it as its public address`
+            : `${packet.dst} is an address of node ${node.name} (status.addresses) and the snapshot has no VPC`;
+          net.assume(`${gap}: the packet from the internet is assumed to reach the node directly, without the internet gateway, security groups or network ACLs in between (capture aws ec2 describe-instances, describe-subnets, describe-route-tables, describe-security-groups and describe-network-acls to evaluate them)`);
+          steps.push(step("internet", "internet", "internet", "forward", packet, `${gap}: assumed to reach ${node.name} directly`, node.meta.source));
+          return { steps, packet, next: net.node(node, { kind: "wire" }), reply: received };
         }
         steps.push(step("internet", "internet", "internet", "deliver", packet, `delivered on the internet: ${packet.dst} belongs to no VPC of the snapshot; it sees the source ${packet.src}`, undefined));
         return { steps, packet, next: undefined, reply: (back) => ({ steps: [step("internet", "internet", "internet", "forward", back, `${back.src} answers ${back.dst}:${back.dstPort}`, undefined)], packet: back }) };
@@ -394,6 +439,11 @@ export function internet(net: Network, role: "source" | "transit"): Device {
       const igw = aws.internetGateways.find((g) => vpcId !== undefined && g.vpcIds.includes(vpcId));
       const igwId = igw?.id ?? "internet-gateway";
       const hop = `internet-gateway ${igwId}`;
+      if (!igw && aws.internetGateways.length === 0) {
+        const u = undecided(hop, "internet-gateway", igwId, packet, `${packet.dst} is a public address of ${inbound.holder?.description ?? "a VPC address"}, but the snapshot has no internet gateway at all: whether one is attached to ${vpcId ?? "its VPC"} is unknown`, "aws ec2 describe-internet-gateways", inbound.source);
+        steps.push(u.step);
+        return { steps, packet, next: undefined, unknown: u.unknown };
+      }
       if (!igw) {
         const d = dropped(hop, "internet-gateway", igwId, "NO_ROUTE", packet, `${packet.dst} is a public address of ${vpcId ?? "a VPC"}, but no internet gateway attached to it is in the snapshot`, inbound.source);
         steps.push(d.step);
@@ -415,10 +465,16 @@ export function internet(net: Network, role: "source" | "transit"): Device {
         return { steps, packet: after, next: undefined, drop: d.drop };
       }
       if (!eni) {
+        net.assume(`${packet.dst} maps to ${inbound.privateIp} (${inbound.holder?.description ?? "its holder"}), whose network interface is not in the snapshot: the packet is assumed to reach it without its security groups and network ACL (capture aws ec2 describe-network-interfaces, or describe-instances with its NetworkInterfaces)`);
+        const node = inbound.holder?.kind === "instance" ? net.ctx.nodeOfInstance(inbound.holder.id) : undefined;
+        if (node) {
+          steps.push(step(hop, "internet-gateway", igwId, "forward", after, `toward node ${node.name} (${inbound.holder!.description}); its network interface is not in the snapshot`, inbound.source));
+          return { steps, packet: after, next: net.node(node, { kind: "wire" }), reply };
+        }
         steps.push(step(hop, "internet-gateway", igwId, "deliver", after, `delivered to ${inbound.privateIp} (${inbound.holder?.description ?? "its holder"}); its network interface is not in the snapshot`, inbound.source));
         return { steps, packet: after, next: undefined, reply };
       }
-      const acl = aclStep(net, hop, eni.subnetId, "ingress", after, false);
+      const acl = aclStep(net, eni.subnetId, "ingress", after, false);
       if (acl.step) steps.push(acl.step);
       if (acl.drop) return { steps, packet: after, next: undefined, drop: acl.drop };
       return {
@@ -428,7 +484,7 @@ export function internet(net: Network, role: "source" | "transit"): Device {
         reply: (back) => {
           const asymmetric = asymmetricReply(net, eni.subnetId, back, "internet-gateway", `internet gateway ${igwId}`);
           if (asymmetric) return { steps: [asymmetric.step], packet: back, drop: asymmetric.drop };
-          const out = aclStep(net, hop, eni.subnetId, "egress", back, true);
+          const out = aclStep(net, eni.subnetId, "egress", back, true);
           if (out.drop) return { steps: out.step ? [out.step] : [], packet: back, drop: out.drop };
           const r = reply(back);
           return { steps: [...(out.step ? [out.step] : []), ...r.steps], packet: r.packet };
@@ -438,3 +494,44 @@ export function internet(net: Network, role: "source" | "transit"): Device {
   };
 }
 
+/**
+ * Why the internet cannot deliver `packet` (a destination no public address of the snapshot
+ * maps to), if it cannot: "the internet" is public addresses only (PRODUCT.md). A Calico pool
+ * address exists only inside the cluster (its nodes' routes and tunnels — Calico docs, "IP
+ * pools"); a ClusterIP only in kube-proxy's rules on the nodes (Kubernetes docs, "Virtual IPs and
+ * Service Proxies"): both TARGET_NOT_ROUTABLE. A private VPC address is NO_PUBLIC_IP without a
+ * public IP, NO_ROUTE naming its public IP with one; any other private, shared, link-local or loopback address is NO_ROUTE — the
+ * internet does not route it (RFC 1918 §3, RFC 6598).
+ */
+function notOnTheInternet(net: Network, packet: Packet): ReturnType<typeof dropped> | undefined {
+  const ctx = net.ctx;
+  const dst = packet.dst;
+  const pool = ctx.cni.networking === "calico" ? ipPoolFor(dst, ctx.snapshot.kubernetes.ipPools) : undefined;
+  if (pool) {
+    const pod = ctx.podByIp(dst);
+    return dropped("internet", "internet", pool.name, "TARGET_NOT_ROUTABLE", packet, `${dst}${pod ? ` (pod ${pod.namespace}/${pod.name})` : ""} is in Calico IP pool ${pool.name} (${pool.cidr}): pool addresses are routed only by the cluster's nodes (their routes and ${pool.vxlanMode !== "Never" ? "VXLAN" : pool.ipipMode !== "Never" ? "IP-in-IP" : "BGP"} tunnels), nothing outside the cluster reaches them — expose the pod through a NodePort, a LoadBalancer Service or an Ingress`, pool.meta.source);
+  }
+  const service = clusterIpService(net, dst);
+  if (service) return dropped("internet", "internet", "service-cidr", "TARGET_NOT_ROUTABLE", packet, clusterIpNote(dst, service), service.meta.source);
+  const held = ctx.eniForIp(dst)?.eni;
+  if (held) {
+    const mapped = internetGatewayTranslate(dst, ctx.snapshot.aws);
+    const reach = mapped.publicIp ? `the internet reaches it only through its public address ${mapped.publicIp} (trace to ip:${mapped.publicIp})` : "no public IP or Elastic IP is mapped to it, so the internet cannot reach it";
+    return dropped("internet", "internet", "internet", mapped.publicIp ? "NO_ROUTE" : "NO_PUBLIC_IP", packet, `${dst} is a private VPC address (${describeEni(held)}), not routed on the internet: ${reach}`, held.source);
+  }
+  const kind = nonPublicKind(dst);
+  if (kind) {
+    return dropped("internet", "internet", "internet", "NO_ROUTE", packet, `${dst} is ${kind}: the internet does not route it, and no public address of the snapshot (an Elastic IP or the public IP of an interface, instance or NAT gateway) maps to it`, undefined);
+  }
+  return undefined;
+}
+
+/** The service whose ClusterIP `ip` is, if any. */
+function clusterIpService(net: Network, ip: string): Service | undefined {
+  return snapshotIndex(net.ctx.snapshot).servicesByAddress.get(ip)?.find((s) => s.clusterIP === ip || s.clusterIPs.includes(ip));
+}
+
+/** Why a ClusterIP is not reachable from outside the cluster (Kubernetes docs, "Virtual IPs and Service Proxies"). */
+function clusterIpNote(ip: string, service: Service): string {
+  return `${ip} is the ClusterIP of service ${service.namespace}/${service.name}: ClusterIPs come from the cluster's service CIDR (kube-apiserver --service-cluster-ip-range) and exist only in kube-proxy's rules on the nodes; nothing outside the cluster routes them — use a NodePort or LoadBalancer Service, or an Ingress`;
+}
