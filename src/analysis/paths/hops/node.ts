@@ -151,7 +151,7 @@ export function nodeDevice(net: Network, node: Node, arrival: Arrival): Device {
           steps.push(step(hop, "calico-overlay", overlay.id, "encapsulate", p, overlay.note, overlay.source));
           undos.push((back) => {
             const stripped = inner(back);
-            return { steps: [step(hop, "calico-overlay", overlay.id, "decapsulate", stripped, `the reply arrives encapsulated from ${back.outer?.src ?? dstNode.name}: ${node.name} strips the header and routes ${stripped.dst} back to ${before.src}`, overlay.source)], packet: stripped };
+            return { steps: [step(hop, "calico-overlay", overlay.id, "decapsulate", stripped, `the reply arrives encapsulated from ${back.outer?.src ?? dstNode.name}: ${node.name} strips the header${stripped.dst === node.overlay.vxlan || stripped.dst === node.overlay.ipip ? `; ${stripped.dst} is its own tunnel address (the request was masqueraded to it), so conntrack takes the reply from here` : ` and routes it to ${stripped.dst}`}`, overlay.source)], packet: stripped };
           });
         } else {
           steps.push(step(hop, "calico-overlay", overlay.id, "forward", p, overlay.note, overlay.source));
