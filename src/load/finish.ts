@@ -1,4 +1,6 @@
+import type { ManagedPrefixList } from "../model/aws.js";
 import type { Diagnostic } from "../model/diagnostics.js";
+import type { PrefixListEntries } from "./aws/prefix-lists.js";
 import type { Namespace, ObjectMeta, Workload } from "../model/kubernetes.js";
 import type { Join, Snapshot, SnapshotFile } from "../model/snapshot.js";
 import { NO_SOURCE, formatSource } from "../model/source.js";
@@ -162,7 +164,7 @@ export function finishSnapshot(draft: SnapshotDraft, roots: readonly string[], w
       natGateways: awsDedupe(a.natGateways, (v) => v.id, "NAT gateway").sort(byId),
       networkAcls: awsDedupe(a.networkAcls, (v) => v.id, "network ACL").sort(byId),
       securityGroups: awsDedupe(a.securityGroups, (v) => v.id, "security group").sort(byId),
-      prefixLists: awsDedupe(a.prefixLists, (v) => v.id, "managed prefix list").sort(byId),
+      prefixLists: withEntries(awsDedupe(a.prefixLists, (v) => v.id, "managed prefix list"), awsDedupe(draft.prefixListEntries, (e) => e.prefixListId, "entries of prefix list")).sort(byId),
       instances,
       networkInterfaces,
       loadBalancers: awsDedupe(a.loadBalancers, (v) => v.arn, "load balancer").sort(byArn),
@@ -182,6 +184,21 @@ export function finishSnapshot(draft: SnapshotDraft, roots: readonly string[], w
         compare(x.message, y.message),
     ),
   };
+}
+
+/** Attaches get-managed-prefix-list-entries outputs to their lists; a list known only by its entries is created. */
+export function withEntries(lists: readonly ManagedPrefixList[], entries: readonly PrefixListEntries[]): ManagedPrefixList[] {
+  const byId = new Map(lists.map((l) => [l.id, l]));
+  for (const e of entries) {
+    const list = byId.get(e.prefixListId);
+    byId.set(
+      e.prefixListId,
+      list
+        ? { ...list, entries: e.entries, entriesSource: e.source }
+        : { id: e.prefixListId, name: undefined, addressFamily: undefined, entries: e.entries, entriesSource: e.source, source: e.source },
+    );
+  }
+  return [...byId.values()];
 }
 
 function sortRecord(record: Readonly<Record<string, number>>): Record<string, number> {

@@ -131,7 +131,7 @@ function loadFile(
       convertKubernetesDocument(value, ctx, draft, entry.namespace ?? defaultNamespace);
     } else if (isAwsDocument(value)) {
       aws++;
-      convertAwsDocument(value as Record<string, unknown>, ctx, draft, { targetGroupArn: entry.targetGroupArn });
+      convertAwsDocument(value as Record<string, unknown>, ctx, draft, { targetGroupArn: entry.targetGroupArn, prefixListId: entry.prefixListId });
     } else if (isIndexDocument(value)) {
       unrecognised.push(`document ${document.index + 1} is a podpath index file; name it (or its directory) with --snapshot instead`);
     } else {
