@@ -83,7 +83,14 @@ function instanceEni(conv: Conversion, f: Fields<InstanceNetworkInterface>, inst
   if (!subnetId || !vpcId) return undefined;
   const listed = privateIps(f);
   const primary = deviceIndex === 0 || (deviceIndex === undefined && instance.networkInterfaceIds.length === 1);
-  const ips = listed.length > 0 || !primary || !instance.privateIp ? listed : [{ address: instance.privateIp, primary: true, publicIp: instance.publicIp }];
+  const ips =
+    listed.length > 0 || !primary || !instance.privateIp
+      ? listed.map((ip) =>
+          // the instance's PublicIpAddress is its primary ENI's primary address's public IP: a
+          // trimmed capture may keep it on the instance only
+          primary && ip.publicIp === undefined && ip.address === instance.privateIp && instance.publicIp ? { ...ip, publicIp: instance.publicIp } : ip,
+        )
+      : [{ address: instance.privateIp, primary: true, publicIp: instance.publicIp }];
   return {
     id: f.reqStr("NetworkInterfaceId"),
     subnetId,
