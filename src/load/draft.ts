@@ -49,6 +49,8 @@ export class SnapshotDraft {
   readonly enisFromInstances: AwsDraft["networkInterfaces"] = [];
   /** get-managed-prefix-list-entries outputs; finish.ts attaches them to their lists */
   readonly prefixListEntries: PrefixListEntries[] = [];
+  /** target groups whose describe-target-health output was read (an empty one included) */
+  readonly targetHealthCaptured = new Set<string>();
   readonly unmodelledKinds: Record<string, number> = {};
   readonly diagnostics: Diagnostic[] = [];
   /** per file: recognised objects per kind */
