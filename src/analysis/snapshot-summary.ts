@@ -83,21 +83,29 @@ function layerSummaries(aws: AwsModel, origins: Readonly<Record<string, number>>
     } else if (layer.key === "networkInterfaces" && items.length > 0 && !origins["describe-network-interfaces"]) {
       note = `from describe-instances only; missing: ${layer.lostWithout.replace(/ \(the others .*\)$/, "")}; add \`${layer.command}\``;
     } else if (layer.key === "prefixLists") {
-      const without = aws.prefixLists.filter((p) => p.entries === undefined).map((p) => p.id);
-      if (without.length > 0) note = `without entries: ${without.join(", ")}; add \`aws ec2 get-managed-prefix-list-entries --prefix-list-id ID\` for each (podpath.yaml: prefixListId)`;
+      // only the lists a rule or route names matter; the AWS-managed ones nobody uses lose nothing
+      const named = namedPrefixLists(aws);
+      const without = aws.prefixLists.filter((p) => p.entries === undefined && named.has(p.id)).map((p) => p.id);
+      if (without.length > 0) note = `named by a rule or route but without entries: ${without.join(", ")}; add \`aws ec2 get-managed-prefix-list-entries --prefix-list-id ID\` for each (podpath.yaml: prefixListId)`;
     }
     return { key: layer.key, layer: layer.label, present: items.length > 0, objects: items.length, files: [...files].sort(), command: layer.command, lostWithout: layer.lostWithout, note };
   });
+}
+
+/** the prefix lists security group rules and routes name */
+function namedPrefixLists(aws: AwsModel): Set<string> {
+  const named = new Set<string>();
+  for (const t of aws.routeTables) for (const r of t.routes) if (r.destination.startsWith("pl-")) named.add(r.destination);
+  for (const g of aws.securityGroups) for (const rule of [...g.ingress, ...g.egress]) for (const p of rule.peers) if (p.kind === "prefix-list") named.add(p.prefixListId);
+  return named;
 }
 
 /** why an absent layer loses nothing for this snapshot (nothing in it refers to the layer), else undefined */
 function notNeeded(key: string, aws: AwsModel): string | undefined {
   const routes = aws.routeTables.flatMap((t) => t.routes);
   switch (key) {
-    case "prefixLists": {
-      const named = routes.some((r) => r.destination.startsWith("pl-")) || aws.securityGroups.some((g) => [...g.ingress, ...g.egress].some((r) => r.peers.some((p) => p.kind === "prefix-list")));
-      return named ? undefined : "no security group rule or route names a prefix list";
-    }
+    case "prefixLists":
+      return namedPrefixLists(aws).size > 0 ? undefined : "no security group rule or route names a prefix list";
     case "natGateways":
       return routes.some((r) => r.targetKind === "nat-gateway") ? undefined : "no route targets a NAT gateway";
     case "internetGateways":

@@ -202,6 +202,11 @@ describe("snapshot show: the AWS layers", () => {
       summary.layers.map((l) => l.key),
       ["vpcs", "subnets", "routeTables", "internetGateways", "natGateways", "networkAcls", "securityGroups", "prefixLists", "instances", "networkInterfaces", "loadBalancers", "listeners", "listenerRules", "targetGroups", "targetHealth"],
     );
+    // a list the SSH rule names, loaded without its entries; the unnamed CloudFront list is no gap
+    const lists = readFileSync(join(PREFIX_LISTS, "aws/ec2-describe-managed-prefix-lists.json"), "utf8");
+    const partial = summarizeSnapshot(without(KUBEADM, /^$/, { "aws-prefix-lists.json": lists })).layers.find((l) => l.key === "prefixLists")!;
+    assert.equal(partial.present, true);
+    assert.equal(partial.note, "named by a rule or route but without entries: pl-0f3e1c2d4b5a69788; add `aws ec2 get-managed-prefix-list-entries --prefix-list-id ID` for each (podpath.yaml: prefixListId)");
     const withEntries = summarizeSnapshot(loadSnapshot({ paths: [PREFIX_LISTS], cwd: PREFIX_LISTS }));
     assert.deepEqual(withEntries.layers.find((l) => l.key === "prefixLists")!.files, [
       "aws/ec2-describe-managed-prefix-lists.json",
