@@ -10,6 +10,7 @@ import { describe, test } from "node:test";
 import { summarizeSnapshot } from "../../src/analysis/snapshot-summary.js";
 import { loadSnapshot } from "../../src/load/load-snapshot.js";
 import type { Diagnostic } from "../../src/model/diagnostics.js";
+import { AWS_LAYERS } from "../../src/model/aws-layers.js";
 import type { Snapshot } from "../../src/model/snapshot.js";
 import { EXAMPLE, REPO, cli, tempDir } from "../support/helpers.js";
 
@@ -233,5 +234,14 @@ describe("snapshot show: the AWS layers", () => {
     const k8sOnly = await cli(["snapshot", "show", "-s", "test/fixtures/captures/kubeadm-public-instances-only/k8s", "-o", "text"]);
     assert.doesNotMatch(k8sOnly.stdout, /AWS layers:/);
     assert.match(k8sOnly.stdout, /^Warnings: none\nNotes \(1 note\):\n  the snapshot has no AWS data: traces stop at the node .*\[absent-layer\]$/m);
+  });
+
+  test("README's layer table names the command of every layer snapshot show knows", () => {
+    const readme = readFileSync(join(REPO, "README.md"), "utf8");
+    const table = readme.slice(readme.indexOf("#### Which AWS file gives which layer"));
+    for (const layer of AWS_LAYERS) {
+      const base = /^aws \S+ \S+/.exec(layer.command)![0];
+      assert.ok(table.includes(`\`${base}`), `${layer.key}: ${base} is not in README's table`);
+    }
   });
 });
