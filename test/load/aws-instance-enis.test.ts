@@ -190,4 +190,31 @@ describe("ENIs from describe-instances", () => {
     // one join per ENI, whatever its origin
     assert.equal(s.joins.filter((j) => j.kind === "instance-eni").length, 4);
   });
+
+  test("an ENI whose subnet is neither on it nor on its instance is skipped with a located warning, not silently", () => {
+    const json = `{
+    "Reservations": [
+        {
+            "Instances": [
+                {
+                    "InstanceId": "i-0a1b2c3d4e5f60011",
+                    "NetworkInterfaces": [
+                        {
+                            "NetworkInterfaceId": "eni-0a1b2c3d4e5f60011"
+                        }
+                    ]
+                }
+            ]
+        }
+    ]
+}
+`;
+    const dir = tempDir({ "ec2-describe-instances.json": json });
+    const s = loadSnapshot({ paths: ["."], cwd: dir });
+    assert.deepEqual(s.diagnostics.map((d) => [d.code, d.source?.line, d.message]), [
+      ["invalid-field", 8, "instance i-0a1b2c3d4e5f60011: network interface skipped: eni-0a1b2c3d4e5f60011: SubnetId is missing on the interface and on the instance"],
+    ]);
+    assert.deepEqual(s.aws.networkInterfaces, []);
+    assert.equal(s.aws.instances.length, 1, "the instance itself is kept");
+  });
 });

@@ -58,6 +58,13 @@ describe("managed prefix lists", () => {
     assert.equal(s.aws.prefixLists.find((l) => l.id === "pl-0f3e1c2d4b5a69788")?.entries?.length, 2);
   });
 
+  test("only a pl-… standing alone in the file name names the list: pl-cloudfront.json does not", () => {
+    const dir = tempDir({ "pl-cloudfront.json": ENTRIES_OFFICE, "entries-pl-0a1b2c3d.json": ENTRIES_OFFICE });
+    const s = loadSnapshot({ paths: ["."], cwd: dir });
+    assert.deepEqual(s.diagnostics.map((d) => [d.code, d.source?.file]), [["missing-prefix-list", "pl-cloudfront.json"]]);
+    assert.deepEqual(s.aws.prefixLists.map((l) => l.id), ["pl-0a1b2c3d"]);
+  });
+
   test("entries without describe-managed-prefix-lists create the list (no name)", () => {
     const dir = tempDir({ "pl-0a1b2c3d.json": ENTRIES_OFFICE });
     const s = loadSnapshot({ paths: ["."], cwd: dir });

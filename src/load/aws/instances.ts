@@ -80,7 +80,10 @@ function instanceEni(conv: Conversion, f: Fields<InstanceNetworkInterface>, inst
   // a trimmed capture (--query) may keep only the ids: the instance's own subnet and VPC then
   const subnetId = f.str("SubnetId") || instance.subnetId;
   const vpcId = f.str("VpcId") || instance.vpcId;
-  if (!subnetId || !vpcId) return undefined;
+  if (!subnetId || !vpcId) {
+    // not silent: without its subnet the ENI cannot be placed in the VPC
+    throw new Malformed(`${f.str("NetworkInterfaceId") ?? "(no NetworkInterfaceId)"}: ${!subnetId ? "SubnetId" : "VpcId"} is missing on the interface and on the instance`, f.raw);
+  }
   const listed = privateIps(f);
   const primary = deviceIndex === 0 || (deviceIndex === undefined && instance.networkInterfaceIds.length === 1);
   const ips =

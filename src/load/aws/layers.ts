@@ -22,11 +22,11 @@ export function layerDiagnostics(nodes: readonly Node[], aws: AwsModel, targetHe
   const add = (key: AwsLayerKey, detail = "") => `add \`${awsLayer(key).command}\`${detail} output`;
 
   // Missing references, grouped by the missing id: the first referrer locates the warning.
-  const missing = new Map<string, { what: string; referrers: string[]; source: SourceRef; key: AwsLayerKey; consequence: string; detail: string }>();
+  const missing = new Map<string, { what: string; referrer: string; count: number; source: SourceRef; key: AwsLayerKey; consequence: string; detail: string }>();
   const note = (id: string, key: AwsLayerKey, referrer: string, source: SourceRef, consequence: string, detail = "") => {
     const entry = missing.get(`${key} ${id}`);
-    if (entry) entry.referrers.push(referrer);
-    else missing.set(`${key} ${id}`, { what: id, referrers: [referrer], source, key, consequence, detail });
+    if (entry) entry.count++;
+    else missing.set(`${key} ${id}`, { what: id, referrer, count: 1, source, key, consequence, detail });
   };
 
   // -- nodes and instances
@@ -165,11 +165,11 @@ export function layerDiagnostics(nodes: readonly Node[], aws: AwsModel, targetHe
 
   for (const m of missing.values()) {
     const layer = awsLayer(m.key);
-    const more = m.referrers.length > 1 ? ` and ${m.referrers.length - 1} more` : "";
+    const more = m.count > 1 ? ` and ${m.count - 1} more` : "";
     const command = m.key === "prefixLists" ? `aws ec2 get-managed-prefix-list-entries${m.detail}` : layer.command;
     const index = m.key === "prefixLists" ? ` (podpath.yaml: prefixListId: ${m.what}, or the id in the file name)` : "";
     const absent = m.key === "prefixLists" && prefixLists.has(m.what) ? "whose entries are not in the snapshot" : "which is not in the snapshot";
-    warn(`${m.referrers[0]}${more} ${m.referrers.length > 1 ? "name" : "names"} ${singular(layer.label)} ${m.what}, ${absent}: ${m.consequence}; add \`${command}\` output${index}`, m.source);
+    warn(`${m.referrer}${more} ${m.count > 1 ? "name" : "names"} ${singular(layer.label)} ${m.what}, ${absent}: ${m.consequence}; add \`${command}\` output${index}`, m.source);
   }
   return out;
 }

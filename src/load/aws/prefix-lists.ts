@@ -26,7 +26,8 @@ export interface PrefixListEntries {
 }
 
 const PREFIX_LIST_ID = /^pl-[0-9a-f]+$/;
-const IN_FILE_NAME = /pl-[0-9a-f]+/g;
+/** a prefix list id standing alone in a file name: `pl-0a1b2c3d.json`, `entries-pl-0a1b2c3d.json`, not `pl-cloudfront.json` */
+const IN_FILE_NAME = /(?<![0-9A-Za-z])pl-[0-9a-f]+(?![0-9A-Za-z])/g;
 
 export function convertPrefixLists(conv: Conversion, items: readonly unknown[]): void {
   convertElements<SdkManagedPrefixList & SdkPrefixList, ManagedPrefixList>(
