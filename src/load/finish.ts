@@ -155,7 +155,7 @@ export function finishSnapshot(draft: SnapshotDraft, roots: readonly string[], w
       (x, y) => compare(x.targetGroupArn, y.targetGroupArn) || compare(x.targetId, y.targetId) || (x.port ?? 0) - (y.port ?? 0),
     ),
   };
-  diagnostics.push(...layerDiagnostics(nodes, aws, draft.targetHealthCaptured));
+  diagnostics.push(...layerDiagnostics(nodes, aws, joins, draft.targetHealthCaptured));
 
   const objects = new Map(draft.counts);
   return {

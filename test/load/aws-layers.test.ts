@@ -58,6 +58,20 @@ describe("missing-layer warnings", () => {
     assert.match(w[0]!.message, /^3 nodes have no EC2 instance in the snapshot: .*paths cannot leave a node into the VPC; add `aws ec2 describe-instances` output$/);
   });
 
+  test("nodes that join no instance while instances exist: one missing-layer warning naming describe-instances, beside each node's unjoined-node", () => {
+    const dir = tempDir();
+    cpSync(KUBEADM, dir, { recursive: true });
+    const nodes = readFileSync(join(dir, "k8s/nodes.yaml"), "utf8");
+    // neither its InternalIP nor its name (the instance's Name tag) matches any more
+    writeFileSync(join(dir, "k8s/nodes.yaml"), nodes.replace("address: 10.20.2.12", "address: 10.20.2.99").replace("    name: worker-2", "    name: worker-9"));
+    const s = loadSnapshot({ paths: [dir], cwd: dir });
+    assert.deepEqual(s.diagnostics.filter((d) => d.code === "unjoined-node").map((d) => d.message.split(" ")[1]), ["worker-9"]);
+    const w = layerWarnings(s).filter((d) => /join no EC2 instance/.test(d.message));
+    assert.equal(w.length, 1);
+    assert.equal(where(w[0]!), "k8s/nodes.yaml:73");
+    assert.match(w[0]!.message, /^1 of 3 nodes join no EC2 instance in the snapshot \(unjoined-node\): paths cannot leave it into the VPC; add `aws ec2 describe-instances` output that lists its instance/);
+  });
+
   test("instances whose subnets are not in the snapshot: one warning per missing subnet, at its first instance", () => {
     const w = layerWarnings(without(KUBEADM, /describe-subnets/)).filter((d) => /names? subnet/.test(d.message));
     assert.deepEqual(
