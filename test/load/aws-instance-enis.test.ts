@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { loadSnapshot } from "../../src/load/load-snapshot.js";
-import { REPO, tempDir } from "../support/helpers.js";
+import { REPO, cli, tempDir } from "../support/helpers.js";
 
 const CAPTURE = join(REPO, "test/fixtures/captures/kubeadm-public-instances-only");
 const INSTANCES = readFileSync(join(CAPTURE, "aws/ec2-describe-instances.json"), "utf8");
@@ -216,5 +216,17 @@ describe("ENIs from describe-instances", () => {
     ]);
     assert.deepEqual(s.aws.networkInterfaces, []);
     assert.equal(s.aws.instances.length, 1, "the instance itself is kept");
+  });
+
+  test("issue 8 item 1: with describe-instances only, a node's packet to the internet leaves through its ENI and the IGW, seen as the ENI's public IP", async () => {
+    const r = await cli(["trace", "-s", "test/fixtures/captures/kubeadm-public-instances-only", "--from", "node:worker-1", "--to", "ip:8.8.8.8", "--port", "443", "-o", "json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const t = JSON.parse(r.stdout);
+    assert.equal(t.verdict, "delivered");
+    assert.equal(t.finalSourceIp, "3.35.10.11");
+    const igw = t.hops.find((h: any) => h.component === "internet-gateway");
+    assert.equal(igw?.action, "snat");
+    assert.match(igw.source, /aws\/ec2-describe-instances\.json:\d+$/, "the public IP comes from the ENI that describe-instances embeds");
+    assert.ok(t.hops.some((h: any) => h.component === "security-group" && h.action === "allow"));
   });
 });
