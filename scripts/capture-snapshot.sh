@@ -14,7 +14,8 @@ Usage: $PROG OUTPUT_DIR [options]
 
 Writes a podpath snapshot of the current cluster and its AWS network into OUTPUT_DIR:
   OUTPUT_DIR/k8s/*.yaml      one file per kind: kubectl get KIND -A -o yaml
-  OUTPUT_DIR/aws/*.json      aws ec2 / elbv2 describe-* output, unchanged
+  OUTPUT_DIR/aws/*.json      aws ec2 / elbv2 describe-* output, unchanged (and the entries of
+                             each managed prefix list a security group rule or route names)
   OUTPUT_DIR/podpath.yaml    the index: podpath --snapshot OUTPUT_DIR
 
 Options:
@@ -40,7 +41,7 @@ Never captured: Secrets, ConfigMaps. Workload specs still hold literal environme
 cluster stores them; treat a snapshot as you would treat the cluster's manifests.
 
 Needs kubectl and/or the AWS CLI v2 on PATH, with read access (get/list; ec2:Describe*,
-elasticloadbalancing:Describe*).
+ec2:GetManagedPrefixListEntries, elasticloadbalancing:Describe*).
 EOF
 }
 
@@ -90,6 +91,7 @@ OUT=$(cd "$OUT" && pwd)
 K8S_FILES=()   # paths relative to OUT
 AWS_FILES=()
 TH_ENTRIES=()  # "path<TAB>target group ARN"
+PL_ENTRIES=()  # "path<TAB>prefix list id"
 
 # Write command output to a file only when the command succeeds.
 capture_to() { # file cmd...
@@ -230,6 +232,22 @@ capture_aws() {
   fi
   capture_aws_file aws/ec2-describe-network-acls.json       ec2 describe-network-acls ${vpc_filter[@]+"${vpc_filter[@]}"}
   capture_aws_file aws/ec2-describe-security-groups.json    ec2 describe-security-groups ${vpc_filter[@]+"${vpc_filter[@]}"}
+  # Managed prefix lists (not VPC-scoped: the account's own and the AWS-managed ones), and the
+  # entries of each list a security group rule or a route names. get-managed-prefix-list-entries
+  # does not print the list's id: the file is named after it and podpath.yaml says prefixListId.
+  capture_aws_file aws/ec2-describe-managed-prefix-lists.json ec2 describe-managed-prefix-lists
+  local pl pl_rel referenced
+  referenced=$(cat "$OUT/aws/ec2-describe-security-groups.json" "$OUT/aws/ec2-describe-route-tables.json" 2>/dev/null |
+    grep -oE '"(PrefixListId|DestinationPrefixListId)": *"pl-[0-9a-f]+"' | grep -oE 'pl-[0-9a-f]+' | sort -u || true)
+  for pl in $referenced; do
+    mkdir -p "$OUT/aws/prefix-list-entries"
+    pl_rel="aws/prefix-list-entries/$pl.json"
+    if capture_to "$OUT/$pl_rel" aws_json ec2 get-managed-prefix-list-entries --prefix-list-id "$pl"; then
+      PL_ENTRIES+=("$pl_rel"$'\t'"$pl")
+    else
+      note "get-managed-prefix-list-entries for $pl failed; $pl_rel not written"
+    fi
+  done
   capture_aws_file aws/ec2-describe-instances.json          ec2 describe-instances ${vpc_filter[@]+"${vpc_filter[@]}"}
   capture_aws_file aws/ec2-describe-network-interfaces.json ec2 describe-network-interfaces ${vpc_filter[@]+"${vpc_filter[@]}"}
 
@@ -286,7 +304,7 @@ write_index() {
       echo "kubernetes:"
       for f in "${K8S_FILES[@]}"; do echo "  - path: $f"; done
     fi
-    if ((${#AWS_FILES[@]} + ${#TH_ENTRIES[@]})); then
+    if ((${#AWS_FILES[@]} + ${#TH_ENTRIES[@]} + ${#PL_ENTRIES[@]})); then
       echo "aws:"
       for f in ${AWS_FILES[@]+"${AWS_FILES[@]}"}; do echo "  - path: $f"; done
       for entry in ${TH_ENTRIES[@]+"${TH_ENTRIES[@]}"}; do
@@ -294,6 +312,11 @@ write_index() {
         arn=${entry#*$'\t'}
         echo "  - path: $rel"
         echo "    targetGroupArn: $arn"
+      done
+      for entry in ${PL_ENTRIES[@]+"${PL_ENTRIES[@]}"}; do
+        rel=${entry%%$'\t'*}
+        echo "  - path: $rel"
+        echo "    prefixListId: ${entry#*$'\t'}"
       done
     fi
   } >"$OUT/podpath.yaml"
@@ -303,5 +326,5 @@ if ((DO_K8S)); then capture_kubernetes; fi
 if ((DO_AWS)); then capture_aws; fi
 write_index
 
-note "wrote ${#K8S_FILES[@]} Kubernetes and $((${#AWS_FILES[@]} + ${#TH_ENTRIES[@]})) AWS files to $OUT"
+note "wrote ${#K8S_FILES[@]} Kubernetes and $((${#AWS_FILES[@]} + ${#TH_ENTRIES[@]} + ${#PL_ENTRIES[@]})) AWS files to $OUT"
 note "next: podpath snapshot show --snapshot $OUT"

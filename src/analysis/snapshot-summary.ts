@@ -1,5 +1,7 @@
-import type { Snapshot } from "../model/snapshot.js";
+import { ABSENT_AWS, AWS_LAYERS } from "../model/aws-layers.js";
+import type { AwsModel, Snapshot } from "../model/snapshot.js";
 import { formatSource, formatSourceFull } from "../model/source.js";
+import type { SourceRef } from "../model/source.js";
 
 /**
  * What `snapshot show` reports: what was loaded, per kind and file, the joins made and every
@@ -21,6 +23,13 @@ export interface SnapshotSummary {
   }[];
   readonly kubernetes: Readonly<Record<string, number>>;
   readonly aws: Readonly<Record<string, number>>;
+  /** network interfaces per source: describe-network-interfaces, or an instance's NetworkInterfaces[] in describe-instances */
+  readonly networkInterfaceOrigins: Readonly<Record<string, number>>;
+  /**
+   * each AWS layer: whether the snapshot has it, the files that gave it, and — when absent or
+   * partial — what is lost and which command captures it (src/model/aws-layers.ts)
+   */
+  readonly layers: readonly LayerSummary[];
   readonly unmodelledKinds: Readonly<Record<string, number>>;
   readonly implicitNamespaces: readonly string[];
   readonly nodes: readonly {
@@ -49,6 +58,73 @@ export interface SnapshotSummary {
   readonly diagnostics: readonly { readonly code: string; readonly severity: string; readonly message: string; readonly source: string | null }[];
 }
 
+export interface LayerSummary {
+  readonly key: string;
+  readonly layer: string;
+  readonly present: boolean;
+  readonly objects: number;
+  readonly files: readonly string[];
+  readonly command: string;
+  readonly lostWithout: string;
+  /** what is partial about a present layer (ENIs from describe-instances only, prefix lists without entries) */
+  readonly note: string | null;
+}
+
+function layerSummaries(aws: AwsModel, origins: Readonly<Record<string, number>>): LayerSummary[] {
+  return AWS_LAYERS.map((layer) => {
+    const items = aws[layer.key] as readonly { readonly source: SourceRef; readonly entriesSource?: SourceRef | undefined }[];
+    const files = new Set<string>();
+    for (const item of items) {
+      files.add(item.source.file);
+      if (item.entriesSource) files.add(item.entriesSource.file);
+    }
+    let note: string | null = null;
+    const unneeded = items.length === 0 ? notNeeded(layer.key, aws) : undefined;
+    if (unneeded) {
+      note = `not needed: ${unneeded}`;
+    } else if (layer.key === "networkInterfaces" && items.length > 0 && !origins["describe-network-interfaces"]) {
+      note = `from describe-instances only; missing: ${layer.lostWithout.replace(/ \(the others .*\)$/, "")}; add \`${layer.command}\``;
+    } else if (layer.key === "prefixLists") {
+      // only the lists a rule or route names matter; the AWS-managed ones nobody uses lose nothing
+      const named = namedPrefixLists(aws);
+      const without = aws.prefixLists.filter((p) => p.entries === undefined && named.has(p.id)).map((p) => p.id);
+      if (without.length > 0) note = `named by a rule or route but without entries: ${without.join(", ")}; add \`aws ec2 get-managed-prefix-list-entries --prefix-list-id ID\` for each (podpath.yaml: prefixListId)`;
+    }
+    return { key: layer.key, layer: layer.label, present: items.length > 0, objects: items.length, files: [...files].sort(), command: layer.command, lostWithout: layer.lostWithout, note };
+  });
+}
+
+/** the prefix lists security group rules and routes name */
+function namedPrefixLists(aws: AwsModel): Set<string> {
+  const named = new Set<string>();
+  for (const t of aws.routeTables) for (const r of t.routes) if (r.destination.startsWith("pl-")) named.add(r.destination);
+  for (const g of aws.securityGroups) for (const rule of [...g.ingress, ...g.egress]) for (const p of rule.peers) if (p.kind === "prefix-list") named.add(p.prefixListId);
+  return named;
+}
+
+/** why an absent layer loses nothing for this snapshot (nothing in it refers to the layer), else undefined */
+function notNeeded(key: string, aws: AwsModel): string | undefined {
+  const routes = aws.routeTables.flatMap((t) => t.routes);
+  switch (key) {
+    case "prefixLists":
+      return namedPrefixLists(aws).size > 0 ? undefined : "no security group rule or route names a prefix list";
+    case "natGateways":
+      return routes.some((r) => r.targetKind === "nat-gateway") ? undefined : "no route targets a NAT gateway";
+    case "internetGateways":
+      return routes.some((r) => r.targetKind === "internet-gateway") || aws.routeTables.length === 0 ? undefined : "no route targets an internet gateway";
+    case "listeners":
+      return aws.loadBalancers.length === 0 ? "no elbv2 load balancer in the snapshot" : undefined;
+    case "listenerRules":
+      return aws.listeners.some((l) => l.protocol === "HTTP" || l.protocol === "HTTPS") ? undefined : "no HTTP/HTTPS listener in the snapshot";
+    case "targetGroups":
+      return aws.listeners.length === 0 && aws.listenerRules.length === 0 ? "no listener or rule in the snapshot forwards to one" : undefined;
+    case "targetHealth":
+      return aws.targetGroups.length === 0 ? "no target group in the snapshot" : undefined;
+    default:
+      return undefined;
+  }
+}
+
 export function summarizeSnapshot(snapshot: Snapshot): SnapshotSummary {
   const k = snapshot.kubernetes;
   const a = snapshot.aws;
@@ -58,6 +134,11 @@ export function summarizeSnapshot(snapshot: Snapshot): SnapshotSummary {
     const owner = pod.owner ? `${pod.owner.kind}/${pod.owner.namespace}/${pod.owner.name}` : `Pod/${pod.namespace}/${pod.name}`;
     podsPerOwner.set(owner, (podsPerOwner.get(owner) ?? 0) + 1);
   }
+  const networkInterfaceOrigins: Record<string, number> = {};
+  for (const e of a.networkInterfaces) networkInterfaceOrigins[e.origin] = (networkInterfaceOrigins[e.origin] ?? 0) + 1;
+  const layers = layerSummaries(a, networkInterfaceOrigins);
+  const diagnostics = snapshot.diagnostics.map((d) => ({ code: d.code as string, severity: d.severity as string, message: d.message, source: d.source ? formatSourceFull(d.source) : null }));
+  if (!layers.some((l) => l.present)) diagnostics.push({ code: "absent-layer", severity: "info", message: ABSENT_AWS, source: null });
   return {
     roots: snapshot.roots,
     whatIf: snapshot.whatIf,
@@ -85,6 +166,7 @@ export function summarizeSnapshot(snapshot: Snapshot): SnapshotSummary {
       natGateways: a.natGateways.length,
       networkAcls: a.networkAcls.length,
       securityGroups: a.securityGroups.length,
+      prefixLists: a.prefixLists.length,
       instances: a.instances.length,
       networkInterfaces: a.networkInterfaces.length,
       loadBalancers: a.loadBalancers.length,
@@ -93,6 +175,8 @@ export function summarizeSnapshot(snapshot: Snapshot): SnapshotSummary {
       targetGroups: a.targetGroups.length,
       targetHealth: a.targetHealth.length,
     },
+    networkInterfaceOrigins: Object.fromEntries(Object.entries(networkInterfaceOrigins).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))),
+    layers,
     unmodelledKinds: k.unmodelledKinds,
     implicitNamespaces: k.namespaces.filter((n) => n.implicit).map((n) => n.name),
     nodes: k.nodes.map((n) => ({
@@ -120,7 +204,7 @@ export function summarizeSnapshot(snapshot: Snapshot): SnapshotSummary {
     })),
     joinCounts: joinCounts(snapshot),
     joins: snapshot.joins.map((j) => ({ kind: j.kind, from: j.from, to: j.to, by: j.by })),
-    diagnostics: snapshot.diagnostics.map((d) => ({ code: d.code, severity: d.severity, message: d.message, source: d.source ? formatSourceFull(d.source) : null })),
+    diagnostics,
   };
 }
 

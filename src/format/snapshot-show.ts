@@ -1,4 +1,4 @@
-import type { SnapshotSummary } from "../analysis/snapshot-summary.js";
+import type { LayerSummary, SnapshotSummary } from "../analysis/snapshot-summary.js";
 import { markdownTable, plural, table } from "./table.js";
 
 /** JSON: the summary as is, two-space indented, with a trailing newline. */
@@ -26,6 +26,7 @@ const LABELS: Readonly<Record<string, string>> = {
   natGateways: "NAT gateways",
   networkAcls: "network ACLs",
   securityGroups: "security groups",
+  prefixLists: "managed prefix lists",
   instances: "instances",
   networkInterfaces: "network interfaces",
   loadBalancers: "load balancers",
@@ -45,6 +46,18 @@ function objects(record: Readonly<Record<string, number>>): string {
   return Object.entries(record)
     .map(([kind, n]) => (n === 1 ? kind : `${kind} ×${n}`))
     .join(", ");
+}
+
+function origins(s: SnapshotSummary): string {
+  return Object.entries(s.networkInterfaceOrigins)
+    .map(([origin, n]) => `${origin} ${n}`)
+    .join(" · ");
+}
+
+/** a present layer: its files (and what is partial); an absent one: what is lost and the command that adds it */
+function layerText(l: LayerSummary): string {
+  if (!l.present) return l.note ? `absent, ${l.note}` : `absent: ${l.lostWithout}; add \`${l.command}\``;
+  return l.files.join(", ") + (l.note ? ` (${l.note})` : "");
 }
 
 function cpu(milli: number | undefined): string {
@@ -79,6 +92,17 @@ export function formatSnapshotText(s: SnapshotSummary): string {
   out.push("");
   out.push("AWS:");
   out.push(`  ${counts(s.aws)}`);
+  if (Object.keys(s.networkInterfaceOrigins).length > 0) out.push(`  network interfaces by source: ${origins(s)}`);
+  if (s.layers.some((l) => l.present)) {
+    out.push("");
+    out.push("AWS layers:");
+    out.push(
+      table([
+        ["LAYER", "OBJECTS", "FROM / WITHOUT IT"],
+        ...s.layers.map((l) => [l.layer, l.present ? String(l.objects) : "-", layerText(l)]),
+      ]),
+    );
+  }
   if (s.nodes.length > 0) {
     out.push("");
     out.push(`Nodes (${s.nodes.length}):`);
@@ -141,7 +165,20 @@ export function formatSnapshotMarkdown(s: SnapshotSummary): string {
     out.push("## Errors", "", "Files that could not be loaded; everything below leaves them out.", "");
     out.push(...s.errors.map((e) => `- \`${e.source}\` ${e.message} (${e.code})`), "");
   }
-  out.push("## Counts", "", `- Kubernetes: ${counts(s.kubernetes)}`, `- AWS: ${counts(s.aws)}`, "");
+  out.push("## Counts", "", `- Kubernetes: ${counts(s.kubernetes)}`, `- AWS: ${counts(s.aws)}`);
+  if (Object.keys(s.networkInterfaceOrigins).length > 0) out.push(`- network interfaces by source: ${origins(s)}`);
+  out.push("");
+  if (s.layers.some((l) => l.present)) {
+    out.push(
+      "## AWS layers",
+      "",
+      markdownTable(
+        ["layer", "objects", "from", "without it"],
+        s.layers.map((l) => [l.layer, l.present ? String(l.objects) : "-", l.present ? l.files.join(", ") + (l.note ? ` (${l.note})` : "") : "absent", l.present ? "" : l.note ?? `${l.lostWithout}; add \`${l.command}\``]),
+      ),
+      "",
+    );
+  }
   if (s.nodes.length > 0) {
     out.push("## Nodes", "", markdownTable(["node", "internal IP", "taints", "EC2 instance", "source"], s.nodes.map((n) => [n.name, n.internalIP ?? "-", n.taints.join(", ") || "-", n.instance ?? "-", n.source])), "");
   }
@@ -151,5 +188,7 @@ export function formatSnapshotMarkdown(s: SnapshotSummary): string {
   out.push("## Warnings", "");
   const warnings = s.diagnostics.filter((d) => d.severity === "warning");
   out.push(...(warnings.length === 0 ? ["None."] : warnings.map((d) => `- \`${d.source ?? ""}\` ${d.message} (${d.code})`)), "");
+  const absent = s.diagnostics.find((d) => d.code === "absent-layer");
+  if (absent) out.push(`Note: ${absent.message}`, "");
   return out.join("\n");
 }

@@ -20,6 +20,8 @@ export interface FileEntry {
   readonly expected: "kubernetes" | "aws" | undefined;
   readonly namespace: string | undefined;
   readonly targetGroupArn: string | undefined;
+  /** the index file's `prefixListId:` (get-managed-prefix-list-entries does not print it) */
+  readonly prefixListId?: string | undefined;
   /** from --with: objects that are added, or replace their namesakes */
   readonly whatIf: boolean;
 }

@@ -1,6 +1,7 @@
 import type { AwsModel, KubernetesModel } from "../model/snapshot.js";
 import type { Diagnostic, DiagnosticCode } from "../model/diagnostics.js";
 import type { SourceRef } from "../model/source.js";
+import type { PrefixListEntries } from "./aws/prefix-lists.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] };
 
@@ -46,6 +47,10 @@ export class SnapshotDraft {
   };
   /** ENIs read from describe-instances; describe-network-interfaces wins where both list one (finish.ts) */
   readonly enisFromInstances: AwsDraft["networkInterfaces"] = [];
+  /** get-managed-prefix-list-entries outputs; finish.ts attaches them to their lists */
+  readonly prefixListEntries: PrefixListEntries[] = [];
+  /** target groups whose describe-target-health output was read (an empty one included) */
+  readonly targetHealthCaptured = new Set<string>();
   readonly unmodelledKinds: Record<string, number> = {};
   readonly diagnostics: Diagnostic[] = [];
   /** per file: recognised objects per kind */

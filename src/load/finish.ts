@@ -1,6 +1,9 @@
+import type { ManagedPrefixList } from "../model/aws.js";
 import type { Diagnostic } from "../model/diagnostics.js";
+import { layerDiagnostics } from "./aws/layers.js";
+import type { PrefixListEntries } from "./aws/prefix-lists.js";
 import type { Namespace, ObjectMeta, Workload } from "../model/kubernetes.js";
-import type { Join, LoadError, Snapshot, SnapshotFile } from "../model/snapshot.js";
+import type { AwsModel, Join, LoadError, Snapshot, SnapshotFile } from "../model/snapshot.js";
 import { NO_SOURCE, formatSource } from "../model/source.js";
 import type { SnapshotDraft } from "./draft.js";
 import { KeyIndex } from "./key-index.js";
@@ -139,6 +142,27 @@ export function finishSnapshot(
   joinNodesToInstances(nodes, instances, joins, diagnostics);
   joinInterfacesToInstances(instances, networkInterfaces, joins);
 
+  const aws: AwsModel = {
+    vpcs: awsDedupe(a.vpcs, (v) => v.id, "VPC").sort(byId),
+    subnets: awsDedupe(a.subnets, (v) => v.id, "subnet").sort(byId),
+    routeTables: awsDedupe(a.routeTables, (v) => v.id, "route table").sort(byId),
+    internetGateways: awsDedupe(a.internetGateways, (v) => v.id, "internet gateway").sort(byId),
+    natGateways: awsDedupe(a.natGateways, (v) => v.id, "NAT gateway").sort(byId),
+    networkAcls: awsDedupe(a.networkAcls, (v) => v.id, "network ACL").sort(byId),
+    securityGroups: awsDedupe(a.securityGroups, (v) => v.id, "security group").sort(byId),
+    prefixLists: withEntries(awsDedupe(a.prefixLists, (v) => v.id, "managed prefix list"), awsDedupe(draft.prefixListEntries, (e) => e.prefixListId, "entries of prefix list")).sort(byId),
+    instances,
+    networkInterfaces,
+    loadBalancers: awsDedupe(a.loadBalancers, (v) => v.arn, "load balancer").sort(byArn),
+    listeners: awsDedupe(a.listeners, (v) => v.arn, "listener").sort(byArn),
+    listenerRules: awsDedupe(a.listenerRules, (v) => v.arn, "listener rule").sort(byArn),
+    targetGroups: awsDedupe(a.targetGroups, (v) => v.arn, "target group").sort(byArn),
+    targetHealth: awsDedupe(a.targetHealth, (v) => `${v.targetGroupArn} ${v.targetId}:${v.port ?? ""}`, "target health").sort(
+      (x, y) => compare(x.targetGroupArn, y.targetGroupArn) || compare(x.targetId, y.targetId) || (x.port ?? 0) - (y.port ?? 0),
+    ),
+  };
+  diagnostics.push(...layerDiagnostics(nodes, aws, joins, draft.targetHealthCaptured));
+
   const objects = new Map(draft.counts);
   return {
     roots,
@@ -161,25 +185,7 @@ export function finishSnapshot(
       felixConfigurations: simple(k.felixConfigurations).sort(byName),
       unmodelledKinds: sortRecord(draft.unmodelledKinds),
     },
-    aws: {
-      vpcs: awsDedupe(a.vpcs, (v) => v.id, "VPC").sort(byId),
-      subnets: awsDedupe(a.subnets, (v) => v.id, "subnet").sort(byId),
-      routeTables: awsDedupe(a.routeTables, (v) => v.id, "route table").sort(byId),
-      internetGateways: awsDedupe(a.internetGateways, (v) => v.id, "internet gateway").sort(byId),
-      natGateways: awsDedupe(a.natGateways, (v) => v.id, "NAT gateway").sort(byId),
-      networkAcls: awsDedupe(a.networkAcls, (v) => v.id, "network ACL").sort(byId),
-      securityGroups: awsDedupe(a.securityGroups, (v) => v.id, "security group").sort(byId),
-      prefixLists: awsDedupe(a.prefixLists, (v) => v.id, "managed prefix list").sort(byId),
-      instances,
-      networkInterfaces,
-      loadBalancers: awsDedupe(a.loadBalancers, (v) => v.arn, "load balancer").sort(byArn),
-      listeners: awsDedupe(a.listeners, (v) => v.arn, "listener").sort(byArn),
-      listenerRules: awsDedupe(a.listenerRules, (v) => v.arn, "listener rule").sort(byArn),
-      targetGroups: awsDedupe(a.targetGroups, (v) => v.arn, "target group").sort(byArn),
-      targetHealth: awsDedupe(a.targetHealth, (v) => `${v.targetGroupArn} ${v.targetId}:${v.port ?? ""}`, "target health").sort(
-        (x, y) => compare(x.targetGroupArn, y.targetGroupArn) || compare(x.targetId, y.targetId) || (x.port ?? 0) - (y.port ?? 0),
-      ),
-    },
+    aws,
     joins: joins.sort((x, y) => compare(x.kind, y.kind) || compare(x.from, y.from) || compare(x.to, y.to)),
     diagnostics: diagnostics.sort(
       (x, y) =>
@@ -189,6 +195,21 @@ export function finishSnapshot(
         compare(x.message, y.message),
     ),
   };
+}
+
+/** Attaches get-managed-prefix-list-entries outputs to their lists; a list known only by its entries is created. */
+export function withEntries(lists: readonly ManagedPrefixList[], entries: readonly PrefixListEntries[]): ManagedPrefixList[] {
+  const byId = new Map(lists.map((l) => [l.id, l]));
+  for (const e of entries) {
+    const list = byId.get(e.prefixListId);
+    byId.set(
+      e.prefixListId,
+      list
+        ? { ...list, entries: e.entries, entriesSource: e.source }
+        : { id: e.prefixListId, name: undefined, addressFamily: undefined, entries: e.entries, entriesSource: e.source, source: e.source },
+    );
+  }
+  return [...byId.values()];
 }
 
 function sortRecord(record: Readonly<Record<string, number>>): Record<string, number> {

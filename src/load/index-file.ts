@@ -17,6 +17,7 @@ interface IndexEntry {
   path?: string;
   namespace?: string;
   targetGroupArn?: string;
+  prefixListId?: string;
 }
 
 export function isIndexDocument(value: unknown): boolean {
@@ -55,6 +56,7 @@ export function readIndexFile(path: string, base: string, limits: LoadLimits): F
           expected: section,
           namespace: entry.str("namespace"),
           targetGroupArn: entry.str("targetGroupArn"),
+          prefixListId: entry.str("prefixListId"),
           whatIf: false,
         });
       }

@@ -175,7 +175,7 @@ function loadFile(
       convertKubernetesDocument(value, ctx, draft, entry.namespace ?? defaultNamespace);
     } else if (isAwsDocument(value)) {
       aws++;
-      convertAwsDocument(value as Record<string, unknown>, ctx, draft, { targetGroupArn: entry.targetGroupArn });
+      convertAwsDocument(value as Record<string, unknown>, ctx, draft, { targetGroupArn: entry.targetGroupArn, prefixListId: entry.prefixListId });
     } else {
       const at = { file: shown, line: document.position.line, col: document.position.col, doc: document.index };
       const message = isIndexDocument(value)

@@ -134,6 +134,8 @@ export interface ManagedPrefixList {
   readonly name: string | undefined;
   readonly addressFamily: string | undefined;
   readonly entries: readonly { readonly cidr: string; readonly description: string | undefined }[] | undefined;
+  /** where the entries were read (a get-managed-prefix-list-entries file), when not from `source` */
+  readonly entriesSource?: SourceRef | undefined;
   readonly source: SourceRef;
 }
 

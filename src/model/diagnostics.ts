@@ -14,6 +14,9 @@ export type DiagnosticCode =
   | "unjoined-node" //        a node has no matching EC2 instance though instances were given
   | "unresolved-reference" // an object names another that the snapshot does not hold
   | "missing-target-group" // target health whose target group could not be determined
+  | "missing-prefix-list" //  prefix list entries whose list could not be determined
+  | "missing-layer" //        a layer the snapshot's objects need is not in it (the file to add is named)
+  | "absent-layer" //         info: the snapshot has no AWS data at all (a Kubernetes-only snapshot)
   | "ignored-document"; //    a document that is not an object (a bare scalar or list)
 
 export type Severity = "warning" | "info";

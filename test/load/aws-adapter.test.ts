@@ -43,12 +43,14 @@ describe("recognising AWS CLI output", () => {
     assert.deepEqual(
       [...AWS_TOP_LEVEL_KEYS].sort(),
       [
+        "Entries",
         "InternetGateways",
         "Listeners",
         "LoadBalancers",
         "NatGateways",
         "NetworkAcls",
         "NetworkInterfaces",
+        "PrefixLists",
         "Reservations",
         "RouteTables",
         "Rules",

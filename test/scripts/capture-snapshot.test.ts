@@ -16,6 +16,9 @@ import yaml from "js-yaml";
 import { EXAMPLE, REPO, cli, tempDir } from "../support/helpers.js";
 
 const SCRIPT = join(REPO, "scripts/capture-snapshot.sh");
+/** the managed prefix lists the fake aws prints (test/fixtures/captures/prefix-lists) */
+const PREFIX_LISTS = join(REPO, "test/fixtures/captures/prefix-lists");
+const PREFIX_LISTS_FILE = "aws/ec2-describe-managed-prefix-lists.json";
 const REGION = "ap-northeast-2";
 const VPC = "vpc-0ecoeco0000000001";
 /** How the fake joins its arguments into a lookup key: exact, whatever the arguments hold. */
@@ -32,6 +35,7 @@ const bashMissing = (() => {
 interface IndexEntry {
   readonly path: string;
   readonly targetGroupArn?: string;
+  readonly prefixListId?: string;
   readonly namespace?: string;
 }
 interface SnapshotIndex {
@@ -119,6 +123,8 @@ function awsTable(): Table {
   }
   t.set(k("ec2", "describe-internet-gateways", "--filters", `Name=attachment.vpc-id,Values=${VPC}`, "--output", "json"), file("aws/ec2-describe-internet-gateways.json"));
   t.set(k("ec2", "describe-nat-gateways", "--filter", `Name=vpc-id,Values=${VPC}`, "--output", "json"), file("aws/ec2-describe-nat-gateways.json"));
+  // prefix lists are not VPC-scoped; the example's rules name none, so no entries are asked for
+  t.set(k("ec2", "describe-managed-prefix-lists", "--output", "json"), { file: join(PREFIX_LISTS, "aws/ec2-describe-managed-prefix-lists.json") });
 
   // load balancers → listeners → rules (a rule's ARN names its listener)
   const lbs: any[] = exampleJson("aws/elbv2-describe-load-balancers.json").LoadBalancers;
@@ -213,10 +219,10 @@ exit 98
   return bin;
 }
 
-function setup(t: TestContext): { dir: string; bin: string; tables: Record<"kubectl" | "aws", Table> } {
+function setup(t: TestContext, aws: Table = awsTable()): { dir: string; bin: string; tables: Record<"kubectl" | "aws", Table> } {
   const dir = tempDir({ "bin/.keep": "", "responses/.keep": "" });
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const tables = { kubectl: kubectlTable(), aws: awsTable() };
+  const tables = { kubectl: kubectlTable(), aws };
   return { dir, bin: writeFakes(dir, tables), tables };
 }
 
@@ -277,7 +283,7 @@ test("capture-snapshot.sh with fake kubectl and aws writes the example again, wi
   const known = [...tables.kubectl.keys()].map((k) => `kubectl${SEP}${k}`).concat([...tables.aws.keys()].map((k) => `aws${SEP}${k}`));
   assert.deepEqual(known.filter((k) => !used.has(k)).map((k) => k.split(SEP).join(" ")), [], "commands never issued");
   assert.match(r.stderr, /skipping ippools\.projectcalico\.org: not served by this cluster/);
-  assert.match(r.stderr, /wrote 17 Kubernetes and 17 AWS files/);
+  assert.match(r.stderr, /wrote 17 Kubernetes and 18 AWS files/);
 
   // the files: the example's, minus its Secret, each byte for byte as the fake printed it
   const example = readIndex(join(EXAMPLE, "podpath.yaml"));
@@ -287,7 +293,8 @@ test("capture-snapshot.sh with fake kubectl and aws writes the example again, wi
   assert.ok(exampleTh.length >= 1);
   const expectedFiles = [...exampleK8s.filter((p) => p !== "k8s/secrets.yaml"), ...(example.aws ?? []).map((e) => e.path)].sort();
   const written = walk(out);
-  assert.deepEqual(written, [...expectedFiles, "podpath.yaml"].sort());
+  assert.deepEqual(written, [...expectedFiles, PREFIX_LISTS_FILE, "podpath.yaml"].sort());
+  assert.ok(readFileSync(join(out, PREFIX_LISTS_FILE)).equals(readFileSync(join(PREFIX_LISTS, PREFIX_LISTS_FILE))));
   for (const rel of expectedFiles) {
     assert.ok(readFileSync(join(out, rel)).equals(readFileSync(join(EXAMPLE, rel))), `${rel} differs from the example's`);
   }
@@ -297,7 +304,7 @@ test("capture-snapshot.sh with fake kubectl and aws writes the example again, wi
   const index = readIndex(join(out, "podpath.yaml"));
   assert.deepEqual((index.kubernetes ?? []).map((e) => e.path), exampleK8s.filter((p) => p !== "k8s/secrets.yaml"));
   const byPath = (a: IndexEntry, b: IndexEntry) => a.path.localeCompare(b.path);
-  assert.deepEqual([...(index.aws ?? [])].sort(byPath), [...(example.aws ?? [])].sort(byPath));
+  assert.deepEqual([...(index.aws ?? [])].sort(byPath), [...(example.aws ?? []), { path: PREFIX_LISTS_FILE }].sort(byPath));
   const th = (index.aws ?? []).filter((e) => e.targetGroupArn !== undefined);
   assert.equal(th.length, exampleTh.length);
   assert.ok(th.every((e) => /^arn:aws:elasticloadbalancing:[^:]+:\d+:targetgroup\//.test(e.targetGroupArn!)));
@@ -340,14 +347,40 @@ test("capture-snapshot.sh with fake kubectl and aws writes the example again, wi
     }
   }
   assert.deepEqual(a.kubernetes, b.kubernetes);
-  assert.deepEqual(a.aws, b.aws);
+  assert.deepEqual({ ...a.aws, prefixLists: 0 }, b.aws, "the same AWS objects, plus the managed prefix lists");
+  assert.equal(a.aws.prefixLists, 2);
   assert.ok("v1 Secret" in b.unmodelledKinds, "the example's Secret is counted, so the next check can fail");
   assert.deepEqual(Object.keys(a.unmodelledKinds).filter((k) => /Secret|ConfigMap/.test(k)), []);
   const files = (s: any) =>
     s.files
       .map((f: any) => ({ ...f, path: relative(resolve(REPO, s.roots[0]), resolve(REPO, f.path)) }))
       .sort((x: any, y: any) => x.path.localeCompare(y.path));
-  assert.deepEqual(files(a), files(b).filter((f: any) => f.path !== "k8s/secrets.yaml"));
+  assert.deepEqual(files(a).filter((f: any) => f.path !== PREFIX_LISTS_FILE), files(b).filter((f: any) => f.path !== "k8s/secrets.yaml"));
+});
+
+test("capture-snapshot.sh captures the entries of each prefix list a rule names, with prefixListId in the index, and podpath attaches them", { skip: bashMissing }, async (t) => {
+  // the same example, but its security groups answered by a capture whose SSH rule names a prefix list
+  const aws = awsTable();
+  const k = (...args: string[]) => ["--region", REGION, ...args].join(SEP);
+  const sgKey = k("ec2", "describe-security-groups", "--filters", `Name=vpc-id,Values=${VPC}`, "--output", "json");
+  assert.ok(aws.has(sgKey));
+  aws.set(sgKey, { file: join(REPO, "test/fixtures/captures/kubeadm-public-instances-only/aws/ec2-describe-security-groups.json") });
+  const entries = "aws/prefix-list-entries/pl-0f3e1c2d4b5a69788.json";
+  aws.set(k("ec2", "get-managed-prefix-list-entries", "--prefix-list-id", "pl-0f3e1c2d4b5a69788", "--output", "json"), { file: join(PREFIX_LISTS, entries) });
+  const { dir, bin } = setup(t, aws);
+  const out = join(dir, "out");
+  const r = capture(bin, [out, "--region", REGION, "--vpc-id", VPC, "--no-kubernetes"]);
+  assert.equal(r.status, 0, `exit ${r.status}\n${r.stderr}`);
+  assert.deepEqual(readLog(dir, "unexpected.log"), []);
+  assert.ok(readLog(dir, "used.log").includes(`aws${SEP}${k("ec2", "get-managed-prefix-list-entries", "--prefix-list-id", "pl-0f3e1c2d4b5a69788", "--output", "json")}`));
+  assert.ok(readFileSync(join(out, entries)).equals(readFileSync(join(PREFIX_LISTS, entries))));
+  const index = readIndex(join(out, "podpath.yaml"));
+  assert.deepEqual((index.aws ?? []).filter((e) => e.path.startsWith("aws/prefix-list")), [{ path: entries, prefixListId: "pl-0f3e1c2d4b5a69788" }]);
+  const shown = await cli(["snapshot", "show", "-s", out, "-o", "json"]);
+  assert.equal(shown.code, 0, shown.stderr);
+  const layer = JSON.parse(shown.stdout).layers.find((l: any) => l.key === "prefixLists");
+  assert.deepEqual(layer.files.map((f: string) => relative(out, resolve(REPO, f))), [PREFIX_LISTS_FILE, entries]);
+  assert.equal(layer.note, null, "every list a rule names has its entries");
 });
 
 test("capture-snapshot.sh --help exits 0 and says Secrets are never captured, calling nothing", { skip: bashMissing }, (t) => {

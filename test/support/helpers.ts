@@ -11,6 +11,7 @@ import { DEFAULT_LIMITS } from "../../src/load/limits.js";
 import { parseYaml } from "../../src/load/parse-yaml.js";
 import { parseJson } from "../../src/load/parse-json.js";
 import { convertAwsDocument } from "../../src/load/aws/index.js";
+import { withEntries } from "../../src/load/finish.js";
 import type { AwsModel } from "../../src/model/snapshot.js";
 
 /** The repository root (tests run from dist/test/…). */
@@ -89,5 +90,5 @@ export function awsOf(...documents: readonly string[]): AwsModel {
     convertAwsDocument(doc.value as Record<string, unknown>, new DocumentContext(file, 0, parsed, doc.position), draft, {});
   });
   assert.deepEqual(draft.diagnostics, []);
-  return draft.aws;
+  return { ...draft.aws, prefixLists: withEntries(draft.aws.prefixLists, draft.prefixListEntries) };
 }

@@ -306,6 +306,7 @@ export function convertTargetHealth(conv: Conversion, document: Raw, items: read
     }
     return;
   }
+  draft.targetHealthCaptured.add(targetGroupArn);
   convertElements<TargetHealthDescription, TargetHealth>(
     conv,
     items,

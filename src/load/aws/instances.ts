@@ -80,10 +80,20 @@ function instanceEni(conv: Conversion, f: Fields<InstanceNetworkInterface>, inst
   // a trimmed capture (--query) may keep only the ids: the instance's own subnet and VPC then
   const subnetId = f.str("SubnetId") || instance.subnetId;
   const vpcId = f.str("VpcId") || instance.vpcId;
-  if (!subnetId || !vpcId) return undefined;
+  if (!subnetId || !vpcId) {
+    // not silent: without its subnet the ENI cannot be placed in the VPC
+    throw new Malformed(`${f.str("NetworkInterfaceId") ?? "(no NetworkInterfaceId)"}: ${!subnetId ? "SubnetId" : "VpcId"} is missing on the interface and on the instance`, f.raw);
+  }
   const listed = privateIps(f);
   const primary = deviceIndex === 0 || (deviceIndex === undefined && instance.networkInterfaceIds.length === 1);
-  const ips = listed.length > 0 || !primary || !instance.privateIp ? listed : [{ address: instance.privateIp, primary: true, publicIp: instance.publicIp }];
+  const ips =
+    listed.length > 0 || !primary || !instance.privateIp
+      ? listed.map((ip) =>
+          // the instance's PublicIpAddress is its primary ENI's primary address's public IP: a
+          // trimmed capture may keep it on the instance only
+          primary && ip.publicIp === undefined && ip.address === instance.privateIp && instance.publicIp ? { ...ip, publicIp: instance.publicIp } : ip,
+        )
+      : [{ address: instance.privateIp, primary: true, publicIp: instance.publicIp }];
   return {
     id: f.reqStr("NetworkInterfaceId"),
     subnetId,

@@ -402,7 +402,8 @@ status: {addresses: [{type: InternalIP, address: 10.0.9.9}]}
   test("a node that matches no instance gets an unjoined-node warning at the node", () => {
     assert.equal(joined("n-lost"), undefined);
     assert.deepEqual(
-      snapshot.diagnostics.map((d) => [d.code, d.severity, d.message, d.source?.file, d.source?.line]),
+      // (besides the one missing-layer warning naming describe-instances: test/load/aws-layers.test.ts)
+      snapshot.diagnostics.filter((d) => d.code !== "missing-layer").map((d) => [d.code, d.severity, d.message, d.source?.file, d.source?.line]),
       [["unjoined-node", "warning", "Node n-lost matches no EC2 instance (by providerID aws:///ap-northeast-2a/i-0fff0000000000009, InternalIP 10.0.9.9 or Name tag)", "k8s/nodes.yaml", 16]],
     );
   });
