@@ -63,3 +63,20 @@ test("what-if: ecoeco-alb-sg's only HTTPS rule references prefix list pl-3b927c5
   const http = await trace(["--from", "internet", "--to", "url:http://growbin.app/argocd", "--with", join(WHAT_IF, "alb-sg-https-from-cloudfront-prefix-list.json")]);
   assert.notEqual(http.verdict, "unknown");
 });
+
+test("what-if with the prefix list captured as the AWS CLI prints it (describe-managed-prefix-lists + get-managed-prefix-list-entries, id from the file name): CloudFront's 130.176.0.0/18 is admitted citing the entry, another internet client is dropped — decided, not unknown", async () => {
+  const withFiles = [
+    "--with", join(WHAT_IF, "alb-sg-https-from-cloudfront-prefix-list.json"),
+    "--with", join(WHAT_IF, "prefix-lists/ec2-describe-managed-prefix-lists.json"),
+    "--with", join(WHAT_IF, "prefix-lists/pl-3b927c52.json"),
+  ];
+  const cloudfront = await trace(["--from", "ip:130.176.1.20", "--to", "url:https://growbin.app/argocd", ...withFiles]);
+  assert.equal(cloudfront.verdict, "delivered");
+  const sg = cloudfront.hops.find((h) => h.component === "security-group")!;
+  assert.match(sg.note, /pl-3b927c52/);
+  assert.match(sg.note, /130\.176\.0\.0\/18/);
+  const other = await trace(["--from", "internet", "--to", "url:https://growbin.app/argocd", ...withFiles]);
+  assert.equal(other.verdict, "dropped");
+  assert.equal(other.drop?.code, "SECURITY_GROUP_INGRESS");
+  assert.equal(other.unknown, null);
+});
