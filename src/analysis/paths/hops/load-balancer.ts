@@ -1,6 +1,8 @@
-import { matchRequestAt, type HttpRequest, type LoadBalancerView, type TargetView } from "../load-balancers/index.js";
+import { matchRequestAt, type HttpRequest, type ListenerView, type LoadBalancerView, type TargetGroupView, type TargetView } from "../load-balancers/index.js";
+import { evaluateSecurityGroups } from "../aws/security-groups.js";
+import { deriveIpTargets, nodeInstanceIndex, servicePortOf } from "../load-balancers/targets.js";
 import { ipPoolFor, podIpRoutableFromVpc } from "../calico.js";
-import { dropped, step, type Device, type DeviceOutcome } from "../trace-engine.js";
+import { dropped, filterStep, step, undecided, withDestination, type Device, type DeviceOutcome, type ReplyOutcome } from "../trace-engine.js";
 import { EPHEMERAL_PORT, type Packet, type Step } from "../trace-model.js";
 import type { Network } from "./network.js";
 
@@ -12,6 +14,12 @@ import type { Network } from "./network.js";
  * load balancer … uses the private IP address of the load balancer node as the source").
  * The response comes back on that connection and is relayed on the client's.
  */
+
+const ORIGIN_WORDS: Record<LoadBalancerView["origin"], string> = {
+  elbv2: "from the elbv2 snapshot",
+  ingress: "derived from the Ingresses as the AWS Load Balancer Controller builds it",
+  service: "derived from its Service as its controller builds it",
+};
 
 /** Healthy targets first, then by node name and address: the deterministic pick. */
 function orderTargets(targets: readonly TargetView[]): TargetView[] {
@@ -25,7 +33,26 @@ function requestFor(net: Network, lb: LoadBalancerView, packet: Packet): HttpReq
   return { scheme: listener?.protocol === "HTTPS" ? "https" : "http", host: lb.dnsName ?? lb.name, port: packet.dstPort, path: "/", sourceIp: packet.src };
 }
 
+/**
+ * A target group the snapshot does not hold (describe-target-groups lacks it, or its targets are
+ * not known): what the load balancer does with the request is undecided, not "503".
+ */
+function missingTargetGroup(net: Network, hop: string, tg: TargetGroupView, packet: Packet): ReturnType<typeof undecided> | undefined {
+  const ctx = net.ctx;
+  if (!ctx.loadBalancers.targetGroups.has(tg.id)) {
+    const health = ctx.snapshot.aws.targetHealth.filter((h) => h.targetGroupArn === tg.id);
+    const files = [...new Set(health.map((h) => h.source.file))];
+    const had = files.length > 0 ? `; the snapshot has its target health (${files.join(", ")}) but not the target group itself` : "";
+    return undecided(hop, "target-group", tg.id, packet, `target group ${tg.name} is not in the snapshot${had}: its target type, port and targets are unknown, so where the request goes (or whether it is answered 503) cannot be decided`, `aws elbv2 describe-target-groups --target-group-arns ${tg.id} (and describe-target-health for it)`, tg.source);
+  }
+  if (tg.targetsFrom === "none" && tg.targets.length === 0) {
+    return undecided(hop, "target-group", tg.id, packet, `the targets of target group ${tg.name} are not in the snapshot and no Service could be tied to it`, `aws elbv2 describe-target-health --target-group-arn ${tg.id}`, tg.source);
+  }
+  return undefined;
+}
+
 export function loadBalancerDevice(net: Network, lb: LoadBalancerView, address: string): Device {
+  if (lb.type !== "application") return layer4Device(net, lb, address);
   const hop = `load-balancer ${lb.name}`;
   const ctx = net.ctx;
   return {
@@ -40,7 +67,7 @@ export function loadBalancerDevice(net: Network, lb: LoadBalancerView, address: 
       }
       const steps: Step[] = [];
       const skipped = m.skipped.length ? `; rules tried first: ${m.skipped.map((s) => `${s.rule.description} (${s.failed})`).join("; ")}` : "";
-      steps.push(step(hop, "load-balancer", m.listener.id, "allow", packet, `${lb.type === "application" ? "ALB" : "load balancer"} ${lb.name} (${lb.origin === "elbv2" ? "from the elbv2 snapshot" : "derived from the Ingresses as the AWS Load Balancer Controller builds it"}) accepts ${m.listener.protocol} on listener ${m.listener.port}`, m.listener.source));
+      steps.push(step(hop, "load-balancer", m.listener.id, "allow", packet, `${lb.type === "application" ? "ALB" : "load balancer"} ${lb.name} (${ORIGIN_WORDS[lb.origin]}) accepts ${m.listener.protocol} on listener ${m.listener.port}`, m.listener.source));
       const relay = (back: Packet): { steps: Step[]; packet: Packet } => {
         const toClient: Packet = { src: packet.dst, srcPort: packet.dstPort, dst: packet.src, dstPort: packet.srcPort, protocol: packet.protocol };
         return { steps: [step(hop, "load-balancer", m.listener.id, "forward", toClient, `the ALB relays the response from ${back.src} on the client's connection: ${toClient.src}:${toClient.srcPort} → ${toClient.dst}:${toClient.dstPort}`, m.listener.source)], packet: toClient };
@@ -54,6 +81,11 @@ export function loadBalancerDevice(net: Network, lb: LoadBalancerView, address: 
       const tg = m.targetGroup;
       const targets = orderTargets(tg.targets);
       const target = targets[0];
+      const missing = missingTargetGroup(net, hop, tg, packet);
+      if (missing) {
+        steps.push(missing.step);
+        return { steps, packet, next: undefined, unknown: missing.unknown };
+      }
       if (!target) {
         const d = dropped(hop, "target-group", tg.id, "NO_ENDPOINTS", packet, `target group ${tg.name} has no registered targets${tg.targetsFrom === "none" ? " in the snapshot" : ""}: the ALB answers 503`, tg.source);
         steps.push(d.step);
@@ -84,4 +116,158 @@ export function loadBalancerDevice(net: Network, lb: LoadBalancerView, address: 
       return { steps, packet: out, next: undefined, reply: relay };
     },
   };
+}
+
+/** Whether a listener's protocol carries the packet's (an NLB TCP_UDP listener carries both, TLS is over TCP). */
+function listenerCarries(listener: ListenerView, protocol: Packet["protocol"]): boolean {
+  const p = listener.protocol.toUpperCase();
+  if (p === "TCP_UDP") return protocol === "TCP" || protocol === "UDP";
+  if (p === "TLS" || p === "HTTP" || p === "HTTPS" || p === "SSL") return protocol === "TCP";
+  return p === protocol;
+}
+
+interface TargetChoice {
+  readonly target: TargetView | undefined;
+  /** what decided it: health, externalTrafficPolicy Local, fail-open */
+  readonly note: string;
+}
+
+/**
+ * The target an L4 load balancer sends a new connection to: one that passes its health check.
+ * Health comes from describe-target-health; without it, with externalTrafficPolicy Local and
+ * instance targets, a node passes only when it runs a ready endpoint of the Service — kube-proxy's
+ * health check server on healthCheckNodePort answers 503 elsewhere (kubernetes/kubernetes
+ * pkg/proxy/healthcheck/service_health.go: "localEndpoints" 0 → 503). With every target
+ * unhealthy, a Network Load Balancer fails open and routes to all of them (AWS ELB docs, "Health
+ * checks for Network Load Balancer target groups").
+ */
+function chooseTarget(net: Network, tg: TargetGroupView): TargetChoice {
+  const ctx = net.ctx;
+  const service = tg.service ? ctx.snapshot.kubernetes.services.find((s) => s.namespace === tg.service!.namespace && s.name === tg.service!.name) : undefined;
+  let localNodes: Set<string> | undefined;
+  if (service && service.externalTrafficPolicy === "Local" && tg.targetType === "instance") {
+    const sp = servicePortOf(service, tg.service!.port) ?? service.ports.find((p) => p.nodePort === tg.port);
+    if (sp) localNodes = new Set(deriveIpTargets(ctx.snapshot, nodeInstanceIndex(ctx.snapshot), service, sp).targets.flatMap((t) => (t.node ? [t.node] : [])));
+  }
+  const unhealthy = new Map<TargetView, string>();
+  for (const t of tg.targets) {
+    if (t.health !== undefined) {
+      if (t.health !== "healthy") unhealthy.set(t, `${t.health}${t.reason ? ` (${t.reason})` : ""} in describe-target-health`);
+    } else if (localNodes && !(t.node && localNodes.has(t.node))) {
+      unhealthy.set(t, `no ready endpoint of Service ${service!.namespace}/${service!.name} on it (externalTrafficPolicy Local): kube-proxy's health check on healthCheckNodePort ${service!.healthCheckNodePort ?? "?"} answers 503, so the target is unhealthy`);
+    }
+  }
+  const byName = (a: TargetView, b: TargetView): number => (a.node ?? "").localeCompare(b.node ?? "") || a.ip.localeCompare(b.ip) || a.port - b.port;
+  const healthy = tg.targets.filter((t) => !unhealthy.has(t)).sort(byName);
+  const label = (t: TargetView): string => `${t.node ? `node ${t.node}` : t.id} ${t.ip}:${t.port}`;
+  const left = [...unhealthy.entries()].sort((a, b) => byName(a[0], b[0])).map(([t, why]) => `${label(t)} is not used: ${why}`);
+  const local = localNodes ? ` externalTrafficPolicy Local: only nodes with a ready local endpoint pass the health check${localNodes.size > 0 ? ` (${[...localNodes].sort().join(", ")})` : " (none has one)"}.` : "";
+  if (healthy.length > 0) {
+    const others = healthy.length > 1 ? ` (${healthy.length} healthy targets: ${healthy.map(label).join(", ")}; the first is traced)` : "";
+    return { target: healthy[0], note: `${label(healthy[0]!)} is chosen${others}.${local}${left.length ? ` ${left.join("; ")}.` : ""}` };
+  }
+  const all = [...tg.targets].sort(byName);
+  if (all.length === 0) return { target: undefined, note: `target group ${tg.name} has no registered targets` };
+  return { target: all[0], note: `every target is unhealthy (${left.join("; ")}): the load balancer fails open and routes to all of them; ${label(all[0]!)} is traced.${local}` };
+}
+
+/**
+ * A Network Load Balancer (or the in-tree cloud provider's Classic ELB) as a device. An NLB is not
+ * a proxy: the listener's default action forwards the connection itself to a target of its target
+ * group — an instance target at the Service's NodePort (kube-proxy on the node takes it from
+ * there), an ip target at the pod — keeping the client's address when the target group preserves
+ * it, else from the NLB's private address (AWS ELB docs, "Edit target group attributes for your
+ * Network Load Balancer", client IP preservation). The targets' security groups and network ACLs
+ * therefore see the client's address. Replies of a connection it forwarded return through it,
+ * whatever the targets' route tables say. A Classic ELB's TCP listener proxies: the instance sees
+ * the ELB's address.
+ */
+function layer4Device(net: Network, lb: LoadBalancerView, address: string): Device {
+  const hop = `load-balancer ${lb.name}`;
+  const ctx = net.ctx;
+  const kind = lb.type === "classic" ? "Classic ELB" : lb.type === "network" ? "NLB" : "Gateway Load Balancer";
+  return {
+    name: hop,
+    forward(packet): DeviceOutcome {
+      const steps: Step[] = [];
+      const listener = lb.listeners.find((l) => l.port === packet.dstPort && listenerCarries(l, packet.protocol));
+      if (!listener) {
+        const ports = lb.listeners.map((l) => `${l.port}/${l.protocol}`).join(", ") || "none";
+        const d = dropped(hop, "load-balancer", lb.id, "NO_LISTENER", packet, `${kind} ${lb.name} has no listener on ${packet.protocol} port ${packet.dstPort} (its listeners: ${ports}): the connection is not accepted`, lb.source);
+        return { steps: [d.step], packet, next: undefined, drop: d.drop };
+      }
+      const forwardAction = listener.rules.flatMap((r) => r.actions).find((a) => a.type === "forward");
+      const pick = forwardAction?.type === "forward" ? forwardAction.targetGroups.reduce<{ id: string; weight: number } | undefined>((best, t) => (best === undefined || t.weight > best.weight ? t : best), undefined) : undefined;
+      if (!pick) {
+        const d = dropped(hop, "load-balancer", listener.id, "NO_LISTENER", packet, `listener ${listener.port}/${listener.protocol} of ${kind} ${lb.name} has no forward action`, listener.source);
+        return { steps: [d.step], packet, next: undefined, drop: d.drop };
+      }
+      const tg: TargetGroupView = ctx.loadBalancers.targetGroups.get(pick.id) ?? {
+        id: pick.id,
+        name: pick.id.replace(/^.*:targetgroup\//, "").replace(/\/.*$/, "") || pick.id,
+        targetType: "instance",
+        protocol: undefined,
+        port: undefined,
+        service: undefined,
+        targets: [],
+        targetsFrom: "none",
+        notes: [],
+        source: listener.source,
+      };
+      steps.push(step(hop, "load-balancer", listener.id, "allow", packet, `${kind} ${lb.name} (${ORIGIN_WORDS[lb.origin]}) accepts ${listener.protocol} on listener ${listener.port}${lb.type === "classic" ? "" : " and forwards the connection itself (layer 4, not terminated)"} to target group ${tg.name}`, listener.source));
+      const missing = missingTargetGroup(net, hop, tg, packet);
+      if (missing) {
+        steps.push(missing.step);
+        return { steps, packet, next: undefined, unknown: missing.unknown };
+      }
+      const choice = chooseTarget(net, tg);
+      const target = choice.target;
+      if (!target || !target.ip) {
+        const d = dropped(hop, "target-group", tg.id, "NO_ENDPOINTS", packet, `${choice.note}${target ? `; the address of ${target.id} is not known` : ""}: the ${kind} has nowhere to send the connection`, tg.source);
+        steps.push(d.step);
+        return { steps, packet, next: undefined, drop: d.drop };
+      }
+      const preserve = lb.type === "classic" ? { enabled: false, why: "a Classic ELB's TCP listener proxies the connection" } : (tg.preserveClientIp ?? { enabled: true, why: "client IP preservation, AWS's default for this target group" });
+      // the load balancer's own address toward the target: its interface in the target's zone, else the one the client reached
+      const own = ownAddress(net, lb, target, address);
+      const out: Packet = preserve.enabled ? withDestination(packet, target.ip, target.port) : { src: own, srcPort: EPHEMERAL_PORT, dst: target.ip, dstPort: target.port, protocol: packet.protocol };
+      const service = tg.service ? ` for Service ${tg.service.namespace}/${tg.service.name} port ${tg.service.port}` : "";
+      const sees = preserve.enabled ? `the target sees the client's address ${packet.src} (${preserve.why})` : `the target sees the load balancer's address ${own} (${preserve.why})`;
+      steps.push(step(hop, "target-group", tg.id, "dnat", out, `target group ${tg.name} (target type ${tg.targetType}${service}): ${choice.note} → ${target.ip}:${target.port}; ${sees}`, tg.source));
+      const reply = (back: Packet): ReplyOutcome => {
+        const toClient: Packet = { src: packet.dst, srcPort: packet.dstPort, dst: packet.src, dstPort: packet.srcPort, protocol: packet.protocol };
+        return { steps: [step(hop, "load-balancer", listener.id, "snat", toClient, `the ${kind} returns the reply from ${back.src}:${back.srcPort} to the client as ${toClient.src}:${toClient.srcPort}`, listener.source)], packet: toClient };
+      };
+      const lbEni = ctx.eniForIp(own)?.eni;
+      if (lbEni) {
+        if (lb.securityGroupIds.length > 0) {
+          const sg = filterStep(hop, "security-group", evaluateSecurityGroups("egress", lb.securityGroupIds, out.dst, out.dstPort, out.protocol === "ICMP" ? "TCP" : out.protocol, ctx.snapshot.aws), out);
+          steps.push(sg.step);
+          if (sg.drop) return { steps, packet: out, next: undefined, drop: sg.drop };
+        }
+        // the reply of a connection the load balancer forwarded goes back through it (not by the targets' route tables)
+        if (preserve.enabled) net.loadBalancedFlows.add(flowKey(out));
+        return { steps, packet: out, next: net.subnetRouter(lbEni.subnetId), reply };
+      }
+      // its network interfaces are unknown (derived): the VPC hops to the target are not evaluated
+      const node = ctx.node(target.node) ?? ctx.nodeWithAddress(target.ip);
+      if (node) return { steps, packet: out, next: net.node(node, { kind: "wire" }), reply };
+      steps.push(step(hop, "target-group", tg.id, "deliver", out, `delivered to ${target.ip}:${target.port}; what lies behind it is not in the snapshot`, tg.source));
+      return { steps, packet: out, next: undefined, reply };
+    },
+  };
+}
+
+/** The load balancer's private address in the target's zone (cross-zone aside), else `fallback`. */
+function ownAddress(net: Network, lb: LoadBalancerView, target: TargetView, fallback: string): string {
+  const targetSubnet = net.ctx.eniForIp(target.ip)?.eni.subnetId;
+  const zone = targetSubnet ? net.ctx.subnet(targetSubnet)?.availabilityZone : undefined;
+  const inZone = lb.addresses.find((a) => a.privateIp && zone && net.ctx.subnet(a.subnetId)?.availabilityZone === zone)?.privateIp;
+  if (fallback && net.ctx.loadBalancerAt(fallback) === lb) return fallback;
+  return inZone ?? fallback;
+}
+
+/** The key of a forwarded connection whose reply returns through the load balancer (hops/network.ts loadBalancedFlows). */
+export function flowKey(packet: Packet): string {
+  return `${packet.src}:${packet.srcPort}>${packet.dst}:${packet.dstPort}/${packet.protocol}`;
 }

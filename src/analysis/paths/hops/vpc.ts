@@ -8,6 +8,7 @@ import { allowTrackedReply, evaluateSecurityGroups } from "../aws/security-group
 import { ipPoolFor, podIpRoutableFromVpc } from "../calico.js";
 import { dropped, filterStep, step, withDestination, withSource, type Device, type DeviceOutcome, type ReplyOutcome } from "../trace-engine.js";
 import type { Packet, Protocol, Step } from "../trace-model.js";
+import { flowKey } from "./load-balancer.js";
 import type { Network } from "./network.js";
 
 /**
@@ -38,6 +39,16 @@ function ipipStep(hop: string, component: "security-group" | "nacl", id: string,
 function eniLabel(eni: NetworkInterface): string {
   const ip = eni.privateIps.find((p) => p.primary)?.address ?? eni.privateIps[0]?.address;
   return `eni ${eni.id}${ip ? ` (${ip})` : ""}`;
+}
+
+/**
+ * A requester-managed interface without any security group (a Network Load Balancer created
+ * without security groups, a NAT gateway) filters nothing: AWS ELB docs, "Security groups for
+ * your Network Load Balancer" — without them, the targets' security groups decide.
+ */
+function noSecurityGroups(hop: string, eni: NetworkInterface, packet: Packet): Step | undefined {
+  if (eni.securityGroupIds.length > 0 || eni.origin !== "describe-network-interfaces" || (eni.interfaceType ?? "interface") === "interface") return undefined;
+  return step(hop, "security-group", "none", "allow", packet, `${describeEni(eni)} (${eni.interfaceType}) has no security group: nothing filters here, its targets' security groups decide`, eni.source);
 }
 
 const IPIP_NOTE = "IP-in-IP (IP protocol 4) carries no ports: security-group and network-ACL rules for protocol 4 are not evaluated here";
@@ -86,7 +97,9 @@ export function eniIngress(net: Network, eni: NetworkInterface): Device {
     forward(packet): DeviceOutcome {
       const steps: Step[] = [];
       const seen = wireHeader(packet);
-      if (!seen.protocol) steps.push(ipipStep(hop, "security-group", eni.securityGroupIds.join(",") || "none", packet));
+      const ungrouped = noSecurityGroups(hop, eni, packet);
+      if (ungrouped) steps.push(ungrouped);
+      else if (!seen.protocol) steps.push(ipipStep(hop, "security-group", eni.securityGroupIds.join(",") || "none", packet));
       else {
         const sg = filterStep(hop, "security-group", evaluateSecurityGroups("ingress", eni.securityGroupIds, seen.src, seen.dstPort, seen.protocol, aws), packet);
         steps.push(sg.step);
@@ -219,7 +232,8 @@ export function subnetRouter(net: Network, subnetId: string): Device {
             steps.push(d.step);
             return { steps, packet, next: undefined, drop: d.drop };
           }
-          return finish(held.eni.subnetId, net.eniIngress(held.eni), true);
+          // a connection an NLB forwarded with the client's address: its reply returns through the NLB
+          return finish(held.eni.subnetId, net.eniIngress(held.eni), !net.loadBalancedFlows.has(flowKey(packet)));
         }
         case "nat-gateway": {
           const nat = aws.natGateways.find((n) => n.id === lookup.targetId);

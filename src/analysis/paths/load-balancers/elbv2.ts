@@ -3,6 +3,7 @@ import type { Ingress, Service } from "../../../model/kubernetes.js";
 import type { Snapshot } from "../../../model/snapshot.js";
 import { snapshotIndex } from "../snapshot-index.js";
 import { ingressRef } from "./controller.js";
+import { clientIpPreservation } from "./service-lb.js";
 import { describeRule, normalizeHost, sortRules } from "./listener-rules.js";
 import { deriveInstanceTargets, deriveIpTargets, instanceTarget, servicePortOf, type NodeInstanceIndex } from "./targets.js";
 import type { ActionView, IngressRouteSketch, LbSource, ListenerView, LoadBalancerView, RuleView, TargetGroupView, TargetView } from "./types.js";
@@ -178,10 +179,14 @@ export function observedTargetGroup(snapshot: Snapshot, index: NodeInstanceIndex
     targets,
     targetsFrom,
     healthCheck: tg.healthCheck,
+    // an L4 (NLB) target group; describe-target-group-attributes does not name its target group, so AWS's default is taken
+    preserveClientIp: L4_PROTOCOLS.has((tg.protocol ?? "").toUpperCase()) ? clientIpPreservation(tg.targetType, tg.protocol, tie?.service.meta.annotations) : undefined,
     notes,
     source: tg.source,
   };
 }
+
+const L4_PROTOCOLS = new Set(["TCP", "UDP", "TLS", "TCP_UDP"]);
 
 /** The Ingresses whose status.loadBalancer hostname is the load balancer's DNS name (the controller writes it there). */
 export function ingressesServedBy(snapshot: Snapshot, lb: LoadBalancer): Ingress[] {

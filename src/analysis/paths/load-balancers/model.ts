@@ -3,6 +3,7 @@ import type { SourceRef } from "../../../model/source.js";
 import { deriveFromIngresses, generatedNamePattern, ingressRef, type ClassifiedIngress, type ControllerOptions, type DerivedGroup } from "./controller.js";
 import { driftOf, ingressesServedBy, observedLoadBalancer, observedTargetGroup } from "./elbv2.js";
 import { describeAction, evaluateListener, normalizeHost, redirectLocation, wildcardMatches } from "./listener-rules.js";
+import { deriveFromService, serviceServedBy } from "./service-lb.js";
 import { nodeInstanceIndex } from "./targets.js";
 import type { HttpRequest, IngressGroupView, IngressRouteSketch, LbMatch, LbSource, LoadBalancerModel, LoadBalancerView, TargetGroupView } from "./types.js";
 
@@ -61,6 +62,23 @@ export function loadBalancersOf(snapshot: Snapshot, options: ControllerOptions =
   for (const u of controller.unreconciled) {
     if (groups.some((g) => g.unreconciled === u)) continue;
     groups.push({ group: u.group, explicit: !u.group.includes("/"), ingresses: u.ingresses, loadBalancerId: undefined, unreconciled: u });
+  }
+  // Services of type LoadBalancer: the observed load balancer their status names, else the one
+  // their controller would build (service-lb.ts)
+  for (const [i, lb] of observed.entries()) {
+    const service = lb.type === "application" ? undefined : serviceServedBy(snapshot, lb.dnsName);
+    if (service) observed[i] = { ...lb, service: { namespace: service.namespace, name: service.name, source: service.meta.source }, notes: [...lb.notes, { what: `serves Service ${service.namespace}/${service.name}: its status.loadBalancer hostname is the DNS name`, source: service.meta.source }] };
+  }
+  for (const service of snapshot.kubernetes.services) {
+    if (service.type !== "LoadBalancer") continue;
+    if (observed.some((lb) => lb.service?.namespace === service.namespace && lb.service.name === service.name)) continue;
+    const built = deriveFromService(snapshot, index, service);
+    if ("ignored" in built) {
+      notes.push({ what: `Service ${service.namespace}/${service.name}: no AWS load balancer is built for it: ${built.ignored}`, source: service.meta.source });
+      continue;
+    }
+    derived.push(built.loadBalancer);
+    for (const tg of built.targetGroups) targetGroups.set(tg.id, tg);
   }
   if (controller.vpcId === undefined && derived.length > 0) notes.push({ what: "the cluster's VPC is not known (no node is joined to an EC2 instance): derived load balancers have no VPC", source: undefined });
   return {
@@ -124,6 +142,10 @@ function loadBalancersForHost(model: LoadBalancerModel, host: string): LoadBalan
     if (lb.dnsName !== undefined && normalizeHost(lb.dnsName) === h) add(lb);
     if (lb.addresses.some((a) => a.privateIp === h || a.publicIp === h)) add(lb);
   }
+  // an Ingress rule without a host matches every host: the controller builds no host-header
+  // condition for it (aws-load-balancer-controller pkg/ingress/model_build_listener_rules.go
+  // buildRuleConditions: a host condition only when rule.Host != "") — the LBC's 2048 example
+  for (const r of model.routes) if (r.managed && r.host === undefined) add(groupLb(r.group));
   return out;
 }
 
