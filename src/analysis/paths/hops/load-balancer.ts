@@ -4,6 +4,7 @@ import { deriveIpTargets, nodeInstanceIndex, servicePortOf } from "../load-balan
 import { ipPoolFor, podIpRoutableFromVpc } from "../calico.js";
 import { dropped, filterStep, step, undecided, withDestination, type Device, type DeviceOutcome, type ReplyOutcome } from "../trace-engine.js";
 import { EPHEMERAL_PORT, type Packet, type Step } from "../trace-model.js";
+import { isPrivateOrShared, parseIPv4 } from "../../../model/net.js";
 import type { Network } from "./network.js";
 
 /**
@@ -52,7 +53,22 @@ function missingTargetGroup(net: Network, hop: string, tg: TargetGroupView, pack
 }
 
 export function loadBalancerDevice(net: Network, lb: LoadBalancerView, address: string): Device {
-  if (lb.type !== "application") return layer4Device(net, lb, address);
+  const device = lb.type !== "application" ? layer4Device(net, lb, address) : applicationDevice(net, lb, address);
+  if (lb.scheme !== "internal") return device;
+  return {
+    name: device.name,
+    forward(packet): DeviceOutcome {
+      // an internal load balancer has private addresses only (reached directly when its address is unknown)
+      if (parseIPv4(packet.src) !== undefined && !isPrivateOrShared(packet.src)) {
+        const d = dropped(device.name, "load-balancer", lb.id, "TARGET_NOT_ROUTABLE", packet, `load balancer ${lb.name} is internal (scheme internal): it has private addresses only and is not reachable from ${packet.src} on the internet`, lb.source);
+        return { steps: [d.step], packet, next: undefined, drop: d.drop };
+      }
+      return device.forward(packet);
+    },
+  };
+}
+
+function applicationDevice(net: Network, lb: LoadBalancerView, address: string): Device {
   const hop = `load-balancer ${lb.name}`;
   const ctx = net.ctx;
   return {
