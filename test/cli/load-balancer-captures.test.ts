@@ -152,3 +152,58 @@ test("target health whose target group is missing from the snapshot: the verdict
   const failing = await cli(["trace", "--snapshot", dir, "--from", "internet", "--to", "url:https://growbin.app/argocd", "--fail-on-drop"]);
   assert.equal(failing.code, 1);
 });
+
+/** The NLB capture with its AWS JSON edited (security groups), as a snapshot directory. */
+function nlbVariant(edit: (aws: Record<string, { [k: string]: unknown }>) => void): string {
+  const files = ["ec2-describe-security-groups.json", "ec2-describe-network-interfaces.json", "elbv2-describe-load-balancers.json"];
+  const aws: Record<string, { [k: string]: unknown }> = {};
+  for (const f of files) aws[f] = JSON.parse(readFileSync(join(NLB, "aws", f), "utf8")) as { [k: string]: unknown };
+  edit(aws);
+  const index = readFileSync(join(NLB, "podpath.yaml"), "utf8").replace(/path: (\S+)/g, (_m, p: string) => `path: ${files.some((f) => p.endsWith(f)) ? p.replace("aws/", "") : join(NLB, p)}`);
+  return tempDir({ "podpath.yaml": index, ...Object.fromEntries(Object.entries(aws).map(([f, v]) => [f, JSON.stringify(v, null, 4)])) });
+}
+
+interface SgJson {
+  GroupId: string;
+  IpPermissions: { FromPort?: number; IpRanges: unknown[]; UserIdGroupPairs: unknown[] }[];
+}
+
+test("the node's security group must admit the client: an NLB with client IP preservation and no rule for the client is dropped at the node (SECURITY_GROUP_INGRESS from the client's address)", async () => {
+  const dir = nlbVariant((aws) => {
+    const sgs = aws["ec2-describe-security-groups.json"]!["SecurityGroups"] as SgJson[];
+    for (const g of sgs) g.IpPermissions = g.IpPermissions.filter((p) => p.FromPort !== 31080);
+  });
+  const { t } = await trace(["--snapshot", dir, "--from", "internet", "--to", "service:web/web-nlb"]);
+  assert.equal(t.verdict, "dropped");
+  assert.equal(t.drop?.code, "SECURITY_GROUP_INGRESS");
+  assert.match(t.drop!.message, new RegExp(`from ${CLIENT.replace(/\./g, "\\.")}`));
+});
+
+test("an NLB with security groups: a node rule referencing the NLB's group admits its connections although the client address is preserved (AWS: 'Update the security groups for your Network Load Balancer')", async () => {
+  const NLB_SG = "sg-0a1b2c3d4e5f65009";
+  const dir = nlbVariant((aws) => {
+    const sgs = aws["ec2-describe-security-groups.json"]!["SecurityGroups"] as SgJson[];
+    for (const g of sgs) g.IpPermissions = g.IpPermissions.filter((p) => p.FromPort !== 31080);
+    const node = sgs.find((g) => g.GroupId === "sg-0a1b2c3d4e5f65002")!;
+    node.IpPermissions.push({ IpProtocol: "tcp", FromPort: 31080, ToPort: 31080, UserIdGroupPairs: [{ UserId: "111122223333", GroupId: NLB_SG }], IpRanges: [], Ipv6Ranges: [], PrefixListIds: [] } as SgJson["IpPermissions"][number]);
+    sgs.push({
+      GroupId: NLB_SG,
+      GroupName: "k8s-web-webnlb-3e9a7c21f0",
+      Description: "[k8s] Managed SecurityGroup for LoadBalancer",
+      OwnerId: "111122223333",
+      VpcId: "vpc-0a1b2c3d4e5f60001",
+      IpPermissions: [{ IpProtocol: "tcp", FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: "0.0.0.0/0" }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }],
+      IpPermissionsEgress: [{ IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }],
+    } as unknown as SgJson);
+    const lbs = aws["elbv2-describe-load-balancers.json"]!["LoadBalancers"] as { SecurityGroups?: string[] }[];
+    lbs[0]!.SecurityGroups = [NLB_SG];
+    const enis = aws["ec2-describe-network-interfaces.json"]!["NetworkInterfaces"] as { InterfaceType: string; Groups: unknown[] }[];
+    for (const e of enis) if (e.InterfaceType === "network_load_balancer") e.Groups = [{ GroupName: "k8s-web-webnlb-3e9a7c21f0", GroupId: NLB_SG }];
+  });
+  const { t } = await trace(["--snapshot", dir, "--from", "internet", "--to", "service:web/web-nlb"]);
+  assertNlbToPod(t);
+  const nodeSg = t.hops.find((h) => h.component === "security-group" && h.hop.includes("10.20.10.21"))!;
+  assert.match(nodeSg.note, /comes through the NLB/);
+  // the NLB's own group filters the client first
+  assert.ok(t.hops.some((h) => h.component === "security-group" && h.id === NLB_SG && h.action === "allow"));
+});

@@ -98,7 +98,7 @@ function networkFor(ctx: PathContext, request: HttpRequest | undefined): Network
     internetGatewayOut: (igwId) => internetGatewayOut(net, igwId),
     internet: (role) => internet(net, role),
     loadBalancer: (lb, address) => loadBalancerDevice(net, lb, address),
-    loadBalancedFlows: new Set(),
+    loadBalancedFlows: new Map(),
   };
   return net;
 }

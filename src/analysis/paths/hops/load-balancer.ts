@@ -3,7 +3,7 @@ import { evaluateSecurityGroups } from "../aws/security-groups.js";
 import { deriveIpTargets, nodeInstanceIndex, servicePortOf } from "../load-balancers/targets.js";
 import { ipPoolFor, podIpRoutableFromVpc } from "../calico.js";
 import { dropped, filterStep, step, undecided, withDestination, type Device, type DeviceOutcome, type ReplyOutcome } from "../trace-engine.js";
-import { EPHEMERAL_PORT, type Packet, type Step } from "../trace-model.js";
+import { EPHEMERAL_PORT, type Decision, type Packet, type Step } from "../trace-model.js";
 import { isPrivateOrShared, parseIPv4 } from "../../../model/net.js";
 import type { Network } from "./network.js";
 
@@ -262,7 +262,7 @@ function layer4Device(net: Network, lb: LoadBalancerView, address: string): Devi
           if (sg.drop) return { steps, packet: out, next: undefined, drop: sg.drop };
         }
         // the reply of a connection the load balancer forwarded goes back through it (not by the targets' route tables)
-        if (preserve.enabled) net.loadBalancedFlows.add(flowKey(out));
+        if (preserve.enabled) net.loadBalancedFlows.set(flowKey(out), { address: own, securityGroupIds: lb.securityGroupIds });
         return { steps, packet: out, next: net.subnetRouter(lbEni.subnetId), reply };
       }
       // its network interfaces are unknown (derived): the VPC hops to the target are not evaluated
@@ -286,4 +286,22 @@ function ownAddress(net: Network, lb: LoadBalancerView, target: TargetView, fall
 /** The key of a forwarded connection whose reply returns through the load balancer (hops/network.ts loadBalancedFlows). */
 export function flowKey(packet: Packet): string {
   return `${packet.src}:${packet.srcPort}>${packet.dst}:${packet.dstPort}/${packet.protocol}`;
+}
+
+/**
+ * A target's security groups admit a connection an NLB with security groups forwarded with the
+ * client's address when one of their rules references the NLB's security group (AWS ELB docs,
+ * "Update the security groups for your Network Load Balancer": referencing it "ensures that your
+ * targets accept traffic from your Network Load Balancer even if you enable client IP
+ * preservation"). Undefined when the flow is not such a connection or no such rule allows it.
+ */
+export function admittedThroughLoadBalancer(net: Network, groupIds: readonly string[], packet: Packet): Decision | undefined {
+  const via = net.loadBalancedFlows.get(flowKey(packet));
+  if (!via || via.securityGroupIds.length === 0 || packet.protocol === "ICMP") return undefined;
+  const aws = net.ctx.snapshot.aws;
+  const d = evaluateSecurityGroups("ingress", groupIds, via.address, packet.dstPort, packet.protocol, aws);
+  if (!d.allowed || !d.matchedRule) return undefined;
+  const byGroup = d.matchedRule.peers.some((p) => p.kind === "security-group" && via.securityGroupIds.includes(p.groupId));
+  if (!byGroup) return undefined;
+  return { allowed: true, id: d.id, rule: `${d.rule}: the connection comes through the NLB (its security group ${via.securityGroupIds.join(", ")}), which this rule references — it admits the NLB's connections whatever their client address`, source: d.source };
 }

@@ -8,7 +8,7 @@ import { allowTrackedReply, evaluateSecurityGroups } from "../aws/security-group
 import { ipPoolFor, podIpRoutableFromVpc } from "../calico.js";
 import { dropped, filterStep, step, withDestination, withSource, type Device, type DeviceOutcome, type ReplyOutcome } from "../trace-engine.js";
 import type { Packet, Protocol, Step } from "../trace-model.js";
-import { flowKey } from "./load-balancer.js";
+import { admittedThroughLoadBalancer, flowKey } from "./load-balancer.js";
 import type { Network } from "./network.js";
 
 /**
@@ -101,7 +101,8 @@ export function eniIngress(net: Network, eni: NetworkInterface): Device {
       if (ungrouped) steps.push(ungrouped);
       else if (!seen.protocol) steps.push(ipipStep(hop, "security-group", eni.securityGroupIds.join(",") || "none", packet));
       else {
-        const sg = filterStep(hop, "security-group", evaluateSecurityGroups("ingress", eni.securityGroupIds, seen.src, seen.dstPort, seen.protocol, aws), packet);
+        const decision = evaluateSecurityGroups("ingress", eni.securityGroupIds, seen.src, seen.dstPort, seen.protocol, aws);
+        const sg = filterStep(hop, "security-group", decision.allowed ? decision : (admittedThroughLoadBalancer(net, eni.securityGroupIds, packet) ?? decision), packet);
         steps.push(sg.step);
         if (sg.drop) return { steps, packet, next: undefined, drop: sg.drop };
       }
