@@ -1,4 +1,4 @@
-import { matchRequestAt, type HttpRequest, type ListenerView, type LoadBalancerView, type TargetGroupView, type TargetView } from "../load-balancers/index.js";
+import { heaviestTargetGroup, matchRequestAt, targetGroupOf, type HttpRequest, type ListenerView, type LoadBalancerView, type TargetGroupView, type TargetView } from "../load-balancers/index.js";
 import { evaluateSecurityGroups } from "../aws/security-groups.js";
 import { deriveIpTargets, nodeInstanceIndex, servicePortOf } from "../load-balancers/targets.js";
 import { ipPoolFor, podIpRoutableFromVpc } from "../calico.js";
@@ -175,7 +175,7 @@ function chooseTarget(net: Network, tg: TargetGroupView): TargetChoice {
   }
   const byName = (a: TargetView, b: TargetView): number => (a.node ?? "").localeCompare(b.node ?? "") || a.ip.localeCompare(b.ip) || a.port - b.port;
   const healthy = tg.targets.filter((t) => !unhealthy.has(t)).sort(byName);
-  const label = (t: TargetView): string => `${t.node ? `node ${t.node}` : t.id} ${t.ip}:${t.port}`;
+  const label = (t: TargetView): string => `${t.pod ? `pod ${t.pod.namespace}/${t.pod.name}` : t.node ? `node ${t.node}` : t.id} ${t.ip}:${t.port}`;
   const left = [...unhealthy.entries()].sort((a, b) => byName(a[0], b[0])).map(([t, why]) => `${label(t)} is not used: ${why}`);
   const local = localNodes ? ` externalTrafficPolicy Local: only nodes with a ready local endpoint pass the health check${localNodes.size > 0 ? ` (${[...localNodes].sort().join(", ")})` : " (none has one)"}.` : "";
   if (healthy.length > 0) {
@@ -213,23 +213,12 @@ function layer4Device(net: Network, lb: LoadBalancerView, address: string): Devi
         return { steps: [d.step], packet, next: undefined, drop: d.drop };
       }
       const forwardAction = listener.rules.flatMap((r) => r.actions).find((a) => a.type === "forward");
-      const pick = forwardAction?.type === "forward" ? forwardAction.targetGroups.reduce<{ id: string; weight: number } | undefined>((best, t) => (best === undefined || t.weight > best.weight ? t : best), undefined) : undefined;
+      const pick = forwardAction?.type === "forward" ? heaviestTargetGroup(forwardAction.targetGroups) : undefined;
       if (!pick) {
         const d = dropped(hop, "load-balancer", listener.id, "NO_LISTENER", packet, `listener ${listener.port}/${listener.protocol} of ${kind} ${lb.name} has no forward action`, listener.source);
         return { steps: [d.step], packet, next: undefined, drop: d.drop };
       }
-      const tg: TargetGroupView = ctx.loadBalancers.targetGroups.get(pick.id) ?? {
-        id: pick.id,
-        name: pick.id.replace(/^.*:targetgroup\//, "").replace(/\/.*$/, "") || pick.id,
-        targetType: "instance",
-        protocol: undefined,
-        port: undefined,
-        service: undefined,
-        targets: [],
-        targetsFrom: "none",
-        notes: [],
-        source: listener.source,
-      };
+      const tg = targetGroupOf(ctx.loadBalancers, pick.id, listener.source);
       steps.push(step(hop, "load-balancer", listener.id, "allow", packet, `${kind} ${lb.name} (${ORIGIN_WORDS[lb.origin]}) accepts ${listener.protocol} on listener ${listener.port}${lb.type === "classic" ? "" : " and forwards the connection itself (layer 4, not terminated)"} to target group ${tg.name}`, listener.source));
       const missing = missingTargetGroup(net, hop, tg, packet);
       if (missing) {

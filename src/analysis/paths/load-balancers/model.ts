@@ -197,6 +197,29 @@ function unreconciledMatch(model: LoadBalancerModel, request: HttpRequest): LbMa
   return undefined;
 }
 
+/** The heaviest target group of a weighted forward (the first on ties). */
+export function heaviestTargetGroup<T extends { readonly weight: number }>(targetGroups: readonly T[]): T | undefined {
+  return targetGroups.reduce<T | undefined>((best, t) => (best === undefined || t.weight > best.weight ? t : best), undefined);
+}
+
+/** A forward action's target group, or — when the snapshot lacks it — a placeholder that says so. */
+export function targetGroupOf(model: LoadBalancerModel, id: string, source: SourceRef): TargetGroupView {
+  return (
+    model.targetGroups.get(id) ?? {
+      id,
+      name: id.replace(/^.*:targetgroup\//, "").replace(/\/.*$/, "") || id,
+      targetType: "instance",
+      protocol: undefined,
+      port: undefined,
+      service: undefined,
+      targets: [],
+      targetsFrom: "none",
+      notes: [{ what: "this target group is not in the snapshot (describe-target-groups)", source }],
+      source,
+    }
+  );
+}
+
 function evaluate(model: LoadBalancerModel, lb: LoadBalancerView, request: HttpRequest): LbMatch {
   const listener = lb.listeners.find((l) => l.port === request.port);
   if (!listener) {
@@ -217,21 +240,9 @@ function evaluate(model: LoadBalancerModel, lb: LoadBalancerView, request: HttpR
   const common = { loadBalancer: lb, listener, rule, skipped: ev.skipped, notes };
   switch (final.type) {
     case "forward": {
-      const pick = final.targetGroups.reduce<{ id: string; weight: number } | undefined>((best, t) => (best === undefined || t.weight > best.weight ? t : best), undefined);
-      const id = pick?.id ?? "";
+      const id = heaviestTargetGroup(final.targetGroups)?.id ?? "";
       if (final.targetGroups.length > 1) notes.push(`weighted forward (${final.targetGroups.map((t) => `${t.id} ${t.weight}`).join(", ")}): the heaviest target group is traced`);
-      const targetGroup: TargetGroupView = model.targetGroups.get(id) ?? {
-        id,
-        name: id.replace(/^.*:targetgroup\//, "").replace(/\/.*$/, "") || id,
-        targetType: "instance",
-        protocol: undefined,
-        port: undefined,
-        service: undefined,
-        targets: [],
-        targetsFrom: "none",
-        notes: [{ what: "this target group is not in the snapshot (describe-target-groups)", source: rule.source }],
-        source: rule.source,
-      };
+      const targetGroup = targetGroupOf(model, id, rule.source);
       return { ...common, kind: "forward", targetGroup };
     }
     case "redirect":
