@@ -89,6 +89,7 @@ export function summarizeSnapshot(snapshot: Snapshot): SnapshotSummary {
       listenerRules: a.listenerRules.length,
       targetGroups: a.targetGroups.length,
       targetHealth: a.targetHealth.length,
+      ...(a.targetGroupAttributes.length > 0 ? { targetGroupAttributes: a.targetGroupAttributes.length } : {}),
     },
     unmodelledKinds: k.unmodelledKinds,
     implicitNamespaces: k.namespaces.filter((n) => n.implicit).map((n) => n.name),

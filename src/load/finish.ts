@@ -172,6 +172,7 @@ export function finishSnapshot(draft: SnapshotDraft, roots: readonly string[], w
       targetHealth: awsDedupe(a.targetHealth, (v) => `${v.targetGroupArn} ${v.targetId}:${v.port ?? ""}`, "target health").sort(
         (x, y) => compare(x.targetGroupArn, y.targetGroupArn) || compare(x.targetId, y.targetId) || (x.port ?? 0) - (y.port ?? 0),
       ),
+      targetGroupAttributes: awsDedupe(a.targetGroupAttributes, (v) => `${v.targetGroupArn} ${v.key}`, "target group attribute").sort((x, y) => compare(x.targetGroupArn, y.targetGroupArn) || compare(x.key, y.key)),
     },
     joins: joins.sort((x, y) => compare(x.kind, y.kind) || compare(x.from, y.from) || compare(x.to, y.to)),
     diagnostics: diagnostics.sort(

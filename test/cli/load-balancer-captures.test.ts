@@ -155,13 +155,28 @@ test("target health whose target group is missing from the snapshot: the verdict
 
 /** The NLB capture with its AWS JSON edited (security groups), as a snapshot directory. */
 function nlbVariant(edit: (aws: Record<string, { [k: string]: unknown }>) => void): string {
-  const files = ["ec2-describe-security-groups.json", "ec2-describe-network-interfaces.json", "elbv2-describe-load-balancers.json"];
+  const files = ["ec2-describe-security-groups.json", "ec2-describe-network-interfaces.json", "elbv2-describe-load-balancers.json", "elbv2-target-group-attributes/k8s-web-webnlb-8f41d2c9aa.json"];
   const aws: Record<string, { [k: string]: unknown }> = {};
   for (const f of files) aws[f] = JSON.parse(readFileSync(join(NLB, "aws", f), "utf8")) as { [k: string]: unknown };
   edit(aws);
-  const index = readFileSync(join(NLB, "podpath.yaml"), "utf8").replace(/path: (\S+)/g, (_m, p: string) => `path: ${files.some((f) => p.endsWith(f)) ? p.replace("aws/", "") : join(NLB, p)}`);
-  return tempDir({ "podpath.yaml": index, ...Object.fromEntries(Object.entries(aws).map(([f, v]) => [f, JSON.stringify(v, null, 4)])) });
+  const flat = (f: string): string => f.replace(/^.*\//, "");
+  const index = readFileSync(join(NLB, "podpath.yaml"), "utf8").replace(/path: (\S+)/g, (_m, p: string) => `path: ${files.some((f) => p.endsWith(f)) ? flat(p) : join(NLB, p)}`);
+  return tempDir({ "podpath.yaml": index, ...Object.fromEntries(Object.entries(aws).map(([f, v]) => [flat(f), JSON.stringify(v, null, 4)])) });
 }
+
+test("describe-target-group-attributes with preserve_client_ip.enabled=false: the NLB connects from its own private address, which the pod sees (externalTrafficPolicy Local does not masquerade)", async () => {
+  const dir = nlbVariant((aws) => {
+    const attrs = aws["elbv2-target-group-attributes/k8s-web-webnlb-8f41d2c9aa.json"]!["Attributes"] as { Key: string; Value: string }[];
+    attrs.find((a) => a.Key === "preserve_client_ip.enabled")!.Value = "false";
+  });
+  const { t } = await trace(["--snapshot", dir, "--from", "internet", "--to", "service:web/web-nlb"]);
+  assert.equal(t.verdict, "delivered");
+  const tg = t.hops.find((h) => h.component === "target-group")!;
+  assert.equal(tg.packet.src, "10.20.0.45");
+  assert.match(tg.note, /preserve_client_ip\.enabled=false \(describe-target-group-attributes/);
+  assert.equal(t.finalSourceIp, "10.20.0.45");
+  assert.equal(t.return.verdict, "delivered");
+});
 
 interface SgJson {
   GroupId: string;
