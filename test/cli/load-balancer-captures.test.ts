@@ -222,3 +222,28 @@ test("an NLB with security groups: a node rule referencing the NLB's group admit
   // the NLB's own group filters the client first
   assert.ok(t.hops.some((h) => h.component === "security-group" && h.id === NLB_SG && h.action === "allow"));
 });
+
+test("in-tree cloud provider (cloud-provider-aws docs/service_controller.md): a Service of type LoadBalancer without annotation or class gets an internet-facing Classic ELB that proxies — the instance sees the ELB's address; with no status its address is symbolic", async () => {
+  const svc = readFileSync(join(NLB, "etp-cluster.yaml"), "utf8")
+    .replace(/  annotations:\n(?: {4}.*\n)+/, "")
+    .replace("  loadBalancerClass: service.k8s.aws/nlb\n", "")
+    .replace(/status:[\s\S]*$/, "");
+  const dir = tempDir({ "svc.yaml": svc });
+  const { t, raw } = await trace(["--snapshot", join(NLB, "no-elbv2"), "--with", join(dir, "svc.yaml"), "--from", "internet", "--to", "service:web/web-nlb"]);
+  assert.equal(t.verdict, "delivered");
+  assert.equal(t.to.ip, "(public address of load balancer Classic ELB of service web/web-nlb, unknown)");
+  assert.ok(!raw.includes("0.0.0.0"));
+  const tg = t.hops.find((h) => h.component === "target-group")!;
+  assert.match(tg.note, /Classic ELB's TCP listener proxies/);
+  assert.notEqual(tg.packet.src, CLIENT);
+});
+
+test("cross-zone load balancing off (the NLB default): the NLB address in the zone without a healthy target has nowhere to send the connection (NO_ENDPOINTS), naming the address DNS returns instead", async () => {
+  const r = await cli(["trace", "--snapshot", NLB, "--from", "internet", "--to", "ip:34.198.77.150", "-o", "json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const t = JSON.parse(r.stdout) as Trace;
+  assert.equal(t.verdict, "dropped");
+  assert.equal(t.drop?.code, "NO_ENDPOINTS");
+  assert.match(t.drop!.message, /node in us-east-1b \(10\.20\.1\.203\) has no healthy target in its zone and cross-zone load balancing is off/);
+  assert.match(t.drop!.message, /DNS answers only with the addresses of zones with healthy targets \(52\.6\.118\.41\)/);
+});

@@ -6,7 +6,7 @@ import type { SourceRef } from "../../model/source.js";
 import { analysePlacement } from "../placement/placement.js";
 import { EndpointError, INTERNET_ADDRESS, type EndpointSpec } from "./endpoints.js";
 import { internet, internetGatewayOut, natGateway, eniEgress, eniIngress, subnetRouter } from "./hops/vpc.js";
-import { loadBalancerDevice } from "./hops/load-balancer.js";
+import { clientAddressOfLoadBalancer, loadBalancerDevice } from "./hops/load-balancer.js";
 import type { Network } from "./hops/network.js";
 import { nodeDevice } from "./hops/node.js";
 import { podDestination, podSource } from "./hops/pod.js";
@@ -158,11 +158,6 @@ function listenerPort(ctx: PathContext, ip: string, protocol: Protocol): { port:
   return lb && listener ? { port: listener.port, why: `the first listener of load balancer ${lb.name} (${listener.port}/${listener.protocol})` } : undefined;
 }
 
-/** The address a client connects to: the first public (internet-facing) or private (internal) one, by subnet. */
-function lbAddress(lb: LoadBalancerView): string | undefined {
-  return lb.addresses.map((a) => (lb.scheme === "internal" ? a.privateIp : a.publicIp)).find((ip) => ip !== undefined);
-}
-
 /** An address for a load balancer whose ENIs are unknown: the first address AWS does not reserve in its first subnet. */
 function assumedLbAddress(ctx: PathContext, lb: LoadBalancerView): { ip: string; why: string } {
   for (const id of lb.subnetIds) {
@@ -263,7 +258,7 @@ function unknownHostMessage(ctx: PathContext, host: string): string {
  */
 function reachLoadBalancer(ctx: PathContext, lb: LoadBalancerView, label: string, how: string, port: { port: number; why: string } | undefined, assumptions: string[]): { to: Resolved; start: ((net: Network) => Device) | undefined } {
   const what = `${lb.origin === "elbv2" ? "" : "the derived "}load balancer ${lb.name}${lb.dnsName ? ` (${lb.dnsName})` : ""}`;
-  const ip = lbAddress(lb);
+  const ip = clientAddressOfLoadBalancer(ctx, lb);
   if (ip) {
     return { to: { info: { endpoint: label, label, ip, how: `${how} ${what}, ${lb.scheme === "internal" ? "private" : "public"} address ${ip}`, source: lb.source }, ip, pod: undefined, node: undefined, eni: undefined, port }, start: undefined };
   }

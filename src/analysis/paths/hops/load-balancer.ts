@@ -5,6 +5,7 @@ import { ipPoolFor, podIpRoutableFromVpc } from "../calico.js";
 import { dropped, filterStep, step, undecided, withDestination, type Device, type DeviceOutcome, type ReplyOutcome } from "../trace-engine.js";
 import { EPHEMERAL_PORT, type Decision, type Packet, type Step } from "../trace-model.js";
 import { isPrivateOrShared, parseIPv4 } from "../../../model/net.js";
+import type { PathContext } from "../path-context.js";
 import type { Network } from "./network.js";
 
 /**
@@ -157,8 +158,7 @@ interface TargetChoice {
  * unhealthy, a Network Load Balancer fails open and routes to all of them (AWS ELB docs, "Health
  * checks for Network Load Balancer target groups").
  */
-function chooseTarget(net: Network, tg: TargetGroupView): TargetChoice {
-  const ctx = net.ctx;
+function chooseTarget(ctx: PathContext, tg: TargetGroupView, zone?: { readonly zone: string; readonly address: string; readonly crossZone: { readonly enabled: boolean; readonly why: string }; readonly lb: LoadBalancerView }): TargetChoice {
   const service = tg.service ? ctx.snapshot.kubernetes.services.find((s) => s.namespace === tg.service!.namespace && s.name === tg.service!.name) : undefined;
   let localNodes: Set<string> | undefined;
   if (service && service.externalTrafficPolicy === "Local" && tg.targetType === "instance") {
@@ -174,17 +174,77 @@ function chooseTarget(net: Network, tg: TargetGroupView): TargetChoice {
     }
   }
   const byName = (a: TargetView, b: TargetView): number => (a.node ?? "").localeCompare(b.node ?? "") || a.ip.localeCompare(b.ip) || a.port - b.port;
-  const healthy = tg.targets.filter((t) => !unhealthy.has(t)).sort(byName);
+  let healthy = tg.targets.filter((t) => !unhealthy.has(t)).sort(byName);
   const label = (t: TargetView): string => `${t.pod ? `pod ${t.pod.namespace}/${t.pod.name}` : t.node ? `node ${t.node}` : t.id} ${t.ip}:${t.port}`;
   const left = [...unhealthy.entries()].sort((a, b) => byName(a[0], b[0])).map(([t, why]) => `${label(t)} is not used: ${why}`);
   const local = localNodes ? ` externalTrafficPolicy Local: only nodes with a ready local endpoint pass the health check${localNodes.size > 0 ? ` (${[...localNodes].sort().join(", ")})` : " (none has one)"}.` : "";
+  let zoneNote = "";
+  if (zone && !zone.crossZone.enabled && healthy.length > 0) {
+    // cross-zone load balancing off: the load balancer node in the client's zone sends only to targets in that zone
+    const inZone = healthy.filter((t) => zoneOfAddress(ctx, t.ip) === zone.zone);
+    if (inZone.length === 0) {
+      const zones = new Set(healthy.map((t) => zoneOfAddress(ctx, t.ip)));
+      const others = zone.lb.addresses.filter((a) => a.subnetId && zones.has(ctx.subnet(a.subnetId)?.availabilityZone)).map((a) => (zone.lb.scheme === "internal" ? a.privateIp : a.publicIp) ?? a.privateIp).filter((x): x is string => !!x);
+      return {
+        target: undefined,
+        note: `the load balancer's node in ${zone.zone} (${zone.address}) has no healthy target in its zone and ${zone.crossZone.why}: connections to this address fail; DNS answers only with the addresses of zones with healthy targets${others.length ? ` (${others.join(", ")})` : ""}.${local}${left.length ? ` ${left.join("; ")}.` : ""}`,
+      };
+    }
+    zoneNote = ` ${zone.crossZone.why}: the load balancer's node in ${zone.zone} sends only to targets in ${zone.zone}.`;
+    healthy = inZone;
+  }
   if (healthy.length > 0) {
     const others = healthy.length > 1 ? ` (${healthy.length} healthy targets: ${healthy.map(label).join(", ")}; the first is traced)` : "";
-    return { target: healthy[0], note: `${label(healthy[0]!)} is chosen${others}.${local}${left.length ? ` ${left.join("; ")}.` : ""}` };
+    return { target: healthy[0], note: `${label(healthy[0]!)} is chosen${others}.${zoneNote}${local}${left.length ? ` ${left.join("; ")}.` : ""}` };
   }
   const all = [...tg.targets].sort(byName);
   if (all.length === 0) return { target: undefined, note: `target group ${tg.name} has no registered targets` };
   return { target: all[0], note: `every target is unhealthy (${left.join("; ")}): the load balancer fails open and routes to all of them; ${label(all[0]!)} is traced.${local}` };
+}
+
+/** The availability zone of a VPC address: its network interface's, else its subnet's. */
+function zoneOfAddress(ctx: PathContext, ip: string): string | undefined {
+  const eni = ctx.eniForIp(ip)?.eni;
+  return eni?.availabilityZone ?? ctx.subnet(eni?.subnetId)?.availabilityZone;
+}
+
+/**
+ * Cross-zone load balancing of an NLB target group: its `load_balancing.cross_zone.enabled`
+ * attribute (describe-target-group-attributes), else the Service's annotation (LBC
+ * `aws-load-balancer-attributes`, in-tree `aws-load-balancer-cross-zone-load-balancing-enabled`),
+ * else off — the NLB default (AWS ELB docs, "Cross-zone load balancing for Network Load
+ * Balancers": "By default, cross-zone load balancing is turned off for Network Load Balancers").
+ */
+function crossZoneOf(ctx: PathContext, tg: TargetGroupView): { enabled: boolean; why: string } {
+  const attribute = ctx.snapshot.aws.targetGroupAttributes.find((a) => a.targetGroupArn === tg.id && a.key === "load_balancing.cross_zone.enabled");
+  if (attribute && (attribute.value === "true" || attribute.value === "false")) return { enabled: attribute.value === "true", why: `cross-zone load balancing is ${attribute.value === "true" ? "on" : "off"} (target group attribute load_balancing.cross_zone.enabled=${attribute.value}, ${attribute.source.file}:${attribute.source.line})` };
+  const service = tg.service ? ctx.snapshot.kubernetes.services.find((s) => s.namespace === tg.service!.namespace && s.name === tg.service!.name) : undefined;
+  const ann = service?.meta.annotations ?? {};
+  const lbc = /(?:^|,)\s*load_balancing\.cross_zone\.enabled\s*=\s*(true|false)/.exec(ann["service.beta.kubernetes.io/aws-load-balancer-attributes"] ?? "");
+  if (lbc) return { enabled: lbc[1] === "true", why: `cross-zone load balancing is ${lbc[1] === "true" ? "on" : "off"} (annotation aws-load-balancer-attributes)` };
+  const inTree = ann["service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled"];
+  if (inTree !== undefined) return { enabled: inTree === "true", why: `cross-zone load balancing is ${inTree === "true" ? "on" : "off"} (annotation aws-load-balancer-cross-zone-load-balancing-enabled)` };
+  const inherits = attribute ? `the target group uses the load balancer's setting (${attribute.value}), and ` : "";
+  return { enabled: false, why: `cross-zone load balancing is off: ${inherits}the load balancer's attributes are not in the snapshot, and off is the NLB default` };
+}
+
+/**
+ * The address a client connects to: the first public (internet-facing) or private (internal) one;
+ * for an NLB, DNS answers with the addresses of the zones that have a
+ * healthy target (cross-zone aside), so the first of those; undefined when no address is known.
+ */
+export function clientAddressOfLoadBalancer(ctx: PathContext, lb: LoadBalancerView): string | undefined {
+  const pick = (a: LoadBalancerView["addresses"][number]): string | undefined => (lb.scheme === "internal" ? a.privateIp : a.publicIp);
+  const known = lb.addresses.filter((a) => pick(a) !== undefined);
+  if (known.length === 0 || lb.type !== "network") return known[0] ? pick(known[0]) : undefined;
+  const tgs = lb.listeners.flatMap((l) => l.rules.flatMap((r) => r.actions.flatMap((a) => (a.type === "forward" ? a.targetGroups.map((t) => ctx.loadBalancers.targetGroups.get(t.id)) : []))));
+  for (const a of known) {
+    const zone = ctx.subnet(a.subnetId)?.availabilityZone;
+    if (!zone || !a.privateIp) continue;
+    const served = tgs.some((tg) => tg && chooseTarget(ctx, tg, { zone, address: a.privateIp!, crossZone: crossZoneOf(ctx, tg), lb }).target !== undefined);
+    if (served) return pick(a);
+  }
+  return pick(known[0]!);
 }
 
 /**
@@ -225,10 +285,11 @@ function layer4Device(net: Network, lb: LoadBalancerView, address: string): Devi
         steps.push(missing.step);
         return { steps, packet, next: undefined, unknown: missing.unknown };
       }
-      const choice = chooseTarget(net, tg);
+      const reachedZone = lb.type === "network" ? zoneOfAddress(ctx, address) : undefined;
+      const choice = chooseTarget(ctx, tg, reachedZone ? { zone: reachedZone, address, crossZone: crossZoneOf(ctx, tg), lb } : undefined);
       const target = choice.target;
       if (!target || !target.ip) {
-        const d = dropped(hop, "target-group", tg.id, "NO_ENDPOINTS", packet, `${choice.note}${target ? `; the address of ${target.id} is not known` : ""}: the ${kind} has nowhere to send the connection`, tg.source);
+        const d = dropped(hop, "target-group", tg.id, "NO_ENDPOINTS", packet, `${choice.note.replace(/\.$/, "")}${target ? `; the address of ${target.id} is not known` : ""}: the ${kind} has nowhere to send the connection`, tg.source);
         steps.push(d.step);
         return { steps, packet, next: undefined, drop: d.drop };
       }
