@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { cli, EXAMPLE, REPO, tempDir } from "../support/helpers.js";
+import { cli, EXAMPLE, golden, REPO, tempDir } from "../support/helpers.js";
 
 const NLB = join(REPO, "test/fixtures/captures/eks-vpc-cni-nlb");
 const G2048 = join(REPO, "test/fixtures/captures/aws-lbc-2048");
@@ -246,4 +246,10 @@ test("cross-zone load balancing off (the NLB default): the NLB address in the zo
   assert.equal(t.drop?.code, "NO_ENDPOINTS");
   assert.match(t.drop!.message, /node in us-east-1b \(10\.20\.1\.203\) has no healthy target in its zone and cross-zone load balancing is off/);
   assert.match(t.drop!.message, /DNS answers only with the addresses of zones with healthy targets \(52\.6\.118\.41\)/);
+});
+
+test("golden: internet → service:web/web-nlb on the EKS capture, as text (hop by hop, forward and back)", async () => {
+  const r = await cli(["trace", "--snapshot", NLB, "--from", "internet", "--to", "service:web/web-nlb", "-o", "text"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, golden("trace-eks-nlb-etp-local.txt", r.stdout));
 });
