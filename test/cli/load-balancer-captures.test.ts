@@ -253,3 +253,11 @@ test("golden: internet → service:web/web-nlb on the EKS capture, as text (hop 
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, golden("trace-eks-nlb-etp-local.txt", r.stdout));
 });
+
+test("a Service whose status was not captured is tied to its NLB by the name the LBC generates (k8s-NAMESPACE-NAME-HASH, buildLoadBalancerName), not derived a second time", async () => {
+  const dir = tempDir({ "svc.yaml": readFileSync(join(NLB, "etp-cluster.yaml"), "utf8").replace(/status:[\s\S]*$/, "") });
+  const { t } = await trace(["--snapshot", NLB, "--with", join(dir, "svc.yaml"), "--from", "internet", "--to", "service:web/web-nlb"]);
+  assert.equal(t.verdict, "delivered");
+  assert.equal(t.to.ip, "52.6.118.41");
+  assert.doesNotMatch(t.to.how, /derived/);
+});

@@ -66,8 +66,8 @@ export function loadBalancersOf(snapshot: Snapshot, options: ControllerOptions =
   // Services of type LoadBalancer: the observed load balancer their status names, else the one
   // their controller would build (service-lb.ts)
   for (const [i, lb] of observed.entries()) {
-    const service = lb.type === "application" ? undefined : serviceServedBy(snapshot, lb.dnsName);
-    if (service) observed[i] = { ...lb, service: { namespace: service.namespace, name: service.name, source: service.meta.source }, notes: [...lb.notes, { what: `serves Service ${service.namespace}/${service.name}: its status.loadBalancer hostname is the DNS name`, source: service.meta.source }] };
+    const served = lb.type === "application" ? undefined : serviceServedBy(snapshot, lb.dnsName, lb.name);
+    if (served) observed[i] = { ...lb, service: { namespace: served.service.namespace, name: served.service.name, source: served.service.meta.source }, notes: [...lb.notes, { what: `serves Service ${served.service.namespace}/${served.service.name}: ${served.how}`, source: served.service.meta.source }] };
   }
   for (const service of snapshot.kubernetes.services) {
     if (service.type !== "LoadBalancer") continue;

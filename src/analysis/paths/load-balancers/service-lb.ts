@@ -105,11 +105,22 @@ export function clientIpPreservation(targetType: string, protocol: string | unde
   return { enabled: false, why: `client IP preservation is off by default for ip targets over ${p} (AWS NLB target group attributes)` };
 }
 
-/** The Service a load balancer serves: one whose status.loadBalancer hostname is its DNS name. */
-export function serviceServedBy(snapshot: Snapshot, dnsName: string | undefined): Service | undefined {
-  if (dnsName === undefined) return undefined;
-  const dns = normalizeHost(dnsName);
-  return snapshot.kubernetes.services.find((s) => s.type === "LoadBalancer" && s.loadBalancerIngress.some((i) => i.hostname !== undefined && normalizeHost(i.hostname) === dns));
+/**
+ * The Service an NLB serves: the one whose status.loadBalancer hostname is its DNS name, else the
+ * one of type LoadBalancer whose name the AWS Load Balancer Controller would give it
+ * (pkg/service/model_build_load_balancer.go buildLoadBalancerName: `k8s-` + the first 8
+ * alphanumerics of the namespace and of the name + a 10-character hash), when only one fits.
+ */
+export function serviceServedBy(snapshot: Snapshot, dnsName: string | undefined, name: string): { service: Service; how: string } | undefined {
+  const services = snapshot.kubernetes.services.filter((s) => s.type === "LoadBalancer");
+  if (dnsName !== undefined) {
+    const dns = normalizeHost(dnsName);
+    const byStatus = services.find((s) => s.loadBalancerIngress.some((i) => i.hostname !== undefined && normalizeHost(i.hostname) === dns));
+    if (byStatus) return { service: byStatus, how: "its status.loadBalancer hostname is the DNS name" };
+  }
+  const alnum = (x: string): string => x.replace(/[^A-Za-z0-9]/g, "").slice(0, 8);
+  const byName = services.filter((s) => s.loadBalancerIngress.length === 0 && new RegExp(`^k8s-${alnum(s.namespace)}-${alnum(s.name)}-[0-9a-f]{10}$`).test(name));
+  return byName.length === 1 ? { service: byName[0]!, how: "its name is the one the AWS Load Balancer Controller generates for the Service (k8s-NAMESPACE-NAME-HASH); the Service's status was not captured" } : undefined;
 }
 
 /** The subnets the controller would pick: the annotation's, else one role-tagged subnet per zone of the VPC. */
