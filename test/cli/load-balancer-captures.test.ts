@@ -261,3 +261,10 @@ test("a Service whose status was not captured is tied to its NLB by the name the
   assert.equal(t.to.ip, "52.6.118.41");
   assert.doesNotMatch(t.to.how, /derived/);
 });
+
+test("NLB loopback (AWS 'Troubleshoot your Network Load Balancer'): a pod on the target node reaching the NLB with its address preserved gets no reply through the NLB — the return is dropped, saying why", async () => {
+  const { t } = await trace(["--snapshot", NLB, "--from", "pod:web/web-6d9f7c8b5d-x7k2p", "--to", "ip:10.20.0.45"]);
+  assert.equal(t.verdict, "delivered");
+  assert.equal(t.return.verdict, "dropped");
+  assert.match(JSON.stringify(t.return), /answers it directly .* not through the NLB/);
+});

@@ -279,7 +279,7 @@ function layer4Device(net: Network, lb: LoadBalancerView, address: string): Devi
         return { steps: [d.step], packet, next: undefined, drop: d.drop };
       }
       const tg = targetGroupOf(ctx.loadBalancers, pick.id, listener.source);
-      steps.push(step(hop, "load-balancer", listener.id, "allow", packet, `${kind} ${lb.name} (${ORIGIN_WORDS[lb.origin]}) accepts ${listener.protocol} on listener ${listener.port}${lb.type === "classic" ? "" : " and forwards the connection itself (layer 4, not terminated)"} to target group ${tg.name}`, listener.source));
+      steps.push(step(hop, "load-balancer", listener.id, "allow", packet, `${kind} ${lb.name} (${ORIGIN_WORDS[lb.origin]}) accepts ${listener.protocol} on listener ${listener.port}${lb.type === "classic" ? "" : listener.protocol.toUpperCase() === "TLS" ? " (it terminates TLS and forwards the decrypted stream)" : " and forwards the connection itself (layer 4, not terminated)"} to target group ${tg.name}`, listener.source));
       const missing = missingTargetGroup(net, hop, tg, packet);
       if (missing) {
         steps.push(missing.step);
@@ -300,8 +300,18 @@ function layer4Device(net: Network, lb: LoadBalancerView, address: string): Devi
       const service = tg.service ? ` for Service ${tg.service.namespace}/${tg.service.name} port ${tg.service.port}` : "";
       const sees = preserve.enabled ? `the target sees the client's address ${packet.src} (${preserve.why})` : `the target sees the load balancer's address ${own} (${preserve.why})`;
       steps.push(step(hop, "target-group", tg.id, "dnat", out, `target group ${tg.name} (target type ${tg.targetType}${service}): ${choice.note} → ${target.ip}:${target.port}; ${sees}`, tg.source));
+      // a client that is itself the chosen target (the same instance), with its address preserved:
+      // the target answers itself directly, not through the NLB, and the connection times out (AWS
+      // ELB docs, "Troubleshoot your Network Load Balancer": requests from a target to its own load
+      // balancer, loopback-timeout)
+      const clientInstance = preserve.enabled ? ctx.eniForIp(packet.src)?.eni.attachment?.instanceId : undefined;
+      const hairpin = clientInstance !== undefined && clientInstance === ctx.eniForIp(target.ip)?.eni.attachment?.instanceId;
       const reply = (back: Packet): ReplyOutcome => {
         const toClient: Packet = { src: packet.dst, srcPort: packet.dstPort, dst: packet.src, dstPort: packet.srcPort, protocol: packet.protocol };
+        if (hairpin) {
+          const d = dropped(hop, "load-balancer", listener.id, "NO_ROUTE", back, `the client ${packet.src} is on instance ${clientInstance}, the target the ${kind} chose, and its address is preserved: the target answers it directly (${back.src} → ${back.dst}), not through the ${kind}, so the client never gets the reply it expects from ${packet.dst} and the connection times out (AWS: "Troubleshoot your Network Load Balancer", loopback timeout; disable preserve_client_ip.enabled or use ip targets)`, tg.source);
+          return { steps: [d.step], packet: back, drop: d.drop };
+        }
         return { steps: [step(hop, "load-balancer", listener.id, "snat", toClient, `the ${kind} returns the reply from ${back.src}:${back.srcPort} to the client as ${toClient.src}:${toClient.srcPort}`, listener.source)], packet: toClient };
       };
       const lbEni = ctx.eniForIp(own)?.eni;
