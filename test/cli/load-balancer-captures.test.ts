@@ -268,3 +268,15 @@ test("NLB loopback (AWS 'Troubleshoot your Network Load Balancer'): a pod on the
   assert.equal(t.return.verdict, "dropped");
   assert.match(JSON.stringify(t.return), /answers it directly .* not through the NLB/);
 });
+
+test("the 2048 manifest added to the example (--with): its host-less rule takes hosts no other Ingress names, not growbin.app; with none of its pods in the snapshot the derived target group's targets are unknown, not a confident 503", async () => {
+  const manifest = join(G2048, "2048_full.yaml");
+  const own = await trace(["--with", manifest, "--from", "internet", "--to", "url:https://growbin.app/argocd"]);
+  assert.equal(own.t.verdict, "delivered");
+  assert.match(own.t.to.how, /load balancer k8s-ecoeco-3f9c2a71b4/);
+  const other = await trace(["--with", manifest, "--from", "internet", "--to", "url:http://other.example/"]);
+  assert.equal(other.t.verdict, "unknown");
+  assert.match(other.t.to.how, /k8s-game2048-ingress2/);
+  assert.match(other.t.unknown!.message, /Deployment game-2048\/deployment-2048 would run them/);
+  assert.match(other.t.unknown!.capture, /kubectl get pods,endpointslices -n game-2048/);
+});

@@ -5,7 +5,9 @@ import { ipPoolFor, podIpRoutableFromVpc } from "../calico.js";
 import { dropped, filterStep, step, undecided, withDestination, type Device, type DeviceOutcome, type ReplyOutcome } from "../trace-engine.js";
 import { EPHEMERAL_PORT, type Decision, type Packet, type Step } from "../trace-model.js";
 import { isPrivateOrShared, parseIPv4 } from "../../../model/net.js";
+import { mapSelectorMatches } from "../../../model/selectors.js";
 import type { PathContext } from "../path-context.js";
+import { ownerKey, snapshotIndex } from "../snapshot-index.js";
 import type { Network } from "./network.js";
 
 /**
@@ -46,6 +48,22 @@ function missingTargetGroup(net: Network, hop: string, tg: TargetGroupView, pack
     const files = [...new Set(health.map((h) => h.source.file))];
     const had = files.length > 0 ? `; the snapshot has its target health (${files.join(", ")}) but not the target group itself` : "";
     return undecided(hop, "target-group", tg.id, packet, `target group ${tg.name} is not in the snapshot${had}: its target type, port and targets are unknown, so where the request goes (or whether it is answered 503) cannot be decided`, `aws elbv2 describe-target-groups --target-group-arns ${tg.id} (and describe-target-health for it)`, tg.source);
+  }
+  if (tg.targetsFrom === "derived" && tg.targets.length === 0 && tg.service) {
+    // derived from the Service's endpoints, but the snapshot has none of its pods although a
+    // workload would run them (a manifest, not a capture): which targets register is not known
+    const service = ctx.snapshot.kubernetes.services.find((s) => s.namespace === tg.service!.namespace && s.name === tg.service!.name);
+    const listed = service ? snapshotIndex(ctx.snapshot).endpointsByService.get(`${service.namespace}/${service.name}`) : undefined;
+    const unlisted = listed === undefined || (listed.slices.length === 0 && listed.pods.length === 0);
+    const selector = service?.selector;
+    const index = snapshotIndex(ctx.snapshot);
+    const workload =
+      unlisted && selector && Object.keys(selector).length > 0
+        ? ctx.snapshot.kubernetes.workloads.find((w) => w.namespace === service!.namespace && w.replicas !== 0 && mapSelectorMatches(selector, w.template.labels) && (index.podsByOwner.get(ownerKey(w)) ?? []).length === 0)
+        : undefined;
+    if (workload) {
+      return undecided(hop, "target-group", tg.id, packet, `target group ${tg.name} would register the pods of Service ${service!.namespace}/${service!.name}, but the snapshot has none of them and no EndpointSlice of it, while ${workload.kind} ${workload.namespace}/${workload.name} would run them: its targets are not known`, `kubectl get pods,endpointslices -n ${service!.namespace} -o yaml`, tg.source);
+    }
   }
   if (tg.targetsFrom === "none" && tg.targets.length === 0) {
     return undecided(hop, "target-group", tg.id, packet, `the targets of target group ${tg.name} are not in the snapshot and no Service could be tied to it`, `aws elbv2 describe-target-health --target-group-arn ${tg.id}`, tg.source);

@@ -3,7 +3,7 @@ import type { SourceRef } from "../../../model/source.js";
 import { deriveFromIngresses, generatedNamePattern, ingressRef, type ClassifiedIngress, type ControllerOptions, type DerivedGroup } from "./controller.js";
 import { driftOf, ingressesServedBy, observedLoadBalancer, observedTargetGroup } from "./elbv2.js";
 import { describeAction, evaluateListener, normalizeHost, redirectLocation, wildcardMatches } from "./listener-rules.js";
-import { deriveFromService, serviceServedBy } from "./service-lb.js";
+import { deriveFromService, nameFromDns, serviceServedBy } from "./service-lb.js";
 import { nodeInstanceIndex } from "./targets.js";
 import type { HttpRequest, IngressGroupView, IngressRouteSketch, LbMatch, LbSource, LoadBalancerModel, LoadBalancerView, TargetGroupView } from "./types.js";
 
@@ -54,7 +54,8 @@ export function loadBalancersOf(snapshot: Snapshot, options: ControllerOptions =
         notes: [...lb.notes, { what: `serves IngressGroup ${g.group}: ${how}`, source }],
       };
     } else if (g.loadBalancer) {
-      derived.push(g.loadBalancer);
+      // its Ingress status names it: the load balancer exists, and its DNS name carries its name
+      derived.push(g.loadBalancer.dnsName ? { ...g.loadBalancer, name: nameFromDns(g.loadBalancer.dnsName) } : g.loadBalancer);
     }
     groups.push({ group: g.group, explicit: g.explicit, ingresses: members, loadBalancerId: serving?.lb.id ?? g.loadBalancer?.id, unreconciled: g.unreconciled });
   }

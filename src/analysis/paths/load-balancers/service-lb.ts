@@ -148,7 +148,7 @@ function subnetsFor(snapshot: Snapshot, service: Service, scheme: "internet-faci
 }
 
 /** The name of a load balancer from its DNS name (`NAME-ID.elb.REGION.amazonaws.com`, `NAME-NUMBER.REGION.elb.amazonaws.com`). */
-function nameFromDns(dns: string): string {
+export function nameFromDns(dns: string): string {
   const first = dns.split(".")[0] ?? dns;
   return first.replace(/-[0-9a-f]{16}$/, "").replace(/-\d+$/, "");
 }
