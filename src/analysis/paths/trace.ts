@@ -11,6 +11,7 @@ import type { Network } from "./hops/network.js";
 import { nodeDevice } from "./hops/node.js";
 import { podDestination, podSource } from "./hops/pod.js";
 import { loadBalancerForHost, matchRequest, type HttpRequest, type LoadBalancerView } from "./load-balancers/index.js";
+import { serviceLoadBalancerPlan } from "./load-balancers/service-lb.js";
 import { PathContext, pathPodOf, type PathOptions, type PathPod } from "./path-context.js";
 import { ownerKey, snapshotIndex } from "./snapshot-index.js";
 import { dropped, walk, type Device } from "./trace-engine.js";
@@ -291,6 +292,12 @@ export function tracePath(source: Snapshot | PathContext, request: TraceRequest,
   let to: Resolved;
   let start: ((net: Network, packet: Packet) => Device) | undefined;
   const viaLoadBalancer = request.to.kind === "service" && fromOutsideCluster(from, request.from) ? serviceLoadBalancer(ctx, request.to.namespace, request.to.name) : undefined;
+  if (request.to.kind === "service" && !viaLoadBalancer && fromOutsideCluster(from, request.from)) {
+    const spec = request.to;
+    const service = ctx.snapshot.kubernetes.services.find((s) => s.namespace === spec.namespace && s.name === spec.name && s.type === "LoadBalancer");
+    const plan = service ? serviceLoadBalancerPlan(service) : undefined;
+    if (typeof plan === "string") assumptions.push(`service ${spec.namespace}/${spec.name} is of type LoadBalancer, but no AWS load balancer serves it (${plan}): traced to the service itself`);
+  }
   if (request.to.kind === "url") {
     const spec = request.to;
     http = { scheme: spec.scheme, host: spec.host, port: spec.port, path: spec.path };

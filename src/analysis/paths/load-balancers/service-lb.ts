@@ -14,7 +14,9 @@ import type { LbSource, ListenerView, LoadBalancerView, TargetGroupView } from "
  * IsServiceSupported): `spec.loadBalancerClass: service.k8s.aws/nlb`, else annotation
  * `service.beta.kubernetes.io/aws-load-balancer-type: nlb-ip`, or `external` with
  * `aws-load-balancer-nlb-target-type` instance|ip → the AWS Load Balancer Controller (LBC). Another
- * loadBalancerClass → neither AWS controller. Otherwise the in-tree cloud provider
+ * loadBalancerClass → neither AWS controller. `external` without a target type → neither (the
+ * in-tree provider leaves `external`/`nlb-ip` to an external controller: cloud-provider-aws
+ * pkg/providers/v1/aws_loadbalancer.go isLBExternal). Otherwise the in-tree cloud provider
  * (kubernetes/cloud-provider-aws docs/service_controller.md): `aws-load-balancer-type: nlb` → an
  * NLB with instance targets, anything else → a Classic ELB.
  *
@@ -83,6 +85,8 @@ export function serviceLoadBalancerPlan(service: Service): ServiceLoadBalancerPl
     why.push(targetAnnotation !== undefined || lbType === "nlb-ip" ? `target type ${targetType} (annotation)` : "no aws-load-balancer-nlb-target-type annotation: target type instance, the controller's default");
     return { controller: "aws-load-balancer-controller", type: "network", scheme, targetType, why };
   }
+  // cloud-provider-aws isLBExternal: `external` (and `nlb-ip`) are left to an external controller
+  if (lbType === "external") return `annotation aws-load-balancer-type: external without aws-load-balancer-nlb-target-type instance or ip: the AWS Load Balancer Controller does not take it (IsServiceSupported) and the in-tree cloud provider leaves it to an external controller (isLBExternal): no load balancer is built`;
   const internal = truthy(ann[`${A}aws-load-balancer-internal`]);
   const scheme = internal ? "internal" : "internet-facing";
   if (lbType === "nlb") {

@@ -38,12 +38,13 @@ describe("service_utils.go IsServiceSupported + annotations.md defaults: which c
     ["aws-load-balancer-type nlb-ip: LBC NLB with ip targets", { [`${A}aws-load-balancer-type`]: "nlb-ip" }, undefined, "aws-load-balancer-controller network internal ip"],
     ["aws-load-balancer-scheme internet-facing", { [`${A}aws-load-balancer-type`]: "external", [`${A}aws-load-balancer-nlb-target-type`]: "instance", [`${A}aws-load-balancer-scheme`]: "internet-facing" }, undefined, "aws-load-balancer-controller network internet-facing instance"],
     ["the deprecated aws-load-balancer-internal is read first", { [`${A}aws-load-balancer-type`]: "nlb-ip", [`${A}aws-load-balancer-internal`]: "true", [`${A}aws-load-balancer-scheme`]: "internet-facing" }, undefined, "aws-load-balancer-controller network internal ip"],
-    ["external without nlb-target-type is not the LBC's: the in-tree provider builds a Classic ELB", { [`${A}aws-load-balancer-type`]: "external" }, undefined, "in-tree classic internet-facing instance"],
     ["in-tree aws-load-balancer-type nlb: NLB, internet-facing by default", { [`${A}aws-load-balancer-type`]: "nlb" }, undefined, "in-tree network internet-facing instance"],
     ["in-tree aws-load-balancer-internal: internal", { [`${A}aws-load-balancer-type`]: "nlb", [`${A}aws-load-balancer-internal`]: "true" }, undefined, "in-tree network internal instance"],
     ["no annotation: the in-tree Classic ELB", {}, undefined, "in-tree classic internet-facing instance"],
   ];
   for (const [name, annotations, cls, want] of cases) test(name, () => assert.equal(plan(annotations, cls), want));
+  test("external without nlb-target-type: not the LBC's (IsServiceSupported), and the in-tree provider leaves it to an external controller (cloud-provider-aws isLBExternal)", () =>
+    assert.match(plan({ [`${A}aws-load-balancer-type`]: "external" }), /^none: annotation aws-load-balancer-type: external without/));
   test("another loadBalancerClass: neither AWS controller builds it", () => assert.match(plan({}, "example.com/metallb"), /^none: spec.loadBalancerClass example.com\/metallb/));
 });
 
