@@ -280,3 +280,12 @@ test("the 2048 manifest added to the example (--with): its host-less rule takes 
   assert.match(other.t.unknown!.message, /Deployment game-2048\/deployment-2048 would run them/);
   assert.match(other.t.unknown!.capture, /kubectl get pods,endpointslices -n game-2048/);
 });
+
+test("a derived NLB: spec.loadBalancerSourceRanges, which the controllers make security-group rules, refuses a client outside them", async () => {
+  const svc = readFileSync(join(NLB, "etp-cluster.yaml"), "utf8").replace("  externalTrafficPolicy: Cluster\n", "  externalTrafficPolicy: Cluster\n  loadBalancerSourceRanges: [203.0.113.0/24]\n");
+  const dir = tempDir({ "svc.yaml": svc });
+  const { t } = await trace(["--snapshot", join(NLB, "no-elbv2"), "--with", join(dir, "svc.yaml"), "--from", "internet", "--to", "service:web/web-nlb"]);
+  assert.equal(t.verdict, "dropped");
+  assert.equal(t.drop?.code, "SECURITY_GROUP_INGRESS");
+  assert.match(t.drop!.message, /outside the source ranges of Service web\/web-nlb \(203\.0\.113\.0\/24\)/);
+});

@@ -4,7 +4,7 @@ import { deriveIpTargets, nodeInstanceIndex, servicePortOf } from "../load-balan
 import { ipPoolFor, podIpRoutableFromVpc } from "../calico.js";
 import { dropped, filterStep, step, undecided, withDestination, type Device, type DeviceOutcome, type ReplyOutcome } from "../trace-engine.js";
 import { EPHEMERAL_PORT, type Decision, type Packet, type Step } from "../trace-model.js";
-import { isPrivateOrShared, parseIPv4 } from "../../../model/net.js";
+import { cidrContains, isPrivateOrShared, parseCidr4, parseIPv4 } from "../../../model/net.js";
 import { mapSelectorMatches } from "../../../model/selectors.js";
 import type { PathContext } from "../path-context.js";
 import { ownerKey, snapshotIndex } from "../snapshot-index.js";
@@ -290,6 +290,11 @@ function layer4Device(net: Network, lb: LoadBalancerView, address: string): Devi
         const d = dropped(hop, "load-balancer", lb.id, "NO_LISTENER", packet, `${kind} ${lb.name} has no listener on ${packet.protocol} port ${packet.dstPort} (its listeners: ${ports}): the connection is not accepted`, lb.source);
         return { steps: [d.step], packet, next: undefined, drop: d.drop };
       }
+      const ranges = lb.origin === "service" ? sourceRangesRefuse(ctx, lb, packet) : undefined;
+      if (ranges) {
+        const d = dropped(hop, "security-group", lb.id, "SECURITY_GROUP_INGRESS", packet, ranges, lb.service?.source ?? lb.source);
+        return { steps: [d.step], packet, next: undefined, drop: d.drop };
+      }
       const forwardAction = listener.rules.flatMap((r) => r.actions).find((a) => a.type === "forward");
       const pick = forwardAction?.type === "forward" ? heaviestTargetGroup(forwardAction.targetGroups) : undefined;
       if (!pick) {
@@ -350,6 +355,23 @@ function layer4Device(net: Network, lb: LoadBalancerView, address: string): Devi
       return { steps, packet: out, next: undefined, reply };
     },
   };
+}
+
+/**
+ * A derived load balancer's client filter: the Service's `spec.loadBalancerSourceRanges` (else the
+ * `service.beta.kubernetes.io/load-balancer-source-ranges` annotation), which both AWS controllers
+ * turn into security-group rules (the NLB's frontend group, or the nodes' groups for an NLB
+ * without groups; the ELB's group) — a client outside them is refused. Undefined when admitted.
+ */
+function sourceRangesRefuse(ctx: PathContext, lb: LoadBalancerView, packet: Packet): string | undefined {
+  const service = lb.service ? ctx.snapshot.kubernetes.services.find((s) => s.namespace === lb.service!.namespace && s.name === lb.service!.name) : undefined;
+  if (!service) return undefined;
+  const annotated = service.meta.annotations["service.beta.kubernetes.io/load-balancer-source-ranges"];
+  const ranges = service.loadBalancerSourceRanges.length > 0 ? service.loadBalancerSourceRanges : annotated ? annotated.split(",").map((r) => r.trim()).filter(Boolean) : [];
+  const client = parseIPv4(packet.src);
+  if (ranges.length === 0 || client === undefined) return undefined;
+  if (ranges.some((r) => { const c = parseCidr4(r); return c !== undefined && cidrContains(c, client); })) return undefined;
+  return `the client ${packet.src} is outside the source ranges of Service ${service.namespace}/${service.name} (${ranges.join(", ")}), which the controller turns into the security-group rules in front of ${lb.name}: the connection is refused`;
 }
 
 /** The load balancer's private address in the target's zone (cross-zone aside), else `fallback`. */
