@@ -174,6 +174,7 @@ export function summarizeSnapshot(snapshot: Snapshot): SnapshotSummary {
       listenerRules: a.listenerRules.length,
       targetGroups: a.targetGroups.length,
       targetHealth: a.targetHealth.length,
+      ...(a.targetGroupAttributes.length > 0 ? { targetGroupAttributes: a.targetGroupAttributes.length } : {}),
     },
     networkInterfaceOrigins: Object.fromEntries(Object.entries(networkInterfaceOrigins).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))),
     layers,

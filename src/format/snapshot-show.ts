@@ -34,6 +34,7 @@ const LABELS: Readonly<Record<string, string>> = {
   listenerRules: "listener rules",
   targetGroups: "target groups",
   targetHealth: "target health entries",
+  targetGroupAttributes: "target group attributes",
 };
 
 function counts(record: Readonly<Record<string, number>>): string {

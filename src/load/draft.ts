@@ -44,6 +44,7 @@ export class SnapshotDraft {
     listenerRules: [],
     targetGroups: [],
     targetHealth: [],
+    targetGroupAttributes: [],
   };
   /** ENIs read from describe-instances; describe-network-interfaces wins where both list one (finish.ts) */
   readonly enisFromInstances: AwsDraft["networkInterfaces"] = [];

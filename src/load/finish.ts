@@ -160,6 +160,7 @@ export function finishSnapshot(
     targetHealth: awsDedupe(a.targetHealth, (v) => `${v.targetGroupArn} ${v.targetId}:${v.port ?? ""}`, "target health").sort(
       (x, y) => compare(x.targetGroupArn, y.targetGroupArn) || compare(x.targetId, y.targetId) || (x.port ?? 0) - (y.port ?? 0),
     ),
+    targetGroupAttributes: awsDedupe(a.targetGroupAttributes, (v) => `${v.targetGroupArn} ${v.key}`, "target group attribute").sort((x, y) => compare(x.targetGroupArn, y.targetGroupArn) || compare(x.key, y.key)),
   };
   diagnostics.push(...layerDiagnostics(nodes, aws, joins, draft.targetHealthCaptured));
 

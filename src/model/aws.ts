@@ -281,6 +281,17 @@ export interface TargetGroup {
   readonly source: SourceRef;
 }
 
+/**
+ * One attribute of a target group, as `aws elbv2 describe-target-group-attributes` prints it
+ * (`Attributes[].Key/Value`); the CLI does not print the target group, the index names it.
+ */
+export interface TargetGroupAttribute {
+  readonly targetGroupArn: string;
+  readonly key: string;
+  readonly value: string;
+  readonly source: SourceRef;
+}
+
 export interface TargetHealth {
   readonly targetGroupArn: string;
   readonly targetId: string;

@@ -53,6 +53,8 @@ export interface AwsModel {
   readonly listenerRules: readonly aws.ListenerRule[];
   readonly targetGroups: readonly aws.TargetGroup[];
   readonly targetHealth: readonly aws.TargetHealth[];
+  /** describe-target-group-attributes (preserve_client_ip.enabled, …), per target group */
+  readonly targetGroupAttributes: readonly aws.TargetGroupAttribute[];
 }
 
 /**

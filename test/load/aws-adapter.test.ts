@@ -43,6 +43,7 @@ describe("recognising AWS CLI output", () => {
     assert.deepEqual(
       [...AWS_TOP_LEVEL_KEYS].sort(),
       [
+        "Attributes",
         "Entries",
         "InternetGateways",
         "Listeners",
@@ -1688,5 +1689,40 @@ describe("elbv2 describe-target-health", () => {
     assert.equal(d.message, "target health #1 skipped: Target.Id is required");
     assert.equal(d.source?.line, 15);
     assert.equal(draft.aws.targetHealth.length, 1);
+  });
+});
+
+describe("aws elbv2 describe-target-group-attributes", () => {
+  const tgArn = "arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/k8s-web-webnlb-8f41d2c9aa/7b2e4c9d1a3f5e60";
+  const json = `{
+    "Attributes": [
+        {
+            "Key": "deregistration_delay.timeout_seconds",
+            "Value": "300"
+        },
+        {
+            "Key": "preserve_client_ip.enabled",
+            "Value": "false"
+        }
+    ]
+}
+`;
+  test("the CLI does not print the target group: it comes from hints.targetGroupArn, each Key/Value located", () => {
+    const draft = load(json, { targetGroupArn: tgArn });
+    assert.deepEqual(draft.diagnostics, []);
+    assert.deepEqual(
+      draft.aws.targetGroupAttributes.map((a) => [a.targetGroupArn, a.key, a.value, a.source.line]),
+      [
+        [tgArn, "deregistration_delay.timeout_seconds", "300", 3],
+        [tgArn, "preserve_client_ip.enabled", "false", 7],
+      ],
+    );
+  });
+  test("attributes without their target group are one missing-target-group warning and nothing is converted", () => {
+    const draft = load(json, {}, "aws/attrs.json");
+    const d = only(draft.diagnostics);
+    assert.equal(d.code, "missing-target-group");
+    assert.match(d.message, /^aws\/attrs\.json: target group attributes without its target group/);
+    assert.equal(draft.aws.targetGroupAttributes.length, 0);
   });
 });

@@ -7,11 +7,12 @@ import { analysePlacement } from "../placement/placement.js";
 import { internetGatewayInbound } from "./aws/gateways.js";
 import { EndpointError, INTERNET_ADDRESS, type EndpointSpec } from "./endpoints.js";
 import { internet, internetGatewayOut, natGateway, eniEgress, eniIngress, subnetRouter } from "./hops/vpc.js";
-import { loadBalancerDevice } from "./hops/load-balancer.js";
+import { clientAddressOfLoadBalancer, loadBalancerDevice } from "./hops/load-balancer.js";
 import type { Network } from "./hops/network.js";
 import { nodeDevice } from "./hops/node.js";
 import { podDestination, podSource } from "./hops/pod.js";
 import { loadBalancerForHost, matchRequest, type HttpRequest, type LoadBalancerView } from "./load-balancers/index.js";
+import { serviceLoadBalancerPlan } from "./load-balancers/service-lb.js";
 import { PathContext, pathPodOf, type PathOptions, type PathPod } from "./path-context.js";
 import { resolveServiceEndpoint } from "./service-endpoint.js";
 import { ownerKey, snapshotIndex } from "./snapshot-index.js";
@@ -103,6 +104,7 @@ function networkFor(ctx: PathContext, request: HttpRequest | undefined, assumpti
     internetGatewayOut: (igwId) => internetGatewayOut(net, igwId),
     internet: (role) => internet(net, role),
     loadBalancer: (lb, address) => loadBalancerDevice(net, lb, address),
+    loadBalancedFlows: new Map(),
   };
   return net;
 }
@@ -155,9 +157,11 @@ function firstPort(pod: PathPod | undefined, protocol: Protocol): { port: number
   return p ? { port: p.containerPort, why: `the first container port of ${pod!.namespace}/${pod!.name}${p.name ? ` (${p.name})` : ""}` } : undefined;
 }
 
-/** The address a client connects to: the first public (internet-facing) or private (internal) one, by subnet. */
-function lbAddress(lb: LoadBalancerView): string | undefined {
-  return lb.addresses.map((a) => (lb.scheme === "internal" ? a.privateIp : a.publicIp)).find((ip) => ip !== undefined);
+/** The first listener port of the load balancer one of whose addresses (private or public) `ip` is. */
+function listenerPort(ctx: PathContext, ip: string, protocol: Protocol): { port: number; why: string } | undefined {
+  const lb = ctx.loadBalancerAt(ip) ?? ctx.loadBalancers.loadBalancers.find((l) => l.addresses.some((a) => a.publicIp === ip));
+  const listener = lb?.listeners.find((l) => l.protocol === protocol) ?? lb?.listeners[0];
+  return lb && listener ? { port: listener.port, why: `the first listener of load balancer ${lb.name} (${listener.port}/${listener.protocol})` } : undefined;
 }
 
 /** An address for a load balancer whose ENIs are unknown: the first address AWS does not reserve in its first subnet. */
@@ -167,7 +171,7 @@ function assumedLbAddress(ctx: PathContext, lb: LoadBalancerView): { ip: string;
     const block = subnet ? parseCidr4(subnet.cidr) : undefined;
     if (subnet && block) return { ip: formatIPv4(block.base + 4), why: `the first address AWS does not reserve in ${subnet.id} (${subnet.cidr})` };
   }
-  return { ip: "0.0.0.0", why: "its subnets are unknown too" };
+  return { ip: `(private address of ${lb.name}, unknown)`, why: "its subnets are unknown too" };
 }
 
 export function resolveTraceEndpoint(ctx: PathContext, spec: EndpointSpec, protocol: Protocol, assumptions: string[]): Resolved {
@@ -216,7 +220,7 @@ export function resolveTraceEndpoint(ctx: PathContext, spec: EndpointSpec, proto
             : holder
               ? `the public address of ${holder.description}${holderNode ? `, node ${holderNode.name}` : ""} (1:1 NAT at the internet gateway to ${inbound!.privateIp})`
               : "as given";
-      return { info: info(`ip ${spec.ip}`, spec.ip, how, pod?.source ?? eni?.source ?? holder?.source), ip: spec.ip, pod, node, eni, port: firstPort(pod, protocol) };
+      return { info: info(`ip ${spec.ip}`, spec.ip, how, pod?.source ?? eni?.source ?? holder?.source), ip: spec.ip, pod, node, eni, port: firstPort(pod, protocol) ?? listenerPort(ctx, spec.ip, protocol) };
     }
     case "internet":
       return { info: info("internet", INTERNET_ADDRESS, "a public address outside every VPC (TEST-NET-2, RFC 5737)", undefined), ip: INTERNET_ADDRESS, pod: undefined, node: undefined, eni: undefined, port: { port: 443, why: "HTTPS, the usual port toward the internet" } };
@@ -303,6 +307,57 @@ function sourceDevice(net: Network, from: Resolved, spec: EndpointSpec): Device 
   throw new EndpointError(`${endpointText(spec)}: no pod, node or network interface of the snapshot has ${from.ip}, so the path cannot start there`);
 }
 
+/** A source outside the cluster: the internet, or an address that is neither a pod nor a node. */
+function fromOutsideCluster(from: Resolved, spec: EndpointSpec): boolean {
+  return spec.kind === "internet" || (spec.kind === "ip" && from.pod === undefined && from.node === undefined);
+}
+
+/** The load balancer (observed or derived) of a Service of type LoadBalancer. */
+function serviceLoadBalancer(ctx: PathContext, namespace: string, name: string): LoadBalancerView | undefined {
+  return ctx.loadBalancers.loadBalancers.find((lb) => lb.service?.namespace === namespace && lb.service.name === name);
+}
+
+/** The usage error for a url: host that no load balancer, Ingress or Service names, with the hosts that are known. */
+function unknownHostMessage(ctx: PathContext, host: string): string {
+  const model = ctx.loadBalancers;
+  const hosts = new Set<string>();
+  for (const r of model.routes) if (r.host) hosts.add(r.host.toLowerCase());
+  for (const lb of model.loadBalancers) if (lb.dnsName) hosts.add(lb.dnsName.toLowerCase());
+  for (const s of ctx.snapshot.kubernetes.services) for (const i of s.loadBalancerIngress) if (i.hostname) hosts.add(i.hostname.toLowerCase());
+  const known = [...hosts].sort();
+  const list = known.length === 0 ? "the snapshot names no host (no Ingress host, load balancer DNS name or Service status hostname)" : `known hosts: ${known.slice(0, 20).join(", ")}${known.length > 20 ? `, … (${known.length} in all)` : ""}`;
+  return `url: host ${host} matches no load balancer, Ingress or Service of the snapshot; ${list}`;
+}
+
+/**
+ * The destination a client connects to for a load balancer: its public (internet-facing) or
+ * private (internal) address when the snapshot has it — the packet then crosses the VPC to it —,
+ * else its DNS name (a status hostname) or a symbolic address, stated as an assumption, with the
+ * load balancer as the first device.
+ */
+function reachLoadBalancer(ctx: PathContext, lb: LoadBalancerView, label: string, how: string, port: { port: number; why: string } | undefined, assumptions: string[]): { to: Resolved; start: ((net: Network) => Device) | undefined } {
+  const what = `${lb.origin === "elbv2" ? "" : "the derived "}load balancer ${lb.name}${lb.dnsName ? ` (${lb.dnsName})` : ""}`;
+  const ip = clientAddressOfLoadBalancer(ctx, lb);
+  if (ip) {
+    return { to: { info: { endpoint: label, label, ip, how: `${how} ${what}, ${lb.scheme === "internal" ? "private" : "public"} address ${ip}`, source: lb.source }, ip, pod: undefined, node: undefined, eni: undefined, port }, start: undefined };
+  }
+  const own = lb.addresses.find((a) => a.privateIp)?.privateIp;
+  const assumed = own ? { ip: own, why: "its private address in the snapshot" } : assumedLbAddress(ctx, lb);
+  const shown = lb.dnsName ?? `(${lb.scheme === "internal" ? "private" : "public"} address of ${lb.type === "application" ? "ALB" : "load balancer"} ${lb.name}, unknown)`;
+  const owner = lb.origin === "ingress" ? "Ingress" : "Service";
+  const owners = lb.origin === "ingress" ? "Ingresses" : "Service";
+  const why =
+    lb.origin === "elbv2"
+      ? "no network interface of it is in the snapshot"
+      : lb.dnsName
+        ? `derived from the ${owners}; the ${owner} status names its DNS name, so it exists, but no elbv2 JSON of it is in the snapshot`
+        : `derived from the ${owners}; no ${owner} status names it (not created yet, or the status was not captured)`;
+  assumptions.push(
+    `the ${lb.scheme === "internal" ? "private" : "public"} address of load balancer ${lb.name} is not in the snapshot (${why}): the client is assumed to reach it directly at ${shown}, and its own address toward the targets is taken as ${assumed.ip} (${assumed.why})${own ? "" : "; the VPC hops between it and its targets are not evaluated"}`,
+  );
+  return { to: { info: { endpoint: label, label, ip: shown, how: `${how} ${what}`, source: lb.source }, ip: shown, pod: undefined, node: undefined, eni: undefined, port }, start: (net) => net.loadBalancer(lb, assumed.ip) };
+}
+
 /** Traces one packet from `request.from` to `request.to` and its reply. */
 export function tracePath(source: Snapshot | PathContext, request: TraceRequest, options: PathOptions = {}): TraceResult {
   const ctx = source instanceof PathContext ? source : new PathContext(source, options);
@@ -314,6 +369,13 @@ export function tracePath(source: Snapshot | PathContext, request: TraceRequest,
   let http: HttpRequest | undefined;
   let to: Resolved;
   let start: ((net: Network, packet: Packet) => Device) | undefined;
+  const viaLoadBalancer = request.to.kind === "service" && fromOutsideCluster(from, request.from) ? serviceLoadBalancer(ctx, request.to.namespace, request.to.name) : undefined;
+  if (request.to.kind === "service" && !viaLoadBalancer && fromOutsideCluster(from, request.from)) {
+    const spec = request.to;
+    const service = ctx.snapshot.kubernetes.services.find((s) => s.namespace === spec.namespace && s.name === spec.name && s.type === "LoadBalancer");
+    const plan = service ? serviceLoadBalancerPlan(service) : undefined;
+    if (typeof plan === "string") assumptions.push(`service ${spec.namespace}/${spec.name} is of type LoadBalancer, but no AWS load balancer serves it (${plan}): traced to the service itself`);
+  }
   if (request.to.kind === "url") {
     const spec = request.to;
     http = { scheme: spec.scheme, host: spec.host, port: spec.port, path: spec.path };
@@ -321,9 +383,11 @@ export function tracePath(source: Snapshot | PathContext, request: TraceRequest,
     const label = endpointText(spec);
     if (!lb) {
       const m = matchRequest(ctx.loadBalancers, http);
+      // a host nothing in the snapshot names is a mistake in the request, not a network drop
+      if (m.kind === "drop" && m.code === "UNKNOWN_ENDPOINT" && m.source === undefined) throw new EndpointError(unknownHostMessage(ctx, spec.host));
       const message = m.kind === "drop" ? m.message : `no load balancer serves ${spec.host}`;
       const code = m.kind === "drop" ? m.code : "UNKNOWN_ENDPOINT";
-      const packet: Packet = { src: from.ip, srcPort: EPHEMERAL_PORT, dst: "0.0.0.0", dstPort: spec.port, protocol };
+      const packet: Packet = { src: from.ip, srcPort: EPHEMERAL_PORT, dst: spec.host, dstPort: spec.port, protocol };
       const d = dropped("load-balancer", "load-balancer", spec.host, code, packet, message, m.kind === "drop" ? m.source : undefined);
       return {
         from: from.info,
@@ -342,18 +406,15 @@ export function tracePath(source: Snapshot | PathContext, request: TraceRequest,
         assumptions,
       };
     }
-    const ip = lbAddress(lb);
-    const how = `${spec.host} is served by ${lb.origin === "elbv2" ? "" : "the derived "}load balancer ${lb.name}${lb.dnsName ? ` (${lb.dnsName})` : ""}`;
-    const port = { port: spec.port, why: "the URL's port" };
-    if (ip) {
-      to = { info: { endpoint: label, label, ip, how: `${how}, ${lb.scheme === "internal" ? "private" : "public"} address ${ip}`, source: lb.source }, ip, pod: undefined, node: undefined, eni: undefined, port };
-    } else {
-      const own = lb.addresses.find((a) => a.privateIp)?.privateIp;
-      const assumed = own ? { ip: own, why: "its private address in the snapshot" } : assumedLbAddress(ctx, lb);
-      assumptions.push(`the ${lb.scheme === "internal" ? "private" : "public"} address of load balancer ${lb.name} is not in the snapshot (${lb.origin === "ingress" ? "derived from the Ingresses, not yet created" : "no ENI of it in the snapshot"}): the client is assumed to reach it directly, and its own address is taken as ${assumed.ip} (${assumed.why})${own ? "" : "; the VPC hops between it and its targets are not evaluated"}`);
-      to = { info: { endpoint: label, label, ip: undefined, how, source: lb.source }, ip: assumed.ip, pod: undefined, node: undefined, eni: undefined, port };
-      start = (net) => net.loadBalancer(lb, assumed.ip);
-    }
+    const reached = reachLoadBalancer(ctx, lb, label, `${spec.host} is served by`, { port: spec.port, why: "the URL's port" }, assumptions);
+    to = reached.to;
+    start = reached.start;
+  } else if (viaLoadBalancer && request.to.kind === "service") {
+    const service = ctx.snapshot.kubernetes.services.find((s) => s.namespace === viaLoadBalancer.service!.namespace && s.name === viaLoadBalancer.service!.name);
+    const port = service?.ports.find((p) => p.protocol === protocol) ?? service?.ports[0];
+    const reached = reachLoadBalancer(ctx, viaLoadBalancer, endpointText(request.to), `service ${request.to.namespace}/${request.to.name} of type LoadBalancer, traced from outside the cluster, is reached through`, port ? { port: port.port, why: `the first port of service ${request.to.namespace}/${request.to.name}${port.name ? ` (${port.name})` : ""}` } : undefined, assumptions);
+    to = reached.to;
+    start = reached.start;
   } else if (request.to.kind === "node" && outsideTheVpc(from, request.from)) {
     const r = nodeFromOutside(ctx, request.to.name, endpointText(request.to));
     to = r.to;

@@ -5,9 +5,10 @@ import type {
   Rule,
   RuleCondition as SdkRuleCondition,
   TargetGroup as SdkTargetGroup,
+  TargetGroupAttribute as SdkTargetGroupAttribute,
   TargetHealthDescription,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
-import type { Listener, ListenerRule, LoadBalancer, LoadBalancerAction, RuleCondition, TargetGroup, TargetHealth } from "../../model/aws.js";
+import type { Listener, ListenerRule, LoadBalancer, LoadBalancerAction, RuleCondition, TargetGroup, TargetGroupAttribute, TargetHealth } from "../../model/aws.js";
 import type { SourceRef } from "../../model/source.js";
 import { isCidr } from "../../model/net.js";
 import { describeType, isRaw, Malformed } from "../fields.js";
@@ -279,10 +280,11 @@ export function convertTargetGroups(conv: Conversion, items: readonly unknown[])
 }
 
 /**
- * describe-target-health prints neither the target group's ARN nor its name: it comes from
- * the index file (`hints`) or a top-level "TargetGroupArn" key added to the document.
+ * The target group of a document the CLI prints without it (describe-target-health,
+ * describe-target-group-attributes): from the index file (`hinted`) or a top-level
+ * "TargetGroupArn" key added to the document; warned and undefined when neither names it.
  */
-export function convertTargetHealth(conv: Conversion, document: Raw, items: readonly unknown[], hinted: string | undefined): void {
+function targetGroupOfDocument(conv: Conversion, document: Raw, items: readonly unknown[], hinted: string | undefined, what: string): string | undefined {
   const { ctx, draft } = conv;
   const documentSource: SourceRef = ctx.source(document);
   const inDocument = document["TargetGroupArn"];
@@ -296,16 +298,20 @@ export function convertTargetHealth(conv: Conversion, document: Raw, items: read
     draft.warn("invalid-field", `${ctx.file}: the document names target group ${named} but podpath.yaml names ${hinted}; podpath.yaml wins`, documentSource);
   }
   const targetGroupArn = hinted || named;
-  if (!targetGroupArn) {
-    if (items.length > 0) {
-      draft.warn(
-        "missing-target-group",
-        `${ctx.file}: target health without its target group: name it with targetGroupArn in podpath.yaml or a top-level "TargetGroupArn" key`,
-        documentSource,
-      );
-    }
-    return;
+  if (!targetGroupArn && items.length > 0) {
+    draft.warn("missing-target-group", `${ctx.file}: ${what} without its target group: name it with targetGroupArn in podpath.yaml or a top-level "TargetGroupArn" key`, documentSource);
   }
+  return targetGroupArn;
+}
+
+/**
+ * describe-target-health prints neither the target group's ARN nor its name: it comes from
+ * the index file (`hints`) or a top-level "TargetGroupArn" key added to the document.
+ */
+export function convertTargetHealth(conv: Conversion, document: Raw, items: readonly unknown[], hinted: string | undefined): void {
+  const { ctx, draft } = conv;
+  const targetGroupArn = targetGroupOfDocument(conv, document, items, hinted, "target health");
+  if (!targetGroupArn) return;
   draft.targetHealthCaptured.add(targetGroupArn);
   convertElements<TargetHealthDescription, TargetHealth>(
     conv,
@@ -330,5 +336,26 @@ export function convertTargetHealth(conv: Conversion, document: Raw, items: read
       },
     },
     draft.aws.targetHealth,
+  );
+}
+
+/**
+ * describe-target-group-attributes (`Attributes[].Key/Value`, e.g. preserve_client_ip.enabled):
+ * like describe-target-health, the CLI does not print the target group; the index names it.
+ */
+export function convertTargetGroupAttributes(conv: Conversion, document: Raw, items: readonly unknown[], hinted: string | undefined): void {
+  const targetGroupArn = targetGroupOfDocument(conv, document, items, hinted, "target group attributes");
+  if (!targetGroupArn) return;
+  convertElements<SdkTargetGroupAttribute, TargetGroupAttribute>(
+    conv,
+    items,
+    "Attributes",
+    {
+      what: "target group attribute",
+      kind: "elbv2:TargetGroupAttribute",
+      id: (raw) => readableId(raw, "Key"),
+      convert: (f, raw) => ({ targetGroupArn, key: f.reqStr("Key"), value: f.str("Value") ?? "", source: conv.ctx.source(raw) }),
+    },
+    conv.draft.aws.targetGroupAttributes,
   );
 }

@@ -2,7 +2,7 @@ import type { SnapshotDraft } from "../draft.js";
 import { describeType, isRaw } from "../fields.js";
 import type { DocumentContext } from "../fields.js";
 import type { Conversion } from "./common.js";
-import { convertListeners, convertLoadBalancers, convertRules, convertTargetGroups, convertTargetHealth } from "./elbv2.js";
+import { convertListeners, convertLoadBalancers, convertRules, convertTargetGroupAttributes, convertTargetGroups, convertTargetHealth } from "./elbv2.js";
 import { convertNetworkInterfaces, convertReservations } from "./instances.js";
 import { convertPrefixListEntries, convertPrefixLists, looksLikePrefixListEntries } from "./prefix-lists.js";
 import { convertNetworkAcls, convertSecurityGroups } from "./security.js";
@@ -40,6 +40,7 @@ const CONVERTERS: Readonly<Record<string, ListConverter>> = {
   Rules: (conv, items) => convertRules(conv, items),
   TargetGroups: (conv, items) => convertTargetGroups(conv, items),
   TargetHealthDescriptions: (conv, items, document, hints) => convertTargetHealth(conv, document, items, hints.targetGroupArn),
+  Attributes: (conv, items, document, hints) => convertTargetGroupAttributes(conv, document, items, hints.targetGroupArn),
 };
 
 export const AWS_TOP_LEVEL_KEYS: readonly string[] = Object.freeze(Object.keys(CONVERTERS));

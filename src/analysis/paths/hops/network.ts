@@ -45,4 +45,11 @@ export interface Network {
   /** the internet as a source or transit: a packet to a VPC's public address enters through its internet gateway */
   internet(role: "source" | "transit"): Device;
   loadBalancer(lb: LoadBalancerView, address: string): Device;
+  /**
+   * Connections a Network Load Balancer forwarded with the client's address (hops/load-balancer.ts
+   * flowKey): their replies return through it whatever the route tables say, so the subnet router
+   * does not call them asymmetric; and the targets' security-group rules that reference the NLB's
+   * security groups admit them (the value: those groups, and the NLB address that sent it).
+   */
+  readonly loadBalancedFlows: Map<string, { readonly address: string; readonly securityGroupIds: readonly string[] }>;
 }

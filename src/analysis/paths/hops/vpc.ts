@@ -12,6 +12,7 @@ import { ipPoolFor, podIpRoutableFromVpc } from "../calico.js";
 import { dropped, filterStep, step, undecided, withDestination, withSource, type Device, type DeviceOutcome, type ReplyOutcome } from "../trace-engine.js";
 import { snapshotIndex } from "../snapshot-index.js";
 import type { Packet, Protocol, Step } from "../trace-model.js";
+import { admittedThroughLoadBalancer, flowKey } from "./load-balancer.js";
 import type { Network } from "./network.js";
 
 /**
@@ -82,6 +83,16 @@ function trackedReplyStep(hop: string, eni: NetworkInterface, back: Packet, aws:
   return step(hop, "security-group", tracked.id, "allow", back, tracked.rule + ipip, tracked.source);
 }
 
+/**
+ * A requester-managed interface without any security group (a Network Load Balancer created
+ * without security groups, a NAT gateway) filters nothing: AWS ELB docs, "Security groups for
+ * your Network Load Balancer" — without them, the targets' security groups decide.
+ */
+function noSecurityGroups(hop: string, eni: NetworkInterface, packet: Packet): Step | undefined {
+  if (eni.securityGroupIds.length > 0 || eni.origin !== "describe-network-interfaces" || (eni.interfaceType ?? "interface") === "interface") return undefined;
+  return step(hop, "security-group", "none", "allow", packet, `${describeEni(eni)} (${eni.interfaceType}) has no security group: nothing filters here, its targets' security groups decide`, eni.source);
+}
+
 /** A network interface sending a packet into the VPC: source/destination check, security groups (egress). */
 export function eniEgress(net: Network, eni: NetworkInterface): Device {
   const hop = eniLabel(eni);
@@ -127,10 +138,15 @@ export function eniIngress(net: Network, eni: NetworkInterface): Device {
     forward(packet): DeviceOutcome {
       const steps: Step[] = [];
       const seen = wireHeader(packet);
-      const sg = filterStep(hop, "security-group", evaluateSecurityGroups("ingress", eni.securityGroupIds, seen.src, seen.dstPort, seen.protocol, aws), packet);
-      steps.push(sg.step);
-      if (sg.drop) return { steps, packet, next: undefined, drop: sg.drop };
-      if (sg.unknown) return { steps, packet, next: undefined, unknown: sg.unknown };
+      const ungrouped = noSecurityGroups(hop, eni, packet);
+      if (ungrouped) steps.push(ungrouped);
+      else {
+        const decision = evaluateSecurityGroups("ingress", eni.securityGroupIds, seen.src, seen.dstPort, seen.protocol, aws);
+        const sg = filterStep(hop, "security-group", decision.allowed ? decision : (admittedThroughLoadBalancer(net, eni.securityGroupIds, packet) ?? decision), packet);
+        steps.push(sg.step);
+        if (sg.drop) return { steps, packet, next: undefined, drop: sg.drop };
+        if (sg.unknown) return { steps, packet, next: undefined, unknown: sg.unknown };
+      }
       const check = filterStep(hop, "eni", sourceDestCheck(eni, packet, "receive"), packet);
       steps.push(check.step);
       if (check.drop) return { steps, packet, next: undefined, drop: check.drop };
@@ -293,7 +309,8 @@ export function subnetRouter(net: Network, subnetId: string): Device {
             steps.push(d.step);
             return { steps, packet, next: undefined, drop: d.drop };
           }
-          return finish(held.eni.subnetId, net.eniIngress(held.eni), true);
+          // a connection an NLB forwarded with the client's address: its reply returns through the NLB
+          return finish(held.eni.subnetId, net.eniIngress(held.eni), !net.loadBalancedFlows.has(flowKey(packet)));
         }
         case "nat-gateway": {
           const nat = aws.natGateways.find((n) => n.id === lookup.targetId);

@@ -3,6 +3,7 @@ import type { Ingress, Service } from "../../../model/kubernetes.js";
 import type { Snapshot } from "../../../model/snapshot.js";
 import { snapshotIndex } from "../snapshot-index.js";
 import { ingressRef } from "./controller.js";
+import { clientIpPreservation } from "./service-lb.js";
 import { describeRule, normalizeHost, sortRules } from "./listener-rules.js";
 import { deriveInstanceTargets, deriveIpTargets, instanceTarget, servicePortOf, type NodeInstanceIndex } from "./targets.js";
 import type { ActionView, IngressRouteSketch, LbSource, ListenerView, LoadBalancerView, RuleView, TargetGroupView, TargetView } from "./types.js";
@@ -178,9 +179,28 @@ export function observedTargetGroup(snapshot: Snapshot, index: NodeInstanceIndex
     targets,
     targetsFrom,
     healthCheck: tg.healthCheck,
+    // an L4 (NLB) target group
+    preserveClientIp: L4_PROTOCOLS.has((tg.protocol ?? "").toUpperCase()) ? preserveClientIpOf(snapshot, tg, tie?.service) : undefined,
     notes,
     source: tg.source,
   };
+}
+
+const L4_PROTOCOLS = new Set(["TCP", "UDP", "TLS", "TCP_UDP"]);
+
+/**
+ * An NLB target group's client IP preservation: its `preserve_client_ip.enabled` attribute from
+ * describe-target-group-attributes, else the LBC annotation of its Service, else AWS's default
+ * (said to be a default, naming the file that would decide it).
+ */
+function preserveClientIpOf(snapshot: Snapshot, tg: TargetGroup, service: Service | undefined): { enabled: boolean; why: string } {
+  const attribute = snapshot.aws.targetGroupAttributes.find((a) => a.targetGroupArn === tg.arn && a.key === "preserve_client_ip.enabled");
+  const p = (tg.protocol ?? "").toUpperCase();
+  // UDP and TCP_UDP always preserve it (the attribute cannot turn it off)
+  if (attribute && p !== "UDP" && p !== "TCP_UDP") return { enabled: attribute.value === "true", why: `preserve_client_ip.enabled=${attribute.value} (describe-target-group-attributes, ${attribute.source.file}:${attribute.source.line})` };
+  const d = clientIpPreservation(tg.targetType, tg.protocol, service?.meta.annotations);
+  const attributesKnown = snapshot.aws.targetGroupAttributes.some((a) => a.targetGroupArn === tg.arn);
+  return attribute || attributesKnown || d.why.includes("annotation") ? d : { ...d, why: `${d.why}; describe-target-group-attributes of ${tg.name} is not in the snapshot` };
 }
 
 /** The Ingresses whose status.loadBalancer hostname is the load balancer's DNS name (the controller writes it there). */

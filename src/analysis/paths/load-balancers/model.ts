@@ -3,6 +3,7 @@ import type { SourceRef } from "../../../model/source.js";
 import { deriveFromIngresses, generatedNamePattern, ingressRef, type ClassifiedIngress, type ControllerOptions, type DerivedGroup } from "./controller.js";
 import { driftOf, ingressesServedBy, observedLoadBalancer, observedTargetGroup } from "./elbv2.js";
 import { describeAction, evaluateListener, normalizeHost, redirectLocation, wildcardMatches } from "./listener-rules.js";
+import { deriveFromService, nameFromDns, serviceServedBy } from "./service-lb.js";
 import { nodeInstanceIndex } from "./targets.js";
 import type { HttpRequest, IngressGroupView, IngressRouteSketch, LbMatch, LbSource, LoadBalancerModel, LoadBalancerView, TargetGroupView } from "./types.js";
 
@@ -53,7 +54,8 @@ export function loadBalancersOf(snapshot: Snapshot, options: ControllerOptions =
         notes: [...lb.notes, { what: `serves IngressGroup ${g.group}: ${how}`, source }],
       };
     } else if (g.loadBalancer) {
-      derived.push(g.loadBalancer);
+      // its Ingress status names it: the load balancer exists, and its DNS name carries its name
+      derived.push(g.loadBalancer.dnsName ? { ...g.loadBalancer, name: nameFromDns(g.loadBalancer.dnsName) } : g.loadBalancer);
     }
     groups.push({ group: g.group, explicit: g.explicit, ingresses: members, loadBalancerId: serving?.lb.id ?? g.loadBalancer?.id, unreconciled: g.unreconciled });
   }
@@ -61,6 +63,23 @@ export function loadBalancersOf(snapshot: Snapshot, options: ControllerOptions =
   for (const u of controller.unreconciled) {
     if (groups.some((g) => g.unreconciled === u)) continue;
     groups.push({ group: u.group, explicit: !u.group.includes("/"), ingresses: u.ingresses, loadBalancerId: undefined, unreconciled: u });
+  }
+  // Services of type LoadBalancer: the observed load balancer their status names, else the one
+  // their controller would build (service-lb.ts)
+  for (const [i, lb] of observed.entries()) {
+    const served = lb.type === "application" ? undefined : serviceServedBy(snapshot, lb.dnsName, lb.name);
+    if (served) observed[i] = { ...lb, service: { namespace: served.service.namespace, name: served.service.name, source: served.service.meta.source }, notes: [...lb.notes, { what: `serves Service ${served.service.namespace}/${served.service.name}: ${served.how}`, source: served.service.meta.source }] };
+  }
+  for (const service of snapshot.kubernetes.services) {
+    if (service.type !== "LoadBalancer") continue;
+    if (observed.some((lb) => lb.service?.namespace === service.namespace && lb.service.name === service.name)) continue;
+    const built = deriveFromService(snapshot, index, service);
+    if ("ignored" in built) {
+      notes.push({ what: `Service ${service.namespace}/${service.name}: no AWS load balancer is built for it: ${built.ignored}`, source: service.meta.source });
+      continue;
+    }
+    derived.push(built.loadBalancer);
+    for (const tg of built.targetGroups) targetGroups.set(tg.id, tg);
   }
   if (controller.vpcId === undefined && derived.length > 0) notes.push({ what: "the cluster's VPC is not known (no node is joined to an EC2 instance): derived load balancers have no VPC", source: undefined });
   return {
@@ -124,6 +143,10 @@ function loadBalancersForHost(model: LoadBalancerModel, host: string): LoadBalan
     if (lb.dnsName !== undefined && normalizeHost(lb.dnsName) === h) add(lb);
     if (lb.addresses.some((a) => a.privateIp === h || a.publicIp === h)) add(lb);
   }
+  // an Ingress rule without a host matches every host: the controller builds no host-header
+  // condition for it (aws-load-balancer-controller pkg/ingress/model_build_listener_rules.go
+  // buildRuleConditions: a host condition only when rule.Host != "") — the LBC's 2048 example
+  for (const r of model.routes) if (r.managed && r.host === undefined) add(groupLb(r.group));
   return out;
 }
 
@@ -175,6 +198,29 @@ function unreconciledMatch(model: LoadBalancerModel, request: HttpRequest): LbMa
   return undefined;
 }
 
+/** The heaviest target group of a weighted forward (the first on ties). */
+export function heaviestTargetGroup<T extends { readonly weight: number }>(targetGroups: readonly T[]): T | undefined {
+  return targetGroups.reduce<T | undefined>((best, t) => (best === undefined || t.weight > best.weight ? t : best), undefined);
+}
+
+/** A forward action's target group, or — when the snapshot lacks it — a placeholder that says so. */
+export function targetGroupOf(model: LoadBalancerModel, id: string, source: SourceRef): TargetGroupView {
+  return (
+    model.targetGroups.get(id) ?? {
+      id,
+      name: id.replace(/^.*:targetgroup\//, "").replace(/\/.*$/, "") || id,
+      targetType: "instance",
+      protocol: undefined,
+      port: undefined,
+      service: undefined,
+      targets: [],
+      targetsFrom: "none",
+      notes: [{ what: "this target group is not in the snapshot (describe-target-groups)", source }],
+      source,
+    }
+  );
+}
+
 function evaluate(model: LoadBalancerModel, lb: LoadBalancerView, request: HttpRequest): LbMatch {
   const listener = lb.listeners.find((l) => l.port === request.port);
   if (!listener) {
@@ -195,21 +241,9 @@ function evaluate(model: LoadBalancerModel, lb: LoadBalancerView, request: HttpR
   const common = { loadBalancer: lb, listener, rule, skipped: ev.skipped, notes };
   switch (final.type) {
     case "forward": {
-      const pick = final.targetGroups.reduce<{ id: string; weight: number } | undefined>((best, t) => (best === undefined || t.weight > best.weight ? t : best), undefined);
-      const id = pick?.id ?? "";
+      const id = heaviestTargetGroup(final.targetGroups)?.id ?? "";
       if (final.targetGroups.length > 1) notes.push(`weighted forward (${final.targetGroups.map((t) => `${t.id} ${t.weight}`).join(", ")}): the heaviest target group is traced`);
-      const targetGroup: TargetGroupView = model.targetGroups.get(id) ?? {
-        id,
-        name: id.replace(/^.*:targetgroup\//, "").replace(/\/.*$/, "") || id,
-        targetType: "instance",
-        protocol: undefined,
-        port: undefined,
-        service: undefined,
-        targets: [],
-        targetsFrom: "none",
-        notes: [{ what: "this target group is not in the snapshot (describe-target-groups)", source: rule.source }],
-        source: rule.source,
-      };
+      const targetGroup = targetGroupOf(model, id, rule.source);
       return { ...common, kind: "forward", targetGroup };
     }
     case "redirect":

@@ -108,6 +108,11 @@ export interface TargetGroupView {
   /** where the targets come from: describe-target-health, or derived as the controller registers them */
   readonly targetsFrom: "target-health" | "derived" | "none";
   readonly healthCheck?: { readonly protocol: string | undefined; readonly port: string | undefined; readonly path: string | undefined } | undefined;
+  /**
+   * Whether a Network Load Balancer keeps the client's address toward the targets
+   * (`preserve_client_ip.enabled`), and why; undefined for an ALB (a proxy).
+   */
+  readonly preserveClientIp?: { readonly enabled: boolean; readonly why: string } | undefined;
   readonly notes: readonly LbSource[];
   readonly source: SourceRef;
 }
@@ -121,11 +126,18 @@ export interface ManagedSecurityGroupRules {
 }
 
 export interface LoadBalancerView {
-  /** observed from `aws elbv2 describe-*` JSON, or derived as the AWS Load Balancer Controller would build it */
-  readonly origin: "elbv2" | "ingress";
+  /**
+   * observed from `aws elbv2 describe-*` JSON, or derived as the AWS Load Balancer Controller would
+   * build it from the Ingresses, or (a Service of type LoadBalancer) as the AWS Load Balancer
+   * Controller or the in-tree cloud provider would build it from the Service
+   */
+  readonly origin: "elbv2" | "ingress" | "service";
   readonly id: string;
   readonly name: string;
-  readonly type: "application" | "network" | "gateway";
+  /** `classic`: the in-tree cloud provider's Classic ELB for a Service without an NLB annotation */
+  readonly type: "application" | "network" | "gateway" | "classic";
+  /** the Service of type LoadBalancer it serves (an NLB or Classic ELB), when known */
+  readonly service?: { readonly namespace: string; readonly name: string; readonly source: SourceRef } | undefined;
   readonly scheme: "internet-facing" | "internal";
   readonly dnsName: string | undefined;
   readonly vpcId: string | undefined;
