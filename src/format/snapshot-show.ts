@@ -114,6 +114,10 @@ export function formatSnapshotText(s: SnapshotSummary): string {
   out.push(`Joins: ${Object.entries(s.joinCounts).map(([k, n]) => `${k} ${n}`).join(" · ") || "none"}`);
   const nodeJoins = s.joins.filter((j) => j.kind === "node-instance");
   if (nodeJoins.length > 0) out.push(table(nodeJoins.map((j) => [j.from, "→", j.to, `by ${j.by}`])));
+  if (s.unresolvedOwners.length > 0) {
+    out.push(`Owner references not in the snapshot (${s.unresolvedOwners.length}; placed as workloads known only through their pods):`);
+    for (const o of s.unresolvedOwners) out.push(`  ${o.owner}: ${plural(o.pods, "pod")}${o.inferredVia ? ` (${o.inferredVia})` : ""}`);
+  }
   const warnings = s.diagnostics.filter((d) => d.severity === "warning");
   const notes = s.diagnostics.filter((d) => d.severity !== "warning");
   out.push("");

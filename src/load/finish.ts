@@ -7,7 +7,7 @@ import { KeyIndex } from "./key-index.js";
 import { joinInterfacesToInstances, joinNodesToInstances } from "./joins.js";
 import { NAMESPACE_NAME_LABEL } from "./kubernetes/cluster.js";
 import { resolveServiceEndpoints } from "./kubernetes/endpoints.js";
-import { dropManagedWorkloads, resolvePodOwners } from "./kubernetes/owners.js";
+import { dropManagedWorkloads, resolvePodOwners, workloadsKnownFromPods } from "./kubernetes/owners.js";
 
 const byName = <T extends { readonly name: string }>(a: T, b: T): number => compare(a.name, b.name);
 const byNsName = <T extends { readonly namespace: string; readonly name: string }>(a: T, b: T): number =>
@@ -82,6 +82,8 @@ export function finishSnapshot(draft: SnapshotDraft, roots: readonly string[], w
   const pods = simple(k.pods);
   resolvePodOwners(pods, allWorkloads);
   const workloads = dropManagedWorkloads(allWorkloads);
+  // pods whose owner the snapshot lacks (a nodes + pods dump) stand for it
+  workloads.push(...workloadsKnownFromPods(pods, workloads, diagnostics));
   // A Pod with no controller is a workload of its own (a bare Pod).
   for (const pod of pods) {
     if (pod.meta.ownerReferences.some((o) => o.controller)) continue;

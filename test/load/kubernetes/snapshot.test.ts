@@ -170,10 +170,10 @@ spec:
     });
   }
 
-  test("ReplicaSets and Jobs whose Deployment or CronJob is in the snapshot are not workloads; others are", () => {
+  test("ReplicaSets and Jobs whose Deployment or CronJob is in the snapshot are not workloads; others are; an owner known only through its pods is one too", () => {
     assert.deepEqual(
-      snapshot.kubernetes.workloads.map((w) => `${w.kind} ${w.namespace}/${w.name}`),
-      ["Deployment shop/api", "CronJob shop/backup", "StatefulSet shop/db", "Deployment shop/front", "ReplicaSet shop/standalone", "Deployment shop/web", "Pod tools/debug"],
+      snapshot.kubernetes.workloads.map((w) => `${w.kind} ${w.namespace}/${w.name}${w.knownFromPods ? " (from pods)" : ""}`),
+      ["Deployment shop/api", "CronJob shop/backup", "StatefulSet shop/db", "Deployment shop/front", "ReplicaSet shop/orphan-6f7d8 (from pods)", "ReplicaSet shop/standalone", "Deployment shop/web", "Pod tools/debug"],
     );
   });
 
@@ -186,8 +186,11 @@ spec:
     );
   });
 
-  test("no diagnostics for a consistent snapshot", () => {
-    assert.deepEqual(snapshot.diagnostics, []);
+  test("the one diagnostic: the ReplicaSet the snapshot lacks, named by its pod", () => {
+    assert.deepEqual(
+      snapshot.diagnostics.map((d) => [d.code, d.severity, /ReplicaSet shop\/orphan-6f7d8/.test(d.message)]),
+      [["unresolved-reference", "warning", true]],
+    );
   });
 });
 
