@@ -7,6 +7,8 @@ import { KeyIndex } from "./key-index.js";
 import { joinInterfacesToInstances, joinNodesToInstances } from "./joins.js";
 import { NAMESPACE_NAME_LABEL } from "./kubernetes/cluster.js";
 import { resolveServiceEndpoints } from "./kubernetes/endpoints.js";
+import { calicoNodeDefaultPool } from "./kubernetes/calico.js";
+import { warnSharedInternalIps } from "./kubernetes/nodes.js";
 import { dropManagedWorkloads, resolvePodOwners, workloadsKnownFromPods } from "./kubernetes/owners.js";
 
 const byName = <T extends { readonly name: string }>(a: T, b: T): number => compare(a.name, b.name);
@@ -118,9 +120,14 @@ export function finishSnapshot(draft: SnapshotDraft, roots: readonly string[], w
     });
   }
 
+  // a plain calico.yaml install: the pool calico-node creates from its environment
+  const ipPools = simple(k.ipPools);
+  const derivedPool = calicoNodeDefaultPool(workloads, pods, ipPools, diagnostics);
+  if (derivedPool) ipPools.push(derivedPool);
+
   const services = simple(k.services);
   const endpointSlices = dedupe(k.endpointSlices, (s) => [s.meta.kind, s.namespace, s.name] as const, (s) => s.meta.source, (s) => metaWhat(s.meta), diagnostics, whatIfFiles);
-  const serviceEndpoints = resolveServiceEndpoints(services, endpointSlices, pods, joins);
+  const serviceEndpoints = resolveServiceEndpoints(services, endpointSlices, pods, joins, diagnostics);
 
   const a = draft.aws;
   const awsDedupe = <T extends { readonly source: ObjectMeta["source"] }>(items: T[], key: (t: T) => string, what: string) =>
@@ -132,6 +139,7 @@ export function finishSnapshot(draft: SnapshotDraft, roots: readonly string[], w
   const fromInstances = awsDedupe(draft.enisFromInstances.filter((e) => !listedIds.has(e.id)), (i) => i.id, "network interface");
   const networkInterfaces = [...listed, ...fromInstances].sort(byId);
   const nodes = simple(k.nodes).sort(byName);
+  warnSharedInternalIps(nodes, diagnostics);
   joinNodesToInstances(nodes, instances, joins, diagnostics);
   joinInterfacesToInstances(instances, networkInterfaces, joins);
 
@@ -152,7 +160,7 @@ export function finishSnapshot(draft: SnapshotDraft, roots: readonly string[], w
       ingressClasses: simple(k.ingressClasses).sort(byName),
       networkPolicies: simple(k.networkPolicies).sort(byNsName),
       priorityClasses: simple(k.priorityClasses).sort(byName),
-      ipPools: simple(k.ipPools).sort(byName),
+      ipPools: ipPools.sort(byName),
       felixConfigurations: simple(k.felixConfigurations).sort(byName),
       unmodelledKinds: sortRecord(draft.unmodelledKinds),
     },

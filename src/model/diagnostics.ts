@@ -14,7 +14,10 @@ export type DiagnosticCode =
   | "unjoined-node" //        a node has no matching EC2 instance though instances were given
   | "unresolved-reference" // an object names another that the snapshot does not hold
   | "missing-target-group" // target health whose target group could not be determined
-  | "ignored-document"; //    a document that is not an object (a bare scalar or list)
+  | "ignored-document" //     a document that is not an object (a bare scalar or list)
+  | "derived-object" //       an object the snapshot lacks, derived as its controller would create it (calico-node's default IP pool)
+  | "assumed-ready" //        pods without status.conditions (a trimmed capture) taken as ready Service endpoints
+  | "duplicate-node-ip"; //   two nodes report the same InternalIP
 
 export type Severity = "warning" | "info";
 

@@ -303,6 +303,11 @@ export interface Pod {
   readonly podIPs: readonly string[];
   readonly hostIP: string | undefined;
   readonly ready: boolean;
+  /**
+   * True when `ready` is assumed: the capture has no status.conditions at all (trimmed), the pod
+   * runs and has an IP. Analyses that rely on readiness list it as an assumption.
+   */
+  readonly readyAssumed?: boolean;
   /** The workload this pod belongs to (resolved through ReplicaSets to Deployments), if known. */
   readonly owner: ObjectRef | undefined;
   /** The controller the owner was reached through (the ReplicaSet of a Deployment's pod), if any. */
@@ -384,6 +389,8 @@ export interface ServiceEndpoints {
   readonly slices: readonly EndpointSlice[];
   /** Pods selected when origin is "selector" (observed pods that are running and have an IP). */
   readonly pods: readonly ObjectRef[];
+  /** Of those, the ones whose readiness is assumed (no status.conditions in the capture). */
+  readonly assumedReady?: readonly ObjectRef[];
 }
 
 export interface IngressBackend {
@@ -525,6 +532,11 @@ export interface IPPool {
   readonly disabled: boolean;
   readonly nodeSelector: string;
   readonly blockSize: number;
+  /**
+   * Set on a pool the snapshot does not hold but podpath derived (calico-node's default pool from
+   * its CALICO_IPV4POOL_* environment): how, in words, for assumptions.
+   */
+  readonly derived?: string;
 }
 
 export interface FelixConfiguration {

@@ -402,17 +402,29 @@ status: {addresses: [{type: InternalIP, address: 10.0.9.9}]}
     });
   }
 
+  const sharedIp = [
+    "duplicate-node-ip",
+    "warning",
+    "nodes n-by-id (k8s/nodes.yaml:1) and n-by-ip (k8s/nodes.yaml:7) share the InternalIP 10.0.1.20: lookups by node address (instance joins, pods' hostIP, traces to 10.0.1.20) cannot tell them apart; n-by-ip is most likely a stale or cloned node",
+    "k8s/nodes.yaml",
+    1,
+  ];
+
   test("a node that matches no instance gets an unjoined-node warning at the node", () => {
     assert.equal(joined("n-lost"), undefined);
     assert.deepEqual(
       snapshot.diagnostics.map((d) => [d.code, d.severity, d.message, d.source?.file, d.source?.line]),
-      [["unjoined-node", "warning", "Node n-lost matches no EC2 instance (by providerID aws:///ap-northeast-2a/i-0fff0000000000009, InternalIP 10.0.9.9 or Name tag)", "k8s/nodes.yaml", 16]],
+      [sharedIp, ["unjoined-node", "warning", "Node n-lost matches no EC2 instance (by providerID aws:///ap-northeast-2a/i-0fff0000000000009, InternalIP 10.0.9.9 or Name tag)", "k8s/nodes.yaml", 16]],
     );
   });
 
-  test("without any instances in the snapshot, nodes are not expected to join (no warnings)", () => {
+  test("without any instances in the snapshot, nodes are not expected to join (no warning but the shared InternalIP)", () => {
     const s = load({ "nodes.yaml": nodes });
-    assert.deepEqual([s.joins.filter((j) => j.kind === "node-instance"), s.diagnostics], [[], []]);
+    assert.deepEqual([s.joins.filter((j) => j.kind === "node-instance"), s.diagnostics.map((d) => d.code)], [[], ["duplicate-node-ip"]]);
+  });
+
+  test("two nodes with the same InternalIP: one located warning naming both", () => {
+    assert.deepEqual(snapshot.diagnostics.filter((d) => d.code === "duplicate-node-ip").map((d) => [d.code, d.severity, d.message, d.source?.file, d.source?.line]), [sharedIp]);
   });
 });
 
@@ -445,7 +457,11 @@ describe("deterministic output", () => {
     assert.deepEqual(s.kubernetes.services.find((x) => x.name === "b")?.ports[0]?.port, 80);
     assert.deepEqual(
       s.diagnostics.map((d) => [d.code, d.message]),
-      [["duplicate-object", "Service shop/b appears again; this one replaces the one at a-first.yaml:10"]],
+      [
+        ["duplicate-object", "Service shop/b appears again; this one replaces the one at a-first.yaml:10"],
+        // the pods are trimmed (no status.conditions): their readiness is assumed, and said
+        ["assumed-ready", "Service shop/b: endpoint pod(s) p1, p2 have no status.conditions (a trimmed capture): taken as ready"],
+      ],
     );
   });
 
