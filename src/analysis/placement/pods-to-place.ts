@@ -127,8 +127,11 @@ export function podsOfWorkload(workload: Workload, nodes: readonly Node[], obser
   if (workload.knownFromPods) {
     // the workload is known only through these pods: each stands for itself (on its own spec),
     // none is invented (its replicas, or a DaemonSet's targeted nodes, are unknown)
-    const daemon = workload.kind === "DaemonSet";
-    return observed.map((p) => pod(workload, p.name, p.spec, p, daemon ? p.nodeName : undefined));
+    if (workload.kind !== "DaemonSet") return observed.map((p) => pod(workload, p.name, p.spec, p, undefined));
+    // a daemon pod per node, in node order
+    const at = new Map(nodes.map((n, i) => [n.name, i]));
+    const order = (p: Pod) => at.get(p.nodeName ?? "") ?? nodes.length;
+    return [...observed].sort((a, b) => order(a) - order(b)).map((p) => pod(workload, p.name, p.spec, p, p.nodeName));
   }
   if (workload.kind === "DaemonSet") {
     const daemonSpec = daemonPodSpec(spec);
