@@ -151,3 +151,10 @@ test("a pod trimmed of status.conditions is a ready Service endpoint, and the tr
     [["info", "Service default/web: endpoint pod(s) web-6d4cf56db6-4jx8t have no status.conditions (a trimmed capture): taken as ready"]],
   );
 });
+
+test("fix place on a workload known only through its pods: the patch leaves out the pod's binding and admission tolerations, and says it rests on one pod's spec", async () => {
+  const r = await cli(["fix", "place", "default/web", "--onto", "node-role.kubernetes.io/control-plane", "--snapshot", DIR, "-o", "text"], REPO);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Deployment default\/web is not in the snapshot; it is known only through its pods \(ReplicaSet web-6d4cf56db6 → Deployment web, inferred/);
+  assert.doesNotMatch(r.stdout, /tolerationSeconds: 300|nodeName/);
+});

@@ -191,9 +191,13 @@ export function calicoNodeDefaultPool(workloads: readonly Workload[], pods: read
     `natOutgoing ${natOutgoing}${natText === undefined ? " (the default)" : ""}`,
     `blockSize ${blockSize}`,
   ];
-  const derived = `derived from ${where}'s environment, as calico-node creates it at first start (no IPPool in the snapshot)`;
+  const derived =
+    `derived from ${where}'s environment, as calico-node creates it at first start (no IPPool in the snapshot)` +
+    (cidrEnv === "" ? `; CALICO_IPV4POOL_CIDR is unset, so its CIDR is calico-node's default ${DEFAULT_IPV4_POOL_CIDR} unless kubeadm-config's podSubnet chose another` : "") +
+    (unknown.length > 0 ? `; ${unknown.join(", ")} come from a ConfigMap the snapshot lacks: calico-node's defaults assumed` : "");
   say(
-    "info",
+    // a setting read from a ConfigMap the snapshot lacks: the pool rests on a default, a warning
+    unknown.length > 0 ? "warning" : "info",
     `IPPool ${DEFAULT_IPV4_POOL_NAME} ${derived}: ${settings.join(", ")}${unknown.length > 0 ? `; ${unknown.map((n) => `${n} unknown, from ${from[n]}: its default assumed`).join("; ")}` : ""}`,
     at("CALICO_IPV4POOL_CIDR"),
   );

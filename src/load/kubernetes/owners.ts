@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../../model/diagnostics.js";
-import type { ObjectRef, Pod, Workload } from "../../model/kubernetes.js";
+import type { ObjectRef, Pod, Toleration, Workload } from "../../model/kubernetes.js";
 import { KeyIndex } from "../key-index.js";
 
 /**
@@ -61,6 +61,15 @@ const compareKeys = (a: ObjectRef, b: ObjectRef): number => {
   const y = `${b.namespace ?? ""}/${b.name}/${b.kind}`;
   return x < y ? -1 : x > y ? 1 : 0;
 };
+
+/**
+ * A toleration the DefaultTolerationSeconds admission plugin adds to every pod that lacks one
+ * (plugin/pkg/admission/defaulttolerationseconds: node.kubernetes.io/not-ready and /unreachable,
+ * Exists, NoExecute, 300 s): on a pod, not on its controller's template.
+ */
+function isAdmissionToleration(t: Toleration): boolean {
+  return (t.key === "node.kubernetes.io/not-ready" || t.key === "node.kubernetes.io/unreachable") && t.operator === "Exists" && t.effect === "NoExecute" && t.tolerationSeconds === 300;
+}
 
 /**
  * The pod-template-hash suffix of a ReplicaSet name `<deployment>-<hash>`: the pod's
@@ -133,8 +142,9 @@ export function workloadsKnownFromPods(pods: readonly Pod[], workloads: readonly
       // a DaemonSet has no replicas; the others: the live pods seen (the real count is unknown)
       replicas: owner.kind === "DaemonSet" ? null : live.length,
       selector: null,
-      // spec.nodeName is the scheduler's binding, not the template's
-      template: { labels: first.labels, annotations: first.meta.annotations, spec: { ...first.spec, nodeName: undefined } },
+      // spec.nodeName is the scheduler's binding, and the not-ready/unreachable tolerations of 300 s
+      // the DefaultTolerationSeconds admission plugin's: neither is the template's
+      template: { labels: first.labels, annotations: first.meta.annotations, spec: { ...first.spec, nodeName: undefined, tolerations: first.spec.tolerations.filter((t) => !isAdmissionToleration(t)) } },
       generatedFrom: undefined,
       serviceName: undefined,
       knownFromPods: { pods: sorted.length, templateFrom: first.name, inferredVia },

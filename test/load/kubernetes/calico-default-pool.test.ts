@@ -98,3 +98,15 @@ describe("calico-node's default pool (startup.go configureIPPools)", () => {
     assert.deepEqual([pool(s).map((p) => [p.name, p.derived]), codes(s)], [[["mine", false]], []]);
   });
 });
+
+test("a mode taken from a ConfigMap (valueFrom) is unknown: the pool keeps calico-node's default for it, with a warning naming the ConfigMap", () => {
+  const s = loadSnapshot({
+    paths: ["."],
+    cwd: tempDir({ "calico.yaml": calicoNode("        - name: CALICO_IPV4POOL_CIDR\n          value: 10.244.0.0/16\n        - name: CALICO_IPV4POOL_IPIP\n          valueFrom:\n            configMapKeyRef:\n              name: calico-config\n              key: ipip_mode\n") }),
+  });
+  assert.deepEqual(s.kubernetes.ipPools.map((p) => [p.cidr, p.ipipMode]), [["10.244.0.0/16", "Never"]]);
+  const [d] = s.diagnostics.filter((x) => x.code === "derived-object");
+  assert.equal(d!.severity, "warning");
+  assert.match(d!.message, /CALICO_IPV4POOL_IPIP unknown, from ConfigMap calico-config key ipip_mode/);
+  assert.match(s.kubernetes.ipPools[0]!.derived!, /CALICO_IPV4POOL_IPIP come from a ConfigMap the snapshot lacks/);
+});
