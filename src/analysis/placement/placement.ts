@@ -158,6 +158,7 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
       verdicts = evaluatePod({ ...representative, spec: w.knownFromPods ? w.template.spec : representative.spec, observed: undefined }, cluster, filters);
     }
     const findings: PlacementFinding[] = [];
+    const stopped = new Set((targetsOf.get(w)?.notTargeted ?? []).filter((t) => !t.continueRunning).map((t) => t.node));
     for (const p of pods) {
       const pod = p.observed;
       if (!pod?.nodeName || isStaticPod(pod)) continue;
@@ -167,7 +168,9 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
           code: "RUNS_ON_REJECTED_NODE",
           pod: pod.name,
           node: pod.nodeName,
-          message: `${pod.name} runs on ${pod.nodeName}, which the model rejects: ${likelyCause(pod, verdict.reasons)}`,
+          message: stopped.has(pod.nodeName)
+            ? `${pod.name} runs on ${pod.nodeName}, which the DaemonSet no longer targets: the controller deletes it (NodeShouldRunDaemonPod: shouldContinueRunning is false)`
+            : `${pod.name} runs on ${pod.nodeName}, which the model rejects: ${likelyCause(pod, verdict.reasons)}`,
           reasons: verdict.reasons.map(reasonView),
         });
       }
