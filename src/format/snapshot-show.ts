@@ -103,7 +103,7 @@ export function formatSnapshotText(s: SnapshotSummary): string {
         ...s.workloads.map((w) => [
           w.kind,
           `${w.namespace}/${w.name}`,
-          w.replicas === null ? "per node" : String(w.replicas),
+          w.knownFromPods ? "unknown" : w.replicas === null ? "per node" : String(w.replicas),
           String(w.observedPods),
           w.generatedFrom ? `${w.source} (from ${w.generatedFrom})` : w.source,
         ]),
@@ -141,7 +141,7 @@ export function formatSnapshotMarkdown(s: SnapshotSummary): string {
     out.push("## Nodes", "", markdownTable(["node", "internal IP", "taints", "EC2 instance", "source"], s.nodes.map((n) => [n.name, n.internalIP ?? "-", n.taints.join(", ") || "-", n.instance ?? "-", n.source])), "");
   }
   if (s.workloads.length > 0) {
-    out.push("## Workloads", "", markdownTable(["kind", "namespace/name", "replicas", "source"], s.workloads.map((w) => [w.kind, `${w.namespace}/${w.name}`, w.replicas === null ? "per node" : String(w.replicas), w.source])), "");
+    out.push("## Workloads", "", markdownTable(["kind", "namespace/name", "replicas", "source"], s.workloads.map((w) => [w.kind, `${w.namespace}/${w.name}`, w.knownFromPods ? `${w.observedPods} pods seen (known only through its pods)` : w.replicas === null ? "per node" : String(w.replicas), w.source])), "");
   }
   out.push("## Warnings", "");
   const warnings = s.diagnostics.filter((d) => d.severity === "warning");
