@@ -8,7 +8,8 @@ import type { Step } from "./trace-model.js";
  * What the objects a trace went through rest on that the snapshot does not show, for the
  * trace's `assumptions`: a Calico IP pool derived from calico-node's environment (no IPPool
  * object; load/kubernetes/calico.ts calicoNodeDefaultPool) whose addresses the packet used, and an
- * endpoint pod kube-proxy DNATed to whose readiness is assumed (no status.conditions).
+ * endpoint pod kube-proxy DNATed to (or a load balancer's target group sent to) whose readiness is
+ * assumed (no status.conditions).
  * A few lookups per step; traces have tens of steps.
  */
 export function modelAssumptions(snapshot: Snapshot, steps: readonly Step[]): string[] {
@@ -22,7 +23,8 @@ export function modelAssumptions(snapshot: Snapshot, steps: readonly Step[]): st
         if (pool) out.add(`IP pool ${pool.name} (${pool.cidr}, natOutgoing ${pool.natOutgoing}, ipipMode ${pool.ipipMode}, vxlanMode ${pool.vxlanMode}) is not in the snapshot: ${pool.derived}`);
       }
     }
-    if (s.component === "kube-proxy" && s.action === "dnat") {
+    // the endpoint choice of kube-proxy (DNAT) or of a load balancer's target group rests on readiness
+    if ((s.component === "kube-proxy" && s.action === "dnat") || s.component === "target-group" || s.component === "load-balancer") {
       const pod = index.podsByIp.get(s.packet.dst);
       if (pod?.readyAssumed) out.add(readyAssumption(pod));
     }
