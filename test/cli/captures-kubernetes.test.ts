@@ -66,6 +66,8 @@ test("daemon_controller.go NodeShouldRunDaemonPod: a DaemonSet without toleratio
   const text = await cli(["place", "--snapshot", DIR, "--workload", "kube-system/log-agent", "-o", "text"], REPO);
   assert.match(text.stdout, /targets 3 of 4 nodes \(the DaemonSet controller creates 3 pods\)\n  not targeted on cp-1: untolerated taint node-role\.kubernetes\.io\/control-plane:NoSchedule \(test\/fixtures\/captures\/kubeadm-calico-dump\/nodes-pods\.json:31\)/);
   assert.match(text.stdout, /1 unschedulable/);
+  // the scheduler's own FitError for a daemon pod pinned to its node (the other nodes: NodeAffinity's PreFilterResult)
+  assert.match(text.stdout, /log-agent-worker-small: 0\/4 nodes are available: 1 Insufficient cpu, 3 node\(s\) didn't satisfy plugin\(s\) \[NodeAffinity\]\./);
 });
 
 test("daemon_controller.go: DaemonSets tolerating every taint (calico-node, kube-proxy) target all 4 nodes", async () => {
