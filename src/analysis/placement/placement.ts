@@ -157,8 +157,10 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
       // a workload known from its pods: the template (the pod's spec without its binding), not one pod's nodeName
       verdicts = evaluatePod({ ...representative, spec: w.knownFromPods ? w.template.spec : representative.spec, observed: undefined }, cluster, filters);
     }
+    const targets = targetsOf.get(w);
     const findings: PlacementFinding[] = [];
-    const stopped = new Set((targetsOf.get(w)?.notTargeted ?? []).filter((t) => !t.continueRunning).map((t) => t.node));
+    // daemon pods the controller deletes (NodeShouldRunDaemonPod: shouldContinueRunning false)
+    const stopped = new Set((targets?.notTargeted ?? []).filter((t) => !t.continueRunning).map((t) => t.node));
     for (const p of pods) {
       const pod = p.observed;
       if (!pod?.nodeName || isStaticPod(pod)) continue;
@@ -175,7 +177,6 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
         });
       }
     }
-    const targets = targetsOf.get(w);
     const podOn = new Map(pods.filter((p) => p.observed?.nodeName).map((p) => [p.observed!.nodeName!, p.name]));
     return {
       kind: w.kind,
