@@ -1,4 +1,5 @@
 import { ABSENT_AWS, AWS_LAYERS } from "../model/aws-layers.js";
+import type { Pod } from "../model/kubernetes.js";
 import type { AwsModel, Snapshot } from "../model/snapshot.js";
 import { formatSource, formatSourceFull } from "../model/source.js";
 import type { SourceRef } from "../model/source.js";
@@ -50,10 +51,17 @@ export interface SnapshotSummary {
     readonly replicas: number | null;
     readonly generatedFrom: string | null;
     readonly observedPods: number;
+    /** true when the snapshot lacks the workload and podpath knows it only through its pods */
+    readonly knownFromPods: boolean;
     readonly source: string;
   }[];
-  /** joins made, per kind (pod-owner: observed pods tied to a workload) */
+  /** joins made, per kind (pod-owner: observed pods tied to a workload the snapshot holds) */
   readonly joinCounts: Readonly<Record<string, number>>;
+  /**
+   * Owner references that did not resolve: the workloads known only through their pods (a
+   * nodes + pods dump), with how many pods name each and how the owner was inferred.
+   */
+  readonly unresolvedOwners: readonly { readonly owner: string; readonly pods: number; readonly inferredVia: string | null }[];
   readonly joins: readonly { readonly kind: string; readonly from: string; readonly to: string; readonly by: string }[];
   readonly diagnostics: readonly { readonly code: string; readonly severity: string; readonly message: string; readonly source: string | null }[];
 }
@@ -201,9 +209,13 @@ export function summarizeSnapshot(snapshot: Snapshot): SnapshotSummary {
       replicas: w.replicas,
       generatedFrom: w.generatedFrom ? `${w.generatedFrom.kind} ${w.generatedFrom.namespace}/${w.generatedFrom.name}` : null,
       observedPods: podsPerOwner.get(`${w.kind}/${w.namespace}/${w.name}`) ?? 0,
+      knownFromPods: w.knownFromPods !== undefined,
       source: formatSource(w.meta.source),
     })),
     joinCounts: joinCounts(snapshot),
+    unresolvedOwners: k.workloads
+      .filter((w) => w.knownFromPods)
+      .map((w) => ({ owner: `${w.kind} ${w.namespace}/${w.name}`, pods: w.knownFromPods!.pods, inferredVia: w.knownFromPods!.inferredVia ?? null })),
     joins: snapshot.joins.map((j) => ({ kind: j.kind, from: j.from, to: j.to, by: j.by })),
     diagnostics,
   };
@@ -212,7 +224,13 @@ export function summarizeSnapshot(snapshot: Snapshot): SnapshotSummary {
 function joinCounts(snapshot: Snapshot): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const j of snapshot.joins) counts[j.kind] = (counts[j.kind] ?? 0) + 1;
-  const owned = snapshot.kubernetes.pods.filter((p) => p.owner !== undefined).length;
+  // only the owner references that resolved: the owner is a workload the snapshot holds
+  const held = new Set(snapshot.kubernetes.workloads.filter((w) => !w.knownFromPods).map((w) => `${w.kind}/${w.namespace}/${w.name}`));
+  // a static pod's mirror is owned by its Node
+  const nodes = new Set(snapshot.kubernetes.nodes.map((n) => n.name));
+  const resolved = (owner: NonNullable<Pod["owner"]>, namespace: string): boolean =>
+    owner.kind === "Node" ? nodes.has(owner.name) : held.has(`${owner.kind}/${owner.namespace ?? namespace}/${owner.name}`);
+  const owned = snapshot.kubernetes.pods.filter((p) => p.owner !== undefined && resolved(p.owner, p.namespace)).length;
   if (owned > 0) counts["pod-owner"] = owned;
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

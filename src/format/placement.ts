@@ -1,4 +1,4 @@
-import type { NodeView, PlacementReport, ReasonView, WorkloadPlacement } from "../analysis/placement/placement.js";
+import type { NodeView, NotTargetedView, PlacementReport, ReasonView, WorkloadPlacement } from "../analysis/placement/placement.js";
 import { markdownTable, plural, table } from "./table.js";
 
 /**
@@ -37,6 +37,32 @@ function groupNodes(nodes: readonly NodeView[]): { readonly nodes: readonly stri
   return [...groups.values()];
 }
 
+/** A DaemonSet's non-targeted nodes grouped by the same reason and object. */
+function groupNotTargeted(list: readonly NotTargetedView[]): { readonly nodes: readonly string[]; readonly reason: string; readonly source: string | null }[] {
+  const groups = new Map<string, { nodes: string[]; reason: string; source: string | null }>();
+  for (const t of list) {
+    const key = `${t.reason}|${t.source}`;
+    const group = groups.get(key) ?? { nodes: [], reason: t.reason, source: t.source };
+    group.nodes.push(t.node);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+/** "targets 2 of 3 nodes (the DaemonSet controller creates 2 pods)", or null for other kinds. */
+function targetingLine(w: WorkloadPlacement, nodeCount: number): string | null {
+  if (w.targetedNodes === null) return null;
+  return `targets ${w.targetedNodes.length} of ${plural(nodeCount, "node")} (the DaemonSet controller creates ${plural(w.targetedNodes.length, "pod")})`;
+}
+
+/** What happens to a daemon pod the snapshot shows on a node the controller does not target. */
+function runningNote(t: NotTargetedView): string | null {
+  if (!t.runningPod) return null;
+  return t.continueRunning
+    ? `${t.runningPod} still runs on ${t.node}: the controller keeps it (a NoSchedule taint does not evict)`
+    : `${t.runningPod} still runs on ${t.node}: the controller deletes it`;
+}
+
 function nodeList(nodes: readonly string[], max = 6): string {
   return nodes.length <= max ? nodes.join(", ") : `${nodes.slice(0, max).join(", ")} and ${nodes.length - max} more`;
 }
@@ -50,8 +76,19 @@ function summary(report: PlacementReport): string {
   return `${plural(report.nodeCount, "node")} · ${plural(report.workloads.length, "workload")} · ${plural(pods.length, "pod")}: ${observed} observed, ${predicted} predicted, ${unschedulable} unschedulable · ${plural(findings, "finding")}`;
 }
 
+/** The caveat of a workload known only through its pods. */
+function knownFromPodsLine(w: WorkloadPlacement): string | null {
+  const k = w.knownFromPods;
+  if (!k) return null;
+  return `known only through its ${plural(k.pods, "pod")} (not in the snapshot${k.inferredVia ? `; ${k.inferredVia}` : ""}); unknown: ${k.unknown.join("; ")}`;
+}
+
 function workloadHeader(w: WorkloadPlacement): string {
-  const replicas = w.replicas === null ? "one pod per eligible node" : plural(w.replicas, "replica");
+  const replicas = w.knownFromPods
+    ? `${plural(w.knownFromPods.pods, "pod")} seen`
+    : w.replicas === null
+      ? "one pod per eligible node"
+      : plural(w.replicas, "replica");
   const from = w.generatedFrom ? `, created from ${w.generatedFrom}` : "";
   return `${w.kind} ${w.namespace}/${w.name} (${replicas}${from})  ${w.source}`;
 }
@@ -61,14 +98,27 @@ export function formatPlacementText(report: PlacementReport, focusNode?: string)
   const out: string[] = [summary(report), ""];
   for (const w of report.workloads) {
     out.push(workloadHeader(w));
+    const known = knownFromPodsLine(w);
+    if (known) out.push(`  ${known}`);
     out.push(`  can run on: ${w.feasibleNodes.length === 0 ? "no node" : nodeList(w.feasibleNodes, 12)}`);
+    const targeting = targetingLine(w, report.nodeCount);
+    if (targeting) out.push(`  ${targeting}`);
+    if (!focusNode) {
+      for (const g of groupNotTargeted(w.notTargeted)) out.push(`  not targeted on ${nodeList(g.nodes)}: ${g.reason}${g.source ? ` (${g.source})` : ""}`);
+    } else {
+      for (const t of w.notTargeted.filter((x) => x.node === focusNode)) out.push(`  ${t.node}: not targeted: ${t.reason}${t.source ? ` (${t.source})` : ""}`);
+    }
+    for (const t of w.notTargeted) {
+      const note = runningNote(t);
+      if (note && (!focusNode || t.node === focusNode)) out.push(`  ${note}`);
+    }
     const shown = focusNode ? w.nodes.filter((n) => n.node === focusNode) : w.nodes.filter((n) => !n.feasible);
     if (focusNode) {
       for (const n of shown) {
         out.push(`  ${n.node}: ${n.feasible ? "feasible" : "rejected"}`);
         for (const r of n.reasons) out.push(`    ${reasonText(r, true)}`);
       }
-      if (shown.length === 0) out.push(`  ${focusNode}: not evaluated (a DaemonSet pod made for another node, or no such node)`);
+      if (shown.length === 0 && !w.notTargeted.some((t) => t.node === focusNode)) out.push(`  ${focusNode}: not evaluated (a DaemonSet pod made for another node, or no such node)`);
     } else {
       for (const g of groupNodes(shown)) {
         out.push(`  not on ${nodeList(g.nodes)}:`);
@@ -97,6 +147,16 @@ export function formatPlacementMarkdown(report: PlacementReport): string {
   for (const w of report.workloads) {
     out.push(`## ${w.kind} ${w.namespace}/${w.name}`, "");
     out.push(`Source: \`${w.source}\`${w.generatedFrom ? ` (created from ${w.generatedFrom})` : ""}. Can run on: ${w.feasibleNodes.length === 0 ? "**no node**" : w.feasibleNodes.map((n) => `\`${n}\``).join(", ")}.`, "");
+    const known = knownFromPodsLine(w);
+    if (known) out.push(`> ${known[0]!.toUpperCase()}${known.slice(1)}.`, "");
+    const targeting = targetingLine(w, report.nodeCount);
+    if (targeting) out.push(`The DaemonSet ${targeting}.`, "");
+    const notTargeted = groupNotTargeted(w.notTargeted);
+    if (notTargeted.length > 0) out.push(markdownTable(["not targeted", "reason", "source"], notTargeted.map((g) => [nodeList(g.nodes), g.reason, g.source ? `\`${g.source}\`` : ""])), "");
+    for (const t of w.notTargeted) {
+      const note = runningNote(t);
+      if (note) out.push(`> ${note}`, "");
+    }
     const rejected = groupNodes(w.nodes.filter((n) => !n.feasible));
     if (rejected.length > 0) {
       out.push(markdownTable(["not on", "plugin", "reason", "source"], rejected.flatMap((g) => g.reasons.map((r) => [nodeList(g.nodes), r.plugin, r.message + (r.detail ? ` — ${r.detail}` : ""), r.source ? `\`${r.source}\`` : ""]))), "");

@@ -133,7 +133,7 @@ export function formatSnapshotText(s: SnapshotSummary): string {
         ...s.workloads.map((w) => [
           w.kind,
           `${w.namespace}/${w.name}`,
-          w.replicas === null ? "per node" : String(w.replicas),
+          w.knownFromPods ? "unknown" : w.replicas === null ? "per node" : String(w.replicas),
           String(w.observedPods),
           w.generatedFrom ? `${w.source} (from ${w.generatedFrom})` : w.source,
         ]),
@@ -144,6 +144,10 @@ export function formatSnapshotText(s: SnapshotSummary): string {
   out.push(`Joins: ${Object.entries(s.joinCounts).map(([k, n]) => `${k} ${n}`).join(" · ") || "none"}`);
   const nodeJoins = s.joins.filter((j) => j.kind === "node-instance");
   if (nodeJoins.length > 0) out.push(table(nodeJoins.map((j) => [j.from, "→", j.to, `by ${j.by}`])));
+  if (s.unresolvedOwners.length > 0) {
+    out.push(`Owner references not in the snapshot (${s.unresolvedOwners.length}; placed as workloads known only through their pods):`);
+    for (const o of s.unresolvedOwners) out.push(`  ${o.owner}: ${plural(o.pods, "pod")}${o.inferredVia ? ` (${o.inferredVia})` : ""}`);
+  }
   const warnings = s.diagnostics.filter((d) => d.severity === "warning");
   const notes = s.diagnostics.filter((d) => d.severity !== "warning");
   out.push("");
@@ -184,7 +188,7 @@ export function formatSnapshotMarkdown(s: SnapshotSummary): string {
     out.push("## Nodes", "", markdownTable(["node", "internal IP", "taints", "EC2 instance", "source"], s.nodes.map((n) => [n.name, n.internalIP ?? "-", n.taints.join(", ") || "-", n.instance ?? "-", n.source])), "");
   }
   if (s.workloads.length > 0) {
-    out.push("## Workloads", "", markdownTable(["kind", "namespace/name", "replicas", "source"], s.workloads.map((w) => [w.kind, `${w.namespace}/${w.name}`, w.replicas === null ? "per node" : String(w.replicas), w.source])), "");
+    out.push("## Workloads", "", markdownTable(["kind", "namespace/name", "replicas", "source"], s.workloads.map((w) => [w.kind, `${w.namespace}/${w.name}`, w.knownFromPods ? `${w.observedPods} pods seen (known only through its pods)` : w.replicas === null ? "per node" : String(w.replicas), w.source])), "");
   }
   out.push("## Warnings", "");
   const warnings = s.diagnostics.filter((d) => d.severity === "warning");

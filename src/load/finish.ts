@@ -10,7 +10,9 @@ import { KeyIndex } from "./key-index.js";
 import { joinInterfacesToInstances, joinNodesToInstances } from "./joins.js";
 import { NAMESPACE_NAME_LABEL } from "./kubernetes/cluster.js";
 import { resolveServiceEndpoints } from "./kubernetes/endpoints.js";
-import { dropManagedWorkloads, resolvePodOwners } from "./kubernetes/owners.js";
+import { calicoNodeDefaultPool } from "./kubernetes/calico.js";
+import { warnSharedInternalIps } from "./kubernetes/nodes.js";
+import { dropManagedWorkloads, resolvePodOwners, workloadsKnownFromPods } from "./kubernetes/owners.js";
 
 const byName = <T extends { readonly name: string }>(a: T, b: T): number => compare(a.name, b.name);
 const byNsName = <T extends { readonly namespace: string; readonly name: string }>(a: T, b: T): number =>
@@ -91,6 +93,8 @@ export function finishSnapshot(
   const pods = simple(k.pods);
   resolvePodOwners(pods, allWorkloads);
   const workloads = dropManagedWorkloads(allWorkloads);
+  // pods whose owner the snapshot lacks (a nodes + pods dump) stand for it
+  workloads.push(...workloadsKnownFromPods(pods, workloads, diagnostics));
   // A Pod with no controller is a workload of its own (a bare Pod).
   for (const pod of pods) {
     if (pod.meta.ownerReferences.some((o) => o.controller)) continue;
@@ -125,9 +129,14 @@ export function finishSnapshot(
     });
   }
 
+  // a plain calico.yaml install: the pool calico-node creates from its environment
+  const ipPools = simple(k.ipPools);
+  const derivedPool = calicoNodeDefaultPool(workloads, pods, ipPools, diagnostics);
+  if (derivedPool) ipPools.push(derivedPool);
+
   const services = simple(k.services);
   const endpointSlices = dedupe(k.endpointSlices, (s) => [s.meta.kind, s.namespace, s.name] as const, (s) => s.meta.source, (s) => metaWhat(s.meta), diagnostics, whatIfFiles);
-  const serviceEndpoints = resolveServiceEndpoints(services, endpointSlices, pods, joins);
+  const serviceEndpoints = resolveServiceEndpoints(services, endpointSlices, pods, joins, diagnostics);
 
   const a = draft.aws;
   const awsDedupe = <T extends { readonly source: ObjectMeta["source"] }>(items: T[], key: (t: T) => string, what: string) =>
@@ -139,6 +148,7 @@ export function finishSnapshot(
   const fromInstances = awsDedupe(draft.enisFromInstances.filter((e) => !listedIds.has(e.id)), (i) => i.id, "network interface");
   const networkInterfaces = [...listed, ...fromInstances].sort(byId);
   const nodes = simple(k.nodes).sort(byName);
+  warnSharedInternalIps(nodes, diagnostics);
   joinNodesToInstances(nodes, instances, joins, diagnostics);
   joinInterfacesToInstances(instances, networkInterfaces, joins);
 
@@ -182,7 +192,7 @@ export function finishSnapshot(
       ingressClasses: simple(k.ingressClasses).sort(byName),
       networkPolicies: simple(k.networkPolicies).sort(byNsName),
       priorityClasses: simple(k.priorityClasses).sort(byName),
-      ipPools: simple(k.ipPools).sort(byName),
+      ipPools: ipPools.sort(byName),
       felixConfigurations: simple(k.felixConfigurations).sort(byName),
       unmodelledKinds: sortRecord(draft.unmodelledKinds),
     },

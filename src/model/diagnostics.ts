@@ -17,7 +17,10 @@ export type DiagnosticCode =
   | "missing-prefix-list" //  prefix list entries whose list could not be determined
   | "missing-layer" //        a layer the snapshot's objects need is not in it (the file to add is named)
   | "absent-layer" //         info: the snapshot has no AWS data at all (a Kubernetes-only snapshot)
-  | "ignored-document"; //    a document that is not an object (a bare scalar or list)
+  | "ignored-document" //     a document that is not an object (a bare scalar or list)
+  | "derived-object" //       an object the snapshot lacks, derived as its controller would create it (calico-node's default IP pool)
+  | "assumed-ready" //        pods without status.conditions (a trimmed capture) taken as ready Service endpoints
+  | "duplicate-node-ip"; //   two nodes report the same InternalIP
 
 export type Severity = "warning" | "info";
 

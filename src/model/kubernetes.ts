@@ -158,6 +158,10 @@ export interface Container {
   readonly envNames: readonly string[];
   /** Plain values of a few env vars analyses need (CNI settings); never printed in reports. */
   readonly envValues: Readonly<Record<string, string>>;
+  /** Where each of those few env vars is set (the `- name:` entry), for citing it. */
+  readonly envSources?: Readonly<Record<string, SourceRef>>;
+  /** Those of the few env vars set by valueFrom: where the value comes from ("ConfigMap calico-config key …"); the value itself is not in the snapshot. */
+  readonly envFrom?: Readonly<Record<string, string>>;
 }
 
 export interface NodeAffinity {
@@ -244,9 +248,24 @@ export type WorkloadKind =
   | "Pod"
   | "ReplicationController";
 
+/** What podpath knows of a workload the snapshot lacks, from its pods' owner references. */
+export interface KnownFromPods {
+  /** the observed pods that name it (directly, or through an inferred ReplicaSet) */
+  readonly pods: number;
+  /** the pod whose spec stands for the template (the other pods' specs may differ) */
+  readonly templateFrom: string;
+  /**
+   * How the owner was found when the pods do not name it directly: "ReplicaSet x-5d8f7 →
+   * Deployment x by the Deployment controller's naming (pod-template-hash)"; undefined when
+   * the owner reference names it.
+   */
+  readonly inferredVia: string | undefined;
+}
+
 export interface Workload {
   readonly meta: ObjectMeta;
-  readonly kind: WorkloadKind;
+  /** a controller kind podpath models, or the kind of an owner known only from pods (an operator's CR) */
+  readonly kind: WorkloadKind | (string & {});
   readonly namespace: string;
   readonly name: string;
   /**
@@ -263,6 +282,12 @@ export interface Workload {
   readonly generatedFrom: ObjectRef | undefined;
   /** The StatefulSet's serviceName, where it has one. */
   readonly serviceName: string | undefined;
+  /**
+   * Set when the snapshot has the workload's pods but not the workload (a `kubectl get
+   * nodes,pods` dump): replicas is then the number of live pods seen (the real count is
+   * unknown) and the template is one pod's spec.
+   */
+  readonly knownFromPods?: KnownFromPods;
 }
 
 export interface Pod {
@@ -278,6 +303,11 @@ export interface Pod {
   readonly podIPs: readonly string[];
   readonly hostIP: string | undefined;
   readonly ready: boolean;
+  /**
+   * True when `ready` is assumed: the capture has no status.conditions at all (trimmed), the pod
+   * runs and has an IP. Analyses that rely on readiness list it as an assumption.
+   */
+  readonly readyAssumed?: boolean;
   /** The workload this pod belongs to (resolved through ReplicaSets to Deployments), if known. */
   readonly owner: ObjectRef | undefined;
   /** The controller the owner was reached through (the ReplicaSet of a Deployment's pod), if any. */
@@ -361,6 +391,8 @@ export interface ServiceEndpoints {
   readonly slices: readonly EndpointSlice[];
   /** Pods selected when origin is "selector" (observed pods that are running and have an IP). */
   readonly pods: readonly ObjectRef[];
+  /** Of those, the ones whose readiness is assumed (no status.conditions in the capture). */
+  readonly assumedReady?: readonly ObjectRef[];
 }
 
 export interface IngressBackend {
@@ -502,6 +534,11 @@ export interface IPPool {
   readonly disabled: boolean;
   readonly nodeSelector: string;
   readonly blockSize: number;
+  /**
+   * Set on a pool the snapshot does not hold but podpath derived (calico-node's default pool from
+   * its CALICO_IPV4POOL_* environment): how, in words, for assumptions.
+   */
+  readonly derived?: string;
 }
 
 export interface FelixConfiguration {

@@ -59,7 +59,7 @@ test("--node explains one node in full for every workload", async () => {
   const r = await cli(["place", "--node", "k8s-master", "-o", "text"]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /Deployment monitoring\/prometheus-grafana[^\n]*\n[^\n]*\n  k8s-master: rejected\n    TaintToleration: node\(s\) had untolerated taint \{node-role\.kubernetes\.io\/control-plane: \} — taint node-role\.kubernetes\.io\/control-plane:NoSchedule \(examples\/ecoeco\/k8s\/nodes\.yaml:33\)/);
-  assert.match(r.stdout, /DaemonSet kube-system\/calico-node[^\n]*\n[^\n]*\n  k8s-master: feasible/);
+  assert.match(r.stdout, /DaemonSet kube-system\/calico-node[^\n]*\n[^\n]*\n  targets 3 of 3 nodes \(the DaemonSet controller creates 3 pods\)\n  k8s-master: feasible/);
 });
 
 test("an unknown --workload or --node is a usage error", async () => {

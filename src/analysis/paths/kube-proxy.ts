@@ -79,6 +79,8 @@ export interface EndpointCandidate {
   readonly local: boolean;
   /** the EndpointSlice (or Endpoints, or Pod) that lists it */
   readonly source: SourceRef | undefined;
+  /** what its choice rests on that the snapshot does not show (a pod's readiness assumed) */
+  readonly assumption?: string;
   /** KUBE-SEP-… for this endpoint */
   readonly chain: string;
   readonly masquerade: MasqueradeChoice;
@@ -209,6 +211,11 @@ export function findNamedPort(pod: Pod, name: string, protocol: string): number 
   return undefined;
 }
 
+/** The assumption a trace states when it picks an endpoint pod whose readiness the capture does not show. */
+export function readyAssumption(pod: Pod): string {
+  return `pod ${pod.namespace}/${pod.name} has no status.conditions in the capture (trimmed): it is taken as ready, so kube-proxy lists it as an endpoint`;
+}
+
 /** The endpoints of one service port as kube-proxy reads them (also the ports a headless service's clients connect to). */
 export function serviceEndpoints(snapshot: Snapshot, service: Service, port: ServicePort): EndpointLookup {
   const k = snapshot.kubernetes;
@@ -266,7 +273,18 @@ export function serviceEndpoints(snapshot: Snapshot, service: Service, port: Ser
         continue;
       }
     }
-    push({ name: pod.name, ip: pod.podIP, port: target, nodeName: pod.nodeName, pod: { kind: "Pod", namespace: pod.namespace, name: pod.name }, ready: pod.ready, serving: pod.ready, terminating: false, source: pod.meta.source });
+    push({
+      name: pod.name,
+      ip: pod.podIP,
+      port: target,
+      nodeName: pod.nodeName,
+      pod: { kind: "Pod", namespace: pod.namespace, name: pod.name },
+      ready: pod.ready,
+      serving: pod.ready,
+      terminating: false,
+      source: pod.meta.source,
+      ...(pod.readyAssumed ? { assumption: readyAssumption(pod) } : {}),
+    });
   }
   return { endpoints: out, skipped, origin: "selector" };
 }
@@ -628,7 +646,8 @@ export function serviceTarget(snapshot: Snapshot, match: ServiceMatch, context: 
     source: service.meta.source,
     note:
       `kube-proxy${where} matches ${addressWords} of service ${service.namespace}/${service.name} (port ${port.name ?? port.port}${targetPortWords}); ${policyWords}: ` +
-      `DNAT to ${chosen.name} ${chosen.ip}:${chosen.port}${others}. ${snatWords[0]!.toUpperCase()}${snatWords.slice(1)}: ${chosen.masquerade.reason}.`,
+      `DNAT to ${chosen.name} ${chosen.ip}:${chosen.port}${others}. ${snatWords[0]!.toUpperCase()}${snatWords.slice(1)}: ${chosen.masquerade.reason}.` +
+      (chosen.assumption ? ` Assumed: ${chosen.assumption}.` : ""),
     service,
     match,
     endpoints: candidates,
@@ -642,5 +661,5 @@ export function serviceTarget(snapshot: Snapshot, match: ServiceMatch, context: 
 const NOT_MASQUERADED: MasqueradeChoice = { masquerade: false, rule: "", reason: "not reached: the packet is dropped", snatTo: undefined, via: undefined, source: undefined };
 
 function toCandidate(service: Service, port: ServicePort, e: RawEndpoint, local: boolean, masquerade: MasqueradeChoice, chain = endpointChain(service, port, `${e.ip}:${e.port}`)): EndpointCandidate {
-  return { name: e.name, ip: e.ip, port: e.port, nodeName: e.nodeName, pod: e.pod, ready: e.ready, serving: e.serving, terminating: e.terminating, local, source: e.source, chain, masquerade };
+  return { name: e.name, ip: e.ip, port: e.port, nodeName: e.nodeName, pod: e.pod, ready: e.ready, serving: e.serving, terminating: e.terminating, local, source: e.source, ...(e.assumption ? { assumption: e.assumption } : {}), chain, masquerade };
 }

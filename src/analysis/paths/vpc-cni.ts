@@ -31,12 +31,27 @@ export interface CniDetection {
   readonly source: SourceRef | undefined;
 }
 
+/**
+ * A CNI's node agent: its DaemonSet (read, or known only through its pods' owner references),
+ * else one of its pods without an owner (the `k8s-app` label both manifests set).
+ */
+function nodeAgent(snapshot: Snapshot, name: string, namespace: string | undefined): Workload | undefined {
+  const here = (w: Workload) => namespace === undefined || w.namespace === namespace;
+  const workloads = snapshot.kubernetes.workloads;
+  return workloads.find((w) => w.kind === "DaemonSet" && w.name === name && here(w)) ?? workloads.find((w) => w.kind === "Pod" && w.template.labels["k8s-app"] === name && here(w));
+}
+
 function awsNodeDaemonSet(snapshot: Snapshot): Workload | undefined {
-  return snapshot.kubernetes.workloads.find((w) => w.kind === "DaemonSet" && w.namespace === "kube-system" && w.name === "aws-node");
+  return nodeAgent(snapshot, "aws-node", "kube-system");
 }
 
 function calicoNodeDaemonSet(snapshot: Snapshot): Workload | undefined {
-  return snapshot.kubernetes.workloads.find((w) => w.kind === "DaemonSet" && w.name === "calico-node");
+  return nodeAgent(snapshot, "calico-node", undefined);
+}
+
+/** "the aws-node DaemonSet", "the aws-node pods (no DaemonSet in the snapshot)" */
+function agentWords(w: Workload): string {
+  return w.kind === "DaemonSet" && !w.knownFromPods ? `the ${w.name} DaemonSet` : `${w.name} pods (no DaemonSet in the snapshot)`;
 }
 
 function vpcCidrs(snapshot: Snapshot): string[] {
@@ -46,6 +61,7 @@ function vpcCidrs(snapshot: Snapshot): string[] {
 /**
  * Detects the CNI. Rule, in order:
  * 1. `override` (the `--cni` option) wins.
+ * (A DaemonSet here is also one known only through its pods, or its agent's pods without owner.)
  * 2. IP pools (or a calico-node DaemonSet) and no aws-node DaemonSet in kube-system → Calico.
  * 3. An aws-node DaemonSet and no Calico → the AWS VPC CNI.
  * 4. Both: Calico-for-policy on the VPC CNI is the documented combination (Calico's EKS
@@ -73,12 +89,15 @@ export function detectCni(snapshot: Snapshot, override?: "calico" | "aws-vpc-cni
     return {
       networking: "calico",
       calicoPolicy: true,
-      note: pools.length > 0 ? `Calico IP pools ${pools.map((p) => `${p.name} (${p.cidr})`).join(", ")} and no aws-node DaemonSet: Calico networks the pods.` : "A calico-node DaemonSet and no aws-node DaemonSet: Calico networks the pods (no IPPool in the snapshot).",
+      note:
+        pools.length > 0
+          ? `Calico IP pools ${pools.map((p) => `${p.name} (${p.cidr}${p.derived ? `, ${p.derived}` : ""})`).join(", ")} and no aws-node DaemonSet: Calico networks the pods.`
+          : `${calicoNode ? agentWords(calicoNode) : "calico-node"} and no aws-node DaemonSet: Calico networks the pods (no IPPool in the snapshot).`,
       source: calicoSource,
     };
   }
   if (awsNode && !hasCalico) {
-    return { networking: "aws-vpc-cni", calicoPolicy: false, note: "The aws-node DaemonSet in kube-system and no Calico: the AWS VPC CNI gives pods VPC addresses.", source: awsNode.meta.source };
+    return { networking: "aws-vpc-cni", calicoPolicy: false, note: `${agentWords(awsNode).replace(/^t/, "T")} in kube-system and no Calico: the AWS VPC CNI gives pods VPC addresses.`, source: awsNode.meta.source };
   }
   if (awsNode && hasCalico) {
     const vpc = vpcCidrs(snapshot);

@@ -39,8 +39,11 @@ export function evaluatePod(pod: PodToPlace, cluster: ClusterState, filters: rea
  * available: " and a histogram of reasons, "count reason", sorted, joined by ", ". Like the
  * scheduler, it counts the reasons of the first plugin that rejected each node.
  */
-export function fitErrorMessage(verdicts: readonly NodeVerdict[], totalNodes: number): string {
+export function fitErrorMessage(verdicts: readonly NodeVerdict[], totalNodes: number, filteredByPreFilter?: { readonly count: number; readonly plugin: string }): string {
   const histogram = new Map<string, number>();
+  // nodes a PreFilterResult left out (a DaemonSet pod's metadata.name node affinity): since
+  // v1.28 the diagnosis gives each "node(s) didn't satisfy plugin(s) [NodeAffinity]"
+  if (filteredByPreFilter && filteredByPreFilter.count > 0) histogram.set(`node(s) didn't satisfy plugin(s) [${filteredByPreFilter.plugin}]`, filteredByPreFilter.count);
   for (const v of verdicts) {
     if (v.feasible) continue;
     const first = v.reasons[0]!.plugin;

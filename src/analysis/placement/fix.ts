@@ -651,6 +651,12 @@ export function fixPlace(snapshot: Snapshot, options: FixPlaceOptions): FixPlace
       const owner = workload.meta.ownerReferences.find((o) => o.controller);
       if (owner) notes.push(`${workload.kind} ${workload.namespace}/${workload.name} is controlled by ${owner.kind} ${owner.name}, which may undo a patch: change it there.`);
     }
+    if (workload.knownFromPods) {
+      const k = workload.knownFromPods;
+      notes.push(
+        `${workload.kind} ${workload.namespace}/${workload.name} is not in the snapshot; it is known only through its pods${k.inferredVia ? ` (${k.inferredVia})` : ""}: the patch is built on pod ${k.templateFrom}'s spec, so check it against the real ${workload.kind} (kubectl get ${workload.kind.toLowerCase()} ${workload.name} -n ${workload.namespace} -o yaml) before applying.`,
+      );
+    }
     if (workload.kind === "Pod") notes.push("A Pod's nodeSelector, affinity and nodeName cannot be changed once created (tolerations can only be added): delete the Pod and create it again with the patch applied.");
     if (workload.kind === "Job") notes.push("A Job's pod template can be changed only while the Job is suspended (spec.suspend: true); otherwise delete and re-create it.");
     if (model.addTolerations.length > 0) notes.push("A merge patch replaces the whole tolerations list: the patch lists the existing tolerations and the added ones.");

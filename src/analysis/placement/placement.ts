@@ -5,7 +5,7 @@ import { buildClusterState, withoutOwner } from "./cluster-state.js";
 import { evaluatePod, type NodeVerdict } from "./feasibility.js";
 import { DEFAULT_FILTERS } from "./filters/index.js";
 import { DEFAULT_SCORES } from "./scores/index.js";
-import { observedPodsByOwner, podsOfWorkload } from "./pods-to-place.js";
+import { daemonPodSpec, daemonSetTargets, observedPodsByOwner, podsOfWorkload, type DaemonSetTargets } from "./pods-to-place.js";
 import { schedulingOrder, simulate, type Prediction } from "./simulate.js";
 import type { FilterPlugin, PodToPlace, Rejection, ScorePlugin } from "./types.js";
 import { workloadKey } from "./workload-key.js";
@@ -43,6 +43,19 @@ export interface PlacementFinding {
   readonly reasons: readonly ReasonView[];
 }
 
+/** A node the DaemonSet controller makes no pod for (NodeShouldRunDaemonPod), and why. */
+export interface NotTargetedView {
+  readonly node: string;
+  /** nodeName, nodeAffinity (nodeSelector or required node affinity) or taint */
+  readonly rule: string;
+  readonly reason: string;
+  readonly source: string | null;
+  /** the daemon pod the snapshot shows on the node anyway, if any */
+  readonly runningPod: string | null;
+  /** whether the controller lets that pod keep running (shouldContinueRunning) */
+  readonly continueRunning: boolean;
+}
+
 export interface WorkloadPlacement {
   readonly kind: string;
   readonly namespace: string;
@@ -51,6 +64,18 @@ export interface WorkloadPlacement {
   readonly source: string;
   readonly generatedFrom: string | null;
   readonly feasibleNodes: readonly string[];
+  /**
+   * DaemonSets: the nodes the controller makes a pod for (NodeShouldRunDaemonPod), as many as
+   * the pods it creates (desiredNumberScheduled); null for other kinds.
+   */
+  readonly targetedNodes: readonly string[] | null;
+  /** DaemonSets: the nodes it does not target, with the rule and object that exclude each. */
+  readonly notTargeted: readonly NotTargetedView[];
+  /**
+   * Set when the snapshot lacks the workload and podpath knows it only through its pods: how
+   * many, which pod's spec stands for the template, how the owner was inferred, what is unknown.
+   */
+  readonly knownFromPods: { readonly pods: number; readonly templateFrom: string; readonly inferredVia: string | null; readonly unknown: readonly string[] } | null;
   readonly nodes: readonly NodeView[];
   readonly pods: readonly PodView[];
   readonly findings: readonly PlacementFinding[];
@@ -106,7 +131,12 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
 
   // every workload's pods, for the simulation (all workloads compete for the same nodes)
   const podsByWorkload = new Map<Workload, PodToPlace[]>();
-  for (const w of snapshot.kubernetes.workloads) podsByWorkload.set(w, podsOfWorkload(w, nodes, observed.get(workloadKey(w)) ?? []));
+  const targetsOf = new Map<Workload, DaemonSetTargets>();
+  for (const w of snapshot.kubernetes.workloads) {
+    const targets = w.kind === "DaemonSet" && !w.knownFromPods ? daemonSetTargets(daemonPodSpec(w.template.spec), nodes) : undefined;
+    if (targets) targetsOf.set(w, targets);
+    podsByWorkload.set(w, podsOfWorkload(w, nodes, observed.get(workloadKey(w)) ?? [], targets));
+  }
 
   const baseline = buildClusterState(snapshot);
   const priorities = new Map(snapshot.kubernetes.priorityClasses.map((p) => [p.name, p.value]));
@@ -124,9 +154,13 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
       verdicts = pods.flatMap((p) => evaluatePod(p, cluster, filters));
     } else {
       const representative = pods[0] ?? podsOfWorkload({ ...w, replicas: 1 }, nodes, [])[0]!;
-      verdicts = evaluatePod({ ...representative, observed: undefined }, cluster, filters);
+      // a workload known from its pods: the template (the pod's spec without its binding), not one pod's nodeName
+      verdicts = evaluatePod({ ...representative, spec: w.knownFromPods ? w.template.spec : representative.spec, observed: undefined }, cluster, filters);
     }
+    const targets = targetsOf.get(w);
     const findings: PlacementFinding[] = [];
+    // daemon pods the controller deletes (NodeShouldRunDaemonPod: shouldContinueRunning false)
+    const stopped = new Set((targets?.notTargeted ?? []).filter((t) => !t.continueRunning).map((t) => t.node));
     for (const p of pods) {
       const pod = p.observed;
       if (!pod?.nodeName || isStaticPod(pod)) continue;
@@ -136,11 +170,14 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
           code: "RUNS_ON_REJECTED_NODE",
           pod: pod.name,
           node: pod.nodeName,
-          message: `${pod.name} runs on ${pod.nodeName}, which the model rejects: ${likelyCause(pod, verdict.reasons)}`,
+          message: stopped.has(pod.nodeName)
+            ? `${pod.name} runs on ${pod.nodeName}, which the DaemonSet no longer targets: the controller deletes it (NodeShouldRunDaemonPod: shouldContinueRunning is false)`
+            : `${pod.name} runs on ${pod.nodeName}, which the model rejects: ${likelyCause(pod, verdict.reasons)}`,
           reasons: verdict.reasons.map(reasonView),
         });
       }
     }
+    const podOn = new Map(pods.filter((p) => p.observed?.nodeName).map((p) => [p.observed!.nodeName!, p.name]));
     return {
       kind: w.kind,
       namespace: w.namespace,
@@ -149,6 +186,26 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
       source: formatSource(w.meta.source),
       generatedFrom: w.generatedFrom ? `${w.generatedFrom.kind} ${w.generatedFrom.namespace}/${w.generatedFrom.name}` : null,
       feasibleNodes: verdicts.filter((v) => v.feasible).map((v) => v.node),
+      targetedNodes: targets ? targets.targeted.map((n) => n.name) : null,
+      notTargeted: (targets?.notTargeted ?? []).map((t) => ({
+        node: t.node,
+        rule: t.rule,
+        reason: t.reason,
+        source: t.source ? formatSource(t.source) : null,
+        runningPod: podOn.get(t.node) ?? null,
+        continueRunning: t.continueRunning,
+      })),
+      knownFromPods: w.knownFromPods
+        ? {
+            pods: w.knownFromPods.pods,
+            templateFrom: w.knownFromPods.templateFrom,
+            inferredVia: w.knownFromPods.inferredVia ?? null,
+            unknown: [
+              w.kind === "DaemonSet" ? "the nodes it targets (its node selector, affinity and tolerations are read from one pod)" : "replicas (the pods seen are counted)",
+              `the template (pod ${w.knownFromPods.templateFrom}'s spec stands for it; other pods may differ)`,
+            ],
+          }
+        : null,
       nodes: verdicts.map(nodeView),
       pods: pods.map((p) => {
         const prediction = predictions.get(p);

@@ -1,5 +1,8 @@
 import type { Node, Pod, PodSpec, Toleration, Workload } from "../../model/kubernetes.js";
 import type { Snapshot } from "../../model/snapshot.js";
+import type { SourceRef } from "../../model/source.js";
+import { nodeAffinityMismatch } from "./filters/node-affinity.js";
+import { untoleratedTaint } from "./filters/taint-toleration.js";
 import { nonZeroRequests, podRequests } from "./requests.js";
 import type { PodToPlace } from "./types.js";
 import { workloadKey } from "./workload-key.js";
@@ -53,20 +56,95 @@ export function observedPodsByOwner(snapshot: Snapshot): Map<string, Pod[]> {
   return out;
 }
 
+/** Why the DaemonSet controller makes no pod for a node. */
+export interface NotTargeted {
+  readonly node: string;
+  /** "nodeName", "nodeAffinity" (nodeSelector or required node affinity) or "taint" */
+  readonly rule: "nodeName" | "nodeAffinity" | "taint";
+  readonly reason: string;
+  readonly source: SourceRef | undefined;
+  /**
+   * shouldContinueRunning: a daemon pod already on the node stays (only an untolerated NoSchedule
+   * taint keeps new pods away; the node's name, selector, affinity or an untolerated NoExecute
+   * taint make the controller delete it).
+   */
+  readonly continueRunning: boolean;
+}
+
+/** Which nodes a DaemonSet's controller makes a pod for, and why not the others. */
+export interface DaemonSetTargets {
+  readonly targeted: readonly Node[];
+  readonly notTargeted: readonly NotTargeted[];
+}
+
+/**
+ * The DaemonSet controller's NodeShouldRunDaemonPod (kubernetes pkg/controller/daemon/
+ * daemon_controller.go, with its `predicates`): the template's nodeName (if set) must be the
+ * node; the required node affinity and nodeSelector must match; and no taint with effect
+ * NoSchedule or NoExecute may be left untolerated by the pod's tolerations plus the controller's
+ * own (NewPod → AddOrUpdateDaemonPodTolerations). `daemonSpec` is the spec with those added.
+ */
+export function daemonSetTargets(daemonSpec: PodSpec, nodes: readonly Node[]): DaemonSetTargets {
+  const targeted: Node[] = [];
+  const notTargeted: NotTargeted[] = [];
+  for (const node of nodes) {
+    if (daemonSpec.nodeName && daemonSpec.nodeName !== node.name) {
+      notTargeted.push({ node: node.name, rule: "nodeName", reason: `the template's spec.nodeName is ${daemonSpec.nodeName}`, source: daemonSpec.source, continueRunning: false });
+      continue;
+    }
+    const mismatch = nodeAffinityMismatch(daemonSpec, node);
+    if (mismatch) {
+      notTargeted.push({ node: node.name, rule: "nodeAffinity", reason: mismatch.detail, source: mismatch.source, continueRunning: false });
+      continue;
+    }
+    const taint = node.taints.length === 0 ? undefined : untoleratedTaint(node.taints, daemonSpec.tolerations, ["NoSchedule", "NoExecute"]);
+    if (taint) {
+      // shouldContinueRunning: true unless a NoExecute taint is untolerated as well
+      const continueRunning = !untoleratedTaint(node.taints, daemonSpec.tolerations, ["NoExecute"]);
+      notTargeted.push({ node: node.name, rule: "taint", reason: `untolerated taint ${taint.key}${taint.value ? "=" + taint.value : ""}:${taint.effect}`, source: taint.source, continueRunning });
+      continue;
+    }
+    targeted.push(node);
+  }
+  return { targeted, notTargeted };
+}
+
+/** A DaemonSet's pod spec as its controller creates it: the daemon tolerations added. */
+export function daemonPodSpec(spec: PodSpec): PodSpec {
+  return { ...spec, tolerations: daemonSetTolerations(spec) };
+}
+
 /**
  * The pods a workload creates: its observed pods (which keep their node), then as many more as
  * its replicas ask for (StatefulSets name them NAME-ORDINAL as their controller does; others
- * NAME-INDEX). A DaemonSet has one pod per node, with the daemon tolerations added; each is
- * matched to the node it is made for (the controller pins it with a metadata.name node affinity).
+ * NAME-INDEX). A DaemonSet has one pod per node it targets (daemonSetTargets), with the daemon
+ * tolerations added; each is matched to the node it is made for (the controller pins it with a
+ * metadata.name node affinity). A daemon pod observed on a node the controller no longer targets
+ * is kept (it exists); the placement report says whether the controller keeps it.
  */
-export function podsOfWorkload(workload: Workload, nodes: readonly Node[], observed: readonly Pod[]): PodToPlace[] {
+export function podsOfWorkload(workload: Workload, nodes: readonly Node[], observed: readonly Pod[], targets?: DaemonSetTargets): PodToPlace[] {
   const spec = workload.template.spec;
+  if (workload.knownFromPods) {
+    // the workload is known only through these pods: each stands for itself (on its own spec),
+    // none is invented (its replicas, or a DaemonSet's targeted nodes, are unknown)
+    if (workload.kind !== "DaemonSet") return observed.map((p) => pod(workload, p.name, p.spec, p, undefined));
+    // a daemon pod per node, in node order
+    const at = new Map(nodes.map((n, i) => [n.name, i]));
+    const order = (p: Pod) => at.get(p.nodeName ?? "") ?? nodes.length;
+    return [...observed].sort((a, b) => order(a) - order(b)).map((p) => pod(workload, p.name, p.spec, p, p.nodeName));
+  }
   if (workload.kind === "DaemonSet") {
-    const daemonSpec: PodSpec = { ...spec, tolerations: daemonSetTolerations(spec) };
-    return nodes.map((node) => {
-      const here = observed.find((p) => p.nodeName === node.name);
-      return pod(workload, here?.name ?? `${workload.name}-${node.name}`, daemonSpec, here, node.name);
-    });
+    const daemonSpec = daemonPodSpec(spec);
+    const { targeted } = targets ?? daemonSetTargets(daemonSpec, nodes);
+    const onNode = new Map<string, Pod>();
+    for (const p of observed) if (p.nodeName && !onNode.has(p.nodeName)) onNode.set(p.nodeName, p);
+    const isTargeted = new Set(targeted.map((n) => n.name));
+    return nodes
+      .filter((node) => isTargeted.has(node.name) || onNode.has(node.name))
+      .map((node) => {
+        const here = onNode.get(node.name);
+        return pod(workload, here?.name ?? `${workload.name}-${node.name}`, daemonSpec, here, node.name);
+      });
   }
   if (workload.kind === "Pod") {
     const self = observed[0];

@@ -340,7 +340,9 @@ export function simulate(pods: readonly PodToPlace[], cluster: ClusterState, fil
 
     if (feasible.length === 0) {
       const verdicts = candidates.map((node) => evaluateNode(pod, node, cluster, filters, states));
-      out.set(pod, { node: undefined, tied: [], unschedulable: fitErrorMessage(verdicts, cluster.nodes.length), score: undefined });
+      // a DaemonSet's pod is pinned to its node (NodeAffinity PreFilter): the other nodes are counted as such
+      const pinnedAway = pod.daemonNode !== undefined ? { count: cluster.nodes.length - candidates.length, plugin: "NodeAffinity" } : undefined;
+      out.set(pod, { node: undefined, tied: [], unschedulable: fitErrorMessage(verdicts, cluster.nodes.length, pinnedAway), score: undefined });
       continue;
     }
     let chosen = feasible[0]!;

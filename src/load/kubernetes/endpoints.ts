@@ -1,3 +1,4 @@
+import type { Diagnostic } from "../../model/diagnostics.js";
 import type { EndpointSlice, Pod, Service, ServiceEndpoints } from "../../model/kubernetes.js";
 import { mapSelectorMatches } from "../../model/selectors.js";
 import type { Join } from "../../model/snapshot.js";
@@ -6,9 +7,11 @@ import type { Join } from "../../model/snapshot.js";
  * Each Service's endpoints: its EndpointSlices (label kubernetes.io/service-name) when the
  * snapshot has any, else its legacy Endpoints object, else — for a service with a selector — the
  * observed pods the endpoints controller would pick (pkg/controller/endpointslice: running pods
- * with an IP whose labels match the selector, in the service's namespace).
+ * with an IP whose labels match the selector, in the service's namespace). A selected pod whose
+ * capture has no status.conditions (Pod.readyAssumed) is taken as ready; an info diagnostic per
+ * service names them, and `assumedReady` lists them for traces.
  */
-export function resolveServiceEndpoints(services: readonly Service[], slices: readonly EndpointSlice[], pods: readonly Pod[], joins: Join[]): ServiceEndpoints[] {
+export function resolveServiceEndpoints(services: readonly Service[], slices: readonly EndpointSlice[], pods: readonly Pod[], joins: Join[], diagnostics: Diagnostic[] = []): ServiceEndpoints[] {
   const slicesByService = new Map<string, EndpointSlice[]>();
   const legacyByService = new Map<string, EndpointSlice[]>();
   for (const slice of slices) {
@@ -46,7 +49,16 @@ export function resolveServiceEndpoints(services: readonly Service[], slices: re
     if (selected.length > 0) {
       joins.push({ kind: "service-endpoints", from: `Service ${key}`, to: selected.map((p) => `Pod ${p.name}`).join(", "), by: "selector", source: service.meta.source });
     }
-    const podRefs = selected.map((p) => ({ kind: "Pod", namespace: p.namespace, name: p.name })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return { service: ref, origin: "selector", slices: [], pods: podRefs };
+    const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    const podRefs = selected.map((p) => ({ kind: "Pod", namespace: p.namespace, name: p.name })).sort(byName);
+    const assumed = selected.filter((p) => p.readyAssumed).map((p) => ({ kind: "Pod", namespace: p.namespace, name: p.name })).sort(byName);
+    if (assumed.length === 0) return { service: ref, origin: "selector", slices: [], pods: podRefs };
+    diagnostics.push({
+      code: "assumed-ready",
+      severity: "info",
+      message: `Service ${key}: endpoint pod(s) ${assumed.map((p) => p.name).join(", ")} have no status.conditions (a trimmed capture): taken as ready`,
+      source: service.meta.source,
+    });
+    return { service: ref, origin: "selector", slices: [], pods: podRefs, assumedReady: assumed };
   });
 }

@@ -1,3 +1,5 @@
+import type { Diagnostic } from "../../model/diagnostics.js";
+import { formatSource } from "../../model/source.js";
 import type { V1Node } from "@kubernetes/client-node";
 import type { Node, ObjectMeta, Taint } from "../../model/kubernetes.js";
 import { isCidr, isIPv4, isIPv6 } from "../../model/net.js";
@@ -70,4 +72,29 @@ export function convertNode(f: Fields<V1Node>, meta: ObjectMeta, ctx: DocumentCo
 
 function readyCondition(status: string | undefined): Node["ready"] {
   return status === "True" || status === "False" || status === "Unknown" ? status : undefined;
+}
+
+/**
+ * Two nodes reporting the same InternalIP (a cloned VM, a reused address, two captures of
+ * different clusters merged): joins by InternalIP, hostIP and traces would pick one of them
+ * arbitrarily. One located warning per shared address, naming every node that has it.
+ */
+export function warnSharedInternalIps(nodes: readonly Node[], diagnostics: Diagnostic[]): void {
+  const byIp = new Map<string, Node[]>();
+  for (const n of nodes) {
+    if (!n.internalIP) continue;
+    const list = byIp.get(n.internalIP);
+    if (list) list.push(n);
+    else byIp.set(n.internalIP, [n]);
+  }
+  for (const [ip, list] of byIp) {
+    if (list.length < 2) continue;
+    const [first, ...others] = list;
+    diagnostics.push({
+      code: "duplicate-node-ip",
+      severity: "warning",
+      message: `nodes ${list.map((n) => `${n.name} (${formatSource(n.meta.source)})`).join(" and ")} share the InternalIP ${ip}: lookups by node address (instance joins, pods' hostIP, traces to ${ip}) cannot tell them apart; ${others.length === 1 ? `${others[0]!.name} is` : "the others are"} most likely a stale or cloned node`,
+      source: first!.meta.source,
+    });
+  }
 }

@@ -1,6 +1,7 @@
 import type {
   V1Affinity,
   V1Container,
+  V1EnvVar,
   V1NodeSelectorTerm,
   V1PodAffinityTerm,
   V1PodSpec,
@@ -25,6 +26,7 @@ import type {
   Toleration,
   TopologySpreadConstraint,
 } from "../../model/kubernetes.js";
+import type { SourceRef } from "../../model/source.js";
 import type { DocumentContext } from "../fields.js";
 import { Fields } from "../fields.js";
 import { checkValues, readLabelSelector, readResources } from "./meta.js";
@@ -46,9 +48,14 @@ const KEPT_ENV_VALUES = new Set([
   "AWS_VPC_ENI_MTU",
   "ENABLE_POD_ENI",
   "POD_SECURITY_GROUP_ENFORCING_MODE",
+  // calico-node's default pool at first start (projectcalico/calico node/pkg/lifecycle/startup/startup.go configureIPPools)
   "CALICO_IPV4POOL_CIDR",
   "CALICO_IPV4POOL_VXLAN",
   "CALICO_IPV4POOL_IPIP",
+  "CALICO_IPV4POOL_NAT_OUTGOING",
+  "CALICO_IPV4POOL_BLOCK_SIZE",
+  "CALICO_IPV4POOL_NODE_SELECTOR",
+  "NO_DEFAULT_POOLS",
   "CALICO_NETWORKING_BACKEND",
   "FELIX_NATOUTGOINGADDRESS",
 ]);
@@ -88,12 +95,17 @@ function readContainer(c: Fields<V1Container>, index: number, ctx: DocumentConte
   const resources = c.objOrEmpty("resources");
   const envNames: string[] = [];
   const envValues: Record<string, string> = {};
+  const envSources: Record<string, SourceRef> = {};
+  const envFrom: Record<string, string> = {};
   for (const e of c.objs("env")) {
     const name = e.reqStr("name");
     envNames.push(name);
     if (KEPT_ENV_VALUES.has(name)) {
+      envSources[name] = ctx.source(e.raw);
       const value = e.any("value");
       if (typeof value === "string") envValues[name] = value;
+      const from = e.obj("valueFrom");
+      if (from) envFrom[name] = describeValueFrom(from);
     }
   }
   return {
@@ -119,7 +131,22 @@ function readContainer(c: Fields<V1Container>, index: number, ctx: DocumentConte
     restartPolicy: c.str("restartPolicy"),
     envNames,
     envValues,
+    envSources,
+    envFrom,
   };
+}
+
+/** Where a valueFrom takes its value: "ConfigMap calico-config key veth_mtu", "Secret x key y", "field spec.nodeName". */
+function describeValueFrom(from: Fields<NonNullable<V1EnvVar["valueFrom"]>>): string {
+  const cm = from.obj("configMapKeyRef");
+  if (cm) return `ConfigMap ${cm.str("name") ?? "?"} key ${cm.str("key") ?? "?"}`;
+  const secret = from.obj("secretKeyRef");
+  if (secret) return `Secret ${secret.str("name") ?? "?"} key ${secret.str("key") ?? "?"}`;
+  const field = from.obj("fieldRef");
+  if (field) return `field ${field.str("fieldPath") ?? "?"}`;
+  const resource = from.obj("resourceFieldRef");
+  if (resource) return `resource ${resource.str("resource") ?? "?"}`;
+  return "valueFrom";
 }
 
 /** core/v1 validation: Exists forbids a value; an empty key needs Exists. */

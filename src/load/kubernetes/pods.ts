@@ -14,7 +14,11 @@ export function convertPod(f: Fields<V1Pod>, meta: ObjectMeta, ctx: DocumentCont
   };
   const podIP = ip(status.str("podIP"), "podIP");
   const podIPs = status.objs("podIPs").map((p) => ip(p.str("ip"), "podIPs[].ip")).filter((v): v is string => v !== undefined);
-  const ready = status.objs("conditions").some((c) => c.str("type") === "Ready" && c.str("status") === "True");
+  const phase = status.str("phase");
+  // a trimmed capture (status without conditions altogether, not Ready=False): a running pod is
+  // taken as ready, and says so (readyAssumed) wherever that decides something
+  const readyAssumed = !status.has("conditions") && podIP !== undefined && (phase === "Running" || phase === undefined);
+  const ready = readyAssumed || status.objs("conditions").some((c) => c.str("type") === "Ready" && c.str("status") === "True");
   return {
     meta,
     namespace: meta.namespace ?? "default",
@@ -22,11 +26,12 @@ export function convertPod(f: Fields<V1Pod>, meta: ObjectMeta, ctx: DocumentCont
     labels: meta.labels,
     spec: readPodSpec(spec, ctx),
     nodeName: spec.str("nodeName") || undefined,
-    phase: status.str("phase"),
+    phase,
     podIP,
     podIPs: podIPs.length > 0 ? podIPs : podIP ? [podIP] : [],
     hostIP: ip(status.str("hostIP"), "hostIP"),
     ready,
+    ...(readyAssumed ? { readyAssumed } : {}),
     owner: undefined, // resolved once everything is loaded (owners.ts)
     ownedVia: undefined,
   };

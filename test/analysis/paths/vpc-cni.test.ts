@@ -165,3 +165,23 @@ describe("vpcCniSnat", () => {
     assert.match(d.note, /no VPC/);
   });
 });
+
+describe("detectCni from the node agents' pods (a kubectl get pods dump, no DaemonSet)", () => {
+  const agentPod = (name: string, app: string, owner: boolean, env = "") =>
+    `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  namespace: kube-system\n  labels: {k8s-app: ${app}}\n${owner ? `  ownerReferences: [{apiVersion: apps/v1, kind: DaemonSet, name: ${app}, uid: u-${app}, controller: true}]\n` : ""}spec:\n  hostNetwork: true\n  nodeName: n1\n  containers:\n  - name: ${app}\n    image: x\n    env: [{name: DATASTORE_TYPE, value: kubernetes}${env}]\nstatus: {phase: Running, podIP: 10.0.1.5, hostIP: 10.0.1.5}\n`;
+
+  test("aws-node pods owned by DaemonSet aws-node: the AWS VPC CNI, its settings read from the pod", () => {
+    const s = loadSnapshot({ paths: ["."], cwd: tempDir({ "pods.yaml": agentPod("aws-node-x7k2p", "aws-node", true, ", {name: AWS_VPC_K8S_CNI_EXTERNALSNAT, value: \"true\"}") }) });
+    const cni = detectCni(s);
+    assert.deepEqual([cni.networking, cni.calicoPolicy], ["aws-vpc-cni", false]);
+    assert.match(cni.note, /^aws-node pods \(no DaemonSet in the snapshot\) in kube-system/);
+    assert.equal(vpcCniSettings(s).externalSnat, true);
+  });
+
+  test("a calico-node pod without owner reference (label k8s-app: calico-node): Calico", () => {
+    const s = loadSnapshot({ paths: ["."], cwd: tempDir({ "pods.yaml": agentPod("calico-node-abcde", "calico-node", false, ", {name: CALICO_IPV4POOL_CIDR, value: 10.244.0.0/16}") }) });
+    const cni = detectCni(s);
+    assert.equal(cni.networking, "calico");
+    assert.match(cni.note, /default-ipv4-ippool \(10\.244\.0\.0\/16, derived from calico-node pod kube-system\/calico-node-abcde's environment/);
+  });
+});

@@ -166,7 +166,8 @@ describe("simulate", () => {
     const onB = podToPlace(spec, { workload: w, name: "agent-b", daemonNode: "b" });
     const out = simulate([onA, onB], state, DEFAULT_FILTERS, SCORES);
     assert.equal(out.get(onA)!.node, "a");
-    assert.equal(out.get(onB)!.unschedulable, "0/2 nodes are available: 1 node(s) had untolerated taint {dedicated: x}.");
+    // schedule_one.go: the nodes NodeAffinity's PreFilterResult leaves out (the pod is pinned to b) count as such
+    assert.equal(out.get(onB)!.unschedulable, "0/2 nodes are available: 1 node(s) didn't satisfy plugin(s) [NodeAffinity], 1 node(s) had untolerated taint {dedicated: x}.");
   });
 
   test("simulate keeps its old signature: scores default to none, every feasible node ties", () => {

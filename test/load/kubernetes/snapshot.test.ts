@@ -170,10 +170,10 @@ spec:
     });
   }
 
-  test("ReplicaSets and Jobs whose Deployment or CronJob is in the snapshot are not workloads; others are", () => {
+  test("ReplicaSets and Jobs whose Deployment or CronJob is in the snapshot are not workloads; others are; an owner known only through its pods is one too", () => {
     assert.deepEqual(
-      snapshot.kubernetes.workloads.map((w) => `${w.kind} ${w.namespace}/${w.name}`),
-      ["Deployment shop/api", "CronJob shop/backup", "StatefulSet shop/db", "Deployment shop/front", "ReplicaSet shop/standalone", "Deployment shop/web", "Pod tools/debug"],
+      snapshot.kubernetes.workloads.map((w) => `${w.kind} ${w.namespace}/${w.name}${w.knownFromPods ? " (from pods)" : ""}`),
+      ["Deployment shop/api", "CronJob shop/backup", "StatefulSet shop/db", "Deployment shop/front", "ReplicaSet shop/orphan-6f7d8 (from pods)", "ReplicaSet shop/standalone", "Deployment shop/web", "Pod tools/debug"],
     );
   });
 
@@ -186,8 +186,11 @@ spec:
     );
   });
 
-  test("no diagnostics for a consistent snapshot", () => {
-    assert.deepEqual(snapshot.diagnostics, []);
+  test("the one diagnostic: the ReplicaSet the snapshot lacks, named by its pod", () => {
+    assert.deepEqual(
+      snapshot.diagnostics.map((d) => [d.code, d.severity, /ReplicaSet shop\/orphan-6f7d8/.test(d.message)]),
+      [["unresolved-reference", "warning", true]],
+    );
   });
 });
 
@@ -399,18 +402,30 @@ status: {addresses: [{type: InternalIP, address: 10.0.9.9}]}
     });
   }
 
+  const sharedIp = [
+    "duplicate-node-ip",
+    "warning",
+    "nodes n-by-id (k8s/nodes.yaml:1) and n-by-ip (k8s/nodes.yaml:7) share the InternalIP 10.0.1.20: lookups by node address (instance joins, pods' hostIP, traces to 10.0.1.20) cannot tell them apart; n-by-ip is most likely a stale or cloned node",
+    "k8s/nodes.yaml",
+    1,
+  ];
+
   test("a node that matches no instance gets an unjoined-node warning at the node", () => {
     assert.equal(joined("n-lost"), undefined);
     assert.deepEqual(
       // (besides the one missing-layer warning naming describe-instances: test/load/aws-layers.test.ts)
       snapshot.diagnostics.filter((d) => d.code !== "missing-layer").map((d) => [d.code, d.severity, d.message, d.source?.file, d.source?.line]),
-      [["unjoined-node", "warning", "Node n-lost matches no EC2 instance (by providerID aws:///ap-northeast-2a/i-0fff0000000000009, InternalIP 10.0.9.9 or Name tag)", "k8s/nodes.yaml", 16]],
+      [sharedIp, ["unjoined-node", "warning", "Node n-lost matches no EC2 instance (by providerID aws:///ap-northeast-2a/i-0fff0000000000009, InternalIP 10.0.9.9 or Name tag)", "k8s/nodes.yaml", 16]],
     );
   });
 
-  test("without any instances in the snapshot, nodes are not expected to join (no warnings)", () => {
+  test("without any instances in the snapshot, nodes are not expected to join (no warning but the shared InternalIP)", () => {
     const s = load({ "nodes.yaml": nodes });
-    assert.deepEqual([s.joins.filter((j) => j.kind === "node-instance"), s.diagnostics], [[], []]);
+    assert.deepEqual([s.joins.filter((j) => j.kind === "node-instance"), s.diagnostics.map((d) => d.code)], [[], ["duplicate-node-ip"]]);
+  });
+
+  test("two nodes with the same InternalIP: one located warning naming both", () => {
+    assert.deepEqual(snapshot.diagnostics.filter((d) => d.code === "duplicate-node-ip").map((d) => [d.code, d.severity, d.message, d.source?.file, d.source?.line]), [sharedIp]);
   });
 });
 
@@ -443,7 +458,11 @@ describe("deterministic output", () => {
     assert.deepEqual(s.kubernetes.services.find((x) => x.name === "b")?.ports[0]?.port, 80);
     assert.deepEqual(
       s.diagnostics.map((d) => [d.code, d.message]),
-      [["duplicate-object", "Service shop/b appears again; this one replaces the one at a-first.yaml:10"]],
+      [
+        ["duplicate-object", "Service shop/b appears again; this one replaces the one at a-first.yaml:10"],
+        // the pods are trimmed (no status.conditions): their readiness is assumed, and said
+        ["assumed-ready", "Service shop/b: endpoint pod(s) p1, p2 have no status.conditions (a trimmed capture): taken as ready"],
+      ],
     );
   });
 
