@@ -118,11 +118,12 @@ test("a nodes + pods dump without owners: every pod (static pods aside) is place
 
 test("startup.go configureIPPools: a plain calico.yaml install (no IPPool) gets calico-node's default pool from its env, and pod → internet is masqueraded by natOutgoing citing the CALICO_IPV4POOL_CIDR line", async () => {
   const t = await json<TraceJson>(["trace", "--snapshot", DIR, "--from", "pod:default/web-6d4cf56db6-9wq2m", "--to", "internet"]);
-  assert.equal(t.verdict, "delivered");
   const snat = t.hops.find((h) => h.component === "calico-natoutgoing");
   assert.ok(snat);
   assert.deepEqual([snat.id, snat.action, snat.packet.src, snat.source], ["default-ipv4-ippool", "snat", "10.0.1.12", `${DIR}/daemonsets.json:112`]);
-  assert.equal(t.finalSourceIp, "10.0.1.12");
+  // the capture has no AWS part: what becomes of the private node address beyond the node is unknown
+  assert.equal(t.verdict, "unknown");
+  assert.equal(t.finalSourceIp, null);
   assert.ok(t.assumptions.some((a) => /IP pool default-ipv4-ippool \(10\.244\.0\.0\/16, natOutgoing true, ipipMode Never, vxlanMode Always\) is not in the snapshot: derived from DaemonSet kube-system\/calico-node's environment/.test(a)), t.assumptions.join("\n"));
 
   const show = await json<{ kubernetes: Record<string, number>; diagnostics: { code: string; severity: string; message: string; source: string | null }[] }>(["snapshot", "show", "--snapshot", DIR]);

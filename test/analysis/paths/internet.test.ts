@@ -162,10 +162,14 @@ describe("node:NAME from outside the VPC is the node's public address", () => {
 });
 
 describe("gaps say so in assumptions", () => {
-  test("no VPC in the snapshot: the network beyond the node is assumed, and the assumption names the files to capture", () => {
+  test("no VPC in the snapshot: the network beyond the node is assumed, the assumption names the files to capture, and a private source bound for the internet is unknown (a private address is never what the internet sees)", () => {
     const snapshot = withAws({ subnets: [], routeTables: [] });
     const t = trace(snapshot, WORKER_POD, "internet");
-    assert.equal(t.verdict, "delivered");
+    assert.equal(t.verdict, "unknown");
+    assert.equal(t.finalSourceIp, null);
+    assert.equal(t.unknown?.at, "node:k8s-worker-2");
+    assert.match(t.unknown?.message ?? "", /from the private address 10\.0\.1\.12/);
+    assert.match(t.unknown?.capture ?? "", /describe-subnets/);
     assert.ok(t.assumptions.some((a) => /no VPC/.test(a) && /describe-subnets/.test(a)), t.assumptions.join("\n"));
   });
 

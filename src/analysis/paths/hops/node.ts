@@ -2,7 +2,7 @@ import type { Node } from "../../../model/kubernetes.js";
 import { isPrivateOrShared } from "../../../model/net.js";
 import { ipPoolFor, natOutgoing, nodeAddresses, nodePrimaryIp, overlayFor } from "../calico.js";
 import { resolveServiceTarget, type MasqueradeChoice } from "../kube-proxy.js";
-import { dropped, inner, step, undoInReverse, withDestination, withSource, type Device, type DeviceOutcome, type ReplyHandler } from "../trace-engine.js";
+import { dropped, inner, step, undecided, undoInReverse, withDestination, withSource, type Device, type DeviceOutcome, type ReplyHandler } from "../trace-engine.js";
 import type { Packet, Step } from "../trace-model.js";
 import { vpcCniSnat } from "../vpc-cni.js";
 import type { Arrival, Network } from "./network.js";
@@ -195,6 +195,15 @@ function leaveNode(net: Network, node: Node, packet: Packet, dstNode: Node | und
     return net.node(dstNode, { kind: "wire" });
   }
   if (!isPrivateOrShared(dst)) {
+    const src = packet.outer?.src ?? packet.src;
+    if (isPrivateOrShared(src)) {
+      // A private source is never what the internet sees: something beyond the node translates it
+      // (an internet gateway's 1:1 NAT of the instance's public IP, a NAT gateway, a corporate NAT)
+      // or drops it, and the snapshot does not show which — so neither the verdict nor the source
+      // the destination sees can be stated.
+      const u = undecided(hop, "node", node.name, packet, `leaves ${node.name} toward ${dst} from the private address ${src}; ${gap.short}: whether it reaches the internet, and from which public address (the instance's public IP at an internet gateway, a NAT gateway's Elastic IP), depends on the network beyond the node`, gap.capture, node.meta.source);
+      return { name: hop, forward: (p) => ({ steps: [u.step], packet: p, next: undefined, unknown: u.unknown }) };
+    }
     steps.push(step(hop, "node", node.name, "forward", packet, `leaves ${node.name} toward ${dst}; ${gap.short}: assumed to reach the internet`, node.meta.source));
     return net.internet("transit");
   }
