@@ -128,6 +128,9 @@ function notNeeded(key: string, aws: AwsModel): string | undefined {
       return aws.listeners.length === 0 && aws.listenerRules.length === 0 ? "no listener or rule in the snapshot forwards to one" : undefined;
     case "targetHealth":
       return aws.targetGroups.length === 0 ? "no target group in the snapshot" : undefined;
+    case "targetGroupAttributes":
+      // only an NLB's (TCP/UDP/TLS) target groups have attributes a trace reads
+      return aws.targetGroups.some((g) => g.protocol !== "HTTP" && g.protocol !== "HTTPS") ? undefined : "no NLB target group in the snapshot";
     default:
       return undefined;
   }

@@ -109,6 +109,12 @@ export const AWS_LAYERS: readonly AwsLayer[] = Object.freeze([
     command: "aws elbv2 describe-target-health --target-group-arn ARN (podpath.yaml names the target group: targetGroupArn)",
     lostWithout: "the registered targets of each target group and their health",
   },
+  {
+    key: "targetGroupAttributes",
+    label: "elbv2 target group attributes",
+    command: "aws elbv2 describe-target-group-attributes --target-group-arn ARN (podpath.yaml names the target group: targetGroupArn)",
+    lostWithout: "an NLB target group's preserve_client_ip.enabled and cross-zone setting: AWS's defaults are assumed (client IP kept for instance targets and UDP, not for ip targets over TCP; cross-zone off)",
+  },
 ] satisfies readonly AwsLayer[]);
 
 export function awsLayer(key: AwsLayerKey): AwsLayer {

@@ -215,7 +215,7 @@ describe("snapshot show: the AWS layers", () => {
     assert.equal(byKey["natGateways"]!.note, "not needed: no route targets a NAT gateway");
     assert.deepEqual(
       summary.layers.map((l) => l.key),
-      ["vpcs", "subnets", "routeTables", "internetGateways", "natGateways", "networkAcls", "securityGroups", "prefixLists", "instances", "networkInterfaces", "loadBalancers", "listeners", "listenerRules", "targetGroups", "targetHealth"],
+      ["vpcs", "subnets", "routeTables", "internetGateways", "natGateways", "networkAcls", "securityGroups", "prefixLists", "instances", "networkInterfaces", "loadBalancers", "listeners", "listenerRules", "targetGroups", "targetHealth", "targetGroupAttributes"],
     );
     // a list the SSH rule names, loaded without its entries; the unnamed CloudFront list is no gap
     const lists = readFileSync(join(PREFIX_LISTS, "aws/ec2-describe-managed-prefix-lists.json"), "utf8");
@@ -244,7 +244,7 @@ describe("snapshot show: the AWS layers", () => {
     assert.match(md.stdout, /^- network interfaces by source: describe-instances 4$/m);
     const json = JSON.parse((await cli(["snapshot", "show", "-s", "test/fixtures/captures/kubeadm-public-instances-only", "-o", "json"])).stdout);
     assert.deepEqual(json.networkInterfaceOrigins, { "describe-instances": 4 });
-    assert.equal(json.layers.length, 15);
+    assert.equal(json.layers.length, 16);
     const k8sOnly = await cli(["snapshot", "show", "-s", "test/fixtures/captures/kubeadm-public-instances-only/k8s", "-o", "text"]);
     assert.doesNotMatch(k8sOnly.stdout, /AWS layers:/);
     assert.match(k8sOnly.stdout, /^Warnings: none\nNotes \(1 note\):\n  the snapshot has no AWS data: traces stop at the node .*\[absent-layer\]$/m);
