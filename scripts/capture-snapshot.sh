@@ -15,7 +15,8 @@ Usage: $PROG OUTPUT_DIR [options]
 Writes a podpath snapshot of the current cluster and its AWS network into OUTPUT_DIR:
   OUTPUT_DIR/k8s/*.yaml      one file per kind: kubectl get KIND -A -o yaml
   OUTPUT_DIR/aws/*.json      aws ec2 / elbv2 describe-* output, unchanged (and the entries of
-                             each managed prefix list a security group rule or route names)
+                             each managed prefix list a security group rule or route names; the
+                             target health of each target group, the attributes of each NLB one)
   OUTPUT_DIR/podpath.yaml    the index: podpath --snapshot OUTPUT_DIR
 
 Options:
@@ -90,7 +91,7 @@ OUT=$(cd "$OUT" && pwd)
 
 K8S_FILES=()   # paths relative to OUT
 AWS_FILES=()
-TH_ENTRIES=()  # "path<TAB>target group ARN"
+TG_ENTRIES=()  # "path<TAB>target group ARN": target health and attributes, which do not name their group
 PL_ENTRIES=()  # "path<TAB>prefix list id"
 
 # Write command output to a file only when the command succeeds.
@@ -210,7 +211,7 @@ safe() { tr -c 'A-Za-z0-9._\n-' '_' <<<"$1"; }
 capture_aws() {
   command -v aws >/dev/null || die "aws CLI not found (or use --no-aws)"
   aws_json sts get-caller-identity >/dev/null 2>&1 || die "the AWS CLI has no working credentials (check --profile / --region)"
-  mkdir -p "$OUT/aws" "$OUT/aws/elbv2-target-health"
+  mkdir -p "$OUT/aws"
 
   local vpc_filter=() igw_filter=() vpc_ids=() in_vpc="[]"
   if [[ -n $VPC_ID ]]; then
@@ -277,19 +278,32 @@ capture_aws() {
 
   capture_aws_file aws/elbv2-describe-target-groups.json    elbv2 describe-target-groups --query "{TargetGroups: TargetGroups$in_vpc}"
 
-  # describe-target-health output does not name its target group: podpath.yaml does
-  local tgs tg_arn tg_name rel
-  tgs=$(aws_text elbv2 describe-target-groups --query "TargetGroups$in_vpc.[TargetGroupArn,TargetGroupName]" 2>/dev/null || true)
-  while IFS=$'\t' read -r tg_arn tg_name; do
+  # describe-target-health and describe-target-group-attributes output do not name their target
+  # group: podpath.yaml does (targetGroupArn). The attributes podpath reads are an NLB target
+  # group's (preserve_client_ip.enabled, load_balancing.cross_zone.enabled), so they are captured
+  # for the target groups of a network load balancer (protocol TCP, UDP, TCP_UDP, TLS), not for
+  # HTTP/HTTPS (ALB) ones.
+  local tgs tg_arn tg_name tg_proto rel
+  tgs=$(aws_text elbv2 describe-target-groups --query "TargetGroups$in_vpc.[TargetGroupArn,TargetGroupName,Protocol]" 2>/dev/null || true)
+  while IFS=$'\t' read -r tg_arn tg_name tg_proto; do
     [[ ${tg_arn:-} == arn:* ]] || continue
-    rel="aws/elbv2-target-health/$(safe "$tg_name").json"
-    if capture_to "$OUT/$rel" aws_json elbv2 describe-target-health --target-group-arn "$tg_arn"; then
-      TH_ENTRIES+=("$rel"$'\t'"$tg_arn")
-    else
-      note "describe-target-health for $tg_name failed; $rel not written"
-    fi
+    capture_tg_file "aws/elbv2-target-health/$(safe "$tg_name").json" "$tg_arn" describe-target-health
+    case ${tg_proto:-} in
+      TCP | UDP | TCP_UDP | TLS)
+        capture_tg_file "aws/elbv2-target-group-attributes/$(safe "$tg_name").json" "$tg_arn" describe-target-group-attributes ;;
+    esac
   done <<<"$tgs"
-  rmdir "$OUT/aws/elbv2-target-health" 2>/dev/null || true
+  rmdir "$OUT/aws/elbv2-target-health" "$OUT/aws/elbv2-target-group-attributes" 2>/dev/null || true
+}
+
+capture_tg_file() { # relative-path target-group-arn elbv2-command
+  local rel=$1 arn=$2 command=$3
+  mkdir -p "$OUT/$(dirname "$rel")"
+  if capture_to "$OUT/$rel" aws_json elbv2 "$command" --target-group-arn "$arn"; then
+    TG_ENTRIES+=("$rel"$'\t'"$arn")
+  else
+    note "$command for ${rel##*/} failed; $rel not written"
+  fi
 }
 
 # ------------------------------------------------------------------------------------------------
@@ -304,10 +318,10 @@ write_index() {
       echo "kubernetes:"
       for f in "${K8S_FILES[@]}"; do echo "  - path: $f"; done
     fi
-    if ((${#AWS_FILES[@]} + ${#TH_ENTRIES[@]} + ${#PL_ENTRIES[@]})); then
+    if ((${#AWS_FILES[@]} + ${#TG_ENTRIES[@]} + ${#PL_ENTRIES[@]})); then
       echo "aws:"
       for f in ${AWS_FILES[@]+"${AWS_FILES[@]}"}; do echo "  - path: $f"; done
-      for entry in ${TH_ENTRIES[@]+"${TH_ENTRIES[@]}"}; do
+      for entry in ${TG_ENTRIES[@]+"${TG_ENTRIES[@]}"}; do
         rel=${entry%%$'\t'*}
         arn=${entry#*$'\t'}
         echo "  - path: $rel"
@@ -326,5 +340,5 @@ if ((DO_K8S)); then capture_kubernetes; fi
 if ((DO_AWS)); then capture_aws; fi
 write_index
 
-note "wrote ${#K8S_FILES[@]} Kubernetes and $((${#AWS_FILES[@]} + ${#TH_ENTRIES[@]} + ${#PL_ENTRIES[@]})) AWS files to $OUT"
+note "wrote ${#K8S_FILES[@]} Kubernetes and $((${#AWS_FILES[@]} + ${#TG_ENTRIES[@]} + ${#PL_ENTRIES[@]})) AWS files to $OUT"
 note "next: podpath snapshot show --snapshot $OUT"

@@ -149,12 +149,13 @@ function awsTable(): Table {
     t.set(k("elbv2", "describe-rules", "--listener-arn", [...listenerArns][0]!, "--output", "json"), file(`aws/${rf}`));
   }
 
-  // target groups → target health (the example's index names each file's target group)
+  // target groups → target health (the example's index names each file's target group); its target
+  // groups are an ALB's (HTTP), so no describe-target-group-attributes is asked for
   const tgs: any[] = exampleJson("aws/elbv2-describe-target-groups.json").TargetGroups;
   t.set(k("elbv2", "describe-target-groups", "--query", `{TargetGroups: TargetGroups${inVpc}}`, "--output", "json"), file("aws/elbv2-describe-target-groups.json"));
   t.set(
-    k("elbv2", "describe-target-groups", "--query", `TargetGroups${inVpc}.[TargetGroupArn,TargetGroupName]`, "--output", "text"),
-    text(tgs.map((tg) => [tg.TargetGroupArn, tg.TargetGroupName])),
+    k("elbv2", "describe-target-groups", "--query", `TargetGroups${inVpc}.[TargetGroupArn,TargetGroupName,Protocol]`, "--output", "text"),
+    text(tgs.map((tg) => [tg.TargetGroupArn, tg.TargetGroupName, tg.Protocol])),
   );
   for (const entry of readIndex(join(EXAMPLE, "podpath.yaml")).aws ?? []) {
     if (entry.targetGroupArn === undefined) continue;
@@ -381,6 +382,46 @@ test("capture-snapshot.sh captures the entries of each prefix list a rule names,
   const layer = JSON.parse(shown.stdout).layers.find((l: any) => l.key === "prefixLists");
   assert.deepEqual(layer.files.map((f: string) => relative(out, resolve(REPO, f))), [PREFIX_LISTS_FILE, entries]);
   assert.equal(layer.note, null, "every list a rule names has its entries");
+});
+
+test("capture-snapshot.sh captures describe-target-group-attributes of each NLB target group (TCP), with targetGroupArn in the index, and snapshot show lists it under its layer", { skip: bashMissing }, async (t) => {
+  // the example's AWS side, but its target groups answered by the EKS capture's NLB target group
+  const NLB = join(REPO, "test/fixtures/captures/eks-vpc-cni-nlb");
+  const nlbIndex = readIndex(join(NLB, "podpath.yaml")).aws ?? [];
+  const aws = awsTable();
+  const k = (...args: string[]) => ["--region", REGION, ...args].join(SEP);
+  const inVpc = `[?VpcId=='${VPC}']`;
+  for (const key of [...aws.keys()]) if (/describe-target-(groups|health)/.test(key)) aws.delete(key);
+  const tgs: any[] = JSON.parse(readFileSync(join(NLB, "aws/elbv2-describe-target-groups.json"), "utf8")).TargetGroups;
+  assert.deepEqual(tgs.map((tg) => tg.Protocol), ["TCP"]);
+  const arn: string = tgs[0].TargetGroupArn;
+  aws.set(k("elbv2", "describe-target-groups", "--query", `{TargetGroups: TargetGroups${inVpc}}`, "--output", "json"), { file: join(NLB, "aws/elbv2-describe-target-groups.json") });
+  aws.set(k("elbv2", "describe-target-groups", "--query", `TargetGroups${inVpc}.[TargetGroupArn,TargetGroupName,Protocol]`, "--output", "text"), {
+    text: tgs.map((tg) => [tg.TargetGroupArn, tg.TargetGroupName, tg.Protocol].join("\t") + "\n").join(""),
+  });
+  const entries = nlbIndex.filter((e) => e.targetGroupArn === arn);
+  const health = entries.find((e) => e.path.includes("target-health"))!.path;
+  const attributes = entries.find((e) => e.path.includes("target-group-attributes"))!.path;
+  aws.set(k("elbv2", "describe-target-health", "--target-group-arn", arn, "--output", "json"), { file: join(NLB, health) });
+  aws.set(k("elbv2", "describe-target-group-attributes", "--target-group-arn", arn, "--output", "json"), { file: join(NLB, attributes) });
+  const { dir, bin } = setup(t, aws);
+  const out = join(dir, "out");
+  const r = capture(bin, [out, "--region", REGION, "--vpc-id", VPC, "--no-kubernetes"]);
+  assert.equal(r.status, 0, `exit ${r.status}\n${r.stderr}`);
+  assert.deepEqual(readLog(dir, "unexpected.log"), []);
+  assert.ok(readLog(dir, "used.log").includes(`aws${SEP}${k("elbv2", "describe-target-group-attributes", "--target-group-arn", arn, "--output", "json")}`));
+  assert.ok(readFileSync(join(out, attributes)).equals(readFileSync(join(NLB, attributes))));
+  const index = readIndex(join(out, "podpath.yaml"));
+  assert.deepEqual(
+    (index.aws ?? []).filter((e) => e.targetGroupArn !== undefined),
+    [{ path: health, targetGroupArn: arn }, { path: attributes, targetGroupArn: arn }],
+  );
+  const shown = await cli(["snapshot", "show", "-s", out, "-o", "json"]);
+  assert.equal(shown.code, 0, shown.stderr);
+  const s = JSON.parse(shown.stdout);
+  const layer = s.layers.find((l: any) => /attribute/i.test(l.key));
+  assert.ok(layer, JSON.stringify(s.layers.map((l: any) => l.key)));
+  assert.deepEqual(layer.files.map((f: string) => relative(out, resolve(REPO, f))), [attributes]);
 });
 
 test("capture-snapshot.sh --help exits 0 and says Secrets are never captured, calling nothing", { skip: bashMissing }, (t) => {
