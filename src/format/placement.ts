@@ -12,6 +12,7 @@ export function formatPlacementJson(report: PlacementReport): string {
       {
         nodeCount: report.nodeCount,
         workloads: report.workloads.map((w) => ({ ...w, nodes: w.nodes.filter((n) => !n.feasible) })),
+        staticPods: report.staticPods,
       },
       null,
       2,
@@ -73,8 +74,11 @@ function summary(report: PlacementReport): string {
   const unschedulable = pods.filter((p) => p.unschedulable !== null).length;
   const observed = pods.filter((p) => p.observedNode !== null).length;
   const findings = report.workloads.reduce((n, w) => n + w.findings.length, 0);
-  return `${plural(report.nodeCount, "node")} · ${plural(report.workloads.length, "workload")} · ${plural(pods.length, "pod")}: ${observed} observed, ${predicted} predicted, ${unschedulable} unschedulable · ${plural(findings, "finding")}`;
+  const statics = report.staticPods.length > 0 ? ` · ${plural(report.staticPods.length, "static pod")}` : "";
+  return `${plural(report.nodeCount, "node")} · ${plural(report.workloads.length, "workload")} · ${plural(pods.length, "pod")}: ${observed} observed, ${predicted} predicted, ${unschedulable} unschedulable${statics} · ${plural(findings, "finding")}`;
 }
+
+const STATIC_PODS_TITLE = "Static pods (the kubelet of their node runs them from its manifests; the scheduler does not place them)";
 
 /** The caveat of a workload known only through its pods. */
 function knownFromPodsLine(w: WorkloadPlacement): string | null {
@@ -138,6 +142,12 @@ export function formatPlacementText(report: PlacementReport, focusNode?: string)
     }
     out.push("");
   }
+  const statics = report.staticPods.filter((p) => !focusNode || p.node === focusNode);
+  if (statics.length > 0) {
+    out.push(`${STATIC_PODS_TITLE}:`);
+    for (const p of statics) out.push(`  ${p.namespace}/${p.name}: ${p.message}  ${p.source}`);
+    out.push("");
+  }
   return out.join("\n");
 }
 
@@ -163,6 +173,10 @@ export function formatPlacementMarkdown(report: PlacementReport): string {
     }
     out.push(markdownTable(["pod", "observed on", "predicted"], w.pods.map((p) => [p.name, p.observedNode ?? "-", p.predictedNode ?? (p.unschedulable ? `unschedulable: ${p.unschedulable}` : "-")])), "");
     for (const f of w.findings) out.push(`> **Finding:** ${f.message}`, "");
+  }
+  if (report.staticPods.length > 0) {
+    out.push("## Static pods", "", `${STATIC_PODS_TITLE}.`, "");
+    out.push(markdownTable(["pod", "node", "source"], report.staticPods.map((p) => [`${p.namespace}/${p.name}`, p.node, `\`${p.source}\``])), "");
   }
   return out.join("\n");
 }

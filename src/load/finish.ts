@@ -5,6 +5,7 @@ import type { PrefixListEntries } from "./aws/prefix-lists.js";
 import type { Namespace, ObjectMeta, Workload } from "../model/kubernetes.js";
 import type { AwsModel, Join, LoadError, Snapshot, SnapshotFile } from "../model/snapshot.js";
 import { NO_SOURCE, formatSource } from "../model/source.js";
+import { staticPodNode } from "../model/static-pod.js";
 import type { SnapshotDraft } from "./draft.js";
 import { KeyIndex } from "./key-index.js";
 import { joinInterfacesToInstances, joinNodesToInstances } from "./joins.js";
@@ -95,9 +96,10 @@ export function finishSnapshot(
   const workloads = dropManagedWorkloads(allWorkloads);
   // pods whose owner the snapshot lacks (a nodes + pods dump) stand for it
   workloads.push(...workloadsKnownFromPods(pods, workloads, diagnostics));
-  // A Pod with no controller is a workload of its own (a bare Pod).
+  // A Pod with no controller is a workload of its own (a bare Pod); a static pod's mirror is not
+  // (the kubelet runs it: `place` lists it under its node), even when it names no Node owner.
   for (const pod of pods) {
-    if (pod.meta.ownerReferences.some((o) => o.controller)) continue;
+    if (pod.meta.ownerReferences.some((o) => o.controller) || staticPodNode(pod) !== undefined) continue;
     workloads.push({
       meta: pod.meta,
       kind: "Pod",

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { corpusTest } from "../support/corpus.js";
-import { cli, golden } from "../support/helpers.js";
+import { cli, golden, tempDir } from "../support/helpers.js";
 
 interface Reason {
   plugin: string;
@@ -111,4 +111,70 @@ test("observed vs model: a NoSchedule taint added after placement is a finding (
   assert.equal(finding?.node, "k8s-worker-1");
   assert.match(finding!.message, /NoSchedule taints never evict running pods/);
   assert.deepEqual(finding!.reasons.map((x) => x.message), ["node(s) had untolerated taint {dedicated: gpu}"]);
+});
+
+// Static pods: the kubelet runs them from its manifest directory and mirrors each into the API as a
+// pod annotated kubernetes.io/config.mirror (pkg/kubelet/types IsMirrorPod) and, since 1.17, owned
+// by its Node (pkg/kubelet/pod/mirror_client.go CreateMirrorPod). The scheduler never places them.
+test("static pods (owned by their Node): listed under their node, placed by the kubelet, not the scheduler, with the mirror pod's file:line", async () => {
+  const r = await cli(["place", "-o", "json"]);
+  const report = JSON.parse(r.stdout);
+  assert.deepEqual(
+    report.staticPods.map((p: any) => [`${p.namespace}/${p.name}`, p.node]),
+    ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler"].map((c) => [`kube-system/${c}-k8s-master`, "k8s-master"]),
+  );
+  assert.equal(report.staticPods[0].message, "static pod of node k8s-master, placed by the kubelet, not the scheduler");
+  assert.match(report.staticPods[0].source, /^examples\/ecoeco\/k8s\/pods\.yaml:\d+$/);
+  // no workload stands for them
+  assert.ok(!report.workloads.some((w: any) => w.name.startsWith("kube-apiserver")));
+
+  const text = (await cli(["place", "--node", "k8s-worker-1", "-o", "text"])).stdout;
+  assert.doesNotMatch(text, /static pod of node/, "--node: only the node's own static pods");
+  assert.equal((await cli(["place", "--node", "k8s-master", "-o", "text"])).stdout.match(/static pod of node k8s-master/g)?.length, 4);
+  const one = await cli(["place", "--workload", "kube-system/etcd-k8s-master", "-o", "text"]);
+  assert.equal(one.code, 0, one.stderr);
+  assert.match(one.stdout, /· 1 static pod ·/);
+  assert.match(one.stdout, /^  kube-system\/etcd-k8s-master: static pod of node k8s-master, placed by the kubelet, not the scheduler  examples\/ecoeco\/k8s\/pods\.yaml:\d+$/m);
+});
+
+test("a mirror pod without its Node owner reference (annotation only) is a static pod too, not a bare Pod to place; a pod whose only owner reference is not a controller is a bare Pod, observed where it runs", async () => {
+  const pods = `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Node
+  metadata:
+    name: cp-1
+  status:
+    allocatable: {cpu: "2", memory: 4Gi, pods: "110"}
+- apiVersion: v1
+  kind: Pod
+  metadata:
+    name: etcd-cp-1
+    namespace: kube-system
+    annotations:
+      kubernetes.io/config.mirror: 0f1e2d3c4b5a
+      kubernetes.io/config.source: file
+  spec:
+    nodeName: cp-1
+    containers: [{name: etcd, image: registry.k8s.io/etcd:3.5.15-0}]
+  status: {phase: Running}
+- apiVersion: v1
+  kind: Pod
+  metadata:
+    name: helper
+    namespace: default
+    ownerReferences:
+    - {apiVersion: v1, kind: ConfigMap, name: settings, uid: 7d0c9a4e-0000-4000-8000-000000000001}
+  spec:
+    nodeName: cp-1
+    containers: [{name: helper, image: busybox}]
+  status: {phase: Running}
+`;
+  const dir = tempDir({ "dump.yaml": pods });
+  const r = await cli(["place", "-s", dir, "-o", "json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.deepEqual(report.staticPods.map((p: any) => [p.name, p.node, p.source]), [["etcd-cp-1", "cp-1", `${dir}/dump.yaml:10`]]);
+  assert.deepEqual(report.workloads.map((w: any) => [w.kind, w.name, w.pods.map((p: any) => [p.name, p.observedNode, p.predictedNode])]), [["Pod", "helper", [["helper", "cp-1", null]]]]);
 });

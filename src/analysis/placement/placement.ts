@@ -1,6 +1,7 @@
-import type { Pod, Workload } from "../../model/kubernetes.js";
+import type { Workload } from "../../model/kubernetes.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import { formatSource } from "../../model/source.js";
+import { staticPodNode } from "../../model/static-pod.js";
 import { buildClusterState, withoutOwner } from "./cluster-state.js";
 import { evaluatePod, type NodeVerdict } from "./feasibility.js";
 import { DEFAULT_FILTERS } from "./filters/index.js";
@@ -81,9 +82,21 @@ export interface WorkloadPlacement {
   readonly findings: readonly PlacementFinding[];
 }
 
+/** A static pod (kubelet mirror pod): placed by its node's kubelet, not the scheduler. */
+export interface StaticPodView {
+  readonly namespace: string;
+  readonly name: string;
+  readonly node: string;
+  readonly message: string;
+  /** the mirror pod's file:line */
+  readonly source: string;
+}
+
 export interface PlacementReport {
   readonly nodeCount: number;
   readonly workloads: readonly WorkloadPlacement[];
+  /** pods no workload stands for because the kubelet runs them (static pods), each with its node */
+  readonly staticPods: readonly StaticPodView[];
 }
 
 export interface PlacementOptions {
@@ -102,8 +115,7 @@ function nodeView(v: NodeVerdict): NodeView {
 }
 
 /** Why a pod can run where the model rejects it, from the kind of rejection. */
-function likelyCause(pod: Pod, reasons: readonly Rejection[]): string {
-  if (pod.spec.nodeName && pod.meta.ownerReferences.some((o) => o.kind === "Node")) return "a static pod: the kubelet runs it without the scheduler";
+function likelyCause(reasons: readonly Rejection[]): string {
   const plugins = new Set(reasons.map((r) => r.plugin));
   if (plugins.has("TaintToleration")) return "NoSchedule taints never evict running pods: the taint was most likely added after the pod was placed";
   if (plugins.has("NodeAffinity")) return "node affinity is IgnoredDuringExecution: the node's labels (or the pod's selector) most likely changed after the pod was placed";
@@ -112,9 +124,29 @@ function likelyCause(pod: Pod, reasons: readonly Rejection[]): string {
   return "the pod was placed before the rule that rejects the node existed, or bound without the scheduler";
 }
 
-function isStaticPod(pod: Pod): boolean {
-  return pod.meta.ownerReferences.some((o) => o.kind === "Node") || pod.meta.annotations["kubernetes.io/config.source"] !== undefined;
+/**
+ * The static pods the snapshot shows (their mirror pods): the kubelet of their node runs them from
+ * its manifest directory, the scheduler never places them, so they belong to no workload. Ordered
+ * by node, then namespace and name.
+ */
+function staticPodViews(snapshot: Snapshot, workload: string | undefined): StaticPodView[] {
+  const nodes = new Set(snapshot.kubernetes.nodes.map((n) => n.name));
+  const out: StaticPodView[] = [];
+  for (const pod of snapshot.kubernetes.pods) {
+    const node = staticPodNode(pod);
+    if (node === undefined || (workload !== undefined && `${pod.namespace}/${pod.name}` !== workload)) continue;
+    out.push({
+      namespace: pod.namespace,
+      name: pod.name,
+      node,
+      message: `static pod of node ${node}${nodes.has(node) ? "" : " (not in the snapshot)"}, placed by the kubelet, not the scheduler`,
+      source: formatSource(pod.meta.source),
+    });
+  }
+  return out.sort((a, b) => compare(a.node, b.node) || compare(a.namespace, b.namespace) || compare(a.name, b.name));
 }
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * `podpath place`: for each workload, the nodes its pods can run on (every kube-scheduler filter
@@ -163,7 +195,7 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
     const stopped = new Set((targets?.notTargeted ?? []).filter((t) => !t.continueRunning).map((t) => t.node));
     for (const p of pods) {
       const pod = p.observed;
-      if (!pod?.nodeName || isStaticPod(pod)) continue;
+      if (!pod?.nodeName) continue;
       const [verdict] = evaluatePod({ ...p, spec: w.kind === "DaemonSet" ? p.spec : pod.spec, daemonNode: pod.nodeName }, cluster, filters);
       if (verdict && !verdict.feasible) {
         findings.push({
@@ -172,7 +204,7 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
           node: pod.nodeName,
           message: stopped.has(pod.nodeName)
             ? `${pod.name} runs on ${pod.nodeName}, which the DaemonSet no longer targets: the controller deletes it (NodeShouldRunDaemonPod: shouldContinueRunning is false)`
-            : `${pod.name} runs on ${pod.nodeName}, which the model rejects: ${likelyCause(pod, verdict.reasons)}`,
+            : `${pod.name} runs on ${pod.nodeName}, which the model rejects: ${likelyCause(verdict.reasons)}`,
           reasons: verdict.reasons.map(reasonView),
         });
       }
@@ -220,5 +252,5 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
       findings,
     };
   });
-  return { nodeCount: nodes.length, workloads };
+  return { nodeCount: nodes.length, workloads, staticPods: staticPodViews(snapshot, options.workload) };
 }

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { analysePlacement } from "../../analysis/placement/placement.js";
 import { InputError } from "../../load/errors.js";
+import { staticPodNode } from "../../model/static-pod.js";
 import { formatPlacementJson, formatPlacementMarkdown, formatPlacementText } from "../../format/placement.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
@@ -30,7 +31,9 @@ Examples:
     )
     .action((options: PlaceOptions) => {
       const snapshot = loadFromOptions(options, io);
-      if (options.workload && !snapshot.kubernetes.workloads.some((w) => `${w.namespace}/${w.name}` === options.workload)) {
+      const named = (x: { namespace: string; name: string }) => `${x.namespace}/${x.name}` === options.workload;
+      // a static pod is no workload, but `place` says where it runs and why the scheduler is not involved
+      if (options.workload && !snapshot.kubernetes.workloads.some(named) && !snapshot.kubernetes.pods.some((p) => named(p) && staticPodNode(p) !== undefined)) {
         throw new InputError(`no workload ${options.workload} in the snapshot (give it as NAMESPACE/NAME; \`podpath snapshot show\` lists them)`);
       }
       if (options.node && !snapshot.kubernetes.nodes.some((n) => n.name === options.node)) {

@@ -1,5 +1,6 @@
 import type { Diagnostic } from "../../model/diagnostics.js";
 import type { ObjectRef, Pod, Toleration, Workload } from "../../model/kubernetes.js";
+import { staticPodNode } from "../../model/static-pod.js";
 import { KeyIndex } from "../key-index.js";
 
 /**
@@ -30,7 +31,9 @@ export function resolvePodOwners(pods: readonly Pod[], workloads: readonly Workl
     return parent;
   };
   for (const pod of pods) {
-    const controller = pod.meta.ownerReferences.find((o) => o.controller) ?? pod.meta.ownerReferences[0];
+    // only the controller reference (metav1.GetControllerOf): a pod with none is a bare Pod workload
+    // (finish.ts), and must be found under that key, not under an owner that does not manage it
+    const controller = pod.meta.ownerReferences.find((o) => o.controller);
     if (!controller) continue;
     const direct: ObjectRef = { kind: controller.kind, namespace: pod.namespace, name: controller.name };
     const parent = controller.kind === "ReplicaSet" || controller.kind === "Job" ? parentOf(controller.kind, pod.namespace, controller.name) : undefined;
@@ -101,7 +104,7 @@ export function workloadsKnownFromPods(pods: readonly Pod[], workloads: readonly
     const owner = pod.owner;
     if (!owner || !pod.meta.ownerReferences.some((o) => o.controller)) continue;
     // a static pod's mirror names its Node: the kubelet runs it, no controller stands behind it
-    if (owner.kind === "Node") continue;
+    if (staticPodNode(pod) !== undefined) continue;
     if (present.has(key(owner.kind, owner.namespace ?? pod.namespace, owner.name))) continue;
     const mutable = pod as { owner: ObjectRef | undefined; ownedVia: ObjectRef | undefined };
     const via = pod.ownedVia;
