@@ -18,33 +18,53 @@ export function instanceIdFromProviderID(providerID: string | undefined): string
 export function joinNodesToInstances(nodes: readonly Node[], instances: readonly Instance[], joins: Join[], diagnostics: Diagnostic[]): void {
   if (instances.length === 0) return;
   const byId = new Map(instances.map((i) => [i.id, i]));
-  const byIp = new Map<string, Instance>();
-  const byName = new Map<string, Instance>();
+  // private IPs and Name tags need not be unique (two VPCs with the same CIDR captured together):
+  // an address or name that several instances share decides nothing
+  const byIp = new Map<string, Instance[]>();
+  const byName = new Map<string, Instance[]>();
+  const add = (map: Map<string, Instance[]>, key: string, i: Instance) => {
+    const list = map.get(key);
+    if (list) list.push(i);
+    else map.set(key, [i]);
+  };
   for (const i of instances) {
-    if (i.privateIp) byIp.set(i.privateIp, i);
-    if (i.name) byName.set(i.name, i);
+    if (i.privateIp) add(byIp, i.privateIp, i);
+    if (i.name) add(byName, i.name, i);
   }
   for (const node of nodes) {
     const id = instanceIdFromProviderID(node.providerID);
+    const sameIp = node.internalIP ? byIp.get(node.internalIP) ?? [] : [];
+    const sameName = byName.get(node.name) ?? [];
     let instance: Instance | undefined;
     let by = "";
     if (id && byId.has(id)) {
       instance = byId.get(id);
       by = `providerID ${node.providerID}`;
-    } else if (node.internalIP && byIp.has(node.internalIP)) {
-      instance = byIp.get(node.internalIP);
+    } else if (sameIp.length === 1) {
+      instance = sameIp[0];
       by = `InternalIP ${node.internalIP}`;
-    } else if (byName.has(node.name)) {
-      instance = byName.get(node.name);
+    } else if (sameName.length === 1) {
+      instance = sameName[0];
       by = `Name tag ${node.name}`;
+    } else if (sameIp.length > 1) {
+      // the Name tag picks one of the instances holding the address
+      instance = sameIp.find((i) => i.name === node.name);
+      by = `InternalIP ${node.internalIP} and Name tag ${node.name}`;
     }
     if (instance) {
       joins.push({ kind: "node-instance", from: `Node ${node.name}`, to: `Instance ${instance.id}`, by, source: node.meta.source });
     } else {
+      const ambiguous = [
+        sameIp.length > 1 ? `InternalIP ${node.internalIP} is the private IP of ${sameIp.length} instances (${sameIp.map((i) => i.id).join(", ")}: VPCs with overlapping CIDRs?)` : "",
+        sameName.length > 1 ? `Name tag ${node.name} is on ${sameName.length} instances (${sameName.map((i) => i.id).join(", ")})` : "",
+      ].filter((x) => x !== "");
       diagnostics.push({
         code: "unjoined-node",
         severity: "warning",
-        message: `Node ${node.name} matches no EC2 instance (by providerID ${node.providerID ?? "(none)"}, InternalIP ${node.internalIP ?? "(none)"} or Name tag)`,
+        message:
+          ambiguous.length > 0
+            ? `Node ${node.name} matches no single EC2 instance: ${ambiguous.join("; ")}, and no providerID names one (providerID ${node.providerID ?? "(none)"}); capture with --vpc-id, or nodes with spec.providerID`
+            : `Node ${node.name} matches no EC2 instance (by providerID ${node.providerID ?? "(none)"}, InternalIP ${node.internalIP ?? "(none)"} or Name tag)`,
         source: node.meta.source,
       });
     }
@@ -54,9 +74,12 @@ export function joinNodesToInstances(nodes: readonly Node[], instances: readonly
 /** Joins ENIs to the instances they are attached to (the ENI's attachment, else the instance's list). */
 export function joinInterfacesToInstances(instances: readonly Instance[], interfaces: readonly NetworkInterface[], joins: Join[]): void {
   const byId = new Map(instances.map((i) => [i.id, i]));
+  // one map, not a scan of every instance per unattached ENI (load balancer, NAT gateway and endpoint ENIs)
+  const byEni = new Map<string, Instance>();
+  for (const i of instances) for (const e of i.networkInterfaceIds) if (!byEni.has(e)) byEni.set(e, i);
   for (const eni of interfaces) {
     const attached = eni.attachment?.instanceId;
-    const instance = attached ? byId.get(attached) : instances.find((i) => i.networkInterfaceIds.includes(eni.id));
+    const instance = attached ? byId.get(attached) : byEni.get(eni.id);
     if (instance) {
       joins.push({ kind: "instance-eni", from: `Instance ${instance.id}`, to: `NetworkInterface ${eni.id}`, by: attached ? "attachment" : "instance network interfaces", source: eni.source });
     }

@@ -427,6 +427,35 @@ status: {addresses: [{type: InternalIP, address: 10.0.9.9}]}
   test("two nodes with the same InternalIP: one located warning naming both", () => {
     assert.deepEqual(snapshot.diagnostics.filter((d) => d.code === "duplicate-node-ip").map((d) => [d.code, d.severity, d.message, d.source?.file, d.source?.line]), [sharedIp]);
   });
+
+  test("an ENI that describe-network-interfaces lists without its Attachment joins the instance that lists it", () => {
+    const instances = JSON.stringify({ Reservations: [{ Instances: [{ InstanceId: "i-0abc0000000000021", PrivateIpAddress: "10.0.1.21", SubnetId: "subnet-0abc0000000000001", VpcId: "vpc-0abc0000000000001", NetworkInterfaces: [{ NetworkInterfaceId: "eni-0abc0000000000021" }] }] }] });
+    const enis = JSON.stringify({ NetworkInterfaces: [{ NetworkInterfaceId: "eni-0abc0000000000021", SubnetId: "subnet-0abc0000000000001", VpcId: "vpc-0abc0000000000001", PrivateIpAddress: "10.0.1.21" }] });
+    const s = load({ "instances.json": instances, "enis.json": enis });
+    assert.deepEqual(s.joins.filter((j) => j.kind === "instance-eni").map((j) => [j.from, j.to, j.by]), [["Instance i-0abc0000000000021", "NetworkInterface eni-0abc0000000000021", "instance network interfaces"]]);
+  });
+
+  test("a private IP two instances share (two VPCs with one CIDR captured together) joins no node by InternalIP alone: the Name tag decides, else an unjoined-node warning naming both", () => {
+    const twoVpcs = JSON.stringify({
+      Reservations: [
+        {
+          Instances: [
+            { InstanceId: "i-0abc0000000000011", PrivateIpAddress: "10.0.1.10", VpcId: "vpc-0aaa0000000000001", Tags: [{ Key: "Name", Value: "worker-a" }] },
+            { InstanceId: "i-0abc0000000000012", PrivateIpAddress: "10.0.1.10", VpcId: "vpc-0bbb0000000000002", Tags: [{ Key: "Name", Value: "other-cluster" }] },
+          ],
+        },
+      ],
+    });
+    const twoNodes = "apiVersion: v1\nkind: Node\nmetadata: {name: worker-a}\nstatus: {addresses: [{type: InternalIP, address: 10.0.1.10}]}\n";
+    const named = load({ "nodes.yaml": twoNodes, "instances.json": twoVpcs });
+    assert.deepEqual(named.joins.filter((j) => j.kind === "node-instance").map((j) => [j.from, j.to, j.by]), [["Node worker-a", "Instance i-0abc0000000000011", "Name tag worker-a"]]);
+    const unnamed = load({ "nodes.yaml": twoNodes.replace("worker-a", "ip-10-0-1-10"), "instances.json": twoVpcs });
+    assert.deepEqual(unnamed.joins.filter((j) => j.kind === "node-instance"), []);
+    assert.deepEqual(
+      unnamed.diagnostics.filter((d) => d.code === "unjoined-node").map((d) => d.message),
+      ["Node ip-10-0-1-10 matches no single EC2 instance: InternalIP 10.0.1.10 is the private IP of 2 instances (i-0abc0000000000011, i-0abc0000000000012: VPCs with overlapping CIDRs?), and no providerID names one (providerID (none)); capture with --vpc-id, or nodes with spec.providerID"],
+    );
+  });
 });
 
 describe("deterministic output", () => {
