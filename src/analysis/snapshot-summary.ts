@@ -92,10 +92,11 @@ function layerSummaries(aws: AwsModel, origins: Readonly<Record<string, number>>
       note = `not needed: ${unneeded}`;
     } else if (layer.key === "networkInterfaces" && items.length > 0 && !origins["describe-network-interfaces"]) {
       note = `from describe-instances only; missing: ${layer.lostWithout.replace(/ \(the others .*\)$/, "")}; add \`${layer.command}\``;
-    } else if (layer.key === "prefixLists") {
+    } else if (layer.key === "prefixLists" && items.length > 0) {
       // only the lists a rule or route names matter; the AWS-managed ones nobody uses lose nothing
-      const named = namedPrefixLists(aws);
-      const without = aws.prefixLists.filter((p) => p.entries === undefined && named.has(p.id)).map((p) => p.id);
+      // a named list missing from describe-managed-prefix-lists altogether lacks its entries too
+      const byId = new Map(aws.prefixLists.map((p) => [p.id, p]));
+      const without = [...namedPrefixLists(aws)].filter((id) => byId.get(id)?.entries === undefined).sort();
       if (without.length > 0) note = `named by a rule or route but without entries: ${without.join(", ")}; add \`aws ec2 get-managed-prefix-list-entries --prefix-list-id ID\` for each (podpath.yaml: prefixListId)`;
     }
     return { key: layer.key, layer: layer.label, present: items.length > 0, objects: items.length, files: [...files].sort(), command: layer.command, lostWithout: layer.lostWithout, note };

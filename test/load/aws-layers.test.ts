@@ -222,6 +222,11 @@ describe("snapshot show: the AWS layers", () => {
     const partial = summarizeSnapshot(without(KUBEADM, /^$/, { "aws-prefix-lists.json": lists })).layers.find((l) => l.key === "prefixLists")!;
     assert.equal(partial.present, true);
     assert.equal(partial.note, "named by a rule or route but without entries: pl-0f3e1c2d4b5a69788; add `aws ec2 get-managed-prefix-list-entries --prefix-list-id ID` for each (podpath.yaml: prefixListId)");
+    // another list with its entries, and the named one missing from describe-managed-prefix-lists altogether: still named as lacking
+    const cloudfront = readFileSync(join(PREFIX_LISTS, "aws/prefix-list-entries/cloudfront.json"), "utf8");
+    const other = summarizeSnapshot(without(KUBEADM, /^$/, { "pl-22a6434b.json": cloudfront })).layers.find((l) => l.key === "prefixLists")!;
+    assert.equal(other.present, true);
+    assert.match(other.note ?? "", /^named by a rule or route but without entries: pl-0f3e1c2d4b5a69788;/);
     const withEntries = summarizeSnapshot(loadSnapshot({ paths: [PREFIX_LISTS], cwd: PREFIX_LISTS }));
     assert.deepEqual(withEntries.layers.find((l) => l.key === "prefixLists")!.files, [
       "aws/ec2-describe-managed-prefix-lists.json",
