@@ -27,6 +27,7 @@ interface PlaceJson {
     nodes: { node: string; feasible: boolean; reasons: { plugin: string; message: string; source: string | null }[] }[];
     pods: { name: string; observedNode: string | null; predictedNode: string | null; unschedulable: string | null }[];
   }[];
+  staticPods: { namespace: string; name: string; node: string; message: string; source: string }[];
 }
 interface TraceJson {
   verdict: string;
@@ -105,6 +106,10 @@ test("a nodes + pods dump without owners: every pod (static pods aside) is place
   // a DaemonSet known only through its pods: its targeting is unknown, no pod is invented
   const agent = report.workloads.find((w) => w.name === "log-agent")!;
   assert.deepEqual([agent.targetedNodes, agent.pods.length, agent.pods.every((p) => p.predictedNode === null)], [null, 2, true]);
+  // the nodes without one of its pods are named, not silently left out (ReplaceDaemonSetPodNodeNameNodeAffinity: its affinity is not on its pods)
+  assert.match(agent.knownFromPods!.unknown[0]!, /^the nodes it targets .*: no pod seen on cp-1, worker-small, whether it targets them is unknown$/);
+  // static pods: listed as the kubelet's, with their node
+  assert.deepEqual(report.staticPods.map((p) => [p.name, p.node]), [["etcd-cp-1", "cp-1"], ["kube-apiserver-cp-1", "cp-1"]]);
 
   const show = await json<{ joinCounts: Record<string, number>; unresolvedOwners: { owner: string; pods: number }[]; diagnostics: { code: string; severity: string; source: string | null }[] }>(["snapshot", "show", "--snapshot", DUMP]);
   // only the static pods' joins resolve (to their Node); the 17 others are listed as unresolved

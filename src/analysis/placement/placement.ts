@@ -125,6 +125,22 @@ function likelyCause(reasons: readonly Rejection[]): string {
 }
 
 /**
+ * What is unknown of a DaemonSet known only through its pods: which nodes it targets. Its pods
+ * carry its nodeSelector and tolerations, but not its required node affinity: the DaemonSet
+ * controller replaces that, on each pod, with a matchFields term naming the pod's node
+ * (pkg/controller/daemon/util ReplaceDaemonSetPodNodeNameNodeAffinity). So the nodes without a
+ * pod are named, and no verdict is given for them.
+ */
+function daemonSetTargetsUnknown(w: Workload, podOn: ReadonlyMap<string, string>, nodes: Snapshot["kubernetes"]["nodes"]): string {
+  const without = nodes.filter((n) => !podOn.has(n.name)).map((n) => n.name);
+  const shown = without.length <= 8 ? without.join(", ") : `${without.slice(0, 8).join(", ")} and ${without.length - 8} more`;
+  return (
+    "the nodes it targets (its node selector and tolerations are read from one pod; its required node affinity is not on its pods, the DaemonSet controller replaces it with each pod's own node)" +
+    (without.length > 0 ? `: no pod seen on ${shown}, whether it targets ${without.length === 1 ? "it" : "them"} is unknown` : "")
+  );
+}
+
+/**
  * The static pods the snapshot shows (their mirror pods): the kubelet of their node runs them from
  * its manifest directory, the scheduler never places them, so they belong to no workload. Ordered
  * by node, then namespace and name.
@@ -233,7 +249,7 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
             templateFrom: w.knownFromPods.templateFrom,
             inferredVia: w.knownFromPods.inferredVia ?? null,
             unknown: [
-              w.kind === "DaemonSet" ? "the nodes it targets (its node selector, affinity and tolerations are read from one pod)" : "replicas (the pods seen are counted)",
+              w.kind === "DaemonSet" ? daemonSetTargetsUnknown(w, podOn, nodes) : "replicas (the pods seen are counted)",
               `the template (pod ${w.knownFromPods.templateFrom}'s spec stands for it; other pods may differ)`,
             ],
           }
