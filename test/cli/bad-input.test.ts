@@ -238,7 +238,20 @@ const CASES: readonly Case[] = [
     code: 0,
     warnings: [
       'calico.yaml:5:3: IPPool pool skipped: spec: cidr "192.168.0.0/33" is not a valid CIDR block [invalid-object]',
-      'sg.json:14:13: security group sg-1 skipped: IpPermissions[0].IpRanges[0].CidrIp "10.0.0.300/16" is not a valid CIDR block [invalid-object]',
+      'sg.json:15:15: security group sg-1 skipped: IpPermissions[0].IpRanges[0].CidrIp "10.0.0.300/16" is not a valid CIDR block [invalid-object]',
+    ],
+  },
+  {
+    name: "a bad quantity and a bad node annotation: each warning cites the offending entry, not its mapping's first line",
+    files: {
+      "pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: d}\nspec:\n  containers:\n  - name: c\n    resources:\n      requests:\n        cpu: 1\n        memory: lots\n",
+      "node.yaml": "apiVersion: v1\nkind: Node\nmetadata:\n  name: n1\n  annotations:\n    a: b\n    projectcalico.org/IPv4VXLANTunnelAddr: not-an-ip\n",
+    },
+    args: ["snapshot", "show", "-s", ".", "-o", "json"],
+    code: 0,
+    warnings: [
+      'node.yaml:7:5: Node n1 skipped: annotation projectcalico.org/IPv4VXLANTunnelAddr: "not-an-ip" is not an IPv4 address [invalid-object]',
+      'pod.yaml:10:9: Pod d/p skipped: spec.containers[0].resources.requests.memory: "lots" is not a valid quantity [invalid-object]',
     ],
   },
   {

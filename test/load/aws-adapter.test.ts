@@ -132,7 +132,7 @@ describe("recognising AWS CLI output", () => {
     const d = only(draft.diagnostics);
     assert.equal(d.code, "invalid-object");
     assert.equal(d.message, 'security group #0 skipped: SecurityGroups[0] must be a mapping, not a string ("sg-0123")');
-    assert.equal(d.source?.line, 2);
+    assert.equal(d.source?.line, 3, "at the element itself");
     assert.deepEqual(
       draft.aws.securityGroups.map((g) => g.id),
       ["sg-0456"],
@@ -218,7 +218,7 @@ describe("ec2 describe-vpcs", () => {
     const d = only(draft.diagnostics);
     assert.equal(d.code, "invalid-object");
     assert.equal(d.message, 'VPC vpc-0a1b2c3d skipped: CidrBlockAssociationSet[1].CidrBlock "10.0.0.0/33" is not a valid CIDR block');
-    assert.equal(d.source?.line, lineOf(bad, '"10.0.0.0/33"') - 2);
+    assert.equal(d.source?.line, lineOf(bad, '"10.0.0.0/33"'), "at the bad field");
     assert.equal(draft.aws.vpcs.length, 0);
     assert.equal(counts(draft), undefined);
   });
@@ -473,7 +473,7 @@ describe("ec2 describe-route-tables", () => {
     const draft = load(bad);
     const d = only(draft.diagnostics);
     assert.equal(d.message, 'route table rtb-0main skipped: Routes[5].DestinationCidrBlock "10.20.0/16" is not a valid CIDR block');
-    assert.equal(d.source?.line, lineOf(bad, '"10.20.0/16"') - 1);
+    assert.equal(d.source?.line, lineOf(bad, '"10.20.0/16"'), "at the bad field");
     assert.deepEqual(
       draft.aws.routeTables.map((t) => t.id),
       ["rtb-0priv"],
@@ -584,7 +584,7 @@ describe("ec2 describe-internet-gateways and describe-nat-gateways", () => {
     const d = only(draft.diagnostics);
     assert.equal(d.code, "invalid-object");
     assert.equal(d.message, 'NAT gateway nat-0egress skipped: NatGatewayAddresses[1].PublicIp "3.35.10.256" is not a valid IPv4 address');
-    assert.equal(d.source?.line, lineOf(bad, '"3.35.10.256"') - 4);
+    assert.equal(d.source?.line, lineOf(bad, '"3.35.10.256"'), "at the bad field");
     assert.deepEqual(
       draft.aws.natGateways.map((n) => n.id),
       ["nat-0private"],
@@ -1027,7 +1027,7 @@ describe("ec2 describe-instances", () => {
     const d = only(draft.diagnostics);
     assert.equal(d.code, "invalid-object");
     assert.equal(d.message, 'instance i-0broken skipped: PrivateIpAddress "10.0.0.256" is not a valid IPv4 address');
-    assert.equal(d.source?.line, lineOf(json, '"InstanceId": "i-0broken"') - 1);
+    assert.equal(d.source?.line, lineOf(json, '"10.0.0.256"'), "at the bad field");
   });
 
   test("a reservation whose Instances is not a list is skipped", () => {
@@ -1041,7 +1041,7 @@ describe("ec2 describe-instances", () => {
 }`);
     const d = only(draft.diagnostics);
     assert.equal(d.message, "reservation r-0ccc skipped: Reservations[0].Instances must be a list, not a mapping");
-    assert.equal(d.source?.line, 3);
+    assert.equal(d.source?.line, 4, "at the Instances field");
     assert.equal(draft.aws.instances.length, 0);
   });
 });
@@ -1163,7 +1163,7 @@ describe("ec2 describe-network-interfaces", () => {
     const bad = json.replace('"Ipv4Prefix": "10.0.1.176/28"', '"Ipv4Prefix": "10.0.1.176"');
     const d = only(load(bad).diagnostics);
     assert.equal(d.message, 'network interface eni-0w1a skipped: Ipv4Prefixes[0].Ipv4Prefix "10.0.1.176" is not a valid CIDR block');
-    assert.equal(d.source?.line, lineOf(bad, '"10.0.1.176"') - 1);
+    assert.equal(d.source?.line, lineOf(bad, '"10.0.1.176"'), "at the bad field");
   });
 });
 
@@ -1526,7 +1526,7 @@ describe("elbv2 describe-rules", () => {
       d.message,
       'listener rule arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:listener-rule/app/k8s-ingress/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee skipped: Priority must be "default" or a number between 1 and 50000, not "50001"',
     );
-    assert.equal(d.source?.line, lineOf(bad, '"Priority": "50001"') - 2);
+    assert.equal(d.source?.line, lineOf(bad, '"Priority": "50001"'), "at the bad field");
     assert.equal(draft.aws.listenerRules.length, 1);
   });
 
@@ -1534,7 +1534,7 @@ describe("elbv2 describe-rules", () => {
     const bad = json.replace('"10.0.0.0/16"', '"10.0.0.0/33"');
     const d = only(load(bad).diagnostics);
     assert.match(d.message, /skipped: Conditions\[4\]\.SourceIpConfig\.Values\[0\] "10\.0\.0\.0\/33" is not a valid CIDR block$/);
-    assert.equal(d.source?.line, lineOf(bad, '"10.0.0.0/33"') - 2);
+    assert.equal(d.source?.line, lineOf(bad, '"10.0.0.0/33"'), "at the bad field");
   });
 
   test("describe-rules: a rule ARN that names no listener skips the rule", () => {

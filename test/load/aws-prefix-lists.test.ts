@@ -97,7 +97,8 @@ describe("managed prefix lists", () => {
 `;
     const dir = tempDir({ "pl-0a1b2c3d-entries.json": json });
     const s = loadSnapshot({ paths: ["."], cwd: dir });
-    assert.deepEqual(s.diagnostics.map((d) => [d.code, d.source?.line]), [["invalid-object", 3]]);
+    // at the bad Cidr itself (issue 8 item 9: a skipped object's warning points at the offending field)
+    assert.deepEqual(s.diagnostics.map((d) => [d.code, d.source?.line]), [["invalid-object", 4]]);
     assert.match(s.diagnostics[0]!.message, /prefix list pl-0a1b2c3d entry 10\.0\.0\.0\/33 skipped: Cidr "10\.0\.0\.0\/33" is not a valid CIDR block/);
     assert.deepEqual(s.aws.prefixLists[0]!.entries?.map((e) => e.cidr), ["10.1.0.0/16"]);
   });

@@ -2,7 +2,7 @@ import type { Tag } from "@aws-sdk/client-ec2";
 import type { Tags } from "../../model/aws.js";
 import { isCidr, isIPv4 } from "../../model/net.js";
 import type { SnapshotDraft } from "../draft.js";
-import { describeType, Fields, isRaw, Malformed } from "../fields.js";
+import { describeType, FieldAt, Fields, isRaw, Malformed } from "../fields.js";
 import type { DocumentContext, Raw } from "../fields.js";
 
 /**
@@ -41,7 +41,7 @@ export function convertElements<S extends object, M>(
   const { ctx, draft } = conv;
   items.forEach((element, index) => {
     try {
-      if (!isRaw(element)) throw new Malformed(`${listPath}[${index}] must be a mapping, not ${describeType(element)}`, items);
+      if (!isRaw(element)) throw new Malformed(`${listPath}[${index}] must be a mapping, not ${describeType(element)}`, new FieldAt(items, index));
       into.push(spec.convert(new Fields<S>(element, ""), element));
       draft.count(ctx.file, spec.kind);
     } catch (error) {
@@ -65,7 +65,7 @@ export function fieldPath(f: { readonly path: string }, key: string): string {
 }
 
 function checked<T extends object>(f: Fields<T>, key: Key<T>, value: string, valid: (text: string) => boolean, what: string): string {
-  if (!valid(value)) throw new Malformed(`${fieldPath(f, key)} ${JSON.stringify(value)} is not ${what}`, f.raw);
+  if (!valid(value)) throw new Malformed(`${fieldPath(f, key)} ${JSON.stringify(value)} is not ${what}`, new FieldAt(f.raw, key));
   return value;
 }
 

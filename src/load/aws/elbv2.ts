@@ -11,7 +11,7 @@ import type {
 import type { Listener, ListenerRule, LoadBalancer, LoadBalancerAction, RuleCondition, TargetGroup, TargetGroupAttribute, TargetHealth } from "../../model/aws.js";
 import type { SourceRef } from "../../model/source.js";
 import { isCidr } from "../../model/net.js";
-import { describeType, isRaw, Malformed } from "../fields.js";
+import { describeType, FieldAt, isRaw, Malformed } from "../fields.js";
 import type { Fields, Raw } from "../fields.js";
 import { convertElements, fieldPath, optIPv4, readableId, unique } from "./common.js";
 import type { Conversion } from "./common.js";
@@ -184,7 +184,7 @@ function convertCondition(c: Fields<SdkRuleCondition>): RuleCondition {
     case "source-ip": {
       const config = c.obj("SourceIpConfig");
       values = config?.strings("Values") ?? [];
-      values.forEach((v, i) => checkCidr(config ?? c, `Values[${i}]`, v));
+      values.forEach((v, i) => checkCidr(config ?? c, i, v));
       break;
     }
     case "http-header": {
@@ -205,14 +205,16 @@ function convertCondition(c: Fields<SdkRuleCondition>): RuleCondition {
   }
   if (values.length === 0) {
     values = c.strings("Values");
-    if (field === "source-ip") values.forEach((v, i) => checkCidr(c, `Values[${i}]`, v));
+    if (field === "source-ip") values.forEach((v, i) => checkCidr(c, i, v));
   }
   return { field, values: [...values] };
 }
 
-function checkCidr(f: { readonly path: string; readonly raw: Raw }, key: string, value: string): void {
+/** Values[index] of a source-ip condition: a warning cites that item of the list */
+function checkCidr(f: { readonly path: string; readonly raw: Raw }, index: number, value: string): void {
   if (!isCidr(value)) {
-    throw new Malformed(`${fieldPath(f, key)} ${JSON.stringify(value)} is not a valid CIDR block`, f.raw);
+    const list = f.raw["Values"];
+    throw new Malformed(`${fieldPath(f, `Values[${index}]`)} ${JSON.stringify(value)} is not a valid CIDR block`, Array.isArray(list) ? new FieldAt(list, index) : f.raw);
   }
 }
 
@@ -228,14 +230,14 @@ export function convertRules(conv: Conversion, items: readonly unknown[]): void 
       convert: (f, raw) => {
         const arn = f.reqStr("RuleArn");
         const listenerArn = listenerArnOfRule(arn);
-        if (!listenerArn) throw new Malformed(`RuleArn ${JSON.stringify(arn)} is not a listener rule ARN`, f.raw);
+        if (!listenerArn) throw new Malformed(`RuleArn ${JSON.stringify(arn)} is not a listener rule ARN`, new FieldAt(f.raw, "RuleArn"));
         const text = f.str("Priority");
         let priority: number | undefined;
         const isDefault = text === "default" || (text === undefined && f.bool("IsDefault") === true);
         if (!isDefault) {
           if (text === undefined) return f.fail("Priority is required");
           if (!/^\d{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 50000) {
-            throw new Malformed(`Priority must be "default" or a number between 1 and 50000, not ${JSON.stringify(text)}`, f.raw);
+            throw new Malformed(`Priority must be "default" or a number between 1 and 50000, not ${JSON.stringify(text)}`, new FieldAt(f.raw, "Priority"));
           }
           priority = Number(text);
         }

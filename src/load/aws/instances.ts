@@ -1,6 +1,6 @@
 import type { Instance as SdkInstance, InstanceNetworkInterface, NetworkInterface as SdkNetworkInterface, Reservation } from "@aws-sdk/client-ec2";
 import type { Instance, NetworkInterface, PrivateIp } from "../../model/aws.js";
-import { describeType, Fields, isRaw, Malformed } from "../fields.js";
+import { describeType, FieldAt, Fields, isRaw, Malformed } from "../fields.js";
 import { convertElements, idsOf, optIPv4, readableId, readTags, reqCidr, reqIPv4 } from "./common.js";
 import type { Conversion } from "./common.js";
 
@@ -45,11 +45,11 @@ export function convertReservations(conv: Conversion, items: readonly unknown[])
   items.forEach((reservation, r) => {
     let instances: readonly unknown[];
     try {
-      if (!isRaw(reservation)) throw new Malformed(`Reservations[${r}] must be a mapping, not ${describeType(reservation)}`, items);
+      if (!isRaw(reservation)) throw new Malformed(`Reservations[${r}] must be a mapping, not ${describeType(reservation)}`, new FieldAt(items, r));
       const f = new Fields<Reservation>(reservation, `Reservations[${r}]`);
       const value = f.any("Instances");
       if (value !== undefined && value !== null && !Array.isArray(value)) {
-        throw new Malformed(`Reservations[${r}].Instances must be a list, not ${describeType(value)}`, reservation);
+        throw new Malformed(`Reservations[${r}].Instances must be a list, not ${describeType(value)}`, new FieldAt(reservation, "Instances"));
       }
       instances = Array.isArray(value) ? value : [];
     } catch (error) {

@@ -3,7 +3,7 @@ import type { ManagedPrefixList as SdkManagedPrefixList, PrefixList as SdkPrefix
 import type { ManagedPrefixList } from "../../model/aws.js";
 import { isCidr } from "../../model/net.js";
 import type { SourceRef } from "../../model/source.js";
-import { describeType, Malformed } from "../fields.js";
+import { describeType, FieldAt, Malformed } from "../fields.js";
 import type { Raw } from "../fields.js";
 import { convertElements, reqCidr, readableId } from "./common.js";
 import type { Conversion } from "./common.js";
@@ -42,7 +42,7 @@ export function convertPrefixLists(conv: Conversion, items: readonly unknown[]):
         // describe-prefix-lists prints the CIDRs inline; describe-managed-prefix-lists never does
         const cidrs = f.has("Cidrs") ? f.strings("Cidrs") : undefined;
         cidrs?.forEach((cidr, i) => {
-          if (!isCidr(cidr)) throw new Malformed(`${f.at("Cidrs")}[${i}] ${JSON.stringify(cidr)} is not a valid CIDR block`, raw);
+          if (!isCidr(cidr)) throw new Malformed(`${f.at("Cidrs")}[${i}] ${JSON.stringify(cidr)} is not a valid CIDR block`, new FieldAt(raw["Cidrs"] as object, i));
         });
         return {
           id: f.reqStr("PrefixListId"),

@@ -5,7 +5,7 @@ import type {
   SecurityGroup as SdkSecurityGroup,
 } from "@aws-sdk/client-ec2";
 import type { NetworkAcl, NetworkAclEntry, PortRange, SecurityGroup, SecurityGroupPeer, SecurityGroupRule } from "../../model/aws.js";
-import { Malformed } from "../fields.js";
+import { FieldAt, Malformed } from "../fields.js";
 import type { Fields } from "../fields.js";
 import { convertElements, fieldPath, optCidr, readableId, readTags, reqCidr, unique } from "./common.js";
 import type { Conversion } from "./common.js";
@@ -27,7 +27,7 @@ function securityGroupProtocol(p: Fields<IpPermission>): string {
     const number = String(Number(text));
     return PROTOCOL_NAMES[number] ?? number;
   }
-  throw new Malformed(`${fieldPath(p, "IpProtocol")} ${JSON.stringify(text)} is not tcp, udp, icmp, icmpv6, -1 or a protocol number`, p.raw);
+  throw new Malformed(`${fieldPath(p, "IpProtocol")} ${JSON.stringify(text)} is not tcp, udp, icmp, icmpv6, -1 or a protocol number`, new FieldAt(p.raw, "IpProtocol"));
 }
 
 /**
@@ -100,7 +100,7 @@ function naclProtocol(e: Fields<SdkNetworkAclEntry>): string {
   const text = e.reqStr("Protocol");
   if (text === "-1") return text;
   if (/^\d{1,3}$/.test(text) && Number(text) <= 255) return String(Number(text));
-  throw new Malformed(`${fieldPath(e, "Protocol")} ${JSON.stringify(text)} is not -1 or a protocol number between 0 and 255`, e.raw);
+  throw new Malformed(`${fieldPath(e, "Protocol")} ${JSON.stringify(text)} is not -1 or a protocol number between 0 and 255`, new FieldAt(e.raw, "Protocol"));
 }
 
 function naclEntry(e: Fields<SdkNetworkAclEntry>): NetworkAclEntry {

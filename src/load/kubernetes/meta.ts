@@ -1,6 +1,6 @@
 import type { V1ObjectMeta } from "@kubernetes/client-node";
 import type { LabelSelector, LabelSelectorRequirement, ObjectMeta, OwnerReference, ResourceList, SelectorOperator } from "../../model/kubernetes.js";
-import { Fields, Malformed } from "../fields.js";
+import { FieldAt, Fields, Malformed } from "../fields.js";
 import type { DocumentContext } from "../fields.js";
 import { parseQuantity, toModelUnits } from "./quantity.js";
 
@@ -110,11 +110,11 @@ export function readResources(f: Fields<object> | undefined): ResourceList {
   for (const [name, value] of Object.entries(f.raw)) {
     if (value === undefined || value === null) continue;
     if (typeof value !== "string" && typeof value !== "number") {
-      throw new Malformed(`${f.path}.${name} must be a quantity, not a ${Array.isArray(value) ? "list" : typeof value}`, f.raw);
+      throw new Malformed(`${f.path}.${name} must be a quantity, not a ${Array.isArray(value) ? "list" : typeof value}`, new FieldAt(f.raw, name));
     }
     const parsed = parseQuantity(value);
     if (parsed === undefined || parsed < 0) {
-      throw new Malformed(`${f.path}.${name}: ${JSON.stringify(value)} is not a valid quantity`, f.raw);
+      throw new Malformed(`${f.path}.${name}: ${JSON.stringify(value)} is not a valid quantity`, new FieldAt(f.raw, name));
     }
     out[name] = toModelUnits(name, parsed);
   }

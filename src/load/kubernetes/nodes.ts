@@ -3,7 +3,7 @@ import { formatSource } from "../../model/source.js";
 import type { V1Node } from "@kubernetes/client-node";
 import type { Node, ObjectMeta, Taint } from "../../model/kubernetes.js";
 import { isCidr, isIPv4, isIPv6 } from "../../model/net.js";
-import { Malformed, type DocumentContext, type Fields } from "../fields.js";
+import { FieldAt, Malformed, type DocumentContext, type Fields } from "../fields.js";
 import { readResources } from "./meta.js";
 import { TAINT_EFFECTS } from "./pod-spec.js";
 
@@ -41,7 +41,7 @@ export function convertNode(f: Fields<V1Node>, meta: ObjectMeta, ctx: DocumentCo
     const value = meta.annotations[key];
     if (value === undefined) return undefined;
     const ok = cidr ? isCidr(value) : isIPv4(value);
-    if (!ok) throw new Malformed(`annotation ${key}: ${JSON.stringify(value)} is not ${cidr ? "an address with prefix" : "an IPv4 address"}`, meta.annotations);
+    if (!ok) throw new Malformed(`annotation ${key}: ${JSON.stringify(value)} is not ${cidr ? "an address with prefix" : "an IPv4 address"}`, new FieldAt(meta.annotations, key));
     return value;
   };
   const capacity = readResources(status.obj("capacity"));
