@@ -102,7 +102,8 @@ export function workloadsKnownFromPods(pods: readonly Pod[], workloads: readonly
   const groups = new Map<string, { owner: ObjectRef; inferredVia: string | undefined; pods: Pod[] }>();
   for (const pod of pods) {
     const owner = pod.owner;
-    if (!owner || !pod.meta.ownerReferences.some((o) => o.controller)) continue;
+    // (resolvePodOwners sets an owner only from a controller reference)
+    if (!owner) continue;
     // a static pod's mirror names its Node: the kubelet runs it, no controller stands behind it
     if (staticPodNode(pod) !== undefined) continue;
     if (present.has(key(owner.kind, owner.namespace ?? pod.namespace, owner.name))) continue;
