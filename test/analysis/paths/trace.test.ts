@@ -79,6 +79,32 @@ describe("AWS VPC hops", () => {
     assert.match(t.return.drop?.message ?? "", /asymmetric route.*nat-0ecoeco0000000001/);
   });
 
+  test("every subnet uses a route table, its VPC's main one at least (AWS VPC docs, 'Route tables for your VPC'): a subnet whose table the snapshot lacks is unknown, not NO_ROUTE", () => {
+    const worker = "subnet-0ecoeco0000000011";
+    const snapshot = withAws({ routeTables: base.aws.routeTables.filter((t) => !t.subnetIds.includes(worker)).map((t) => ({ ...t, main: false })) });
+    const t = trace(snapshot, WORKER_POD, "internet");
+    assert.equal(t.verdict, "unknown");
+    assert.equal(t.drop ?? undefined, undefined);
+    assert.equal(t.unknown?.at, `route-table:${worker}`);
+    assert.match(t.unknown?.message ?? "", /no route table for subnet-0ecoeco0000000011/);
+    assert.match(t.unknown?.capture ?? "", /describe-route-tables --filters Name=vpc-id,Values=vpc-/);
+  });
+
+  test("the reply's route that the snapshot cannot decide (AWS VPC docs, 'Route tables': podpath does not follow VPC peering) is an unknown reply, not an asymmetric-route drop", () => {
+    const worker1Eni = base.aws.networkInterfaces.find((e) => e.privateIps.some((p) => p.address === "10.0.1.11"))!;
+    const snapshot = withAws({
+      networkInterfaces: base.aws.networkInterfaces.map((e) => (e === worker1Eni ? { ...e, privateIps: e.privateIps.map((p) => (p.primary ? { ...p, publicIp: "203.0.113.77" } : p)) } : e)),
+      securityGroups: base.aws.securityGroups.map((g) => (worker1Eni.securityGroupIds.includes(g.id) ? { ...g, ingress: [...g.ingress, { protocol: "-1", ports: undefined, peers: [{ kind: "cidr", cidr: "0.0.0.0/0", description: undefined }] }] } : g)),
+      routeTables: base.aws.routeTables.map((t) => (t.subnetIds.includes(worker1Eni.subnetId) ? { ...t, routes: t.routes.map((r) => (r.destination === "0.0.0.0/0" ? { ...r, targetKind: "vpc-peering" as const, targetId: "pcx-0abc" } : r)) } : t)),
+    });
+    const t = trace(snapshot, "internet", "ip:203.0.113.77", 22);
+    assert.equal(t.verdict, "delivered");
+    assert.equal(t.return.verdict, "unknown");
+    assert.equal(t.return.drop ?? undefined, undefined);
+    assert.match(t.return.unknown?.message ?? "", /pcx-0abc/);
+    assert.match(t.return.unknown?.capture ?? "", /describe-vpc-peering-connections/);
+  });
+
   test("a blackhole route drops (AWS VPC docs, 'Route tables': a route whose target was deleted is blackhole)", () => {
     const snapshot = mapTables((t) => ({ ...t, routes: t.routes.map((r) => (r.targetKind === "nat-gateway" ? { ...r, state: "blackhole" as const } : r)) }));
     const t = trace(snapshot, WORKER_POD, "internet");

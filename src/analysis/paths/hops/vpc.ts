@@ -2,6 +2,7 @@ import type { NatGateway, NetworkInterface } from "../../../model/aws.js";
 import type { Service } from "../../../model/kubernetes.js";
 import { isPrivateOrShared, nonPublicKind, parseIPv4 } from "../../../model/net.js";
 import type { AwsModel } from "../../../model/snapshot.js";
+import { awsIndex } from "../aws/aws-index.js";
 import { describeEni, sourceDestCheck } from "../aws/eni.js";
 import { internetGatewayInbound, internetGatewayTranslate, natGatewayTranslate } from "../aws/gateways.js";
 import { aclForSubnet, evaluateNetworkAcl, statelessReplyNote } from "../aws/network-acls.js";
@@ -229,14 +230,19 @@ function aclCrossing(net: Network, crossings: readonly (readonly [string | undef
  * when it sends the reply's destination elsewhere than the request came from, the reply goes
  * astray and the connection fails — an asymmetric route.
  */
-function asymmetricReply(net: Network, subnetId: string, back: Packet, expected: "local" | "internet-gateway", cameFrom: string): { step: Step; drop: NonNullable<ReturnType<typeof filterStep>["drop"]> } | undefined {
+function asymmetricReply(net: Network, subnetId: string, back: Packet, expected: "local" | "internet-gateway", cameFrom: string): ReplyOutcome | undefined {
   const seen = wireHeader(back);
   const lookup = routeFromSubnet(subnetId, seen.dst, net.ctx.snapshot.aws);
   if (lookup.allowed && lookup.targetKind === expected) return undefined;
   const tableId = lookup.table?.id ?? subnetId;
+  if (!lookup.allowed && lookup.capture) {
+    // the snapshot cannot tell where the reply goes (no route table, an unresolved prefix list, a target podpath does not follow)
+    const u = undecided(`subnet ${subnetId}`, "route-table", tableId, back, `the reply to ${seen.dst} leaves ${subnetId}: ${lookup.rule}; whether it goes back through ${cameFrom} is unknown`, lookup.capture, lookup.source ?? lookup.table?.source);
+    return { steps: [u.step], packet: back, unknown: u.unknown };
+  }
   const where = lookup.allowed ? `${lookup.rule}: the reply goes to ${lookup.targetId ?? lookup.targetKind}` : lookup.rule;
   const d = dropped(`subnet ${subnetId}`, "route-table", tableId, lookup.allowed ? "NO_ROUTE" : lookup.code, back, `asymmetric route: the reply to ${seen.dst} leaves ${subnetId} by ${where}, not back through ${cameFrom}; it never reaches the client's connection`, lookup.table?.source);
-  return { step: d.step, drop: d.drop };
+  return { steps: [d.step], packet: back, drop: d.drop };
 }
 
 /**
@@ -275,7 +281,7 @@ export function subnetRouter(net: Network, subnetId: string): Device {
         // the reply is routed by the destination subnet's own table: it must come back the same way
         const reply = (back: Packet): ReplyOutcome => {
           const asymmetric = asymmetricReply(net, toSubnet, back, "local", `${seen.src} (the local route the request took)`);
-          if (asymmetric) return { steps: [asymmetric.step], packet: back, drop: asymmetric.drop };
+          if (asymmetric) return asymmetric;
           return crossing.reply(back);
         };
         return { steps, packet, next, reply };
@@ -328,7 +334,7 @@ export function subnetRouter(net: Network, subnetId: string): Device {
           const eni =
             lookup.targetKind === "network-interface"
               ? ctx.eni(lookup.targetId)
-              : aws.networkInterfaces.find((e) => e.attachment?.instanceId === lookup.targetId && e.attachment?.deviceIndex === 0);
+              : awsIndex(aws).enisByInstance.get(lookup.targetId ?? "")?.find((e) => e.attachment?.instanceId === lookup.targetId && e.attachment?.deviceIndex === 0);
           if (!eni) {
             // the target exists in AWS (the route is active) but lies outside the snapshot: what it does with the packet is unknown
             const id = lookup.targetId ?? "";
@@ -500,7 +506,7 @@ export function internet(net: Network, role: "source" | "transit"): Device {
         next: net.eniIngress(eni),
         reply: (back) => {
           const asymmetric = asymmetricReply(net, eni.subnetId, back, "internet-gateway", `internet gateway ${igwId}`);
-          if (asymmetric) return { steps: [asymmetric.step], packet: back, drop: asymmetric.drop };
+          if (asymmetric) return asymmetric;
           const out = aclStep(net, eni.subnetId, "egress", back, true);
           if (out.drop) return { steps: out.step ? [out.step] : [], packet: back, drop: out.drop };
           const r = reply(back);
