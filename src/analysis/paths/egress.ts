@@ -3,6 +3,7 @@ import { mapSelectorMatches } from "../../model/selectors.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import { INTERNET_ADDRESS } from "./endpoints.js";
 import { resolveServiceTarget } from "./kube-proxy.js";
+import { loadErrorsAssumptions } from "./model-assumptions.js";
 import { PathContext, pathPodOf, type PathOptions, type PathPod } from "./path-context.js";
 import { snapshotIndex } from "./snapshot-index.js";
 import { traceResolved, type Resolved, type TraceResult } from "./trace.js";
@@ -69,6 +70,8 @@ export interface EgressReport {
   readonly cni: string;
   readonly groups: readonly NodeGroup[];
   readonly rows: readonly EgressRow[];
+  /** what every row rests on (files of the snapshot that could not be loaded); each row's trace lists it too */
+  readonly assumptions: readonly string[];
 }
 
 const CONTROL_PLANE = "node-role.kubernetes.io/control-plane";
@@ -238,6 +241,7 @@ export function analyseEgress(source: Snapshot | PathContext, options: PathOptio
   const ctx = source instanceof PathContext ? source : new PathContext(source, options);
   const groups = nodeGroups(ctx);
   const rows: EgressRow[] = [];
+  const shared = loadErrorsAssumptions(ctx.snapshot);
   for (const group of groups) {
     const node = ctx.node(group.representative)!;
     const src = sourcePod(ctx, node);
@@ -254,17 +258,17 @@ export function analyseEgress(source: Snapshot | PathContext, options: PathOptio
         continue;
       }
       const from: Resolved = { info: { endpoint: `pod:${src.pod.namespace}/${src.pod.name}`, label: fromText, ip: src.pod.ip, how: src.assumed ?? "status.podIP", source: src.pod.source }, ip: src.pod.ip, pod: src.pod, node, eni: undefined, port: undefined };
-      let chosen: { dst: Destination; trace: TraceResult; assumptions: string[] } | undefined;
+      let chosen: { dst: Destination; trace: TraceResult } | undefined;
       for (const dst of candidates) {
         const assumptions: string[] = src.assumed ? [src.assumed] : [];
         const trace = traceResolved(ctx, { from, fromSpec: { kind: "pod", namespace: src.pod.namespace, name: src.pod.name }, to: dst.resolved, port: dst.port, protocol: dst.protocol, assumptions });
-        chosen ??= { dst, trace, assumptions };
+        chosen ??= { dst, trace };
         if (trace.verdict === "delivered") {
-          chosen = { dst, trace, assumptions };
+          chosen = { dst, trace };
           break;
         }
       }
-      const { dst, trace, assumptions } = chosen!;
+      const { dst, trace } = chosen!;
       const dnat = trace.hops.find((h) => h.component === "kube-proxy" && h.action === "dnat");
       const hairpin = dst.ownService === true && dnat?.packet.dst === src.pod.ip;
       const ownNote = !dst.ownService
@@ -283,11 +287,12 @@ export function analyseEgress(source: Snapshot | PathContext, options: PathOptio
         finalSourceIp: trace.finalSourceIp,
         replyVerdict: trace.return.verdict,
         replyDrop: trace.return.drop,
-        note: [ownNote, dst.note, ...assumptions].filter((x) => x).join("; "),
+        // the trace's assumptions (the gaps it crossed and what the objects rest on), without the report-wide ones
+        note: [ownNote, dst.note, ...trace.assumptions.filter((a) => !shared.includes(a))].filter((x) => x).join("; "),
         hairpin,
         trace,
       });
     }
   }
-  return { cni: `${ctx.cni.networking}: ${ctx.cni.note}`, groups, rows };
+  return { cni: `${ctx.cni.networking}: ${ctx.cni.note}`, groups, rows, assumptions: shared };
 }

@@ -1,4 +1,4 @@
-import { modelAssumptions } from "./model-assumptions.js";
+import { loadErrorsAssumptions, modelAssumptions } from "./model-assumptions.js";
 import type { NetworkInterface } from "../../model/aws.js";
 import type { Node, Workload } from "../../model/kubernetes.js";
 import { formatIPv4, isIPv4, isPrivateOrShared, parseCidr4, parseIPv4 } from "../../model/net.js";
@@ -472,7 +472,7 @@ export function traceResolved(ctx: PathContext, t: ResolvedTrace): TraceResult {
     answeredBy: answeredBy(forward.verdict, forward.steps),
     hops: forward.steps,
     return: run.reply ? { verdict: run.reply.verdict, drop: run.reply.drop, unknown: run.reply.unknown ?? null, hops: run.reply.steps } : { verdict: "not-sent", drop: null, unknown: null, hops: [] },
-    // and what the objects crossed rest on (a derived IP pool, an endpoint's assumed readiness)
-    assumptions: [...assumptions, ...modelAssumptions(ctx.snapshot, [...forward.steps, ...(run.reply?.steps ?? [])]).filter((a) => !assumptions.includes(a))],
+    // and what the objects crossed rest on (a derived IP pool, an endpoint's assumed readiness), and the files left out
+    assumptions: [...new Set([...assumptions, ...modelAssumptions(ctx.snapshot, [...forward.steps, ...(run.reply?.steps ?? [])]), ...loadErrorsAssumptions(ctx.snapshot)])],
   };
 }
