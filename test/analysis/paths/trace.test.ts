@@ -112,6 +112,32 @@ describe("AWS VPC hops", () => {
   });
 });
 
+describe("a Service's spec.externalIPs from the internet (Kubernetes docs, Service 'External IPs': the cluster administrator routes them, kube-proxy answers them on the nodes)", () => {
+  const withExternalIP = (ip: string): Snapshot => mapServices((s) => (s.name === "argocd-server" ? { ...s, externalIPs: [ip] } : s));
+
+  test("a public external IP that no interface, Elastic IP or node of the snapshot holds is unknown, not 'delivered on the internet'", () => {
+    const t = trace(withExternalIP("198.51.100.200"), "internet", "ip:198.51.100.200", 443);
+    assert.equal(t.verdict, "unknown");
+    assert.equal(t.unknown?.at, "internet:internet");
+    assert.match(t.unknown?.message ?? "", /external IP of service argocd\/argocd-server \(spec\.externalIPs\)/);
+    assert.match(t.unknown?.capture ?? "", /describe-addresses --public-ips 198\.51\.100\.200/);
+    assert.ok(t.unknown?.source, "names the Service's file:line");
+  });
+
+  test("a private external IP is not routed on the internet (RFC 1918): NO_ROUTE, naming the service", () => {
+    const t = trace(withExternalIP("10.99.0.5"), "internet", "ip:10.99.0.5", 443);
+    assert.equal(t.verdict, "dropped");
+    assert.equal(t.drop?.code, "NO_ROUTE");
+    assert.match(t.drop?.message ?? "", /external IP of service argocd\/argocd-server/);
+  });
+
+  test("from a pod, kube-proxy on its own node answers the external IP (KUBE-SERVICES -d externalIP): delivered to an endpoint", () => {
+    const t = trace(withExternalIP("198.51.100.200"), WORKER_POD, "ip:198.51.100.200", 443);
+    assert.equal(t.verdict, "delivered");
+    assert.ok(t.hops.some((h) => h.component === "kube-proxy" && h.action === "dnat"));
+  });
+});
+
 describe("Kubernetes and CNI hops", () => {
   test("kube-proxy externalTrafficPolicy Local (pkg/proxy/iptables/proxier.go): the client IP is kept where an endpoint is local", () => {
     const snapshot = mapServices((s) => (s.name === "argocd-server" ? { ...s, externalTrafficPolicy: "Local" } : s));

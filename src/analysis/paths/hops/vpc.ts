@@ -454,6 +454,14 @@ export function internet(net: Network, role: "source" | "transit"): Device {
           steps.push(step("internet", "internet", "internet", "forward", packet, `${gap}: assumed to reach ${node.name} directly`, node.meta.source));
           return { steps, packet, next: net.node(node, { kind: "wire" }), reply: received };
         }
+        // a Service's spec.externalIPs: kube-proxy answers it on every node, but only a packet that reaches a node with it as destination
+        const external = externalIpService(net, packet.dst);
+        if (external) {
+          const id = `${external.namespace}/${external.name}`;
+          const u = undecided("internet", "internet", "internet", packet, `${packet.dst} is an external IP of service ${id} (spec.externalIPs): kube-proxy answers it on every node, but Kubernetes does not route it there — the cluster administrator does (Kubernetes docs, Service "External IPs") — and no interface, Elastic IP or node address of the snapshot is ${packet.dst}: whether the internet delivers it to a node, with ${packet.dst} still its destination, is unknown (an Elastic IP would be translated to the node's private address at the internet gateway, which kube-proxy's external-IP rule no longer matches)`, `where ${packet.dst} is routed: aws ec2 describe-addresses --public-ips ${packet.dst}, or the network that announces it (BYOIP, an on-premises router)`, external.meta.source);
+          steps.push(u.step);
+          return { steps, packet, next: undefined, unknown: u.unknown };
+        }
         steps.push(step("internet", "internet", "internet", "deliver", packet, `delivered on the internet: ${packet.dst} belongs to no VPC of the snapshot; it sees the source ${packet.src}`, undefined));
         return { steps, packet, next: undefined, reply: (back) => ({ steps: [step("internet", "internet", "internet", "forward", back, `${back.src} answers ${back.dst}:${back.dstPort}`, undefined)], packet: back }) };
       }
@@ -544,7 +552,9 @@ function notOnTheInternet(net: Network, packet: Packet): ReturnType<typeof dropp
   }
   const kind = nonPublicKind(dst);
   if (kind) {
-    return dropped("internet", "internet", "internet", "NO_ROUTE", packet, `${dst} is ${kind}: the internet does not route it, and no public address of the snapshot (an Elastic IP or the public IP of an interface, instance or NAT gateway) maps to it`, undefined);
+    const external = externalIpService(net, dst);
+    const what = external ? `${kind}, an external IP of service ${external.namespace}/${external.name} (spec.externalIPs: kube-proxy answers it only on packets that reach a node)` : kind;
+    return dropped("internet", "internet", "internet", "NO_ROUTE", packet, `${dst} is ${what}: the internet does not route it, and no public address of the snapshot (an Elastic IP or the public IP of an interface, instance or NAT gateway) maps to it`, external?.meta.source);
   }
   return undefined;
 }
@@ -554,7 +564,12 @@ function clusterIpService(net: Network, ip: string): Service | undefined {
   return snapshotIndex(net.ctx.snapshot).servicesByAddress.get(ip)?.find((s) => s.clusterIP === ip || s.clusterIPs.includes(ip));
 }
 
+/** The service that lists `ip` among its spec.externalIPs, if any. */
+function externalIpService(net: Network, ip: string): Service | undefined {
+  return snapshotIndex(net.ctx.snapshot).servicesByAddress.get(ip)?.find((s) => s.externalIPs.includes(ip));
+}
+
 /** Why a ClusterIP is not reachable from outside the cluster (Kubernetes docs, "Virtual IPs and Service Proxies"). */
 function clusterIpNote(ip: string, service: Service): string {
-  return `${ip} is the ClusterIP of service ${service.namespace}/${service.name}: ClusterIPs come from the cluster's service CIDR (kube-apiserver --service-cluster-ip-range) and exist only in kube-proxy's rules on the nodes; nothing outside the cluster routes them — use a NodePort or LoadBalancer Service, or an Ingress`;
+  return `${ip} is the ClusterIP of service ${service.namespace}/${service.name}: ClusterIPs come from the cluster's service CIDR (kube-apiserver --service-cluster-ip-range) and exist only in kube-proxy's rules on the nodes; nothing outside the cluster routes them — use a NodePort or LoadBalancer Service, or an Ingress${service.externalIPs.length > 0 ? ` (or trace its external IP${service.externalIPs.length === 1 ? "" : "s"}: ip:${service.externalIPs.join(", ip:")})` : ""}`;
 }
