@@ -117,6 +117,11 @@ export class PathContext {
     return this.assumedServicesByIp;
   }
 
+  /** The service whose ClusterIP `ip` is: the snapshot's, else one podpath assumed an address for. */
+  serviceWithClusterIP(ip: string): Service | undefined {
+    return snapshotIndex(this.snapshot).servicesByAddress.get(ip)?.find((s) => s.clusterIP === ip || s.clusterIPs.includes(ip)) ?? this.assumedServicesByIp.get(ip);
+  }
+
   /** Predicted pods serving such a service (its selector picks a workload without an observed pod), by `ns/name`. */
   get assumedEndpoints(): ReadonlyMap<string, readonly PathPod[]> {
     return this.assumedEndpointsByService;

@@ -295,7 +295,7 @@ export function subnetRouter(net: Network, subnetId: string): Device {
         return { steps, packet, next: undefined, drop: d.drop };
       }
       // a ClusterIP leaving a node undone (no service port matched) or sent by something outside the cluster
-      const service = lookup.targetKind !== "instance" && lookup.targetKind !== "network-interface" && !ctx.eniForIp(seen.dst) ? clusterIpService(net, seen.dst) : undefined;
+      const service = lookup.targetKind !== "instance" && lookup.targetKind !== "network-interface" && !ctx.eniForIp(seen.dst) ? net.ctx.serviceWithClusterIP(seen.dst) : undefined;
       if (service) {
         const d = dropped(hop, "route-table", tableId, "TARGET_NOT_ROUTABLE", packet, `${clusterIpNote(seen.dst, service)}; ${tableId} sends it to ${lookup.targetId ?? lookup.targetKind}`, service.meta.source);
         steps.push(d.step);
@@ -542,7 +542,7 @@ function notOnTheInternet(net: Network, packet: Packet): ReturnType<typeof dropp
     const pod = ctx.podByIp(dst);
     return dropped("internet", "internet", pool.name, "TARGET_NOT_ROUTABLE", packet, `${dst}${pod ? ` (pod ${pod.namespace}/${pod.name})` : ""} is in Calico IP pool ${pool.name} (${pool.cidr}): pool addresses are routed only by the cluster's nodes (their routes and ${pool.vxlanMode !== "Never" ? "VXLAN" : pool.ipipMode !== "Never" ? "IP-in-IP" : "BGP"} tunnels), nothing outside the cluster reaches them — expose the pod through a NodePort, a LoadBalancer Service or an Ingress`, pool.meta.source);
   }
-  const service = clusterIpService(net, dst);
+  const service = net.ctx.serviceWithClusterIP(dst);
   if (service) return dropped("internet", "internet", "service-cidr", "TARGET_NOT_ROUTABLE", packet, clusterIpNote(dst, service), service.meta.source);
   const held = ctx.eniForIp(dst)?.eni;
   if (held) {
@@ -557,11 +557,6 @@ function notOnTheInternet(net: Network, packet: Packet): ReturnType<typeof dropp
     return dropped("internet", "internet", "internet", "NO_ROUTE", packet, `${dst} is ${what}: the internet does not route it, and no public address of the snapshot (an Elastic IP or the public IP of an interface, instance or NAT gateway) maps to it`, external?.meta.source);
   }
   return undefined;
-}
-
-/** The service whose ClusterIP `ip` is, if any. */
-function clusterIpService(net: Network, ip: string): Service | undefined {
-  return snapshotIndex(net.ctx.snapshot).servicesByAddress.get(ip)?.find((s) => s.clusterIP === ip || s.clusterIPs.includes(ip));
 }
 
 /** The service that lists `ip` among its spec.externalIPs, if any. */
