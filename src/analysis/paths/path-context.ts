@@ -117,9 +117,14 @@ export class PathContext {
     return this.assumedServicesByIp;
   }
 
+  /** The snapshot's service `namespace/name` (a load balancer's, a target group's, an endpoint's). */
+  service(ref: { readonly namespace: string; readonly name: string } | undefined): Service | undefined {
+    return ref ? this.index.servicesByName.get(`${ref.namespace}/${ref.name}`) : undefined;
+  }
+
   /** The service whose ClusterIP `ip` is: the snapshot's, else one podpath assumed an address for. */
   serviceWithClusterIP(ip: string): Service | undefined {
-    return snapshotIndex(this.snapshot).servicesByAddress.get(ip)?.find((s) => s.clusterIP === ip || s.clusterIPs.includes(ip)) ?? this.assumedServicesByIp.get(ip);
+    return this.index.servicesByAddress.get(ip)?.find((s) => s.clusterIP === ip || s.clusterIPs.includes(ip)) ?? this.assumedServicesByIp.get(ip);
   }
 
   /** Predicted pods serving such a service (its selector picks a workload without an observed pod), by `ns/name`. */

@@ -194,7 +194,7 @@ export function resolveTraceEndpoint(ctx: PathContext, spec: EndpointSpec, proto
       return { info: info(`workload ${spec.namespace}/${spec.name} (pod ${pod.name})`, pod.ip, pod.assumed ?? `its observed pod ${pod.name}`, workload.meta.source), ip: pod.ip, pod, node: ctx.node(pod.nodeName), eni: undefined, port: firstPort(pod, protocol) };
     }
     case "service": {
-      const service = k.services.find((s) => s.namespace === spec.namespace && s.name === spec.name);
+      const service = ctx.service(spec);
       if (!service) throw new EndpointError(`no service ${spec.namespace}/${spec.name} in the snapshot`);
       return resolveServiceEndpoint(ctx, service, protocol, text, assumptions);
     }
@@ -373,7 +373,8 @@ export function tracePath(source: Snapshot | PathContext, request: TraceRequest,
   const viaLoadBalancer = request.to.kind === "service" && fromOutsideCluster(from, request.from) ? serviceLoadBalancer(ctx, request.to.namespace, request.to.name) : undefined;
   if (request.to.kind === "service" && !viaLoadBalancer && fromOutsideCluster(from, request.from)) {
     const spec = request.to;
-    const service = ctx.snapshot.kubernetes.services.find((s) => s.namespace === spec.namespace && s.name === spec.name && s.type === "LoadBalancer");
+    const named = ctx.service(spec);
+    const service = named?.type === "LoadBalancer" ? named : undefined;
     const plan = service ? serviceLoadBalancerPlan(service) : undefined;
     if (typeof plan === "string") assumptions.push(`service ${spec.namespace}/${spec.name} is of type LoadBalancer, but no AWS load balancer serves it (${plan}): traced to the service itself`);
   }

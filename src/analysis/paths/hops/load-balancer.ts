@@ -52,7 +52,7 @@ function missingTargetGroup(net: Network, hop: string, tg: TargetGroupView, pack
   if (tg.targetsFrom === "derived" && tg.targets.length === 0 && tg.service) {
     // derived from the Service's endpoints, but the snapshot has none of its pods although a
     // workload would run them (a manifest, not a capture): which targets register is not known
-    const service = ctx.snapshot.kubernetes.services.find((s) => s.namespace === tg.service!.namespace && s.name === tg.service!.name);
+    const service = ctx.service(tg.service);
     const listed = service ? snapshotIndex(ctx.snapshot).endpointsByService.get(`${service.namespace}/${service.name}`) : undefined;
     const unlisted = listed === undefined || (listed.slices.length === 0 && listed.pods.length === 0);
     const selector = service?.selector;
@@ -177,7 +177,7 @@ interface TargetChoice {
  * checks for Network Load Balancer target groups").
  */
 function chooseTarget(ctx: PathContext, tg: TargetGroupView, zone?: { readonly zone: string; readonly address: string; readonly crossZone: { readonly enabled: boolean; readonly why: string }; readonly lb: LoadBalancerView }): TargetChoice {
-  const service = tg.service ? ctx.snapshot.kubernetes.services.find((s) => s.namespace === tg.service!.namespace && s.name === tg.service!.name) : undefined;
+  const service = ctx.service(tg.service);
   let localNodes: Set<string> | undefined;
   if (service && service.externalTrafficPolicy === "Local" && tg.targetType === "instance") {
     const sp = servicePortOf(service, tg.service!.port) ?? service.ports.find((p) => p.nodePort === tg.port);
@@ -236,7 +236,7 @@ function zoneOfAddress(ctx: PathContext, ip: string): string | undefined {
 function crossZoneOf(ctx: PathContext, tg: TargetGroupView): { enabled: boolean; why: string } {
   const attribute = ctx.snapshot.aws.targetGroupAttributes.find((a) => a.targetGroupArn === tg.id && a.key === "load_balancing.cross_zone.enabled");
   if (attribute && (attribute.value === "true" || attribute.value === "false")) return { enabled: attribute.value === "true", why: `cross-zone load balancing is ${attribute.value === "true" ? "on" : "off"} (target group attribute load_balancing.cross_zone.enabled=${attribute.value}, ${attribute.source.file}:${attribute.source.line})` };
-  const service = tg.service ? ctx.snapshot.kubernetes.services.find((s) => s.namespace === tg.service!.namespace && s.name === tg.service!.name) : undefined;
+  const service = ctx.service(tg.service);
   const ann = service?.meta.annotations ?? {};
   const lbc = /(?:^|,)\s*load_balancing\.cross_zone\.enabled\s*=\s*(true|false)/.exec(ann["service.beta.kubernetes.io/aws-load-balancer-attributes"] ?? "");
   if (lbc) return { enabled: lbc[1] === "true", why: `cross-zone load balancing is ${lbc[1] === "true" ? "on" : "off"} (annotation aws-load-balancer-attributes)` };
@@ -365,7 +365,7 @@ function layer4Device(net: Network, lb: LoadBalancerView, address: string): Devi
  * without groups; the ELB's group) — a client outside them is refused. Undefined when admitted.
  */
 function sourceRangesRefuse(ctx: PathContext, lb: LoadBalancerView, packet: Packet): string | undefined {
-  const service = lb.service ? ctx.snapshot.kubernetes.services.find((s) => s.namespace === lb.service!.namespace && s.name === lb.service!.name) : undefined;
+  const service = ctx.service(lb.service);
   if (!service) return undefined;
   const annotated = service.meta.annotations["service.beta.kubernetes.io/load-balancer-source-ranges"];
   const ranges = service.loadBalancerSourceRanges.length > 0 ? service.loadBalancerSourceRanges : annotated ? annotated.split(",").map((r) => r.trim()).filter(Boolean) : [];
