@@ -73,7 +73,6 @@ export class PathContext {
   private readonly felix = new Map<string, FelixSettings>();
   private lbModel: LoadBalancerModel | undefined;
   private lbByAddress: Map<string, LoadBalancerView> | undefined;
-  private listed: boolean | undefined;
 
   constructor(snapshot: Snapshot, options: PathOptions = {}) {
     this.snapshot = snapshot;
@@ -260,8 +259,7 @@ export class PathContext {
    * describe-instances: an address no interface holds is then held by nothing.
    */
   get interfacesListed(): boolean {
-    this.listed ??= this.snapshot.aws.networkInterfaces.some((e) => e.origin === "describe-network-interfaces");
-    return this.listed;
+    return this.aws.interfacesComplete;
   }
 
   /** The snapshot has an AWS network to follow (subnets and route tables). */

@@ -1,4 +1,4 @@
-import type { Instance, ManagedPrefixList, NetworkAcl, NetworkInterface, RouteTable, Subnet } from "../../../model/aws.js";
+import type { Instance, ManagedPrefixList, NetworkAcl, NetworkInterface, RouteTable, SecurityGroup, Subnet } from "../../../model/aws.js";
 import type { AwsModel } from "../../../model/snapshot.js";
 
 /**
@@ -26,6 +26,8 @@ export interface AwsIndex {
    * describe-instances only, load balancer, NAT gateway and endpoint interfaces are missing
    */
   readonly interfacesComplete: boolean;
+  /** security groups by id, the first on a clash */
+  readonly securityGroupsById: ReadonlyMap<string, SecurityGroup>;
   /** managed prefix lists (pl-…) referenced by security-group rules and routes */
   readonly prefixListsById: ReadonlyMap<string, ManagedPrefixList>;
 }
@@ -75,9 +77,11 @@ export function awsIndex(aws: AwsModel): AwsIndex {
     for (const s of a.subnetIds) if (!networkAclBySubnet.has(s)) networkAclBySubnet.set(s, a);
     if (a.isDefault && a.vpcId && !defaultNetworkAclByVpc.has(a.vpcId)) defaultNetworkAclByVpc.set(a.vpcId, a);
   }
+  const securityGroupsById = new Map<string, SecurityGroup>();
+  for (const g of aws.securityGroups) if (!securityGroupsById.has(g.id)) securityGroupsById.set(g.id, g);
   const prefixListsById = new Map(aws.prefixLists.map((l) => [l.id, l] as const));
   const interfacesComplete = aws.networkInterfaces.some((e) => e.origin === "describe-network-interfaces");
-  index = { instancesById, instanceByPrivateIp, enisByInstance, eniByAddress, enisById: eniIds, anyPrefixes, subnetsById, routeTableBySubnet, mainRouteTableByVpc, networkAclBySubnet, defaultNetworkAclByVpc, interfacesComplete, prefixListsById };
+  index = { instancesById, instanceByPrivateIp, enisByInstance, eniByAddress, enisById: eniIds, anyPrefixes, subnetsById, routeTableBySubnet, mainRouteTableByVpc, networkAclBySubnet, defaultNetworkAclByVpc, interfacesComplete, securityGroupsById, prefixListsById };
   cache.set(aws, index);
   return index;
 }

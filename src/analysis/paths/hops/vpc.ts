@@ -68,7 +68,7 @@ function overlayReplyGroups(net: Network, hop: string, eni: NetworkInterface, di
   const peerGroups = net.ctx.eniForIp(remote)?.eni.securityGroupIds ?? [];
   const peer = peerGroups.length > 0 ? `${remote} (or its security group ${peerGroups.join(", ")})` : remote;
   const groups = eni.securityGroupIds.map((id) => {
-    const g = aws.securityGroups.find((x) => x.id === id);
+    const g = awsIndex(aws).securityGroupsById.get(id);
     return g ? describeSecurityGroup(g) : id;
   });
   const fix = `missing rule: ${word} UDP ${seen.dstPort} ${preposition} ${peer} on ${groups.join(", ") || "the interface's security groups"} (Calico needs its VXLAN port, UDP ${seen.dstPort}, between all nodes in both directions)`;
