@@ -412,7 +412,7 @@ export function tracePath(source: Snapshot | PathContext, request: TraceRequest,
     to = reached.to;
     start = reached.start;
   } else if (viaLoadBalancer && request.to.kind === "service") {
-    const service = ctx.snapshot.kubernetes.services.find((s) => s.namespace === viaLoadBalancer.service!.namespace && s.name === viaLoadBalancer.service!.name);
+    const service = ctx.service(viaLoadBalancer.service);
     const port = service?.ports.find((p) => p.protocol === protocol) ?? service?.ports[0];
     const reached = reachLoadBalancer(ctx, viaLoadBalancer, endpointText(request.to), `service ${request.to.namespace}/${request.to.name} of type LoadBalancer, traced from outside the cluster, is reached through`, port ? { port: port.port, why: `the first port of service ${request.to.namespace}/${request.to.name}${port.name ? ` (${port.name})` : ""}` } : undefined, assumptions);
     to = reached.to;

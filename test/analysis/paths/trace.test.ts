@@ -105,6 +105,13 @@ describe("AWS VPC hops", () => {
     assert.match(t.return.unknown?.capture ?? "", /describe-vpc-peering-connections/);
   });
 
+  test("a NAT gateway whose output lists no address (AWS gives every NAT gateway a private one: the capture was trimmed) is unknown at the NAT gateway, not a blackhole", () => {
+    const t = trace(withAws({ natGateways: base.aws.natGateways.map((n) => ({ ...n, addresses: [] })) }), WORKER_POD, "internet");
+    assert.equal(t.verdict, "unknown");
+    assert.match(t.unknown?.at ?? "", /^nat-gateway:nat-/);
+    assert.match(t.unknown?.capture ?? "", /describe-nat-gateways --nat-gateway-ids nat-/);
+  });
+
   test("a blackhole route drops (AWS VPC docs, 'Route tables': a route whose target was deleted is blackhole)", () => {
     const snapshot = mapTables((t) => ({ ...t, routes: t.routes.map((r) => (r.targetKind === "nat-gateway" ? { ...r, state: "blackhole" as const } : r)) }));
     const t = trace(snapshot, WORKER_POD, "internet");

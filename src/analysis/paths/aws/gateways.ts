@@ -228,7 +228,8 @@ export function natGatewayTranslate(natGatewayId: string, aws: AwsModel, dstIp?:
   }
   const address = nat.addresses.find((a) => a.primary && a.privateIp !== undefined) ?? nat.addresses.find((a) => a.privateIp !== undefined);
   if (address?.privateIp === undefined) {
-    return { ...empty, ...base, allowed: false, code: "BLACKHOLE_ROUTE", rule: `${connectivity} lists no private address: podpath cannot tell what it translates to` };
+    // an available NAT gateway always has a private address: the output was trimmed
+    return { ...empty, ...base, allowed: false, code: "BLACKHOLE_ROUTE", rule: `${connectivity} lists no private address: podpath cannot tell what it translates to`, capture: `aws ec2 describe-nat-gateways --nat-gateway-ids ${nat.id} (its NatGatewayAddresses)` };
   }
   const privateIp = address.privateIp;
   const snat = `SNAT at ${nat.id}: source → ${privateIp}, its private address`;

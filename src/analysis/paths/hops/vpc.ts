@@ -365,6 +365,10 @@ export function natGateway(net: Network, nat: NatGateway): Device {
     name: hop,
     forward(packet): DeviceOutcome {
       const decision = natGatewayTranslate(nat.id, aws, packet.dst);
+      if (!decision.privateIp && !decision.allowed && decision.capture) {
+        const u = undecided(hop, "nat-gateway", nat.id, packet, decision.rule, decision.capture, decision.source);
+        return { steps: [u.step], packet, next: undefined, unknown: u.unknown };
+      }
       if (!decision.privateIp) {
         const code = decision.allowed ? "NO_ROUTE" : decision.code;
         const d = dropped(hop, "nat-gateway", nat.id, code, packet, decision.rule, decision.source);

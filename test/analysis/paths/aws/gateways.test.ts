@@ -137,6 +137,14 @@ describe("NAT gateway: SNAT to its private address, and its Elastic IP at the in
     assert.match(decision.capture ?? "", /describe-vpc-peering-connections --vpc-peering-connection-ids pcx-1/);
   });
 
+  test("NAT gateway: an available NAT gateway whose output lists no private address (trimmed; AWS gives every NAT gateway one) is undecided, with what to capture", () => {
+    const trimmed = awsOf(VPC, SUBNETS, IGW, ROUTE_TABLES, NAT_GATEWAYS.replace(`"NatGatewayAddresses": [{"PrivateIp": "10.0.0.50", "PublicIp": "198.51.100.50", "AllocationId": "eipalloc-1", "IsPrimary": true}]`, `"NatGatewayAddresses": []`), INSTANCES, INTERFACES);
+    const decision = natGatewayTranslate("nat-public", trimmed, "8.8.8.8");
+    assert.equal(decision.allowed, false);
+    assert.equal(decision.privateIp, undefined);
+    assert.match(decision.capture ?? "", /describe-nat-gateways --nat-gateway-ids nat-public/);
+  });
+
   test("NAT gateway: a private NAT gateway cannot reach the internet (NO_PUBLIC_IP)", () => {
     const decision = natGatewayTranslate("nat-private", aws, "8.8.8.8");
     assert.equal(!decision.allowed && decision.code, "NO_PUBLIC_IP");
