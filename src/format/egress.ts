@@ -42,7 +42,7 @@ export function formatEgressJson(report: EgressReport): string {
       unknown: unknownJson(r.unknown),
       snat: r.snat.map((s) => ({ component: s.component, id: s.id, from: s.from, to: s.to, source: formatSource(s.source) || null })),
       finalSourceIp: r.finalSourceIp,
-      return: { verdict: r.replyVerdict, drop: dropJson(r.replyDrop) },
+      return: { verdict: r.replyVerdict, drop: dropJson(r.replyDrop), unknown: r.replyVerdict === "unknown" ? unknownJson(r.trace?.return.unknown) : null },
       note: r.note,
       hairpin: r.hairpin,
       trace: r.trace ? traceJson(r.trace) : null,
