@@ -155,6 +155,28 @@ describe("Kubernetes and CNI hops", () => {
     assert.deepEqual(t.hops.filter((h) => h.component === "kube-proxy").map((h) => h.action), ["dnat"]);
   });
 
+  test("an ALB's instance targets under externalTrafficPolicy Local (AWS LBC healthcheck-port traffic-port; kube-proxy drops the NodePort where no endpoint is local): the node without a local endpoint fails the health check, so the ALB sends to the one with it, not into a NO_ENDPOINTS drop", () => {
+    const pod = base.kubernetes.pods.find((p) => p.name.startsWith("argocd-server"))!;
+    assert.equal(pod.nodeName, "k8s-worker-1");
+    const moved = (n: string | undefined): string | undefined => (n === "k8s-worker-1" ? "k8s-worker-2" : n);
+    // the endpoint on k8s-worker-2, and no captured target health: the health check is inferred
+    const snapshot: Snapshot = {
+      ...base,
+      aws: { ...base.aws, targetHealth: [] },
+      kubernetes: {
+        ...base.kubernetes,
+        services: base.kubernetes.services.map((s) => (s.name === "argocd-server" ? { ...s, externalTrafficPolicy: "Local" } : s)),
+        pods: base.kubernetes.pods.map((p) => (p === pod ? { ...p, nodeName: "k8s-worker-2" } : p)),
+        serviceEndpoints: base.kubernetes.serviceEndpoints.map((e) => (e.service.name !== "argocd-server" ? e : { ...e, slices: e.slices.map((sl) => ({ ...sl, endpoints: sl.endpoints.map((a) => ({ ...a, nodeName: moved(a.nodeName) })) })) })),
+      },
+    };
+    const t = tracePath(snapshot, { from: { kind: "internet" }, to: parseEndpoint("url:https://growbin.app/argocd") });
+    assert.equal(t.verdict, "delivered", t.drop?.message);
+    const tg = t.hops.find((h) => h.component === "target-group")!;
+    assert.equal(tg.packet.dst, "10.0.1.12");
+    assert.match(tg.note, /node k8s-worker-1 10\.0\.1\.11:30080 is not used: no ready endpoint .* the ALB's health check on the traffic port fails/);
+  });
+
   test("kube-proxy externalTrafficPolicy Local drops NodePort traffic on a node without a local endpoint (KUBE-EXTERNAL-SERVICES DROP, NO_ENDPOINTS)", () => {
     const snapshot = mapServices((s) => (s.name === "argocd-server" ? { ...s, externalTrafficPolicy: "Local" } : s));
     const t = trace(snapshot, "ip:10.0.2.57", "node:k8s-worker-2", 30080);
