@@ -190,7 +190,13 @@ function destinationFor(ctx: PathContext, cls: DestinationClass, node: Node, sou
       // pkg/proxy/iptables/proxier.go, KUBE-SEP: `-s <endpoint IP> -j KUBE-MARK-MASQ`): not what
       // "a ClusterIP service" means for the table. Another service is preferred, one whose ready
       // endpoints are pods (not host addresses) first.
-      const addresses = (s: Service): string[] => serviceAddresses(ctx, s);
+      // each service's ready addresses, once (own and withPods both ask, for every service)
+      const known = new Map<Service, string[]>();
+      const addresses = (s: Service): string[] => {
+        let list = known.get(s);
+        if (!list) known.set(s, (list = serviceAddresses(ctx, s)));
+        return list;
+      };
       const own = (s: Service): boolean => (s.namespace === source.namespace && s.selector !== null && mapSelectorMatches(s.selector, source.labels)) || addresses(s).includes(source.ip);
       const others = services.filter((s) => !own(s));
       const withPods = (s: Service): boolean => addresses(s).some((ip) => ctx.podByIp(ip) !== undefined);
