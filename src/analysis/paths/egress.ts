@@ -83,10 +83,19 @@ function roleOf(node: Node): string {
   return "worker";
 }
 
+const SORTED_NODES = new WeakMap<PathContext, readonly Node[]>();
+
+/** The snapshot's nodes by name, sorted once per context (every group's rows walk them). */
+function nodesByName(ctx: PathContext): readonly Node[] {
+  let sorted = SORTED_NODES.get(ctx);
+  if (!sorted) SORTED_NODES.set(ctx, (sorted = [...ctx.snapshot.kubernetes.nodes].sort((a, b) => a.name.localeCompare(b.name))));
+  return sorted;
+}
+
 /** Nodes grouped by role (a node-group label, else control plane / worker) and subnet. */
 export function nodeGroups(ctx: PathContext): NodeGroup[] {
   const groups = new Map<string, { role: string; subnetId: string | undefined; nodes: string[] }>();
-  for (const node of [...ctx.snapshot.kubernetes.nodes].sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const node of nodesByName(ctx)) {
     const role = roleOf(node);
     const subnetId = ctx.network(node).subnetId;
     const key = `${role}\u0000${subnetId ?? ""}`;
@@ -171,7 +180,7 @@ function destinationFor(ctx: PathContext, cls: DestinationClass, node: Node, sou
       return others.length ? others.map((p) => podDestination(p, `another pod on ${node.name}`)) : `no other pod observed on ${node.name}`;
     }
     case "other-node-pod": {
-      const others = [...k.nodes].sort((a, b) => a.name.localeCompare(b.name)).filter((n) => n.name !== node.name);
+      const others = nodesByName(ctx).filter((n) => n.name !== node.name);
       const out: Destination[] = [];
       for (const n of others) {
         for (const pod of podsOnNode(ctx, n.name)) {
@@ -214,7 +223,7 @@ function destinationFor(ctx: PathContext, cls: DestinationClass, node: Node, sou
       return ordered.map((s) => serviceDestination(s, "", true));
     }
     case "vpc": {
-      const other = [...k.nodes].sort((a, b) => a.name.localeCompare(b.name)).find((n) => n.name !== node.name && n.internalIP);
+      const other = nodesByName(ctx).find((n) => n.name !== node.name && n.internalIP);
       if (!other?.internalIP) return "no other node with an InternalIP";
       return [{
         resolved: { info: { endpoint: `node:${other.name}`, label: `node ${other.name}`, ip: other.internalIP, how: "status.addresses InternalIP", source: other.meta.source }, ip: other.internalIP, pod: undefined, node: other, eni: undefined, port: undefined },
