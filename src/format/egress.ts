@@ -31,6 +31,7 @@ export function formatEgressJson(report: EgressReport): string {
   const out = {
     cni: report.cni,
     groups: report.groups,
+    assumptions: report.assumptions,
     rows: report.rows.map((r) => ({
       group: r.group,
       destinationClass: r.destinationClass,
@@ -41,7 +42,7 @@ export function formatEgressJson(report: EgressReport): string {
       unknown: unknownJson(r.unknown),
       snat: r.snat.map((s) => ({ component: s.component, id: s.id, from: s.from, to: s.to, source: formatSource(s.source) || null })),
       finalSourceIp: r.finalSourceIp,
-      return: { verdict: r.replyVerdict, drop: dropJson(r.replyDrop) },
+      return: { verdict: r.replyVerdict, drop: dropJson(r.replyDrop), unknown: r.replyVerdict === "unknown" ? unknownJson(r.trace?.return.unknown) : null },
       note: r.note,
       hairpin: r.hairpin,
       trace: r.trace ? traceJson(r.trace) : null,
@@ -72,6 +73,7 @@ export function formatEgressText(report: EgressReport): string {
     lines.push("", "notes:");
     for (const r of notes) lines.push(`  ${r.group} → ${r.destinationWords}: ${r.note}`);
   }
+  for (const a of report.assumptions) lines.push("", `assumed: ${a}`);
   lines.push("", "Each row traces one packet (`podpath trace` shows every hop); replies are undone by conntrack, never NATed again.");
   return lines.join("\n") + "\n";
 }
@@ -87,6 +89,7 @@ export function formatEgressMarkdown(report: EgressReport): string {
       report.rows.map((r) => [r.group, r.destinationWords, r.verdict === "skipped" ? "-" : toText(r), snatText(r), r.finalSourceIp ? `\`${r.finalSourceIp}\`` : "-", verdictText(r), replyText(r)]),
     ),
   );
+  if (report.assumptions.length > 0) out.push("", ...report.assumptions.map((a) => `- assumed: ${a}`));
   for (const r of report.rows) {
     if (r.destinationClass !== "internet" || !r.trace) continue;
     out.push("", `### ${r.group}: a pod → the internet`, "", traceMermaid(r.trace));

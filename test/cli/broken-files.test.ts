@@ -16,6 +16,7 @@ import { cli, EXAMPLE, REPO, tempDir } from "../support/helpers.js";
 const BROKEN = join(REPO, "test/fixtures/captures/broken-files");
 const YAML_ERROR = "snap/k8s/configmaps.yaml:9:4: YAML syntax error: bad indentation of a mapping entry";
 const JSON_ERROR = "snap/aws/ec2-describe-flow-logs.json:2:1: JSON syntax error: unexpected 'An'";
+const LEFT_OUT = "2 files of the snapshot could not be loaded and are left out: snap/aws/ec2-describe-flow-logs.json, snap/k8s/configmaps.yaml (the answer does not know what they hold)";
 const SUMMARY = "podpath: 2 files of the snapshot could not be loaded (named above); the answer leaves them out (--strict stops at the first)";
 
 /** examples/ecoeco plus the two broken files, in DIR/snap; with the index file or as a directory scan. */
@@ -71,9 +72,27 @@ test("a broken capture: trace still answers on stdout (pod → internet through 
   const r = await cli(["trace", "-s", "snap", "--from", "workload:ecoeco/ecoeco-api", "--to", "internet", "-o", "json"], dir);
   assert.equal(r.code, 2, r.stderr);
   assert.deepEqual(r.stderr.trimEnd().split("\n"), [`podpath: ${JSON_ERROR}`, `podpath: ${YAML_ERROR}`, SUMMARY]);
-  const trace = JSON.parse(r.stdout) as { verdict: string; hops: { component: string }[] };
+  const trace = JSON.parse(r.stdout) as { verdict: string; hops: { component: string }[]; assumptions: string[] };
   assert.equal(trace.verdict, "delivered");
   assert.ok(trace.hops.some((h) => h.component === "nat-gateway"), "the VPC layer was loaded");
+  // the answer rests on the files it left out: its assumptions say so, not only stderr
+  assert.ok(trace.assumptions.includes(LEFT_OUT), trace.assumptions.join("\n"));
+});
+
+test("a broken capture: egress lists the files left out once in its assumptions (text) and in every row's trace (json)", async () => {
+  const dir = brokenCapture("directory");
+  const json = await cli(["egress", "-s", "snap", "-o", "json"], dir);
+  assert.equal(json.code, 2, json.stderr);
+  const report = JSON.parse(json.stdout) as { assumptions: string[]; rows: { note: string; trace: { assumptions: string[] } | null }[] };
+  assert.deepEqual(report.assumptions, [LEFT_OUT]);
+  const traced = report.rows.filter((row) => row.trace);
+  assert.ok(traced.length > 0);
+  for (const row of traced) {
+    assert.ok(row.trace!.assumptions.includes(LEFT_OUT));
+    assert.ok(!row.note.includes("could not be loaded"), "said once for the report, not in every row's note");
+  }
+  const text = await cli(["egress", "-s", "snap", "-o", "text"], dir);
+  assert.equal(text.stdout.split(LEFT_OUT).length - 1, 1, text.stdout);
 });
 
 test("a broken capture: snapshot show -o text and -o md list the files as errors", async () => {

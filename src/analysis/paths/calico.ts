@@ -180,7 +180,8 @@ export type NatOutgoingDecision = Decision & {
  *
  * `pools`: every IP pool (disabled ones too); `felix`: the node's effective settings
  * ({@link felixSettingsFor}) or a FelixConfiguration; `allNodes`: for IPPoolsAndHostIPs (the
- * hosts Calico knows; defaults to `srcNode` alone).
+ * hosts Calico knows; defaults to `srcNode` alone) — a list, or the node holding an address (the
+ * tracer passes its index: a per-packet scan of 5,000 nodes' addresses otherwise).
  */
 export function natOutgoing(
   srcPodIp: string,
@@ -188,7 +189,7 @@ export function natOutgoing(
   pools: readonly IPPool[],
   felix: FelixSettings | FelixConfiguration | undefined,
   srcNode: Node | undefined,
-  allNodes: readonly Node[] = srcNode ? [srcNode] : [],
+  allNodes: readonly Node[] | ((ip: string) => Node | undefined) = srcNode ? [srcNode] : [],
 ): NatOutgoingDecision {
   const settings = asSettings(felix);
   const pool = ipPoolFor(srcPodIp, pools);
@@ -217,7 +218,7 @@ export function natOutgoing(
     );
   }
   if (settings.natOutgoingExclusions === "IPPoolsAndHostIPs") {
-    const host = nodeWithAddress(allNodes, dstIp);
+    const host = typeof allNodes === "function" ? allNodes(dstIp) : nodeWithAddress(allNodes, dstIp);
     if (host) {
       return keep(
         pool.name,

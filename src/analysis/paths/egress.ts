@@ -3,6 +3,7 @@ import { mapSelectorMatches } from "../../model/selectors.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import { INTERNET_ADDRESS } from "./endpoints.js";
 import { resolveServiceTarget } from "./kube-proxy.js";
+import { loadErrorsAssumptions } from "./model-assumptions.js";
 import { PathContext, pathPodOf, type PathOptions, type PathPod } from "./path-context.js";
 import { snapshotIndex } from "./snapshot-index.js";
 import { traceResolved, type Resolved, type TraceResult } from "./trace.js";
@@ -69,6 +70,8 @@ export interface EgressReport {
   readonly cni: string;
   readonly groups: readonly NodeGroup[];
   readonly rows: readonly EgressRow[];
+  /** what every row rests on (files of the snapshot that could not be loaded); each row's trace lists it too */
+  readonly assumptions: readonly string[];
 }
 
 const CONTROL_PLANE = "node-role.kubernetes.io/control-plane";
@@ -80,10 +83,19 @@ function roleOf(node: Node): string {
   return "worker";
 }
 
+const SORTED_NODES = new WeakMap<PathContext, readonly Node[]>();
+
+/** The snapshot's nodes by name, sorted once per context (every group's rows walk them). */
+function nodesByName(ctx: PathContext): readonly Node[] {
+  let sorted = SORTED_NODES.get(ctx);
+  if (!sorted) SORTED_NODES.set(ctx, (sorted = [...ctx.snapshot.kubernetes.nodes].sort((a, b) => a.name.localeCompare(b.name))));
+  return sorted;
+}
+
 /** Nodes grouped by role (a node-group label, else control plane / worker) and subnet. */
 export function nodeGroups(ctx: PathContext): NodeGroup[] {
   const groups = new Map<string, { role: string; subnetId: string | undefined; nodes: string[] }>();
-  for (const node of [...ctx.snapshot.kubernetes.nodes].sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const node of nodesByName(ctx)) {
     const role = roleOf(node);
     const subnetId = ctx.network(node).subnetId;
     const key = `${role}\u0000${subnetId ?? ""}`;
@@ -168,7 +180,7 @@ function destinationFor(ctx: PathContext, cls: DestinationClass, node: Node, sou
       return others.length ? others.map((p) => podDestination(p, `another pod on ${node.name}`)) : `no other pod observed on ${node.name}`;
     }
     case "other-node-pod": {
-      const others = [...k.nodes].sort((a, b) => a.name.localeCompare(b.name)).filter((n) => n.name !== node.name);
+      const others = nodesByName(ctx).filter((n) => n.name !== node.name);
       const out: Destination[] = [];
       for (const n of others) {
         for (const pod of podsOnNode(ctx, n.name)) {
@@ -187,7 +199,13 @@ function destinationFor(ctx: PathContext, cls: DestinationClass, node: Node, sou
       // pkg/proxy/iptables/proxier.go, KUBE-SEP: `-s <endpoint IP> -j KUBE-MARK-MASQ`): not what
       // "a ClusterIP service" means for the table. Another service is preferred, one whose ready
       // endpoints are pods (not host addresses) first.
-      const addresses = (s: Service): string[] => serviceAddresses(ctx, s);
+      // each service's ready addresses, once (own and withPods both ask, for every service)
+      const known = new Map<Service, string[]>();
+      const addresses = (s: Service): string[] => {
+        let list = known.get(s);
+        if (!list) known.set(s, (list = serviceAddresses(ctx, s)));
+        return list;
+      };
       const own = (s: Service): boolean => (s.namespace === source.namespace && s.selector !== null && mapSelectorMatches(s.selector, source.labels)) || addresses(s).includes(source.ip);
       const others = services.filter((s) => !own(s));
       const withPods = (s: Service): boolean => addresses(s).some((ip) => ctx.podByIp(ip) !== undefined);
@@ -205,7 +223,7 @@ function destinationFor(ctx: PathContext, cls: DestinationClass, node: Node, sou
       return ordered.map((s) => serviceDestination(s, "", true));
     }
     case "vpc": {
-      const other = [...k.nodes].sort((a, b) => a.name.localeCompare(b.name)).find((n) => n.name !== node.name && n.internalIP);
+      const other = nodesByName(ctx).find((n) => n.name !== node.name && n.internalIP);
       if (!other?.internalIP) return "no other node with an InternalIP";
       return [{
         resolved: { info: { endpoint: `node:${other.name}`, label: `node ${other.name}`, ip: other.internalIP, how: "status.addresses InternalIP", source: other.meta.source }, ip: other.internalIP, pod: undefined, node: other, eni: undefined, port: undefined },
@@ -238,6 +256,7 @@ export function analyseEgress(source: Snapshot | PathContext, options: PathOptio
   const ctx = source instanceof PathContext ? source : new PathContext(source, options);
   const groups = nodeGroups(ctx);
   const rows: EgressRow[] = [];
+  const shared = loadErrorsAssumptions(ctx.snapshot);
   for (const group of groups) {
     const node = ctx.node(group.representative)!;
     const src = sourcePod(ctx, node);
@@ -254,17 +273,17 @@ export function analyseEgress(source: Snapshot | PathContext, options: PathOptio
         continue;
       }
       const from: Resolved = { info: { endpoint: `pod:${src.pod.namespace}/${src.pod.name}`, label: fromText, ip: src.pod.ip, how: src.assumed ?? "status.podIP", source: src.pod.source }, ip: src.pod.ip, pod: src.pod, node, eni: undefined, port: undefined };
-      let chosen: { dst: Destination; trace: TraceResult; assumptions: string[] } | undefined;
+      let chosen: { dst: Destination; trace: TraceResult } | undefined;
       for (const dst of candidates) {
         const assumptions: string[] = src.assumed ? [src.assumed] : [];
         const trace = traceResolved(ctx, { from, fromSpec: { kind: "pod", namespace: src.pod.namespace, name: src.pod.name }, to: dst.resolved, port: dst.port, protocol: dst.protocol, assumptions });
-        chosen ??= { dst, trace, assumptions };
+        chosen ??= { dst, trace };
         if (trace.verdict === "delivered") {
-          chosen = { dst, trace, assumptions };
+          chosen = { dst, trace };
           break;
         }
       }
-      const { dst, trace, assumptions } = chosen!;
+      const { dst, trace } = chosen!;
       const dnat = trace.hops.find((h) => h.component === "kube-proxy" && h.action === "dnat");
       const hairpin = dst.ownService === true && dnat?.packet.dst === src.pod.ip;
       const ownNote = !dst.ownService
@@ -283,11 +302,12 @@ export function analyseEgress(source: Snapshot | PathContext, options: PathOptio
         finalSourceIp: trace.finalSourceIp,
         replyVerdict: trace.return.verdict,
         replyDrop: trace.return.drop,
-        note: [ownNote, dst.note, ...assumptions].filter((x) => x).join("; "),
+        // the trace's assumptions (the gaps it crossed and what the objects rest on), without the report-wide ones
+        note: [ownNote, dst.note, ...trace.assumptions.filter((a) => !shared.includes(a))].filter((x) => x).join("; "),
         hairpin,
         trace,
       });
     }
   }
-  return { cni: `${ctx.cni.networking}: ${ctx.cni.note}`, groups, rows };
+  return { cni: `${ctx.cni.networking}: ${ctx.cni.note}`, groups, rows, assumptions: shared };
 }

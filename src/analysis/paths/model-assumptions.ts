@@ -5,6 +5,17 @@ import { snapshotIndex } from "./snapshot-index.js";
 import type { Step } from "./trace-model.js";
 
 /**
+ * The files of the snapshot that could not be loaded (load/load-snapshot.ts: a broken file is a
+ * `Snapshot.errors` entry and the rest is loaded), as an assumption every trace and egress answer
+ * rests on: what they held is missing from the answer. Empty when every file loaded.
+ */
+export function loadErrorsAssumptions(snapshot: Snapshot): string[] {
+  const files = [...new Set(snapshot.errors.map((e) => e.file))];
+  if (files.length === 0) return [];
+  return [`${files.length} file${files.length === 1 ? "" : "s"} of the snapshot could not be loaded and ${files.length === 1 ? "is" : "are"} left out: ${files.join(", ")} (the answer does not know what ${files.length === 1 ? "it holds" : "they hold"})`];
+}
+
+/**
  * What the objects a trace went through rest on that the snapshot does not show, for the
  * trace's `assumptions`: a Calico IP pool derived from calico-node's environment (no IPPool
  * object; load/kubernetes/calico.ts calicoNodeDefaultPool) whose addresses the packet used, and an

@@ -73,7 +73,6 @@ export class PathContext {
   private readonly felix = new Map<string, FelixSettings>();
   private lbModel: LoadBalancerModel | undefined;
   private lbByAddress: Map<string, LoadBalancerView> | undefined;
-  private listed: boolean | undefined;
 
   constructor(snapshot: Snapshot, options: PathOptions = {}) {
     this.snapshot = snapshot;
@@ -115,6 +114,16 @@ export class PathContext {
   /** Services at an assumed ClusterIP, by that address (kube-proxy.ts matches them as it does the snapshot's). */
   get assumedServices(): ReadonlyMap<string, Service> {
     return this.assumedServicesByIp;
+  }
+
+  /** The snapshot's service `namespace/name` (a load balancer's, a target group's, an endpoint's). */
+  service(ref: { readonly namespace: string; readonly name: string } | undefined): Service | undefined {
+    return ref ? this.index.servicesByName.get(`${ref.namespace}/${ref.name}`) : undefined;
+  }
+
+  /** The service whose ClusterIP `ip` is: the snapshot's, else one podpath assumed an address for. */
+  serviceWithClusterIP(ip: string): Service | undefined {
+    return this.index.servicesByAddress.get(ip)?.find((s) => s.clusterIP === ip || s.clusterIPs.includes(ip)) ?? this.assumedServicesByIp.get(ip);
   }
 
   /** Predicted pods serving such a service (its selector picks a workload without an observed pod), by `ns/name`. */
@@ -250,8 +259,7 @@ export class PathContext {
    * describe-instances: an address no interface holds is then held by nothing.
    */
   get interfacesListed(): boolean {
-    this.listed ??= this.snapshot.aws.networkInterfaces.some((e) => e.origin === "describe-network-interfaces");
-    return this.listed;
+    return this.aws.interfacesComplete;
   }
 
   /** The snapshot has an AWS network to follow (subnets and route tables). */

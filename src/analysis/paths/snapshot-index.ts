@@ -12,6 +12,8 @@ export interface SnapshotIndex {
   readonly servicesByAddress: ReadonlyMap<string, readonly Service[]>;
   /** NodePort and LoadBalancer services by node port, in snapshot order */
   readonly servicesByNodePort: ReadonlyMap<number, readonly Service[]>;
+  /** services by `namespace/name`, the first on a clash */
+  readonly servicesByName: ReadonlyMap<string, Service>;
   readonly endpointsByService: ReadonlyMap<string, ServiceEndpoints>;
   readonly podsByName: ReadonlyMap<string, Pod>;
   /** pods not on the host network, by pod IP (a running pod wins over a finished one) */
@@ -43,7 +45,10 @@ export function snapshotIndex(snapshot: Snapshot): SnapshotIndex {
   const k = snapshot.kubernetes;
   const servicesByAddress = new Map<string, Service[]>();
   const servicesByNodePort = new Map<number, Service[]>();
+  const servicesByName = new Map<string, Service>();
   for (const s of k.services) {
+    const name = `${s.namespace}/${s.name}`;
+    if (!servicesByName.has(name)) servicesByName.set(name, s);
     const addresses = new Set([s.clusterIP, ...s.clusterIPs, ...s.externalIPs, ...(s.type === "LoadBalancer" ? s.loadBalancerIngress.map((i) => i.ip) : [])]);
     for (const ip of addresses) if (ip && ip !== "None") push(servicesByAddress, ip, s);
     if (s.type === "NodePort" || s.type === "LoadBalancer") for (const port of new Set(s.ports.map((p) => p.nodePort))) if (port !== undefined) push(servicesByNodePort, port, s);
@@ -70,7 +75,7 @@ export function snapshotIndex(snapshot: Snapshot): SnapshotIndex {
     if (!nodesByName.has(n.name)) nodesByName.set(n.name, n);
     for (const a of nodeAddresses(n)) if (!nodesByAddress.has(a)) nodesByAddress.set(a, n);
   }
-  index = { servicesByAddress, servicesByNodePort, endpointsByService, podsByName, podsByIp, podsByOwner, podsByNode, nodesByName, nodesByAddress };
+  index = { servicesByAddress, servicesByNodePort, servicesByName, endpointsByService, podsByName, podsByIp, podsByOwner, podsByNode, nodesByName, nodesByAddress };
   cache.set(snapshot, index);
   return index;
 }

@@ -1,4 +1,4 @@
-import { modelAssumptions } from "./model-assumptions.js";
+import { loadErrorsAssumptions, modelAssumptions } from "./model-assumptions.js";
 import type { NetworkInterface } from "../../model/aws.js";
 import type { Node, Workload } from "../../model/kubernetes.js";
 import { formatIPv4, isIPv4, isPrivateOrShared, parseCidr4, parseIPv4 } from "../../model/net.js";
@@ -194,7 +194,7 @@ export function resolveTraceEndpoint(ctx: PathContext, spec: EndpointSpec, proto
       return { info: info(`workload ${spec.namespace}/${spec.name} (pod ${pod.name})`, pod.ip, pod.assumed ?? `its observed pod ${pod.name}`, workload.meta.source), ip: pod.ip, pod, node: ctx.node(pod.nodeName), eni: undefined, port: firstPort(pod, protocol) };
     }
     case "service": {
-      const service = k.services.find((s) => s.namespace === spec.namespace && s.name === spec.name);
+      const service = ctx.service(spec);
       if (!service) throw new EndpointError(`no service ${spec.namespace}/${spec.name} in the snapshot`);
       return resolveServiceEndpoint(ctx, service, protocol, text, assumptions);
     }
@@ -373,7 +373,8 @@ export function tracePath(source: Snapshot | PathContext, request: TraceRequest,
   const viaLoadBalancer = request.to.kind === "service" && fromOutsideCluster(from, request.from) ? serviceLoadBalancer(ctx, request.to.namespace, request.to.name) : undefined;
   if (request.to.kind === "service" && !viaLoadBalancer && fromOutsideCluster(from, request.from)) {
     const spec = request.to;
-    const service = ctx.snapshot.kubernetes.services.find((s) => s.namespace === spec.namespace && s.name === spec.name && s.type === "LoadBalancer");
+    const named = ctx.service(spec);
+    const service = named?.type === "LoadBalancer" ? named : undefined;
     const plan = service ? serviceLoadBalancerPlan(service) : undefined;
     if (typeof plan === "string") assumptions.push(`service ${spec.namespace}/${spec.name} is of type LoadBalancer, but no AWS load balancer serves it (${plan}): traced to the service itself`);
   }
@@ -411,7 +412,7 @@ export function tracePath(source: Snapshot | PathContext, request: TraceRequest,
     to = reached.to;
     start = reached.start;
   } else if (viaLoadBalancer && request.to.kind === "service") {
-    const service = ctx.snapshot.kubernetes.services.find((s) => s.namespace === viaLoadBalancer.service!.namespace && s.name === viaLoadBalancer.service!.name);
+    const service = ctx.service(viaLoadBalancer.service);
     const port = service?.ports.find((p) => p.protocol === protocol) ?? service?.ports[0];
     const reached = reachLoadBalancer(ctx, viaLoadBalancer, endpointText(request.to), `service ${request.to.namespace}/${request.to.name} of type LoadBalancer, traced from outside the cluster, is reached through`, port ? { port: port.port, why: `the first port of service ${request.to.namespace}/${request.to.name}${port.name ? ` (${port.name})` : ""}` } : undefined, assumptions);
     to = reached.to;
@@ -472,7 +473,7 @@ export function traceResolved(ctx: PathContext, t: ResolvedTrace): TraceResult {
     answeredBy: answeredBy(forward.verdict, forward.steps),
     hops: forward.steps,
     return: run.reply ? { verdict: run.reply.verdict, drop: run.reply.drop, unknown: run.reply.unknown ?? null, hops: run.reply.steps } : { verdict: "not-sent", drop: null, unknown: null, hops: [] },
-    // and what the objects crossed rest on (a derived IP pool, an endpoint's assumed readiness)
-    assumptions: [...assumptions, ...modelAssumptions(ctx.snapshot, [...forward.steps, ...(run.reply?.steps ?? [])]).filter((a) => !assumptions.includes(a))],
+    // and what the objects crossed rest on (a derived IP pool, an endpoint's assumed readiness), and the files left out
+    assumptions: [...new Set([...assumptions, ...modelAssumptions(ctx.snapshot, [...forward.steps, ...(run.reply?.steps ?? [])]), ...loadErrorsAssumptions(ctx.snapshot)])],
   };
 }

@@ -10,6 +10,7 @@ import {
   felixSettingsFor,
   ipPoolFor,
   natOutgoing,
+  nodeAddresses,
   nodeNetworks,
   overlayFor,
   podIpRoutableFromVpc,
@@ -112,6 +113,16 @@ describe("natOutgoing", () => {
       if (c.masquerade && !c.felix?.natOutgoingAddress) assert.equal(d.rule, "cali-nat-outgoing -j MASQUERADE");
     });
   }
+
+  test("Felix natOutgoingExclusions IPPoolsAndHostIPs with the hosts given as a lookup (the tracer's node index) decides as with the list", () => {
+    const exclusions = settings({ natOutgoingExclusions: "IPPoolsAndHostIPs" });
+    const byAddress = (ip: string): Node | undefined => k.nodes.find((n) => nodeAddresses(n).includes(ip));
+    for (const dst of ["10.0.1.12", "10.0.2.57"]) {
+      const listed = natOutgoing(API_POD_W1, dst, k.ipPools, exclusions, W1, k.nodes);
+      const looked = natOutgoing(API_POD_W1, dst, k.ipPools, exclusions, W1, byAddress);
+      assert.deepEqual(looked, listed);
+    }
+  });
 
   test("natOutgoing cites the deciding IP pool (default-ipv4-ippool in calico.yaml)", () => {
     const d = natOutgoing(API_POD_W1, "8.8.8.8", k.ipPools, felix, W1, k.nodes);

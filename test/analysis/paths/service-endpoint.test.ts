@@ -123,6 +123,14 @@ describe("a manifest service without spec.clusterIP", () => {
     assert.match(a.how, /kubeadm's default service CIDR 10\.96\.0\.0\/12/);
   });
 
+  test("an assumed ClusterIP from the internet is a ClusterIP like the snapshot's (Kubernetes docs, 'Virtual IPs and Service Proxies'): TARGET_NOT_ROUTABLE naming the service, not a bare private-address NO_ROUTE", () => {
+    const t = tracePath(manifest, { from: parseEndpoint("internet"), to: parseEndpoint("service:ecoeco/ecoeco-api-internal") });
+    assert.equal(t.to.ip, "10.96.0.2");
+    assert.equal(t.drop?.code, "TARGET_NOT_ROUTABLE");
+    assert.match(t.drop?.message ?? "", /ClusterIP of service ecoeco\/ecoeco-api-internal/);
+    assert.match(t.drop?.source?.file ?? "", /manifest-service-no-clusterip\.yaml$/);
+  });
+
   test("proxier.go KUBE-SERVICES: an assumed ClusterIP is matched only through PathContext's assumed services (kube-proxy.ts assumedServices)", () => {
     const service = manifest.kubernetes.services.find((s) => s.name === "ecoeco-api-internal")!;
     const context = { arrivingOnNode: "k8s-worker-2", sourceIsPod: true, sourceIp: "192.168.140.71", clusterCIDRs: clusterCidrsOf(manifest) };

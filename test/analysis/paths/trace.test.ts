@@ -79,10 +79,69 @@ describe("AWS VPC hops", () => {
     assert.match(t.return.drop?.message ?? "", /asymmetric route.*nat-0ecoeco0000000001/);
   });
 
+  test("every subnet uses a route table, its VPC's main one at least (AWS VPC docs, 'Route tables for your VPC'): a subnet whose table the snapshot lacks is unknown, not NO_ROUTE", () => {
+    const worker = "subnet-0ecoeco0000000011";
+    const snapshot = withAws({ routeTables: base.aws.routeTables.filter((t) => !t.subnetIds.includes(worker)).map((t) => ({ ...t, main: false })) });
+    const t = trace(snapshot, WORKER_POD, "internet");
+    assert.equal(t.verdict, "unknown");
+    assert.equal(t.drop ?? undefined, undefined);
+    assert.equal(t.unknown?.at, `route-table:${worker}`);
+    assert.match(t.unknown?.message ?? "", /no route table for subnet-0ecoeco0000000011/);
+    assert.match(t.unknown?.capture ?? "", /describe-route-tables --filters Name=vpc-id,Values=vpc-/);
+  });
+
+  test("the reply's route that the snapshot cannot decide (AWS VPC docs, 'Route tables': podpath does not follow VPC peering) is an unknown reply, not an asymmetric-route drop", () => {
+    const worker1Eni = base.aws.networkInterfaces.find((e) => e.privateIps.some((p) => p.address === "10.0.1.11"))!;
+    const snapshot = withAws({
+      networkInterfaces: base.aws.networkInterfaces.map((e) => (e === worker1Eni ? { ...e, privateIps: e.privateIps.map((p) => (p.primary ? { ...p, publicIp: "203.0.113.77" } : p)) } : e)),
+      securityGroups: base.aws.securityGroups.map((g) => (worker1Eni.securityGroupIds.includes(g.id) ? { ...g, ingress: [...g.ingress, { protocol: "-1", ports: undefined, peers: [{ kind: "cidr", cidr: "0.0.0.0/0", description: undefined }] }] } : g)),
+      routeTables: base.aws.routeTables.map((t) => (t.subnetIds.includes(worker1Eni.subnetId) ? { ...t, routes: t.routes.map((r) => (r.destination === "0.0.0.0/0" ? { ...r, targetKind: "vpc-peering" as const, targetId: "pcx-0abc" } : r)) } : t)),
+    });
+    const t = trace(snapshot, "internet", "ip:203.0.113.77", 22);
+    assert.equal(t.verdict, "delivered");
+    assert.equal(t.return.verdict, "unknown");
+    assert.equal(t.return.drop ?? undefined, undefined);
+    assert.match(t.return.unknown?.message ?? "", /pcx-0abc/);
+    assert.match(t.return.unknown?.capture ?? "", /describe-vpc-peering-connections/);
+  });
+
+  test("a NAT gateway whose output lists no address (AWS gives every NAT gateway a private one: the capture was trimmed) is unknown at the NAT gateway, not a blackhole", () => {
+    const t = trace(withAws({ natGateways: base.aws.natGateways.map((n) => ({ ...n, addresses: [] })) }), WORKER_POD, "internet");
+    assert.equal(t.verdict, "unknown");
+    assert.match(t.unknown?.at ?? "", /^nat-gateway:nat-/);
+    assert.match(t.unknown?.capture ?? "", /describe-nat-gateways --nat-gateway-ids nat-/);
+  });
+
   test("a blackhole route drops (AWS VPC docs, 'Route tables': a route whose target was deleted is blackhole)", () => {
     const snapshot = mapTables((t) => ({ ...t, routes: t.routes.map((r) => (r.targetKind === "nat-gateway" ? { ...r, state: "blackhole" as const } : r)) }));
     const t = trace(snapshot, WORKER_POD, "internet");
     assert.equal(t.drop?.code, "BLACKHOLE_ROUTE");
+  });
+});
+
+describe("a Service's spec.externalIPs from the internet (Kubernetes docs, Service 'External IPs': the cluster administrator routes them, kube-proxy answers them on the nodes)", () => {
+  const withExternalIP = (ip: string): Snapshot => mapServices((s) => (s.name === "argocd-server" ? { ...s, externalIPs: [ip] } : s));
+
+  test("a public external IP that no interface, Elastic IP or node of the snapshot holds is unknown, not 'delivered on the internet'", () => {
+    const t = trace(withExternalIP("198.51.100.200"), "internet", "ip:198.51.100.200", 443);
+    assert.equal(t.verdict, "unknown");
+    assert.equal(t.unknown?.at, "internet:internet");
+    assert.match(t.unknown?.message ?? "", /external IP of service argocd\/argocd-server \(spec\.externalIPs\)/);
+    assert.match(t.unknown?.capture ?? "", /describe-addresses --public-ips 198\.51\.100\.200/);
+    assert.ok(t.unknown?.source, "names the Service's file:line");
+  });
+
+  test("a private external IP is not routed on the internet (RFC 1918): NO_ROUTE, naming the service", () => {
+    const t = trace(withExternalIP("10.99.0.5"), "internet", "ip:10.99.0.5", 443);
+    assert.equal(t.verdict, "dropped");
+    assert.equal(t.drop?.code, "NO_ROUTE");
+    assert.match(t.drop?.message ?? "", /external IP of service argocd\/argocd-server/);
+  });
+
+  test("from a pod, kube-proxy on its own node answers the external IP (KUBE-SERVICES -d externalIP): delivered to an endpoint", () => {
+    const t = trace(withExternalIP("198.51.100.200"), WORKER_POD, "ip:198.51.100.200", 443);
+    assert.equal(t.verdict, "delivered");
+    assert.ok(t.hops.some((h) => h.component === "kube-proxy" && h.action === "dnat"));
   });
 });
 
@@ -94,6 +153,28 @@ describe("Kubernetes and CNI hops", () => {
     // no masquerade: the pod sees the ALB's address
     assert.equal(t.finalSourceIp, "10.0.2.57");
     assert.deepEqual(t.hops.filter((h) => h.component === "kube-proxy").map((h) => h.action), ["dnat"]);
+  });
+
+  test("an ALB's instance targets under externalTrafficPolicy Local (AWS LBC healthcheck-port traffic-port; kube-proxy drops the NodePort where no endpoint is local): the node without a local endpoint fails the health check, so the ALB sends to the one with it, not into a NO_ENDPOINTS drop", () => {
+    const pod = base.kubernetes.pods.find((p) => p.name.startsWith("argocd-server"))!;
+    assert.equal(pod.nodeName, "k8s-worker-1");
+    const moved = (n: string | undefined): string | undefined => (n === "k8s-worker-1" ? "k8s-worker-2" : n);
+    // the endpoint on k8s-worker-2, and no captured target health: the health check is inferred
+    const snapshot: Snapshot = {
+      ...base,
+      aws: { ...base.aws, targetHealth: [] },
+      kubernetes: {
+        ...base.kubernetes,
+        services: base.kubernetes.services.map((s) => (s.name === "argocd-server" ? { ...s, externalTrafficPolicy: "Local" } : s)),
+        pods: base.kubernetes.pods.map((p) => (p === pod ? { ...p, nodeName: "k8s-worker-2" } : p)),
+        serviceEndpoints: base.kubernetes.serviceEndpoints.map((e) => (e.service.name !== "argocd-server" ? e : { ...e, slices: e.slices.map((sl) => ({ ...sl, endpoints: sl.endpoints.map((a) => ({ ...a, nodeName: moved(a.nodeName) })) })) })),
+      },
+    };
+    const t = tracePath(snapshot, { from: { kind: "internet" }, to: parseEndpoint("url:https://growbin.app/argocd") });
+    assert.equal(t.verdict, "delivered", t.drop?.message);
+    const tg = t.hops.find((h) => h.component === "target-group")!;
+    assert.equal(tg.packet.dst, "10.0.1.12");
+    assert.match(tg.note, /node k8s-worker-1 10\.0\.1\.11:30080 is not used: no ready endpoint .* the ALB's health check on the traffic port fails/);
   });
 
   test("kube-proxy externalTrafficPolicy Local drops NodePort traffic on a node without a local endpoint (KUBE-EXTERNAL-SERVICES DROP, NO_ENDPOINTS)", () => {

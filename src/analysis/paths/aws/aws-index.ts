@@ -1,4 +1,4 @@
-import type { Instance, ManagedPrefixList, NetworkInterface, RouteTable, Subnet } from "../../../model/aws.js";
+import type { Instance, ManagedPrefixList, NetworkAcl, NetworkInterface, RouteTable, SecurityGroup, Subnet } from "../../../model/aws.js";
 import type { AwsModel } from "../../../model/snapshot.js";
 
 /**
@@ -18,11 +18,16 @@ export interface AwsIndex {
   /** the table a subnet is explicitly associated with */
   readonly routeTableBySubnet: ReadonlyMap<string, RouteTable>;
   readonly mainRouteTableByVpc: ReadonlyMap<string, RouteTable>;
+  /** the network ACL a subnet is explicitly associated with */
+  readonly networkAclBySubnet: ReadonlyMap<string, NetworkAcl>;
+  readonly defaultNetworkAclByVpc: ReadonlyMap<string, NetworkAcl>;
   /**
    * whether the snapshot lists every interface (some came from describe-network-interfaces); with
    * describe-instances only, load balancer, NAT gateway and endpoint interfaces are missing
    */
   readonly interfacesComplete: boolean;
+  /** security groups by id, the first on a clash */
+  readonly securityGroupsById: ReadonlyMap<string, SecurityGroup>;
   /** managed prefix lists (pl-…) referenced by security-group rules and routes */
   readonly prefixListsById: ReadonlyMap<string, ManagedPrefixList>;
 }
@@ -58,16 +63,25 @@ export function awsIndex(aws: AwsModel): AwsIndex {
     }
     if (list.length > 0) enisByInstance.set(i.id, list);
   }
-  const subnetsById = new Map(aws.subnets.map((s) => [s.id, s] as const));
+  const subnetsById = new Map<string, Subnet>();
+  for (const s of aws.subnets) if (!subnetsById.has(s.id)) subnetsById.set(s.id, s);
   const routeTableBySubnet = new Map<string, RouteTable>();
   const mainRouteTableByVpc = new Map<string, RouteTable>();
   for (const t of aws.routeTables) {
     for (const s of t.subnetIds) if (!routeTableBySubnet.has(s)) routeTableBySubnet.set(s, t);
     if (t.main && t.vpcId && !mainRouteTableByVpc.has(t.vpcId)) mainRouteTableByVpc.set(t.vpcId, t);
   }
+  const networkAclBySubnet = new Map<string, NetworkAcl>();
+  const defaultNetworkAclByVpc = new Map<string, NetworkAcl>();
+  for (const a of aws.networkAcls) {
+    for (const s of a.subnetIds) if (!networkAclBySubnet.has(s)) networkAclBySubnet.set(s, a);
+    if (a.isDefault && a.vpcId && !defaultNetworkAclByVpc.has(a.vpcId)) defaultNetworkAclByVpc.set(a.vpcId, a);
+  }
+  const securityGroupsById = new Map<string, SecurityGroup>();
+  for (const g of aws.securityGroups) if (!securityGroupsById.has(g.id)) securityGroupsById.set(g.id, g);
   const prefixListsById = new Map(aws.prefixLists.map((l) => [l.id, l] as const));
   const interfacesComplete = aws.networkInterfaces.some((e) => e.origin === "describe-network-interfaces");
-  index = { instancesById, instanceByPrivateIp, enisByInstance, eniByAddress, enisById: eniIds, anyPrefixes, subnetsById, routeTableBySubnet, mainRouteTableByVpc, interfacesComplete, prefixListsById };
+  index = { instancesById, instanceByPrivateIp, enisByInstance, eniByAddress, enisById: eniIds, anyPrefixes, subnetsById, routeTableBySubnet, mainRouteTableByVpc, networkAclBySubnet, defaultNetworkAclByVpc, interfacesComplete, securityGroupsById, prefixListsById };
   cache.set(aws, index);
   return index;
 }

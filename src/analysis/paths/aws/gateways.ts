@@ -4,7 +4,7 @@ import type { SourceRef } from "../../../model/source.js";
 import type { Decision } from "../trace-model.js";
 import { describeEni } from "./eni.js";
 import type { RouteLookup } from "./route-tables.js";
-import { describeRouteTable, lookupRoute, routeTableForSubnet } from "./route-tables.js";
+import { describeRouteTable, lookupRoute, routeFromSubnet, routeTableForSubnet } from "./route-tables.js";
 
 /**
  * Internet and NAT gateways: the address translations on the way to the internet.
@@ -51,6 +51,8 @@ export type NatGatewayDecision = Decision & {
   /** the lookup in the route table of the NAT gateway's subnet */
   readonly route: RouteLookup | undefined;
   readonly notes: readonly string[];
+  /** set on a denial the snapshot cannot decide (the route table is missing, or its lookup is undecided): what to capture */
+  readonly capture?: string | undefined;
 };
 
 interface Mapping {
@@ -226,13 +228,15 @@ export function natGatewayTranslate(natGatewayId: string, aws: AwsModel, dstIp?:
   }
   const address = nat.addresses.find((a) => a.primary && a.privateIp !== undefined) ?? nat.addresses.find((a) => a.privateIp !== undefined);
   if (address?.privateIp === undefined) {
-    return { ...empty, ...base, allowed: false, code: "BLACKHOLE_ROUTE", rule: `${connectivity} lists no private address: podpath cannot tell what it translates to` };
+    // an available NAT gateway always has a private address: the output was trimmed
+    return { ...empty, ...base, allowed: false, code: "BLACKHOLE_ROUTE", rule: `${connectivity} lists no private address: podpath cannot tell what it translates to`, capture: `aws ec2 describe-nat-gateways --nat-gateway-ids ${nat.id} (its NatGatewayAddresses)` };
   }
   const privateIp = address.privateIp;
   const snat = `SNAT at ${nat.id}: source → ${privateIp}, its private address`;
 
   const selection = routeTableForSubnet(nat.subnetId, aws);
   if (!selection) {
+    const missing = routeFromSubnet(nat.subnetId, dstIp ?? "0.0.0.0", aws);
     return {
       ...empty,
       ...base,
@@ -240,6 +244,7 @@ export function natGatewayTranslate(natGatewayId: string, aws: AwsModel, dstIp?:
       allowed: false,
       code: "NO_ROUTE",
       rule: `${snat}; but the snapshot has no route table for its subnet ${nat.subnetId}, so podpath cannot tell where it sends the packet`,
+      capture: missing.capture,
     };
   }
   const table = selection.table;
@@ -255,7 +260,7 @@ export function natGatewayTranslate(natGatewayId: string, aws: AwsModel, dstIp?:
       route.code === "NO_ROUTE"
         ? `${tableName}, has no route to ${destination}: ${nat.id} cannot forward the packet (a public NAT gateway reaches the internet only through a 0.0.0.0/0 route to an internet gateway)`
         : `${tableName}: ${route.rule}`;
-    return { ...found, publicIp: undefined, internetGatewayId: undefined, allowed: false, id: table.id, code: route.code, rule, source: table.source };
+    return { ...found, publicIp: undefined, internetGatewayId: undefined, allowed: false, id: table.id, code: route.code, rule, source: table.source, capture: route.capture };
   }
 
   if (route.targetKind === "internet-gateway") {

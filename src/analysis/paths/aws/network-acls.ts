@@ -2,6 +2,7 @@ import type { NetworkAcl, NetworkAclEntry } from "../../../model/aws.js";
 import { cidrContains, parseCidr4, parseIPv4 } from "../../../model/net.js";
 import type { AwsModel } from "../../../model/snapshot.js";
 import type { Decision } from "../trace-model.js";
+import { awsIndex } from "./aws-index.js";
 import type { IcmpTypeCode, WireProtocol } from "./protocols.js";
 import { describeIcmp, describePorts, describeTraffic, ICMP_ECHO_REQUEST, icmpMatches, WIRE_PROTOCOL_NUMBERS } from "./protocols.js";
 
@@ -63,11 +64,12 @@ export function describeNetworkAcl(acl: NetworkAcl): string {
  * or a subnet that is not in it).
  */
 export function aclForSubnet(subnetId: string, aws: AwsModel): NetworkAclSelection | undefined {
-  const explicit = aws.networkAcls.find((a) => a.subnetIds.includes(subnetId));
+  const index = awsIndex(aws);
+  const explicit = index.networkAclBySubnet.get(subnetId);
   if (explicit) return { acl: explicit, association: "explicit", note: `${subnetId} is associated with network ACL ${explicit.id}` };
-  const vpcId = aws.subnets.find((s) => s.id === subnetId)?.vpcId;
+  const vpcId = index.subnetsById.get(subnetId)?.vpcId;
   if (vpcId === undefined) return undefined;
-  const fallback = aws.networkAcls.find((a) => a.isDefault && a.vpcId === vpcId);
+  const fallback = index.defaultNetworkAclByVpc.get(vpcId);
   if (!fallback) return undefined;
   return {
     acl: fallback,

@@ -2,6 +2,7 @@ import type { Route, RouteTable, RouteTargetKind } from "../../../model/aws.js";
 import { cidrContains, isIPv6, parseCidr4, parseIPv4 } from "../../../model/net.js";
 import type { AwsModel } from "../../../model/snapshot.js";
 import type { Decision } from "../trace-model.js";
+import { awsIndex } from "./aws-index.js";
 import { prefixListCapture, prefixListCidrs } from "./prefix-lists.js";
 
 /**
@@ -101,13 +102,14 @@ export function describeRoute(route: Route): string {
  * describe-route-tables, or a subnet that is not in it).
  */
 export function routeTableForSubnet(subnetId: string, aws: AwsModel): RouteTableSelection | undefined {
-  const explicit = aws.routeTables.find((t) => t.subnetIds.includes(subnetId));
+  const index = awsIndex(aws);
+  const explicit = index.routeTableBySubnet.get(subnetId);
   if (explicit) {
     return { table: explicit, association: "explicit", note: `${subnetId} is explicitly associated with ${describeRouteTable(explicit)}` };
   }
-  const vpcId = aws.subnets.find((s) => s.id === subnetId)?.vpcId;
+  const vpcId = index.subnetsById.get(subnetId)?.vpcId;
   if (vpcId === undefined) return undefined;
-  const main = aws.routeTables.find((t) => t.main && t.vpcId === vpcId);
+  const main = index.mainRouteTableByVpc.get(vpcId);
   if (!main) return undefined;
   return {
     table: main,
@@ -272,13 +274,16 @@ export function lookupRoute(table: RouteTable, dstIp: string, aws?: AwsModel): R
 
 /**
  * The route a packet leaving `subnetId` for `dstIp` takes: the subnet's route table (explicit,
- * else main) and the lookup in it. Denied with NO_ROUTE when the snapshot has no route table
- * for the subnet (the message says so: that is a gap in the snapshot as much as in the VPC).
+ * else main) and the lookup in it. When the snapshot has no route table for the subnet the lookup
+ * is undecided (`capture`): every subnet uses a route table — its VPC's main one at least (AWS,
+ * "Route tables for your VPC": "each subnet in your VPC must be associated with a route table";
+ * without an explicit association it uses the main route table) — so the gap is the snapshot's,
+ * not the VPC's.
  */
 export function routeFromSubnet(subnetId: string, dstIp: string, aws: AwsModel): RouteLookup {
   const selection = routeTableForSubnet(subnetId, aws);
   if (!selection) {
-    const subnet = aws.subnets.find((s) => s.id === subnetId);
+    const subnet = awsIndex(aws).subnetsById.get(subnetId);
     const why = subnet
       ? `no route table is associated with it and the snapshot has no main route table of ${subnet.vpcId}`
       : "the subnet is not in the snapshot and no route table lists it";
@@ -286,7 +291,10 @@ export function routeFromSubnet(subnetId: string, dstIp: string, aws: AwsModel):
       allowed: false,
       id: subnetId,
       code: "NO_ROUTE",
-      rule: `no route table for ${subnetId}: ${why} (add the output of aws ec2 describe-route-tables)`,
+      rule: `no route table for ${subnetId}: ${why}; every subnet uses one (its VPC's main route table at least), so where the packet goes is unknown`,
+      capture: subnet
+        ? `aws ec2 describe-route-tables --filters Name=vpc-id,Values=${subnet.vpcId} (the VPC's main route table and the one associated with ${subnetId})`
+        : `aws ec2 describe-subnets --subnet-ids ${subnetId} and aws ec2 describe-route-tables (the table associated with ${subnetId}, else its VPC's main one)`,
       source: subnet?.source,
       table: undefined,
       route: undefined,

@@ -73,7 +73,7 @@ function describePeer(peer: SecurityGroupPeer, aws: AwsModel): string {
       : peer.kind === "prefix-list"
         ? `prefix list ${describePrefixList(peer.prefixListId, aws)}`
         : (() => {
-            const group = aws.securityGroups.find((g) => g.id === peer.groupId);
+            const group = awsIndex(aws).securityGroupsById.get(peer.groupId);
             return group ? describeSecurityGroup(group) : peer.groupId;
           })();
   return peer.description ? `${label} (${peer.description})` : label;
@@ -161,7 +161,7 @@ export function evaluateSecurityGroups(
   const groups: SecurityGroup[] = [];
   const missing: string[] = [];
   for (const id of groupIds) {
-    const group = aws.securityGroups.find((g) => g.id === id);
+    const group = awsIndex(aws).securityGroupsById.get(id);
     if (group) groups.push(group);
     else missing.push(id);
   }

@@ -25,12 +25,6 @@ const ORIGIN_WORDS: Record<LoadBalancerView["origin"], string> = {
   service: "derived from its Service as its controller builds it",
 };
 
-/** Healthy targets first, then by node name and address: the deterministic pick. */
-function orderTargets(targets: readonly TargetView[]): TargetView[] {
-  const rank = (t: TargetView): number => (t.health === undefined || t.health === "healthy" ? 0 : t.health === "initial" ? 1 : 2);
-  return [...targets].sort((a, b) => rank(a) - rank(b) || (a.node ?? "").localeCompare(b.node ?? "") || a.ip.localeCompare(b.ip) || a.port - b.port);
-}
-
 function requestFor(net: Network, lb: LoadBalancerView, packet: Packet): HttpRequest {
   if (net.request) return { ...net.request, port: packet.dstPort, sourceIp: packet.src };
   const listener = lb.listeners.find((l) => l.port === packet.dstPort);
@@ -52,7 +46,7 @@ function missingTargetGroup(net: Network, hop: string, tg: TargetGroupView, pack
   if (tg.targetsFrom === "derived" && tg.targets.length === 0 && tg.service) {
     // derived from the Service's endpoints, but the snapshot has none of its pods although a
     // workload would run them (a manifest, not a capture): which targets register is not known
-    const service = ctx.snapshot.kubernetes.services.find((s) => s.namespace === tg.service!.namespace && s.name === tg.service!.name);
+    const service = ctx.service(tg.service);
     const listed = service ? snapshotIndex(ctx.snapshot).endpointsByService.get(`${service.namespace}/${service.name}`) : undefined;
     const unlisted = listed === undefined || (listed.slices.length === 0 && listed.pods.length === 0);
     const selector = service?.selector;
@@ -114,8 +108,9 @@ function applicationDevice(net: Network, lb: LoadBalancerView, address: string):
       }
       steps.push(step(hop, "listener-rule", m.rule.id, "forward", packet, `${url} matches ${m.rule.description}${m.rule.ingress ? ` (Ingress ${m.rule.ingress.namespace}/${m.rule.ingress.name})` : ""}${skipped}: forward to target group ${m.targetGroup.name}`, m.rule.source));
       const tg = m.targetGroup;
-      const targets = orderTargets(tg.targets);
-      const target = targets[0];
+      // the same health rules as an NLB's (chooseTarget): captured health, else externalTrafficPolicy Local, else all; fail open
+      const choice = chooseTarget(ctx, tg, undefined, "application");
+      const target = choice.target;
       const missing = missingTargetGroup(net, hop, tg, packet);
       if (missing) {
         steps.push(missing.step);
@@ -126,13 +121,10 @@ function applicationDevice(net: Network, lb: LoadBalancerView, address: string):
         steps.push(d.step);
         return { steps, packet, next: undefined, drop: d.drop };
       }
-      const allUnhealthy = targets.every((t) => t.health !== undefined && t.health !== "healthy");
       const out: Packet = { src: address, srcPort: EPHEMERAL_PORT, dst: target.ip, dstPort: target.port, protocol: packet.protocol };
-      const others = targets.length > 1 ? ` (${targets.length} targets: ${targets.map((t) => `${t.node ?? t.id} ${t.ip}:${t.port}${t.health ? ` ${t.health}` : ""}`).join(", ")}; the first is traced)` : "";
       const service = tg.service ? ` for Service ${tg.service.namespace}/${tg.service.name} port ${tg.service.port}` : "";
-      const health = allUnhealthy ? "; every target is unhealthy, so the ALB fails open and routes to all of them" : "";
       steps.push(
-        step(hop, "target-group", tg.id, "dnat", out, `target group ${tg.name} (target type ${tg.targetType}${service}) → ${target.kind} ${target.id}${target.node ? ` (node ${target.node})` : ""} at ${target.ip}:${target.port}${others}${health}. The ALB opens a new connection from its own address ${address}: the target sees ${address}, not the client`, tg.source),
+        step(hop, "target-group", tg.id, "dnat", out, `target group ${tg.name} (target type ${tg.targetType}${service}) → ${target.kind} ${target.id}${target.node ? ` (node ${target.node})` : ""} at ${target.ip}:${target.port}: ${choice.note} The ALB opens a new connection from its own address ${address}: the target sees ${address}, not the client`, tg.source),
       );
       const lbEni = ctx.eniForIp(address)?.eni;
       if (lbEni) return { steps, packet: out, next: net.eniEgress(lbEni), reply: relay };
@@ -176,8 +168,8 @@ interface TargetChoice {
  * unhealthy, a Network Load Balancer fails open and routes to all of them (AWS ELB docs, "Health
  * checks for Network Load Balancer target groups").
  */
-function chooseTarget(ctx: PathContext, tg: TargetGroupView, zone?: { readonly zone: string; readonly address: string; readonly crossZone: { readonly enabled: boolean; readonly why: string }; readonly lb: LoadBalancerView }): TargetChoice {
-  const service = tg.service ? ctx.snapshot.kubernetes.services.find((s) => s.namespace === tg.service!.namespace && s.name === tg.service!.name) : undefined;
+function chooseTarget(ctx: PathContext, tg: TargetGroupView, zone?: { readonly zone: string; readonly address: string; readonly crossZone: { readonly enabled: boolean; readonly why: string }; readonly lb: LoadBalancerView }, kind: "layer4" | "application" = "layer4"): TargetChoice {
+  const service = ctx.service(tg.service);
   let localNodes: Set<string> | undefined;
   if (service && service.externalTrafficPolicy === "Local" && tg.targetType === "instance") {
     const sp = servicePortOf(service, tg.service!.port) ?? service.ports.find((p) => p.nodePort === tg.port);
@@ -188,7 +180,9 @@ function chooseTarget(ctx: PathContext, tg: TargetGroupView, zone?: { readonly z
     if (t.health !== undefined) {
       if (t.health !== "healthy") unhealthy.set(t, `${t.health}${t.reason ? ` (${t.reason})` : ""} in describe-target-health`);
     } else if (localNodes && !(t.node && localNodes.has(t.node))) {
-      unhealthy.set(t, `no ready endpoint of Service ${service!.namespace}/${service!.name} on it (externalTrafficPolicy Local): kube-proxy's health check on healthCheckNodePort ${service!.healthCheckNodePort ?? "?"} answers 503, so the target is unhealthy`);
+      // an ALB's health check goes to the traffic port by default (AWS Load Balancer Controller, alb.ingress.kubernetes.io/healthcheck-port), which kube-proxy drops on a node without a local endpoint
+      const check = kind === "application" ? "kube-proxy drops its NodePort there (KUBE-EXT: no local endpoint): the ALB's health check on the traffic port fails" : `kube-proxy's health check on healthCheckNodePort ${service!.healthCheckNodePort ?? "?"} answers 503`;
+      unhealthy.set(t, `no ready endpoint of Service ${service!.namespace}/${service!.name} on it (externalTrafficPolicy Local): ${check}, so the target is unhealthy`);
     }
   }
   const byName = (a: TargetView, b: TargetView): number => (a.node ?? "").localeCompare(b.node ?? "") || a.ip.localeCompare(b.ip) || a.port - b.port;
@@ -236,7 +230,7 @@ function zoneOfAddress(ctx: PathContext, ip: string): string | undefined {
 function crossZoneOf(ctx: PathContext, tg: TargetGroupView): { enabled: boolean; why: string } {
   const attribute = ctx.snapshot.aws.targetGroupAttributes.find((a) => a.targetGroupArn === tg.id && a.key === "load_balancing.cross_zone.enabled");
   if (attribute && (attribute.value === "true" || attribute.value === "false")) return { enabled: attribute.value === "true", why: `cross-zone load balancing is ${attribute.value === "true" ? "on" : "off"} (target group attribute load_balancing.cross_zone.enabled=${attribute.value}, ${attribute.source.file}:${attribute.source.line})` };
-  const service = tg.service ? ctx.snapshot.kubernetes.services.find((s) => s.namespace === tg.service!.namespace && s.name === tg.service!.name) : undefined;
+  const service = ctx.service(tg.service);
   const ann = service?.meta.annotations ?? {};
   const lbc = /(?:^|,)\s*load_balancing\.cross_zone\.enabled\s*=\s*(true|false)/.exec(ann["service.beta.kubernetes.io/aws-load-balancer-attributes"] ?? "");
   if (lbc) return { enabled: lbc[1] === "true", why: `cross-zone load balancing is ${lbc[1] === "true" ? "on" : "off"} (annotation aws-load-balancer-attributes)` };
@@ -365,7 +359,7 @@ function layer4Device(net: Network, lb: LoadBalancerView, address: string): Devi
  * without groups; the ELB's group) — a client outside them is refused. Undefined when admitted.
  */
 function sourceRangesRefuse(ctx: PathContext, lb: LoadBalancerView, packet: Packet): string | undefined {
-  const service = lb.service ? ctx.snapshot.kubernetes.services.find((s) => s.namespace === lb.service!.namespace && s.name === lb.service!.name) : undefined;
+  const service = ctx.service(lb.service);
   if (!service) return undefined;
   const annotated = service.meta.annotations["service.beta.kubernetes.io/load-balancer-source-ranges"];
   const ranges = service.loadBalancerSourceRanges.length > 0 ? service.loadBalancerSourceRanges : annotated ? annotated.split(",").map((r) => r.trim()).filter(Boolean) : [];

@@ -131,7 +131,7 @@ export function nodeDevice(net: Network, node: Node, arrival: Arrival): Device {
       const calico = ctx.cni.networking === "calico";
       const pool = calico ? ipPoolFor(dst, snapshot.kubernetes.ipPools) : undefined;
       // Calico natOutgoing, for pool addresses kube-proxy did not masquerade (it also says why it keeps a source)
-      const nat = calico && !masquerade && ipPoolFor(p.src, snapshot.kubernetes.ipPools) ? natOutgoing(p.src, dst, snapshot.kubernetes.ipPools, ctx.felixSettings(node.name), node, snapshot.kubernetes.nodes) : undefined;
+      const nat = calico && !masquerade && ipPoolFor(p.src, snapshot.kubernetes.ipPools) ? natOutgoing(p.src, dst, snapshot.kubernetes.ipPools, ctx.felixSettings(node.name), node, (ip) => ctx.nodeWithAddress(ip)) : undefined;
       const applyNatOutgoing = (decision: NonNullable<typeof nat>): void => {
         if (decision.masquerade && decision.snatTo) snat(decision.snatTo, "calico-natoutgoing", decision.id, `${decision.rule}: ${decision.note}`, decision.source);
         else steps.push(step(hop, "calico-natoutgoing", decision.id, "forward", p, decision.note, decision.source));

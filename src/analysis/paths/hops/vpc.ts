@@ -2,6 +2,7 @@ import type { NatGateway, NetworkInterface } from "../../../model/aws.js";
 import type { Service } from "../../../model/kubernetes.js";
 import { isPrivateOrShared, nonPublicKind, parseIPv4 } from "../../../model/net.js";
 import type { AwsModel } from "../../../model/snapshot.js";
+import { awsIndex } from "../aws/aws-index.js";
 import { describeEni, sourceDestCheck } from "../aws/eni.js";
 import { internetGatewayInbound, internetGatewayTranslate, natGatewayTranslate } from "../aws/gateways.js";
 import { aclForSubnet, evaluateNetworkAcl, statelessReplyNote } from "../aws/network-acls.js";
@@ -67,7 +68,7 @@ function overlayReplyGroups(net: Network, hop: string, eni: NetworkInterface, di
   const peerGroups = net.ctx.eniForIp(remote)?.eni.securityGroupIds ?? [];
   const peer = peerGroups.length > 0 ? `${remote} (or its security group ${peerGroups.join(", ")})` : remote;
   const groups = eni.securityGroupIds.map((id) => {
-    const g = aws.securityGroups.find((x) => x.id === id);
+    const g = awsIndex(aws).securityGroupsById.get(id);
     return g ? describeSecurityGroup(g) : id;
   });
   const fix = `missing rule: ${word} UDP ${seen.dstPort} ${preposition} ${peer} on ${groups.join(", ") || "the interface's security groups"} (Calico needs its VXLAN port, UDP ${seen.dstPort}, between all nodes in both directions)`;
@@ -229,14 +230,19 @@ function aclCrossing(net: Network, crossings: readonly (readonly [string | undef
  * when it sends the reply's destination elsewhere than the request came from, the reply goes
  * astray and the connection fails — an asymmetric route.
  */
-function asymmetricReply(net: Network, subnetId: string, back: Packet, expected: "local" | "internet-gateway", cameFrom: string): { step: Step; drop: NonNullable<ReturnType<typeof filterStep>["drop"]> } | undefined {
+function asymmetricReply(net: Network, subnetId: string, back: Packet, expected: "local" | "internet-gateway", cameFrom: string): ReplyOutcome | undefined {
   const seen = wireHeader(back);
   const lookup = routeFromSubnet(subnetId, seen.dst, net.ctx.snapshot.aws);
   if (lookup.allowed && lookup.targetKind === expected) return undefined;
   const tableId = lookup.table?.id ?? subnetId;
+  if (!lookup.allowed && lookup.capture) {
+    // the snapshot cannot tell where the reply goes (no route table, an unresolved prefix list, a target podpath does not follow)
+    const u = undecided(`subnet ${subnetId}`, "route-table", tableId, back, `the reply to ${seen.dst} leaves ${subnetId}: ${lookup.rule}; whether it goes back through ${cameFrom} is unknown`, lookup.capture, lookup.source ?? lookup.table?.source);
+    return { steps: [u.step], packet: back, unknown: u.unknown };
+  }
   const where = lookup.allowed ? `${lookup.rule}: the reply goes to ${lookup.targetId ?? lookup.targetKind}` : lookup.rule;
   const d = dropped(`subnet ${subnetId}`, "route-table", tableId, lookup.allowed ? "NO_ROUTE" : lookup.code, back, `asymmetric route: the reply to ${seen.dst} leaves ${subnetId} by ${where}, not back through ${cameFrom}; it never reaches the client's connection`, lookup.table?.source);
-  return { step: d.step, drop: d.drop };
+  return { steps: [d.step], packet: back, drop: d.drop };
 }
 
 /**
@@ -275,7 +281,7 @@ export function subnetRouter(net: Network, subnetId: string): Device {
         // the reply is routed by the destination subnet's own table: it must come back the same way
         const reply = (back: Packet): ReplyOutcome => {
           const asymmetric = asymmetricReply(net, toSubnet, back, "local", `${seen.src} (the local route the request took)`);
-          if (asymmetric) return { steps: [asymmetric.step], packet: back, drop: asymmetric.drop };
+          if (asymmetric) return asymmetric;
           return crossing.reply(back);
         };
         return { steps, packet, next, reply };
@@ -289,7 +295,7 @@ export function subnetRouter(net: Network, subnetId: string): Device {
         return { steps, packet, next: undefined, drop: d.drop };
       }
       // a ClusterIP leaving a node undone (no service port matched) or sent by something outside the cluster
-      const service = lookup.targetKind !== "instance" && lookup.targetKind !== "network-interface" && !ctx.eniForIp(seen.dst) ? clusterIpService(net, seen.dst) : undefined;
+      const service = lookup.targetKind !== "instance" && lookup.targetKind !== "network-interface" && !ctx.eniForIp(seen.dst) ? net.ctx.serviceWithClusterIP(seen.dst) : undefined;
       if (service) {
         const d = dropped(hop, "route-table", tableId, "TARGET_NOT_ROUTABLE", packet, `${clusterIpNote(seen.dst, service)}; ${tableId} sends it to ${lookup.targetId ?? lookup.targetKind}`, service.meta.source);
         steps.push(d.step);
@@ -328,7 +334,7 @@ export function subnetRouter(net: Network, subnetId: string): Device {
           const eni =
             lookup.targetKind === "network-interface"
               ? ctx.eni(lookup.targetId)
-              : aws.networkInterfaces.find((e) => e.attachment?.instanceId === lookup.targetId && e.attachment?.deviceIndex === 0);
+              : awsIndex(aws).enisByInstance.get(lookup.targetId ?? "")?.find((e) => e.attachment?.instanceId === lookup.targetId && e.attachment?.deviceIndex === 0);
           if (!eni) {
             // the target exists in AWS (the route is active) but lies outside the snapshot: what it does with the packet is unknown
             const id = lookup.targetId ?? "";
@@ -359,6 +365,10 @@ export function natGateway(net: Network, nat: NatGateway): Device {
     name: hop,
     forward(packet): DeviceOutcome {
       const decision = natGatewayTranslate(nat.id, aws, packet.dst);
+      if (!decision.privateIp && !decision.allowed && decision.capture) {
+        const u = undecided(hop, "nat-gateway", nat.id, packet, decision.rule, decision.capture, decision.source);
+        return { steps: [u.step], packet, next: undefined, unknown: u.unknown };
+      }
       if (!decision.privateIp) {
         const code = decision.allowed ? "NO_ROUTE" : decision.code;
         const d = dropped(hop, "nat-gateway", nat.id, code, packet, decision.rule, decision.source);
@@ -448,6 +458,14 @@ export function internet(net: Network, role: "source" | "transit"): Device {
           steps.push(step("internet", "internet", "internet", "forward", packet, `${gap}: assumed to reach ${node.name} directly`, node.meta.source));
           return { steps, packet, next: net.node(node, { kind: "wire" }), reply: received };
         }
+        // a Service's spec.externalIPs: kube-proxy answers it on every node, but only a packet that reaches a node with it as destination
+        const external = externalIpService(net, packet.dst);
+        if (external) {
+          const id = `${external.namespace}/${external.name}`;
+          const u = undecided("internet", "internet", "internet", packet, `${packet.dst} is an external IP of service ${id} (spec.externalIPs): kube-proxy answers it on every node, but Kubernetes does not route it there — the cluster administrator does (Kubernetes docs, Service "External IPs") — and no interface, Elastic IP or node address of the snapshot is ${packet.dst}: whether the internet delivers it to a node, with ${packet.dst} still its destination, is unknown (an Elastic IP would be translated to the node's private address at the internet gateway, which kube-proxy's external-IP rule no longer matches)`, `where ${packet.dst} is routed: aws ec2 describe-addresses --public-ips ${packet.dst}, or the network that announces it (BYOIP, an on-premises router)`, external.meta.source);
+          steps.push(u.step);
+          return { steps, packet, next: undefined, unknown: u.unknown };
+        }
         steps.push(step("internet", "internet", "internet", "deliver", packet, `delivered on the internet: ${packet.dst} belongs to no VPC of the snapshot; it sees the source ${packet.src}`, undefined));
         return { steps, packet, next: undefined, reply: (back) => ({ steps: [step("internet", "internet", "internet", "forward", back, `${back.src} answers ${back.dst}:${back.dstPort}`, undefined)], packet: back }) };
       }
@@ -500,7 +518,7 @@ export function internet(net: Network, role: "source" | "transit"): Device {
         next: net.eniIngress(eni),
         reply: (back) => {
           const asymmetric = asymmetricReply(net, eni.subnetId, back, "internet-gateway", `internet gateway ${igwId}`);
-          if (asymmetric) return { steps: [asymmetric.step], packet: back, drop: asymmetric.drop };
+          if (asymmetric) return asymmetric;
           const out = aclStep(net, eni.subnetId, "egress", back, true);
           if (out.drop) return { steps: out.step ? [out.step] : [], packet: back, drop: out.drop };
           const r = reply(back);
@@ -528,7 +546,7 @@ function notOnTheInternet(net: Network, packet: Packet): ReturnType<typeof dropp
     const pod = ctx.podByIp(dst);
     return dropped("internet", "internet", pool.name, "TARGET_NOT_ROUTABLE", packet, `${dst}${pod ? ` (pod ${pod.namespace}/${pod.name})` : ""} is in Calico IP pool ${pool.name} (${pool.cidr}): pool addresses are routed only by the cluster's nodes (their routes and ${pool.vxlanMode !== "Never" ? "VXLAN" : pool.ipipMode !== "Never" ? "IP-in-IP" : "BGP"} tunnels), nothing outside the cluster reaches them — expose the pod through a NodePort, a LoadBalancer Service or an Ingress`, pool.meta.source);
   }
-  const service = clusterIpService(net, dst);
+  const service = net.ctx.serviceWithClusterIP(dst);
   if (service) return dropped("internet", "internet", "service-cidr", "TARGET_NOT_ROUTABLE", packet, clusterIpNote(dst, service), service.meta.source);
   const held = ctx.eniForIp(dst)?.eni;
   if (held) {
@@ -538,17 +556,19 @@ function notOnTheInternet(net: Network, packet: Packet): ReturnType<typeof dropp
   }
   const kind = nonPublicKind(dst);
   if (kind) {
-    return dropped("internet", "internet", "internet", "NO_ROUTE", packet, `${dst} is ${kind}: the internet does not route it, and no public address of the snapshot (an Elastic IP or the public IP of an interface, instance or NAT gateway) maps to it`, undefined);
+    const external = externalIpService(net, dst);
+    const what = external ? `${kind}, an external IP of service ${external.namespace}/${external.name} (spec.externalIPs: kube-proxy answers it only on packets that reach a node)` : kind;
+    return dropped("internet", "internet", "internet", "NO_ROUTE", packet, `${dst} is ${what}: the internet does not route it, and no public address of the snapshot (an Elastic IP or the public IP of an interface, instance or NAT gateway) maps to it`, external?.meta.source);
   }
   return undefined;
 }
 
-/** The service whose ClusterIP `ip` is, if any. */
-function clusterIpService(net: Network, ip: string): Service | undefined {
-  return snapshotIndex(net.ctx.snapshot).servicesByAddress.get(ip)?.find((s) => s.clusterIP === ip || s.clusterIPs.includes(ip));
+/** The service that lists `ip` among its spec.externalIPs, if any. */
+function externalIpService(net: Network, ip: string): Service | undefined {
+  return snapshotIndex(net.ctx.snapshot).servicesByAddress.get(ip)?.find((s) => s.externalIPs.includes(ip));
 }
 
 /** Why a ClusterIP is not reachable from outside the cluster (Kubernetes docs, "Virtual IPs and Service Proxies"). */
 function clusterIpNote(ip: string, service: Service): string {
-  return `${ip} is the ClusterIP of service ${service.namespace}/${service.name}: ClusterIPs come from the cluster's service CIDR (kube-apiserver --service-cluster-ip-range) and exist only in kube-proxy's rules on the nodes; nothing outside the cluster routes them — use a NodePort or LoadBalancer Service, or an Ingress`;
+  return `${ip} is the ClusterIP of service ${service.namespace}/${service.name}: ClusterIPs come from the cluster's service CIDR (kube-apiserver --service-cluster-ip-range) and exist only in kube-proxy's rules on the nodes; nothing outside the cluster routes them — use a NodePort or LoadBalancer Service, or an Ingress${service.externalIPs.length > 0 ? ` (or trace its external IP${service.externalIPs.length === 1 ? "" : "s"}: ip:${service.externalIPs.join(", ip:")})` : ""}`;
 }

@@ -122,6 +122,29 @@ describe("NAT gateway: SNAT to its private address, and its Elastic IP at the in
     assert.equal(decision.publicIp, undefined);
   });
 
+  test("NAT gateway: a NAT gateway whose subnet's route table the snapshot lacks is undecided (capture), not a drop — every subnet has its VPC's main table at least", () => {
+    const noTables = awsOf(VPC, SUBNETS, IGW, NAT_GATEWAYS, INSTANCES, INTERFACES);
+    const decision = natGatewayTranslate("nat-public", noTables, "8.8.8.8");
+    assert.equal(decision.allowed, false);
+    assert.equal(decision.privateIp, "10.0.0.50");
+    assert.match(decision.capture ?? "", /describe-route-tables --filters Name=vpc-id,Values=vpc-1/);
+  });
+
+  test("NAT gateway: a route of its subnet that podpath does not follow (VPC peering) carries the lookup's capture", () => {
+    const peered = awsOf(VPC, SUBNETS, IGW, ROUTE_TABLES.replace(`{"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1", "State": "active"}`, `{"DestinationCidrBlock": "0.0.0.0/0", "VpcPeeringConnectionId": "pcx-1", "State": "active"}`), NAT_GATEWAYS, INSTANCES, INTERFACES);
+    const decision = natGatewayTranslate("nat-public", peered, "8.8.8.8");
+    assert.equal(!decision.allowed && decision.code, "UNSUPPORTED_TARGET");
+    assert.match(decision.capture ?? "", /describe-vpc-peering-connections --vpc-peering-connection-ids pcx-1/);
+  });
+
+  test("NAT gateway: an available NAT gateway whose output lists no private address (trimmed; AWS gives every NAT gateway one) is undecided, with what to capture", () => {
+    const trimmed = awsOf(VPC, SUBNETS, IGW, ROUTE_TABLES, NAT_GATEWAYS.replace(`"NatGatewayAddresses": [{"PrivateIp": "10.0.0.50", "PublicIp": "198.51.100.50", "AllocationId": "eipalloc-1", "IsPrimary": true}]`, `"NatGatewayAddresses": []`), INSTANCES, INTERFACES);
+    const decision = natGatewayTranslate("nat-public", trimmed, "8.8.8.8");
+    assert.equal(decision.allowed, false);
+    assert.equal(decision.privateIp, undefined);
+    assert.match(decision.capture ?? "", /describe-nat-gateways --nat-gateway-ids nat-public/);
+  });
+
   test("NAT gateway: a private NAT gateway cannot reach the internet (NO_PUBLIC_IP)", () => {
     const decision = natGatewayTranslate("nat-private", aws, "8.8.8.8");
     assert.equal(!decision.allowed && decision.code, "NO_PUBLIC_IP");

@@ -76,11 +76,12 @@ describe("vpc route tables: which table a subnet uses", () => {
     assert.equal(routeTableForSubnet("subnet-other", aws), undefined);
   });
 
-  test("without any table for the subnet, routing from it is a NO_ROUTE drop that says the snapshot lacks it", () => {
+  test("without any table for the subnet, routing from it is undecided (every subnet uses its VPC's main table at least, AWS 'Route tables for your VPC'): capture names the table to add", () => {
     const lookup = routeFromSubnet("subnet-other", "8.8.8.8", aws);
     assert.equal(lookup.allowed, false);
     assert.equal(!lookup.allowed && lookup.code, "NO_ROUTE");
     assert.match(lookup.rule, /no route table for subnet-other/);
+    assert.match(lookup.capture ?? "", /aws ec2 describe-route-tables --filters Name=vpc-id,Values=vpc-2/);
     assert.equal(lookup.source?.file, "aws/1.json");
   });
 
