@@ -4,6 +4,7 @@ import { cidrContains, isPrivateOrShared, parseCidr4, parseIPv4 } from "../../mo
 import type { Snapshot } from "../../model/snapshot.js";
 import type { SourceRef } from "../../model/source.js";
 import { awsIndex } from "./aws/aws-index.js";
+import { calicoNodeAgent } from "./node-agents.js";
 import type { Decision, Packet } from "./trace-model.js";
 
 /**
@@ -140,12 +141,14 @@ export function felixSettingsFor(snapshot: Snapshot, nodeName: string | undefine
     from = `FelixConfiguration ${perNode.name}`;
     source = perNode.meta.source;
   }
-  const calicoNode = snapshot.kubernetes.workloads.find((w) => w.kind === "DaemonSet" && w.namespace === "kube-system" && w.name === "calico-node");
-  const env = calicoNode?.template.spec.containers.map((c) => c.envValues["FELIX_NATOUTGOINGADDRESS"]).find((v) => v !== undefined && v !== "");
-  if (env !== undefined && calicoNode) {
-    natOutgoingAddress = env;
+  // calico-node's environment overrides the FelixConfiguration (Felix config precedence: env first),
+  // wherever calico-node runs (kube-system for the manifest, calico-system for the operator)
+  const calicoNode = calicoNodeAgent(snapshot);
+  const container = calicoNode?.template.spec.containers.find((c) => (c.envValues["FELIX_NATOUTGOINGADDRESS"] ?? "") !== "");
+  if (calicoNode && container) {
+    natOutgoingAddress = container.envValues["FELIX_NATOUTGOINGADDRESS"];
     from = "calico-node env FELIX_NATOUTGOINGADDRESS";
-    source = calicoNode.meta.source;
+    source = container.envSources?.["FELIX_NATOUTGOINGADDRESS"] ?? calicoNode.meta.source;
   }
   return { natOutgoingAddress, natOutgoingExclusions, from, source };
 }

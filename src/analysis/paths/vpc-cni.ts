@@ -4,6 +4,7 @@ import type { Snapshot } from "../../model/snapshot.js";
 import type { SourceRef } from "../../model/source.js";
 import { ipInCidr, ipPoolFor, nodeAddresses, nodeNetwork, nodePrimaryIp } from "./calico.js";
 import { awsIndex } from "./aws/aws-index.js";
+import { calicoNodeAgent, nodeAgent } from "./node-agents.js";
 import type { Decision } from "./trace-model.js";
 
 /**
@@ -31,22 +32,12 @@ export interface CniDetection {
   readonly source: SourceRef | undefined;
 }
 
-/**
- * A CNI's node agent: its DaemonSet (read, or known only through its pods' owner references),
- * else one of its pods without an owner (the `k8s-app` label both manifests set).
- */
-function nodeAgent(snapshot: Snapshot, name: string, namespace: string | undefined): Workload | undefined {
-  const here = (w: Workload) => namespace === undefined || w.namespace === namespace;
-  const workloads = snapshot.kubernetes.workloads;
-  return workloads.find((w) => w.kind === "DaemonSet" && w.name === name && here(w)) ?? workloads.find((w) => w.kind === "Pod" && w.template.labels["k8s-app"] === name && here(w));
-}
-
 function awsNodeDaemonSet(snapshot: Snapshot): Workload | undefined {
   return nodeAgent(snapshot, "aws-node", "kube-system");
 }
 
 function calicoNodeDaemonSet(snapshot: Snapshot): Workload | undefined {
-  return nodeAgent(snapshot, "calico-node", undefined);
+  return calicoNodeAgent(snapshot);
 }
 
 /** "the aws-node DaemonSet", "the aws-node pods (no DaemonSet in the snapshot)" */

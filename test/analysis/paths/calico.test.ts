@@ -176,6 +176,12 @@ spec:
     const env = felixSettingsFor(loadSnapshot({ paths: [dir2], cwd: dir2 }), "n2");
     assert.equal(env.natOutgoingAddress, "10.0.8.8");
     assert.match(env.from, /FELIX_NATOUTGOINGADDRESS/);
+    // cited at the env entry, not the DaemonSet
+    assert.equal(env.source?.file, "ds.yaml");
+    assert.equal(env.source?.line, 13);
+    // the operator installs calico-node in calico-system: its env counts the same
+    const dir3 = tempDir({ "felix.yaml": yaml, "ds.yaml": ds.replace("namespace: kube-system", "namespace: calico-system") });
+    assert.equal(felixSettingsFor(loadSnapshot({ paths: [dir3], cwd: dir3 }), "n2").natOutgoingAddress, "10.0.8.8");
   });
 });
 
