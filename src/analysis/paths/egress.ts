@@ -267,7 +267,8 @@ export function analyseEgress(source: Snapshot | PathContext, options: PathOptio
         continue;
       }
       const candidates = destinationFor(ctx, cls, node, src.pod);
-      const fromText = `pod ${src.pod.namespace}/${src.pod.name} (${src.pod.ip})`;
+      // an assumed sender (no pod observed on the node) is named as such, not as a pod of "default"
+      const fromText = src.pod.assumed ? `${src.pod.name}, assumed (${src.pod.ip})` : `pod ${src.pod.namespace}/${src.pod.name} (${src.pod.ip})`;
       if (typeof candidates === "string") {
         rows.push({ ...base, from: fromText, to: "", verdict: "skipped", drop: null, unknown: null, snat: [], finalSourceIp: null, replyVerdict: "not-sent", replyDrop: null, hairpin: false, note: candidates, trace: undefined });
         continue;
