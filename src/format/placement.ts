@@ -7,17 +7,23 @@ import { markdownTable, plural, table } from "./table.js";
  * workload.
  */
 export function formatPlacementJson(report: PlacementReport): string {
-  return (
-    JSON.stringify(
-      {
-        nodeCount: report.nodeCount,
-        workloads: report.workloads.map((w) => ({ ...w, nodes: w.nodes.filter((n) => !n.feasible) })),
-        staticPods: report.staticPods,
-      },
-      null,
-      2,
-    ) + "\n"
-  );
+  return [...placementJsonChunks(report)].join("");
+}
+
+/**
+ * `place -o json`, one workload at a time: the same bytes as `JSON.stringify(…, null, 2)` of the
+ * whole report, which at 5,000 nodes and 150,000 pods is larger than the longest string V8 can
+ * hold (≈512 MiB), so the CLI writes these chunks as they come.
+ */
+export function* placementJsonChunks(report: PlacementReport): Generator<string> {
+  const indented = (value: unknown, by: string): string => JSON.stringify(value, null, 2).replace(/\n/g, `\n${by}`);
+  yield `{\n  "nodeCount": ${JSON.stringify(report.nodeCount)},\n  "workloads": [`;
+  let first = true;
+  for (const w of report.workloads) {
+    yield `${first ? "" : ","}\n    ${indented({ ...w, nodes: w.nodes.filter((n) => !n.feasible) }, "    ")}`;
+    first = false;
+  }
+  yield `${first ? "" : "\n  "}],\n  "staticPods": ${indented(report.staticPods, "  ")}\n}\n`;
 }
 
 function reasonText(r: ReasonView, withDetail: boolean): string {

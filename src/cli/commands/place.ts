@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { analysePlacement } from "../../analysis/placement/placement.js";
 import { InputError } from "../../load/errors.js";
 import { staticPodNode } from "../../model/static-pod.js";
-import { formatPlacementJson, formatPlacementMarkdown, formatPlacementText } from "../../format/placement.js";
+import { formatPlacementMarkdown, formatPlacementText, placementJsonChunks } from "../../format/placement.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import { loadFromOptions, outputFormat, withSnapshotOptions, type SnapshotOptions } from "../snapshot-options.js";
@@ -41,7 +41,12 @@ Examples:
       }
       const report = analysePlacement(snapshot, options.workload ? { workload: options.workload } : {});
       const format = outputFormat(options, io);
-      io.stdout.write(format === "json" ? formatPlacementJson(report) : format === "md" ? formatPlacementMarkdown(report) : formatPlacementText(report, options.node));
+      if (format === "json") {
+        // chunk by chunk: at real scale the whole answer is longer than a JavaScript string can be
+        for (const chunk of placementJsonChunks(report)) io.stdout.write(chunk);
+      } else {
+        io.stdout.write(format === "md" ? formatPlacementMarkdown(report) : formatPlacementText(report, options.node));
+      }
       setExit(EXIT.ok);
     });
 }
