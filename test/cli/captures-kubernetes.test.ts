@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
 import { cli, REPO } from "../support/helpers.js";
+import type { TraceJson } from "../support/trace-json.js";
 
 const DIR = "test/fixtures/captures/kubeadm-calico-dump";
 const DUMP = join(DIR, "nodes-pods.json");
@@ -28,12 +29,6 @@ interface PlaceJson {
     pods: { name: string; observedNode: string | null; predictedNode: string | null; unschedulable: string | null }[];
   }[];
   staticPods: { namespace: string; name: string; node: string; message: string; source: string }[];
-}
-interface TraceJson {
-  verdict: string;
-  finalSourceIp: string | null;
-  hops: { component: string; id: string; action: string; packet: { src: string; dst: string }; note: string; source: string | null }[];
-  assumptions: string[];
 }
 
 async function json<T>(args: readonly string[]): Promise<T> {

@@ -14,6 +14,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
 import { cli, REPO } from "../support/helpers.js";
+import type { StepJson, TraceJson } from "../support/trace-json.js";
 
 const SNAPSHOT = join(REPO, "test/fixtures/captures/kubeadm-calico-public");
 const SG_WITHOUT_NODEPORT = join(REPO, "test/fixtures/what-if/kubeadm-calico-public-sg-without-nodeport.json");
@@ -21,25 +22,6 @@ const SG = "sg-0b5e1c7d9a3f20011";
 const IGW = "igw-0b5e1c7d9a3f20001";
 const WEB_POD = "pod:shop/web-5d8f7c9b4d-7xkq2";
 
-interface StepJson {
-  hop: string;
-  component: string;
-  id: string;
-  action: string;
-  packet: { src: string; dst: string; dstPort: number };
-  note: string;
-  source: string | null;
-}
-interface TraceJson {
-  verdict: string;
-  drop: { code: string; at: string; message: string; source: string | null } | null;
-  unknown: { at: string; message: string; capture: string } | null;
-  finalSourceIp: string | null;
-  to: { ip: string | null; how: string };
-  hops: StepJson[];
-  return: { verdict: string; hops: StepJson[] };
-  assumptions: string[];
-}
 
 async function trace(...args: string[]): Promise<TraceJson> {
   const r = await cli(["trace", "--snapshot", SNAPSHOT, ...args, "-o", "json"]);

@@ -13,31 +13,13 @@ import { join } from "node:path";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { cli, EXAMPLE, golden, REPO, tempDir } from "../support/helpers.js";
+import type { StepJson as Hop, TraceJson as Trace } from "../support/trace-json.js";
 
 const NLB = join(REPO, "test/fixtures/captures/eks-vpc-cni-nlb");
 const G2048 = join(REPO, "test/fixtures/captures/aws-lbc-2048");
 const DNS = "k8s-web-webnlb-3e9a7c21f0-5c1f0e8d2b7a4963.elb.us-east-1.amazonaws.com";
 const CLIENT = "198.51.100.20";
 
-interface Hop {
-  hop: string;
-  component: string;
-  id: string;
-  action: string;
-  packet: { src: string; srcPort: number; dst: string; dstPort: number };
-  note: string;
-  source: string | null;
-}
-interface Trace {
-  verdict: string;
-  drop: { code: string; message: string } | null;
-  unknown: { at: string; message: string; capture: string } | null;
-  finalSourceIp: string | null;
-  to: { ip: string | null; how: string };
-  hops: Hop[];
-  return: { verdict: string; hops: Hop[] };
-  assumptions: string[];
-}
 
 async function trace(args: string[]): Promise<{ t: Trace; raw: string }> {
   const r = await cli(["trace", ...args, "-o", "json"]);

@@ -10,17 +10,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
 import { cli, REPO } from "../support/helpers.js";
+import type { TraceJson } from "../support/trace-json.js";
 
 const WHAT_IF = join(REPO, "test/fixtures/what-if");
 
-interface Hop { hop: string; component: string; action: string; note: string; source: string | null; packet: { outer?: { src: string; dst: string } } }
-interface TraceJson {
-  verdict: string;
-  drop: { code: string; at: string; message: string; source: string | null } | null;
-  unknown: { at: string; message: string; capture: string; source: string | null } | null;
-  hops: Hop[];
-  return: { verdict: string; drop: { code: string; at: string; message: string; source: string | null } | null; hops: Hop[] };
-}
 
 async function trace(args: string[], code = 0): Promise<TraceJson> {
   const r = await cli(["trace", ...args, "-o", "json"]);

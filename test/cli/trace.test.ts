@@ -8,26 +8,10 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { corpusPath, corpusTest } from "../support/corpus.js";
 import { cli, golden, REPO } from "../support/helpers.js";
+import type { StepJson, TraceJson } from "../support/trace-json.js";
 
 const WHAT_IF = join(REPO, "test/fixtures/what-if");
 
-interface StepJson {
-  hop: string;
-  component: string;
-  id: string;
-  action: string;
-  packet: { src: string; srcPort: number; dst: string; dstPort: number; protocol: string; outer?: { src: string; dst: string } };
-  note: string;
-  source: string | null;
-}
-interface TraceJson {
-  verdict: string;
-  drop: { code: string; at: string; message: string; source: string | null } | null;
-  finalSourceIp: string | null;
-  hops: StepJson[];
-  return: { verdict: string; drop: unknown; hops: StepJson[] };
-  assumptions: string[];
-}
 
 async function trace(args: string[], name?: string): Promise<TraceJson> {
   const r = await cli(["trace", ...args, "-o", "json"]);
