@@ -9,8 +9,8 @@ import type { CliIO } from "./io.js";
 export type OutputFormat = "text" | "json" | "md";
 
 export interface SnapshotOptions {
-  snapshot: string[];
-  with: string[];
+  snapshot?: string[] | undefined;
+  with?: string[] | undefined;
   namespace?: string;
   maxFileSize: number;
   strict?: boolean;
@@ -18,7 +18,7 @@ export interface SnapshotOptions {
   debug?: boolean;
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 function byteSize(value: string): number {
   const bytes = parseByteSize(value);
@@ -30,12 +30,13 @@ function byteSize(value: string): number {
 /** The options every analysing command shares: where the snapshot is, what-ifs, limits, format. */
 export function withSnapshotOptions(command: Command, formats: readonly OutputFormat[] = ["text", "json", "md"]): Command {
   return command
-    .option("-s, --snapshot <path>", "a snapshot directory, index file (podpath.yaml) or single file; repeatable (default: the embedded example)", collect, [])
-    .option("-w, --with <file>", "what-if: objects that are added, or replace their namesakes (kind, namespace, name), before the analysis; repeatable", collect, [])
+    // no default value (commander would print "(default: [])"): absent is read as none
+    .addOption(new Option("-s, --snapshot <path>", "a snapshot directory, index file (podpath.yaml) or single file; repeatable (default: the embedded example)").argParser(collect))
+    .addOption(new Option("-w, --with <file>", "what-if: objects that are added, or replace their namesakes (kind, namespace, name), before the analysis; repeatable").argParser(collect))
     .option("-n, --namespace <ns>", "namespace for objects that carry none and are not given one by an index file, as `kubectl apply -n NS` (default: default)")
     .addOption(new Option("-o, --output <format>", "output format (default: text on a terminal, json otherwise)").choices(formats))
     .option("--strict", "stop at the first file that cannot be loaded; without it such a file of a directory or index file is reported (file:line:col), the rest is analysed, and the exit code is 2")
-    .addOption(new Option("--max-file-size <size>", `refuse larger files (default: ${formatBytes(DEFAULT_LIMITS.maxFileBytes)})`).argParser(byteSize).default(DEFAULT_LIMITS.maxFileBytes, formatBytes(DEFAULT_LIMITS.maxFileBytes)))
+    .addOption(new Option("--max-file-size <size>", "refuse larger files").argParser(byteSize).default(DEFAULT_LIMITS.maxFileBytes, formatBytes(DEFAULT_LIMITS.maxFileBytes)))
     .option("--debug", "print stack traces of internal errors");
 }
 
@@ -48,7 +49,7 @@ export function outputFormat(options: SnapshotOptions, io: CliIO): OutputFormat 
  * progress on stderr when it is a terminal and loading has taken more than a second.
  */
 export function loadFromOptions(options: SnapshotOptions, io: CliIO): Snapshot {
-  let paths = options.snapshot;
+  let paths = options.snapshot ?? [];
   let displayBase = io.cwd;
   if (paths.length === 0) {
     const example = embeddedExample();
@@ -60,7 +61,7 @@ export function loadFromOptions(options: SnapshotOptions, io: CliIO): Snapshot {
   let shown = false;
   const snapshot = loadSnapshot({
     paths,
-    whatIf: options.with,
+    whatIf: options.with ?? [],
     cwd: io.cwd,
     displayBase,
     ...(options.namespace ? { namespace: options.namespace } : {}),

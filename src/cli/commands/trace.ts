@@ -53,7 +53,17 @@ export function registerTrace(program: Command, io: CliIO, setExit: (code: numbe
       `
 Replies are traced back through the same connection state: NAT is undone by conntrack, security
 groups and NetworkPolicy admit them (stateful), network ACLs evaluate them again (stateless, on
-the client's ephemeral port ${EPHEMERAL_PORT}).
+the client's ephemeral port ${EPHEMERAL_PORT}); an overlay (VXLAN) reply is the other node's own
+datagram, checked as a new flow.
+
+The verdict is delivered, dropped (with a drop code and the object that dropped it) or unknown:
+the snapshot lacks what the decision needs (a prefix list's entries, a peering or transit gateway
+route, a missing route table or NAT gateway), and the answer names what to capture. What the
+answer assumed (a port, a pod address, a layer the snapshot lacks) is listed under "assumed".
+
+Endpoints as a client sees them: "internet" is a public address; node:NAME traced from the
+internet is the node's public address; service:NS/NAME is its ClusterIP from inside the cluster,
+its load balancer from outside (type LoadBalancer), one of its ready pods when it is headless.
 
 Examples:
   podpath trace --from internet --to url:https://growbin.app/argocd     user → ALB → NodePort → pod, and back
