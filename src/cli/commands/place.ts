@@ -23,6 +23,13 @@ export function registerPlace(program: Command, io: CliIO, setExit: (code: numbe
     .addHelpText(
       "after",
       `
+Feasibility follows kube-scheduler's filters (each rejection names the plugin, the scheduler's own
+message and the taint/selector/rule with its file:line); the predicted node of each pod not yet
+placed comes from a simulation that places them one by one with the default scores. A DaemonSet
+gets a pod only on the nodes its controller targets (the others are listed as not targeted, with
+the reason); pods whose owner is not in the snapshot are shown under that owner, as a workload
+known only through its pods; static pods are listed as the kubelet's, not the scheduler's.
+
 Examples:
   podpath place                                          every workload of the embedded example
   podpath place --workload monitoring/prometheus-grafana why Grafana runs where it does

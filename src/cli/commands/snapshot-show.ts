@@ -15,6 +15,12 @@ export function registerSnapshotShow(parent: Command, io: CliIO, setExit: (code:
     .addHelpText(
       "after",
       `
+Besides the files and objects read, it shows the AWS layers: for each (VPCs, subnets, route
+tables, gateways, network ACLs, security groups, prefix lists, instances, ENIs — and where each
+ENI came from —, load balancers, listeners, rules, target groups, target health), the files that
+gave it, or what traces lose without it and the aws command that captures it. Warnings say where
+the snapshot's own objects need a layer it lacks (missing-layer), each at the object's file:line.
+
 Examples:
   podpath snapshot show                              the embedded example (the seed's cluster)
   podpath snapshot show -s ./capture                 a directory written by scripts/capture-snapshot.sh
