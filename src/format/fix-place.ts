@@ -1,4 +1,4 @@
-import type { ChangeStep, FixPlaceResult, OtherRejection } from "../analysis/placement/fix.js";
+import type { ChangeStep, FixPlaceResult, OtherRejection } from "../analysis/placement/fix/index.js";
 import type { NodeView, ReasonView } from "../analysis/placement/placement.js";
 import { plural } from "./table.js";
 

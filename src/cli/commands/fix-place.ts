@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { FixPlaceError, fixPlace } from "../../analysis/placement/fix.js";
+import { FixPlaceError, fixPlace } from "../../analysis/placement/fix/index.js";
 import { formatFixPlaceJson, formatFixPlaceMarkdown, formatFixPlaceText } from "../../format/fix-place.js";
 import { InputError } from "../../load/errors.js";
 import type { CliIO } from "../io.js";

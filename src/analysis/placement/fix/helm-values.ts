@@ -1,6 +1,6 @@
-import type { Labels, ObjectMeta, Workload } from "../../model/kubernetes.js";
-import type { Snapshot } from "../../model/snapshot.js";
-import type { NodeSelectorTermYaml, TolerationYaml } from "./fix.js";
+import type { Labels, ObjectMeta, Workload } from "../../../model/kubernetes.js";
+import type { Snapshot } from "../../../model/snapshot.js";
+import type { NodeSelectorTermYaml, TolerationYaml } from "./shapes.js";
 
 /**
  * What podpath knows of the Helm charts that install the seed's workloads, and how their values
