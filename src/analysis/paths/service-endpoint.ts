@@ -6,7 +6,8 @@ import { EndpointError } from "./endpoints.js";
 import { findNamedPort, serviceEndpoints } from "./kube-proxy.js";
 import type { PathContext, PathPod } from "./path-context.js";
 import { snapshotIndex } from "./snapshot-index.js";
-import { workloadPod, type Resolved, type TraceEndpointInfo } from "./trace.js";
+import type { Resolved, TraceEndpointInfo } from "./trace.js";
+import { workloadPod } from "./workload-pod.js";
 import type { Protocol } from "./trace-model.js";
 
 /**

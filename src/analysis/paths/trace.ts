@@ -1,10 +1,9 @@
 import { loadErrorsAssumptions, modelAssumptions } from "./model-assumptions.js";
 import type { NetworkInterface } from "../../model/aws.js";
-import type { Node, Workload } from "../../model/kubernetes.js";
+import type { Node } from "../../model/kubernetes.js";
 import { formatIPv4, isIPv4, isPrivateOrShared, parseCidr4, parseIPv4 } from "../../model/net.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import type { SourceRef } from "../../model/source.js";
-import { analysePlacement } from "../placement/placement.js";
 import { internetGatewayInbound } from "./aws/gateways.js";
 import { EndpointError, INTERNET_ADDRESS, type EndpointSpec } from "./endpoints.js";
 import { internet, internetGatewayOut, natGateway, eniEgress, eniIngress, subnetRouter } from "./hops/vpc.js";
@@ -16,7 +15,8 @@ import { loadBalancerForHost, matchRequest, type HttpRequest, type LoadBalancerV
 import { serviceLoadBalancerPlan } from "./load-balancers/service-lb.js";
 import { PathContext, pathPodOf, type PathOptions, type PathPod } from "./path-context.js";
 import { resolveServiceEndpoint } from "./service-endpoint.js";
-import { ownerKey, snapshotIndex } from "./snapshot-index.js";
+import { workloadPod } from "./workload-pod.js";
+import { snapshotIndex } from "./snapshot-index.js";
 import { dropped, step, undecided, walk, type Device } from "./trace-engine.js";
 import { EPHEMERAL_PORT, type Drop, type Packet, type Protocol, type Step, type Unknown, type Verdict } from "./trace-model.js";
 
@@ -121,36 +121,6 @@ export interface Resolved {
   readonly eni: NetworkInterface | undefined;
   /** a default destination port, and why */
   readonly port: { readonly port: number; readonly why: string } | undefined;
-}
-
-export function workloadPod(ctx: PathContext, workload: Workload, assumptions: string[]): PathPod {
-  const owner = { kind: workload.kind, namespace: workload.namespace, name: workload.name };
-  const observed = (snapshotIndex(ctx.snapshot).podsByOwner.get(ownerKey(owner)) ?? []).find((p) => p.podIP && p.phase !== "Succeeded" && p.phase !== "Failed");
-  const pod = observed ? pathPodOf(observed) : undefined;
-  if (pod) return pod;
-  const id = `${workload.namespace}/${workload.name}`;
-  const predicted = analysePlacement(ctx.snapshot, { workload: id }).workloads[0]?.pods.find((p) => p.predictedNode)?.predictedNode;
-  if (!predicted) throw new EndpointError(`workload ${id} has no observed pod and no node it can be placed on (see podpath place --workload ${id})`);
-  const node = ctx.node(predicted)!;
-  const template = workload.template.spec;
-  // a host-network pod uses the node's address; another takes the first pod address of the node
-  const address = template.hostNetwork ? (node.internalIP ? { ip: node.internalIP, how: "the node's address (host network)" } : undefined) : ctx.assumedPodAddress(node, 1);
-  if (!address) throw new EndpointError(`workload ${id} has no observed pod; it would be placed on ${predicted}, whose pod addresses are not known: trace node:${predicted} instead`);
-  assumptions.push(`workload ${id} has no observed pod: a pod predicted on ${predicted} (podpath place) is assumed at ${address.ip}, ${address.how}`);
-  const assumed: PathPod = {
-    namespace: workload.namespace,
-    name: `${workload.name} (predicted)`,
-    labels: workload.template.labels,
-    ip: address.ip,
-    nodeName: predicted,
-    hostNetwork: template.hostNetwork,
-    ports: template.containers.flatMap((c) => c.ports),
-    source: workload.meta.source,
-    owner,
-    assumed: `predicted on ${predicted} by podpath place`,
-  };
-  if (!template.hostNetwork) ctx.addAssumedPod(assumed);
-  return assumed;
 }
 
 function firstPort(pod: PathPod | undefined, protocol: Protocol): { port: number; why: string } | undefined {
