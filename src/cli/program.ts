@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command, CommanderError } from "commander";
-import { InputError, formatLoadError } from "../load/errors.js";
+import { UserError } from "../model/errors.js";
 import { registerFixPlace } from "./commands/fix-place.js";
 import { registerPlace } from "./commands/place.js";
 import { registerPlanned } from "./commands/planned.js";
@@ -92,10 +92,11 @@ export async function runCli(argv: readonly string[], outside: CliIO): Promise<n
       if (error.code === "commander.executeSubCommandAsync") return EXIT.ok;
       return EXIT.usage;
     }
-    if (error instanceof InputError) {
-      for (const file of error.files) io.stderr.write(`podpath: ${formatLoadError(file)}\n`);
+    // the one place a user's error is reported, whichever layer threw it (src/model/errors.ts)
+    if (error instanceof UserError) {
+      for (const line of error.before) io.stderr.write(`podpath: ${line}\n`);
       io.stderr.write(`podpath: ${error.message}\n`);
-      return EXIT.usage;
+      return error.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(`podpath: internal error: ${message}\n`);

@@ -1,4 +1,5 @@
 import type { Labels, Node, NodeSelectorOperator, NodeSelectorRequirement, NodeSelectorTerm, ObjectRef, PodSpec, Taint, Toleration, Workload } from "../../model/kubernetes.js";
+import { UserError } from "../../model/errors.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import { formatSource } from "../../model/source.js";
 import { missingSelectorLabels, requirementMatches, termMatches } from "./filters/node-affinity.js";
@@ -20,7 +21,7 @@ import { daemonSetTolerations } from "./pods-to-place.js";
  */
 
 /** A bad `--onto`, or a workload the snapshot lacks: the CLI prints it and exits 2. */
-export class FixPlaceError extends Error {
+export class FixPlaceError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = "FixPlaceError";

@@ -3,7 +3,6 @@ import { ENDPOINT_FORMS, EndpointError, parseEndpoint, type EndpointSpec } from 
 import { tracePath } from "../../analysis/paths/trace.js";
 import { EPHEMERAL_PORT, type Protocol } from "../../analysis/paths/trace-model.js";
 import { formatTraceJson, formatTraceMarkdown, formatTraceText } from "../../format/trace.js";
-import { InputError } from "../../load/errors.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import { loadFromOptions, outputFormat, withSnapshotOptions, type SnapshotOptions } from "../snapshot-options.js";
@@ -17,6 +16,7 @@ interface TraceOptions extends SnapshotOptions {
   failOnDrop?: boolean;
 }
 
+/** A malformed endpoint is a usage error commander reports with the option it belongs to. */
 function endpointArg(value: string): EndpointSpec {
   try {
     return parseEndpoint(value);
@@ -74,13 +74,8 @@ Examples:
     )
     .action((options: TraceOptions) => {
       const snapshot = loadFromOptions(options, io);
-      let result;
-      try {
-        result = tracePath(snapshot, { from: options.from, to: options.to, port: options.port, protocol: options.protocol }, { cni: options.cni });
-      } catch (error) {
-        if (error instanceof EndpointError) throw new InputError(error.message);
-        throw error;
-      }
+      // an endpoint the snapshot cannot resolve is an EndpointError, a UserError runCli reports
+      const result = tracePath(snapshot, { from: options.from, to: options.to, port: options.port, protocol: options.protocol }, { cni: options.cni });
       const format = outputFormat(options, io);
       io.stdout.write(format === "json" ? formatTraceJson(result) : format === "md" ? formatTraceMarkdown(result) : formatTraceText(result));
       const dropped = result.verdict !== "delivered" || result.return.verdict === "dropped" || result.return.verdict === "unknown";
