@@ -86,6 +86,11 @@ const CLI_ROWS: readonly CliRow[] = [
     stderr:
       "podpath: error: option '--from <endpoint>' argument 'nope' is invalid. \"nope\" is not an endpoint; use one of pod:NS/NAME, workload:NS/NAME, service:NS/NAME, node:NAME, ip:ADDR, internet, url:https://HOST/PATH\n",
   },
+  {
+    thrown: "EndpointError (a malformed --to)",
+    args: ["trace", "--from", "internet", "--to", "pod:Bad", "-s", EXAMPLE],
+    stderr: "podpath: error: option '--to <endpoint>' argument 'pod:Bad' is invalid. pod: needs NAMESPACE/NAME, not \"Bad\"\n",
+  },
   { thrown: "FixPlaceError (from fix place)", args: ["fix", "place", "monitoring/prometheus-grafana", "--onto", "a=b=c", "-s", EXAMPLE], stderr: 'podpath: --onto "a=b=c": "a=b=c" has an invalid label value "b=c"\n' },
   {
     thrown: "UserError (place --workload)",
