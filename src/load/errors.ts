@@ -6,19 +6,23 @@ import type { LoadError } from "../model/snapshot.js";
  * that does not exist, a limit exceeded. The CLI prints `file:line:col: message` and exits 2.
  */
 export class InputError extends UserError {
-  readonly file: string | undefined;
-  readonly line: number | undefined;
-  readonly col: number | undefined;
   /** the files that could not be loaded, when that is why the run stops (the CLI prints each first) */
   readonly files: readonly LoadError[];
 
   constructor(detail: string, file?: string, line?: number, col?: number, files: readonly LoadError[] = []) {
     super(detail, { location: file === undefined ? undefined : { file, line, col }, before: files.map(formatLoadError) });
     this.name = "InputError";
-    this.file = file;
-    this.line = line;
-    this.col = col;
     this.files = files;
+  }
+
+  get file(): string | undefined {
+    return this.location?.file;
+  }
+  get line(): number | undefined {
+    return this.location?.line;
+  }
+  get col(): number | undefined {
+    return this.location?.col;
   }
 }
 
