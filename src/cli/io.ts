@@ -1,3 +1,5 @@
+import { USER_EXIT } from "../model/errors.js";
+
 /** What the CLI touches of the outside world, so scenario tests can run it in-process. */
 export interface OutputStream {
   write(chunk: string): unknown;
@@ -18,9 +20,9 @@ export interface CliIO {
 export const EXIT = {
   ok: 0,
   /** the answer is a finding: lint found problems, a trace dropped with --fail-on-drop */
-  finding: 1,
+  finding: USER_EXIT.finding,
   /** bad input or usage */
-  usage: 2,
+  usage: USER_EXIT.usage,
   /** a bug in podpath */
   internal: 70,
 } as const;

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command, CommanderError } from "commander";
-import { InputError, formatLoadError } from "../load/errors.js";
+import { UserError } from "../model/errors.js";
 import { registerFixPlace } from "./commands/fix-place.js";
 import { registerPlace } from "./commands/place.js";
 import { registerPlanned } from "./commands/planned.js";
@@ -65,8 +65,8 @@ Examples:
 
 /**
  * Runs podpath with `argv` (without node and script) and returns the exit code. Never throws:
- * bad input and usage give a one-line message and 2; a bug gives a message and 70, with the stack
- * trace only under --debug.
+ * bad input and usage give a one-line message and 2 (a UserError: its message and exit code); a
+ * bug gives a message and 70, with the stack trace only under --debug.
  */
 export async function runCli(argv: readonly string[], outside: CliIO): Promise<number> {
   let exitCode: number = EXIT.ok;
@@ -86,21 +86,30 @@ export async function runCli(argv: readonly string[], outside: CliIO): Promise<n
     }
     return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      // --help and --version end here with exit code 0; usage errors were already printed.
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return EXIT.ok;
-      if (error.code === "commander.executeSubCommandAsync") return EXIT.ok;
-      return EXIT.usage;
-    }
-    if (error instanceof InputError) {
-      for (const file of error.files) io.stderr.write(`podpath: ${formatLoadError(file)}\n`);
-      io.stderr.write(`podpath: ${error.message}\n`);
-      return EXIT.usage;
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`podpath: internal error: ${message}\n`);
-    if (debug && error instanceof Error && error.stack) io.stderr.write(error.stack + "\n");
-    else io.stderr.write("podpath: this is a bug in podpath; run again with --debug for the stack trace and report it\n");
-    return EXIT.internal;
+    return reportError(error, io, debug);
   }
+}
+
+/**
+ * The one place an error that ends a run is reported, and its exit code chosen: commander's usage
+ * errors (already printed) → 2, --help and --version → 0; a UserError from any layer → its `before`
+ * lines and message on stderr, its exit code (src/model/errors.ts); anything else is a bug → 70.
+ */
+export function reportError(error: unknown, io: Pick<CliIO, "stderr">, debug = false): number {
+  if (error instanceof CommanderError) {
+    // --help and --version end here with exit code 0; usage errors were already printed.
+    if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return EXIT.ok;
+    if (error.code === "commander.executeSubCommandAsync") return EXIT.ok;
+    return EXIT.usage;
+  }
+  if (error instanceof UserError) {
+    for (const line of error.before) io.stderr.write(`podpath: ${line}\n`);
+    io.stderr.write(`podpath: ${error.message}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr.write(`podpath: internal error: ${message}\n`);
+  if (debug && error instanceof Error && error.stack) io.stderr.write(error.stack + "\n");
+  else io.stderr.write("podpath: this is a bug in podpath; run again with --debug for the stack trace and report it\n");
+  return EXIT.internal;
 }

@@ -1,5 +1,6 @@
 export * from "./source.js";
 export * from "./diagnostics.js";
+export * from "./errors.js";
 export * from "./net.js";
 export type * from "./kubernetes.js";
 export type * from "./aws.js";

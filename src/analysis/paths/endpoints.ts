@@ -1,3 +1,4 @@
+import { UserError } from "../../model/errors.js";
 import { isIPv4 } from "../../model/net.js";
 
 /**
@@ -16,7 +17,8 @@ export type EndpointSpec =
 /** The public address `internet` stands for: TEST-NET-2 (RFC 5737), outside every VPC. */
 export const INTERNET_ADDRESS = "198.51.100.20";
 
-export class EndpointError extends Error {
+/** An endpoint that is malformed or that the snapshot cannot resolve: the CLI prints it and exits 2. */
+export class EndpointError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = "EndpointError";

@@ -1,7 +1,6 @@
 import type { Command } from "commander";
-import { FixPlaceError, fixPlace } from "../../analysis/placement/fix/index.js";
+import { fixPlace } from "../../analysis/placement/fix/index.js";
 import { formatFixPlaceJson, formatFixPlaceMarkdown, formatFixPlaceText } from "../../format/fix-place.js";
-import { InputError } from "../../load/errors.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import { loadFromOptions, outputFormat, withSnapshotOptions, type SnapshotOptions } from "../snapshot-options.js";
@@ -38,13 +37,8 @@ rejects a target node; the output says which.`,
     )
     .action((workload: string, options: FixPlaceCliOptions) => {
       const snapshot = loadFromOptions(options, io);
-      let result;
-      try {
-        result = fixPlace(snapshot, { workload, onto: options.onto });
-      } catch (error) {
-        if (error instanceof FixPlaceError) throw new InputError(error.message);
-        throw error;
-      }
+      // a bad --onto or an unknown workload is a FixPlaceError, a UserError runCli reports
+      const result = fixPlace(snapshot, { workload, onto: options.onto });
       const format = outputFormat(options, io);
       io.stdout.write(format === "json" ? formatFixPlaceJson(result) : format === "md" ? formatFixPlaceMarkdown(result) : formatFixPlaceText(result));
       // a change that cannot be verified (another filter still rejects a target) is a finding

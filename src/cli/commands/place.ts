@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { analysePlacement } from "../../analysis/placement/placement.js";
-import { InputError } from "../../load/errors.js";
+import { UserError } from "../../model/errors.js";
 import { staticPodNode } from "../../model/static-pod.js";
 import { formatPlacementMarkdown, formatPlacementText, placementJsonChunks } from "../../format/placement.js";
 import type { CliIO } from "../io.js";
@@ -41,10 +41,10 @@ Examples:
       const named = (x: { namespace: string; name: string }) => `${x.namespace}/${x.name}` === options.workload;
       // a static pod is no workload, but `place` says where it runs and why the scheduler is not involved
       if (options.workload && !snapshot.kubernetes.workloads.some(named) && !snapshot.kubernetes.pods.some((p) => named(p) && staticPodNode(p) !== undefined)) {
-        throw new InputError(`no workload ${options.workload} in the snapshot (give it as NAMESPACE/NAME; \`podpath snapshot show\` lists them)`);
+        throw new UserError(`no workload ${options.workload} in the snapshot (give it as NAMESPACE/NAME; \`podpath snapshot show\` lists them)`);
       }
       if (options.node && !snapshot.kubernetes.nodes.some((n) => n.name === options.node)) {
-        throw new InputError(`no node ${options.node} in the snapshot`);
+        throw new UserError(`no node ${options.node} in the snapshot`);
       }
       const report = analysePlacement(snapshot, options.workload ? { workload: options.workload } : {});
       const format = outputFormat(options, io);

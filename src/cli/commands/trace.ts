@@ -1,12 +1,12 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { ENDPOINT_FORMS, EndpointError, parseEndpoint, type EndpointSpec } from "../../analysis/paths/endpoints.js";
+import { ENDPOINT_FORMS, parseEndpoint, type EndpointSpec } from "../../analysis/paths/endpoints.js";
 import { tracePath } from "../../analysis/paths/trace.js";
 import { EPHEMERAL_PORT, type Protocol } from "../../analysis/paths/trace-model.js";
 import { formatTraceJson, formatTraceMarkdown, formatTraceText } from "../../format/trace.js";
-import { InputError } from "../../load/errors.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import { loadFromOptions, outputFormat, withSnapshotOptions, type SnapshotOptions } from "../snapshot-options.js";
+import { userArgument } from "../user-argument.js";
 
 interface TraceOptions extends SnapshotOptions {
   from: EndpointSpec;
@@ -15,15 +15,6 @@ interface TraceOptions extends SnapshotOptions {
   protocol: Protocol;
   cni?: "calico" | "aws-vpc-cni";
   failOnDrop?: boolean;
-}
-
-function endpointArg(value: string): EndpointSpec {
-  try {
-    return parseEndpoint(value);
-  } catch (error) {
-    if (error instanceof EndpointError) throw new InvalidArgumentError(error.message);
-    throw error;
-  }
 }
 
 function portArg(value: string): number {
@@ -42,8 +33,9 @@ export function registerTrace(program: Command, io: CliIO, setExit: (code: numbe
       .command("trace")
       .description("the hop-by-hop path of one packet forward and back: what each hop (pod, node, kube-proxy, Calico, ENI, security group, NACL, route table, NAT/internet gateway, load balancer) does to it and why, the verdict, and the source IP the destination sees"),
   )
-    .requiredOption("--from <endpoint>", `where the packet starts: ${ENDPOINT_FORMS}`, endpointArg)
-    .requiredOption("--to <endpoint>", "where it goes (same forms)", endpointArg)
+    // a malformed endpoint is an EndpointError, reported by commander with its option
+    .requiredOption("--from <endpoint>", `where the packet starts: ${ENDPOINT_FORMS}`, userArgument(parseEndpoint))
+    .requiredOption("--to <endpoint>", "where it goes (same forms)", userArgument(parseEndpoint))
     .option("--port <n>", "destination port (default: the service's first port, the pod's first container port, the URL's port)", portArg)
     .addOption(new Option("--protocol <p>", "protocol").choices(["TCP", "UDP", "SCTP", "ICMP"]).default("TCP"))
     .addOption(cniOption())
@@ -74,13 +66,8 @@ Examples:
     )
     .action((options: TraceOptions) => {
       const snapshot = loadFromOptions(options, io);
-      let result;
-      try {
-        result = tracePath(snapshot, { from: options.from, to: options.to, port: options.port, protocol: options.protocol }, { cni: options.cni });
-      } catch (error) {
-        if (error instanceof EndpointError) throw new InputError(error.message);
-        throw error;
-      }
+      // an endpoint the snapshot cannot resolve is an EndpointError, a UserError runCli reports
+      const result = tracePath(snapshot, { from: options.from, to: options.to, port: options.port, protocol: options.protocol }, { cni: options.cni });
       const format = outputFormat(options, io);
       io.stdout.write(format === "json" ? formatTraceJson(result) : format === "md" ? formatTraceMarkdown(result) : formatTraceText(result));
       const dropped = result.verdict !== "delivered" || result.return.verdict === "dropped" || result.return.verdict === "unknown";
