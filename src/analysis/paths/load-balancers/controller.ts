@@ -27,13 +27,13 @@
  * modelled (a note says so when they would matter).
  *
  * One module per upstream file, in controller/: group-loader.ts (group_loader.go, class_loader.go),
- * model-builder.ts (model_builder.go run, with build-task.ts its per-group state),
+ * model-builder.ts (model_builder.go, with build-task.ts its per-group state),
  * model-build-listener.ts, model-build-listener-rules.ts, rule-optimizer.ts,
  * model-build-load-balancer.ts, subnet-resolver.ts (pkg/networking/subnet_resolver.go),
- * ssl-redirect-config.ts, model-build-managed-sg.ts, enhanced-backend-builder.ts,
- * model-build-actions.ts, model-build-target-group.ts, config-types.ts, annotations.ts
- * (pkg/annotations/parser.go), config.ts (the flags); route-sketches.ts is podpath's own. This
- * file is the entry point.
+ * model-build-managed-sg.ts, enhanced-backend-builder.ts, model-build-actions.ts,
+ * model-build-target-group.ts, config-types.ts, annotations.ts (pkg/annotations/parser.go),
+ * config.ts (the flags, pkg/config); common.ts and group-annotations.ts what several share;
+ * route-sketches.ts is podpath's own. This file is the entry point.
  */
 export { ingressRef } from "./controller/common.js";
 export type { ControllerOptions } from "./controller/config.js";

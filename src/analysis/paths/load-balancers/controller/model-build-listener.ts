@@ -4,12 +4,15 @@ import type { SourceRef } from "../../../../model/source.js";
 import type { ActionView, RuleView } from "../types.js";
 import { annotation, stringSlice } from "./annotations.js";
 import type { BuildContext } from "./build-task.js";
-import { BuildError, goList, key, sameSet } from "./common.js";
+import { BuildError, goList, key } from "./common.js";
 import { enhancedBackend } from "./enhanced-backend-builder.js";
 import type { ClassifiedIngress } from "./group-loader.js";
 import { backendActionView } from "./model-build-actions.js";
 
-/** Listen ports and listener default actions (pkg/ingress/model_build_listener.go). */
+/**
+ * Listen ports per Ingress and listener default actions (pkg/ingress/model_build_listener.go),
+ * with the SSL redirect action they use (buildSSLRedirectAction, model_build_actions.go upstream).
+ */
 
 export interface ListenPortConfig {
   readonly protocol: "HTTP" | "HTTPS";
@@ -59,36 +62,6 @@ export function listenPortConfigs(ing: Ingress): Map<number, ListenPortConfig> {
   const out = new Map<number, ListenPortConfig>();
   for (const [port, protocol] of ports) out.set(port, { protocol, cidrs4, cidrs6, certificates: protocol === "HTTPS" ? certificates : [] });
   return out;
-}
-
-/** A member listening on a port, with its config for that port. */
-export interface PortMember {
-  readonly m: ClassifiedIngress;
-  readonly cfg: ListenPortConfig;
-}
-
-/** mergeListenPortConfigs: one protocol per port; inbound-cidrs must agree where given. */
-export function mergePort(port: number, configs: readonly PortMember[]): ListenPortConfig {
-  const fail = (message: string, ing: Ingress): never => {
-    throw new BuildError(`failed to merge listenPort config for port: ${port}: ${message}`, ing.meta.source);
-  };
-  const first = configs[0]!;
-  let cidrsFrom: PortMember | undefined;
-  const certificates: string[] = [];
-  for (const c of configs) {
-    if (c.cfg.protocol !== first.cfg.protocol) fail(`conflicting protocol, ${key(first.m.ingress)}: ${first.cfg.protocol} | ${key(c.m.ingress)}: ${c.cfg.protocol}`, c.m.ingress);
-    if (c.cfg.cidrs4.length > 0 || c.cfg.cidrs6.length > 0) {
-      if (!cidrsFrom) cidrsFrom = c;
-      else if (!sameSet(cidrsFrom.cfg.cidrs4, c.cfg.cidrs4) || !sameSet(cidrsFrom.cfg.cidrs6, c.cfg.cidrs6)) {
-        const sorted = (x: readonly string[]) => goList([...new Set(x)].sort());
-        fail(`conflicting inbound-cidrs, ${key(cidrsFrom.m.ingress)}: ${sorted(cidrsFrom.cfg.cidrs4)}, ${sorted(cidrsFrom.cfg.cidrs6)} | ${key(c.m.ingress)}: ${sorted(c.cfg.cidrs4)}, ${sorted(c.cfg.cidrs6)}`, c.m.ingress);
-      }
-    }
-    for (const cert of c.cfg.certificates) if (!certificates.includes(cert)) certificates.push(cert);
-  }
-  const cidrs4 = cidrsFrom ? [...new Set(cidrsFrom.cfg.cidrs4)].sort() : ["0.0.0.0/0"];
-  const cidrs6 = cidrsFrom ? [...new Set(cidrsFrom.cfg.cidrs6)].sort() : ["::/0"];
-  return { protocol: first.cfg.protocol, cidrs4, cidrs6, certificates };
 }
 
 export interface DefaultActions {

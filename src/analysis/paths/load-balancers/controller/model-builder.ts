@@ -1,24 +1,28 @@
-import type { Service } from "../../../../model/kubernetes.js";
+import type { Ingress, Service } from "../../../../model/kubernetes.js";
 import type { Snapshot } from "../../../../model/snapshot.js";
+import type { SourceRef } from "../../../../model/source.js";
 import { awsIndex } from "../../aws/aws-index.js";
 import { describeRule } from "../listener-rules.js";
 import { nodeInstanceIndex, type NodeInstanceIndex } from "../targets.js";
 import type { IgnoredIngress, IngressRouteSketch, ListenerView, LoadBalancerView, RuleView, TargetGroupView, UnreconciledGroup } from "../types.js";
+import { parseInt32 } from "./annotations.js";
 import type { BuildContext } from "./build-task.js";
-import { BuildError, ingressRef, key } from "./common.js";
+import { BuildError, goList, ingressRef, key, sameSet } from "./common.js";
 import type { ControllerOptions } from "./config.js";
-import { sourceOfAnnotation } from "./group-annotations.js";
+import { annotated, sourceOfAnnotation } from "./group-annotations.js";
 import { classifyIngresses, sortMembers, type ClassifiedIngress } from "./group-loader.js";
 import { buildRules } from "./model-build-listener-rules.js";
-import { buildDefaultActions, listenPortConfigs, mergePort, sslRedirectAction, type ListenPortConfig, type PortMember } from "./model-build-listener.js";
+import { buildDefaultActions, listenPortConfigs, sslRedirectAction, type ListenPortConfig } from "./model-build-listener.js";
 import { buildIpAddressType, buildName, buildScheme, buildSecurityGroups } from "./model-build-load-balancer.js";
 import { describeManagedRules } from "./model-build-managed-sg.js";
 import { routeSketches } from "./route-sketches.js";
 import { optimizeRules } from "./rule-optimizer.js";
-import { buildSslRedirect } from "./ssl-redirect-config.js";
 import { buildSubnets } from "./subnet-resolver.js";
 
-/** The build of every group (pkg/ingress/model_builder.go run). */
+/**
+ * The build of every group (pkg/ingress/model_builder.go run), with the listen ports merged across
+ * a group and its SSL redirect (mergeListenPortConfigs, buildSSLRedirectConfig).
+ */
 
 export interface DerivedGroup {
   readonly group: string;
@@ -99,6 +103,55 @@ export function deriveFromIngresses(snapshot: Snapshot, options: ControllerOptio
     }
   }
   return { groups, unreconciled, routes: routeSketches(snapshot, classification), ignored: classification.ignored, vpcId, clusterName };
+}
+
+/** A member listening on a port, with its config for that port. */
+interface PortMember {
+  readonly m: ClassifiedIngress;
+  readonly cfg: ListenPortConfig;
+}
+
+/** mergeListenPortConfigs: one protocol per port; inbound-cidrs must agree where given. */
+function mergePort(port: number, configs: readonly PortMember[]): ListenPortConfig {
+  const fail = (message: string, ing: Ingress): never => {
+    throw new BuildError(`failed to merge listenPort config for port: ${port}: ${message}`, ing.meta.source);
+  };
+  const first = configs[0]!;
+  let cidrsFrom: PortMember | undefined;
+  const certificates: string[] = [];
+  for (const c of configs) {
+    if (c.cfg.protocol !== first.cfg.protocol) fail(`conflicting protocol, ${key(first.m.ingress)}: ${first.cfg.protocol} | ${key(c.m.ingress)}: ${c.cfg.protocol}`, c.m.ingress);
+    if (c.cfg.cidrs4.length > 0 || c.cfg.cidrs6.length > 0) {
+      if (!cidrsFrom) cidrsFrom = c;
+      else if (!sameSet(cidrsFrom.cfg.cidrs4, c.cfg.cidrs4) || !sameSet(cidrsFrom.cfg.cidrs6, c.cfg.cidrs6)) {
+        const sorted = (x: readonly string[]) => goList([...new Set(x)].sort());
+        fail(`conflicting inbound-cidrs, ${key(cidrsFrom.m.ingress)}: ${sorted(cidrsFrom.cfg.cidrs4)}, ${sorted(cidrsFrom.cfg.cidrs6)} | ${key(c.m.ingress)}: ${sorted(c.cfg.cidrs4)}, ${sorted(c.cfg.cidrs6)}`, c.m.ingress);
+      }
+    }
+    for (const cert of c.cfg.certificates) if (!certificates.includes(cert)) certificates.push(cert);
+  }
+  const cidrs4 = cidrsFrom ? [...new Set(cidrsFrom.cfg.cidrs4)].sort() : ["0.0.0.0/0"];
+  const cidrs6 = cidrsFrom ? [...new Set(cidrsFrom.cfg.cidrs6)].sort() : ["::/0"];
+  return { protocol: first.cfg.protocol, cidrs4, cidrs6, certificates };
+}
+
+/** buildSSLRedirectConfig: the HTTPS port HTTP listeners redirect to, and the Ingress that asks for it. */
+function buildSslRedirect(members: readonly ClassifiedIngress[], ports: ReadonlyMap<number, ListenPortConfig>): { port: number; source: SourceRef } | undefined {
+  const explicit = new Set<number>();
+  let source: SourceRef = members[0]!.ingress.meta.source;
+  for (const { m, value } of annotated(members, "ssl-redirect")) {
+    const parsed = parseInt32("ssl-redirect", value);
+    if (typeof parsed === "string") throw new BuildError(`ingress: ${key(m.ingress)}: ${parsed}`, m.ingress.meta.source);
+    explicit.add(parsed);
+    source = m.ingress.meta.source;
+  }
+  if (explicit.size === 0) return undefined;
+  if (explicit.size > 1) throw new BuildError(`conflicting sslRedirect port: ${goList([...explicit].sort((a, b) => a - b))}`, source);
+  const port = [...explicit][0]!;
+  const cfg = ports.get(port);
+  if (!cfg) throw new BuildError(`listener does not exist for SSLRedirect port: ${port}`, source);
+  if (cfg.protocol !== "HTTPS") throw new BuildError(`listener protocol non-SSL for SSLRedirect port: ${port}`, source);
+  return { port, source };
 }
 
 function buildGroup(ctx: BuildContext, members: readonly ClassifiedIngress[]): LoadBalancerView {
