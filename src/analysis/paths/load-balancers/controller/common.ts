@@ -2,7 +2,10 @@ import type { Ingress } from "../../../../model/kubernetes.js";
 import type { SourceRef } from "../../../../model/source.js";
 import type { IngressRef } from "../types.js";
 
-/** What the controller's builders share: Go's formatting of its messages, Ingress keys and the build error. */
+/**
+ * What the controller's builders share: Go's formatting of its messages, Ingress keys and the
+ * build error.
+ */
 
 /** Go's %v of a []string: `[a b]` */
 export function goList(values: readonly (string | number)[]): string {

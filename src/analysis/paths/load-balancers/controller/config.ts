@@ -1,4 +1,7 @@
-/** The controller's flags (pkg/config: controller_config.go, ingress_config.go), at their defaults unless set. */
+/**
+ * The controller's flags (pkg/config: controller_config.go, ingress_config.go), at their defaults
+ * unless set.
+ */
 
 export interface ControllerOptions {
   /** --ingress-class (default "alb") */

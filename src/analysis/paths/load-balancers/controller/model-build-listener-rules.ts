@@ -7,7 +7,10 @@ import { enhancedBackend } from "./enhanced-backend-builder.js";
 import type { ClassifiedIngress } from "./group-loader.js";
 import { backendActionView } from "./model-build-actions.js";
 
-/** Listener rules before optimisation, and path patterns (pkg/ingress/model_build_listener_rules.go). */
+/**
+ * Listener rules before optimisation, and path patterns
+ * (pkg/ingress/model_build_listener_rules.go).
+ */
 
 /**
  * ELBv2 path patterns for an Ingress path: Exact `/foo` → `/foo`; Prefix `/` → `/*`, Prefix

@@ -4,7 +4,10 @@ import { alphanumeric, BuildError, goList, goSet } from "./common.js";
 import { annotated, conflictSource, explicitValues, sourceOfAnnotation } from "./group-annotations.js";
 import type { ClassifiedIngress } from "./group-loader.js";
 
-/** The load balancer's scheme, IP address type, security groups and name (pkg/ingress/model_build_load_balancer.go). */
+/**
+ * The load balancer's scheme, IP address type, security groups and name
+ * (pkg/ingress/model_build_load_balancer.go; its subnets: subnet-resolver.ts).
+ */
 
 export function buildScheme(ctx: BuildContext, members: readonly ClassifiedIngress[]): "internet-facing" | "internal" {
   const explicit = explicitValues(members, "scheme");

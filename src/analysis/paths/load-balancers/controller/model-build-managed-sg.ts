@@ -2,7 +2,10 @@ import type { ManagedSecurityGroupRules } from "../types.js";
 import type { BuildContext } from "./build-task.js";
 import type { ListenPortConfig } from "./model-build-listener.js";
 
-/** The security-group rules the controller manages for the load balancer and its targets (pkg/ingress/model_build_managed_sg.go, pkg/targetgroupbinding). */
+/**
+ * The security-group rules the controller manages for the load balancer and its targets
+ * (pkg/ingress/model_build_managed_sg.go, pkg/targetgroupbinding).
+ */
 
 export function describeManagedRules(ctx: BuildContext, ports: ReadonlyMap<number, ListenPortConfig>, securityGroups: { ids: readonly string[]; manageBackendRules: boolean } | undefined): ManagedSecurityGroupRules {
   const targetPorts = [...ctx.backendPorts.entries()].map(([tg, port]) => `tcp ${port} (${tg})`);
