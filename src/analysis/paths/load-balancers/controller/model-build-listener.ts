@@ -1,0 +1,93 @@
+import type { Ingress } from "../../../../model/kubernetes.js";
+import { isCidr } from "../../../../model/net.js";
+import type { SourceRef } from "../../../../model/source.js";
+import type { ActionView, RuleView } from "../types.js";
+import { annotation, stringSlice } from "./annotations.js";
+import type { BuildContext } from "./build-task.js";
+import { BuildError, goList, key } from "./common.js";
+import { enhancedBackend } from "./enhanced-backend-builder.js";
+import type { ClassifiedIngress } from "./group-loader.js";
+import { backendActionView } from "./model-build-actions.js";
+
+/**
+ * Listen ports per Ingress and listener default actions (pkg/ingress/model_build_listener.go),
+ * with the SSL redirect action they use (buildSSLRedirectAction, model_build_actions.go upstream).
+ */
+
+export interface ListenPortConfig {
+  readonly protocol: "HTTP" | "HTTPS";
+  readonly cidrs4: readonly string[];
+  readonly cidrs6: readonly string[];
+  readonly certificates: readonly string[];
+}
+
+/** computeIngressListenPortConfigByPort for one Ingress. */
+export function listenPortConfigs(ing: Ingress): Map<number, ListenPortConfig> {
+  const k = key(ing);
+  const fail = (message: string): never => {
+    throw new BuildError(`ingress: ${k}: ${message}`, ing.meta.source);
+  };
+  const certificates = stringSlice(annotation(ing, "certificate-arn"));
+  const cidrs4: string[] = [];
+  const cidrs6: string[] = [];
+  for (const cidr of stringSlice(annotation(ing, "inbound-cidrs"))) {
+    if (!isCidr(cidr)) fail(`invalid inbound-cidrs settings on Ingress: ${k}: invalid CIDR address: ${cidr}`);
+    (cidr.includes(":") ? cidrs6 : cidrs4).push(cidr);
+  }
+  const raw = annotation(ing, "listen-ports");
+  const ports = new Map<number, "HTTP" | "HTTPS">();
+  if (raw === undefined) {
+    ports.set(certificates.length > 0 ? 443 : 80, certificates.length > 0 ? "HTTPS" : "HTTP");
+  } else {
+    let entries: unknown;
+    try {
+      entries = JSON.parse(raw);
+    } catch (e) {
+      fail(`failed to parse listen-ports configuration: \`${raw}\`: ${(e as Error).message}`);
+    }
+    if (entries !== null && !Array.isArray(entries)) fail(`failed to parse listen-ports configuration: \`${raw}\`: json: cannot unmarshal into Go value of type []map[string]int32`);
+    const list = (entries ?? []) as unknown[];
+    if (list.length === 0) fail(`empty listen-ports configuration: \`${raw}\``);
+    for (const entry of list) {
+      if (entry === null || typeof entry !== "object" || Array.isArray(entry)) fail(`failed to parse listen-ports configuration: \`${raw}\`: json: cannot unmarshal into Go value of type map[string]int32`);
+      for (const [protocol, port] of Object.entries(entry as Record<string, unknown>)) {
+        if (typeof port !== "number" || !Number.isInteger(port)) fail(`failed to parse listen-ports configuration: \`${raw}\`: json: cannot unmarshal ${JSON.stringify(port)} into Go value of type int32`);
+        const p = port as number;
+        if (p < 1 || p > 65535) fail(`listen port must be within [1, 65535]: ${p}`);
+        if (protocol !== "HTTP" && protocol !== "HTTPS") fail(`listen protocol must be within [HTTP, HTTPS]: ${protocol}`);
+        ports.set(p, protocol as "HTTP" | "HTTPS");
+      }
+    }
+  }
+  const out = new Map<number, ListenPortConfig>();
+  for (const [port, protocol] of ports) out.set(port, { protocol, cidrs4, cidrs6, certificates: protocol === "HTTPS" ? certificates : [] });
+  return out;
+}
+
+export interface DefaultActions {
+  readonly actions: ActionView[];
+  readonly ingress: RuleView["ingress"];
+  /** the Ingress that decides them; undefined: the listener's first Ingress */
+  readonly source: SourceRef | undefined;
+}
+
+/** buildSSLRedirectAction: AWS fills the unset host, path and query with #{host}, /#{path}, #{query}. */
+export function sslRedirectAction(sslRedirect: { port: number; source: SourceRef }): DefaultActions {
+  return { actions: [{ type: "redirect", protocol: "HTTPS", port: String(sslRedirect.port), host: "#{host}", path: "/#{path}", query: "#{query}", statusCode: "HTTP_301" }], ingress: undefined, source: sslRedirect.source };
+}
+
+/** buildListenerDefaultActions: the one Ingress defaultBackend of the listener's members, else 404. */
+export function buildDefaultActions(ctx: BuildContext, ingList: readonly ClassifiedIngress[]): DefaultActions {
+  const withDefault = ingList.filter((m) => m.ingress.defaultBackend !== undefined);
+  if (withDefault.length === 0) return { actions: [{ type: "fixed-response", statusCode: "404", contentType: "text/plain" }], ingress: undefined, source: undefined };
+  if (withDefault.length > 1) throw new BuildError(`multiple ingress defined default backend: ${goList(withDefault.map((m) => key(m.ingress)))}`, withDefault[1]!.ingress.meta.source);
+  const ing = withDefault[0]!.ingress;
+  try {
+    const backend = enhancedBackend(ctx, ing, ing.defaultBackend!);
+    return { actions: [backendActionView(ctx, ing, backend.action)], ingress: { namespace: ing.namespace, name: ing.name }, source: ing.meta.source };
+  } catch (e) {
+    if (e instanceof BuildError) throw e;
+    // the default backend's errors are not wrapped with the Ingress name
+    throw new BuildError((e as Error).message, ing.meta.source);
+  }
+}

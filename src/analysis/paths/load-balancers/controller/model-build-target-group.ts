@@ -1,0 +1,80 @@
+import type { Ingress, Service, ServicePort } from "../../../../model/kubernetes.js";
+import { deriveInstanceTargets, deriveIpTargets, servicePortOf } from "../targets.js";
+import type { LbSource, TargetGroupView } from "../types.js";
+import { annotation, parseStringMap, PREFIX } from "./annotations.js";
+import type { BuildContext } from "./build-task.js";
+import { alphanumeric } from "./common.js";
+
+/** pkg/ingress/model_build_target_group.go */
+
+/** k8s.LookupServicePort */
+function lookupServicePort(service: Service, port: number | string): ServicePort {
+  const found = servicePortOf(service, port);
+  if (!found) throw new Error(`unable to find port ${port} on service ${service.namespace}/${service.name}`);
+  return found;
+}
+
+/** buildTargetGroup: the target group for (Ingress, Service, port), built once per group. */
+export function buildTargetGroup(ctx: BuildContext, ing: Ingress, service: Service, port: number | string): TargetGroupView {
+  const id = `${ing.namespace}/${ing.name}-${service.name}:${port}`;
+  const existing = ctx.targetGroups.get(id);
+  if (existing) return existing;
+  const servicePort = lookupServicePort(service, port);
+  const merged = (suffix: string): string | undefined => annotation(ing, suffix) ?? service.meta.annotations[PREFIX + suffix];
+  const targetType = merged("target-type") ?? ctx.options.defaultTargetType ?? "instance";
+  if (targetType !== "instance" && targetType !== "ip") throw new Error(`unknown targetType: ${targetType}`);
+  const protocol = merged("backend-protocol") ?? "HTTP";
+  if (protocol !== "HTTP" && protocol !== "HTTPS") throw new Error(`backend protocol must be within [HTTP, HTTPS]: ${protocol}`);
+  const notes: LbSource[] = [];
+  let tgPort: number | undefined;
+  if (targetType === "instance") {
+    tgPort = servicePort.nodePort;
+    if (tgPort === undefined) {
+      // A Service from a live cluster (it has its ClusterIP) without nodePort: ClusterIP, or a
+      // LoadBalancer with allocateLoadBalancerNodePorts false. From a manifest, a NodePort or
+      // LoadBalancer Service gets its nodePort when it is applied.
+      const manifest = service.clusterIP === undefined && (service.type === "NodePort" || service.type === "LoadBalancer");
+      if (!manifest) throw new Error("TargetGroup port is empty. When using Instance targets, your service be must of type 'NodePort' or 'LoadBalancer'");
+      notes.push({ what: `service ${service.namespace}/${service.name} port ${servicePort.port} has no nodePort yet (a manifest): the API server allocates one`, source: service.meta.source });
+    }
+  } else {
+    tgPort = typeof servicePort.targetPort === "number" ? servicePort.targetPort : 1;
+  }
+  const healthCheckPortRaw = merged("healthcheck-port") ?? "traffic-port";
+  let healthCheckPort = healthCheckPortRaw;
+  if (healthCheckPortRaw !== "traffic-port" && !/^\d+$/.test(healthCheckPortRaw)) {
+    let hc: ServicePort;
+    try {
+      hc = lookupServicePort(service, healthCheckPortRaw);
+    } catch (e) {
+      throw new Error(`failed to resolve healthCheckPort: ${(e as Error).message}`);
+    }
+    healthCheckPort = String(targetType === "instance" ? hc.nodePort ?? "" : hc.targetPort);
+  }
+  const targetNodeLabels = targetType === "instance" ? parseStringMap("target-node-labels", merged("target-node-labels")) : {};
+  const derived =
+    targetType === "instance"
+      ? tgPort !== undefined
+        ? deriveInstanceTargets(ctx.snapshot, ctx.index, tgPort, targetNodeLabels)
+        : { targets: [], notes: [] }
+      : deriveIpTargets(ctx.snapshot, ctx.index, service, servicePort);
+  notes.push(...derived.notes);
+  const targetPorts = [...new Set(derived.targets.map((t) => t.port))];
+  const portText = targetType === "instance" ? String(tgPort ?? "NodePort") : targetPorts.length > 0 ? targetPorts.join(",") : String(servicePort.targetPort);
+  ctx.backendPorts.set(`${service.namespace}/${service.name}:${port}`, healthCheckPort !== "traffic-port" && healthCheckPort !== portText ? `${portText}, ${healthCheckPort}` : portText);
+  const tg: TargetGroupView = {
+    id,
+    name: `k8s-${alphanumeric(service.namespace).slice(0, 8)}-${alphanumeric(service.name).slice(0, 8)}-<hash>`,
+    targetType,
+    protocol,
+    port: tgPort,
+    service: { namespace: service.namespace, name: service.name, port },
+    targets: derived.targets,
+    targetsFrom: "derived",
+    healthCheck: { protocol, port: healthCheckPort, path: merged("healthcheck-path") ?? "/" },
+    notes,
+    source: service.meta.source,
+  };
+  ctx.targetGroups.set(id, tg);
+  return tg;
+}
