@@ -1,4 +1,4 @@
-import { NO_REJECTION } from "./filters/no-rejection.js";
+import { NO_REJECTION } from "./framework/no-rejection.js";
 import type { ClusterState, FilterPlugin, NodeInfo, PodToPlace, Rejection } from "./types.js";
 
 export interface NodeVerdict {

@@ -1,8 +1,8 @@
 import type { Node, Pod, PodSpec, Toleration, Workload } from "../../model/kubernetes.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import type { SourceRef } from "../../model/source.js";
-import { nodeAffinityMismatch } from "./filters/node-affinity.js";
-import { untoleratedTaint } from "./filters/taint-toleration.js";
+import { nodeAffinityMismatch } from "./plugins/nodeaffinity/filter.js";
+import { untoleratedTaint } from "./plugins/tainttoleration/filter.js";
 import { nonZeroRequests, podRequests } from "./requests.js";
 import type { PodToPlace } from "./types.js";
 import { workloadKey } from "./workload-key.js";

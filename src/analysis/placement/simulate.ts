@@ -1,12 +1,12 @@
 import { addToNode, placedPod } from "./cluster-state.js";
 import { evaluateNode, fitErrorMessage, prepareFilters } from "./feasibility.js";
-import { podBound } from "./label-selectors.js";
-import { NodePorts, portsConflict } from "./filters/node-ports.js";
-import { NodeResourcesFit } from "./filters/node-resources-fit.js";
-import { hasBatchScore } from "./scores/batch.js";
-import { nodeTable, registerIndices } from "./scores/node-table.js";
-import { podIndex } from "./scores/pod-index.js";
-import { SKIP } from "./scores/skip.js";
+import { podBound } from "./framework/label-selectors.js";
+import { NodePorts, portsConflict } from "./plugins/nodeports/filter.js";
+import { NodeResourcesFit } from "./plugins/noderesources/filter.js";
+import { hasBatchScore } from "./framework/batch.js";
+import { nodeTable, registerIndices } from "./framework/node-table.js";
+import { podIndex } from "./framework/pod-index.js";
+import { SKIP } from "./framework/skip.js";
 import type { ClusterState, FilterPlugin, HostPort, NodeInfo, PlacedPod, PodToPlace, ScorePlugin } from "./types.js";
 import type { Labels, PodSpec } from "../../model/kubernetes.js";
 

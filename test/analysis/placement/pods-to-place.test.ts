@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { NodeUnschedulable } from "../../../src/analysis/placement/filters/node-unschedulable.js";
-import { TaintToleration } from "../../../src/analysis/placement/filters/taint-toleration.js";
+import { NodeUnschedulable } from "../../../src/analysis/placement/plugins/nodeunschedulable/filter.js";
+import { TaintToleration } from "../../../src/analysis/placement/plugins/tainttoleration/filter.js";
 import { daemonPodSpec, daemonSetTargets, daemonSetTolerations, observedPodsByOwner, podsOfWorkload } from "../../../src/analysis/placement/pods-to-place.js";
 import { nonZeroRequests, podRequests } from "../../../src/analysis/placement/requests.js";
 import type { Pod, PodSpec, Toleration } from "../../../src/model/kubernetes.js";

@@ -6,9 +6,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { evaluateNode, fitErrorMessage, prepareFilters } from "../../../src/analysis/placement/feasibility.js";
-import { DEFAULT_FILTERS } from "../../../src/analysis/placement/filters/index.js";
+import { DEFAULT_FILTERS, DEFAULT_SCORES } from "../../../src/analysis/placement/plugins/index.js";
 import { addToNode, placedPod } from "../../../src/analysis/placement/cluster-state.js";
-import { DEFAULT_SCORES } from "../../../src/analysis/placement/scores/index.js";
 import { numFeasibleNodesToFind, schedulingNodeOrder, schedulingOrder, scoreNodes, simulate, type Prediction } from "../../../src/analysis/placement/simulate.js";
 import type { ClusterState, NodeInfo, PodToPlace } from "../../../src/analysis/placement/types.js";
 import type { ContainerPort, Labels, Node, PodSpec, ResourceList, Taint, Toleration, TopologySpreadConstraint, Workload } from "../../../src/model/kubernetes.js";

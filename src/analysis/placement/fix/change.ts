@@ -2,8 +2,8 @@
 
 import type { Labels, Node, NodeSelectorRequirement, NodeSelectorTerm, PodSpec, Taint, Toleration, Workload } from "../../../model/kubernetes.js";
 import { formatSource } from "../../../model/source.js";
-import { missingSelectorLabels, termMatches } from "../filters/node-affinity.js";
-import { tolerates } from "../filters/taint-toleration.js";
+import { missingSelectorLabels, termMatches } from "../plugins/nodeaffinity/filter.js";
+import { tolerates } from "../plugins/tainttoleration/filter.js";
 import { daemonSetTolerations } from "../pods-to-place.js";
 import type { OntoSelector } from "./onto.js";
 import { termYaml, tolerationYaml, type NodeSelectorTermYaml, type TolerationYaml } from "./shapes.js";

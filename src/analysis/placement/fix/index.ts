@@ -13,7 +13,7 @@
 import type { Workload } from "../../../model/kubernetes.js";
 import type { Snapshot } from "../../../model/snapshot.js";
 import { formatSource } from "../../../model/source.js";
-import { tolerates } from "../filters/taint-toleration.js";
+import { tolerates } from "../plugins/tainttoleration/filter.js";
 import { analysePlacement, type NodeView, type ReasonView, type WorkloadPlacement } from "../placement.js";
 import { applyChange, computeChange, effectiveTolerations, FILTERING, isConditionTaint, type PlacementChange } from "./change.js";
 import { FixPlaceError } from "./error.js";

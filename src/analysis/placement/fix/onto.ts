@@ -1,7 +1,7 @@
 /** `--onto`: node names or a label selector, and the nodes it selects. */
 
 import type { Node, NodeSelectorRequirement } from "../../../model/kubernetes.js";
-import { requirementMatches } from "../filters/node-affinity.js";
+import { requirementMatches } from "../plugins/nodeaffinity/filter.js";
 import { FixPlaceError } from "./error.js";
 
 export type OntoSelector =

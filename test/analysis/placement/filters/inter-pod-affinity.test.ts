@@ -7,13 +7,13 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { addToNode } from "../../../../src/analysis/placement/cluster-state.js";
-import { DEFAULT_FILTERS } from "../../../../src/analysis/placement/filters/index.js";
+import { DEFAULT_FILTERS } from "../../../../src/analysis/placement/plugins/index.js";
 import {
   ERR_REASON_AFFINITY_RULES_NOT_MATCH as AFFINITY,
   ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH as ANTI,
   ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH as EXISTING,
   InterPodAffinity,
-} from "../../../../src/analysis/placement/filters/inter-pod-affinity.js";
+} from "../../../../src/analysis/placement/plugins/interpodaffinity/filter.js";
 import type { ClusterState, PlacedPod, PodToPlace } from "../../../../src/analysis/placement/types.js";
 import type { LabelSelector, Labels, Namespace, Node, PodAffinityTerm, PodSpec } from "../../../../src/model/kubernetes.js";
 import type { SourceRef } from "../../../../src/model/source.js";

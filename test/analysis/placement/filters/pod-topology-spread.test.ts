@@ -12,7 +12,7 @@ import {
   PodTopologySpread,
   spreadConstraintViews,
   spreadCountsPerNode,
-} from "../../../../src/analysis/placement/filters/pod-topology-spread.js";
+} from "../../../../src/analysis/placement/plugins/podtopologyspread/filter.js";
 import type { ClusterState, PlacedPod, PodToPlace } from "../../../../src/analysis/placement/types.js";
 import type { LabelSelector, Labels, Node, PodSpec, TopologySpreadConstraint } from "../../../../src/model/kubernetes.js";
 import { cluster, node, placed, podSpec, podToPlace, src, taint, toleration, workload } from "../support.js";

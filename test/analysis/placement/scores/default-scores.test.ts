@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { addToNode } from "../../../../src/analysis/placement/cluster-state.js";
-import { DEFAULT_SCORES, SKIP } from "../../../../src/analysis/placement/scores/index.js";
-import { podIndex } from "../../../../src/analysis/placement/scores/pod-index.js";
+import { DEFAULT_SCORES, SKIP } from "../../../../src/analysis/placement/plugins/index.js";
+import { podIndex } from "../../../../src/analysis/placement/framework/pod-index.js";
 import { cluster, node, placed, podSpec, podToPlace, workload } from "../support.js";
 import { runScore } from "./harness.js";
 

@@ -4,8 +4,8 @@
  */
 import type { ClusterState, NodeInfo, PodToPlace, ScorePlugin } from "../../../../src/analysis/placement/types.js";
 import assert from "node:assert/strict";
-import { hasBatchScore } from "../../../../src/analysis/placement/scores/batch.js";
-import { SKIP } from "../../../../src/analysis/placement/scores/skip.js";
+import { hasBatchScore } from "../../../../src/analysis/placement/framework/batch.js";
+import { SKIP } from "../../../../src/analysis/placement/framework/skip.js";
 import type { Labels, Service } from "../../../../src/model/kubernetes.js";
 import { meta } from "../support.js";
 

@@ -1,7 +1,7 @@
 /** NodeAffinity Score (nodeaffinity/node_affinity.go), cases after node_affinity_test.go TestNodeAffinityPriority. */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { NodeAffinityScore } from "../../../../src/analysis/placement/scores/node-affinity.js";
+import { NodeAffinityScore } from "../../../../src/analysis/placement/plugins/nodeaffinity/score.js";
 import type { Labels, NodeSelectorTerm } from "../../../../src/model/kubernetes.js";
 import { cluster, node, podSpec, podToPlace, requirement, term } from "../support.js";
 import { runScore } from "./harness.js";

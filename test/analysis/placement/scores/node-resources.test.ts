@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { BalancedAllocationScore, NodeResourcesFitScore, balancedResourceScore, leastAllocatedScore, leastRequestedScore } from "../../../../src/analysis/placement/scores/node-resources.js";
+import { BalancedAllocationScore, NodeResourcesFitScore, balancedResourceScore, leastAllocatedScore, leastRequestedScore } from "../../../../src/analysis/placement/plugins/noderesources/score.js";
 import type { PlacedPod } from "../../../../src/analysis/placement/types.js";
 import type { ResourceList } from "../../../../src/model/kubernetes.js";
 import { Gi, Mi, cluster, container, node, placed, podSpec, podToPlace } from "../support.js";

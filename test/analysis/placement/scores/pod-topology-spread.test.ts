@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { defaultSelector, podTopologySpreadScore, scoreForCount, topologyNormalizingWeight } from "../../../../src/analysis/placement/scores/pod-topology-spread.js";
+import { defaultSelector, podTopologySpreadScore, scoreForCount, topologyNormalizingWeight } from "../../../../src/analysis/placement/plugins/podtopologyspread/score.js";
 import type { NodeInfo, PlacedPod } from "../../../../src/analysis/placement/types.js";
 import type { Labels, Node, PodSpec, Service, TopologySpreadConstraint, Workload, WorkloadKind } from "../../../../src/model/kubernetes.js";
 import { cluster, node, placed, podSpec, podToPlace, src, taint, workload } from "../support.js";

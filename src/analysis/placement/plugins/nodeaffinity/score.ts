@@ -1,10 +1,10 @@
-import type { NodeSelectorTerm } from "../../../model/kubernetes.js";
-import { termMatches } from "../filters/node-affinity.js";
-import type { NodeInfo, PodToPlace, ScorePlugin } from "../types.js";
-import type { BatchScore } from "./batch.js";
-import { feasibleIndices, nodeTable } from "./node-table.js";
-import { defaultNormalizeScore } from "./normalize.js";
-import { SKIP, type Skip } from "./skip.js";
+import type { NodeSelectorTerm } from "../../../../model/kubernetes.js";
+import { termMatches } from "./filter.js";
+import type { NodeInfo, PodToPlace, ScorePlugin } from "../../types.js";
+import type { BatchScore } from "../../framework/batch.js";
+import { feasibleIndices, nodeTable } from "../../framework/node-table.js";
+import { defaultNormalizeScore } from "../../framework/normalize.js";
+import { SKIP, type Skip } from "../../framework/skip.js";
 
 interface Preferred {
   readonly weight: number;

@@ -1,6 +1,6 @@
-import type { PodSpec, Taint, TaintEffect, Toleration } from "../../../model/kubernetes.js";
-import type { FilterPlugin } from "../types.js";
-import { NO_REJECTION } from "./no-rejection.js";
+import type { PodSpec, Taint, TaintEffect, Toleration } from "../../../../model/kubernetes.js";
+import type { FilterPlugin } from "../../types.js";
+import { NO_REJECTION } from "../../framework/no-rejection.js";
 
 /**
  * core/v1 helper ToleratesTaint: an empty effect matches every effect, an empty key (with

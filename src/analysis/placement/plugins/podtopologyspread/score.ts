@@ -1,13 +1,13 @@
-import type { LabelSelector, LabelSelectorRequirement, Labels, PodSpec, Service, Workload } from "../../../model/kubernetes.js";
-import { nodeAffinityKey, nodeAffinityMismatch } from "../filters/node-affinity.js";
-import { countsNoPod, countsTowards, spreadConstraintViews } from "../filters/pod-topology-spread.js";
-import { tolerationsKey, untoleratedTaint } from "../filters/taint-toleration.js";
-import { advance, indexState, podCursor, podIndex, requiredPairs, selectorKey, type Cursor } from "../label-selectors.js";
-import type { ClusterState, NodeInfo, PodToPlace, ScorePlugin } from "../types.js";
-import type { BatchScore } from "./batch.js";
-import { feasibleIndices, nodeTable, type LabelColumn, type NodeTable } from "./node-table.js";
-import { MAX_NODE_SCORE } from "./normalize.js";
-import { SKIP, type Skip } from "./skip.js";
+import type { LabelSelector, LabelSelectorRequirement, Labels, PodSpec, Service, Workload } from "../../../../model/kubernetes.js";
+import { nodeAffinityKey, nodeAffinityMismatch } from "../nodeaffinity/filter.js";
+import { countsNoPod, countsTowards, spreadConstraintViews } from "./filter.js";
+import { tolerationsKey, untoleratedTaint } from "../tainttoleration/filter.js";
+import { advance, indexState, podCursor, podIndex, requiredPairs, selectorKey, type Cursor } from "../../framework/label-selectors.js";
+import type { ClusterState, NodeInfo, PodToPlace, ScorePlugin } from "../../types.js";
+import type { BatchScore } from "../../framework/batch.js";
+import { feasibleIndices, nodeTable, type LabelColumn, type NodeTable } from "../../framework/node-table.js";
+import { MAX_NODE_SCORE } from "../../framework/normalize.js";
+import { SKIP, type Skip } from "../../framework/skip.js";
 
 const HOSTNAME = "kubernetes.io/hostname";
 const ZONE = "topology.kubernetes.io/zone";

@@ -1,7 +1,7 @@
-import { podChangeCount } from "../cluster-state.js";
-import type { FilterPlugin, NodeInfo, ClusterState, Rejection } from "../types.js";
-import { NO_REJECTION } from "./no-rejection.js";
-import type { PodToPlace } from "../types.js";
+import { podChangeCount } from "../../cluster-state.js";
+import type { FilterPlugin, NodeInfo, ClusterState, Rejection } from "../../types.js";
+import { NO_REJECTION } from "../../framework/no-rejection.js";
+import type { PodToPlace } from "../../types.js";
 
 function formatQuantity(resource: string, value: number): string {
   if (resource === "cpu") return value % 1000 === 0 ? `${value / 1000}` : `${value}m`;

@@ -1,8 +1,8 @@
-import type { NodeInfo, PodToPlace, ScorePlugin } from "../types.js";
-import type { BatchScore } from "./batch.js";
-import { feasibleIndices, nodeTable } from "./node-table.js";
-import { MAX_NODE_SCORE } from "./normalize.js";
-import { SKIP, type Skip } from "./skip.js";
+import type { NodeInfo, PodToPlace, ScorePlugin } from "../../types.js";
+import type { BatchScore } from "../../framework/batch.js";
+import { feasibleIndices, nodeTable } from "../../framework/node-table.js";
+import { MAX_NODE_SCORE } from "../../framework/normalize.js";
+import { SKIP, type Skip } from "../../framework/skip.js";
 
 /**
  * noderesources/least_allocated.go leastRequestedScore: the unused share of the resource on a

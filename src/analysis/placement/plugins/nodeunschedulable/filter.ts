@@ -1,6 +1,6 @@
-import type { FilterPlugin } from "../types.js";
-import { tolerates } from "./taint-toleration.js";
-import { NO_REJECTION } from "./no-rejection.js";
+import type { FilterPlugin } from "../../types.js";
+import { tolerates } from "../tainttoleration/filter.js";
+import { NO_REJECTION } from "../../framework/no-rejection.js";
 
 const UNSCHEDULABLE_TAINT = { key: "node.kubernetes.io/unschedulable", value: "", effect: "NoSchedule" as const };
 

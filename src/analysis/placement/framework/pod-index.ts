@@ -1,5 +1,5 @@
 import type { LabelSelector, Labels, PodAffinityTerm } from "../../../model/kubernetes.js";
-import { affinityTermView, type AffinityTermView } from "../label-selectors.js";
+import { affinityTermView, type AffinityTermView } from "./label-selectors.js";
 import { podChangeCount } from "../cluster-state.js";
 import type { ClusterState, NodeInfo, PlacedPod } from "../types.js";
 

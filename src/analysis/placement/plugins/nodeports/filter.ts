@@ -1,8 +1,8 @@
-import { podsOn } from "../cluster-state.js";
-import type { PodSpec } from "../../../model/kubernetes.js";
-import type { FilterPlugin, HostPort } from "../types.js";
-import { hostPorts } from "../cluster-state.js";
-import { NO_REJECTION } from "./no-rejection.js";
+import { podsOn } from "../../cluster-state.js";
+import type { PodSpec } from "../../../../model/kubernetes.js";
+import type { FilterPlugin, HostPort } from "../../types.js";
+import { hostPorts } from "../../cluster-state.js";
+import { NO_REJECTION } from "../../framework/no-rejection.js";
 
 /** Two host ports conflict on the same protocol and port when their IPs overlap (0.0.0.0 overlaps all). */
 export function portsConflict(a: HostPort, b: HostPort): boolean {

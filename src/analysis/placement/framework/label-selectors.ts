@@ -1,7 +1,7 @@
-import type { LabelSelector, LabelSelectorRequirement, Labels, PodAffinityTerm } from "../../model/kubernetes.js";
-import { formatSelector, selectorMatches } from "../../model/selectors.js";
-import { podChangeCount, podRemovalCount } from "./cluster-state.js";
-import type { ClusterState, NodeInfo, PlacedPod } from "./types.js";
+import type { LabelSelector, LabelSelectorRequirement, Labels, PodAffinityTerm } from "../../../model/kubernetes.js";
+import { formatSelector, selectorMatches } from "../../../model/selectors.js";
+import { podChangeCount, podRemovalCount } from "../cluster-state.js";
+import type { ClusterState, NodeInfo, PlacedPod } from "../types.js";
 
 /**
  * Selector, namespace and matching-pod helpers shared by the inter-pod placement plugins

@@ -1,11 +1,11 @@
-import { selectorMatches } from "../../../model/selectors.js";
-import { affinityTermMatches, affinityTermView, namespaceLabels } from "../label-selectors.js";
-import type { NodeInfo, ScorePlugin } from "../types.js";
-import type { BatchScore } from "./batch.js";
-import { feasibleIndices, nodeTable } from "./node-table.js";
-import { MAX_NODE_SCORE } from "./normalize.js";
-import { podIndex } from "./pod-index.js";
-import { SKIP, type Skip } from "./skip.js";
+import { selectorMatches } from "../../../../model/selectors.js";
+import { affinityTermMatches, affinityTermView, namespaceLabels } from "../../framework/label-selectors.js";
+import type { NodeInfo, ScorePlugin } from "../../types.js";
+import type { BatchScore } from "../../framework/batch.js";
+import { feasibleIndices, nodeTable } from "../../framework/node-table.js";
+import { MAX_NODE_SCORE } from "../../framework/normalize.js";
+import { podIndex } from "../../framework/pod-index.js";
+import { SKIP, type Skip } from "../../framework/skip.js";
 
 /** topology key → topology value → score, as PreScore's topologyScore (a scoreMap) */
 interface InterPodAffinityState {

@@ -1,5 +1,5 @@
-import type { LabelSelector, Labels, PodSpec, TopologySpreadConstraint } from "../../../model/kubernetes.js";
-import { selectorMatches } from "../../../model/selectors.js";
+import type { LabelSelector, Labels, PodSpec, TopologySpreadConstraint } from "../../../../model/kubernetes.js";
+import { selectorMatches } from "../../../../model/selectors.js";
 import {
   advance,
   describeSelector,
@@ -13,11 +13,11 @@ import {
   withLabelKeys,
   type Cursor,
   type PodIndex,
-} from "../label-selectors.js";
-import type { ClusterState, FilterPlugin, NodeInfo, PlacedPod, PodToPlace, Rejection } from "../types.js";
-import { nodeAffinityKey, nodeAffinityMismatch } from "./node-affinity.js";
-import { tolerationsKey, untoleratedTaint } from "./taint-toleration.js";
-import { NO_REJECTION } from "./no-rejection.js";
+} from "../../framework/label-selectors.js";
+import type { ClusterState, FilterPlugin, NodeInfo, PlacedPod, PodToPlace, Rejection } from "../../types.js";
+import { nodeAffinityKey, nodeAffinityMismatch } from "../nodeaffinity/filter.js";
+import { tolerationsKey, untoleratedTaint } from "../tainttoleration/filter.js";
+import { NO_REJECTION } from "../../framework/no-rejection.js";
 
 /** The scheduler's reasons (pkg/scheduler/framework/plugins/podtopologyspread/plugin.go). */
 export const ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints";

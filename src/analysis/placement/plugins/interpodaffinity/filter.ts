@@ -12,10 +12,10 @@ import {
   type AntiAffinityGroup,
   type Cursor,
   type PodIndex,
-} from "../label-selectors.js";
-import type { Labels } from "../../../model/kubernetes.js";
-import type { ClusterState, FilterPlugin, PlacedPod, PodToPlace, Rejection } from "../types.js";
-import { NO_REJECTION } from "./no-rejection.js";
+} from "../../framework/label-selectors.js";
+import type { Labels } from "../../../../model/kubernetes.js";
+import type { ClusterState, FilterPlugin, PlacedPod, PodToPlace, Rejection } from "../../types.js";
+import { NO_REJECTION } from "../../framework/no-rejection.js";
 
 /** The scheduler's reasons (pkg/scheduler/framework/plugins/interpodaffinity/filtering.go). */
 export const ERR_REASON_AFFINITY_RULES_NOT_MATCH = "node(s) didn't match pod affinity rules";

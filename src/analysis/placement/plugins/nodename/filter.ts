@@ -1,5 +1,5 @@
-import type { FilterPlugin } from "../types.js";
-import { NO_REJECTION } from "./no-rejection.js";
+import type { FilterPlugin } from "../../types.js";
+import { NO_REJECTION } from "../../framework/no-rejection.js";
 
 /** kube-scheduler plugins/nodename: a pod with spec.nodeName fits only that node. */
 export const NodeName: FilterPlugin = {

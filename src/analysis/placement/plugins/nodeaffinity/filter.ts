@@ -1,7 +1,7 @@
-import type { Labels, Node, NodeSelectorRequirement, NodeSelectorTerm, PodSpec } from "../../../model/kubernetes.js";
-import type { SourceRef } from "../../../model/source.js";
-import type { FilterPlugin } from "../types.js";
-import { NO_REJECTION } from "./no-rejection.js";
+import type { Labels, Node, NodeSelectorRequirement, NodeSelectorTerm, PodSpec } from "../../../../model/kubernetes.js";
+import type { SourceRef } from "../../../../model/source.js";
+import type { FilterPlugin } from "../../types.js";
+import { NO_REJECTION } from "../../framework/no-rejection.js";
 
 /**
  * One node selector requirement against a node (component-helpers scheduling/corev1/nodeaffinity):

@@ -1,9 +1,9 @@
-import type { Toleration } from "../../../model/kubernetes.js";
-import { tolerates } from "../filters/taint-toleration.js";
-import type { NodeInfo, ScorePlugin } from "../types.js";
-import type { BatchScore } from "./batch.js";
-import { feasibleIndices, nodeTable } from "./node-table.js";
-import { defaultNormalizeScore } from "./normalize.js";
+import type { Toleration } from "../../../../model/kubernetes.js";
+import { tolerates } from "./filter.js";
+import type { NodeInfo, ScorePlugin } from "../../types.js";
+import type { BatchScore } from "../../framework/batch.js";
+import { feasibleIndices, nodeTable } from "../../framework/node-table.js";
+import { defaultNormalizeScore } from "../../framework/normalize.js";
 
 /** countIntolerableTaintsPreferNoSchedule */
 function intolerableTaints(node: NodeInfo, tolerations: readonly Toleration[]): number {

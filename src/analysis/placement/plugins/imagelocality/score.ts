@@ -1,8 +1,8 @@
-import type { ClusterState, NodeInfo, ScorePlugin } from "../types.js";
-import type { BatchScore } from "./batch.js";
-import { feasibleIndices } from "./node-table.js";
-import { MAX_NODE_SCORE } from "./normalize.js";
-import { SKIP, type Skip } from "./skip.js";
+import type { ClusterState, NodeInfo, ScorePlugin } from "../../types.js";
+import type { BatchScore } from "../../framework/batch.js";
+import { feasibleIndices } from "../../framework/node-table.js";
+import { MAX_NODE_SCORE } from "../../framework/normalize.js";
+import { SKIP, type Skip } from "../../framework/skip.js";
 
 const MB = 1024 * 1024;
 /** image_locality.go minThreshold: below 23 MB an image is not worth pulling elsewhere */
