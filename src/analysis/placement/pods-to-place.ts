@@ -1,8 +1,8 @@
 import type { Node, Pod, PodSpec, Toleration, Workload } from "../../model/kubernetes.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import type { SourceRef } from "../../model/source.js";
-import { nodeAffinityMismatch } from "./plugins/nodeaffinity/filter.js";
-import { untoleratedTaint } from "./plugins/tainttoleration/filter.js";
+import { nodeAffinityMismatch } from "./plugins/nodeaffinity/common.js";
+import { FILTERED_EFFECTS, untoleratedTaint } from "./plugins/tainttoleration/common.js";
 import { nonZeroRequests, podRequests } from "./requests.js";
 import type { PodToPlace } from "./types.js";
 import { workloadKey } from "./workload-key.js";
@@ -97,7 +97,7 @@ export function daemonSetTargets(daemonSpec: PodSpec, nodes: readonly Node[]): D
       notTargeted.push({ node: node.name, rule: "nodeAffinity", reason: mismatch.detail, source: mismatch.source, continueRunning: false });
       continue;
     }
-    const taint = node.taints.length === 0 ? undefined : untoleratedTaint(node.taints, daemonSpec.tolerations, ["NoSchedule", "NoExecute"]);
+    const taint = node.taints.length === 0 ? undefined : untoleratedTaint(node.taints, daemonSpec.tolerations, FILTERED_EFFECTS);
     if (taint) {
       // shouldContinueRunning: true unless a NoExecute taint is untolerated as well
       const continueRunning = !untoleratedTaint(node.taints, daemonSpec.tolerations, ["NoExecute"]);

@@ -12,7 +12,8 @@ import { addToNode, placedPod, podChangeCount, removeFromNode } from "../../../s
 import { evaluateNode, prepareFilters } from "../../../src/analysis/placement/feasibility.js";
 import { DEFAULT_FILTERS, DEFAULT_SCORES } from "../../../src/analysis/placement/plugins/index.js";
 import { NodeAffinity } from "../../../src/analysis/placement/plugins/nodeaffinity/filter.js";
-import { ERR_REASON_CONSTRAINTS_NOT_MATCH, PodTopologySpread } from "../../../src/analysis/placement/plugins/podtopologyspread/filter.js";
+import { ERR_REASON_CONSTRAINTS_NOT_MATCH } from "../../../src/analysis/placement/plugins/podtopologyspread/common.js";
+import { PodTopologySpread } from "../../../src/analysis/placement/plugins/podtopologyspread/filter.js";
 import { TaintToleration } from "../../../src/analysis/placement/plugins/tainttoleration/filter.js";
 import { podBound, podIndex } from "../../../src/analysis/placement/framework/label-selectors.js";
 import { scoreNodes } from "../../../src/analysis/placement/simulate.js";

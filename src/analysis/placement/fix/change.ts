@@ -2,8 +2,8 @@
 
 import type { Labels, Node, NodeSelectorRequirement, NodeSelectorTerm, PodSpec, Taint, Toleration, Workload } from "../../../model/kubernetes.js";
 import { formatSource } from "../../../model/source.js";
-import { missingSelectorLabels, termMatches } from "../plugins/nodeaffinity/filter.js";
-import { tolerates } from "../plugins/tainttoleration/filter.js";
+import { missingSelectorLabels, termMatches } from "../plugins/nodeaffinity/common.js";
+import { FILTERED_EFFECTS, tolerates } from "../plugins/tainttoleration/common.js";
 import { daemonSetTolerations } from "../pods-to-place.js";
 import type { OntoSelector } from "./onto.js";
 import { termYaml, tolerationYaml, type NodeSelectorTermYaml, type TolerationYaml } from "./shapes.js";
@@ -29,7 +29,7 @@ export function isConditionTaint(key: string): boolean {
   return CONDITION_TAINTS.has(key);
 }
 
-export const FILTERING = (t: Taint) => t.effect === "NoSchedule" || t.effect === "NoExecute";
+export const FILTERING = (t: Taint) => FILTERED_EFFECTS.includes(t.effect);
 
 /**
  * Labels that describe hardware, place or identity rather than a role: they may happen to single

@@ -13,7 +13,7 @@
 import type { Workload } from "../../../model/kubernetes.js";
 import type { Snapshot } from "../../../model/snapshot.js";
 import { formatSource } from "../../../model/source.js";
-import { tolerates } from "../plugins/tainttoleration/filter.js";
+import { tolerates, untoleratedTaintReason } from "../plugins/tainttoleration/common.js";
 import { analysePlacement, type NodeView, type ReasonView, type WorkloadPlacement } from "../placement.js";
 import { applyChange, computeChange, effectiveTolerations, FILTERING, isConditionTaint, type PlacementChange } from "./change.js";
 import { FixPlaceError } from "./error.js";
@@ -201,7 +201,7 @@ export function fixPlace(snapshot: Snapshot, options: FixPlaceOptions): FixPlace
       otherRejections.push({
         node: node.name,
         plugin: "TaintToleration",
-        message: `node(s) had untolerated taint {${t.key}: ${t.value}}`,
+        message: untoleratedTaintReason(t),
         detail: `taint ${t.key}:${t.effect} reports the node's condition; a placement fix does not tolerate it`,
         source: formatSource(t.source) || null,
       });

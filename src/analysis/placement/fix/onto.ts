@@ -1,7 +1,7 @@
 /** `--onto`: node names or a label selector, and the nodes it selects. */
 
 import type { Node, NodeSelectorRequirement } from "../../../model/kubernetes.js";
-import { requirementMatches } from "../plugins/nodeaffinity/filter.js";
+import { requirementMatches } from "../plugins/nodeaffinity/common.js";
 import { FixPlaceError } from "./error.js";
 
 export type OntoSelector =

@@ -6,12 +6,15 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { evaluatePod, fitErrorMessage } from "../../../../src/analysis/placement/feasibility.js";
 import { DEFAULT_FILTERS } from "../../../../src/analysis/placement/plugins/index.js";
+import { ERR_REASON_POD as NODE_AFFINITY_REASON } from "../../../../src/analysis/placement/plugins/nodeaffinity/common.js";
 import { NodeAffinity } from "../../../../src/analysis/placement/plugins/nodeaffinity/filter.js";
-import { NodeName } from "../../../../src/analysis/placement/plugins/nodename/filter.js";
-import { NodePorts } from "../../../../src/analysis/placement/plugins/nodeports/filter.js";
+import { ERR_REASON as NODE_NAME_REASON, NodeName } from "../../../../src/analysis/placement/plugins/nodename/filter.js";
+import { ERR_REASON as NODE_PORTS_REASON, NodePorts } from "../../../../src/analysis/placement/plugins/nodeports/filter.js";
+import { ERR_REASON_TOO_MANY_PODS } from "../../../../src/analysis/placement/plugins/noderesources/common.js";
 import { NodeResourcesFit } from "../../../../src/analysis/placement/plugins/noderesources/filter.js";
-import { NodeUnschedulable } from "../../../../src/analysis/placement/plugins/nodeunschedulable/filter.js";
-import { TaintToleration, tolerates } from "../../../../src/analysis/placement/plugins/tainttoleration/filter.js";
+import { ERR_REASON_UNSCHEDULABLE, NodeUnschedulable } from "../../../../src/analysis/placement/plugins/nodeunschedulable/filter.js";
+import { tolerates } from "../../../../src/analysis/placement/plugins/tainttoleration/common.js";
+import { TaintToleration } from "../../../../src/analysis/placement/plugins/tainttoleration/filter.js";
 import type { FilterPlugin, PlacedPod, PodToPlace } from "../../../../src/analysis/placement/types.js";
 import type { Container, ContainerPort, Node, PodSpec, ResourceList, Taint, Toleration } from "../../../../src/model/kubernetes.js";
 import type { SourceRef } from "../../../../src/model/source.js";
@@ -248,7 +251,7 @@ describe("NodeUnschedulable (kube-scheduler plugins/nodeunschedulable/node_unsch
       name: "node_unschedulable.go Filter: a cordoned node rejects, ErrReasonUnschedulable, source the node",
       pod: podToPlace(),
       node: n,
-      want: ["node(s) were unschedulable"],
+      want: [ERR_REASON_UNSCHEDULABLE],
       source: n.meta.source,
     },
     {
@@ -273,13 +276,13 @@ describe("NodeUnschedulable (kube-scheduler plugins/nodeunschedulable/node_unsch
       name: "node_unschedulable.go Filter: the unschedulable key with effect NoExecute does not tolerate (the taint is NoSchedule)",
       pod: withTolerations(toleration({ key: "node.kubernetes.io/unschedulable", operator: "Exists", effect: "NoExecute" })),
       node: cordoned("n"),
-      want: ["node(s) were unschedulable"],
+      want: [ERR_REASON_UNSCHEDULABLE],
     },
     {
       name: "node_unschedulable.go Filter: a toleration of another key does not tolerate a cordoned node",
       pod: withTolerations(toleration({ key: "node.kubernetes.io/not-ready", operator: "Exists", effect: "NoSchedule" })),
       node: cordoned("n"),
-      want: ["node(s) were unschedulable"],
+      want: [ERR_REASON_UNSCHEDULABLE],
     },
   ]);
 });
@@ -296,7 +299,7 @@ describe("NodeName (kube-scheduler plugins/nodename/node_name.go Filter)", () =>
       pod: podToPlace(spec({ nodeName: "b" })),
       node: node("a"),
       others: [node("b")],
-      want: ["node(s) didn't match the requested node name"],
+      want: [NODE_NAME_REASON],
     },
   ]);
 });
@@ -305,7 +308,7 @@ describe("NodeName (kube-scheduler plugins/nodename/node_name.go Filter)", () =>
 // NodeAffinity
 
 describe("NodeAffinity (kube-scheduler plugins/nodeaffinity/node_affinity.go Filter)", () => {
-  const MESSAGE = "node(s) didn't match Pod's node affinity/selector";
+  const MESSAGE = NODE_AFFINITY_REASON;
   const selectorSource = src(11);
   const withSelector = (nodeSelector: Record<string, string>, extra: Partial<PodSpec> = {}) => podToPlace(spec({ nodeSelector, nodeSelectorSource: selectorSource, ...extra }));
   const required = (...terms: ReturnType<typeof term>[]): Partial<PodSpec> => ({
@@ -403,7 +406,7 @@ describe("NodeAffinity (kube-scheduler plugins/nodeaffinity/node_affinity.go Fil
 // NodePorts
 
 describe("NodePorts (kube-scheduler plugins/nodeports/node_ports.go Filter, framework HostPortInfo.CheckConflict)", () => {
-  const MESSAGE = "node(s) didn't have free ports for the requested pod ports";
+  const MESSAGE = NODE_PORTS_REASON;
   const n = node("n");
   const on = (s: PodSpec, owner?: string) => placed("other", "n", s, owner === undefined ? {} : { owner });
   filterCases(NodePorts as FilterPlugin<unknown>, [
@@ -466,7 +469,7 @@ describe("NodeResourcesFit (kube-scheduler plugins/noderesources/fit.go fitsRequ
       pod: podToPlace(),
       node: small(2),
       placed: [busy("a", {}), busy("b", {})],
-      want: ["Too many pods"],
+      want: [ERR_REASON_TOO_MANY_PODS],
     },
     { name: "fit.go fitsRequest: one pod below allowedPodNumber fits", pod: podToPlace(), node: small(2), placed: [busy("a", {})], want: [] },
     { name: "fit.go fitsRequest: cpu beyond allocatable minus requested is Insufficient cpu", pod: podToPlace(requesting({ cpu: 1500 })), node: small(), placed: [busy("a", { cpu: 1000 })], want: ["Insufficient cpu"] },
@@ -501,7 +504,7 @@ describe("NodeResourcesFit (kube-scheduler plugins/noderesources/fit.go fitsRequ
       pod: podToPlace(),
       node: small(1),
       placed: [busy("a", {})],
-      want: ["Too many pods"],
+      want: [ERR_REASON_TOO_MANY_PODS],
     },
     {
       name: "fit.go computePodResourceRequest: the request is PodRequests (an init container's larger request counts)",

@@ -12,8 +12,8 @@ import {
   ERR_REASON_AFFINITY_RULES_NOT_MATCH as AFFINITY,
   ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH as ANTI,
   ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH as EXISTING,
-  InterPodAffinity,
-} from "../../../../src/analysis/placement/plugins/interpodaffinity/filter.js";
+} from "../../../../src/analysis/placement/plugins/interpodaffinity/common.js";
+import { InterPodAffinity } from "../../../../src/analysis/placement/plugins/interpodaffinity/filter.js";
 import type { ClusterState, PlacedPod, PodToPlace } from "../../../../src/analysis/placement/types.js";
 import type { LabelSelector, Labels, Namespace, Node, PodAffinityTerm, PodSpec } from "../../../../src/model/kubernetes.js";
 import type { SourceRef } from "../../../../src/model/source.js";

@@ -9,10 +9,10 @@ import { addToNode, removeFromNode } from "../../../../src/analysis/placement/cl
 import {
   ERR_REASON_CONSTRAINTS_NOT_MATCH as SKEW,
   ERR_REASON_NODE_LABEL_NOT_MATCH as MISSING,
-  PodTopologySpread,
   spreadConstraintViews,
   spreadCountsPerNode,
-} from "../../../../src/analysis/placement/plugins/podtopologyspread/filter.js";
+} from "../../../../src/analysis/placement/plugins/podtopologyspread/common.js";
+import { PodTopologySpread } from "../../../../src/analysis/placement/plugins/podtopologyspread/filter.js";
 import type { ClusterState, PlacedPod, PodToPlace } from "../../../../src/analysis/placement/types.js";
 import type { LabelSelector, Labels, Node, PodSpec, TopologySpreadConstraint } from "../../../../src/model/kubernetes.js";
 import { cluster, node, placed, podSpec, podToPlace, src, taint, toleration, workload } from "../support.js";

@@ -16,11 +16,7 @@ import {
 import type { Labels } from "../../../../model/kubernetes.js";
 import type { ClusterState, FilterPlugin, PlacedPod, PodToPlace, Rejection } from "../../types.js";
 import { NO_REJECTION } from "../../framework/no-rejection.js";
-
-/** The scheduler's reasons (pkg/scheduler/framework/plugins/interpodaffinity/filtering.go). */
-export const ERR_REASON_AFFINITY_RULES_NOT_MATCH = "node(s) didn't match pod affinity rules";
-export const ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH = "node(s) didn't match pod anti-affinity rules";
-export const ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH = "node(s) didn't satisfy existing pods anti-affinity rules";
+import { ERR_REASON_AFFINITY_RULES_NOT_MATCH, ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH, ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH } from "./common.js";
 
 /** The topology domains (value of the term's topologyKey) holding a matching pod, with the first such pod. */
 type Domains = ReadonlyMap<string, PlacedPod>;

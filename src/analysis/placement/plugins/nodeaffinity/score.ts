@@ -1,5 +1,5 @@
 import type { NodeSelectorTerm } from "../../../../model/kubernetes.js";
-import { termMatches } from "./filter.js";
+import { termMatches } from "./common.js";
 import type { NodeInfo, PodToPlace, ScorePlugin } from "../../types.js";
 import type { BatchScore } from "../../framework/batch.js";
 import { feasibleIndices, nodeTable } from "../../framework/node-table.js";

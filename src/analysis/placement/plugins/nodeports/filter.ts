@@ -4,6 +4,9 @@ import type { FilterPlugin, HostPort } from "../../types.js";
 import { hostPorts } from "../../cluster-state.js";
 import { NO_REJECTION } from "../../framework/no-rejection.js";
 
+/** The scheduler's reason (nodeports/node_ports.go ErrReason), word for word. */
+export const ERR_REASON = "node(s) didn't have free ports for the requested pod ports";
+
 /** Two host ports conflict on the same protocol and port when their IPs overlap (0.0.0.0 overlaps all). */
 export function portsConflict(a: HostPort, b: HostPort): boolean {
   return a.port === b.port && a.protocol === b.protocol && (a.hostIP === b.hostIP || a.hostIP === "0.0.0.0" || b.hostIP === "0.0.0.0");
@@ -36,7 +39,7 @@ export const NodePorts: FilterPlugin<readonly HostPort[] | undefined> = {
       for (const used of other.hostPorts) {
         const clash = wanted.find((w) => portsConflict(w, used));
         if (clash) {
-          return [{ plugin: "NodePorts", message: "node(s) didn't have free ports for the requested pod ports", source: pod.spec.source, detail: `hostPort ${clash.protocol}/${clash.port} is taken by pod ${other.namespace}/${other.name}` }];
+          return [{ plugin: "NodePorts", message: ERR_REASON, source: pod.spec.source, detail: `hostPort ${clash.protocol}/${clash.port} is taken by pod ${other.namespace}/${other.name}` }];
         }
       }
     }

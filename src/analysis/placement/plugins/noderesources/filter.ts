@@ -2,6 +2,7 @@ import { podChangeCount } from "../../cluster-state.js";
 import type { FilterPlugin, NodeInfo, ClusterState, Rejection } from "../../types.js";
 import { NO_REJECTION } from "../../framework/no-rejection.js";
 import type { PodToPlace } from "../../types.js";
+import { ERR_REASON_TOO_MANY_PODS, insufficientReason } from "./common.js";
 
 function formatQuantity(resource: string, value: number): string {
   if (resource === "cpu") return value % 1000 === 0 ? `${value / 1000}` : `${value}m`;
@@ -81,7 +82,7 @@ export const NodeResourcesFit: FilterPlugin<FitState> = {
     const requested = requestedOn(node, cluster, fit.ownNodes);
     const allowedPods = node.allocatable["pods"] ?? 0;
     if ((requested["pods"] ?? 0) + 1 > allowedPods) {
-      (reasons ??= []).push({ plugin: "NodeResourcesFit", message: "Too many pods", source: node.node.meta.source, detail: `${requested["pods"] ?? 0} pods on a node that allows ${allowedPods}` });
+      (reasons ??= []).push({ plugin: "NodeResourcesFit", message: ERR_REASON_TOO_MANY_PODS, source: node.node.meta.source, detail: `${requested["pods"] ?? 0} pods on a node that allows ${allowedPods}` });
     }
     for (const resource of fit.resources) {
       const want = pod.requests[resource]!;
@@ -90,7 +91,7 @@ export const NodeResourcesFit: FilterPlugin<FitState> = {
       if (want > free) {
         (reasons ??= []).push({
           plugin: "NodeResourcesFit",
-          message: `Insufficient ${resource}`,
+          message: insufficientReason(resource),
           source: pod.spec.source,
           detail: `requests ${formatQuantity(resource, want)}, ${formatQuantity(resource, Math.max(0, free))} of ${formatQuantity(resource, node.allocatable[resource] ?? 0)} free`,
         });

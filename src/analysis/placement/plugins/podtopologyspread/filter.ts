@@ -1,94 +1,28 @@
-import type { LabelSelector, Labels, PodSpec, TopologySpreadConstraint } from "../../../../model/kubernetes.js";
-import { selectorMatches } from "../../../../model/selectors.js";
+import type { LabelSelector, TopologySpreadConstraint } from "../../../../model/kubernetes.js";
 import {
   advance,
   describeSelector,
   indexState,
-  isEmptySelector,
-  nullableSelectorMatches,
   podCursor,
   podIndex,
   requiredPairs,
   selectorKey,
-  withLabelKeys,
   type Cursor,
   type PodIndex,
 } from "../../framework/label-selectors.js";
-import type { ClusterState, FilterPlugin, NodeInfo, PlacedPod, PodToPlace, Rejection } from "../../types.js";
-import { nodeAffinityKey, nodeAffinityMismatch } from "../nodeaffinity/filter.js";
-import { tolerationsKey, untoleratedTaint } from "../tainttoleration/filter.js";
+import type { ClusterState, FilterPlugin, NodeInfo, PodToPlace, Rejection } from "../../types.js";
+import { nodeAffinityKey, nodeAffinityMismatch } from "../nodeaffinity/common.js";
+import { FILTERED_EFFECTS, tolerationsKey, untoleratedTaint } from "../tainttoleration/common.js";
 import { NO_REJECTION } from "../../framework/no-rejection.js";
-
-/** The scheduler's reasons (pkg/scheduler/framework/plugins/podtopologyspread/plugin.go). */
-export const ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints";
-export const ERR_REASON_NODE_LABEL_NOT_MATCH = ERR_REASON_CONSTRAINTS_NOT_MATCH + " (missing required label)";
-
-/**
- * A TopologySpreadConstraint as the scheduler uses it (podtopologyspread/common.go
- * topologySpreadConstraint): the selector with matchLabelKeys merged from the pod's labels,
- * minDomains defaulting to 1, nodeAffinityPolicy to Honor and nodeTaintsPolicy to Ignore.
- */
-export interface SpreadConstraintView {
-  readonly constraint: TopologySpreadConstraint;
-  readonly maxSkew: number;
-  readonly topologyKey: string;
-  readonly selector: LabelSelector | null;
-  readonly minDomains: number;
-  readonly nodeAffinityPolicy: "Honor" | "Ignore";
-  readonly nodeTaintsPolicy: "Honor" | "Ignore";
-}
-
-/** filterTopologySpreadConstraints: the pod's constraints with `action` as whenUnsatisfiable. */
-export function spreadConstraintViews(pod: { readonly spec: PodSpec; readonly labels: Labels }, action: "DoNotSchedule" | "ScheduleAnyway"): SpreadConstraintView[] {
-  return pod.spec.topologySpreadConstraints
-    .filter((c) => c.whenUnsatisfiable === action)
-    .map((c) => ({
-      constraint: c,
-      maxSkew: c.maxSkew,
-      topologyKey: c.topologyKey,
-      // mergeLabelSetWithSelector leaves a null selector (labels.Nothing) as it is
-      selector: withLabelKeys(c.labelSelector, c.matchLabelKeys, "In", pod.labels),
-      minDomains: c.minDomains ?? 1,
-      nodeAffinityPolicy: c.nodeAffinityPolicy ?? "Honor",
-      nodeTaintsPolicy: c.nodeTaintsPolicy ?? "Ignore",
-    }));
-}
-
-/** c.Selector.Matches(pod labels): whether the pod counts towards its own constraint (selfMatchNum). */
-export function spreadSelectorMatches(view: SpreadConstraintView, labels: Labels): boolean {
-  return nullableSelectorMatches(view.selector, labels);
-}
-
-/**
- * countPodsMatchSelector's test of one pod: not of the excluded workload, in `namespace` (the
- * incoming pod's), its labels matched by the constraint's selector (neither null nor empty:
- * those count no pod, see `countsNoPod`).
- */
-export function countsTowards(other: PlacedPod, namespace: string, selector: LabelSelector, excludeOwner: string | undefined): boolean {
-  return other.owner !== excludeOwner && other.namespace === namespace && selectorMatches(selector, other.labels);
-}
-
-/** countPodsMatchSelector: an empty selector counts nothing (labels.Selector.Empty), as does null. */
-export function countsNoPod(selector: LabelSelector | null): boolean {
-  return selector === null || isEmptySelector(selector);
-}
-
-/**
- * countPodsMatchSelector on every node: the pods in `namespace` (the incoming pod's) that the
- * constraint's selector matches, aligned with `cluster.nodes`, the excluded workload's pods left
- * out. An empty selector (`{}`) counts nothing, as upstream (`selector.Empty()`); so does null.
- */
-export function spreadCountsPerNode(view: SpreadConstraintView, namespace: string, cluster: ClusterState, index: PodIndex = podIndex(cluster.nodes)): number[] {
-  const selector = view.selector;
-  const out = new Array<number>(cluster.nodes.length).fill(0);
-  if (countsNoPod(selector)) return out;
-  advance(podCursor(index, requiredPairs(selector)), ({ node, pod }) => {
-    if (countsTowards(pod, namespace, selector!, cluster.excludeOwner)) out[node]!++;
-  });
-  return out;
-}
-
-const DO_NOT_SCHEDULE_EFFECTS = ["NoSchedule", "NoExecute"] as const;
+import {
+  ERR_REASON_CONSTRAINTS_NOT_MATCH,
+  ERR_REASON_NODE_LABEL_NOT_MATCH,
+  countsNoPod,
+  countsTowards,
+  spreadConstraintViews,
+  spreadSelectorMatches,
+  type SpreadConstraintView,
+} from "./common.js";
 
 /**
  * Per constraint, as of one PreFilter: matching pods per eligible domain, and the global
@@ -177,7 +111,7 @@ function spreadCounter(pod: PodToPlace, constraints: readonly SpreadConstraintVi
     for (let k = 0; k < constraints.length; k++) {
       const c = constraints[k]!;
       if (c.nodeAffinityPolicy === "Honor" && !(affinityOk ??= nodeAffinityMismatch(pod.spec, node.node) === undefined)) continue;
-      if (c.nodeTaintsPolicy === "Honor" && !(taintsOk ??= untoleratedTaint(node.node.taints, pod.spec.tolerations, DO_NOT_SCHEDULE_EFFECTS) === undefined)) continue;
+      if (c.nodeTaintsPolicy === "Honor" && !(taintsOk ??= untoleratedTaint(node.node.taints, pod.spec.tolerations, FILTERED_EFFECTS) === undefined)) continue;
       const counter = counters[k]!;
       const value = labels[c.topologyKey]!;
       let id = counter.idOf.get(value);

@@ -1,7 +1,7 @@
 import type { LabelSelector, LabelSelectorRequirement, Labels, PodSpec, Service, Workload } from "../../../../model/kubernetes.js";
-import { nodeAffinityKey, nodeAffinityMismatch } from "../nodeaffinity/filter.js";
-import { countsNoPod, countsTowards, spreadConstraintViews } from "./filter.js";
-import { tolerationsKey, untoleratedTaint } from "../tainttoleration/filter.js";
+import { nodeAffinityKey, nodeAffinityMismatch } from "../nodeaffinity/common.js";
+import { countsNoPod, countsTowards, spreadConstraintViews } from "./common.js";
+import { FILTERED_EFFECTS, tolerationsKey, untoleratedTaint } from "../tainttoleration/common.js";
 import { advance, indexState, podCursor, podIndex, requiredPairs, selectorKey, type Cursor } from "../../framework/label-selectors.js";
 import type { ClusterState, NodeInfo, PodToPlace, ScorePlugin } from "../../types.js";
 import type { BatchScore } from "../../framework/batch.js";
@@ -123,7 +123,7 @@ function matchesNodeAffinity(spec: PodSpec, node: NodeInfo): boolean {
 /** common.go matchNodeInclusionPolicies: nodeAffinityPolicy Honor counts only nodes the pod's required node affinity allows, nodeTaintsPolicy Honor only nodes whose NoSchedule/NoExecute taints it tolerates. */
 function included(c: SoftConstraint, spec: PodSpec, node: NodeInfo): boolean {
   if (c.nodeAffinityPolicy === "Honor" && !matchesNodeAffinity(spec, node)) return false;
-  if (c.nodeTaintsPolicy === "Honor" && untoleratedTaint(node.node.taints, spec.tolerations, ["NoSchedule", "NoExecute"]) !== undefined) return false;
+  if (c.nodeTaintsPolicy === "Honor" && untoleratedTaint(node.node.taints, spec.tolerations, FILTERED_EFFECTS) !== undefined) return false;
   return true;
 }
 

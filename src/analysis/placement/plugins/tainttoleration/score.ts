@@ -1,5 +1,5 @@
 import type { Toleration } from "../../../../model/kubernetes.js";
-import { tolerates } from "./filter.js";
+import { tolerates } from "./common.js";
 import type { NodeInfo, ScorePlugin } from "../../types.js";
 import type { BatchScore } from "../../framework/batch.js";
 import { feasibleIndices, nodeTable } from "../../framework/node-table.js";
