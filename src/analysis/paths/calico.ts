@@ -279,24 +279,7 @@ export interface NodeNetwork {
 }
 
 const networkCache = new WeakMap<Snapshot, Map<Node, NodeNetwork>>();
-const joinCache = new WeakMap<Snapshot, Map<string, string>>();
-
-/** node name → instance id, from the loader's node-instance joins. */
-function nodeInstanceJoins(snapshot: Snapshot): Map<string, string> {
-  let joins = joinCache.get(snapshot);
-  if (!joins) {
-    joins = new Map();
-    for (const j of snapshot.joins) {
-      if (j.kind !== "node-instance") continue;
-      const name = j.from.replace(/^Node /, "");
-      if (!joins.has(name)) joins.set(name, j.to.replace(/^Instance /, ""));
-    }
-    joinCache.set(snapshot, joins);
-  }
-  return joins;
-}
-
-/** The AWS network of one node: instance by the loader's join (providerID, IP, Name tag), else by private IP. Cached per snapshot. */
+/** The AWS network of one node: instance by the loader's join (`Node.instanceId`: providerID, IP, Name tag), else by private IP. Cached per snapshot. */
 export function nodeNetwork(snapshot: Snapshot, node: Node): NodeNetwork {
   let perNode = networkCache.get(snapshot);
   if (!perNode) {
@@ -314,9 +297,8 @@ export function nodeNetwork(snapshot: Snapshot, node: Node): NodeNetwork {
 function computeNodeNetwork(snapshot: Snapshot, node: Node): NodeNetwork {
   const aws = snapshot.aws;
   const index = awsIndex(aws);
-  const joined = nodeInstanceJoins(snapshot).get(node.name);
   const ip = nodePrimaryIp(node);
-  const instance = (joined !== undefined ? index.instancesById.get(joined) : undefined) ?? (ip ? index.instanceByPrivateIp.get(ip) : undefined);
+  const instance = (node.instanceId !== undefined ? index.instancesById.get(node.instanceId) : undefined) ?? (ip ? index.instanceByPrivateIp.get(ip) : undefined);
   const holder = ip ? index.eniByAddress.get(ip)?.eni : undefined;
   const enis: readonly NetworkInterface[] = instance ? (index.enisByInstance.get(instance.id) ?? []) : holder ? [holder] : [];
   const primaryEni = enis.find((e) => e.attachment?.deviceIndex === 0) ?? enis.find((e) => ip !== undefined && e.privateIps.some((p) => p.primary && p.address === ip)) ?? enis[0];
