@@ -280,7 +280,11 @@ export interface NodeNetwork {
 }
 
 const networkCache = new WeakMap<Snapshot, Map<Node, NodeNetwork>>();
-/** The AWS network of one node: instance by the loader's join (`Node.instanceId`: providerID, IP, Name tag), else by private IP. Cached per snapshot. */
+/**
+ * The AWS network of one node: its instance is the loader's join (`Node.instanceId`: providerID,
+ * a unique InternalIP, Name tag) — no second join here; an unjoined node gets at most the ENI
+ * holding its address. Cached per snapshot.
+ */
 export function nodeNetwork(snapshot: Snapshot, node: Node): NodeNetwork {
   let perNode = networkCache.get(snapshot);
   if (!perNode) {
@@ -299,7 +303,7 @@ function computeNodeNetwork(snapshot: Snapshot, node: Node): NodeNetwork {
   const aws = snapshot.aws;
   const index = awsIndex(aws);
   const ip = nodePrimaryIp(node);
-  const instance = (node.instanceId !== undefined ? index.instancesById.get(node.instanceId) : undefined) ?? (ip ? index.instanceByPrivateIp.get(ip) : undefined);
+  const instance = node.instanceId !== undefined ? index.instancesById.get(node.instanceId) : undefined;
   const holder = ip ? index.eniByAddress.get(ip)?.eni : undefined;
   const enis: readonly NetworkInterface[] = instance ? (index.enisByInstance.get(instance.id) ?? []) : holder ? [holder] : [];
   const primaryEni = enis.find((e) => e.attachment?.deviceIndex === 0) ?? enis.find((e) => ip !== undefined && e.privateIps.some((p) => p.primary && p.address === ip)) ?? enis[0];

@@ -11,6 +11,7 @@ import {
   ipPoolFor,
   natOutgoing,
   nodeAddresses,
+  nodeNetwork,
   nodeNetworks,
   overlayFor,
   podIpRoutableFromVpc,
@@ -335,5 +336,27 @@ describe('AWS "Route priority": Calico native routing takes the route the VPC ta
   test("pod-address routability from the VPC uses the same lookup: a static route to the node beats a propagated one listed first", () => {
     const d = podIpRoutableFromVpc("192.168.230.3", k.ipPools, table([LOCAL_ROUTE, propagated("192.168.230.0/26"), { ...toB("192.168.230.0/26"), targetId: "i-0ecoeco0000000011" }]));
     assert.deepEqual([d.allowed, d.rule], [true, "192.168.230.0/26 → i-0ecoeco0000000011"]);
+  });
+});
+
+describe("nodeNetwork", () => {
+  test("the instance is the loader's join (Node.instanceId): a node whose InternalIP two instances share joins none, and nodeNetwork does not pick one by private IP", () => {
+    const twoVpcs = JSON.stringify({
+      Reservations: [
+        {
+          Instances: [
+            { InstanceId: "i-0abc0000000000011", PrivateIpAddress: "10.0.1.10", VpcId: "vpc-0aaa0000000000001", Tags: [{ Key: "Name", Value: "worker-a" }] },
+            { InstanceId: "i-0abc0000000000012", PrivateIpAddress: "10.0.1.10", VpcId: "vpc-0bbb0000000000002", Tags: [{ Key: "Name", Value: "other-cluster" }] },
+          ],
+        },
+      ],
+    });
+    const nodeYaml = (name: string) => `apiVersion: v1\nkind: Node\nmetadata: {name: ${name}}\nstatus: {addresses: [{type: InternalIP, address: 10.0.1.10}]}\n`;
+    const load = (name: string) => {
+      const s = loadSnapshot({ paths: ["."], cwd: tempDir({ "nodes.yaml": nodeYaml(name), "instances.json": twoVpcs }) });
+      return nodeNetwork(s, s.kubernetes.nodes[0]!).instanceId;
+    };
+    assert.equal(load("worker-a"), "i-0abc0000000000011");
+    assert.equal(load("ip-10-0-1-10"), undefined);
   });
 });
