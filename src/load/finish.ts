@@ -149,9 +149,10 @@ export function finishSnapshot(
   const listedIds = new Set(listed.map((e) => e.id));
   const fromInstances = awsDedupe(draft.enisFromInstances.filter((e) => !listedIds.has(e.id)), (i) => i.id, "network interface");
   const networkInterfaces = [...listed, ...fromInstances].sort(byId);
-  const nodes = simple(k.nodes).sort(byName);
-  warnSharedInternalIps(nodes, diagnostics);
-  joinNodesToInstances(nodes, instances, joins, diagnostics);
+  const unjoinedNodes = simple(k.nodes).sort(byName);
+  warnSharedInternalIps(unjoinedNodes, diagnostics);
+  // the one node ↔ instance join: each joined Node carries its instanceId
+  const nodes = joinNodesToInstances(unjoinedNodes, instances, joins, diagnostics);
   joinInterfacesToInstances(instances, networkInterfaces, joins);
 
   const aws: AwsModel = {
@@ -174,7 +175,7 @@ export function finishSnapshot(
     ),
     targetGroupAttributes: awsDedupe(a.targetGroupAttributes, (v) => `${v.targetGroupArn} ${v.key}`, "target group attribute").sort((x, y) => compare(x.targetGroupArn, y.targetGroupArn) || compare(x.key, y.key)),
   };
-  diagnostics.push(...layerDiagnostics(nodes, aws, joins, draft.targetHealthCaptured));
+  diagnostics.push(...layerDiagnostics(nodes, aws, draft.targetHealthCaptured));
 
   const objects = new Map(draft.counts);
   return {

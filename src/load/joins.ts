@@ -13,10 +13,12 @@ export function instanceIdFromProviderID(providerID: string | undefined): string
 /**
  * Joins Kubernetes nodes to EC2 instances: by spec.providerID, else by InternalIP = the instance's
  * private IP, else by the instance's Name tag = the node name. Nodes left unmatched while
- * instances were given get a warning: their paths cannot be followed into the VPC.
+ * instances were given get a warning: their paths cannot be followed into the VPC. Returns the
+ * nodes with `instanceId` set where joined (the model's join; `joins` gets its display line).
  */
-export function joinNodesToInstances(nodes: readonly Node[], instances: readonly Instance[], joins: Join[], diagnostics: Diagnostic[]): void {
-  if (instances.length === 0) return;
+export function joinNodesToInstances(nodes: readonly Node[], instances: readonly Instance[], joins: Join[], diagnostics: Diagnostic[]): Node[] {
+  if (instances.length === 0) return [...nodes];
+  const joined: Node[] = [];
   const byId = new Map(instances.map((i) => [i.id, i]));
   // private IPs and Name tags need not be unique (two VPCs with the same CIDR captured together):
   // an address or name that several instances share decides nothing
@@ -53,7 +55,9 @@ export function joinNodesToInstances(nodes: readonly Node[], instances: readonly
     }
     if (instance) {
       joins.push({ kind: "node-instance", from: `Node ${node.name}`, to: `Instance ${instance.id}`, by, source: node.meta.source });
+      joined.push({ ...node, instanceId: instance.id });
     } else {
+      joined.push(node);
       const ambiguous = [
         sameIp.length > 1 ? `InternalIP ${node.internalIP} is the private IP of ${sameIp.length} instances (${sameIp.map((i) => i.id).join(", ")}: VPCs with overlapping CIDRs?)` : "",
         sameName.length > 1 ? `Name tag ${node.name} is on ${sameName.length} instances (${sameName.map((i) => i.id).join(", ")})` : "",
@@ -69,6 +73,7 @@ export function joinNodesToInstances(nodes: readonly Node[], instances: readonly
       });
     }
   }
+  return joined;
 }
 
 /** Joins ENIs to the instances they are attached to (the ENI's attachment, else the instance's list). */

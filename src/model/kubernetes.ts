@@ -114,6 +114,12 @@ export interface Node {
   readonly internalIP: string | undefined;
   readonly externalIP: string | undefined;
   readonly providerID: string | undefined;
+  /**
+   * The EC2 instance the loader joined this node to (load/joins.ts: spec.providerID, else a
+   * unique InternalIP = private IP, else the Name tag); undefined when none matched or the
+   * snapshot has no instances. The one node ↔ instance join: analyses read this, not `Snapshot.joins`.
+   */
+  readonly instanceId?: string | undefined;
   readonly podCIDRs: readonly string[];
   readonly overlay: OverlayAddresses;
   /** images present on the node with their sizes in bytes (for ImageLocality scoring) */

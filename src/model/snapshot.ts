@@ -59,7 +59,8 @@ export interface AwsModel {
 
 /**
  * A link the loader made between objects of different sources. (Pods are tied to their
- * workloads too; that link is each Pod's `owner`, not listed here: a cluster has 150,000.)
+ * workloads too; that link is each Pod's `owner`, not listed here: a cluster has 150,000.) For
+ * display (`snapshot show`): analyses read the model's links, e.g. `Node.instanceId`, not these strings.
  */
 export interface Join {
   readonly kind: "node-instance" | "instance-eni" | "service-endpoints";

@@ -1,9 +1,10 @@
 import type { NetworkInterface, Route, RouteTable } from "../../model/aws.js";
 import type { FelixConfiguration, IPPool, Node } from "../../model/kubernetes.js";
 import { cidrContains, isPrivateOrShared, parseCidr4, parseIPv4 } from "../../model/net.js";
-import type { Snapshot } from "../../model/snapshot.js";
+import type { AwsModel, Snapshot } from "../../model/snapshot.js";
 import type { SourceRef } from "../../model/source.js";
 import { awsIndex } from "./aws/aws-index.js";
+import { lookupRoute } from "./aws/route-tables.js";
 import { calicoNodeAgent } from "./node-agents.js";
 import type { Decision, Packet } from "./trace-model.js";
 
@@ -279,24 +280,11 @@ export interface NodeNetwork {
 }
 
 const networkCache = new WeakMap<Snapshot, Map<Node, NodeNetwork>>();
-const joinCache = new WeakMap<Snapshot, Map<string, string>>();
-
-/** node name → instance id, from the loader's node-instance joins. */
-function nodeInstanceJoins(snapshot: Snapshot): Map<string, string> {
-  let joins = joinCache.get(snapshot);
-  if (!joins) {
-    joins = new Map();
-    for (const j of snapshot.joins) {
-      if (j.kind !== "node-instance") continue;
-      const name = j.from.replace(/^Node /, "");
-      if (!joins.has(name)) joins.set(name, j.to.replace(/^Instance /, ""));
-    }
-    joinCache.set(snapshot, joins);
-  }
-  return joins;
-}
-
-/** The AWS network of one node: instance by the loader's join (providerID, IP, Name tag), else by private IP. Cached per snapshot. */
+/**
+ * The AWS network of one node: its instance is the loader's join (`Node.instanceId`: providerID,
+ * a unique InternalIP, Name tag) — no second join here; an unjoined node gets at most the ENI
+ * holding its address. Cached per snapshot.
+ */
 export function nodeNetwork(snapshot: Snapshot, node: Node): NodeNetwork {
   let perNode = networkCache.get(snapshot);
   if (!perNode) {
@@ -314,9 +302,8 @@ export function nodeNetwork(snapshot: Snapshot, node: Node): NodeNetwork {
 function computeNodeNetwork(snapshot: Snapshot, node: Node): NodeNetwork {
   const aws = snapshot.aws;
   const index = awsIndex(aws);
-  const joined = nodeInstanceJoins(snapshot).get(node.name);
   const ip = nodePrimaryIp(node);
-  const instance = (joined !== undefined ? index.instancesById.get(joined) : undefined) ?? (ip ? index.instanceByPrivateIp.get(ip) : undefined);
+  const instance = node.instanceId !== undefined ? index.instancesById.get(node.instanceId) : undefined;
   const holder = ip ? index.eniByAddress.get(ip)?.eni : undefined;
   const enis: readonly NetworkInterface[] = instance ? (index.enisByInstance.get(instance.id) ?? []) : holder ? [holder] : [];
   const primaryEni = enis.find((e) => e.attachment?.deviceIndex === 0) ?? enis.find((e) => ip !== undefined && e.privateIps.some((p) => p.primary && p.address === ip)) ?? enis[0];
@@ -345,20 +332,16 @@ export function nodeNetworks(snapshot: Snapshot): Map<string, NodeNetwork> {
   return new Map(snapshot.kubernetes.nodes.map((n) => [n.name, nodeNetwork(snapshot, n)]));
 }
 
-/** Longest-prefix match among a table's IPv4 routes (prefix lists and IPv6 routes are skipped). */
-export function longestPrefixRoute(table: RouteTable, ip: string): Route | undefined {
-  const address = parseIPv4(ip);
-  if (address === undefined) return undefined;
-  let best: Route | undefined;
-  let bestPrefix = -1;
-  for (const route of table.routes) {
-    const block = parseCidr4(route.destination);
-    if (block && cidrContains(block, address) && block.prefix > bestPrefix) {
-      best = route;
-      bestPrefix = block.prefix;
-    }
-  }
-  return best;
+/**
+ * The route `table` gives `ip`, as the VPC picks it: route-tables.ts `lookupRoute`, the one AWS
+ * route selection (longest prefix; at equal length static, then prefix-list, then propagated; a
+ * propagated route never over the local route it overlaps; with `aws`, prefix-list entries and
+ * the local routes a trimmed table omits). A blackhole route is returned: its `state` says so.
+ * Undefined when no route matches (or only a prefix list whose entries the snapshot lacks).
+ */
+function routeIn(table: RouteTable, ip: string, aws: AwsModel | undefined): Route | undefined {
+  const lookup = lookupRoute(table, ip, aws);
+  return !lookup.allowed && lookup.code === "NO_ROUTE" ? undefined : lookup.route;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -395,7 +378,8 @@ function nodeSubnetPrefix(node: Node, networks: ReadonlyMap<string, NodeNetwork>
  * the destination node (TARGET_NOT_ROUTABLE).
  *
  * `subnetsOfNodes`: {@link nodeNetworks} (empty when the snapshot has no AWS side);
- * `dstIp`: the inner destination, for the route lookup (defaults to the pool's CIDR base).
+ * `dstIp`: the inner destination, for the route lookup (defaults to the pool's CIDR base); `aws`:
+ * the snapshot's AWS model, for the prefix lists and implicit local routes of that lookup.
  */
 export function overlayFor(
   srcNode: Node,
@@ -403,6 +387,7 @@ export function overlayFor(
   pool: IPPool | undefined,
   subnetsOfNodes: ReadonlyMap<string, NodeNetwork>,
   dstIp?: string,
+  aws?: AwsModel,
 ): OverlayDecision {
   if (srcNode.name === dstNode.name) {
     return { allowed: true, id: srcNode.name, rule: "same node", source: srcNode.meta.source, mode: "local", outer: undefined, note: `Source and destination are both on ${srcNode.name}: routed to the pod's interface on the node, no encapsulation.` };
@@ -480,7 +465,7 @@ export function overlayFor(
   }
   const target = dstIp ?? (parseCidr4(pool.cidr) ? pool.cidr.split("/")[0]! : "");
   const table = src?.routeTable;
-  const route = table ? longestPrefixRoute(table, target) : undefined;
+  const route = table ? routeIn(table, target, aws) : undefined;
   const toDst = route && route.state === "active" && ((route.targetKind === "instance" && route.targetId === dst?.instanceId) || (route.targetKind === "network-interface" && (dst?.eniIds ?? []).includes(route.targetId)));
   if (table && route && toDst) {
     return { allowed: true, id: table.id, rule: `${route.destination} → ${route.targetId}`, source: table.source, mode: "native", outer: undefined, note: `${head}; route table ${table.id} sends ${route.destination} to ${route.targetId} on ${dstNode.name}.` };
@@ -508,12 +493,12 @@ export type RoutabilityDecision = Decision & { readonly note: string };
  * that sends the address to an instance or ENI delivers them; otherwise TARGET_NOT_ROUTABLE.
  * Addresses in no pool are not Calico's to judge (allowed; the VPC's routing decides).
  */
-export function podIpRoutableFromVpc(podIp: string, pools: readonly IPPool[], routeTable?: RouteTable): RoutabilityDecision {
+export function podIpRoutableFromVpc(podIp: string, pools: readonly IPPool[], routeTable?: RouteTable, aws?: AwsModel): RoutabilityDecision {
   const pool = ipPoolFor(podIp, pools);
   if (!pool) {
     return { allowed: true, id: "no-ip-pool", rule: "not an IP pool address", source: undefined, note: `${podIp} is in no Calico IP pool: an ordinary VPC address as far as Calico is concerned; the VPC's route tables decide.` };
   }
-  const route = routeTable ? longestPrefixRoute(routeTable, podIp) : undefined;
+  const route = routeTable ? routeIn(routeTable, podIp, aws) : undefined;
   if (routeTable && route && route.state === "active" && (route.targetKind === "instance" || route.targetKind === "network-interface")) {
     return {
       allowed: true,

@@ -357,7 +357,7 @@ export function masqueradeAddress(
   let tunnel: "vxlan" | "ipip" | undefined;
   if (endpointNode) {
     const nets = networks ?? new Map([node, endpointNode].map((n) => [n.name, nodeNetwork(snapshot, n)] as const));
-    const overlay = overlayFor(node, endpointNode, pool, nets, endpointIp);
+    const overlay = overlayFor(node, endpointNode, pool, nets, endpointIp, snapshot.aws);
     tunnel = overlay.mode === "vxlan" || overlay.mode === "ipip" ? overlay.mode : undefined;
   } else if (pool.vxlanMode === "Always") tunnel = "vxlan";
   else if (pool.ipipMode === "Always") tunnel = "ipip";

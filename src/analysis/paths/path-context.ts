@@ -85,7 +85,7 @@ export class PathContext {
     this.index = snapshotIndex(snapshot);
     this.aws = awsIndex(snapshot.aws);
     for (const node of k.nodes) {
-      // the instance as calico.ts joins it (providerID, InternalIP, Name tag, else private IP)
+      // the node's instance: the loader's join (Node.instanceId), as nodeNetwork reads it
       const instanceId = nodeNetwork(snapshot, node).instanceId;
       if (instanceId !== undefined && !this.nodeByInstance.has(instanceId)) this.nodeByInstance.set(instanceId, node);
     }

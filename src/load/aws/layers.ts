@@ -3,7 +3,7 @@ import type { AwsLayerKey } from "../../model/aws-layers.js";
 import type { SecurityGroup, SecurityGroupRule } from "../../model/aws.js";
 import type { Diagnostic } from "../../model/diagnostics.js";
 import type { Node } from "../../model/kubernetes.js";
-import type { AwsModel, Join } from "../../model/snapshot.js";
+import type { AwsModel } from "../../model/snapshot.js";
 import type { SourceRef } from "../../model/source.js";
 
 /**
@@ -14,7 +14,7 @@ import type { SourceRef } from "../../model/source.js";
  * a Kubernetes-only snapshot is a choice, not a gap (`snapshot show` says what it means, ABSENT_AWS).
  * One pass over each list, with maps: no per-object scan of all objects.
  */
-export function layerDiagnostics(nodes: readonly Node[], aws: AwsModel, joins: readonly Join[], targetHealthCaptured: ReadonlySet<string>): Diagnostic[] {
+export function layerDiagnostics(nodes: readonly Node[], aws: AwsModel, targetHealthCaptured: ReadonlySet<string>): Diagnostic[] {
   const out: Diagnostic[] = [];
   // a Kubernetes-only snapshot is a choice, not a gap: snapshot show says what it means (ABSENT_AWS)
   if (!hasAwsData(aws)) return out;
@@ -39,8 +39,7 @@ export function layerDiagnostics(nodes: readonly Node[], aws: AwsModel, joins: r
 
   if (nodes.length > 0 && aws.instances.length > 0) {
     // each such node has its own unjoined-node warning; this one names the file to add
-    const joined = new Set(joins.filter((j) => j.kind === "node-instance").map((j) => j.from));
-    const lost = nodes.filter((n) => !joined.has(`Node ${n.name}`));
+    const lost = nodes.filter((n) => n.instanceId === undefined);
     if (lost.length > 0) {
       warn(
         `${lost.length} of ${nodes.length} nodes join no EC2 instance in the snapshot (unjoined-node): paths cannot leave ${lost.length === 1 ? "it" : "them"} into the VPC; ` +

@@ -11,6 +11,7 @@ import {
   ipPoolFor,
   natOutgoing,
   nodeAddresses,
+  nodeNetwork,
   nodeNetworks,
   overlayFor,
   podIpRoutableFromVpc,
@@ -299,5 +300,63 @@ describe("podIpRoutableFromVpc", () => {
 
   test("Calico: an address in no pool is not Calico's to judge", () => {
     assert.equal(podIpRoutableFromVpc("10.0.1.11", k.ipPools, privateTable).allowed, true);
+  });
+});
+
+describe('AWS "Route priority": Calico native routing takes the route the VPC takes (route-tables.ts lookupRoute)', () => {
+  // https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html — each case is one the
+  // former Calico-only longest-prefix lookup got wrong: it took the first route listed at the
+  // longest prefix (propagated or blackhole alike), preferred a propagated route over the local
+  // route it overlaps, and skipped prefix-list routes.
+  const a = node("a", "10.0.1.20", 24);
+  const b = node("b", "10.0.3.20", 24);
+  const never = pool({ vxlanMode: "Never", ipipMode: "Never" });
+  const propagated = (destination: string, state: "active" | "blackhole" = "active") =>
+    ({ destination, targetKind: "virtual-private-gateway", targetId: "vgw-1", state, origin: "EnableVgwRoutePropagation" }) as const;
+  const toB = (destination: string) => ({ destination, targetKind: "instance", targetId: "i-b", state: "active", origin: "CreateRoute" }) as const;
+  const withPrefixList = { ...example.aws, prefixLists: [{ id: "pl-1", name: "pod-blocks", addressFamily: "IPv4", entries: [{ cidr: "192.168.7.0/26", description: undefined }], source: { file: "pl.json", line: 1, col: 1, doc: 0 } }] };
+  const cases: { name: string; routes: RouteTable["routes"]; dst: string; aws?: typeof withPrefixList; allowed: boolean; rule: string }[] = [
+    { name: "a static route is preferred over a propagated route to the same destination, whichever is listed first", routes: [LOCAL_ROUTE, propagated("192.168.7.0/26"), toB("192.168.7.0/26")], dst: "192.168.7.5", allowed: true, rule: "192.168.7.0/26 → i-b" },
+    { name: "a propagated blackhole route loses to the static active route for the same destination", routes: [LOCAL_ROUTE, propagated("192.168.7.0/26", "blackhole"), toB("192.168.7.0/26")], dst: "192.168.7.5", allowed: true, rule: "192.168.7.0/26 → i-b" },
+    { name: "a propagated route never wins over the local route it overlaps, even a more specific blackhole", routes: [LOCAL_ROUTE, propagated("10.0.200.0/24", "blackhole")], dst: "10.0.200.5", allowed: false, rule: "10.0.0.0/16 → local" },
+    { name: "a route to a prefix list matches the CIDRs of its entries", routes: [LOCAL_ROUTE, toB("pl-1")], dst: "192.168.7.5", aws: withPrefixList, allowed: true, rule: "pl-1 → i-b" },
+    { name: "at equal prefix length a prefix-list route is preferred over a propagated route", routes: [LOCAL_ROUTE, propagated("192.168.7.0/26"), toB("pl-1")], dst: "192.168.7.5", aws: withPrefixList, allowed: true, rule: "pl-1 → i-b" },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const nets = new Map([
+        ["a", network("a", { routeTable: table(c.routes) })],
+        ["b", network("b", {})],
+      ]);
+      const d = overlayFor(a, b, never, nets, c.dst, c.aws);
+      assert.deepEqual([d.allowed, d.rule, d.mode], [c.allowed, c.rule, "native"]);
+    });
+  }
+
+  test("pod-address routability from the VPC uses the same lookup: a static route to the node beats a propagated one listed first", () => {
+    const d = podIpRoutableFromVpc("192.168.230.3", k.ipPools, table([LOCAL_ROUTE, propagated("192.168.230.0/26"), { ...toB("192.168.230.0/26"), targetId: "i-0ecoeco0000000011" }]));
+    assert.deepEqual([d.allowed, d.rule], [true, "192.168.230.0/26 → i-0ecoeco0000000011"]);
+  });
+});
+
+describe("nodeNetwork", () => {
+  test("the instance is the loader's join (Node.instanceId): a node whose InternalIP two instances share joins none, and nodeNetwork does not pick one by private IP", () => {
+    const twoVpcs = JSON.stringify({
+      Reservations: [
+        {
+          Instances: [
+            { InstanceId: "i-0abc0000000000011", PrivateIpAddress: "10.0.1.10", VpcId: "vpc-0aaa0000000000001", Tags: [{ Key: "Name", Value: "worker-a" }] },
+            { InstanceId: "i-0abc0000000000012", PrivateIpAddress: "10.0.1.10", VpcId: "vpc-0bbb0000000000002", Tags: [{ Key: "Name", Value: "other-cluster" }] },
+          ],
+        },
+      ],
+    });
+    const nodeYaml = (name: string) => `apiVersion: v1\nkind: Node\nmetadata: {name: ${name}}\nstatus: {addresses: [{type: InternalIP, address: 10.0.1.10}]}\n`;
+    const load = (name: string) => {
+      const s = loadSnapshot({ paths: ["."], cwd: tempDir({ "nodes.yaml": nodeYaml(name), "instances.json": twoVpcs }) });
+      return nodeNetwork(s, s.kubernetes.nodes[0]!).instanceId;
+    };
+    assert.equal(load("worker-a"), "i-0abc0000000000011");
+    assert.equal(load("ip-10-0-1-10"), undefined);
   });
 });

@@ -401,6 +401,12 @@ status: {addresses: [{type: InternalIP, address: 10.0.9.9}]}
       assert.deepEqual([j.to, j.by, j.source?.file], [c.to, c.by, "k8s/nodes.yaml"]);
     });
   }
+  test("the join is in the model: each joined Node carries its instanceId (what analyses read), an unjoined one none", () => {
+    assert.deepEqual(
+      snapshot.kubernetes.nodes.map((n) => [n.name, n.instanceId]),
+      [["n-by-id", "i-0abc0000000000001"], ["n-by-ip", "i-0abc0000000000002"], ["n-by-name", "i-0abc0000000000003"], ["n-lost", undefined]],
+    );
+  });
 
   const sharedIp = [
     "duplicate-node-ip",

@@ -143,7 +143,7 @@ export function nodeDevice(net: Network, node: Node, arrival: Arrival): Device {
         }
         applyMasquerade();
         if (nat) applyNatOutgoing(nat);
-        const overlay = overlayFor(node, dstNode, pool, ctx.networksOf(node, dstNode), dst);
+        const overlay = overlayFor(node, dstNode, pool, ctx.networksOf(node, dstNode), dst, ctx.snapshot.aws);
         if (!overlay.allowed) return done(undefined, dropped(hop, "calico-overlay", overlay.id, overlay.code, p, overlay.note, overlay.source));
         if (overlay.outer) {
           const before = p;

@@ -289,7 +289,7 @@ export function subnetRouter(net: Network, subnetId: string): Device {
       // Calico pool addresses are not VPC addresses: only a route to a node's instance/ENI delivers them
       const pool = ipPoolFor(seen.dst, ctx.snapshot.kubernetes.ipPools);
       if (pool && ctx.cni.networking === "calico" && lookup.targetKind !== "instance" && lookup.targetKind !== "network-interface" && !ctx.eniForIp(seen.dst)) {
-        const r = podIpRoutableFromVpc(seen.dst, ctx.snapshot.kubernetes.ipPools, table);
+        const r = podIpRoutableFromVpc(seen.dst, ctx.snapshot.kubernetes.ipPools, table, ctx.snapshot.aws);
         const d = dropped(hop, "route-table", tableId, "TARGET_NOT_ROUTABLE", packet, r.note, pool.meta.source);
         steps.push(d.step);
         return { steps, packet, next: undefined, drop: d.drop };

@@ -46,7 +46,7 @@ function instanceIdOfNode(node: Node): { id: string } | { error: string } {
   return { id };
 }
 
-/** Node → instance and instance → node, from the loader's joins and the nodes' providerIDs. */
+/** Node → instance and instance → node, from the loader's join (`Node.instanceId`) and the nodes' providerIDs. */
 export interface NodeInstanceIndex {
   readonly nodes: ReadonlyMap<string, Node>;
   readonly instanceOfNode: ReadonlyMap<string, Instance>;
@@ -64,11 +64,9 @@ export function nodeInstanceIndex(snapshot: Snapshot): NodeInstanceIndex {
   const nodes = snapshotIndex(snapshot).nodesByName;
   const instanceOfNode = new Map<string, Instance>();
   const nodeOfInstance = new Map<string, Node>();
-  for (const join of snapshot.joins) {
-    if (join.kind !== "node-instance") continue;
-    const node = nodes.get(join.from.replace(/^Node /, ""));
-    const instance = instances.get(join.to.replace(/^Instance /, ""));
-    if (node && instance) {
+  for (const node of snapshot.kubernetes.nodes) {
+    const instance = node.instanceId !== undefined ? instances.get(node.instanceId) : undefined;
+    if (instance) {
       instanceOfNode.set(node.name, instance);
       nodeOfInstance.set(instance.id, node);
     }
