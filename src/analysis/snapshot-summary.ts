@@ -149,7 +149,7 @@ export function summarizeSnapshot(snapshot: Snapshot): SnapshotSummary {
   const networkInterfaceOrigins: Record<string, number> = {};
   for (const e of a.networkInterfaces) networkInterfaceOrigins[e.origin] = (networkInterfaceOrigins[e.origin] ?? 0) + 1;
   const layers = layerSummaries(a, networkInterfaceOrigins);
-  const diagnostics = snapshot.diagnostics.map((d) => ({ code: d.code as string, severity: d.severity as string, message: d.message, source: d.source ? formatSourceFull(d.source) : null }));
+  const diagnostics = snapshot.diagnostics.map((d) => ({ code: d.code, severity: d.severity, message: d.message, source: d.source ? formatSourceFull(d.source) : null }));
   if (!layers.some((l) => l.present)) diagnostics.push({ code: "absent-layer", severity: "info", message: ABSENT_AWS, source: null });
   return {
     roots: snapshot.roots,

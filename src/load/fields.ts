@@ -375,22 +375,22 @@ export class Fields<T extends object> {
     const value = this.raw[key];
     if (value === undefined || value === null) return undefined;
     if (!isRaw(value)) return this.wrong(key, "a mapping", value);
-    return new Fields<NonNullable<T[K]> & object>(value, this as Fields<object>, key);
+    return new Fields<NonNullable<T[K]> & object>(value, this, key);
   }
   /** A nested mapping, empty when absent. */
   objOrEmpty<K extends Keys<T>>(key: K): Fields<NonNullable<T[K]> & object> {
-    return this.obj(key) ?? new Fields<NonNullable<T[K]> & object>({}, this as Fields<object>, key);
+    return this.obj(key) ?? new Fields<NonNullable<T[K]> & object>({}, this, key);
   }
   /** A list of mappings. */
   objs<K extends Keys<T>>(key: K): Fields<ElementOf<T[K]> & object>[] {
     const value = this.raw[key];
     if (value === undefined || value === null) return [];
     if (!Array.isArray(value)) return this.wrong(key, "a list", value);
-    const out: Fields<ElementOf<T[K]> & object>[] = new Array(value.length);
+    const out = new Array<Fields<ElementOf<T[K]> & object>>(value.length);
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
       if (!isRaw(item)) throw new Malformed(`${this.at(key)}[${i}] must be a mapping, not ${describeType(item)}`, new FieldAt(value, i));
-      out[i] = new Fields<ElementOf<T[K]> & object>(item, this as Fields<object>, key, i);
+      out[i] = new Fields<ElementOf<T[K]> & object>(item, this, key, i);
     }
     return out;
   }

@@ -9,9 +9,9 @@ export class KeyIndex<V> {
   }
   set(a: string, b: string, c: string, value: V): void {
     let level1 = this.root.get(a);
-    if (!level1) this.root.set(a, (level1 = new Map()));
+    if (!level1) this.root.set(a, (level1 = new Map<string, Map<string, V>>()));
     let level2 = level1.get(b);
-    if (!level2) level1.set(b, (level2 = new Map()));
+    if (!level2) level1.set(b, (level2 = new Map<string, V>()));
     level2.set(c, value);
   }
 }

@@ -59,7 +59,7 @@ export function parseYaml(text: string, file: string, limits: LoadLimits): Parse
       // js-yaml counts nodes of every kind, and differently per construct; its own limit only
       // guards the stack, and podpath counts nested mappings and lists itself (checkDepth), as in JSON
       maxDepth: limits.maxDepth * 3 + 10,
-    } as yaml.LoadOptions) as unknown[];
+    } as yaml.LoadOptions);
   } catch (error) {
     if (error instanceof yaml.YAMLException) {
       const mark = error.mark as { line?: number; column?: number } | undefined;
@@ -246,7 +246,7 @@ function checkDepth(root: unknown, limit: number, file: string, positions: WeakM
       const p = positions.get(value) ?? { line: 1, col: 1 };
       throw new InputError(`YAML nesting deeper than ${limit} levels`, file, p.line, p.col);
     }
-    for (const child of Array.isArray(value) ? value : Object.values(value as Record<string, unknown>)) {
+    for (const child of Array.isArray(value) ? (value as unknown[]) : Object.values(value as Record<string, unknown>)) {
       if (child !== null && typeof child === "object") stack.push([child, depth + 1]);
     }
   }

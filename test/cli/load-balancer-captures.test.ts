@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { cli, EXAMPLE, golden, REPO, tempDir } from "../support/helpers.js";
-import type { StepJson as Hop, TraceJson as Trace } from "../support/trace-json.js";
+import type { TraceJson as Trace } from "../support/trace-json.js";
 
 const NLB = join(REPO, "test/fixtures/captures/eks-vpc-cni-nlb");
 const G2048 = join(REPO, "test/fixtures/captures/aws-lbc-2048");
@@ -89,7 +89,7 @@ test("a derived internal NLB (the LBC's default scheme) is not reachable from th
   const t = JSON.parse(r.stdout) as Trace;
   assert.equal(t.verdict, "dropped");
   assert.equal(t.drop?.code, "TARGET_NOT_ROUTABLE");
-  assert.match(t.drop!.message, /is internal/);
+  assert.match(t.drop.message, /is internal/);
   assert.match(t.to.ip ?? "", /unknown/);
 });
 
@@ -173,7 +173,7 @@ test("the node's security group must admit the client: an NLB with client IP pre
   const { t } = await trace(["--snapshot", dir, "--from", "internet", "--to", "service:web/web-nlb"]);
   assert.equal(t.verdict, "dropped");
   assert.equal(t.drop?.code, "SECURITY_GROUP_INGRESS");
-  assert.match(t.drop!.message, new RegExp(`from ${CLIENT.replace(/\./g, "\\.")}`));
+  assert.match(t.drop.message, new RegExp(`from ${CLIENT.replace(/\./g, "\\.")}`));
 });
 
 test("an NLB with security groups: a node rule referencing the NLB's group admits its connections although the client address is preserved (AWS: 'Update the security groups for your Network Load Balancer')", async () => {
@@ -226,8 +226,8 @@ test("cross-zone load balancing off (the NLB default): the NLB address in the zo
   const t = JSON.parse(r.stdout) as Trace;
   assert.equal(t.verdict, "dropped");
   assert.equal(t.drop?.code, "NO_ENDPOINTS");
-  assert.match(t.drop!.message, /node in us-east-1b \(10\.20\.1\.203\) has no healthy target in its zone and cross-zone load balancing is off/);
-  assert.match(t.drop!.message, /DNS answers only with the addresses of zones with healthy targets \(52\.6\.118\.41\)/);
+  assert.match(t.drop.message, /node in us-east-1b \(10\.20\.1\.203\) has no healthy target in its zone and cross-zone load balancing is off/);
+  assert.match(t.drop.message, /DNS answers only with the addresses of zones with healthy targets \(52\.6\.118\.41\)/);
 });
 
 test("golden: internet → service:web/web-nlb on the EKS capture, as text (hop by hop, forward and back)", async () => {
@@ -269,5 +269,5 @@ test("a derived NLB: spec.loadBalancerSourceRanges, which the controllers make s
   const { t } = await trace(["--snapshot", join(NLB, "no-elbv2"), "--with", join(dir, "svc.yaml"), "--from", "internet", "--to", "service:web/web-nlb"]);
   assert.equal(t.verdict, "dropped");
   assert.equal(t.drop?.code, "SECURITY_GROUP_INGRESS");
-  assert.match(t.drop!.message, /outside the source ranges of Service web\/web-nlb \(203\.0\.113\.0\/24\)/);
+  assert.match(t.drop.message, /outside the source ranges of Service web\/web-nlb \(203\.0\.113\.0\/24\)/);
 });

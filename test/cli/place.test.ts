@@ -109,8 +109,8 @@ test("observed vs model: a NoSchedule taint added after placement is a finding (
   const [finding] = grafana!.findings;
   assert.equal(finding?.code, "RUNS_ON_REJECTED_NODE");
   assert.equal(finding?.node, "k8s-worker-1");
-  assert.match(finding!.message, /NoSchedule taints never evict running pods/);
-  assert.deepEqual(finding!.reasons.map((x) => x.message), ["node(s) had untolerated taint {dedicated: gpu}"]);
+  assert.match(finding.message, /NoSchedule taints never evict running pods/);
+  assert.deepEqual(finding.reasons.map((x) => x.message), ["node(s) had untolerated taint {dedicated: gpu}"]);
 });
 
 // Static pods: the kubelet runs them from its manifest directory and mirrors each into the API as a

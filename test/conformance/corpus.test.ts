@@ -6,7 +6,6 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { test } from "node:test";
 import { loadSnapshot } from "../../src/load/load-snapshot.js";
 import type { Snapshot } from "../../src/model/snapshot.js";
 import { CORPUS, corpusTest } from "../support/corpus.js";

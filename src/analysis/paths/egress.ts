@@ -78,7 +78,7 @@ const CONTROL_PLANE = "node-role.kubernetes.io/control-plane";
 const GROUP_LABELS = ["eks.amazonaws.com/nodegroup", "karpenter.sh/nodepool", "alpha.eksctl.io/nodegroup-name", "kops.k8s.io/instancegroup"];
 
 function roleOf(node: Node): string {
-  for (const l of GROUP_LABELS) if (node.labels[l]) return node.labels[l]!;
+  for (const l of GROUP_LABELS) if (node.labels[l]) return node.labels[l];
   if (node.labels[CONTROL_PLANE] !== undefined || node.labels["node-role.kubernetes.io/master"] !== undefined) return "control-plane";
   return "worker";
 }

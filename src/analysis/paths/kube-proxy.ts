@@ -218,7 +218,6 @@ export function readyAssumption(pod: Pod): string {
 
 /** The endpoints of one service port as kube-proxy reads them (also the ports a headless service's clients connect to). */
 export function serviceEndpoints(snapshot: Snapshot, service: Service, port: ServicePort): EndpointLookup {
-  const k = snapshot.kubernetes;
   const index = snapshotIndex(snapshot);
   const entry = index.endpointsByService.get(`${service.namespace}/${service.name}`);
   const skipped: string[] = [];

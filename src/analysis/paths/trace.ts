@@ -1,7 +1,7 @@
 import { loadErrorsAssumptions, modelAssumptions } from "./model-assumptions.js";
 import type { NetworkInterface } from "../../model/aws.js";
 import type { Node } from "../../model/kubernetes.js";
-import { formatIPv4, isIPv4, isPrivateOrShared, parseCidr4, parseIPv4 } from "../../model/net.js";
+import { formatIPv4, isIPv4, isPrivateOrShared, parseCidr4 } from "../../model/net.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import type { SourceRef } from "../../model/source.js";
 import { internetGatewayInbound } from "./aws/gateways.js";

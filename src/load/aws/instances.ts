@@ -30,7 +30,7 @@ function convertInstance(conv: Conversion, f: Fields<SdkInstance>, raw: Record<s
   // engine needs of each ENI (subnet, addresses with their public IPs, groups, source/dest check).
   for (const n of f.objs("NetworkInterfaces")) {
     try {
-      const eni = instanceEni(conv, n as unknown as Fields<InstanceNetworkInterface>, instance);
+      const eni = instanceEni(conv, n, instance);
       if (eni) conv.draft.enisFromInstances.push(eni);
     } catch (error) {
       if (!(error instanceof Malformed)) throw error;

@@ -73,36 +73,36 @@ function convertObject(raw: Raw, ctx: DocumentContext, draft: SnapshotDraft, def
   try {
     const k = draft.kubernetes;
     const meta = () => readMeta(f, objectHeader, ctx, defaultNamespace);
-    const workload = (w: WorkloadKind) => k.workloads.push(convertController(f as Fields<never>, w, meta(), ctx));
+    const workload = (w: WorkloadKind) => k.workloads.push(convertController(f, w, meta(), ctx));
     let modelled = true;
     if (inGroup(apiVersion, "core")) {
       switch (kind) {
-        case "Namespace": k.namespaces.push(convertNamespace(f as Fields<never>, meta())); break;
-        case "Node": k.nodes.push(convertNode(f as Fields<never>, meta(), ctx)); break;
-        case "Pod": k.pods.push(convertPod(f as Fields<never>, meta(), ctx)); break;
-        case "Service": k.services.push(convertService(f as Fields<never>, meta())); break;
-        case "Endpoints": k.endpointSlices.push(...convertEndpoints(f as Fields<never>, meta())); break;
+        case "Namespace": k.namespaces.push(convertNamespace(f, meta())); break;
+        case "Node": k.nodes.push(convertNode(f, meta(), ctx)); break;
+        case "Pod": k.pods.push(convertPod(f, meta(), ctx)); break;
+        case "Service": k.services.push(convertService(f, meta())); break;
+        case "Endpoints": k.endpointSlices.push(...convertEndpoints(f, meta())); break;
         case "ReplicationController": workload("ReplicationController"); break;
         default: modelled = false;
       }
     } else if (inGroup(apiVersion, "apps") && ["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"].includes(kind)) {
       workload(kind as WorkloadKind);
     } else if (inGroup(apiVersion, "batch") && kind === "Job") {
-      k.workloads.push(convertJob(f as Fields<never>, meta(), ctx));
+      k.workloads.push(convertJob(f, meta(), ctx));
     } else if (inGroup(apiVersion, "batch") && kind === "CronJob") {
-      k.workloads.push(convertCronJob(f as Fields<never>, meta(), ctx));
+      k.workloads.push(convertCronJob(f, meta(), ctx));
     } else if (inGroup(apiVersion, "discovery") && kind === "EndpointSlice") {
-      k.endpointSlices.push(convertEndpointSlice(f as Fields<never>, meta()));
+      k.endpointSlices.push(convertEndpointSlice(f, meta()));
     } else if (inGroup(apiVersion, "networking") && kind === "Ingress") {
-      const ingress = convertIngress(f as Fields<never>, meta(), ctx);
+      const ingress = convertIngress(f, meta(), ctx);
       for (const error of ingress.alb.errors) draft.warn("invalid-field", `Ingress ${ingress.namespace}/${ingress.name}: ${error}`, ingress.meta.source);
       k.ingresses.push(ingress);
     } else if (inGroup(apiVersion, "networking") && kind === "IngressClass") {
-      k.ingressClasses.push(convertIngressClass(f as Fields<never>, meta()));
+      k.ingressClasses.push(convertIngressClass(f, meta()));
     } else if (inGroup(apiVersion, "networking") && kind === "NetworkPolicy") {
-      k.networkPolicies.push(convertNetworkPolicy(f as Fields<never>, meta(), ctx));
+      k.networkPolicies.push(convertNetworkPolicy(f, meta(), ctx));
     } else if (inGroup(apiVersion, "scheduling") && kind === "PriorityClass") {
-      k.priorityClasses.push(convertPriorityClass(f as Fields<never>, meta()));
+      k.priorityClasses.push(convertPriorityClass(f, meta()));
     } else if (inGroup(apiVersion, "calico") && kind === "IPPool") {
       k.ipPools.push(convertIPPool(f as Fields<never>, meta()));
     } else if (inGroup(apiVersion, "calico") && kind === "FelixConfiguration") {

@@ -139,7 +139,7 @@ function readContainer(c: Fields<V1Container>, index: number, ctx: DocumentConte
   };
 }
 
-const NONE: Record<string, never> = Object.freeze({}) as Record<string, never>;
+const NONE: Record<string, never> = Object.freeze({});
 
 /** Where a valueFrom takes its value: "ConfigMap calico-config key veth_mtu", "Secret x key y", "field spec.nodeName". */
 function describeValueFrom(from: Fields<NonNullable<V1EnvVar["valueFrom"]>>): string {

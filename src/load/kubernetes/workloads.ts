@@ -30,7 +30,7 @@ export function convertController(f: Fields<Controller>, kind: WorkloadKind, met
 /** A Job runs `parallelism` pods at once (default 1, batch/v1 defaulting), capped by completions. */
 export function convertJob(f: Fields<V1Job>, meta: ObjectMeta, ctx: DocumentContext): Workload {
   const spec = f.obj("spec") ?? f.fail("spec is required");
-  return jobWorkload("Job", spec as Fields<object> as Fields<NonNullable<V1Job["spec"]>>, meta, ctx);
+  return jobWorkload("Job", spec, meta, ctx);
 }
 
 export function convertCronJob(f: Fields<V1CronJob>, meta: ObjectMeta, ctx: DocumentContext): Workload {

@@ -150,7 +150,7 @@ describe("a manifest service in front of a manifest workload", () => {
     assert.equal(t.hops.at(-1)?.hop, "pod default/worker-app (predicted)");
     assert.ok(t.assumptions.some((a) => /workload default\/worker-app has no observed pod: a pod predicted on/.test(a)), t.assumptions.join("\n"));
     // the predicted pod's address is no observed pod's (192.168.230.1 is argocd-dex-server's)
-    const ip = dnat!.packet.dst;
+    const ip = dnat.packet.dst;
     assert.equal(snapshot.kubernetes.pods.find((p) => p.podIP === ip), undefined, ip);
   });
 

@@ -136,7 +136,7 @@ describe("incremental placement state", () => {
     // more pods bound in zone b, and the next pod's PreFilter brings the counts up to date
     for (let i = 1; i <= 3; i++) addToNode(state.nodes[1]!, placedPod("Deployment/default/web", `web-${i}`, "default", { app: "web" }, spec, "n2"));
     PodTopologySpread.prepare!(pod, state);
-    assert.match(r!.detail ?? "", /has 1 pod\(s\) .* − global minimum 0 = skew 2 > maxSkew 1; .* domains: a=1, b=0$/);
+    assert.match(r.detail ?? "", /has 1 pod\(s\) .* − global minimum 0 = skew 2 > maxSkew 1; .* domains: a=1, b=0$/);
   });
 
   test("the index of placed pods: current after binds it was told of or finds itself, afresh after a removal", () => {

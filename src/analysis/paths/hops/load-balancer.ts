@@ -53,7 +53,7 @@ function missingTargetGroup(net: Network, hop: string, tg: TargetGroupView, pack
     const index = snapshotIndex(ctx.snapshot);
     const workload =
       unlisted && selector && Object.keys(selector).length > 0
-        ? ctx.snapshot.kubernetes.workloads.find((w) => w.namespace === service!.namespace && w.replicas !== 0 && mapSelectorMatches(selector, w.template.labels) && (index.podsByOwner.get(ownerKey(w)) ?? []).length === 0)
+        ? ctx.snapshot.kubernetes.workloads.find((w) => w.namespace === service.namespace && w.replicas !== 0 && mapSelectorMatches(selector, w.template.labels) && (index.podsByOwner.get(ownerKey(w)) ?? []).length === 0)
         : undefined;
     if (workload) {
       return undecided(hop, "target-group", tg.id, packet, `target group ${tg.name} would register the pods of Service ${service!.namespace}/${service!.name}, but the snapshot has none of them and no EndpointSlice of it, while ${workload.kind} ${workload.namespace}/${workload.name} would run them: its targets are not known`, `kubectl get pods,endpointslices -n ${service!.namespace} -o yaml`, tg.source);

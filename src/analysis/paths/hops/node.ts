@@ -146,7 +146,6 @@ export function nodeDevice(net: Network, node: Node, arrival: Arrival): Device {
         const overlay = overlayFor(node, dstNode, pool, ctx.networksOf(node, dstNode), dst, ctx.snapshot.aws);
         if (!overlay.allowed) return done(undefined, dropped(hop, "calico-overlay", overlay.id, overlay.code, p, overlay.note, overlay.source));
         if (overlay.outer) {
-          const before = p;
           p = { ...p, outer: overlay.outer };
           steps.push(step(hop, "calico-overlay", overlay.id, "encapsulate", p, overlay.note, overlay.source));
           undos.push((back) => {

@@ -12,7 +12,7 @@ import { allowTrackedReply, describeSecurityGroup, evaluateSecurityGroups } from
 import { ipPoolFor, podIpRoutableFromVpc } from "../calico.js";
 import { dropped, filterStep, step, undecided, withDestination, withSource, type Device, type DeviceOutcome, type ReplyOutcome } from "../trace-engine.js";
 import { snapshotIndex } from "../snapshot-index.js";
-import type { Packet, Protocol, Step } from "../trace-model.js";
+import type { Packet, Step } from "../trace-model.js";
 import { admittedThroughLoadBalancer, flowKey } from "./load-balancer.js";
 import type { Network } from "./network.js";
 

@@ -98,7 +98,7 @@ function distinguishingLabel(targets: readonly Node[], nodes: readonly Node[]): 
     .filter(([key]) => !isIncidentalLabel(key))
     .filter(([key, value]) => nodes.every((n) => (n.labels[key] === value) === targetNames.has(n.name)))
     .sort(([a], [b]) => Number(!a.startsWith("node-role.kubernetes.io/")) - Number(!b.startsWith("node-role.kubernetes.io/")) || (a < b ? -1 : a > b ? 1 : 0));
-  return candidates[0] as [string, string] | undefined;
+  return candidates[0];
 }
 
 /** The one value every target node has for `key`, if they share one. */
@@ -213,7 +213,7 @@ export function computeChange(workload: Workload, nodes: readonly Node[], target
     let pairs: Record<string, string> | undefined;
     let expressions: NodeSelectorRequirement[] = [];
     let fields: NodeSelectorRequirement[] = [];
-    let why = "";
+    let why: string;
     if (onto.kind === "labels") {
       const equality = onto.requirements.map((r) => (r.operator === "In" || r.operator === "Exists" ? sharedValue(targets, r.key) : undefined));
       if (equality.every((v) => v !== undefined)) {

@@ -11,6 +11,7 @@ const YAML_RESERVED = /^(true|false|yes|no|on|off|y|n|null|~)$/i;
 export function yamlScalar(value: unknown): string {
   if (value === null || value === undefined) return "null";
   if (typeof value === "number" || typeof value === "boolean") return String(value);
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- callers pass scalars only
   const s = String(value);
   if (s !== "" && /^[A-Za-z_/][A-Za-z0-9_./-]*$/.test(s) && !YAML_RESERVED.test(s)) return s;
   return JSON.stringify(s);

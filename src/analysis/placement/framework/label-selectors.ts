@@ -335,9 +335,9 @@ const states = new WeakMap<PodIndex, Map<object, Map<string, unknown>>>();
  */
 export function indexState<T>(owner: object, index: PodIndex, key: string, create: () => T): T {
   let byOwner = states.get(index);
-  if (!byOwner) states.set(index, (byOwner = new Map()));
+  if (!byOwner) states.set(index, (byOwner = new Map<object, Map<string, unknown>>()));
   let byKey = byOwner.get(owner);
-  if (!byKey) byOwner.set(owner, (byKey = new Map()));
+  if (!byKey) byOwner.set(owner, (byKey = new Map<string, unknown>()));
   let state = byKey.get(key) as T | undefined;
   if (state === undefined) byKey.set(key, (state = create()));
   return state;

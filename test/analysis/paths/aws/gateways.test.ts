@@ -3,7 +3,6 @@ import { describe, test } from "node:test";
 import { internetGatewayInbound, internetGatewayTranslate, natGatewayTranslate } from "../../../../src/analysis/paths/aws/gateways.js";
 import { routeFromSubnet } from "../../../../src/analysis/paths/aws/route-tables.js";
 import { loadSnapshot } from "../../../../src/load/load-snapshot.js";
-import type { AwsModel } from "../../../../src/model/snapshot.js";
 import { awsOf, REPO } from "../../../support/helpers.js";
 
 

@@ -134,7 +134,7 @@ describe("examples/ecoeco: the observed ALB (describe-load-balancers, -listeners
     const lb = model.loadBalancers[0]!;
     assert.ok(lb.derived, "the derived load balancer of the group is kept beside the observed one");
     assert.deepEqual(lb.drift, []);
-    assert.deepEqual(shape(model, lb.derived!), EXPECTED_RULES);
+    assert.deepEqual(shape(model, lb.derived), EXPECTED_RULES);
   });
 });
 

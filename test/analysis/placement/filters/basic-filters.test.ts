@@ -152,7 +152,7 @@ describe("TaintToleration (kube-scheduler plugins/tainttoleration/taint_tolerati
   const controlPlane = taint("node-role.kubernetes.io/control-plane", "", "NoSchedule", src(202));
   const evict = taint("maintenance", "now", "NoExecute", src(203));
   const prefer = taint("spot", "true", "PreferNoSchedule", src(204));
-  filterCases(TaintToleration as FilterPlugin<unknown>, [
+  filterCases(TaintToleration, [
     { name: "taint_toleration.go Filter: a node without taints fits", pod: podToPlace(), node: node("n"), want: [] },
     {
       name: "taint_toleration.go Filter: an untolerated NoSchedule taint rejects, message node(s) had untolerated taint {key: value}",
@@ -245,7 +245,7 @@ describe("TaintToleration (kube-scheduler plugins/tainttoleration/taint_tolerati
 
 describe("NodeUnschedulable (kube-scheduler plugins/nodeunschedulable/node_unschedulable.go Filter)", () => {
   const n = cordoned("n");
-  filterCases(NodeUnschedulable as FilterPlugin<unknown>, [
+  filterCases(NodeUnschedulable, [
     { name: "node_unschedulable.go Filter: a schedulable node fits", pod: podToPlace(), node: node("n"), want: [] },
     {
       name: "node_unschedulable.go Filter: a cordoned node rejects, ErrReasonUnschedulable, source the node",
@@ -291,7 +291,7 @@ describe("NodeUnschedulable (kube-scheduler plugins/nodeunschedulable/node_unsch
 // NodeName
 
 describe("NodeName (kube-scheduler plugins/nodename/node_name.go Filter)", () => {
-  filterCases(NodeName as FilterPlugin<unknown>, [
+  filterCases(NodeName, [
     { name: "node_name.go Fits: a pod without spec.nodeName fits every node", pod: podToPlace(), node: node("a"), want: [] },
     { name: "node_name.go Fits: spec.nodeName equal to the node's name fits", pod: podToPlace(spec({ nodeName: "a" })), node: node("a"), want: [] },
     {
@@ -318,7 +318,7 @@ describe("NodeAffinity (kube-scheduler plugins/nodeaffinity/node_affinity.go Fil
   const expr = (...reqs: ReturnType<typeof requirement>[]) => withTerms(term(reqs, [], src(401)));
   const labelled = node("n", { zone: "a", disk: "ssd", cores: "8", size: "large" });
 
-  filterCases(NodeAffinity as FilterPlugin<unknown>, [
+  filterCases(NodeAffinity, [
     { name: "node_affinity.go Filter: no nodeSelector and no affinity match every node", pod: podToPlace(), node: labelled, want: [] },
     { name: "nodeaffinity GetRequiredNodeAffinity: a nodeSelector matches when every pair is on the node", pod: withSelector({ zone: "a", disk: "ssd" }), node: labelled, want: [] },
     {
@@ -409,7 +409,7 @@ describe("NodePorts (kube-scheduler plugins/nodeports/node_ports.go Filter, fram
   const MESSAGE = NODE_PORTS_REASON;
   const n = node("n");
   const on = (s: PodSpec, owner?: string) => placed("other", "n", s, owner === undefined ? {} : { owner });
-  filterCases(NodePorts as FilterPlugin<unknown>, [
+  filterCases(NodePorts, [
     { name: "node_ports.go PreFilter: a pod without host ports fits (Skip)", pod: podToPlace(spec({ containers: [container("app", {}, { ports: [{ name: "http", containerPort: 8080, hostPort: undefined, hostIP: undefined, protocol: "TCP" }] })] })), node: n, placed: [on(withPorts(port(8080)))], want: [] },
     { name: "HostPortInfo CheckConflict: the same hostPort and protocol conflicts", pod: podToPlace(withPorts(port(8080))), node: n, placed: [on(withPorts(port(8080)))], want: [MESSAGE] },
     { name: "HostPortInfo CheckConflict: the same port on another protocol does not conflict", pod: podToPlace(withPorts(port(53, "UDP"))), node: n, placed: [on(withPorts(port(53, "TCP")))], want: [] },
@@ -462,7 +462,7 @@ describe("NodePorts (kube-scheduler plugins/nodeports/node_ports.go Filter, fram
 describe("NodeResourcesFit (kube-scheduler plugins/noderesources/fit.go fitsRequest)", () => {
   const small = (pods = 110) => node("n", {}, [], { cpu: 2000, memory: 4 * Gi, "ephemeral-storage": 10 * Gi, pods, "nvidia.com/gpu": 1 });
   const busy = (name: string, requests: ResourceList, owner?: string) => placed(name, "n", requesting(requests), owner === undefined ? {} : { owner });
-  filterCases(NodeResourcesFit as FilterPlugin<unknown>, [
+  filterCases(NodeResourcesFit, [
     { name: "fit.go fitsRequest: a pod within every allocatable fits", pod: podToPlace(requesting({ cpu: 500, memory: Gi })), node: small(), want: [] },
     {
       name: "fit.go fitsRequest: len(Pods)+1 > allowedPodNumber is Too many pods",

@@ -24,7 +24,7 @@ function actionFromAnnotation(ctx: BuildContext, ing: Ingress, name: string): Ba
   try {
     value = JSON.parse(raw);
   } catch (e) {
-    throw new Error(`failed to parse json annotation, ${PREFIX}actions.${name}: ${raw}: ${(e as Error).message}`);
+    throw new Error(`failed to parse json annotation, ${PREFIX}actions.${name}: ${raw}: ${(e as Error).message}`, { cause: e });
   }
   const type = str(field(value, "type"));
   switch (type) {
@@ -78,7 +78,7 @@ function annotationConditions(ing: Ingress, name: string): { field: string; valu
   try {
     value = JSON.parse(raw);
   } catch (e) {
-    throw new Error(`failed to parse json annotation, ${PREFIX}conditions.${name}: ${raw}: ${(e as Error).message}`);
+    throw new Error(`failed to parse json annotation, ${PREFIX}conditions.${name}: ${raw}: ${(e as Error).message}`, { cause: e });
   }
   const out: { field: string; values: string[] }[] = [];
   for (const c of Array.isArray(value) ? value : []) {

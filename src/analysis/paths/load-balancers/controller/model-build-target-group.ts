@@ -47,7 +47,7 @@ export function buildTargetGroup(ctx: BuildContext, ing: Ingress, service: Servi
     try {
       hc = lookupServicePort(service, healthCheckPortRaw);
     } catch (e) {
-      throw new Error(`failed to resolve healthCheckPort: ${(e as Error).message}`);
+      throw new Error(`failed to resolve healthCheckPort: ${(e as Error).message}`, { cause: e });
     }
     healthCheckPort = String(targetType === "instance" ? hc.nodePort ?? "" : hc.targetPort);
   }

@@ -32,7 +32,7 @@ interface ClusterImages {
   /** per node, the names of the images it holds */
   readonly onNode: ReadonlyMap<NodeInfo, ReadonlySet<string>>;
   /** per image name, which nodes (by position in the node list) hold it */
-  presence(name: string): Uint8Array;
+  readonly presence: (name: string) => Uint8Array;
 }
 
 /** Node images never change during a simulation: computed once per node list. */

@@ -91,10 +91,10 @@ interface IncomingCounter {
 function incomingCounter(affinity: readonly AffinityTermView[], antiAffinity: readonly AffinityTermView[], index: PodIndex): IncomingCounter {
   return {
     affinityCursor: affinity.length > 0 ? podCursor(index, affinity.flatMap((t) => requiredPairs(t.selector))) : undefined,
-    affinityDomains: affinity.map(() => new Map()),
+    affinityDomains: affinity.map((): FirstByDomain => new Map()),
     affinityAnywhere: false,
     antiCursors: antiAffinity.map((t) => podCursor(index, requiredPairs(t.selector))),
-    antiDomains: antiAffinity.map(() => new Map()),
+    antiDomains: antiAffinity.map((): FirstByDomain => new Map()),
     snapshot: undefined,
   };
 }

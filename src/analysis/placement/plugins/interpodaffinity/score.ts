@@ -45,7 +45,7 @@ export const InterPodAffinityScore: ScorePlugin<InterPodAffinityState | Skip> & 
     const topologyScore = new Map<string, Map<string, number>>();
     const add = (key: string, value: string, delta: number) => {
       let values = topologyScore.get(key);
-      if (!values) topologyScore.set(key, (values = new Map()));
+      if (!values) topologyScore.set(key, (values = new Map<string, number>()));
       values.set(value, (values.get(value) ?? 0) + delta);
     };
 

@@ -114,7 +114,7 @@ function hasAllKeysAt(columns: readonly LabelColumn[], k: number): boolean {
 const affinityMatchCache = new WeakMap<PodSpec, Map<NodeInfo, boolean>>();
 function matchesNodeAffinity(spec: PodSpec, node: NodeInfo): boolean {
   let cache = affinityMatchCache.get(spec);
-  if (!cache) affinityMatchCache.set(spec, (cache = new Map()));
+  if (!cache) affinityMatchCache.set(spec, (cache = new Map<NodeInfo, boolean>()));
   let match = cache.get(node);
   if (match === undefined) cache.set(node, (match = nodeAffinityMismatch(spec, node.node) === undefined));
   return match;
@@ -168,7 +168,7 @@ function spreadCounters(pod: PodToPlace, constraints: readonly SoftConstraint[],
   let bySpec = keysMemo.get(constraints);
   if (!bySpec) keysMemo.set(constraints, (bySpec = new WeakMap()));
   let byNamespace = bySpec.get(pod.spec);
-  if (!byNamespace) bySpec.set(pod.spec, (byNamespace = new Map()));
+  if (!byNamespace) bySpec.set(pod.spec, (byNamespace = new Map<string, string[]>()));
   const exclude = cluster.excludeOwner;
   const memoKey = JSON.stringify([exclude ?? null, pod.namespace, requireAll]);
   let keys = byNamespace.get(memoKey);
