@@ -257,6 +257,9 @@ export function analyseEgress(source: Snapshot | PathContext, options: PathOptio
   const groups = nodeGroups(ctx);
   const rows: EgressRow[] = [];
   const shared = loadErrorsAssumptions(ctx.snapshot);
+  // per traced row: its own words and the trace's assumptions; notes are written once the
+  // assumptions every traced row shares (a VPC the snapshot lacks, a derived pool) are known
+  const pending = new Map<EgressRow, { readonly own: readonly string[]; readonly assumptions: readonly string[] }>();
   for (const group of groups) {
     const node = ctx.node(group.representative)!;
     const src = sourcePod(ctx, node);
@@ -292,7 +295,7 @@ export function analyseEgress(source: Snapshot | PathContext, options: PathOptio
         : hairpin
           ? `hairpin: every ClusterIP service of the snapshot selects the source pod, and kube-proxy picks the source itself at ${dst.resolved.info.label}: it masquerades a pod reaching itself through its service (kubernetes pkg/proxy/iptables/proxier.go, KUBE-SEP -s <endpoint> -j KUBE-MARK-MASQ)`
           : `every ClusterIP service of the snapshot selects the source pod; the traced connection goes to another endpoint${dnat ? ` (${dnat.packet.dst})` : ""}, but kube-proxy picks one at random per connection, and one that lands on the source itself is a hairpin, masqueraded (proxier.go KUBE-SEP -s <endpoint> -j KUBE-MARK-MASQ)`;
-      rows.push({
+      const row: EgressRow = {
         ...base,
         from: fromText,
         to: `${dst.resolved.info.label} (${dst.resolved.ip}:${dst.port}/${dst.protocol})`,
@@ -303,12 +306,23 @@ export function analyseEgress(source: Snapshot | PathContext, options: PathOptio
         finalSourceIp: trace.finalSourceIp,
         replyVerdict: trace.return.verdict,
         replyDrop: trace.return.drop,
-        // the trace's assumptions (the gaps it crossed and what the objects rest on), without the report-wide ones
-        note: [ownNote, dst.note, ...trace.assumptions.filter((a) => !shared.includes(a))].filter((x) => x).join("; "),
+        note: "",
         hairpin,
         trace,
-      });
+      };
+      rows.push(row);
+      pending.set(row, { own: [ownNote, dst.note].filter((x) => x), assumptions: trace.assumptions });
     }
   }
-  return { cni: `${ctx.cni.networking}: ${ctx.cni.note}`, groups, rows, assumptions: shared };
+  // an assumption several rows rest on (a VPC the snapshot lacks, a derived pool) is said once for
+  // the report, not once per row; one only a single row rests on stays in its note
+  const uses = new Map<string, number>();
+  for (const p of pending.values()) for (const a of p.assumptions) uses.set(a, (uses.get(a) ?? 0) + 1);
+  const reportWide = [...shared, ...[...uses].filter(([a, n]) => n > 1 && !shared.includes(a)).map(([a]) => a)];
+  const notes = rows.map((row) => {
+    const p = pending.get(row);
+    // the trace's assumptions (the gaps it crossed and what the objects rest on), without the report-wide ones
+    return p ? { ...row, note: [...p.own, ...p.assumptions.filter((a) => !reportWide.includes(a))].join("; ") } : row;
+  });
+  return { cni: `${ctx.cni.networking}: ${ctx.cni.note}`, groups, rows: notes, assumptions: reportWide };
 }

@@ -187,7 +187,8 @@ function leaveNode(net: Network, node: Node, packet: Packet, dstNode: Node | und
     if (eni) return net.eniEgress(eni);
   }
   const gap = vpcGap(net, node);
-  net.assume(`${gap.text}: packets leaving ${node.name} are assumed to reach their destination without security groups, route tables or network ACLs (capture ${gap.capture})`);
+  // without any VPC the gap is the snapshot's, not this node's: said the same way for every node
+  net.assume(`${gap.text}: packets leaving ${ctx.hasVpc ? node.name : "a node"} are assumed to reach their destination without security groups, route tables or network ACLs (capture ${gap.capture})`);
   const dst = packet.outer?.dst ?? packet.dst;
   if (dstNode) {
     steps.push(step(hop, "node", node.name, "forward", packet, `leaves ${node.name} toward ${dstNode.name} (${dst}); ${gap.short}: the network between the nodes is assumed to deliver`, node.meta.source));
