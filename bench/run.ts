@@ -18,7 +18,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import yaml from "js-yaml";
-import { buildClusterState, withoutOwner } from "../src/analysis/placement/cluster-state.js";
+import { ClusterSnapshot } from "../src/analysis/placement/cluster-snapshot.js";
 import { evaluatePod } from "../src/analysis/placement/feasibility.js";
 import { DEFAULT_FILTERS, DEFAULT_SCORES } from "../src/analysis/placement/plugins/index.js";
 import { observedPodsByOwner, podsOfWorkload } from "../src/analysis/placement/pods-to-place.js";
@@ -111,7 +111,7 @@ async function main(): Promise<void> {
 
   // placement: the phases of analysePlacement
   const filters = DEFAULT_FILTERS;
-  const baseline = phase("cluster state", () => buildClusterState(snapshot), (c) => `${c.nodes.length} nodes, ${c.nodes.reduce((n, x) => n + x.pods.length, 0)} pods bound`);
+  const baseline = phase("cluster state", () => ClusterSnapshot.of(snapshot), (c) => `${c.nodes.length} nodes, ${c.nodes.reduce((n, x) => n + x.pods.length, 0)} pods bound`);
   const podsByWorkload = phase(
     "pods to place",
     () => {
@@ -129,7 +129,7 @@ async function main(): Promise<void> {
       let verdicts = 0;
       let feasible = 0;
       for (const [w, list] of podsByWorkload) {
-        const cluster = withoutOwner(baseline, workloadKey(w));
+        const cluster = baseline.withoutOwner(workloadKey(w));
         const evaluated = w.kind === "DaemonSet" ? list : [{ ...(list[0] ?? podsOfWorkload({ ...w, replicas: 1 }, snapshot.kubernetes.nodes, [])[0]!), observed: undefined }];
         for (const p of evaluated) {
           for (const v of evaluatePod(p, cluster, filters)) {
@@ -147,7 +147,7 @@ async function main(): Promise<void> {
   const predict = (label: string, withFilters: readonly FilterPlugin<unknown>[], scores: readonly ScorePlugin<unknown>[] = DEFAULT_SCORES(snapshot)) =>
     phase(
       label,
-      () => simulate(toPlace, buildClusterState(snapshot), withFilters, scores),
+      () => simulate(toPlace, ClusterSnapshot.of(snapshot), withFilters, scores),
       (out, seconds) => {
         let placed = 0;
         let tied = 0;

@@ -1,5 +1,5 @@
 import { NO_REJECTION } from "./framework/no-rejection.js";
-import type { ClusterState, FilterPlugin, NodeInfo, PodToPlace, Rejection } from "./types.js";
+import type { ClusterView, FilterPlugin, NodeInfo, PodToPlace, Rejection } from "./types.js";
 
 export interface NodeVerdict {
   readonly node: string;
@@ -9,7 +9,7 @@ export interface NodeVerdict {
 }
 
 /** Runs every filter on one node and keeps every rejection. */
-export function evaluateNode(pod: PodToPlace, node: NodeInfo, cluster: ClusterState, filters: readonly FilterPlugin<unknown>[], states: readonly unknown[]): NodeVerdict {
+export function evaluateNode(pod: PodToPlace, node: NodeInfo, cluster: ClusterView, filters: readonly FilterPlugin<unknown>[], states: readonly unknown[]): NodeVerdict {
   let reasons: Rejection[] | undefined;
   for (let i = 0; i < filters.length; i++) {
     const rejections = filters[i]!.filter(pod, node, cluster, states[i]);
@@ -19,12 +19,12 @@ export function evaluateNode(pod: PodToPlace, node: NodeInfo, cluster: ClusterSt
 }
 
 /** PreFilter state of every plugin for one pod. */
-export function prepareFilters(pod: PodToPlace, cluster: ClusterState, filters: readonly FilterPlugin<unknown>[]): unknown[] {
+export function prepareFilters(pod: PodToPlace, cluster: ClusterView, filters: readonly FilterPlugin<unknown>[]): unknown[] {
   return filters.map((plugin) => plugin.prepare?.(pod, cluster));
 }
 
 /** Runs every filter on every node (or, for a DaemonSet's pod, on the node it is made for). */
-export function evaluatePod(pod: PodToPlace, cluster: ClusterState, filters: readonly FilterPlugin<unknown>[]): NodeVerdict[] {
+export function evaluatePod(pod: PodToPlace, cluster: ClusterView, filters: readonly FilterPlugin<unknown>[]): NodeVerdict[] {
   const states = prepareFilters(pod, cluster, filters);
   let nodes = cluster.nodes;
   if (pod.daemonNode) {

@@ -2,7 +2,7 @@ import type { Workload } from "../../model/kubernetes.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import { formatSource } from "../../model/source.js";
 import { staticPodNode } from "../../model/static-pod.js";
-import { buildClusterState, withoutOwner } from "./cluster-state.js";
+import { ClusterSnapshot } from "./cluster-snapshot.js";
 import { evaluatePod, type NodeVerdict } from "./feasibility.js";
 import { DEFAULT_FILTERS, DEFAULT_SCORES } from "./plugins/index.js";
 import { daemonPodSpec, daemonSetTargets, observedPodsByOwner, podsOfWorkload, type DaemonSetTargets } from "./pods-to-place.js";
@@ -185,17 +185,17 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
     podsByWorkload.set(w, podsOfWorkload(w, nodes, observed.get(workloadKey(w)) ?? [], targets));
   }
 
-  const baseline = buildClusterState(snapshot);
+  const baseline = ClusterSnapshot.of(snapshot);
   const priorities = new Map(snapshot.kubernetes.priorityClasses.map((p) => [p.name, p.value]));
   const globalDefault = snapshot.kubernetes.priorityClasses.find((p) => p.globalDefault)?.value ?? 0;
   const priorityOf = (pod: PodToPlace) => pod.spec.priority ?? (pod.spec.priorityClassName ? priorities.get(pod.spec.priorityClassName) ?? 0 : globalDefault);
   const toPlace = schedulingOrder([...podsByWorkload.values()].flat().filter((p) => !p.observed?.nodeName), priorityOf);
-  const predictions: Map<PodToPlace, Prediction> = simulate(toPlace, buildClusterState(snapshot), filters, scores);
+  const predictions: Map<PodToPlace, Prediction> = simulate(toPlace, ClusterSnapshot.of(snapshot), filters, scores);
 
   const workloads = selected.map((w): WorkloadPlacement => {
     const pods = podsByWorkload.get(w)!;
     const key = workloadKey(w);
-    const cluster = withoutOwner(baseline, key);
+    const cluster = baseline.withoutOwner(key);
     let verdicts: NodeVerdict[];
     if (w.kind === "DaemonSet") {
       verdicts = pods.flatMap((p) => evaluatePod(p, cluster, filters));

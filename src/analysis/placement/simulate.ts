@@ -1,13 +1,10 @@
-import { addToNode, placedPod } from "./cluster-state.js";
+import { placedPod, type ClusterSnapshot } from "./cluster-snapshot.js";
 import { evaluateNode, fitErrorMessage, prepareFilters } from "./feasibility.js";
-import { podBound } from "./framework/label-selectors.js";
-import { NodePorts, portsConflict } from "./plugins/nodeports/filter.js";
-import { NodeResourcesFit } from "./plugins/noderesources/filter.js";
+import { portsConflict } from "./plugins/nodeports/filter.js";
 import { hasBatchScore } from "./framework/batch.js";
-import { nodeTable, registerIndices } from "./framework/node-table.js";
-import { podIndex } from "./framework/pod-index.js";
+import { nodeTable } from "./framework/node-table.js";
 import { SKIP } from "./framework/skip.js";
-import type { ClusterState, FilterPlugin, HostPort, NodeInfo, PlacedPod, PodToPlace, ScorePlugin } from "./types.js";
+import type { ClusterView, FilterPlugin, HostPort, NodeInfo, PlacedPod, PodToPlace, ScorePlugin } from "./types.js";
 import type { Labels, PodSpec } from "../../model/kubernetes.js";
 
 export interface Prediction {
@@ -90,7 +87,7 @@ export function schedulingNodeOrder(nodes: readonly NodeInfo[]): NodeInfo[] {
  * PreScore (a plugin returning SKIP is left out), raw scores, NormalizeScore, times its weight,
  * summed per node. The scores a plugin normalizes are in the order of `feasible`.
  */
-export function scoreNodes(pod: PodToPlace, feasible: readonly NodeInfo[], cluster: ClusterState, plugins: readonly ScorePlugin<unknown>[]): number[] {
+export function scoreNodes(pod: PodToPlace, feasible: readonly NodeInfo[], cluster: ClusterView, plugins: readonly ScorePlugin<unknown>[]): number[] {
   const totals = new Array<number>(feasible.length).fill(0);
   const scores = new Array<number>(feasible.length).fill(0);
   for (const plugin of plugins) {
@@ -121,9 +118,9 @@ const isStatic = (f: FilterPlugin<unknown>) => f.staticKey !== undefined && f.pr
 
 /** How the walk runs a filter that is not static. */
 const GENERIC = 0;
-/** NodeResourcesFit's test done in place (fit.go fitsRequest), without building its messages */
+/** FilterPlugin.fastPath "fit": NodeResourcesFit's test done in place (fit.go fitsRequest), without building its messages */
 const FIT = 1;
-/** NodePorts' test done in place (nodeports: a host port the pod wants, its PreFilter state, that a pod on the node takes) */
+/** FilterPlugin.fastPath "ports": NodePorts' test done in place (a host port the pod wants, its PreFilter state, that a pod on the node takes) */
 const PORTS = 2;
 
 /**
@@ -149,7 +146,7 @@ const REJECT = 2;
 /**
  * What NodeResourcesFit compares, per node position, in flat arrays: per resource
  * `allocatable − requested` exactly as fit.go (and the plugin) computes it, and whether the node
- * has room for one more pod. Kept current by `refresh` after each bind.
+ * has room for one more pod. Kept current by `refresh` after each bind (the snapshot tells it).
  */
 class NodeRoom {
   readonly full: Uint8Array;
@@ -211,11 +208,11 @@ class NodeRoom {
  * once per node and distinct key, checking NodeResourcesFit and NodePorts in place, asking the
  * other filters for their verdict alone (FilterPlugin.passes), not calling a filter whose
  * PreFilter found nothing to do for the pod (skipsWithoutState: InterPodAffinity,
- * PodTopologySpread, NodePorts), the score plugins' batch form, and telling the indexes of
- * placed pods (the filters' PreFilter states follow it, and the inter-pod scores') and the node
- * table of each pod bound.
+ * PodTopologySpread, NodePorts), and the score plugins' batch form. Each pod is bound through the
+ * snapshot (`ClusterSnapshot.bind`), which keeps its indexes fresh (the filters' PreFilter states
+ * follow them, and the scores').
  */
-export function simulate(pods: readonly PodToPlace[], cluster: ClusterState, filters: readonly FilterPlugin<unknown>[], scores: readonly ScorePlugin<unknown>[], options: SimulateOptions = {}): Map<PodToPlace, Prediction> {
+export function simulate(pods: readonly PodToPlace[], cluster: ClusterSnapshot, filters: readonly FilterPlugin<unknown>[], scores: readonly ScorePlugin<unknown>[], options: SimulateOptions = {}): Map<PodToPlace, Prediction> {
   const out = new Map<PodToPlace, Prediction>();
   const order = schedulingNodeOrder(cluster.nodes);
   const nodeCount = order.length;
@@ -228,8 +225,7 @@ export function simulate(pods: readonly PodToPlace[], cluster: ClusterState, fil
   const dynamic = filters.map((plugin, index) => ({ plugin, index })).filter((f) => !isStatic(f.plugin));
   const dynamicPlugins = dynamic.map((f) => f.plugin);
   const dynamicStates = dynamic.map((f) => f.index);
-  const inline = cluster.excludeOwner === undefined;
-  const dynamicKinds = dynamicPlugins.map((p) => (p === NodeResourcesFit && inline ? FIT : p === NodePorts && inline ? PORTS : GENERIC));
+  const dynamicKinds = dynamicPlugins.map((p) => (p.fastPath === "fit" ? FIT : p.fastPath === "ports" ? PORTS : GENERIC));
   const skippable = dynamicPlugins.map((p) => p.skipsWithoutState === true);
   /** each generic filter's verdict without its reasons (FilterPlugin.passes, else filter) */
   const passes = dynamicPlugins.map((p): ((pod: PodToPlace, node: NodeInfo, state: unknown) => boolean) =>
@@ -243,12 +239,12 @@ export function simulate(pods: readonly PodToPlace[], cluster: ClusterState, fil
   const room = new NodeRoom(order);
   const tiedRanks = new Int32Array(nodeCount);
   const percentage = options.percentageOfNodesToScore ?? 0;
-  // the scores' views of the cluster, told of each bind (`bound`) so that they stay current
-  const index = podIndex(cluster);
   const table = nodeTable(cluster);
   const clusterIndexAt = Int32Array.from(order, (node) => table.index.get(node)!);
   byRank.forEach((node, rank) => (rankOf[table.index.get(node)!] = rank));
   let nextStartNodeIndex = 0;
+  // NodeRoom is the simulation's own table, by walk position: the snapshot tells it of each bind too
+  const stopListening = cluster.listen({ bound: (_at, node, pod) => room.refresh(positionOf.get(node)!, pod) });
   for (const pod of pods) {
     let info = specInfos.get(pod.spec);
     if (!info) {
@@ -349,7 +345,7 @@ export function simulate(pods: readonly PodToPlace[], cluster: ClusterState, fil
     let tied: string[] = [];
     let best: number | undefined;
     if (feasible.length > 1) {
-      registerIndices(feasible, feasibleAt);
+      cluster.positions(feasible, feasibleAt);
       const totals = scoreNodes(pod, feasible, cluster, scores);
       let top = -Infinity;
       for (const t of totals) if (t > top) top = t;
@@ -363,14 +359,9 @@ export function simulate(pods: readonly PodToPlace[], cluster: ClusterState, fil
       }
       best = top;
     }
-    const placed = placedPod(pod.owner, pod.name, pod.namespace, pod.labels, pod.spec, chosen.name);
-    addToNode(chosen, placed);
-    const at = positionOf.get(chosen)!;
-    podBound(cluster.nodes, clusterIndexAt[at]!, placed);
-    room.refresh(at, placed);
-    table.bound(clusterIndexAt[at]!);
-    index.bound(placed, chosen);
+    cluster.bind(chosen, placedPod(pod.owner, pod.name, pod.namespace, pod.labels, pod.spec, chosen.name));
     out.set(pod, { node: chosen.name, tied, unschedulable: undefined, score: best });
   }
+  stopListening();
   return out;
 }

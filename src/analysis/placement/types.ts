@@ -1,5 +1,6 @@
 import type { Labels, Namespace, Node, Pod, PodAffinityTerm, PodSpec, ResourceList, Workload } from "../../model/kubernetes.js";
 import type { SourceRef } from "../../model/source.js";
+import type { BindListener, ClusterSnapshot } from "./cluster-snapshot.js";
 
 /** The kube-scheduler plugins podpath runs (default profile, v1.28+). */
 export type PluginName =
@@ -81,8 +82,13 @@ export interface NodeInfo {
   readonly pods: PlacedPod[];
 }
 
-/** Everything filters and scores may consult about the cluster. */
-export interface ClusterState {
+/**
+ * Everything filters and scores may consult about the cluster: a `ClusterSnapshot`
+ * (cluster-snapshot.ts), or a view of one without a workload's own pods (`withoutOwner`).
+ */
+export interface ClusterView {
+  /** the snapshot the view is of (itself, for the snapshot): its nodes-only state and shared indexes */
+  readonly snapshot: ClusterSnapshot;
   readonly nodes: readonly NodeInfo[];
   readonly nodeByName: ReadonlyMap<string, NodeInfo>;
   /** namespace labels (with kubernetes.io/metadata.name), for namespaceSelector */
@@ -93,6 +99,10 @@ export interface ClusterState {
    * replica's anti-affinity). The simulation sets none: there, earlier replicas count.
    */
   readonly excludeOwner: string | undefined;
+  /** the pods on a node that count in this view (the excluded workload's own do not) */
+  podsOn(node: NodeInfo): readonly PlacedPod[];
+  /** an index over the pods as this view sees them, built on first use and kept fresh as pods are bound */
+  index<T extends BindListener>(key: object, build: () => T): T;
 }
 
 /**
@@ -101,13 +111,13 @@ export interface ClusterState {
  */
 export interface FilterPlugin<State = undefined> {
   readonly name: PluginName;
-  prepare?(pod: PodToPlace, cluster: ClusterState): State;
-  filter(pod: PodToPlace, node: NodeInfo, cluster: ClusterState, state: State): readonly Rejection[];
+  prepare?(pod: PodToPlace, cluster: ClusterView): State;
+  filter(pod: PodToPlace, node: NodeInfo, cluster: ClusterView, state: State): readonly Rejection[];
   /**
    * Filter's verdict alone: true exactly when `filter` returns no rejection. For callers that need
    * no reasons (the simulation's walk over thousands of nodes per pod); `filter` is used when absent.
    */
-  passes?(pod: PodToPlace, node: NodeInfo, cluster: ClusterState, state: State): boolean;
+  passes?(pod: PodToPlace, node: NodeInfo, cluster: ClusterView, state: State): boolean;
   /**
    * Present on a static filter: one whose verdict depends only on the node's own fields (its name,
    * labels, taints, spec.unschedulable) and on the parts of the pod's spec this key captures —
@@ -122,6 +132,15 @@ export interface FilterPlugin<State = undefined> {
    * scheduler's PreFilter Skip): `filter` then passes every node, and callers may leave it out.
    */
   readonly skipsWithoutState?: true;
+  /**
+   * A verdict the simulation may compute itself from flat per-node tables it keeps current across
+   * binds, without calling `filter` (it runs on the whole snapshot, no workload left out):
+   * "fit" — fit.go fitsRequest: room for one more pod, each requested resource against
+   * allocatable minus requested; "ports" — nodeports: no host port the pod wants (the PreFilter
+   * state, a HostPort list) conflicts with one a pod on the node takes. The plugin's `filter` must
+   * give the same verdict.
+   */
+  readonly fastPath?: "fit" | "ports";
 }
 
 /** The score plugins of the default profile (pkg/scheduler/apis/config/v1/default_plugins.go). */
@@ -142,7 +161,7 @@ export type ScorePluginName =
 export interface ScorePlugin<State = undefined> {
   readonly name: ScorePluginName;
   readonly weight: number;
-  prepare?(pod: PodToPlace, feasible: readonly NodeInfo[], cluster: ClusterState): State;
-  score(pod: PodToPlace, node: NodeInfo, cluster: ClusterState, state: State): number;
+  prepare?(pod: PodToPlace, feasible: readonly NodeInfo[], cluster: ClusterView): State;
+  score(pod: PodToPlace, node: NodeInfo, cluster: ClusterView, state: State): number;
   normalize?(scores: number[], pod: PodToPlace, state: State): void;
 }

@@ -8,16 +8,16 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { addToNode, placedPod, podChangeCount, removeFromNode } from "../../../src/analysis/placement/cluster-state.js";
+import { placedPod } from "../../../src/analysis/placement/cluster-snapshot.js";
 import { evaluateNode, prepareFilters } from "../../../src/analysis/placement/feasibility.js";
 import { DEFAULT_FILTERS, DEFAULT_SCORES } from "../../../src/analysis/placement/plugins/index.js";
 import { NodeAffinity } from "../../../src/analysis/placement/plugins/nodeaffinity/filter.js";
 import { ERR_REASON_CONSTRAINTS_NOT_MATCH } from "../../../src/analysis/placement/plugins/podtopologyspread/common.js";
 import { PodTopologySpread } from "../../../src/analysis/placement/plugins/podtopologyspread/filter.js";
 import { TaintToleration } from "../../../src/analysis/placement/plugins/tainttoleration/filter.js";
-import { podBound, podIndex } from "../../../src/analysis/placement/framework/label-selectors.js";
+import { matchingPodIndex } from "../../../src/analysis/placement/framework/label-selectors.js";
 import { scoreNodes } from "../../../src/analysis/placement/simulate.js";
-import type { ClusterState, PlacedPod, PodToPlace } from "../../../src/analysis/placement/types.js";
+import type { ClusterView, PlacedPod, PodToPlace } from "../../../src/analysis/placement/types.js";
 import type { Labels, PodAffinityTerm, PodSpec, TopologySpreadConstraint } from "../../../src/model/kubernetes.js";
 import { cluster, node, podSpec, podToPlace, requirement, src, taint, term, toleration, workload } from "./support.js";
 import { rng } from "../../../bench/rng.js";
@@ -50,7 +50,7 @@ const spread = (app: string, topologyKey: string, whenUnsatisfiable: "DoNotSched
 });
 
 /** Every rejection of every default filter on every node, and the scores of every node. */
-function judge(pod: PodToPlace, state: ClusterState): { verdicts: string[]; totals: number[] } {
+function judge(pod: PodToPlace, state: ClusterView): { verdicts: string[]; totals: number[] } {
   const states = prepareFilters(pod, state, DEFAULT_FILTERS);
   const verdicts = state.nodes.map((n) => {
     const v = evaluateNode(pod, n, state, DEFAULT_FILTERS, states);
@@ -108,10 +108,9 @@ describe("incremental placement state", () => {
       const s = specs[k]!;
       const target = pick(grown.nodes);
       const pod = placedPod(`Deployment/${s.ns}/${s.name}`, `${s.name}-${step}`, s.ns, s.labels, s.spec, target.name);
-      addToNode(target, pod);
+      // the simulation's path: the snapshot tells its indexes of the bind
+      grown.bind(target, pod);
       bound.push(pod);
-      // the simulation's path (the index told of the bind) on even steps, the index's own look on odd ones
-      if (step % 2 === 0) podBound(grown.nodes, grown.nodes.indexOf(target), pod);
       if (step % 3 !== 0) continue;
       const fresh = cluster(nodes, bound);
       for (const probe of probes) assert.deepEqual(judge(probe, grown), judge(probe, fresh), `${probe.owner} after ${step + 1} binds`);
@@ -119,8 +118,8 @@ describe("incremental placement state", () => {
     // the same, every workload excluded in turn (feasibility's view)
     const fresh = cluster(nodes, bound);
     for (const probe of probes) {
-      const a = { ...grown, excludeOwner: probe.owner };
-      const b = { ...fresh, excludeOwner: probe.owner };
+      const a = grown.withoutOwner(probe.owner);
+      const b = fresh.withoutOwner(probe.owner);
       assert.deepEqual(judge(probe, a), judge(probe, b), `${probe.owner} excluded`);
     }
   });
@@ -130,31 +129,30 @@ describe("incremental placement state", () => {
     const state = cluster(nodes);
     const spec = podSpec({ topologySpreadConstraints: [spread("web", ZONE, "DoNotSchedule")] });
     const pod = podToPlace(spec, { workload: workload("Deployment", "web", spec), labels: { app: "web" } });
-    addToNode(state.nodes[0]!, placedPod("Deployment/default/web", "web-0", "default", { app: "web" }, spec, "n1"));
+    state.bind(state.nodes[0]!, placedPod("Deployment/default/web", "web-0", "default", { app: "web" }, spec, "n1"));
     const [r] = PodTopologySpread.filter(pod, state.nodes[0]!, state, PodTopologySpread.prepare!(pod, state));
     assert.equal(r?.message, ERR_REASON_CONSTRAINTS_NOT_MATCH);
     // more pods bound in zone b, and the next pod's PreFilter brings the counts up to date
-    for (let i = 1; i <= 3; i++) addToNode(state.nodes[1]!, placedPod("Deployment/default/web", `web-${i}`, "default", { app: "web" }, spec, "n2"));
+    for (let i = 1; i <= 3; i++) state.bind(state.nodes[1]!, placedPod("Deployment/default/web", `web-${i}`, "default", { app: "web" }, spec, "n2"));
     PodTopologySpread.prepare!(pod, state);
     assert.match(r.detail ?? "", /has 1 pod\(s\) .* − global minimum 0 = skew 2 > maxSkew 1; .* domains: a=1, b=0$/);
   });
 
-  test("the index of placed pods: current after binds it was told of or finds itself, afresh after a removal", () => {
+  test("the index of placed pods: current after binds (the snapshot tells it), afresh after a removal", () => {
     const state = cluster([node("n1"), node("n2")]);
-    const before = podIndex(state.nodes);
+    const before = matchingPodIndex(state);
     const a = placedPod("Pod/default/a", "a", "default", { app: "a" }, podSpec(), "n1");
-    addToNode(state.nodes[0]!, a);
-    podBound(state.nodes, 0, a);
-    const told = podIndex(state.nodes);
-    assert.equal(told, before, "the same index, brought up to date by podBound");
+    state.bind(state.nodes[0]!, a);
+    const told = matchingPodIndex(state);
+    assert.equal(told, before, "the same index, brought up to date by the bind");
     assert.deepEqual(told.all.map((e) => e.pod.name), ["a"]);
-    assert.equal(told.changes, podChangeCount());
+    assert.equal(told.generation, state.generation);
     const b = placedPod("Pod/default/b", "b", "default", { app: "b" }, podSpec(), "n2");
-    addToNode(state.nodes[1]!, b);
-    assert.deepEqual(podIndex(state.nodes).all.map((e) => e.pod.name), ["a", "b"], "found by a look at the nodes");
-    assert.ok(removeFromNode(state.nodes[0]!, a));
-    assert.equal(removeFromNode(state.nodes[0]!, a), false, "not there any more");
-    const after = podIndex(state.nodes);
+    state.bind(state.nodes[1]!, b);
+    assert.deepEqual(matchingPodIndex(state).all.map((e) => e.pod.name), ["a", "b"], "found by a look at the nodes");
+    assert.ok(state.unbind(state.nodes[0]!, a));
+    assert.equal(state.unbind(state.nodes[0]!, a), false, "not there any more");
+    const after = matchingPodIndex(state);
     assert.notEqual(after, before);
     assert.deepEqual(after.all.map((e) => e.pod.name), ["b"]);
     assert.deepEqual(state.nodes[0]!.requested, { pods: 0 });
@@ -166,8 +164,8 @@ describe("incremental placement state", () => {
     const web = (n: number) => placedPod("Deployment/default/web", "web-0", "default", { app: "web" }, spec, `n${n}`);
     const moved = cluster([node("n1", { [HOST]: "n1" }), node("n2", { [HOST]: "n2" })], [web(1)]);
     const first = scoreNodes(pod, moved.nodes, moved, SCORES);
-    assert.ok(removeFromNode(moved.nodes[0]!, moved.nodes[0]!.pods[0]!));
-    addToNode(moved.nodes[1]!, web(2));
+    assert.ok(moved.unbind(moved.nodes[0]!, moved.nodes[0]!.pods[0]!));
+    moved.bind(moved.nodes[1]!, web(2));
     const fresh = cluster([node("n1", { [HOST]: "n1" }), node("n2", { [HOST]: "n2" })], [web(2)]);
     assert.deepEqual(scoreNodes(pod, moved.nodes, moved, SCORES), scoreNodes(pod, fresh.nodes, fresh, SCORES));
     assert.notDeepEqual(first, scoreNodes(pod, fresh.nodes, fresh, SCORES), "the pod moved: the scores changed");

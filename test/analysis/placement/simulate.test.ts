@@ -7,9 +7,9 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { evaluateNode, fitErrorMessage, prepareFilters } from "../../../src/analysis/placement/feasibility.js";
 import { DEFAULT_FILTERS, DEFAULT_SCORES } from "../../../src/analysis/placement/plugins/index.js";
-import { addToNode, placedPod } from "../../../src/analysis/placement/cluster-state.js";
+import { placedPod, type ClusterSnapshot } from "../../../src/analysis/placement/cluster-snapshot.js";
 import { numFeasibleNodesToFind, schedulingNodeOrder, schedulingOrder, scoreNodes, simulate, type Prediction } from "../../../src/analysis/placement/simulate.js";
-import type { ClusterState, NodeInfo, PodToPlace } from "../../../src/analysis/placement/types.js";
+import type { NodeInfo, PodToPlace } from "../../../src/analysis/placement/types.js";
 import type { ContainerPort, Labels, Node, PodSpec, ResourceList, Taint, Toleration, TopologySpreadConstraint, Workload } from "../../../src/model/kubernetes.js";
 import { DEFAULT_ALLOCATABLE, Gi, cluster, container, node, podSpec, podToPlace, src, taint, toleration, workload } from "./support.js";
 import { rng } from "../../../bench/rng.js";
@@ -45,7 +45,7 @@ describe("simulate", () => {
 
   test("schedule_one.go: a clear winner is no tie", () => {
     const state = cluster([node("busy", {}, [], { cpu: 4000, memory: 8 * Gi, pods: 110 }), node("idle", {}, [], { cpu: 4000, memory: 8 * Gi, pods: 110 })]);
-    addToNode(state.nodeByName.get("busy")!, placedPod("Pod/default/x", "x", "default", {}, podSpec({ containers: [container("c", { cpu: 3000, memory: 4 * Gi })] }), "busy"));
+    state.bind(state.nodeByName.get("busy")!, placedPod("Pod/default/x", "x", "default", {}, podSpec({ containers: [container("c", { cpu: 3000, memory: 4 * Gi })] }), "busy"));
     const [pod] = replicas("web", 1, podSpec({ containers: [container("app", { cpu: 100, memory: 128 * 2 ** 20 })] }));
     const p = simulate([pod!], state, DEFAULT_FILTERS, SCORES).get(pod!)!;
     assert.equal(p.node, "idle");
@@ -218,7 +218,7 @@ describe("simulate", () => {
 });
 
 /** The simulation without shortcuts: every filter on every node, every feasible node scored. */
-function referenceSimulate(pods: readonly PodToPlace[], state: ClusterState): Map<PodToPlace, Prediction> {
+function referenceSimulate(pods: readonly PodToPlace[], state: ClusterSnapshot): Map<PodToPlace, Prediction> {
   const out = new Map<PodToPlace, Prediction>();
   for (const pod of pods) {
     const states = prepareFilters(pod, state, DEFAULT_FILTERS);
@@ -238,7 +238,7 @@ function referenceSimulate(pods: readonly PodToPlace[], state: ClusterState): Ma
       chosen = state.nodeByName.get(tied[0]!)!;
       if (tied.length === 1) tied = [];
     }
-    addToNode(chosen, placedPod(pod.owner, pod.name, pod.namespace, pod.labels, pod.spec, chosen.name));
+    state.bind(chosen, placedPod(pod.owner, pod.name, pod.namespace, pod.labels, pod.spec, chosen.name));
     out.set(pod, { node: chosen.name, tied, unschedulable: undefined, score });
   }
   return out;

@@ -2,9 +2,9 @@
  * Small generic factories for placement tests: model objects with every field filled, so a test
  * states only what matters to it.
  */
-import { addToNode, placedPod } from "../../../src/analysis/placement/cluster-state.js";
+import { ClusterSnapshot, emptyNodeInfo, placedPod } from "../../../src/analysis/placement/cluster-snapshot.js";
 import { nonZeroRequests, podRequests } from "../../../src/analysis/placement/requests.js";
-import type { ClusterState, NodeInfo, PlacedPod, PodToPlace } from "../../../src/analysis/placement/types.js";
+import type { ClusterView, NodeInfo, PlacedPod, PodToPlace } from "../../../src/analysis/placement/types.js";
 import { workloadKey } from "../../../src/analysis/placement/workload-key.js";
 import type {
   Container,
@@ -163,20 +163,21 @@ export function placed(name: string, nodeName: string, spec: PodSpec = podSpec()
 }
 
 export function nodeInfo(n: Node): NodeInfo {
-  return { node: n, name: n.name, labels: n.labels, allocatable: n.allocatable, requested: {}, nonZeroRequested: { cpu: 0, memory: 0 }, pods: [] };
+  return emptyNodeInfo(n);
 }
 
-/** The cluster of `nodes` with `placedPods` added to their nodes (as the snapshot's bound pods are). */
-export function cluster(nodes: readonly Node[], placedPods: readonly PlacedPod[] = [], options: { excludeOwner?: string; namespaces?: readonly Namespace[] } = {}): ClusterState {
-  const infos = nodes.map(nodeInfo);
-  const nodeByName = new Map(infos.map((n) => [n.name, n]));
+/** The cluster of `nodes` with `placedPods` bound to their nodes (as the snapshot's bound pods are). */
+export function cluster(nodes: readonly Node[], placedPods?: readonly PlacedPod[], options?: { excludeOwner?: undefined; namespaces?: readonly Namespace[] }): ClusterSnapshot;
+/** The same, seen without one workload's own pods (`withoutOwner`: feasibility's view). */
+export function cluster(nodes: readonly Node[], placedPods: readonly PlacedPod[], options: { excludeOwner?: string; namespaces?: readonly Namespace[] }): ClusterView;
+export function cluster(nodes: readonly Node[], placedPods: readonly PlacedPod[] = [], options: { excludeOwner?: string; namespaces?: readonly Namespace[] } = {}): ClusterView {
+  const snapshot = new ClusterSnapshot(nodes.map(nodeInfo), new Map((options.namespaces ?? []).map((ns) => [ns.name, ns])));
   for (const p of placedPods) {
-    const n = nodeByName.get(p.nodeName);
+    const n = snapshot.nodeByName.get(p.nodeName);
     if (!n) throw new Error(`placed pod ${p.name} is on unknown node ${p.nodeName}`);
-    addToNode(n, p);
+    snapshot.bind(n, p);
   }
-  const namespaces = new Map((options.namespaces ?? []).map((ns) => [ns.name, ns]));
-  return { nodes: infos, nodeByName, namespaces, excludeOwner: options.excludeOwner };
+  return options.excludeOwner === undefined ? snapshot : snapshot.withoutOwner(options.excludeOwner);
 }
 
 export function namespace(name: string, labels: Labels = {}): Namespace {

@@ -1,4 +1,4 @@
-import type { ClusterState, NodeInfo, PodToPlace, ScorePlugin } from "../types.js";
+import type { ClusterView, NodeInfo, PodToPlace, ScorePlugin } from "../types.js";
 
 /**
  * The batch form of Score that podpath's own score plugins add to the ScorePlugin interface: the
@@ -7,7 +7,7 @@ import type { ClusterState, NodeInfo, PodToPlace, ScorePlugin } from "../types.j
  * simulation's inner loops monomorphic.
  */
 export interface BatchScore<State> {
-  scoreAll(pod: PodToPlace, feasible: readonly NodeInfo[], cluster: ClusterState, state: State, out: number[]): void;
+  scoreAll(pod: PodToPlace, feasible: readonly NodeInfo[], cluster: ClusterView, state: State, out: number[]): void;
 }
 
 export function hasBatchScore<State>(plugin: ScorePlugin<State>): plugin is ScorePlugin<State> & BatchScore<State> {

@@ -1,7 +1,7 @@
 import type { LabelSelector, LabelSelectorRequirement, Labels, PodAffinityTerm } from "../../../model/kubernetes.js";
 import { formatSelector, selectorMatches } from "../../../model/selectors.js";
-import { podChangeCount, podRemovalCount } from "../cluster-state.js";
-import type { ClusterState, NodeInfo, PlacedPod } from "../types.js";
+import type { BindListener } from "../cluster-snapshot.js";
+import type { ClusterView, NodeInfo, PlacedPod } from "../types.js";
 
 /**
  * Selector, namespace and matching-pod helpers shared by the inter-pod placement plugins
@@ -64,7 +64,7 @@ export function describeSelector(selector: LabelSelector | null): string {
 const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
 /** A namespace's labels as the API server has them (kubernetes.io/metadata.name at least). */
-export function namespaceLabels(cluster: ClusterState, namespace: string): Labels {
+export function namespaceLabels(cluster: ClusterView, namespace: string): Labels {
   return cluster.namespaces.get(namespace)?.labels ?? { [NAMESPACE_NAME_LABEL]: namespace };
 }
 
@@ -97,7 +97,7 @@ export function affinityTermView(term: PodAffinityTerm, owner: { readonly namesp
 }
 
 /** framework.AffinityTerm.Matches: the pod's namespace is listed or selected, and its labels match. */
-export function affinityTermMatches(view: AffinityTermView, pod: { readonly namespace: string; readonly labels: Labels }, cluster: ClusterState): boolean {
+export function affinityTermMatches(view: AffinityTermView, pod: { readonly namespace: string; readonly labels: Labels }, cluster: ClusterView): boolean {
   if (view.selector === null) return false;
   const inNamespace = view.namespaces.has(pod.namespace) || (view.namespaceSelector !== null && selectorMatches(view.namespaceSelector, namespaceLabels(cluster, pod.namespace)));
   return inNamespace && selectorMatches(view.selector, pod.labels);
@@ -112,16 +112,9 @@ export function describeAffinityTerm(view: AffinityTermView): string {
   return parts.join(", ");
 }
 
-const existingTermViews = new WeakMap<PlacedPod, readonly AffinityTermView[]>();
-
-/** The required anti-affinity terms of a pod on a node, as views (cached per pod). */
+/** The required anti-affinity terms of a pod on a node, as views. */
 export function requiredAntiAffinityViews(pod: PlacedPod): readonly AffinityTermView[] {
-  let views = existingTermViews.get(pod);
-  if (!views) {
-    views = pod.requiredAntiAffinity.map((t) => affinityTermView(t, pod));
-    existingTermViews.set(pod, views);
-  }
-  return views;
+  return pod.requiredAntiAffinity.map((t) => affinityTermView(t, pod));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -129,16 +122,13 @@ export function requiredAntiAffinityViews(pod: PlacedPod): readonly AffinityTerm
 
 /**
  * Every plugin that looks at other pods asks the same questions again and again: which pods on
- * each node match this selector? The pods of a node list are indexed once (in the order they are
- * found, and by each label pair), and each question (a PreFilter or PreScore state kept with the
- * index, `indexState`) keeps its answer, brought up to date through its cursors by looking only
- * at the pods added since. Pods change only through addToNode and removeFromNode, which count the
- * changes: an index that saw the current count is current without looking at any node; otherwise
- * it appends the pods added to each node since (a removal starts everything afresh). The
- * simulation tells the index of each pod it binds (`podBound`), so the index never walks the
- * nodes there. A question whose selector requires a label pair looks only at the pods with that
- * pair (`podCursor`). Pods of every owner are kept: callers leave out `cluster.excludeOwner`
- * themselves.
+ * each node match this selector? The pods of the snapshot are indexed once (in the order they are
+ * found, then bound, and by each label pair), and each question (a PreFilter or PreScore state
+ * kept with the index, `indexState`) keeps its answer, brought up to date through its cursors by
+ * looking only at the pods added since. The snapshot tells the index of every pod it binds
+ * (`bound`) and drops it when one is unbound (a removal starts everything afresh). A question
+ * whose selector requires a label pair looks only at the pods with that pair (`podCursor`). Pods
+ * of every owner are kept: callers leave out `cluster.excludeOwner` themselves.
  */
 export interface IndexEntry {
   /** the node's position in the index's node list */
@@ -156,99 +146,56 @@ export interface Cursor {
   consumed: number;
 }
 
-/** The pods of a node list, indexed (see `podIndex`). */
-export interface PodIndex {
-  readonly nodes: readonly NodeInfo[];
-  readonly seen: Int32Array;
-  readonly all: IndexEntry[];
-  readonly byLabel: Map<string, IndexEntry[]>;
-  readonly groups: Map<string, AntiAffinityGroup>;
-  /** the groups in the order they were made */
-  readonly groupList: AntiAffinityGroup[];
-  groupsConsumed: number;
-  /** podChangeCount() and podRemovalCount() when the index was last brought up to date */
-  changes: number;
-  readonly removals: number;
-}
-
-const indexes = new WeakMap<readonly NodeInfo[], PodIndex>();
-
 const pairKey = (key: string, value: string) => `${key}\u0000${value}`;
 
-function freshIndex(nodes: readonly NodeInfo[]): PodIndex {
-  return {
-    nodes,
-    seen: new Int32Array(nodes.length),
-    all: [],
-    byLabel: new Map(),
-    groups: new Map(),
-    groupList: [],
-    groupsConsumed: 0,
-    changes: podChangeCount(),
-    removals: podRemovalCount(),
-  };
-}
+/** The pods of a snapshot, indexed for matching (see `matchingPodIndex`). */
+export class MatchingPodIndex implements BindListener {
+  readonly all: IndexEntry[] = [];
+  readonly byLabel = new Map<string, IndexEntry[]>();
+  readonly groups = new Map<string, AntiAffinityGroup>();
+  /** the groups in the order they were made */
+  readonly groupList: AntiAffinityGroup[] = [];
+  groupsConsumed = 0;
+  /** the snapshot's generation when the index was last brought up to date */
+  generation: number;
+  /** the PreFilter and PreScore states kept with the index (`indexState`): per plugin, per question */
+  readonly states = new Map<object, Map<string, unknown>>();
 
-/**
- * The index of `nodes`, brought up to date: as it was when no pod changed anywhere since the last
- * look, else with the pods added since appended (one look at every node). A PreFilter takes it
- * once and asks all its questions of it.
- */
-export function podIndex(nodes: readonly NodeInfo[]): PodIndex {
-  const index = indexes.get(nodes);
-  if (index && index.removals === podRemovalCount()) {
-    const changes = podChangeCount();
-    if (index.changes === changes) return index;
-    if (appendNewPods(index)) {
-      index.changes = changes;
-      return index;
+  constructor(
+    readonly nodes: readonly NodeInfo[],
+    generation: number,
+  ) {
+    this.generation = generation;
+    for (let i = 0; i < nodes.length; i++) for (const pod of nodes[i]!.pods) this.append({ node: i, pod });
+  }
+
+  /** After the snapshot bound `pod` to `nodes[at]`: appends it. */
+  bound(at: number, _node: NodeInfo, pod: PlacedPod): void {
+    this.append({ node: at, pod });
+    this.generation++;
+  }
+
+  private append(entry: IndexEntry): void {
+    this.all.push(entry);
+    const labels = entry.pod.labels;
+    for (const k in labels) {
+      const pk = pairKey(k, labels[k]!);
+      let list = this.byLabel.get(pk);
+      if (!list) this.byLabel.set(pk, (list = []));
+      list.push(entry);
     }
   }
-  // first look, or pods were taken off a node: index everything again
-  const fresh = freshIndex(nodes);
-  indexes.set(nodes, fresh);
-  appendNewPods(fresh);
-  return fresh;
 }
+
+const MATCHING_POD_INDEX = {};
 
 /**
- * After addToNode put `pod` on `nodes[at]`: an index that was current before that bind appends
- * the pod and stays current, without a walk over the nodes at its next use. Any other index is
- * left to find the change itself.
+ * The index of the pods of `cluster`'s snapshot (every owner's), built on first use and kept
+ * fresh by the snapshot. A PreFilter takes it once and asks all its questions of it.
  */
-export function podBound(nodes: readonly NodeInfo[], at: number, pod: PlacedPod): void {
-  const index = indexes.get(nodes);
-  if (!index || index.removals !== podRemovalCount() || index.changes !== podChangeCount() - 1) return;
-  const pods = nodes[at]!.pods;
-  if (pods.length !== index.seen[at]! + 1 || pods[pods.length - 1] !== pod) return;
-  appendEntry(index, { node: at, pod });
-  index.seen[at] = pods.length;
-  index.changes++;
-}
-
-function appendEntry(index: PodIndex, entry: IndexEntry): void {
-  index.all.push(entry);
-  const labels = entry.pod.labels;
-  for (const k in labels) {
-    const pk = pairKey(k, labels[k]!);
-    let list = index.byLabel.get(pk);
-    if (!list) index.byLabel.set(pk, (list = []));
-    list.push(entry);
-  }
-}
-
-/** Appends the pods added to each node since the last look; false when a node lost pods. */
-function appendNewPods(index: PodIndex): boolean {
-  const { nodes, seen } = index;
-  for (let i = 0; i < nodes.length; i++) {
-    const pods = nodes[i]!.pods;
-    const from = seen[i]!;
-    if (pods.length === from) continue;
-    if (pods.length < from) return false;
-    for (let j = from; j < pods.length; j++) appendEntry(index, { node: i, pod: pods[j]! });
-    seen[i] = pods.length;
-  }
-  return true;
+export function matchingPodIndex(cluster: ClusterView): MatchingPodIndex {
+  const snapshot = cluster.snapshot;
+  return snapshot.index(MATCHING_POD_INDEX, () => new MatchingPodIndex(snapshot.nodes, snapshot.generation));
 }
 
 /**
@@ -267,7 +214,7 @@ export function requiredPairs(selector: LabelSelector | null): [string, string][
  * else every pod (a pair no pod carries yet gets its list now: pods that come later are appended
  * to it).
  */
-function candidateList(index: PodIndex, pairs: readonly (readonly [string, string])[]): readonly IndexEntry[] {
+function candidateList(index: MatchingPodIndex, pairs: readonly (readonly [string, string])[]): readonly IndexEntry[] {
   let list: readonly IndexEntry[] = index.all;
   for (const [k, v] of pairs) {
     const pk = pairKey(k, v);
@@ -279,7 +226,7 @@ function candidateList(index: PodIndex, pairs: readonly (readonly [string, strin
 }
 
 /** A cursor at the start of the candidates for pods carrying every pair of `pairs` (see `requiredPairs`). */
-export function podCursor(index: PodIndex, pairs: readonly (readonly [string, string])[]): Cursor {
+export function podCursor(index: MatchingPodIndex, pairs: readonly (readonly [string, string])[]): Cursor {
   return { list: candidateList(index, pairs), consumed: 0 };
 }
 
@@ -306,7 +253,7 @@ export interface AntiAffinityGroup {
 }
 
 /** The groups of the index, in the order they were made, brought up to date with the pods it found since. */
-export function requiredAntiAffinityGroups(index: PodIndex): readonly AntiAffinityGroup[] {
+export function requiredAntiAffinityGroups(index: MatchingPodIndex): readonly AntiAffinityGroup[] {
   const nodes = index.nodes;
   for (let j = index.groupsConsumed; j < index.all.length; j++) {
     const { node, pod } = index.all[j]!;
@@ -325,19 +272,15 @@ export function requiredAntiAffinityGroups(index: PodIndex): readonly AntiAffini
   return index.groupList;
 }
 
-const states = new WeakMap<PodIndex, Map<object, Map<string, unknown>>>();
-
 /**
  * PreFilter state kept with the index (so pods taken off a node start it afresh), one per
  * distinct question: replicas of one workload ask the same one, and the state follows the pods
  * bound since by itself (its owner's cursors). `owner` keeps each plugin's entries apart; `key`
  * must capture everything `create` reads from the pod (and `cluster.excludeOwner`).
  */
-export function indexState<T>(owner: object, index: PodIndex, key: string, create: () => T): T {
-  let byOwner = states.get(index);
-  if (!byOwner) states.set(index, (byOwner = new Map<object, Map<string, unknown>>()));
-  let byKey = byOwner.get(owner);
-  if (!byKey) byOwner.set(owner, (byKey = new Map<string, unknown>()));
+export function indexState<T>(owner: object, index: MatchingPodIndex, key: string, create: () => T): T {
+  let byKey = index.states.get(owner);
+  if (!byKey) index.states.set(owner, (byKey = new Map<string, unknown>()));
   let state = byKey.get(key) as T | undefined;
   if (state === undefined) byKey.set(key, (state = create()));
   return state;

@@ -1,5 +1,5 @@
-import { podChangeCount } from "../cluster-state.js";
-import type { ClusterState, NodeInfo } from "../types.js";
+import type { BindListener } from "../cluster-snapshot.js";
+import type { ClusterView, NodeInfo } from "../types.js";
 
 /** A label of every node, as small integers: the id of the node's value (-1: no such label). */
 export interface LabelColumn {
@@ -12,11 +12,10 @@ export interface LabelColumn {
 /**
  * What the score plugins read of every node, in flat arrays indexed by the node's position in
  * `cluster.nodes`: scoring 500 nodes for each of 100,000 pods then reads a few typed arrays rather
- * than thousands of scattered objects. The resource columns follow the pods bound: the
- * simulation calls `bound` after each bind; any other change to the nodes' pods (podChangeCount)
- * has the table built afresh at its next use.
+ * than thousands of scattered objects. The resource columns follow the pods bound: the snapshot
+ * tells the table of each bind (`bound`); an unbind has it built afresh at its next use.
  */
-export class NodeTable {
+export class NodeTable implements BindListener {
   readonly index: ReadonlyMap<NodeInfo, number>;
   /** allocatable cpu (millicores) and memory (bytes) */
   readonly allocCpu: Float64Array;
@@ -31,8 +30,7 @@ export class NodeTable {
   readonly preferNoSchedule: Uint8Array;
   private readonly labelColumns = new Map<string, LabelColumn>();
   private readonly memos = new WeakMap<object, number[]>();
-  /** podChangeCount() when the table was last brought up to date */
-  private changes = podChangeCount();
+  private sums: Float64Array | undefined;
 
   constructor(readonly nodes: readonly NodeInfo[]) {
     const n = nodes.length;
@@ -53,19 +51,9 @@ export class NodeTable {
     }
   }
 
-  /** Whether no pod changed since the table was last brought up to date. */
-  get current(): boolean {
-    return this.changes === podChangeCount();
-  }
-
-  /**
-   * After addToNode bound a pod to the node at `i`: a table that was current before that bind
-   * re-reads the node's requests and stays current. Any other table is built afresh at its next use.
-   */
+  /** After the snapshot bound a pod to the node at `i`: re-reads the node's requests. */
   bound(i: number): void {
-    if (this.changes !== podChangeCount() - 1) return;
     this.refresh(i);
-    this.changes++;
   }
 
   /** Re-reads the requests of the node at `i`. */
@@ -85,6 +73,15 @@ export class NodeTable {
     let values = this.memos.get(key);
     if (!values) this.memos.set(key, (values = new Array<number>(this.nodes.length).fill(NaN)));
     return values;
+  }
+
+  /** A zeroed buffer of `n` numbers, reused from pod to pod (a score's per-node sums). */
+  scratch(n: number): Float64Array {
+    let sums = this.sums;
+    if (!sums || sums.length < n) this.sums = sums = new Float64Array(Math.max(n, this.nodes.length));
+    const out = sums.subarray(0, n);
+    out.fill(0);
+    return out;
   }
 
   /** The label `key` of every node (labels never change during a simulation). */
@@ -115,36 +112,18 @@ export class NodeTable {
   }
 }
 
-const tables = new WeakMap<ClusterState, NodeTable>();
+const NODE_TABLE = {};
 
-/** The node table of `cluster`: built on first use, and again when pods changed since without its being told (`bound`). */
-export function nodeTable(cluster: ClusterState): NodeTable {
-  let table = tables.get(cluster);
-  if (table && !table.current) table = undefined;
-  if (!table) {
-    table = new NodeTable(cluster.nodes);
-    tables.set(cluster, table);
-  }
-  return table;
+/** The node table of `cluster`'s snapshot: built on first use, told of every bind. */
+export function nodeTable(cluster: ClusterView): NodeTable {
+  const snapshot = cluster.snapshot;
+  return snapshot.index(NODE_TABLE, () => new NodeTable(snapshot.nodes));
 }
-
-const knownIndices = new WeakMap<readonly NodeInfo[], readonly number[]>();
 
 /**
- * The positions in `cluster.nodes` of a list of feasible nodes: what the caller registered with
- * `registerIndices` (the simulation knows them), else looked up.
+ * The positions in `cluster.nodes` of a list of feasible nodes: what the simulation gave the
+ * snapshot for the current cycle (`ClusterSnapshot.positions`), else looked up.
  */
-export function feasibleIndices(cluster: ClusterState, feasible: readonly NodeInfo[]): readonly number[] {
-  let at = knownIndices.get(feasible);
-  if (!at) {
-    const index = nodeTable(cluster).index;
-    at = feasible.map((node) => index.get(node) ?? -1);
-    knownIndices.set(feasible, at);
-  }
-  return at;
-}
-
-/** Records the positions in `cluster.nodes` of the nodes of `feasible` (never changed afterwards). */
-export function registerIndices(feasible: readonly NodeInfo[], at: readonly number[]): void {
-  knownIndices.set(feasible, at);
+export function feasibleIndices(cluster: ClusterView, feasible: readonly NodeInfo[]): readonly number[] {
+  return cluster.snapshot.positions(feasible);
 }

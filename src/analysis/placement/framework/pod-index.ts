@@ -1,7 +1,7 @@
 import type { LabelSelector, Labels, PodAffinityTerm } from "../../../model/kubernetes.js";
 import { affinityTermView, type AffinityTermView } from "./label-selectors.js";
-import { podChangeCount } from "../cluster-state.js";
-import type { ClusterState, NodeInfo, PlacedPod } from "../types.js";
+import type { BindListener } from "../cluster-snapshot.js";
+import type { ClusterView, NodeInfo, PlacedPod } from "../types.js";
 
 /** InterPodAffinityArgs.hardPodAffinityWeight's default (pkg/scheduler/apis/config/v1/defaults.go). */
 export const HARD_POD_AFFINITY_WEIGHT = 1;
@@ -47,33 +47,21 @@ function keyPair(selector: LabelSelector): string | undefined {
  * placed pods grouped by term, so that the symmetric part of InterPodAffinity costs the number of
  * distinct terms an incoming pod can match, not the number of pods with affinity.
  */
-export class PodIndex {
+export class ScoringPodIndex implements BindListener {
   private readonly byNamespace = new Map<string, IndexedPod[]>();
   private readonly byLabel = new Map<string, IndexedPod[]>();
   private readonly groups = new Map<string, TermGroup>();
   private readonly groupsByPair = new Map<string, TermGroup[]>();
   private readonly unkeyedGroups: TermGroup[] = [];
-  /** podChangeCount() when the index was last brought up to date */
-  private changes = podChangeCount();
 
-  constructor(readonly cluster: ClusterState) {
+  constructor(readonly cluster: ClusterView) {
     for (const node of cluster.nodes) {
       for (const pod of node.pods) if (pod.owner !== cluster.excludeOwner) this.insert(pod, node);
     }
   }
 
-  /** Whether no pod changed since the index was last brought up to date. */
-  get current(): boolean {
-    return this.changes === podChangeCount();
-  }
-
-  /**
-   * After addToNode bound `pod` to `node`: an index that was current before that bind records the
-   * pod and stays current. Any other index is built afresh at its next use.
-   */
-  bound(pod: PlacedPod, node: NodeInfo): void {
-    if (this.changes !== podChangeCount() - 1) return;
-    this.changes++;
+  /** After the snapshot bound `pod` to `node`: records the pod (unless the view leaves it out). */
+  bound(_at: number, node: NodeInfo, pod: PlacedPod): void {
     if (pod.owner !== this.cluster.excludeOwner) this.insert(pod, node);
   }
 
@@ -159,18 +147,9 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   else map.set(key, [value]);
 }
 
-const indexes = new WeakMap<ClusterState, PodIndex>();
+const SCORING_POD_INDEX = {};
 
-/**
- * The index of `cluster`'s pods, built on first use, and again when pods changed since without
- * its being told (`bound`: the simulation tells it of each pod it binds).
- */
-export function podIndex(cluster: ClusterState): PodIndex {
-  let index = indexes.get(cluster);
-  if (index && !index.current) index = undefined;
-  if (!index) {
-    index = new PodIndex(cluster);
-    indexes.set(cluster, index);
-  }
-  return index;
+/** The index of the pods `cluster` sees, built on first use and kept fresh as pods are bound. */
+export function scoringPodIndex(cluster: ClusterView): ScoringPodIndex {
+  return cluster.index(SCORING_POD_INDEX, () => new ScoringPodIndex(cluster));
 }

@@ -436,9 +436,9 @@ describe("NodePorts (kube-scheduler plugins/nodeports/node_ports.go Filter, fram
       placed: [on(withPorts(port(9100)))],
       want: [],
     },
-    { name: "ClusterState excludeOwner: without it the workload's own pod holds the port", pod: podToPlace(withPorts(port(8080))), node: n, placed: [on(withPorts(port(8080)), "Deployment/default/web")], want: [MESSAGE] },
+    { name: "ClusterView excludeOwner: without it the workload's own pod holds the port", pod: podToPlace(withPorts(port(8080))), node: n, placed: [on(withPorts(port(8080)), "Deployment/default/web")], want: [MESSAGE] },
     {
-      name: "ClusterState excludeOwner: the workload's own pods are left out (feasibility asks about one of its pods)",
+      name: "ClusterView excludeOwner: the workload's own pods are left out (feasibility asks about one of its pods)",
       pod: podToPlace(withPorts(port(8080))),
       node: n,
       placed: [on(withPorts(port(8080)), "Deployment/default/web")],
@@ -446,7 +446,7 @@ describe("NodePorts (kube-scheduler plugins/nodeports/node_ports.go Filter, fram
       want: [],
     },
     {
-      name: "ClusterState excludeOwner: another workload's pods still hold their ports",
+      name: "ClusterView excludeOwner: another workload's pods still hold their ports",
       pod: podToPlace(withPorts(port(8080))),
       node: n,
       placed: [on(withPorts(port(8080)), "Deployment/default/api")],
@@ -519,14 +519,14 @@ describe("NodeResourcesFit (kube-scheduler plugins/noderesources/fit.go fitsRequ
       want: ["Insufficient memory"],
     },
     {
-      name: "ClusterState excludeOwner: without it, the workload's own pods hold their requests",
+      name: "ClusterView excludeOwner: without it, the workload's own pods hold their requests",
       pod: podToPlace(requesting({ cpu: 1000 })),
       node: small(),
       placed: [busy("own", { cpu: 1500 }, "Deployment/default/web")],
       want: ["Insufficient cpu"],
     },
     {
-      name: "ClusterState excludeOwner: the workload's own pods' requests are subtracted",
+      name: "ClusterView excludeOwner: the workload's own pods' requests are subtracted",
       pod: podToPlace(requesting({ cpu: 1000 })),
       node: small(),
       placed: [busy("own", { cpu: 1500 }, "Deployment/default/web"), busy("other", { cpu: 500 }, "Deployment/default/api")],
@@ -534,7 +534,7 @@ describe("NodeResourcesFit (kube-scheduler plugins/noderesources/fit.go fitsRequ
       want: [],
     },
     {
-      name: "ClusterState excludeOwner: another workload's requests still count",
+      name: "ClusterView excludeOwner: another workload's requests still count",
       pod: podToPlace(requesting({ cpu: 1000 })),
       node: small(),
       placed: [busy("own", { cpu: 500 }, "Deployment/default/web"), busy("other", { cpu: 1500 }, "Deployment/default/api")],
@@ -542,7 +542,7 @@ describe("NodeResourcesFit (kube-scheduler plugins/noderesources/fit.go fitsRequ
       want: ["Insufficient cpu"],
     },
     {
-      name: "ClusterState excludeOwner: the workload's own pods do not count against allocatable pods",
+      name: "ClusterView excludeOwner: the workload's own pods do not count against allocatable pods",
       pod: podToPlace(),
       node: small(1),
       placed: [busy("own", {}, "Deployment/default/web")],

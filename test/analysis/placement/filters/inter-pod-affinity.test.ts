@@ -6,7 +6,6 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { addToNode } from "../../../../src/analysis/placement/cluster-state.js";
 import { DEFAULT_FILTERS } from "../../../../src/analysis/placement/plugins/index.js";
 import {
   ERR_REASON_AFFINITY_RULES_NOT_MATCH as AFFINITY,
@@ -14,7 +13,7 @@ import {
   ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH as EXISTING,
 } from "../../../../src/analysis/placement/plugins/interpodaffinity/common.js";
 import { InterPodAffinity } from "../../../../src/analysis/placement/plugins/interpodaffinity/filter.js";
-import type { ClusterState, PlacedPod, PodToPlace } from "../../../../src/analysis/placement/types.js";
+import type { ClusterView, PlacedPod, PodToPlace } from "../../../../src/analysis/placement/types.js";
 import type { LabelSelector, Labels, Namespace, Node, PodAffinityTerm, PodSpec } from "../../../../src/model/kubernetes.js";
 import type { SourceRef } from "../../../../src/model/source.js";
 import { cluster, namespace, node, placed, podSpec, podToPlace, src, workload } from "../support.js";
@@ -55,7 +54,7 @@ function existing(name: string, nodeName: string, labels: Labels, options: { ns?
 }
 
 /** Each node's verdict: the plugin's message, or null when it fits. */
-function verdicts(pod: PodToPlace, state: ClusterState): Record<string, string | null> {
+function verdicts(pod: PodToPlace, state: ClusterView): Record<string, string | null> {
   const prepared = InterPodAffinity.prepare!(pod, state);
   const out: Record<string, string | null> = {};
   for (const n of state.nodes) {
@@ -400,7 +399,7 @@ describe("InterPodAffinity: PreFilter and Filter mechanics", () => {
     const state = cluster(twoHosts, [existing("db-0", "n2", { app: "db" })]);
     const pod = incoming(spec);
     assert.deepEqual(verdicts(pod, state), { n1: null, n2: null });
-    addToNode(state.nodeByName.get("n1")!, placed("web-0", "n1", spec, { owner: "Deployment/default/web", labels: { app: "web" } }));
+    state.bind(state.nodeByName.get("n1")!, placed("web-0", "n1", spec, { owner: "Deployment/default/web", labels: { app: "web" } }));
     assert.deepEqual(verdicts(pod, state), { n1: ANTI, n2: null });
   });
 

@@ -5,7 +5,6 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { addToNode, removeFromNode } from "../../../../src/analysis/placement/cluster-state.js";
 import {
   ERR_REASON_CONSTRAINTS_NOT_MATCH as SKEW,
   ERR_REASON_NODE_LABEL_NOT_MATCH as MISSING,
@@ -13,7 +12,7 @@ import {
   spreadCountsPerNode,
 } from "../../../../src/analysis/placement/plugins/podtopologyspread/common.js";
 import { PodTopologySpread } from "../../../../src/analysis/placement/plugins/podtopologyspread/filter.js";
-import type { ClusterState, PlacedPod, PodToPlace } from "../../../../src/analysis/placement/types.js";
+import type { ClusterView, PlacedPod, PodToPlace } from "../../../../src/analysis/placement/types.js";
 import type { LabelSelector, Labels, Node, PodSpec, TopologySpreadConstraint } from "../../../../src/model/kubernetes.js";
 import { cluster, node, placed, podSpec, podToPlace, src, taint, toleration, workload } from "../support.js";
 
@@ -52,7 +51,7 @@ function pods(nodeName: string, count: number, labels: Labels = { app: "web" }, 
   );
 }
 
-function verdicts(pod: PodToPlace, state: ClusterState): Record<string, string | null> {
+function verdicts(pod: PodToPlace, state: ClusterView): Record<string, string | null> {
   const prepared = PodTopologySpread.prepare!(pod, state);
   const out: Record<string, string | null> = {};
   for (const n of state.nodes) {
@@ -336,7 +335,7 @@ describe("PodTopologySpread: PreFilter and Filter mechanics", () => {
     const state = cluster(abZones, pods("n2", 1, { app: "api" }));
     const pod = incoming([spread(ZONE)]);
     assert.deepEqual(verdicts(pod, state), { n1: null, n2: null });
-    addToNode(state.nodeByName.get("n1")!, pods("n1", 1)[0]!);
+    state.bind(state.nodeByName.get("n1")!, pods("n1", 1)[0]!);
     assert.deepEqual(verdicts(pod, state), { n1: SKEW, n2: null });
   });
 
@@ -345,7 +344,7 @@ describe("PodTopologySpread: PreFilter and Filter mechanics", () => {
     const pod = incoming([spread(ZONE)]);
     assert.deepEqual(verdicts(pod, state), { n1: SKEW, n2: null });
     const n1 = state.nodeByName.get("n1")!;
-    for (const p of [...n1.pods]) removeFromNode(n1, p);
+    for (const p of [...n1.pods]) state.unbind(n1, p);
     assert.deepEqual(verdicts(pod, state), { n1: null, n2: null });
   });
 

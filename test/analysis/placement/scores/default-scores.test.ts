@@ -1,9 +1,8 @@
 /** DEFAULT_SCORES against pkg/scheduler/apis/config/v1/default_plugins.go, and the pod index the inter-pod scores share. */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { addToNode } from "../../../../src/analysis/placement/cluster-state.js";
 import { DEFAULT_SCORES, SKIP } from "../../../../src/analysis/placement/plugins/index.js";
-import { podIndex } from "../../../../src/analysis/placement/framework/pod-index.js";
+import { scoringPodIndex } from "../../../../src/analysis/placement/framework/pod-index.js";
 import { cluster, node, placed, podSpec, podToPlace, workload } from "../support.js";
 import { runScore } from "./harness.js";
 
@@ -39,12 +38,12 @@ describe("default score plugins", () => {
     assert.deepEqual(skipped, ["NodeAffinity", "PodTopologySpread", "InterPodAffinity", "NodeResourcesBalancedAllocation", "ImageLocality"]);
   });
 
-  test("pod index: pods added to a node behind the index's back are seen at the next use", () => {
+  test("pod index: pods bound after the index was built are seen at the next use", () => {
     const state = cluster([node("a"), node("b")], [placed("p1", "a", podSpec(), { labels: { app: "web" } })]);
     const selector = { matchLabels: { app: "web" }, matchExpressions: [] };
-    assert.equal(podIndex(state).candidates("default", selector).length, 1);
-    addToNode(state.nodeByName.get("b")!, placed("p2", "b", podSpec(), { labels: { app: "web" } }));
-    assert.equal(podIndex(state).candidates("default", selector).length, 2);
+    assert.equal(scoringPodIndex(state).candidates("default", selector).length, 1);
+    state.bind(state.nodeByName.get("b")!, placed("p2", "b", podSpec(), { labels: { app: "web" } }));
+    assert.equal(scoringPodIndex(state).candidates("default", selector).length, 2);
     // and a score plugin sees it: InterPodAffinity symmetric terms are part of the index
     assert.equal(runScore(DEFAULT_SCORES({ kubernetes: { services: [] } })[4]!, podToPlace(), state).skipped, true);
   });

@@ -2,7 +2,7 @@
  * Running one Score plugin the way the framework does (PreScore over the feasible nodes, Score
  * per node, NormalizeScore), for the score plugins' table tests.
  */
-import type { ClusterState, NodeInfo, PodToPlace, ScorePlugin } from "../../../../src/analysis/placement/types.js";
+import type { ClusterView, NodeInfo, PodToPlace, ScorePlugin } from "../../../../src/analysis/placement/types.js";
 import assert from "node:assert/strict";
 import { hasBatchScore } from "../../../../src/analysis/placement/framework/batch.js";
 import { SKIP } from "../../../../src/analysis/placement/framework/skip.js";
@@ -21,7 +21,7 @@ export interface PluginRun {
  * Runs `plugin` for `pod` over `feasible` (default: every node of the cluster). A plugin with a
  * batch form must give the same raw scores both ways.
  */
-export function runScore(plugin: ScorePlugin<unknown>, pod: PodToPlace, cluster: ClusterState, feasible: readonly NodeInfo[] = cluster.nodes): PluginRun {
+export function runScore(plugin: ScorePlugin<unknown>, pod: PodToPlace, cluster: ClusterView, feasible: readonly NodeInfo[] = cluster.nodes): PluginRun {
   const state = plugin.prepare?.(pod, feasible, cluster);
   const skipped = state === SKIP;
   const scores = feasible.map((node) => (skipped ? 0 : plugin.score(pod, node, cluster, state)));
@@ -36,7 +36,7 @@ export function runScore(plugin: ScorePlugin<unknown>, pod: PodToPlace, cluster:
 }
 
 /** The named nodes of a cluster, in that order. */
-export function nodesNamed(cluster: ClusterState, ...names: string[]): NodeInfo[] {
+export function nodesNamed(cluster: ClusterView, ...names: string[]): NodeInfo[] {
   return names.map((n) => cluster.nodeByName.get(n)!);
 }
 

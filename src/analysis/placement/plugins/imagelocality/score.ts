@@ -1,4 +1,4 @@
-import type { ClusterState, NodeInfo, ScorePlugin } from "../../types.js";
+import type { ClusterView, NodeInfo, ScorePlugin } from "../../types.js";
 import type { BatchScore } from "../../framework/batch.js";
 import { feasibleIndices } from "../../framework/node-table.js";
 import { MAX_NODE_SCORE } from "../../framework/normalize.js";
@@ -35,21 +35,23 @@ interface ClusterImages {
   readonly presence: (name: string) => Uint8Array;
 }
 
-/** Node images never change during a simulation: computed once per node list. */
-const imagesByNodes = new WeakMap<readonly NodeInfo[], ClusterImages>();
+/** Node images never change during a simulation: computed once per snapshot. */
+const IMAGES = {};
 
 /**
  * The scheduler cache's image states (pkg/scheduler/backend/cache addNodeImageStates): every name
  * of every image in a node's status.images, with the size the first node reporting it gave and
  * the number of nodes that have it.
  */
-export function clusterImages(cluster: ClusterState): ClusterImages {
-  const known = imagesByNodes.get(cluster.nodes);
-  if (known) return known;
+export function clusterImages(cluster: ClusterView): ClusterImages {
+  return cluster.snapshot.state(IMAGES, () => buildClusterImages(cluster.snapshot.nodes));
+}
+
+function buildClusterImages(nodes: readonly NodeInfo[]): ClusterImages {
   const sizes = new Map<string, number>();
   const counts = new Map<string, number>();
   const onNode = new Map<NodeInfo, Set<string>>();
-  for (const node of cluster.nodes) {
+  for (const node of nodes) {
     const names = new Set<string>();
     for (const image of node.node.images) {
       for (const name of image.names) {
@@ -67,14 +69,12 @@ export function clusterImages(cluster: ClusterState): ClusterImages {
   const presence = (name: string): Uint8Array => {
     let column = columns.get(name);
     if (!column) {
-      column = Uint8Array.from(cluster.nodes, (node) => (onNode.get(node)!.has(name) ? 1 : 0));
+      column = Uint8Array.from(nodes, (node) => (onNode.get(node)!.has(name) ? 1 : 0));
       columns.set(name, column);
     }
     return column;
   };
-  const out = { states, onNode, presence };
-  imagesByNodes.set(cluster.nodes, out);
-  return out;
+  return { states, onNode, presence };
 }
 
 /**

@@ -5,16 +5,16 @@ import {
   describeAffinityTerm,
   indexState,
   podCursor,
-  podIndex,
+  matchingPodIndex,
   requiredAntiAffinityGroups,
   requiredPairs,
   type AffinityTermView,
   type AntiAffinityGroup,
   type Cursor,
-  type PodIndex,
+  type MatchingPodIndex,
 } from "../../framework/label-selectors.js";
 import type { Labels } from "../../../../model/kubernetes.js";
-import type { ClusterState, FilterPlugin, PlacedPod, PodToPlace, Rejection } from "../../types.js";
+import type { ClusterView, FilterPlugin, PlacedPod, PodToPlace, Rejection } from "../../types.js";
 import { NO_REJECTION } from "../../framework/no-rejection.js";
 import { ERR_REASON_AFFINITY_RULES_NOT_MATCH, ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH, ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH } from "./common.js";
 
@@ -88,7 +88,7 @@ interface IncomingCounter {
   snapshot: IncomingMatches | undefined;
 }
 
-function incomingCounter(affinity: readonly AffinityTermView[], antiAffinity: readonly AffinityTermView[], index: PodIndex): IncomingCounter {
+function incomingCounter(affinity: readonly AffinityTermView[], antiAffinity: readonly AffinityTermView[], index: MatchingPodIndex): IncomingCounter {
   return {
     affinityCursor: affinity.length > 0 ? podCursor(index, affinity.flatMap((t) => requiredPairs(t.selector))) : undefined,
     affinityDomains: affinity.map((): FirstByDomain => new Map()),
@@ -100,7 +100,7 @@ function incomingCounter(affinity: readonly AffinityTermView[], antiAffinity: re
 }
 
 /** Brings the counter up to date with the pods the index found since; the matches as of now. */
-function incomingMatches(counter: IncomingCounter, affinity: readonly AffinityTermView[], antiAffinity: readonly AffinityTermView[], index: PodIndex, cluster: ClusterState): IncomingMatches {
+function incomingMatches(counter: IncomingCounter, affinity: readonly AffinityTermView[], antiAffinity: readonly AffinityTermView[], index: MatchingPodIndex, cluster: ClusterView): IncomingMatches {
   const nodes = index.nodes;
   const exclude = cluster.excludeOwner;
   let changed = false;
@@ -155,7 +155,7 @@ function existingCounter(): ExistingCounter {
   return { groupsSeen: 0, matching: [], byKey: new Map(), snapshot: undefined };
 }
 
-function existingConflicts(counter: ExistingCounter, pod: PodToPlace, index: PodIndex, cluster: ClusterState): ExistingConflicts {
+function existingConflicts(counter: ExistingCounter, pod: PodToPlace, index: MatchingPodIndex, cluster: ClusterView): ExistingConflicts {
   const groups = requiredAntiAffinityGroups(index);
   for (let g = counter.groupsSeen; g < groups.length; g++) {
     const group = groups[g]!;
@@ -261,8 +261,8 @@ export const InterPodAffinity: FilterPlugin<InterPodAffinityState | undefined> =
     const affinity = (pod.spec.affinity.podAffinity?.required ?? []).map((t) => affinityTermView(t, pod));
     const antiAffinity = (pod.spec.affinity.podAntiAffinity?.required ?? []).map((t) => affinityTermView(t, pod));
     const exclude = cluster.excludeOwner ?? null;
-    const index = podIndex(cluster.nodes);
-    const existing = existingConflicts(indexState(EXISTING, index, existingKey(exclude, pod), existingCounter), pod, index, cluster);
+    const index = matchingPodIndex(cluster);
+    const existing = existingConflicts(indexState(EXISTING, index, existingKey(exclude, pod, cluster), existingCounter), pod, index, cluster);
     if (affinity.length === 0 && antiAffinity.length === 0) return existing.size === 0 ? undefined : { affinity, antiAffinity, incoming: undefined, existing, matchesOwnAffinity: false };
     const termsKey = JSON.stringify([exclude, affinity.map((t) => [t.matchKey, t.topologyKey]), antiAffinity.map((t) => [t.matchKey, t.topologyKey])]);
     const counter = indexState(INCOMING, index, termsKey, () => incomingCounter(affinity, antiAffinity, index));
@@ -310,10 +310,11 @@ export const InterPodAffinity: FilterPlugin<InterPodAffinityState | undefined> =
   },
 };
 
-const labelsKeys = new WeakMap<Labels, string>();
+const LABELS_KEYS = {};
 
 /** What the existing pods' terms are matched against: the namespace and labels of the pod (and the excluded workload). */
-function existingKey(exclude: string | null, pod: PodToPlace): string {
+function existingKey(exclude: string | null, pod: PodToPlace, cluster: ClusterView): string {
+  const labelsKeys = cluster.snapshot.state(LABELS_KEYS, () => new WeakMap<Labels, string>());
   let labels = labelsKeys.get(pod.labels);
   if (labels === undefined) labelsKeys.set(pod.labels, (labels = JSON.stringify(pod.labels)));
   return JSON.stringify([exclude, pod.namespace]) + labels;

@@ -4,7 +4,7 @@ import type { NodeInfo, ScorePlugin } from "../../types.js";
 import type { BatchScore } from "../../framework/batch.js";
 import { feasibleIndices, nodeTable } from "../../framework/node-table.js";
 import { MAX_NODE_SCORE } from "../../framework/normalize.js";
-import { podIndex } from "../../framework/pod-index.js";
+import { scoringPodIndex } from "../../framework/pod-index.js";
 import { SKIP, type Skip } from "../../framework/skip.js";
 
 /** topology key → topology value → score, as PreScore's topologyScore (a scoreMap) */
@@ -41,7 +41,7 @@ export const InterPodAffinityScore: ScorePlugin<InterPodAffinityState | Skip> & 
   name: "InterPodAffinity",
   weight: 2,
   prepare(pod, _feasible, cluster) {
-    const index = podIndex(cluster);
+    const index = scoringPodIndex(cluster);
     const topologyScore = new Map<string, Map<string, number>>();
     const add = (key: string, value: string, delta: number) => {
       let values = topologyScore.get(key);

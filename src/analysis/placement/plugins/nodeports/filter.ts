@@ -1,7 +1,6 @@
-import { podsOn } from "../../cluster-state.js";
 import type { PodSpec } from "../../../../model/kubernetes.js";
-import type { FilterPlugin, HostPort } from "../../types.js";
-import { hostPorts } from "../../cluster-state.js";
+import type { ClusterView, FilterPlugin, HostPort } from "../../types.js";
+import { hostPorts } from "../../cluster-snapshot.js";
 import { NO_REJECTION } from "../../framework/no-rejection.js";
 
 /** The scheduler's reason (nodeports/node_ports.go ErrReason), word for word. */
@@ -12,10 +11,11 @@ export function portsConflict(a: HostPort, b: HostPort): boolean {
   return a.port === b.port && a.protocol === b.protocol && (a.hostIP === b.hostIP || a.hostIP === "0.0.0.0" || b.hostIP === "0.0.0.0");
 }
 
-const wantedBySpec = new WeakMap<PodSpec, readonly HostPort[]>();
+const WANTED = {};
 
-/** The host ports a pod wants (hostPorts), once per spec: the replicas of a workload share theirs. */
-function wantedPorts(spec: PodSpec): readonly HostPort[] {
+/** The host ports a pod wants (hostPorts), once per spec and snapshot: the replicas of a workload share theirs. */
+function wantedPorts(spec: PodSpec, cluster: ClusterView): readonly HostPort[] {
+  const wantedBySpec = cluster.snapshot.state(WANTED, () => new WeakMap<PodSpec, readonly HostPort[]>());
   let wanted = wantedBySpec.get(spec);
   if (!wanted) wantedBySpec.set(spec, (wanted = hostPorts(spec)));
   return wanted;
@@ -28,14 +28,15 @@ function wantedPorts(spec: PodSpec): readonly HostPort[] {
  */
 export const NodePorts: FilterPlugin<readonly HostPort[] | undefined> = {
   name: "NodePorts",
+  fastPath: "ports",
   skipsWithoutState: true,
-  prepare(pod) {
-    const wanted = wantedPorts(pod.spec);
+  prepare(pod, cluster) {
+    const wanted = wantedPorts(pod.spec, cluster);
     return wanted.length === 0 ? undefined : wanted;
   },
   filter(pod, node, cluster, wanted) {
     if (!wanted) return NO_REJECTION;
-    for (const other of podsOn(node, cluster)) {
+    for (const other of cluster.podsOn(node)) {
       for (const used of other.hostPorts) {
         const clash = wanted.find((w) => portsConflict(w, used));
         if (clash) {

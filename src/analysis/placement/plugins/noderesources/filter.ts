@@ -1,5 +1,5 @@
-import { podChangeCount } from "../../cluster-state.js";
-import type { FilterPlugin, NodeInfo, ClusterState, Rejection } from "../../types.js";
+import type { BindListener } from "../../cluster-snapshot.js";
+import type { FilterPlugin, NodeInfo, ClusterView, PlacedPod, Rejection } from "../../types.js";
 import { NO_REJECTION } from "../../framework/no-rejection.js";
 import type { PodToPlace } from "../../types.js";
 import { ERR_REASON_TOO_MANY_PODS, insufficientReason } from "./common.js";
@@ -15,7 +15,7 @@ function formatQuantity(resource: string, value: number): string {
 }
 
 /** The node's requested resources, less the excluded workload's own pods (on `ownNodes`). */
-function requestedOn(node: NodeInfo, cluster: ClusterState, ownNodes: ReadonlySet<NodeInfo> | undefined): Record<string, number> {
+function requestedOn(node: NodeInfo, cluster: ClusterView, ownNodes: ReadonlySet<NodeInfo> | undefined): Record<string, number> {
   const owner = cluster.excludeOwner;
   if (owner === undefined || !ownNodes?.has(node)) return node.requested;
   const out = { ...node.requested };
@@ -28,28 +28,32 @@ function requestedOn(node: NodeInfo, cluster: ClusterState, ownNodes: ReadonlySe
 }
 
 /**
- * The nodes holding pods of each workload, per cluster (its node list), rebuilt when pods were
- * added: feasibility asks it once per workload instead of scanning every node's pods per node.
+ * The nodes holding pods of each workload, per snapshot, kept fresh as pods are bound:
+ * feasibility asks it once per workload instead of scanning every node's pods per node.
  */
-const OWNER_NODES = new WeakMap<readonly NodeInfo[], { readonly changes: number; readonly byOwner: Map<string, Set<NodeInfo>> }>();
+class OwnerNodes implements BindListener {
+  readonly byOwner = new Map<string, Set<NodeInfo>>();
 
-function nodesOfOwner(cluster: ClusterState, owner: string): ReadonlySet<NodeInfo> | undefined {
-  // no pod changed anywhere since it was built (addToNode and removeFromNode count the changes)
-  const changes = podChangeCount();
-  let index = OWNER_NODES.get(cluster.nodes);
-  if (!index || index.changes !== changes) {
-    const byOwner = new Map<string, Set<NodeInfo>>();
-    for (const node of cluster.nodes) {
-      for (const p of node.pods) {
-        let set = byOwner.get(p.owner);
-        if (!set) byOwner.set(p.owner, (set = new Set()));
-        set.add(node);
-      }
-    }
-    index = { changes, byOwner };
-    OWNER_NODES.set(cluster.nodes, index);
+  constructor(nodes: readonly NodeInfo[]) {
+    for (const node of nodes) for (const p of node.pods) this.add(p.owner, node);
   }
-  return index.byOwner.get(owner);
+
+  bound(_at: number, node: NodeInfo, pod: PlacedPod): void {
+    this.add(pod.owner, node);
+  }
+
+  private add(owner: string, node: NodeInfo): void {
+    let set = this.byOwner.get(owner);
+    if (!set) this.byOwner.set(owner, (set = new Set()));
+    set.add(node);
+  }
+}
+
+const OWNER_NODES = {};
+
+function nodesOfOwner(cluster: ClusterView, owner: string): ReadonlySet<NodeInfo> | undefined {
+  const snapshot = cluster.snapshot;
+  return snapshot.index(OWNER_NODES, () => new OwnerNodes(snapshot.nodes)).byOwner.get(owner);
 }
 
 interface FitState {
@@ -73,10 +77,11 @@ function requestedResources(pod: PodToPlace): readonly string[] {
  */
 export const NodeResourcesFit: FilterPlugin<FitState> = {
   name: "NodeResourcesFit",
+  fastPath: "fit",
   // PreFilter: the pod's requested resources in fit.go order (cpu, memory, ephemeral-storage,
   // then extended resources), computed once per pod rather than per node
   prepare: (pod, cluster) => ({ resources: requestedResources(pod), ownNodes: cluster.excludeOwner === undefined ? undefined : nodesOfOwner(cluster, cluster.excludeOwner) }),
-  filter(pod: PodToPlace, node: NodeInfo, cluster: ClusterState, state: FitState | undefined) {
+  filter(pod: PodToPlace, node: NodeInfo, cluster: ClusterView, state: FitState | undefined) {
     let reasons: Rejection[] | undefined;
     const fit = state ?? NodeResourcesFit.prepare!(pod, cluster);
     const requested = requestedOn(node, cluster, fit.ownNodes);

@@ -1,7 +1,7 @@
 import type { LabelSelector, Labels, PodSpec, TopologySpreadConstraint } from "../../../../model/kubernetes.js";
 import { selectorMatches } from "../../../../model/selectors.js";
-import { advance, isEmptySelector, nullableSelectorMatches, podCursor, podIndex, requiredPairs, withLabelKeys, type PodIndex } from "../../framework/label-selectors.js";
-import type { ClusterState, PlacedPod } from "../../types.js";
+import { advance, isEmptySelector, nullableSelectorMatches, podCursor, matchingPodIndex, requiredPairs, withLabelKeys, type MatchingPodIndex } from "../../framework/label-selectors.js";
+import type { ClusterView, PlacedPod } from "../../types.js";
 
 /** The scheduler's reasons (pkg/scheduler/framework/plugins/podtopologyspread/plugin.go). */
 export const ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints";
@@ -62,7 +62,7 @@ export function countsNoPod(selector: LabelSelector | null): boolean {
  * constraint's selector matches, aligned with `cluster.nodes`, the excluded workload's pods left
  * out. An empty selector (`{}`) counts nothing, as upstream (`selector.Empty()`); so does null.
  */
-export function spreadCountsPerNode(view: SpreadConstraintView, namespace: string, cluster: ClusterState, index: PodIndex = podIndex(cluster.nodes)): number[] {
+export function spreadCountsPerNode(view: SpreadConstraintView, namespace: string, cluster: ClusterView, index: MatchingPodIndex = matchingPodIndex(cluster)): number[] {
   const selector = view.selector;
   const out = new Array<number>(cluster.nodes.length).fill(0);
   if (countsNoPod(selector)) return out;

@@ -4,13 +4,13 @@ import {
   describeSelector,
   indexState,
   podCursor,
-  podIndex,
+  matchingPodIndex,
   requiredPairs,
   selectorKey,
   type Cursor,
-  type PodIndex,
+  type MatchingPodIndex,
 } from "../../framework/label-selectors.js";
-import type { ClusterState, FilterPlugin, NodeInfo, PodToPlace, Rejection } from "../../types.js";
+import type { ClusterView, FilterPlugin, NodeInfo, PodToPlace, Rejection } from "../../types.js";
 import { nodeAffinityKey, nodeAffinityMismatch } from "../nodeaffinity/common.js";
 import { FILTERED_EFFECTS, tolerationsKey, untoleratedTaint } from "../tainttoleration/common.js";
 import { NO_REJECTION } from "../../framework/no-rejection.js";
@@ -82,7 +82,7 @@ const COUNTERS = {};
  * topologyKey label, and for each constraint only those that pass its node inclusion policies,
  * the domains, all at 0; `updateCounter` then counts the matching pods.
  */
-function spreadCounter(pod: PodToPlace, constraints: readonly SpreadConstraintView[], cluster: ClusterState, index: PodIndex): SpreadCounter {
+function spreadCounter(pod: PodToPlace, constraints: readonly SpreadConstraintView[], cluster: ClusterView, index: MatchingPodIndex): SpreadCounter {
   const nodes = cluster.nodes;
   const counters = constraints.map((c): DomainCounter => {
     const selector = c.selector;
@@ -165,7 +165,7 @@ function domainsOf(counter: SpreadCounter): readonly Domains[] {
 }
 
 /** What the PreFilter state depends on, for the memo. */
-function stateKey(pod: PodToPlace, constraints: readonly SpreadConstraintView[], cluster: ClusterState): string {
+function stateKey(pod: PodToPlace, constraints: readonly SpreadConstraintView[], cluster: ClusterView): string {
   const honorsAffinity = constraints.some((c) => c.nodeAffinityPolicy === "Honor");
   const honorsTaints = constraints.some((c) => c.nodeTaintsPolicy === "Honor");
   return JSON.stringify([
@@ -211,7 +211,7 @@ export const PodTopologySpread: FilterPlugin<PodTopologySpreadState | undefined>
   prepare(pod, cluster) {
     const constraints = spreadConstraintViews(pod, "DoNotSchedule");
     if (constraints.length === 0) return undefined;
-    const index = podIndex(cluster.nodes);
+    const index = matchingPodIndex(cluster);
     const counter = indexState(COUNTERS, index, stateKey(pod, constraints, cluster), () => spreadCounter(pod, constraints, cluster, index));
     if (updateCounter(counter)) counter.snapshot = undefined;
     return { constraints, domains: domainsOf(counter), selfMatch: constraints.map((c) => (spreadSelectorMatches(c, pod.labels) ? 1 : 0)) };

@@ -2,8 +2,8 @@ import type { LabelSelector, LabelSelectorRequirement, Labels, PodSpec, Service,
 import { nodeAffinityKey, nodeAffinityMismatch } from "../nodeaffinity/common.js";
 import { countsNoPod, countsTowards, spreadConstraintViews } from "./common.js";
 import { FILTERED_EFFECTS, tolerationsKey, untoleratedTaint } from "../tainttoleration/common.js";
-import { advance, indexState, podCursor, podIndex, requiredPairs, selectorKey, type Cursor } from "../../framework/label-selectors.js";
-import type { ClusterState, NodeInfo, PodToPlace, ScorePlugin } from "../../types.js";
+import { advance, indexState, podCursor, matchingPodIndex, requiredPairs, selectorKey, type Cursor } from "../../framework/label-selectors.js";
+import type { ClusterView, NodeInfo, PodToPlace, ScorePlugin } from "../../types.js";
 import type { BatchScore } from "../../framework/batch.js";
 import { feasibleIndices, nodeTable, type LabelColumn, type NodeTable } from "../../framework/node-table.js";
 import { MAX_NODE_SCORE } from "../../framework/normalize.js";
@@ -110,9 +110,10 @@ function hasAllKeysAt(columns: readonly LabelColumn[], k: number): boolean {
   return true;
 }
 
-/** Per pod spec: does the node satisfy the pod's nodeSelector and required node affinity (cached, node labels never change). */
-const affinityMatchCache = new WeakMap<PodSpec, Map<NodeInfo, boolean>>();
-function matchesNodeAffinity(spec: PodSpec, node: NodeInfo): boolean {
+/** Per pod spec: does the node satisfy the pod's nodeSelector and required node affinity (kept per snapshot: node labels never change). */
+type AffinityMatches = WeakMap<PodSpec, Map<NodeInfo, boolean>>;
+const AFFINITY_MATCHES = {};
+function matchesNodeAffinity(spec: PodSpec, node: NodeInfo, affinityMatchCache: AffinityMatches): boolean {
   let cache = affinityMatchCache.get(spec);
   if (!cache) affinityMatchCache.set(spec, (cache = new Map<NodeInfo, boolean>()));
   let match = cache.get(node);
@@ -121,8 +122,8 @@ function matchesNodeAffinity(spec: PodSpec, node: NodeInfo): boolean {
 }
 
 /** common.go matchNodeInclusionPolicies: nodeAffinityPolicy Honor counts only nodes the pod's required node affinity allows, nodeTaintsPolicy Honor only nodes whose NoSchedule/NoExecute taints it tolerates. */
-function included(c: SoftConstraint, spec: PodSpec, node: NodeInfo): boolean {
-  if (c.nodeAffinityPolicy === "Honor" && !matchesNodeAffinity(spec, node)) return false;
+function included(c: SoftConstraint, spec: PodSpec, node: NodeInfo, affinityMatches: AffinityMatches): boolean {
+  if (c.nodeAffinityPolicy === "Honor" && !matchesNodeAffinity(spec, node, affinityMatches)) return false;
   if (c.nodeTaintsPolicy === "Honor" && untoleratedTaint(node.node.taints, spec.tolerations, FILTERED_EFFECTS) !== undefined) return false;
   return true;
 }
@@ -161,10 +162,11 @@ function counterKey(c: SoftConstraint, pod: PodToPlace, constraints: readonly So
 
 /**
  * The counters of a pod's constraints, brought up to date. The keys are worked out once per
- * constraints list (the replicas of a workload share it), pod spec and namespace.
+ * constraints list (the replicas of a workload share it), pod spec and namespace (kept per snapshot).
  */
-const keysMemo = new WeakMap<readonly SoftConstraint[], WeakMap<PodSpec, Map<string, string[]>>>();
-function spreadCounters(pod: PodToPlace, constraints: readonly SoftConstraint[], requireAll: boolean, columns: readonly LabelColumn[], table: NodeTable, cluster: ClusterState): SpreadCounter[] {
+const KEYS = {};
+function spreadCounters(pod: PodToPlace, constraints: readonly SoftConstraint[], requireAll: boolean, columns: readonly LabelColumn[], table: NodeTable, cluster: ClusterView): SpreadCounter[] {
+  const keysMemo = cluster.snapshot.state(KEYS, () => new WeakMap<readonly SoftConstraint[], WeakMap<PodSpec, Map<string, string[]>>>());
   let bySpec = keysMemo.get(constraints);
   if (!bySpec) keysMemo.set(constraints, (bySpec = new WeakMap()));
   let byNamespace = bySpec.get(pod.spec);
@@ -173,7 +175,8 @@ function spreadCounters(pod: PodToPlace, constraints: readonly SoftConstraint[],
   const memoKey = JSON.stringify([exclude ?? null, pod.namespace, requireAll]);
   let keys = byNamespace.get(memoKey);
   if (!keys) byNamespace.set(memoKey, (keys = constraints.map((c) => counterKey(c, pod, constraints, requireAll, exclude))));
-  const index = podIndex(cluster.nodes);
+  const index = matchingPodIndex(cluster);
+  const affinityMatches = cluster.snapshot.state(AFFINITY_MATCHES, (): AffinityMatches => new WeakMap());
   const namespace = pod.namespace;
   const spec = pod.spec;
   return constraints.map((c, i) => {
@@ -194,7 +197,7 @@ function spreadCounters(pod: PodToPlace, constraints: readonly SoftConstraint[],
         return;
       }
       if (requireAll && !hasAllKeysAt(columns, k)) return;
-      if (!included(c, spec, nodes[k]!)) return;
+      if (!included(c, spec, nodes[k]!, affinityMatches)) return;
       counts[domainOf(column, k)]!++;
     });
     return counter;
@@ -215,16 +218,6 @@ function spreadScore(k: number, state: SpreadState): number {
     score += scoreForCount(count, state.constraints[i]!.maxSkew, state.weights[i]!);
   }
   return Math.round(score);
-}
-
-/** A zeroed buffer of `n` sums, one per node table, reused from pod to pod. */
-const sumsByTable = new WeakMap<NodeTable, Float64Array>();
-function scratchSums(table: NodeTable, n: number): Float64Array {
-  let sums = sumsByTable.get(table);
-  if (!sums || sums.length < n) sumsByTable.set(table, (sums = new Float64Array(Math.max(n, table.nodes.length))));
-  const out = sums.subarray(0, n);
-  out.fill(0);
-  return out;
 }
 
 /**
@@ -352,7 +345,7 @@ export function podTopologySpreadScore(services: readonly Service[]): ScorePlugi
       const table = nodeTable(cluster);
       const n = feasible.length;
       // spreadScore, a constraint at a time: each node's sum takes the same terms in the same order
-      const sums = scratchSums(table, n);
+      const sums = table.scratch(n);
       for (let i = 0; i < state.constraints.length; i++) {
         const ids = state.columns[i]!.ids;
         const maxSkew = state.constraints[i]!.maxSkew;
