@@ -54,9 +54,10 @@ export interface BindListener {
  * (pkg/scheduler/framework/types.go NodeInfo: a node, its pods, their summed requests, a
  * Generation bumped on each change) with per-plugin state beside it (cycle_state.go CycleState:
  * a store keyed per plugin), and cluster-autoscaler's ClusterSnapshot
- * (cluster-autoscaler/simulator/clustersnapshot/clustersnapshot.go: AddPod/RemovePod as the only
- * way pods change, Fork/Revert/Commit for what-ifs — here `withoutOwner`, a view that leaves one
- * workload's own pods out).
+ * (cluster-autoscaler/simulator/clustersnapshot/clustersnapshot.go: SchedulePod/UnschedulePod —
+ * AddPod/RemovePod in older releases — as the only way pods change, Fork/Revert/Commit for
+ * what-ifs; here the one what-if placement asks is `withoutOwner`, a view that leaves one
+ * workload's own pods out, without copying or changing the snapshot).
  *
  * `bind` and `unbind` are the only way pods change: they update the node's requests, bump
  * `generation`, and keep every derived index fresh — the indexes in the keyed store (`index`) are
@@ -65,7 +66,7 @@ export interface BindListener {
  */
 export class ClusterSnapshot implements ClusterView {
   readonly snapshot = this;
-  readonly excludeOwner = undefined;
+  readonly viewKey = null;
   readonly nodeByName: ReadonlyMap<string, NodeInfo>;
   /** each node's position in `nodes` */
   readonly positionOf: ReadonlyMap<NodeInfo, number>;
@@ -170,8 +171,21 @@ export class ClusterSnapshot implements ClusterView {
     return this.feasibleAt;
   }
 
+  counts(_pod: PlacedPod): boolean {
+    return true;
+  }
+
   podsOn(node: NodeInfo): readonly PlacedPod[] {
     return node.pods;
+  }
+
+  requestedOn(node: NodeInfo): Readonly<Record<string, number>> {
+    return node.requested;
+  }
+
+  /** The nodes holding pods of each workload (owner → nodes), kept fresh as pods are bound. */
+  nodesOfOwner(owner: string): ReadonlySet<NodeInfo> | undefined {
+    return this.index(OWNER_NODES, () => new OwnerNodes(this.nodes)).byOwner.get(owner);
   }
 
   /** The same cluster seen without one workload's own pods (feasibility: "could it land here?"). */
@@ -183,20 +197,25 @@ export class ClusterSnapshot implements ClusterView {
 /**
  * A view of a snapshot without one workload's own pods (feasibility asks "could a pod of this
  * workload land here?": its own pods would otherwise conflict with themselves). Shares the
- * snapshot's state and indexes; what depends on the excluded owner is kept per view (`index`),
- * and dropped when the snapshot's pods changed since.
+ * snapshot's state and indexes; what depends on the excluded owner is kept per view (`index`,
+ * the nodes holding its pods), and dropped when the snapshot's pods changed since. The plugins
+ * never see the owner: they ask `counts`, `podsOn`, `requestedOn`, and key their states by `viewKey`.
  */
 class WithoutOwner implements ClusterView {
+  readonly viewKey: string;
   readonly nodes: readonly NodeInfo[];
   readonly nodeByName: ReadonlyMap<string, NodeInfo>;
   readonly namespaces: ReadonlyMap<string, Namespace>;
   private readonly own = new Map<object, unknown>();
   private generation: number;
+  /** the nodes holding the excluded workload's pods, as of `generation` (undefined: not looked up yet) */
+  private ownNodes: ReadonlySet<NodeInfo> | null | undefined;
 
   constructor(
     readonly snapshot: ClusterSnapshot,
-    readonly excludeOwner: string,
+    private readonly excludeOwner: string,
   ) {
+    this.viewKey = excludeOwner;
     this.nodes = snapshot.nodes;
     this.nodeByName = snapshot.nodeByName;
     this.namespaces = snapshot.namespaces;
@@ -204,19 +223,63 @@ class WithoutOwner implements ClusterView {
   }
 
   index<T extends BindListener>(key: object, build: () => T): T {
-    if (this.generation !== this.snapshot.generation) {
-      this.own.clear();
-      this.generation = this.snapshot.generation;
-    }
+    this.follow();
     let value = this.own.get(key) as T | undefined;
     if (value === undefined) this.own.set(key, (value = build()));
     return value;
   }
 
+  /** Drops what was derived from the snapshot's pods when they changed since. */
+  private follow(): void {
+    if (this.generation === this.snapshot.generation) return;
+    this.own.clear();
+    this.ownNodes = undefined;
+    this.generation = this.snapshot.generation;
+  }
+
+  counts(pod: PlacedPod): boolean {
+    return pod.owner !== this.excludeOwner;
+  }
+
   podsOn(node: NodeInfo): readonly PlacedPod[] {
     return node.pods.filter((p) => p.owner !== this.excludeOwner);
   }
+
+  /** The node's requests less the excluded workload's own pods (looked for only on the nodes that hold some). */
+  requestedOn(node: NodeInfo): Readonly<Record<string, number>> {
+    this.follow();
+    if (this.ownNodes === undefined) this.ownNodes = this.snapshot.nodesOfOwner(this.excludeOwner) ?? null;
+    if (this.ownNodes === null || !this.ownNodes.has(node)) return node.requested;
+    const out = { ...node.requested };
+    for (const p of node.pods) {
+      if (p.owner !== this.excludeOwner) continue;
+      for (const key in p.requests) out[key] = (out[key] ?? 0) - p.requests[key]!;
+      out["pods"] = (out["pods"] ?? 0) - 1;
+    }
+    return out;
+  }
 }
+
+/** The nodes holding pods of each workload: feasibility asks it once per workload instead of scanning every node's pods per node. */
+class OwnerNodes implements BindListener {
+  readonly byOwner = new Map<string, Set<NodeInfo>>();
+
+  constructor(nodes: readonly NodeInfo[]) {
+    for (const node of nodes) for (const p of node.pods) this.add(p.owner, node);
+  }
+
+  bound(_at: number, node: NodeInfo, pod: PlacedPod): void {
+    this.add(pod.owner, node);
+  }
+
+  private add(owner: string, node: NodeInfo): void {
+    let set = this.byOwner.get(owner);
+    if (!set) this.byOwner.set(owner, (set = new Set()));
+    set.add(node);
+  }
+}
+
+const OWNER_NODES = {};
 
 function isActive(pod: Pod): boolean {
   return pod.nodeName !== undefined && pod.phase !== "Succeeded" && pod.phase !== "Failed";

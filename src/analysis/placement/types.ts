@@ -94,13 +94,20 @@ export interface ClusterView {
   /** namespace labels (with kubernetes.io/metadata.name), for namespaceSelector */
   readonly namespaces: ReadonlyMap<string, Namespace>;
   /**
-   * Feasibility asks "could a pod of this workload land here?": the workload's own pods are left
-   * out of the cluster (they would otherwise conflict with themselves: a DaemonSet's hostPort, a
-   * replica's anti-affinity). The simulation sets none: there, earlier replicas count.
+   * Feasibility asks "could a pod of this workload land here?" through a view that leaves the
+   * workload's own pods out (they would otherwise conflict with themselves: a DaemonSet's
+   * hostPort, a replica's anti-affinity); the simulation asks the snapshot itself, where earlier
+   * replicas count. Plugins see only what the view counts: `counts`, `podsOn`, `requestedOn`.
+   * `viewKey` names the view (null: the whole snapshot) for the states kept with the snapshot's
+   * shared indexes: a state that counts pods must have it in its key.
    */
-  readonly excludeOwner: string | undefined;
-  /** the pods on a node that count in this view (the excluded workload's own do not) */
+  readonly viewKey: string | null;
+  /** whether a pod on a node counts in this view */
+  counts(pod: PlacedPod): boolean;
+  /** the pods on a node that count in this view */
   podsOn(node: NodeInfo): readonly PlacedPod[];
+  /** the requests of the pods on a node that count in this view, and their number as `pods` */
+  requestedOn(node: NodeInfo): Readonly<Record<string, number>>;
   /** an index over the pods as this view sees them, built on first use and kept fresh as pods are bound */
   index<T extends BindListener>(key: object, build: () => T): T;
 }

@@ -128,7 +128,7 @@ export function requiredAntiAffinityViews(pod: PlacedPod): readonly AffinityTerm
  * looking only at the pods added since. The snapshot tells the index of every pod it binds
  * (`bound`) and drops it when one is unbound (a removal starts everything afresh). A question
  * whose selector requires a label pair looks only at the pods with that pair (`podCursor`). Pods
- * of every owner are kept: callers leave out `cluster.excludeOwner` themselves.
+ * of every owner are kept: callers count only those their view counts (`ClusterView.counts`).
  */
 export interface IndexEntry {
   /** the node's position in the index's node list */
@@ -276,7 +276,7 @@ export function requiredAntiAffinityGroups(index: MatchingPodIndex): readonly An
  * PreFilter state kept with the index (so pods taken off a node start it afresh), one per
  * distinct question: replicas of one workload ask the same one, and the state follows the pods
  * bound since by itself (its owner's cursors). `owner` keeps each plugin's entries apart; `key`
- * must capture everything `create` reads from the pod (and `cluster.excludeOwner`).
+ * must capture everything `create` reads from the pod, and the view (`ClusterView.viewKey`).
  */
 export function indexState<T>(owner: object, index: MatchingPodIndex, key: string, create: () => T): T {
   let byKey = index.states.get(owner);

@@ -56,13 +56,13 @@ export class ScoringPodIndex implements BindListener {
 
   constructor(readonly cluster: ClusterView) {
     for (const node of cluster.nodes) {
-      for (const pod of node.pods) if (pod.owner !== cluster.excludeOwner) this.insert(pod, node);
+      for (const pod of node.pods) if (cluster.counts(pod)) this.insert(pod, node);
     }
   }
 
   /** After the snapshot bound `pod` to `node`: records the pod (unless the view leaves it out). */
   bound(_at: number, node: NodeInfo, pod: PlacedPod): void {
-    if (pod.owner !== this.cluster.excludeOwner) this.insert(pod, node);
+    if (this.cluster.counts(pod)) this.insert(pod, node);
   }
 
   private insert(pod: PlacedPod, node: NodeInfo): void {

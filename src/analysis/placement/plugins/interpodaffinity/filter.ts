@@ -102,11 +102,10 @@ function incomingCounter(affinity: readonly AffinityTermView[], antiAffinity: re
 /** Brings the counter up to date with the pods the index found since; the matches as of now. */
 function incomingMatches(counter: IncomingCounter, affinity: readonly AffinityTermView[], antiAffinity: readonly AffinityTermView[], index: MatchingPodIndex, cluster: ClusterView): IncomingMatches {
   const nodes = index.nodes;
-  const exclude = cluster.excludeOwner;
   let changed = false;
   if (counter.affinityCursor) {
     advance(counter.affinityCursor, ({ node, pod }) => {
-      if (pod.owner === exclude || !affinity.every((t) => affinityTermMatches(t, pod, cluster))) return;
+      if (!cluster.counts(pod) || !affinity.every((t) => affinityTermMatches(t, pod, cluster))) return;
       const labels = nodes[node]!.labels;
       for (let k = 0; k < affinity.length; k++) {
         const value = labels[affinity[k]!.topologyKey];
@@ -119,7 +118,7 @@ function incomingMatches(counter: IncomingCounter, affinity: readonly AffinityTe
   for (let k = 0; k < antiAffinity.length; k++) {
     const t = antiAffinity[k]!;
     advance(counter.antiCursors[k]!, ({ node, pod }) => {
-      if (pod.owner === exclude || !affinityTermMatches(t, pod, cluster)) return;
+      if (!cluster.counts(pod) || !affinityTermMatches(t, pod, cluster)) return;
       const value = nodes[node]!.labels[t.topologyKey];
       if (value !== undefined && keepFirst(counter.antiDomains[k]!, value, pod, node)) changed = true;
     });
@@ -169,7 +168,7 @@ function existingConflicts(counter: ExistingCounter, pod: PodToPlace, index: Mat
     const topologyKey = m.group.view.topologyKey;
     for (let h = m.seen; h < holders.length; h++) {
       const holder = holders[h]!;
-      if (holder.pod.owner === cluster.excludeOwner) continue;
+      if (!cluster.counts(holder.pod)) continue;
       const value = holder.node.labels[topologyKey];
       if (value === undefined) continue;
       let entry = counter.byKey.get(topologyKey);
@@ -260,11 +259,10 @@ export const InterPodAffinity: FilterPlugin<InterPodAffinityState | undefined> =
   prepare(pod, cluster) {
     const affinity = (pod.spec.affinity.podAffinity?.required ?? []).map((t) => affinityTermView(t, pod));
     const antiAffinity = (pod.spec.affinity.podAntiAffinity?.required ?? []).map((t) => affinityTermView(t, pod));
-    const exclude = cluster.excludeOwner ?? null;
     const index = matchingPodIndex(cluster);
-    const existing = existingConflicts(indexState(EXISTING, index, existingKey(exclude, pod, cluster), existingCounter), pod, index, cluster);
+    const existing = existingConflicts(indexState(EXISTING, index, existingKey(pod, cluster), existingCounter), pod, index, cluster);
     if (affinity.length === 0 && antiAffinity.length === 0) return existing.size === 0 ? undefined : { affinity, antiAffinity, incoming: undefined, existing, matchesOwnAffinity: false };
-    const termsKey = JSON.stringify([exclude, affinity.map((t) => [t.matchKey, t.topologyKey]), antiAffinity.map((t) => [t.matchKey, t.topologyKey])]);
+    const termsKey = JSON.stringify([cluster.viewKey, affinity.map((t) => [t.matchKey, t.topologyKey]), antiAffinity.map((t) => [t.matchKey, t.topologyKey])]);
     const counter = indexState(INCOMING, index, termsKey, () => incomingCounter(affinity, antiAffinity, index));
     const incoming = incomingMatches(counter, affinity, antiAffinity, index, cluster);
     const matchesOwnAffinity = affinity.length > 0 && affinity.every((t) => affinityTermMatches(t, pod, cluster));
@@ -312,10 +310,10 @@ export const InterPodAffinity: FilterPlugin<InterPodAffinityState | undefined> =
 
 const LABELS_KEYS = {};
 
-/** What the existing pods' terms are matched against: the namespace and labels of the pod (and the excluded workload). */
-function existingKey(exclude: string | null, pod: PodToPlace, cluster: ClusterView): string {
+/** What the existing pods' terms are matched against: the namespace and labels of the pod (and the view). */
+function existingKey(pod: PodToPlace, cluster: ClusterView): string {
   const labelsKeys = cluster.snapshot.state(LABELS_KEYS, () => new WeakMap<Labels, string>());
   let labels = labelsKeys.get(pod.labels);
   if (labels === undefined) labelsKeys.set(pod.labels, (labels = JSON.stringify(pod.labels)));
-  return JSON.stringify([exclude, pod.namespace]) + labels;
+  return JSON.stringify([cluster.viewKey, pod.namespace]) + labels;
 }

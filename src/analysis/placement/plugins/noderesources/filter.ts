@@ -1,5 +1,4 @@
-import type { BindListener } from "../../cluster-snapshot.js";
-import type { FilterPlugin, NodeInfo, ClusterView, PlacedPod, Rejection } from "../../types.js";
+import type { FilterPlugin, NodeInfo, ClusterView, Rejection } from "../../types.js";
 import { NO_REJECTION } from "../../framework/no-rejection.js";
 import type { PodToPlace } from "../../types.js";
 import { ERR_REASON_TOO_MANY_PODS, insufficientReason } from "./common.js";
@@ -14,51 +13,8 @@ function formatQuantity(resource: string, value: number): string {
   return `${value}`;
 }
 
-/** The node's requested resources, less the excluded workload's own pods (on `ownNodes`). */
-function requestedOn(node: NodeInfo, cluster: ClusterView, ownNodes: ReadonlySet<NodeInfo> | undefined): Record<string, number> {
-  const owner = cluster.excludeOwner;
-  if (owner === undefined || !ownNodes?.has(node)) return node.requested;
-  const out = { ...node.requested };
-  for (const p of node.pods) {
-    if (p.owner !== owner) continue;
-    for (const key in p.requests) out[key] = (out[key] ?? 0) - p.requests[key]!;
-    out["pods"] = (out["pods"] ?? 0) - 1;
-  }
-  return out;
-}
-
-/**
- * The nodes holding pods of each workload, per snapshot, kept fresh as pods are bound:
- * feasibility asks it once per workload instead of scanning every node's pods per node.
- */
-class OwnerNodes implements BindListener {
-  readonly byOwner = new Map<string, Set<NodeInfo>>();
-
-  constructor(nodes: readonly NodeInfo[]) {
-    for (const node of nodes) for (const p of node.pods) this.add(p.owner, node);
-  }
-
-  bound(_at: number, node: NodeInfo, pod: PlacedPod): void {
-    this.add(pod.owner, node);
-  }
-
-  private add(owner: string, node: NodeInfo): void {
-    let set = this.byOwner.get(owner);
-    if (!set) this.byOwner.set(owner, (set = new Set()));
-    set.add(node);
-  }
-}
-
-const OWNER_NODES = {};
-
-function nodesOfOwner(cluster: ClusterView, owner: string): ReadonlySet<NodeInfo> | undefined {
-  const snapshot = cluster.snapshot;
-  return snapshot.index(OWNER_NODES, () => new OwnerNodes(snapshot.nodes)).byOwner.get(owner);
-}
-
 interface FitState {
   readonly resources: readonly string[];
-  readonly ownNodes: ReadonlySet<NodeInfo> | undefined;
 }
 
 /** The pod's requested resources in fit.go order: cpu, memory, ephemeral-storage, then extended. */
@@ -80,11 +36,11 @@ export const NodeResourcesFit: FilterPlugin<FitState> = {
   fastPath: "fit",
   // PreFilter: the pod's requested resources in fit.go order (cpu, memory, ephemeral-storage,
   // then extended resources), computed once per pod rather than per node
-  prepare: (pod, cluster) => ({ resources: requestedResources(pod), ownNodes: cluster.excludeOwner === undefined ? undefined : nodesOfOwner(cluster, cluster.excludeOwner) }),
+  prepare: (pod) => ({ resources: requestedResources(pod) }),
   filter(pod: PodToPlace, node: NodeInfo, cluster: ClusterView, state: FitState | undefined) {
     let reasons: Rejection[] | undefined;
     const fit = state ?? NodeResourcesFit.prepare!(pod, cluster);
-    const requested = requestedOn(node, cluster, fit.ownNodes);
+    const requested = cluster.requestedOn(node);
     const allowedPods = node.allocatable["pods"] ?? 0;
     if ((requested["pods"] ?? 0) + 1 > allowedPods) {
       (reasons ??= []).push({ plugin: "NodeResourcesFit", message: ERR_REASON_TOO_MANY_PODS, source: node.node.meta.source, detail: `${requested["pods"] ?? 0} pods on a node that allows ${allowedPods}` });

@@ -44,12 +44,12 @@ export function spreadSelectorMatches(view: SpreadConstraintView, labels: Labels
 }
 
 /**
- * countPodsMatchSelector's test of one pod: not of the excluded workload, in `namespace` (the
- * incoming pod's), its labels matched by the constraint's selector (neither null nor empty:
- * those count no pod, see `countsNoPod`).
+ * countPodsMatchSelector's test of one pod: counted by the view, in `namespace` (the incoming
+ * pod's), its labels matched by the constraint's selector (neither null nor empty: those count no
+ * pod, see `countsNoPod`).
  */
-export function countsTowards(other: PlacedPod, namespace: string, selector: LabelSelector, excludeOwner: string | undefined): boolean {
-  return other.owner !== excludeOwner && other.namespace === namespace && selectorMatches(selector, other.labels);
+export function countsTowards(other: PlacedPod, namespace: string, selector: LabelSelector, cluster: ClusterView): boolean {
+  return cluster.counts(other) && other.namespace === namespace && selectorMatches(selector, other.labels);
 }
 
 /** countPodsMatchSelector: an empty selector counts nothing (labels.Selector.Empty), as does null. */
@@ -59,15 +59,14 @@ export function countsNoPod(selector: LabelSelector | null): boolean {
 
 /**
  * countPodsMatchSelector on every node: the pods in `namespace` (the incoming pod's) that the
- * constraint's selector matches, aligned with `cluster.nodes`, the excluded workload's pods left
- * out. An empty selector (`{}`) counts nothing, as upstream (`selector.Empty()`); so does null.
+ * constraint's selector matches, aligned with `cluster.nodes`, as the view counts them. An empty selector (`{}`) counts nothing, as upstream (`selector.Empty()`); so does null.
  */
 export function spreadCountsPerNode(view: SpreadConstraintView, namespace: string, cluster: ClusterView, index: MatchingPodIndex = matchingPodIndex(cluster)): number[] {
   const selector = view.selector;
   const out = new Array<number>(cluster.nodes.length).fill(0);
   if (countsNoPod(selector)) return out;
   advance(podCursor(index, requiredPairs(selector)), ({ node, pod }) => {
-    if (countsTowards(pod, namespace, selector!, cluster.excludeOwner)) out[node]!++;
+    if (countsTowards(pod, namespace, selector!, cluster)) out[node]!++;
   });
   return out;
 }

@@ -70,7 +70,6 @@ interface DomainCounter {
 /** The counters of one distinct PreFilter question, and the last Domains handed out (until a count changes). */
 interface SpreadCounter {
   readonly namespace: string;
-  readonly excludeOwner: string | undefined;
   readonly constraints: readonly DomainCounter[];
   snapshot: readonly Domains[] | undefined;
 }
@@ -127,13 +126,13 @@ function spreadCounter(pod: PodToPlace, constraints: readonly SpreadConstraintVi
     counter.counts = new Int32Array(counter.values.length);
     counter.histogram[0] = counter.values.length;
   }
-  return { namespace: pod.namespace, excludeOwner: cluster.excludeOwner, constraints: counters, snapshot: undefined };
+  return { namespace: pod.namespace, constraints: counters, snapshot: undefined };
 }
 
-/** Counts the pods the index found since the last update; true when a count changed. */
-function updateCounter(counter: SpreadCounter): boolean {
+/** Counts the pods the index found since the last update (those the view counts); true when a count changed. */
+function updateCounter(counter: SpreadCounter, cluster: ClusterView): boolean {
   let changed = false;
-  const { namespace, excludeOwner } = counter;
+  const { namespace } = counter;
   for (const c of counter.constraints) {
     if (!c.cursor) continue;
     const selector = c.selector!;
@@ -141,7 +140,7 @@ function updateCounter(counter: SpreadCounter): boolean {
     advance(c.cursor, (e) => {
       const d = domainAt[e.node]!;
       if (d < 0) return;
-      if (!countsTowards(e.pod, namespace, selector, excludeOwner)) return;
+      if (!countsTowards(e.pod, namespace, selector, cluster)) return;
       const n = counts[d]!;
       counts[d] = n + 1;
       histogram[n]!--;
@@ -169,7 +168,7 @@ function stateKey(pod: PodToPlace, constraints: readonly SpreadConstraintView[],
   const honorsAffinity = constraints.some((c) => c.nodeAffinityPolicy === "Honor");
   const honorsTaints = constraints.some((c) => c.nodeTaintsPolicy === "Honor");
   return JSON.stringify([
-    cluster.excludeOwner ?? null,
+    cluster.viewKey,
     pod.namespace,
     constraints.map((c) => [c.topologyKey, selectorKey(c.selector), c.minDomains, c.nodeAffinityPolicy, c.nodeTaintsPolicy]),
     honorsAffinity ? nodeAffinityKey(pod.spec) : null,
@@ -213,7 +212,7 @@ export const PodTopologySpread: FilterPlugin<PodTopologySpreadState | undefined>
     if (constraints.length === 0) return undefined;
     const index = matchingPodIndex(cluster);
     const counter = indexState(COUNTERS, index, stateKey(pod, constraints, cluster), () => spreadCounter(pod, constraints, cluster, index));
-    if (updateCounter(counter)) counter.snapshot = undefined;
+    if (updateCounter(counter, cluster)) counter.snapshot = undefined;
     return { constraints, domains: domainsOf(counter), selfMatch: constraints.map((c) => (spreadSelectorMatches(c, pod.labels) ? 1 : 0)) };
   },
   filter(_pod, node, _cluster, state) {

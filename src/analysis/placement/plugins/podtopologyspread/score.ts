@@ -147,10 +147,10 @@ interface SpreadCounter {
 const COUNTERS = {};
 
 /** What a constraint's counter depends on besides the cluster: the key of its entry in the index's states. */
-function counterKey(c: SoftConstraint, pod: PodToPlace, constraints: readonly SoftConstraint[], requireAll: boolean, excludeOwner: string | undefined): string {
-  if (c.topologyKey === HOSTNAME) return JSON.stringify([excludeOwner ?? null, pod.namespace, selectorKey(c.selector), HOSTNAME]);
+function counterKey(c: SoftConstraint, pod: PodToPlace, constraints: readonly SoftConstraint[], requireAll: boolean, viewKey: string | null): string {
+  if (c.topologyKey === HOSTNAME) return JSON.stringify([viewKey, pod.namespace, selectorKey(c.selector), HOSTNAME]);
   return JSON.stringify([
-    excludeOwner ?? null,
+    viewKey,
     pod.namespace,
     selectorKey(c.selector),
     c.topologyKey,
@@ -171,10 +171,10 @@ function spreadCounters(pod: PodToPlace, constraints: readonly SoftConstraint[],
   if (!bySpec) keysMemo.set(constraints, (bySpec = new WeakMap()));
   let byNamespace = bySpec.get(pod.spec);
   if (!byNamespace) bySpec.set(pod.spec, (byNamespace = new Map<string, string[]>()));
-  const exclude = cluster.excludeOwner;
-  const memoKey = JSON.stringify([exclude ?? null, pod.namespace, requireAll]);
+  const viewKey = cluster.viewKey;
+  const memoKey = JSON.stringify([viewKey, pod.namespace, requireAll]);
   let keys = byNamespace.get(memoKey);
-  if (!keys) byNamespace.set(memoKey, (keys = constraints.map((c) => counterKey(c, pod, constraints, requireAll, exclude))));
+  if (!keys) byNamespace.set(memoKey, (keys = constraints.map((c) => counterKey(c, pod, constraints, requireAll, viewKey))));
   const index = matchingPodIndex(cluster);
   const affinityMatches = cluster.snapshot.state(AFFINITY_MATCHES, (): AffinityMatches => new WeakMap());
   const namespace = pod.namespace;
@@ -191,7 +191,7 @@ function spreadCounters(pod: PodToPlace, constraints: readonly SoftConstraint[],
     const counts = counter.counts;
     const nodes = table.nodes;
     advance(counter.cursor, ({ node: k, pod: other }) => {
-      if (!countsTowards(other, namespace, selector, exclude)) return;
+      if (!countsTowards(other, namespace, selector, cluster)) return;
       if (hostname) {
         counts[k]!++;
         return;
