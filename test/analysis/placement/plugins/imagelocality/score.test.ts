@@ -1,10 +1,10 @@
 /** ImageLocality Score (imagelocality/image_locality.go), cases after image_locality_test.go. */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { ImageLocalityScore, imageLocalityPriority, normalizedImageName } from "../../../../src/analysis/placement/plugins/imagelocality/score.js";
-import type { Node } from "../../../../src/model/kubernetes.js";
-import { Mi, cluster, container, node, podSpec, podToPlace } from "../support.js";
-import { runScore } from "./harness.js";
+import { ImageLocalityScore, imageLocalityPriority, normalizedImageName } from "../../../../../src/analysis/placement/plugins/imagelocality/score.js";
+import type { Node } from "../../../../../src/model/kubernetes.js";
+import { Mi, cluster, container, node, podSpec, podToPlace } from "../../support.js";
+import { runScore } from "../score-harness.js";
 
 const withImages = (name: string, images: Readonly<Record<string, number>>): Node =>
   node(name, {}, [], undefined, { images: Object.entries(images).map(([n, size]) => ({ names: [n], sizeBytes: size })) });

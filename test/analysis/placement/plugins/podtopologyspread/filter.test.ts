@@ -10,11 +10,11 @@ import {
   ERR_REASON_NODE_LABEL_NOT_MATCH as MISSING,
   spreadConstraintViews,
   spreadCountsPerNode,
-} from "../../../../src/analysis/placement/plugins/podtopologyspread/common.js";
-import { PodTopologySpread } from "../../../../src/analysis/placement/plugins/podtopologyspread/filter.js";
-import type { ClusterView, PlacedPod, PodToPlace } from "../../../../src/analysis/placement/types.js";
-import type { LabelSelector, Labels, Node, PodSpec, TopologySpreadConstraint } from "../../../../src/model/kubernetes.js";
-import { cluster, node, placed, podSpec, podToPlace, src, taint, toleration, workload } from "../support.js";
+} from "../../../../../src/analysis/placement/plugins/podtopologyspread/common.js";
+import { PodTopologySpread } from "../../../../../src/analysis/placement/plugins/podtopologyspread/filter.js";
+import type { ClusterView, PlacedPod, PodToPlace } from "../../../../../src/analysis/placement/types.js";
+import type { LabelSelector, Labels, Node, PodSpec, TopologySpreadConstraint } from "../../../../../src/model/kubernetes.js";
+import { cluster, node, placed, podSpec, podToPlace, src, taint, toleration, workload } from "../../support.js";
 
 // ---------------------------------------------------------------------------------------------
 // factories

@@ -1,10 +1,10 @@
 /** TaintToleration Score (tainttoleration/taint_toleration.go), cases after taint_toleration_test.go TestTaintTolerationScore. */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { TaintTolerationScore } from "../../../../src/analysis/placement/plugins/tainttoleration/score.js";
-import type { Taint, Toleration } from "../../../../src/model/kubernetes.js";
-import { cluster, node, podSpec, podToPlace, taint, toleration } from "../support.js";
-import { runScore } from "./harness.js";
+import { TaintTolerationScore } from "../../../../../src/analysis/placement/plugins/tainttoleration/score.js";
+import type { Taint, Toleration } from "../../../../../src/model/kubernetes.js";
+import { cluster, node, podSpec, podToPlace, taint, toleration } from "../../support.js";
+import { runScore } from "../score-harness.js";
 
 interface Case {
   readonly name: string;

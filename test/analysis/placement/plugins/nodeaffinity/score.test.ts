@@ -1,10 +1,10 @@
 /** NodeAffinity Score (nodeaffinity/node_affinity.go), cases after node_affinity_test.go TestNodeAffinityPriority. */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { NodeAffinityScore } from "../../../../src/analysis/placement/plugins/nodeaffinity/score.js";
-import type { Labels, NodeSelectorTerm } from "../../../../src/model/kubernetes.js";
-import { cluster, node, podSpec, podToPlace, requirement, term } from "../support.js";
-import { runScore } from "./harness.js";
+import { NodeAffinityScore } from "../../../../../src/analysis/placement/plugins/nodeaffinity/score.js";
+import type { Labels, NodeSelectorTerm } from "../../../../../src/model/kubernetes.js";
+import { cluster, node, podSpec, podToPlace, requirement, term } from "../../support.js";
+import { runScore } from "../score-harness.js";
 
 const preferred = (...terms: { weight: number; preference: NodeSelectorTerm }[]) => podToPlace(podSpec({ affinity: { nodeAffinity: { required: null, preferred: terms }, podAffinity: undefined, podAntiAffinity: undefined } }));
 const labelTerm = (labels: Labels) => term(Object.entries(labels).map(([k, v]) => requirement(k, "In", [v])));

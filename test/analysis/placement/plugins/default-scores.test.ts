@@ -4,7 +4,7 @@ import { describe, test } from "node:test";
 import { DEFAULT_SCORES, SKIP } from "../../../../src/analysis/placement/plugins/index.js";
 import { scoringPodIndex } from "../../../../src/analysis/placement/framework/pod-index.js";
 import { cluster, node, placed, podSpec, podToPlace, workload } from "../support.js";
-import { runScore } from "./harness.js";
+import { runScore } from "./score-harness.js";
 
 describe("default score plugins", () => {
   test("default_plugins.go: the Score plugins of the default profile, in order, with their weights", () => {

@@ -4,11 +4,11 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { defaultSelector, podTopologySpreadScore, scoreForCount, topologyNormalizingWeight } from "../../../../src/analysis/placement/plugins/podtopologyspread/score.js";
-import type { NodeInfo, PlacedPod } from "../../../../src/analysis/placement/types.js";
-import type { Labels, Node, PodSpec, Service, TopologySpreadConstraint, Workload, WorkloadKind } from "../../../../src/model/kubernetes.js";
-import { cluster, node, placed, podSpec, podToPlace, src, taint, workload } from "../support.js";
-import { runScore, service } from "./harness.js";
+import { defaultSelector, podTopologySpreadScore, scoreForCount, topologyNormalizingWeight } from "../../../../../src/analysis/placement/plugins/podtopologyspread/score.js";
+import type { NodeInfo, PlacedPod } from "../../../../../src/analysis/placement/types.js";
+import type { Labels, Node, PodSpec, Service, TopologySpreadConstraint, Workload, WorkloadKind } from "../../../../../src/model/kubernetes.js";
+import { cluster, node, placed, podSpec, podToPlace, src, taint, workload } from "../../support.js";
+import { runScore, service } from "../score-harness.js";
 
 const ZONE = "topology.kubernetes.io/zone";
 const HOST = "kubernetes.io/hostname";

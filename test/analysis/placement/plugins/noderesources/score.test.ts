@@ -4,11 +4,11 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { BalancedAllocationScore, NodeResourcesFitScore, balancedResourceScore, leastAllocatedScore, leastRequestedScore } from "../../../../src/analysis/placement/plugins/noderesources/score.js";
-import type { PlacedPod } from "../../../../src/analysis/placement/types.js";
-import type { ResourceList } from "../../../../src/model/kubernetes.js";
-import { Gi, Mi, cluster, container, node, placed, podSpec, podToPlace } from "../support.js";
-import { runScore } from "./harness.js";
+import { BalancedAllocationScore, NodeResourcesFitScore, balancedResourceScore, leastAllocatedScore, leastRequestedScore } from "../../../../../src/analysis/placement/plugins/noderesources/score.js";
+import type { PlacedPod } from "../../../../../src/analysis/placement/types.js";
+import type { ResourceList } from "../../../../../src/model/kubernetes.js";
+import { Gi, Mi, cluster, container, node, placed, podSpec, podToPlace } from "../../support.js";
+import { runScore } from "../score-harness.js";
 
 const alloc = (cpu: number, memory: number): ResourceList => ({ cpu, memory, pods: 110 });
 const requesting = (...requests: ResourceList[]) => podSpec({ containers: requests.map((r, i) => container(`c${i}`, r)) });

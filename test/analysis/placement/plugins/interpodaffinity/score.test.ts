@@ -1,11 +1,11 @@
 /** InterPodAffinity Score (interpodaffinity/scoring.go), cases after scoring_test.go TestPreferredAffinity. */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { InterPodAffinityScore } from "../../../../src/analysis/placement/plugins/interpodaffinity/score.js";
-import type { PlacedPod } from "../../../../src/analysis/placement/types.js";
-import type { LabelSelector, Labels, PodAffinity, PodAffinityTerm, PodSpec } from "../../../../src/model/kubernetes.js";
-import { cluster, namespace, node, placed, podSpec, podToPlace, src, workload } from "../support.js";
-import { runScore } from "./harness.js";
+import { InterPodAffinityScore } from "../../../../../src/analysis/placement/plugins/interpodaffinity/score.js";
+import type { PlacedPod } from "../../../../../src/analysis/placement/types.js";
+import type { LabelSelector, Labels, PodAffinity, PodAffinityTerm, PodSpec } from "../../../../../src/model/kubernetes.js";
+import { cluster, namespace, node, placed, podSpec, podToPlace, src, workload } from "../../support.js";
+import { runScore } from "../score-harness.js";
 
 const selector = (matchLabels: Labels): LabelSelector => ({ matchLabels, matchExpressions: [] });
 function term(matchLabels: Labels | null, topologyKey: string, extra: Partial<PodAffinityTerm> = {}): PodAffinityTerm {

@@ -6,17 +6,17 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { DEFAULT_FILTERS } from "../../../../src/analysis/placement/plugins/index.js";
+import { DEFAULT_FILTERS } from "../../../../../src/analysis/placement/plugins/index.js";
 import {
   ERR_REASON_AFFINITY_RULES_NOT_MATCH as AFFINITY,
   ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH as ANTI,
   ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH as EXISTING,
-} from "../../../../src/analysis/placement/plugins/interpodaffinity/common.js";
-import { InterPodAffinity } from "../../../../src/analysis/placement/plugins/interpodaffinity/filter.js";
-import type { ClusterView, PlacedPod, PodToPlace } from "../../../../src/analysis/placement/types.js";
-import type { LabelSelector, Labels, Namespace, Node, PodAffinityTerm, PodSpec } from "../../../../src/model/kubernetes.js";
-import type { SourceRef } from "../../../../src/model/source.js";
-import { cluster, namespace, node, placed, podSpec, podToPlace, src, workload } from "../support.js";
+} from "../../../../../src/analysis/placement/plugins/interpodaffinity/common.js";
+import { InterPodAffinity } from "../../../../../src/analysis/placement/plugins/interpodaffinity/filter.js";
+import type { ClusterView, PlacedPod, PodToPlace } from "../../../../../src/analysis/placement/types.js";
+import type { LabelSelector, Labels, Namespace, Node, PodAffinityTerm, PodSpec } from "../../../../../src/model/kubernetes.js";
+import type { SourceRef } from "../../../../../src/model/source.js";
+import { cluster, namespace, node, placed, podSpec, podToPlace, src, workload } from "../../support.js";
 
 // ---------------------------------------------------------------------------------------------
 // factories
