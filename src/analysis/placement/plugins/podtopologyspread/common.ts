@@ -1,6 +1,6 @@
 import type { LabelSelector, Labels, PodSpec, TopologySpreadConstraint } from "../../../../model/kubernetes.js";
 import { selectorMatches } from "../../../../model/selectors.js";
-import { advance, isEmptySelector, nullableSelectorMatches, podCursor, matchingPodIndex, requiredPairs, withLabelKeys, type MatchingPodIndex } from "../../framework/label-selectors.js";
+import { advance, isEmptySelector, nullableSelectorMatches, podCursor, matchingPodIndex, requiredPairs, withLabelKeys, type Cursor, type MatchingPodIndex } from "../../framework/label-selectors.js";
 import type { ClusterView, PlacedPod } from "../../types.js";
 
 /** The scheduler's reasons (pkg/scheduler/framework/plugins/podtopologyspread/plugin.go). */
@@ -48,25 +48,82 @@ export function spreadSelectorMatches(view: SpreadConstraintView, labels: Labels
  * pod's), its labels matched by the constraint's selector (neither null nor empty: those count no
  * pod, see `countsNoPod`).
  */
-export function countsTowards(other: PlacedPod, namespace: string, selector: LabelSelector, cluster: ClusterView): boolean {
+function countsTowards(other: PlacedPod, namespace: string, selector: LabelSelector, cluster: ClusterView): boolean {
   return cluster.counts(other) && other.namespace === namespace && selectorMatches(selector, other.labels);
 }
 
 /** countPodsMatchSelector: an empty selector counts nothing (labels.Selector.Empty), as does null. */
-export function countsNoPod(selector: LabelSelector | null): boolean {
+function countsNoPod(selector: LabelSelector | null): boolean {
   return selector === null || isEmptySelector(selector);
 }
 
 /**
  * countPodsMatchSelector on every node: the pods in `namespace` (the incoming pod's) that the
- * constraint's selector matches, aligned with `cluster.nodes`, as the view counts them. An empty selector (`{}`) counts nothing, as upstream (`selector.Empty()`); so does null.
+ * constraint's selector matches, aligned with `cluster.nodes`, as the view counts them (a
+ * `SpreadCounter` with one bucket per node). An empty selector (`{}`) counts nothing, as upstream
+ * (`selector.Empty()`); so does null.
  */
 export function spreadCountsPerNode(view: SpreadConstraintView, namespace: string, cluster: ClusterView, index: MatchingPodIndex = matchingPodIndex(cluster)): number[] {
-  const selector = view.selector;
-  const out = new Array<number>(cluster.nodes.length).fill(0);
-  if (countsNoPod(selector)) return out;
-  advance(podCursor(index, requiredPairs(selector)), ({ node, pod }) => {
-    if (countsTowards(pod, namespace, selector!, cluster)) out[node]!++;
+  const n = cluster.nodes.length;
+  const counter = spreadCounter(index, namespace, view.selector, new Int32Array(n).fill(UNRESOLVED), new Float64Array(n), (k) => k);
+  countNewPods(counter, cluster);
+  return Array.from(counter.counts);
+}
+
+/** `SpreadCounter.bucketAt` of a node not looked at yet. */
+export const UNRESOLVED = -2;
+
+/**
+ * One constraint's matching pods (countPodsMatchSelector), counted per bucket and kept current as
+ * pods are bound: each bucket is a topology domain, or a node (hostname, in Score). The filter's
+ * TpPairToMatchNum (filtering.go, updated in place by AddPod → updateWithPod) and PreScore's
+ * TopologyPairToPodCounts (scoring.go) both count this way; here each distinct question keeps one
+ * counter with the matching-pod index (`indexState`), and its cursor brings in the pods bound
+ * since, so replicas asking the same question one after another do not recount.
+ */
+export interface SpreadCounter<C extends Int32Array | Float64Array> {
+  /** the incoming pod's namespace: only pods there count */
+  readonly namespace: string;
+  readonly selector: LabelSelector | null;
+  /** undefined: the selector (null or empty) counts no pod */
+  readonly cursor: Cursor | undefined;
+  /** per node position: its bucket, -1 when the node counts for none, UNRESOLVED until `resolve` is asked */
+  readonly bucketAt: Int32Array;
+  /** the bucket of a node not resolved yet */
+  readonly resolve: ((k: number) => number) | undefined;
+  /** matching pods per bucket */
+  readonly counts: C;
+}
+
+export function spreadCounter<C extends Int32Array | Float64Array>(
+  index: MatchingPodIndex,
+  namespace: string,
+  selector: LabelSelector | null,
+  bucketAt: Int32Array,
+  counts: C,
+  resolve?: (k: number) => number,
+): SpreadCounter<C> {
+  return { namespace, selector, cursor: countsNoPod(selector) ? undefined : podCursor(index, requiredPairs(selector)), bucketAt, resolve, counts };
+}
+
+/**
+ * Counts the pods the index found since the last call, as `cluster` counts them; `counted` hears
+ * each increment (the bucket and its new count). True when a count changed.
+ */
+export function countNewPods<C extends Int32Array | Float64Array>(counter: SpreadCounter<C>, cluster: ClusterView, counted?: (bucket: number, count: number) => void): boolean {
+  const cursor = counter.cursor;
+  if (!cursor) return false;
+  const selector = counter.selector!;
+  const { namespace, bucketAt, counts, resolve } = counter;
+  let changed = false;
+  advance(cursor, ({ node: k, pod }) => {
+    let b = bucketAt[k]!;
+    if (b === UNRESOLVED) bucketAt[k] = b = resolve!(k);
+    if (b < 0 || !countsTowards(pod, namespace, selector, cluster)) return;
+    const n = counts[b]! + 1;
+    counts[b] = n;
+    counted?.(b, n);
+    changed = true;
   });
-  return out;
+  return changed;
 }

@@ -1,15 +1,5 @@
-import type { LabelSelector, TopologySpreadConstraint } from "../../../../model/kubernetes.js";
-import {
-  advance,
-  describeSelector,
-  indexState,
-  podCursor,
-  matchingPodIndex,
-  requiredPairs,
-  selectorKey,
-  type Cursor,
-  type MatchingPodIndex,
-} from "../../framework/label-selectors.js";
+import type { TopologySpreadConstraint } from "../../../../model/kubernetes.js";
+import { describeSelector, indexState, matchingPodIndex, selectorKey, type MatchingPodIndex } from "../../framework/label-selectors.js";
 import type { ClusterView, FilterPlugin, NodeInfo, PodToPlace, Rejection } from "../../types.js";
 import { nodeAffinityKey, nodeAffinityMismatch } from "../nodeaffinity/common.js";
 import { FILTERED_EFFECTS, tolerationsKey, untoleratedTaint } from "../tainttoleration/common.js";
@@ -17,11 +7,12 @@ import { NO_REJECTION } from "../../framework/no-rejection.js";
 import {
   ERR_REASON_CONSTRAINTS_NOT_MATCH,
   ERR_REASON_NODE_LABEL_NOT_MATCH,
-  countsNoPod,
-  countsTowards,
+  countNewPods,
   spreadConstraintViews,
+  spreadCounter,
   spreadSelectorMatches,
   type SpreadConstraintView,
+  type SpreadCounter,
 } from "./common.js";
 
 /**
@@ -46,30 +37,24 @@ export interface PodTopologySpreadState {
 }
 
 /**
- * One constraint's matching pods per eligible domain, kept current as pods are bound: the
- * scheduler's preFilterState.TpPairToMatchNum, which it also updates in place when a pod is added
- * (kubernetes pkg/scheduler/framework/plugins/podtopologyspread/filtering.go, AddPod →
- * updateWithPod) rather than recounting. The domains (the nodes that pass the node inclusion
- * policies and have every topology key) are fixed; the cursor brings in the pods bound since.
+ * One constraint's matching pods per eligible domain, kept current as pods are bound (the
+ * scheduler's preFilterState.TpPairToMatchNum): a `SpreadCounter` whose buckets are the domains —
+ * the nodes that pass the node inclusion policies and have every topology key, fixed when it is
+ * made — with the histogram that keeps the global minimum current.
  */
 interface DomainCounter {
   readonly values: string[];
   readonly idOf: Map<string, number>;
-  /** the domain id of each node (by position in cluster.nodes), -1 for a node that counts for none */
-  readonly domainAt: Int32Array;
-  counts: Int32Array;
+  /** the matching pods per domain id (bucketAt: the domain id of each node, -1 for a node that counts for none) */
+  readonly pods: SpreadCounter<Int32Array>;
   /** per count, how many domains have it: the minimum then follows each increment exactly */
   readonly histogram: number[];
   min: number;
   readonly minDomains: number;
-  /** undefined: the selector (null or empty) counts no pod */
-  readonly cursor: Cursor | undefined;
-  readonly selector: LabelSelector | null;
 }
 
 /** The counters of one distinct PreFilter question, and the last Domains handed out (until a count changes). */
-interface SpreadCounter {
-  readonly namespace: string;
+interface PreFilterCounters {
   readonly constraints: readonly DomainCounter[];
   snapshot: readonly Domains[] | undefined;
 }
@@ -79,24 +64,11 @@ const COUNTERS = {};
 /**
  * calPreFilterState, made once per distinct question: over the nodes that have every constraint's
  * topologyKey label, and for each constraint only those that pass its node inclusion policies,
- * the domains, all at 0; `updateCounter` then counts the matching pods.
+ * the domains, all at 0; `updateCounters` then counts the matching pods.
  */
-function spreadCounter(pod: PodToPlace, constraints: readonly SpreadConstraintView[], cluster: ClusterView, index: MatchingPodIndex): SpreadCounter {
+function preFilterCounters(pod: PodToPlace, constraints: readonly SpreadConstraintView[], cluster: ClusterView, index: MatchingPodIndex): PreFilterCounters {
   const nodes = cluster.nodes;
-  const counters = constraints.map((c): DomainCounter => {
-    const selector = c.selector;
-    return {
-      values: [],
-      idOf: new Map(),
-      domainAt: new Int32Array(nodes.length).fill(-1),
-      counts: new Int32Array(0),
-      histogram: [],
-      min: 0,
-      minDomains: c.minDomains,
-      cursor: countsNoPod(selector) ? undefined : podCursor(index, requiredPairs(selector)),
-      selector,
-    };
-  });
+  const domains = constraints.map(() => ({ values: [] as string[], idOf: new Map<string, number>(), domainAt: new Int32Array(nodes.length).fill(-1) }));
   // GetRequiredNodeAffinity: nothing to match when the pod has neither nodeSelector nor required affinity
   const unrestricted = Object.keys(pod.spec.nodeSelector).length === 0 && !pod.spec.affinity.nodeAffinity?.required;
   nodes: for (let i = 0; i < nodes.length; i++) {
@@ -111,55 +83,48 @@ function spreadCounter(pod: PodToPlace, constraints: readonly SpreadConstraintVi
       const c = constraints[k]!;
       if (c.nodeAffinityPolicy === "Honor" && !(affinityOk ??= nodeAffinityMismatch(pod.spec, node.node) === undefined)) continue;
       if (c.nodeTaintsPolicy === "Honor" && !(taintsOk ??= untoleratedTaint(node.node.taints, pod.spec.tolerations, FILTERED_EFFECTS) === undefined)) continue;
-      const counter = counters[k]!;
+      const d = domains[k]!;
       const value = labels[c.topologyKey]!;
-      let id = counter.idOf.get(value);
+      let id = d.idOf.get(value);
       if (id === undefined) {
-        id = counter.values.length;
-        counter.values.push(value);
-        counter.idOf.set(value, id);
+        id = d.values.length;
+        d.values.push(value);
+        d.idOf.set(value, id);
       }
-      counter.domainAt[i] = id;
+      d.domainAt[i] = id;
     }
   }
-  for (const counter of counters) {
-    counter.counts = new Int32Array(counter.values.length);
-    counter.histogram[0] = counter.values.length;
-  }
-  return { namespace: pod.namespace, constraints: counters, snapshot: undefined };
+  const counters = constraints.map((c, k): DomainCounter => {
+    const { values, idOf, domainAt } = domains[k]!;
+    return { values, idOf, pods: spreadCounter(index, pod.namespace, c.selector, domainAt, new Int32Array(values.length)), histogram: [values.length], min: 0, minDomains: c.minDomains };
+  });
+  return { constraints: counters, snapshot: undefined };
 }
 
 /** Counts the pods the index found since the last update (those the view counts); true when a count changed. */
-function updateCounter(counter: SpreadCounter, cluster: ClusterView): boolean {
+function updateCounters(counters: PreFilterCounters, cluster: ClusterView): boolean {
   let changed = false;
-  const { namespace } = counter;
-  for (const c of counter.constraints) {
-    if (!c.cursor) continue;
-    const selector = c.selector!;
-    const { domainAt, counts, histogram } = c;
-    advance(c.cursor, (e) => {
-      const d = domainAt[e.node]!;
-      if (d < 0) return;
-      if (!countsTowards(e.pod, namespace, selector, cluster)) return;
-      const n = counts[d]!;
-      counts[d] = n + 1;
+  for (const c of counters.constraints) {
+    const histogram = c.histogram;
+    const counted = countNewPods(c.pods, cluster, (_domain, count) => {
+      const n = count - 1;
       histogram[n]!--;
-      histogram[n + 1] = (histogram[n + 1] ?? 0) + 1;
+      histogram[count] = (histogram[count] ?? 0) + 1;
       // every domain holds at least `min`: the minimum moves up when its last domain does
-      if (n === c.min && histogram[n] === 0) c.min = n + 1;
-      changed = true;
+      if (n === c.min && histogram[n] === 0) c.min = count;
     });
+    if (counted) changed = true;
   }
   return changed;
 }
 
 /** The counts as of now, shared by the PreFilters that find them unchanged. */
-function domainsOf(counter: SpreadCounter): readonly Domains[] {
+function domainsOf(counter: PreFilterCounters): readonly Domains[] {
   return (counter.snapshot ??= counter.constraints.map((c) => {
     const size = c.values.length;
     // the global minimum over the eligible domains; 0 when fewer than minDomains are eligible
     const minMatch = size < c.minDomains ? 0 : size === 0 ? Infinity : c.min;
-    return { values: c.values, idOf: c.idOf, counts: c.counts.slice(), minMatch };
+    return { values: c.values, idOf: c.idOf, counts: c.pods.counts.slice(), minMatch };
   }));
 }
 
@@ -211,8 +176,8 @@ export const PodTopologySpread: FilterPlugin<PodTopologySpreadState | undefined>
     const constraints = spreadConstraintViews(pod, "DoNotSchedule");
     if (constraints.length === 0) return undefined;
     const index = matchingPodIndex(cluster);
-    const counter = indexState(COUNTERS, index, stateKey(pod, constraints, cluster), () => spreadCounter(pod, constraints, cluster, index));
-    if (updateCounter(counter, cluster)) counter.snapshot = undefined;
+    const counter = indexState(COUNTERS, index, stateKey(pod, constraints, cluster), () => preFilterCounters(pod, constraints, cluster, index));
+    if (updateCounters(counter, cluster)) counter.snapshot = undefined;
     return { constraints, domains: domainsOf(counter), selfMatch: constraints.map((c) => (spreadSelectorMatches(c, pod.labels) ? 1 : 0)) };
   },
   filter(_pod, node, _cluster, state) {

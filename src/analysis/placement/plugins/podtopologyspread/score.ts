@@ -1,8 +1,8 @@
 import type { LabelSelector, LabelSelectorRequirement, Labels, PodSpec, Service, Workload } from "../../../../model/kubernetes.js";
 import { nodeAffinityKey, nodeAffinityMismatch } from "../nodeaffinity/common.js";
-import { countsNoPod, countsTowards, spreadConstraintViews } from "./common.js";
+import { UNRESOLVED, countNewPods, spreadConstraintViews, spreadCounter, type SpreadCounter } from "./common.js";
 import { FILTERED_EFFECTS, tolerationsKey, untoleratedTaint } from "../tainttoleration/common.js";
-import { advance, indexState, podCursor, matchingPodIndex, requiredPairs, selectorKey, type Cursor } from "../../framework/label-selectors.js";
+import { indexState, matchingPodIndex, selectorKey } from "../../framework/label-selectors.js";
 import type { ClusterView, NodeInfo, PodToPlace, ScorePlugin } from "../../types.js";
 import type { BatchScore } from "../../framework/batch.js";
 import { feasibleIndices, nodeTable, type LabelColumn, type NodeTable } from "../../framework/node-table.js";
@@ -128,22 +128,16 @@ function included(c: SoftConstraint, spec: PodSpec, node: NodeInfo, affinityMatc
   return true;
 }
 
-/**
- * The matching pods of one constraint, counted over the whole cluster and kept current as pods
- * are bound (each counter's cursor brings in the pods bound since), rather than recounted for
- * every pod: the replicas of a workload ask the same question one after another. Hostname
- * constraints count per node (every node counts: Score looks at the node's own pods); the others
- * per domain of their topology key (the node's label id, the "" domain for a node without it),
- * over the nodes the constraint's inclusion policies admit (and, for the pod's own constraints,
- * that have every topology key). PreScore then takes the domains of the feasible nodes.
+/*
+ * The matching pods of one constraint are counted over the whole cluster and kept current as pods
+ * are bound (a `SpreadCounter`, common.ts, whose cursor brings in the pods bound since), rather
+ * than recounted for every pod: the replicas of a workload ask the same question one after
+ * another. Hostname constraints count per node (every node counts: Score looks at the node's own
+ * pods); the others per domain of their topology key (the node's label id, the "" domain for a
+ * node without it), over the nodes the constraint's inclusion policies admit (and, for the pod's
+ * own constraints, that have every topology key): each node's bucket is resolved the first time
+ * a matching pod is found on it. PreScore then takes the domains of the feasible nodes.
  */
-interface SpreadCounter {
-  /** undefined: the selector (null or empty) counts no pod */
-  readonly cursor: Cursor | undefined;
-  /** per node position (hostname), else per domain id (index `values.length`: the "" domain) */
-  readonly counts: Float64Array;
-}
-
 const COUNTERS = {};
 
 /** What a constraint's counter depends on besides the cluster: the key of its entry in the index's states. */
@@ -165,7 +159,7 @@ function counterKey(c: SoftConstraint, pod: PodToPlace, constraints: readonly So
  * constraints list (the replicas of a workload share it), pod spec and namespace (kept per snapshot).
  */
 const KEYS = {};
-function spreadCounters(pod: PodToPlace, constraints: readonly SoftConstraint[], requireAll: boolean, columns: readonly LabelColumn[], table: NodeTable, cluster: ClusterView): SpreadCounter[] {
+function spreadCounters(pod: PodToPlace, constraints: readonly SoftConstraint[], requireAll: boolean, columns: readonly LabelColumn[], table: NodeTable, cluster: ClusterView): SpreadCounter<Float64Array>[] {
   const keysMemo = cluster.snapshot.state(KEYS, () => new WeakMap<readonly SoftConstraint[], WeakMap<PodSpec, Map<string, string[]>>>());
   let bySpec = keysMemo.get(constraints);
   if (!bySpec) keysMemo.set(constraints, (bySpec = new WeakMap()));
@@ -182,24 +176,14 @@ function spreadCounters(pod: PodToPlace, constraints: readonly SoftConstraint[],
   return constraints.map((c, i) => {
     const hostname = c.topologyKey === HOSTNAME;
     const column = columns[i]!;
-    const counter = indexState(COUNTERS, index, keys[i]!, (): SpreadCounter => ({
-      cursor: countsNoPod(c.selector) ? undefined : podCursor(index, requiredPairs(c.selector)),
-      counts: new Float64Array(hostname ? table.nodes.length : column.values.length + 1),
-    }));
-    if (!counter.cursor) return counter;
-    const selector = c.selector!;
-    const counts = counter.counts;
-    const nodes = table.nodes;
-    advance(counter.cursor, ({ node: k, pod: other }) => {
-      if (!countsTowards(other, namespace, selector, cluster)) return;
-      if (hostname) {
-        counts[k]!++;
-        return;
-      }
-      if (requireAll && !hasAllKeysAt(columns, k)) return;
-      if (!included(c, spec, nodes[k]!, affinityMatches)) return;
-      counts[domainOf(column, k)]!++;
+    const counter = indexState(COUNTERS, index, keys[i]!, (): SpreadCounter<Float64Array> => {
+      const bucketAt = new Int32Array(table.nodes.length).fill(UNRESOLVED);
+      if (hostname) return spreadCounter(index, namespace, c.selector, bucketAt, new Float64Array(table.nodes.length), (k) => k);
+      const nodes = table.nodes;
+      const resolve = (k: number): number => (requireAll && !hasAllKeysAt(columns, k)) || !included(c, spec, nodes[k]!, affinityMatches) ? -1 : domainOf(column, k);
+      return spreadCounter(index, namespace, c.selector, bucketAt, new Float64Array(column.values.length + 1), resolve);
     });
+    countNewPods(counter, cluster);
     return counter;
   });
 }
