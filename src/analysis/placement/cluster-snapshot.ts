@@ -70,10 +70,8 @@ export class ClusterSnapshot implements ClusterView {
   readonly nodeByName: ReadonlyMap<string, NodeInfo>;
   /** each node's position in `nodes` */
   readonly positionOf: ReadonlyMap<NodeInfo, number>;
-  /** bumped by every bind and unbind (NodeInfo.Generation, per snapshot) */
+  /** bumped by every bind and unbind (NodeInfo.Generation, per snapshot): views drop what they derived from older pods */
   generation = 0;
-  /** bumped by every unbind: an index over pods that only grew stays valid while it is unchanged */
-  removals = 0;
   private readonly states = new Map<object, unknown>();
   private readonly indexes = new Map<object, BindListener>();
   private readonly listeners: BindListener[] = [];
@@ -131,7 +129,6 @@ export class ClusterSnapshot implements ClusterView {
     node.nonZeroRequested.memory -= pod.nonZeroRequests.memory;
     node.pods.splice(at, 1);
     this.generation++;
-    this.removals++;
     this.indexes.clear();
     return true;
   }
