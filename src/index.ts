@@ -6,7 +6,20 @@ export { DEFAULT_LIMITS, type LoadLimits } from "./load/limits.js";
 export { summarizeSnapshot, type SnapshotSummary } from "./analysis/snapshot-summary.js";
 // the questions (src/questions/): answer<Question>(snapshot, input) → Answer, whose `result` is the JSON contract
 export type { Answer, QuestionName } from "./questions/question.js";
-export { answerSnapshotShow, type SnapshotShowAnswer, type SnapshotShowInput, type SnapshotShowJson, type LayerJson } from "./questions/snapshot-show.js";
+export {
+  answerSnapshotShow,
+  type SnapshotShowAnswer,
+  type SnapshotShowInput,
+  type SnapshotShowJson,
+  type LoadErrorJson,
+  type SnapshotFileJson,
+  type LayerJson,
+  type NodeSummaryJson,
+  type WorkloadSummaryJson,
+  type UnresolvedOwnerJson,
+  type JoinJson,
+  type DiagnosticJson,
+} from "./questions/snapshot-show.js";
 export {
   answerPlace,
   placementJson,
@@ -30,6 +43,8 @@ export {
   type FixPlaceJson,
   type FixPlacementJson,
   type ChangeJson,
+  type ChangeStepJson,
+  type ReplacedPartJson,
   type OtherRejectionJson,
   type PatchTargetJson,
   type HelmReleaseJson,

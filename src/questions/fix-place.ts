@@ -2,7 +2,8 @@
  * `podpath fix place NS/NAME --onto SELECTOR`: the smallest change that puts a workload onto the
  * nodes named, and only there, verified by re-running placement. Result: `FixPlaceJson`.
  */
-import { fixPlace, type FixPlaceResult, type OtherRejection, type PlacementChange } from "../analysis/placement/fix/index.js";
+import { fixPlace, type FixPlaceResult } from "../analysis/placement/fix/index.js";
+import type { NodeSelectorTermYaml, TolerationYaml } from "../analysis/placement/fix/shapes.js";
 import type { Snapshot } from "../model/snapshot.js";
 import type { Answer } from "./question.js";
 import type { NodeJson } from "./place.js";
@@ -14,10 +15,46 @@ export interface FixPlaceInput {
   readonly onto: string;
 }
 
-/** The change as the analysis computes it: tolerations, nodeSelector, node affinity, what it replaces, its steps. */
-export type ChangeJson = PlacementChange;
+/** A part of the workload's rules the change drops because it rejects a target node. */
+export interface ReplacedPartJson {
+  /** `nodeSelector.KEY`, `affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution` or `nodeName` */
+  readonly field: string;
+  readonly was: string;
+  readonly why: string;
+  readonly source: string | null;
+}
+
+export interface ChangeStepJson {
+  readonly action: "add-toleration" | "add-node-selector" | "add-node-affinity" | "remove" | "keep";
+  readonly text: string;
+  readonly source: string | null;
+}
+
+/**
+ * The change: tolerations added, nodeSelector pairs added, the resulting required node affinity,
+ * what it replaces, its steps. Tolerations and node selector terms are in the Kubernetes API's
+ * own shape (src/analysis/placement/fix/shapes.ts).
+ */
+export interface ChangeJson {
+  readonly tolerations: readonly TolerationYaml[];
+  /** null when none is added */
+  readonly nodeSelector: Readonly<Record<string, string>> | null;
+  /** null when unchanged */
+  readonly nodeAffinity: { readonly requiredDuringSchedulingIgnoredDuringExecution: { readonly nodeSelectorTerms: readonly NodeSelectorTermYaml[] } } | null;
+  readonly replaces: readonly ReplacedPartJson[];
+  readonly steps: readonly ChangeStepJson[];
+  /** nothing to change: the rules already admit exactly the target nodes */
+  readonly empty: boolean;
+}
+
 /** A target node's rejection the change does not address (resources, ports, a cordon, …). */
-export type OtherRejectionJson = OtherRejection;
+export interface OtherRejectionJson {
+  readonly node: string;
+  readonly plugin: string;
+  readonly message: string;
+  readonly detail: string | null;
+  readonly source: string | null;
+}
 
 export interface PatchTargetJson {
   readonly kind: string;
@@ -93,6 +130,7 @@ export function fixPlaceJson(r: FixPlaceResult): FixPlaceJson {
     targetNodes: r.targetNodes,
     nodeCount: r.nodeCount,
     before: fixPlacementJson(r.before),
+    // the analysis' plain-data views, shared, not copied: their fields are the interfaces above
     change: r.change,
     otherRejections: r.otherRejections,
     patchTarget: { kind: r.patchTarget.kind, namespace: r.patchTarget.namespace, name: r.patchTarget.name, path: r.patchTarget.path },

@@ -3,17 +3,7 @@
  * and the observed or predicted node of each pod. Result: `PlacementJson`, PRODUCT.md's
  * `place -o json` contract.
  */
-import {
-  analysePlacement,
-  type NodeView,
-  type NotTargetedView,
-  type PlacementFinding,
-  type PlacementReport,
-  type PodView,
-  type ReasonView,
-  type StaticPodView,
-  type WorkloadPlacement,
-} from "../analysis/placement/placement.js";
+import { analysePlacement, type PlacementReport, type WorkloadPlacement } from "../analysis/placement/placement.js";
 import { UserError } from "../model/errors.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { staticPodNode } from "../model/static-pod.js";
@@ -26,18 +16,63 @@ export interface PlaceInput {
   readonly node?: string | undefined;
 }
 
-/**
- * The objects below a workload are the placement views as the analysis builds them (plain data
- * already): a rejection `{plugin, message, detail, source}` with the scheduler's own message, a
- * node `{node, feasible, reasons}`, a pod `{name, observedNode, predictedNode, tiedNodes,
- * unschedulable}`, a DaemonSet's non-targeted node, a finding, a static pod.
- */
-export type ReasonJson = ReasonView;
-export type NodeJson = NodeView;
-export type PodJson = PodView;
-export type NotTargetedJson = NotTargetedView;
-export type PlacementFindingJson = PlacementFinding;
-export type StaticPodJson = StaticPodView;
+/** One rejection: the kube-scheduler plugin, its own message, the object behind it. */
+export interface ReasonJson {
+  /** TaintToleration, NodeAffinity, NodeResourcesFit, … */
+  readonly plugin: string;
+  /** the scheduler's own wording */
+  readonly message: string;
+  readonly detail: string | null;
+  /** `file:line:col` of the taint, selector or rule, or null */
+  readonly source: string | null;
+}
+
+export interface NodeJson {
+  readonly node: string;
+  readonly feasible: boolean;
+  readonly reasons: readonly ReasonJson[];
+}
+
+export interface PodJson {
+  readonly name: string;
+  readonly observedNode: string | null;
+  /** null when the pod is observed on a node, or cannot be placed */
+  readonly predictedNode: string | null;
+  /** nodes tied for the best score (the scheduler picks one at random); empty when none tie */
+  readonly tiedNodes: readonly string[];
+  /** why no node fits (the scheduler's "0/N nodes are available: …"), or null */
+  readonly unschedulable: string | null;
+}
+
+/** A node a DaemonSet does not target, the rule and object that exclude it, and its running pod. */
+export interface NotTargetedJson {
+  readonly node: string;
+  /** nodeName, nodeAffinity (nodeSelector or required node affinity) or taint */
+  readonly rule: string;
+  readonly reason: string;
+  readonly source: string | null;
+  /** the daemon pod the snapshot shows on the node anyway, if any */
+  readonly runningPod: string | null;
+  /** whether the controller lets that pod keep running (shouldContinueRunning) */
+  readonly continueRunning: boolean;
+}
+
+export interface PlacementFindingJson {
+  readonly code: "RUNS_ON_REJECTED_NODE";
+  readonly pod: string;
+  readonly node: string;
+  readonly message: string;
+  readonly reasons: readonly ReasonJson[];
+}
+
+/** A static pod: its node's kubelet runs it, not the scheduler. */
+export interface StaticPodJson {
+  readonly namespace: string;
+  readonly name: string;
+  readonly node: string;
+  readonly message: string;
+  readonly source: string;
+}
 
 export interface KnownFromPodsJson {
   readonly pods: number;
@@ -97,9 +132,11 @@ export function workloadPlacementJson(w: WorkloadPlacement): WorkloadPlacementJs
 }
 
 /**
- * The contract object. It shares the report's views (only the arrays of rejected nodes are new),
- * so it costs references, not copies; at real scale it is written chunk by chunk
- * (format/placement.ts `placementResultChunks`), never as one string.
+ * The contract object. Below the workload it shares the analysis' views (src/analysis/placement/
+ * placement.ts `reasonView`, `nodeView`, …: plain data whose fields are the interfaces above, as
+ * the compiler checks here) instead of copying them: at 5,000 nodes the rejected-node lists are
+ * large. Only the arrays of rejected nodes are new; at real scale the object is written chunk by
+ * chunk (format/placement.ts `placementResultChunks`), never as one string.
  */
 export function placementJson(report: PlacementReport): PlacementJson {
   return { nodeCount: report.nodeCount, workloads: report.workloads.map(workloadPlacementJson), staticPods: report.staticPods };
