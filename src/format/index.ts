@@ -13,7 +13,7 @@ import type { SnapshotShowAnswer } from "../questions/snapshot-show.js";
 import type { TraceAnswer } from "../questions/trace.js";
 import { formatEgressJson, formatEgressMarkdown, formatEgressText } from "./egress.js";
 import { formatFixPlaceJson, formatFixPlaceMarkdown, formatFixPlaceText } from "./fix-place.js";
-import { formatPlacementMarkdown, formatPlacementText, placementResultChunks } from "./placement.js";
+import { formatPlacementMarkdown, formatPlacementText, placementResultChunks } from "./place.js";
 import { formatSnapshotJson, formatSnapshotMarkdown, formatSnapshotText } from "./snapshot-show.js";
 import { formatTraceJson, formatTraceMarkdown, formatTraceText } from "./trace.js";
 

@@ -136,7 +136,7 @@ export function workloadPlacementJson(w: WorkloadPlacement): WorkloadPlacementJs
  * placement.ts `reasonView`, `nodeView`, …: plain data whose fields are the interfaces above, as
  * the compiler checks here) instead of copying them: at 5,000 nodes the rejected-node lists are
  * large. Only the arrays of rejected nodes are new; at real scale the object is written chunk by
- * chunk (format/placement.ts `placementResultChunks`), never as one string.
+ * chunk (format/place.ts `placementResultChunks`), never as one string.
  */
 export function placementJson(report: PlacementReport): PlacementJson {
   return { nodeCount: report.nodeCount, workloads: report.workloads.map(workloadPlacementJson), staticPods: report.staticPods };
