@@ -8,7 +8,9 @@
  * an `Answerer` turns it into a typed answer (…/org/batfish/common/Answerer.java, `answer()` →
  * `AnswerElement`). Here `answer<Question>(snapshot, input)` is the answerer and `Answer` the
  * answer element: the contract object, plus the analysis report the text and Markdown formatters
- * render, plus whether the answer is a finding (exit 1 where the command asks for that).
+ * render, plus whether the answer is a finding (exit 1 where the command asks for that). Batfish's
+ * `Answerer.answerDiff` runs the same answerer on two snapshots and diffs the answers: the shape
+ * the coming `diff` question can take over these typed results.
  */
 
 /** The questions podpath answers today; `src/format/index.ts` keeps one formatter table per name. */
