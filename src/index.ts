@@ -4,4 +4,70 @@ export { loadSnapshot, type LoadOptions, type LoadProgress } from "./load/load-s
 export { InputError } from "./load/errors.js";
 export { DEFAULT_LIMITS, type LoadLimits } from "./load/limits.js";
 export { summarizeSnapshot, type SnapshotSummary } from "./analysis/snapshot-summary.js";
+// the questions (src/questions/): answer<Question>(snapshot, input) → Answer, whose `result` is the JSON contract
+export type { Answer, QuestionName } from "./questions/question.js";
+export {
+  answerSnapshotShow,
+  type SnapshotShowAnswer,
+  type SnapshotShowInput,
+  type SnapshotShowJson,
+  type LoadErrorJson,
+  type SnapshotFileJson,
+  type LayerJson,
+  type NodeSummaryJson,
+  type WorkloadSummaryJson,
+  type UnresolvedOwnerJson,
+  type JoinJson,
+  type DiagnosticJson,
+} from "./questions/snapshot-show.js";
+export {
+  answerPlace,
+  placementJson,
+  type PlaceAnswer,
+  type PlaceInput,
+  type PlacementJson,
+  type WorkloadPlacementJson,
+  type KnownFromPodsJson,
+  type NodeJson,
+  type ReasonJson,
+  type PodJson,
+  type NotTargetedJson,
+  type PlacementFindingJson,
+  type StaticPodJson,
+} from "./questions/place.js";
+export {
+  answerFixPlace,
+  fixPlaceJson,
+  type FixPlaceAnswer,
+  type FixPlaceInput,
+  type FixPlaceJson,
+  type FixPlacementJson,
+  type ChangeJson,
+  type ChangeStepJson,
+  type ReplacedPartJson,
+  type OtherRejectionJson,
+  type PatchTargetJson,
+  type HelmReleaseJson,
+} from "./questions/fix-place.js";
+export {
+  answerTrace,
+  traceJson,
+  type TraceAnswer,
+  type TraceInput,
+  type TraceJson,
+  type StepJson,
+  type PacketJson,
+  type OuterHeaderJson,
+  type DropJson,
+  type UnknownJson,
+  type EndpointJson,
+  type AnsweredByJson,
+  type ReturnJson,
+} from "./questions/trace.js";
+export { answerEgress, egressJson, type EgressAnswer, type EgressInput, type EgressJson, type EgressRowJson, type EgressReturnJson, type NodeGroupJson, type SnatStepJson } from "./questions/egress.js";
+// what a trace's input is made of: `parseEndpoint("workload:NS/NAME")` and friends
+export { parseEndpoint, EndpointError, ENDPOINT_FORMS, type EndpointSpec } from "./analysis/paths/endpoints.js";
+export type { Protocol } from "./analysis/paths/trace-model.js";
+// answers as the CLI prints them
+export { render, formatsOf, UnsupportedFormatError, OUTPUT_FORMATS, type OutputFormat, type AnswerOf } from "./format/index.js";
 export { runCli } from "./cli/program.js";

@@ -4,9 +4,11 @@ import { DEFAULT_LIMITS, HARD_MAX_FILE_BYTES, formatBytes, parseByteSize } from 
 import { formatLoadError } from "../load/errors.js";
 import { loadSnapshot } from "../load/load-snapshot.js";
 import { embeddedExample } from "./example.js";
+import { OUTPUT_FORMATS, render, type AnswerOf, type OutputFormat } from "../format/index.js";
+import type { QuestionName } from "../questions/question.js";
 import type { CliIO } from "./io.js";
 
-export type OutputFormat = "text" | "json" | "md";
+export type { OutputFormat };
 
 export interface SnapshotOptions {
   snapshot?: string[] | undefined;
@@ -28,7 +30,7 @@ function byteSize(value: string): number {
 }
 
 /** The options every analysing command shares: where the snapshot is, what-ifs, limits, format. */
-export function withSnapshotOptions(command: Command, formats: readonly OutputFormat[] = ["text", "json", "md"]): Command {
+export function withSnapshotOptions(command: Command, formats: readonly OutputFormat[] = OUTPUT_FORMATS): Command {
   return command
     // no default value (commander would print "(default: [])"): absent is read as none
     .addOption(new Option("-s, --snapshot <path>", "a snapshot directory, index file (podpath.yaml) or single file; repeatable (default: the embedded example)").argParser(collect))
@@ -42,6 +44,14 @@ export function withSnapshotOptions(command: Command, formats: readonly OutputFo
 
 export function outputFormat(options: SnapshotOptions, io: CliIO): OutputFormat {
   return options.output ?? (io.stdout.isTTY ? "text" : "json");
+}
+
+/**
+ * Writes the answer to `question` in the format the options ask for (default: text on a terminal,
+ * json otherwise), chunk by chunk as its renderer yields them (src/format/index.ts `render`).
+ */
+export function writeAnswer<Q extends QuestionName>(io: CliIO, question: Q, answer: AnswerOf[Q], options: SnapshotOptions): void {
+  for (const chunk of render(question, answer, outputFormat(options, io))) io.stdout.write(chunk);
 }
 
 /**

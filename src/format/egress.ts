@@ -1,7 +1,8 @@
 import type { EgressReport, EgressRow } from "../analysis/paths/egress.js";
 import { formatSource } from "../model/source.js";
+import type { EgressJson } from "../questions/egress.js";
 import { markdownTable, table } from "./table.js";
-import { dropJson, traceJson, traceMermaid, unknownJson } from "./trace.js";
+import { traceMermaid } from "./trace.js";
 
 function snatText(row: EgressRow): string {
   if (row.verdict === "skipped") return "-";
@@ -27,28 +28,9 @@ function replyText(row: EgressRow): string {
   return "returns (conntrack)";
 }
 
-export function formatEgressJson(report: EgressReport): string {
-  const out = {
-    cni: report.cni,
-    groups: report.groups,
-    assumptions: report.assumptions,
-    rows: report.rows.map((r) => ({
-      group: r.group,
-      destinationClass: r.destinationClass,
-      from: r.from,
-      to: r.to,
-      verdict: r.verdict,
-      drop: dropJson(r.drop),
-      unknown: unknownJson(r.unknown),
-      snat: r.snat.map((s) => ({ component: s.component, id: s.id, from: s.from, to: s.to, source: formatSource(s.source) || null })),
-      finalSourceIp: r.finalSourceIp,
-      return: { verdict: r.replyVerdict, drop: dropJson(r.replyDrop), unknown: r.replyVerdict === "unknown" ? unknownJson(r.trace?.return.unknown) : null },
-      note: r.note,
-      hairpin: r.hairpin,
-      trace: r.trace ? traceJson(r.trace) : null,
-    })),
-  };
-  return JSON.stringify(out, null, 2) + "\n";
+/** `egress -o json`: the question's typed result (src/questions/egress.ts `EgressJson`), as is. */
+export function formatEgressJson(result: EgressJson): string {
+  return JSON.stringify(result, null, 2) + "\n";
 }
 
 export function formatEgressText(report: EgressReport): string {

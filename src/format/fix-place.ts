@@ -1,26 +1,14 @@
 import type { ChangeStep, FixPlaceResult, OtherRejection } from "../analysis/placement/fix/index.js";
 import type { NodeView, ReasonView } from "../analysis/placement/placement.js";
+import type { FixPlaceJson } from "../questions/fix-place.js";
 import { plural } from "./table.js";
 
 /**
- * JSON: workload, onto, targetNodes, before {feasibleNodes, nodes}, change {tolerations,
- * nodeSelector, nodeAffinity, replaces, steps}, patch (YAML text), kubectl, helm (or null),
- * after {feasibleNodes, nodes}, verified. As in `place -o json`, `nodes` lists the rejected nodes
- * with every reason; the feasible ones are in `feasibleNodes`.
+ * `fix place -o json`: the question's typed result (src/questions/fix-place.ts `FixPlaceJson`), as
+ * is; as in `place -o json`, its `nodes` list the rejected nodes with every reason.
  */
-export function formatFixPlaceJson(r: FixPlaceResult): string {
-  const rejected = (nodes: readonly NodeView[]) => nodes.filter((n) => !n.feasible);
-  return (
-    JSON.stringify(
-      {
-        ...r,
-        before: { feasibleNodes: r.before.feasibleNodes, nodes: rejected(r.before.nodes) },
-        after: { feasibleNodes: r.after.feasibleNodes, nodes: rejected(r.after.nodes) },
-      },
-      null,
-      2,
-    ) + "\n"
-  );
+export function formatFixPlaceJson(result: FixPlaceJson): string {
+  return JSON.stringify(result, null, 2) + "\n";
 }
 
 function reasonText(r: ReasonView | OtherRejection): string {

@@ -1,9 +1,10 @@
 import type { LayerSummary, SnapshotSummary } from "../analysis/snapshot-summary.js";
+import type { SnapshotShowJson } from "../questions/snapshot-show.js";
 import { markdownTable, plural, table } from "./table.js";
 
-/** JSON: the summary as is, two-space indented, with a trailing newline. */
-export function formatSnapshotJson(summary: SnapshotSummary): string {
-  return JSON.stringify(summary, null, 2) + "\n";
+/** `snapshot show -o json`: the question's typed result (src/questions/snapshot-show.ts `SnapshotShowJson`), two-space indented, with a trailing newline. */
+export function formatSnapshotJson(result: SnapshotShowJson): string {
+  return JSON.stringify(result, null, 2) + "\n";
 }
 
 const LABELS: Readonly<Record<string, string>> = {

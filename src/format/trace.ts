@@ -1,49 +1,19 @@
 import type { TraceResult } from "../analysis/paths/trace.js";
-import type { Drop, Packet, Step, Unknown } from "../analysis/paths/trace-model.js";
+import type { Packet, Step } from "../analysis/paths/trace-model.js";
 import { formatSource } from "../model/source.js";
+import type { TraceJson } from "../questions/trace.js";
 import { markdownTable, table } from "./table.js";
 
 /** `trace` output: PRODUCT.md's JSON shape, a hop table, and Markdown with a Mermaid sequence diagram. */
 
-function packetJson(p: Packet): Record<string, unknown> {
-  const out: Record<string, unknown> = { src: p.src, srcPort: p.srcPort, dst: p.dst, dstPort: p.dstPort, protocol: p.protocol };
-  if (p.outer) out["outer"] = { src: p.outer.src, dst: p.outer.dst, protocol: p.outer.protocol, dstPort: p.outer.dstPort };
-  return out;
-}
+/**
+ * `trace -o json`: the question's typed result (src/questions/trace.ts `TraceJson`), as is.
+ * `traceJson` is re-exported for the tests that build the contract from a `TraceResult`.
+ */
+export { traceJson } from "../questions/trace.js";
 
-function stepJson(s: Step): Record<string, unknown> {
-  return { hop: s.hop, component: s.component, id: s.id, action: s.action, packet: packetJson(s.packet), note: s.note, source: formatSource(s.source) || null };
-}
-
-export function dropJson(d: Drop | null): Record<string, unknown> | null {
-  return d ? { code: d.code, at: d.at, message: d.message, source: formatSource(d.source) || null } : null;
-}
-
-export function unknownJson(u: Unknown | null | undefined): Record<string, unknown> | null {
-  return u ? { at: u.at, message: u.message, capture: u.capture, source: formatSource(u.source) || null } : null;
-}
-
-export function traceJson(t: TraceResult): Record<string, unknown> {
-  return {
-    from: { endpoint: t.from.endpoint, label: t.from.label, ip: t.from.ip ?? null, how: t.from.how },
-    to: { endpoint: t.to.endpoint, label: t.to.label, ip: t.to.ip ?? null, how: t.to.how },
-    protocol: t.protocol,
-    port: t.port,
-    verdict: t.verdict,
-    drop: dropJson(t.drop),
-    unknown: unknownJson(t.unknown),
-    finalSourceIp: t.finalSourceIp,
-    packet: packetJson(t.packet),
-    finalPacket: packetJson(t.finalPacket),
-    answeredBy: t.answeredBy,
-    hops: t.hops.map(stepJson),
-    return: { verdict: t.return.verdict, drop: dropJson(t.return.drop), unknown: unknownJson(t.return.unknown), hops: t.return.hops.map(stepJson) },
-    assumptions: t.assumptions,
-  };
-}
-
-export function formatTraceJson(t: TraceResult): string {
-  return JSON.stringify(traceJson(t), null, 2) + "\n";
+export function formatTraceJson(result: TraceJson): string {
+  return JSON.stringify(result, null, 2) + "\n";
 }
 
 export function packetText(p: Packet): string {

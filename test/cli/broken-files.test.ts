@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { InputError } from "../../src/load/errors.js";
 import { loadSnapshot } from "../../src/load/load-snapshot.js";
+import type { SnapshotShowJson } from "../../src/questions/snapshot-show.js";
 import { cli, EXAMPLE, REPO, tempDir } from "../support/helpers.js";
 
 const BROKEN = join(REPO, "test/fixtures/captures/broken-files");
@@ -37,12 +38,7 @@ function brokenCapture(layout: "directory" | "index"): string {
   return dir;
 }
 
-interface SummaryJson {
-  errors: { code: string; message: string; source: string }[];
-  files: { path: string }[];
-  kubernetes: Record<string, number>;
-  aws: Record<string, number>;
-}
+type SummaryJson = SnapshotShowJson;
 
 for (const layout of ["directory", "index"] as const) {
   test(`a ${layout === "directory" ? "directory scan" : "an index file"} with one broken YAML and one broken JSON file: snapshot show answers, stderr names both with line:col, exit 2`, async () => {

@@ -10,26 +10,13 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
 import { cli, REPO } from "../support/helpers.js";
-import type { TraceJson } from "../support/trace-json.js";
+import type { TraceJson } from "../../src/questions/trace.js";
+import type { PlacementJson } from "../../src/questions/place.js";
 
 const DIR = "test/fixtures/captures/kubeadm-calico-dump";
 const DUMP = join(DIR, "nodes-pods.json");
 
-interface PlaceJson {
-  workloads: {
-    kind: string;
-    namespace: string;
-    name: string;
-    replicas: number | null;
-    feasibleNodes: string[];
-    targetedNodes: string[] | null;
-    notTargeted: { node: string; rule: string; reason: string; source: string | null; runningPod: string | null; continueRunning: boolean }[];
-    knownFromPods: { pods: number; templateFrom: string; inferredVia: string | null; unknown: string[] } | null;
-    nodes: { node: string; feasible: boolean; reasons: { plugin: string; message: string; source: string | null }[] }[];
-    pods: { name: string; observedNode: string | null; predictedNode: string | null; unschedulable: string | null }[];
-  }[];
-  staticPods: { namespace: string; name: string; node: string; message: string; source: string }[];
-}
+type PlaceJson = PlacementJson;
 
 async function json<T>(args: readonly string[]): Promise<T> {
   const r = await cli([...args, "-o", "json"], REPO);

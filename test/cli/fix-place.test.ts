@@ -6,21 +6,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { cli, golden } from "../support/helpers.js";
+import type { FixPlaceJson } from "../../src/questions/fix-place.js";
 
-interface FixJson {
-  workload: string;
-  kind: string;
-  onto: string;
-  targetNodes: string[];
-  before: { feasibleNodes: string[]; nodes: { node: string; reasons: { plugin: string; message: string; source: string | null }[] }[] };
-  change: { tolerations: unknown[]; nodeSelector: Record<string, string> | null; nodeAffinity: unknown; replaces: unknown[] };
-  patchTarget: { kind: string; namespace: string; name: string; path: string };
-  patch: string | null;
-  kubectl: string | null;
-  helm: string | null;
-  after: { feasibleNodes: string[]; nodes: { node: string }[] };
-  verified: boolean;
-}
+type FixJson = FixPlaceJson;
 
 const CONTROL_PLANE = "node-role.kubernetes.io/control-plane";
 const TOLERATION = { key: CONTROL_PLANE, operator: "Exists", effect: "NoSchedule" };

@@ -14,7 +14,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
 import { cli, REPO } from "../support/helpers.js";
-import type { TraceJson } from "../support/trace-json.js";
+import type { TraceJson } from "../../src/questions/trace.js";
 
 const SNAPSHOT = join(REPO, "test/fixtures/captures/kubeadm-calico-public");
 const SG_WITHOUT_NODEPORT = join(REPO, "test/fixtures/what-if/kubeadm-calico-public-sg-without-nodeport.json");

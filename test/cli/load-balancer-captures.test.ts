@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { cli, EXAMPLE, golden, REPO, tempDir } from "../support/helpers.js";
-import type { TraceJson as Trace } from "../support/trace-json.js";
+import type { TraceJson as Trace } from "../../src/questions/trace.js";
 
 const NLB = join(REPO, "test/fixtures/captures/eks-vpc-cni-nlb");
 const G2048 = join(REPO, "test/fixtures/captures/aws-lbc-2048");

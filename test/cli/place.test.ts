@@ -7,21 +7,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { corpusTest } from "../support/corpus.js";
 import { cli, golden, tempDir } from "../support/helpers.js";
+import type { ReasonJson, WorkloadPlacementJson } from "../../src/questions/place.js";
 
-interface Reason {
-  plugin: string;
-  message: string;
-  source: string | null;
-}
-interface WorkloadJson {
-  kind: string;
-  namespace: string;
-  name: string;
-  feasibleNodes: string[];
-  nodes: { node: string; feasible: boolean; reasons: Reason[] }[];
-  pods: { name: string; observedNode: string | null; predictedNode: string | null }[];
-  findings: unknown[];
-}
+type Reason = ReasonJson;
+type WorkloadJson = WorkloadPlacementJson;
 
 async function placeJson(args: string[]): Promise<{ workloads: WorkloadJson[] }> {
   const r = await cli(["place", ...args, "-o", "json"]);

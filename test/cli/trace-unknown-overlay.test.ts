@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
 import { cli, REPO } from "../support/helpers.js";
-import type { TraceJson } from "../support/trace-json.js";
+import type { TraceJson } from "../../src/questions/trace.js";
 
 const WHAT_IF = join(REPO, "test/fixtures/what-if");
 

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { corpusPath, corpusTest } from "../support/corpus.js";
 import { cli, golden, REPO } from "../support/helpers.js";
-import type { TraceJson } from "../support/trace-json.js";
+import type { TraceJson } from "../../src/questions/trace.js";
 
 const WHAT_IF = join(REPO, "test/fixtures/what-if");
 

@@ -1,9 +1,9 @@
 import type { Command } from "commander";
-import { analyseEgress } from "../../analysis/paths/egress.js";
-import { formatEgressJson, formatEgressMarkdown, formatEgressText } from "../../format/egress.js";
+import { formatsOf } from "../../format/index.js";
+import { answerEgress } from "../../questions/egress.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
-import { loadFromOptions, outputFormat, withSnapshotOptions, type SnapshotOptions } from "../snapshot-options.js";
+import { loadFromOptions, withSnapshotOptions, writeAnswer, type SnapshotOptions } from "../snapshot-options.js";
 import { cniOption } from "./trace.js";
 
 interface EgressOptions extends SnapshotOptions {
@@ -16,6 +16,7 @@ export function registerEgress(program: Command, io: CliIO, setExit: (code: numb
     program
       .command("egress")
       .description("the seed's egress table, computed: for each node group and destination class (a pod on the same node, a pod on another node, a ClusterIP, a VPC address, the internet), the SNAT steps in order, the source IP the destination sees, and whether the reply comes back"),
+    formatsOf("egress"),
   )
     .addOption(cniOption())
     .option("--fail-on-drop", "exit 1 when any row's packet or reply is dropped")
@@ -31,11 +32,8 @@ Examples:
   podpath egress --cni aws-vpc-cni -s ./capture`,
     )
     .action((options: EgressOptions) => {
-      const snapshot = loadFromOptions(options, io);
-      const report = analyseEgress(snapshot, { cni: options.cni });
-      const format = outputFormat(options, io);
-      io.stdout.write(format === "json" ? formatEgressJson(report) : format === "md" ? formatEgressMarkdown(report) : formatEgressText(report));
-      const dropped = report.rows.some((r) => r.verdict === "dropped" || r.verdict === "unknown" || r.replyVerdict === "dropped" || r.replyVerdict === "unknown");
-      setExit(options.failOnDrop && dropped ? EXIT.finding : EXIT.ok);
+      const answer = answerEgress(loadFromOptions(options, io), { cni: options.cni });
+      writeAnswer(io, "egress", answer, options);
+      setExit(options.failOnDrop && answer.finding ? EXIT.finding : EXIT.ok);
     });
 }

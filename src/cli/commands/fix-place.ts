@@ -1,9 +1,9 @@
 import type { Command } from "commander";
-import { fixPlace } from "../../analysis/placement/fix/index.js";
-import { formatFixPlaceJson, formatFixPlaceMarkdown, formatFixPlaceText } from "../../format/fix-place.js";
+import { formatsOf } from "../../format/index.js";
+import { answerFixPlace } from "../../questions/fix-place.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
-import { loadFromOptions, outputFormat, withSnapshotOptions, type SnapshotOptions } from "../snapshot-options.js";
+import { loadFromOptions, withSnapshotOptions, writeAnswer, type SnapshotOptions } from "../snapshot-options.js";
 
 interface FixPlaceCliOptions extends SnapshotOptions {
   onto: string;
@@ -21,6 +21,7 @@ export function registerFixPlace(program: Command, io: CliIO, setExit: (code: nu
       .description(
         "the smallest change that puts a workload onto the nodes you name, and only there: tolerations for their taints and a nodeSelector or node affinity that selects them, as a YAML patch, a kubectl patch command and helm --set flags, verified by re-running place",
       ),
+    formatsOf("fix place"),
   )
     .requiredOption("--onto <selector>", "a node name (or several, comma-separated) or a label selector in kubectl syntax: key, key=value, key!=value, !key, comma-separated")
     .addHelpText(
@@ -36,12 +37,10 @@ Exit code 1 when the change cannot be verified: another filter (resources, ports
 rejects a target node; the output says which.`,
     )
     .action((workload: string, options: FixPlaceCliOptions) => {
-      const snapshot = loadFromOptions(options, io);
       // a bad --onto or an unknown workload is a FixPlaceError, a UserError runCli reports
-      const result = fixPlace(snapshot, { workload, onto: options.onto });
-      const format = outputFormat(options, io);
-      io.stdout.write(format === "json" ? formatFixPlaceJson(result) : format === "md" ? formatFixPlaceMarkdown(result) : formatFixPlaceText(result));
+      const answer = answerFixPlace(loadFromOptions(options, io), { workload, onto: options.onto });
+      writeAnswer(io, "fix place", answer, options);
       // a change that cannot be verified (another filter still rejects a target) is a finding
-      setExit(result.verified ? EXIT.ok : EXIT.finding);
+      setExit(answer.finding ? EXIT.finding : EXIT.ok);
     });
 }

@@ -1,11 +1,9 @@
 import type { Command } from "commander";
-import { analysePlacement } from "../../analysis/placement/placement.js";
-import { UserError } from "../../model/errors.js";
-import { staticPodNode } from "../../model/static-pod.js";
-import { formatPlacementMarkdown, formatPlacementText, placementJsonChunks } from "../../format/placement.js";
+import { formatsOf } from "../../format/index.js";
+import { answerPlace } from "../../questions/place.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
-import { loadFromOptions, outputFormat, withSnapshotOptions, type SnapshotOptions } from "../snapshot-options.js";
+import { loadFromOptions, withSnapshotOptions, writeAnswer, type SnapshotOptions } from "../snapshot-options.js";
 
 interface PlaceOptions extends SnapshotOptions {
   workload?: string;
@@ -17,6 +15,7 @@ export function registerPlace(program: Command, io: CliIO, setExit: (code: numbe
     program
       .command("place")
       .description("per workload: the nodes its pods can run on, why every other node is rejected (kube-scheduler's filters, with the taint, selector or rule and its file:line), and the observed or predicted node of each pod"),
+    formatsOf("place"),
   )
     .option("--workload <ns/name>", "only this workload")
     .option("--node <name>", "explain one node in full for every workload")
@@ -37,23 +36,9 @@ Examples:
   podpath place -s ./capture -o json                     machine-readable (PRODUCT.md's place shape)`,
     )
     .action((options: PlaceOptions) => {
-      const snapshot = loadFromOptions(options, io);
-      const named = (x: { namespace: string; name: string }) => `${x.namespace}/${x.name}` === options.workload;
-      // a static pod is no workload, but `place` says where it runs and why the scheduler is not involved
-      if (options.workload && !snapshot.kubernetes.workloads.some(named) && !snapshot.kubernetes.pods.some((p) => named(p) && staticPodNode(p) !== undefined)) {
-        throw new UserError(`no workload ${options.workload} in the snapshot (give it as NAMESPACE/NAME; \`podpath snapshot show\` lists them)`);
-      }
-      if (options.node && !snapshot.kubernetes.nodes.some((n) => n.name === options.node)) {
-        throw new UserError(`no node ${options.node} in the snapshot`);
-      }
-      const report = analysePlacement(snapshot, options.workload ? { workload: options.workload } : {});
-      const format = outputFormat(options, io);
-      if (format === "json") {
-        // chunk by chunk: at real scale the whole answer is longer than a JavaScript string can be
-        for (const chunk of placementJsonChunks(report)) io.stdout.write(chunk);
-      } else {
-        io.stdout.write(format === "md" ? formatPlacementMarkdown(report) : formatPlacementText(report, options.node));
-      }
+      // a workload or node the snapshot lacks is a UserError runCli reports
+      const answer = answerPlace(loadFromOptions(options, io), { workload: options.workload, node: options.node });
+      writeAnswer(io, "place", answer, options);
       setExit(EXIT.ok);
     });
 }

@@ -1,9 +1,9 @@
 import type { Command } from "commander";
-import { summarizeSnapshot } from "../../analysis/snapshot-summary.js";
-import { formatSnapshotJson, formatSnapshotMarkdown, formatSnapshotText } from "../../format/snapshot-show.js";
+import { formatsOf } from "../../format/index.js";
+import { answerSnapshotShow } from "../../questions/snapshot-show.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
-import { loadFromOptions, outputFormat, withSnapshotOptions, type SnapshotOptions } from "../snapshot-options.js";
+import { loadFromOptions, withSnapshotOptions, writeAnswer, type SnapshotOptions } from "../snapshot-options.js";
 
 export function registerSnapshotShow(parent: Command, io: CliIO, setExit: (code: number) => void): void {
   const snapshot = parent.command("snapshot").description("inspect what podpath reads");
@@ -11,6 +11,7 @@ export function registerSnapshotShow(parent: Command, io: CliIO, setExit: (code:
     snapshot
       .command("show")
       .description("what was loaded: objects per kind and file, joins made (node ↔ EC2 instance, pod → workload, service → endpoints), and every warning with file:line:col"),
+    formatsOf("snapshot show"),
   )
     .addHelpText(
       "after",
@@ -28,9 +29,7 @@ Examples:
   podpath snapshot show -o json | jq .diagnostics    warnings, machine-readable`,
     )
     .action((options: SnapshotOptions) => {
-      const summary = summarizeSnapshot(loadFromOptions(options, io));
-      const format = outputFormat(options, io);
-      io.stdout.write(format === "json" ? formatSnapshotJson(summary) : format === "md" ? formatSnapshotMarkdown(summary) : formatSnapshotText(summary));
+      writeAnswer(io, "snapshot show", answerSnapshotShow(loadFromOptions(options, io)), options);
       setExit(EXIT.ok);
     });
 }

@@ -1,11 +1,11 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { ENDPOINT_FORMS, parseEndpoint, type EndpointSpec } from "../../analysis/paths/endpoints.js";
-import { tracePath } from "../../analysis/paths/trace.js";
 import { EPHEMERAL_PORT, type Protocol } from "../../analysis/paths/trace-model.js";
-import { formatTraceJson, formatTraceMarkdown, formatTraceText } from "../../format/trace.js";
+import { formatsOf } from "../../format/index.js";
+import { answerTrace } from "../../questions/trace.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
-import { loadFromOptions, outputFormat, withSnapshotOptions, type SnapshotOptions } from "../snapshot-options.js";
+import { loadFromOptions, withSnapshotOptions, writeAnswer, type SnapshotOptions } from "../snapshot-options.js";
 import { userArgument } from "../user-argument.js";
 
 interface TraceOptions extends SnapshotOptions {
@@ -32,6 +32,7 @@ export function registerTrace(program: Command, io: CliIO, setExit: (code: numbe
     program
       .command("trace")
       .description("the hop-by-hop path of one packet forward and back: what each hop (pod, node, kube-proxy, Calico, ENI, security group, NACL, route table, NAT/internet gateway, load balancer) does to it and why, the verdict, and the source IP the destination sees"),
+    formatsOf("trace"),
   )
     // a malformed endpoint is an EndpointError, reported by commander with its option
     .requiredOption("--from <endpoint>", `where the packet starts: ${ENDPOINT_FORMS}`, userArgument(parseEndpoint))
@@ -65,12 +66,9 @@ Examples:
   podpath trace ... -w my-policy.yaml --fail-on-drop                    would this NetworkPolicy break it? (exit 1)`,
     )
     .action((options: TraceOptions) => {
-      const snapshot = loadFromOptions(options, io);
       // an endpoint the snapshot cannot resolve is an EndpointError, a UserError runCli reports
-      const result = tracePath(snapshot, { from: options.from, to: options.to, port: options.port, protocol: options.protocol }, { cni: options.cni });
-      const format = outputFormat(options, io);
-      io.stdout.write(format === "json" ? formatTraceJson(result) : format === "md" ? formatTraceMarkdown(result) : formatTraceText(result));
-      const dropped = result.verdict !== "delivered" || result.return.verdict === "dropped" || result.return.verdict === "unknown";
-      setExit(options.failOnDrop && dropped ? EXIT.finding : EXIT.ok);
+      const answer = answerTrace(loadFromOptions(options, io), { from: options.from, to: options.to, port: options.port, protocol: options.protocol, cni: options.cni });
+      writeAnswer(io, "trace", answer, options);
+      setExit(options.failOnDrop && answer.finding ? EXIT.finding : EXIT.ok);
     });
 }

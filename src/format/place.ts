@@ -1,29 +1,31 @@
 import type { NodeView, NotTargetedView, PlacementReport, ReasonView, WorkloadPlacement } from "../analysis/placement/placement.js";
+import { placementJson, type PlacementJson } from "../questions/place.js";
 import { markdownTable, plural, table } from "./table.js";
 
-/**
- * JSON: PRODUCT.md's `place` shape. `nodes` lists the rejected nodes with every reason (the
- * feasible ones are in `feasibleNodes`), so a 5,000-node cluster does not print 5,000 rows per
- * workload.
- */
-export function formatPlacementJson(report: PlacementReport): string {
-  return [...placementJsonChunks(report)].join("");
+/** `place -o json` in one string: the question's typed result (src/questions/place.ts `PlacementJson`). */
+export function formatPlacementJson(result: PlacementJson): string {
+  return [...placementResultChunks(result)].join("");
 }
 
 /**
- * `place -o json`, one workload at a time: the same bytes as `JSON.stringify(…, null, 2)` of the
- * whole report, which at 5,000 nodes and 150,000 pods is larger than the longest string V8 can
- * hold (≈512 MiB), so the CLI writes these chunks as they come.
+ * `place -o json`, one workload at a time: the same bytes as `JSON.stringify(result, null, 2)`,
+ * which at 5,000 nodes and 150,000 pods is larger than the longest string V8 can hold
+ * (≈512 MiB), so the CLI writes these chunks as they come.
  */
-export function* placementJsonChunks(report: PlacementReport): Generator<string> {
+export function* placementResultChunks(result: PlacementJson): Generator<string> {
   const indented = (value: unknown, by: string): string => JSON.stringify(value, null, 2).replace(/\n/g, `\n${by}`);
-  yield `{\n  "nodeCount": ${JSON.stringify(report.nodeCount)},\n  "workloads": [`;
+  yield `{\n  "nodeCount": ${JSON.stringify(result.nodeCount)},\n  "workloads": [`;
   let first = true;
-  for (const w of report.workloads) {
-    yield `${first ? "" : ","}\n    ${indented({ ...w, nodes: w.nodes.filter((n) => !n.feasible) }, "    ")}`;
+  for (const w of result.workloads) {
+    yield `${first ? "" : ","}\n    ${indented(w, "    ")}`;
     first = false;
   }
-  yield `${first ? "" : "\n  "}],\n  "staticPods": ${indented(report.staticPods, "  ")}\n}\n`;
+  yield `${first ? "" : "\n  "}],\n  "staticPods": ${indented(result.staticPods, "  ")}\n}\n`;
+}
+
+/** The chunks of `place -o json` for an analysis report: `placementResultChunks(placementJson(report))`. */
+export function placementJsonChunks(report: PlacementReport): Generator<string> {
+  return placementResultChunks(placementJson(report));
 }
 
 function reasonText(r: ReasonView, withDetail: boolean): string {

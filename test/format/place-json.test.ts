@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { PlacementReport } from "../../src/analysis/placement/placement.js";
 import { analysePlacement } from "../../src/analysis/placement/placement.js";
-import { placementJsonChunks } from "../../src/format/placement.js";
+import { placementJsonChunks } from "../../src/format/place.js";
 import { loadSnapshot } from "../../src/load/load-snapshot.js";
 import { REPO } from "../support/helpers.js";
 

@@ -1,0 +1,164 @@
+/**
+ * `podpath place`: per workload, the nodes its pods can run on, why every other node is rejected,
+ * and the observed or predicted node of each pod. Result: `PlacementJson`, PRODUCT.md's
+ * `place -o json` contract.
+ */
+import { analysePlacement, type PlacementReport, type WorkloadPlacement } from "../analysis/placement/placement.js";
+import { UserError } from "../model/errors.js";
+import type { Snapshot } from "../model/snapshot.js";
+import { staticPodNode } from "../model/static-pod.js";
+import type { Answer } from "./question.js";
+
+export interface PlaceInput {
+  /** only this workload, NS/NAME */
+  readonly workload?: string | undefined;
+  /** explain this node in full for every workload (text output) */
+  readonly node?: string | undefined;
+}
+
+/** One rejection: the kube-scheduler plugin, its own message, the object behind it. */
+export interface ReasonJson {
+  /** TaintToleration, NodeAffinity, NodeResourcesFit, … */
+  readonly plugin: string;
+  /** the scheduler's own wording */
+  readonly message: string;
+  readonly detail: string | null;
+  /** `file:line:col` of the taint, selector or rule, or null */
+  readonly source: string | null;
+}
+
+export interface NodeJson {
+  readonly node: string;
+  readonly feasible: boolean;
+  readonly reasons: readonly ReasonJson[];
+}
+
+export interface PodJson {
+  readonly name: string;
+  readonly observedNode: string | null;
+  /** null when the pod is observed on a node, or cannot be placed */
+  readonly predictedNode: string | null;
+  /** nodes tied for the best score (the scheduler picks one at random); empty when none tie */
+  readonly tiedNodes: readonly string[];
+  /** why no node fits (the scheduler's "0/N nodes are available: …"), or null */
+  readonly unschedulable: string | null;
+}
+
+/** A node a DaemonSet does not target, the rule and object that exclude it, and its running pod. */
+export interface NotTargetedJson {
+  readonly node: string;
+  /** nodeName, nodeAffinity (nodeSelector or required node affinity) or taint */
+  readonly rule: string;
+  readonly reason: string;
+  readonly source: string | null;
+  /** the daemon pod the snapshot shows on the node anyway, if any */
+  readonly runningPod: string | null;
+  /** whether the controller lets that pod keep running (shouldContinueRunning) */
+  readonly continueRunning: boolean;
+}
+
+export interface PlacementFindingJson {
+  readonly code: "RUNS_ON_REJECTED_NODE";
+  readonly pod: string;
+  readonly node: string;
+  readonly message: string;
+  readonly reasons: readonly ReasonJson[];
+}
+
+/** A static pod: its node's kubelet runs it, not the scheduler. */
+export interface StaticPodJson {
+  readonly namespace: string;
+  readonly name: string;
+  readonly node: string;
+  readonly message: string;
+  readonly source: string;
+}
+
+export interface KnownFromPodsJson {
+  readonly pods: number;
+  readonly templateFrom: string;
+  readonly inferredVia: string | null;
+  readonly unknown: readonly string[];
+}
+
+export interface WorkloadPlacementJson {
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** null for a DaemonSet (one pod per targeted node) */
+  readonly replicas: number | null;
+  readonly source: string;
+  readonly generatedFrom: string | null;
+  readonly feasibleNodes: readonly string[];
+  /** DaemonSets: the nodes the controller makes a pod for; null for other kinds */
+  readonly targetedNodes: readonly string[] | null;
+  readonly notTargeted: readonly NotTargetedJson[];
+  /** set when the snapshot lacks the workload and podpath knows it only through its pods */
+  readonly knownFromPods: KnownFromPodsJson | null;
+  /** the rejected nodes, each with every reason (the feasible ones are in `feasibleNodes`) */
+  readonly nodes: readonly NodeJson[];
+  readonly pods: readonly PodJson[];
+  readonly findings: readonly PlacementFindingJson[];
+}
+
+export interface PlacementJson {
+  readonly nodeCount: number;
+  readonly workloads: readonly WorkloadPlacementJson[];
+  readonly staticPods: readonly StaticPodJson[];
+}
+
+export type PlaceAnswer = Answer<PlaceInput, PlacementJson, PlacementReport>;
+
+/**
+ * One workload of the contract. `nodes` keeps only the rejected nodes, so a 5,000-node cluster
+ * does not print 5,000 rows per workload.
+ */
+export function workloadPlacementJson(w: WorkloadPlacement): WorkloadPlacementJson {
+  return {
+    kind: w.kind,
+    namespace: w.namespace,
+    name: w.name,
+    replicas: w.replicas,
+    source: w.source,
+    generatedFrom: w.generatedFrom,
+    feasibleNodes: w.feasibleNodes,
+    targetedNodes: w.targetedNodes,
+    notTargeted: w.notTargeted,
+    knownFromPods: w.knownFromPods ? { pods: w.knownFromPods.pods, templateFrom: w.knownFromPods.templateFrom, inferredVia: w.knownFromPods.inferredVia, unknown: w.knownFromPods.unknown } : null,
+    nodes: w.nodes.filter((n) => !n.feasible),
+    pods: w.pods,
+    findings: w.findings,
+  };
+}
+
+/**
+ * The contract object. Below the workload it shares the analysis' views (src/analysis/placement/
+ * placement.ts `reasonView`, `nodeView`, …: plain data whose fields are the interfaces above, as
+ * the compiler checks here) instead of copying them: at 5,000 nodes the rejected-node lists are
+ * large. Only the arrays of rejected nodes are new; at real scale the object is written chunk by
+ * chunk (format/place.ts `placementResultChunks`), never as one string.
+ */
+export function placementJson(report: PlacementReport): PlacementJson {
+  return { nodeCount: report.nodeCount, workloads: report.workloads.map(workloadPlacementJson), staticPods: report.staticPods };
+}
+
+function checkInput(snapshot: Snapshot, input: PlaceInput): void {
+  const named = (x: { namespace: string; name: string }) => `${x.namespace}/${x.name}` === input.workload;
+  // a static pod is no workload, but `place` says where it runs and why the scheduler is not involved
+  if (input.workload && !snapshot.kubernetes.workloads.some(named) && !snapshot.kubernetes.pods.some((p) => named(p) && staticPodNode(p) !== undefined)) {
+    throw new UserError(`no workload ${input.workload} in the snapshot (give it as NAMESPACE/NAME; \`podpath snapshot show\` lists them)`);
+  }
+  if (input.node && !snapshot.kubernetes.nodes.some((n) => n.name === input.node)) {
+    throw new UserError(`no node ${input.node} in the snapshot`);
+  }
+}
+
+/**
+ * Feasibility per workload and node (kube-scheduler's filters), and the predicted node of each pod
+ * not yet placed. A workload or node the snapshot lacks is a UserError.
+ */
+export function answerPlace(snapshot: Snapshot, input: PlaceInput = {}): PlaceAnswer {
+  checkInput(snapshot, input);
+  const analysis = analysePlacement(snapshot, input.workload ? { workload: input.workload } : {});
+  return { input, result: placementJson(analysis), analysis, finding: false };
+}

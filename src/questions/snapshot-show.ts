@@ -1,0 +1,127 @@
+/**
+ * `podpath snapshot show`: what was loaded — files, objects per kind, AWS layers, joins, and every
+ * diagnostic with its location. Result: `SnapshotShowJson`.
+ */
+import { summarizeSnapshot, type SnapshotSummary } from "../analysis/snapshot-summary.js";
+import type { Snapshot } from "../model/snapshot.js";
+import type { Answer } from "./question.js";
+
+/** The question takes no parameter beyond the snapshot (which files, what-ifs and limits are the loader's). */
+export type SnapshotShowInput = Readonly<Record<never, never>>;
+
+/** A file that could not be loaded (the analysis leaves it out). */
+export interface LoadErrorJson {
+  readonly code: string;
+  readonly message: string;
+  /** `file:line:col` or `file` */
+  readonly source: string;
+}
+
+export interface SnapshotFileJson {
+  readonly path: string;
+  readonly format: string;
+  readonly content: string;
+  readonly documents: number;
+  readonly namespace: string | null;
+  readonly whatIf: boolean;
+  /** objects per kind */
+  readonly objects: Readonly<Record<string, number>>;
+}
+
+/** An AWS layer: whether the snapshot has it, the files that gave it, what is lost without it. */
+export interface LayerJson {
+  readonly key: string;
+  readonly layer: string;
+  readonly present: boolean;
+  readonly objects: number;
+  readonly files: readonly string[];
+  /** the aws command that captures it */
+  readonly command: string;
+  readonly lostWithout: string;
+  /** what is partial about a present layer, or why an absent one is not needed */
+  readonly note: string | null;
+}
+
+export interface NodeSummaryJson {
+  readonly name: string;
+  readonly internalIP: string | null;
+  readonly roles: readonly string[];
+  readonly taints: readonly string[];
+  readonly unschedulable: boolean;
+  /** in model units: millicores, bytes, pods */
+  readonly allocatable: Readonly<Record<string, number>>;
+  readonly overlayTunnel: string | null;
+  readonly instance: string | null;
+  readonly source: string;
+}
+
+export interface WorkloadSummaryJson {
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly replicas: number | null;
+  readonly generatedFrom: string | null;
+  readonly observedPods: number;
+  /** the snapshot lacks the workload; podpath knows it only through its pods */
+  readonly knownFromPods: boolean;
+  readonly source: string;
+}
+
+export interface UnresolvedOwnerJson {
+  readonly owner: string;
+  readonly pods: number;
+  readonly inferredVia: string | null;
+}
+
+export interface JoinJson {
+  readonly kind: string;
+  readonly from: string;
+  readonly to: string;
+  readonly by: string;
+}
+
+export interface DiagnosticJson {
+  /** a stable DiagnosticCode */
+  readonly code: string;
+  readonly severity: string;
+  readonly message: string;
+  readonly source: string | null;
+}
+
+export interface SnapshotShowJson {
+  readonly roots: readonly string[];
+  readonly whatIf: readonly string[];
+  readonly errors: readonly LoadErrorJson[];
+  readonly files: readonly SnapshotFileJson[];
+  /** Kubernetes objects per kind */
+  readonly kubernetes: Readonly<Record<string, number>>;
+  /** AWS objects per kind */
+  readonly aws: Readonly<Record<string, number>>;
+  /** network interfaces per source (describe-network-interfaces, describe-instances) */
+  readonly networkInterfaceOrigins: Readonly<Record<string, number>>;
+  readonly layers: readonly LayerJson[];
+  readonly unmodelledKinds: Readonly<Record<string, number>>;
+  readonly implicitNamespaces: readonly string[];
+  readonly nodes: readonly NodeSummaryJson[];
+  readonly workloads: readonly WorkloadSummaryJson[];
+  /** joins made, per kind */
+  readonly joinCounts: Readonly<Record<string, number>>;
+  readonly unresolvedOwners: readonly UnresolvedOwnerJson[];
+  readonly joins: readonly JoinJson[];
+  readonly diagnostics: readonly DiagnosticJson[];
+}
+
+export type SnapshotShowAnswer = Answer<SnapshotShowInput, SnapshotShowJson, SnapshotSummary>;
+
+/**
+ * The contract object is the summary as `summarizeSnapshot` makes it (src/analysis/snapshot-summary.ts):
+ * plain data already, whose fields are the interfaces above (the compiler checks it here).
+ */
+export function snapshotShowJson(summary: SnapshotSummary): SnapshotShowJson {
+  return summary;
+}
+
+export function answerSnapshotShow(snapshot: Snapshot, input: SnapshotShowInput = {}): SnapshotShowAnswer {
+  const summary = summarizeSnapshot(snapshot);
+  return { input, result: snapshotShowJson(summary), analysis: summary, finding: false };
+}
