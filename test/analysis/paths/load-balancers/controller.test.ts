@@ -7,6 +7,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { deriveFromIngresses, loadBalancersOf, matchRequest, pathPatterns, type ControllerOptions, type LoadBalancerView, type RuleView } from "../../../../src/analysis/paths/load-balancers/index.js";
+import { CONTROLLER_REREADS } from "../../../../src/analysis/paths/load-balancers/controller/annotations.js";
+import type { AlbAnnotationIssue } from "../../../../src/model/annotations.js";
 import type { Snapshot } from "../../../../src/model/snapshot.js";
 import { ALB_CLASS, alb, BASE_AWS, cluster, clusterIpService, endpointSlice, expectKind, http, ingress, instances, node, nodePortService, pathRule, pod, WORKERS } from "./support.js";
 
@@ -493,5 +495,26 @@ describe("an unreconciled group: matchRequest and the routes it would have serve
     const m = expectKind(matchRequest(model, http("shop.example.com", "/elsewhere")), "drop");
     assert.equal(m.code, "UNKNOWN_ENDPOINT");
     assert.match(m.message, /IngressGroup shop names the host but is not reconciled/);
+  });
+});
+
+describe("model_builder.go: annotations the loader found malformed (Ingress.alb.errors, typed)", () => {
+  test("the loader's typed error names the annotation; the controller re-reads it and fails in its own words", () => {
+    const snap = cluster([...BASE, ingress("a", { annotations: { [alb("scheme")]: "public" } })]);
+    assert.deepEqual(
+      snap.kubernetes.ingresses[0]!.alb.errors.map((e) => [e.annotation, e.code, e.key]),
+      [["scheme", "not-one-of", alb("scheme")]],
+    );
+    assert.equal(refusal(snap, "app/a"), "Failed build model due to unknown scheme: public");
+  });
+  test("every annotation the loader checks is one the builder re-reads (CONTROLLER_REREADS)", () => {
+    assert.deepEqual(Object.entries(CONTROLLER_REREADS).filter(([, reread]) => !reread), []);
+  });
+  test("the builder decides on the error's annotation, not its wording: a re-read annotation does not stop the build, whatever its message", () => {
+    const snap = cluster([...BASE, ingress("a")]);
+    const ing = snap.kubernetes.ingresses[0]!;
+    const opaque: AlbAnnotationIssue = { annotation: "scheme", code: "not-one-of", key: alb("scheme"), message: "opaque" };
+    const withIssue: Snapshot = { ...snap, kubernetes: { ...snap.kubernetes, ingresses: [{ ...ing, alb: { ...ing.alb, errors: [opaque] } }] } };
+    assert.equal(built(withIssue, "app/a").scheme, "internal");
   });
 });

@@ -1,6 +1,7 @@
 import type { Ingress, IngressBackend } from "../../../../model/kubernetes.js";
 import type { ActionView } from "../types.js";
-import { field, PREFIX, str, strings } from "./annotations.js";
+import { ALB_ANNOTATIONS, annotationErrorMessage } from "../../../../model/annotations.js";
+import { field, str, strings } from "./annotations.js";
 import { findService, type BuildContext } from "./build-task.js";
 import { key } from "./common.js";
 import type { BackendAction, TargetGroupTuple } from "./config-types.js";
@@ -15,16 +16,12 @@ const BACKEND_ACTION_503: ActionView = { type: "fixed-response", statusCode: "50
 
 /** buildActionViaAnnotation: an `actions.NAME` annotation (use-annotation). */
 function actionFromAnnotation(ctx: BuildContext, ing: Ingress, name: string): BackendAction | undefined {
-  const raw = ing.meta.annotations[`${PREFIX}actions.${name}`];
-  if (raw === undefined) {
+  const parsed = ALB_ANNOTATIONS.parseJSONAnnotation(`actions.${name}`, ing.meta.annotations);
+  if (!parsed.ok) throw new Error(annotationErrorMessage(parsed.error));
+  const value = parsed.value;
+  if (value === undefined) {
     if (ctx.options.tolerateNonExistentBackendAction ?? true) return undefined;
     throw new Error(`missing actions.${name} configuration`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch (e) {
-    throw new Error(`failed to parse json annotation, ${PREFIX}actions.${name}: ${raw}: ${(e as Error).message}`, { cause: e });
   }
   const type = str(field(value, "type"));
   switch (type) {
@@ -72,14 +69,10 @@ function actionFromAnnotation(ctx: BuildContext, ing: Ingress, name: string): Ba
 
 /** buildConditions: the `conditions.NAME` annotation, validated as RuleCondition.Validate does. */
 function annotationConditions(ing: Ingress, name: string): { field: string; values: string[] }[] {
-  const raw = ing.meta.annotations[`${PREFIX}conditions.${name}`];
-  if (raw === undefined) return [];
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch (e) {
-    throw new Error(`failed to parse json annotation, ${PREFIX}conditions.${name}: ${raw}: ${(e as Error).message}`, { cause: e });
-  }
+  const parsed = ALB_ANNOTATIONS.parseJSONAnnotation(`conditions.${name}`, ing.meta.annotations);
+  if (!parsed.ok) throw new Error(annotationErrorMessage(parsed.error));
+  const value = parsed.value;
+  if (value === undefined) return [];
   const out: { field: string; values: string[] }[] = [];
   for (const c of Array.isArray(value) ? value : []) {
     const f = str(field(c, "field")) ?? "";

@@ -2,7 +2,8 @@ import type { Ingress, IngressClass } from "../../../../model/kubernetes.js";
 import type { Snapshot } from "../../../../model/snapshot.js";
 import type { SourceRef } from "../../../../model/source.js";
 import type { IgnoredIngress, UnreconciledGroup } from "../types.js";
-import { annotation, parseInt32 } from "./annotations.js";
+import { ALB_ANNOTATIONS, annotationErrorMessage } from "../../../../model/annotations.js";
+import { annotation } from "./annotations.js";
 import { ingressRef, key } from "./common.js";
 import type { ControllerOptions } from "./config.js";
 
@@ -89,14 +90,11 @@ export function classifyIngresses(snapshot: Snapshot, options: ControllerOptions
       group = groupName;
       explicit = true;
     }
-    const rawOrder = annotation(ing, "group.order");
-    let order: number | string = 0;
-    if (rawOrder !== undefined) {
-      const parsed = parseInt32("group.order", rawOrder);
-      if (typeof parsed === "string") order = `failed to load Ingress group order for ingress: ${key(ing)}: ${parsed}`;
-      else if (parsed < -1000 || parsed > 1000) order = `explicit Ingress group order must be within [-1000:1000], Ingress: ${key(ing)}, order: ${parsed}`;
-      else order = parsed;
-    }
+    const parsed = ALB_ANNOTATIONS.parseInt32Annotation("group.order", ing.meta.annotations);
+    let order: number | string;
+    if (!parsed.ok) order = `failed to load Ingress group order for ingress: ${key(ing)}: ${annotationErrorMessage(parsed.error)}`;
+    else if (parsed.value !== undefined && (parsed.value < -1000 || parsed.value > 1000)) order = `explicit Ingress group order must be within [-1000:1000], Ingress: ${key(ing)}, order: ${parsed.value}`;
+    else order = parsed.value ?? 0;
     const list = members.get(group) ?? [];
     list.push({ ingress: ing, group, explicit, order });
     members.set(group, list);

@@ -2,7 +2,8 @@ import type { Ingress } from "../../../../model/kubernetes.js";
 import { isCidr } from "../../../../model/net.js";
 import type { SourceRef } from "../../../../model/source.js";
 import type { ActionView, RuleView } from "../types.js";
-import { annotation, stringSlice } from "./annotations.js";
+import { ALB_ANNOTATIONS } from "../../../../model/annotations.js";
+import { annotation } from "./annotations.js";
 import type { BuildContext } from "./build-task.js";
 import { BuildError, goList, key } from "./common.js";
 import { enhancedBackend } from "./enhanced-backend-builder.js";
@@ -27,10 +28,10 @@ export function listenPortConfigs(ing: Ingress): Map<number, ListenPortConfig> {
   const fail = (message: string): never => {
     throw new BuildError(`ingress: ${k}: ${message}`, ing.meta.source);
   };
-  const certificates = stringSlice(annotation(ing, "certificate-arn"));
+  const certificates = ALB_ANNOTATIONS.parseStringSliceAnnotation("certificate-arn", ing.meta.annotations) ?? [];
   const cidrs4: string[] = [];
   const cidrs6: string[] = [];
-  for (const cidr of stringSlice(annotation(ing, "inbound-cidrs"))) {
+  for (const cidr of ALB_ANNOTATIONS.parseStringSliceAnnotation("inbound-cidrs", ing.meta.annotations) ?? []) {
     if (!isCidr(cidr)) fail(`invalid inbound-cidrs settings on Ingress: ${k}: invalid CIDR address: ${cidr}`);
     (cidr.includes(":") ? cidrs6 : cidrs4).push(cidr);
   }
@@ -39,12 +40,9 @@ export function listenPortConfigs(ing: Ingress): Map<number, ListenPortConfig> {
   if (raw === undefined) {
     ports.set(certificates.length > 0 ? 443 : 80, certificates.length > 0 ? "HTTPS" : "HTTP");
   } else {
-    let entries: unknown;
-    try {
-      entries = JSON.parse(raw);
-    } catch (e) {
-      fail(`failed to parse listen-ports configuration: \`${raw}\`: ${(e as Error).message}`);
-    }
+    const parsed = ALB_ANNOTATIONS.parseJSONAnnotation("listen-ports", ing.meta.annotations);
+    if (!parsed.ok) fail(`failed to parse listen-ports configuration: \`${raw}\`: ${parsed.error.cause}`);
+    const entries = parsed.ok ? parsed.value : undefined;
     if (entries !== null && !Array.isArray(entries)) fail(`failed to parse listen-ports configuration: \`${raw}\`: json: cannot unmarshal into Go value of type []map[string]int32`);
     const list = (entries ?? []) as unknown[];
     if (list.length === 0) fail(`empty listen-ports configuration: \`${raw}\``);

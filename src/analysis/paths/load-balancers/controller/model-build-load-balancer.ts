@@ -1,4 +1,4 @@
-import { parseBool, PREFIX, stringSlice } from "./annotations.js";
+import { ALB_ANNOTATIONS, annotationErrorMessage, parseBoolValue, splitCommaSeparatedString } from "../../../../model/annotations.js";
 import type { BuildContext } from "./build-task.js";
 import { alphanumeric, BuildError, goList, goSet } from "./common.js";
 import { annotated, conflictSource, explicitValues, sourceOfAnnotation } from "./group-annotations.js";
@@ -36,7 +36,7 @@ export function buildIpAddressType(members: readonly ClassifiedIngress[]): strin
  * creates and manages the frontend security group.
  */
 export function buildSecurityGroups(ctx: BuildContext, members: readonly ClassifiedIngress[]): { ids: string[]; manageBackendRules: boolean } | undefined {
-  const explicit = annotated(members, "security-groups").map(({ m, value }) => ({ m, ids: stringSlice(value) }));
+  const explicit = annotated(members, "security-groups").map(({ m, value }) => ({ m, ids: splitCommaSeparatedString(value) }));
   if (explicit.length === 0) return undefined;
   const chosen = explicit[0]!;
   for (const other of explicit.slice(1)) {
@@ -62,11 +62,9 @@ export function buildSecurityGroups(ctx: BuildContext, members: readonly Classif
 function manageBackendRulesFlag(ctx: BuildContext, members: readonly ClassifiedIngress[]): boolean {
   const explicit = new Set<boolean>();
   for (const { m, value } of annotated(members, "manage-backend-security-group-rules")) {
-    const parsed = parseBool(value);
-    if (parsed === undefined) {
-      throw new BuildError(`failed to parse bool annotation, ${PREFIX}manage-backend-security-group-rules: ${value}: strconv.ParseBool: parsing ${JSON.stringify(value)}: invalid syntax`, m.ingress.meta.source);
-    }
-    explicit.add(parsed);
+    const parsed = parseBoolValue(ALB_ANNOTATIONS.key("manage-backend-security-group-rules"), value);
+    if (!parsed.ok) throw new BuildError(annotationErrorMessage(parsed.error), m.ingress.meta.source);
+    explicit.add(parsed.value);
   }
   if (explicit.size > 1) throw new BuildError("conflicting manage backend security group rules settings", conflictSource(members, "manage-backend-security-group-rules"));
   if (explicit.size === 1) return [...explicit][0]!;

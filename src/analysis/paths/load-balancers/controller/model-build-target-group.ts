@@ -1,7 +1,8 @@
 import type { Ingress, Service, ServicePort } from "../../../../model/kubernetes.js";
 import { deriveInstanceTargets, deriveIpTargets, servicePortOf } from "../targets.js";
 import type { LbSource, TargetGroupView } from "../types.js";
-import { annotation, parseStringMap, PREFIX } from "./annotations.js";
+import { ALB_ANNOTATIONS, annotationErrorMessage, parseStringMapValue } from "../../../../model/annotations.js";
+import { annotation } from "./annotations.js";
 import type { BuildContext } from "./build-task.js";
 import { alphanumeric } from "./common.js";
 
@@ -20,7 +21,7 @@ export function buildTargetGroup(ctx: BuildContext, ing: Ingress, service: Servi
   const existing = ctx.targetGroups.get(id);
   if (existing) return existing;
   const servicePort = lookupServicePort(service, port);
-  const merged = (suffix: string): string | undefined => annotation(ing, suffix) ?? service.meta.annotations[PREFIX + suffix];
+  const merged = (suffix: string): string | undefined => annotation(ing, suffix) ?? ALB_ANNOTATIONS.parseStringAnnotation(suffix, service.meta.annotations);
   const targetType = merged("target-type") ?? ctx.options.defaultTargetType ?? "instance";
   if (targetType !== "instance" && targetType !== "ip") throw new Error(`unknown targetType: ${targetType}`);
   const protocol = merged("backend-protocol") ?? "HTTP";
@@ -51,7 +52,13 @@ export function buildTargetGroup(ctx: BuildContext, ing: Ingress, service: Servi
     }
     healthCheckPort = String(targetType === "instance" ? hc.nodePort ?? "" : hc.targetPort);
   }
-  const targetNodeLabels = targetType === "instance" ? parseStringMap("target-node-labels", merged("target-node-labels")) : {};
+  let targetNodeLabels: Record<string, string> = {};
+  const rawLabels = targetType === "instance" ? merged("target-node-labels") : undefined;
+  if (rawLabels !== undefined) {
+    const parsed = parseStringMapValue(ALB_ANNOTATIONS.key("target-node-labels"), rawLabels);
+    if (!parsed.ok) throw new Error(annotationErrorMessage(parsed.error));
+    targetNodeLabels = parsed.value;
+  }
   const derived =
     targetType === "instance"
       ? tgPort !== undefined

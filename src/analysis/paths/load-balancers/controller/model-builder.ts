@@ -5,7 +5,8 @@ import { awsIndex } from "../../aws/aws-index.js";
 import { describeRule } from "../listener-rules.js";
 import { nodeInstanceIndex, type NodeInstanceIndex } from "../targets.js";
 import type { IgnoredIngress, IngressRouteSketch, ListenerView, LoadBalancerView, RuleView, TargetGroupView, UnreconciledGroup } from "../types.js";
-import { parseInt32 } from "./annotations.js";
+import { ALB_ANNOTATIONS, annotationErrorMessage, parseInt32Value } from "../../../../model/annotations.js";
+import { CONTROLLER_REREADS } from "./annotations.js";
 import type { BuildContext } from "./build-task.js";
 import { BuildError, goList, ingressRef, key, sameSet } from "./common.js";
 import type { ControllerOptions } from "./config.js";
@@ -140,9 +141,9 @@ function buildSslRedirect(members: readonly ClassifiedIngress[], ports: Readonly
   const explicit = new Set<number>();
   let source: SourceRef = members[0]!.ingress.meta.source;
   for (const { m, value } of annotated(members, "ssl-redirect")) {
-    const parsed = parseInt32("ssl-redirect", value);
-    if (typeof parsed === "string") throw new BuildError(`ingress: ${key(m.ingress)}: ${parsed}`, m.ingress.meta.source);
-    explicit.add(parsed);
+    const parsed = parseInt32Value(ALB_ANNOTATIONS.key("ssl-redirect"), value);
+    if (!parsed.ok) throw new BuildError(`ingress: ${key(m.ingress)}: ${annotationErrorMessage(parsed.error)}`, m.ingress.meta.source);
+    explicit.add(parsed.value);
     source = m.ingress.meta.source;
   }
   if (explicit.size === 0) return undefined;
@@ -155,12 +156,12 @@ function buildSslRedirect(members: readonly ClassifiedIngress[], ports: Readonly
 }
 
 function buildGroup(ctx: BuildContext, members: readonly ClassifiedIngress[]): LoadBalancerView {
-  // Annotations the loader could not read (Ingress.alb.errors) are re-read below where the
-  // controller reads them, so each fails where and as the controller fails. One this module
-  // does not re-read stops the build here.
+  // Annotations the loader could not read (Ingress.alb.errors, typed) are re-read below where
+  // the controller reads them, so each fails where and as the controller fails. One the builder
+  // does not re-read (CONTROLLER_REREADS) stops the build here.
   for (const m of members) {
-    const err = m.ingress.alb.errors.find((e) => !/listen-ports|inbound-cidrs|group\.name|group\.order|ssl-redirect|scheme|target-type|backend-protocol|manage-backend-security-group-rules|actions\.|conditions\./.test(e));
-    if (err) throw new BuildError(`ingress: ${key(m.ingress)}: ${err}`, m.ingress.meta.source);
+    const err = m.ingress.alb.errors.find((e) => !CONTROLLER_REREADS[e.annotation]);
+    if (err) throw new BuildError(`ingress: ${key(m.ingress)}: ${err.message}`, m.ingress.meta.source);
   }
   const perPort = new Map<number, PortMember[]>();
   for (const m of members) {

@@ -1,7 +1,7 @@
 import type { Subnet } from "../../../../model/aws.js";
 import type { Snapshot } from "../../../../model/snapshot.js";
 import { routeTableForSubnet } from "../../aws/route-tables.js";
-import { stringSlice } from "./annotations.js";
+import { splitCommaSeparatedString } from "../../../../model/annotations.js";
 import type { BuildContext } from "./build-task.js";
 import { BuildError, goList, sameSet } from "./common.js";
 import { annotated } from "./group-annotations.js";
@@ -23,7 +23,7 @@ function routesToInternetGateway(snapshot: Snapshot, subnet: Subnet): boolean {
 /** buildLoadBalancerSubnetMappings: the subnets annotation (all must agree), else discovery. */
 export function buildSubnets(ctx: BuildContext, members: readonly ClassifiedIngress[], scheme: "internet-facing" | "internal"): string[] {
   const aws = ctx.snapshot.aws;
-  const explicit = annotated(members, "subnets").map(({ m, value }) => ({ m, ids: stringSlice(value) }));
+  const explicit = annotated(members, "subnets").map(({ m, value }) => ({ m, ids: splitCommaSeparatedString(value) }));
   if (explicit.length > 0) {
     const chosen = explicit[0]!;
     for (const other of explicit.slice(1)) {
