@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { deriveFromIngresses, loadBalancersOf, matchRequest, pathPatterns, type ControllerOptions, type LoadBalancerView, type RuleView } from "../../../../src/analysis/paths/load-balancers/index.js";
 import { CONTROLLER_REREADS } from "../../../../src/analysis/paths/load-balancers/controller/annotations.js";
+import type { BuildErrorCode } from "../../../../src/analysis/paths/load-balancers/controller/build-result.js";
 import type { AlbAnnotationIssue } from "../../../../src/model/annotations.js";
 import type { Snapshot } from "../../../../src/model/snapshot.js";
 import { ALB_CLASS, alb, BASE_AWS, cluster, clusterIpService, endpointSlice, expectKind, http, ingress, instances, node, nodePortService, pathRule, pod, WORKERS } from "./support.js";
@@ -516,5 +517,38 @@ describe("model_builder.go: annotations the loader found malformed (Ingress.alb.
     const opaque: AlbAnnotationIssue = { annotation: "scheme", code: "not-one-of", key: alb("scheme"), message: "opaque" };
     const withIssue: Snapshot = { ...snap, kubernetes: { ...snap.kubernetes, ingresses: [{ ...ing, alb: { ...ing.alb, errors: [opaque] } }] } };
     assert.equal(built(withIssue, "app/a").scheme, "internal");
+  });
+});
+
+describe("model_builder.go Build (stack, lb, err): one result convention, BuildResult with a typed BuildError", () => {
+  const unreconciled = (snapshot: Snapshot, group: string, options: ControllerOptions = {}) => {
+    const u = deriveFromIngresses(snapshot, options).unreconciled.find((x) => x.group === group);
+    if (!u) assert.fail(`group ${group} was built`);
+    return u;
+  };
+  const cases: { name: string; snapshot: () => Snapshot; group: string; options?: ControllerOptions; code: BuildErrorCode }[] = [
+    {
+      name: "members disagree (buildLoadBalancerScheme: conflicting scheme) → conflict",
+      snapshot: () => cluster([...BASE, ingress("a", { annotations: { [alb("group.name")]: "g", [alb("scheme")]: "internet-facing" } }), ingress("b", { annotations: { [alb("group.name")]: "g", [alb("scheme")]: "internal" } })]),
+      group: "g",
+      code: "conflict",
+    },
+    { name: "a value the controller rejects (unknown scheme) → invalid-annotation", snapshot: () => cluster([...BASE, ingress("a", { annotations: { [alb("scheme")]: "public" } })]), group: "app/a", code: "invalid-annotation" },
+    { name: "an annotation it cannot parse (ParseInt32Annotation group.order) → invalid-annotation", snapshot: () => cluster([...BASE, ingress("a", { annotations: { [alb("group.order")]: "first" } })]), group: "app/a", code: "invalid-annotation" },
+    {
+      name: "a Service the build needs is not there (not tolerated) → missing",
+      snapshot: () => cluster([...BASE, ingress("a", { rules: pathRule("a.example.com", [["/", "Prefix", "missing", 80]]) })]),
+      group: "app/a",
+      options: { tolerateNonExistentBackendService: false },
+      code: "missing",
+    },
+    { name: "the Ingress's own spec is refused (exact path with wildcards) → invalid-spec", snapshot: () => cluster([...BASE, ingress("a", { rules: pathRule("a.example.com", [["/x*", "Exact", "web", 80]]) })]), group: "app/a", code: "invalid-spec" },
+  ];
+  for (const c of cases) test(c.name, () => assert.equal(unreconciled(c.snapshot(), c.group, c.options).code, c.code));
+  test("a path's failure is wrapped with its Ingress (errors.Wrapf) and points at the path, not the Ingress", () => {
+    const snap = cluster([...BASE, ingress("a", { rules: pathRule("a.example.com", [["/x*", "Exact", "web", 80]]) })]);
+    const u = unreconciled(snap, "app/a");
+    assert.equal(u.source.line, snap.kubernetes.ingresses[0]!.rules[0]!.paths[0]!.source.line);
+    assert.notEqual(u.source.line, snap.kubernetes.ingresses[0]!.meta.source.line);
   });
 });
