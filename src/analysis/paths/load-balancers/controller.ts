@@ -33,8 +33,8 @@
  * model-build-managed-sg.ts, enhanced-backend-builder.ts, model-build-actions.ts,
  * model-build-target-group.ts, config-types.ts, annotations.ts (what the controller adds to the
  * shared parser, src/model/annotations.ts after pkg/annotations/parser.go),
- * config.ts (the flags, pkg/config); common.ts, group-annotations.ts and build-result.ts (the
- * BuildResult every build step returns) what several share;
+ * config.ts (the flags, pkg/config); common.ts and group-annotations.ts what several share;
+ * every build step returns a BuildResult (../build-result.ts);
  * route-sketches.ts is podpath's own. This file is the entry point.
  */
 export { ingressRef } from "./controller/common.js";

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { deriveFromIngresses, loadBalancersOf, matchRequest, pathPatterns, type ControllerOptions, type LoadBalancerView, type RuleView } from "../../../../src/analysis/paths/load-balancers/index.js";
 import { CONTROLLER_REREADS } from "../../../../src/analysis/paths/load-balancers/controller/annotations.js";
-import type { BuildErrorCode } from "../../../../src/analysis/paths/load-balancers/controller/build-result.js";
+import type { BuildErrorCode } from "../../../../src/analysis/paths/load-balancers/build-result.js";
 import type { AlbAnnotationIssue } from "../../../../src/model/annotations.js";
 import type { Snapshot } from "../../../../src/model/snapshot.js";
 import { ALB_CLASS, alb, BASE_AWS, cluster, clusterIpService, endpointSlice, expectKind, http, ingress, instances, node, nodePortService, pathRule, pod, WORKERS } from "./support.js";

@@ -3,7 +3,7 @@ import type { IngressRef } from "../types.js";
 
 /**
  * What the controller's builders share: Go's formatting of its messages and Ingress keys (the
- * build result and its error: build-result.ts).
+ * build result and its error: ../build-result.ts).
  */
 
 /** Go's %v of a []string: `[a b]` */

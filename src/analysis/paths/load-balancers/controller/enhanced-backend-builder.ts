@@ -3,7 +3,7 @@ import type { ActionView } from "../types.js";
 import { ALB_ANNOTATIONS, annotationErrorMessage } from "../../../../model/annotations.js";
 import { field, str, strings } from "./annotations.js";
 import { findService, type BuildContext } from "./build-task.js";
-import { fail, ok, type BuildFailure, type BuildResult } from "./build-result.js";
+import { fail, ok, type BuildFailure, type BuildResult } from "../build-result.js";
 import { key } from "./common.js";
 import type { BackendAction, TargetGroupTuple } from "./config-types.js";
 

@@ -4,7 +4,7 @@ import type { SourceRef } from "../../../../model/source.js";
 import type { IgnoredIngress, UnreconciledGroup } from "../types.js";
 import { ALB_ANNOTATIONS, annotationErrorMessage } from "../../../../model/annotations.js";
 import { annotation } from "./annotations.js";
-import { fail, ok, type BuildResult } from "./build-result.js";
+import { fail, ok, type BuildResult } from "../build-result.js";
 import { ingressRef, key } from "./common.js";
 import type { ControllerOptions } from "./config.js";
 

@@ -1,7 +1,7 @@
 import type { Ingress } from "../../../../model/kubernetes.js";
 import type { ActionView } from "../types.js";
 import { findService, type BuildContext } from "./build-task.js";
-import { fail, ok, type BuildResult } from "./build-result.js";
+import { fail, ok, type BuildResult } from "../build-result.js";
 import type { BackendAction } from "./config-types.js";
 import { buildTargetGroup } from "./model-build-target-group.js";
 

@@ -2,7 +2,7 @@ import type { Ingress, IngressPath } from "../../../../model/kubernetes.js";
 import type { SourceRef } from "../../../../model/source.js";
 import type { ActionView, RuleCondition } from "../types.js";
 import type { BuildContext } from "./build-task.js";
-import { fail, ok, wrap, type BuildResult } from "./build-result.js";
+import { fail, ok, wrap, type BuildResult } from "../build-result.js";
 import { key } from "./common.js";
 import { enhancedBackend } from "./enhanced-backend-builder.js";
 import type { ClassifiedIngress } from "./group-loader.js";

@@ -5,7 +5,7 @@ import type { ActionView, RuleView } from "../types.js";
 import { ALB_ANNOTATIONS } from "../../../../model/annotations.js";
 import { annotation } from "./annotations.js";
 import type { BuildContext } from "./build-task.js";
-import { fail, ok, wrap, type BuildFailure, type BuildResult } from "./build-result.js";
+import { fail, ok, wrap, type BuildFailure, type BuildResult } from "../build-result.js";
 import { goList, key } from "./common.js";
 import { enhancedBackend } from "./enhanced-backend-builder.js";
 import type { ClassifiedIngress } from "./group-loader.js";

@@ -1,6 +1,6 @@
 import { ALB_ANNOTATIONS, annotationErrorMessage, parseBoolValue, splitCommaSeparatedString } from "../../../../model/annotations.js";
 import type { BuildContext } from "./build-task.js";
-import { fail, ok, type BuildResult } from "./build-result.js";
+import { fail, ok, type BuildResult } from "../build-result.js";
 import { alphanumeric, goList, goSet } from "./common.js";
 import { annotated, conflictSource, explicitValues, sourceOfAnnotation } from "./group-annotations.js";
 import type { ClassifiedIngress } from "./group-loader.js";

@@ -4,7 +4,7 @@ import type { LbSource, TargetGroupView } from "../types.js";
 import { ALB_ANNOTATIONS, annotationErrorMessage, parseStringMapValue } from "../../../../model/annotations.js";
 import { annotation } from "./annotations.js";
 import type { BuildContext } from "./build-task.js";
-import { fail, ok, wrap, type BuildResult } from "./build-result.js";
+import { fail, ok, wrap, type BuildResult } from "../build-result.js";
 import { alphanumeric } from "./common.js";
 
 /** pkg/ingress/model_build_target_group.go */

@@ -8,7 +8,7 @@ import type { IgnoredIngress, IngressRouteSketch, ListenerView, LoadBalancerView
 import { ALB_ANNOTATIONS, annotationErrorMessage, parseInt32Value } from "../../../../model/annotations.js";
 import { CONTROLLER_REREADS } from "./annotations.js";
 import type { BuildContext } from "./build-task.js";
-import { fail, ok, type BuildFailure, type BuildResult } from "./build-result.js";
+import { fail, ok, type BuildFailure, type BuildResult } from "../build-result.js";
 import { goList, ingressRef, key, sameSet } from "./common.js";
 import type { ControllerOptions } from "./config.js";
 import { annotated, sourceOfAnnotation } from "./group-annotations.js";

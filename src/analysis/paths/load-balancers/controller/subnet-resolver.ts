@@ -3,7 +3,7 @@ import type { Snapshot } from "../../../../model/snapshot.js";
 import { routeTableForSubnet } from "../../aws/route-tables.js";
 import { splitCommaSeparatedString } from "../../../../model/annotations.js";
 import type { BuildContext } from "./build-task.js";
-import { fail, ok, type BuildFailure, type BuildResult } from "./build-result.js";
+import { fail, ok, type BuildFailure, type BuildResult } from "../build-result.js";
 import { goList, sameSet } from "./common.js";
 import { annotated } from "./group-annotations.js";
 import type { ClassifiedIngress } from "./group-loader.js";

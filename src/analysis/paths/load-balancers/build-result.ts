@@ -1,4 +1,4 @@
-import type { SourceRef } from "../../../../model/source.js";
+import type { SourceRef } from "../../../model/source.js";
 
 /**
  * The builder's one result convention. Upstream's model builders return `(stack, lb, err)`
