@@ -552,3 +552,39 @@ describe("model_builder.go Build (stack, lb, err): one result convention, BuildR
     assert.notEqual(u.source.line, snap.kubernetes.ingresses[0]!.meta.source.line);
   });
 });
+
+describe("annotations as the controller reads them through the one parser (pkg/annotations/parser.go ParseJSONAnnotation, then json.Unmarshal into its type)", () => {
+  const cause = (raw: string): string => {
+    try {
+      JSON.parse(raw);
+      return "";
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  const use = (name: string) => pathRule("a.example.com", [["/x", "Exact", name, "use-annotation"]]);
+  test("actions.NAME: malformed JSON → failed to parse json annotation", () => {
+    const snap = cluster([...BASE, ingress("a", { annotations: { [alb("actions.x")]: "{" }, rules: use("x") })]);
+    assert.equal(refusal(snap, "app/a"), `Failed build model due to ingress: app/a: failed to parse json annotation, ${alb("actions.x")}: {: ${cause("{")}`);
+  });
+  test("conditions.NAME: malformed JSON → failed to parse json annotation", () => {
+    const snap = cluster([...BASE, ingress("a", { annotations: { [alb("conditions.web")]: "[" } })]);
+    assert.equal(refusal(snap, "app/a"), `Failed build model due to ingress: app/a: failed to parse json annotation, ${alb("conditions.web")}: [: ${cause("[")}`);
+  });
+  test("actions.NAME: an unknown key is ignored (encoding/json)", () => {
+    const snap = cluster([...BASE, ingress("a", { annotations: { [alb("actions.x")]: '{"type":"fixed-response","fixedResponseConfig":{"statusCode":"418"},"extra":1}' }, rules: use("x") })]);
+    assert.equal(expectKind(matchRequest(loadBalancersOf(snap), http("a.example.com", "/x")), "fixed-response").statusCode, "418");
+  });
+  test("listen-ports: malformed JSON → failed to parse listen-ports configuration", () => {
+    const snap = cluster([...BASE, ingress("a", { annotations: { [alb("listen-ports")]: "[" } })]);
+    assert.equal(refusal(snap, "app/a"), `Failed build model due to ingress: app/a: failed to parse listen-ports configuration: \`[\`: ${cause("[")}`);
+  });
+  test("listen-ports: wrong type (an object, not a list) → cannot unmarshal into []map[string]int32", () => {
+    const snap = cluster([...BASE, ingress("a", { annotations: { [alb("listen-ports")]: '{"HTTP": 80}' } })]);
+    assert.equal(refusal(snap, "app/a"), 'Failed build model due to ingress: app/a: failed to parse listen-ports configuration: `{"HTTP": 80}`: json: cannot unmarshal into Go value of type []map[string]int32');
+  });
+  test("listen-ports: empty list → empty listen-ports configuration", () => {
+    const snap = cluster([...BASE, ingress("a", { annotations: { [alb("listen-ports")]: "[]" } })]);
+    assert.equal(refusal(snap, "app/a"), "Failed build model due to ingress: app/a: empty listen-ports configuration: `[]`");
+  });
+});
