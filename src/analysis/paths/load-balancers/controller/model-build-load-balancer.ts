@@ -1,4 +1,4 @@
-import { ALB_ANNOTATIONS, annotationErrorMessage, parseBoolValue, splitCommaSeparatedString } from "../../../../model/annotations.js";
+import { ALB_ANNOTATIONS, annotationErrorMessage, splitCommaSeparatedString } from "../../../../model/annotations.js";
 import type { BuildContext } from "./build-task.js";
 import { fail, ok, type BuildResult } from "../build-result.js";
 import { alphanumeric, goList, goSet } from "./common.js";
@@ -64,10 +64,10 @@ export function buildSecurityGroups(ctx: BuildContext, members: readonly Classif
 /** buildManageSecurityGroupRulesFlag: the annotation (all members agree) over the flag. */
 function manageBackendRulesFlag(ctx: BuildContext, members: readonly ClassifiedIngress[]): BuildResult<boolean> {
   const explicit = new Set<boolean>();
-  for (const { m, value } of annotated(members, "manage-backend-security-group-rules")) {
-    const parsed = parseBoolValue(ALB_ANNOTATIONS.key("manage-backend-security-group-rules"), value);
+  for (const m of members) {
+    const parsed = ALB_ANNOTATIONS.parseBoolAnnotation("manage-backend-security-group-rules", m.ingress.meta.annotations);
     if (!parsed.ok) return fail("invalid-annotation", annotationErrorMessage(parsed.error), m.ingress.meta.source);
-    explicit.add(parsed.value);
+    if (parsed.value !== undefined) explicit.add(parsed.value);
   }
   if (explicit.size > 1) return fail("conflict", "conflicting manage backend security group rules settings", conflictSource(members, "manage-backend-security-group-rules"));
   if (explicit.size === 1) return ok([...explicit][0]!);

@@ -1,8 +1,7 @@
 import type { Ingress, Service, ServicePort } from "../../../../model/kubernetes.js";
 import { deriveInstanceTargets, deriveIpTargets, servicePortOf } from "../targets.js";
 import type { LbSource, TargetGroupView } from "../types.js";
-import { ALB_ANNOTATIONS, annotationErrorMessage, parseStringMapValue } from "../../../../model/annotations.js";
-import { annotation } from "./annotations.js";
+import { ALB_ANNOTATIONS, annotationErrorMessage } from "../../../../model/annotations.js";
 import type { BuildContext } from "./build-task.js";
 import { fail, ok, wrap, type BuildResult } from "../build-result.js";
 import { alphanumeric } from "./common.js";
@@ -24,7 +23,11 @@ export function buildTargetGroup(ctx: BuildContext, ing: Ingress, service: Servi
   const found = lookupServicePort(ing, service, port);
   if (!found.ok) return found;
   const servicePort = found.value;
-  const merged = (suffix: string): string | undefined => annotation(ing, suffix) ?? ALB_ANNOTATIONS.parseStringAnnotation(suffix, service.meta.annotations);
+  // svcAndIngAnnotations: the Ingress's annotation over the Service's. (Upstream's
+  // algorithm.MergeStringMap(svc.Annotations, ing.Annotations) keeps the Service's on a clash;
+  // podpath's order is kept unchanged here.)
+  const svcAndIngAnnotations: Readonly<Record<string, string>> = { ...service.meta.annotations, ...ing.meta.annotations };
+  const merged = (suffix: string): string | undefined => ALB_ANNOTATIONS.parseStringAnnotation(suffix, svcAndIngAnnotations);
   const targetType = merged("target-type") ?? ctx.options.defaultTargetType ?? "instance";
   if (targetType !== "instance" && targetType !== "ip") return fail("invalid-annotation", `unknown targetType: ${targetType}`, ing.meta.source);
   const protocol = merged("backend-protocol") ?? "HTTP";
@@ -53,11 +56,10 @@ export function buildTargetGroup(ctx: BuildContext, ing: Ingress, service: Servi
     healthCheckPort = String(targetType === "instance" ? hc.nodePort ?? "" : hc.targetPort);
   }
   let targetNodeLabels: Record<string, string> = {};
-  const rawLabels = targetType === "instance" ? merged("target-node-labels") : undefined;
-  if (rawLabels !== undefined) {
-    const parsed = parseStringMapValue(ALB_ANNOTATIONS.key("target-node-labels"), rawLabels);
+  if (targetType === "instance") {
+    const parsed = ALB_ANNOTATIONS.parseStringMapAnnotation("target-node-labels", svcAndIngAnnotations);
     if (!parsed.ok) return fail("invalid-annotation", annotationErrorMessage(parsed.error), ing.meta.source);
-    targetNodeLabels = parsed.value;
+    targetNodeLabels = parsed.value ?? {};
   }
   const derived =
     targetType === "instance"

@@ -5,13 +5,13 @@ import { awsIndex } from "../../aws/aws-index.js";
 import { describeRule } from "../listener-rules.js";
 import { nodeInstanceIndex, type NodeInstanceIndex } from "../targets.js";
 import type { IgnoredIngress, IngressRouteSketch, ListenerView, LoadBalancerView, RuleView, TargetGroupView, UnreconciledGroup } from "../types.js";
-import { ALB_ANNOTATIONS, annotationErrorMessage, parseInt32Value } from "../../../../model/annotations.js";
+import { ALB_ANNOTATIONS, annotationErrorMessage } from "../../../../model/annotations.js";
 import { CONTROLLER_REREADS } from "./annotations.js";
 import type { BuildContext } from "./build-task.js";
 import { fail, ok, type BuildFailure, type BuildResult } from "../build-result.js";
 import { goList, ingressRef, key, sameSet } from "./common.js";
 import type { ControllerOptions } from "./config.js";
-import { annotated, sourceOfAnnotation } from "./group-annotations.js";
+import { sourceOfAnnotation } from "./group-annotations.js";
 import { classifyIngresses, sortMembers, type ClassifiedIngress } from "./group-loader.js";
 import { buildRules } from "./model-build-listener-rules.js";
 import { buildDefaultActions, listenPortConfigs, sslRedirectAction, type ListenPortConfig } from "./model-build-listener.js";
@@ -140,9 +140,10 @@ function mergePort(port: number, configs: readonly PortMember[]): BuildResult<Li
 function buildSslRedirect(members: readonly ClassifiedIngress[], ports: ReadonlyMap<number, ListenPortConfig>): BuildResult<{ port: number; source: SourceRef } | undefined> {
   const explicit = new Set<number>();
   let source: SourceRef = members[0]!.ingress.meta.source;
-  for (const { m, value } of annotated(members, "ssl-redirect")) {
-    const parsed = parseInt32Value(ALB_ANNOTATIONS.key("ssl-redirect"), value);
+  for (const m of members) {
+    const parsed = ALB_ANNOTATIONS.parseInt32Annotation("ssl-redirect", m.ingress.meta.annotations);
     if (!parsed.ok) return fail("invalid-annotation", `ingress: ${key(m.ingress)}: ${annotationErrorMessage(parsed.error)}`, m.ingress.meta.source);
+    if (parsed.value === undefined) continue;
     explicit.add(parsed.value);
     source = m.ingress.meta.source;
   }
