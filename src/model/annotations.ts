@@ -19,7 +19,7 @@
 /** pkg/annotations/constants.go AnnotationPrefixIngress */
 export const ALB_PREFIX = "alb.ingress.kubernetes.io/";
 /** pkg/annotations/constants.go AnnotationPrefixService (the in-tree cloud provider's prefix too) */
-export const SERVICE_PREFIX = "service.beta.kubernetes.io/";
+const SERVICE_PREFIX = "service.beta.kubernetes.io/";
 
 /** What failed to parse, as data: `key` the annotation's full key, `raw` its value. */
 export type AnnotationError =
@@ -71,7 +71,7 @@ export function parseInt32Value(key: string, raw: string): Parsed<number, Annota
 }
 
 /** strconv.ParseBool */
-export function parseBoolValue(key: string, raw: string): Parsed<boolean, AnnotationErrorOf<"invalid-bool">> {
+function parseBoolValue(key: string, raw: string): Parsed<boolean, AnnotationErrorOf<"invalid-bool">> {
   if (["1", "t", "T", "TRUE", "true", "True"].includes(raw)) return { ok: true, value: true };
   if (["0", "f", "F", "FALSE", "false", "False"].includes(raw)) return { ok: true, value: false };
   return { ok: false, error: { code: "invalid-bool", key, raw } };
@@ -87,7 +87,7 @@ export function parseJSONValue(key: string, raw: string): Parsed<unknown, Annota
 }
 
 /** comma separated `key=value` pairs */
-export function parseStringMapValue(key: string, raw: string): Parsed<Record<string, string>, AnnotationErrorOf<"invalid-string-map">> {
+function parseStringMapValue(key: string, raw: string): Parsed<Record<string, string>, AnnotationErrorOf<"invalid-string-map">> {
   const out: Record<string, string> = {};
   for (const item of splitCommaSeparatedString(raw)) {
     const parts = item.split("=");
