@@ -1,3 +1,4 @@
+import type { AlbAnnotationIssue } from "./annotations.js";
 import type { SourceRef } from "./source.js";
 
 /**
@@ -444,8 +445,8 @@ export interface AlbIngressSettings {
   readonly actions: Readonly<Record<string, unknown>>;
   /** conditions.NAME annotations, raw JSON parsed, keyed by NAME */
   readonly conditions: Readonly<Record<string, unknown>>;
-  /** annotations that could not be parsed: the controller refuses such an Ingress */
-  readonly errors: readonly string[];
+  /** annotations that could not be parsed, typed: the controller refuses such an Ingress */
+  readonly errors: readonly AlbAnnotationIssue[];
 }
 
 export interface Ingress {

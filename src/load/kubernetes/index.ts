@@ -95,7 +95,7 @@ function convertObject(raw: Raw, ctx: DocumentContext, draft: SnapshotDraft, def
       k.endpointSlices.push(convertEndpointSlice(f, meta()));
     } else if (inGroup(apiVersion, "networking") && kind === "Ingress") {
       const ingress = convertIngress(f, meta(), ctx);
-      for (const error of ingress.alb.errors) draft.warn("invalid-field", `Ingress ${ingress.namespace}/${ingress.name}: ${error}`, ingress.meta.source);
+      for (const error of ingress.alb.errors) draft.warn("invalid-field", `Ingress ${ingress.namespace}/${ingress.name}: ${error.message}`, ingress.meta.source);
       k.ingresses.push(ingress);
     } else if (inGroup(apiVersion, "networking") && kind === "IngressClass") {
       k.ingressClasses.push(convertIngressClass(f, meta()));

@@ -1,5 +1,6 @@
 import type { V1HTTPIngressPath, V1Ingress, V1IngressBackend, V1IngressClass } from "@kubernetes/client-node";
 import type { AlbIngressSettings, Ingress, IngressBackend, IngressClass, IngressPath, Labels, ObjectMeta } from "../../model/kubernetes.js";
+import { ALB_ANNOTATIONS, ALB_PREFIX, parseInt32Value, parseJSONValue, type AlbAnnotationIssue, type AlbCheckedAnnotation } from "../../model/annotations.js";
 import { isCidr } from "../../model/net.js";
 import type { DocumentContext, Fields } from "../fields.js";
 
@@ -67,54 +68,56 @@ export function convertIngressClass(f: Fields<V1IngressClass>, meta: ObjectMeta)
   };
 }
 
-const PREFIX = "alb.ingress.kubernetes.io/";
-
 /**
  * The AWS Load Balancer Controller's Ingress annotations with their documented defaults
  * (aws-load-balancer-controller docs/guide/ingress/annotations.md): scheme internal, target-type
  * instance, group.order 0 (-1000..1000), listen-ports `[{"HTTP": 80}]` — or `[{"HTTPS": 443}]`
- * with a certificate —, backend-protocol HTTP. An annotation the controller cannot parse lands in
- * `errors`: the controller refuses to reconcile such an Ingress (and its whole group).
+ * with a certificate —, backend-protocol HTTP. Read with the one annotation parser
+ * (src/model/annotations.ts, after pkg/annotations/parser.go). An annotation the controller cannot
+ * parse lands in `errors`, typed (`AlbAnnotationIssue`): the controller refuses to reconcile such
+ * an Ingress (and its whole group), and its model builder re-reads it to fail as the controller does.
  */
 export function parseAlbAnnotations(annotations: Labels): AlbIngressSettings {
-  const errors: string[] = [];
-  const get = (name: string): string | undefined => annotations[PREFIX + name];
-  const list = (name: string): string[] =>
-    (get(name) ?? "")
-      .split(",")
-      .map((s) => s.trim())
-      .filter((s) => s !== "");
-  const choice = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+  const errors: AlbAnnotationIssue[] = [];
+  const p = ALB_ANNOTATIONS;
+  const issue = (annotation: AlbCheckedAnnotation, code: AlbAnnotationIssue["code"], key: string, what: string): void => {
+    errors.push({ annotation, code, key, message: `${key}: ${what}` });
+  };
+  const get = (name: string): string | undefined => p.parseStringAnnotation(name, annotations);
+  const list = (name: string): string[] => p.parseStringSliceAnnotation(name, annotations) ?? [];
+  const choice = <T extends string>(name: AlbCheckedAnnotation, allowed: readonly T[], fallback: T): T => {
     const value = get(name);
     if (value === undefined) return fallback;
     if ((allowed as readonly string[]).includes(value)) return value as T;
-    errors.push(`${PREFIX}${name}: ${JSON.stringify(value)} is not one of ${allowed.join(", ")}`);
+    issue(name, "not-one-of", p.key(name), `${JSON.stringify(value)} is not one of ${allowed.join(", ")}`);
     return fallback;
   };
-  const integer = (name: string, min: number, max: number): number | undefined => {
+  // ParseInt32Annotation on the trimmed value, without a leading "+": the loader's rule since
+  // before the shared parser (the controller's own, untrimmed, is the model builder's)
+  const integer = (name: AlbCheckedAnnotation, min: number, max: number): number | undefined => {
     const value = get(name);
     if (value === undefined) return undefined;
-    if (!/^-?\d+$/.test(value.trim()) || Number(value) < min || Number(value) > max) {
-      errors.push(`${PREFIX}${name}: ${JSON.stringify(value)} is not an integer between ${min} and ${max}`);
+    const parsed = value.trim().startsWith("+") ? undefined : parseInt32Value(p.key(name), value.trim());
+    if (!parsed?.ok || parsed.value < min || parsed.value > max) {
+      issue(name, "not-an-integer-in-range", p.key(name), `${JSON.stringify(value)} is not an integer between ${min} and ${max}`);
       return undefined;
     }
-    return Number(value);
+    return parsed.value;
   };
-  const json = (name: string): unknown => {
-    const value = annotations[name];
+  const json = (annotation: AlbCheckedAnnotation, key: string): unknown => {
+    const value = annotations[key];
     if (value === undefined) return undefined;
-    try {
-      return JSON.parse(value) as unknown;
-    } catch {
-      errors.push(`${name}: not valid JSON`);
-      return undefined;
-    }
+    const parsed = parseJSONValue(key, value);
+    if (parsed.ok) return parsed.value;
+    issue(annotation, parsed.error.code, key, "not valid JSON");
+    return undefined;
   };
 
   const certificateArns = list("certificate-arn");
   let listenPorts: { protocol: "HTTP" | "HTTPS"; port: number }[] = certificateArns.length > 0 ? [{ protocol: "HTTPS", port: 443 }] : [{ protocol: "HTTP", port: 80 }];
   if (get("listen-ports") !== undefined) {
-    const parsed = json(PREFIX + "listen-ports");
+    const key = p.key("listen-ports");
+    const parsed = json("listen-ports", key);
     const ports: { protocol: "HTTP" | "HTTPS"; port: number }[] = [];
     if (Array.isArray(parsed)) {
       for (const entry of parsed) {
@@ -123,29 +126,31 @@ export function parseAlbAnnotations(annotations: Labels): AlbIngressSettings {
           if ((protocol === "HTTP" || protocol === "HTTPS") && typeof port === "number" && Number.isInteger(port) && port >= 1 && port <= 65535) {
             ports.push({ protocol, port });
           } else {
-            errors.push(`${PREFIX}listen-ports: ${JSON.stringify({ [protocol]: port })} is not {"HTTP"|"HTTPS": port}`);
+            issue("listen-ports", "not-a-listen-port", key, `${JSON.stringify({ [protocol]: port })} is not {"HTTP"|"HTTPS": port}`);
           }
         }
-        if (pairs.length === 0) errors.push(`${PREFIX}listen-ports: ${JSON.stringify(entry)} is not {"HTTP"|"HTTPS": port}`);
+        if (pairs.length === 0) issue("listen-ports", "not-a-listen-port", key, `${JSON.stringify(entry)} is not {"HTTP"|"HTTPS": port}`);
       }
       if (ports.length > 0) listenPorts = ports;
     } else if (parsed !== undefined) {
-      errors.push(`${PREFIX}listen-ports: must be a JSON list such as [{"HTTP": 80}, {"HTTPS": 443}]`);
+      issue("listen-ports", "not-a-list", key, `must be a JSON list such as [{"HTTP": 80}, {"HTTPS": 443}]`);
     }
   }
   const inboundCidrs = list("inbound-cidrs");
-  for (const cidr of inboundCidrs) if (!isCidr(cidr)) errors.push(`${PREFIX}inbound-cidrs: ${JSON.stringify(cidr)} is not a CIDR block`);
+  for (const cidr of inboundCidrs) if (!isCidr(cidr)) issue("inbound-cidrs", "not-a-cidr", p.key("inbound-cidrs"), `${JSON.stringify(cidr)} is not a CIDR block`);
   const manage = get("manage-backend-security-group-rules");
-  if (manage !== undefined && manage !== "true" && manage !== "false") errors.push(`${PREFIX}manage-backend-security-group-rules: ${JSON.stringify(manage)} is not true or false`);
+  if (manage !== undefined && manage !== "true" && manage !== "false") {
+    issue("manage-backend-security-group-rules", "not-true-or-false", p.key("manage-backend-security-group-rules"), `${JSON.stringify(manage)} is not true or false`);
+  }
   const actions: Record<string, unknown> = {};
   const conditions: Record<string, unknown> = {};
   for (const key of Object.keys(annotations).sort()) {
-    if (key.startsWith(PREFIX + "actions.")) actions[key.slice(PREFIX.length + 8)] = json(key);
-    else if (key.startsWith(PREFIX + "conditions.")) conditions[key.slice(PREFIX.length + 11)] = json(key);
+    if (key.startsWith(ALB_PREFIX + "actions.")) actions[key.slice(ALB_PREFIX.length + 8)] = json("actions", key);
+    else if (key.startsWith(ALB_PREFIX + "conditions.")) conditions[key.slice(ALB_PREFIX.length + 11)] = json("conditions", key);
   }
   const groupName = get("group.name");
   if (groupName !== undefined && !/^([a-z0-9][-a-z0-9.]{0,61}[a-z0-9]|[a-z0-9])$/.test(groupName)) {
-    errors.push(`${PREFIX}group.name: ${JSON.stringify(groupName)} must be a valid name (lower case, at most 63 characters)`);
+    issue("group.name", "invalid-group-name", p.key("group.name"), `${JSON.stringify(groupName)} must be a valid name (lower case, at most 63 characters)`);
   }
   return {
     scheme: choice("scheme", ["internet-facing", "internal"] as const, "internal"),

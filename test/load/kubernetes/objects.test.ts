@@ -1037,7 +1037,7 @@ spec:
 
 describe("AWS Load Balancer Controller Ingress annotations (parseAlbAnnotations)", () => {
   const A = "alb.ingress.kubernetes.io/";
-  const cases: { name: string; annotations: Record<string, string>; expected: Partial<AlbIngressSettings> }[] = [
+  const cases: { name: string; annotations: Record<string, string>; expected: Partial<Omit<AlbIngressSettings, "errors"> & { errors: string[] }> }[] = [
     {
       name: "aws-load-balancer-controller defaults: scheme internal, target-type instance, listen-ports [{\"HTTP\":80}], group.order 0, backend-protocol HTTP",
       annotations: {},
@@ -1090,9 +1090,27 @@ describe("AWS Load Balancer Controller Ingress annotations (parseAlbAnnotations)
   for (const c of cases) {
     test(c.name, () => {
       const alb = parseAlbAnnotations(c.annotations);
-      const picked = Object.fromEntries(Object.keys(c.expected).map((k) => [k, (alb as unknown as Record<string, unknown>)[k]]));
+      // errors are typed (AlbAnnotationIssue); their messages are the diagnostics' text
+      const picked = Object.fromEntries(Object.keys(c.expected).map((k) => [k, k === "errors" ? alb.errors.map((e) => e.message) : (alb as unknown as Record<string, unknown>)[k]]));
       assert.deepEqual(picked, c.expected);
     });
+  }
+});
+
+describe("parseAlbAnnotations: typed errors (AlbAnnotationIssue), read with the one parser (src/model/annotations.ts)", () => {
+  const A = "alb.ingress.kubernetes.io/";
+  const cases: { name: string; annotations: Record<string, string>; expected: [string, string, string][] }[] = [
+    { name: "malformed JSON (ParseJSONAnnotation): invalid-json", annotations: { [`${A}listen-ports`]: "[" }, expected: [["listen-ports", "invalid-json", `${A}listen-ports`]] },
+    { name: "wrong type: listen-ports not a list", annotations: { [`${A}listen-ports`]: "80" }, expected: [["listen-ports", "not-a-list", `${A}listen-ports`]] },
+    { name: "wrong type: a listen-ports entry", annotations: { [`${A}listen-ports`]: '[{"HTTP": "80"}]' }, expected: [["listen-ports", "not-a-listen-port", `${A}listen-ports`]] },
+    { name: "an actions.NAME is keyed by its family", annotations: { [`${A}actions.x`]: "{" }, expected: [["actions", "invalid-json", `${A}actions.x`]] },
+    { name: "an unknown value of an enumerated annotation", annotations: { [`${A}target-type`]: "pod" }, expected: [["target-type", "not-one-of", `${A}target-type`]] },
+    { name: "an integer out of range (ParseInt32Annotation, then the range)", annotations: { [`${A}ssl-redirect`]: "0" }, expected: [["ssl-redirect", "not-an-integer-in-range", `${A}ssl-redirect`]] },
+    { name: "empty: not a bool", annotations: { [`${A}manage-backend-security-group-rules`]: "" }, expected: [["manage-backend-security-group-rules", "not-true-or-false", `${A}manage-backend-security-group-rules`]] },
+    { name: "an unknown annotation is not checked", annotations: { [`${A}no-such-annotation`]: "[" }, expected: [] },
+  ];
+  for (const c of cases) {
+    test(c.name, () => assert.deepEqual(parseAlbAnnotations(c.annotations).errors.map((e) => [e.annotation, e.code, e.key]), c.expected));
   }
 });
 

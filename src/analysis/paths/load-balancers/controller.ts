@@ -31,8 +31,10 @@
  * model-build-listener.ts, model-build-listener-rules.ts, rule-optimizer.ts,
  * model-build-load-balancer.ts, subnet-resolver.ts (pkg/networking/subnet_resolver.go),
  * model-build-managed-sg.ts, enhanced-backend-builder.ts, model-build-actions.ts,
- * model-build-target-group.ts, config-types.ts, annotations.ts (pkg/annotations/parser.go),
+ * model-build-target-group.ts, config-types.ts, annotations.ts (what the controller adds to the
+ * shared parser, src/model/annotations.ts after pkg/annotations/parser.go),
  * config.ts (the flags, pkg/config); common.ts and group-annotations.ts what several share;
+ * every build step returns a BuildResult (../build-result.ts);
  * route-sketches.ts is podpath's own. This file is the entry point.
  */
 export { ingressRef } from "./controller/common.js";

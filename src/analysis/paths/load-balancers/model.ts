@@ -1,4 +1,5 @@
 import type { Snapshot } from "../../../model/snapshot.js";
+import { ALB_ANNOTATIONS } from "../../../model/annotations.js";
 import type { SourceRef } from "../../../model/source.js";
 import { deriveFromIngresses, generatedNamePattern, ingressRef, type ClassifiedIngress, type ControllerOptions, type DerivedGroup } from "./controller.js";
 import { driftOf, ingressesServedBy, observedLoadBalancer, observedTargetGroup } from "./elbv2.js";
@@ -107,8 +108,8 @@ function servingLoadBalancer(g: DerivedGroup, observed: readonly LoadBalancerVie
     const m = g.members.find((x) => hostsOf(x).includes(dns))!;
     return { lb: byStatus, how: "a member Ingress's status.loadBalancer hostname is its DNS name", source: m.ingress.meta.source };
   }
-  const named = g.members.find((m) => m.ingress.meta.annotations["alb.ingress.kubernetes.io/load-balancer-name"] !== undefined);
-  const explicitName = named?.ingress.meta.annotations["alb.ingress.kubernetes.io/load-balancer-name"];
+  const named = g.members.find((m) => ALB_ANNOTATIONS.parseStringAnnotation("load-balancer-name", m.ingress.meta.annotations) !== undefined);
+  const explicitName = named && ALB_ANNOTATIONS.parseStringAnnotation("load-balancer-name", named.ingress.meta.annotations);
   const pattern = generatedNamePattern(g.group, g.explicit);
   const byName = observed.filter((o) => !claimed.has(o.id) && (explicitName !== undefined ? o.name === explicitName : pattern.test(o.name)));
   if (byName.length !== 1) return undefined;

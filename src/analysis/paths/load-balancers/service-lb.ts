@@ -1,3 +1,4 @@
+import { SERVICE_ANNOTATIONS, splitCommaSeparatedString } from "../../../model/annotations.js";
 import type { Service, ServicePort } from "../../../model/kubernetes.js";
 import type { Snapshot } from "../../../model/snapshot.js";
 import { normalizeHost } from "./listener-rules.js";
@@ -38,7 +39,6 @@ import type { LbSource, ListenerView, LoadBalancerView, TargetGroupView } from "
  */
 
 export const LBC_NLB_CLASS = "service.k8s.aws/nlb";
-const A = "service.beta.kubernetes.io/";
 
 export interface ServiceLoadBalancerPlan {
   readonly controller: "aws-load-balancer-controller" | "in-tree";
@@ -55,9 +55,9 @@ function truthy(v: string | undefined): boolean {
 
 /** Which controller builds the Service's load balancer, and what; a string when neither AWS controller does. */
 export function serviceLoadBalancerPlan(service: Service): ServiceLoadBalancerPlan | string {
-  const ann = service.meta.annotations;
-  const lbType = ann[`${A}aws-load-balancer-type`];
-  const targetAnnotation = ann[`${A}aws-load-balancer-nlb-target-type`];
+  const get = (suffix: string): string | undefined => SERVICE_ANNOTATIONS.parseStringAnnotation(suffix, service.meta.annotations);
+  const lbType = get("aws-load-balancer-type");
+  const targetAnnotation = get("aws-load-balancer-nlb-target-type");
   const why: string[] = [];
   let lbc = false;
   if (service.loadBalancerClass !== undefined) {
@@ -69,8 +69,8 @@ export function serviceLoadBalancerPlan(service: Service): ServiceLoadBalancerPl
     why.push(`annotation aws-load-balancer-type: ${lbType}${lbType === "external" ? ` with nlb-target-type ${targetAnnotation}` : ""}: the AWS Load Balancer Controller builds an NLB`);
   }
   if (lbc) {
-    const internal = ann[`${A}aws-load-balancer-internal`];
-    const schemeAnnotation = ann[`${A}aws-load-balancer-scheme`];
+    const internal = get("aws-load-balancer-internal");
+    const schemeAnnotation = get("aws-load-balancer-scheme");
     let scheme: "internet-facing" | "internal" = "internal";
     if (internal !== undefined) {
       scheme = truthy(internal) ? "internal" : "internet-facing";
@@ -87,7 +87,7 @@ export function serviceLoadBalancerPlan(service: Service): ServiceLoadBalancerPl
   }
   // cloud-provider-aws isLBExternal: `external` (and `nlb-ip`) are left to an external controller
   if (lbType === "external") return `annotation aws-load-balancer-type: external without aws-load-balancer-nlb-target-type instance or ip: the AWS Load Balancer Controller does not take it (IsServiceSupported) and the in-tree cloud provider leaves it to an external controller (isLBExternal): no load balancer is built`;
-  const internal = truthy(ann[`${A}aws-load-balancer-internal`]);
+  const internal = truthy(get("aws-load-balancer-internal"));
   const scheme = internal ? "internal" : "internet-facing";
   if (lbType === "nlb") {
     why.push(`annotation aws-load-balancer-type: nlb: the in-tree cloud provider builds an NLB with instance targets`);
@@ -100,7 +100,7 @@ export function serviceLoadBalancerPlan(service: Service): ServiceLoadBalancerPl
 
 /** `preserve_client_ip.enabled` of an NLB target group: its attribute annotation, else AWS's default. */
 export function clientIpPreservation(targetType: string, protocol: string | undefined, annotations: Readonly<Record<string, string>> = {}): { enabled: boolean; why: string } {
-  const attrs = annotations[`${A}aws-load-balancer-target-group-attributes`];
+  const attrs = SERVICE_ANNOTATIONS.parseStringAnnotation("aws-load-balancer-target-group-attributes", annotations);
   const m = attrs ? /(?:^|,)\s*preserve_client_ip\.enabled\s*=\s*(true|false)\s*(?:,|$)/.exec(attrs) : null;
   if (m) return { enabled: m[1] === "true", why: `preserve_client_ip.enabled=${m[1]} (annotation aws-load-balancer-target-group-attributes)` };
   const p = (protocol ?? "TCP").toUpperCase();
@@ -129,14 +129,10 @@ export function serviceServedBy(snapshot: Snapshot, dnsName: string | undefined,
 
 /** The subnets the controller would pick: the annotation's, else one role-tagged subnet per zone of the VPC. */
 function subnetsFor(snapshot: Snapshot, service: Service, scheme: "internet-facing" | "internal", vpcId: string | undefined): { ids: string[]; why: string } {
-  const annotated = service.meta.annotations[`${A}aws-load-balancer-subnets`];
+  const annotated = SERVICE_ANNOTATIONS.parseStringAnnotation("aws-load-balancer-subnets", service.meta.annotations);
   const subnets = snapshot.aws.subnets;
   if (annotated) {
-    const ids = annotated
-      .split(",")
-      .map((s) => s.trim())
-      .filter(Boolean)
-      .map((x) => subnets.find((s) => s.id === x || s.tags["Name"] === x)?.id ?? x);
+    const ids = splitCommaSeparatedString(annotated).map((x) => subnets.find((s) => s.id === x || s.tags["Name"] === x)?.id ?? x);
     return { ids, why: "annotation aws-load-balancer-subnets" };
   }
   const role = scheme === "internet-facing" ? "kubernetes.io/role/elb" : "kubernetes.io/role/internal-elb";
@@ -175,8 +171,7 @@ export function deriveFromService(snapshot: Snapshot, index: NodeInstanceIndex, 
   const source = service.meta.source;
   const id = `service:${service.namespace}/${service.name}`;
   const hostname = service.loadBalancerIngress.find((i) => i.hostname)?.hostname?.toLowerCase();
-  const sgAnnotation = service.meta.annotations[`${A}aws-load-balancer-security-groups`];
-  const securityGroupIds = sgAnnotation ? sgAnnotation.split(",").map((s) => s.trim()).filter(Boolean) : [];
+  const securityGroupIds = splitCommaSeparatedString(SERVICE_ANNOTATIONS.parseStringAnnotation("aws-load-balancer-security-groups", service.meta.annotations) ?? "");
   const notes: LbSource[] = plan.why.map((what) => ({ what, source }));
   notes.push({ what: `subnets: ${subnets.ids.join(", ") || "none found"} (${subnets.why})`, source });
   if (hostname) notes.push({ what: `status.loadBalancer.ingress names its DNS name ${hostname}: the load balancer exists, but no elbv2 JSON of it is in the snapshot`, source });

@@ -5,6 +5,7 @@ import type { Snapshot } from "../../../model/snapshot.js";
 import { awsIndex } from "../aws/aws-index.js";
 import { snapshotIndex } from "../snapshot-index.js";
 import { findNamedPort } from "../kube-proxy.js";
+import { fail, ok, type BuildResult } from "./build-result.js";
 import type { LbSource, TargetView } from "./types.js";
 
 /**
@@ -37,13 +38,13 @@ const TAINT_CA = "ToBeDeletedByClusterAutoscaler";
 const TAINT_KARPENTER = "karpenter.sh/disrupted";
 
 /** The EC2 instance id in a providerID (pkg/k8s/node_utils.go ExtractNodeInstanceID). */
-function instanceIdOfNode(node: Node): { id: string } | { error: string } {
+function instanceIdOfNode(node: Node): BuildResult<string> {
   const providerID = node.providerID ?? "";
-  if (providerID === "") return { error: `providerID is not specified for node: ${node.name}` };
+  if (providerID === "") return fail("missing", `providerID is not specified for node: ${node.name}`, node.meta.source);
   const parts = providerID.split("/");
   const id = parts[parts.length - 1] ?? "";
-  if (!/^i-[^/]*$/.test(id)) return { error: `providerID ${providerID} is invalid for EC2 instances, node: ${node.name}` };
-  return { id };
+  if (!/^i-[^/]*$/.test(id)) return fail("invalid-spec", `providerID ${providerID} is invalid for EC2 instances, node: ${node.name}`, node.meta.source);
+  return ok(id);
 }
 
 /** Node → instance and instance → node, from the loader's join (`Node.instanceId`) and the nodes' providerIDs. */
@@ -73,7 +74,7 @@ export function nodeInstanceIndex(snapshot: Snapshot): NodeInstanceIndex {
   }
   for (const node of snapshot.kubernetes.nodes) {
     const parsed = instanceIdOfNode(node);
-    if ("id" in parsed && !nodeOfInstance.has(parsed.id)) nodeOfInstance.set(parsed.id, node);
+    if (parsed.ok && !nodeOfInstance.has(parsed.value)) nodeOfInstance.set(parsed.value, node);
   }
   index = { nodes, instanceOfNode, nodeOfInstance, instances };
   NODE_INSTANCE_INDEXES.set(snapshot, index);
@@ -152,12 +153,12 @@ export function deriveInstanceTargets(snapshot: Snapshot, index: NodeInstanceInd
       continue;
     }
     const parsed = instanceIdOfNode(c.node);
-    if ("error" in parsed) {
+    if (!parsed.ok) {
       // ResolveNodePortEndpoints fails as a whole: the TargetGroupBinding registers nothing
-      out.push({ what: `the TargetGroupBinding cannot register targets: ${parsed.error}`, source: c.node.meta.source });
+      out.push({ what: `the TargetGroupBinding cannot register targets: ${parsed.error.message}`, source: parsed.error.source });
       return { targets: [], notes: out };
     }
-    const { target, note } = instanceTarget(index, parsed.id, nodePort, undefined, undefined, c.node.meta.source);
+    const { target, note } = instanceTarget(index, parsed.value, nodePort, undefined, undefined, c.node.meta.source);
     if (note) out.push({ what: note, source: c.node.meta.source });
     targets.push({ ...target, node: c.node.name });
   }

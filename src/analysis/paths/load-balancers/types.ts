@@ -1,4 +1,5 @@
 import type { SourceRef } from "../../../model/source.js";
+import type { BuildErrorCode } from "./build-result.js";
 
 /**
  * The load-balancer layer of the path engine: Application Load Balancers as the snapshot shows
@@ -164,6 +165,8 @@ export interface LoadBalancerView {
 export interface UnreconciledGroup {
   readonly group: string;
   readonly ingresses: readonly IngressRef[];
+  /** what kind of refusal (build-result.ts) */
+  readonly code: BuildErrorCode;
   /** the controller's own wording (its FailedBuildModel event, or the error it logs) */
   readonly message: string;
   readonly source: SourceRef;

@@ -7,6 +7,9 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { deriveFromIngresses, loadBalancersOf, matchRequest, pathPatterns, type ControllerOptions, type LoadBalancerView, type RuleView } from "../../../../src/analysis/paths/load-balancers/index.js";
+import { CONTROLLER_REREADS } from "../../../../src/analysis/paths/load-balancers/controller/annotations.js";
+import type { BuildErrorCode } from "../../../../src/analysis/paths/load-balancers/build-result.js";
+import type { AlbAnnotationIssue } from "../../../../src/model/annotations.js";
 import type { Snapshot } from "../../../../src/model/snapshot.js";
 import { ALB_CLASS, alb, BASE_AWS, cluster, clusterIpService, endpointSlice, expectKind, http, ingress, instances, node, nodePortService, pathRule, pod, WORKERS } from "./support.js";
 
@@ -493,5 +496,95 @@ describe("an unreconciled group: matchRequest and the routes it would have serve
     const m = expectKind(matchRequest(model, http("shop.example.com", "/elsewhere")), "drop");
     assert.equal(m.code, "UNKNOWN_ENDPOINT");
     assert.match(m.message, /IngressGroup shop names the host but is not reconciled/);
+  });
+});
+
+describe("model_builder.go: annotations the loader found malformed (Ingress.alb.errors, typed)", () => {
+  test("the loader's typed error names the annotation; the controller re-reads it and fails in its own words", () => {
+    const snap = cluster([...BASE, ingress("a", { annotations: { [alb("scheme")]: "public" } })]);
+    assert.deepEqual(
+      snap.kubernetes.ingresses[0]!.alb.errors.map((e) => [e.annotation, e.code, e.key]),
+      [["scheme", "not-one-of", alb("scheme")]],
+    );
+    assert.equal(refusal(snap, "app/a"), "Failed build model due to unknown scheme: public");
+  });
+  test("every annotation the loader checks is one the builder re-reads (CONTROLLER_REREADS)", () => {
+    assert.deepEqual(Object.entries(CONTROLLER_REREADS).filter(([, reread]) => !reread), []);
+  });
+  test("the builder decides on the error's annotation, not its wording: a re-read annotation does not stop the build, whatever its message", () => {
+    const snap = cluster([...BASE, ingress("a")]);
+    const ing = snap.kubernetes.ingresses[0]!;
+    const opaque: AlbAnnotationIssue = { annotation: "scheme", code: "not-one-of", key: alb("scheme"), message: "opaque" };
+    const withIssue: Snapshot = { ...snap, kubernetes: { ...snap.kubernetes, ingresses: [{ ...ing, alb: { ...ing.alb, errors: [opaque] } }] } };
+    assert.equal(built(withIssue, "app/a").scheme, "internal");
+  });
+});
+
+describe("model_builder.go Build (stack, lb, err): one result convention, BuildResult with a typed BuildError", () => {
+  const unreconciled = (snapshot: Snapshot, group: string, options: ControllerOptions = {}) => {
+    const u = deriveFromIngresses(snapshot, options).unreconciled.find((x) => x.group === group);
+    if (!u) assert.fail(`group ${group} was built`);
+    return u;
+  };
+  const cases: { name: string; snapshot: () => Snapshot; group: string; options?: ControllerOptions; code: BuildErrorCode }[] = [
+    {
+      name: "members disagree (buildLoadBalancerScheme: conflicting scheme) → conflict",
+      snapshot: () => cluster([...BASE, ingress("a", { annotations: { [alb("group.name")]: "g", [alb("scheme")]: "internet-facing" } }), ingress("b", { annotations: { [alb("group.name")]: "g", [alb("scheme")]: "internal" } })]),
+      group: "g",
+      code: "conflict",
+    },
+    { name: "a value the controller rejects (unknown scheme) → invalid-annotation", snapshot: () => cluster([...BASE, ingress("a", { annotations: { [alb("scheme")]: "public" } })]), group: "app/a", code: "invalid-annotation" },
+    { name: "an annotation it cannot parse (ParseInt32Annotation group.order) → invalid-annotation", snapshot: () => cluster([...BASE, ingress("a", { annotations: { [alb("group.order")]: "first" } })]), group: "app/a", code: "invalid-annotation" },
+    {
+      name: "a Service the build needs is not there (not tolerated) → missing",
+      snapshot: () => cluster([...BASE, ingress("a", { rules: pathRule("a.example.com", [["/", "Prefix", "missing", 80]]) })]),
+      group: "app/a",
+      options: { tolerateNonExistentBackendService: false },
+      code: "missing",
+    },
+    { name: "the Ingress's own spec is refused (exact path with wildcards) → invalid-spec", snapshot: () => cluster([...BASE, ingress("a", { rules: pathRule("a.example.com", [["/x*", "Exact", "web", 80]]) })]), group: "app/a", code: "invalid-spec" },
+  ];
+  for (const c of cases) test(c.name, () => assert.equal(unreconciled(c.snapshot(), c.group, c.options).code, c.code));
+  test("a path's failure is wrapped with its Ingress (errors.Wrapf) and points at the path, not the Ingress", () => {
+    const snap = cluster([...BASE, ingress("a", { rules: pathRule("a.example.com", [["/x*", "Exact", "web", 80]]) })]);
+    const u = unreconciled(snap, "app/a");
+    assert.equal(u.source.line, snap.kubernetes.ingresses[0]!.rules[0]!.paths[0]!.source.line);
+    assert.notEqual(u.source.line, snap.kubernetes.ingresses[0]!.meta.source.line);
+  });
+});
+
+describe("annotations as the controller reads them through the one parser (pkg/annotations/parser.go ParseJSONAnnotation, then json.Unmarshal into its type)", () => {
+  const cause = (raw: string): string => {
+    try {
+      JSON.parse(raw);
+      return "";
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  const use = (name: string) => pathRule("a.example.com", [["/x", "Exact", name, "use-annotation"]]);
+  test("actions.NAME: malformed JSON → failed to parse json annotation", () => {
+    const snap = cluster([...BASE, ingress("a", { annotations: { [alb("actions.x")]: "{" }, rules: use("x") })]);
+    assert.equal(refusal(snap, "app/a"), `Failed build model due to ingress: app/a: failed to parse json annotation, ${alb("actions.x")}: {: ${cause("{")}`);
+  });
+  test("conditions.NAME: malformed JSON → failed to parse json annotation", () => {
+    const snap = cluster([...BASE, ingress("a", { annotations: { [alb("conditions.web")]: "[" } })]);
+    assert.equal(refusal(snap, "app/a"), `Failed build model due to ingress: app/a: failed to parse json annotation, ${alb("conditions.web")}: [: ${cause("[")}`);
+  });
+  test("actions.NAME: an unknown key is ignored (encoding/json)", () => {
+    const snap = cluster([...BASE, ingress("a", { annotations: { [alb("actions.x")]: '{"type":"fixed-response","fixedResponseConfig":{"statusCode":"418"},"extra":1}' }, rules: use("x") })]);
+    assert.equal(expectKind(matchRequest(loadBalancersOf(snap), http("a.example.com", "/x")), "fixed-response").statusCode, "418");
+  });
+  test("listen-ports: malformed JSON → failed to parse listen-ports configuration", () => {
+    const snap = cluster([...BASE, ingress("a", { annotations: { [alb("listen-ports")]: "[" } })]);
+    assert.equal(refusal(snap, "app/a"), `Failed build model due to ingress: app/a: failed to parse listen-ports configuration: \`[\`: ${cause("[")}`);
+  });
+  test("listen-ports: wrong type (an object, not a list) → cannot unmarshal into []map[string]int32", () => {
+    const snap = cluster([...BASE, ingress("a", { annotations: { [alb("listen-ports")]: '{"HTTP": 80}' } })]);
+    assert.equal(refusal(snap, "app/a"), 'Failed build model due to ingress: app/a: failed to parse listen-ports configuration: `{"HTTP": 80}`: json: cannot unmarshal into Go value of type []map[string]int32');
+  });
+  test("listen-ports: empty list → empty listen-ports configuration", () => {
+    const snap = cluster([...BASE, ingress("a", { annotations: { [alb("listen-ports")]: "[]" } })]);
+    assert.equal(refusal(snap, "app/a"), "Failed build model due to ingress: app/a: empty listen-ports configuration: `[]`");
   });
 });

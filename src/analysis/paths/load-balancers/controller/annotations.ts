@@ -1,50 +1,41 @@
-import type { Ingress, Labels } from "../../../../model/kubernetes.js";
+import { ALB_ANNOTATIONS, type AlbCheckedAnnotation } from "../../../../model/annotations.js";
+import type { Ingress } from "../../../../model/kubernetes.js";
 
 /**
- * Reading `alb.ingress.kubernetes.io/` annotations as pkg/annotations/parser.go does (string
- * slices, int32, bool, string maps), and JSON annotation values as encoding/json reads them.
+ * The controller's reading of `alb.ingress.kubernetes.io/` annotations: the one parser,
+ * src/model/annotations.ts (pkg/annotations/parser.go), which the loader uses too; here what only
+ * the controller needs: an Ingress's annotation by suffix, which of the annotations the loader
+ * checks the controller re-reads, and JSON annotation values as encoding/json reads them.
  */
 
-export const PREFIX = "alb.ingress.kubernetes.io/";
-
+/** ParseStringAnnotation on an Ingress */
 export function annotation(ing: Ingress, suffix: string): string | undefined {
-  return ing.meta.annotations[PREFIX + suffix];
+  return ALB_ANNOTATIONS.parseStringAnnotation(suffix, ing.meta.annotations);
 }
 
-/** annotations.Parser ParseStringSliceAnnotation: comma separated, trimmed, empty items dropped */
-export function stringSlice(raw: string | undefined): string[] {
-  return (raw ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s !== "");
-}
-
-/** strconv.ParseInt(raw, 10, 32) with the controller's wrapping; a value or the error text */
-export function parseInt32(suffix: string, raw: string): number | string {
-  const failed = (why: string) => `failed to parse int32 annotation, ${PREFIX}${suffix}: ${raw}: strconv.ParseInt: parsing ${JSON.stringify(raw)}: ${why}`;
-  if (!/^[+-]?\d+$/.test(raw)) return failed("invalid syntax");
-  const n = Number(raw);
-  if (n < -2147483648 || n > 2147483647) return failed("value out of range");
-  return n;
-}
-
-/** strconv.ParseBool */
-export function parseBool(raw: string): boolean | undefined {
-  if (["1", "t", "T", "TRUE", "true", "True"].includes(raw)) return true;
-  if (["0", "f", "F", "FALSE", "false", "False"].includes(raw)) return false;
-  return undefined;
-}
-
-export function parseStringMap(suffix: string, raw: string | undefined): Labels {
-  if (raw === undefined) return {};
-  const out: Record<string, string> = {};
-  for (const item of stringSlice(raw)) {
-    const parts = item.split("=");
-    if (parts.length !== 2 || parts[0]!.trim() === "") throw new Error(`failed to parse stringMap annotation, ${PREFIX}${suffix}: ${raw}`);
-    out[parts[0]!.trim()] = parts[1]!.trim();
-  }
-  return out;
-}
+/**
+ * For each annotation the loader checks (`Ingress.alb.errors[].annotation`), whether the model
+ * builder re-reads it where the controller does, and so fails as the controller fails: true for
+ * all of them today (listen-ports, inbound-cidrs, ssl-redirect: model-build-listener.ts and
+ * model-builder.ts; group.name, group.order: group-loader.ts; scheme,
+ * manage-backend-security-group-rules: model-build-load-balancer.ts; target-type,
+ * backend-protocol: model-build-target-group.ts; actions, conditions:
+ * enhanced-backend-builder.ts). One it does not re-read stops the group's build with the loader's
+ * message (model-builder.ts buildGroup). A new checked annotation must be listed here.
+ */
+export const CONTROLLER_REREADS: Readonly<Record<AlbCheckedAnnotation, boolean>> = {
+  scheme: true,
+  "target-type": true,
+  "backend-protocol": true,
+  "group.name": true,
+  "group.order": true,
+  "ssl-redirect": true,
+  "listen-ports": true,
+  "inbound-cidrs": true,
+  "manage-backend-security-group-rules": true,
+  actions: true,
+  conditions: true,
+};
 
 /** A JSON annotation's value, looked up case-insensitively as encoding/json does. */
 export function field(obj: unknown, name: string): unknown {

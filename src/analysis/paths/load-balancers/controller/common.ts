@@ -1,10 +1,9 @@
 import type { Ingress } from "../../../../model/kubernetes.js";
-import type { SourceRef } from "../../../../model/source.js";
 import type { IngressRef } from "../types.js";
 
 /**
- * What the controller's builders share: Go's formatting of its messages, Ingress keys and the
- * build error.
+ * What the controller's builders share: Go's formatting of its messages and Ingress keys (the
+ * build result and its error: ../build-result.ts).
  */
 
 /** Go's %v of a []string: `[a b]` */
@@ -34,13 +33,4 @@ export function sameSet(a: readonly string[], b: readonly string[]): boolean {
   const sa = new Set(a);
   const sb = new Set(b);
   return sa.size === sb.size && [...sa].every((x) => sb.has(x));
-}
-
-export class BuildError extends Error {
-  constructor(
-    message: string,
-    readonly source: SourceRef,
-  ) {
-    super(message);
-  }
 }

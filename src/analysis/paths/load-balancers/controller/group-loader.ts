@@ -2,7 +2,9 @@ import type { Ingress, IngressClass } from "../../../../model/kubernetes.js";
 import type { Snapshot } from "../../../../model/snapshot.js";
 import type { SourceRef } from "../../../../model/source.js";
 import type { IgnoredIngress, UnreconciledGroup } from "../types.js";
-import { annotation, parseInt32 } from "./annotations.js";
+import { ALB_ANNOTATIONS, annotationErrorMessage } from "../../../../model/annotations.js";
+import { annotation } from "./annotations.js";
+import { fail, ok, type BuildResult } from "../build-result.js";
 import { ingressRef, key } from "./common.js";
 import type { ControllerOptions } from "./config.js";
 
@@ -19,7 +21,7 @@ export interface ClassifiedIngress {
   readonly group: string;
   readonly explicit: boolean;
   /** group.order, or the controller's error for it */
-  readonly order: number | string;
+  readonly order: BuildResult<number>;
 }
 
 export interface Classification {
@@ -55,7 +57,7 @@ export function classifyIngresses(snapshot: Snapshot, options: ControllerOptions
       let className = ing.ingressClassName;
       if (className === undefined) {
         if (defaults.length > 1) {
-          refused.push({ group: key(ing), ingresses: [ingressRef(ing)], message: "multiple default IngressClasses found", source: ing.meta.source });
+          refused.push({ group: key(ing), ingresses: [ingressRef(ing)], code: "conflict", message: "multiple default IngressClasses found", source: ing.meta.source });
           continue;
         }
         if (defaults.length === 0) {
@@ -83,20 +85,17 @@ export function classifyIngresses(snapshot: Snapshot, options: ControllerOptions
       else if (groupName.length > 63) invalid = "groupName must be no more than 63 characters";
       if (invalid) {
         // errInvalidIngressGroup: the Ingress belongs to no group, nothing is built for it
-        refused.push({ group: groupName, ingresses: [ingressRef(ing)], message: `invalid ingress group: ${invalid}`, source: ing.meta.source });
+        refused.push({ group: groupName, ingresses: [ingressRef(ing)], code: "invalid-annotation", message: `invalid ingress group: ${invalid}`, source: ing.meta.source });
         continue;
       }
       group = groupName;
       explicit = true;
     }
-    const rawOrder = annotation(ing, "group.order");
-    let order: number | string = 0;
-    if (rawOrder !== undefined) {
-      const parsed = parseInt32("group.order", rawOrder);
-      if (typeof parsed === "string") order = `failed to load Ingress group order for ingress: ${key(ing)}: ${parsed}`;
-      else if (parsed < -1000 || parsed > 1000) order = `explicit Ingress group order must be within [-1000:1000], Ingress: ${key(ing)}, order: ${parsed}`;
-      else order = parsed;
-    }
+    const parsed = ALB_ANNOTATIONS.parseInt32Annotation("group.order", ing.meta.annotations);
+    let order: BuildResult<number>;
+    if (!parsed.ok) order = fail("invalid-annotation", `failed to load Ingress group order for ingress: ${key(ing)}: ${annotationErrorMessage(parsed.error)}`, ing.meta.source);
+    else if (parsed.value !== undefined && (parsed.value < -1000 || parsed.value > 1000)) order = fail("invalid-annotation", `explicit Ingress group order must be within [-1000:1000], Ingress: ${key(ing)}, order: ${parsed.value}`, ing.meta.source);
+    else order = ok(parsed.value ?? 0);
     const list = members.get(group) ?? [];
     list.push({ ingress: ing, group, explicit, order });
     members.set(group, list);
@@ -104,8 +103,12 @@ export function classifyIngresses(snapshot: Snapshot, options: ControllerOptions
   return { members, refused, ignored };
 }
 
-/** sortGroupMembers: by group.order, then by namespace/name. */
-export function sortMembers(members: readonly ClassifiedIngress[]): ClassifiedIngress[] | { error: string; source: SourceRef } {
-  for (const m of members) if (typeof m.order === "string") return { error: m.order, source: m.ingress.meta.source };
-  return [...members].sort((a, b) => (a.order as number) - (b.order as number) || (key(a.ingress) < key(b.ingress) ? -1 : key(a.ingress) > key(b.ingress) ? 1 : 0));
+/** sortGroupMembers: by group.order, then by namespace/name; the first member's order error stops it. */
+export function sortMembers(members: readonly ClassifiedIngress[]): BuildResult<ClassifiedIngress[]> {
+  const orders = new Map<ClassifiedIngress, number>();
+  for (const m of members) {
+    if (!m.order.ok) return m.order;
+    orders.set(m, m.order.value);
+  }
+  return ok([...members].sort((a, b) => orders.get(a)! - orders.get(b)! || (key(a.ingress) < key(b.ingress) ? -1 : key(a.ingress) > key(b.ingress) ? 1 : 0)));
 }

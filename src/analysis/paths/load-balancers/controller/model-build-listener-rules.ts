@@ -2,7 +2,8 @@ import type { Ingress, IngressPath } from "../../../../model/kubernetes.js";
 import type { SourceRef } from "../../../../model/source.js";
 import type { ActionView, RuleCondition } from "../types.js";
 import type { BuildContext } from "./build-task.js";
-import { BuildError, key } from "./common.js";
+import { fail, ok, wrap, type BuildResult } from "../build-result.js";
+import { key } from "./common.js";
 import { enhancedBackend } from "./enhanced-backend-builder.js";
 import type { ClassifiedIngress } from "./group-loader.js";
 import { backendActionView } from "./model-build-actions.js";
@@ -52,34 +53,40 @@ export interface Rule {
 }
 
 /** buildListenerRules before optimisation: member order, then rule order, then sorted paths. */
-export function buildRules(ctx: BuildContext, ingList: readonly ClassifiedIngress[]): Rule[] {
+export function buildRules(ctx: BuildContext, ingList: readonly ClassifiedIngress[]): BuildResult<Rule[]> {
   const rules: Rule[] = [];
   for (const m of ingList) {
     const ing = m.ingress;
     for (const rule of ing.rules) {
       for (const path of sortIngressPaths(rule.paths)) {
-        try {
-          const backend = enhancedBackend(ctx, ing, path.backend);
-          const hosts = rule.host ? [rule.host] : [];
-          const patterns = pathPatterns(path.path, path.pathType);
-          if (patterns.error) throw new Error(patterns.error);
-          const paths = [...patterns.values];
-          const conditions: RuleCondition[] = [];
-          for (const c of backend.conditions) {
-            if (c.field === "host-header") hosts.push(...c.values);
-            else if (c.field === "path-pattern") paths.push(...c.values);
-            else conditions.push(c);
-          }
-          if (hosts.length > 0) conditions.push({ field: "host-header", values: hosts });
-          if (paths.length > 0) conditions.push({ field: "path-pattern", values: paths });
-          if (conditions.length === 0) conditions.push({ field: "path-pattern", values: ["/*"] });
-          rules.push({ conditions, actions: [backendActionView(ctx, ing, backend.action)], ingress: ing, source: path.source });
-        } catch (e) {
-          if (e instanceof BuildError) throw e;
-          throw new BuildError(`ingress: ${key(ing)}: ${(e as Error).message}`, path.source);
-        }
+        const built = buildPathRule(ctx, ing, rule.host, path);
+        // a path's failure names its Ingress and points at the path
+        if (!built.ok) return wrap(built, `ingress: ${key(ing)}: `, path.source);
+        rules.push(built.value);
       }
     }
   }
-  return rules;
+  return ok(rules);
+}
+
+/** One path's rule: its backend's conditions merged with the host and path patterns, and its action. */
+function buildPathRule(ctx: BuildContext, ing: Ingress, host: string | undefined, path: IngressPath): BuildResult<Rule> {
+  const backend = enhancedBackend(ctx, ing, path.backend);
+  if (!backend.ok) return backend;
+  const hosts = host ? [host] : [];
+  const patterns = pathPatterns(path.path, path.pathType);
+  if (patterns.error) return fail("invalid-spec", patterns.error, path.source);
+  const paths = [...patterns.values];
+  const conditions: RuleCondition[] = [];
+  for (const c of backend.value.conditions) {
+    if (c.field === "host-header") hosts.push(...c.values);
+    else if (c.field === "path-pattern") paths.push(...c.values);
+    else conditions.push(c);
+  }
+  if (hosts.length > 0) conditions.push({ field: "host-header", values: hosts });
+  if (paths.length > 0) conditions.push({ field: "path-pattern", values: paths });
+  if (conditions.length === 0) conditions.push({ field: "path-pattern", values: ["/*"] });
+  const action = backendActionView(ctx, ing, backend.value.action);
+  if (!action.ok) return action;
+  return ok({ conditions, actions: [action.value], ingress: ing, source: path.source });
 }

@@ -2,9 +2,11 @@ import type { Ingress } from "../../../../model/kubernetes.js";
 import { isCidr } from "../../../../model/net.js";
 import type { SourceRef } from "../../../../model/source.js";
 import type { ActionView, RuleView } from "../types.js";
-import { annotation, stringSlice } from "./annotations.js";
+import { ALB_ANNOTATIONS } from "../../../../model/annotations.js";
+import { annotation } from "./annotations.js";
 import type { BuildContext } from "./build-task.js";
-import { BuildError, goList, key } from "./common.js";
+import { fail, ok, wrap, type BuildFailure, type BuildResult } from "../build-result.js";
+import { goList, key } from "./common.js";
 import { enhancedBackend } from "./enhanced-backend-builder.js";
 import type { ClassifiedIngress } from "./group-loader.js";
 import { backendActionView } from "./model-build-actions.js";
@@ -22,16 +24,14 @@ export interface ListenPortConfig {
 }
 
 /** computeIngressListenPortConfigByPort for one Ingress. */
-export function listenPortConfigs(ing: Ingress): Map<number, ListenPortConfig> {
+export function listenPortConfigs(ing: Ingress): BuildResult<Map<number, ListenPortConfig>> {
   const k = key(ing);
-  const fail = (message: string): never => {
-    throw new BuildError(`ingress: ${k}: ${message}`, ing.meta.source);
-  };
-  const certificates = stringSlice(annotation(ing, "certificate-arn"));
+  const bad = (message: string): BuildFailure => fail("invalid-annotation", `ingress: ${k}: ${message}`, ing.meta.source);
+  const certificates = ALB_ANNOTATIONS.parseStringSliceAnnotation("certificate-arn", ing.meta.annotations) ?? [];
   const cidrs4: string[] = [];
   const cidrs6: string[] = [];
-  for (const cidr of stringSlice(annotation(ing, "inbound-cidrs"))) {
-    if (!isCidr(cidr)) fail(`invalid inbound-cidrs settings on Ingress: ${k}: invalid CIDR address: ${cidr}`);
+  for (const cidr of ALB_ANNOTATIONS.parseStringSliceAnnotation("inbound-cidrs", ing.meta.annotations) ?? []) {
+    if (!isCidr(cidr)) return bad(`invalid inbound-cidrs settings on Ingress: ${k}: invalid CIDR address: ${cidr}`);
     (cidr.includes(":") ? cidrs6 : cidrs4).push(cidr);
   }
   const raw = annotation(ing, "listen-ports");
@@ -39,29 +39,25 @@ export function listenPortConfigs(ing: Ingress): Map<number, ListenPortConfig> {
   if (raw === undefined) {
     ports.set(certificates.length > 0 ? 443 : 80, certificates.length > 0 ? "HTTPS" : "HTTP");
   } else {
-    let entries: unknown;
-    try {
-      entries = JSON.parse(raw);
-    } catch (e) {
-      fail(`failed to parse listen-ports configuration: \`${raw}\`: ${(e as Error).message}`);
-    }
-    if (entries !== null && !Array.isArray(entries)) fail(`failed to parse listen-ports configuration: \`${raw}\`: json: cannot unmarshal into Go value of type []map[string]int32`);
+    const parsed = ALB_ANNOTATIONS.parseJSONAnnotation("listen-ports", ing.meta.annotations);
+    if (!parsed.ok) return bad(`failed to parse listen-ports configuration: \`${raw}\`: ${parsed.error.cause}`);
+    const entries = parsed.value;
+    if (entries !== null && !Array.isArray(entries)) return bad(`failed to parse listen-ports configuration: \`${raw}\`: json: cannot unmarshal into Go value of type []map[string]int32`);
     const list = (entries ?? []) as unknown[];
-    if (list.length === 0) fail(`empty listen-ports configuration: \`${raw}\``);
+    if (list.length === 0) return bad(`empty listen-ports configuration: \`${raw}\``);
     for (const entry of list) {
-      if (entry === null || typeof entry !== "object" || Array.isArray(entry)) fail(`failed to parse listen-ports configuration: \`${raw}\`: json: cannot unmarshal into Go value of type map[string]int32`);
+      if (entry === null || typeof entry !== "object" || Array.isArray(entry)) return bad(`failed to parse listen-ports configuration: \`${raw}\`: json: cannot unmarshal into Go value of type map[string]int32`);
       for (const [protocol, port] of Object.entries(entry as Record<string, unknown>)) {
-        if (typeof port !== "number" || !Number.isInteger(port)) fail(`failed to parse listen-ports configuration: \`${raw}\`: json: cannot unmarshal ${JSON.stringify(port)} into Go value of type int32`);
-        const p = port as number;
-        if (p < 1 || p > 65535) fail(`listen port must be within [1, 65535]: ${p}`);
-        if (protocol !== "HTTP" && protocol !== "HTTPS") fail(`listen protocol must be within [HTTP, HTTPS]: ${protocol}`);
-        ports.set(p, protocol as "HTTP" | "HTTPS");
+        if (typeof port !== "number" || !Number.isInteger(port)) return bad(`failed to parse listen-ports configuration: \`${raw}\`: json: cannot unmarshal ${JSON.stringify(port)} into Go value of type int32`);
+        if (port < 1 || port > 65535) return bad(`listen port must be within [1, 65535]: ${port}`);
+        if (protocol !== "HTTP" && protocol !== "HTTPS") return bad(`listen protocol must be within [HTTP, HTTPS]: ${protocol}`);
+        ports.set(port, protocol);
       }
     }
   }
   const out = new Map<number, ListenPortConfig>();
   for (const [port, protocol] of ports) out.set(port, { protocol, cidrs4, cidrs6, certificates: protocol === "HTTPS" ? certificates : [] });
-  return out;
+  return ok(out);
 }
 
 export interface DefaultActions {
@@ -77,17 +73,15 @@ export function sslRedirectAction(sslRedirect: { port: number; source: SourceRef
 }
 
 /** buildListenerDefaultActions: the one Ingress defaultBackend of the listener's members, else 404. */
-export function buildDefaultActions(ctx: BuildContext, ingList: readonly ClassifiedIngress[]): DefaultActions {
+export function buildDefaultActions(ctx: BuildContext, ingList: readonly ClassifiedIngress[]): BuildResult<DefaultActions> {
   const withDefault = ingList.filter((m) => m.ingress.defaultBackend !== undefined);
-  if (withDefault.length === 0) return { actions: [{ type: "fixed-response", statusCode: "404", contentType: "text/plain" }], ingress: undefined, source: undefined };
-  if (withDefault.length > 1) throw new BuildError(`multiple ingress defined default backend: ${goList(withDefault.map((m) => key(m.ingress)))}`, withDefault[1]!.ingress.meta.source);
+  if (withDefault.length === 0) return ok({ actions: [{ type: "fixed-response", statusCode: "404", contentType: "text/plain" }], ingress: undefined, source: undefined });
+  if (withDefault.length > 1) return fail("conflict", `multiple ingress defined default backend: ${goList(withDefault.map((m) => key(m.ingress)))}`, withDefault[1]!.ingress.meta.source);
   const ing = withDefault[0]!.ingress;
-  try {
-    const backend = enhancedBackend(ctx, ing, ing.defaultBackend!);
-    return { actions: [backendActionView(ctx, ing, backend.action)], ingress: { namespace: ing.namespace, name: ing.name }, source: ing.meta.source };
-  } catch (e) {
-    if (e instanceof BuildError) throw e;
-    // the default backend's errors are not wrapped with the Ingress name
-    throw new BuildError((e as Error).message, ing.meta.source);
-  }
+  // the default backend's errors are not wrapped with the Ingress name; they point at the Ingress
+  const backend = enhancedBackend(ctx, ing, ing.defaultBackend!);
+  if (!backend.ok) return wrap(backend, "", ing.meta.source);
+  const action = backendActionView(ctx, ing, backend.value.action);
+  if (!action.ok) return wrap(action, "", ing.meta.source);
+  return ok({ actions: [action.value], ingress: { namespace: ing.namespace, name: ing.name }, source: ing.meta.source });
 }

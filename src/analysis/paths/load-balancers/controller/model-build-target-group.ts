@@ -1,30 +1,37 @@
 import type { Ingress, Service, ServicePort } from "../../../../model/kubernetes.js";
 import { deriveInstanceTargets, deriveIpTargets, servicePortOf } from "../targets.js";
 import type { LbSource, TargetGroupView } from "../types.js";
-import { annotation, parseStringMap, PREFIX } from "./annotations.js";
+import { ALB_ANNOTATIONS, annotationErrorMessage } from "../../../../model/annotations.js";
 import type { BuildContext } from "./build-task.js";
+import { fail, ok, wrap, type BuildResult } from "../build-result.js";
 import { alphanumeric } from "./common.js";
 
 /** pkg/ingress/model_build_target_group.go */
 
-/** k8s.LookupServicePort */
-function lookupServicePort(service: Service, port: number | string): ServicePort {
+/** k8s.LookupServicePort (a failure points at the Ingress) */
+function lookupServicePort(ing: Ingress, service: Service, port: number | string): BuildResult<ServicePort> {
   const found = servicePortOf(service, port);
-  if (!found) throw new Error(`unable to find port ${port} on service ${service.namespace}/${service.name}`);
-  return found;
+  if (!found) return fail("missing", `unable to find port ${port} on service ${service.namespace}/${service.name}`, ing.meta.source);
+  return ok(found);
 }
 
-/** buildTargetGroup: the target group for (Ingress, Service, port), built once per group. */
-export function buildTargetGroup(ctx: BuildContext, ing: Ingress, service: Service, port: number | string): TargetGroupView {
+/** buildTargetGroup: the target group for (Ingress, Service, port), built once per group; a failure points at the Ingress. */
+export function buildTargetGroup(ctx: BuildContext, ing: Ingress, service: Service, port: number | string): BuildResult<TargetGroupView> {
   const id = `${ing.namespace}/${ing.name}-${service.name}:${port}`;
   const existing = ctx.targetGroups.get(id);
-  if (existing) return existing;
-  const servicePort = lookupServicePort(service, port);
-  const merged = (suffix: string): string | undefined => annotation(ing, suffix) ?? service.meta.annotations[PREFIX + suffix];
+  if (existing) return ok(existing);
+  const found = lookupServicePort(ing, service, port);
+  if (!found.ok) return found;
+  const servicePort = found.value;
+  // svcAndIngAnnotations: the Ingress's annotation over the Service's. (Upstream's
+  // algorithm.MergeStringMap(svc.Annotations, ing.Annotations) keeps the Service's on a clash;
+  // podpath's order is kept unchanged here.)
+  const svcAndIngAnnotations: Readonly<Record<string, string>> = { ...service.meta.annotations, ...ing.meta.annotations };
+  const merged = (suffix: string): string | undefined => ALB_ANNOTATIONS.parseStringAnnotation(suffix, svcAndIngAnnotations);
   const targetType = merged("target-type") ?? ctx.options.defaultTargetType ?? "instance";
-  if (targetType !== "instance" && targetType !== "ip") throw new Error(`unknown targetType: ${targetType}`);
+  if (targetType !== "instance" && targetType !== "ip") return fail("invalid-annotation", `unknown targetType: ${targetType}`, ing.meta.source);
   const protocol = merged("backend-protocol") ?? "HTTP";
-  if (protocol !== "HTTP" && protocol !== "HTTPS") throw new Error(`backend protocol must be within [HTTP, HTTPS]: ${protocol}`);
+  if (protocol !== "HTTP" && protocol !== "HTTPS") return fail("invalid-annotation", `backend protocol must be within [HTTP, HTTPS]: ${protocol}`, ing.meta.source);
   const notes: LbSource[] = [];
   let tgPort: number | undefined;
   if (targetType === "instance") {
@@ -34,7 +41,7 @@ export function buildTargetGroup(ctx: BuildContext, ing: Ingress, service: Servi
       // LoadBalancer with allocateLoadBalancerNodePorts false. From a manifest, a NodePort or
       // LoadBalancer Service gets its nodePort when it is applied.
       const manifest = service.clusterIP === undefined && (service.type === "NodePort" || service.type === "LoadBalancer");
-      if (!manifest) throw new Error("TargetGroup port is empty. When using Instance targets, your service be must of type 'NodePort' or 'LoadBalancer'");
+      if (!manifest) return fail("invalid-spec", "TargetGroup port is empty. When using Instance targets, your service be must of type 'NodePort' or 'LoadBalancer'", ing.meta.source);
       notes.push({ what: `service ${service.namespace}/${service.name} port ${servicePort.port} has no nodePort yet (a manifest): the API server allocates one`, source: service.meta.source });
     }
   } else {
@@ -43,15 +50,17 @@ export function buildTargetGroup(ctx: BuildContext, ing: Ingress, service: Servi
   const healthCheckPortRaw = merged("healthcheck-port") ?? "traffic-port";
   let healthCheckPort = healthCheckPortRaw;
   if (healthCheckPortRaw !== "traffic-port" && !/^\d+$/.test(healthCheckPortRaw)) {
-    let hc: ServicePort;
-    try {
-      hc = lookupServicePort(service, healthCheckPortRaw);
-    } catch (e) {
-      throw new Error(`failed to resolve healthCheckPort: ${(e as Error).message}`, { cause: e });
-    }
+    const found = lookupServicePort(ing, service, healthCheckPortRaw);
+    if (!found.ok) return wrap(found, "failed to resolve healthCheckPort: ");
+    const hc = found.value;
     healthCheckPort = String(targetType === "instance" ? hc.nodePort ?? "" : hc.targetPort);
   }
-  const targetNodeLabels = targetType === "instance" ? parseStringMap("target-node-labels", merged("target-node-labels")) : {};
+  let targetNodeLabels: Record<string, string> = {};
+  if (targetType === "instance") {
+    const parsed = ALB_ANNOTATIONS.parseStringMapAnnotation("target-node-labels", svcAndIngAnnotations);
+    if (!parsed.ok) return fail("invalid-annotation", annotationErrorMessage(parsed.error), ing.meta.source);
+    targetNodeLabels = parsed.value ?? {};
+  }
   const derived =
     targetType === "instance"
       ? tgPort !== undefined
@@ -76,5 +85,5 @@ export function buildTargetGroup(ctx: BuildContext, ing: Ingress, service: Servi
     source: service.meta.source,
   };
   ctx.targetGroups.set(id, tg);
-  return tg;
+  return ok(tg);
 }

@@ -5,11 +5,13 @@ import { awsIndex } from "../../aws/aws-index.js";
 import { describeRule } from "../listener-rules.js";
 import { nodeInstanceIndex, type NodeInstanceIndex } from "../targets.js";
 import type { IgnoredIngress, IngressRouteSketch, ListenerView, LoadBalancerView, RuleView, TargetGroupView, UnreconciledGroup } from "../types.js";
-import { parseInt32 } from "./annotations.js";
+import { ALB_ANNOTATIONS, annotationErrorMessage } from "../../../../model/annotations.js";
+import { CONTROLLER_REREADS } from "./annotations.js";
 import type { BuildContext } from "./build-task.js";
-import { BuildError, goList, ingressRef, key, sameSet } from "./common.js";
+import { fail, ok, type BuildFailure, type BuildResult } from "../build-result.js";
+import { goList, ingressRef, key, sameSet } from "./common.js";
 import type { ControllerOptions } from "./config.js";
-import { annotated, sourceOfAnnotation } from "./group-annotations.js";
+import { sourceOfAnnotation } from "./group-annotations.js";
 import { classifyIngresses, sortMembers, type ClassifiedIngress } from "./group-loader.js";
 import { buildRules } from "./model-build-listener-rules.js";
 import { buildDefaultActions, listenPortConfigs, sslRedirectAction, type ListenPortConfig } from "./model-build-listener.js";
@@ -84,20 +86,21 @@ export function deriveFromIngresses(snapshot: Snapshot, options: ControllerOptio
   const groupNames = [...classification.members.keys()].sort();
   for (const group of groupNames) {
     const list = classification.members.get(group)!;
-    const sorted = sortMembers(list);
-    if (!Array.isArray(sorted)) {
-      const u: UnreconciledGroup = { group, ingresses: list.map((m) => ingressRef(m.ingress)), message: sorted.error, source: sorted.source };
+    const sortedMembers = sortMembers(list);
+    if (!sortedMembers.ok) {
+      // the group is not loaded (loadGroupID / sortGroupMembers): the error is reported as it is
+      const u: UnreconciledGroup = { group, ingresses: list.map((m) => ingressRef(m.ingress)), code: sortedMembers.error.code, message: sortedMembers.error.message, source: sortedMembers.error.source };
       unreconciled.push(u);
       groups.push({ group, explicit: list[0]!.explicit, members: list, loadBalancer: undefined, targetGroups: [], unreconciled: u });
       continue;
     }
+    const sorted = sortedMembers.value;
     const ctx: BuildContext = { snapshot, options, index, services, vpcId, clusterName, group, explicit: sorted[0]!.explicit, targetGroups: new Map(), notes: [], backendPorts: new Map() };
-    try {
-      const loadBalancer = buildGroup(ctx, sorted);
-      groups.push({ group, explicit: ctx.explicit, members: sorted, loadBalancer, targetGroups: [...ctx.targetGroups.values()], unreconciled: undefined });
-    } catch (e) {
-      if (!(e instanceof BuildError)) throw e;
-      const u: UnreconciledGroup = { group, ingresses: sorted.map((m) => ingressRef(m.ingress)), message: `Failed build model due to ${e.message}`, source: e.source };
+    const built = buildGroup(ctx, sorted);
+    if (built.ok) {
+      groups.push({ group, explicit: ctx.explicit, members: sorted, loadBalancer: built.value, targetGroups: [...ctx.targetGroups.values()], unreconciled: undefined });
+    } else {
+      const u: UnreconciledGroup = { group, ingresses: sorted.map((m) => ingressRef(m.ingress)), code: built.error.code, message: `Failed build model due to ${built.error.message}`, source: built.error.source };
       unreconciled.push(u);
       groups.push({ group, explicit: ctx.explicit, members: sorted, loadBalancer: undefined, targetGroups: [], unreconciled: u });
     }
@@ -112,59 +115,60 @@ interface PortMember {
 }
 
 /** mergeListenPortConfigs: one protocol per port; inbound-cidrs must agree where given. */
-function mergePort(port: number, configs: readonly PortMember[]): ListenPortConfig {
-  const fail = (message: string, ing: Ingress): never => {
-    throw new BuildError(`failed to merge listenPort config for port: ${port}: ${message}`, ing.meta.source);
-  };
+function mergePort(port: number, configs: readonly PortMember[]): BuildResult<ListenPortConfig> {
+  const conflict = (message: string, ing: Ingress): BuildFailure => fail("conflict", `failed to merge listenPort config for port: ${port}: ${message}`, ing.meta.source);
   const first = configs[0]!;
   let cidrsFrom: PortMember | undefined;
   const certificates: string[] = [];
   for (const c of configs) {
-    if (c.cfg.protocol !== first.cfg.protocol) fail(`conflicting protocol, ${key(first.m.ingress)}: ${first.cfg.protocol} | ${key(c.m.ingress)}: ${c.cfg.protocol}`, c.m.ingress);
+    if (c.cfg.protocol !== first.cfg.protocol) return conflict(`conflicting protocol, ${key(first.m.ingress)}: ${first.cfg.protocol} | ${key(c.m.ingress)}: ${c.cfg.protocol}`, c.m.ingress);
     if (c.cfg.cidrs4.length > 0 || c.cfg.cidrs6.length > 0) {
       if (!cidrsFrom) cidrsFrom = c;
       else if (!sameSet(cidrsFrom.cfg.cidrs4, c.cfg.cidrs4) || !sameSet(cidrsFrom.cfg.cidrs6, c.cfg.cidrs6)) {
         const sorted = (x: readonly string[]) => goList([...new Set(x)].sort());
-        fail(`conflicting inbound-cidrs, ${key(cidrsFrom.m.ingress)}: ${sorted(cidrsFrom.cfg.cidrs4)}, ${sorted(cidrsFrom.cfg.cidrs6)} | ${key(c.m.ingress)}: ${sorted(c.cfg.cidrs4)}, ${sorted(c.cfg.cidrs6)}`, c.m.ingress);
+        return conflict(`conflicting inbound-cidrs, ${key(cidrsFrom.m.ingress)}: ${sorted(cidrsFrom.cfg.cidrs4)}, ${sorted(cidrsFrom.cfg.cidrs6)} | ${key(c.m.ingress)}: ${sorted(c.cfg.cidrs4)}, ${sorted(c.cfg.cidrs6)}`, c.m.ingress);
       }
     }
     for (const cert of c.cfg.certificates) if (!certificates.includes(cert)) certificates.push(cert);
   }
   const cidrs4 = cidrsFrom ? [...new Set(cidrsFrom.cfg.cidrs4)].sort() : ["0.0.0.0/0"];
   const cidrs6 = cidrsFrom ? [...new Set(cidrsFrom.cfg.cidrs6)].sort() : ["::/0"];
-  return { protocol: first.cfg.protocol, cidrs4, cidrs6, certificates };
+  return ok({ protocol: first.cfg.protocol, cidrs4, cidrs6, certificates });
 }
 
 /** buildSSLRedirectConfig: the HTTPS port HTTP listeners redirect to, and the Ingress that asks for it. */
-function buildSslRedirect(members: readonly ClassifiedIngress[], ports: ReadonlyMap<number, ListenPortConfig>): { port: number; source: SourceRef } | undefined {
+function buildSslRedirect(members: readonly ClassifiedIngress[], ports: ReadonlyMap<number, ListenPortConfig>): BuildResult<{ port: number; source: SourceRef } | undefined> {
   const explicit = new Set<number>();
   let source: SourceRef = members[0]!.ingress.meta.source;
-  for (const { m, value } of annotated(members, "ssl-redirect")) {
-    const parsed = parseInt32("ssl-redirect", value);
-    if (typeof parsed === "string") throw new BuildError(`ingress: ${key(m.ingress)}: ${parsed}`, m.ingress.meta.source);
-    explicit.add(parsed);
+  for (const m of members) {
+    const parsed = ALB_ANNOTATIONS.parseInt32Annotation("ssl-redirect", m.ingress.meta.annotations);
+    if (!parsed.ok) return fail("invalid-annotation", `ingress: ${key(m.ingress)}: ${annotationErrorMessage(parsed.error)}`, m.ingress.meta.source);
+    if (parsed.value === undefined) continue;
+    explicit.add(parsed.value);
     source = m.ingress.meta.source;
   }
-  if (explicit.size === 0) return undefined;
-  if (explicit.size > 1) throw new BuildError(`conflicting sslRedirect port: ${goList([...explicit].sort((a, b) => a - b))}`, source);
+  if (explicit.size === 0) return ok(undefined);
+  if (explicit.size > 1) return fail("conflict", `conflicting sslRedirect port: ${goList([...explicit].sort((a, b) => a - b))}`, source);
   const port = [...explicit][0]!;
   const cfg = ports.get(port);
-  if (!cfg) throw new BuildError(`listener does not exist for SSLRedirect port: ${port}`, source);
-  if (cfg.protocol !== "HTTPS") throw new BuildError(`listener protocol non-SSL for SSLRedirect port: ${port}`, source);
-  return { port, source };
+  if (!cfg) return fail("missing", `listener does not exist for SSLRedirect port: ${port}`, source);
+  if (cfg.protocol !== "HTTPS") return fail("invalid-annotation", `listener protocol non-SSL for SSLRedirect port: ${port}`, source);
+  return ok({ port, source });
 }
 
-function buildGroup(ctx: BuildContext, members: readonly ClassifiedIngress[]): LoadBalancerView {
-  // Annotations the loader could not read (Ingress.alb.errors) are re-read below where the
-  // controller reads them, so each fails where and as the controller fails. One this module
-  // does not re-read stops the build here.
+function buildGroup(ctx: BuildContext, members: readonly ClassifiedIngress[]): BuildResult<LoadBalancerView> {
+  // Annotations the loader could not read (Ingress.alb.errors, typed) are re-read below where
+  // the controller reads them, so each fails where and as the controller fails. One the builder
+  // does not re-read (CONTROLLER_REREADS) stops the build here.
   for (const m of members) {
-    const err = m.ingress.alb.errors.find((e) => !/listen-ports|inbound-cidrs|group\.name|group\.order|ssl-redirect|scheme|target-type|backend-protocol|manage-backend-security-group-rules|actions\.|conditions\./.test(e));
-    if (err) throw new BuildError(`ingress: ${key(m.ingress)}: ${err}`, m.ingress.meta.source);
+    const err = m.ingress.alb.errors.find((e) => !CONTROLLER_REREADS[e.annotation]);
+    if (err) return fail("invalid-annotation", `ingress: ${key(m.ingress)}: ${err.message}`, m.ingress.meta.source);
   }
   const perPort = new Map<number, PortMember[]>();
   for (const m of members) {
-    for (const [port, cfg] of listenPortConfigs(m.ingress)) {
+    const configs = listenPortConfigs(m.ingress);
+    if (!configs.ok) return configs;
+    for (const [port, cfg] of configs.value) {
       const list = perPort.get(port);
       if (list) list.push({ m, cfg });
       else perPort.set(port, [{ m, cfg }]);
@@ -172,14 +176,26 @@ function buildGroup(ctx: BuildContext, members: readonly ClassifiedIngress[]): L
   }
   const ports = [...perPort.keys()].sort((a, b) => a - b);
   const merged = new Map<number, ListenPortConfig>();
-  for (const port of ports) merged.set(port, mergePort(port, perPort.get(port)!));
+  for (const port of ports) {
+    const cfg = mergePort(port, perPort.get(port)!);
+    if (!cfg.ok) return cfg;
+    merged.set(port, cfg.value);
+  }
 
-  const scheme = buildScheme(ctx, members);
+  const schemeResult = buildScheme(ctx, members);
+  if (!schemeResult.ok) return schemeResult;
+  const scheme = schemeResult.value;
   const ipAddressType = buildIpAddressType(members);
+  if (!ipAddressType.ok) return ipAddressType;
   const subnetIds = buildSubnets(ctx, members, scheme);
+  if (!subnetIds.ok) return subnetIds;
   const securityGroups = buildSecurityGroups(ctx, members);
+  if (!securityGroups.ok) return securityGroups;
   const name = buildName(members, ctx);
-  const sslRedirect = buildSslRedirect(members, merged);
+  if (!name.ok) return name;
+  const sslRedirectResult = buildSslRedirect(members, merged);
+  if (!sslRedirectResult.ok) return sslRedirectResult;
+  const sslRedirect = sslRedirectResult.value;
 
   const listeners: ListenerView[] = [];
   for (const port of ports) {
@@ -188,10 +204,14 @@ function buildGroup(ctx: BuildContext, members: readonly ClassifiedIngress[]): L
     const listenerId = `ingress-group:${ctx.group}:${port}`;
     const listenerSource = ingList[0]!.ingress.meta.source;
     const redirected = sslRedirect !== undefined && cfg.protocol === "HTTP";
-    const defaultActions = redirected ? sslRedirectAction(sslRedirect) : buildDefaultActions(ctx, ingList);
+    const defaultActionsResult = redirected ? ok(sslRedirectAction(sslRedirect)) : buildDefaultActions(ctx, ingList);
+    if (!defaultActionsResult.ok) return defaultActionsResult;
+    const defaultActions = defaultActionsResult.value;
     const rules: RuleView[] = [];
     if (!redirected) {
-      const built = optimizeRules(port, cfg.protocol, buildRules(ctx, ingList));
+      const unoptimized = buildRules(ctx, ingList);
+      if (!unoptimized.ok) return unoptimized;
+      const built = optimizeRules(port, cfg.protocol, unoptimized.value);
       built.forEach((r, i) => {
         const priority = i + 1;
         rules.push({ id: `${listenerId}:${priority}`, priority, conditions: r.conditions, actions: r.actions, ingress: { namespace: r.ingress.namespace, name: r.ingress.name }, description: describeRule(priority, r.conditions, r.actions), source: r.source });
@@ -204,9 +224,9 @@ function buildGroup(ctx: BuildContext, members: readonly ClassifiedIngress[]): L
     listeners.push({ id: listenerId, port, protocol: cfg.protocol, rules, certificateArns: cfg.certificates, source: listenerSource });
   }
 
-  if (ipAddressType !== "ipv4") ctx.notes.push({ what: `ip-address-type ${ipAddressType}: only IPv4 is analysed`, source: sourceOfAnnotation(members, "ip-address-type") });
+  if (ipAddressType.value !== "ipv4") ctx.notes.push({ what: `ip-address-type ${ipAddressType.value}: only IPv4 is analysed`, source: sourceOfAnnotation(members, "ip-address-type") });
   const source = members[0]!.ingress.meta.source;
-  const managedSecurityGroupRules = describeManagedRules(ctx, merged, securityGroups);
+  const managedSecurityGroupRules = describeManagedRules(ctx, merged, securityGroups.value);
   const statusHost = members.flatMap((m) => m.ingress.loadBalancerIngress.map((l) => l.hostname)).find((h): h is string => !!h);
   ctx.notes.push({ what: "a derived load balancer's ENI addresses (one per subnet) are assigned by AWS: not known", source });
   if (!statusHost) ctx.notes.push({ what: "a derived load balancer's DNS name is assigned by AWS: not known", source });
@@ -217,17 +237,17 @@ function buildGroup(ctx: BuildContext, members: readonly ClassifiedIngress[]): L
       break;
     }
   }
-  return {
+  return ok({
     origin: "ingress",
     id: `ingress-group:${ctx.group}`,
-    name,
+    name: name.value,
     type: "application",
     scheme,
     dnsName: statusHost?.toLowerCase(),
     vpcId: ctx.vpcId,
-    subnetIds,
-    addresses: subnetIds.map((subnetId) => ({ subnetId, privateIp: undefined, publicIp: undefined })),
-    securityGroupIds: securityGroups?.ids ?? [],
+    subnetIds: subnetIds.value,
+    addresses: subnetIds.value.map((subnetId) => ({ subnetId, privateIp: undefined, publicIp: undefined })),
+    securityGroupIds: securityGroups.value?.ids ?? [],
     ingresses: members.map((m) => ingressRef(m.ingress)),
     listeners,
     group: ctx.group,
@@ -235,5 +255,5 @@ function buildGroup(ctx: BuildContext, members: readonly ClassifiedIngress[]): L
     managedSecurityGroupRules,
     notes: ctx.notes,
     source,
-  };
+  });
 }
