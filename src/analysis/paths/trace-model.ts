@@ -68,7 +68,12 @@ export type DropCode =
   | "UNKNOWN_ENDPOINT"
   | "UNSUPPORTED_TARGET"
   /** an internet gateway never carries a private (RFC 1918, RFC 6598, link-local) destination */
-  | "PRIVATE_DESTINATION";
+  | "PRIVATE_DESTINATION"
+  /**
+   * a forwarding loop: the packet entered a device it had already entered, unchanged (Batfish's
+   * FlowDisposition.LOOP, found by its Breadcrumb check), or crossed MAX_DEVICES devices
+   */
+  | "LOOP";
 
 /** One step of a hop: what a device did, the packet after it, and the object that decided. */
 export interface Step {

@@ -33,6 +33,7 @@ export function nodeDevice(net: Network, node: Node, arrival: Arrival): Device {
   const own = nodeAddresses(node);
   return {
     name: hop,
+    entry: arrival.kind,
     forward(packet): DeviceOutcome {
       const steps: Step[] = [];
       const undos: ReplyHandler[] = [];

@@ -53,6 +53,7 @@ export function podSource(net: Network, pod: PathPod): Device {
   const hop = podLabel(pod);
   return {
     name: hop,
+    entry: "source",
     forward(packet): DeviceOutcome {
       const node = net.ctx.node(pod.nodeName);
       const where = pod.assumed ? ` (${pod.assumed})` : "";
@@ -81,6 +82,7 @@ export function podDestination(net: Network, pod: PathPod, ingressChecked?: Retu
   const hop = podLabel(pod);
   return {
     name: hop,
+    entry: "destination",
     forward(packet): DeviceOutcome {
       const steps: Step[] = [];
       let reply: ReturnType<typeof policyStep>["reply"] | undefined = ingressChecked;

@@ -100,6 +100,7 @@ export function eniEgress(net: Network, eni: NetworkInterface): Device {
   const aws = net.ctx.snapshot.aws;
   return {
     name: hop,
+    entry: "egress",
     forward(packet): DeviceOutcome {
       const steps: Step[] = [];
       const seen = wireHeader(packet);
@@ -136,6 +137,7 @@ export function eniIngress(net: Network, eni: NetworkInterface): Device {
   const aws = ctx.snapshot.aws;
   return {
     name: hop,
+    entry: "ingress",
     forward(packet): DeviceOutcome {
       const steps: Step[] = [];
       const seen = wireHeader(packet);
@@ -437,6 +439,7 @@ export function internet(net: Network, role: "source" | "transit"): Device {
   const aws = net.ctx.snapshot.aws;
   return {
     name: "internet",
+    entry: role,
     forward(packet): DeviceOutcome {
       const steps: Step[] = [];
       if (role === "source") steps.push(step("internet", "internet", "internet", "forward", packet, `a client on the internet (${packet.src}) sends to ${packet.dst}:${packet.dstPort}/${packet.protocol}`, undefined));
