@@ -1,5 +1,5 @@
 import type { SourceRef } from "../../model/source.js";
-import type { Action, Component, Decision, Direction, Drop, DropCode, Packet, Step, Undecided, Unknown } from "./trace-model.js";
+import type { Action, Component, Decision, Direction, Drop, DropCode, Packet, Step, StepDetail, Undecided, Unknown } from "./trace-model.js";
 
 /**
  * The generic tracer (after Batfish's traceroute engine): it walks devices and knows nothing
@@ -167,8 +167,8 @@ export function reversePacket(packet: Packet): Packet {
 // ---------------------------------------------------------------------------------------------
 // step and drop builders shared by the adapters
 
-export function step(hop: string, component: Component, id: string, action: Action, packet: Packet, note: string, source: SourceRef | undefined): Step {
-  return { hop, component, id, action, packet, note, source };
+export function step(hop: string, component: Component, id: string, action: Action, packet: Packet, note: string, source: SourceRef | undefined, detail?: StepDetail): Step {
+  return detail ? { hop, component, id, action, packet, note, source, detail } : { hop, component, id, action, packet, note, source };
 }
 
 /** A drop step and the drop it records. */

@@ -1,0 +1,178 @@
+import type { EndpointPolicy } from "./trace-model.js";
+
+/**
+ * The English of the path decisions, rendered from typed decisions (trace-model.ts `StepDetail`,
+ * kube-proxy.ts `MasqueradeMark`) — the one place a note's words are chosen, so evaluators decide
+ * and devices carry the data (after Batfish: a `Step` holds its `StepDetail`, and the answerer
+ * renders it). Every function here is pure wording: no decision is taken in this file.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// kube-proxy (kube-proxy.ts serviceTarget)
+
+/** kube-proxy's masquerade-mark decision for a service port (before the per-endpoint hairpin rule). */
+export type MasqueradeMark =
+  /** --masquerade-all: KUBE-SVC -j KUBE-MARK-MASQ */
+  | "masquerade-all"
+  /** no cluster CIDR: the no-op local detector, no mark */
+  | "no-detector"
+  /** ClusterIP from outside the cluster CIDR: `! -s CIDR -j KUBE-MARK-MASQ` */
+  | "outside-cluster-cidr"
+  /** ClusterIP from inside the cluster CIDR: not marked */
+  | "inside-cluster-cidr"
+  /** externalTrafficPolicy Cluster: KUBE-EXT -j KUBE-MARK-MASQ */
+  | "external-cluster"
+  /** externalTrafficPolicy Local, from a pod: `-s CIDR -j KUBE-SVC`, not marked */
+  | "external-local-from-pod"
+  /** externalTrafficPolicy Local, from the node: `--src-type LOCAL -j KUBE-MARK-MASQ` */
+  | "external-local-from-node"
+  /** externalTrafficPolicy Local: KUBE-EXT -j KUBE-SVL, not marked */
+  | "external-local";
+
+/** What the kube-proxy wording needs besides the decision: the names of the rules and the packet's source. */
+export interface KubeProxyWording {
+  readonly mode: "iptables" | "nftables";
+  /** kube-proxy's service-port name, `ns/name:port` */
+  readonly svcName: string;
+  readonly svcChain: string;
+  readonly svlChain: string;
+  readonly extChain: string;
+  readonly clusterCIDRs: readonly string[];
+  readonly sourceIp: string;
+  readonly sourceIsPod: boolean;
+  /** the node whose rules apply, when known */
+  readonly nodeName: string | undefined;
+  readonly access: "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalIP";
+}
+
+/** The iptables words, or the nftables ones. */
+function chainWord(w: KubeProxyWording, iptables: string, nft: string): string {
+  return w.mode === "nftables" ? nft : iptables;
+}
+
+function where(w: KubeProxyWording): string {
+  return w.nodeName !== undefined ? ` on ${w.nodeName}` : "";
+}
+
+/** Which endpoints the policy chain offers, in words. */
+export function describeEndpointPolicy(policy: EndpointPolicy, w: KubeProxyWording): string {
+  switch (policy) {
+    case "internal-local":
+      return `internalTrafficPolicy: Local: only endpoints${where(w)} (${chainWord(w, w.svlChain, "local policy chain")})`;
+    case "internal-cluster":
+      return `internalTrafficPolicy: Cluster: any ready endpoint (${chainWord(w, w.svcChain, "cluster policy chain")})`;
+    case "external-cluster":
+      return "externalTrafficPolicy: Cluster: any ready endpoint on any node";
+    case "external-local-from-pod":
+      return "externalTrafficPolicy: Local, but the source is a pod: short-circuited to every endpoint (as if it went out to the load balancer and back)";
+    case "external-local-from-node":
+      return "externalTrafficPolicy: Local, but the source is the node itself: routed to every endpoint";
+    case "external-local":
+      return `externalTrafficPolicy: Local: only endpoints${where(w)}`;
+  }
+}
+
+/** The kube-proxy rule that marked the packet for masquerade, or why none did. */
+export function describeMarkRule(mark: MasqueradeMark, w: KubeProxyWording): string {
+  const cidrs = w.clusterCIDRs.join(",");
+  switch (mark) {
+    case "masquerade-all":
+      return chainWord(w, `${w.svcChain} -j KUBE-MARK-MASQ (--masquerade-all)`, "masquerade-all");
+    case "no-detector":
+      return "no local-traffic detector";
+    case "outside-cluster-cidr":
+      return chainWord(w, `${w.svcChain} ! -s ${cidrs} -j KUBE-MARK-MASQ`, `ip saddr != ${cidrs} jump mark-for-masquerade`);
+    case "inside-cluster-cidr":
+      return chainWord(w, `${w.svcChain} ! -s ${cidrs} (not matched)`, "source in the cluster CIDR");
+    case "external-cluster":
+      return chainWord(w, `${w.extChain} -j KUBE-MARK-MASQ ("masquerade traffic for ${w.svcName} external destinations")`, "external destinations: jump mark-for-masquerade");
+    case "external-local-from-pod":
+      return chainWord(w, `${w.extChain} -s ${cidrs} -j ${w.svcChain} ("pod traffic for ${w.svcName} external destinations")`, "pod traffic for external destinations: jump cluster policy chain");
+    case "external-local-from-node":
+      return chainWord(w, `${w.extChain} -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ ("masquerade LOCAL traffic for ${w.svcName} external destinations")`, "masquerade LOCAL traffic for external destinations");
+    case "external-local":
+      return chainWord(w, `${w.extChain} -j ${w.svlChain}`, "external destinations: jump local policy chain");
+  }
+}
+
+/** Why the packet is (or is not) marked for masquerade. */
+export function describeMarkReason(mark: MasqueradeMark, w: KubeProxyWording): string {
+  const cidrs = w.clusterCIDRs.join(", ");
+  const src = `${w.sourceIp}${w.sourceIsPod ? " (a pod)" : ""}`;
+  switch (mark) {
+    case "masquerade-all":
+      return "kube-proxy runs with --masquerade-all: every ClusterIP packet is masqueraded";
+    case "no-detector":
+      return "kube-proxy knows no cluster CIDR (detect-local-mode ClusterCIDR without --cluster-cidr is a no-op): ClusterIP traffic is never masqueraded for coming from outside";
+    case "outside-cluster-cidr":
+      return `the source ${src} is outside the cluster CIDR ${cidrs}: off-cluster traffic to a ClusterIP is masqueraded`;
+    case "inside-cluster-cidr":
+      return `the source ${src} is inside the cluster CIDR ${cidrs}: pod-to-ClusterIP traffic keeps its source`;
+    case "external-cluster":
+      return `externalTrafficPolicy: Cluster: ${w.access} traffic is always masqueraded (the endpoint may be on another node, and the reply must come back through this one)`;
+    case "external-local-from-pod":
+      return `the source ${src} is in the cluster CIDR: pod traffic to an externalTrafficPolicy Local service keeps its source`;
+    case "external-local-from-node":
+      return `the source ${w.sourceIp} is ${w.nodeName ?? "the node"}'s own address: host traffic to an external address is masqueraded`;
+    case "external-local":
+      return "externalTrafficPolicy: Local keeps the client's source IP (only local endpoints are used, so the reply leaves through this node anyway)";
+  }
+}
+
+/** The KUBE-SEP rule that marks a hairpin (an endpoint reaching itself through its service). */
+export function describeHairpinRule(endpointChain: string, endpointIp: string, w: KubeProxyWording): string {
+  return chainWord(w, `${endpointChain} -s ${endpointIp}/32 -j KUBE-MARK-MASQ`, "endpoint: ip saddr <endpoint> jump mark-for-masquerade");
+}
+
+/** Why a hairpin is masqueraded; `also`: the service-level reason when the mark applied anyway. */
+export function describeHairpinReason(endpointIp: string, also: string | undefined): string {
+  return `hairpin: the endpoint ${endpointIp} is the client itself, so the packet is masqueraded (else the pod would answer itself directly, bypassing the DNAT)${also !== undefined ? `; also ${also}` : ""}`;
+}
+
+/** The service address the packet was sent to, in words. */
+export function describeServiceAddress(access: KubeProxyWording["access"], clusterIP: string | undefined, port: number, nodePort: number | undefined): string {
+  return access === "ClusterIP" ? `ClusterIP ${clusterIP}:${port}` : access === "NodePort" ? `NodePort ${nodePort}` : access === "LoadBalancer" ? `load-balancer IP port ${port}` : `external IP port ${port}`;
+}
+
+/** An endpoint as the DNAT note lists it. */
+export interface WordedEndpoint {
+  readonly name: string;
+  readonly ip: string;
+  readonly port: number;
+  readonly assumption?: string | undefined;
+  readonly masquerade: { readonly masquerade: boolean; readonly snatTo: string | undefined; readonly via: string | undefined; readonly reason: string };
+}
+
+/** What happens to the source of the chosen endpoint's packet, as the note's second sentence starts. */
+function describeSourceAfter(chosen: WordedEndpoint, sourceIp: string): string {
+  const m = chosen.masquerade;
+  if (!m.masquerade) return `the source ${sourceIp} is kept`;
+  if (m.snatTo) return `masqueraded to ${m.snatTo}`;
+  return m.via === "local-delivery" ? "marked for masquerade but delivered locally, so the source is kept" : "masqueraded (the new source is unknown)";
+}
+
+/** The DNAT step's note: the service matched, the policy, the endpoint picked among the candidates, and the masquerade. */
+export function describeServiceDnat(
+  w: KubeProxyWording,
+  service: { readonly namespace: string; readonly name: string },
+  port: { readonly name: string | undefined; readonly port: number; readonly targetPort: number | string },
+  addressWords: string,
+  policyWords: string,
+  candidates: readonly WordedEndpoint[],
+): string {
+  const chosen = candidates[0]!;
+  const others = candidates.length > 1 ? ` (${candidates.length} candidates; the first by name is traced: ${candidates.map((c) => `${c.name} ${c.ip}:${c.port}`).join(", ")})` : "";
+  const targetPortWords = typeof port.targetPort === "string" ? `, targetPort ${JSON.stringify(port.targetPort)}` : "";
+  const snatWords = describeSourceAfter(chosen, w.sourceIp);
+  return (
+    `kube-proxy${where(w)} matches ${addressWords} of service ${service.namespace}/${service.name} (port ${port.name ?? port.port}${targetPortWords}); ${policyWords}: ` +
+    `DNAT to ${chosen.name} ${chosen.ip}:${chosen.port}${others}. ${snatWords[0]!.toUpperCase()}${snatWords.slice(1)}: ${chosen.masquerade.reason}.` +
+    (chosen.assumption ? ` Assumed: ${chosen.assumption}.` : "")
+  );
+}
+
+/** What conntrack does with the replies of a DNATed (and maybe masqueraded) connection. */
+export function describeServiceReply(w: KubeProxyWording, clusterIP: string | undefined, port: number, nodePort: number | undefined, chosen: WordedEndpoint): string {
+  const back = w.access === "NodePort" ? `the node address:${nodePort}` : `${w.access === "ClusterIP" ? clusterIP : "the service address"}:${port}`;
+  return `Replies match the conntrack entry: the endpoint's source ${chosen.ip}:${chosen.port} is rewritten back to ${back}${chosen.masquerade.masquerade && chosen.masquerade.snatTo ? `, and the destination ${chosen.masquerade.snatTo} back to the client ${w.sourceIp}` : ""}; nothing is NATed again.`;
+}
