@@ -1,5 +1,5 @@
 import type { SourceRef } from "../../model/source.js";
-import type { Action, Component, Decision, Direction, Drop, DropCode, Packet, Step, StepDetail, Undecided, Unknown } from "./trace-model.js";
+import type { Action, Component, Decision, Direction, Drop, DropCode, FilterDetail, Packet, Step, StepDetail, Undecided, Unknown } from "./trace-model.js";
 
 /**
  * The generic tracer (after Batfish's traceroute engine): it walks devices and knows nothing
@@ -172,23 +172,32 @@ export function step(hop: string, component: Component, id: string, action: Acti
 }
 
 /** A drop step and the drop it records. */
-export function dropped(hop: string, component: Component, id: string, code: DropCode, packet: Packet, message: string, source: SourceRef | undefined): { step: Step; drop: Drop } {
-  return { step: step(hop, component, id, "drop", packet, message, source), drop: { code, at: `${component}:${id}`, message, source } };
+export function dropped(hop: string, component: Component, id: string, code: DropCode, packet: Packet, message: string, source: SourceRef | undefined, detail?: StepDetail): { step: Step; drop: Drop } {
+  return { step: step(hop, component, id, "drop", packet, message, source, detail), drop: { code, at: `${component}:${id}`, message, source } };
 }
 
 /** An undecided step and the `unknown` it records: the snapshot lacks what the decision needs. */
-export function undecided(hop: string, component: Component, id: string, packet: Packet, message: string, capture: string, source: SourceRef | undefined): { step: Step; unknown: Unknown } {
-  return { step: step(hop, component, id, "unknown", packet, `${message} — to decide, capture ${capture}`, source), unknown: { at: `${component}:${id}`, message, capture, source } };
+export function undecided(hop: string, component: Component, id: string, packet: Packet, message: string, capture: string, source: SourceRef | undefined, detail?: StepDetail): { step: Step; unknown: Unknown } {
+  return { step: step(hop, component, id, "unknown", packet, `${message} — to decide, capture ${capture}`, source, detail), unknown: { at: `${component}:${id}`, message, capture, source } };
 }
 
-/** A filter's decision as a step (allow), a drop, or an unknown (the snapshot cannot decide). */
-export function filterStep(hop: string, component: Component, decision: Decision | Undecided, packet: Packet, note?: string): { step: Step; drop: Drop | undefined; unknown?: Unknown | undefined } {
-  if (decision.allowed) return { step: step(hop, component, decision.id, "allow", packet, note ?? decision.rule, decision.source), drop: undefined };
+/** The components whose steps are filters a FilterDetail names. */
+const FILTERS: Partial<Record<Component, FilterDetail["filter"]>> = { "network-policy": "network-policy", "security-group": "security-group", nacl: "nacl", eni: "source-dest-check" };
+
+/**
+ * A filter's decision as a step (allow), a drop, or an unknown (the snapshot cannot decide).
+ * `direction`, for the filters a FilterDetail names (NetworkPolicy, security groups, network
+ * ACLs, an interface's source/destination check): the step carries the filter's detail.
+ */
+export function filterStep(hop: string, component: Component, decision: Decision | Undecided, packet: Packet, note?: string, direction?: FilterDetail["direction"]): { step: Step; drop: Drop | undefined; unknown?: Unknown | undefined } {
+  const filter = direction === undefined ? undefined : FILTERS[component];
+  const detail: FilterDetail | undefined = filter && direction ? { kind: "filter", filter, direction, verdict: decision.allowed ? "allow" : decision.undecided ? "unknown" : "deny" } : undefined;
+  if (decision.allowed) return { step: step(hop, component, decision.id, "allow", packet, note ?? decision.rule, decision.source, detail), drop: undefined };
   if (decision.undecided) {
-    const u = undecided(hop, component, decision.id, packet, note ?? decision.rule, decision.capture, decision.source);
+    const u = undecided(hop, component, decision.id, packet, note ?? decision.rule, decision.capture, decision.source, detail);
     return { step: u.step, drop: undefined, unknown: u.unknown };
   }
-  const d = dropped(hop, component, decision.id, decision.code, packet, note ?? decision.rule, decision.source);
+  const d = dropped(hop, component, decision.id, decision.code, packet, note ?? decision.rule, decision.source, detail);
   return { step: d.step, drop: d.drop };
 }
 

@@ -63,4 +63,14 @@ describe("the node's steps carry their details (hops/node.ts stages)", () => {
     const snat = details(t.hops, "snat").find((x) => x.kind === "snat" && x.reason === "calico-nat-outgoing");
     assert.ok(snat, JSON.stringify(t.hops.map((h) => [h.component, h.action])));
   });
+
+  test("the VPC's steps: a RoutingStep-like detail for the route table, FilterStep-like details for the source/dest check, security groups, network ACLs and NetworkPolicy", () => {
+    const t = tracePath(example, { from: parseEndpoint("ip:10.0.2.57"), to: parseEndpoint("ip:10.0.1.12"), port: 30080 });
+    assert.deepEqual(details(t.hops, "route")[0], { kind: "route", table: "rtb-0ecoeco0000000002", route: "10.0.0.0/16", target: "local" });
+    const filters = details(t.hops, "filter").map((f) => (f.kind === "filter" ? `${f.filter}/${f.direction}/${f.verdict}` : ""));
+    assert.deepEqual(filters.slice(0, 4), ["source-dest-check/egress/allow", "security-group/egress/allow", "nacl/egress/allow", "nacl/ingress/allow"]);
+    assert.equal(filters[filters.length - 1], "network-policy/ingress/allow");
+    // the notes are unchanged by the details: a step without one renders the same
+    for (const h of t.hops) assert.ok(h.note.length > 0);
+  });
 });

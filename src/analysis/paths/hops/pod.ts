@@ -45,7 +45,7 @@ export function policyStep(
     verdict.isolated
       ? { steps: [step(hop, "network-policy", d.id, "allow", back, `the reply of a connection ${d.id} allowed passes: NetworkPolicy is stateful (conntrack)`, d.source)], packet: back }
       : { steps: [], packet: back };
-  return { ...filterStep(hop, "network-policy", d, packet, d.rule + notes), reply };
+  return { ...filterStep(hop, "network-policy", d, packet, d.rule + notes, direction), reply };
 }
 
 /** A pod sending: the packet enters its node's network namespace through the pod's veth. */
