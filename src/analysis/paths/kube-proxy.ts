@@ -7,7 +7,26 @@ import { ipInCidr, ipPoolFor, nodeAddresses, nodeNetwork, nodePrimaryIp, overlay
 import type { PathPod } from "./path-context.js";
 import { snapshotIndex } from "./snapshot-index.js";
 import type { DnatDetail, DropCode, EndpointPolicy, Protocol, SnatReason } from "./trace-model.js";
-import { describeEndpointPolicy, describeHairpinReason, describeHairpinRule, describeMarkReason, describeMarkRule, describeServiceAddress, describeServiceDnat, describeServiceReply, type KubeProxyWording, type MasqueradeMark } from "./wording.js";
+import {
+  describeDnatRule,
+  describeEndpointPolicy,
+  describeHairpinReason,
+  describeHairpinRule,
+  describeMarkReason,
+  describeMarkRule,
+  describeNoEndpoints,
+  describeNoEndpointsRule,
+  describeNoLocalEndpoints,
+  describeNoLocalEndpointsRule,
+  describeNotAService,
+  describeNotProxied,
+  describePortNotExposed,
+  describeServiceAddress,
+  describeServiceDnat,
+  describeServiceReply,
+  type KubeProxyWording,
+  type MasqueradeMark,
+} from "./wording.js";
 
 /**
  * kube-proxy's decisions for one packet, as its iptables proxier programs them
@@ -446,18 +465,14 @@ export function resolveServiceTarget(snapshot: Snapshot, dstIp: string, dstPort:
         code: "PORT_NOT_EXPOSED",
         rule: mode === "nftables" ? "nftables: reject traffic to a service IP on an unknown port" : `no KUBE-SERVICES rule for ${dstIp}:${dstPort}/${protocol}`,
         source: ipOnly.meta.source,
-        note:
-          `${dstIp} is service ${ipOnly.namespace}/${ipOnly.name}'s address, but it exposes only ${ports || "no ports"}: ` +
-          (mode === "nftables"
-            ? "kube-proxy (nftables) rejects the packet."
-            : "kube-proxy has no rule for this port; the virtual IP belongs to no interface, so the packet is routed toward the default gateway and never answered."),
+        note: describePortNotExposed(dstIp, ipOnly, ports, mode),
         service: ipOnly,
         match: undefined,
         action: mode === "nftables" ? "REJECT" : "NO_RULE",
         endpoints: [],
       };
     }
-    return { kind: "not-a-service", allowed: true, id: dstIp, rule: "no service matches", source: undefined, note: `${dstIp}:${dstPort}/${protocol} is no ClusterIP, external IP, load-balancer IP or NodePort kube-proxy serves${node ? ` on ${node.name}` : ""}: forwarded unchanged.` };
+    return { kind: "not-a-service", allowed: true, id: dstIp, rule: "no service matches", source: undefined, note: describeNotAService(dstIp, dstPort, protocol, node?.name) };
   }
   return serviceTarget(snapshot, match, { ...context, arrivingOnNode: node?.name ?? context.arrivingOnNode });
 }
@@ -473,13 +488,13 @@ export function serviceTarget(snapshot: Snapshot, match: ServiceMatch, context: 
   const mode = context.mode ?? "iptables";
   const svcName = match.id;
   if (service.type === "ExternalName") {
-    return { kind: "not-proxied", allowed: true, id: `${service.namespace}/${service.name}`, rule: "type ExternalName", source: service.meta.source, service, note: `Service ${service.namespace}/${service.name} is type ExternalName (a DNS CNAME to ${service.externalName ?? "?"}): kube-proxy programs nothing for it; clients resolve the name and connect to that host directly.` };
+    return { kind: "not-proxied", allowed: true, id: `${service.namespace}/${service.name}`, rule: "type ExternalName", source: service.meta.source, service, note: describeNotProxied("external-name", service, PROXY_NAME_LABEL) };
   }
   if (!service.clusterIP || service.clusterIP === "None") {
-    return { kind: "not-proxied", allowed: true, id: `${service.namespace}/${service.name}`, rule: "clusterIP: None", source: service.meta.source, service, note: `Service ${service.namespace}/${service.name} is headless (clusterIP: None): no virtual IP and no kube-proxy rules; DNS returns the pod IPs and clients connect to them directly.` };
+    return { kind: "not-proxied", allowed: true, id: `${service.namespace}/${service.name}`, rule: "clusterIP: None", source: service.meta.source, service, note: describeNotProxied("headless", service, PROXY_NAME_LABEL) };
   }
   if (service.meta.labels[PROXY_NAME_LABEL] !== undefined) {
-    return { kind: "not-proxied", allowed: true, id: `${service.namespace}/${service.name}`, rule: `${PROXY_NAME_LABEL}=${service.meta.labels[PROXY_NAME_LABEL]}`, source: service.meta.source, service, note: `Service ${service.namespace}/${service.name} carries ${PROXY_NAME_LABEL}: kube-proxy ignores it (another proxy serves it).` };
+    return { kind: "not-proxied", allowed: true, id: `${service.namespace}/${service.name}`, rule: `${PROXY_NAME_LABEL}=${service.meta.labels[PROXY_NAME_LABEL]}`, source: service.meta.source, service, note: describeNotProxied("other-proxy", service, PROXY_NAME_LABEL) };
   }
 
   const index = snapshotIndex(snapshot);
@@ -500,22 +515,19 @@ export function serviceTarget(snapshot: Snapshot, match: ServiceMatch, context: 
   const svcChain = serviceChain("KUBE-SVC", service, port);
   const svlChain = serviceChain("KUBE-SVL", service, port);
   const extChain = serviceChain("KUBE-EXT", service, port);
-  const chainWord = (iptables: string, nft: string): string => (mode === "nftables" ? nft : iptables);
-  const where = node ? ` on ${node.name}` : "";
   const external = access !== "ClusterIP";
   const addressWords = describeServiceAddress(access, service.clusterIP, port.port, port.nodePort);
-  const skippedWords = lookup.skipped.length ? ` (${lookup.skipped.join("; ")})` : "";
+  const words: KubeProxyWording = { mode, svcName, svcChain, svlChain, extChain, clusterCIDRs: context.clusterCIDRs, sourceIp: context.sourceIp, sourceIsPod: context.sourceIsPod, nodeName: node?.name, access };
 
   if (!hasEndpoints) {
-    const none = all.length === 0 ? `it has no endpoints${lookup.origin === "none" ? " (no EndpointSlice, Endpoints or selected pod in the snapshot)" : ""}` : `none of its ${all.length} endpoints is ready (or serving while terminating)`;
     return {
       kind: "dropped",
       allowed: false,
       id: svcName,
       code: "NO_ENDPOINTS",
-      rule: chainWord(`KUBE-SERVICES -j REJECT ("${svcName} has no endpoints")`, `nftables no-endpoint-services: reject`),
+      rule: describeNoEndpointsRule(words),
       source: service.meta.source,
-      note: `Service ${service.namespace}/${service.name} (${addressWords}): ${none}${skippedWords}; kube-proxy REJECTs the packet: the client gets ICMP port unreachable (a refused connection).`,
+      note: describeNoEndpoints(service, addressWords, all.length, lookup.origin, lookup.skipped),
       service,
       match,
       action: "REJECT",
@@ -526,7 +538,6 @@ export function serviceTarget(snapshot: Snapshot, match: ServiceMatch, context: 
   const srcIsNodeLocal = node !== undefined && nodeAddresses(node).includes(context.sourceIp);
   const srcInClusterCidr = context.clusterCIDRs.some((c) => ipInCidr(context.sourceIp, c));
   const detector = context.clusterCIDRs.length > 0;
-  const words: KubeProxyWording = { mode, svcName, svcChain, svlChain, extChain, clusterCIDRs: context.clusterCIDRs, sourceIp: context.sourceIp, sourceIsPod: context.sourceIsPod, nodeName: node?.name, access };
 
   // 1. decide: which endpoints (the policy chain), and the chain-level masquerade mark
   let policy: EndpointPolicy;
@@ -546,23 +557,16 @@ export function serviceTarget(snapshot: Snapshot, match: ServiceMatch, context: 
   const chosenSet = policy === "internal-local" || policy === "external-local" ? localEndpoints : clusterEndpoints;
   if (chosenSet.length === 0) {
     // a Local policy without local endpoints (clusterEndpoints is not empty: hasEndpoints)
-    const elsewhere = [...new Set(clusterEndpoints.map((e) => e.nodeName ?? e.ip))].join(", ");
+    const elsewhere = [...new Set(clusterEndpoints.map((e) => e.nodeName ?? e.ip))];
+    const local = policy === "internal-local" ? "internal-local" : "external-local";
     return {
       kind: "dropped",
       allowed: false,
       id: svcName,
       code: "NO_ENDPOINTS",
-      rule:
-        policy === "internal-local"
-          ? chainWord(`KUBE-SERVICES -j DROP ("${svcName} has no local endpoints")`, "nftables: drop (no local endpoints)")
-          : chainWord(`KUBE-EXTERNAL-SERVICES -j DROP ("${svcName} has no local endpoints")`, "nftables: drop (no local endpoints)"),
+      rule: describeNoLocalEndpointsRule(local, words),
       source: service.meta.source,
-      note:
-        policy === "internal-local"
-          ? `Service ${service.namespace}/${service.name} has internalTrafficPolicy: Local and no ready endpoint${where}${node ? "" : " (the node is unknown, so no endpoint counts as local)"}: kube-proxy DROPs ClusterIP traffic there ("has no local endpoints"), although endpoints run on ${elsewhere}.`
-          : `Service ${service.namespace}/${service.name} has externalTrafficPolicy: Local and no local endpoints${where}${node ? "" : " (the node is unknown, so none counts as local)"}: ` +
-            `kube-proxy DROPs ${access} traffic arriving there; only nodes running an endpoint (${elsewhere}) accept it. ` +
-            `(Load balancers avoid such nodes through the health-check NodePort${service.healthCheckNodePort ? ` ${service.healthCheckNodePort}` : ""}.)`,
+      note: describeNoLocalEndpoints(local, words, service, elsewhere),
       service,
       match,
       action: "DROP",
@@ -606,7 +610,7 @@ export function serviceTarget(snapshot: Snapshot, match: ServiceMatch, context: 
     kind: "dnat",
     allowed: true,
     id: svcName,
-    rule: `${chainWord(chosen.chain, "endpoint chain")} -j DNAT --to-destination ${chosen.ip}:${chosen.port}`,
+    rule: describeDnatRule(words, chosen.chain, chosen.ip, chosen.port),
     source: service.meta.source,
     note: describeServiceDnat(words, service, port, addressWords, describeEndpointPolicy(policy, words), candidates),
     service,

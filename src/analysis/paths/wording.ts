@@ -171,8 +171,75 @@ export function describeServiceDnat(
   );
 }
 
+/** The KUBE-SEP rule that DNATs to the chosen endpoint. */
+export function describeDnatRule(w: KubeProxyWording, endpointChain: string, ip: string, port: number): string {
+  return `${chainWord(w, endpointChain, "endpoint chain")} -j DNAT --to-destination ${ip}:${port}`;
+}
+
 /** What conntrack does with the replies of a DNATed (and maybe masqueraded) connection. */
 export function describeServiceReply(w: KubeProxyWording, clusterIP: string | undefined, port: number, nodePort: number | undefined, chosen: WordedEndpoint): string {
   const back = w.access === "NodePort" ? `the node address:${nodePort}` : `${w.access === "ClusterIP" ? clusterIP : "the service address"}:${port}`;
   return `Replies match the conntrack entry: the endpoint's source ${chosen.ip}:${chosen.port} is rewritten back to ${back}${chosen.masquerade.masquerade && chosen.masquerade.snatTo ? `, and the destination ${chosen.masquerade.snatTo} back to the client ${w.sourceIp}` : ""}; nothing is NATed again.`;
+}
+
+/** The REJECT rule of a service port without endpoints. */
+export function describeNoEndpointsRule(w: KubeProxyWording): string {
+  return chainWord(w, `KUBE-SERVICES -j REJECT ("${w.svcName} has no endpoints")`, "nftables no-endpoint-services: reject");
+}
+
+/**
+ * Why a service port has no endpoint to DNAT to: `listed` endpoints, none ready (or none at all,
+ * `origin` "none" when nothing in the snapshot lists any), and the ones left out (`skipped`).
+ */
+export function describeNoEndpoints(service: { readonly namespace: string; readonly name: string }, addressWords: string, listed: number, origin: string, skipped: readonly string[]): string {
+  const none = listed === 0 ? `it has no endpoints${origin === "none" ? " (no EndpointSlice, Endpoints or selected pod in the snapshot)" : ""}` : `none of its ${listed} endpoints is ready (or serving while terminating)`;
+  const skippedWords = skipped.length ? ` (${skipped.join("; ")})` : "";
+  return `Service ${service.namespace}/${service.name} (${addressWords}): ${none}${skippedWords}; kube-proxy REJECTs the packet: the client gets ICMP port unreachable (a refused connection).`;
+}
+
+/** The DROP rule of a Local traffic policy without a local endpoint. */
+export function describeNoLocalEndpointsRule(policy: "internal-local" | "external-local", w: KubeProxyWording): string {
+  const chain = policy === "internal-local" ? "KUBE-SERVICES" : "KUBE-EXTERNAL-SERVICES";
+  return chainWord(w, `${chain} -j DROP ("${w.svcName} has no local endpoints")`, "nftables: drop (no local endpoints)");
+}
+
+/** Why a Local traffic policy drops here: no local endpoint, while endpoints run `elsewhere` (node names, else addresses). */
+export function describeNoLocalEndpoints(policy: "internal-local" | "external-local", w: KubeProxyWording, service: { readonly namespace: string; readonly name: string; readonly healthCheckNodePort?: number | undefined }, elsewhere: readonly string[]): string {
+  const nodes = elsewhere.join(", ");
+  if (policy === "internal-local") {
+    return `Service ${service.namespace}/${service.name} has internalTrafficPolicy: Local and no ready endpoint${where(w)}${w.nodeName !== undefined ? "" : " (the node is unknown, so no endpoint counts as local)"}: kube-proxy DROPs ClusterIP traffic there ("has no local endpoints"), although endpoints run on ${nodes}.`;
+  }
+  return (
+    `Service ${service.namespace}/${service.name} has externalTrafficPolicy: Local and no local endpoints${where(w)}${w.nodeName !== undefined ? "" : " (the node is unknown, so none counts as local)"}: ` +
+    `kube-proxy DROPs ${w.access} traffic arriving there; only nodes running an endpoint (${nodes}) accept it. ` +
+    `(Load balancers avoid such nodes through the health-check NodePort${service.healthCheckNodePort ? ` ${service.healthCheckNodePort}` : ""}.)`
+  );
+}
+
+/** Why kube-proxy programs no rule for a service (servicechangetracker.go, the service-proxy-name label). */
+export function describeNotProxied(why: "external-name" | "headless" | "other-proxy", service: { readonly namespace: string; readonly name: string; readonly externalName?: string | undefined }, label: string): string {
+  const name = `${service.namespace}/${service.name}`;
+  switch (why) {
+    case "external-name":
+      return `Service ${name} is type ExternalName (a DNS CNAME to ${service.externalName ?? "?"}): kube-proxy programs nothing for it; clients resolve the name and connect to that host directly.`;
+    case "headless":
+      return `Service ${name} is headless (clusterIP: None): no virtual IP and no kube-proxy rules; DNS returns the pod IPs and clients connect to them directly.`;
+    case "other-proxy":
+      return `Service ${name} carries ${label}: kube-proxy ignores it (another proxy serves it).`;
+  }
+}
+
+/** A service address on a port the service does not expose: nftables rejects, iptables has no rule. */
+export function describePortNotExposed(dstIp: string, service: { readonly namespace: string; readonly name: string }, ports: string, mode: "iptables" | "nftables"): string {
+  return (
+    `${dstIp} is service ${service.namespace}/${service.name}'s address, but it exposes only ${ports || "no ports"}: ` +
+    (mode === "nftables"
+      ? "kube-proxy (nftables) rejects the packet."
+      : "kube-proxy has no rule for this port; the virtual IP belongs to no interface, so the packet is routed toward the default gateway and never answered.")
+  );
+}
+
+/** A destination kube-proxy serves nothing at. */
+export function describeNotAService(dstIp: string, dstPort: number, protocol: string, nodeName: string | undefined): string {
+  return `${dstIp}:${dstPort}/${protocol} is no ClusterIP, external IP, load-balancer IP or NodePort kube-proxy serves${nodeName !== undefined ? ` on ${nodeName}` : ""}: forwarded unchanged.`;
 }
