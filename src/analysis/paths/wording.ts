@@ -1,4 +1,4 @@
-import type { EndpointPolicy } from "./trace-model.js";
+import type { EndpointPolicy, TunnelDetail } from "./trace-model.js";
 
 /**
  * The English of the path decisions, rendered from typed decisions (trace-model.ts `StepDetail`,
@@ -242,4 +242,52 @@ export function describePortNotExposed(dstIp: string, service: { readonly namesp
 /** A destination kube-proxy serves nothing at. */
 export function describeNotAService(dstIp: string, dstPort: number, protocol: string, nodeName: string | undefined): string {
   return `${dstIp}:${dstPort}/${protocol} is no ClusterIP, external IP, load-balancer IP or NodePort kube-proxy serves${nodeName !== undefined ? ` on ${nodeName}` : ""}: forwarded unchanged.`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// the node's stages (hops/node.ts)
+
+/** A Calico tunnel device taking the overlay header off (`op` decapsulate), from its detail. */
+export function describeDecapsulation(d: TunnelDetail, nodeName: string, inner: { readonly src: string; readonly dst: string }): string {
+  return `${d.mode === "vxlan" ? "vxlan.calico" : "tunl0"} on ${nodeName} strips the ${d.mode === "vxlan" ? "VXLAN" : "IP-in-IP"} header from ${d.peer}: the inner packet ${inner.src} → ${inner.dst} continues`;
+}
+
+/** The reply of a decapsulated request, wrapped again toward the node that sent it. */
+export function describeReencapsulation(peer: string): string {
+  return `the reply is encapsulated again toward ${peer}`;
+}
+
+/** The reply of an overlay request arriving encapsulated; `ownTunnelAddress`: the request was masqueraded to this node's tunnel address. */
+export function describeOverlayReply(from: string, nodeName: string, innerDst: string, ownTunnelAddress: boolean): string {
+  return `the reply arrives encapsulated from ${from}: ${nodeName} strips the header${ownTunnelAddress ? `; ${innerDst} is its own tunnel address (the request was masqueraded to it), so conntrack takes the reply from here` : ` and routes it to ${innerDst}`}`;
+}
+
+/** conntrack undoing a DNAT on the reply. */
+export function describeUnDnat(replySrc: string, replySrcPort: number, originalDst: string, originalDstPort: number): string {
+  return `conntrack reverses the DNAT: the reply's source ${replySrc}:${replySrcPort} becomes ${originalDst}:${originalDstPort} again`;
+}
+
+/** conntrack undoing an SNAT on the reply. */
+export function describeUnSnat(replyDst: string, originalSrc: string): string {
+  return `conntrack reverses the SNAT: the reply to ${replyDst} goes back to ${originalSrc}`;
+}
+
+/** kube-proxy's MASQUERADE in KUBE-POSTROUTING, for the packet its mark rule marked. */
+export function describeMasquerade(markRule: string, reason: string): string {
+  return `KUBE-POSTROUTING -j MASQUERADE (marked by ${markRule}): ${reason}`;
+}
+
+/** A packet for one of the node's own addresses. */
+export function describeHostDelivery(nodeName: string, dst: string): string {
+  return `delivered to ${nodeName}'s host network namespace (${dst} is its own address): a host process or host-network pod answers`;
+}
+
+/** A local pod's ingress policy note, when Calico evaluates it before kube-proxy's MASQUERADE. */
+export function describeIngressBeforeMasquerade(policyNote: string, pod: { readonly namespace: string; readonly name: string }, nodeName: string, src: string): string {
+  return `${policyNote} (Calico evaluates ${pod.namespace}/${pod.name}'s ingress in ${nodeName}'s filter FORWARD, before kube-proxy's MASQUERADE in nat POSTROUTING: it sees the source ${src})`;
+}
+
+/** A pool address no pod of the snapshot holds. */
+export function describeUnroutedPoolAddress(dst: string, pool: { readonly name: string; readonly cidr: string }): string {
+  return `${dst} is in IP pool ${pool.name} (${pool.cidr}), but no pod in the snapshot has that address: Calico routes it to the node owning its block, which the snapshot does not show`;
 }

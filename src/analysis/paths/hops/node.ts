@@ -4,8 +4,19 @@ import { ipPoolFor, natOutgoing, nodeAddresses, nodePrimaryIp, overlayFor } from
 import { resolveServiceTarget, type MasqueradeChoice, type ServiceTarget } from "../kube-proxy.js";
 import type { PathPod } from "../path-context.js";
 import { dropped, inner, step, undecided, undoInReverse, withDestination, withSource, type Device, type DeviceOutcome, type ReplyHandler } from "../trace-engine.js";
-import type { Component, Packet, SnatReason, Step } from "../trace-model.js";
+import type { Component, Packet, SnatReason, Step, TunnelDetail } from "../trace-model.js";
 import { vpcCniSnat } from "../vpc-cni.js";
+import {
+  describeDecapsulation,
+  describeHostDelivery,
+  describeIngressBeforeMasquerade,
+  describeMasquerade,
+  describeOverlayReply,
+  describeReencapsulation,
+  describeUnDnat,
+  describeUnroutedPoolAddress,
+  describeUnSnat,
+} from "../wording.js";
 import type { Arrival, Network } from "./network.js";
 import { policyStep } from "./pod.js";
 
@@ -118,11 +129,11 @@ function decapsulate(s: NodePass): void {
   if (!outer || !s.own.includes(outer.dst)) return;
   const { hop, node } = s;
   const p = (s.packet = inner(s.packet));
-  const vxlan = outer.protocol === "UDP";
-  s.steps.push(step(hop, "calico-overlay", node.name, "decapsulate", p, `${vxlan ? "vxlan.calico" : "tunl0"} on ${node.name} strips the ${vxlan ? "VXLAN" : "IP-in-IP"} header from ${outer.src}: the inner packet ${p.src} → ${p.dst} continues`, node.meta.source, { kind: "tunnel", mode: vxlan ? "vxlan" : "ipip", op: "decapsulate", peer: outer.src }));
+  const detail: TunnelDetail = { kind: "tunnel", mode: outer.protocol === "UDP" ? "vxlan" : "ipip", op: "decapsulate", peer: outer.src };
+  s.steps.push(step(hop, "calico-overlay", node.name, "decapsulate", p, describeDecapsulation(detail, node.name, p), node.meta.source, detail));
   s.undos.push((back) => {
     const wrapped: Packet = { ...back, outer: { src: outer.dst, dst: outer.src, protocol: outer.protocol, dstPort: outer.dstPort } };
-    return { steps: [step(hop, "calico-overlay", node.name, "encapsulate", wrapped, `the reply is encapsulated again toward ${outer.src}`, node.meta.source)], packet: wrapped };
+    return { steps: [step(hop, "calico-overlay", node.name, "encapsulate", wrapped, describeReencapsulation(outer.src), node.meta.source)], packet: wrapped };
   });
 }
 
@@ -149,7 +160,7 @@ function serviceDnat(s: NodePass): DeviceOutcome | undefined {
   s.masquerade = target.masquerade.masquerade ? target.masquerade : undefined;
   s.undos.push((back) => {
     const restored = withSource(back, p.dst, p.dstPort);
-    return { steps: [step(hop, "kube-proxy", target.id, "snat", restored, `conntrack reverses the DNAT: the reply's source ${back.src}:${back.srcPort} becomes ${p.dst}:${p.dstPort} again`, target.source)], packet: restored };
+    return { steps: [step(hop, "kube-proxy", target.id, "snat", restored, describeUnDnat(back.src, back.srcPort, p.dst, p.dstPort), target.source)], packet: restored };
   });
   return undefined;
 }
@@ -171,7 +182,7 @@ function route(s: NodePass): DeviceOutcome | undefined {
   const dst = s.packet.dst;
   if (s.own.includes(dst)) {
     s.route = "host";
-    s.steps.push(step(hop, "node", node.name, "deliver", s.packet, `delivered to ${node.name}'s host network namespace (${dst} is its own address): a host process or host-network pod answers`, node.meta.source));
+    s.steps.push(step(hop, "node", node.name, "deliver", s.packet, describeHostDelivery(node.name, dst), node.meta.source));
     return undefined;
   }
   const dstPod = (s.dstPod = ctx.podByIp(dst));
@@ -184,7 +195,7 @@ function route(s: NodePass): DeviceOutcome | undefined {
     s.route = "pool";
     s.pool = pool;
     s.dstNode = ctx.node(dstPod?.nodeName);
-    if (!s.dstNode) return stop(s, dropped(hop, "calico-overlay", pool.name, "NO_ROUTE", s.packet, `${dst} is in IP pool ${pool.name} (${pool.cidr}), but no pod in the snapshot has that address: Calico routes it to the node owning its block, which the snapshot does not show`, pool.meta.source));
+    if (!s.dstNode) return stop(s, dropped(hop, "calico-overlay", pool.name, "NO_ROUTE", s.packet, describeUnroutedPoolAddress(dst, pool), pool.meta.source));
     return undefined;
   }
   s.route = "out";
@@ -203,7 +214,7 @@ function localIngressPolicy(s: NodePass): { drop?: DeviceOutcome; reply?: Return
   const dstPod = s.dstPod!;
   if (!s.masquerade || s.net.ctx.cni.networking !== "calico" || dstPod.hostNetwork) return undefined;
   const policy = policyStep(s.net.ctx, s.hop, "ingress", dstPod, s.packet);
-  const seen = { ...policy.step, note: `${policy.step.note} (Calico evaluates ${dstPod.namespace}/${dstPod.name}'s ingress in ${s.node.name}'s filter FORWARD, before kube-proxy's MASQUERADE in nat POSTROUTING: it sees the source ${s.packet.src})` };
+  const seen = { ...policy.step, note: describeIngressBeforeMasquerade(policy.step.note, dstPod, s.node.name, s.packet.src) };
   if (policy.drop) return { drop: stop(s, { step: seen, drop: policy.drop }) };
   s.steps.push(seen);
   return { reply: policy.reply };
@@ -218,7 +229,7 @@ function sourceNat(s: NodePass): void {
   const masquerade = s.masquerade;
   if (masquerade) {
     const to = masquerade.snatTo ?? s.nodeIp;
-    if (to && masquerade.via !== "local-delivery") snat(s, to, "kube-proxy", s.dnat!.id, `KUBE-POSTROUTING -j MASQUERADE (marked by ${masquerade.rule}): ${masquerade.reason}`, masquerade.source, masquerade.because ?? "hairpin");
+    if (to && masquerade.via !== "local-delivery") snat(s, to, "kube-proxy", s.dnat!.id, describeMasquerade(masquerade.rule, masquerade.reason), masquerade.source, masquerade.because ?? "hairpin");
     return;
   }
   if (s.route === "local-pod") return;
@@ -247,7 +258,7 @@ function snat(s: NodePass, to: string, component: Component, id: string, note: s
   s.steps.push(step(hop, component, id, "snat", after, note, source, { kind: "snat", reason, from: before.src, to }));
   s.undos.push((back) => {
     const restored = withDestination(back, before.src, before.srcPort);
-    return { steps: [step(hop, component, id, "dnat", restored, `conntrack reverses the SNAT: the reply to ${back.dst} goes back to ${before.src}`, source)], packet: restored };
+    return { steps: [step(hop, component, id, "dnat", restored, describeUnSnat(back.dst, before.src), source)], packet: restored };
   });
 }
 
@@ -265,7 +276,7 @@ function encapsulate(s: NodePass): DeviceOutcome {
     s.steps.push(step(hop, "calico-overlay", overlay.id, "encapsulate", wrapped, overlay.note, overlay.source, { kind: "tunnel", mode, op: "encapsulate", peer: overlay.outer.dst }));
     s.undos.push((back) => {
       const stripped = inner(back);
-      return { steps: [step(hop, "calico-overlay", overlay.id, "decapsulate", stripped, `the reply arrives encapsulated from ${back.outer?.src ?? dstNode.name}: ${node.name} strips the header${stripped.dst === node.overlay.vxlan || stripped.dst === node.overlay.ipip ? `; ${stripped.dst} is its own tunnel address (the request was masqueraded to it), so conntrack takes the reply from here` : ` and routes it to ${stripped.dst}`}`, overlay.source)], packet: stripped };
+      return { steps: [step(hop, "calico-overlay", overlay.id, "decapsulate", stripped, describeOverlayReply(back.outer?.src ?? dstNode.name, node.name, stripped.dst, stripped.dst === node.overlay.vxlan || stripped.dst === node.overlay.ipip), overlay.source)], packet: stripped };
     });
   } else {
     s.steps.push(step(hop, "calico-overlay", overlay.id, "forward", p, overlay.note, overlay.source));
