@@ -117,7 +117,7 @@ export interface DnatDetail {
   readonly candidates: number;
 }
 
-/** Why a source is translated (or, on a `forward` step of an SNAT component, kept). */
+/** Why a source is translated (on `snat` steps; a step that keeps the source carries no SnatDetail). */
 export type SnatReason =
   /** kube-proxy --masquerade-all */
   | "masquerade-all"
@@ -140,8 +140,8 @@ export interface SnatDetail {
   /** the first reason that applies (a hairpin that is also masquerade-all: "hairpin") */
   readonly reason: SnatReason;
   readonly from: string;
-  /** the new source; undefined when it is not (a forward step: the source is kept) */
-  readonly to: string | undefined;
+  /** the new source */
+  readonly to: string;
 }
 
 /** A route lookup (Batfish RoutingStep): the table, the route chosen, where it sends the packet. */
