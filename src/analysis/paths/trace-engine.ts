@@ -68,7 +68,7 @@ export const MAX_DEVICES = 64;
  * along the way can change what happens next, so the walk drops it with `LOOP` naming the devices
  * of the loop (Batfish dataplane/traceroute/FlowTracer.java: a repeated Breadcrumb is
  * FlowDisposition.LOOP). The breadcrumbs are the devices and packets already held; the check
- * compares at most MAX_DEVICES of them and allocates nothing.
+ * compares at most MAX_DEVICES of them: two arrays per walk, nothing per device.
  */
 export function walk(start: Device, packet: Packet): TraceRun {
   const steps: Step[] = [];

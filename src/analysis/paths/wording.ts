@@ -291,3 +291,69 @@ export function describeIngressBeforeMasquerade(policyNote: string, pod: { reado
 export function describeUnroutedPoolAddress(dst: string, pool: { readonly name: string; readonly cidr: string }): string {
   return `${dst} is in IP pool ${pool.name} (${pool.cidr}), but no pod in the snapshot has that address: Calico routes it to the node owning its block, which the snapshot does not show`;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Calico natOutgoing (calico.ts natOutgoing)
+
+/** What natOutgoing's words need besides its outcome. */
+export interface NatOutgoingWording {
+  readonly srcPodIp: string;
+  readonly dstIp: string;
+  /** the source's pool */
+  readonly pool: { readonly name: string; readonly cidr: string } | undefined;
+  /** the destination's pool, when it is in one */
+  readonly dstPool: { readonly name: string; readonly cidr: string } | undefined;
+  /** the source node, when known */
+  readonly nodeName: string | undefined;
+  /** the node holding the destination (natOutgoingExclusions IPPoolsAndHostIPs) */
+  readonly hostName: string | undefined;
+  /** where the Felix settings came from ("FelixConfiguration default", "Felix defaults", …) */
+  readonly settingsFrom: string;
+  readonly natOutgoingAddress: string | undefined;
+  readonly nodeIp: string | undefined;
+  /** the destination is a private or shared address (still outside the pools) */
+  readonly dstPrivate: boolean;
+}
+
+/** The Felix rule and the note of a natOutgoing outcome (felix/rules/nat.go cali-nat-outgoing). */
+export function describeNatOutgoing(
+  outcome: "no-ip-pool" | "nat-outgoing-off" | "destination-in-pool" | "local-delivery" | "host-excluded" | "masquerade",
+  w: NatOutgoingWording,
+): { readonly rule: string; readonly note: string } {
+  const pool = w.pool ? `IP pool ${w.pool.name} (${w.pool.cidr})` : "";
+  switch (outcome) {
+    case "no-ip-pool":
+      return { rule: "cali-nat-outgoing: source not in cali40masq-ipam-pools", note: `${w.srcPodIp} is in no Calico IP pool (a host-network pod or the node itself): natOutgoing does not apply.` };
+    case "nat-outgoing-off":
+      return { rule: "natOutgoing: false", note: `${pool} has natOutgoing: false: the packet leaves with the pod IP ${w.srcPodIp}.` };
+    case "destination-in-pool":
+      return {
+        rule: "cali-nat-outgoing: destination in cali40all-ipam-pools",
+        note: `${w.dstIp} is inside IP pool ${w.dstPool?.name ?? ""} (${w.dstPool?.cidr ?? ""}): traffic between IP pool addresses is never NATed; the pod IP ${w.srcPodIp} is kept.`,
+      };
+    case "local-delivery":
+      return {
+        rule: "delivered locally: no POSTROUTING",
+        note: `${w.dstIp} is node ${w.nodeName ?? ""}'s own address: the packet is delivered to the host (netfilter INPUT), never leaves through POSTROUTING, so natOutgoing does not touch it; the host sees ${w.srcPodIp}.`,
+      };
+    case "host-excluded":
+      return {
+        rule: "cali-nat-outgoing: destination in cali40all-hosts-net (natOutgoingExclusions IPPoolsAndHostIPs)",
+        note: `${w.dstIp} is node ${w.hostName ?? ""}'s address and ${w.settingsFrom} sets natOutgoingExclusions: IPPoolsAndHostIPs: host IPs are excluded from natOutgoing; the pod IP ${w.srcPodIp} is kept.`,
+      };
+    case "masquerade": {
+      const how = w.natOutgoingAddress
+        ? `SNAT to natOutgoingAddress ${w.natOutgoingAddress} (${w.settingsFrom})`
+        : w.nodeName !== undefined
+          ? `MASQUERADE to the address of the interface it leaves by: node ${w.nodeName}'s IP ${w.nodeIp ?? "(unknown)"}`
+          : "MASQUERADE to the leaving interface's address (the source node is unknown)";
+      return {
+        rule: w.natOutgoingAddress ? `cali-nat-outgoing -j SNAT --to-source ${w.natOutgoingAddress}` : "cali-nat-outgoing -j MASQUERADE",
+        note:
+          `${pool} has natOutgoing: true and ${w.dstIp} is outside every IP pool` +
+          `${w.dstPrivate ? " (a private/VPC address is still outside the pools: it is masqueraded too)" : ""}: ${how}. ` +
+          "Replies are translated back by conntrack, not NATed again.",
+      };
+    }
+  }
+}

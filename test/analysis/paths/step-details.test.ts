@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { parseEndpoint } from "../../../src/analysis/paths/endpoints.js";
+import { natOutgoing } from "../../../src/analysis/paths/calico.js";
 import { clusterCidrsOf, resolveServiceTarget, type ServiceTarget } from "../../../src/analysis/paths/kube-proxy.js";
 import { tracePath } from "../../../src/analysis/paths/trace.js";
 import type { Step, StepDetail } from "../../../src/analysis/paths/trace-model.js";
@@ -72,5 +73,16 @@ describe("the node's steps carry their details (hops/node.ts stages)", () => {
     assert.equal(filters[filters.length - 1], "network-policy/ingress/allow");
     // the notes are unchanged by the details: a step without one renders the same
     for (const h of t.hops) assert.ok(h.note.length > 0);
+  });
+});
+
+describe("Calico natOutgoing decides its outcome first (felix/rules/nat.go cali-nat-outgoing), then words it", () => {
+  const pools = example.kubernetes.ipPools;
+  const master = example.kubernetes.nodes.find((n) => n.name === "k8s-master")!;
+  test("pool → internet: masquerade; pool → pool: destination-in-pool; not a pool source: no-ip-pool; to the node itself: local-delivery", () => {
+    assert.equal(natOutgoing("192.168.235.193", "1.1.1.1", pools, undefined, master).outcome, "masquerade");
+    assert.equal(natOutgoing("192.168.235.193", "192.168.230.3", pools, undefined, master).outcome, "destination-in-pool");
+    assert.equal(natOutgoing("10.0.1.10", "1.1.1.1", pools, undefined, master).outcome, "no-ip-pool");
+    assert.equal(natOutgoing("192.168.235.193", "10.0.1.10", pools, undefined, master).outcome, "local-delivery");
   });
 });
