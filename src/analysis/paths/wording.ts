@@ -357,3 +357,42 @@ export function describeNatOutgoing(
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// the VPC CNI's SNAT (vpc-cni.ts vpcCniSnat)
+
+/** What the VPC CNI SNAT's words need besides its outcome. */
+export interface VpcCniSnatWording {
+  readonly srcPodIp: string;
+  readonly dstIp: string;
+  readonly nodeName: string | undefined;
+  readonly vpc: { readonly id: string; readonly cidrBlocks: readonly string[] } | undefined;
+  /** the VPC CIDR or excluded CIDR the destination matched */
+  readonly matched: string | undefined;
+  /** AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS lists any CIDR */
+  readonly excludeListed: boolean;
+  readonly snatTo: string | undefined;
+  /** AWS_VPC_K8S_CNI_RANDOMIZESNAT */
+  readonly randomizeSnat: string;
+}
+
+/** The rule and note of a VPC CNI SNAT outcome (amazon-vpc-cni-k8s pkg/networkutils/network.go AWS-SNAT-CHAIN-0). */
+export function describeVpcCniSnat(outcome: "external-snat" | "vpc-unknown" | "inside-vpc" | "excluded" | "local-destination" | "snat", w: VpcCniSnatWording): { readonly rule: string; readonly note: string } {
+  switch (outcome) {
+    case "external-snat":
+      return { rule: "AWS_VPC_K8S_CNI_EXTERNALSNAT=true", note: `aws-node sets AWS_VPC_K8S_CNI_EXTERNALSNAT=true: the node installs no SNAT rule, the packet leaves with the pod IP ${w.srcPodIp}; reaching ${w.dstIp} outside the VPC then needs a NAT gateway (or another translation) on the way.` };
+    case "vpc-unknown":
+      return { rule: "VPC CIDRs unknown", note: `The snapshot has no VPC for ${w.nodeName !== undefined ? `node ${w.nodeName}` : "the pod"}: AWS-SNAT-CHAIN-0 compares the destination with the VPC's CIDRs, which are unknown here, so no SNAT is assumed.` };
+    case "inside-vpc":
+      return { rule: `AWS-SNAT-CHAIN-0 -d ${w.matched ?? ""} -j RETURN`, note: `${w.dstIp} is inside ${w.vpc?.id ?? ""}'s CIDR ${w.matched ?? ""}: VPC traffic is not translated; the destination sees the pod IP ${w.srcPodIp}.` };
+    case "excluded":
+      return { rule: `AWS-SNAT-CHAIN-0 -d ${w.matched ?? ""} -j RETURN (AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS)`, note: `${w.dstIp} is in ${w.matched ?? ""}, listed in AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS: not translated; the pod IP ${w.srcPodIp} is kept.` };
+    case "local-destination":
+      return { rule: "! --dst-type LOCAL", note: `${w.dstIp} is node ${w.nodeName ?? ""}'s own address: the SNAT rule skips local destinations.` };
+    case "snat":
+      return {
+        rule: `AWS-SNAT-CHAIN-0 ! -o vlan+ -m addrtype ! --dst-type LOCAL -j SNAT --to-source ${w.snatTo ?? "<primary ENI IP>"}${w.randomizeSnat === "prng" ? " --random-fully" : w.randomizeSnat === "hashrandom" ? " --random" : ""}`,
+        note: `${w.dstIp} is outside ${w.vpc?.id ?? ""}'s CIDRs (${w.vpc?.cidrBlocks.join(", ") ?? ""})${w.excludeListed ? " and AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS" : ""}: the VPC CNI SNATs the pod IP ${w.srcPodIp} to ${w.nodeName !== undefined ? `node ${w.nodeName}'s` : "the node's"} primary ENI address ${w.snatTo ?? "(unknown)"}, whichever ENI the pod's address is on.`,
+      };
+  }
+}
