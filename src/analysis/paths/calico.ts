@@ -7,6 +7,7 @@ import { awsIndex } from "./aws/aws-index.js";
 import { lookupRoute } from "./aws/route-tables.js";
 import { calicoNodeAgent } from "./node-agents.js";
 import type { Decision, Packet } from "./trace-model.js";
+import { describeNatOutgoing } from "./wording.js";
 
 /**
  * Calico's data-plane decisions, as Felix programs them (iptables data plane):
@@ -163,8 +164,24 @@ function asSettings(felix: FelixSettings | FelixConfiguration | undefined): Feli
 // ---------------------------------------------------------------------------------------------
 // natOutgoing
 
+/** What natOutgoing did with a packet, as data (wording.ts `describeNatOutgoing` words it). */
+export type NatOutgoingOutcome =
+  /** the source is in no IP pool: natOutgoing does not apply */
+  | "no-ip-pool"
+  /** the source's pool has natOutgoing: false */
+  | "nat-outgoing-off"
+  /** the destination is in an IP pool (cali40all-ipam-pools): never NATed */
+  | "destination-in-pool"
+  /** the destination is the node's own address: no POSTROUTING */
+  | "local-delivery"
+  /** natOutgoingExclusions IPPoolsAndHostIPs and the destination is a host */
+  | "host-excluded"
+  /** SNAT to natOutgoingAddress, or MASQUERADE */
+  | "masquerade";
+
 export type NatOutgoingDecision = Decision & {
   readonly masquerade: boolean;
+  readonly outcome: NatOutgoingOutcome;
   /** the source address after the NAT; undefined when not masqueraded (or the node is unknown) */
   readonly snatTo: string | undefined;
   /** the source pod's pool */
@@ -180,7 +197,8 @@ export type NatOutgoingDecision = Decision & {
  * source's pool has natOutgoing and the destination is outside every IP pool (and, with
  * natOutgoingExclusions IPPoolsAndHostIPs, not a host IP either). The new source is
  * natOutgoingAddress when set, else the address of the interface the packet leaves by — the
- * node's IP for destinations reached through its NIC.
+ * node's IP for destinations reached through its NIC. Decided first (`outcome`), then worded
+ * (wording.ts).
  *
  * `pools`: every IP pool (disabled ones too); `felix`: the node's effective settings
  * ({@link felixSettingsFor}) or a FelixConfiguration; `allNodes`: for IPPoolsAndHostIPs (the
@@ -197,64 +215,48 @@ export function natOutgoing(
 ): NatOutgoingDecision {
   const settings = asSettings(felix);
   const pool = ipPoolFor(srcPodIp, pools);
-  const keep = (id: string, rule: string, note: string, source: SourceRef | undefined): NatOutgoingDecision => ({ allowed: true, id, rule, source, masquerade: false, snatTo: undefined, pool, addressSource: undefined, note });
-  if (!pool) {
-    return keep("no-ip-pool", "cali-nat-outgoing: source not in cali40masq-ipam-pools", `${srcPodIp} is in no Calico IP pool (a host-network pod or the node itself): natOutgoing does not apply.`, undefined);
-  }
-  if (!pool.natOutgoing) {
-    return keep(pool.name, "natOutgoing: false", `IP pool ${pool.name} (${pool.cidr}) has natOutgoing: false: the packet leaves with the pod IP ${srcPodIp}.`, pool.meta.source);
-  }
-  const dstPool = ipPoolFor(dstIp, pools);
-  if (dstPool) {
-    return keep(
-      pool.name,
-      "cali-nat-outgoing: destination in cali40all-ipam-pools",
-      `${dstIp} is inside IP pool ${dstPool.name} (${dstPool.cidr}): traffic between IP pool addresses is never NATed; the pod IP ${srcPodIp} is kept.`,
-      pool.meta.source,
-    );
-  }
-  if (srcNode && nodeAddresses(srcNode).includes(dstIp)) {
-    return keep(
-      pool.name,
-      "delivered locally: no POSTROUTING",
-      `${dstIp} is node ${srcNode.name}'s own address: the packet is delivered to the host (netfilter INPUT), never leaves through POSTROUTING, so natOutgoing does not touch it; the host sees ${srcPodIp}.`,
-      pool.meta.source,
-    );
-  }
-  if (settings.natOutgoingExclusions === "IPPoolsAndHostIPs") {
-    const host = typeof allNodes === "function" ? allNodes(dstIp) : nodeWithAddress(allNodes, dstIp);
-    if (host) {
-      return keep(
-        pool.name,
-        "cali-nat-outgoing: destination in cali40all-hosts-net (natOutgoingExclusions IPPoolsAndHostIPs)",
-        `${dstIp} is node ${host.name}'s address and ${settings.from} sets natOutgoingExclusions: IPPoolsAndHostIPs: host IPs are excluded from natOutgoing; the pod IP ${srcPodIp} is kept.`,
-        settings.source ?? pool.meta.source,
-      );
-    }
-  }
+  // decide
+  let outcome: NatOutgoingOutcome;
+  let dstPool: IPPool | undefined;
+  let host: Node | undefined;
+  if (!pool) outcome = "no-ip-pool";
+  else if (!pool.natOutgoing) outcome = "nat-outgoing-off";
+  else if ((dstPool = ipPoolFor(dstIp, pools))) outcome = "destination-in-pool";
+  else if (srcNode && nodeAddresses(srcNode).includes(dstIp)) outcome = "local-delivery";
+  else if (settings.natOutgoingExclusions === "IPPoolsAndHostIPs" && (host = typeof allNodes === "function" ? allNodes(dstIp) : nodeWithAddress(allNodes, dstIp))) outcome = "host-excluded";
+  else outcome = "masquerade";
+  // explain
   const nodeIp = srcNode ? nodePrimaryIp(srcNode) : undefined;
-  const snatTo = settings.natOutgoingAddress ?? nodeIp;
-  const how = settings.natOutgoingAddress
-    ? `SNAT to natOutgoingAddress ${settings.natOutgoingAddress} (${settings.from})`
-    : srcNode
-      ? `MASQUERADE to the address of the interface it leaves by: node ${srcNode.name}'s IP ${nodeIp ?? "(unknown)"}`
-      : "MASQUERADE to the leaving interface's address (the source node is unknown)";
+  const words = describeNatOutgoing(outcome, {
+    srcPodIp,
+    dstIp,
+    pool,
+    dstPool,
+    nodeName: srcNode?.name,
+    hostName: host?.name,
+    settingsFrom: settings.from,
+    natOutgoingAddress: settings.natOutgoingAddress,
+    nodeIp,
+    dstPrivate: outcome === "masquerade" && isPrivateOrShared(dstIp),
+  });
+  if (!pool || outcome !== "masquerade") {
+    const id = pool ? pool.name : "no-ip-pool";
+    const source = outcome === "no-ip-pool" ? undefined : outcome === "host-excluded" ? (settings.source ?? pool?.meta.source) : pool?.meta.source;
+    return { allowed: true, id, rule: words.rule, source, masquerade: false, outcome, snatTo: undefined, pool, addressSource: undefined, note: words.note };
+  }
   return {
     allowed: true,
     id: pool.name,
-    rule: settings.natOutgoingAddress ? `cali-nat-outgoing -j SNAT --to-source ${settings.natOutgoingAddress}` : "cali-nat-outgoing -j MASQUERADE",
+    rule: words.rule,
     source: pool.meta.source,
     masquerade: true,
-    snatTo,
+    outcome,
+    snatTo: settings.natOutgoingAddress ?? nodeIp,
     pool,
     addressSource: settings.natOutgoingAddress ? settings.source : undefined,
-    note:
-      `IP pool ${pool.name} (${pool.cidr}) has natOutgoing: true and ${dstIp} is outside every IP pool` +
-      `${isPrivateOrShared(dstIp) ? " (a private/VPC address is still outside the pools: it is masqueraded too)" : ""}: ${how}. ` +
-      `Replies are translated back by conntrack, not NATed again.`,
+    note: words.note,
   };
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // the VPC around the nodes

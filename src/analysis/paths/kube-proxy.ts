@@ -6,7 +6,27 @@ import type { SourceRef } from "../../model/source.js";
 import { ipInCidr, ipPoolFor, nodeAddresses, nodeNetwork, nodePrimaryIp, overlayFor, type NodeNetwork } from "./calico.js";
 import type { PathPod } from "./path-context.js";
 import { snapshotIndex } from "./snapshot-index.js";
-import type { DropCode, Protocol } from "./trace-model.js";
+import type { DnatDetail, DropCode, EndpointPolicy, Protocol, SnatReason } from "./trace-model.js";
+import {
+  describeDnatRule,
+  describeEndpointPolicy,
+  describeHairpinReason,
+  describeHairpinRule,
+  describeMarkReason,
+  describeMarkRule,
+  describeNoEndpoints,
+  describeNoEndpointsRule,
+  describeNoLocalEndpoints,
+  describeNoLocalEndpointsRule,
+  describeNotAService,
+  describeNotProxied,
+  describePortNotExposed,
+  describeServiceAddress,
+  describeServiceDnat,
+  describeServiceReply,
+  type KubeProxyWording,
+  type MasqueradeMark,
+} from "./wording.js";
 
 /**
  * kube-proxy's decisions for one packet, as its iptables proxier programs them
@@ -56,6 +76,8 @@ export interface KubeProxyContext {
 /** How one candidate endpoint's packet is (or is not) masqueraded. */
 export interface MasqueradeChoice {
   readonly masquerade: boolean;
+  /** why it is masqueraded (the first reason: a hairpin before the service's mark), as data */
+  readonly because: SnatReason | undefined;
   /** the kube-proxy rule that marked the packet, or why none did */
   readonly rule: string;
   readonly reason: string;
@@ -132,6 +154,8 @@ export type ServiceTarget =
       readonly dnat: { readonly ip: string; readonly port: number };
       /** the chosen endpoint's masquerade */
       readonly masquerade: MasqueradeChoice;
+      /** the decision as a step detail (the note is its rendering) */
+      readonly detail: DnatDetail;
       /** what conntrack does with the replies */
       readonly reply: string;
     };
@@ -441,18 +465,14 @@ export function resolveServiceTarget(snapshot: Snapshot, dstIp: string, dstPort:
         code: "PORT_NOT_EXPOSED",
         rule: mode === "nftables" ? "nftables: reject traffic to a service IP on an unknown port" : `no KUBE-SERVICES rule for ${dstIp}:${dstPort}/${protocol}`,
         source: ipOnly.meta.source,
-        note:
-          `${dstIp} is service ${ipOnly.namespace}/${ipOnly.name}'s address, but it exposes only ${ports || "no ports"}: ` +
-          (mode === "nftables"
-            ? "kube-proxy (nftables) rejects the packet."
-            : "kube-proxy has no rule for this port; the virtual IP belongs to no interface, so the packet is routed toward the default gateway and never answered."),
+        note: describePortNotExposed(dstIp, ipOnly, ports, mode),
         service: ipOnly,
         match: undefined,
         action: mode === "nftables" ? "REJECT" : "NO_RULE",
         endpoints: [],
       };
     }
-    return { kind: "not-a-service", allowed: true, id: dstIp, rule: "no service matches", source: undefined, note: `${dstIp}:${dstPort}/${protocol} is no ClusterIP, external IP, load-balancer IP or NodePort kube-proxy serves${node ? ` on ${node.name}` : ""}: forwarded unchanged.` };
+    return { kind: "not-a-service", allowed: true, id: dstIp, rule: "no service matches", source: undefined, note: describeNotAService(dstIp, dstPort, protocol, node?.name) };
   }
   return serviceTarget(snapshot, match, { ...context, arrivingOnNode: node?.name ?? context.arrivingOnNode });
 }
@@ -468,13 +488,13 @@ export function serviceTarget(snapshot: Snapshot, match: ServiceMatch, context: 
   const mode = context.mode ?? "iptables";
   const svcName = match.id;
   if (service.type === "ExternalName") {
-    return { kind: "not-proxied", allowed: true, id: `${service.namespace}/${service.name}`, rule: "type ExternalName", source: service.meta.source, service, note: `Service ${service.namespace}/${service.name} is type ExternalName (a DNS CNAME to ${service.externalName ?? "?"}): kube-proxy programs nothing for it; clients resolve the name and connect to that host directly.` };
+    return { kind: "not-proxied", allowed: true, id: `${service.namespace}/${service.name}`, rule: "type ExternalName", source: service.meta.source, service, note: describeNotProxied("external-name", service, PROXY_NAME_LABEL) };
   }
   if (!service.clusterIP || service.clusterIP === "None") {
-    return { kind: "not-proxied", allowed: true, id: `${service.namespace}/${service.name}`, rule: "clusterIP: None", source: service.meta.source, service, note: `Service ${service.namespace}/${service.name} is headless (clusterIP: None): no virtual IP and no kube-proxy rules; DNS returns the pod IPs and clients connect to them directly.` };
+    return { kind: "not-proxied", allowed: true, id: `${service.namespace}/${service.name}`, rule: "clusterIP: None", source: service.meta.source, service, note: describeNotProxied("headless", service, PROXY_NAME_LABEL) };
   }
   if (service.meta.labels[PROXY_NAME_LABEL] !== undefined) {
-    return { kind: "not-proxied", allowed: true, id: `${service.namespace}/${service.name}`, rule: `${PROXY_NAME_LABEL}=${service.meta.labels[PROXY_NAME_LABEL]}`, source: service.meta.source, service, note: `Service ${service.namespace}/${service.name} carries ${PROXY_NAME_LABEL}: kube-proxy ignores it (another proxy serves it).` };
+    return { kind: "not-proxied", allowed: true, id: `${service.namespace}/${service.name}`, rule: `${PROXY_NAME_LABEL}=${service.meta.labels[PROXY_NAME_LABEL]}`, source: service.meta.source, service, note: describeNotProxied("other-proxy", service, PROXY_NAME_LABEL) };
   }
 
   const index = snapshotIndex(snapshot);
@@ -495,22 +515,19 @@ export function serviceTarget(snapshot: Snapshot, match: ServiceMatch, context: 
   const svcChain = serviceChain("KUBE-SVC", service, port);
   const svlChain = serviceChain("KUBE-SVL", service, port);
   const extChain = serviceChain("KUBE-EXT", service, port);
-  const chainWord = (iptables: string, nft: string): string => (mode === "nftables" ? nft : iptables);
-  const where = node ? ` on ${node.name}` : "";
   const external = access !== "ClusterIP";
-  const addressWords = access === "ClusterIP" ? `ClusterIP ${service.clusterIP}:${port.port}` : access === "NodePort" ? `NodePort ${port.nodePort}` : access === "LoadBalancer" ? `load-balancer IP port ${port.port}` : `external IP port ${port.port}`;
-  const skippedWords = lookup.skipped.length ? ` (${lookup.skipped.join("; ")})` : "";
+  const addressWords = describeServiceAddress(access, service.clusterIP, port.port, port.nodePort);
+  const words: KubeProxyWording = { mode, svcName, svcChain, svlChain, extChain, clusterCIDRs: context.clusterCIDRs, sourceIp: context.sourceIp, sourceIsPod: context.sourceIsPod, nodeName: node?.name, access };
 
   if (!hasEndpoints) {
-    const none = all.length === 0 ? `it has no endpoints${lookup.origin === "none" ? " (no EndpointSlice, Endpoints or selected pod in the snapshot)" : ""}` : `none of its ${all.length} endpoints is ready (or serving while terminating)`;
     return {
       kind: "dropped",
       allowed: false,
       id: svcName,
       code: "NO_ENDPOINTS",
-      rule: chainWord(`KUBE-SERVICES -j REJECT ("${svcName} has no endpoints")`, `nftables no-endpoint-services: reject`),
+      rule: describeNoEndpointsRule(words),
       source: service.meta.source,
-      note: `Service ${service.namespace}/${service.name} (${addressWords}): ${none}${skippedWords}; kube-proxy REJECTs the packet: the client gets ICMP port unreachable (a refused connection).`,
+      note: describeNoEndpoints(service, addressWords, all.length, lookup.origin, lookup.skipped),
       service,
       match,
       action: "REJECT",
@@ -521,95 +538,53 @@ export function serviceTarget(snapshot: Snapshot, match: ServiceMatch, context: 
   const srcIsNodeLocal = node !== undefined && nodeAddresses(node).includes(context.sourceIp);
   const srcInClusterCidr = context.clusterCIDRs.some((c) => ipInCidr(context.sourceIp, c));
   const detector = context.clusterCIDRs.length > 0;
-  const srcWords = `${context.sourceIp}${context.sourceIsPod ? " (a pod)" : ""}`;
 
-  // which endpoints, and the chain-level masquerade
-  let chosenSet: RawEndpoint[];
-  let policyWords: string;
-  let mark: { masquerade: boolean; rule: string; reason: string };
+  // 1. decide: which endpoints (the policy chain), and the chain-level masquerade mark
+  let policy: EndpointPolicy;
+  let mark: MasqueradeMark;
   if (!external) {
-    if (service.internalTrafficPolicy === "Local") {
-      if (localEndpoints.length === 0) {
-        return {
-          kind: "dropped",
-          allowed: false,
-          id: svcName,
-          code: "NO_ENDPOINTS",
-          rule: chainWord(`KUBE-SERVICES -j DROP ("${svcName} has no local endpoints")`, "nftables: drop (no local endpoints)"),
-          source: service.meta.source,
-          note: `Service ${service.namespace}/${service.name} has internalTrafficPolicy: Local and no ready endpoint${where}${node ? "" : " (the node is unknown, so no endpoint counts as local)"}: kube-proxy DROPs ClusterIP traffic there ("has no local endpoints"), although endpoints run on ${[...new Set(clusterEndpoints.map((e) => e.nodeName ?? e.ip))].join(", ")}.`,
-          service,
-          match,
-          action: "DROP",
-          endpoints: clusterEndpoints.map((e) => toCandidate(service, port, e, false, NOT_MASQUERADED)),
-        };
-      }
-      chosenSet = localEndpoints;
-      policyWords = `internalTrafficPolicy: Local: only endpoints${where} (${chainWord(svlChain, "local policy chain")})`;
-    } else {
-      chosenSet = clusterEndpoints;
-      policyWords = `internalTrafficPolicy: Cluster: any ready endpoint (${chainWord(svcChain, "cluster policy chain")})`;
-    }
-    if (context.masqueradeAll) {
-      mark = { masquerade: true, rule: chainWord(`${svcChain} -j KUBE-MARK-MASQ (--masquerade-all)`, "masquerade-all"), reason: "kube-proxy runs with --masquerade-all: every ClusterIP packet is masqueraded" };
-    } else if (!detector) {
-      mark = { masquerade: false, rule: "no local-traffic detector", reason: "kube-proxy knows no cluster CIDR (detect-local-mode ClusterCIDR without --cluster-cidr is a no-op): ClusterIP traffic is never masqueraded for coming from outside" };
-    } else if (!srcInClusterCidr) {
-      mark = {
-        masquerade: true,
-        rule: chainWord(`${svcChain} ! -s ${context.clusterCIDRs.join(",")} -j KUBE-MARK-MASQ`, `ip saddr != ${context.clusterCIDRs.join(",")} jump mark-for-masquerade`),
-        reason: `the source ${srcWords} is outside the cluster CIDR ${context.clusterCIDRs.join(", ")}: off-cluster traffic to a ClusterIP is masqueraded`,
-      };
-    } else {
-      mark = { masquerade: false, rule: chainWord(`${svcChain} ! -s ${context.clusterCIDRs.join(",")} (not matched)`, "source in the cluster CIDR"), reason: `the source ${srcWords} is inside the cluster CIDR ${context.clusterCIDRs.join(", ")}: pod-to-ClusterIP traffic keeps its source` };
-    }
+    policy = service.internalTrafficPolicy === "Local" ? "internal-local" : "internal-cluster";
+    mark = context.masqueradeAll ? "masquerade-all" : !detector ? "no-detector" : !srcInClusterCidr ? "outside-cluster-cidr" : "inside-cluster-cidr";
   } else if (service.externalTrafficPolicy === "Cluster") {
-    chosenSet = clusterEndpoints;
-    policyWords = `externalTrafficPolicy: Cluster: any ready endpoint on any node`;
-    mark = {
-      masquerade: true,
-      rule: chainWord(`${extChain} -j KUBE-MARK-MASQ ("masquerade traffic for ${svcName} external destinations")`, "external destinations: jump mark-for-masquerade"),
-      reason: `externalTrafficPolicy: Cluster: ${access} traffic is always masqueraded (the endpoint may be on another node, and the reply must come back through this one)`,
-    };
+    policy = mark = "external-cluster";
   } else if (detector && srcInClusterCidr) {
-    chosenSet = clusterEndpoints;
-    policyWords = `externalTrafficPolicy: Local, but the source is a pod: short-circuited to every endpoint (as if it went out to the load balancer and back)`;
-    mark = { masquerade: false, rule: chainWord(`${extChain} -s ${context.clusterCIDRs.join(",")} -j ${svcChain} ("pod traffic for ${svcName} external destinations")`, "pod traffic for external destinations: jump cluster policy chain"), reason: `the source ${srcWords} is in the cluster CIDR: pod traffic to an externalTrafficPolicy Local service keeps its source` };
+    policy = mark = "external-local-from-pod";
   } else if (srcIsNodeLocal) {
-    chosenSet = clusterEndpoints;
-    policyWords = `externalTrafficPolicy: Local, but the source is the node itself: routed to every endpoint`;
-    mark = { masquerade: true, rule: chainWord(`${extChain} -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ ("masquerade LOCAL traffic for ${svcName} external destinations")`, "masquerade LOCAL traffic for external destinations"), reason: `the source ${context.sourceIp} is ${node?.name}'s own address: host traffic to an external address is masqueraded` };
+    policy = mark = "external-local-from-node";
   } else {
-    if (localEndpoints.length === 0) {
-      return {
-        kind: "dropped",
-        allowed: false,
-        id: svcName,
-        code: "NO_ENDPOINTS",
-        rule: chainWord(`KUBE-EXTERNAL-SERVICES -j DROP ("${svcName} has no local endpoints")`, "nftables: drop (no local endpoints)"),
-        source: service.meta.source,
-        note:
-          `Service ${service.namespace}/${service.name} has externalTrafficPolicy: Local and no local endpoints${where}${node ? "" : " (the node is unknown, so none counts as local)"}: ` +
-          `kube-proxy DROPs ${access} traffic arriving there; only nodes running an endpoint (${[...new Set(clusterEndpoints.map((e) => e.nodeName ?? e.ip))].join(", ")}) accept it. ` +
-          `(Load balancers avoid such nodes through the health-check NodePort${service.healthCheckNodePort ? ` ${service.healthCheckNodePort}` : ""}.)`,
-        service,
-        match,
-        action: "DROP",
-        endpoints: clusterEndpoints.map((e) => toCandidate(service, port, e, false, NOT_MASQUERADED)),
-      };
-    }
-    chosenSet = localEndpoints;
-    policyWords = `externalTrafficPolicy: Local: only endpoints${where}`;
-    mark = { masquerade: false, rule: chainWord(`${extChain} -j ${svlChain}`, "external destinations: jump local policy chain"), reason: "externalTrafficPolicy: Local keeps the client's source IP (only local endpoints are used, so the reply leaves through this node anyway)" };
+    policy = mark = "external-local";
   }
+  const chosenSet = policy === "internal-local" || policy === "external-local" ? localEndpoints : clusterEndpoints;
+  if (chosenSet.length === 0) {
+    // a Local policy without local endpoints (clusterEndpoints is not empty: hasEndpoints)
+    const elsewhere = [...new Set(clusterEndpoints.map((e) => e.nodeName ?? e.ip))];
+    const local = policy === "internal-local" ? "internal-local" : "external-local";
+    return {
+      kind: "dropped",
+      allowed: false,
+      id: svcName,
+      code: "NO_ENDPOINTS",
+      rule: describeNoLocalEndpointsRule(local, words),
+      source: service.meta.source,
+      note: describeNoLocalEndpoints(local, words, service, elsewhere),
+      service,
+      match,
+      action: "DROP",
+      endpoints: clusterEndpoints.map((e) => toCandidate(service, port, e, false, NOT_MASQUERADED)),
+    };
+  }
+  const marked = MARKING.has(mark);
+  const markRule = describeMarkRule(mark, words);
+  const markReason = describeMarkReason(mark, words);
 
+  // 2. per endpoint: the hairpin mark and the address MASQUERADE would take
   const networks = new Map<string, NodeNetwork>();
   const candidates = chosenSet.map((e) => {
     const hairpin = e.ip === context.sourceIp;
     const sep = endpointChain(service, port, `${e.ip}:${e.port}`);
-    const masq = mark.masquerade || hairpin;
-    const rule = hairpin && !mark.masquerade ? chainWord(`${sep} -s ${e.ip}/32 -j KUBE-MARK-MASQ`, "endpoint: ip saddr <endpoint> jump mark-for-masquerade") : mark.rule;
-    const reason = hairpin ? `hairpin: the endpoint ${e.ip} is the client itself, so the packet is masqueraded (else the pod would answer itself directly, bypassing the DNAT)${mark.masquerade ? `; also ${mark.reason}` : ""}` : mark.reason;
+    const masq = marked || hairpin;
+    const rule = hairpin && !marked ? describeHairpinRule(sep, e.ip, words) : markRule;
+    const reason = hairpin ? describeHairpinReason(e.ip, marked ? markReason : undefined) : markReason;
     let address: ReturnType<typeof masqueradeAddress> | undefined;
     if (masq) {
       for (const n of [node, e.nodeName ? index.nodesByName.get(e.nodeName) : undefined]) {
@@ -619,6 +594,7 @@ export function serviceTarget(snapshot: Snapshot, match: ServiceMatch, context: 
     }
     const choice: MasqueradeChoice = {
       masquerade: masq,
+      because: masq ? (hairpin ? "hairpin" : SNAT_REASON[mark]) : undefined,
       rule,
       reason: address ? `${reason}; ${address.note}` : reason,
       snatTo: address?.snatTo,
@@ -628,36 +604,48 @@ export function serviceTarget(snapshot: Snapshot, match: ServiceMatch, context: 
     return toCandidate(service, port, e, isLocal(e), choice, sep);
   });
   const chosen = candidates[0]!;
-  const others = candidates.length > 1 ? ` (${candidates.length} candidates; the first by name is traced: ${candidates.map((c) => `${c.name} ${c.ip}:${c.port}`).join(", ")})` : "";
-  const targetPortWords = typeof port.targetPort === "string" ? `, targetPort ${JSON.stringify(port.targetPort)}` : "";
-  const snatWords = chosen.masquerade.masquerade
-    ? chosen.masquerade.snatTo
-      ? `masqueraded to ${chosen.masquerade.snatTo}`
-      : chosen.masquerade.via === "local-delivery"
-        ? "marked for masquerade but delivered locally, so the source is kept"
-        : "masqueraded (the new source is unknown)"
-    : `the source ${context.sourceIp} is kept`;
+
+  // 3. explain
   return {
     kind: "dnat",
     allowed: true,
     id: svcName,
-    rule: `${chainWord(chosen.chain, "endpoint chain")} -j DNAT --to-destination ${chosen.ip}:${chosen.port}`,
+    rule: describeDnatRule(words, chosen.chain, chosen.ip, chosen.port),
     source: service.meta.source,
-    note:
-      `kube-proxy${where} matches ${addressWords} of service ${service.namespace}/${service.name} (port ${port.name ?? port.port}${targetPortWords}); ${policyWords}: ` +
-      `DNAT to ${chosen.name} ${chosen.ip}:${chosen.port}${others}. ${snatWords[0]!.toUpperCase()}${snatWords.slice(1)}: ${chosen.masquerade.reason}.` +
-      (chosen.assumption ? ` Assumed: ${chosen.assumption}.` : ""),
+    note: describeServiceDnat(words, service, port, addressWords, describeEndpointPolicy(policy, words), candidates),
     service,
     match,
     endpoints: candidates,
     chosen,
     dnat: { ip: chosen.ip, port: chosen.port },
     masquerade: chosen.masquerade,
-    reply: `Replies match the conntrack entry: the endpoint's source ${chosen.ip}:${chosen.port} is rewritten back to ${access === "NodePort" ? `the node address:${port.nodePort}` : `${access === "ClusterIP" ? service.clusterIP : "the service address"}:${port.port}`}${chosen.masquerade.masquerade && chosen.masquerade.snatTo ? `, and the destination ${chosen.masquerade.snatTo} back to the client ${context.sourceIp}` : ""}; nothing is NATed again.`,
+    detail: {
+      kind: "dnat",
+      service: svcName,
+      access,
+      policy,
+      endpoint: { name: chosen.name, ip: chosen.ip, port: chosen.port, node: chosen.nodeName },
+      chosenBy: candidates.length > 1 ? "first-by-name" : "only-endpoint",
+      candidates: candidates.length,
+    },
+    reply: describeServiceReply(words, service.clusterIP, port.port, port.nodePort, chosen),
   };
 }
 
-const NOT_MASQUERADED: MasqueradeChoice = { masquerade: false, rule: "", reason: "not reached: the packet is dropped", snatTo: undefined, via: undefined, source: undefined };
+/** The marks that masquerade, and the SNAT reason each gives the step. */
+const SNAT_REASON: Readonly<Record<MasqueradeMark, SnatReason | undefined>> = {
+  "masquerade-all": "masquerade-all",
+  "no-detector": undefined,
+  "outside-cluster-cidr": "outside-cluster-cidr",
+  "inside-cluster-cidr": undefined,
+  "external-cluster": "external-traffic-policy-cluster",
+  "external-local-from-pod": undefined,
+  "external-local-from-node": "node-local-source",
+  "external-local": undefined,
+};
+const MARKING: ReadonlySet<MasqueradeMark> = new Set((Object.keys(SNAT_REASON) as MasqueradeMark[]).filter((m) => SNAT_REASON[m] !== undefined));
+
+const NOT_MASQUERADED: MasqueradeChoice = { masquerade: false, because: undefined, rule: "", reason: "not reached: the packet is dropped", snatTo: undefined, via: undefined, source: undefined };
 
 function toCandidate(service: Service, port: ServicePort, e: RawEndpoint, local: boolean, masquerade: MasqueradeChoice, chain = endpointChain(service, port, `${e.ip}:${e.port}`)): EndpointCandidate {
   return { name: e.name, ip: e.ip, port: e.port, nodeName: e.nodeName, pod: e.pod, ready: e.ready, serving: e.serving, terminating: e.terminating, local, source: e.source, ...(e.assumption ? { assumption: e.assumption } : {}), chain, masquerade };

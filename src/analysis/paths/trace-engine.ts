@@ -1,5 +1,5 @@
 import type { SourceRef } from "../../model/source.js";
-import type { Action, Component, Decision, Direction, Drop, DropCode, Packet, Step, Undecided, Unknown } from "./trace-model.js";
+import type { Action, Component, Decision, Direction, Drop, DropCode, FilterDetail, Packet, Step, StepDetail, Undecided, Unknown } from "./trace-model.js";
 
 /**
  * The generic tracer (after Batfish's traceroute engine): it walks devices and knows nothing
@@ -16,6 +16,13 @@ import type { Action, Component, Decision, Direction, Drop, DropCode, Packet, St
 export interface Device {
   /** a readable name of the device, shown as the hop: "node k8s-worker-1", "eni-0abc (10.0.1.11)" */
   readonly name: string;
+  /**
+   * where the packet enters the device, when one name has several entries ("ingress"/"egress" of
+   * an interface, a node's "pod"/"host"/"wire"): with the name and the packet, the breadcrumb the
+   * loop check compares (Batfish dataplane/traceroute/Breadcrumb.java: node, VRF, ingress
+   * interface, flow)
+   */
+  readonly entry?: string | undefined;
   forward(packet: Packet): DeviceOutcome;
 }
 
@@ -55,18 +62,30 @@ export interface TraceRun {
 /** Devices a trace may cross before it is called a loop. */
 export const MAX_DEVICES = 64;
 
-/** Walks `packet` from `start` to delivery or drop, then the reply back through the same devices. */
+/**
+ * Walks `packet` from `start` to delivery or drop, then the reply back through the same devices.
+ * A device entered again at the same entry with the same packet is a forwarding loop: nothing
+ * along the way can change what happens next, so the walk drops it with `LOOP` naming the devices
+ * of the loop (Batfish dataplane/traceroute/FlowTracer.java: a repeated Breadcrumb is
+ * FlowDisposition.LOOP). The breadcrumbs are the devices and packets already held; the check
+ * compares at most MAX_DEVICES of them: two arrays per walk, nothing per device.
+ */
 export function walk(start: Device, packet: Packet): TraceRun {
   const steps: Step[] = [];
   const handlers: ReplyHandler[] = [];
+  const devices: Device[] = [];
+  const packets: Packet[] = [];
   let device: Device | undefined = start;
   let current = packet;
-  let count = 0;
   while (device) {
-    if (++count > MAX_DEVICES) {
-      const drop: Drop = { code: "NO_ROUTE", at: `node:${device.name}`, message: `the packet crossed ${MAX_DEVICES} devices without arriving: a routing loop`, source: undefined };
+    const limit = devices.length >= MAX_DEVICES;
+    const seen = limit ? devices.length - 4 : visitedAt(devices, packets, device, current);
+    if (seen >= 0) {
+      const drop = loopDrop(devices, steps, seen, device, limit);
       return { forward: { verdict: "dropped", drop, steps, finalPacket: current }, reply: undefined };
     }
+    devices.push(device);
+    packets.push(current);
     const outcome = device.forward(current);
     steps.push(...outcome.steps);
     current = outcome.packet;
@@ -79,6 +98,46 @@ export function walk(start: Device, packet: Packet): TraceRun {
   const back = undoInReverse(handlers)(reversePacket(current));
   const verdict = back.drop ? "dropped" : back.unknown ? "unknown" : "delivered";
   return { forward, reply: { verdict, drop: back.drop ?? null, unknown: back.unknown ?? null, steps: back.steps, finalPacket: back.packet } };
+}
+
+/** The index of the breadcrumb `device` + `packet` repeats, or -1. */
+function visitedAt(devices: readonly Device[], packets: readonly Packet[], device: Device, packet: Packet): number {
+  for (let i = 0; i < devices.length; i++) {
+    const d = devices[i]!;
+    if (d.name === device.name && d.entry === device.entry && samePacket(packets[i]!, packet)) return i;
+  }
+  return -1;
+}
+
+function samePacket(a: Packet, b: Packet): boolean {
+  if (a === b) return true;
+  if (a.src !== b.src || a.dst !== b.dst || a.srcPort !== b.srcPort || a.dstPort !== b.dstPort || a.protocol !== b.protocol) return false;
+  const x = a.outer;
+  const y = b.outer;
+  if (!x || !y) return x === y;
+  return x.src === y.src && x.dst === y.dst && x.protocol === y.protocol && x.dstPort === y.dstPort;
+}
+
+/**
+ * The LOOP drop: the devices from the first entry of the repeated one to the last (at the hop
+ * limit: the last few), cited at the last route that sent the packet round (a route table, else
+ * the step before the repeat).
+ */
+function loopDrop(devices: readonly Device[], steps: readonly Step[], from: number, again: Device, limit: boolean): Drop {
+  const names: string[] = [];
+  for (let i = from; i < devices.length; i++) {
+    const name = devices[i]!.name;
+    if (names[names.length - 1] !== name) names.push(name);
+  }
+  let decided: Step | undefined;
+  for (let i = steps.length - 1; i >= 0 && !decided; i--) if (steps[i]!.component === "route-table") decided = steps[i];
+  decided ??= steps[steps.length - 1];
+  const at = decided ? `${decided.component}:${decided.id}` : `node:${again.name}`;
+  const cycle = `${names.join(" → ")} → ${again.name}`;
+  const message = limit
+    ? `routing loop: the packet crossed ${MAX_DEVICES} devices without arriving (the last: ${cycle})`
+    : `routing loop: the packet enters ${again.name} again unchanged (${cycle}); it circles until its TTL runs out`;
+  return { code: "LOOP", at, message, source: decided?.source };
 }
 
 /**
@@ -108,28 +167,37 @@ export function reversePacket(packet: Packet): Packet {
 // ---------------------------------------------------------------------------------------------
 // step and drop builders shared by the adapters
 
-export function step(hop: string, component: Component, id: string, action: Action, packet: Packet, note: string, source: SourceRef | undefined): Step {
-  return { hop, component, id, action, packet, note, source };
+export function step(hop: string, component: Component, id: string, action: Action, packet: Packet, note: string, source: SourceRef | undefined, detail?: StepDetail): Step {
+  return detail ? { hop, component, id, action, packet, note, source, detail } : { hop, component, id, action, packet, note, source };
 }
 
 /** A drop step and the drop it records. */
-export function dropped(hop: string, component: Component, id: string, code: DropCode, packet: Packet, message: string, source: SourceRef | undefined): { step: Step; drop: Drop } {
-  return { step: step(hop, component, id, "drop", packet, message, source), drop: { code, at: `${component}:${id}`, message, source } };
+export function dropped(hop: string, component: Component, id: string, code: DropCode, packet: Packet, message: string, source: SourceRef | undefined, detail?: StepDetail): { step: Step; drop: Drop } {
+  return { step: step(hop, component, id, "drop", packet, message, source, detail), drop: { code, at: `${component}:${id}`, message, source } };
 }
 
 /** An undecided step and the `unknown` it records: the snapshot lacks what the decision needs. */
-export function undecided(hop: string, component: Component, id: string, packet: Packet, message: string, capture: string, source: SourceRef | undefined): { step: Step; unknown: Unknown } {
-  return { step: step(hop, component, id, "unknown", packet, `${message} — to decide, capture ${capture}`, source), unknown: { at: `${component}:${id}`, message, capture, source } };
+export function undecided(hop: string, component: Component, id: string, packet: Packet, message: string, capture: string, source: SourceRef | undefined, detail?: StepDetail): { step: Step; unknown: Unknown } {
+  return { step: step(hop, component, id, "unknown", packet, `${message} — to decide, capture ${capture}`, source, detail), unknown: { at: `${component}:${id}`, message, capture, source } };
 }
 
-/** A filter's decision as a step (allow), a drop, or an unknown (the snapshot cannot decide). */
-export function filterStep(hop: string, component: Component, decision: Decision | Undecided, packet: Packet, note?: string): { step: Step; drop: Drop | undefined; unknown?: Unknown | undefined } {
-  if (decision.allowed) return { step: step(hop, component, decision.id, "allow", packet, note ?? decision.rule, decision.source), drop: undefined };
+/** The components whose steps are filters a FilterDetail names. */
+const FILTERS: Partial<Record<Component, FilterDetail["filter"]>> = { "network-policy": "network-policy", "security-group": "security-group", nacl: "nacl", eni: "source-dest-check" };
+
+/**
+ * A filter's decision as a step (allow), a drop, or an unknown (the snapshot cannot decide).
+ * `direction`, for the filters a FilterDetail names (NetworkPolicy, security groups, network
+ * ACLs, an interface's source/destination check): the step carries the filter's detail.
+ */
+export function filterStep(hop: string, component: Component, decision: Decision | Undecided, packet: Packet, note?: string, direction?: FilterDetail["direction"]): { step: Step; drop: Drop | undefined; unknown?: Unknown | undefined } {
+  const filter = direction === undefined ? undefined : FILTERS[component];
+  const detail: FilterDetail | undefined = filter && direction ? { kind: "filter", filter, direction, verdict: decision.allowed ? "allow" : decision.undecided ? "unknown" : "deny" } : undefined;
+  if (decision.allowed) return { step: step(hop, component, decision.id, "allow", packet, note ?? decision.rule, decision.source, detail), drop: undefined };
   if (decision.undecided) {
-    const u = undecided(hop, component, decision.id, packet, note ?? decision.rule, decision.capture, decision.source);
+    const u = undecided(hop, component, decision.id, packet, note ?? decision.rule, decision.capture, decision.source, detail);
     return { step: u.step, drop: undefined, unknown: u.unknown };
   }
-  const d = dropped(hop, component, decision.id, decision.code, packet, note ?? decision.rule, decision.source);
+  const d = dropped(hop, component, decision.id, decision.code, packet, note ?? decision.rule, decision.source, detail);
   return { step: d.step, drop: d.drop };
 }
 

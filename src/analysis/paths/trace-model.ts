@@ -68,7 +68,107 @@ export type DropCode =
   | "UNKNOWN_ENDPOINT"
   | "UNSUPPORTED_TARGET"
   /** an internet gateway never carries a private (RFC 1918, RFC 6598, link-local) destination */
-  | "PRIVATE_DESTINATION";
+  | "PRIVATE_DESTINATION"
+  /**
+   * a forwarding loop: the packet entered a device it had already entered, unchanged (Batfish's
+   * FlowDisposition.LOOP, found by its Breadcrumb check), or crossed MAX_DEVICES devices
+   */
+  | "LOOP";
+
+// ---------------------------------------------------------------------------------------------
+// typed step details
+
+/**
+ * What a step decided, as data: one detail type per kind of step, after Batfish's `Step<D>` and
+ * its per-kind `StepDetail`s (batfish-common-protocol org/batfish/datamodel/flow/:
+ * `TransformationStep` — NAT with its `TransformationType` —, `RoutingStep` — the routes
+ * matched —, `FilterStep` — the filter and its type —, `ExitOutputIfaceStep`). Evaluators decide
+ * these first; the note is rendered from them (`wording.ts`), so a question can read the decision
+ * without parsing English. Not part of the `trace -o json` contract yet.
+ */
+export type StepDetail = DnatDetail | SnatDetail | RouteDetail | FilterDetail | TunnelDetail;
+
+/** How kube-proxy picked the endpoints a service port's traffic may go to (its policy chain). */
+export type EndpointPolicy =
+  /** internalTrafficPolicy Cluster: any ready endpoint (KUBE-SVC) */
+  | "internal-cluster"
+  /** internalTrafficPolicy Local: only this node's (KUBE-SVL) */
+  | "internal-local"
+  /** externalTrafficPolicy Cluster: any ready endpoint on any node */
+  | "external-cluster"
+  /** externalTrafficPolicy Local: only this node's (KUBE-EXT → KUBE-SVL) */
+  | "external-local"
+  /** externalTrafficPolicy Local, but a pod in the cluster CIDR sent it: short-circuited to every endpoint */
+  | "external-local-from-pod"
+  /** externalTrafficPolicy Local, but the node itself sent it: every endpoint */
+  | "external-local-from-node";
+
+/** A destination translation: kube-proxy's DNAT to a service endpoint (Batfish TransformationType.DEST_NAT). */
+export interface DnatDetail {
+  readonly kind: "dnat";
+  /** kube-proxy's service-port name, `ns/name:port` */
+  readonly service: string;
+  readonly access: "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalIP";
+  readonly policy: EndpointPolicy;
+  /** the endpoint the trace follows */
+  readonly endpoint: { readonly name: string; readonly ip: string; readonly port: number; readonly node: string | undefined };
+  /** every endpoint may be picked (iptables: random, statistic mode): the trace follows the first by name */
+  readonly chosenBy: "only-endpoint" | "first-by-name";
+  readonly candidates: number;
+}
+
+/** Why a source is translated (on `snat` steps; a step that keeps the source carries no SnatDetail). */
+export type SnatReason =
+  /** kube-proxy --masquerade-all */
+  | "masquerade-all"
+  /** ClusterIP traffic from outside the cluster CIDR */
+  | "outside-cluster-cidr"
+  /** NodePort/LoadBalancer/external IP with externalTrafficPolicy Cluster */
+  | "external-traffic-policy-cluster"
+  /** externalTrafficPolicy Local, sent by the node itself (--src-type LOCAL) */
+  | "node-local-source"
+  /** an endpoint reaching itself through its service */
+  | "hairpin"
+  /** Calico natOutgoing: a pool address leaving the pools */
+  | "calico-nat-outgoing"
+  /** the VPC CNI's SNAT of pod traffic leaving the VPC */
+  | "vpc-cni-snat";
+
+/** A source translation (Batfish TransformationType.SOURCE_NAT). */
+export interface SnatDetail {
+  readonly kind: "snat";
+  /** the first reason that applies (a hairpin that is also masquerade-all: "hairpin") */
+  readonly reason: SnatReason;
+  readonly from: string;
+  /** the new source */
+  readonly to: string;
+}
+
+/** A route lookup (Batfish RoutingStep): the table, the route chosen, where it sends the packet. */
+export interface RouteDetail {
+  readonly kind: "route";
+  /** rtb-…, or the node's own table ("main") */
+  readonly table: string;
+  /** the chosen route's destination, or the kind of node-local route */
+  readonly route: string;
+  readonly target: string;
+}
+
+/** A filter's verdict (Batfish FilterStep): which filter, which way, what it did. */
+export interface FilterDetail {
+  readonly kind: "filter";
+  readonly filter: "network-policy" | "security-group" | "nacl" | "source-dest-check";
+  readonly direction: "ingress" | "egress";
+  readonly verdict: "allow" | "deny" | "unknown";
+}
+
+/** An overlay header added or removed (Calico VXLAN / IP-in-IP). */
+export interface TunnelDetail {
+  readonly kind: "tunnel";
+  readonly mode: "vxlan" | "ipip";
+  readonly op: "encapsulate" | "decapsulate";
+  readonly peer: string;
+}
 
 /** One step of a hop: what a device did, the packet after it, and the object that decided. */
 export interface Step {
@@ -81,6 +181,8 @@ export interface Step {
   readonly packet: Packet;
   readonly note: string;
   readonly source: SourceRef | undefined;
+  /** what the step decided, as data (the note is its rendering); not in the JSON contract yet */
+  readonly detail?: StepDetail | undefined;
 }
 
 export interface Drop {

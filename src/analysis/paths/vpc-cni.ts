@@ -6,6 +6,7 @@ import { ipInCidr, ipPoolFor, nodeAddresses, nodeNetwork, nodePrimaryIp } from "
 import { awsIndex } from "./aws/aws-index.js";
 import { calicoNodeAgent, nodeAgent } from "./node-agents.js";
 import type { Decision } from "./trace-model.js";
+import { describeVpcCniSnat } from "./wording.js";
 
 /**
  * Which CNI networks the pods, and the AWS VPC CNI's outgoing SNAT.
@@ -142,8 +143,24 @@ export function vpcCniSettings(snapshot: Snapshot): VpcCniSettings {
   };
 }
 
+/** What the VPC CNI's SNAT rule did with a pod's packet, as data (wording.ts `describeVpcCniSnat` words it). */
+export type VpcCniSnatOutcome =
+  /** AWS_VPC_K8S_CNI_EXTERNALSNAT=true: no SNAT rule on the node */
+  | "external-snat"
+  /** no VPC in the snapshot: its CIDRs are unknown, no SNAT assumed */
+  | "vpc-unknown"
+  /** the destination is in the VPC's CIDRs: RETURN */
+  | "inside-vpc"
+  /** the destination is in AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS: RETURN */
+  | "excluded"
+  /** one of the node's own addresses: `! --dst-type LOCAL` */
+  | "local-destination"
+  /** SNAT to the primary ENI's address */
+  | "snat";
+
 export type VpcCniSnatDecision = Decision & {
   readonly snat: boolean;
+  readonly outcome: VpcCniSnatOutcome;
   readonly snatTo: string | undefined;
   readonly note: string;
 };
@@ -152,41 +169,41 @@ export type VpcCniSnatDecision = Decision & {
  * The VPC CNI's SNAT for a pod's packet `srcPodIp → dstIp` leaving `node`: SNAT to the primary
  * IP of the node's primary ENI for destinations outside the VPC's CIDRs, unless
  * AWS_VPC_K8S_CNI_EXTERNALSNAT=true, the destination is in AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS, or
- * it is one of the node's own addresses (`! --dst-type LOCAL`).
+ * it is one of the node's own addresses (`! --dst-type LOCAL`). Decided first (`outcome`), then
+ * worded (wording.ts).
  */
 export function vpcCniSnat(srcPodIp: string, dstIp: string, snapshot: Snapshot, node: Node | undefined): VpcCniSnatDecision {
   const settings = vpcCniSettings(snapshot);
   const id = "kube-system/aws-node";
-  const keep = (rule: string, note: string, source: SourceRef | undefined = settings.source): VpcCniSnatDecision => ({ allowed: true, id, rule, source, snat: false, snatTo: undefined, note });
-  if (settings.externalSnat) {
-    return keep("AWS_VPC_K8S_CNI_EXTERNALSNAT=true", `aws-node sets AWS_VPC_K8S_CNI_EXTERNALSNAT=true: the node installs no SNAT rule, the packet leaves with the pod IP ${srcPodIp}; reaching ${dstIp} outside the VPC then needs a NAT gateway (or another translation) on the way.`);
+  // decide
+  let outcome: VpcCniSnatOutcome;
+  let vpc: Snapshot["aws"]["vpcs"][number] | undefined;
+  let inVpc: string | undefined;
+  let excluded: string | undefined;
+  if (settings.externalSnat) outcome = "external-snat";
+  else {
+    const network = node ? nodeNetwork(snapshot, node) : undefined;
+    vpc = network?.vpcId ? snapshot.aws.vpcs.find((v) => v.id === network.vpcId) : (snapshot.aws.vpcs.find((v) => v.cidrBlocks.some((c) => ipInCidr(srcPodIp, c))) ?? (snapshot.aws.vpcs.length === 1 ? snapshot.aws.vpcs[0] : undefined));
+    if (!vpc) outcome = "vpc-unknown";
+    else if ((inVpc = vpc.cidrBlocks.find((c) => ipInCidr(dstIp, c)))) outcome = "inside-vpc";
+    else if ((excluded = settings.excludeSnatCidrs.find((c) => ipInCidr(dstIp, c)))) outcome = "excluded";
+    else if (node && nodeAddresses(node).includes(dstIp)) outcome = "local-destination";
+    else outcome = "snat";
   }
-  const network = node ? nodeNetwork(snapshot, node) : undefined;
-  const vpc = network?.vpcId ? snapshot.aws.vpcs.find((v) => v.id === network.vpcId) : (snapshot.aws.vpcs.find((v) => v.cidrBlocks.some((c) => ipInCidr(srcPodIp, c))) ?? (snapshot.aws.vpcs.length === 1 ? snapshot.aws.vpcs[0] : undefined));
-  if (!vpc) {
-    return keep("VPC CIDRs unknown", `The snapshot has no VPC for ${node ? `node ${node.name}` : "the pod"}: AWS-SNAT-CHAIN-0 compares the destination with the VPC's CIDRs, which are unknown here, so no SNAT is assumed.`);
-  }
-  const inVpc = vpc.cidrBlocks.find((c) => ipInCidr(dstIp, c));
-  if (inVpc) {
-    return keep(`AWS-SNAT-CHAIN-0 -d ${inVpc} -j RETURN`, `${dstIp} is inside ${vpc.id}'s CIDR ${inVpc}: VPC traffic is not translated; the destination sees the pod IP ${srcPodIp}.`, vpc.source);
-  }
-  const excluded = settings.excludeSnatCidrs.find((c) => ipInCidr(dstIp, c));
-  if (excluded) {
-    return keep(`AWS-SNAT-CHAIN-0 -d ${excluded} -j RETURN (AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS)`, `${dstIp} is in ${excluded}, listed in AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS: not translated; the pod IP ${srcPodIp} is kept.`);
-  }
-  if (node && nodeAddresses(node).includes(dstIp)) {
-    return keep("! --dst-type LOCAL", `${dstIp} is node ${node.name}'s own address: the SNAT rule skips local destinations.`);
-  }
-  const primary = primaryEniIp(snapshot, node);
-  return {
-    allowed: true,
-    id,
-    rule: `AWS-SNAT-CHAIN-0 ! -o vlan+ -m addrtype ! --dst-type LOCAL -j SNAT --to-source ${primary ?? "<primary ENI IP>"}${settings.randomizeSnat === "prng" ? " --random-fully" : settings.randomizeSnat === "hashrandom" ? " --random" : ""}`,
-    source: settings.source,
-    snat: true,
-    snatTo: primary,
-    note: `${dstIp} is outside ${vpc.id}'s CIDRs (${vpc.cidrBlocks.join(", ")})${settings.excludeSnatCidrs.length ? ` and AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS` : ""}: the VPC CNI SNATs the pod IP ${srcPodIp} to ${node ? `node ${node.name}'s` : "the node's"} primary ENI address ${primary ?? "(unknown)"}, whichever ENI the pod's address is on.`,
-  };
+  const snatTo = outcome === "snat" ? primaryEniIp(snapshot, node) : undefined;
+  // explain
+  const words = describeVpcCniSnat(outcome, {
+    srcPodIp,
+    dstIp,
+    nodeName: node?.name,
+    vpc: vpc ? { id: vpc.id, cidrBlocks: vpc.cidrBlocks } : undefined,
+    matched: inVpc ?? excluded,
+    excludeListed: settings.excludeSnatCidrs.length > 0,
+    snatTo,
+    randomizeSnat: settings.randomizeSnat,
+  });
+  const source = outcome === "inside-vpc" ? vpc?.source : settings.source;
+  return { allowed: true, id, rule: words.rule, source, snat: outcome === "snat", outcome, snatTo, note: words.note };
 }
 
 /** The primary private IP of the node's primary ENI (device index 0), else the instance's private IP, else the node IP. */

@@ -75,10 +75,27 @@ test("a stateless device that refuses the reply drops the reply, not the request
   assert.match(run.reply?.drop?.message ?? "", /port 49152/);
 });
 
-test(`a routing loop is cut after ${MAX_DEVICES} devices with NO_ROUTE`, () => {
+test("a routing loop (Batfish FlowTracer: a repeated Breadcrumb is FlowDisposition.LOOP): the device entered again with the same packet drops it with LOOP", () => {
   const loop: Device = { name: "loop", forward: (p) => ({ steps: [], packet: p, next: loop }) };
   const run = walk(loop, P);
   assert.equal(run.forward.verdict, "dropped");
-  assert.equal(run.forward.drop?.code, "NO_ROUTE");
+  assert.equal(run.forward.drop?.code, "LOOP");
   assert.match(run.forward.drop?.message ?? "", /loop/);
+  assert.match(run.forward.drop?.message ?? "", /enters loop again unchanged \(loop → loop\)/);
+});
+
+test("the loop check compares name, entry and packet: one interface's egress and ingress, or a packet changed on the way, are no loop", () => {
+  let sent = false;
+  const egress: Device = { name: "eni", entry: "egress", forward: (p) => ({ steps: [], packet: p, next: ingress }) };
+  const ingress: Device = { name: "eni", entry: "ingress", forward: (p) => ({ steps: [], packet: p, next: sent ? sink : ((sent = true), snatDevice("192.0.2.9", egress)) }) };
+  const run = walk(egress, P);
+  assert.equal(run.forward.verdict, "delivered");
+});
+
+test(`a packet still changing after ${MAX_DEVICES} devices is cut there with LOOP, naming the last devices`, () => {
+  const counter: Device = { name: "counter", forward: (p) => ({ steps: [], packet: { ...p, srcPort: p.srcPort + 1 }, next: counter }) };
+  const run = walk(counter, P);
+  assert.equal(run.forward.drop?.code, "LOOP");
+  assert.match(run.forward.drop?.message ?? "", new RegExp(`crossed ${MAX_DEVICES} devices`));
+  assert.equal(run.forward.steps.length, 0);
 });

@@ -185,3 +185,13 @@ describe("detectCni from the node agents' pods (a kubectl get pods dump, no Daem
     assert.match(cni.note, /default-ipv4-ippool \(10\.244\.0\.0\/16, derived from calico-node pod kube-system\/calico-node-abcde's environment/);
   });
 });
+
+describe("vpcCniSnat decides its outcome first (amazon-vpc-cni-k8s AWS-SNAT-CHAIN-0), then words it", () => {
+  test("outside the VPC: snat; inside: inside-vpc; the node's own address: local-destination", () => {
+    const s = vpcCniCluster();
+    const worker1 = s.kubernetes.nodes.find((n) => n.name === "k8s-worker-1")!;
+    assert.equal(vpcCniSnat("10.0.1.50", "8.8.8.8", s, worker1).outcome, "snat");
+    assert.equal(vpcCniSnat("10.0.1.50", "10.0.2.57", s, worker1).outcome, "inside-vpc");
+    assert.equal(vpcCniSnat("10.0.1.50", "8.8.8.8", { ...s, aws: { ...s.aws, vpcs: [] } }, undefined).outcome, "vpc-unknown");
+  });
+});

@@ -1,175 +1,287 @@
-import type { Node } from "../../../model/kubernetes.js";
+import type { IPPool, Node } from "../../../model/kubernetes.js";
 import { isPrivateOrShared } from "../../../model/net.js";
 import { ipPoolFor, natOutgoing, nodeAddresses, nodePrimaryIp, overlayFor } from "../calico.js";
-import { resolveServiceTarget, type MasqueradeChoice } from "../kube-proxy.js";
+import { resolveServiceTarget, type MasqueradeChoice, type ServiceTarget } from "../kube-proxy.js";
+import type { PathPod } from "../path-context.js";
 import { dropped, inner, step, undecided, undoInReverse, withDestination, withSource, type Device, type DeviceOutcome, type ReplyHandler } from "../trace-engine.js";
-import type { Packet, Step } from "../trace-model.js";
+import type { Component, Packet, SnatReason, Step, TunnelDetail } from "../trace-model.js";
 import { vpcCniSnat } from "../vpc-cni.js";
+import {
+  describeDecapsulation,
+  describeHostDelivery,
+  describeIngressBeforeMasquerade,
+  describeMasquerade,
+  describeOverlayReply,
+  describeReencapsulation,
+  describeUnDnat,
+  describeUnroutedPoolAddress,
+  describeUnSnat,
+} from "../wording.js";
 import type { Arrival, Network } from "./network.js";
 import { policyStep } from "./pod.js";
 
 /**
  * A node's network namespace, in netfilter order (a packet from a pod's veth, from the host, or
- * from the wire):
+ * from the wire), as named stages run in order over one per-packet state (`NodePass`) — after
+ * Batfish's per-hop pipeline (dataplane/traceroute/FlowTracer.java: enter interface, ingress
+ * filter, transformation, routing, egress filter and transformation, exit interface), each stage
+ * returning its steps, or the drop that ends the walk:
  *
- * 1. decapsulation of VXLAN/IPIP addressed to this node (Calico);
- * 2. kube-proxy's DNAT — ClusterIP, NodePort, LoadBalancer and external IPs — and its
- *    masquerade mark (nat PREROUTING/OUTPUT, see kube-proxy.ts);
- * 3. NetworkPolicy egress of the sending pod, on the packet after DNAT (Calico's filter FORWARD);
- * 4. routing: to the node itself, to a local pod, to a pod on another node (Calico VXLAN/IPIP or
+ * 1. `decapsulate`: VXLAN/IPIP addressed to this node (Calico);
+ * 2. `serviceDnat`: kube-proxy's DNAT — ClusterIP, NodePort, LoadBalancer and external IPs — and
+ *    its masquerade mark (nat PREROUTING/OUTPUT, see kube-proxy.ts);
+ * 3. `egressPolicy`: NetworkPolicy egress of the sending pod, on the packet after DNAT (Calico's
+ *    filter FORWARD);
+ * 4. `route`: to the node itself, to a local pod, to a pod on another node (Calico VXLAN/IPIP or
  *    native routing; the VPC CNI routes pod addresses natively), or out through the node's ENI;
- * 5. SNAT in nat POSTROUTING: kube-proxy's MASQUERADE when marked, else Calico natOutgoing
- *    (calico.ts) or the VPC CNI's SNAT (vpc-cni.ts) for pod traffic leaving the pool/VPC.
+ *    `localIngressPolicy`: a local pod's ingress in Calico's filter FORWARD, before the SNAT;
+ * 5. `sourceNat`: SNAT in nat POSTROUTING — kube-proxy's MASQUERADE when marked, else Calico
+ *    natOutgoing (calico.ts) or the VPC CNI's SNAT (vpc-cni.ts) for pod traffic leaving the
+ *    pool/VPC;
+ * 6. `encapsulate` (Calico overlay toward another node) or `leaveNode` (the ENI, or the network
+ *    beyond the node when the snapshot lacks it).
  *
  * Replies meet the same connection in conntrack: every translation is undone in reverse order and
  * nothing is NATed again.
  */
 
+/** Where stage 4 sends the packet. */
+type NodeRoute =
+  /** one of the node's own addresses: its host network namespace */
+  | "host"
+  /** a pod on this node (`NodePass.dstPod`) */
+  | "local-pod"
+  /** a Calico pool address on another node (`NodePass.pool`, `NodePass.dstNode`) */
+  | "pool"
+  /** anything else: out of the node (toward `NodePass.dstNode` when it is a node or its pod) */
+  | "out";
+
+/** The state one packet carries through a node's stages. */
+interface NodePass {
+  readonly net: Network;
+  readonly node: Node;
+  readonly hop: string;
+  readonly arrival: Arrival;
+  readonly nodeIp: string | undefined;
+  readonly own: readonly string[];
+  /** the packet as the stages have left it so far */
+  packet: Packet;
+  readonly steps: Step[];
+  /** each translation's and filter's conntrack state, undone last-first on the reply */
+  readonly undos: ReplyHandler[];
+  sourcePod: PathPod | undefined;
+  /** kube-proxy's DNAT, when a service matched */
+  dnat: Extract<ServiceTarget, { kind: "dnat" }> | undefined;
+  /** kube-proxy's masquerade mark of the DNAT, when marked */
+  masquerade: MasqueradeChoice | undefined;
+  route: NodeRoute;
+  dstPod: PathPod | undefined;
+  dstNode: Node | undefined;
+  pool: IPPool | undefined;
+}
+
 export function nodeDevice(net: Network, node: Node, arrival: Arrival): Device {
-  const ctx = net.ctx;
-  const snapshot = ctx.snapshot;
   const hop = `node ${node.name}`;
   const nodeIp = nodePrimaryIp(node);
   const own = nodeAddresses(node);
   return {
     name: hop,
+    entry: arrival.kind,
     forward(packet): DeviceOutcome {
-      const steps: Step[] = [];
-      const undos: ReplyHandler[] = [];
-      let p = packet;
-      const done = (next: Device | undefined, drop?: ReturnType<typeof dropped>): DeviceOutcome => {
-        if (drop) {
-          steps.push(drop.step);
-          return { steps, packet: p, next: undefined, drop: drop.drop };
+      const s: NodePass = { net, node, hop, arrival, nodeIp, own, packet, steps: [], undos: [], sourcePod: undefined, dnat: undefined, masquerade: undefined, route: "out", dstPod: undefined, dstNode: undefined, pool: undefined };
+      decapsulate(s);
+      const stopped = serviceDnat(s) ?? egressPolicy(s) ?? route(s);
+      if (stopped) return stopped;
+      switch (s.route) {
+        case "host":
+          return pass(s, undefined);
+        case "local-pod": {
+          const checked = localIngressPolicy(s);
+          if (checked?.drop) return checked.drop;
+          sourceNat(s);
+          return pass(s, net.podDestination(s.dstPod!, checked?.reply));
         }
-        return { steps, packet: p, next, reply: undoInReverse(undos) };
-      };
-
-      // 1. decapsulation
-      if (p.outer && own.includes(p.outer.dst)) {
-        const outer = p.outer;
-        p = inner(p);
-        const device = outer.protocol === "UDP" ? "vxlan.calico" : "tunl0";
-        steps.push(step(hop, "calico-overlay", node.name, "decapsulate", p, `${device} on ${node.name} strips the ${outer.protocol === "UDP" ? "VXLAN" : "IP-in-IP"} header from ${outer.src}: the inner packet ${p.src} → ${p.dst} continues`, node.meta.source));
-        undos.push((back) => {
-          const wrapped: Packet = { ...back, outer: { src: outer.dst, dst: outer.src, protocol: outer.protocol, dstPort: outer.dstPort } };
-          return { steps: [step(hop, "calico-overlay", node.name, "encapsulate", wrapped, `the reply is encapsulated again toward ${outer.src}`, node.meta.source)], packet: wrapped };
-        });
+        case "pool":
+          sourceNat(s);
+          return encapsulate(s);
+        case "out":
+          sourceNat(s);
+          return pass(s, leaveNode(net, node, s.packet, s.dstNode, s.steps, hop));
       }
-
-      // 2. kube-proxy
-      const sourcePod = arrival.kind === "pod" ? arrival.pod : ctx.podByIp(p.src);
-      const target = resolveServiceTarget(snapshot, p.dst, p.dstPort, p.protocol, {
-        arrivingOnNode: node.name,
-        sourceIsPod: sourcePod !== undefined,
-        sourceIp: p.src,
-        clusterCIDRs: ctx.clusterCIDRs,
-        assumedServices: ctx.assumedServices,
-        assumedEndpoints: ctx.assumedEndpoints,
-      });
-      let masquerade: MasqueradeChoice | undefined;
-      if (target.kind === "dropped") return done(undefined, dropped(hop, "kube-proxy", target.id, target.code, p, target.note, target.source));
-      if (target.kind === "not-proxied") steps.push(step(hop, "kube-proxy", target.id, "forward", p, target.note, target.source));
-      if (target.kind === "dnat") {
-        const before = p;
-        p = withDestination(p, target.dnat.ip, target.dnat.port);
-        steps.push(step(hop, "kube-proxy", target.id, "dnat", p, `${target.rule}: ${target.note}`, target.source));
-        masquerade = target.masquerade.masquerade ? target.masquerade : undefined;
-        undos.push((back) => {
-          const restored = withSource(back, before.dst, before.dstPort);
-          return { steps: [step(hop, "kube-proxy", target.id, "snat", restored, `conntrack reverses the DNAT: the reply's source ${back.src}:${back.srcPort} becomes ${before.dst}:${before.dstPort} again`, target.source)], packet: restored };
-        });
-      }
-
-      // 3. NetworkPolicy egress of the sending pod (after DNAT)
-      if (arrival.kind === "pod" && !arrival.pod.hostNetwork) {
-        const policy = policyStep(ctx, hop, "egress", arrival.pod, p);
-        if (policy.drop) return done(undefined, { step: policy.step, drop: policy.drop });
-        steps.push(policy.step);
-        undos.push((back) => policy.reply(back));
-      }
-
-      // 4 + 5. routing and SNAT
-      const dst = p.dst;
-      const snat = (to: string, component: "kube-proxy" | "calico-natoutgoing" | "vpc-cni-snat", id: string, note: string, source: Step["source"]): void => {
-        const before = p;
-        p = withSource(p, to);
-        steps.push(step(hop, component, id, "snat", p, note, source));
-        undos.push((back) => {
-          const restored = withDestination(back, before.src, before.srcPort);
-          return { steps: [step(hop, component, id, "dnat", restored, `conntrack reverses the SNAT: the reply to ${back.dst} goes back to ${before.src}`, source)], packet: restored };
-        });
-      };
-      const applyMasquerade = (): void => {
-        if (!masquerade || target.kind !== "dnat") return;
-        const to = masquerade.snatTo ?? nodeIp;
-        if (to && masquerade.via !== "local-delivery") snat(to, "kube-proxy", target.id, `KUBE-POSTROUTING -j MASQUERADE (marked by ${masquerade.rule}): ${masquerade.reason}`, masquerade.source);
-      };
-
-      if (own.includes(dst)) {
-        steps.push(step(hop, "node", node.name, "deliver", p, `delivered to ${node.name}'s host network namespace (${dst} is its own address): a host process or host-network pod answers`, node.meta.source));
-        return done(undefined);
-      }
-      const dstPod = ctx.podByIp(dst);
-      if (dstPod && dstPod.nodeName === node.name) {
-        // Calico's iptables dataplane evaluates a local pod's ingress policy in filter FORWARD
-        // (cali-to-wl-dispatch), before nat POSTROUTING's MASQUERADE: the policy sees the source
-        // before kube-proxy's SNAT (a hairpin sees the pod itself, a NodePort the client).
-        // (The VPC CNI's policy agent filters at the veth's tc hook, after POSTROUTING.)
-        if (masquerade && ctx.cni.networking === "calico" && !dstPod.hostNetwork) {
-          const policy = policyStep(ctx, hop, "ingress", dstPod, p);
-          const seen = { ...policy.step, note: `${policy.step.note} (Calico evaluates ${dstPod.namespace}/${dstPod.name}'s ingress in ${node.name}'s filter FORWARD, before kube-proxy's MASQUERADE in nat POSTROUTING: it sees the source ${p.src})` };
-          if (policy.drop) return done(undefined, { step: seen, drop: policy.drop });
-          steps.push(seen);
-          applyMasquerade();
-          return done(net.podDestination(dstPod, policy.reply));
-        }
-        applyMasquerade();
-        return done(net.podDestination(dstPod));
-      }
-
-      const calico = ctx.cni.networking === "calico";
-      const pool = calico ? ipPoolFor(dst, snapshot.kubernetes.ipPools) : undefined;
-      // Calico natOutgoing, for pool addresses kube-proxy did not masquerade (it also says why it keeps a source)
-      const nat = calico && !masquerade && ipPoolFor(p.src, snapshot.kubernetes.ipPools) ? natOutgoing(p.src, dst, snapshot.kubernetes.ipPools, ctx.felixSettings(node.name), node, (ip) => ctx.nodeWithAddress(ip)) : undefined;
-      const applyNatOutgoing = (decision: NonNullable<typeof nat>): void => {
-        if (decision.masquerade && decision.snatTo) snat(decision.snatTo, "calico-natoutgoing", decision.id, `${decision.rule}: ${decision.note}`, decision.source);
-        else steps.push(step(hop, "calico-natoutgoing", decision.id, "forward", p, decision.note, decision.source));
-      };
-      if (pool) {
-        const dstNode = ctx.node(dstPod?.nodeName);
-        if (!dstNode) {
-          return done(undefined, dropped(hop, "calico-overlay", pool.name, "NO_ROUTE", p, `${dst} is in IP pool ${pool.name} (${pool.cidr}), but no pod in the snapshot has that address: Calico routes it to the node owning its block, which the snapshot does not show`, pool.meta.source));
-        }
-        applyMasquerade();
-        if (nat) applyNatOutgoing(nat);
-        const overlay = overlayFor(node, dstNode, pool, ctx.networksOf(node, dstNode), dst, ctx.snapshot.aws);
-        if (!overlay.allowed) return done(undefined, dropped(hop, "calico-overlay", overlay.id, overlay.code, p, overlay.note, overlay.source));
-        if (overlay.outer) {
-          p = { ...p, outer: overlay.outer };
-          steps.push(step(hop, "calico-overlay", overlay.id, "encapsulate", p, overlay.note, overlay.source));
-          undos.push((back) => {
-            const stripped = inner(back);
-            return { steps: [step(hop, "calico-overlay", overlay.id, "decapsulate", stripped, `the reply arrives encapsulated from ${back.outer?.src ?? dstNode.name}: ${node.name} strips the header${stripped.dst === node.overlay.vxlan || stripped.dst === node.overlay.ipip ? `; ${stripped.dst} is its own tunnel address (the request was masqueraded to it), so conntrack takes the reply from here` : ` and routes it to ${stripped.dst}`}`, overlay.source)], packet: stripped };
-          });
-        } else {
-          steps.push(step(hop, "calico-overlay", overlay.id, "forward", p, overlay.note, overlay.source));
-        }
-        return done(leaveNode(net, node, p, dstNode, steps, hop));
-      }
-
-      // out of the pod network: SNAT
-      if (masquerade) applyMasquerade();
-      else if (nat) applyNatOutgoing(nat);
-      else if (ctx.cni.networking === "aws-vpc-cni" && sourcePod && !sourcePod.hostNetwork && sourcePod.nodeName === node.name && p.src === sourcePod.ip) {
-        const nat = vpcCniSnat(p.src, dst, snapshot, node);
-        if (nat.snat && nat.snatTo) snat(nat.snatTo, "vpc-cni-snat", nat.id, `${nat.rule}: ${nat.note}`, nat.source);
-        else steps.push(step(hop, "vpc-cni-snat", nat.id, "forward", p, nat.note, nat.source));
-      }
-      const dstNode = ctx.nodeWithAddress(dst) ?? (dstPod ? ctx.node(dstPod.nodeName) : undefined);
-      return done(leaveNode(net, node, p, dstNode, steps, hop));
     },
   };
+}
+
+/** The packet passes on to `next` (undefined: delivered here), with the stages' reply handler. */
+function pass(s: NodePass, next: Device | undefined): DeviceOutcome {
+  return { steps: s.steps, packet: s.packet, next, reply: undoInReverse(s.undos) };
+}
+
+/** The walk ends here with a drop. */
+function stop(s: NodePass, d: { step: Step; drop: DeviceOutcome["drop"] }): DeviceOutcome {
+  s.steps.push(d.step);
+  return { steps: s.steps, packet: s.packet, next: undefined, drop: d.drop };
+}
+
+/** 1. VXLAN/IP-in-IP addressed to this node: the header is stripped (vxlan.calico / tunl0). */
+function decapsulate(s: NodePass): void {
+  const outer = s.packet.outer;
+  if (!outer || !s.own.includes(outer.dst)) return;
+  const { hop, node } = s;
+  const p = (s.packet = inner(s.packet));
+  const detail: TunnelDetail = { kind: "tunnel", mode: outer.protocol === "UDP" ? "vxlan" : "ipip", op: "decapsulate", peer: outer.src };
+  s.steps.push(step(hop, "calico-overlay", node.name, "decapsulate", p, describeDecapsulation(detail, node.name, p), node.meta.source, detail));
+  s.undos.push((back) => {
+    const wrapped: Packet = { ...back, outer: { src: outer.dst, dst: outer.src, protocol: outer.protocol, dstPort: outer.dstPort } };
+    return { steps: [step(hop, "calico-overlay", node.name, "encapsulate", wrapped, describeReencapsulation(outer.src), node.meta.source)], packet: wrapped };
+  });
+}
+
+/** 2. kube-proxy (nat PREROUTING/OUTPUT): where the ClusterIP, NodePort, LoadBalancer and external-IP DNAT happens. */
+function serviceDnat(s: NodePass): DeviceOutcome | undefined {
+  const { hop, node } = s;
+  const ctx = s.net.ctx;
+  const p = s.packet;
+  s.sourcePod = s.arrival.kind === "pod" ? s.arrival.pod : ctx.podByIp(p.src);
+  const target = resolveServiceTarget(ctx.snapshot, p.dst, p.dstPort, p.protocol, {
+    arrivingOnNode: node.name,
+    sourceIsPod: s.sourcePod !== undefined,
+    sourceIp: p.src,
+    clusterCIDRs: ctx.clusterCIDRs,
+    assumedServices: ctx.assumedServices,
+    assumedEndpoints: ctx.assumedEndpoints,
+  });
+  if (target.kind === "dropped") return stop(s, dropped(hop, "kube-proxy", target.id, target.code, p, target.note, target.source));
+  if (target.kind === "not-proxied") s.steps.push(step(hop, "kube-proxy", target.id, "forward", p, target.note, target.source));
+  if (target.kind !== "dnat") return undefined;
+  const after = (s.packet = withDestination(p, target.dnat.ip, target.dnat.port));
+  s.steps.push(step(hop, "kube-proxy", target.id, "dnat", after, `${target.rule}: ${target.note}`, target.source, target.detail));
+  s.dnat = target;
+  s.masquerade = target.masquerade.masquerade ? target.masquerade : undefined;
+  s.undos.push((back) => {
+    const restored = withSource(back, p.dst, p.dstPort);
+    return { steps: [step(hop, "kube-proxy", target.id, "snat", restored, describeUnDnat(back.src, back.srcPort, p.dst, p.dstPort), target.source)], packet: restored };
+  });
+  return undefined;
+}
+
+/** 3. NetworkPolicy egress of the sending pod, on the packet after DNAT. */
+function egressPolicy(s: NodePass): DeviceOutcome | undefined {
+  if (s.arrival.kind !== "pod" || s.arrival.pod.hostNetwork) return undefined;
+  const policy = policyStep(s.net.ctx, s.hop, "egress", s.arrival.pod, s.packet);
+  if (policy.drop) return stop(s, { step: policy.step, drop: policy.drop });
+  s.steps.push(policy.step);
+  s.undos.push((back) => policy.reply(back));
+  return undefined;
+}
+
+/** 4. The node's routing decision (sets `s.route`); a pool address no pod holds has no route. */
+function route(s: NodePass): DeviceOutcome | undefined {
+  const { hop, node } = s;
+  const ctx = s.net.ctx;
+  const dst = s.packet.dst;
+  if (s.own.includes(dst)) {
+    s.route = "host";
+    s.steps.push(step(hop, "node", node.name, "deliver", s.packet, describeHostDelivery(node.name, dst), node.meta.source));
+    return undefined;
+  }
+  const dstPod = (s.dstPod = ctx.podByIp(dst));
+  if (dstPod && dstPod.nodeName === node.name) {
+    s.route = "local-pod";
+    return undefined;
+  }
+  const pool = ctx.cni.networking === "calico" ? ipPoolFor(dst, ctx.snapshot.kubernetes.ipPools) : undefined;
+  if (pool) {
+    s.route = "pool";
+    s.pool = pool;
+    s.dstNode = ctx.node(dstPod?.nodeName);
+    if (!s.dstNode) return stop(s, dropped(hop, "calico-overlay", pool.name, "NO_ROUTE", s.packet, describeUnroutedPoolAddress(dst, pool), pool.meta.source));
+    return undefined;
+  }
+  s.route = "out";
+  s.dstNode = ctx.nodeWithAddress(dst) ?? (dstPod ? ctx.node(dstPod.nodeName) : undefined);
+  return undefined;
+}
+
+/**
+ * 4b. A local pod's ingress policy, when kube-proxy marked the packet for MASQUERADE on Calico:
+ * Calico's iptables dataplane evaluates it in filter FORWARD (cali-to-wl-dispatch), before nat
+ * POSTROUTING's MASQUERADE, so the policy sees the source before kube-proxy's SNAT (a hairpin sees
+ * the pod itself, a NodePort the client). (The VPC CNI's policy agent filters at the veth's tc
+ * hook, after POSTROUTING: the destination pod's device evaluates it.)
+ */
+function localIngressPolicy(s: NodePass): { drop?: DeviceOutcome; reply?: ReturnType<typeof policyStep>["reply"] } | undefined {
+  const dstPod = s.dstPod!;
+  if (!s.masquerade || s.net.ctx.cni.networking !== "calico" || dstPod.hostNetwork) return undefined;
+  const policy = policyStep(s.net.ctx, s.hop, "ingress", dstPod, s.packet);
+  const seen = { ...policy.step, note: describeIngressBeforeMasquerade(policy.step.note, dstPod, s.node.name, s.packet.src) };
+  if (policy.drop) return { drop: stop(s, { step: seen, drop: policy.drop }) };
+  s.steps.push(seen);
+  return { reply: policy.reply };
+}
+
+/**
+ * 5. SNAT in nat POSTROUTING: kube-proxy's MASQUERADE when it marked the packet; else, leaving a
+ * node for another node or out, Calico natOutgoing for pool sources (which also says why it keeps
+ * a source) or the VPC CNI's SNAT of its pods' traffic leaving the VPC.
+ */
+function sourceNat(s: NodePass): void {
+  const masquerade = s.masquerade;
+  if (masquerade) {
+    const to = masquerade.snatTo ?? s.nodeIp;
+    if (to && masquerade.via !== "local-delivery") snat(s, to, "kube-proxy", s.dnat!.id, describeMasquerade(masquerade.rule, masquerade.reason), masquerade.source, masquerade.because ?? "hairpin");
+    return;
+  }
+  if (s.route === "local-pod") return;
+  const ctx = s.net.ctx;
+  const p = s.packet;
+  const pools = ctx.snapshot.kubernetes.ipPools;
+  if (ctx.cni.networking === "calico" && ipPoolFor(p.src, pools)) {
+    const nat = natOutgoing(p.src, p.dst, pools, ctx.felixSettings(s.node.name), s.node, (ip) => ctx.nodeWithAddress(ip));
+    if (nat.masquerade && nat.snatTo) snat(s, nat.snatTo, "calico-natoutgoing", nat.id, `${nat.rule}: ${nat.note}`, nat.source, "calico-nat-outgoing");
+    else s.steps.push(step(s.hop, "calico-natoutgoing", nat.id, "forward", p, nat.note, nat.source));
+    return;
+  }
+  const pod = s.sourcePod;
+  if (s.route === "out" && ctx.cni.networking === "aws-vpc-cni" && pod && !pod.hostNetwork && pod.nodeName === s.node.name && p.src === pod.ip) {
+    const nat = vpcCniSnat(p.src, p.dst, ctx.snapshot, s.node);
+    if (nat.snat && nat.snatTo) snat(s, nat.snatTo, "vpc-cni-snat", nat.id, `${nat.rule}: ${nat.note}`, nat.source, "vpc-cni-snat");
+    else s.steps.push(step(s.hop, "vpc-cni-snat", nat.id, "forward", p, nat.note, nat.source));
+  }
+}
+
+/** One SNAT: the step, and its conntrack reversal for the reply. */
+function snat(s: NodePass, to: string, component: Component, id: string, note: string, source: Step["source"], reason: SnatReason): void {
+  const before = s.packet;
+  const hop = s.hop;
+  const after = (s.packet = withSource(before, to));
+  s.steps.push(step(hop, component, id, "snat", after, note, source, { kind: "snat", reason, from: before.src, to }));
+  s.undos.push((back) => {
+    const restored = withDestination(back, before.src, before.srcPort);
+    return { steps: [step(hop, component, id, "dnat", restored, describeUnSnat(back.dst, before.src), source)], packet: restored };
+  });
+}
+
+/** 6. Toward a pool address on another node: Calico's VXLAN/IP-in-IP encapsulation, or native routing. */
+function encapsulate(s: NodePass): DeviceOutcome {
+  const { hop, node } = s;
+  const ctx = s.net.ctx;
+  const dstNode = s.dstNode!;
+  const p = s.packet;
+  const overlay = overlayFor(node, dstNode, s.pool, ctx.networksOf(node, dstNode), p.dst, ctx.snapshot.aws);
+  if (!overlay.allowed) return stop(s, dropped(hop, "calico-overlay", overlay.id, overlay.code, p, overlay.note, overlay.source));
+  if (overlay.outer) {
+    const wrapped = (s.packet = { ...p, outer: overlay.outer });
+    const mode = overlay.outer.protocol === "UDP" ? "vxlan" : "ipip";
+    s.steps.push(step(hop, "calico-overlay", overlay.id, "encapsulate", wrapped, overlay.note, overlay.source, { kind: "tunnel", mode, op: "encapsulate", peer: overlay.outer.dst }));
+    s.undos.push((back) => {
+      const stripped = inner(back);
+      return { steps: [step(hop, "calico-overlay", overlay.id, "decapsulate", stripped, describeOverlayReply(back.outer?.src ?? dstNode.name, node.name, stripped.dst, stripped.dst === node.overlay.vxlan || stripped.dst === node.overlay.ipip), overlay.source)], packet: stripped };
+    });
+  } else {
+    s.steps.push(step(hop, "calico-overlay", overlay.id, "forward", p, overlay.note, overlay.source));
+  }
+  return pass(s, leaveNode(s.net, node, s.packet, dstNode, s.steps, hop));
 }
 
 /**

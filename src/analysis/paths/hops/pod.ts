@@ -45,7 +45,7 @@ export function policyStep(
     verdict.isolated
       ? { steps: [step(hop, "network-policy", d.id, "allow", back, `the reply of a connection ${d.id} allowed passes: NetworkPolicy is stateful (conntrack)`, d.source)], packet: back }
       : { steps: [], packet: back };
-  return { ...filterStep(hop, "network-policy", d, packet, d.rule + notes), reply };
+  return { ...filterStep(hop, "network-policy", d, packet, d.rule + notes, direction), reply };
 }
 
 /** A pod sending: the packet enters its node's network namespace through the pod's veth. */
@@ -53,6 +53,7 @@ export function podSource(net: Network, pod: PathPod): Device {
   const hop = podLabel(pod);
   return {
     name: hop,
+    entry: "source",
     forward(packet): DeviceOutcome {
       const node = net.ctx.node(pod.nodeName);
       const where = pod.assumed ? ` (${pod.assumed})` : "";
@@ -81,6 +82,7 @@ export function podDestination(net: Network, pod: PathPod, ingressChecked?: Retu
   const hop = podLabel(pod);
   return {
     name: hop,
+    entry: "destination",
     forward(packet): DeviceOutcome {
       const steps: Step[] = [];
       let reply: ReturnType<typeof policyStep>["reply"] | undefined = ingressChecked;

@@ -100,13 +100,14 @@ export function eniEgress(net: Network, eni: NetworkInterface): Device {
   const aws = net.ctx.snapshot.aws;
   return {
     name: hop,
+    entry: "egress",
     forward(packet): DeviceOutcome {
       const steps: Step[] = [];
       const seen = wireHeader(packet);
-      const check = filterStep(hop, "eni", sourceDestCheck(eni, packet, "send"), packet);
+      const check = filterStep(hop, "eni", sourceDestCheck(eni, packet, "send"), packet, undefined, "egress");
       steps.push(check.step);
       if (check.drop) return { steps, packet, next: undefined, drop: check.drop };
-      const sg = filterStep(hop, "security-group", evaluateSecurityGroups("egress", eni.securityGroupIds, seen.dst, seen.dstPort, seen.protocol, aws), packet);
+      const sg = filterStep(hop, "security-group", evaluateSecurityGroups("egress", eni.securityGroupIds, seen.dst, seen.dstPort, seen.protocol, aws), packet, undefined, "egress");
       steps.push(sg.step);
       if (sg.drop) return { steps, packet, next: undefined, drop: sg.drop };
       if (sg.unknown) return { steps, packet, next: undefined, unknown: sg.unknown };
@@ -136,6 +137,7 @@ export function eniIngress(net: Network, eni: NetworkInterface): Device {
   const aws = ctx.snapshot.aws;
   return {
     name: hop,
+    entry: "ingress",
     forward(packet): DeviceOutcome {
       const steps: Step[] = [];
       const seen = wireHeader(packet);
@@ -143,12 +145,12 @@ export function eniIngress(net: Network, eni: NetworkInterface): Device {
       if (ungrouped) steps.push(ungrouped);
       else {
         const decision = evaluateSecurityGroups("ingress", eni.securityGroupIds, seen.src, seen.dstPort, seen.protocol, aws);
-        const sg = filterStep(hop, "security-group", decision.allowed ? decision : (admittedThroughLoadBalancer(net, eni.securityGroupIds, packet) ?? decision), packet);
+        const sg = filterStep(hop, "security-group", decision.allowed ? decision : (admittedThroughLoadBalancer(net, eni.securityGroupIds, packet) ?? decision), packet, undefined, "ingress");
         steps.push(sg.step);
         if (sg.drop) return { steps, packet, next: undefined, drop: sg.drop };
         if (sg.unknown) return { steps, packet, next: undefined, unknown: sg.unknown };
       }
-      const check = filterStep(hop, "eni", sourceDestCheck(eni, packet, "receive"), packet);
+      const check = filterStep(hop, "eni", sourceDestCheck(eni, packet, "receive"), packet, undefined, "ingress");
       steps.push(check.step);
       if (check.drop) return { steps, packet, next: undefined, drop: check.drop };
       const reply = (back: Packet): ReplyOutcome => {
@@ -193,7 +195,7 @@ function aclStep(net: Network, subnetId: string, direction: "ingress" | "egress"
     ? `${selection.acl.id} is stateless: the encapsulated reply is evaluated as its own ${describeOuter(packet)} datagram from ${seen.src} to ${seen.dst}`
     : statelessReplyNote(selection.acl, seen.dstPort);
   const note = where + (reply ? `${decision.rule}; ${replyNote}` : decision.rule);
-  const r = filterStep(hop, "nacl", decision, packet, note);
+  const r = filterStep(hop, "nacl", decision, packet, note, direction);
   return { step: r.step, drop: r.drop };
 }
 
@@ -271,7 +273,12 @@ export function subnetRouter(net: Network, subnetId: string): Device {
         const d = dropped(hop, "route-table", tableId, lookup.code, packet, lookup.rule, lookup.source ?? table?.source);
         return { steps: [d.step], packet, next: undefined, drop: d.drop };
       }
-      const routeStep = step(hop, "route-table", tableId, "forward", packet, `${lookup.rule}${lookup.notes.length ? ` (${lookup.notes.join("; ")})` : ""}`, table?.source);
+      const routeStep = step(hop, "route-table", tableId, "forward", packet, `${lookup.rule}${lookup.notes.length ? ` (${lookup.notes.join("; ")})` : ""}`, table?.source, {
+        kind: "route",
+        table: tableId,
+        route: lookup.route?.destination ?? seen.dst,
+        target: lookup.targetId ?? lookup.targetKind ?? "",
+      });
       const steps: Step[] = [routeStep];
       const finish = (toSubnet: string | undefined, next: Device, replyMustBeLocal = false): DeviceOutcome => {
         const crossing = crossSubnets(net, subnetId, toSubnet, packet);
@@ -437,6 +444,7 @@ export function internet(net: Network, role: "source" | "transit"): Device {
   const aws = net.ctx.snapshot.aws;
   return {
     name: "internet",
+    entry: role,
     forward(packet): DeviceOutcome {
       const steps: Step[] = [];
       if (role === "source") steps.push(step("internet", "internet", "internet", "forward", packet, `a client on the internet (${packet.src}) sends to ${packet.dst}:${packet.dstPort}/${packet.protocol}`, undefined));
