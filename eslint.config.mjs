@@ -15,12 +15,19 @@ export default tseslint.config(
       // node:test's test()/describe() return promises the runner itself awaits (the usual idiom).
       "@typescript-eslint/no-floating-promises": [
         "error",
-        { allowForKnownSafeCalls: [{ from: "package", package: "node:test", name: ["test", "describe", "it", "suite"] }] },
+        {
+          allowForKnownSafeCalls: [
+            { from: "package", package: "node:test", name: ["test", "describe", "it", "suite"] },
+          ],
+        },
       ],
       // Tests match aligned report columns with literal spaces, as the output prints them.
       "no-regex-spaces": "off",
       // `const { outer: _outer, ...rest } = p` drops a field by destructuring; `_` marks it unused.
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", ignoreRestSiblings: true }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", ignoreRestSiblings: true },
+      ],
       // Unions such as `"instance" | "ip" | string` name the known values of an open set on purpose.
       "@typescript-eslint/no-redundant-type-constituents": "off",
     },

@@ -72,7 +72,9 @@ function phase<T>(label: string, run: () => T, note: (result: T, seconds: number
 function priorityOf(snapshot: Snapshot): (pod: PodToPlace) => number {
   const priorities = new Map(snapshot.kubernetes.priorityClasses.map((p) => [p.name, p.value]));
   const globalDefault = snapshot.kubernetes.priorityClasses.find((p) => p.globalDefault)?.value ?? 0;
-  return (pod) => pod.spec.priority ?? (pod.spec.priorityClassName ? priorities.get(pod.spec.priorityClassName) ?? 0 : globalDefault);
+  return (pod) =>
+    pod.spec.priority ??
+    (pod.spec.priorityClassName ? (priorities.get(pod.spec.priorityClassName) ?? 0) : globalDefault);
 }
 
 async function main(): Promise<void> {
@@ -81,7 +83,9 @@ async function main(): Promise<void> {
     const t = Date.now();
     process.stderr.write(`generating ${nodes} nodes and ${pods} pods in ${dir}…\n`);
     const summary = await writeSyntheticCluster(dir, { nodes, pods });
-    process.stderr.write(`generated in ${((Date.now() - t) / 1000).toFixed(1)} s: ${summary.apps} applications, ${summary.observedPods} pods observed, ${summary.podsToPlace} to place\n`);
+    process.stderr.write(
+      `generated in ${((Date.now() - t) / 1000).toFixed(1)} s: ${summary.apps} applications, ${summary.observedPods} pods observed, ${summary.podsToPlace} to place\n`,
+    );
   }
   const paths = SYNTHETIC_FILES.map((f) => join(dir, f));
   const jsonBytes = paths.reduce((n, p) => n + statSync(p).size, 0);
@@ -99,25 +103,42 @@ async function main(): Promise<void> {
     const yamlPath = join(dir, "pods-slice.yaml");
     if (!existsSync(yamlPath)) {
       const list = JSON.parse(readFileSync(join(dir, "pods.json"), "utf8")) as { items: unknown[] };
-      writeFileSync(yamlPath, yaml.dump({ apiVersion: "v1", kind: "List", items: list.items.slice(0, Math.ceil(list.items.length / 10)), metadata: { resourceVersion: "" } }, { noRefs: true, lineWidth: -1 }));
+      writeFileSync(
+        yamlPath,
+        yaml.dump(
+          {
+            apiVersion: "v1",
+            kind: "List",
+            items: list.items.slice(0, Math.ceil(list.items.length / 10)),
+            metadata: { resourceVersion: "" },
+          },
+          { noRefs: true, lineWidth: -1 },
+        ),
+      );
     }
     const yamlBytes = statSync(yamlPath).size;
     phase(
       "load kubectl YAML (a tenth of the pods)",
       () => loadSnapshot({ paths: [yamlPath], cwd: dir }),
-      (s, seconds) => `${mb(yamlBytes)} MB, ${(yamlBytes / 1024 / 1024 / seconds).toFixed(1)} MB/s: ${s.kubernetes.pods.length} pods`,
+      (s, seconds) =>
+        `${mb(yamlBytes)} MB, ${(yamlBytes / 1024 / 1024 / seconds).toFixed(1)} MB/s: ${s.kubernetes.pods.length} pods`,
     );
   }
 
   // placement: the phases of analysePlacement
   const filters = DEFAULT_FILTERS;
-  const baseline = phase("cluster state", () => ClusterSnapshot.of(snapshot), (c) => `${c.nodes.length} nodes, ${c.nodes.reduce((n, x) => n + x.pods.length, 0)} pods bound`);
+  const baseline = phase(
+    "cluster state",
+    () => ClusterSnapshot.of(snapshot),
+    (c) => `${c.nodes.length} nodes, ${c.nodes.reduce((n, x) => n + x.pods.length, 0)} pods bound`,
+  );
   const podsByWorkload = phase(
     "pods to place",
     () => {
       const observed = observedPodsByOwner(snapshot);
       const out = new Map<Workload, PodToPlace[]>();
-      for (const w of snapshot.kubernetes.workloads) out.set(w, podsOfWorkload(w, snapshot.kubernetes.nodes, observed.get(workloadKey(w)) ?? []));
+      for (const w of snapshot.kubernetes.workloads)
+        out.set(w, podsOfWorkload(w, snapshot.kubernetes.nodes, observed.get(workloadKey(w)) ?? []));
       return out;
     },
     (m) => `${[...m.values()].reduce((n, list) => n + list.length, 0)} pods of ${m.size} workloads`,
@@ -130,7 +151,15 @@ async function main(): Promise<void> {
       let feasible = 0;
       for (const [w, list] of podsByWorkload) {
         const cluster = baseline.withoutOwner(workloadKey(w));
-        const evaluated = w.kind === "DaemonSet" ? list : [{ ...(list[0] ?? podsOfWorkload({ ...w, replicas: 1 }, snapshot.kubernetes.nodes, [])[0]!), observed: undefined }];
+        const evaluated =
+          w.kind === "DaemonSet"
+            ? list
+            : [
+                {
+                  ...(list[0] ?? podsOfWorkload({ ...w, replicas: 1 }, snapshot.kubernetes.nodes, [])[0]!),
+                  observed: undefined,
+                },
+              ];
         for (const p of evaluated) {
           for (const v of evaluatePod(p, cluster, filters)) {
             verdicts++;
@@ -140,11 +169,19 @@ async function main(): Promise<void> {
       }
       return { verdicts, feasible };
     },
-    (r, seconds) => `${workloadCount} workloads, ${r.verdicts} node verdicts (${r.feasible} feasible), ${(r.verdicts / seconds / 1e6).toFixed(2)} M verdicts/s`,
+    (r, seconds) =>
+      `${workloadCount} workloads, ${r.verdicts} node verdicts (${r.feasible} feasible), ${(r.verdicts / seconds / 1e6).toFixed(2)} M verdicts/s`,
   );
 
-  const toPlace = schedulingOrder([...podsByWorkload.values()].flat().filter((p) => !p.observed?.nodeName), priorityOf(snapshot));
-  const predict = (label: string, withFilters: readonly FilterPlugin<unknown>[], scores: readonly ScorePlugin<unknown>[] = DEFAULT_SCORES(snapshot)) =>
+  const toPlace = schedulingOrder(
+    [...podsByWorkload.values()].flat().filter((p) => !p.observed?.nodeName),
+    priorityOf(snapshot),
+  );
+  const predict = (
+    label: string,
+    withFilters: readonly FilterPlugin<unknown>[],
+    scores: readonly ScorePlugin<unknown>[] = DEFAULT_SCORES(snapshot),
+  ) =>
     phase(
       label,
       () => simulate(toPlace, ClusterSnapshot.of(snapshot), withFilters, scores),
@@ -173,13 +210,21 @@ async function main(): Promise<void> {
 
   clearInterval(sampler);
   sample();
-  const total = phases.filter((p) => !p.label.startsWith("load kubectl YAML") && !p.label.startsWith(" ")).reduce((n, p) => n + p.seconds, 0);
+  const total = phases
+    .filter((p) => !p.label.startsWith("load kubectl YAML") && !p.label.startsWith(" "))
+    .reduce((n, p) => n + p.seconds, 0);
   process.stdout.write(`podpath bench — ${nodes} nodes, ${pods} pods (node ${process.version}, ${process.arch})\n`);
-  for (const p of phases) process.stdout.write(`${p.label.padEnd(40)} ${p.seconds.toFixed(2).padStart(7)} s (cpu ${p.cpuSeconds.toFixed(2).padStart(7)} s)  peak RSS ${mb(p.peakRss).padStart(7)} MB  ${p.note}\n`);
-  process.stdout.write(`${"load + placement (JSON)".padEnd(40)} ${total.toFixed(2).padStart(7)} s                  peak RSS ${mb(overallPeak).padStart(7)} MB over the run\n`);
+  for (const p of phases)
+    process.stdout.write(
+      `${p.label.padEnd(40)} ${p.seconds.toFixed(2).padStart(7)} s (cpu ${p.cpuSeconds.toFixed(2).padStart(7)} s)  peak RSS ${mb(p.peakRss).padStart(7)} MB  ${p.note}\n`,
+    );
+  process.stdout.write(
+    `${"load + placement (JSON)".padEnd(40)} ${total.toFixed(2).padStart(7)} s                  peak RSS ${mb(overallPeak).padStart(7)} MB over the run\n`,
+  );
   if (scoreTimes) {
     process.stdout.write("score plugins in the timed prediction (PreScore, Score, NormalizeScore):\n");
-    for (const [name, seconds] of [...scoreTimes].sort((a, b) => b[1] - a[1])) process.stdout.write(`  ${name.padEnd(50)} ${seconds.toFixed(2).padStart(7)} s\n`);
+    for (const [name, seconds] of [...scoreTimes].sort((a, b) => b[1] - a[1]))
+      process.stdout.write(`  ${name.padEnd(50)} ${seconds.toFixed(2).padStart(7)} s\n`);
   }
 }
 

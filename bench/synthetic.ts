@@ -60,10 +60,16 @@ function nodeObject(i: number, random: () => number): { object: object; facts: N
   const spot = !gpu && r < 0.15;
   const large = random() < 0.5;
   const images = [
-    { names: ["quay.io/prometheus/node-exporter@sha256:4cb2b9", "quay.io/prometheus/node-exporter:v1.8.1"], sizeBytes: 12 * MB },
+    {
+      names: ["quay.io/prometheus/node-exporter@sha256:4cb2b9", "quay.io/prometheus/node-exporter:v1.8.1"],
+      sizeBytes: 12 * MB,
+    },
     ...COMMON_IMAGES.filter(() => random() < 0.3).map(([n, size]) => ({ names: [n], sizeBytes: size })),
   ];
-  const taints = [...(gpu ? [{ key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" }] : []), ...(spot ? [{ key: "spot", value: "true", effect: "PreferNoSchedule" }] : [])];
+  const taints = [
+    ...(gpu ? [{ key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" }] : []),
+    ...(spot ? [{ key: "spot", value: "true", effect: "PreferNoSchedule" }] : []),
+  ];
   const object = {
     apiVersion: "v1",
     kind: "Node",
@@ -80,18 +86,33 @@ function nodeObject(i: number, random: () => number): { object: object; facts: N
         ...(gpu ? { "workload-class": "gpu" } : {}),
         ...(spot ? { lifecycle: "spot" } : {}),
       },
-      annotations: { "projectcalico.org/IPv4Address": `${ip}/16`, "projectcalico.org/IPv4VXLANTunnelAddr": `192.168.${i % 256}.${(i >> 8) & 63}` },
+      annotations: {
+        "projectcalico.org/IPv4Address": `${ip}/16`,
+        "projectcalico.org/IPv4VXLANTunnelAddr": `192.168.${i % 256}.${(i >> 8) & 63}`,
+      },
     },
-    spec: { providerID: `aws:///${zone}/i-${i.toString(16).padStart(17, "0")}`, ...(taints.length > 0 ? { taints } : {}) },
+    spec: {
+      providerID: `aws:///${zone}/i-${i.toString(16).padStart(17, "0")}`,
+      ...(taints.length > 0 ? { taints } : {}),
+    },
     status: {
       capacity: { cpu: large ? "16" : "8", memory: large ? "64Gi" : "32Gi", pods: "110", "ephemeral-storage": "100Gi" },
-      allocatable: { cpu: large ? "15890m" : "7910m", memory: large ? "62Gi" : "30Gi", pods: "110", "ephemeral-storage": "95Gi" },
+      allocatable: {
+        cpu: large ? "15890m" : "7910m",
+        memory: large ? "62Gi" : "30Gi",
+        pods: "110",
+        "ephemeral-storage": "95Gi",
+      },
       addresses: [
         { type: "InternalIP", address: ip },
         { type: "Hostname", address: `ip-${ip.replace(/\./g, "-")}.ec2.internal` },
       ],
       images,
-      nodeInfo: { kubeletVersion: "v1.30.4", osImage: "Amazon Linux 2023", containerRuntimeVersion: "containerd://1.7.11" },
+      nodeInfo: {
+        kubeletVersion: "v1.30.4",
+        osImage: "Amazon Linux 2023",
+        containerRuntimeVersion: "containerd://1.7.11",
+      },
     },
   };
   return { object, facts: { name, gpu } };
@@ -123,39 +144,120 @@ function appSpec(k: number, app: string): { spec: object; gpu: boolean } {
   const nodeAffinity =
     k % 13 === 0 || k % 9 === 0
       ? {
-          ...(k % 13 === 0 ? { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "node.kubernetes.io/instance-type", operator: "In", values: ["m5.4xlarge"] }] }] } } : {}),
-          ...(k % 9 === 0 ? { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 50, preference: { matchExpressions: [{ key: "topology.kubernetes.io/zone", operator: "In", values: [ZONES[k % 3]] }] } }] } : {}),
+          ...(k % 13 === 0
+            ? {
+                requiredDuringSchedulingIgnoredDuringExecution: {
+                  nodeSelectorTerms: [
+                    {
+                      matchExpressions: [
+                        { key: "node.kubernetes.io/instance-type", operator: "In", values: ["m5.4xlarge"] },
+                      ],
+                    },
+                  ],
+                },
+              }
+            : {}),
+          ...(k % 9 === 0
+            ? {
+                preferredDuringSchedulingIgnoredDuringExecution: [
+                  {
+                    weight: 50,
+                    preference: {
+                      matchExpressions: [
+                        { key: "topology.kubernetes.io/zone", operator: "In", values: [ZONES[k % 3]] },
+                      ],
+                    },
+                  },
+                ],
+              }
+            : {}),
         }
       : undefined;
   const podAntiAffinity =
     k % 7 === 0 || k % 61 === 0
       ? {
-          ...(k % 7 === 0 ? { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: selfTerm(app, "kubernetes.io/hostname") }] } : {}),
-          ...(k % 61 === 0 ? { requiredDuringSchedulingIgnoredDuringExecution: [selfTerm(app, "kubernetes.io/hostname")] } : {}),
+          ...(k % 7 === 0
+            ? {
+                preferredDuringSchedulingIgnoredDuringExecution: [
+                  { weight: 100, podAffinityTerm: selfTerm(app, "kubernetes.io/hostname") },
+                ],
+              }
+            : {}),
+          ...(k % 61 === 0
+            ? { requiredDuringSchedulingIgnoredDuringExecution: [selfTerm(app, "kubernetes.io/hostname")] }
+            : {}),
         }
       : undefined;
-  const podAffinity = k % 17 === 0 ? { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 20, podAffinityTerm: selfTerm(`app-${k + 1}`, "topology.kubernetes.io/zone") }] } : undefined;
+  const podAffinity =
+    k % 17 === 0
+      ? {
+          preferredDuringSchedulingIgnoredDuringExecution: [
+            { weight: 20, podAffinityTerm: selfTerm(`app-${k + 1}`, "topology.kubernetes.io/zone") },
+          ],
+        }
+      : undefined;
   const spread = [
-    ...(k % 11 === 0 ? [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { app } } }] : []),
-    ...(k % 23 === 0 ? [{ maxSkew: 2, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { app } } }] : []),
-    ...(k % 29 === 0 ? [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { app } } }] : []),
+    ...(k % 11 === 0
+      ? [
+          {
+            maxSkew: 1,
+            topologyKey: "topology.kubernetes.io/zone",
+            whenUnsatisfiable: "ScheduleAnyway",
+            labelSelector: { matchLabels: { app } },
+          },
+        ]
+      : []),
+    ...(k % 23 === 0
+      ? [
+          {
+            maxSkew: 2,
+            topologyKey: "topology.kubernetes.io/zone",
+            whenUnsatisfiable: "DoNotSchedule",
+            labelSelector: { matchLabels: { app } },
+          },
+        ]
+      : []),
+    ...(k % 29 === 0
+      ? [
+          {
+            maxSkew: 1,
+            topologyKey: "kubernetes.io/hostname",
+            whenUnsatisfiable: "DoNotSchedule",
+            labelSelector: { matchLabels: { app } },
+          },
+        ]
+      : []),
   ];
-  const image = k % 4 === 0 ? COMMON_IMAGES[k % (COMMON_IMAGES.length - 1)]![0] : `registry.example.com/${app}:1.${k % 7}`;
+  const image =
+    k % 4 === 0 ? COMMON_IMAGES[k % (COMMON_IMAGES.length - 1)]![0] : `registry.example.com/${app}:1.${k % 7}`;
   const spec = {
     containers: [
       {
         name: "main",
         image,
         ports: [{ name: "http", containerPort: 8080, protocol: "TCP", ...(k % 97 === 0 ? { hostPort: 8443 } : {}) }],
-        resources: bestEffort ? {} : { requests: { cpu: `${100 + (k % 5) * 100}m`, memory: `${128 << k % 4}Mi` }, limits: { memory: "2Gi" } },
+        resources: bestEffort
+          ? {}
+          : { requests: { cpu: `${100 + (k % 5) * 100}m`, memory: `${128 << (k % 4)}Mi` }, limits: { memory: "2Gi" } },
         env: [{ name: "LOG_LEVEL", value: "info" }],
       },
     ],
     ...(k % 5 === 2 ? { nodeSelector: { "kubernetes.io/os": "linux" } } : {}),
     ...(gpu ? { nodeSelector: { "workload-class": "gpu" } } : {}),
-    ...(nodeAffinity || podAntiAffinity || podAffinity ? { affinity: { ...(nodeAffinity ? { nodeAffinity } : {}), ...(podAffinity ? { podAffinity } : {}), ...(podAntiAffinity ? { podAntiAffinity } : {}) } } : {}),
+    ...(nodeAffinity || podAntiAffinity || podAffinity
+      ? {
+          affinity: {
+            ...(nodeAffinity ? { nodeAffinity } : {}),
+            ...(podAffinity ? { podAffinity } : {}),
+            ...(podAntiAffinity ? { podAntiAffinity } : {}),
+          },
+        }
+      : {}),
     ...(spread.length > 0 ? { topologySpreadConstraints: spread } : {}),
-    tolerations: [...DEFAULT_TOLERATIONS, ...(gpu ? [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }] : [])],
+    tolerations: [
+      ...DEFAULT_TOLERATIONS,
+      ...(gpu ? [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }] : []),
+    ],
     ...(k % 19 === 0 ? { priorityClassName: "high-priority" } : {}),
     schedulerName: "default-scheduler",
     restartPolicy: "Always",
@@ -170,7 +272,12 @@ function workloadObject(app: App): object {
   return {
     apiVersion: "apps/v1",
     kind: app.kind,
-    metadata: { name: app.name, namespace: app.namespace, uid: `22222222-0000-0000-0000-${String(app.k).padStart(12, "0")}`, labels: { app: app.name } },
+    metadata: {
+      name: app.name,
+      namespace: app.namespace,
+      uid: `22222222-0000-0000-0000-${String(app.k).padStart(12, "0")}`,
+      labels: { app: app.name },
+    },
     spec: {
       replicas: app.replicas,
       selector: { matchLabels: { app: app.name } },
@@ -203,12 +310,24 @@ const NODE_EXPORTER_SPEC = {
   priorityClassName: "system-node-critical",
 };
 const LOG_AGENT_SPEC = {
-  containers: [{ name: "fluent-bit", image: "cr.fluentbit.io/fluent/fluent-bit:3.0", resources: { requests: { cpu: "100m", memory: "200Mi" } } }],
+  containers: [
+    {
+      name: "fluent-bit",
+      image: "cr.fluentbit.io/fluent/fluent-bit:3.0",
+      resources: { requests: { cpu: "100m", memory: "200Mi" } },
+    },
+  ],
 };
 
 function podObject(app: App, index: number, nodeName: string, i: number): object {
-  const name = app.kind === "StatefulSet" ? `${app.name}-${index}` : `${app.name}-7d9f8c6b5-${index.toString(36).padStart(5, "0")}`;
-  const owner = app.kind === "StatefulSet" ? { apiVersion: "apps/v1", kind: "StatefulSet", name: app.name } : { apiVersion: "apps/v1", kind: "ReplicaSet", name: `${app.name}-7d9f8c6b5` };
+  const name =
+    app.kind === "StatefulSet"
+      ? `${app.name}-${index}`
+      : `${app.name}-7d9f8c6b5-${index.toString(36).padStart(5, "0")}`;
+  const owner =
+    app.kind === "StatefulSet"
+      ? { apiVersion: "apps/v1", kind: "StatefulSet", name: app.name }
+      : { apiVersion: "apps/v1", kind: "ReplicaSet", name: `${app.name}-7d9f8c6b5` };
   return {
     apiVersion: "v1",
     kind: "Pod",
@@ -216,11 +335,19 @@ function podObject(app: App, index: number, nodeName: string, i: number): object
       name,
       namespace: app.namespace,
       uid: `11111111-0000-0000-0000-${String(i).padStart(12, "0")}`,
-      labels: app.kind === "StatefulSet" ? { ...app.labels, "statefulset.kubernetes.io/pod-name": name } : { ...app.labels, "pod-template-hash": "7d9f8c6b5" },
+      labels:
+        app.kind === "StatefulSet"
+          ? { ...app.labels, "statefulset.kubernetes.io/pod-name": name }
+          : { ...app.labels, "pod-template-hash": "7d9f8c6b5" },
       ownerReferences: [{ ...owner, uid: "x", controller: true, blockOwnerDeletion: true }],
     },
     spec: { ...app.spec, nodeName },
-    status: { phase: "Running", podIP: `192.168.${(i >> 8) & 255}.${i & 255}`, conditions: [{ type: "Ready", status: "True" }], startTime: "2026-11-01T00:00:00Z" },
+    status: {
+      phase: "Running",
+      podIP: `192.168.${(i >> 8) & 255}.${i & 255}`,
+      conditions: [{ type: "Ready", status: "True" }],
+      startTime: "2026-11-01T00:00:00Z",
+    },
   };
 }
 
@@ -253,7 +380,9 @@ async function writeList(path: string, count: number, make: (i: number) => objec
   };
   write('{\n    "apiVersion": "v1",\n    "items": [\n');
   for (let i = 0; i < count; i++) {
-    const text = pretty ? JSON.stringify(make(i), null, 4).replace(/^/gm, "        ") : "        " + JSON.stringify(make(i));
+    const text = pretty
+      ? JSON.stringify(make(i), null, 4).replace(/^/gm, "        ")
+      : "        " + JSON.stringify(make(i));
     if (!write(text + (i + 1 < count ? ",\n" : "\n"))) await new Promise<void>((r) => out.once("drain", () => r()));
   }
   write('    ],\n    "kind": "List",\n    "metadata": {\n        "resourceVersion": ""\n    }\n}\n');
@@ -261,7 +390,13 @@ async function writeList(path: string, count: number, make: (i: number) => objec
   return bytes;
 }
 
-export const SYNTHETIC_FILES = ["nodes.json", "pods.json", "workloads.json", "services.json", "priorityclasses.json"] as const;
+export const SYNTHETIC_FILES = [
+  "nodes.json",
+  "pods.json",
+  "workloads.json",
+  "services.json",
+  "priorityclasses.json",
+] as const;
 
 /** Writes the cluster's files (SYNTHETIC_FILES) into `dir`. */
 export async function writeSyntheticCluster(dir: string, size: SyntheticSize): Promise<SyntheticSummary> {
@@ -293,7 +428,17 @@ export async function writeSyntheticCluster(dir: string, size: SyntheticSize): P
     const name = `app-${k}`;
     const { spec, gpu } = appSpec(k, name);
     const observed = k % 5 === 0 ? replicas : k % 5 === 1 ? Math.floor(replicas / 2) : 0;
-    apps.push({ k, name, namespace: `team-${k % NAMESPACES}`, kind: k % 10 === 3 ? "StatefulSet" : "Deployment", replicas, observed, gpu, labels: { app: name, tier: k % 2 ? "web" : "worker" }, spec });
+    apps.push({
+      k,
+      name,
+      namespace: `team-${k % NAMESPACES}`,
+      kind: k % 10 === 3 ? "StatefulSet" : "Deployment",
+      replicas,
+      observed,
+      gpu,
+      labels: { app: name, tier: k % 2 ? "web" : "worker" },
+      spec,
+    });
   }
 
   const observedPods: { app: App; index: number }[] = [];
@@ -303,7 +448,8 @@ export async function writeSyntheticCluster(dir: string, size: SyntheticSize): P
     `${dir}/pods.json`,
     observedPods.length + exporterPods,
     (i) => {
-      if (i >= observedPods.length) return daemonPod("node-exporter", "monitoring", NODE_EXPORTER_SPEC, nodes[i - observedPods.length]!.name, i);
+      if (i >= observedPods.length)
+        return daemonPod("node-exporter", "monitoring", NODE_EXPORTER_SPEC, nodes[i - observedPods.length]!.name, i);
       const { app, index } = observedPods[i]!;
       const pool = app.gpu && gpuNodes.length > 0 ? gpuNodes : plainNodes.length > 0 ? plainNodes : nodes;
       return podObject(app, index, pool[Math.floor(random() * pool.length)]!.name, i);
@@ -311,7 +457,11 @@ export async function writeSyntheticCluster(dir: string, size: SyntheticSize): P
     false,
   );
 
-  const workloads = [...apps.map(workloadObject), daemonSet("node-exporter", "monitoring", NODE_EXPORTER_SPEC), daemonSet("log-agent", "logging", LOG_AGENT_SPEC)];
+  const workloads = [
+    ...apps.map(workloadObject),
+    daemonSet("node-exporter", "monitoring", NODE_EXPORTER_SPEC),
+    daemonSet("log-agent", "logging", LOG_AGENT_SPEC),
+  ];
   await writeList(`${dir}/workloads.json`, workloads.length, (i) => workloads[i]!, false);
 
   const serviced = apps.filter((a) => a.k % 3 !== 2);
@@ -324,15 +474,31 @@ export async function writeSyntheticCluster(dir: string, size: SyntheticSize): P
         apiVersion: "v1",
         kind: "Service",
         metadata: { name: app.name, namespace: app.namespace },
-        spec: { selector: { app: app.name }, ports: [{ port: 80, targetPort: 8080, protocol: "TCP" }], ...(app.kind === "StatefulSet" ? { clusterIP: "None" } : {}) },
+        spec: {
+          selector: { app: app.name },
+          ports: [{ port: 80, targetPort: 8080, protocol: "TCP" }],
+          ...(app.kind === "StatefulSet" ? { clusterIP: "None" } : {}),
+        },
       };
     },
     false,
   );
 
   const priorityClasses = [
-    { apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass", metadata: { name: "high-priority" }, value: 100000, globalDefault: false },
-    { apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass", metadata: { name: "system-node-critical" }, value: 2000001000, globalDefault: false },
+    {
+      apiVersion: "scheduling.k8s.io/v1",
+      kind: "PriorityClass",
+      metadata: { name: "high-priority" },
+      value: 100000,
+      globalDefault: false,
+    },
+    {
+      apiVersion: "scheduling.k8s.io/v1",
+      kind: "PriorityClass",
+      metadata: { name: "system-node-critical" },
+      value: 2000001000,
+      globalDefault: false,
+    },
   ];
   await writeList(`${dir}/priorityclasses.json`, priorityClasses.length, (i) => priorityClasses[i]!, true);
 

@@ -22,7 +22,10 @@ const walk = (dir) => {
   }
 };
 walk(root);
-if (stale.length) console.error(`run-tests: ignoring ${stale.length} compiled test(s) whose source is gone (stale dist/test): ${stale.join(", ")}`);
+if (stale.length)
+  console.error(
+    `run-tests: ignoring ${stale.length} compiled test(s) whose source is gone (stale dist/test): ${stale.join(", ")}`,
+  );
 const filter = process.argv.slice(2);
 const selected = filter.length ? files.filter((f) => filter.some((p) => f.includes(p))) : files;
 if (selected.length === 0) {

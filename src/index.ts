@@ -64,10 +64,27 @@ export {
   type AnsweredByJson,
   type ReturnJson,
 } from "./questions/trace.js";
-export { answerEgress, egressJson, type EgressAnswer, type EgressInput, type EgressJson, type EgressRowJson, type EgressReturnJson, type NodeGroupJson, type SnatStepJson } from "./questions/egress.js";
+export {
+  answerEgress,
+  egressJson,
+  type EgressAnswer,
+  type EgressInput,
+  type EgressJson,
+  type EgressRowJson,
+  type EgressReturnJson,
+  type NodeGroupJson,
+  type SnatStepJson,
+} from "./questions/egress.js";
 // what a trace's input is made of: `parseEndpoint("workload:NS/NAME")` and friends
 export { parseEndpoint, EndpointError, ENDPOINT_FORMS, type EndpointSpec } from "./analysis/paths/endpoints.js";
 export type { Protocol } from "./analysis/paths/trace-model.js";
 // answers as the CLI prints them
-export { render, formatsOf, UnsupportedFormatError, OUTPUT_FORMATS, type OutputFormat, type AnswerOf } from "./format/index.js";
+export {
+  render,
+  formatsOf,
+  UnsupportedFormatError,
+  OUTPUT_FORMATS,
+  type OutputFormat,
+  type AnswerOf,
+} from "./format/index.js";
 export { runCli } from "./cli/program.js";

@@ -61,9 +61,18 @@ export interface SnapshotSummary {
    * Owner references that did not resolve: the workloads known only through their pods (a
    * nodes + pods dump), with how many pods name each and how the owner was inferred.
    */
-  readonly unresolvedOwners: readonly { readonly owner: string; readonly pods: number; readonly inferredVia: string | null }[];
+  readonly unresolvedOwners: readonly {
+    readonly owner: string;
+    readonly pods: number;
+    readonly inferredVia: string | null;
+  }[];
   readonly joins: readonly { readonly kind: string; readonly from: string; readonly to: string; readonly by: string }[];
-  readonly diagnostics: readonly { readonly code: string; readonly severity: string; readonly message: string; readonly source: string | null }[];
+  readonly diagnostics: readonly {
+    readonly code: string;
+    readonly severity: string;
+    readonly message: string;
+    readonly source: string | null;
+  }[];
 }
 
 export interface LayerSummary {
@@ -80,7 +89,10 @@ export interface LayerSummary {
 
 function layerSummaries(aws: AwsModel, origins: Readonly<Record<string, number>>): LayerSummary[] {
   return AWS_LAYERS.map((layer) => {
-    const items = aws[layer.key] as readonly { readonly source: SourceRef; readonly entriesSource?: SourceRef | undefined }[];
+    const items = aws[layer.key] as readonly {
+      readonly source: SourceRef;
+      readonly entriesSource?: SourceRef | undefined;
+    }[];
     const files = new Set<string>();
     for (const item of items) {
       files.add(item.source.file);
@@ -97,17 +109,30 @@ function layerSummaries(aws: AwsModel, origins: Readonly<Record<string, number>>
       // a named list missing from describe-managed-prefix-lists altogether lacks its entries too
       const byId = new Map(aws.prefixLists.map((p) => [p.id, p]));
       const without = [...namedPrefixLists(aws)].filter((id) => byId.get(id)?.entries === undefined).sort();
-      if (without.length > 0) note = `named by a rule or route but without entries: ${without.join(", ")}; add \`aws ec2 get-managed-prefix-list-entries --prefix-list-id ID\` for each (podpath.yaml: prefixListId)`;
+      if (without.length > 0)
+        note = `named by a rule or route but without entries: ${without.join(", ")}; add \`aws ec2 get-managed-prefix-list-entries --prefix-list-id ID\` for each (podpath.yaml: prefixListId)`;
     }
-    return { key: layer.key, layer: layer.label, present: items.length > 0, objects: items.length, files: [...files].sort(), command: layer.command, lostWithout: layer.lostWithout, note };
+    return {
+      key: layer.key,
+      layer: layer.label,
+      present: items.length > 0,
+      objects: items.length,
+      files: [...files].sort(),
+      command: layer.command,
+      lostWithout: layer.lostWithout,
+      note,
+    };
   });
 }
 
 /** the prefix lists security group rules and routes name */
 function namedPrefixLists(aws: AwsModel): Set<string> {
   const named = new Set<string>();
-  for (const t of aws.routeTables) for (const r of t.routes) if (r.destination.startsWith("pl-")) named.add(r.destination);
-  for (const g of aws.securityGroups) for (const rule of [...g.ingress, ...g.egress]) for (const p of rule.peers) if (p.kind === "prefix-list") named.add(p.prefixListId);
+  for (const t of aws.routeTables)
+    for (const r of t.routes) if (r.destination.startsWith("pl-")) named.add(r.destination);
+  for (const g of aws.securityGroups)
+    for (const rule of [...g.ingress, ...g.egress])
+      for (const p of rule.peers) if (p.kind === "prefix-list") named.add(p.prefixListId);
   return named;
 }
 
@@ -120,18 +145,26 @@ function notNeeded(key: string, aws: AwsModel): string | undefined {
     case "natGateways":
       return routes.some((r) => r.targetKind === "nat-gateway") ? undefined : "no route targets a NAT gateway";
     case "internetGateways":
-      return routes.some((r) => r.targetKind === "internet-gateway") || aws.routeTables.length === 0 ? undefined : "no route targets an internet gateway";
+      return routes.some((r) => r.targetKind === "internet-gateway") || aws.routeTables.length === 0
+        ? undefined
+        : "no route targets an internet gateway";
     case "listeners":
       return aws.loadBalancers.length === 0 ? "no elbv2 load balancer in the snapshot" : undefined;
     case "listenerRules":
-      return aws.listeners.some((l) => l.protocol === "HTTP" || l.protocol === "HTTPS") ? undefined : "no HTTP/HTTPS listener in the snapshot";
+      return aws.listeners.some((l) => l.protocol === "HTTP" || l.protocol === "HTTPS")
+        ? undefined
+        : "no HTTP/HTTPS listener in the snapshot";
     case "targetGroups":
-      return aws.listeners.length === 0 && aws.listenerRules.length === 0 ? "no listener or rule in the snapshot forwards to one" : undefined;
+      return aws.listeners.length === 0 && aws.listenerRules.length === 0
+        ? "no listener or rule in the snapshot forwards to one"
+        : undefined;
     case "targetHealth":
       return aws.targetGroups.length === 0 ? "no target group in the snapshot" : undefined;
     case "targetGroupAttributes":
       // only an NLB's (TCP/UDP/TLS) target groups have attributes a trace reads
-      return aws.targetGroups.some((g) => g.protocol !== "HTTP" && g.protocol !== "HTTPS") ? undefined : "no NLB target group in the snapshot";
+      return aws.targetGroups.some((g) => g.protocol !== "HTTP" && g.protocol !== "HTTPS")
+        ? undefined
+        : "no NLB target group in the snapshot";
     default:
       return undefined;
   }
@@ -140,22 +173,46 @@ function notNeeded(key: string, aws: AwsModel): string | undefined {
 export function summarizeSnapshot(snapshot: Snapshot): SnapshotSummary {
   const k = snapshot.kubernetes;
   const a = snapshot.aws;
-  const instanceOf = new Map(snapshot.joins.filter((j) => j.kind === "node-instance").map((j) => [j.from.replace(/^Node /, ""), `${j.to.replace(/^Instance /, "")} (by ${j.by.split(" ")[0]})`]));
+  const instanceOf = new Map(
+    snapshot.joins
+      .filter((j) => j.kind === "node-instance")
+      .map((j) => [j.from.replace(/^Node /, ""), `${j.to.replace(/^Instance /, "")} (by ${j.by.split(" ")[0]})`]),
+  );
   const podsPerOwner = new Map<string, number>();
   for (const pod of k.pods) {
-    const owner = pod.owner ? `${pod.owner.kind}/${pod.owner.namespace}/${pod.owner.name}` : `Pod/${pod.namespace}/${pod.name}`;
+    const owner = pod.owner
+      ? `${pod.owner.kind}/${pod.owner.namespace}/${pod.owner.name}`
+      : `Pod/${pod.namespace}/${pod.name}`;
     podsPerOwner.set(owner, (podsPerOwner.get(owner) ?? 0) + 1);
   }
   const networkInterfaceOrigins: Record<string, number> = {};
   for (const e of a.networkInterfaces) networkInterfaceOrigins[e.origin] = (networkInterfaceOrigins[e.origin] ?? 0) + 1;
   const layers = layerSummaries(a, networkInterfaceOrigins);
-  const diagnostics = snapshot.diagnostics.map((d) => ({ code: d.code, severity: d.severity, message: d.message, source: d.source ? formatSourceFull(d.source) : null }));
-  if (!layers.some((l) => l.present)) diagnostics.push({ code: "absent-layer", severity: "info", message: ABSENT_AWS, source: null });
+  const diagnostics = snapshot.diagnostics.map((d) => ({
+    code: d.code,
+    severity: d.severity,
+    message: d.message,
+    source: d.source ? formatSourceFull(d.source) : null,
+  }));
+  if (!layers.some((l) => l.present))
+    diagnostics.push({ code: "absent-layer", severity: "info", message: ABSENT_AWS, source: null });
   return {
     roots: snapshot.roots,
     whatIf: snapshot.whatIf,
-    errors: snapshot.errors.map((e) => ({ code: e.code, message: e.message, source: e.line === undefined ? e.file : `${e.file}:${e.line}:${e.col ?? 1}` })),
-    files: snapshot.files.map((f) => ({ path: f.path, format: f.format, content: f.content, documents: f.documents, namespace: f.defaultNamespace ?? null, whatIf: f.whatIf, objects: f.objects })),
+    errors: snapshot.errors.map((e) => ({
+      code: e.code,
+      message: e.message,
+      source: e.line === undefined ? e.file : `${e.file}:${e.line}:${e.col ?? 1}`,
+    })),
+    files: snapshot.files.map((f) => ({
+      path: f.path,
+      format: f.format,
+      content: f.content,
+      documents: f.documents,
+      namespace: f.defaultNamespace ?? null,
+      whatIf: f.whatIf,
+      objects: f.objects,
+    })),
     kubernetes: {
       namespaces: k.namespaces.length,
       nodes: k.nodes.length,
@@ -188,7 +245,9 @@ export function summarizeSnapshot(snapshot: Snapshot): SnapshotSummary {
       targetHealth: a.targetHealth.length,
       ...(a.targetGroupAttributes.length > 0 ? { targetGroupAttributes: a.targetGroupAttributes.length } : {}),
     },
-    networkInterfaceOrigins: Object.fromEntries(Object.entries(networkInterfaceOrigins).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))),
+    networkInterfaceOrigins: Object.fromEntries(
+      Object.entries(networkInterfaceOrigins).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)),
+    ),
     layers,
     unmodelledKinds: k.unmodelledKinds,
     implicitNamespaces: k.namespaces.filter((n) => n.implicit).map((n) => n.name),
@@ -211,7 +270,9 @@ export function summarizeSnapshot(snapshot: Snapshot): SnapshotSummary {
       namespace: w.namespace,
       name: w.name,
       replicas: w.replicas,
-      generatedFrom: w.generatedFrom ? `${w.generatedFrom.kind} ${w.generatedFrom.namespace}/${w.generatedFrom.name}` : null,
+      generatedFrom: w.generatedFrom
+        ? `${w.generatedFrom.kind} ${w.generatedFrom.namespace}/${w.generatedFrom.name}`
+        : null,
       observedPods: podsPerOwner.get(`${w.kind}/${w.namespace}/${w.name}`) ?? 0,
       knownFromPods: w.knownFromPods !== undefined,
       source: formatSource(w.meta.source),
@@ -219,7 +280,11 @@ export function summarizeSnapshot(snapshot: Snapshot): SnapshotSummary {
     joinCounts: joinCounts(snapshot),
     unresolvedOwners: k.workloads
       .filter((w) => w.knownFromPods)
-      .map((w) => ({ owner: `${w.kind} ${w.namespace}/${w.name}`, pods: w.knownFromPods!.pods, inferredVia: w.knownFromPods!.inferredVia ?? null })),
+      .map((w) => ({
+        owner: `${w.kind} ${w.namespace}/${w.name}`,
+        pods: w.knownFromPods!.pods,
+        inferredVia: w.knownFromPods!.inferredVia ?? null,
+      })),
     joins: snapshot.joins.map((j) => ({ kind: j.kind, from: j.from, to: j.to, by: j.by })),
     diagnostics,
   };
@@ -229,11 +294,15 @@ function joinCounts(snapshot: Snapshot): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const j of snapshot.joins) counts[j.kind] = (counts[j.kind] ?? 0) + 1;
   // only the owner references that resolved: the owner is a workload the snapshot holds
-  const held = new Set(snapshot.kubernetes.workloads.filter((w) => !w.knownFromPods).map((w) => `${w.kind}/${w.namespace}/${w.name}`));
+  const held = new Set(
+    snapshot.kubernetes.workloads.filter((w) => !w.knownFromPods).map((w) => `${w.kind}/${w.namespace}/${w.name}`),
+  );
   // a static pod's mirror is owned by its Node
   const nodes = new Set(snapshot.kubernetes.nodes.map((n) => n.name));
   const resolved = (owner: NonNullable<Pod["owner"]>, namespace: string): boolean =>
-    owner.kind === "Node" ? nodes.has(owner.name) : held.has(`${owner.kind}/${owner.namespace ?? namespace}/${owner.name}`);
+    owner.kind === "Node"
+      ? nodes.has(owner.name)
+      : held.has(`${owner.kind}/${owner.namespace ?? namespace}/${owner.name}`);
   const owned = snapshot.kubernetes.pods.filter((p) => p.owner !== undefined && resolved(p.owner, p.namespace)).length;
   if (owned > 0) counts["pod-owner"] = owned;
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -74,14 +74,17 @@ export async function runCli(argv: readonly string[], outside: CliIO): Promise<n
   const setExit = (code: number) => (exitCode = code);
   const io: CliIO = { ...outside, unloadable: (count) => (unloadable += count) };
   const program = buildProgram(io, setExit);
-  for (const command of program.commands) for (const sub of command.commands) sub.exitOverride().configureOutput(program.configureOutput());
+  for (const command of program.commands)
+    for (const sub of command.commands) sub.exitOverride().configureOutput(program.configureOutput());
   const debug = argv.includes("--debug");
   try {
     await program.parseAsync([...argv], { from: "user" });
     if (unloadable > 0) {
       // the answer above leaves those files out: bad input, reported at the end as well
       const files = unloadable === 1 ? "1 file of the snapshot" : `${unloadable} files of the snapshot`;
-      io.stderr.write(`podpath: ${files} could not be loaded (named above); the answer leaves ${unloadable === 1 ? "it" : "them"} out (--strict stops at the first)\n`);
+      io.stderr.write(
+        `podpath: ${files} could not be loaded (named above); the answer leaves ${unloadable === 1 ? "it" : "them"} out (--strict stops at the first)\n`,
+      );
       return EXIT.usage;
     }
     return exitCode;
@@ -98,7 +101,12 @@ export async function runCli(argv: readonly string[], outside: CliIO): Promise<n
 export function reportError(error: unknown, io: Pick<CliIO, "stderr">, debug = false): number {
   if (error instanceof CommanderError) {
     // --help and --version end here with exit code 0; usage errors were already printed.
-    if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return EXIT.ok;
+    if (
+      error.code === "commander.helpDisplayed" ||
+      error.code === "commander.version" ||
+      error.code === "commander.help"
+    )
+      return EXIT.ok;
     if (error.code === "commander.executeSubCommandAsync") return EXIT.ok;
     return EXIT.usage;
   }

@@ -25,21 +25,50 @@ const collect = (value: string, previous: string[] | undefined): string[] => [..
 function byteSize(value: string): number {
   const bytes = parseByteSize(value);
   if (bytes === undefined || bytes <= 0) throw new InvalidArgumentError("expected a size such as 64M, 1G or 4096");
-  if (bytes > HARD_MAX_FILE_BYTES) throw new InvalidArgumentError(`at most ${formatBytes(HARD_MAX_FILE_BYTES)}: Node cannot hold a larger file in one string`);
+  if (bytes > HARD_MAX_FILE_BYTES)
+    throw new InvalidArgumentError(
+      `at most ${formatBytes(HARD_MAX_FILE_BYTES)}: Node cannot hold a larger file in one string`,
+    );
   return bytes;
 }
 
 /** The options every analysing command shares: where the snapshot is, what-ifs, limits, format. */
 export function withSnapshotOptions(command: Command, formats: readonly OutputFormat[] = OUTPUT_FORMATS): Command {
-  return command
-    // no default value (commander would print "(default: [])"): absent is read as none
-    .addOption(new Option("-s, --snapshot <path>", "a snapshot directory, index file (podpath.yaml) or single file; repeatable (default: the embedded example)").argParser(collect))
-    .addOption(new Option("-w, --with <file>", "what-if: objects that are added, or replace their namesakes (kind, namespace, name), before the analysis; repeatable").argParser(collect))
-    .option("-n, --namespace <ns>", "namespace for objects that carry none and are not given one by an index file, as `kubectl apply -n NS` (default: default)")
-    .addOption(new Option("-o, --output <format>", "output format (default: text on a terminal, json otherwise)").choices(formats))
-    .option("--strict", "stop at the first file that cannot be loaded; without it such a file of a directory or index file is reported (file:line:col), the rest is analysed, and the exit code is 2")
-    .addOption(new Option("--max-file-size <size>", "refuse larger files").argParser(byteSize).default(DEFAULT_LIMITS.maxFileBytes, formatBytes(DEFAULT_LIMITS.maxFileBytes)))
-    .option("--debug", "print stack traces of internal errors");
+  return (
+    command
+      // no default value (commander would print "(default: [])"): absent is read as none
+      .addOption(
+        new Option(
+          "-s, --snapshot <path>",
+          "a snapshot directory, index file (podpath.yaml) or single file; repeatable (default: the embedded example)",
+        ).argParser(collect),
+      )
+      .addOption(
+        new Option(
+          "-w, --with <file>",
+          "what-if: objects that are added, or replace their namesakes (kind, namespace, name), before the analysis; repeatable",
+        ).argParser(collect),
+      )
+      .option(
+        "-n, --namespace <ns>",
+        "namespace for objects that carry none and are not given one by an index file, as `kubectl apply -n NS` (default: default)",
+      )
+      .addOption(
+        new Option("-o, --output <format>", "output format (default: text on a terminal, json otherwise)").choices(
+          formats,
+        ),
+      )
+      .option(
+        "--strict",
+        "stop at the first file that cannot be loaded; without it such a file of a directory or index file is reported (file:line:col), the rest is analysed, and the exit code is 2",
+      )
+      .addOption(
+        new Option("--max-file-size <size>", "refuse larger files")
+          .argParser(byteSize)
+          .default(DEFAULT_LIMITS.maxFileBytes, formatBytes(DEFAULT_LIMITS.maxFileBytes)),
+      )
+      .option("--debug", "print stack traces of internal errors")
+  );
 }
 
 export function outputFormat(options: SnapshotOptions, io: CliIO): OutputFormat {
@@ -50,7 +79,12 @@ export function outputFormat(options: SnapshotOptions, io: CliIO): OutputFormat 
  * Writes the answer to `question` in the format the options ask for (default: text on a terminal,
  * json otherwise), chunk by chunk as its renderer yields them (src/format/index.ts `render`).
  */
-export function writeAnswer<Q extends QuestionName>(io: CliIO, question: Q, answer: AnswerOf[Q], options: SnapshotOptions): void {
+export function writeAnswer<Q extends QuestionName>(
+  io: CliIO,
+  question: Q,
+  answer: AnswerOf[Q],
+  options: SnapshotOptions,
+): void {
   for (const chunk of render(question, answer, outputFormat(options, io))) io.stdout.write(chunk);
 }
 
@@ -65,7 +99,9 @@ export function loadFromOptions(options: SnapshotOptions, io: CliIO): Snapshot {
     const example = embeddedExample();
     paths = [example.path];
     displayBase = example.base;
-    io.stderr.write("podpath: no --snapshot given; using the embedded example (examples/ecoeco, the cluster of the seed document)\n");
+    io.stderr.write(
+      "podpath: no --snapshot given; using the embedded example (examples/ecoeco, the cluster of the seed document)\n",
+    );
   }
   const started = Date.now();
   let shown = false;
@@ -84,7 +120,10 @@ export function loadFromOptions(options: SnapshotOptions, io: CliIO): Snapshot {
       io.stderr.write(`\r\x1b[Kloading ${p.file} (${formatBytes(p.fileBytes)}, file ${p.index + 1} of ${p.total})…`);
     },
   });
-  if (shown) io.stderr.write(`\r\x1b[Kloaded ${snapshot.files.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  if (shown)
+    io.stderr.write(
+      `\r\x1b[Kloaded ${snapshot.files.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+    );
   // one bad file does not hide the rest: each is named here, the answer follows, the exit code is 2
   for (const error of snapshot.errors) io.stderr.write(`podpath: ${formatLoadError(error)}\n`);
   if (snapshot.errors.length > 0) io.unloadable?.(snapshot.errors.length);

@@ -35,19 +35,45 @@ export function formatEgressJson(result: EgressJson): string {
 
 export function formatEgressText(report: EgressReport): string {
   const lines: string[] = [`CNI: ${report.cni}`, ""];
-  if (report.groups.length === 0) return [...lines, "The snapshot has no nodes: there is no pod to send from. Add `kubectl get nodes -o yaml` (and pods) to the snapshot."].join("\n") + "\n";
+  if (report.groups.length === 0)
+    return (
+      [
+        ...lines,
+        "The snapshot has no nodes: there is no pod to send from. Add `kubectl get nodes -o yaml` (and pods) to the snapshot.",
+      ].join("\n") + "\n"
+    );
   lines.push("node groups:");
   const sender = (group: string): string => report.rows.find((r) => r.group === group)?.from ?? "-";
-  lines.push(table([["group", "nodes", "subnet", "traced from"], ...report.groups.map((g) => [g.name, g.nodes.join(", "), g.subnetId ?? "-", sender(g.name)])]));
+  lines.push(
+    table([
+      ["group", "nodes", "subnet", "traced from"],
+      ...report.groups.map((g) => [g.name, g.nodes.join(", "), g.subnetId ?? "-", sender(g.name)]),
+    ]),
+  );
   lines.push("");
   const header = ["group", "destination", "traced to", "SNAT steps, in order", "source seen", "verdict", "reply"];
-  lines.push(table([header, ...report.rows.map((r) => [r.group, r.destinationWords, r.verdict === "skipped" ? "-" : toText(r), snatText(r), r.finalSourceIp ?? "-", verdictText(r), replyText(r)])]));
+  lines.push(
+    table([
+      header,
+      ...report.rows.map((r) => [
+        r.group,
+        r.destinationWords,
+        r.verdict === "skipped" ? "-" : toText(r),
+        snatText(r),
+        r.finalSourceIp ?? "-",
+        verdictText(r),
+        replyText(r),
+      ]),
+    ]),
+  );
   const drops = report.rows.filter((r) => r.drop || r.replyDrop);
   if (drops.length > 0) {
     lines.push("", "drops:");
     for (const r of drops) {
       const d = r.drop ?? r.replyDrop!;
-      lines.push(`  ${r.group} → ${r.destinationWords}: ${r.drop ? "" : "reply "}${d.code}: ${d.message}${d.source ? ` [${formatSource(d.source)}]` : ""}`);
+      lines.push(
+        `  ${r.group} → ${r.destinationWords}: ${r.drop ? "" : "reply "}${d.code}: ${d.message}${d.source ? ` [${formatSource(d.source)}]` : ""}`,
+      );
     }
   }
   const notes = report.rows.filter((r) => r.note && r.verdict !== "skipped");
@@ -56,7 +82,10 @@ export function formatEgressText(report: EgressReport): string {
     for (const r of notes) lines.push(`  ${r.group} → ${r.destinationWords}: ${r.note}`);
   }
   for (const a of report.assumptions) lines.push("", `assumed: ${a}`);
-  lines.push("", "Each row traces one packet (`podpath trace` shows every hop); replies are undone by conntrack, never NATed again.");
+  lines.push(
+    "",
+    "Each row traces one packet (`podpath trace` shows every hop); replies are undone by conntrack, never NATed again.",
+  );
   return lines.join("\n") + "\n";
 }
 
@@ -64,11 +93,25 @@ export function formatEgressText(report: EgressReport): string {
 export function formatEgressMarkdown(report: EgressReport): string {
   const out: string[] = ["## Egress: which source IP each destination sees", "", `CNI: ${report.cni}`, ""];
   const sender = (group: string): string => report.rows.find((r) => r.group === group)?.from ?? "-";
-  out.push(markdownTable(["group", "nodes", "subnet", "traced from"], report.groups.map((g) => [g.name, g.nodes.join(", "), g.subnetId ?? "-", sender(g.name)])), "");
+  out.push(
+    markdownTable(
+      ["group", "nodes", "subnet", "traced from"],
+      report.groups.map((g) => [g.name, g.nodes.join(", "), g.subnetId ?? "-", sender(g.name)]),
+    ),
+    "",
+  );
   out.push(
     markdownTable(
       ["group", "destination", "traced to", "SNAT steps, in order", "source seen", "verdict", "reply"],
-      report.rows.map((r) => [r.group, r.destinationWords, r.verdict === "skipped" ? "-" : toText(r), snatText(r), r.finalSourceIp ? `\`${r.finalSourceIp}\`` : "-", verdictText(r), replyText(r)]),
+      report.rows.map((r) => [
+        r.group,
+        r.destinationWords,
+        r.verdict === "skipped" ? "-" : toText(r),
+        snatText(r),
+        r.finalSourceIp ? `\`${r.finalSourceIp}\`` : "-",
+        verdictText(r),
+        replyText(r),
+      ]),
     ),
   );
   if (report.assumptions.length > 0) out.push("", ...report.assumptions.map((a) => `- assumed: ${a}`));

@@ -27,11 +27,14 @@ function nodeList(nodes: readonly string[]): string {
 }
 
 function targetNodeViews(r: FixPlaceResult): NodeView[] {
-  return r.targetNodes.map((name) => r.before.nodes.find((n) => n.node === name) ?? { node: name, feasible: false, reasons: [] });
+  return r.targetNodes.map(
+    (name) => r.before.nodes.find((n) => n.node === name) ?? { node: name, feasible: false, reasons: [] },
+  );
 }
 
 function verdictLine(r: FixPlaceResult): string {
-  if (r.verified) return `Verified: feasible nodes after the change: ${nodeList(r.after.feasibleNodes)} (exactly the target nodes)`;
+  if (r.verified)
+    return `Verified: feasible nodes after the change: ${nodeList(r.after.feasibleNodes)} (exactly the target nodes)`;
   return `Not verified: feasible nodes after the change: ${nodeList(r.after.feasibleNodes)}; the target nodes are ${nodeList(r.targetNodes)}`;
 }
 
@@ -59,7 +62,9 @@ export function formatFixPlaceText(r: FixPlaceResult): string {
   const out: string[] = [];
   out.push(`fix place ${r.kind} ${r.workload} --onto ${r.onto}  ${r.source}`);
   if (r.generatedFrom) out.push(`  created from ${r.generatedFrom}`);
-  out.push(`Target nodes (${r.ontoKind}): ${nodeList(r.targetNodes)} — ${r.targetNodes.length} of ${plural(r.nodeCount, "node")}`);
+  out.push(
+    `Target nodes (${r.ontoKind}): ${nodeList(r.targetNodes)} — ${r.targetNodes.length} of ${plural(r.nodeCount, "node")}`,
+  );
   out.push(`Feasible now: ${nodeList(r.before.feasibleNodes)}`);
   out.push("");
   out.push("Why not there now");
@@ -113,7 +118,9 @@ export function formatFixPlaceMarkdown(r: FixPlaceResult): string {
   out.push("");
   out.push(`${r.source}${r.generatedFrom ? `, created from ${r.generatedFrom}` : ""}`);
   out.push("");
-  out.push(`- **Target nodes** (${r.ontoKind}): ${nodeList(r.targetNodes)} — ${r.targetNodes.length} of ${plural(r.nodeCount, "node")}`);
+  out.push(
+    `- **Target nodes** (${r.ontoKind}): ${nodeList(r.targetNodes)} — ${r.targetNodes.length} of ${plural(r.nodeCount, "node")}`,
+  );
   out.push(`- **Feasible now:** ${nodeList(r.before.feasibleNodes)}`);
   out.push("");
   out.push("## Why not there now");
@@ -129,7 +136,8 @@ export function formatFixPlaceMarkdown(r: FixPlaceResult): string {
   out.push("## The change");
   out.push("");
   if (r.change.empty) out.push("Nothing to change.");
-  for (const s of r.change.steps) out.push(`- **${s.action === "remove" ? "remove" : "add"}** ${s.text}${s.source ? ` (${s.source})` : ""}`);
+  for (const s of r.change.steps)
+    out.push(`- **${s.action === "remove" ? "remove" : "add"}** ${s.text}${s.source ? ` (${s.source})` : ""}`);
   if (r.otherRejections.length > 0) {
     out.push("");
     out.push("Not changed (other filters still reject these target nodes):");

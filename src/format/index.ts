@@ -78,7 +78,11 @@ export class UnsupportedFormatError extends UserError {
 }
 
 /** `answer` of `question` in `format`, as chunks to write in order. */
-export function render<Q extends QuestionName>(question: Q, answer: AnswerOf[Q], format: OutputFormat): Iterable<string> {
+export function render<Q extends QuestionName>(
+  question: Q,
+  answer: AnswerOf[Q],
+  format: OutputFormat,
+): Iterable<string> {
   const renderer: Renderer<AnswerOf[Q]> | undefined = RENDERERS[question][format];
   if (!renderer) throw new UnsupportedFormatError(question, format);
   return renderer(answer);

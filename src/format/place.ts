@@ -1,4 +1,10 @@
-import type { NodeView, NotTargetedView, PlacementReport, ReasonView, WorkloadPlacement } from "../analysis/placement/placement.js";
+import type {
+  NodeView,
+  NotTargetedView,
+  PlacementReport,
+  ReasonView,
+  WorkloadPlacement,
+} from "../analysis/placement/placement.js";
 import { placementJson, type PlacementJson } from "../questions/place.js";
 import { markdownTable, plural, table } from "./table.js";
 
@@ -35,7 +41,9 @@ function reasonText(r: ReasonView, withDetail: boolean): string {
 }
 
 /** Nodes grouped by identical verdicts, so large clusters read as a few lines. */
-function groupNodes(nodes: readonly NodeView[]): { readonly nodes: readonly string[]; readonly reasons: readonly ReasonView[] }[] {
+function groupNodes(
+  nodes: readonly NodeView[],
+): { readonly nodes: readonly string[]; readonly reasons: readonly ReasonView[] }[] {
   const groups = new Map<string, { nodes: string[]; reasons: readonly ReasonView[] }>();
   for (const n of nodes) {
     const key = n.feasible ? "" : n.reasons.map((r) => `${r.plugin}|${r.message}|${r.source}`).join("\n");
@@ -47,7 +55,9 @@ function groupNodes(nodes: readonly NodeView[]): { readonly nodes: readonly stri
 }
 
 /** A DaemonSet's non-targeted nodes grouped by the same reason and object. */
-function groupNotTargeted(list: readonly NotTargetedView[]): { readonly nodes: readonly string[]; readonly reason: string; readonly source: string | null }[] {
+function groupNotTargeted(
+  list: readonly NotTargetedView[],
+): { readonly nodes: readonly string[]; readonly reason: string; readonly source: string | null }[] {
   const groups = new Map<string, { nodes: string[]; reason: string; source: string | null }>();
   for (const t of list) {
     const key = `${t.reason}|${t.source}`;
@@ -86,7 +96,8 @@ function summary(report: PlacementReport): string {
   return `${plural(report.nodeCount, "node")} · ${plural(report.workloads.length, "workload")} · ${plural(pods.length, "pod")}: ${observed} observed, ${predicted} predicted, ${unschedulable} unschedulable${statics} · ${plural(findings, "finding")}`;
 }
 
-const STATIC_PODS_TITLE = "Static pods (the kubelet of their node runs them from its manifests; the scheduler does not place them)";
+const STATIC_PODS_TITLE =
+  "Static pods (the kubelet of their node runs them from its manifests; the scheduler does not place them)";
 
 /** The caveat of a workload known only through its pods. */
 function knownFromPodsLine(w: WorkloadPlacement): string | null {
@@ -116,9 +127,11 @@ export function formatPlacementText(report: PlacementReport, focusNode?: string)
     const targeting = targetingLine(w, report.nodeCount);
     if (targeting) out.push(`  ${targeting}`);
     if (!focusNode) {
-      for (const g of groupNotTargeted(w.notTargeted)) out.push(`  not targeted on ${nodeList(g.nodes)}: ${g.reason}${g.source ? ` (${g.source})` : ""}`);
+      for (const g of groupNotTargeted(w.notTargeted))
+        out.push(`  not targeted on ${nodeList(g.nodes)}: ${g.reason}${g.source ? ` (${g.source})` : ""}`);
     } else {
-      for (const t of w.notTargeted.filter((x) => x.node === focusNode)) out.push(`  ${t.node}: not targeted: ${t.reason}${t.source ? ` (${t.source})` : ""}`);
+      for (const t of w.notTargeted.filter((x) => x.node === focusNode))
+        out.push(`  ${t.node}: not targeted: ${t.reason}${t.source ? ` (${t.source})` : ""}`);
     }
     for (const t of w.notTargeted) {
       const note = runningNote(t);
@@ -130,7 +143,8 @@ export function formatPlacementText(report: PlacementReport, focusNode?: string)
         out.push(`  ${n.node}: ${n.feasible ? "feasible" : "rejected"}`);
         for (const r of n.reasons) out.push(`    ${reasonText(r, true)}`);
       }
-      if (shown.length === 0 && !w.notTargeted.some((t) => t.node === focusNode)) out.push(`  ${focusNode}: not evaluated (a DaemonSet pod made for another node, or no such node)`);
+      if (shown.length === 0 && !w.notTargeted.some((t) => t.node === focusNode))
+        out.push(`  ${focusNode}: not evaluated (a DaemonSet pod made for another node, or no such node)`);
     } else {
       for (const g of groupNodes(shown)) {
         out.push(`  not on ${nodeList(g.nodes)}:`);
@@ -140,7 +154,16 @@ export function formatPlacementText(report: PlacementReport, focusNode?: string)
     const podRows = w.pods.map((p) => [
       p.name,
       p.observedNode ?? "-",
-      p.predictedNode ? (p.tiedNodes.length > 0 ? `${p.predictedNode} (tied with ${nodeList(p.tiedNodes.filter((t) => t !== p.predictedNode), 4)})` : p.predictedNode) : p.unschedulable ? "unschedulable" : "-",
+      p.predictedNode
+        ? p.tiedNodes.length > 0
+          ? `${p.predictedNode} (tied with ${nodeList(
+              p.tiedNodes.filter((t) => t !== p.predictedNode),
+              4,
+            )})`
+          : p.predictedNode
+        : p.unschedulable
+          ? "unschedulable"
+          : "-",
     ]);
     if (podRows.length > 0) out.push(table([["POD", "OBSERVED ON", "PREDICTED"], ...podRows], "  "));
     for (const p of w.pods) if (p.unschedulable) out.push(`  ${p.name}: ${p.unschedulable}`);
@@ -164,27 +187,66 @@ export function formatPlacementMarkdown(report: PlacementReport): string {
   const out: string[] = ["# Placement", "", summary(report), ""];
   for (const w of report.workloads) {
     out.push(`## ${w.kind} ${w.namespace}/${w.name}`, "");
-    out.push(`Source: \`${w.source}\`${w.generatedFrom ? ` (created from ${w.generatedFrom})` : ""}. Can run on: ${w.feasibleNodes.length === 0 ? "**no node**" : w.feasibleNodes.map((n) => `\`${n}\``).join(", ")}.`, "");
+    out.push(
+      `Source: \`${w.source}\`${w.generatedFrom ? ` (created from ${w.generatedFrom})` : ""}. Can run on: ${w.feasibleNodes.length === 0 ? "**no node**" : w.feasibleNodes.map((n) => `\`${n}\``).join(", ")}.`,
+      "",
+    );
     const known = knownFromPodsLine(w);
     if (known) out.push(`> ${known[0]!.toUpperCase()}${known.slice(1)}.`, "");
     const targeting = targetingLine(w, report.nodeCount);
     if (targeting) out.push(`The DaemonSet ${targeting}.`, "");
     const notTargeted = groupNotTargeted(w.notTargeted);
-    if (notTargeted.length > 0) out.push(markdownTable(["not targeted", "reason", "source"], notTargeted.map((g) => [nodeList(g.nodes), g.reason, g.source ? `\`${g.source}\`` : ""])), "");
+    if (notTargeted.length > 0)
+      out.push(
+        markdownTable(
+          ["not targeted", "reason", "source"],
+          notTargeted.map((g) => [nodeList(g.nodes), g.reason, g.source ? `\`${g.source}\`` : ""]),
+        ),
+        "",
+      );
     for (const t of w.notTargeted) {
       const note = runningNote(t);
       if (note) out.push(`> ${note}`, "");
     }
     const rejected = groupNodes(w.nodes.filter((n) => !n.feasible));
     if (rejected.length > 0) {
-      out.push(markdownTable(["not on", "plugin", "reason", "source"], rejected.flatMap((g) => g.reasons.map((r) => [nodeList(g.nodes), r.plugin, r.message + (r.detail ? ` — ${r.detail}` : ""), r.source ? `\`${r.source}\`` : ""]))), "");
+      out.push(
+        markdownTable(
+          ["not on", "plugin", "reason", "source"],
+          rejected.flatMap((g) =>
+            g.reasons.map((r) => [
+              nodeList(g.nodes),
+              r.plugin,
+              r.message + (r.detail ? ` — ${r.detail}` : ""),
+              r.source ? `\`${r.source}\`` : "",
+            ]),
+          ),
+        ),
+        "",
+      );
     }
-    out.push(markdownTable(["pod", "observed on", "predicted"], w.pods.map((p) => [p.name, p.observedNode ?? "-", p.predictedNode ?? (p.unschedulable ? `unschedulable: ${p.unschedulable}` : "-")])), "");
+    out.push(
+      markdownTable(
+        ["pod", "observed on", "predicted"],
+        w.pods.map((p) => [
+          p.name,
+          p.observedNode ?? "-",
+          p.predictedNode ?? (p.unschedulable ? `unschedulable: ${p.unschedulable}` : "-"),
+        ]),
+      ),
+      "",
+    );
     for (const f of w.findings) out.push(`> **Finding:** ${f.message}`, "");
   }
   if (report.staticPods.length > 0) {
     out.push("## Static pods", "", `${STATIC_PODS_TITLE}.`, "");
-    out.push(markdownTable(["pod", "node", "source"], report.staticPods.map((p) => [`${p.namespace}/${p.name}`, p.node, `\`${p.source}\``])), "");
+    out.push(
+      markdownTable(
+        ["pod", "node", "source"],
+        report.staticPods.map((p) => [`${p.namespace}/${p.name}`, p.node, `\`${p.source}\``]),
+      ),
+      "",
+    );
   }
   return out.join("\n");
 }

@@ -80,7 +80,16 @@ export function formatSnapshotText(s: SnapshotSummary): string {
   if (s.whatIf.length > 0) out.push(`What-if (--with): ${s.whatIf.join(", ")}`);
   out.push("");
   out.push(`Files (${s.files.length}):`);
-  out.push(table(s.files.map((f) => [f.path, f.content, objects(f.objects) || "-", [f.namespace ? `namespace ${f.namespace}` : "", f.whatIf ? "(--with)" : ""].join(" ").trim()])));
+  out.push(
+    table(
+      s.files.map((f) => [
+        f.path,
+        f.content,
+        objects(f.objects) || "-",
+        [f.namespace ? `namespace ${f.namespace}` : "", f.whatIf ? "(--with)" : ""].join(" ").trim(),
+      ]),
+    ),
+  );
   if (s.errors.length > 0) {
     out.push("");
     out.push(`Errors (${s.errors.length}): files that could not be loaded; everything below leaves them out`);
@@ -89,7 +98,8 @@ export function formatSnapshotText(s: SnapshotSummary): string {
   out.push("");
   out.push("Kubernetes:");
   out.push(`  ${counts(s.kubernetes)}`);
-  if (s.implicitNamespaces.length > 0) out.push(`  namespaces assumed (referenced, not in the snapshot): ${s.implicitNamespaces.join(", ")}`);
+  if (s.implicitNamespaces.length > 0)
+    out.push(`  namespaces assumed (referenced, not in the snapshot): ${s.implicitNamespaces.join(", ")}`);
   if (Object.keys(s.unmodelledKinds).length > 0) out.push(`  kept but not modelled: ${objects(s.unmodelledKinds)}`);
   out.push("");
   out.push("AWS:");
@@ -142,12 +152,21 @@ export function formatSnapshotText(s: SnapshotSummary): string {
     );
   }
   out.push("");
-  out.push(`Joins: ${Object.entries(s.joinCounts).map(([k, n]) => `${k} ${n}`).join(" · ") || "none"}`);
+  out.push(
+    `Joins: ${
+      Object.entries(s.joinCounts)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(" · ") || "none"
+    }`,
+  );
   const nodeJoins = s.joins.filter((j) => j.kind === "node-instance");
   if (nodeJoins.length > 0) out.push(table(nodeJoins.map((j) => [j.from, "→", j.to, `by ${j.by}`])));
   if (s.unresolvedOwners.length > 0) {
-    out.push(`Owner references not in the snapshot (${s.unresolvedOwners.length}; placed as workloads known only through their pods):`);
-    for (const o of s.unresolvedOwners) out.push(`  ${o.owner}: ${plural(o.pods, "pod")}${o.inferredVia ? ` (${o.inferredVia})` : ""}`);
+    out.push(
+      `Owner references not in the snapshot (${s.unresolvedOwners.length}; placed as workloads known only through their pods):`,
+    );
+    for (const o of s.unresolvedOwners)
+      out.push(`  ${o.owner}: ${plural(o.pods, "pod")}${o.inferredVia ? ` (${o.inferredVia})` : ""}`);
   }
   const warnings = s.diagnostics.filter((d) => d.severity === "warning");
   const notes = s.diagnostics.filter((d) => d.severity !== "warning");
@@ -166,7 +185,15 @@ export function formatSnapshotMarkdown(s: SnapshotSummary): string {
   const out: string[] = [];
   out.push(`# Snapshot: ${s.roots.join(", ")}`, "");
   if (s.whatIf.length > 0) out.push(`What-if (--with): ${s.whatIf.join(", ")}`, "");
-  out.push("## Files", "", markdownTable(["file", "content", "objects"], s.files.map((f) => [f.path, f.content, objects(f.objects) || "-"])), "");
+  out.push(
+    "## Files",
+    "",
+    markdownTable(
+      ["file", "content", "objects"],
+      s.files.map((f) => [f.path, f.content, objects(f.objects) || "-"]),
+    ),
+    "",
+  );
   if (s.errors.length > 0) {
     out.push("## Errors", "", "Files that could not be loaded; everything below leaves them out.", "");
     out.push(...s.errors.map((e) => `- \`${e.source}\` ${e.message} (${e.code})`), "");
@@ -180,20 +207,53 @@ export function formatSnapshotMarkdown(s: SnapshotSummary): string {
       "",
       markdownTable(
         ["layer", "objects", "from", "without it"],
-        s.layers.map((l) => [l.layer, l.present ? String(l.objects) : "-", l.present ? l.files.join(", ") + (l.note ? ` (${l.note})` : "") : "absent", l.present ? "" : l.note ?? `${l.lostWithout}; add \`${l.command}\``]),
+        s.layers.map((l) => [
+          l.layer,
+          l.present ? String(l.objects) : "-",
+          l.present ? l.files.join(", ") + (l.note ? ` (${l.note})` : "") : "absent",
+          l.present ? "" : (l.note ?? `${l.lostWithout}; add \`${l.command}\``),
+        ]),
       ),
       "",
     );
   }
   if (s.nodes.length > 0) {
-    out.push("## Nodes", "", markdownTable(["node", "internal IP", "taints", "EC2 instance", "source"], s.nodes.map((n) => [n.name, n.internalIP ?? "-", n.taints.join(", ") || "-", n.instance ?? "-", n.source])), "");
+    out.push(
+      "## Nodes",
+      "",
+      markdownTable(
+        ["node", "internal IP", "taints", "EC2 instance", "source"],
+        s.nodes.map((n) => [n.name, n.internalIP ?? "-", n.taints.join(", ") || "-", n.instance ?? "-", n.source]),
+      ),
+      "",
+    );
   }
   if (s.workloads.length > 0) {
-    out.push("## Workloads", "", markdownTable(["kind", "namespace/name", "replicas", "source"], s.workloads.map((w) => [w.kind, `${w.namespace}/${w.name}`, w.knownFromPods ? `${w.observedPods} pods seen (known only through its pods)` : w.replicas === null ? "per node" : String(w.replicas), w.source])), "");
+    out.push(
+      "## Workloads",
+      "",
+      markdownTable(
+        ["kind", "namespace/name", "replicas", "source"],
+        s.workloads.map((w) => [
+          w.kind,
+          `${w.namespace}/${w.name}`,
+          w.knownFromPods
+            ? `${w.observedPods} pods seen (known only through its pods)`
+            : w.replicas === null
+              ? "per node"
+              : String(w.replicas),
+          w.source,
+        ]),
+      ),
+      "",
+    );
   }
   out.push("## Warnings", "");
   const warnings = s.diagnostics.filter((d) => d.severity === "warning");
-  out.push(...(warnings.length === 0 ? ["None."] : warnings.map((d) => `- \`${d.source ?? ""}\` ${d.message} (${d.code})`)), "");
+  out.push(
+    ...(warnings.length === 0 ? ["None."] : warnings.map((d) => `- \`${d.source ?? ""}\` ${d.message} (${d.code})`)),
+    "",
+  );
   const absent = s.diagnostics.find((d) => d.code === "absent-layer");
   if (absent) out.push(`Note: ${absent.message}`, "");
   return out.join("\n");

@@ -17,15 +17,21 @@ export function formatTraceJson(result: TraceJson): string {
 }
 
 export function packetText(p: Packet): string {
-  const outer = p.outer ? ` [outer ${p.outer.src} → ${p.outer.dst}${p.outer.protocol === "UDP" ? ` UDP/${p.outer.dstPort}` : " IPIP"}]` : "";
-  return p.protocol === "ICMP" ? `${p.src} → ${p.dst} ICMP${outer}` : `${p.src}:${p.srcPort} → ${p.dst}:${p.dstPort} ${p.protocol}${outer}`;
+  const outer = p.outer
+    ? ` [outer ${p.outer.src} → ${p.outer.dst}${p.outer.protocol === "UDP" ? ` UDP/${p.outer.dstPort}` : " IPIP"}]`
+    : "";
+  return p.protocol === "ICMP"
+    ? `${p.src} → ${p.dst} ICMP${outer}`
+    : `${p.src}:${p.srcPort} → ${p.dst}:${p.dstPort} ${p.protocol}${outer}`;
 }
 
 /** One line of the summary: what the destination sees, or where and why the packet died. */
 export function verdictText(t: TraceResult): string {
   if (t.verdict === "dropped" && t.drop) return `DROPPED at ${t.drop.at}: ${t.drop.code}`;
-  if (t.verdict === "unknown" && t.unknown) return `UNKNOWN at ${t.unknown.at}: the snapshot cannot decide (capture ${t.unknown.capture})`;
-  if (t.answeredBy) return `answered by the load balancer (${t.answeredBy.component} ${t.answeredBy.id}), not forwarded: ${t.answeredBy.note}`;
+  if (t.verdict === "unknown" && t.unknown)
+    return `UNKNOWN at ${t.unknown.at}: the snapshot cannot decide (capture ${t.unknown.capture})`;
+  if (t.answeredBy)
+    return `answered by the load balancer (${t.answeredBy.component} ${t.answeredBy.id}), not forwarded: ${t.answeredBy.note}`;
   const reply =
     t.return.verdict === "delivered"
       ? "the reply comes back"
@@ -38,7 +44,14 @@ export function verdictText(t: TraceResult): string {
 }
 
 function stepRows(steps: readonly Step[]): string[][] {
-  return steps.map((s, i) => [String(i + 1), s.hop, s.component, s.action, packetText(s.packet), formatSource(s.source)]);
+  return steps.map((s, i) => [
+    String(i + 1),
+    s.hop,
+    s.component,
+    s.action,
+    packetText(s.packet),
+    formatSource(s.source),
+  ]);
 }
 
 function notes(steps: readonly Step[]): string {
@@ -47,14 +60,22 @@ function notes(steps: readonly Step[]): string {
 
 export function formatTraceText(t: TraceResult): string {
   const lines: string[] = [];
-  lines.push(`trace ${t.from.endpoint} → ${t.to.endpoint} (${t.protocol}${t.protocol === "ICMP" ? "" : ` port ${t.port}`})`);
+  lines.push(
+    `trace ${t.from.endpoint} → ${t.to.endpoint} (${t.protocol}${t.protocol === "ICMP" ? "" : ` port ${t.port}`})`,
+  );
   lines.push(`  from ${t.from.label}${t.from.ip ? ` ${t.from.ip}` : ""} (${t.from.how})`);
   lines.push(`  to   ${t.to.label}${t.to.ip ? ` ${t.to.ip}` : ""} (${t.to.how})`);
   lines.push(`verdict: ${verdictText(t)}`);
   if (t.drop) lines.push(`  ${t.drop.message}${t.drop.source ? ` [${formatSource(t.drop.source)}]` : ""}`);
   if (t.unknown) lines.push(`  ${t.unknown.message}${t.unknown.source ? ` [${formatSource(t.unknown.source)}]` : ""}`);
-  if (t.return.drop) lines.push(`  reply: ${t.return.drop.message}${t.return.drop.source ? ` [${formatSource(t.return.drop.source)}]` : ""}`);
-  if (t.return.unknown) lines.push(`  reply: ${t.return.unknown.message}${t.return.unknown.source ? ` [${formatSource(t.return.unknown.source)}]` : ""}`);
+  if (t.return.drop)
+    lines.push(
+      `  reply: ${t.return.drop.message}${t.return.drop.source ? ` [${formatSource(t.return.drop.source)}]` : ""}`,
+    );
+  if (t.return.unknown)
+    lines.push(
+      `  reply: ${t.return.unknown.message}${t.return.unknown.source ? ` [${formatSource(t.return.unknown.source)}]` : ""}`,
+    );
   for (const a of t.assumptions) lines.push(`assumed: ${a}`);
   const header = ["#", "hop", "component", "action", "packet after the step", "source"];
   lines.push("", "forward:");
@@ -93,13 +114,19 @@ export function traceMermaid(t: TraceResult): string {
     let packet = start;
     for (const s of steps) {
       const pid = id(s.hop);
-      if (prevHop !== undefined && prevHop !== s.hop && packet) body.push(`    ${id(prevHop)}${arrow}${pid}: ${mermaidText(packetText(packet))}`);
+      if (prevHop !== undefined && prevHop !== s.hop && packet)
+        body.push(`    ${id(prevHop)}${arrow}${pid}: ${mermaidText(packetText(packet))}`);
       if (s.action === "snat" || s.action === "dnat") {
         const before = packet;
-        const what = s.action === "snat" ? `SNAT ${before?.src ?? "?"} → ${s.packet.src}` : `DNAT ${before ? `${before.dst}:${before.dstPort}` : "?"} → ${s.packet.dst}:${s.packet.dstPort}`;
+        const what =
+          s.action === "snat"
+            ? `SNAT ${before?.src ?? "?"} → ${s.packet.src}`
+            : `DNAT ${before ? `${before.dst}:${before.dstPort}` : "?"} → ${s.packet.dst}:${s.packet.dstPort}`;
         body.push(`    Note over ${pid}: ${mermaidText(`${s.component}: ${what}`)}`);
       } else if (s.action === "encapsulate" || s.action === "decapsulate") {
-        body.push(`    Note over ${pid}: ${mermaidText(`${s.component}: ${s.action}${s.packet.outer ? ` (outer ${s.packet.outer.src} → ${s.packet.outer.dst})` : ""}`)}`);
+        body.push(
+          `    Note over ${pid}: ${mermaidText(`${s.component}: ${s.action}${s.packet.outer ? ` (outer ${s.packet.outer.src} → ${s.packet.outer.dst})` : ""}`)}`,
+        );
       } else if (s.action === "drop") {
         body.push(`    Note over ${pid}: ${mermaidText(`DROP ${s.component} ${s.id}`)}`);
       } else if (s.action === "unknown") {
@@ -127,15 +154,35 @@ export function formatTraceMarkdown(t: TraceResult): string {
   out.push(`- from: ${t.from.label}${t.from.ip ? ` \`${t.from.ip}\`` : ""} (${t.from.how})`);
   out.push(`- to: ${t.to.label}${t.to.ip ? ` \`${t.to.ip}\`` : ""} (${t.to.how})`);
   out.push(`- verdict: **${verdictText(t)}**`);
-  if (t.drop) out.push(`- drop: \`${t.drop.code}\` at \`${t.drop.at}\`: ${t.drop.message}${t.drop.source ? ` (${formatSource(t.drop.source)})` : ""}`);
-  if (t.unknown) out.push(`- unknown at \`${t.unknown.at}\`: ${t.unknown.message}; to decide, capture ${t.unknown.capture}${t.unknown.source ? ` (${formatSource(t.unknown.source)})` : ""}`);
-  if (t.return.drop) out.push(`- reply drop: \`${t.return.drop.code}\` at \`${t.return.drop.at}\`: ${t.return.drop.message}`);
-  if (t.return.unknown) out.push(`- reply unknown at \`${t.return.unknown.at}\`: ${t.return.unknown.message}; to decide, capture ${t.return.unknown.capture}`);
+  if (t.drop)
+    out.push(
+      `- drop: \`${t.drop.code}\` at \`${t.drop.at}\`: ${t.drop.message}${t.drop.source ? ` (${formatSource(t.drop.source)})` : ""}`,
+    );
+  if (t.unknown)
+    out.push(
+      `- unknown at \`${t.unknown.at}\`: ${t.unknown.message}; to decide, capture ${t.unknown.capture}${t.unknown.source ? ` (${formatSource(t.unknown.source)})` : ""}`,
+    );
+  if (t.return.drop)
+    out.push(`- reply drop: \`${t.return.drop.code}\` at \`${t.return.drop.at}\`: ${t.return.drop.message}`);
+  if (t.return.unknown)
+    out.push(
+      `- reply unknown at \`${t.return.unknown.at}\`: ${t.return.unknown.message}; to decide, capture ${t.return.unknown.capture}`,
+    );
   for (const a of t.assumptions) out.push(`- assumed: ${a}`);
   out.push("", traceMermaid(t));
-  const rows = (steps: readonly Step[]): string[][] => steps.map((s, i) => [String(i + 1), s.hop, s.component, s.action, `\`${packetText(s.packet)}\``, s.note.replace(/\|/g, "\\|"), formatSource(s.source)]);
+  const rows = (steps: readonly Step[]): string[][] =>
+    steps.map((s, i) => [
+      String(i + 1),
+      s.hop,
+      s.component,
+      s.action,
+      `\`${packetText(s.packet)}\``,
+      s.note.replace(/\|/g, "\\|"),
+      formatSource(s.source),
+    ]);
   const header = ["#", "hop", "component", "action", "packet", "why", "source"];
   out.push("### forward", "", markdownTable(header, rows(t.hops)));
-  if (t.return.hops.length > 0) out.push("", `### return (${t.return.verdict})`, "", markdownTable(header, rows(t.return.hops)));
+  if (t.return.hops.length > 0)
+    out.push("", `### return (${t.return.verdict})`, "", markdownTable(header, rows(t.return.hops)));
   return out.join("\n") + "\n";
 }

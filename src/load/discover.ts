@@ -43,8 +43,7 @@ export function displayPath(absolute: string, base: string): string {
 }
 
 export type RootKind =
-  | { readonly kind: "index"; readonly path: string }
-  | { readonly kind: "files"; readonly files: readonly string[] };
+  { readonly kind: "index"; readonly path: string } | { readonly kind: "files"; readonly files: readonly string[] };
 
 /**
  * What a --snapshot path names: a directory (its podpath.yaml, else every YAML/JSON file below it,
@@ -65,7 +64,10 @@ export function resolveRoot(path: string, cwd: string, base: string): RootKind {
     }
     const files = scanDirectory(absolute);
     if (files.length === 0) {
-      throw new InputError("no snapshot files found (looked for podpath.yaml, *.yaml, *.yml and *.json)", displayPath(absolute, base));
+      throw new InputError(
+        "no snapshot files found (looked for podpath.yaml, *.yaml, *.yml and *.json)",
+        displayPath(absolute, base),
+      );
     }
     return { kind: "files", files };
   }
@@ -85,7 +87,9 @@ function scanDirectory(root: string): string[] {
   const out: string[] = [];
   const walk = (dir: string, depth: number): void => {
     if (depth > 32) return;
-    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
     for (const entry of entries) {
       if (entry.name.startsWith(".")) continue;
       const full = join(dir, entry.name);

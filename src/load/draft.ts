@@ -58,7 +58,9 @@ export class SnapshotDraft {
   readonly counts = new Map<string, Record<string, number>>();
 
   warn(code: DiagnosticCode, message: string, source?: SourceRef): void {
-    this.diagnostics.push(source ? { code, severity: "warning", message, source } : { code, severity: "warning", message });
+    this.diagnostics.push(
+      source ? { code, severity: "warning", message, source } : { code, severity: "warning", message },
+    );
   }
 
   info(code: DiagnosticCode, message: string, source?: SourceRef): void {

@@ -10,7 +10,10 @@ export class InputError extends UserError {
   readonly files: readonly LoadError[];
 
   constructor(detail: string, file?: string, line?: number, col?: number, files: readonly LoadError[] = []) {
-    super(detail, { location: file === undefined ? undefined : { file, line, col }, before: files.map(formatLoadError) });
+    super(detail, {
+      location: file === undefined ? undefined : { file, line, col },
+      before: files.map(formatLoadError),
+    });
     this.name = "InputError";
     this.files = files;
   }

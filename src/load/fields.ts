@@ -53,7 +53,13 @@ export class DocumentContext {
   /** A context for one item of a list: lazy positions inside it rescan only the item. */
   within(item: object): DocumentContext {
     const position = this.parsed.positionOf(item);
-    return new DocumentContext(this.file, this.doc, this.parsed, position ?? this.fallback, position ? item : this.anchor);
+    return new DocumentContext(
+      this.file,
+      this.doc,
+      this.parsed,
+      position ?? this.fallback,
+      position ? item : this.anchor,
+    );
   }
 
   /** Records a dropped part; see `dropped`. */
@@ -72,7 +78,8 @@ export class DocumentContext {
       if (position) return { file: this.file, line: position.line, col: position.col, doc: this.doc };
       const resolve = this.parsed.resolve;
       const anchor = this.anchor;
-      if (resolve && anchor) return new LazySource(this.file, this.doc, () => resolve(anchor, value), near ?? this.documentSource());
+      if (resolve && anchor)
+        return new LazySource(this.file, this.doc, () => resolve(anchor, value), near ?? this.documentSource());
     }
     return near ?? this.documentSource();
   }
@@ -82,7 +89,8 @@ export class DocumentContext {
     const locate = this.parsed.fieldPosition;
     if (!locate) return container;
     // positions found on demand: the container's first (which records it), then the field's
-    if (container instanceof LazySource) return new LazySource(this.file, this.doc, () => (container.line, locate(field.container, field.key)), container);
+    if (container instanceof LazySource)
+      return new LazySource(this.file, this.doc, () => (container.line, locate(field.container, field.key)), container);
     const position = locate(field.container, field.key);
     return position ? { file: this.file, line: position.line, col: position.col, doc: this.doc } : container;
   }
@@ -189,7 +197,8 @@ export function optString(parent: Raw, key: string, path: string): string | unde
 
 export function string(parent: Raw, key: string, path: string): string {
   const value = optString(parent, key, path);
-  if (value === undefined || value === "") throw new Malformed(`${path} is required`, value === "" ? new FieldAt(parent, key) : parent);
+  if (value === undefined || value === "")
+    throw new Malformed(`${path} is required`, value === "" ? new FieldAt(parent, key) : parent);
   return value;
 }
 
@@ -239,7 +248,11 @@ export function optPortOrName(parent: Raw, key: string, path: string): number | 
   if (value === "") throw new Malformed(`${path} must not be empty`, new FieldAt(parent, key));
   // IntOrString keeps a quoted number as a string; as a port name it must contain a letter
   // (core/v1 validation, IsValidPortName: IANA_SVC_NAME)
-  if (!/[a-z]/i.test(value)) throw new Malformed(`${path} ${JSON.stringify(value)} is neither a port number nor a port name (a name must contain at least one letter)`, new FieldAt(parent, key));
+  if (!/[a-z]/i.test(value))
+    throw new Malformed(
+      `${path} ${JSON.stringify(value)} is neither a port number nor a port name (a name must contain at least one letter)`,
+      new FieldAt(parent, key),
+    );
   return value;
 }
 
@@ -255,17 +268,14 @@ export function stringMap(parent: Raw, key: string, path: string): Readonly<Reco
 
 export const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
 
-export function oneOf<T extends string>(
-  parent: Raw,
-  key: string,
-  path: string,
-  allowed: readonly T[],
-  fallback: T,
-): T {
+export function oneOf<T extends string>(parent: Raw, key: string, path: string, allowed: readonly T[], fallback: T): T {
   const value = optString(parent, key, path);
   if (value === undefined || value === "") return fallback;
   if (!(allowed as readonly string[]).includes(value)) {
-    throw new Malformed(`${path} must be one of ${allowed.join(", ")}, not ${JSON.stringify(value)}`, new FieldAt(parent, key));
+    throw new Malformed(
+      `${path} must be one of ${allowed.join(", ")}, not ${JSON.stringify(value)}`,
+      new FieldAt(parent, key),
+    );
   }
   return value as T;
 }
@@ -294,7 +304,8 @@ export class Fields<T extends object> {
   }
 
   static of<T extends object>(value: unknown, path: string): Fields<T> {
-    if (!isRaw(value)) throw new Malformed(`${path || "the document"} must be a mapping, not ${describeType(value)}`, undefined);
+    if (!isRaw(value))
+      throw new Malformed(`${path || "the document"} must be a mapping, not ${describeType(value)}`, undefined);
     return new Fields<T>(value, path);
   }
 
@@ -342,7 +353,8 @@ export class Fields<T extends object> {
   port(key: Keys<T>, allowZero = false): number | undefined {
     const value = this.raw[key];
     if (value === undefined || value === null) return undefined;
-    if (typeof value === "number" && Number.isInteger(value) && value >= (allowZero ? 0 : 1) && value <= 65535) return value;
+    if (typeof value === "number" && Number.isInteger(value) && value >= (allowZero ? 0 : 1) && value <= 65535)
+      return value;
     return optPort(this.raw, key, this.at(key), allowZero);
   }
   portOrName(key: Keys<T>): number | string | undefined {
@@ -360,7 +372,11 @@ export class Fields<T extends object> {
     if (value === undefined || value === null) return EMPTY;
     if (!isRaw(value)) return this.wrong(key, "a mapping", value);
     for (const k in value) {
-      if (typeof value[k] !== "string") throw new Malformed(`${this.at(key)}.${k} must be a string, not ${describeType(value[k])}`, new FieldAt(value, k));
+      if (typeof value[k] !== "string")
+        throw new Malformed(
+          `${this.at(key)}.${k} must be a string, not ${describeType(value[k])}`,
+          new FieldAt(value, k),
+        );
     }
     return value as Record<string, string>;
   }
@@ -389,7 +405,11 @@ export class Fields<T extends object> {
     const out = new Array<Fields<ElementOf<T[K]> & object>>(value.length);
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
-      if (!isRaw(item)) throw new Malformed(`${this.at(key)}[${i}] must be a mapping, not ${describeType(item)}`, new FieldAt(value, i));
+      if (!isRaw(item))
+        throw new Malformed(
+          `${this.at(key)}[${i}] must be a mapping, not ${describeType(item)}`,
+          new FieldAt(value, i),
+        );
       out[i] = new Fields<ElementOf<T[K]> & object>(item, this, key, i);
     }
     return out;
@@ -406,7 +426,10 @@ export class Fields<T extends object> {
   fail(message: string): never {
     const path = this.path;
     const field = /^[A-Za-z][\w-]*/.exec(message)?.[0];
-    const at = field !== undefined && Object.prototype.hasOwnProperty.call(this.raw, field) ? new FieldAt(this.raw, field) : this.raw;
+    const at =
+      field !== undefined && Object.prototype.hasOwnProperty.call(this.raw, field)
+        ? new FieldAt(this.raw, field)
+        : this.raw;
     throw new Malformed(path ? `${path}: ${message}` : message, at);
   }
 }

@@ -85,10 +85,25 @@ export function finishSnapshot(
   const metaKey = (m: ObjectMeta) => [m.kind, m.namespace ?? "", m.name] as const;
   const metaWhat = (m: ObjectMeta) => `${m.kind} ${m.namespace ? m.namespace + "/" : ""}${m.name}`;
   const simple = <T extends { readonly meta: ObjectMeta }>(items: T[]) =>
-    dedupe(items, (i) => metaKey(i.meta), (i) => i.meta.source, (i) => metaWhat(i.meta), diagnostics, whatIfFiles);
+    dedupe(
+      items,
+      (i) => metaKey(i.meta),
+      (i) => i.meta.source,
+      (i) => metaWhat(i.meta),
+      diagnostics,
+      whatIfFiles,
+    );
 
   const generated = (w: Workload) => w.generatedFrom !== undefined;
-  const allWorkloads = dedupe(k.workloads, (w) => [w.kind, w.namespace, w.name] as const, (w) => w.meta.source, (w) => metaWhat(w.meta), diagnostics, whatIfFiles, (a, b) => generated(a) !== generated(b) && generated(a));
+  const allWorkloads = dedupe(
+    k.workloads,
+    (w) => [w.kind, w.namespace, w.name] as const,
+    (w) => w.meta.source,
+    (w) => metaWhat(w.meta),
+    diagnostics,
+    whatIfFiles,
+    (a, b) => generated(a) !== generated(b) && generated(a),
+  );
   // owners are resolved through every workload, ReplicaSets included, before those a Deployment
   // stands for are dropped
   const pods = simple(k.pods);
@@ -117,14 +132,25 @@ export function finishSnapshot(
   const known = new Set(namespaces.map((n) => n.name));
   const referenced = new Map<string, ObjectMeta>();
   const note = (m: ObjectMeta) => {
-    if (m.namespace !== undefined && !known.has(m.namespace) && !referenced.has(m.namespace)) referenced.set(m.namespace, m);
+    if (m.namespace !== undefined && !known.has(m.namespace) && !referenced.has(m.namespace))
+      referenced.set(m.namespace, m);
   };
   for (const list of [workloads, pods, k.services, k.endpointSlices, k.ingresses, k.networkPolicies] as const) {
     for (const item of list) note(item.meta);
   }
   for (const [name] of referenced) {
     namespaces.push({
-      meta: { kind: "Namespace", apiVersion: "v1", namespace: undefined, name, labels: {}, annotations: {}, uid: undefined, ownerReferences: [], source: NO_SOURCE },
+      meta: {
+        kind: "Namespace",
+        apiVersion: "v1",
+        namespace: undefined,
+        name,
+        labels: {},
+        annotations: {},
+        uid: undefined,
+        ownerReferences: [],
+        source: NO_SOURCE,
+      },
       name,
       labels: { [NAMESPACE_NAME_LABEL]: name },
       implicit: true,
@@ -137,17 +163,39 @@ export function finishSnapshot(
   if (derivedPool) ipPools.push(derivedPool);
 
   const services = simple(k.services);
-  const endpointSlices = dedupe(k.endpointSlices, (s) => [s.meta.kind, s.namespace, s.name] as const, (s) => s.meta.source, (s) => metaWhat(s.meta), diagnostics, whatIfFiles);
+  const endpointSlices = dedupe(
+    k.endpointSlices,
+    (s) => [s.meta.kind, s.namespace, s.name] as const,
+    (s) => s.meta.source,
+    (s) => metaWhat(s.meta),
+    diagnostics,
+    whatIfFiles,
+  );
   const serviceEndpoints = resolveServiceEndpoints(services, endpointSlices, pods, joins, diagnostics);
 
   const a = draft.aws;
-  const awsDedupe = <T extends { readonly source: ObjectMeta["source"] }>(items: T[], key: (t: T) => string, what: string) =>
-    dedupe(items, (i) => [what, "", key(i)] as const, (i) => i.source, (i) => `${what} ${key(i)}`, diagnostics, whatIfFiles);
+  const awsDedupe = <T extends { readonly source: ObjectMeta["source"] }>(
+    items: T[],
+    key: (t: T) => string,
+    what: string,
+  ) =>
+    dedupe(
+      items,
+      (i) => [what, "", key(i)] as const,
+      (i) => i.source,
+      (i) => `${what} ${key(i)}`,
+      diagnostics,
+      whatIfFiles,
+    );
   const instances = awsDedupe(a.instances, (i) => i.id, "instance").sort(byId);
   const listed = awsDedupe(a.networkInterfaces, (i) => i.id, "network interface");
   // describe-network-interfaces wins where both list an ENI: it is the complete record
   const listedIds = new Set(listed.map((e) => e.id));
-  const fromInstances = awsDedupe(draft.enisFromInstances.filter((e) => !listedIds.has(e.id)), (i) => i.id, "network interface");
+  const fromInstances = awsDedupe(
+    draft.enisFromInstances.filter((e) => !listedIds.has(e.id)),
+    (i) => i.id,
+    "network interface",
+  );
   const networkInterfaces = [...listed, ...fromInstances].sort(byId);
   const unjoinedNodes = simple(k.nodes).sort(byName);
   warnSharedInternalIps(unjoinedNodes, diagnostics);
@@ -163,17 +211,29 @@ export function finishSnapshot(
     natGateways: awsDedupe(a.natGateways, (v) => v.id, "NAT gateway").sort(byId),
     networkAcls: awsDedupe(a.networkAcls, (v) => v.id, "network ACL").sort(byId),
     securityGroups: awsDedupe(a.securityGroups, (v) => v.id, "security group").sort(byId),
-    prefixLists: withEntries(awsDedupe(a.prefixLists, (v) => v.id, "managed prefix list"), awsDedupe(draft.prefixListEntries, (e) => e.prefixListId, "entries of prefix list")).sort(byId),
+    prefixLists: withEntries(
+      awsDedupe(a.prefixLists, (v) => v.id, "managed prefix list"),
+      awsDedupe(draft.prefixListEntries, (e) => e.prefixListId, "entries of prefix list"),
+    ).sort(byId),
     instances,
     networkInterfaces,
     loadBalancers: awsDedupe(a.loadBalancers, (v) => v.arn, "load balancer").sort(byArn),
     listeners: awsDedupe(a.listeners, (v) => v.arn, "listener").sort(byArn),
     listenerRules: awsDedupe(a.listenerRules, (v) => v.arn, "listener rule").sort(byArn),
     targetGroups: awsDedupe(a.targetGroups, (v) => v.arn, "target group").sort(byArn),
-    targetHealth: awsDedupe(a.targetHealth, (v) => `${v.targetGroupArn} ${v.targetId}:${v.port ?? ""}`, "target health").sort(
-      (x, y) => compare(x.targetGroupArn, y.targetGroupArn) || compare(x.targetId, y.targetId) || (x.port ?? 0) - (y.port ?? 0),
+    targetHealth: awsDedupe(
+      a.targetHealth,
+      (v) => `${v.targetGroupArn} ${v.targetId}:${v.port ?? ""}`,
+      "target health",
+    ).sort(
+      (x, y) =>
+        compare(x.targetGroupArn, y.targetGroupArn) || compare(x.targetId, y.targetId) || (x.port ?? 0) - (y.port ?? 0),
     ),
-    targetGroupAttributes: awsDedupe(a.targetGroupAttributes, (v) => `${v.targetGroupArn} ${v.key}`, "target group attribute").sort((x, y) => compare(x.targetGroupArn, y.targetGroupArn) || compare(x.key, y.key)),
+    targetGroupAttributes: awsDedupe(
+      a.targetGroupAttributes,
+      (v) => `${v.targetGroupArn} ${v.key}`,
+      "target group attribute",
+    ).sort((x, y) => compare(x.targetGroupArn, y.targetGroupArn) || compare(x.key, y.key)),
   };
   diagnostics.push(...layerDiagnostics(nodes, aws, draft.targetHealthCaptured));
 
@@ -190,7 +250,10 @@ export function finishSnapshot(
       pods: pods.sort(byNsName),
       services: services.sort(byNsName),
       endpointSlices: endpointSlices.sort(byNsName),
-      serviceEndpoints: serviceEndpoints.sort((x, y) => compare(x.service.namespace ?? "", y.service.namespace ?? "") || compare(x.service.name, y.service.name)),
+      serviceEndpoints: serviceEndpoints.sort(
+        (x, y) =>
+          compare(x.service.namespace ?? "", y.service.namespace ?? "") || compare(x.service.name, y.service.name),
+      ),
       ingresses: simple(k.ingresses).sort(byNsName),
       ingressClasses: simple(k.ingressClasses).sort(byName),
       networkPolicies: simple(k.networkPolicies).sort(byNsName),
@@ -212,7 +275,10 @@ export function finishSnapshot(
 }
 
 /** Attaches get-managed-prefix-list-entries outputs to their lists; a list known only by its entries is created. */
-export function withEntries(lists: readonly ManagedPrefixList[], entries: readonly PrefixListEntries[]): ManagedPrefixList[] {
+export function withEntries(
+  lists: readonly ManagedPrefixList[],
+  entries: readonly PrefixListEntries[],
+): ManagedPrefixList[] {
   const byId = new Map(lists.map((l) => [l.id, l]));
   for (const e of entries) {
     const list = byId.get(e.prefixListId);
@@ -220,7 +286,14 @@ export function withEntries(lists: readonly ManagedPrefixList[], entries: readon
       e.prefixListId,
       list
         ? { ...list, entries: e.entries, entriesSource: e.source }
-        : { id: e.prefixListId, name: undefined, addressFamily: undefined, entries: e.entries, entriesSource: e.source, source: e.source },
+        : {
+            id: e.prefixListId,
+            name: undefined,
+            addressFamily: undefined,
+            entries: e.entries,
+            entriesSource: e.source,
+            source: e.source,
+          },
     );
   }
   return [...byId.values()];

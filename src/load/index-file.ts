@@ -39,7 +39,12 @@ export function readIndexFile(path: string, base: string, limits: LoadLimits): F
     return p ?? document?.position ?? { line: 1, col: 1 };
   };
   if (!document || parsed.documents.length !== 1 || !isIndexDocument(document.value)) {
-    throw new InputError("an index file holds one mapping with `kubernetes:` and/or `aws:` lists of {path: …}", shown, 1, 1);
+    throw new InputError(
+      "an index file holds one mapping with `kubernetes:` and/or `aws:` lists of {path: …}",
+      shown,
+      1,
+      1,
+    );
   }
   const directory = indexDirectory(path);
   const entries: FileEntry[] = [];

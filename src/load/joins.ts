@@ -16,7 +16,12 @@ export function instanceIdFromProviderID(providerID: string | undefined): string
  * instances were given get a warning: their paths cannot be followed into the VPC. Returns the
  * nodes with `instanceId` set where joined (the model's join; `joins` gets its display line).
  */
-export function joinNodesToInstances(nodes: readonly Node[], instances: readonly Instance[], joins: Join[], diagnostics: Diagnostic[]): Node[] {
+export function joinNodesToInstances(
+  nodes: readonly Node[],
+  instances: readonly Instance[],
+  joins: Join[],
+  diagnostics: Diagnostic[],
+): Node[] {
   if (instances.length === 0) return [...nodes];
   const joined: Node[] = [];
   const byId = new Map(instances.map((i) => [i.id, i]));
@@ -35,7 +40,7 @@ export function joinNodesToInstances(nodes: readonly Node[], instances: readonly
   }
   for (const node of nodes) {
     const id = instanceIdFromProviderID(node.providerID);
-    const sameIp = node.internalIP ? byIp.get(node.internalIP) ?? [] : [];
+    const sameIp = node.internalIP ? (byIp.get(node.internalIP) ?? []) : [];
     const sameName = byName.get(node.name) ?? [];
     let instance: Instance | undefined;
     let by = "";
@@ -54,13 +59,23 @@ export function joinNodesToInstances(nodes: readonly Node[], instances: readonly
       by = `InternalIP ${node.internalIP} and Name tag ${node.name}`;
     }
     if (instance) {
-      joins.push({ kind: "node-instance", from: `Node ${node.name}`, to: `Instance ${instance.id}`, by, source: node.meta.source });
+      joins.push({
+        kind: "node-instance",
+        from: `Node ${node.name}`,
+        to: `Instance ${instance.id}`,
+        by,
+        source: node.meta.source,
+      });
       joined.push({ ...node, instanceId: instance.id });
     } else {
       joined.push(node);
       const ambiguous = [
-        sameIp.length > 1 ? `InternalIP ${node.internalIP} is the private IP of ${sameIp.length} instances (${sameIp.map((i) => i.id).join(", ")}: VPCs with overlapping CIDRs?)` : "",
-        sameName.length > 1 ? `Name tag ${node.name} is on ${sameName.length} instances (${sameName.map((i) => i.id).join(", ")})` : "",
+        sameIp.length > 1
+          ? `InternalIP ${node.internalIP} is the private IP of ${sameIp.length} instances (${sameIp.map((i) => i.id).join(", ")}: VPCs with overlapping CIDRs?)`
+          : "",
+        sameName.length > 1
+          ? `Name tag ${node.name} is on ${sameName.length} instances (${sameName.map((i) => i.id).join(", ")})`
+          : "",
       ].filter((x) => x !== "");
       diagnostics.push({
         code: "unjoined-node",
@@ -77,7 +92,11 @@ export function joinNodesToInstances(nodes: readonly Node[], instances: readonly
 }
 
 /** Joins ENIs to the instances they are attached to (the ENI's attachment, else the instance's list). */
-export function joinInterfacesToInstances(instances: readonly Instance[], interfaces: readonly NetworkInterface[], joins: Join[]): void {
+export function joinInterfacesToInstances(
+  instances: readonly Instance[],
+  interfaces: readonly NetworkInterface[],
+  joins: Join[],
+): void {
   const byId = new Map(instances.map((i) => [i.id, i]));
   // one map, not a scan of every instance per unattached ENI (load balancer, NAT gateway and endpoint ENIs)
   const byEni = new Map<string, Instance>();
@@ -86,7 +105,13 @@ export function joinInterfacesToInstances(instances: readonly Instance[], interf
     const attached = eni.attachment?.instanceId;
     const instance = attached ? byId.get(attached) : byEni.get(eni.id);
     if (instance) {
-      joins.push({ kind: "instance-eni", from: `Instance ${instance.id}`, to: `NetworkInterface ${eni.id}`, by: attached ? "attachment" : "instance network interfaces", source: eni.source });
+      joins.push({
+        kind: "instance-eni",
+        from: `Instance ${instance.id}`,
+        to: `NetworkInterface ${eni.id}`,
+        by: attached ? "attachment" : "instance network interfaces",
+        source: eni.source,
+      });
     }
   }
 }

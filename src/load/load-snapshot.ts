@@ -76,7 +76,15 @@ export function loadSnapshot(options: LoadOptions): Snapshot {
     } else {
       const origin = root.files.length === 1 ? "argument" : "directory";
       for (const file of root.files) {
-        entries.push({ absolute: file, shownAs: displayPath(file, base), origin, expected: undefined, namespace: undefined, targetGroupArn: undefined, whatIf: isWhatIf });
+        entries.push({
+          absolute: file,
+          shownAs: displayPath(file, base),
+          origin,
+          expected: undefined,
+          namespace: undefined,
+          targetGroupArn: undefined,
+          whatIf: isWhatIf,
+        });
       }
     }
   }
@@ -109,7 +117,14 @@ export function loadSnapshot(options: LoadOptions): Snapshot {
   const recognised = files.filter((f) => f.content !== "unrecognised");
   if (recognised.length === 0) {
     const what = `no Kubernetes objects or AWS CLI output found in ${options.paths.join(", ")}`;
-    if (errors.length > 0) throw new InputError(`${what}: ${errors.length === 1 ? "its one file" : `${errors.length} files`} could not be loaded`, undefined, undefined, undefined, errors);
+    if (errors.length > 0)
+      throw new InputError(
+        `${what}: ${errors.length === 1 ? "its one file" : `${errors.length} files`} could not be loaded`,
+        undefined,
+        undefined,
+        undefined,
+        errors,
+      );
     throw new InputError(what);
   }
   const shown = (p: string) => displayPath(resolve(cwd, p), base);
@@ -129,7 +144,9 @@ class Unloadable extends InputError {
   }
 
   static from(code: LoadError["code"], error: unknown): unknown {
-    return error instanceof InputError && !(error instanceof Unloadable) ? new Unloadable(code, error.detail, error.file ?? "", error.line, error.col) : error;
+    return error instanceof InputError && !(error instanceof Unloadable)
+      ? new Unloadable(code, error.detail, error.file ?? "", error.line, error.col)
+      : error;
   }
 }
 
@@ -154,7 +171,17 @@ function loadFile(
     const message = "not Kubernetes YAML/JSON or AWS CLI JSON: no apiVersion, kind or AWS CLI key in its first 64 KiB";
     if (entry.origin !== "directory") throw new Unloadable("unrecognised-file", message, shown, 1, 1);
     draft.warn("unrecognised-file", `${shown}: skipped: ${message}`, { file: shown, line: 1, col: 1, doc: 0 });
-    return { file: { path: shown, format, content: "unrecognised", documents: 0, defaultNamespace: entry.namespace, whatIf: entry.whatIf }, bytes: text.bytes };
+    return {
+      file: {
+        path: shown,
+        format,
+        content: "unrecognised",
+        documents: 0,
+        defaultNamespace: entry.namespace,
+        whatIf: entry.whatIf,
+      },
+      bytes: text.bytes,
+    };
   }
   let parsed: ParsedFile;
   try {
@@ -169,13 +196,22 @@ function loadFile(
   for (const document of parsed.documents) {
     const value = document.value;
     if (value === null || value === undefined) continue; // an empty document (`---` at the end)
-    const ctx = new DocumentContext(shown, document.index, parsed, document.position, value !== null && typeof value === "object" ? value : undefined);
+    const ctx = new DocumentContext(
+      shown,
+      document.index,
+      parsed,
+      document.position,
+      value !== null && typeof value === "object" ? value : undefined,
+    );
     if (isKubernetesDocument(value)) {
       kubernetes++;
       convertKubernetesDocument(value, ctx, draft, entry.namespace ?? defaultNamespace);
     } else if (isAwsDocument(value)) {
       aws++;
-      convertAwsDocument(value as Record<string, unknown>, ctx, draft, { targetGroupArn: entry.targetGroupArn, prefixListId: entry.prefixListId });
+      convertAwsDocument(value as Record<string, unknown>, ctx, draft, {
+        targetGroupArn: entry.targetGroupArn,
+        prefixListId: entry.prefixListId,
+      });
     } else {
       const at = { file: shown, line: document.position.line, col: document.position.col, doc: document.index };
       const message = isIndexDocument(value)
@@ -196,10 +232,20 @@ function loadFile(
     if (entry.origin !== "directory") throw new Unloadable("unrecognised-file", message, shown, at.line, at.col);
     draft.warn("unrecognised-file", `${shown}: skipped: ${message}`, at);
   } else if (entry.expected && entry.expected !== content) {
-    draft.warn("unrecognised-file", `${shown}: listed under ${entry.expected} in the index file but holds ${content} objects; read as ${content}`);
+    draft.warn(
+      "unrecognised-file",
+      `${shown}: listed under ${entry.expected} in the index file but holds ${content} objects; read as ${content}`,
+    );
   }
   return {
-    file: { path: shown, format, content, documents: parsed.documents.length, defaultNamespace: entry.namespace, whatIf: entry.whatIf },
+    file: {
+      path: shown,
+      format,
+      content,
+      documents: parsed.documents.length,
+      defaultNamespace: entry.namespace,
+      whatIf: entry.whatIf,
+    },
     bytes: text.bytes,
   };
 }

@@ -21,7 +21,9 @@ export function parseJson(text: string, file: string, limits: LoadLimits): Parse
     scanner.document(undefined); // throws an InputError at the first structural error
     const offset = /position (\d+)/.exec(String((error as Error).message));
     const at = offset ? scanner.positionAt(Number(offset[1])) : { line: 1, col: 1 };
-    const reason = String((error as Error).message).replace(/ in JSON at position \d+.*$/, "").replace(/\s*\(line \d+ column \d+\)$/, "");
+    const reason = String((error as Error).message)
+      .replace(/ in JSON at position \d+.*$/, "")
+      .replace(/\s*\(line \d+ column \d+\)$/, "");
     throw new InputError(`JSON syntax error: ${reason}`, file, at.line, at.col);
   }
   const positions = new WeakMap<object, Position>();
@@ -52,11 +54,13 @@ export function parseJson(text: string, file: string, limits: LoadLimits): Parse
       if (!at) return undefined;
       const lineStart = (lineStarts ??= lineStartsOf(body))[at.line - 1];
       if (lineStart === undefined) return undefined;
-      return new Scanner(body, new WeakMap(), limits.maxDepth, file, -1).locate({ index: lineStart + at.col - 1, line: at.line, lineStart }, key);
+      return new Scanner(body, new WeakMap(), limits.maxDepth, file, -1).locate(
+        { index: lineStart + at.col - 1, line: at.line, lineStart },
+        key,
+      );
     },
   };
 }
-
 
 /** Where a recorded container starts, to rescan it later: text offset, line and line start. */
 interface Offset {
@@ -203,7 +207,8 @@ class Scanner {
     if (depth >= this.maxDepth) this.fail(`nesting deeper than ${this.maxDepth} levels`);
     if (shadow !== null && typeof shadow === "object") {
       this.positions.set(shadow, this.here());
-      if (depth === this.recordDepth) this.offsets.set(shadow, { index: this.i, line: this.line, lineStart: this.lineStart });
+      if (depth === this.recordDepth)
+        this.offsets.set(shadow, { index: this.i, line: this.line, lineStart: this.lineStart });
     }
   }
 
@@ -245,7 +250,10 @@ class Scanner {
   }
 
   private object(shadow: unknown, depth: number): void {
-    const target = shadow !== null && typeof shadow === "object" && !Array.isArray(shadow) ? (shadow as Record<string, unknown>) : undefined;
+    const target =
+      shadow !== null && typeof shadow === "object" && !Array.isArray(shadow)
+        ? (shadow as Record<string, unknown>)
+        : undefined;
     this.enter(depth, target);
     this.i++;
     this.skipWs();
@@ -322,12 +330,29 @@ class Scanner {
     let i = start;
     for (;;) {
       const ch = text.charCodeAt(i);
-      if (Number.isNaN(ch) || ch === Ch.Comma || ch === Ch.CloseBrace || ch === Ch.CloseBracket || ch === Ch.Space || ch === Ch.Lf || ch === Ch.Cr || ch === Ch.Tab) break;
+      if (
+        Number.isNaN(ch) ||
+        ch === Ch.Comma ||
+        ch === Ch.CloseBrace ||
+        ch === Ch.CloseBracket ||
+        ch === Ch.Space ||
+        ch === Ch.Lf ||
+        ch === Ch.Cr ||
+        ch === Ch.Tab
+      )
+        break;
       i++;
     }
     const token = text.slice(start, i);
-    if (!(token === "true" || token === "false" || token === "null" || /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/.test(token))) {
-      this.fail(token === "" ? "expected a value" : `unexpected '${token.length > 20 ? token.slice(0, 20) + "…" : token}'`);
+    if (!(
+      token === "true" ||
+      token === "false" ||
+      token === "null" ||
+      /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/.test(token)
+    )) {
+      this.fail(
+        token === "" ? "expected a value" : `unexpected '${token.length > 20 ? token.slice(0, 20) + "…" : token}'`,
+      );
     }
     this.i = i;
   }

@@ -82,8 +82,11 @@ export function parseYaml(text: string, file: string, limits: LoadLimits): Parse
   const documents = values.map((value, index) => {
     const position =
       value !== null && typeof value === "object"
-        ? positions.get(value) ?? { line: 1, col: 1 }
-        : (value === null || value === undefined ? undefined : (scalarStarts ??= documentStarts(body))[index]) ?? { line: 1, col: 1 };
+        ? (positions.get(value) ?? { line: 1, col: 1 })
+        : ((value === null || value === undefined ? undefined : (scalarStarts ??= documentStarts(body))[index]) ?? {
+            line: 1,
+            col: 1,
+          });
     return { value, index, position };
   });
 
@@ -116,7 +119,13 @@ const isBlankOrEnd = (ch: string | undefined) => isBreakOrEnd(ch) || ch === " " 
  * in the column of its first one: lines indented deeper belong to values, and the first line
  * indented less (or a document marker) ends it. A repeated key: the last one, which the parse keeps.
  */
-function locateField(text: string, starts: readonly number[], at: Position, isList: boolean, key: string | number): Position | undefined {
+function locateField(
+  text: string,
+  starts: readonly number[],
+  at: Position,
+  isList: boolean,
+  key: string | number,
+): Position | undefined {
   const base = starts[at.line - 1]! + at.col - 1;
   if (text[base] === "{" || text[base] === "[") return locateInFlow(text, starts, base, key);
   let found: Position | undefined;
@@ -150,15 +159,25 @@ function locateField(text: string, starts: readonly number[], at: Position, isLi
 function keyAt(text: string, i: number, key: string, flow: boolean): boolean {
   let end: number;
   if (text.startsWith(key, i) && key !== "") end = i + key.length;
-  else if ((text[i] === '"' || text[i] === "'") && text.startsWith(key, i + 1) && text[i + 1 + key.length] === text[i]) end = i + key.length + 2;
+  else if ((text[i] === '"' || text[i] === "'") && text.startsWith(key, i + 1) && text[i + 1 + key.length] === text[i])
+    end = i + key.length + 2;
   else return false;
   while (text[end] === " " || text[end] === "\t") end++;
   // a plain key needs a blank after the colon; in a flow mapping `"key":value` is allowed
-  return text[end] === ":" && (isBlankOrEnd(text[end + 1]) || (flow && (text[i] === '"' || text[i] === "'" || text[end + 1] === "," || text[end + 1] === "}")));
+  return (
+    text[end] === ":" &&
+    (isBlankOrEnd(text[end + 1]) ||
+      (flow && (text[i] === '"' || text[i] === "'" || text[end + 1] === "," || text[end + 1] === "}")))
+  );
 }
 
 /** locateField for a flow mapping or sequence (`{a: 1, b: 2}`, `[x, y]`), possibly over several lines. */
-function locateInFlow(text: string, starts: readonly number[], base: number, key: string | number): Position | undefined {
+function locateInFlow(
+  text: string,
+  starts: readonly number[],
+  base: number,
+  key: string | number,
+): Position | undefined {
   const isList = text[base] === "[";
   let depth = 0;
   let index = -1;
@@ -294,7 +313,10 @@ function checkExpansion(root: unknown, budget: number, file: string, positions: 
     for (const child of children) {
       total += measure(child);
       if (total > budget) {
-        fail(value, `YAML aliases expand to more than ${budget.toLocaleString("en-US")} nodes (an alias bomb?); refusing to expand`);
+        fail(
+          value,
+          `YAML aliases expand to more than ${budget.toLocaleString("en-US")} nodes (an alias bomb?); refusing to expand`,
+        );
       }
     }
     active.delete(value);

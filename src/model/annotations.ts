@@ -26,7 +26,12 @@ export type AnnotationError =
   /** ParseJSONAnnotation: json.Unmarshal failed; `cause` is the JSON parser's message */
   | { readonly code: "invalid-json"; readonly key: string; readonly raw: string; readonly cause: string }
   /** ParseInt32Annotation: strconv.ParseInt(raw, 10, 32) failed */
-  | { readonly code: "invalid-int32"; readonly key: string; readonly raw: string; readonly reason: "invalid syntax" | "value out of range" }
+  | {
+      readonly code: "invalid-int32";
+      readonly key: string;
+      readonly raw: string;
+      readonly reason: "invalid syntax" | "value out of range";
+    }
   /** ParseBoolAnnotation: strconv.ParseBool failed */
   | { readonly code: "invalid-bool"; readonly key: string; readonly raw: string }
   /** ParseStringMapAnnotation: an item is not `key=value` with a non-empty key */
@@ -38,7 +43,8 @@ export type AnnotationErrorCode = AnnotationError["code"];
 export type AnnotationErrorOf<C extends AnnotationErrorCode> = Extract<AnnotationError, { readonly code: C }>;
 
 /** A parsed value (undefined: the annotation is absent), or why it could not be parsed. */
-export type Parsed<T, E extends AnnotationError = AnnotationError> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
+export type Parsed<T, E extends AnnotationError = AnnotationError> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
 
 /** The controller's message for an annotation it cannot parse (parser.go's errors.Wrapf / Errorf). */
 export function annotationErrorMessage(e: AnnotationError): string {
@@ -64,9 +70,11 @@ export function splitCommaSeparatedString(raw: string): string[] {
 
 /** strconv.ParseInt(raw, 10, 32) */
 export function parseInt32Value(key: string, raw: string): Parsed<number, AnnotationErrorOf<"invalid-int32">> {
-  if (!/^[+-]?\d+$/.test(raw)) return { ok: false, error: { code: "invalid-int32", key, raw, reason: "invalid syntax" } };
+  if (!/^[+-]?\d+$/.test(raw))
+    return { ok: false, error: { code: "invalid-int32", key, raw, reason: "invalid syntax" } };
   const n = Number(raw);
-  if (n < -2147483648 || n > 2147483647) return { ok: false, error: { code: "invalid-int32", key, raw, reason: "value out of range" } };
+  if (n < -2147483648 || n > 2147483647)
+    return { ok: false, error: { code: "invalid-int32", key, raw, reason: "value out of range" } };
   return { ok: true, value: n };
 }
 
@@ -87,18 +95,25 @@ export function parseJSONValue(key: string, raw: string): Parsed<unknown, Annota
 }
 
 /** comma separated `key=value` pairs */
-function parseStringMapValue(key: string, raw: string): Parsed<Record<string, string>, AnnotationErrorOf<"invalid-string-map">> {
+function parseStringMapValue(
+  key: string,
+  raw: string,
+): Parsed<Record<string, string>, AnnotationErrorOf<"invalid-string-map">> {
   const out: Record<string, string> = {};
   for (const item of splitCommaSeparatedString(raw)) {
     const parts = item.split("=");
-    if (parts.length !== 2 || parts[0]!.trim() === "") return { ok: false, error: { code: "invalid-string-map", key, raw } };
+    if (parts.length !== 2 || parts[0]!.trim() === "")
+      return { ok: false, error: { code: "invalid-string-map", key, raw } };
     out[parts[0]!.trim()] = parts[1]!.trim();
   }
   return { ok: true, value: out };
 }
 
 /** The value when present, the absent annotation as undefined. */
-function absentOr<T, E extends AnnotationError>(raw: string | undefined, parse: (raw: string) => Parsed<T, E>): Parsed<T | undefined, E> {
+function absentOr<T, E extends AnnotationError>(
+  raw: string | undefined,
+  parse: (raw: string) => Parsed<T, E>,
+): Parsed<T | undefined, E> {
   return raw === undefined ? { ok: true, value: undefined } : parse(raw);
 }
 
@@ -125,23 +140,37 @@ export class SuffixAnnotationParser {
   }
 
   /** ParseInt32Annotation */
-  parseInt32Annotation(suffix: string, annotations: Readonly<Record<string, string>>): Parsed<number | undefined, AnnotationErrorOf<"invalid-int32">> {
+  parseInt32Annotation(
+    suffix: string,
+    annotations: Readonly<Record<string, string>>,
+  ): Parsed<number | undefined, AnnotationErrorOf<"invalid-int32">> {
     return absentOr(this.parseStringAnnotation(suffix, annotations), (raw) => parseInt32Value(this.key(suffix), raw));
   }
 
   /** ParseBoolAnnotation */
-  parseBoolAnnotation(suffix: string, annotations: Readonly<Record<string, string>>): Parsed<boolean | undefined, AnnotationErrorOf<"invalid-bool">> {
+  parseBoolAnnotation(
+    suffix: string,
+    annotations: Readonly<Record<string, string>>,
+  ): Parsed<boolean | undefined, AnnotationErrorOf<"invalid-bool">> {
     return absentOr(this.parseStringAnnotation(suffix, annotations), (raw) => parseBoolValue(this.key(suffix), raw));
   }
 
   /** ParseJSONAnnotation (the value as parsed JSON; the caller decodes it) */
-  parseJSONAnnotation(suffix: string, annotations: Readonly<Record<string, string>>): Parsed<unknown, AnnotationErrorOf<"invalid-json">> {
+  parseJSONAnnotation(
+    suffix: string,
+    annotations: Readonly<Record<string, string>>,
+  ): Parsed<unknown, AnnotationErrorOf<"invalid-json">> {
     return absentOr(this.parseStringAnnotation(suffix, annotations), (raw) => parseJSONValue(this.key(suffix), raw));
   }
 
   /** ParseStringMapAnnotation */
-  parseStringMapAnnotation(suffix: string, annotations: Readonly<Record<string, string>>): Parsed<Record<string, string> | undefined, AnnotationErrorOf<"invalid-string-map">> {
-    return absentOr(this.parseStringAnnotation(suffix, annotations), (raw) => parseStringMapValue(this.key(suffix), raw));
+  parseStringMapAnnotation(
+    suffix: string,
+    annotations: Readonly<Record<string, string>>,
+  ): Parsed<Record<string, string> | undefined, AnnotationErrorOf<"invalid-string-map">> {
+    return absentOr(this.parseStringAnnotation(suffix, annotations), (raw) =>
+      parseStringMapValue(this.key(suffix), raw),
+    );
   }
 }
 
@@ -175,7 +204,15 @@ export type AlbCheckedAnnotation =
  */
 export interface AlbAnnotationIssue {
   readonly annotation: AlbCheckedAnnotation;
-  readonly code: AnnotationErrorCode | "not-one-of" | "not-an-integer-in-range" | "not-a-cidr" | "not-a-listen-port" | "not-a-list" | "not-true-or-false" | "invalid-group-name";
+  readonly code:
+    | AnnotationErrorCode
+    | "not-one-of"
+    | "not-an-integer-in-range"
+    | "not-a-cidr"
+    | "not-a-listen-port"
+    | "not-a-list"
+    | "not-true-or-false"
+    | "invalid-group-name";
   /** the annotation's full key */
   readonly key: string;
   readonly message: string;

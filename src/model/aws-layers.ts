@@ -34,7 +34,8 @@ export const AWS_LAYERS: readonly AwsLayer[] = Object.freeze([
     key: "routeTables",
     label: "route tables",
     command: "aws ec2 describe-route-tables",
-    lostWithout: "routing out of a subnet (local, internet gateway, NAT gateway, peering routes): a trace cannot leave the subnet",
+    lostWithout:
+      "routing out of a subnet (local, internet gateway, NAT gateway, peering routes): a trace cannot leave the subnet",
   },
   {
     key: "internetGateways",
@@ -63,14 +64,17 @@ export const AWS_LAYERS: readonly AwsLayer[] = Object.freeze([
   {
     key: "prefixLists",
     label: "managed prefix lists",
-    command: "aws ec2 describe-managed-prefix-lists + aws ec2 get-managed-prefix-list-entries --prefix-list-id pl-… (per list)",
-    lostWithout: "the addresses of security group rules and routes that name a prefix list: decisions that depend on them are unknown",
+    command:
+      "aws ec2 describe-managed-prefix-lists + aws ec2 get-managed-prefix-list-entries --prefix-list-id pl-… (per list)",
+    lostWithout:
+      "the addresses of security group rules and routes that name a prefix list: decisions that depend on them are unknown",
   },
   {
     key: "instances",
     label: "instances",
     command: "aws ec2 describe-instances",
-    lostWithout: "the node ↔ EC2 instance joins: a node's subnet, public IP, security groups and source/destination check; paths cannot leave a node into the VPC",
+    lostWithout:
+      "the node ↔ EC2 instance joins: a node's subnet, public IP, security groups and source/destination check; paths cannot leave a node into the VPC",
   },
   {
     key: "networkInterfaces",
@@ -83,7 +87,8 @@ export const AWS_LAYERS: readonly AwsLayer[] = Object.freeze([
     key: "loadBalancers",
     label: "elbv2 load balancers",
     command: "aws elbv2 describe-load-balancers",
-    lostWithout: "the real ALBs/NLBs (scheme, subnets, security groups, DNS name): load balancers are derived from Ingresses and Services as the AWS Load Balancer Controller would build them",
+    lostWithout:
+      "the real ALBs/NLBs (scheme, subnets, security groups, DNS name): load balancers are derived from Ingresses and Services as the AWS Load Balancer Controller would build them",
   },
   {
     key: "listeners",
@@ -106,14 +111,17 @@ export const AWS_LAYERS: readonly AwsLayer[] = Object.freeze([
   {
     key: "targetHealth",
     label: "elbv2 target health",
-    command: "aws elbv2 describe-target-health --target-group-arn ARN (podpath.yaml names the target group: targetGroupArn)",
+    command:
+      "aws elbv2 describe-target-health --target-group-arn ARN (podpath.yaml names the target group: targetGroupArn)",
     lostWithout: "the registered targets of each target group and their health",
   },
   {
     key: "targetGroupAttributes",
     label: "elbv2 target group attributes",
-    command: "aws elbv2 describe-target-group-attributes --target-group-arn ARN (podpath.yaml names the target group: targetGroupArn)",
-    lostWithout: "an NLB target group's preserve_client_ip.enabled and cross-zone setting: AWS's defaults are assumed (client IP kept for instance targets and UDP, not for ip targets over TCP; cross-zone off)",
+    command:
+      "aws elbv2 describe-target-group-attributes --target-group-arn ARN (podpath.yaml names the target group: targetGroupArn)",
+    lostWithout:
+      "an NLB target group's preserve_client_ip.enabled and cross-zone setting: AWS's defaults are assumed (client IP kept for instance targets and UDP, not for ip targets over TCP; cross-zone off)",
   },
 ] satisfies readonly AwsLayer[]);
 

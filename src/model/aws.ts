@@ -173,7 +173,8 @@ export interface NetworkInterface {
   /** IPv4 prefixes delegated to the interface (VPC CNI prefix mode) */
   readonly ipv4Prefixes: readonly string[];
   readonly securityGroupIds: readonly string[];
-  readonly attachment: { readonly instanceId: string | undefined; readonly deviceIndex: number | undefined } | undefined;
+  readonly attachment:
+    { readonly instanceId: string | undefined; readonly deviceIndex: number | undefined } | undefined;
   readonly sourceDestCheck: boolean;
   readonly interfaceType: string | undefined;
   readonly description: string | undefined;
@@ -213,7 +214,11 @@ export interface LoadBalancer {
   readonly vpcId: string | undefined;
   readonly subnetIds: readonly string[];
   /** addresses per zone (NLBs list them; ALBs do not) */
-  readonly addresses: readonly { readonly subnetId: string; readonly privateIp: string | undefined; readonly publicIp: string | undefined }[];
+  readonly addresses: readonly {
+    readonly subnetId: string;
+    readonly privateIp: string | undefined;
+    readonly publicIp: string | undefined;
+  }[];
   readonly securityGroupIds: readonly string[];
   readonly state: string | undefined;
   readonly ipAddressType: string | undefined;
@@ -226,14 +231,16 @@ export interface LoadBalancerAction {
   readonly order: number | undefined;
   /** forward: target groups with weights */
   readonly targetGroups: readonly { readonly arn: string; readonly weight: number }[];
-  readonly redirect: {
-    readonly protocol: string | undefined;
-    readonly port: string | undefined;
-    readonly host: string | undefined;
-    readonly path: string | undefined;
-    readonly query: string | undefined;
-    readonly statusCode: string;
-  } | undefined;
+  readonly redirect:
+    | {
+        readonly protocol: string | undefined;
+        readonly port: string | undefined;
+        readonly host: string | undefined;
+        readonly path: string | undefined;
+        readonly query: string | undefined;
+        readonly statusCode: string;
+      }
+    | undefined;
   readonly fixedResponse: { readonly statusCode: string; readonly contentType: string | undefined } | undefined;
 }
 

@@ -246,14 +246,7 @@ export interface PodTemplate {
 // Workloads and pods
 
 export type WorkloadKind =
-  | "Deployment"
-  | "ReplicaSet"
-  | "StatefulSet"
-  | "DaemonSet"
-  | "Job"
-  | "CronJob"
-  | "Pod"
-  | "ReplicationController";
+  "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" | "Pod" | "ReplicationController";
 
 /** What podpath knows of a workload the snapshot lacks, from its pods' owner references. */
 export interface KnownFromPods {
@@ -468,7 +461,8 @@ export interface IngressClass {
   readonly name: string;
   readonly controller: string;
   readonly isDefault: boolean;
-  readonly parameters: { readonly kind: string; readonly name: string; readonly apiGroup: string | undefined } | undefined;
+  readonly parameters:
+    { readonly kind: string; readonly name: string; readonly apiGroup: string | undefined } | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

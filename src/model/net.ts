@@ -8,7 +8,8 @@ export interface Cidr4 {
   readonly prefix: number;
 }
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+const IPV4 =
+  /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
 /** Parses a dotted-quad IPv4 address; undefined when it is not one. */
 export function parseIPv4(text: string): number | undefined {
@@ -70,7 +71,7 @@ export function isCidr(text: string): boolean {
 }
 
 export function cidrContains(cidr: Cidr4, ip: number): boolean {
-  return ((ip & maskOf(cidr.prefix)) >>> 0) === cidr.base;
+  return (ip & maskOf(cidr.prefix)) >>> 0 === cidr.base;
 }
 
 /** True when `inner` lies wholly inside `outer`. */

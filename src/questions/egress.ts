@@ -3,7 +3,13 @@
  * SNAT steps, the source IP the destination sees and whether the reply comes back. Result:
  * `EgressJson`.
  */
-import { analyseEgress, type DestinationClass, type EgressReport, type EgressRow, type NodeGroup } from "../analysis/paths/egress.js";
+import {
+  analyseEgress,
+  type DestinationClass,
+  type EgressReport,
+  type EgressRow,
+  type NodeGroup,
+} from "../analysis/paths/egress.js";
 import type { PathOptions } from "../analysis/paths/path-context.js";
 import type { Verdict } from "../analysis/paths/trace-model.js";
 import { formatSource } from "../model/source.js";
@@ -84,9 +90,19 @@ function egressRowJson(r: EgressRow): EgressRowJson {
     verdict: r.verdict,
     drop: dropJson(r.drop),
     unknown: unknownJson(r.unknown),
-    snat: r.snat.map((s) => ({ component: s.component, id: s.id, from: s.from, to: s.to, source: formatSource(s.source) || null })),
+    snat: r.snat.map((s) => ({
+      component: s.component,
+      id: s.id,
+      from: s.from,
+      to: s.to,
+      source: formatSource(s.source) || null,
+    })),
     finalSourceIp: r.finalSourceIp,
-    return: { verdict: r.replyVerdict, drop: dropJson(r.replyDrop), unknown: r.replyVerdict === "unknown" ? unknownJson(r.trace?.return.unknown) : null },
+    return: {
+      verdict: r.replyVerdict,
+      drop: dropJson(r.replyDrop),
+      unknown: r.replyVerdict === "unknown" ? unknownJson(r.trace?.return.unknown) : null,
+    },
     note: r.note,
     hairpin: r.hairpin,
     trace: r.trace ? traceJson(r.trace) : null,
@@ -94,12 +110,23 @@ function egressRowJson(r: EgressRow): EgressRowJson {
 }
 
 export function egressJson(report: EgressReport): EgressJson {
-  return { cni: report.cni, groups: report.groups.map(nodeGroupJson), assumptions: report.assumptions, rows: report.rows.map(egressRowJson) };
+  return {
+    cni: report.cni,
+    groups: report.groups.map(nodeGroupJson),
+    assumptions: report.assumptions,
+    rows: report.rows.map(egressRowJson),
+  };
 }
 
 /** A row's packet or reply is dropped, or the snapshot cannot decide it: what `--fail-on-drop` exits 1 for. */
 export function egressIsFinding(report: EgressReport): boolean {
-  return report.rows.some((r) => r.verdict === "dropped" || r.verdict === "unknown" || r.replyVerdict === "dropped" || r.replyVerdict === "unknown");
+  return report.rows.some(
+    (r) =>
+      r.verdict === "dropped" ||
+      r.verdict === "unknown" ||
+      r.replyVerdict === "dropped" ||
+      r.replyVerdict === "unknown",
+  );
 }
 
 /** Traces one packet per node group × destination class. */

@@ -40,7 +40,11 @@ export interface ChangeJson {
   /** null when none is added */
   readonly nodeSelector: Readonly<Record<string, string>> | null;
   /** null when unchanged */
-  readonly nodeAffinity: { readonly requiredDuringSchedulingIgnoredDuringExecution: { readonly nodeSelectorTerms: readonly NodeSelectorTermYaml[] } } | null;
+  readonly nodeAffinity: {
+    readonly requiredDuringSchedulingIgnoredDuringExecution: {
+      readonly nodeSelectorTerms: readonly NodeSelectorTermYaml[];
+    };
+  } | null;
   readonly replaces: readonly ReplacedPartJson[];
   readonly steps: readonly ChangeStepJson[];
   /** nothing to change: the rules already admit exactly the target nodes */
@@ -133,7 +137,12 @@ export function fixPlaceJson(r: FixPlaceResult): FixPlaceJson {
     // the analysis' plain-data views, shared, not copied: their fields are the interfaces above
     change: r.change,
     otherRejections: r.otherRejections,
-    patchTarget: { kind: r.patchTarget.kind, namespace: r.patchTarget.namespace, name: r.patchTarget.name, path: r.patchTarget.path },
+    patchTarget: {
+      kind: r.patchTarget.kind,
+      namespace: r.patchTarget.namespace,
+      name: r.patchTarget.name,
+      path: r.patchTarget.path,
+    },
     patch: r.patch,
     kubectl: r.kubectl,
     helm: r.helm,

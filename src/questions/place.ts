@@ -124,7 +124,14 @@ export function workloadPlacementJson(w: WorkloadPlacement): WorkloadPlacementJs
     feasibleNodes: w.feasibleNodes,
     targetedNodes: w.targetedNodes,
     notTargeted: w.notTargeted,
-    knownFromPods: w.knownFromPods ? { pods: w.knownFromPods.pods, templateFrom: w.knownFromPods.templateFrom, inferredVia: w.knownFromPods.inferredVia, unknown: w.knownFromPods.unknown } : null,
+    knownFromPods: w.knownFromPods
+      ? {
+          pods: w.knownFromPods.pods,
+          templateFrom: w.knownFromPods.templateFrom,
+          inferredVia: w.knownFromPods.inferredVia,
+          unknown: w.knownFromPods.unknown,
+        }
+      : null,
     nodes: w.nodes.filter((n) => !n.feasible),
     pods: w.pods,
     findings: w.findings,
@@ -139,14 +146,24 @@ export function workloadPlacementJson(w: WorkloadPlacement): WorkloadPlacementJs
  * chunk (format/place.ts `placementResultChunks`), never as one string.
  */
 export function placementJson(report: PlacementReport): PlacementJson {
-  return { nodeCount: report.nodeCount, workloads: report.workloads.map(workloadPlacementJson), staticPods: report.staticPods };
+  return {
+    nodeCount: report.nodeCount,
+    workloads: report.workloads.map(workloadPlacementJson),
+    staticPods: report.staticPods,
+  };
 }
 
 function checkInput(snapshot: Snapshot, input: PlaceInput): void {
   const named = (x: { namespace: string; name: string }) => `${x.namespace}/${x.name}` === input.workload;
   // a static pod is no workload, but `place` says where it runs and why the scheduler is not involved
-  if (input.workload && !snapshot.kubernetes.workloads.some(named) && !snapshot.kubernetes.pods.some((p) => named(p) && staticPodNode(p) !== undefined)) {
-    throw new UserError(`no workload ${input.workload} in the snapshot (give it as NAMESPACE/NAME; \`podpath snapshot show\` lists them)`);
+  if (
+    input.workload &&
+    !snapshot.kubernetes.workloads.some(named) &&
+    !snapshot.kubernetes.pods.some((p) => named(p) && staticPodNode(p) !== undefined)
+  ) {
+    throw new UserError(
+      `no workload ${input.workload} in the snapshot (give it as NAMESPACE/NAME; \`podpath snapshot show\` lists them)`,
+    );
   }
   if (input.node && !snapshot.kubernetes.nodes.some((n) => n.name === input.node)) {
     throw new UserError(`no node ${input.node} in the snapshot`);

@@ -5,7 +5,17 @@
 import type { EndpointSpec } from "../analysis/paths/endpoints.js";
 import type { PathOptions } from "../analysis/paths/path-context.js";
 import { tracePath, type TraceEndpointInfo, type TraceResult } from "../analysis/paths/trace.js";
-import type { Action, Component, Drop, DropCode, Packet, Protocol, Step, Unknown, Verdict } from "../analysis/paths/trace-model.js";
+import type {
+  Action,
+  Component,
+  Drop,
+  DropCode,
+  Packet,
+  Protocol,
+  Step,
+  Unknown,
+  Verdict,
+} from "../analysis/paths/trace-model.js";
 import { formatSource } from "../model/source.js";
 import type { SourceRef } from "../model/source.js";
 import type { Snapshot } from "../model/snapshot.js";
@@ -118,11 +128,21 @@ function sourceJson(source: SourceRef | undefined): string | null {
 
 export function packetJson(p: Packet): PacketJson {
   const packet: PacketJson = { src: p.src, srcPort: p.srcPort, dst: p.dst, dstPort: p.dstPort, protocol: p.protocol };
-  return p.outer ? { ...packet, outer: { src: p.outer.src, dst: p.outer.dst, protocol: p.outer.protocol, dstPort: p.outer.dstPort } } : packet;
+  return p.outer
+    ? { ...packet, outer: { src: p.outer.src, dst: p.outer.dst, protocol: p.outer.protocol, dstPort: p.outer.dstPort } }
+    : packet;
 }
 
 export function stepJson(s: Step): StepJson {
-  return { hop: s.hop, component: s.component, id: s.id, action: s.action, packet: packetJson(s.packet), note: s.note, source: sourceJson(s.source) };
+  return {
+    hop: s.hop,
+    component: s.component,
+    id: s.id,
+    action: s.action,
+    packet: packetJson(s.packet),
+    note: s.note,
+    source: sourceJson(s.source),
+  };
 }
 
 export function dropJson(d: Drop | null): DropJson | null {
@@ -150,9 +170,16 @@ export function traceJson(t: TraceResult): TraceJson {
     finalSourceIp: t.finalSourceIp,
     packet: packetJson(t.packet),
     finalPacket: packetJson(t.finalPacket),
-    answeredBy: t.answeredBy ? { component: t.answeredBy.component, id: t.answeredBy.id, note: t.answeredBy.note } : null,
+    answeredBy: t.answeredBy
+      ? { component: t.answeredBy.component, id: t.answeredBy.id, note: t.answeredBy.note }
+      : null,
     hops: t.hops.map(stepJson),
-    return: { verdict: t.return.verdict, drop: dropJson(t.return.drop), unknown: unknownJson(t.return.unknown), hops: t.return.hops.map(stepJson) },
+    return: {
+      verdict: t.return.verdict,
+      drop: dropJson(t.return.drop),
+      unknown: unknownJson(t.return.unknown),
+      hops: t.return.hops.map(stepJson),
+    },
     assumptions: t.assumptions,
   };
 }
@@ -167,6 +194,10 @@ export function traceIsFinding(t: TraceResult): boolean {
  * resolve is an EndpointError (a UserError).
  */
 export function answerTrace(snapshot: Snapshot, input: TraceInput): TraceAnswer {
-  const analysis = tracePath(snapshot, { from: input.from, to: input.to, port: input.port, protocol: input.protocol }, { cni: input.cni });
+  const analysis = tracePath(
+    snapshot,
+    { from: input.from, to: input.to, port: input.port, protocol: input.protocol },
+    { cni: input.cni },
+  );
   return { input, result: traceJson(analysis), analysis, finding: traceIsFinding(analysis) };
 }

@@ -36,7 +36,8 @@ interface Case {
 function bigFile(path: string, bytes: number, fill: string): void {
   const fd = openSync(path, "w");
   const chunk = Buffer.alloc(8 * 1024 * 1024, fill);
-  for (let written = 0; written < bytes; written += chunk.length) writeSync(fd, chunk, 0, Math.min(chunk.length, bytes - written));
+  for (let written = 0; written < bytes; written += chunk.length)
+    writeSync(fd, chunk, 0, Math.min(chunk.length, bytes - written));
   closeSync(fd);
 }
 
@@ -70,11 +71,15 @@ const CASES: readonly Case[] = [
     files: { "bomb.yaml": ALIAS_BOMB },
     args: ["snapshot", "show", "-s", "bomb.yaml"],
     code: 2,
-    stderr: "podpath: bomb.yaml:7:4: YAML aliases expand to more than 1,000,000 nodes (an alias bomb?); refusing to expand\n",
+    stderr:
+      "podpath: bomb.yaml:7:4: YAML aliases expand to more than 1,000,000 nodes (an alias bomb?); refusing to expand\n",
   },
   {
     name: "YAML nested deeper than the limit",
-    files: { "deep.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata: " + "[".repeat(150) + "]".repeat(150) + "\n" },
+    files: {
+      "deep.yaml":
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata: " + "[".repeat(150) + "]".repeat(150) + "\n",
+    },
     args: ["snapshot", "show", "-s", "deep.yaml"],
     code: 2,
     stderr: "podpath: deep.yaml:4:106: YAML nesting deeper than 100 levels\n",
@@ -88,7 +93,9 @@ const CASES: readonly Case[] = [
   },
   {
     name: "JSON syntax error is located",
-    files: { "nodes.json": '{\n  "apiVersion": "v1",\n  "kind": "List",\n  "items": [\n    {"kind": "Node",}\n  ]\n}\n' },
+    files: {
+      "nodes.json": '{\n  "apiVersion": "v1",\n  "kind": "List",\n  "items": [\n    {"kind": "Node",}\n  ]\n}\n',
+    },
     args: ["snapshot", "show", "-s", "nodes.json"],
     code: 2,
     stderr: "podpath: nodes.json:5:21: JSON syntax error: expected a property name in double quotes\n",
@@ -107,7 +114,8 @@ const CASES: readonly Case[] = [
     setup: (dir) => bigFile(join(dir, "huge.yaml"), HUNDRED_MB, "a"),
     args: ["snapshot", "show", "-s", "huge.yaml"],
     code: 2,
-    stderr: "podpath: huge.yaml:1:1: not Kubernetes YAML/JSON or AWS CLI JSON: no apiVersion, kind or AWS CLI key in its first 64 KiB\n",
+    stderr:
+      "podpath: huge.yaml:1:1: not Kubernetes YAML/JSON or AWS CLI JSON: no apiVersion, kind or AWS CLI key in its first 64 KiB\n",
   },
   {
     name: "binary garbage",
@@ -151,7 +159,8 @@ const CASES: readonly Case[] = [
     files: { "podpath.yaml": "kubernetes:\n  - path: k8s/nodes.yaml\n" },
     args: ["snapshot", "show", "-s", "."],
     code: 2,
-    stderr: "podpath: k8s/nodes.yaml: no such file or directory\npodpath: no Kubernetes objects or AWS CLI output found in .: its one file could not be loaded\n",
+    stderr:
+      "podpath: k8s/nodes.yaml: no such file or directory\npodpath: no Kubernetes objects or AWS CLI output found in .: its one file could not be loaded\n",
   },
   {
     name: "an index file entry without a path",
@@ -174,7 +183,9 @@ const CASES: readonly Case[] = [
     },
     args: ["snapshot", "show", "-s", "nodes.yaml", "-o", "json"],
     code: 0,
-    warnings: ["nodes.yaml:6:3: Node n1 skipped: spec.taints must be a list, not a string (\"NoSchedule\") [invalid-object]"],
+    warnings: [
+      'nodes.yaml:6:3: Node n1 skipped: spec.taints must be a list, not a string ("NoSchedule") [invalid-object]',
+    ],
   },
   {
     name: "a multi-document manifest: each warning cites the offending field, in its own document, not the file's or the document's first line",
@@ -227,9 +238,21 @@ const CASES: readonly Case[] = [
   {
     name: "invalid CIDRs: Calico IPPool and security group rule",
     files: {
-      "calico.yaml": "apiVersion: crd.projectcalico.org/v1\nkind: IPPool\nmetadata: {name: pool}\nspec:\n  cidr: 192.168.0.0/33\n  natOutgoing: true\n",
+      "calico.yaml":
+        "apiVersion: crd.projectcalico.org/v1\nkind: IPPool\nmetadata: {name: pool}\nspec:\n  cidr: 192.168.0.0/33\n  natOutgoing: true\n",
       "sg.json": JSON.stringify(
-        { SecurityGroups: [{ GroupId: "sg-1", GroupName: "nodes", VpcId: "vpc-1", Description: "d", IpPermissions: [{ IpProtocol: "tcp", FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: "10.0.0.300/16" }] }], IpPermissionsEgress: [] }] },
+        {
+          SecurityGroups: [
+            {
+              GroupId: "sg-1",
+              GroupName: "nodes",
+              VpcId: "vpc-1",
+              Description: "d",
+              IpPermissions: [{ IpProtocol: "tcp", FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: "10.0.0.300/16" }] }],
+              IpPermissionsEgress: [],
+            },
+          ],
+        },
         null,
         2,
       ),
@@ -244,8 +267,10 @@ const CASES: readonly Case[] = [
   {
     name: "a bad quantity and a bad node annotation: each warning cites the offending entry, not its mapping's first line",
     files: {
-      "pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: d}\nspec:\n  containers:\n  - name: c\n    resources:\n      requests:\n        cpu: 1\n        memory: lots\n",
-      "node.yaml": "apiVersion: v1\nkind: Node\nmetadata:\n  name: n1\n  annotations:\n    a: b\n    projectcalico.org/IPv4VXLANTunnelAddr: not-an-ip\n",
+      "pod.yaml":
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: d}\nspec:\n  containers:\n  - name: c\n    resources:\n      requests:\n        cpu: 1\n        memory: lots\n",
+      "node.yaml":
+        "apiVersion: v1\nkind: Node\nmetadata:\n  name: n1\n  annotations:\n    a: b\n    projectcalico.org/IPv4VXLANTunnelAddr: not-an-ip\n",
     },
     args: ["snapshot", "show", "-s", ".", "-o", "json"],
     code: 0,
@@ -257,9 +282,21 @@ const CASES: readonly Case[] = [
   {
     name: "ports out of range: Service port and security group FromPort > ToPort",
     files: {
-      "svc.yaml": "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {app: web}\n  ports:\n    - port: 70000\n",
+      "svc.yaml":
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {app: web}\n  ports:\n    - port: 70000\n",
       "sg.json": JSON.stringify(
-        { SecurityGroups: [{ GroupId: "sg-2", GroupName: "web", VpcId: "vpc-1", Description: "d", IpPermissions: [{ IpProtocol: "tcp", FromPort: 8080, ToPort: 80, IpRanges: [{ CidrIp: "0.0.0.0/0" }] }], IpPermissionsEgress: [] }] },
+        {
+          SecurityGroups: [
+            {
+              GroupId: "sg-2",
+              GroupName: "web",
+              VpcId: "vpc-1",
+              Description: "d",
+              IpPermissions: [{ IpProtocol: "tcp", FromPort: 8080, ToPort: 80, IpRanges: [{ CidrIp: "0.0.0.0/0" }] }],
+              IpPermissionsEgress: [],
+            },
+          ],
+        },
         null,
         2,
       ),
@@ -284,9 +321,14 @@ for (const c of CASES) {
     if (c.stderr !== undefined) assert.equal(result.stderr, c.stderr);
     assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
     if (c.warnings) {
-      const summary = JSON.parse(result.stdout) as { diagnostics: { source: string | null; message: string; code: string; severity: string }[] };
-      const warnings = summary.diagnostics.filter((d) => d.severity === "warning").map((d) => `${d.source}: ${d.message} [${d.code}]`);
-      for (const expected of c.warnings) assert.ok(warnings.includes(expected), `expected warning ${expected}\n got:\n${warnings.join("\n")}`);
+      const summary = JSON.parse(result.stdout) as {
+        diagnostics: { source: string | null; message: string; code: string; severity: string }[];
+      };
+      const warnings = summary.diagnostics
+        .filter((d) => d.severity === "warning")
+        .map((d) => `${d.source}: ${d.message} [${d.code}]`);
+      for (const expected of c.warnings)
+        assert.ok(warnings.includes(expected), `expected warning ${expected}\n got:\n${warnings.join("\n")}`);
     }
     // A guard against hangs and runaway parsing, not a benchmark: every case must end within 2 s.
     assert.ok(elapsed < 2000, `took ${elapsed} ms`);

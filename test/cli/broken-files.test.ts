@@ -17,8 +17,10 @@ import { cli, EXAMPLE, REPO, tempDir } from "../support/helpers.js";
 const BROKEN = join(REPO, "test/fixtures/captures/broken-files");
 const YAML_ERROR = "snap/k8s/configmaps.yaml:9:4: YAML syntax error: bad indentation of a mapping entry";
 const JSON_ERROR = "snap/aws/ec2-describe-flow-logs.json:2:1: JSON syntax error: unexpected 'An'";
-const LEFT_OUT = "2 files of the snapshot could not be loaded and are left out: snap/aws/ec2-describe-flow-logs.json, snap/k8s/configmaps.yaml (the answer does not know what they hold)";
-const SUMMARY = "podpath: 2 files of the snapshot could not be loaded (named above); the answer leaves them out (--strict stops at the first)";
+const LEFT_OUT =
+  "2 files of the snapshot could not be loaded and are left out: snap/aws/ec2-describe-flow-logs.json, snap/k8s/configmaps.yaml (the answer does not know what they hold)";
+const SUMMARY =
+  "podpath: 2 files of the snapshot could not be loaded (named above); the answer leaves them out (--strict stops at the first)";
 
 /** examples/ecoeco plus the two broken files, in DIR/snap; with the index file or as a directory scan. */
 function brokenCapture(layout: "directory" | "index"): string {
@@ -59,18 +61,27 @@ for (const layout of ["directory", "index"] as const) {
     assert.equal(summary.kubernetes["pods"], 33);
     assert.equal(summary.aws["vpcs"], 1);
     assert.equal(summary.aws["loadBalancers"], 1);
-    assert.ok(!summary.files.some((f) => f.path.endsWith("configmaps.yaml") || f.path.endsWith("flow-logs.json")), "broken files are errors, not files");
+    assert.ok(
+      !summary.files.some((f) => f.path.endsWith("configmaps.yaml") || f.path.endsWith("flow-logs.json")),
+      "broken files are errors, not files",
+    );
   });
 }
 
 test("a broken capture: trace still answers on stdout (pod → internet through the NAT gateway), exit 2 at the end", async () => {
   const dir = brokenCapture("directory");
-  const r = await cli(["trace", "-s", "snap", "--from", "workload:ecoeco/ecoeco-api", "--to", "internet", "-o", "json"], dir);
+  const r = await cli(
+    ["trace", "-s", "snap", "--from", "workload:ecoeco/ecoeco-api", "--to", "internet", "-o", "json"],
+    dir,
+  );
   assert.equal(r.code, 2, r.stderr);
   assert.deepEqual(r.stderr.trimEnd().split("\n"), [`podpath: ${JSON_ERROR}`, `podpath: ${YAML_ERROR}`, SUMMARY]);
   const trace = JSON.parse(r.stdout) as { verdict: string; hops: { component: string }[]; assumptions: string[] };
   assert.equal(trace.verdict, "delivered");
-  assert.ok(trace.hops.some((h) => h.component === "nat-gateway"), "the VPC layer was loaded");
+  assert.ok(
+    trace.hops.some((h) => h.component === "nat-gateway"),
+    "the VPC layer was loaded",
+  );
   // the answer rests on the files it left out: its assumptions say so, not only stderr
   assert.ok(trace.assumptions.includes(LEFT_OUT), trace.assumptions.join("\n"));
 });
@@ -79,7 +90,10 @@ test("a broken capture: egress lists the files left out once in its assumptions 
   const dir = brokenCapture("directory");
   const json = await cli(["egress", "-s", "snap", "-o", "json"], dir);
   assert.equal(json.code, 2, json.stderr);
-  const report = JSON.parse(json.stdout) as { assumptions: string[]; rows: { note: string; trace: { assumptions: string[] } | null }[] };
+  const report = JSON.parse(json.stdout) as {
+    assumptions: string[];
+    rows: { note: string; trace: { assumptions: string[] } | null }[];
+  };
   assert.deepEqual(report.assumptions, [LEFT_OUT]);
   const traced = report.rows.filter((row) => row.trace);
   assert.ok(traced.length > 0);
@@ -100,13 +114,21 @@ test("a broken capture: snapshot show -o text and -o md list the files as errors
   const md = await cli(["snapshot", "show", "-s", "snap", "-o", "md"], dir);
   assert.equal(md.code, 2);
   assert.ok(md.stdout.includes("## Errors\n"), md.stdout);
-  assert.ok(md.stdout.includes("- `snap/k8s/configmaps.yaml:9:4` YAML syntax error: bad indentation of a mapping entry (parse-error)\n"), md.stdout);
+  assert.ok(
+    md.stdout.includes(
+      "- `snap/k8s/configmaps.yaml:9:4` YAML syntax error: bad indentation of a mapping entry (parse-error)\n",
+    ),
+    md.stdout,
+  );
 });
 
 for (const layout of ["directory", "index"] as const) {
   test(`--strict: the first broken file of ${layout === "directory" ? "a directory scan" : "an index file"} stops the run, nothing on stdout, exit 2`, async () => {
     const dir = brokenCapture(layout);
-    const r = await cli(["trace", "-s", "snap", "--strict", "--from", "workload:ecoeco/ecoeco-api", "--to", "internet", "-o", "json"], dir);
+    const r = await cli(
+      ["trace", "-s", "snap", "--strict", "--from", "workload:ecoeco/ecoeco-api", "--to", "internet", "-o", "json"],
+      dir,
+    );
     assert.equal(r.code, 2);
     assert.equal(r.stdout, "");
     assert.equal(r.stderr, `podpath: ${layout === "directory" ? JSON_ERROR : YAML_ERROR}\n`);
@@ -126,7 +148,10 @@ test("a single broken file named with --snapshot still stops at once (exit 2), a
   const file = await cli(["snapshot", "show", "-s", "snap/k8s/configmaps.yaml"], dir);
   assert.deepEqual([file.code, file.stdout, file.stderr], [2, "", `podpath: ${YAML_ERROR}\n`]);
   const missing = await cli(["snapshot", "show", "-s", "snap", "-s", "nope"], dir);
-  assert.deepEqual([missing.code, missing.stdout, missing.stderr], [2, "", "podpath: nope: no such file or directory\n"]);
+  assert.deepEqual(
+    [missing.code, missing.stdout, missing.stderr],
+    [2, "", "podpath: nope: no such file or directory\n"],
+  );
 });
 
 test("what a directory scan reports: files that cannot be read as YAML/JSON are errors; valid YAML/JSON of no known shape is a warning", async () => {
@@ -140,7 +165,9 @@ test("what a directory scan reports: files that cannot be read as YAML/JSON are 
   });
   const r = await cli(["snapshot", "show", "-s", "snap", "--max-file-size", "2K", "-o", "json"], dir);
   assert.equal(r.code, 2, r.stderr);
-  const summary = JSON.parse(r.stdout) as SummaryJson & { diagnostics: { code: string; severity: string; source: string | null }[] };
+  const summary = JSON.parse(r.stdout) as SummaryJson & {
+    diagnostics: { code: string; severity: string; source: string | null }[];
+  };
   assert.deepEqual(
     summary.errors.map((e) => `${e.source} [${e.code}]`),
     ["snap/garbage.yaml [binary-file]", "snap/huge.json [too-large]", "snap/latin1.yaml [binary-file]"],
@@ -164,7 +191,10 @@ test("an index file lists its files: one of no known shape there is an error, no
     r.stderr.split("\n")[0],
     'podpath: package.json:1:1: not a Kubernetes object (no apiVersion and kind) nor AWS CLI output (top-level keys "name" match no describe-* command podpath reads)',
   );
-  assert.deepEqual((JSON.parse(r.stdout) as SummaryJson).errors.map((e) => e.code), ["unrecognised-file"]);
+  assert.deepEqual(
+    (JSON.parse(r.stdout) as SummaryJson).errors.map((e) => e.code),
+    ["unrecognised-file"],
+  );
 });
 
 test("every file broken: each is named, then that nothing is left to analyse (exit 2, no stdout)", async () => {
@@ -179,15 +209,30 @@ test("every file broken: each is named, then that nothing is left to analyse (ex
   const all = await cli(["snapshot", "show", "-s", "snap"], dir);
   assert.equal(all.code, 2);
   assert.equal(all.stdout, "");
-  assert.equal(all.stderr, `podpath: ${JSON_ERROR}\npodpath: ${YAML_ERROR}\npodpath: no Kubernetes objects or AWS CLI output found in snap: 2 files could not be loaded\n`);
+  assert.equal(
+    all.stderr,
+    `podpath: ${JSON_ERROR}\npodpath: ${YAML_ERROR}\npodpath: no Kubernetes objects or AWS CLI output found in snap: 2 files could not be loaded\n`,
+  );
 });
 
 test("library: loadSnapshot returns the files it could not load in Snapshot.errors; strict throws the first as an InputError", () => {
   const dir = brokenCapture("directory");
   const s = loadSnapshot({ paths: ["snap"], cwd: dir });
   assert.deepEqual(s.errors, [
-    { code: "parse-error", file: "snap/aws/ec2-describe-flow-logs.json", line: 2, col: 1, message: "JSON syntax error: unexpected 'An'" },
-    { code: "parse-error", file: "snap/k8s/configmaps.yaml", line: 9, col: 4, message: "YAML syntax error: bad indentation of a mapping entry" },
+    {
+      code: "parse-error",
+      file: "snap/aws/ec2-describe-flow-logs.json",
+      line: 2,
+      col: 1,
+      message: "JSON syntax error: unexpected 'An'",
+    },
+    {
+      code: "parse-error",
+      file: "snap/k8s/configmaps.yaml",
+      line: 9,
+      col: 4,
+      message: "YAML syntax error: bad indentation of a mapping entry",
+    },
   ]);
   assert.equal(s.kubernetes.nodes.length, 3);
   assert.throws(

@@ -30,7 +30,14 @@ test("daemon_controller.go NodeShouldRunDaemonPod: a DaemonSet without toleratio
   assert.ok(ds);
   assert.deepEqual(ds.targetedNodes, ["worker-1", "worker-2", "worker-small"]);
   assert.deepEqual(ds.notTargeted, [
-    { node: "cp-1", rule: "taint", reason: "untolerated taint node-role.kubernetes.io/control-plane:NoSchedule", source: `${DUMP}:31`, runningPod: null, continueRunning: true },
+    {
+      node: "cp-1",
+      rule: "taint",
+      reason: "untolerated taint node-role.kubernetes.io/control-plane:NoSchedule",
+      source: `${DUMP}:31`,
+      runningPod: null,
+      continueRunning: true,
+    },
   ]);
   // one pod per targeted node (desiredNumberScheduled 3 in the DaemonSet's status), none for cp-1
   assert.deepEqual(
@@ -47,10 +54,16 @@ test("daemon_controller.go NodeShouldRunDaemonPod: a DaemonSet without toleratio
     [["worker-small", ["NodeResourcesFit"]]],
   );
   const text = await cli(["place", "--snapshot", DIR, "--workload", "kube-system/log-agent", "-o", "text"], REPO);
-  assert.match(text.stdout, /targets 3 of 4 nodes \(the DaemonSet controller creates 3 pods\)\n  not targeted on cp-1: untolerated taint node-role\.kubernetes\.io\/control-plane:NoSchedule \(test\/fixtures\/captures\/kubeadm-calico-dump\/nodes-pods\.json:31\)/);
+  assert.match(
+    text.stdout,
+    /targets 3 of 4 nodes \(the DaemonSet controller creates 3 pods\)\n  not targeted on cp-1: untolerated taint node-role\.kubernetes\.io\/control-plane:NoSchedule \(test\/fixtures\/captures\/kubeadm-calico-dump\/nodes-pods\.json:31\)/,
+  );
   assert.match(text.stdout, /1 unschedulable/);
   // the scheduler's own FitError for a daemon pod pinned to its node (the other nodes: NodeAffinity's PreFilterResult)
-  assert.match(text.stdout, /log-agent-worker-small: 0\/4 nodes are available: 1 Insufficient cpu, 3 node\(s\) didn't satisfy plugin\(s\) \[NodeAffinity\]\./);
+  assert.match(
+    text.stdout,
+    /log-agent-worker-small: 0\/4 nodes are available: 1 Insufficient cpu, 3 node\(s\) didn't satisfy plugin\(s\) \[NodeAffinity\]\./,
+  );
 });
 
 test("daemon_controller.go: DaemonSets tolerating every taint (calico-node, kube-proxy) target all 4 nodes", async () => {
@@ -64,7 +77,11 @@ test("daemon_controller.go: DaemonSets tolerating every taint (calico-node, kube
 test("a nodes + pods dump without owners: every pod (static pods aside) is placed under its owner reference, a ReplicaSet x-<hash> as Deployment x (inferred), with what is unknown", async () => {
   const report = await json<PlaceJson>(["place", "--snapshot", DUMP]);
   assert.deepEqual(
-    report.workloads.map((w) => [`${w.kind} ${w.namespace}/${w.name}`, w.knownFromPods?.pods, w.knownFromPods?.inferredVia !== null]),
+    report.workloads.map((w) => [
+      `${w.kind} ${w.namespace}/${w.name}`,
+      w.knownFromPods?.pods,
+      w.knownFromPods?.inferredVia !== null,
+    ]),
     [
       ["Deployment default/cruncher", 1, true],
       ["StatefulSet default/db", 1, false],
@@ -79,7 +96,10 @@ test("a nodes + pods dump without owners: every pod (static pods aside) is place
   const placed = report.workloads.flatMap((w) => w.pods.map((p) => p.name)).sort();
   assert.equal(placed.length, 17);
   assert.equal(new Set(placed).size, 17);
-  assert.ok(!placed.some((p) => p.startsWith("etcd-") || p.startsWith("kube-apiserver-")), "static pods stay the kubelet's");
+  assert.ok(
+    !placed.some((p) => p.startsWith("etcd-") || p.startsWith("kube-apiserver-")),
+    "static pods stay the kubelet's",
+  );
   const web = report.workloads.find((w) => w.name === "web")!;
   assert.match(web.knownFromPods!.inferredVia!, /^ReplicaSet web-6d4cf56db6 → Deployment web, inferred/);
   assert.match(web.knownFromPods!.unknown.join("; "), /replicas/);
@@ -87,16 +107,35 @@ test("a nodes + pods dump without owners: every pod (static pods aside) is place
   assert.deepEqual(web.feasibleNodes, ["worker-1", "worker-2"]);
   // a DaemonSet known only through its pods: its targeting is unknown, no pod is invented
   const agent = report.workloads.find((w) => w.name === "log-agent")!;
-  assert.deepEqual([agent.targetedNodes, agent.pods.length, agent.pods.every((p) => p.predictedNode === null)], [null, 2, true]);
+  assert.deepEqual(
+    [agent.targetedNodes, agent.pods.length, agent.pods.every((p) => p.predictedNode === null)],
+    [null, 2, true],
+  );
   // the nodes without one of its pods are named, not silently left out (ReplaceDaemonSetPodNodeNameNodeAffinity: its affinity is not on its pods)
-  assert.match(agent.knownFromPods!.unknown[0]!, /^the nodes it targets .*: no pod seen on cp-1, worker-small, whether it targets them is unknown$/);
+  assert.match(
+    agent.knownFromPods!.unknown[0]!,
+    /^the nodes it targets .*: no pod seen on cp-1, worker-small, whether it targets them is unknown$/,
+  );
   // static pods: listed as the kubelet's, with their node
-  assert.deepEqual(report.staticPods.map((p) => [p.name, p.node]), [["etcd-cp-1", "cp-1"], ["kube-apiserver-cp-1", "cp-1"]]);
+  assert.deepEqual(
+    report.staticPods.map((p) => [p.name, p.node]),
+    [
+      ["etcd-cp-1", "cp-1"],
+      ["kube-apiserver-cp-1", "cp-1"],
+    ],
+  );
 
-  const show = await json<{ joinCounts: Record<string, number>; unresolvedOwners: { owner: string; pods: number }[]; diagnostics: { code: string; severity: string; source: string | null }[] }>(["snapshot", "show", "--snapshot", DUMP]);
+  const show = await json<{
+    joinCounts: Record<string, number>;
+    unresolvedOwners: { owner: string; pods: number }[];
+    diagnostics: { code: string; severity: string; source: string | null }[];
+  }>(["snapshot", "show", "--snapshot", DUMP]);
   // only the static pods' joins resolve (to their Node); the 17 others are listed as unresolved
   assert.equal(show.joinCounts["pod-owner"], 2);
-  assert.equal(show.unresolvedOwners.reduce((n, o) => n + o.pods, 0), 17);
+  assert.equal(
+    show.unresolvedOwners.reduce((n, o) => n + o.pods, 0),
+    17,
+  );
   assert.deepEqual(
     show.diagnostics.filter((d) => d.severity === "warning").map((d) => d.code),
     ["unresolved-reference"],
@@ -104,23 +143,58 @@ test("a nodes + pods dump without owners: every pod (static pods aside) is place
 });
 
 test("startup.go configureIPPools: a plain calico.yaml install (no IPPool) gets calico-node's default pool from its env, and pod → internet is masqueraded by natOutgoing citing the CALICO_IPV4POOL_CIDR line", async () => {
-  const t = await json<TraceJson>(["trace", "--snapshot", DIR, "--from", "pod:default/web-6d4cf56db6-9wq2m", "--to", "internet"]);
+  const t = await json<TraceJson>([
+    "trace",
+    "--snapshot",
+    DIR,
+    "--from",
+    "pod:default/web-6d4cf56db6-9wq2m",
+    "--to",
+    "internet",
+  ]);
   const snat = t.hops.find((h) => h.component === "calico-natoutgoing");
   assert.ok(snat);
-  assert.deepEqual([snat.id, snat.action, snat.packet.src, snat.source], ["default-ipv4-ippool", "snat", "10.0.1.12", `${DIR}/daemonsets.json:112`]);
+  assert.deepEqual(
+    [snat.id, snat.action, snat.packet.src, snat.source],
+    ["default-ipv4-ippool", "snat", "10.0.1.12", `${DIR}/daemonsets.json:112`],
+  );
   // the capture has no AWS part: what becomes of the private node address beyond the node is unknown
   assert.equal(t.verdict, "unknown");
   assert.equal(t.finalSourceIp, null);
-  assert.ok(t.assumptions.some((a) => /IP pool default-ipv4-ippool \(10\.244\.0\.0\/16, natOutgoing true, ipipMode Never, vxlanMode Always\) is not in the snapshot: derived from DaemonSet kube-system\/calico-node's environment/.test(a)), t.assumptions.join("\n"));
+  assert.ok(
+    t.assumptions.some((a) =>
+      /IP pool default-ipv4-ippool \(10\.244\.0\.0\/16, natOutgoing true, ipipMode Never, vxlanMode Always\) is not in the snapshot: derived from DaemonSet kube-system\/calico-node's environment/.test(
+        a,
+      ),
+    ),
+    t.assumptions.join("\n"),
+  );
 
-  const show = await json<{ kubernetes: Record<string, number>; diagnostics: { code: string; severity: string; message: string; source: string | null }[] }>(["snapshot", "show", "--snapshot", DIR]);
+  const show = await json<{
+    kubernetes: Record<string, number>;
+    diagnostics: { code: string; severity: string; message: string; source: string | null }[];
+  }>(["snapshot", "show", "--snapshot", DIR]);
   const derived = show.diagnostics.filter((d) => d.code === "derived-object");
-  assert.deepEqual(derived.map((d) => [d.severity, d.source]), [["info", `${DIR}/daemonsets.json:112:37`]]);
-  assert.match(derived[0]!.message, /cidr 10\.244\.0\.0\/16, ipipMode Never, vxlanMode Always, natOutgoing true \(the default\), blockSize 26/);
+  assert.deepEqual(
+    derived.map((d) => [d.severity, d.source]),
+    [["info", `${DIR}/daemonsets.json:112:37`]],
+  );
+  assert.match(
+    derived[0]!.message,
+    /cidr 10\.244\.0\.0\/16, ipipMode Never, vxlanMode Always, natOutgoing true \(the default\), blockSize 26/,
+  );
 });
 
 test("startup.go configureIPPools + detectCni: with only the pods dump, calico-node's pods give the CNI and the pool (cited in the pod's env)", async () => {
-  const t = await json<TraceJson>(["trace", "--snapshot", DUMP, "--from", "pod:default/web-6d4cf56db6-9wq2m", "--to", "internet"]);
+  const t = await json<TraceJson>([
+    "trace",
+    "--snapshot",
+    DUMP,
+    "--from",
+    "pod:default/web-6d4cf56db6-9wq2m",
+    "--to",
+    "internet",
+  ]);
   const snat = t.hops.find((h) => h.component === "calico-natoutgoing");
   assert.ok(snat);
   assert.equal(snat.action, "snat");
@@ -128,23 +202,52 @@ test("startup.go configureIPPools + detectCni: with only the pods dump, calico-n
 });
 
 test("a pod trimmed of status.conditions is a ready Service endpoint, and the trace says it assumed so", async () => {
-  const t = await json<TraceJson>(["trace", "--snapshot", DIR, "--from", "pod:default/db-0", "--to", "service:default/web"]);
+  const t = await json<TraceJson>([
+    "trace",
+    "--snapshot",
+    DIR,
+    "--from",
+    "pod:default/db-0",
+    "--to",
+    "service:default/web",
+  ]);
   assert.equal(t.verdict, "delivered");
   const dnat = t.hops.find((h) => h.component === "kube-proxy" && h.action === "dnat");
   assert.ok(dnat);
   assert.equal(dnat.packet.dst, "10.244.226.66");
   assert.match(dnat.note, /Assumed: pod default\/web-6d4cf56db6-4jx8t has no status\.conditions/);
-  assert.ok(t.assumptions.includes("pod default/web-6d4cf56db6-4jx8t has no status.conditions in the capture (trimmed): it is taken as ready, so kube-proxy lists it as an endpoint"), t.assumptions.join("\n"));
-  const show = await json<{ diagnostics: { code: string; severity: string; message: string }[] }>(["snapshot", "show", "--snapshot", DIR]);
+  assert.ok(
+    t.assumptions.includes(
+      "pod default/web-6d4cf56db6-4jx8t has no status.conditions in the capture (trimmed): it is taken as ready, so kube-proxy lists it as an endpoint",
+    ),
+    t.assumptions.join("\n"),
+  );
+  const show = await json<{ diagnostics: { code: string; severity: string; message: string }[] }>([
+    "snapshot",
+    "show",
+    "--snapshot",
+    DIR,
+  ]);
   assert.deepEqual(
     show.diagnostics.filter((d) => d.code === "assumed-ready").map((d) => [d.severity, d.message]),
-    [["info", "Service default/web: endpoint pod(s) web-6d4cf56db6-4jx8t have no status.conditions (a trimmed capture): taken as ready"]],
+    [
+      [
+        "info",
+        "Service default/web: endpoint pod(s) web-6d4cf56db6-4jx8t have no status.conditions (a trimmed capture): taken as ready",
+      ],
+    ],
   );
 });
 
 test("fix place on a workload known only through its pods: the patch leaves out the pod's binding and admission tolerations, and says it rests on one pod's spec", async () => {
-  const r = await cli(["fix", "place", "default/web", "--onto", "node-role.kubernetes.io/control-plane", "--snapshot", DIR, "-o", "text"], REPO);
+  const r = await cli(
+    ["fix", "place", "default/web", "--onto", "node-role.kubernetes.io/control-plane", "--snapshot", DIR, "-o", "text"],
+    REPO,
+  );
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /Deployment default\/web is not in the snapshot; it is known only through its pods \(ReplicaSet web-6d4cf56db6 → Deployment web, inferred/);
+  assert.match(
+    r.stdout,
+    /Deployment default\/web is not in the snapshot; it is known only through its pods \(ReplicaSet web-6d4cf56db6 → Deployment web, inferred/,
+  );
   assert.doesNotMatch(r.stdout, /tolerationSeconds: 300|nodeName/);
 });

@@ -8,7 +8,19 @@ import { cli, REPO } from "../support/helpers.js";
 test("podpath --help teaches: what it answers, every command of the contract, snapshots, exit codes", async () => {
   const r = await cli(["--help"]);
   assert.equal(r.code, 0);
-  for (const command of ["place", "trace", "egress", "connlist", "lint", "exposure", "diff", "fix", "report", "serve", "snapshot"]) {
+  for (const command of [
+    "place",
+    "trace",
+    "egress",
+    "connlist",
+    "lint",
+    "exposure",
+    "diff",
+    "fix",
+    "report",
+    "serve",
+    "snapshot",
+  ]) {
     assert.match(r.stdout, new RegExp(`^  ${command}\\b`, "m"), command);
   }
   assert.match(r.stdout, /Where do my pods land/);
@@ -64,7 +76,10 @@ test("without --snapshot, commands use the embedded example and say so on stderr
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /no --snapshot given; using the embedded example \(examples\/ecoeco/);
   const summary = JSON.parse(r.stdout) as { roots: string[]; files: { path: string }[] };
-  assert.ok(summary.files.every((f) => f.path.startsWith("examples/ecoeco/")), "paths relative to the package");
+  assert.ok(
+    summary.files.every((f) => f.path.startsWith("examples/ecoeco/")),
+    "paths relative to the package",
+  );
 });
 
 test("the format defaults to json when stdout is not a terminal, text with -o text", async () => {
@@ -86,7 +101,9 @@ test("the installed binary runs: node dist/src/bin/podpath.js --version exits 0 
   const bin = join(REPO, "dist/src/bin/podpath.js");
   const ok = spawnSync(process.execPath, [bin, "--version"], { encoding: "utf8" });
   assert.equal(ok.status, 0);
-  const bad = spawnSync(process.execPath, [bin, "snapshot", "show", "-s", "/nonexistent/snapshot"], { encoding: "utf8" });
+  const bad = spawnSync(process.execPath, [bin, "snapshot", "show", "-s", "/nonexistent/snapshot"], {
+    encoding: "utf8",
+  });
   assert.equal(bad.status, 2);
   assert.equal(bad.stderr, "podpath: /nonexistent/snapshot: no such file or directory\n");
 });
@@ -94,11 +111,19 @@ test("the installed binary runs: node dist/src/bin/podpath.js --version exits 0 
 test("--with replaces an object by kind, namespace and name (a what-if) and says so", async () => {
   const { tempDir } = await import("../support/helpers.js");
   const dir = tempDir({
-    "untainted.yaml": "apiVersion: v1\nkind: Node\nmetadata:\n  name: k8s-master\n  labels: {node-role.kubernetes.io/control-plane: \"\"}\nstatus:\n  allocatable: {cpu: \"2\", memory: 8Gi, pods: \"110\"}\n",
+    "untainted.yaml":
+      'apiVersion: v1\nkind: Node\nmetadata:\n  name: k8s-master\n  labels: {node-role.kubernetes.io/control-plane: ""}\nstatus:\n  allocatable: {cpu: "2", memory: 8Gi, pods: "110"}\n',
   });
-  const r = await cli(["snapshot", "show", "-s", join(REPO, "examples/ecoeco"), "--with", join(dir, "untainted.yaml"), "-o", "json"], dir);
+  const r = await cli(
+    ["snapshot", "show", "-s", join(REPO, "examples/ecoeco"), "--with", join(dir, "untainted.yaml"), "-o", "json"],
+    dir,
+  );
   assert.equal(r.code, 0, r.stderr);
-  const s = JSON.parse(r.stdout) as { whatIf: string[]; nodes: { name: string; taints: string[] }[]; diagnostics: { code: string; message: string; source: string }[] };
+  const s = JSON.parse(r.stdout) as {
+    whatIf: string[];
+    nodes: { name: string; taints: string[] }[];
+    diagnostics: { code: string; message: string; source: string }[];
+  };
   assert.deepEqual(s.whatIf, ["untainted.yaml"]);
   assert.deepEqual(s.nodes.find((n) => n.name === "k8s-master")!.taints, []);
   const note = s.diagnostics.find((d) => d.code === "what-if")!;

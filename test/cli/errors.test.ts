@@ -24,27 +24,83 @@ interface Row {
 }
 
 const ROWS: readonly Row[] = [
-  { name: "UserError", error: new UserError("no node zz in the snapshot"), stderr: "podpath: no node zz in the snapshot\n", code: 2 },
-  { name: "UserError, a finding", error: new UserError("the change cannot be verified", { exitCode: USER_EXIT.finding }), stderr: "podpath: the change cannot be verified\n", code: 1 },
-  { name: "UserError at file:line:col", error: new UserError("bad value", { location: { file: "a.yaml", line: 3, col: 5 } }), stderr: "podpath: a.yaml:3:5: bad value\n", code: 2 },
-  { name: "UserError at file:line (column 1)", error: new UserError("bad value", { location: { file: "a.yaml", line: 3 } }), stderr: "podpath: a.yaml:3:1: bad value\n", code: 2 },
-  { name: "UserError at a file", error: new UserError("no such file or directory", { location: { file: "nope" } }), stderr: "podpath: nope: no such file or directory\n", code: 2 },
-  { name: "InputError", error: new InputError("JSON syntax error: expected a value", "x.json", 1, 7), stderr: "podpath: x.json:1:7: JSON syntax error: expected a value\n", code: 2 },
+  {
+    name: "UserError",
+    error: new UserError("no node zz in the snapshot"),
+    stderr: "podpath: no node zz in the snapshot\n",
+    code: 2,
+  },
+  {
+    name: "UserError, a finding",
+    error: new UserError("the change cannot be verified", { exitCode: USER_EXIT.finding }),
+    stderr: "podpath: the change cannot be verified\n",
+    code: 1,
+  },
+  {
+    name: "UserError at file:line:col",
+    error: new UserError("bad value", { location: { file: "a.yaml", line: 3, col: 5 } }),
+    stderr: "podpath: a.yaml:3:5: bad value\n",
+    code: 2,
+  },
+  {
+    name: "UserError at file:line (column 1)",
+    error: new UserError("bad value", { location: { file: "a.yaml", line: 3 } }),
+    stderr: "podpath: a.yaml:3:1: bad value\n",
+    code: 2,
+  },
+  {
+    name: "UserError at a file",
+    error: new UserError("no such file or directory", { location: { file: "nope" } }),
+    stderr: "podpath: nope: no such file or directory\n",
+    code: 2,
+  },
+  {
+    name: "InputError",
+    error: new InputError("JSON syntax error: expected a value", "x.json", 1, 7),
+    stderr: "podpath: x.json:1:7: JSON syntax error: expected a value\n",
+    code: 2,
+  },
   {
     name: "InputError naming the files that could not be loaded",
-    error: new InputError("no Kubernetes objects or AWS CLI output found in snap: 2 files could not be loaded", undefined, undefined, undefined, [
-      { code: "parse-error", file: "snap/a.json", line: 2, col: 1, message: "JSON syntax error: unexpected 'An'" },
-      { code: "unreadable-file", file: "snap/b.yaml", line: undefined, col: undefined, message: "permission denied" },
-    ]),
+    error: new InputError(
+      "no Kubernetes objects or AWS CLI output found in snap: 2 files could not be loaded",
+      undefined,
+      undefined,
+      undefined,
+      [
+        { code: "parse-error", file: "snap/a.json", line: 2, col: 1, message: "JSON syntax error: unexpected 'An'" },
+        { code: "unreadable-file", file: "snap/b.yaml", line: undefined, col: undefined, message: "permission denied" },
+      ],
+    ),
     stderr:
       "podpath: snap/a.json:2:1: JSON syntax error: unexpected 'An'\npodpath: snap/b.yaml: permission denied\npodpath: no Kubernetes objects or AWS CLI output found in snap: 2 files could not be loaded\n",
     code: 2,
   },
-  { name: "EndpointError", error: new EndpointError("no pod default/nope in the snapshot"), stderr: "podpath: no pod default/nope in the snapshot\n", code: 2 },
-  { name: "FixPlaceError", error: new FixPlaceError('--onto "a=b=c": "a=b=c" has an invalid label value "b=c"'), stderr: 'podpath: --onto "a=b=c": "a=b=c" has an invalid label value "b=c"\n', code: 2 },
-  { name: "a commander usage error (already printed)", error: new CommanderError(1, "commander.unknownOption", "error: unknown option '--nope'"), stderr: "", code: 2 },
+  {
+    name: "EndpointError",
+    error: new EndpointError("no pod default/nope in the snapshot"),
+    stderr: "podpath: no pod default/nope in the snapshot\n",
+    code: 2,
+  },
+  {
+    name: "FixPlaceError",
+    error: new FixPlaceError('--onto "a=b=c": "a=b=c" has an invalid label value "b=c"'),
+    stderr: 'podpath: --onto "a=b=c": "a=b=c" has an invalid label value "b=c"\n',
+    code: 2,
+  },
+  {
+    name: "a commander usage error (already printed)",
+    error: new CommanderError(1, "commander.unknownOption", "error: unknown option '--nope'"),
+    stderr: "",
+    code: 2,
+  },
   { name: "--help", error: new CommanderError(0, "commander.helpDisplayed", "(outputHelp)"), stderr: "", code: 0 },
-  { name: "any other Error is a bug", error: new Error("boom"), stderr: `podpath: internal error: boom\n${BUG}`, code: 70 },
+  {
+    name: "any other Error is a bug",
+    error: new Error("boom"),
+    stderr: `podpath: internal error: boom\n${BUG}`,
+    code: 70,
+  },
   { name: "a thrown non-Error is a bug", error: "boom", stderr: `podpath: internal error: boom\n${BUG}`, code: 70 },
 ];
 
@@ -60,10 +116,14 @@ describe("reportError: each error class → the CLI's stderr and exit code", () 
 });
 
 test("InputError, EndpointError and FixPlaceError are UserErrors; UserError is exported to library users", () => {
-  for (const error of [new InputError("x"), new EndpointError("x"), new FixPlaceError("x")]) assert.ok(error instanceof UserError, error.name);
+  for (const error of [new InputError("x"), new EndpointError("x"), new FixPlaceError("x")])
+    assert.ok(error instanceof UserError, error.name);
   assert.equal(LibraryUserError, UserError);
   const located = new InputError("bad", "f.yaml", 2, 3);
-  assert.deepEqual([located.name, located.detail, located.message, located.location], ["InputError", "bad", "f.yaml:2:3: bad", { file: "f.yaml", line: 2, col: 3 }]);
+  assert.deepEqual(
+    [located.name, located.detail, located.message, located.location],
+    ["InputError", "bad", "f.yaml:2:3: bad", { file: "f.yaml", line: 2, col: 3 }],
+  );
 });
 
 interface CliRow {
@@ -73,8 +133,16 @@ interface CliRow {
 }
 
 const CLI_ROWS: readonly CliRow[] = [
-  { thrown: "InputError (a path that does not exist)", args: ["snapshot", "show", "--snapshot", "nope"], stderr: "podpath: nope: no such file or directory\n" },
-  { thrown: "EndpointError (from trace)", args: ["trace", "--from", "pod:default/nope", "--to", "internet", "-s", EXAMPLE], stderr: "podpath: no pod default/nope in the snapshot\n" },
+  {
+    thrown: "InputError (a path that does not exist)",
+    args: ["snapshot", "show", "--snapshot", "nope"],
+    stderr: "podpath: nope: no such file or directory\n",
+  },
+  {
+    thrown: "EndpointError (from trace)",
+    args: ["trace", "--from", "pod:default/nope", "--to", "internet", "-s", EXAMPLE],
+    stderr: "podpath: no pod default/nope in the snapshot\n",
+  },
   {
     thrown: "EndpointError (url: as a source)",
     args: ["trace", "--from", "url:https://growbin.app/argocd", "--to", "internet", "-s", EXAMPLE],
@@ -89,15 +157,25 @@ const CLI_ROWS: readonly CliRow[] = [
   {
     thrown: "EndpointError (a malformed --to)",
     args: ["trace", "--from", "internet", "--to", "pod:Bad", "-s", EXAMPLE],
-    stderr: "podpath: error: option '--to <endpoint>' argument 'pod:Bad' is invalid. pod: needs NAMESPACE/NAME, not \"Bad\"\n",
+    stderr:
+      "podpath: error: option '--to <endpoint>' argument 'pod:Bad' is invalid. pod: needs NAMESPACE/NAME, not \"Bad\"\n",
   },
-  { thrown: "FixPlaceError (from fix place)", args: ["fix", "place", "monitoring/prometheus-grafana", "--onto", "a=b=c", "-s", EXAMPLE], stderr: 'podpath: --onto "a=b=c": "a=b=c" has an invalid label value "b=c"\n' },
+  {
+    thrown: "FixPlaceError (from fix place)",
+    args: ["fix", "place", "monitoring/prometheus-grafana", "--onto", "a=b=c", "-s", EXAMPLE],
+    stderr: 'podpath: --onto "a=b=c": "a=b=c" has an invalid label value "b=c"\n',
+  },
   {
     thrown: "UserError (place --workload)",
     args: ["place", "--workload", "a/b", "-s", EXAMPLE],
-    stderr: "podpath: no workload a/b in the snapshot (give it as NAMESPACE/NAME; `podpath snapshot show` lists them)\n",
+    stderr:
+      "podpath: no workload a/b in the snapshot (give it as NAMESPACE/NAME; `podpath snapshot show` lists them)\n",
   },
-  { thrown: "UserError (place --node)", args: ["place", "--node", "zz", "-s", EXAMPLE], stderr: "podpath: no node zz in the snapshot\n" },
+  {
+    thrown: "UserError (place --node)",
+    args: ["place", "--node", "zz", "-s", EXAMPLE],
+    stderr: "podpath: no node zz in the snapshot\n",
+  },
 ];
 
 describe("the CLI: each error class as a command throws it → stderr and exit code 2, nothing on stdout", () => {

@@ -24,7 +24,10 @@ for (const [format, file] of [
 
 test("the example loads without a warning, every node joined to its EC2 instance by providerID", () => {
   const s = loadSnapshot({ paths: [EXAMPLE], cwd: REPO });
-  assert.deepEqual(s.diagnostics.filter((d) => d.severity === "warning"), []);
+  assert.deepEqual(
+    s.diagnostics.filter((d) => d.severity === "warning"),
+    [],
+  );
   const joins = s.joins.filter((j) => j.kind === "node-instance");
   assert.deepEqual(
     joins.map((j) => [j.from, j.to, j.by.split(" ")[0]]),
@@ -39,7 +42,10 @@ test("the example loads without a warning, every node joined to its EC2 instance
 test("the example holds what the seed's questions need: kubeadm's control-plane taint, Argo CD without tolerations, node-exporter tolerating all", () => {
   const s = loadSnapshot({ paths: [EXAMPLE], cwd: REPO });
   const master = s.kubernetes.nodes.find((n) => n.name === "k8s-master")!;
-  assert.deepEqual(master.taints.map((t) => [t.key, t.value, t.effect]), [["node-role.kubernetes.io/control-plane", "", "NoSchedule"]]);
+  assert.deepEqual(
+    master.taints.map((t) => [t.key, t.value, t.effect]),
+    [["node-role.kubernetes.io/control-plane", "", "NoSchedule"]],
+  );
   assert.equal(master.labels["node-role.kubernetes.io/control-plane"], "");
   // the taint's own line, so a rejection can cite it
   const taint = master.taints[0]!;
@@ -59,7 +65,14 @@ test("the example holds what the seed's questions need: kubeadm's control-plane 
   assert.equal(master.overlay.vxlan !== undefined, true);
   // ingresses: one ALB group, internet-facing, instance targets
   assert.deepEqual(
-    s.kubernetes.ingresses.map((i) => [i.namespace, i.rules[0]?.paths[0]?.path, i.alb.groupName, i.alb.scheme, i.alb.targetType, i.alb.errors.length]),
+    s.kubernetes.ingresses.map((i) => [
+      i.namespace,
+      i.rules[0]?.paths[0]?.path,
+      i.alb.groupName,
+      i.alb.scheme,
+      i.alb.targetType,
+      i.alb.errors.length,
+    ]),
     [
       ["argocd", "/argocd", "ecoeco", "internet-facing", "instance", 0],
       ["ecoeco", "/api/v1", "ecoeco", "internet-facing", "instance", 0],
@@ -77,7 +90,9 @@ test("secrets never leak: no Secret data and no environment value of the example
     Buffer.from("EXAMPLE-NOT-A-REAL-GRAFANA-PASSWORD-0003").toString("base64"),
   ];
   // the example really does hold them, so this test can fail
-  const raw = ["k8s/deployments.yaml", "k8s/secrets.yaml"].map((f) => readFileSync(join(EXAMPLE, f), "utf8")).join("\n");
+  const raw = ["k8s/deployments.yaml", "k8s/secrets.yaml"]
+    .map((f) => readFileSync(join(EXAMPLE, f), "utf8"))
+    .join("\n");
   assert.ok(secrets.every((s) => raw.includes(s)));
   for (const format of ["json", "text", "md"]) {
     const r = await cli(["snapshot", "show", "-o", format]);

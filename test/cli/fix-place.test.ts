@@ -33,19 +33,31 @@ for (const workload of ["monitoring/prometheus-grafana", "argocd/argocd-server"]
     assert.deepEqual(r.change.nodeSelector, { [CONTROL_PLANE]: "" });
     assert.equal(r.change.nodeAffinity, null);
     assert.deepEqual(r.change.replaces, []);
-    assert.match(r.patch!, /^spec:\n {2}template:\n {4}spec:\n {6}nodeSelector:\n {8}node-role\.kubernetes\.io\/control-plane: ""\n {6}tolerations:\n {8}- key: node-role\.kubernetes\.io\/control-plane\n {10}operator: Exists\n {10}effect: NoSchedule\n$/);
+    assert.match(
+      r.patch!,
+      /^spec:\n {2}template:\n {4}spec:\n {6}nodeSelector:\n {8}node-role\.kubernetes\.io\/control-plane: ""\n {6}tolerations:\n {8}- key: node-role\.kubernetes\.io\/control-plane\n {10}operator: Exists\n {10}effect: NoSchedule\n$/,
+    );
     assert.deepEqual(r.after.feasibleNodes, ["k8s-master"]);
-    assert.deepEqual(r.after.nodes.map((n) => n.node), ["k8s-worker-1", "k8s-worker-2"]);
+    assert.deepEqual(
+      r.after.nodes.map((n) => n.node),
+      ["k8s-worker-1", "k8s-worker-2"],
+    );
     assert.equal(r.verified, true);
   });
 }
 
 test("grafana comes from kube-prometheus-stack: helm upgrade with grafana.* values; Argo CD from the plain manifest: no helm", async () => {
   const grafana = await fixJson(["monitoring/prometheus-grafana", "--onto", CONTROL_PLANE]);
-  assert.match(grafana.helm!, /^helm upgrade prometheus prometheus-community\/kube-prometheus-stack -n monitoring --version 65\.1\.1 --reuse-values \\\n/);
+  assert.match(
+    grafana.helm!,
+    /^helm upgrade prometheus prometheus-community\/kube-prometheus-stack -n monitoring --version 65\.1\.1 --reuse-values \\\n/,
+  );
   assert.match(grafana.helm!, /--set 'grafana\.tolerations\[0\]\.key=node-role\.kubernetes\.io\/control-plane'/);
   assert.match(grafana.helm!, /--set-string 'grafana\.nodeSelector\.node-role\\\.kubernetes\\\.io\/control-plane='/);
-  assert.equal(grafana.kubectl, `kubectl patch deployment prometheus-grafana -n monitoring --type=merge -p '{"spec":{"template":{"spec":{"nodeSelector":{"node-role.kubernetes.io/control-plane":""},"tolerations":[{"key":"node-role.kubernetes.io/control-plane","operator":"Exists","effect":"NoSchedule"}]}}}}'`);
+  assert.equal(
+    grafana.kubectl,
+    `kubectl patch deployment prometheus-grafana -n monitoring --type=merge -p '{"spec":{"template":{"spec":{"nodeSelector":{"node-role.kubernetes.io/control-plane":""},"tolerations":[{"key":"node-role.kubernetes.io/control-plane","operator":"Exists","effect":"NoSchedule"}]}}}}'`,
+  );
   const argocd = await fixJson(["argocd/argocd-server", "--onto", CONTROL_PLANE]);
   assert.equal(argocd.helm, null);
   // the existing kubernetes.io/os: linux is kept: the merge patch only adds a key
@@ -54,8 +66,16 @@ test("grafana comes from kube-prometheus-stack: helm upgrade with grafana.* valu
 
 test("Prometheus (a StatefulSet prometheus-operator makes): the patch goes to the Prometheus resource", async () => {
   const r = await fixJson(["monitoring/prometheus-prometheus-kube-prometheus-prometheus", "--onto", "k8s-master"]);
-  assert.deepEqual(r.patchTarget, { kind: "Prometheus", namespace: "monitoring", name: "prometheus-kube-prometheus-prometheus", path: "spec" });
-  assert.match(r.kubectl!, /^kubectl patch prometheus prometheus-kube-prometheus-prometheus -n monitoring --type=merge/);
+  assert.deepEqual(r.patchTarget, {
+    kind: "Prometheus",
+    namespace: "monitoring",
+    name: "prometheus-kube-prometheus-prometheus",
+    path: "spec",
+  });
+  assert.match(
+    r.kubectl!,
+    /^kubectl patch prometheus prometheus-kube-prometheus-prometheus -n monitoring --type=merge/,
+  );
   assert.match(r.helm!, /prometheus\.prometheusSpec\.tolerations\[0\]\.key=/);
   assert.deepEqual(r.after.feasibleNodes, ["k8s-master"]);
   assert.equal(r.verified, true);
@@ -71,12 +91,23 @@ for (const format of ["text", "json"] as const) {
 
 test("text has the sections in order; md has them as headings and fenced blocks", async () => {
   const text = await cli(["fix", "place", "monitoring/prometheus-grafana", "--onto", CONTROL_PLANE, "-o", "text"]);
-  const order = ["Why not there now", "The change", "YAML patch", "kubectl", "helm (", "Verified: feasible nodes after the change: k8s-master"];
+  const order = [
+    "Why not there now",
+    "The change",
+    "YAML patch",
+    "kubectl",
+    "helm (",
+    "Verified: feasible nodes after the change: k8s-master",
+  ];
   const at = order.map((s) => text.stdout.indexOf(`\n${s}`));
-  assert.ok(at.every((i, n) => i > 0 && (n === 0 || i > at[n - 1]!)), `sections out of order: ${at.join(", ")}`);
+  assert.ok(
+    at.every((i, n) => i > 0 && (n === 0 || i > at[n - 1]!)),
+    `sections out of order: ${at.join(", ")}`,
+  );
   const md = await cli(["fix", "place", "argocd/argocd-server", "--onto", CONTROL_PLANE, "-o", "md"]);
   assert.equal(md.code, 0, md.stderr);
-  for (const heading of ["## Why not there now", "## The change", "## YAML patch", "## kubectl"]) assert.ok(md.stdout.includes(`\n${heading}\n`), heading);
+  for (const heading of ["## Why not there now", "## The change", "## YAML patch", "## kubectl"])
+    assert.ok(md.stdout.includes(`\n${heading}\n`), heading);
   assert.ok(!md.stdout.includes("## helm"));
   assert.match(md.stdout, /```yaml\nspec:\n/);
   assert.match(md.stdout, /\*\*Verified: feasible nodes after the change: k8s-master \(exactly the target nodes\)\*\*/);
@@ -85,14 +116,20 @@ test("text has the sections in order; md has them as headings and fenced blocks"
 test("an unknown workload is exit 2 with a message naming it", async () => {
   const r = await cli(["fix", "place", "monitoring/nope", "--onto", CONTROL_PLANE]);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /podpath: no workload monitoring\/nope in the snapshot; workloads in monitoring: [^\n]*prometheus-grafana/);
+  assert.match(
+    r.stderr,
+    /podpath: no workload monitoring\/nope in the snapshot; workloads in monitoring: [^\n]*prometheus-grafana/,
+  );
   assert.equal(r.stdout, "");
 });
 
 test("a selector naming no node is exit 2, listing the nodes", async () => {
   const r = await cli(["fix", "place", "monitoring/prometheus-grafana", "--onto", "node-role.kubernetes.io/gpu"]);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /podpath: --onto "node-role\.kubernetes\.io\/gpu" selects no node; the snapshot's nodes: k8s-master, k8s-worker-1, k8s-worker-2/);
+  assert.match(
+    r.stderr,
+    /podpath: --onto "node-role\.kubernetes\.io\/gpu" selects no node; the snapshot's nodes: k8s-master, k8s-worker-1, k8s-worker-2/,
+  );
   assert.equal(r.stdout, "");
 });
 

@@ -22,14 +22,17 @@ const SG = "sg-0b5e1c7d9a3f20011";
 const IGW = "igw-0b5e1c7d9a3f20001";
 const WEB_POD = "pod:shop/web-5d8f7c9b4d-7xkq2";
 
-
 async function trace(...args: string[]): Promise<TraceJson> {
   const r = await cli(["trace", "--snapshot", SNAPSHOT, ...args, "-o", "json"]);
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout) as TraceJson;
 }
 
-const never = (t: TraceJson): void => assert.ok(!t.hops.some((h) => h.component === "internet" && h.action === "deliver"), "never 'delivered on the internet'");
+const never = (t: TraceJson): void =>
+  assert.ok(
+    !t.hops.some((h) => h.component === "internet" && h.action === "deliver"),
+    "never 'delivered on the internet'",
+  );
 
 test("describe-instances only: the ENIs come from the instances, so the VPC layer is there (no 'no VPC' assumption)", async () => {
   const t = await trace("--from", WEB_POD, "--to", "internet");
@@ -61,7 +64,10 @@ test("internet → node:NAME means the node's public address (its instance's Pub
   assert.equal(sg.action, "allow");
   assert.match(sg.note, /inbound tcp 30080 from 0\.0\.0\.0\/0 \(NodePort shop\/web\)/);
   assert.match(sg.source ?? "", /ec2-describe-security-groups\.json:\d+/);
-  assert.deepEqual(t.hops.filter((h) => h.component === "kube-proxy").map((h) => h.action), ["dnat", "snat"]);
+  assert.deepEqual(
+    t.hops.filter((h) => h.component === "kube-proxy").map((h) => h.action),
+    ["dnat", "snat"],
+  );
   assert.equal(t.hops.at(-1)!.action, "deliver");
   assert.match(t.hops.at(-1)!.hop, /^pod shop\/web-/);
 });
@@ -73,7 +79,16 @@ test("internet → ip: of a node's public IP works as node:NAME", async () => {
 });
 
 test("internet → NodePort blocked by the node security group (SECURITY_GROUP_INGRESS): a what-if SG without the NodePort rule", async () => {
-  const t = await trace("--from", "internet", "--to", "node:ip-10-20-2-12", "--port", "30080", "--with", SG_WITHOUT_NODEPORT);
+  const t = await trace(
+    "--from",
+    "internet",
+    "--to",
+    "node:ip-10-20-2-12",
+    "--port",
+    "30080",
+    "--with",
+    SG_WITHOUT_NODEPORT,
+  );
   assert.equal(t.verdict, "dropped");
   assert.equal(t.drop?.code, "SECURITY_GROUP_INGRESS");
   assert.equal(t.drop?.at, `security-group:${SG}`);
@@ -149,7 +164,20 @@ test("describe-instances only: an address in the VPC that no instance holds (an 
   assert.equal(t.drop, null);
   assert.equal(t.unknown?.capture, "aws ec2 describe-network-interfaces");
   assert.equal(t.hops.at(-1)?.action, "unknown");
-  const strict = await cli(["trace", "--snapshot", SNAPSHOT, "--from", WEB_POD, "--to", "ip:10.20.2.200", "--port", "5432", "--fail-on-drop", "-o", "json"]);
+  const strict = await cli([
+    "trace",
+    "--snapshot",
+    SNAPSHOT,
+    "--from",
+    WEB_POD,
+    "--to",
+    "ip:10.20.2.200",
+    "--port",
+    "5432",
+    "--fail-on-drop",
+    "-o",
+    "json",
+  ]);
   assert.equal(strict.code, 1, "--fail-on-drop also fails on unknown");
 });
 
@@ -161,5 +189,9 @@ test("ip: of a node's public IP as the source is that node sending from its priv
   const between = await trace("--from", "ip:203.0.113.111", "--to", "node:ip-10-20-2-12", "--port", "10250");
   assert.equal(between.to.ip, "10.20.2.12");
   assert.equal(between.verdict, "delivered");
-  assert.match(between.hops.find((h) => h.component === "security-group" && h.action === "allow" && /inbound/.test(h.note))?.note ?? "", /from sg-0b5e1c7d9a3f20011/);
+  assert.match(
+    between.hops.find((h) => h.component === "security-group" && h.action === "allow" && /inbound/.test(h.note))
+      ?.note ?? "",
+    /from sg-0b5e1c7d9a3f20011/,
+  );
 });

@@ -20,14 +20,14 @@ const G2048 = join(REPO, "test/fixtures/captures/aws-lbc-2048");
 const DNS = "k8s-web-webnlb-3e9a7c21f0-5c1f0e8d2b7a4963.elb.us-east-1.amazonaws.com";
 const CLIENT = "198.51.100.20";
 
-
 async function trace(args: string[]): Promise<{ t: Trace; raw: string }> {
   const r = await cli(["trace", ...args, "-o", "json"]);
   assert.equal(r.code, 0, r.stderr);
   return { t: JSON.parse(r.stdout) as Trace, raw: r.stdout };
 }
 
-const actions = (t: Trace, component: string): string[] => t.hops.filter((h) => h.component === component).map((h) => h.action);
+const actions = (t: Trace, component: string): string[] =>
+  t.hops.filter((h) => h.component === component).map((h) => h.action);
 
 function assertNlbToPod(t: Trace): void {
   assert.equal(t.verdict, "delivered", JSON.stringify(t.drop ?? t.unknown));
@@ -59,32 +59,67 @@ test("EKS VPC CNI + NLB (elbv2 JSON): internet → url: of the NLB's DNS name �
 test("EKS VPC CNI + NLB: ip: of the NLB's public address (port from its listener) and service:NS/NAME from the internet both go through the NLB", async () => {
   const byIp = await trace(["--snapshot", NLB, "--from", "internet", "--to", "ip:52.6.118.41"]);
   assertNlbToPod(byIp.t);
-  assert.ok(byIp.t.assumptions.some((a) => /port 80: the first listener of load balancer k8s-web-webnlb-3e9a7c21f0/.test(a)));
+  assert.ok(
+    byIp.t.assumptions.some((a) => /port 80: the first listener of load balancer k8s-web-webnlb-3e9a7c21f0/.test(a)),
+  );
   const bySvc = await trace(["--snapshot", NLB, "--from", "internet", "--to", "service:web/web-nlb"]);
   assertNlbToPod(bySvc.t);
   assert.match(bySvc.t.to.how, /reached through load balancer k8s-web-webnlb-3e9a7c21f0/);
 });
 
 test("EKS VPC CNI + NLB, externalTrafficPolicy Cluster (what-if): kube-proxy masquerades, the pod sees a node address", async () => {
-  const { t } = await trace(["--snapshot", NLB, "--with", join(NLB, "etp-cluster.yaml"), "--from", "internet", "--to", "service:web/web-nlb"]);
+  const { t } = await trace([
+    "--snapshot",
+    NLB,
+    "--with",
+    join(NLB, "etp-cluster.yaml"),
+    "--from",
+    "internet",
+    "--to",
+    "service:web/web-nlb",
+  ]);
   assert.equal(t.verdict, "delivered");
   assert.deepEqual(actions(t, "kube-proxy"), ["dnat", "snat"]);
   assert.equal(t.finalSourceIp, "10.20.10.21");
 });
 
 test("EKS VPC CNI + NLB without elbv2 JSON: the NLB is derived from the Service's LBC annotations, its address is the status hostname (an assumption, never 0.0.0.0), and the node without a local endpoint is not used", async () => {
-  const { t, raw } = await trace(["--snapshot", join(NLB, "no-elbv2"), "--from", "internet", "--to", "service:web/web-nlb"]);
+  const { t, raw } = await trace([
+    "--snapshot",
+    join(NLB, "no-elbv2"),
+    "--from",
+    "internet",
+    "--to",
+    "service:web/web-nlb",
+  ]);
   assertNlbToPod(t);
   assert.equal(t.to.ip, DNS);
   assert.ok(!raw.includes("0.0.0.0"));
-  assert.ok(t.assumptions.some((a) => a.includes("derived from the Service") && a.includes(DNS)), t.assumptions.join("\n"));
+  assert.ok(
+    t.assumptions.some((a) => a.includes("derived from the Service") && a.includes(DNS)),
+    t.assumptions.join("\n"),
+  );
   assert.match(t.hops.find((h) => h.component === "target-group")!.note, /healthCheckNodePort 32456 answers 503/);
 });
 
 test("a derived internal NLB (the LBC's default scheme) is not reachable from the internet", async () => {
-  const svc = readFileSync(join(NLB, "etp-cluster.yaml"), "utf8").replace("    service.beta.kubernetes.io/aws-load-balancer-scheme: internet-facing\n", "").replace(/status:[\s\S]*$/, "");
+  const svc = readFileSync(join(NLB, "etp-cluster.yaml"), "utf8")
+    .replace("    service.beta.kubernetes.io/aws-load-balancer-scheme: internet-facing\n", "")
+    .replace(/status:[\s\S]*$/, "");
   const dir = tempDir({ "svc.yaml": svc });
-  const r = await cli(["trace", "--snapshot", join(NLB, "no-elbv2"), "--with", join(dir, "svc.yaml"), "--from", "internet", "--to", "service:web/web-nlb", "-o", "json"]);
+  const r = await cli([
+    "trace",
+    "--snapshot",
+    join(NLB, "no-elbv2"),
+    "--with",
+    join(dir, "svc.yaml"),
+    "--from",
+    "internet",
+    "--to",
+    "service:web/web-nlb",
+    "-o",
+    "json",
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const t = JSON.parse(r.stdout) as Trace;
   assert.equal(t.verdict, "dropped");
@@ -104,7 +139,16 @@ test("the AWS LBC 2048 example (host-less Ingress rule, no status): any host rea
 
 test("the AWS LBC 2048 example with its Ingress status: url: of the status hostname; the load balancer exists (not 'not yet created')", async () => {
   const host = "k8s-game2048-ingress2-7a3c1e5b9d-1946537280.us-east-1.elb.amazonaws.com";
-  const { t } = await trace(["--snapshot", G2048, "--with", join(G2048, "ingress-status.yaml"), "--from", "internet", "--to", `url:http://${host}/`]);
+  const { t } = await trace([
+    "--snapshot",
+    G2048,
+    "--with",
+    join(G2048, "ingress-status.yaml"),
+    "--from",
+    "internet",
+    "--to",
+    `url:http://${host}/`,
+  ]);
   assert.equal(t.verdict, "delivered");
   assert.equal(t.to.ip, host);
   assert.ok(t.assumptions.some((a) => a.includes("so it exists")));
@@ -121,34 +165,65 @@ test("url: whose host no load balancer, Ingress or Service names: a usage error 
 
 test("target health whose target group is missing from the snapshot: the verdict is unknown (not 'the ALB answers 503'), naming what to capture", async () => {
   // the example without the argocd target group in describe-target-groups (its target health stays)
-  const index = readFileSync(join(EXAMPLE, "podpath.yaml"), "utf8").replace(/path: (\S+)/g, (_m, p: string) => `path: ${p.includes("describe-target-groups") ? "tg.json" : join(EXAMPLE, p)}`);
-  const tgs = JSON.parse(readFileSync(join(EXAMPLE, "aws/elbv2-describe-target-groups.json"), "utf8")) as { TargetGroups: { TargetGroupName: string }[] };
+  const index = readFileSync(join(EXAMPLE, "podpath.yaml"), "utf8").replace(
+    /path: (\S+)/g,
+    (_m, p: string) => `path: ${p.includes("describe-target-groups") ? "tg.json" : join(EXAMPLE, p)}`,
+  );
+  const tgs = JSON.parse(readFileSync(join(EXAMPLE, "aws/elbv2-describe-target-groups.json"), "utf8")) as {
+    TargetGroups: { TargetGroupName: string }[];
+  };
   tgs.TargetGroups = tgs.TargetGroups.filter((g) => !g.TargetGroupName.includes("argocd"));
   const dir = tempDir({ "podpath.yaml": index, "tg.json": JSON.stringify(tgs, null, 4) });
   const { t } = await trace(["--snapshot", dir, "--from", "internet", "--to", "url:https://growbin.app/argocd"]);
   assert.equal(t.verdict, "unknown");
   assert.equal(t.drop, null);
-  assert.match(t.unknown!.message, /target group k8s-argocd-argocdse-5e1c7a9b42 is not in the snapshot; the snapshot has its target health/);
+  assert.match(
+    t.unknown!.message,
+    /target group k8s-argocd-argocdse-5e1c7a9b42 is not in the snapshot; the snapshot has its target health/,
+  );
   assert.match(t.unknown!.capture, /aws elbv2 describe-target-groups/);
   assert.ok(!JSON.stringify(t).includes("answers 503"));
-  const failing = await cli(["trace", "--snapshot", dir, "--from", "internet", "--to", "url:https://growbin.app/argocd", "--fail-on-drop"]);
+  const failing = await cli([
+    "trace",
+    "--snapshot",
+    dir,
+    "--from",
+    "internet",
+    "--to",
+    "url:https://growbin.app/argocd",
+    "--fail-on-drop",
+  ]);
   assert.equal(failing.code, 1);
 });
 
 /** The NLB capture with its AWS JSON edited (security groups), as a snapshot directory. */
 function nlbVariant(edit: (aws: Record<string, { [k: string]: unknown }>) => void): string {
-  const files = ["ec2-describe-security-groups.json", "ec2-describe-network-interfaces.json", "elbv2-describe-load-balancers.json", "elbv2-target-group-attributes/k8s-web-webnlb-8f41d2c9aa.json"];
+  const files = [
+    "ec2-describe-security-groups.json",
+    "ec2-describe-network-interfaces.json",
+    "elbv2-describe-load-balancers.json",
+    "elbv2-target-group-attributes/k8s-web-webnlb-8f41d2c9aa.json",
+  ];
   const aws: Record<string, { [k: string]: unknown }> = {};
   for (const f of files) aws[f] = JSON.parse(readFileSync(join(NLB, "aws", f), "utf8")) as { [k: string]: unknown };
   edit(aws);
   const flat = (f: string): string => f.replace(/^.*\//, "");
-  const index = readFileSync(join(NLB, "podpath.yaml"), "utf8").replace(/path: (\S+)/g, (_m, p: string) => `path: ${files.some((f) => p.endsWith(f)) ? flat(p) : join(NLB, p)}`);
-  return tempDir({ "podpath.yaml": index, ...Object.fromEntries(Object.entries(aws).map(([f, v]) => [flat(f), JSON.stringify(v, null, 4)])) });
+  const index = readFileSync(join(NLB, "podpath.yaml"), "utf8").replace(
+    /path: (\S+)/g,
+    (_m, p: string) => `path: ${files.some((f) => p.endsWith(f)) ? flat(p) : join(NLB, p)}`,
+  );
+  return tempDir({
+    "podpath.yaml": index,
+    ...Object.fromEntries(Object.entries(aws).map(([f, v]) => [flat(f), JSON.stringify(v, null, 4)])),
+  });
 }
 
 test("describe-target-group-attributes with preserve_client_ip.enabled=false: the NLB connects from its own private address, which the pod sees (externalTrafficPolicy Local does not masquerade)", async () => {
   const dir = nlbVariant((aws) => {
-    const attrs = aws["elbv2-target-group-attributes/k8s-web-webnlb-8f41d2c9aa.json"]!["Attributes"] as { Key: string; Value: string }[];
+    const attrs = aws["elbv2-target-group-attributes/k8s-web-webnlb-8f41d2c9aa.json"]!["Attributes"] as {
+      Key: string;
+      Value: string;
+    }[];
     attrs.find((a) => a.Key === "preserve_client_ip.enabled")!.Value = "false";
   });
   const { t } = await trace(["--snapshot", dir, "--from", "internet", "--to", "service:web/web-nlb"]);
@@ -182,20 +257,51 @@ test("an NLB with security groups: a node rule referencing the NLB's group admit
     const sgs = aws["ec2-describe-security-groups.json"]!["SecurityGroups"] as SgJson[];
     for (const g of sgs) g.IpPermissions = g.IpPermissions.filter((p) => p.FromPort !== 31080);
     const node = sgs.find((g) => g.GroupId === "sg-0a1b2c3d4e5f65002")!;
-    node.IpPermissions.push({ IpProtocol: "tcp", FromPort: 31080, ToPort: 31080, UserIdGroupPairs: [{ UserId: "111122223333", GroupId: NLB_SG }], IpRanges: [], Ipv6Ranges: [], PrefixListIds: [] } as SgJson["IpPermissions"][number]);
+    node.IpPermissions.push({
+      IpProtocol: "tcp",
+      FromPort: 31080,
+      ToPort: 31080,
+      UserIdGroupPairs: [{ UserId: "111122223333", GroupId: NLB_SG }],
+      IpRanges: [],
+      Ipv6Ranges: [],
+      PrefixListIds: [],
+    } as SgJson["IpPermissions"][number]);
     sgs.push({
       GroupId: NLB_SG,
       GroupName: "k8s-web-webnlb-3e9a7c21f0",
       Description: "[k8s] Managed SecurityGroup for LoadBalancer",
       OwnerId: "111122223333",
       VpcId: "vpc-0a1b2c3d4e5f60001",
-      IpPermissions: [{ IpProtocol: "tcp", FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: "0.0.0.0/0" }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }],
-      IpPermissionsEgress: [{ IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }],
+      IpPermissions: [
+        {
+          IpProtocol: "tcp",
+          FromPort: 80,
+          ToPort: 80,
+          IpRanges: [{ CidrIp: "0.0.0.0/0" }],
+          Ipv6Ranges: [],
+          PrefixListIds: [],
+          UserIdGroupPairs: [],
+        },
+      ],
+      IpPermissionsEgress: [
+        {
+          IpProtocol: "-1",
+          IpRanges: [{ CidrIp: "0.0.0.0/0" }],
+          Ipv6Ranges: [],
+          PrefixListIds: [],
+          UserIdGroupPairs: [],
+        },
+      ],
     } as unknown as SgJson);
     const lbs = aws["elbv2-describe-load-balancers.json"]!["LoadBalancers"] as { SecurityGroups?: string[] }[];
     lbs[0]!.SecurityGroups = [NLB_SG];
-    const enis = aws["ec2-describe-network-interfaces.json"]!["NetworkInterfaces"] as { InterfaceType: string; Groups: unknown[] }[];
-    for (const e of enis) if (e.InterfaceType === "network_load_balancer") e.Groups = [{ GroupName: "k8s-web-webnlb-3e9a7c21f0", GroupId: NLB_SG }];
+    const enis = aws["ec2-describe-network-interfaces.json"]!["NetworkInterfaces"] as {
+      InterfaceType: string;
+      Groups: unknown[];
+    }[];
+    for (const e of enis)
+      if (e.InterfaceType === "network_load_balancer")
+        e.Groups = [{ GroupName: "k8s-web-webnlb-3e9a7c21f0", GroupId: NLB_SG }];
   });
   const { t } = await trace(["--snapshot", dir, "--from", "internet", "--to", "service:web/web-nlb"]);
   assertNlbToPod(t);
@@ -211,7 +317,16 @@ test("in-tree cloud provider (cloud-provider-aws docs/service_controller.md): a 
     .replace("  loadBalancerClass: service.k8s.aws/nlb\n", "")
     .replace(/status:[\s\S]*$/, "");
   const dir = tempDir({ "svc.yaml": svc });
-  const { t, raw } = await trace(["--snapshot", join(NLB, "no-elbv2"), "--with", join(dir, "svc.yaml"), "--from", "internet", "--to", "service:web/web-nlb"]);
+  const { t, raw } = await trace([
+    "--snapshot",
+    join(NLB, "no-elbv2"),
+    "--with",
+    join(dir, "svc.yaml"),
+    "--from",
+    "internet",
+    "--to",
+    "service:web/web-nlb",
+  ]);
   assert.equal(t.verdict, "delivered");
   assert.equal(t.to.ip, "(public address of load balancer Classic ELB of service web/web-nlb, unknown)");
   assert.ok(!raw.includes("0.0.0.0"));
@@ -226,7 +341,10 @@ test("cross-zone load balancing off (the NLB default): the NLB address in the zo
   const t = JSON.parse(r.stdout) as Trace;
   assert.equal(t.verdict, "dropped");
   assert.equal(t.drop?.code, "NO_ENDPOINTS");
-  assert.match(t.drop.message, /node in us-east-1b \(10\.20\.1\.203\) has no healthy target in its zone and cross-zone load balancing is off/);
+  assert.match(
+    t.drop.message,
+    /node in us-east-1b \(10\.20\.1\.203\) has no healthy target in its zone and cross-zone load balancing is off/,
+  );
   assert.match(t.drop.message, /DNS answers only with the addresses of zones with healthy targets \(52\.6\.118\.41\)/);
 });
 
@@ -237,8 +355,19 @@ test("golden: internet → service:web/web-nlb on the EKS capture, as text (hop 
 });
 
 test("a Service whose status was not captured is tied to its NLB by the name the LBC generates (k8s-NAMESPACE-NAME-HASH, buildLoadBalancerName), not derived a second time", async () => {
-  const dir = tempDir({ "svc.yaml": readFileSync(join(NLB, "etp-cluster.yaml"), "utf8").replace(/status:[\s\S]*$/, "") });
-  const { t } = await trace(["--snapshot", NLB, "--with", join(dir, "svc.yaml"), "--from", "internet", "--to", "service:web/web-nlb"]);
+  const dir = tempDir({
+    "svc.yaml": readFileSync(join(NLB, "etp-cluster.yaml"), "utf8").replace(/status:[\s\S]*$/, ""),
+  });
+  const { t } = await trace([
+    "--snapshot",
+    NLB,
+    "--with",
+    join(dir, "svc.yaml"),
+    "--from",
+    "internet",
+    "--to",
+    "service:web/web-nlb",
+  ]);
   assert.equal(t.verdict, "delivered");
   assert.equal(t.to.ip, "52.6.118.41");
   assert.doesNotMatch(t.to.how, /derived/);
@@ -264,9 +393,21 @@ test("the 2048 manifest added to the example (--with): its host-less rule takes 
 });
 
 test("a derived NLB: spec.loadBalancerSourceRanges, which the controllers make security-group rules, refuses a client outside them", async () => {
-  const svc = readFileSync(join(NLB, "etp-cluster.yaml"), "utf8").replace("  externalTrafficPolicy: Cluster\n", "  externalTrafficPolicy: Cluster\n  loadBalancerSourceRanges: [203.0.113.0/24]\n");
+  const svc = readFileSync(join(NLB, "etp-cluster.yaml"), "utf8").replace(
+    "  externalTrafficPolicy: Cluster\n",
+    "  externalTrafficPolicy: Cluster\n  loadBalancerSourceRanges: [203.0.113.0/24]\n",
+  );
   const dir = tempDir({ "svc.yaml": svc });
-  const { t } = await trace(["--snapshot", join(NLB, "no-elbv2"), "--with", join(dir, "svc.yaml"), "--from", "internet", "--to", "service:web/web-nlb"]);
+  const { t } = await trace([
+    "--snapshot",
+    join(NLB, "no-elbv2"),
+    "--with",
+    join(dir, "svc.yaml"),
+    "--from",
+    "internet",
+    "--to",
+    "service:web/web-nlb",
+  ]);
   assert.equal(t.verdict, "dropped");
   assert.equal(t.drop?.code, "SECURITY_GROUP_INGRESS");
   assert.match(t.drop.message, /outside the source ranges of Service web\/web-nlb \(203\.0\.113\.0\/24\)/);

@@ -17,33 +17,36 @@ const KUBE_PROMETHEUS = join(CORPUS, "kube-prometheus");
 const workloadNames = (s: Snapshot) => s.kubernetes.workloads.map((w) => `${w.kind} ${w.namespace}/${w.name}`);
 const warnings = (s: Snapshot) => s.diagnostics.filter((d) => d.severity === "warning");
 
-corpusTest("Argo CD v3.1.9 install.yaml applied with -n argocd: every Deployment and the StatefulSet are workloads in argocd", () => {
-  const s = loadSnapshot({ paths: [ARGOCD], namespace: "argocd", cwd: REPO });
-  assert.deepEqual(workloadNames(s), [
-    "StatefulSet argocd/argocd-application-controller",
-    "Deployment argocd/argocd-applicationset-controller",
-    "Deployment argocd/argocd-dex-server",
-    "Deployment argocd/argocd-notifications-controller",
-    "Deployment argocd/argocd-redis",
-    "Deployment argocd/argocd-repo-server",
-    "Deployment argocd/argocd-server",
-  ]);
-  assert.equal(s.kubernetes.services.length, 8);
-  assert.equal(s.kubernetes.networkPolicies.length, 7);
-  assert.deepEqual(warnings(s), []);
-  // the corpus README's facts: nodeSelector kubernetes.io/os=linux, no tolerations
-  for (const w of s.kubernetes.workloads) {
-    assert.deepEqual(w.template.spec.nodeSelector, { "kubernetes.io/os": "linux" }, w.name);
-    assert.deepEqual(w.template.spec.tolerations, [], w.name);
-  }
-  assert.deepEqual(
-    s.kubernetes.namespaces.map((n) => [n.name, n.implicit, n.labels["kubernetes.io/metadata.name"]]),
-    [["argocd", true, "argocd"]],
-  );
-  // Secrets are counted, never modelled
-  assert.equal(s.kubernetes.unmodelledKinds["v1 Secret"], 2);
-  assert.equal(s.kubernetes.unmodelledKinds["apiextensions.k8s.io/v1 CustomResourceDefinition"], 3);
-});
+corpusTest(
+  "Argo CD v3.1.9 install.yaml applied with -n argocd: every Deployment and the StatefulSet are workloads in argocd",
+  () => {
+    const s = loadSnapshot({ paths: [ARGOCD], namespace: "argocd", cwd: REPO });
+    assert.deepEqual(workloadNames(s), [
+      "StatefulSet argocd/argocd-application-controller",
+      "Deployment argocd/argocd-applicationset-controller",
+      "Deployment argocd/argocd-dex-server",
+      "Deployment argocd/argocd-notifications-controller",
+      "Deployment argocd/argocd-redis",
+      "Deployment argocd/argocd-repo-server",
+      "Deployment argocd/argocd-server",
+    ]);
+    assert.equal(s.kubernetes.services.length, 8);
+    assert.equal(s.kubernetes.networkPolicies.length, 7);
+    assert.deepEqual(warnings(s), []);
+    // the corpus README's facts: nodeSelector kubernetes.io/os=linux, no tolerations
+    for (const w of s.kubernetes.workloads) {
+      assert.deepEqual(w.template.spec.nodeSelector, { "kubernetes.io/os": "linux" }, w.name);
+      assert.deepEqual(w.template.spec.tolerations, [], w.name);
+    }
+    assert.deepEqual(
+      s.kubernetes.namespaces.map((n) => [n.name, n.implicit, n.labels["kubernetes.io/metadata.name"]]),
+      [["argocd", true, "argocd"]],
+    );
+    // Secrets are counted, never modelled
+    assert.equal(s.kubernetes.unmodelledKinds["v1 Secret"], 2);
+    assert.equal(s.kubernetes.unmodelledKinds["apiextensions.k8s.io/v1 CustomResourceDefinition"], 3);
+  },
+);
 
 corpusTest("Argo CD through an index file with `namespace: argocd` gives the same workloads", () => {
   const dir = tempDir({ "podpath.yaml": `kubernetes:\n  - path: ${ARGOCD}\n    namespace: argocd\n` });
@@ -53,40 +56,43 @@ corpusTest("Argo CD through an index file with `namespace: argocd` gives the sam
   assert.equal(s.files[0]?.defaultNamespace, "argocd");
 });
 
-corpusTest("kube-prometheus: Prometheus and Alertmanager resources become the StatefulSets prometheus-operator creates", () => {
-  const s = loadSnapshot({ paths: [KUBE_PROMETHEUS], cwd: REPO });
-  assert.deepEqual(s.errors, [], "every file of the directory loads");
-  assert.deepEqual(workloadNames(s), [
-    "StatefulSet monitoring/alertmanager-main",
-    "Deployment monitoring/blackbox-exporter",
-    "Deployment monitoring/grafana",
-    "Deployment monitoring/kube-state-metrics",
-    "DaemonSet monitoring/node-exporter",
-    "Deployment monitoring/prometheus-adapter",
-    "StatefulSet monitoring/prometheus-k8s",
-    "Deployment monitoring/prometheus-operator",
-  ]);
-  assert.deepEqual(warnings(s), []);
-  const byName = new Map(s.kubernetes.workloads.map((w) => [w.name, w]));
-  const prometheus = byName.get("prometheus-k8s")!;
-  assert.equal(prometheus.replicas, 2);
-  assert.deepEqual(prometheus.generatedFrom, { kind: "Prometheus", namespace: "monitoring", name: "k8s" });
-  assert.equal(prometheus.template.labels["app.kubernetes.io/name"], "prometheus");
-  assert.equal(prometheus.template.labels["app.kubernetes.io/instance"], "k8s");
-  assert.deepEqual(prometheus.template.spec.nodeSelector, { "kubernetes.io/os": "linux" });
-  const alertmanager = byName.get("alertmanager-main")!;
-  assert.equal(alertmanager.replicas, 3);
-  assert.deepEqual(alertmanager.generatedFrom, { kind: "Alertmanager", namespace: "monitoring", name: "main" });
-  // node-exporter tolerates every taint (operator: Exists, no key)
-  const nodeExporter = byName.get("node-exporter")!;
-  assert.equal(nodeExporter.replicas, null);
-  assert.deepEqual(
-    nodeExporter.template.spec.tolerations.map((t) => [t.key, t.operator, t.effect]),
-    [["", "Exists", ""]],
-  );
-  assert.equal(s.kubernetes.networkPolicies.length, 8);
-  assert.equal(s.kubernetes.unmodelledKinds["v1 Secret"], 3);
-});
+corpusTest(
+  "kube-prometheus: Prometheus and Alertmanager resources become the StatefulSets prometheus-operator creates",
+  () => {
+    const s = loadSnapshot({ paths: [KUBE_PROMETHEUS], cwd: REPO });
+    assert.deepEqual(s.errors, [], "every file of the directory loads");
+    assert.deepEqual(workloadNames(s), [
+      "StatefulSet monitoring/alertmanager-main",
+      "Deployment monitoring/blackbox-exporter",
+      "Deployment monitoring/grafana",
+      "Deployment monitoring/kube-state-metrics",
+      "DaemonSet monitoring/node-exporter",
+      "Deployment monitoring/prometheus-adapter",
+      "StatefulSet monitoring/prometheus-k8s",
+      "Deployment monitoring/prometheus-operator",
+    ]);
+    assert.deepEqual(warnings(s), []);
+    const byName = new Map(s.kubernetes.workloads.map((w) => [w.name, w]));
+    const prometheus = byName.get("prometheus-k8s")!;
+    assert.equal(prometheus.replicas, 2);
+    assert.deepEqual(prometheus.generatedFrom, { kind: "Prometheus", namespace: "monitoring", name: "k8s" });
+    assert.equal(prometheus.template.labels["app.kubernetes.io/name"], "prometheus");
+    assert.equal(prometheus.template.labels["app.kubernetes.io/instance"], "k8s");
+    assert.deepEqual(prometheus.template.spec.nodeSelector, { "kubernetes.io/os": "linux" });
+    const alertmanager = byName.get("alertmanager-main")!;
+    assert.equal(alertmanager.replicas, 3);
+    assert.deepEqual(alertmanager.generatedFrom, { kind: "Alertmanager", namespace: "monitoring", name: "main" });
+    // node-exporter tolerates every taint (operator: Exists, no key)
+    const nodeExporter = byName.get("node-exporter")!;
+    assert.equal(nodeExporter.replicas, null);
+    assert.deepEqual(
+      nodeExporter.template.spec.tolerations.map((t) => [t.key, t.operator, t.effect]),
+      [["", "Exists", ""]],
+    );
+    assert.equal(s.kubernetes.networkPolicies.length, 8);
+    assert.equal(s.kubernetes.unmodelledKinds["v1 Secret"], 3);
+  },
+);
 
 /** [case, workloads, pods, network policies, namespaces, services, ingresses, warnings] */
 const NETPOL_CASES: readonly [string, number, number, number, number, number, number, number][] = [
@@ -128,7 +134,15 @@ for (const [name, workloads, pods, policies, namespaces, services, ingresses, wa
     const s = loadSnapshot({ paths: [join(CORPUS, "netpol-analyzer/tests", name)], cwd: REPO });
     const k = s.kubernetes;
     assert.deepEqual(
-      [k.workloads.length, k.pods.length, k.networkPolicies.length, k.namespaces.length, k.services.length, k.ingresses.length, warnings(s).length],
+      [
+        k.workloads.length,
+        k.pods.length,
+        k.networkPolicies.length,
+        k.namespaces.length,
+        k.services.length,
+        k.ingresses.length,
+        warnings(s).length,
+      ],
       [workloads, pods, policies, namespaces, services, ingresses, warningCount],
     );
     assert.ok(!s.diagnostics.some((d) => d.code === "invalid-object"), "no object skipped");

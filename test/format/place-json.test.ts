@@ -12,13 +12,27 @@ import { loadSnapshot } from "../../src/load/load-snapshot.js";
 import { REPO } from "../support/helpers.js";
 
 function whole(report: PlacementReport): string {
-  return JSON.stringify({ nodeCount: report.nodeCount, workloads: report.workloads.map((w) => ({ ...w, nodes: w.nodes.filter((n) => !n.feasible) })), staticPods: report.staticPods }, null, 2) + "\n";
+  return (
+    JSON.stringify(
+      {
+        nodeCount: report.nodeCount,
+        workloads: report.workloads.map((w) => ({ ...w, nodes: w.nodes.filter((n) => !n.feasible) })),
+        staticPods: report.staticPods,
+      },
+      null,
+      2,
+    ) + "\n"
+  );
 }
 
 test("placementJsonChunks joined is JSON.stringify of the whole report: the example, one workload, none", () => {
   const report = analysePlacement(loadSnapshot({ paths: ["examples/ecoeco"], cwd: REPO }));
   assert.ok(report.workloads.length > 1 && report.staticPods.length > 0);
-  for (const r of [report, { ...report, workloads: report.workloads.slice(0, 1) }, { ...report, workloads: [], staticPods: [] }]) {
+  for (const r of [
+    report,
+    { ...report, workloads: report.workloads.slice(0, 1) },
+    { ...report, workloads: [], staticPods: [] },
+  ]) {
     const chunks = [...placementJsonChunks(r)];
     assert.equal(chunks.join(""), whole(r));
     assert.ok(chunks.length >= r.workloads.length, "one chunk per workload at least");

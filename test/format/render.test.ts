@@ -5,7 +5,14 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { formatsOf, render, RENDERERS, UnsupportedFormatError, type AnswerOf, type OutputFormat } from "../../src/format/index.js";
+import {
+  formatsOf,
+  render,
+  RENDERERS,
+  UnsupportedFormatError,
+  type AnswerOf,
+  type OutputFormat,
+} from "../../src/format/index.js";
 import { loadSnapshot } from "../../src/load/load-snapshot.js";
 import { parseEndpoint } from "../../src/analysis/paths/endpoints.js";
 import { UserError } from "../../src/model/errors.js";
@@ -22,8 +29,14 @@ const snapshot = loadSnapshot({ paths: [EXAMPLE], cwd: REPO });
 const answers: { readonly [Q in QuestionName]: AnswerOf[Q] } = {
   "snapshot show": answerSnapshotShow(snapshot),
   place: answerPlace(snapshot, {}),
-  "fix place": answerFixPlace(snapshot, { workload: "monitoring/prometheus-grafana", onto: "node-role.kubernetes.io/control-plane" }),
-  trace: answerTrace(snapshot, { from: parseEndpoint("internet"), to: parseEndpoint("url:https://growbin.app/argocd") }),
+  "fix place": answerFixPlace(snapshot, {
+    workload: "monitoring/prometheus-grafana",
+    onto: "node-role.kubernetes.io/control-plane",
+  }),
+  trace: answerTrace(snapshot, {
+    from: parseEndpoint("internet"),
+    to: parseEndpoint("url:https://growbin.app/argocd"),
+  }),
   egress: answerEgress(snapshot),
 };
 

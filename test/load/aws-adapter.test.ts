@@ -40,28 +40,25 @@ function counts(draft: SnapshotDraft, file = "aws/out.json"): Record<string, num
 
 describe("recognising AWS CLI output", () => {
   test("the top-level keys of every supported describe-* output are recognised", () => {
-    assert.deepEqual(
-      [...AWS_TOP_LEVEL_KEYS].sort(),
-      [
-        "Attributes",
-        "Entries",
-        "InternetGateways",
-        "Listeners",
-        "LoadBalancers",
-        "NatGateways",
-        "NetworkAcls",
-        "NetworkInterfaces",
-        "PrefixLists",
-        "Reservations",
-        "RouteTables",
-        "Rules",
-        "SecurityGroups",
-        "Subnets",
-        "TargetGroups",
-        "TargetHealthDescriptions",
-        "Vpcs",
-      ],
-    );
+    assert.deepEqual([...AWS_TOP_LEVEL_KEYS].sort(), [
+      "Attributes",
+      "Entries",
+      "InternetGateways",
+      "Listeners",
+      "LoadBalancers",
+      "NatGateways",
+      "NetworkAcls",
+      "NetworkInterfaces",
+      "PrefixLists",
+      "Reservations",
+      "RouteTables",
+      "Rules",
+      "SecurityGroups",
+      "Subnets",
+      "TargetGroups",
+      "TargetHealthDescriptions",
+      "Vpcs",
+    ]);
   });
 
   test("a document is AWS output only when one of the keys holds a list", () => {
@@ -217,7 +214,10 @@ describe("ec2 describe-vpcs", () => {
     const draft = load(bad);
     const d = only(draft.diagnostics);
     assert.equal(d.code, "invalid-object");
-    assert.equal(d.message, 'VPC vpc-0a1b2c3d skipped: CidrBlockAssociationSet[1].CidrBlock "10.0.0.0/33" is not a valid CIDR block');
+    assert.equal(
+      d.message,
+      'VPC vpc-0a1b2c3d skipped: CidrBlockAssociationSet[1].CidrBlock "10.0.0.0/33" is not a valid CIDR block',
+    );
     assert.equal(d.source?.line, lineOf(bad, '"10.0.0.0/33"'), "at the bad field");
     assert.equal(draft.aws.vpcs.length, 0);
     assert.equal(counts(draft), undefined);
@@ -303,7 +303,10 @@ describe("ec2 describe-subnets", () => {
     ]);
     const d = only(draft.diagnostics);
     assert.equal(d.code, "invalid-object");
-    assert.equal(d.message, 'subnet subnet-0bad skipped: MapPublicIpOnLaunch must be true or false, not a string ("false")');
+    assert.equal(
+      d.message,
+      'subnet subnet-0bad skipped: MapPublicIpOnLaunch must be true or false, not a string ("false")',
+    );
     assert.equal(d.source?.line, lineOf(json, '"MapPublicIpOnLaunch": "false"'));
     assert.deepEqual(counts(draft), { "ec2:Subnet": 1 });
   });
@@ -472,7 +475,10 @@ describe("ec2 describe-route-tables", () => {
     const bad = json.replace('"DestinationCidrBlock": "10.20.0.0/16"', '"DestinationCidrBlock": "10.20.0/16"');
     const draft = load(bad);
     const d = only(draft.diagnostics);
-    assert.equal(d.message, 'route table rtb-0main skipped: Routes[5].DestinationCidrBlock "10.20.0/16" is not a valid CIDR block');
+    assert.equal(
+      d.message,
+      'route table rtb-0main skipped: Routes[5].DestinationCidrBlock "10.20.0/16" is not a valid CIDR block',
+    );
     assert.equal(d.source?.line, lineOf(bad, '"10.20.0/16"'), "at the bad field");
     assert.deepEqual(
       draft.aws.routeTables.map((t) => t.id),
@@ -506,7 +512,12 @@ describe("ec2 describe-internet-gateways and describe-nat-gateways", () => {
     const draft = load(json);
     assert.deepEqual(draft.diagnostics, []);
     assert.deepEqual(draft.aws.internetGateways, [
-      { id: "igw-0edge", vpcIds: ["vpc-0a1b2c3d"], tags: { Name: "edge" }, source: { file: "aws/out.json", line: 3, col: 9, doc: 0 } },
+      {
+        id: "igw-0edge",
+        vpcIds: ["vpc-0a1b2c3d"],
+        tags: { Name: "edge" },
+        source: { file: "aws/out.json", line: 3, col: 9, doc: 0 },
+      },
     ]);
     assert.deepEqual(counts(draft), { "ec2:InternetGateway": 1 });
   });
@@ -565,11 +576,29 @@ describe("ec2 describe-internet-gateways and describe-nat-gateways", () => {
     assert.equal(pub.connectivityType, "public");
     assert.equal(pub.state, "available");
     assert.deepEqual(pub.addresses, [
-      { privateIp: "10.0.0.57", publicIp: "3.35.10.20", allocationId: "eipalloc-0a", networkInterfaceId: "eni-0nat", primary: true },
-      { privateIp: "10.0.0.58", publicIp: "3.35.10.21", allocationId: "eipalloc-0b", networkInterfaceId: "eni-0nat", primary: false },
+      {
+        privateIp: "10.0.0.57",
+        publicIp: "3.35.10.20",
+        allocationId: "eipalloc-0a",
+        networkInterfaceId: "eni-0nat",
+        primary: true,
+      },
+      {
+        privateIp: "10.0.0.58",
+        publicIp: "3.35.10.21",
+        allocationId: "eipalloc-0b",
+        networkInterfaceId: "eni-0nat",
+        primary: false,
+      },
     ]);
     assert.equal(prv.connectivityType, "private");
-    assert.deepEqual(prv.addresses[0], { privateIp: "10.0.32.9", publicIp: undefined, allocationId: undefined, networkInterfaceId: "eni-0prv", primary: true });
+    assert.deepEqual(prv.addresses[0], {
+      privateIp: "10.0.32.9",
+      publicIp: undefined,
+      allocationId: undefined,
+      networkInterfaceId: "eni-0prv",
+      primary: true,
+    });
     assert.deepEqual(counts(draft), { "ec2:NatGateway": 2 });
   });
 
@@ -583,7 +612,10 @@ describe("ec2 describe-internet-gateways and describe-nat-gateways", () => {
     const draft = load(bad);
     const d = only(draft.diagnostics);
     assert.equal(d.code, "invalid-object");
-    assert.equal(d.message, 'NAT gateway nat-0egress skipped: NatGatewayAddresses[1].PublicIp "3.35.10.256" is not a valid IPv4 address');
+    assert.equal(
+      d.message,
+      'NAT gateway nat-0egress skipped: NatGatewayAddresses[1].PublicIp "3.35.10.256" is not a valid IPv4 address',
+    );
     assert.equal(d.source?.line, lineOf(bad, '"3.35.10.256"'), "at the bad field");
     assert.deepEqual(
       draft.aws.natGateways.map((n) => n.id),
@@ -738,7 +770,9 @@ describe("ec2 describe-security-groups", () => {
         ["50", undefined],
       ],
     );
-    assert.deepEqual(sg.egress, [{ protocol: "-1", ports: undefined, peers: [{ kind: "cidr", cidr: "0.0.0.0/0", description: undefined }] }]);
+    assert.deepEqual(sg.egress, [
+      { protocol: "-1", ports: undefined, peers: [{ kind: "cidr", cidr: "0.0.0.0/0", description: undefined }] },
+    ]);
   });
 
   test("a TCP port above 65535 skips the security group", () => {
@@ -746,7 +780,10 @@ describe("ec2 describe-security-groups", () => {
     const draft = load(bad);
     const d = only(draft.diagnostics);
     assert.equal(d.code, "invalid-object");
-    assert.equal(d.message, "security group sg-0nodes skipped: IpPermissions[2].ToPort must be between 0 and 65535, not 70000");
+    assert.equal(
+      d.message,
+      "security group sg-0nodes skipped: IpPermissions[2].ToPort must be between 0 and 65535, not 70000",
+    );
     assert.equal(d.source?.line, lineOf(bad, '"ToPort": 70000'));
     assert.equal(draft.aws.securityGroups.length, 0);
   });
@@ -755,19 +792,34 @@ describe("ec2 describe-security-groups", () => {
     const bad = json.replace('"FromPort": 443,', '"FromPort": 8080,').replace('"ToPort": 443,', '"ToPort": 80,');
     const draft = load(bad);
     const d = only(draft.diagnostics);
-    assert.equal(d.message, "security group sg-0nodes skipped: IpPermissions[0]: FromPort 8080 is greater than ToPort 80");
+    assert.equal(
+      d.message,
+      "security group sg-0nodes skipped: IpPermissions[0]: FromPort 8080 is greater than ToPort 80",
+    );
     assert.equal(d.source?.line, lineOf(bad, '"FromPort": 8080'));
   });
 
   test("ICMP FromPort and ToPort are type and code, -1..255", () => {
     const draft = load(json.replace('"FromPort": 8,', '"FromPort": 256,'));
-    assert.equal(only(draft.diagnostics).message, "security group sg-0nodes skipped: IpPermissions[3].FromPort must be between -1 and 255, not 256");
+    assert.equal(
+      only(draft.diagnostics).message,
+      "security group sg-0nodes skipped: IpPermissions[3].FromPort must be between -1 and 255, not 256",
+    );
   });
 
   test("ports of an all-traffic rule are ignored, whatever they say", () => {
-    const draft = load(json.replace('"FromPort": -1,\n                    "IpProtocol": "50"', '"FromPort": 70000,\n                    "IpProtocol": "-1"'));
+    const draft = load(
+      json.replace(
+        '"FromPort": -1,\n                    "IpProtocol": "50"',
+        '"FromPort": 70000,\n                    "IpProtocol": "-1"',
+      ),
+    );
     assert.deepEqual(draft.diagnostics, []);
-    assert.deepEqual(draft.aws.securityGroups[0]?.ingress[4], { protocol: "-1", ports: undefined, peers: [{ kind: "cidr", cidr: "192.0.2.0/24", description: undefined }] });
+    assert.deepEqual(draft.aws.securityGroups[0]?.ingress[4], {
+      protocol: "-1",
+      ports: undefined,
+      peers: [{ kind: "cidr", cidr: "192.0.2.0/24", description: undefined }],
+    });
   });
 
   test("an unknown protocol name is malformed", () => {
@@ -890,7 +942,10 @@ describe("ec2 describe-network-acls", () => {
     const draft = load(bad);
     const d = only(draft.diagnostics);
     assert.equal(d.code, "invalid-object");
-    assert.equal(d.message, "network ACL acl-0main skipped: Entries[4].RuleNumber must be between 1 and 32767, not 40000");
+    assert.equal(
+      d.message,
+      "network ACL acl-0main skipped: Entries[4].RuleNumber must be between 1 and 32767, not 40000",
+    );
     assert.equal(d.source?.line, lineOf(bad, '"RuleNumber": 40000'));
     assert.equal(draft.aws.networkAcls.length, 0);
   });
@@ -904,7 +959,10 @@ describe("ec2 describe-network-acls", () => {
 
   test("the protocol must be -1 or a protocol number as a string", () => {
     const d = only(load(json.replace('"Protocol": "6"', '"Protocol": "tcp"')).diagnostics);
-    assert.equal(d.message, 'network ACL acl-0main skipped: Entries[2].Protocol "tcp" is not -1 or a protocol number between 0 and 255');
+    assert.equal(
+      d.message,
+      'network ACL acl-0main skipped: Entries[2].Protocol "tcp" is not -1 or a protocol number between 0 and 255',
+    );
     const n = only(load(json.replace('"Protocol": "6"', '"Protocol": 6')).diagnostics);
     assert.equal(n.message, "network ACL acl-0main skipped: Entries[2].Protocol must be a string, not a number (6)");
   });
@@ -1162,7 +1220,10 @@ describe("ec2 describe-network-interfaces", () => {
   test("an invalid delegated prefix skips the network interface", () => {
     const bad = json.replace('"Ipv4Prefix": "10.0.1.176/28"', '"Ipv4Prefix": "10.0.1.176"');
     const d = only(load(bad).diagnostics);
-    assert.equal(d.message, 'network interface eni-0w1a skipped: Ipv4Prefixes[0].Ipv4Prefix "10.0.1.176" is not a valid CIDR block');
+    assert.equal(
+      d.message,
+      'network interface eni-0w1a skipped: Ipv4Prefixes[0].Ipv4Prefix "10.0.1.176" is not a valid CIDR block',
+    );
     assert.equal(d.source?.line, lineOf(bad, '"10.0.1.176"'), "at the bad field");
   });
 });
@@ -1322,18 +1383,35 @@ describe("elbv2 describe-listeners", () => {
     assert.ok(https && http);
     assert.equal(https.port, 443);
     assert.equal(https.protocol, "HTTPS");
-    assert.equal(https.loadBalancerArn, "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:loadbalancer/app/k8s-ingress/50dc6c495c0c9188");
-    assert.deepEqual(https.certificateArns, ["arn:aws:acm:ap-northeast-2:123456789012:certificate/3dcb0a41-bd72-4774-9ad9-756919c40557"]);
+    assert.equal(
+      https.loadBalancerArn,
+      "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:loadbalancer/app/k8s-ingress/50dc6c495c0c9188",
+    );
+    assert.deepEqual(https.certificateArns, [
+      "arn:aws:acm:ap-northeast-2:123456789012:certificate/3dcb0a41-bd72-4774-9ad9-756919c40557",
+    ]);
     assert.deepEqual(https.defaultActions, [
       {
         type: "forward",
         order: 1,
-        targetGroups: [{ arn: "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/k8s-argocd-server/6d0ecf831eec9f09", weight: 1 }],
+        targetGroups: [
+          {
+            arn: "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/k8s-argocd-server/6d0ecf831eec9f09",
+            weight: 1,
+          },
+        ],
         redirect: undefined,
         fixedResponse: undefined,
       },
     ]);
-    assert.deepEqual(http.defaultActions[0]?.redirect, { protocol: "HTTPS", port: "443", host: "#{host}", path: "/#{path}", query: "#{query}", statusCode: "HTTP_301" });
+    assert.deepEqual(http.defaultActions[0]?.redirect, {
+      protocol: "HTTPS",
+      port: "443",
+      host: "#{host}",
+      path: "/#{path}",
+      query: "#{query}",
+      statusCode: "HTTP_301",
+    });
     assert.deepEqual(counts(draft), { "elbv2:Listener": 2 });
   });
 
@@ -1349,7 +1427,10 @@ describe("elbv2 describe-listeners", () => {
 
   test("a redirect status code other than HTTP_301 or HTTP_302 is malformed", () => {
     const d = only(load(json.replace('"StatusCode": "HTTP_301"', '"StatusCode": "HTTP_307"')).diagnostics);
-    assert.match(d.message, /skipped: DefaultActions\[0\]\.RedirectConfig\.StatusCode must be one of HTTP_301, HTTP_302, not "HTTP_307"$/);
+    assert.match(
+      d.message,
+      /skipped: DefaultActions\[0\]\.RedirectConfig\.StatusCode must be one of HTTP_301, HTTP_302, not "HTTP_307"$/,
+    );
   });
 
   test("an action type the model does not know (jwt-validation) is left out with a warning, the listener is kept", () => {
@@ -1357,7 +1438,10 @@ describe("elbv2 describe-listeners", () => {
     const draft = load(bad);
     const d = only(draft.diagnostics);
     assert.equal(d.code, "invalid-field");
-    assert.match(d.message, /^listener arn:.*\/0467ef3c8400ae65: DefaultActions\[0\]\.Type "jwt-validation" is not modelled; the action was left out$/);
+    assert.match(
+      d.message,
+      /^listener arn:.*\/0467ef3c8400ae65: DefaultActions\[0\]\.Type "jwt-validation" is not modelled; the action was left out$/,
+    );
     assert.equal(d.source?.line, lineOf(bad, '"jwt-validation"') - 1);
     assert.equal(draft.aws.listeners.length, 2);
     assert.deepEqual(draft.aws.listeners[1]?.defaultActions, []);
@@ -1481,21 +1565,34 @@ describe("elbv2 describe-rules", () => {
       ],
     );
     assert.equal(
-      listenerArnOfRule("arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/net/my-nlb/73e2d6bc24d8a067/9d3e1e6b1f2c4a55/0123456789abcdef"),
+      listenerArnOfRule(
+        "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/net/my-nlb/73e2d6bc24d8a067/9d3e1e6b1f2c4a55/0123456789abcdef",
+      ),
       "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/net/my-nlb/73e2d6bc24d8a067/9d3e1e6b1f2c4a55",
     );
-    assert.equal(listenerArnOfRule("arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/x/1/2"), undefined);
+    assert.equal(
+      listenerArnOfRule("arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/x/1/2"),
+      undefined,
+    );
     assert.deepEqual(counts(draft), { "elbv2:Rule": 2 });
   });
 
-  test("describe-rules: priority is a number printed as a string, and \"default\" marks the default rule", () => {
+  test('describe-rules: priority is a number printed as a string, and "default" marks the default rule', () => {
     const [first, last] = load(json).aws.listenerRules;
     assert.ok(first && last);
     assert.equal(first.priority, 1);
     assert.equal(first.isDefault, false);
     assert.equal(last.priority, undefined);
     assert.equal(last.isDefault, true);
-    assert.deepEqual(last.actions, [{ type: "fixed-response", order: 1, targetGroups: [], redirect: undefined, fixedResponse: { statusCode: "404", contentType: "text/plain" } }]);
+    assert.deepEqual(last.actions, [
+      {
+        type: "fixed-response",
+        order: 1,
+        targetGroups: [],
+        redirect: undefined,
+        fixedResponse: { statusCode: "404", contentType: "text/plain" },
+      },
+    ]);
   });
 
   test("describe-rules: conditions in their *Config forms are flattened into field and values", () => {
@@ -1533,14 +1630,23 @@ describe("elbv2 describe-rules", () => {
   test("describe-rules: a source-ip condition with an invalid CIDR skips the rule", () => {
     const bad = json.replace('"10.0.0.0/16"', '"10.0.0.0/33"');
     const d = only(load(bad).diagnostics);
-    assert.match(d.message, /skipped: Conditions\[4\]\.SourceIpConfig\.Values\[0\] "10\.0\.0\.0\/33" is not a valid CIDR block$/);
+    assert.match(
+      d.message,
+      /skipped: Conditions\[4\]\.SourceIpConfig\.Values\[0\] "10\.0\.0\.0\/33" is not a valid CIDR block$/,
+    );
     assert.equal(d.source?.line, lineOf(bad, '"10.0.0.0/33"'), "at the bad field");
   });
 
   test("describe-rules: a rule ARN that names no listener skips the rule", () => {
-    const bad = json.replace("listener-rule/app/k8s-ingress/50dc6c495c0c9188/f2f7dc8efc522ab2/4a5b6c7d8e9f0a1b", "listener-rule/app/k8s-ingress/4a5b6c7d8e9f0a1b");
+    const bad = json.replace(
+      "listener-rule/app/k8s-ingress/50dc6c495c0c9188/f2f7dc8efc522ab2/4a5b6c7d8e9f0a1b",
+      "listener-rule/app/k8s-ingress/4a5b6c7d8e9f0a1b",
+    );
     const d = only(load(bad).diagnostics);
-    assert.match(d.message, /^listener rule arn:.*\/k8s-ingress\/4a5b6c7d8e9f0a1b skipped: RuleArn ".*" is not a listener rule ARN$/);
+    assert.match(
+      d.message,
+      /^listener rule arn:.*\/k8s-ingress\/4a5b6c7d8e9f0a1b skipped: RuleArn ".*" is not a listener rule ARN$/,
+    );
   });
 });
 
@@ -1592,7 +1698,9 @@ describe("elbv2 describe-target-groups", () => {
       port: 8080,
       targetType: "ip",
       vpcId: "vpc-0a1b2c3d",
-      loadBalancerArns: ["arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:loadbalancer/app/k8s-ingress/50dc6c495c0c9188"],
+      loadBalancerArns: [
+        "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:loadbalancer/app/k8s-ingress/50dc6c495c0c9188",
+      ],
       healthCheck: { protocol: "HTTP", port: "traffic-port", path: "/healthz" },
       source: { file: "aws/out.json", line: 3, col: 9, doc: 0 },
     });
@@ -1639,13 +1747,22 @@ describe("elbv2 describe-target-health", () => {
         }
     ]
 }`;
-  const tgArn = "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/k8s-argocd-server/6d0ecf831eec9f09";
+  const tgArn =
+    "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/k8s-argocd-server/6d0ecf831eec9f09";
 
   test("the CLI does not print the target group: it comes from hints.targetGroupArn", () => {
     const draft = load(json, { targetGroupArn: tgArn });
     assert.deepEqual(draft.diagnostics, []);
     assert.deepEqual(draft.aws.targetHealth, [
-      { targetGroupArn: tgArn, targetId: "10.0.1.23", port: 8080, availabilityZone: "ap-northeast-2a", state: "healthy", reason: undefined, source: { file: "aws/out.json", line: 3, col: 9, doc: 0 } },
+      {
+        targetGroupArn: tgArn,
+        targetId: "10.0.1.23",
+        port: 8080,
+        availabilityZone: "ap-northeast-2a",
+        state: "healthy",
+        reason: undefined,
+        source: { file: "aws/out.json", line: 3, col: 9, doc: 0 },
+      },
       {
         targetGroupArn: tgArn,
         targetId: "10.0.2.41",
@@ -1693,7 +1810,8 @@ describe("elbv2 describe-target-health", () => {
 });
 
 describe("aws elbv2 describe-target-group-attributes", () => {
-  const tgArn = "arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/k8s-web-webnlb-8f41d2c9aa/7b2e4c9d1a3f5e60";
+  const tgArn =
+    "arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/k8s-web-webnlb-8f41d2c9aa/7b2e4c9d1a3f5e60";
   const json = `{
     "Attributes": [
         {

@@ -24,14 +24,20 @@ describe("ENIs from describe-instances", () => {
   test("a full describe-instances: every ENI with subnet, VPC, zone, addresses (public IPs from Association.PublicIp), groups, source/dest check, device index and prefixes", () => {
     const s = loadSnapshot({ paths: [CAPTURE], cwd: REPO });
     // the capture's only gap: the SSH rule's prefix list (see aws-layers.test.ts)
-    assert.deepEqual(s.diagnostics.map((d) => d.code), ["missing-layer"]);
+    assert.deepEqual(
+      s.diagnostics.map((d) => d.code),
+      ["missing-layer"],
+    );
     const enis = s.aws.networkInterfaces;
-    assert.deepEqual(enis.map((e) => [e.id, e.origin, e.attachment?.instanceId, e.attachment?.deviceIndex]), [
-      ["eni-0a1b2c3d4e5f60010", "describe-instances", "i-0a1b2c3d4e5f60010", 0],
-      ["eni-0a1b2c3d4e5f60011", "describe-instances", "i-0a1b2c3d4e5f60011", 0],
-      ["eni-0a1b2c3d4e5f60012", "describe-instances", "i-0a1b2c3d4e5f60012", 0],
-      ["eni-0a1b2c3d4e5f60111", "describe-instances", "i-0a1b2c3d4e5f60011", 1],
-    ]);
+    assert.deepEqual(
+      enis.map((e) => [e.id, e.origin, e.attachment?.instanceId, e.attachment?.deviceIndex]),
+      [
+        ["eni-0a1b2c3d4e5f60010", "describe-instances", "i-0a1b2c3d4e5f60010", 0],
+        ["eni-0a1b2c3d4e5f60011", "describe-instances", "i-0a1b2c3d4e5f60011", 0],
+        ["eni-0a1b2c3d4e5f60012", "describe-instances", "i-0a1b2c3d4e5f60012", 0],
+        ["eni-0a1b2c3d4e5f60111", "describe-instances", "i-0a1b2c3d4e5f60011", 1],
+      ],
+    );
     const primary = enis[1]!;
     assert.equal(primary.subnetId, "subnet-0a1b2c3d4e5f6a001");
     assert.equal(primary.vpcId, "vpc-0a1b2c3d4e5f60718");
@@ -46,12 +52,21 @@ describe("ENIs from describe-instances", () => {
     assert.deepEqual(primary.ipv4Prefixes, []);
     const secondary = enis[3]!;
     assert.deepEqual(secondary.ipv4Prefixes, ["10.20.1.224/28"]);
-    assert.deepEqual(secondary.privateIps.map((p) => [p.address, p.primary, p.publicIp]), [["10.20.1.211", true, undefined], ["10.20.1.212", false, undefined]]);
+    assert.deepEqual(
+      secondary.privateIps.map((p) => [p.address, p.primary, p.publicIp]),
+      [
+        ["10.20.1.211", true, undefined],
+        ["10.20.1.212", false, undefined],
+      ],
+    );
     assert.equal(secondary.description, "worker-1 secondary");
     // the control plane's ENI carries both of its groups
     assert.deepEqual(enis[0]!.securityGroupIds, ["sg-0a1b2c3d4e5f60001", "sg-0a1b2c3d4e5f60002"]);
     // located at the ENI's own mapping in describe-instances
-    assert.equal(secondary.source.file, "test/fixtures/captures/kubeadm-public-instances-only/aws/ec2-describe-instances.json");
+    assert.equal(
+      secondary.source.file,
+      "test/fixtures/captures/kubeadm-public-instances-only/aws/ec2-describe-instances.json",
+    );
     // its mapping opens just above its Attachment (the first key of an ENI without a public IP): three lines above AttachmentId
     assert.equal(secondary.source.line, lineOf(INSTANCES, '"AttachmentId": "eni-attach-0a1b2c3d4e5f60111"') - 3);
     // each ENI is joined to its instance by its attachment
@@ -100,12 +115,36 @@ describe("ENIs from describe-instances", () => {
     const dir = tempDir({ "ec2-describe-instances.json": trimmed });
     const s = loadSnapshot({ paths: ["."], cwd: dir });
     // nothing wrong with the file; the VPC and subnets it names are not in this snapshot (aws-layers.test.ts)
-    assert.deepEqual(s.diagnostics.filter((d) => d.code !== "missing-layer"), []);
     assert.deepEqual(
-      s.aws.networkInterfaces.map((e) => [e.id, e.subnetId, e.vpcId, e.attachment?.instanceId, e.privateIps, e.sourceDestCheck]),
+      s.diagnostics.filter((d) => d.code !== "missing-layer"),
+      [],
+    );
+    assert.deepEqual(
+      s.aws.networkInterfaces.map((e) => [
+        e.id,
+        e.subnetId,
+        e.vpcId,
+        e.attachment?.instanceId,
+        e.privateIps,
+        e.sourceDestCheck,
+      ]),
       [
-        ["eni-0a1b2c3d4e5f60011", "subnet-0a1b2c3d4e5f6a001", "vpc-0a1b2c3d4e5f60718", "i-0a1b2c3d4e5f60011", [{ address: "10.20.1.11", primary: true, publicIp: "3.35.10.11" }], true],
-        ["eni-0a1b2c3d4e5f60012", "subnet-0a1b2c3d4e5f6c002", "vpc-0a1b2c3d4e5f60718", "i-0a1b2c3d4e5f60012", [{ address: "10.20.2.12", primary: true, publicIp: undefined }], true],
+        [
+          "eni-0a1b2c3d4e5f60011",
+          "subnet-0a1b2c3d4e5f6a001",
+          "vpc-0a1b2c3d4e5f60718",
+          "i-0a1b2c3d4e5f60011",
+          [{ address: "10.20.1.11", primary: true, publicIp: "3.35.10.11" }],
+          true,
+        ],
+        [
+          "eni-0a1b2c3d4e5f60012",
+          "subnet-0a1b2c3d4e5f6c002",
+          "vpc-0a1b2c3d4e5f60718",
+          "i-0a1b2c3d4e5f60012",
+          [{ address: "10.20.2.12", primary: true, publicIp: undefined }],
+          true,
+        ],
       ],
     );
   });
@@ -173,7 +212,11 @@ describe("ENIs from describe-instances", () => {
 `;
     const dir = tempDir({ "ec2-describe-network-interfaces.json": listed });
     const s = loadSnapshot({ paths: [CAPTURE, dir], cwd: REPO });
-    assert.deepEqual(s.diagnostics.map((d) => d.code), ["missing-layer"], "no duplicate-object note: the two sources are expected to overlap");
+    assert.deepEqual(
+      s.diagnostics.map((d) => d.code),
+      ["missing-layer"],
+      "no duplicate-object note: the two sources are expected to overlap",
+    );
     assert.deepEqual(
       s.aws.networkInterfaces.map((e) => [e.id, e.origin]),
       [
@@ -185,7 +228,11 @@ describe("ENIs from describe-instances", () => {
     );
     const won = s.aws.networkInterfaces[1]!;
     assert.deepEqual(won.tags, { "captured-by": "describe-network-interfaces" });
-    assert.deepEqual(won.privateIps, [{ address: "10.20.1.11", primary: true, publicIp: "3.35.10.11" }], "the secondary address only describe-instances listed is not merged in");
+    assert.deepEqual(
+      won.privateIps,
+      [{ address: "10.20.1.11", primary: true, publicIp: "3.35.10.11" }],
+      "the secondary address only describe-instances listed is not merged in",
+    );
     assert.ok(won.source.file.endsWith("ec2-describe-network-interfaces.json"));
     // one join per ENI, whatever its origin
     assert.equal(s.joins.filter((j) => j.kind === "instance-eni").length, 4);
@@ -211,22 +258,45 @@ describe("ENIs from describe-instances", () => {
 `;
     const dir = tempDir({ "ec2-describe-instances.json": json });
     const s = loadSnapshot({ paths: ["."], cwd: dir });
-    assert.deepEqual(s.diagnostics.map((d) => [d.code, d.source?.line, d.message]), [
-      ["invalid-field", 8, "instance i-0a1b2c3d4e5f60011: network interface skipped: eni-0a1b2c3d4e5f60011: SubnetId is missing on the interface and on the instance"],
-    ]);
+    assert.deepEqual(
+      s.diagnostics.map((d) => [d.code, d.source?.line, d.message]),
+      [
+        [
+          "invalid-field",
+          8,
+          "instance i-0a1b2c3d4e5f60011: network interface skipped: eni-0a1b2c3d4e5f60011: SubnetId is missing on the interface and on the instance",
+        ],
+      ],
+    );
     assert.deepEqual(s.aws.networkInterfaces, []);
     assert.equal(s.aws.instances.length, 1, "the instance itself is kept");
   });
 
   test("issue 8 item 1: with describe-instances only, a node's packet to the internet leaves through its ENI and the IGW, seen as the ENI's public IP", async () => {
-    const r = await cli(["trace", "-s", "test/fixtures/captures/kubeadm-public-instances-only", "--from", "node:worker-1", "--to", "ip:8.8.8.8", "--port", "443", "-o", "json"]);
+    const r = await cli([
+      "trace",
+      "-s",
+      "test/fixtures/captures/kubeadm-public-instances-only",
+      "--from",
+      "node:worker-1",
+      "--to",
+      "ip:8.8.8.8",
+      "--port",
+      "443",
+      "-o",
+      "json",
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const t = JSON.parse(r.stdout);
     assert.equal(t.verdict, "delivered");
     assert.equal(t.finalSourceIp, "3.35.10.11");
     const igw = t.hops.find((h: any) => h.component === "internet-gateway");
     assert.equal(igw?.action, "snat");
-    assert.match(igw.source, /aws\/ec2-describe-instances\.json:\d+$/, "the public IP comes from the ENI that describe-instances embeds");
+    assert.match(
+      igw.source,
+      /aws\/ec2-describe-instances\.json:\d+$/,
+      "the public IP comes from the ENI that describe-instances embeds",
+    );
     assert.ok(t.hops.some((h: any) => h.component === "security-group" && h.action === "allow"));
   });
   // issue 8's done-when traces on this shape (pod → internet through natOutgoing and the IGW,

@@ -55,7 +55,10 @@ describe("missing-layer warnings", () => {
     const w = layerWarnings(s).filter((d) => /EC2 instance/.test(d.message));
     assert.equal(w.length, 1);
     assert.equal(where(w[0]!), "k8s/nodes.yaml:6");
-    assert.match(w[0]!.message, /^3 nodes have no EC2 instance in the snapshot: .*paths cannot leave a node into the VPC; add `aws ec2 describe-instances` output$/);
+    assert.match(
+      w[0]!.message,
+      /^3 nodes have no EC2 instance in the snapshot: .*paths cannot leave a node into the VPC; add `aws ec2 describe-instances` output$/,
+    );
   });
 
   test("nodes that join no instance while instances exist: one missing-layer warning naming describe-instances, beside each node's unjoined-node", () => {
@@ -63,20 +66,32 @@ describe("missing-layer warnings", () => {
     cpSync(KUBEADM, dir, { recursive: true });
     const nodes = readFileSync(join(dir, "k8s/nodes.yaml"), "utf8");
     // neither its InternalIP nor its name (the instance's Name tag) matches any more
-    writeFileSync(join(dir, "k8s/nodes.yaml"), nodes.replace("address: 10.20.2.12", "address: 10.20.2.99").replace("    name: worker-2", "    name: worker-9"));
+    writeFileSync(
+      join(dir, "k8s/nodes.yaml"),
+      nodes.replace("address: 10.20.2.12", "address: 10.20.2.99").replace("    name: worker-2", "    name: worker-9"),
+    );
     const s = loadSnapshot({ paths: [dir], cwd: dir });
-    assert.deepEqual(s.diagnostics.filter((d) => d.code === "unjoined-node").map((d) => d.message.split(" ")[1]), ["worker-9"]);
+    assert.deepEqual(
+      s.diagnostics.filter((d) => d.code === "unjoined-node").map((d) => d.message.split(" ")[1]),
+      ["worker-9"],
+    );
     const w = layerWarnings(s).filter((d) => /join no EC2 instance/.test(d.message));
     assert.equal(w.length, 1);
     assert.equal(where(w[0]!), "k8s/nodes.yaml:73");
-    assert.match(w[0]!.message, /^1 of 3 nodes join no EC2 instance in the snapshot \(unjoined-node\): paths cannot leave it into the VPC; add `aws ec2 describe-instances` output that lists its instance/);
+    assert.match(
+      w[0]!.message,
+      /^1 of 3 nodes join no EC2 instance in the snapshot \(unjoined-node\): paths cannot leave it into the VPC; add `aws ec2 describe-instances` output that lists its instance/,
+    );
   });
 
   test("instances whose subnets are not in the snapshot: one warning per missing subnet, at its first instance", () => {
     const w = layerWarnings(without(KUBEADM, /describe-subnets/)).filter((d) => /names? subnet/.test(d.message));
     assert.deepEqual(
       w.map((d) => d.message.replace(/:.*/, "")),
-      ["instance i-0a1b2c3d4e5f60010 (cp-1) and 4 more name subnet subnet-0a1b2c3d4e5f6a001, which is not in the snapshot", "instance i-0a1b2c3d4e5f60012 (worker-2) and 1 more name subnet subnet-0a1b2c3d4e5f6c002, which is not in the snapshot"],
+      [
+        "instance i-0a1b2c3d4e5f60010 (cp-1) and 4 more name subnet subnet-0a1b2c3d4e5f6a001, which is not in the snapshot",
+        "instance i-0a1b2c3d4e5f60012 (worker-2) and 1 more name subnet subnet-0a1b2c3d4e5f6c002, which is not in the snapshot",
+      ],
     );
     assert.ok(w.every((d) => d.message.endsWith("add `aws ec2 describe-subnets` output")));
     assert.ok(w.every((d) => d.source?.file === "aws/ec2-describe-instances.json"));
@@ -86,14 +101,20 @@ describe("missing-layer warnings", () => {
     const w = layerWarnings(without(KUBEADM, /describe-vpcs/));
     assert.equal(w.length, 2, JSON.stringify(w)); // the VPC; and the prefix list rule of the fixture
     const vpc = w.find((d) => /VPC vpc-0a1b2c3d4e5f60718/.test(d.message))!;
-    assert.match(vpc.message, /, which is not in the snapshot: its CIDR blocks, so which addresses are inside it, are unknown; add `aws ec2 describe-vpcs` output$/);
+    assert.match(
+      vpc.message,
+      /, which is not in the snapshot: its CIDR blocks, so which addresses are inside it, are unknown; add `aws ec2 describe-vpcs` output$/,
+    );
     assert.equal(vpc.source?.file, "aws/ec2-describe-instances.json");
   });
 
   test("subnets without any route table (no association, no main table): one warning per VPC, at the first subnet", () => {
     const w = layerWarnings(without(KUBEADM, /describe-route-tables/)).filter((d) => /route table/.test(d.message));
     assert.equal(w.length, 1);
-    assert.match(w[0]!.message, /^2 subnets \(subnet-0a1b2c3d4e5f6a001, subnet-0a1b2c3d4e5f6c002\) of vpc-0a1b2c3d4e5f60718 have no route table in the snapshot .*add `aws ec2 describe-route-tables` output$/);
+    assert.match(
+      w[0]!.message,
+      /^2 subnets \(subnet-0a1b2c3d4e5f6a001, subnet-0a1b2c3d4e5f6c002\) of vpc-0a1b2c3d4e5f60718 have no route table in the snapshot .*add `aws ec2 describe-route-tables` output$/,
+    );
     assert.equal(where(w[0]!), "aws/ec2-describe-subnets.json:3");
   });
 
@@ -104,9 +125,14 @@ describe("missing-layer warnings", () => {
   });
 
   test("a route to an internet gateway the snapshot lacks: at the route table, naming describe-internet-gateways", () => {
-    const w = layerWarnings(without(KUBEADM, /describe-internet-gateways/)).filter((d) => /internet gateway/.test(d.message));
+    const w = layerWarnings(without(KUBEADM, /describe-internet-gateways/)).filter((d) =>
+      /internet gateway/.test(d.message),
+    );
     assert.equal(w.length, 1);
-    assert.match(w[0]!.message, /^route 0\.0\.0\.0\/0 of route table rtb-0a1b2c3d4e5f60720 names internet gateway igw-0a1b2c3d4e5f60719, which is not in the snapshot: .*add `aws ec2 describe-internet-gateways` output$/);
+    assert.match(
+      w[0]!.message,
+      /^route 0\.0\.0\.0\/0 of route table rtb-0a1b2c3d4e5f60720 names internet gateway igw-0a1b2c3d4e5f60719, which is not in the snapshot: .*add `aws ec2 describe-internet-gateways` output$/,
+    );
     assert.equal(w[0]!.source?.file, "aws/ec2-describe-route-tables.json");
   });
 
@@ -115,7 +141,10 @@ describe("missing-layer warnings", () => {
     assert.deepEqual(
       w.map((d) => d.message.replace(/, which.*/, "")),
       // same location: ordered by message
-      ["instance i-0a1b2c3d4e5f60010 (cp-1) and 1 more name security group sg-0a1b2c3d4e5f60002", "instance i-0a1b2c3d4e5f60010 (cp-1) and 6 more name security group sg-0a1b2c3d4e5f60001"],
+      [
+        "instance i-0a1b2c3d4e5f60010 (cp-1) and 1 more name security group sg-0a1b2c3d4e5f60002",
+        "instance i-0a1b2c3d4e5f60010 (cp-1) and 6 more name security group sg-0a1b2c3d4e5f60001",
+      ],
     );
     assert.ok(w.every((d) => /its rules are unknown; add `aws ec2 describe-security-groups` output$/.test(d.message)));
   });
@@ -124,15 +153,24 @@ describe("missing-layer warnings", () => {
     const none = layerWarnings(without(KUBEADM, /^$/));
     assert.equal(none.length, 1);
     assert.equal(where(none[0]!), `aws/ec2-describe-security-groups.json:${SG_PL_LINE}`);
-    assert.match(none[0]!.message, /^inbound rule tcp 22 of security group sg-0a1b2c3d4e5f60001 names managed prefix list pl-0f3e1c2d4b5a69788, which is not in the snapshot: .*add `aws ec2 get-managed-prefix-list-entries --prefix-list-id pl-0f3e1c2d4b5a69788` output \(podpath.yaml: prefixListId: pl-0f3e1c2d4b5a69788, or the id in the file name\)$/);
+    assert.match(
+      none[0]!.message,
+      /^inbound rule tcp 22 of security group sg-0a1b2c3d4e5f60001 names managed prefix list pl-0f3e1c2d4b5a69788, which is not in the snapshot: .*add `aws ec2 get-managed-prefix-list-entries --prefix-list-id pl-0f3e1c2d4b5a69788` output \(podpath.yaml: prefixListId: pl-0f3e1c2d4b5a69788, or the id in the file name\)$/,
+    );
 
     const lists = readFileSync(join(PREFIX_LISTS, "aws/ec2-describe-managed-prefix-lists.json"), "utf8");
     const listOnly = layerWarnings(without(KUBEADM, /^$/, { "aws-prefix-lists.json": lists }));
     assert.equal(listOnly.length, 1);
-    assert.match(listOnly[0]!.message, /names managed prefix list pl-0f3e1c2d4b5a69788, whose entries are not in the snapshot/);
+    assert.match(
+      listOnly[0]!.message,
+      /names managed prefix list pl-0f3e1c2d4b5a69788, whose entries are not in the snapshot/,
+    );
 
     const entries = readFileSync(join(PREFIX_LISTS, "aws/prefix-list-entries/pl-0f3e1c2d4b5a69788.json"), "utf8");
-    assert.deepEqual(layerWarnings(without(KUBEADM, /^$/, { "aws-prefix-lists.json": lists, "pl-0f3e1c2d4b5a69788.json": entries })), []);
+    assert.deepEqual(
+      layerWarnings(without(KUBEADM, /^$/, { "aws-prefix-lists.json": lists, "pl-0f3e1c2d4b5a69788.json": entries })),
+      [],
+    );
   });
 
   test("a rule naming a security group that is neither in the snapshot nor held by any ENI (another account): at the group", () => {
@@ -168,10 +206,15 @@ describe("missing-layer warnings", () => {
     ]
 }
 `;
-    const w = layerWarnings(without(KUBEADM, /^$/, { "aws-extra-sg.json": sg })).filter((d) => /sg-0b0b0b0b0b0b0b0b0/.test(d.message));
+    const w = layerWarnings(without(KUBEADM, /^$/, { "aws-extra-sg.json": sg })).filter((d) =>
+      /sg-0b0b0b0b0b0b0b0b0/.test(d.message),
+    );
     assert.equal(w.length, 1);
     assert.equal(where(w[0]!), "aws-extra-sg.json:3");
-    assert.match(w[0]!.message, /^security group sg-0a1b2c3d4e5f60003 \(from-shared-services\) has an inbound rule tcp 22 naming security group sg-0b0b0b0b0b0b0b0b0, which is not in the snapshot and held by no ENI in it/);
+    assert.match(
+      w[0]!.message,
+      /^security group sg-0a1b2c3d4e5f60003 \(from-shared-services\) has an inbound rule tcp 22 naming security group sg-0b0b0b0b0b0b0b0b0, which is not in the snapshot and held by no ENI in it/,
+    );
   });
 
   test("elbv2: a load balancer without listeners, an ALB listener without rules, a target group without target health, load balancer ENIs without describe-network-interfaces", () => {
@@ -182,13 +225,36 @@ describe("missing-layer warnings", () => {
       assert.equal(m.length, 1, m.join("\n"));
       return m[0]!;
     };
-    assert.match(one(/describe-listeners/), /^aws\/elbv2-describe-load-balancers\.json:3 load balancer k8s-ecoeco-3f9c2a71b4 has no listeners in the snapshot: .*add `aws elbv2 describe-listeners --load-balancer-arn arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:loadbalancer\/app\/k8s-ecoeco-3f9c2a71b4\/6d0ecf831eec9f09` output$/);
-    assert.match(one(/describe-rules-http-80/), /^aws\/elbv2-describe-listeners\.json:3 listener HTTP:80 of k8s-ecoeco-3f9c2a71b4 has no rules in the snapshot: ALB host\/path rules: only each listener's default action is known; add `aws elbv2 describe-rules --listener-arn arn:aws:elasticloadbalancing:\S+\/a1b2c3d4e5f60718` output$/);
-    assert.match(one(/k8s-argocd-argocdse/), /^aws\/elbv2-describe-target-groups\.json:3 target group k8s-argocd-argocdse-5e1c7a9b42 has no target health in the snapshot: .*add `aws elbv2 describe-target-health --target-group-arn arn:\S+\/k8s-argocd-argocdse-5e1c7a9b42\/9f3a2c1b7d6e5f40 \(podpath.yaml names the target group: targetGroupArn\)` output$/);
-    assert.match(one(/describe-network-interfaces/), /^aws\/elbv2-describe-load-balancers\.json:3 load balancer k8s-ecoeco-3f9c2a71b4: its ENIs \(its addresses in each subnet\) come only from describe-network-interfaces, which the snapshot lacks; add `aws ec2 describe-network-interfaces` output$/);
+    assert.match(
+      one(/describe-listeners/),
+      /^aws\/elbv2-describe-load-balancers\.json:3 load balancer k8s-ecoeco-3f9c2a71b4 has no listeners in the snapshot: .*add `aws elbv2 describe-listeners --load-balancer-arn arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:loadbalancer\/app\/k8s-ecoeco-3f9c2a71b4\/6d0ecf831eec9f09` output$/,
+    );
+    assert.match(
+      one(/describe-rules-http-80/),
+      /^aws\/elbv2-describe-listeners\.json:3 listener HTTP:80 of k8s-ecoeco-3f9c2a71b4 has no rules in the snapshot: ALB host\/path rules: only each listener's default action is known; add `aws elbv2 describe-rules --listener-arn arn:aws:elasticloadbalancing:\S+\/a1b2c3d4e5f60718` output$/,
+    );
+    assert.match(
+      one(/k8s-argocd-argocdse/),
+      /^aws\/elbv2-describe-target-groups\.json:3 target group k8s-argocd-argocdse-5e1c7a9b42 has no target health in the snapshot: .*add `aws elbv2 describe-target-health --target-group-arn arn:\S+\/k8s-argocd-argocdse-5e1c7a9b42\/9f3a2c1b7d6e5f40 \(podpath.yaml names the target group: targetGroupArn\)` output$/,
+    );
+    assert.match(
+      one(/describe-network-interfaces/),
+      /^aws\/elbv2-describe-load-balancers\.json:3 load balancer k8s-ecoeco-3f9c2a71b4: its ENIs \(its addresses in each subnet\) come only from describe-network-interfaces, which the snapshot lacks; add `aws ec2 describe-network-interfaces` output$/,
+    );
     const noGroups = messages(/describe-target-groups/);
-    assert.deepEqual(noGroups.map((m) => m.replace(/ names .*/, "")), ["aws/elbv2-describe-rules-https-443.json:3 listener rule 1", "aws/elbv2-describe-rules-https-443.json:45 listener rule 2", "aws/elbv2-describe-rules-https-443.json:87 listener rule 3"]);
-    assert.ok(noGroups.every((m) => m.endsWith("its target type, port and targets are unknown; add `aws elbv2 describe-target-groups` output")));
+    assert.deepEqual(
+      noGroups.map((m) => m.replace(/ names .*/, "")),
+      [
+        "aws/elbv2-describe-rules-https-443.json:3 listener rule 1",
+        "aws/elbv2-describe-rules-https-443.json:45 listener rule 2",
+        "aws/elbv2-describe-rules-https-443.json:87 listener rule 3",
+      ],
+    );
+    assert.ok(
+      noGroups.every((m) =>
+        m.endsWith("its target type, port and targets are unknown; add `aws elbv2 describe-target-groups` output"),
+      ),
+    );
   });
 });
 
@@ -198,7 +264,10 @@ describe("snapshot show: the AWS layers", () => {
     const s = loadSnapshot({ paths: ["."], cwd: dir });
     assert.deepEqual(s.diagnostics, []);
     const summary = summarizeSnapshot(s);
-    assert.deepEqual(summary.diagnostics.map((d) => [d.code, d.severity]), [["absent-layer", "info"]]);
+    assert.deepEqual(
+      summary.diagnostics.map((d) => [d.code, d.severity]),
+      [["absent-layer", "info"]],
+    );
     assert.match(summary.diagnostics[0]!.message, /no AWS data: traces stop at the node/);
     assert.ok(summary.layers.every((l) => !l.present));
   });
@@ -209,22 +278,49 @@ describe("snapshot show: the AWS layers", () => {
     const byKey = Object.fromEntries(summary.layers.map((l) => [l.key, l]));
     assert.deepEqual(byKey["instances"]!.files, ["aws/ec2-describe-instances.json"]);
     assert.deepEqual(byKey["networkInterfaces"]!.files, ["aws/ec2-describe-instances.json"]);
-    assert.match(byKey["networkInterfaces"]!.note!, /^from describe-instances only; missing: .*load balancer, NAT gateway and VPC endpoint ENIs.*add `aws ec2 describe-network-interfaces`$/);
+    assert.match(
+      byKey["networkInterfaces"]!.note!,
+      /^from describe-instances only; missing: .*load balancer, NAT gateway and VPC endpoint ENIs.*add `aws ec2 describe-network-interfaces`$/,
+    );
     assert.equal(byKey["prefixLists"]!.present, false);
     assert.equal(byKey["prefixLists"]!.note, null, "a rule names a prefix list: it is needed");
     assert.equal(byKey["natGateways"]!.note, "not needed: no route targets a NAT gateway");
     assert.deepEqual(
       summary.layers.map((l) => l.key),
-      ["vpcs", "subnets", "routeTables", "internetGateways", "natGateways", "networkAcls", "securityGroups", "prefixLists", "instances", "networkInterfaces", "loadBalancers", "listeners", "listenerRules", "targetGroups", "targetHealth", "targetGroupAttributes"],
+      [
+        "vpcs",
+        "subnets",
+        "routeTables",
+        "internetGateways",
+        "natGateways",
+        "networkAcls",
+        "securityGroups",
+        "prefixLists",
+        "instances",
+        "networkInterfaces",
+        "loadBalancers",
+        "listeners",
+        "listenerRules",
+        "targetGroups",
+        "targetHealth",
+        "targetGroupAttributes",
+      ],
     );
     // a list the SSH rule names, loaded without its entries; the unnamed CloudFront list is no gap
     const lists = readFileSync(join(PREFIX_LISTS, "aws/ec2-describe-managed-prefix-lists.json"), "utf8");
-    const partial = summarizeSnapshot(without(KUBEADM, /^$/, { "aws-prefix-lists.json": lists })).layers.find((l) => l.key === "prefixLists")!;
+    const partial = summarizeSnapshot(without(KUBEADM, /^$/, { "aws-prefix-lists.json": lists })).layers.find(
+      (l) => l.key === "prefixLists",
+    )!;
     assert.equal(partial.present, true);
-    assert.equal(partial.note, "named by a rule or route but without entries: pl-0f3e1c2d4b5a69788; add `aws ec2 get-managed-prefix-list-entries --prefix-list-id ID` for each (podpath.yaml: prefixListId)");
+    assert.equal(
+      partial.note,
+      "named by a rule or route but without entries: pl-0f3e1c2d4b5a69788; add `aws ec2 get-managed-prefix-list-entries --prefix-list-id ID` for each (podpath.yaml: prefixListId)",
+    );
     // another list with its entries, and the named one missing from describe-managed-prefix-lists altogether: still named as lacking
     const cloudfront = readFileSync(join(PREFIX_LISTS, "aws/prefix-list-entries/cloudfront.json"), "utf8");
-    const other = summarizeSnapshot(without(KUBEADM, /^$/, { "pl-22a6434b.json": cloudfront })).layers.find((l) => l.key === "prefixLists")!;
+    const other = summarizeSnapshot(without(KUBEADM, /^$/, { "pl-22a6434b.json": cloudfront })).layers.find(
+      (l) => l.key === "prefixLists",
+    )!;
     assert.equal(other.present, true);
     assert.match(other.note ?? "", /^named by a rule or route but without entries: pl-0f3e1c2d4b5a69788;/);
     const withEntries = summarizeSnapshot(loadSnapshot({ paths: [PREFIX_LISTS], cwd: PREFIX_LISTS }));
@@ -236,23 +332,59 @@ describe("snapshot show: the AWS layers", () => {
   });
 
   test("snapshot show text, md and json print the layers, the ENI sources and the missing-layer warning", async () => {
-    const text = await cli(["snapshot", "show", "-s", "test/fixtures/captures/kubeadm-public-instances-only", "-o", "text"]);
+    const text = await cli([
+      "snapshot",
+      "show",
+      "-s",
+      "test/fixtures/captures/kubeadm-public-instances-only",
+      "-o",
+      "text",
+    ]);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /^  network interfaces by source: describe-instances 4$/m);
     assert.match(text.stdout, /^AWS layers:\n  LAYER +OBJECTS +FROM \/ WITHOUT IT$/m);
-    assert.match(text.stdout, /^  instances +3 +test\/fixtures\/captures\/kubeadm-public-instances-only\/aws\/ec2-describe-instances\.json$/m);
+    assert.match(
+      text.stdout,
+      /^  instances +3 +test\/fixtures\/captures\/kubeadm-public-instances-only\/aws\/ec2-describe-instances\.json$/m,
+    );
     assert.match(text.stdout, /^  NAT gateways +- +absent, not needed: no route targets a NAT gateway$/m);
-    assert.match(text.stdout, /^  managed prefix lists +- +absent: .*; add `aws ec2 describe-managed-prefix-lists \+ aws ec2 get-managed-prefix-list-entries --prefix-list-id pl-… \(per list\)`$/m);
-    assert.match(text.stdout, /^Warnings \(1\):\n  test\/fixtures\/captures\/kubeadm-public-instances-only\/aws\/ec2-describe-security-groups\.json:3:9: inbound rule tcp 22 .* \[missing-layer\]$/m);
-    const md = await cli(["snapshot", "show", "-s", "test/fixtures/captures/kubeadm-public-instances-only", "-o", "md"]);
+    assert.match(
+      text.stdout,
+      /^  managed prefix lists +- +absent: .*; add `aws ec2 describe-managed-prefix-lists \+ aws ec2 get-managed-prefix-list-entries --prefix-list-id pl-… \(per list\)`$/m,
+    );
+    assert.match(
+      text.stdout,
+      /^Warnings \(1\):\n  test\/fixtures\/captures\/kubeadm-public-instances-only\/aws\/ec2-describe-security-groups\.json:3:9: inbound rule tcp 22 .* \[missing-layer\]$/m,
+    );
+    const md = await cli([
+      "snapshot",
+      "show",
+      "-s",
+      "test/fixtures/captures/kubeadm-public-instances-only",
+      "-o",
+      "md",
+    ]);
     assert.match(md.stdout, /^## AWS layers\n\n\| layer \| objects \| from \| without it \|$/m);
     assert.match(md.stdout, /^- network interfaces by source: describe-instances 4$/m);
-    const json = JSON.parse((await cli(["snapshot", "show", "-s", "test/fixtures/captures/kubeadm-public-instances-only", "-o", "json"])).stdout);
+    const json = JSON.parse(
+      (await cli(["snapshot", "show", "-s", "test/fixtures/captures/kubeadm-public-instances-only", "-o", "json"]))
+        .stdout,
+    );
     assert.deepEqual(json.networkInterfaceOrigins, { "describe-instances": 4 });
     assert.equal(json.layers.length, 16);
-    const k8sOnly = await cli(["snapshot", "show", "-s", "test/fixtures/captures/kubeadm-public-instances-only/k8s", "-o", "text"]);
+    const k8sOnly = await cli([
+      "snapshot",
+      "show",
+      "-s",
+      "test/fixtures/captures/kubeadm-public-instances-only/k8s",
+      "-o",
+      "text",
+    ]);
     assert.doesNotMatch(k8sOnly.stdout, /AWS layers:/);
-    assert.match(k8sOnly.stdout, /^Warnings: none\nNotes \(1 note\):\n  the snapshot has no AWS data: traces stop at the node .*\[absent-layer\]$/m);
+    assert.match(
+      k8sOnly.stdout,
+      /^Warnings: none\nNotes \(1 note\):\n  the snapshot has no AWS data: traces stop at the node .*\[absent-layer\]$/m,
+    );
   });
 
   test("README's layer table names the command of every layer snapshot show knows", () => {

@@ -34,14 +34,25 @@ describe("managed prefix lists", () => {
       lists.map((l) => [l.id, l.name, l.addressFamily, l.entries?.map((e) => e.cidr)]),
       [
         ["pl-0f3e1c2d4b5a69788", "office-egress", "IPv4", ["198.51.100.0/24", "203.0.113.128/25"]],
-        ["pl-22a6434b", "com.amazonaws.global.cloudfront.origin-facing", "IPv4", ["13.124.199.0/24", "130.176.0.0/18", "15.158.0.0/16"]],
+        [
+          "pl-22a6434b",
+          "com.amazonaws.global.cloudfront.origin-facing",
+          "IPv4",
+          ["13.124.199.0/24", "130.176.0.0/18", "15.158.0.0/16"],
+        ],
       ],
     );
     assert.equal(lists[0]!.entries![0]!.description, "Seoul office");
     assert.equal(lists[1]!.entries![0]!.description, undefined);
-    assert.equal(lists[0]!.source.file, "test/fixtures/captures/prefix-lists/aws/ec2-describe-managed-prefix-lists.json");
+    assert.equal(
+      lists[0]!.source.file,
+      "test/fixtures/captures/prefix-lists/aws/ec2-describe-managed-prefix-lists.json",
+    );
     assert.equal(lists[0]!.source.line, 3);
-    assert.equal(lists[0]!.entriesSource?.file, "test/fixtures/captures/prefix-lists/aws/prefix-list-entries/pl-0f3e1c2d4b5a69788.json");
+    assert.equal(
+      lists[0]!.entriesSource?.file,
+      "test/fixtures/captures/prefix-lists/aws/prefix-list-entries/pl-0f3e1c2d4b5a69788.json",
+    );
     const files = Object.fromEntries(s.files.map((f) => [f.path.replace(/^.*prefix-lists\//, ""), f.objects]));
     assert.deepEqual(files["aws/ec2-describe-managed-prefix-lists.json"], { "ec2:ManagedPrefixList": 2 });
     assert.deepEqual(files["aws/prefix-list-entries/cloudfront.json"], { "ec2:PrefixListEntry": 3 });
@@ -52,17 +63,30 @@ describe("managed prefix lists", () => {
     cpSync(join(CAPTURE, "aws"), join(dir, "aws"), { recursive: true });
     const s = loadSnapshot({ paths: ["aws"], cwd: dir });
     const d = s.diagnostics.filter((x) => x.severity === "warning");
-    assert.deepEqual(d.map((x) => [x.code, x.source?.file, x.source?.line]), [["missing-prefix-list", "aws/prefix-list-entries/cloudfront.json", 1]]);
+    assert.deepEqual(
+      d.map((x) => [x.code, x.source?.file, x.source?.line]),
+      [["missing-prefix-list", "aws/prefix-list-entries/cloudfront.json", 1]],
+    );
     assert.match(d[0]!.message, /prefixListId in podpath\.yaml/);
-    assert.equal(s.aws.prefixLists.find((l) => l.id === "pl-22a6434b")?.entries, undefined, "the CloudFront list stays without entries");
+    assert.equal(
+      s.aws.prefixLists.find((l) => l.id === "pl-22a6434b")?.entries,
+      undefined,
+      "the CloudFront list stays without entries",
+    );
     assert.equal(s.aws.prefixLists.find((l) => l.id === "pl-0f3e1c2d4b5a69788")?.entries?.length, 2);
   });
 
   test("only a pl-… standing alone in the file name names the list: pl-cloudfront.json does not", () => {
     const dir = tempDir({ "pl-cloudfront.json": ENTRIES_OFFICE, "entries-pl-0a1b2c3d.json": ENTRIES_OFFICE });
     const s = loadSnapshot({ paths: ["."], cwd: dir });
-    assert.deepEqual(s.diagnostics.map((d) => [d.code, d.source?.file]), [["missing-prefix-list", "pl-cloudfront.json"]]);
-    assert.deepEqual(s.aws.prefixLists.map((l) => l.id), ["pl-0a1b2c3d"]);
+    assert.deepEqual(
+      s.diagnostics.map((d) => [d.code, d.source?.file]),
+      [["missing-prefix-list", "pl-cloudfront.json"]],
+    );
+    assert.deepEqual(
+      s.aws.prefixLists.map((l) => l.id),
+      ["pl-0a1b2c3d"],
+    );
   });
 
   test("entries without describe-managed-prefix-lists create the list (no name)", () => {
@@ -76,11 +100,23 @@ describe("managed prefix lists", () => {
   });
 
   test("the index's prefixListId wins over a different pl-… in the file name, with a warning", () => {
-    const dir = tempDir({ "pl-0a1b2c3d.json": ENTRIES_OFFICE, "podpath.yaml": "aws:\n  - path: pl-0a1b2c3d.json\n    prefixListId: pl-0ffff\n" });
+    const dir = tempDir({
+      "pl-0a1b2c3d.json": ENTRIES_OFFICE,
+      "podpath.yaml": "aws:\n  - path: pl-0a1b2c3d.json\n    prefixListId: pl-0ffff\n",
+    });
     const s = loadSnapshot({ paths: ["."], cwd: dir });
-    assert.deepEqual(s.aws.prefixLists.map((l) => l.id), ["pl-0ffff"]);
-    assert.deepEqual(s.diagnostics.map((d) => d.code), ["invalid-field"]);
-    assert.match(s.diagnostics[0]!.message, /the file name names prefix list pl-0a1b2c3d but podpath\.yaml names pl-0ffff/);
+    assert.deepEqual(
+      s.aws.prefixLists.map((l) => l.id),
+      ["pl-0ffff"],
+    );
+    assert.deepEqual(
+      s.diagnostics.map((d) => d.code),
+      ["invalid-field"],
+    );
+    assert.match(
+      s.diagnostics[0]!.message,
+      /the file name names prefix list pl-0a1b2c3d but podpath\.yaml names pl-0ffff/,
+    );
   });
 
   test("a malformed entry is skipped with a located warning; the others are kept", () => {
@@ -98,9 +134,18 @@ describe("managed prefix lists", () => {
     const dir = tempDir({ "pl-0a1b2c3d-entries.json": json });
     const s = loadSnapshot({ paths: ["."], cwd: dir });
     // at the bad Cidr itself (issue 8 item 9: a skipped object's warning points at the offending field)
-    assert.deepEqual(s.diagnostics.map((d) => [d.code, d.source?.line]), [["invalid-object", 4]]);
-    assert.match(s.diagnostics[0]!.message, /prefix list pl-0a1b2c3d entry 10\.0\.0\.0\/33 skipped: Cidr "10\.0\.0\.0\/33" is not a valid CIDR block/);
-    assert.deepEqual(s.aws.prefixLists[0]!.entries?.map((e) => e.cidr), ["10.1.0.0/16"]);
+    assert.deepEqual(
+      s.diagnostics.map((d) => [d.code, d.source?.line]),
+      [["invalid-object", 4]],
+    );
+    assert.match(
+      s.diagnostics[0]!.message,
+      /prefix list pl-0a1b2c3d entry 10\.0\.0\.0\/33 skipped: Cidr "10\.0\.0\.0\/33" is not a valid CIDR block/,
+    );
+    assert.deepEqual(
+      s.aws.prefixLists[0]!.entries?.map((e) => e.cidr),
+      ["10.1.0.0/16"],
+    );
   });
 
   test("describe-prefix-lists (AWS service lists, Cidrs inline) gives lists with their entries", () => {
@@ -120,7 +165,10 @@ describe("managed prefix lists", () => {
     const dir = tempDir({ "ec2-describe-prefix-lists.json": json });
     const s = loadSnapshot({ paths: ["."], cwd: dir });
     assert.deepEqual(s.diagnostics, []);
-    assert.deepEqual(s.aws.prefixLists.map((l) => [l.id, l.name, l.entries?.map((e) => e.cidr)]), [["pl-78a54011", "com.amazonaws.ap-northeast-2.s3", ["52.219.56.0/22", "3.5.140.0/22"]]]);
+    assert.deepEqual(
+      s.aws.prefixLists.map((l) => [l.id, l.name, l.entries?.map((e) => e.cidr)]),
+      [["pl-78a54011", "com.amazonaws.ap-northeast-2.s3", ["52.219.56.0/22", "3.5.140.0/22"]]],
+    );
   });
 
   test("a document is get-managed-prefix-list-entries output only when its Entries carry a Cidr", () => {

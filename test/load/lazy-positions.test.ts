@@ -8,7 +8,8 @@ import { parseJson } from "../../src/load/parse-json.js";
 function containers(value: unknown, path = "$", out: [string, object][] = []): [string, object][] {
   if (value !== null && typeof value === "object") {
     out.push([path, value]);
-    for (const [k, v] of Object.entries(value)) containers(v, Array.isArray(value) ? `${path}[${k}]` : `${path}.${k}`, out);
+    for (const [k, v] of Object.entries(value))
+      containers(v, Array.isArray(value) ? `${path}[${k}]` : `${path}.${k}`, out);
   }
   return out;
 }
@@ -20,8 +21,13 @@ const LIST = JSON.stringify(
     items: [0, 1, 2].map((i) => ({
       apiVersion: "v1",
       kind: "Pod",
-      metadata: { name: `p${i}`, labels: { "a\"b": "x{y}", app: "web" } },
-      spec: { containers: [{ name: "c", ports: [{ containerPort: 80 }, { containerPort: 443 }], env: [{ name: "A", value: "\\\"[" }] }], tolerations: [] },
+      metadata: { name: `p${i}`, labels: { 'a"b': "x{y}", app: "web" } },
+      spec: {
+        containers: [
+          { name: "c", ports: [{ containerPort: 80 }, { containerPort: 443 }], env: [{ name: "A", value: '\\"[' }] },
+        ],
+        tolerations: [],
+      },
     })),
   },
   null,
@@ -48,6 +54,10 @@ test("large JSON files: positions below the items are found on demand, and equal
     const item = root.items.find((it) => containers(it).some(([, v]) => v === lazyValue));
     const source = (item ? ctx.within(item) : ctx).source(lazyValue);
     assert.deepEqual({ line: source.line, col: source.col }, expected, path);
-    assert.deepEqual(JSON.parse(JSON.stringify(source)), { file: "pods.json", line: expected!.line, col: expected!.col, doc: 0 }, `${path} serialises`);
+    assert.deepEqual(
+      JSON.parse(JSON.stringify(source)),
+      { file: "pods.json", line: expected!.line, col: expected!.col, doc: 0 },
+      `${path} serialises`,
+    );
   }
 });

@@ -6,7 +6,14 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { ALB_ANNOTATIONS, ALB_PREFIX, annotationErrorMessage, splitCommaSeparatedString, type AnnotationError, type Parsed } from "../../src/model/annotations.js";
+import {
+  ALB_ANNOTATIONS,
+  ALB_PREFIX,
+  annotationErrorMessage,
+  splitCommaSeparatedString,
+  type AnnotationError,
+  type Parsed,
+} from "../../src/model/annotations.js";
 
 const K = (suffix: string) => ALB_PREFIX + suffix;
 
@@ -17,7 +24,11 @@ interface Case<T> {
   readonly expected: Parsed<T>;
 }
 
-function table<T>(parse: (annotations: Record<string, string>) => Parsed<T>, suffix: string, cases: readonly Case<T>[]): void {
+function table<T>(
+  parse: (annotations: Record<string, string>) => Parsed<T>,
+  suffix: string,
+  cases: readonly Case<T>[],
+): void {
   for (const c of cases) {
     test(c.name, () => assert.deepEqual(parse(c.raw === undefined ? {} : { [K(suffix)]: c.raw }), c.expected));
   }
@@ -26,19 +37,32 @@ function table<T>(parse: (annotations: Record<string, string>) => Parsed<T>, suf
 const fails = (error: AnnotationError) => ({ ok: false, error }) as const;
 
 describe("ParseStringAnnotation (aws-load-balancer-controller pkg/annotations/parser.go)", () => {
-  test("found by prefix + suffix", () => assert.equal(ALB_ANNOTATIONS.parseStringAnnotation("scheme", { [K("scheme")]: "internal" }), "internal"));
-  test("absent: undefined", () => assert.equal(ALB_ANNOTATIONS.parseStringAnnotation("scheme", { scheme: "internal" }), undefined));
-  test("empty is a value", () => assert.equal(ALB_ANNOTATIONS.parseStringAnnotation("scheme", { [K("scheme")]: "" }), ""));
+  test("found by prefix + suffix", () =>
+    assert.equal(ALB_ANNOTATIONS.parseStringAnnotation("scheme", { [K("scheme")]: "internal" }), "internal"));
+  test("absent: undefined", () =>
+    assert.equal(ALB_ANNOTATIONS.parseStringAnnotation("scheme", { scheme: "internal" }), undefined));
+  test("empty is a value", () =>
+    assert.equal(ALB_ANNOTATIONS.parseStringAnnotation("scheme", { [K("scheme")]: "" }), ""));
 });
 
 describe("ParseStringSliceAnnotation / splitCommaSeparatedString (aws-load-balancer-controller pkg/annotations/parser.go)", () => {
   const cases: { name: string; raw: string | undefined; expected: string[] | undefined }[] = [
-    { name: "comma separated, trimmed", raw: "subnet-a, subnet-b ,subnet-c", expected: ["subnet-a", "subnet-b", "subnet-c"] },
+    {
+      name: "comma separated, trimmed",
+      raw: "subnet-a, subnet-b ,subnet-c",
+      expected: ["subnet-a", "subnet-b", "subnet-c"],
+    },
     { name: "empty items dropped", raw: "a,, ,b,", expected: ["a", "b"] },
     { name: "empty: no items", raw: "", expected: [] },
     { name: "absent: undefined", raw: undefined, expected: undefined },
   ];
-  for (const c of cases) test(c.name, () => assert.deepEqual(ALB_ANNOTATIONS.parseStringSliceAnnotation("subnets", c.raw === undefined ? {} : { [K("subnets")]: c.raw }), c.expected));
+  for (const c of cases)
+    test(c.name, () =>
+      assert.deepEqual(
+        ALB_ANNOTATIONS.parseStringSliceAnnotation("subnets", c.raw === undefined ? {} : { [K("subnets")]: c.raw }),
+        c.expected,
+      ),
+    );
   test("splitCommaSeparatedString of a value", () => assert.deepEqual(splitCommaSeparatedString(" x ,y"), ["x", "y"]));
 });
 
@@ -47,15 +71,39 @@ describe("ParseInt32Annotation (aws-load-balancer-controller pkg/annotations/par
     { name: "valid", raw: "-10", expected: { ok: true, value: -10 } },
     { name: "a leading + is valid", raw: "+7", expected: { ok: true, value: 7 } },
     { name: "absent: undefined, no error", raw: undefined, expected: { ok: true, value: undefined } },
-    { name: "empty: invalid syntax", raw: "", expected: fails({ code: "invalid-int32", key: K("group.order"), raw: "", reason: "invalid syntax" }) },
-    { name: "wrong type (a word): invalid syntax", raw: "first", expected: fails({ code: "invalid-int32", key: K("group.order"), raw: "first", reason: "invalid syntax" }) },
-    { name: "spaces are not trimmed: invalid syntax", raw: " 5", expected: fails({ code: "invalid-int32", key: K("group.order"), raw: " 5", reason: "invalid syntax" }) },
-    { name: "beyond int32: value out of range", raw: "2147483648", expected: fails({ code: "invalid-int32", key: K("group.order"), raw: "2147483648", reason: "value out of range" }) },
+    {
+      name: "empty: invalid syntax",
+      raw: "",
+      expected: fails({ code: "invalid-int32", key: K("group.order"), raw: "", reason: "invalid syntax" }),
+    },
+    {
+      name: "wrong type (a word): invalid syntax",
+      raw: "first",
+      expected: fails({ code: "invalid-int32", key: K("group.order"), raw: "first", reason: "invalid syntax" }),
+    },
+    {
+      name: "spaces are not trimmed: invalid syntax",
+      raw: " 5",
+      expected: fails({ code: "invalid-int32", key: K("group.order"), raw: " 5", reason: "invalid syntax" }),
+    },
+    {
+      name: "beyond int32: value out of range",
+      raw: "2147483648",
+      expected: fails({
+        code: "invalid-int32",
+        key: K("group.order"),
+        raw: "2147483648",
+        reason: "value out of range",
+      }),
+    },
   ]);
   test("the controller's wording (errors.Wrapf over strconv's NumError)", () => {
     const r = ALB_ANNOTATIONS.parseInt32Annotation("group.order", { [K("group.order")]: "x1" });
     assert.ok(!r.ok);
-    assert.equal(annotationErrorMessage(r.error), `failed to parse int32 annotation, ${K("group.order")}: x1: strconv.ParseInt: parsing "x1": invalid syntax`);
+    assert.equal(
+      annotationErrorMessage(r.error),
+      `failed to parse int32 annotation, ${K("group.order")}: x1: strconv.ParseInt: parsing "x1": invalid syntax`,
+    );
   });
 });
 
@@ -72,7 +120,10 @@ describe("ParseBoolAnnotation (aws-load-balancer-controller pkg/annotations/pars
   test("the controller's wording", () => {
     const r = ALB_ANNOTATIONS.parseBoolAnnotation(s, { [K(s)]: "yes" });
     assert.ok(!r.ok);
-    assert.equal(annotationErrorMessage(r.error), `failed to parse bool annotation, ${K(s)}: yes: strconv.ParseBool: parsing "yes": invalid syntax`);
+    assert.equal(
+      annotationErrorMessage(r.error),
+      `failed to parse bool annotation, ${K(s)}: yes: strconv.ParseBool: parsing "yes": invalid syntax`,
+    );
   });
 });
 
@@ -87,23 +138,51 @@ describe("ParseJSONAnnotation (aws-load-balancer-controller pkg/annotations/pars
   };
   table((a) => ALB_ANNOTATIONS.parseJSONAnnotation("listen-ports", a), "listen-ports", [
     { name: "valid", raw: '[{"HTTP": 80}]', expected: { ok: true, value: [{ HTTP: 80 }] } },
-    { name: "valid JSON of another shape is the caller's to decode (wrong type)", raw: '{"HTTP": 80}', expected: { ok: true, value: { HTTP: 80 } } },
-    { name: "unknown keys are kept for the caller (encoding/json ignores them when decoding)", raw: '{"Type": "redirect", "Extra": 1}', expected: { ok: true, value: { Type: "redirect", Extra: 1 } } },
+    {
+      name: "valid JSON of another shape is the caller's to decode (wrong type)",
+      raw: '{"HTTP": 80}',
+      expected: { ok: true, value: { HTTP: 80 } },
+    },
+    {
+      name: "unknown keys are kept for the caller (encoding/json ignores them when decoding)",
+      raw: '{"Type": "redirect", "Extra": 1}',
+      expected: { ok: true, value: { Type: "redirect", Extra: 1 } },
+    },
     { name: "absent: undefined, no error", raw: undefined, expected: { ok: true, value: undefined } },
-    { name: "malformed JSON", raw: '[{"HTTP": 80}', expected: fails({ code: "invalid-json", key: K("listen-ports"), raw: '[{"HTTP": 80}', cause: cause('[{"HTTP": 80}') }) },
-    { name: "empty: malformed JSON", raw: "", expected: fails({ code: "invalid-json", key: K("listen-ports"), raw: "", cause: cause("") }) },
+    {
+      name: "malformed JSON",
+      raw: '[{"HTTP": 80}',
+      expected: fails({
+        code: "invalid-json",
+        key: K("listen-ports"),
+        raw: '[{"HTTP": 80}',
+        cause: cause('[{"HTTP": 80}'),
+      }),
+    },
+    {
+      name: "empty: malformed JSON",
+      raw: "",
+      expected: fails({ code: "invalid-json", key: K("listen-ports"), raw: "", cause: cause("") }),
+    },
   ]);
   test("the controller's wording", () => {
     const r = ALB_ANNOTATIONS.parseJSONAnnotation("actions.x", { [K("actions.x")]: "nope" });
     assert.ok(!r.ok);
-    assert.equal(annotationErrorMessage(r.error), `failed to parse json annotation, ${K("actions.x")}: nope: ${cause("nope")}`);
+    assert.equal(
+      annotationErrorMessage(r.error),
+      `failed to parse json annotation, ${K("actions.x")}: nope: ${cause("nope")}`,
+    );
   });
 });
 
 describe("ParseStringMapAnnotation (aws-load-balancer-controller pkg/annotations/parser.go)", () => {
   const s = "target-node-labels";
   table((a) => ALB_ANNOTATIONS.parseStringMapAnnotation(s, a), s, [
-    { name: "valid: comma separated key=value", raw: "role=web, zone = a", expected: { ok: true, value: { role: "web", zone: "a" } } },
+    {
+      name: "valid: comma separated key=value",
+      raw: "role=web, zone = a",
+      expected: { ok: true, value: { role: "web", zone: "a" } },
+    },
     { name: "an empty value is kept", raw: "role=", expected: { ok: true, value: { role: "" } } },
     { name: "empty: an empty map", raw: "", expected: { ok: true, value: {} } },
     { name: "absent: undefined, no error", raw: undefined, expected: { ok: true, value: undefined } },

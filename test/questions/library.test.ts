@@ -36,7 +36,10 @@ test("trace through the library: a worker pod to the internet, the typed TraceJs
   assert.equal(result.protocol, "TCP");
   assert.ok(result.finalSourceIp, "the internet sees a source address");
   const snat: StepJson[] = result.hops.filter((h) => h.action === "snat");
-  assert.ok(snat.some((h) => h.component === "nat-gateway"), "the NAT gateway translates the source");
+  assert.ok(
+    snat.some((h) => h.component === "nat-gateway"),
+    "the NAT gateway translates the source",
+  );
   assert.equal(result.hops.at(-1)?.packet.src, result.finalSourceIp);
   assert.equal(answer.finding, false);
   // -o json is the contract object, stringified
@@ -47,7 +50,9 @@ test("place through the library: every workload, the typed PlacementJson", () =>
   const answer: PlaceAnswer = answerPlace(snapshot, {});
   const result: PlacementJson = answer.result;
   assert.equal(result.nodeCount, snapshot.kubernetes.nodes.length);
-  const grafana: WorkloadPlacementJson | undefined = result.workloads.find((w) => `${w.namespace}/${w.name}` === "monitoring/prometheus-grafana");
+  const grafana: WorkloadPlacementJson | undefined = result.workloads.find(
+    (w) => `${w.namespace}/${w.name}` === "monitoring/prometheus-grafana",
+  );
   assert.ok(grafana);
   assert.equal(grafana.kind, "Deployment");
   assert.ok(grafana.feasibleNodes.length > 0);
@@ -60,7 +65,10 @@ test("place through the library: every workload, the typed PlacementJson", () =>
 
 test("the other questions answer through the library too: snapshot show, fix place, egress", () => {
   assert.equal(answerSnapshotShow(snapshot).result.nodes.length, snapshot.kubernetes.nodes.length);
-  const fix = answerFixPlace(snapshot, { workload: "monitoring/prometheus-grafana", onto: "node-role.kubernetes.io/control-plane" });
+  const fix = answerFixPlace(snapshot, {
+    workload: "monitoring/prometheus-grafana",
+    onto: "node-role.kubernetes.io/control-plane",
+  });
   assert.equal(fix.result.workload, "monitoring/prometheus-grafana");
   assert.equal(fix.finding, !fix.result.verified);
   const egress = answerEgress(snapshot);

@@ -42,7 +42,12 @@ export function convertYaml(text: string, file = "test.yaml", namespace = "defau
   const draft = new SnapshotDraft();
   for (const document of parsed.documents) {
     if (!isKubernetesDocument(document.value)) continue;
-    convertKubernetesDocument(document.value, new DocumentContext(file, document.index, parsed, document.position), draft, namespace);
+    convertKubernetesDocument(
+      document.value,
+      new DocumentContext(file, document.index, parsed, document.position),
+      draft,
+      namespace,
+    );
   }
   return draft;
 }
@@ -71,7 +76,8 @@ export function tempDir(files: Readonly<Record<string, string | Buffer>> = {}): 
 export function golden(name: string, actual: string): string {
   const path = join(REPO, "test", "golden", name);
   if (process.env["UPDATE_GOLDEN"] === "1" || !existsSync(path)) {
-    if (process.env["CI"] && !existsSync(path)) throw new Error(`golden file ${name} is missing; run UPDATE_GOLDEN=1 npm test and commit it`);
+    if (process.env["CI"] && !existsSync(path))
+      throw new Error(`golden file ${name} is missing; run UPDATE_GOLDEN=1 npm test and commit it`);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, actual);
     return actual;
@@ -87,7 +93,12 @@ export function awsOf(...documents: readonly string[]): AwsModel {
     const parsed = parseJson(json, file, DEFAULT_LIMITS);
     const doc = parsed.documents[0];
     assert.ok(doc);
-    convertAwsDocument(doc.value as Record<string, unknown>, new DocumentContext(file, 0, parsed, doc.position), draft, {});
+    convertAwsDocument(
+      doc.value as Record<string, unknown>,
+      new DocumentContext(file, 0, parsed, doc.position),
+      draft,
+      {},
+    );
   });
   assert.deepEqual(draft.diagnostics, []);
   return { ...draft.aws, prefixLists: withEntries(draft.aws.prefixLists, draft.prefixListEntries) };

@@ -146,7 +146,9 @@ export function felixSettingsFor(snapshot: Snapshot, nodeName: string | undefine
   // calico-node's environment overrides the FelixConfiguration (Felix config precedence: env first),
   // wherever calico-node runs (kube-system for the manifest, calico-system for the operator)
   const calicoNode = calicoNodeAgent(snapshot);
-  const container = calicoNode?.template.spec.containers.find((c) => (c.envValues["FELIX_NATOUTGOINGADDRESS"] ?? "") !== "");
+  const container = calicoNode?.template.spec.containers.find(
+    (c) => (c.envValues["FELIX_NATOUTGOINGADDRESS"] ?? "") !== "",
+  );
   if (calicoNode && container) {
     natOutgoingAddress = container.envValues["FELIX_NATOUTGOINGADDRESS"];
     from = "calico-node env FELIX_NATOUTGOINGADDRESS";
@@ -156,8 +158,20 @@ export function felixSettingsFor(snapshot: Snapshot, nodeName: string | undefine
 }
 
 function asSettings(felix: FelixSettings | FelixConfiguration | undefined): FelixSettings {
-  if (!felix) return { natOutgoingAddress: undefined, natOutgoingExclusions: undefined, from: "Felix defaults", source: undefined };
-  if ("meta" in felix) return { natOutgoingAddress: felix.natOutgoingAddress, natOutgoingExclusions: felix.natOutgoingExclusions, from: `FelixConfiguration ${felix.name}`, source: felix.meta.source };
+  if (!felix)
+    return {
+      natOutgoingAddress: undefined,
+      natOutgoingExclusions: undefined,
+      from: "Felix defaults",
+      source: undefined,
+    };
+  if ("meta" in felix)
+    return {
+      natOutgoingAddress: felix.natOutgoingAddress,
+      natOutgoingExclusions: felix.natOutgoingExclusions,
+      from: `FelixConfiguration ${felix.name}`,
+      source: felix.meta.source,
+    };
   return felix;
 }
 
@@ -223,7 +237,11 @@ export function natOutgoing(
   else if (!pool.natOutgoing) outcome = "nat-outgoing-off";
   else if ((dstPool = ipPoolFor(dstIp, pools))) outcome = "destination-in-pool";
   else if (srcNode && nodeAddresses(srcNode).includes(dstIp)) outcome = "local-delivery";
-  else if (settings.natOutgoingExclusions === "IPPoolsAndHostIPs" && (host = typeof allNodes === "function" ? allNodes(dstIp) : nodeWithAddress(allNodes, dstIp))) outcome = "host-excluded";
+  else if (
+    settings.natOutgoingExclusions === "IPPoolsAndHostIPs" &&
+    (host = typeof allNodes === "function" ? allNodes(dstIp) : nodeWithAddress(allNodes, dstIp))
+  )
+    outcome = "host-excluded";
   else outcome = "masquerade";
   // explain
   const nodeIp = srcNode ? nodePrimaryIp(srcNode) : undefined;
@@ -241,8 +259,24 @@ export function natOutgoing(
   });
   if (!pool || outcome !== "masquerade") {
     const id = pool ? pool.name : "no-ip-pool";
-    const source = outcome === "no-ip-pool" ? undefined : outcome === "host-excluded" ? (settings.source ?? pool?.meta.source) : pool?.meta.source;
-    return { allowed: true, id, rule: words.rule, source, masquerade: false, outcome, snatTo: undefined, pool, addressSource: undefined, note: words.note };
+    const source =
+      outcome === "no-ip-pool"
+        ? undefined
+        : outcome === "host-excluded"
+          ? (settings.source ?? pool?.meta.source)
+          : pool?.meta.source;
+    return {
+      allowed: true,
+      id,
+      rule: words.rule,
+      source,
+      masquerade: false,
+      outcome,
+      snatTo: undefined,
+      pool,
+      addressSource: undefined,
+      note: words.note,
+    };
   }
   return {
     allowed: true,
@@ -307,12 +341,25 @@ function computeNodeNetwork(snapshot: Snapshot, node: Node): NodeNetwork {
   const ip = nodePrimaryIp(node);
   const instance = node.instanceId !== undefined ? index.instancesById.get(node.instanceId) : undefined;
   const holder = ip ? index.eniByAddress.get(ip)?.eni : undefined;
-  const enis: readonly NetworkInterface[] = instance ? (index.enisByInstance.get(instance.id) ?? []) : holder ? [holder] : [];
-  const primaryEni = enis.find((e) => e.attachment?.deviceIndex === 0) ?? enis.find((e) => ip !== undefined && e.privateIps.some((p) => p.primary && p.address === ip)) ?? enis[0];
+  const enis: readonly NetworkInterface[] = instance
+    ? (index.enisByInstance.get(instance.id) ?? [])
+    : holder
+      ? [holder]
+      : [];
+  const primaryEni =
+    enis.find((e) => e.attachment?.deviceIndex === 0) ??
+    enis.find((e) => ip !== undefined && e.privateIps.some((p) => p.primary && p.address === ip)) ??
+    enis[0];
   const subnetId = instance?.subnetId ?? primaryEni?.subnetId;
-  const subnet = subnetId ? index.subnetsById.get(subnetId) : ip ? aws.subnets.find((s) => ipInCidr(ip, s.cidr)) : undefined;
+  const subnet = subnetId
+    ? index.subnetsById.get(subnetId)
+    : ip
+      ? aws.subnets.find((s) => ipInCidr(ip, s.cidr))
+      : undefined;
   const vpcId = instance?.vpcId ?? subnet?.vpcId ?? primaryEni?.vpcId;
-  const routeTable = subnet ? (index.routeTableBySubnet.get(subnet.id) ?? index.mainRouteTableByVpc.get(subnet.vpcId)) : undefined;
+  const routeTable = subnet
+    ? (index.routeTableBySubnet.get(subnet.id) ?? index.mainRouteTableByVpc.get(subnet.vpcId))
+    : undefined;
   return {
     node: node.name,
     instanceId: instance?.id,
@@ -361,11 +408,16 @@ export type OverlayDecision = Decision & {
 /** Felix's default VXLAN port (FelixConfiguration vxlanPort) and VNI (vxlanVNI 4096). */
 export const VXLAN_PORT = 4789;
 
-function nodeSubnetPrefix(node: Node, networks: ReadonlyMap<string, NodeNetwork>): { cidr: string; from: string } | undefined {
+function nodeSubnetPrefix(
+  node: Node,
+  networks: ReadonlyMap<string, NodeNetwork>,
+): { cidr: string; from: string } | undefined {
   const calico = node.overlay.nodeAddress;
-  if (calico && calico.includes("/") && parseCidr4(calico)) return { cidr: calico, from: `node ${node.name}'s projectcalico.org/IPv4Address ${calico}` };
+  if (calico && calico.includes("/") && parseCidr4(calico))
+    return { cidr: calico, from: `node ${node.name}'s projectcalico.org/IPv4Address ${calico}` };
   const aws = networks.get(node.name);
-  if (aws?.subnetCidr) return { cidr: aws.subnetCidr, from: `node ${node.name}'s subnet ${aws.subnetId} (${aws.subnetCidr})` };
+  if (aws?.subnetCidr)
+    return { cidr: aws.subnetCidr, from: `node ${node.name}'s subnet ${aws.subnetId} (${aws.subnetCidr})` };
   return undefined;
 }
 
@@ -392,7 +444,15 @@ export function overlayFor(
   aws?: AwsModel,
 ): OverlayDecision {
   if (srcNode.name === dstNode.name) {
-    return { allowed: true, id: srcNode.name, rule: "same node", source: srcNode.meta.source, mode: "local", outer: undefined, note: `Source and destination are both on ${srcNode.name}: routed to the pod's interface on the node, no encapsulation.` };
+    return {
+      allowed: true,
+      id: srcNode.name,
+      rule: "same node",
+      source: srcNode.meta.source,
+      mode: "local",
+      outer: undefined,
+      note: `Source and destination are both on ${srcNode.name}: routed to the pod's interface on the node, no encapsulation.`,
+    };
   }
   const srcIp = nodePrimaryIp(srcNode);
   const dstNodeIp = nodePrimaryIp(dstNode);
@@ -411,7 +471,10 @@ export function overlayFor(
   const encap: "vxlan" | "ipip" | undefined = vxlan ? "vxlan" : pool.ipipMode !== "Never" ? "ipip" : undefined;
   const mode = encap === "vxlan" ? pool.vxlanMode : encap === "ipip" ? pool.ipipMode : "Never";
   const field = encap === "ipip" ? "ipipMode" : "vxlanMode";
-  const both = pool.vxlanMode !== "Never" && pool.ipipMode !== "Never" ? " (the pool sets both vxlanMode and ipipMode, which Calico's validation rejects; VXLAN assumed)" : "";
+  const both =
+    pool.vxlanMode !== "Never" && pool.ipipMode !== "Never"
+      ? " (the pool sets both vxlanMode and ipipMode, which Calico's validation rejects; VXLAN assumed)"
+      : "";
 
   let sameSubnet: boolean | undefined;
   let subnetWhy = "";
@@ -424,9 +487,22 @@ export function overlayFor(
   }
   const encapsulate = encap !== undefined && (mode === "Always" || (mode === "CrossSubnet" && sameSubnet !== true));
   if (encapsulate && encap) {
-    const outer: Packet["outer"] = srcIp && dstNodeIp ? { src: srcIp, dst: dstNodeIp, protocol: encap === "vxlan" ? "UDP" : "IPIP", dstPort: encap === "vxlan" ? VXLAN_PORT : 0 } : undefined;
+    const outer: Packet["outer"] =
+      srcIp && dstNodeIp
+        ? {
+            src: srcIp,
+            dst: dstNodeIp,
+            protocol: encap === "vxlan" ? "UDP" : "IPIP",
+            dstPort: encap === "vxlan" ? VXLAN_PORT : 0,
+          }
+        : undefined;
     const wire = encap === "vxlan" ? `VXLAN (UDP ${VXLAN_PORT}, VNI 4096)` : "IP-in-IP (IP protocol 4)";
-    const why = mode === "Always" ? `${field}: Always` : sameSubnet === false ? `${field}: CrossSubnet and ${subnetWhy}` : `${field}: CrossSubnet and node ${srcNode.name}'s subnet is unknown (no projectcalico.org/IPv4Address prefix, no AWS subnet)`;
+    const why =
+      mode === "Always"
+        ? `${field}: Always`
+        : sameSubnet === false
+          ? `${field}: CrossSubnet and ${subnetWhy}`
+          : `${field}: CrossSubnet and node ${srcNode.name}'s subnet is unknown (no projectcalico.org/IPv4Address prefix, no AWS subnet)`;
     return {
       allowed: true,
       id: pool.name,
@@ -446,9 +522,20 @@ export function overlayFor(
   const src = subnetsOfNodes.get(srcNode.name);
   const dst = subnetsOfNodes.get(dstNode.name);
   if (!src?.instanceId && !dst?.instanceId) {
-    return { allowed: true, id: pool.name, rule: `${field}: ${mode}`, source: pool.meta.source, mode: "native", outer: undefined, note: `${head}. The network between the nodes is not in the snapshot: it must carry pod addresses.` };
+    return {
+      allowed: true,
+      id: pool.name,
+      rule: `${field}: ${mode}`,
+      source: pool.meta.source,
+      mode: "native",
+      outer: undefined,
+      note: `${head}. The network between the nodes is not in the snapshot: it must carry pod addresses.`,
+    };
   }
-  for (const [end, net] of [["source", src], ["destination", dst]] as const) {
+  for (const [end, net] of [
+    ["source", src],
+    ["destination", dst],
+  ] as const) {
     if (net?.sourceDestCheck === true) {
       return {
         allowed: false,
@@ -463,20 +550,42 @@ export function overlayFor(
     }
   }
   if (sameSubnet === true) {
-    return { allowed: true, id: pool.name, rule: `${field}: ${mode}`, source: pool.meta.source, mode: "native", outer: undefined, note: `${head}; the nodes share a subnet, so the packet goes straight to ${dstNode.name}'s ENI (source/destination check is off on both).` };
+    return {
+      allowed: true,
+      id: pool.name,
+      rule: `${field}: ${mode}`,
+      source: pool.meta.source,
+      mode: "native",
+      outer: undefined,
+      note: `${head}; the nodes share a subnet, so the packet goes straight to ${dstNode.name}'s ENI (source/destination check is off on both).`,
+    };
   }
   const target = dstIp ?? (parseCidr4(pool.cidr) ? pool.cidr.split("/")[0]! : "");
   const table = src?.routeTable;
   const route = table ? routeIn(table, target, aws) : undefined;
-  const toDst = route && route.state === "active" && ((route.targetKind === "instance" && route.targetId === dst?.instanceId) || (route.targetKind === "network-interface" && (dst?.eniIds ?? []).includes(route.targetId)));
+  const toDst =
+    route &&
+    route.state === "active" &&
+    ((route.targetKind === "instance" && route.targetId === dst?.instanceId) ||
+      (route.targetKind === "network-interface" && (dst?.eniIds ?? []).includes(route.targetId)));
   if (table && route && toDst) {
-    return { allowed: true, id: table.id, rule: `${route.destination} → ${route.targetId}`, source: table.source, mode: "native", outer: undefined, note: `${head}; route table ${table.id} sends ${route.destination} to ${route.targetId} on ${dstNode.name}.` };
+    return {
+      allowed: true,
+      id: table.id,
+      rule: `${route.destination} → ${route.targetId}`,
+      source: table.source,
+      mode: "native",
+      outer: undefined,
+      note: `${head}; route table ${table.id} sends ${route.destination} to ${route.targetId} on ${dstNode.name}.`,
+    };
   }
   return {
     allowed: false,
     id: table?.id ?? pool.name,
     code: "TARGET_NOT_ROUTABLE",
-    rule: route ? `${route.destination} → ${route.targetId}${route.state === "blackhole" ? " (blackhole)" : ""}` : `no route for ${target}`,
+    rule: route
+      ? `${route.destination} → ${route.targetId}${route.state === "blackhole" ? " (blackhole)" : ""}`
+      : `no route for ${target}`,
     source: table?.source ?? pool.meta.source,
     mode: "native",
     outer: undefined,
@@ -495,13 +604,29 @@ export type RoutabilityDecision = Decision & { readonly note: string };
  * that sends the address to an instance or ENI delivers them; otherwise TARGET_NOT_ROUTABLE.
  * Addresses in no pool are not Calico's to judge (allowed; the VPC's routing decides).
  */
-export function podIpRoutableFromVpc(podIp: string, pools: readonly IPPool[], routeTable?: RouteTable, aws?: AwsModel): RoutabilityDecision {
+export function podIpRoutableFromVpc(
+  podIp: string,
+  pools: readonly IPPool[],
+  routeTable?: RouteTable,
+  aws?: AwsModel,
+): RoutabilityDecision {
   const pool = ipPoolFor(podIp, pools);
   if (!pool) {
-    return { allowed: true, id: "no-ip-pool", rule: "not an IP pool address", source: undefined, note: `${podIp} is in no Calico IP pool: an ordinary VPC address as far as Calico is concerned; the VPC's route tables decide.` };
+    return {
+      allowed: true,
+      id: "no-ip-pool",
+      rule: "not an IP pool address",
+      source: undefined,
+      note: `${podIp} is in no Calico IP pool: an ordinary VPC address as far as Calico is concerned; the VPC's route tables decide.`,
+    };
   }
   const route = routeTable ? routeIn(routeTable, podIp, aws) : undefined;
-  if (routeTable && route && route.state === "active" && (route.targetKind === "instance" || route.targetKind === "network-interface")) {
+  if (
+    routeTable &&
+    route &&
+    route.state === "active" &&
+    (route.targetKind === "instance" || route.targetKind === "network-interface")
+  ) {
     return {
       allowed: true,
       id: routeTable.id,
@@ -510,7 +635,12 @@ export function podIpRoutableFromVpc(podIp: string, pools: readonly IPPool[], ro
       note: `Route table ${routeTable.id} sends ${route.destination} to ${route.targetId}: the VPC delivers ${podIp} to that instance, which must host the pod's block and have source/destination check off.`,
     };
   }
-  const overlay = pool.vxlanMode !== "Never" ? `VXLAN ${pool.vxlanMode}` : pool.ipipMode !== "Never" ? `IPIP ${pool.ipipMode}` : "no overlay";
+  const overlay =
+    pool.vxlanMode !== "Never"
+      ? `VXLAN ${pool.vxlanMode}`
+      : pool.ipipMode !== "Never"
+        ? `IPIP ${pool.ipipMode}`
+        : "no overlay";
   return {
     allowed: false,
     id: pool.name,

@@ -18,7 +18,13 @@ import type { Drop, Step, Unknown, Verdict } from "./trace-model.js";
 
 export type DestinationClass = "same-node-pod" | "other-node-pod" | "cluster-ip" | "vpc" | "internet";
 
-export const DESTINATION_CLASSES: readonly DestinationClass[] = ["same-node-pod", "other-node-pod", "cluster-ip", "vpc", "internet"];
+export const DESTINATION_CLASSES: readonly DestinationClass[] = [
+  "same-node-pod",
+  "other-node-pod",
+  "cluster-ip",
+  "vpc",
+  "internet",
+];
 
 const CLASS_WORDS: Readonly<Record<DestinationClass, string>> = {
   "same-node-pod": "a pod on the same node",
@@ -75,11 +81,17 @@ export interface EgressReport {
 }
 
 const CONTROL_PLANE = "node-role.kubernetes.io/control-plane";
-const GROUP_LABELS = ["eks.amazonaws.com/nodegroup", "karpenter.sh/nodepool", "alpha.eksctl.io/nodegroup-name", "kops.k8s.io/instancegroup"];
+const GROUP_LABELS = [
+  "eks.amazonaws.com/nodegroup",
+  "karpenter.sh/nodepool",
+  "alpha.eksctl.io/nodegroup-name",
+  "kops.k8s.io/instancegroup",
+];
 
 function roleOf(node: Node): string {
   for (const l of GROUP_LABELS) if (node.labels[l]) return node.labels[l];
-  if (node.labels[CONTROL_PLANE] !== undefined || node.labels["node-role.kubernetes.io/master"] !== undefined) return "control-plane";
+  if (node.labels[CONTROL_PLANE] !== undefined || node.labels["node-role.kubernetes.io/master"] !== undefined)
+    return "control-plane";
   return "worker";
 }
 
@@ -88,7 +100,8 @@ const SORTED_NODES = new WeakMap<PathContext, readonly Node[]>();
 /** The snapshot's nodes by name, sorted once per context (every group's rows walk them). */
 function nodesByName(ctx: PathContext): readonly Node[] {
   let sorted = SORTED_NODES.get(ctx);
-  if (!sorted) SORTED_NODES.set(ctx, (sorted = [...ctx.snapshot.kubernetes.nodes].sort((a, b) => a.name.localeCompare(b.name))));
+  if (!sorted)
+    SORTED_NODES.set(ctx, (sorted = [...ctx.snapshot.kubernetes.nodes].sort((a, b) => a.name.localeCompare(b.name))));
   return sorted;
 }
 
@@ -106,8 +119,17 @@ export function nodeGroups(ctx: PathContext): NodeGroup[] {
   const roleCounts = new Map<string, number>();
   for (const g of groups.values()) roleCounts.set(g.role, (roleCounts.get(g.role) ?? 0) + 1);
   return [...groups.values()]
-    .map((g) => ({ name: roleCounts.get(g.role)! > 1 && g.subnetId ? `${g.role} (${g.subnetId})` : g.role, role: g.role, subnetId: g.subnetId, nodes: g.nodes, representative: g.nodes[0]! }))
-    .sort((a, b) => (a.role === "control-plane" ? 0 : 1) - (b.role === "control-plane" ? 0 : 1) || a.name.localeCompare(b.name));
+    .map((g) => ({
+      name: roleCounts.get(g.role)! > 1 && g.subnetId ? `${g.role} (${g.subnetId})` : g.role,
+      role: g.role,
+      subnetId: g.subnetId,
+      nodes: g.nodes,
+      representative: g.nodes[0]!,
+    }))
+    .sort(
+      (a, b) =>
+        (a.role === "control-plane" ? 0 : 1) - (b.role === "control-plane" ? 0 : 1) || a.name.localeCompare(b.name),
+    );
 }
 
 function podsOnNode(ctx: PathContext, nodeName: string): PathPod[] {
@@ -125,7 +147,18 @@ function sourcePod(ctx: PathContext, node: Node): { pod: PathPod; assumed: strin
   const address = ctx.assumedPodAddress(node, 2);
   if (!address) return undefined;
   const assumed = `no pod observed on ${node.name}: a pod is assumed at ${address.ip}, ${address.how}`;
-  const pod: PathPod = { namespace: "default", name: `a pod on ${node.name}`, labels: {}, ip: address.ip, nodeName: node.name, hostNetwork: false, ports: [], source: node.meta.source, owner: undefined, assumed };
+  const pod: PathPod = {
+    namespace: "default",
+    name: `a pod on ${node.name}`,
+    labels: {},
+    ip: address.ip,
+    nodeName: node.name,
+    hostNetwork: false,
+    ports: [],
+    source: node.meta.source,
+    owner: undefined,
+    assumed,
+  };
   ctx.addAssumedPod(pod);
   return { pod, assumed };
 }
@@ -142,7 +175,20 @@ interface Destination {
 function podDestination(pod: PathPod, why: string): Destination {
   const port = pod.ports.find((p) => p.protocol === "TCP") ?? pod.ports[0];
   return {
-    resolved: { info: { endpoint: `pod:${pod.namespace}/${pod.name}`, label: `pod ${pod.namespace}/${pod.name}`, ip: pod.ip, how: why, source: pod.source }, ip: pod.ip, pod, node: undefined, eni: undefined, port: undefined },
+    resolved: {
+      info: {
+        endpoint: `pod:${pod.namespace}/${pod.name}`,
+        label: `pod ${pod.namespace}/${pod.name}`,
+        ip: pod.ip,
+        how: why,
+        source: pod.source,
+      },
+      ip: pod.ip,
+      pod,
+      node: undefined,
+      eni: undefined,
+      port: undefined,
+    },
     port: port?.containerPort ?? 8080,
     protocol: port?.protocol === "UDP" ? "UDP" : "TCP",
     note: port ? "" : "port 8080 assumed (the pod declares none)",
@@ -152,7 +198,20 @@ function podDestination(pod: PathPod, why: string): Destination {
 function serviceDestination(service: Service, note: string, ownService = false): Destination {
   const port = service.ports[0]!;
   return {
-    resolved: { info: { endpoint: `service:${service.namespace}/${service.name}`, label: `service ${service.namespace}/${service.name}`, ip: service.clusterIP, how: "spec.clusterIP", source: service.meta.source }, ip: service.clusterIP!, pod: undefined, node: undefined, eni: undefined, port: undefined },
+    resolved: {
+      info: {
+        endpoint: `service:${service.namespace}/${service.name}`,
+        label: `service ${service.namespace}/${service.name}`,
+        ip: service.clusterIP,
+        how: "spec.clusterIP",
+        source: service.meta.source,
+      },
+      ip: service.clusterIP!,
+      pod: undefined,
+      node: undefined,
+      eni: undefined,
+      port: undefined,
+    },
     port: port.port,
     protocol: port.protocol === "UDP" ? "UDP" : "TCP",
     note,
@@ -165,7 +224,11 @@ function serviceAddresses(ctx: PathContext, service: Service): string[] {
   const index = snapshotIndex(ctx.snapshot);
   const entry = index.endpointsByService.get(`${service.namespace}/${service.name}`);
   if (!entry) return [];
-  if (entry.origin === "selector") return entry.pods.map((ref) => index.podsByName.get(`${ref.namespace}/${ref.name}`)).filter((p) => p?.ready && p.podIP).map((p) => p!.podIP!);
+  if (entry.origin === "selector")
+    return entry.pods
+      .map((ref) => index.podsByName.get(`${ref.namespace}/${ref.name}`))
+      .filter((p) => p?.ready && p.podIP)
+      .map((p) => p!.podIP!);
   return entry.slices.flatMap((sl) => sl.endpoints.filter((ep) => ep.ready).map((ep) => ep.address));
 }
 
@@ -176,8 +239,12 @@ function destinationFor(ctx: PathContext, cls: DestinationClass, node: Node, sou
   const k = ctx.snapshot.kubernetes;
   switch (cls) {
     case "same-node-pod": {
-      const others = podsOnNode(ctx, node.name).filter((p) => p.ip !== source.ip).slice(0, CANDIDATES);
-      return others.length ? others.map((p) => podDestination(p, `another pod on ${node.name}`)) : `no other pod observed on ${node.name}`;
+      const others = podsOnNode(ctx, node.name)
+        .filter((p) => p.ip !== source.ip)
+        .slice(0, CANDIDATES);
+      return others.length
+        ? others.map((p) => podDestination(p, `another pod on ${node.name}`))
+        : `no other pod observed on ${node.name}`;
     }
     case "other-node-pod": {
       const others = nodesByName(ctx).filter((n) => n.name !== node.name);
@@ -192,7 +259,14 @@ function destinationFor(ctx: PathContext, cls: DestinationClass, node: Node, sou
     }
     case "cluster-ip": {
       const services = [...k.services]
-        .filter((s) => s.type !== "ExternalName" && s.clusterIP && s.clusterIP !== "None" && s.ports.length > 0 && !(s.namespace === "default" && s.name === "kubernetes"))
+        .filter(
+          (s) =>
+            s.type !== "ExternalName" &&
+            s.clusterIP &&
+            s.clusterIP !== "None" &&
+            s.ports.length > 0 &&
+            !(s.namespace === "default" && s.name === "kubernetes"),
+        )
         .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
       // The source's own Service (its selector picks the source, or its endpoints list it) is a
       // hairpin when kube-proxy picks the source itself, which it masquerades (kubernetes
@@ -206,7 +280,9 @@ function destinationFor(ctx: PathContext, cls: DestinationClass, node: Node, sou
         if (!list) known.set(s, (list = serviceAddresses(ctx, s)));
         return list;
       };
-      const own = (s: Service): boolean => (s.namespace === source.namespace && s.selector !== null && mapSelectorMatches(s.selector, source.labels)) || addresses(s).includes(source.ip);
+      const own = (s: Service): boolean =>
+        (s.namespace === source.namespace && s.selector !== null && mapSelectorMatches(s.selector, source.labels)) ||
+        addresses(s).includes(source.ip);
       const others = services.filter((s) => !own(s));
       const withPods = (s: Service): boolean => addresses(s).some((ip) => ctx.podByIp(ip) !== undefined);
       const picked = [...others.filter(withPods), ...others.filter((s) => !withPods(s))].slice(0, CANDIDATES);
@@ -216,7 +292,12 @@ function destinationFor(ctx: PathContext, cls: DestinationClass, node: Node, sou
       if (mine.length === 0) return "no ClusterIP service in the snapshot";
       const hairpins = mine.filter((s) => {
         const port = s.ports[0]!;
-        const t = resolveServiceTarget(ctx.snapshot, s.clusterIP!, port.port, port.protocol === "UDP" ? "UDP" : "TCP", { arrivingOnNode: node.name, sourceIsPod: true, sourceIp: source.ip, clusterCIDRs: ctx.clusterCIDRs });
+        const t = resolveServiceTarget(ctx.snapshot, s.clusterIP!, port.port, port.protocol === "UDP" ? "UDP" : "TCP", {
+          arrivingOnNode: node.name,
+          sourceIsPod: true,
+          sourceIp: source.ip,
+          clusterCIDRs: ctx.clusterCIDRs,
+        });
         return t.kind === "dnat" && t.chosen.ip === source.ip;
       });
       const ordered = [...hairpins, ...mine.filter((s) => !hairpins.includes(s))].slice(0, CANDIDATES);
@@ -225,20 +306,50 @@ function destinationFor(ctx: PathContext, cls: DestinationClass, node: Node, sou
     case "vpc": {
       const other = nodesByName(ctx).find((n) => n.name !== node.name && n.internalIP);
       if (!other?.internalIP) return "no other node with an InternalIP";
-      return [{
-        resolved: { info: { endpoint: `node:${other.name}`, label: `node ${other.name}`, ip: other.internalIP, how: "status.addresses InternalIP", source: other.meta.source }, ip: other.internalIP, pod: undefined, node: other, eni: undefined, port: undefined },
-        port: 10250,
-        protocol: "TCP",
-        note: "kubelet port 10250",
-      }];
+      return [
+        {
+          resolved: {
+            info: {
+              endpoint: `node:${other.name}`,
+              label: `node ${other.name}`,
+              ip: other.internalIP,
+              how: "status.addresses InternalIP",
+              source: other.meta.source,
+            },
+            ip: other.internalIP,
+            pod: undefined,
+            node: other,
+            eni: undefined,
+            port: undefined,
+          },
+          port: 10250,
+          protocol: "TCP",
+          note: "kubelet port 10250",
+        },
+      ];
     }
     case "internet":
-      return [{
-        resolved: { info: { endpoint: "internet", label: "internet", ip: INTERNET_ADDRESS, how: "a public address outside every VPC (TEST-NET-2)", source: undefined }, ip: INTERNET_ADDRESS, pod: undefined, node: undefined, eni: undefined, port: undefined },
-        port: 443,
-        protocol: "TCP",
-        note: "",
-      }];
+      return [
+        {
+          resolved: {
+            info: {
+              endpoint: "internet",
+              label: "internet",
+              ip: INTERNET_ADDRESS,
+              how: "a public address outside every VPC (TEST-NET-2)",
+              source: undefined,
+            },
+            ip: INTERNET_ADDRESS,
+            pod: undefined,
+            node: undefined,
+            eni: undefined,
+            port: undefined,
+          },
+          port: 443,
+          protocol: "TCP",
+          note: "",
+        },
+      ];
   }
 }
 
@@ -246,7 +357,8 @@ function snatSteps(steps: readonly Step[]): SnatStepSummary[] {
   const out: SnatStepSummary[] = [];
   let before = steps[0]?.packet.src;
   for (const s of steps) {
-    if (s.action === "snat" && before !== undefined && before !== s.packet.src) out.push({ component: s.component, id: s.id, from: before, to: s.packet.src, source: s.source });
+    if (s.action === "snat" && before !== undefined && before !== s.packet.src)
+      out.push({ component: s.component, id: s.id, from: before, to: s.packet.src, source: s.source });
     before = s.packet.src;
   }
   return out;
@@ -266,21 +378,71 @@ export function analyseEgress(source: Snapshot | PathContext, options: PathOptio
     for (const cls of DESTINATION_CLASSES) {
       const base = { group: group.name, destinationClass: cls, destinationWords: CLASS_WORDS[cls] } as const;
       if (!src) {
-        rows.push({ ...base, from: `a pod on ${node.name}`, to: "", verdict: "skipped", drop: null, unknown: null, snat: [], finalSourceIp: null, replyVerdict: "not-sent", replyDrop: null, hairpin: false, note: `${node.name}'s pod addresses are unknown (no pod observed, no Calico tunnel address or secondary ENI address)`, trace: undefined });
+        rows.push({
+          ...base,
+          from: `a pod on ${node.name}`,
+          to: "",
+          verdict: "skipped",
+          drop: null,
+          unknown: null,
+          snat: [],
+          finalSourceIp: null,
+          replyVerdict: "not-sent",
+          replyDrop: null,
+          hairpin: false,
+          note: `${node.name}'s pod addresses are unknown (no pod observed, no Calico tunnel address or secondary ENI address)`,
+          trace: undefined,
+        });
         continue;
       }
       const candidates = destinationFor(ctx, cls, node, src.pod);
       // an assumed sender (no pod observed on the node) is named as such, not as a pod of "default"
-      const fromText = src.pod.assumed ? `${src.pod.name}, assumed (${src.pod.ip})` : `pod ${src.pod.namespace}/${src.pod.name} (${src.pod.ip})`;
+      const fromText = src.pod.assumed
+        ? `${src.pod.name}, assumed (${src.pod.ip})`
+        : `pod ${src.pod.namespace}/${src.pod.name} (${src.pod.ip})`;
       if (typeof candidates === "string") {
-        rows.push({ ...base, from: fromText, to: "", verdict: "skipped", drop: null, unknown: null, snat: [], finalSourceIp: null, replyVerdict: "not-sent", replyDrop: null, hairpin: false, note: candidates, trace: undefined });
+        rows.push({
+          ...base,
+          from: fromText,
+          to: "",
+          verdict: "skipped",
+          drop: null,
+          unknown: null,
+          snat: [],
+          finalSourceIp: null,
+          replyVerdict: "not-sent",
+          replyDrop: null,
+          hairpin: false,
+          note: candidates,
+          trace: undefined,
+        });
         continue;
       }
-      const from: Resolved = { info: { endpoint: `pod:${src.pod.namespace}/${src.pod.name}`, label: fromText, ip: src.pod.ip, how: src.assumed ?? "status.podIP", source: src.pod.source }, ip: src.pod.ip, pod: src.pod, node, eni: undefined, port: undefined };
+      const from: Resolved = {
+        info: {
+          endpoint: `pod:${src.pod.namespace}/${src.pod.name}`,
+          label: fromText,
+          ip: src.pod.ip,
+          how: src.assumed ?? "status.podIP",
+          source: src.pod.source,
+        },
+        ip: src.pod.ip,
+        pod: src.pod,
+        node,
+        eni: undefined,
+        port: undefined,
+      };
       let chosen: { dst: Destination; trace: TraceResult } | undefined;
       for (const dst of candidates) {
         const assumptions: string[] = src.assumed ? [src.assumed] : [];
-        const trace = traceResolved(ctx, { from, fromSpec: { kind: "pod", namespace: src.pod.namespace, name: src.pod.name }, to: dst.resolved, port: dst.port, protocol: dst.protocol, assumptions });
+        const trace = traceResolved(ctx, {
+          from,
+          fromSpec: { kind: "pod", namespace: src.pod.namespace, name: src.pod.name },
+          to: dst.resolved,
+          port: dst.port,
+          protocol: dst.protocol,
+          assumptions,
+        });
         chosen ??= { dst, trace };
         if (trace.verdict === "delivered") {
           chosen = { dst, trace };

@@ -12,7 +12,13 @@ export type EndpointSpec =
   | { readonly kind: "node"; readonly name: string }
   | { readonly kind: "ip"; readonly ip: string }
   | { readonly kind: "internet" }
-  | { readonly kind: "url"; readonly scheme: "http" | "https"; readonly host: string; readonly port: number; readonly path: string };
+  | {
+      readonly kind: "url";
+      readonly scheme: "http" | "https";
+      readonly host: string;
+      readonly port: number;
+      readonly path: string;
+    };
 
 /** The public address `internet` stands for: TEST-NET-2 (RFC 5737), outside every VPC. */
 export const INTERNET_ADDRESS = "198.51.100.20";
@@ -26,7 +32,8 @@ export class EndpointError extends UserError {
 }
 
 /** The endpoint forms, for messages and help. */
-export const ENDPOINT_FORMS = "pod:NS/NAME, workload:NS/NAME, service:NS/NAME, node:NAME, ip:ADDR, internet, url:https://HOST/PATH";
+export const ENDPOINT_FORMS =
+  "pod:NS/NAME, workload:NS/NAME, service:NS/NAME, node:NAME, ip:ADDR, internet, url:https://HOST/PATH";
 
 export function parseEndpoint(text: string): EndpointSpec {
   if (text === "internet") return { kind: "internet" };
@@ -55,9 +62,16 @@ export function parseEndpoint(text: string): EndpointSpec {
       } catch {
         throw new EndpointError(`url: ${JSON.stringify(rest)} is not a URL such as https://example.com/path`);
       }
-      if (url.protocol !== "http:" && url.protocol !== "https:") throw new EndpointError("url: only http and https URLs reach an Ingress");
+      if (url.protocol !== "http:" && url.protocol !== "https:")
+        throw new EndpointError("url: only http and https URLs reach an Ingress");
       const scheme = url.protocol === "https:" ? "https" : "http";
-      return { kind, scheme, host: url.hostname, port: url.port ? Number(url.port) : scheme === "https" ? 443 : 80, path: url.pathname || "/" };
+      return {
+        kind,
+        scheme,
+        host: url.hostname,
+        port: url.port ? Number(url.port) : scheme === "https" ? 443 : 80,
+        path: url.pathname || "/",
+      };
     }
     default:
       throw new EndpointError(`unknown endpoint kind ${JSON.stringify(kind)}; use one of ${ENDPOINT_FORMS}`);

@@ -3,7 +3,15 @@ import type { Node, ObjectRef, Pod, Service, ServicePort } from "../../model/kub
 import { parseIPv4 } from "../../model/net.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import type { SourceRef } from "../../model/source.js";
-import { ipInCidr, ipPoolFor, nodeAddresses, nodeNetwork, nodePrimaryIp, overlayFor, type NodeNetwork } from "./calico.js";
+import {
+  ipInCidr,
+  ipPoolFor,
+  nodeAddresses,
+  nodeNetwork,
+  nodePrimaryIp,
+  overlayFor,
+  type NodeNetwork,
+} from "./calico.js";
 import type { PathPod } from "./path-context.js";
 import { snapshotIndex } from "./snapshot-index.js";
 import type { DnatDetail, DropCode, EndpointPolicy, Protocol, SnatReason } from "./trace-model.js";
@@ -121,8 +129,23 @@ export interface ServiceMatch {
  * source, and a code when dropped) with a plain-words note.
  */
 export type ServiceTarget =
-  | { readonly kind: "not-a-service"; readonly allowed: true; readonly id: string; readonly rule: string; readonly source: SourceRef | undefined; readonly note: string }
-  | { readonly kind: "not-proxied"; readonly allowed: true; readonly id: string; readonly rule: string; readonly source: SourceRef | undefined; readonly note: string; readonly service: Service }
+  | {
+      readonly kind: "not-a-service";
+      readonly allowed: true;
+      readonly id: string;
+      readonly rule: string;
+      readonly source: SourceRef | undefined;
+      readonly note: string;
+    }
+  | {
+      readonly kind: "not-proxied";
+      readonly allowed: true;
+      readonly id: string;
+      readonly rule: string;
+      readonly source: SourceRef | undefined;
+      readonly note: string;
+      readonly service: Service;
+    }
   | {
       readonly kind: "dropped";
       readonly allowed: false;
@@ -192,7 +215,11 @@ export function servicePortName(service: Service, port: ServicePort): string {
 }
 
 /** KUBE-SVC-…, KUBE-SVL-…, KUBE-EXT-…, KUBE-FW-… of a service port. */
-export function serviceChain(prefix: "KUBE-SVC" | "KUBE-SVL" | "KUBE-EXT" | "KUBE-FW", service: Service, port: ServicePort): string {
+export function serviceChain(
+  prefix: "KUBE-SVC" | "KUBE-SVL" | "KUBE-EXT" | "KUBE-FW",
+  service: Service,
+  port: ServicePort,
+): string {
   return `${prefix}-${chainHash(servicePortName(service, port) + port.protocol.toLowerCase())}`;
 }
 
@@ -211,7 +238,9 @@ export function endpointChain(service: Service, port: ServicePort, endpoint: str
  * [] — kube-proxy's no-op local detector (EKS's kube-proxy runs without a clusterCIDR too).
  */
 export function clusterCidrsOf(snapshot: Snapshot): string[] {
-  return snapshot.kubernetes.ipPools.filter((p) => parseIPv4(p.cidr.split("/")[0] ?? "") !== undefined).map((p) => p.cidr);
+  return snapshot.kubernetes.ipPools
+    .filter((p) => parseIPv4(p.cidr.split("/")[0] ?? "") !== undefined)
+    .map((p) => p.cidr);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -263,7 +292,9 @@ export function serviceEndpoints(snapshot: Snapshot, service: Service, port: Ser
       }
       const slicePort = slice.ports.find((p) => (p.name ?? "") === (port.name ?? "") && p.protocol === port.protocol);
       if (!slicePort) {
-        skipped.push(`${entry.origin} ${slice.name} has no port named ${JSON.stringify(port.name ?? "")} (${port.protocol})`);
+        skipped.push(
+          `${entry.origin} ${slice.name} has no port named ${JSON.stringify(port.name ?? "")} (${port.protocol})`,
+        );
         continue;
       }
       for (const e of slice.endpoints) {
@@ -292,7 +323,9 @@ export function serviceEndpoints(snapshot: Snapshot, service: Service, port: Ser
     else {
       target = findNamedPort(pod, port.targetPort, port.protocol);
       if (target === undefined) {
-        skipped.push(`pod ${pod.name} has no container port named ${JSON.stringify(port.targetPort)} (${port.protocol})`);
+        skipped.push(
+          `pod ${pod.name} has no container port named ${JSON.stringify(port.targetPort)} (${port.protocol})`,
+        );
         continue;
       }
     }
@@ -321,12 +354,27 @@ function predictedEndpoints(pods: readonly PathPod[], port: ServicePort): Endpoi
   const endpoints: RawEndpoint[] = [];
   const skipped: string[] = [];
   for (const pod of pods) {
-    const target = typeof port.targetPort === "number" ? port.targetPort : pod.ports.find((p) => p.name === port.targetPort && p.protocol === port.protocol)?.containerPort;
+    const target =
+      typeof port.targetPort === "number"
+        ? port.targetPort
+        : pod.ports.find((p) => p.name === port.targetPort && p.protocol === port.protocol)?.containerPort;
     if (target === undefined) {
-      skipped.push(`predicted pod ${pod.name} has no container port named ${JSON.stringify(port.targetPort)} (${port.protocol})`);
+      skipped.push(
+        `predicted pod ${pod.name} has no container port named ${JSON.stringify(port.targetPort)} (${port.protocol})`,
+      );
       continue;
     }
-    endpoints.push({ name: pod.name, ip: pod.ip, port: target, nodeName: pod.nodeName, pod: { kind: "Pod", namespace: pod.namespace, name: pod.name }, ready: true, serving: true, terminating: false, source: pod.source });
+    endpoints.push({
+      name: pod.name,
+      ip: pod.ip,
+      port: target,
+      nodeName: pod.nodeName,
+      pod: { kind: "Pod", namespace: pod.namespace, name: pod.name },
+      ready: true,
+      serving: true,
+      terminating: false,
+      source: pod.source,
+    });
   }
   return { endpoints, skipped, origin: "predicted" };
 }
@@ -357,10 +405,19 @@ export function masqueradeAddress(
   endpointNodeName: string | undefined,
   networks?: ReadonlyMap<string, NodeNetwork>,
 ): { readonly snatTo: string | undefined; readonly via: MasqueradeChoice["via"]; readonly note: string } {
-  if (!node) return { snatTo: undefined, via: undefined, note: "the node is unknown, so the egress interface (and the masquerade address) is too" };
+  if (!node)
+    return {
+      snatTo: undefined,
+      via: undefined,
+      note: "the node is unknown, so the egress interface (and the masquerade address) is too",
+    };
   const nodeIp = nodePrimaryIp(node);
   if (nodeAddresses(node).includes(endpointIp)) {
-    return { snatTo: undefined, via: "local-delivery", note: `the endpoint ${endpointIp} is ${node.name}'s own address: the packet is delivered locally and never reaches POSTROUTING, so the mark has no effect and the source is kept` };
+    return {
+      snatTo: undefined,
+      via: "local-delivery",
+      note: `the endpoint ${endpointIp} is ${node.name}'s own address: the packet is delivered locally and never reaches POSTROUTING, so the mark has no effect and the source is kept`,
+    };
   }
   const k = snapshot.kubernetes;
   const index = snapshotIndex(snapshot);
@@ -371,11 +428,19 @@ export function masqueradeAddress(
       return podNode ? index.nodesByName.get(podNode) : undefined;
     })();
   if (endpointNode && endpointNode.name === node.name) {
-    return { snatTo: nodeIp, via: "node-ip", note: `the endpoint is on ${node.name} itself: it leaves by the pod's veth, which has no address, so MASQUERADE takes the node's primary address ${nodeIp ?? "(unknown)"}` };
+    return {
+      snatTo: nodeIp,
+      via: "node-ip",
+      note: `the endpoint is on ${node.name} itself: it leaves by the pod's veth, which has no address, so MASQUERADE takes the node's primary address ${nodeIp ?? "(unknown)"}`,
+    };
   }
   const pool = ipPoolFor(endpointIp, k.ipPools);
   if (!pool) {
-    return { snatTo: nodeIp, via: "node-ip", note: `the endpoint ${endpointIp} is reached through ${node.name}'s NIC: MASQUERADE takes the node IP ${nodeIp ?? "(unknown)"}` };
+    return {
+      snatTo: nodeIp,
+      via: "node-ip",
+      note: `the endpoint ${endpointIp} is reached through ${node.name}'s NIC: MASQUERADE takes the node IP ${nodeIp ?? "(unknown)"}`,
+    };
   }
   let tunnel: "vxlan" | "ipip" | undefined;
   if (endpointNode) {
@@ -386,7 +451,8 @@ export function masqueradeAddress(
   else if (pool.ipipMode === "Always") tunnel = "ipip";
   if (tunnel) {
     const address = tunnel === "vxlan" ? node.overlay.vxlan : node.overlay.ipip;
-    const annotation = tunnel === "vxlan" ? "projectcalico.org/IPv4VXLANTunnelAddr" : "projectcalico.org/IPv4IPIPTunnelAddr";
+    const annotation =
+      tunnel === "vxlan" ? "projectcalico.org/IPv4VXLANTunnelAddr" : "projectcalico.org/IPv4IPIPTunnelAddr";
     const device = tunnel === "vxlan" ? "vxlan.calico" : "tunl0";
     return {
       snatTo: address,
@@ -396,7 +462,11 @@ export function masqueradeAddress(
         : `the endpoint is reached through ${device}, whose address (${annotation}) node ${node.name} does not carry in the snapshot`,
     };
   }
-  return { snatTo: nodeIp, via: "node-ip", note: `the endpoint ${endpointIp} is routed natively through ${node.name}'s NIC: MASQUERADE takes the node IP ${nodeIp ?? "(unknown)"}` };
+  return {
+    snatTo: nodeIp,
+    via: "node-ip",
+    note: `the endpoint ${endpointIp} is routed natively through ${node.name}'s NIC: MASQUERADE takes the node IP ${nodeIp ?? "(unknown)"}`,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -415,27 +485,46 @@ function nodePortAddresses(node: Node, mode: "iptables" | "nftables"): string[] 
   return nodeAddresses(node);
 }
 
-function findMatch(snapshot: Snapshot, dstIp: string, dstPort: number, protocol: Protocol, node: Node | undefined, mode: "iptables" | "nftables", assumed: ReadonlyMap<string, Service> | undefined): { match: ServiceMatch | undefined; ipOnly: Service | undefined } {
+function findMatch(
+  snapshot: Snapshot,
+  dstIp: string,
+  dstPort: number,
+  protocol: Protocol,
+  node: Node | undefined,
+  mode: "iptables" | "nftables",
+  assumed: ReadonlyMap<string, Service> | undefined,
+): { match: ServiceMatch | undefined; ipOnly: Service | undefined } {
   let ipOnly: Service | undefined;
   const index = snapshotIndex(snapshot);
   const assumedService = assumed?.get(dstIp);
   const atAddress = index.servicesByAddress.get(dstIp) ?? [];
   for (const service of assumedService ? [...atAddress, assumedService] : atAddress) {
-    const clusterIPs = new Set([service.clusterIP, ...service.clusterIPs].filter((ip): ip is string => ip !== undefined && ip !== "None"));
+    const clusterIPs = new Set(
+      [service.clusterIP, ...service.clusterIPs].filter((ip): ip is string => ip !== undefined && ip !== "None"),
+    );
     const kinds: ServiceAccess[] = [];
     if (clusterIPs.has(dstIp)) kinds.push("ClusterIP");
     if (service.externalIPs.includes(dstIp)) kinds.push("ExternalIP");
-    if (service.type === "LoadBalancer" && service.loadBalancerIngress.some((i) => i.ip === dstIp)) kinds.push("LoadBalancer");
+    if (service.type === "LoadBalancer" && service.loadBalancerIngress.some((i) => i.ip === dstIp))
+      kinds.push("LoadBalancer");
     if (kinds.length === 0) continue;
     const port = service.ports.find((p) => p.port === dstPort && sameProtocol(p, protocol));
-    if (port) return { match: { service, servicePort: port, access: kinds[0]!, id: servicePortName(service, port) }, ipOnly: undefined };
+    if (port)
+      return {
+        match: { service, servicePort: port, access: kinds[0]!, id: servicePortName(service, port) },
+        ipOnly: undefined,
+      };
     ipOnly ??= service;
   }
   if (node && nodePortAddresses(node, mode).includes(dstIp)) {
     for (const service of index.servicesByNodePort.get(dstPort) ?? []) {
       if (service.type !== "NodePort" && service.type !== "LoadBalancer") continue;
       const port = service.ports.find((p) => p.nodePort === dstPort && sameProtocol(p, protocol));
-      if (port) return { match: { service, servicePort: port, access: "NodePort", id: servicePortName(service, port) }, ipOnly: undefined };
+      if (port)
+        return {
+          match: { service, servicePort: port, access: "NodePort", id: servicePortName(service, port) },
+          ipOnly: undefined,
+        };
     }
   }
   return { match: undefined, ipOnly };
@@ -449,7 +538,13 @@ const PROXY_NAME_LABEL = "service.kubernetes.io/service-proxy-name";
  * a NodePort — and decides as kube-proxy does: the endpoints the traffic policy allows, the DNAT,
  * and the masquerade. Every candidate endpoint is returned (sorted by name); `chosen` is the first.
  */
-export function resolveServiceTarget(snapshot: Snapshot, dstIp: string, dstPort: number, protocol: Protocol, context: KubeProxyContext): ServiceTarget {
+export function resolveServiceTarget(
+  snapshot: Snapshot,
+  dstIp: string,
+  dstPort: number,
+  protocol: Protocol,
+  context: KubeProxyContext,
+): ServiceTarget {
   const mode = context.mode ?? "iptables";
   // a packet addressed to a node IP arrives at that node
   const index = snapshotIndex(snapshot);
@@ -463,7 +558,10 @@ export function resolveServiceTarget(snapshot: Snapshot, dstIp: string, dstPort:
         allowed: false,
         id: `${ipOnly.namespace}/${ipOnly.name}`,
         code: "PORT_NOT_EXPOSED",
-        rule: mode === "nftables" ? "nftables: reject traffic to a service IP on an unknown port" : `no KUBE-SERVICES rule for ${dstIp}:${dstPort}/${protocol}`,
+        rule:
+          mode === "nftables"
+            ? "nftables: reject traffic to a service IP on an unknown port"
+            : `no KUBE-SERVICES rule for ${dstIp}:${dstPort}/${protocol}`,
         source: ipOnly.meta.source,
         note: describePortNotExposed(dstIp, ipOnly, ports, mode),
         service: ipOnly,
@@ -472,7 +570,14 @@ export function resolveServiceTarget(snapshot: Snapshot, dstIp: string, dstPort:
         endpoints: [],
       };
     }
-    return { kind: "not-a-service", allowed: true, id: dstIp, rule: "no service matches", source: undefined, note: describeNotAService(dstIp, dstPort, protocol, node?.name) };
+    return {
+      kind: "not-a-service",
+      allowed: true,
+      id: dstIp,
+      rule: "no service matches",
+      source: undefined,
+      note: describeNotAService(dstIp, dstPort, protocol, node?.name),
+    };
   }
   return serviceTarget(snapshot, match, { ...context, arrivingOnNode: node?.name ?? context.arrivingOnNode });
 }
@@ -488,28 +593,56 @@ export function serviceTarget(snapshot: Snapshot, match: ServiceMatch, context: 
   const mode = context.mode ?? "iptables";
   const svcName = match.id;
   if (service.type === "ExternalName") {
-    return { kind: "not-proxied", allowed: true, id: `${service.namespace}/${service.name}`, rule: "type ExternalName", source: service.meta.source, service, note: describeNotProxied("external-name", service, PROXY_NAME_LABEL) };
+    return {
+      kind: "not-proxied",
+      allowed: true,
+      id: `${service.namespace}/${service.name}`,
+      rule: "type ExternalName",
+      source: service.meta.source,
+      service,
+      note: describeNotProxied("external-name", service, PROXY_NAME_LABEL),
+    };
   }
   if (!service.clusterIP || service.clusterIP === "None") {
-    return { kind: "not-proxied", allowed: true, id: `${service.namespace}/${service.name}`, rule: "clusterIP: None", source: service.meta.source, service, note: describeNotProxied("headless", service, PROXY_NAME_LABEL) };
+    return {
+      kind: "not-proxied",
+      allowed: true,
+      id: `${service.namespace}/${service.name}`,
+      rule: "clusterIP: None",
+      source: service.meta.source,
+      service,
+      note: describeNotProxied("headless", service, PROXY_NAME_LABEL),
+    };
   }
   if (service.meta.labels[PROXY_NAME_LABEL] !== undefined) {
-    return { kind: "not-proxied", allowed: true, id: `${service.namespace}/${service.name}`, rule: `${PROXY_NAME_LABEL}=${service.meta.labels[PROXY_NAME_LABEL]}`, source: service.meta.source, service, note: describeNotProxied("other-proxy", service, PROXY_NAME_LABEL) };
+    return {
+      kind: "not-proxied",
+      allowed: true,
+      id: `${service.namespace}/${service.name}`,
+      rule: `${PROXY_NAME_LABEL}=${service.meta.labels[PROXY_NAME_LABEL]}`,
+      source: service.meta.source,
+      service,
+      note: describeNotProxied("other-proxy", service, PROXY_NAME_LABEL),
+    };
   }
 
   const index = snapshotIndex(snapshot);
   const node = context.arrivingOnNode ? index.nodesByName.get(context.arrivingOnNode) : undefined;
   const observed = serviceEndpoints(snapshot, service, port);
-  const predicted = observed.endpoints.length === 0 ? context.assumedEndpoints?.get(`${service.namespace}/${service.name}`) : undefined;
+  const predicted =
+    observed.endpoints.length === 0 ? context.assumedEndpoints?.get(`${service.namespace}/${service.name}`) : undefined;
   const lookup = predicted ? predictedEndpoints(predicted, port) : observed;
   const all = [...lookup.endpoints].sort(compareEndpoints);
-  const isLocal = (e: RawEndpoint): boolean => node !== undefined && (e.nodeName === node.name || (e.nodeName === undefined && nodeAddresses(node).includes(e.ip)));
+  const isLocal = (e: RawEndpoint): boolean =>
+    node !== undefined &&
+    (e.nodeName === node.name || (e.nodeName === undefined && nodeAddresses(node).includes(e.ip)));
 
   // CategorizeEndpoints: ready, else serving-and-terminating
   const ready = all.filter((e) => e.ready);
   const clusterEndpoints = ready.length > 0 ? ready : all.filter((e) => e.serving && e.terminating);
   const localReady = all.filter((e) => isLocal(e) && e.ready);
-  const localEndpoints = localReady.length > 0 ? localReady : all.filter((e) => isLocal(e) && e.serving && e.terminating);
+  const localEndpoints =
+    localReady.length > 0 ? localReady : all.filter((e) => isLocal(e) && e.serving && e.terminating);
   const hasEndpoints = clusterEndpoints.length > 0 || localEndpoints.length > 0;
 
   const svcChain = serviceChain("KUBE-SVC", service, port);
@@ -517,7 +650,18 @@ export function serviceTarget(snapshot: Snapshot, match: ServiceMatch, context: 
   const extChain = serviceChain("KUBE-EXT", service, port);
   const external = access !== "ClusterIP";
   const addressWords = describeServiceAddress(access, service.clusterIP, port.port, port.nodePort);
-  const words: KubeProxyWording = { mode, svcName, svcChain, svlChain, extChain, clusterCIDRs: context.clusterCIDRs, sourceIp: context.sourceIp, sourceIsPod: context.sourceIsPod, nodeName: node?.name, access };
+  const words: KubeProxyWording = {
+    mode,
+    svcName,
+    svcChain,
+    svlChain,
+    extChain,
+    clusterCIDRs: context.clusterCIDRs,
+    sourceIp: context.sourceIp,
+    sourceIsPod: context.sourceIsPod,
+    nodeName: node?.name,
+    access,
+  };
 
   if (!hasEndpoints) {
     return {
@@ -544,7 +688,13 @@ export function serviceTarget(snapshot: Snapshot, match: ServiceMatch, context: 
   let mark: MasqueradeMark;
   if (!external) {
     policy = service.internalTrafficPolicy === "Local" ? "internal-local" : "internal-cluster";
-    mark = context.masqueradeAll ? "masquerade-all" : !detector ? "no-detector" : !srcInClusterCidr ? "outside-cluster-cidr" : "inside-cluster-cidr";
+    mark = context.masqueradeAll
+      ? "masquerade-all"
+      : !detector
+        ? "no-detector"
+        : !srcInClusterCidr
+          ? "outside-cluster-cidr"
+          : "inside-cluster-cidr";
   } else if (service.externalTrafficPolicy === "Cluster") {
     policy = mark = "external-cluster";
   } else if (detector && srcInClusterCidr) {
@@ -643,10 +793,41 @@ const SNAT_REASON: Readonly<Record<MasqueradeMark, SnatReason | undefined>> = {
   "external-local-from-node": "node-local-source",
   "external-local": undefined,
 };
-const MARKING: ReadonlySet<MasqueradeMark> = new Set((Object.keys(SNAT_REASON) as MasqueradeMark[]).filter((m) => SNAT_REASON[m] !== undefined));
+const MARKING: ReadonlySet<MasqueradeMark> = new Set(
+  (Object.keys(SNAT_REASON) as MasqueradeMark[]).filter((m) => SNAT_REASON[m] !== undefined),
+);
 
-const NOT_MASQUERADED: MasqueradeChoice = { masquerade: false, because: undefined, rule: "", reason: "not reached: the packet is dropped", snatTo: undefined, via: undefined, source: undefined };
+const NOT_MASQUERADED: MasqueradeChoice = {
+  masquerade: false,
+  because: undefined,
+  rule: "",
+  reason: "not reached: the packet is dropped",
+  snatTo: undefined,
+  via: undefined,
+  source: undefined,
+};
 
-function toCandidate(service: Service, port: ServicePort, e: RawEndpoint, local: boolean, masquerade: MasqueradeChoice, chain = endpointChain(service, port, `${e.ip}:${e.port}`)): EndpointCandidate {
-  return { name: e.name, ip: e.ip, port: e.port, nodeName: e.nodeName, pod: e.pod, ready: e.ready, serving: e.serving, terminating: e.terminating, local, source: e.source, ...(e.assumption ? { assumption: e.assumption } : {}), chain, masquerade };
+function toCandidate(
+  service: Service,
+  port: ServicePort,
+  e: RawEndpoint,
+  local: boolean,
+  masquerade: MasqueradeChoice,
+  chain = endpointChain(service, port, `${e.ip}:${e.port}`),
+): EndpointCandidate {
+  return {
+    name: e.name,
+    ip: e.ip,
+    port: e.port,
+    nodeName: e.nodeName,
+    pod: e.pod,
+    ready: e.ready,
+    serving: e.serving,
+    terminating: e.terminating,
+    local,
+    source: e.source,
+    ...(e.assumption ? { assumption: e.assumption } : {}),
+    chain,
+    masquerade,
+  };
 }

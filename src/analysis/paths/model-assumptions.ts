@@ -12,7 +12,9 @@ import type { Step } from "./trace-model.js";
 export function loadErrorsAssumptions(snapshot: Snapshot): string[] {
   const files = [...new Set(snapshot.errors.map((e) => e.file))];
   if (files.length === 0) return [];
-  return [`${files.length} file${files.length === 1 ? "" : "s"} of the snapshot could not be loaded and ${files.length === 1 ? "is" : "are"} left out: ${files.join(", ")} (the answer does not know what ${files.length === 1 ? "it holds" : "they hold"})`];
+  return [
+    `${files.length} file${files.length === 1 ? "" : "s"} of the snapshot could not be loaded and ${files.length === 1 ? "is" : "are"} left out: ${files.join(", ")} (the answer does not know what ${files.length === 1 ? "it holds" : "they hold"})`,
+  ];
 }
 
 /**
@@ -31,11 +33,18 @@ export function modelAssumptions(snapshot: Snapshot, steps: readonly Step[]): st
     if (derived.length > 0) {
       for (const ip of [s.packet.src, s.packet.dst]) {
         const pool = ipPoolFor(ip, derived);
-        if (pool) out.add(`IP pool ${pool.name} (${pool.cidr}, natOutgoing ${pool.natOutgoing}, ipipMode ${pool.ipipMode}, vxlanMode ${pool.vxlanMode}) is not in the snapshot: ${pool.derived}`);
+        if (pool)
+          out.add(
+            `IP pool ${pool.name} (${pool.cidr}, natOutgoing ${pool.natOutgoing}, ipipMode ${pool.ipipMode}, vxlanMode ${pool.vxlanMode}) is not in the snapshot: ${pool.derived}`,
+          );
       }
     }
     // the endpoint choice of kube-proxy (DNAT) or of a load balancer's target group rests on readiness
-    if ((s.component === "kube-proxy" && s.action === "dnat") || s.component === "target-group" || s.component === "load-balancer") {
+    if (
+      (s.component === "kube-proxy" && s.action === "dnat") ||
+      s.component === "target-group" ||
+      s.component === "load-balancer"
+    ) {
       const pod = index.podsByIp.get(s.packet.dst);
       if (pod?.readyAssumed) out.add(readyAssumption(pod));
     }

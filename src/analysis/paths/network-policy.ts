@@ -156,7 +156,12 @@ export function evaluateNetworkPolicies(
       if (!notes.includes(text)) notes.push(text);
     },
   };
-  const selecting = policies.filter((p) => p.namespace === subject.namespace && p.policyTypes.includes(type) && selectorMatches(p.podSelector, subject.labels));
+  const selecting = policies.filter(
+    (p) =>
+      p.namespace === subject.namespace &&
+      p.policyTypes.includes(type) &&
+      selectorMatches(p.podSelector, subject.labels),
+  );
   const selectedBy = selecting.map((p) => ({ namespace: p.namespace, name: p.name, source: p.meta.source }));
   const flow = `${direction} ${direction === "ingress" ? `from ${endpointText(peer)} to ${endpointText(subject)}` : `from ${endpointText(subject)} to ${endpointText(peer)}`} ${protocol}/${port}`;
 
@@ -168,7 +173,12 @@ export function evaluateNetworkPolicies(
       selectedBy,
       allowedBy: [],
       rules: [],
-      decision: { allowed: true, id: "no-policy", rule: `no NetworkPolicy in namespace ${subject.namespace} selects ${endpointText(subject)} for ${type}: not isolated, ${flow} allowed`, source: undefined },
+      decision: {
+        allowed: true,
+        id: "no-policy",
+        rule: `no NetworkPolicy in namespace ${subject.namespace} selects ${endpointText(subject)} for ${type}: not isolated, ${flow} allowed`,
+        source: undefined,
+      },
       notes,
     };
   }
@@ -180,8 +190,18 @@ export function evaluateNetworkPolicies(
     const list = direction === "ingress" ? policy.ingress : policy.egress;
     list.forEach((rule, ruleIndex) => {
       const peerMatched = rule.peers.length === 0 || rule.peers.some((p) => peerMatches(p, policy, peer, ctx));
-      const portMatched = rule.ports.length === 0 || rule.ports.some((p) => portMatches(p, port, protocol, destination, ctx));
-      rules.push({ policy: policyId(policy), ruleIndex, peerMatched, portMatched, restrictsPeers: rule.peers.length > 0, restrictsPorts: rule.ports.length > 0, text: ruleText(direction, ruleIndex, rule, policy.namespace), source: rule.source });
+      const portMatched =
+        rule.ports.length === 0 || rule.ports.some((p) => portMatches(p, port, protocol, destination, ctx));
+      rules.push({
+        policy: policyId(policy),
+        ruleIndex,
+        peerMatched,
+        portMatched,
+        restrictsPeers: rule.peers.length > 0,
+        restrictsPorts: rule.ports.length > 0,
+        text: ruleText(direction, ruleIndex, rule, policy.namespace),
+        source: rule.source,
+      });
     });
   }
   const allowing = rules.filter((r) => r.peerMatched && r.portMatched);
@@ -209,20 +229,33 @@ interface MatchContext {
   readonly note: (text: string) => void;
 }
 
-function peerMatches(rulePeer: NetworkPolicyPeer, policy: NetworkPolicy, peer: PolicyEndpoint, ctx: MatchContext): boolean {
+function peerMatches(
+  rulePeer: NetworkPolicyPeer,
+  policy: NetworkPolicy,
+  peer: PolicyEndpoint,
+  ctx: MatchContext,
+): boolean {
   if (rulePeer.ipBlock) return ipBlockMatches(rulePeer.ipBlock, peer, ctx);
   if (!rulePeer.podSelector && !rulePeer.namespaceSelector) {
-    ctx.note(`${policyId(policy)} has a peer with no podSelector, namespaceSelector or ipBlock (the API server rejects it): it selects nothing`);
+    ctx.note(
+      `${policyId(policy)} has a peer with no podSelector, namespaceSelector or ipBlock (the API server rejects it): it selects nothing`,
+    );
     return false;
   }
   // selectors select pods only, never a bare address
   if (peer.kind !== "pod") return false;
-  const namespaceMatched = rulePeer.namespaceSelector ? selectorMatches(rulePeer.namespaceSelector, namespaceLabels(peer.namespace, ctx.namespaces)) : peer.namespace === policy.namespace;
+  const namespaceMatched = rulePeer.namespaceSelector
+    ? selectorMatches(rulePeer.namespaceSelector, namespaceLabels(peer.namespace, ctx.namespaces))
+    : peer.namespace === policy.namespace;
   if (!namespaceMatched) return false;
   return rulePeer.podSelector ? selectorMatches(rulePeer.podSelector, peer.labels) : true;
 }
 
-function ipBlockMatches(block: { readonly cidr: string; readonly except: readonly string[] }, peer: PolicyEndpoint, ctx: MatchContext): boolean {
+function ipBlockMatches(
+  block: { readonly cidr: string; readonly except: readonly string[] },
+  peer: PolicyEndpoint,
+  ctx: MatchContext,
+): boolean {
   if (peer.kind === "pod" && !ctx.ipBlockSelectsPods) return false;
   const text = peer.ip;
   if (text === undefined) return false;
@@ -244,7 +277,13 @@ function ipBlockMatches(block: { readonly cidr: string; readonly except: readonl
   return true;
 }
 
-function portMatches(rulePort: NetworkPolicyPort, port: number, protocol: PolicyProtocol, destination: PodPolicyEndpoint | undefined, ctx: MatchContext): boolean {
+function portMatches(
+  rulePort: NetworkPolicyPort,
+  port: number,
+  protocol: PolicyProtocol,
+  destination: PodPolicyEndpoint | undefined,
+  ctx: MatchContext,
+): boolean {
   if (rulePort.protocol !== protocol) return false;
   const p = rulePort.port;
   if (p === undefined) return true;
@@ -278,10 +317,16 @@ function selectorText(s: LabelSelector): string {
 }
 
 function peerText(p: NetworkPolicyPeer, policyNamespace: string): string {
-  if (p.ipBlock) return `ipBlock ${p.ipBlock.cidr}${p.ipBlock.except.length > 0 ? ` except ${p.ipBlock.except.join(", ")}` : ""}`;
-  const pods = p.podSelector ? (formatSelector(p.podSelector) === "" ? "all pods" : `pods ${selectorText(p.podSelector)}`) : "all pods";
+  if (p.ipBlock)
+    return `ipBlock ${p.ipBlock.cidr}${p.ipBlock.except.length > 0 ? ` except ${p.ipBlock.except.join(", ")}` : ""}`;
+  const pods = p.podSelector
+    ? formatSelector(p.podSelector) === ""
+      ? "all pods"
+      : `pods ${selectorText(p.podSelector)}`
+    : "all pods";
   if (!p.namespaceSelector) return p.podSelector ? `${pods} in ${policyNamespace}` : "nothing (empty peer)";
-  const nss = formatSelector(p.namespaceSelector) === "" ? "all namespaces" : `namespaces ${selectorText(p.namespaceSelector)}`;
+  const nss =
+    formatSelector(p.namespaceSelector) === "" ? "all namespaces" : `namespaces ${selectorText(p.namespaceSelector)}`;
   return `${pods} in ${nss}`;
 }
 
@@ -293,16 +338,25 @@ function portText(p: NetworkPolicyPort): string {
 
 function ruleText(direction: PolicyDirection, index: number, rule: NetworkPolicyRule, policyNamespace: string): string {
   const word = direction === "ingress" ? "from" : "to";
-  const peers = rule.peers.length === 0 ? `${word} any peer` : `${word} ${rule.peers.map((p) => peerText(p, policyNamespace)).join(" or ")}`;
+  const peers =
+    rule.peers.length === 0
+      ? `${word} any peer`
+      : `${word} ${rule.peers.map((p) => peerText(p, policyNamespace)).join(" or ")}`;
   const ports = rule.ports.length === 0 ? "all ports" : rule.ports.map(portText).join(", ");
   return `${direction}[${index}] (${peers}; ${ports})`;
 }
 
 /** Why nothing allowed: no rules at all, or the closest rules (peer or port matched, not both). */
 function denialHint(rules: readonly RuleEvaluation[], policies: number): string {
-  if (rules.length === 0) return policies === 1 ? ": the policy has no rules for this direction (deny all)" : ": the policies have no rules for this direction (deny all)";
+  if (rules.length === 0)
+    return policies === 1
+      ? ": the policy has no rules for this direction (deny all)"
+      : ": the policies have no rules for this direction (deny all)";
   // a rule is "close" when it restricts what it matched (a rule for all ports matching the port says nothing)
-  const near = rules.filter((r) => (r.peerMatched && !r.portMatched && r.restrictsPeers) || (r.portMatched && !r.peerMatched && r.restrictsPorts));
+  const near = rules.filter(
+    (r) =>
+      (r.peerMatched && !r.portMatched && r.restrictsPeers) || (r.portMatched && !r.peerMatched && r.restrictsPorts),
+  );
   if (near.length === 0) return "";
   return `; ${near.map((r) => `${r.policy} ${r.text} matches the ${r.peerMatched ? "peer but not the port" : "port but not the peer"}`).join("; ")}`;
 }

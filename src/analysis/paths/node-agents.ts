@@ -10,7 +10,10 @@ import type { Snapshot } from "../../model/snapshot.js";
 export function nodeAgent(snapshot: Snapshot, name: string, namespace: string | undefined): Workload | undefined {
   const here = (w: Workload) => namespace === undefined || w.namespace === namespace;
   const workloads = snapshot.kubernetes.workloads;
-  return workloads.find((w) => w.kind === "DaemonSet" && w.name === name && here(w)) ?? workloads.find((w) => w.kind === "Pod" && w.template.labels["k8s-app"] === name && here(w));
+  return (
+    workloads.find((w) => w.kind === "DaemonSet" && w.name === name && here(w)) ??
+    workloads.find((w) => w.kind === "Pod" && w.template.labels["k8s-app"] === name && here(w))
+  );
 }
 
 /** calico-node, wherever it is installed. */

@@ -1,5 +1,14 @@
 import type { Instance, NetworkInterface, Subnet } from "../../model/aws.js";
-import type { ContainerPort, Labels, Namespace, NetworkPolicy, Node, ObjectRef, Pod, Service } from "../../model/kubernetes.js";
+import type {
+  ContainerPort,
+  Labels,
+  Namespace,
+  NetworkPolicy,
+  Node,
+  ObjectRef,
+  Pod,
+  Service,
+} from "../../model/kubernetes.js";
 import { cidrContains, formatIPv4, parseCidr4, parseIPv4 } from "../../model/net.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import type { SourceRef } from "../../model/source.js";
@@ -108,7 +117,8 @@ export class PathContext {
   addAssumedService(service: Service, predictedEndpoints: readonly PathPod[] = []): void {
     if (!service.clusterIP || this.assumedServicesByIp.has(service.clusterIP)) return;
     this.assumedServicesByIp.set(service.clusterIP, service);
-    if (predictedEndpoints.length > 0) this.assumedEndpointsByService.set(`${service.namespace}/${service.name}`, predictedEndpoints);
+    if (predictedEndpoints.length > 0)
+      this.assumedEndpointsByService.set(`${service.namespace}/${service.name}`, predictedEndpoints);
   }
 
   /** Services at an assumed ClusterIP, by that address (kube-proxy.ts matches them as it does the snapshot's). */
@@ -123,7 +133,10 @@ export class PathContext {
 
   /** The service whose ClusterIP `ip` is: the snapshot's, else one podpath assumed an address for. */
   serviceWithClusterIP(ip: string): Service | undefined {
-    return this.index.servicesByAddress.get(ip)?.find((s) => s.clusterIP === ip || s.clusterIPs.includes(ip)) ?? this.assumedServicesByIp.get(ip);
+    return (
+      this.index.servicesByAddress.get(ip)?.find((s) => s.clusterIP === ip || s.clusterIPs.includes(ip)) ??
+      this.assumedServicesByIp.get(ip)
+    );
   }
 
   /** Predicted pods serving such a service (its selector picks a workload without an observed pod), by `ns/name`. */
@@ -163,7 +176,9 @@ export class PathContext {
       return { ip, how: `a free address of ${node.name}'s Calico block (${tunnel} is the block's tunnel address)` };
     }
     const ip = this.primaryEni(node)?.privateIps.filter((p) => !p.primary && !taken(p.address))[nth - 1]?.address;
-    return ip === undefined ? undefined : { ip, how: `a free secondary address of ${node.name}'s primary ENI (VPC CNI)` };
+    return ip === undefined
+      ? undefined
+      : { ip, how: `a free secondary address of ${node.name}'s primary ENI (VPC CNI)` };
   }
 
   node(name: string | undefined): Node | undefined {
@@ -196,8 +211,11 @@ export class PathContext {
   cniOverrideMisfit(pod: PathPod): string | undefined {
     if (this.cniOverride !== "aws-vpc-cni" || pod.hostNetwork) return undefined;
     const address = parseIPv4(pod.ip);
-    const blocks = this.snapshot.aws.vpcs.flatMap((v) => v.cidrBlocks.map((c) => ({ vpc: v.id, cidr: c, block: parseCidr4(c) })));
-    if (address === undefined || blocks.length === 0 || blocks.some((b) => b.block && cidrContains(b.block, address))) return undefined;
+    const blocks = this.snapshot.aws.vpcs.flatMap((v) =>
+      v.cidrBlocks.map((c) => ({ vpc: v.id, cidr: c, block: parseCidr4(c) })),
+    );
+    if (address === undefined || blocks.length === 0 || blocks.some((b) => b.block && cidrContains(b.block, address)))
+      return undefined;
     return `--cni aws-vpc-cni does not fit pod ${pod.namespace}/${pod.name}: its address ${pod.ip} lies outside every VPC CIDR of the snapshot (${blocks.map((b) => `${b.vpc} ${b.cidr}`).join(", ")}), while the VPC CNI gives pods addresses of their node's ENIs; the trace treats it as a VPC address anyway — drop --cni to let the snapshot decide`;
   }
 
@@ -248,7 +266,9 @@ export class PathContext {
   loadBalancerAt(ip: string): LoadBalancerView | undefined {
     if (!this.lbByAddress) {
       this.lbByAddress = new Map();
-      for (const lb of this.loadBalancers.loadBalancers) for (const a of lb.addresses) if (a.privateIp && !this.lbByAddress.has(a.privateIp)) this.lbByAddress.set(a.privateIp, lb);
+      for (const lb of this.loadBalancers.loadBalancers)
+        for (const a of lb.addresses)
+          if (a.privateIp && !this.lbByAddress.has(a.privateIp)) this.lbByAddress.set(a.privateIp, lb);
     }
     return this.lbByAddress.get(ip);
   }

@@ -27,7 +27,11 @@ export interface SnapshotIndex {
   readonly nodesByAddress: ReadonlyMap<string, Node>;
 }
 
-export function ownerKey(ref: { readonly kind: string; readonly namespace?: string | undefined; readonly name: string }): string {
+export function ownerKey(ref: {
+  readonly kind: string;
+  readonly namespace?: string | undefined;
+  readonly name: string;
+}): string {
   return `${ref.kind}/${ref.namespace ?? ""}/${ref.name}`;
 }
 
@@ -49,9 +53,16 @@ export function snapshotIndex(snapshot: Snapshot): SnapshotIndex {
   for (const s of k.services) {
     const name = `${s.namespace}/${s.name}`;
     if (!servicesByName.has(name)) servicesByName.set(name, s);
-    const addresses = new Set([s.clusterIP, ...s.clusterIPs, ...s.externalIPs, ...(s.type === "LoadBalancer" ? s.loadBalancerIngress.map((i) => i.ip) : [])]);
+    const addresses = new Set([
+      s.clusterIP,
+      ...s.clusterIPs,
+      ...s.externalIPs,
+      ...(s.type === "LoadBalancer" ? s.loadBalancerIngress.map((i) => i.ip) : []),
+    ]);
     for (const ip of addresses) if (ip && ip !== "None") push(servicesByAddress, ip, s);
-    if (s.type === "NodePort" || s.type === "LoadBalancer") for (const port of new Set(s.ports.map((p) => p.nodePort))) if (port !== undefined) push(servicesByNodePort, port, s);
+    if (s.type === "NodePort" || s.type === "LoadBalancer")
+      for (const port of new Set(s.ports.map((p) => p.nodePort)))
+        if (port !== undefined) push(servicesByNodePort, port, s);
   }
   const endpointsByService = new Map<string, ServiceEndpoints>();
   for (const e of k.serviceEndpoints) {
@@ -75,7 +86,18 @@ export function snapshotIndex(snapshot: Snapshot): SnapshotIndex {
     if (!nodesByName.has(n.name)) nodesByName.set(n.name, n);
     for (const a of nodeAddresses(n)) if (!nodesByAddress.has(a)) nodesByAddress.set(a, n);
   }
-  index = { servicesByAddress, servicesByNodePort, servicesByName, endpointsByService, podsByName, podsByIp, podsByOwner, podsByNode, nodesByName, nodesByAddress };
+  index = {
+    servicesByAddress,
+    servicesByNodePort,
+    servicesByName,
+    endpointsByService,
+    podsByName,
+    podsByIp,
+    podsByOwner,
+    podsByNode,
+    nodesByName,
+    nodesByAddress,
+  };
   cache.set(snapshot, index);
   return index;
 }

@@ -1,5 +1,18 @@
 import type { SourceRef } from "../../model/source.js";
-import type { Action, Component, Decision, Direction, Drop, DropCode, FilterDetail, Packet, Step, StepDetail, Undecided, Unknown } from "./trace-model.js";
+import type {
+  Action,
+  Component,
+  Decision,
+  Direction,
+  Drop,
+  DropCode,
+  FilterDetail,
+  Packet,
+  Step,
+  StepDetail,
+  Undecided,
+  Unknown,
+} from "./trace-model.js";
 
 /**
  * The generic tracer (after Batfish's traceroute engine): it walks devices and knows nothing
@@ -90,14 +103,28 @@ export function walk(start: Device, packet: Packet): TraceRun {
     steps.push(...outcome.steps);
     current = outcome.packet;
     if (outcome.reply) handlers.push(outcome.reply);
-    if (outcome.drop) return { forward: { verdict: "dropped", drop: outcome.drop, steps, finalPacket: current }, reply: undefined };
-    if (outcome.unknown) return { forward: { verdict: "unknown", drop: null, unknown: outcome.unknown, steps, finalPacket: current }, reply: undefined };
+    if (outcome.drop)
+      return { forward: { verdict: "dropped", drop: outcome.drop, steps, finalPacket: current }, reply: undefined };
+    if (outcome.unknown)
+      return {
+        forward: { verdict: "unknown", drop: null, unknown: outcome.unknown, steps, finalPacket: current },
+        reply: undefined,
+      };
     device = outcome.next;
   }
   const forward: TracedDirection = { verdict: "delivered", drop: null, steps, finalPacket: current };
   const back = undoInReverse(handlers)(reversePacket(current));
   const verdict = back.drop ? "dropped" : back.unknown ? "unknown" : "delivered";
-  return { forward, reply: { verdict, drop: back.drop ?? null, unknown: back.unknown ?? null, steps: back.steps, finalPacket: back.packet } };
+  return {
+    forward,
+    reply: {
+      verdict,
+      drop: back.drop ?? null,
+      unknown: back.unknown ?? null,
+      steps: back.steps,
+      finalPacket: back.packet,
+    },
+  };
 }
 
 /** The index of the breadcrumb `device` + `packet` repeats, or -1. */
@@ -111,7 +138,14 @@ function visitedAt(devices: readonly Device[], packets: readonly Packet[], devic
 
 function samePacket(a: Packet, b: Packet): boolean {
   if (a === b) return true;
-  if (a.src !== b.src || a.dst !== b.dst || a.srcPort !== b.srcPort || a.dstPort !== b.dstPort || a.protocol !== b.protocol) return false;
+  if (
+    a.src !== b.src ||
+    a.dst !== b.dst ||
+    a.srcPort !== b.srcPort ||
+    a.dstPort !== b.dstPort ||
+    a.protocol !== b.protocol
+  )
+    return false;
   const x = a.outer;
   const y = b.outer;
   if (!x || !y) return x === y;
@@ -123,7 +157,13 @@ function samePacket(a: Packet, b: Packet): boolean {
  * limit: the last few), cited at the last route that sent the packet round (a route table, else
  * the step before the repeat).
  */
-function loopDrop(devices: readonly Device[], steps: readonly Step[], from: number, again: Device, limit: boolean): Drop {
+function loopDrop(
+  devices: readonly Device[],
+  steps: readonly Step[],
+  from: number,
+  again: Device,
+  limit: boolean,
+): Drop {
   const names: string[] = [];
   for (let i = from; i < devices.length; i++) {
     const name = devices[i]!.name;
@@ -161,40 +201,114 @@ export function undoInReverse(handlers: readonly ReplyHandler[]): ReplyHandler {
 
 /** The reply to a packet: addresses and ports swapped (the outer header is the reply's own business). */
 export function reversePacket(packet: Packet): Packet {
-  return { src: packet.dst, srcPort: packet.dstPort, dst: packet.src, dstPort: packet.srcPort, protocol: packet.protocol };
+  return {
+    src: packet.dst,
+    srcPort: packet.dstPort,
+    dst: packet.src,
+    dstPort: packet.srcPort,
+    protocol: packet.protocol,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
 // step and drop builders shared by the adapters
 
-export function step(hop: string, component: Component, id: string, action: Action, packet: Packet, note: string, source: SourceRef | undefined, detail?: StepDetail): Step {
-  return detail ? { hop, component, id, action, packet, note, source, detail } : { hop, component, id, action, packet, note, source };
+export function step(
+  hop: string,
+  component: Component,
+  id: string,
+  action: Action,
+  packet: Packet,
+  note: string,
+  source: SourceRef | undefined,
+  detail?: StepDetail,
+): Step {
+  return detail
+    ? { hop, component, id, action, packet, note, source, detail }
+    : { hop, component, id, action, packet, note, source };
 }
 
 /** A drop step and the drop it records. */
-export function dropped(hop: string, component: Component, id: string, code: DropCode, packet: Packet, message: string, source: SourceRef | undefined, detail?: StepDetail): { step: Step; drop: Drop } {
-  return { step: step(hop, component, id, "drop", packet, message, source, detail), drop: { code, at: `${component}:${id}`, message, source } };
+export function dropped(
+  hop: string,
+  component: Component,
+  id: string,
+  code: DropCode,
+  packet: Packet,
+  message: string,
+  source: SourceRef | undefined,
+  detail?: StepDetail,
+): { step: Step; drop: Drop } {
+  return {
+    step: step(hop, component, id, "drop", packet, message, source, detail),
+    drop: { code, at: `${component}:${id}`, message, source },
+  };
 }
 
 /** An undecided step and the `unknown` it records: the snapshot lacks what the decision needs. */
-export function undecided(hop: string, component: Component, id: string, packet: Packet, message: string, capture: string, source: SourceRef | undefined, detail?: StepDetail): { step: Step; unknown: Unknown } {
-  return { step: step(hop, component, id, "unknown", packet, `${message} — to decide, capture ${capture}`, source, detail), unknown: { at: `${component}:${id}`, message, capture, source } };
+export function undecided(
+  hop: string,
+  component: Component,
+  id: string,
+  packet: Packet,
+  message: string,
+  capture: string,
+  source: SourceRef | undefined,
+  detail?: StepDetail,
+): { step: Step; unknown: Unknown } {
+  return {
+    step: step(hop, component, id, "unknown", packet, `${message} — to decide, capture ${capture}`, source, detail),
+    unknown: { at: `${component}:${id}`, message, capture, source },
+  };
 }
 
 /** The components whose steps are filters a FilterDetail names. */
-const FILTERS: Partial<Record<Component, FilterDetail["filter"]>> = { "network-policy": "network-policy", "security-group": "security-group", nacl: "nacl", eni: "source-dest-check" };
+const FILTERS: Partial<Record<Component, FilterDetail["filter"]>> = {
+  "network-policy": "network-policy",
+  "security-group": "security-group",
+  nacl: "nacl",
+  eni: "source-dest-check",
+};
 
 /**
  * A filter's decision as a step (allow), a drop, or an unknown (the snapshot cannot decide).
  * `direction`, for the filters a FilterDetail names (NetworkPolicy, security groups, network
  * ACLs, an interface's source/destination check): the step carries the filter's detail.
  */
-export function filterStep(hop: string, component: Component, decision: Decision | Undecided, packet: Packet, note?: string, direction?: FilterDetail["direction"]): { step: Step; drop: Drop | undefined; unknown?: Unknown | undefined } {
+export function filterStep(
+  hop: string,
+  component: Component,
+  decision: Decision | Undecided,
+  packet: Packet,
+  note?: string,
+  direction?: FilterDetail["direction"],
+): { step: Step; drop: Drop | undefined; unknown?: Unknown | undefined } {
   const filter = direction === undefined ? undefined : FILTERS[component];
-  const detail: FilterDetail | undefined = filter && direction ? { kind: "filter", filter, direction, verdict: decision.allowed ? "allow" : decision.undecided ? "unknown" : "deny" } : undefined;
-  if (decision.allowed) return { step: step(hop, component, decision.id, "allow", packet, note ?? decision.rule, decision.source, detail), drop: undefined };
+  const detail: FilterDetail | undefined =
+    filter && direction
+      ? {
+          kind: "filter",
+          filter,
+          direction,
+          verdict: decision.allowed ? "allow" : decision.undecided ? "unknown" : "deny",
+        }
+      : undefined;
+  if (decision.allowed)
+    return {
+      step: step(hop, component, decision.id, "allow", packet, note ?? decision.rule, decision.source, detail),
+      drop: undefined,
+    };
   if (decision.undecided) {
-    const u = undecided(hop, component, decision.id, packet, note ?? decision.rule, decision.capture, decision.source, detail);
+    const u = undecided(
+      hop,
+      component,
+      decision.id,
+      packet,
+      note ?? decision.rule,
+      decision.capture,
+      decision.source,
+      detail,
+    );
     return { step: u.step, drop: undefined, unknown: u.unknown };
   }
   const d = dropped(hop, component, decision.id, decision.code, packet, note ?? decision.rule, decision.source, detail);

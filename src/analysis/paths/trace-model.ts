@@ -20,11 +20,14 @@ export interface Packet {
   readonly dstPort: number;
   readonly protocol: Protocol;
   /** the outer header while the packet is encapsulated (VXLAN/IPIP) */
-  readonly outer?: { readonly src: string; readonly dst: string; readonly protocol: "UDP" | "IPIP"; readonly dstPort: number } | undefined;
+  readonly outer?:
+    | { readonly src: string; readonly dst: string; readonly protocol: "UDP" | "IPIP"; readonly dstPort: number }
+    | undefined;
 }
 
 /** `unknown`: the device's decision needs data the snapshot lacks (the step says what to capture). */
-export type Action = "forward" | "dnat" | "snat" | "encapsulate" | "decapsulate" | "allow" | "drop" | "deliver" | "unknown";
+export type Action =
+  "forward" | "dnat" | "snat" | "encapsulate" | "decapsulate" | "allow" | "drop" | "deliver" | "unknown";
 
 /** A trace's (or one direction's) outcome: PRODUCT.md's `verdict`. */
 export type Verdict = "delivered" | "dropped" | "unknown";
@@ -111,7 +114,12 @@ export interface DnatDetail {
   readonly access: "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalIP";
   readonly policy: EndpointPolicy;
   /** the endpoint the trace follows */
-  readonly endpoint: { readonly name: string; readonly ip: string; readonly port: number; readonly node: string | undefined };
+  readonly endpoint: {
+    readonly name: string;
+    readonly ip: string;
+    readonly port: number;
+    readonly node: string | undefined;
+  };
   /** every endpoint may be picked (iptables: random, statistic mode): the trace follows the first by name */
   readonly chosenBy: "only-endpoint" | "first-by-name";
   readonly candidates: number;
@@ -214,7 +222,14 @@ export interface Unknown {
  */
 export type Decision =
   | { readonly allowed: true; readonly id: string; readonly rule: string; readonly source: SourceRef | undefined }
-  | { readonly allowed: false; readonly undecided?: undefined; readonly id: string; readonly code: DropCode; readonly rule: string; readonly source: SourceRef | undefined };
+  | {
+      readonly allowed: false;
+      readonly undecided?: undefined;
+      readonly id: string;
+      readonly code: DropCode;
+      readonly rule: string;
+      readonly source: SourceRef | undefined;
+    };
 
 /**
  * What an evaluator that can lack data returns besides a Decision: undecided, because the deciding

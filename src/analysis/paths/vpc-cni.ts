@@ -43,7 +43,9 @@ function calicoNodeDaemonSet(snapshot: Snapshot): Workload | undefined {
 
 /** "the aws-node DaemonSet", "the aws-node pods (no DaemonSet in the snapshot)" */
 function agentWords(w: Workload): string {
-  return w.kind === "DaemonSet" && !w.knownFromPods ? `the ${w.name} DaemonSet` : `${w.name} pods (no DaemonSet in the snapshot)`;
+  return w.kind === "DaemonSet" && !w.knownFromPods
+    ? `the ${w.name} DaemonSet`
+    : `${w.name} pods (no DaemonSet in the snapshot)`;
 }
 
 function vpcCidrs(snapshot: Snapshot): string[] {
@@ -89,7 +91,12 @@ export function detectCni(snapshot: Snapshot, override?: "calico" | "aws-vpc-cni
     };
   }
   if (awsNode && !hasCalico) {
-    return { networking: "aws-vpc-cni", calicoPolicy: false, note: `${agentWords(awsNode).replace(/^t/, "T")} in kube-system and no Calico: the AWS VPC CNI gives pods VPC addresses.`, source: awsNode.meta.source };
+    return {
+      networking: "aws-vpc-cni",
+      calicoPolicy: false,
+      note: `${agentWords(awsNode).replace(/^t/, "T")} in kube-system and no Calico: the AWS VPC CNI gives pods VPC addresses.`,
+      source: awsNode.meta.source,
+    };
   }
   if (awsNode && hasCalico) {
     const vpc = vpcCidrs(snapshot);
@@ -101,12 +108,24 @@ export function detectCni(snapshot: Snapshot, override?: "calico" | "aws-vpc-cni
       else if (vpc.some((c) => ipInCidr(pod.podIP!, c))) inVpc++;
     }
     if (inPools > inVpc) {
-      return { networking: "calico", calicoPolicy: true, note: `Both aws-node and Calico are present; ${inPools} pod IPs lie in Calico IP pools against ${inVpc} in the VPC: Calico networks the pods.`, source: calicoSource };
+      return {
+        networking: "calico",
+        calicoPolicy: true,
+        note: `Both aws-node and Calico are present; ${inPools} pod IPs lie in Calico IP pools against ${inVpc} in the VPC: Calico networks the pods.`,
+        source: calicoSource,
+      };
     }
     if (inVpc > 0) {
-      return { networking: "aws-vpc-cni", calicoPolicy: true, note: `Both aws-node and Calico are present; ${inVpc} pod IPs lie in the VPC against ${inPools} in Calico IP pools: the VPC CNI networks the pods and Calico enforces policy.`, source: awsNode.meta.source };
+      return {
+        networking: "aws-vpc-cni",
+        calicoPolicy: true,
+        note: `Both aws-node and Calico are present; ${inVpc} pod IPs lie in the VPC against ${inPools} in Calico IP pools: the VPC CNI networks the pods and Calico enforces policy.`,
+        source: awsNode.meta.source,
+      };
     }
-    const backend = calicoNode?.template.spec.containers.map((c) => c.envValues["CALICO_NETWORKING_BACKEND"]).find((v) => v !== undefined);
+    const backend = calicoNode?.template.spec.containers
+      .map((c) => c.envValues["CALICO_NETWORKING_BACKEND"])
+      .find((v) => v !== undefined);
     return {
       networking: "aws-vpc-cni",
       calicoPolicy: true,
@@ -114,7 +133,12 @@ export function detectCni(snapshot: Snapshot, override?: "calico" | "aws-vpc-cni
       source: awsNode.meta.source,
     };
   }
-  return { networking: "unknown", calicoPolicy: false, note: "No Calico IP pool or calico-node DaemonSet and no aws-node DaemonSet: the CNI is unknown (use --cni).", source: undefined };
+  return {
+    networking: "unknown",
+    calicoPolicy: false,
+    note: "No Calico IP pool or calico-node DaemonSet and no aws-node DaemonSet: the CNI is unknown (use --cni).",
+    source: undefined,
+  };
 }
 
 /** The aws-node container's settings (envValues keep only a few CNI variables). */
@@ -130,9 +154,14 @@ export interface VpcCniSettings {
 export function vpcCniSettings(snapshot: Snapshot): VpcCniSettings {
   const ds = awsNodeDaemonSet(snapshot);
   const containers = ds?.template.spec.containers ?? [];
-  const container = containers.find((c) => c.name === "aws-node") ?? containers.find((c) => c.envNames.some((n) => n.startsWith("AWS_VPC_K8S_CNI_")));
+  const container =
+    containers.find((c) => c.name === "aws-node") ??
+    containers.find((c) => c.envNames.some((n) => n.startsWith("AWS_VPC_K8S_CNI_")));
   const env = container?.envValues ?? {};
-  const raw = (env["AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS"] ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const raw = (env["AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS"] ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
   return {
     // aws-node parses it with strconv.ParseBool-like rules; "true" is the documented value
     externalSnat: /^(true|1|t)$/i.test(env["AWS_VPC_K8S_CNI_EXTERNALSNAT"] ?? "false"),
@@ -172,7 +201,12 @@ export type VpcCniSnatDecision = Decision & {
  * it is one of the node's own addresses (`! --dst-type LOCAL`). Decided first (`outcome`), then
  * worded (wording.ts).
  */
-export function vpcCniSnat(srcPodIp: string, dstIp: string, snapshot: Snapshot, node: Node | undefined): VpcCniSnatDecision {
+export function vpcCniSnat(
+  srcPodIp: string,
+  dstIp: string,
+  snapshot: Snapshot,
+  node: Node | undefined,
+): VpcCniSnatDecision {
   const settings = vpcCniSettings(snapshot);
   const id = "kube-system/aws-node";
   // decide
@@ -183,7 +217,10 @@ export function vpcCniSnat(srcPodIp: string, dstIp: string, snapshot: Snapshot, 
   if (settings.externalSnat) outcome = "external-snat";
   else {
     const network = node ? nodeNetwork(snapshot, node) : undefined;
-    vpc = network?.vpcId ? snapshot.aws.vpcs.find((v) => v.id === network.vpcId) : (snapshot.aws.vpcs.find((v) => v.cidrBlocks.some((c) => ipInCidr(srcPodIp, c))) ?? (snapshot.aws.vpcs.length === 1 ? snapshot.aws.vpcs[0] : undefined));
+    vpc = network?.vpcId
+      ? snapshot.aws.vpcs.find((v) => v.id === network.vpcId)
+      : (snapshot.aws.vpcs.find((v) => v.cidrBlocks.some((c) => ipInCidr(srcPodIp, c))) ??
+        (snapshot.aws.vpcs.length === 1 ? snapshot.aws.vpcs[0] : undefined));
     if (!vpc) outcome = "vpc-unknown";
     else if ((inVpc = vpc.cidrBlocks.find((c) => ipInCidr(dstIp, c)))) outcome = "inside-vpc";
     else if ((excluded = settings.excludeSnatCidrs.find((c) => ipInCidr(dstIp, c)))) outcome = "excluded";

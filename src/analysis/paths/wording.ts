@@ -81,15 +81,31 @@ export function describeMarkRule(mark: MasqueradeMark, w: KubeProxyWording): str
     case "no-detector":
       return "no local-traffic detector";
     case "outside-cluster-cidr":
-      return chainWord(w, `${w.svcChain} ! -s ${cidrs} -j KUBE-MARK-MASQ`, `ip saddr != ${cidrs} jump mark-for-masquerade`);
+      return chainWord(
+        w,
+        `${w.svcChain} ! -s ${cidrs} -j KUBE-MARK-MASQ`,
+        `ip saddr != ${cidrs} jump mark-for-masquerade`,
+      );
     case "inside-cluster-cidr":
       return chainWord(w, `${w.svcChain} ! -s ${cidrs} (not matched)`, "source in the cluster CIDR");
     case "external-cluster":
-      return chainWord(w, `${w.extChain} -j KUBE-MARK-MASQ ("masquerade traffic for ${w.svcName} external destinations")`, "external destinations: jump mark-for-masquerade");
+      return chainWord(
+        w,
+        `${w.extChain} -j KUBE-MARK-MASQ ("masquerade traffic for ${w.svcName} external destinations")`,
+        "external destinations: jump mark-for-masquerade",
+      );
     case "external-local-from-pod":
-      return chainWord(w, `${w.extChain} -s ${cidrs} -j ${w.svcChain} ("pod traffic for ${w.svcName} external destinations")`, "pod traffic for external destinations: jump cluster policy chain");
+      return chainWord(
+        w,
+        `${w.extChain} -s ${cidrs} -j ${w.svcChain} ("pod traffic for ${w.svcName} external destinations")`,
+        "pod traffic for external destinations: jump cluster policy chain",
+      );
     case "external-local-from-node":
-      return chainWord(w, `${w.extChain} -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ ("masquerade LOCAL traffic for ${w.svcName} external destinations")`, "masquerade LOCAL traffic for external destinations");
+      return chainWord(
+        w,
+        `${w.extChain} -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ ("masquerade LOCAL traffic for ${w.svcName} external destinations")`,
+        "masquerade LOCAL traffic for external destinations",
+      );
     case "external-local":
       return chainWord(w, `${w.extChain} -j ${w.svlChain}`, "external destinations: jump local policy chain");
   }
@@ -121,7 +137,11 @@ export function describeMarkReason(mark: MasqueradeMark, w: KubeProxyWording): s
 
 /** The KUBE-SEP rule that marks a hairpin (an endpoint reaching itself through its service). */
 export function describeHairpinRule(endpointChain: string, endpointIp: string, w: KubeProxyWording): string {
-  return chainWord(w, `${endpointChain} -s ${endpointIp}/32 -j KUBE-MARK-MASQ`, "endpoint: ip saddr <endpoint> jump mark-for-masquerade");
+  return chainWord(
+    w,
+    `${endpointChain} -s ${endpointIp}/32 -j KUBE-MARK-MASQ`,
+    "endpoint: ip saddr <endpoint> jump mark-for-masquerade",
+  );
 }
 
 /** Why a hairpin is masqueraded; `also`: the service-level reason when the mark applied anyway. */
@@ -130,8 +150,19 @@ export function describeHairpinReason(endpointIp: string, also: string | undefin
 }
 
 /** The service address the packet was sent to, in words. */
-export function describeServiceAddress(access: KubeProxyWording["access"], clusterIP: string | undefined, port: number, nodePort: number | undefined): string {
-  return access === "ClusterIP" ? `ClusterIP ${clusterIP}:${port}` : access === "NodePort" ? `NodePort ${nodePort}` : access === "LoadBalancer" ? `load-balancer IP port ${port}` : `external IP port ${port}`;
+export function describeServiceAddress(
+  access: KubeProxyWording["access"],
+  clusterIP: string | undefined,
+  port: number,
+  nodePort: number | undefined,
+): string {
+  return access === "ClusterIP"
+    ? `ClusterIP ${clusterIP}:${port}`
+    : access === "NodePort"
+      ? `NodePort ${nodePort}`
+      : access === "LoadBalancer"
+        ? `load-balancer IP port ${port}`
+        : `external IP port ${port}`;
 }
 
 /** An endpoint as the DNAT note lists it. */
@@ -140,7 +171,12 @@ export interface WordedEndpoint {
   readonly ip: string;
   readonly port: number;
   readonly assumption?: string | undefined;
-  readonly masquerade: { readonly masquerade: boolean; readonly snatTo: string | undefined; readonly via: string | undefined; readonly reason: string };
+  readonly masquerade: {
+    readonly masquerade: boolean;
+    readonly snatTo: string | undefined;
+    readonly via: string | undefined;
+    readonly reason: string;
+  };
 }
 
 /** What happens to the source of the chosen endpoint's packet, as the note's second sentence starts. */
@@ -148,7 +184,9 @@ function describeSourceAfter(chosen: WordedEndpoint, sourceIp: string): string {
   const m = chosen.masquerade;
   if (!m.masquerade) return `the source ${sourceIp} is kept`;
   if (m.snatTo) return `masqueraded to ${m.snatTo}`;
-  return m.via === "local-delivery" ? "marked for masquerade but delivered locally, so the source is kept" : "masqueraded (the new source is unknown)";
+  return m.via === "local-delivery"
+    ? "marked for masquerade but delivered locally, so the source is kept"
+    : "masqueraded (the new source is unknown)";
 }
 
 /** The DNAT step's note: the service matched, the policy, the endpoint picked among the candidates, and the masquerade. */
@@ -161,7 +199,10 @@ export function describeServiceDnat(
   candidates: readonly WordedEndpoint[],
 ): string {
   const chosen = candidates[0]!;
-  const others = candidates.length > 1 ? ` (${candidates.length} candidates; the first by name is traced: ${candidates.map((c) => `${c.name} ${c.ip}:${c.port}`).join(", ")})` : "";
+  const others =
+    candidates.length > 1
+      ? ` (${candidates.length} candidates; the first by name is traced: ${candidates.map((c) => `${c.name} ${c.ip}:${c.port}`).join(", ")})`
+      : "";
   const targetPortWords = typeof port.targetPort === "string" ? `, targetPort ${JSON.stringify(port.targetPort)}` : "";
   const snatWords = describeSourceAfter(chosen, w.sourceIp);
   return (
@@ -177,22 +218,44 @@ export function describeDnatRule(w: KubeProxyWording, endpointChain: string, ip:
 }
 
 /** What conntrack does with the replies of a DNATed (and maybe masqueraded) connection. */
-export function describeServiceReply(w: KubeProxyWording, clusterIP: string | undefined, port: number, nodePort: number | undefined, chosen: WordedEndpoint): string {
-  const back = w.access === "NodePort" ? `the node address:${nodePort}` : `${w.access === "ClusterIP" ? clusterIP : "the service address"}:${port}`;
+export function describeServiceReply(
+  w: KubeProxyWording,
+  clusterIP: string | undefined,
+  port: number,
+  nodePort: number | undefined,
+  chosen: WordedEndpoint,
+): string {
+  const back =
+    w.access === "NodePort"
+      ? `the node address:${nodePort}`
+      : `${w.access === "ClusterIP" ? clusterIP : "the service address"}:${port}`;
   return `Replies match the conntrack entry: the endpoint's source ${chosen.ip}:${chosen.port} is rewritten back to ${back}${chosen.masquerade.masquerade && chosen.masquerade.snatTo ? `, and the destination ${chosen.masquerade.snatTo} back to the client ${w.sourceIp}` : ""}; nothing is NATed again.`;
 }
 
 /** The REJECT rule of a service port without endpoints. */
 export function describeNoEndpointsRule(w: KubeProxyWording): string {
-  return chainWord(w, `KUBE-SERVICES -j REJECT ("${w.svcName} has no endpoints")`, "nftables no-endpoint-services: reject");
+  return chainWord(
+    w,
+    `KUBE-SERVICES -j REJECT ("${w.svcName} has no endpoints")`,
+    "nftables no-endpoint-services: reject",
+  );
 }
 
 /**
  * Why a service port has no endpoint to DNAT to: `listed` endpoints, none ready (or none at all,
  * `origin` "none" when nothing in the snapshot lists any), and the ones left out (`skipped`).
  */
-export function describeNoEndpoints(service: { readonly namespace: string; readonly name: string }, addressWords: string, listed: number, origin: string, skipped: readonly string[]): string {
-  const none = listed === 0 ? `it has no endpoints${origin === "none" ? " (no EndpointSlice, Endpoints or selected pod in the snapshot)" : ""}` : `none of its ${listed} endpoints is ready (or serving while terminating)`;
+export function describeNoEndpoints(
+  service: { readonly namespace: string; readonly name: string },
+  addressWords: string,
+  listed: number,
+  origin: string,
+  skipped: readonly string[],
+): string {
+  const none =
+    listed === 0
+      ? `it has no endpoints${origin === "none" ? " (no EndpointSlice, Endpoints or selected pod in the snapshot)" : ""}`
+      : `none of its ${listed} endpoints is ready (or serving while terminating)`;
   const skippedWords = skipped.length ? ` (${skipped.join("; ")})` : "";
   return `Service ${service.namespace}/${service.name} (${addressWords}): ${none}${skippedWords}; kube-proxy REJECTs the packet: the client gets ICMP port unreachable (a refused connection).`;
 }
@@ -200,11 +263,20 @@ export function describeNoEndpoints(service: { readonly namespace: string; reado
 /** The DROP rule of a Local traffic policy without a local endpoint. */
 export function describeNoLocalEndpointsRule(policy: "internal-local" | "external-local", w: KubeProxyWording): string {
   const chain = policy === "internal-local" ? "KUBE-SERVICES" : "KUBE-EXTERNAL-SERVICES";
-  return chainWord(w, `${chain} -j DROP ("${w.svcName} has no local endpoints")`, "nftables: drop (no local endpoints)");
+  return chainWord(
+    w,
+    `${chain} -j DROP ("${w.svcName} has no local endpoints")`,
+    "nftables: drop (no local endpoints)",
+  );
 }
 
 /** Why a Local traffic policy drops here: no local endpoint, while endpoints run `elsewhere` (node names, else addresses). */
-export function describeNoLocalEndpoints(policy: "internal-local" | "external-local", w: KubeProxyWording, service: { readonly namespace: string; readonly name: string; readonly healthCheckNodePort?: number | undefined }, elsewhere: readonly string[]): string {
+export function describeNoLocalEndpoints(
+  policy: "internal-local" | "external-local",
+  w: KubeProxyWording,
+  service: { readonly namespace: string; readonly name: string; readonly healthCheckNodePort?: number | undefined },
+  elsewhere: readonly string[],
+): string {
   const nodes = elsewhere.join(", ");
   if (policy === "internal-local") {
     return `Service ${service.namespace}/${service.name} has internalTrafficPolicy: Local and no ready endpoint${where(w)}${w.nodeName !== undefined ? "" : " (the node is unknown, so no endpoint counts as local)"}: kube-proxy DROPs ClusterIP traffic there ("has no local endpoints"), although endpoints run on ${nodes}.`;
@@ -217,7 +289,11 @@ export function describeNoLocalEndpoints(policy: "internal-local" | "external-lo
 }
 
 /** Why kube-proxy programs no rule for a service (servicechangetracker.go, the service-proxy-name label). */
-export function describeNotProxied(why: "external-name" | "headless" | "other-proxy", service: { readonly namespace: string; readonly name: string; readonly externalName?: string | undefined }, label: string): string {
+export function describeNotProxied(
+  why: "external-name" | "headless" | "other-proxy",
+  service: { readonly namespace: string; readonly name: string; readonly externalName?: string | undefined },
+  label: string,
+): string {
   const name = `${service.namespace}/${service.name}`;
   switch (why) {
     case "external-name":
@@ -230,7 +306,12 @@ export function describeNotProxied(why: "external-name" | "headless" | "other-pr
 }
 
 /** A service address on a port the service does not expose: nftables rejects, iptables has no rule. */
-export function describePortNotExposed(dstIp: string, service: { readonly namespace: string; readonly name: string }, ports: string, mode: "iptables" | "nftables"): string {
+export function describePortNotExposed(
+  dstIp: string,
+  service: { readonly namespace: string; readonly name: string },
+  ports: string,
+  mode: "iptables" | "nftables",
+): string {
   return (
     `${dstIp} is service ${service.namespace}/${service.name}'s address, but it exposes only ${ports || "no ports"}: ` +
     (mode === "nftables"
@@ -240,7 +321,12 @@ export function describePortNotExposed(dstIp: string, service: { readonly namesp
 }
 
 /** A destination kube-proxy serves nothing at. */
-export function describeNotAService(dstIp: string, dstPort: number, protocol: string, nodeName: string | undefined): string {
+export function describeNotAService(
+  dstIp: string,
+  dstPort: number,
+  protocol: string,
+  nodeName: string | undefined,
+): string {
   return `${dstIp}:${dstPort}/${protocol} is no ClusterIP, external IP, load-balancer IP or NodePort kube-proxy serves${nodeName !== undefined ? ` on ${nodeName}` : ""}: forwarded unchanged.`;
 }
 
@@ -248,7 +334,11 @@ export function describeNotAService(dstIp: string, dstPort: number, protocol: st
 // the node's stages (hops/node.ts)
 
 /** A Calico tunnel device taking the overlay header off (`op` decapsulate), from its detail. */
-export function describeDecapsulation(d: TunnelDetail, nodeName: string, inner: { readonly src: string; readonly dst: string }): string {
+export function describeDecapsulation(
+  d: TunnelDetail,
+  nodeName: string,
+  inner: { readonly src: string; readonly dst: string },
+): string {
   return `${d.mode === "vxlan" ? "vxlan.calico" : "tunl0"} on ${nodeName} strips the ${d.mode === "vxlan" ? "VXLAN" : "IP-in-IP"} header from ${d.peer}: the inner packet ${inner.src} → ${inner.dst} continues`;
 }
 
@@ -258,12 +348,22 @@ export function describeReencapsulation(peer: string): string {
 }
 
 /** The reply of an overlay request arriving encapsulated; `ownTunnelAddress`: the request was masqueraded to this node's tunnel address. */
-export function describeOverlayReply(from: string, nodeName: string, innerDst: string, ownTunnelAddress: boolean): string {
+export function describeOverlayReply(
+  from: string,
+  nodeName: string,
+  innerDst: string,
+  ownTunnelAddress: boolean,
+): string {
   return `the reply arrives encapsulated from ${from}: ${nodeName} strips the header${ownTunnelAddress ? `; ${innerDst} is its own tunnel address (the request was masqueraded to it), so conntrack takes the reply from here` : ` and routes it to ${innerDst}`}`;
 }
 
 /** conntrack undoing a DNAT on the reply. */
-export function describeUnDnat(replySrc: string, replySrcPort: number, originalDst: string, originalDstPort: number): string {
+export function describeUnDnat(
+  replySrc: string,
+  replySrcPort: number,
+  originalDst: string,
+  originalDstPort: number,
+): string {
   return `conntrack reverses the DNAT: the reply's source ${replySrc}:${replySrcPort} becomes ${originalDst}:${originalDstPort} again`;
 }
 
@@ -283,12 +383,20 @@ export function describeHostDelivery(nodeName: string, dst: string): string {
 }
 
 /** A local pod's ingress policy note, when Calico evaluates it before kube-proxy's MASQUERADE. */
-export function describeIngressBeforeMasquerade(policyNote: string, pod: { readonly namespace: string; readonly name: string }, nodeName: string, src: string): string {
+export function describeIngressBeforeMasquerade(
+  policyNote: string,
+  pod: { readonly namespace: string; readonly name: string },
+  nodeName: string,
+  src: string,
+): string {
   return `${policyNote} (Calico evaluates ${pod.namespace}/${pod.name}'s ingress in ${nodeName}'s filter FORWARD, before kube-proxy's MASQUERADE in nat POSTROUTING: it sees the source ${src})`;
 }
 
 /** A pool address no pod of the snapshot holds. */
-export function describeUnroutedPoolAddress(dst: string, pool: { readonly name: string; readonly cidr: string }): string {
+export function describeUnroutedPoolAddress(
+  dst: string,
+  pool: { readonly name: string; readonly cidr: string },
+): string {
   return `${dst} is in IP pool ${pool.name} (${pool.cidr}), but no pod in the snapshot has that address: Calico routes it to the node owning its block, which the snapshot does not show`;
 }
 
@@ -317,15 +425,22 @@ export interface NatOutgoingWording {
 
 /** The Felix rule and the note of a natOutgoing outcome (felix/rules/nat.go cali-nat-outgoing). */
 export function describeNatOutgoing(
-  outcome: "no-ip-pool" | "nat-outgoing-off" | "destination-in-pool" | "local-delivery" | "host-excluded" | "masquerade",
+  outcome:
+    "no-ip-pool" | "nat-outgoing-off" | "destination-in-pool" | "local-delivery" | "host-excluded" | "masquerade",
   w: NatOutgoingWording,
 ): { readonly rule: string; readonly note: string } {
   const pool = w.pool ? `IP pool ${w.pool.name} (${w.pool.cidr})` : "";
   switch (outcome) {
     case "no-ip-pool":
-      return { rule: "cali-nat-outgoing: source not in cali40masq-ipam-pools", note: `${w.srcPodIp} is in no Calico IP pool (a host-network pod or the node itself): natOutgoing does not apply.` };
+      return {
+        rule: "cali-nat-outgoing: source not in cali40masq-ipam-pools",
+        note: `${w.srcPodIp} is in no Calico IP pool (a host-network pod or the node itself): natOutgoing does not apply.`,
+      };
     case "nat-outgoing-off":
-      return { rule: "natOutgoing: false", note: `${pool} has natOutgoing: false: the packet leaves with the pod IP ${w.srcPodIp}.` };
+      return {
+        rule: "natOutgoing: false",
+        note: `${pool} has natOutgoing: false: the packet leaves with the pod IP ${w.srcPodIp}.`,
+      };
     case "destination-in-pool":
       return {
         rule: "cali-nat-outgoing: destination in cali40all-ipam-pools",
@@ -348,7 +463,9 @@ export function describeNatOutgoing(
           ? `MASQUERADE to the address of the interface it leaves by: node ${w.nodeName}'s IP ${w.nodeIp ?? "(unknown)"}`
           : "MASQUERADE to the leaving interface's address (the source node is unknown)";
       return {
-        rule: w.natOutgoingAddress ? `cali-nat-outgoing -j SNAT --to-source ${w.natOutgoingAddress}` : "cali-nat-outgoing -j MASQUERADE",
+        rule: w.natOutgoingAddress
+          ? `cali-nat-outgoing -j SNAT --to-source ${w.natOutgoingAddress}`
+          : "cali-nat-outgoing -j MASQUERADE",
         note:
           `${pool} has natOutgoing: true and ${w.dstIp} is outside every IP pool` +
           `${w.dstPrivate ? " (a private/VPC address is still outside the pools: it is masqueraded too)" : ""}: ${how}. ` +
@@ -377,18 +494,36 @@ export interface VpcCniSnatWording {
 }
 
 /** The rule and note of a VPC CNI SNAT outcome (amazon-vpc-cni-k8s pkg/networkutils/network.go AWS-SNAT-CHAIN-0). */
-export function describeVpcCniSnat(outcome: "external-snat" | "vpc-unknown" | "inside-vpc" | "excluded" | "local-destination" | "snat", w: VpcCniSnatWording): { readonly rule: string; readonly note: string } {
+export function describeVpcCniSnat(
+  outcome: "external-snat" | "vpc-unknown" | "inside-vpc" | "excluded" | "local-destination" | "snat",
+  w: VpcCniSnatWording,
+): { readonly rule: string; readonly note: string } {
   switch (outcome) {
     case "external-snat":
-      return { rule: "AWS_VPC_K8S_CNI_EXTERNALSNAT=true", note: `aws-node sets AWS_VPC_K8S_CNI_EXTERNALSNAT=true: the node installs no SNAT rule, the packet leaves with the pod IP ${w.srcPodIp}; reaching ${w.dstIp} outside the VPC then needs a NAT gateway (or another translation) on the way.` };
+      return {
+        rule: "AWS_VPC_K8S_CNI_EXTERNALSNAT=true",
+        note: `aws-node sets AWS_VPC_K8S_CNI_EXTERNALSNAT=true: the node installs no SNAT rule, the packet leaves with the pod IP ${w.srcPodIp}; reaching ${w.dstIp} outside the VPC then needs a NAT gateway (or another translation) on the way.`,
+      };
     case "vpc-unknown":
-      return { rule: "VPC CIDRs unknown", note: `The snapshot has no VPC for ${w.nodeName !== undefined ? `node ${w.nodeName}` : "the pod"}: AWS-SNAT-CHAIN-0 compares the destination with the VPC's CIDRs, which are unknown here, so no SNAT is assumed.` };
+      return {
+        rule: "VPC CIDRs unknown",
+        note: `The snapshot has no VPC for ${w.nodeName !== undefined ? `node ${w.nodeName}` : "the pod"}: AWS-SNAT-CHAIN-0 compares the destination with the VPC's CIDRs, which are unknown here, so no SNAT is assumed.`,
+      };
     case "inside-vpc":
-      return { rule: `AWS-SNAT-CHAIN-0 -d ${w.matched ?? ""} -j RETURN`, note: `${w.dstIp} is inside ${w.vpc?.id ?? ""}'s CIDR ${w.matched ?? ""}: VPC traffic is not translated; the destination sees the pod IP ${w.srcPodIp}.` };
+      return {
+        rule: `AWS-SNAT-CHAIN-0 -d ${w.matched ?? ""} -j RETURN`,
+        note: `${w.dstIp} is inside ${w.vpc?.id ?? ""}'s CIDR ${w.matched ?? ""}: VPC traffic is not translated; the destination sees the pod IP ${w.srcPodIp}.`,
+      };
     case "excluded":
-      return { rule: `AWS-SNAT-CHAIN-0 -d ${w.matched ?? ""} -j RETURN (AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS)`, note: `${w.dstIp} is in ${w.matched ?? ""}, listed in AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS: not translated; the pod IP ${w.srcPodIp} is kept.` };
+      return {
+        rule: `AWS-SNAT-CHAIN-0 -d ${w.matched ?? ""} -j RETURN (AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS)`,
+        note: `${w.dstIp} is in ${w.matched ?? ""}, listed in AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS: not translated; the pod IP ${w.srcPodIp} is kept.`,
+      };
     case "local-destination":
-      return { rule: "! --dst-type LOCAL", note: `${w.dstIp} is node ${w.nodeName ?? ""}'s own address: the SNAT rule skips local destinations.` };
+      return {
+        rule: "! --dst-type LOCAL",
+        note: `${w.dstIp} is node ${w.nodeName ?? ""}'s own address: the SNAT rule skips local destinations.`,
+      };
     case "snat":
       return {
         rule: `AWS-SNAT-CHAIN-0 ! -o vlan+ -m addrtype ! --dst-type LOCAL -j SNAT --to-source ${w.snatTo ?? "<primary ENI IP>"}${w.randomizeSnat === "prng" ? " --random-fully" : w.randomizeSnat === "hashrandom" ? " --random" : ""}`,

@@ -11,18 +11,34 @@ import { ownerKey, snapshotIndex } from "./snapshot-index.js";
  */
 export function workloadPod(ctx: PathContext, workload: Workload, assumptions: string[]): PathPod {
   const owner = { kind: workload.kind, namespace: workload.namespace, name: workload.name };
-  const observed = (snapshotIndex(ctx.snapshot).podsByOwner.get(ownerKey(owner)) ?? []).find((p) => p.podIP && p.phase !== "Succeeded" && p.phase !== "Failed");
+  const observed = (snapshotIndex(ctx.snapshot).podsByOwner.get(ownerKey(owner)) ?? []).find(
+    (p) => p.podIP && p.phase !== "Succeeded" && p.phase !== "Failed",
+  );
   const pod = observed ? pathPodOf(observed) : undefined;
   if (pod) return pod;
   const id = `${workload.namespace}/${workload.name}`;
-  const predicted = analysePlacement(ctx.snapshot, { workload: id }).workloads[0]?.pods.find((p) => p.predictedNode)?.predictedNode;
-  if (!predicted) throw new EndpointError(`workload ${id} has no observed pod and no node it can be placed on (see podpath place --workload ${id})`);
+  const predicted = analysePlacement(ctx.snapshot, { workload: id }).workloads[0]?.pods.find(
+    (p) => p.predictedNode,
+  )?.predictedNode;
+  if (!predicted)
+    throw new EndpointError(
+      `workload ${id} has no observed pod and no node it can be placed on (see podpath place --workload ${id})`,
+    );
   const node = ctx.node(predicted)!;
   const template = workload.template.spec;
   // a host-network pod uses the node's address; another takes the first pod address of the node
-  const address = template.hostNetwork ? (node.internalIP ? { ip: node.internalIP, how: "the node's address (host network)" } : undefined) : ctx.assumedPodAddress(node, 1);
-  if (!address) throw new EndpointError(`workload ${id} has no observed pod; it would be placed on ${predicted}, whose pod addresses are not known: trace node:${predicted} instead`);
-  assumptions.push(`workload ${id} has no observed pod: a pod predicted on ${predicted} (podpath place) is assumed at ${address.ip}, ${address.how}`);
+  const address = template.hostNetwork
+    ? node.internalIP
+      ? { ip: node.internalIP, how: "the node's address (host network)" }
+      : undefined
+    : ctx.assumedPodAddress(node, 1);
+  if (!address)
+    throw new EndpointError(
+      `workload ${id} has no observed pod; it would be placed on ${predicted}, whose pod addresses are not known: trace node:${predicted} instead`,
+    );
+  assumptions.push(
+    `workload ${id} has no observed pod: a pod predicted on ${predicted} (podpath place) is assumed at ${address.ip}, ${address.how}`,
+  );
   const assumed: PathPod = {
     namespace: workload.namespace,
     name: `${workload.name} (predicted)`,

@@ -12,12 +12,20 @@ import { workloadKey } from "./workload-key.js";
 export function hostPorts(spec: PodSpec): HostPort[] {
   const out: HostPort[] = [];
   for (const c of [...spec.initContainers.filter((i) => i.restartPolicy === "Always"), ...spec.containers]) {
-    for (const p of c.ports) if (p.hostPort) out.push({ protocol: p.protocol, hostIP: p.hostIP ?? "0.0.0.0", port: p.hostPort });
+    for (const p of c.ports)
+      if (p.hostPort) out.push({ protocol: p.protocol, hostIP: p.hostIP ?? "0.0.0.0", port: p.hostPort });
   }
   return out;
 }
 
-export function placedPod(owner: string, name: string, namespace: string, labels: PlacedPod["labels"], spec: PodSpec, nodeName: string): PlacedPod {
+export function placedPod(
+  owner: string,
+  name: string,
+  namespace: string,
+  labels: PlacedPod["labels"],
+  spec: PodSpec,
+  nodeName: string,
+): PlacedPod {
   const a = spec.affinity;
   return {
     requests: podRequests(spec),
@@ -37,7 +45,15 @@ export function placedPod(owner: string, name: string, namespace: string, labels
 
 /** A node with nothing on it yet. */
 export function emptyNodeInfo(node: NodeInfo["node"]): NodeInfo {
-  return { node, name: node.name, labels: node.labels, allocatable: node.allocatable, requested: {}, nonZeroRequested: { cpu: 0, memory: 0 }, pods: [] };
+  return {
+    node,
+    name: node.name,
+    labels: node.labels,
+    allocatable: node.allocatable,
+    requested: {},
+    nonZeroRequested: { cpu: 0, memory: 0 },
+    pods: [],
+  };
 }
 
 /**
@@ -94,12 +110,17 @@ export class ClusterSnapshot implements ClusterView {
    */
   static of(snapshot: Snapshot): ClusterSnapshot {
     const nodes = snapshot.kubernetes.nodes.map(emptyNodeInfo);
-    const cluster = new ClusterSnapshot(nodes, new Map<string, Namespace>(snapshot.kubernetes.namespaces.map((n) => [n.name, n])));
+    const cluster = new ClusterSnapshot(
+      nodes,
+      new Map<string, Namespace>(snapshot.kubernetes.namespaces.map((n) => [n.name, n])),
+    );
     for (const pod of snapshot.kubernetes.pods) {
       if (!isActive(pod)) continue;
       const node = cluster.nodeByName.get(pod.nodeName!);
       if (!node) continue;
-      const owner = pod.owner ? workloadKey(pod.owner) : workloadKey({ kind: "Pod", namespace: pod.namespace, name: pod.name });
+      const owner = pod.owner
+        ? workloadKey(pod.owner)
+        : workloadKey({ kind: "Pod", namespace: pod.namespace, name: pod.name });
       cluster.bind(node, placedPod(owner, pod.name, pod.namespace, pod.labels, pod.spec, node.name));
     }
     return cluster;

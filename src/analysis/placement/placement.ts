@@ -5,7 +5,13 @@ import { staticPodNode } from "../../model/static-pod.js";
 import { ClusterSnapshot } from "./cluster-snapshot.js";
 import { evaluatePod, type NodeVerdict } from "./feasibility.js";
 import { DEFAULT_FILTERS, DEFAULT_SCORES } from "./plugins/index.js";
-import { daemonPodSpec, daemonSetTargets, observedPodsByOwner, podsOfWorkload, type DaemonSetTargets } from "./pods-to-place.js";
+import {
+  daemonPodSpec,
+  daemonSetTargets,
+  observedPodsByOwner,
+  podsOfWorkload,
+  type DaemonSetTargets,
+} from "./pods-to-place.js";
 import { schedulingOrder, simulate, type Prediction } from "./simulate.js";
 import type { FilterPlugin, PodToPlace, Rejection, ScorePlugin } from "./types.js";
 import { workloadKey } from "./workload-key.js";
@@ -75,7 +81,12 @@ export interface WorkloadPlacement {
    * Set when the snapshot lacks the workload and podpath knows it only through its pods: how
    * many, which pod's spec stands for the template, how the owner was inferred, what is unknown.
    */
-  readonly knownFromPods: { readonly pods: number; readonly templateFrom: string; readonly inferredVia: string | null; readonly unknown: readonly string[] } | null;
+  readonly knownFromPods: {
+    readonly pods: number;
+    readonly templateFrom: string;
+    readonly inferredVia: string | null;
+    readonly unknown: readonly string[];
+  } | null;
   readonly nodes: readonly NodeView[];
   readonly pods: readonly PodView[];
   readonly findings: readonly PlacementFinding[];
@@ -106,7 +117,12 @@ export interface PlacementOptions {
 }
 
 export function reasonView(r: Rejection): ReasonView {
-  return { plugin: r.plugin, message: r.message, detail: r.detail ?? null, source: r.source ? formatSource(r.source) : null };
+  return {
+    plugin: r.plugin,
+    message: r.message,
+    detail: r.detail ?? null,
+    source: r.source ? formatSource(r.source) : null,
+  };
 }
 
 function nodeView(v: NodeVerdict): NodeView {
@@ -116,10 +132,14 @@ function nodeView(v: NodeVerdict): NodeView {
 /** Why a pod can run where the model rejects it, from the kind of rejection. */
 function likelyCause(reasons: readonly Rejection[]): string {
   const plugins = new Set(reasons.map((r) => r.plugin));
-  if (plugins.has("TaintToleration")) return "NoSchedule taints never evict running pods: the taint was most likely added after the pod was placed";
-  if (plugins.has("NodeAffinity")) return "node affinity is IgnoredDuringExecution: the node's labels (or the pod's selector) most likely changed after the pod was placed";
-  if (plugins.has("NodeResourcesFit")) return "the node is overcommitted: requests changed, or pods were bound without the scheduler";
-  if (plugins.has("NodeUnschedulable")) return "the node was cordoned after the pod was placed (cordoning does not evict)";
+  if (plugins.has("TaintToleration"))
+    return "NoSchedule taints never evict running pods: the taint was most likely added after the pod was placed";
+  if (plugins.has("NodeAffinity"))
+    return "node affinity is IgnoredDuringExecution: the node's labels (or the pod's selector) most likely changed after the pod was placed";
+  if (plugins.has("NodeResourcesFit"))
+    return "the node is overcommitted: requests changed, or pods were bound without the scheduler";
+  if (plugins.has("NodeUnschedulable"))
+    return "the node was cordoned after the pod was placed (cordoning does not evict)";
   return "the pod was placed before the rule that rejects the node existed, or bound without the scheduler";
 }
 
@@ -130,12 +150,19 @@ function likelyCause(reasons: readonly Rejection[]): string {
  * (pkg/controller/daemon/util ReplaceDaemonSetPodNodeNameNodeAffinity). So the nodes without a
  * pod are named, and no verdict is given for them.
  */
-function daemonSetTargetsUnknown(w: Workload, podOn: ReadonlyMap<string, string>, nodes: Snapshot["kubernetes"]["nodes"]): string {
+function daemonSetTargetsUnknown(
+  w: Workload,
+  podOn: ReadonlyMap<string, string>,
+  nodes: Snapshot["kubernetes"]["nodes"],
+): string {
   const without = nodes.filter((n) => !podOn.has(n.name)).map((n) => n.name);
-  const shown = without.length <= 8 ? without.join(", ") : `${without.slice(0, 8).join(", ")} and ${without.length - 8} more`;
+  const shown =
+    without.length <= 8 ? without.join(", ") : `${without.slice(0, 8).join(", ")} and ${without.length - 8} more`;
   return (
     "the nodes it targets (its node selector and tolerations are read from one pod; its required node affinity is not on its pods, the DaemonSet controller replaces it with each pod's own node)" +
-    (without.length > 0 ? `: no pod seen on ${shown}, whether it targets ${without.length === 1 ? "it" : "them"} is unknown` : "")
+    (without.length > 0
+      ? `: no pod seen on ${shown}, whether it targets ${without.length === 1 ? "it" : "them"} is unknown`
+      : "")
   );
 }
 
@@ -174,13 +201,16 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
   const scores = options.scores ?? DEFAULT_SCORES(snapshot);
   const nodes = snapshot.kubernetes.nodes;
   const observed = observedPodsByOwner(snapshot);
-  const selected = snapshot.kubernetes.workloads.filter((w) => !options.workload || `${w.namespace}/${w.name}` === options.workload);
+  const selected = snapshot.kubernetes.workloads.filter(
+    (w) => !options.workload || `${w.namespace}/${w.name}` === options.workload,
+  );
 
   // every workload's pods, for the simulation (all workloads compete for the same nodes)
   const podsByWorkload = new Map<Workload, PodToPlace[]>();
   const targetsOf = new Map<Workload, DaemonSetTargets>();
   for (const w of snapshot.kubernetes.workloads) {
-    const targets = w.kind === "DaemonSet" && !w.knownFromPods ? daemonSetTargets(daemonPodSpec(w.template.spec), nodes) : undefined;
+    const targets =
+      w.kind === "DaemonSet" && !w.knownFromPods ? daemonSetTargets(daemonPodSpec(w.template.spec), nodes) : undefined;
     if (targets) targetsOf.set(w, targets);
     podsByWorkload.set(w, podsOfWorkload(w, nodes, observed.get(workloadKey(w)) ?? [], targets));
   }
@@ -188,8 +218,13 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
   const baseline = ClusterSnapshot.of(snapshot);
   const priorities = new Map(snapshot.kubernetes.priorityClasses.map((p) => [p.name, p.value]));
   const globalDefault = snapshot.kubernetes.priorityClasses.find((p) => p.globalDefault)?.value ?? 0;
-  const priorityOf = (pod: PodToPlace) => pod.spec.priority ?? (pod.spec.priorityClassName ? priorities.get(pod.spec.priorityClassName) ?? 0 : globalDefault);
-  const toPlace = schedulingOrder([...podsByWorkload.values()].flat().filter((p) => !p.observed?.nodeName), priorityOf);
+  const priorityOf = (pod: PodToPlace) =>
+    pod.spec.priority ??
+    (pod.spec.priorityClassName ? (priorities.get(pod.spec.priorityClassName) ?? 0) : globalDefault);
+  const toPlace = schedulingOrder(
+    [...podsByWorkload.values()].flat().filter((p) => !p.observed?.nodeName),
+    priorityOf,
+  );
   const predictions: Map<PodToPlace, Prediction> = simulate(toPlace, ClusterSnapshot.of(snapshot), filters, scores);
 
   const workloads = selected.map((w): WorkloadPlacement => {
@@ -202,7 +237,11 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
     } else {
       const representative = pods[0] ?? podsOfWorkload({ ...w, replicas: 1 }, nodes, [])[0]!;
       // a workload known from its pods: the template (the pod's spec without its binding), not one pod's nodeName
-      verdicts = evaluatePod({ ...representative, spec: w.knownFromPods ? w.template.spec : representative.spec, observed: undefined }, cluster, filters);
+      verdicts = evaluatePod(
+        { ...representative, spec: w.knownFromPods ? w.template.spec : representative.spec, observed: undefined },
+        cluster,
+        filters,
+      );
     }
     const targets = targetsOf.get(w);
     const findings: PlacementFinding[] = [];
@@ -211,7 +250,11 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
     for (const p of pods) {
       const pod = p.observed;
       if (!pod?.nodeName) continue;
-      const [verdict] = evaluatePod({ ...p, spec: w.kind === "DaemonSet" ? p.spec : pod.spec, daemonNode: pod.nodeName }, cluster, filters);
+      const [verdict] = evaluatePod(
+        { ...p, spec: w.kind === "DaemonSet" ? p.spec : pod.spec, daemonNode: pod.nodeName },
+        cluster,
+        filters,
+      );
       if (verdict && !verdict.feasible) {
         findings.push({
           code: "RUNS_ON_REJECTED_NODE",
@@ -231,7 +274,9 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
       name: w.name,
       replicas: w.replicas,
       source: formatSource(w.meta.source),
-      generatedFrom: w.generatedFrom ? `${w.generatedFrom.kind} ${w.generatedFrom.namespace}/${w.generatedFrom.name}` : null,
+      generatedFrom: w.generatedFrom
+        ? `${w.generatedFrom.kind} ${w.generatedFrom.namespace}/${w.generatedFrom.name}`
+        : null,
       feasibleNodes: verdicts.filter((v) => v.feasible).map((v) => v.node),
       targetedNodes: targets ? targets.targeted.map((n) => n.name) : null,
       notTargeted: (targets?.notTargeted ?? []).map((t) => ({
@@ -248,7 +293,9 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
             templateFrom: w.knownFromPods.templateFrom,
             inferredVia: w.knownFromPods.inferredVia ?? null,
             unknown: [
-              w.kind === "DaemonSet" ? daemonSetTargetsUnknown(w, podOn, nodes) : "replicas (the pods seen are counted)",
+              w.kind === "DaemonSet"
+                ? daemonSetTargetsUnknown(w, podOn, nodes)
+                : "replicas (the pods seen are counted)",
               `the template (pod ${w.knownFromPods.templateFrom}'s spec stands for it; other pods may differ)`,
             ],
           }
@@ -259,7 +306,7 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
         return {
           name: p.name,
           observedNode: p.observed?.nodeName ?? null,
-          predictedNode: p.observed?.nodeName ? null : prediction?.node ?? null,
+          predictedNode: p.observed?.nodeName ? null : (prediction?.node ?? null),
           tiedNodes: prediction?.tied ?? [],
           unschedulable: prediction?.unschedulable ?? null,
         };

@@ -15,7 +15,14 @@ import { workloadKey } from "./workload-key.js";
  */
 export function daemonSetTolerations(spec: PodSpec): Toleration[] {
   const source = spec.source;
-  const t = (key: string, effect: "NoExecute" | "NoSchedule"): Toleration => ({ key, operator: "Exists", value: "", effect, tolerationSeconds: undefined, source });
+  const t = (key: string, effect: "NoExecute" | "NoSchedule"): Toleration => ({
+    key,
+    operator: "Exists",
+    value: "",
+    effect,
+    tolerationSeconds: undefined,
+    source,
+  });
   const added = [
     t("node.kubernetes.io/not-ready", "NoExecute"),
     t("node.kubernetes.io/unreachable", "NoExecute"),
@@ -25,11 +32,18 @@ export function daemonSetTolerations(spec: PodSpec): Toleration[] {
     t("node.kubernetes.io/unschedulable", "NoSchedule"),
     ...(spec.hostNetwork ? [t("node.kubernetes.io/network-unavailable", "NoSchedule")] : []),
   ];
-  const present = (x: Toleration) => spec.tolerations.some((y) => y.key === x.key && y.effect === x.effect && y.operator === "Exists");
+  const present = (x: Toleration) =>
+    spec.tolerations.some((y) => y.key === x.key && y.effect === x.effect && y.operator === "Exists");
   return [...spec.tolerations, ...added.filter((x) => !present(x))];
 }
 
-function pod(workload: Workload, name: string, spec: PodSpec, observed: Pod | undefined, daemonNode: string | undefined): PodToPlace {
+function pod(
+  workload: Workload,
+  name: string,
+  spec: PodSpec,
+  observed: Pod | undefined,
+  daemonNode: string | undefined,
+): PodToPlace {
   return {
     workload,
     owner: workloadKey(workload),
@@ -89,19 +103,38 @@ export function daemonSetTargets(daemonSpec: PodSpec, nodes: readonly Node[]): D
   const notTargeted: NotTargeted[] = [];
   for (const node of nodes) {
     if (daemonSpec.nodeName && daemonSpec.nodeName !== node.name) {
-      notTargeted.push({ node: node.name, rule: "nodeName", reason: `the template's spec.nodeName is ${daemonSpec.nodeName}`, source: daemonSpec.source, continueRunning: false });
+      notTargeted.push({
+        node: node.name,
+        rule: "nodeName",
+        reason: `the template's spec.nodeName is ${daemonSpec.nodeName}`,
+        source: daemonSpec.source,
+        continueRunning: false,
+      });
       continue;
     }
     const mismatch = nodeAffinityMismatch(daemonSpec, node);
     if (mismatch) {
-      notTargeted.push({ node: node.name, rule: "nodeAffinity", reason: mismatch.detail, source: mismatch.source, continueRunning: false });
+      notTargeted.push({
+        node: node.name,
+        rule: "nodeAffinity",
+        reason: mismatch.detail,
+        source: mismatch.source,
+        continueRunning: false,
+      });
       continue;
     }
-    const taint = node.taints.length === 0 ? undefined : untoleratedTaint(node.taints, daemonSpec.tolerations, FILTERED_EFFECTS);
+    const taint =
+      node.taints.length === 0 ? undefined : untoleratedTaint(node.taints, daemonSpec.tolerations, FILTERED_EFFECTS);
     if (taint) {
       // shouldContinueRunning: true unless a NoExecute taint is untolerated as well
       const continueRunning = !untoleratedTaint(node.taints, daemonSpec.tolerations, ["NoExecute"]);
-      notTargeted.push({ node: node.name, rule: "taint", reason: `untolerated taint ${taint.key}${taint.value ? "=" + taint.value : ""}:${taint.effect}`, source: taint.source, continueRunning });
+      notTargeted.push({
+        node: node.name,
+        rule: "taint",
+        reason: `untolerated taint ${taint.key}${taint.value ? "=" + taint.value : ""}:${taint.effect}`,
+        source: taint.source,
+        continueRunning,
+      });
       continue;
     }
     targeted.push(node);
@@ -122,7 +155,12 @@ export function daemonPodSpec(spec: PodSpec): PodSpec {
  * metadata.name node affinity). A daemon pod observed on a node the controller no longer targets
  * is kept (it exists); the placement report says whether the controller keeps it.
  */
-export function podsOfWorkload(workload: Workload, nodes: readonly Node[], observed: readonly Pod[], targets?: DaemonSetTargets): PodToPlace[] {
+export function podsOfWorkload(
+  workload: Workload,
+  nodes: readonly Node[],
+  observed: readonly Pod[],
+  targets?: DaemonSetTargets,
+): PodToPlace[] {
   const spec = workload.template.spec;
   if (workload.knownFromPods) {
     // the workload is known only through these pods: each stands for itself (on its own spec),

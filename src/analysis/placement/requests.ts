@@ -66,7 +66,10 @@ export function nonZeroRequests(spec: PodSpec): { cpu: number; memory: number } 
       initMemory = Math.max(initMemory, r.memory + sidecarMemory);
     }
   }
-  return { cpu: Math.max(cpu, initCpu) + (spec.overhead["cpu"] ?? 0), memory: Math.max(memory, initMemory) + (spec.overhead["memory"] ?? 0) };
+  return {
+    cpu: Math.max(cpu, initCpu) + (spec.overhead["cpu"] ?? 0),
+    memory: Math.max(memory, initMemory) + (spec.overhead["memory"] ?? 0),
+  };
 }
 
 function add(into: Record<string, number>, from: ResourceList): void {

@@ -87,7 +87,12 @@ export function schedulingNodeOrder(nodes: readonly NodeInfo[]): NodeInfo[] {
  * PreScore (a plugin returning SKIP is left out), raw scores, NormalizeScore, times its weight,
  * summed per node. The scores a plugin normalizes are in the order of `feasible`.
  */
-export function scoreNodes(pod: PodToPlace, feasible: readonly NodeInfo[], cluster: ClusterView, plugins: readonly ScorePlugin<unknown>[]): number[] {
+export function scoreNodes(
+  pod: PodToPlace,
+  feasible: readonly NodeInfo[],
+  cluster: ClusterView,
+  plugins: readonly ScorePlugin<unknown>[],
+): number[] {
   const totals = new Array<number>(feasible.length).fill(0);
   const scores = new Array<number>(feasible.length).fill(0);
   for (const plugin of plugins) {
@@ -173,7 +178,8 @@ class NodeRoom {
     let column = this.columns.get(resource);
     if (!column) {
       column = new Float64Array(this.nodes.length);
-      for (let i = 0; i < this.nodes.length; i++) column[i] = (this.nodes[i]!.allocatable[resource] ?? 0) - (this.nodes[i]!.requested[resource] ?? 0);
+      for (let i = 0; i < this.nodes.length; i++)
+        column[i] = (this.nodes[i]!.allocatable[resource] ?? 0) - (this.nodes[i]!.requested[resource] ?? 0);
       this.columns.set(resource, column);
     }
     return column;
@@ -182,7 +188,8 @@ class NodeRoom {
   refresh(position: number, bound: PlacedPod): void {
     const node = this.nodes[position]!;
     this.ports[position]?.push(...bound.hostPorts);
-    for (const [resource, column] of this.columns) column[position] = (node.allocatable[resource] ?? 0) - (node.requested[resource] ?? 0);
+    for (const [resource, column] of this.columns)
+      column[position] = (node.allocatable[resource] ?? 0) - (node.requested[resource] ?? 0);
     this.refreshPods(position);
   }
 
@@ -212,7 +219,13 @@ class NodeRoom {
  * snapshot (`ClusterSnapshot.bind`), which keeps its indexes fresh (the filters' PreFilter states
  * follow them, and the scores').
  */
-export function simulate(pods: readonly PodToPlace[], cluster: ClusterSnapshot, filters: readonly FilterPlugin<unknown>[], scores: readonly ScorePlugin<unknown>[], options: SimulateOptions = {}): Map<PodToPlace, Prediction> {
+export function simulate(
+  pods: readonly PodToPlace[],
+  cluster: ClusterSnapshot,
+  filters: readonly FilterPlugin<unknown>[],
+  scores: readonly ScorePlugin<unknown>[],
+  options: SimulateOptions = {},
+): Map<PodToPlace, Prediction> {
   const out = new Map<PodToPlace, Prediction>();
   const order = schedulingNodeOrder(cluster.nodes);
   const nodeCount = order.length;
@@ -225,11 +238,15 @@ export function simulate(pods: readonly PodToPlace[], cluster: ClusterSnapshot, 
   const dynamic = filters.map((plugin, index) => ({ plugin, index })).filter((f) => !isStatic(f.plugin));
   const dynamicPlugins = dynamic.map((f) => f.plugin);
   const dynamicStates = dynamic.map((f) => f.index);
-  const dynamicKinds = dynamicPlugins.map((p) => (p.fastPath === "fit" ? FIT : p.fastPath === "ports" ? PORTS : GENERIC));
+  const dynamicKinds = dynamicPlugins.map((p) =>
+    p.fastPath === "fit" ? FIT : p.fastPath === "ports" ? PORTS : GENERIC,
+  );
   const skippable = dynamicPlugins.map((p) => p.skipsWithoutState === true);
   /** each generic filter's verdict without its reasons (FilterPlugin.passes, else filter) */
   const passes = dynamicPlugins.map((p): ((pod: PodToPlace, node: NodeInfo, state: unknown) => boolean) =>
-    p.passes ? (pod, node, state) => p.passes!(pod, node, cluster, state) : (pod, node, state) => p.filter(pod, node, cluster, state).length === 0,
+    p.passes
+      ? (pod, node, state) => p.passes!(pod, node, cluster, state)
+      : (pod, node, state) => p.filter(pod, node, cluster, state).length === 0,
   );
   /** the filters to run for the current pod, as indices into dynamicPlugins */
   const active: number[] = [];
@@ -252,7 +269,11 @@ export function simulate(pods: readonly PodToPlace[], cluster: ClusterSnapshot, 
       const signature = staticSignature(pod.spec, staticFilters);
       let staticVerdicts = verdictsBySignature.get(signature);
       if (!staticVerdicts) verdictsBySignature.set(signature, (staticVerdicts = new Uint8Array(nodeCount)));
-      info = { staticVerdicts, columns: resources.map((r) => room.column(r)), amounts: resources.map((r) => pod.requests[r]!) };
+      info = {
+        staticVerdicts,
+        columns: resources.map((r) => room.column(r)),
+        amounts: resources.map((r) => pod.requests[r]!),
+      };
       specInfos.set(pod.spec, info);
     }
     const states = prepareFilters(pod, cluster, filters);
@@ -337,8 +358,16 @@ export function simulate(pods: readonly PodToPlace[], cluster: ClusterSnapshot, 
     if (feasible.length === 0) {
       const verdicts = candidates.map((node) => evaluateNode(pod, node, cluster, filters, states));
       // a DaemonSet's pod is pinned to its node (NodeAffinity PreFilter): the other nodes are counted as such
-      const pinnedAway = pod.daemonNode !== undefined ? { count: cluster.nodes.length - candidates.length, plugin: "NodeAffinity" } : undefined;
-      out.set(pod, { node: undefined, tied: [], unschedulable: fitErrorMessage(verdicts, cluster.nodes.length, pinnedAway), score: undefined });
+      const pinnedAway =
+        pod.daemonNode !== undefined
+          ? { count: cluster.nodes.length - candidates.length, plugin: "NodeAffinity" }
+          : undefined;
+      out.set(pod, {
+        node: undefined,
+        tied: [],
+        unschedulable: fitErrorMessage(verdicts, cluster.nodes.length, pinnedAway),
+        score: undefined,
+      });
       continue;
     }
     let chosen = feasible[0]!;

@@ -1,4 +1,13 @@
-import type { Labels, Namespace, Node, Pod, PodAffinityTerm, PodSpec, ResourceList, Workload } from "../../model/kubernetes.js";
+import type {
+  Labels,
+  Namespace,
+  Node,
+  Pod,
+  PodAffinityTerm,
+  PodSpec,
+  ResourceList,
+  Workload,
+} from "../../model/kubernetes.js";
 import type { SourceRef } from "../../model/source.js";
 import type { BindListener, ClusterSnapshot } from "./cluster-snapshot.js";
 

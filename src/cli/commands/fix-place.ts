@@ -13,7 +13,9 @@ interface FixPlaceCliOptions extends SnapshotOptions {
 export function registerFixPlace(program: Command, io: CliIO, setExit: (code: number) => void): void {
   const fix =
     program.commands.find((c) => c.name() === "fix") ??
-    program.command("fix").description("the smallest change that gets you what you asked, verified by re-running the analysis");
+    program
+      .command("fix")
+      .description("the smallest change that gets you what you asked, verified by re-running the analysis");
   withSnapshotOptions(
     fix
       .command("place")
@@ -23,7 +25,10 @@ export function registerFixPlace(program: Command, io: CliIO, setExit: (code: nu
       ),
     formatsOf("fix place"),
   )
-    .requiredOption("--onto <selector>", "a node name (or several, comma-separated) or a label selector in kubectl syntax: key, key=value, key!=value, !key, comma-separated")
+    .requiredOption(
+      "--onto <selector>",
+      "a node name (or several, comma-separated) or a label selector in kubectl syntax: key, key=value, key!=value, !key, comma-separated",
+    )
     .addHelpText(
       "after",
       `

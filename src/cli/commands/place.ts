@@ -14,7 +14,9 @@ export function registerPlace(program: Command, io: CliIO, setExit: (code: numbe
   withSnapshotOptions(
     program
       .command("place")
-      .description("per workload: the nodes its pods can run on, why every other node is rejected (kube-scheduler's filters, with the taint, selector or rule and its file:line), and the observed or predicted node of each pod"),
+      .description(
+        "per workload: the nodes its pods can run on, why every other node is rejected (kube-scheduler's filters, with the taint, selector or rule and its file:line), and the observed or predicted node of each pod",
+      ),
     formatsOf("place"),
   )
     .option("--workload <ns/name>", "only this workload")

@@ -13,22 +13,44 @@ interface Planned {
 
 /** Commands of the contract (PRODUCT.md) that are registered, documented, and not built yet. */
 const PLANNED: readonly Planned[] = [
-  { name: "connlist", description: "allowed connections between all workloads and external IP ranges (np-guard netpol-analyzer's format with -o txt)", issue: 5 },
-  { name: "lint", description: "misconfigurations that break placement or paths, each with the objects and file:line", issue: 6 },
-  { name: "exposure", description: "who can reach each workload, and on which ports: other workloads, the VPC, the internet", issue: 6 },
+  {
+    name: "connlist",
+    description:
+      "allowed connections between all workloads and external IP ranges (np-guard netpol-analyzer's format with -o txt)",
+    issue: 5,
+  },
+  {
+    name: "lint",
+    description: "misconfigurations that break placement or paths, each with the objects and file:line",
+    issue: 6,
+  },
+  {
+    name: "exposure",
+    description: "who can reach each workload, and on which ports: other workloads, the VPC, the internet",
+    issue: 6,
+  },
   {
     name: "diff",
     description: "what changed between two snapshots: connections, exposure, placement",
     issue: 7,
-    options: (c) => c.requiredOption("--before <path>", "the earlier snapshot").requiredOption("--after <path>", "the later snapshot"),
+    options: (c) =>
+      c
+        .requiredOption("--before <path>", "the earlier snapshot")
+        .requiredOption("--after <path>", "the later snapshot"),
   },
-  { name: "report", description: "the full analysis as Markdown (with Mermaid diagrams) or a self-contained HTML page", issue: 8 },
+  {
+    name: "report",
+    description: "the full analysis as Markdown (with Mermaid diagrams) or a self-contained HTML page",
+    issue: 8,
+  },
   { name: "serve", description: "the report as a live local page, with a trace form", issue: 8 },
 ];
 
 export function registerPlanned(program: Command, io: CliIO, setExit: (code: number) => void): void {
   const notBuilt = (name: string, issue: number) => () => {
-    io.stderr.write(`podpath ${name}: not built yet (planned in issue #${issue}); \`podpath snapshot show\` works today\n`);
+    io.stderr.write(
+      `podpath ${name}: not built yet (planned in issue #${issue}); \`podpath snapshot show\` works today\n`,
+    );
     setExit(EXIT.usage);
   };
   for (const p of PLANNED) {

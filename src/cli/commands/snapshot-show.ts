@@ -10,7 +10,9 @@ export function registerSnapshotShow(parent: Command, io: CliIO, setExit: (code:
   withSnapshotOptions(
     snapshot
       .command("show")
-      .description("what was loaded: objects per kind and file, joins made (node ↔ EC2 instance, pod → workload, service → endpoints), and every warning with file:line:col"),
+      .description(
+        "what was loaded: objects per kind and file, joins made (node ↔ EC2 instance, pod → workload, service → endpoints), and every warning with file:line:col",
+      ),
     formatsOf("snapshot show"),
   )
     .addHelpText(

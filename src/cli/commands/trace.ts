@@ -19,25 +19,35 @@ interface TraceOptions extends SnapshotOptions {
 
 function portArg(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > 65535) throw new InvalidArgumentError("expected a port number from 1 to 65535");
+  if (!/^\d+$/.test(value) || n < 1 || n > 65535)
+    throw new InvalidArgumentError("expected a port number from 1 to 65535");
   return n;
 }
 
 export function cniOption(): Option {
-  return new Option("--cni <name>", "the CNI that networks the pods (default: what the snapshot shows — Calico IP pools, the aws-node DaemonSet)").choices(["calico", "aws-vpc-cni"]);
+  return new Option(
+    "--cni <name>",
+    "the CNI that networks the pods (default: what the snapshot shows — Calico IP pools, the aws-node DaemonSet)",
+  ).choices(["calico", "aws-vpc-cni"]);
 }
 
 export function registerTrace(program: Command, io: CliIO, setExit: (code: number) => void): void {
   withSnapshotOptions(
     program
       .command("trace")
-      .description("the hop-by-hop path of one packet forward and back: what each hop (pod, node, kube-proxy, Calico, ENI, security group, NACL, route table, NAT/internet gateway, load balancer) does to it and why, the verdict, and the source IP the destination sees"),
+      .description(
+        "the hop-by-hop path of one packet forward and back: what each hop (pod, node, kube-proxy, Calico, ENI, security group, NACL, route table, NAT/internet gateway, load balancer) does to it and why, the verdict, and the source IP the destination sees",
+      ),
     formatsOf("trace"),
   )
     // a malformed endpoint is an EndpointError, reported by commander with its option
     .requiredOption("--from <endpoint>", `where the packet starts: ${ENDPOINT_FORMS}`, userArgument(parseEndpoint))
     .requiredOption("--to <endpoint>", "where it goes (same forms)", userArgument(parseEndpoint))
-    .option("--port <n>", "destination port (default: the service's first port, the pod's first container port, the URL's port)", portArg)
+    .option(
+      "--port <n>",
+      "destination port (default: the service's first port, the pod's first container port, the URL's port)",
+      portArg,
+    )
     .addOption(new Option("--protocol <p>", "protocol").choices(["TCP", "UDP", "SCTP", "ICMP"]).default("TCP"))
     .addOption(cniOption())
     .option("--fail-on-drop", "exit 1 when the packet or its reply is dropped, or the snapshot cannot decide (unknown)")
@@ -67,7 +77,13 @@ Examples:
     )
     .action((options: TraceOptions) => {
       // an endpoint the snapshot cannot resolve is an EndpointError, a UserError runCli reports
-      const answer = answerTrace(loadFromOptions(options, io), { from: options.from, to: options.to, port: options.port, protocol: options.protocol, cni: options.cni });
+      const answer = answerTrace(loadFromOptions(options, io), {
+        from: options.from,
+        to: options.to,
+        port: options.port,
+        protocol: options.protocol,
+        cni: options.cni,
+      });
       writeAnswer(io, "trace", answer, options);
       setExit(options.failOnDrop && answer.finding ? EXIT.finding : EXIT.ok);
     });

@@ -41,13 +41,21 @@ export function convertElements<S extends object, M>(
   const { ctx, draft } = conv;
   items.forEach((element, index) => {
     try {
-      if (!isRaw(element)) throw new Malformed(`${listPath}[${index}] must be a mapping, not ${describeType(element)}`, new FieldAt(items, index));
+      if (!isRaw(element))
+        throw new Malformed(
+          `${listPath}[${index}] must be a mapping, not ${describeType(element)}`,
+          new FieldAt(items, index),
+        );
       into.push(spec.convert(new Fields<S>(element, ""), element));
       draft.count(ctx.file, spec.kind);
     } catch (error) {
       if (!(error instanceof Malformed)) throw error;
       const id = (isRaw(element) ? spec.id(element) : undefined) ?? `#${index}`;
-      draft.warn("invalid-object", `${spec.what} ${id} skipped: ${error.message}`, ctx.source(error.at ?? element, ctx.source(items)));
+      draft.warn(
+        "invalid-object",
+        `${spec.what} ${id} skipped: ${error.message}`,
+        ctx.source(error.at ?? element, ctx.source(items)),
+      );
     }
   });
 }
@@ -64,8 +72,15 @@ export function fieldPath(f: { readonly path: string }, key: string): string {
   return f.path ? `${f.path}.${key}` : key;
 }
 
-function checked<T extends object>(f: Fields<T>, key: Key<T>, value: string, valid: (text: string) => boolean, what: string): string {
-  if (!valid(value)) throw new Malformed(`${fieldPath(f, key)} ${JSON.stringify(value)} is not ${what}`, new FieldAt(f.raw, key));
+function checked<T extends object>(
+  f: Fields<T>,
+  key: Key<T>,
+  value: string,
+  valid: (text: string) => boolean,
+  what: string,
+): string {
+  if (!valid(value))
+    throw new Malformed(`${fieldPath(f, key)} ${JSON.stringify(value)} is not ${what}`, new FieldAt(f.raw, key));
   return value;
 }
 

@@ -8,7 +8,16 @@ import type {
   TargetGroupAttribute as SdkTargetGroupAttribute,
   TargetHealthDescription,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
-import type { Listener, ListenerRule, LoadBalancer, LoadBalancerAction, RuleCondition, TargetGroup, TargetGroupAttribute, TargetHealth } from "../../model/aws.js";
+import type {
+  Listener,
+  ListenerRule,
+  LoadBalancer,
+  LoadBalancerAction,
+  RuleCondition,
+  TargetGroup,
+  TargetGroupAttribute,
+  TargetHealth,
+} from "../../model/aws.js";
 import type { SourceRef } from "../../model/source.js";
 import { isCidr } from "../../model/net.js";
 import { describeType, FieldAt, isRaw, Malformed } from "../fields.js";
@@ -18,7 +27,13 @@ import type { Conversion } from "./common.js";
 
 /** describe-load-balancers, describe-listeners, describe-rules, describe-target-groups, describe-target-health */
 
-const MODELLED_ACTIONS: readonly LoadBalancerAction["type"][] = ["forward", "redirect", "fixed-response", "authenticate-oidc", "authenticate-cognito"];
+const MODELLED_ACTIONS: readonly LoadBalancerAction["type"][] = [
+  "forward",
+  "redirect",
+  "fixed-response",
+  "authenticate-oidc",
+  "authenticate-cognito",
+];
 
 export function convertLoadBalancers(conv: Conversion, items: readonly unknown[]): void {
   convertElements<SdkLoadBalancer, LoadBalancer>(
@@ -66,12 +81,21 @@ export function convertLoadBalancers(conv: Conversion, items: readonly unknown[]
  * both as TargetGroupArn and as ForwardConfig; ForwardConfig wins when it lists target groups.
  * An action type the model does not know (jwt-validation) is left out with a warning.
  */
-function convertActions(conv: Conversion, owner: string, f: Fields<{ Actions?: Action[] | undefined; DefaultActions?: Action[] | undefined }>, key: "Actions" | "DefaultActions"): LoadBalancerAction[] {
+function convertActions(
+  conv: Conversion,
+  owner: string,
+  f: Fields<{ Actions?: Action[] | undefined; DefaultActions?: Action[] | undefined }>,
+  key: "Actions" | "DefaultActions",
+): LoadBalancerAction[] {
   const actions: LoadBalancerAction[] = [];
   for (const a of f.objs(key)) {
     const type = a.reqStr("Type");
     if (!(MODELLED_ACTIONS as readonly string[]).includes(type)) {
-      conv.draft.warn("invalid-field", `${owner}: ${fieldPath(a, "Type")} ${JSON.stringify(type)} is not modelled; the action was left out`, conv.ctx.source(a.raw));
+      conv.draft.warn(
+        "invalid-field",
+        `${owner}: ${fieldPath(a, "Type")} ${JSON.stringify(type)} is not modelled; the action was left out`,
+        conv.ctx.source(a.raw),
+      );
       continue;
     }
     actions.push(convertAction(a, type as LoadBalancerAction["type"]));
@@ -87,7 +111,10 @@ function convertAction(a: Fields<Action>, type: LoadBalancerAction["type"]): Loa
   switch (type) {
     case "forward": {
       const tuples = a.obj("ForwardConfig")?.objs("TargetGroups") ?? [];
-      targetGroups = tuples.map((t) => ({ arn: t.reqStr("TargetGroupArn"), weight: t.int("Weight", { min: 0, max: 999 }) ?? 1 }));
+      targetGroups = tuples.map((t) => ({
+        arn: t.reqStr("TargetGroupArn"),
+        weight: t.int("Weight", { min: 0, max: 999 }) ?? 1,
+      }));
       const single = a.str("TargetGroupArn");
       if (targetGroups.length === 0 && single) targetGroups = [{ arn: single, weight: 1 }];
       if (targetGroups.length === 0) a.fail("a forward action needs TargetGroupArn or ForwardConfig.TargetGroups");
@@ -152,7 +179,8 @@ export function convertListeners(conv: Conversion, items: readonly unknown[]): v
   );
 }
 
-const RULE_ARN = /^(arn:[^:]+:elasticloadbalancing:[^:]*:[^:]*:)listener-rule\/((?:app|net|gwy)\/[^/]+\/[^/]+\/[^/]+)\/[^/]+$/;
+const RULE_ARN =
+  /^(arn:[^:]+:elasticloadbalancing:[^:]*:[^:]*:)listener-rule\/((?:app|net|gwy)\/[^/]+\/[^/]+\/[^/]+)\/[^/]+$/;
 
 /**
  * describe-rules does not print the listener a rule belongs to; its ARN says it:
@@ -214,7 +242,10 @@ function convertCondition(c: Fields<SdkRuleCondition>): RuleCondition {
 function checkCidr(f: { readonly path: string; readonly raw: Raw }, index: number, value: string): void {
   if (!isCidr(value)) {
     const list = f.raw["Values"];
-    throw new Malformed(`${fieldPath(f, `Values[${index}]`)} ${JSON.stringify(value)} is not a valid CIDR block`, Array.isArray(list) ? new FieldAt(list, index) : f.raw);
+    throw new Malformed(
+      `${fieldPath(f, `Values[${index}]`)} ${JSON.stringify(value)} is not a valid CIDR block`,
+      Array.isArray(list) ? new FieldAt(list, index) : f.raw,
+    );
   }
 }
 
@@ -230,14 +261,21 @@ export function convertRules(conv: Conversion, items: readonly unknown[]): void 
       convert: (f, raw) => {
         const arn = f.reqStr("RuleArn");
         const listenerArn = listenerArnOfRule(arn);
-        if (!listenerArn) throw new Malformed(`RuleArn ${JSON.stringify(arn)} is not a listener rule ARN`, new FieldAt(f.raw, "RuleArn"));
+        if (!listenerArn)
+          throw new Malformed(
+            `RuleArn ${JSON.stringify(arn)} is not a listener rule ARN`,
+            new FieldAt(f.raw, "RuleArn"),
+          );
         const text = f.str("Priority");
         let priority: number | undefined;
         const isDefault = text === "default" || (text === undefined && f.bool("IsDefault") === true);
         if (!isDefault) {
           if (text === undefined) return f.fail("Priority is required");
           if (!/^\d{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 50000) {
-            throw new Malformed(`Priority must be "default" or a number between 1 and 50000, not ${JSON.stringify(text)}`, new FieldAt(f.raw, "Priority"));
+            throw new Malformed(
+              `Priority must be "default" or a number between 1 and 50000, not ${JSON.stringify(text)}`,
+              new FieldAt(f.raw, "Priority"),
+            );
           }
           priority = Number(text);
         }
@@ -273,7 +311,11 @@ export function convertTargetGroups(conv: Conversion, items: readonly unknown[])
         targetType: f.oneOf("TargetType", ["instance", "ip", "lambda", "alb"], "instance"),
         vpcId: f.str("VpcId"),
         loadBalancerArns: [...f.strings("LoadBalancerArns")],
-        healthCheck: { protocol: f.str("HealthCheckProtocol"), port: f.str("HealthCheckPort"), path: f.str("HealthCheckPath") },
+        healthCheck: {
+          protocol: f.str("HealthCheckProtocol"),
+          port: f.str("HealthCheckPort"),
+          path: f.str("HealthCheckPath"),
+        },
         source: conv.ctx.source(raw),
       }),
     },
@@ -286,7 +328,13 @@ export function convertTargetGroups(conv: Conversion, items: readonly unknown[])
  * describe-target-group-attributes): from the index file (`hinted`) or a top-level
  * "TargetGroupArn" key added to the document; warned and undefined when neither names it.
  */
-function targetGroupOfDocument(conv: Conversion, document: Raw, items: readonly unknown[], hinted: string | undefined, what: string): string | undefined {
+function targetGroupOfDocument(
+  conv: Conversion,
+  document: Raw,
+  items: readonly unknown[],
+  hinted: string | undefined,
+  what: string,
+): string | undefined {
   const { ctx, draft } = conv;
   const documentSource: SourceRef = ctx.source(document);
   const inDocument = document["TargetGroupArn"];
@@ -294,14 +342,26 @@ function targetGroupOfDocument(conv: Conversion, document: Raw, items: readonly 
   if (typeof inDocument === "string" && inDocument !== "") {
     named = inDocument;
   } else if (inDocument !== undefined && inDocument !== null) {
-    draft.warn("invalid-field", `${ctx.file}: TargetGroupArn must be a target group ARN, not ${describeType(inDocument)}`, documentSource);
+    draft.warn(
+      "invalid-field",
+      `${ctx.file}: TargetGroupArn must be a target group ARN, not ${describeType(inDocument)}`,
+      documentSource,
+    );
   }
   if (hinted && named && hinted !== named) {
-    draft.warn("invalid-field", `${ctx.file}: the document names target group ${named} but podpath.yaml names ${hinted}; podpath.yaml wins`, documentSource);
+    draft.warn(
+      "invalid-field",
+      `${ctx.file}: the document names target group ${named} but podpath.yaml names ${hinted}; podpath.yaml wins`,
+      documentSource,
+    );
   }
   const targetGroupArn = hinted || named;
   if (!targetGroupArn && items.length > 0) {
-    draft.warn("missing-target-group", `${ctx.file}: ${what} without its target group: name it with targetGroupArn in podpath.yaml or a top-level "TargetGroupArn" key`, documentSource);
+    draft.warn(
+      "missing-target-group",
+      `${ctx.file}: ${what} without its target group: name it with targetGroupArn in podpath.yaml or a top-level "TargetGroupArn" key`,
+      documentSource,
+    );
   }
   return targetGroupArn;
 }
@@ -310,7 +370,12 @@ function targetGroupOfDocument(conv: Conversion, document: Raw, items: readonly 
  * describe-target-health prints neither the target group's ARN nor its name: it comes from
  * the index file (`hints`) or a top-level "TargetGroupArn" key added to the document.
  */
-export function convertTargetHealth(conv: Conversion, document: Raw, items: readonly unknown[], hinted: string | undefined): void {
+export function convertTargetHealth(
+  conv: Conversion,
+  document: Raw,
+  items: readonly unknown[],
+  hinted: string | undefined,
+): void {
   const { ctx, draft } = conv;
   const targetGroupArn = targetGroupOfDocument(conv, document, items, hinted, "target health");
   if (!targetGroupArn) return;
@@ -345,7 +410,12 @@ export function convertTargetHealth(conv: Conversion, document: Raw, items: read
  * describe-target-group-attributes (`Attributes[].Key/Value`, e.g. preserve_client_ip.enabled):
  * like describe-target-health, the CLI does not print the target group; the index names it.
  */
-export function convertTargetGroupAttributes(conv: Conversion, document: Raw, items: readonly unknown[], hinted: string | undefined): void {
+export function convertTargetGroupAttributes(
+  conv: Conversion,
+  document: Raw,
+  items: readonly unknown[],
+  hinted: string | undefined,
+): void {
   const targetGroupArn = targetGroupOfDocument(conv, document, items, hinted, "target group attributes");
   if (!targetGroupArn) return;
   convertElements<SdkTargetGroupAttribute, TargetGroupAttribute>(
@@ -356,7 +426,12 @@ export function convertTargetGroupAttributes(conv: Conversion, document: Raw, it
       what: "target group attribute",
       kind: "elbv2:TargetGroupAttribute",
       id: (raw) => readableId(raw, "Key"),
-      convert: (f, raw) => ({ targetGroupArn, key: f.reqStr("Key"), value: f.str("Value") ?? "", source: conv.ctx.source(raw) }),
+      convert: (f, raw) => ({
+        targetGroupArn,
+        key: f.reqStr("Key"),
+        value: f.str("Value") ?? "",
+        source: conv.ctx.source(raw),
+      }),
     },
     conv.draft.aws.targetGroupAttributes,
   );

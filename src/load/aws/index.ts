@@ -2,7 +2,14 @@ import type { SnapshotDraft } from "../draft.js";
 import { describeType, isRaw } from "../fields.js";
 import type { DocumentContext } from "../fields.js";
 import type { Conversion } from "./common.js";
-import { convertListeners, convertLoadBalancers, convertRules, convertTargetGroupAttributes, convertTargetGroups, convertTargetHealth } from "./elbv2.js";
+import {
+  convertListeners,
+  convertLoadBalancers,
+  convertRules,
+  convertTargetGroupAttributes,
+  convertTargetGroups,
+  convertTargetHealth,
+} from "./elbv2.js";
 import { convertNetworkInterfaces, convertReservations } from "./instances.js";
 import { convertPrefixListEntries, convertPrefixLists, looksLikePrefixListEntries } from "./prefix-lists.js";
 import { convertNetworkAcls, convertSecurityGroups } from "./security.js";
@@ -21,7 +28,12 @@ export interface AwsHints {
   readonly prefixListId?: string | undefined;
 }
 
-type ListConverter = (conv: Conversion, items: readonly unknown[], document: Record<string, unknown>, hints: AwsHints) => void;
+type ListConverter = (
+  conv: Conversion,
+  items: readonly unknown[],
+  document: Record<string, unknown>,
+  hints: AwsHints,
+) => void;
 
 const CONVERTERS: Readonly<Record<string, ListConverter>> = {
   Vpcs: (conv, items) => convertVpcs(conv, items),
@@ -39,8 +51,10 @@ const CONVERTERS: Readonly<Record<string, ListConverter>> = {
   Listeners: (conv, items) => convertListeners(conv, items),
   Rules: (conv, items) => convertRules(conv, items),
   TargetGroups: (conv, items) => convertTargetGroups(conv, items),
-  TargetHealthDescriptions: (conv, items, document, hints) => convertTargetHealth(conv, document, items, hints.targetGroupArn),
-  Attributes: (conv, items, document, hints) => convertTargetGroupAttributes(conv, document, items, hints.targetGroupArn),
+  TargetHealthDescriptions: (conv, items, document, hints) =>
+    convertTargetHealth(conv, document, items, hints.targetGroupArn),
+  Attributes: (conv, items, document, hints) =>
+    convertTargetGroupAttributes(conv, document, items, hints.targetGroupArn),
 };
 
 export const AWS_TOP_LEVEL_KEYS: readonly string[] = Object.freeze(Object.keys(CONVERTERS));
@@ -72,7 +86,11 @@ export function convertAwsDocument(
     // a stray `Entries` in an otherwise recognised document is not prefix list output
     if (key === "Entries" && !isAwsList(key, items)) continue;
     if (!Array.isArray(items)) {
-      draft.warn("invalid-object", `${key} must be a list, not ${describeType(items)}; nothing was read from it`, ctx.source(items, ctx.source(value)));
+      draft.warn(
+        "invalid-object",
+        `${key} must be a list, not ${describeType(items)}; nothing was read from it`,
+        ctx.source(items, ctx.source(value)),
+      );
       continue;
     }
     CONVERTERS[key]?.(conv, items, value, hints);

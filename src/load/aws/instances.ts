@@ -1,4 +1,9 @@
-import type { Instance as SdkInstance, InstanceNetworkInterface, NetworkInterface as SdkNetworkInterface, Reservation } from "@aws-sdk/client-ec2";
+import type {
+  Instance as SdkInstance,
+  InstanceNetworkInterface,
+  NetworkInterface as SdkNetworkInterface,
+  Reservation,
+} from "@aws-sdk/client-ec2";
 import type { Instance, NetworkInterface, PrivateIp } from "../../model/aws.js";
 import { describeType, FieldAt, Fields, isRaw, Malformed } from "../fields.js";
 import { convertElements, idsOf, optIPv4, readableId, readTags, reqCidr, reqIPv4 } from "./common.js";
@@ -34,7 +39,11 @@ function convertInstance(conv: Conversion, f: Fields<SdkInstance>, raw: Record<s
       if (eni) conv.draft.enisFromInstances.push(eni);
     } catch (error) {
       if (!(error instanceof Malformed)) throw error;
-      conv.draft.warn("invalid-field", `instance ${id}: network interface skipped: ${error.message}`, conv.ctx.source(error.at ?? n.raw));
+      conv.draft.warn(
+        "invalid-field",
+        `instance ${id}: network interface skipped: ${error.message}`,
+        conv.ctx.source(error.at ?? n.raw),
+      );
     }
   }
   return instance;
@@ -45,17 +54,28 @@ export function convertReservations(conv: Conversion, items: readonly unknown[])
   items.forEach((reservation, r) => {
     let instances: readonly unknown[];
     try {
-      if (!isRaw(reservation)) throw new Malformed(`Reservations[${r}] must be a mapping, not ${describeType(reservation)}`, new FieldAt(items, r));
+      if (!isRaw(reservation))
+        throw new Malformed(
+          `Reservations[${r}] must be a mapping, not ${describeType(reservation)}`,
+          new FieldAt(items, r),
+        );
       const f = new Fields<Reservation>(reservation, `Reservations[${r}]`);
       const value = f.any("Instances");
       if (value !== undefined && value !== null && !Array.isArray(value)) {
-        throw new Malformed(`Reservations[${r}].Instances must be a list, not ${describeType(value)}`, new FieldAt(reservation, "Instances"));
+        throw new Malformed(
+          `Reservations[${r}].Instances must be a list, not ${describeType(value)}`,
+          new FieldAt(reservation, "Instances"),
+        );
       }
       instances = Array.isArray(value) ? value : [];
     } catch (error) {
       if (!(error instanceof Malformed)) throw error;
       const id = (isRaw(reservation) ? readableId(reservation, "ReservationId") : undefined) ?? `#${r}`;
-      draft.warn("invalid-object", `reservation ${id} skipped: ${error.message}`, ctx.source(error.at ?? reservation, ctx.source(items)));
+      draft.warn(
+        "invalid-object",
+        `reservation ${id} skipped: ${error.message}`,
+        ctx.source(error.at ?? reservation, ctx.source(items)),
+      );
       return;
     }
     convertElements<SdkInstance, Instance>(
@@ -74,7 +94,11 @@ export function convertReservations(conv: Conversion, items: readonly unknown[])
 }
 
 /** An ENI as `describe-instances` prints it under `Reservations[].Instances[].NetworkInterfaces[]`. */
-function instanceEni(conv: Conversion, f: Fields<InstanceNetworkInterface>, instance: Instance): NetworkInterface | undefined {
+function instanceEni(
+  conv: Conversion,
+  f: Fields<InstanceNetworkInterface>,
+  instance: Instance,
+): NetworkInterface | undefined {
   const attachment = f.obj("Attachment");
   const deviceIndex = attachment?.int("DeviceIndex", { min: 0 });
   // a trimmed capture (--query) may keep only the ids: the instance's own subnet and VPC then
@@ -82,7 +106,10 @@ function instanceEni(conv: Conversion, f: Fields<InstanceNetworkInterface>, inst
   const vpcId = f.str("VpcId") || instance.vpcId;
   if (!subnetId || !vpcId) {
     // not silent: without its subnet the ENI cannot be placed in the VPC
-    throw new Malformed(`${f.str("NetworkInterfaceId") ?? "(no NetworkInterfaceId)"}: ${!subnetId ? "SubnetId" : "VpcId"} is missing on the interface and on the instance`, f.raw);
+    throw new Malformed(
+      `${f.str("NetworkInterfaceId") ?? "(no NetworkInterfaceId)"}: ${!subnetId ? "SubnetId" : "VpcId"} is missing on the interface and on the instance`,
+      f.raw,
+    );
   }
   const listed = privateIps(f);
   const primary = deviceIndex === 0 || (deviceIndex === undefined && instance.networkInterfaceIds.length === 1);
@@ -91,7 +118,9 @@ function instanceEni(conv: Conversion, f: Fields<InstanceNetworkInterface>, inst
       ? listed.map((ip) =>
           // the instance's PublicIpAddress is its primary ENI's primary address's public IP: a
           // trimmed capture may keep it on the instance only
-          primary && ip.publicIp === undefined && ip.address === instance.privateIp && instance.publicIp ? { ...ip, publicIp: instance.publicIp } : ip,
+          primary && ip.publicIp === undefined && ip.address === instance.privateIp && instance.publicIp
+            ? { ...ip, publicIp: instance.publicIp }
+            : ip,
         )
       : [{ address: instance.privateIp, primary: true, publicIp: instance.publicIp }];
   return {
@@ -115,17 +144,17 @@ function instanceEni(conv: Conversion, f: Fields<InstanceNetworkInterface>, inst
 
 function privateIps(f: Fields<SdkNetworkInterface> | Fields<InstanceNetworkInterface>): PrivateIp[] {
   const g = f as Fields<SdkNetworkInterface>;
-  const listed = g.objs("PrivateIpAddresses").map(
-    (p): PrivateIp => ({
-      address: reqIPv4(p, "PrivateIpAddress"),
-      primary: p.bool("Primary") ?? false,
-      publicIp: optIPv4(p.objOrEmpty("Association"), "PublicIp"),
-    }),
-  );
+  const listed = g.objs("PrivateIpAddresses").map((p): PrivateIp => ({
+    address: reqIPv4(p, "PrivateIpAddress"),
+    primary: p.bool("Primary") ?? false,
+    publicIp: optIPv4(p.objOrEmpty("Association"), "PublicIp"),
+  }));
   if (listed.length > 0) return listed;
   // Trimmed output (e.g. a --query) may keep only the primary address.
   const primary = optIPv4(g, "PrivateIpAddress");
-  return primary === undefined ? [] : [{ address: primary, primary: true, publicIp: optIPv4(g.objOrEmpty("Association"), "PublicIp") }];
+  return primary === undefined
+    ? []
+    : [{ address: primary, primary: true, publicIp: optIPv4(g.objOrEmpty("Association"), "PublicIp") }];
 }
 
 export function convertNetworkInterfaces(conv: Conversion, items: readonly unknown[]): void {

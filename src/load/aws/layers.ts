@@ -14,16 +14,43 @@ import type { SourceRef } from "../../model/source.js";
  * a Kubernetes-only snapshot is a choice, not a gap (`snapshot show` says what it means, ABSENT_AWS).
  * One pass over each list, with maps: no per-object scan of all objects.
  */
-export function layerDiagnostics(nodes: readonly Node[], aws: AwsModel, targetHealthCaptured: ReadonlySet<string>): Diagnostic[] {
+export function layerDiagnostics(
+  nodes: readonly Node[],
+  aws: AwsModel,
+  targetHealthCaptured: ReadonlySet<string>,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   // a Kubernetes-only snapshot is a choice, not a gap: snapshot show says what it means (ABSENT_AWS)
   if (!hasAwsData(aws)) return out;
-  const warn = (message: string, source: SourceRef | undefined) => out.push(source ? { code: "missing-layer", severity: "warning", message, source } : { code: "missing-layer", severity: "warning", message });
+  const warn = (message: string, source: SourceRef | undefined) =>
+    out.push(
+      source
+        ? { code: "missing-layer", severity: "warning", message, source }
+        : { code: "missing-layer", severity: "warning", message },
+    );
   const add = (key: AwsLayerKey, detail = "") => `add \`${awsLayer(key).command}\`${detail} output`;
 
   // Missing references, grouped by the missing id: the first referrer locates the warning.
-  const missing = new Map<string, { what: string; referrer: string; count: number; source: SourceRef; key: AwsLayerKey; consequence: string; detail: string }>();
-  const note = (id: string, key: AwsLayerKey, referrer: string, source: SourceRef, consequence: string, detail = "") => {
+  const missing = new Map<
+    string,
+    {
+      what: string;
+      referrer: string;
+      count: number;
+      source: SourceRef;
+      key: AwsLayerKey;
+      consequence: string;
+      detail: string;
+    }
+  >();
+  const note = (
+    id: string,
+    key: AwsLayerKey,
+    referrer: string,
+    source: SourceRef,
+    consequence: string,
+    detail = "",
+  ) => {
     const entry = missing.get(`${key} ${id}`);
     if (entry) entry.count++;
     else missing.set(`${key} ${id}`, { what: id, referrer, count: 1, source, key, consequence, detail });
@@ -54,10 +81,12 @@ export function layerDiagnostics(nodes: readonly Node[], aws: AwsModel, targetHe
   const groups = new Set(aws.securityGroups.map((g) => g.id));
   const heldGroups = new Set<string>();
   const inVpc = (vpcId: string | undefined, referrer: string, source: SourceRef) => {
-    if (vpcId && !vpcs.has(vpcId)) note(vpcId, "vpcs", referrer, source, "its CIDR blocks, so which addresses are inside it, are unknown");
+    if (vpcId && !vpcs.has(vpcId))
+      note(vpcId, "vpcs", referrer, source, "its CIDR blocks, so which addresses are inside it, are unknown");
   };
   const inSubnet = (subnetId: string | undefined, referrer: string, source: SourceRef) => {
-    if (subnetId && !subnets.has(subnetId)) note(subnetId, "subnets", referrer, source, "its CIDR block, route table and network ACL are unknown");
+    if (subnetId && !subnets.has(subnetId))
+      note(subnetId, "subnets", referrer, source, "its CIDR block, route table and network ACL are unknown");
   };
   const withGroups = (ids: readonly string[], referrer: string, source: SourceRef) => {
     for (const id of ids) {
@@ -93,9 +122,21 @@ export function layerDiagnostics(nodes: readonly Node[], aws: AwsModel, targetHe
         if (peer.kind === "prefix-list") {
           const pl = prefixLists.get(peer.prefixListId);
           if (pl?.entries === undefined) {
-            note(peer.prefixListId, "prefixLists", `${direction} rule ${ruleText(rule)} of security group ${g.id}`, g.source, "decisions of the rules that name it are unknown", ` --prefix-list-id ${peer.prefixListId}`);
+            note(
+              peer.prefixListId,
+              "prefixLists",
+              `${direction} rule ${ruleText(rule)} of security group ${g.id}`,
+              g.source,
+              "decisions of the rules that name it are unknown",
+              ` --prefix-list-id ${peer.prefixListId}`,
+            );
           }
-        } else if (peer.kind === "security-group" && !groups.has(peer.groupId) && !heldGroups.has(peer.groupId) && !notedPeer.has(`${g.id} ${peer.groupId}`)) {
+        } else if (
+          peer.kind === "security-group" &&
+          !groups.has(peer.groupId) &&
+          !heldGroups.has(peer.groupId) &&
+          !notedPeer.has(`${g.id} ${peer.groupId}`)
+        ) {
           notedPeer.add(`${g.id} ${peer.groupId}`);
           warn(
             `security group ${g.id} (${g.name}) has an ${direction} rule ${ruleText(rule)} naming security group ${peer.groupId}, which is not in the snapshot and held by no ENI in it ` +
@@ -118,7 +159,12 @@ export function layerDiagnostics(nodes: readonly Node[], aws: AwsModel, targetHe
   const defaultAclVpcs = new Set(aws.networkAcls.filter((a) => a.isDefault).map((a) => a.vpcId));
   const withoutTable = new Map<string, { ids: string[]; source: SourceRef }>();
   const withoutAcl = new Map<string, { ids: string[]; source: SourceRef }>();
-  const group = (map: Map<string, { ids: string[]; source: SourceRef }>, vpcId: string, id: string, source: SourceRef) => {
+  const group = (
+    map: Map<string, { ids: string[]; source: SourceRef }>,
+    vpcId: string,
+    id: string,
+    source: SourceRef,
+  ) => {
     const entry = map.get(vpcId);
     if (entry) entry.ids.push(id);
     else map.set(vpcId, { ids: [id], source });
@@ -128,20 +174,47 @@ export function layerDiagnostics(nodes: readonly Node[], aws: AwsModel, targetHe
     if (!aclSubnets.has(s.id) && !defaultAclVpcs.has(s.vpcId)) group(withoutAcl, s.vpcId, s.id, s.source);
   }
   for (const [vpcId, { ids, source }] of withoutTable) {
-    warn(`${listed("subnet", ids)} of ${vpcId} ${ids.length === 1 ? "has" : "have"} no route table in the snapshot (no association, no main table): ${awsLayer("routeTables").lostWithout}; ${add("routeTables")}`, source);
+    warn(
+      `${listed("subnet", ids)} of ${vpcId} ${ids.length === 1 ? "has" : "have"} no route table in the snapshot (no association, no main table): ${awsLayer("routeTables").lostWithout}; ${add("routeTables")}`,
+      source,
+    );
   }
   for (const [vpcId, { ids, source }] of withoutAcl) {
-    warn(`${listed("subnet", ids)} of ${vpcId} ${ids.length === 1 ? "has" : "have"} no network ACL in the snapshot (no association, no default ACL): ${awsLayer("networkAcls").lostWithout}; ${add("networkAcls")}`, source);
+    warn(
+      `${listed("subnet", ids)} of ${vpcId} ${ids.length === 1 ? "has" : "have"} no network ACL in the snapshot (no association, no default ACL): ${awsLayer("networkAcls").lostWithout}; ${add("networkAcls")}`,
+      source,
+    );
   }
   const igws = new Set(aws.internetGateways.map((g) => g.id));
   const nats = new Set(aws.natGateways.map((g) => g.id));
   for (const t of aws.routeTables) {
     for (const r of t.routes) {
       const who = `route ${r.destination} of route table ${t.id}`;
-      if (r.targetKind === "internet-gateway" && !igws.has(r.targetId)) note(r.targetId, "internetGateways", who, t.source, "which VPC it serves and so the path to the internet are unknown");
-      if (r.targetKind === "nat-gateway" && !nats.has(r.targetId)) note(r.targetId, "natGateways", who, t.source, "its subnet and public address, so the source IP the internet sees, are unknown");
+      if (r.targetKind === "internet-gateway" && !igws.has(r.targetId))
+        note(
+          r.targetId,
+          "internetGateways",
+          who,
+          t.source,
+          "which VPC it serves and so the path to the internet are unknown",
+        );
+      if (r.targetKind === "nat-gateway" && !nats.has(r.targetId))
+        note(
+          r.targetId,
+          "natGateways",
+          who,
+          t.source,
+          "its subnet and public address, so the source IP the internet sees, are unknown",
+        );
       if (r.destination.startsWith("pl-") && prefixLists.get(r.destination)?.entries === undefined) {
-        note(r.destination, "prefixLists", who, t.source, "which destinations the route covers is unknown", ` --prefix-list-id ${r.destination}`);
+        note(
+          r.destination,
+          "prefixLists",
+          who,
+          t.source,
+          "which destinations the route covers is unknown",
+          ` --prefix-list-id ${r.destination}`,
+        );
       }
     }
   }
@@ -154,24 +227,59 @@ export function layerDiagnostics(nodes: readonly Node[], aws: AwsModel, targetHe
   const targetGroups = new Set(aws.targetGroups.map((t) => t.arn));
   const listedEnis = aws.networkInterfaces.some((e) => e.origin === "describe-network-interfaces");
   for (const lb of aws.loadBalancers) {
-    if (!listenersByLb.has(lb.arn)) warn(`load balancer ${lb.name} has no listeners in the snapshot: ${awsLayer("listeners").lostWithout}; ${add("listeners").replace("ARN", lb.arn)}`, lb.source);
+    if (!listenersByLb.has(lb.arn))
+      warn(
+        `load balancer ${lb.name} has no listeners in the snapshot: ${awsLayer("listeners").lostWithout}; ${add("listeners").replace("ARN", lb.arn)}`,
+        lb.source,
+      );
     if (!listedEnis) {
-      warn(`load balancer ${lb.name}: its ENIs (its addresses in each subnet) come only from describe-network-interfaces, which the snapshot lacks; ${add("networkInterfaces")}`, lb.source);
+      warn(
+        `load balancer ${lb.name}: its ENIs (its addresses in each subnet) come only from describe-network-interfaces, which the snapshot lacks; ${add("networkInterfaces")}`,
+        lb.source,
+      );
     }
   }
   for (const l of aws.listeners) {
     const lb = lbByArn.get(l.loadBalancerArn);
-    if ((lb === undefined || lb.type === "application") && (l.protocol === "HTTP" || l.protocol === "HTTPS") && !rulesByListener.has(l.arn)) {
-      warn(`listener ${l.protocol}:${l.port} of ${lb?.name ?? l.loadBalancerArn} has no rules in the snapshot: ${awsLayer("listenerRules").lostWithout}; ${add("listenerRules").replace("ARN", l.arn)}`, l.source);
+    if (
+      (lb === undefined || lb.type === "application") &&
+      (l.protocol === "HTTP" || l.protocol === "HTTPS") &&
+      !rulesByListener.has(l.arn)
+    ) {
+      warn(
+        `listener ${l.protocol}:${l.port} of ${lb?.name ?? l.loadBalancerArn} has no rules in the snapshot: ${awsLayer("listenerRules").lostWithout}; ${add("listenerRules").replace("ARN", l.arn)}`,
+        l.source,
+      );
     }
-    for (const a of l.defaultActions) for (const tg of a.targetGroups) if (!targetGroups.has(tg.arn)) note(tg.arn, "targetGroups", `listener ${l.protocol}:${l.port}`, l.source, "its target type, port and targets are unknown");
+    for (const a of l.defaultActions)
+      for (const tg of a.targetGroups)
+        if (!targetGroups.has(tg.arn))
+          note(
+            tg.arn,
+            "targetGroups",
+            `listener ${l.protocol}:${l.port}`,
+            l.source,
+            "its target type, port and targets are unknown",
+          );
   }
   for (const r of aws.listenerRules) {
-    for (const a of r.actions) for (const tg of a.targetGroups) if (!targetGroups.has(tg.arn)) note(tg.arn, "targetGroups", `listener rule ${r.isDefault ? "default" : r.priority}`, r.source, "its target type, port and targets are unknown");
+    for (const a of r.actions)
+      for (const tg of a.targetGroups)
+        if (!targetGroups.has(tg.arn))
+          note(
+            tg.arn,
+            "targetGroups",
+            `listener rule ${r.isDefault ? "default" : r.priority}`,
+            r.source,
+            "its target type, port and targets are unknown",
+          );
   }
   for (const tg of aws.targetGroups) {
     if ((tg.targetType === "instance" || tg.targetType === "ip") && !targetHealthCaptured.has(tg.arn)) {
-      warn(`target group ${tg.name} has no target health in the snapshot: ${awsLayer("targetHealth").lostWithout}; ${add("targetHealth").replace("ARN", tg.arn)}`, tg.source);
+      warn(
+        `target group ${tg.name} has no target health in the snapshot: ${awsLayer("targetHealth").lostWithout}; ${add("targetHealth").replace("ARN", tg.arn)}`,
+        tg.source,
+      );
     }
   }
 
@@ -180,8 +288,14 @@ export function layerDiagnostics(nodes: readonly Node[], aws: AwsModel, targetHe
     const more = m.count > 1 ? ` and ${m.count - 1} more` : "";
     const command = m.key === "prefixLists" ? `aws ec2 get-managed-prefix-list-entries${m.detail}` : layer.command;
     const index = m.key === "prefixLists" ? ` (podpath.yaml: prefixListId: ${m.what}, or the id in the file name)` : "";
-    const absent = m.key === "prefixLists" && prefixLists.has(m.what) ? "whose entries are not in the snapshot" : "which is not in the snapshot";
-    warn(`${m.referrer}${more} ${m.count > 1 ? "name" : "names"} ${singular(layer.label)} ${m.what}, ${absent}: ${m.consequence}; add \`${command}\` output${index}`, m.source);
+    const absent =
+      m.key === "prefixLists" && prefixLists.has(m.what)
+        ? "whose entries are not in the snapshot"
+        : "which is not in the snapshot";
+    warn(
+      `${m.referrer}${more} ${m.count > 1 ? "name" : "names"} ${singular(layer.label)} ${m.what}, ${absent}: ${m.consequence}; add \`${command}\` output${index}`,
+      m.source,
+    );
   }
   return out;
 }

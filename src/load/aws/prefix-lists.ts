@@ -1,5 +1,9 @@
 import { basename } from "node:path";
-import type { ManagedPrefixList as SdkManagedPrefixList, PrefixList as SdkPrefixList, PrefixListEntry as SdkPrefixListEntry } from "@aws-sdk/client-ec2";
+import type {
+  ManagedPrefixList as SdkManagedPrefixList,
+  PrefixList as SdkPrefixList,
+  PrefixListEntry as SdkPrefixListEntry,
+} from "@aws-sdk/client-ec2";
 import type { ManagedPrefixList } from "../../model/aws.js";
 import { isCidr } from "../../model/net.js";
 import type { SourceRef } from "../../model/source.js";
@@ -42,7 +46,11 @@ export function convertPrefixLists(conv: Conversion, items: readonly unknown[]):
         // describe-prefix-lists prints the CIDRs inline; describe-managed-prefix-lists never does
         const cidrs = f.has("Cidrs") ? f.strings("Cidrs") : undefined;
         cidrs?.forEach((cidr, i) => {
-          if (!isCidr(cidr)) throw new Malformed(`${f.at("Cidrs")}[${i}] ${JSON.stringify(cidr)} is not a valid CIDR block`, new FieldAt(raw["Cidrs"] as object, i));
+          if (!isCidr(cidr))
+            throw new Malformed(
+              `${f.at("Cidrs")}[${i}] ${JSON.stringify(cidr)} is not a valid CIDR block`,
+              new FieldAt(raw["Cidrs"] as object, i),
+            );
         });
         return {
           id: f.reqStr("PrefixListId"),
@@ -65,17 +73,33 @@ function entriesListId(conv: Conversion, document: Raw, hinted: string | undefin
   let named: string | undefined;
   if (typeof inDocument === "string" && PREFIX_LIST_ID.test(inDocument)) named = inDocument;
   else if (inDocument !== undefined && inDocument !== null) {
-    draft.warn("invalid-field", `${ctx.file}: PrefixListId must be a prefix list id (pl-…), not ${typeof inDocument === "string" ? JSON.stringify(inDocument) : describeType(inDocument)}`, at);
+    draft.warn(
+      "invalid-field",
+      `${ctx.file}: PrefixListId must be a prefix list id (pl-…), not ${typeof inDocument === "string" ? JSON.stringify(inDocument) : describeType(inDocument)}`,
+      at,
+    );
   }
   const fromName = [...basename(ctx.file).matchAll(IN_FILE_NAME)].map((m) => m[0]);
   const byName = fromName.length === 1 ? fromName[0] : undefined;
   if (hinted !== undefined && !PREFIX_LIST_ID.test(hinted)) {
-    draft.warn("invalid-field", `${ctx.file}: prefixListId ${JSON.stringify(hinted)} in podpath.yaml is not a prefix list id (pl-…)`, at);
+    draft.warn(
+      "invalid-field",
+      `${ctx.file}: prefixListId ${JSON.stringify(hinted)} in podpath.yaml is not a prefix list id (pl-…)`,
+      at,
+    );
     hinted = undefined;
   }
   const chosen = hinted ?? named ?? byName;
-  for (const [other, where] of [[named, "the document"], [byName, "the file name"]] as const) {
-    if (chosen && other && other !== chosen) draft.warn("invalid-field", `${ctx.file}: ${where} names prefix list ${other} but ${hinted ? "podpath.yaml" : "the document"} names ${chosen}; ${chosen} is used`, at);
+  for (const [other, where] of [
+    [named, "the document"],
+    [byName, "the file name"],
+  ] as const) {
+    if (chosen && other && other !== chosen)
+      draft.warn(
+        "invalid-field",
+        `${ctx.file}: ${where} names prefix list ${other} but ${hinted ? "podpath.yaml" : "the document"} names ${chosen}; ${chosen} is used`,
+        at,
+      );
   }
   return chosen;
 }
@@ -85,7 +109,12 @@ function entriesListId(conv: Conversion, document: Raw, hinted: string | undefin
  * Without an id (index `prefixListId:`, a top-level "PrefixListId", or one `pl-…` in the file
  * name) the entries cannot be attached: a located warning, nothing read.
  */
-export function convertPrefixListEntries(conv: Conversion, document: Raw, items: readonly unknown[], hinted: string | undefined): void {
+export function convertPrefixListEntries(
+  conv: Conversion,
+  document: Raw,
+  items: readonly unknown[],
+  hinted: string | undefined,
+): void {
   const { ctx, draft } = conv;
   const prefixListId = entriesListId(conv, document, hinted);
   if (!prefixListId) {
@@ -114,5 +143,7 @@ export function convertPrefixListEntries(conv: Conversion, document: Raw, items:
 
 /** `Entries` is a generic key: it is get-managed-prefix-list-entries output only when every entry has a Cidr. */
 export function looksLikePrefixListEntries(items: readonly unknown[]): boolean {
-  return items.every((e) => e !== null && typeof e === "object" && !Array.isArray(e) && typeof (e as Raw)["Cidr"] === "string");
+  return items.every(
+    (e) => e !== null && typeof e === "object" && !Array.isArray(e) && typeof (e as Raw)["Cidr"] === "string",
+  );
 }

@@ -4,7 +4,14 @@ import type {
   NetworkAclEntry as SdkNetworkAclEntry,
   SecurityGroup as SdkSecurityGroup,
 } from "@aws-sdk/client-ec2";
-import type { NetworkAcl, NetworkAclEntry, PortRange, SecurityGroup, SecurityGroupPeer, SecurityGroupRule } from "../../model/aws.js";
+import type {
+  NetworkAcl,
+  NetworkAclEntry,
+  PortRange,
+  SecurityGroup,
+  SecurityGroupPeer,
+  SecurityGroupRule,
+} from "../../model/aws.js";
 import { FieldAt, Malformed } from "../fields.js";
 import type { Fields } from "../fields.js";
 import { convertElements, fieldPath, optCidr, readableId, readTags, reqCidr, unique } from "./common.js";
@@ -27,7 +34,10 @@ function securityGroupProtocol(p: Fields<IpPermission>): string {
     const number = String(Number(text));
     return PROTOCOL_NAMES[number] ?? number;
   }
-  throw new Malformed(`${fieldPath(p, "IpProtocol")} ${JSON.stringify(text)} is not tcp, udp, icmp, icmpv6, -1 or a protocol number`, new FieldAt(p.raw, "IpProtocol"));
+  throw new Malformed(
+    `${fieldPath(p, "IpProtocol")} ${JSON.stringify(text)} is not tcp, udp, icmp, icmpv6, -1 or a protocol number`,
+    new FieldAt(p.raw, "IpProtocol"),
+  );
 }
 
 /**
@@ -51,14 +61,24 @@ function securityGroupPorts(p: Fields<IpPermission>, protocol: string): PortRang
 
 function securityGroupPeers(p: Fields<IpPermission>): SecurityGroupPeer[] {
   return [
-    ...p.objs("IpRanges").map((r): SecurityGroupPeer => ({ kind: "cidr", cidr: reqCidr(r, "CidrIp"), description: r.str("Description") })),
-    ...p.objs("Ipv6Ranges").map((r): SecurityGroupPeer => ({ kind: "cidr", cidr: reqCidr(r, "CidrIpv6"), description: r.str("Description") })),
     ...p
-      .objs("UserIdGroupPairs")
-      .map((r): SecurityGroupPeer => ({ kind: "security-group", groupId: r.reqStr("GroupId"), description: r.str("Description") })),
-    ...p
-      .objs("PrefixListIds")
-      .map((r): SecurityGroupPeer => ({ kind: "prefix-list", prefixListId: r.reqStr("PrefixListId"), description: r.str("Description") })),
+      .objs("IpRanges")
+      .map((r): SecurityGroupPeer => ({ kind: "cidr", cidr: reqCidr(r, "CidrIp"), description: r.str("Description") })),
+    ...p.objs("Ipv6Ranges").map((r): SecurityGroupPeer => ({
+      kind: "cidr",
+      cidr: reqCidr(r, "CidrIpv6"),
+      description: r.str("Description"),
+    })),
+    ...p.objs("UserIdGroupPairs").map((r): SecurityGroupPeer => ({
+      kind: "security-group",
+      groupId: r.reqStr("GroupId"),
+      description: r.str("Description"),
+    })),
+    ...p.objs("PrefixListIds").map((r): SecurityGroupPeer => ({
+      kind: "prefix-list",
+      prefixListId: r.reqStr("PrefixListId"),
+      description: r.str("Description"),
+    })),
   ];
 }
 
@@ -100,7 +120,10 @@ function naclProtocol(e: Fields<SdkNetworkAclEntry>): string {
   const text = e.reqStr("Protocol");
   if (text === "-1") return text;
   if (/^\d{1,3}$/.test(text) && Number(text) <= 255) return String(Number(text));
-  throw new Malformed(`${fieldPath(e, "Protocol")} ${JSON.stringify(text)} is not -1 or a protocol number between 0 and 255`, new FieldAt(e.raw, "Protocol"));
+  throw new Malformed(
+    `${fieldPath(e, "Protocol")} ${JSON.stringify(text)} is not -1 or a protocol number between 0 and 255`,
+    new FieldAt(e.raw, "Protocol"),
+  );
 }
 
 function naclEntry(e: Fields<SdkNetworkAclEntry>): NetworkAclEntry {
@@ -125,7 +148,11 @@ function naclEntry(e: Fields<SdkNetworkAclEntry>): NetworkAclEntry {
   let icmp: NetworkAclEntry["icmp"];
   if (protocol === "1" || protocol === "58") {
     const typeCode = e.obj("IcmpTypeCode");
-    if (typeCode) icmp = { type: typeCode.int("Type", ICMP_TYPE_OR_CODE) ?? -1, code: typeCode.int("Code", ICMP_TYPE_OR_CODE) ?? -1 };
+    if (typeCode)
+      icmp = {
+        type: typeCode.int("Type", ICMP_TYPE_OR_CODE) ?? -1,
+        code: typeCode.int("Code", ICMP_TYPE_OR_CODE) ?? -1,
+      };
   }
   return { ruleNumber, egress: e.bool("Egress") ?? false, protocol, action, cidr, portRange, icmp };
 }

@@ -6,7 +6,16 @@ import type {
   Subnet as SdkSubnet,
   Vpc as SdkVpc,
 } from "@aws-sdk/client-ec2";
-import type { InternetGateway, NatGateway, NatGatewayAddress, Route, RouteTable, RouteTargetKind, Subnet, Vpc } from "../../model/aws.js";
+import type {
+  InternetGateway,
+  NatGateway,
+  NatGatewayAddress,
+  Route,
+  RouteTable,
+  RouteTargetKind,
+  Subnet,
+  Vpc,
+} from "../../model/aws.js";
 import type { Fields } from "../fields.js";
 import { convertElements, optCidr, optIPv4, readableId, readTags, reqCidr, unique } from "./common.js";
 import type { Conversion } from "./common.js";
@@ -121,7 +130,8 @@ function routeTarget(r: Fields<SdkRoute>): { kind: RouteTargetKind; id: string }
 }
 
 function convertRoute(r: Fields<SdkRoute>): Route {
-  const destination = optCidr(r, "DestinationCidrBlock") ?? optCidr(r, "DestinationIpv6CidrBlock") ?? r.str("DestinationPrefixListId");
+  const destination =
+    optCidr(r, "DestinationCidrBlock") ?? optCidr(r, "DestinationIpv6CidrBlock") ?? r.str("DestinationPrefixListId");
   if (!destination) r.fail("DestinationCidrBlock, DestinationIpv6CidrBlock or DestinationPrefixListId is required");
   const target = routeTarget(r);
   return {
@@ -207,16 +217,14 @@ export function convertNatGateways(conv: Conversion, items: readonly unknown[]):
         const id = f.reqStr("NatGatewayId");
         const vpcId = f.reqStr("VpcId");
         const subnetId = f.reqStr("SubnetId");
-        const addresses = f.objs("NatGatewayAddresses").map(
-          (a, index): NatGatewayAddress => ({
-            privateIp: optIPv4(a, "PrivateIp"),
-            publicIp: optIPv4(a, "PublicIp"),
-            allocationId: a.str("AllocationId"),
-            networkInterfaceId: a.str("NetworkInterfaceId"),
-            // Older output has no IsPrimary: the first address is the primary one.
-            primary: a.bool("IsPrimary") ?? index === 0,
-          }),
-        );
+        const addresses = f.objs("NatGatewayAddresses").map((a, index): NatGatewayAddress => ({
+          privateIp: optIPv4(a, "PrivateIp"),
+          publicIp: optIPv4(a, "PublicIp"),
+          allocationId: a.str("AllocationId"),
+          networkInterfaceId: a.str("NetworkInterfaceId"),
+          // Older output has no IsPrimary: the first address is the primary one.
+          primary: a.bool("IsPrimary") ?? index === 0,
+        }));
         return {
           id,
           vpcId,

@@ -11,7 +11,13 @@ import type { Join } from "../../model/snapshot.js";
  * capture has no status.conditions (Pod.readyAssumed) is taken as ready; an info diagnostic per
  * service names them, and `assumedReady` lists them for traces.
  */
-export function resolveServiceEndpoints(services: readonly Service[], slices: readonly EndpointSlice[], pods: readonly Pod[], joins: Join[], diagnostics: Diagnostic[] = []): ServiceEndpoints[] {
+export function resolveServiceEndpoints(
+  services: readonly Service[],
+  slices: readonly EndpointSlice[],
+  pods: readonly Pod[],
+  joins: Join[],
+  diagnostics: Diagnostic[] = [],
+): ServiceEndpoints[] {
   const slicesByService = new Map<string, EndpointSlice[]>();
   const legacyByService = new Map<string, EndpointSlice[]>();
   for (const slice of slices) {
@@ -33,25 +39,50 @@ export function resolveServiceEndpoints(services: readonly Service[], slices: re
     const ref = { kind: "Service", namespace: service.namespace, name: service.name };
     const fromSlices = slicesByService.get(key);
     if (fromSlices) {
-      joins.push({ kind: "service-endpoints", from: `Service ${key}`, to: fromSlices.map((s) => `EndpointSlice ${s.name}`).join(", "), by: "kubernetes.io/service-name", source: service.meta.source });
+      joins.push({
+        kind: "service-endpoints",
+        from: `Service ${key}`,
+        to: fromSlices.map((s) => `EndpointSlice ${s.name}`).join(", "),
+        by: "kubernetes.io/service-name",
+        source: service.meta.source,
+      });
       return { service: ref, origin: "EndpointSlice", slices: fromSlices, pods: [] };
     }
     const legacy = legacyByService.get(key);
     if (legacy) {
-      joins.push({ kind: "service-endpoints", from: `Service ${key}`, to: `Endpoints ${service.name}`, by: "name", source: service.meta.source });
+      joins.push({
+        kind: "service-endpoints",
+        from: `Service ${key}`,
+        to: `Endpoints ${service.name}`,
+        by: "name",
+        source: service.meta.source,
+      });
       return { service: ref, origin: "Endpoints", slices: legacy, pods: [] };
     }
     const selected = service.selector
       ? (podsByNamespace.get(service.namespace) ?? []).filter(
-          (p) => p.podIP !== undefined && p.phase !== "Succeeded" && p.phase !== "Failed" && mapSelectorMatches(service.selector!, p.labels),
+          (p) =>
+            p.podIP !== undefined &&
+            p.phase !== "Succeeded" &&
+            p.phase !== "Failed" &&
+            mapSelectorMatches(service.selector!, p.labels),
         )
       : [];
     if (selected.length > 0) {
-      joins.push({ kind: "service-endpoints", from: `Service ${key}`, to: selected.map((p) => `Pod ${p.name}`).join(", "), by: "selector", source: service.meta.source });
+      joins.push({
+        kind: "service-endpoints",
+        from: `Service ${key}`,
+        to: selected.map((p) => `Pod ${p.name}`).join(", "),
+        by: "selector",
+        source: service.meta.source,
+      });
     }
     const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
     const podRefs = selected.map((p) => ({ kind: "Pod", namespace: p.namespace, name: p.name })).sort(byName);
-    const assumed = selected.filter((p) => p.readyAssumed).map((p) => ({ kind: "Pod", namespace: p.namespace, name: p.name })).sort(byName);
+    const assumed = selected
+      .filter((p) => p.readyAssumed)
+      .map((p) => ({ kind: "Pod", namespace: p.namespace, name: p.name }))
+      .sort(byName);
     if (assumed.length === 0) return { service: ref, origin: "selector", slices: [], pods: podRefs };
     diagnostics.push({
       code: "assumed-ready",

@@ -38,7 +38,12 @@ function inGroup(apiVersion: string, group: keyof typeof API_GROUPS): boolean {
  * `kubectl get -o yaml` prints — into the draft. Objects without a namespace take
  * `defaultNamespace`, as `kubectl apply -n NS -f FILE` would.
  */
-export function convertKubernetesDocument(value: Raw, ctx: DocumentContext, draft: SnapshotDraft, defaultNamespace: string): void {
+export function convertKubernetesDocument(
+  value: Raw,
+  ctx: DocumentContext,
+  draft: SnapshotDraft,
+  defaultNamespace: string,
+): void {
   const kind = value["kind"] as string;
   if (kind.endsWith("List") && Array.isArray(value["items"])) {
     // `kind: List` (kubectl) names each item's kind; a typed list from the API (PodList,
@@ -46,11 +51,18 @@ export function convertKubernetesDocument(value: Raw, ctx: DocumentContext, draf
     const itemKind = kind === "List" ? undefined : kind.slice(0, -4);
     (value["items"] as unknown[]).forEach((item, index) => {
       if (itemKind && isRaw(item) && item["kind"] === undefined && item["apiVersion"] === undefined) {
-        convertObject(item, ctx.within(item), draft, defaultNamespace, { apiVersion: value["apiVersion"] as string, kind: itemKind });
+        convertObject(item, ctx.within(item), draft, defaultNamespace, {
+          apiVersion: value["apiVersion"] as string,
+          kind: itemKind,
+        });
       } else if (isKubernetesDocument(item)) {
         convertKubernetesDocument(item, ctx.within(item), draft, defaultNamespace);
       } else {
-        draft.warn("invalid-object", `items[${index}] skipped: a list item must be a Kubernetes object with apiVersion and kind, not ${describeType(item)}`, ctx.source(item, ctx.source(value["items"])));
+        draft.warn(
+          "invalid-object",
+          `items[${index}] skipped: a list item must be a Kubernetes object with apiVersion and kind, not ${describeType(item)}`,
+          ctx.source(item, ctx.source(value["items"])),
+        );
       }
     });
     return;
@@ -58,7 +70,13 @@ export function convertKubernetesDocument(value: Raw, ctx: DocumentContext, draf
   convertObject(value, ctx, draft, defaultNamespace);
 }
 
-function convertObject(raw: Raw, ctx: DocumentContext, draft: SnapshotDraft, defaultNamespace: string, header?: { apiVersion: string; kind: string }): void {
+function convertObject(
+  raw: Raw,
+  ctx: DocumentContext,
+  draft: SnapshotDraft,
+  defaultNamespace: string,
+  header?: { apiVersion: string; kind: string },
+): void {
   const apiVersion = header?.apiVersion ?? (raw["apiVersion"] as string);
   const kind = header?.kind ?? (raw["kind"] as string);
   const f = new Fields<KubernetesObject>(raw, "");
@@ -66,7 +84,12 @@ function convertObject(raw: Raw, ctx: DocumentContext, draft: SnapshotDraft, def
   const named = (): string => {
     const metadata = raw["metadata"];
     const name = isRaw(metadata) && typeof metadata["name"] === "string" ? metadata["name"] : "<unnamed>";
-    const namespace = isRaw(metadata) && typeof metadata["namespace"] === "string" && metadata["namespace"] !== "" ? metadata["namespace"] : isClusterScoped(kind) ? undefined : defaultNamespace;
+    const namespace =
+      isRaw(metadata) && typeof metadata["namespace"] === "string" && metadata["namespace"] !== ""
+        ? metadata["namespace"]
+        : isClusterScoped(kind)
+          ? undefined
+          : defaultNamespace;
     return namespace ? `${namespace}/${name}` : name;
   };
   ctx.dropped.length = 0;
@@ -77,13 +100,26 @@ function convertObject(raw: Raw, ctx: DocumentContext, draft: SnapshotDraft, def
     let modelled = true;
     if (inGroup(apiVersion, "core")) {
       switch (kind) {
-        case "Namespace": k.namespaces.push(convertNamespace(f, meta())); break;
-        case "Node": k.nodes.push(convertNode(f, meta(), ctx)); break;
-        case "Pod": k.pods.push(convertPod(f, meta(), ctx)); break;
-        case "Service": k.services.push(convertService(f, meta())); break;
-        case "Endpoints": k.endpointSlices.push(...convertEndpoints(f, meta())); break;
-        case "ReplicationController": workload("ReplicationController"); break;
-        default: modelled = false;
+        case "Namespace":
+          k.namespaces.push(convertNamespace(f, meta()));
+          break;
+        case "Node":
+          k.nodes.push(convertNode(f, meta(), ctx));
+          break;
+        case "Pod":
+          k.pods.push(convertPod(f, meta(), ctx));
+          break;
+        case "Service":
+          k.services.push(convertService(f, meta()));
+          break;
+        case "Endpoints":
+          k.endpointSlices.push(...convertEndpoints(f, meta()));
+          break;
+        case "ReplicationController":
+          workload("ReplicationController");
+          break;
+        default:
+          modelled = false;
       }
     } else if (inGroup(apiVersion, "apps") && ["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"].includes(kind)) {
       workload(kind as WorkloadKind);
@@ -95,7 +131,12 @@ function convertObject(raw: Raw, ctx: DocumentContext, draft: SnapshotDraft, def
       k.endpointSlices.push(convertEndpointSlice(f, meta()));
     } else if (inGroup(apiVersion, "networking") && kind === "Ingress") {
       const ingress = convertIngress(f, meta(), ctx);
-      for (const error of ingress.alb.errors) draft.warn("invalid-field", `Ingress ${ingress.namespace}/${ingress.name}: ${error.message}`, ingress.meta.source);
+      for (const error of ingress.alb.errors)
+        draft.warn(
+          "invalid-field",
+          `Ingress ${ingress.namespace}/${ingress.name}: ${error.message}`,
+          ingress.meta.source,
+        );
       k.ingresses.push(ingress);
     } else if (inGroup(apiVersion, "networking") && kind === "IngressClass") {
       k.ingressClasses.push(convertIngressClass(f, meta()));
@@ -112,7 +153,8 @@ function convertObject(raw: Raw, ctx: DocumentContext, draft: SnapshotDraft, def
     } else {
       modelled = false;
     }
-    for (const d of ctx.dropped) draft.warn("invalid-field", `${kind} ${named()}: ${d.message}`, ctx.source(d.at, ctx.source(raw)));
+    for (const d of ctx.dropped)
+      draft.warn("invalid-field", `${kind} ${named()}: ${d.message}`, ctx.source(d.at, ctx.source(raw)));
     if (modelled) {
       draft.count(ctx.file, kind);
     } else {

@@ -1,6 +1,21 @@
 import type { V1HTTPIngressPath, V1Ingress, V1IngressBackend, V1IngressClass } from "@kubernetes/client-node";
-import type { AlbIngressSettings, Ingress, IngressBackend, IngressClass, IngressPath, Labels, ObjectMeta } from "../../model/kubernetes.js";
-import { ALB_ANNOTATIONS, ALB_PREFIX, parseInt32Value, parseJSONValue, type AlbAnnotationIssue, type AlbCheckedAnnotation } from "../../model/annotations.js";
+import type {
+  AlbIngressSettings,
+  Ingress,
+  IngressBackend,
+  IngressClass,
+  IngressPath,
+  Labels,
+  ObjectMeta,
+} from "../../model/kubernetes.js";
+import {
+  ALB_ANNOTATIONS,
+  ALB_PREFIX,
+  parseInt32Value,
+  parseJSONValue,
+  type AlbAnnotationIssue,
+  type AlbCheckedAnnotation,
+} from "../../model/annotations.js";
 import { isCidr } from "../../model/net.js";
 import type { DocumentContext, Fields } from "../fields.js";
 
@@ -26,16 +41,25 @@ export function convertIngress(f: Fields<V1Ingress>, meta: ObjectMeta, ctx: Docu
     rules,
     tls: spec.objs("tls").map((t) => ({ hosts: t.strings("hosts"), secretName: t.str("secretName") })),
     alb: parseAlbAnnotations(meta.annotations),
-    loadBalancerIngress: f.objOrEmpty("status").objOrEmpty("loadBalancer").objs("ingress").map((i) => ({ ip: i.str("ip"), hostname: i.str("hostname") })),
+    loadBalancerIngress: f
+      .objOrEmpty("status")
+      .objOrEmpty("loadBalancer")
+      .objs("ingress")
+      .map((i) => ({ ip: i.str("ip"), hostname: i.str("hostname") })),
   };
 }
 
 function readPath(p: Fields<V1HTTPIngressPath>, ctx: DocumentContext, v1: boolean): IngressPath {
-  const pathType = p.oneOf("pathType", ["Exact", "Prefix", "ImplementationSpecific"] as const, "ImplementationSpecific");
+  const pathType = p.oneOf(
+    "pathType",
+    ["Exact", "Prefix", "ImplementationSpecific"] as const,
+    "ImplementationSpecific",
+  );
   if (v1 && !p.has("pathType")) p.fail("pathType is required (networking.k8s.io/v1)");
   const backend = p.obj("backend") ?? p.fail("backend is required");
   const path = p.str("path") ?? "/";
-  if (pathType !== "ImplementationSpecific" && !path.startsWith("/")) p.fail(`path ${JSON.stringify(path)} must be absolute`);
+  if (pathType !== "ImplementationSpecific" && !path.startsWith("/"))
+    p.fail(`path ${JSON.stringify(path)} must be absolute`);
   return { path, pathType, backend: readBackend(backend), source: ctx.source(p.raw) };
 }
 
@@ -45,14 +69,21 @@ function readBackend(b: Fields<V1IngressBackend>): IngressBackend {
   // extensions/v1beta1 form: serviceName / servicePort
   const legacy = b as Fields<{ serviceName?: string; servicePort?: number | string }>;
   if (!service && !resource && legacy.has("serviceName")) {
-    return { service: { name: legacy.reqStr("serviceName"), port: legacy.portOrName("servicePort") ?? legacy.fail("servicePort is required") }, resource: undefined };
+    return {
+      service: {
+        name: legacy.reqStr("serviceName"),
+        port: legacy.portOrName("servicePort") ?? legacy.fail("servicePort is required"),
+      },
+      resource: undefined,
+    };
   }
   if (service) {
     const port = service.objOrEmpty("port");
     const portValue = port.port("number") ?? (port.str("name") || port.fail("port.number or port.name is required"));
     return { service: { name: service.reqStr("name"), port: portValue }, resource: undefined };
   }
-  if (resource) return { service: undefined, resource: { kind: resource.reqStr("kind"), name: resource.reqStr("name") } };
+  if (resource)
+    return { service: undefined, resource: { kind: resource.reqStr("kind"), name: resource.reqStr("name") } };
   return b.fail("backend needs a service or a resource");
 }
 
@@ -64,7 +95,9 @@ export function convertIngressClass(f: Fields<V1IngressClass>, meta: ObjectMeta)
     name: meta.name,
     controller: spec.str("controller") ?? "",
     isDefault: meta.annotations["ingressclass.kubernetes.io/is-default-class"] === "true",
-    parameters: parameters ? { kind: parameters.reqStr("kind"), name: parameters.reqStr("name"), apiGroup: parameters.str("apiGroup") } : undefined,
+    parameters: parameters
+      ? { kind: parameters.reqStr("kind"), name: parameters.reqStr("name"), apiGroup: parameters.str("apiGroup") }
+      : undefined,
   };
 }
 
@@ -80,7 +113,12 @@ export function convertIngressClass(f: Fields<V1IngressClass>, meta: ObjectMeta)
 export function parseAlbAnnotations(annotations: Labels): AlbIngressSettings {
   const errors: AlbAnnotationIssue[] = [];
   const p = ALB_ANNOTATIONS;
-  const issue = (annotation: AlbCheckedAnnotation, code: AlbAnnotationIssue["code"], key: string, what: string): void => {
+  const issue = (
+    annotation: AlbCheckedAnnotation,
+    code: AlbAnnotationIssue["code"],
+    key: string,
+    what: string,
+  ): void => {
     errors.push({ annotation, code, key, message: `${key}: ${what}` });
   };
   const get = (name: string): string | undefined => p.parseStringAnnotation(name, annotations);
@@ -99,7 +137,12 @@ export function parseAlbAnnotations(annotations: Labels): AlbIngressSettings {
     if (value === undefined) return undefined;
     const parsed = value.trim().startsWith("+") ? undefined : parseInt32Value(p.key(name), value.trim());
     if (!parsed?.ok || parsed.value < min || parsed.value > max) {
-      issue(name, "not-an-integer-in-range", p.key(name), `${JSON.stringify(value)} is not an integer between ${min} and ${max}`);
+      issue(
+        name,
+        "not-an-integer-in-range",
+        p.key(name),
+        `${JSON.stringify(value)} is not an integer between ${min} and ${max}`,
+      );
       return undefined;
     }
     return parsed.value;
@@ -114,22 +157,36 @@ export function parseAlbAnnotations(annotations: Labels): AlbIngressSettings {
   };
 
   const certificateArns = list("certificate-arn");
-  let listenPorts: { protocol: "HTTP" | "HTTPS"; port: number }[] = certificateArns.length > 0 ? [{ protocol: "HTTPS", port: 443 }] : [{ protocol: "HTTP", port: 80 }];
+  let listenPorts: { protocol: "HTTP" | "HTTPS"; port: number }[] =
+    certificateArns.length > 0 ? [{ protocol: "HTTPS", port: 443 }] : [{ protocol: "HTTP", port: 80 }];
   if (get("listen-ports") !== undefined) {
     const key = p.key("listen-ports");
     const parsed = json("listen-ports", key);
     const ports: { protocol: "HTTP" | "HTTPS"; port: number }[] = [];
     if (Array.isArray(parsed)) {
       for (const entry of parsed) {
-        const pairs = entry !== null && typeof entry === "object" ? Object.entries(entry as Record<string, unknown>) : [];
+        const pairs =
+          entry !== null && typeof entry === "object" ? Object.entries(entry as Record<string, unknown>) : [];
         for (const [protocol, port] of pairs) {
-          if ((protocol === "HTTP" || protocol === "HTTPS") && typeof port === "number" && Number.isInteger(port) && port >= 1 && port <= 65535) {
+          if (
+            (protocol === "HTTP" || protocol === "HTTPS") &&
+            typeof port === "number" &&
+            Number.isInteger(port) &&
+            port >= 1 &&
+            port <= 65535
+          ) {
             ports.push({ protocol, port });
           } else {
-            issue("listen-ports", "not-a-listen-port", key, `${JSON.stringify({ [protocol]: port })} is not {"HTTP"|"HTTPS": port}`);
+            issue(
+              "listen-ports",
+              "not-a-listen-port",
+              key,
+              `${JSON.stringify({ [protocol]: port })} is not {"HTTP"|"HTTPS": port}`,
+            );
           }
         }
-        if (pairs.length === 0) issue("listen-ports", "not-a-listen-port", key, `${JSON.stringify(entry)} is not {"HTTP"|"HTTPS": port}`);
+        if (pairs.length === 0)
+          issue("listen-ports", "not-a-listen-port", key, `${JSON.stringify(entry)} is not {"HTTP"|"HTTPS": port}`);
       }
       if (ports.length > 0) listenPorts = ports;
     } else if (parsed !== undefined) {
@@ -137,20 +194,33 @@ export function parseAlbAnnotations(annotations: Labels): AlbIngressSettings {
     }
   }
   const inboundCidrs = list("inbound-cidrs");
-  for (const cidr of inboundCidrs) if (!isCidr(cidr)) issue("inbound-cidrs", "not-a-cidr", p.key("inbound-cidrs"), `${JSON.stringify(cidr)} is not a CIDR block`);
+  for (const cidr of inboundCidrs)
+    if (!isCidr(cidr))
+      issue("inbound-cidrs", "not-a-cidr", p.key("inbound-cidrs"), `${JSON.stringify(cidr)} is not a CIDR block`);
   const manage = get("manage-backend-security-group-rules");
   if (manage !== undefined && manage !== "true" && manage !== "false") {
-    issue("manage-backend-security-group-rules", "not-true-or-false", p.key("manage-backend-security-group-rules"), `${JSON.stringify(manage)} is not true or false`);
+    issue(
+      "manage-backend-security-group-rules",
+      "not-true-or-false",
+      p.key("manage-backend-security-group-rules"),
+      `${JSON.stringify(manage)} is not true or false`,
+    );
   }
   const actions: Record<string, unknown> = {};
   const conditions: Record<string, unknown> = {};
   for (const key of Object.keys(annotations).sort()) {
     if (key.startsWith(ALB_PREFIX + "actions.")) actions[key.slice(ALB_PREFIX.length + 8)] = json("actions", key);
-    else if (key.startsWith(ALB_PREFIX + "conditions.")) conditions[key.slice(ALB_PREFIX.length + 11)] = json("conditions", key);
+    else if (key.startsWith(ALB_PREFIX + "conditions."))
+      conditions[key.slice(ALB_PREFIX.length + 11)] = json("conditions", key);
   }
   const groupName = get("group.name");
   if (groupName !== undefined && !/^([a-z0-9][-a-z0-9.]{0,61}[a-z0-9]|[a-z0-9])$/.test(groupName)) {
-    issue("group.name", "invalid-group-name", p.key("group.name"), `${JSON.stringify(groupName)} must be a valid name (lower case, at most 63 characters)`);
+    issue(
+      "group.name",
+      "invalid-group-name",
+      p.key("group.name"),
+      `${JSON.stringify(groupName)} must be a valid name (lower case, at most 63 characters)`,
+    );
   }
   return {
     scheme: choice("scheme", ["internet-facing", "internal"] as const, "internal"),

@@ -1,20 +1,58 @@
 import type { V1ObjectMeta } from "@kubernetes/client-node";
-import type { LabelSelector, LabelSelectorRequirement, ObjectMeta, OwnerReference, ResourceList, SelectorOperator } from "../../model/kubernetes.js";
+import type {
+  LabelSelector,
+  LabelSelectorRequirement,
+  ObjectMeta,
+  OwnerReference,
+  ResourceList,
+  SelectorOperator,
+} from "../../model/kubernetes.js";
 import { FieldAt, Fields, Malformed } from "../fields.js";
 import type { DocumentContext } from "../fields.js";
 import { parseQuantity, toModelUnits } from "./quantity.js";
 
 /** Kinds that live outside namespaces (the API server's cluster-scoped resources podpath may meet). */
 const CLUSTER_SCOPED = new Set([
-  "Namespace", "Node", "PersistentVolume", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition",
-  "StorageClass", "PriorityClass", "IngressClass", "APIService", "MutatingWebhookConfiguration",
-  "ValidatingWebhookConfiguration", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "CSIDriver",
-  "CSINode", "RuntimeClass", "VolumeAttachment", "CertificateSigningRequest", "FlowSchema",
-  "PriorityLevelConfiguration", "ComponentStatus",
+  "Namespace",
+  "Node",
+  "PersistentVolume",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "CustomResourceDefinition",
+  "StorageClass",
+  "PriorityClass",
+  "IngressClass",
+  "APIService",
+  "MutatingWebhookConfiguration",
+  "ValidatingWebhookConfiguration",
+  "ValidatingAdmissionPolicy",
+  "ValidatingAdmissionPolicyBinding",
+  "CSIDriver",
+  "CSINode",
+  "RuntimeClass",
+  "VolumeAttachment",
+  "CertificateSigningRequest",
+  "FlowSchema",
+  "PriorityLevelConfiguration",
+  "ComponentStatus",
   // Calico's cluster-scoped resources (projectcalico.org/v3 and crd.projectcalico.org/v1)
-  "IPPool", "FelixConfiguration", "BGPConfiguration", "BGPPeer", "ClusterInformation", "GlobalNetworkPolicy",
-  "GlobalNetworkSet", "HostEndpoint", "IPAMBlock", "IPAMConfig", "IPAMHandle", "BlockAffinity",
-  "KubeControllersConfiguration", "IPReservation", "CalicoNodeStatus", "BGPFilter", "Tier",
+  "IPPool",
+  "FelixConfiguration",
+  "BGPConfiguration",
+  "BGPPeer",
+  "ClusterInformation",
+  "GlobalNetworkPolicy",
+  "GlobalNetworkSet",
+  "HostEndpoint",
+  "IPAMBlock",
+  "IPAMConfig",
+  "IPAMHandle",
+  "BlockAffinity",
+  "KubeControllersConfiguration",
+  "IPReservation",
+  "CalicoNodeStatus",
+  "BGPFilter",
+  "Tier",
 ]);
 
 /**
@@ -22,12 +60,16 @@ const CLUSTER_SCOPED = new Set([
  * and Argo CD bookkeeping): they can carry environment values and Secret data, so they are
  * dropped on reading — no secret found in a snapshot may reach a report.
  */
-const MANIFEST_COPY_ANNOTATIONS = ["kubectl.kubernetes.io/last-applied-configuration", "deployment.kubernetes.io/desired-replicas-config"];
+const MANIFEST_COPY_ANNOTATIONS = [
+  "kubectl.kubernetes.io/last-applied-configuration",
+  "deployment.kubernetes.io/desired-replicas-config",
+];
 
 function withoutManifestCopies(annotations: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
   if (!MANIFEST_COPY_ANNOTATIONS.some((key) => key in annotations)) return annotations;
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(annotations)) if (!MANIFEST_COPY_ANNOTATIONS.includes(key)) out[key] = value;
+  for (const [key, value] of Object.entries(annotations))
+    if (!MANIFEST_COPY_ANNOTATIONS.includes(key)) out[key] = value;
   return out;
 }
 
@@ -83,7 +125,10 @@ const SELECTOR_OPERATORS: readonly SelectorOperator[] = ["In", "NotIn", "Exists"
  */
 export function readLabelSelector(f: Fields<object> | undefined): LabelSelector | null {
   if (!f) return null;
-  const s = f as Fields<{ matchLabels?: unknown; matchExpressions?: { key: string; operator: string; values?: string[] }[] }>;
+  const s = f as Fields<{
+    matchLabels?: unknown;
+    matchExpressions?: { key: string; operator: string; values?: string[] }[];
+  }>;
   const matchExpressions: LabelSelectorRequirement[] = s.objs("matchExpressions").map((e) => {
     const operator = e.oneOf("operator", SELECTOR_OPERATORS, "In");
     if (!e.has("operator")) e.fail("operator is required");
@@ -110,11 +155,17 @@ export function readResources(f: Fields<object> | undefined): ResourceList {
   for (const [name, value] of Object.entries(f.raw)) {
     if (value === undefined || value === null) continue;
     if (typeof value !== "string" && typeof value !== "number") {
-      throw new Malformed(`${f.path}.${name} must be a quantity, not a ${Array.isArray(value) ? "list" : typeof value}`, new FieldAt(f.raw, name));
+      throw new Malformed(
+        `${f.path}.${name} must be a quantity, not a ${Array.isArray(value) ? "list" : typeof value}`,
+        new FieldAt(f.raw, name),
+      );
     }
     const parsed = parseQuantity(value);
     if (parsed === undefined || parsed < 0) {
-      throw new Malformed(`${f.path}.${name}: ${JSON.stringify(value)} is not a valid quantity`, new FieldAt(f.raw, name));
+      throw new Malformed(
+        `${f.path}.${name}: ${JSON.stringify(value)} is not a valid quantity`,
+        new FieldAt(f.raw, name),
+      );
     }
     out[name] = toModelUnits(name, parsed);
   }

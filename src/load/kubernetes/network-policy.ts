@@ -1,5 +1,11 @@
 import type { V1NetworkPolicy, V1NetworkPolicyPeer, V1NetworkPolicyPort } from "@kubernetes/client-node";
-import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicyRule, ObjectMeta } from "../../model/kubernetes.js";
+import type {
+  NetworkPolicy,
+  NetworkPolicyPeer,
+  NetworkPolicyPort,
+  NetworkPolicyRule,
+  ObjectMeta,
+} from "../../model/kubernetes.js";
 import { cidrCovers, isCidr, parseCidr4 } from "../../model/net.js";
 import type { DocumentContext, Fields } from "../fields.js";
 import { readLabelSelector } from "./meta.js";
@@ -11,7 +17,11 @@ import { PROTOCOLS } from "./pod-spec.js";
  * rules exist; ipBlock needs a valid CIDR and `except` entries inside it; endPort needs a
  * numeric port not above it.
  */
-export function convertNetworkPolicy(f: Fields<V1NetworkPolicy>, meta: ObjectMeta, ctx: DocumentContext): NetworkPolicy {
+export function convertNetworkPolicy(
+  f: Fields<V1NetworkPolicy>,
+  meta: ObjectMeta,
+  ctx: DocumentContext,
+): NetworkPolicy {
   const spec = f.obj("spec") ?? f.fail("spec is required");
   const rules = (key: "ingress" | "egress", peerKey: "from" | "to"): NetworkPolicyRule[] =>
     spec.objs(key).map((r) => ({
@@ -22,8 +32,11 @@ export function convertNetworkPolicy(f: Fields<V1NetworkPolicy>, meta: ObjectMet
   const ingress = rules("ingress", "from");
   const egress = rules("egress", "to");
   const declared = spec.strings("policyTypes");
-  for (const t of declared) if (t !== "Ingress" && t !== "Egress") spec.fail(`policyTypes: ${JSON.stringify(t)} is neither Ingress nor Egress`);
-  const policyTypes = (declared.length > 0 ? declared : egress.length > 0 ? ["Ingress", "Egress"] : ["Ingress"]) as ("Ingress" | "Egress")[];
+  for (const t of declared)
+    if (t !== "Ingress" && t !== "Egress") spec.fail(`policyTypes: ${JSON.stringify(t)} is neither Ingress nor Egress`);
+  const policyTypes = (declared.length > 0 ? declared : egress.length > 0 ? ["Ingress", "Egress"] : ["Ingress"]) as (
+    "Ingress" | "Egress"
+  )[];
   return {
     meta,
     namespace: meta.namespace ?? "default",
@@ -57,13 +70,16 @@ function readPeer(p: Fields<V1NetworkPolicyPeer>): NetworkPolicyPeer {
       if (!isCidr(e)) ipBlock.fail(`except ${JSON.stringify(e)} is not a valid CIDR block`);
       // networking/v1 ValidateIPBlock: each except must be a strict subset of cidr
       const inner = parseCidr4(e);
-      if (outer && inner && !(inner.prefix > outer.prefix && cidrCovers(outer, inner))) ipBlock.fail(`except ${JSON.stringify(e)} must be a strict subset of cidr ${cidr}`);
+      if (outer && inner && !(inner.prefix > outer.prefix && cidrCovers(outer, inner)))
+        ipBlock.fail(`except ${JSON.stringify(e)} must be a strict subset of cidr ${cidr}`);
     }
     block = { cidr, except };
-    if (p.has("podSelector") || p.has("namespaceSelector")) p.fail("ipBlock cannot be combined with podSelector or namespaceSelector");
+    if (p.has("podSelector") || p.has("namespaceSelector"))
+      p.fail("ipBlock cannot be combined with podSelector or namespaceSelector");
   }
   // networking/v1 ValidateNetworkPolicyPeer: "must specify a peer"
-  if (!p.has("podSelector") && !p.has("namespaceSelector") && !ipBlock) p.fail("a peer needs podSelector, namespaceSelector or ipBlock");
+  if (!p.has("podSelector") && !p.has("namespaceSelector") && !ipBlock)
+    p.fail("a peer needs podSelector, namespaceSelector or ipBlock");
   return {
     podSelector: readLabelSelector(p.obj("podSelector")) ?? undefined,
     namespaceSelector: readLabelSelector(p.obj("namespaceSelector")) ?? undefined,

@@ -35,13 +35,18 @@ export function convertNode(f: Fields<V1Node>, meta: ObjectMeta, ctx: DocumentCo
     }
     return { type, address };
   });
-  const podCIDRs = spec.strings("podCIDRs").length > 0 ? spec.strings("podCIDRs") : spec.str("podCIDR") ? [spec.str("podCIDR")!] : [];
+  const podCIDRs =
+    spec.strings("podCIDRs").length > 0 ? spec.strings("podCIDRs") : spec.str("podCIDR") ? [spec.str("podCIDR")!] : [];
   for (const cidr of podCIDRs) if (!isCidr(cidr)) spec.fail(`podCIDRs: ${JSON.stringify(cidr)} is not a CIDR block`);
   const annotation = (key: string, cidr: boolean): string | undefined => {
     const value = meta.annotations[key];
     if (value === undefined) return undefined;
     const ok = cidr ? isCidr(value) : isIPv4(value);
-    if (!ok) throw new Malformed(`annotation ${key}: ${JSON.stringify(value)} is not ${cidr ? "an address with prefix" : "an IPv4 address"}`, new FieldAt(meta.annotations, key));
+    if (!ok)
+      throw new Malformed(
+        `annotation ${key}: ${JSON.stringify(value)} is not ${cidr ? "an address with prefix" : "an IPv4 address"}`,
+        new FieldAt(meta.annotations, key),
+      );
     return value;
   };
   const capacity = readResources(status.obj("capacity"));
@@ -52,11 +57,18 @@ export function convertNode(f: Fields<V1Node>, meta: ObjectMeta, ctx: DocumentCo
     labels: meta.labels,
     taints,
     unschedulable: spec.bool("unschedulable") ?? false,
-    ready: readyCondition(status.objs("conditions").find((c) => c.str("type") === "Ready")?.str("status")),
+    ready: readyCondition(
+      status
+        .objs("conditions")
+        .find((c) => c.str("type") === "Ready")
+        ?.str("status"),
+    ),
     allocatable,
     capacity,
     addresses,
-    internalIP: addresses.find((a) => a.type === "InternalIP" && isIPv4(a.address))?.address ?? addresses.find((a) => a.type === "InternalIP")?.address,
+    internalIP:
+      addresses.find((a) => a.type === "InternalIP" && isIPv4(a.address))?.address ??
+      addresses.find((a) => a.type === "InternalIP")?.address,
     externalIP: addresses.find((a) => a.type === "ExternalIP")?.address,
     providerID: spec.str("providerID") || undefined,
     podCIDRs,
@@ -66,7 +78,9 @@ export function convertNode(f: Fields<V1Node>, meta: ObjectMeta, ctx: DocumentCo
       wireguard: annotation(CALICO.wireguard, false),
       nodeAddress: annotation(CALICO.nodeAddress, true),
     },
-    images: status.objs("images").map((i) => ({ names: i.strings("names"), sizeBytes: i.int("sizeBytes", { min: 0 }) ?? 0 })),
+    images: status
+      .objs("images")
+      .map((i) => ({ names: i.strings("names"), sizeBytes: i.int("sizeBytes", { min: 0 }) ?? 0 })),
   };
 }
 

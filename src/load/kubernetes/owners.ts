@@ -25,7 +25,8 @@ export function resolvePodOwners(pods: readonly Pod[], workloads: readonly Workl
       const dash = name.lastIndexOf("-");
       const parentKind = kind === "ReplicaSet" ? "Deployment" : kind === "Job" ? "CronJob" : undefined;
       const candidate = name.slice(0, dash);
-      if (parentKind && dash > 0 && byKey.get(parentKind, namespace, candidate)) parent = { kind: parentKind, namespace, name: candidate };
+      if (parentKind && dash > 0 && byKey.get(parentKind, namespace, candidate))
+        parent = { kind: parentKind, namespace, name: candidate };
     }
     parents.set(kind, namespace, name, parent ?? null);
     return parent;
@@ -36,7 +37,10 @@ export function resolvePodOwners(pods: readonly Pod[], workloads: readonly Workl
     const controller = pod.meta.ownerReferences.find((o) => o.controller);
     if (!controller) continue;
     const direct: ObjectRef = { kind: controller.kind, namespace: pod.namespace, name: controller.name };
-    const parent = controller.kind === "ReplicaSet" || controller.kind === "Job" ? parentOf(controller.kind, pod.namespace, controller.name) : undefined;
+    const parent =
+      controller.kind === "ReplicaSet" || controller.kind === "Job"
+        ? parentOf(controller.kind, pod.namespace, controller.name)
+        : undefined;
     // set in place: the pods are the loader's own, not yet handed out
     const mutable = pod as { owner: ObjectRef | undefined; ownedVia: ObjectRef | undefined };
     mutable.owner = parent ?? direct;
@@ -71,7 +75,12 @@ const compareKeys = (a: ObjectRef, b: ObjectRef): number => {
  * Exists, NoExecute, 300 s): on a pod, not on its controller's template.
  */
 function isAdmissionToleration(t: Toleration): boolean {
-  return (t.key === "node.kubernetes.io/not-ready" || t.key === "node.kubernetes.io/unreachable") && t.operator === "Exists" && t.effect === "NoExecute" && t.tolerationSeconds === 300;
+  return (
+    (t.key === "node.kubernetes.io/not-ready" || t.key === "node.kubernetes.io/unreachable") &&
+    t.operator === "Exists" &&
+    t.effect === "NoExecute" &&
+    t.tolerationSeconds === 300
+  );
 }
 
 /**
@@ -97,7 +106,11 @@ function templateHashSuffix(replicaSet: string, label: string | undefined): stri
  * the pods' `owner`/`ownedVia` (the loader's own pods, not yet handed out); one warning names
  * the owners not found.
  */
-export function workloadsKnownFromPods(pods: readonly Pod[], workloads: readonly Workload[], diagnostics: Diagnostic[]): Workload[] {
+export function workloadsKnownFromPods(
+  pods: readonly Pod[],
+  workloads: readonly Workload[],
+  diagnostics: Diagnostic[],
+): Workload[] {
   const present = new Set(workloads.map((w) => key(w.kind, w.namespace, w.name)));
   const groups = new Map<string, { owner: ObjectRef; inferredVia: string | undefined; pods: Pod[] }>();
   for (const pod of pods) {
@@ -117,7 +130,8 @@ export function workloadsKnownFromPods(pods: readonly Pod[], workloads: readonly
     }
     let stands: ObjectRef = owner;
     let inferredVia: string | undefined;
-    const hash = owner.kind === "ReplicaSet" && !via ? templateHashSuffix(owner.name, pod.labels["pod-template-hash"]) : undefined;
+    const hash =
+      owner.kind === "ReplicaSet" && !via ? templateHashSuffix(owner.name, pod.labels["pod-template-hash"]) : undefined;
     if (hash) {
       stands = { kind: "Deployment", namespace: pod.namespace, name: owner.name.slice(0, -(hash.length + 1)) };
       inferredVia = `ReplicaSet ${owner.name} → Deployment ${stands.name}, inferred from the Deployment controller's naming (<deployment>-<pod-template-hash>)`;
@@ -139,7 +153,17 @@ export function workloadsKnownFromPods(pods: readonly Pod[], workloads: readonly
     const first = live[0] ?? sorted[0]!;
     const namespace = owner.namespace ?? first.namespace;
     out.push({
-      meta: { kind: owner.kind, apiVersion: "", namespace, name: owner.name, labels: {}, annotations: {}, uid: undefined, ownerReferences: [], source: first.meta.source },
+      meta: {
+        kind: owner.kind,
+        apiVersion: "",
+        namespace,
+        name: owner.name,
+        labels: {},
+        annotations: {},
+        uid: undefined,
+        ownerReferences: [],
+        source: first.meta.source,
+      },
       kind: owner.kind,
       namespace,
       name: owner.name,
@@ -148,7 +172,15 @@ export function workloadsKnownFromPods(pods: readonly Pod[], workloads: readonly
       selector: null,
       // spec.nodeName is the scheduler's binding, and the not-ready/unreachable tolerations of 300 s
       // the DefaultTolerationSeconds admission plugin's: neither is the template's
-      template: { labels: first.labels, annotations: first.meta.annotations, spec: { ...first.spec, nodeName: undefined, tolerations: first.spec.tolerations.filter((t) => !isAdmissionToleration(t)) } },
+      template: {
+        labels: first.labels,
+        annotations: first.meta.annotations,
+        spec: {
+          ...first.spec,
+          nodeName: undefined,
+          tolerations: first.spec.tolerations.filter((t) => !isAdmissionToleration(t)),
+        },
+      },
       generatedFrom: undefined,
       serviceName: undefined,
       knownFromPods: { pods: sorted.length, templateFrom: first.name, inferredVia },

@@ -60,7 +60,11 @@ const KEPT_ENV_VALUES = new Set([
   "FELIX_NATOUTGOINGADDRESS",
 ]);
 
-export function readPodTemplate(f: Fields<V1PodTemplateSpec> | undefined, ctx: DocumentContext, what: Fields<object>): PodTemplate {
+export function readPodTemplate(
+  f: Fields<V1PodTemplateSpec> | undefined,
+  ctx: DocumentContext,
+  what: Fields<object>,
+): PodTemplate {
   if (!f) what.fail("template is required");
   const meta = f.objOrEmpty("metadata");
   const spec = f.obj("spec") ?? f.fail("spec is required");
@@ -122,14 +126,16 @@ function readContainer(c: Fields<V1Container>, index: number, ctx: DocumentConte
         ctx.drop(`${p.path}: containerPort is required; this port is ignored`, p.raw);
         return [];
       }
-      return [{
-        name: p.str("name") || undefined,
-        containerPort,
-        // core/v1 SetDefaults_PodSpec: with hostNetwork, hostPort defaults to containerPort
-        hostPort: p.port("hostPort", true) || (hostNetwork ? containerPort : undefined),
-        hostIP: p.str("hostIP") || undefined,
-        protocol: p.oneOf("protocol", PROTOCOLS, "TCP"),
-      }];
+      return [
+        {
+          name: p.str("name") || undefined,
+          containerPort,
+          // core/v1 SetDefaults_PodSpec: with hostNetwork, hostPort defaults to containerPort
+          hostPort: p.port("hostPort", true) || (hostNetwork ? containerPort : undefined),
+          hostIP: p.str("hostIP") || undefined,
+          protocol: p.oneOf("protocol", PROTOCOLS, "TCP"),
+        },
+      ];
     }),
     restartPolicy: c.str("restartPolicy"),
     envNames,
@@ -163,7 +169,8 @@ export function readToleration(t: Fields<V1Toleration>, ctx: DocumentContext): T
   if (key === "" && operator !== "Exists") t.fail("operator must be Exists when key is empty");
   const effect = t.oneOf("effect", [...TAINT_EFFECTS, ""] as const, "");
   const tolerationSeconds = t.int("tolerationSeconds");
-  if (tolerationSeconds !== undefined && effect !== "NoExecute") t.fail("effect must be NoExecute when tolerationSeconds is set");
+  if (tolerationSeconds !== undefined && effect !== "NoExecute")
+    t.fail("effect must be NoExecute when tolerationSeconds is set");
   return {
     key,
     operator,
@@ -183,7 +190,11 @@ function readAffinity(f: Fields<V1Affinity> | undefined, ctx: DocumentContext): 
   };
 }
 
-const NO_AFFINITY: Affinity = Object.freeze({ nodeAffinity: undefined, podAffinity: undefined, podAntiAffinity: undefined });
+const NO_AFFINITY: Affinity = Object.freeze({
+  nodeAffinity: undefined,
+  podAffinity: undefined,
+  podAntiAffinity: undefined,
+});
 
 function readNodeAffinity(f: Fields<V1Affinity>, ctx: DocumentContext): NodeAffinity | undefined {
   const na = f.obj("nodeAffinity");
@@ -196,7 +207,10 @@ function readNodeAffinity(f: Fields<V1Affinity>, ctx: DocumentContext): NodeAffi
     required: terms,
     preferred: na.objs("preferredDuringSchedulingIgnoredDuringExecution").map((p) => {
       const preference = p.obj("preference") ?? p.fail("preference is required");
-      return { weight: p.int("weight", { min: 1, max: 100 }) ?? p.fail("weight is required"), preference: readNodeSelectorTerm(preference, ctx) };
+      return {
+        weight: p.int("weight", { min: 1, max: 100 }) ?? p.fail("weight is required"),
+        preference: readNodeSelectorTerm(preference, ctx),
+      };
     }),
   };
 }
@@ -217,8 +231,10 @@ export function readNodeSelectorTerm(t: Fields<V1NodeSelectorTerm>, ctx: Documen
   // core/v1 ValidateNodeFieldSelectorRequirement: only metadata.name, and In/NotIn take one value
   const field = (e: Fields<{ key?: string; operator?: string; values?: string[] }>): NodeSelectorRequirement => {
     const r = requirement(e);
-    if (r.key !== "metadata.name") e.fail(`${JSON.stringify(r.key)} is not a valid field selector key (only metadata.name)`);
-    if ((r.operator === "In" || r.operator === "NotIn") && r.values.length !== 1) e.fail(`must be only one value when operator is ${r.operator} for node field selector`);
+    if (r.key !== "metadata.name")
+      e.fail(`${JSON.stringify(r.key)} is not a valid field selector key (only metadata.name)`);
+    if ((r.operator === "In" || r.operator === "NotIn") && r.values.length !== 1)
+      e.fail(`must be only one value when operator is ${r.operator} for node field selector`);
     return r;
   };
   return {
@@ -228,13 +244,24 @@ export function readNodeSelectorTerm(t: Fields<V1NodeSelectorTerm>, ctx: Documen
   };
 }
 
-function readPodAffinity(f: Fields<{ requiredDuringSchedulingIgnoredDuringExecution?: V1PodAffinityTerm[]; preferredDuringSchedulingIgnoredDuringExecution?: { weight: number; podAffinityTerm: V1PodAffinityTerm }[] }> | undefined, ctx: DocumentContext): PodAffinity | undefined {
+function readPodAffinity(
+  f:
+    | Fields<{
+        requiredDuringSchedulingIgnoredDuringExecution?: V1PodAffinityTerm[];
+        preferredDuringSchedulingIgnoredDuringExecution?: { weight: number; podAffinityTerm: V1PodAffinityTerm }[];
+      }>
+    | undefined,
+  ctx: DocumentContext,
+): PodAffinity | undefined {
   if (!f) return undefined;
   return {
     required: f.objs("requiredDuringSchedulingIgnoredDuringExecution").map((t) => readPodAffinityTerm(t, ctx)),
     preferred: f.objs("preferredDuringSchedulingIgnoredDuringExecution").map((p) => {
       const term = p.obj("podAffinityTerm") ?? p.fail("podAffinityTerm is required");
-      return { weight: p.int("weight", { min: 1, max: 100 }) ?? p.fail("weight is required"), term: readPodAffinityTerm(term, ctx) };
+      return {
+        weight: p.int("weight", { min: 1, max: 100 }) ?? p.fail("weight is required"),
+        term: readPodAffinityTerm(term, ctx),
+      };
     }),
   };
 }
@@ -256,7 +283,8 @@ function readSpread(t: Fields<V1TopologySpreadConstraint>, ctx: DocumentContext)
     t.has(key) ? t.oneOf(key, ["Honor", "Ignore"] as const, "Honor") : undefined;
   const minDomains = t.int("minDomains", { min: 1 });
   // core/v1 validateMinDomains: "can only use minDomains if whenUnsatisfiable=DoNotSchedule"
-  if (minDomains !== undefined && t.str("whenUnsatisfiable") !== "DoNotSchedule") t.fail("minDomains can only be used with whenUnsatisfiable DoNotSchedule");
+  if (minDomains !== undefined && t.str("whenUnsatisfiable") !== "DoNotSchedule")
+    t.fail("minDomains can only be used with whenUnsatisfiable DoNotSchedule");
   return {
     maxSkew: t.int("maxSkew", { min: 1 }) ?? t.fail("maxSkew is required"),
     topologyKey: t.reqStr("topologyKey"),

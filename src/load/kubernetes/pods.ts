@@ -13,12 +13,16 @@ export function convertPod(f: Fields<V1Pod>, meta: ObjectMeta, ctx: DocumentCont
     return value;
   };
   const podIP = ip(status.str("podIP"), "podIP");
-  const podIPs = status.objs("podIPs").map((p) => ip(p.str("ip"), "podIPs[].ip")).filter((v): v is string => v !== undefined);
+  const podIPs = status
+    .objs("podIPs")
+    .map((p) => ip(p.str("ip"), "podIPs[].ip"))
+    .filter((v): v is string => v !== undefined);
   const phase = status.str("phase");
   // a trimmed capture (status without conditions altogether, not Ready=False): a running pod is
   // taken as ready, and says so (readyAssumed) wherever that decides something
   const readyAssumed = !status.has("conditions") && podIP !== undefined && (phase === "Running" || phase === undefined);
-  const ready = readyAssumed || status.objs("conditions").some((c) => c.str("type") === "Ready" && c.str("status") === "True");
+  const ready =
+    readyAssumed || status.objs("conditions").some((c) => c.str("type") === "Ready" && c.str("status") === "True");
   return {
     meta,
     namespace: meta.namespace ?? "default",

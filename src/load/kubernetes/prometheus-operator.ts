@@ -46,7 +46,12 @@ const SCHEDULING_FIELDS = [
 
 const RELOADER_RESOURCES = { requests: { cpu: "10m", memory: "50Mi" }, limits: { cpu: "10m", memory: "50Mi" } };
 
-export function convertOperatorResource(f: Fields<MonitoringResource>, kind: OperatorKind, meta: ObjectMeta, ctx: DocumentContext): Workload[] {
+export function convertOperatorResource(
+  f: Fields<MonitoringResource>,
+  kind: OperatorKind,
+  meta: ObjectMeta,
+  ctx: DocumentContext,
+): Workload[] {
   const spec = f.obj("spec") ?? new Fields<NonNullable<MonitoringResource["spec"]>>({}, "spec");
   const name = meta.name;
   const namespace = meta.namespace ?? "default";
@@ -76,7 +81,15 @@ export function convertOperatorResource(f: Fields<MonitoringResource>, kind: Ope
     resources: mainResources,
   };
   const podSpec: Raw = {
-    containers: [mainContainer, { name: "config-reloader", image: "quay.io/prometheus-operator/prometheus-config-reloader", ports: [{ name: "reloader-web", containerPort: 8080, protocol: "TCP" }], resources: RELOADER_RESOURCES }],
+    containers: [
+      mainContainer,
+      {
+        name: "config-reloader",
+        image: "quay.io/prometheus-operator/prometheus-config-reloader",
+        ports: [{ name: "reloader-web", containerPort: 8080, protocol: "TCP" }],
+        resources: RELOADER_RESOURCES,
+      },
+    ],
   };
   for (const field of SCHEDULING_FIELDS) {
     if (spec.raw[field] !== undefined) podSpec[field] = spec.raw[field];
@@ -92,14 +105,18 @@ export function convertOperatorResource(f: Fields<MonitoringResource>, kind: Ope
       "app.kubernetes.io/managed-by": "prometheus-operator",
       "app.kubernetes.io/instance": name,
       [component]: name,
-      ...(kind === "Prometheus" ? { "operator.prometheus.io/name": name, "operator.prometheus.io/shard": String(shard) } : {}),
+      ...(kind === "Prometheus"
+        ? { "operator.prometheus.io/name": name, "operator.prometheus.io/shard": String(shard) }
+        : {}),
     };
     const selectorLabels: Record<string, string> = {
       "app.kubernetes.io/name": component,
       "app.kubernetes.io/managed-by": "prometheus-operator",
       "app.kubernetes.io/instance": name,
       [component]: name,
-      ...(kind === "Prometheus" ? { "operator.prometheus.io/name": name, "operator.prometheus.io/shard": String(shard) } : {}),
+      ...(kind === "Prometheus"
+        ? { "operator.prometheus.io/name": name, "operator.prometheus.io/shard": String(shard) }
+        : {}),
     };
     const setName = shard === 0 ? `${component}-${name}` : `${component}-${name}-shard-${shard}`;
     workloads.push({

@@ -1,5 +1,12 @@
 import type { V1EndpointSlice, V1Endpoints, V1Service } from "@kubernetes/client-node";
-import type { EndpointAddress, EndpointSlice, ObjectMeta, Service, ServicePort, ServiceType } from "../../model/kubernetes.js";
+import type {
+  EndpointAddress,
+  EndpointSlice,
+  ObjectMeta,
+  Service,
+  ServicePort,
+  ServiceType,
+} from "../../model/kubernetes.js";
 import { isIPv4, isIPv6 } from "../../model/net.js";
 import type { Fields } from "../fields.js";
 import { PROTOCOLS } from "./pod-spec.js";
@@ -11,7 +18,8 @@ export function convertService(f: Fields<V1Service>, meta: ObjectMeta): Service 
   const spec = f.objOrEmpty("spec");
   const type = spec.oneOf("type", SERVICE_TYPES, "ClusterIP");
   const ip = (value: string, field: string): string => {
-    if (value !== "None" && !isIPv4(value) && !isIPv6(value)) spec.fail(`${field} ${JSON.stringify(value)} is not an IP address`);
+    if (value !== "None" && !isIPv4(value) && !isIPv6(value))
+      spec.fail(`${field} ${JSON.stringify(value)} is not an IP address`);
     return value;
   };
   const clusterIP = spec.str("clusterIP") ? ip(spec.str("clusterIP")!, "clusterIP") : undefined;
@@ -19,7 +27,7 @@ export function convertService(f: Fields<V1Service>, meta: ObjectMeta): Service 
     const port = p.port("port") ?? p.fail("port is required");
     // core/v1 SetDefaults_Service: targetPort 0 or "" means the port; nodePort 0 means "allocate one"
     const rawTarget = p.any("targetPort");
-    const targetPort = rawTarget === 0 || rawTarget === "" ? port : p.portOrName("targetPort") ?? port;
+    const targetPort = rawTarget === 0 || rawTarget === "" ? port : (p.portOrName("targetPort") ?? port);
     return {
       name: p.str("name") || undefined,
       protocol: p.oneOf("protocol", PROTOCOLS, "TCP"),
@@ -68,7 +76,8 @@ export function convertEndpointSlice(f: Fields<V1EndpointSlice>, meta: ObjectMet
     const ready = conditions.bool("ready") ?? true;
     const targetRef = e.obj("targetRef");
     for (const address of e.strings("addresses")) {
-      if (!isIPv4(address) && !isIPv6(address) && f.str("addressType") !== "FQDN") e.fail(`address ${JSON.stringify(address)} is not an IP address`);
+      if (!isIPv4(address) && !isIPv6(address) && f.str("addressType") !== "FQDN")
+        e.fail(`address ${JSON.stringify(address)} is not an IP address`);
       endpoints.push({
         address,
         ready,
@@ -76,7 +85,13 @@ export function convertEndpointSlice(f: Fields<V1EndpointSlice>, meta: ObjectMet
         terminating: conditions.bool("terminating") ?? false,
         nodeName: e.str("nodeName"),
         zone: e.str("zone"),
-        targetRef: targetRef ? { kind: targetRef.str("kind") ?? "Pod", namespace: targetRef.str("namespace") ?? meta.namespace, name: targetRef.str("name") ?? "" } : undefined,
+        targetRef: targetRef
+          ? {
+              kind: targetRef.str("kind") ?? "Pod",
+              namespace: targetRef.str("namespace") ?? meta.namespace,
+              name: targetRef.str("name") ?? "",
+            }
+          : undefined,
       });
     }
   }
@@ -87,7 +102,11 @@ export function convertEndpointSlice(f: Fields<V1EndpointSlice>, meta: ObjectMet
     serviceName: meta.labels[SERVICE_NAME_LABEL],
     addressType: f.str("addressType") ?? "IPv4",
     endpoints,
-    ports: f.objs("ports").map((p) => ({ name: p.str("name") || undefined, port: p.port("port") ?? p.fail("port is required"), protocol: p.oneOf("protocol", PROTOCOLS, "TCP") })),
+    ports: f.objs("ports").map((p) => ({
+      name: p.str("name") || undefined,
+      port: p.port("port") ?? p.fail("port is required"),
+      protocol: p.oneOf("protocol", PROTOCOLS, "TCP"),
+    })),
   };
 }
 
@@ -95,7 +114,10 @@ export function convertEndpointSlice(f: Fields<V1EndpointSlice>, meta: ObjectMet
 export function convertEndpoints(f: Fields<V1Endpoints>, meta: ObjectMeta): EndpointSlice[] {
   return f.objs("subsets").map((subset, index) => {
     const endpoints: EndpointAddress[] = [];
-    const add = (a: Fields<{ ip?: string; nodeName?: string; targetRef?: { kind?: string; namespace?: string; name?: string } }>, ready: boolean) => {
+    const add = (
+      a: Fields<{ ip?: string; nodeName?: string; targetRef?: { kind?: string; namespace?: string; name?: string } }>,
+      ready: boolean,
+    ) => {
       const address = a.reqStr("ip");
       if (!isIPv4(address) && !isIPv6(address)) a.fail(`ip ${JSON.stringify(address)} is not an IP address`);
       const targetRef = a.obj("targetRef");
@@ -106,7 +128,13 @@ export function convertEndpoints(f: Fields<V1Endpoints>, meta: ObjectMeta): Endp
         terminating: false,
         nodeName: a.str("nodeName"),
         zone: undefined,
-        targetRef: targetRef ? { kind: targetRef.str("kind") ?? "Pod", namespace: targetRef.str("namespace") ?? meta.namespace, name: targetRef.str("name") ?? "" } : undefined,
+        targetRef: targetRef
+          ? {
+              kind: targetRef.str("kind") ?? "Pod",
+              namespace: targetRef.str("namespace") ?? meta.namespace,
+              name: targetRef.str("name") ?? "",
+            }
+          : undefined,
       });
     };
     subset.objs("addresses").forEach((a) => add(a, true));
@@ -118,7 +146,11 @@ export function convertEndpoints(f: Fields<V1Endpoints>, meta: ObjectMeta): Endp
       serviceName: meta.name,
       addressType: "IPv4",
       endpoints,
-      ports: subset.objs("ports").map((p) => ({ name: p.str("name") || undefined, port: p.port("port") ?? p.fail("port is required"), protocol: p.oneOf("protocol", PROTOCOLS, "TCP") })),
+      ports: subset.objs("ports").map((p) => ({
+        name: p.str("name") || undefined,
+        port: p.port("port") ?? p.fail("port is required"),
+        protocol: p.oneOf("protocol", PROTOCOLS, "TCP"),
+      })),
     };
   });
 }

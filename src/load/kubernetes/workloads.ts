@@ -11,9 +11,14 @@ type Controller = V1Deployment | V1ReplicaSet | V1StatefulSet | V1DaemonSet;
  * Deployment, ReplicaSet, StatefulSet, DaemonSet and ReplicationController: replicas default to
  * 1 (apps/v1 defaulting), a DaemonSet has none (one pod per eligible node).
  */
-export function convertController(f: Fields<Controller>, kind: WorkloadKind, meta: ObjectMeta, ctx: DocumentContext): Workload {
+export function convertController(
+  f: Fields<Controller>,
+  kind: WorkloadKind,
+  meta: ObjectMeta,
+  ctx: DocumentContext,
+): Workload {
   const spec = (f as Fields<V1StatefulSet>).obj("spec") ?? f.fail("spec is required");
-  const replicas = kind === "DaemonSet" ? null : spec.int("replicas", { min: 0 }) ?? 1;
+  const replicas = kind === "DaemonSet" ? null : (spec.int("replicas", { min: 0 }) ?? 1);
   return {
     meta,
     kind,
@@ -40,7 +45,12 @@ export function convertCronJob(f: Fields<V1CronJob>, meta: ObjectMeta, ctx: Docu
   return jobWorkload("CronJob", jobSpec, meta, ctx);
 }
 
-function jobWorkload(kind: WorkloadKind, spec: Fields<NonNullable<V1Job["spec"]>>, meta: ObjectMeta, ctx: DocumentContext): Workload {
+function jobWorkload(
+  kind: WorkloadKind,
+  spec: Fields<NonNullable<V1Job["spec"]>>,
+  meta: ObjectMeta,
+  ctx: DocumentContext,
+): Workload {
   const parallelism = spec.int("parallelism", { min: 0 }) ?? 1;
   const completions = spec.int("completions", { min: 0 });
   return {

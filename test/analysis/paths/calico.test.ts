@@ -37,11 +37,23 @@ function pool(overrides: Partial<IPPool>): IPPool {
 }
 
 function settings(overrides: Partial<FelixSettings>): FelixSettings {
-  return { natOutgoingAddress: undefined, natOutgoingExclusions: undefined, from: "test FelixConfiguration", source: { file: "felix.yaml", line: 7, col: 1, doc: 0 }, ...overrides };
+  return {
+    natOutgoingAddress: undefined,
+    natOutgoingExclusions: undefined,
+    from: "test FelixConfiguration",
+    source: { file: "felix.yaml", line: 7, col: 1, doc: 0 },
+    ...overrides,
+  };
 }
 
 function node(name: string, ip: string, prefix: number, extra: Partial<Node["overlay"]> = {}): Node {
-  return { ...W1, name, internalIP: ip, addresses: [{ type: "InternalIP", address: ip }], overlay: { vxlan: undefined, ipip: undefined, wireguard: undefined, nodeAddress: `${ip}/${prefix}`, ...extra } };
+  return {
+    ...W1,
+    name,
+    internalIP: ip,
+    addresses: [{ type: "InternalIP", address: ip }],
+    overlay: { vxlan: undefined, ipip: undefined, wireguard: undefined, nodeAddress: `${ip}/${prefix}`, ...extra },
+  };
 }
 
 function network(n: string, overrides: Partial<NodeNetwork>): NodeNetwork {
@@ -63,10 +75,25 @@ function network(n: string, overrides: Partial<NodeNetwork>): NodeNetwork {
 }
 
 function table(routes: RouteTable["routes"]): RouteTable {
-  return { id: "rtb-test", vpcId: "vpc-1", main: false, subnetIds: [], gatewayIds: [], routes, tags: {}, source: { file: "rtb.json", line: 5, col: 1, doc: 0 } };
+  return {
+    id: "rtb-test",
+    vpcId: "vpc-1",
+    main: false,
+    subnetIds: [],
+    gatewayIds: [],
+    routes,
+    tags: {},
+    source: { file: "rtb.json", line: 5, col: 1, doc: 0 },
+  };
 }
 
-const LOCAL_ROUTE = { destination: "10.0.0.0/16", targetKind: "local", targetId: "local", state: "active", origin: "CreateRouteTable" } as const;
+const LOCAL_ROUTE = {
+  destination: "10.0.0.0/16",
+  targetKind: "local",
+  targetId: "local",
+  state: "active",
+  origin: "CreateRouteTable",
+} as const;
 
 describe("ipPoolFor", () => {
   test("projectcalico IPPool: an address belongs to the pool whose CIDR contains it (the most specific one)", () => {
@@ -84,8 +111,22 @@ describe("ipPoolFor", () => {
 
 describe("natOutgoing", () => {
   const felix = felixSettingsFor(example, W1.name);
-  const cases: readonly { name: string; dst: string; masquerade: boolean; snatTo?: string; felix?: FelixSettings; pools?: readonly IPPool[]; src?: string; note?: RegExp }[] = [
-    { name: "Calico outgoing NAT: a pod → the internet (8.8.8.8) is masqueraded to its node's IP", dst: "8.8.8.8", masquerade: true, snatTo: "10.0.1.11" },
+  const cases: readonly {
+    name: string;
+    dst: string;
+    masquerade: boolean;
+    snatTo?: string;
+    felix?: FelixSettings;
+    pools?: readonly IPPool[];
+    src?: string;
+    note?: RegExp;
+  }[] = [
+    {
+      name: "Calico outgoing NAT: a pod → the internet (8.8.8.8) is masqueraded to its node's IP",
+      dst: "8.8.8.8",
+      masquerade: true,
+      snatTo: "10.0.1.11",
+    },
     {
       name: "Calico outgoing NAT: a pod → the ALB's VPC address 10.0.2.57 is masqueraded too (outside every IP pool; the seed says otherwise)",
       dst: "10.0.2.57",
@@ -93,16 +134,72 @@ describe("natOutgoing", () => {
       snatTo: "10.0.1.11",
       note: /private\/VPC address is still outside the pools/,
     },
-    { name: "Felix cali-nat-outgoing: a destination inside an IP pool (another pod) is not NATed", dst: "192.168.140.71", masquerade: false, note: /inside IP pool default-ipv4-ippool/ },
-    { name: "Felix cali-nat-outgoing: another pool's address is not NATed either (all-ipam-pools)", dst: "172.16.0.9", masquerade: false, pools: [POOL, pool({ name: "other", cidr: "172.16.0.0/16", natOutgoing: false })] },
-    { name: "Felix natOutgoingExclusions IPPoolsOnly (default): another node's IP is masqueraded", dst: "10.0.1.12", masquerade: true, snatTo: "10.0.1.11" },
-    { name: "Felix natOutgoingExclusions IPPoolsAndHostIPs: host IPs are not masqueraded", dst: "10.0.1.12", masquerade: false, felix: settings({ natOutgoingExclusions: "IPPoolsAndHostIPs" }), note: /IPPoolsAndHostIPs/ },
-    { name: "Felix natOutgoingExclusions IPPoolsAndHostIPs: non-host VPC addresses are still masqueraded", dst: "10.0.2.57", masquerade: true, snatTo: "10.0.1.11", felix: settings({ natOutgoingExclusions: "IPPoolsAndHostIPs" }) },
-    { name: "Felix natOutgoingAddress: SNAT to the configured address instead of the interface's", dst: "8.8.8.8", masquerade: true, snatTo: "10.0.1.200", felix: settings({ natOutgoingAddress: "10.0.1.200" }) },
-    { name: "IPPool natOutgoing false: nothing is translated", dst: "8.8.8.8", masquerade: false, pools: [pool({ natOutgoing: false })], note: /natOutgoing: false/ },
-    { name: "Felix cali-nat-outgoing matches only sources in masq pools: a host-network source is not NATed", dst: "8.8.8.8", masquerade: false, src: "10.0.1.11", note: /no Calico IP pool/ },
-    { name: "netfilter: a packet to the node's own IP is delivered locally and never reaches POSTROUTING", dst: "10.0.1.11", masquerade: false, note: /delivered to the host/ },
-    { name: "Felix masq_mgr: a disabled pool's pods are still masqueraded", dst: "8.8.8.8", masquerade: true, snatTo: "10.0.1.11", pools: [pool({ disabled: true })] },
+    {
+      name: "Felix cali-nat-outgoing: a destination inside an IP pool (another pod) is not NATed",
+      dst: "192.168.140.71",
+      masquerade: false,
+      note: /inside IP pool default-ipv4-ippool/,
+    },
+    {
+      name: "Felix cali-nat-outgoing: another pool's address is not NATed either (all-ipam-pools)",
+      dst: "172.16.0.9",
+      masquerade: false,
+      pools: [POOL, pool({ name: "other", cidr: "172.16.0.0/16", natOutgoing: false })],
+    },
+    {
+      name: "Felix natOutgoingExclusions IPPoolsOnly (default): another node's IP is masqueraded",
+      dst: "10.0.1.12",
+      masquerade: true,
+      snatTo: "10.0.1.11",
+    },
+    {
+      name: "Felix natOutgoingExclusions IPPoolsAndHostIPs: host IPs are not masqueraded",
+      dst: "10.0.1.12",
+      masquerade: false,
+      felix: settings({ natOutgoingExclusions: "IPPoolsAndHostIPs" }),
+      note: /IPPoolsAndHostIPs/,
+    },
+    {
+      name: "Felix natOutgoingExclusions IPPoolsAndHostIPs: non-host VPC addresses are still masqueraded",
+      dst: "10.0.2.57",
+      masquerade: true,
+      snatTo: "10.0.1.11",
+      felix: settings({ natOutgoingExclusions: "IPPoolsAndHostIPs" }),
+    },
+    {
+      name: "Felix natOutgoingAddress: SNAT to the configured address instead of the interface's",
+      dst: "8.8.8.8",
+      masquerade: true,
+      snatTo: "10.0.1.200",
+      felix: settings({ natOutgoingAddress: "10.0.1.200" }),
+    },
+    {
+      name: "IPPool natOutgoing false: nothing is translated",
+      dst: "8.8.8.8",
+      masquerade: false,
+      pools: [pool({ natOutgoing: false })],
+      note: /natOutgoing: false/,
+    },
+    {
+      name: "Felix cali-nat-outgoing matches only sources in masq pools: a host-network source is not NATed",
+      dst: "8.8.8.8",
+      masquerade: false,
+      src: "10.0.1.11",
+      note: /no Calico IP pool/,
+    },
+    {
+      name: "netfilter: a packet to the node's own IP is delivered locally and never reaches POSTROUTING",
+      dst: "10.0.1.11",
+      masquerade: false,
+      note: /delivered to the host/,
+    },
+    {
+      name: "Felix masq_mgr: a disabled pool's pods are still masqueraded",
+      dst: "8.8.8.8",
+      masquerade: true,
+      snatTo: "10.0.1.11",
+      pools: [pool({ disabled: true })],
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {
@@ -133,7 +230,14 @@ describe("natOutgoing", () => {
   });
 
   test("natOutgoingAddress cites the FelixConfiguration that set it", () => {
-    const d = natOutgoing(API_POD_W1, "8.8.8.8", k.ipPools, settings({ natOutgoingAddress: "10.0.1.200" }), W1, k.nodes);
+    const d = natOutgoing(
+      API_POD_W1,
+      "8.8.8.8",
+      k.ipPools,
+      settings({ natOutgoingAddress: "10.0.1.200" }),
+      W1,
+      k.nodes,
+    );
     assert.equal(formatSource(d.addressSource), "felix.yaml:7");
     assert.equal(d.rule, "cali-nat-outgoing -j SNAT --to-source 10.0.1.200");
   });
@@ -181,7 +285,10 @@ spec:
     assert.equal(env.source?.file, "ds.yaml");
     assert.equal(env.source?.line, 13);
     // the operator installs calico-node in calico-system: its env counts the same
-    const dir3 = tempDir({ "felix.yaml": yaml, "ds.yaml": ds.replace("namespace: kube-system", "namespace: calico-system") });
+    const dir3 = tempDir({
+      "felix.yaml": yaml,
+      "ds.yaml": ds.replace("namespace: kube-system", "namespace: calico-system"),
+    });
     assert.equal(felixSettingsFor(loadSnapshot({ paths: [dir3], cwd: dir3 }), "n2").natOutgoingAddress, "10.0.8.8");
   });
 });
@@ -264,14 +371,42 @@ describe("overlayFor", () => {
     if (!d.allowed) assert.equal(d.code, "TARGET_NOT_ROUTABLE");
     assert.equal(d.id, "rtb-test");
     const routed = new Map([
-      ["a", network("a", { routeTable: table([LOCAL_ROUTE, { destination: "192.168.7.0/26", targetKind: "instance", targetId: "i-b", state: "active", origin: "CreateRoute" }]) })],
+      [
+        "a",
+        network("a", {
+          routeTable: table([
+            LOCAL_ROUTE,
+            {
+              destination: "192.168.7.0/26",
+              targetKind: "instance",
+              targetId: "i-b",
+              state: "active",
+              origin: "CreateRoute",
+            },
+          ]),
+        }),
+      ],
       ["b", network("b", {})],
     ]);
     const ok = overlayFor(a, b, never, routed, "192.168.7.5");
     assert.equal(ok.allowed, true);
     assert.equal(ok.mode, "native");
     const wrongNode = new Map([
-      ["a", network("a", { routeTable: table([LOCAL_ROUTE, { destination: "192.168.7.0/26", targetKind: "instance", targetId: "i-c", state: "active", origin: "CreateRoute" }]) })],
+      [
+        "a",
+        network("a", {
+          routeTable: table([
+            LOCAL_ROUTE,
+            {
+              destination: "192.168.7.0/26",
+              targetKind: "instance",
+              targetId: "i-c",
+              state: "active",
+              origin: "CreateRoute",
+            },
+          ]),
+        }),
+      ],
       ["b", network("b", {})],
     ]);
     assert.equal(overlayFor(a, b, never, wrongNode, "192.168.7.5").allowed, false);
@@ -293,7 +428,20 @@ describe("podIpRoutableFromVpc", () => {
   });
 
   test("AWS route tables: a route for the pod block to an instance makes the pod address routable", () => {
-    const d = podIpRoutableFromVpc("192.168.230.3", k.ipPools, table([LOCAL_ROUTE, { destination: "192.168.230.0/26", targetKind: "instance", targetId: "i-0ecoeco0000000011", state: "active", origin: "CreateRoute" }]));
+    const d = podIpRoutableFromVpc(
+      "192.168.230.3",
+      k.ipPools,
+      table([
+        LOCAL_ROUTE,
+        {
+          destination: "192.168.230.0/26",
+          targetKind: "instance",
+          targetId: "i-0ecoeco0000000011",
+          state: "active",
+          origin: "CreateRoute",
+        },
+      ]),
+    );
     assert.equal(d.allowed, true);
     assert.equal(d.id, "rtb-test");
   });
@@ -312,15 +460,72 @@ describe('AWS "Route priority": Calico native routing takes the route the VPC ta
   const b = node("b", "10.0.3.20", 24);
   const never = pool({ vxlanMode: "Never", ipipMode: "Never" });
   const propagated = (destination: string, state: "active" | "blackhole" = "active") =>
-    ({ destination, targetKind: "virtual-private-gateway", targetId: "vgw-1", state, origin: "EnableVgwRoutePropagation" }) as const;
-  const toB = (destination: string) => ({ destination, targetKind: "instance", targetId: "i-b", state: "active", origin: "CreateRoute" }) as const;
-  const withPrefixList = { ...example.aws, prefixLists: [{ id: "pl-1", name: "pod-blocks", addressFamily: "IPv4", entries: [{ cidr: "192.168.7.0/26", description: undefined }], source: { file: "pl.json", line: 1, col: 1, doc: 0 } }] };
-  const cases: { name: string; routes: RouteTable["routes"]; dst: string; aws?: typeof withPrefixList; allowed: boolean; rule: string }[] = [
-    { name: "a static route is preferred over a propagated route to the same destination, whichever is listed first", routes: [LOCAL_ROUTE, propagated("192.168.7.0/26"), toB("192.168.7.0/26")], dst: "192.168.7.5", allowed: true, rule: "192.168.7.0/26 → i-b" },
-    { name: "a propagated blackhole route loses to the static active route for the same destination", routes: [LOCAL_ROUTE, propagated("192.168.7.0/26", "blackhole"), toB("192.168.7.0/26")], dst: "192.168.7.5", allowed: true, rule: "192.168.7.0/26 → i-b" },
-    { name: "a propagated route never wins over the local route it overlaps, even a more specific blackhole", routes: [LOCAL_ROUTE, propagated("10.0.200.0/24", "blackhole")], dst: "10.0.200.5", allowed: false, rule: "10.0.0.0/16 → local" },
-    { name: "a route to a prefix list matches the CIDRs of its entries", routes: [LOCAL_ROUTE, toB("pl-1")], dst: "192.168.7.5", aws: withPrefixList, allowed: true, rule: "pl-1 → i-b" },
-    { name: "at equal prefix length a prefix-list route is preferred over a propagated route", routes: [LOCAL_ROUTE, propagated("192.168.7.0/26"), toB("pl-1")], dst: "192.168.7.5", aws: withPrefixList, allowed: true, rule: "pl-1 → i-b" },
+    ({
+      destination,
+      targetKind: "virtual-private-gateway",
+      targetId: "vgw-1",
+      state,
+      origin: "EnableVgwRoutePropagation",
+    }) as const;
+  const toB = (destination: string) =>
+    ({ destination, targetKind: "instance", targetId: "i-b", state: "active", origin: "CreateRoute" }) as const;
+  const withPrefixList = {
+    ...example.aws,
+    prefixLists: [
+      {
+        id: "pl-1",
+        name: "pod-blocks",
+        addressFamily: "IPv4",
+        entries: [{ cidr: "192.168.7.0/26", description: undefined }],
+        source: { file: "pl.json", line: 1, col: 1, doc: 0 },
+      },
+    ],
+  };
+  const cases: {
+    name: string;
+    routes: RouteTable["routes"];
+    dst: string;
+    aws?: typeof withPrefixList;
+    allowed: boolean;
+    rule: string;
+  }[] = [
+    {
+      name: "a static route is preferred over a propagated route to the same destination, whichever is listed first",
+      routes: [LOCAL_ROUTE, propagated("192.168.7.0/26"), toB("192.168.7.0/26")],
+      dst: "192.168.7.5",
+      allowed: true,
+      rule: "192.168.7.0/26 → i-b",
+    },
+    {
+      name: "a propagated blackhole route loses to the static active route for the same destination",
+      routes: [LOCAL_ROUTE, propagated("192.168.7.0/26", "blackhole"), toB("192.168.7.0/26")],
+      dst: "192.168.7.5",
+      allowed: true,
+      rule: "192.168.7.0/26 → i-b",
+    },
+    {
+      name: "a propagated route never wins over the local route it overlaps, even a more specific blackhole",
+      routes: [LOCAL_ROUTE, propagated("10.0.200.0/24", "blackhole")],
+      dst: "10.0.200.5",
+      allowed: false,
+      rule: "10.0.0.0/16 → local",
+    },
+    {
+      name: "a route to a prefix list matches the CIDRs of its entries",
+      routes: [LOCAL_ROUTE, toB("pl-1")],
+      dst: "192.168.7.5",
+      aws: withPrefixList,
+      allowed: true,
+      rule: "pl-1 → i-b",
+    },
+    {
+      name: "at equal prefix length a prefix-list route is preferred over a propagated route",
+      routes: [LOCAL_ROUTE, propagated("192.168.7.0/26"), toB("pl-1")],
+      dst: "192.168.7.5",
+      aws: withPrefixList,
+      allowed: true,
+      rule: "pl-1 → i-b",
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {
@@ -334,7 +539,15 @@ describe('AWS "Route priority": Calico native routing takes the route the VPC ta
   }
 
   test("pod-address routability from the VPC uses the same lookup: a static route to the node beats a propagated one listed first", () => {
-    const d = podIpRoutableFromVpc("192.168.230.3", k.ipPools, table([LOCAL_ROUTE, propagated("192.168.230.0/26"), { ...toB("192.168.230.0/26"), targetId: "i-0ecoeco0000000011" }]));
+    const d = podIpRoutableFromVpc(
+      "192.168.230.3",
+      k.ipPools,
+      table([
+        LOCAL_ROUTE,
+        propagated("192.168.230.0/26"),
+        { ...toB("192.168.230.0/26"), targetId: "i-0ecoeco0000000011" },
+      ]),
+    );
     assert.deepEqual([d.allowed, d.rule], [true, "192.168.230.0/26 → i-0ecoeco0000000011"]);
   });
 });
@@ -345,15 +558,29 @@ describe("nodeNetwork", () => {
       Reservations: [
         {
           Instances: [
-            { InstanceId: "i-0abc0000000000011", PrivateIpAddress: "10.0.1.10", VpcId: "vpc-0aaa0000000000001", Tags: [{ Key: "Name", Value: "worker-a" }] },
-            { InstanceId: "i-0abc0000000000012", PrivateIpAddress: "10.0.1.10", VpcId: "vpc-0bbb0000000000002", Tags: [{ Key: "Name", Value: "other-cluster" }] },
+            {
+              InstanceId: "i-0abc0000000000011",
+              PrivateIpAddress: "10.0.1.10",
+              VpcId: "vpc-0aaa0000000000001",
+              Tags: [{ Key: "Name", Value: "worker-a" }],
+            },
+            {
+              InstanceId: "i-0abc0000000000012",
+              PrivateIpAddress: "10.0.1.10",
+              VpcId: "vpc-0bbb0000000000002",
+              Tags: [{ Key: "Name", Value: "other-cluster" }],
+            },
           ],
         },
       ],
     });
-    const nodeYaml = (name: string) => `apiVersion: v1\nkind: Node\nmetadata: {name: ${name}}\nstatus: {addresses: [{type: InternalIP, address: 10.0.1.10}]}\n`;
+    const nodeYaml = (name: string) =>
+      `apiVersion: v1\nkind: Node\nmetadata: {name: ${name}}\nstatus: {addresses: [{type: InternalIP, address: 10.0.1.10}]}\n`;
     const load = (name: string) => {
-      const s = loadSnapshot({ paths: ["."], cwd: tempDir({ "nodes.yaml": nodeYaml(name), "instances.json": twoVpcs }) });
+      const s = loadSnapshot({
+        paths: ["."],
+        cwd: tempDir({ "nodes.yaml": nodeYaml(name), "instances.json": twoVpcs }),
+      });
       return nodeNetwork(s, s.kubernetes.nodes[0]!).instanceId;
     };
     assert.equal(load("worker-a"), "i-0abc0000000000011");

@@ -16,9 +16,13 @@ test("egress on a Kubernetes-only dump: 'no VPC' and the derived pool are report
   const noVpc = report.assumptions.filter((a) => a.startsWith("the snapshot has no VPC"));
   assert.equal(noVpc.length, 1, report.assumptions.join("\n"));
   assert.match(noVpc[0]!, /packets leaving a node are assumed/);
-  assert.ok(report.assumptions.some((a) => a.startsWith("IP pool default-ipv4-ippool")), report.assumptions.join("\n"));
+  assert.ok(
+    report.assumptions.some((a) => a.startsWith("IP pool default-ipv4-ippool")),
+    report.assumptions.join("\n"),
+  );
   for (const row of report.rows) {
     assert.doesNotMatch(row.note, /the snapshot has no VPC/, `${row.group} → ${row.destinationWords}`);
-    if (row.trace && (row.destinationClass === "other-node-pod" || row.destinationClass === "internet")) assert.ok(row.trace.assumptions.includes(noVpc[0]!), `${row.group} → ${row.destinationWords}`);
+    if (row.trace && (row.destinationClass === "other-node-pod" || row.destinationClass === "internet"))
+      assert.ok(row.trace.assumptions.includes(noVpc[0]!), `${row.group} → ${row.destinationWords}`);
   }
 });

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { EndpointError, INTERNET_ADDRESS, parseEndpoint, type EndpointSpec } from "../../../src/analysis/paths/endpoints.js";
+import {
+  EndpointError,
+  INTERNET_ADDRESS,
+  parseEndpoint,
+  type EndpointSpec,
+} from "../../../src/analysis/paths/endpoints.js";
 import { PathContext } from "../../../src/analysis/paths/path-context.js";
 import { resolveTraceEndpoint, type Resolved } from "../../../src/analysis/paths/trace.js";
 import type { Snapshot } from "../../../src/model/snapshot.js";
@@ -30,7 +35,11 @@ for (const [text, message] of [
   ["url:ftp://x/y", /only http and https/],
   ["host:x", /unknown endpoint kind "host"/],
 ] as const) {
-  test(`a malformed endpoint is refused with a clear message: ${text}`, () => assert.throws(() => parseEndpoint(text), (e: unknown) => e instanceof EndpointError && message.test(e.message)));
+  test(`a malformed endpoint is refused with a clear message: ${text}`, () =>
+    assert.throws(
+      () => parseEndpoint(text),
+      (e: unknown) => e instanceof EndpointError && message.test(e.message),
+    ));
 }
 
 function resolveEndpoint(s: Snapshot, spec: EndpointSpec): Resolved {
@@ -50,8 +59,18 @@ test("endpoints resolve against the example: pod IP, ClusterIP, node InternalIP,
   assert.throws(() => resolveEndpoint(s, parseEndpoint("pod:argocd/nope")), /no pod argocd\/nope in the snapshot/);
 });
 
-corpusTest("a workload without an observed pod is placed on its predicted node, with an assumed address from that node's Calico block", () => {
-  const s = loadSnapshot({ paths: [`${REPO}/test/fixtures/kubeadm-cluster/nodes.yaml`, corpusPath("argocd-v3.1.9/install.yaml")], namespace: "argocd", cwd: REPO });
-  // the fixture's nodes carry no Calico tunnel address: the trace cannot assume a pod address
-  assert.throws(() => resolveEndpoint(s, parseEndpoint("workload:argocd/argocd-server")), /would be placed on worker-\d, whose pod addresses are not known/);
-});
+corpusTest(
+  "a workload without an observed pod is placed on its predicted node, with an assumed address from that node's Calico block",
+  () => {
+    const s = loadSnapshot({
+      paths: [`${REPO}/test/fixtures/kubeadm-cluster/nodes.yaml`, corpusPath("argocd-v3.1.9/install.yaml")],
+      namespace: "argocd",
+      cwd: REPO,
+    });
+    // the fixture's nodes carry no Calico tunnel address: the trace cannot assume a pod address
+    assert.throws(
+      () => resolveEndpoint(s, parseEndpoint("workload:argocd/argocd-server")),
+      /would be placed on worker-\d, whose pod addresses are not known/,
+    );
+  },
+);

@@ -20,7 +20,13 @@ const publicCapture = loadSnapshot({ paths: [join(REPO, "test/fixtures/captures/
 const WORKER_POD = "workload:ecoeco/ecoeco-api";
 const WORKER_2 = "i-0ecoeco0000000012";
 
-function trace(snapshot: Snapshot, from: string, to: string, port?: number, cni?: "calico" | "aws-vpc-cni"): TraceResult {
+function trace(
+  snapshot: Snapshot,
+  from: string,
+  to: string,
+  port?: number,
+  cni?: "calico" | "aws-vpc-cni",
+): TraceResult {
   return tracePath(snapshot, { from: parseEndpoint(from), to: parseEndpoint(to), port }, { cni });
 }
 
@@ -28,7 +34,10 @@ function withAws(change: Partial<Snapshot["aws"]>): Snapshot {
   return { ...base, aws: { ...base.aws, ...change } };
 }
 
-const mapNodes = (f: (n: Node) => Node): Snapshot => ({ ...base, kubernetes: { ...base.kubernetes, nodes: base.kubernetes.nodes.map(f) } });
+const mapNodes = (f: (n: Node) => Node): Snapshot => ({
+  ...base,
+  kubernetes: { ...base.kubernetes, nodes: base.kubernetes.nodes.map(f) },
+});
 
 describe("non-public addresses (RFC 1918 §3, RFC 6598, RFC 3927, RFC 1122)", () => {
   const table: [string, string | undefined][] = [
@@ -59,12 +68,20 @@ describe("an internet gateway never carries a private destination (AWS VPC docs 
     assert.equal(t.verdict, "dropped");
     assert.equal(t.drop?.code, "PRIVATE_DESTINATION");
     assert.equal(t.drop?.at, "internet-gateway:igw-0ecoeco0000000001");
-    assert.deepEqual(t.hops.filter((h) => h.action === "snat").map((h) => h.component), ["calico-natoutgoing", "nat-gateway"]);
+    assert.deepEqual(
+      t.hops.filter((h) => h.action === "snat").map((h) => h.component),
+      ["calico-natoutgoing", "nat-gateway"],
+    );
     assert.equal(t.finalSourceIp, null);
   });
 
   test("the same destination without a default route is NO_ROUTE at the route table (longest prefix match finds nothing)", () => {
-    const snapshot = withAws({ routeTables: base.aws.routeTables.map((t) => ({ ...t, routes: t.routes.filter((r) => r.destination !== "0.0.0.0/0") })) });
+    const snapshot = withAws({
+      routeTables: base.aws.routeTables.map((t) => ({
+        ...t,
+        routes: t.routes.filter((r) => r.destination !== "0.0.0.0/0"),
+      })),
+    });
     const t = trace(snapshot, WORKER_POD, "ip:172.16.5.5", 80);
     assert.equal(t.verdict, "dropped");
     assert.equal(t.drop?.code, "NO_ROUTE");
@@ -133,17 +150,34 @@ describe("node:NAME from outside the VPC is the node's public address", () => {
   });
 
   test("its ExternalIP (status.addresses) comes first, stated in the endpoint line; held by nothing of the snapshot, the trace goes to the node directly and says so", () => {
-    const snapshot = mapNodes((n) => (n.name === "k8s-worker-2" ? { ...n, externalIP: "203.0.113.212", addresses: [...n.addresses, { type: "ExternalIP", address: "203.0.113.212" }] } : n));
+    const snapshot = mapNodes((n) =>
+      n.name === "k8s-worker-2"
+        ? {
+            ...n,
+            externalIP: "203.0.113.212",
+            addresses: [...n.addresses, { type: "ExternalIP", address: "203.0.113.212" }],
+          }
+        : n,
+    );
     const t = trace(snapshot, "internet", "node:k8s-worker-2", 30080);
     assert.equal(t.to.ip, "203.0.113.212");
     assert.match(t.to.how, /ExternalIP/);
-    assert.ok(t.assumptions.some((a) => /203\.0\.113\.212 is an address of node k8s-worker-2/.test(a)), t.assumptions.join("\n"));
+    assert.ok(
+      t.assumptions.some((a) => /203\.0\.113\.212 is an address of node k8s-worker-2/.test(a)),
+      t.assumptions.join("\n"),
+    );
     assert.equal(t.verdict, "delivered");
   });
 
   test("the public IP of its primary ENI (Association.PublicIp): the IGW maps it and the node's security group decides", () => {
     const eni = base.aws.networkInterfaces.find((e) => e.attachment?.instanceId === WORKER_2)!;
-    const snapshot = withAws({ networkInterfaces: base.aws.networkInterfaces.map((e) => (e === eni ? { ...e, privateIps: e.privateIps.map((p) => (p.primary ? { ...p, publicIp: "203.0.113.99" } : p)) } : e)) });
+    const snapshot = withAws({
+      networkInterfaces: base.aws.networkInterfaces.map((e) =>
+        e === eni
+          ? { ...e, privateIps: e.privateIps.map((p) => (p.primary ? { ...p, publicIp: "203.0.113.99" } : p)) }
+          : e,
+      ),
+    });
     const t = trace(snapshot, "internet", "node:k8s-worker-2", 30080);
     assert.equal(t.to.ip, "203.0.113.99");
     assert.match(t.to.how, new RegExp(`primary ENI ${eni.id}`));
@@ -170,25 +204,47 @@ describe("gaps say so in assumptions", () => {
     assert.equal(t.unknown?.at, "node:k8s-worker-2");
     assert.match(t.unknown?.message ?? "", /from the private address 10\.0\.1\.12/);
     assert.match(t.unknown?.capture ?? "", /describe-subnets/);
-    assert.ok(t.assumptions.some((a) => /no VPC/.test(a) && /describe-subnets/.test(a)), t.assumptions.join("\n"));
+    assert.ok(
+      t.assumptions.some((a) => /no VPC/.test(a) && /describe-subnets/.test(a)),
+      t.assumptions.join("\n"),
+    );
   });
 
   test("a node whose instance is not in the snapshot: the assumption names the node and describe-instances", () => {
-    const snapshot = withAws({ instances: base.aws.instances.filter((i) => i.id !== WORKER_2), networkInterfaces: base.aws.networkInterfaces.filter((e) => e.attachment?.instanceId !== WORKER_2) });
+    const snapshot = withAws({
+      instances: base.aws.instances.filter((i) => i.id !== WORKER_2),
+      networkInterfaces: base.aws.networkInterfaces.filter((e) => e.attachment?.instanceId !== WORKER_2),
+    });
     const t = trace(snapshot, WORKER_POD, "internet");
-    assert.ok(t.assumptions.some((a) => /node k8s-worker-2 matches no EC2 instance/.test(a) && /describe-instances/.test(a)), t.assumptions.join("\n"));
+    assert.ok(
+      t.assumptions.some((a) => /node k8s-worker-2 matches no EC2 instance/.test(a) && /describe-instances/.test(a)),
+      t.assumptions.join("\n"),
+    );
   });
 
   test("an instance without a network interface in the snapshot: the assumption names the instance", () => {
-    const snapshot = withAws({ networkInterfaces: base.aws.networkInterfaces.filter((e) => e.attachment?.instanceId !== WORKER_2) });
+    const snapshot = withAws({
+      networkInterfaces: base.aws.networkInterfaces.filter((e) => e.attachment?.instanceId !== WORKER_2),
+    });
     const t = trace(snapshot, WORKER_POD, "internet");
-    assert.ok(t.assumptions.some((a) => new RegExp(`instance ${WORKER_2} of node k8s-worker-2 has no network interface`).test(a)), t.assumptions.join("\n"));
+    assert.ok(
+      t.assumptions.some((a) =>
+        new RegExp(`instance ${WORKER_2} of node k8s-worker-2 has no network interface`).test(a),
+      ),
+      t.assumptions.join("\n"),
+    );
   });
 
   test("a subnet no network ACL of the snapshot covers (describe-network-acls not captured): assumed to allow, said", () => {
     const t = trace(withAws({ networkAcls: [] }), WORKER_POD, "internet");
     assert.equal(t.verdict, "delivered");
-    assert.ok(t.assumptions.some((a) => /no network ACL of the snapshot covers subnet-0ecoeco0000000011/.test(a) && /describe-network-acls/.test(a)), t.assumptions.join("\n"));
+    assert.ok(
+      t.assumptions.some(
+        (a) =>
+          /no network ACL of the snapshot covers subnet-0ecoeco0000000011/.test(a) && /describe-network-acls/.test(a),
+      ),
+      t.assumptions.join("\n"),
+    );
   });
 
   test("instances without their interfaces: from the internet, the node's public IP still reaches the node, and both gaps are said", () => {
@@ -196,18 +252,32 @@ describe("gaps say so in assumptions", () => {
     const t = trace(snapshot, "internet", "node:ip-10-20-2-12", 30080);
     assert.equal(t.verdict, "delivered");
     assert.ok(t.hops.some((h) => h.component === "kube-proxy" && h.action === "dnat"));
-    assert.ok(t.assumptions.some((a) => /203\.0\.113\.112 maps to 10\.20\.2\.12 \(instance i-0b5e1c7d9a3f20012/.test(a)), t.assumptions.join("\n"));
-    assert.ok(t.assumptions.some((a) => /instance i-0b5e1c7d9a3f20012 of node ip-10-20-2-12 has no network interface/.test(a)), t.assumptions.join("\n"));
+    assert.ok(
+      t.assumptions.some((a) => /203\.0\.113\.112 maps to 10\.20\.2\.12 \(instance i-0b5e1c7d9a3f20012/.test(a)),
+      t.assumptions.join("\n"),
+    );
+    assert.ok(
+      t.assumptions.some((a) => /instance i-0b5e1c7d9a3f20012 of node ip-10-20-2-12 has no network interface/.test(a)),
+      t.assumptions.join("\n"),
+    );
   });
 
   test("with the whole VPC in the snapshot, no such assumption", () => {
     const t = trace(base, WORKER_POD, "internet");
-    assert.deepEqual(t.assumptions.filter((a) => /not in the snapshot|no VPC|no network interface|no EC2 instance/.test(a)), []);
+    assert.deepEqual(
+      t.assumptions.filter((a) => /not in the snapshot|no VPC|no network interface|no EC2 instance/.test(a)),
+      [],
+    );
   });
 
   test("--cni aws-vpc-cni on pods outside every VPC CIDR: the override does not fit, said in the assumptions (amazon-vpc-cni-k8s docs/cni-proposal.md: pods get ENI addresses)", () => {
     const t = trace(base, WORKER_POD, "internet", undefined, "aws-vpc-cni");
-    assert.ok(t.assumptions.some((a) => /--cni aws-vpc-cni does not fit pod ecoeco\/ecoeco-api-.*192\.168\.140\.72.*10\.0\.0\.0\/16/.test(a)), t.assumptions.join("\n"));
+    assert.ok(
+      t.assumptions.some((a) =>
+        /--cni aws-vpc-cni does not fit pod ecoeco\/ecoeco-api-.*192\.168\.140\.72.*10\.0\.0\.0\/16/.test(a),
+      ),
+      t.assumptions.join("\n"),
+    );
     const fits = trace(base, WORKER_POD, "internet", undefined, "calico");
     assert.ok(!fits.assumptions.some((a) => /does not fit/.test(a)));
   });
@@ -240,11 +310,19 @@ describe("what the snapshot lacks is unknown, not a drop (PRODUCT.md: verdict un
     // outward, a route to the missing gateway is followed and the assumption said
     const out = trace(withAws({ internetGateways: [] }), WORKER_POD, "internet");
     assert.equal(out.verdict, "delivered");
-    assert.ok(out.assumptions.some((a) => /internet gateway igw-0ecoeco0000000001, a route's target, is not in the snapshot/.test(a)), out.assumptions.join("\n"));
+    assert.ok(
+      out.assumptions.some((a) =>
+        /internet gateway igw-0ecoeco0000000001, a route's target, is not in the snapshot/.test(a),
+      ),
+      out.assumptions.join("\n"),
+    );
   });
 
   test("a pod bound to a node the snapshot lacks: unknown, capture the nodes", () => {
-    const snapshot: Snapshot = { ...base, kubernetes: { ...base.kubernetes, nodes: base.kubernetes.nodes.filter((n) => n.name !== "k8s-worker-2") } };
+    const snapshot: Snapshot = {
+      ...base,
+      kubernetes: { ...base.kubernetes, nodes: base.kubernetes.nodes.filter((n) => n.name !== "k8s-worker-2") },
+    };
     const t = trace(snapshot, WORKER_POD, "internet");
     assert.equal(t.verdict, "unknown");
     assert.match(t.unknown?.message ?? "", /node k8s-worker-2, which is not in the snapshot/);

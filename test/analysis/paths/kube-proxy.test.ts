@@ -5,7 +5,17 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { chainHash, clusterCidrsOf, endpointChain, masqueradeAddress, resolveServiceTarget, serviceChain, serviceTarget, type KubeProxyContext, type ServiceTarget } from "../../../src/analysis/paths/kube-proxy.js";
+import {
+  chainHash,
+  clusterCidrsOf,
+  endpointChain,
+  masqueradeAddress,
+  resolveServiceTarget,
+  serviceChain,
+  serviceTarget,
+  type KubeProxyContext,
+  type ServiceTarget,
+} from "../../../src/analysis/paths/kube-proxy.js";
 import { loadSnapshot } from "../../../src/load/load-snapshot.js";
 import type { Snapshot } from "../../../src/model/snapshot.js";
 import { formatSource } from "../../../src/model/source.js";
@@ -53,7 +63,12 @@ metadata: {name: pool}
 spec: {cidr: 192.168.0.0/16, vxlanMode: Always, ipipMode: Never, natOutgoing: true}
 `;
 
-function pod(name: string, node: string, ip: string, opts: { ready?: boolean; ports?: string; labels?: string } = {}): string {
+function pod(
+  name: string,
+  node: string,
+  ip: string,
+  opts: { ready?: boolean; ports?: string; labels?: string } = {},
+): string {
   return `---
 apiVersion: v1
 kind: Pod
@@ -81,7 +96,12 @@ ${spec}
 `;
 }
 
-function slice(endpoints: string, ports = "[{name: http, port: 8080, protocol: TCP}]", name = "web-abc", svc = "web"): string {
+function slice(
+  endpoints: string,
+  ports = "[{name: http, port: 8080, protocol: TCP}]",
+  name = "web-abc",
+  svc = "web",
+): string {
   return `---
 apiVersion: discovery.k8s.io/v1
 kind: EndpointSlice
@@ -93,7 +113,12 @@ ${endpoints}
 `;
 }
 
-function ep(ip: string, node: string, podName: string, conditions = "{ready: true, serving: true, terminating: false}"): string {
+function ep(
+  ip: string,
+  node: string,
+  podName: string,
+  conditions = "{ready: true, serving: true, terminating: false}",
+): string {
   return `- addresses: [${ip}]
   nodeName: ${node}
   conditions: ${conditions}
@@ -114,7 +139,11 @@ const NODEPORT_LOCAL = `  type: NodePort
 /** one ready endpoint on n1 */
 const ONE_ENDPOINT_ON_N1 = [pod("web-1", "n1", "192.168.1.5"), slice(ep("192.168.1.5", "n1", "web-1"))];
 
-const ctx = (sourceIp: string, arrivingOnNode: string | undefined, extra: Partial<KubeProxyContext> = {}): KubeProxyContext => ({
+const ctx = (
+  sourceIp: string,
+  arrivingOnNode: string | undefined,
+  extra: Partial<KubeProxyContext> = {},
+): KubeProxyContext => ({
   sourceIp,
   arrivingOnNode,
   sourceIsPod: sourceIp.startsWith("192.168."),
@@ -127,7 +156,14 @@ const ctx = (sourceIp: string, arrivingOnNode: string | undefined, extra: Partia
 describe("kube-proxy on the ecoeco example", () => {
   test("proxier.go: ClusterIP traffic from a pod inside the cluster CIDR is DNATed to the endpoint and not masqueraded (worker pod → RabbitMQ)", () => {
     const apiPod = example.kubernetes.pods.find((p) => p.name === "ecoeco-api-d5ktffphdb-rv2cp")!;
-    const t = dnat(resolveServiceTarget(example, "10.96.120.15", 5672, "TCP", { arrivingOnNode: apiPod.nodeName, sourceIsPod: true, sourceIp: apiPod.podIP!, clusterCIDRs: POOLS }));
+    const t = dnat(
+      resolveServiceTarget(example, "10.96.120.15", 5672, "TCP", {
+        arrivingOnNode: apiPod.nodeName,
+        sourceIsPod: true,
+        sourceIp: apiPod.podIP!,
+        clusterCIDRs: POOLS,
+      }),
+    );
     assert.deepEqual(t.dnat, { ip: "192.168.140.71", port: 5672 });
     assert.equal(t.chosen.name, "rabbitmq-0");
     assert.equal(t.chosen.nodeName, "k8s-worker-2");
@@ -144,7 +180,14 @@ describe("kube-proxy on the ecoeco example", () => {
   });
 
   test("proxier.go: NodePort with externalTrafficPolicy Cluster is masqueraded; a local endpoint gets the node IP (ALB → k8s-worker-1:30080 → argocd-server)", () => {
-    const t = dnat(resolveServiceTarget(example, "10.0.1.11", 30080, "TCP", { arrivingOnNode: "k8s-worker-1", sourceIsPod: false, sourceIp: "10.0.2.57", clusterCIDRs: POOLS }));
+    const t = dnat(
+      resolveServiceTarget(example, "10.0.1.11", 30080, "TCP", {
+        arrivingOnNode: "k8s-worker-1",
+        sourceIsPod: false,
+        sourceIp: "10.0.2.57",
+        clusterCIDRs: POOLS,
+      }),
+    );
     assert.equal(t.service.name, "argocd-server");
     assert.equal(t.match.access, "NodePort");
     assert.deepEqual(t.dnat, { ip: "192.168.230.3", port: 8080 });
@@ -156,7 +199,14 @@ describe("kube-proxy on the ecoeco example", () => {
   });
 
   test("proxier.go: NodePort with externalTrafficPolicy Cluster on a node without the endpoint masquerades to the node's VXLAN tunnel address (ALB → k8s-worker-2:30080)", () => {
-    const t = dnat(resolveServiceTarget(example, "10.0.1.12", 30080, "TCP", { arrivingOnNode: "k8s-worker-2", sourceIsPod: false, sourceIp: "10.0.2.57", clusterCIDRs: POOLS }));
+    const t = dnat(
+      resolveServiceTarget(example, "10.0.1.12", 30080, "TCP", {
+        arrivingOnNode: "k8s-worker-2",
+        sourceIsPod: false,
+        sourceIp: "10.0.2.57",
+        clusterCIDRs: POOLS,
+      }),
+    );
     assert.deepEqual(t.dnat, { ip: "192.168.230.3", port: 8080 });
     assert.equal(t.chosen.local, false);
     assert.equal(t.masquerade.snatTo, "192.168.140.64");
@@ -165,31 +215,66 @@ describe("kube-proxy on the ecoeco example", () => {
   });
 
   test("proxier.go: the node IP is inferred as the arriving node when none is given", () => {
-    const t = dnat(resolveServiceTarget(example, "10.0.1.12", 30080, "TCP", { sourceIsPod: false, sourceIp: "10.0.2.57", clusterCIDRs: POOLS }));
+    const t = dnat(
+      resolveServiceTarget(example, "10.0.1.12", 30080, "TCP", {
+        sourceIsPod: false,
+        sourceIp: "10.0.2.57",
+        clusterCIDRs: POOLS,
+      }),
+    );
     assert.equal(t.masquerade.snatTo, "192.168.140.64");
   });
 
   test("proxier.go: ClusterIP traffic from outside the cluster CIDR (the node itself) is masqueraded, to the tunnel address toward a remote pod", () => {
-    const t = dnat(resolveServiceTarget(example, "10.96.120.15", 5672, "TCP", { arrivingOnNode: "k8s-worker-1", sourceIsPod: false, sourceIp: "10.0.1.11", clusterCIDRs: POOLS }));
+    const t = dnat(
+      resolveServiceTarget(example, "10.96.120.15", 5672, "TCP", {
+        arrivingOnNode: "k8s-worker-1",
+        sourceIsPod: false,
+        sourceIp: "10.0.1.11",
+        clusterCIDRs: POOLS,
+      }),
+    );
     assert.equal(t.masquerade.masquerade, true);
     assert.match(t.masquerade.rule, /! -s 192\.168\.0\.0\/16 -j KUBE-MARK-MASQ/);
     assert.equal(t.masquerade.snatTo, "192.168.230.0");
   });
 
   test("proxier.go: without a cluster CIDR the local detector is a no-op and ClusterIP traffic is never masqueraded for its source", () => {
-    const t = dnat(resolveServiceTarget(example, "10.96.120.15", 5672, "TCP", { arrivingOnNode: "k8s-worker-1", sourceIsPod: false, sourceIp: "10.0.1.11", clusterCIDRs: [] }));
+    const t = dnat(
+      resolveServiceTarget(example, "10.96.120.15", 5672, "TCP", {
+        arrivingOnNode: "k8s-worker-1",
+        sourceIsPod: false,
+        sourceIp: "10.0.1.11",
+        clusterCIDRs: [],
+      }),
+    );
     assert.equal(t.masquerade.masquerade, false);
     assert.match(t.masquerade.reason, /no cluster CIDR/);
   });
 
   test("proxier.go: --masquerade-all masquerades pod traffic to a ClusterIP too", () => {
-    const t = dnat(resolveServiceTarget(example, "10.96.120.15", 5672, "TCP", { arrivingOnNode: "k8s-worker-1", sourceIsPod: true, sourceIp: "192.168.230.9", clusterCIDRs: POOLS, masqueradeAll: true }));
+    const t = dnat(
+      resolveServiceTarget(example, "10.96.120.15", 5672, "TCP", {
+        arrivingOnNode: "k8s-worker-1",
+        sourceIsPod: true,
+        sourceIp: "192.168.230.9",
+        clusterCIDRs: POOLS,
+        masqueradeAll: true,
+      }),
+    );
     assert.equal(t.masquerade.masquerade, true);
     assert.equal(t.masquerade.snatTo, "192.168.230.0");
   });
 
   test("proxier.go KUBE-SEP: hairpin traffic (a pod reaching itself through its service) is masqueraded", () => {
-    const t = dnat(resolveServiceTarget(example, "10.96.120.15", 5672, "TCP", { arrivingOnNode: "k8s-worker-2", sourceIsPod: true, sourceIp: "192.168.140.71", clusterCIDRs: POOLS }));
+    const t = dnat(
+      resolveServiceTarget(example, "10.96.120.15", 5672, "TCP", {
+        arrivingOnNode: "k8s-worker-2",
+        sourceIsPod: true,
+        sourceIp: "192.168.140.71",
+        clusterCIDRs: POOLS,
+      }),
+    );
     assert.equal(t.masquerade.masquerade, true);
     assert.match(t.masquerade.rule, /-s 192\.168\.140\.71\/32 -j KUBE-MARK-MASQ/);
     assert.match(t.masquerade.reason, /hairpin/);
@@ -197,18 +282,37 @@ describe("kube-proxy on the ecoeco example", () => {
   });
 
   test("proxier.go: the service port's other port is served by the slice port of the same name", () => {
-    const t = dnat(resolveServiceTarget(example, "10.96.120.15", 15672, "TCP", { arrivingOnNode: "k8s-worker-1", sourceIsPod: true, sourceIp: "192.168.230.9", clusterCIDRs: POOLS }));
+    const t = dnat(
+      resolveServiceTarget(example, "10.96.120.15", 15672, "TCP", {
+        arrivingOnNode: "k8s-worker-1",
+        sourceIsPod: true,
+        sourceIp: "192.168.230.9",
+        clusterCIDRs: POOLS,
+      }),
+    );
     assert.deepEqual(t.dnat, { ip: "192.168.140.71", port: 15672 });
     assert.equal(t.id, "messaging/rabbitmq:management");
   });
 
   test("proxier.go: a ClusterIP on a port the service does not expose has no rule (iptables) or is rejected (nftables)", () => {
-    const iptables = dropped(resolveServiceTarget(example, "10.96.120.15", 5673, "TCP", ctx("192.168.230.9", "k8s-worker-1")));
+    const iptables = dropped(
+      resolveServiceTarget(example, "10.96.120.15", 5673, "TCP", ctx("192.168.230.9", "k8s-worker-1")),
+    );
     assert.equal(iptables.code, "PORT_NOT_EXPOSED");
     assert.equal(iptables.action, "NO_RULE");
-    const nft = dropped(resolveServiceTarget(example, "10.96.120.15", 5673, "TCP", ctx("192.168.230.9", "k8s-worker-1", { mode: "nftables" })));
+    const nft = dropped(
+      resolveServiceTarget(
+        example,
+        "10.96.120.15",
+        5673,
+        "TCP",
+        ctx("192.168.230.9", "k8s-worker-1", { mode: "nftables" }),
+      ),
+    );
     assert.equal(nft.action, "REJECT");
-    const udp = dropped(resolveServiceTarget(example, "10.96.120.15", 5672, "UDP", ctx("192.168.230.9", "k8s-worker-1")));
+    const udp = dropped(
+      resolveServiceTarget(example, "10.96.120.15", 5672, "UDP", ctx("192.168.230.9", "k8s-worker-1")),
+    );
     assert.equal(udp.code, "PORT_NOT_EXPOSED");
   });
 
@@ -228,7 +332,13 @@ describe("kube-proxy on the ecoeco example", () => {
   test("nftables proxier: --nodeport-addresses defaults to primary, so the tunnel address takes no NodePort; iptables takes every local address", () => {
     const iptables = resolveServiceTarget(example, "192.168.230.0", 30080, "TCP", ctx("10.0.2.57", "k8s-worker-1"));
     assert.equal(iptables.kind, "dnat");
-    const nft = resolveServiceTarget(example, "192.168.230.0", 30080, "TCP", ctx("10.0.2.57", "k8s-worker-1", { mode: "nftables" }));
+    const nft = resolveServiceTarget(
+      example,
+      "192.168.230.0",
+      30080,
+      "TCP",
+      ctx("10.0.2.57", "k8s-worker-1", { mode: "nftables" }),
+    );
     assert.equal(nft.kind, "not-a-service");
   });
 
@@ -236,19 +346,52 @@ describe("kube-proxy on the ecoeco example", () => {
     const kubernetes = example.kubernetes.services.find((s) => s.name === "kubernetes")!;
     assert.equal(serviceChain("KUBE-SVC", kubernetes, kubernetes.ports[0]!), "KUBE-SVC-NPX46M4PTMTKRN6Y");
     const dns = example.kubernetes.services.find((s) => s.name === "kube-dns")!;
-    assert.equal(serviceChain("KUBE-SVC", dns, dns.ports.find((p) => p.name === "dns")!), "KUBE-SVC-TCOU7JCQXEZGVUNU");
-    assert.equal(endpointChain(dns, dns.ports.find((p) => p.name === "dns")!, "192.168.11.99:53"), "KUBE-SEP-CSVG4NHGS2XS6TPF");
+    assert.equal(
+      serviceChain(
+        "KUBE-SVC",
+        dns,
+        dns.ports.find((p) => p.name === "dns")!,
+      ),
+      "KUBE-SVC-TCOU7JCQXEZGVUNU",
+    );
+    assert.equal(
+      endpointChain(
+        dns,
+        dns.ports.find((p) => p.name === "dns")!,
+        "192.168.11.99:53",
+      ),
+      "KUBE-SEP-CSVG4NHGS2XS6TPF",
+    );
     assert.equal(chainHash("game-2048/service-2048tcp192.168.2.92:80"), "6RLR7GMXHKSBV5ON");
   });
 
   test("servicechangetracker.go: headless and ExternalName services get no kube-proxy rules", () => {
     const headless = example.kubernetes.services.find((s) => s.name === "rabbitmq-headless")!;
-    const h = serviceTarget(example, { service: headless, servicePort: headless.ports[0]!, access: "ClusterIP", id: "messaging/rabbitmq-headless:amqp" }, ctx("192.168.230.9", "k8s-worker-1"));
+    const h = serviceTarget(
+      example,
+      {
+        service: headless,
+        servicePort: headless.ports[0]!,
+        access: "ClusterIP",
+        id: "messaging/rabbitmq-headless:amqp",
+      },
+      ctx("192.168.230.9", "k8s-worker-1"),
+    );
     assert.equal(h.kind, "not-proxied");
     assert.match(h.note, /headless/);
     assert.equal(h.source, headless.meta.source);
-    const ext = { ...headless, type: "ExternalName" as const, clusterIP: undefined, clusterIPs: [], externalName: "db.example.com" };
-    const e = serviceTarget(example, { service: ext, servicePort: ext.ports[0]!, access: "ClusterIP", id: "x" }, ctx("192.168.230.9", "k8s-worker-1"));
+    const ext = {
+      ...headless,
+      type: "ExternalName" as const,
+      clusterIP: undefined,
+      clusterIPs: [],
+      externalName: "db.example.com",
+    };
+    const e = serviceTarget(
+      example,
+      { service: ext, servicePort: ext.ports[0]!, access: "ClusterIP", id: "x" },
+      ctx("192.168.230.9", "k8s-worker-1"),
+    );
     assert.equal(e.kind, "not-proxied");
     assert.match(e.note, /ExternalName.*db\.example\.com/);
   });
@@ -256,7 +399,9 @@ describe("kube-proxy on the ecoeco example", () => {
 
 describe("kube-proxy endpoints and traffic policies", () => {
   test("proxier.go: a service without endpoints is REJECTed (ICMP port unreachable), citing the service", () => {
-    const s = cluster(service(`  clusterIP: 10.96.0.40\n  selector: {app: nothing}\n  ports: [{port: 80, targetPort: 8080}]`));
+    const s = cluster(
+      service(`  clusterIP: 10.96.0.40\n  selector: {app: nothing}\n  ports: [{port: 80, targetPort: 8080}]`),
+    );
     const t = dropped(resolveServiceTarget(s, "10.96.0.40", 80, "TCP", ctx("192.168.1.9", "n1")));
     assert.equal(t.code, "NO_ENDPOINTS");
     assert.equal(t.action, "REJECT");
@@ -267,7 +412,11 @@ describe("kube-proxy endpoints and traffic policies", () => {
   });
 
   test("topology.go CategorizeEndpoints: not-ready endpoints are not used; none ready and none terminating → REJECT", () => {
-    const s = cluster(pod("web-1", "n1", "192.168.1.5", { ready: false }), service(`  clusterIP: 10.96.0.41\n  selector: {app: web}\n  ports: [{name: http, port: 80, targetPort: http}]`), slice(ep("192.168.1.5", "n1", "web-1", "{ready: false, serving: false, terminating: false}")));
+    const s = cluster(
+      pod("web-1", "n1", "192.168.1.5", { ready: false }),
+      service(`  clusterIP: 10.96.0.41\n  selector: {app: web}\n  ports: [{name: http, port: 80, targetPort: http}]`),
+      slice(ep("192.168.1.5", "n1", "web-1", "{ready: false, serving: false, terminating: false}")),
+    );
     const t = dropped(resolveServiceTarget(s, "10.96.0.41", 80, "TCP", ctx("192.168.1.9", "n1")));
     assert.equal(t.code, "NO_ENDPOINTS");
     assert.match(t.note, /none of its 1 endpoints is ready/);
@@ -276,25 +425,48 @@ describe("kube-proxy endpoints and traffic policies", () => {
   test("topology.go CategorizeEndpoints: with no ready endpoint anywhere, serving terminating endpoints are used", () => {
     const s = cluster(
       service(`  clusterIP: 10.96.0.42\n  selector: {app: web}\n  ports: [{name: http, port: 80, targetPort: http}]`),
-      slice([ep("192.168.1.5", "n1", "a-old", "{ready: false, serving: true, terminating: true}"), ep("192.168.2.5", "n2", "b-dead", "{ready: false, serving: false, terminating: true}")].join("\n")),
+      slice(
+        [
+          ep("192.168.1.5", "n1", "a-old", "{ready: false, serving: true, terminating: true}"),
+          ep("192.168.2.5", "n2", "b-dead", "{ready: false, serving: false, terminating: true}"),
+        ].join("\n"),
+      ),
     );
     const t = dnat(resolveServiceTarget(s, "10.96.0.42", 80, "TCP", ctx("192.168.1.9", "n1")));
-    assert.deepEqual(t.endpoints.map((e) => e.name), ["a-old"]);
+    assert.deepEqual(
+      t.endpoints.map((e) => e.name),
+      ["a-old"],
+    );
   });
 
   test("proxier.go: every ready endpoint is a candidate, sorted by name; the first is chosen", () => {
     const s = cluster(
       service(`  clusterIP: 10.96.0.43\n  selector: {app: web}\n  ports: [{name: http, port: 80, targetPort: http}]`),
-      slice([ep("192.168.1.7", "n1", "web-b"), ep("192.168.2.7", "n2", "web-a"), ep("192.168.1.8", "n1", "web-c", "{ready: false}")].join("\n")),
+      slice(
+        [
+          ep("192.168.1.7", "n1", "web-b"),
+          ep("192.168.2.7", "n2", "web-a"),
+          ep("192.168.1.8", "n1", "web-c", "{ready: false}"),
+        ].join("\n"),
+      ),
     );
     const t = dnat(resolveServiceTarget(s, "10.96.0.43", 80, "TCP", ctx("192.168.1.9", "n1")));
-    assert.deepEqual(t.endpoints.map((e) => e.name), ["web-a", "web-b"]);
+    assert.deepEqual(
+      t.endpoints.map((e) => e.name),
+      ["web-a", "web-b"],
+    );
     assert.equal(t.chosen.ip, "192.168.2.7");
-    assert.deepEqual(t.endpoints.map((e) => e.local), [false, true]);
+    assert.deepEqual(
+      t.endpoints.map((e) => e.local),
+      [false, true],
+    );
   });
 
   test("endpointslicecache.go: a slice without a port of the service port's name serves nothing for it", () => {
-    const s = cluster(service(`  clusterIP: 10.96.0.44\n  selector: {app: web}\n  ports: [{name: http, port: 80, targetPort: http}]`), slice(ep("192.168.1.5", "n1", "web-1"), "[{name: metrics, port: 9090, protocol: TCP}]"));
+    const s = cluster(
+      service(`  clusterIP: 10.96.0.44\n  selector: {app: web}\n  ports: [{name: http, port: 80, targetPort: http}]`),
+      slice(ep("192.168.1.5", "n1", "web-1"), "[{name: metrics, port: 9090, protocol: TCP}]"),
+    );
     const t = dropped(resolveServiceTarget(s, "10.96.0.44", 80, "TCP", ctx("192.168.1.9", "n1")));
     assert.equal(t.code, "NO_ENDPOINTS");
     assert.match(t.note, /no port named "http"/);

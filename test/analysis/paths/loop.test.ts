@@ -25,15 +25,29 @@ function trace(snapshot: Snapshot, from: string, to: string, port?: number): Tra
   return tracePath(snapshot, { from: parseEndpoint(from), to: parseEndpoint(to), port });
 }
 
-const toEni = (destination: string, eni: string): Route => ({ destination, targetKind: "network-interface", targetId: eni, state: "active", origin: "CreateRoute" });
+const toEni = (destination: string, eni: string): Route => ({
+  destination,
+  targetKind: "network-interface",
+  targetId: eni,
+  state: "active",
+  origin: "CreateRoute",
+});
 
 /** The example with extra routes per table, and interfaces changed (source/dest check off: they forward). */
-function withRoutes(routes: Readonly<Record<string, readonly Route[]>>, enis: (e: NetworkInterface) => NetworkInterface): Snapshot {
-  const routeTables = base.aws.routeTables.map((t): RouteTable => (routes[t.id] ? { ...t, routes: [...t.routes, ...routes[t.id]!] } : t));
+function withRoutes(
+  routes: Readonly<Record<string, readonly Route[]>>,
+  enis: (e: NetworkInterface) => NetworkInterface,
+): Snapshot {
+  const routeTables = base.aws.routeTables.map((t): RouteTable =>
+    routes[t.id] ? { ...t, routes: [...t.routes, ...routes[t.id]!] } : t,
+  );
   return { ...base, aws: { ...base.aws, routeTables, networkInterfaces: base.aws.networkInterfaces.map(enis) } };
 }
 
-const forwarding = (...ids: string[]) => (e: NetworkInterface): NetworkInterface => (ids.includes(e.id) ? { ...e, sourceDestCheck: false } : e);
+const forwarding =
+  (...ids: string[]) =>
+  (e: NetworkInterface): NetworkInterface =>
+    ids.includes(e.id) ? { ...e, sourceDestCheck: false } : e;
 
 describe("routing loops end in LOOP (Batfish FlowTracer: a repeated Breadcrumb is FlowDisposition.LOOP)", () => {
   test("a subnet's route sends a prefix to a node of that subnet, which routes it back to the VPC: LOOP at the route table, naming the devices", () => {
@@ -59,7 +73,13 @@ describe("routing loops end in LOOP (Batfish FlowTracer: a repeated Breadcrumb i
     assert.equal(t.verdict, "dropped", t.drop?.message ?? t.unknown?.message);
     assert.equal(t.drop?.code, "LOOP");
     assert.equal(t.drop?.at, `route-table:${PUBLIC_TABLE}`);
-    for (const device of ["node k8s-worker-1", "node k8s-worker-2", "subnet subnet-0ecoeco0000000011", "subnet subnet-0ecoeco0000000021"]) assert.ok(t.drop?.message.includes(device), `${device} in ${t.drop?.message}`);
+    for (const device of [
+      "node k8s-worker-1",
+      "node k8s-worker-2",
+      "subnet subnet-0ecoeco0000000011",
+      "subnet subnet-0ecoeco0000000021",
+    ])
+      assert.ok(t.drop?.message.includes(device), `${device} in ${t.drop?.message}`);
   });
 
   test("no loop without the returning route: the same prefix routed to a node that sends it on to the NAT gateway is not a loop", () => {

@@ -153,7 +153,12 @@ function np(name: string, spec: string, namespace = "shop"): string {
  */
 type Row = readonly ["ingress" | "egress", string, string, number, "TCP" | "UDP" | "SCTP", string];
 
-function evaluate(row: Row, list: readonly NetworkPolicy[], options?: NetworkPolicyOptions, namespaces = NAMESPACES): NetworkPolicyVerdict {
+function evaluate(
+  row: Row,
+  list: readonly NetworkPolicy[],
+  options?: NetworkPolicyOptions,
+  namespaces = NAMESPACES,
+): NetworkPolicyVerdict {
   const [direction, subject, peer, port, protocol] = row;
   return evaluateNetworkPolicies(direction, pod(subject), endpoint(peer), port, protocol, list, namespaces, options);
 }
@@ -162,19 +167,28 @@ function expectRow(row: Row, v: NetworkPolicyVerdict): void {
   const [direction, , , , , want] = row;
   const what = `${row.slice(0, 5).join(" ")}: ${v.decision.rule}`;
   if (want === "open") {
-    assert.deepEqual([v.allowed, v.isolated, v.decision.id, v.selectedBy, v.allowedBy], [true, false, "no-policy", [], []], what);
+    assert.deepEqual(
+      [v.allowed, v.isolated, v.decision.id, v.selectedBy, v.allowedBy],
+      [true, false, "no-policy", [], []],
+      what,
+    );
   } else if (want === "deny") {
     assert.equal(v.allowed, false, what);
     assert.equal(v.isolated, true, what);
     assert.deepEqual(v.allowedBy, [], what);
     assert.equal(v.decision.allowed, false, what);
-    if (!v.decision.allowed) assert.equal(v.decision.code, direction === "ingress" ? "NETWORK_POLICY_INGRESS" : "NETWORK_POLICY_EGRESS", what);
+    if (!v.decision.allowed)
+      assert.equal(v.decision.code, direction === "ingress" ? "NETWORK_POLICY_INGRESS" : "NETWORK_POLICY_EGRESS", what);
   } else {
     const m = /^allow:(.+)#(\d+)$/.exec(want);
     assert.ok(m, `bad expectation ${want}`);
     assert.equal(v.allowed, true, what);
     assert.equal(v.isolated, true, what);
-    assert.deepEqual([v.decision.allowed, v.decision.id, v.allowedBy[0]?.policy, v.allowedBy[0]?.ruleIndex], [true, m[1], m[1], Number(m[2])], what);
+    assert.deepEqual(
+      [v.decision.allowed, v.decision.id, v.allowedBy[0]?.policy, v.allowedBy[0]?.ruleIndex],
+      [true, m[1], m[1], Number(m[2])],
+      what,
+    );
   }
 }
 
@@ -221,7 +235,10 @@ describe("networkpolicy: isolation is per direction", () => {
     {
       name: "networkpolicy: rules of a direction missing from policyTypes are ignored",
       // ingress: [{}] would allow everything, but policyTypes names Egress only
-      yaml: np("egress-only", "podSelector: {}\npolicyTypes: [Egress]\ningress:\n- {}\negress:\n- to: [{podSelector: {}}]"),
+      yaml: np(
+        "egress-only",
+        "podSelector: {}\npolicyTypes: [Egress]\ningress:\n- {}\negress:\n- to: [{podSelector: {}}]",
+      ),
       rows: [
         ["ingress", "shop/web", "ip:203.0.113.9", 8080, "TCP", "open"],
         ["egress", "shop/web", "shop/db", 5432, "TCP", "allow:shop/egress-only#0"],
@@ -241,14 +258,23 @@ describe("networkpolicy: isolation is per direction", () => {
   test("networkpolicy: an isolated pod's verdict lists every policy that selects it, for that direction only", () => {
     const list = policies(
       np("deny-all", "podSelector: {}\npolicyTypes: [Ingress, Egress]") +
-        np("web-ingress", "podSelector: {matchLabels: {app: web}}\ningress:\n- from: [{podSelector: {matchLabels: {app: db}}}]") +
+        np(
+          "web-ingress",
+          "podSelector: {matchLabels: {app: web}}\ningress:\n- from: [{podSelector: {matchLabels: {app: db}}}]",
+        ) +
         np("db-only", "podSelector: {matchLabels: {app: db}}\npolicyTypes: [Ingress]"),
     );
     const ingress = evaluate(["ingress", "shop/web", "other/client", 8080, "TCP", "deny"], list);
-    assert.deepEqual(ingress.selectedBy.map((s) => `${s.namespace}/${s.name}@${s.source.line}`), ["shop/deny-all@2", "shop/web-ingress@9"]);
+    assert.deepEqual(
+      ingress.selectedBy.map((s) => `${s.namespace}/${s.name}@${s.source.line}`),
+      ["shop/deny-all@2", "shop/web-ingress@9"],
+    );
     assert.equal(ingress.decision.id, "shop/deny-all,shop/web-ingress");
     const egress = evaluate(["egress", "shop/web", "other/client", 80, "TCP", "deny"], list);
-    assert.deepEqual(egress.selectedBy.map((s) => s.name), ["deny-all"]);
+    assert.deepEqual(
+      egress.selectedBy.map((s) => s.name),
+      ["deny-all"],
+    );
   });
 });
 
@@ -256,7 +282,12 @@ describe("networkpolicy: policies and rules are a union", () => {
   table([
     {
       name: "networkpolicy: policies are additive: any rule of any selecting policy allows (a deny-all does not override an allow)",
-      yaml: np("deny-all", "podSelector: {}\npolicyTypes: [Ingress]") + np("allow-other", "podSelector: {matchLabels: {app: web}}\ningress:\n- from: [{namespaceSelector: {matchLabels: {team: other}}}]"),
+      yaml:
+        np("deny-all", "podSelector: {}\npolicyTypes: [Ingress]") +
+        np(
+          "allow-other",
+          "podSelector: {matchLabels: {app: web}}\ningress:\n- from: [{namespaceSelector: {matchLabels: {team: other}}}]",
+        ),
       rows: [
         ["ingress", "shop/web", "other/client", 8080, "TCP", "allow:shop/allow-other#0"],
         ["ingress", "shop/web", "shop/db", 8080, "TCP", "deny"],
@@ -273,7 +304,10 @@ describe("networkpolicy: policies and rules are a union", () => {
     },
     {
       name: "networkpolicy: empty ports means all ports; empty from/to means all peers",
-      yaml: np("p", "podSelector: {matchLabels: {app: web}}\ningress:\n- from: [{podSelector: {}}]\n- ports: [{port: 8080}]"),
+      yaml: np(
+        "p",
+        "podSelector: {matchLabels: {app: web}}\ningress:\n- from: [{podSelector: {}}]\n- ports: [{port: 8080}]",
+      ),
       rows: [
         ["ingress", "shop/web", "shop/db", 12345, "UDP", "allow:shop/p#0"],
         ["ingress", "shop/web", "ip:8.8.8.8", 8080, "TCP", "allow:shop/p#1"],
@@ -283,7 +317,10 @@ describe("networkpolicy: policies and rules are a union", () => {
     },
     {
       name: "networkpolicy: within a rule, peers are ORed and ports are ORed, and the peer AND the port must match",
-      yaml: np("p", "podSelector: {matchLabels: {app: web}}\ningress:\n- from:\n  - podSelector: {matchLabels: {app: db}}\n  - namespaceSelector: {matchLabels: {team: other}}\n  ports: [{port: 8080}, {port: 9100}]"),
+      yaml: np(
+        "p",
+        "podSelector: {matchLabels: {app: web}}\ningress:\n- from:\n  - podSelector: {matchLabels: {app: db}}\n  - namespaceSelector: {matchLabels: {team: other}}\n  ports: [{port: 8080}, {port: 9100}]",
+      ),
       rows: [
         ["ingress", "shop/web", "shop/db", 9100, "TCP", "allow:shop/p#0"],
         ["ingress", "shop/web", "other/client", 8080, "TCP", "allow:shop/p#0"],
@@ -294,17 +331,23 @@ describe("networkpolicy: policies and rules are a union", () => {
   ]);
 
   test("networkpolicy: every allowing rule is listed; the decision cites the first", () => {
-    const list = policies(np("a", "podSelector: {}\ningress:\n- ports: [{port: 9}]\n- from: [{podSelector: {}}]") + np("b", "podSelector: {}\ningress:\n- {}"));
+    const list = policies(
+      np("a", "podSelector: {}\ningress:\n- ports: [{port: 9}]\n- from: [{podSelector: {}}]") +
+        np("b", "podSelector: {}\ningress:\n- {}"),
+    );
     const v = evaluate(["ingress", "shop/web", "shop/db", 8080, "TCP", "allow:shop/a#1"], list);
     assert.deepEqual(
       v.allowedBy.map((a) => `${a.policy}#${a.ruleIndex}@${a.source.line}`),
       ["shop/a#1@9", "shop/b#0@17"],
     );
-    assert.deepEqual(v.rules.map((r) => [r.policy, r.ruleIndex, r.peerMatched, r.portMatched]), [
-      ["shop/a", 0, true, false],
-      ["shop/a", 1, true, true],
-      ["shop/b", 0, true, true],
-    ]);
+    assert.deepEqual(
+      v.rules.map((r) => [r.policy, r.ruleIndex, r.peerMatched, r.portMatched]),
+      [
+        ["shop/a", 0, true, false],
+        ["shop/a", 1, true, true],
+        ["shop/b", 0, true, true],
+      ],
+    );
   });
 });
 
@@ -312,7 +355,10 @@ describe("networkpolicy: peers", () => {
   table([
     {
       name: "networkpolicy: podSelector alone selects pods in the policy's own namespace",
-      yaml: np("p", "podSelector: {matchLabels: {app: db}}\ningress:\n- from: [{podSelector: {matchLabels: {app: web}}}]"),
+      yaml: np(
+        "p",
+        "podSelector: {matchLabels: {app: db}}\ningress:\n- from: [{podSelector: {matchLabels: {app: web}}}]",
+      ),
       rows: [
         ["ingress", "shop/db", "shop/web", 5432, "TCP", "allow:shop/p#0"],
         ["ingress", "shop/db", "other/web", 5432, "TCP", "deny"], // same labels, other namespace
@@ -329,7 +375,10 @@ describe("networkpolicy: peers", () => {
     },
     {
       name: "networkpolicy: namespaceSelector and podSelector in one peer select the matching pods in the matching namespaces (AND)",
-      yaml: np("p", "podSelector: {}\ningress:\n- from:\n  - namespaceSelector: {matchLabels: {team: other}}\n    podSelector: {matchLabels: {app: web}}"),
+      yaml: np(
+        "p",
+        "podSelector: {}\ningress:\n- from:\n  - namespaceSelector: {matchLabels: {team: other}}\n    podSelector: {matchLabels: {app: web}}",
+      ),
       rows: [
         ["ingress", "shop/db", "other/web", 5432, "TCP", "allow:shop/p#0"],
         ["ingress", "shop/db", "other/client", 5432, "TCP", "deny"],
@@ -338,7 +387,10 @@ describe("networkpolicy: peers", () => {
     },
     {
       name: "networkpolicy: two peers (two list items) are ORed, unlike one peer with both selectors",
-      yaml: np("p", "podSelector: {}\ningress:\n- from:\n  - namespaceSelector: {matchLabels: {team: other}}\n  - podSelector: {matchLabels: {app: web}}"),
+      yaml: np(
+        "p",
+        "podSelector: {}\ningress:\n- from:\n  - namespaceSelector: {matchLabels: {team: other}}\n  - podSelector: {matchLabels: {app: web}}",
+      ),
       rows: [
         ["ingress", "shop/db", "other/client", 5432, "TCP", "allow:shop/p#0"],
         ["ingress", "shop/db", "shop/web", 5432, "TCP", "allow:shop/p#0"],
@@ -365,7 +417,10 @@ describe("networkpolicy: peers", () => {
     },
     {
       name: "networkpolicy: matchExpressions select too (NotIn and DoesNotExist match pods without the key)",
-      yaml: np("p", "podSelector: {}\ningress:\n- from:\n  - namespaceSelector: {matchExpressions: [{key: team, operator: NotIn, values: [shop]}]}\n    podSelector: {matchExpressions: [{key: tier, operator: DoesNotExist}]}"),
+      yaml: np(
+        "p",
+        "podSelector: {}\ningress:\n- from:\n  - namespaceSelector: {matchExpressions: [{key: team, operator: NotIn, values: [shop]}]}\n    podSelector: {matchExpressions: [{key: tier, operator: DoesNotExist}]}",
+      ),
       rows: [
         ["ingress", "shop/web", "other/client", 8080, "TCP", "allow:shop/p#0"],
         ["ingress", "shop/web", "kube-system/coredns", 8080, "TCP", "allow:shop/p#0"],
@@ -374,7 +429,10 @@ describe("networkpolicy: peers", () => {
     },
     {
       name: "networkpolicy: a namespace missing from the snapshot has the kubernetes.io/metadata.name label the API server gives it, and no other",
-      yaml: np("p", "podSelector: {}\ningress:\n- from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ghost}}}]\n- from: [{namespaceSelector: {matchLabels: {name: ghost}}}]\n  ports: [{port: 9}]"),
+      yaml: np(
+        "p",
+        "podSelector: {}\ningress:\n- from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ghost}}}]\n- from: [{namespaceSelector: {matchLabels: {name: ghost}}}]\n  ports: [{port: 9}]",
+      ),
       rows: [
         ["ingress", "shop/web", "ghost/lonely", 8080, "TCP", "allow:shop/p#0"],
         ["ingress", "shop/web", "other/client", 8080, "TCP", "deny"],
@@ -382,7 +440,10 @@ describe("networkpolicy: peers", () => {
     },
     {
       name: "networkpolicy: ipBlock selects addresses inside cidr and outside every except",
-      yaml: np("p", "podSelector: {}\negress:\n- to: [{ipBlock: {cidr: 10.0.0.0/16, except: [10.0.9.0/24, 10.0.200.7/32]}}]"),
+      yaml: np(
+        "p",
+        "podSelector: {}\negress:\n- to: [{ipBlock: {cidr: 10.0.0.0/16, except: [10.0.9.0/24, 10.0.200.7/32]}}]",
+      ),
       rows: [
         ["egress", "shop/web", "ip:10.0.2.57", 80, "TCP", "allow:shop/p#0"],
         ["egress", "shop/web", "ip:10.0.0.0", 80, "TCP", "allow:shop/p#0"],
@@ -399,7 +460,10 @@ describe("networkpolicy: peers", () => {
     },
     {
       name: "networkpolicy: ipBlock matches pod IPs too (Calico, the upstream e2e suite); a pod without an IP matches no ipBlock",
-      yaml: np("p", "podSelector: {matchLabels: {app: web}}\negress:\n- to: [{ipBlock: {cidr: 192.168.2.0/24, except: [192.168.2.21/32]}}]\ningress:\n- from: [{ipBlock: {cidr: 0.0.0.0/0}}]"),
+      yaml: np(
+        "p",
+        "podSelector: {matchLabels: {app: web}}\negress:\n- to: [{ipBlock: {cidr: 192.168.2.0/24, except: [192.168.2.21/32]}}]\ningress:\n- from: [{ipBlock: {cidr: 0.0.0.0/0}}]",
+      ),
       rows: [
         ["egress", "shop/web", "other/client", 80, "TCP", "allow:shop/p#0"],
         ["egress", "shop/web", "other/web", 9090, "TCP", "deny"], // excepted
@@ -419,7 +483,10 @@ describe("networkpolicy: peers", () => {
     },
     {
       name: "networkpolicy: IPv6 addresses never match an IPv4 ipBlock, and IPv6 ipBlocks never match (podpath analyses IPv4 only)",
-      yaml: np("p", "podSelector: {}\negress:\n- to: [{ipBlock: {cidr: 0.0.0.0/0}}]\n  ports: [{port: 443}]\n- to: [{ipBlock: {cidr: '::/0'}}]\n  ports: [{port: 80}]"),
+      yaml: np(
+        "p",
+        "podSelector: {}\negress:\n- to: [{ipBlock: {cidr: 0.0.0.0/0}}]\n  ports: [{port: 443}]\n- to: [{ipBlock: {cidr: '::/0'}}]\n  ports: [{port: 80}]",
+      ),
       rows: [
         ["egress", "shop/web", "ip:2001:db8::1", 443, "TCP", "deny"],
         ["egress", "shop/web", "ip:2001:db8::1", 80, "TCP", "deny"],
@@ -430,7 +497,12 @@ describe("networkpolicy: peers", () => {
   ]);
 
   test("networkpolicy: IPv6 non-matches are explained in the verdict's notes", () => {
-    const list = policies(np("p", "podSelector: {}\negress:\n- to: [{ipBlock: {cidr: 0.0.0.0/0}}]\n- to: [{ipBlock: {cidr: '2001:db8::/32'}}]"));
+    const list = policies(
+      np(
+        "p",
+        "podSelector: {}\negress:\n- to: [{ipBlock: {cidr: 0.0.0.0/0}}]\n- to: [{ipBlock: {cidr: '2001:db8::/32'}}]",
+      ),
+    );
     const v6 = evaluate(["egress", "shop/web", "ip:2001:db8::1", 443, "TCP", "deny"], list);
     assert.deepEqual(v6.notes, ["2001:db8::1 is IPv6: podpath analyses IPv4 only, so no ipBlock matches it"]);
     const v4 = evaluate(["egress", "shop/web", "ip:10.9.9.9", 443, "TCP", "allow:shop/p#0"], list);
@@ -440,13 +512,22 @@ describe("networkpolicy: peers", () => {
   test("networking/v1 validation: a peer with no podSelector, namespaceSelector or ipBlock is rejected, so the policy is skipped with a warning", () => {
     const draft = convertYaml(np("p", "podSelector: {}\ningress:\n- from: [{}]"), "p.yaml");
     assert.equal(draft.kubernetes.networkPolicies.length, 0);
-    assert.match(draft.diagnostics[0]?.message ?? "", /^NetworkPolicy shop\/p skipped: .*a peer needs podSelector, namespaceSelector or ipBlock$/);
+    assert.match(
+      draft.diagnostics[0]?.message ?? "",
+      /^NetworkPolicy shop\/p skipped: .*a peer needs podSelector, namespaceSelector or ipBlock$/,
+    );
   });
 
   test("networkpolicy: an IP peer is matched only by ipBlock peers (the same address as a pod is selected by selectors)", () => {
     const list = policies(np("p", "podSelector: {}\negress:\n- to: [{podSelector: {}}, {namespaceSelector: {}}]"));
-    expectRow(["egress", "shop/web", "shop/db", 5432, "TCP", "allow:shop/p#0"], evaluate(["egress", "shop/web", "shop/db", 5432, "TCP", ""], list));
-    expectRow(["egress", "shop/web", "ip:192.168.1.11", 5432, "TCP", "deny"], evaluate(["egress", "shop/web", "ip:192.168.1.11", 5432, "TCP", ""], list));
+    expectRow(
+      ["egress", "shop/web", "shop/db", 5432, "TCP", "allow:shop/p#0"],
+      evaluate(["egress", "shop/web", "shop/db", 5432, "TCP", ""], list),
+    );
+    expectRow(
+      ["egress", "shop/web", "ip:192.168.1.11", 5432, "TCP", "deny"],
+      evaluate(["egress", "shop/web", "ip:192.168.1.11", 5432, "TCP", ""], list),
+    );
   });
 });
 
@@ -454,7 +535,10 @@ describe("networkpolicy: ports", () => {
   table([
     {
       name: "networkpolicy: a port's protocol defaults to TCP and must equal the packet's",
-      yaml: np("p", "podSelector: {}\ningress:\n- ports: [{port: 53}]\n- ports: [{protocol: UDP, port: 5353}]\n- ports: [{protocol: SCTP, port: 9}]"),
+      yaml: np(
+        "p",
+        "podSelector: {}\ningress:\n- ports: [{port: 53}]\n- ports: [{protocol: UDP, port: 5353}]\n- ports: [{protocol: SCTP, port: 9}]",
+      ),
       rows: [
         ["ingress", "shop/web", "ip:8.8.8.8", 53, "TCP", "allow:shop/p#0"],
         ["ingress", "shop/web", "ip:8.8.8.8", 53, "UDP", "deny"],
@@ -516,13 +600,21 @@ describe("networkpolicy: ports", () => {
   ]);
 
   test("networkpolicy: a named port toward an IP peer is explained in the notes", () => {
-    const v = evaluate(["egress", "shop/web", "ip:10.0.2.57", 8080, "TCP", ""], policies(np("p", "podSelector: {}\negress:\n- ports: [{port: http}]")));
+    const v = evaluate(
+      ["egress", "shop/web", "ip:10.0.2.57", 8080, "TCP", ""],
+      policies(np("p", "podSelector: {}\negress:\n- ports: [{port: http}]")),
+    );
     assert.deepEqual(v.notes, ['named port "http" cannot match an IP peer: only pods have named ports']);
   });
 });
 
 describe("networkpolicy: every verdict names the policy, the rule and its file:line", () => {
-  const yaml = np("deny-all", "podSelector: {}\npolicyTypes: [Ingress]") + np("web", "podSelector: {matchLabels: {app: web}}\ningress:\n- from: [{podSelector: {matchLabels: {app: db}}}]\n  ports: [{port: http}]");
+  const yaml =
+    np("deny-all", "podSelector: {}\npolicyTypes: [Ingress]") +
+    np(
+      "web",
+      "podSelector: {matchLabels: {app: web}}\ningress:\n- from: [{podSelector: {matchLabels: {app: db}}}]\n  ports: [{port: http}]",
+    );
 
   test("networkpolicy: an allowed connection cites the allowing rule's line and text", () => {
     const v = evaluate(["ingress", "shop/web", "shop/db", 8080, "TCP", ""], policies(yaml, "netpol.yaml"));
@@ -547,19 +639,37 @@ describe("networkpolicy: every verdict names the policy, the rule and its file:l
 
   test("networkpolicy: a pod no policy selects is allowed by no-policy, without a source", () => {
     const v = evaluate(["egress", "shop/web", "ip:8.8.8.8", 443, "TCP", ""], policies(yaml));
-    assert.deepEqual(v.decision, { allowed: true, id: "no-policy", rule: "no NetworkPolicy in namespace shop selects shop/web for Egress: not isolated, egress from shop/web to 8.8.8.8 TCP/443 allowed", source: undefined });
+    assert.deepEqual(v.decision, {
+      allowed: true,
+      id: "no-policy",
+      rule: "no NetworkPolicy in namespace shop selects shop/web for Egress: not isolated, egress from shop/web to 8.8.8.8 TCP/443 allowed",
+      source: undefined,
+    });
   });
 
   test("networkpolicy: a default-deny says the policy has no rules for the direction", () => {
-    const v = evaluate(["egress", "shop/web", "ip:8.8.8.8", 443, "TCP", "deny"], policies(np("deny-egress", "podSelector: {}\npolicyTypes: [Egress]")));
-    assert.equal(v.decision.rule, "no rule of shop/deny-egress allows egress from shop/web to 8.8.8.8 TCP/443: the policy has no rules for this direction (deny all)");
+    const v = evaluate(
+      ["egress", "shop/web", "ip:8.8.8.8", 443, "TCP", "deny"],
+      policies(np("deny-egress", "podSelector: {}\npolicyTypes: [Egress]")),
+    );
+    assert.equal(
+      v.decision.rule,
+      "no rule of shop/deny-egress allows egress from shop/web to 8.8.8.8 TCP/443: the policy has no rules for this direction (deny all)",
+    );
   });
 
   test("networkpolicy: policyEndpointForPod carries the pod's namespace, labels, IP and container ports", () => {
     const web = pod("shop/web");
     assert.deepEqual(
       { ...web, ports: web.ports.map((p) => `${p.name}:${p.containerPort}/${p.protocol}`) },
-      { kind: "pod", namespace: "shop", name: "web", labels: { app: "web" }, ip: "192.168.1.10", ports: ["http:8080/TCP", "metrics:9100/TCP", "syslog:514/UDP"] },
+      {
+        kind: "pod",
+        namespace: "shop",
+        name: "web",
+        labels: { app: "web" },
+        ip: "192.168.1.10",
+        ports: ["http:8080/TCP", "metrics:9100/TCP", "syslog:514/UDP"],
+      },
     );
     assert.equal(pod("shop/pending").ip, undefined);
   });
@@ -589,34 +699,61 @@ describe("networkpolicy: the seed's allow-egress-to-vpc", () => {
     const v = evaluate(["egress", "default/worker", "ip:10.0.2.57", 80, "TCP", ""], seed);
     expectRow(["egress", "default/worker", "ip:10.0.2.57", 80, "TCP", "allow:default/allow-egress-to-vpc#0"], v);
     assert.equal(v.decision.source?.line, 13);
-    assert.equal(v.decision.rule, "egress[0] (to ipBlock 10.0.0.0/16; all ports) of default/allow-egress-to-vpc allows egress from default/worker to 10.0.2.57 TCP/80");
+    assert.equal(
+      v.decision.rule,
+      "egress[0] (to ipBlock 10.0.0.0/16; all ports) of default/allow-egress-to-vpc allows egress from default/worker to 10.0.2.57 TCP/80",
+    );
   });
 
   test("networkpolicy seed finding: in a standard cluster the DNS rule selects nothing (kube-system carries kubernetes.io/metadata.name, not name), so DNS to kube-dns is denied", () => {
     assert.deepEqual(NAMESPACES.get("kube-system")?.labels, { "kubernetes.io/metadata.name": "kube-system" });
     const v = evaluate(["egress", "default/worker", "kube-system/coredns", 53, "UDP", ""], seed);
     expectRow(["egress", "default/worker", "kube-system/coredns", 53, "UDP", "deny"], v);
-    assert.deepEqual(v.rules.map((r) => [r.ruleIndex, r.peerMatched, r.portMatched]), [
-      [0, false, true], // coredns' pod IP 192.168.3.3 lies outside 10.0.0.0/16
-      [1, false, true], // UDP/53 matches, but namespace kube-system lacks name=kube-system
-    ]);
-    assert.match(v.decision.rule, /egress\[1\] \(to all pods in namespaces \{name=kube-system\}; UDP\/53\) matches the port but not the peer/);
+    assert.deepEqual(
+      v.rules.map((r) => [r.ruleIndex, r.peerMatched, r.portMatched]),
+      [
+        [0, false, true], // coredns' pod IP 192.168.3.3 lies outside 10.0.0.0/16
+        [1, false, true], // UDP/53 matches, but namespace kube-system lacks name=kube-system
+      ],
+    );
+    assert.match(
+      v.decision.rule,
+      /egress\[1\] \(to all pods in namespaces \{name=kube-system\}; UDP\/53\) matches the port but not the peer/,
+    );
   });
 
   test("networkpolicy seed: the DNS rule does allow UDP/53 once kube-system is labelled name=kube-system (and still not TCP/53)", () => {
-    const labelled = convertYaml("apiVersion: v1\nkind: Namespace\nmetadata: {name: kube-system, labels: {name: kube-system}}\n", "ns.yaml");
+    const labelled = convertYaml(
+      "apiVersion: v1\nkind: Namespace\nmetadata: {name: kube-system, labels: {name: kube-system}}\n",
+      "ns.yaml",
+    );
     const namespaces = new Map(NAMESPACES);
     namespaces.set("kube-system", labelled.kubernetes.namespaces[0]!);
-    expectRow(["egress", "default/worker", "kube-system/coredns", 53, "UDP", "allow:default/allow-egress-to-vpc#1"], evaluate(["egress", "default/worker", "kube-system/coredns", 53, "UDP", ""], seed, undefined, namespaces));
-    expectRow(["egress", "default/worker", "kube-system/coredns", 53, "TCP", "deny"], evaluate(["egress", "default/worker", "kube-system/coredns", 53, "TCP", ""], seed, undefined, namespaces));
+    expectRow(
+      ["egress", "default/worker", "kube-system/coredns", 53, "UDP", "allow:default/allow-egress-to-vpc#1"],
+      evaluate(["egress", "default/worker", "kube-system/coredns", 53, "UDP", ""], seed, undefined, namespaces),
+    );
+    expectRow(
+      ["egress", "default/worker", "kube-system/coredns", 53, "TCP", "deny"],
+      evaluate(["egress", "default/worker", "kube-system/coredns", 53, "TCP", ""], seed, undefined, namespaces),
+    );
   });
 
   test("networkpolicy seed finding: egress to any pod, even in default, is denied (Calico pod IPs 192.168.0.0/16 lie outside 10.0.0.0/16)", () => {
-    expectRow(["egress", "default/worker", "default/api", 80, "TCP", "deny"], evaluate(["egress", "default/worker", "default/api", 80, "TCP", ""], seed));
-    expectRow(["egress", "default/worker", "shop/web", 8080, "TCP", "deny"], evaluate(["egress", "default/worker", "shop/web", 8080, "TCP", ""], seed));
+    expectRow(
+      ["egress", "default/worker", "default/api", 80, "TCP", "deny"],
+      evaluate(["egress", "default/worker", "default/api", 80, "TCP", ""], seed),
+    );
+    expectRow(
+      ["egress", "default/worker", "shop/web", 8080, "TCP", "deny"],
+      evaluate(["egress", "default/worker", "shop/web", 8080, "TCP", ""], seed),
+    );
   });
 
   test("networkpolicy seed: the policy isolates egress only, so ingress to default pods stays open", () => {
-    expectRow(["ingress", "default/api", "ip:203.0.113.7", 80, "TCP", "open"], evaluate(["ingress", "default/api", "ip:203.0.113.7", 80, "TCP", ""], seed));
+    expectRow(
+      ["ingress", "default/api", "ip:203.0.113.7", 80, "TCP", "open"],
+      evaluate(["ingress", "default/api", "ip:203.0.113.7", 80, "TCP", ""], seed),
+    );
   });
 });

@@ -20,10 +20,31 @@ const example = loadSnapshot({ paths: [join(EXAMPLE, "podpath.yaml")], cwd: REPO
 const capture = loadSnapshot({ paths: [join(REPO, "test/fixtures/captures/kubeadm-calico-public")], cwd: REPO });
 const noAws: Snapshot = {
   ...example,
-  aws: { ...example.aws, vpcs: [], subnets: [], routeTables: [], internetGateways: [], natGateways: [], networkAcls: [], securityGroups: [], instances: [], networkInterfaces: [] },
+  aws: {
+    ...example.aws,
+    vpcs: [],
+    subnets: [],
+    routeTables: [],
+    internetGateways: [],
+    natGateways: [],
+    networkAcls: [],
+    securityGroups: [],
+    instances: [],
+    networkInterfaces: [],
+  },
 };
 
-const ACTIONS = new Set(["forward", "dnat", "snat", "encapsulate", "decapsulate", "allow", "drop", "deliver", "unknown"]);
+const ACTIONS = new Set([
+  "forward",
+  "dnat",
+  "snat",
+  "encapsulate",
+  "decapsulate",
+  "allow",
+  "drop",
+  "deliver",
+  "unknown",
+]);
 
 interface StepJson {
   component: string;
@@ -90,17 +111,26 @@ function check(name: string, snapshot: Snapshot, minimum: number): void {
         const what = `${f} → ${t}`;
         verdicts.set(j.verdict, (verdicts.get(j.verdict) ?? 0) + 1);
         assert.ok(["delivered", "dropped", "unknown"].includes(j.verdict), `${what}: verdict ${j.verdict}`);
-        assert.ok(Array.isArray(j.assumptions) && j.assumptions.every((a) => typeof a === "string" && a.length > 0), `${what}: assumptions`);
+        assert.ok(
+          Array.isArray(j.assumptions) && j.assumptions.every((a) => typeof a === "string" && a.length > 0),
+          `${what}: assumptions`,
+        );
         const assumptions = j.assumptions as string[];
         assert.equal(new Set(assumptions).size, assumptions.length, `${what}: an assumption listed twice`);
         for (const h of [...j.hops, ...j.return.hops]) assert.ok(ACTIONS.has(h.action), `${what}: action ${h.action}`);
         if (j.verdict === "dropped") {
-          assert.ok(j.drop && /^[A-Z_]+$/.test(j.drop.code) && j.drop.at && j.drop.message && "source" in j.drop, `${what}: drop object`);
+          assert.ok(
+            j.drop && /^[A-Z_]+$/.test(j.drop.code) && j.drop.at && j.drop.message && "source" in j.drop,
+            `${what}: drop object`,
+          );
           assert.equal(j.unknown, null, `${what}: unknown with dropped`);
           assert.equal(j.finalSourceIp, null);
           assert.equal(j.return.verdict, "not-sent");
         } else if (j.verdict === "unknown") {
-          assert.ok(j.unknown && j.unknown.at && j.unknown.message && j.unknown.capture && "source" in j.unknown, `${what}: unknown object`);
+          assert.ok(
+            j.unknown && j.unknown.at && j.unknown.message && j.unknown.capture && "source" in j.unknown,
+            `${what}: unknown object`,
+          );
           assert.equal(j.drop, null, `${what}: drop with unknown`);
           assert.equal(j.hops.at(-1)?.action, "unknown");
           assert.equal(j.return.verdict, "not-sent");
@@ -108,21 +138,32 @@ function check(name: string, snapshot: Snapshot, minimum: number): void {
           assert.equal(j.drop, null);
           assert.equal(j.unknown, null);
           assert.equal(typeof j.finalSourceIp, "string", `${what}: finalSourceIp`);
-          assert.ok(["delivered", "dropped", "unknown"].includes(j.return.verdict), `${what}: return verdict ${j.return.verdict}`);
+          assert.ok(
+            ["delivered", "dropped", "unknown"].includes(j.return.verdict),
+            `${what}: return verdict ${j.return.verdict}`,
+          );
         }
         // the internet is public addresses only
         for (const h of j.hops) {
-          if (h.component === "internet" && h.action === "deliver") assert.ok(!isPrivateOrShared(h.packet.dst), `${what}: ${h.packet.dst} delivered on the internet`);
+          if (h.component === "internet" && h.action === "deliver")
+            assert.ok(!isPrivateOrShared(h.packet.dst), `${what}: ${h.packet.dst} delivered on the internet`);
         }
         // a hop that assumes something is listed in the assumptions
-        if ([...j.hops, ...j.return.hops].some((h) => /assumed to (deliver|reach)|is not in the snapshot \(no VPC\)/.test(h.note))) {
+        if (
+          [...j.hops, ...j.return.hops].some((h) =>
+            /assumed to (deliver|reach)|is not in the snapshot \(no VPC\)/.test(h.note),
+          )
+        ) {
           assert.ok(assumptions.length > 0, `${what}: a hop assumes, the assumptions say nothing`);
         }
       }
     }
     assert.ok(traced >= minimum, `only ${traced} traces`);
     // the walk covers more than one outcome
-    assert.ok((verdicts.get("delivered") ?? 0) > 0 && (verdicts.get("dropped") ?? 0) > 0, JSON.stringify([...verdicts]));
+    assert.ok(
+      (verdicts.get("delivered") ?? 0) > 0 && (verdicts.get("dropped") ?? 0) > 0,
+      JSON.stringify([...verdicts]),
+    );
   });
 }
 
@@ -132,7 +173,17 @@ check("the example without its AWS files", noAws, 500);
 
 test("without AWS files every path that leaves a node lists the missing VPC in its assumptions", () => {
   const t = tracePath(noAws, { from: parseEndpoint("workload:ecoeco/ecoeco-api"), to: parseEndpoint("internet") });
-  assert.ok(t.assumptions.some((a) => /no VPC/.test(a)), t.assumptions.join("\n"));
-  const between = tracePath(noAws, { from: parseEndpoint("workload:ecoeco/ecoeco-api"), to: parseEndpoint("node:k8s-master"), port: 10250 });
-  assert.ok(between.assumptions.some((a) => /no VPC/.test(a)), between.assumptions.join("\n"));
+  assert.ok(
+    t.assumptions.some((a) => /no VPC/.test(a)),
+    t.assumptions.join("\n"),
+  );
+  const between = tracePath(noAws, {
+    from: parseEndpoint("workload:ecoeco/ecoeco-api"),
+    to: parseEndpoint("node:k8s-master"),
+    port: 10250,
+  });
+  assert.ok(
+    between.assumptions.some((a) => /no VPC/.test(a)),
+    between.assumptions.join("\n"),
+  );
 });

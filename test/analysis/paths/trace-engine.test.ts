@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { MAX_DEVICES, dropped, reversePacket, step, walk, withDestination, withSource, type Device } from "../../../src/analysis/paths/trace-engine.js";
+import {
+  MAX_DEVICES,
+  dropped,
+  reversePacket,
+  step,
+  walk,
+  withDestination,
+  withSource,
+  type Device,
+} from "../../../src/analysis/paths/trace-engine.js";
 import type { Packet } from "../../../src/analysis/paths/trace-model.js";
 
 const P: Packet = { src: "10.0.0.1", srcPort: 49152, dst: "10.0.0.2", dstPort: 80, protocol: "TCP" };
@@ -17,14 +26,24 @@ function snatDevice(to: string, next: Device | undefined): Device {
         next,
         reply: (back) => {
           const restored = withDestination(back, p.src, p.srcPort);
-          return { steps: [step("nat", "nat-gateway", "nat", "dnat", restored, "un-snat", undefined)], packet: restored };
+          return {
+            steps: [step("nat", "nat-gateway", "nat", "dnat", restored, "un-snat", undefined)],
+            packet: restored,
+          };
         },
       };
     },
   };
 }
 
-const sink: Device = { name: "sink", forward: (p) => ({ steps: [step("sink", "pod", "sink", "deliver", p, "delivered", undefined)], packet: p, next: undefined }) };
+const sink: Device = {
+  name: "sink",
+  forward: (p) => ({
+    steps: [step("sink", "pod", "sink", "deliver", p, "delivered", undefined)],
+    packet: p,
+    next: undefined,
+  }),
+};
 
 test("conntrack reversal (netfilter nf_nat): the reply is un-NATed by the state the request left, in reverse device order", () => {
   const run = walk(snatDevice("192.0.2.1", snatDevice("192.0.2.2", sink)), P);
@@ -63,7 +82,15 @@ test("a stateless device that refuses the reply drops the reply, not the request
       packet: p,
       next: sink,
       reply: (back) => {
-        const d = dropped("acl", "nacl", "acl-1", "NACL_EGRESS", back, `no outbound rule allows port ${back.dstPort}`, undefined);
+        const d = dropped(
+          "acl",
+          "nacl",
+          "acl-1",
+          "NACL_EGRESS",
+          back,
+          `no outbound rule allows port ${back.dstPort}`,
+          undefined,
+        );
         return { steps: [d.step], packet: back, drop: d.drop };
       },
     }),
@@ -87,13 +114,20 @@ test("a routing loop (Batfish FlowTracer: a repeated Breadcrumb is FlowDispositi
 test("the loop check compares name, entry and packet: one interface's egress and ingress, or a packet changed on the way, are no loop", () => {
   let sent = false;
   const egress: Device = { name: "eni", entry: "egress", forward: (p) => ({ steps: [], packet: p, next: ingress }) };
-  const ingress: Device = { name: "eni", entry: "ingress", forward: (p) => ({ steps: [], packet: p, next: sent ? sink : ((sent = true), snatDevice("192.0.2.9", egress)) }) };
+  const ingress: Device = {
+    name: "eni",
+    entry: "ingress",
+    forward: (p) => ({ steps: [], packet: p, next: sent ? sink : ((sent = true), snatDevice("192.0.2.9", egress)) }),
+  };
   const run = walk(egress, P);
   assert.equal(run.forward.verdict, "delivered");
 });
 
 test(`a packet still changing after ${MAX_DEVICES} devices is cut there with LOOP, naming the last devices`, () => {
-  const counter: Device = { name: "counter", forward: (p) => ({ steps: [], packet: { ...p, srcPort: p.srcPort + 1 }, next: counter }) };
+  const counter: Device = {
+    name: "counter",
+    forward: (p) => ({ steps: [], packet: { ...p, srcPort: p.srcPort + 1 }, next: counter }),
+  };
   const run = walk(counter, P);
   assert.equal(run.forward.drop?.code, "LOOP");
   assert.match(run.forward.drop?.message ?? "", new RegExp(`crossed ${MAX_DEVICES} devices`));

@@ -29,8 +29,10 @@ function withKubernetes(change: Partial<Snapshot["kubernetes"]>): Snapshot {
 
 const mapAcls = (f: (a: NetworkAcl) => NetworkAcl): Snapshot => withAws({ networkAcls: base.aws.networkAcls.map(f) });
 const mapTables = (f: (t: RouteTable) => RouteTable): Snapshot => withAws({ routeTables: base.aws.routeTables.map(f) });
-const mapGroups = (f: (g: SecurityGroup) => SecurityGroup): Snapshot => withAws({ securityGroups: base.aws.securityGroups.map(f) });
-const mapServices = (f: (s: Service) => Service): Snapshot => withKubernetes({ services: base.kubernetes.services.map(f) });
+const mapGroups = (f: (g: SecurityGroup) => SecurityGroup): Snapshot =>
+  withAws({ securityGroups: base.aws.securityGroups.map(f) });
+const mapServices = (f: (s: Service) => Service): Snapshot =>
+  withKubernetes({ services: base.kubernetes.services.map(f) });
 const mapPools = (f: (p: IPPool) => IPPool): Snapshot => withKubernetes({ ipPools: base.kubernetes.ipPools.map(f) });
 
 const WORKER_POD = "workload:ecoeco/ecoeco-api";
@@ -50,7 +52,14 @@ describe("AWS VPC hops", () => {
 
   test("security groups are stateful (AWS docs, 'Security group connection tracking'): without an inbound NodePort rule the ALB's connection to the node is dropped (SECURITY_GROUP_INGRESS)", () => {
     const nodeGroup = base.aws.securityGroups.find((g) => g.name === "ecoeco-node-sg")!;
-    const snapshot = mapGroups((g) => (g.id === nodeGroup.id ? { ...g, ingress: g.ingress.filter((r) => !r.peers.some((p) => p.kind === "security-group" && p.groupId !== g.id)) } : g));
+    const snapshot = mapGroups((g) =>
+      g.id === nodeGroup.id
+        ? {
+            ...g,
+            ingress: g.ingress.filter((r) => !r.peers.some((p) => p.kind === "security-group" && p.groupId !== g.id)),
+          }
+        : g,
+    );
     const t = tracePath(snapshot, { from: { kind: "internet" }, to: parseEndpoint("url:https://growbin.app/argocd") });
     assert.equal(t.verdict, "dropped");
     assert.equal(t.drop?.code, "SECURITY_GROUP_INGRESS");
@@ -59,7 +68,12 @@ describe("AWS VPC hops", () => {
 
   test("an internet gateway translates only addresses with a public IP (AWS VPC docs, 'Internet gateways'): a private subnet routed straight to the IGW gets NO_PUBLIC_IP", () => {
     const igw = base.aws.internetGateways[0]!.id;
-    const snapshot = mapTables((t) => ({ ...t, routes: t.routes.map((r) => (r.targetKind === "nat-gateway" ? { ...r, targetKind: "internet-gateway" as const, targetId: igw } : r)) }));
+    const snapshot = mapTables((t) => ({
+      ...t,
+      routes: t.routes.map((r) =>
+        r.targetKind === "nat-gateway" ? { ...r, targetKind: "internet-gateway" as const, targetId: igw } : r,
+      ),
+    }));
     const t = trace(snapshot, WORKER_POD, "internet");
     assert.equal(t.verdict, "dropped");
     assert.equal(t.drop?.code, "NO_PUBLIC_IP");
@@ -69,8 +83,26 @@ describe("AWS VPC hops", () => {
   test("routes are per direction (AWS VPC docs, 'Route tables'): a public IP on an instance in a subnet routed to a NAT gateway answers through the NAT gateway — the reply is lost (asymmetric route)", () => {
     const worker1Eni = base.aws.networkInterfaces.find((e) => e.privateIps.some((p) => p.address === "10.0.1.11"))!;
     const snapshot = withAws({
-      networkInterfaces: base.aws.networkInterfaces.map((e) => (e === worker1Eni ? { ...e, privateIps: e.privateIps.map((p) => (p.primary ? { ...p, publicIp: "203.0.113.77" } : p)) } : e)),
-      securityGroups: base.aws.securityGroups.map((g) => (worker1Eni.securityGroupIds.includes(g.id) ? { ...g, ingress: [...g.ingress, { protocol: "-1", ports: undefined, peers: [{ kind: "cidr", cidr: "0.0.0.0/0", description: undefined }] }] } : g)),
+      networkInterfaces: base.aws.networkInterfaces.map((e) =>
+        e === worker1Eni
+          ? { ...e, privateIps: e.privateIps.map((p) => (p.primary ? { ...p, publicIp: "203.0.113.77" } : p)) }
+          : e,
+      ),
+      securityGroups: base.aws.securityGroups.map((g) =>
+        worker1Eni.securityGroupIds.includes(g.id)
+          ? {
+              ...g,
+              ingress: [
+                ...g.ingress,
+                {
+                  protocol: "-1",
+                  ports: undefined,
+                  peers: [{ kind: "cidr", cidr: "0.0.0.0/0", description: undefined }],
+                },
+              ],
+            }
+          : g,
+      ),
     });
     const t = trace(snapshot, "internet", "ip:203.0.113.77", 22);
     assert.equal(t.verdict, "delivered");
@@ -81,7 +113,11 @@ describe("AWS VPC hops", () => {
 
   test("every subnet uses a route table, its VPC's main one at least (AWS VPC docs, 'Route tables for your VPC'): a subnet whose table the snapshot lacks is unknown, not NO_ROUTE", () => {
     const worker = "subnet-0ecoeco0000000011";
-    const snapshot = withAws({ routeTables: base.aws.routeTables.filter((t) => !t.subnetIds.includes(worker)).map((t) => ({ ...t, main: false })) });
+    const snapshot = withAws({
+      routeTables: base.aws.routeTables
+        .filter((t) => !t.subnetIds.includes(worker))
+        .map((t) => ({ ...t, main: false })),
+    });
     const t = trace(snapshot, WORKER_POD, "internet");
     assert.equal(t.verdict, "unknown");
     assert.equal(t.drop ?? undefined, undefined);
@@ -93,9 +129,36 @@ describe("AWS VPC hops", () => {
   test("the reply's route that the snapshot cannot decide (AWS VPC docs, 'Route tables': podpath does not follow VPC peering) is an unknown reply, not an asymmetric-route drop", () => {
     const worker1Eni = base.aws.networkInterfaces.find((e) => e.privateIps.some((p) => p.address === "10.0.1.11"))!;
     const snapshot = withAws({
-      networkInterfaces: base.aws.networkInterfaces.map((e) => (e === worker1Eni ? { ...e, privateIps: e.privateIps.map((p) => (p.primary ? { ...p, publicIp: "203.0.113.77" } : p)) } : e)),
-      securityGroups: base.aws.securityGroups.map((g) => (worker1Eni.securityGroupIds.includes(g.id) ? { ...g, ingress: [...g.ingress, { protocol: "-1", ports: undefined, peers: [{ kind: "cidr", cidr: "0.0.0.0/0", description: undefined }] }] } : g)),
-      routeTables: base.aws.routeTables.map((t) => (t.subnetIds.includes(worker1Eni.subnetId) ? { ...t, routes: t.routes.map((r) => (r.destination === "0.0.0.0/0" ? { ...r, targetKind: "vpc-peering" as const, targetId: "pcx-0abc" } : r)) } : t)),
+      networkInterfaces: base.aws.networkInterfaces.map((e) =>
+        e === worker1Eni
+          ? { ...e, privateIps: e.privateIps.map((p) => (p.primary ? { ...p, publicIp: "203.0.113.77" } : p)) }
+          : e,
+      ),
+      securityGroups: base.aws.securityGroups.map((g) =>
+        worker1Eni.securityGroupIds.includes(g.id)
+          ? {
+              ...g,
+              ingress: [
+                ...g.ingress,
+                {
+                  protocol: "-1",
+                  ports: undefined,
+                  peers: [{ kind: "cidr", cidr: "0.0.0.0/0", description: undefined }],
+                },
+              ],
+            }
+          : g,
+      ),
+      routeTables: base.aws.routeTables.map((t) =>
+        t.subnetIds.includes(worker1Eni.subnetId)
+          ? {
+              ...t,
+              routes: t.routes.map((r) =>
+                r.destination === "0.0.0.0/0" ? { ...r, targetKind: "vpc-peering" as const, targetId: "pcx-0abc" } : r,
+              ),
+            }
+          : t,
+      ),
     });
     const t = trace(snapshot, "internet", "ip:203.0.113.77", 22);
     assert.equal(t.verdict, "delivered");
@@ -106,21 +169,29 @@ describe("AWS VPC hops", () => {
   });
 
   test("a NAT gateway whose output lists no address (AWS gives every NAT gateway a private one: the capture was trimmed) is unknown at the NAT gateway, not a blackhole", () => {
-    const t = trace(withAws({ natGateways: base.aws.natGateways.map((n) => ({ ...n, addresses: [] })) }), WORKER_POD, "internet");
+    const t = trace(
+      withAws({ natGateways: base.aws.natGateways.map((n) => ({ ...n, addresses: [] })) }),
+      WORKER_POD,
+      "internet",
+    );
     assert.equal(t.verdict, "unknown");
     assert.match(t.unknown?.at ?? "", /^nat-gateway:nat-/);
     assert.match(t.unknown?.capture ?? "", /describe-nat-gateways --nat-gateway-ids nat-/);
   });
 
   test("a blackhole route drops (AWS VPC docs, 'Route tables': a route whose target was deleted is blackhole)", () => {
-    const snapshot = mapTables((t) => ({ ...t, routes: t.routes.map((r) => (r.targetKind === "nat-gateway" ? { ...r, state: "blackhole" as const } : r)) }));
+    const snapshot = mapTables((t) => ({
+      ...t,
+      routes: t.routes.map((r) => (r.targetKind === "nat-gateway" ? { ...r, state: "blackhole" as const } : r)),
+    }));
     const t = trace(snapshot, WORKER_POD, "internet");
     assert.equal(t.drop?.code, "BLACKHOLE_ROUTE");
   });
 });
 
 describe("a Service's spec.externalIPs from the internet (Kubernetes docs, Service 'External IPs': the cluster administrator routes them, kube-proxy answers them on the nodes)", () => {
-  const withExternalIP = (ip: string): Snapshot => mapServices((s) => (s.name === "argocd-server" ? { ...s, externalIPs: [ip] } : s));
+  const withExternalIP = (ip: string): Snapshot =>
+    mapServices((s) => (s.name === "argocd-server" ? { ...s, externalIPs: [ip] } : s));
 
   test("a public external IP that no interface, Elastic IP or node of the snapshot holds is unknown, not 'delivered on the internet'", () => {
     const t = trace(withExternalIP("198.51.100.200"), "internet", "ip:198.51.100.200", 443);
@@ -152,7 +223,10 @@ describe("Kubernetes and CNI hops", () => {
     assert.equal(t.verdict, "delivered");
     // no masquerade: the pod sees the ALB's address
     assert.equal(t.finalSourceIp, "10.0.2.57");
-    assert.deepEqual(t.hops.filter((h) => h.component === "kube-proxy").map((h) => h.action), ["dnat"]);
+    assert.deepEqual(
+      t.hops.filter((h) => h.component === "kube-proxy").map((h) => h.action),
+      ["dnat"],
+    );
   });
 
   test("an ALB's instance targets under externalTrafficPolicy Local (AWS LBC healthcheck-port traffic-port; kube-proxy drops the NodePort where no endpoint is local): the node without a local endpoint fails the health check, so the ALB sends to the one with it, not into a NO_ENDPOINTS drop", () => {
@@ -165,16 +239,31 @@ describe("Kubernetes and CNI hops", () => {
       aws: { ...base.aws, targetHealth: [] },
       kubernetes: {
         ...base.kubernetes,
-        services: base.kubernetes.services.map((s) => (s.name === "argocd-server" ? { ...s, externalTrafficPolicy: "Local" } : s)),
+        services: base.kubernetes.services.map((s) =>
+          s.name === "argocd-server" ? { ...s, externalTrafficPolicy: "Local" } : s,
+        ),
         pods: base.kubernetes.pods.map((p) => (p === pod ? { ...p, nodeName: "k8s-worker-2" } : p)),
-        serviceEndpoints: base.kubernetes.serviceEndpoints.map((e) => (e.service.name !== "argocd-server" ? e : { ...e, slices: e.slices.map((sl) => ({ ...sl, endpoints: sl.endpoints.map((a) => ({ ...a, nodeName: moved(a.nodeName) })) })) })),
+        serviceEndpoints: base.kubernetes.serviceEndpoints.map((e) =>
+          e.service.name !== "argocd-server"
+            ? e
+            : {
+                ...e,
+                slices: e.slices.map((sl) => ({
+                  ...sl,
+                  endpoints: sl.endpoints.map((a) => ({ ...a, nodeName: moved(a.nodeName) })),
+                })),
+              },
+        ),
       },
     };
     const t = tracePath(snapshot, { from: { kind: "internet" }, to: parseEndpoint("url:https://growbin.app/argocd") });
     assert.equal(t.verdict, "delivered", t.drop?.message);
     const tg = t.hops.find((h) => h.component === "target-group")!;
     assert.equal(tg.packet.dst, "10.0.1.12");
-    assert.match(tg.note, /node k8s-worker-1 10\.0\.1\.11:30080 is not used: no ready endpoint .* the ALB's health check on the traffic port fails/);
+    assert.match(
+      tg.note,
+      /node k8s-worker-1 10\.0\.1\.11:30080 is not used: no ready endpoint .* the ALB's health check on the traffic port fails/,
+    );
   });
 
   test("kube-proxy externalTrafficPolicy Local drops NodePort traffic on a node without a local endpoint (KUBE-EXTERNAL-SERVICES DROP, NO_ENDPOINTS)", () => {
@@ -217,8 +306,11 @@ describe("Kubernetes and CNI hops", () => {
     assert.equal(t.drop?.code, "SOURCE_DEST_CHECK");
   });
 
-  test("a service without endpoints is rejected by kube-proxy (\"has no endpoints\", NO_ENDPOINTS)", () => {
-    const snapshot = withKubernetes({ serviceEndpoints: base.kubernetes.serviceEndpoints.filter((e) => e.service.name !== "rabbitmq") , pods: base.kubernetes.pods.filter((p) => !p.name.startsWith("rabbitmq")) });
+  test('a service without endpoints is rejected by kube-proxy ("has no endpoints", NO_ENDPOINTS)', () => {
+    const snapshot = withKubernetes({
+      serviceEndpoints: base.kubernetes.serviceEndpoints.filter((e) => e.service.name !== "rabbitmq"),
+      pods: base.kubernetes.pods.filter((p) => !p.name.startsWith("rabbitmq")),
+    });
     const t = trace(snapshot, WORKER_POD, "service:messaging/rabbitmq");
     assert.equal(t.verdict, "dropped");
     assert.equal(t.drop?.code, "NO_ENDPOINTS");
@@ -238,10 +330,22 @@ describe("AWS VPC CNI (the EKS default; the seed's cluster later moved to it)", 
   const worker2Eni = base.aws.networkInterfaces.find((e) => e.privateIps.some((p) => p.address === "10.0.1.12"))!;
   const snapshot: Snapshot = {
     ...base,
-    kubernetes: { ...base.kubernetes, ipPools: [], pods: base.kubernetes.pods.map((p) => (p === apiPod ? { ...p, podIP: POD_IP, podIPs: [POD_IP] } : p)) },
-    aws: { ...base.aws, networkInterfaces: base.aws.networkInterfaces.map((e) => (e === worker2Eni ? { ...e, privateIps: [...e.privateIps, { address: POD_IP, primary: false, publicIp: undefined }] } : e)) },
+    kubernetes: {
+      ...base.kubernetes,
+      ipPools: [],
+      pods: base.kubernetes.pods.map((p) => (p === apiPod ? { ...p, podIP: POD_IP, podIPs: [POD_IP] } : p)),
+    },
+    aws: {
+      ...base.aws,
+      networkInterfaces: base.aws.networkInterfaces.map((e) =>
+        e === worker2Eni
+          ? { ...e, privateIps: [...e.privateIps, { address: POD_IP, primary: false, publicIp: undefined }] }
+          : e,
+      ),
+    },
   };
-  const run = (to: string, port?: number): TraceResult => tracePath(snapshot, { from: parseEndpoint(WORKER_POD), to: parseEndpoint(to), port }, { cni: "aws-vpc-cni" });
+  const run = (to: string, port?: number): TraceResult =>
+    tracePath(snapshot, { from: parseEndpoint(WORKER_POD), to: parseEndpoint(to), port }, { cni: "aws-vpc-cni" });
 
   test("SNAT to the primary ENI address for destinations outside the VPC (amazon-vpc-cni-k8s, AWS-SNAT-CHAIN-0), then the NAT gateway", () => {
     const t = run("internet");
@@ -267,7 +371,20 @@ describe("AWS VPC CNI (the EKS default; the seed's cluster later moved to it)", 
 });
 
 describe("load balancers derived from Ingresses (no elbv2 JSON in the snapshot)", () => {
-  const files = [join(EXAMPLE, "k8s"), ...["vpcs", "subnets", "route-tables", "internet-gateways", "nat-gateways", "network-acls", "security-groups", "instances", "network-interfaces"].map((f) => join(EXAMPLE, "aws", `ec2-describe-${f}.json`))];
+  const files = [
+    join(EXAMPLE, "k8s"),
+    ...[
+      "vpcs",
+      "subnets",
+      "route-tables",
+      "internet-gateways",
+      "nat-gateways",
+      "network-acls",
+      "security-groups",
+      "instances",
+      "network-interfaces",
+    ].map((f) => join(EXAMPLE, "aws", `ec2-describe-${f}.json`)),
+  ];
   const derived = loadSnapshot({ paths: files, cwd: REPO });
 
   test("target-type instance (AWS Load Balancer Controller): the derived ALB sends to the NodePort of a node; its unknown address is said as an assumption", () => {
@@ -279,7 +396,11 @@ describe("load balancers derived from Ingresses (no elbv2 JSON in the snapshot)"
   });
 
   test("target-type ip with Calico VXLAN pod addresses: the ALB cannot reach them (TARGET_NOT_ROUTABLE)", () => {
-    const snapshot = loadSnapshot({ paths: files, whatIf: [join(REPO, "test/fixtures/what-if/argocd-ingress-target-type-ip.yaml")], cwd: REPO });
+    const snapshot = loadSnapshot({
+      paths: files,
+      whatIf: [join(REPO, "test/fixtures/what-if/argocd-ingress-target-type-ip.yaml")],
+      cwd: REPO,
+    });
     const t = tracePath(snapshot, { from: { kind: "internet" }, to: parseEndpoint("url:https://growbin.app/argocd") });
     assert.equal(t.verdict, "dropped");
     assert.equal(t.drop?.code, "TARGET_NOT_ROUTABLE");

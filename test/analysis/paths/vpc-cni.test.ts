@@ -15,8 +15,14 @@ import { EXAMPLE, REPO, tempDir } from "../../support/helpers.js";
 
 const example = loadSnapshot({ paths: ["examples/ecoeco"], cwd: REPO });
 
-const AWS_FILES = ["ec2-describe-vpcs.json", "ec2-describe-subnets.json", "ec2-describe-instances.json", "ec2-describe-network-interfaces.json"];
-const awsFiles = (): Record<string, string> => Object.fromEntries(AWS_FILES.map((f) => [`aws/${f}`, readFileSync(join(EXAMPLE, "aws", f), "utf8")]));
+const AWS_FILES = [
+  "ec2-describe-vpcs.json",
+  "ec2-describe-subnets.json",
+  "ec2-describe-instances.json",
+  "ec2-describe-network-interfaces.json",
+];
+const awsFiles = (): Record<string, string> =>
+  Object.fromEntries(AWS_FILES.map((f) => [`aws/${f}`, readFileSync(join(EXAMPLE, "aws", f), "utf8")]));
 const NODES = readFileSync(join(EXAMPLE, "k8s", "nodes.yaml"), "utf8");
 
 function awsNode(env: Readonly<Record<string, string>> = {}): string {
@@ -85,14 +91,28 @@ describe("detectCni", () => {
   });
 
   test("Calico for policy on the VPC CNI: both present and pod IPs in the VPC → VPC CNI networking, Calico policy", () => {
-    const d = detectCni(snapshot({ "k8s/aws-node.yaml": awsNode(), "k8s/pool.yaml": CALICO_POOL, "k8s/pods.yaml": pod("a", "10.0.1.50") + "---" + pod("b", "10.0.1.51"), ...awsFiles() }));
+    const d = detectCni(
+      snapshot({
+        "k8s/aws-node.yaml": awsNode(),
+        "k8s/pool.yaml": CALICO_POOL,
+        "k8s/pods.yaml": pod("a", "10.0.1.50") + "---" + pod("b", "10.0.1.51"),
+        ...awsFiles(),
+      }),
+    );
     assert.equal(d.networking, "aws-vpc-cni");
     assert.equal(d.calicoPolicy, true);
     assert.match(d.note, /2 pod IPs lie in the VPC/);
   });
 
   test("both present and pod IPs in the Calico pools → Calico networking", () => {
-    const d = detectCni(snapshot({ "k8s/aws-node.yaml": awsNode(), "k8s/pool.yaml": CALICO_POOL, "k8s/pods.yaml": pod("a", "192.168.1.5") + "---" + pod("b", "10.0.1.51") + "---" + pod("c", "192.168.1.6"), ...awsFiles() }));
+    const d = detectCni(
+      snapshot({
+        "k8s/aws-node.yaml": awsNode(),
+        "k8s/pool.yaml": CALICO_POOL,
+        "k8s/pods.yaml": pod("a", "192.168.1.5") + "---" + pod("b", "10.0.1.51") + "---" + pod("c", "192.168.1.6"),
+        ...awsFiles(),
+      }),
+    );
     assert.equal(d.networking, "calico");
   });
 
@@ -171,7 +191,17 @@ describe("detectCni from the node agents' pods (a kubectl get pods dump, no Daem
     `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  namespace: kube-system\n  labels: {k8s-app: ${app}}\n${owner ? `  ownerReferences: [{apiVersion: apps/v1, kind: DaemonSet, name: ${app}, uid: u-${app}, controller: true}]\n` : ""}spec:\n  hostNetwork: true\n  nodeName: n1\n  containers:\n  - name: ${app}\n    image: x\n    env: [{name: DATASTORE_TYPE, value: kubernetes}${env}]\nstatus: {phase: Running, podIP: 10.0.1.5, hostIP: 10.0.1.5}\n`;
 
   test("aws-node pods owned by DaemonSet aws-node: the AWS VPC CNI, its settings read from the pod", () => {
-    const s = loadSnapshot({ paths: ["."], cwd: tempDir({ "pods.yaml": agentPod("aws-node-x7k2p", "aws-node", true, ", {name: AWS_VPC_K8S_CNI_EXTERNALSNAT, value: \"true\"}") }) });
+    const s = loadSnapshot({
+      paths: ["."],
+      cwd: tempDir({
+        "pods.yaml": agentPod(
+          "aws-node-x7k2p",
+          "aws-node",
+          true,
+          ', {name: AWS_VPC_K8S_CNI_EXTERNALSNAT, value: "true"}',
+        ),
+      }),
+    });
     const cni = detectCni(s);
     assert.deepEqual([cni.networking, cni.calicoPolicy], ["aws-vpc-cni", false]);
     assert.match(cni.note, /^aws-node pods \(no DaemonSet in the snapshot\) in kube-system/);
@@ -179,10 +209,23 @@ describe("detectCni from the node agents' pods (a kubectl get pods dump, no Daem
   });
 
   test("a calico-node pod without owner reference (label k8s-app: calico-node): Calico", () => {
-    const s = loadSnapshot({ paths: ["."], cwd: tempDir({ "pods.yaml": agentPod("calico-node-abcde", "calico-node", false, ", {name: CALICO_IPV4POOL_CIDR, value: 10.244.0.0/16}") }) });
+    const s = loadSnapshot({
+      paths: ["."],
+      cwd: tempDir({
+        "pods.yaml": agentPod(
+          "calico-node-abcde",
+          "calico-node",
+          false,
+          ", {name: CALICO_IPV4POOL_CIDR, value: 10.244.0.0/16}",
+        ),
+      }),
+    });
     const cni = detectCni(s);
     assert.equal(cni.networking, "calico");
-    assert.match(cni.note, /default-ipv4-ippool \(10\.244\.0\.0\/16, derived from calico-node pod kube-system\/calico-node-abcde's environment/);
+    assert.match(
+      cni.note,
+      /default-ipv4-ippool \(10\.244\.0\.0\/16, derived from calico-node pod kube-system\/calico-node-abcde's environment/,
+    );
   });
 });
 
@@ -192,6 +235,9 @@ describe("vpcCniSnat decides its outcome first (amazon-vpc-cni-k8s AWS-SNAT-CHAI
     const worker1 = s.kubernetes.nodes.find((n) => n.name === "k8s-worker-1")!;
     assert.equal(vpcCniSnat("10.0.1.50", "8.8.8.8", s, worker1).outcome, "snat");
     assert.equal(vpcCniSnat("10.0.1.50", "10.0.2.57", s, worker1).outcome, "inside-vpc");
-    assert.equal(vpcCniSnat("10.0.1.50", "8.8.8.8", { ...s, aws: { ...s.aws, vpcs: [] } }, undefined).outcome, "vpc-unknown");
+    assert.equal(
+      vpcCniSnat("10.0.1.50", "8.8.8.8", { ...s, aws: { ...s.aws, vpcs: [] } }, undefined).outcome,
+      "vpc-unknown",
+    );
   });
 });

@@ -27,9 +27,17 @@ const daemonPod = (name: string, nodeName: string) =>
 
 test("NodeShouldRunDaemonPod: a pod on a node tainted NoSchedule after it started keeps running (continueRunning); one on a NoExecute-tainted node is deleted by the controller (a finding that says so)", () => {
   const dir = tempDir({
-    "nodes.yaml": [node("w1"), node("cordoned-ish", "{key: maintenance, value: \"true\", effect: NoSchedule}"), node("evicting", "{key: dedicated, value: gpu, effect: NoExecute}")].join("---\n"),
+    "nodes.yaml": [
+      node("w1"),
+      node("cordoned-ish", '{key: maintenance, value: "true", effect: NoSchedule}'),
+      node("evicting", "{key: dedicated, value: gpu, effect: NoExecute}"),
+    ].join("---\n"),
     "ds.yaml": ds,
-    "pods.yaml": [daemonPod("agent-a", "cordoned-ish"), daemonPod("agent-bb", "evicting"), daemonPod("agent-ccc", "w1")].join("---\n"),
+    "pods.yaml": [
+      daemonPod("agent-a", "cordoned-ish"),
+      daemonPod("agent-bb", "evicting"),
+      daemonPod("agent-ccc", "w1"),
+    ].join("---\n"),
   });
   const report = analysePlacement(loadSnapshot({ paths: ["."], cwd: dir }), { workload: "kube-system/agent" });
   const [w] = report.workloads;
@@ -43,16 +51,23 @@ test("NodeShouldRunDaemonPod: a pod on a node tainted NoSchedule after it starte
     ],
   );
   assert.deepEqual(
-    w.findings.map((f) => [f.pod, /the controller deletes it/.test(f.message), /NoSchedule taints never evict/.test(f.message)]),
+    w.findings.map((f) => [
+      f.pod,
+      /the controller deletes it/.test(f.message),
+      /NoSchedule taints never evict/.test(f.message),
+    ]),
     [
       ["agent-a", false, true],
       ["agent-bb", true, false],
     ],
   );
   // no pod is invented for the untargeted nodes: the three observed ones only (in node order)
-  assert.deepEqual(w.pods.map((p) => [p.name, p.observedNode, p.unschedulable]), [
-    ["agent-a", "cordoned-ish", null],
-    ["agent-bb", "evicting", null],
-    ["agent-ccc", "w1", null],
-  ]);
+  assert.deepEqual(
+    w.pods.map((p) => [p.name, p.observedNode, p.unschedulable]),
+    [
+      ["agent-a", "cordoned-ish", null],
+      ["agent-bb", "evicting", null],
+      ["agent-ccc", "w1", null],
+    ],
+  );
 });

@@ -9,7 +9,12 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { describe, test } from "node:test";
 import { dump } from "js-yaml";
-import { escapeHelmKey, helmSetFlags, parseChartLabel, shellQuote } from "../../../src/analysis/placement/fix/helm-values.js";
+import {
+  escapeHelmKey,
+  helmSetFlags,
+  parseChartLabel,
+  shellQuote,
+} from "../../../src/analysis/placement/fix/helm-values.js";
 import { FixPlaceError, fixPlace, type FixPlaceResult } from "../../../src/analysis/placement/fix/index.js";
 import { parseOnto } from "../../../src/analysis/placement/fix/onto.js";
 import { toYaml, yamlScalar } from "../../../src/analysis/placement/fix/yaml.js";
@@ -31,7 +36,10 @@ function nodeObj(name: string, o: NodeOpts = {}): Obj {
   return {
     apiVersion: "v1",
     kind: "Node",
-    metadata: { name, labels: { ...(o.noHostname ? {} : { "kubernetes.io/hostname": name }), "kubernetes.io/os": "linux", ...o.labels } },
+    metadata: {
+      name,
+      labels: { ...(o.noHostname ? {} : { "kubernetes.io/hostname": name }), "kubernetes.io/os": "linux", ...o.labels },
+    },
     spec: { ...(o.taints ? { taints: o.taints } : {}), ...(o.unschedulable ? { unschedulable: true } : {}) },
     status: { allocatable: { cpu: o.cpu ?? "4", memory: "8Gi", pods: "110" } },
   };
@@ -42,11 +50,18 @@ const CONTROL_PLANE_TAINT = { key: "node-role.kubernetes.io/control-plane", effe
 
 /** kubeadm's shape: a tainted control-plane node and two workers. */
 function kubeadmNodes(): Obj[] {
-  return [nodeObj("cp-1", { labels: CONTROL_PLANE, taints: [CONTROL_PLANE_TAINT] }), nodeObj("worker-1"), nodeObj("worker-2")];
+  return [
+    nodeObj("cp-1", { labels: CONTROL_PLANE, taints: [CONTROL_PLANE_TAINT] }),
+    nodeObj("worker-1"),
+    nodeObj("worker-2"),
+  ];
 }
 
 function podSpec(extra: Obj = {}): Obj {
-  return { containers: [{ name: "app", image: "app:1", resources: { requests: { cpu: "100m", memory: "64Mi" } } }], ...extra };
+  return {
+    containers: [{ name: "app", image: "app:1", resources: { requests: { cpu: "100m", memory: "64Mi" } } }],
+    ...extra,
+  };
 }
 
 function deployment(name: string, spec: Obj = {}, meta: Obj = {}, namespace = "apps"): Obj {
@@ -55,7 +70,11 @@ function deployment(name: string, spec: Obj = {}, meta: Obj = {}, namespace = "a
     apiVersion: "apps/v1",
     kind: "Deployment",
     metadata: { name, namespace, ...meta, labels: { app: name, ...labels } },
-    spec: { replicas: 1, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name, ...labels } }, spec: podSpec(spec) } },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name, ...labels } }, spec: podSpec(spec) },
+    },
   };
 }
 
@@ -70,14 +89,20 @@ function fix(objects: readonly Obj[], workload: string, onto: string): FixPlaceR
 
 /** The JSON a kubectl command passes with -p, read back through a real shell's word splitting. */
 function kubectlPatchArgument(command: string): unknown {
-  const r = spawnSync("sh", ["-c", `set -- ${command.replace(/^kubectl /, "")}; for a in "$@"; do last="$a"; done; printf %s "$last"`], { encoding: "utf8" });
+  const r = spawnSync(
+    "sh",
+    ["-c", `set -- ${command.replace(/^kubectl /, "")}; for a in "$@"; do last="$a"; done; printf %s "$last"`],
+    { encoding: "utf8" },
+  );
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout);
 }
 
 /** The words of a helm command as a shell passes them (line continuations joined). */
 function shellWords(command: string): string[] {
-  const r = spawnSync("sh", ["-c", `set -- ${command.replace(/^helm /, "")}; printf '%s\\n' "$@"`], { encoding: "utf8" });
+  const r = spawnSync("sh", ["-c", `set -- ${command.replace(/^helm /, "")}; printf '%s\\n' "$@"`], {
+    encoding: "utf8",
+  });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trimEnd().split("\n");
 }
@@ -87,7 +112,9 @@ describe("TaintToleration: a toleration for each untolerated NoSchedule/NoExecut
     const r = fix([...kubeadmNodes(), deployment("web")], "apps/web", "node-role.kubernetes.io/control-plane");
     assert.deepEqual(r.targetNodes, ["cp-1"]);
     assert.deepEqual(r.before.feasibleNodes, ["worker-1", "worker-2"]);
-    assert.deepEqual(r.change.tolerations, [{ key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" }]);
+    assert.deepEqual(r.change.tolerations, [
+      { key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" },
+    ]);
     assert.deepEqual(r.change.nodeSelector, { "node-role.kubernetes.io/control-plane": "" });
     assert.equal(r.change.nodeAffinity, null);
     assert.deepEqual(r.after.feasibleNodes, ["cp-1"]);
@@ -95,9 +122,17 @@ describe("TaintToleration: a toleration for each untolerated NoSchedule/NoExecut
   });
 
   test("a taint with a value: operator Equal and the value", () => {
-    const nodes = [nodeObj("infra-1", { labels: { pool: "infra" }, taints: [{ key: "dedicated", value: "infra", effect: "NoSchedule" }] }), nodeObj("worker-1")];
+    const nodes = [
+      nodeObj("infra-1", {
+        labels: { pool: "infra" },
+        taints: [{ key: "dedicated", value: "infra", effect: "NoSchedule" }],
+      }),
+      nodeObj("worker-1"),
+    ];
     const r = fix([...nodes, deployment("web")], "apps/web", "pool=infra");
-    assert.deepEqual(r.change.tolerations, [{ key: "dedicated", operator: "Equal", value: "infra", effect: "NoSchedule" }]);
+    assert.deepEqual(r.change.tolerations, [
+      { key: "dedicated", operator: "Equal", value: "infra", effect: "NoSchedule" },
+    ]);
     assert.deepEqual(r.change.nodeSelector, { pool: "infra" });
     assert.deepEqual(r.after.feasibleNodes, ["infra-1"]);
     assert.equal(r.verified, true);
@@ -105,7 +140,13 @@ describe("TaintToleration: a toleration for each untolerated NoSchedule/NoExecut
 
   test("NoExecute is tolerated with effect NoExecute (no tolerationSeconds: the pods stay); PreferNoSchedule is left alone (it only scores)", () => {
     const nodes = [
-      nodeObj("gpu-1", { labels: { gpu: "a100" }, taints: [{ key: "nvidia.com/gpu", effect: "NoExecute" }, { key: "spot", value: "true", effect: "PreferNoSchedule" }] }),
+      nodeObj("gpu-1", {
+        labels: { gpu: "a100" },
+        taints: [
+          { key: "nvidia.com/gpu", effect: "NoExecute" },
+          { key: "spot", value: "true", effect: "PreferNoSchedule" },
+        ],
+      }),
       nodeObj("worker-1"),
     ];
     const r = fix([...nodes, deployment("train")], "apps/train", "gpu=a100");
@@ -115,7 +156,16 @@ describe("TaintToleration: a toleration for each untolerated NoSchedule/NoExecut
   });
 
   test("a taint the pods already tolerate gets no second toleration: the change is the selector only", () => {
-    const r = fix([...kubeadmNodes(), deployment("web", { tolerations: [{ key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" }] })], "apps/web", "node-role.kubernetes.io/control-plane");
+    const r = fix(
+      [
+        ...kubeadmNodes(),
+        deployment("web", {
+          tolerations: [{ key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" }],
+        }),
+      ],
+      "apps/web",
+      "node-role.kubernetes.io/control-plane",
+    );
     assert.deepEqual(r.change.tolerations, []);
     assert.deepEqual(r.change.nodeSelector, { "node-role.kubernetes.io/control-plane": "" });
     assert.deepEqual(r.before.feasibleNodes, ["cp-1", "worker-1", "worker-2"]);
@@ -125,7 +175,10 @@ describe("TaintToleration: a toleration for each untolerated NoSchedule/NoExecut
   });
 
   test("no taint on the target: a nodeSelector only", () => {
-    const nodes = [nodeObj("ssd-1", { labels: { disktype: "ssd" } }), nodeObj("hdd-1", { labels: { disktype: "hdd" } })];
+    const nodes = [
+      nodeObj("ssd-1", { labels: { disktype: "ssd" } }),
+      nodeObj("hdd-1", { labels: { disktype: "hdd" } }),
+    ];
     const r = fix([...nodes, deployment("db")], "apps/db", "disktype=ssd");
     assert.deepEqual(r.change.tolerations, []);
     assert.deepEqual(r.change.nodeSelector, { disktype: "ssd" });
@@ -136,7 +189,10 @@ describe("TaintToleration: a toleration for each untolerated NoSchedule/NoExecut
   test("only the target nodes' taints: not the legacy master taint the seed adds, nor a non-target node's taint", () => {
     const nodes = [...kubeadmNodes(), nodeObj("edge-1", { taints: [{ key: "edge", effect: "NoSchedule" }] })];
     const r = fix([...nodes, deployment("web")], "apps/web", "node-role.kubernetes.io/control-plane");
-    assert.deepEqual(r.change.tolerations.map((t) => t.key), ["node-role.kubernetes.io/control-plane"]);
+    assert.deepEqual(
+      r.change.tolerations.map((t) => t.key),
+      ["node-role.kubernetes.io/control-plane"],
+    );
     assert.doesNotMatch(r.patch!, /node-role\.kubernetes\.io\/master|edge/);
   });
 
@@ -153,12 +209,27 @@ describe("TaintToleration: a toleration for each untolerated NoSchedule/NoExecut
   });
 
   test("condition taints (not-ready) are never tolerated: the node is reported still rejected and the fix is not verified", () => {
-    const nodes = [nodeObj("cp-1", { labels: CONTROL_PLANE, taints: [CONTROL_PLANE_TAINT, { key: "node.kubernetes.io/not-ready", effect: "NoExecute" }] }), nodeObj("worker-1")];
+    const nodes = [
+      nodeObj("cp-1", {
+        labels: CONTROL_PLANE,
+        taints: [CONTROL_PLANE_TAINT, { key: "node.kubernetes.io/not-ready", effect: "NoExecute" }],
+      }),
+      nodeObj("worker-1"),
+    ];
     const r = fix([...nodes, deployment("web")], "apps/web", "cp-1");
-    assert.deepEqual(r.change.tolerations.map((t) => t.key), ["node-role.kubernetes.io/control-plane"]);
-    assert.deepEqual(r.otherRejections.map((o) => [o.node, o.plugin, o.message]), [["cp-1", "TaintToleration", "node(s) had untolerated taint {node.kubernetes.io/not-ready: }"]]);
+    assert.deepEqual(
+      r.change.tolerations.map((t) => t.key),
+      ["node-role.kubernetes.io/control-plane"],
+    );
+    assert.deepEqual(
+      r.otherRejections.map((o) => [o.node, o.plugin, o.message]),
+      [["cp-1", "TaintToleration", "node(s) had untolerated taint {node.kubernetes.io/not-ready: }"]],
+    );
     assert.equal(r.verified, false);
-    assert.match(r.unverifiedBecause[0]!, /cp-1 is still rejected: TaintToleration: node\(s\) had untolerated taint \{node\.kubernetes\.io\/not-ready: \}/);
+    assert.match(
+      r.unverifiedBecause[0]!,
+      /cp-1 is still rejected: TaintToleration: node\(s\) had untolerated taint \{node\.kubernetes\.io\/not-ready: \}/,
+    );
   });
 });
 
@@ -172,7 +243,10 @@ describe("NodeAffinity: select exactly the target nodes", () => {
   });
 
   test("a node name without a distinguishing label: kubernetes.io/hostname (incidental labels such as instance-type are not used)", () => {
-    const nodes = [nodeObj("worker-1", { labels: { "node.kubernetes.io/instance-type": "m5.large" } }), nodeObj("worker-2", { labels: { "node.kubernetes.io/instance-type": "m5.xlarge" } })];
+    const nodes = [
+      nodeObj("worker-1", { labels: { "node.kubernetes.io/instance-type": "m5.large" } }),
+      nodeObj("worker-2", { labels: { "node.kubernetes.io/instance-type": "m5.xlarge" } }),
+    ];
     const r = fix([...nodes, deployment("web")], "apps/web", "worker-2");
     assert.deepEqual(r.change.nodeSelector, { "kubernetes.io/hostname": "worker-2" });
     assert.deepEqual(r.after.feasibleNodes, ["worker-2"]);
@@ -181,7 +255,9 @@ describe("NodeAffinity: select exactly the target nodes", () => {
   test("a node without a hostname label: matchFields metadata.name", () => {
     const nodes = [nodeObj("a", { noHostname: true }), nodeObj("b", { noHostname: true })];
     const r = fix([...nodes, deployment("web")], "apps/web", "a");
-    assert.deepEqual(r.change.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms, [{ matchFields: [{ key: "metadata.name", operator: "In", values: ["a"] }] }]);
+    assert.deepEqual(r.change.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms, [
+      { matchFields: [{ key: "metadata.name", operator: "In", values: ["a"] }] },
+    ]);
     assert.deepEqual(r.after.feasibleNodes, ["a"]);
   });
 
@@ -190,63 +266,134 @@ describe("NodeAffinity: select exactly the target nodes", () => {
     assert.equal(r.ontoKind, "node names");
     assert.equal(r.change.nodeSelector, null);
     assert.deepEqual(r.change.nodeAffinity, {
-      requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/hostname", operator: "In", values: ["cp-1", "worker-2"] }] }] },
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: [
+          { matchExpressions: [{ key: "kubernetes.io/hostname", operator: "In", values: ["cp-1", "worker-2"] }] },
+        ],
+      },
     });
-    assert.deepEqual(r.change.tolerations.map((t) => t.key), ["node-role.kubernetes.io/control-plane"]);
+    assert.deepEqual(
+      r.change.tolerations.map((t) => t.key),
+      ["node-role.kubernetes.io/control-plane"],
+    );
     assert.deepEqual(r.after.feasibleNodes, ["cp-1", "worker-2"]);
     assert.equal(r.verified, true);
   });
 
   test("`!key` needs an operator: required node affinity DoesNotExist (a pod tolerating every taint would otherwise reach the control plane)", () => {
-    const r = fix([...kubeadmNodes(), deployment("agent", { tolerations: [{ operator: "Exists" }] })], "apps/agent", "!node-role.kubernetes.io/control-plane");
+    const r = fix(
+      [...kubeadmNodes(), deployment("agent", { tolerations: [{ operator: "Exists" }] })],
+      "apps/agent",
+      "!node-role.kubernetes.io/control-plane",
+    );
     assert.deepEqual(r.targetNodes, ["worker-1", "worker-2"]);
     assert.equal(r.change.nodeSelector, null);
-    assert.deepEqual(r.change.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms, [{ matchExpressions: [{ key: "node-role.kubernetes.io/control-plane", operator: "DoesNotExist" }] }]);
+    assert.deepEqual(r.change.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms, [
+      { matchExpressions: [{ key: "node-role.kubernetes.io/control-plane", operator: "DoesNotExist" }] },
+    ]);
     assert.deepEqual(r.after.feasibleNodes, ["worker-1", "worker-2"]);
     assert.equal(r.verified, true);
   });
 
   test("`key!=value` becomes NotIn; a pair already in the nodeSelector is not added again", () => {
-    const nodes = [nodeObj("a", { labels: { zone: "x", tier: "fast" } }), nodeObj("b", { labels: { zone: "y", tier: "fast" } }), nodeObj("c", { labels: { zone: "z", tier: "slow" } })];
+    const nodes = [
+      nodeObj("a", { labels: { zone: "x", tier: "fast" } }),
+      nodeObj("b", { labels: { zone: "y", tier: "fast" } }),
+      nodeObj("c", { labels: { zone: "z", tier: "slow" } }),
+    ];
     const r = fix([...nodes, deployment("web")], "apps/web", "zone!=x,tier=fast");
     assert.deepEqual(r.change.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms, [
-      { matchExpressions: [{ key: "zone", operator: "NotIn", values: ["x"] }, { key: "tier", operator: "In", values: ["fast"] }] },
+      {
+        matchExpressions: [
+          { key: "zone", operator: "NotIn", values: ["x"] },
+          { key: "tier", operator: "In", values: ["fast"] },
+        ],
+      },
     ]);
     assert.deepEqual(r.after.feasibleNodes, ["b"]);
-    const again = fix([...nodes, deployment("web", { nodeSelector: { tier: "fast" } })], "apps/web", "tier=fast,zone=y");
+    const again = fix(
+      [...nodes, deployment("web", { nodeSelector: { tier: "fast" } })],
+      "apps/web",
+      "tier=fast,zone=y",
+    );
     assert.deepEqual(again.change.nodeSelector, { zone: "y" });
   });
 
   test("a label key whose values differ across the targets: Exists in a node affinity term", () => {
     const nodes = [nodeObj("a", { labels: { gpu: "a100" } }), nodeObj("b", { labels: { gpu: "h100" } }), nodeObj("c")];
     const r = fix([...nodes, deployment("train")], "apps/train", "gpu");
-    assert.deepEqual(r.change.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms, [{ matchExpressions: [{ key: "gpu", operator: "Exists" }] }]);
+    assert.deepEqual(r.change.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms, [
+      { matchExpressions: [{ key: "gpu", operator: "Exists" }] },
+    ]);
     assert.deepEqual(r.after.feasibleNodes, ["a", "b"]);
   });
 
   test("the added node affinity is ANDed into every existing required term", () => {
-    const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/os", operator: "In", values: ["linux"] }] }] } } };
-    const r = fix([...kubeadmNodes(), deployment("agent", { affinity, tolerations: [{ operator: "Exists" }] })], "apps/agent", "!node-role.kubernetes.io/control-plane");
+    const affinity = {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/os", operator: "In", values: ["linux"] }] }],
+        },
+      },
+    };
+    const r = fix(
+      [...kubeadmNodes(), deployment("agent", { affinity, tolerations: [{ operator: "Exists" }] })],
+      "apps/agent",
+      "!node-role.kubernetes.io/control-plane",
+    );
     assert.deepEqual(r.change.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms, [
-      { matchExpressions: [{ key: "kubernetes.io/os", operator: "In", values: ["linux"] }, { key: "node-role.kubernetes.io/control-plane", operator: "DoesNotExist" }] },
+      {
+        matchExpressions: [
+          { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
+          { key: "node-role.kubernetes.io/control-plane", operator: "DoesNotExist" },
+        ],
+      },
     ]);
     assert.deepEqual(r.change.replaces, []);
     assert.equal(r.verified, true);
   });
 
   test("an existing nodeSelector that rejects the target is replaced, and says so (the patch deletes the key with null)", () => {
-    const r = fix([...kubeadmNodes(), deployment("web", { nodeSelector: { "node-role.kubernetes.io/worker": "true", "kubernetes.io/os": "linux" } })], "apps/web", "node-role.kubernetes.io/control-plane");
-    assert.deepEqual(r.change.replaces.map((x) => [x.field, x.was]), [["nodeSelector.node-role.kubernetes.io/worker", "true"]]);
+    const r = fix(
+      [
+        ...kubeadmNodes(),
+        deployment("web", { nodeSelector: { "node-role.kubernetes.io/worker": "true", "kubernetes.io/os": "linux" } }),
+      ],
+      "apps/web",
+      "node-role.kubernetes.io/control-plane",
+    );
+    assert.deepEqual(
+      r.change.replaces.map((x) => [x.field, x.was]),
+      [["nodeSelector.node-role.kubernetes.io/worker", "true"]],
+    );
     assert.match(r.change.replaces[0]!.why, /cp-1 lacks the label node-role\.kubernetes\.io\/worker=true/);
-    assert.match(r.patch!, /nodeSelector:\n {8}node-role\.kubernetes\.io\/worker: null\n {8}node-role\.kubernetes\.io\/control-plane: ""/);
+    assert.match(
+      r.patch!,
+      /nodeSelector:\n {8}node-role\.kubernetes\.io\/worker: null\n {8}node-role\.kubernetes\.io\/control-plane: ""/,
+    );
     assert.deepEqual(r.after.feasibleNodes, ["cp-1"]);
     assert.equal(r.verified, true);
   });
 
   test("an existing required node affinity no term of which matches the target is replaced", () => {
-    const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "node-role.kubernetes.io/control-plane", operator: "DoesNotExist" }] }] } } };
-    const r = fix([...kubeadmNodes(), deployment("web", { affinity })], "apps/web", "node-role.kubernetes.io/control-plane");
-    assert.deepEqual(r.change.replaces.map((x) => x.field), ["affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution"]);
+    const affinity = {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [
+            { matchExpressions: [{ key: "node-role.kubernetes.io/control-plane", operator: "DoesNotExist" }] },
+          ],
+        },
+      },
+    };
+    const r = fix(
+      [...kubeadmNodes(), deployment("web", { affinity })],
+      "apps/web",
+      "node-role.kubernetes.io/control-plane",
+    );
+    assert.deepEqual(
+      r.change.replaces.map((x) => x.field),
+      ["affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution"],
+    );
     assert.match(r.patch!, /requiredDuringSchedulingIgnoredDuringExecution: null/);
     assert.deepEqual(r.after.feasibleNodes, ["cp-1"]);
     assert.equal(r.verified, true);
@@ -277,7 +424,10 @@ describe("other filters are named, not changed", () => {
   test("NodeResourcesFit rejects the target: listed, and the verification says which node and why", () => {
     const nodes = [nodeObj("small", { labels: { pool: "small" }, cpu: "50m" }), nodeObj("big")];
     const r = fix([...nodes, deployment("web")], "apps/web", "pool=small");
-    assert.deepEqual(r.otherRejections.map((o) => [o.node, o.plugin, o.message]), [["small", "NodeResourcesFit", "Insufficient cpu"]]);
+    assert.deepEqual(
+      r.otherRejections.map((o) => [o.node, o.plugin, o.message]),
+      [["small", "NodeResourcesFit", "Insufficient cpu"]],
+    );
     assert.deepEqual(r.change.nodeSelector, { pool: "small" });
     assert.deepEqual(r.after.feasibleNodes, []);
     assert.equal(r.verified, false);
@@ -288,7 +438,10 @@ describe("other filters are named, not changed", () => {
     const nodes = [nodeObj("a", { labels: { pool: "x" }, unschedulable: true }), nodeObj("b")];
     const r = fix([...nodes, deployment("web")], "apps/web", "pool=x");
     assert.deepEqual(r.change.tolerations, []);
-    assert.deepEqual(r.otherRejections.map((o) => o.plugin), ["NodeUnschedulable"]);
+    assert.deepEqual(
+      r.otherRejections.map((o) => o.plugin),
+      ["NodeUnschedulable"],
+    );
     assert.equal(r.verified, false);
   });
 });
@@ -296,34 +449,89 @@ describe("other filters are named, not changed", () => {
 describe("the patch and the kubectl command", () => {
   test("a merge patch replaces the tolerations list: the existing tolerations come first, then the added one; the JSON survives shell quoting", () => {
     const existing = { key: "team", operator: "Equal", value: "o'brien", effect: "NoSchedule" };
-    const r = fix([...kubeadmNodes(), deployment("web", { tolerations: [existing] })], "apps/web", "node-role.kubernetes.io/control-plane");
-    const patch = kubectlPatchArgument(r.kubectl!) as { spec: { template: { spec: { tolerations: unknown[]; nodeSelector: unknown } } } };
-    assert.deepEqual(patch.spec.template.spec.tolerations, [existing, { key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" }]);
+    const r = fix(
+      [...kubeadmNodes(), deployment("web", { tolerations: [existing] })],
+      "apps/web",
+      "node-role.kubernetes.io/control-plane",
+    );
+    const patch = kubectlPatchArgument(r.kubectl!) as {
+      spec: { template: { spec: { tolerations: unknown[]; nodeSelector: unknown } } };
+    };
+    assert.deepEqual(patch.spec.template.spec.tolerations, [
+      existing,
+      { key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" },
+    ]);
     assert.deepEqual(patch.spec.template.spec.nodeSelector, { "node-role.kubernetes.io/control-plane": "" });
     assert.match(r.kubectl!, /^kubectl patch deployment web -n apps --type=merge -p '/);
   });
 
   test("a CronJob's pod template sits at spec.jobTemplate.spec.template.spec", () => {
-    const cron = { apiVersion: "batch/v1", kind: "CronJob", metadata: { name: "nightly", namespace: "apps" }, spec: { schedule: "0 1 * * *", jobTemplate: { spec: { template: { spec: podSpec({ restartPolicy: "Never" }) } } } } };
+    const cron = {
+      apiVersion: "batch/v1",
+      kind: "CronJob",
+      metadata: { name: "nightly", namespace: "apps" },
+      spec: {
+        schedule: "0 1 * * *",
+        jobTemplate: { spec: { template: { spec: podSpec({ restartPolicy: "Never" }) } } },
+      },
+    };
     const r = fix([...kubeadmNodes(), cron], "apps/nightly", "worker-1");
     assert.equal(r.patchTarget.path, "spec.jobTemplate.spec.template.spec");
-    assert.match(r.patch!, /^spec:\n {2}jobTemplate:\n {4}spec:\n {6}template:\n {8}spec:\n {10}nodeSelector:\n {12}kubernetes\.io\/hostname: worker-1\n$/);
+    assert.match(
+      r.patch!,
+      /^spec:\n {2}jobTemplate:\n {4}spec:\n {6}template:\n {8}spec:\n {10}nodeSelector:\n {12}kubernetes\.io\/hostname: worker-1\n$/,
+    );
   });
 
   test("a Prometheus resource (prometheus-operator): the change goes to the resource's spec, kubectl patches the Prometheus, helm sets prometheus.prometheusSpec", () => {
     const prom = {
       apiVersion: "monitoring.coreos.com/v1",
       kind: "Prometheus",
-      metadata: { name: "kps-prometheus", namespace: "monitoring", labels: { chart: "kube-prometheus-stack-65.1.1", release: "kps", "app.kubernetes.io/part-of": "kube-prometheus-stack" } },
-      spec: { replicas: 1, resources: { requests: { cpu: "200m", memory: "512Mi" } }, tolerations: [{ key: "team", operator: "Exists" }] },
+      metadata: {
+        name: "kps-prometheus",
+        namespace: "monitoring",
+        labels: {
+          chart: "kube-prometheus-stack-65.1.1",
+          release: "kps",
+          "app.kubernetes.io/part-of": "kube-prometheus-stack",
+        },
+      },
+      spec: {
+        replicas: 1,
+        resources: { requests: { cpu: "200m", memory: "512Mi" } },
+        tolerations: [{ key: "team", operator: "Exists" }],
+      },
     };
-    const r = fix([...kubeadmNodes(), prom], "monitoring/prometheus-kps-prometheus", "node-role.kubernetes.io/control-plane");
+    const r = fix(
+      [...kubeadmNodes(), prom],
+      "monitoring/prometheus-kps-prometheus",
+      "node-role.kubernetes.io/control-plane",
+    );
     assert.equal(r.generatedFrom, "Prometheus monitoring/kps-prometheus");
-    assert.deepEqual(r.patchTarget, { kind: "Prometheus", namespace: "monitoring", name: "kps-prometheus", path: "spec" });
-    assert.match(r.patch!, /^spec:\n {2}nodeSelector:\n {4}node-role\.kubernetes\.io\/control-plane: ""\n {2}tolerations:\n {4}- key: team\n {6}operator: Exists\n {4}- key: node-role/);
-    assert.match(r.kubectl!, /^kubectl patch prometheus kps-prometheus -n monitoring --type=merge -p '\{"spec":\{"nodeSelector"/);
+    assert.deepEqual(r.patchTarget, {
+      kind: "Prometheus",
+      namespace: "monitoring",
+      name: "kps-prometheus",
+      path: "spec",
+    });
+    assert.match(
+      r.patch!,
+      /^spec:\n {2}nodeSelector:\n {4}node-role\.kubernetes\.io\/control-plane: ""\n {2}tolerations:\n {4}- key: team\n {6}operator: Exists\n {4}- key: node-role/,
+    );
+    assert.match(
+      r.kubectl!,
+      /^kubectl patch prometheus kps-prometheus -n monitoring --type=merge -p '\{"spec":\{"nodeSelector"/,
+    );
     const words = shellWords(r.helm!);
-    assert.deepEqual(words.slice(0, 7), ["upgrade", "kps", "prometheus-community/kube-prometheus-stack", "-n", "monitoring", "--version", "65.1.1"]);
+    assert.deepEqual(words.slice(0, 7), [
+      "upgrade",
+      "kps",
+      "prometheus-community/kube-prometheus-stack",
+      "-n",
+      "monitoring",
+      "--version",
+      "65.1.1",
+    ]);
     assert.ok(words.includes("prometheus.prometheusSpec.tolerations[0].key=team"));
     assert.ok(words.includes("prometheus.prometheusSpec.tolerations[1].key=node-role.kubernetes.io/control-plane"));
     assert.ok(words.includes("prometheus.prometheusSpec.nodeSelector.node-role\\.kubernetes\\.io/control-plane="));
@@ -335,13 +543,20 @@ describe("the patch and the kubectl command", () => {
     const am = {
       apiVersion: "monitoring.coreos.com/v1",
       kind: "Alertmanager",
-      metadata: { name: "kps-alertmanager", namespace: "monitoring", labels: { chart: "kube-prometheus-stack-65.1.1", release: "kps" } },
+      metadata: {
+        name: "kps-alertmanager",
+        namespace: "monitoring",
+        labels: { chart: "kube-prometheus-stack-65.1.1", release: "kps" },
+      },
       spec: { replicas: 1 },
     };
     const r = fix([...kubeadmNodes(), am], "monitoring/alertmanager-kps-alertmanager", "cp-1");
     assert.equal(r.patchTarget.kind, "Alertmanager");
     assert.match(r.kubectl!, /^kubectl patch alertmanager kps-alertmanager /);
-    assert.match(r.helm!, /--set 'alertmanager\.alertmanagerSpec\.tolerations\[0\]\.key=node-role\.kubernetes\.io\/control-plane'/);
+    assert.match(
+      r.helm!,
+      /--set 'alertmanager\.alertmanagerSpec\.tolerations\[0\]\.key=node-role\.kubernetes\.io\/control-plane'/,
+    );
   });
 });
 
@@ -349,14 +564,34 @@ describe("helm: the charts' value paths", () => {
   const kpsOperator = deployment(
     "kps-operator",
     {},
-    { labels: { chart: "kube-prometheus-stack-65.1.1", release: "kps", "app.kubernetes.io/part-of": "kube-prometheus-stack", "app.kubernetes.io/component": "prometheus-operator" }, annotations: { "meta.helm.sh/release-name": "kps", "meta.helm.sh/release-namespace": "monitoring" } },
+    {
+      labels: {
+        chart: "kube-prometheus-stack-65.1.1",
+        release: "kps",
+        "app.kubernetes.io/part-of": "kube-prometheus-stack",
+        "app.kubernetes.io/component": "prometheus-operator",
+      },
+      annotations: { "meta.helm.sh/release-name": "kps", "meta.helm.sh/release-namespace": "monitoring" },
+    },
     "monitoring",
   );
   const sub = (name: string, chart: string) =>
-    deployment(name, {}, { labels: { "helm.sh/chart": chart, "app.kubernetes.io/instance": "kps" }, annotations: { "meta.helm.sh/release-name": "kps", "meta.helm.sh/release-namespace": "monitoring" } }, "monitoring");
+    deployment(
+      name,
+      {},
+      {
+        labels: { "helm.sh/chart": chart, "app.kubernetes.io/instance": "kps" },
+        annotations: { "meta.helm.sh/release-name": "kps", "meta.helm.sh/release-namespace": "monitoring" },
+      },
+      "monitoring",
+    );
 
   test("grafana installed by kube-prometheus-stack: grafana.tolerations[0].key and grafana.nodeSelector with the dots escaped", () => {
-    const r = fix([...kubeadmNodes(), kpsOperator, sub("kps-grafana", "grafana-8.5.2")], "monitoring/kps-grafana", "node-role.kubernetes.io/control-plane");
+    const r = fix(
+      [...kubeadmNodes(), kpsOperator, sub("kps-grafana", "grafana-8.5.2")],
+      "monitoring/kps-grafana",
+      "node-role.kubernetes.io/control-plane",
+    );
     assert.equal(r.helmRelease?.chart, "kube-prometheus-stack");
     assert.equal(r.helmRelease?.version, "65.1.1");
     const words = shellWords(r.helm!);
@@ -388,10 +623,21 @@ describe("helm: the charts' value paths", () => {
   });
 
   test("kube-state-metrics and prometheus-node-exporter under kube-prometheus-stack; the operator under prometheusOperator", () => {
-    const ksm = fix([...kubeadmNodes(), kpsOperator, sub("kps-ksm", "kube-state-metrics-5.25.1")], "monitoring/kps-ksm", "cp-1");
+    const ksm = fix(
+      [...kubeadmNodes(), kpsOperator, sub("kps-ksm", "kube-state-metrics-5.25.1")],
+      "monitoring/kps-ksm",
+      "cp-1",
+    );
     assert.match(ksm.helm!, /--set 'kube-state-metrics\.tolerations\[0\]\.key=/);
-    const ne = fix([...kubeadmNodes(), kpsOperator, sub("kps-ne", "prometheus-node-exporter-4.39.0")], "monitoring/kps-ne", "cp-1");
-    assert.match(ne.helm!, /--set-string 'prometheus-node-exporter\.nodeSelector\.node-role\\\.kubernetes\\\.io\/control-plane='/);
+    const ne = fix(
+      [...kubeadmNodes(), kpsOperator, sub("kps-ne", "prometheus-node-exporter-4.39.0")],
+      "monitoring/kps-ne",
+      "cp-1",
+    );
+    assert.match(
+      ne.helm!,
+      /--set-string 'prometheus-node-exporter\.nodeSelector\.node-role\\\.kubernetes\\\.io\/control-plane='/,
+    );
     const op = fix([...kubeadmNodes(), kpsOperator], "monitoring/kps-operator", "cp-1");
     assert.match(op.helm!, /--set 'prometheusOperator\.tolerations\[0\]\.key=/);
   });
@@ -400,25 +646,65 @@ describe("helm: the charts' value paths", () => {
     const server = deployment(
       "argocd-server",
       { nodeSelector: { "kubernetes.io/os": "linux" } },
-      { labels: { "helm.sh/chart": "argo-cd-7.6.8", "app.kubernetes.io/instance": "argocd", "app.kubernetes.io/part-of": "argocd", "app.kubernetes.io/component": "server" } },
+      {
+        labels: {
+          "helm.sh/chart": "argo-cd-7.6.8",
+          "app.kubernetes.io/instance": "argocd",
+          "app.kubernetes.io/part-of": "argocd",
+          "app.kubernetes.io/component": "server",
+        },
+      },
       "argocd",
     );
     const r = fix([...kubeadmNodes(), server], "argocd/argocd-server", "node-role.kubernetes.io/control-plane");
     const words = shellWords(r.helm!);
-    assert.deepEqual(words.slice(0, 8), ["upgrade", "argocd", "argo/argo-cd", "-n", "argocd", "--version", "7.6.8", "--reuse-values"]);
+    assert.deepEqual(words.slice(0, 8), [
+      "upgrade",
+      "argocd",
+      "argo/argo-cd",
+      "-n",
+      "argocd",
+      "--version",
+      "7.6.8",
+      "--reuse-values",
+    ]);
     assert.ok(words.includes("server.tolerations[0].key=node-role.kubernetes.io/control-plane"));
     assert.ok(words.includes("server.nodeSelector.kubernetes\\.io/os=linux"));
     assert.ok(words.includes("server.nodeSelector.node-role\\.kubernetes\\.io/control-plane="));
-    const repo = deployment("argocd-repo-server", {}, { labels: { "helm.sh/chart": "argo-cd-7.6.8", "app.kubernetes.io/instance": "argocd", "app.kubernetes.io/component": "repo-server" } }, "argocd");
-    assert.match(fix([...kubeadmNodes(), repo], "argocd/argocd-repo-server", "cp-1").helm!, /--set 'repoServer\.tolerations\[0\]\.key=/);
+    const repo = deployment(
+      "argocd-repo-server",
+      {},
+      {
+        labels: {
+          "helm.sh/chart": "argo-cd-7.6.8",
+          "app.kubernetes.io/instance": "argocd",
+          "app.kubernetes.io/component": "repo-server",
+        },
+      },
+      "argocd",
+    );
+    assert.match(
+      fix([...kubeadmNodes(), repo], "argocd/argocd-repo-server", "cp-1").helm!,
+      /--set 'repoServer\.tolerations\[0\]\.key=/,
+    );
   });
 
   test("the official Argo CD manifest (no Helm labels) and unknown charts: no helm command", () => {
-    const manifest = deployment("argocd-server", {}, { labels: { "app.kubernetes.io/part-of": "argocd", "app.kubernetes.io/component": "server" } }, "argocd");
+    const manifest = deployment(
+      "argocd-server",
+      {},
+      { labels: { "app.kubernetes.io/part-of": "argocd", "app.kubernetes.io/component": "server" } },
+      "argocd",
+    );
     const r = fix([...kubeadmNodes(), manifest], "argocd/argocd-server", "cp-1");
     assert.equal(r.helm, null);
     assert.ok(r.notes.some((n) => /Argo CD manifest/.test(n)));
-    const other = deployment("lbc", {}, { labels: { "helm.sh/chart": "aws-load-balancer-controller-1.9.2", "app.kubernetes.io/instance": "lbc" } }, "kube-system");
+    const other = deployment(
+      "lbc",
+      {},
+      { labels: { "helm.sh/chart": "aws-load-balancer-controller-1.9.2", "app.kubernetes.io/instance": "lbc" } },
+      "kube-system",
+    );
     assert.equal(fix([...kubeadmNodes(), other], "kube-system/lbc", "cp-1").helm, null);
   });
 
@@ -447,7 +733,10 @@ describe("helm: the charts' value paths", () => {
     );
     assert.equal(shellQuote("plain-word"), "plain-word");
     assert.equal(shellQuote("it's"), "'it'\\''s'");
-    assert.deepEqual(parseChartLabel("kube-prometheus-stack-65.1.1"), { name: "kube-prometheus-stack", version: "65.1.1" });
+    assert.deepEqual(parseChartLabel("kube-prometheus-stack-65.1.1"), {
+      name: "kube-prometheus-stack",
+      version: "65.1.1",
+    });
     assert.equal(parseChartLabel("no-version"), undefined);
   });
 });
@@ -479,8 +768,14 @@ describe("--onto and the workload", () => {
     assert.throws(() => parseOnto("-x", names), /invalid label key/);
     assert.throws(() => parseOnto("a=b c", names), FixPlaceError);
     const objects = [...kubeadmNodes(), deployment("web")];
-    assert.throws(() => fix(objects, "apps/web", "gpu=true"), /--onto "gpu=true" selects no node; the snapshot's nodes: cp-1, worker-1, worker-2/);
-    assert.throws(() => fix(objects, "apps/nope", "cp-1"), /no workload apps\/nope in the snapshot; workloads in apps: web/);
+    assert.throws(
+      () => fix(objects, "apps/web", "gpu=true"),
+      /--onto "gpu=true" selects no node; the snapshot's nodes: cp-1, worker-1, worker-2/,
+    );
+    assert.throws(
+      () => fix(objects, "apps/nope", "cp-1"),
+      /no workload apps\/nope in the snapshot; workloads in apps: web/,
+    );
     assert.throws(() => fix(objects, "nope", "cp-1"), /expected NAMESPACE\/NAME/);
   });
 });
@@ -493,6 +788,9 @@ describe("YAML writer", () => {
     assert.equal(yamlScalar("1.5"), '"1.5"');
     assert.equal(yamlScalar("node-role.kubernetes.io/control-plane"), "node-role.kubernetes.io/control-plane");
     assert.equal(yamlScalar(null), "null");
-    assert.equal(toYaml({ a: [{ b: "x", c: ["z", "y"] }], d: {}, e: [] }), "a:\n  - b: x\n    c:\n      - z\n      - \"y\"\nd: {}\ne: []\n");
+    assert.equal(
+      toYaml({ a: [{ b: "x", c: ["z", "y"] }], d: {}, e: [] }),
+      'a:\n  - b: x\n    c:\n      - z\n      - "y"\nd: {}\ne: []\n',
+    );
   });
 });

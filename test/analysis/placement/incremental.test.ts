@@ -36,7 +36,12 @@ const selfTerm = (app: string, topologyKey: string, source = src(2)): PodAffinit
   source,
 });
 
-const spread = (app: string, topologyKey: string, whenUnsatisfiable: "DoNotSchedule" | "ScheduleAnyway", extra: Partial<TopologySpreadConstraint> = {}): TopologySpreadConstraint => ({
+const spread = (
+  app: string,
+  topologyKey: string,
+  whenUnsatisfiable: "DoNotSchedule" | "ScheduleAnyway",
+  extra: Partial<TopologySpreadConstraint> = {},
+): TopologySpreadConstraint => ({
   maxSkew: 1,
   topologyKey,
   whenUnsatisfiable,
@@ -56,7 +61,9 @@ function judge(pod: PodToPlace, state: ClusterView): { verdicts: string[]; total
     const v = evaluateNode(pod, n, state, DEFAULT_FILTERS, states);
     // details of existing pods' anti-affinity name the first conflict in the order the index
     // found the terms, which depends on the order pods were bound: compared by message only
-    return JSON.stringify(v.reasons.map((r) => [r.plugin, r.message, r.message.includes("existing pods") ? null : r.detail ?? null]));
+    return JSON.stringify(
+      v.reasons.map((r) => [r.plugin, r.message, r.message.includes("existing pods") ? null : (r.detail ?? null)]),
+    );
   });
   return { verdicts, totals: scoreNodes(pod, state.nodes, state, SCORES) };
 }
@@ -69,14 +76,20 @@ describe("incremental placement state", () => {
       node(
         `n${String(i).padStart(2, "0")}`,
         { ...(i % 7 === 6 ? {} : { [ZONE]: pick(["a", "b", "c"]) }), disk: pick(["ssd", "hdd"]) },
-        i % 5 === 4 ? [taint("dedicated", "infra", "NoSchedule")] : i % 5 === 3 ? [taint("spot", "true", "PreferNoSchedule")] : [],
+        i % 5 === 4
+          ? [taint("dedicated", "infra", "NoSchedule")]
+          : i % 5 === 3
+            ? [taint("spot", "true", "PreferNoSchedule")]
+            : [],
       ),
     );
     const namespaces = ["default", "other"];
     const specs: { spec: PodSpec; labels: Labels; ns: string; name: string }[] = Array.from({ length: 8 }, (_, k) => {
       const app = `w${k}`;
       const constraints = [
-        ...(k % 2 === 0 ? [spread(app, ZONE, "DoNotSchedule", { maxSkew: 2, ...(k % 4 === 0 ? { nodeTaintsPolicy: "Honor" } : {}) })] : []),
+        ...(k % 2 === 0
+          ? [spread(app, ZONE, "DoNotSchedule", { maxSkew: 2, ...(k % 4 === 0 ? { nodeTaintsPolicy: "Honor" } : {}) })]
+          : []),
         ...(k % 3 === 0 ? [spread(app, HOST, pick(["DoNotSchedule", "ScheduleAnyway"]))] : []),
         ...(k === 5 ? [spread(app, ZONE, "ScheduleAnyway", { minDomains: 4 })] : []),
       ];
@@ -89,17 +102,29 @@ describe("incremental placement state", () => {
           tolerations: k % 4 === 1 ? [toleration({ key: "dedicated", operator: "Exists", effect: "NoSchedule" })] : [],
           topologySpreadConstraints: constraints,
           affinity: {
-            nodeAffinity: k === 6 ? { required: [term([requirement("disk", "In", ["hdd"])])], preferred: [] } : undefined,
-            podAffinity: k === 7 ? { required: [selfTerm("w1", ZONE, src(3))], preferred: [{ weight: 30, term: selfTerm("w2", ZONE) }] } : undefined,
+            nodeAffinity:
+              k === 6 ? { required: [term([requirement("disk", "In", ["hdd"])])], preferred: [] } : undefined,
+            podAffinity:
+              k === 7
+                ? { required: [selfTerm("w1", ZONE, src(3))], preferred: [{ weight: 30, term: selfTerm("w2", ZONE) }] }
+                : undefined,
             podAntiAffinity:
               k % 3 === 1
-                ? { required: [selfTerm(app, pick([HOST, ZONE]), src(4)), ...(k === 4 ? [selfTerm("w7", HOST, src(5))] : [])], preferred: [{ weight: 50, term: selfTerm(app, HOST) }] }
+                ? {
+                    required: [
+                      selfTerm(app, pick([HOST, ZONE]), src(4)),
+                      ...(k === 4 ? [selfTerm("w7", HOST, src(5))] : []),
+                    ],
+                    preferred: [{ weight: 50, term: selfTerm(app, HOST) }],
+                  }
                 : undefined,
           },
         }),
       };
     });
-    const probes = specs.map((s) => podToPlace(s.spec, { workload: workload("Deployment", s.name, s.spec, {}, s.ns), labels: s.labels }));
+    const probes = specs.map((s) =>
+      podToPlace(s.spec, { workload: workload("Deployment", s.name, s.spec, {}, s.ns), labels: s.labels }),
+    );
 
     const grown = cluster(nodes);
     const bound: PlacedPod[] = [];
@@ -113,7 +138,8 @@ describe("incremental placement state", () => {
       bound.push(pod);
       if (step % 3 !== 0) continue;
       const fresh = cluster(nodes, bound);
-      for (const probe of probes) assert.deepEqual(judge(probe, grown), judge(probe, fresh), `${probe.owner} after ${step + 1} binds`);
+      for (const probe of probes)
+        assert.deepEqual(judge(probe, grown), judge(probe, fresh), `${probe.owner} after ${step + 1} binds`);
     }
     // the same, every workload excluded in turn (feasibility's view)
     const fresh = cluster(nodes, bound);
@@ -133,7 +159,11 @@ describe("incremental placement state", () => {
     const [r] = PodTopologySpread.filter(pod, state.nodes[0]!, state, PodTopologySpread.prepare!(pod, state));
     assert.equal(r?.message, ERR_REASON_CONSTRAINTS_NOT_MATCH);
     // more pods bound in zone b, and the next pod's PreFilter brings the counts up to date
-    for (let i = 1; i <= 3; i++) state.bind(state.nodes[1]!, placedPod("Deployment/default/web", `web-${i}`, "default", { app: "web" }, spec, "n2"));
+    for (let i = 1; i <= 3; i++)
+      state.bind(
+        state.nodes[1]!,
+        placedPod("Deployment/default/web", `web-${i}`, "default", { app: "web" }, spec, "n2"),
+      );
     PodTopologySpread.prepare!(pod, state);
     assert.match(r.detail ?? "", /has 1 pod\(s\) .* − global minimum 0 = skew 2 > maxSkew 1; .* domains: a=1, b=0$/);
   });
@@ -145,21 +175,37 @@ describe("incremental placement state", () => {
     state.bind(state.nodes[0]!, a);
     const told = matchingPodIndex(state);
     assert.equal(told, before, "the same index, brought up to date by the bind");
-    assert.deepEqual(told.all.map((e) => e.pod.name), ["a"]);
+    assert.deepEqual(
+      told.all.map((e) => e.pod.name),
+      ["a"],
+    );
     assert.equal(told.generation, state.generation);
     const b = placedPod("Pod/default/b", "b", "default", { app: "b" }, podSpec(), "n2");
     state.bind(state.nodes[1]!, b);
-    assert.deepEqual(matchingPodIndex(state).all.map((e) => e.pod.name), ["a", "b"], "found by a look at the nodes");
+    assert.deepEqual(
+      matchingPodIndex(state).all.map((e) => e.pod.name),
+      ["a", "b"],
+      "found by a look at the nodes",
+    );
     assert.ok(state.unbind(state.nodes[0]!, a));
     assert.equal(state.unbind(state.nodes[0]!, a), false, "not there any more");
     const after = matchingPodIndex(state);
     assert.notEqual(after, before);
-    assert.deepEqual(after.all.map((e) => e.pod.name), ["b"]);
+    assert.deepEqual(
+      after.all.map((e) => e.pod.name),
+      ["b"],
+    );
     assert.deepEqual(state.nodes[0]!.requested, { pods: 0 });
   });
 
   test("the scores' views of the cluster follow a removal and an addition that leave the pod count as it was", () => {
-    const spec = podSpec({ affinity: { nodeAffinity: undefined, podAffinity: undefined, podAntiAffinity: { required: [], preferred: [{ weight: 100, term: selfTerm("web", HOST) }] } } });
+    const spec = podSpec({
+      affinity: {
+        nodeAffinity: undefined,
+        podAffinity: undefined,
+        podAntiAffinity: { required: [], preferred: [{ weight: 100, term: selfTerm("web", HOST) }] },
+      },
+    });
     const pod = podToPlace(spec, { workload: workload("Deployment", "web", spec), labels: { app: "web" } });
     const web = (n: number) => placedPod("Deployment/default/web", "web-0", "default", { app: "web" }, spec, `n${n}`);
     const moved = cluster([node("n1", { [HOST]: "n1" }), node("n2", { [HOST]: "n2" })], [web(1)]);
@@ -172,19 +218,35 @@ describe("incremental placement state", () => {
   });
 
   test("static filters: specs with the same staticKey are rejected by the same nodes, whatever their sources", () => {
-    const nodes = cluster([node("gpu", { accel: "gpu" }, [taint("gpu", "yes", "NoSchedule")]), node("plain", { accel: "none" })]).nodes;
-    const specA = podSpec({ nodeSelector: { accel: "gpu" }, tolerations: [toleration({ key: "gpu", operator: "Exists", source: src(10) })], nodeSelectorSource: src(11) });
-    const specB = podSpec({ nodeSelector: { accel: "gpu" }, tolerations: [toleration({ key: "gpu", operator: "Exists", source: src(20) })], nodeSelectorSource: src(21) });
+    const nodes = cluster([
+      node("gpu", { accel: "gpu" }, [taint("gpu", "yes", "NoSchedule")]),
+      node("plain", { accel: "none" }),
+    ]).nodes;
+    const specA = podSpec({
+      nodeSelector: { accel: "gpu" },
+      tolerations: [toleration({ key: "gpu", operator: "Exists", source: src(10) })],
+      nodeSelectorSource: src(11),
+    });
+    const specB = podSpec({
+      nodeSelector: { accel: "gpu" },
+      tolerations: [toleration({ key: "gpu", operator: "Exists", source: src(20) })],
+      nodeSelectorSource: src(21),
+    });
     const specC = podSpec({ nodeSelector: { accel: "none" } });
     for (const plugin of [NodeAffinity, TaintToleration]) {
       assert.equal(plugin.staticKey!(specA), plugin.staticKey!(specB), plugin.name);
-      const verdicts = (spec: PodSpec) => nodes.map((n) => plugin.filter(podToPlace(spec), n, cluster([]), undefined).length === 0);
+      const verdicts = (spec: PodSpec) =>
+        nodes.map((n) => plugin.filter(podToPlace(spec), n, cluster([]), undefined).length === 0);
       assert.deepEqual(verdicts(specA), verdicts(specB), plugin.name);
     }
     assert.notEqual(NodeAffinity.staticKey!(specA), NodeAffinity.staticKey!(specC));
     assert.notEqual(TaintToleration.staticKey!(specA), TaintToleration.staticKey!(specC));
     // the nodeSelector's keys are label names: one may be named "source"
-    assert.notEqual(NodeAffinity.staticKey!(podSpec({ nodeSelector: { source: "a" } })), NodeAffinity.staticKey!(podSpec({ nodeSelector: { source: "b" } })));
-    for (const f of DEFAULT_FILTERS) assert.ok(!(f.staticKey && f.prepare), `${f.name}: a static filter has no PreFilter`);
+    assert.notEqual(
+      NodeAffinity.staticKey!(podSpec({ nodeSelector: { source: "a" } })),
+      NodeAffinity.staticKey!(podSpec({ nodeSelector: { source: "b" } })),
+    );
+    for (const f of DEFAULT_FILTERS)
+      assert.ok(!(f.staticKey && f.prepare), `${f.name}: a static filter has no PreFilter`);
   });
 });

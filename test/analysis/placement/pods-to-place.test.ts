@@ -7,11 +7,31 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { NodeUnschedulable } from "../../../src/analysis/placement/plugins/nodeunschedulable/filter.js";
 import { TaintToleration } from "../../../src/analysis/placement/plugins/tainttoleration/filter.js";
-import { daemonPodSpec, daemonSetTargets, daemonSetTolerations, observedPodsByOwner, podsOfWorkload } from "../../../src/analysis/placement/pods-to-place.js";
+import {
+  daemonPodSpec,
+  daemonSetTargets,
+  daemonSetTolerations,
+  observedPodsByOwner,
+  podsOfWorkload,
+} from "../../../src/analysis/placement/pods-to-place.js";
 import { nonZeroRequests, podRequests } from "../../../src/analysis/placement/requests.js";
 import type { Pod, PodSpec, Toleration } from "../../../src/model/kubernetes.js";
 import type { Snapshot } from "../../../src/model/snapshot.js";
-import { DEFAULT_ALLOCATABLE, cluster, container, node, pod, podSpec, ref, requirement, src, taint, term, toleration, workload } from "./support.js";
+import {
+  DEFAULT_ALLOCATABLE,
+  cluster,
+  container,
+  node,
+  pod,
+  podSpec,
+  ref,
+  requirement,
+  src,
+  taint,
+  term,
+  toleration,
+  workload,
+} from "./support.js";
 
 /** key:effect:operator of each toleration, for comparing lists. */
 const brief = (ts: readonly Toleration[]) => ts.map((t) => `${t.key}:${t.effect}:${t.operator}`);
@@ -39,8 +59,13 @@ describe("daemonSetTolerations (controller/daemon/util/daemonset_util.go AddOrUp
   });
 
   test("daemonset_util.go AddOrUpdateDaemonPodTolerations: network-unavailable NoSchedule only for a hostNetwork pod", () => {
-    assert.ok(!brief(daemonSetTolerations(podSpec())).some((t) => t.startsWith("node.kubernetes.io/network-unavailable")));
-    assert.deepEqual(brief(daemonSetTolerations(podSpec({ hostNetwork: true }))), [...CONTROLLER_TOLERATIONS, "node.kubernetes.io/network-unavailable:NoSchedule:Exists"]);
+    assert.ok(
+      !brief(daemonSetTolerations(podSpec())).some((t) => t.startsWith("node.kubernetes.io/network-unavailable")),
+    );
+    assert.deepEqual(brief(daemonSetTolerations(podSpec({ hostNetwork: true }))), [
+      ...CONTROLLER_TOLERATIONS,
+      "node.kubernetes.io/network-unavailable:NoSchedule:Exists",
+    ]);
   });
 
   test("daemonset_util.go AddOrUpdateDaemonPodTolerations: the pod's own tolerations are kept", () => {
@@ -60,52 +85,117 @@ describe("daemonSetTolerations (controller/daemon/util/daemonset_util.go AddOrUp
 
 describe("daemonSetTargets (pkg/controller/daemon/daemon_controller.go NodeShouldRunDaemonPod and predicates)", () => {
   const CONTROL_PLANE = taint("node-role.kubernetes.io/control-plane", "", "NoSchedule", src(19, "nodes.yaml"));
-  const targets = (spec: PodSpec, nodes: readonly ReturnType<typeof node>[]) => daemonSetTargets(daemonPodSpec(spec), nodes);
+  const targets = (spec: PodSpec, nodes: readonly ReturnType<typeof node>[]) =>
+    daemonSetTargets(daemonPodSpec(spec), nodes);
 
   test("predicates: an untolerated NoSchedule taint means not targeted (shouldRun false, shouldContinueRunning true)", () => {
     const r = targets(podSpec(), [node("cp", {}, [CONTROL_PLANE]), node("w")]);
-    assert.deepEqual(r.targeted.map((n) => n.name), ["w"]);
-    assert.deepEqual(r.notTargeted, [{ node: "cp", rule: "taint", reason: "untolerated taint node-role.kubernetes.io/control-plane:NoSchedule", source: src(19, "nodes.yaml"), continueRunning: true }]);
+    assert.deepEqual(
+      r.targeted.map((n) => n.name),
+      ["w"],
+    );
+    assert.deepEqual(r.notTargeted, [
+      {
+        node: "cp",
+        rule: "taint",
+        reason: "untolerated taint node-role.kubernetes.io/control-plane:NoSchedule",
+        source: src(19, "nodes.yaml"),
+        continueRunning: true,
+      },
+    ]);
   });
 
   test("NodeShouldRunDaemonPod: an untolerated NoExecute taint also stops a running daemon pod (shouldContinueRunning false)", () => {
     const r = targets(podSpec(), [node("gpu", {}, [taint("dedicated", "gpu", "NoExecute")])]);
-    assert.deepEqual(r.notTargeted.map((t) => [t.reason, t.continueRunning]), [["untolerated taint dedicated=gpu:NoExecute", false]]);
+    assert.deepEqual(
+      r.notTargeted.map((t) => [t.reason, t.continueRunning]),
+      [["untolerated taint dedicated=gpu:NoExecute", false]],
+    );
   });
 
   test("predicates: PreferNoSchedule taints do not matter; a tolerated taint is targeted", () => {
     const own = toleration({ key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" });
-    const r = targets(podSpec({ tolerations: [own] }), [node("cp", {}, [CONTROL_PLANE]), node("soft", {}, [taint("x", "", "PreferNoSchedule")])]);
-    assert.deepEqual(r.targeted.map((n) => n.name), ["cp", "soft"]);
+    const r = targets(podSpec({ tolerations: [own] }), [
+      node("cp", {}, [CONTROL_PLANE]),
+      node("soft", {}, [taint("x", "", "PreferNoSchedule")]),
+    ]);
+    assert.deepEqual(
+      r.targeted.map((n) => n.name),
+      ["cp", "soft"],
+    );
     assert.deepEqual(r.notTargeted, []);
   });
 
   test("NewPod + AddOrUpdateDaemonPodTolerations: the controller's own tolerations count (a not-ready, cordoned, disk-pressure node is targeted)", () => {
-    const sick = node("a", {}, [taint("node.kubernetes.io/not-ready", "", "NoExecute"), taint("node.kubernetes.io/unschedulable", "", "NoSchedule"), taint("node.kubernetes.io/disk-pressure", "", "NoSchedule")]);
-    assert.deepEqual(targets(podSpec(), [sick]).targeted.map((n) => n.name), ["a"]);
+    const sick = node("a", {}, [
+      taint("node.kubernetes.io/not-ready", "", "NoExecute"),
+      taint("node.kubernetes.io/unschedulable", "", "NoSchedule"),
+      taint("node.kubernetes.io/disk-pressure", "", "NoSchedule"),
+    ]);
+    assert.deepEqual(
+      targets(podSpec(), [sick]).targeted.map((n) => n.name),
+      ["a"],
+    );
   });
 
   test("predicates: the nodeSelector and the required node affinity decide (nodeaffinity.GetRequiredNodeAffinity)", () => {
-    const bySelector = targets(podSpec({ nodeSelector: { pool: "infra" }, nodeSelectorSource: src(7) }), [node("a", { pool: "infra" }), node("b")]);
-    assert.deepEqual(bySelector.targeted.map((n) => n.name), ["a"]);
-    assert.deepEqual(bySelector.notTargeted.map((t) => [t.node, t.rule, t.reason, t.source, t.continueRunning]), [["b", "nodeAffinity", "nodeSelector needs pool=infra", src(7), false]]);
-    const byAffinity = targets(podSpec({ affinity: { nodeAffinity: { required: [term([requirement("zone", "In", ["a"])])], preferred: [] }, podAffinity: undefined, podAntiAffinity: undefined } }), [node("a", { zone: "a" }), node("b", { zone: "b" })]);
-    assert.deepEqual(byAffinity.targeted.map((n) => n.name), ["a"]);
+    const bySelector = targets(podSpec({ nodeSelector: { pool: "infra" }, nodeSelectorSource: src(7) }), [
+      node("a", { pool: "infra" }),
+      node("b"),
+    ]);
+    assert.deepEqual(
+      bySelector.targeted.map((n) => n.name),
+      ["a"],
+    );
+    assert.deepEqual(
+      bySelector.notTargeted.map((t) => [t.node, t.rule, t.reason, t.source, t.continueRunning]),
+      [["b", "nodeAffinity", "nodeSelector needs pool=infra", src(7), false]],
+    );
+    const byAffinity = targets(
+      podSpec({
+        affinity: {
+          nodeAffinity: { required: [term([requirement("zone", "In", ["a"])])], preferred: [] },
+          podAffinity: undefined,
+          podAntiAffinity: undefined,
+        },
+      }),
+      [node("a", { zone: "a" }), node("b", { zone: "b" })],
+    );
+    assert.deepEqual(
+      byAffinity.targeted.map((n) => n.name),
+      ["a"],
+    );
     assert.equal(byAffinity.notTargeted[0]!.rule, "nodeAffinity");
   });
 
   test("NodeShouldRunDaemonPod: a template nodeName targets that node only", () => {
     const r = targets(podSpec({ nodeName: "b" }), [node("a"), node("b")]);
-    assert.deepEqual(r.targeted.map((n) => n.name), ["b"]);
-    assert.deepEqual(r.notTargeted.map((t) => [t.node, t.rule]), [["a", "nodeName"]]);
+    assert.deepEqual(
+      r.targeted.map((n) => n.name),
+      ["b"],
+    );
+    assert.deepEqual(
+      r.notTargeted.map((t) => [t.node, t.rule]),
+      [["a", "nodeName"]],
+    );
   });
 
   test("daemon controller: no pod is made for a node it does not target; a pod observed there is kept", () => {
     const nodes = [node("cp", {}, [CONTROL_PLANE]), node("w1"), node("w2")];
     const w = workload("DaemonSet", "agent", podSpec());
-    assert.deepEqual(podsOfWorkload(w, nodes, []).map((p) => p.daemonNode), ["w1", "w2"]);
+    assert.deepEqual(
+      podsOfWorkload(w, nodes, []).map((p) => p.daemonNode),
+      ["w1", "w2"],
+    );
     const stale = pod("agent-old", podSpec(), { nodeName: "cp" });
-    assert.deepEqual(podsOfWorkload(w, nodes, [stale]).map((p) => [p.daemonNode, p.observed?.name]), [["cp", "agent-old"], ["w1", undefined], ["w2", undefined]]);
+    assert.deepEqual(
+      podsOfWorkload(w, nodes, [stale]).map((p) => [p.daemonNode, p.observed?.name]),
+      [
+        ["cp", "agent-old"],
+        ["w1", undefined],
+        ["w2", undefined],
+      ],
+    );
   });
 });
 
@@ -127,7 +217,8 @@ describe("podsOfWorkload", () => {
   });
 
   test("daemon controller: a DaemonSet's pods carry the controller's tolerations", () => {
-    for (const p of podsOfWorkload(workload("DaemonSet", "agent", spec), nodes, [])) assert.deepEqual(brief(p.spec.tolerations), CONTROLLER_TOLERATIONS);
+    for (const p of podsOfWorkload(workload("DaemonSet", "agent", spec), nodes, []))
+      assert.deepEqual(brief(p.spec.tolerations), CONTROLLER_TOLERATIONS);
   });
 
   test("daemon controller: a hostNetwork DaemonSet's pods tolerate network-unavailable", () => {
@@ -136,7 +227,16 @@ describe("podsOfWorkload", () => {
   });
 
   test("node_unschedulable.go + daemon tolerations: a DaemonSet's pod fits a cordoned node and a not-ready node", () => {
-    const sick = node("a", {}, [taint("node.kubernetes.io/not-ready", "", "NoExecute"), taint("node.kubernetes.io/disk-pressure", "", "NoSchedule")], DEFAULT_ALLOCATABLE, { unschedulable: true });
+    const sick = node(
+      "a",
+      {},
+      [
+        taint("node.kubernetes.io/not-ready", "", "NoExecute"),
+        taint("node.kubernetes.io/disk-pressure", "", "NoSchedule"),
+      ],
+      DEFAULT_ALLOCATABLE,
+      { unschedulable: true },
+    );
     const state = cluster([sick]);
     const [daemon] = podsOfWorkload(workload("DaemonSet", "agent", spec), [sick], []);
     const info = state.nodeByName.get("a")!;
@@ -235,7 +335,10 @@ describe("podsOfWorkload", () => {
   });
 
   test("component-helpers PodRequests: each pod carries the effective and non-zero requests of its spec", () => {
-    const s = podSpec({ containers: [container("app", { cpu: 100 })], initContainers: [container("init", { cpu: 700, memory: 2 ** 20 })] });
+    const s = podSpec({
+      containers: [container("app", { cpu: 100 })],
+      initContainers: [container("init", { cpu: 700, memory: 2 ** 20 })],
+    });
     const [p] = podsOfWorkload(workload("Deployment", "web", s), nodes, []);
     assert.deepEqual(p!.requests, podRequests(s));
     assert.deepEqual(p!.requests, { cpu: 700, memory: 2 ** 20 });

@@ -8,10 +8,39 @@ import { describe, test } from "node:test";
 import { evaluateNode, fitErrorMessage, prepareFilters } from "../../../src/analysis/placement/feasibility.js";
 import { DEFAULT_FILTERS, DEFAULT_SCORES } from "../../../src/analysis/placement/plugins/index.js";
 import { placedPod, type ClusterSnapshot } from "../../../src/analysis/placement/cluster-snapshot.js";
-import { numFeasibleNodesToFind, schedulingNodeOrder, schedulingOrder, scoreNodes, simulate, type Prediction } from "../../../src/analysis/placement/simulate.js";
+import {
+  numFeasibleNodesToFind,
+  schedulingNodeOrder,
+  schedulingOrder,
+  scoreNodes,
+  simulate,
+  type Prediction,
+} from "../../../src/analysis/placement/simulate.js";
 import type { NodeInfo, PodToPlace } from "../../../src/analysis/placement/types.js";
-import type { ContainerPort, Labels, Node, PodSpec, ResourceList, Taint, Toleration, TopologySpreadConstraint, Workload } from "../../../src/model/kubernetes.js";
-import { DEFAULT_ALLOCATABLE, Gi, cluster, container, node, podSpec, podToPlace, src, taint, toleration, workload } from "./support.js";
+import type {
+  ContainerPort,
+  Labels,
+  Node,
+  PodSpec,
+  ResourceList,
+  Taint,
+  Toleration,
+  TopologySpreadConstraint,
+  Workload,
+} from "../../../src/model/kubernetes.js";
+import {
+  DEFAULT_ALLOCATABLE,
+  Gi,
+  cluster,
+  container,
+  node,
+  podSpec,
+  podToPlace,
+  src,
+  taint,
+  toleration,
+  workload,
+} from "./support.js";
 import { rng } from "../../../bench/rng.js";
 
 const SCORES = DEFAULT_SCORES({ kubernetes: { services: [] } });
@@ -23,7 +52,8 @@ function replicas(name: string, count: number, spec: PodSpec = podSpec(), extra:
   return Array.from({ length: count }, (_, i) => podToPlace(spec, { workload: w, name: `${name}-${i}` }));
 }
 
-const equalNodes = (n: number, labels: (i: number) => Labels = () => ({})): Node[] => Array.from({ length: n }, (_, i) => node(`node-${String(i).padStart(4, "0")}`, labels(i)));
+const equalNodes = (n: number, labels: (i: number) => Labels = () => ({})): Node[] =>
+  Array.from({ length: n }, (_, i) => node(`node-${String(i).padStart(4, "0")}`, labels(i)));
 
 describe("simulate", () => {
   test("schedule_one.go: replicas of a Deployment spread across equal nodes (LeastAllocated and the default spreading)", () => {
@@ -31,7 +61,10 @@ describe("simulate", () => {
     const pods = replicas("web", 3, podSpec({ containers: [container("app", { cpu: 500, memory: Gi })] }));
     const out = simulate(pods, state, DEFAULT_FILTERS, SCORES);
     assert.deepEqual(pods.map((p) => out.get(p)!.node).sort(), ["node-0000", "node-0001", "node-0002"]);
-    assert.deepEqual(state.nodes.map((n) => n.pods.length), [1, 1, 1]);
+    assert.deepEqual(
+      state.nodes.map((n) => n.pods.length),
+      [1, 1, 1],
+    );
   });
 
   test("schedule_one.go: the first replica on equal nodes ties; the first tied node by name is predicted and the tie reported", () => {
@@ -44,15 +77,28 @@ describe("simulate", () => {
   });
 
   test("schedule_one.go: a clear winner is no tie", () => {
-    const state = cluster([node("busy", {}, [], { cpu: 4000, memory: 8 * Gi, pods: 110 }), node("idle", {}, [], { cpu: 4000, memory: 8 * Gi, pods: 110 })]);
-    state.bind(state.nodeByName.get("busy")!, placedPod("Pod/default/x", "x", "default", {}, podSpec({ containers: [container("c", { cpu: 3000, memory: 4 * Gi })] }), "busy"));
+    const state = cluster([
+      node("busy", {}, [], { cpu: 4000, memory: 8 * Gi, pods: 110 }),
+      node("idle", {}, [], { cpu: 4000, memory: 8 * Gi, pods: 110 }),
+    ]);
+    state.bind(
+      state.nodeByName.get("busy")!,
+      placedPod(
+        "Pod/default/x",
+        "x",
+        "default",
+        {},
+        podSpec({ containers: [container("c", { cpu: 3000, memory: 4 * Gi })] }),
+        "busy",
+      ),
+    );
     const [pod] = replicas("web", 1, podSpec({ containers: [container("app", { cpu: 100, memory: 128 * 2 ** 20 })] }));
     const p = simulate([pod!], state, DEFAULT_FILTERS, SCORES).get(pod!)!;
     assert.equal(p.node, "idle");
     assert.deepEqual(p.tied, []);
   });
 
-  test("types.go FitError: a pod no node fits gets \"0/N nodes are available: …\", with the first rejecting plugin's reason per node", () => {
+  test('types.go FitError: a pod no node fits gets "0/N nodes are available: …", with the first rejecting plugin\'s reason per node', () => {
     const nodes = [
       node("tainted", {}, [taint("dedicated", "infra", "NoSchedule")]),
       node("small", {}, [], { cpu: 500, memory: 8 * Gi, pods: 110 }),
@@ -61,7 +107,10 @@ describe("simulate", () => {
     const [pod] = replicas("big", 1, podSpec({ containers: [container("app", { cpu: 1000 })] }));
     const p = simulate([pod!], cluster(nodes), DEFAULT_FILTERS, SCORES).get(pod!)!;
     assert.equal(p.node, undefined);
-    assert.equal(p.unschedulable, "0/3 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {dedicated: infra}, 1 node(s) were unschedulable.");
+    assert.equal(
+      p.unschedulable,
+      "0/3 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {dedicated: infra}, 1 node(s) were unschedulable.",
+    );
   });
 
   test("schedule_one.go: earlier placements count: the replica that no longer fits is unschedulable", () => {
@@ -72,7 +121,7 @@ describe("simulate", () => {
     assert.equal(out.get(pods[1]!)!.unschedulable, "0/1 nodes are available: 1 Insufficient cpu.");
   });
 
-  test("static filters: a nodeSelector label named \"source\" is part of what pods share verdicts by", () => {
+  test('static filters: a nodeSelector label named "source" is part of what pods share verdicts by', () => {
     const state = cluster([node("a", { source: "a" }), node("b", { source: "b" })]);
     const [onA] = replicas("on-a", 1, podSpec({ nodeSelector: { source: "a" } }));
     const [onB] = replicas("on-b", 1, podSpec({ nodeSelector: { source: "b" } }));
@@ -86,7 +135,10 @@ describe("simulate", () => {
     const [low] = replicas("low", 1, podSpec({ priority: 0, containers: [container("app", { cpu: 800 })] }));
     const [high] = replicas("high", 1, podSpec({ priority: 1000, containers: [container("app", { cpu: 800 })] }));
     const ordered = schedulingOrder([low!, high!], (p) => p.spec.priority ?? 0);
-    assert.deepEqual(ordered.map((p) => p.name), ["high-0", "low-0"]);
+    assert.deepEqual(
+      ordered.map((p) => p.name),
+      ["high-0", "low-0"],
+    );
     const out = simulate(ordered, state, DEFAULT_FILTERS, SCORES);
     assert.equal(out.get(high!)!.node, "only");
     assert.equal(out.get(low!)!.unschedulable, "0/1 nodes are available: 1 Insufficient cpu.");
@@ -119,7 +171,10 @@ describe("simulate", () => {
     assert.equal(first.tied.length, 420);
     assert.equal(second.tied.length, 420);
     const seen = new Set(first.tied);
-    assert.ok(second.tied.every((n) => !seen.has(n)), "the second pod examines other nodes");
+    assert.ok(
+      second.tied.every((n) => !seen.has(n)),
+      "the second pod examines other nodes",
+    );
   });
 
   test("schedule_one.go: with 100 nodes every node is examined", () => {
@@ -147,7 +202,10 @@ describe("simulate", () => {
       node("c2", { [ZONE]: "c" }),
       node("none"),
     ]).nodes;
-    assert.deepEqual(schedulingNodeOrder([...nodes].reverse()).map((n) => n.name), ["a1", "b1", "c1", "none", "a2", "c2", "a3"]);
+    assert.deepEqual(
+      schedulingNodeOrder([...nodes].reverse()).map((n) => n.name),
+      ["a1", "b1", "c1", "none", "a2", "c2", "a3"],
+    );
   });
 
   test("schedule_one.go schedulePod: a single feasible node is taken without scoring", () => {
@@ -166,7 +224,10 @@ describe("simulate", () => {
     const out = simulate([onA, onB], state, DEFAULT_FILTERS, SCORES);
     assert.equal(out.get(onA)!.node, "a");
     // schedule_one.go: the nodes NodeAffinity's PreFilterResult leaves out (the pod is pinned to b) count as such
-    assert.equal(out.get(onB)!.unschedulable, "0/2 nodes are available: 1 node(s) didn't satisfy plugin(s) [NodeAffinity], 1 node(s) had untolerated taint {dedicated: x}.");
+    assert.equal(
+      out.get(onB)!.unschedulable,
+      "0/2 nodes are available: 1 node(s) didn't satisfy plugin(s) [NodeAffinity], 1 node(s) had untolerated taint {dedicated: x}.",
+    );
   });
 
   test("simulate keeps its old signature: scores default to none, every feasible node ties", () => {
@@ -179,32 +240,107 @@ describe("simulate", () => {
     const random = rng(7);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
     const nodes: Node[] = Array.from({ length: 24 }, (_, i) => {
-      const taints: Taint[] = random() < 0.2 ? [taint("dedicated", pick(["infra", "gpu"]), pick(["NoSchedule", "PreferNoSchedule"]))] : [];
-      const allocatable: ResourceList = { cpu: pick([2000, 4000, 8000]), memory: pick([4, 8, 16]) * Gi, pods: pick([10, 30, 110]) };
-      return node(`n${String(i).padStart(2, "0")}`, { [ZONE]: pick(["z1", "z2", "z3"]), disk: pick(["ssd", "hdd"]) }, taints, allocatable, { unschedulable: random() < 0.05 });
+      const taints: Taint[] =
+        random() < 0.2 ? [taint("dedicated", pick(["infra", "gpu"]), pick(["NoSchedule", "PreferNoSchedule"]))] : [];
+      const allocatable: ResourceList = {
+        cpu: pick([2000, 4000, 8000]),
+        memory: pick([4, 8, 16]) * Gi,
+        pods: pick([10, 30, 110]),
+      };
+      return node(
+        `n${String(i).padStart(2, "0")}`,
+        { [ZONE]: pick(["z1", "z2", "z3"]), disk: pick(["ssd", "hdd"]) },
+        taints,
+        allocatable,
+        { unschedulable: random() < 0.05 },
+      );
     });
     const specs: PodSpec[] = Array.from({ length: 12 }, (_, k) => {
       const tolerations: Toleration[] = random() < 0.3 ? [toleration({ key: "dedicated", operator: "Exists" })] : [];
-      const ports: ContainerPort[] = random() < 0.3 ? [{ name: undefined, containerPort: 8080, hostPort: 9000 + (k % 2), hostIP: undefined, protocol: "TCP" }] : [];
+      const ports: ContainerPort[] =
+        random() < 0.3
+          ? [{ name: undefined, containerPort: 8080, hostPort: 9000 + (k % 2), hostIP: undefined, protocol: "TCP" }]
+          : [];
       const spread: TopologySpreadConstraint[] =
         random() < 0.3
-          ? [{ maxSkew: 1, topologyKey: ZONE, whenUnsatisfiable: pick(["DoNotSchedule", "ScheduleAnyway"]), labelSelector: { matchLabels: { app: `w${k}` }, matchExpressions: [] }, minDomains: undefined, nodeAffinityPolicy: undefined, nodeTaintsPolicy: undefined, matchLabelKeys: [], source: src(1) }]
+          ? [
+              {
+                maxSkew: 1,
+                topologyKey: ZONE,
+                whenUnsatisfiable: pick(["DoNotSchedule", "ScheduleAnyway"]),
+                labelSelector: { matchLabels: { app: `w${k}` }, matchExpressions: [] },
+                minDomains: undefined,
+                nodeAffinityPolicy: undefined,
+                nodeTaintsPolicy: undefined,
+                matchLabelKeys: [],
+                source: src(1),
+              },
+            ]
           : [];
-      const self = (topologyKey: string) => ({ labelSelector: { matchLabels: { app: `w${k}` }, matchExpressions: [] }, namespaces: [], namespaceSelector: null, topologyKey, matchLabelKeys: [], mismatchLabelKeys: [], source: src(2) });
-      const anti = random() < 0.4 ? { required: random() < 0.5 ? [self("kubernetes.io/hostname")] : [], preferred: [{ weight: 50, term: self("kubernetes.io/hostname") }] } : undefined;
-      const near = random() < 0.2 ? { required: [], preferred: [{ weight: 20, term: { ...self(ZONE), labelSelector: { matchLabels: { app: `w${(k + 1) % 12}` }, matchExpressions: [] } } }] } : undefined;
+      const self = (topologyKey: string) => ({
+        labelSelector: { matchLabels: { app: `w${k}` }, matchExpressions: [] },
+        namespaces: [],
+        namespaceSelector: null,
+        topologyKey,
+        matchLabelKeys: [],
+        mismatchLabelKeys: [],
+        source: src(2),
+      });
+      const anti =
+        random() < 0.4
+          ? {
+              required: random() < 0.5 ? [self("kubernetes.io/hostname")] : [],
+              preferred: [{ weight: 50, term: self("kubernetes.io/hostname") }],
+            }
+          : undefined;
+      const near =
+        random() < 0.2
+          ? {
+              required: [],
+              preferred: [
+                {
+                  weight: 20,
+                  term: {
+                    ...self(ZONE),
+                    labelSelector: { matchLabels: { app: `w${(k + 1) % 12}` }, matchExpressions: [] },
+                  },
+                },
+              ],
+            }
+          : undefined;
       return podSpec({
         nodeSelector: random() < 0.3 ? { disk: pick(["ssd", "hdd"]) } : {},
         tolerations,
         topologySpreadConstraints: spread,
         affinity: { nodeAffinity: undefined, podAffinity: near, podAntiAffinity: anti },
-        containers: [container("app", random() < 0.1 ? {} : { cpu: pick([100, 500, 1500]), memory: pick([128, 512, 2048]) * 2 ** 20 }, { ports })],
+        containers: [
+          container(
+            "app",
+            random() < 0.1 ? {} : { cpu: pick([100, 500, 1500]), memory: pick([128, 512, 2048]) * 2 ** 20 },
+            { ports },
+          ),
+        ],
       });
     });
     const pods = specs.flatMap((spec, k) => replicas(`w${k}`, 5 + Math.floor(random() * 20), spec));
     // more pods than room: host ports taken on every node, cpu exhausted
-    const hostPort: ContainerPort = { name: undefined, containerPort: 9100, hostPort: 9100, hostIP: undefined, protocol: "TCP" };
-    pods.push(...replicas("exporter", 30, podSpec({ tolerations: [toleration({ operator: "Exists" })], containers: [container("app", { cpu: 50 }, { ports: [hostPort] })] })));
+    const hostPort: ContainerPort = {
+      name: undefined,
+      containerPort: 9100,
+      hostPort: 9100,
+      hostIP: undefined,
+      protocol: "TCP",
+    };
+    pods.push(
+      ...replicas(
+        "exporter",
+        30,
+        podSpec({
+          tolerations: [toleration({ operator: "Exists" })],
+          containers: [container("app", { cpu: 50 }, { ports: [hostPort] })],
+        }),
+      ),
+    );
     pods.push(...replicas("huge", 30, podSpec({ containers: [container("app", { cpu: 1900, memory: Gi })] })));
     const fast = simulate(pods, cluster(nodes), DEFAULT_FILTERS, SCORES, { percentageOfNodesToScore: 100 });
     const plain = referenceSimulate(pods, cluster(nodes));
@@ -213,7 +349,10 @@ describe("simulate", () => {
       assert.deepEqual(fast.get(p), plain.get(p), p.name);
       if (fast.get(p)!.node) placedCount++;
     }
-    assert.ok(placedCount > 20 && placedCount < pods.length, `a test that places some pods and not others (${placedCount}/${pods.length})`);
+    assert.ok(
+      placedCount > 20 && placedCount < pods.length,
+      `a test that places some pods and not others (${placedCount}/${pods.length})`,
+    );
   });
 });
 
@@ -225,7 +364,12 @@ function referenceSimulate(pods: readonly PodToPlace[], state: ClusterSnapshot):
     const verdicts = state.nodes.map((n) => evaluateNode(pod, n, state, DEFAULT_FILTERS, states));
     const feasible: NodeInfo[] = state.nodes.filter((_, i) => verdicts[i]!.feasible);
     if (feasible.length === 0) {
-      out.set(pod, { node: undefined, tied: [], unschedulable: fitErrorMessage(verdicts, state.nodes.length), score: undefined });
+      out.set(pod, {
+        node: undefined,
+        tied: [],
+        unschedulable: fitErrorMessage(verdicts, state.nodes.length),
+        score: undefined,
+      });
       continue;
     }
     let chosen = feasible[0]!;
@@ -234,7 +378,10 @@ function referenceSimulate(pods: readonly PodToPlace[], state: ClusterSnapshot):
     if (feasible.length > 1) {
       const totals = scoreNodes(pod, feasible, state, SCORES);
       score = Math.max(...totals);
-      tied = feasible.filter((_, i) => totals[i] === score).map((n) => n.name).sort();
+      tied = feasible
+        .filter((_, i) => totals[i] === score)
+        .map((n) => n.name)
+        .sort();
       chosen = state.nodeByName.get(tied[0]!)!;
       if (tied.length === 1) tied = [];
     }
@@ -243,4 +390,3 @@ function referenceSimulate(pods: readonly PodToPlace[], state: ClusterSnapshot):
   }
   return out;
 }
-

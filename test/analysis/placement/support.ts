@@ -34,14 +34,41 @@ export function src(line: number, file = "test.yaml"): SourceRef {
   return { file, line, col: 1, doc: 0 };
 }
 
-export function meta(kind: string, name: string, namespace: string | undefined, labels: Labels = {}, source: SourceRef = src(1)): ObjectMeta {
-  return { kind, name, namespace, labels, apiVersion: "v1", annotations: {}, uid: undefined, ownerReferences: [], source };
+export function meta(
+  kind: string,
+  name: string,
+  namespace: string | undefined,
+  labels: Labels = {},
+  source: SourceRef = src(1),
+): ObjectMeta {
+  return {
+    kind,
+    name,
+    namespace,
+    labels,
+    apiVersion: "v1",
+    annotations: {},
+    uid: undefined,
+    ownerReferences: [],
+    source,
+  };
 }
 
 /** 4 cpu, 8Gi memory, 100Gi ephemeral storage, 110 pods. */
-export const DEFAULT_ALLOCATABLE: ResourceList = { cpu: 4000, memory: 8 * Gi, "ephemeral-storage": 100 * Gi, pods: 110 };
+export const DEFAULT_ALLOCATABLE: ResourceList = {
+  cpu: 4000,
+  memory: 8 * Gi,
+  "ephemeral-storage": 100 * Gi,
+  pods: 110,
+};
 
-export function node(name: string, labels: Labels = {}, taints: readonly Taint[] = [], allocatable: ResourceList = DEFAULT_ALLOCATABLE, extra: Partial<Node> = {}): Node {
+export function node(
+  name: string,
+  labels: Labels = {},
+  taints: readonly Taint[] = [],
+  allocatable: ResourceList = DEFAULT_ALLOCATABLE,
+  extra: Partial<Node> = {},
+): Node {
   return {
     meta: meta("Node", name, undefined, labels, src(100)),
     name,
@@ -70,14 +97,32 @@ export function toleration(t: Partial<Toleration> = {}): Toleration {
 }
 
 export function container(name: string, requests: ResourceList = {}, extra: Partial<Container> = {}): Container {
-  return { name, image: `${name}:latest`, requests, limits: {}, ports: [], restartPolicy: undefined, envNames: [], envValues: {}, ...extra };
+  return {
+    name,
+    image: `${name}:latest`,
+    requests,
+    limits: {},
+    ports: [],
+    restartPolicy: undefined,
+    envNames: [],
+    envValues: {},
+    ...extra,
+  };
 }
 
-export function requirement(key: string, operator: NodeSelectorRequirement["operator"], values: readonly string[] = []): NodeSelectorRequirement {
+export function requirement(
+  key: string,
+  operator: NodeSelectorRequirement["operator"],
+  values: readonly string[] = [],
+): NodeSelectorRequirement {
   return { key, operator, values };
 }
 
-export function term(matchExpressions: readonly NodeSelectorRequirement[], matchFields: readonly NodeSelectorRequirement[] = [], source: SourceRef = src(400)): NodeSelectorTerm {
+export function term(
+  matchExpressions: readonly NodeSelectorRequirement[],
+  matchFields: readonly NodeSelectorRequirement[] = [],
+  source: SourceRef = src(400),
+): NodeSelectorTerm {
   return { matchExpressions, matchFields, source };
 }
 
@@ -103,7 +148,13 @@ export function podSpec(overrides: Partial<PodSpec> = {}): PodSpec {
   };
 }
 
-export function workload(kind: WorkloadKind, name: string, spec: PodSpec = podSpec(), extra: Partial<Workload> = {}, namespace = "default"): Workload {
+export function workload(
+  kind: WorkloadKind,
+  name: string,
+  spec: PodSpec = podSpec(),
+  extra: Partial<Workload> = {},
+  namespace = "default",
+): Workload {
   const labels = { app: name };
   return {
     meta: meta(kind, name, namespace, labels, src(1)),
@@ -140,7 +191,10 @@ export function pod(name: string, spec: PodSpec = podSpec(), extra: Partial<Pod>
 }
 
 /** The pod to place for `spec`: one replica of Deployment default/web unless `workload` says otherwise. */
-export function podToPlace(spec: PodSpec = podSpec(), options: { workload?: Workload; name?: string; labels?: Labels; daemonNode?: string; observed?: Pod } = {}): PodToPlace {
+export function podToPlace(
+  spec: PodSpec = podSpec(),
+  options: { workload?: Workload; name?: string; labels?: Labels; daemonNode?: string; observed?: Pod } = {},
+): PodToPlace {
   const w = options.workload ?? workload("Deployment", "web", spec);
   return {
     workload: w,
@@ -157,7 +211,12 @@ export function podToPlace(spec: PodSpec = podSpec(), options: { workload?: Work
 }
 
 /** A pod already on `nodeName`, owned by `owner` (`Kind/namespace/name`; the pod itself by default). */
-export function placed(name: string, nodeName: string, spec: PodSpec = podSpec(), options: { owner?: string; namespace?: string; labels?: Labels } = {}): PlacedPod {
+export function placed(
+  name: string,
+  nodeName: string,
+  spec: PodSpec = podSpec(),
+  options: { owner?: string; namespace?: string; labels?: Labels } = {},
+): PlacedPod {
   const namespace = options.namespace ?? "default";
   return placedPod(options.owner ?? `Pod/${namespace}/${name}`, name, namespace, options.labels ?? {}, spec, nodeName);
 }
@@ -167,11 +226,26 @@ export function nodeInfo(n: Node): NodeInfo {
 }
 
 /** The cluster of `nodes` with `placedPods` bound to their nodes (as the snapshot's bound pods are). */
-export function cluster(nodes: readonly Node[], placedPods?: readonly PlacedPod[], options?: { excludeOwner?: undefined; namespaces?: readonly Namespace[] }): ClusterSnapshot;
+export function cluster(
+  nodes: readonly Node[],
+  placedPods?: readonly PlacedPod[],
+  options?: { excludeOwner?: undefined; namespaces?: readonly Namespace[] },
+): ClusterSnapshot;
 /** The same, seen without one workload's own pods (`withoutOwner`: feasibility's view). */
-export function cluster(nodes: readonly Node[], placedPods: readonly PlacedPod[], options: { excludeOwner?: string; namespaces?: readonly Namespace[] }): ClusterView;
-export function cluster(nodes: readonly Node[], placedPods: readonly PlacedPod[] = [], options: { excludeOwner?: string; namespaces?: readonly Namespace[] } = {}): ClusterView {
-  const snapshot = new ClusterSnapshot(nodes.map(nodeInfo), new Map((options.namespaces ?? []).map((ns) => [ns.name, ns])));
+export function cluster(
+  nodes: readonly Node[],
+  placedPods: readonly PlacedPod[],
+  options: { excludeOwner?: string; namespaces?: readonly Namespace[] },
+): ClusterView;
+export function cluster(
+  nodes: readonly Node[],
+  placedPods: readonly PlacedPod[] = [],
+  options: { excludeOwner?: string; namespaces?: readonly Namespace[] } = {},
+): ClusterView {
+  const snapshot = new ClusterSnapshot(
+    nodes.map(nodeInfo),
+    new Map((options.namespaces ?? []).map((ns) => [ns.name, ns])),
+  );
   for (const p of placedPods) {
     const n = snapshot.nodeByName.get(p.nodeName);
     if (!n) throw new Error(`placed pod ${p.name} is on unknown node ${p.nodeName}`);
@@ -181,7 +255,12 @@ export function cluster(nodes: readonly Node[], placedPods: readonly PlacedPod[]
 }
 
 export function namespace(name: string, labels: Labels = {}): Namespace {
-  return { meta: meta("Namespace", name, undefined, labels), name, labels: { "kubernetes.io/metadata.name": name, ...labels }, implicit: false };
+  return {
+    meta: meta("Namespace", name, undefined, labels),
+    name,
+    labels: { "kubernetes.io/metadata.name": name, ...labels },
+    implicit: false,
+  };
 }
 
 export function ref(kind: string, name: string, namespace: string | undefined = "default"): ObjectRef {

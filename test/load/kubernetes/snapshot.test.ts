@@ -148,11 +148,36 @@ spec:
   const via = (name: string) => snapshot.kubernetes.pods.find((p) => p.name === name)?.ownedVia;
 
   const cases: { name: string; pod: string; expected: unknown; by?: string; todo?: string }[] = [
-    { name: "ownerReferences: Pod → ReplicaSet object → its Deployment", pod: "web-5d8f7c9b6-abcde", expected: { kind: "Deployment", namespace: "shop", name: "web" }, by: "ownerReferences via ReplicaSet web-5d8f7c9b6" },
-    { name: "Deployment controller naming: Pod → ReplicaSet <deployment>-<pod-template-hash> → Deployment, without the ReplicaSet object", pod: "api-7c9d8e6f5-xyz12", expected: { kind: "Deployment", namespace: "shop", name: "api" }, by: "ownerReferences via ReplicaSet api-7c9d8e6f5" },
-    { name: "CronJob controller naming: Pod → Job <cronjob>-<scheduled time> → CronJob", pod: "backup-28000000-q1w2e", expected: { kind: "CronJob", namespace: "shop", name: "backup" }, by: "ownerReferences via Job backup-28000000" },
-    { name: "ownerReferences: a StatefulSet's pod is owned by the StatefulSet", pod: "db-0", expected: { kind: "StatefulSet", namespace: "shop", name: "db" }, by: "ownerReferences" },
-    { name: "ownerReferences: a ReplicaSet with no Deployment in the snapshot stays the owner", pod: "orphan-6f7d8-aaaaa", expected: { kind: "ReplicaSet", namespace: "shop", name: "orphan-6f7d8" }, by: "ownerReferences" },
+    {
+      name: "ownerReferences: Pod → ReplicaSet object → its Deployment",
+      pod: "web-5d8f7c9b6-abcde",
+      expected: { kind: "Deployment", namespace: "shop", name: "web" },
+      by: "ownerReferences via ReplicaSet web-5d8f7c9b6",
+    },
+    {
+      name: "Deployment controller naming: Pod → ReplicaSet <deployment>-<pod-template-hash> → Deployment, without the ReplicaSet object",
+      pod: "api-7c9d8e6f5-xyz12",
+      expected: { kind: "Deployment", namespace: "shop", name: "api" },
+      by: "ownerReferences via ReplicaSet api-7c9d8e6f5",
+    },
+    {
+      name: "CronJob controller naming: Pod → Job <cronjob>-<scheduled time> → CronJob",
+      pod: "backup-28000000-q1w2e",
+      expected: { kind: "CronJob", namespace: "shop", name: "backup" },
+      by: "ownerReferences via Job backup-28000000",
+    },
+    {
+      name: "ownerReferences: a StatefulSet's pod is owned by the StatefulSet",
+      pod: "db-0",
+      expected: { kind: "StatefulSet", namespace: "shop", name: "db" },
+      by: "ownerReferences",
+    },
+    {
+      name: "ownerReferences: a ReplicaSet with no Deployment in the snapshot stays the owner",
+      pod: "orphan-6f7d8-aaaaa",
+      expected: { kind: "ReplicaSet", namespace: "shop", name: "orphan-6f7d8" },
+      by: "ownerReferences",
+    },
     { name: "a bare Pod has no owner", pod: "debug", expected: undefined },
     {
       name: "ownerReferences: the ReplicaSet object's controller reference is followed whatever the ReplicaSet is called",
@@ -172,8 +197,19 @@ spec:
 
   test("ReplicaSets and Jobs whose Deployment or CronJob is in the snapshot are not workloads; others are; an owner known only through its pods is one too", () => {
     assert.deepEqual(
-      snapshot.kubernetes.workloads.map((w) => `${w.kind} ${w.namespace}/${w.name}${w.knownFromPods ? " (from pods)" : ""}`),
-      ["Deployment shop/api", "CronJob shop/backup", "StatefulSet shop/db", "Deployment shop/front", "ReplicaSet shop/orphan-6f7d8 (from pods)", "ReplicaSet shop/standalone", "Deployment shop/web", "Pod tools/debug"],
+      snapshot.kubernetes.workloads.map(
+        (w) => `${w.kind} ${w.namespace}/${w.name}${w.knownFromPods ? " (from pods)" : ""}`,
+      ),
+      [
+        "Deployment shop/api",
+        "CronJob shop/backup",
+        "StatefulSet shop/db",
+        "Deployment shop/front",
+        "ReplicaSet shop/orphan-6f7d8 (from pods)",
+        "ReplicaSet shop/standalone",
+        "Deployment shop/web",
+        "Pod tools/debug",
+      ],
     );
   });
 
@@ -181,7 +217,15 @@ spec:
     const w = snapshot.kubernetes.workloads.find((x) => x.kind === "Pod");
     assert.ok(w);
     assert.deepEqual(
-      [w.namespace, w.name, w.replicas, w.selector, w.template.labels, w.template.spec.nodeName, w.template.spec.containers[0]?.requests],
+      [
+        w.namespace,
+        w.name,
+        w.replicas,
+        w.selector,
+        w.template.labels,
+        w.template.spec.nodeName,
+        w.template.spec.containers[0]?.requests,
+      ],
       ["tools", "debug", 1, null, { run: "debug" }, "n1", { cpu: 50 }],
     );
   });
@@ -195,7 +239,8 @@ spec:
 });
 
 describe("prometheus-operator: the real StatefulSet wins over the generated one", () => {
-  const prometheus = "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: k8s, namespace: monitoring}\nspec: {replicas: 2, shards: 2}\n";
+  const prometheus =
+    "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: k8s, namespace: monitoring}\nspec: {replicas: 2, shards: 2}\n";
   const statefulSet = `apiVersion: apps/v1
 kind: StatefulSet
 metadata:
@@ -209,13 +254,23 @@ spec:
       containers: [{name: prometheus}, {name: config-reloader}, {name: thanos-sidecar}]
 `;
   const orders: { name: string; files: Record<string, string> }[] = [
-    { name: "prometheus-operator: the real StatefulSet read after the Prometheus replaces the generated one, silently", files: { "a-prometheus.yaml": prometheus, "b-statefulset.yaml": statefulSet } },
-    { name: "prometheus-operator: the real StatefulSet read before the Prometheus is kept, silently", files: { "a-statefulset.yaml": statefulSet, "b-prometheus.yaml": prometheus } },
+    {
+      name: "prometheus-operator: the real StatefulSet read after the Prometheus replaces the generated one, silently",
+      files: { "a-prometheus.yaml": prometheus, "b-statefulset.yaml": statefulSet },
+    },
+    {
+      name: "prometheus-operator: the real StatefulSet read before the Prometheus is kept, silently",
+      files: { "a-statefulset.yaml": statefulSet, "b-prometheus.yaml": prometheus },
+    },
   ];
   for (const o of orders) {
     test(o.name, () => {
       const s = load(o.files);
-      const sets = s.kubernetes.workloads.map((w) => [w.name, w.generatedFrom === undefined ? "real" : "generated", w.template.spec.containers.length]);
+      const sets = s.kubernetes.workloads.map((w) => [
+        w.name,
+        w.generatedFrom === undefined ? "real" : "generated",
+        w.template.spec.containers.length,
+      ]);
       assert.deepEqual(sets, [
         ["prometheus-k8s", "real", 3],
         ["prometheus-k8s-shard-1", "generated", 2],
@@ -228,20 +283,46 @@ spec:
 describe("duplicates: the later object wins, with a note naming the earlier one", () => {
   const snapshot = load({
     "a/dup1.yaml": "apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: shop}\nspec: {ports: [{port: 80}]}\n",
-    "a/dup2.yaml": "# the same Service again\n\napiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: shop}\nspec: {ports: [{port: 81}]}\n",
-    "b/nodes.yaml": "apiVersion: v1\nkind: Node\nmetadata: {name: n1, labels: {v: first}}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: n1, labels: {v: second}}\n",
-    "c/other-ns.yaml": "apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: other}\nspec: {ports: [{port: 82}]}\n",
+    "a/dup2.yaml":
+      "# the same Service again\n\napiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: shop}\nspec: {ports: [{port: 81}]}\n",
+    "b/nodes.yaml":
+      "apiVersion: v1\nkind: Node\nmetadata: {name: n1, labels: {v: first}}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: n1, labels: {v: second}}\n",
+    "c/other-ns.yaml":
+      "apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: other}\nspec: {ports: [{port: 82}]}\n",
   });
   const cases: { name: string; actual: () => unknown; expected: unknown }[] = [
-    { name: "kubectl apply semantics: the later file's Service replaces the earlier one", actual: () => snapshot.kubernetes.services.filter((s) => s.namespace === "shop").map((s) => s.ports[0]?.port), expected: [81] },
-    { name: "identity is kind/namespace/name: the same name in another namespace is another object", actual: () => snapshot.kubernetes.services.map((s) => `${s.namespace}/${s.name}`), expected: ["other/s", "shop/s"] },
-    { name: "a later document in the same file replaces an earlier one (cluster-scoped Node)", actual: () => snapshot.kubernetes.nodes.map((n) => n.labels["v"]), expected: ["second"] },
+    {
+      name: "kubectl apply semantics: the later file's Service replaces the earlier one",
+      actual: () => snapshot.kubernetes.services.filter((s) => s.namespace === "shop").map((s) => s.ports[0]?.port),
+      expected: [81],
+    },
+    {
+      name: "identity is kind/namespace/name: the same name in another namespace is another object",
+      actual: () => snapshot.kubernetes.services.map((s) => `${s.namespace}/${s.name}`),
+      expected: ["other/s", "shop/s"],
+    },
+    {
+      name: "a later document in the same file replaces an earlier one (cluster-scoped Node)",
+      actual: () => snapshot.kubernetes.nodes.map((n) => n.labels["v"]),
+      expected: ["second"],
+    },
     {
       name: "each replacement is a duplicate-object info at the later object, naming the earlier location",
-      actual: () => snapshot.diagnostics.map((d) => ({ code: d.code, severity: d.severity, message: d.message, source: d.source })),
+      actual: () =>
+        snapshot.diagnostics.map((d) => ({ code: d.code, severity: d.severity, message: d.message, source: d.source })),
       expected: [
-        { code: "duplicate-object", severity: "info", message: "Service shop/s appears again; this one replaces the one at a/dup1.yaml:1", source: { file: "a/dup2.yaml", line: 3, col: 1, doc: 0 } },
-        { code: "duplicate-object", severity: "info", message: "Node n1 appears again; this one replaces the one at b/nodes.yaml:1", source: { file: "b/nodes.yaml", line: 5, col: 1, doc: 1 } },
+        {
+          code: "duplicate-object",
+          severity: "info",
+          message: "Service shop/s appears again; this one replaces the one at a/dup1.yaml:1",
+          source: { file: "a/dup2.yaml", line: 3, col: 1, doc: 0 },
+        },
+        {
+          code: "duplicate-object",
+          severity: "info",
+          message: "Node n1 appears again; this one replaces the one at b/nodes.yaml:1",
+          source: { file: "b/nodes.yaml", line: 5, col: 1, doc: 1 },
+        },
       ],
     },
   ];
@@ -279,17 +360,33 @@ spec: {podSelector: {}}
         ["payments", { "kubernetes.io/metadata.name": "payments" }],
       ],
     },
-    { name: "a Namespace in the snapshot keeps its labels plus kubernetes.io/metadata.name", actual: () => snapshot.kubernetes.namespaces.filter((n) => !n.implicit).map((n) => [n.name, n.labels]), expected: [["shop", { team: "a", "kubernetes.io/metadata.name": "shop" }]] },
-    { name: "namespaces are sorted by name", actual: () => snapshot.kubernetes.namespaces.map((n) => n.name), expected: ["audit", "payments", "shop"] },
+    {
+      name: "a Namespace in the snapshot keeps its labels plus kubernetes.io/metadata.name",
+      actual: () => snapshot.kubernetes.namespaces.filter((n) => !n.implicit).map((n) => [n.name, n.labels]),
+      expected: [["shop", { team: "a", "kubernetes.io/metadata.name": "shop" }]],
+    },
+    {
+      name: "namespaces are sorted by name",
+      actual: () => snapshot.kubernetes.namespaces.map((n) => n.name),
+      expected: ["audit", "payments", "shop"],
+    },
   ];
   for (const c of cases) test(c.name, () => assert.deepEqual(c.actual(), c.expected));
 
   test("kubectl apply -n: loadSnapshot's namespace option applies to objects without one", () => {
-    const dir = tempDir({ "s.yaml": "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{port: 80}]}\n" });
+    const dir = tempDir({
+      "s.yaml": "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{port: 80}]}\n",
+    });
     dirs.push(dir);
     const s = loadSnapshot({ paths: ["."], cwd: dir, namespace: "argocd" });
-    assert.deepEqual(s.kubernetes.services.map((x) => `${x.namespace}/${x.name}`), ["argocd/s"]);
-    assert.deepEqual(s.kubernetes.namespaces.map((n) => [n.name, n.implicit]), [["argocd", true]]);
+    assert.deepEqual(
+      s.kubernetes.services.map((x) => `${x.namespace}/${x.name}`),
+      ["argocd/s"],
+    );
+    assert.deepEqual(
+      s.kubernetes.namespaces.map((n) => [n.name, n.implicit]),
+      [["argocd", true]],
+    );
   });
 });
 
@@ -322,9 +419,27 @@ describe("service endpoints: EndpointSlice, else Endpoints, else the selector ov
   });
   const endpoints = (name: string) => snapshot.kubernetes.serviceEndpoints.find((e) => e.service.name === name);
   const cases: { name: string; service: string; origin: string; slices?: string[]; pods?: string[] }[] = [
-    { name: "endpointslice controller: a Service's EndpointSlices (label kubernetes.io/service-name) are its endpoints", service: "sliced", origin: "EndpointSlice", slices: ["sliced-x1"], pods: [] },
-    { name: "EndpointSlices win over a legacy Endpoints object of the same service", service: "both", origin: "EndpointSlice", slices: ["both-y1"], pods: [] },
-    { name: "core/v1 Endpoints: without EndpointSlices, the Endpoints object of the same name", service: "legacy", origin: "Endpoints", slices: ["legacy#0"], pods: [] },
+    {
+      name: "endpointslice controller: a Service's EndpointSlices (label kubernetes.io/service-name) are its endpoints",
+      service: "sliced",
+      origin: "EndpointSlice",
+      slices: ["sliced-x1"],
+      pods: [],
+    },
+    {
+      name: "EndpointSlices win over a legacy Endpoints object of the same service",
+      service: "both",
+      origin: "EndpointSlice",
+      slices: ["both-y1"],
+      pods: [],
+    },
+    {
+      name: "core/v1 Endpoints: without EndpointSlices, the Endpoints object of the same name",
+      service: "legacy",
+      origin: "Endpoints",
+      slices: ["legacy#0"],
+      pods: [],
+    },
     {
       name: "endpointslice controller: without either, the selector picks pods in the namespace with an IP that have not succeeded or failed",
       service: "selected",
@@ -332,7 +447,13 @@ describe("service endpoints: EndpointSlice, else Endpoints, else the selector ov
       slices: [],
       pods: ["web-pending-with-ip", "web-running"],
     },
-    { name: "a Service without selector and without endpoints has none", service: "manual", origin: "selector", slices: [], pods: [] },
+    {
+      name: "a Service without selector and without endpoints has none",
+      service: "manual",
+      origin: "selector",
+      slices: [],
+      pods: [],
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {
@@ -346,7 +467,10 @@ describe("service endpoints: EndpointSlice, else Endpoints, else the selector ov
   }
 
   test("every Service has exactly one endpoints entry, sorted by namespace and name", () => {
-    assert.deepEqual(snapshot.kubernetes.serviceEndpoints.map((e) => e.service.name), ["both", "legacy", "manual", "selected", "sliced"]);
+    assert.deepEqual(
+      snapshot.kubernetes.serviceEndpoints.map((e) => e.service.name),
+      ["both", "legacy", "manual", "selected", "sliced"],
+    );
   });
 });
 
@@ -356,9 +480,21 @@ describe("nodes joined to EC2 instances", () => {
       Reservations: [
         {
           Instances: [
-            { InstanceId: "i-0abc0000000000001", PrivateIpAddress: "10.0.1.10", Tags: [{ Key: "Name", Value: "by-id-instance" }] },
-            { InstanceId: "i-0abc0000000000002", PrivateIpAddress: "10.0.1.20", Tags: [{ Key: "Name", Value: "by-ip-instance" }] },
-            { InstanceId: "i-0abc0000000000003", PrivateIpAddress: "10.0.1.30", Tags: [{ Key: "Name", Value: "n-by-name" }] },
+            {
+              InstanceId: "i-0abc0000000000001",
+              PrivateIpAddress: "10.0.1.10",
+              Tags: [{ Key: "Name", Value: "by-id-instance" }],
+            },
+            {
+              InstanceId: "i-0abc0000000000002",
+              PrivateIpAddress: "10.0.1.20",
+              Tags: [{ Key: "Name", Value: "by-ip-instance" }],
+            },
+            {
+              InstanceId: "i-0abc0000000000003",
+              PrivateIpAddress: "10.0.1.30",
+              Tags: [{ Key: "Name", Value: "n-by-name" }],
+            },
           ],
         },
       ],
@@ -390,9 +526,24 @@ status: {addresses: [{type: InternalIP, address: 10.0.9.9}]}
   const snapshot = load({ "k8s/nodes.yaml": nodes, "aws/describe-instances.json": instances });
   const joined = (node: string) => snapshot.joins.find((j) => j.kind === "node-instance" && j.from === `Node ${node}`);
   const cases: { name: string; node: string; to: string; by: string }[] = [
-    { name: "cloud-provider-aws: spec.providerID aws:///ZONE/INSTANCE-ID names the instance (and wins over a matching InternalIP)", node: "n-by-id", to: "Instance i-0abc0000000000001", by: "providerID aws:///ap-northeast-2a/i-0abc0000000000001" },
-    { name: "without providerID, InternalIP = the instance's private IP", node: "n-by-ip", to: "Instance i-0abc0000000000002", by: "InternalIP 10.0.1.20" },
-    { name: "without providerID or InternalIP, the instance's Name tag = the node name", node: "n-by-name", to: "Instance i-0abc0000000000003", by: "Name tag n-by-name" },
+    {
+      name: "cloud-provider-aws: spec.providerID aws:///ZONE/INSTANCE-ID names the instance (and wins over a matching InternalIP)",
+      node: "n-by-id",
+      to: "Instance i-0abc0000000000001",
+      by: "providerID aws:///ap-northeast-2a/i-0abc0000000000001",
+    },
+    {
+      name: "without providerID, InternalIP = the instance's private IP",
+      node: "n-by-ip",
+      to: "Instance i-0abc0000000000002",
+      by: "InternalIP 10.0.1.20",
+    },
+    {
+      name: "without providerID or InternalIP, the instance's Name tag = the node name",
+      node: "n-by-name",
+      to: "Instance i-0abc0000000000003",
+      by: "Name tag n-by-name",
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {
@@ -404,7 +555,12 @@ status: {addresses: [{type: InternalIP, address: 10.0.9.9}]}
   test("the join is in the model: each joined Node carries its instanceId (what analyses read), an unjoined one none", () => {
     assert.deepEqual(
       snapshot.kubernetes.nodes.map((n) => [n.name, n.instanceId]),
-      [["n-by-id", "i-0abc0000000000001"], ["n-by-ip", "i-0abc0000000000002"], ["n-by-name", "i-0abc0000000000003"], ["n-lost", undefined]],
+      [
+        ["n-by-id", "i-0abc0000000000001"],
+        ["n-by-ip", "i-0abc0000000000002"],
+        ["n-by-name", "i-0abc0000000000003"],
+        ["n-lost", undefined],
+      ],
     );
   });
 
@@ -420,25 +576,70 @@ status: {addresses: [{type: InternalIP, address: 10.0.9.9}]}
     assert.equal(joined("n-lost"), undefined);
     assert.deepEqual(
       // (besides the one missing-layer warning naming describe-instances: test/load/aws-layers.test.ts)
-      snapshot.diagnostics.filter((d) => d.code !== "missing-layer").map((d) => [d.code, d.severity, d.message, d.source?.file, d.source?.line]),
-      [sharedIp, ["unjoined-node", "warning", "Node n-lost matches no EC2 instance (by providerID aws:///ap-northeast-2a/i-0fff0000000000009, InternalIP 10.0.9.9 or Name tag)", "k8s/nodes.yaml", 16]],
+      snapshot.diagnostics
+        .filter((d) => d.code !== "missing-layer")
+        .map((d) => [d.code, d.severity, d.message, d.source?.file, d.source?.line]),
+      [
+        sharedIp,
+        [
+          "unjoined-node",
+          "warning",
+          "Node n-lost matches no EC2 instance (by providerID aws:///ap-northeast-2a/i-0fff0000000000009, InternalIP 10.0.9.9 or Name tag)",
+          "k8s/nodes.yaml",
+          16,
+        ],
+      ],
     );
   });
 
   test("without any instances in the snapshot, nodes are not expected to join (no warning but the shared InternalIP)", () => {
     const s = load({ "nodes.yaml": nodes });
-    assert.deepEqual([s.joins.filter((j) => j.kind === "node-instance"), s.diagnostics.map((d) => d.code)], [[], ["duplicate-node-ip"]]);
+    assert.deepEqual(
+      [s.joins.filter((j) => j.kind === "node-instance"), s.diagnostics.map((d) => d.code)],
+      [[], ["duplicate-node-ip"]],
+    );
   });
 
   test("two nodes with the same InternalIP: one located warning naming both", () => {
-    assert.deepEqual(snapshot.diagnostics.filter((d) => d.code === "duplicate-node-ip").map((d) => [d.code, d.severity, d.message, d.source?.file, d.source?.line]), [sharedIp]);
+    assert.deepEqual(
+      snapshot.diagnostics
+        .filter((d) => d.code === "duplicate-node-ip")
+        .map((d) => [d.code, d.severity, d.message, d.source?.file, d.source?.line]),
+      [sharedIp],
+    );
   });
 
   test("an ENI that describe-network-interfaces lists without its Attachment joins the instance that lists it", () => {
-    const instances = JSON.stringify({ Reservations: [{ Instances: [{ InstanceId: "i-0abc0000000000021", PrivateIpAddress: "10.0.1.21", SubnetId: "subnet-0abc0000000000001", VpcId: "vpc-0abc0000000000001", NetworkInterfaces: [{ NetworkInterfaceId: "eni-0abc0000000000021" }] }] }] });
-    const enis = JSON.stringify({ NetworkInterfaces: [{ NetworkInterfaceId: "eni-0abc0000000000021", SubnetId: "subnet-0abc0000000000001", VpcId: "vpc-0abc0000000000001", PrivateIpAddress: "10.0.1.21" }] });
+    const instances = JSON.stringify({
+      Reservations: [
+        {
+          Instances: [
+            {
+              InstanceId: "i-0abc0000000000021",
+              PrivateIpAddress: "10.0.1.21",
+              SubnetId: "subnet-0abc0000000000001",
+              VpcId: "vpc-0abc0000000000001",
+              NetworkInterfaces: [{ NetworkInterfaceId: "eni-0abc0000000000021" }],
+            },
+          ],
+        },
+      ],
+    });
+    const enis = JSON.stringify({
+      NetworkInterfaces: [
+        {
+          NetworkInterfaceId: "eni-0abc0000000000021",
+          SubnetId: "subnet-0abc0000000000001",
+          VpcId: "vpc-0abc0000000000001",
+          PrivateIpAddress: "10.0.1.21",
+        },
+      ],
+    });
     const s = load({ "instances.json": instances, "enis.json": enis });
-    assert.deepEqual(s.joins.filter((j) => j.kind === "instance-eni").map((j) => [j.from, j.to, j.by]), [["Instance i-0abc0000000000021", "NetworkInterface eni-0abc0000000000021", "instance network interfaces"]]);
+    assert.deepEqual(
+      s.joins.filter((j) => j.kind === "instance-eni").map((j) => [j.from, j.to, j.by]),
+      [["Instance i-0abc0000000000021", "NetworkInterface eni-0abc0000000000021", "instance network interfaces"]],
+    );
   });
 
   test("a private IP two instances share (two VPCs with one CIDR captured together) joins no node by InternalIP alone: the Name tag decides, else an unjoined-node warning naming both", () => {
@@ -446,30 +647,70 @@ status: {addresses: [{type: InternalIP, address: 10.0.9.9}]}
       Reservations: [
         {
           Instances: [
-            { InstanceId: "i-0abc0000000000011", PrivateIpAddress: "10.0.1.10", VpcId: "vpc-0aaa0000000000001", Tags: [{ Key: "Name", Value: "worker-a" }] },
-            { InstanceId: "i-0abc0000000000012", PrivateIpAddress: "10.0.1.10", VpcId: "vpc-0bbb0000000000002", Tags: [{ Key: "Name", Value: "other-cluster" }] },
+            {
+              InstanceId: "i-0abc0000000000011",
+              PrivateIpAddress: "10.0.1.10",
+              VpcId: "vpc-0aaa0000000000001",
+              Tags: [{ Key: "Name", Value: "worker-a" }],
+            },
+            {
+              InstanceId: "i-0abc0000000000012",
+              PrivateIpAddress: "10.0.1.10",
+              VpcId: "vpc-0bbb0000000000002",
+              Tags: [{ Key: "Name", Value: "other-cluster" }],
+            },
           ],
         },
       ],
     });
-    const twoNodes = "apiVersion: v1\nkind: Node\nmetadata: {name: worker-a}\nstatus: {addresses: [{type: InternalIP, address: 10.0.1.10}]}\n";
+    const twoNodes =
+      "apiVersion: v1\nkind: Node\nmetadata: {name: worker-a}\nstatus: {addresses: [{type: InternalIP, address: 10.0.1.10}]}\n";
     const named = load({ "nodes.yaml": twoNodes, "instances.json": twoVpcs });
-    assert.deepEqual(named.joins.filter((j) => j.kind === "node-instance").map((j) => [j.from, j.to, j.by]), [["Node worker-a", "Instance i-0abc0000000000011", "Name tag worker-a"]]);
+    assert.deepEqual(
+      named.joins.filter((j) => j.kind === "node-instance").map((j) => [j.from, j.to, j.by]),
+      [["Node worker-a", "Instance i-0abc0000000000011", "Name tag worker-a"]],
+    );
     const unnamed = load({ "nodes.yaml": twoNodes.replace("worker-a", "ip-10-0-1-10"), "instances.json": twoVpcs });
-    assert.deepEqual(unnamed.joins.filter((j) => j.kind === "node-instance"), []);
+    assert.deepEqual(
+      unnamed.joins.filter((j) => j.kind === "node-instance"),
+      [],
+    );
     assert.deepEqual(
       unnamed.diagnostics.filter((d) => d.code === "unjoined-node").map((d) => d.message),
-      ["Node ip-10-0-1-10 matches no single EC2 instance: InternalIP 10.0.1.10 is the private IP of 2 instances (i-0abc0000000000011, i-0abc0000000000012: VPCs with overlapping CIDRs?), and no providerID names one (providerID (none)); capture with --vpc-id, or nodes with spec.providerID"],
+      [
+        "Node ip-10-0-1-10 matches no single EC2 instance: InternalIP 10.0.1.10 is the private IP of 2 instances (i-0abc0000000000011, i-0abc0000000000012: VPCs with overlapping CIDRs?), and no providerID names one (providerID (none)); capture with --vpc-id, or nodes with spec.providerID",
+      ],
     );
   });
 });
 
 describe("deterministic output", () => {
   const files: [string, string][] = [
-    ["z-last.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: b, namespace: shop}\nspec: {selector: {app: b}, ports: [{port: 80}]}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: n2}\n"],
-    ["a-first.yaml", "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: shop}\nspec: {ports: [{port: 80}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: b, namespace: shop}\nspec: {ports: [{port: 81}]}\n"],
-    ["m/pods.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p2, namespace: shop, labels: {app: b}}\nspec: {containers: [{name: c}]}\nstatus: {phase: Running, podIP: 10.244.0.2}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p1, namespace: shop, labels: {app: b}}\nspec: {containers: [{name: c}]}\nstatus: {phase: Running, podIP: 10.244.0.1}\n"],
-    ["aws/instances.json", JSON.stringify({ Reservations: [{ Instances: [{ InstanceId: "i-0abc0000000000002", Tags: [{ Key: "Name", Value: "n2" }] }, { InstanceId: "i-0abc0000000000001", Tags: [{ Key: "Name", Value: "n1" }] }] }] })],
+    [
+      "z-last.yaml",
+      "apiVersion: v1\nkind: Service\nmetadata: {name: b, namespace: shop}\nspec: {selector: {app: b}, ports: [{port: 80}]}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: n2}\n",
+    ],
+    [
+      "a-first.yaml",
+      "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: shop}\nspec: {ports: [{port: 80}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: b, namespace: shop}\nspec: {ports: [{port: 81}]}\n",
+    ],
+    [
+      "m/pods.yaml",
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: p2, namespace: shop, labels: {app: b}}\nspec: {containers: [{name: c}]}\nstatus: {phase: Running, podIP: 10.244.0.2}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p1, namespace: shop, labels: {app: b}}\nspec: {containers: [{name: c}]}\nstatus: {phase: Running, podIP: 10.244.0.1}\n",
+    ],
+    [
+      "aws/instances.json",
+      JSON.stringify({
+        Reservations: [
+          {
+            Instances: [
+              { InstanceId: "i-0abc0000000000002", Tags: [{ Key: "Name", Value: "n2" }] },
+              { InstanceId: "i-0abc0000000000001", Tags: [{ Key: "Name", Value: "n1" }] },
+            ],
+          },
+        ],
+      }),
+    ],
   ];
   const forward = Object.fromEntries(files);
   const backward = Object.fromEntries([...files].reverse());
@@ -489,14 +730,20 @@ describe("deterministic output", () => {
 
   test("files are read in sorted path order, so the later duplicate is the one in the later path", () => {
     const s = load(backward);
-    assert.deepEqual(s.files.map((f) => f.path), ["a-first.yaml", "aws/instances.json", "m/pods.yaml", "z-last.yaml"]);
+    assert.deepEqual(
+      s.files.map((f) => f.path),
+      ["a-first.yaml", "aws/instances.json", "m/pods.yaml", "z-last.yaml"],
+    );
     assert.deepEqual(s.kubernetes.services.find((x) => x.name === "b")?.ports[0]?.port, 80);
     assert.deepEqual(
       s.diagnostics.map((d) => [d.code, d.message]),
       [
         ["duplicate-object", "Service shop/b appears again; this one replaces the one at a-first.yaml:10"],
         // the pods are trimmed (no status.conditions): their readiness is assumed, and said
-        ["assumed-ready", "Service shop/b: endpoint pod(s) p1, p2 have no status.conditions (a trimmed capture): taken as ready"],
+        [
+          "assumed-ready",
+          "Service shop/b: endpoint pod(s) p1, p2 have no status.conditions (a trimmed capture): taken as ready",
+        ],
       ],
     );
   });
@@ -504,8 +751,18 @@ describe("deterministic output", () => {
   test("objects are sorted (nodes by name, pods and services by namespace and name)", () => {
     const s = load(backward);
     assert.deepEqual(
-      [s.kubernetes.nodes.map((n) => n.name), s.kubernetes.pods.map((p) => p.name), s.kubernetes.services.map((x) => x.name), s.aws.instances.map((i) => i.id)],
-      [["n1", "n2"], ["p1", "p2"], ["a", "b"], ["i-0abc0000000000001", "i-0abc0000000000002"]],
+      [
+        s.kubernetes.nodes.map((n) => n.name),
+        s.kubernetes.pods.map((p) => p.name),
+        s.kubernetes.services.map((x) => x.name),
+        s.aws.instances.map((i) => i.id),
+      ],
+      [
+        ["n1", "n2"],
+        ["p1", "p2"],
+        ["a", "b"],
+        ["i-0abc0000000000001", "i-0abc0000000000002"],
+      ],
     );
   });
 });
@@ -515,7 +772,12 @@ describe("large JSON lists (lazy positions) cite the same lines as small ones", 
     apiVersion: "v1",
     kind: "List",
     items: [
-      { apiVersion: "v1", kind: "Pod", metadata: { name: "ok", namespace: "shop" }, spec: { containers: [{ name: "c" }] } },
+      {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: "ok", namespace: "shop" },
+        spec: { containers: [{ name: "c" }] },
+      },
       {
         apiVersion: "v1",
         kind: "Pod",
@@ -536,12 +798,25 @@ describe("large JSON lists (lazy positions) cite the same lines as small ones", 
     test(`an invalid toleration deep in a JSON list item cites the offending field's line: ${c.name}`, () => {
       const dir = tempDir({ "pods.json": text });
       dirs.push(dir);
-      const s = loadSnapshot({ paths: ["."], cwd: dir, limits: { ...DEFAULT_LIMITS, lazyPositionsFromBytes: c.lazyFrom } });
-      assert.deepEqual(s.kubernetes.pods.map((p) => p.name), ["ok"]);
+      const s = loadSnapshot({
+        paths: ["."],
+        cwd: dir,
+        limits: { ...DEFAULT_LIMITS, lazyPositionsFromBytes: c.lazyFrom },
+      });
+      assert.deepEqual(
+        s.kubernetes.pods.map((p) => p.name),
+        ["ok"],
+      );
       const d = s.diagnostics.find((x) => x.code === "invalid-object");
       assert.ok(d, JSON.stringify(s.diagnostics));
-      assert.match(d.message, /^Pod shop\/bad skipped: spec\.tolerations\[0\]: value must be empty when operator is Exists/);
-      assert.deepEqual({ file: d.source?.file, line: d.source?.line, col: d.source?.col }, { file: "pods.json", line: valueLine, col: 25 });
+      assert.match(
+        d.message,
+        /^Pod shop\/bad skipped: spec\.tolerations\[0\]: value must be empty when operator is Exists/,
+      );
+      assert.deepEqual(
+        { file: d.source?.file, line: d.source?.line, col: d.source?.col },
+        { file: "pods.json", line: valueLine, col: 25 },
+      );
     });
   }
 });

@@ -69,12 +69,36 @@ describe("parseJson: positions in kubectl-style pretty JSON", () => {
   const parsed = parseJson(text, "list.json", DEFAULT_LIMITS);
   const cases: { name: string; path: (string | number)[]; expected: Position }[] = [
     { name: "RFC 8259 §4 object: the root object starts at its `{`", path: [], expected: { line: 1, col: 1 } },
-    { name: "RFC 8259 §5 array: an array value starts at its `[` after the key", path: ["items"], expected: { line: 4, col: 14 } },
-    { name: "RFC 8259 §5 array: an object in an array starts at its `{` on the next line", path: ["items", 0], expected: { line: 5, col: 9 } },
-    { name: "RFC 8259 §4 object: a nested object starts at its `{`", path: ["items", 0, "metadata"], expected: { line: 7, col: 25 } },
-    { name: "RFC 8259 §4 object: an object three levels down", path: ["items", 0, "metadata", "labels"], expected: { line: 9, col: 27 } },
-    { name: "RFC 8259 §5 array: an array five levels down", path: ["items", 0, "spec", "containers"], expected: { line: 14, col: 31 } },
-    { name: "RFC 8259 §5 array: an object seven levels down", path: ["items", 0, "spec", "containers", 0, "ports", 0], expected: { line: 18, col: 29 } },
+    {
+      name: "RFC 8259 §5 array: an array value starts at its `[` after the key",
+      path: ["items"],
+      expected: { line: 4, col: 14 },
+    },
+    {
+      name: "RFC 8259 §5 array: an object in an array starts at its `{` on the next line",
+      path: ["items", 0],
+      expected: { line: 5, col: 9 },
+    },
+    {
+      name: "RFC 8259 §4 object: a nested object starts at its `{`",
+      path: ["items", 0, "metadata"],
+      expected: { line: 7, col: 25 },
+    },
+    {
+      name: "RFC 8259 §4 object: an object three levels down",
+      path: ["items", 0, "metadata", "labels"],
+      expected: { line: 9, col: 27 },
+    },
+    {
+      name: "RFC 8259 §5 array: an array five levels down",
+      path: ["items", 0, "spec", "containers"],
+      expected: { line: 14, col: 31 },
+    },
+    {
+      name: "RFC 8259 §5 array: an object seven levels down",
+      path: ["items", 0, "spec", "containers", 0, "ports", 0],
+      expected: { line: 18, col: 29 },
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {
@@ -83,8 +107,11 @@ describe("parseJson: positions in kubectl-style pretty JSON", () => {
   }
 
   test("RFC 8259: the document's position is where its value starts, after leading whitespace", () => {
-    const p = parseJson("\n\n   {\"kind\": \"Pod\"}\n", "ws.json", DEFAULT_LIMITS);
-    assert.deepEqual(p.documents.map((d) => [d.index, d.position]), [[0, { line: 3, col: 4 }]]);
+    const p = parseJson('\n\n   {"kind": "Pod"}\n', "ws.json", DEFAULT_LIMITS);
+    assert.deepEqual(
+      p.documents.map((d) => [d.index, d.position]),
+      [[0, { line: 3, col: 4 }]],
+    );
     assert.equal(p.format, "json");
   });
 });
@@ -102,11 +129,15 @@ describe("parseJson: positions in minified single-line JSON", () => {
 
   const cases: { name: string; path: (string | number)[]; col: number }[] = [
     { name: "RFC 8259 §4: an object after a plain key", path: ["a"], col: 6 },
-    { name: "RFC 8259 §7: an object after a key holding an escaped quote (\"b\\\"c\")", path: ["a", 'b"c'], col: 14 },
+    { name: 'RFC 8259 §7: an object after a key holding an escaped quote ("b\\"c")', path: ["a", 'b"c'], col: 14 },
     { name: "RFC 8259 §5: an array inside that object", path: ["a", 'b"c', "d"], col: 19 },
     { name: "RFC 8259 §5: an object after a number in an array", path: ["a", 'b"c', "d", 1], col: 22 },
-    { name: "RFC 8259 §7: an object after a string holding braces, brackets and an escaped quote", path: ["a", 'b"c', "d", 1, "f"], col: 42 },
-    { name: "RFC 8259 §7: an array after a key of escaped backslashes (\"x\\\\\\\\\")", path: ["a", "x\\\\"], col: 56 },
+    {
+      name: "RFC 8259 §7: an object after a string holding braces, brackets and an escaped quote",
+      path: ["a", 'b"c', "d", 1, "f"],
+      col: 42,
+    },
+    { name: 'RFC 8259 §7: an array after a key of escaped backslashes ("x\\\\\\\\")', path: ["a", "x\\\\"], col: 56 },
     { name: "RFC 8259 §5: an empty array inside an array", path: ["a", "x\\\\", 0], col: 57 },
     { name: "RFC 8259 §5: an object after an empty array", path: ["a", "x\\\\", 1], col: 60 },
   ];
@@ -158,21 +189,105 @@ describe("parseJson: unicode and byte order mark", () => {
 
 describe("parseJson: syntax errors are InputErrors at file:line:col", () => {
   const cases: { name: string; text: string; line: number; col: number; reason: RegExp }[] = [
-    { name: "RFC 8259 §4: a trailing comma in an object is reported at the closing brace", text: '{\n  "a": 1,\n}', line: 3, col: 1, reason: /property name/ },
-    { name: "RFC 8259 §5: a trailing comma in an array is reported at the closing bracket", text: "[\n  1,\n  2,\n]", line: 4, col: 1, reason: /expected a value/ },
-    { name: "RFC 8259 §4: a missing comma between members is reported at the next member", text: '{\n  "a": 1\n  "b": 2\n}', line: 3, col: 3, reason: /expected ',' or '}'/ },
-    { name: "RFC 8259 §5: a missing comma between elements is reported at the next element", text: "[1\n 2]", line: 2, col: 2, reason: /expected ',' or ']'/ },
-    { name: "RFC 8259 §7: an unterminated string is reported at its opening quote", text: '{\n  "a": "abc\n}', line: 2, col: 8, reason: /unterminated string/ },
-    { name: "RFC 8259 §3: a bare word is not a value (only true, false and null are)", text: '{\n  "a": yes\n}', line: 2, col: 8, reason: /unexpected 'yes'/ },
-    { name: "RFC 8259 §4: names must be double-quoted strings", text: "{\n  a: 1}", line: 2, col: 3, reason: /property name in double quotes/ },
-    { name: "RFC 8259 §2: an empty file holds no JSON value", text: "", line: 1, col: 1, reason: /holds no JSON value/ },
-    { name: "RFC 8259 §2: a file of whitespace holds no JSON value", text: "  \n\n", line: 3, col: 1, reason: /holds no JSON value/ },
-    { name: "RFC 8259 §2: text after the value is an error (a second document)", text: "{}\n{}", line: 2, col: 1, reason: /unexpected text after the JSON value/ },
+    {
+      name: "RFC 8259 §4: a trailing comma in an object is reported at the closing brace",
+      text: '{\n  "a": 1,\n}',
+      line: 3,
+      col: 1,
+      reason: /property name/,
+    },
+    {
+      name: "RFC 8259 §5: a trailing comma in an array is reported at the closing bracket",
+      text: "[\n  1,\n  2,\n]",
+      line: 4,
+      col: 1,
+      reason: /expected a value/,
+    },
+    {
+      name: "RFC 8259 §4: a missing comma between members is reported at the next member",
+      text: '{\n  "a": 1\n  "b": 2\n}',
+      line: 3,
+      col: 3,
+      reason: /expected ',' or '}'/,
+    },
+    {
+      name: "RFC 8259 §5: a missing comma between elements is reported at the next element",
+      text: "[1\n 2]",
+      line: 2,
+      col: 2,
+      reason: /expected ',' or ']'/,
+    },
+    {
+      name: "RFC 8259 §7: an unterminated string is reported at its opening quote",
+      text: '{\n  "a": "abc\n}',
+      line: 2,
+      col: 8,
+      reason: /unterminated string/,
+    },
+    {
+      name: "RFC 8259 §3: a bare word is not a value (only true, false and null are)",
+      text: '{\n  "a": yes\n}',
+      line: 2,
+      col: 8,
+      reason: /unexpected 'yes'/,
+    },
+    {
+      name: "RFC 8259 §4: names must be double-quoted strings",
+      text: "{\n  a: 1}",
+      line: 2,
+      col: 3,
+      reason: /property name in double quotes/,
+    },
+    {
+      name: "RFC 8259 §2: an empty file holds no JSON value",
+      text: "",
+      line: 1,
+      col: 1,
+      reason: /holds no JSON value/,
+    },
+    {
+      name: "RFC 8259 §2: a file of whitespace holds no JSON value",
+      text: "  \n\n",
+      line: 3,
+      col: 1,
+      reason: /holds no JSON value/,
+    },
+    {
+      name: "RFC 8259 §2: text after the value is an error (a second document)",
+      text: "{}\n{}",
+      line: 2,
+      col: 1,
+      reason: /unexpected text after the JSON value/,
+    },
     { name: "RFC 8259 §6: numbers have no leading zeros", text: "[01]", line: 1, col: 2, reason: /unexpected '01'/ },
-    { name: "RFC 8259 §7: control characters must be escaped in strings", text: '{"a": "x\ty"}', line: 1, col: 9, reason: /control character/i },
-    { name: "RFC 8259 §8.1: positions after a byte order mark do not count it", text: '\ufeff{"a":,}', line: 1, col: 6, reason: /expected a value/ },
-    { name: "RFC 8259 §7: an unknown escape (\\x) is reported at the escaped character", text: String.raw`{"a": "\x"}`, line: 1, col: 9, reason: /escaped character/i },
-    { name: "RFC 8259 §6: a number needs digits after its decimal point", text: "[1.]", line: 1, col: 2, reason: /unexpected '1\.'/ },
+    {
+      name: "RFC 8259 §7: control characters must be escaped in strings",
+      text: '{"a": "x\ty"}',
+      line: 1,
+      col: 9,
+      reason: /control character/i,
+    },
+    {
+      name: "RFC 8259 §8.1: positions after a byte order mark do not count it",
+      text: '\ufeff{"a":,}',
+      line: 1,
+      col: 6,
+      reason: /expected a value/,
+    },
+    {
+      name: "RFC 8259 §7: an unknown escape (\\x) is reported at the escaped character",
+      text: String.raw`{"a": "\x"}`,
+      line: 1,
+      col: 9,
+      reason: /escaped character/i,
+    },
+    {
+      name: "RFC 8259 §6: a number needs digits after its decimal point",
+      text: "[1.]",
+      line: 1,
+      col: 2,
+      reason: /unexpected '1\.'/,
+    },
     { name: "RFC 8259 §6: NaN is not a JSON number", text: "[NaN]", line: 1, col: 2, reason: /unexpected 'NaN'/ },
   ];
   for (const c of cases) {
@@ -191,11 +306,14 @@ describe("parseJson: syntax errors are InputErrors at file:line:col", () => {
 describe("parseJson: CRLF line endings", () => {
   test("RFC 8259 §2: CR LF is whitespace; lines are counted at LF and columns restart after it", () => {
     const p = parseJson('{\r\n  "a": {\r\n    "b": [\r\n      {}\r\n    ]\r\n  }\r\n}', "crlf.json", DEFAULT_LIMITS);
-    assert.deepEqual([positionAt(p, ["a"]), positionAt(p, ["a", "b"]), positionAt(p, ["a", "b", 0])], [
-      { line: 2, col: 8 },
-      { line: 3, col: 10 },
-      { line: 4, col: 7 },
-    ]);
+    assert.deepEqual(
+      [positionAt(p, ["a"]), positionAt(p, ["a", "b"]), positionAt(p, ["a", "b", 0])],
+      [
+        { line: 2, col: 8 },
+        { line: 3, col: 10 },
+        { line: 4, col: 7 },
+      ],
+    );
   });
   test("RFC 8259 §4: a trailing comma in a CRLF file is reported at the closing brace's line", () => {
     const error = inputError(() => parseJson('{\r\n  "a": 1,\r\n}', "crlf.json", DEFAULT_LIMITS));
@@ -264,7 +382,13 @@ describe("parseJson: lazy positions in large files (lazyPositionsFromBytes)", ()
         assert.deepEqual(actual, expected, path);
         seen.push(path);
         for (const key of Object.keys(e)) {
-          walk((e as Record<string, unknown>)[key], (l as Record<string, unknown>)[key], depth === 2 ? (l as object) : anchor, depth + 1, `${path}/${key}`);
+          walk(
+            (e as Record<string, unknown>)[key],
+            (l as Record<string, unknown>)[key],
+            depth === 2 ? (l as object) : anchor,
+            depth + 1,
+            `${path}/${key}`,
+          );
         }
       };
       walk(eager.documents[0]?.value, lazy.documents[0]?.value, undefined, 0, "");

@@ -85,22 +85,86 @@ describe("parseYaml: positions of mappings and sequences", () => {
   const parsed = parseYaml(text, "pod.yaml", DEFAULT_LIMITS);
 
   const cases: { name: string; path: (string | number)[]; expected: Position }[] = [
-    { name: "YAML 1.2 §8.2.2 block mapping: the document's root mapping starts at its first key", path: [], expected: { line: 1, col: 1 } },
-    { name: "YAML 1.2 §8.2.2 block mapping: a nested mapping starts at its first key on the next line", path: ["metadata"], expected: { line: 4, col: 3 } },
-    { name: "YAML 1.2 §8.2.2 block mapping: a mapping two levels down starts at its key's column", path: ["metadata", "labels"], expected: { line: 6, col: 5 } },
-    { name: "YAML 1.2 §8.2.1 block sequence: a compact sequence `- ` at the parent's indentation starts at the dash", path: ["spec", "containers"], expected: { line: 9, col: 3 } },
-    { name: "YAML 1.2 §8.2.1 block sequence of mappings: `- name: c1` starts at the column of `name`", path: ["spec", "containers", 0], expected: { line: 9, col: 5 } },
-    { name: "YAML 1.2 §8.2.1 block sequence of mappings: the second entry `- name: c2`", path: ["spec", "containers", 1], expected: { line: 13, col: 5 } },
-    { name: "YAML 1.2 §8.2.1 block sequence of mappings: an entry in a nested sequence", path: ["spec", "containers", 0, "ports", 0], expected: { line: 11, col: 7 } },
-    { name: "YAML 1.2 §8.2.1 block sequence of mappings: extra spaces after the dash move the column to the key", path: ["spec", "containers", 0, "ports", 1], expected: { line: 12, col: 9 } },
-    { name: "YAML 1.2 §6.6 comments: a value after a comment and a blank line starts at its own first character", path: ["spec", "tolerations"], expected: { line: 17, col: 5 } },
-    { name: "YAML 1.2 §6.6 comments: the mapping inside that sequence starts at `key`", path: ["spec", "tolerations", 0], expected: { line: 17, col: 7 } },
-    { name: "YAML 1.2 §8.2.2 block mapping: a value on the next line after a blank line", path: ["spec", "nodeSelector"], expected: { line: 21, col: 5 } },
-    { name: "YAML 1.2 §7.4 flow mapping: a flow mapping starts at its `{`", path: ["spec", "affinity"], expected: { line: 22, col: 13 } },
-    { name: "YAML 1.2 §7.4 flow mapping: a nested flow mapping starts at its own `{`", path: ["spec", "affinity", "nodeAffinity"], expected: { line: 22, col: 28 } },
-    { name: "YAML 1.2 §7.4 flow sequence: a flow sequence starts at its `[`", path: ["spec", "affinity", "nodeAffinity", "preferred"], expected: { line: 22, col: 40 } },
-    { name: "YAML 1.2 §7.4 flow sequence: a mapping inside a flow sequence starts at its `{`", path: ["spec", "affinity", "nodeAffinity", "preferred", 0], expected: { line: 22, col: 41 } },
-    { name: "YAML 1.2 §8.2.1 block sequence: a sequence nested in a sequence entry (`- - x`) starts at the inner dash", path: ["spec", "list", 0], expected: { line: 24, col: 5 } },
+    {
+      name: "YAML 1.2 §8.2.2 block mapping: the document's root mapping starts at its first key",
+      path: [],
+      expected: { line: 1, col: 1 },
+    },
+    {
+      name: "YAML 1.2 §8.2.2 block mapping: a nested mapping starts at its first key on the next line",
+      path: ["metadata"],
+      expected: { line: 4, col: 3 },
+    },
+    {
+      name: "YAML 1.2 §8.2.2 block mapping: a mapping two levels down starts at its key's column",
+      path: ["metadata", "labels"],
+      expected: { line: 6, col: 5 },
+    },
+    {
+      name: "YAML 1.2 §8.2.1 block sequence: a compact sequence `- ` at the parent's indentation starts at the dash",
+      path: ["spec", "containers"],
+      expected: { line: 9, col: 3 },
+    },
+    {
+      name: "YAML 1.2 §8.2.1 block sequence of mappings: `- name: c1` starts at the column of `name`",
+      path: ["spec", "containers", 0],
+      expected: { line: 9, col: 5 },
+    },
+    {
+      name: "YAML 1.2 §8.2.1 block sequence of mappings: the second entry `- name: c2`",
+      path: ["spec", "containers", 1],
+      expected: { line: 13, col: 5 },
+    },
+    {
+      name: "YAML 1.2 §8.2.1 block sequence of mappings: an entry in a nested sequence",
+      path: ["spec", "containers", 0, "ports", 0],
+      expected: { line: 11, col: 7 },
+    },
+    {
+      name: "YAML 1.2 §8.2.1 block sequence of mappings: extra spaces after the dash move the column to the key",
+      path: ["spec", "containers", 0, "ports", 1],
+      expected: { line: 12, col: 9 },
+    },
+    {
+      name: "YAML 1.2 §6.6 comments: a value after a comment and a blank line starts at its own first character",
+      path: ["spec", "tolerations"],
+      expected: { line: 17, col: 5 },
+    },
+    {
+      name: "YAML 1.2 §6.6 comments: the mapping inside that sequence starts at `key`",
+      path: ["spec", "tolerations", 0],
+      expected: { line: 17, col: 7 },
+    },
+    {
+      name: "YAML 1.2 §8.2.2 block mapping: a value on the next line after a blank line",
+      path: ["spec", "nodeSelector"],
+      expected: { line: 21, col: 5 },
+    },
+    {
+      name: "YAML 1.2 §7.4 flow mapping: a flow mapping starts at its `{`",
+      path: ["spec", "affinity"],
+      expected: { line: 22, col: 13 },
+    },
+    {
+      name: "YAML 1.2 §7.4 flow mapping: a nested flow mapping starts at its own `{`",
+      path: ["spec", "affinity", "nodeAffinity"],
+      expected: { line: 22, col: 28 },
+    },
+    {
+      name: "YAML 1.2 §7.4 flow sequence: a flow sequence starts at its `[`",
+      path: ["spec", "affinity", "nodeAffinity", "preferred"],
+      expected: { line: 22, col: 40 },
+    },
+    {
+      name: "YAML 1.2 §7.4 flow sequence: a mapping inside a flow sequence starts at its `{`",
+      path: ["spec", "affinity", "nodeAffinity", "preferred", 0],
+      expected: { line: 22, col: 41 },
+    },
+    {
+      name: "YAML 1.2 §8.2.1 block sequence: a sequence nested in a sequence entry (`- - x`) starts at the inner dash",
+      path: ["spec", "list", 0],
+      expected: { line: 24, col: 5 },
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {
@@ -109,7 +173,11 @@ describe("parseYaml: positions of mappings and sequences", () => {
   }
 
   test("YAML 1.2 §6.6 comments: a document position skips leading comments and blank lines", () => {
-    const p = parseYaml("# header\n\n---\n# about the pod\napiVersion: v1\nkind: A\n---\n\n  # indented comment\nkind: B\n", "c.yaml", DEFAULT_LIMITS);
+    const p = parseYaml(
+      "# header\n\n---\n# about the pod\napiVersion: v1\nkind: A\n---\n\n  # indented comment\nkind: B\n",
+      "c.yaml",
+      DEFAULT_LIMITS,
+    );
     assert.deepEqual(
       p.documents.map((d) => [d.index, d.position]),
       [
@@ -127,12 +195,28 @@ describe("parseYaml: positions of mappings and sequences", () => {
 });
 
 describe("parseYaml: CRLF line endings (manifests saved on Windows)", () => {
-  const text = "apiVersion: v1\r\nkind: Pod\r\nmetadata:\r\n  name: p\r\n  labels:\r\n    a: b\r\nspec:\r\n  containers:\r\n  - name: c\r\n---\r\nkind: B\r\nx: {y: [1]}\r\n";
+  const text =
+    "apiVersion: v1\r\nkind: Pod\r\nmetadata:\r\n  name: p\r\n  labels:\r\n    a: b\r\nspec:\r\n  containers:\r\n  - name: c\r\n---\r\nkind: B\r\nx: {y: [1]}\r\n";
   const parsed = parseYaml(text, "crlf.yaml", DEFAULT_LIMITS);
   const cases: { name: string; path: (string | number)[]; doc: number; expected: Position }[] = [
-    { name: "YAML 1.2 §5.4 line breaks: CRLF ends a line; a nested mapping's position", path: ["metadata", "labels"], doc: 0, expected: { line: 6, col: 5 } },
-    { name: "YAML 1.2 §5.4 line breaks: a block sequence entry after CRLF lines", path: ["spec", "containers", 0], doc: 0, expected: { line: 9, col: 5 } },
-    { name: "YAML 1.2 §5.4 line breaks: a flow sequence in the second document", path: ["x", "y"], doc: 1, expected: { line: 12, col: 8 } },
+    {
+      name: "YAML 1.2 §5.4 line breaks: CRLF ends a line; a nested mapping's position",
+      path: ["metadata", "labels"],
+      doc: 0,
+      expected: { line: 6, col: 5 },
+    },
+    {
+      name: "YAML 1.2 §5.4 line breaks: a block sequence entry after CRLF lines",
+      path: ["spec", "containers", 0],
+      doc: 0,
+      expected: { line: 9, col: 5 },
+    },
+    {
+      name: "YAML 1.2 §5.4 line breaks: a flow sequence in the second document",
+      path: ["x", "y"],
+      doc: 1,
+      expected: { line: 12, col: 8 },
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {
@@ -142,7 +226,13 @@ describe("parseYaml: CRLF line endings (manifests saved on Windows)", () => {
   }
   test("YAML 1.2 §5.4 line breaks: no carriage return is left in values; the second document starts on line 11", () => {
     assert.equal(at(parsed, ["metadata", "name"]), "p");
-    assert.deepEqual(parsed.documents.map((d) => d.position), [{ line: 1, col: 1 }, { line: 11, col: 1 }]);
+    assert.deepEqual(
+      parsed.documents.map((d) => d.position),
+      [
+        { line: 1, col: 1 },
+        { line: 11, col: 1 },
+      ],
+    );
   });
   test("YAML 1.2 §5.4 line breaks: syntax errors count CRLF lines", () => {
     const error = inputError(() => parseYaml("a:\r\n  b: 1\r\n c: 2\r\n", "crlf.yaml", DEFAULT_LIMITS));
@@ -198,7 +288,11 @@ describe("parseYaml: multi-document files", () => {
 
 describe("parseYaml: what sigs.k8s.io/yaml (go-yaml) makes of a manifest", () => {
   test("YAML merge key (go-yaml, sigs.k8s.io/yaml): `<<: *base` merges the anchored mapping, and explicit keys win", () => {
-    const p = parseYaml("base: &base\n  cpu: 100m\n  memory: 64Mi\nlimits:\n  <<: *base\n  memory: 128Mi\n", "m.yaml", DEFAULT_LIMITS);
+    const p = parseYaml(
+      "base: &base\n  cpu: 100m\n  memory: 64Mi\nlimits:\n  <<: *base\n  memory: 128Mi\n",
+      "m.yaml",
+      DEFAULT_LIMITS,
+    );
     assert.deepEqual(at(p, ["limits"]), { cpu: "100m", memory: "128Mi" });
   });
 
@@ -208,14 +302,49 @@ describe("parseYaml: what sigs.k8s.io/yaml (go-yaml) makes of a manifest", () =>
   });
 
   const cases: { name: string; text: string; path: string[]; expected: unknown }[] = [
-    { name: "sigs.k8s.io/yaml duplicate keys: the later value wins", text: "metadata:\n  name: first\n  name: second\n", path: ["metadata", "name"], expected: "second" },
-    { name: "sigs.k8s.io/yaml duplicate keys: a later mapping replaces an earlier one whole", text: "labels:\n  a: 1\nlabels:\n  b: 2\n", path: ["labels"], expected: { b: 2 } },
-    { name: "YAML 1.2 core schema: creationTimestamp stays a string, as in JSON", text: "creationTimestamp: 2024-03-01T12:00:00Z\n", path: ["creationTimestamp"], expected: "2024-03-01T12:00:00Z" },
-    { name: "YAML 1.2 core schema: a bare date stays a string", text: "date: 2024-03-01\n", path: ["date"], expected: "2024-03-01" },
-    { name: "YAML 1.2 core schema: quoted numbers stay strings (replicas: \"2\")", text: "replicas: \"2\"\n", path: ["replicas"], expected: "2" },
-    { name: "YAML 1.2 core schema: unquoted integers are numbers", text: "replicas: 3\n", path: ["replicas"], expected: 3 },
+    {
+      name: "sigs.k8s.io/yaml duplicate keys: the later value wins",
+      text: "metadata:\n  name: first\n  name: second\n",
+      path: ["metadata", "name"],
+      expected: "second",
+    },
+    {
+      name: "sigs.k8s.io/yaml duplicate keys: a later mapping replaces an earlier one whole",
+      text: "labels:\n  a: 1\nlabels:\n  b: 2\n",
+      path: ["labels"],
+      expected: { b: 2 },
+    },
+    {
+      name: "YAML 1.2 core schema: creationTimestamp stays a string, as in JSON",
+      text: "creationTimestamp: 2024-03-01T12:00:00Z\n",
+      path: ["creationTimestamp"],
+      expected: "2024-03-01T12:00:00Z",
+    },
+    {
+      name: "YAML 1.2 core schema: a bare date stays a string",
+      text: "date: 2024-03-01\n",
+      path: ["date"],
+      expected: "2024-03-01",
+    },
+    {
+      name: 'YAML 1.2 core schema: quoted numbers stay strings (replicas: "2")',
+      text: 'replicas: "2"\n',
+      path: ["replicas"],
+      expected: "2",
+    },
+    {
+      name: "YAML 1.2 core schema: unquoted integers are numbers",
+      text: "replicas: 3\n",
+      path: ["replicas"],
+      expected: 3,
+    },
     { name: "YAML 1.2 core schema: `null` and `~` are null", text: "a: null\n", path: ["a"], expected: null },
-    { name: "YAML 1.2 §7.1 aliases: an alias refers to the anchored value", text: "a: &x {k: v}\nb: *x\n", path: ["b"], expected: { k: "v" } },
+    {
+      name: "YAML 1.2 §7.1 aliases: an alias refers to the anchored value",
+      text: "a: &x {k: v}\nb: *x\n",
+      path: ["b"],
+      expected: { k: "v" },
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {
@@ -227,12 +356,48 @@ describe("parseYaml: what sigs.k8s.io/yaml (go-yaml) makes of a manifest", () =>
 
 describe("parseYaml: syntax errors are InputErrors located at file:line:col", () => {
   const cases: { name: string; text: string; line: number; col: number; reason: RegExp }[] = [
-    { name: "YAML 1.2 §8.2.2: a key indented less than its siblings is bad indentation", text: "a:\n  b: 1\n c: 2\n", line: 3, col: 2, reason: /bad indentation of a mapping entry/ },
-    { name: "YAML 1.2 §6.1: tabs must not be used for indentation", text: "a:\n\tb: 1\n", line: 2, col: 1, reason: /tab characters must not be used in indentation/ },
-    { name: "YAML 1.2 §8.2.2: a mapping key after a sequence at the same indentation", text: "a:\n  - b\n  c: d\n", line: 3, col: 3, reason: /bad indentation of a mapping entry/ },
-    { name: "YAML 1.2 §7.4: an unclosed flow sequence is reported where the stream ends", text: "a: 1\n---\nb: [\n", line: 4, col: 1, reason: /unexpected end of the stream within a flow collection/ },
-    { name: "YAML 1.2 §7.3.1: an unterminated double-quoted scalar is reported where the stream ends", text: "a: \"unterminated\n", line: 2, col: 1, reason: /unexpected end of the stream within a double quoted scalar/ },
-    { name: "YAML 1.2 §7.1: an alias to an undefined anchor", text: "a: *missing\n", line: 1, col: 12, reason: /unidentified alias "missing"/ },
+    {
+      name: "YAML 1.2 §8.2.2: a key indented less than its siblings is bad indentation",
+      text: "a:\n  b: 1\n c: 2\n",
+      line: 3,
+      col: 2,
+      reason: /bad indentation of a mapping entry/,
+    },
+    {
+      name: "YAML 1.2 §6.1: tabs must not be used for indentation",
+      text: "a:\n\tb: 1\n",
+      line: 2,
+      col: 1,
+      reason: /tab characters must not be used in indentation/,
+    },
+    {
+      name: "YAML 1.2 §8.2.2: a mapping key after a sequence at the same indentation",
+      text: "a:\n  - b\n  c: d\n",
+      line: 3,
+      col: 3,
+      reason: /bad indentation of a mapping entry/,
+    },
+    {
+      name: "YAML 1.2 §7.4: an unclosed flow sequence is reported where the stream ends",
+      text: "a: 1\n---\nb: [\n",
+      line: 4,
+      col: 1,
+      reason: /unexpected end of the stream within a flow collection/,
+    },
+    {
+      name: "YAML 1.2 §7.3.1: an unterminated double-quoted scalar is reported where the stream ends",
+      text: 'a: "unterminated\n',
+      line: 2,
+      col: 1,
+      reason: /unexpected end of the stream within a double quoted scalar/,
+    },
+    {
+      name: "YAML 1.2 §7.1: an alias to an undefined anchor",
+      text: "a: *missing\n",
+      line: 1,
+      col: 12,
+      reason: /unidentified alias "missing"/,
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {
@@ -271,8 +436,16 @@ describe("parseYaml: hostile input is refused quickly", () => {
   });
 
   const recursive: { name: string; text: string; line: number }[] = [
-    { name: "YAML 1.2 §7.1: a sequence that contains its own alias is a recursive structure", text: "a: &a [*a]\n", line: 1 },
-    { name: "YAML 1.2 §7.1: a mapping that contains its own alias is a recursive structure", text: "x: 1\na: &a\n  b: *a\n", line: 3 },
+    {
+      name: "YAML 1.2 §7.1: a sequence that contains its own alias is a recursive structure",
+      text: "a: &a [*a]\n",
+      line: 1,
+    },
+    {
+      name: "YAML 1.2 §7.1: a mapping that contains its own alias is a recursive structure",
+      text: "x: 1\na: &a\n  b: *a\n",
+      line: 3,
+    },
   ];
   for (const c of recursive) {
     test(c.name, () => {
@@ -294,23 +467,31 @@ describe("parseYaml: hostile input is refused quickly", () => {
       json: false,
     },
     {
-      name: "JSON-style flow mappings ending in a scalar ({\"k\": {\"k\": \"v\"}})",
+      name: 'JSON-style flow mappings ending in a scalar ({"k": {"k": "v"}})',
       text: jsonObjects,
       json: true,
     },
   ];
   for (const shape of shapes) {
-    test(`nesting limit: ${DEFAULT_LIMITS.maxDepth} levels of ${shape.name} are accepted, as in JSON`, shape.todo ? { todo: shape.todo } : {}, () => {
-      const text = shape.text(DEFAULT_LIMITS.maxDepth);
-      if (shape.json) assert.equal(parseJson(text, "deep.json", DEFAULT_LIMITS).documents.length, 1);
-      assert.equal(parseYaml(text, "deep.yaml", DEFAULT_LIMITS).documents.length, 1);
-    });
+    test(
+      `nesting limit: ${DEFAULT_LIMITS.maxDepth} levels of ${shape.name} are accepted, as in JSON`,
+      shape.todo ? { todo: shape.todo } : {},
+      () => {
+        const text = shape.text(DEFAULT_LIMITS.maxDepth);
+        if (shape.json) assert.equal(parseJson(text, "deep.json", DEFAULT_LIMITS).documents.length, 1);
+        assert.equal(parseYaml(text, "deep.yaml", DEFAULT_LIMITS).documents.length, 1);
+      },
+    );
     test(`nesting limit: ${DEFAULT_LIMITS.maxDepth + 1} levels of ${shape.name} are refused`, () => {
       const text = shape.text(DEFAULT_LIMITS.maxDepth + 1);
       const error = inputError(() => parseYaml(text, "deep.yaml", DEFAULT_LIMITS));
       assert.equal(error.detail, "YAML nesting deeper than 100 levels");
       assert.equal(error.file, "deep.yaml");
-      if (shape.json) assert.match(inputError(() => parseJson(text, "deep.json", DEFAULT_LIMITS)).detail, /nesting deeper than 100 levels/);
+      if (shape.json)
+        assert.match(
+          inputError(() => parseJson(text, "deep.json", DEFAULT_LIMITS)).detail,
+          /nesting deeper than 100 levels/,
+        );
     });
   }
 

@@ -1,4 +1,12 @@
-import type { Instance, ManagedPrefixList, NetworkAcl, NetworkInterface, RouteTable, SecurityGroup, Subnet } from "../../../model/aws.js";
+import type {
+  Instance,
+  ManagedPrefixList,
+  NetworkAcl,
+  NetworkInterface,
+  RouteTable,
+  SecurityGroup,
+  Subnet,
+} from "../../../model/aws.js";
 import type { AwsModel } from "../../../model/snapshot.js";
 
 /**
@@ -51,7 +59,8 @@ export function awsIndex(aws: AwsModel): AwsIndex {
     eniIds.set(e.id, e);
     const owner = e.attachment?.instanceId;
     if (owner) enisByInstance.set(owner, [...(enisByInstance.get(owner) ?? []), e]);
-    for (const p of e.privateIps) if (!eniByAddress.has(p.address)) eniByAddress.set(p.address, { eni: e, primary: p.primary });
+    for (const p of e.privateIps)
+      if (!eniByAddress.has(p.address)) eniByAddress.set(p.address, { eni: e, primary: p.primary });
     if (e.ipv4Prefixes.length > 0) anyPrefixes = true;
   }
   // interfaces an instance lists but whose attachment does not name it
@@ -81,7 +90,22 @@ export function awsIndex(aws: AwsModel): AwsIndex {
   for (const g of aws.securityGroups) if (!securityGroupsById.has(g.id)) securityGroupsById.set(g.id, g);
   const prefixListsById = new Map(aws.prefixLists.map((l) => [l.id, l] as const));
   const interfacesComplete = aws.networkInterfaces.some((e) => e.origin === "describe-network-interfaces");
-  index = { instancesById, instanceByPrivateIp, enisByInstance, eniByAddress, enisById: eniIds, anyPrefixes, subnetsById, routeTableBySubnet, mainRouteTableByVpc, networkAclBySubnet, defaultNetworkAclByVpc, interfacesComplete, securityGroupsById, prefixListsById };
+  index = {
+    instancesById,
+    instanceByPrivateIp,
+    enisByInstance,
+    eniByAddress,
+    enisById: eniIds,
+    anyPrefixes,
+    subnetsById,
+    routeTableBySubnet,
+    mainRouteTableByVpc,
+    networkAclBySubnet,
+    defaultNetworkAclByVpc,
+    interfacesComplete,
+    securityGroupsById,
+    prefixListsById,
+  };
   cache.set(aws, index);
   return index;
 }

@@ -94,7 +94,12 @@ export function sourceDestCheck(eni: NetworkInterface, packet: Packet, direction
   const dstOwn = eniOwnsAddress(eni, seen.dst);
   const own = `its addresses: ${ownAddresses(eni)}`;
   if (direction === "send") {
-    if (srcOwn) return { ...base, allowed: true, rule: `source/destination check of ${describeEni(eni)}: ${header}source ${seen.src} is its own address` };
+    if (srcOwn)
+      return {
+        ...base,
+        allowed: true,
+        rule: `source/destination check of ${describeEni(eni)}: ${header}source ${seen.src} is its own address`,
+      };
     return {
       ...base,
       allowed: false,
@@ -103,7 +108,12 @@ export function sourceDestCheck(eni: NetworkInterface, packet: Packet, direction
     };
   }
   if (direction === "receive") {
-    if (dstOwn) return { ...base, allowed: true, rule: `source/destination check of ${describeEni(eni)}: ${header}destination ${seen.dst} is its own address` };
+    if (dstOwn)
+      return {
+        ...base,
+        allowed: true,
+        rule: `source/destination check of ${describeEni(eni)}: ${header}destination ${seen.dst} is its own address`,
+      };
     return {
       ...base,
       allowed: false,
@@ -113,7 +123,11 @@ export function sourceDestCheck(eni: NetworkInterface, packet: Packet, direction
   }
   if (srcOwn || dstOwn) {
     const which = srcOwn ? `${header}source ${seen.src}` : `${header}destination ${seen.dst}`;
-    return { ...base, allowed: true, rule: `source/destination check of ${describeEni(eni)}: ${which} is its own address` };
+    return {
+      ...base,
+      allowed: true,
+      rule: `source/destination check of ${describeEni(eni)}: ${which} is its own address`,
+    };
   }
   return {
     ...base,

@@ -94,26 +94,50 @@ function mappings(aws: AwsModel): Mapping[] {
       out.push({
         privateIp: p.address,
         publicIp: p.publicIp,
-        holder: { kind: "network-interface", id: eni.id, description: describeEni(eni), vpcId: eni.vpcId, source: eni.source },
+        holder: {
+          kind: "network-interface",
+          id: eni.id,
+          description: describeEni(eni),
+          vpcId: eni.vpcId,
+          source: eni.source,
+        },
       });
     }
   }
   for (const nat of aws.natGateways) {
     for (const a of nat.addresses) {
       if (a.privateIp === undefined) continue;
-      out.push({ privateIp: a.privateIp, publicIp: a.publicIp, holder: { kind: "nat-gateway", id: nat.id, description: `NAT gateway ${nat.id}`, vpcId: nat.vpcId, source: nat.source } });
+      out.push({
+        privateIp: a.privateIp,
+        publicIp: a.publicIp,
+        holder: {
+          kind: "nat-gateway",
+          id: nat.id,
+          description: `NAT gateway ${nat.id}`,
+          vpcId: nat.vpcId,
+          source: nat.source,
+        },
+      });
     }
   }
   for (const instance of aws.instances) {
     if (instance.privateIp === undefined) continue;
     const description = `instance ${instance.id}${instance.name ? ` (${instance.name})` : ""}`;
-    out.push({ privateIp: instance.privateIp, publicIp: instance.publicIp, holder: { kind: "instance", id: instance.id, description, vpcId: instance.vpcId, source: instance.source } });
+    out.push({
+      privateIp: instance.privateIp,
+      publicIp: instance.publicIp,
+      holder: { kind: "instance", id: instance.id, description, vpcId: instance.vpcId, source: instance.source },
+    });
   }
   return out;
 }
 
 /** The reason a named internet gateway carries nothing of the holder's VPC (it is not attached to it), if so. */
-function attachmentProblem(internetGatewayId: string | undefined, vpcId: string | undefined, aws: AwsModel): { rule: string; source: SourceRef } | undefined {
+function attachmentProblem(
+  internetGatewayId: string | undefined,
+  vpcId: string | undefined,
+  aws: AwsModel,
+): { rule: string; source: SourceRef } | undefined {
   if (internetGatewayId === undefined || vpcId === undefined) return undefined;
   const igw = aws.internetGateways.find((g) => g.id === internetGatewayId);
   if (!igw || igw.vpcIds.includes(vpcId)) return undefined;
@@ -126,13 +150,27 @@ function attachmentProblem(internetGatewayId: string | undefined, vpcId: string 
  * IP, an instance's PublicIpAddress) becomes the source. Denied with NO_PUBLIC_IP when there
  * is none: the internet gateway does not translate, and the packet goes nowhere.
  */
-export function internetGatewayTranslate(privateIp: string, aws: AwsModel, internetGatewayId?: string): InternetGatewayDecision {
+export function internetGatewayTranslate(
+  privateIp: string,
+  aws: AwsModel,
+  internetGatewayId?: string,
+): InternetGatewayDecision {
   const id = internetGatewayId ?? "internet-gateway";
   const all = mappingIndex(aws).byPrivate.get(privateIp) ?? [];
   const mapped = all.find((m) => m.publicIp !== undefined);
   if (mapped?.publicIp !== undefined) {
     const problem = attachmentProblem(internetGatewayId, mapped.holder.vpcId, aws);
-    if (problem) return { allowed: false, id, code: "NO_ROUTE", rule: problem.rule, source: problem.source, privateIp, publicIp: undefined, holder: mapped.holder };
+    if (problem)
+      return {
+        allowed: false,
+        id,
+        code: "NO_ROUTE",
+        rule: problem.rule,
+        source: problem.source,
+        privateIp,
+        publicIp: undefined,
+        holder: mapped.holder,
+      };
     return {
       allowed: true,
       id,
@@ -144,7 +182,10 @@ export function internetGatewayTranslate(privateIp: string, aws: AwsModel, inter
     };
   }
   const holder = all[0]?.holder;
-  const who = all.length > 0 ? `${privateIp} (${[...new Set(all.map((m) => m.holder.description))].join(", ")})` : `${privateIp} (held by no interface, instance or NAT gateway of the snapshot)`;
+  const who =
+    all.length > 0
+      ? `${privateIp} (${[...new Set(all.map((m) => m.holder.description))].join(", ")})`
+      : `${privateIp} (held by no interface, instance or NAT gateway of the snapshot)`;
   return {
     allowed: false,
     id,
@@ -162,7 +203,11 @@ export function internetGatewayTranslate(privateIp: string, aws: AwsModel, inter
  * connection to a public address): the destination becomes the private address mapped to it.
  * Denied with NO_PUBLIC_IP when no address of the snapshot has that public address.
  */
-export function internetGatewayInbound(publicIp: string, aws: AwsModel, internetGatewayId?: string): InternetGatewayDecision {
+export function internetGatewayInbound(
+  publicIp: string,
+  aws: AwsModel,
+  internetGatewayId?: string,
+): InternetGatewayDecision {
   const id = internetGatewayId ?? "internet-gateway";
   const mapped = mappingIndex(aws).byPublic.get(publicIp);
   if (!mapped) {
@@ -178,7 +223,17 @@ export function internetGatewayInbound(publicIp: string, aws: AwsModel, internet
     };
   }
   const problem = attachmentProblem(internetGatewayId, mapped.holder.vpcId, aws);
-  if (problem) return { allowed: false, id, code: "NO_ROUTE", rule: problem.rule, source: problem.source, privateIp: mapped.privateIp, publicIp, holder: mapped.holder };
+  if (problem)
+    return {
+      allowed: false,
+      id,
+      code: "NO_ROUTE",
+      rule: problem.rule,
+      source: problem.source,
+      privateIp: mapped.privateIp,
+      publicIp,
+      holder: mapped.holder,
+    };
   return {
     allowed: true,
     id,
@@ -203,7 +258,14 @@ export function internetGatewayInbound(publicIp: string, aws: AwsModel, internet
  * NO_ROUTE when it is not in the snapshot.
  */
 export function natGatewayTranslate(natGatewayId: string, aws: AwsModel, dstIp?: string): NatGatewayDecision {
-  const empty = { natGateway: undefined, privateIp: undefined, publicIp: undefined, internetGatewayId: undefined, route: undefined, notes: [] } as const;
+  const empty = {
+    natGateway: undefined,
+    privateIp: undefined,
+    publicIp: undefined,
+    internetGatewayId: undefined,
+    route: undefined,
+    notes: [],
+  } as const;
   const nat = aws.natGateways.find((n) => n.id === natGatewayId);
   if (!nat) {
     return {
@@ -226,10 +288,19 @@ export function natGatewayTranslate(natGatewayId: string, aws: AwsModel, dstIp?:
       rule: `${connectivity} is ${nat.state}, not available: it forwards nothing (routes to a deleted NAT gateway become blackholes)`,
     };
   }
-  const address = nat.addresses.find((a) => a.primary && a.privateIp !== undefined) ?? nat.addresses.find((a) => a.privateIp !== undefined);
+  const address =
+    nat.addresses.find((a) => a.primary && a.privateIp !== undefined) ??
+    nat.addresses.find((a) => a.privateIp !== undefined);
   if (address?.privateIp === undefined) {
     // an available NAT gateway always has a private address: the output was trimmed
-    return { ...empty, ...base, allowed: false, code: "BLACKHOLE_ROUTE", rule: `${connectivity} lists no private address: podpath cannot tell what it translates to`, capture: `aws ec2 describe-nat-gateways --nat-gateway-ids ${nat.id} (its NatGatewayAddresses)` };
+    return {
+      ...empty,
+      ...base,
+      allowed: false,
+      code: "BLACKHOLE_ROUTE",
+      rule: `${connectivity} lists no private address: podpath cannot tell what it translates to`,
+      capture: `aws ec2 describe-nat-gateways --nat-gateway-ids ${nat.id} (its NatGatewayAddresses)`,
+    };
   }
   const privateIp = address.privateIp;
   const snat = `SNAT at ${nat.id}: source → ${privateIp}, its private address`;
@@ -260,7 +331,17 @@ export function natGatewayTranslate(natGatewayId: string, aws: AwsModel, dstIp?:
       route.code === "NO_ROUTE"
         ? `${tableName}, has no route to ${destination}: ${nat.id} cannot forward the packet (a public NAT gateway reaches the internet only through a 0.0.0.0/0 route to an internet gateway)`
         : `${tableName}: ${route.rule}`;
-    return { ...found, publicIp: undefined, internetGatewayId: undefined, allowed: false, id: table.id, code: route.code, rule, source: table.source, capture: route.capture };
+    return {
+      ...found,
+      publicIp: undefined,
+      internetGatewayId: undefined,
+      allowed: false,
+      id: table.id,
+      code: route.code,
+      rule,
+      source: table.source,
+      capture: route.capture,
+    };
   }
 
   if (route.targetKind === "internet-gateway") {
@@ -285,7 +366,9 @@ export function natGatewayTranslate(natGatewayId: string, aws: AwsModel, dstIp?:
         rule: `${snat}; ${tableName}, sends ${destination} to ${igwId}, but the NAT gateway lists no Elastic IP for ${privateIp}`,
       };
     }
-    const eip = address.allocationId ? `Elastic IP ${address.publicIp} (${address.allocationId})` : `Elastic IP ${address.publicIp}`;
+    const eip = address.allocationId
+      ? `Elastic IP ${address.publicIp} (${address.allocationId})`
+      : `Elastic IP ${address.publicIp}`;
     return {
       ...found,
       publicIp: address.publicIp,

@@ -4,7 +4,14 @@ import type { AwsModel } from "../../../model/snapshot.js";
 import type { Decision } from "../trace-model.js";
 import { awsIndex } from "./aws-index.js";
 import type { IcmpTypeCode, WireProtocol } from "./protocols.js";
-import { describeIcmp, describePorts, describeTraffic, ICMP_ECHO_REQUEST, icmpMatches, WIRE_PROTOCOL_NUMBERS } from "./protocols.js";
+import {
+  describeIcmp,
+  describePorts,
+  describeTraffic,
+  ICMP_ECHO_REQUEST,
+  icmpMatches,
+  WIRE_PROTOCOL_NUMBERS,
+} from "./protocols.js";
 
 /**
  * Network ACLs: stateless, ordered allow/deny rules at the subnet boundary.
@@ -46,10 +53,10 @@ export const EPHEMERAL_PORT_RANGES = Object.freeze({
   windows: Object.freeze({ from: 49152, to: 65535 }),
 });
 
-const EPHEMERAL_RANGES_TEXT = "Linux kernels use 32768-60999, NAT gateways 1024-65535, Elastic Load Balancing 1024-65535, Windows 49152-65535";
+const EPHEMERAL_RANGES_TEXT =
+  "Linux kernels use 32768-60999, NAT gateways 1024-65535, Elastic Load Balancing 1024-65535, Windows 49152-65535";
 
-export const EPHEMERAL_PORTS_NOTE =
-  `network ACLs are stateless: the reply is evaluated again by the rules of the other direction, on the client's ephemeral destination port (${EPHEMERAL_RANGES_TEXT})`;
+export const EPHEMERAL_PORTS_NOTE = `network ACLs are stateless: the reply is evaluated again by the rules of the other direction, on the client's ephemeral destination port (${EPHEMERAL_RANGES_TEXT})`;
 
 /** "acl-0abc (name)" */
 export function describeNetworkAcl(acl: NetworkAcl): string {
@@ -66,7 +73,12 @@ export function describeNetworkAcl(acl: NetworkAcl): string {
 export function aclForSubnet(subnetId: string, aws: AwsModel): NetworkAclSelection | undefined {
   const index = awsIndex(aws);
   const explicit = index.networkAclBySubnet.get(subnetId);
-  if (explicit) return { acl: explicit, association: "explicit", note: `${subnetId} is associated with network ACL ${explicit.id}` };
+  if (explicit)
+    return {
+      acl: explicit,
+      association: "explicit",
+      note: `${subnetId} is associated with network ACL ${explicit.id}`,
+    };
   const vpcId = index.subnetsById.get(subnetId)?.vpcId;
   if (vpcId === undefined) return undefined;
   const fallback = index.defaultNetworkAclByVpc.get(vpcId);
@@ -84,17 +96,26 @@ function protocolMatches(entry: NetworkAclEntry, protocol: WireProtocol): boolea
 }
 
 function portsMatch(entry: NetworkAclEntry, port: number, icmp: IcmpTypeCode): boolean {
-  if ((entry.protocol === "6" || entry.protocol === "17") && entry.portRange) return port >= entry.portRange.from && port <= entry.portRange.to;
+  if ((entry.protocol === "6" || entry.protocol === "17") && entry.portRange)
+    return port >= entry.portRange.from && port <= entry.portRange.to;
   if (entry.protocol === "1" && entry.icmp) return icmpMatches(entry.icmp, icmp);
   return true;
 }
 
-const PROTOCOL_NAMES: Readonly<Record<string, string>> = { "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6", "132": "sctp", "4": "IP-in-IP (protocol 4)" };
+const PROTOCOL_NAMES: Readonly<Record<string, string>> = {
+  "6": "tcp",
+  "17": "udp",
+  "1": "icmp",
+  "58": "icmpv6",
+  "132": "sctp",
+  "4": "IP-in-IP (protocol 4)",
+};
 
 function describeEntryTraffic(entry: NetworkAclEntry): string {
   if (entry.protocol === "-1") return "all traffic";
   const name = PROTOCOL_NAMES[entry.protocol] ?? `protocol ${entry.protocol}`;
-  if ((entry.protocol === "6" || entry.protocol === "17") && entry.portRange) return `${name} ${describePorts(entry.portRange)}`;
+  if ((entry.protocol === "6" || entry.protocol === "17") && entry.portRange)
+    return `${name} ${describePorts(entry.portRange)}`;
   if ((entry.protocol === "1" || entry.protocol === "58") && entry.icmp) return `${name} ${describeIcmp(entry.icmp)}`;
   return name;
 }
@@ -134,11 +155,22 @@ export function evaluateNetworkAcl(
       if (cidr === undefined || !cidrContains(cidr, remote)) continue;
       if (!protocolMatches(entry, protocol) || !portsMatch(entry, port, icmp)) continue;
       const rule = `${describeNetworkAcl(acl)}: ${describeNetworkAclEntry(entry)} matches ${traffic}`;
-      return entry.action === "allow" ? { ...base, allowed: true, rule, entry } : { ...base, allowed: false, code, rule, entry };
+      return entry.action === "allow"
+        ? { ...base, allowed: true, rule, entry }
+        : { ...base, allowed: false, code, rule, entry };
     }
   }
-  const why = remote === undefined ? `${remoteIp} is not an IPv4 address, and podpath evaluates IPv4 rules only` : `no numbered ${egress ? "outbound" : "inbound"} rule matches ${traffic}`;
-  return { ...base, allowed: false, code, rule: `${describeNetworkAcl(acl)}: rule * deny all traffic (${why})`, entry: undefined };
+  const why =
+    remote === undefined
+      ? `${remoteIp} is not an IPv4 address, and podpath evaluates IPv4 rules only`
+      : `no numbered ${egress ? "outbound" : "inbound"} rule matches ${traffic}`;
+  return {
+    ...base,
+    allowed: false,
+    code,
+    rule: `${describeNetworkAcl(acl)}: rule * deny all traffic (${why})`,
+    entry: undefined,
+  };
 }
 
 /** The note the tracer attaches when a reply crosses the ACL again (stateless). */

@@ -15,7 +15,12 @@ import { awsIndex } from "./aws-index.js";
  */
 
 export type PrefixListMatch =
-  | { readonly kind: "match"; readonly list: ManagedPrefixList; readonly cidr: string; readonly description: string | undefined }
+  | {
+      readonly kind: "match";
+      readonly list: ManagedPrefixList;
+      readonly cidr: string;
+      readonly description: string | undefined;
+    }
   | { readonly kind: "no-match"; readonly list: ManagedPrefixList }
   /** the list, or its entries, are not in the snapshot */
   | { readonly kind: "unknown"; readonly why: string; readonly capture: string };
@@ -29,11 +34,16 @@ export function describePrefixList(id: string, aws: AwsModel): string {
 /** The AWS CLI commands that capture a prefix list and its entries. */
 export function prefixListCapture(id: string, aws: AwsModel): string {
   const entries = `aws ec2 get-managed-prefix-list-entries --prefix-list-id ${id}`;
-  return awsIndex(aws).prefixListsById.has(id) ? entries : `aws ec2 describe-managed-prefix-lists --prefix-list-ids ${id} and ${entries}`;
+  return awsIndex(aws).prefixListsById.has(id)
+    ? entries
+    : `aws ec2 describe-managed-prefix-lists --prefix-list-ids ${id} and ${entries}`;
 }
 
 /** The IPv4 entries of a prefix list (undefined: the list or its entries are not in the snapshot). */
-export function prefixListCidrs(id: string, aws: AwsModel): readonly { readonly cidr: string; readonly description: string | undefined }[] | undefined {
+export function prefixListCidrs(
+  id: string,
+  aws: AwsModel,
+): readonly { readonly cidr: string; readonly description: string | undefined }[] | undefined {
   return awsIndex(aws).prefixListsById.get(id)?.entries;
 }
 
@@ -41,12 +51,15 @@ export function prefixListCidrs(id: string, aws: AwsModel): readonly { readonly 
 export function prefixListMatch(id: string, remote: number, aws: AwsModel): PrefixListMatch {
   const list = awsIndex(aws).prefixListsById.get(id);
   if (!list || !list.entries) {
-    const why = list ? `the entries of prefix list ${describePrefixList(id, aws)} are not in the snapshot` : `prefix list ${id} is not in the snapshot`;
+    const why = list
+      ? `the entries of prefix list ${describePrefixList(id, aws)} are not in the snapshot`
+      : `prefix list ${id} is not in the snapshot`;
     return { kind: "unknown", why, capture: prefixListCapture(id, aws) };
   }
   for (const entry of list.entries) {
     const cidr = parseCidr4(entry.cidr);
-    if (cidr !== undefined && cidrContains(cidr, remote)) return { kind: "match", list, cidr: entry.cidr, description: entry.description };
+    if (cidr !== undefined && cidrContains(cidr, remote))
+      return { kind: "match", list, cidr: entry.cidr, description: entry.description };
   }
   return { kind: "no-match", list };
 }

@@ -11,10 +11,20 @@ import type { Protocol } from "../trace-model.js";
  */
 
 /** IANA protocol numbers of the protocols a trace carries. */
-export const PROTOCOL_NUMBERS: Readonly<Record<Protocol, number>> = Object.freeze({ TCP: 6, UDP: 17, ICMP: 1, SCTP: 132 });
+export const PROTOCOL_NUMBERS: Readonly<Record<Protocol, number>> = Object.freeze({
+  TCP: 6,
+  UDP: 17,
+  ICMP: 1,
+  SCTP: 132,
+});
 
 /** The lower-case keyword security groups print for a protocol, where there is one. */
-export const PROTOCOL_KEYWORDS: Readonly<Record<Protocol, string>> = Object.freeze({ TCP: "tcp", UDP: "udp", ICMP: "icmp", SCTP: "sctp" });
+export const PROTOCOL_KEYWORDS: Readonly<Record<Protocol, string>> = Object.freeze({
+  TCP: "tcp",
+  UDP: "udp",
+  ICMP: "icmp",
+  SCTP: "sctp",
+});
 
 /**
  * What a VPC device sees on the wire: a trace protocol, or IP-in-IP (IP protocol 4, no ports) while
@@ -24,7 +34,10 @@ export const PROTOCOL_KEYWORDS: Readonly<Record<Protocol, string>> = Object.free
 export type WireProtocol = Protocol | "IPIP";
 
 /** IANA protocol numbers of what a VPC device sees on the wire. */
-export const WIRE_PROTOCOL_NUMBERS: Readonly<Record<WireProtocol, number>> = Object.freeze({ ...PROTOCOL_NUMBERS, IPIP: 4 });
+export const WIRE_PROTOCOL_NUMBERS: Readonly<Record<WireProtocol, number>> = Object.freeze({
+  ...PROTOCOL_NUMBERS,
+  IPIP: 4,
+});
 
 export interface IcmpTypeCode {
   readonly type: number;

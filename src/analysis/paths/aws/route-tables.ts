@@ -57,10 +57,13 @@ export const FOLLOWED_TARGETS: ReadonlySet<RouteTargetKind> = new Set<RouteTarge
 ]);
 
 const UNSUPPORTED_REASONS: Readonly<Record<string, string>> = {
-  "vpc-peering": "podpath does not follow VPC peering connections (the peer VPC's route tables and security groups are not in the snapshot model)",
+  "vpc-peering":
+    "podpath does not follow VPC peering connections (the peer VPC's route tables and security groups are not in the snapshot model)",
   "transit-gateway": "podpath does not follow transit gateways (their route tables and attachments are not read)",
-  "virtual-private-gateway": "podpath does not follow virtual private gateways (Site-to-Site VPN / Direct Connect lie outside the snapshot)",
-  "vpc-endpoint": "podpath does not follow VPC endpoints (gateway endpoints and Gateway Load Balancer endpoints are not modelled)",
+  "virtual-private-gateway":
+    "podpath does not follow virtual private gateways (Site-to-Site VPN / Direct Connect lie outside the snapshot)",
+  "vpc-endpoint":
+    "podpath does not follow VPC endpoints (gateway endpoints and Gateway Load Balancer endpoints are not modelled)",
   "egress-only-internet-gateway": "an egress-only internet gateway carries IPv6 only, and podpath analyses IPv4",
   "carrier-gateway": "podpath does not follow carrier gateways (Wavelength zones)",
   "local-gateway": "podpath does not follow local gateways (Outposts)",
@@ -70,14 +73,22 @@ const UNSUPPORTED_REASONS: Readonly<Record<string, string>> = {
 
 /** What to capture to follow a target podpath does not: the AWS CLI commands, for the target's id. */
 const UNFOLLOWED_CAPTURE: Readonly<Partial<Record<RouteTargetKind, (id: string) => string>>> = {
-  "vpc-peering": (id) => `the peering connection and the peer VPC (aws ec2 describe-vpc-peering-connections --vpc-peering-connection-ids ${id}; the peer VPC's describe-route-tables, describe-network-acls and describe-security-groups) — podpath does not trace into it yet`,
-  "transit-gateway": (id) => `the transit gateway's attachments and route tables (aws ec2 describe-transit-gateway-attachments --filters Name=transit-gateway-id,Values=${id}; aws ec2 search-transit-gateway-routes for its route table) and the destination VPC — podpath does not trace through it yet`,
-  "virtual-private-gateway": (id) => `the VPN or Direct Connect side of ${id} (aws ec2 describe-vpn-connections --filters Name=vpn-gateway-id,Values=${id}; the on-premises network is outside AWS)`,
-  "vpc-endpoint": (id) => `the endpoint (aws ec2 describe-vpc-endpoints --vpc-endpoint-ids ${id}: its type, policy and, for a Gateway Load Balancer endpoint, the appliances behind it)`,
-  "carrier-gateway": (id) => `the carrier gateway (aws ec2 describe-carrier-gateways --carrier-gateway-ids ${id}) and the carrier network beyond it`,
-  "local-gateway": (id) => `the Outpost's local gateway (aws ec2 describe-local-gateway-route-tables --filters Name=local-gateway-id,Values=${id}) and the on-premises network`,
-  "core-network": (id) => `the Cloud WAN core network (aws networkmanager get-core-network --core-network-id ${id}) and its segments`,
-  unknown: (id) => `what the route's target ${id || "(none listed)"} is (the full aws ec2 describe-route-tables output)`,
+  "vpc-peering": (id) =>
+    `the peering connection and the peer VPC (aws ec2 describe-vpc-peering-connections --vpc-peering-connection-ids ${id}; the peer VPC's describe-route-tables, describe-network-acls and describe-security-groups) — podpath does not trace into it yet`,
+  "transit-gateway": (id) =>
+    `the transit gateway's attachments and route tables (aws ec2 describe-transit-gateway-attachments --filters Name=transit-gateway-id,Values=${id}; aws ec2 search-transit-gateway-routes for its route table) and the destination VPC — podpath does not trace through it yet`,
+  "virtual-private-gateway": (id) =>
+    `the VPN or Direct Connect side of ${id} (aws ec2 describe-vpn-connections --filters Name=vpn-gateway-id,Values=${id}; the on-premises network is outside AWS)`,
+  "vpc-endpoint": (id) =>
+    `the endpoint (aws ec2 describe-vpc-endpoints --vpc-endpoint-ids ${id}: its type, policy and, for a Gateway Load Balancer endpoint, the appliances behind it)`,
+  "carrier-gateway": (id) =>
+    `the carrier gateway (aws ec2 describe-carrier-gateways --carrier-gateway-ids ${id}) and the carrier network beyond it`,
+  "local-gateway": (id) =>
+    `the Outpost's local gateway (aws ec2 describe-local-gateway-route-tables --filters Name=local-gateway-id,Values=${id}) and the on-premises network`,
+  "core-network": (id) =>
+    `the Cloud WAN core network (aws networkmanager get-core-network --core-network-id ${id}) and its segments`,
+  unknown: (id) =>
+    `what the route's target ${id || "(none listed)"} is (the full aws ec2 describe-route-tables output)`,
 };
 
 /** Origin of routes propagated from a virtual private gateway (VPN / Direct Connect). */
@@ -105,7 +116,11 @@ export function routeTableForSubnet(subnetId: string, aws: AwsModel): RouteTable
   const index = awsIndex(aws);
   const explicit = index.routeTableBySubnet.get(subnetId);
   if (explicit) {
-    return { table: explicit, association: "explicit", note: `${subnetId} is explicitly associated with ${describeRouteTable(explicit)}` };
+    return {
+      table: explicit,
+      association: "explicit",
+      note: `${subnetId} is explicitly associated with ${describeRouteTable(explicit)}`,
+    };
   }
   const vpcId = index.subnetsById.get(subnetId)?.vpcId;
   if (vpcId === undefined) return undefined;
@@ -176,7 +191,8 @@ export function lookupRoute(table: RouteTable, dstIp: string, aws?: AwsModel): R
       let best: Candidate | undefined;
       for (const entry of entries) {
         const cidr = parseCidr4(entry.cidr);
-        if (cidr && cidrContains(cidr, dst) && (!best || cidr.prefix > best.prefix)) best = { route, prefix: cidr.prefix, implicit: false, entry: entry.cidr };
+        if (cidr && cidrContains(cidr, dst) && (!best || cidr.prefix > best.prefix))
+          best = { route, prefix: cidr.prefix, implicit: false, entry: entry.cidr };
       }
       if (best) candidates.push(best);
       continue;
@@ -188,7 +204,8 @@ export function lookupRoute(table: RouteTable, dstIp: string, aws?: AwsModel): R
     }
     if (cidrContains(cidr, dst)) candidates.push({ route, prefix: cidr.prefix, implicit: false });
   }
-  if (ipv6Routes > 0) notes.push(`${ipv6Routes} IPv6 route${ipv6Routes === 1 ? "" : "s"} skipped (IPv4 and IPv6 routes are independent)`);
+  if (ipv6Routes > 0)
+    notes.push(`${ipv6Routes} IPv6 route${ipv6Routes === 1 ? "" : "s"} skipped (IPv4 and IPv6 routes are independent)`);
 
   if (aws) {
     const vpc = aws.vpcs.find((v) => v.id === table.vpcId);
@@ -198,7 +215,13 @@ export function lookupRoute(table: RouteTable, dstIp: string, aws?: AwsModel): R
       const listed = table.routes.some((r) => r.targetKind === "local" && r.destination === block);
       if (listed || !cidrContains(cidr, dst)) continue;
       candidates.push({
-        route: { destination: block, targetKind: "local", targetId: "local", state: "active", origin: "CreateRouteTable" },
+        route: {
+          destination: block,
+          targetKind: "local",
+          targetId: "local",
+          state: "active",
+          origin: "CreateRouteTable",
+        },
         prefix: cidr.prefix,
         implicit: true,
       });
@@ -210,7 +233,8 @@ export function lookupRoute(table: RouteTable, dstIp: string, aws?: AwsModel): R
   const eligible = localMatches ? candidates.filter((c) => c.route.origin !== PROPAGATED_ORIGIN) : candidates;
   const ranked = [...eligible].sort((a, b) => b.prefix - a.prefix || rank(a) - rank(b));
   const best = ranked[0];
-  const unresolvedText = (r: Route): string => `route ${describeRoute(r)}, whose prefix list's entries are not in the snapshot`;
+  const unresolvedText = (r: Route): string =>
+    `route ${describeRoute(r)}, whose prefix list's entries are not in the snapshot`;
   if (!best && unresolved.length > 0 && aws) {
     const first = unresolved[0]!;
     return {
@@ -226,7 +250,8 @@ export function lookupRoute(table: RouteTable, dstIp: string, aws?: AwsModel): R
     };
   }
   if (best?.route.targetKind !== "local") {
-    for (const r of unresolved) notes.push(`${unresolvedText(r)} was skipped: if ${dstIp} is in that list the packet may take it instead`);
+    for (const r of unresolved)
+      notes.push(`${unresolvedText(r)} was skipped: if ${dstIp} is in that list the packet may take it instead`);
   }
   if (!best) {
     const listed = table.routes.map(describeRoute).join(", ") || "none";
@@ -243,10 +268,13 @@ export function lookupRoute(table: RouteTable, dstIp: string, aws?: AwsModel): R
   }
 
   if (best.implicit) {
-    notes.push(`the local route for ${best.route.destination} is not listed in the table output; every route table has it, so podpath added it`);
+    notes.push(
+      `the local route for ${best.route.destination} is not listed in the table output; every route table has it, so podpath added it`,
+    );
   }
   const route = best.route;
-  const entry = best.entry !== undefined ? ` (${dstIp} is in ${best.entry}, an entry of prefix list ${route.destination})` : "";
+  const entry =
+    best.entry !== undefined ? ` (${dstIp} is in ${best.entry}, an entry of prefix list ${route.destination})` : "";
   const why = `${entry}${ranked.length > 1 ? `, the most specific of ${ranked.length} matching routes (longest prefix match)` : ""}`;
   const found = { ...base, route, targetKind: route.targetKind, targetId: route.targetId, notes } as const;
 

@@ -6,7 +6,15 @@ import { awsIndex } from "./aws-index.js";
 import { describeEni, eniForIp } from "./eni.js";
 import { describePrefixList, prefixListMatch } from "./prefix-lists.js";
 import type { IcmpTypeCode, WireProtocol } from "./protocols.js";
-import { describeIcmp, describePorts, describeTraffic, ICMP_ECHO_REQUEST, icmpMatches, PROTOCOL_KEYWORDS, WIRE_PROTOCOL_NUMBERS } from "./protocols.js";
+import {
+  describeIcmp,
+  describePorts,
+  describeTraffic,
+  ICMP_ECHO_REQUEST,
+  icmpMatches,
+  PROTOCOL_KEYWORDS,
+  WIRE_PROTOCOL_NUMBERS,
+} from "./protocols.js";
 
 /**
  * Security groups: stateful, allow-only filters on network interfaces.
@@ -49,20 +57,26 @@ export function describeSecurityGroup(group: SecurityGroup): string {
 
 /** "-1" is every protocol; else the keyword (tcp, udp, icmp) or the IANA number ("4": IP-in-IP). */
 function protocolMatches(rule: SecurityGroupRule, protocol: WireProtocol): boolean {
-  return rule.protocol === "-1" || (protocol !== "IPIP" && rule.protocol === PROTOCOL_KEYWORDS[protocol]) || rule.protocol === String(WIRE_PROTOCOL_NUMBERS[protocol]);
+  return (
+    rule.protocol === "-1" ||
+    (protocol !== "IPIP" && rule.protocol === PROTOCOL_KEYWORDS[protocol]) ||
+    rule.protocol === String(WIRE_PROTOCOL_NUMBERS[protocol])
+  );
 }
 
 function portsMatch(rule: SecurityGroupRule, protocol: WireProtocol, port: number, icmp: IcmpTypeCode): boolean {
   if (rule.ports === undefined) return true;
   if (rule.protocol === "tcp" || rule.protocol === "udp") return port >= rule.ports.from && port <= rule.ports.to;
-  if (rule.protocol === "icmp" && protocol === "ICMP") return icmpMatches({ type: rule.ports.from, code: rule.ports.to }, icmp);
+  if (rule.protocol === "icmp" && protocol === "ICMP")
+    return icmpMatches({ type: rule.ports.from, code: rule.ports.to }, icmp);
   return true;
 }
 
 function describeRuleTraffic(rule: SecurityGroupRule): string {
   if (rule.protocol === "-1") return "all traffic";
   if (rule.ports === undefined) return `protocol ${rule.protocol}`;
-  if (rule.protocol === "icmp" || rule.protocol === "icmpv6") return `${rule.protocol} ${describeIcmp({ type: rule.ports.from, code: rule.ports.to })}`;
+  if (rule.protocol === "icmp" || rule.protocol === "icmpv6")
+    return `${rule.protocol} ${describeIcmp({ type: rule.ports.from, code: rule.ports.to })}`;
   return `${rule.protocol} ${describePorts(rule.ports)}`;
 }
 
@@ -80,7 +94,12 @@ function describePeer(peer: SecurityGroupPeer, aws: AwsModel): string {
 }
 
 /** "inbound tcp 443 from 0.0.0.0/0 (HTTPS from the internet)" */
-export function describeSecurityGroupRule(rule: SecurityGroupRule, direction: SecurityGroupDirection, peer: SecurityGroupPeer, aws: AwsModel): string {
+export function describeSecurityGroupRule(
+  rule: SecurityGroupRule,
+  direction: SecurityGroupDirection,
+  peer: SecurityGroupPeer,
+  aws: AwsModel,
+): string {
   const word = direction === "ingress" ? "inbound" : "outbound";
   const preposition = direction === "ingress" ? "from" : "to";
   return `${word} ${describeRuleTraffic(rule)} ${preposition} ${describePeer(peer, aws)}`;
@@ -93,9 +112,11 @@ export function describeSecurityGroupRule(rule: SecurityGroupRule, direction: Se
  */
 export function securityGroupMember(groupId: string, ip: string, aws: AwsModel): string | undefined {
   const held = eniForIp(ip, aws);
-  if (held) return held.eni.securityGroupIds.includes(groupId) ? `${ip} is ${describeEni(held.eni)}, a member` : undefined;
+  if (held)
+    return held.eni.securityGroupIds.includes(groupId) ? `${ip} is ${describeEni(held.eni)}, a member` : undefined;
   const instance = awsIndex(aws).instanceByPrivateIp.get(ip);
-  if (instance && instance.securityGroupIds.includes(groupId)) return `${ip} is instance ${instance.id}${instance.name ? ` (${instance.name})` : ""}, a member`;
+  if (instance && instance.securityGroupIds.includes(groupId))
+    return `${ip} is instance ${instance.id}${instance.name ? ` (${instance.name})` : ""}, a member`;
   return undefined;
 }
 
@@ -108,18 +129,27 @@ export function securityGroupMember(groupId: string, ip: string, aws: AwsModel):
 function unknownHolder(remote: number, remoteIp: string, aws: AwsModel): string | undefined {
   const index = awsIndex(aws);
   if (index.interfacesComplete || index.instanceByPrivateIp.has(remoteIp) || eniForIp(remoteIp, aws)) return undefined;
-  const vpc = aws.vpcs.find((v) => v.cidrBlocks.some((b) => {
-    const cidr = parseCidr4(b);
-    return cidr !== undefined && cidrContains(cidr, remote);
-  }));
-  return vpc ? `${remoteIp} is in ${vpc.id}, but no interface of the snapshot holds it (its interfaces come from describe-instances only)` : undefined;
+  const vpc = aws.vpcs.find((v) =>
+    v.cidrBlocks.some((b) => {
+      const cidr = parseCidr4(b);
+      return cidr !== undefined && cidrContains(cidr, remote);
+    }),
+  );
+  return vpc
+    ? `${remoteIp} is in ${vpc.id}, but no interface of the snapshot holds it (its interfaces come from describe-instances only)`
+    : undefined;
 }
 
 /**
  * How a peer matches the remote address: undefined when it does not, `{ unknown }` when it refers
  * to a prefix list the snapshot lacks (so it may match).
  */
-function peerMatch(peer: SecurityGroupPeer, remote: number, remoteIp: string, aws: AwsModel): string | undefined | { readonly unknown: string; readonly capture: string } {
+function peerMatch(
+  peer: SecurityGroupPeer,
+  remote: number,
+  remoteIp: string,
+  aws: AwsModel,
+): string | undefined | { readonly unknown: string; readonly capture: string } {
   switch (peer.kind) {
     case "cidr": {
       const cidr = parseCidr4(peer.cidr);
@@ -129,7 +159,12 @@ function peerMatch(peer: SecurityGroupPeer, remote: number, remoteIp: string, aw
       const member = securityGroupMember(peer.groupId, remoteIp, aws);
       if (member !== undefined) return `: ${member}`;
       const holder = unknownHolder(remote, remoteIp, aws);
-      return holder && { unknown: `${holder}, so whether it is a member of ${peer.groupId} is unknown`, capture: `aws ec2 describe-network-interfaces --filters Name=addresses.private-ip-address,Values=${remoteIp}` };
+      return (
+        holder && {
+          unknown: `${holder}, so whether it is a member of ${peer.groupId} is unknown`,
+          capture: `aws ec2 describe-network-interfaces --filters Name=addresses.private-ip-address,Values=${remoteIp}`,
+        }
+      );
     }
     case "prefix-list": {
       const m = prefixListMatch(peer.prefixListId, remote, aws);
@@ -165,7 +200,10 @@ export function evaluateSecurityGroups(
     if (group) groups.push(group);
     else missing.push(id);
   }
-  if (missing.length > 0) notes.push(`${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not in the snapshot: ${missing.length === 1 ? "its" : "their"} rules are unknown`);
+  if (missing.length > 0)
+    notes.push(
+      `${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not in the snapshot: ${missing.length === 1 ? "its" : "their"} rules are unknown`,
+    );
 
   const remote = parseIPv4(remoteIp);
   if (remote === undefined) notes.push(`${remoteIp} is not an IPv4 address; podpath evaluates IPv4 rules only`);
@@ -184,7 +222,10 @@ export function evaluateSecurityGroups(
           if (typeof how !== "string") {
             captures.add(how.capture);
             if (!pending) pending = { group, rule, peer, why: how.unknown };
-            else notes.push(`${describeSecurityGroup(group)} ${describeSecurityGroupRule(rule, direction, peer, aws)} may also allow it: ${how.unknown}`);
+            else
+              notes.push(
+                `${describeSecurityGroup(group)} ${describeSecurityGroupRule(rule, direction, peer, aws)} may also allow it: ${how.unknown}`,
+              );
             continue;
           }
           return {
@@ -206,7 +247,8 @@ export function evaluateSecurityGroups(
   const named = [...groups.map(describeSecurityGroup), ...missing].join(", ") || "no security group";
   const unknown = missing.length > 0 ? ` (${missing.join(", ")} not in the snapshot: rules unknown)` : "";
   const traffic = `${describeTraffic(protocol, port, icmp)} ${preposition} ${remoteIp}`;
-  if (missing.length > 0 && remote !== undefined) captures.add(`aws ec2 describe-security-groups --group-ids ${missing.join(" ")}`);
+  if (missing.length > 0 && remote !== undefined)
+    captures.add(`aws ec2 describe-security-groups --group-ids ${missing.join(" ")}`);
   if (pending) {
     return {
       allowed: false,
@@ -258,5 +300,10 @@ export function connectionTrackingNote(groupIds: readonly string[]): string {
 /** The Decision for a reply crossing security groups that allowed the request (stateful). */
 export function allowTrackedReply(groupIds: readonly string[], aws: AwsModel): Decision {
   const first = aws.securityGroups.find((g) => groupIds.includes(g.id));
-  return { allowed: true, id: groupIds.join(",") || "none", rule: connectionTrackingNote(groupIds), source: first?.source };
+  return {
+    allowed: true,
+    id: groupIds.join(",") || "none",
+    rule: connectionTrackingNote(groupIds),
+    source: first?.source,
+  };
 }

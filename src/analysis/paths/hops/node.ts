@@ -3,7 +3,18 @@ import { isPrivateOrShared } from "../../../model/net.js";
 import { ipPoolFor, natOutgoing, nodeAddresses, nodePrimaryIp, overlayFor } from "../calico.js";
 import { resolveServiceTarget, type MasqueradeChoice, type ServiceTarget } from "../kube-proxy.js";
 import type { PathPod } from "../path-context.js";
-import { dropped, inner, step, undecided, undoInReverse, withDestination, withSource, type Device, type DeviceOutcome, type ReplyHandler } from "../trace-engine.js";
+import {
+  dropped,
+  inner,
+  step,
+  undecided,
+  undoInReverse,
+  withDestination,
+  withSource,
+  type Device,
+  type DeviceOutcome,
+  type ReplyHandler,
+} from "../trace-engine.js";
 import type { Component, Packet, SnatReason, Step, TunnelDetail } from "../trace-model.js";
 import { vpcCniSnat } from "../vpc-cni.js";
 import {
@@ -88,7 +99,24 @@ export function nodeDevice(net: Network, node: Node, arrival: Arrival): Device {
     name: hop,
     entry: arrival.kind,
     forward(packet): DeviceOutcome {
-      const s: NodePass = { net, node, hop, arrival, nodeIp, own, packet, steps: [], undos: [], sourcePod: undefined, dnat: undefined, masquerade: undefined, route: "out", dstPod: undefined, dstNode: undefined, pool: undefined };
+      const s: NodePass = {
+        net,
+        node,
+        hop,
+        arrival,
+        nodeIp,
+        own,
+        packet,
+        steps: [],
+        undos: [],
+        sourcePod: undefined,
+        dnat: undefined,
+        masquerade: undefined,
+        route: "out",
+        dstPod: undefined,
+        dstNode: undefined,
+        pool: undefined,
+      };
       decapsulate(s);
       const stopped = serviceDnat(s) ?? egressPolicy(s) ?? route(s);
       if (stopped) return stopped;
@@ -129,11 +157,43 @@ function decapsulate(s: NodePass): void {
   if (!outer || !s.own.includes(outer.dst)) return;
   const { hop, node } = s;
   const p = (s.packet = inner(s.packet));
-  const detail: TunnelDetail = { kind: "tunnel", mode: outer.protocol === "UDP" ? "vxlan" : "ipip", op: "decapsulate", peer: outer.src };
-  s.steps.push(step(hop, "calico-overlay", node.name, "decapsulate", p, describeDecapsulation(detail, node.name, p), node.meta.source, detail));
+  const detail: TunnelDetail = {
+    kind: "tunnel",
+    mode: outer.protocol === "UDP" ? "vxlan" : "ipip",
+    op: "decapsulate",
+    peer: outer.src,
+  };
+  s.steps.push(
+    step(
+      hop,
+      "calico-overlay",
+      node.name,
+      "decapsulate",
+      p,
+      describeDecapsulation(detail, node.name, p),
+      node.meta.source,
+      detail,
+    ),
+  );
   s.undos.push((back) => {
-    const wrapped: Packet = { ...back, outer: { src: outer.dst, dst: outer.src, protocol: outer.protocol, dstPort: outer.dstPort } };
-    return { steps: [step(hop, "calico-overlay", node.name, "encapsulate", wrapped, describeReencapsulation(outer.src), node.meta.source)], packet: wrapped };
+    const wrapped: Packet = {
+      ...back,
+      outer: { src: outer.dst, dst: outer.src, protocol: outer.protocol, dstPort: outer.dstPort },
+    };
+    return {
+      steps: [
+        step(
+          hop,
+          "calico-overlay",
+          node.name,
+          "encapsulate",
+          wrapped,
+          describeReencapsulation(outer.src),
+          node.meta.source,
+        ),
+      ],
+      packet: wrapped,
+    };
   });
 }
 
@@ -151,16 +211,33 @@ function serviceDnat(s: NodePass): DeviceOutcome | undefined {
     assumedServices: ctx.assumedServices,
     assumedEndpoints: ctx.assumedEndpoints,
   });
-  if (target.kind === "dropped") return stop(s, dropped(hop, "kube-proxy", target.id, target.code, p, target.note, target.source));
-  if (target.kind === "not-proxied") s.steps.push(step(hop, "kube-proxy", target.id, "forward", p, target.note, target.source));
+  if (target.kind === "dropped")
+    return stop(s, dropped(hop, "kube-proxy", target.id, target.code, p, target.note, target.source));
+  if (target.kind === "not-proxied")
+    s.steps.push(step(hop, "kube-proxy", target.id, "forward", p, target.note, target.source));
   if (target.kind !== "dnat") return undefined;
   const after = (s.packet = withDestination(p, target.dnat.ip, target.dnat.port));
-  s.steps.push(step(hop, "kube-proxy", target.id, "dnat", after, `${target.rule}: ${target.note}`, target.source, target.detail));
+  s.steps.push(
+    step(hop, "kube-proxy", target.id, "dnat", after, `${target.rule}: ${target.note}`, target.source, target.detail),
+  );
   s.dnat = target;
   s.masquerade = target.masquerade.masquerade ? target.masquerade : undefined;
   s.undos.push((back) => {
     const restored = withSource(back, p.dst, p.dstPort);
-    return { steps: [step(hop, "kube-proxy", target.id, "snat", restored, describeUnDnat(back.src, back.srcPort, p.dst, p.dstPort), target.source)], packet: restored };
+    return {
+      steps: [
+        step(
+          hop,
+          "kube-proxy",
+          target.id,
+          "snat",
+          restored,
+          describeUnDnat(back.src, back.srcPort, p.dst, p.dstPort),
+          target.source,
+        ),
+      ],
+      packet: restored,
+    };
   });
   return undefined;
 }
@@ -182,7 +259,9 @@ function route(s: NodePass): DeviceOutcome | undefined {
   const dst = s.packet.dst;
   if (s.own.includes(dst)) {
     s.route = "host";
-    s.steps.push(step(hop, "node", node.name, "deliver", s.packet, describeHostDelivery(node.name, dst), node.meta.source));
+    s.steps.push(
+      step(hop, "node", node.name, "deliver", s.packet, describeHostDelivery(node.name, dst), node.meta.source),
+    );
     return undefined;
   }
   const dstPod = (s.dstPod = ctx.podByIp(dst));
@@ -195,7 +274,19 @@ function route(s: NodePass): DeviceOutcome | undefined {
     s.route = "pool";
     s.pool = pool;
     s.dstNode = ctx.node(dstPod?.nodeName);
-    if (!s.dstNode) return stop(s, dropped(hop, "calico-overlay", pool.name, "NO_ROUTE", s.packet, describeUnroutedPoolAddress(dst, pool), pool.meta.source));
+    if (!s.dstNode)
+      return stop(
+        s,
+        dropped(
+          hop,
+          "calico-overlay",
+          pool.name,
+          "NO_ROUTE",
+          s.packet,
+          describeUnroutedPoolAddress(dst, pool),
+          pool.meta.source,
+        ),
+      );
     return undefined;
   }
   s.route = "out";
@@ -210,11 +301,16 @@ function route(s: NodePass): DeviceOutcome | undefined {
  * the pod itself, a NodePort the client). (The VPC CNI's policy agent filters at the veth's tc
  * hook, after POSTROUTING: the destination pod's device evaluates it.)
  */
-function localIngressPolicy(s: NodePass): { drop?: DeviceOutcome; reply?: ReturnType<typeof policyStep>["reply"] } | undefined {
+function localIngressPolicy(
+  s: NodePass,
+): { drop?: DeviceOutcome; reply?: ReturnType<typeof policyStep>["reply"] } | undefined {
   const dstPod = s.dstPod!;
   if (!s.masquerade || s.net.ctx.cni.networking !== "calico" || dstPod.hostNetwork) return undefined;
   const policy = policyStep(s.net.ctx, s.hop, "ingress", dstPod, s.packet);
-  const seen = { ...policy.step, note: describeIngressBeforeMasquerade(policy.step.note, dstPod, s.node.name, s.packet.src) };
+  const seen = {
+    ...policy.step,
+    note: describeIngressBeforeMasquerade(policy.step.note, dstPod, s.node.name, s.packet.src),
+  };
   if (policy.drop) return { drop: stop(s, { step: seen, drop: policy.drop }) };
   s.steps.push(seen);
   return { reply: policy.reply };
@@ -229,7 +325,16 @@ function sourceNat(s: NodePass): void {
   const masquerade = s.masquerade;
   if (masquerade) {
     const to = masquerade.snatTo ?? s.nodeIp;
-    if (to && masquerade.via !== "local-delivery") snat(s, to, "kube-proxy", s.dnat!.id, describeMasquerade(masquerade.rule, masquerade.reason), masquerade.source, masquerade.because ?? "hairpin");
+    if (to && masquerade.via !== "local-delivery")
+      snat(
+        s,
+        to,
+        "kube-proxy",
+        s.dnat!.id,
+        describeMasquerade(masquerade.rule, masquerade.reason),
+        masquerade.source,
+        masquerade.because ?? "hairpin",
+      );
     return;
   }
   if (s.route === "local-pod") return;
@@ -237,28 +342,50 @@ function sourceNat(s: NodePass): void {
   const p = s.packet;
   const pools = ctx.snapshot.kubernetes.ipPools;
   if (ctx.cni.networking === "calico" && ipPoolFor(p.src, pools)) {
-    const nat = natOutgoing(p.src, p.dst, pools, ctx.felixSettings(s.node.name), s.node, (ip) => ctx.nodeWithAddress(ip));
-    if (nat.masquerade && nat.snatTo) snat(s, nat.snatTo, "calico-natoutgoing", nat.id, `${nat.rule}: ${nat.note}`, nat.source, "calico-nat-outgoing");
+    const nat = natOutgoing(p.src, p.dst, pools, ctx.felixSettings(s.node.name), s.node, (ip) =>
+      ctx.nodeWithAddress(ip),
+    );
+    if (nat.masquerade && nat.snatTo)
+      snat(s, nat.snatTo, "calico-natoutgoing", nat.id, `${nat.rule}: ${nat.note}`, nat.source, "calico-nat-outgoing");
     else s.steps.push(step(s.hop, "calico-natoutgoing", nat.id, "forward", p, nat.note, nat.source));
     return;
   }
   const pod = s.sourcePod;
-  if (s.route === "out" && ctx.cni.networking === "aws-vpc-cni" && pod && !pod.hostNetwork && pod.nodeName === s.node.name && p.src === pod.ip) {
+  if (
+    s.route === "out" &&
+    ctx.cni.networking === "aws-vpc-cni" &&
+    pod &&
+    !pod.hostNetwork &&
+    pod.nodeName === s.node.name &&
+    p.src === pod.ip
+  ) {
     const nat = vpcCniSnat(p.src, p.dst, ctx.snapshot, s.node);
-    if (nat.snat && nat.snatTo) snat(s, nat.snatTo, "vpc-cni-snat", nat.id, `${nat.rule}: ${nat.note}`, nat.source, "vpc-cni-snat");
+    if (nat.snat && nat.snatTo)
+      snat(s, nat.snatTo, "vpc-cni-snat", nat.id, `${nat.rule}: ${nat.note}`, nat.source, "vpc-cni-snat");
     else s.steps.push(step(s.hop, "vpc-cni-snat", nat.id, "forward", p, nat.note, nat.source));
   }
 }
 
 /** One SNAT: the step, and its conntrack reversal for the reply. */
-function snat(s: NodePass, to: string, component: Component, id: string, note: string, source: Step["source"], reason: SnatReason): void {
+function snat(
+  s: NodePass,
+  to: string,
+  component: Component,
+  id: string,
+  note: string,
+  source: Step["source"],
+  reason: SnatReason,
+): void {
   const before = s.packet;
   const hop = s.hop;
   const after = (s.packet = withSource(before, to));
   s.steps.push(step(hop, component, id, "snat", after, note, source, { kind: "snat", reason, from: before.src, to }));
   s.undos.push((back) => {
     const restored = withDestination(back, before.src, before.srcPort);
-    return { steps: [step(hop, component, id, "dnat", restored, describeUnSnat(back.dst, before.src), source)], packet: restored };
+    return {
+      steps: [step(hop, component, id, "dnat", restored, describeUnSnat(back.dst, before.src), source)],
+      packet: restored,
+    };
   });
 }
 
@@ -269,14 +396,40 @@ function encapsulate(s: NodePass): DeviceOutcome {
   const dstNode = s.dstNode!;
   const p = s.packet;
   const overlay = overlayFor(node, dstNode, s.pool, ctx.networksOf(node, dstNode), p.dst, ctx.snapshot.aws);
-  if (!overlay.allowed) return stop(s, dropped(hop, "calico-overlay", overlay.id, overlay.code, p, overlay.note, overlay.source));
+  if (!overlay.allowed)
+    return stop(s, dropped(hop, "calico-overlay", overlay.id, overlay.code, p, overlay.note, overlay.source));
   if (overlay.outer) {
     const wrapped = (s.packet = { ...p, outer: overlay.outer });
     const mode = overlay.outer.protocol === "UDP" ? "vxlan" : "ipip";
-    s.steps.push(step(hop, "calico-overlay", overlay.id, "encapsulate", wrapped, overlay.note, overlay.source, { kind: "tunnel", mode, op: "encapsulate", peer: overlay.outer.dst }));
+    s.steps.push(
+      step(hop, "calico-overlay", overlay.id, "encapsulate", wrapped, overlay.note, overlay.source, {
+        kind: "tunnel",
+        mode,
+        op: "encapsulate",
+        peer: overlay.outer.dst,
+      }),
+    );
     s.undos.push((back) => {
       const stripped = inner(back);
-      return { steps: [step(hop, "calico-overlay", overlay.id, "decapsulate", stripped, describeOverlayReply(back.outer?.src ?? dstNode.name, node.name, stripped.dst, stripped.dst === node.overlay.vxlan || stripped.dst === node.overlay.ipip), overlay.source)], packet: stripped };
+      return {
+        steps: [
+          step(
+            hop,
+            "calico-overlay",
+            overlay.id,
+            "decapsulate",
+            stripped,
+            describeOverlayReply(
+              back.outer?.src ?? dstNode.name,
+              node.name,
+              stripped.dst,
+              stripped.dst === node.overlay.vxlan || stripped.dst === node.overlay.ipip,
+            ),
+            overlay.source,
+          ),
+        ],
+        packet: stripped,
+      };
     });
   } else {
     s.steps.push(step(hop, "calico-overlay", overlay.id, "forward", p, overlay.note, overlay.source));
@@ -290,20 +443,40 @@ function encapsulate(s: NodePass): DeviceOutcome {
  * the VPC in the snapshot (or without the node's instance or interface), the network between the
  * nodes is assumed to deliver, and the trace's assumptions say so.
  */
-function leaveNode(net: Network, node: Node, packet: Packet, dstNode: Node | undefined, steps: Step[], hop: string): Device | undefined {
+function leaveNode(
+  net: Network,
+  node: Node,
+  packet: Packet,
+  dstNode: Node | undefined,
+  steps: Step[],
+  hop: string,
+): Device | undefined {
   const ctx = net.ctx;
   if (ctx.hasVpc) {
     const src = packet.outer?.src ?? packet.src;
     const held = ctx.eniForIp(src)?.eni;
-    const eni = held && ctx.nodeOfInstance(held.attachment?.instanceId)?.name === node.name ? held : ctx.primaryEni(node);
+    const eni =
+      held && ctx.nodeOfInstance(held.attachment?.instanceId)?.name === node.name ? held : ctx.primaryEni(node);
     if (eni) return net.eniEgress(eni);
   }
   const gap = vpcGap(net, node);
   // without any VPC the gap is the snapshot's, not this node's: said the same way for every node
-  net.assume(`${gap.text}: packets leaving ${ctx.hasVpc ? node.name : "a node"} are assumed to reach their destination without security groups, route tables or network ACLs (capture ${gap.capture})`);
+  net.assume(
+    `${gap.text}: packets leaving ${ctx.hasVpc ? node.name : "a node"} are assumed to reach their destination without security groups, route tables or network ACLs (capture ${gap.capture})`,
+  );
   const dst = packet.outer?.dst ?? packet.dst;
   if (dstNode) {
-    steps.push(step(hop, "node", node.name, "forward", packet, `leaves ${node.name} toward ${dstNode.name} (${dst}); ${gap.short}: the network between the nodes is assumed to deliver`, node.meta.source));
+    steps.push(
+      step(
+        hop,
+        "node",
+        node.name,
+        "forward",
+        packet,
+        `leaves ${node.name} toward ${dstNode.name} (${dst}); ${gap.short}: the network between the nodes is assumed to deliver`,
+        node.meta.source,
+      ),
+    );
     return net.node(dstNode, { kind: "wire" });
   }
   if (!isPrivateOrShared(dst)) {
@@ -313,13 +486,41 @@ function leaveNode(net: Network, node: Node, packet: Packet, dstNode: Node | und
       // (an internet gateway's 1:1 NAT of the instance's public IP, a NAT gateway, a corporate NAT)
       // or drops it, and the snapshot does not show which — so neither the verdict nor the source
       // the destination sees can be stated.
-      const u = undecided(hop, "node", node.name, packet, `leaves ${node.name} toward ${dst} from the private address ${src}; ${gap.short}: whether it reaches the internet, and from which public address (the instance's public IP at an internet gateway, a NAT gateway's Elastic IP), depends on the network beyond the node`, gap.capture, node.meta.source);
+      const u = undecided(
+        hop,
+        "node",
+        node.name,
+        packet,
+        `leaves ${node.name} toward ${dst} from the private address ${src}; ${gap.short}: whether it reaches the internet, and from which public address (the instance's public IP at an internet gateway, a NAT gateway's Elastic IP), depends on the network beyond the node`,
+        gap.capture,
+        node.meta.source,
+      );
       return { name: hop, forward: (p) => ({ steps: [u.step], packet: p, next: undefined, unknown: u.unknown }) };
     }
-    steps.push(step(hop, "node", node.name, "forward", packet, `leaves ${node.name} toward ${dst}; ${gap.short}: assumed to reach the internet`, node.meta.source));
+    steps.push(
+      step(
+        hop,
+        "node",
+        node.name,
+        "forward",
+        packet,
+        `leaves ${node.name} toward ${dst}; ${gap.short}: assumed to reach the internet`,
+        node.meta.source,
+      ),
+    );
     return net.internet("transit");
   }
-  steps.push(step(hop, "node", node.name, "deliver", packet, `leaves ${node.name} toward ${dst}; ${gap.short}: the trace ends here`, node.meta.source));
+  steps.push(
+    step(
+      hop,
+      "node",
+      node.name,
+      "deliver",
+      packet,
+      `leaves ${node.name} toward ${dst}; ${gap.short}: the trace ends here`,
+      node.meta.source,
+    ),
+  );
   return undefined;
 }
 
@@ -330,7 +531,8 @@ function vpcGap(net: Network, node: Node): { text: string; short: string; captur
     return {
       text: "the snapshot has no VPC (no subnets or route tables)",
       short: "the network beyond the node is not in the snapshot (no VPC)",
-      capture: "aws ec2 describe-vpcs, describe-subnets, describe-route-tables, describe-security-groups, describe-network-acls and describe-instances",
+      capture:
+        "aws ec2 describe-vpcs, describe-subnets, describe-route-tables, describe-security-groups, describe-network-acls and describe-instances",
     };
   }
   const instanceId = ctx.network(node).instanceId;

@@ -38,12 +38,33 @@ export function policyStep(
   packet: Packet,
 ): { step: Step; drop: Drop | undefined; reply: (back: Packet) => { steps: Step[]; packet: Packet } } {
   const peerIp = direction === "egress" ? packet.dst : packet.src;
-  const verdict = evaluateNetworkPolicies(direction, policySubject(pod), policyPeer(ctx, peerIp), packet.dstPort, packet.protocol, ctx.policiesIn(pod.namespace), ctx.namespaces);
+  const verdict = evaluateNetworkPolicies(
+    direction,
+    policySubject(pod),
+    policyPeer(ctx, peerIp),
+    packet.dstPort,
+    packet.protocol,
+    ctx.policiesIn(pod.namespace),
+    ctx.namespaces,
+  );
   const d = verdict.decision;
   const notes = verdict.notes.length ? ` (${verdict.notes.join("; ")})` : "";
   const reply = (back: Packet): { steps: Step[]; packet: Packet } =>
     verdict.isolated
-      ? { steps: [step(hop, "network-policy", d.id, "allow", back, `the reply of a connection ${d.id} allowed passes: NetworkPolicy is stateful (conntrack)`, d.source)], packet: back }
+      ? {
+          steps: [
+            step(
+              hop,
+              "network-policy",
+              d.id,
+              "allow",
+              back,
+              `the reply of a connection ${d.id} allowed passes: NetworkPolicy is stateful (conntrack)`,
+              d.source,
+            ),
+          ],
+          packet: back,
+        }
       : { steps: [], packet: back };
   return { ...filterStep(hop, "network-policy", d, packet, d.rule + notes, direction), reply };
 }
@@ -57,28 +78,69 @@ export function podSource(net: Network, pod: PathPod): Device {
     forward(packet): DeviceOutcome {
       const node = net.ctx.node(pod.nodeName);
       const where = pod.assumed ? ` (${pod.assumed})` : "";
-      const sends = step(hop, "pod", `${pod.namespace}/${pod.name}`, "forward", packet, `${hop} (${pod.ip}${pod.hostNetwork ? ", host network" : ""}) on ${pod.nodeName ?? "no node"} sends to ${packet.dst}:${packet.dstPort}/${packet.protocol}${where}`, pod.source);
+      const sends = step(
+        hop,
+        "pod",
+        `${pod.namespace}/${pod.name}`,
+        "forward",
+        packet,
+        `${hop} (${pod.ip}${pod.hostNetwork ? ", host network" : ""}) on ${pod.nodeName ?? "no node"} sends to ${packet.dst}:${packet.dstPort}/${packet.protocol}${where}`,
+        pod.source,
+      );
       if (!node && pod.nodeName) {
         // bound to a node the snapshot lacks (a capture of pods without nodes): how it leaves is unknown
-        const u = undecided(hop, "pod", `${pod.namespace}/${pod.name}`, packet, `${hop} runs on node ${pod.nodeName}, which is not in the snapshot: its addresses, CNI and network are unknown`, "kubectl get nodes -o yaml", pod.source);
+        const u = undecided(
+          hop,
+          "pod",
+          `${pod.namespace}/${pod.name}`,
+          packet,
+          `${hop} runs on node ${pod.nodeName}, which is not in the snapshot: its addresses, CNI and network are unknown`,
+          "kubectl get nodes -o yaml",
+          pod.source,
+        );
         return { steps: [sends, u.step], packet, next: undefined, unknown: u.unknown };
       }
       if (!node) {
-        const d = dropped(hop, "pod", `${pod.namespace}/${pod.name}`, "UNKNOWN_ENDPOINT", packet, `${hop} is bound to no node in the snapshot (spec.nodeName ${pod.nodeName ?? "empty"})`, pod.source);
+        const d = dropped(
+          hop,
+          "pod",
+          `${pod.namespace}/${pod.name}`,
+          "UNKNOWN_ENDPOINT",
+          packet,
+          `${hop} is bound to no node in the snapshot (spec.nodeName ${pod.nodeName ?? "empty"})`,
+          pod.source,
+        );
         return { steps: [sends, d.step], packet, next: undefined, drop: d.drop };
       }
       return {
         steps: [sends],
         packet,
         next: net.node(node, pod.hostNetwork ? { kind: "host" } : { kind: "pod", pod }),
-        reply: (back) => ({ steps: [step(hop, "pod", `${pod.namespace}/${pod.name}`, "deliver", back, `the reply reaches ${hop} from ${back.src}:${back.srcPort}`, pod.source)], packet: back }),
+        reply: (back) => ({
+          steps: [
+            step(
+              hop,
+              "pod",
+              `${pod.namespace}/${pod.name}`,
+              "deliver",
+              back,
+              `the reply reaches ${hop} from ${back.src}:${back.srcPort}`,
+              pod.source,
+            ),
+          ],
+          packet: back,
+        }),
       };
     },
   };
 }
 
 /** A pod receiving: NetworkPolicy ingress (unless the node evaluated it already), then delivery. */
-export function podDestination(net: Network, pod: PathPod, ingressChecked?: ReturnType<typeof policyStep>["reply"]): Device {
+export function podDestination(
+  net: Network,
+  pod: PathPod,
+  ingressChecked?: ReturnType<typeof policyStep>["reply"],
+): Device {
   const hop = podLabel(pod);
   return {
     name: hop,
@@ -93,14 +155,35 @@ export function podDestination(net: Network, pod: PathPod, ingressChecked?: Retu
         reply = policy.reply;
       }
       const declared = pod.ports.some((p) => p.containerPort === packet.dstPort && p.protocol === packet.protocol);
-      const portNote = pod.ports.length > 0 && !declared ? ` (no container declares ${packet.dstPort}/${packet.protocol}; declared ports are informational, the pod answers only if a process listens)` : "";
-      steps.push(step(hop, "pod", `${pod.namespace}/${pod.name}`, "deliver", packet, `delivered to ${hop} (${pod.ip}:${packet.dstPort}); it sees the source ${packet.src}${portNote}`, pod.source));
+      const portNote =
+        pod.ports.length > 0 && !declared
+          ? ` (no container declares ${packet.dstPort}/${packet.protocol}; declared ports are informational, the pod answers only if a process listens)`
+          : "";
+      steps.push(
+        step(
+          hop,
+          "pod",
+          `${pod.namespace}/${pod.name}`,
+          "deliver",
+          packet,
+          `delivered to ${hop} (${pod.ip}:${packet.dstPort}); it sees the source ${packet.src}${portNote}`,
+          pod.source,
+        ),
+      );
       return {
         steps,
         packet,
         next: undefined,
         reply: (back) => {
-          const sent = step(hop, "pod", `${pod.namespace}/${pod.name}`, "forward", back, `${hop} answers from ${back.src}:${back.srcPort} to ${back.dst}:${back.dstPort}`, pod.source);
+          const sent = step(
+            hop,
+            "pod",
+            `${pod.namespace}/${pod.name}`,
+            "forward",
+            back,
+            `${hop} answers from ${back.src}:${back.srcPort} to ${back.dst}:${back.dstPort}`,
+            pod.source,
+          );
           const r = reply ? reply(back) : { steps: [], packet: back };
           return { steps: [sent, ...r.steps], packet: back };
         },

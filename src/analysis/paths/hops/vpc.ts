@@ -10,7 +10,17 @@ import { describeRoute, describeRouteTable, routeFromSubnet } from "../aws/route
 import type { WireProtocol } from "../aws/protocols.js";
 import { allowTrackedReply, describeSecurityGroup, evaluateSecurityGroups } from "../aws/security-groups.js";
 import { ipPoolFor, podIpRoutableFromVpc } from "../calico.js";
-import { dropped, filterStep, step, undecided, withDestination, withSource, type Device, type DeviceOutcome, type ReplyOutcome } from "../trace-engine.js";
+import {
+  dropped,
+  filterStep,
+  step,
+  undecided,
+  withDestination,
+  withSource,
+  type Device,
+  type DeviceOutcome,
+  type ReplyOutcome,
+} from "../trace-engine.js";
 import { snapshotIndex } from "../snapshot-index.js";
 import type { Packet, Step } from "../trace-model.js";
 import { admittedThroughLoadBalancer, flowKey } from "./load-balancer.js";
@@ -32,7 +42,12 @@ import type { Network } from "./network.js";
 function wireHeader(packet: Packet): { src: string; dst: string; dstPort: number; protocol: WireProtocol } {
   if (packet.outer) {
     const ipip = packet.outer.protocol === "IPIP";
-    return { src: packet.outer.src, dst: packet.outer.dst, dstPort: ipip ? 0 : packet.outer.dstPort, protocol: ipip ? "IPIP" : "UDP" };
+    return {
+      src: packet.outer.src,
+      dst: packet.outer.dst,
+      dstPort: ipip ? 0 : packet.outer.dstPort,
+      protocol: ipip ? "IPIP" : "UDP",
+    };
   }
   return packet;
 }
@@ -55,14 +70,21 @@ function eniLabel(eni: NetworkInterface): string {
  * IP-in-IP has no ports: "for protocols other than TCP, UDP, or ICMP, only the IP address and
  * protocol number is tracked", so the other node's protocol-4 reply is admitted by tracking.
  */
-function overlayReplyGroups(net: Network, hop: string, eni: NetworkInterface, direction: "ingress" | "egress", back: Packet): ReturnType<typeof filterStep> | undefined {
+function overlayReplyGroups(
+  net: Network,
+  hop: string,
+  eni: NetworkInterface,
+  direction: "ingress" | "egress",
+  back: Packet,
+): ReturnType<typeof filterStep> | undefined {
   if (!back.outer || back.outer.protocol !== "UDP") return undefined;
   const aws = net.ctx.snapshot.aws;
   const seen = wireHeader(back);
   const remote = direction === "ingress" ? seen.src : seen.dst;
   const decision = evaluateSecurityGroups(direction, eni.securityGroupIds, remote, seen.dstPort, "UDP", aws);
   const why = `the VXLAN reply ${seen.src} → ${seen.dst}:${seen.dstPort}/UDP is a new flow, not the request's (its source port is a hash of the inner flow, RFC 7348), so connection tracking does not admit it`;
-  if (decision.allowed || decision.undecided) return filterStep(hop, "security-group", decision, back, `${why}: ${decision.rule}`);
+  if (decision.allowed || decision.undecided)
+    return filterStep(hop, "security-group", decision, back, `${why}: ${decision.rule}`);
   const word = direction === "ingress" ? "inbound" : "outbound";
   const preposition = direction === "ingress" ? "from" : "to";
   const peerGroups = net.ctx.eniForIp(remote)?.eni.securityGroupIds ?? [];
@@ -78,9 +100,10 @@ function overlayReplyGroups(net: Network, hop: string, eni: NetworkInterface, di
 /** The tracked-reply step of a security group, with the IP-in-IP tracking rule when the reply is encapsulated so. */
 function trackedReplyStep(hop: string, eni: NetworkInterface, back: Packet, aws: AwsModel): Step {
   const tracked = allowTrackedReply(eni.securityGroupIds, aws);
-  const ipip = back.outer?.protocol === "IPIP"
-    ? "; IP-in-IP: AWS tracks protocols other than TCP, UDP and ICMP by address and protocol number only, so the other node's protocol-4 packets are this flow's replies (a flow the other node starts needs protocol 4 allowed the other way: Calico requires IP-in-IP between all nodes, bidirectional)"
-    : "";
+  const ipip =
+    back.outer?.protocol === "IPIP"
+      ? "; IP-in-IP: AWS tracks protocols other than TCP, UDP and ICMP by address and protocol number only, so the other node's protocol-4 packets are this flow's replies (a flow the other node starts needs protocol 4 allowed the other way: Calico requires IP-in-IP between all nodes, bidirectional)"
+      : "";
   return step(hop, "security-group", tracked.id, "allow", back, tracked.rule + ipip, tracked.source);
 }
 
@@ -90,8 +113,21 @@ function trackedReplyStep(hop: string, eni: NetworkInterface, back: Packet, aws:
  * your Network Load Balancer" — without them, the targets' security groups decide.
  */
 function noSecurityGroups(hop: string, eni: NetworkInterface, packet: Packet): Step | undefined {
-  if (eni.securityGroupIds.length > 0 || eni.origin !== "describe-network-interfaces" || (eni.interfaceType ?? "interface") === "interface") return undefined;
-  return step(hop, "security-group", "none", "allow", packet, `${describeEni(eni)} (${eni.interfaceType}) has no security group: nothing filters here, its targets' security groups decide`, eni.source);
+  if (
+    eni.securityGroupIds.length > 0 ||
+    eni.origin !== "describe-network-interfaces" ||
+    (eni.interfaceType ?? "interface") === "interface"
+  )
+    return undefined;
+  return step(
+    hop,
+    "security-group",
+    "none",
+    "allow",
+    packet,
+    `${describeEni(eni)} (${eni.interfaceType}) has no security group: nothing filters here, its targets' security groups decide`,
+    eni.source,
+  );
 }
 
 /** A network interface sending a packet into the VPC: source/destination check, security groups (egress). */
@@ -107,7 +143,14 @@ export function eniEgress(net: Network, eni: NetworkInterface): Device {
       const check = filterStep(hop, "eni", sourceDestCheck(eni, packet, "send"), packet, undefined, "egress");
       steps.push(check.step);
       if (check.drop) return { steps, packet, next: undefined, drop: check.drop };
-      const sg = filterStep(hop, "security-group", evaluateSecurityGroups("egress", eni.securityGroupIds, seen.dst, seen.dstPort, seen.protocol, aws), packet, undefined, "egress");
+      const sg = filterStep(
+        hop,
+        "security-group",
+        evaluateSecurityGroups("egress", eni.securityGroupIds, seen.dst, seen.dstPort, seen.protocol, aws),
+        packet,
+        undefined,
+        "egress",
+      );
       steps.push(sg.step);
       if (sg.drop) return { steps, packet, next: undefined, drop: sg.drop };
       if (sg.unknown) return { steps, packet, next: undefined, unknown: sg.unknown };
@@ -144,8 +187,22 @@ export function eniIngress(net: Network, eni: NetworkInterface): Device {
       const ungrouped = noSecurityGroups(hop, eni, packet);
       if (ungrouped) steps.push(ungrouped);
       else {
-        const decision = evaluateSecurityGroups("ingress", eni.securityGroupIds, seen.src, seen.dstPort, seen.protocol, aws);
-        const sg = filterStep(hop, "security-group", decision.allowed ? decision : (admittedThroughLoadBalancer(net, eni.securityGroupIds, packet) ?? decision), packet, undefined, "ingress");
+        const decision = evaluateSecurityGroups(
+          "ingress",
+          eni.securityGroupIds,
+          seen.src,
+          seen.dstPort,
+          seen.protocol,
+          aws,
+        );
+        const sg = filterStep(
+          hop,
+          "security-group",
+          decision.allowed ? decision : (admittedThroughLoadBalancer(net, eni.securityGroupIds, packet) ?? decision),
+          packet,
+          undefined,
+          "ingress",
+        );
         steps.push(sg.step);
         if (sg.drop) return { steps, packet, next: undefined, drop: sg.drop };
         if (sg.unknown) return { steps, packet, next: undefined, unknown: sg.unknown };
@@ -168,7 +225,17 @@ export function eniIngress(net: Network, eni: NetworkInterface): Device {
       if (node) return { steps, packet, next: net.node(node, { kind: "wire" }), reply };
       const lb = ctx.loadBalancerAt(seen.dst);
       if (lb) return { steps, packet, next: net.loadBalancer(lb, seen.dst), reply };
-      steps.push(step(hop, "eni", eni.id, "deliver", packet, `delivered to ${describeEni(eni)}${eni.attachment?.instanceId ? ` of instance ${eni.attachment.instanceId} (not a node of the cluster)` : ""}`, eni.source));
+      steps.push(
+        step(
+          hop,
+          "eni",
+          eni.id,
+          "deliver",
+          packet,
+          `delivered to ${describeEni(eni)}${eni.attachment?.instanceId ? ` of instance ${eni.attachment.instanceId} (not a node of the cluster)` : ""}`,
+          eni.source,
+        ),
+      );
       return { steps, packet, next: undefined, reply };
     },
   };
@@ -178,11 +245,19 @@ export function eniIngress(net: Network, eni: NetworkInterface): Device {
  * The network ACL of a subnet, evaluated on a packet crossing its boundary. The step's hop is
  * that subnet (the one whose ACL decided), whichever device the packet crosses it from.
  */
-function aclStep(net: Network, subnetId: string, direction: "ingress" | "egress", packet: Packet, reply: boolean): { step: Step | undefined; drop: ReturnType<typeof filterStep>["drop"] } {
+function aclStep(
+  net: Network,
+  subnetId: string,
+  direction: "ingress" | "egress",
+  packet: Packet,
+  reply: boolean,
+): { step: Step | undefined; drop: ReturnType<typeof filterStep>["drop"] } {
   const selection = aclForSubnet(subnetId, net.ctx.snapshot.aws);
   if (!selection) {
     // every subnet has a network ACL (its VPC's default one at least): this one was not captured
-    net.assume(`no network ACL of the snapshot covers ${subnetId}: its ACL is assumed to allow the path's packets both ways (capture aws ec2 describe-network-acls)`);
+    net.assume(
+      `no network ACL of the snapshot covers ${subnetId}: its ACL is assumed to allow the path's packets both ways (capture aws ec2 describe-network-acls)`,
+    );
     return { step: undefined, drop: undefined };
   }
   const hop = `subnet ${subnetId}`;
@@ -208,15 +283,44 @@ function describeOuter(packet: Packet): string {
  * inbound (nothing within one subnet). The reply crosses back and is evaluated again: ACLs are
  * stateless.
  */
-function crossSubnets(net: Network, fromSubnet: string | undefined, toSubnet: string | undefined, packet: Packet): { steps: Step[]; drop: ReturnType<typeof filterStep>["drop"]; reply: (p: Packet) => ReplyOutcome } {
+function crossSubnets(
+  net: Network,
+  fromSubnet: string | undefined,
+  toSubnet: string | undefined,
+  packet: Packet,
+): { steps: Step[]; drop: ReturnType<typeof filterStep>["drop"]; reply: (p: Packet) => ReplyOutcome } {
   if (fromSubnet === toSubnet) return { steps: [], drop: undefined, reply: (p) => ({ steps: [], packet: p }) };
-  const forward = aclCrossing(net, [[fromSubnet, "egress"], [toSubnet, "ingress"]], packet, false);
-  const reply = (back: Packet): ReplyOutcome => ({ ...aclCrossing(net, [[toSubnet, "egress"], [fromSubnet, "ingress"]], back, true), packet: back });
+  const forward = aclCrossing(
+    net,
+    [
+      [fromSubnet, "egress"],
+      [toSubnet, "ingress"],
+    ],
+    packet,
+    false,
+  );
+  const reply = (back: Packet): ReplyOutcome => ({
+    ...aclCrossing(
+      net,
+      [
+        [toSubnet, "egress"],
+        [fromSubnet, "ingress"],
+      ],
+      back,
+      true,
+    ),
+    packet: back,
+  });
   return { ...forward, reply };
 }
 
 /** The ACLs of the subnets a packet leaves and enters, in that order; the first deny drops. */
-function aclCrossing(net: Network, crossings: readonly (readonly [string | undefined, "ingress" | "egress"])[], packet: Packet, reply: boolean): { steps: Step[]; drop: ReturnType<typeof filterStep>["drop"] } {
+function aclCrossing(
+  net: Network,
+  crossings: readonly (readonly [string | undefined, "ingress" | "egress"])[],
+  packet: Packet,
+  reply: boolean,
+): { steps: Step[]; drop: ReturnType<typeof filterStep>["drop"] } {
   const steps: Step[] = [];
   for (const [subnet, direction] of crossings) {
     if (!subnet) continue;
@@ -232,18 +336,42 @@ function aclCrossing(net: Network, crossings: readonly (readonly [string | undef
  * when it sends the reply's destination elsewhere than the request came from, the reply goes
  * astray and the connection fails — an asymmetric route.
  */
-function asymmetricReply(net: Network, subnetId: string, back: Packet, expected: "local" | "internet-gateway", cameFrom: string): ReplyOutcome | undefined {
+function asymmetricReply(
+  net: Network,
+  subnetId: string,
+  back: Packet,
+  expected: "local" | "internet-gateway",
+  cameFrom: string,
+): ReplyOutcome | undefined {
   const seen = wireHeader(back);
   const lookup = routeFromSubnet(subnetId, seen.dst, net.ctx.snapshot.aws);
   if (lookup.allowed && lookup.targetKind === expected) return undefined;
   const tableId = lookup.table?.id ?? subnetId;
   if (!lookup.allowed && lookup.capture) {
     // the snapshot cannot tell where the reply goes (no route table, an unresolved prefix list, a target podpath does not follow)
-    const u = undecided(`subnet ${subnetId}`, "route-table", tableId, back, `the reply to ${seen.dst} leaves ${subnetId}: ${lookup.rule}; whether it goes back through ${cameFrom} is unknown`, lookup.capture, lookup.source ?? lookup.table?.source);
+    const u = undecided(
+      `subnet ${subnetId}`,
+      "route-table",
+      tableId,
+      back,
+      `the reply to ${seen.dst} leaves ${subnetId}: ${lookup.rule}; whether it goes back through ${cameFrom} is unknown`,
+      lookup.capture,
+      lookup.source ?? lookup.table?.source,
+    );
     return { steps: [u.step], packet: back, unknown: u.unknown };
   }
-  const where = lookup.allowed ? `${lookup.rule}: the reply goes to ${lookup.targetId ?? lookup.targetKind}` : lookup.rule;
-  const d = dropped(`subnet ${subnetId}`, "route-table", tableId, lookup.allowed ? "NO_ROUTE" : lookup.code, back, `asymmetric route: the reply to ${seen.dst} leaves ${subnetId} by ${where}, not back through ${cameFrom}; it never reaches the client's connection`, lookup.table?.source);
+  const where = lookup.allowed
+    ? `${lookup.rule}: the reply goes to ${lookup.targetId ?? lookup.targetKind}`
+    : lookup.rule;
+  const d = dropped(
+    `subnet ${subnetId}`,
+    "route-table",
+    tableId,
+    lookup.allowed ? "NO_ROUTE" : lookup.code,
+    back,
+    `asymmetric route: the reply to ${seen.dst} leaves ${subnetId} by ${where}, not back through ${cameFrom}; it never reaches the client's connection`,
+    lookup.table?.source,
+  );
   return { steps: [d.step], packet: back, drop: d.drop };
 }
 
@@ -266,19 +394,44 @@ export function subnetRouter(net: Network, subnetId: string): Device {
       const table = lookup.table;
       const tableId = table?.id ?? subnetId;
       if (!lookup.allowed && lookup.capture) {
-        const u = undecided(hop, "route-table", tableId, packet, lookup.rule, lookup.capture, lookup.source ?? table?.source);
+        const u = undecided(
+          hop,
+          "route-table",
+          tableId,
+          packet,
+          lookup.rule,
+          lookup.capture,
+          lookup.source ?? table?.source,
+        );
         return { steps: [u.step], packet, next: undefined, unknown: u.unknown };
       }
       if (!lookup.allowed) {
-        const d = dropped(hop, "route-table", tableId, lookup.code, packet, lookup.rule, lookup.source ?? table?.source);
+        const d = dropped(
+          hop,
+          "route-table",
+          tableId,
+          lookup.code,
+          packet,
+          lookup.rule,
+          lookup.source ?? table?.source,
+        );
         return { steps: [d.step], packet, next: undefined, drop: d.drop };
       }
-      const routeStep = step(hop, "route-table", tableId, "forward", packet, `${lookup.rule}${lookup.notes.length ? ` (${lookup.notes.join("; ")})` : ""}`, table?.source, {
-        kind: "route",
-        table: tableId,
-        route: lookup.route?.destination ?? seen.dst,
-        target: lookup.targetId ?? lookup.targetKind ?? "",
-      });
+      const routeStep = step(
+        hop,
+        "route-table",
+        tableId,
+        "forward",
+        packet,
+        `${lookup.rule}${lookup.notes.length ? ` (${lookup.notes.join("; ")})` : ""}`,
+        table?.source,
+        {
+          kind: "route",
+          table: tableId,
+          route: lookup.route?.destination ?? seen.dst,
+          target: lookup.targetId ?? lookup.targetKind ?? "",
+        },
+      );
       const steps: Step[] = [routeStep];
       const finish = (toSubnet: string | undefined, next: Device, replyMustBeLocal = false): DeviceOutcome => {
         const crossing = crossSubnets(net, subnetId, toSubnet, packet);
@@ -287,7 +440,13 @@ export function subnetRouter(net: Network, subnetId: string): Device {
         if (!replyMustBeLocal || !toSubnet) return { steps, packet, next, reply: crossing.reply };
         // the reply is routed by the destination subnet's own table: it must come back the same way
         const reply = (back: Packet): ReplyOutcome => {
-          const asymmetric = asymmetricReply(net, toSubnet, back, "local", `${seen.src} (the local route the request took)`);
+          const asymmetric = asymmetricReply(
+            net,
+            toSubnet,
+            back,
+            "local",
+            `${seen.src} (the local route the request took)`,
+          );
           if (asymmetric) return asymmetric;
           return crossing.reply(back);
         };
@@ -295,16 +454,33 @@ export function subnetRouter(net: Network, subnetId: string): Device {
       };
       // Calico pool addresses are not VPC addresses: only a route to a node's instance/ENI delivers them
       const pool = ipPoolFor(seen.dst, ctx.snapshot.kubernetes.ipPools);
-      if (pool && ctx.cni.networking === "calico" && lookup.targetKind !== "instance" && lookup.targetKind !== "network-interface" && !ctx.eniForIp(seen.dst)) {
+      if (
+        pool &&
+        ctx.cni.networking === "calico" &&
+        lookup.targetKind !== "instance" &&
+        lookup.targetKind !== "network-interface" &&
+        !ctx.eniForIp(seen.dst)
+      ) {
         const r = podIpRoutableFromVpc(seen.dst, ctx.snapshot.kubernetes.ipPools, table, ctx.snapshot.aws);
         const d = dropped(hop, "route-table", tableId, "TARGET_NOT_ROUTABLE", packet, r.note, pool.meta.source);
         steps.push(d.step);
         return { steps, packet, next: undefined, drop: d.drop };
       }
       // a ClusterIP leaving a node undone (no service port matched) or sent by something outside the cluster
-      const service = lookup.targetKind !== "instance" && lookup.targetKind !== "network-interface" && !ctx.eniForIp(seen.dst) ? net.ctx.serviceWithClusterIP(seen.dst) : undefined;
+      const service =
+        lookup.targetKind !== "instance" && lookup.targetKind !== "network-interface" && !ctx.eniForIp(seen.dst)
+          ? net.ctx.serviceWithClusterIP(seen.dst)
+          : undefined;
       if (service) {
-        const d = dropped(hop, "route-table", tableId, "TARGET_NOT_ROUTABLE", packet, `${clusterIpNote(seen.dst, service)}; ${tableId} sends it to ${lookup.targetId ?? lookup.targetKind}`, service.meta.source);
+        const d = dropped(
+          hop,
+          "route-table",
+          tableId,
+          "TARGET_NOT_ROUTABLE",
+          packet,
+          `${clusterIpNote(seen.dst, service)}; ${tableId} sends it to ${lookup.targetId ?? lookup.targetKind}`,
+          service.meta.source,
+        );
         steps.push(d.step);
         return { steps, packet, next: undefined, drop: d.drop };
       }
@@ -313,12 +489,28 @@ export function subnetRouter(net: Network, subnetId: string): Device {
           const held = ctx.eniForIp(seen.dst);
           if (!held && !ctx.interfacesListed) {
             // the interfaces come from describe-instances only: load balancers, NAT gateways, endpoints, databases… are missing
-            const u = undecided(hop, "route-table", tableId, packet, `${seen.dst} matches the local route of ${table ? describeRouteTable(table) : subnetId}, but the snapshot's network interfaces come from describe-instances only, which lists no interface of a load balancer, NAT gateway, VPC endpoint, database or function: what holds ${seen.dst} is unknown`, "aws ec2 describe-network-interfaces", table?.source);
+            const u = undecided(
+              hop,
+              "route-table",
+              tableId,
+              packet,
+              `${seen.dst} matches the local route of ${table ? describeRouteTable(table) : subnetId}, but the snapshot's network interfaces come from describe-instances only, which lists no interface of a load balancer, NAT gateway, VPC endpoint, database or function: what holds ${seen.dst} is unknown`,
+              "aws ec2 describe-network-interfaces",
+              table?.source,
+            );
             steps.push(u.step);
             return { steps, packet, next: undefined, unknown: u.unknown };
           }
           if (!held) {
-            const d = dropped(hop, "route-table", tableId, "NO_ROUTE", packet, `${seen.dst} matches the local route of ${table ? describeRouteTable(table) : subnetId}, but no network interface in the snapshot holds it: nothing answers there`, table?.source);
+            const d = dropped(
+              hop,
+              "route-table",
+              tableId,
+              "NO_ROUTE",
+              packet,
+              `${seen.dst} matches the local route of ${table ? describeRouteTable(table) : subnetId}, but no network interface in the snapshot holds it: nothing answers there`,
+              table?.source,
+            );
             steps.push(d.step);
             return { steps, packet, next: undefined, drop: d.drop };
           }
@@ -328,7 +520,15 @@ export function subnetRouter(net: Network, subnetId: string): Device {
         case "nat-gateway": {
           const nat = aws.natGateways.find((n) => n.id === lookup.targetId);
           if (!nat) {
-            const u = undecided(hop, "route-table", tableId, packet, `route ${lookup.route ? describeRoute(lookup.route) : ""} targets ${lookup.targetId}, which is not in the snapshot: its address, state and subnet are unknown`, "aws ec2 describe-nat-gateways", table?.source);
+            const u = undecided(
+              hop,
+              "route-table",
+              tableId,
+              packet,
+              `route ${lookup.route ? describeRoute(lookup.route) : ""} targets ${lookup.targetId}, which is not in the snapshot: its address, state and subnet are unknown`,
+              "aws ec2 describe-nat-gateways",
+              table?.source,
+            );
             steps.push(u.step);
             return { steps, packet, next: undefined, unknown: u.unknown };
           }
@@ -341,21 +541,40 @@ export function subnetRouter(net: Network, subnetId: string): Device {
           const eni =
             lookup.targetKind === "network-interface"
               ? ctx.eni(lookup.targetId)
-              : awsIndex(aws).enisByInstance.get(lookup.targetId ?? "")?.find((e) => e.attachment?.instanceId === lookup.targetId && e.attachment?.deviceIndex === 0);
+              : awsIndex(aws)
+                  .enisByInstance.get(lookup.targetId ?? "")
+                  ?.find((e) => e.attachment?.instanceId === lookup.targetId && e.attachment?.deviceIndex === 0);
           if (!eni) {
             // the target exists in AWS (the route is active) but lies outside the snapshot: what it does with the packet is unknown
             const id = lookup.targetId ?? "";
-            const capture = lookup.targetKind === "network-interface"
-              ? `aws ec2 describe-network-interfaces --network-interface-ids ${id}`
-              : `aws ec2 describe-instances --instance-ids ${id} (its NetworkInterfaces) or aws ec2 describe-network-interfaces --filters Name=attachment.instance-id,Values=${id}`;
-            const u = undecided(hop, "route-table", tableId, packet, `${lookup.rule} targets ${lookup.targetKind} ${id}, whose network interface is not in the snapshot: where it forwards the packet is unknown`, capture, table?.source);
+            const capture =
+              lookup.targetKind === "network-interface"
+                ? `aws ec2 describe-network-interfaces --network-interface-ids ${id}`
+                : `aws ec2 describe-instances --instance-ids ${id} (its NetworkInterfaces) or aws ec2 describe-network-interfaces --filters Name=attachment.instance-id,Values=${id}`;
+            const u = undecided(
+              hop,
+              "route-table",
+              tableId,
+              packet,
+              `${lookup.rule} targets ${lookup.targetKind} ${id}, whose network interface is not in the snapshot: where it forwards the packet is unknown`,
+              capture,
+              table?.source,
+            );
             steps.push(u.step);
             return { steps, packet, next: undefined, unknown: u.unknown };
           }
           return finish(eni.subnetId, net.eniIngress(eni));
         }
         default: {
-          const u = undecided(hop, "route-table", tableId, packet, `${lookup.rule}: podpath does not follow this target`, `what ${lookup.targetId ?? "the target"} does with the packet`, table?.source);
+          const u = undecided(
+            hop,
+            "route-table",
+            tableId,
+            packet,
+            `${lookup.rule}: podpath does not follow this target`,
+            `what ${lookup.targetId ?? "the target"} does with the packet`,
+            table?.source,
+          );
           steps.push(u.step);
           return { steps, packet, next: undefined, unknown: u.unknown };
         }
@@ -382,14 +601,35 @@ export function natGateway(net: Network, nat: NatGateway): Device {
         return { steps: [d.step], packet, next: undefined, drop: d.drop };
       }
       const after = withSource(packet, decision.privateIp);
-      const s = step(hop, "nat-gateway", nat.id, "snat", after, `NAT gateway ${nat.id} replaces the source ${packet.src} with its private address ${decision.privateIp}${decision.publicIp ? ` (its Elastic IP ${decision.publicIp} is applied by the internet gateway)` : ""}; it tracks the connection and translates the replies back`, nat.source);
+      const s = step(
+        hop,
+        "nat-gateway",
+        nat.id,
+        "snat",
+        after,
+        `NAT gateway ${nat.id} replaces the source ${packet.src} with its private address ${decision.privateIp}${decision.publicIp ? ` (its Elastic IP ${decision.publicIp} is applied by the internet gateway)` : ""}; it tracks the connection and translates the replies back`,
+        nat.source,
+      );
       return {
         steps: [s],
         packet: after,
         next: net.subnetRouter(nat.subnetId),
         reply: (back) => {
           const restored = withDestination(back, packet.src, packet.srcPort);
-          return { steps: [step(hop, "nat-gateway", nat.id, "dnat", restored, `the reply matches the NAT gateway's connection: destination ${back.dst} translated back to ${packet.src}`, nat.source)], packet: restored };
+          return {
+            steps: [
+              step(
+                hop,
+                "nat-gateway",
+                nat.id,
+                "dnat",
+                restored,
+                `the reply matches the NAT gateway's connection: destination ${back.dst} translated back to ${packet.src}`,
+                nat.source,
+              ),
+            ],
+            packet: restored,
+          };
         },
       };
     },
@@ -411,10 +651,21 @@ export function internetGatewayOut(net: Network, igwId: string): Device {
     forward(packet): DeviceOutcome {
       if (isPrivateOrShared(packet.dst)) {
         const igw = aws.internetGateways.find((g) => g.id === igwId);
-        const d = dropped(hop, "internet-gateway", igwId, "PRIVATE_DESTINATION", packet, `${packet.dst} is ${nonPublicKind(packet.dst)} outside the VPC's own CIDRs (no local route matches it): the route table sends it to internet gateway ${igwId}, but an internet gateway carries only public destinations (the internet does not route private ones), so the packet is lost there — a private network beyond the VPC is reached through a peering connection, a transit gateway or a VPN, which needs its own route`, igw?.source);
+        const d = dropped(
+          hop,
+          "internet-gateway",
+          igwId,
+          "PRIVATE_DESTINATION",
+          packet,
+          `${packet.dst} is ${nonPublicKind(packet.dst)} outside the VPC's own CIDRs (no local route matches it): the route table sends it to internet gateway ${igwId}, but an internet gateway carries only public destinations (the internet does not route private ones), so the packet is lost there — a private network beyond the VPC is reached through a peering connection, a transit gateway or a VPN, which needs its own route`,
+          igw?.source,
+        );
         return { steps: [d.step], packet, next: undefined, drop: d.drop };
       }
-      if (!aws.internetGateways.some((g) => g.id === igwId)) net.assume(`internet gateway ${igwId}, a route's target, is not in the snapshot: it is assumed attached to the VPC (capture aws ec2 describe-internet-gateways)`);
+      if (!aws.internetGateways.some((g) => g.id === igwId))
+        net.assume(
+          `internet gateway ${igwId}, a route's target, is not in the snapshot: it is assumed attached to the VPC (capture aws ec2 describe-internet-gateways)`,
+        );
       const decision = internetGatewayTranslate(packet.src, aws, igwId === "internet-gateway" ? undefined : igwId);
       if (!decision.allowed || !decision.publicIp) {
         const code = decision.allowed ? "NO_PUBLIC_IP" : decision.code;
@@ -428,7 +679,20 @@ export function internetGatewayOut(net: Network, igwId: string): Device {
         next: net.internet("transit"),
         reply: (back) => {
           const restored = withDestination(back, packet.src);
-          return { steps: [step(hop, "internet-gateway", igwId, "dnat", restored, `the internet gateway maps ${decision.publicIp} back to ${packet.src} (1:1 NAT, no state needed)`, decision.source)], packet: restored };
+          return {
+            steps: [
+              step(
+                hop,
+                "internet-gateway",
+                igwId,
+                "dnat",
+                restored,
+                `the internet gateway maps ${decision.publicIp} back to ${packet.src} (1:1 NAT, no state needed)`,
+                decision.source,
+              ),
+            ],
+            packet: restored,
+          };
         },
       };
     },
@@ -447,8 +711,35 @@ export function internet(net: Network, role: "source" | "transit"): Device {
     entry: role,
     forward(packet): DeviceOutcome {
       const steps: Step[] = [];
-      if (role === "source") steps.push(step("internet", "internet", "internet", "forward", packet, `a client on the internet (${packet.src}) sends to ${packet.dst}:${packet.dstPort}/${packet.protocol}`, undefined));
-      const received = (back: Packet): ReplyOutcome => ({ steps: role === "source" ? [step("internet", "internet", "internet", "deliver", back, `the reply reaches the client ${back.dst} from ${back.src}:${back.srcPort}`, undefined)] : [], packet: back });
+      if (role === "source")
+        steps.push(
+          step(
+            "internet",
+            "internet",
+            "internet",
+            "forward",
+            packet,
+            `a client on the internet (${packet.src}) sends to ${packet.dst}:${packet.dstPort}/${packet.protocol}`,
+            undefined,
+          ),
+        );
+      const received = (back: Packet): ReplyOutcome => ({
+        steps:
+          role === "source"
+            ? [
+                step(
+                  "internet",
+                  "internet",
+                  "internet",
+                  "deliver",
+                  back,
+                  `the reply reaches the client ${back.dst} from ${back.src}:${back.srcPort}`,
+                  undefined,
+                ),
+              ]
+            : [],
+        packet: back,
+      });
       const inbound = parseIPv4(packet.dst) !== undefined ? internetGatewayInbound(packet.dst, aws) : undefined;
       if (!inbound?.privateIp) {
         const unreachable = notOnTheInternet(net, packet);
@@ -462,20 +753,68 @@ export function internet(net: Network, role: "source" | "transit"): Device {
           const gap = net.ctx.hasVpc
             ? `${packet.dst} is an address of node ${node.name} (status.addresses), but no instance or network interface of the snapshot has it as its public address`
             : `${packet.dst} is an address of node ${node.name} (status.addresses) and the snapshot has no VPC`;
-          net.assume(`${gap}: the packet from the internet is assumed to reach the node directly, without the internet gateway, security groups or network ACLs in between (capture aws ec2 describe-instances, describe-subnets, describe-route-tables, describe-security-groups and describe-network-acls to evaluate them)`);
-          steps.push(step("internet", "internet", "internet", "forward", packet, `${gap}: assumed to reach ${node.name} directly`, node.meta.source));
+          net.assume(
+            `${gap}: the packet from the internet is assumed to reach the node directly, without the internet gateway, security groups or network ACLs in between (capture aws ec2 describe-instances, describe-subnets, describe-route-tables, describe-security-groups and describe-network-acls to evaluate them)`,
+          );
+          steps.push(
+            step(
+              "internet",
+              "internet",
+              "internet",
+              "forward",
+              packet,
+              `${gap}: assumed to reach ${node.name} directly`,
+              node.meta.source,
+            ),
+          );
           return { steps, packet, next: net.node(node, { kind: "wire" }), reply: received };
         }
         // a Service's spec.externalIPs: kube-proxy answers it on every node, but only a packet that reaches a node with it as destination
         const external = externalIpService(net, packet.dst);
         if (external) {
           const id = `${external.namespace}/${external.name}`;
-          const u = undecided("internet", "internet", "internet", packet, `${packet.dst} is an external IP of service ${id} (spec.externalIPs): kube-proxy answers it on every node, but Kubernetes does not route it there — the cluster administrator does (Kubernetes docs, Service "External IPs") — and no interface, Elastic IP or node address of the snapshot is ${packet.dst}: whether the internet delivers it to a node, with ${packet.dst} still its destination, is unknown (an Elastic IP would be translated to the node's private address at the internet gateway, which kube-proxy's external-IP rule no longer matches)`, `where ${packet.dst} is routed: aws ec2 describe-addresses --public-ips ${packet.dst}, or the network that announces it (BYOIP, an on-premises router)`, external.meta.source);
+          const u = undecided(
+            "internet",
+            "internet",
+            "internet",
+            packet,
+            `${packet.dst} is an external IP of service ${id} (spec.externalIPs): kube-proxy answers it on every node, but Kubernetes does not route it there — the cluster administrator does (Kubernetes docs, Service "External IPs") — and no interface, Elastic IP or node address of the snapshot is ${packet.dst}: whether the internet delivers it to a node, with ${packet.dst} still its destination, is unknown (an Elastic IP would be translated to the node's private address at the internet gateway, which kube-proxy's external-IP rule no longer matches)`,
+            `where ${packet.dst} is routed: aws ec2 describe-addresses --public-ips ${packet.dst}, or the network that announces it (BYOIP, an on-premises router)`,
+            external.meta.source,
+          );
           steps.push(u.step);
           return { steps, packet, next: undefined, unknown: u.unknown };
         }
-        steps.push(step("internet", "internet", "internet", "deliver", packet, `delivered on the internet: ${packet.dst} belongs to no VPC of the snapshot; it sees the source ${packet.src}`, undefined));
-        return { steps, packet, next: undefined, reply: (back) => ({ steps: [step("internet", "internet", "internet", "forward", back, `${back.src} answers ${back.dst}:${back.dstPort}`, undefined)], packet: back }) };
+        steps.push(
+          step(
+            "internet",
+            "internet",
+            "internet",
+            "deliver",
+            packet,
+            `delivered on the internet: ${packet.dst} belongs to no VPC of the snapshot; it sees the source ${packet.src}`,
+            undefined,
+          ),
+        );
+        return {
+          steps,
+          packet,
+          next: undefined,
+          reply: (back) => ({
+            steps: [
+              step(
+                "internet",
+                "internet",
+                "internet",
+                "forward",
+                back,
+                `${back.src} answers ${back.dst}:${back.dstPort}`,
+                undefined,
+              ),
+            ],
+            packet: back,
+          }),
+        };
       }
       // the internet gateway attached to the holder's VPC
       const vpcId = inbound.holder?.vpcId;
@@ -483,12 +822,28 @@ export function internet(net: Network, role: "source" | "transit"): Device {
       const igwId = igw?.id ?? "internet-gateway";
       const hop = `internet-gateway ${igwId}`;
       if (!igw && aws.internetGateways.length === 0) {
-        const u = undecided(hop, "internet-gateway", igwId, packet, `${packet.dst} is a public address of ${inbound.holder?.description ?? "a VPC address"}, but the snapshot has no internet gateway at all: whether one is attached to ${vpcId ?? "its VPC"} is unknown`, "aws ec2 describe-internet-gateways", inbound.source);
+        const u = undecided(
+          hop,
+          "internet-gateway",
+          igwId,
+          packet,
+          `${packet.dst} is a public address of ${inbound.holder?.description ?? "a VPC address"}, but the snapshot has no internet gateway at all: whether one is attached to ${vpcId ?? "its VPC"} is unknown`,
+          "aws ec2 describe-internet-gateways",
+          inbound.source,
+        );
         steps.push(u.step);
         return { steps, packet, next: undefined, unknown: u.unknown };
       }
       if (!igw) {
-        const d = dropped(hop, "internet-gateway", igwId, "NO_ROUTE", packet, `${packet.dst} is a public address of ${vpcId ?? "a VPC"}, but no internet gateway attached to it is in the snapshot`, inbound.source);
+        const d = dropped(
+          hop,
+          "internet-gateway",
+          igwId,
+          "NO_ROUTE",
+          packet,
+          `${packet.dst} is a public address of ${vpcId ?? "a VPC"}, but no internet gateway attached to it is in the snapshot`,
+          inbound.source,
+        );
         steps.push(d.step);
         return { steps, packet, next: undefined, drop: d.drop };
       }
@@ -499,22 +854,66 @@ export function internet(net: Network, role: "source" | "transit"): Device {
       const reply = (back: Packet): ReplyOutcome => {
         const restored = withSource(back, packet.dst);
         const last = received(restored);
-        return { steps: [step(hop, "internet-gateway", igwId, "snat", restored, `the internet gateway maps ${inbound.privateIp} back to its public address ${packet.dst}`, inbound.source), ...last.steps], packet: restored };
+        return {
+          steps: [
+            step(
+              hop,
+              "internet-gateway",
+              igwId,
+              "snat",
+              restored,
+              `the internet gateway maps ${inbound.privateIp} back to its public address ${packet.dst}`,
+              inbound.source,
+            ),
+            ...last.steps,
+          ],
+          packet: restored,
+        };
       };
       if (nat) {
         // an unsolicited packet to a NAT gateway's Elastic IP: NAT gateways drop connections they did not start
-        const d = dropped(hop, "nat-gateway", nat.id, "NO_ROUTE", after, `${inbound.privateIp} is NAT gateway ${nat.id}'s address: a NAT gateway accepts only replies to connections from inside, so a new connection from the internet is dropped`, nat.source);
+        const d = dropped(
+          hop,
+          "nat-gateway",
+          nat.id,
+          "NO_ROUTE",
+          after,
+          `${inbound.privateIp} is NAT gateway ${nat.id}'s address: a NAT gateway accepts only replies to connections from inside, so a new connection from the internet is dropped`,
+          nat.source,
+        );
         steps.push(d.step);
         return { steps, packet: after, next: undefined, drop: d.drop };
       }
       if (!eni) {
-        net.assume(`${packet.dst} maps to ${inbound.privateIp} (${inbound.holder?.description ?? "its holder"}), whose network interface is not in the snapshot: the packet is assumed to reach it without its security groups and network ACL (capture aws ec2 describe-network-interfaces, or describe-instances with its NetworkInterfaces)`);
+        net.assume(
+          `${packet.dst} maps to ${inbound.privateIp} (${inbound.holder?.description ?? "its holder"}), whose network interface is not in the snapshot: the packet is assumed to reach it without its security groups and network ACL (capture aws ec2 describe-network-interfaces, or describe-instances with its NetworkInterfaces)`,
+        );
         const node = inbound.holder?.kind === "instance" ? net.ctx.nodeOfInstance(inbound.holder.id) : undefined;
         if (node) {
-          steps.push(step(hop, "internet-gateway", igwId, "forward", after, `toward node ${node.name} (${inbound.holder!.description}); its network interface is not in the snapshot`, inbound.source));
+          steps.push(
+            step(
+              hop,
+              "internet-gateway",
+              igwId,
+              "forward",
+              after,
+              `toward node ${node.name} (${inbound.holder!.description}); its network interface is not in the snapshot`,
+              inbound.source,
+            ),
+          );
           return { steps, packet: after, next: net.node(node, { kind: "wire" }), reply };
         }
-        steps.push(step(hop, "internet-gateway", igwId, "deliver", after, `delivered to ${inbound.privateIp} (${inbound.holder?.description ?? "its holder"}); its network interface is not in the snapshot`, inbound.source));
+        steps.push(
+          step(
+            hop,
+            "internet-gateway",
+            igwId,
+            "deliver",
+            after,
+            `delivered to ${inbound.privateIp} (${inbound.holder?.description ?? "its holder"}); its network interface is not in the snapshot`,
+            inbound.source,
+          ),
+        );
         return { steps, packet: after, next: undefined, reply };
       }
       const acl = aclStep(net, eni.subnetId, "ingress", after, false);
@@ -552,28 +951,67 @@ function notOnTheInternet(net: Network, packet: Packet): ReturnType<typeof dropp
   const pool = ctx.cni.networking === "calico" ? ipPoolFor(dst, ctx.snapshot.kubernetes.ipPools) : undefined;
   if (pool) {
     const pod = ctx.podByIp(dst);
-    return dropped("internet", "internet", pool.name, "TARGET_NOT_ROUTABLE", packet, `${dst}${pod ? ` (pod ${pod.namespace}/${pod.name})` : ""} is in Calico IP pool ${pool.name} (${pool.cidr}): pool addresses are routed only by the cluster's nodes (their routes and ${pool.vxlanMode !== "Never" ? "VXLAN" : pool.ipipMode !== "Never" ? "IP-in-IP" : "BGP"} tunnels), nothing outside the cluster reaches them — expose the pod through a NodePort, a LoadBalancer Service or an Ingress`, pool.meta.source);
+    return dropped(
+      "internet",
+      "internet",
+      pool.name,
+      "TARGET_NOT_ROUTABLE",
+      packet,
+      `${dst}${pod ? ` (pod ${pod.namespace}/${pod.name})` : ""} is in Calico IP pool ${pool.name} (${pool.cidr}): pool addresses are routed only by the cluster's nodes (their routes and ${pool.vxlanMode !== "Never" ? "VXLAN" : pool.ipipMode !== "Never" ? "IP-in-IP" : "BGP"} tunnels), nothing outside the cluster reaches them — expose the pod through a NodePort, a LoadBalancer Service or an Ingress`,
+      pool.meta.source,
+    );
   }
   const service = net.ctx.serviceWithClusterIP(dst);
-  if (service) return dropped("internet", "internet", "service-cidr", "TARGET_NOT_ROUTABLE", packet, clusterIpNote(dst, service), service.meta.source);
+  if (service)
+    return dropped(
+      "internet",
+      "internet",
+      "service-cidr",
+      "TARGET_NOT_ROUTABLE",
+      packet,
+      clusterIpNote(dst, service),
+      service.meta.source,
+    );
   const held = ctx.eniForIp(dst)?.eni;
   if (held) {
     const mapped = internetGatewayTranslate(dst, ctx.snapshot.aws);
-    const reach = mapped.publicIp ? `the internet reaches it only through its public address ${mapped.publicIp} (trace to ip:${mapped.publicIp})` : "no public IP or Elastic IP is mapped to it, so the internet cannot reach it";
-    return dropped("internet", "internet", "internet", mapped.publicIp ? "NO_ROUTE" : "NO_PUBLIC_IP", packet, `${dst} is a private VPC address (${describeEni(held)}), not routed on the internet: ${reach}`, held.source);
+    const reach = mapped.publicIp
+      ? `the internet reaches it only through its public address ${mapped.publicIp} (trace to ip:${mapped.publicIp})`
+      : "no public IP or Elastic IP is mapped to it, so the internet cannot reach it";
+    return dropped(
+      "internet",
+      "internet",
+      "internet",
+      mapped.publicIp ? "NO_ROUTE" : "NO_PUBLIC_IP",
+      packet,
+      `${dst} is a private VPC address (${describeEni(held)}), not routed on the internet: ${reach}`,
+      held.source,
+    );
   }
   const kind = nonPublicKind(dst);
   if (kind) {
     const external = externalIpService(net, dst);
-    const what = external ? `${kind}, an external IP of service ${external.namespace}/${external.name} (spec.externalIPs: kube-proxy answers it only on packets that reach a node)` : kind;
-    return dropped("internet", "internet", "internet", "NO_ROUTE", packet, `${dst} is ${what}: the internet does not route it, and no public address of the snapshot (an Elastic IP or the public IP of an interface, instance or NAT gateway) maps to it`, external?.meta.source);
+    const what = external
+      ? `${kind}, an external IP of service ${external.namespace}/${external.name} (spec.externalIPs: kube-proxy answers it only on packets that reach a node)`
+      : kind;
+    return dropped(
+      "internet",
+      "internet",
+      "internet",
+      "NO_ROUTE",
+      packet,
+      `${dst} is ${what}: the internet does not route it, and no public address of the snapshot (an Elastic IP or the public IP of an interface, instance or NAT gateway) maps to it`,
+      external?.meta.source,
+    );
   }
   return undefined;
 }
 
 /** The service that lists `ip` among its spec.externalIPs, if any. */
 function externalIpService(net: Network, ip: string): Service | undefined {
-  return snapshotIndex(net.ctx.snapshot).servicesByAddress.get(ip)?.find((s) => s.externalIPs.includes(ip));
+  return snapshotIndex(net.ctx.snapshot)
+    .servicesByAddress.get(ip)
+    ?.find((s) => s.externalIPs.includes(ip));
 }
 
 /** Why a ClusterIP is not reachable from outside the cluster (Kubernetes docs, "Virtual IPs and Service Proxies"). */

@@ -47,5 +47,8 @@ export function fail(code: BuildErrorCode, message: string, source: SourceRef): 
 
 /** errors.Wrapf: the failure with upstream's context before its message, pointing at `source` when given. */
 export function wrap(failure: BuildFailure, prefix: string, source?: SourceRef): BuildFailure {
-  return { ok: false, error: { ...failure.error, message: prefix + failure.error.message, source: source ?? failure.error.source } };
+  return {
+    ok: false,
+    error: { ...failure.error, message: prefix + failure.error.message, source: source ?? failure.error.source },
+  };
 }

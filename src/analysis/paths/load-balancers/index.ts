@@ -23,6 +23,13 @@ export type {
   TargetView,
   UnreconciledGroup,
 } from "./types.js";
-export { heaviestTargetGroup, loadBalancerForHost, loadBalancersOf, matchRequest, matchRequestAt, targetGroupOf } from "./model.js";
+export {
+  heaviestTargetGroup,
+  loadBalancerForHost,
+  loadBalancersOf,
+  matchRequest,
+  matchRequestAt,
+  targetGroupOf,
+} from "./model.js";
 export { deriveFromIngresses, pathPatterns, type ControllerOptions } from "./controller.js";
 export { conditionMatches, wildcardMatches } from "./listener-rules.js";

@@ -77,7 +77,9 @@ function parseQuery(query: string | undefined): { key: string; value: string }[]
     .filter((p) => p !== "")
     .map((pair) => {
       const eq = pair.indexOf("=");
-      return eq < 0 ? { key: "", value: decodeQueryComponent(pair) } : { key: decodeQueryComponent(pair.slice(0, eq)), value: decodeQueryComponent(pair.slice(eq + 1)) };
+      return eq < 0
+        ? { key: "", value: decodeQueryComponent(pair) }
+        : { key: decodeQueryComponent(pair.slice(0, eq)), value: decodeQueryComponent(pair.slice(eq + 1)) };
     });
 }
 
@@ -97,7 +99,10 @@ export interface ConditionResult {
 
 /** Evaluates one rule condition against a request. */
 export function conditionMatches(condition: RuleCondition, request: HttpRequest): ConditionResult {
-  const any = (test: (value: string) => boolean): ConditionResult => ({ matched: condition.values.some(test), assumption: undefined });
+  const any = (test: (value: string) => boolean): ConditionResult => ({
+    matched: condition.values.some(test),
+    assumption: undefined,
+  });
   switch (condition.field) {
     case "host-header": {
       const host = normalizeHost(request.host);
@@ -107,7 +112,10 @@ export function conditionMatches(condition: RuleCondition, request: HttpRequest)
       return any((v) => wildcardMatches(v, request.path, false));
     case "http-request-method": {
       const method = request.method ?? "GET";
-      return { matched: condition.values.includes(method), assumption: request.method === undefined ? "the request method is taken to be GET" : undefined };
+      return {
+        matched: condition.values.includes(method),
+        assumption: request.method === undefined ? "the request method is taken to be GET" : undefined,
+      };
     }
     case "http-header":
       return any((v) => {
@@ -128,7 +136,11 @@ export function conditionMatches(condition: RuleCondition, request: HttpRequest)
       });
     }
     case "source-ip": {
-      if (request.sourceIp === undefined) return { matched: false, assumption: "the client address is not known: a source-ip condition is taken not to match" };
+      if (request.sourceIp === undefined)
+        return {
+          matched: false,
+          assumption: "the client address is not known: a source-ip condition is taken not to match",
+        };
       const ip = parseIPv4(request.sourceIp);
       return any((v) => {
         const cidr = parseCidr4(v);
@@ -166,14 +178,22 @@ export function describeAction(action: ActionView): string {
 }
 
 /** "priority 1: host growbin.app, path /argocd, /argocd/*"; "default: fixed-response 404" */
-export function describeRule(priority: number | "default", conditions: readonly RuleCondition[], actions: readonly ActionView[]): string {
+export function describeRule(
+  priority: number | "default",
+  conditions: readonly RuleCondition[],
+  actions: readonly ActionView[],
+): string {
   if (priority === "default") return `default: ${actions.map(describeAction).join(", ") || "no action"}`;
   return `priority ${priority}: ${conditions.map(describeCondition).join(", ") || "no conditions"}`;
 }
 
 /** Rules in evaluation order: ascending priority, the default rule last. */
 export function sortRules<R extends { readonly priority: number | "default" }>(rules: readonly R[]): R[] {
-  return [...rules].sort((a, b) => (a.priority === "default" ? 1 : 0) - (b.priority === "default" ? 1 : 0) || (a.priority === "default" || b.priority === "default" ? 0 : a.priority - b.priority));
+  return [...rules].sort(
+    (a, b) =>
+      (a.priority === "default" ? 1 : 0) - (b.priority === "default" ? 1 : 0) ||
+      (a.priority === "default" || b.priority === "default" ? 0 : a.priority - b.priority),
+  );
 }
 
 export interface ListenerEvaluation {

@@ -1,12 +1,34 @@
 import type { Snapshot } from "../../../model/snapshot.js";
 import { ALB_ANNOTATIONS } from "../../../model/annotations.js";
 import type { SourceRef } from "../../../model/source.js";
-import { deriveFromIngresses, generatedNamePattern, ingressRef, type ClassifiedIngress, type ControllerOptions, type DerivedGroup } from "./controller.js";
+import {
+  deriveFromIngresses,
+  generatedNamePattern,
+  ingressRef,
+  type ClassifiedIngress,
+  type ControllerOptions,
+  type DerivedGroup,
+} from "./controller.js";
 import { driftOf, ingressesServedBy, observedLoadBalancer, observedTargetGroup } from "./elbv2.js";
-import { describeAction, evaluateListener, normalizeHost, redirectLocation, wildcardMatches } from "./listener-rules.js";
+import {
+  describeAction,
+  evaluateListener,
+  normalizeHost,
+  redirectLocation,
+  wildcardMatches,
+} from "./listener-rules.js";
 import { deriveFromService, nameFromDns, serviceServedBy } from "./service-lb.js";
 import { nodeInstanceIndex } from "./targets.js";
-import type { HttpRequest, IngressGroupView, IngressRouteSketch, LbMatch, LbSource, LoadBalancerModel, LoadBalancerView, TargetGroupView } from "./types.js";
+import type {
+  HttpRequest,
+  IngressGroupView,
+  IngressRouteSketch,
+  LbMatch,
+  LbSource,
+  LoadBalancerModel,
+  LoadBalancerView,
+  TargetGroupView,
+} from "./types.js";
 
 /**
  * The load balancers a request can meet: those the snapshot's elbv2 JSON shows, and — for each
@@ -27,14 +49,17 @@ export function loadBalancersOf(snapshot: Snapshot, options: ControllerOptions =
   const notes: LbSource[] = [];
 
   const servedBy = new Map(snapshot.aws.loadBalancers.map((lb) => [lb.arn, ingressesServedBy(snapshot, lb)]));
-  const observed = snapshot.aws.loadBalancers.map((lb) => observedLoadBalancer(snapshot, lb, servedBy.get(lb.arn)!, managedRoutes));
+  const observed = snapshot.aws.loadBalancers.map((lb) =>
+    observedLoadBalancer(snapshot, lb, servedBy.get(lb.arn)!, managedRoutes),
+  );
   const targetGroups = new Map<string, TargetGroupView>();
   for (const tg of snapshot.aws.targetGroups) {
     const ofItsLoadBalancers = new Set(tg.loadBalancerArns.flatMap((arn) => servedBy.get(arn) ?? []));
     const served = snapshot.kubernetes.ingresses.filter((ing) => ofItsLoadBalancers.has(ing));
     targetGroups.set(tg.arn, observedTargetGroup(snapshot, index, tg, served));
   }
-  for (const g of controller.groups) for (const tg of g.targetGroups) if (!targetGroups.has(tg.id)) targetGroups.set(tg.id, tg);
+  for (const g of controller.groups)
+    for (const tg of g.targetGroups) if (!targetGroups.has(tg.id)) targetGroups.set(tg.id, tg);
 
   const derived: LoadBalancerView[] = [];
   const groups: IngressGroupView[] = [];
@@ -56,33 +81,66 @@ export function loadBalancersOf(snapshot: Snapshot, options: ControllerOptions =
       };
     } else if (g.loadBalancer) {
       // its Ingress status names it: the load balancer exists, and its DNS name carries its name
-      derived.push(g.loadBalancer.dnsName ? { ...g.loadBalancer, name: nameFromDns(g.loadBalancer.dnsName) } : g.loadBalancer);
+      derived.push(
+        g.loadBalancer.dnsName ? { ...g.loadBalancer, name: nameFromDns(g.loadBalancer.dnsName) } : g.loadBalancer,
+      );
     }
-    groups.push({ group: g.group, explicit: g.explicit, ingresses: members, loadBalancerId: serving?.lb.id ?? g.loadBalancer?.id, unreconciled: g.unreconciled });
+    groups.push({
+      group: g.group,
+      explicit: g.explicit,
+      ingresses: members,
+      loadBalancerId: serving?.lb.id ?? g.loadBalancer?.id,
+      unreconciled: g.unreconciled,
+    });
   }
   // groups refused before they are built (an invalid group name, several default classes)
   for (const u of controller.unreconciled) {
     if (groups.some((g) => g.unreconciled === u)) continue;
-    groups.push({ group: u.group, explicit: !u.group.includes("/"), ingresses: u.ingresses, loadBalancerId: undefined, unreconciled: u });
+    groups.push({
+      group: u.group,
+      explicit: !u.group.includes("/"),
+      ingresses: u.ingresses,
+      loadBalancerId: undefined,
+      unreconciled: u,
+    });
   }
   // Services of type LoadBalancer: the observed load balancer their status names, else the one
   // their controller would build (service-lb.ts)
   for (const [i, lb] of observed.entries()) {
     const served = lb.type === "application" ? undefined : serviceServedBy(snapshot, lb.dnsName, lb.name);
-    if (served) observed[i] = { ...lb, service: { namespace: served.service.namespace, name: served.service.name, source: served.service.meta.source }, notes: [...lb.notes, { what: `serves Service ${served.service.namespace}/${served.service.name}: ${served.how}`, source: served.service.meta.source }] };
+    if (served)
+      observed[i] = {
+        ...lb,
+        service: { namespace: served.service.namespace, name: served.service.name, source: served.service.meta.source },
+        notes: [
+          ...lb.notes,
+          {
+            what: `serves Service ${served.service.namespace}/${served.service.name}: ${served.how}`,
+            source: served.service.meta.source,
+          },
+        ],
+      };
   }
   for (const service of snapshot.kubernetes.services) {
     if (service.type !== "LoadBalancer") continue;
-    if (observed.some((lb) => lb.service?.namespace === service.namespace && lb.service.name === service.name)) continue;
+    if (observed.some((lb) => lb.service?.namespace === service.namespace && lb.service.name === service.name))
+      continue;
     const built = deriveFromService(snapshot, index, service);
     if ("ignored" in built) {
-      notes.push({ what: `Service ${service.namespace}/${service.name}: no AWS load balancer is built for it: ${built.ignored}`, source: service.meta.source });
+      notes.push({
+        what: `Service ${service.namespace}/${service.name}: no AWS load balancer is built for it: ${built.ignored}`,
+        source: service.meta.source,
+      });
       continue;
     }
     derived.push(built.loadBalancer);
     for (const tg of built.targetGroups) targetGroups.set(tg.id, tg);
   }
-  if (controller.vpcId === undefined && derived.length > 0) notes.push({ what: "the cluster's VPC is not known (no node is joined to an EC2 instance): derived load balancers have no VPC", source: undefined });
+  if (controller.vpcId === undefined && derived.length > 0)
+    notes.push({
+      what: "the cluster's VPC is not known (no node is joined to an EC2 instance): derived load balancers have no VPC",
+      source: undefined,
+    });
   return {
     loadBalancers: [...observed, ...derived],
     targetGroups,
@@ -99,23 +157,40 @@ export function loadBalancersOf(snapshot: Snapshot, options: ControllerOptions =
  * a member's status.loadBalancer hostname is its DNS name, else its name is the group's
  * load-balancer-name annotation or the name the controller generates (one not yet claimed).
  */
-function servingLoadBalancer(g: DerivedGroup, observed: readonly LoadBalancerView[], claimed: ReadonlySet<string>): { lb: LoadBalancerView; how: string; source: SourceRef } | undefined {
-  const hostsOf = (m: ClassifiedIngress): string[] => m.ingress.loadBalancerIngress.flatMap((l) => (l.hostname ? [normalizeHost(l.hostname)] : []));
+function servingLoadBalancer(
+  g: DerivedGroup,
+  observed: readonly LoadBalancerView[],
+  claimed: ReadonlySet<string>,
+): { lb: LoadBalancerView; how: string; source: SourceRef } | undefined {
+  const hostsOf = (m: ClassifiedIngress): string[] =>
+    m.ingress.loadBalancerIngress.flatMap((l) => (l.hostname ? [normalizeHost(l.hostname)] : []));
   const hosts = new Set(g.members.flatMap(hostsOf));
   const byStatus = observed.find((o) => o.dnsName !== undefined && hosts.has(normalizeHost(o.dnsName)));
   if (byStatus) {
     const dns = normalizeHost(byStatus.dnsName!);
     const m = g.members.find((x) => hostsOf(x).includes(dns))!;
-    return { lb: byStatus, how: "a member Ingress's status.loadBalancer hostname is its DNS name", source: m.ingress.meta.source };
+    return {
+      lb: byStatus,
+      how: "a member Ingress's status.loadBalancer hostname is its DNS name",
+      source: m.ingress.meta.source,
+    };
   }
-  const named = g.members.find((m) => ALB_ANNOTATIONS.parseStringAnnotation("load-balancer-name", m.ingress.meta.annotations) !== undefined);
-  const explicitName = named && ALB_ANNOTATIONS.parseStringAnnotation("load-balancer-name", named.ingress.meta.annotations);
+  const named = g.members.find(
+    (m) => ALB_ANNOTATIONS.parseStringAnnotation("load-balancer-name", m.ingress.meta.annotations) !== undefined,
+  );
+  const explicitName =
+    named && ALB_ANNOTATIONS.parseStringAnnotation("load-balancer-name", named.ingress.meta.annotations);
   const pattern = generatedNamePattern(g.group, g.explicit);
-  const byName = observed.filter((o) => !claimed.has(o.id) && (explicitName !== undefined ? o.name === explicitName : pattern.test(o.name)));
+  const byName = observed.filter(
+    (o) => !claimed.has(o.id) && (explicitName !== undefined ? o.name === explicitName : pattern.test(o.name)),
+  );
   if (byName.length !== 1) return undefined;
   return {
     lb: byName[0]!,
-    how: explicitName !== undefined ? "its name is the group's load-balancer-name" : "its name is the one the controller generates for the group (k8s-GROUP-HASH)",
+    how:
+      explicitName !== undefined
+        ? "its name is the group's load-balancer-name"
+        : "its name is the one the controller generates for the group (k8s-GROUP-HASH)",
     source: (named ?? g.members[0]!).ingress.meta.source,
   };
 }
@@ -133,8 +208,10 @@ function loadBalancersForHost(model: LoadBalancerModel, host: string): LoadBalan
     if (lb && !out.includes(lb)) out.push(lb);
   };
   const lbOfGroup = new Map<string, LoadBalancerView | undefined>();
-  for (const g of model.groups) if (!lbOfGroup.has(g.group)) lbOfGroup.set(g.group, g.loadBalancerId ? byId.get(g.loadBalancerId) : undefined);
-  const groupLb = (group: string | undefined): LoadBalancerView | undefined => (group === undefined ? undefined : lbOfGroup.get(group));
+  for (const g of model.groups)
+    if (!lbOfGroup.has(g.group)) lbOfGroup.set(g.group, g.loadBalancerId ? byId.get(g.loadBalancerId) : undefined);
+  const groupLb = (group: string | undefined): LoadBalancerView | undefined =>
+    group === undefined ? undefined : lbOfGroup.get(group);
   const managed = model.routes.filter((r) => r.managed && r.host !== undefined);
   // an Ingress rule's host: exact names before wildcards (DNS names the specific record)
   for (const r of managed) if (r.host!.toLowerCase() === h) add(groupLb(r.group));
@@ -172,7 +249,9 @@ function unreconciledMatch(model: LoadBalancerModel, request: HttpRequest): LbMa
   for (const group of model.groups) {
     const u = group.unreconciled;
     if (!u || !groupReceives(model, group, host)) continue;
-    const route = model.routes.find((r) => r.group === group.group && (r.host === undefined || hostMatches(r, host)) && pathMatches(r, request.path));
+    const route = model.routes.find(
+      (r) => r.group === group.group && (r.host === undefined || hostMatches(r, host)) && pathMatches(r, request.path),
+    );
     if (!route) continue;
     const lb = model.loadBalancers.find((l) => l.id === group.loadBalancerId);
     let tail: string;
@@ -201,7 +280,10 @@ function unreconciledMatch(model: LoadBalancerModel, request: HttpRequest): LbMa
 
 /** The heaviest target group of a weighted forward (the first on ties). */
 export function heaviestTargetGroup<T extends { readonly weight: number }>(targetGroups: readonly T[]): T | undefined {
-  return targetGroups.reduce<T | undefined>((best, t) => (best === undefined || t.weight > best.weight ? t : best), undefined);
+  return targetGroups.reduce<T | undefined>(
+    (best, t) => (best === undefined || t.weight > best.weight ? t : best),
+    undefined,
+  );
 }
 
 /** A forward action's target group, or — when the snapshot lacks it — a placeholder that says so. */
@@ -226,24 +308,45 @@ function evaluate(model: LoadBalancerModel, lb: LoadBalancerView, request: HttpR
   const listener = lb.listeners.find((l) => l.port === request.port);
   if (!listener) {
     const ports = lb.listeners.map((l) => `${l.port}/${l.protocol}`).join(", ") || "none";
-    return { kind: "drop", code: "NO_LISTENER", message: `load balancer ${lb.name} has no listener on port ${request.port} (its listeners: ${ports})`, source: lb.source, loadBalancer: lb };
+    return {
+      kind: "drop",
+      code: "NO_LISTENER",
+      message: `load balancer ${lb.name} has no listener on port ${request.port} (its listeners: ${ports})`,
+      source: lb.source,
+      loadBalancer: lb,
+    };
   }
   const notes: string[] = [];
   const tls = listener.protocol === "HTTPS";
-  if (tls !== (request.scheme === "https")) notes.push(`listener ${listener.port} speaks ${listener.protocol}, the request is ${request.scheme}: the connection fails before any rule is evaluated`);
+  if (tls !== (request.scheme === "https"))
+    notes.push(
+      `listener ${listener.port} speaks ${listener.protocol}, the request is ${request.scheme}: the connection fails before any rule is evaluated`,
+    );
   const ev = evaluateListener(listener, request);
   notes.push(...ev.assumptions);
   const rule = ev.rule;
   const final = rule?.actions[rule.actions.length - 1];
   if (!rule || !final) {
-    return { kind: "drop", code: "NO_MATCHING_RULE", message: `listener ${listener.port}/${listener.protocol} of load balancer ${lb.name}: no rule matches ${request.scheme}://${request.host}${request.path} and it has no default action`, source: listener.source, loadBalancer: lb };
+    return {
+      kind: "drop",
+      code: "NO_MATCHING_RULE",
+      message: `listener ${listener.port}/${listener.protocol} of load balancer ${lb.name}: no rule matches ${request.scheme}://${request.host}${request.path} and it has no default action`,
+      source: listener.source,
+      loadBalancer: lb,
+    };
   }
-  if (rule.authenticate) notes.push(`the rule authenticates first (${rule.authenticate}): a request without a session is redirected to the identity provider`);
+  if (rule.authenticate)
+    notes.push(
+      `the rule authenticates first (${rule.authenticate}): a request without a session is redirected to the identity provider`,
+    );
   const common = { loadBalancer: lb, listener, rule, skipped: ev.skipped, notes };
   switch (final.type) {
     case "forward": {
       const id = heaviestTargetGroup(final.targetGroups)?.id ?? "";
-      if (final.targetGroups.length > 1) notes.push(`weighted forward (${final.targetGroups.map((t) => `${t.id} ${t.weight}`).join(", ")}): the heaviest target group is traced`);
+      if (final.targetGroups.length > 1)
+        notes.push(
+          `weighted forward (${final.targetGroups.map((t) => `${t.id} ${t.weight}`).join(", ")}): the heaviest target group is traced`,
+        );
       const targetGroup = targetGroupOf(model, id, rule.source);
       return { ...common, kind: "forward", targetGroup };
     }
@@ -274,12 +377,19 @@ export function matchRequest(model: LoadBalancerModel, request: HttpRequest): Lb
   const candidates = loadBalancersForHost(model, request.host);
   if (candidates.length === 0) {
     const host = normalizeHost(request.host);
-    const unmanaged = model.routes.find((r) => !r.managed && r.host !== undefined && wildcardMatches(r.host, host, true));
-    const ignored = unmanaged ? model.ignored.find((x) => x.ingress.namespace === unmanaged.namespace && x.ingress.name === unmanaged.name) : undefined;
+    const unmanaged = model.routes.find(
+      (r) => !r.managed && r.host !== undefined && wildcardMatches(r.host, host, true),
+    );
+    const ignored = unmanaged
+      ? model.ignored.find((x) => x.ingress.namespace === unmanaged.namespace && x.ingress.name === unmanaged.name)
+      : undefined;
     let source: SourceRef | undefined = ignored?.ingress.source;
     let message = `no Ingress managed by the AWS Load Balancer Controller has host ${host}, and no load balancer in the snapshot has that DNS name`;
-    if (ignored) message = `Ingress ${ignored.ingress.namespace}/${ignored.ingress.name} has host ${host} but the AWS Load Balancer Controller does not manage it (${ignored.what}); no load balancer in the snapshot serves it`;
-    const group = model.groups.find((g) => g.unreconciled && model.routes.some((r) => r.group === g.group && hostMatches(r, host)));
+    if (ignored)
+      message = `Ingress ${ignored.ingress.namespace}/${ignored.ingress.name} has host ${host} but the AWS Load Balancer Controller does not manage it (${ignored.what}); no load balancer in the snapshot serves it`;
+    const group = model.groups.find(
+      (g) => g.unreconciled && model.routes.some((r) => r.group === g.group && hostMatches(r, host)),
+    );
     if (group?.unreconciled) {
       message = `${message}; IngressGroup ${group.group} names the host but is not reconciled: ${group.unreconciled.message}`;
       source = group.unreconciled.source;
@@ -291,7 +401,15 @@ export function matchRequest(model: LoadBalancerModel, request: HttpRequest): Lb
     const m = evaluate(model, lb, request);
     first ??= m;
     if (m.kind !== "drop" && m.rule.priority !== "default") {
-      return candidates.length > 1 ? { ...m, notes: [...m.notes, `${candidates.length} load balancers serve ${normalizeHost(request.host)} (${candidates.map((c) => c.name).join(", ")}): the first whose rules match is taken`] } : m;
+      return candidates.length > 1
+        ? {
+            ...m,
+            notes: [
+              ...m.notes,
+              `${candidates.length} load balancers serve ${normalizeHost(request.host)} (${candidates.map((c) => c.name).join(", ")}): the first whose rules match is taken`,
+            ],
+          }
+        : m;
     }
   }
   return first!;

@@ -55,18 +55,25 @@ function truthy(v: string | undefined): boolean {
 
 /** Which controller builds the Service's load balancer, and what; a string when neither AWS controller does. */
 export function serviceLoadBalancerPlan(service: Service): ServiceLoadBalancerPlan | string {
-  const get = (suffix: string): string | undefined => SERVICE_ANNOTATIONS.parseStringAnnotation(suffix, service.meta.annotations);
+  const get = (suffix: string): string | undefined =>
+    SERVICE_ANNOTATIONS.parseStringAnnotation(suffix, service.meta.annotations);
   const lbType = get("aws-load-balancer-type");
   const targetAnnotation = get("aws-load-balancer-nlb-target-type");
   const why: string[] = [];
   let lbc = false;
   if (service.loadBalancerClass !== undefined) {
-    if (service.loadBalancerClass !== LBC_NLB_CLASS) return `spec.loadBalancerClass ${service.loadBalancerClass} is neither the AWS Load Balancer Controller's (${LBC_NLB_CLASS}) nor empty (the in-tree cloud provider ignores a Service with a class)`;
+    if (service.loadBalancerClass !== LBC_NLB_CLASS)
+      return `spec.loadBalancerClass ${service.loadBalancerClass} is neither the AWS Load Balancer Controller's (${LBC_NLB_CLASS}) nor empty (the in-tree cloud provider ignores a Service with a class)`;
     lbc = true;
     why.push(`spec.loadBalancerClass ${LBC_NLB_CLASS}: the AWS Load Balancer Controller builds an NLB`);
-  } else if (lbType === "nlb-ip" || (lbType === "external" && (targetAnnotation === "ip" || targetAnnotation === "instance"))) {
+  } else if (
+    lbType === "nlb-ip" ||
+    (lbType === "external" && (targetAnnotation === "ip" || targetAnnotation === "instance"))
+  ) {
     lbc = true;
-    why.push(`annotation aws-load-balancer-type: ${lbType}${lbType === "external" ? ` with nlb-target-type ${targetAnnotation}` : ""}: the AWS Load Balancer Controller builds an NLB`);
+    why.push(
+      `annotation aws-load-balancer-type: ${lbType}${lbType === "external" ? ` with nlb-target-type ${targetAnnotation}` : ""}: the AWS Load Balancer Controller builds an NLB`,
+    );
   }
   if (lbc) {
     const internal = get("aws-load-balancer-internal");
@@ -82,31 +89,58 @@ export function serviceLoadBalancerPlan(service: Service): ServiceLoadBalancerPl
       why.push("no aws-load-balancer-scheme annotation: internal, the controller's default");
     }
     const targetType: "instance" | "ip" = lbType === "nlb-ip" || targetAnnotation === "ip" ? "ip" : "instance";
-    why.push(targetAnnotation !== undefined || lbType === "nlb-ip" ? `target type ${targetType} (annotation)` : "no aws-load-balancer-nlb-target-type annotation: target type instance, the controller's default");
+    why.push(
+      targetAnnotation !== undefined || lbType === "nlb-ip"
+        ? `target type ${targetType} (annotation)`
+        : "no aws-load-balancer-nlb-target-type annotation: target type instance, the controller's default",
+    );
     return { controller: "aws-load-balancer-controller", type: "network", scheme, targetType, why };
   }
   // cloud-provider-aws isLBExternal: `external` (and `nlb-ip`) are left to an external controller
-  if (lbType === "external") return `annotation aws-load-balancer-type: external without aws-load-balancer-nlb-target-type instance or ip: the AWS Load Balancer Controller does not take it (IsServiceSupported) and the in-tree cloud provider leaves it to an external controller (isLBExternal): no load balancer is built`;
+  if (lbType === "external")
+    return `annotation aws-load-balancer-type: external without aws-load-balancer-nlb-target-type instance or ip: the AWS Load Balancer Controller does not take it (IsServiceSupported) and the in-tree cloud provider leaves it to an external controller (isLBExternal): no load balancer is built`;
   const internal = truthy(get("aws-load-balancer-internal"));
   const scheme = internal ? "internal" : "internet-facing";
   if (lbType === "nlb") {
     why.push(`annotation aws-load-balancer-type: nlb: the in-tree cloud provider builds an NLB with instance targets`);
   } else {
-    why.push(`no AWS Load Balancer Controller class or annotation${lbType ? ` (aws-load-balancer-type: ${lbType})` : ""}: the in-tree cloud provider builds a Classic ELB`);
+    why.push(
+      `no AWS Load Balancer Controller class or annotation${lbType ? ` (aws-load-balancer-type: ${lbType})` : ""}: the in-tree cloud provider builds a Classic ELB`,
+    );
   }
-  why.push(internal ? "annotation aws-load-balancer-internal: internal" : "no aws-load-balancer-internal annotation: internet-facing, the in-tree default");
+  why.push(
+    internal
+      ? "annotation aws-load-balancer-internal: internal"
+      : "no aws-load-balancer-internal annotation: internet-facing, the in-tree default",
+  );
   return { controller: "in-tree", type: lbType === "nlb" ? "network" : "classic", scheme, targetType: "instance", why };
 }
 
 /** `preserve_client_ip.enabled` of an NLB target group: its attribute annotation, else AWS's default. */
-export function clientIpPreservation(targetType: string, protocol: string | undefined, annotations: Readonly<Record<string, string>> = {}): { enabled: boolean; why: string } {
+export function clientIpPreservation(
+  targetType: string,
+  protocol: string | undefined,
+  annotations: Readonly<Record<string, string>> = {},
+): { enabled: boolean; why: string } {
   const attrs = SERVICE_ANNOTATIONS.parseStringAnnotation("aws-load-balancer-target-group-attributes", annotations);
   const m = attrs ? /(?:^|,)\s*preserve_client_ip\.enabled\s*=\s*(true|false)\s*(?:,|$)/.exec(attrs) : null;
-  if (m) return { enabled: m[1] === "true", why: `preserve_client_ip.enabled=${m[1]} (annotation aws-load-balancer-target-group-attributes)` };
+  if (m)
+    return {
+      enabled: m[1] === "true",
+      why: `preserve_client_ip.enabled=${m[1]} (annotation aws-load-balancer-target-group-attributes)`,
+    };
   const p = (protocol ?? "TCP").toUpperCase();
-  if (targetType === "instance") return { enabled: true, why: "client IP preservation is on by default for instance targets (AWS NLB target group attributes)" };
-  if (p === "UDP" || p === "TCP_UDP") return { enabled: true, why: `client IP preservation is always on for ip targets over ${p}` };
-  return { enabled: false, why: `client IP preservation is off by default for ip targets over ${p} (AWS NLB target group attributes)` };
+  if (targetType === "instance")
+    return {
+      enabled: true,
+      why: "client IP preservation is on by default for instance targets (AWS NLB target group attributes)",
+    };
+  if (p === "UDP" || p === "TCP_UDP")
+    return { enabled: true, why: `client IP preservation is always on for ip targets over ${p}` };
+  return {
+    enabled: false,
+    why: `client IP preservation is off by default for ip targets over ${p} (AWS NLB target group attributes)`,
+  };
 }
 
 /**
@@ -115,24 +149,46 @@ export function clientIpPreservation(targetType: string, protocol: string | unde
  * (pkg/service/model_build_load_balancer.go buildLoadBalancerName: `k8s-` + the first 8
  * alphanumerics of the namespace and of the name + a 10-character hash), when only one fits.
  */
-export function serviceServedBy(snapshot: Snapshot, dnsName: string | undefined, name: string): { service: Service; how: string } | undefined {
+export function serviceServedBy(
+  snapshot: Snapshot,
+  dnsName: string | undefined,
+  name: string,
+): { service: Service; how: string } | undefined {
   const services = snapshot.kubernetes.services.filter((s) => s.type === "LoadBalancer");
   if (dnsName !== undefined) {
     const dns = normalizeHost(dnsName);
-    const byStatus = services.find((s) => s.loadBalancerIngress.some((i) => i.hostname !== undefined && normalizeHost(i.hostname) === dns));
+    const byStatus = services.find((s) =>
+      s.loadBalancerIngress.some((i) => i.hostname !== undefined && normalizeHost(i.hostname) === dns),
+    );
     if (byStatus) return { service: byStatus, how: "its status.loadBalancer hostname is the DNS name" };
   }
   const alnum = (x: string): string => x.replace(/[^A-Za-z0-9]/g, "").slice(0, 8);
-  const byName = services.filter((s) => s.loadBalancerIngress.length === 0 && new RegExp(`^k8s-${alnum(s.namespace)}-${alnum(s.name)}-[0-9a-f]{10}$`).test(name));
-  return byName.length === 1 ? { service: byName[0]!, how: "its name is the one the AWS Load Balancer Controller generates for the Service (k8s-NAMESPACE-NAME-HASH); the Service's status was not captured" } : undefined;
+  const byName = services.filter(
+    (s) =>
+      s.loadBalancerIngress.length === 0 &&
+      new RegExp(`^k8s-${alnum(s.namespace)}-${alnum(s.name)}-[0-9a-f]{10}$`).test(name),
+  );
+  return byName.length === 1
+    ? {
+        service: byName[0]!,
+        how: "its name is the one the AWS Load Balancer Controller generates for the Service (k8s-NAMESPACE-NAME-HASH); the Service's status was not captured",
+      }
+    : undefined;
 }
 
 /** The subnets the controller would pick: the annotation's, else one role-tagged subnet per zone of the VPC. */
-function subnetsFor(snapshot: Snapshot, service: Service, scheme: "internet-facing" | "internal", vpcId: string | undefined): { ids: string[]; why: string } {
+function subnetsFor(
+  snapshot: Snapshot,
+  service: Service,
+  scheme: "internet-facing" | "internal",
+  vpcId: string | undefined,
+): { ids: string[]; why: string } {
   const annotated = SERVICE_ANNOTATIONS.parseStringAnnotation("aws-load-balancer-subnets", service.meta.annotations);
   const subnets = snapshot.aws.subnets;
   if (annotated) {
-    const ids = splitCommaSeparatedString(annotated).map((x) => subnets.find((s) => s.id === x || s.tags["Name"] === x)?.id ?? x);
+    const ids = splitCommaSeparatedString(annotated).map(
+      (x) => subnets.find((s) => s.id === x || s.tags["Name"] === x)?.id ?? x,
+    );
     return { ids, why: "annotation aws-load-balancer-subnets" };
   }
   const role = scheme === "internet-facing" ? "kubernetes.io/role/elb" : "kubernetes.io/role/internal-elb";
@@ -144,7 +200,10 @@ function subnetsFor(snapshot: Snapshot, service: Service, scheme: "internet-faci
     const zone = s.availabilityZone ?? s.id;
     if (!byZone.has(zone)) byZone.set(zone, s.id);
   }
-  return { ids: [...byZone.values()], why: `the subnets of ${vpcId ?? "the VPC"} tagged ${role}, one per zone (subnet discovery)` };
+  return {
+    ids: [...byZone.values()],
+    why: `the subnets of ${vpcId ?? "the VPC"} tagged ${role}, one per zone (subnet discovery)`,
+  };
 }
 
 /** The name of a load balancer from its DNS name (`NAME-ID.elb.REGION.amazonaws.com`, `NAME-NUMBER.REGION.elb.amazonaws.com`). */
@@ -155,7 +214,8 @@ export function nameFromDns(dns: string): string {
 
 /** The cluster's VPC: the VPC of the nodes' instances. */
 function clusterVpc(index: NodeInstanceIndex): string | undefined {
-  for (const instance of [...index.instanceOfNode.values()].sort((a, b) => a.id.localeCompare(b.id))) if (instance.vpcId) return instance.vpcId;
+  for (const instance of [...index.instanceOfNode.values()].sort((a, b) => a.id.localeCompare(b.id)))
+    if (instance.vpcId) return instance.vpcId;
   return undefined;
 }
 
@@ -163,7 +223,11 @@ function clusterVpc(index: NodeInstanceIndex): string | undefined {
  * The load balancer (and target groups) the controller would build for a Service of type
  * LoadBalancer; `notes` when no AWS controller builds one.
  */
-export function deriveFromService(snapshot: Snapshot, index: NodeInstanceIndex, service: Service): { loadBalancer: LoadBalancerView; targetGroups: TargetGroupView[] } | { ignored: string } {
+export function deriveFromService(
+  snapshot: Snapshot,
+  index: NodeInstanceIndex,
+  service: Service,
+): { loadBalancer: LoadBalancerView; targetGroups: TargetGroupView[] } | { ignored: string } {
   const plan = serviceLoadBalancerPlan(service);
   if (typeof plan === "string") return { ignored: plan };
   const vpcId = clusterVpc(index);
@@ -171,10 +235,16 @@ export function deriveFromService(snapshot: Snapshot, index: NodeInstanceIndex, 
   const source = service.meta.source;
   const id = `service:${service.namespace}/${service.name}`;
   const hostname = service.loadBalancerIngress.find((i) => i.hostname)?.hostname?.toLowerCase();
-  const securityGroupIds = splitCommaSeparatedString(SERVICE_ANNOTATIONS.parseStringAnnotation("aws-load-balancer-security-groups", service.meta.annotations) ?? "");
+  const securityGroupIds = splitCommaSeparatedString(
+    SERVICE_ANNOTATIONS.parseStringAnnotation("aws-load-balancer-security-groups", service.meta.annotations) ?? "",
+  );
   const notes: LbSource[] = plan.why.map((what) => ({ what, source }));
   notes.push({ what: `subnets: ${subnets.ids.join(", ") || "none found"} (${subnets.why})`, source });
-  if (hostname) notes.push({ what: `status.loadBalancer.ingress names its DNS name ${hostname}: the load balancer exists, but no elbv2 JSON of it is in the snapshot`, source });
+  if (hostname)
+    notes.push({
+      what: `status.loadBalancer.ingress names its DNS name ${hostname}: the load balancer exists, but no elbv2 JSON of it is in the snapshot`,
+      source,
+    });
   const listeners: ListenerView[] = [];
   const targetGroups: TargetGroupView[] = [];
   const local = service.externalTrafficPolicy === "Local";
@@ -200,7 +270,11 @@ export function deriveFromService(snapshot: Snapshot, index: NodeInstanceIndex, 
       source,
     });
   }
-  if (local && plan.targetType === "instance") notes.push({ what: `externalTrafficPolicy Local: the health check goes to healthCheckNodePort ${service.healthCheckNodePort ?? "(not allocated)"}, where kube-proxy answers 200 only on nodes with a ready local endpoint`, source });
+  if (local && plan.targetType === "instance")
+    notes.push({
+      what: `externalTrafficPolicy Local: the health check goes to healthCheckNodePort ${service.healthCheckNodePort ?? "(not allocated)"}, where kube-proxy answers 200 only on nodes with a ready local endpoint`,
+      source,
+    });
   const typeWord = plan.type === "network" ? "NLB" : "Classic ELB";
   const loadBalancer: LoadBalancerView = {
     origin: "service",
@@ -223,7 +297,13 @@ export function deriveFromService(snapshot: Snapshot, index: NodeInstanceIndex, 
   return { loadBalancer, targetGroups };
 }
 
-function targetGroupFor(snapshot: Snapshot, index: NodeInstanceIndex, service: Service, port: ServicePort, plan: ServiceLoadBalancerPlan): TargetGroupView {
+function targetGroupFor(
+  snapshot: Snapshot,
+  index: NodeInstanceIndex,
+  service: Service,
+  port: ServicePort,
+  plan: ServiceLoadBalancerPlan,
+): TargetGroupView {
   const source = service.meta.source;
   const id = `${service.namespace}/${service.name}:${port.port}`;
   const notes: LbSource[] = [];
@@ -231,7 +311,11 @@ function targetGroupFor(snapshot: Snapshot, index: NodeInstanceIndex, service: S
   let tgPort: number | undefined;
   if (plan.targetType === "instance") {
     tgPort = port.nodePort;
-    if (port.nodePort === undefined) notes.push({ what: `service port ${port.port} has no nodePort (allocateLoadBalancerNodePorts false, or not yet allocated): instance targets need one`, source });
+    if (port.nodePort === undefined)
+      notes.push({
+        what: `service port ${port.port} has no nodePort (allocateLoadBalancerNodePorts false, or not yet allocated): instance targets need one`,
+        source,
+      });
     else {
       const derived = deriveInstanceTargets(snapshot, index, port.nodePort);
       targets = derived.targets;
@@ -253,8 +337,17 @@ function targetGroupFor(snapshot: Snapshot, index: NodeInstanceIndex, service: S
     service: { namespace: service.namespace, name: service.name, port: port.port },
     targets,
     targetsFrom: "derived",
-    healthCheck: local ? { protocol: "HTTP", port: service.healthCheckNodePort !== undefined ? String(service.healthCheckNodePort) : undefined, path: "/healthz" } : { protocol: "TCP", port: "traffic-port", path: undefined },
-    preserveClientIp: plan.type === "classic" ? { enabled: false, why: "a Classic ELB proxies TCP: the instance sees the ELB's address" } : clientIpPreservation(plan.targetType, port.protocol, service.meta.annotations),
+    healthCheck: local
+      ? {
+          protocol: "HTTP",
+          port: service.healthCheckNodePort !== undefined ? String(service.healthCheckNodePort) : undefined,
+          path: "/healthz",
+        }
+      : { protocol: "TCP", port: "traffic-port", path: undefined },
+    preserveClientIp:
+      plan.type === "classic"
+        ? { enabled: false, why: "a Classic ELB proxies TCP: the instance sees the ELB's address" }
+        : clientIpPreservation(plan.targetType, port.protocol, service.meta.annotations),
     notes,
     source,
   };

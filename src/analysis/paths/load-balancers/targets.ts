@@ -43,7 +43,12 @@ function instanceIdOfNode(node: Node): BuildResult<string> {
   if (providerID === "") return fail("missing", `providerID is not specified for node: ${node.name}`, node.meta.source);
   const parts = providerID.split("/");
   const id = parts[parts.length - 1] ?? "";
-  if (!/^i-[^/]*$/.test(id)) return fail("invalid-spec", `providerID ${providerID} is invalid for EC2 instances, node: ${node.name}`, node.meta.source);
+  if (!/^i-[^/]*$/.test(id))
+    return fail(
+      "invalid-spec",
+      `providerID ${providerID} is invalid for EC2 instances, node: ${node.name}`,
+      node.meta.source,
+    );
   return ok(id);
 }
 
@@ -83,7 +88,9 @@ export function nodeInstanceIndex(snapshot: Snapshot): NodeInstanceIndex {
 
 /** A Service port as an Ingress backend or a TargetGroupBinding names it: by number, or by name. */
 export function servicePortOf(service: Service, port: number | string): ServicePort | undefined {
-  return typeof port === "string" ? service.ports.find((p) => p.name === port) : service.ports.find((p) => p.port === port);
+  return typeof port === "string"
+    ? service.ports.find((p) => p.name === port)
+    : service.ports.find((p) => p.port === port);
 }
 
 interface NodeEligibility {
@@ -98,16 +105,22 @@ function labelled(labels: Labels, key: string): boolean {
 }
 
 /** The nodes the controller registers for an instance target group, each with why it is left out. */
-function trafficProxyNodes(snapshot: Snapshot, targetNodeLabels: Labels = {}): { nodes: NodeEligibility[]; notes: string[] } {
+function trafficProxyNodes(
+  snapshot: Snapshot,
+  targetNodeLabels: Labels = {},
+): { nodes: NodeEligibility[]; notes: string[] } {
   const notes: string[] = [];
   const candidates: NodeEligibility[] = snapshot.kubernetes.nodes.map((node) => {
     const out = (reason: string): NodeEligibility => ({ node, eligible: false, reason });
-    for (const key of [LABEL_MASTER, LABEL_EXCLUDE, LABEL_ALPHA_EXCLUDE]) if (labelled(node.labels, key)) return out(`labelled ${key}`);
+    for (const key of [LABEL_MASTER, LABEL_EXCLUDE, LABEL_ALPHA_EXCLUDE])
+      if (labelled(node.labels, key)) return out(`labelled ${key}`);
     if (node.labels[LABEL_COMPUTE_TYPE] === "fargate") return out(`labelled ${LABEL_COMPUTE_TYPE}=fargate`);
-    for (const [k, v] of Object.entries(targetNodeLabels)) if (node.labels[k] !== v) return out(`not labelled ${k}=${v} (target-node-labels)`);
+    for (const [k, v] of Object.entries(targetNodeLabels))
+      if (node.labels[k] !== v) return out(`not labelled ${k}=${v} (target-node-labels)`);
     for (const taint of node.taints) {
       if (taint.key === TAINT_CA) return out(`tainted ${TAINT_CA}`);
-      if (taint.key === TAINT_KARPENTER && taint.effect === "NoSchedule") return out(`tainted ${TAINT_KARPENTER}:NoSchedule`);
+      if (taint.key === TAINT_KARPENTER && taint.effect === "NoSchedule")
+        return out(`tainted ${TAINT_KARPENTER}:NoSchedule`);
     }
     return { node, eligible: true, reason: undefined };
   });
@@ -120,16 +133,30 @@ function trafficProxyNodes(snapshot: Snapshot, targetNodeLabels: Labels = {}): {
   }
   const ready = suitable.filter((c) => c.node.ready === "True");
   const failOpen = ready.length === 0 && suitable.some((c) => c.node.ready === "Unknown");
-  if (failOpen) notes.push("no node is Ready: with EndpointsFailOpen (the default) the nodes whose Ready condition is Unknown are registered");
+  if (failOpen)
+    notes.push(
+      "no node is Ready: with EndpointsFailOpen (the default) the nodes whose Ready condition is Unknown are registered",
+    );
   const keep = (c: NodeEligibility): boolean => (failOpen ? c.node.ready === "Unknown" : c.node.ready === "True");
   return {
-    nodes: candidates.map((c) => (c.eligible && !keep(c) ? { node: c.node, eligible: false, reason: `Ready condition is ${c.node.ready ?? "missing"}` } : c)),
+    nodes: candidates.map((c) =>
+      c.eligible && !keep(c)
+        ? { node: c.node, eligible: false, reason: `Ready condition is ${c.node.ready ?? "missing"}` }
+        : c,
+    ),
     notes,
   };
 }
 
 /** An instance target: the node's instance at the port, addressed by the instance's private IP. */
-export function instanceTarget(index: NodeInstanceIndex, instanceId: string, port: number, health: string | undefined, reason: string | undefined, source: TargetView["source"]): { target: TargetView; note: string | undefined } {
+export function instanceTarget(
+  index: NodeInstanceIndex,
+  instanceId: string,
+  port: number,
+  health: string | undefined,
+  reason: string | undefined,
+  source: TargetView["source"],
+): { target: TargetView; note: string | undefined } {
   const node = index.nodeOfInstance.get(instanceId);
   const instance = index.instances.get(instanceId) ?? (node ? index.instanceOfNode.get(node.name) : undefined);
   let ip = instance?.privateIp;
@@ -139,11 +166,19 @@ export function instanceTarget(index: NodeInstanceIndex, instanceId: string, por
     note = `instance ${instanceId} is not in the snapshot: its address is taken from node ${node.name}'s InternalIP`;
   }
   if (!ip) note = `instance ${instanceId} is not in the snapshot and no node names it: its address is not known`;
-  return { target: { kind: "instance", id: instanceId, ip: ip ?? "", port, node: node?.name, health, reason, source }, note };
+  return {
+    target: { kind: "instance", id: instanceId, ip: ip ?? "", port, node: node?.name, health, reason, source },
+    note,
+  };
 }
 
 /** The instance targets the controller registers for a Service port's nodePort. */
-export function deriveInstanceTargets(snapshot: Snapshot, index: NodeInstanceIndex, nodePort: number, targetNodeLabels: Labels = {}): { targets: TargetView[]; notes: LbSource[] } {
+export function deriveInstanceTargets(
+  snapshot: Snapshot,
+  index: NodeInstanceIndex,
+  nodePort: number,
+  targetNodeLabels: Labels = {},
+): { targets: TargetView[]; notes: LbSource[] } {
   const { nodes, notes } = trafficProxyNodes(snapshot, targetNodeLabels);
   const out: LbSource[] = notes.map((what) => ({ what, source: undefined }));
   const targets: TargetView[] = [];
@@ -155,7 +190,10 @@ export function deriveInstanceTargets(snapshot: Snapshot, index: NodeInstanceInd
     const parsed = instanceIdOfNode(c.node);
     if (!parsed.ok) {
       // ResolveNodePortEndpoints fails as a whole: the TargetGroupBinding registers nothing
-      out.push({ what: `the TargetGroupBinding cannot register targets: ${parsed.error.message}`, source: parsed.error.source });
+      out.push({
+        what: `the TargetGroupBinding cannot register targets: ${parsed.error.message}`,
+        source: parsed.error.source,
+      });
       return { targets: [], notes: out };
     }
     const { target, note } = instanceTarget(index, parsed.value, nodePort, undefined, undefined, c.node.meta.source);
@@ -166,12 +204,18 @@ export function deriveInstanceTargets(snapshot: Snapshot, index: NodeInstanceInd
 }
 
 /** The pod targets the controller registers for a Service port (target-type ip). */
-export function deriveIpTargets(snapshot: Snapshot, index: NodeInstanceIndex, service: Service, servicePort: ServicePort): { targets: TargetView[]; notes: LbSource[] } {
+export function deriveIpTargets(
+  snapshot: Snapshot,
+  index: NodeInstanceIndex,
+  service: Service,
+  servicePort: ServicePort,
+): { targets: TargetView[]; notes: LbSource[] } {
   const notes: LbSource[] = [];
   const targets: TargetView[] = [];
   const seen = new Set<string>();
   const { podsByName, endpointsByService } = snapshotIndex(snapshot);
-  const podOf = (ns: string | undefined, name: string): Pod | undefined => podsByName.get(`${ns ?? service.namespace}/${name}`);
+  const podOf = (ns: string | undefined, name: string): Pod | undefined =>
+    podsByName.get(`${ns ?? service.namespace}/${name}`);
   const push = (t: TargetView): void => {
     const key = `${t.ip}:${t.port}`;
     if (seen.has(key)) return;
@@ -180,11 +224,17 @@ export function deriveIpTargets(snapshot: Snapshot, index: NodeInstanceIndex, se
   };
   const entry = endpointsByService.get(`${service.namespace}/${service.name}`);
   if (!entry) {
-    notes.push({ what: `service ${service.namespace}/${service.name} has no endpoints in the snapshot`, source: service.meta.source });
+    notes.push({
+      what: `service ${service.namespace}/${service.name} has no endpoints in the snapshot`,
+      source: service.meta.source,
+    });
     return { targets, notes };
   }
   if (entry.origin === "selector") {
-    notes.push({ what: `the snapshot has no EndpointSlices of service ${service.namespace}/${service.name}: its endpoints are taken from its selector over the running pods`, source: service.meta.source });
+    notes.push({
+      what: `the snapshot has no EndpointSlices of service ${service.namespace}/${service.name}: its endpoints are taken from its selector over the running pods`,
+      source: service.meta.source,
+    });
     for (const ref of entry.pods) {
       const pod = podOf(ref.namespace, ref.name);
       if (!pod?.podIP || parseIPv4(pod.podIP) === undefined) continue;
@@ -192,12 +242,27 @@ export function deriveIpTargets(snapshot: Snapshot, index: NodeInstanceIndex, se
         notes.push({ what: `pod ${pod.namespace}/${pod.name} is not ready: not registered`, source: pod.meta.source });
         continue;
       }
-      const port = typeof servicePort.targetPort === "number" ? servicePort.targetPort : findNamedPort(pod, servicePort.targetPort, servicePort.protocol);
+      const port =
+        typeof servicePort.targetPort === "number"
+          ? servicePort.targetPort
+          : findNamedPort(pod, servicePort.targetPort, servicePort.protocol);
       if (port === undefined) {
-        notes.push({ what: `pod ${pod.namespace}/${pod.name} has no container port named ${JSON.stringify(servicePort.targetPort)}`, source: pod.meta.source });
+        notes.push({
+          what: `pod ${pod.namespace}/${pod.name} has no container port named ${JSON.stringify(servicePort.targetPort)}`,
+          source: pod.meta.source,
+        });
         continue;
       }
-      push({ kind: "ip", id: pod.podIP, ip: pod.podIP, port, node: pod.nodeName, health: undefined, pod: { namespace: pod.namespace, name: pod.name }, source: pod.meta.source });
+      push({
+        kind: "ip",
+        id: pod.podIP,
+        ip: pod.podIP,
+        port,
+        node: pod.nodeName,
+        health: undefined,
+        pod: { namespace: pod.namespace, name: pod.name },
+        source: pod.meta.source,
+      });
     }
     return { targets, notes };
   }
@@ -208,15 +273,32 @@ export function deriveIpTargets(snapshot: Snapshot, index: NodeInstanceIndex, se
       for (const e of slice.endpoints) {
         if (e.targetRef?.kind !== "Pod") continue;
         const pod = podOf(e.targetRef.namespace, e.targetRef.name);
-        const target: TargetView = { kind: "ip", id: e.address, ip: e.address, port: port.port, node: e.nodeName ?? pod?.nodeName, health: undefined, pod: { namespace: e.targetRef.namespace ?? service.namespace, name: e.targetRef.name }, source: slice.meta.source };
-        if (!pod) notes.push({ what: `pod ${e.targetRef.name} of ${slice.name} is not in the snapshot (the controller registers only pods it knows)`, source: slice.meta.source });
+        const target: TargetView = {
+          kind: "ip",
+          id: e.address,
+          ip: e.address,
+          port: port.port,
+          node: e.nodeName ?? pod?.nodeName,
+          health: undefined,
+          pod: { namespace: e.targetRef.namespace ?? service.namespace, name: e.targetRef.name },
+          source: slice.meta.source,
+        };
+        if (!pod)
+          notes.push({
+            what: `pod ${e.targetRef.name} of ${slice.name} is not in the snapshot (the controller registers only pods it knows)`,
+            source: slice.meta.source,
+          });
         if (e.ready) {
           push(target);
           continue;
         }
         const nodeReady = pod?.nodeName ? index.nodes.get(pod.nodeName)?.ready : undefined;
         if (pod?.ready && nodeReady === "True" && !e.terminating) push(target);
-        else notes.push({ what: `endpoint ${e.address} (${e.targetRef.name}) is not ready: not registered`, source: slice.meta.source });
+        else
+          notes.push({
+            what: `endpoint ${e.address} (${e.targetRef.name}) is not ready: not registered`,
+            source: slice.meta.source,
+          });
       }
     }
   }

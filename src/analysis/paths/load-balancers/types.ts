@@ -40,7 +40,12 @@ export type ActionView =
       /** as the ELB API spells it: HTTP_301 or HTTP_302 */
       readonly statusCode: string;
     }
-  | { readonly type: "fixed-response"; readonly statusCode: string; readonly contentType?: string | undefined; readonly messageBody?: string | undefined };
+  | {
+      readonly type: "fixed-response";
+      readonly statusCode: string;
+      readonly contentType?: string | undefined;
+      readonly messageBody?: string | undefined;
+    };
 
 export interface RuleCondition {
   /** host-header, path-pattern, http-request-method, http-header, query-string, source-ip */
@@ -108,7 +113,9 @@ export interface TargetGroupView {
   readonly targets: readonly TargetView[];
   /** where the targets come from: describe-target-health, or derived as the controller registers them */
   readonly targetsFrom: "target-health" | "derived" | "none";
-  readonly healthCheck?: { readonly protocol: string | undefined; readonly port: string | undefined; readonly path: string | undefined } | undefined;
+  readonly healthCheck?:
+    | { readonly protocol: string | undefined; readonly port: string | undefined; readonly path: string | undefined }
+    | undefined;
   /**
    * Whether a Network Load Balancer keeps the client's address toward the targets
    * (`preserve_client_ip.enabled`), and why; undefined for an ALB (a proxy).
@@ -144,7 +151,11 @@ export interface LoadBalancerView {
   readonly vpcId: string | undefined;
   readonly subnetIds: readonly string[];
   /** the ALB's ENI addresses per subnet; a derived load balancer's private IPs are unknown */
-  readonly addresses: readonly { readonly subnetId: string; readonly privateIp: string | undefined; readonly publicIp: string | undefined }[];
+  readonly addresses: readonly {
+    readonly subnetId: string;
+    readonly privateIp: string | undefined;
+    readonly publicIp: string | undefined;
+  }[];
   readonly securityGroupIds: readonly string[];
   /** the Ingresses served by this load balancer */
   readonly ingresses: readonly IngressRef[];

@@ -1,6 +1,15 @@
 /** The change: tolerations for the target nodes' taints, and the node selection that admits exactly them. */
 
-import type { Labels, Node, NodeSelectorRequirement, NodeSelectorTerm, PodSpec, Taint, Toleration, Workload } from "../../../model/kubernetes.js";
+import type {
+  Labels,
+  Node,
+  NodeSelectorRequirement,
+  NodeSelectorTerm,
+  PodSpec,
+  Taint,
+  Toleration,
+  Workload,
+} from "../../../model/kubernetes.js";
 import { formatSource } from "../../../model/source.js";
 import { missingSelectorLabels, termMatches } from "../plugins/nodeaffinity/common.js";
 import { FILTERED_EFFECTS, tolerates } from "../plugins/tainttoleration/common.js";
@@ -36,7 +45,12 @@ export const FILTERING = (t: Taint) => FILTERED_EFFECTS.includes(t.effect);
  * out the target nodes today, but selecting on them would be an accident, not the user's intent.
  */
 export function isIncidentalLabel(key: string): boolean {
-  if (/^(beta\.kubernetes\.io|topology\.kubernetes\.io|failure-domain\.beta\.kubernetes\.io|node\.kubernetes\.io|topology\.[^/]+)\//.test(key)) return true;
+  if (
+    /^(beta\.kubernetes\.io|topology\.kubernetes\.io|failure-domain\.beta\.kubernetes\.io|node\.kubernetes\.io|topology\.[^/]+)\//.test(
+      key,
+    )
+  )
+    return true;
   return /(^|\/)(hostname|arch|os|instance-type|zone|region)$/.test(key) || key === "k8s.io/cloud-provider-aws";
 }
 
@@ -61,7 +75,11 @@ export interface PlacementChange {
   /** nodeSelector pairs added; null when none */
   readonly nodeSelector: Readonly<Record<string, string>> | null;
   /** the resulting required node affinity, when the change sets it; null when unchanged */
-  readonly nodeAffinity: { readonly requiredDuringSchedulingIgnoredDuringExecution: { readonly nodeSelectorTerms: readonly NodeSelectorTermYaml[] } } | null;
+  readonly nodeAffinity: {
+    readonly requiredDuringSchedulingIgnoredDuringExecution: {
+      readonly nodeSelectorTerms: readonly NodeSelectorTermYaml[];
+    };
+  } | null;
   readonly replaces: readonly ReplacedPart[];
   readonly steps: readonly ChangeStep[];
   /** nothing to change: the rules already admit exactly the target nodes */
@@ -97,7 +115,11 @@ function distinguishingLabel(targets: readonly Node[], nodes: readonly Node[]): 
   const candidates = Object.entries(first.labels)
     .filter(([key]) => !isIncidentalLabel(key))
     .filter(([key, value]) => nodes.every((n) => (n.labels[key] === value) === targetNames.has(n.name)))
-    .sort(([a], [b]) => Number(!a.startsWith("node-role.kubernetes.io/")) - Number(!b.startsWith("node-role.kubernetes.io/")) || (a < b ? -1 : a > b ? 1 : 0));
+    .sort(
+      ([a], [b]) =>
+        Number(!a.startsWith("node-role.kubernetes.io/")) - Number(!b.startsWith("node-role.kubernetes.io/")) ||
+        (a < b ? -1 : a > b ? 1 : 0),
+    );
   return candidates[0];
 }
 
@@ -115,7 +137,9 @@ function formatPairs(pairs: Readonly<Record<string, string>>): string {
 }
 
 function formatRequirement(r: NodeSelectorRequirement): string {
-  return r.operator === "Exists" || r.operator === "DoesNotExist" ? `${r.key} ${r.operator}` : `${r.key} ${r.operator} [${r.values.join(", ")}]`;
+  return r.operator === "Exists" || r.operator === "DoesNotExist"
+    ? `${r.key} ${r.operator}`
+    : `${r.key} ${r.operator} [${r.values.join(", ")}]`;
 }
 
 function formatToleration(t: TolerationYaml): string {
@@ -132,7 +156,12 @@ function formatToleration(t: TolerationYaml): string {
  *    kubernetes.io/hostname for one named node), else a required node affinity term with
  *    matchExpressions, ANDed into every existing term.
  */
-export function computeChange(workload: Workload, nodes: readonly Node[], targets: readonly Node[], onto: OntoSelector): { readonly change: PlacementChange; readonly model: ModelChange } {
+export function computeChange(
+  workload: Workload,
+  nodes: readonly Node[],
+  targets: readonly Node[],
+  onto: OntoSelector,
+): { readonly change: PlacementChange; readonly model: ModelChange } {
   const spec = workload.template.spec;
   const targetNames = new Set(targets.map((t) => t.name));
   const others = nodes.filter((n) => !targetNames.has(n.name));
@@ -145,13 +174,24 @@ export function computeChange(workload: Workload, nodes: readonly Node[], target
   for (const node of targets) {
     for (const taint of untoleratedFiltering(node, [...current, ...added])) {
       if (isConditionTaint(taint.key)) continue;
-      added.push({ key: taint.key, operator: taint.value === "" ? "Exists" : "Equal", value: taint.value, effect: taint.effect, tolerationSeconds: undefined, source: spec.source });
+      added.push({
+        key: taint.key,
+        operator: taint.value === "" ? "Exists" : "Equal",
+        value: taint.value,
+        effect: taint.effect,
+        tolerationSeconds: undefined,
+        source: spec.source,
+      });
     }
   }
   // one toleration may answer the same taint on several target nodes: name them all
   const addedBy = new Map<Toleration, { nodes: string[]; taint: Taint }>();
   for (const t of added) {
-    const hits = targets.flatMap((n) => untoleratedFiltering(n, current).filter((taint) => tolerates(t, taint)).map((taint) => ({ node: n.name, taint })));
+    const hits = targets.flatMap((n) =>
+      untoleratedFiltering(n, current)
+        .filter((taint) => tolerates(t, taint))
+        .map((taint) => ({ node: n.name, taint })),
+    );
     addedBy.set(t, { nodes: hits.map((h) => h.node), taint: hits[0]!.taint });
   }
   for (const t of added) {
@@ -175,8 +215,17 @@ export function computeChange(workload: Workload, nodes: readonly Node[], target
     }
     removeSelectorKeys.push(key);
     const why = `${list(lacking)} ${lacking.length === 1 ? "lacks" : "lack"} the label ${key}=${value}`;
-    replaces.push({ field: `nodeSelector.${key}`, was: value, why, source: formatSource(spec.nodeSelectorSource) || null });
-    steps.push({ action: "remove", text: `nodeSelector ${key}: ${value === "" ? '""' : value} removed: ${why}`, source: formatSource(spec.nodeSelectorSource) || null });
+    replaces.push({
+      field: `nodeSelector.${key}`,
+      was: value,
+      why,
+      source: formatSource(spec.nodeSelectorSource) || null,
+    });
+    steps.push({
+      action: "remove",
+      text: `nodeSelector ${key}: ${value === "" ? '""' : value} removed: ${why}`,
+      source: formatSource(spec.nodeSelectorSource) || null,
+    });
   }
   const existingTerms = spec.affinity.nodeAffinity?.required ?? null;
   let keptTerms = existingTerms;
@@ -186,7 +235,14 @@ export function computeChange(workload: Workload, nodes: readonly Node[], target
       keptTerms = null;
       const why = `no term matches ${list(unmatched)}`;
       const source = formatSource(existingTerms[0]?.source ?? spec.source) || null;
-      replaces.push({ field: "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution", was: existingTerms.map((t) => `(${[...t.matchExpressions, ...t.matchFields].map(formatRequirement).join(", ")})`).join(" OR "), why, source });
+      replaces.push({
+        field: "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution",
+        was: existingTerms
+          .map((t) => `(${[...t.matchExpressions, ...t.matchFields].map(formatRequirement).join(", ")})`)
+          .join(" OR "),
+        why,
+        source,
+      });
       steps.push({ action: "remove", text: `required node affinity replaced: ${why}`, source });
     }
   }
@@ -199,7 +255,12 @@ export function computeChange(workload: Workload, nodes: readonly Node[], target
   }
 
   // 3. select the targets, when the rules left would admit any other node
-  const admits = (node: Node, selector: Labels, terms: readonly NodeSelectorTerm[] | null, nodeName: string | undefined) =>
+  const admits = (
+    node: Node,
+    selector: Labels,
+    terms: readonly NodeSelectorTerm[] | null,
+    nodeName: string | undefined,
+  ) =>
     missingSelectorLabels(selector, node).length === 0 &&
     (terms === null || terms.some((t) => termMatches(t, node))) &&
     (nodeName === undefined || nodeName === node.name) &&
@@ -215,7 +276,9 @@ export function computeChange(workload: Workload, nodes: readonly Node[], target
     let fields: NodeSelectorRequirement[] = [];
     let why: string;
     if (onto.kind === "labels") {
-      const equality = onto.requirements.map((r) => (r.operator === "In" || r.operator === "Exists" ? sharedValue(targets, r.key) : undefined));
+      const equality = onto.requirements.map((r) =>
+        r.operator === "In" || r.operator === "Exists" ? sharedValue(targets, r.key) : undefined,
+      );
       if (equality.every((v) => v !== undefined)) {
         pairs = Object.fromEntries(onto.requirements.map((r, i) => [r.key, equality[i]!]));
         why = `the --onto label${onto.requirements.length > 1 ? "s" : ""}, with the value every target node has`;
@@ -233,7 +296,13 @@ export function computeChange(workload: Workload, nodes: readonly Node[], target
         pairs = { "kubernetes.io/hostname": single.labels["kubernetes.io/hostname"] };
         why = "no role label singles the node out; its hostname label does";
       } else if (targets.every((t) => t.labels["kubernetes.io/hostname"] !== undefined)) {
-        expressions = [{ key: "kubernetes.io/hostname", operator: "In", values: targets.map((t) => t.labels["kubernetes.io/hostname"]!) }];
+        expressions = [
+          {
+            key: "kubernetes.io/hostname",
+            operator: "In",
+            values: targets.map((t) => t.labels["kubernetes.io/hostname"]!),
+          },
+        ];
         why = "no label the target nodes share singles them out";
       } else {
         fields = [{ key: "metadata.name", operator: "In", values: targets.map((t) => t.name) }];
@@ -243,11 +312,23 @@ export function computeChange(workload: Workload, nodes: readonly Node[], target
     const without = `without it the pods may still land on ${list(admitted)}${added.length > 0 ? ": a toleration lets pods onto a tainted node, it never draws them there" : ""}`;
     if (pairs) {
       addSelector = Object.fromEntries(Object.entries(pairs).filter(([k, v]) => keptSelector[k] !== v));
-      steps.push({ action: "add-node-selector", text: `nodeSelector ${formatPairs(addSelector)}: selects exactly ${list(targets.map((t) => t.name))} — ${why}; ${without}`, source: formatSource(spec.nodeSelectorSource) || null });
+      steps.push({
+        action: "add-node-selector",
+        text: `nodeSelector ${formatPairs(addSelector)}: selects exactly ${list(targets.map((t) => t.name))} — ${why}; ${without}`,
+        source: formatSource(spec.nodeSelectorSource) || null,
+      });
     } else {
-      const base = keptTerms && keptTerms.length > 0 ? keptTerms : [{ matchExpressions: [], matchFields: [], source: spec.source }];
-      required = base.map((t) => ({ matchExpressions: [...t.matchExpressions, ...expressions], matchFields: [...t.matchFields, ...fields], source: t.source }));
-      const anded = keptTerms && keptTerms.length > 0 ? `, ANDed into each of the ${keptTerms.length} existing term(s)` : "";
+      const base =
+        keptTerms && keptTerms.length > 0
+          ? keptTerms
+          : [{ matchExpressions: [], matchFields: [], source: spec.source }];
+      required = base.map((t) => ({
+        matchExpressions: [...t.matchExpressions, ...expressions],
+        matchFields: [...t.matchFields, ...fields],
+        source: t.source,
+      }));
+      const anded =
+        keptTerms && keptTerms.length > 0 ? `, ANDed into each of the ${keptTerms.length} existing term(s)` : "";
       steps.push({
         action: "add-node-affinity",
         text: `required node affinity ${[...expressions, ...fields].map(formatRequirement).join(", ")}${anded}: selects exactly ${list(targets.map((t) => t.name))} — ${why}; ${without}`,
@@ -257,11 +338,18 @@ export function computeChange(workload: Workload, nodes: readonly Node[], target
   }
 
   const model: ModelChange = { addTolerations: added, addSelector, removeSelectorKeys, required, removeNodeName };
-  const empty = added.length === 0 && Object.keys(addSelector).length === 0 && removeSelectorKeys.length === 0 && required === undefined && !removeNodeName;
+  const empty =
+    added.length === 0 &&
+    Object.keys(addSelector).length === 0 &&
+    removeSelectorKeys.length === 0 &&
+    required === undefined &&
+    !removeNodeName;
   const change: PlacementChange = {
     tolerations: added.map(tolerationYaml),
     nodeSelector: Object.keys(addSelector).length > 0 ? addSelector : null,
-    nodeAffinity: required ? { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: required.map(termYaml) } } : null,
+    nodeAffinity: required
+      ? { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: required.map(termYaml) } }
+      : null,
     replaces,
     steps,
     empty,

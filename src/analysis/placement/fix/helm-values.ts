@@ -33,7 +33,8 @@ import type { NodeSelectorTermYaml, TolerationYaml } from "./shapes.js";
  * `--set` replaces lists wholesale, even with --reuse-values (helm coalesces maps, not lists): the
  * tolerations flags list the existing tolerations too. `KEY=null` deletes a key.
  */
-export type KnownChart = "kube-prometheus-stack" | "argo-cd" | "grafana" | "kube-state-metrics" | "prometheus-node-exporter";
+export type KnownChart =
+  "kube-prometheus-stack" | "argo-cd" | "grafana" | "kube-state-metrics" | "prometheus-node-exporter";
 
 export interface HelmRelease {
   readonly chart: KnownChart;
@@ -83,7 +84,9 @@ const ARGO_CD_COMPONENTS: Readonly<Record<string, string>> = {
 const KPS_SUBCHARTS: readonly KnownChart[] = ["grafana", "kube-state-metrics", "prometheus-node-exporter"];
 
 /** `name-1.2.3` → name and version (chart labels are `{{ .Chart.Name }}-{{ .Chart.Version }}`). */
-export function parseChartLabel(label: string | undefined): { readonly name: string; readonly version: string } | undefined {
+export function parseChartLabel(
+  label: string | undefined,
+): { readonly name: string; readonly version: string } | undefined {
   if (!label) return undefined;
   const m = /^(.+?)-(v?\d+\.\d+\.\d+[-+.\w]*)$/.exec(label);
   return m ? { name: m[1]!, version: m[2]! } : undefined;
@@ -100,7 +103,13 @@ function releaseOf(meta: ObjectMeta, labels: Labels): string | undefined {
 /** Every object meta of the snapshot that can carry a release's chart label. */
 function allMetas(snapshot: Snapshot): ObjectMeta[] {
   const k = snapshot.kubernetes;
-  return [...k.workloads.map((w) => w.meta), ...k.services.map((s) => s.meta), ...k.ingresses.map((i) => i.meta), ...k.networkPolicies.map((n) => n.meta), ...k.pods.map((p) => p.meta)];
+  return [
+    ...k.workloads.map((w) => w.meta),
+    ...k.services.map((s) => s.meta),
+    ...k.ingresses.map((i) => i.meta),
+    ...k.networkPolicies.map((n) => n.meta),
+    ...k.pods.map((p) => p.meta),
+  ];
 }
 
 /** The kube-prometheus-stack chart version of a release, when any object of it says. */
@@ -140,12 +149,17 @@ export function findHelmRelease(workload: Workload, patchKind: string, snapshot:
 
   // kube-prometheus-stack's own objects
   if (chart?.name === "kube-prometheus-stack" || partOf === "kube-prometheus-stack") {
-    const version = chart?.name === "kube-prometheus-stack" ? chart.version : kubePrometheusStackVersion(snapshot, release, namespace) ?? undefined;
+    const version =
+      chart?.name === "kube-prometheus-stack"
+        ? chart.version
+        : (kubePrometheusStackVersion(snapshot, release, namespace) ?? undefined);
     if (patchKind === "Prometheus") return make("kube-prometheus-stack", version, "prometheus.prometheusSpec");
     if (patchKind === "Alertmanager") return make("kube-prometheus-stack", version, "alertmanager.alertmanagerSpec");
     const app = labels["app"] ?? "";
-    if (app.endsWith("-admission-create") || app.endsWith("-admission-patch")) return make("kube-prometheus-stack", version, "prometheusOperator.admissionWebhooks.patch");
-    if (labels["app.kubernetes.io/component"] === "prometheus-operator" || app.endsWith("-operator")) return make("kube-prometheus-stack", version, "prometheusOperator");
+    if (app.endsWith("-admission-create") || app.endsWith("-admission-patch"))
+      return make("kube-prometheus-stack", version, "prometheusOperator.admissionWebhooks.patch");
+    if (labels["app.kubernetes.io/component"] === "prometheus-operator" || app.endsWith("-operator"))
+      return make("kube-prometheus-stack", version, "prometheusOperator");
     return undefined;
   }
 
@@ -153,12 +167,18 @@ export function findHelmRelease(workload: Workload, patchKind: string, snapshot:
   const sub = KPS_SUBCHARTS.find((c) => chart?.name === c);
   if (sub) {
     const parent = kubePrometheusStackVersion(snapshot, release, namespace);
-    if (parent !== null) return make("kube-prometheus-stack", parent, sub, [`${sub} is a subchart of kube-prometheus-stack (release ${release}): its values sit under ${sub}.`]);
+    if (parent !== null)
+      return make("kube-prometheus-stack", parent, sub, [
+        `${sub} is a subchart of kube-prometheus-stack (release ${release}): its values sit under ${sub}.`,
+      ]);
     return make(sub, chart!.version, "");
   }
 
   // argo-cd: the component label names the values key
-  if (chart?.name === "argo-cd" || (chart === undefined && partOf === "argocd" && labels["app.kubernetes.io/managed-by"] === "Helm")) {
+  if (
+    chart?.name === "argo-cd" ||
+    (chart === undefined && partOf === "argocd" && labels["app.kubernetes.io/managed-by"] === "Helm")
+  ) {
     const component = ARGO_CD_COMPONENTS[labels["app.kubernetes.io/component"] ?? ""];
     if (!component) return undefined;
     return make("argo-cd", chart?.version, component, [
@@ -198,7 +218,8 @@ function join(path: string, key: string): string {
 export function helmSetFlags(valuesPath: string, change: HelmValuesChange): string[] {
   const flags: string[] = [];
   const set = (path: string, value: string) => flags.push(`--set ${shellQuote(`${path}=${escapeHelmValue(value)}`)}`);
-  const setString = (path: string, value: string) => flags.push(`--set-string ${shellQuote(`${path}=${escapeHelmValue(value)}`)}`);
+  const setString = (path: string, value: string) =>
+    flags.push(`--set-string ${shellQuote(`${path}=${escapeHelmValue(value)}`)}`);
   if (change.tolerations) {
     const base = join(valuesPath, "tolerations");
     if (change.tolerations.length === 0) set(base, "null");

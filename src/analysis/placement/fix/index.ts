@@ -15,7 +15,14 @@ import type { Snapshot } from "../../../model/snapshot.js";
 import { formatSource } from "../../../model/source.js";
 import { tolerates, untoleratedTaintReason } from "../plugins/tainttoleration/common.js";
 import { analysePlacement, type NodeView, type ReasonView, type WorkloadPlacement } from "../placement.js";
-import { applyChange, computeChange, effectiveTolerations, FILTERING, isConditionTaint, type PlacementChange } from "./change.js";
+import {
+  applyChange,
+  computeChange,
+  effectiveTolerations,
+  FILTERING,
+  isConditionTaint,
+  type PlacementChange,
+} from "./change.js";
 import { FixPlaceError } from "./error.js";
 import { findHelmRelease, helmSetFlags, helmUpgradeCommand, type HelmRelease } from "./helm-values.js";
 import { describeOnto, parseOnto, selectNodes } from "./onto.js";
@@ -49,7 +56,12 @@ export interface FixPlaceResult {
   readonly change: PlacementChange;
   /** rejections of target nodes the change does not address (resources, ports, cordon, node conditions, pod affinity) */
   readonly otherRejections: readonly OtherRejection[];
-  readonly patchTarget: { readonly kind: string; readonly namespace: string; readonly name: string; readonly path: string };
+  readonly patchTarget: {
+    readonly kind: string;
+    readonly namespace: string;
+    readonly name: string;
+    readonly path: string;
+  };
   /** the patch as YAML (strategic merge; also a valid JSON merge patch); null when nothing changes */
   readonly patch: string | null;
   readonly kubectl: string | null;
@@ -73,13 +85,18 @@ export interface FixPlaceOptions {
 /** The workload `NS/NAME` names; a controller before a bare Pod of the same name. */
 export function findWorkload(snapshot: Snapshot, ref: string): Workload {
   const slash = ref.indexOf("/");
-  if (slash <= 0 || slash === ref.length - 1 || ref.indexOf("/", slash + 1) >= 0) throw new FixPlaceError(`workload ${JSON.stringify(ref)}: expected NAMESPACE/NAME, such as monitoring/prometheus-grafana`);
+  if (slash <= 0 || slash === ref.length - 1 || ref.indexOf("/", slash + 1) >= 0)
+    throw new FixPlaceError(
+      `workload ${JSON.stringify(ref)}: expected NAMESPACE/NAME, such as monitoring/prometheus-grafana`,
+    );
   const namespace = ref.slice(0, slash);
   const name = ref.slice(slash + 1);
   const matches = snapshot.kubernetes.workloads.filter((w) => w.namespace === namespace && w.name === name);
   const found = matches.find((w) => w.kind !== "Pod") ?? matches[0];
   if (found) return found;
-  const inNamespace = snapshot.kubernetes.workloads.filter((w) => w.namespace === namespace && w.kind !== "Pod").map((w) => w.name);
+  const inNamespace = snapshot.kubernetes.workloads
+    .filter((w) => w.namespace === namespace && w.kind !== "Pod")
+    .map((w) => w.name);
   const hint =
     inNamespace.length > 0
       ? `; workloads in ${namespace}: ${inNamespace.slice(0, 12).join(", ")}${inNamespace.length > 12 ? `, … (${inNamespace.length})` : ""}`
@@ -107,10 +124,18 @@ export function fixPlace(snapshot: Snapshot, options: FixPlaceOptions): FixPlace
   const workload = findWorkload(snapshot, options.workload);
   const nodes = snapshot.kubernetes.nodes;
   if (nodes.length === 0) throw new FixPlaceError("the snapshot has no nodes: nothing to place onto");
-  const onto = parseOnto(options.onto, nodes.map((n) => n.name));
+  const onto = parseOnto(
+    options.onto,
+    nodes.map((n) => n.name),
+  );
   const targets = selectNodes(onto, nodes);
   if (targets.length === 0) {
-    throw new FixPlaceError(`--onto ${JSON.stringify(options.onto)} selects no node; the snapshot's nodes: ${nodes.slice(0, 20).map((n) => n.name).join(", ")}${nodes.length > 20 ? `, … (${nodes.length})` : ""}`);
+    throw new FixPlaceError(
+      `--onto ${JSON.stringify(options.onto)} selects no node; the snapshot's nodes: ${nodes
+        .slice(0, 20)
+        .map((n) => n.name)
+        .join(", ")}${nodes.length > 20 ? `, … (${nodes.length})` : ""}`,
+    );
   }
   const targetNames = targets.map((t) => t.name);
   const before = placementOf(snapshot, workload);
@@ -131,22 +156,48 @@ export function fixPlace(snapshot: Snapshot, options: FixPlaceOptions): FixPlace
       for (const key of model.removeSelectorKeys) selectorAfter[key] = null;
       for (const [k, v] of Object.entries(applyChange(spec, model).nodeSelector)) selectorAfter[k] = v;
       const flags = helmSetFlags(helmRelease.valuesPath, {
-        tolerations: model.addTolerations.length > 0 ? [...spec.tolerations, ...model.addTolerations].map(tolerationYaml) : undefined,
-        nodeSelector: model.removeSelectorKeys.length > 0 || Object.keys(model.addSelector).length > 0 ? selectorAfter : undefined,
-        nodeSelectorTerms: change.nodeAffinity ? change.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms : model.required === null ? null : undefined,
+        tolerations:
+          model.addTolerations.length > 0
+            ? [...spec.tolerations, ...model.addTolerations].map(tolerationYaml)
+            : undefined,
+        nodeSelector:
+          model.removeSelectorKeys.length > 0 || Object.keys(model.addSelector).length > 0 ? selectorAfter : undefined,
+        nodeSelectorTerms: change.nodeAffinity
+          ? change.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms
+          : model.required === null
+            ? null
+            : undefined,
       });
       helm = helmUpgradeCommand(helmRelease, flags);
       notes.push(...helmRelease.notes);
-      notes.push(`helm --set replaces lists even with --reuse-values: the tolerations flags list the existing tolerations too${helmRelease.version ? `; --version ${helmRelease.version} keeps the installed chart version` : "; the chart version is unknown: add --version with the installed one, or helm upgrades the chart too"}.`);
-      if (helmRelease.chart === "argo-cd" && change.nodeAffinity) notes.push(`${helmRelease.valuesPath}.affinity replaces the chart's global affinity preset (soft pod anti-affinity) for this component.`);
-      notes.push(`The release is managed by Helm: a kubectl patch lasts until the next helm upgrade; the helm flags make it stick.`);
-    } else if (workload.meta.labels["app.kubernetes.io/part-of"] === "argocd" && !workload.meta.labels["helm.sh/chart"]) {
-      notes.push("Installed from the Argo CD manifest (no Helm labels): no helm flags. Applying the manifest again (kubectl apply -n argocd -f install.yaml) undoes the patch; keep it in a kustomize overlay.");
+      notes.push(
+        `helm --set replaces lists even with --reuse-values: the tolerations flags list the existing tolerations too${helmRelease.version ? `; --version ${helmRelease.version} keeps the installed chart version` : "; the chart version is unknown: add --version with the installed one, or helm upgrades the chart too"}.`,
+      );
+      if (helmRelease.chart === "argo-cd" && change.nodeAffinity)
+        notes.push(
+          `${helmRelease.valuesPath}.affinity replaces the chart's global affinity preset (soft pod anti-affinity) for this component.`,
+        );
+      notes.push(
+        `The release is managed by Helm: a kubectl patch lasts until the next helm upgrade; the helm flags make it stick.`,
+      );
+    } else if (
+      workload.meta.labels["app.kubernetes.io/part-of"] === "argocd" &&
+      !workload.meta.labels["helm.sh/chart"]
+    ) {
+      notes.push(
+        "Installed from the Argo CD manifest (no Helm labels): no helm flags. Applying the manifest again (kubectl apply -n argocd -f install.yaml) undoes the patch; keep it in a kustomize overlay.",
+      );
     }
-    if (target.kind !== workload.kind) notes.push(`${workload.kind} ${workload.namespace}/${workload.name} is generated by prometheus-operator from ${target.kind} ${target.namespace}/${target.name}: the change goes to the ${target.kind}'s spec (the operator would undo a patch of the ${workload.kind}).`);
+    if (target.kind !== workload.kind)
+      notes.push(
+        `${workload.kind} ${workload.namespace}/${workload.name} is generated by prometheus-operator from ${target.kind} ${target.namespace}/${target.name}: the change goes to the ${target.kind}'s spec (the operator would undo a patch of the ${workload.kind}).`,
+      );
     else {
       const owner = workload.meta.ownerReferences.find((o) => o.controller);
-      if (owner) notes.push(`${workload.kind} ${workload.namespace}/${workload.name} is controlled by ${owner.kind} ${owner.name}, which may undo a patch: change it there.`);
+      if (owner)
+        notes.push(
+          `${workload.kind} ${workload.namespace}/${workload.name} is controlled by ${owner.kind} ${owner.name}, which may undo a patch: change it there.`,
+        );
     }
     if (workload.knownFromPods) {
       const k = workload.knownFromPods;
@@ -154,14 +205,30 @@ export function fixPlace(snapshot: Snapshot, options: FixPlaceOptions): FixPlace
         `${workload.kind} ${workload.namespace}/${workload.name} is not in the snapshot; it is known only through its pods${k.inferredVia ? ` (${k.inferredVia})` : ""}: the patch is built on pod ${k.templateFrom}'s spec, so check it against the real ${workload.kind} (kubectl get ${workload.kind.toLowerCase()} ${workload.name} -n ${workload.namespace} -o yaml) before applying.`,
       );
     }
-    if (workload.kind === "Pod") notes.push("A Pod's nodeSelector, affinity and nodeName cannot be changed once created (tolerations can only be added): delete the Pod and create it again with the patch applied.");
-    if (workload.kind === "Job") notes.push("A Job's pod template can be changed only while the Job is suspended (spec.suspend: true); otherwise delete and re-create it.");
-    if (model.addTolerations.length > 0) notes.push("A merge patch replaces the whole tolerations list: the patch lists the existing tolerations and the added ones.");
+    if (workload.kind === "Pod")
+      notes.push(
+        "A Pod's nodeSelector, affinity and nodeName cannot be changed once created (tolerations can only be added): delete the Pod and create it again with the patch applied.",
+      );
+    if (workload.kind === "Job")
+      notes.push(
+        "A Job's pod template can be changed only while the Job is suspended (spec.suspend: true); otherwise delete and re-create it.",
+      );
+    if (model.addTolerations.length > 0)
+      notes.push(
+        "A merge patch replaces the whole tolerations list: the patch lists the existing tolerations and the added ones.",
+      );
   } else {
-    const keptOff = before.nodes.filter((v) => !targetNames.includes(v.node) && !v.feasible).map((v) => `${v.node} by ${[...new Set(v.reasons.map((x) => x.plugin))].join(" and ")}`);
-    notes.push(`Nothing to change: the workload's tolerations and node selection already admit exactly the target nodes${keptOff.length > 0 ? ` (the others are kept off: ${keptOff.join("; ")})` : ""}.`);
+    const keptOff = before.nodes
+      .filter((v) => !targetNames.includes(v.node) && !v.feasible)
+      .map((v) => `${v.node} by ${[...new Set(v.reasons.map((x) => x.plugin))].join(" and ")}`);
+    notes.push(
+      `Nothing to change: the workload's tolerations and node selection already admit exactly the target nodes${keptOff.length > 0 ? ` (the others are kept off: ${keptOff.join("; ")})` : ""}.`,
+    );
   }
-  if (model.addTolerations.some((t) => t.effect === "NoExecute")) notes.push("A NoExecute toleration without tolerationSeconds keeps the pods on the node for as long as the taint stays.");
+  if (model.addTolerations.some((t) => t.effect === "NoExecute"))
+    notes.push(
+      "A NoExecute toleration without tolerationSeconds keeps the pods on the node for as long as the taint stays.",
+    );
 
   // verification: the same placement analysis on the snapshot with the change applied
   const newSpec = applyChange(spec, model);
@@ -172,7 +239,12 @@ export function fixPlace(snapshot: Snapshot, options: FixPlaceOptions): FixPlace
     kubernetes: {
       ...k,
       workloads: k.workloads.map((w) => (w === workload ? modified : w)),
-      pods: workload.kind === "Pod" ? k.pods.map((p) => (p.namespace === workload.namespace && p.name === workload.name && !p.owner ? { ...p, spec: newSpec } : p)) : k.pods,
+      pods:
+        workload.kind === "Pod"
+          ? k.pods.map((p) =>
+              p.namespace === workload.namespace && p.name === workload.name && !p.owner ? { ...p, spec: newSpec } : p,
+            )
+          : k.pods,
     },
   };
   const after = placementOf(changed, modified);
@@ -180,7 +252,8 @@ export function fixPlace(snapshot: Snapshot, options: FixPlaceOptions): FixPlace
   const verified = after.feasibleNodes.length === targetSet.size && after.feasibleNodes.every((n) => targetSet.has(n));
   const unverifiedBecause: string[] = [];
   for (const v of after.nodes) {
-    if (targetSet.has(v.node) && !v.feasible) unverifiedBecause.push(`${v.node} is still rejected: ${v.reasons.map(reasonLine).join("; ")}`);
+    if (targetSet.has(v.node) && !v.feasible)
+      unverifiedBecause.push(`${v.node} is still rejected: ${v.reasons.map(reasonLine).join("; ")}`);
     if (!targetSet.has(v.node) && v.feasible) unverifiedBecause.push(`${v.node} is admitted too, though not a target`);
   }
   if (after.nodes.length === 0) unverifiedBecause.push("no node was evaluated");
@@ -197,7 +270,12 @@ export function fixPlace(snapshot: Snapshot, options: FixPlaceOptions): FixPlace
   }
   for (const node of targets) {
     for (const t of node.taints) {
-      if (!FILTERING(t) || !isConditionTaint(t.key) || effectiveTolerations(workload, spec.tolerations).some((tol) => tolerates(tol, t))) continue;
+      if (
+        !FILTERING(t) ||
+        !isConditionTaint(t.key) ||
+        effectiveTolerations(workload, spec.tolerations).some((tol) => tolerates(tol, t))
+      )
+        continue;
       otherRejections.push({
         node: node.name,
         plugin: "TaintToleration",
@@ -213,7 +291,9 @@ export function fixPlace(snapshot: Snapshot, options: FixPlaceOptions): FixPlace
     workload: options.workload,
     kind: workload.kind,
     source: formatSource(workload.meta.source),
-    generatedFrom: workload.generatedFrom ? `${workload.generatedFrom.kind} ${workload.generatedFrom.namespace}/${workload.generatedFrom.name}` : null,
+    generatedFrom: workload.generatedFrom
+      ? `${workload.generatedFrom.kind} ${workload.generatedFrom.namespace}/${workload.generatedFrom.name}`
+      : null,
     onto: options.onto,
     ontoKind: describeOnto(onto),
     targetNodes: targetNames,
@@ -225,7 +305,16 @@ export function fixPlace(snapshot: Snapshot, options: FixPlaceOptions): FixPlace
     patch: change.empty ? null : toYaml(patchObject),
     kubectl,
     helm,
-    helmRelease: helmRelease ? { chart: helmRelease.chart, chartRef: helmRelease.chartRef, version: helmRelease.version, release: helmRelease.release, namespace: helmRelease.namespace, valuesPath: helmRelease.valuesPath } : null,
+    helmRelease: helmRelease
+      ? {
+          chart: helmRelease.chart,
+          chartRef: helmRelease.chartRef,
+          version: helmRelease.version,
+          release: helmRelease.release,
+          namespace: helmRelease.namespace,
+          valuesPath: helmRelease.valuesPath,
+        }
+      : null,
     after: { feasibleNodes: after.feasibleNodes, nodes: after.nodes },
     verified,
     unverifiedBecause,

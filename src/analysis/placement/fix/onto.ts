@@ -43,12 +43,16 @@ function splitTopLevel(text: string): string[] {
  */
 export function parseOnto(text: string, nodeNames: readonly string[]): OntoSelector {
   const trimmed = text.trim();
-  if (trimmed === "") throw new FixPlaceError("--onto is empty: give a node name or a label selector such as node-role.kubernetes.io/control-plane");
+  if (trimmed === "")
+    throw new FixPlaceError(
+      "--onto is empty: give a node name or a label selector such as node-role.kubernetes.io/control-plane",
+    );
   const parts = splitTopLevel(trimmed);
   const known = new Set(nodeNames);
   if (parts.every((p) => known.has(p))) return { kind: "names", names: [...new Set(parts)] };
   const requirements: NodeSelectorRequirement[] = [];
-  const bad = (part: string, why: string) => new FixPlaceError(`--onto ${JSON.stringify(text)}: ${JSON.stringify(part)} ${why}`);
+  const bad = (part: string, why: string) =>
+    new FixPlaceError(`--onto ${JSON.stringify(text)}: ${JSON.stringify(part)} ${why}`);
   for (const part of parts) {
     if (part === "") throw bad(part, "is empty (a stray comma?)");
     let m: RegExpExecArray | null;
@@ -60,9 +64,15 @@ export function parseOnto(text: string, nodeNames: readonly string[]): OntoSelec
       const values = m[3]!.split(",").map((v) => v.trim());
       req = { key: m[1]!, operator: m[2] === "in" ? "In" : "NotIn", values };
     } else if (/^\S+$/.test(part)) req = { key: part, operator: "Exists", values: [] };
-    else throw bad(part, "is not a node name or a selector requirement (key, !key, key=value, key!=value, key in (a,b), key notin (a,b))");
-    if (!validKey(req.key)) throw bad(part, `has an invalid label key ${JSON.stringify(req.key)} (and no node has that name)`);
-    for (const v of req.values) if (!LABEL_VALUE.test(v)) throw bad(part, `has an invalid label value ${JSON.stringify(v)}`);
+    else
+      throw bad(
+        part,
+        "is not a node name or a selector requirement (key, !key, key=value, key!=value, key in (a,b), key notin (a,b))",
+      );
+    if (!validKey(req.key))
+      throw bad(part, `has an invalid label key ${JSON.stringify(req.key)} (and no node has that name)`);
+    for (const v of req.values)
+      if (!LABEL_VALUE.test(v)) throw bad(part, `has an invalid label value ${JSON.stringify(v)}`);
     requirements.push(req);
   }
   return { kind: "labels", requirements };

@@ -19,12 +19,32 @@ export function patchTarget(workload: Workload): PatchTarget {
   const operatorOwner: ObjectRef | undefined =
     workload.generatedFrom ??
     (() => {
-      const o = workload.meta.ownerReferences.find((r) => r.controller && (r.kind === "Prometheus" || r.kind === "Alertmanager"));
+      const o = workload.meta.ownerReferences.find(
+        (r) => r.controller && (r.kind === "Prometheus" || r.kind === "Alertmanager"),
+      );
       return o ? { kind: o.kind, namespace: workload.namespace, name: o.name } : undefined;
     })();
-  if (operatorOwner) return { kind: operatorOwner.kind, namespace: operatorOwner.namespace ?? workload.namespace, name: operatorOwner.name, resource: operatorOwner.kind.toLowerCase(), path: ["spec"] };
-  const path = workload.kind === "Pod" ? ["spec"] : workload.kind === "CronJob" ? ["spec", "jobTemplate", "spec", "template", "spec"] : ["spec", "template", "spec"];
-  return { kind: workload.kind, namespace: workload.namespace, name: workload.name, resource: workload.kind.toLowerCase(), path };
+  if (operatorOwner)
+    return {
+      kind: operatorOwner.kind,
+      namespace: operatorOwner.namespace ?? workload.namespace,
+      name: operatorOwner.name,
+      resource: operatorOwner.kind.toLowerCase(),
+      path: ["spec"],
+    };
+  const path =
+    workload.kind === "Pod"
+      ? ["spec"]
+      : workload.kind === "CronJob"
+        ? ["spec", "jobTemplate", "spec", "template", "spec"]
+        : ["spec", "template", "spec"];
+  return {
+    kind: workload.kind,
+    namespace: workload.namespace,
+    name: workload.name,
+    resource: workload.kind.toLowerCase(),
+    path,
+  };
 }
 
 /**
@@ -43,13 +63,18 @@ export function podSpecPatch(spec: PodSpec, change: PlacementChange, model: Mode
     out["nodeSelector"] = ns;
   }
   if (change.nodeAffinity) out["affinity"] = { nodeAffinity: change.nodeAffinity };
-  else if (model.required === null) out["affinity"] = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: null } };
-  if (model.addTolerations.length > 0) out["tolerations"] = [...spec.tolerations, ...model.addTolerations].map(tolerationYaml);
+  else if (model.required === null)
+    out["affinity"] = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: null } };
+  if (model.addTolerations.length > 0)
+    out["tolerations"] = [...spec.tolerations, ...model.addTolerations].map(tolerationYaml);
   return out;
 }
 
 export function nest(path: readonly string[], value: unknown): Record<string, unknown> {
-  return path.reduceRight<Record<string, unknown>>((inner, key) => ({ [key]: inner }), value as Record<string, unknown>);
+  return path.reduceRight<Record<string, unknown>>(
+    (inner, key) => ({ [key]: inner }),
+    value as Record<string, unknown>,
+  );
 }
 
 /** `kubectl patch KIND NAME -n NS --type=merge -p '…'`, the JSON single-quoted for a POSIX shell. */

@@ -1,6 +1,11 @@
 /** Manifest shapes: what a patch, kubectl and helm are written in. */
 
-import type { NodeSelectorOperator, NodeSelectorRequirement, NodeSelectorTerm, Toleration } from "../../../model/kubernetes.js";
+import type {
+  NodeSelectorOperator,
+  NodeSelectorRequirement,
+  NodeSelectorTerm,
+  Toleration,
+} from "../../../model/kubernetes.js";
 
 export interface TolerationYaml {
   key?: string;
@@ -21,7 +26,9 @@ export interface NodeSelectorTermYaml {
   matchFields?: NodeSelectorRequirementYaml[];
 }
 
-export function tolerationYaml(t: Pick<Toleration, "key" | "operator" | "value" | "effect" | "tolerationSeconds">): TolerationYaml {
+export function tolerationYaml(
+  t: Pick<Toleration, "key" | "operator" | "value" | "effect" | "tolerationSeconds">,
+): TolerationYaml {
   const out: TolerationYaml = t.key ? { key: t.key, operator: t.operator } : { operator: t.operator };
   if (t.value) out.value = t.value;
   if (t.effect) out.effect = t.effect;
@@ -30,7 +37,9 @@ export function tolerationYaml(t: Pick<Toleration, "key" | "operator" | "value" 
 }
 
 function requirementYaml(r: NodeSelectorRequirement): NodeSelectorRequirementYaml {
-  return r.operator === "Exists" || r.operator === "DoesNotExist" ? { key: r.key, operator: r.operator } : { key: r.key, operator: r.operator, values: [...r.values] };
+  return r.operator === "Exists" || r.operator === "DoesNotExist"
+    ? { key: r.key, operator: r.operator }
+    : { key: r.key, operator: r.operator, values: [...r.values] };
 }
 
 export function termYaml(t: Pick<NodeSelectorTerm, "matchExpressions" | "matchFields">): NodeSelectorTermYaml {

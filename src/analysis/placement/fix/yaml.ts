@@ -34,7 +34,8 @@ function yamlLines(value: unknown, indent: number): string[] {
     if (entries.length === 0) return [`${pad}{}`];
     return entries.flatMap(([k, v]) => {
       const key = yamlScalar(k);
-      if (v !== null && typeof v === "object" && (Array.isArray(v) ? v.length > 0 : Object.keys(v).length > 0)) return [`${pad}${key}:`, ...yamlLines(v, indent + 2)];
+      if (v !== null && typeof v === "object" && (Array.isArray(v) ? v.length > 0 : Object.keys(v).length > 0))
+        return [`${pad}${key}:`, ...yamlLines(v, indent + 2)];
       if (v !== null && typeof v === "object") return [`${pad}${key}: ${Array.isArray(v) ? "[]" : "{}"}`];
       return [`${pad}${key}: ${yamlScalar(v)}`];
     });

@@ -31,7 +31,12 @@ export function isEmptySelector(selector: LabelSelector): boolean {
  * pkg/registry/core/pod/strategy.go applyMatchLabelKeysAndMismatchLabelKeys) and
  * PodTopologySpread's mergeLabelSetWithSelector (KEP-3243): requirements ANDed.
  */
-export function withLabelKeys(selector: LabelSelector | null, keys: readonly string[], operator: "In" | "NotIn", labels: Labels): LabelSelector | null {
+export function withLabelKeys(
+  selector: LabelSelector | null,
+  keys: readonly string[],
+  operator: "In" | "NotIn",
+  labels: Labels,
+): LabelSelector | null {
   if (selector === null || keys.length === 0) return selector;
   const added: LabelSelectorRequirement[] = [];
   for (const key of keys) {
@@ -48,7 +53,9 @@ export function selectorKey(selector: LabelSelector | null): string {
   const labels = Object.keys(selector.matchLabels)
     .sort()
     .map((k) => [k, selector.matchLabels[k]]);
-  const exprs = selector.matchExpressions.map((e) => [e.key, e.operator, [...e.values].sort()]).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+  const exprs = selector.matchExpressions
+    .map((e) => [e.key, e.operator, [...e.values].sort()])
+    .sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
   return JSON.stringify([labels, exprs]);
 }
 
@@ -89,17 +96,41 @@ export interface AffinityTermView {
 }
 
 /** framework.newAffinityTerm for a term of `owner` (the pod that carries it). */
-export function affinityTermView(term: PodAffinityTerm, owner: { readonly namespace: string; readonly labels: Labels }): AffinityTermView {
-  const selector = withLabelKeys(withLabelKeys(term.labelSelector, term.matchLabelKeys, "In", owner.labels), term.mismatchLabelKeys, "NotIn", owner.labels);
-  const namespaces = new Set(term.namespaces.length === 0 && term.namespaceSelector === null ? [owner.namespace] : term.namespaces);
+export function affinityTermView(
+  term: PodAffinityTerm,
+  owner: { readonly namespace: string; readonly labels: Labels },
+): AffinityTermView {
+  const selector = withLabelKeys(
+    withLabelKeys(term.labelSelector, term.matchLabelKeys, "In", owner.labels),
+    term.mismatchLabelKeys,
+    "NotIn",
+    owner.labels,
+  );
+  const namespaces = new Set(
+    term.namespaces.length === 0 && term.namespaceSelector === null ? [owner.namespace] : term.namespaces,
+  );
   const matchKey = JSON.stringify([[...namespaces].sort(), selectorKey(term.namespaceSelector), selectorKey(selector)]);
-  return { term, selector, namespaces, namespaceSelector: term.namespaceSelector, topologyKey: term.topologyKey, matchKey };
+  return {
+    term,
+    selector,
+    namespaces,
+    namespaceSelector: term.namespaceSelector,
+    topologyKey: term.topologyKey,
+    matchKey,
+  };
 }
 
 /** framework.AffinityTerm.Matches: the pod's namespace is listed or selected, and its labels match. */
-export function affinityTermMatches(view: AffinityTermView, pod: { readonly namespace: string; readonly labels: Labels }, cluster: ClusterView): boolean {
+export function affinityTermMatches(
+  view: AffinityTermView,
+  pod: { readonly namespace: string; readonly labels: Labels },
+  cluster: ClusterView,
+): boolean {
   if (view.selector === null) return false;
-  const inNamespace = view.namespaces.has(pod.namespace) || (view.namespaceSelector !== null && selectorMatches(view.namespaceSelector, namespaceLabels(cluster, pod.namespace)));
+  const inNamespace =
+    view.namespaces.has(pod.namespace) ||
+    (view.namespaceSelector !== null &&
+      selectorMatches(view.namespaceSelector, namespaceLabels(cluster, pod.namespace)));
   return inNamespace && selectorMatches(view.selector, pod.labels);
 }
 
@@ -205,7 +236,8 @@ export function matchingPodIndex(cluster: ClusterView): MatchingPodIndex {
 export function requiredPairs(selector: LabelSelector | null): [string, string][] {
   if (selector === null) return [];
   const out: [string, string][] = Object.keys(selector.matchLabels).map((k) => [k, selector.matchLabels[k]!]);
-  for (const e of selector.matchExpressions) if (e.operator === "In" && e.values.length === 1) out.push([e.key, e.values[0]!]);
+  for (const e of selector.matchExpressions)
+    if (e.operator === "In" && e.values.length === 1) out.push([e.key, e.values[0]!]);
   return out;
 }
 

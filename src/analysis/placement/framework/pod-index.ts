@@ -36,7 +36,8 @@ function hasLabels(labels: Labels): boolean {
  */
 function keyPair(selector: LabelSelector): string | undefined {
   for (const key in selector.matchLabels) return `${key}\u0000${selector.matchLabels[key]}`;
-  for (const e of selector.matchExpressions) if (e.operator === "In" && e.values.length === 1) return `${e.key}\u0000${e.values[0]}`;
+  for (const e of selector.matchExpressions)
+    if (e.operator === "In" && e.values.length === 1) return `${e.key}\u0000${e.values[0]}`;
   return undefined;
 }
 
@@ -125,7 +126,8 @@ export class ScoringPodIndex implements BindListener {
         list = this.byLabel.get(`${namespace}\u0000${e.key}\u0000${e.values[0]}`) ?? NONE;
       } else {
         const union: IndexedPod[] = [];
-        for (const v of new Set(e.values)) union.push(...(this.byLabel.get(`${namespace}\u0000${e.key}\u0000${v}`) ?? NONE));
+        for (const v of new Set(e.values))
+          union.push(...(this.byLabel.get(`${namespace}\u0000${e.key}\u0000${v}`) ?? NONE));
         list = union;
       }
       if (best === undefined || list.length < best.length) best = list;

@@ -7,7 +7,6 @@ import type { NetworkInterface } from "../../../../src/model/aws.js";
 import type { AwsModel } from "../../../../src/model/snapshot.js";
 import { awsOf, REPO } from "../../../support/helpers.js";
 
-
 const INTERFACES = `{"NetworkInterfaces": [
   {
     "NetworkInterfaceId": "eni-wide", "SubnetId": "subnet-a", "VpcId": "vpc-1",
@@ -62,9 +61,19 @@ describe("network interfaces: which interface holds an address", () => {
     { name: "the primary private address", ip: "10.0.1.10", eni: "eni-node", via: "primary" },
     { name: "a secondary private address", ip: "10.0.1.30", eni: "eni-node", via: "secondary" },
     { name: "an address inside a delegated /28 prefix", ip: "10.0.1.77", eni: "eni-node", via: "prefix" },
-    { name: "an exact address wins over another interface's prefix that contains it", ip: "10.0.1.70", eni: "eni-wide", via: "primary" },
+    {
+      name: "an exact address wins over another interface's prefix that contains it",
+      ip: "10.0.1.70",
+      eni: "eni-wide",
+      via: "primary",
+    },
     { name: "an address in no prefix but a wider one", ip: "10.0.1.200", eni: "eni-wide", via: "prefix" },
-    { name: "overlapping prefixes (never delegated by AWS): the most specific wins, whatever the listing order", ip: "10.0.1.78", eni: "eni-node", via: "prefix" },
+    {
+      name: "overlapping prefixes (never delegated by AWS): the most specific wins, whatever the listing order",
+      ip: "10.0.1.78",
+      eni: "eni-node",
+      via: "prefix",
+    },
     { name: "an address nobody holds", ip: "10.0.2.5", eni: undefined, via: undefined },
   ] as const;
   for (const c of CASES) {
@@ -83,15 +92,69 @@ describe("network interfaces: which interface holds an address", () => {
 
 describe("source/destination check: an interface sends only its own sources and receives only its own destinations", () => {
   const CASES = [
-    { name: "sending from its own address is allowed", eni: "eni-node", p: packet("10.0.1.10", "8.8.8.8"), direction: "send", allowed: true },
-    { name: "sending from a prefix address (VPC CNI pod) is allowed", eni: "eni-node", p: packet("10.0.1.75", "8.8.8.8"), direction: "send", allowed: true },
-    { name: "sending a pod address that is not the interface's (Calico pod CIDR) is dropped", eni: "eni-node", p: packet("192.168.1.5", "10.0.1.20"), direction: "send", allowed: false },
-    { name: "receiving for its own address is allowed", eni: "eni-node", p: packet("8.8.8.8", "10.0.1.30"), direction: "receive", allowed: true },
-    { name: "receiving for another address is dropped", eni: "eni-node", p: packet("10.0.1.20", "192.168.1.5"), direction: "receive", allowed: false },
-    { name: "an encapsulated packet is checked on its outer header (VXLAN between nodes)", eni: "eni-node", p: packet("192.168.1.5", "192.168.2.6", { src: "10.0.1.10", dst: "10.0.1.20" }), direction: "send", allowed: true },
-    { name: "with no direction, either the source or the destination must be its own", eni: "eni-node", p: packet("8.8.8.8", "10.0.1.10"), direction: undefined, allowed: true },
-    { name: "with no direction, a packet of two foreign addresses is dropped", eni: "eni-node", p: packet("8.8.8.8", "192.168.1.5"), direction: undefined, allowed: false },
-    { name: "with the check disabled, a router forwards packets of other addresses", eni: "eni-router", p: packet("192.168.1.5", "8.8.8.8"), direction: "send", allowed: true },
+    {
+      name: "sending from its own address is allowed",
+      eni: "eni-node",
+      p: packet("10.0.1.10", "8.8.8.8"),
+      direction: "send",
+      allowed: true,
+    },
+    {
+      name: "sending from a prefix address (VPC CNI pod) is allowed",
+      eni: "eni-node",
+      p: packet("10.0.1.75", "8.8.8.8"),
+      direction: "send",
+      allowed: true,
+    },
+    {
+      name: "sending a pod address that is not the interface's (Calico pod CIDR) is dropped",
+      eni: "eni-node",
+      p: packet("192.168.1.5", "10.0.1.20"),
+      direction: "send",
+      allowed: false,
+    },
+    {
+      name: "receiving for its own address is allowed",
+      eni: "eni-node",
+      p: packet("8.8.8.8", "10.0.1.30"),
+      direction: "receive",
+      allowed: true,
+    },
+    {
+      name: "receiving for another address is dropped",
+      eni: "eni-node",
+      p: packet("10.0.1.20", "192.168.1.5"),
+      direction: "receive",
+      allowed: false,
+    },
+    {
+      name: "an encapsulated packet is checked on its outer header (VXLAN between nodes)",
+      eni: "eni-node",
+      p: packet("192.168.1.5", "192.168.2.6", { src: "10.0.1.10", dst: "10.0.1.20" }),
+      direction: "send",
+      allowed: true,
+    },
+    {
+      name: "with no direction, either the source or the destination must be its own",
+      eni: "eni-node",
+      p: packet("8.8.8.8", "10.0.1.10"),
+      direction: undefined,
+      allowed: true,
+    },
+    {
+      name: "with no direction, a packet of two foreign addresses is dropped",
+      eni: "eni-node",
+      p: packet("8.8.8.8", "192.168.1.5"),
+      direction: undefined,
+      allowed: false,
+    },
+    {
+      name: "with the check disabled, a router forwards packets of other addresses",
+      eni: "eni-router",
+      p: packet("192.168.1.5", "8.8.8.8"),
+      direction: "send",
+      allowed: true,
+    },
   ] as const;
   for (const c of CASES) {
     test(`source/destination check: ${c.name}`, () => {

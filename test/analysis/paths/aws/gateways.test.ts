@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { internetGatewayInbound, internetGatewayTranslate, natGatewayTranslate } from "../../../../src/analysis/paths/aws/gateways.js";
+import {
+  internetGatewayInbound,
+  internetGatewayTranslate,
+  natGatewayTranslate,
+} from "../../../../src/analysis/paths/aws/gateways.js";
 import { routeFromSubnet } from "../../../../src/analysis/paths/aws/route-tables.js";
 import { loadSnapshot } from "../../../../src/load/load-snapshot.js";
 import { awsOf, REPO } from "../../../support/helpers.js";
-
 
 const example = loadSnapshot({ paths: ["examples/ecoeco"], cwd: REPO }).aws;
 
@@ -53,13 +56,48 @@ const aws = awsOf(VPC, SUBNETS, IGW, ROUTE_TABLES, NAT_GATEWAYS, INSTANCES, INTE
 
 describe("internet gateway: 1:1 NAT for addresses with a public IP, none without", () => {
   const CASES = [
-    { name: "an instance's public IP (PublicIpAddress) becomes the source, even when its interface's output lists no association", ip: "10.0.0.10", publicIp: "198.51.100.10", holder: "i-web" },
-    { name: "an Elastic IP associated with a secondary private address translates that address", ip: "10.0.0.21", publicIp: "198.51.100.21", holder: "eni-multi" },
-    { name: "a NAT gateway's Elastic IP translates its private address", ip: "10.0.0.50", publicIp: "198.51.100.50", holder: "nat-public" },
-    { name: "the primary address of an interface without a public IP is not translated (NO_PUBLIC_IP)", ip: "10.0.0.20", publicIp: undefined, holder: "eni-multi" },
-    { name: "an instance without a public IP is not translated (NO_PUBLIC_IP)", ip: "10.0.0.11", publicIp: undefined, holder: "i-db" },
-    { name: "a private NAT gateway's address is not translated (NO_PUBLIC_IP)", ip: "10.0.0.60", publicIp: undefined, holder: "nat-private" },
-    { name: "an address nothing in the snapshot holds is not translated (NO_PUBLIC_IP)", ip: "10.0.0.99", publicIp: undefined, holder: undefined },
+    {
+      name: "an instance's public IP (PublicIpAddress) becomes the source, even when its interface's output lists no association",
+      ip: "10.0.0.10",
+      publicIp: "198.51.100.10",
+      holder: "i-web",
+    },
+    {
+      name: "an Elastic IP associated with a secondary private address translates that address",
+      ip: "10.0.0.21",
+      publicIp: "198.51.100.21",
+      holder: "eni-multi",
+    },
+    {
+      name: "a NAT gateway's Elastic IP translates its private address",
+      ip: "10.0.0.50",
+      publicIp: "198.51.100.50",
+      holder: "nat-public",
+    },
+    {
+      name: "the primary address of an interface without a public IP is not translated (NO_PUBLIC_IP)",
+      ip: "10.0.0.20",
+      publicIp: undefined,
+      holder: "eni-multi",
+    },
+    {
+      name: "an instance without a public IP is not translated (NO_PUBLIC_IP)",
+      ip: "10.0.0.11",
+      publicIp: undefined,
+      holder: "i-db",
+    },
+    {
+      name: "a private NAT gateway's address is not translated (NO_PUBLIC_IP)",
+      ip: "10.0.0.60",
+      publicIp: undefined,
+      holder: "nat-private",
+    },
+    {
+      name: "an address nothing in the snapshot holds is not translated (NO_PUBLIC_IP)",
+      ip: "10.0.0.99",
+      publicIp: undefined,
+      holder: undefined,
+    },
   ] as const;
   for (const c of CASES) {
     test(`internet gateway: ${c.name}`, () => {
@@ -72,7 +110,10 @@ describe("internet gateway: 1:1 NAT for addresses with a public IP, none without
         assert.match(decision.rule, /has no public IPv4 address or Elastic IP/);
       } else {
         assert.equal(decision.allowed, true);
-        assert.match(decision.rule, new RegExp(`source ${c.ip.replace(/\./g, "\\.")} → ${c.publicIp.replace(/\./g, "\\.")}`));
+        assert.match(
+          decision.rule,
+          new RegExp(`source ${c.ip.replace(/\./g, "\\.")} → ${c.publicIp.replace(/\./g, "\\.")}`),
+        );
       }
     });
   }
@@ -86,7 +127,12 @@ describe("internet gateway: 1:1 NAT for addresses with a public IP, none without
   });
 
   test("internet gateway: a gateway not attached to the address's VPC carries nothing of it", () => {
-    const detached = awsOf(VPC, SUBNETS, `{"InternetGateways": [{"InternetGatewayId": "igw-2", "Attachments": [{"State": "available", "VpcId": "vpc-9"}]}]}`, INSTANCES);
+    const detached = awsOf(
+      VPC,
+      SUBNETS,
+      `{"InternetGateways": [{"InternetGatewayId": "igw-2", "Attachments": [{"State": "available", "VpcId": "vpc-9"}]}]}`,
+      INSTANCES,
+    );
     const decision = internetGatewayTranslate("10.0.0.10", detached, "igw-2");
     assert.equal(!decision.allowed && decision.code, "NO_ROUTE");
     assert.match(decision.rule, /igw-2 is not attached to vpc-1/);
@@ -101,7 +147,10 @@ describe("NAT gateway: SNAT to its private address, and its Elastic IP at the in
     assert.equal(decision.publicIp, "198.51.100.50");
     assert.equal(decision.internetGatewayId, "igw-1");
     assert.equal(decision.route?.table?.id, "rtb-public");
-    assert.match(decision.rule, /SNAT at nat-public: source → 10\.0\.0\.50.*1:1 NAT at igw-1: 10\.0\.0\.50 → its Elastic IP 198\.51\.100\.50 \(eipalloc-1\)/);
+    assert.match(
+      decision.rule,
+      /SNAT at nat-public: source → 10\.0\.0\.50.*1:1 NAT at igw-1: 10\.0\.0\.50 → its Elastic IP 198\.51\.100\.50 \(eipalloc-1\)/,
+    );
   });
 
   test("NAT gateway: without a destination, the subnet's default route decides", () => {
@@ -116,7 +165,10 @@ describe("NAT gateway: SNAT to its private address, and its Elastic IP at the in
     assert.equal(!decision.allowed && decision.code, "NO_ROUTE");
     assert.equal(decision.id, "rtb-isolated");
     assert.equal(decision.source?.file, "aws/3.json");
-    assert.match(decision.rule, /rtb-isolated, the route table of the NAT gateway's subnet subnet-isolated, has no route to 8\.8\.8\.8/);
+    assert.match(
+      decision.rule,
+      /rtb-isolated, the route table of the NAT gateway's subnet subnet-isolated, has no route to 8\.8\.8\.8/,
+    );
     assert.equal(decision.privateIp, "10.0.1.50");
     assert.equal(decision.publicIp, undefined);
   });
@@ -130,14 +182,36 @@ describe("NAT gateway: SNAT to its private address, and its Elastic IP at the in
   });
 
   test("NAT gateway: a route of its subnet that podpath does not follow (VPC peering) carries the lookup's capture", () => {
-    const peered = awsOf(VPC, SUBNETS, IGW, ROUTE_TABLES.replace(`{"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1", "State": "active"}`, `{"DestinationCidrBlock": "0.0.0.0/0", "VpcPeeringConnectionId": "pcx-1", "State": "active"}`), NAT_GATEWAYS, INSTANCES, INTERFACES);
+    const peered = awsOf(
+      VPC,
+      SUBNETS,
+      IGW,
+      ROUTE_TABLES.replace(
+        `{"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1", "State": "active"}`,
+        `{"DestinationCidrBlock": "0.0.0.0/0", "VpcPeeringConnectionId": "pcx-1", "State": "active"}`,
+      ),
+      NAT_GATEWAYS,
+      INSTANCES,
+      INTERFACES,
+    );
     const decision = natGatewayTranslate("nat-public", peered, "8.8.8.8");
     assert.equal(!decision.allowed && decision.code, "UNSUPPORTED_TARGET");
     assert.match(decision.capture ?? "", /describe-vpc-peering-connections --vpc-peering-connection-ids pcx-1/);
   });
 
   test("NAT gateway: an available NAT gateway whose output lists no private address (trimmed; AWS gives every NAT gateway one) is undecided, with what to capture", () => {
-    const trimmed = awsOf(VPC, SUBNETS, IGW, ROUTE_TABLES, NAT_GATEWAYS.replace(`"NatGatewayAddresses": [{"PrivateIp": "10.0.0.50", "PublicIp": "198.51.100.50", "AllocationId": "eipalloc-1", "IsPrimary": true}]`, `"NatGatewayAddresses": []`), INSTANCES, INTERFACES);
+    const trimmed = awsOf(
+      VPC,
+      SUBNETS,
+      IGW,
+      ROUTE_TABLES,
+      NAT_GATEWAYS.replace(
+        `"NatGatewayAddresses": [{"PrivateIp": "10.0.0.50", "PublicIp": "198.51.100.50", "AllocationId": "eipalloc-1", "IsPrimary": true}]`,
+        `"NatGatewayAddresses": []`,
+      ),
+      INSTANCES,
+      INTERFACES,
+    );
     const decision = natGatewayTranslate("nat-public", trimmed, "8.8.8.8");
     assert.equal(decision.allowed, false);
     assert.equal(decision.privateIp, undefined);
@@ -191,7 +265,10 @@ describe("internet and NAT gateways: the example cluster", () => {
     const decision = internetGatewayTranslate("10.0.1.11", example, "igw-0ecoeco0000000001");
     assert.equal(decision.allowed, false);
     assert.equal(!decision.allowed && decision.code, "NO_PUBLIC_IP");
-    assert.match(decision.rule, /10\.0\.1\.11 \(eni-0ecoeco0000000011 \(instance i-0ecoeco0000000011\), instance i-0ecoeco0000000011 \(k8s-worker-1\)\) has no public IPv4 address/);
+    assert.match(
+      decision.rule,
+      /10\.0\.1\.11 \(eni-0ecoeco0000000011 \(instance i-0ecoeco0000000011\), instance i-0ecoeco0000000011 \(k8s-worker-1\)\) has no public IPv4 address/,
+    );
     assert.equal(decision.source?.file, "examples/ecoeco/aws/ec2-describe-network-interfaces.json");
   });
 

@@ -15,7 +15,6 @@ import type { NetworkAcl } from "../../../../src/model/aws.js";
 import type { AwsModel } from "../../../../src/model/snapshot.js";
 import { awsOf, REPO } from "../../../support/helpers.js";
 
-
 const SUBNETS = `{"Subnets": [
   {"SubnetId": "subnet-web", "VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24"},
   {"SubnetId": "subnet-plain", "VpcId": "vpc-1", "CidrBlock": "10.0.2.0/24"},
@@ -75,31 +74,165 @@ interface Case {
 }
 
 const CASES: readonly Case[] = [
-  { name: "a matching allow rule allows", remote: "8.8.8.8", port: 443, protocol: "TCP", allowed: true, ruleNumber: 100 },
-  { name: "rules are evaluated in ascending rule number and the first match wins: 90 deny before 100 allow", remote: "203.0.113.5", port: 443, protocol: "TCP", allowed: false, ruleNumber: 90 },
-  { name: "no matching rule is the implicit * deny", remote: "8.8.8.8", port: 22, protocol: "TCP", allowed: false, ruleNumber: undefined },
-  { name: "a reply to an ephemeral port is allowed only by a rule for those ports", remote: "8.8.8.8", port: 40000, protocol: "TCP", allowed: true, ruleNumber: 120 },
-  { name: "a port range is the packet's destination port: 80 is not in 1024-65535", remote: "8.8.8.8", port: 80, protocol: "TCP", allowed: false, ruleNumber: undefined },
-  { name: "an icmp rule allows its type with any code", remote: "8.8.8.8", port: 0, protocol: "ICMP", icmp: ICMP_ECHO_REPLY, allowed: true, ruleNumber: 130 },
-  { name: "an icmp rule does not allow another type", remote: "8.8.8.8", port: 0, protocol: "ICMP", icmp: ICMP_ECHO_REQUEST, allowed: false, ruleNumber: undefined },
-  { name: "a udp rule allows udp from its CIDR", remote: "10.0.3.3", port: 53, protocol: "UDP", allowed: true, ruleNumber: 140 },
-  { name: "a udp rule does not allow a source outside its CIDR", remote: "8.8.8.8", port: 53, protocol: "UDP", allowed: false, ruleNumber: undefined },
-  { name: "a udp rule does not allow tcp", remote: "10.0.3.3", port: 53, protocol: "TCP", allowed: false, ruleNumber: undefined },
-  { name: "another protocol number matches all ports", remote: "10.0.3.3", port: 3868, protocol: "SCTP", allowed: true, ruleNumber: 150 },
-  { name: "an IPv6 rule never matches an IPv4 address", remote: "192.0.2.1", port: 8080, protocol: "UDP", allowed: false, ruleNumber: undefined },
-  { name: "outbound rules are separate: all traffic to the VPC", direction: "egress", remote: "10.0.2.9", port: 5432, protocol: "TCP", allowed: true, ruleNumber: 100 },
-  { name: "outbound to the internet only on ephemeral ports (replies)", direction: "egress", remote: "8.8.8.8", port: 50000, protocol: "TCP", allowed: true, ruleNumber: 110 },
-  { name: "IP-in-IP (Calico): a protocol 4 rule allows IP-in-IP from its CIDR, whatever the port", remote: "10.0.3.3", port: 0, protocol: "IPIP", allowed: true, ruleNumber: 145 },
-  { name: "IP-in-IP (Calico): tcp, udp and icmp rules do not allow protocol 4 — the implicit * deny", remote: "8.8.8.8", port: 0, protocol: "IPIP", allowed: false, ruleNumber: undefined },
-  { name: "IP-in-IP (Calico): an all-traffic rule (-1) allows protocol 4 out", direction: "egress", remote: "10.0.2.9", port: 0, protocol: "IPIP", allowed: true, ruleNumber: 100 },
-  { name: "outbound to the internet on 443 is the implicit * deny", direction: "egress", remote: "8.8.8.8", port: 443, protocol: "TCP", allowed: false, ruleNumber: undefined },
+  {
+    name: "a matching allow rule allows",
+    remote: "8.8.8.8",
+    port: 443,
+    protocol: "TCP",
+    allowed: true,
+    ruleNumber: 100,
+  },
+  {
+    name: "rules are evaluated in ascending rule number and the first match wins: 90 deny before 100 allow",
+    remote: "203.0.113.5",
+    port: 443,
+    protocol: "TCP",
+    allowed: false,
+    ruleNumber: 90,
+  },
+  {
+    name: "no matching rule is the implicit * deny",
+    remote: "8.8.8.8",
+    port: 22,
+    protocol: "TCP",
+    allowed: false,
+    ruleNumber: undefined,
+  },
+  {
+    name: "a reply to an ephemeral port is allowed only by a rule for those ports",
+    remote: "8.8.8.8",
+    port: 40000,
+    protocol: "TCP",
+    allowed: true,
+    ruleNumber: 120,
+  },
+  {
+    name: "a port range is the packet's destination port: 80 is not in 1024-65535",
+    remote: "8.8.8.8",
+    port: 80,
+    protocol: "TCP",
+    allowed: false,
+    ruleNumber: undefined,
+  },
+  {
+    name: "an icmp rule allows its type with any code",
+    remote: "8.8.8.8",
+    port: 0,
+    protocol: "ICMP",
+    icmp: ICMP_ECHO_REPLY,
+    allowed: true,
+    ruleNumber: 130,
+  },
+  {
+    name: "an icmp rule does not allow another type",
+    remote: "8.8.8.8",
+    port: 0,
+    protocol: "ICMP",
+    icmp: ICMP_ECHO_REQUEST,
+    allowed: false,
+    ruleNumber: undefined,
+  },
+  {
+    name: "a udp rule allows udp from its CIDR",
+    remote: "10.0.3.3",
+    port: 53,
+    protocol: "UDP",
+    allowed: true,
+    ruleNumber: 140,
+  },
+  {
+    name: "a udp rule does not allow a source outside its CIDR",
+    remote: "8.8.8.8",
+    port: 53,
+    protocol: "UDP",
+    allowed: false,
+    ruleNumber: undefined,
+  },
+  {
+    name: "a udp rule does not allow tcp",
+    remote: "10.0.3.3",
+    port: 53,
+    protocol: "TCP",
+    allowed: false,
+    ruleNumber: undefined,
+  },
+  {
+    name: "another protocol number matches all ports",
+    remote: "10.0.3.3",
+    port: 3868,
+    protocol: "SCTP",
+    allowed: true,
+    ruleNumber: 150,
+  },
+  {
+    name: "an IPv6 rule never matches an IPv4 address",
+    remote: "192.0.2.1",
+    port: 8080,
+    protocol: "UDP",
+    allowed: false,
+    ruleNumber: undefined,
+  },
+  {
+    name: "outbound rules are separate: all traffic to the VPC",
+    direction: "egress",
+    remote: "10.0.2.9",
+    port: 5432,
+    protocol: "TCP",
+    allowed: true,
+    ruleNumber: 100,
+  },
+  {
+    name: "outbound to the internet only on ephemeral ports (replies)",
+    direction: "egress",
+    remote: "8.8.8.8",
+    port: 50000,
+    protocol: "TCP",
+    allowed: true,
+    ruleNumber: 110,
+  },
+  {
+    name: "IP-in-IP (Calico): a protocol 4 rule allows IP-in-IP from its CIDR, whatever the port",
+    remote: "10.0.3.3",
+    port: 0,
+    protocol: "IPIP",
+    allowed: true,
+    ruleNumber: 145,
+  },
+  {
+    name: "IP-in-IP (Calico): tcp, udp and icmp rules do not allow protocol 4 — the implicit * deny",
+    remote: "8.8.8.8",
+    port: 0,
+    protocol: "IPIP",
+    allowed: false,
+    ruleNumber: undefined,
+  },
+  {
+    name: "IP-in-IP (Calico): an all-traffic rule (-1) allows protocol 4 out",
+    direction: "egress",
+    remote: "10.0.2.9",
+    port: 0,
+    protocol: "IPIP",
+    allowed: true,
+    ruleNumber: 100,
+  },
+  {
+    name: "outbound to the internet on 443 is the implicit * deny",
+    direction: "egress",
+    remote: "8.8.8.8",
+    port: 443,
+    protocol: "TCP",
+    allowed: false,
+    ruleNumber: undefined,
+  },
 ];
 
 describe("network ACLs: ordered, first match, implicit deny", () => {
   for (const c of CASES) {
     test(`network ACLs: ${c.name}`, () => {
       const direction = c.direction ?? "ingress";
-      const decision = evaluateNetworkAcl(acl(aws, "acl-web"), direction, c.remote, c.port, c.protocol, { icmp: c.icmp });
+      const decision = evaluateNetworkAcl(acl(aws, "acl-web"), direction, c.remote, c.port, c.protocol, {
+        icmp: c.icmp,
+      });
       assert.equal(decision.allowed, c.allowed, decision.rule);
       assert.equal(decision.entry?.ruleNumber, c.ruleNumber, decision.rule);
       assert.equal(decision.id, "acl-web");
@@ -111,10 +244,19 @@ describe("network ACLs: ordered, first match, implicit deny", () => {
 
   test("network ACLs: the rule text names the ACL, the rule and the traffic", () => {
     const decision = evaluateNetworkAcl(acl(aws, "acl-web"), "ingress", "203.0.113.5", 443, "TCP");
-    assert.equal(decision.rule, "acl-web (web-acl): inbound rule 90 deny tcp 443 from 203.0.113.0/24 matches tcp 443 from 203.0.113.5");
+    assert.equal(
+      decision.rule,
+      "acl-web (web-acl): inbound rule 90 deny tcp 443 from 203.0.113.0/24 matches tcp 443 from 203.0.113.5",
+    );
     const none = evaluateNetworkAcl(acl(aws, "acl-web"), "egress", "8.8.8.8", 443, "TCP");
-    assert.match(evaluateNetworkAcl(acl(aws, "acl-web"), "ingress", "10.0.3.3", 0, "IPIP").rule, /inbound rule 145 allow IP-in-IP \(protocol 4\) from 10\.0\.0\.0\/16 matches IP-in-IP \(protocol 4\) from 10\.0\.3\.3/);
-    assert.equal(none.rule, "acl-web (web-acl): rule * deny all traffic (no numbered outbound rule matches tcp 443 to 8.8.8.8)");
+    assert.match(
+      evaluateNetworkAcl(acl(aws, "acl-web"), "ingress", "10.0.3.3", 0, "IPIP").rule,
+      /inbound rule 145 allow IP-in-IP \(protocol 4\) from 10\.0\.0\.0\/16 matches IP-in-IP \(protocol 4\) from 10\.0\.3\.3/,
+    );
+    assert.equal(
+      none.rule,
+      "acl-web (web-acl): rule * deny all traffic (no numbered outbound rule matches tcp 443 to 8.8.8.8)",
+    );
   });
 });
 
@@ -142,7 +284,10 @@ describe("network ACLs: stateless replies", () => {
     assert.deepEqual(EPHEMERAL_PORT_RANGES.natGateway, { from: 1024, to: 65535 });
     assert.deepEqual(EPHEMERAL_PORT_RANGES.elasticLoadBalancing, { from: 1024, to: 65535 });
     assert.match(EPHEMERAL_PORTS_NOTE, /stateless/);
-    assert.match(EPHEMERAL_PORTS_NOTE, /Linux kernels use 32768-60999, NAT gateways 1024-65535, Elastic Load Balancing 1024-65535/);
+    assert.match(
+      EPHEMERAL_PORTS_NOTE,
+      /Linux kernels use 32768-60999, NAT gateways 1024-65535, Elastic Load Balancing 1024-65535/,
+    );
     assert.match(statelessReplyNote(acl(aws, "acl-web"), 40000), /acl-web is stateless: .* destination port 40000/);
   });
 
@@ -169,7 +314,10 @@ describe("network ACLs: the example cluster", () => {
     assert.equal(out.entry?.ruleNumber, 100);
     const back = evaluateNetworkAcl(acl0, "ingress", "8.8.8.8", 40000, "TCP");
     assert.equal(back.allowed, true, back.rule);
-    assert.match(out.rule, /the default network ACL of vpc-0ecoeco0000000001: outbound rule 100 allow all traffic to 0\.0\.0\.0\/0/);
+    assert.match(
+      out.rule,
+      /the default network ACL of vpc-0ecoeco0000000001: outbound rule 100 allow all traffic to 0\.0\.0\.0\/0/,
+    );
     assert.equal(out.source?.file, "examples/ecoeco/aws/ec2-describe-network-acls.json");
   });
 });

@@ -7,7 +7,6 @@ import type { RouteTable } from "../../../../src/model/aws.js";
 import type { AwsModel } from "../../../../src/model/snapshot.js";
 import { awsOf, REPO } from "../../../support/helpers.js";
 
-
 function table(aws: AwsModel, id: string): RouteTable {
   const found = aws.routeTables.find((t) => t.id === id);
   assert.ok(found, `${id} not loaded`);
@@ -63,9 +62,13 @@ describe("vpc route tables: which table a subnet uses", () => {
   });
 
   test("a subnet without an explicit association uses its VPC's main route table", () => {
-    const only = awsOf(VPC, SUBNETS, `{"RouteTables": [{"RouteTableId": "rtb-main", "VpcId": "vpc-1",
+    const only = awsOf(
+      VPC,
+      SUBNETS,
+      `{"RouteTables": [{"RouteTableId": "rtb-main", "VpcId": "vpc-1",
       "Associations": [{"Main": true, "RouteTableId": "rtb-main"}],
-      "Routes": [{"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local", "State": "active"}]}]}`);
+      "Routes": [{"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local", "State": "active"}]}]}`,
+    );
     const selection = routeTableForSubnet("subnet-b", only);
     assert.equal(selection?.table.id, "rtb-main");
     assert.equal(selection?.association, "main");
@@ -92,18 +95,108 @@ describe("vpc route tables: which table a subnet uses", () => {
   });
 });
 
-const LOOKUPS: readonly { name: string; dst: string; allowed: boolean; code?: DropCode; destination?: string; target?: string; kind?: string; capture?: RegExp }[] = [
-  { name: "anything outside the more specific routes takes the default route", dst: "8.8.8.8", allowed: true, destination: "0.0.0.0/0", target: "igw-1", kind: "internet-gateway" },
-  { name: "the local route carries the VPC's own addresses", dst: "10.0.1.5", allowed: true, destination: "10.0.0.0/16", target: "local", kind: "local" },
-  { name: "a route more specific than the local route wins (middlebox routing)", dst: "10.0.5.9", allowed: true, destination: "10.0.5.0/24", target: "eni-appliance", kind: "network-interface" },
-  { name: "the most specific route wins (longest prefix match): /16 to a NAT gateway over 0.0.0.0/0", dst: "192.168.1.1", allowed: true, destination: "192.168.0.0/16", target: "nat-1", kind: "nat-gateway" },
-  { name: "a VPC peering target is not followed: undecided, naming the peering connection to capture", dst: "192.168.10.1", allowed: false, code: "UNSUPPORTED_TARGET", destination: "192.168.10.0/24", target: "pcx-1", kind: "vpc-peering", capture: /describe-vpc-peering-connections --vpc-peering-connection-ids pcx-1/ },
-  { name: "a transit gateway target is not followed: undecided, naming its attachments and routes to capture", dst: "192.168.20.1", allowed: false, code: "UNSUPPORTED_TARGET", destination: "192.168.20.0/24", target: "tgw-1", kind: "transit-gateway", capture: /describe-transit-gateway-attachments --filters Name=transit-gateway-id,Values=tgw-1/ },
-  { name: "a VPC endpoint target is not followed: undecided, naming the endpoint to capture", dst: "192.168.30.7", allowed: false, code: "UNSUPPORTED_TARGET", destination: "192.168.30.0/24", target: "vpce-1", kind: "vpc-endpoint", capture: /describe-vpc-endpoints --vpc-endpoint-ids vpce-1/ },
-  { name: "a blackhole route drops what it matches (BLACKHOLE_ROUTE)", dst: "100.64.3.3", allowed: false, code: "BLACKHOLE_ROUTE", destination: "100.64.0.0/10", target: "nat-gone" },
-  { name: "a propagated route never wins over the local route it overlaps, however specific", dst: "10.0.7.1", allowed: true, destination: "10.0.0.0/16", target: "local", kind: "local" },
-  { name: "a static route beats a propagated route to the same destination", dst: "172.16.0.1", allowed: true, destination: "172.16.0.0/12", target: "nat-1", kind: "nat-gateway" },
-  { name: "an IPv6 destination is not routed by podpath", dst: "2001:db8::1", allowed: false, code: "UNSUPPORTED_TARGET" },
+const LOOKUPS: readonly {
+  name: string;
+  dst: string;
+  allowed: boolean;
+  code?: DropCode;
+  destination?: string;
+  target?: string;
+  kind?: string;
+  capture?: RegExp;
+}[] = [
+  {
+    name: "anything outside the more specific routes takes the default route",
+    dst: "8.8.8.8",
+    allowed: true,
+    destination: "0.0.0.0/0",
+    target: "igw-1",
+    kind: "internet-gateway",
+  },
+  {
+    name: "the local route carries the VPC's own addresses",
+    dst: "10.0.1.5",
+    allowed: true,
+    destination: "10.0.0.0/16",
+    target: "local",
+    kind: "local",
+  },
+  {
+    name: "a route more specific than the local route wins (middlebox routing)",
+    dst: "10.0.5.9",
+    allowed: true,
+    destination: "10.0.5.0/24",
+    target: "eni-appliance",
+    kind: "network-interface",
+  },
+  {
+    name: "the most specific route wins (longest prefix match): /16 to a NAT gateway over 0.0.0.0/0",
+    dst: "192.168.1.1",
+    allowed: true,
+    destination: "192.168.0.0/16",
+    target: "nat-1",
+    kind: "nat-gateway",
+  },
+  {
+    name: "a VPC peering target is not followed: undecided, naming the peering connection to capture",
+    dst: "192.168.10.1",
+    allowed: false,
+    code: "UNSUPPORTED_TARGET",
+    destination: "192.168.10.0/24",
+    target: "pcx-1",
+    kind: "vpc-peering",
+    capture: /describe-vpc-peering-connections --vpc-peering-connection-ids pcx-1/,
+  },
+  {
+    name: "a transit gateway target is not followed: undecided, naming its attachments and routes to capture",
+    dst: "192.168.20.1",
+    allowed: false,
+    code: "UNSUPPORTED_TARGET",
+    destination: "192.168.20.0/24",
+    target: "tgw-1",
+    kind: "transit-gateway",
+    capture: /describe-transit-gateway-attachments --filters Name=transit-gateway-id,Values=tgw-1/,
+  },
+  {
+    name: "a VPC endpoint target is not followed: undecided, naming the endpoint to capture",
+    dst: "192.168.30.7",
+    allowed: false,
+    code: "UNSUPPORTED_TARGET",
+    destination: "192.168.30.0/24",
+    target: "vpce-1",
+    kind: "vpc-endpoint",
+    capture: /describe-vpc-endpoints --vpc-endpoint-ids vpce-1/,
+  },
+  {
+    name: "a blackhole route drops what it matches (BLACKHOLE_ROUTE)",
+    dst: "100.64.3.3",
+    allowed: false,
+    code: "BLACKHOLE_ROUTE",
+    destination: "100.64.0.0/10",
+    target: "nat-gone",
+  },
+  {
+    name: "a propagated route never wins over the local route it overlaps, however specific",
+    dst: "10.0.7.1",
+    allowed: true,
+    destination: "10.0.0.0/16",
+    target: "local",
+    kind: "local",
+  },
+  {
+    name: "a static route beats a propagated route to the same destination",
+    dst: "172.16.0.1",
+    allowed: true,
+    destination: "172.16.0.0/12",
+    target: "nat-1",
+    kind: "nat-gateway",
+  },
+  {
+    name: "an IPv6 destination is not routed by podpath",
+    dst: "2001:db8::1",
+    allowed: false,
+    code: "UNSUPPORTED_TARGET",
+  },
 ];
 
 describe("vpc route tables: the route a packet takes (route priority)", () => {
@@ -125,13 +218,22 @@ describe("vpc route tables: the route a packet takes (route priority)", () => {
   test("vpc route tables: IPv6 routes, and prefix-list routes without their entries, are skipped with a note when another route matches", () => {
     const lookup = lookupRoute(table(aws, "rtb-a"), "52.216.0.1", aws);
     assert.equal(lookup.targetId, "igw-1");
-    assert.ok(lookup.notes.some((n) => /1 IPv6 route skipped/.test(n)), lookup.notes.join("\n"));
-    assert.ok(lookup.notes.some((n) => /pl-63a5400a → vpce-s3 .*entries are not in the snapshot/.test(n)), lookup.notes.join("\n"));
+    assert.ok(
+      lookup.notes.some((n) => /1 IPv6 route skipped/.test(n)),
+      lookup.notes.join("\n"),
+    );
+    assert.ok(
+      lookup.notes.some((n) => /pl-63a5400a → vpce-s3 .*entries are not in the snapshot/.test(n)),
+      lookup.notes.join("\n"),
+    );
   });
 
   test("vpc route tables: the rule text names the route, the table and why it won", () => {
     const lookup = lookupRoute(table(aws, "rtb-a"), "192.168.1.1", aws);
-    assert.match(lookup.rule, /192\.168\.0\.0\/16 → nat-1 \(nat-gateway\) in rtb-a, the most specific of 2 matching routes/);
+    assert.match(
+      lookup.rule,
+      /192\.168\.0\.0\/16 → nat-1 \(nat-gateway\) in rtb-a, the most specific of 2 matching routes/,
+    );
   });
 
   test("vpc route tables: no matching route is a NO_ROUTE drop listing the table's routes", () => {
@@ -176,7 +278,13 @@ describe("vpc route tables: the example cluster", () => {
 
 /** pl-63a5400a (com.amazonaws.us-east-1.s3) as the model holds it, with two of its entries. */
 function withS3List(model: AwsModel, entries: string[] | undefined): AwsModel {
-  const list = { id: "pl-63a5400a", name: "com.amazonaws.us-east-1.s3", addressFamily: "IPv4", entries: entries?.map((cidr) => ({ cidr, description: undefined })), source: { file: "aws/pl.json", line: 1, col: 1, doc: 0 } };
+  const list = {
+    id: "pl-63a5400a",
+    name: "com.amazonaws.us-east-1.s3",
+    addressFamily: "IPv4",
+    entries: entries?.map((cidr) => ({ cidr, description: undefined })),
+    source: { file: "aws/pl.json", line: 1, col: 1, doc: 0 },
+  };
   return { ...model, prefixLists: [list] };
 }
 
@@ -204,16 +312,26 @@ describe("vpc route tables: routes to a managed prefix list (AWS 'Route priority
   });
 
   test("vpc route tables (prefix list without entries): a packet only the prefix-list route could take is undecided, naming the list to capture", () => {
-    const only = awsOf(VPC, SUBNETS, `{"RouteTables": [{"RouteTableId": "rtb-endpoint-only", "VpcId": "vpc-1",
+    const only = awsOf(
+      VPC,
+      SUBNETS,
+      `{"RouteTables": [{"RouteTableId": "rtb-endpoint-only", "VpcId": "vpc-1",
       "Associations": [{"Main": false, "RouteTableId": "rtb-endpoint-only", "SubnetId": "subnet-a"}],
       "Routes": [
         {"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local", "State": "active", "Origin": "CreateRouteTable"},
         {"DestinationPrefixListId": "pl-63a5400a", "GatewayId": "vpce-s3", "State": "active", "Origin": "CreateRoute"}
-      ]}]}`);
+      ]}]}`,
+    );
     const lookup = lookupRoute(table(only, "rtb-endpoint-only"), "52.216.0.1", only);
     assert.equal(lookup.allowed, false);
-    assert.match(lookup.rule, /no CIDR route in rtb-endpoint-only matches 52\.216\.0\.1, but route pl-63a5400a → vpce-s3/);
-    assert.match(lookup.capture ?? "", /describe-managed-prefix-lists --prefix-list-ids pl-63a5400a and aws ec2 get-managed-prefix-list-entries --prefix-list-id pl-63a5400a/);
+    assert.match(
+      lookup.rule,
+      /no CIDR route in rtb-endpoint-only matches 52\.216\.0\.1, but route pl-63a5400a → vpce-s3/,
+    );
+    assert.match(
+      lookup.capture ?? "",
+      /describe-managed-prefix-lists --prefix-list-ids pl-63a5400a and aws ec2 get-managed-prefix-list-entries --prefix-list-id pl-63a5400a/,
+    );
     // the VPC's own addresses still take the local route
     assert.equal(lookupRoute(table(only, "rtb-endpoint-only"), "10.0.2.2", only).targetKind, "local");
   });

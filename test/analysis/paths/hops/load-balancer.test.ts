@@ -10,7 +10,8 @@ import { describe, test } from "node:test";
 import { loadBalancerDevice } from "../../../../src/analysis/paths/hops/load-balancer.js";
 import { actions, example, replyOf, stubNetwork, tcp } from "./support.js";
 
-const net = (path: string) => stubNetwork(example, { scheme: "https", host: "growbin.app", port: 443, path, sourceIp: "198.51.100.7" });
+const net = (path: string) =>
+  stubNetwork(example, { scheme: "https", host: "growbin.app", port: 443, path, sourceIp: "198.51.100.7" });
 const ALB_ADDRESS = "10.0.2.57";
 const alb = () => {
   const n = net("/argocd");

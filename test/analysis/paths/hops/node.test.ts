@@ -32,7 +32,10 @@ describe("decapsulate (Calico vxlan.calico / tunl0: the node strips the overlay 
   });
 
   test("a VXLAN packet for another node's address is not decapsulated here", () => {
-    const packet: Packet = { ...tcp("10.0.1.12", "10.0.1.10", 4789), outer: { src: "10.0.1.12", dst: "10.0.1.10", protocol: "UDP", dstPort: 4789 } };
+    const packet: Packet = {
+      ...tcp("10.0.1.12", "10.0.1.10", 4789),
+      outer: { src: "10.0.1.12", dst: "10.0.1.10", protocol: "UDP", dstPort: 4789 },
+    };
     const out = nodeDevice(stubNetwork(), WORKER_1, { kind: "wire" }).forward(packet);
     assert.ok(!actions(out).includes("calico-overlay decapsulate"));
   });
@@ -42,15 +45,32 @@ describe("serviceDnat (kube-proxy proxier.go KUBE-SERVICES / KUBE-NODEPORTS)", (
   test("NodePort with externalTrafficPolicy Cluster and a local endpoint: DNAT, Calico's ingress policy in filter FORWARD, then MASQUERADE to the node IP; the reply is un-NATed in reverse", () => {
     const out = nodeDevice(stubNetwork(), WORKER_1, { kind: "wire" }).forward(tcp("10.0.2.57", "10.0.1.11", 30080));
     assert.deepEqual(actions(out), ["kube-proxy dnat", "network-policy allow", "kube-proxy snat"]);
-    assert.deepEqual(out.packet, { src: "10.0.1.11", srcPort: 49152, dst: ARGOCD_SERVER.ip, dstPort: 8080, protocol: "TCP" });
-    assert.equal(out.steps[2]?.detail?.kind === "snat" && out.steps[2].detail.reason, "external-traffic-policy-cluster");
+    assert.deepEqual(out.packet, {
+      src: "10.0.1.11",
+      srcPort: 49152,
+      dst: ARGOCD_SERVER.ip,
+      dstPort: 8080,
+      protocol: "TCP",
+    });
+    assert.equal(
+      out.steps[2]?.detail?.kind === "snat" && out.steps[2].detail.reason,
+      "external-traffic-policy-cluster",
+    );
     assert.equal(out.next?.name, `podDestination argocd/${ARGOCD_SERVER.name} (ingress checked)`);
     const back = replyOf(out);
-    assert.deepEqual(back.packet, { src: "10.0.1.11", srcPort: 30080, dst: "10.0.2.57", dstPort: 49152, protocol: "TCP" });
+    assert.deepEqual(back.packet, {
+      src: "10.0.1.11",
+      srcPort: 30080,
+      dst: "10.0.2.57",
+      dstPort: 49152,
+      protocol: "TCP",
+    });
   });
 
   test("a ClusterIP port the service does not expose (iptables: no KUBE-SERVICES rule): dropped with PORT_NOT_EXPOSED at kube-proxy", () => {
-    const out = nodeDevice(stubNetwork(), MASTER, { kind: "pod", pod: COREDNS }).forward(tcp(COREDNS.ip, "10.96.120.15", 5673));
+    const out = nodeDevice(stubNetwork(), MASTER, { kind: "pod", pod: COREDNS }).forward(
+      tcp(COREDNS.ip, "10.96.120.15", 5673),
+    );
     assert.equal(out.drop?.code, "PORT_NOT_EXPOSED");
     assert.match(out.drop?.at ?? "", /^kube-proxy:/);
     assert.equal(out.next, undefined);
@@ -59,7 +79,9 @@ describe("serviceDnat (kube-proxy proxier.go KUBE-SERVICES / KUBE-NODEPORTS)", (
 
 describe("egressPolicy (NetworkPolicy egress of the sending pod, after DNAT: Calico's filter FORWARD)", () => {
   test("a pod's packet gets its egress policy step; a host-network sender gets none", () => {
-    const fromPod = nodeDevice(stubNetwork(), MASTER, { kind: "pod", pod: COREDNS }).forward(tcp(COREDNS.ip, "10.0.1.11", 10250));
+    const fromPod = nodeDevice(stubNetwork(), MASTER, { kind: "pod", pod: COREDNS }).forward(
+      tcp(COREDNS.ip, "10.0.1.11", 10250),
+    );
     assert.equal(fromPod.steps[0]?.component, "network-policy");
     assert.equal(fromPod.steps[0]?.detail?.kind === "filter" && fromPod.steps[0].detail.direction, "egress");
     const fromHost = nodeDevice(stubNetwork(), MASTER, { kind: "host" }).forward(tcp("10.0.1.10", "10.0.1.11", 10250));
@@ -76,14 +98,22 @@ describe("route (the node's routing table: own address, local pod, Calico pool r
   });
 
   test("a pod of a VXLAN pool on another node: encapsulated toward that node's address, then out through the sender's ENI", () => {
-    const out = nodeDevice(stubNetwork(), MASTER, { kind: "pod", pod: COREDNS }).forward(tcp(COREDNS.ip, ARGOCD_SERVER.ip, 8080));
-    assert.deepEqual(actions(out), ["network-policy allow", "calico-natoutgoing forward", "calico-overlay encapsulate"]);
+    const out = nodeDevice(stubNetwork(), MASTER, { kind: "pod", pod: COREDNS }).forward(
+      tcp(COREDNS.ip, ARGOCD_SERVER.ip, 8080),
+    );
+    assert.deepEqual(actions(out), [
+      "network-policy allow",
+      "calico-natoutgoing forward",
+      "calico-overlay encapsulate",
+    ]);
     assert.deepEqual(out.packet.outer, { src: "10.0.1.10", dst: "10.0.1.11", protocol: "UDP", dstPort: 4789 });
     assert.equal(out.next?.name, "eniEgress eni-0ecoeco0000000010");
   });
 
   test("a pool address no pod holds: Calico routes it to the block's node, which the snapshot does not show — NO_ROUTE", () => {
-    const out = nodeDevice(stubNetwork(), MASTER, { kind: "pod", pod: COREDNS }).forward(tcp(COREDNS.ip, "192.168.230.250", 80));
+    const out = nodeDevice(stubNetwork(), MASTER, { kind: "pod", pod: COREDNS }).forward(
+      tcp(COREDNS.ip, "192.168.230.250", 80),
+    );
     assert.equal(out.drop?.code, "NO_ROUTE");
     assert.match(out.drop?.at ?? "", /^calico-overlay:/);
   });
@@ -91,7 +121,9 @@ describe("route (the node's routing table: own address, local pod, Calico pool r
 
 describe("sourceNat (nat POSTROUTING: kube-proxy MASQUERADE, else Calico natOutgoing — felix cali-nat-outgoing)", () => {
   test("a pool pod to the internet: natOutgoing SNATs it to the node IP, and the reply is un-SNATed", () => {
-    const out = nodeDevice(stubNetwork(), MASTER, { kind: "pod", pod: COREDNS }).forward(tcp(COREDNS.ip, "1.1.1.1", 443));
+    const out = nodeDevice(stubNetwork(), MASTER, { kind: "pod", pod: COREDNS }).forward(
+      tcp(COREDNS.ip, "1.1.1.1", 443),
+    );
     const snat = out.steps.find((s) => s.action === "snat");
     assert.equal(snat?.component, "calico-natoutgoing");
     assert.deepEqual(snat?.detail, { kind: "snat", reason: "calico-nat-outgoing", from: COREDNS.ip, to: "10.0.1.10" });

@@ -27,9 +27,13 @@ describe("podSource (a pod's packet enters its node through the veth; a hostNetw
   });
 
   test("a pod bound to no node: UNKNOWN_ENDPOINT; bound to a node the snapshot lacks: unknown, naming what to capture", () => {
-    const unbound = podSource(stubNetwork(), { ...COREDNS, nodeName: undefined }).forward(tcp(COREDNS.ip, "10.0.1.11", 80));
+    const unbound = podSource(stubNetwork(), { ...COREDNS, nodeName: undefined }).forward(
+      tcp(COREDNS.ip, "10.0.1.11", 80),
+    );
     assert.equal(unbound.drop?.code, "UNKNOWN_ENDPOINT");
-    const elsewhere = podSource(stubNetwork(), { ...COREDNS, nodeName: "k8s-gone" }).forward(tcp(COREDNS.ip, "10.0.1.11", 80));
+    const elsewhere = podSource(stubNetwork(), { ...COREDNS, nodeName: "k8s-gone" }).forward(
+      tcp(COREDNS.ip, "10.0.1.11", 80),
+    );
     assert.equal(elsewhere.unknown?.capture, "kubectl get nodes -o yaml");
   });
 });
@@ -50,7 +54,11 @@ describe("podDestination (NetworkPolicy ingress of the receiving pod, then deliv
 
   test("ingress already evaluated on the node (Calico's filter FORWARD before MASQUERADE): no second policy step, the node's reply handler is used", () => {
     let replied = false;
-    const out = podDestination(stubNetwork(), ARGOCD_REDIS, (back) => ((replied = true), { steps: [], packet: back })).forward(tcp("10.0.1.11", ARGOCD_REDIS.ip, 6379));
+    const out = podDestination(
+      stubNetwork(),
+      ARGOCD_REDIS,
+      (back) => ((replied = true), { steps: [], packet: back }),
+    ).forward(tcp("10.0.1.11", ARGOCD_REDIS.ip, 6379));
     assert.deepEqual(actions(out), ["pod deliver"]);
     replyOf(out);
     assert.ok(replied);

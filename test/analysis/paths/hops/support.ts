@@ -48,7 +48,8 @@ export function stubNetwork(snapshot: Snapshot = example, request?: HttpRequest)
     assumed,
     assume: (text) => void assumed.push(text),
     podSource: (pod) => stub(`podSource ${pod.namespace}/${pod.name}`),
-    podDestination: (pod, ingressChecked) => stub(`podDestination ${pod.namespace}/${pod.name}${ingressChecked ? " (ingress checked)" : ""}`),
+    podDestination: (pod, ingressChecked) =>
+      stub(`podDestination ${pod.namespace}/${pod.name}${ingressChecked ? " (ingress checked)" : ""}`),
     node: (node, arrival) => stub(`node ${node.name} (${arrivalWords(arrival)})`),
     eniEgress: (eni) => stub(`eniEgress ${eni.id}`),
     eniIngress: (eni) => stub(`eniIngress ${eni.id}`),
@@ -74,7 +75,9 @@ export function tcp(src: string, dst: string, dstPort: number): Packet {
 }
 
 /** The component/action of each step, as `component action`. */
-export function actions(outcome: { readonly steps: readonly { readonly component: string; readonly action: string }[] }): string[] {
+export function actions(outcome: {
+  readonly steps: readonly { readonly component: string; readonly action: string }[];
+}): string[] {
   return outcome.steps.map((s) => `${s.component} ${s.action}`);
 }
 

@@ -6,7 +6,14 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { eniEgress, eniIngress, internet, internetGatewayOut, natGateway, subnetRouter } from "../../../../src/analysis/paths/hops/vpc.js";
+import {
+  eniEgress,
+  eniIngress,
+  internet,
+  internetGatewayOut,
+  natGateway,
+  subnetRouter,
+} from "../../../../src/analysis/paths/hops/vpc.js";
 import type { NetworkInterface } from "../../../../src/model/aws.js";
 import { actions, example, replyOf, stubNetwork, tcp } from "./support.js";
 
@@ -54,7 +61,12 @@ describe("subnetRouter (AWS route tables: longest prefix match; network ACLs whe
   test("the local route to an interface of another subnet: the route step, both ACLs, then that interface", () => {
     const out = subnetRouter(stubNetwork(), PUBLIC_SUBNET).forward(tcp("10.0.2.57", "10.0.1.11", 30080));
     assert.deepEqual(actions(out), ["route-table forward", "nacl allow", "nacl allow"]);
-    assert.deepEqual(out.steps[0]?.detail, { kind: "route", table: "rtb-0ecoeco0000000002", route: "10.0.0.0/16", target: "local" });
+    assert.deepEqual(out.steps[0]?.detail, {
+      kind: "route",
+      table: "rtb-0ecoeco0000000002",
+      route: "10.0.0.0/16",
+      target: "local",
+    });
     assert.equal(out.next?.name, `eniIngress ${WORKER_1_ENI.id}`);
   });
 
@@ -88,7 +100,9 @@ describe("internetGatewayOut (AWS internet gateways: 1:1 NAT of a private addres
   });
 
   test("a private destination: PRIVATE_DESTINATION", () => {
-    const out = internetGatewayOut(stubNetwork(), "igw-0ecoeco0000000001").forward(tcp("10.0.2.100", "172.16.5.5", 443));
+    const out = internetGatewayOut(stubNetwork(), "igw-0ecoeco0000000001").forward(
+      tcp("10.0.2.100", "172.16.5.5", 443),
+    );
     assert.equal(out.drop?.code, "PRIVATE_DESTINATION");
   });
 });

@@ -7,15 +7,25 @@ import assert from "node:assert/strict";
 import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { loadBalancerForHost, loadBalancersOf, matchRequest, type LoadBalancerModel, type LoadBalancerView, type RuleView } from "../../../../src/analysis/paths/load-balancers/index.js";
+import {
+  loadBalancerForHost,
+  loadBalancersOf,
+  matchRequest,
+  type LoadBalancerModel,
+  type LoadBalancerView,
+  type RuleView,
+} from "../../../../src/analysis/paths/load-balancers/index.js";
 import { loadSnapshot } from "../../../../src/load/load-snapshot.js";
 import type { Snapshot } from "../../../../src/model/snapshot.js";
 import { EXAMPLE, REPO, tempDir } from "../../../support/helpers.js";
 import { expectKind, http, https } from "./support.js";
 
-const TG_ARGOCD = "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/k8s-argocd-argocdse-5e1c7a9b42/9f3a2c1b7d6e5f40";
-const TG_GRAFANA = "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/k8s-monitori-promethe-8d2f4c6a10/1c2d3e4f5a6b7c8d";
-const TG_API = "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/k8s-ecoeco-ecoecoap-3b7e9f1d65/4e5f6a7b8c9d0e1f";
+const TG_ARGOCD =
+  "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/k8s-argocd-argocdse-5e1c7a9b42/9f3a2c1b7d6e5f40";
+const TG_GRAFANA =
+  "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/k8s-monitori-promethe-8d2f4c6a10/1c2d3e4f5a6b7c8d";
+const TG_API =
+  "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/k8s-ecoeco-ecoecoap-3b7e9f1d65/4e5f6a7b8c9d0e1f";
 const ALB_DNS = "k8s-ecoeco-3f9c2a71b4-1587623490.ap-northeast-2.elb.amazonaws.com";
 
 const example = loadSnapshot({ paths: ["examples/ecoeco"], cwd: REPO });
@@ -23,7 +33,12 @@ const model = loadBalancersOf(example);
 
 /** The example without its elbv2 files: every Kubernetes file and the EC2 ones. */
 function withoutElbv2(): Snapshot {
-  const files = [...readdirSync(join(EXAMPLE, "k8s")).map((f) => join("k8s", f)), ...readdirSync(join(EXAMPLE, "aws")).filter((f) => f.startsWith("ec2-")).map((f) => join("aws", f))];
+  const files = [
+    ...readdirSync(join(EXAMPLE, "k8s")).map((f) => join("k8s", f)),
+    ...readdirSync(join(EXAMPLE, "aws"))
+      .filter((f) => f.startsWith("ec2-"))
+      .map((f) => join("aws", f)),
+  ];
   return loadSnapshot({ paths: files, cwd: EXAMPLE });
 }
 
@@ -66,10 +81,14 @@ describe("examples/ecoeco: the observed ALB (describe-load-balancers, -listeners
     assert.equal(lb?.origin, "elbv2");
     assert.equal(lb?.name, "k8s-ecoeco-3f9c2a71b4");
     assert.equal(lb?.group, "ecoeco");
-    assert.deepEqual(lb?.ingresses.map((i) => `${i.namespace}/${i.name}`).sort(), ["argocd/argocd-ingress", "ecoeco/api-ingress", "monitoring/grafana-ingress"]);
+    assert.deepEqual(lb?.ingresses.map((i) => `${i.namespace}/${i.name}`).sort(), [
+      "argocd/argocd-ingress",
+      "ecoeco/api-ingress",
+      "monitoring/grafana-ingress",
+    ]);
   });
 
-  test("its addresses come from its ENIs \"ELB app/k8s-ecoeco-3f9c2a71b4/6d0ecf831eec9f09\"", () => {
+  test('its addresses come from its ENIs "ELB app/k8s-ecoeco-3f9c2a71b4/6d0ecf831eec9f09"', () => {
     assert.deepEqual(model.loadBalancers[0]!.addresses, [
       { subnetId: "subnet-0ecoeco0000000021", privateIp: "10.0.2.57", publicIp: "203.0.113.45" },
       { subnetId: "subnet-0ecoeco0000000031", privateIp: "10.0.3.142", publicIp: "203.0.113.46" },
@@ -88,11 +107,17 @@ describe("examples/ecoeco: the observed ALB (describe-load-balancers, -listeners
     assert.equal(m.targetGroup.id, TG_ARGOCD);
     assert.deepEqual(m.targetGroup.service, { namespace: "argocd", name: "argocd-server", port: 80 });
     assert.deepEqual(targetsOf(m), WORKER_TARGETS(30080));
-    assert.deepEqual(m.targetGroup.targets.map((t) => t.health), ["healthy", "healthy"]);
+    assert.deepEqual(
+      m.targetGroup.targets.map((t) => t.health),
+      ["healthy", "healthy"],
+    );
   });
 
   test("https://growbin.app/argocd/applications also matches /argocd/*", () => {
-    assert.equal(expectKind(matchRequest(model, https("growbin.app", "/argocd/applications")), "forward").targetGroup.id, TG_ARGOCD);
+    assert.equal(
+      expectKind(matchRequest(model, https("growbin.app", "/argocd/applications")), "forward").targetGroup.id,
+      TG_ARGOCD,
+    );
   });
 
   test("https://growbin.app/grafana → priority 2 → the workers at NodePort 31300 (prometheus-grafana)", () => {
@@ -178,12 +203,21 @@ describe("examples/ecoeco without its elbv2 files: the ALB derived from the Ingr
       const tg = expectKind(m, "forward").targetGroup;
       assert.equal(tg.targetsFrom, "derived");
       assert.deepEqual(targetsOf(m), WORKER_TARGETS(port));
-      assert.ok(tg.notes.some((n) => /node k8s-master is not registered: labelled node.kubernetes.io\/exclude-from-external-load-balancers/.test(n.what)));
+      assert.ok(
+        tg.notes.some((n) =>
+          /node k8s-master is not registered: labelled node.kubernetes.io\/exclude-from-external-load-balancers/.test(
+            n.what,
+          ),
+        ),
+      );
     });
   }
 
   test("http:// redirects to https, an unknown path gets the default 404", () => {
-    assert.equal(expectKind(matchRequest(derived, http("growbin.app", "/grafana")), "redirect").location, "https://growbin.app:443/grafana");
+    assert.equal(
+      expectKind(matchRequest(derived, http("growbin.app", "/grafana")), "redirect").location,
+      "https://growbin.app:443/grafana",
+    );
     assert.equal(expectKind(matchRequest(derived, https("growbin.app", "/nope")), "fixed-response").statusCode, "404");
   });
 });
@@ -241,7 +275,8 @@ describe("examples/ecoeco what-if: an Ingress joins group ecoeco with a ClusterI
   const file = join(REPO, "test/fixtures/what-if/ingress-clusterip-backend.yaml");
   const snap = loadSnapshot({ paths: ["examples/ecoeco"], whatIf: [file], cwd: REPO });
   const whatIf = loadBalancersOf(snap);
-  const MESSAGE = "Failed build model due to ingress: argocd/repo-ingress: TargetGroup port is empty. When using Instance targets, your service be must of type 'NodePort' or 'LoadBalancer'";
+  const MESSAGE =
+    "Failed build model due to ingress: argocd/repo-ingress: TargetGroup port is empty. When using Instance targets, your service be must of type 'NodePort' or 'LoadBalancer'";
 
   test("the controller refuses the whole group, in its own words", () => {
     assert.deepEqual(
@@ -261,7 +296,10 @@ describe("examples/ecoeco what-if: an Ingress joins group ecoeco with a ClusterI
       const m = expectKind(matchRequest(whatIf, https("growbin.app", path)), "drop");
       assert.equal(m.code, "INGRESS_NOT_RECONCILED");
       assert.ok(m.message.includes(MESSAGE), m.message);
-      assert.match(m.message, /load balancer k8s-ecoeco-3f9c2a71b4 keeps the rules of the group's last successful reconcile/);
+      assert.match(
+        m.message,
+        /load balancer k8s-ecoeco-3f9c2a71b4 keeps the rules of the group's last successful reconcile/,
+      );
       assert.equal(m.loadBalancer?.name, "k8s-ecoeco-3f9c2a71b4");
       assert.equal(m.source?.file.endsWith("ingress-clusterip-backend.yaml"), true);
     });
@@ -269,6 +307,9 @@ describe("examples/ecoeco what-if: an Ingress joins group ecoeco with a ClusterI
 
   test("what the old rules would still do is said: /argocd is forwarded by the ALB's last good rules", () => {
     const m = expectKind(matchRequest(whatIf, https("growbin.app", "/argocd")), "drop");
-    assert.match(m.message, /there, priority 1: host growbin.app, path \/argocd, \/argocd\/\* forwards it to target group k8s-argocd-argocdse-5e1c7a9b42/);
+    assert.match(
+      m.message,
+      /there, priority 1: host growbin.app, path \/argocd, \/argocd\/\* forwards it to target group k8s-argocd-argocdse-5e1c7a9b42/,
+    );
   });
 });

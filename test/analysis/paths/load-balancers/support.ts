@@ -38,7 +38,8 @@ ${o.ready === null ? "" : `  conditions:\n  - {type: Ready, status: "${o.ready ?
 }
 
 /** Two Ready workers, as most cases need. */
-export const WORKERS = node("w1", { ip: "10.0.1.11", instance: "i-w1" }) + node("w2", { ip: "10.0.1.12", instance: "i-w2" });
+export const WORKERS =
+  node("w1", { ip: "10.0.1.11", instance: "i-w1" }) + node("w2", { ip: "10.0.1.12", instance: "i-w2" });
 
 export const ALB_CLASS = `---
 apiVersion: networking.k8s.io/v1
@@ -61,10 +62,14 @@ ${spec}
 
 /** A NodePort Service `web` on port 80 → 8080, nodePort 30080. */
 export function nodePortService(namespace = "app", name = "web", nodePort = 30080, clusterIP = "10.96.0.10"): string {
-  return service(namespace, name, `  type: NodePort
+  return service(
+    namespace,
+    name,
+    `  type: NodePort
   clusterIP: ${clusterIP}
   selector: {app: ${name}}
-  ports: [{name: http, port: 80, targetPort: 8080, nodePort: ${nodePort}, protocol: TCP}]`);
+  ports: [{name: http, port: 80, targetPort: 8080, nodePort: ${nodePort}, protocol: TCP}]`,
+  );
 }
 
 export interface ClusterIpOptions {
@@ -109,8 +114,14 @@ status: {phase: Running, podIP: ${o.ip}, conditions: [{type: Ready, status: "${o
 }
 
 /** The EndpointSlice `SERVICE-1` (port http 8080) of a Service in namespace app; endpoints as [pod, ip, node, ready]. */
-export function endpointSlice(service: string, endpoints: readonly (readonly [string, string, string, boolean])[]): string {
-  const items = endpoints.map(([pod, ip, node, ready]) => `- {addresses: [${ip}], nodeName: ${node}, conditions: {ready: ${ready}}, targetRef: {kind: Pod, namespace: app, name: ${pod}}}`);
+export function endpointSlice(
+  service: string,
+  endpoints: readonly (readonly [string, string, string, boolean])[],
+): string {
+  const items = endpoints.map(
+    ([pod, ip, node, ready]) =>
+      `- {addresses: [${ip}], nodeName: ${node}, conditions: {ready: ${ready}}, targetRef: {kind: Pod, namespace: app, name: ${pod}}}`,
+  );
   return `---
 apiVersion: discovery.k8s.io/v1
 kind: EndpointSlice
@@ -149,7 +160,10 @@ ${o.status ? `status:\n  loadBalancer:\n    ingress:\n    - hostname: ${o.status
 }
 
 /** One rules[] entry: a host and its paths as [path, pathType, service, port]. */
-export function pathRule(host: string | undefined, paths: readonly (readonly [string, string, string, number | string])[]): string {
+export function pathRule(
+  host: string | undefined,
+  paths: readonly (readonly [string, string, string, number | string])[],
+): string {
   const items = paths
     .map(
       ([path, type, svc, port]) => `      - path: ${path}
@@ -172,7 +186,17 @@ export function alb(suffix: string): string {
 /** EC2 instances for the workers (and any others), in vpc-1. */
 export function instances(list: readonly (readonly [string, string])[]): string {
   return JSON.stringify({
-    Reservations: [{ Instances: list.map(([id, ip]) => ({ InstanceId: id, PrivateIpAddress: ip, SubnetId: "subnet-priv-a", VpcId: "vpc-1", State: { Name: "running" } })) }],
+    Reservations: [
+      {
+        Instances: list.map(([id, ip]) => ({
+          InstanceId: id,
+          PrivateIpAddress: ip,
+          SubnetId: "subnet-priv-a",
+          VpcId: "vpc-1",
+          State: { Name: "running" },
+        })),
+      },
+    ],
   });
 }
 
@@ -217,14 +241,37 @@ export function cluster(k8s: readonly string[], aws: Readonly<Record<string, str
 }
 
 export function expectKind<K extends LbMatch["kind"]>(m: LbMatch, kind: K): Extract<LbMatch, { kind: K }> {
-  if (m.kind !== kind) assert.fail(`expected ${kind}, got ${m.kind}: ${m.kind === "drop" ? `${m.code} ${m.message}` : m.rule.description}`);
+  if (m.kind !== kind)
+    assert.fail(
+      `expected ${kind}, got ${m.kind}: ${m.kind === "drop" ? `${m.code} ${m.message}` : m.rule.description}`,
+    );
   return m as Extract<LbMatch, { kind: K }>;
 }
 
-export function https(host: string, path: string, extra: Partial<{ method: string; headers: Record<string, string>; query: string; sourceIp: string; port: number }> = {}) {
+export function https(
+  host: string,
+  path: string,
+  extra: Partial<{
+    method: string;
+    headers: Record<string, string>;
+    query: string;
+    sourceIp: string;
+    port: number;
+  }> = {},
+) {
   return { scheme: "https" as const, host, port: extra.port ?? 443, path, ...extra };
 }
 
-export function http(host: string, path: string, extra: Partial<{ method: string; headers: Record<string, string>; query: string; sourceIp: string; port: number }> = {}) {
+export function http(
+  host: string,
+  path: string,
+  extra: Partial<{
+    method: string;
+    headers: Record<string, string>;
+    query: string;
+    sourceIp: string;
+    port: number;
+  }> = {},
+) {
   return { scheme: "http" as const, host, port: extra.port ?? 80, path, ...extra };
 }

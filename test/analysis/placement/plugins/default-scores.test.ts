@@ -35,7 +35,13 @@ describe("default score plugins", () => {
       plugin.normalize?.(scores, pod, prepared);
       assert.deepEqual(scores, [0, 0], plugin.name);
     }
-    assert.deepEqual(skipped, ["NodeAffinity", "PodTopologySpread", "InterPodAffinity", "NodeResourcesBalancedAllocation", "ImageLocality"]);
+    assert.deepEqual(skipped, [
+      "NodeAffinity",
+      "PodTopologySpread",
+      "InterPodAffinity",
+      "NodeResourcesBalancedAllocation",
+      "ImageLocality",
+    ]);
   });
 
   test("pod index: pods bound after the index was built are seen at the next use", () => {

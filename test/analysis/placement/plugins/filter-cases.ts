@@ -5,7 +5,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { FilterPlugin, PlacedPod, PodToPlace } from "../../../../src/analysis/placement/types.js";
-import type { Container, ContainerPort, Node, PodSpec, ResourceList, Taint, Toleration } from "../../../../src/model/kubernetes.js";
+import type {
+  Container,
+  ContainerPort,
+  Node,
+  PodSpec,
+  ResourceList,
+  Taint,
+  Toleration,
+} from "../../../../src/model/kubernetes.js";
 import type { SourceRef } from "../../../../src/model/source.js";
 import { DEFAULT_ALLOCATABLE, cluster, container, node, podSpec, podToPlace } from "../support.js";
 
@@ -28,7 +36,11 @@ export interface FilterCase {
 export function filterCases(plugin: FilterPlugin<unknown>, cases: readonly FilterCase[]): void {
   for (const c of cases) {
     test(c.name, c.todo ? { todo: c.todo } : {}, () => {
-      const state = cluster([c.node, ...(c.others ?? [])], c.placed ?? [], c.excludeOwner === undefined ? {} : { excludeOwner: c.excludeOwner });
+      const state = cluster(
+        [c.node, ...(c.others ?? [])],
+        c.placed ?? [],
+        c.excludeOwner === undefined ? {} : { excludeOwner: c.excludeOwner },
+      );
       const info = state.nodeByName.get(c.node.name)!;
       const prepared = plugin.prepare?.(c.pod, state);
       const reasons = plugin.filter(c.pod, info, state, prepared);
@@ -44,10 +56,17 @@ export function filterCases(plugin: FilterPlugin<unknown>, cases: readonly Filte
 
 export const spec = podSpec;
 export const withTolerations = (...tolerations: Toleration[]): PodToPlace => podToPlace(spec({ tolerations }));
-export const cordoned = (name: string, taints: readonly Taint[] = []): Node => node(name, {}, taints, DEFAULT_ALLOCATABLE, { unschedulable: true });
+export const cordoned = (name: string, taints: readonly Taint[] = []): Node =>
+  node(name, {}, taints, DEFAULT_ALLOCATABLE, { unschedulable: true });
 
-export const port = (hostPort: number, protocol: ContainerPort["protocol"] = "TCP", hostIP?: string): ContainerPort => ({ name: undefined, containerPort: hostPort, hostPort, hostIP, protocol });
-export const withPorts = (...ports: ContainerPort[]): PodSpec => spec({ containers: [container("app", {}, { ports })] });
+export const port = (
+  hostPort: number,
+  protocol: ContainerPort["protocol"] = "TCP",
+  hostIP?: string,
+): ContainerPort => ({ name: undefined, containerPort: hostPort, hostPort, hostIP, protocol });
+export const withPorts = (...ports: ContainerPort[]): PodSpec =>
+  spec({ containers: [container("app", {}, { ports })] });
 export const withInitPorts = (restartPolicy: string | undefined, ...ports: ContainerPort[]): PodSpec =>
   spec({ initContainers: [container("init", {}, { ports, restartPolicy })] });
-export const requesting = (requests: ResourceList, extra: Partial<Container> = {}): PodSpec => spec({ containers: [container("app", requests, extra)] });
+export const requesting = (requests: ResourceList, extra: Partial<Container> = {}): PodSpec =>
+  spec({ containers: [container("app", requests, extra)] });

@@ -21,7 +21,12 @@ export interface PluginRun {
  * Runs `plugin` for `pod` over `feasible` (default: every node of the cluster). A plugin with a
  * batch form must give the same raw scores both ways.
  */
-export function runScore(plugin: ScorePlugin<unknown>, pod: PodToPlace, cluster: ClusterView, feasible: readonly NodeInfo[] = cluster.nodes): PluginRun {
+export function runScore(
+  plugin: ScorePlugin<unknown>,
+  pod: PodToPlace,
+  cluster: ClusterView,
+  feasible: readonly NodeInfo[] = cluster.nodes,
+): PluginRun {
   const state = plugin.prepare?.(pod, feasible, cluster);
   const skipped = state === SKIP;
   const scores = feasible.map((node) => (skipped ? 0 : plugin.score(pod, node, cluster, state)));

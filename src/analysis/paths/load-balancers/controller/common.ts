@@ -13,7 +13,10 @@ export function goList(values: readonly (string | number)[]): string {
 
 /** Go's %v of a sets.String: `map[a:{} b:{}]` (keys sorted) */
 export function goSet(values: Iterable<string>): string {
-  return `map[${[...new Set(values)].sort().map((v) => `${v}:{}`).join(" ")}]`;
+  return `map[${[...new Set(values)]
+    .sort()
+    .map((v) => `${v}:{}`)
+    .join(" ")}]`;
 }
 
 export function key(ing: Ingress): string {

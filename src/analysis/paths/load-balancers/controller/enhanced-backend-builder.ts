@@ -12,8 +12,18 @@ import type { BackendAction, TargetGroupTuple } from "./config-types.js";
  * and `conditions.NAME` annotations, validated as config_types.go does, and its Services loaded.
  */
 
-const BACKEND_SERVICE_503: ActionView = { type: "fixed-response", statusCode: "503", contentType: "text/plain", messageBody: "Backend service does not exist" };
-const BACKEND_ACTION_503: ActionView = { type: "fixed-response", statusCode: "503", contentType: "text/plain", messageBody: "Backend action does not exist" };
+const BACKEND_SERVICE_503: ActionView = {
+  type: "fixed-response",
+  statusCode: "503",
+  contentType: "text/plain",
+  messageBody: "Backend service does not exist",
+};
+const BACKEND_ACTION_503: ActionView = {
+  type: "fixed-response",
+  statusCode: "503",
+  contentType: "text/plain",
+  messageBody: "Backend action does not exist",
+};
 
 /** buildActionViaAnnotation: an `actions.NAME` annotation (use-annotation); undefined: absent and tolerated. */
 function actionFromAnnotation(ctx: BuildContext, ing: Ingress, name: string): BuildResult<BackendAction | undefined> {
@@ -32,21 +42,43 @@ function actionFromAnnotation(ctx: BuildContext, ing: Ingress, name: string): Bu
       if (cfg === undefined || cfg === null) return bad("missing FixedResponseConfig");
       const statusCode = str(field(cfg, "statusCode"));
       if (!statusCode) return bad("invalid FixedResponseConfig: statusCode is required");
-      return ok({ type, action: { type, statusCode, contentType: str(field(cfg, "contentType")), messageBody: str(field(cfg, "messageBody")) } });
+      return ok({
+        type,
+        action: {
+          type,
+          statusCode,
+          contentType: str(field(cfg, "contentType")),
+          messageBody: str(field(cfg, "messageBody")),
+        },
+      });
     }
     case "redirect": {
       const cfg = field(value, "redirectConfig");
       if (cfg === undefined || cfg === null) return bad("missing RedirectConfig");
       const statusCode = str(field(cfg, "statusCode"));
       if (!statusCode) return bad("invalid RedirectConfig: statusCode is required");
-      return ok({ type, action: { type, protocol: str(field(cfg, "protocol")), port: str(field(cfg, "port")), host: str(field(cfg, "host")), path: str(field(cfg, "path")), query: str(field(cfg, "query")), statusCode } });
+      return ok({
+        type,
+        action: {
+          type,
+          protocol: str(field(cfg, "protocol")),
+          port: str(field(cfg, "port")),
+          host: str(field(cfg, "host")),
+          path: str(field(cfg, "path")),
+          query: str(field(cfg, "query")),
+          statusCode,
+        },
+      });
     }
     case "forward": {
       const arn = str(field(value, "targetGroupARN")) ?? str(field(value, "targetGroupName"));
       const forward = field(value, "forwardConfig");
-      if (arn === undefined && forward === undefined) return bad("missing ForwardConfig or TargetGroupARN/TargetGroupName");
-      if (arn !== undefined && forward !== undefined) return bad("either ForwardConfig or TargetGroupARN/TargetGroupName can be specified");
-      if (arn !== undefined) return ok({ type, tuples: [{ serviceName: undefined, servicePort: undefined, arn, weight: undefined }] });
+      if (arn === undefined && forward === undefined)
+        return bad("missing ForwardConfig or TargetGroupARN/TargetGroupName");
+      if (arn !== undefined && forward !== undefined)
+        return bad("either ForwardConfig or TargetGroupARN/TargetGroupName can be specified");
+      if (arn !== undefined)
+        return ok({ type, tuples: [{ serviceName: undefined, servicePort: undefined, arn, weight: undefined }] });
       const tuples: TargetGroupTuple[] = [];
       const list = field(forward, "targetGroups");
       for (const t of Array.isArray(list) ? list : []) {
@@ -54,14 +86,29 @@ function actionFromAnnotation(ctx: BuildContext, ing: Ingress, name: string): Bu
         const tgArn = str(field(t, "targetGroupARN")) ?? str(field(t, "targetGroupName"));
         const port = field(t, "servicePort");
         const weight = field(t, "weight");
-        if (serviceName === undefined && tgArn === undefined) return bad("invalid ForwardConfig: invalid TargetGroupTuple: missing serviceName or targetGroupARN/targetGroupName");
-        if (serviceName !== undefined && tgArn !== undefined) return bad("invalid ForwardConfig: invalid TargetGroupTuple: either serviceName or targetGroupARN/targetGroupName can be specified");
-        if (serviceName !== undefined && port === undefined) return bad("invalid ForwardConfig: invalid TargetGroupTuple: missing servicePort");
+        if (serviceName === undefined && tgArn === undefined)
+          return bad(
+            "invalid ForwardConfig: invalid TargetGroupTuple: missing serviceName or targetGroupARN/targetGroupName",
+          );
+        if (serviceName !== undefined && tgArn !== undefined)
+          return bad(
+            "invalid ForwardConfig: invalid TargetGroupTuple: either serviceName or targetGroupARN/targetGroupName can be specified",
+          );
+        if (serviceName !== undefined && port === undefined)
+          return bad("invalid ForwardConfig: invalid TargetGroupTuple: missing servicePort");
         // normalizeServicePortForBackwardsCompatibility: "80" is the port number 80
-        const servicePort = typeof port === "number" ? port : typeof port === "string" && /^\d+$/.test(port) ? Number(port) : typeof port === "string" ? port : undefined;
+        const servicePort =
+          typeof port === "number"
+            ? port
+            : typeof port === "string" && /^\d+$/.test(port)
+              ? Number(port)
+              : typeof port === "string"
+                ? port
+                : undefined;
         tuples.push({ serviceName, servicePort, arn: tgArn, weight: typeof weight === "number" ? weight : undefined });
       }
-      if (tuples.length > 1 && tuples.some((t) => t.weight === undefined)) return bad("invalid ForwardConfig: weight must be set when route to multiple target groups");
+      if (tuples.length > 1 && tuples.some((t) => t.weight === undefined))
+        return bad("invalid ForwardConfig: weight must be set when route to multiple target groups");
       return ok({ type, tuples });
     }
     default:
@@ -83,8 +130,10 @@ function annotationCondition(c: unknown, bad: (message: string) => BuildFailure)
   const values = (cfg: unknown, configName: string): BuildResult<string[]> => {
     const v = strings(field(cfg, "values"));
     const regex = strings(field(cfg, "regexValues"));
-    if (v.length === 0 && regex.length === 0) return bad(`invalid ${configName}: values or regexValues must be specified`);
-    if (v.length > 0 && regex.length > 0) return bad(`invalid ${configName}: precisely one of values and regexValues can be specified`);
+    if (v.length === 0 && regex.length === 0)
+      return bad(`invalid ${configName}: values or regexValues must be specified`);
+    if (v.length > 0 && regex.length > 0)
+      return bad(`invalid ${configName}: precisely one of values and regexValues can be specified`);
     if (regex.length > 0) return bad(`invalid ${configName}: regexValues are not modelled by podpath`);
     return ok(v);
   };
@@ -101,7 +150,8 @@ function annotationCondition(c: unknown, bad: (message: string) => BuildFailure)
     if (v.length === 0) return bad(`invalid ${configName}: values cannot be empty`);
     return ok(v);
   };
-  const condition = (r: BuildResult<string[]>, map: (v: string) => string = (v) => v): BuildResult<Condition> => (r.ok ? ok({ field: f, values: r.value.map(map) }) : r);
+  const condition = (r: BuildResult<string[]>, map: (v: string) => string = (v) => v): BuildResult<Condition> =>
+    r.ok ? ok({ field: f, values: r.value.map(map) }) : r;
   switch (f) {
     case "host-header":
       return condition(configValues("hostHeaderConfig"));
@@ -159,7 +209,11 @@ export interface EnhancedBackend {
 }
 
 /** enhancedBackendBuilder.Build: the backend's conditions and action, its Services loaded; a failure points at the Ingress. */
-export function enhancedBackend(ctx: BuildContext, ing: Ingress, backend: IngressBackend): BuildResult<EnhancedBackend> {
+export function enhancedBackend(
+  ctx: BuildContext,
+  ing: Ingress,
+  backend: IngressBackend,
+): BuildResult<EnhancedBackend> {
   if (!backend.service) return fail("invalid-spec", 'missing required "service" field', ing.meta.source);
   const built = annotationConditions(ing, backend.service.name);
   if (!built.ok) return built;
@@ -171,7 +225,12 @@ export function enhancedBackend(ctx: BuildContext, ing: Ingress, backend: Ingres
     action = fromAnnotation.value;
     if (!action) return ok({ conditions, action: BACKEND_ACTION_503 });
   } else {
-    action = { type: "forward", tuples: [{ serviceName: backend.service.name, servicePort: backend.service.port, arn: undefined, weight: undefined }] };
+    action = {
+      type: "forward",
+      tuples: [
+        { serviceName: backend.service.name, servicePort: backend.service.port, arn: undefined, weight: undefined },
+      ],
+    };
   }
   if (action.type === "forward") {
     // loadBackendServices: a forward to a single missing Service becomes a 503 when tolerated
@@ -180,7 +239,10 @@ export function enhancedBackend(ctx: BuildContext, ing: Ingress, backend: Ingres
     for (const name of names) {
       if (findService(ctx, ing.namespace, name)) continue;
       if (single && (ctx.options.tolerateNonExistentBackendService ?? true)) {
-        ctx.notes.push({ what: `Ingress ${key(ing)}: service ${ing.namespace}/${name} does not exist: with --tolerate-non-existent-backend-service (the default) its rule answers 503 "Backend service does not exist"`, source: ing.meta.source });
+        ctx.notes.push({
+          what: `Ingress ${key(ing)}: service ${ing.namespace}/${name} does not exist: with --tolerate-non-existent-backend-service (the default) its rule answers 503 "Backend service does not exist"`,
+          source: ing.meta.source,
+        });
         return ok({ conditions, action: BACKEND_SERVICE_503 });
       }
       return fail("missing", `services ${JSON.stringify(name)} not found`, ing.meta.source);

@@ -5,7 +5,10 @@ import type { ClassifiedIngress } from "./group-loader.js";
 /** An annotation across the members of a group: who sets it, to what, and where a conflict shows. */
 
 /** The members that set the annotation, in member order, with its value (buildLoadBalancerScheme and friends). */
-export function annotated(members: readonly ClassifiedIngress[], suffix: string): { m: ClassifiedIngress; value: string }[] {
+export function annotated(
+  members: readonly ClassifiedIngress[],
+  suffix: string,
+): { m: ClassifiedIngress; value: string }[] {
   const out: { m: ClassifiedIngress; value: string }[] = [];
   for (const m of members) {
     const value = annotation(m.ingress, suffix);
@@ -20,7 +23,8 @@ export function explicitValues(members: readonly ClassifiedIngress[], suffix: st
 
 /** The first member that sets the annotation (to `value`, when given), else the first member. */
 export function sourceOfAnnotation(members: readonly ClassifiedIngress[], suffix: string, value?: string): SourceRef {
-  return (annotated(members, suffix).find((a) => value === undefined || a.value === value)?.m ?? members[0]!).ingress.meta.source;
+  return (annotated(members, suffix).find((a) => value === undefined || a.value === value)?.m ?? members[0]!).ingress
+    .meta.source;
 }
 
 /** The first member whose value of the annotation differs from the first one given: where a conflict shows. */

@@ -49,7 +49,10 @@ export function classifyIngresses(snapshot: Snapshot, options: ControllerOptions
     if (classAnnotation !== undefined) {
       // the annotation takes priority over spec.ingressClassName
       if (classAnnotation !== ingressClass) {
-        ignore(ing, `: ${CLASS_ANNOTATION} ${JSON.stringify(classAnnotation)} is not the controller's class ${JSON.stringify(ingressClass)}`);
+        ignore(
+          ing,
+          `: ${CLASS_ANNOTATION} ${JSON.stringify(classAnnotation)} is not the controller's class ${JSON.stringify(ingressClass)}`,
+        );
         continue;
       }
     } else {
@@ -57,7 +60,13 @@ export function classifyIngresses(snapshot: Snapshot, options: ControllerOptions
       let className = ing.ingressClassName;
       if (className === undefined) {
         if (defaults.length > 1) {
-          refused.push({ group: key(ing), ingresses: [ingressRef(ing)], code: "conflict", message: "multiple default IngressClasses found", source: ing.meta.source });
+          refused.push({
+            group: key(ing),
+            ingresses: [ingressRef(ing)],
+            code: "conflict",
+            message: "multiple default IngressClasses found",
+            source: ing.meta.source,
+          });
           continue;
         }
         if (defaults.length === 0) {
@@ -72,7 +81,11 @@ export function classifyIngresses(snapshot: Snapshot, options: ControllerOptions
         continue;
       }
       if (cls.controller !== ALB_CONTROLLER) {
-        ignore(ing, `: IngressClass ${cls.name} belongs to ${cls.controller || "no controller"}, not ${ALB_CONTROLLER}`, cls.meta.source);
+        ignore(
+          ing,
+          `: IngressClass ${cls.name} belongs to ${cls.controller || "no controller"}, not ${ALB_CONTROLLER}`,
+          cls.meta.source,
+        );
         continue;
       }
     }
@@ -81,11 +94,19 @@ export function classifyIngresses(snapshot: Snapshot, options: ControllerOptions
     let explicit = false;
     if (groupName !== undefined) {
       let invalid: string | undefined;
-      if (!GROUP_NAME.test(groupName)) invalid = "groupName must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
+      if (!GROUP_NAME.test(groupName))
+        invalid =
+          "groupName must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
       else if (groupName.length > 63) invalid = "groupName must be no more than 63 characters";
       if (invalid) {
         // errInvalidIngressGroup: the Ingress belongs to no group, nothing is built for it
-        refused.push({ group: groupName, ingresses: [ingressRef(ing)], code: "invalid-annotation", message: `invalid ingress group: ${invalid}`, source: ing.meta.source });
+        refused.push({
+          group: groupName,
+          ingresses: [ingressRef(ing)],
+          code: "invalid-annotation",
+          message: `invalid ingress group: ${invalid}`,
+          source: ing.meta.source,
+        });
         continue;
       }
       group = groupName;
@@ -93,8 +114,18 @@ export function classifyIngresses(snapshot: Snapshot, options: ControllerOptions
     }
     const parsed = ALB_ANNOTATIONS.parseInt32Annotation("group.order", ing.meta.annotations);
     let order: BuildResult<number>;
-    if (!parsed.ok) order = fail("invalid-annotation", `failed to load Ingress group order for ingress: ${key(ing)}: ${annotationErrorMessage(parsed.error)}`, ing.meta.source);
-    else if (parsed.value !== undefined && (parsed.value < -1000 || parsed.value > 1000)) order = fail("invalid-annotation", `explicit Ingress group order must be within [-1000:1000], Ingress: ${key(ing)}, order: ${parsed.value}`, ing.meta.source);
+    if (!parsed.ok)
+      order = fail(
+        "invalid-annotation",
+        `failed to load Ingress group order for ingress: ${key(ing)}: ${annotationErrorMessage(parsed.error)}`,
+        ing.meta.source,
+      );
+    else if (parsed.value !== undefined && (parsed.value < -1000 || parsed.value > 1000))
+      order = fail(
+        "invalid-annotation",
+        `explicit Ingress group order must be within [-1000:1000], Ingress: ${key(ing)}, order: ${parsed.value}`,
+        ing.meta.source,
+      );
     else order = ok(parsed.value ?? 0);
     const list = members.get(group) ?? [];
     list.push({ ingress: ing, group, explicit, order });
@@ -110,5 +141,11 @@ export function sortMembers(members: readonly ClassifiedIngress[]): BuildResult<
     if (!m.order.ok) return m.order;
     orders.set(m, m.order.value);
   }
-  return ok([...members].sort((a, b) => orders.get(a)! - orders.get(b)! || (key(a.ingress) < key(b.ingress) ? -1 : key(a.ingress) > key(b.ingress) ? 1 : 0)));
+  return ok(
+    [...members].sort(
+      (a, b) =>
+        orders.get(a)! - orders.get(b)! ||
+        (key(a.ingress) < key(b.ingress) ? -1 : key(a.ingress) > key(b.ingress) ? 1 : 0),
+    ),
+  );
 }

@@ -8,7 +8,11 @@ import { buildTargetGroup } from "./model-build-target-group.js";
 /** pkg/ingress/model_build_actions.go */
 
 /** buildBackendAction: a forward becomes target groups (with weights); a failure points at the Ingress. */
-export function backendActionView(ctx: BuildContext, ing: Ingress, action: BackendAction | ActionView): BuildResult<ActionView> {
+export function backendActionView(
+  ctx: BuildContext,
+  ing: Ingress,
+  action: BackendAction | ActionView,
+): BuildResult<ActionView> {
   if (!("tuples" in action)) return ok("action" in action ? action.action : action);
   const targetGroups: { id: string; weight: number }[] = [];
   for (const t of action.tuples) {

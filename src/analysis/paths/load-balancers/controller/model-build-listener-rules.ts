@@ -18,17 +18,26 @@ import { backendActionView } from "./model-build-actions.js";
  * `/foo` or `/foo/` → `/foo` and `/foo/*`; ImplementationSpecific as written. Exact and Prefix
  * paths with wildcards are refused.
  */
-export function pathPatterns(path: string, pathType: IngressPath["pathType"]): { values: string[]; error: string | undefined } {
+export function pathPatterns(
+  path: string,
+  pathType: IngressPath["pathType"],
+): { values: string[]; error: string | undefined } {
   if (path === "") return { values: [], error: undefined };
   switch (pathType) {
     case "ImplementationSpecific":
       return { values: [path], error: undefined };
     case "Exact":
-      return { values: [path], error: /[*?]/.test(path) ? `exact path shouldn't contain wildcards: ${path}` : undefined };
+      return {
+        values: [path],
+        error: /[*?]/.test(path) ? `exact path shouldn't contain wildcards: ${path}` : undefined,
+      };
     case "Prefix": {
       if (path === "/") return { values: ["/*"], error: undefined };
       const normalized = path.replace(/\/$/, "");
-      return { values: [normalized, `${normalized}/*`], error: /[*?]/.test(path) ? `prefix path shouldn't contain wildcards: ${path}` : undefined };
+      return {
+        values: [normalized, `${normalized}/*`],
+        error: /[*?]/.test(path) ? `prefix path shouldn't contain wildcards: ${path}` : undefined,
+      };
     }
   }
 }
@@ -70,7 +79,12 @@ export function buildRules(ctx: BuildContext, ingList: readonly ClassifiedIngres
 }
 
 /** One path's rule: its backend's conditions merged with the host and path patterns, and its action. */
-function buildPathRule(ctx: BuildContext, ing: Ingress, host: string | undefined, path: IngressPath): BuildResult<Rule> {
+function buildPathRule(
+  ctx: BuildContext,
+  ing: Ingress,
+  host: string | undefined,
+  path: IngressPath,
+): BuildResult<Rule> {
   const backend = enhancedBackend(ctx, ing, path.backend);
   if (!backend.ok) return backend;
   const hosts = host ? [host] : [];

@@ -10,24 +10,35 @@ import type { ClassifiedIngress } from "./group-loader.js";
  * (pkg/ingress/model_build_load_balancer.go; its subnets: subnet-resolver.ts).
  */
 
-export function buildScheme(ctx: BuildContext, members: readonly ClassifiedIngress[]): BuildResult<"internet-facing" | "internal"> {
+export function buildScheme(
+  ctx: BuildContext,
+  members: readonly ClassifiedIngress[],
+): BuildResult<"internet-facing" | "internal"> {
   const explicit = explicitValues(members, "scheme");
   if (explicit.size === 0) {
     const d = ctx.options.defaultScheme ?? "internal";
     return ok(d === "internet-facing" ? "internet-facing" : "internal");
   }
-  if (explicit.size > 1) return fail("conflict", `conflicting scheme: ${goSet(explicit)}`, conflictSource(members, "scheme"));
+  if (explicit.size > 1)
+    return fail("conflict", `conflicting scheme: ${goSet(explicit)}`, conflictSource(members, "scheme"));
   const scheme = [...explicit][0]!;
-  if (scheme !== "internet-facing" && scheme !== "internal") return fail("invalid-annotation", `unknown scheme: ${scheme}`, sourceOfAnnotation(members, "scheme", scheme));
+  if (scheme !== "internet-facing" && scheme !== "internal")
+    return fail("invalid-annotation", `unknown scheme: ${scheme}`, sourceOfAnnotation(members, "scheme", scheme));
   return ok(scheme);
 }
 
 export function buildIpAddressType(members: readonly ClassifiedIngress[]): BuildResult<string> {
   const explicit = explicitValues(members, "ip-address-type");
   if (explicit.size === 0) return ok("ipv4");
-  if (explicit.size > 1) return fail("conflict", `conflicting IPAddressType: ${goList([...explicit].sort())}`, conflictSource(members, "ip-address-type"));
+  if (explicit.size > 1)
+    return fail(
+      "conflict",
+      `conflicting IPAddressType: ${goList([...explicit].sort())}`,
+      conflictSource(members, "ip-address-type"),
+    );
   const t = [...explicit][0]!;
-  if (!["ipv4", "dualstack", "dualstack-without-public-ipv4"].includes(t)) return fail("invalid-annotation", `unknown IPAddressType: ${t}`, sourceOfAnnotation(members, "ip-address-type"));
+  if (!["ipv4", "dualstack", "dualstack-without-public-ipv4"].includes(t))
+    return fail("invalid-annotation", `unknown IPAddressType: ${t}`, sourceOfAnnotation(members, "ip-address-type"));
   return ok(t);
 }
 
@@ -36,26 +47,46 @@ export function buildIpAddressType(members: readonly ClassifiedIngress[]): Build
  * group), with the manage-backend-security-group-rules setting; undefined: the controller
  * creates and manages the frontend security group.
  */
-export function buildSecurityGroups(ctx: BuildContext, members: readonly ClassifiedIngress[]): BuildResult<{ ids: string[]; manageBackendRules: boolean } | undefined> {
-  const explicit = annotated(members, "security-groups").map(({ m, value }) => ({ m, ids: splitCommaSeparatedString(value) }));
+export function buildSecurityGroups(
+  ctx: BuildContext,
+  members: readonly ClassifiedIngress[],
+): BuildResult<{ ids: string[]; manageBackendRules: boolean } | undefined> {
+  const explicit = annotated(members, "security-groups").map(({ m, value }) => ({
+    m,
+    ids: splitCommaSeparatedString(value),
+  }));
   if (explicit.length === 0) return ok(undefined);
   const chosen = explicit[0]!;
   for (const other of explicit.slice(1)) {
     if (chosen.ids.length !== other.ids.length || chosen.ids.some((v, i) => v !== other.ids[i])) {
-      return fail("conflict", `conflicting securityGroups: ${goList(chosen.ids)} | ${goList(other.ids)}`, other.m.ingress.meta.source);
+      return fail(
+        "conflict",
+        `conflicting securityGroups: ${goList(chosen.ids)} | ${goList(other.ids)}`,
+        other.m.ingress.meta.source,
+      );
     }
   }
   const flag = manageBackendRulesFlag(ctx, members);
   if (!flag.ok) return flag;
   const manageBackendRules = flag.value;
   if (manageBackendRules && !(ctx.options.enableBackendSecurityGroup ?? true)) {
-    return fail("invalid-annotation", "backendSG feature is required to manage worker node SG rules when frontendSG manually specified", chosen.m.ingress.meta.source);
+    return fail(
+      "invalid-annotation",
+      "backendSG feature is required to manage worker node SG rules when frontendSG manually specified",
+      chosen.m.ingress.meta.source,
+    );
   }
   const groups = ctx.snapshot.aws.securityGroups;
   const ids = chosen.ids.map((nameOrId) => {
     if (nameOrId.startsWith("sg-")) return nameOrId;
-    const sg = groups.find((g) => (ctx.vpcId === undefined || g.vpcId === ctx.vpcId) && (g.tags["Name"] === nameOrId || g.name === nameOrId));
-    if (!sg) ctx.notes.push({ what: `security group ${JSON.stringify(nameOrId)} is not in the snapshot: kept by name`, source: chosen.m.ingress.meta.source });
+    const sg = groups.find(
+      (g) => (ctx.vpcId === undefined || g.vpcId === ctx.vpcId) && (g.tags["Name"] === nameOrId || g.name === nameOrId),
+    );
+    if (!sg)
+      ctx.notes.push({
+        what: `security group ${JSON.stringify(nameOrId)} is not in the snapshot: kept by name`,
+        source: chosen.m.ingress.meta.source,
+      });
     return sg?.id ?? nameOrId;
   });
   return ok({ ids, manageBackendRules });
@@ -65,21 +96,39 @@ export function buildSecurityGroups(ctx: BuildContext, members: readonly Classif
 function manageBackendRulesFlag(ctx: BuildContext, members: readonly ClassifiedIngress[]): BuildResult<boolean> {
   const explicit = new Set<boolean>();
   for (const m of members) {
-    const parsed = ALB_ANNOTATIONS.parseBoolAnnotation("manage-backend-security-group-rules", m.ingress.meta.annotations);
+    const parsed = ALB_ANNOTATIONS.parseBoolAnnotation(
+      "manage-backend-security-group-rules",
+      m.ingress.meta.annotations,
+    );
     if (!parsed.ok) return fail("invalid-annotation", annotationErrorMessage(parsed.error), m.ingress.meta.source);
     if (parsed.value !== undefined) explicit.add(parsed.value);
   }
-  if (explicit.size > 1) return fail("conflict", "conflicting manage backend security group rules settings", conflictSource(members, "manage-backend-security-group-rules"));
+  if (explicit.size > 1)
+    return fail(
+      "conflict",
+      "conflicting manage backend security group rules settings",
+      conflictSource(members, "manage-backend-security-group-rules"),
+    );
   if (explicit.size === 1) return ok([...explicit][0]!);
   return ok(ctx.options.enableManageBackendSecurityGroupRules ?? false);
 }
 
 export function buildName(members: readonly ClassifiedIngress[], ctx: BuildContext): BuildResult<string> {
   const explicit = explicitValues(members, "load-balancer-name");
-  if (explicit.size > 1) return fail("conflict", `conflicting load balancer name: ${goSet(explicit)}`, conflictSource(members, "load-balancer-name"));
+  if (explicit.size > 1)
+    return fail(
+      "conflict",
+      `conflicting load balancer name: ${goSet(explicit)}`,
+      conflictSource(members, "load-balancer-name"),
+    );
   if (explicit.size === 1) {
     const name = [...explicit][0]!;
-    if (name.length > 32) return fail("invalid-annotation", "load balancer name cannot be longer than 32 characters", sourceOfAnnotation(members, "load-balancer-name"));
+    if (name.length > 32)
+      return fail(
+        "invalid-annotation",
+        "load balancer name cannot be longer than 32 characters",
+        sourceOfAnnotation(members, "load-balancer-name"),
+      );
     return ok(name);
   }
   return ok(`${generatedNamePrefix(ctx.group, ctx.explicit)}<hash>`);

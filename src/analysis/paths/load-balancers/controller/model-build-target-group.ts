@@ -11,12 +11,22 @@ import { alphanumeric } from "./common.js";
 /** k8s.LookupServicePort (a failure points at the Ingress) */
 function lookupServicePort(ing: Ingress, service: Service, port: number | string): BuildResult<ServicePort> {
   const found = servicePortOf(service, port);
-  if (!found) return fail("missing", `unable to find port ${port} on service ${service.namespace}/${service.name}`, ing.meta.source);
+  if (!found)
+    return fail(
+      "missing",
+      `unable to find port ${port} on service ${service.namespace}/${service.name}`,
+      ing.meta.source,
+    );
   return ok(found);
 }
 
 /** buildTargetGroup: the target group for (Ingress, Service, port), built once per group; a failure points at the Ingress. */
-export function buildTargetGroup(ctx: BuildContext, ing: Ingress, service: Service, port: number | string): BuildResult<TargetGroupView> {
+export function buildTargetGroup(
+  ctx: BuildContext,
+  ing: Ingress,
+  service: Service,
+  port: number | string,
+): BuildResult<TargetGroupView> {
   const id = `${ing.namespace}/${ing.name}-${service.name}:${port}`;
   const existing = ctx.targetGroups.get(id);
   if (existing) return ok(existing);
@@ -26,12 +36,18 @@ export function buildTargetGroup(ctx: BuildContext, ing: Ingress, service: Servi
   // svcAndIngAnnotations: the Ingress's annotation over the Service's. (Upstream's
   // algorithm.MergeStringMap(svc.Annotations, ing.Annotations) keeps the Service's on a clash;
   // podpath's order is kept unchanged here.)
-  const svcAndIngAnnotations: Readonly<Record<string, string>> = { ...service.meta.annotations, ...ing.meta.annotations };
-  const merged = (suffix: string): string | undefined => ALB_ANNOTATIONS.parseStringAnnotation(suffix, svcAndIngAnnotations);
+  const svcAndIngAnnotations: Readonly<Record<string, string>> = {
+    ...service.meta.annotations,
+    ...ing.meta.annotations,
+  };
+  const merged = (suffix: string): string | undefined =>
+    ALB_ANNOTATIONS.parseStringAnnotation(suffix, svcAndIngAnnotations);
   const targetType = merged("target-type") ?? ctx.options.defaultTargetType ?? "instance";
-  if (targetType !== "instance" && targetType !== "ip") return fail("invalid-annotation", `unknown targetType: ${targetType}`, ing.meta.source);
+  if (targetType !== "instance" && targetType !== "ip")
+    return fail("invalid-annotation", `unknown targetType: ${targetType}`, ing.meta.source);
   const protocol = merged("backend-protocol") ?? "HTTP";
-  if (protocol !== "HTTP" && protocol !== "HTTPS") return fail("invalid-annotation", `backend protocol must be within [HTTP, HTTPS]: ${protocol}`, ing.meta.source);
+  if (protocol !== "HTTP" && protocol !== "HTTPS")
+    return fail("invalid-annotation", `backend protocol must be within [HTTP, HTTPS]: ${protocol}`, ing.meta.source);
   const notes: LbSource[] = [];
   let tgPort: number | undefined;
   if (targetType === "instance") {
@@ -40,9 +56,18 @@ export function buildTargetGroup(ctx: BuildContext, ing: Ingress, service: Servi
       // A Service from a live cluster (it has its ClusterIP) without nodePort: ClusterIP, or a
       // LoadBalancer with allocateLoadBalancerNodePorts false. From a manifest, a NodePort or
       // LoadBalancer Service gets its nodePort when it is applied.
-      const manifest = service.clusterIP === undefined && (service.type === "NodePort" || service.type === "LoadBalancer");
-      if (!manifest) return fail("invalid-spec", "TargetGroup port is empty. When using Instance targets, your service be must of type 'NodePort' or 'LoadBalancer'", ing.meta.source);
-      notes.push({ what: `service ${service.namespace}/${service.name} port ${servicePort.port} has no nodePort yet (a manifest): the API server allocates one`, source: service.meta.source });
+      const manifest =
+        service.clusterIP === undefined && (service.type === "NodePort" || service.type === "LoadBalancer");
+      if (!manifest)
+        return fail(
+          "invalid-spec",
+          "TargetGroup port is empty. When using Instance targets, your service be must of type 'NodePort' or 'LoadBalancer'",
+          ing.meta.source,
+        );
+      notes.push({
+        what: `service ${service.namespace}/${service.name} port ${servicePort.port} has no nodePort yet (a manifest): the API server allocates one`,
+        source: service.meta.source,
+      });
     }
   } else {
     tgPort = typeof servicePort.targetPort === "number" ? servicePort.targetPort : 1;
@@ -53,7 +78,7 @@ export function buildTargetGroup(ctx: BuildContext, ing: Ingress, service: Servi
     const found = lookupServicePort(ing, service, healthCheckPortRaw);
     if (!found.ok) return wrap(found, "failed to resolve healthCheckPort: ");
     const hc = found.value;
-    healthCheckPort = String(targetType === "instance" ? hc.nodePort ?? "" : hc.targetPort);
+    healthCheckPort = String(targetType === "instance" ? (hc.nodePort ?? "") : hc.targetPort);
   }
   let targetNodeLabels: Record<string, string> = {};
   if (targetType === "instance") {
@@ -69,8 +94,16 @@ export function buildTargetGroup(ctx: BuildContext, ing: Ingress, service: Servi
       : deriveIpTargets(ctx.snapshot, ctx.index, service, servicePort);
   notes.push(...derived.notes);
   const targetPorts = [...new Set(derived.targets.map((t) => t.port))];
-  const portText = targetType === "instance" ? String(tgPort ?? "NodePort") : targetPorts.length > 0 ? targetPorts.join(",") : String(servicePort.targetPort);
-  ctx.backendPorts.set(`${service.namespace}/${service.name}:${port}`, healthCheckPort !== "traffic-port" && healthCheckPort !== portText ? `${portText}, ${healthCheckPort}` : portText);
+  const portText =
+    targetType === "instance"
+      ? String(tgPort ?? "NodePort")
+      : targetPorts.length > 0
+        ? targetPorts.join(",")
+        : String(servicePort.targetPort);
+  ctx.backendPorts.set(
+    `${service.namespace}/${service.name}:${port}`,
+    healthCheckPort !== "traffic-port" && healthCheckPort !== portText ? `${portText}, ${healthCheckPort}` : portText,
+  );
   const tg: TargetGroupView = {
     id,
     name: `k8s-${alphanumeric(service.namespace).slice(0, 8)}-${alphanumeric(service.name).slice(0, 8)}-<hash>`,

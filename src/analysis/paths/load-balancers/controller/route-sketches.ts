@@ -20,10 +20,27 @@ export function routeSketches(snapshot: Snapshot, classification: Classification
     const group = groupOf.get(ing);
     for (const rule of ing.rules) {
       for (const path of rule.paths) {
-        out.push({ namespace: ing.namespace, name: ing.name, group, managed: group !== undefined, host: rule.host, paths: pathPatterns(path.path, path.pathType).values, source: path.source });
+        out.push({
+          namespace: ing.namespace,
+          name: ing.name,
+          group,
+          managed: group !== undefined,
+          host: rule.host,
+          paths: pathPatterns(path.path, path.pathType).values,
+          source: path.source,
+        });
       }
     }
-    if (ing.defaultBackend) out.push({ namespace: ing.namespace, name: ing.name, group, managed: group !== undefined, host: undefined, paths: ["/*"], source: ing.meta.source });
+    if (ing.defaultBackend)
+      out.push({
+        namespace: ing.namespace,
+        name: ing.name,
+        group,
+        managed: group !== undefined,
+        host: undefined,
+        paths: ["/*"],
+        source: ing.meta.source,
+      });
   }
   return out;
 }

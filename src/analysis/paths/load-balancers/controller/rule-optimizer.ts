@@ -5,7 +5,8 @@ import type { Rule } from "./model-build-listener-rules.js";
 
 /** rule_optimizer.go: drop redirect rules that would loop, and rules shadowed by an earlier redirect rule. */
 export function optimizeRules(port: number, protocol: string, rules: Rule[]): Rule[] {
-  const redirectOf = (r: Rule) => r.actions.find((a): a is Extract<ActionView, { type: "redirect" }> => a.type === "redirect");
+  const redirectOf = (r: Rule) =>
+    r.actions.find((a): a is Extract<ActionView, { type: "redirect" }> => a.type === "redirect");
   const values = (r: Rule, f: string) => new Set(r.conditions.filter((c) => c.field === f).flatMap((c) => c.values));
   const infinite = (r: Rule): boolean => {
     const redirect = redirectOf(r);
@@ -15,7 +16,8 @@ export function optimizeRules(port: number, protocol: string, rules: Rule[]): Ru
     if (redirect.host !== undefined && redirect.host !== "#{host}" && !hosts.has(redirect.host)) return false;
     if (redirect.path !== undefined && redirect.path !== "/#{path}" && !paths.has(redirect.path)) return false;
     if (redirect.port !== undefined && redirect.port !== "#{port}" && redirect.port !== String(port)) return false;
-    if (redirect.protocol !== undefined && redirect.protocol !== "#{protocol}" && redirect.protocol !== protocol) return false;
+    if (redirect.protocol !== undefined && redirect.protocol !== "#{protocol}" && redirect.protocol !== protocol)
+      return false;
     if (redirect.query !== undefined && redirect.query !== "#{query}") return false;
     return true;
   };

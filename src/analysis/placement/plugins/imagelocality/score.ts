@@ -83,7 +83,8 @@ function buildClusterImages(nodes: readonly NodeInfo[]): ClusterImages {
  */
 export function imageLocalityPriority(sumScores: number, numContainers: number): number {
   const maxThreshold = IMAGE_MAX_CONTAINER_THRESHOLD * numContainers;
-  const clamped = sumScores < IMAGE_MIN_THRESHOLD ? IMAGE_MIN_THRESHOLD : sumScores > maxThreshold ? maxThreshold : sumScores;
+  const clamped =
+    sumScores < IMAGE_MIN_THRESHOLD ? IMAGE_MIN_THRESHOLD : sumScores > maxThreshold ? maxThreshold : sumScores;
   return Math.trunc((MAX_NODE_SCORE * (clamped - IMAGE_MIN_THRESHOLD)) / (maxThreshold - IMAGE_MIN_THRESHOLD));
 }
 
@@ -95,7 +96,12 @@ export function scaledImageScore(state: ImageState, totalNumNodes: number): numb
 
 interface ImageLocalityState {
   /** the pod's images (init containers then containers) present on some node, with their states, scaled scores and where they are */
-  readonly images: readonly { readonly name: string; readonly state: ImageState; readonly scaled: number; readonly presence: Uint8Array }[];
+  readonly images: readonly {
+    readonly name: string;
+    readonly state: ImageState;
+    readonly scaled: number;
+    readonly presence: Uint8Array;
+  }[];
   readonly numContainers: number;
   readonly onNode: ReadonlyMap<NodeInfo, ReadonlySet<string>>;
   readonly totalNumNodes: number;
@@ -105,7 +111,9 @@ interface ImageLocalityState {
 function imageScoreOn(node: NodeInfo, state: ImageLocalityState): number {
   const names = state.onNode.get(node);
   let sum = 0;
-  if (names) for (const image of state.images) if (names.has(image.name)) sum += scaledImageScore(image.state, state.totalNumNodes);
+  if (names)
+    for (const image of state.images)
+      if (names.has(image.name)) sum += scaledImageScore(image.state, state.totalNumNodes);
   return imageLocalityPriority(sum, state.numContainers);
 }
 
@@ -128,7 +136,8 @@ export const ImageLocalityScore: ScorePlugin<ImageLocalityState | Skip> & BatchS
     for (const c of containers) {
       const name = normalizedImageName(c.image);
       const state = states.get(name);
-      if (state) images.push({ name, state, scaled: scaledImageScore(state, cluster.nodes.length), presence: presence(name) });
+      if (state)
+        images.push({ name, state, scaled: scaledImageScore(state, cluster.nodes.length), presence: presence(name) });
     }
     if (images.length === 0) return SKIP;
     return { images, numContainers: containers.length, onNode, totalNumNodes: cluster.nodes.length };

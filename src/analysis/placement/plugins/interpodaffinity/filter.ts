@@ -16,7 +16,11 @@ import {
 import type { Labels } from "../../../../model/kubernetes.js";
 import type { ClusterView, FilterPlugin, PlacedPod, PodToPlace, Rejection } from "../../types.js";
 import { NO_REJECTION } from "../../framework/no-rejection.js";
-import { ERR_REASON_AFFINITY_RULES_NOT_MATCH, ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH, ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH } from "./common.js";
+import {
+  ERR_REASON_AFFINITY_RULES_NOT_MATCH,
+  ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH,
+  ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH,
+} from "./common.js";
 
 /** The topology domains (value of the term's topologyKey) holding a matching pod, with the first such pod. */
 type Domains = ReadonlyMap<string, PlacedPod>;
@@ -88,9 +92,19 @@ interface IncomingCounter {
   snapshot: IncomingMatches | undefined;
 }
 
-function incomingCounter(affinity: readonly AffinityTermView[], antiAffinity: readonly AffinityTermView[], index: MatchingPodIndex): IncomingCounter {
+function incomingCounter(
+  affinity: readonly AffinityTermView[],
+  antiAffinity: readonly AffinityTermView[],
+  index: MatchingPodIndex,
+): IncomingCounter {
   return {
-    affinityCursor: affinity.length > 0 ? podCursor(index, affinity.flatMap((t) => requiredPairs(t.selector))) : undefined,
+    affinityCursor:
+      affinity.length > 0
+        ? podCursor(
+            index,
+            affinity.flatMap((t) => requiredPairs(t.selector)),
+          )
+        : undefined,
     affinityDomains: affinity.map((): FirstByDomain => new Map()),
     affinityAnywhere: false,
     antiCursors: antiAffinity.map((t) => podCursor(index, requiredPairs(t.selector))),
@@ -100,7 +114,13 @@ function incomingCounter(affinity: readonly AffinityTermView[], antiAffinity: re
 }
 
 /** Brings the counter up to date with the pods the index found since; the matches as of now. */
-function incomingMatches(counter: IncomingCounter, affinity: readonly AffinityTermView[], antiAffinity: readonly AffinityTermView[], index: MatchingPodIndex, cluster: ClusterView): IncomingMatches {
+function incomingMatches(
+  counter: IncomingCounter,
+  affinity: readonly AffinityTermView[],
+  antiAffinity: readonly AffinityTermView[],
+  index: MatchingPodIndex,
+  cluster: ClusterView,
+): IncomingMatches {
   const nodes = index.nodes;
   let changed = false;
   if (counter.affinityCursor) {
@@ -124,7 +144,11 @@ function incomingMatches(counter: IncomingCounter, affinity: readonly AffinityTe
     });
   }
   if (changed || !counter.snapshot) {
-    counter.snapshot = { affinity: counter.affinityDomains.map(firstPods), affinityAnywhere: counter.affinityAnywhere, antiAffinity: counter.antiDomains.map(firstPods) };
+    counter.snapshot = {
+      affinity: counter.affinityDomains.map(firstPods),
+      affinityAnywhere: counter.affinityAnywhere,
+      antiAffinity: counter.antiDomains.map(firstPods),
+    };
   }
   return counter.snapshot;
 }
@@ -146,7 +170,13 @@ interface ExistingCounter {
   /** the groups whose term matches the pod: their order, and how many of their holders were looked at */
   readonly matching: { readonly group: AntiAffinityGroup; readonly order: number; seen: number }[];
   /** per topology key: the order of its first matching group, and the first conflict in each domain with its group's order */
-  readonly byKey: Map<string, { firstGroup: number; readonly domains: Map<string, { readonly conflict: ExistingConflict; readonly group: number }> }>;
+  readonly byKey: Map<
+    string,
+    {
+      firstGroup: number;
+      readonly domains: Map<string, { readonly conflict: ExistingConflict; readonly group: number }>;
+    }
+  >;
   snapshot: ExistingConflicts | undefined;
 }
 
@@ -154,7 +184,12 @@ function existingCounter(): ExistingCounter {
   return { groupsSeen: 0, matching: [], byKey: new Map(), snapshot: undefined };
 }
 
-function existingConflicts(counter: ExistingCounter, pod: PodToPlace, index: MatchingPodIndex, cluster: ClusterView): ExistingConflicts {
+function existingConflicts(
+  counter: ExistingCounter,
+  pod: PodToPlace,
+  index: MatchingPodIndex,
+  cluster: ClusterView,
+): ExistingConflicts {
   const groups = requiredAntiAffinityGroups(index);
   for (let g = counter.groupsSeen; g < groups.length; g++) {
     const group = groups[g]!;
@@ -188,7 +223,9 @@ function existingConflicts(counter: ExistingCounter, pod: PodToPlace, index: Mat
   }
   if (changed || !counter.snapshot) {
     const keys = [...counter.byKey].sort((a, b) => a[1].firstGroup - b[1].firstGroup);
-    counter.snapshot = new Map(keys.map(([key, entry]) => [key, new Map([...entry.domains].map(([value, d]) => [value, d.conflict]))]));
+    counter.snapshot = new Map(
+      keys.map(([key, entry]) => [key, new Map([...entry.domains].map(([value, d]) => [value, d.conflict]))]),
+    );
   }
   return counter.snapshot;
 }
@@ -197,7 +234,16 @@ function existingConflicts(counter: ExistingCounter, pod: PodToPlace, index: Mat
 function reject(message: string, source: Rejection["source"], detail: string | (() => string)): Rejection[] {
   if (typeof detail === "string") return [{ plugin: "InterPodAffinity", message, source, detail }];
   let text: string | undefined;
-  return [{ plugin: "InterPodAffinity", message, source, get detail() { return (text ??= detail()); } }];
+  return [
+    {
+      plugin: "InterPodAffinity",
+      message,
+      source,
+      get detail() {
+        return (text ??= detail());
+      },
+    },
+  ];
 }
 
 /** The checks of Filter, in the scheduler's order (a failure is `check + 4 × the term's index`). */
@@ -226,7 +272,8 @@ function failingCheck(state: InterPodAffinityState, labels: Labels): number {
       if (value === undefined) return AFFINITY_NO_LABEL + 4 * k;
       if (missing < 0 && !incoming.affinity[k]!.has(value)) missing = k;
     }
-    if (missing >= 0 && (incoming.affinityAnywhere || !state.matchesOwnAffinity)) return AFFINITY_NOT_MATCHED + 4 * missing;
+    if (missing >= 0 && (incoming.affinityAnywhere || !state.matchesOwnAffinity))
+      return AFFINITY_NOT_MATCHED + 4 * missing;
     for (let k = 0; k < state.antiAffinity.length; k++) {
       const value = labels[state.antiAffinity[k]!.topologyKey];
       if (value !== undefined && incoming.antiAffinity[k]!.has(value)) return ANTI_AFFINITY_MATCHED + 4 * k;
@@ -260,9 +307,21 @@ export const InterPodAffinity: FilterPlugin<InterPodAffinityState | undefined> =
     const affinity = (pod.spec.affinity.podAffinity?.required ?? []).map((t) => affinityTermView(t, pod));
     const antiAffinity = (pod.spec.affinity.podAntiAffinity?.required ?? []).map((t) => affinityTermView(t, pod));
     const index = matchingPodIndex(cluster);
-    const existing = existingConflicts(indexState(EXISTING, index, existingKey(pod, cluster), existingCounter), pod, index, cluster);
-    if (affinity.length === 0 && antiAffinity.length === 0) return existing.size === 0 ? undefined : { affinity, antiAffinity, incoming: undefined, existing, matchesOwnAffinity: false };
-    const termsKey = JSON.stringify([cluster.viewKey, affinity.map((t) => [t.matchKey, t.topologyKey]), antiAffinity.map((t) => [t.matchKey, t.topologyKey])]);
+    const existing = existingConflicts(
+      indexState(EXISTING, index, existingKey(pod, cluster), existingCounter),
+      pod,
+      index,
+      cluster,
+    );
+    if (affinity.length === 0 && antiAffinity.length === 0)
+      return existing.size === 0
+        ? undefined
+        : { affinity, antiAffinity, incoming: undefined, existing, matchesOwnAffinity: false };
+    const termsKey = JSON.stringify([
+      cluster.viewKey,
+      affinity.map((t) => [t.matchKey, t.topologyKey]),
+      antiAffinity.map((t) => [t.matchKey, t.topologyKey]),
+    ]);
     const counter = indexState(INCOMING, index, termsKey, () => incomingCounter(affinity, antiAffinity, index));
     const incoming = incomingMatches(counter, affinity, antiAffinity, index, cluster);
     const matchesOwnAffinity = affinity.length > 0 && affinity.every((t) => affinityTermMatches(t, pod, cluster));
@@ -277,21 +336,32 @@ export const InterPodAffinity: FilterPlugin<InterPodAffinityState | undefined> =
     const labels = node.labels;
     if (check === AFFINITY_NO_LABEL) {
       const term = affinity[k]!;
-      return reject(ERR_REASON_AFFINITY_RULES_NOT_MATCH, pod.spec.affinity.podAffinity?.required[k]?.source, () => `the node has no label ${term.topologyKey} (the topologyKey of required pod affinity term ${describeAffinityTerm(term)})`);
+      return reject(
+        ERR_REASON_AFFINITY_RULES_NOT_MATCH,
+        pod.spec.affinity.podAffinity?.required[k]?.source,
+        () =>
+          `the node has no label ${term.topologyKey} (the topologyKey of required pod affinity term ${describeAffinityTerm(term)})`,
+      );
     }
     if (check === AFFINITY_NOT_MATCHED) {
       const term = affinity[k]!;
       const where = `${term.topologyKey}=${labels[term.topologyKey]}`;
-      const detail = () => incoming!.affinityAnywhere
-        ? `no pod matching every required pod affinity term runs in ${where} (term: ${describeAffinityTerm(term)})`
-        : `no pod in the cluster matches every required pod affinity term (term: ${describeAffinityTerm(term)}), and the pod does not match them itself, so it cannot be the first of its group`;
+      const detail = () =>
+        incoming!.affinityAnywhere
+          ? `no pod matching every required pod affinity term runs in ${where} (term: ${describeAffinityTerm(term)})`
+          : `no pod in the cluster matches every required pod affinity term (term: ${describeAffinityTerm(term)}), and the pod does not match them itself, so it cannot be the first of its group`;
       return reject(ERR_REASON_AFFINITY_RULES_NOT_MATCH, pod.spec.affinity.podAffinity?.required[k]?.source, detail);
     }
     if (check === ANTI_AFFINITY_MATCHED) {
       const term = antiAffinity[k]!;
       const value = labels[term.topologyKey]!;
       const other = incoming!.antiAffinity[k]!.get(value)!;
-      return reject(ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH, pod.spec.affinity.podAntiAffinity?.required[k]?.source, () => `pod ${other.namespace}/${other.name} on ${other.nodeName} matches required pod anti-affinity term ${describeAffinityTerm(term)} in ${term.topologyKey}=${value}`);
+      return reject(
+        ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH,
+        pod.spec.affinity.podAntiAffinity?.required[k]?.source,
+        () =>
+          `pod ${other.namespace}/${other.name} on ${other.nodeName} matches required pod anti-affinity term ${describeAffinityTerm(term)} in ${term.topologyKey}=${value}`,
+      );
     }
     const [topologyKey, domains] = [...existing][k]!;
     const value = labels[topologyKey]!;
@@ -300,7 +370,8 @@ export const InterPodAffinity: FilterPlugin<InterPodAffinityState | undefined> =
     return reject(
       ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH,
       conflict.term.term.source,
-      () => `pod ${other.namespace}/${other.name} on ${other.nodeName} has required pod anti-affinity term ${describeAffinityTerm(conflict.term)} that matches this pod, in ${topologyKey}=${value}`,
+      () =>
+        `pod ${other.namespace}/${other.name} on ${other.nodeName} has required pod anti-affinity term ${describeAffinityTerm(conflict.term)} that matches this pod, in ${topologyKey}=${value}`,
     );
   },
   passes(_pod, node, _cluster, state) {

@@ -37,7 +37,8 @@ function domainScore(node: NodeInfo, state: InterPodAffinityState): number {
  * (`int64(100 × (score − min) / (max − min))`, all 0 when max = min). Weight 2.
  * (IgnorePreferredTermsOfExistingPods is false in the default profile.)
  */
-export const InterPodAffinityScore: ScorePlugin<InterPodAffinityState | Skip> & BatchScore<InterPodAffinityState | Skip> = {
+export const InterPodAffinityScore: ScorePlugin<InterPodAffinityState | Skip> &
+  BatchScore<InterPodAffinityState | Skip> = {
   name: "InterPodAffinity",
   weight: 2,
   prepare(pod, _feasible, cluster) {
@@ -66,7 +67,8 @@ export const InterPodAffinityScore: ScorePlugin<InterPodAffinityState | Skip> & 
       if (term.selector === null) continue;
       const namespaces = new Set(term.namespaces);
       if (term.namespaceSelector !== null) {
-        for (const ns of index.namespaces()) if (selectorMatches(term.namespaceSelector, namespaceLabels(cluster, ns))) namespaces.add(ns);
+        for (const ns of index.namespaces())
+          if (selectorMatches(term.namespaceSelector, namespaceLabels(cluster, ns))) namespaces.add(ns);
       }
       for (const ns of namespaces) {
         for (const { pod: other, node } of index.candidates(ns, term.selector)) {
@@ -119,6 +121,7 @@ export const InterPodAffinityScore: ScorePlugin<InterPodAffinityState | Skip> & 
       if (s < min) min = s;
     }
     const diff = max - min;
-    for (let i = 0; i < scores.length; i++) scores[i] = diff > 0 ? Math.trunc(MAX_NODE_SCORE * ((scores[i]! - min) / diff)) : 0;
+    for (let i = 0; i < scores.length; i++)
+      scores[i] = diff > 0 ? Math.trunc(MAX_NODE_SCORE * ((scores[i]! - min) / diff)) : 0;
   },
 };

@@ -51,7 +51,10 @@ function fieldMatches(r: NodeSelectorRequirement, node: Node): boolean {
  */
 export function termMatches(term: NodeSelectorTerm, node: Node): boolean {
   if (term.matchExpressions.length === 0 && term.matchFields.length === 0) return false;
-  return term.matchExpressions.every((r) => requirementMatches(r, node.labels)) && term.matchFields.every((r) => fieldMatches(r, node));
+  return (
+    term.matchExpressions.every((r) => requirementMatches(r, node.labels)) &&
+    term.matchFields.every((r) => fieldMatches(r, node))
+  );
 }
 
 /** The label pairs of a nodeSelector the node lacks. */
@@ -63,15 +66,24 @@ export function missingSelectorLabels(nodeSelector: Labels, node: Node): string[
 }
 
 /** Why a pod's nodeSelector and required node affinity reject a node, or undefined when they match. */
-export function nodeAffinityMismatch(spec: PodSpec, node: Node): { readonly detail: string; readonly source: SourceRef } | undefined {
+export function nodeAffinityMismatch(
+  spec: PodSpec,
+  node: Node,
+): { readonly detail: string; readonly source: SourceRef } | undefined {
   const nodeSelector = spec.nodeSelector;
   for (const key in nodeSelector) {
     if (node.labels[key] === nodeSelector[key]) continue;
-    return { detail: `nodeSelector needs ${missingSelectorLabels(nodeSelector, node).join(", ")}`, source: spec.nodeSelectorSource };
+    return {
+      detail: `nodeSelector needs ${missingSelectorLabels(nodeSelector, node).join(", ")}`,
+      source: spec.nodeSelectorSource,
+    };
   }
   const required = spec.affinity.nodeAffinity?.required;
   if (required && !required.some((t) => termMatches(t, node))) {
-    return { detail: `no term of requiredDuringSchedulingIgnoredDuringExecution matches (${required.length} term(s))`, source: required[0]?.source ?? spec.source };
+    return {
+      detail: `no term of requiredDuringSchedulingIgnoredDuringExecution matches (${required.length} term(s))`,
+      source: required[0]?.source ?? spec.source,
+    };
   }
   return undefined;
 }
@@ -82,5 +94,10 @@ export function nodeAffinityMismatch(spec: PodSpec, node: Node): { readonly deta
  */
 export function nodeAffinityKey(spec: PodSpec): string {
   // the nodeSelector's own keys are label names, kept whatever they are (a label may be named "source")
-  return JSON.stringify(spec.nodeSelector) + JSON.stringify(spec.affinity.nodeAffinity?.required ?? null, (key, value: unknown) => (key === "source" ? undefined : value));
+  return (
+    JSON.stringify(spec.nodeSelector) +
+    JSON.stringify(spec.affinity.nodeAffinity?.required ?? null, (key, value: unknown) =>
+      key === "source" ? undefined : value,
+    )
+  );
 }

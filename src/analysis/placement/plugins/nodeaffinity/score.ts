@@ -14,7 +14,9 @@ interface Preferred {
 /** The pod's preferred terms as the scheduler keeps them: weight 0 and empty terms dropped. */
 function preferredTerms(pod: PodToPlace): Preferred[] {
   const terms = pod.spec.affinity.nodeAffinity?.preferred ?? [];
-  return terms.filter((t) => t.weight !== 0 && (t.preference.matchExpressions.length > 0 || t.preference.matchFields.length > 0));
+  return terms.filter(
+    (t) => t.weight !== 0 && (t.preference.matchExpressions.length > 0 || t.preference.matchFields.length > 0),
+  );
 }
 
 /** PreferredSchedulingTerms.Score: the weights of the terms the node matches. */

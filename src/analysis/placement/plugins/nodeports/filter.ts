@@ -8,7 +8,11 @@ export const ERR_REASON = "node(s) didn't have free ports for the requested pod 
 
 /** Two host ports conflict on the same protocol and port when their IPs overlap (0.0.0.0 overlaps all). */
 export function portsConflict(a: HostPort, b: HostPort): boolean {
-  return a.port === b.port && a.protocol === b.protocol && (a.hostIP === b.hostIP || a.hostIP === "0.0.0.0" || b.hostIP === "0.0.0.0");
+  return (
+    a.port === b.port &&
+    a.protocol === b.protocol &&
+    (a.hostIP === b.hostIP || a.hostIP === "0.0.0.0" || b.hostIP === "0.0.0.0")
+  );
 }
 
 const WANTED = {};
@@ -40,7 +44,14 @@ export const NodePorts: FilterPlugin<readonly HostPort[] | undefined> = {
       for (const used of other.hostPorts) {
         const clash = wanted.find((w) => portsConflict(w, used));
         if (clash) {
-          return [{ plugin: "NodePorts", message: ERR_REASON, source: pod.spec.source, detail: `hostPort ${clash.protocol}/${clash.port} is taken by pod ${other.namespace}/${other.name}` }];
+          return [
+            {
+              plugin: "NodePorts",
+              message: ERR_REASON,
+              source: pod.spec.source,
+              detail: `hostPort ${clash.protocol}/${clash.port} is taken by pod ${other.namespace}/${other.name}`,
+            },
+          ];
         }
       }
     }

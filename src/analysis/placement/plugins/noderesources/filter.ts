@@ -43,7 +43,12 @@ export const NodeResourcesFit: FilterPlugin<FitState> = {
     const requested = cluster.requestedOn(node);
     const allowedPods = node.allocatable["pods"] ?? 0;
     if ((requested["pods"] ?? 0) + 1 > allowedPods) {
-      (reasons ??= []).push({ plugin: "NodeResourcesFit", message: ERR_REASON_TOO_MANY_PODS, source: node.node.meta.source, detail: `${requested["pods"] ?? 0} pods on a node that allows ${allowedPods}` });
+      (reasons ??= []).push({
+        plugin: "NodeResourcesFit",
+        message: ERR_REASON_TOO_MANY_PODS,
+        source: node.node.meta.source,
+        detail: `${requested["pods"] ?? 0} pods on a node that allows ${allowedPods}`,
+      });
     }
     for (const resource of fit.resources) {
       const want = pod.requests[resource]!;

@@ -19,7 +19,11 @@ export function leastRequestedScore(requested: number, capacity: number): number
  * weighted average of leastRequestedScore, integer-divided; resources the node does not have
  * (allocatable 0) are left out (resource_allocation.go score).
  */
-export function leastAllocatedScore(requested: readonly number[], allocatable: readonly number[], weights: readonly number[] = [1, 1]): number {
+export function leastAllocatedScore(
+  requested: readonly number[],
+  allocatable: readonly number[],
+  weights: readonly number[] = [1, 1],
+): number {
   let nodeScore = 0;
   let weightSum = 0;
   for (let i = 0; i < requested.length; i++) {
@@ -85,7 +89,12 @@ export const NodeResourcesFitScore: ScorePlugin<undefined> & BatchScore<undefine
   name: "NodeResourcesFit",
   weight: 1,
   score(pod: PodToPlace, node: NodeInfo) {
-    return leastAllocated(node.nonZeroRequested.cpu + pod.nonZeroRequests.cpu, node.allocatable["cpu"] ?? 0, node.nonZeroRequested.memory + pod.nonZeroRequests.memory, node.allocatable["memory"] ?? 0);
+    return leastAllocated(
+      node.nonZeroRequested.cpu + pod.nonZeroRequests.cpu,
+      node.allocatable["cpu"] ?? 0,
+      node.nonZeroRequested.memory + pod.nonZeroRequests.memory,
+      node.allocatable["memory"] ?? 0,
+    );
   },
   scoreAll(pod, feasible, cluster, _state, out) {
     const t = nodeTable(cluster);
@@ -123,7 +132,12 @@ export const BalancedAllocationScore: ScorePlugin<Skip | undefined> & BatchScore
   },
   score(pod, node, _cluster, state) {
     if (state === SKIP) return 0;
-    return balanced((node.requested["cpu"] ?? 0) + (pod.requests["cpu"] ?? 0), node.allocatable["cpu"] ?? 0, (node.requested["memory"] ?? 0) + (pod.requests["memory"] ?? 0), node.allocatable["memory"] ?? 0);
+    return balanced(
+      (node.requested["cpu"] ?? 0) + (pod.requests["cpu"] ?? 0),
+      node.allocatable["cpu"] ?? 0,
+      (node.requested["memory"] ?? 0) + (pod.requests["memory"] ?? 0),
+      node.allocatable["memory"] ?? 0,
+    );
   },
   scoreAll(pod, feasible, cluster, state, out) {
     if (state === SKIP) {

@@ -16,7 +16,14 @@ export const NodeUnschedulable: FilterPlugin = {
   filter(pod, node) {
     if (!node.node.unschedulable) return NO_REJECTION;
     if (pod.spec.tolerations.some((t) => tolerates(t, UNSCHEDULABLE_TAINT))) return NO_REJECTION;
-    return [{ plugin: "NodeUnschedulable", message: ERR_REASON_UNSCHEDULABLE, source: node.node.meta.source, detail: "spec.unschedulable is true (cordoned)" }];
+    return [
+      {
+        plugin: "NodeUnschedulable",
+        message: ERR_REASON_UNSCHEDULABLE,
+        source: node.node.meta.source,
+        detail: "spec.unschedulable is true (cordoned)",
+      },
+    ];
   },
   // static: the node's spec.unschedulable against whether the pod tolerates it
   staticKey: (spec) => (spec.tolerations.some((t) => tolerates(t, UNSCHEDULABLE_TAINT)) ? "tolerated" : ""),

@@ -1,6 +1,16 @@
 import type { LabelSelector, Labels, PodSpec, TopologySpreadConstraint } from "../../../../model/kubernetes.js";
 import { selectorMatches } from "../../../../model/selectors.js";
-import { advance, isEmptySelector, nullableSelectorMatches, podCursor, matchingPodIndex, requiredPairs, withLabelKeys, type Cursor, type MatchingPodIndex } from "../../framework/label-selectors.js";
+import {
+  advance,
+  isEmptySelector,
+  nullableSelectorMatches,
+  podCursor,
+  matchingPodIndex,
+  requiredPairs,
+  withLabelKeys,
+  type Cursor,
+  type MatchingPodIndex,
+} from "../../framework/label-selectors.js";
 import type { ClusterView, PlacedPod } from "../../types.js";
 
 /** The scheduler's reasons (pkg/scheduler/framework/plugins/podtopologyspread/plugin.go). */
@@ -23,7 +33,10 @@ export interface SpreadConstraintView {
 }
 
 /** filterTopologySpreadConstraints: the pod's constraints with `action` as whenUnsatisfiable. */
-export function spreadConstraintViews(pod: { readonly spec: PodSpec; readonly labels: Labels }, action: "DoNotSchedule" | "ScheduleAnyway"): SpreadConstraintView[] {
+export function spreadConstraintViews(
+  pod: { readonly spec: PodSpec; readonly labels: Labels },
+  action: "DoNotSchedule" | "ScheduleAnyway",
+): SpreadConstraintView[] {
   return pod.spec.topologySpreadConstraints
     .filter((c) => c.whenUnsatisfiable === action)
     .map((c) => ({
@@ -63,9 +76,21 @@ function countsNoPod(selector: LabelSelector | null): boolean {
  * `SpreadCounter` with one bucket per node). An empty selector (`{}`) counts nothing, as upstream
  * (`selector.Empty()`); so does null.
  */
-export function spreadCountsPerNode(view: SpreadConstraintView, namespace: string, cluster: ClusterView, index: MatchingPodIndex = matchingPodIndex(cluster)): number[] {
+export function spreadCountsPerNode(
+  view: SpreadConstraintView,
+  namespace: string,
+  cluster: ClusterView,
+  index: MatchingPodIndex = matchingPodIndex(cluster),
+): number[] {
   const n = cluster.nodes.length;
-  const counter = spreadCounter(index, namespace, view.selector, new Int32Array(n).fill(UNRESOLVED), new Float64Array(n), (k) => k);
+  const counter = spreadCounter(
+    index,
+    namespace,
+    view.selector,
+    new Int32Array(n).fill(UNRESOLVED),
+    new Float64Array(n),
+    (k) => k,
+  );
   countNewPods(counter, cluster);
   return Array.from(counter.counts);
 }
@@ -103,14 +128,25 @@ export function spreadCounter<C extends Int32Array | Float64Array>(
   counts: C,
   resolve?: (k: number) => number,
 ): SpreadCounter<C> {
-  return { namespace, selector, cursor: countsNoPod(selector) ? undefined : podCursor(index, requiredPairs(selector)), bucketAt, resolve, counts };
+  return {
+    namespace,
+    selector,
+    cursor: countsNoPod(selector) ? undefined : podCursor(index, requiredPairs(selector)),
+    bucketAt,
+    resolve,
+    counts,
+  };
 }
 
 /**
  * Counts the pods the index found since the last call, as `cluster` counts them; `counted` hears
  * each increment (the bucket and its new count). True when a count changed.
  */
-export function countNewPods<C extends Int32Array | Float64Array>(counter: SpreadCounter<C>, cluster: ClusterView, counted?: (bucket: number, count: number) => void): boolean {
+export function countNewPods<C extends Int32Array | Float64Array>(
+  counter: SpreadCounter<C>,
+  cluster: ClusterView,
+  counted?: (bucket: number, count: number) => void,
+): boolean {
   const cursor = counter.cursor;
   if (!cursor) return false;
   const selector = counter.selector!;

@@ -1,5 +1,11 @@
 import type { TopologySpreadConstraint } from "../../../../model/kubernetes.js";
-import { describeSelector, indexState, matchingPodIndex, selectorKey, type MatchingPodIndex } from "../../framework/label-selectors.js";
+import {
+  describeSelector,
+  indexState,
+  matchingPodIndex,
+  selectorKey,
+  type MatchingPodIndex,
+} from "../../framework/label-selectors.js";
 import type { ClusterView, FilterPlugin, NodeInfo, PodToPlace, Rejection } from "../../types.js";
 import { nodeAffinityKey, nodeAffinityMismatch } from "../nodeaffinity/common.js";
 import { FILTERED_EFFECTS, tolerationsKey, untoleratedTaint } from "../tainttoleration/common.js";
@@ -66,9 +72,18 @@ const COUNTERS = {};
  * topologyKey label, and for each constraint only those that pass its node inclusion policies,
  * the domains, all at 0; `updateCounters` then counts the matching pods.
  */
-function preFilterCounters(pod: PodToPlace, constraints: readonly SpreadConstraintView[], cluster: ClusterView, index: MatchingPodIndex): PreFilterCounters {
+function preFilterCounters(
+  pod: PodToPlace,
+  constraints: readonly SpreadConstraintView[],
+  cluster: ClusterView,
+  index: MatchingPodIndex,
+): PreFilterCounters {
   const nodes = cluster.nodes;
-  const domains = constraints.map(() => ({ values: [] as string[], idOf: new Map<string, number>(), domainAt: new Int32Array(nodes.length).fill(-1) }));
+  const domains = constraints.map(() => ({
+    values: [] as string[],
+    idOf: new Map<string, number>(),
+    domainAt: new Int32Array(nodes.length).fill(-1),
+  }));
   // GetRequiredNodeAffinity: nothing to match when the pod has neither nodeSelector nor required affinity
   const unrestricted = Object.keys(pod.spec.nodeSelector).length === 0 && !pod.spec.affinity.nodeAffinity?.required;
   nodes: for (let i = 0; i < nodes.length; i++) {
@@ -81,8 +96,13 @@ function preFilterCounters(pod: PodToPlace, constraints: readonly SpreadConstrai
     let taintsOk: boolean | undefined = node.node.taints.length === 0 ? true : undefined;
     for (let k = 0; k < constraints.length; k++) {
       const c = constraints[k]!;
-      if (c.nodeAffinityPolicy === "Honor" && !(affinityOk ??= nodeAffinityMismatch(pod.spec, node.node) === undefined)) continue;
-      if (c.nodeTaintsPolicy === "Honor" && !(taintsOk ??= untoleratedTaint(node.node.taints, pod.spec.tolerations, FILTERED_EFFECTS) === undefined)) continue;
+      if (c.nodeAffinityPolicy === "Honor" && !(affinityOk ??= nodeAffinityMismatch(pod.spec, node.node) === undefined))
+        continue;
+      if (
+        c.nodeTaintsPolicy === "Honor" &&
+        !(taintsOk ??= untoleratedTaint(node.node.taints, pod.spec.tolerations, FILTERED_EFFECTS) === undefined)
+      )
+        continue;
       const d = domains[k]!;
       const value = labels[c.topologyKey]!;
       let id = d.idOf.get(value);
@@ -96,7 +116,14 @@ function preFilterCounters(pod: PodToPlace, constraints: readonly SpreadConstrai
   }
   const counters = constraints.map((c, k): DomainCounter => {
     const { values, idOf, domainAt } = domains[k]!;
-    return { values, idOf, pods: spreadCounter(index, pod.namespace, c.selector, domainAt, new Int32Array(values.length)), histogram: [values.length], min: 0, minDomains: c.minDomains };
+    return {
+      values,
+      idOf,
+      pods: spreadCounter(index, pod.namespace, c.selector, domainAt, new Int32Array(values.length)),
+      histogram: [values.length],
+      min: 0,
+      minDomains: c.minDomains,
+    };
   });
   return { constraints: counters, snapshot: undefined };
 }
@@ -135,7 +162,13 @@ function stateKey(pod: PodToPlace, constraints: readonly SpreadConstraintView[],
   return JSON.stringify([
     cluster.viewKey,
     pod.namespace,
-    constraints.map((c) => [c.topologyKey, selectorKey(c.selector), c.minDomains, c.nodeAffinityPolicy, c.nodeTaintsPolicy]),
+    constraints.map((c) => [
+      c.topologyKey,
+      selectorKey(c.selector),
+      c.minDomains,
+      c.nodeAffinityPolicy,
+      c.nodeTaintsPolicy,
+    ]),
     honorsAffinity ? nodeAffinityKey(pod.spec) : null,
     honorsTaints ? tolerationsKey(pod.spec) : null,
   ]);
@@ -156,7 +189,16 @@ function describeDomains(domains: Domains): string {
  */
 function reject(message: string, constraint: TopologySpreadConstraint, detail: () => string): Rejection[] {
   let text: string | undefined;
-  return [{ plugin: "PodTopologySpread", message, source: constraint.source, get detail() { return (text ??= detail()); } }];
+  return [
+    {
+      plugin: "PodTopologySpread",
+      message,
+      source: constraint.source,
+      get detail() {
+        return (text ??= detail());
+      },
+    },
+  ];
 }
 
 /**
@@ -176,16 +218,27 @@ export const PodTopologySpread: FilterPlugin<PodTopologySpreadState | undefined>
     const constraints = spreadConstraintViews(pod, "DoNotSchedule");
     if (constraints.length === 0) return undefined;
     const index = matchingPodIndex(cluster);
-    const counter = indexState(COUNTERS, index, stateKey(pod, constraints, cluster), () => preFilterCounters(pod, constraints, cluster, index));
+    const counter = indexState(COUNTERS, index, stateKey(pod, constraints, cluster), () =>
+      preFilterCounters(pod, constraints, cluster, index),
+    );
     if (updateCounters(counter, cluster)) counter.snapshot = undefined;
-    return { constraints, domains: domainsOf(counter), selfMatch: constraints.map((c) => (spreadSelectorMatches(c, pod.labels) ? 1 : 0)) };
+    return {
+      constraints,
+      domains: domainsOf(counter),
+      selfMatch: constraints.map((c) => (spreadSelectorMatches(c, pod.labels) ? 1 : 0)),
+    };
   },
   filter(_pod, node, _cluster, state) {
     const k = state ? failingConstraint(state, node) : -1;
     if (k < 0) return NO_REJECTION;
     const c = state!.constraints[k]!;
     const value = node.labels[c.topologyKey];
-    if (value === undefined) return reject(ERR_REASON_NODE_LABEL_NOT_MATCH, c.constraint, () => `the node has no label ${c.topologyKey} (the constraint's topologyKey)`);
+    if (value === undefined)
+      return reject(
+        ERR_REASON_NODE_LABEL_NOT_MATCH,
+        c.constraint,
+        () => `the node has no label ${c.topologyKey} (the constraint's topologyKey)`,
+      );
     const domains = state!.domains[k]!;
     const id = domains.idOf.get(value);
     const matchNum = id === undefined ? 0 : domains.counts[id]!;
@@ -193,11 +246,15 @@ export const PodTopologySpread: FilterPlugin<PodTopologySpreadState | undefined>
     const minMatch = domains.minMatch;
     const skew = matchNum + selfMatch - minMatch;
     const size = domains.values.length;
-    const fewDomains = size < c.minDomains ? `; only ${size} eligible domain(s), fewer than minDomains ${c.minDomains}, so the global minimum is 0` : "";
+    const fewDomains =
+      size < c.minDomains
+        ? `; only ${size} eligible domain(s), fewer than minDomains ${c.minDomains}, so the global minimum is 0`
+        : "";
     return reject(
       ERR_REASON_CONSTRAINTS_NOT_MATCH,
       c.constraint,
-      () => `${c.topologyKey}=${value} has ${matchNum} pod(s) matching ${describeSelector(c.selector)}, + ${selfMatch} (this pod) − global minimum ${minMatch} = skew ${skew} > maxSkew ${c.maxSkew}${fewDomains}; ${c.topologyKey} domains: ${describeDomains(domains)}`,
+      () =>
+        `${c.topologyKey}=${value} has ${matchNum} pod(s) matching ${describeSelector(c.selector)}, + ${selfMatch} (this pod) − global minimum ${minMatch} = skew ${skew} > maxSkew ${c.maxSkew}${fewDomains}; ${c.topologyKey} domains: ${describeDomains(domains)}`,
     );
   },
   passes(_pod, node, _cluster, state) {

@@ -1,4 +1,11 @@
-import type { LabelSelector, LabelSelectorRequirement, Labels, PodSpec, Service, Workload } from "../../../../model/kubernetes.js";
+import type {
+  LabelSelector,
+  LabelSelectorRequirement,
+  Labels,
+  PodSpec,
+  Service,
+  Workload,
+} from "../../../../model/kubernetes.js";
 import { nodeAffinityKey, nodeAffinityMismatch } from "../nodeaffinity/common.js";
 import { UNRESOLVED, countNewPods, spreadConstraintViews, spreadCounter, type SpreadCounter } from "./common.js";
 import { FILTERED_EFFECTS, tolerationsKey, untoleratedTaint } from "../tainttoleration/common.js";
@@ -45,7 +52,10 @@ const SELECTOR_OWNERS = new Set<Workload["kind"]>(["ReplicationController", "Rep
  * DaemonSet and bare pods contribute only their Services. Undefined when the result selects
  * nothing in particular (no requirement at all): then there are no default constraints.
  */
-export function defaultSelector(pod: Pick<PodToPlace, "namespace" | "labels" | "workload">, services: readonly Service[]): LabelSelector | undefined {
+export function defaultSelector(
+  pod: Pick<PodToPlace, "namespace" | "labels" | "workload">,
+  services: readonly Service[],
+): LabelSelector | undefined {
   const matchLabels: Record<string, string> = {};
   for (const s of services) {
     if (s.namespace !== pod.namespace || s.selector === null) continue;
@@ -61,7 +71,8 @@ export function defaultSelector(pod: Pick<PodToPlace, "namespace" | "labels" | "
   const matchExpressions: LabelSelectorRequirement[] = [];
   const owner = pod.workload.selector;
   if (SELECTOR_OWNERS.has(pod.workload.kind) && owner !== null) {
-    for (const key in owner.matchLabels) matchExpressions.push({ key, operator: "In", values: [owner.matchLabels[key]!] });
+    for (const key in owner.matchLabels)
+      matchExpressions.push({ key, operator: "In", values: [owner.matchLabels[key]!] });
     matchExpressions.push(...owner.matchExpressions);
   }
   if (Object.keys(matchLabels).length === 0 && matchExpressions.length === 0) return undefined;
@@ -102,7 +113,7 @@ interface SpreadState {
 /** The domain id of node `k` for a constraint: its label's id, or the "" domain's. */
 function domainOf(column: LabelColumn, k: number): number {
   const id = column.ids[k]!;
-  return id >= 0 ? id : column.idOf.get("") ?? column.values.length;
+  return id >= 0 ? id : (column.idOf.get("") ?? column.values.length);
 }
 
 function hasAllKeysAt(columns: readonly LabelColumn[], k: number): boolean {
@@ -124,7 +135,11 @@ function matchesNodeAffinity(spec: PodSpec, node: NodeInfo, affinityMatchCache: 
 /** common.go matchNodeInclusionPolicies: nodeAffinityPolicy Honor counts only nodes the pod's required node affinity allows, nodeTaintsPolicy Honor only nodes whose NoSchedule/NoExecute taints it tolerates. */
 function included(c: SoftConstraint, spec: PodSpec, node: NodeInfo, affinityMatches: AffinityMatches): boolean {
   if (c.nodeAffinityPolicy === "Honor" && !matchesNodeAffinity(spec, node, affinityMatches)) return false;
-  if (c.nodeTaintsPolicy === "Honor" && untoleratedTaint(node.node.taints, spec.tolerations, FILTERED_EFFECTS) !== undefined) return false;
+  if (
+    c.nodeTaintsPolicy === "Honor" &&
+    untoleratedTaint(node.node.taints, spec.tolerations, FILTERED_EFFECTS) !== undefined
+  )
+    return false;
   return true;
 }
 
@@ -141,7 +156,13 @@ function included(c: SoftConstraint, spec: PodSpec, node: NodeInfo, affinityMatc
 const COUNTERS = {};
 
 /** What a constraint's counter depends on besides the cluster: the key of its entry in the index's states. */
-function counterKey(c: SoftConstraint, pod: PodToPlace, constraints: readonly SoftConstraint[], requireAll: boolean, viewKey: string | null): string {
+function counterKey(
+  c: SoftConstraint,
+  pod: PodToPlace,
+  constraints: readonly SoftConstraint[],
+  requireAll: boolean,
+  viewKey: string | null,
+): string {
   if (c.topologyKey === HOSTNAME) return JSON.stringify([viewKey, pod.namespace, selectorKey(c.selector), HOSTNAME]);
   return JSON.stringify([
     viewKey,
@@ -159,8 +180,18 @@ function counterKey(c: SoftConstraint, pod: PodToPlace, constraints: readonly So
  * constraints list (the replicas of a workload share it), pod spec and namespace (kept per snapshot).
  */
 const KEYS = {};
-function spreadCounters(pod: PodToPlace, constraints: readonly SoftConstraint[], requireAll: boolean, columns: readonly LabelColumn[], table: NodeTable, cluster: ClusterView): SpreadCounter<Float64Array>[] {
-  const keysMemo = cluster.snapshot.state(KEYS, () => new WeakMap<readonly SoftConstraint[], WeakMap<PodSpec, Map<string, string[]>>>());
+function spreadCounters(
+  pod: PodToPlace,
+  constraints: readonly SoftConstraint[],
+  requireAll: boolean,
+  columns: readonly LabelColumn[],
+  table: NodeTable,
+  cluster: ClusterView,
+): SpreadCounter<Float64Array>[] {
+  const keysMemo = cluster.snapshot.state(
+    KEYS,
+    () => new WeakMap<readonly SoftConstraint[], WeakMap<PodSpec, Map<string, string[]>>>(),
+  );
   let bySpec = keysMemo.get(constraints);
   if (!bySpec) keysMemo.set(constraints, (bySpec = new WeakMap()));
   let byNamespace = bySpec.get(pod.spec);
@@ -168,7 +199,8 @@ function spreadCounters(pod: PodToPlace, constraints: readonly SoftConstraint[],
   const viewKey = cluster.viewKey;
   const memoKey = JSON.stringify([viewKey, pod.namespace, requireAll]);
   let keys = byNamespace.get(memoKey);
-  if (!keys) byNamespace.set(memoKey, (keys = constraints.map((c) => counterKey(c, pod, constraints, requireAll, viewKey))));
+  if (!keys)
+    byNamespace.set(memoKey, (keys = constraints.map((c) => counterKey(c, pod, constraints, requireAll, viewKey))));
   const index = matchingPodIndex(cluster);
   const affinityMatches = cluster.snapshot.state(AFFINITY_MATCHES, (): AffinityMatches => new WeakMap());
   const namespace = pod.namespace;
@@ -178,9 +210,13 @@ function spreadCounters(pod: PodToPlace, constraints: readonly SoftConstraint[],
     const column = columns[i]!;
     const counter = indexState(COUNTERS, index, keys[i]!, (): SpreadCounter<Float64Array> => {
       const bucketAt = new Int32Array(table.nodes.length).fill(UNRESOLVED);
-      if (hostname) return spreadCounter(index, namespace, c.selector, bucketAt, new Float64Array(table.nodes.length), (k) => k);
+      if (hostname)
+        return spreadCounter(index, namespace, c.selector, bucketAt, new Float64Array(table.nodes.length), (k) => k);
       const nodes = table.nodes;
-      const resolve = (k: number): number => (requireAll && !hasAllKeysAt(columns, k)) || !included(c, spec, nodes[k]!, affinityMatches) ? -1 : domainOf(column, k);
+      const resolve = (k: number): number =>
+        (requireAll && !hasAllKeysAt(columns, k)) || !included(c, spec, nodes[k]!, affinityMatches)
+          ? -1
+          : domainOf(column, k);
       return spreadCounter(index, namespace, c.selector, bucketAt, new Float64Array(column.values.length + 1), resolve);
     });
     countNewPods(counter, cluster);
@@ -222,7 +258,9 @@ function spreadScore(k: number, state: SpreadState): number {
  * counts are the matching pods on the node itself). NormalizeScore: ignored nodes 0, else
  * `100 × (max + min − score) / max` (100 for all when max is 0). Weight 2.
  */
-export function podTopologySpreadScore(services: readonly Service[]): ScorePlugin<SpreadState | Skip> & BatchScore<SpreadState | Skip> {
+export function podTopologySpreadScore(
+  services: readonly Service[],
+): ScorePlugin<SpreadState | Skip> & BatchScore<SpreadState | Skip> {
   const byNamespace = new Map<string, Service[]>();
   for (const s of services) {
     const list = byNamespace.get(s.namespace);
@@ -230,12 +268,22 @@ export function podTopologySpreadScore(services: readonly Service[]): ScorePlugi
     else byNamespace.set(s.namespace, [s]);
   }
   // per pod labels (the replicas of a workload share theirs): the default constraints
-  const defaults = new WeakMap<Labels, { readonly workload: Workload; readonly constraints: readonly SoftConstraint[] }>();
+  const defaults = new WeakMap<
+    Labels,
+    { readonly workload: Workload; readonly constraints: readonly SoftConstraint[] }
+  >();
   const defaultConstraints = (pod: PodToPlace): readonly SoftConstraint[] => {
     let cached = defaults.get(pod.labels);
     if (!cached || cached.workload !== pod.workload) {
       const selector = defaultSelector(pod, byNamespace.get(pod.namespace) ?? []);
-      const constraints = selector ? SYSTEM_DEFAULT_CONSTRAINTS.map((c): SoftConstraint => ({ ...c, selector, nodeAffinityPolicy: "Honor", nodeTaintsPolicy: "Ignore" })) : [];
+      const constraints = selector
+        ? SYSTEM_DEFAULT_CONSTRAINTS.map((c): SoftConstraint => ({
+            ...c,
+            selector,
+            nodeAffinityPolicy: "Honor",
+            nodeTaintsPolicy: "Ignore",
+          }))
+        : [];
       cached = { workload: pod.workload, constraints };
       defaults.set(pod.labels, cached);
     }
@@ -298,7 +346,9 @@ export function podTopologySpreadScore(services: readonly Service[]): ScorePlugi
         sizes[i] = size;
         return counts;
       });
-      const weights = constraints.map((c, i) => topologyNormalizingWeight(c.topologyKey === HOSTNAME ? feasible.length - ignoredCount : sizes[i]!));
+      const weights = constraints.map((c, i) =>
+        topologyNormalizingWeight(c.topologyKey === HOSTNAME ? feasible.length - ignoredCount : sizes[i]!),
+      );
 
       // PreScore: the matching pods per domain over every node the inclusion policies admit (a
       // domain no feasible node is in is not counted); per node for hostname (done in Score upstream)

@@ -11,7 +11,11 @@ export function tolerates(toleration: Toleration, taint: Pick<Taint, "key" | "va
 }
 
 /** The first taint of `effects` no toleration matches (v1helper.FindMatchingUntoleratedTaint). */
-export function untoleratedTaint(taints: readonly Taint[], tolerations: readonly Toleration[], effects: readonly TaintEffect[]): Taint | undefined {
+export function untoleratedTaint(
+  taints: readonly Taint[],
+  tolerations: readonly Toleration[],
+  effects: readonly TaintEffect[],
+): Taint | undefined {
   return taints.find((taint) => effects.includes(taint.effect) && !tolerations.some((t) => tolerates(t, taint)));
 }
 

@@ -12,7 +12,14 @@ export const TaintToleration: FilterPlugin = {
     if (node.node.taints.length === 0) return NO_REJECTION;
     const taint = untoleratedTaint(node.node.taints, pod.spec.tolerations, FILTERED_EFFECTS);
     if (!taint) return NO_REJECTION;
-    return [{ plugin: "TaintToleration", message: untoleratedTaintReason(taint), source: taint.source, detail: `taint ${taint.key}${taint.value ? "=" + taint.value : ""}:${taint.effect}` }];
+    return [
+      {
+        plugin: "TaintToleration",
+        message: untoleratedTaintReason(taint),
+        source: taint.source,
+        detail: `taint ${taint.key}${taint.value ? "=" + taint.value : ""}:${taint.effect}`,
+      },
+    ];
   },
   // static: the node's taints against the tolerations
   staticKey: tolerationsKey,

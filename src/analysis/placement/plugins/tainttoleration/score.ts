@@ -45,7 +45,8 @@ export const TaintTolerationScore: ScorePlugin<readonly Toleration[]> & BatchSco
     // most nodes have no PreferNoSchedule taint: nothing to count
     const prefer = nodeTable(cluster).preferNoSchedule;
     const at = feasibleIndices(cluster, feasible);
-    for (let i = 0; i < feasible.length; i++) out[i] = prefer[at[i]!] ? intolerableTaints(feasible[i]!, tolerations) : 0;
+    for (let i = 0; i < feasible.length; i++)
+      out[i] = prefer[at[i]!] ? intolerableTaints(feasible[i]!, tolerations) : 0;
   },
   normalize(scores) {
     defaultNormalizeScore(scores, true);

@@ -1,14 +1,21 @@
 /** ImageLocality Score (imagelocality/image_locality.go), cases after image_locality_test.go. */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { ImageLocalityScore, imageLocalityPriority, normalizedImageName } from "../../../../../src/analysis/placement/plugins/imagelocality/score.js";
+import {
+  ImageLocalityScore,
+  imageLocalityPriority,
+  normalizedImageName,
+} from "../../../../../src/analysis/placement/plugins/imagelocality/score.js";
 import type { Node } from "../../../../../src/model/kubernetes.js";
 import { Mi, cluster, container, node, podSpec, podToPlace } from "../../support.js";
 import { runScore } from "../score-harness.js";
 
 const withImages = (name: string, images: Readonly<Record<string, number>>): Node =>
-  node(name, {}, [], undefined, { images: Object.entries(images).map(([n, size]) => ({ names: [n], sizeBytes: size })) });
-const podWith = (...images: string[]) => podToPlace(podSpec({ containers: images.map((image, i) => container(`c${i}`, {}, { image })) }));
+  node(name, {}, [], undefined, {
+    images: Object.entries(images).map(([n, size]) => ({ names: [n], sizeBytes: size })),
+  });
+const podWith = (...images: string[]) =>
+  podToPlace(podSpec({ containers: images.map((image, i) => container(`c${i}`, {}, { image })) }));
 
 describe("ImageLocality score", () => {
   test("imagelocality: normalizedImageName adds :latest to an untagged image, and nothing else", () => {
@@ -42,13 +49,24 @@ describe("ImageLocality score", () => {
   });
 
   test("imagelocality: the pod's image name is compared as written (docker.io/library/ is not added)", () => {
-    const state = cluster([withImages("node1", { "docker.io/library/nginx:latest": 500 * Mi }), withImages("node2", { "nginx:latest": 500 * Mi })]);
+    const state = cluster([
+      withImages("node1", { "docker.io/library/nginx:latest": 500 * Mi }),
+      withImages("node2", { "nginx:latest": 500 * Mi }),
+    ]);
     assert.deepEqual(runScore(ImageLocalityScore, podWith("nginx"), state).normalized, { node1: 0, node2: 23 });
   });
 
   test("imagelocality: init containers' images count, and widen the cap", () => {
-    const state = cluster([withImages("node1", { "init:1": 800 * Mi, "app:1": 800 * Mi }), withImages("node2", { "app:1": 800 * Mi })]);
-    const pod = podToPlace(podSpec({ initContainers: [container("init", {}, { image: "init:1" })], containers: [container("app", {}, { image: "app:1" })] }));
+    const state = cluster([
+      withImages("node1", { "init:1": 800 * Mi, "app:1": 800 * Mi }),
+      withImages("node2", { "app:1": 800 * Mi }),
+    ]);
+    const pod = podToPlace(
+      podSpec({
+        initContainers: [container("init", {}, { image: "init:1" })],
+        containers: [container("app", {}, { image: "app:1" })],
+      }),
+    );
     // node1: 400 + 800 = 1200MB of 2000MB → 100 × 1177/1977 = 59; node2: 800MB → 100 × 777/1977 = 39
     assert.deepEqual(runScore(ImageLocalityScore, pod, state).normalized, { node1: 59, node2: 39 });
   });

@@ -14,7 +14,14 @@ import {
 } from "../../../../../src/analysis/placement/plugins/interpodaffinity/common.js";
 import { InterPodAffinity } from "../../../../../src/analysis/placement/plugins/interpodaffinity/filter.js";
 import type { ClusterView, PlacedPod, PodToPlace } from "../../../../../src/analysis/placement/types.js";
-import type { LabelSelector, Labels, Namespace, Node, PodAffinityTerm, PodSpec } from "../../../../../src/model/kubernetes.js";
+import type {
+  LabelSelector,
+  Labels,
+  Namespace,
+  Node,
+  PodAffinityTerm,
+  PodSpec,
+} from "../../../../../src/model/kubernetes.js";
 import type { SourceRef } from "../../../../../src/model/source.js";
 import { cluster, namespace, node, placed, podSpec, podToPlace, src, workload } from "../../support.js";
 
@@ -29,8 +36,22 @@ function sel(matchLabels: Labels, matchExpressions: LabelSelector["matchExpressi
 }
 
 /** A required pod (anti-)affinity term; `selector` null is a term without labelSelector. */
-function term(selector: LabelSelector | null, topologyKey: string, extra: Partial<PodAffinityTerm> = {}, source: SourceRef = src(700)): PodAffinityTerm {
-  return { labelSelector: selector, namespaces: [], namespaceSelector: null, topologyKey, matchLabelKeys: [], mismatchLabelKeys: [], source, ...extra };
+function term(
+  selector: LabelSelector | null,
+  topologyKey: string,
+  extra: Partial<PodAffinityTerm> = {},
+  source: SourceRef = src(700),
+): PodAffinityTerm {
+  return {
+    labelSelector: selector,
+    namespaces: [],
+    namespaceSelector: null,
+    topologyKey,
+    matchLabelKeys: [],
+    mismatchLabelKeys: [],
+    source,
+    ...extra,
+  };
 }
 
 function withTerms(affinity: readonly PodAffinityTerm[], anti: readonly PodAffinityTerm[] = []): PodSpec {
@@ -49,8 +70,17 @@ function incoming(spec: PodSpec, labels: Labels = { app: "web" }, ns = "default"
 }
 
 /** An existing pod with `labels` on `nodeName`, its own owner. */
-function existing(name: string, nodeName: string, labels: Labels, options: { ns?: string; spec?: PodSpec; owner?: string } = {}): PlacedPod {
-  return placed(name, nodeName, options.spec ?? podSpec(), { labels, ...(options.ns ? { namespace: options.ns } : {}), ...(options.owner ? { owner: options.owner } : {}) });
+function existing(
+  name: string,
+  nodeName: string,
+  labels: Labels,
+  options: { ns?: string; spec?: PodSpec; owner?: string } = {},
+): PlacedPod {
+  return placed(name, nodeName, options.spec ?? podSpec(), {
+    labels,
+    ...(options.ns ? { namespace: options.ns } : {}),
+    ...(options.owner ? { owner: options.owner } : {}),
+  });
 }
 
 /** Each node's verdict: the plugin's message, or null when it fits. */
@@ -60,7 +90,11 @@ function verdicts(pod: PodToPlace, state: ClusterView): Record<string, string | 
   for (const n of state.nodes) {
     const reasons = InterPodAffinity.filter(pod, n, state, prepared);
     assert.ok(reasons.length <= 1, "the scheduler reports one reason per node");
-    assert.equal(InterPodAffinity.passes!(pod, n, state, prepared), reasons.length === 0, "passes is filter's verdict alone");
+    assert.equal(
+      InterPodAffinity.passes!(pod, n, state, prepared),
+      reasons.length === 0,
+      "passes is filter's verdict alone",
+    );
     for (const r of reasons) assert.equal(r.plugin, "InterPodAffinity");
     out[n.name] = reasons[0]?.message ?? null;
   }
@@ -80,7 +114,10 @@ interface Case {
 function cases(list: readonly Case[]): void {
   for (const c of list) {
     test(c.name, () => {
-      const state = cluster(c.nodes, c.placed ?? [], { ...(c.excludeOwner ? { excludeOwner: c.excludeOwner } : {}), ...(c.namespaces ? { namespaces: c.namespaces } : {}) });
+      const state = cluster(c.nodes, c.placed ?? [], {
+        ...(c.excludeOwner ? { excludeOwner: c.excludeOwner } : {}),
+        ...(c.namespaces ? { namespaces: c.namespaces } : {}),
+      });
       assert.deepEqual(verdicts(c.pod, state), c.want);
     });
   }
@@ -220,7 +257,11 @@ describe("InterPodAffinity: required pod anti-affinity (satisfyPodAntiAffinity)"
       name: "interpodaffinity: namespaceSelector selects namespaces by their labels",
       nodes: [node("n1"), node("n2"), node("n3")],
       namespaces: [namespace("default"), namespace("team-a", { team: "a" }), namespace("team-b", { team: "b" })],
-      placed: [existing("web-a", "n1", { app: "web" }, { ns: "team-a" }), existing("web-b", "n2", { app: "web" }, { ns: "team-b" }), existing("web-d", "n3", { app: "web" })],
+      placed: [
+        existing("web-a", "n1", { app: "web" }, { ns: "team-a" }),
+        existing("web-b", "n2", { app: "web" }, { ns: "team-b" }),
+        existing("web-d", "n3", { app: "web" }),
+      ],
       pod: incoming(withTerms([], [term(sel({ app: "web" }), HOST, { namespaceSelector: sel({ team: "a" }) })])),
       want: { n1: ANTI, n2: null, n3: null },
     },
@@ -228,8 +269,17 @@ describe("InterPodAffinity: required pod anti-affinity (satisfyPodAntiAffinity)"
       name: "interpodaffinity: namespaces and namespaceSelector are ORed",
       nodes: [node("n1"), node("n2"), node("n3")],
       namespaces: [namespace("default"), namespace("team-a", { team: "a" }), namespace("team-b", { team: "b" })],
-      placed: [existing("web-a", "n1", { app: "web" }, { ns: "team-a" }), existing("web-b", "n2", { app: "web" }, { ns: "team-b" }), existing("web-d", "n3", { app: "web" })],
-      pod: incoming(withTerms([], [term(sel({ app: "web" }), HOST, { namespaces: ["team-b"], namespaceSelector: sel({ team: "a" }) })])),
+      placed: [
+        existing("web-a", "n1", { app: "web" }, { ns: "team-a" }),
+        existing("web-b", "n2", { app: "web" }, { ns: "team-b" }),
+        existing("web-d", "n3", { app: "web" }),
+      ],
+      pod: incoming(
+        withTerms(
+          [],
+          [term(sel({ app: "web" }), HOST, { namespaces: ["team-b"], namespaceSelector: sel({ team: "a" }) })],
+        ),
+      ),
       want: { n1: ANTI, n2: ANTI, n3: null },
     },
     {
@@ -249,14 +299,21 @@ describe("InterPodAffinity: required pod anti-affinity (satisfyPodAntiAffinity)"
     {
       name: "interpodaffinity: an empty labelSelector {} selects every pod of the term's namespaces",
       nodes: [node("n1"), node("n2"), node("n3")],
-      placed: [existing("any", "n1", { whatever: "x" }), existing("elsewhere", "n2", { whatever: "x" }, { ns: "other" })],
+      placed: [
+        existing("any", "n1", { whatever: "x" }),
+        existing("elsewhere", "n2", { whatever: "x" }, { ns: "other" }),
+      ],
       pod: incoming(withTerms([], [term(sel({}), HOST)])),
       want: { n1: ANTI, n2: null, n3: null },
     },
     {
       name: "interpodaffinity: a selector `In (a, b)` selects pods with either value",
       nodes: [node("n1"), node("n2"), node("n3")],
-      placed: [existing("a-0", "n1", { app: "a" }), existing("b-0", "n2", { app: "b" }), existing("c-0", "n3", { app: "c" })],
+      placed: [
+        existing("a-0", "n1", { app: "a" }),
+        existing("b-0", "n2", { app: "b" }),
+        existing("c-0", "n3", { app: "c" }),
+      ],
       pod: incoming(withTerms([], [term(sel({}, [{ key: "app", operator: "In", values: ["a", "b"] }]), HOST)])),
       want: { n1: ANTI, n2: ANTI, n3: null },
     },
@@ -270,29 +327,44 @@ describe("InterPodAffinity: required pod anti-affinity (satisfyPodAntiAffinity)"
     {
       name: "interpodaffinity: matchLabelKeys adds `key In (the pod's value)`: another revision's pods do not count",
       nodes: twoHosts,
-      placed: [existing("web-old", "n1", { app: "web", "pod-template-hash": "v1" }), existing("web-new", "n2", { app: "web", "pod-template-hash": "v2" })],
-      pod: incoming(withTerms([], [term(sel({ app: "web" }), HOST, { matchLabelKeys: ["pod-template-hash"] })]), { app: "web", "pod-template-hash": "v2" }),
+      placed: [
+        existing("web-old", "n1", { app: "web", "pod-template-hash": "v1" }),
+        existing("web-new", "n2", { app: "web", "pod-template-hash": "v2" }),
+      ],
+      pod: incoming(withTerms([], [term(sel({ app: "web" }), HOST, { matchLabelKeys: ["pod-template-hash"] })]), {
+        app: "web",
+        "pod-template-hash": "v2",
+      }),
       want: { n1: null, n2: ANTI },
     },
     {
       name: "interpodaffinity: matchLabelKeys for a label the pod lacks is ignored",
       nodes: twoHosts,
       placed: [existing("web-old", "n1", { app: "web", "pod-template-hash": "v1" })],
-      pod: incoming(withTerms([], [term(sel({ app: "web" }), HOST, { matchLabelKeys: ["pod-template-hash"] })]), { app: "web" }),
+      pod: incoming(withTerms([], [term(sel({ app: "web" }), HOST, { matchLabelKeys: ["pod-template-hash"] })]), {
+        app: "web",
+      }),
       want: { n1: ANTI, n2: null },
     },
     {
       name: "interpodaffinity: mismatchLabelKeys adds `key NotIn (the pod's value)`: other tenants' pods repel",
       nodes: [node("n1"), node("n2"), node("n3")],
       placed: [existing("b-0", "n1", { tenant: "b" }), existing("a-0", "n2", { tenant: "a" })],
-      pod: incoming(withTerms([], [term(sel({}, [{ key: "tenant", operator: "Exists", values: [] }]), HOST, { mismatchLabelKeys: ["tenant"] })]), { tenant: "a" }),
+      pod: incoming(
+        withTerms(
+          [],
+          [term(sel({}, [{ key: "tenant", operator: "Exists", values: [] }]), HOST, { mismatchLabelKeys: ["tenant"] })],
+        ),
+        { tenant: "a" },
+      ),
       want: { n1: ANTI, n2: null, n3: null },
     },
   ]);
 });
 
 describe("InterPodAffinity: existing pods' required anti-affinity (satisfyExistingPodsAntiAffinity)", () => {
-  const antiWeb = (topologyKey: string, extra: Partial<PodAffinityTerm> = {}) => withTerms([], [term(sel({ app: "web" }), topologyKey, extra, src(900, "existing.yaml"))]);
+  const antiWeb = (topologyKey: string, extra: Partial<PodAffinityTerm> = {}) =>
+    withTerms([], [term(sel({ app: "web" }), topologyKey, extra, src(900, "existing.yaml"))]);
   cases([
     {
       name: "interpodaffinity: an existing pod's anti-affinity by hostname repels a matching pod without terms (symmetry)",
@@ -333,7 +405,20 @@ describe("InterPodAffinity: existing pods' required anti-affinity (satisfyExisti
       name: "interpodaffinity: an existing pod's namespaceSelector is matched against the incoming pod's namespace labels",
       nodes: [node("n1"), node("n2")],
       namespaces: [namespace("default", { team: "a" }), namespace("other")],
-      placed: [existing("guard", "n1", { app: "guard" }, { ns: "other", spec: antiWeb(HOST, { namespaceSelector: sel({ team: "a" }) }) }), existing("guard2", "n2", { app: "guard" }, { ns: "other", spec: antiWeb(HOST, { namespaceSelector: sel({ team: "b" }) }) })],
+      placed: [
+        existing(
+          "guard",
+          "n1",
+          { app: "guard" },
+          { ns: "other", spec: antiWeb(HOST, { namespaceSelector: sel({ team: "a" }) }) },
+        ),
+        existing(
+          "guard2",
+          "n2",
+          { app: "guard" },
+          { ns: "other", spec: antiWeb(HOST, { namespaceSelector: sel({ team: "b" }) }) },
+        ),
+      ],
       pod: incoming(podSpec()),
       want: { n1: EXISTING, n2: null },
     },
@@ -341,8 +426,18 @@ describe("InterPodAffinity: existing pods' required anti-affinity (satisfyExisti
       name: "interpodaffinity: an existing pod's matchLabelKeys take the existing pod's label values",
       nodes: twoHosts,
       placed: [
-        existing("guard-v1", "n1", { app: "web", "pod-template-hash": "v1" }, { spec: antiWeb(HOST, { matchLabelKeys: ["pod-template-hash"] }) }),
-        existing("guard-v2", "n2", { app: "web", "pod-template-hash": "v2" }, { spec: antiWeb(HOST, { matchLabelKeys: ["pod-template-hash"] }) }),
+        existing(
+          "guard-v1",
+          "n1",
+          { app: "web", "pod-template-hash": "v1" },
+          { spec: antiWeb(HOST, { matchLabelKeys: ["pod-template-hash"] }) },
+        ),
+        existing(
+          "guard-v2",
+          "n2",
+          { app: "web", "pod-template-hash": "v2" },
+          { spec: antiWeb(HOST, { matchLabelKeys: ["pod-template-hash"] }) },
+        ),
       ],
       pod: incoming(podSpec(), { app: "web", "pod-template-hash": "v2" }),
       want: { n1: null, n2: EXISTING },
@@ -368,7 +463,9 @@ describe("InterPodAffinity: PreFilter and Filter mechanics", () => {
 
   test("interpodaffinity: affinity is checked before anti-affinity, and only the first failure is reported", () => {
     const state = cluster(twoHosts, [existing("web-x", "n1", { app: "web" })]);
-    const pod = incoming(withTerms([term(sel({ app: "db" }), HOST, {}, src(701))], [term(sel({ app: "web" }), HOST, {}, src(702))]));
+    const pod = incoming(
+      withTerms([term(sel({ app: "db" }), HOST, {}, src(701))], [term(sel({ app: "web" }), HOST, {}, src(702))]),
+    );
     const prepared = InterPodAffinity.prepare!(pod, state);
     const reasons = InterPodAffinity.filter(pod, state.nodes[0]!, state, prepared);
     assert.deepEqual(
@@ -399,14 +496,18 @@ describe("InterPodAffinity: PreFilter and Filter mechanics", () => {
     const state = cluster(twoHosts, [existing("db-0", "n2", { app: "db" })]);
     const pod = incoming(spec);
     assert.deepEqual(verdicts(pod, state), { n1: null, n2: null });
-    state.bind(state.nodeByName.get("n1")!, placed("web-0", "n1", spec, { owner: "Deployment/default/web", labels: { app: "web" } }));
+    state.bind(
+      state.nodeByName.get("n1")!,
+      placed("web-0", "n1", spec, { owner: "Deployment/default/web", labels: { app: "web" } }),
+    );
     assert.deepEqual(verdicts(pod, state), { n1: ANTI, n2: null });
   });
 
   test("interpodaffinity: InterPodAffinity runs last among the default filters, after PodTopologySpread", () => {
-    assert.deepEqual(
-      DEFAULT_FILTERS.map((f) => f.name).slice(-3),
-      ["NodeResourcesFit", "PodTopologySpread", "InterPodAffinity"],
-    );
+    assert.deepEqual(DEFAULT_FILTERS.map((f) => f.name).slice(-3), [
+      "NodeResourcesFit",
+      "PodTopologySpread",
+      "InterPodAffinity",
+    ]);
   });
 });

@@ -3,21 +3,46 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { InterPodAffinityScore } from "../../../../../src/analysis/placement/plugins/interpodaffinity/score.js";
 import type { PlacedPod } from "../../../../../src/analysis/placement/types.js";
-import type { LabelSelector, Labels, PodAffinity, PodAffinityTerm, PodSpec } from "../../../../../src/model/kubernetes.js";
+import type {
+  LabelSelector,
+  Labels,
+  PodAffinity,
+  PodAffinityTerm,
+  PodSpec,
+} from "../../../../../src/model/kubernetes.js";
 import { cluster, namespace, node, placed, podSpec, podToPlace, src, workload } from "../../support.js";
 import { runScore } from "../score-harness.js";
 
 const selector = (matchLabels: Labels): LabelSelector => ({ matchLabels, matchExpressions: [] });
 function term(matchLabels: Labels | null, topologyKey: string, extra: Partial<PodAffinityTerm> = {}): PodAffinityTerm {
-  return { labelSelector: matchLabels ? selector(matchLabels) : null, namespaces: [], namespaceSelector: null, topologyKey, matchLabelKeys: [], mismatchLabelKeys: [], source: src(600), ...extra };
+  return {
+    labelSelector: matchLabels ? selector(matchLabels) : null,
+    namespaces: [],
+    namespaceSelector: null,
+    topologyKey,
+    matchLabelKeys: [],
+    mismatchLabelKeys: [],
+    source: src(600),
+    ...extra,
+  };
 }
-const prefer = (...terms: [number, PodAffinityTerm][]): PodAffinity => ({ required: [], preferred: terms.map(([weight, t]) => ({ weight, term: t })) });
-const specWith = (podAffinity?: PodAffinity, podAntiAffinity?: PodAffinity): PodSpec => podSpec({ affinity: { nodeAffinity: undefined, podAffinity, podAntiAffinity } });
-const incoming = (spec: PodSpec = podSpec(), labels: Labels = { app: "web" }, ns = "default") => podToPlace(spec, { workload: workload("Deployment", "web", spec, {}, ns), labels });
+const prefer = (...terms: [number, PodAffinityTerm][]): PodAffinity => ({
+  required: [],
+  preferred: terms.map(([weight, t]) => ({ weight, term: t })),
+});
+const specWith = (podAffinity?: PodAffinity, podAntiAffinity?: PodAffinity): PodSpec =>
+  podSpec({ affinity: { nodeAffinity: undefined, podAffinity, podAntiAffinity } });
+const incoming = (spec: PodSpec = podSpec(), labels: Labels = { app: "web" }, ns = "default") =>
+  podToPlace(spec, { workload: workload("Deployment", "web", spec, {}, ns), labels });
 
 const REGION = "region";
-const nodes = () => [node("node1", { region: "China", az: "az1" }), node("node2", { region: "India", az: "az2" }), node("node3", { region: "China", az: "az3" })];
-const existing = (name: string, on: string, labels: Labels, spec: PodSpec = podSpec(), ns = "default"): PlacedPod => placed(name, on, spec, { labels, namespace: ns });
+const nodes = () => [
+  node("node1", { region: "China", az: "az1" }),
+  node("node2", { region: "India", az: "az2" }),
+  node("node3", { region: "China", az: "az3" }),
+];
+const existing = (name: string, on: string, labels: Labels, spec: PodSpec = podSpec(), ns = "default"): PlacedPod =>
+  placed(name, on, spec, { labels, namespace: ns });
 
 interface Case {
   readonly name: string;
@@ -52,7 +77,9 @@ const cases: readonly Case[] = [
   },
   {
     name: "interpodaffinity score: affinity and anti-affinity weights add per domain; NormalizeScore maps min..max to 0..100",
-    pod: incoming(specWith(prefer([10, term({ security: "S1" }, "az")]), prefer([5, term({ security: "S2" }, REGION)]))),
+    pod: incoming(
+      specWith(prefer([10, term({ security: "S1" }, "az")]), prefer([5, term({ security: "S2" }, REGION)])),
+    ),
     placed: [existing("p1", "node1", { security: "S1" }), existing("p2", "node3", { security: "S2" })],
     // node1: +10 (az1) − 5 (China); node2: 0; node3: −5 (China)
     raw: { node1: 5, node2: 0, node3: -5 },
@@ -68,14 +95,28 @@ const cases: readonly Case[] = [
   {
     name: "interpodaffinity score: symmetry: an existing pod's required affinity term counts with hardPodAffinityWeight 1",
     pod: incoming(),
-    placed: [existing("p1", "node2", { security: "S1" }, specWith({ required: [term({ app: "web" }, REGION)], preferred: [] }))],
+    placed: [
+      existing(
+        "p1",
+        "node2",
+        { security: "S1" },
+        specWith({ required: [term({ app: "web" }, REGION)], preferred: [] }),
+      ),
+    ],
     raw: { node1: 0, node2: 1, node3: 0 },
     want: { node1: 0, node2: 100, node3: 0 },
   },
   {
     name: "interpodaffinity score: symmetry: an existing pod's preferred anti-affinity term that selects the incoming pod lowers its node",
     pod: incoming(),
-    placed: [existing("p1", "node1", { security: "S1" }, specWith(undefined, prefer([7, term({ app: "web" }, "kubernetes.io/hostname")])))],
+    placed: [
+      existing(
+        "p1",
+        "node1",
+        { security: "S1" },
+        specWith(undefined, prefer([7, term({ app: "web" }, "kubernetes.io/hostname")])),
+      ),
+    ],
     raw: { node1: -7, node2: 0, node3: 0 },
     want: { node1: 0, node2: 100, node3: 100 },
   },
@@ -89,14 +130,20 @@ const cases: readonly Case[] = [
   {
     name: "interpodaffinity score: a term naming namespaces selects pods there",
     pod: incoming(specWith(prefer([5, term({ security: "S1" }, REGION, { namespaces: ["other"] })]))),
-    placed: [existing("p1", "node1", { security: "S1" }, podSpec(), "other"), existing("p2", "node2", { security: "S1" })],
+    placed: [
+      existing("p1", "node1", { security: "S1" }, podSpec(), "other"),
+      existing("p2", "node2", { security: "S1" }),
+    ],
     raw: { node1: 5, node2: 0, node3: 5 },
     want: { node1: 100, node2: 0, node3: 100 },
   },
   {
     name: "interpodaffinity score: an empty namespaceSelector selects pods of every namespace",
     pod: incoming(specWith(prefer([5, term({ security: "S1" }, "az", { namespaceSelector: selector({}) })]))),
-    placed: [existing("p1", "node1", { security: "S1" }, podSpec(), "other"), existing("p2", "node2", { security: "S1" })],
+    placed: [
+      existing("p1", "node1", { security: "S1" }, podSpec(), "other"),
+      existing("p2", "node2", { security: "S1" }),
+    ],
     raw: { node1: 5, node2: 5, node3: 0 },
     want: { node1: 100, node2: 100, node3: 0 },
   },
@@ -109,8 +156,14 @@ const cases: readonly Case[] = [
   },
   {
     name: "interpodaffinity score: matchLabelKeys narrows the term to pods sharing the incoming pod's value",
-    pod: incoming(specWith(prefer([5, term({ app: "web" }, "az", { matchLabelKeys: ["version"] })])), { app: "web", version: "v2" }),
-    placed: [existing("p1", "node1", { app: "web", version: "v1" }), existing("p2", "node2", { app: "web", version: "v2" })],
+    pod: incoming(specWith(prefer([5, term({ app: "web" }, "az", { matchLabelKeys: ["version"] })])), {
+      app: "web",
+      version: "v2",
+    }),
+    placed: [
+      existing("p1", "node1", { app: "web", version: "v1" }),
+      existing("p2", "node2", { app: "web", version: "v2" }),
+    ],
     raw: { node1: 0, node2: 5, node3: 0 },
     want: { node1: 0, node2: 100, node3: 0 },
   },
@@ -124,7 +177,11 @@ const cases: readonly Case[] = [
   {
     name: "interpodaffinity score: every matching pod counts: two pods in a domain weigh twice",
     pod: incoming(specWith(prefer([3, term({ security: "S1" }, "az")]))),
-    placed: [existing("p1", "node1", { security: "S1" }), existing("p2", "node1", { security: "S1" }), existing("p3", "node3", { security: "S1" })],
+    placed: [
+      existing("p1", "node1", { security: "S1" }),
+      existing("p2", "node1", { security: "S1" }),
+      existing("p3", "node3", { security: "S1" }),
+    ],
     raw: { node1: 6, node2: 0, node3: 3 },
     want: { node1: 100, node2: 0, node3: 50 },
   },

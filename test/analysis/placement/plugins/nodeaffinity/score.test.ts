@@ -6,7 +6,16 @@ import type { Labels, NodeSelectorTerm } from "../../../../../src/model/kubernet
 import { cluster, node, podSpec, podToPlace, requirement, term } from "../../support.js";
 import { runScore } from "../score-harness.js";
 
-const preferred = (...terms: { weight: number; preference: NodeSelectorTerm }[]) => podToPlace(podSpec({ affinity: { nodeAffinity: { required: null, preferred: terms }, podAffinity: undefined, podAntiAffinity: undefined } }));
+const preferred = (...terms: { weight: number; preference: NodeSelectorTerm }[]) =>
+  podToPlace(
+    podSpec({
+      affinity: {
+        nodeAffinity: { required: null, preferred: terms },
+        podAffinity: undefined,
+        podAntiAffinity: undefined,
+      },
+    }),
+  );
 const labelTerm = (labels: Labels) => term(Object.entries(labels).map(([k, v]) => requirement(k, "In", [v])));
 
 const nodes = () =>
@@ -29,7 +38,12 @@ describe("NodeAffinity score", () => {
   });
   test("nodeaffinity score: only node1 matches: 100 for it, 0 for the others", () => {
     const state = nodes();
-    const run = runScore(NodeAffinityScore, preferred({ weight: 2, preference: labelTerm({ foo: "bar" }) }), state, state.nodes.filter((n) => n.name !== "node5"));
+    const run = runScore(
+      NodeAffinityScore,
+      preferred({ weight: 2, preference: labelTerm({ foo: "bar" }) }),
+      state,
+      state.nodes.filter((n) => n.name !== "node5"),
+    );
     assert.deepEqual(run.normalized, { node1: 100, node2: 0, node3: 0 });
   });
   test("nodeaffinity score: the weights of matching terms add up; DefaultNormalizeScore scales by the best (integer division)", () => {
@@ -43,11 +57,19 @@ describe("NodeAffinity score", () => {
     assert.deepEqual(run.normalized, { node1: 18, node2: 36, node3: 0, node5: 100 });
   });
   test("nodeaffinity score: terms of weight 0 and empty terms are ignored (PreferredSchedulingTerms)", () => {
-    const run = runScore(NodeAffinityScore, preferred({ weight: 0, preference: labelTerm({ foo: "bar" }) }, { weight: 7, preference: term([]) }), nodes());
+    const run = runScore(
+      NodeAffinityScore,
+      preferred({ weight: 0, preference: labelTerm({ foo: "bar" }) }, { weight: 7, preference: term([]) }),
+      nodes(),
+    );
     assert.equal(run.skipped, true);
   });
   test("nodeaffinity score: matchFields metadata.name counts", () => {
-    const run = runScore(NodeAffinityScore, preferred({ weight: 3, preference: term([], [requirement("metadata.name", "In", ["node3"])]) }), nodes());
+    const run = runScore(
+      NodeAffinityScore,
+      preferred({ weight: 3, preference: term([], [requirement("metadata.name", "In", ["node3"])]) }),
+      nodes(),
+    );
     assert.deepEqual(run.normalized, { node1: 0, node2: 0, node3: 100, node5: 0 });
   });
   test("nodeaffinity score: weight 2 in the default profile", () => assert.equal(NodeAffinityScore.weight, 2));

@@ -10,10 +10,17 @@ import { Gi, Mi, container, node, placed, podToPlace } from "../../support.js";
 import { filterCases, spec, requesting } from "../filter-cases.js";
 
 describe("NodeResourcesFit (kube-scheduler plugins/noderesources/fit.go fitsRequest)", () => {
-  const small = (pods = 110) => node("n", {}, [], { cpu: 2000, memory: 4 * Gi, "ephemeral-storage": 10 * Gi, pods, "nvidia.com/gpu": 1 });
-  const busy = (name: string, requests: ResourceList, owner?: string) => placed(name, "n", requesting(requests), owner === undefined ? {} : { owner });
+  const small = (pods = 110) =>
+    node("n", {}, [], { cpu: 2000, memory: 4 * Gi, "ephemeral-storage": 10 * Gi, pods, "nvidia.com/gpu": 1 });
+  const busy = (name: string, requests: ResourceList, owner?: string) =>
+    placed(name, "n", requesting(requests), owner === undefined ? {} : { owner });
   filterCases(NodeResourcesFit, [
-    { name: "fit.go fitsRequest: a pod within every allocatable fits", pod: podToPlace(requesting({ cpu: 500, memory: Gi })), node: small(), want: [] },
+    {
+      name: "fit.go fitsRequest: a pod within every allocatable fits",
+      pod: podToPlace(requesting({ cpu: 500, memory: Gi })),
+      node: small(),
+      want: [],
+    },
     {
       name: "fit.go fitsRequest: len(Pods)+1 > allowedPodNumber is Too many pods",
       pod: podToPlace(),
@@ -21,19 +28,64 @@ describe("NodeResourcesFit (kube-scheduler plugins/noderesources/fit.go fitsRequ
       placed: [busy("a", {}), busy("b", {})],
       want: [ERR_REASON_TOO_MANY_PODS],
     },
-    { name: "fit.go fitsRequest: one pod below allowedPodNumber fits", pod: podToPlace(), node: small(2), placed: [busy("a", {})], want: [] },
-    { name: "fit.go fitsRequest: cpu beyond allocatable minus requested is Insufficient cpu", pod: podToPlace(requesting({ cpu: 1500 })), node: small(), placed: [busy("a", { cpu: 1000 })], want: ["Insufficient cpu"] },
-    { name: "fit.go fitsRequest: memory beyond free is Insufficient memory", pod: podToPlace(requesting({ memory: 3 * Gi })), node: small(), placed: [busy("a", { memory: 2 * Gi })], want: ["Insufficient memory"] },
-    { name: "fit.go fitsRequest: ephemeral-storage beyond free is Insufficient ephemeral-storage", pod: podToPlace(requesting({ "ephemeral-storage": 11 * Gi })), node: small(), want: ["Insufficient ephemeral-storage"] },
-    { name: "fit.go fitsRequest: an extended resource beyond free is Insufficient <name>", pod: podToPlace(requesting({ "nvidia.com/gpu": 1 })), node: small(), placed: [busy("a", { "nvidia.com/gpu": 1 })], want: ["Insufficient nvidia.com/gpu"] },
-    { name: "fit.go fitsRequest: an extended resource the node does not have is insufficient", pod: podToPlace(requesting({ "example.com/fpga": 1 })), node: small(), want: ["Insufficient example.com/fpga"] },
-    { name: "fit.go fitsRequest: an extended resource within allocatable fits", pod: podToPlace(requesting({ "nvidia.com/gpu": 1 })), node: small(), want: [] },
+    {
+      name: "fit.go fitsRequest: one pod below allowedPodNumber fits",
+      pod: podToPlace(),
+      node: small(2),
+      placed: [busy("a", {})],
+      want: [],
+    },
+    {
+      name: "fit.go fitsRequest: cpu beyond allocatable minus requested is Insufficient cpu",
+      pod: podToPlace(requesting({ cpu: 1500 })),
+      node: small(),
+      placed: [busy("a", { cpu: 1000 })],
+      want: ["Insufficient cpu"],
+    },
+    {
+      name: "fit.go fitsRequest: memory beyond free is Insufficient memory",
+      pod: podToPlace(requesting({ memory: 3 * Gi })),
+      node: small(),
+      placed: [busy("a", { memory: 2 * Gi })],
+      want: ["Insufficient memory"],
+    },
+    {
+      name: "fit.go fitsRequest: ephemeral-storage beyond free is Insufficient ephemeral-storage",
+      pod: podToPlace(requesting({ "ephemeral-storage": 11 * Gi })),
+      node: small(),
+      want: ["Insufficient ephemeral-storage"],
+    },
+    {
+      name: "fit.go fitsRequest: an extended resource beyond free is Insufficient <name>",
+      pod: podToPlace(requesting({ "nvidia.com/gpu": 1 })),
+      node: small(),
+      placed: [busy("a", { "nvidia.com/gpu": 1 })],
+      want: ["Insufficient nvidia.com/gpu"],
+    },
+    {
+      name: "fit.go fitsRequest: an extended resource the node does not have is insufficient",
+      pod: podToPlace(requesting({ "example.com/fpga": 1 })),
+      node: small(),
+      want: ["Insufficient example.com/fpga"],
+    },
+    {
+      name: "fit.go fitsRequest: an extended resource within allocatable fits",
+      pod: podToPlace(requesting({ "nvidia.com/gpu": 1 })),
+      node: small(),
+      want: [],
+    },
     {
       name: "fit.go fitsRequest: every insufficiency is reported, in order pods, cpu, memory, ephemeral-storage, extended",
       pod: podToPlace(requesting({ "nvidia.com/gpu": 2, "ephemeral-storage": 20 * Gi, memory: 5 * Gi, cpu: 3000 })),
       node: small(1),
       placed: [busy("a", {})],
-      want: ["Too many pods", "Insufficient cpu", "Insufficient memory", "Insufficient ephemeral-storage", "Insufficient nvidia.com/gpu"],
+      want: [
+        "Too many pods",
+        "Insufficient cpu",
+        "Insufficient memory",
+        "Insufficient ephemeral-storage",
+        "Insufficient nvidia.com/gpu",
+      ],
     },
     {
       name: "fit.go fitsRequest: requests exactly equal to what is free fit (rejects only when request > free)",
@@ -58,7 +110,9 @@ describe("NodeResourcesFit (kube-scheduler plugins/noderesources/fit.go fitsRequ
     },
     {
       name: "fit.go computePodResourceRequest: the request is PodRequests (an init container's larger request counts)",
-      pod: podToPlace(spec({ containers: [container("app", { cpu: 500 })], initContainers: [container("init", { cpu: 2500 })] })),
+      pod: podToPlace(
+        spec({ containers: [container("app", { cpu: 500 })], initContainers: [container("init", { cpu: 2500 })] }),
+      ),
       node: small(),
       want: ["Insufficient cpu"],
     },
@@ -79,7 +133,10 @@ describe("NodeResourcesFit (kube-scheduler plugins/noderesources/fit.go fitsRequ
       name: "withoutOwner: the workload's own pods' requests are subtracted",
       pod: podToPlace(requesting({ cpu: 1000 })),
       node: small(),
-      placed: [busy("own", { cpu: 1500 }, "Deployment/default/web"), busy("other", { cpu: 500 }, "Deployment/default/api")],
+      placed: [
+        busy("own", { cpu: 1500 }, "Deployment/default/web"),
+        busy("other", { cpu: 500 }, "Deployment/default/api"),
+      ],
       excludeOwner: "Deployment/default/web",
       want: [],
     },
@@ -87,7 +144,10 @@ describe("NodeResourcesFit (kube-scheduler plugins/noderesources/fit.go fitsRequ
       name: "withoutOwner: another workload's requests still count",
       pod: podToPlace(requesting({ cpu: 1000 })),
       node: small(),
-      placed: [busy("own", { cpu: 500 }, "Deployment/default/web"), busy("other", { cpu: 1500 }, "Deployment/default/api")],
+      placed: [
+        busy("own", { cpu: 500 }, "Deployment/default/web"),
+        busy("other", { cpu: 1500 }, "Deployment/default/api"),
+      ],
       excludeOwner: "Deployment/default/web",
       want: ["Insufficient cpu"],
     },

@@ -4,14 +4,21 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { BalancedAllocationScore, NodeResourcesFitScore, balancedResourceScore, leastAllocatedScore, leastRequestedScore } from "../../../../../src/analysis/placement/plugins/noderesources/score.js";
+import {
+  BalancedAllocationScore,
+  NodeResourcesFitScore,
+  balancedResourceScore,
+  leastAllocatedScore,
+  leastRequestedScore,
+} from "../../../../../src/analysis/placement/plugins/noderesources/score.js";
 import type { PlacedPod } from "../../../../../src/analysis/placement/types.js";
 import type { ResourceList } from "../../../../../src/model/kubernetes.js";
 import { Gi, Mi, cluster, container, node, placed, podSpec, podToPlace } from "../../support.js";
 import { runScore } from "../score-harness.js";
 
 const alloc = (cpu: number, memory: number): ResourceList => ({ cpu, memory, pods: 110 });
-const requesting = (...requests: ResourceList[]) => podSpec({ containers: requests.map((r, i) => container(`c${i}`, r)) });
+const requesting = (...requests: ResourceList[]) =>
+  podSpec({ containers: requests.map((r, i) => container(`c${i}`, r)) });
 
 interface Case {
   readonly name: string;
@@ -32,7 +39,10 @@ function run(plugin: typeof NodeResourcesFitScore | typeof BalancedAllocationSco
 const leastAllocated: readonly Case[] = [
   {
     name: "noderesources least_allocated: nothing scheduled, resources requested, differently sized nodes",
-    pod: [{ cpu: 1000, memory: 2000 }, { cpu: 2000, memory: 3000 }],
+    pod: [
+      { cpu: 1000, memory: 2000 },
+      { cpu: 2000, memory: 3000 },
+    ],
     nodes: { node1: alloc(4000, 10000), node2: alloc(6000, 10000) },
     // node1: cpu (4000−3000)×100/4000 = 25, memory (10000−5000)×100/10000 = 50 → 37; node2: 50, 50 → 50
     want: { node1: 37, node2: 50 },
@@ -71,7 +81,10 @@ const leastAllocated: readonly Case[] = [
 const balanced: readonly Case[] = [
   {
     name: "noderesources balanced_allocation: nothing scheduled, resources requested, differently sized nodes",
-    pod: [{ cpu: 1000, memory: 2000 }, { cpu: 2000, memory: 3000 }],
+    pod: [
+      { cpu: 1000, memory: 2000 },
+      { cpu: 2000, memory: 3000 },
+    ],
     nodes: { node1: alloc(4000, 10000), node2: alloc(6000, 10000) },
     // node1: fractions 0.75 and 0.5, std 0.125 → 87; node2: 0.5 and 0.5 → 100
     want: { node1: 87, node2: 100 },
@@ -114,7 +127,8 @@ const balanced: readonly Case[] = [
 ];
 
 describe("NodeResourcesFit score (LeastAllocated)", () => {
-  for (const c of leastAllocated) test(c.name, () => assert.deepEqual(run(NodeResourcesFitScore, c).normalized, c.want));
+  for (const c of leastAllocated)
+    test(c.name, () => assert.deepEqual(run(NodeResourcesFitScore, c).normalized, c.want));
   test("noderesources least_allocated: leastRequestedScore is integer arithmetic", () => {
     assert.equal(leastRequestedScore(1, 3), 66);
     assert.equal(leastRequestedScore(4, 3), 0);

@@ -13,7 +13,13 @@ import {
 } from "../../../../../src/analysis/placement/plugins/podtopologyspread/common.js";
 import { PodTopologySpread } from "../../../../../src/analysis/placement/plugins/podtopologyspread/filter.js";
 import type { ClusterView, PlacedPod, PodToPlace } from "../../../../../src/analysis/placement/types.js";
-import type { LabelSelector, Labels, Node, PodSpec, TopologySpreadConstraint } from "../../../../../src/model/kubernetes.js";
+import type {
+  LabelSelector,
+  Labels,
+  Node,
+  PodSpec,
+  TopologySpreadConstraint,
+} from "../../../../../src/model/kubernetes.js";
 import { cluster, node, placed, podSpec, podToPlace, src, taint, toleration, workload } from "../../support.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -39,15 +45,29 @@ function spread(topologyKey: string, extra: Partial<TopologySpreadConstraint> = 
   };
 }
 
-function incoming(constraints: readonly TopologySpreadConstraint[], extra: Partial<PodSpec> = {}, labels: Labels = { app: "web" }, ns = "default"): PodToPlace {
+function incoming(
+  constraints: readonly TopologySpreadConstraint[],
+  extra: Partial<PodSpec> = {},
+  labels: Labels = { app: "web" },
+  ns = "default",
+): PodToPlace {
   const spec = podSpec({ topologySpreadConstraints: constraints, ...extra });
   return podToPlace(spec, { workload: workload("Deployment", "web", spec, {}, ns), labels });
 }
 
 /** `count` pods with `labels` on `nodeName` (namespace `ns`, each its own owner unless given). */
-function pods(nodeName: string, count: number, labels: Labels = { app: "web" }, options: { ns?: string; owner?: string } = {}): PlacedPod[] {
+function pods(
+  nodeName: string,
+  count: number,
+  labels: Labels = { app: "web" },
+  options: { ns?: string; owner?: string } = {},
+): PlacedPod[] {
   return Array.from({ length: count }, (_, i) =>
-    placed(`${nodeName}-${labels["app"] ?? "pod"}-${i}`, nodeName, podSpec(), { labels, ...(options.ns ? { namespace: options.ns } : {}), ...(options.owner ? { owner: options.owner } : {}) }),
+    placed(`${nodeName}-${labels["app"] ?? "pod"}-${i}`, nodeName, podSpec(), {
+      labels,
+      ...(options.ns ? { namespace: options.ns } : {}),
+      ...(options.owner ? { owner: options.owner } : {}),
+    }),
   );
 }
 
@@ -57,7 +77,11 @@ function verdicts(pod: PodToPlace, state: ClusterView): Record<string, string | 
   for (const n of state.nodes) {
     const reasons = PodTopologySpread.filter(pod, n, state, prepared);
     assert.ok(reasons.length <= 1, "the scheduler reports one reason per node");
-    assert.equal(PodTopologySpread.passes!(pod, n, state, prepared), reasons.length === 0, "passes is filter's verdict alone");
+    assert.equal(
+      PodTopologySpread.passes!(pod, n, state, prepared),
+      reasons.length === 0,
+      "passes is filter's verdict alone",
+    );
     for (const r of reasons) assert.equal(r.plugin, "PodTopologySpread");
     out[n.name] = reasons[0]?.message ?? null;
   }
@@ -165,7 +189,11 @@ describe("PodTopologySpread: skew (Filter: matchNum + selfMatchNum − minMatchN
       name: "podtopologyspread: matchLabelKeys narrows the count to pods with the incoming pod's value",
       nodes: abZones,
       placed: pods("n1", 2, { app: "web", "pod-template-hash": "v1" }),
-      pod: incoming([spread(ZONE, { matchLabelKeys: ["pod-template-hash"] })], {}, { app: "web", "pod-template-hash": "v2" }),
+      pod: incoming(
+        [spread(ZONE, { matchLabelKeys: ["pod-template-hash"] })],
+        {},
+        { app: "web", "pod-template-hash": "v2" },
+      ),
       want: { n1: null, n2: null },
     },
     {
@@ -270,7 +298,9 @@ describe("PodTopologySpread: domains (PreFilter: nodes, labels, inclusion polici
       name: "podtopologyspread: nodeTaintsPolicy Honor keeps nodes whose taints the pod tolerates",
       nodes: [...abZones, node("n3", { [ZONE]: "c" }, [taint("dedicated", "db", "NoSchedule")])],
       placed: [...pods("n1", 1), ...pods("n2", 1)],
-      pod: incoming([spread(ZONE, { nodeTaintsPolicy: "Honor" })], { tolerations: [toleration({ key: "dedicated", operator: "Exists" })] }),
+      pod: incoming([spread(ZONE, { nodeTaintsPolicy: "Honor" })], {
+        tolerations: [toleration({ key: "dedicated", operator: "Exists" })],
+      }),
       want: { n1: SKEW, n2: SKEW, n3: null },
     },
     {
@@ -301,7 +331,10 @@ describe("PodTopologySpread: domains (PreFilter: nodes, labels, inclusion polici
 describe("PodTopologySpread: PreFilter and Filter mechanics", () => {
   test("podtopologyspread: a pod without DoNotSchedule constraints needs no PreFilter state", () => {
     const state = cluster(abZones, pods("n1", 3));
-    assert.equal(PodTopologySpread.prepare!(incoming([spread(ZONE, { whenUnsatisfiable: "ScheduleAnyway" })]), state), undefined);
+    assert.equal(
+      PodTopologySpread.prepare!(incoming([spread(ZONE, { whenUnsatisfiable: "ScheduleAnyway" })]), state),
+      undefined,
+    );
     assert.equal(PodTopologySpread.prepare!(incoming([]), state), undefined);
   });
 
@@ -311,21 +344,33 @@ describe("PodTopologySpread: PreFilter and Filter mechanics", () => {
     const [r] = PodTopologySpread.filter(pod, state.nodes[0]!, state, PodTopologySpread.prepare!(pod, state));
     assert.equal(r?.message, SKEW);
     assert.deepEqual(r?.source, src(801));
-    assert.match(r?.detail ?? "", /topology\.kubernetes\.io\/zone=a has 2 pod\(s\) matching app=web, \+ 1 \(this pod\) − global minimum 0 = skew 3 > maxSkew 1/);
+    assert.match(
+      r?.detail ?? "",
+      /topology\.kubernetes\.io\/zone=a has 2 pod\(s\) matching app=web, \+ 1 \(this pod\) − global minimum 0 = skew 3 > maxSkew 1/,
+    );
     assert.match(r?.detail ?? "", /domains: a=2, b=0/);
   });
 
   test("podtopologyspread: constraints are judged in the pod's order, and only the first failure is reported", () => {
     // n1 lacks the rack label but its zone a is already ahead (n3's pods): the zone constraint,
     // first in the pod's order, fails before the rack label is looked at
-    const state = cluster([zone("n1", "a"), zone("n2", "b", { rack: "r2" }), zone("n3", "a", { rack: "r1" })], pods("n3", 2));
+    const state = cluster(
+      [zone("n1", "a"), zone("n2", "b", { rack: "r2" }), zone("n3", "a", { rack: "r1" })],
+      pods("n3", 2),
+    );
     const pod = incoming([spread(ZONE, { source: src(801) }), spread("rack", { source: src(802), maxSkew: 5 })]);
     const prepared = PodTopologySpread.prepare!(pod, state);
-    const first = (name: string) => PodTopologySpread.filter(pod, state.nodeByName.get(name)!, state, prepared).map((r) => [r.message, r.source]);
+    const first = (name: string) =>
+      PodTopologySpread.filter(pod, state.nodeByName.get(name)!, state, prepared).map((r) => [r.message, r.source]);
     assert.deepEqual(first("n1"), [[SKEW, src(801)]]);
     const swapped = incoming([spread("rack", { source: src(802), maxSkew: 5 }), spread(ZONE, { source: src(801) })]);
     assert.deepEqual(
-      PodTopologySpread.filter(swapped, state.nodeByName.get("n1")!, state, PodTopologySpread.prepare!(swapped, state)).map((r) => [r.message, r.source]),
+      PodTopologySpread.filter(
+        swapped,
+        state.nodeByName.get("n1")!,
+        state,
+        PodTopologySpread.prepare!(swapped, state),
+      ).map((r) => [r.message, r.source]),
       [[MISSING, src(802)]],
     );
     assert.deepEqual(first("n2"), []);
@@ -349,7 +394,10 @@ describe("PodTopologySpread: PreFilter and Filter mechanics", () => {
   });
 
   test("podtopologyspread: the scoring helpers expose the constraints and per-node counts", () => {
-    const state = cluster([...abZones, node("n3")], [...pods("n1", 2), ...pods("n3", 1), ...pods("n2", 1, { app: "api" })]);
+    const state = cluster(
+      [...abZones, node("n3")],
+      [...pods("n1", 2), ...pods("n3", 1), ...pods("n2", 1, { app: "api" })],
+    );
     const pod = incoming([spread(ZONE), spread(HOST, { whenUnsatisfiable: "ScheduleAnyway" })]);
     const soft = spreadConstraintViews(pod, "ScheduleAnyway");
     assert.deepEqual(

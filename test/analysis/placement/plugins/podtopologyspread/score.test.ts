@@ -4,16 +4,34 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { defaultSelector, podTopologySpreadScore, scoreForCount, topologyNormalizingWeight } from "../../../../../src/analysis/placement/plugins/podtopologyspread/score.js";
+import {
+  defaultSelector,
+  podTopologySpreadScore,
+  scoreForCount,
+  topologyNormalizingWeight,
+} from "../../../../../src/analysis/placement/plugins/podtopologyspread/score.js";
 import type { NodeInfo, PlacedPod } from "../../../../../src/analysis/placement/types.js";
-import type { Labels, Node, PodSpec, Service, TopologySpreadConstraint, Workload, WorkloadKind } from "../../../../../src/model/kubernetes.js";
+import type {
+  Labels,
+  Node,
+  PodSpec,
+  Service,
+  TopologySpreadConstraint,
+  Workload,
+  WorkloadKind,
+} from "../../../../../src/model/kubernetes.js";
 import { cluster, node, placed, podSpec, podToPlace, src, taint, workload } from "../../support.js";
 import { runScore, service } from "../score-harness.js";
 
 const ZONE = "topology.kubernetes.io/zone";
 const HOST = "kubernetes.io/hostname";
 
-function constraint(topologyKey: string, maxSkew: number, matchLabels: Labels | null, extra: Partial<TopologySpreadConstraint> = {}): TopologySpreadConstraint {
+function constraint(
+  topologyKey: string,
+  maxSkew: number,
+  matchLabels: Labels | null,
+  extra: Partial<TopologySpreadConstraint> = {},
+): TopologySpreadConstraint {
   return {
     maxSkew,
     topologyKey,
@@ -28,13 +46,25 @@ function constraint(topologyKey: string, maxSkew: number, matchLabels: Labels | 
   };
 }
 
-const zoned = (name: string, zone: string | undefined, labels: Labels = {}, taints: Node["taints"] = []) => node(name, zone === undefined ? labels : { [ZONE]: zone, ...labels }, taints);
+const zoned = (name: string, zone: string | undefined, labels: Labels = {}, taints: Node["taints"] = []) =>
+  node(name, zone === undefined ? labels : { [ZONE]: zone, ...labels }, taints);
 /** node-a, node-b in zone1; node-c, node-d in zone2 */
-const fourNodes = () => [zoned("node-a", "zone1"), zoned("node-b", "zone1"), zoned("node-c", "zone2"), zoned("node-d", "zone2")];
-const pods = (on: string, n: number, labels: Labels = { foo: "" }, ns = "default"): PlacedPod[] => Array.from({ length: n }, (_, i) => placed(`${on}-p${i}`, on, podSpec(), { labels, namespace: ns }));
-const withConstraints = (...constraints: TopologySpreadConstraint[]): PodSpec => podSpec({ topologySpreadConstraints: constraints });
-const incoming = (spec: PodSpec, labels: Labels = { foo: "" }, kind: WorkloadKind = "Deployment", extra: Partial<Workload> = {}) =>
-  podToPlace(spec, { workload: workload(kind, "web", spec, extra), labels });
+const fourNodes = () => [
+  zoned("node-a", "zone1"),
+  zoned("node-b", "zone1"),
+  zoned("node-c", "zone2"),
+  zoned("node-d", "zone2"),
+];
+const pods = (on: string, n: number, labels: Labels = { foo: "" }, ns = "default"): PlacedPod[] =>
+  Array.from({ length: n }, (_, i) => placed(`${on}-p${i}`, on, podSpec(), { labels, namespace: ns }));
+const withConstraints = (...constraints: TopologySpreadConstraint[]): PodSpec =>
+  podSpec({ topologySpreadConstraints: constraints });
+const incoming = (
+  spec: PodSpec,
+  labels: Labels = { foo: "" },
+  kind: WorkloadKind = "Deployment",
+  extra: Partial<Workload> = {},
+) => podToPlace(spec, { workload: workload(kind, "web", spec, extra), labels });
 
 interface Case {
   readonly name: string;
@@ -114,15 +144,27 @@ const cases: readonly Case[] = [
   },
   {
     name: "podtopologyspread score: matchLabelKeys adds the pod's own value to the selector",
-    pod: incoming(withConstraints(constraint(HOST, 1, { app: "web" }, { matchLabelKeys: ["pod-template-hash"] })), { app: "web", "pod-template-hash": "v2" }),
+    pod: incoming(withConstraints(constraint(HOST, 1, { app: "web" }, { matchLabelKeys: ["pod-template-hash"] })), {
+      app: "web",
+      "pod-template-hash": "v2",
+    }),
     nodes: fourNodes().slice(0, 2),
-    placed: [...pods("node-a", 3, { app: "web", "pod-template-hash": "v1" }), ...pods("node-b", 1, { app: "web", "pod-template-hash": "v2" })],
+    placed: [
+      ...pods("node-a", 3, { app: "web", "pod-template-hash": "v1" }),
+      ...pods("node-b", 1, { app: "web", "pod-template-hash": "v2" }),
+    ],
     want: { "node-a": 100, "node-b": 0 },
   },
   {
     name: "podtopologyspread score: nodeAffinityPolicy Honor (default) counts only pods on nodes the pod's nodeSelector allows",
-    pod: incoming(podSpec({ nodeSelector: { disk: "ssd" }, topologySpreadConstraints: [constraint(ZONE, 1, { foo: "" })] })),
-    nodes: [zoned("node-a", "zone1", { disk: "ssd" }), zoned("node-c", "zone2", { disk: "ssd" }), zoned("node-d", "zone2")],
+    pod: incoming(
+      podSpec({ nodeSelector: { disk: "ssd" }, topologySpreadConstraints: [constraint(ZONE, 1, { foo: "" })] }),
+    ),
+    nodes: [
+      zoned("node-a", "zone1", { disk: "ssd" }),
+      zoned("node-c", "zone2", { disk: "ssd" }),
+      zoned("node-d", "zone2"),
+    ],
     feasible: ["node-a", "node-c"],
     placed: [...pods("node-c", 1), ...pods("node-d", 5)],
     // zone2 counts node-c's pod only: round(1 × log 4) = 1
@@ -131,8 +173,17 @@ const cases: readonly Case[] = [
   },
   {
     name: "podtopologyspread score: nodeAffinityPolicy Ignore counts pods on every node of the domain",
-    pod: incoming(podSpec({ nodeSelector: { disk: "ssd" }, topologySpreadConstraints: [constraint(ZONE, 1, { foo: "" }, { nodeAffinityPolicy: "Ignore" })] })),
-    nodes: [zoned("node-a", "zone1", { disk: "ssd" }), zoned("node-c", "zone2", { disk: "ssd" }), zoned("node-d", "zone2")],
+    pod: incoming(
+      podSpec({
+        nodeSelector: { disk: "ssd" },
+        topologySpreadConstraints: [constraint(ZONE, 1, { foo: "" }, { nodeAffinityPolicy: "Ignore" })],
+      }),
+    ),
+    nodes: [
+      zoned("node-a", "zone1", { disk: "ssd" }),
+      zoned("node-c", "zone2", { disk: "ssd" }),
+      zoned("node-d", "zone2"),
+    ],
     feasible: ["node-a", "node-c"],
     placed: [...pods("node-c", 1), ...pods("node-d", 5)],
     // zone2: 6 pods: round(6 × 1.386) = 8
@@ -142,7 +193,11 @@ const cases: readonly Case[] = [
   {
     name: "podtopologyspread score: nodeTaintsPolicy Honor leaves out pods on nodes with taints the pod does not tolerate",
     pod: incoming(withConstraints(constraint(ZONE, 1, { foo: "" }, { nodeTaintsPolicy: "Honor" }))),
-    nodes: [zoned("node-a", "zone1"), zoned("node-c", "zone2"), zoned("node-d", "zone2", {}, [taint("dedicated", "x", "NoSchedule")])],
+    nodes: [
+      zoned("node-a", "zone1"),
+      zoned("node-c", "zone2"),
+      zoned("node-d", "zone2", {}, [taint("dedicated", "x", "NoSchedule")]),
+    ],
     feasible: ["node-a", "node-c"],
     placed: [...pods("node-a", 1), ...pods("node-d", 5)],
     raw: { "node-a": 1, "node-c": 0 },
@@ -199,9 +254,16 @@ describe("PodTopologySpread score", () => {
   }
 
   test("podtopologyspread score: DefaultSelector merges the selecting Services' selectors with the owner's (StatefulSet)", () => {
-    const w = workload("StatefulSet", "db", podSpec(), { selector: { matchLabels: { app: "db" }, matchExpressions: [{ key: "tier", operator: "Exists", values: [] }] } });
+    const w = workload("StatefulSet", "db", podSpec(), {
+      selector: { matchLabels: { app: "db" }, matchExpressions: [{ key: "tier", operator: "Exists", values: [] }] },
+    });
     const pod = podToPlace(podSpec(), { workload: w, labels: { app: "db", tier: "x", role: "primary" } });
-    const selector = defaultSelector(pod, [service("db", { app: "db" }), service("primary", { role: "primary" }), service("other", { app: "other" }), service("elsewhere", { app: "db" }, "other-ns")]);
+    const selector = defaultSelector(pod, [
+      service("db", { app: "db" }),
+      service("primary", { role: "primary" }),
+      service("other", { app: "other" }),
+      service("elsewhere", { app: "db" }, "other-ns"),
+    ]);
     assert.deepEqual(selector, {
       matchLabels: { app: "db", role: "primary" },
       matchExpressions: [

@@ -32,7 +32,12 @@ describe("tolerates (k8s.io/api core/v1 toleration.go ToleratesTaint)", () => {
     },
     {
       name: "api core/v1 ToleratesTaint: Equal with an empty value tolerates a taint without one",
-      toleration: toleration({ key: "node-role.kubernetes.io/control-plane", operator: "Equal", value: "", effect: "NoSchedule" }),
+      toleration: toleration({
+        key: "node-role.kubernetes.io/control-plane",
+        operator: "Equal",
+        value: "",
+        effect: "NoSchedule",
+      }),
       taint: taint("node-role.kubernetes.io/control-plane", "", "NoSchedule"),
       want: true,
     },

@@ -25,14 +25,21 @@ const cases: readonly Case[] = [
   },
   {
     name: "tainttoleration score: nodes whose taints are all tolerated score the same, however many taints they have",
-    tolerations: [toleration({ key: "foo", value: "bar", effect: "PreferNoSchedule" }), toleration({ key: "cpu-type", value: "arm64", effect: "PreferNoSchedule" })],
+    tolerations: [
+      toleration({ key: "foo", value: "bar", effect: "PreferNoSchedule" }),
+      toleration({ key: "cpu-type", value: "arm64", effect: "PreferNoSchedule" }),
+    ],
     nodes: { nodeA: [], nodeB: [prefer("foo", "bar")], nodeC: [prefer("foo", "bar"), prefer("cpu-type", "arm64")] },
     want: { nodeA: 100, nodeB: 100, nodeC: 100 },
   },
   {
     name: "tainttoleration score: the more intolerable PreferNoSchedule taints a node has, the lower its score (reversed DefaultNormalizeScore)",
     tolerations: [toleration({ key: "foo", value: "bar", effect: "PreferNoSchedule" })],
-    nodes: { nodeA: [], nodeB: [prefer("cpu-type", "arm64")], nodeC: [prefer("cpu-type", "arm64"), prefer("disk-type", "ssd")] },
+    nodes: {
+      nodeA: [],
+      nodeB: [prefer("cpu-type", "arm64")],
+      nodeC: [prefer("cpu-type", "arm64"), prefer("disk-type", "ssd")],
+    },
     raw: { nodeA: 0, nodeB: 1, nodeC: 2 },
     want: { nodeA: 100, nodeB: 50, nodeC: 0 },
   },
