@@ -1,7 +1,7 @@
 import { USER_EXIT } from "../model/errors.js";
 
 /** What the CLI touches of the outside world, so scenario tests can run it in-process. */
-export interface OutputStream {
+interface OutputStream {
   write(chunk: string): unknown;
   readonly isTTY?: boolean;
 }

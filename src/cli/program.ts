@@ -11,7 +11,7 @@ import { registerEgress } from "./commands/egress.js";
 import { packageRoot } from "./example.js";
 import { EXIT, type CliIO } from "./io.js";
 
-export function packageVersion(): string {
+function packageVersion(): string {
   try {
     return (JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string }).version;
   } catch {

@@ -71,7 +71,7 @@ export function withSnapshotOptions(command: Command, formats: readonly OutputFo
   );
 }
 
-export function outputFormat(options: SnapshotOptions, io: CliIO): OutputFormat {
+function outputFormat(options: SnapshotOptions, io: CliIO): OutputFormat {
   return options.output ?? (io.stdout.isTTY ? "text" : "json");
 }
 

@@ -30,7 +30,7 @@ export interface AnswerOf {
   egress: EgressAnswer;
 }
 
-export type Renderer<A> = (answer: A) => Iterable<string>;
+type Renderer<A> = (answer: A) => Iterable<string>;
 
 export type Renderers = { readonly [Q in QuestionName]: { readonly [F in OutputFormat]?: Renderer<AnswerOf[Q]> } };
 

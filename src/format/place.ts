@@ -5,13 +5,8 @@ import type {
   ReasonView,
   WorkloadPlacement,
 } from "../analysis/placement/placement.js";
-import { placementJson, type PlacementJson } from "../questions/place.js";
+import type { PlacementJson } from "../questions/place.js";
 import { markdownTable, plural, table } from "./table.js";
-
-/** `place -o json` in one string: the question's typed result (src/questions/place.ts `PlacementJson`). */
-export function formatPlacementJson(result: PlacementJson): string {
-  return [...placementResultChunks(result)].join("");
-}
 
 /**
  * `place -o json`, one workload at a time: the same bytes as `JSON.stringify(result, null, 2)`,
@@ -27,11 +22,6 @@ export function* placementResultChunks(result: PlacementJson): Generator<string>
     first = false;
   }
   yield `${first ? "" : "\n  "}],\n  "staticPods": ${indented(result.staticPods, "  ")}\n}\n`;
-}
-
-/** The chunks of `place -o json` for an analysis report: `placementResultChunks(placementJson(report))`. */
-export function placementJsonChunks(report: PlacementReport): Generator<string> {
-  return placementResultChunks(placementJson(report));
 }
 
 function reasonText(r: ReasonView, withDetail: boolean): string {

@@ -6,17 +6,11 @@ import { markdownTable, table } from "./table.js";
 
 /** `trace` output: PRODUCT.md's JSON shape, a hop table, and Markdown with a Mermaid sequence diagram. */
 
-/**
- * `trace -o json`: the question's typed result (src/questions/trace.ts `TraceJson`), as is.
- * `traceJson` is re-exported for the tests that build the contract from a `TraceResult`.
- */
-export { traceJson } from "../questions/trace.js";
-
 export function formatTraceJson(result: TraceJson): string {
   return JSON.stringify(result, null, 2) + "\n";
 }
 
-export function packetText(p: Packet): string {
+function packetText(p: Packet): string {
   const outer = p.outer
     ? ` [outer ${p.outer.src} → ${p.outer.dst}${p.outer.protocol === "UDP" ? ` UDP/${p.outer.dstPort}` : " IPIP"}]`
     : "";
@@ -26,7 +20,7 @@ export function packetText(p: Packet): string {
 }
 
 /** One line of the summary: what the destination sees, or where and why the packet died. */
-export function verdictText(t: TraceResult): string {
+function verdictText(t: TraceResult): string {
   if (t.verdict === "dropped" && t.drop) return `DROPPED at ${t.drop.at}: ${t.drop.code}`;
   if (t.verdict === "unknown" && t.unknown)
     return `UNKNOWN at ${t.unknown.at}: the snapshot cannot decide (capture ${t.unknown.capture})`;

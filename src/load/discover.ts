@@ -26,7 +26,7 @@ export interface FileEntry {
   readonly whatIf: boolean;
 }
 
-export const INDEX_NAMES = ["podpath.yaml", "podpath.yml"];
+const INDEX_NAMES = ["podpath.yaml", "podpath.yml"];
 const SNAPSHOT_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
 /** directories a scan never enters */
 const SKIPPED_DIRECTORIES = new Set(["node_modules", ".git"]);

@@ -151,36 +151,15 @@ function wrong(parent: object, key: string | number, path: string, expected: str
   throw new Malformed(`${path} must be ${expected}, not ${describeType(value)}`, new FieldAt(parent, key));
 }
 
-/** A nested mapping; undefined when absent or null. */
-export function optObject(parent: Raw, key: string, path: string): Raw | undefined {
-  const value = parent[key];
-  if (value === undefined || value === null) return undefined;
-  if (!isRaw(value)) wrong(parent, key, path, "a mapping", value);
-  return value;
-}
-
-export function object(parent: Raw, key: string, path: string): Raw {
-  return optObject(parent, key, path) ?? {};
-}
-
 /** A list; empty when absent or null. */
-export function list(parent: Raw, key: string, path: string): readonly unknown[] {
+function list(parent: Raw, key: string, path: string): readonly unknown[] {
   const value = parent[key];
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) wrong(parent, key, path, "a list", value);
   return value;
 }
 
-/** A list of mappings. */
-export function objectList(parent: Raw, key: string, path: string): readonly Raw[] {
-  const items = list(parent, key, path);
-  items.forEach((item, index) => {
-    if (!isRaw(item)) wrong(items, index, `${path}[${index}]`, "a mapping", item);
-  });
-  return items as readonly Raw[];
-}
-
-export function stringList(parent: Raw, key: string, path: string): readonly string[] {
+function stringList(parent: Raw, key: string, path: string): readonly string[] {
   const items = list(parent, key, path);
   items.forEach((item, index) => {
     if (typeof item !== "string") wrong(items, index, `${path}[${index}]`, "a string", item);
@@ -188,24 +167,17 @@ export function stringList(parent: Raw, key: string, path: string): readonly str
   return items as readonly string[];
 }
 
-export function optString(parent: Raw, key: string, path: string): string | undefined {
+function optString(parent: Raw, key: string, path: string): string | undefined {
   const value = parent[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "string") wrong(parent, key, path, "a string", value);
   return value;
 }
 
-export function string(parent: Raw, key: string, path: string): string {
+function string(parent: Raw, key: string, path: string): string {
   const value = optString(parent, key, path);
   if (value === undefined || value === "")
     throw new Malformed(`${path} is required`, value === "" ? new FieldAt(parent, key) : parent);
-  return value;
-}
-
-export function optBool(parent: Raw, key: string, path: string): boolean | undefined {
-  const value = parent[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "boolean") wrong(parent, key, path, "true or false", value);
   return value;
 }
 
@@ -214,7 +186,7 @@ export interface IntRange {
   readonly max?: number;
 }
 
-export function optInt(parent: Raw, key: string, path: string, range: IntRange = {}): number | undefined {
+function optInt(parent: Raw, key: string, path: string, range: IntRange = {}): number | undefined {
   const value = parent[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "number" || !Number.isInteger(value)) wrong(parent, key, path, "an integer", value);
@@ -235,12 +207,12 @@ function checkRange(at: FieldAt, path: string, value: number, range: IntRange): 
 }
 
 /** A port number, 1-65535 (0 allowed where `allowZero`). */
-export function optPort(parent: Raw, key: string, path: string, allowZero = false): number | undefined {
+function optPort(parent: Raw, key: string, path: string, allowZero = false): number | undefined {
   return optInt(parent, key, path, { min: allowZero ? 0 : 1, max: 65535 });
 }
 
 /** An int-or-string field (targetPort, NetworkPolicy port). Numbers are range-checked as ports. */
-export function optPortOrName(parent: Raw, key: string, path: string): number | string | undefined {
+function optPortOrName(parent: Raw, key: string, path: string): number | string | undefined {
   const value = parent[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value === "number") return optPort(parent, key, path);
@@ -256,19 +228,9 @@ export function optPortOrName(parent: Raw, key: string, path: string): number | 
   return value;
 }
 
-/** A string-to-string map (labels, annotations, nodeSelector). */
-export function stringMap(parent: Raw, key: string, path: string): Readonly<Record<string, string>> {
-  const value = optObject(parent, key, path);
-  if (!value) return EMPTY;
-  for (const [k, v] of Object.entries(value)) {
-    if (typeof v !== "string") wrong(value, k, `${path}.${k}`, "a string", v);
-  }
-  return value as Record<string, string>;
-}
+const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
 
-export const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
-
-export function oneOf<T extends string>(parent: Raw, key: string, path: string, allowed: readonly T[], fallback: T): T {
+function oneOf<T extends string>(parent: Raw, key: string, path: string, allowed: readonly T[], fallback: T): T {
   const value = optString(parent, key, path);
   if (value === undefined || value === "") return fallback;
   if (!(allowed as readonly string[]).includes(value)) {

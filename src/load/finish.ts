@@ -21,7 +21,7 @@ const byNsName = <T extends { readonly namespace: string; readonly name: string 
 const byId = <T extends { readonly id: string }>(a: T, b: T): number => compare(a.id, b.id);
 const byArn = <T extends { readonly arn: string }>(a: T, b: T): number => compare(a.arn, b.arn);
 
-export function compare(a: string, b: string): number {
+function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

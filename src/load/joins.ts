@@ -4,7 +4,7 @@ import type { Node } from "../model/kubernetes.js";
 import type { Join } from "../model/snapshot.js";
 
 /** The EC2 instance id in a node's providerID: `aws:///ZONE/i-…` (cloud-provider-aws). */
-export function instanceIdFromProviderID(providerID: string | undefined): string | undefined {
+function instanceIdFromProviderID(providerID: string | undefined): string | undefined {
   if (!providerID) return undefined;
   const m = /^aws:\/\/\/?(?:[^/]*\/)?(i-[0-9A-Za-z]+)$/.exec(providerID);
   return m?.[1];

@@ -4,7 +4,7 @@ export interface Position {
   readonly col: number;
 }
 
-export interface ParsedDocument {
+interface ParsedDocument {
   readonly value: unknown;
   /** 0-based index of the document in its file */
   readonly index: number;

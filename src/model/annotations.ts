@@ -37,7 +37,7 @@ export type AnnotationError =
   /** ParseStringMapAnnotation: an item is not `key=value` with a non-empty key */
   | { readonly code: "invalid-string-map"; readonly key: string; readonly raw: string };
 
-export type AnnotationErrorCode = AnnotationError["code"];
+type AnnotationErrorCode = AnnotationError["code"];
 
 /** The error of one code. */
 export type AnnotationErrorOf<C extends AnnotationErrorCode> = Extract<AnnotationError, { readonly code: C }>;
@@ -121,7 +121,7 @@ function absentOr<T, E extends AnnotationError>(
  * suffixAnnotationParser: annotations found by `prefix` + suffix. Each method takes the suffix
  * and the object's annotations, as upstream's do.
  */
-export class SuffixAnnotationParser {
+class SuffixAnnotationParser {
   constructor(readonly prefix: string) {}
 
   key(suffix: string): string {

@@ -1,7 +1,7 @@
 import type { Pod } from "./kubernetes.js";
 
 /** The annotation the kubelet puts on the mirror pod of a static pod (pkg/kubelet/types: ConfigMirrorAnnotationKey, IsMirrorPod). */
-export const MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
+const MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
 
 /**
  * The node whose kubelet runs `pod` as a static pod, or undefined for any other pod. A static pod

@@ -119,7 +119,7 @@ export function egressJson(report: EgressReport): EgressJson {
 }
 
 /** A row's packet or reply is dropped, or the snapshot cannot decide it: what `--fail-on-drop` exits 1 for. */
-export function egressIsFinding(report: EgressReport): boolean {
+function egressIsFinding(report: EgressReport): boolean {
   return report.rows.some(
     (r) =>
       r.verdict === "dropped" ||

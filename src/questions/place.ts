@@ -113,7 +113,7 @@ export type PlaceAnswer = Answer<PlaceInput, PlacementJson, PlacementReport>;
  * One workload of the contract. `nodes` keeps only the rejected nodes, so a 5,000-node cluster
  * does not print 5,000 rows per workload.
  */
-export function workloadPlacementJson(w: WorkloadPlacement): WorkloadPlacementJson {
+function workloadPlacementJson(w: WorkloadPlacement): WorkloadPlacementJson {
   return {
     kind: w.kind,
     namespace: w.namespace,

@@ -117,7 +117,7 @@ export type SnapshotShowAnswer = Answer<SnapshotShowInput, SnapshotShowJson, Sna
  * The contract object is the summary as `summarizeSnapshot` makes it (src/analysis/snapshot-summary.ts):
  * plain data already, whose fields are the interfaces above (the compiler checks it here).
  */
-export function snapshotShowJson(summary: SnapshotSummary): SnapshotShowJson {
+function snapshotShowJson(summary: SnapshotSummary): SnapshotShowJson {
   return summary;
 }
 

@@ -126,14 +126,14 @@ function sourceJson(source: SourceRef | undefined): string | null {
   return formatSource(source) || null;
 }
 
-export function packetJson(p: Packet): PacketJson {
+function packetJson(p: Packet): PacketJson {
   const packet: PacketJson = { src: p.src, srcPort: p.srcPort, dst: p.dst, dstPort: p.dstPort, protocol: p.protocol };
   return p.outer
     ? { ...packet, outer: { src: p.outer.src, dst: p.outer.dst, protocol: p.outer.protocol, dstPort: p.outer.dstPort } }
     : packet;
 }
 
-export function stepJson(s: Step): StepJson {
+function stepJson(s: Step): StepJson {
   return {
     hop: s.hop,
     component: s.component,
@@ -185,7 +185,7 @@ export function traceJson(t: TraceResult): TraceJson {
 }
 
 /** The packet or its reply is dropped, or the snapshot cannot decide: what `--fail-on-drop` exits 1 for. */
-export function traceIsFinding(t: TraceResult): boolean {
+function traceIsFinding(t: TraceResult): boolean {
   return t.verdict !== "delivered" || t.return.verdict === "dropped" || t.return.verdict === "unknown";
 }
 

@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { PlacementReport } from "../../src/analysis/placement/placement.js";
 import { analysePlacement } from "../../src/analysis/placement/placement.js";
-import { placementJsonChunks } from "../../src/format/place.js";
+import { placementResultChunks } from "../../src/format/place.js";
+import { placementJson } from "../../src/questions/place.js";
 import { loadSnapshot } from "../../src/load/load-snapshot.js";
 import { REPO } from "../support/helpers.js";
 
@@ -25,7 +26,7 @@ function whole(report: PlacementReport): string {
   );
 }
 
-test("placementJsonChunks joined is JSON.stringify of the whole report: the example, one workload, none", () => {
+test("placementResultChunks joined is JSON.stringify of the whole report: the example, one workload, none", () => {
   const report = analysePlacement(loadSnapshot({ paths: ["examples/ecoeco"], cwd: REPO }));
   assert.ok(report.workloads.length > 1 && report.staticPods.length > 0);
   for (const r of [
@@ -33,7 +34,7 @@ test("placementJsonChunks joined is JSON.stringify of the whole report: the exam
     { ...report, workloads: report.workloads.slice(0, 1) },
     { ...report, workloads: [], staticPods: [] },
   ]) {
-    const chunks = [...placementJsonChunks(r)];
+    const chunks = [...placementResultChunks(placementJson(r))];
     assert.equal(chunks.join(""), whole(r));
     assert.ok(chunks.length >= r.workloads.length, "one chunk per workload at least");
   }

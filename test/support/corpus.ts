@@ -18,10 +18,10 @@ export function corpusPath(...parts: string[]): string {
   return join(CORPUS, ...parts);
 }
 
-export const CORPUS_REQUIRED = process.env["PODPATH_REQUIRE_CORPUS"] === "1";
+const CORPUS_REQUIRED = process.env["PODPATH_REQUIRE_CORPUS"] === "1";
 
 /** Why a corpus test does not run here, or undefined when the corpus is present. */
-export function corpusMissing(): string | undefined {
+function corpusMissing(): string | undefined {
   return existsSync(CORPUS) ? undefined : `the test corpus ${CORPUS} (../shared/corpus beside the clone) is absent`;
 }
 

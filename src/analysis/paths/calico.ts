@@ -82,7 +82,7 @@ export function nodeAddresses(node: Node): string[] {
 }
 
 /** The node one of whose own addresses `ip` is. */
-export function nodeWithAddress(nodes: readonly Node[], ip: string): Node | undefined {
+function nodeWithAddress(nodes: readonly Node[], ip: string): Node | undefined {
   return nodes.find((n) => nodeAddresses(n).includes(ip));
 }
 
@@ -179,7 +179,7 @@ function asSettings(felix: FelixSettings | FelixConfiguration | undefined): Feli
 // natOutgoing
 
 /** What natOutgoing did with a packet, as data (wording.ts `describeNatOutgoing` words it). */
-export type NatOutgoingOutcome =
+type NatOutgoingOutcome =
   /** the source is in no IP pool: natOutgoing does not apply */
   | "no-ip-pool"
   /** the source's pool has natOutgoing: false */
@@ -396,7 +396,7 @@ function routeIn(table: RouteTable, ip: string, aws: AwsModel | undefined): Rout
 // ---------------------------------------------------------------------------------------------
 // overlay
 
-export type OverlayKind = "local" | "vxlan" | "ipip" | "native";
+type OverlayKind = "local" | "vxlan" | "ipip" | "native";
 
 export type OverlayDecision = Decision & {
   readonly mode: OverlayKind;
@@ -406,7 +406,7 @@ export type OverlayDecision = Decision & {
 };
 
 /** Felix's default VXLAN port (FelixConfiguration vxlanPort) and VNI (vxlanVNI 4096). */
-export const VXLAN_PORT = 4789;
+const VXLAN_PORT = 4789;
 
 function nodeSubnetPrefix(
   node: Node,

@@ -18,7 +18,7 @@ import type { Drop, Step, Unknown, Verdict } from "./trace-model.js";
 
 export type DestinationClass = "same-node-pod" | "other-node-pod" | "cluster-ip" | "vpc" | "internet";
 
-export const DESTINATION_CLASSES: readonly DestinationClass[] = [
+const DESTINATION_CLASSES: readonly DestinationClass[] = [
   "same-node-pod",
   "other-node-pod",
   "cluster-ip",
@@ -43,7 +43,7 @@ export interface NodeGroup {
   readonly representative: string;
 }
 
-export interface SnatStepSummary {
+interface SnatStepSummary {
   readonly component: string;
   readonly id: string;
   readonly from: string;
@@ -106,7 +106,7 @@ function nodesByName(ctx: PathContext): readonly Node[] {
 }
 
 /** Nodes grouped by role (a node-group label, else control plane / worker) and subnet. */
-export function nodeGroups(ctx: PathContext): NodeGroup[] {
+function nodeGroups(ctx: PathContext): NodeGroup[] {
   const groups = new Map<string, { role: string; subnetId: string | undefined; nodes: string[] }>();
   for (const node of nodesByName(ctx)) {
     const role = roleOf(node);

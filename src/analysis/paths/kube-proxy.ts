@@ -62,7 +62,7 @@ import {
  * - Replies are reversed by conntrack (un-DNAT, un-SNAT): nothing is NATed again.
  */
 
-export type ServiceAccess = "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalIP";
+type ServiceAccess = "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalIP";
 
 export interface KubeProxyContext {
   /** the node whose kube-proxy rules the packet meets (the source pod's node, or the node it arrives at) */
@@ -95,7 +95,7 @@ export interface MasqueradeChoice {
   readonly source: SourceRef | undefined;
 }
 
-export interface EndpointCandidate {
+interface EndpointCandidate {
   /** the endpoint's pod name, else its address: the tracer picks the first by this name */
   readonly name: string;
   readonly ip: string;
@@ -210,7 +210,7 @@ export function chainHash(text: string): string {
 }
 
 /** `ns/name:port`, or `ns/name` for an unnamed port (proxy.ServicePortName.String). */
-export function servicePortName(service: Service, port: ServicePort): string {
+function servicePortName(service: Service, port: ServicePort): string {
   return `${service.namespace}/${service.name}${port.name ? `:${port.name}` : ""}`;
 }
 

@@ -71,7 +71,7 @@ export interface PodPolicyEndpoint {
   readonly ports: readonly ContainerPort[];
 }
 
-export interface IpPolicyEndpoint {
+interface IpPolicyEndpoint {
   readonly kind: "ip";
   readonly ip: string;
 }
@@ -88,7 +88,7 @@ export interface NetworkPolicyOptions {
 }
 
 /** One rule of a selecting policy, and whether it selected the peer and the port. */
-export interface RuleEvaluation {
+interface RuleEvaluation {
   /** namespace/name */
   readonly policy: string;
   readonly ruleIndex: number;

@@ -30,7 +30,7 @@ import type { Protocol } from "./trace-model.js";
  */
 
 /** An A record of a headless service: an endpoint address and what lists it. */
-export interface DnsRecord {
+interface DnsRecord {
   /** the endpoint's pod name, else its address */
   readonly name: string;
   readonly ip: string;
@@ -44,7 +44,7 @@ export interface DnsRecord {
  * IPv4 addresses that are ready (or all of them with publishNotReadyAddresses), sorted by name
  * then address, one per address.
  */
-export function headlessRecords(ctx: PathContext, service: Service): { records: DnsRecord[]; notReady: DnsRecord[] } {
+function headlessRecords(ctx: PathContext, service: Service): { records: DnsRecord[]; notReady: DnsRecord[] } {
   const index = snapshotIndex(ctx.snapshot);
   const entry = index.endpointsByService.get(`${service.namespace}/${service.name}`);
   const all = new Map<string, DnsRecord>();

@@ -62,7 +62,7 @@ export interface ReplyOutcome {
 }
 
 /** One direction of a trace, with the packet as it was delivered (or last seen). */
-export interface TracedDirection extends Direction {
+interface TracedDirection extends Direction {
   readonly finalPacket: Packet;
 }
 

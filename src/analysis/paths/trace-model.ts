@@ -143,7 +143,7 @@ export type SnatReason =
   | "vpc-cni-snat";
 
 /** A source translation (Batfish TransformationType.SOURCE_NAT). */
-export interface SnatDetail {
+interface SnatDetail {
   readonly kind: "snat";
   /** the first reason that applies (a hairpin that is also masquerade-all: "hairpin") */
   readonly reason: SnatReason;
@@ -153,7 +153,7 @@ export interface SnatDetail {
 }
 
 /** A route lookup (Batfish RoutingStep): the table, the route chosen, where it sends the packet. */
-export interface RouteDetail {
+interface RouteDetail {
   readonly kind: "route";
   /** rtb-…, or the node's own table ("main") */
   readonly table: string;

@@ -82,7 +82,7 @@ function answeredBy(verdict: Verdict, steps: readonly Step[]): TraceResult["answ
   return { component: last.component, id: last.id, note: last.note };
 }
 
-export function endpointText(spec: EndpointSpec): string {
+function endpointText(spec: EndpointSpec): string {
   switch (spec.kind) {
     case "pod":
     case "workload":

@@ -21,7 +21,7 @@ import { describeVpcCniSnat } from "./wording.js";
  * elsewhere. With EXTERNALSNAT=true nothing is translated on the node (a NAT gateway must).
  */
 
-export type CniName = "calico" | "aws-vpc-cni" | "unknown";
+type CniName = "calico" | "aws-vpc-cni" | "unknown";
 
 export interface CniDetection {
   /** who gives pods their addresses and carries their packets between nodes */
@@ -173,7 +173,7 @@ export function vpcCniSettings(snapshot: Snapshot): VpcCniSettings {
 }
 
 /** What the VPC CNI's SNAT rule did with a pod's packet, as data (wording.ts `describeVpcCniSnat` words it). */
-export type VpcCniSnatOutcome =
+type VpcCniSnatOutcome =
   /** AWS_VPC_K8S_CNI_EXTERNALSNAT=true: no SNAT rule on the node */
   | "external-snat"
   /** no VPC in the snapshot: its CIDRs are unknown, no SNAT assumed */

@@ -30,7 +30,7 @@ export interface NodeView {
   readonly reasons: readonly ReasonView[];
 }
 
-export interface PodView {
+interface PodView {
   readonly name: string;
   readonly observedNode: string | null;
   readonly predictedNode: string | null;
@@ -41,7 +41,7 @@ export interface PodView {
 }
 
 /** A pod running where the model says it cannot: a finding, with its likely cause. */
-export interface PlacementFinding {
+interface PlacementFinding {
   readonly code: "RUNS_ON_REJECTED_NODE";
   readonly pod: string;
   readonly node: string;
@@ -93,7 +93,7 @@ export interface WorkloadPlacement {
 }
 
 /** A static pod (kubelet mirror pod): placed by its node's kubelet, not the scheduler. */
-export interface StaticPodView {
+interface StaticPodView {
   readonly namespace: string;
   readonly name: string;
   readonly node: string;
@@ -116,7 +116,7 @@ export interface PlacementOptions {
   readonly scores?: readonly ScorePlugin<unknown>[];
 }
 
-export function reasonView(r: Rejection): ReasonView {
+function reasonView(r: Rejection): ReasonView {
   return {
     plugin: r.plugin,
     message: r.message,

@@ -71,7 +71,7 @@ export function observedPodsByOwner(snapshot: Snapshot): Map<string, Pod[]> {
 }
 
 /** Why the DaemonSet controller makes no pod for a node. */
-export interface NotTargeted {
+interface NotTargeted {
   readonly node: string;
   /** "nodeName", "nodeAffinity" (nodeSelector or required node affinity) or "taint" */
   readonly rule: "nodeName" | "nodeAffinity" | "taint";

@@ -31,8 +31,8 @@ export interface SimulateOptions {
 }
 
 /** schedule_one.go minFeasibleNodesToFind and minFeasibleNodesPercentageToFind */
-export const MIN_FEASIBLE_NODES_TO_FIND = 100;
-export const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
+const MIN_FEASIBLE_NODES_TO_FIND = 100;
+const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
 
 /**
  * schedule_one.go numFeasibleNodesToFind: how many feasible nodes the scheduler looks for before
@@ -55,7 +55,7 @@ export function numFeasibleNodesToFind(numAllNodes: number, percentageOfNodesToS
  * component-helpers/node/topology GetZoneKey: region and zone (the GA labels, else the
  * failure-domain.beta ones), "" when the node has neither.
  */
-export function zoneKey(labels: Labels): string {
+function zoneKey(labels: Labels): string {
   const zone = labels["topology.kubernetes.io/zone"] ?? labels["failure-domain.beta.kubernetes.io/zone"] ?? "";
   const region = labels["topology.kubernetes.io/region"] ?? labels["failure-domain.beta.kubernetes.io/region"] ?? "";
   return region === "" && zone === "" ? "" : `${region}:\u0000:${zone}`;

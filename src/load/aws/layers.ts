@@ -300,7 +300,7 @@ export function layerDiagnostics(
   return out;
 }
 
-export function hasAwsData(aws: AwsModel): boolean {
+function hasAwsData(aws: AwsModel): boolean {
   return Object.values(aws).some((list) => (list as readonly unknown[]).length > 0);
 }
 

@@ -90,7 +90,7 @@ export function convertFelixConfiguration(f: Fields<CalicoFelixConfiguration>, m
  * The name calico-node gives the pool it creates (node/pkg/lifecycle/startup/startup.go
  * DEFAULT_IPV4_POOL_NAME).
  */
-export const DEFAULT_IPV4_POOL_NAME = "default-ipv4-ippool";
+const DEFAULT_IPV4_POOL_NAME = "default-ipv4-ippool";
 const DEFAULT_IPV4_POOL_CIDR = "192.168.0.0/16";
 
 /** calico-node: its DaemonSet (also one known only through its pods), else one of its pods. */

@@ -172,4 +172,4 @@ export function readResources(f: Fields<object> | undefined): ResourceList {
   return out;
 }
 
-export const EMPTY_RESOURCES: ResourceList = Object.freeze({});
+const EMPTY_RESOURCES: ResourceList = Object.freeze({});

@@ -161,7 +161,7 @@ function describeValueFrom(from: Fields<NonNullable<V1EnvVar["valueFrom"]>>): st
 }
 
 /** core/v1 validation: Exists forbids a value; an empty key needs Exists. */
-export function readToleration(t: Fields<V1Toleration>, ctx: DocumentContext): Toleration {
+function readToleration(t: Fields<V1Toleration>, ctx: DocumentContext): Toleration {
   const operator = t.oneOf("operator", ["Equal", "Exists"] as const, "Equal");
   const key = t.str("key") ?? "";
   const value = t.str("value") ?? "";
@@ -217,7 +217,7 @@ function readNodeAffinity(f: Fields<V1Affinity>, ctx: DocumentContext): NodeAffi
 
 const NODE_OPERATORS: readonly NodeSelectorOperator[] = ["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"];
 
-export function readNodeSelectorTerm(t: Fields<V1NodeSelectorTerm>, ctx: DocumentContext): NodeSelectorTerm {
+function readNodeSelectorTerm(t: Fields<V1NodeSelectorTerm>, ctx: DocumentContext): NodeSelectorTerm {
   const requirement = (e: Fields<{ key?: string; operator?: string; values?: string[] }>): NodeSelectorRequirement => {
     if (!e.has("operator")) e.fail("operator is required");
     const operator = e.oneOf("operator", NODE_OPERATORS, "In");

@@ -10,7 +10,7 @@ import { test } from "node:test";
 import { EndpointError, parseEndpoint } from "../../../src/analysis/paths/endpoints.js";
 import { PathContext } from "../../../src/analysis/paths/path-context.js";
 import { tracePath } from "../../../src/analysis/paths/trace.js";
-import { traceJson } from "../../../src/format/trace.js";
+import { traceJson } from "../../../src/questions/trace.js";
 import { loadSnapshot } from "../../../src/load/load-snapshot.js";
 import { isPrivateOrShared } from "../../../src/model/net.js";
 import type { Snapshot } from "../../../src/model/snapshot.js";

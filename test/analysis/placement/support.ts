@@ -221,7 +221,7 @@ export function placed(
   return placedPod(options.owner ?? `Pod/${namespace}/${name}`, name, namespace, options.labels ?? {}, spec, nodeName);
 }
 
-export function nodeInfo(n: Node): NodeInfo {
+function nodeInfo(n: Node): NodeInfo {
   return emptyNodeInfo(n);
 }
 

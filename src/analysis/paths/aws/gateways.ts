@@ -25,7 +25,7 @@ import { describeRouteTable, lookupRoute, routeFromSubnet, routeTableForSubnet }
  */
 
 /** What holds a public address for a private one. */
-export interface PublicAddressHolder {
+interface PublicAddressHolder {
   readonly kind: "network-interface" | "nat-gateway" | "instance";
   readonly id: string;
   readonly description: string;

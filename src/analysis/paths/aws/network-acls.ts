@@ -59,7 +59,7 @@ const EPHEMERAL_RANGES_TEXT =
 export const EPHEMERAL_PORTS_NOTE = `network ACLs are stateless: the reply is evaluated again by the rules of the other direction, on the client's ephemeral destination port (${EPHEMERAL_RANGES_TEXT})`;
 
 /** "acl-0abc (name)" */
-export function describeNetworkAcl(acl: NetworkAcl): string {
+function describeNetworkAcl(acl: NetworkAcl): string {
   const name = acl.tags["Name"];
   const label = name ? `${acl.id} (${name})` : acl.id;
   return acl.isDefault ? `${label}, the default network ACL of ${acl.vpcId}` : label;
@@ -121,7 +121,7 @@ function describeEntryTraffic(entry: NetworkAclEntry): string {
 }
 
 /** "inbound rule 100 allow all traffic from 0.0.0.0/0" */
-export function describeNetworkAclEntry(entry: NetworkAclEntry): string {
+function describeNetworkAclEntry(entry: NetworkAclEntry): string {
   const word = entry.egress ? "outbound" : "inbound";
   const preposition = entry.egress ? "to" : "from";
   return `${word} rule ${entry.ruleNumber} ${entry.action} ${describeEntryTraffic(entry)} ${preposition} ${entry.cidr}`;

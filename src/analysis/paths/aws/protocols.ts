@@ -11,7 +11,7 @@ import type { Protocol } from "../trace-model.js";
  */
 
 /** IANA protocol numbers of the protocols a trace carries. */
-export const PROTOCOL_NUMBERS: Readonly<Record<Protocol, number>> = Object.freeze({
+const PROTOCOL_NUMBERS: Readonly<Record<Protocol, number>> = Object.freeze({
   TCP: 6,
   UDP: 17,
   ICMP: 1,

@@ -48,7 +48,7 @@ export type RouteLookup = Decision & {
 };
 
 /** Targets the tracer follows. Everything else is UNSUPPORTED_TARGET with what to capture (the tracer says `unknown`), never guessed. */
-export const FOLLOWED_TARGETS: ReadonlySet<RouteTargetKind> = new Set<RouteTargetKind>([
+const FOLLOWED_TARGETS: ReadonlySet<RouteTargetKind> = new Set<RouteTargetKind>([
   "local",
   "internet-gateway",
   "nat-gateway",

@@ -94,7 +94,7 @@ function describePeer(peer: SecurityGroupPeer, aws: AwsModel): string {
 }
 
 /** "inbound tcp 443 from 0.0.0.0/0 (HTTPS from the internet)" */
-export function describeSecurityGroupRule(
+function describeSecurityGroupRule(
   rule: SecurityGroupRule,
   direction: SecurityGroupDirection,
   peer: SecurityGroupPeer,

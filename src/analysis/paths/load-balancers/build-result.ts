@@ -27,7 +27,7 @@ export type BuildErrorCode =
   /** the Ingress's own spec (paths, backends, default backends) is refused */
   | "invalid-spec";
 
-export interface BuildError {
+interface BuildError {
   readonly code: BuildErrorCode;
   /** the controller's wording, without "Failed build model due to " */
   readonly message: string;

@@ -42,4 +42,4 @@ export type { ControllerOptions } from "./controller/config.js";
 export type { ClassifiedIngress } from "./controller/group-loader.js";
 export { pathPatterns } from "./controller/model-build-listener-rules.js";
 export { generatedNamePattern } from "./controller/model-build-load-balancer.js";
-export { deriveFromIngresses, type ControllerModel, type DerivedGroup } from "./controller/model-builder.js";
+export { deriveFromIngresses, type DerivedGroup } from "./controller/model-builder.js";

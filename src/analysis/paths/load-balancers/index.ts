@@ -4,24 +4,15 @@
  * request (listener, rule, action, target group, targets).
  */
 export type {
-  ActionView,
   HttpRequest,
-  IgnoredIngress,
-  IngressGroupView,
-  IngressRef,
-  IngressRouteSketch,
   LbMatch,
-  LbSource,
   ListenerView,
   LoadBalancerModel,
   LoadBalancerView,
-  ManagedSecurityGroupRules,
   RuleCondition,
-  RuleMiss,
   RuleView,
   TargetGroupView,
   TargetView,
-  UnreconciledGroup,
 } from "./types.js";
 export {
   heaviestTargetGroup,

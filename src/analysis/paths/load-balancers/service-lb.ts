@@ -38,7 +38,7 @@ import type { LbSource, ListenerView, LoadBalancerView, TargetGroupView } from "
  * ELB's TCP listener proxies the connection: the instance sees the ELB's address.
  */
 
-export const LBC_NLB_CLASS = "service.k8s.aws/nlb";
+const LBC_NLB_CLASS = "service.k8s.aws/nlb";
 
 export interface ServiceLoadBalancerPlan {
   readonly controller: "aws-load-balancer-controller" | "in-tree";

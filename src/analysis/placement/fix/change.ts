@@ -44,7 +44,7 @@ export const FILTERING = (t: Taint) => FILTERED_EFFECTS.includes(t.effect);
  * Labels that describe hardware, place or identity rather than a role: they may happen to single
  * out the target nodes today, but selecting on them would be an accident, not the user's intent.
  */
-export function isIncidentalLabel(key: string): boolean {
+function isIncidentalLabel(key: string): boolean {
   if (
     /^(beta\.kubernetes\.io|topology\.kubernetes\.io|failure-domain\.beta\.kubernetes\.io|node\.kubernetes\.io|topology\.[^/]+)\//.test(
       key,
@@ -55,7 +55,7 @@ export function isIncidentalLabel(key: string): boolean {
 }
 
 /** A part of the workload's rules the change must drop because it rejects a target node. */
-export interface ReplacedPart {
+interface ReplacedPart {
   /** `nodeSelector.KEY`, `affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution` or `nodeName` */
   readonly field: string;
   readonly was: string;

@@ -33,8 +33,7 @@ import type { NodeSelectorTermYaml, TolerationYaml } from "./shapes.js";
  * `--set` replaces lists wholesale, even with --reuse-values (helm coalesces maps, not lists): the
  * tolerations flags list the existing tolerations too. `KEY=null` deletes a key.
  */
-export type KnownChart =
-  "kube-prometheus-stack" | "argo-cd" | "grafana" | "kube-state-metrics" | "prometheus-node-exporter";
+type KnownChart = "kube-prometheus-stack" | "argo-cd" | "grafana" | "kube-state-metrics" | "prometheus-node-exporter";
 
 export interface HelmRelease {
   readonly chart: KnownChart;
@@ -196,7 +195,7 @@ export function escapeHelmKey(key: string): string {
 }
 
 /** A value as `--set` needs it: `,` and `\` escaped. */
-export function escapeHelmValue(value: string): string {
+function escapeHelmValue(value: string): string {
   return value.replace(/[\\,]/g, (c) => `\\${c}`);
 }
 

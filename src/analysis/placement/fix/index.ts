@@ -31,7 +31,7 @@ import { tolerationYaml } from "./shapes.js";
 import { toYaml } from "./yaml.js";
 
 export { FixPlaceError } from "./error.js";
-export type { ChangeStep, PlacementChange, ReplacedPart } from "./change.js";
+export type { ChangeStep } from "./change.js";
 
 export interface OtherRejection {
   readonly node: string;
@@ -83,7 +83,7 @@ export interface FixPlaceOptions {
 }
 
 /** The workload `NS/NAME` names; a controller before a bare Pod of the same name. */
-export function findWorkload(snapshot: Snapshot, ref: string): Workload {
+function findWorkload(snapshot: Snapshot, ref: string): Workload {
   const slash = ref.indexOf("/");
   if (slash <= 0 || slash === ref.length - 1 || ref.indexOf("/", slash + 1) >= 0)
     throw new FixPlaceError(

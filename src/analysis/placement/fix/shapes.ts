@@ -15,7 +15,7 @@ export interface TolerationYaml {
   tolerationSeconds?: number;
 }
 
-export interface NodeSelectorRequirementYaml {
+interface NodeSelectorRequirementYaml {
   key: string;
   operator: NodeSelectorOperator;
   values?: string[];

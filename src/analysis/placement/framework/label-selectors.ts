@@ -144,7 +144,7 @@ export function describeAffinityTerm(view: AffinityTermView): string {
 }
 
 /** The required anti-affinity terms of a pod on a node, as views. */
-export function requiredAntiAffinityViews(pod: PlacedPod): readonly AffinityTermView[] {
+function requiredAntiAffinityViews(pod: PlacedPod): readonly AffinityTermView[] {
   return pod.requiredAntiAffinity.map((t) => affinityTermView(t, pod));
 }
 

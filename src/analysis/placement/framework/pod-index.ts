@@ -4,7 +4,7 @@ import type { BindListener } from "../cluster-snapshot.js";
 import type { ClusterView, NodeInfo, PlacedPod } from "../types.js";
 
 /** InterPodAffinityArgs.hardPodAffinityWeight's default (pkg/scheduler/apis/config/v1/defaults.go). */
-export const HARD_POD_AFFINITY_WEIGHT = 1;
+const HARD_POD_AFFINITY_WEIGHT = 1;
 
 export interface IndexedPod {
   readonly pod: PlacedPod;

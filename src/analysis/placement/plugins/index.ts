@@ -20,13 +20,7 @@ import { BalancedAllocationScore, NodeResourcesFitScore } from "./noderesources/
 import { podTopologySpreadScore } from "./podtopologyspread/score.js";
 import { TaintTolerationScore } from "./tainttoleration/score.js";
 
-export { ImageLocalityScore, normalizedImageName } from "./imagelocality/score.js";
-export { InterPodAffinityScore } from "./interpodaffinity/score.js";
-export { NodeAffinityScore } from "./nodeaffinity/score.js";
-export { BalancedAllocationScore, NodeResourcesFitScore } from "./noderesources/score.js";
-export { defaultSelector, podTopologySpreadScore } from "./podtopologyspread/score.js";
 export { SKIP } from "../framework/skip.js";
-export { TaintTolerationScore } from "./tainttoleration/score.js";
 
 /** What the default score plugins need from the snapshot: its Services (PodTopologySpread's default selector). */
 export interface ScoreInputs {

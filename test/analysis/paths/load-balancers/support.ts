@@ -209,7 +209,7 @@ const subnet = (id: string, az: string, tags: Record<string, string>) => ({
 });
 
 /** Two public subnets tagged kubernetes.io/role/elb, two private ones tagged role/internal-elb. */
-export const SUBNETS = JSON.stringify({
+const SUBNETS = JSON.stringify({
   Subnets: [
     { ...subnet("subnet-pub-a", "us-east-1a", { "kubernetes.io/role/elb": "1" }), CidrBlock: "10.0.2.0/24" },
     { ...subnet("subnet-pub-b", "us-east-1b", { "kubernetes.io/role/elb": "" }), CidrBlock: "10.0.3.0/24" },
@@ -218,7 +218,7 @@ export const SUBNETS = JSON.stringify({
   ],
 });
 
-export const VPCS = JSON.stringify({ Vpcs: [{ VpcId: "vpc-1", CidrBlock: "10.0.0.0/16" }] });
+const VPCS = JSON.stringify({ Vpcs: [{ VpcId: "vpc-1", CidrBlock: "10.0.0.0/16" }] });
 
 export const BASE_AWS: Readonly<Record<string, string>> = {
   "aws/vpcs.json": VPCS,

@@ -40,11 +40,6 @@ export function runScore(
   return { raw, normalized: Object.fromEntries(feasible.map((n, i) => [n.name, scores[i]!])), skipped };
 }
 
-/** The named nodes of a cluster, in that order. */
-export function nodesNamed(cluster: ClusterView, ...names: string[]): NodeInfo[] {
-  return names.map((n) => cluster.nodeByName.get(n)!);
-}
-
 /** A ClusterIP Service with `selector` (null: none). */
 export function service(name: string, selector: Labels | null, namespace = "default"): Service {
   return {

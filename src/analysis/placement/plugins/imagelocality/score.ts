@@ -6,9 +6,9 @@ import { SKIP, type Skip } from "../../framework/skip.js";
 
 const MB = 1024 * 1024;
 /** image_locality.go minThreshold: below 23 MB an image is not worth pulling elsewhere */
-export const IMAGE_MIN_THRESHOLD = 23 * MB;
+const IMAGE_MIN_THRESHOLD = 23 * MB;
 /** image_locality.go maxContainerThreshold: the cap per container */
-export const IMAGE_MAX_CONTAINER_THRESHOLD = 1000 * MB;
+const IMAGE_MAX_CONTAINER_THRESHOLD = 1000 * MB;
 
 /**
  * image_locality.go normalizedImageName: an image without a tag gets `:latest` (when the last `:`
@@ -21,7 +21,7 @@ export function normalizedImageName(name: string): string {
 }
 
 /** framework.ImageStateSummary: the size of an image and on how many nodes it is. */
-export interface ImageState {
+interface ImageState {
   readonly size: number;
   readonly numNodes: number;
 }
@@ -43,7 +43,7 @@ const IMAGES = {};
  * of every image in a node's status.images, with the size the first node reporting it gave and
  * the number of nodes that have it.
  */
-export function clusterImages(cluster: ClusterView): ClusterImages {
+function clusterImages(cluster: ClusterView): ClusterImages {
   return cluster.snapshot.state(IMAGES, () => buildClusterImages(cluster.snapshot.nodes));
 }
 
@@ -89,7 +89,7 @@ export function imageLocalityPriority(sumScores: number, numContainers: number):
 }
 
 /** image_locality.go scaledImageScore: the size times the share of the cluster's nodes holding the image. */
-export function scaledImageScore(state: ImageState, totalNumNodes: number): number {
+function scaledImageScore(state: ImageState, totalNumNodes: number): number {
   const spread = state.numNodes / totalNumNodes;
   return Math.trunc(state.size * spread);
 }

@@ -20,7 +20,7 @@ const HOSTNAME = "kubernetes.io/hostname";
 const ZONE = "topology.kubernetes.io/zone";
 
 /** A ScheduleAnyway constraint as the plugin uses it (podtopologyspread/common.go topologySpreadConstraint). */
-export interface SoftConstraint {
+interface SoftConstraint {
   readonly maxSkew: number;
   readonly topologyKey: string;
   /** null selects no pod */
@@ -34,7 +34,7 @@ export interface SoftConstraint {
  * because the default profile's PodTopologySpreadArgs has defaultingType System): hostname with
  * maxSkew 3, zone with maxSkew 5, both ScheduleAnyway.
  */
-export const SYSTEM_DEFAULT_CONSTRAINTS: readonly { readonly topologyKey: string; readonly maxSkew: number }[] = [
+const SYSTEM_DEFAULT_CONSTRAINTS: readonly { readonly topologyKey: string; readonly maxSkew: number }[] = [
   { topologyKey: HOSTNAME, maxSkew: 3 },
   { topologyKey: ZONE, maxSkew: 5 },
 ];
