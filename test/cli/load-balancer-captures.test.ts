@@ -412,3 +412,54 @@ test("a derived NLB: spec.loadBalancerSourceRanges, which the controllers make s
   assert.equal(t.drop?.code, "SECURITY_GROUP_INGRESS");
   assert.match(t.drop.message, /outside the source ranges of Service web\/web-nlb \(203\.0\.113\.0\/24\)/);
 });
+
+test("a derived NLB: the service.beta.kubernetes.io/load-balancer-source-ranges annotation (LBC ParseStringSliceAnnotation: comma separated, trimmed) refuses a client outside it when spec.loadBalancerSourceRanges is empty", async () => {
+  const svc = readFileSync(join(NLB, "etp-cluster.yaml"), "utf8").replace(
+    "  annotations:\n",
+    '  annotations:\n    service.beta.kubernetes.io/load-balancer-source-ranges: " 203.0.113.0/24 , 198.18.0.0/15,"\n',
+  );
+  const dir = tempDir({ "svc.yaml": svc });
+  const args = ["--snapshot", join(NLB, "no-elbv2"), "--with", join(dir, "svc.yaml"), "--from"];
+  const refused = await trace([...args, "internet", "--to", "service:web/web-nlb"]);
+  assert.equal(refused.t.verdict, "dropped");
+  assert.equal(refused.t.drop?.code, "SECURITY_GROUP_INGRESS");
+  assert.match(
+    refused.t.drop.message,
+    /outside the source ranges of Service web\/web-nlb \(203\.0\.113\.0\/24, 198\.18\.0\.0\/15\)/,
+  );
+});
+
+for (const [annotation, value, enabled] of [
+  ["aws-load-balancer-attributes", "deletion_protection.enabled=false,load_balancing.cross_zone.enabled=true", true],
+  ["aws-load-balancer-attributes", "load_balancing.cross_zone.enabled=false", false],
+  ["aws-load-balancer-cross-zone-load-balancing-enabled", "True", true],
+  ["aws-load-balancer-cross-zone-load-balancing-enabled", "false", false],
+] as const) {
+  test(`NLB cross-zone from the Service annotation ${annotation}: "${value}" (LBC ${annotation.endsWith("attributes") ? "ParseStringMapAnnotation" : "ParseBoolAnnotation, strconv.ParseBool"}) → ${enabled ? "on" : "off"}`, async () => {
+    const web = readFileSync(join(NLB, "k8s/web.yaml"), "utf8").replace(
+      "      service.beta.kubernetes.io/aws-load-balancer-nlb-target-type: instance\n",
+      `      service.beta.kubernetes.io/aws-load-balancer-nlb-target-type: instance\n      service.beta.kubernetes.io/${annotation}: "${value}"\n`,
+    );
+    const dir = tempDir({ "web.yaml": web });
+    const r = await cli([
+      "trace",
+      "--snapshot",
+      NLB,
+      "--with",
+      join(dir, "web.yaml"),
+      "--from",
+      "internet",
+      "--to",
+      "ip:34.198.77.150",
+      "-o",
+      "json",
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const t = JSON.parse(r.stdout) as Trace;
+    // on: the us-east-1b address forwards to the healthy target in us-east-1a; off: nowhere to send it,
+    // and the drop names the annotation that decided
+    assert.equal(t.verdict, enabled ? "delivered" : "dropped");
+    if (!enabled)
+      assert.match(t.drop!.message, new RegExp(`cross-zone load balancing is off \\(annotation ${annotation}\\)`));
+  });
+}

@@ -1,3 +1,4 @@
+import { SERVICE_ANNOTATIONS } from "../../../model/annotations.js";
 import {
   heaviestTargetGroup,
   matchRequestAt,
@@ -446,19 +447,20 @@ function crossZoneOf(ctx: PathContext, tg: TargetGroupView): { enabled: boolean;
     };
   const service = ctx.service(tg.service);
   const ann = service?.meta.annotations ?? {};
-  const lbc = /(?:^|,)\s*load_balancing\.cross_zone\.enabled\s*=\s*(true|false)/.exec(
-    ann["service.beta.kubernetes.io/aws-load-balancer-attributes"] ?? "",
-  );
-  if (lbc)
+  // LBC model_build_load_balancer.go: the attributes annotation is a string map (ParseStringMapAnnotation);
+  // the in-tree cross-zone annotation a bool (ParseBoolAnnotation) — one parser, src/model/annotations.ts
+  const attributes = SERVICE_ANNOTATIONS.parseStringMapAnnotation("aws-load-balancer-attributes", ann);
+  const lbc = attributes.ok ? attributes.value?.["load_balancing.cross_zone.enabled"] : undefined;
+  if (lbc === "true" || lbc === "false")
     return {
-      enabled: lbc[1] === "true",
-      why: `cross-zone load balancing is ${lbc[1] === "true" ? "on" : "off"} (annotation aws-load-balancer-attributes)`,
+      enabled: lbc === "true",
+      why: `cross-zone load balancing is ${lbc === "true" ? "on" : "off"} (annotation aws-load-balancer-attributes)`,
     };
-  const inTree = ann["service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled"];
-  if (inTree !== undefined)
+  const inTree = SERVICE_ANNOTATIONS.parseBoolAnnotation("aws-load-balancer-cross-zone-load-balancing-enabled", ann);
+  if (inTree.ok && inTree.value !== undefined)
     return {
-      enabled: inTree === "true",
-      why: `cross-zone load balancing is ${inTree === "true" ? "on" : "off"} (annotation aws-load-balancer-cross-zone-load-balancing-enabled)`,
+      enabled: inTree.value,
+      why: `cross-zone load balancing is ${inTree.value ? "on" : "off"} (annotation aws-load-balancer-cross-zone-load-balancing-enabled)`,
     };
   const inherits = attribute ? `the target group uses the load balancer's setting (${attribute.value}), and ` : "";
   return {
@@ -719,16 +721,10 @@ function layer4Device(net: Network, lb: LoadBalancerView, address: string): Devi
 function sourceRangesRefuse(ctx: PathContext, lb: LoadBalancerView, packet: Packet): string | undefined {
   const service = ctx.service(lb.service);
   if (!service) return undefined;
-  const annotated = service.meta.annotations["service.beta.kubernetes.io/load-balancer-source-ranges"];
   const ranges =
     service.loadBalancerSourceRanges.length > 0
       ? service.loadBalancerSourceRanges
-      : annotated
-        ? annotated
-            .split(",")
-            .map((r) => r.trim())
-            .filter(Boolean)
-        : [];
+      : (SERVICE_ANNOTATIONS.parseStringSliceAnnotation("load-balancer-source-ranges", service.meta.annotations) ?? []);
   const client = parseIPv4(packet.src);
   if (ranges.length === 0 || client === undefined) return undefined;
   if (
