@@ -6,7 +6,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { corpusTest } from "../support/corpus.js";
-import { cli, golden, tempDir } from "../support/helpers.js";
+import { join } from "node:path";
+import { displayPath } from "../../src/load/discover.js";
+import { REPO, cli, golden, tempDir } from "../support/helpers.js";
 import type { ReasonJson, WorkloadPlacementJson } from "../../src/questions/place.js";
 
 type Reason = ReasonJson;
@@ -207,7 +209,8 @@ items:
   const report = JSON.parse(r.stdout);
   assert.deepEqual(
     report.staticPods.map((p: any) => [p.name, p.node, p.source]),
-    [["etcd-cp-1", "cp-1", `${dir}/dump.yaml:10`]],
+    // as messages show paths: relative to the working directory when beside it (a clone in /tmp)
+    [["etcd-cp-1", "cp-1", `${displayPath(join(dir, "dump.yaml"), REPO)}:10`]],
   );
   assert.deepEqual(
     report.workloads.map((w: any) => [
