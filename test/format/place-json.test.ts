@@ -12,7 +12,7 @@ import { loadSnapshot } from "../../src/load/load-snapshot.js";
 import { REPO } from "../support/helpers.js";
 
 function whole(report: PlacementReport): string {
-  return JSON.stringify({ nodeCount: report.nodeCount, workloads: report.workloads.map((w) => ({ ...w, nodes: w.nodes.filter((n) => !n.feasible) })), staticPods: report.staticPods }, null, 2) + "\n";
+  return JSON.stringify({ kubernetes: report.kubernetes, nodeCount: report.nodeCount, workloads: report.workloads.map((w) => ({ ...w, nodes: w.nodes.filter((n) => !n.feasible) })), staticPods: report.staticPods }, null, 2) + "\n";
 }
 
 test("placementJsonChunks joined is JSON.stringify of the whole report: the example, one workload, none", () => {

@@ -9,6 +9,7 @@ import { daemonPodSpec, daemonSetTargets, observedPodsByOwner, podsOfWorkload, t
 import { schedulingOrder, simulate, type Prediction } from "./simulate.js";
 import type { FilterPlugin, PodToPlace, Rejection, ScorePlugin } from "./types.js";
 import { workloadKey } from "./workload-key.js";
+import { resolveKubernetesVersion, workloadForVersion, type DroppedField, type KubernetesVersionChoice, type ResolvedVersion } from "./version.js";
 
 /** A rejection as reports show it: the scheduler's words, podpath's detail, and file:line. */
 export interface ReasonView {
@@ -92,6 +93,8 @@ export interface StaticPodView {
 }
 
 export interface PlacementReport {
+  /** the Kubernetes version placement followed, where it came from, and what its API server dropped (version.ts) */
+  readonly kubernetes: KubernetesVersionChoice & { readonly droppedFields: readonly DroppedField[] };
   readonly nodeCount: number;
   readonly workloads: readonly WorkloadPlacement[];
   /** pods no workload stands for because the kubelet runs them (static pods), each with its node */
@@ -103,6 +106,8 @@ export interface PlacementOptions {
   readonly workload?: string;
   readonly filters?: readonly FilterPlugin<unknown>[];
   readonly scores?: readonly ScorePlugin<unknown>[];
+  /** the Kubernetes version to follow (version.ts resolveKubernetesVersion); read from the snapshot when absent */
+  readonly version?: ResolvedVersion;
 }
 
 export function reasonView(r: Rejection): ReasonView {
@@ -170,27 +175,31 @@ const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
  * model rejects.
  */
 export function analysePlacement(snapshot: Snapshot, options: PlacementOptions = {}): PlacementReport {
+  const version = options.version ?? resolveKubernetesVersion(snapshot);
+  // templates as this version's API server stores them (fields of disabled gates dropped)
+  const droppedFields: DroppedField[] = [];
+  const allWorkloads = snapshot.kubernetes.workloads.map((w) => workloadForVersion(w, version.behaviour, droppedFields));
   const filters = options.filters ?? DEFAULT_FILTERS;
   const scores = options.scores ?? DEFAULT_SCORES(snapshot);
   const nodes = snapshot.kubernetes.nodes;
   const observed = observedPodsByOwner(snapshot);
-  const selected = snapshot.kubernetes.workloads.filter((w) => !options.workload || `${w.namespace}/${w.name}` === options.workload);
+  const selected = allWorkloads.filter((w) => !options.workload || `${w.namespace}/${w.name}` === options.workload);
 
   // every workload's pods, for the simulation (all workloads compete for the same nodes)
   const podsByWorkload = new Map<Workload, PodToPlace[]>();
   const targetsOf = new Map<Workload, DaemonSetTargets>();
-  for (const w of snapshot.kubernetes.workloads) {
+  for (const w of allWorkloads) {
     const targets = w.kind === "DaemonSet" && !w.knownFromPods ? daemonSetTargets(daemonPodSpec(w.template.spec), nodes) : undefined;
     if (targets) targetsOf.set(w, targets);
     podsByWorkload.set(w, podsOfWorkload(w, nodes, observed.get(workloadKey(w)) ?? [], targets));
   }
 
-  const baseline = ClusterSnapshot.of(snapshot);
+  const baseline = ClusterSnapshot.of(snapshot, version.behaviour);
   const priorities = new Map(snapshot.kubernetes.priorityClasses.map((p) => [p.name, p.value]));
   const globalDefault = snapshot.kubernetes.priorityClasses.find((p) => p.globalDefault)?.value ?? 0;
   const priorityOf = (pod: PodToPlace) => pod.spec.priority ?? (pod.spec.priorityClassName ? priorities.get(pod.spec.priorityClassName) ?? 0 : globalDefault);
   const toPlace = schedulingOrder([...podsByWorkload.values()].flat().filter((p) => !p.observed?.nodeName), priorityOf);
-  const predictions: Map<PodToPlace, Prediction> = simulate(toPlace, ClusterSnapshot.of(snapshot), filters, scores);
+  const predictions: Map<PodToPlace, Prediction> = simulate(toPlace, ClusterSnapshot.of(snapshot, version.behaviour), filters, scores);
 
   const workloads = selected.map((w): WorkloadPlacement => {
     const pods = podsByWorkload.get(w)!;
@@ -267,5 +276,7 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
       findings,
     };
   });
-  return { nodeCount: nodes.length, workloads, staticPods: staticPodViews(snapshot, options.workload) };
+  const selectedKeys = new Set(selected.map(workloadKey));
+  const dropped = droppedFields.filter((d) => selectedKeys.has(d.workload));
+  return { kubernetes: { ...version.choice, droppedFields: dropped }, nodeCount: nodes.length, workloads, staticPods: staticPodViews(snapshot, options.workload) };
 }
