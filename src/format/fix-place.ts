@@ -115,7 +115,8 @@ export function formatFixPlaceMarkdown(r: FixPlaceResult): string {
   out.push("");
   out.push(`${r.source}${r.generatedFrom ? `, created from ${r.generatedFrom}` : ""}`);
   out.push("");
-  out.push(kubernetesVersionLine(r.kubernetes), "", ...kubernetesVersionNotes(r.kubernetes).flatMap((n) => [`- ${n}`, ""]));
+  const notes = kubernetesVersionNotes(r.kubernetes).map((n) => `- ${n}`);
+  out.push(kubernetesVersionLine(r.kubernetes), "", ...(notes.length > 0 ? [...notes, ""] : []));
   out.push(`- **Target nodes** (${r.ontoKind}): ${nodeList(r.targetNodes)} — ${r.targetNodes.length} of ${plural(r.nodeCount, "node")}`);
   out.push(`- **Feasible now:** ${nodeList(r.before.feasibleNodes)}`);
   out.push("");

@@ -74,6 +74,12 @@ describe("where the version comes from (version.ts resolveKubernetesVersion)", (
   test("--kubernetes-version wins over the kubelets and is said so", async () => {
     const p = await place(["-s", EKS, "--kubernetes-version", "v1.29.4"]);
     assert.deepEqual([p.kubernetes.version, p.kubernetes.from, p.kubernetes.read, p.kubernetes.source], ["v1.29.4", "flag", null, null]);
+    // a control plane older than a kubelet breaks the version skew policy: said, and placed as asked
+    assert.equal(
+      p.kubernetes.assumptions[0],
+      "v1.29.4 is older than node ip-10-30-2-20.ec2.internal's kubelet (v1.30.4), which the version skew policy does not allow (the control plane is never older than a kubelet): placed as v1.29.4, as asked",
+    );
+    assert.equal((await place(["-s", EKS, "--kubernetes-version", "v1.31"])).kubernetes.assumptions.some((a) => a.includes("skew")), false);
     const text = await cli(["place", "-s", EKS, "--kubernetes-version", "1.29", "-o", "text"]);
     assert.match(text.stdout, /^Kubernetes v1\.29, from --kubernetes-version\n/);
   });

@@ -251,6 +251,12 @@ export function resolveKubernetesVersion(snapshot: Snapshot, flag?: string): Res
     }
     version = parsed;
     from = "flag";
+    const newestKubelet = kubelets.length > 0 ? newest(kubelets) : undefined;
+    if (newestKubelet && compareVersions(newestKubelet.version, { minor: parsed.minor, patch: parsed.patch ?? Infinity }) > 0) {
+      assumptions.push(
+        `${formatVersion(parsed)} is older than node ${newestKubelet.node.name}'s kubelet (${formatVersion(newestKubelet.version)}), which the version skew policy does not allow (the control plane is never older than a kubelet): placed as ${formatVersion(parsed)}, as asked`,
+      );
+    }
   } else {
     const scheduler = componentImageVersion(snapshot.kubernetes.pods, "kube-scheduler");
     const apiserver = componentImageVersion(snapshot.kubernetes.pods, "kube-apiserver");

@@ -27,7 +27,11 @@ export function tolerationsKey(spec: PodSpec): string {
  */
 export const FILTERED_EFFECTS: readonly TaintEffect[] = ["NoSchedule", "NoExecute"];
 
-/** The scheduler's reason for an untolerated taint (taint_toleration.go Filter), word for word. */
+/**
+ * The scheduler's reason for an untolerated taint (taint_toleration.go Filter), word for word, as
+ * v1.26 to v1.34.1 word it; the Filter and `fix place` use the cluster's version's wording
+ * (version.ts TAINT_REASONS, `ClusterSnapshot.behaviour.taintReason`).
+ */
 export function untoleratedTaintReason(taint: Pick<Taint, "key" | "value">): string {
   return `node(s) had untolerated taint {${taint.key}: ${taint.value}}`;
 }
