@@ -136,11 +136,20 @@ describe("the same cluster as v1.26, v1.29 and v1.34", () => {
     }
   });
 
-  test("FitError.Error in each version's words (framework/types.go): the unschedulable pod's message", async () => {
+  test("FitError.Error with DefaultPreemption's PostFilter tail, in each version's words (framework/types.go, defaultpreemption, preemption.go)", async () => {
     const unschedulable = async (version: string) => (await place(["-s", EKS, "--kubernetes-version", version])).workloads[0]!.pods[0]!.unschedulable;
     assert.equal(await unschedulable("v1.26"), null);
-    assert.equal(await unschedulable("v1.29"), "0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, 2 Insufficient cpu.");
-    assert.equal(await unschedulable("v1.34"), "0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu.");
+    // v1.29: no pod of lower priority anywhere, so no victims on the workers; the tainted node is unresolvable; the tail's period doubled (before v1.30, issue #123301)
+    assert.equal(
+      await unschedulable("v1.29"),
+      "0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod..",
+    );
+    assert.equal(
+      await unschedulable("v1.30"),
+      "0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.",
+    );
+    // v1.34: 2000m requested of 1930m allocatable is unresolvable too (kubernetes PR #131345): preemption helps nowhere
+    assert.equal(await unschedulable("v1.34"), "0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.");
   });
 });
 

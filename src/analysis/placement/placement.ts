@@ -7,7 +7,7 @@ import { evaluatePod, type NodeVerdict } from "./feasibility.js";
 import { DEFAULT_FILTERS, DEFAULT_SCORES } from "./plugins/index.js";
 import { daemonPodSpec, daemonSetTargets, observedPodsByOwner, podsOfWorkload, type DaemonSetTargets } from "./pods-to-place.js";
 import { schedulingOrder, simulate, type Prediction } from "./simulate.js";
-import type { FilterPlugin, PodToPlace, Rejection, ScorePlugin } from "./types.js";
+import type { FilterPlugin, NodeInfo, PodToPlace, Rejection, ScorePlugin } from "./types.js";
 import { workloadKey } from "./workload-key.js";
 import { resolveKubernetesVersion, workloadForVersion, type DroppedField, type KubernetesVersionChoice, type ResolvedVersion } from "./version.js";
 
@@ -199,7 +199,15 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
   const globalDefault = snapshot.kubernetes.priorityClasses.find((p) => p.globalDefault)?.value ?? 0;
   const priorityOf = (pod: PodToPlace) => pod.spec.priority ?? (pod.spec.priorityClassName ? priorities.get(pod.spec.priorityClassName) ?? 0 : globalDefault);
   const toPlace = schedulingOrder([...podsByWorkload.values()].flat().filter((p) => !p.observed?.nodeName), priorityOf);
-  const predictions: Map<PodToPlace, Prediction> = simulate(toPlace, ClusterSnapshot.of(snapshot, version.behaviour), filters, scores);
+  // DefaultPreemption's potential victims: pods of lower priority (preemption.ts, the PostFilter tail)
+  const priorityByPod = new Map<string, number>();
+  for (const p of snapshot.kubernetes.pods) priorityByPod.set(`${p.namespace}/${p.name}`, p.spec.priority ?? (p.spec.priorityClassName ? priorities.get(p.spec.priorityClassName) ?? 0 : globalDefault));
+  for (const p of toPlace) priorityByPod.set(`${p.namespace}/${p.name}`, priorityOf(p));
+  const hasLowerPriorityPod = (pod: PodToPlace, node: NodeInfo) => {
+    const own = priorityOf(pod);
+    return node.pods.some((q) => (priorityByPod.get(`${q.namespace}/${q.name}`) ?? globalDefault) < own);
+  };
+  const predictions: Map<PodToPlace, Prediction> = simulate(toPlace, ClusterSnapshot.of(snapshot, version.behaviour), filters, scores, { hasLowerPriorityPod });
 
   const workloads = selected.map((w): WorkloadPlacement => {
     const pods = podsByWorkload.get(w)!;
