@@ -203,9 +203,16 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
   const priorityByPod = new Map<string, number>();
   for (const p of snapshot.kubernetes.pods) priorityByPod.set(`${p.namespace}/${p.name}`, p.spec.priority ?? (p.spec.priorityClassName ? priorities.get(p.spec.priorityClassName) ?? 0 : globalDefault));
   for (const p of toPlace) priorityByPod.set(`${p.namespace}/${p.name}`, priorityOf(p));
+  // the lowest priority on each node, kept while the simulation only adds pods (asked once per rejected node of an unschedulable pod)
+  const lowest = new WeakMap<NodeInfo, { readonly count: number; readonly min: number }>();
   const hasLowerPriorityPod = (pod: PodToPlace, node: NodeInfo) => {
-    const own = priorityOf(pod);
-    return node.pods.some((q) => (priorityByPod.get(`${q.namespace}/${q.name}`) ?? globalDefault) < own);
+    let entry = lowest.get(node);
+    if (entry?.count !== node.pods.length) {
+      let min = Infinity;
+      for (const q of node.pods) min = Math.min(min, priorityByPod.get(`${q.namespace}/${q.name}`) ?? globalDefault);
+      lowest.set(node, (entry = { count: node.pods.length, min }));
+    }
+    return entry.min < priorityOf(pod);
   };
   const predictions: Map<PodToPlace, Prediction> = simulate(toPlace, ClusterSnapshot.of(snapshot, version.behaviour), filters, scores, { hasLowerPriorityPod });
 
