@@ -103,8 +103,9 @@ export const TAINT_REASONS: readonly { readonly from: ParsedVersion; readonly re
 /**
  * The default profile's score weights (pkg/scheduler/apis/config/v1/default_plugins.go
  * getDefaultPlugins, MultiPoint), for the score plugins podpath runs. Unchanged from v1.26 to
- * v1.34: the plugins added in that range (SchedulingGates v1.26, DynamicResources on with its
- * gate) filter or gate, they do not score what podpath scores.
+ * v1.34: what changed in the list in that range (the in-tree volume limit plugins EBSLimits,
+ * GCEPDLimits and AzureDiskLimits leaving for NodeVolumeLimits; DynamicResources added by
+ * applyFeatureGates with its gate) are plugins podpath does not run.
  */
 export const SCORE_WEIGHTS: readonly { readonly from: number; readonly weights: Readonly<Record<ScorePluginName, number>>; readonly cite: string }[] = [
   {
