@@ -49,6 +49,8 @@ export {
   type PatchTargetJson,
   type HelmReleaseJson,
 } from "./questions/fix-place.js";
+export type { KubernetesVersionJson } from "./questions/kubernetes-version.js";
+export { KubernetesVersionError } from "./analysis/placement/version.js";
 export {
   answerTrace,
   traceJson,

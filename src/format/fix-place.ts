@@ -1,6 +1,7 @@
 import type { ChangeStep, FixPlaceResult, OtherRejection } from "../analysis/placement/fix/index.js";
 import type { NodeView, ReasonView } from "../analysis/placement/placement.js";
 import type { FixPlaceJson } from "../questions/fix-place.js";
+import { kubernetesVersionLine, kubernetesVersionNotes } from "./kubernetes-version.js";
 import { plural } from "./table.js";
 
 /**
@@ -62,6 +63,7 @@ export function formatFixPlaceText(r: FixPlaceResult): string {
   const out: string[] = [];
   out.push(`fix place ${r.kind} ${r.workload} --onto ${r.onto}  ${r.source}`);
   if (r.generatedFrom) out.push(`  created from ${r.generatedFrom}`);
+  out.push(kubernetesVersionLine(r.kubernetes), ...kubernetesVersionNotes(r.kubernetes).map((n) => `  ${n}`));
   out.push(
     `Target nodes (${r.ontoKind}): ${nodeList(r.targetNodes)} — ${r.targetNodes.length} of ${plural(r.nodeCount, "node")}`,
   );
@@ -118,6 +120,8 @@ export function formatFixPlaceMarkdown(r: FixPlaceResult): string {
   out.push("");
   out.push(`${r.source}${r.generatedFrom ? `, created from ${r.generatedFrom}` : ""}`);
   out.push("");
+  const notes = kubernetesVersionNotes(r.kubernetes).map((n) => `- ${n}`);
+  out.push(kubernetesVersionLine(r.kubernetes), "", ...(notes.length > 0 ? [...notes, ""] : []));
   out.push(
     `- **Target nodes** (${r.ontoKind}): ${nodeList(r.targetNodes)} — ${r.targetNodes.length} of ${plural(r.nodeCount, "node")}`,
   );

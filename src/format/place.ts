@@ -6,6 +6,7 @@ import type {
   WorkloadPlacement,
 } from "../analysis/placement/placement.js";
 import type { PlacementJson } from "../questions/place.js";
+import { kubernetesVersionLine, kubernetesVersionNotes } from "./kubernetes-version.js";
 import { markdownTable, plural, table } from "./table.js";
 
 /**
@@ -15,7 +16,7 @@ import { markdownTable, plural, table } from "./table.js";
  */
 export function* placementResultChunks(result: PlacementJson): Generator<string> {
   const indented = (value: unknown, by: string): string => JSON.stringify(value, null, 2).replace(/\n/g, `\n${by}`);
-  yield `{\n  "nodeCount": ${JSON.stringify(result.nodeCount)},\n  "workloads": [`;
+  yield `{\n  "kubernetes": ${indented(result.kubernetes, "  ")},\n  "nodeCount": ${JSON.stringify(result.nodeCount)},\n  "workloads": [`;
   let first = true;
   for (const w of result.workloads) {
     yield `${first ? "" : ","}\n    ${indented(w, "    ")}`;
@@ -108,7 +109,12 @@ function workloadHeader(w: WorkloadPlacement): string {
 
 /** Text: per workload, where it can run, why not elsewhere (grouped), and where each pod is or goes. */
 export function formatPlacementText(report: PlacementReport, focusNode?: string): string {
-  const out: string[] = [summary(report), ""];
+  const out: string[] = [
+    kubernetesVersionLine(report.kubernetes),
+    ...kubernetesVersionNotes(report.kubernetes).map((n) => `  ${n}`),
+    summary(report),
+    "",
+  ];
   for (const w of report.workloads) {
     out.push(workloadHeader(w));
     const known = knownFromPodsLine(w);
@@ -174,7 +180,16 @@ export function formatPlacementText(report: PlacementReport, focusNode?: string)
 
 /** Markdown: the same, for a design review. */
 export function formatPlacementMarkdown(report: PlacementReport): string {
-  const out: string[] = ["# Placement", "", summary(report), ""];
+  const notes = kubernetesVersionNotes(report.kubernetes).map((n) => `- ${n}`);
+  const out: string[] = [
+    "# Placement",
+    "",
+    kubernetesVersionLine(report.kubernetes),
+    "",
+    ...(notes.length > 0 ? [...notes, ""] : []),
+    summary(report),
+    "",
+  ];
   for (const w of report.workloads) {
     out.push(`## ${w.kind} ${w.namespace}/${w.name}`, "");
     out.push(

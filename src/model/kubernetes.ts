@@ -125,6 +125,12 @@ export interface Node {
   readonly overlay: OverlayAddresses;
   /** images present on the node with their sizes in bytes (for ImageLocality scoring) */
   readonly images: readonly { readonly names: readonly string[]; readonly sizeBytes: number }[];
+  /**
+   * status.nodeInfo.kubeletVersion as the kubelet reports it ("v1.30.4-eks-a737599") and where it
+   * is written; undefined when absent (a manifest, a capture without status). Placement reads the
+   * cluster's Kubernetes version from it (analysis/placement/version.ts).
+   */
+  readonly kubeletVersion?: { readonly version: string; readonly source: SourceRef } | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

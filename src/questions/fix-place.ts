@@ -7,12 +7,15 @@ import type { NodeSelectorTermYaml, TolerationYaml } from "../analysis/placement
 import type { Snapshot } from "../model/snapshot.js";
 import type { Answer } from "./question.js";
 import type { NodeJson } from "./place.js";
+import type { KubernetesVersionJson } from "./kubernetes-version.js";
 
 export interface FixPlaceInput {
   /** the workload, NS/NAME */
   readonly workload: string;
   /** node names (comma-separated) or a label selector in kubectl syntax */
   readonly onto: string;
+  /** --kubernetes-version: the version to follow instead of the one the snapshot shows */
+  readonly kubernetesVersion?: string | undefined;
 }
 
 /** A part of the workload's rules the change drops because it rejects a target node. */
@@ -85,6 +88,8 @@ export interface FixPlacementJson {
 }
 
 export interface FixPlaceJson {
+  /** the Kubernetes version placement followed and where it came from */
+  readonly kubernetes: KubernetesVersionJson;
   readonly workload: string;
   readonly kind: string;
   readonly source: string;
@@ -125,6 +130,7 @@ function helmReleaseJson(h: NonNullable<FixPlaceResult["helmRelease"]>): HelmRel
 
 export function fixPlaceJson(r: FixPlaceResult): FixPlaceJson {
   return {
+    kubernetes: r.kubernetes,
     workload: r.workload,
     kind: r.kind,
     source: r.source,
@@ -160,6 +166,10 @@ export function fixPlaceJson(r: FixPlaceResult): FixPlaceJson {
  * verified (another filter still rejects a target node) is a finding.
  */
 export function answerFixPlace(snapshot: Snapshot, input: FixPlaceInput): FixPlaceAnswer {
-  const analysis = fixPlace(snapshot, { workload: input.workload, onto: input.onto });
+  const analysis = fixPlace(snapshot, {
+    workload: input.workload,
+    onto: input.onto,
+    kubernetesVersion: input.kubernetesVersion,
+  });
   return { input, result: fixPlaceJson(analysis), analysis, finding: !analysis.verified };
 }

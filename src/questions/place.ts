@@ -7,6 +7,8 @@ import { analysePlacement, type PlacementReport, type WorkloadPlacement } from "
 import { UserError } from "../model/errors.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { staticPodNode } from "../model/static-pod.js";
+import { resolveKubernetesVersion } from "../analysis/placement/version.js";
+import type { KubernetesVersionJson } from "./kubernetes-version.js";
 import type { Answer } from "./question.js";
 
 export interface PlaceInput {
@@ -14,6 +16,8 @@ export interface PlaceInput {
   readonly workload?: string | undefined;
   /** explain this node in full for every workload (text output) */
   readonly node?: string | undefined;
+  /** --kubernetes-version: the version to follow instead of the one the snapshot shows */
+  readonly kubernetesVersion?: string | undefined;
 }
 
 /** One rejection: the kube-scheduler plugin, its own message, the object behind it. */
@@ -102,6 +106,8 @@ export interface WorkloadPlacementJson {
 }
 
 export interface PlacementJson {
+  /** the Kubernetes version placement followed and where it came from */
+  readonly kubernetes: KubernetesVersionJson;
   readonly nodeCount: number;
   readonly workloads: readonly WorkloadPlacementJson[];
   readonly staticPods: readonly StaticPodJson[];
@@ -147,6 +153,7 @@ function workloadPlacementJson(w: WorkloadPlacement): WorkloadPlacementJson {
  */
 export function placementJson(report: PlacementReport): PlacementJson {
   return {
+    kubernetes: report.kubernetes,
     nodeCount: report.nodeCount,
     workloads: report.workloads.map(workloadPlacementJson),
     staticPods: report.staticPods,
@@ -176,6 +183,8 @@ function checkInput(snapshot: Snapshot, input: PlaceInput): void {
  */
 export function answerPlace(snapshot: Snapshot, input: PlaceInput = {}): PlaceAnswer {
   checkInput(snapshot, input);
-  const analysis = analysePlacement(snapshot, input.workload ? { workload: input.workload } : {});
+  // a bad --kubernetes-version is a KubernetesVersionError (a UserError)
+  const version = resolveKubernetesVersion(snapshot, input.kubernetesVersion);
+  const analysis = analysePlacement(snapshot, input.workload ? { workload: input.workload, version } : { version });
   return { input, result: placementJson(analysis), analysis, finding: false };
 }

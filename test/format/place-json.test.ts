@@ -16,6 +16,7 @@ function whole(report: PlacementReport): string {
   return (
     JSON.stringify(
       {
+        kubernetes: report.kubernetes,
         nodeCount: report.nodeCount,
         workloads: report.workloads.map((w) => ({ ...w, nodes: w.nodes.filter((n) => !n.feasible) })),
         staticPods: report.staticPods,

@@ -15,6 +15,8 @@ import {
   parseEndpoint,
   render,
   UserError,
+  KubernetesVersionError,
+  type KubernetesVersionJson,
   type PlaceAnswer,
   type PlacementJson,
   type StepJson,
@@ -73,4 +75,18 @@ test("the other questions answer through the library too: snapshot show, fix pla
   assert.equal(fix.finding, !fix.result.verified);
   const egress = answerEgress(snapshot);
   assert.ok(egress.result.rows.some((r) => r.destinationClass === "internet"));
+});
+
+test("place through the library: --kubernetes-version as PlaceInput.kubernetesVersion, the typed kubernetes block; a bad one is a KubernetesVersionError (a UserError)", () => {
+  const answer = answerPlace(snapshot, { workload: "ecoeco/ecoeco-api", kubernetesVersion: "v1.29" });
+  const k: KubernetesVersionJson = answer.result.kubernetes;
+  assert.deepEqual(
+    [k.version, k.from, k.featureGates.SidecarContainers, k.featureGates.MatchLabelKeysInPodAffinity],
+    ["v1.29", "flag", true, false],
+  );
+  assert.equal(answerPlace(snapshot).result.kubernetes.from, "kube-scheduler-image");
+  assert.throws(
+    () => answerPlace(snapshot, { kubernetesVersion: "v1.99" }),
+    (e: unknown) => e instanceof KubernetesVersionError && e instanceof UserError,
+  );
 });

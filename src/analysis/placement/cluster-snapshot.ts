@@ -1,6 +1,7 @@
 import type { Namespace, Pod, PodSpec } from "../../model/kubernetes.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import { nonZeroRequests, podRequests } from "./requests.js";
+import { DEFAULT_BEHAVIOUR, type VersionBehaviour } from "./version.js";
 import type { ClusterView, HostPort, NodeInfo, PlacedPod } from "./types.js";
 import { workloadKey } from "./workload-key.js";
 
@@ -99,6 +100,8 @@ export class ClusterSnapshot implements ClusterView {
     readonly nodes: readonly NodeInfo[],
     /** namespace labels (with kubernetes.io/metadata.name), for namespaceSelector */
     readonly namespaces: ReadonlyMap<string, Namespace> = new Map(),
+    /** the Kubernetes version's behaviour the plugins follow (version.ts: its gates and wording) */
+    readonly behaviour: VersionBehaviour = DEFAULT_BEHAVIOUR,
   ) {
     this.nodeByName = new Map(nodes.map((n) => [n.name, n]));
     this.positionOf = new Map(nodes.map((n, i) => [n, i]));
@@ -108,11 +111,12 @@ export class ClusterSnapshot implements ClusterView {
    * The cluster as the snapshot shows it: every node with the requests of the pods bound to it
    * (Succeeded and Failed pods hold nothing), and the namespaces for namespaceSelector.
    */
-  static of(snapshot: Snapshot): ClusterSnapshot {
+  static of(snapshot: Snapshot, behaviour?: VersionBehaviour): ClusterSnapshot {
     const nodes = snapshot.kubernetes.nodes.map(emptyNodeInfo);
     const cluster = new ClusterSnapshot(
       nodes,
       new Map<string, Namespace>(snapshot.kubernetes.namespaces.map((n) => [n.name, n])),
+      behaviour,
     );
     for (const pod of snapshot.kubernetes.pods) {
       if (!isActive(pod)) continue;

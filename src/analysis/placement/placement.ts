@@ -13,8 +13,15 @@ import {
   type DaemonSetTargets,
 } from "./pods-to-place.js";
 import { schedulingOrder, simulate, type Prediction } from "./simulate.js";
-import type { FilterPlugin, PodToPlace, Rejection, ScorePlugin } from "./types.js";
+import type { FilterPlugin, NodeInfo, PodToPlace, Rejection, ScorePlugin } from "./types.js";
 import { workloadKey } from "./workload-key.js";
+import {
+  resolveKubernetesVersion,
+  workloadForVersion,
+  type DroppedField,
+  type KubernetesVersionChoice,
+  type ResolvedVersion,
+} from "./version.js";
 
 /** A rejection as reports show it: the scheduler's words, podpath's detail, and file:line. */
 export interface ReasonView {
@@ -103,6 +110,8 @@ interface StaticPodView {
 }
 
 export interface PlacementReport {
+  /** the Kubernetes version placement followed, where it came from, and what its API server dropped (version.ts) */
+  readonly kubernetes: KubernetesVersionChoice & { readonly droppedFields: readonly DroppedField[] };
   readonly nodeCount: number;
   readonly workloads: readonly WorkloadPlacement[];
   /** pods no workload stands for because the kubelet runs them (static pods), each with its node */
@@ -114,6 +123,8 @@ export interface PlacementOptions {
   readonly workload?: string;
   readonly filters?: readonly FilterPlugin<unknown>[];
   readonly scores?: readonly ScorePlugin<unknown>[];
+  /** the Kubernetes version to follow (version.ts resolveKubernetesVersion); read from the snapshot when absent */
+  readonly version?: ResolvedVersion;
 }
 
 function reasonView(r: Rejection): ReasonView {
@@ -197,25 +208,29 @@ const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
  * model rejects.
  */
 export function analysePlacement(snapshot: Snapshot, options: PlacementOptions = {}): PlacementReport {
+  const version = options.version ?? resolveKubernetesVersion(snapshot);
+  // templates as this version's API server stores them (fields of disabled gates dropped)
+  const droppedFields: DroppedField[] = [];
+  const allWorkloads = snapshot.kubernetes.workloads.map((w) =>
+    workloadForVersion(w, version.behaviour, droppedFields),
+  );
   const filters = options.filters ?? DEFAULT_FILTERS;
   const scores = options.scores ?? DEFAULT_SCORES(snapshot);
   const nodes = snapshot.kubernetes.nodes;
   const observed = observedPodsByOwner(snapshot);
-  const selected = snapshot.kubernetes.workloads.filter(
-    (w) => !options.workload || `${w.namespace}/${w.name}` === options.workload,
-  );
+  const selected = allWorkloads.filter((w) => !options.workload || `${w.namespace}/${w.name}` === options.workload);
 
   // every workload's pods, for the simulation (all workloads compete for the same nodes)
   const podsByWorkload = new Map<Workload, PodToPlace[]>();
   const targetsOf = new Map<Workload, DaemonSetTargets>();
-  for (const w of snapshot.kubernetes.workloads) {
+  for (const w of allWorkloads) {
     const targets =
       w.kind === "DaemonSet" && !w.knownFromPods ? daemonSetTargets(daemonPodSpec(w.template.spec), nodes) : undefined;
     if (targets) targetsOf.set(w, targets);
     podsByWorkload.set(w, podsOfWorkload(w, nodes, observed.get(workloadKey(w)) ?? [], targets));
   }
 
-  const baseline = ClusterSnapshot.of(snapshot);
+  const baseline = ClusterSnapshot.of(snapshot, version.behaviour);
   const priorities = new Map(snapshot.kubernetes.priorityClasses.map((p) => [p.name, p.value]));
   const globalDefault = snapshot.kubernetes.priorityClasses.find((p) => p.globalDefault)?.value ?? 0;
   const priorityOf = (pod: PodToPlace) =>
@@ -225,7 +240,32 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
     [...podsByWorkload.values()].flat().filter((p) => !p.observed?.nodeName),
     priorityOf,
   );
-  const predictions: Map<PodToPlace, Prediction> = simulate(toPlace, ClusterSnapshot.of(snapshot), filters, scores);
+  // DefaultPreemption's potential victims: pods of lower priority (preemption.ts, the PostFilter tail)
+  const priorityByPod = new Map<string, number>();
+  for (const p of snapshot.kubernetes.pods)
+    priorityByPod.set(
+      `${p.namespace}/${p.name}`,
+      p.spec.priority ?? (p.spec.priorityClassName ? (priorities.get(p.spec.priorityClassName) ?? 0) : globalDefault),
+    );
+  for (const p of toPlace) priorityByPod.set(`${p.namespace}/${p.name}`, priorityOf(p));
+  // the lowest priority on each node, kept while the simulation only adds pods (asked once per rejected node of an unschedulable pod)
+  const lowest = new WeakMap<NodeInfo, { readonly count: number; readonly min: number }>();
+  const hasLowerPriorityPod = (pod: PodToPlace, node: NodeInfo) => {
+    let entry = lowest.get(node);
+    if (entry?.count !== node.pods.length) {
+      let min = Infinity;
+      for (const q of node.pods) min = Math.min(min, priorityByPod.get(`${q.namespace}/${q.name}`) ?? globalDefault);
+      lowest.set(node, (entry = { count: node.pods.length, min }));
+    }
+    return entry.min < priorityOf(pod);
+  };
+  const predictions: Map<PodToPlace, Prediction> = simulate(
+    toPlace,
+    ClusterSnapshot.of(snapshot, version.behaviour),
+    filters,
+    scores,
+    { hasLowerPriorityPod },
+  );
 
   const workloads = selected.map((w): WorkloadPlacement => {
     const pods = podsByWorkload.get(w)!;
@@ -314,5 +354,12 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
       findings,
     };
   });
-  return { nodeCount: nodes.length, workloads, staticPods: staticPodViews(snapshot, options.workload) };
+  const selectedKeys = new Set(selected.map(workloadKey));
+  const dropped = droppedFields.filter((d) => selectedKeys.has(d.workload));
+  return {
+    kubernetes: { ...version.choice, droppedFields: dropped },
+    nodeCount: nodes.length,
+    workloads,
+    staticPods: staticPodViews(snapshot, options.workload),
+  };
 }

@@ -1,5 +1,6 @@
 import { placedPod, type ClusterSnapshot } from "./cluster-snapshot.js";
 import { evaluateNode, fitErrorMessage, prepareFilters } from "./feasibility.js";
+import { preemptionMessage, withPostFilter } from "./preemption.js";
 import { portsConflict } from "./plugins/nodeports/filter.js";
 import { hasBatchScore } from "./framework/batch.js";
 import { nodeTable } from "./framework/node-table.js";
@@ -28,6 +29,11 @@ export interface SimulateOptions {
    * every node.
    */
   readonly percentageOfNodesToScore?: number;
+  /**
+   * Whether a node holds a pod of lower priority than `pod` (DefaultPreemption's potential
+   * victims): given, the unschedulable message gets preemption's PostFilter tail (preemption.ts).
+   */
+  readonly hasLowerPriorityPod?: (pod: PodToPlace, node: NodeInfo) => boolean;
 }
 
 /** schedule_one.go minFeasibleNodesToFind and minFeasibleNodesPercentageToFind */
@@ -362,12 +368,24 @@ export function simulate(
         pod.daemonNode !== undefined
           ? { count: cluster.nodes.length - candidates.length, plugin: "NodeAffinity" }
           : undefined;
-      out.set(pod, {
-        node: undefined,
-        tied: [],
-        unschedulable: fitErrorMessage(verdicts, cluster.nodes.length, pinnedAway),
-        score: undefined,
-      });
+      const lower = options.hasLowerPriorityPod;
+      const postFilter = lower
+        ? preemptionMessage(
+            pod,
+            verdicts,
+            cluster.nodes.length,
+            pinnedAway?.count ?? 0,
+            cluster.nodeByName,
+            cluster.behaviour.modelled,
+            (node) => lower(pod, node),
+          )
+        : undefined;
+      const unschedulable = withPostFilter(
+        fitErrorMessage(verdicts, cluster.nodes.length, pinnedAway),
+        postFilter,
+        cluster.behaviour.modelled,
+      );
+      out.set(pod, { node: undefined, tied: [], unschedulable, score: undefined });
       continue;
     }
     let chosen = feasible[0]!;

@@ -12,7 +12,7 @@ import type { SourceRef } from "../../model/source.js";
 import type { BindListener, ClusterSnapshot } from "./cluster-snapshot.js";
 
 /** The kube-scheduler plugins podpath runs (default profile, v1.28+). */
-type PluginName =
+export type PluginName =
   | "NodeUnschedulable"
   | "NodeName"
   | "TaintToleration"
@@ -160,7 +160,7 @@ export interface FilterPlugin<State = undefined> {
 }
 
 /** The score plugins of the default profile (pkg/scheduler/apis/config/v1/default_plugins.go). */
-type ScorePluginName =
+export type ScorePluginName =
   | "TaintToleration"
   | "NodeAffinity"
   | "NodeResourcesFit"

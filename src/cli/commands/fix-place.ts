@@ -7,6 +7,7 @@ import { loadFromOptions, withSnapshotOptions, writeAnswer, type SnapshotOptions
 
 interface FixPlaceCliOptions extends SnapshotOptions {
   onto: string;
+  kubernetesVersion?: string;
 }
 
 /** `podpath fix place NS/NAME --onto SELECTOR`, under `podpath fix` (created here if no other fix command made it). */
@@ -29,6 +30,10 @@ export function registerFixPlace(program: Command, io: CliIO, setExit: (code: nu
       "--onto <selector>",
       "a node name (or several, comma-separated) or a label selector in kubectl syntax: key, key=value, key!=value, !key, comma-separated",
     )
+    .option(
+      "--kubernetes-version <version>",
+      "the Kubernetes version to follow (v1.26 to v1.34, e.g. v1.29 or v1.29.4): the scheduler's wording and the feature gates on by default; default: read from the snapshot (the kube-scheduler or kube-apiserver image, else the control-plane or newest kubelet)",
+    )
     .addHelpText(
       "after",
       `
@@ -43,7 +48,11 @@ rejects a target node; the output says which.`,
     )
     .action((workload: string, options: FixPlaceCliOptions) => {
       // a bad --onto or an unknown workload is a FixPlaceError, a UserError runCli reports
-      const answer = answerFixPlace(loadFromOptions(options, io), { workload, onto: options.onto });
+      const answer = answerFixPlace(loadFromOptions(options, io), {
+        workload,
+        onto: options.onto,
+        kubernetesVersion: options.kubernetesVersion,
+      });
       writeAnswer(io, "fix place", answer, options);
       // a change that cannot be verified (another filter still rejects a target) is a finding
       setExit(answer.finding ? EXIT.finding : EXIT.ok);

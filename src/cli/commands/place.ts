@@ -8,6 +8,7 @@ import { loadFromOptions, withSnapshotOptions, writeAnswer, type SnapshotOptions
 interface PlaceOptions extends SnapshotOptions {
   workload?: string;
   node?: string;
+  kubernetesVersion?: string;
 }
 
 export function registerPlace(program: Command, io: CliIO, setExit: (code: number) => void): void {
@@ -21,6 +22,10 @@ export function registerPlace(program: Command, io: CliIO, setExit: (code: numbe
   )
     .option("--workload <ns/name>", "only this workload")
     .option("--node <name>", "explain one node in full for every workload")
+    .option(
+      "--kubernetes-version <version>",
+      "the Kubernetes version to follow (v1.26 to v1.34, e.g. v1.29 or v1.29.4): the scheduler's wording and the feature gates on by default; default: read from the snapshot (the kube-scheduler or kube-apiserver image, else the control-plane or newest kubelet)",
+    )
     .addHelpText(
       "after",
       `
@@ -39,7 +44,11 @@ Examples:
     )
     .action((options: PlaceOptions) => {
       // a workload or node the snapshot lacks is a UserError runCli reports
-      const answer = answerPlace(loadFromOptions(options, io), { workload: options.workload, node: options.node });
+      const answer = answerPlace(loadFromOptions(options, io), {
+        workload: options.workload,
+        node: options.node,
+        kubernetesVersion: options.kubernetesVersion,
+      });
       writeAnswer(io, "place", answer, options);
       setExit(EXIT.ok);
     });

@@ -81,7 +81,17 @@ export function convertNode(f: Fields<V1Node>, meta: ObjectMeta, ctx: DocumentCo
     images: status
       .objs("images")
       .map((i) => ({ names: i.strings("names"), sizeBytes: i.int("sizeBytes", { min: 0 }) ?? 0 })),
+    kubeletVersion: kubeletVersion(status.obj("nodeInfo"), ctx),
   };
+}
+
+/** status.nodeInfo.kubeletVersion, located at the nodeInfo mapping; undefined when absent or empty. */
+function kubeletVersion(
+  nodeInfo: Fields<{ kubeletVersion?: string }> | undefined,
+  ctx: DocumentContext,
+): Node["kubeletVersion"] {
+  const version = nodeInfo?.str("kubeletVersion");
+  return version ? { version, source: ctx.source(nodeInfo!.raw) } : undefined;
 }
 
 function readyCondition(status: string | undefined): Node["ready"] {

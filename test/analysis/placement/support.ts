@@ -6,6 +6,7 @@ import { ClusterSnapshot, emptyNodeInfo, placedPod } from "../../../src/analysis
 import { nonZeroRequests, podRequests } from "../../../src/analysis/placement/requests.js";
 import type { ClusterView, NodeInfo, PlacedPod, PodToPlace } from "../../../src/analysis/placement/types.js";
 import { workloadKey } from "../../../src/analysis/placement/workload-key.js";
+import { versionBehaviour } from "../../../src/analysis/placement/version.js";
 import type {
   Container,
   Labels,
@@ -221,7 +222,14 @@ export function placed(
   return placedPod(options.owner ?? `Pod/${namespace}/${name}`, name, namespace, options.labels ?? {}, spec, nodeName);
 }
 
-function nodeInfo(n: Node): NodeInfo {
+/**
+ * The version the plugin tests' clusters follow: v1.34.1, every gate of v1.34 on and the last
+ * TaintToleration wording that names the taint ("node(s) had untolerated taint {key: value}";
+ * version.ts TAINT_REASONS), which the table tests assert.
+ */
+const TEST_VERSION = versionBehaviour({ minor: 34, patch: 1 });
+
+export function nodeInfo(n: Node): NodeInfo {
   return emptyNodeInfo(n);
 }
 
@@ -245,6 +253,7 @@ export function cluster(
   const snapshot = new ClusterSnapshot(
     nodes.map(nodeInfo),
     new Map((options.namespaces ?? []).map((ns) => [ns.name, ns])),
+    TEST_VERSION,
   );
   for (const p of placedPods) {
     const n = snapshot.nodeByName.get(p.nodeName);

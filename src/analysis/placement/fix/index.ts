@@ -13,8 +13,15 @@
 import type { Workload } from "../../../model/kubernetes.js";
 import type { Snapshot } from "../../../model/snapshot.js";
 import { formatSource } from "../../../model/source.js";
-import { tolerates, untoleratedTaintReason } from "../plugins/tainttoleration/common.js";
-import { analysePlacement, type NodeView, type ReasonView, type WorkloadPlacement } from "../placement.js";
+import { tolerates } from "../plugins/tainttoleration/common.js";
+import { resolveKubernetesVersion, type ResolvedVersion } from "../version.js";
+import {
+  analysePlacement,
+  type NodeView,
+  type PlacementReport,
+  type ReasonView,
+  type WorkloadPlacement,
+} from "../placement.js";
 import {
   applyChange,
   computeChange,
@@ -42,6 +49,8 @@ export interface OtherRejection {
 }
 
 export interface FixPlaceResult {
+  /** the Kubernetes version placement followed (version.ts), as `place` reports it */
+  readonly kubernetes: PlacementReport["kubernetes"];
   /** NS/NAME as asked */
   readonly workload: string;
   readonly kind: string;
@@ -80,6 +89,8 @@ export interface FixPlaceOptions {
   readonly workload: string;
   /** --onto */
   readonly onto: string;
+  /** --kubernetes-version: the version to follow instead of the one the snapshot shows */
+  readonly kubernetesVersion?: string | undefined;
 }
 
 /** The workload `NS/NAME` names; a controller before a bare Pod of the same name. */
@@ -104,9 +115,16 @@ function findWorkload(snapshot: Snapshot, ref: string): Workload {
   throw new FixPlaceError(`no workload ${ref} in the snapshot${hint}`);
 }
 
-function placementOf(snapshot: Snapshot, workload: Workload): WorkloadPlacement {
-  const report = analysePlacement(snapshot, { workload: `${workload.namespace}/${workload.name}` });
-  return report.workloads.find((w) => w.kind === workload.kind) ?? report.workloads[0]!;
+function placementOf(
+  snapshot: Snapshot,
+  workload: Workload,
+  version: ResolvedVersion,
+): WorkloadPlacement & { readonly kubernetes: PlacementReport["kubernetes"] } {
+  const report = analysePlacement(snapshot, { workload: `${workload.namespace}/${workload.name}`, version });
+  return {
+    ...(report.workloads.find((w) => w.kind === workload.kind) ?? report.workloads[0]!),
+    kubernetes: report.kubernetes,
+  };
 }
 
 const HANDLED_PLUGINS = new Set(["TaintToleration", "NodeAffinity"]);
@@ -122,6 +140,8 @@ function reasonLine(r: ReasonView): string {
  */
 export function fixPlace(snapshot: Snapshot, options: FixPlaceOptions): FixPlaceResult {
   const workload = findWorkload(snapshot, options.workload);
+  // a bad --kubernetes-version is a KubernetesVersionError (a UserError)
+  const version = resolveKubernetesVersion(snapshot, options.kubernetesVersion);
   const nodes = snapshot.kubernetes.nodes;
   if (nodes.length === 0) throw new FixPlaceError("the snapshot has no nodes: nothing to place onto");
   const onto = parseOnto(
@@ -138,7 +158,7 @@ export function fixPlace(snapshot: Snapshot, options: FixPlaceOptions): FixPlace
     );
   }
   const targetNames = targets.map((t) => t.name);
-  const before = placementOf(snapshot, workload);
+  const before = placementOf(snapshot, workload, version);
   const { change, model } = computeChange(workload, nodes, targets, onto);
   const spec = workload.template.spec;
 
@@ -247,7 +267,7 @@ export function fixPlace(snapshot: Snapshot, options: FixPlaceOptions): FixPlace
           : k.pods,
     },
   };
-  const after = placementOf(changed, modified);
+  const after = placementOf(changed, modified, version);
   const targetSet = new Set(targetNames);
   const verified = after.feasibleNodes.length === targetSet.size && after.feasibleNodes.every((n) => targetSet.has(n));
   const unverifiedBecause: string[] = [];
@@ -279,7 +299,7 @@ export function fixPlace(snapshot: Snapshot, options: FixPlaceOptions): FixPlace
       otherRejections.push({
         node: node.name,
         plugin: "TaintToleration",
-        message: untoleratedTaintReason(t),
+        message: version.behaviour.taintReason(t),
         detail: `taint ${t.key}:${t.effect} reports the node's condition; a placement fix does not tolerate it`,
         source: formatSource(t.source) || null,
       });
@@ -288,6 +308,7 @@ export function fixPlace(snapshot: Snapshot, options: FixPlaceOptions): FixPlace
 
   const kubectl = change.empty ? null : kubectlPatchCommand(target, patchObject);
   return {
+    kubernetes: before.kubernetes,
     workload: options.workload,
     kind: workload.kind,
     source: formatSource(workload.meta.source),

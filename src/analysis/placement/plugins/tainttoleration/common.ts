@@ -30,8 +30,3 @@ export function tolerationsKey(spec: PodSpec): string {
  * targeting and `fix place` read them here. PreferNoSchedule only lowers the score.
  */
 export const FILTERED_EFFECTS: readonly TaintEffect[] = ["NoSchedule", "NoExecute"];
-
-/** The scheduler's reason for an untolerated taint (taint_toleration.go Filter), word for word. */
-export function untoleratedTaintReason(taint: Pick<Taint, "key" | "value">): string {
-  return `node(s) had untolerated taint {${taint.key}: ${taint.value}}`;
-}
