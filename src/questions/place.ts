@@ -14,6 +14,30 @@ export interface PlaceInput {
   readonly workload?: string | undefined;
   /** explain this node in full for every workload (text output) */
   readonly node?: string | undefined;
+  /** --istio-proxy-requests: istio-proxy requests (cpu millicores, memory bytes) where the pod's annotations set none */
+  readonly istioProxyRequests?: { readonly cpu: number; readonly memory: number } | undefined;
+}
+
+/**
+ * One change the API server makes to the workload's pods before the scheduler sees them: the
+ * upstream function, admission plugin or webhook, the field, the value, why, and the object that
+ * caused it.
+ */
+export interface MutationJson {
+  /** "core/v1 SetDefaults_Pod", "admission:LimitRanger", "admission:DefaultTolerationSeconds", "admission:RuntimeClass", "admission:Priority", "webhook:istio-sidecar-injector", "webhook:linkerd-proxy-injector" */
+  readonly source: string;
+  readonly field: string;
+  readonly value: string;
+  readonly reason: string;
+  /** `file:line:col` of the LimitRange item, RuntimeClass, PriorityClass, namespace or template that caused it; null for a built-in default */
+  readonly object: string | null;
+}
+
+/** What admission would do that the snapshot cannot settle (a PriorityClass it lacks), or a rejection it would give. */
+export interface AdmissionNoteJson {
+  readonly source: string;
+  readonly message: string;
+  readonly object: string | null;
 }
 
 /** One rejection: the kube-scheduler plugin, its own message, the object behind it. */
@@ -99,6 +123,9 @@ export interface WorkloadPlacementJson {
   readonly nodes: readonly NodeJson[];
   readonly pods: readonly PodJson[];
   readonly findings: readonly PlacementFindingJson[];
+  /** the changes defaulting, admission plugins and webhooks make to the template's pods, in the API server's order */
+  readonly mutations: readonly MutationJson[];
+  readonly admissionNotes: readonly AdmissionNoteJson[];
 }
 
 export interface PlacementJson {
@@ -128,6 +155,8 @@ export function workloadPlacementJson(w: WorkloadPlacement): WorkloadPlacementJs
     nodes: w.nodes.filter((n) => !n.feasible),
     pods: w.pods,
     findings: w.findings,
+    mutations: w.mutations,
+    admissionNotes: w.admissionNotes,
   };
 }
 
@@ -159,6 +188,7 @@ function checkInput(snapshot: Snapshot, input: PlaceInput): void {
  */
 export function answerPlace(snapshot: Snapshot, input: PlaceInput = {}): PlaceAnswer {
   checkInput(snapshot, input);
-  const analysis = analysePlacement(snapshot, input.workload ? { workload: input.workload } : {});
+  const admission = input.istioProxyRequests ? { admission: { istioProxyRequests: input.istioProxyRequests } } : {};
+  const analysis = analysePlacement(snapshot, input.workload ? { workload: input.workload, ...admission } : admission);
   return { input, result: placementJson(analysis), analysis, finding: false };
 }

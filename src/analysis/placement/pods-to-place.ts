@@ -122,8 +122,9 @@ export function daemonPodSpec(spec: PodSpec): PodSpec {
  * metadata.name node affinity). A daemon pod observed on a node the controller no longer targets
  * is kept (it exists); the placement report says whether the controller keeps it.
  */
-export function podsOfWorkload(workload: Workload, nodes: readonly Node[], observed: readonly Pod[], targets?: DaemonSetTargets): PodToPlace[] {
-  const spec = workload.template.spec;
+export function podsOfWorkload(workload: Workload, nodes: readonly Node[], observed: readonly Pod[], targets?: DaemonSetTargets, admittedSpec?: PodSpec): PodToPlace[] {
+  // the pod the API server stores (admission/index.ts admitPod), when the caller computed it
+  const spec = admittedSpec ?? workload.template.spec;
   if (workload.knownFromPods) {
     // the workload is known only through these pods: each stands for itself (on its own spec),
     // none is invented (its replicas, or a DaemonSet's targeted nodes, are unknown)
@@ -148,7 +149,7 @@ export function podsOfWorkload(workload: Workload, nodes: readonly Node[], obser
   }
   if (workload.kind === "Pod") {
     const self = observed[0];
-    return [pod(workload, workload.name, self?.spec ?? spec, self, undefined)];
+    return [pod(workload, workload.name, admittedSpec ?? self?.spec ?? spec, self, undefined)];
   }
   const out: PodToPlace[] = [];
   const live = observed.filter((p) => p.phase !== "Succeeded" && p.phase !== "Failed");

@@ -1,5 +1,7 @@
 import type { Command } from "commander";
 import { formatsOf } from "../../format/index.js";
+import { UserError } from "../../model/errors.js";
+import { quantityInModelUnits } from "../../model/quantity.js";
 import { answerPlace } from "../../questions/place.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
@@ -8,6 +10,17 @@ import { loadFromOptions, withSnapshotOptions, writeAnswer, type SnapshotOptions
 interface PlaceOptions extends SnapshotOptions {
   workload?: string;
   node?: string;
+  istioProxyRequests?: string;
+}
+
+/** --istio-proxy-requests CPU,MEMORY ("200m,256Mi"): Kubernetes quantities, in model units. */
+function parseProxyRequests(value: string | undefined): { cpu: number; memory: number } | undefined {
+  if (value === undefined) return undefined;
+  const [cpu, memory, ...rest] = value.split(",").map((s) => s.trim());
+  const c = cpu ? quantityInModelUnits("cpu", cpu) : undefined;
+  const m = memory ? quantityInModelUnits("memory", memory) : undefined;
+  if (c === undefined || m === undefined || rest.length > 0) throw new UserError(`--istio-proxy-requests ${JSON.stringify(value)}: give CPU,MEMORY as Kubernetes quantities, e.g. 100m,128Mi`);
+  return { cpu: c, memory: m };
 }
 
 export function registerPlace(program: Command, io: CliIO, setExit: (code: number) => void): void {
@@ -19,6 +32,7 @@ export function registerPlace(program: Command, io: CliIO, setExit: (code: numbe
   )
     .option("--workload <ns/name>", "only this workload")
     .option("--node <name>", "explain one node in full for every workload")
+    .option("--istio-proxy-requests <cpu,memory>", "requests of the istio-proxy sidecar Istio injects where the pod's sidecar.istio.io/proxyCPU|proxyMemory annotations set none (default: the mesh default 100m,128Mi)")
     .addHelpText(
       "after",
       `
@@ -28,6 +42,10 @@ placed comes from a simulation that places them one by one with the default scor
 gets a pod only on the nodes its controller targets (the others are listed as not targeted, with
 the reason); pods whose owner is not in the snapshot are shown under that owner, as a workload
 known only through its pods; static pods are listed as the kubelet's, not the scheduler's.
+Each template is first made into the pod the API server stores — core/v1 defaults (requests from
+limits, hostNetwork host ports, pod-level requests), LimitRanger, Priority,
+DefaultTolerationSeconds, RuntimeClass, and Istio/Linkerd sidecar injection — and every change is
+listed with its source (JSON: "mutations").
 
 Examples:
   podpath place                                          every workload of the embedded example
@@ -37,7 +55,8 @@ Examples:
     )
     .action((options: PlaceOptions) => {
       // a workload or node the snapshot lacks is a UserError runCli reports
-      const answer = answerPlace(loadFromOptions(options, io), { workload: options.workload, node: options.node });
+      const istioProxyRequests = parseProxyRequests(options.istioProxyRequests);
+      const answer = answerPlace(loadFromOptions(options, io), { workload: options.workload, node: options.node, istioProxyRequests });
       writeAnswer(io, "place", answer, options);
       setExit(EXIT.ok);
     });

@@ -153,7 +153,11 @@ describe("TaintToleration: a toleration for each untolerated NoSchedule/NoExecut
   });
 
   test("condition taints (not-ready) are never tolerated: the node is reported still rejected and the fix is not verified", () => {
-    const nodes = [nodeObj("cp-1", { labels: CONTROL_PLANE, taints: [CONTROL_PLANE_TAINT, { key: "node.kubernetes.io/not-ready", effect: "NoExecute" }] }), nodeObj("worker-1")];
+    // a NotReady node carries both condition taints (TaintNodesByCondition's NoSchedule, the node
+    // lifecycle controller's NoExecute); the pods tolerate the NoExecute one for 300 s by
+    // DefaultTolerationSeconds admission, so the NoSchedule one is what rejects the node
+    const notReady = [{ key: "node.kubernetes.io/not-ready", effect: "NoSchedule" }, { key: "node.kubernetes.io/not-ready", effect: "NoExecute" }];
+    const nodes = [nodeObj("cp-1", { labels: CONTROL_PLANE, taints: [CONTROL_PLANE_TAINT, ...notReady] }), nodeObj("worker-1")];
     const r = fix([...nodes, deployment("web")], "apps/web", "cp-1");
     assert.deepEqual(r.change.tolerations.map((t) => t.key), ["node-role.kubernetes.io/control-plane"]);
     assert.deepEqual(r.otherRejections.map((o) => [o.node, o.plugin, o.message]), [["cp-1", "TaintToleration", "node(s) had untolerated taint {node.kubernetes.io/not-ready: }"]]);
