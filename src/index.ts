@@ -34,6 +34,8 @@ export {
   type NotTargetedJson,
   type PlacementFindingJson,
   type StaticPodJson,
+  type MutationJson,
+  type AdmissionNoteJson,
 } from "./questions/place.js";
 export {
   answerFixPlace,

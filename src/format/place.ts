@@ -107,6 +107,17 @@ function workloadHeader(w: WorkloadPlacement): string {
   return `${w.kind} ${w.namespace}/${w.name} (${replicas}${from})  ${w.source}`;
 }
 
+/**
+ * The admission line of a workload: the API server's changes grouped by source
+ * ("admission:Priority spec.priority=0, …; webhook:istio-sidecar-injector …"), or null.
+ */
+function mutationsLine(w: WorkloadPlacement): string | null {
+  if (w.mutations.length === 0) return null;
+  const groups = new Map<string, string[]>();
+  for (const m of w.mutations) groups.set(m.source, [...(groups.get(m.source) ?? []), `${m.field}=${m.value}`]);
+  return `admitted with ${plural(w.mutations.length, "change")}: ${[...groups].map(([source, items]) => `${source} ${items.join(", ")}`).join("; ")}`;
+}
+
 /** Text: per workload, where it can run, why not elsewhere (grouped), and where each pod is or goes. */
 export function formatPlacementText(report: PlacementReport, focusNode?: string): string {
   const out: string[] = [
@@ -167,6 +178,9 @@ export function formatPlacementText(report: PlacementReport, focusNode?: string)
       out.push(`  finding: ${f.message}`);
       for (const r of f.reasons) out.push(`    ${reasonText(r, true)}`);
     }
+    const mutations = mutationsLine(w);
+    if (mutations) out.push(`  ${mutations}`);
+    for (const n of w.admissionNotes) out.push(`  admission: ${n.message}${n.object ? ` (${n.object})` : ""}`);
     out.push("");
   }
   const statics = report.staticPods.filter((p) => !focusNode || p.node === focusNode);
@@ -198,6 +212,15 @@ export function formatPlacementMarkdown(report: PlacementReport): string {
     );
     const known = knownFromPodsLine(w);
     if (known) out.push(`> ${known[0]!.toUpperCase()}${known.slice(1)}.`, "");
+    if (w.mutations.length > 0)
+      out.push(
+        markdownTable(
+          ["admission source", "field", "value", "object"],
+          w.mutations.map((m) => [m.source, m.field, m.value, m.object ? `\`${m.object}\`` : ""]),
+        ),
+        "",
+      );
+    for (const n of w.admissionNotes) out.push(`> Admission: ${n.message}${n.object ? ` (\`${n.object}\`)` : ""}`, "");
     const targeting = targetingLine(w, report.nodeCount);
     if (targeting) out.push(`The DaemonSet ${targeting}.`, "");
     const notTargeted = groupNotTargeted(w.notTargeted);

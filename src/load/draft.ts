@@ -25,6 +25,8 @@ export class SnapshotDraft {
     ingressClasses: [],
     networkPolicies: [],
     priorityClasses: [],
+    limitRanges: [],
+    runtimeClasses: [],
     ipPools: [],
     felixConfigurations: [],
   };

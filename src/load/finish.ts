@@ -258,6 +258,8 @@ export function finishSnapshot(
       ingressClasses: simple(k.ingressClasses).sort(byName),
       networkPolicies: simple(k.networkPolicies).sort(byNsName),
       priorityClasses: simple(k.priorityClasses).sort(byName),
+      limitRanges: simple(k.limitRanges).sort(byNsName),
+      runtimeClasses: simple(k.runtimeClasses).sort(byName),
       ipPools: ipPools.sort(byName),
       felixConfigurations: simple(k.felixConfigurations).sort(byName),
       unmodelledKinds: sortRecord(draft.unmodelledKinds),

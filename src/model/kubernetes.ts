@@ -240,6 +240,12 @@ export interface PodSpec {
   readonly hostNetwork: boolean;
   readonly serviceAccountName: string | undefined;
   readonly source: SourceRef;
+  /** spec.resources: pod-level requests and limits (PodLevelResources, beta and on by default from v1.34) */
+  readonly resources?: { readonly requests: ResourceList; readonly limits: ResourceList } | undefined;
+  /** spec.runtimeClassName: the RuntimeClass admission reads its overhead and scheduling from */
+  readonly runtimeClassName?: string | undefined;
+  /** spec.preemptionPolicy: set by Priority admission from the PriorityClass */
+  readonly preemptionPolicy?: string | undefined;
 }
 
 export interface PodTemplate {
@@ -524,6 +530,39 @@ export interface PriorityClass {
   readonly value: number;
   readonly globalDefault: boolean;
   readonly preemptionPolicy: string;
+}
+
+/** One item of a LimitRange's spec.limits (core/v1 LimitRangeItem), SetDefaults_LimitRangeItem applied. */
+export interface LimitRangeItem {
+  /** Container, Pod or PersistentVolumeClaim */
+  readonly type: string;
+  readonly default: ResourceList;
+  readonly defaultRequest: ResourceList;
+  readonly max: ResourceList;
+  readonly min: ResourceList;
+  readonly source: SourceRef;
+}
+
+/** core/v1 LimitRange: what the LimitRanger admission plugin defaults in its namespace. */
+export interface LimitRange {
+  readonly meta: ObjectMeta;
+  readonly namespace: string;
+  readonly name: string;
+  readonly limits: readonly LimitRangeItem[];
+}
+
+/** node.k8s.io/v1 RuntimeClass: the overhead and scheduling RuntimeClass admission adds to a pod. */
+export interface RuntimeClass {
+  readonly meta: ObjectMeta;
+  readonly name: string;
+  readonly handler: string;
+  /** overhead.podFixed; undefined when the class declares none */
+  readonly overhead: ResourceList | undefined;
+  readonly overheadSource: SourceRef | undefined;
+  /** scheduling.nodeSelector */
+  readonly nodeSelector: Labels;
+  /** scheduling.tolerations */
+  readonly tolerations: readonly Toleration[];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -30,6 +30,10 @@ export interface KubernetesModel {
   readonly ingressClasses: readonly k8s.IngressClass[];
   readonly networkPolicies: readonly k8s.NetworkPolicy[];
   readonly priorityClasses: readonly k8s.PriorityClass[];
+  /** LimitRanges (core/v1), for LimitRanger admission */
+  readonly limitRanges: readonly k8s.LimitRange[];
+  /** RuntimeClasses (node.k8s.io/v1), for RuntimeClass admission */
+  readonly runtimeClasses: readonly k8s.RuntimeClass[];
   readonly ipPools: readonly k8s.IPPool[];
   readonly felixConfigurations: readonly k8s.FelixConfiguration[];
   /** kinds podpath does not model, counted: "rbac.authorization.k8s.io/v1 ClusterRole" → 3 */

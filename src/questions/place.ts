@@ -18,6 +18,30 @@ export interface PlaceInput {
   readonly node?: string | undefined;
   /** --kubernetes-version: the version to follow instead of the one the snapshot shows */
   readonly kubernetesVersion?: string | undefined;
+  /** --istio-proxy-requests: istio-proxy requests (cpu millicores, memory bytes) where the pod's annotations set none */
+  readonly istioProxyRequests?: { readonly cpu: number; readonly memory: number } | undefined;
+}
+
+/**
+ * One change the API server makes to the workload's pods before the scheduler sees them: the
+ * upstream function, admission plugin or webhook, the field, the value, why, and the object that
+ * caused it.
+ */
+export interface MutationJson {
+  /** "core/v1 SetDefaults_Pod", "admission:LimitRanger", "admission:DefaultTolerationSeconds", "admission:RuntimeClass", "admission:Priority", "webhook:istio-sidecar-injector", "webhook:linkerd-proxy-injector" */
+  readonly source: string;
+  readonly field: string;
+  readonly value: string;
+  readonly reason: string;
+  /** `file:line:col` of the LimitRange item, RuntimeClass, PriorityClass, namespace or template that caused it; null for a built-in default */
+  readonly object: string | null;
+}
+
+/** What admission would do that the snapshot cannot settle (a PriorityClass it lacks), or a rejection it would give. */
+export interface AdmissionNoteJson {
+  readonly source: string;
+  readonly message: string;
+  readonly object: string | null;
 }
 
 /** One rejection: the kube-scheduler plugin, its own message, the object behind it. */
@@ -103,6 +127,9 @@ export interface WorkloadPlacementJson {
   readonly nodes: readonly NodeJson[];
   readonly pods: readonly PodJson[];
   readonly findings: readonly PlacementFindingJson[];
+  /** the changes defaulting, admission plugins and webhooks make to the template's pods, in the API server's order */
+  readonly mutations: readonly MutationJson[];
+  readonly admissionNotes: readonly AdmissionNoteJson[];
 }
 
 export interface PlacementJson {
@@ -141,6 +168,8 @@ function workloadPlacementJson(w: WorkloadPlacement): WorkloadPlacementJson {
     nodes: w.nodes.filter((n) => !n.feasible),
     pods: w.pods,
     findings: w.findings,
+    mutations: w.mutations,
+    admissionNotes: w.admissionNotes,
   };
 }
 
@@ -185,6 +214,10 @@ export function answerPlace(snapshot: Snapshot, input: PlaceInput = {}): PlaceAn
   checkInput(snapshot, input);
   // a bad --kubernetes-version is a KubernetesVersionError (a UserError)
   const version = resolveKubernetesVersion(snapshot, input.kubernetesVersion);
-  const analysis = analysePlacement(snapshot, input.workload ? { workload: input.workload, version } : { version });
+  const admission = input.istioProxyRequests ? { admission: { istioProxyRequests: input.istioProxyRequests } } : {};
+  const analysis = analysePlacement(
+    snapshot,
+    input.workload ? { workload: input.workload, version, ...admission } : { version, ...admission },
+  );
   return { input, result: placementJson(analysis), analysis, finding: false };
 }

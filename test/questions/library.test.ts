@@ -17,6 +17,7 @@ import {
   UserError,
   KubernetesVersionError,
   type KubernetesVersionJson,
+  type MutationJson,
   type PlaceAnswer,
   type PlacementJson,
   type StepJson,
@@ -61,6 +62,14 @@ test("place through the library: every workload, the typed PlacementJson", () =>
   // `nodes` holds the rejected nodes only, each with the plugin that rejects it
   assert.ok(grafana.nodes.length > 0 && grafana.nodes.every((n) => !n.feasible && n.reasons.length > 0));
   assert.ok(grafana.nodes.some((n) => n.reasons.some((r) => r.plugin === "TaintToleration")));
+  // the changes admission makes to its pods (DefaultTolerationSeconds: the template tolerates neither condition)
+  const tolerations: MutationJson[] = grafana.mutations.filter(
+    (m) => m.source === "admission:DefaultTolerationSeconds",
+  );
+  assert.deepEqual(
+    tolerations.map((m) => m.field),
+    ["spec.tolerations", "spec.tolerations"],
+  );
   assert.equal([...render("place", answer, "json")].join(""), JSON.stringify(result, null, 2) + "\n");
   assert.throws(() => answerPlace(snapshot, { workload: "nope/nothing" }), UserError);
 });

@@ -2,6 +2,13 @@ import type { Workload } from "../../model/kubernetes.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import { formatSource } from "../../model/source.js";
 import { staticPodNode } from "../../model/static-pod.js";
+import {
+  admissionContext,
+  admitPod,
+  type AdmissionContext,
+  type AdmissionOptions,
+  type AdmittedPod,
+} from "./admission/index.js";
 import { ClusterSnapshot } from "./cluster-snapshot.js";
 import { evaluatePod, type NodeVerdict } from "./feasibility.js";
 import { DEFAULT_FILTERS, DEFAULT_SCORES } from "./plugins/index.js";
@@ -69,6 +76,23 @@ export interface NotTargetedView {
   readonly continueRunning: boolean;
 }
 
+/** A change the API server makes to the workload's pods (admission/index.ts), for reports. */
+interface MutationView {
+  readonly source: string;
+  readonly field: string;
+  readonly value: string;
+  readonly reason: string;
+  /** file:line of the LimitRange, RuntimeClass, PriorityClass or namespace that caused it; null for a built-in default */
+  readonly object: string | null;
+}
+
+/** What admission would do that the snapshot cannot settle, or a rejection it would give. */
+interface AdmissionNoteView {
+  readonly source: string;
+  readonly message: string;
+  readonly object: string | null;
+}
+
 export interface WorkloadPlacement {
   readonly kind: string;
   readonly namespace: string;
@@ -97,6 +121,9 @@ export interface WorkloadPlacement {
   readonly nodes: readonly NodeView[];
   readonly pods: readonly PodView[];
   readonly findings: readonly PlacementFinding[];
+  /** the changes the API server makes to the template's pods before the scheduler sees them (defaults, admission, webhooks) */
+  readonly mutations: readonly MutationView[];
+  readonly admissionNotes: readonly AdmissionNoteView[];
 }
 
 /** A static pod (kubelet mirror pod): placed by its node's kubelet, not the scheduler. */
@@ -125,6 +152,20 @@ export interface PlacementOptions {
   readonly scores?: readonly ScorePlugin<unknown>[];
   /** the Kubernetes version to follow (version.ts resolveKubernetesVersion); read from the snapshot when absent */
   readonly version?: ResolvedVersion;
+  /** admission settings (--istio-proxy-requests) */
+  readonly admission?: AdmissionOptions;
+}
+
+/**
+ * The pod the API server stores for a workload (admission/index.ts), once per workload; undefined
+ * where the specs podpath has are already stored pods: a workload known only through its pods, a
+ * bare Pod the API server returned (it has a uid). A DaemonSet's template is admitted with the
+ * tolerations its controller adds first (NewPod precedes admission).
+ */
+function admitWorkload(w: Workload, ctx: AdmissionContext): AdmittedPod | undefined {
+  if (w.knownFromPods || (w.kind === "Pod" && w.meta.uid !== undefined)) return undefined;
+  const template = w.kind === "DaemonSet" ? { ...w.template, spec: daemonPodSpec(w.template.spec) } : w.template;
+  return admitPod(template, w.namespace, ctx);
 }
 
 function reasonView(r: Rejection): ReasonView {
@@ -223,11 +264,15 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
   // every workload's pods, for the simulation (all workloads compete for the same nodes)
   const podsByWorkload = new Map<Workload, PodToPlace[]>();
   const targetsOf = new Map<Workload, DaemonSetTargets>();
+  const admission = admissionContext(snapshot, options.admission);
+  const admittedOf = new Map<Workload, AdmittedPod>();
   for (const w of allWorkloads) {
     const targets =
       w.kind === "DaemonSet" && !w.knownFromPods ? daemonSetTargets(daemonPodSpec(w.template.spec), nodes) : undefined;
     if (targets) targetsOf.set(w, targets);
-    podsByWorkload.set(w, podsOfWorkload(w, nodes, observed.get(workloadKey(w)) ?? [], targets));
+    const admitted = admitWorkload(w, admission);
+    if (admitted) admittedOf.set(w, admitted);
+    podsByWorkload.set(w, podsOfWorkload(w, nodes, observed.get(workloadKey(w)) ?? [], targets, admitted?.spec));
   }
 
   const baseline = ClusterSnapshot.of(snapshot, version.behaviour);
@@ -275,7 +320,8 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
     if (w.kind === "DaemonSet") {
       verdicts = pods.flatMap((p) => evaluatePod(p, cluster, filters));
     } else {
-      const representative = pods[0] ?? podsOfWorkload({ ...w, replicas: 1 }, nodes, [])[0]!;
+      const representative =
+        pods[0] ?? podsOfWorkload({ ...w, replicas: 1 }, nodes, [], undefined, admittedOf.get(w)?.spec)[0]!;
       // a workload known from its pods: the template (the pod's spec without its binding), not one pod's nodeName
       verdicts = evaluatePod(
         { ...representative, spec: w.knownFromPods ? w.template.spec : representative.spec, observed: undefined },
@@ -352,6 +398,18 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
         };
       }),
       findings,
+      mutations: (admittedOf.get(w)?.mutations ?? []).map((m) => ({
+        source: m.source,
+        field: m.field,
+        value: m.value,
+        reason: m.reason,
+        object: m.object ? formatSource(m.object) : null,
+      })),
+      admissionNotes: (admittedOf.get(w)?.notes ?? []).map((n) => ({
+        source: n.source,
+        message: n.message,
+        object: n.object ? formatSource(n.object) : null,
+      })),
     };
   });
   const selectedKeys = new Set(selected.map(workloadKey));

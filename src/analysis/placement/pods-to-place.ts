@@ -160,8 +160,10 @@ export function podsOfWorkload(
   nodes: readonly Node[],
   observed: readonly Pod[],
   targets?: DaemonSetTargets,
+  admittedSpec?: PodSpec,
 ): PodToPlace[] {
-  const spec = workload.template.spec;
+  // the pod the API server stores (admission/index.ts admitPod), when the caller computed it
+  const spec = admittedSpec ?? workload.template.spec;
   if (workload.knownFromPods) {
     // the workload is known only through these pods: each stands for itself (on its own spec),
     // none is invented (its replicas, or a DaemonSet's targeted nodes, are unknown)
@@ -186,7 +188,7 @@ export function podsOfWorkload(
   }
   if (workload.kind === "Pod") {
     const self = observed[0];
-    return [pod(workload, workload.name, self?.spec ?? spec, self, undefined)];
+    return [pod(workload, workload.name, admittedSpec ?? self?.spec ?? spec, self, undefined)];
   }
   const out: PodToPlace[] = [];
   const live = observed.filter((p) => p.phase !== "Succeeded" && p.phase !== "Failed");

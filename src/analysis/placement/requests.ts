@@ -1,12 +1,11 @@
 import type { Container, PodSpec, ResourceList } from "../../model/kubernetes.js";
 
 /**
- * The resources a pod requests, as the scheduler counts them
- * (k8s.io/component-helpers/resource/helpers.go PodRequests): the sum of the app containers
- * and of the restartable init containers (sidecars, KEP-753), or the largest init container
- * (with the sidecars started before it) if that is more, plus the pod overhead.
+ * The containers' requests (component-helpers/resource/helpers.go AggregateContainerRequests):
+ * the sum of the app containers and of the restartable init containers (sidecars, KEP-753), or
+ * the largest init container (with the sidecars started before it) if that is more.
  */
-export function podRequests(spec: PodSpec): ResourceList {
+export function aggregateContainerRequests(spec: PodSpec): Record<string, number> {
   const reqs: Record<string, number> = {};
   for (const c of spec.containers) add(reqs, c.requests);
   const sidecars: Record<string, number> = {};
@@ -23,7 +22,25 @@ export function podRequests(spec: PodSpec): ResourceList {
     }
     initMax = max(initMax, containerReqs);
   }
-  const out = max(reqs, initMax);
+  return max(reqs, initMax);
+}
+
+/** component-helpers/resource/helpers.go IsSupportedPodLevelResource: cpu, memory and hugepages-*. */
+export function isSupportedPodLevelResource(name: string): boolean {
+  return name === "cpu" || name === "memory" || name.startsWith("hugepages-");
+}
+
+/**
+ * The resources a pod requests, as the scheduler counts them
+ * (k8s.io/component-helpers/resource/helpers.go PodRequests): the containers' aggregate, each
+ * supported resource replaced by the pod-level request when spec.resources sets one
+ * (PodLevelResources, beta and on by default from v1.34: applyPodLevelResources), plus the pod
+ * overhead.
+ */
+export function podRequests(spec: PodSpec): ResourceList {
+  const out = aggregateContainerRequests(spec);
+  const podLevel = spec.resources?.requests;
+  if (podLevel) for (const key in podLevel) if (isSupportedPodLevelResource(key)) out[key] = podLevel[key]!;
   add(out, spec.overhead);
   return out;
 }
@@ -66,10 +83,17 @@ export function nonZeroRequests(spec: PodSpec): { cpu: number; memory: number } 
       initMemory = Math.max(initMemory, r.memory + sidecarMemory);
     }
   }
-  return {
+  const standIn = {
     cpu: Math.max(cpu, initCpu) + (spec.overhead["cpu"] ?? 0),
     memory: Math.max(memory, initMemory) + (spec.overhead["memory"] ?? 0),
   };
+  // PodLevelResources (scheduler framework/types.go calculateResource, getNonMissingContainerRequests):
+  // with pod-level requests set, the 100m / 200Mi stand-ins apply only to a resource that
+  // PodRequests (pod level, containers, overhead) leaves out altogether
+  const podLevel = spec.resources?.requests;
+  if (!podLevel || !Object.keys(podLevel).some(isSupportedPodLevelResource)) return standIn;
+  const requests = podRequests(spec);
+  return { cpu: requests["cpu"] ?? standIn.cpu, memory: requests["memory"] ?? standIn.memory };
 }
 
 function add(into: Record<string, number>, from: ResourceList): void {

@@ -75,23 +75,22 @@ export type FeatureGate =
  * defaultVersionedKubernetesFeatureGates; the stages as kubernetes/website
  * content/en/docs/reference/command-line-tools-reference/feature-gates/<Gate>.md lists them).
  */
-const FEATURE_GATES: readonly { readonly gate: FeatureGate; readonly onFrom: number; readonly cite: string }[] =
-  [
-    {
-      gate: "NodeInclusionPolicyInPodTopologySpread",
-      onFrom: 26,
-      cite: "KEP-3094: alpha v1.25, beta (on) v1.26, GA v1.33",
-    },
-    { gate: "MatchLabelKeysInPodTopologySpread", onFrom: 27, cite: "KEP-3243: alpha v1.25, beta (on) v1.27" },
-    {
-      gate: "MinDomainsInPodTopologySpread",
-      onFrom: 27,
-      cite: "KEP-3022: alpha v1.24, beta (off) v1.25, beta (on) v1.27, GA v1.30",
-    },
-    { gate: "SidecarContainers", onFrom: 29, cite: "KEP-753: alpha v1.28, beta (on) v1.29, GA v1.33" },
-    { gate: "MatchLabelKeysInPodAffinity", onFrom: 31, cite: "KEP-3633: alpha v1.29, beta (on) v1.31, GA v1.33" },
-    { gate: "PodLevelResources", onFrom: 34, cite: "KEP-2837: alpha v1.32, beta (on) v1.34" },
-  ];
+const FEATURE_GATES: readonly { readonly gate: FeatureGate; readonly onFrom: number; readonly cite: string }[] = [
+  {
+    gate: "NodeInclusionPolicyInPodTopologySpread",
+    onFrom: 26,
+    cite: "KEP-3094: alpha v1.25, beta (on) v1.26, GA v1.33",
+  },
+  { gate: "MatchLabelKeysInPodTopologySpread", onFrom: 27, cite: "KEP-3243: alpha v1.25, beta (on) v1.27" },
+  {
+    gate: "MinDomainsInPodTopologySpread",
+    onFrom: 27,
+    cite: "KEP-3022: alpha v1.24, beta (off) v1.25, beta (on) v1.27, GA v1.30",
+  },
+  { gate: "SidecarContainers", onFrom: 29, cite: "KEP-753: alpha v1.28, beta (on) v1.29, GA v1.33" },
+  { gate: "MatchLabelKeysInPodAffinity", onFrom: 31, cite: "KEP-3633: alpha v1.29, beta (on) v1.31, GA v1.33" },
+  { gate: "PodLevelResources", onFrom: 34, cite: "KEP-2837: alpha v1.32, beta (on) v1.34" },
+];
 
 // ---------------------------------------------------------------------------------------------
 // Scheduler wording

@@ -1,5 +1,7 @@
 import type { Command } from "commander";
 import { formatsOf } from "../../format/index.js";
+import { UserError } from "../../model/errors.js";
+import { quantityInModelUnits } from "../../model/quantity.js";
 import { answerPlace } from "../../questions/place.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
@@ -9,6 +11,20 @@ interface PlaceOptions extends SnapshotOptions {
   workload?: string;
   node?: string;
   kubernetesVersion?: string;
+  istioProxyRequests?: string;
+}
+
+/** --istio-proxy-requests CPU,MEMORY ("200m,256Mi"): Kubernetes quantities, in model units. */
+function parseProxyRequests(value: string | undefined): { cpu: number; memory: number } | undefined {
+  if (value === undefined) return undefined;
+  const [cpu, memory, ...rest] = value.split(",").map((s) => s.trim());
+  const c = cpu ? quantityInModelUnits("cpu", cpu) : undefined;
+  const m = memory ? quantityInModelUnits("memory", memory) : undefined;
+  if (c === undefined || m === undefined || rest.length > 0)
+    throw new UserError(
+      `--istio-proxy-requests ${JSON.stringify(value)}: give CPU,MEMORY as Kubernetes quantities, e.g. 100m,128Mi`,
+    );
+  return { cpu: c, memory: m };
 }
 
 export function registerPlace(program: Command, io: CliIO, setExit: (code: number) => void): void {
@@ -26,6 +42,10 @@ export function registerPlace(program: Command, io: CliIO, setExit: (code: numbe
       "--kubernetes-version <version>",
       "the Kubernetes version to follow (v1.26 to v1.34, e.g. v1.29 or v1.29.4): the scheduler's wording and the feature gates on by default; default: read from the snapshot (the kube-scheduler or kube-apiserver image, else the control-plane or newest kubelet)",
     )
+    .option(
+      "--istio-proxy-requests <cpu,memory>",
+      "requests of the istio-proxy sidecar Istio injects where the pod's sidecar.istio.io/proxyCPU|proxyMemory annotations set none (default: the mesh default 100m,128Mi)",
+    )
     .addHelpText(
       "after",
       `
@@ -35,6 +55,10 @@ placed comes from a simulation that places them one by one with the default scor
 gets a pod only on the nodes its controller targets (the others are listed as not targeted, with
 the reason); pods whose owner is not in the snapshot are shown under that owner, as a workload
 known only through its pods; static pods are listed as the kubelet's, not the scheduler's.
+Each template is first made into the pod the API server stores — core/v1 defaults (requests from
+limits, hostNetwork host ports, pod-level requests), LimitRanger, Priority,
+DefaultTolerationSeconds, RuntimeClass, and Istio/Linkerd sidecar injection — and every change is
+listed with its source (JSON: "mutations").
 
 Examples:
   podpath place                                          every workload of the embedded example
@@ -44,10 +68,12 @@ Examples:
     )
     .action((options: PlaceOptions) => {
       // a workload or node the snapshot lacks is a UserError runCli reports
+      const istioProxyRequests = parseProxyRequests(options.istioProxyRequests);
       const answer = answerPlace(loadFromOptions(options, io), {
         workload: options.workload,
         node: options.node,
         kubernetesVersion: options.kubernetesVersion,
+        istioProxyRequests,
       });
       writeAnswer(io, "place", answer, options);
       setExit(EXIT.ok);

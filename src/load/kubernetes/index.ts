@@ -2,6 +2,7 @@ import type { KubernetesObject } from "@kubernetes/client-node";
 import type { WorkloadKind } from "../../model/kubernetes.js";
 import type { SnapshotDraft } from "../draft.js";
 import { Fields, Malformed, describeType, isRaw, type DocumentContext, type Raw } from "../fields.js";
+import { convertLimitRange, convertRuntimeClass } from "./admission-objects.js";
 import { convertFelixConfiguration, convertIPPool } from "./calico.js";
 import { convertNamespace, convertPriorityClass } from "./cluster.js";
 import { convertIngress, convertIngressClass } from "./ingress.js";
@@ -25,6 +26,7 @@ const API_GROUPS: Readonly<Record<string, readonly string[]>> = {
   discovery: ["discovery.k8s.io/v1", "discovery.k8s.io/v1beta1"],
   networking: ["networking.k8s.io/v1", "networking.k8s.io/v1beta1", "extensions/v1beta1"],
   scheduling: ["scheduling.k8s.io/v1", "scheduling.k8s.io/v1beta1"],
+  node: ["node.k8s.io/v1"],
   calico: ["crd.projectcalico.org/v1", "projectcalico.org/v3"],
   monitoring: ["monitoring.coreos.com/v1"],
 };
@@ -118,6 +120,9 @@ function convertObject(
         case "ReplicationController":
           workload("ReplicationController");
           break;
+        case "LimitRange":
+          k.limitRanges.push(convertLimitRange(f, meta(), ctx));
+          break;
         default:
           modelled = false;
       }
@@ -144,6 +149,8 @@ function convertObject(
       k.networkPolicies.push(convertNetworkPolicy(f, meta(), ctx));
     } else if (inGroup(apiVersion, "scheduling") && kind === "PriorityClass") {
       k.priorityClasses.push(convertPriorityClass(f, meta()));
+    } else if (inGroup(apiVersion, "node") && kind === "RuntimeClass") {
+      k.runtimeClasses.push(convertRuntimeClass(f, meta(), ctx));
     } else if (inGroup(apiVersion, "calico") && kind === "IPPool") {
       k.ipPools.push(convertIPPool(f as Fields<never>, meta()));
     } else if (inGroup(apiVersion, "calico") && kind === "FelixConfiguration") {

@@ -73,7 +73,7 @@ export function readPodTemplate(
 
 export function readPodSpec(f: Fields<V1PodSpec>, ctx: DocumentContext): PodSpec {
   const hostNetwork = f.bool("hostNetwork") ?? false;
-  const containers = f.objs("containers").map((c, i) => readContainer(c, i, ctx, hostNetwork));
+  const containers = f.objs("containers").map((c, i) => readContainer(c, i, ctx));
   if (containers.length === 0) f.fail("containers must not be empty");
   return {
     nodeName: f.str("nodeName") || undefined,
@@ -91,11 +91,28 @@ export function readPodSpec(f: Fields<V1PodSpec>, ctx: DocumentContext): PodSpec
     hostNetwork,
     serviceAccountName: f.str("serviceAccountName") ?? f.str("serviceAccount"),
     source: ctx.source(f.raw),
+    ...readPodLevel(f),
   };
 }
 
+/** spec.resources (pod-level, PodLevelResources), spec.runtimeClassName and spec.preemptionPolicy, only when set. */
+function readPodLevel(f: Fields<V1PodSpec>): Pick<PodSpec, "resources" | "runtimeClassName" | "preemptionPolicy"> {
+  const out: { -readonly [K in "resources" | "runtimeClassName" | "preemptionPolicy"]?: PodSpec[K] } = {};
+  const resources = f.obj("resources");
+  if (resources)
+    out.resources = {
+      requests: readResources(resources.obj("requests")),
+      limits: readResources(resources.obj("limits")),
+    };
+  const runtimeClassName = f.str("runtimeClassName");
+  if (runtimeClassName) out.runtimeClassName = runtimeClassName;
+  const preemptionPolicy = f.str("preemptionPolicy");
+  if (preemptionPolicy) out.preemptionPolicy = preemptionPolicy;
+  return out;
+}
+
 /** A container's name is required by the API but used by no analysis: one without is kept as `#i`. */
-function readContainer(c: Fields<V1Container>, index: number, ctx: DocumentContext, hostNetwork = false): Container {
+function readContainer(c: Fields<V1Container>, index: number, ctx: DocumentContext): Container {
   const resources = c.objOrEmpty("resources");
   const envNames: string[] = [];
   // most containers keep none of these: they share one empty record (150,000 pods' worth of
@@ -130,8 +147,9 @@ function readContainer(c: Fields<V1Container>, index: number, ctx: DocumentConte
         {
           name: p.str("name") || undefined,
           containerPort,
-          // core/v1 SetDefaults_PodSpec: with hostNetwork, hostPort defaults to containerPort
-          hostPort: p.port("hostPort", true) || (hostNetwork ? containerPort : undefined),
+          // as written: with hostNetwork, core/v1 SetDefaults_Pod defaults it on Pods only (pods.ts),
+          // and admission/defaults.ts on the pods a template makes
+          hostPort: p.port("hostPort", true) || undefined,
           hostIP: p.str("hostIP") || undefined,
           protocol: p.oneOf("protocol", PROTOCOLS, "TCP"),
         },
@@ -161,7 +179,7 @@ function describeValueFrom(from: Fields<NonNullable<V1EnvVar["valueFrom"]>>): st
 }
 
 /** core/v1 validation: Exists forbids a value; an empty key needs Exists. */
-function readToleration(t: Fields<V1Toleration>, ctx: DocumentContext): Toleration {
+export function readToleration(t: Fields<V1Toleration>, ctx: DocumentContext): Toleration {
   const operator = t.oneOf("operator", ["Equal", "Exists"] as const, "Equal");
   const key = t.str("key") ?? "";
   const value = t.str("value") ?? "";

@@ -1,5 +1,5 @@
 import type { V1Pod } from "@kubernetes/client-node";
-import type { ObjectMeta, Pod } from "../../model/kubernetes.js";
+import type { Container, ObjectMeta, Pod, PodSpec } from "../../model/kubernetes.js";
 import { isIPv4, isIPv6 } from "../../model/net.js";
 import type { DocumentContext, Fields } from "../fields.js";
 import { readPodSpec } from "./pod-spec.js";
@@ -28,7 +28,7 @@ export function convertPod(f: Fields<V1Pod>, meta: ObjectMeta, ctx: DocumentCont
     namespace: meta.namespace ?? "default",
     name: meta.name,
     labels: meta.labels,
-    spec: readPodSpec(spec, ctx),
+    spec: defaultHostNetworkPorts(readPodSpec(spec, ctx)),
     nodeName: spec.str("nodeName") || undefined,
     phase,
     podIP,
@@ -39,4 +39,18 @@ export function convertPod(f: Fields<V1Pod>, meta: ObjectMeta, ctx: DocumentCont
     owner: undefined, // resolved once everything is loaded (owners.ts)
     ownedVia: undefined,
   };
+}
+
+/**
+ * kubernetes pkg/apis/core/v1/defaults.go SetDefaults_Pod → defaultHostNetworkPorts: on a Pod with
+ * hostNetwork, every container port (init and sidecar containers included) without a hostPort
+ * gets its containerPort. The API server stores Pods so; a Pod manifest is read as it would be.
+ */
+function defaultHostNetworkPorts(spec: PodSpec): PodSpec {
+  if (!spec.hostNetwork) return spec;
+  const fill = (c: Container): Container =>
+    c.ports.some((p) => p.hostPort === undefined)
+      ? { ...c, ports: c.ports.map((p) => (p.hostPort === undefined ? { ...p, hostPort: p.containerPort } : p)) }
+      : c;
+  return { ...spec, containers: spec.containers.map(fill), initContainers: spec.initContainers.map(fill) };
 }

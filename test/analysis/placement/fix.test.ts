@@ -209,11 +209,15 @@ describe("TaintToleration: a toleration for each untolerated NoSchedule/NoExecut
   });
 
   test("condition taints (not-ready) are never tolerated: the node is reported still rejected and the fix is not verified", () => {
+    // a NotReady node carries both condition taints (TaintNodesByCondition's NoSchedule, the node
+    // lifecycle controller's NoExecute); the pods tolerate the NoExecute one for 300 s by
+    // DefaultTolerationSeconds admission, so the NoSchedule one is what rejects the node
+    const notReady = [
+      { key: "node.kubernetes.io/not-ready", effect: "NoSchedule" },
+      { key: "node.kubernetes.io/not-ready", effect: "NoExecute" },
+    ];
     const nodes = [
-      nodeObj("cp-1", {
-        labels: CONTROL_PLANE,
-        taints: [CONTROL_PLANE_TAINT, { key: "node.kubernetes.io/not-ready", effect: "NoExecute" }],
-      }),
+      nodeObj("cp-1", { labels: CONTROL_PLANE, taints: [CONTROL_PLANE_TAINT, ...notReady] }),
       nodeObj("worker-1"),
     ];
     const r = fix([...nodes, deployment("web")], "apps/web", "cp-1");
@@ -230,14 +234,14 @@ describe("TaintToleration: a toleration for each untolerated NoSchedule/NoExecut
           "cp-1",
           "TaintToleration",
           "node(s) had untolerated taint(s)",
-          "taint node.kubernetes.io/not-ready:NoExecute reports the node's condition; a placement fix does not tolerate it",
+          "taint node.kubernetes.io/not-ready:NoSchedule reports the node's condition; a placement fix does not tolerate it",
         ],
       ],
     );
     assert.equal(r.verified, false);
     assert.match(
       r.unverifiedBecause[0]!,
-      /cp-1 is still rejected: TaintToleration: node\(s\) had untolerated taint\(s\) \(taint node\.kubernetes\.io\/not-ready:NoExecute\)/,
+      /cp-1 is still rejected: TaintToleration: node\(s\) had untolerated taint\(s\) \(taint node\.kubernetes\.io\/not-ready:NoSchedule\)/,
     );
   });
 });

@@ -1,5 +1,6 @@
 /** The change: tolerations for the target nodes' taints, and the node selection that admits exactly them. */
 
+import { defaultTolerations } from "../admission/default-toleration-seconds.js";
 import type {
   Labels,
   Node,
@@ -98,9 +99,14 @@ export interface ModelChange {
 
 const list = (names: readonly string[]) => names.join(", ");
 
-/** The tolerations the scheduler sees for the workload's pods (a DaemonSet's get the controller's). */
+/**
+ * The tolerations the scheduler sees for the workload's pods: a DaemonSet's get the controller's,
+ * then every pod DefaultTolerationSeconds admission's (admission/default-toleration-seconds.ts).
+ */
 export function effectiveTolerations(workload: Workload, tolerations: readonly Toleration[]): readonly Toleration[] {
-  return workload.kind === "DaemonSet" ? daemonSetTolerations({ ...workload.template.spec, tolerations }) : tolerations;
+  const t =
+    workload.kind === "DaemonSet" ? daemonSetTolerations({ ...workload.template.spec, tolerations }) : tolerations;
+  return [...t, ...defaultTolerations(t, workload.template.spec.source)];
 }
 
 function untoleratedFiltering(node: Node, tolerations: readonly Toleration[]): Taint[] {

@@ -1,0 +1,68 @@
+/**
+ * The pod the API server stores for a workload's template, before kube-scheduler sees it: the
+ * decode defaults (core/v1 SetDefaults_Pod), then the mutating admission plugins in the API
+ * server's order (kubernetes pkg/kubeapiserver/options/plugins.go AllOrderedPlugins: LimitRanger,
+ * Priority, DefaultTolerationSeconds, RuntimeClass, then MutatingAdmissionWebhook — the sidecar
+ * injectors). Every change is listed as a Mutation with its upstream source; what the snapshot
+ * cannot settle is an AdmissionNote. Computed once per workload, never per node.
+ */
+import type { LimitRange, PodSpec, PodTemplate, PriorityClass } from "../../../model/kubernetes.js";
+import type { Snapshot } from "../../../model/snapshot.js";
+import { defaultTolerationSeconds } from "./default-toleration-seconds.js";
+import { setDefaultsPod } from "./defaults.js";
+import { limitRanger } from "./limit-range.js";
+import { priority } from "./priority.js";
+import { runtimeClass } from "./runtime-class.js";
+import { sidecarInjection } from "./sidecar-injection.js";
+import type { AdmissionContext, AdmissionNote, Mutation, PodDraft, ProxyRequests } from "./types.js";
+
+export type { AdmissionContext } from "./types.js";
+
+export interface AdmittedPod {
+  readonly spec: PodSpec;
+  readonly mutations: readonly Mutation[];
+  readonly notes: readonly AdmissionNote[];
+}
+
+export interface AdmissionOptions {
+  /** --istio-proxy-requests: the istio-proxy requests where the pod's annotations set none */
+  readonly istioProxyRequests?: ProxyRequests | undefined;
+}
+
+/** The objects admission reads, indexed once per snapshot. */
+export function admissionContext(snapshot: Snapshot, options: AdmissionOptions = {}): AdmissionContext {
+  const k = snapshot.kubernetes;
+  const limitRanges = new Map<string, LimitRange[]>();
+  for (const r of k.limitRanges) limitRanges.set(r.namespace, [...(limitRanges.get(r.namespace) ?? []), r]);
+  // admission/priority getDefaultPriorityClass: of several global defaults, the lowest value
+  let defaultPriorityClass: PriorityClass | undefined;
+  for (const p of k.priorityClasses)
+    if (p.globalDefault && (!defaultPriorityClass || p.value < defaultPriorityClass.value)) defaultPriorityClass = p;
+  return {
+    namespaces: new Map(k.namespaces.map((n) => [n.name, n])),
+    limitRanges,
+    runtimeClasses: new Map(k.runtimeClasses.map((r) => [r.name, r])),
+    priorityClasses: new Map(k.priorityClasses.map((p) => [p.name, p])),
+    defaultPriorityClass,
+    istioProxyRequests: options.istioProxyRequests,
+  };
+}
+
+/** The pod the API server stores for `template` in `namespace`, and every change made to it. */
+export function admitPod(template: PodTemplate, namespace: string, ctx: AdmissionContext): AdmittedPod {
+  const d: PodDraft = {
+    namespace,
+    spec: template.spec,
+    labels: template.labels,
+    annotations: template.annotations,
+    mutations: [],
+    notes: [],
+  };
+  setDefaultsPod(d);
+  limitRanger(d, ctx);
+  priority(d, ctx);
+  defaultTolerationSeconds(d);
+  runtimeClass(d, ctx);
+  sidecarInjection(d, ctx);
+  return { spec: d.spec, mutations: d.mutations, notes: d.notes };
+}
