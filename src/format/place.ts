@@ -95,6 +95,17 @@ function knownFromPodsLine(w: WorkloadPlacement): string | null {
   return `known only through its ${plural(k.pods, "pod")} (not in the snapshot${k.inferredVia ? `; ${k.inferredVia}` : ""}); unknown: ${k.unknown.join("; ")}`;
 }
 
+/**
+ * "new pods carry pod-template-hash=… (where it comes from)": the labels the controller adds,
+ * shown when a matchLabelKeys or mismatchLabelKeys of the template names one (JSON always has them).
+ */
+function controllerLabelsLine(w: WorkloadPlacement): string | null {
+  const c = w.controllerLabels;
+  if (!c || c.namedByLabelKeys.length === 0) return null;
+  const labels = Object.entries(c.labels).map(([k, v]) => `${k}=${v}`);
+  return `new pods carry ${labels.join(", ")} (${c.notes.join("; ")})`;
+}
+
 function workloadHeader(w: WorkloadPlacement): string {
   const replicas = w.knownFromPods
     ? `${plural(w.knownFromPods.pods, "pod")} seen`
@@ -112,6 +123,8 @@ export function formatPlacementText(report: PlacementReport, focusNode?: string)
     out.push(workloadHeader(w));
     const known = knownFromPodsLine(w);
     if (known) out.push(`  ${known}`);
+    const labels = controllerLabelsLine(w);
+    if (labels) out.push(`  ${labels}`);
     out.push(`  can run on: ${w.feasibleNodes.length === 0 ? "no node" : nodeList(w.feasibleNodes, 12)}`);
     const targeting = targetingLine(w, report.nodeCount);
     if (targeting) out.push(`  ${targeting}`);
@@ -167,6 +180,8 @@ export function formatPlacementMarkdown(report: PlacementReport): string {
     out.push(`Source: \`${w.source}\`${w.generatedFrom ? ` (created from ${w.generatedFrom})` : ""}. Can run on: ${w.feasibleNodes.length === 0 ? "**no node**" : w.feasibleNodes.map((n) => `\`${n}\``).join(", ")}.`, "");
     const known = knownFromPodsLine(w);
     if (known) out.push(`> ${known[0]!.toUpperCase()}${known.slice(1)}.`, "");
+    const labels = controllerLabelsLine(w);
+    if (labels) out.push(`${labels[0]!.toUpperCase()}${labels.slice(1)}.`, "");
     const targeting = targetingLine(w, report.nodeCount);
     if (targeting) out.push(`The DaemonSet ${targeting}.`, "");
     const notTargeted = groupNotTargeted(w.notTargeted);

@@ -81,6 +81,16 @@ export interface KnownFromPodsJson {
   readonly unknown: readonly string[];
 }
 
+/** The labels a controller adds to the pods it creates (pod-template-hash, a StatefulSet's pod-name, pod-index, controller-revision-hash). */
+export interface ControllerLabelsJson {
+  /** label → value ("<pod name>", "<ordinal>" where each pod has its own) */
+  readonly labels: Readonly<Record<string, string>>;
+  /** where each value comes from: the object read, an assumption, or a stand-in */
+  readonly notes: readonly string[];
+  /** those of the labels the template's matchLabelKeys or mismatchLabelKeys name: where they decide placement */
+  readonly namedByLabelKeys: readonly string[];
+}
+
 export interface WorkloadPlacementJson {
   readonly kind: string;
   readonly namespace: string;
@@ -95,6 +105,8 @@ export interface WorkloadPlacementJson {
   readonly notTargeted: readonly NotTargetedJson[];
   /** set when the snapshot lacks the workload and podpath knows it only through its pods */
   readonly knownFromPods: KnownFromPodsJson | null;
+  /** Deployments and StatefulSets: the labels the controller adds to the pods podpath creates, and where each value comes from */
+  readonly controllerLabels: ControllerLabelsJson | null;
   /** the rejected nodes, each with every reason (the feasible ones are in `feasibleNodes`) */
   readonly nodes: readonly NodeJson[];
   readonly pods: readonly PodJson[];
@@ -125,6 +137,7 @@ export function workloadPlacementJson(w: WorkloadPlacement): WorkloadPlacementJs
     targetedNodes: w.targetedNodes,
     notTargeted: w.notTargeted,
     knownFromPods: w.knownFromPods ? { pods: w.knownFromPods.pods, templateFrom: w.knownFromPods.templateFrom, inferredVia: w.knownFromPods.inferredVia, unknown: w.knownFromPods.unknown } : null,
+    controllerLabels: w.controllerLabels,
     nodes: w.nodes.filter((n) => !n.feasible),
     pods: w.pods,
     findings: w.findings,

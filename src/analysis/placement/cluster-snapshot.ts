@@ -17,9 +17,10 @@ export function hostPorts(spec: PodSpec): HostPort[] {
   return out;
 }
 
-export function placedPod(owner: string, name: string, namespace: string, labels: PlacedPod["labels"], spec: PodSpec, nodeName: string): PlacedPod {
+export function placedPod(owner: string, name: string, namespace: string, labels: PlacedPod["labels"], spec: PodSpec, nodeName: string, terminating = false): PlacedPod {
   const a = spec.affinity;
   return {
+    terminating,
     requests: podRequests(spec),
     nonZeroRequests: nonZeroRequests(spec),
     owner,
@@ -100,7 +101,7 @@ export class ClusterSnapshot implements ClusterView {
       const node = cluster.nodeByName.get(pod.nodeName!);
       if (!node) continue;
       const owner = pod.owner ? workloadKey(pod.owner) : workloadKey({ kind: "Pod", namespace: pod.namespace, name: pod.name });
-      cluster.bind(node, placedPod(owner, pod.name, pod.namespace, pod.labels, pod.spec, node.name));
+      cluster.bind(node, placedPod(owner, pod.name, pod.namespace, pod.labels, pod.spec, node.name, pod.deletionTimestamp !== undefined));
     }
     return cluster;
   }

@@ -3,6 +3,7 @@ import type { Snapshot } from "../../model/snapshot.js";
 import { formatSource } from "../../model/source.js";
 import { staticPodNode } from "../../model/static-pod.js";
 import { ClusterSnapshot } from "./cluster-snapshot.js";
+import { newPodsOf, type ControllerLabelsView } from "./controllers/index.js";
 import { evaluatePod, type NodeVerdict } from "./feasibility.js";
 import { DEFAULT_FILTERS, DEFAULT_SCORES } from "./plugins/index.js";
 import { daemonPodSpec, daemonSetTargets, observedPodsByOwner, podsOfWorkload, type DaemonSetTargets } from "./pods-to-place.js";
@@ -76,6 +77,8 @@ export interface WorkloadPlacement {
    * many, which pod's spec stands for the template, how the owner was inferred, what is unknown.
    */
   readonly knownFromPods: { readonly pods: number; readonly templateFrom: string; readonly inferredVia: string | null; readonly unknown: readonly string[] } | null;
+  /** the labels its controller adds to the pods podpath creates (pod-template-hash, a StatefulSet's identity), and where each value comes from; null for other kinds */
+  readonly controllerLabels: ControllerLabelsView | null;
   readonly nodes: readonly NodeView[];
   readonly pods: readonly PodView[];
   readonly findings: readonly PlacementFinding[];
@@ -253,6 +256,7 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
             ],
           }
         : null,
+      controllerLabels: newPodsOf(w, (observed.get(key) ?? []).filter((p) => p.phase !== "Succeeded" && p.phase !== "Failed")).view,
       nodes: verdicts.map(nodeView),
       pods: pods.map((p) => {
         const prediction = predictions.get(p);

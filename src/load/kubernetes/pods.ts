@@ -15,6 +15,8 @@ export function convertPod(f: Fields<V1Pod>, meta: ObjectMeta, ctx: DocumentCont
   const podIP = ip(status.str("podIP"), "podIP");
   const podIPs = status.objs("podIPs").map((p) => ip(p.str("ip"), "podIPs[].ip")).filter((v): v is string => v !== undefined);
   const phase = status.str("phase");
+  // metadata.deletionTimestamp: a terminating pod (kubectl prints it as an RFC 3339 string)
+  const deletionTimestamp = (f as Fields<{ metadata?: { deletionTimestamp?: string } }>).obj("metadata")?.str("deletionTimestamp") || undefined;
   // a trimmed capture (status without conditions altogether, not Ready=False): a running pod is
   // taken as ready, and says so (readyAssumed) wherever that decides something
   const readyAssumed = !status.has("conditions") && podIP !== undefined && (phase === "Running" || phase === undefined);
@@ -34,5 +36,6 @@ export function convertPod(f: Fields<V1Pod>, meta: ObjectMeta, ctx: DocumentCont
     ...(readyAssumed ? { readyAssumed } : {}),
     owner: undefined, // resolved once everything is loaded (owners.ts)
     ownedVia: undefined,
+    ...(deletionTimestamp ? { deletionTimestamp } : {}),
   };
 }

@@ -1,7 +1,8 @@
 import type { TopologySpreadConstraint } from "../../../../model/kubernetes.js";
 import { describeSelector, indexState, matchingPodIndex, selectorKey, type MatchingPodIndex } from "../../framework/label-selectors.js";
 import type { ClusterView, FilterPlugin, NodeInfo, PodToPlace, Rejection } from "../../types.js";
-import { nodeAffinityKey, nodeAffinityMismatch } from "../nodeaffinity/common.js";
+import { daemonNodeOf, requiredNodeAffinityMatches } from "../../controllers/daemonset.js";
+import { nodeAffinityKey } from "../nodeaffinity/common.js";
 import { FILTERED_EFFECTS, tolerationsKey, untoleratedTaint } from "../tainttoleration/common.js";
 import { NO_REJECTION } from "../../framework/no-rejection.js";
 import {
@@ -69,8 +70,10 @@ const COUNTERS = {};
 function preFilterCounters(pod: PodToPlace, constraints: readonly SpreadConstraintView[], cluster: ClusterView, index: MatchingPodIndex): PreFilterCounters {
   const nodes = cluster.nodes;
   const domains = constraints.map(() => ({ values: [] as string[], idOf: new Map<string, number>(), domainAt: new Int32Array(nodes.length).fill(-1) }));
-  // GetRequiredNodeAffinity: nothing to match when the pod has neither nodeSelector nor required affinity
-  const unrestricted = Object.keys(pod.spec.nodeSelector).length === 0 && !pod.spec.affinity.nodeAffinity?.required;
+  // GetRequiredNodeAffinity: nothing to match when the pod has neither nodeSelector nor required
+  // affinity (a daemon pod always has the controller's metadata.name term: controllers/daemonset.ts)
+  const daemonNode = daemonNodeOf(pod);
+  const unrestricted = daemonNode === undefined && Object.keys(pod.spec.nodeSelector).length === 0 && !pod.spec.affinity.nodeAffinity?.required;
   nodes: for (let i = 0; i < nodes.length; i++) {
     const node = nodes[i]!;
     const labels = node.labels;
@@ -81,7 +84,7 @@ function preFilterCounters(pod: PodToPlace, constraints: readonly SpreadConstrai
     let taintsOk: boolean | undefined = node.node.taints.length === 0 ? true : undefined;
     for (let k = 0; k < constraints.length; k++) {
       const c = constraints[k]!;
-      if (c.nodeAffinityPolicy === "Honor" && !(affinityOk ??= nodeAffinityMismatch(pod.spec, node.node) === undefined)) continue;
+      if (c.nodeAffinityPolicy === "Honor" && !(affinityOk ??= requiredNodeAffinityMatches(pod.spec, daemonNode, node.node))) continue;
       if (c.nodeTaintsPolicy === "Honor" && !(taintsOk ??= untoleratedTaint(node.node.taints, pod.spec.tolerations, FILTERED_EFFECTS) === undefined)) continue;
       const d = domains[k]!;
       const value = labels[c.topologyKey]!;
@@ -137,6 +140,7 @@ function stateKey(pod: PodToPlace, constraints: readonly SpreadConstraintView[],
     pod.namespace,
     constraints.map((c) => [c.topologyKey, selectorKey(c.selector), c.minDomains, c.nodeAffinityPolicy, c.nodeTaintsPolicy]),
     honorsAffinity ? nodeAffinityKey(pod.spec) : null,
+    honorsAffinity ? daemonNodeOf(pod) ?? null : null,
     honorsTaints ? tolerationsKey(pod.spec) : null,
   ]);
 }
