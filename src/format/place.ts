@@ -1,4 +1,5 @@
-import type { NodeView, NotTargetedView, PlacementReport, ReasonView, WorkloadPlacement } from "../analysis/placement/placement.js";
+import { KUBELET_ADMISSION_NOTE } from "../analysis/placement/kubelet/admit.js";
+import type { KubeletAdmissionView, NodeView, NotTargetedView, PlacementReport, PodView, ReasonView, WorkloadPlacement } from "../analysis/placement/placement.js";
 import { placementJson, type PlacementJson } from "../questions/place.js";
 import { markdownTable, plural, table } from "./table.js";
 
@@ -83,7 +84,9 @@ function summary(report: PlacementReport): string {
   const observed = pods.filter((p) => p.observedNode !== null).length;
   const findings = report.workloads.reduce((n, w) => n + w.findings.length, 0);
   const statics = report.staticPods.length > 0 ? ` · ${plural(report.staticPods.length, "static pod")}` : "";
-  return `${plural(report.nodeCount, "node")} · ${plural(report.workloads.length, "workload")} · ${plural(pods.length, "pod")}: ${observed} observed, ${predicted} predicted, ${unschedulable} unschedulable${statics} · ${plural(findings, "finding")}`;
+  const rejected = pods.filter((p) => p.kubelet && !p.kubelet.admitted && p.observedNode === null).length;
+  const byKubelet = rejected > 0 ? `, ${rejected} rejected by the kubelet` : "";
+  return `${plural(report.nodeCount, "node")} · ${plural(report.workloads.length, "workload")} · ${plural(pods.length, "pod")}: ${observed} observed, ${predicted} predicted, ${unschedulable} unschedulable${byKubelet}${statics} · ${plural(findings, "finding")}`;
 }
 
 const STATIC_PODS_TITLE = "Static pods (the kubelet of their node runs them from its manifests; the scheduler does not place them)";
@@ -106,6 +109,17 @@ function controllerLabelsLine(w: WorkloadPlacement): string | null {
   return `new pods carry ${labels.join(", ")} (${c.notes.join("; ")})`;
 }
 
+/** The PREDICTED cell of a pod its kubelet rejects: "rejected by the kubelet (OutOfcpu)". */
+function kubeletRejected(p: PodView): string | null {
+  if (!p.kubelet || p.kubelet.admitted || p.observedNode) return null;
+  return p.kubelet.reason ? `rejected by the kubelet (${p.kubelet.reason})` : "no kubelet";
+}
+
+/** "the kubelet of node-a rejects it: OutOfcpu: Node didn't have enough resource: …" */
+function kubeletLine(k: KubeletAdmissionView): string {
+  return k.reason ? `the kubelet of ${k.node} rejects it: ${k.reason}: ${k.message}` : (k.message ?? "");
+}
+
 function workloadHeader(w: WorkloadPlacement): string {
   const replicas = w.knownFromPods
     ? `${plural(w.knownFromPods.pods, "pod")} seen`
@@ -125,6 +139,7 @@ export function formatPlacementText(report: PlacementReport, focusNode?: string)
     if (known) out.push(`  ${known}`);
     const labels = controllerLabelsLine(w);
     if (labels) out.push(`  ${labels}`);
+    if (w.admittedBy === "kubelet") out.push(`  ${KUBELET_ADMISSION_NOTE}`);
     out.push(`  can run on: ${w.feasibleNodes.length === 0 ? "no node" : nodeList(w.feasibleNodes, 12)}`);
     const targeting = targetingLine(w, report.nodeCount);
     if (targeting) out.push(`  ${targeting}`);
@@ -153,10 +168,11 @@ export function formatPlacementText(report: PlacementReport, focusNode?: string)
     const podRows = w.pods.map((p) => [
       p.name,
       p.observedNode ?? "-",
-      p.predictedNode ? (p.tiedNodes.length > 0 ? `${p.predictedNode} (tied with ${nodeList(p.tiedNodes.filter((t) => t !== p.predictedNode), 4)})` : p.predictedNode) : p.unschedulable ? "unschedulable" : "-",
+      p.predictedNode ? (p.tiedNodes.length > 0 ? `${p.predictedNode} (tied with ${nodeList(p.tiedNodes.filter((t) => t !== p.predictedNode), 4)})` : p.predictedNode) : p.unschedulable ? "unschedulable" : kubeletRejected(p) ?? "-",
     ]);
     if (podRows.length > 0) out.push(table([["POD", "OBSERVED ON", "PREDICTED"], ...podRows], "  "));
     for (const p of w.pods) if (p.unschedulable) out.push(`  ${p.name}: ${p.unschedulable}`);
+    for (const p of w.pods) if (p.kubelet && !p.kubelet.admitted) out.push(`  ${p.name}: ${kubeletLine(p.kubelet)}`);
     for (const f of w.findings) {
       out.push(`  finding: ${f.message}`);
       for (const r of f.reasons) out.push(`    ${reasonText(r, true)}`);
@@ -182,6 +198,7 @@ export function formatPlacementMarkdown(report: PlacementReport): string {
     if (known) out.push(`> ${known[0]!.toUpperCase()}${known.slice(1)}.`, "");
     const labels = controllerLabelsLine(w);
     if (labels) out.push(`${labels[0]!.toUpperCase()}${labels.slice(1)}.`, "");
+    if (w.admittedBy === "kubelet") out.push(`${KUBELET_ADMISSION_NOTE[0]!.toUpperCase()}${KUBELET_ADMISSION_NOTE.slice(1)}.`, "");
     const targeting = targetingLine(w, report.nodeCount);
     if (targeting) out.push(`The DaemonSet ${targeting}.`, "");
     const notTargeted = groupNotTargeted(w.notTargeted);
@@ -194,7 +211,7 @@ export function formatPlacementMarkdown(report: PlacementReport): string {
     if (rejected.length > 0) {
       out.push(markdownTable(["not on", "plugin", "reason", "source"], rejected.flatMap((g) => g.reasons.map((r) => [nodeList(g.nodes), r.plugin, r.message + (r.detail ? ` — ${r.detail}` : ""), r.source ? `\`${r.source}\`` : ""]))), "");
     }
-    out.push(markdownTable(["pod", "observed on", "predicted"], w.pods.map((p) => [p.name, p.observedNode ?? "-", p.predictedNode ?? (p.unschedulable ? `unschedulable: ${p.unschedulable}` : "-")])), "");
+    out.push(markdownTable(["pod", "observed on", "predicted"], w.pods.map((p) => [p.name, p.observedNode ?? "-", p.predictedNode ?? (p.unschedulable ? `unschedulable: ${p.unschedulable}` : p.kubelet && !p.kubelet.admitted ? kubeletLine(p.kubelet) : "-")])), "");
     for (const f of w.findings) out.push(`> **Finding:** ${f.message}`, "");
   }
   if (report.staticPods.length > 0) {

@@ -3,11 +3,13 @@
  * the CLI on kubectl-shaped captures in test/fixtures/controllers/: a Deployment mid-rollout whose
  * spread constraint counts one revision (matchLabelKeys: [pod-template-hash]), a StatefulSet
  * mid-update spreading by controller-revision-hash, a DaemonSet with a zone spread constraint,
- * and a terminating pod.
+ * a terminating pod, and pods bound by spec.nodeName that the kubelet admits.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { fitErrorMessage } from "../../src/analysis/placement/feasibility.js";
+import { ERR_REASON_TAINTS_NOT_MATCH, insufficientResourceMessage, outOfReason, predicateFailureMessage } from "../../src/analysis/placement/kubelet/admit.js";
+import { ERR_REASON_POD } from "../../src/analysis/placement/plugins/nodeaffinity/common.js";
 import { insufficientReason } from "../../src/analysis/placement/plugins/noderesources/common.js";
 import { ERR_REASON_CONSTRAINTS_NOT_MATCH } from "../../src/analysis/placement/plugins/podtopologyspread/common.js";
 import type { WorkloadPlacementJson } from "../../src/questions/place.js";
@@ -91,4 +93,44 @@ test("terminating pods (podtopologyspread/common.go countPodsMatchSelector: Bypa
     2,
   );
   assert.equal(api.pods[2]!.unschedulable, expected);
+});
+
+test("spec.nodeName (kubelet/lifecycle/predicate.go generalFilter): a Deployment pinned to a cordoned, NoSchedule-tainted node is admitted by its kubelet until cpu runs out", async () => {
+  const shipper = named(await place("kubelet-admission"), "log-shipper");
+  assert.equal(shipper.admittedBy, "kubelet");
+  // only the named node is judged: the others are not targeted at all
+  assert.deepEqual(shipper.feasibleNodes, ["node-a"]);
+  assert.deepEqual(shipper.nodes, []);
+  assert.deepEqual(
+    shipper.pods.map((p) => [p.name, p.predictedNode, p.unschedulable, p.kubelet]),
+    [
+      ["log-shipper-0", "node-a", null, { node: "node-a", admitted: true, reason: null, message: null }],
+      ["log-shipper-1", "node-a", null, { node: "node-a", admitted: true, reason: null, message: null }],
+      ["log-shipper-2", null, null, { node: "node-a", admitted: false, reason: outOfReason("cpu"), message: insufficientResourceMessage("cpu", 800, 1800, 2000) }],
+    ],
+  );
+});
+
+test("spec.nodeName on a bare Pod manifest: the kubelet's NoExecute taint and nodeSelector rejections, in its words, instead of the scheduler's", async () => {
+  const workloads = await place("kubelet-admission");
+  const onB = named(workloads, "debug-node-b");
+  assert.equal(onB.admittedBy, "kubelet");
+  assert.deepEqual(
+    onB.nodes.map((n) => [n.node, n.reasons.map((r) => [r.plugin, r.message])]),
+    [["node-b", [["TaintToleration", predicateFailureMessage("TaintToleration", ERR_REASON_TAINTS_NOT_MATCH)]]]],
+  );
+  assert.deepEqual(onB.pods[0]!.kubelet, { node: "node-b", admitted: false, reason: "TaintToleration", message: "Predicate TaintToleration failed: node(s) had taints that the pod didn't tolerate" });
+  assert.deepEqual(onB.findings, [], "no scheduler finding for a kubelet-bound pod");
+  const ssd = named(workloads, "debug-ssd");
+  assert.deepEqual(ssd.pods[0]!.kubelet, { node: "node-c", admitted: false, reason: "NodeAffinity", message: predicateFailureMessage("NodeAffinity", ERR_REASON_POD) });
+  // a captured pod on the same cordoned node keeps the scheduler's verdicts
+  assert.equal(named(workloads, "metrics-0").admittedBy, "scheduler");
+});
+
+test("the text report says who admits the pods and what the kubelet says", async () => {
+  const r = await cli(["place", "-s", "test/fixtures/controllers/kubelet-admission", "-o", "text", "--workload", "ops/log-shipper"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /\n {2}bound by spec\.nodeName; admitted by the kubelet, not the scheduler \(pkg\/kubelet\/lifecycle\/predicate\.go generalFilter/);
+  assert.match(r.stdout, /\n {2}log-shipper-2 +- +rejected by the kubelet \(OutOfcpu\)\n/);
+  assert.match(r.stdout, /\n {2}log-shipper-2: the kubelet of node-a rejects it: OutOfcpu: Node didn't have enough resource: cpu, requested: 800, used: 1800, capacity: 2000\n/);
 });
