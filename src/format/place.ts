@@ -158,7 +158,9 @@ export function formatPlacementText(report: PlacementReport, focusNode?: string)
         out.push(`  ${n.node}: ${n.feasible ? "feasible" : "rejected"}`);
         for (const r of n.reasons) out.push(`    ${reasonText(r, true)}`);
       }
-      if (shown.length === 0 && !w.notTargeted.some((t) => t.node === focusNode)) out.push(`  ${focusNode}: not evaluated (a DaemonSet pod made for another node, or no such node)`);
+      const bound = w.pods.find((p) => p.kubelet)?.kubelet?.node;
+      if (shown.length === 0 && w.admittedBy === "kubelet" && bound !== undefined) out.push(`  ${focusNode}: not targeted (the pods are bound to ${bound} by spec.nodeName)`);
+      else if (shown.length === 0 && !w.notTargeted.some((t) => t.node === focusNode)) out.push(`  ${focusNode}: not evaluated (a DaemonSet pod made for another node, or no such node)`);
     } else {
       for (const g of groupNodes(shown)) {
         out.push(`  not on ${nodeList(g.nodes)}:`);

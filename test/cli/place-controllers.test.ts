@@ -37,6 +37,16 @@ test("pod-template-hash (deployment/sync.go getNewReplicaSet): mid-rollout, matc
   );
 });
 
+test("pod-template-hash in pod anti-affinity (interpodaffinity with matchLabelKeys): the new revision avoids only its own pods", async () => {
+  const web = named(await place("deployment-rollout-anti-affinity"), "web");
+  // the old revision's pod is on node-b, the new one's on node-a: a required hostname anti-affinity
+  // with matchLabelKeys [pod-template-hash] keeps the third replica off node-a only
+  assert.deepEqual(
+    web.pods.filter((p) => p.observedNode === null).map((p) => [p.name, p.predictedNode, p.unschedulable]),
+    [["web-0", "node-b", null]],
+  );
+});
+
 test("the text report says where the pod-template-hash comes from when a matchLabelKeys uses it", async () => {
   const r = await cli(["place", "-s", "test/fixtures/controllers/deployment-rollout", "-o", "text"]);
   assert.equal(r.code, 0, r.stderr);
@@ -133,4 +143,10 @@ test("the text report says who admits the pods and what the kubelet says", async
   assert.match(r.stdout, /\n {2}bound by spec\.nodeName; admitted by the kubelet, not the scheduler \(pkg\/kubelet\/lifecycle\/predicate\.go generalFilter/);
   assert.match(r.stdout, /\n {2}log-shipper-2 +- +rejected by the kubelet \(OutOfcpu\)\n/);
   assert.match(r.stdout, /\n {2}log-shipper-2: the kubelet of node-a rejects it: OutOfcpu: Node didn't have enough resource: cpu, requested: 800, used: 1800, capacity: 2000\n/);
+});
+
+test("--node on another node than the bound one: not targeted, not rejected", async () => {
+  const r = await cli(["place", "-s", "test/fixtures/controllers/kubelet-admission", "-o", "text", "--workload", "ops/log-shipper", "--node", "node-c"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /\n {2}node-c: not targeted \(the pods are bound to node-a by spec\.nodeName\)\n/);
 });
