@@ -35,6 +35,8 @@ export {
   type PlacementFindingJson,
   type StaticPodJson,
   type MutationJson,
+  type ControllerLabelsJson,
+  type KubeletAdmissionJson,
   type AdmissionNoteJson,
 } from "./questions/place.js";
 export {

@@ -1,7 +1,10 @@
+import { KUBELET_ADMISSION_NOTE } from "../analysis/placement/kubelet/admit.js";
 import type {
+  KubeletAdmissionView,
   NodeView,
   NotTargetedView,
   PlacementReport,
+  PodView,
   ReasonView,
   WorkloadPlacement,
 } from "../analysis/placement/placement.js";
@@ -84,7 +87,9 @@ function summary(report: PlacementReport): string {
   const observed = pods.filter((p) => p.observedNode !== null).length;
   const findings = report.workloads.reduce((n, w) => n + w.findings.length, 0);
   const statics = report.staticPods.length > 0 ? ` · ${plural(report.staticPods.length, "static pod")}` : "";
-  return `${plural(report.nodeCount, "node")} · ${plural(report.workloads.length, "workload")} · ${plural(pods.length, "pod")}: ${observed} observed, ${predicted} predicted, ${unschedulable} unschedulable${statics} · ${plural(findings, "finding")}`;
+  const rejected = pods.filter((p) => p.kubelet && !p.kubelet.admitted && p.observedNode === null).length;
+  const byKubelet = rejected > 0 ? `, ${rejected} rejected by the kubelet` : "";
+  return `${plural(report.nodeCount, "node")} · ${plural(report.workloads.length, "workload")} · ${plural(pods.length, "pod")}: ${observed} observed, ${predicted} predicted, ${unschedulable} unschedulable${byKubelet}${statics} · ${plural(findings, "finding")}`;
 }
 
 const STATIC_PODS_TITLE =
@@ -95,6 +100,28 @@ function knownFromPodsLine(w: WorkloadPlacement): string | null {
   const k = w.knownFromPods;
   if (!k) return null;
   return `known only through its ${plural(k.pods, "pod")} (not in the snapshot${k.inferredVia ? `; ${k.inferredVia}` : ""}); unknown: ${k.unknown.join("; ")}`;
+}
+
+/**
+ * "new pods carry pod-template-hash=… (where it comes from)": the labels the controller adds,
+ * shown when a matchLabelKeys or mismatchLabelKeys of the template names one (JSON always has them).
+ */
+function controllerLabelsLine(w: WorkloadPlacement): string | null {
+  const c = w.controllerLabels;
+  if (!c || c.namedByLabelKeys.length === 0) return null;
+  const labels = Object.entries(c.labels).map(([k, v]) => `${k}=${v}`);
+  return `new pods carry ${labels.join(", ")} (${c.notes.join("; ")})`;
+}
+
+/** The PREDICTED cell of a pod its kubelet rejects: "rejected by the kubelet (OutOfcpu)". */
+function kubeletRejected(p: PodView): string | null {
+  if (!p.kubelet || p.kubelet.admitted || p.observedNode) return null;
+  return p.kubelet.reason ? `rejected by the kubelet (${p.kubelet.reason})` : "no kubelet";
+}
+
+/** "the kubelet of node-a rejects it: OutOfcpu: Node didn't have enough resource: …" */
+function kubeletLine(k: KubeletAdmissionView): string {
+  return k.reason ? `the kubelet of ${k.node} rejects it: ${k.reason}: ${k.message}` : (k.message ?? "");
 }
 
 function workloadHeader(w: WorkloadPlacement): string {
@@ -130,6 +157,9 @@ export function formatPlacementText(report: PlacementReport, focusNode?: string)
     out.push(workloadHeader(w));
     const known = knownFromPodsLine(w);
     if (known) out.push(`  ${known}`);
+    const labels = controllerLabelsLine(w);
+    if (labels) out.push(`  ${labels}`);
+    if (w.admittedBy === "kubelet") out.push(`  ${KUBELET_ADMISSION_NOTE}`);
     out.push(`  can run on: ${w.feasibleNodes.length === 0 ? "no node" : nodeList(w.feasibleNodes, 12)}`);
     const targeting = targetingLine(w, report.nodeCount);
     if (targeting) out.push(`  ${targeting}`);
@@ -150,7 +180,10 @@ export function formatPlacementText(report: PlacementReport, focusNode?: string)
         out.push(`  ${n.node}: ${n.feasible ? "feasible" : "rejected"}`);
         for (const r of n.reasons) out.push(`    ${reasonText(r, true)}`);
       }
-      if (shown.length === 0 && !w.notTargeted.some((t) => t.node === focusNode))
+      const bound = w.pods.find((p) => p.kubelet)?.kubelet?.node;
+      if (shown.length === 0 && w.admittedBy === "kubelet" && bound !== undefined)
+        out.push(`  ${focusNode}: not targeted (the pods are bound to ${bound} by spec.nodeName)`);
+      else if (shown.length === 0 && !w.notTargeted.some((t) => t.node === focusNode))
         out.push(`  ${focusNode}: not evaluated (a DaemonSet pod made for another node, or no such node)`);
     } else {
       for (const g of groupNodes(shown)) {
@@ -170,10 +203,11 @@ export function formatPlacementText(report: PlacementReport, focusNode?: string)
           : p.predictedNode
         : p.unschedulable
           ? "unschedulable"
-          : "-",
+          : (kubeletRejected(p) ?? "-"),
     ]);
     if (podRows.length > 0) out.push(table([["POD", "OBSERVED ON", "PREDICTED"], ...podRows], "  "));
     for (const p of w.pods) if (p.unschedulable) out.push(`  ${p.name}: ${p.unschedulable}`);
+    for (const p of w.pods) if (p.kubelet && !p.kubelet.admitted) out.push(`  ${p.name}: ${kubeletLine(p.kubelet)}`);
     for (const f of w.findings) {
       out.push(`  finding: ${f.message}`);
       for (const r of f.reasons) out.push(`    ${reasonText(r, true)}`);
@@ -221,6 +255,10 @@ export function formatPlacementMarkdown(report: PlacementReport): string {
         "",
       );
     for (const n of w.admissionNotes) out.push(`> Admission: ${n.message}${n.object ? ` (\`${n.object}\`)` : ""}`, "");
+    const labels = controllerLabelsLine(w);
+    if (labels) out.push(`${labels[0]!.toUpperCase()}${labels.slice(1)}.`, "");
+    if (w.admittedBy === "kubelet")
+      out.push(`${KUBELET_ADMISSION_NOTE[0]!.toUpperCase()}${KUBELET_ADMISSION_NOTE.slice(1)}.`, "");
     const targeting = targetingLine(w, report.nodeCount);
     if (targeting) out.push(`The DaemonSet ${targeting}.`, "");
     const notTargeted = groupNotTargeted(w.notTargeted);
@@ -259,7 +297,12 @@ export function formatPlacementMarkdown(report: PlacementReport): string {
         w.pods.map((p) => [
           p.name,
           p.observedNode ?? "-",
-          p.predictedNode ?? (p.unschedulable ? `unschedulable: ${p.unschedulable}` : "-"),
+          p.predictedNode ??
+            (p.unschedulable
+              ? `unschedulable: ${p.unschedulable}`
+              : p.kubelet && !p.kubelet.admitted
+                ? kubeletLine(p.kubelet)
+                : "-"),
         ]),
       ),
       "",

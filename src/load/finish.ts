@@ -13,7 +13,12 @@ import { NAMESPACE_NAME_LABEL } from "./kubernetes/cluster.js";
 import { resolveServiceEndpoints } from "./kubernetes/endpoints.js";
 import { calicoNodeDefaultPool } from "./kubernetes/calico.js";
 import { warnSharedInternalIps } from "./kubernetes/nodes.js";
-import { dropManagedWorkloads, resolvePodOwners, workloadsKnownFromPods } from "./kubernetes/owners.js";
+import {
+  dropManagedWorkloads,
+  withTemplateHashes,
+  resolvePodOwners,
+  workloadsKnownFromPods,
+} from "./kubernetes/owners.js";
 
 const byName = <T extends { readonly name: string }>(a: T, b: T): number => compare(a.name, b.name);
 const byNsName = <T extends { readonly namespace: string; readonly name: string }>(a: T, b: T): number =>
@@ -108,7 +113,7 @@ export function finishSnapshot(
   // stands for are dropped
   const pods = simple(k.pods);
   resolvePodOwners(pods, allWorkloads);
-  const workloads = dropManagedWorkloads(allWorkloads);
+  const workloads = dropManagedWorkloads(withTemplateHashes(allWorkloads));
   // pods whose owner the snapshot lacks (a nodes + pods dump) stand for it
   workloads.push(...workloadsKnownFromPods(pods, workloads, diagnostics));
   // A Pod with no controller is a workload of its own (a bare Pod); a static pod's mirror is not

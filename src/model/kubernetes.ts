@@ -300,6 +300,30 @@ export interface Workload {
    * unknown) and the template is one pod's spec.
    */
   readonly knownFromPods?: KnownFromPods;
+  /** What the controller stamps on the pods it creates, as the snapshot shows it (Deployment, StatefulSet). */
+  readonly revision?: WorkloadRevision;
+}
+
+/**
+ * The revision a controller builds new pods from, read from the snapshot (never computed: the
+ * hashes are of Go-serialised objects). Deployment: its new ReplicaSet's pod-template-hash
+ * (the ReplicaSet it controls whose deployment.kubernetes.io/revision annotation is the
+ * Deployment's); StatefulSet: status.currentRevision / updateRevision, the rolling update's
+ * partition and spec.ordinals.start.
+ */
+export interface WorkloadRevision {
+  readonly podTemplateHash?: {
+    readonly value: string;
+    readonly replicaSet: string;
+    readonly revision: string;
+    readonly source: SourceRef;
+  };
+  /** Deployment status.collisionCount (ComputeHash's second input) */
+  readonly collisionCount?: number;
+  readonly currentRevision?: string;
+  readonly updateRevision?: string;
+  readonly partition?: number;
+  readonly ordinalsStart?: number;
 }
 
 export interface Pod {
@@ -324,6 +348,12 @@ export interface Pod {
   readonly owner: ObjectRef | undefined;
   /** The controller the owner was reached through (the ReplicaSet of a Deployment's pod), if any. */
   readonly ownedVia: ObjectRef | undefined;
+  /**
+   * metadata.deletionTimestamp: the pod is terminating (still on its node, holding its requests and
+   * ports; PodTopologySpread no longer counts it, controllers no longer count it as a replica).
+   * Optional: analyses that predate it build pods without it.
+   */
+  readonly deletionTimestamp?: string | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

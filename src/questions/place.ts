@@ -70,6 +70,18 @@ export interface PodJson {
   readonly tiedNodes: readonly string[];
   /** why no node fits (the scheduler's "0/N nodes are available: …"), or null */
   readonly unschedulable: string | null;
+  /** a pod bound by spec.nodeName: its node's kubelet admission (admittedBy "kubelet"); null otherwise */
+  readonly kubelet: KubeletAdmissionJson | null;
+}
+
+/** The kubelet's admission of a pod bound by spec.nodeName (pkg/kubelet/lifecycle/predicate.go Admit). */
+export interface KubeletAdmissionJson {
+  readonly node: string;
+  readonly admitted: boolean;
+  /** the pod's status.reason when rejected (OutOfcpu, OutOfmemory, OutOfpods, NodeAffinity, NodePorts, TaintToleration), else null */
+  readonly reason: string | null;
+  /** the pod's status.message in the kubelet's words, or why no kubelet answers */
+  readonly message: string | null;
 }
 
 /** A node a DaemonSet does not target, the rule and object that exclude it, and its running pod. */
@@ -109,6 +121,16 @@ export interface KnownFromPodsJson {
   readonly unknown: readonly string[];
 }
 
+/** The labels a controller adds to the pods it creates (pod-template-hash, a StatefulSet's pod-name, pod-index, controller-revision-hash). */
+export interface ControllerLabelsJson {
+  /** label → value ("<pod name>", "<ordinal>" where each pod has its own) */
+  readonly labels: Readonly<Record<string, string>>;
+  /** where each value comes from: the object read, an assumption, or a stand-in */
+  readonly notes: readonly string[];
+  /** those of the labels the template's matchLabelKeys or mismatchLabelKeys name: where they decide placement */
+  readonly namedByLabelKeys: readonly string[];
+}
+
 export interface WorkloadPlacementJson {
   readonly kind: string;
   readonly namespace: string;
@@ -123,6 +145,14 @@ export interface WorkloadPlacementJson {
   readonly notTargeted: readonly NotTargetedJson[];
   /** set when the snapshot lacks the workload and podpath knows it only through its pods */
   readonly knownFromPods: KnownFromPodsJson | null;
+  /** Deployments and StatefulSets: the labels the controller adds to the pods podpath creates, and where each value comes from */
+  readonly controllerLabels: ControllerLabelsJson | null;
+  /**
+   * "kubelet" when the pods set spec.nodeName: the scheduler never sees them, the node's kubelet
+   * admits them; `nodes` then holds only that node, with the kubelet's reasons (its status.reason
+   * in `plugin`, its message in `message`); the other nodes are not targeted.
+   */
+  readonly admittedBy: "scheduler" | "kubelet";
   /** the rejected nodes, each with every reason (the feasible ones are in `feasibleNodes`) */
   readonly nodes: readonly NodeJson[];
   readonly pods: readonly PodJson[];
@@ -165,6 +195,8 @@ function workloadPlacementJson(w: WorkloadPlacement): WorkloadPlacementJson {
           unknown: w.knownFromPods.unknown,
         }
       : null,
+    controllerLabels: w.controllerLabels,
+    admittedBy: w.admittedBy,
     nodes: w.nodes.filter((n) => !n.feasible),
     pods: w.pods,
     findings: w.findings,

@@ -26,9 +26,11 @@ export function placedPod(
   labels: PlacedPod["labels"],
   spec: PodSpec,
   nodeName: string,
+  terminating = false,
 ): PlacedPod {
   const a = spec.affinity;
   return {
+    terminating,
     requests: podRequests(spec),
     nonZeroRequests: nonZeroRequests(spec),
     owner,
@@ -125,7 +127,10 @@ export class ClusterSnapshot implements ClusterView {
       const owner = pod.owner
         ? workloadKey(pod.owner)
         : workloadKey({ kind: "Pod", namespace: pod.namespace, name: pod.name });
-      cluster.bind(node, placedPod(owner, pod.name, pod.namespace, pod.labels, pod.spec, node.name));
+      cluster.bind(
+        node,
+        placedPod(owner, pod.name, pod.namespace, pod.labels, pod.spec, node.name, pod.deletionTimestamp !== undefined),
+      );
     }
     return cluster;
   }

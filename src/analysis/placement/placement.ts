@@ -10,6 +10,13 @@ import {
   type AdmittedPod,
 } from "./admission/index.js";
 import { ClusterSnapshot } from "./cluster-snapshot.js";
+import { newPodsOf, type ControllerLabelsView } from "./controllers/index.js";
+import {
+  admission as kubeletAdmission,
+  admitBoundPods,
+  boundByNodeName,
+  type KubeletAdmission,
+} from "./kubelet/admit.js";
 import { evaluatePod, type NodeVerdict } from "./feasibility.js";
 import { DEFAULT_FILTERS, DEFAULT_SCORES } from "./plugins/index.js";
 import {
@@ -44,7 +51,7 @@ export interface NodeView {
   readonly reasons: readonly ReasonView[];
 }
 
-interface PodView {
+export interface PodView {
   readonly name: string;
   readonly observedNode: string | null;
   readonly predictedNode: string | null;
@@ -52,6 +59,18 @@ interface PodView {
   readonly tiedNodes: readonly string[];
   /** "0/N nodes are available: …" when no node fits */
   readonly unschedulable: string | null;
+  /** for a pod bound by spec.nodeName: what the node's kubelet says (admittedBy "kubelet"); null otherwise */
+  readonly kubelet: KubeletAdmissionView | null;
+}
+
+/** The kubelet's admission of a pod bound by spec.nodeName (pkg/kubelet/lifecycle/predicate.go Admit). */
+export interface KubeletAdmissionView {
+  readonly node: string;
+  readonly admitted: boolean;
+  /** the pod's status.reason when rejected: OutOfcpu, OutOfmemory, OutOfpods, NodeAffinity, NodePorts, TaintToleration; null when admitted or no kubelet answers */
+  readonly reason: string | null;
+  /** the pod's status.message (the kubelet's words), or why no kubelet answers */
+  readonly message: string | null;
 }
 
 /** A pod running where the model says it cannot: a finding, with its likely cause. */
@@ -118,6 +137,14 @@ export interface WorkloadPlacement {
     readonly inferredVia: string | null;
     readonly unknown: readonly string[];
   } | null;
+  /** the labels its controller adds to the pods podpath creates (pod-template-hash, a StatefulSet's identity), and where each value comes from; null for other kinds */
+  readonly controllerLabels: ControllerLabelsView | null;
+  /**
+   * "kubelet" when the pods set spec.nodeName: they never reach the scheduler, the node's kubelet
+   * admits them; `nodes` then holds that node alone with the kubelet's reasons (its status.reason
+   * in `plugin`), and the other nodes are not targeted at all.
+   */
+  readonly admittedBy: "scheduler" | "kubelet";
   readonly nodes: readonly NodeView[];
   readonly pods: readonly PodView[];
   readonly findings: readonly PlacementFinding[];
@@ -175,6 +202,32 @@ function reasonView(r: Rejection): ReasonView {
     detail: r.detail ?? null,
     source: r.source ? formatSource(r.source) : null,
   };
+}
+
+/** The kubelet's verdict on the bound node: its status.reason stands in `plugin`. */
+function kubeletNodeView(a: KubeletAdmission): NodeView {
+  return {
+    node: a.node,
+    feasible: a.admitted,
+    reasons: a.rejections.map((r) => ({
+      plugin: r.reason,
+      message: r.message,
+      detail: r.detail ?? null,
+      source: r.source ? formatSource(r.source) : null,
+    })),
+  };
+}
+
+function kubeletView(a: KubeletAdmission): KubeletAdmissionView {
+  if (!a.nodeKnown)
+    return {
+      node: a.node,
+      admitted: false,
+      reason: null,
+      message: `node ${a.node} is not in the snapshot: no kubelet admits the pod (the pod garbage collector deletes pods bound to a node that does not exist: pkg/controller/podgc gcOrphaned)`,
+    };
+  const first = a.rejections[0];
+  return { node: a.node, admitted: a.admitted, reason: first?.reason ?? null, message: first?.message ?? null };
 }
 
 function nodeView(v: NodeVerdict): NodeView {
@@ -281,8 +334,16 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
   const priorityOf = (pod: PodToPlace) =>
     pod.spec.priority ??
     (pod.spec.priorityClassName ? (priorities.get(pod.spec.priorityClassName) ?? 0) : globalDefault);
+  // pods bound by spec.nodeName go to their node's kubelet (kubelet/admit.ts), not to the scheduler
+  const kubeletBound = new Set(allWorkloads.filter((w) => boundByNodeName(w, observed.get(workloadKey(w)) ?? [])));
+  const unplaced = [...podsByWorkload.values()].flat().filter((p) => !p.observed?.nodeName);
+  const simCluster = ClusterSnapshot.of(snapshot, version.behaviour);
+  const admissions = admitBoundPods(
+    unplaced.filter((p) => kubeletBound.has(p.workload)),
+    simCluster,
+  );
   const toPlace = schedulingOrder(
-    [...podsByWorkload.values()].flat().filter((p) => !p.observed?.nodeName),
+    unplaced.filter((p) => !kubeletBound.has(p.workload)),
     priorityOf,
   );
   // DefaultPreemption's potential victims: pods of lower priority (preemption.ts, the PostFilter tail)
@@ -304,20 +365,25 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
     }
     return entry.min < priorityOf(pod);
   };
-  const predictions: Map<PodToPlace, Prediction> = simulate(
-    toPlace,
-    ClusterSnapshot.of(snapshot, version.behaviour),
-    filters,
-    scores,
-    { hasLowerPriorityPod },
-  );
+  const predictions: Map<PodToPlace, Prediction> = simulate(toPlace, simCluster, filters, scores, {
+    hasLowerPriorityPod,
+  });
 
   const workloads = selected.map((w): WorkloadPlacement => {
     const pods = podsByWorkload.get(w)!;
     const key = workloadKey(w);
     const cluster = baseline.withoutOwner(key);
-    let verdicts: NodeVerdict[];
-    if (w.kind === "DaemonSet") {
+    const byKubelet = kubeletBound.has(w);
+    let verdicts: NodeVerdict[] = [];
+    let ownAdmission: KubeletAdmission | undefined;
+    let kubeletNodes: NodeView[] | undefined;
+    if (byKubelet) {
+      const admittedSpec = admittedOf.get(w)?.spec;
+      const representative = pods[0] ?? podsOfWorkload({ ...w, replicas: 1 }, nodes, [], undefined, admittedSpec)[0]!;
+      // the kubelet judges the pod the API server stored (admission/), bound by its spec.nodeName
+      ownAdmission = kubeletAdmission({ ...representative, spec: admittedSpec ?? w.template.spec }, cluster);
+      kubeletNodes = ownAdmission.nodeKnown ? [kubeletNodeView(ownAdmission)] : [];
+    } else if (w.kind === "DaemonSet") {
       verdicts = pods.flatMap((p) => evaluatePod(p, cluster, filters));
     } else {
       const representative =
@@ -335,7 +401,8 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
     const stopped = new Set((targets?.notTargeted ?? []).filter((t) => !t.continueRunning).map((t) => t.node));
     for (const p of pods) {
       const pod = p.observed;
-      if (!pod?.nodeName) continue;
+      // a kubelet-bound pod is judged by its admission (PodView.kubelet), not the scheduler's filters
+      if (!pod?.nodeName || byKubelet) continue;
       const [verdict] = evaluatePod(
         { ...p, spec: w.kind === "DaemonSet" ? p.spec : pod.spec, daemonNode: pod.nodeName },
         cluster,
@@ -363,7 +430,7 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
       generatedFrom: w.generatedFrom
         ? `${w.generatedFrom.kind} ${w.generatedFrom.namespace}/${w.generatedFrom.name}`
         : null,
-      feasibleNodes: verdicts.filter((v) => v.feasible).map((v) => v.node),
+      feasibleNodes: (kubeletNodes ?? verdicts).filter((v) => v.feasible).map((v) => v.node),
       targetedNodes: targets ? targets.targeted.map((n) => n.name) : null,
       notTargeted: (targets?.notTargeted ?? []).map((t) => ({
         node: t.node,
@@ -386,15 +453,27 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
             ],
           }
         : null,
-      nodes: verdicts.map(nodeView),
+      controllerLabels: newPodsOf(
+        w,
+        (observed.get(key) ?? []).filter((p) => p.phase !== "Succeeded" && p.phase !== "Failed"),
+      ).view,
+      admittedBy: byKubelet ? "kubelet" : "scheduler",
+      nodes: kubeletNodes ?? verdicts.map(nodeView),
       pods: pods.map((p) => {
         const prediction = predictions.get(p);
         return {
           name: p.name,
           observedNode: p.observed?.nodeName ?? null,
-          predictedNode: p.observed?.nodeName ? null : (prediction?.node ?? null),
+          predictedNode: p.observed?.nodeName
+            ? null
+            : byKubelet
+              ? admissions.get(p)?.admitted
+                ? p.spec.nodeName!
+                : null
+              : (prediction?.node ?? null),
           tiedNodes: prediction?.tied ?? [],
           unschedulable: prediction?.unschedulable ?? null,
+          kubelet: byKubelet ? kubeletView(p.observed?.nodeName ? ownAdmission! : admissions.get(p)!) : null,
         };
       }),
       findings,

@@ -1,6 +1,7 @@
-import type { Node, Pod, PodSpec, Toleration, Workload } from "../../model/kubernetes.js";
+import type { Labels, Node, Pod, PodSpec, Toleration, Workload } from "../../model/kubernetes.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import type { SourceRef } from "../../model/source.js";
+import { newPodsOf } from "./controllers/index.js";
 import { nodeAffinityMismatch } from "./plugins/nodeaffinity/common.js";
 import { FILTERED_EFFECTS, untoleratedTaint } from "./plugins/tainttoleration/common.js";
 import { nonZeroRequests, podRequests } from "./requests.js";
@@ -43,13 +44,14 @@ function pod(
   spec: PodSpec,
   observed: Pod | undefined,
   daemonNode: string | undefined,
+  labels?: Labels,
 ): PodToPlace {
   return {
     workload,
     owner: workloadKey(workload),
     name,
     namespace: workload.namespace,
-    labels: observed?.labels ?? workload.template.labels,
+    labels: observed?.labels ?? labels ?? workload.template.labels,
     spec,
     requests: podRequests(spec),
     nonZeroRequests: nonZeroRequests(spec),
@@ -149,8 +151,8 @@ export function daemonPodSpec(spec: PodSpec): PodSpec {
 
 /**
  * The pods a workload creates: its observed pods (which keep their node), then as many more as
- * its replicas ask for (StatefulSets name them NAME-ORDINAL as their controller does; others
- * NAME-INDEX). A DaemonSet has one pod per node it targets (daemonSetTargets), with the daemon
+ * its replicas ask for, terminating pods not counted (StatefulSets name them NAME-ORDINAL as their
+ * controller does; others NAME-INDEX), with the labels their controller adds (controllers/). A DaemonSet has one pod per node it targets (daemonSetTargets), with the daemon
  * tolerations added; each is matched to the node it is made for (the controller pins it with a
  * metadata.name node affinity). A daemon pod observed on a node the controller no longer targets
  * is kept (it exists); the placement report says whether the controller keeps it.
@@ -195,10 +197,15 @@ export function podsOfWorkload(
   for (const p of live) out.push(pod(workload, p.name, spec, p, undefined));
   const taken = new Set(live.map((p) => p.name));
   const wanted = workload.replicas ?? 0;
-  for (let i = 0; out.length < wanted; i++) {
-    const name = `${workload.name}-${i}`;
+  // the controller's own count and naming (controllers/): terminating pods are replaced, new pods
+  // carry the revision's labels (pod-template-hash; a StatefulSet's pod-name, pod-index, revision)
+  const controller = newPodsOf(workload, live);
+  let replicas = live.filter(controller.countsAsReplica).length;
+  for (let i = 0; replicas < wanted; i++) {
+    const { name, labels } = controller.identity(i);
     if (taken.has(name)) continue;
-    out.push(pod(workload, name, spec, undefined, undefined));
+    out.push(pod(workload, name, spec, undefined, undefined, labels));
+    replicas++;
   }
   return out;
 }

@@ -70,6 +70,12 @@ export interface PlacedPod {
   /** what the pod holds on its node */
   readonly requests: Readonly<Record<string, number>>;
   readonly nonZeroRequests: { readonly cpu: number; readonly memory: number };
+  /**
+   * metadata.deletionTimestamp is set: the pod still holds its requests and host ports (NodeInfo
+   * keeps it), but PodTopologySpread does not count it (podtopologyspread/common.go
+   * countPodsMatchSelector: "Bypass terminating Pod").
+   */
+  readonly terminating: boolean;
 }
 
 export interface HostPort {

@@ -54,7 +54,9 @@ message and the taint/selector/rule with its file:line); the predicted node of e
 placed comes from a simulation that places them one by one with the default scores. A DaemonSet
 gets a pod only on the nodes its controller targets (the others are listed as not targeted, with
 the reason); pods whose owner is not in the snapshot are shown under that owner, as a workload
-known only through its pods; static pods are listed as the kubelet's, not the scheduler's.
+known only through its pods; static pods are listed as the kubelet's, not the scheduler's. Pods
+that set spec.nodeName are judged as their node's kubelet admits them (admittedBy "kubelet": its
+resources, node affinity, host ports and NoExecute taints; its own reasons, e.g. OutOfcpu).
 Each template is first made into the pod the API server stores — core/v1 defaults (requests from
 limits, hostNetwork host ports, pod-level requests), LimitRanger, Priority,
 DefaultTolerationSeconds, RuntimeClass, and Istio/Linkerd sidecar injection — and every change is

@@ -49,6 +49,38 @@ export function resolvePodOwners(pods: readonly Pod[], workloads: readonly Workl
 }
 
 /**
+ * Each Deployment's current pod-template-hash, from the ReplicaSet it controls whose
+ * `deployment.kubernetes.io/revision` annotation is the Deployment's own (kubernetes
+ * pkg/controller/deployment/sync.go getNewReplicaSet sets both; deploymentutil.Revision), read
+ * before the managed ReplicaSets are dropped. Returns the list with those Deployments replaced.
+ */
+export function withTemplateHashes(workloads: readonly Workload[]): Workload[] {
+  const REVISION = "deployment.kubernetes.io/revision";
+  const current = new Map<string, Workload>();
+  for (const w of workloads) {
+    if (w.kind !== "ReplicaSet") continue;
+    const controller = w.meta.ownerReferences.find((o) => o.controller && o.kind === "Deployment");
+    if (controller && w.meta.annotations[REVISION] !== undefined)
+      current.set(`${w.namespace}/${controller.name}/${w.meta.annotations[REVISION]}`, w);
+  }
+  if (current.size === 0) return [...workloads];
+  return workloads.map((w) => {
+    const revision = w.meta.annotations[REVISION];
+    if (w.kind !== "Deployment" || revision === undefined) return w;
+    const rs = current.get(`${w.namespace}/${w.name}/${revision}`);
+    const hash = rs?.meta.labels["pod-template-hash"] ?? rs?.template.labels["pod-template-hash"];
+    if (!rs || !hash) return w;
+    return {
+      ...w,
+      revision: {
+        ...w.revision,
+        podTemplateHash: { value: hash, replicaSet: rs.name, revision, source: rs.meta.source },
+      },
+    };
+  });
+}
+
+/**
  * ReplicaSets managed by a Deployment, and Jobs by a CronJob, that the snapshot also holds are
  * not workloads of their own: the Deployment (CronJob) already stands for their pods.
  */

@@ -18,6 +18,9 @@ export function convertPod(f: Fields<V1Pod>, meta: ObjectMeta, ctx: DocumentCont
     .map((p) => ip(p.str("ip"), "podIPs[].ip"))
     .filter((v): v is string => v !== undefined);
   const phase = status.str("phase");
+  // metadata.deletionTimestamp: a terminating pod (kubectl prints it as an RFC 3339 string)
+  const deletionTimestamp =
+    (f as Fields<{ metadata?: { deletionTimestamp?: string } }>).obj("metadata")?.str("deletionTimestamp") || undefined;
   // a trimmed capture (status without conditions altogether, not Ready=False): a running pod is
   // taken as ready, and says so (readyAssumed) wherever that decides something
   const readyAssumed = !status.has("conditions") && podIP !== undefined && (phase === "Running" || phase === undefined);
@@ -38,6 +41,7 @@ export function convertPod(f: Fields<V1Pod>, meta: ObjectMeta, ctx: DocumentCont
     ...(readyAssumed ? { readyAssumed } : {}),
     owner: undefined, // resolved once everything is loaded (owners.ts)
     ownedVia: undefined,
+    ...(deletionTimestamp ? { deletionTimestamp } : {}),
   };
 }
 

@@ -57,12 +57,18 @@ export function spreadSelectorMatches(view: SpreadConstraintView, labels: Labels
 }
 
 /**
- * countPodsMatchSelector's test of one pod: counted by the view, in `namespace` (the incoming
- * pod's), its labels matched by the constraint's selector (neither null nor empty: those count no
- * pod, see `countsNoPod`).
+ * countPodsMatchSelector's test of one pod: counted by the view, not terminating ("Bypass
+ * terminating Pod (see #87621)": a pod with a deletionTimestamp is skipped, in the filter's and the
+ * score's counts alike), in `namespace` (the incoming pod's), its labels matched by the
+ * constraint's selector (neither null nor empty: those count no pod, see `countsNoPod`).
  */
 function countsTowards(other: PlacedPod, namespace: string, selector: LabelSelector, cluster: ClusterView): boolean {
-  return cluster.counts(other) && other.namespace === namespace && selectorMatches(selector, other.labels);
+  return (
+    !other.terminating &&
+    cluster.counts(other) &&
+    other.namespace === namespace &&
+    selectorMatches(selector, other.labels)
+  );
 }
 
 /** countPodsMatchSelector: an empty selector counts nothing (labels.Selector.Empty), as does null. */

@@ -7,7 +7,8 @@ import {
   type MatchingPodIndex,
 } from "../../framework/label-selectors.js";
 import type { ClusterView, FilterPlugin, NodeInfo, PodToPlace, Rejection } from "../../types.js";
-import { nodeAffinityKey, nodeAffinityMismatch } from "../nodeaffinity/common.js";
+import { daemonNodeOf, requiredNodeAffinityMatches } from "../../controllers/daemonset.js";
+import { nodeAffinityKey } from "../nodeaffinity/common.js";
 import { FILTERED_EFFECTS, tolerationsKey, untoleratedTaint } from "../tainttoleration/common.js";
 import { NO_REJECTION } from "../../framework/no-rejection.js";
 import {
@@ -84,8 +85,13 @@ function preFilterCounters(
     idOf: new Map<string, number>(),
     domainAt: new Int32Array(nodes.length).fill(-1),
   }));
-  // GetRequiredNodeAffinity: nothing to match when the pod has neither nodeSelector nor required affinity
-  const unrestricted = Object.keys(pod.spec.nodeSelector).length === 0 && !pod.spec.affinity.nodeAffinity?.required;
+  // GetRequiredNodeAffinity: nothing to match when the pod has neither nodeSelector nor required
+  // affinity (a daemon pod always has the controller's metadata.name term: controllers/daemonset.ts)
+  const daemonNode = daemonNodeOf(pod);
+  const unrestricted =
+    daemonNode === undefined &&
+    Object.keys(pod.spec.nodeSelector).length === 0 &&
+    !pod.spec.affinity.nodeAffinity?.required;
   nodes: for (let i = 0; i < nodes.length; i++) {
     const node = nodes[i]!;
     const labels = node.labels;
@@ -96,7 +102,10 @@ function preFilterCounters(
     let taintsOk: boolean | undefined = node.node.taints.length === 0 ? true : undefined;
     for (let k = 0; k < constraints.length; k++) {
       const c = constraints[k]!;
-      if (c.nodeAffinityPolicy === "Honor" && !(affinityOk ??= nodeAffinityMismatch(pod.spec, node.node) === undefined))
+      if (
+        c.nodeAffinityPolicy === "Honor" &&
+        !(affinityOk ??= requiredNodeAffinityMatches(pod.spec, daemonNode, node.node))
+      )
         continue;
       if (
         c.nodeTaintsPolicy === "Honor" &&
@@ -170,6 +179,7 @@ function stateKey(pod: PodToPlace, constraints: readonly SpreadConstraintView[],
       c.nodeTaintsPolicy,
     ]),
     honorsAffinity ? nodeAffinityKey(pod.spec) : null,
+    honorsAffinity ? (daemonNodeOf(pod) ?? null) : null,
     honorsTaints ? tolerationsKey(pod.spec) : null,
   ]);
 }

@@ -511,3 +511,14 @@ describe("InterPodAffinity: PreFilter and Filter mechanics", () => {
     ]);
   });
 });
+
+describe("terminating pods (kubernetes/kubernetes#111793, #112098 not merged: InterPodAffinity counts pods still on the node)", () => {
+  test("filtering.go PreFilter: a terminating pod's labels still repel a required anti-affinity (unlike PodTopologySpread's countPodsMatchSelector)", () => {
+    const dying: PlacedPod = { ...existing("web-old", "n1", { app: "web" }), terminating: true };
+    const state = cluster([node("n1", { [HOST]: "n1" }), node("n2", { [HOST]: "n2" })], [dying]);
+    assert.deepEqual(verdicts(incoming(withTerms([], [term(sel({ app: "web" }), HOST)])), state), {
+      n1: ANTI,
+      n2: null,
+    });
+  });
+});
