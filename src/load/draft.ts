@@ -25,6 +25,7 @@ export class SnapshotDraft {
     ingressClasses: [],
     networkPolicies: [],
     priorityClasses: [],
+    podDisruptionBudgets: [],
     ipPools: [],
     felixConfigurations: [],
   };

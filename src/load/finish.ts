@@ -195,6 +195,7 @@ export function finishSnapshot(
       ingressClasses: simple(k.ingressClasses).sort(byName),
       networkPolicies: simple(k.networkPolicies).sort(byNsName),
       priorityClasses: simple(k.priorityClasses).sort(byName),
+      podDisruptionBudgets: simple(k.podDisruptionBudgets).sort(byNsName),
       ipPools: ipPools.sort(byName),
       felixConfigurations: simple(k.felixConfigurations).sort(byName),
       unmodelledKinds: sortRecord(draft.unmodelledKinds),

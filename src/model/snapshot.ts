@@ -30,6 +30,7 @@ export interface KubernetesModel {
   readonly ingressClasses: readonly k8s.IngressClass[];
   readonly networkPolicies: readonly k8s.NetworkPolicy[];
   readonly priorityClasses: readonly k8s.PriorityClass[];
+  readonly podDisruptionBudgets: readonly k8s.PodDisruptionBudget[];
   readonly ipPools: readonly k8s.IPPool[];
   readonly felixConfigurations: readonly k8s.FelixConfiguration[];
   /** kinds podpath does not model, counted: "rbac.authorization.k8s.io/v1 ClusterRole" → 3 */

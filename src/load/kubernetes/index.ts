@@ -8,6 +8,7 @@ import { convertIngress, convertIngressClass } from "./ingress.js";
 import { isClusterScoped, readMeta } from "./meta.js";
 import { convertNetworkPolicy } from "./network-policy.js";
 import { convertNode } from "./nodes.js";
+import { convertPodDisruptionBudget } from "./pod-disruption-budget.js";
 import { convertPod } from "./pods.js";
 import { convertOperatorResource } from "./prometheus-operator.js";
 import { convertEndpointSlice, convertEndpoints, convertService } from "./services.js";
@@ -25,6 +26,8 @@ const API_GROUPS: Readonly<Record<string, readonly string[]>> = {
   discovery: ["discovery.k8s.io/v1", "discovery.k8s.io/v1beta1"],
   networking: ["networking.k8s.io/v1", "networking.k8s.io/v1beta1", "extensions/v1beta1"],
   scheduling: ["scheduling.k8s.io/v1", "scheduling.k8s.io/v1beta1"],
+  // policy/v1 only: v1beta1 (removed in 1.25) read an empty selector as every pod
+  policy: ["policy/v1"],
   calico: ["crd.projectcalico.org/v1", "projectcalico.org/v3"],
   monitoring: ["monitoring.coreos.com/v1"],
 };
@@ -103,6 +106,8 @@ function convertObject(raw: Raw, ctx: DocumentContext, draft: SnapshotDraft, def
       k.networkPolicies.push(convertNetworkPolicy(f, meta(), ctx));
     } else if (inGroup(apiVersion, "scheduling") && kind === "PriorityClass") {
       k.priorityClasses.push(convertPriorityClass(f, meta()));
+    } else if (inGroup(apiVersion, "policy") && kind === "PodDisruptionBudget") {
+      k.podDisruptionBudgets.push(convertPodDisruptionBudget(f, meta()));
     } else if (inGroup(apiVersion, "calico") && kind === "IPPool") {
       k.ipPools.push(convertIPPool(f as Fields<never>, meta()));
     } else if (inGroup(apiVersion, "calico") && kind === "FelixConfiguration") {
