@@ -1,6 +1,7 @@
 import type { NodeView, NotTargetedView, PlacementReport, ReasonView, WorkloadPlacement } from "../analysis/placement/placement.js";
 import { placementJson, type PlacementJson } from "../questions/place.js";
 import { markdownTable, plural, table } from "./table.js";
+import { whatIfMarkdown, whatIfText } from "./what-if.js";
 
 /** `place -o json` in one string: the question's typed result (src/questions/place.ts `PlacementJson`). */
 export function formatPlacementJson(result: PlacementJson): string {
@@ -20,7 +21,7 @@ export function* placementResultChunks(result: PlacementJson): Generator<string>
     yield `${first ? "" : ","}\n    ${indented(w, "    ")}`;
     first = false;
   }
-  yield `${first ? "" : "\n  "}],\n  "staticPods": ${indented(result.staticPods, "  ")}\n}\n`;
+  yield `${first ? "" : "\n  "}],\n  "staticPods": ${indented(result.staticPods, "  ")}${result.whatIf ? `,\n  "whatIf": ${indented(result.whatIf, "  ")}` : ""}\n}\n`;
 }
 
 /** The chunks of `place -o json` for an analysis report: `placementResultChunks(placementJson(report))`. */
@@ -156,6 +157,7 @@ export function formatPlacementText(report: PlacementReport, focusNode?: string)
     for (const p of statics) out.push(`  ${p.namespace}/${p.name}: ${p.message}  ${p.source}`);
     out.push("");
   }
+  if (report.whatIf) out.push(...whatIfText(report.whatIf));
   return out.join("\n");
 }
 
@@ -186,5 +188,6 @@ export function formatPlacementMarkdown(report: PlacementReport): string {
     out.push("## Static pods", "", `${STATIC_PODS_TITLE}.`, "");
     out.push(markdownTable(["pod", "node", "source"], report.staticPods.map((p) => [`${p.namespace}/${p.name}`, p.node, `\`${p.source}\``])), "");
   }
+  if (report.whatIf) out.push(...whatIfMarkdown(report.whatIf));
   return out.join("\n");
 }

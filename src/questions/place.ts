@@ -4,6 +4,7 @@
  * `place -o json` contract.
  */
 import { analysePlacement, type PlacementReport, type WorkloadPlacement } from "../analysis/placement/placement.js";
+import { analyseWhatIf, type WhatIfReport } from "../analysis/placement/what-if/index.js";
 import { UserError } from "../model/errors.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { staticPodNode } from "../model/static-pod.js";
@@ -14,6 +15,8 @@ export interface PlaceInput {
   readonly workload?: string | undefined;
   /** explain this node in full for every workload (text output) */
   readonly node?: string | undefined;
+  /** what-if: where every workload would land on a fresh install, beside where it runs now */
+  readonly fresh?: boolean | undefined;
 }
 
 /** One rejection: the kube-scheduler plugin, its own message, the object behind it. */
@@ -105,7 +108,16 @@ export interface PlacementJson {
   readonly nodeCount: number;
   readonly workloads: readonly WorkloadPlacementJson[];
   readonly staticPods: readonly StaticPodJson[];
+  /** present only when a what-if (`--fresh`, `--drain`, `--add-node`) is asked */
+  readonly whatIf?: WhatIfJson;
 }
+
+/**
+ * The what-ifs: plain data shared with the analysis (src/analysis/placement/what-if/), as the
+ * views below the workload are. `fresh`: every pod's observed node beside the node a fresh
+ * install gives it, per-node counts, and how many differ.
+ */
+export type WhatIfJson = WhatIfReport;
 
 export type PlaceAnswer = Answer<PlaceInput, PlacementJson, PlacementReport>;
 
@@ -139,7 +151,7 @@ export function workloadPlacementJson(w: WorkloadPlacement): WorkloadPlacementJs
  * chunk (format/place.ts `placementResultChunks`), never as one string.
  */
 export function placementJson(report: PlacementReport): PlacementJson {
-  return { nodeCount: report.nodeCount, workloads: report.workloads.map(workloadPlacementJson), staticPods: report.staticPods };
+  return { nodeCount: report.nodeCount, workloads: report.workloads.map(workloadPlacementJson), staticPods: report.staticPods, ...(report.whatIf ? { whatIf: report.whatIf } : {}) };
 }
 
 function checkInput(snapshot: Snapshot, input: PlaceInput): void {
@@ -159,6 +171,8 @@ function checkInput(snapshot: Snapshot, input: PlaceInput): void {
  */
 export function answerPlace(snapshot: Snapshot, input: PlaceInput = {}): PlaceAnswer {
   checkInput(snapshot, input);
-  const analysis = analysePlacement(snapshot, input.workload ? { workload: input.workload } : {});
+  const placement = analysePlacement(snapshot, input.workload ? { workload: input.workload } : {});
+  const whatIf = analyseWhatIf(snapshot, { fresh: input.fresh === true });
+  const analysis: PlacementReport = whatIf ? { ...placement, whatIf } : placement;
   return { input, result: placementJson(analysis), analysis, finding: false };
 }

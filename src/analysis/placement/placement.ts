@@ -9,6 +9,7 @@ import { daemonPodSpec, daemonSetTargets, observedPodsByOwner, podsOfWorkload, t
 import { schedulingOrder, simulate, type Prediction } from "./simulate.js";
 import type { FilterPlugin, PodToPlace, Rejection, ScorePlugin } from "./types.js";
 import { workloadKey } from "./workload-key.js";
+import type { WhatIfReport } from "./what-if/index.js";
 
 /** A rejection as reports show it: the scheduler's words, podpath's detail, and file:line. */
 export interface ReasonView {
@@ -96,6 +97,8 @@ export interface PlacementReport {
   readonly workloads: readonly WorkloadPlacement[];
   /** pods no workload stands for because the kubelet runs them (static pods), each with its node */
   readonly staticPods: readonly StaticPodView[];
+  /** `place --fresh`, `--drain`, `--add-node`: set only when one is asked (what-if/index.ts) */
+  readonly whatIf?: WhatIfReport;
 }
 
 export interface PlacementOptions {

@@ -8,6 +8,7 @@ import { loadFromOptions, withSnapshotOptions, writeAnswer, type SnapshotOptions
 interface PlaceOptions extends SnapshotOptions {
   workload?: string;
   node?: string;
+  fresh?: boolean;
 }
 
 export function registerPlace(program: Command, io: CliIO, setExit: (code: number) => void): void {
@@ -19,6 +20,7 @@ export function registerPlace(program: Command, io: CliIO, setExit: (code: numbe
   )
     .option("--workload <ns/name>", "only this workload")
     .option("--node <name>", "explain one node in full for every workload")
+    .option("--fresh", "what-if: where every workload would land on a fresh install of the same nodes (DaemonSets first, then by priority, then in manifest order), beside where it runs now")
     .addHelpText(
       "after",
       `
@@ -33,11 +35,12 @@ Examples:
   podpath place                                          every workload of the embedded example
   podpath place --workload monitoring/prometheus-grafana why Grafana runs where it does
   podpath place --node k8s-master                        what keeps each workload off the control plane
-  podpath place -s ./capture -o json                     machine-readable (PRODUCT.md's place shape)`,
+  podpath place -s ./capture -o json                     machine-readable (PRODUCT.md's place shape)
+  podpath place --fresh                                  where a fresh install would put each pod, and which differ`,
     )
     .action((options: PlaceOptions) => {
       // a workload or node the snapshot lacks is a UserError runCli reports
-      const answer = answerPlace(loadFromOptions(options, io), { workload: options.workload, node: options.node });
+      const answer = answerPlace(loadFromOptions(options, io), { workload: options.workload, node: options.node, fresh: options.fresh });
       writeAnswer(io, "place", answer, options);
       setExit(EXIT.ok);
     });
