@@ -1,5 +1,5 @@
 /** The what-ifs of `place` (`--fresh`, `--drain`, `--add-node`) as text and Markdown. */
-import type { FreshPodView, FreshReport, WhatIfReport } from "../analysis/placement/what-if/index.js";
+import type { DrainPodView, DrainReport, FreshPodView, FreshReport, WhatIfReport } from "../analysis/placement/what-if/index.js";
 import { markdownTable, plural, table } from "./table.js";
 
 function freshWhy(p: FreshPodView): string {
@@ -36,12 +36,56 @@ function freshMarkdown(f: FreshReport): string[] {
   return out;
 }
 
+function drainTitle(d: DrainReport): string {
+  return `What if: kubectl drain --ignore-daemonsets${d.force ? " --force" : ""} ${d.nodes.join(" ")} (--drain)`;
+}
+
+function drainSummary(d: DrainReport): string {
+  const count = (a: DrainPodView["action"]) => d.pods.filter((p) => p.action === a).length;
+  const verdict = d.error ? "kubectl drain stops before evicting anything" : d.completes ? "the drain completes" : "the drain does not complete";
+  return `${verdict}: ${count("evicted")} evicted, ${count("deleted")} deleted, ${count("stays")} stay, ${count("blocked")} blocked${count("refused") > 0 ? `, ${count("refused")} refused` : ""}; ${d.pending} replacement${d.pending === 1 ? "" : "s"} Pending`;
+}
+
+function placedAt(p: DrainPodView): string {
+  const r = p.replacement;
+  if (!r) return p.action === "evicted" || p.action === "deleted" ? "not recreated" : "-";
+  if (r.node) return r.tiedNodes.length > 0 ? `${r.node} (tied with ${r.tiedNodes.filter((t) => t !== r.node).join(", ")})` : r.node;
+  return "Pending";
+}
+
+function drainText(d: DrainReport): string[] {
+  const out = [drainTitle(d), `  ${drainSummary(d)}`];
+  if (d.error) out.push(`  error: ${d.error}`);
+  out.push(table([["POD", "NODE", "ACTION", "REPLACEMENT ON"], ...d.pods.map((p) => [p.pod, p.node, p.action, placedAt(p)])], "  "));
+  for (const p of d.pods) {
+    if (p.action !== "evicted" || p.replacement?.unschedulable) out.push(`  ${p.pod}: ${p.replacement?.unschedulable ? `Pending: ${p.replacement.unschedulable}` : p.reason}`);
+  }
+  for (const b of d.budgets) {
+    out.push(`  PodDisruptionBudget ${b.budget} (${b.rule}; disruptionsAllowed ${b.disruptionsAllowed} from ${b.from === "status" ? "its status" : "the pods, as the disruption controller counts"})${b.message ? `: ${b.message}` : `: ${b.evictions} of ${b.covers} evicted`}  ${b.source}`);
+  }
+  for (const a of d.assumptions) out.push(`  assumed: ${a}`);
+  out.push("");
+  return out;
+}
+
+function drainMarkdown(d: DrainReport): string[] {
+  const out = [`## ${drainTitle(d)}`, "", `${drainSummary(d)[0]!.toUpperCase()}${drainSummary(d).slice(1)}.`, ""];
+  if (d.error) out.push(`> **Error:** ${d.error}`, "");
+  out.push(markdownTable(["pod", "node", "action", "replacement on", "why"], d.pods.map((p) => [p.pod, p.node, p.action, placedAt(p), p.replacement?.unschedulable ?? p.reason])), "");
+  if (d.budgets.length > 0) {
+    out.push(markdownTable(["PodDisruptionBudget", "rule", "disruptionsAllowed", "evicted", "blocks", "source"], d.budgets.map((b) => [b.budget, b.rule, `${b.disruptionsAllowed} (${b.from})`, `${b.evictions} of ${b.covers}`, b.message ?? "-", `\`${b.source}\``])), "");
+  }
+  for (const a of d.assumptions) out.push(`- Assumed: ${a}`);
+  out.push("");
+  return out;
+}
+
 /** Text lines appended to `place`'s text output. */
 export function whatIfText(w: WhatIfReport): string[] {
-  return [...(w.fresh ? freshText(w.fresh) : [])];
+  return [...(w.fresh ? freshText(w.fresh) : []), ...(w.drain ? drainText(w.drain) : [])];
 }
 
 /** Markdown lines appended to `place`'s Markdown output. */
 export function whatIfMarkdown(w: WhatIfReport): string[] {
-  return [...(w.fresh ? freshMarkdown(w.fresh) : [])];
+  return [...(w.fresh ? freshMarkdown(w.fresh) : []), ...(w.drain ? drainMarkdown(w.drain) : [])];
 }

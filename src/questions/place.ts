@@ -17,6 +17,10 @@ export interface PlaceInput {
   readonly node?: string | undefined;
   /** what-if: where every workload would land on a fresh install, beside where it runs now */
   readonly fresh?: boolean | undefined;
+  /** what-if: these nodes drained (kubectl drain --ignore-daemonsets), their pods placed again */
+  readonly drain?: readonly string[] | undefined;
+  /** with `drain`: kubectl drain --force (pods without a controller are deleted) */
+  readonly force?: boolean | undefined;
 }
 
 /** One rejection: the kube-scheduler plugin, its own message, the object behind it. */
@@ -115,7 +119,9 @@ export interface PlacementJson {
 /**
  * The what-ifs: plain data shared with the analysis (src/analysis/placement/what-if/), as the
  * views below the workload are. `fresh`: every pod's observed node beside the node a fresh
- * install gives it, per-node counts, and how many differ.
+ * install gives it, per-node counts, and how many differ. `drain`: each pod of the drained nodes
+ * (stays, evicted, deleted, blocked or refused, with kubectl's or the eviction API's words), its
+ * replacement's node or the scheduler's FitError, and each PodDisruptionBudget involved.
  */
 export type WhatIfJson = WhatIfReport;
 
@@ -163,6 +169,9 @@ function checkInput(snapshot: Snapshot, input: PlaceInput): void {
   if (input.node && !snapshot.kubernetes.nodes.some((n) => n.name === input.node)) {
     throw new UserError(`no node ${input.node} in the snapshot`);
   }
+  for (const node of input.drain ?? []) {
+    if (!snapshot.kubernetes.nodes.some((n) => n.name === node)) throw new UserError(`--drain ${node}: no node ${node} in the snapshot`);
+  }
 }
 
 /**
@@ -172,7 +181,7 @@ function checkInput(snapshot: Snapshot, input: PlaceInput): void {
 export function answerPlace(snapshot: Snapshot, input: PlaceInput = {}): PlaceAnswer {
   checkInput(snapshot, input);
   const placement = analysePlacement(snapshot, input.workload ? { workload: input.workload } : {});
-  const whatIf = analyseWhatIf(snapshot, { fresh: input.fresh === true });
+  const whatIf = analyseWhatIf(snapshot, { fresh: input.fresh === true, drain: input.drain ?? [], force: input.force === true });
   const analysis: PlacementReport = whatIf ? { ...placement, whatIf } : placement;
   return { input, result: placementJson(analysis), analysis, finding: false };
 }

@@ -7,6 +7,8 @@ import { test } from "node:test";
 import { cli } from "../support/helpers.js";
 import type { PlacementJson } from "../../src/questions/place.js";
 import { FRESH_ORDER } from "../../src/analysis/placement/what-if/fresh.js";
+import { DAEMONSET_WARNING, EVICTION_VIOLATES_BUDGET, UNMANAGED_FATAL, UNMANAGED_WARNING } from "../../src/analysis/placement/what-if/drain.js";
+import { ERR_REASON_UNSCHEDULABLE } from "../../src/analysis/placement/plugins/nodeunschedulable/filter.js";
 
 const SHOP = "test/fixtures/captures/what-if-shop";
 
@@ -74,4 +76,94 @@ test("--fresh queue order (plugins/queuesort/priority_sort.go PrioritySort.Less,
   assert.equal(report.freshNode, null);
   assert.equal(report.unschedulable, "0/2 nodes are available: 2 Insufficient cpu.");
   assert.equal(fresh.unschedulable, 1);
+});
+
+// --- --drain --------------------------------------------------------------------------------
+
+test("--drain k8s-worker-1 on the embedded example (kubectl drain --ignore-daemonsets): DaemonSet pods stay, the 9 others are evicted and placed again on k8s-worker-2 (k8s-master keeps its control-plane taint), nothing Pending", async () => {
+  const { whatIf } = await placeJson(["--drain", "k8s-worker-1"]);
+  const drain = whatIf!.drain!;
+  assert.deepEqual([drain.nodes, drain.completes, drain.error, drain.pending], [["k8s-worker-1"], true, null, 0]);
+  const stays = drain.pods.filter((p) => p.action === "stays").map((p) => p.pod);
+  assert.deepEqual(stays, ["kube-system/calico-node-hrqsg", "kube-system/kube-proxy-5dh6p", "monitoring/prometheus-prometheus-node-exporter-sw4lf"]);
+  for (const p of drain.pods.filter((x) => x.action === "stays")) assert.match(p.reason, new RegExp(`^${DAEMONSET_WARNING}`));
+  const evicted = drain.pods.filter((p) => p.action === "evicted");
+  assert.equal(evicted.length, 9);
+  assert.ok(evicted.every((p) => p.replacement?.node === "k8s-worker-2" && p.wave === 1), JSON.stringify(evicted));
+  // the StatefulSet's replacement keeps its name
+  assert.equal(drain.pods.find((p) => p.pod === "argocd/argocd-application-controller-0")!.replacement!.pod, "argocd-application-controller-0");
+});
+
+test("--drain k8s-master on the embedded example: mirror pods of static pods stay (filters.go mirrorPodFilter), coredns and calico-kube-controllers move to the workers", async () => {
+  const { whatIf } = await placeJson(["--drain", "k8s-master"]);
+  const drain = whatIf!.drain!;
+  const mirror = drain.pods.filter((p) => p.reason.startsWith("mirror pod")).map((p) => p.pod);
+  assert.deepEqual(mirror, ["kube-system/etcd-k8s-master", "kube-system/kube-apiserver-k8s-master", "kube-system/kube-controller-manager-k8s-master", "kube-system/kube-scheduler-k8s-master"]);
+  const moved = drain.pods.filter((p) => p.action === "evicted").map((p) => [p.pod, p.replacement?.node]);
+  assert.deepEqual(moved, [
+    ["kube-system/calico-kube-controllers-bbdn6w747-9mhdv", "k8s-worker-1"],
+    ["kube-system/coredns-b9hrv45s82-9bh6q", "k8s-worker-1"],
+    ["kube-system/coredns-b9hrv45s82-xfrm8", "k8s-worker-2"],
+  ]);
+  assert.equal(drain.completes, true);
+});
+
+test("--drain node-a (eviction.go checkAndDecrement): PodDisruptionBudget shop/api (maxUnavailable 1) lets one api pod go; its replacement stays Pending with the scheduler's FitError, so the budget never recovers and blocks the drain after 1 eviction", async () => {
+  const { whatIf } = await placeJson(["-s", SHOP, "--drain", "node-a"]);
+  const drain = whatIf!.drain!;
+  assert.equal(drain.completes, false);
+  const [first, second] = drain.pods.filter((p) => p.workload === "Deployment shop/api");
+  assert.deepEqual([first!.pod, first!.action, first!.budget, first!.wave], ["shop/api-7d9c6b5f48-2bqxw", "evicted", "shop/api", 1]);
+  // node-a cordoned (NodeUnschedulable), node-b has 100m of CPU left for 600m
+  assert.equal(first!.replacement!.unschedulable, `0/2 nodes are available: 1 Insufficient cpu, 1 ${ERR_REASON_UNSCHEDULABLE}.`);
+  assert.equal(first!.replacement!.node, null);
+  assert.deepEqual([second!.pod, second!.action, second!.budget], ["shop/api-7d9c6b5f48-h8r4m", "blocked", "shop/api"]);
+  assert.ok(second!.reason.startsWith(EVICTION_VIOLATES_BUDGET), second!.reason);
+  assert.equal(drain.pending, 1);
+  const [budget] = drain.budgets;
+  assert.deepEqual(
+    [budget!.budget, budget!.from, budget!.disruptionsAllowed, budget!.evictions, budget!.blocks, budget!.message, budget!.source],
+    ["shop/api", "status", 1, 1, 1, "blocks the drain after 1 eviction: 1 pod stays on the node (it needs 2 healthy, has 2)", `${SHOP}/poddisruptionbudgets.yaml:3`],
+  );
+  const text = await cli(["place", "-s", SHOP, "--drain", "node-a", "-o", "text"]);
+  assert.match(text.stdout, /  the drain does not complete: 1 evicted, 0 deleted, 1 stay, 1 blocked; 1 replacement Pending\n/);
+  assert.match(text.stdout, /  shop\/api-7d9c6b5f48-2bqxw: Pending: 0\/2 nodes are available: 1 Insufficient cpu, 1 node\(s\) were unschedulable\.\n/);
+});
+
+test("--drain node-b: PodDisruptionBudget shop/db (minAvailable 100%, disruptionsAllowed 0) blocks the drain after 0 evictions; the api pod is evicted and lands on node-a", async () => {
+  const { whatIf } = await placeJson(["-s", SHOP, "--drain", "node-b"]);
+  const drain = whatIf!.drain!;
+  const byPod = Object.fromEntries(drain.pods.map((p) => [p.pod, p]));
+  assert.equal(byPod["shop/db-0"]!.action, "blocked");
+  assert.equal(byPod["shop/api-7d9c6b5f48-vt9kd"]!.replacement!.node, "node-a");
+  const db = drain.budgets.find((b) => b.budget === "shop/db")!;
+  assert.deepEqual([db.evictions, db.blocks, db.rule], [0, 1, "minAvailable 100%"]);
+  assert.match(db.message!, /^blocks the drain after 0 evictions/);
+  assert.equal(drain.budgets.find((b) => b.budget === "shop/api")!.message, null);
+});
+
+test("--drain with a pod that declares no controller (filters.go unreplicatedFilter): kubectl drain stops before any eviction unless --force, which deletes it (nothing recreates it)", async () => {
+  const overlay = "test/fixtures/what-if/shop-bare-pod-debug.yaml";
+  const refused = (await placeJson(["-s", SHOP, "-w", overlay, "--drain", "node-a"])).whatIf!.drain!;
+  assert.equal(refused.error, `${UNMANAGED_FATAL}: shop/debug`);
+  assert.equal(refused.completes, false);
+  assert.deepEqual(
+    refused.pods.map((p) => [p.pod, p.action]),
+    [
+      ["kube-system/log-agent-4xk2p", "stays"],
+      ["shop/api-7d9c6b5f48-2bqxw", "refused"],
+      ["shop/api-7d9c6b5f48-h8r4m", "refused"],
+      ["shop/debug", "refused"],
+    ],
+  );
+  const forced = (await placeJson(["-s", SHOP, "-w", overlay, "--drain", "node-a", "--force"])).whatIf!.drain!;
+  const debug = forced.pods.find((p) => p.pod === "shop/debug")!;
+  assert.deepEqual([debug.action, debug.replacement, forced.error, forced.force], ["deleted", null, null, true]);
+  assert.match(debug.reason, new RegExp(`^${UNMANAGED_WARNING}`));
+});
+
+test("--drain of a node the snapshot lacks is a usage error", async () => {
+  const r = await cli(["place", "--drain", "nope"]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--drain nope: no node nope in the snapshot/);
 });

@@ -9,7 +9,11 @@ interface PlaceOptions extends SnapshotOptions {
   workload?: string;
   node?: string;
   fresh?: boolean;
+  drain?: string[];
+  force?: boolean;
 }
+
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 export function registerPlace(program: Command, io: CliIO, setExit: (code: number) => void): void {
   withSnapshotOptions(
@@ -20,6 +24,8 @@ export function registerPlace(program: Command, io: CliIO, setExit: (code: numbe
   )
     .option("--workload <ns/name>", "only this workload")
     .option("--node <name>", "explain one node in full for every workload")
+    .option("--drain <node>", "what-if: kubectl drain --ignore-daemonsets NODE (repeatable): the node cordoned, its pods evicted as PodDisruptionBudgets allow, placed again on the rest; what blocks the drain and what becomes Pending", collect)
+    .option("--force", "with --drain: as kubectl drain --force, delete pods that declare no controller (else they stop the drain)")
     .option("--fresh", "what-if: where every workload would land on a fresh install of the same nodes (DaemonSets first, then by priority, then in manifest order), beside where it runs now")
     .addHelpText(
       "after",
@@ -36,11 +42,12 @@ Examples:
   podpath place --workload monitoring/prometheus-grafana why Grafana runs where it does
   podpath place --node k8s-master                        what keeps each workload off the control plane
   podpath place -s ./capture -o json                     machine-readable (PRODUCT.md's place shape)
-  podpath place --fresh                                  where a fresh install would put each pod, and which differ`,
+  podpath place --fresh                                  where a fresh install would put each pod, and which differ
+  podpath place --drain k8s-worker-1                     what draining a node evicts, what blocks it, what becomes Pending`,
     )
     .action((options: PlaceOptions) => {
       // a workload or node the snapshot lacks is a UserError runCli reports
-      const answer = answerPlace(loadFromOptions(options, io), { workload: options.workload, node: options.node, fresh: options.fresh });
+      const answer = answerPlace(loadFromOptions(options, io), { workload: options.workload, node: options.node, fresh: options.fresh, drain: options.drain, force: options.force });
       writeAnswer(io, "place", answer, options);
       setExit(EXIT.ok);
     });
