@@ -1,5 +1,5 @@
 /** The what-ifs of `place` (`--fresh`, `--drain`, `--add-node`) as text and Markdown. */
-import type { DrainPodView, DrainReport, FreshPodView, FreshReport, WhatIfReport } from "../analysis/placement/what-if/index.js";
+import type { AddNodePodView, AddNodeReport, DrainPodView, DrainReport, FreshPodView, FreshReport, WhatIfReport } from "../analysis/placement/what-if/index.js";
 import { markdownTable, plural, table } from "./table.js";
 
 function freshWhy(p: FreshPodView): string {
@@ -80,12 +80,49 @@ function drainMarkdown(d: DrainReport): string[] {
   return out;
 }
 
+function addNodeTitle(a: AddNodeReport): string {
+  return `What if: ${a.nodes.length === 1 ? "node" : "nodes"} ${a.nodes.map((n) => n.node).join(", ")} added (--add-node)`;
+}
+
+function addedLine(n: AddNodeReport["nodes"][number]): string {
+  const cpu = n.allocatable.cpu === null ? "?" : `${n.allocatable.cpu / 1000}`;
+  const memory = n.allocatable.memory === null ? "?" : `${Math.round(n.allocatable.memory / 1024 / 1024)}Mi`;
+  return `${n.node}: allocatable cpu ${cpu}, memory ${memory}, pods ${n.allocatable.pods ?? "?"}${n.taints.length > 0 ? `; taints ${n.taints.join(", ")}` : ""}  ${n.source}`;
+}
+
+function beforeText(p: AddNodePodView): string {
+  if (p.before === "none") return "new (the DaemonSet targets the added node)";
+  if (p.before === "pending") return "Pending before";
+  return `predicted on ${p.beforeDetail} before`;
+}
+
+function addNodeSummary(a: AddNodeReport): string {
+  return `takes in ${plural(a.takesIn.length, "pod")}; ${a.nowFit.length} Pending before now ${a.nowFit.length === 1 ? "fits" : "fit"}; ${a.stillPending.length} still Pending (observed pods stay where they run: the scheduler does not move bound pods)`;
+}
+
+function addNodeText(a: AddNodeReport): string[] {
+  const out = [addNodeTitle(a), ...a.nodes.map((n) => `  ${addedLine(n)}`), `  ${addNodeSummary(a)}`];
+  const rows = [...a.takesIn, ...a.nowFit.filter((p) => !a.takesIn.includes(p))];
+  if (rows.length > 0) out.push(table([["WORKLOAD", "POD", "NOW ON", "BEFORE"], ...rows.map((p) => [p.workload, p.pod, p.node ?? "-", beforeText(p)])], "  "));
+  for (const p of a.stillPending) out.push(`  still Pending: ${p.pod}: ${p.unschedulable}`);
+  out.push("");
+  return out;
+}
+
+function addNodeMarkdown(a: AddNodeReport): string[] {
+  const out = [`## ${addNodeTitle(a)}`, "", ...a.nodes.map((n) => `- ${addedLine(n)}`), "", `${addNodeSummary(a)[0]!.toUpperCase()}${addNodeSummary(a).slice(1)}.`, ""];
+  const rows = [...a.takesIn, ...a.nowFit.filter((p) => !a.takesIn.includes(p))];
+  if (rows.length > 0) out.push(markdownTable(["workload", "pod", "now on", "before"], rows.map((p) => [p.workload, p.pod, p.node ?? "-", beforeText(p)])), "");
+  for (const p of a.stillPending) out.push(`> Still Pending: ${p.pod}: ${p.unschedulable}`, "");
+  return out;
+}
+
 /** Text lines appended to `place`'s text output. */
 export function whatIfText(w: WhatIfReport): string[] {
-  return [...(w.fresh ? freshText(w.fresh) : []), ...(w.drain ? drainText(w.drain) : [])];
+  return [...(w.fresh ? freshText(w.fresh) : []), ...(w.drain ? drainText(w.drain) : []), ...(w.addNode ? addNodeText(w.addNode) : [])];
 }
 
 /** Markdown lines appended to `place`'s Markdown output. */
 export function whatIfMarkdown(w: WhatIfReport): string[] {
-  return [...(w.fresh ? freshMarkdown(w.fresh) : []), ...(w.drain ? drainMarkdown(w.drain) : [])];
+  return [...(w.fresh ? freshMarkdown(w.fresh) : []), ...(w.drain ? drainMarkdown(w.drain) : []), ...(w.addNode ? addNodeMarkdown(w.addNode) : [])];
 }

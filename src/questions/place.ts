@@ -4,7 +4,8 @@
  * `place -o json` contract.
  */
 import { analysePlacement, type PlacementReport, type WorkloadPlacement } from "../analysis/placement/placement.js";
-import { analyseWhatIf, type WhatIfReport } from "../analysis/placement/what-if/index.js";
+import { addNodeReport, analyseWhatIf, withAddedNodes, type WhatIfReport } from "../analysis/placement/what-if/index.js";
+import type { Node } from "../model/kubernetes.js";
 import { UserError } from "../model/errors.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { staticPodNode } from "../model/static-pod.js";
@@ -21,6 +22,8 @@ export interface PlaceInput {
   readonly drain?: readonly string[] | undefined;
   /** with `drain`: kubectl drain --force (pods without a controller are deleted) */
   readonly force?: boolean | undefined;
+  /** what-if: these nodes added before placing (the whole answer is about the cluster with them) */
+  readonly addNodes?: readonly Node[] | undefined;
 }
 
 /** One rejection: the kube-scheduler plugin, its own message, the object behind it. */
@@ -122,6 +125,8 @@ export interface PlacementJson {
  * install gives it, per-node counts, and how many differ. `drain`: each pod of the drained nodes
  * (stays, evicted, deleted, blocked or refused, with kubectl's or the eviction API's words), its
  * replacement's node or the scheduler's FitError, and each PodDisruptionBudget involved.
+ * `addNode`: the nodes added, the pods that land on them, Pending pods that now fit, and those
+ * still Pending.
  */
 export type WhatIfJson = WhatIfReport;
 
@@ -179,9 +184,18 @@ function checkInput(snapshot: Snapshot, input: PlaceInput): void {
  * not yet placed. A workload or node the snapshot lacks is a UserError.
  */
 export function answerPlace(snapshot: Snapshot, input: PlaceInput = {}): PlaceAnswer {
-  checkInput(snapshot, input);
-  const placement = analysePlacement(snapshot, input.workload ? { workload: input.workload } : {});
-  const whatIf = analyseWhatIf(snapshot, { fresh: input.fresh === true, drain: input.drain ?? [], force: input.force === true });
+  const added = input.addNodes ?? [];
+  for (const n of added) {
+    if (snapshot.kubernetes.nodes.some((x) => x.name === n.name)) throw new UserError(`--add-node: node ${n.name} is already in the snapshot (${n.meta.source.file}); use --with to replace it`);
+  }
+  // --add-node: the whole answer (and the other what-ifs) is about the cluster with the nodes
+  const cluster = added.length > 0 ? withAddedNodes(snapshot, added) : snapshot;
+  checkInput(cluster, input);
+  const options = input.workload ? { workload: input.workload } : {};
+  const placement = analysePlacement(cluster, options);
+  const addNode = added.length > 0 ? addNodeReport(analysePlacement(snapshot, options), placement, added) : undefined;
+  const asked = analyseWhatIf(cluster, { fresh: input.fresh === true, drain: input.drain ?? [], force: input.force === true });
+  const whatIf = asked || addNode ? { ...asked, ...(addNode ? { addNode } : {}) } : undefined;
   const analysis: PlacementReport = whatIf ? { ...placement, whatIf } : placement;
   return { input, result: placementJson(analysis), analysis, finding: false };
 }

@@ -167,3 +167,78 @@ test("--drain of a node the snapshot lacks is a usage error", async () => {
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--drain nope: no node nope in the snapshot/);
 });
+
+// --- --add-node -----------------------------------------------------------------------------
+
+const NODE_C = "test/fixtures/what-if/node-c.yaml";
+
+test("--add-node node-c (a kubectl Node): the log-agent DaemonSet makes a pod for it (NodeShouldRunDaemonPod) and the Pending report pod now fits there; observed pods stay", async () => {
+  const report = await placeJson(["-s", SHOP, "--add-node", NODE_C]);
+  const add = report.whatIf!.addNode!;
+  assert.deepEqual(add.nodes, [{ node: "node-c", source: `${NODE_C}:1`, allocatable: { cpu: 2000, memory: 4002356 * 1024, pods: 110 }, taints: [] }]);
+  assert.deepEqual(
+    add.takesIn.map((p) => [p.workload, p.pod, p.before, p.node]),
+    [
+      ["DaemonSet kube-system/log-agent", "log-agent-node-c", "none", "node-c"],
+      ["Deployment shop/report", "report-5b8f9d7c6d-k7wzn", "pending", "node-c"],
+    ],
+  );
+  assert.equal(add.takesIn[1]!.beforeDetail, "0/2 nodes are available: 2 Insufficient cpu.");
+  assert.deepEqual(add.nowFit.map((p) => p.pod), ["report-5b8f9d7c6d-k7wzn"]);
+  assert.deepEqual(add.stillPending, []);
+  // the whole answer is about the cluster with node-c
+  assert.equal(report.nodeCount, 3);
+  assert.deepEqual(report.workloads.find((w) => w.name === "api")!.feasibleNodes, ["node-a", "node-b", "node-c"]);
+  const text = await cli(["place", "-s", SHOP, "--add-node", NODE_C, "-o", "text"]);
+  assert.match(text.stdout, /What if: node node-c added \(--add-node\)\n  node-c: allocatable cpu 2, memory 3909Mi, pods 110  test\/fixtures\/what-if\/node-c\.yaml:1\n  takes in 2 pods; 1 Pending before now fits; 0 still Pending/);
+});
+
+test("--add-node on the embedded example: the new worker takes in the three DaemonSets' pods, nothing else (every pod is bound)", async () => {
+  const add = (await placeJson(["--add-node", NODE_C])).whatIf!.addNode!;
+  assert.deepEqual(
+    add.takesIn.map((p) => p.pod),
+    ["calico-node-node-c", "kube-proxy-node-c", "prometheus-prometheus-node-exporter-node-c"],
+  );
+  assert.deepEqual([add.nowFit, add.stillPending], [[], []]);
+});
+
+test("--add-node with --drain: the drained pods' budget recovers once a replacement lands on the new node (disruption.go updatePdbStatus), so the drain completes in two waves; the Pending report pod takes its room first", async () => {
+  const { readFileSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const { tempDir } = await import("../support/helpers.js");
+  // node-d: node-c renamed, with 4 CPUs
+  const dir = tempDir({ "node-d.yaml": readFileSync(NODE_C, "utf8").replaceAll("node-c", "node-d").replace(/cpu: "2"/g, 'cpu: "4"') });
+  const { whatIf } = await placeJson(["-s", SHOP, "--add-node", join(dir, "node-d.yaml"), "--drain", "node-a"]);
+  const drain = whatIf!.drain!;
+  assert.equal(drain.completes, true);
+  assert.deepEqual(
+    drain.pods.filter((p) => p.workload === "Deployment shop/api").map((p) => [p.pod, p.action, p.wave, p.replacement?.node]),
+    [
+      ["shop/api-7d9c6b5f48-2bqxw", "evicted", 1, "node-d"],
+      ["shop/api-7d9c6b5f48-h8r4m", "evicted", 2, "node-d"],
+    ],
+  );
+  assert.deepEqual(whatIf!.addNode!.nowFit.map((p) => [p.pod, p.node]), [["report-5b8f9d7c6d-k7wzn", "node-d"]]);
+  // with node-c (2 CPUs) the report pod leaves no room: the replacement is Pending, the budget blocks after 1 eviction
+  const small = (await placeJson(["-s", SHOP, "--add-node", NODE_C, "--drain", "node-a"])).whatIf!.drain!;
+  assert.equal(small.budgets[0]!.message, "blocks the drain after 1 eviction: 1 pod stays on the node (it needs 2 healthy, has 2)");
+  assert.equal(small.pods.find((p) => p.pod === "shop/api-7d9c6b5f48-2bqxw")!.replacement!.unschedulable, `0/3 nodes are available: 1 ${ERR_REASON_UNSCHEDULABLE}, 2 Insufficient cpu.`);
+});
+
+test("--add-node refuses what does not describe a node's allocatable (a Karpenter NodePool, an EKS managed node group) and a node the snapshot has, each with a clear message", async () => {
+  const { join } = await import("node:path");
+  const { tempDir } = await import("../support/helpers.js");
+  const dir = tempDir({
+    "nodepool.yaml": "apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata:\n  name: default\nspec:\n  template:\n    spec:\n      nodeClassRef:\n        group: karpenter.k8s.aws\n        kind: EC2NodeClass\n        name: default\n      requirements:\n      - key: karpenter.sh/capacity-type\n        operator: In\n        values:\n        - on-demand\n",
+    "nodegroup.json": JSON.stringify({ nodegroup: { nodegroupName: "workers", clusterName: "shop", instanceTypes: ["t3.medium"], labels: {}, scalingConfig: { minSize: 1, maxSize: 3, desiredSize: 2 } } }, null, 4),
+  });
+  const karpenter = await cli(["place", "-s", SHOP, "--add-node", join(dir, "nodepool.yaml")]);
+  assert.equal(karpenter.code, 2);
+  assert.match(karpenter.stderr, /a Karpenter NodePool is not supported: .*give a Node object instead/);
+  const eks = await cli(["place", "-s", SHOP, "--add-node", join(dir, "nodegroup.json")]);
+  assert.equal(eks.code, 2);
+  assert.match(eks.stderr, /an EKS managed node group \(aws eks describe-nodegroup\) is not supported/);
+  const twice = await cli(["place", "-s", SHOP, "--add-node", `${SHOP}/nodes.yaml`]);
+  assert.equal(twice.code, 2);
+  assert.match(twice.stderr, /--add-node: node node-a is already in the snapshot \(test\/fixtures\/captures\/what-if-shop\/nodes\.yaml\); use --with to replace it/);
+});

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { formatsOf } from "../../format/index.js";
 import { answerPlace } from "../../questions/place.js";
+import { loadAddedNodes } from "../add-node.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import { loadFromOptions, withSnapshotOptions, writeAnswer, type SnapshotOptions } from "../snapshot-options.js";
@@ -11,6 +12,7 @@ interface PlaceOptions extends SnapshotOptions {
   fresh?: boolean;
   drain?: string[];
   force?: boolean;
+  addNode?: string[];
 }
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
@@ -26,6 +28,7 @@ export function registerPlace(program: Command, io: CliIO, setExit: (code: numbe
     .option("--node <name>", "explain one node in full for every workload")
     .option("--drain <node>", "what-if: kubectl drain --ignore-daemonsets NODE (repeatable): the node cordoned, its pods evicted as PodDisruptionBudgets allow, placed again on the rest; what blocks the drain and what becomes Pending", collect)
     .option("--force", "with --drain: as kubectl drain --force, delete pods that declare no controller (else they stop the drain)")
+    .option("--add-node <file>", "what-if: add the node(s) of a kubectl Node YAML/JSON before placing (repeatable): the pods it takes in, Pending pods that now fit", collect)
     .option("--fresh", "what-if: where every workload would land on a fresh install of the same nodes (DaemonSets first, then by priority, then in manifest order), beside where it runs now")
     .addHelpText(
       "after",
@@ -43,11 +46,14 @@ Examples:
   podpath place --node k8s-master                        what keeps each workload off the control plane
   podpath place -s ./capture -o json                     machine-readable (PRODUCT.md's place shape)
   podpath place --fresh                                  where a fresh install would put each pod, and which differ
-  podpath place --drain k8s-worker-1                     what draining a node evicts, what blocks it, what becomes Pending`,
+  podpath place --drain k8s-worker-1                     what draining a node evicts, what blocks it, what becomes Pending
+  podpath place --add-node node.yaml                     what a new node would take in`,
     )
     .action((options: PlaceOptions) => {
       // a workload or node the snapshot lacks is a UserError runCli reports
-      const answer = answerPlace(loadFromOptions(options, io), { workload: options.workload, node: options.node, fresh: options.fresh, drain: options.drain, force: options.force });
+      const snapshot = loadFromOptions(options, io);
+      const addNodes = options.addNode ? loadAddedNodes(options.addNode, options, io) : undefined;
+      const answer = answerPlace(snapshot, { workload: options.workload, node: options.node, fresh: options.fresh, drain: options.drain, force: options.force, addNodes });
       writeAnswer(io, "place", answer, options);
       setExit(EXIT.ok);
     });

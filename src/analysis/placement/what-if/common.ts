@@ -5,6 +5,7 @@
  */
 import type { Pod, PodSpec, Workload } from "../../../model/kubernetes.js";
 import type { Snapshot } from "../../../model/snapshot.js";
+import { daemonPodSpec, daemonSetTargets, observedPodsByOwner, podsOfWorkload } from "../pods-to-place.js";
 import { nonZeroRequests, podRequests } from "../requests.js";
 import type { PodToPlace } from "../types.js";
 import { workloadKey } from "../workload-key.js";
@@ -64,3 +65,16 @@ export const podName = (p: Pick<Pod, "namespace" | "name">): string => `${p.name
 export const workloadName = (w: Pick<Workload, "kind" | "namespace" | "name">): string => `${w.kind} ${w.namespace}/${w.name}`;
 
 export const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Every workload's pods as `analysePlacement` expands them (observed pods, replicas still to
+ * create, a DaemonSet's pod per targeted node), in workload order.
+ */
+export function podsOfSnapshot(snapshot: Snapshot): PodToPlace[] {
+  const nodes = snapshot.kubernetes.nodes;
+  const observed = observedPodsByOwner(snapshot);
+  return snapshot.kubernetes.workloads.flatMap((w) => {
+    const targets = w.kind === "DaemonSet" && !w.knownFromPods ? daemonSetTargets(daemonPodSpec(w.template.spec), nodes) : undefined;
+    return podsOfWorkload(w, nodes, observed.get(workloadKey(w)) ?? [], targets);
+  });
+}

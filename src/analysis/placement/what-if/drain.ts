@@ -33,7 +33,7 @@ import { ClusterSnapshot } from "../cluster-snapshot.js";
 import { schedulingOrder, simulate } from "../simulate.js";
 import type { FilterPlugin, PodToPlace, ScorePlugin } from "../types.js";
 import { workloadKey } from "../workload-key.js";
-import { compare, newPodOf, podName, priorityResolver, workloadName } from "./common.js";
+import { compare, newPodOf, podName, podsOfSnapshot, priorityResolver, workloadName } from "./common.js";
 
 /** filters.go: the kubectl drain messages, word for word. */
 export const DAEMONSET_WARNING = "ignoring DaemonSet-managed Pods";
@@ -210,6 +210,7 @@ export function drainPlacement(snapshot: Snapshot, options: DrainOptions, filter
   const assumptions = [
     "pods with emptyDir volumes need --delete-emptydir-data (kubectl drain's localStorageFilter): podpath does not read volumes",
     "a replacement the scheduler places becomes Ready, so the disruption controller counts it healthy again",
+    "pods not bound yet (Pending, or replicas not created) are scheduled before the replacements, on the cordoned cluster",
   ];
   if (refused.length > 0) {
     // drain.go GetPodsForDeletion: any error stops the drain before a single eviction
@@ -241,6 +242,13 @@ export function drainPlacement(snapshot: Snapshot, options: DrainOptions, filter
   for (const p of toEvict) for (const b of budgetsOf(p)) stateOf(b).covers++;
 
   const priorityOf = priorityResolver(snapshot);
+  // the pods not bound yet (Pending ones, replicas still to create, a DaemonSet's pod for a node
+  // without one) are in the scheduler's queue before the evictions: placed first, on the cordoned cluster
+  const unbound = schedulingOrder(
+    podsOfSnapshot(cordoned).filter((p) => !p.observed?.nodeName),
+    (p) => priorityOf(p.spec),
+  );
+  simulate(unbound, cluster, filters, scores);
   let waiting = toEvict;
   for (let wave = 1; waiting.length > 0; wave++) {
     const evicted: Pod[] = [];

@@ -5,9 +5,12 @@
 import type { Snapshot } from "../../../model/snapshot.js";
 import { DEFAULT_FILTERS, DEFAULT_SCORES } from "../plugins/index.js";
 import type { FilterPlugin, ScorePlugin } from "../types.js";
+import type { AddNodeReport } from "./add-node.js";
 import { drainPlacement, type DrainReport } from "./drain.js";
 import { freshPlacement, type FreshReport } from "./fresh.js";
 
+export type { AddedNodeView, AddNodePodView, AddNodeReport } from "./add-node.js";
+export { addNodeReport, withAddedNodes } from "./add-node.js";
 export type { BudgetView, DrainAction, DrainPodView, DrainReport, ReplacementView } from "./drain.js";
 export type { FreshNodeView, FreshPodView, FreshReport } from "./fresh.js";
 
@@ -25,6 +28,7 @@ export interface WhatIfOptions {
 export interface WhatIfReport {
   readonly fresh?: FreshReport;
   readonly drain?: DrainReport;
+  readonly addNode?: AddNodeReport;
 }
 
 /** The what-ifs asked for, or undefined when none is. */
