@@ -5,7 +5,9 @@ import { markdownTable, plural, table } from "./table.js";
 function freshWhy(p: FreshPodView): string {
   if (p.unschedulable) return p.unschedulable;
   if (p.observedWasTied) return `${p.observedNode} ties with ${p.freshNode} for the best score: the scheduler picks one at random`;
-  return `a fresh install scores ${p.freshNode} best; where it runs now comes from the cluster's history (the order pods were created, nodes that joined later, pods since deleted)`;
+  const others = p.tiedNodes.filter((t) => t !== p.freshNode);
+  const tie = others.length > 0 ? ` (tied with ${others.join(", ")}: the scheduler picks one at random)` : "";
+  return `a fresh install scores ${p.freshNode} best${tie}; where it runs now comes from the cluster's history (the order pods were created, nodes that joined later, pods since deleted)`;
 }
 
 function freshSummary(f: FreshReport): string {

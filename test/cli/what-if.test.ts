@@ -7,7 +7,7 @@ import { test } from "node:test";
 import { cli } from "../support/helpers.js";
 import type { PlacementJson } from "../../src/questions/place.js";
 import { FRESH_ORDER } from "../../src/analysis/placement/what-if/fresh.js";
-import { DAEMONSET_WARNING, EVICTION_VIOLATES_BUDGET, UNMANAGED_FATAL, UNMANAGED_WARNING } from "../../src/analysis/placement/what-if/drain.js";
+import { DAEMONSET_WARNING, EVICTION_MULTIPLE_BUDGETS, EVICTION_VIOLATES_BUDGET, UNMANAGED_FATAL, UNMANAGED_WARNING } from "../../src/analysis/placement/what-if/drain.js";
 import { ERR_REASON_UNSCHEDULABLE } from "../../src/analysis/placement/plugins/nodeunschedulable/filter.js";
 
 const SHOP = "test/fixtures/captures/what-if-shop";
@@ -241,4 +241,36 @@ test("--add-node refuses what does not describe a node's allocatable (a Karpente
   const twice = await cli(["place", "-s", SHOP, "--add-node", `${SHOP}/nodes.yaml`]);
   assert.equal(twice.code, 2);
   assert.match(twice.stderr, /--add-node: node node-a is already in the snapshot \(test\/fixtures\/captures\/what-if-shop\/nodes\.yaml\); use --with to replace it/);
+});
+
+const pdbYaml = (name: string, spec: string, status = "") =>
+  `apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  creationTimestamp: "2026-11-02T08:00:00Z"\n  generation: 1\n  name: ${name}\n  namespace: shop\n  resourceVersion: "1200"\n  uid: 3f0c2a4e-8b1d-4c6e-9a7f-0d2e4b6c8a10\nspec:\n${spec}  selector:\n    matchLabels:\n      app.kubernetes.io/name: api\n${status}`;
+
+test("--drain with two PodDisruptionBudgets over one pod (eviction.go: more than one budget is refused with a 500): the pod is blocked, naming both", async () => {
+  const { join } = await import("node:path");
+  const { tempDir } = await import("../support/helpers.js");
+  const dir = tempDir({ "pdb.yaml": pdbYaml("api-extra", "  minAvailable: 1\n", "status:\n  currentHealthy: 3\n  desiredHealthy: 1\n  disruptionsAllowed: 2\n  expectedPods: 3\n  observedGeneration: 1\n") });
+  const drain = (await placeJson(["-s", SHOP, "-w", join(dir, "pdb.yaml"), "--drain", "node-b"])).whatIf!.drain!;
+  const api = drain.pods.find((p) => p.pod === "shop/api-7d9c6b5f48-vt9kd")!;
+  assert.equal(api.action, "blocked");
+  assert.equal(api.reason, `${EVICTION_MULTIPLE_BUDGETS} (shop/api, shop/api-extra)`);
+  assert.equal(drain.completes, false);
+});
+
+test("--drain with a budget the disruption controller has not processed (no status): disruptionsAllowed computed as disruption.go does (maxUnavailable 34% of 3 replicas rounds up to 2), both api pods evicted, both replacements Pending", async () => {
+  const { join } = await import("node:path");
+  const { tempDir } = await import("../support/helpers.js");
+  const dir = tempDir({ "pdb.yaml": pdbYaml("api", '  maxUnavailable: "34%"\n') });
+  const drain = (await placeJson(["-s", SHOP, "-w", join(dir, "pdb.yaml"), "--drain", "node-a"])).whatIf!.drain!;
+  const budget = drain.budgets.find((b) => b.budget === "shop/api")!;
+  assert.deepEqual([budget.from, budget.disruptionsAllowed, budget.desiredHealthy, budget.currentHealthy, budget.evictions, budget.blocks], ["computed", 2, 1, 3, 2, 0]);
+  assert.deepEqual(
+    drain.pods.filter((p) => p.workload === "Deployment shop/api").map((p) => [p.action, p.wave, p.replacement?.node ?? null]),
+    [
+      ["evicted", 1, null],
+      ["evicted", 1, null],
+    ],
+  );
+  // every eviction went through: the drain completes, and leaves two pods Pending
+  assert.deepEqual([drain.completes, drain.pending], [true, 2]);
 });

@@ -116,21 +116,37 @@ export function freshPlacement(snapshot: Snapshot, filters: readonly FilterPlugi
   // there is one, so two replicas that only swap nodes are no difference. A StatefulSet's pods
   // keep their identity (ordinal, created in order), a DaemonSet's its node.
   const byWorkload = new Map<Workload, number[]>();
-  queued.forEach((q, i) => byWorkload.set(q.pod.workload, [...(byWorkload.get(q.pod.workload) ?? []), i]));
+  queued.forEach((q, i) => {
+    const members = byWorkload.get(q.pod.workload);
+    if (members) members.push(i);
+    else byWorkload.set(q.pod.workload, [i]);
+  });
   const outcomeOf = new Array<number>(queued.length);
   for (const [w, members] of byWorkload) {
     if (w.kind === "StatefulSet" || w.kind === "DaemonSet" || w.kind === "Pod") {
       for (const i of members) outcomeOf[i] = i;
       continue;
     }
-    const free = [...members];
+    // the fresh outcomes of the workload by node, each taken once
+    const freeOn = new Map<string | null, number[]>();
+    for (const j of members) {
+      const list = freeOn.get(outcomes[j]!.node);
+      if (list) list.push(j);
+      else freeOn.set(outcomes[j]!.node, [j]);
+    }
+    const taken = new Set<number>();
     const unpaired: number[] = [];
     for (const i of members) {
-      const at = free.findIndex((j) => outcomes[j]!.node !== null && outcomes[j]!.node === queued[i]!.observedNode);
-      if (at >= 0) outcomeOf[i] = free.splice(at, 1)[0]!;
-      else unpaired.push(i);
+      const observedNode = queued[i]!.observedNode;
+      const j = observedNode === null ? undefined : freeOn.get(observedNode)?.pop();
+      if (j === undefined) unpaired.push(i);
+      else {
+        outcomeOf[i] = j;
+        taken.add(j);
+      }
     }
-    for (const i of unpaired) outcomeOf[i] = free.shift()!;
+    const rest = members.filter((j) => !taken.has(j));
+    unpaired.forEach((i, k) => (outcomeOf[i] = rest[k]!));
   }
   const views: FreshPodView[] = queued.map((q, i) => {
     const o = outcomes[outcomeOf[i]!]!;
