@@ -5,7 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { computedBudget, scaledValue } from "../../../../src/analysis/placement/what-if/drain.js";
+import { DEFAULT_FILTERS, DEFAULT_SCORES } from "../../../../src/analysis/placement/plugins/index.js";
+import { computedBudget, drainPlacement, scaledValue } from "../../../../src/analysis/placement/what-if/drain.js";
+import { loadSnapshot } from "../../../../src/load/load-snapshot.js";
 import type { Pod, PodDisruptionBudget } from "../../../../src/model/kubernetes.js";
 import { NO_SOURCE } from "../../../../src/model/source.js";
 
@@ -46,4 +48,25 @@ describe("computedBudget (kubernetes pkg/controller/disruption/disruption.go get
   ] as const) {
     test(name, () => assert.deepEqual(computedBudget(pdb(spec as Partial<PodDisruptionBudget>), pods, () => replicas), expected));
   }
+});
+
+describe("drainPlacement (kubernetes pkg/registry/core/pod/storage/eviction.go EvictionREST.Create: unready pods)", () => {
+  test("an unready pod is evicted without using the budget when currentHealthy ≥ desiredHealthy > 0; the next pod then uses it", () => {
+    const loaded = loadSnapshot({ paths: ["test/fixtures/captures/what-if-shop"] });
+    // api-…-2bqxw not Ready (its readiness probe failing)
+    const pods = loaded.kubernetes.pods.map((p) => (p.name === "api-7d9c6b5f48-2bqxw" ? { ...p, ready: false } : p));
+    const snapshot = { ...loaded, kubernetes: { ...loaded.kubernetes, pods } };
+    const drain = drainPlacement(snapshot, { nodes: ["node-a"] }, DEFAULT_FILTERS, DEFAULT_SCORES(snapshot));
+    const api = drain.pods.filter((p) => p.workload === "Deployment shop/api");
+    assert.deepEqual(
+      api.map((p) => [p.pod, p.action, p.wave]),
+      [
+        ["shop/api-7d9c6b5f48-2bqxw", "evicted", 1],
+        ["shop/api-7d9c6b5f48-h8r4m", "evicted", 1],
+      ],
+    );
+    assert.match(api[0]!.reason, /^not Ready: evicted without using shop\/api's budget \(currentHealthy 3 ≥ desiredHealthy 2\)$/);
+    assert.match(api[1]!.reason, /disruptionsAllowed 1 → 0/);
+    assert.equal(drain.completes, true);
+  });
 });
