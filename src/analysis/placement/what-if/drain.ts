@@ -12,7 +12,8 @@
  * 3. Each pod is evicted through the eviction API (pkg/registry/core/pod/storage/eviction.go
  *    EvictionREST.Create): a Pending or finished pod is deleted without looking at budgets
  *    (canIgnorePDB); a pod matched by more than one PodDisruptionBudget is refused (500); an
- *    unready pod is deleted without using the budget when currentHealthy ≥ desiredHealthy > 0;
+ *    unready pod is deleted without using the budget with unhealthyPodEvictionPolicy AlwaysAllow,
+ *    and with IfHealthyBudget (the default) when currentHealthy ≥ desiredHealthy > 0;
  *    else checkAndDecrement: disruptionsAllowed 0 refuses (429, "Cannot evict pod as it would
  *    violate the pod's disruption budget."), otherwise it is decremented. kubectl drain retries a
  *    429 every 5 s until its --timeout (default: forever).
@@ -272,11 +273,14 @@ export function drainPlacement(snapshot: Snapshot, options: DrainOptions, filter
         continue;
       }
       const s = stateOf(pdb);
-      if (!p.ready && s.healthy >= s.desired && s.desired > 0) {
-        // an unready pod does not count as healthy: evicted without using the budget
+      const alwaysAllow = pdb.unhealthyPodEvictionPolicy === "AlwaysAllow";
+      if (!p.ready && (alwaysAllow || (s.healthy >= s.desired && s.desired > 0))) {
+        // an unready pod does not count as healthy: evicted without using the budget (always with
+        // unhealthyPodEvictionPolicy AlwaysAllow; with IfHealthyBudget, the default, while the budget is met)
         evicted.push(p);
         s.evictions++;
-        views.set(p, { action: "evicted", reason: `not Ready: evicted without using ${name(pdb)}'s budget (currentHealthy ${s.healthy} ≥ desiredHealthy ${s.desired})`, budget: name(pdb), wave, replacement: null });
+        const why = alwaysAllow ? "unhealthyPodEvictionPolicy AlwaysAllow" : `currentHealthy ${s.healthy} ≥ desiredHealthy ${s.desired}`;
+        views.set(p, { action: "evicted", reason: `not Ready: evicted without using ${name(pdb)}'s budget (${why})`, budget: name(pdb), wave, replacement: null });
         continue;
       }
       if (s.allowed <= 0) {

@@ -70,3 +70,25 @@ describe("drainPlacement (kubernetes pkg/registry/core/pod/storage/eviction.go E
     assert.equal(drain.completes, true);
   });
 });
+
+describe("drainPlacement (eviction.go EvictionREST.Create: unhealthyPodEvictionPolicy AlwaysAllow)", () => {
+  test("with AlwaysAllow an unready pod is evicted without using the budget even when the budget is not met", () => {
+    const loaded = loadSnapshot({ paths: ["test/fixtures/captures/what-if-shop"] });
+    const pods = loaded.kubernetes.pods.map((p) => (p.name === "api-7d9c6b5f48-2bqxw" ? { ...p, ready: false } : p));
+    // the budget as the controller would write it with one api pod unready and one more wanted healthy: none allowed
+    const podDisruptionBudgets = loaded.kubernetes.podDisruptionBudgets.map((b) =>
+      b.name === "api" ? { ...b, unhealthyPodEvictionPolicy: "AlwaysAllow", status: { disruptionsAllowed: 0, currentHealthy: 2, desiredHealthy: 3, expectedPods: 3 } } : b,
+    );
+    const snapshot = { ...loaded, kubernetes: { ...loaded.kubernetes, pods, podDisruptionBudgets } };
+    const drain = drainPlacement(snapshot, { nodes: ["node-a"] }, DEFAULT_FILTERS, DEFAULT_SCORES(snapshot));
+    const api = drain.pods.filter((p) => p.workload === "Deployment shop/api");
+    assert.deepEqual(
+      api.map((p) => [p.pod, p.action]),
+      [
+        ["shop/api-7d9c6b5f48-2bqxw", "evicted"],
+        ["shop/api-7d9c6b5f48-h8r4m", "blocked"],
+      ],
+    );
+    assert.equal(api[0]!.reason, "not Ready: evicted without using shop/api's budget (unhealthyPodEvictionPolicy AlwaysAllow)");
+  });
+});
