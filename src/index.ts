@@ -34,6 +34,7 @@ export {
   type NotTargetedJson,
   type PlacementFindingJson,
   type StaticPodJson,
+  type WhatIfJson,
 } from "./questions/place.js";
 export {
   answerFixPlace,
