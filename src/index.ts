@@ -38,6 +38,7 @@ export {
   type ControllerLabelsJson,
   type KubeletAdmissionJson,
   type AdmissionNoteJson,
+  type WhatIfJson,
 } from "./questions/place.js";
 export {
   answerFixPlace,

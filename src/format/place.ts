@@ -11,6 +11,7 @@ import type {
 import type { PlacementJson } from "../questions/place.js";
 import { kubernetesVersionLine, kubernetesVersionNotes } from "./kubernetes-version.js";
 import { markdownTable, plural, table } from "./table.js";
+import { whatIfMarkdown, whatIfText } from "./what-if.js";
 
 /**
  * `place -o json`, one workload at a time: the same bytes as `JSON.stringify(result, null, 2)`,
@@ -25,7 +26,7 @@ export function* placementResultChunks(result: PlacementJson): Generator<string>
     yield `${first ? "" : ","}\n    ${indented(w, "    ")}`;
     first = false;
   }
-  yield `${first ? "" : "\n  "}],\n  "staticPods": ${indented(result.staticPods, "  ")}\n}\n`;
+  yield `${first ? "" : "\n  "}],\n  "staticPods": ${indented(result.staticPods, "  ")}${result.whatIf ? `,\n  "whatIf": ${indented(result.whatIf, "  ")}` : ""}\n}\n`;
 }
 
 function reasonText(r: ReasonView, withDetail: boolean): string {
@@ -223,6 +224,7 @@ export function formatPlacementText(report: PlacementReport, focusNode?: string)
     for (const p of statics) out.push(`  ${p.namespace}/${p.name}: ${p.message}  ${p.source}`);
     out.push("");
   }
+  if (report.whatIf) out.push(...whatIfText(report.whatIf));
   return out.join("\n");
 }
 
@@ -319,5 +321,6 @@ export function formatPlacementMarkdown(report: PlacementReport): string {
       "",
     );
   }
+  if (report.whatIf) out.push(...whatIfMarkdown(report.whatIf));
   return out.join("\n");
 }

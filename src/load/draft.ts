@@ -27,6 +27,7 @@ export class SnapshotDraft {
     priorityClasses: [],
     limitRanges: [],
     runtimeClasses: [],
+    podDisruptionBudgets: [],
     ipPools: [],
     felixConfigurations: [],
   };

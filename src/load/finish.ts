@@ -265,6 +265,7 @@ export function finishSnapshot(
       priorityClasses: simple(k.priorityClasses).sort(byName),
       limitRanges: simple(k.limitRanges).sort(byNsName),
       runtimeClasses: simple(k.runtimeClasses).sort(byName),
+      podDisruptionBudgets: simple(k.podDisruptionBudgets).sort(byNsName),
       ipPools: ipPools.sort(byName),
       felixConfigurations: simple(k.felixConfigurations).sort(byName),
       unmodelledKinds: sortRecord(draft.unmodelledKinds),

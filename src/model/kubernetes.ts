@@ -595,6 +595,32 @@ export interface RuntimeClass {
   readonly tolerations: readonly Toleration[];
 }
 
+/**
+ * policy/v1 PodDisruptionBudget: how many of the pods its selector picks may be evicted at once
+ * (the eviction API, pkg/registry/core/pod/storage/eviction.go, reads `status.disruptionsAllowed`).
+ */
+export interface PodDisruptionBudget {
+  readonly meta: ObjectMeta;
+  readonly namespace: string;
+  readonly name: string;
+  /** null: no selector, which matches no pod (eviction.go getPodDisruptionBudgets) */
+  readonly selector: LabelSelector | null;
+  /** an int or a percent ("50%"); undefined when not set */
+  readonly minAvailable: number | string | undefined;
+  readonly maxUnavailable: number | string | undefined;
+  /** IfHealthyBudget (the default) or AlwaysAllow */
+  readonly unhealthyPodEvictionPolicy: string | undefined;
+  /** the disruption controller's status as captured; undefined when the capture has none */
+  readonly status: PodDisruptionBudgetStatus | undefined;
+}
+
+export interface PodDisruptionBudgetStatus {
+  readonly disruptionsAllowed: number;
+  readonly currentHealthy: number;
+  readonly desiredHealthy: number;
+  readonly expectedPods: number;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Calico
 

@@ -34,6 +34,7 @@ export interface KubernetesModel {
   readonly limitRanges: readonly k8s.LimitRange[];
   /** RuntimeClasses (node.k8s.io/v1), for RuntimeClass admission */
   readonly runtimeClasses: readonly k8s.RuntimeClass[];
+  readonly podDisruptionBudgets: readonly k8s.PodDisruptionBudget[];
   readonly ipPools: readonly k8s.IPPool[];
   readonly felixConfigurations: readonly k8s.FelixConfiguration[];
   /** kinds podpath does not model, counted: "rbac.authorization.k8s.io/v1 ClusterRole" → 3 */

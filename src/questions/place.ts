@@ -4,6 +4,13 @@
  * `place -o json` contract.
  */
 import { analysePlacement, type PlacementReport, type WorkloadPlacement } from "../analysis/placement/placement.js";
+import {
+  addNodeReport,
+  analyseWhatIf,
+  withAddedNodes,
+  type WhatIfReport,
+} from "../analysis/placement/what-if/index.js";
+import type { Node } from "../model/kubernetes.js";
 import { UserError } from "../model/errors.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { staticPodNode } from "../model/static-pod.js";
@@ -20,6 +27,14 @@ export interface PlaceInput {
   readonly kubernetesVersion?: string | undefined;
   /** --istio-proxy-requests: istio-proxy requests (cpu millicores, memory bytes) where the pod's annotations set none */
   readonly istioProxyRequests?: { readonly cpu: number; readonly memory: number } | undefined;
+  /** what-if: where every workload would land on a fresh install, beside where it runs now */
+  readonly fresh?: boolean | undefined;
+  /** what-if: these nodes drained (kubectl drain --ignore-daemonsets), their pods placed again */
+  readonly drain?: readonly string[] | undefined;
+  /** with `drain`: kubectl drain --force (pods without a controller are deleted) */
+  readonly force?: boolean | undefined;
+  /** what-if: these nodes added before placing (the whole answer is about the cluster with them) */
+  readonly addNodes?: readonly Node[] | undefined;
 }
 
 /**
@@ -168,7 +183,20 @@ export interface PlacementJson {
   readonly nodeCount: number;
   readonly workloads: readonly WorkloadPlacementJson[];
   readonly staticPods: readonly StaticPodJson[];
+  /** present only when a what-if (`--fresh`, `--drain`, `--add-node`) is asked */
+  readonly whatIf?: WhatIfJson;
 }
+
+/**
+ * The what-ifs: plain data shared with the analysis (src/analysis/placement/what-if/), as the
+ * views below the workload are. `fresh`: every pod's observed node beside the node a fresh
+ * install gives it, per-node counts, and how many differ. `drain`: each pod of the drained nodes
+ * (stays, evicted, deleted, blocked or refused, with kubectl's or the eviction API's words), its
+ * replacement's node or the scheduler's FitError, and each PodDisruptionBudget involved.
+ * `addNode`: the nodes added, the pods that land on them, Pending pods that now fit, and those
+ * still Pending.
+ */
+export type WhatIfJson = WhatIfReport;
 
 export type PlaceAnswer = Answer<PlaceInput, PlacementJson, PlacementReport>;
 
@@ -218,6 +246,7 @@ export function placementJson(report: PlacementReport): PlacementJson {
     nodeCount: report.nodeCount,
     workloads: report.workloads.map(workloadPlacementJson),
     staticPods: report.staticPods,
+    ...(report.whatIf ? { whatIf: report.whatIf } : {}),
   };
 }
 
@@ -236,6 +265,10 @@ function checkInput(snapshot: Snapshot, input: PlaceInput): void {
   if (input.node && !snapshot.kubernetes.nodes.some((n) => n.name === input.node)) {
     throw new UserError(`no node ${input.node} in the snapshot`);
   }
+  for (const node of input.drain ?? []) {
+    if (!snapshot.kubernetes.nodes.some((n) => n.name === node))
+      throw new UserError(`--drain ${node}: no node ${node} in the snapshot`);
+  }
 }
 
 /**
@@ -243,13 +276,28 @@ function checkInput(snapshot: Snapshot, input: PlaceInput): void {
  * not yet placed. A workload or node the snapshot lacks is a UserError.
  */
 export function answerPlace(snapshot: Snapshot, input: PlaceInput = {}): PlaceAnswer {
-  checkInput(snapshot, input);
+  const added = input.addNodes ?? [];
+  for (const n of added) {
+    if (snapshot.kubernetes.nodes.some((x) => x.name === n.name))
+      throw new UserError(
+        `--add-node: node ${n.name} is already in the snapshot (${n.meta.source.file}); use --with to replace it`,
+      );
+  }
+  // --add-node: the whole answer (and the other what-ifs) is about the cluster with the nodes
+  const cluster = added.length > 0 ? withAddedNodes(snapshot, added) : snapshot;
+  checkInput(cluster, input);
   // a bad --kubernetes-version is a KubernetesVersionError (a UserError)
-  const version = resolveKubernetesVersion(snapshot, input.kubernetesVersion);
+  const version = resolveKubernetesVersion(cluster, input.kubernetesVersion);
   const admission = input.istioProxyRequests ? { admission: { istioProxyRequests: input.istioProxyRequests } } : {};
-  const analysis = analysePlacement(
-    snapshot,
-    input.workload ? { workload: input.workload, version, ...admission } : { version, ...admission },
-  );
+  const options = input.workload ? { workload: input.workload, version, ...admission } : { version, ...admission };
+  const placement = analysePlacement(cluster, options);
+  const addNode = added.length > 0 ? addNodeReport(analysePlacement(snapshot, options), placement, added) : undefined;
+  const asked = analyseWhatIf(cluster, {
+    fresh: input.fresh === true,
+    drain: input.drain ?? [],
+    force: input.force === true,
+  });
+  const whatIf = asked || addNode ? { ...asked, ...(addNode ? { addNode } : {}) } : undefined;
+  const analysis: PlacementReport = whatIf ? { ...placement, whatIf } : placement;
   return { input, result: placementJson(analysis), analysis, finding: false };
 }

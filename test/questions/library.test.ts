@@ -24,6 +24,7 @@ import {
   type TraceAnswer,
   type TraceInput,
   type TraceJson,
+  type WhatIfJson,
   type WorkloadPlacementJson,
 } from "../../src/index.js";
 import { EXAMPLE, REPO } from "../support/helpers.js";
@@ -72,6 +73,20 @@ test("place through the library: every workload, the typed PlacementJson", () =>
   );
   assert.equal([...render("place", answer, "json")].join(""), JSON.stringify(result, null, 2) + "\n");
   assert.throws(() => answerPlace(snapshot, { workload: "nope/nothing" }), UserError);
+});
+
+test("place's what-ifs through the library: drain and add a node (a Node from loadSnapshot), the typed WhatIfJson, rendered as JSON.stringify does", () => {
+  const extra = loadSnapshot({ paths: ["test/fixtures/what-if/node-c.yaml"], cwd: REPO }).kubernetes.nodes;
+  const answer = answerPlace(snapshot, { drain: ["k8s-worker-1"], addNodes: extra });
+  const whatIf: WhatIfJson | undefined = answer.result.whatIf;
+  assert.equal(whatIf?.drain?.completes, true);
+  assert.deepEqual(
+    whatIf?.addNode?.nodes.map((n) => n.node),
+    ["node-c"],
+  );
+  assert.equal(whatIf?.fresh, undefined);
+  assert.equal([...render("place", answer, "json")].join(""), JSON.stringify(answer.result, null, 2) + "\n");
+  assert.throws(() => answerPlace(snapshot, { drain: ["nope"] }), UserError);
 });
 
 test("the other questions answer through the library too: snapshot show, fix place, egress", () => {

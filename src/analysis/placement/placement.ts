@@ -36,6 +36,7 @@ import {
   type KubernetesVersionChoice,
   type ResolvedVersion,
 } from "./version.js";
+import type { WhatIfReport } from "./what-if/index.js";
 
 /** A rejection as reports show it: the scheduler's words, podpath's detail, and file:line. */
 export interface ReasonView {
@@ -170,6 +171,8 @@ export interface PlacementReport {
   readonly workloads: readonly WorkloadPlacement[];
   /** pods no workload stands for because the kubelet runs them (static pods), each with its node */
   readonly staticPods: readonly StaticPodView[];
+  /** `place --fresh`, `--drain`, `--add-node`: set only when one is asked (what-if/index.ts) */
+  readonly whatIf?: WhatIfReport;
 }
 
 export interface PlacementOptions {

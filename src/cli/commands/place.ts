@@ -3,6 +3,7 @@ import { formatsOf } from "../../format/index.js";
 import { UserError } from "../../model/errors.js";
 import { quantityInModelUnits } from "../../model/quantity.js";
 import { answerPlace } from "../../questions/place.js";
+import { loadAddedNodes } from "../add-node.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import { loadFromOptions, withSnapshotOptions, writeAnswer, type SnapshotOptions } from "../snapshot-options.js";
@@ -12,6 +13,10 @@ interface PlaceOptions extends SnapshotOptions {
   node?: string;
   kubernetesVersion?: string;
   istioProxyRequests?: string;
+  fresh?: boolean;
+  drain?: string[];
+  force?: boolean;
+  addNode?: string[];
 }
 
 /** --istio-proxy-requests CPU,MEMORY ("200m,256Mi"): Kubernetes quantities, in model units. */
@@ -26,6 +31,8 @@ function parseProxyRequests(value: string | undefined): { cpu: number; memory: n
     );
   return { cpu: c, memory: m };
 }
+
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 export function registerPlace(program: Command, io: CliIO, setExit: (code: number) => void): void {
   withSnapshotOptions(
@@ -45,6 +52,24 @@ export function registerPlace(program: Command, io: CliIO, setExit: (code: numbe
     .option(
       "--istio-proxy-requests <cpu,memory>",
       "requests of the istio-proxy sidecar Istio injects where the pod's sidecar.istio.io/proxyCPU|proxyMemory annotations set none (default: the mesh default 100m,128Mi)",
+    )
+    .option(
+      "--drain <node>",
+      "what-if: kubectl drain --ignore-daemonsets NODE (repeatable): the node cordoned, its pods evicted as PodDisruptionBudgets allow, placed again on the rest; what blocks the drain and what becomes Pending",
+      collect,
+    )
+    .option(
+      "--force",
+      "with --drain: as kubectl drain --force, delete pods that declare no controller (else they stop the drain)",
+    )
+    .option(
+      "--add-node <file>",
+      "what-if: add the node(s) of a kubectl Node YAML/JSON before placing (repeatable): the pods it takes in, Pending pods that now fit",
+      collect,
+    )
+    .option(
+      "--fresh",
+      "what-if: where every workload would land on a fresh install of the same nodes (DaemonSets first, then by priority, then in manifest order), beside where it runs now",
     )
     .addHelpText(
       "after",
@@ -66,16 +91,25 @@ Examples:
   podpath place                                          every workload of the embedded example
   podpath place --workload monitoring/prometheus-grafana why Grafana runs where it does
   podpath place --node k8s-master                        what keeps each workload off the control plane
-  podpath place -s ./capture -o json                     machine-readable (PRODUCT.md's place shape)`,
+  podpath place -s ./capture -o json                     machine-readable (PRODUCT.md's place shape)
+  podpath place --fresh                                  where a fresh install would put each pod, and which differ
+  podpath place --drain k8s-worker-1                     what draining a node evicts, what blocks it, what becomes Pending
+  podpath place --add-node node.yaml                     what a new node would take in`,
     )
     .action((options: PlaceOptions) => {
       // a workload or node the snapshot lacks is a UserError runCli reports
+      const snapshot = loadFromOptions(options, io);
+      const addNodes = options.addNode ? loadAddedNodes(options.addNode, options, io) : undefined;
       const istioProxyRequests = parseProxyRequests(options.istioProxyRequests);
-      const answer = answerPlace(loadFromOptions(options, io), {
+      const answer = answerPlace(snapshot, {
         workload: options.workload,
         node: options.node,
         kubernetesVersion: options.kubernetesVersion,
         istioProxyRequests,
+        fresh: options.fresh,
+        drain: options.drain,
+        force: options.force,
+        addNodes,
       });
       writeAnswer(io, "place", answer, options);
       setExit(EXIT.ok);

@@ -9,6 +9,7 @@ import { convertIngress, convertIngressClass } from "./ingress.js";
 import { isClusterScoped, readMeta } from "./meta.js";
 import { convertNetworkPolicy } from "./network-policy.js";
 import { convertNode } from "./nodes.js";
+import { convertPodDisruptionBudget } from "./pod-disruption-budget.js";
 import { convertPod } from "./pods.js";
 import { convertOperatorResource } from "./prometheus-operator.js";
 import { convertEndpointSlice, convertEndpoints, convertService } from "./services.js";
@@ -27,6 +28,8 @@ const API_GROUPS: Readonly<Record<string, readonly string[]>> = {
   networking: ["networking.k8s.io/v1", "networking.k8s.io/v1beta1", "extensions/v1beta1"],
   scheduling: ["scheduling.k8s.io/v1", "scheduling.k8s.io/v1beta1"],
   node: ["node.k8s.io/v1"],
+  // policy/v1 only: v1beta1 (removed in 1.25) read an empty selector as every pod
+  policy: ["policy/v1"],
   calico: ["crd.projectcalico.org/v1", "projectcalico.org/v3"],
   monitoring: ["monitoring.coreos.com/v1"],
 };
@@ -151,6 +154,8 @@ function convertObject(
       k.priorityClasses.push(convertPriorityClass(f, meta()));
     } else if (inGroup(apiVersion, "node") && kind === "RuntimeClass") {
       k.runtimeClasses.push(convertRuntimeClass(f, meta(), ctx));
+    } else if (inGroup(apiVersion, "policy") && kind === "PodDisruptionBudget") {
+      k.podDisruptionBudgets.push(convertPodDisruptionBudget(f, meta()));
     } else if (inGroup(apiVersion, "calico") && kind === "IPPool") {
       k.ipPools.push(convertIPPool(f as Fields<never>, meta()));
     } else if (inGroup(apiVersion, "calico") && kind === "FelixConfiguration") {

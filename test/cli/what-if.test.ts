@@ -1,0 +1,405 @@
+/**
+ * `podpath place --fresh | --drain NODE | --add-node FILE`: the what-ifs asked before changing a
+ * cluster, on the embedded example and on test/fixtures/captures/what-if-shop (kubectl-shaped).
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { cli } from "../support/helpers.js";
+import type { PlacementJson } from "../../src/questions/place.js";
+import { FRESH_ORDER } from "../../src/analysis/placement/what-if/fresh.js";
+import {
+  DAEMONSET_WARNING,
+  EVICTION_MULTIPLE_BUDGETS,
+  EVICTION_VIOLATES_BUDGET,
+  UNMANAGED_FATAL,
+  UNMANAGED_WARNING,
+} from "../../src/analysis/placement/what-if/drain.js";
+import { ERR_REASON_UNSCHEDULABLE } from "../../src/analysis/placement/plugins/nodeunschedulable/filter.js";
+
+const SHOP = "test/fixtures/captures/what-if-shop";
+
+async function placeJson(args: string[]): Promise<PlacementJson> {
+  const r = await cli(["place", ...args, "-o", "json"]);
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout) as PlacementJson;
+}
+
+test("place without a what-if flag has no whatIf member (the contract only grows when asked)", async () => {
+  const report = await placeJson(["-s", SHOP]);
+  assert.equal("whatIf" in report, false);
+});
+
+// --- --fresh --------------------------------------------------------------------------------
+
+test("--fresh on the embedded example: coredns and calico-kube-controllers leave the control plane, three more pods move; DaemonSets keep their nodes (kube-scheduler scores with every node present)", async () => {
+  const { whatIf } = await placeJson(["--fresh"]);
+  const fresh = whatIf!.fresh!;
+  assert.equal(fresh.order, FRESH_ORDER);
+  assert.equal(fresh.staticPods, 4);
+  const differ = fresh.pods.filter((p) => p.differs).map((p) => [p.pod, p.observedNode, p.freshNode]);
+  assert.deepEqual(differ, [
+    ["calico-kube-controllers-bbdn6w747-9mhdv", "k8s-master", "k8s-worker-1"],
+    ["coredns-b9hrv45s82-9bh6q", "k8s-master", "k8s-worker-2"],
+    ["coredns-b9hrv45s82-xfrm8", "k8s-master", "k8s-worker-1"],
+    ["prometheus-grafana-tj9ctnfdbb-8zzr6", "k8s-worker-1", "k8s-worker-2"],
+    ["prometheus-kube-prometheus-operator-dz8qzzvmsf-hfms2", "k8s-worker-2", "k8s-worker-1"],
+    ["prometheus-prometheus-kube-prometheus-prometheus-0", "k8s-worker-2", "k8s-worker-1"],
+  ]);
+  assert.equal(fresh.differing, 6);
+  assert.deepEqual(fresh.nodes, [
+    { node: "k8s-master", observed: 6, fresh: 3 },
+    { node: "k8s-worker-1", observed: 12, fresh: 15 },
+    { node: "k8s-worker-2", observed: 11, fresh: 11 },
+  ]);
+  // the two aws-load-balancer-controller replicas only swap nodes: replicas are interchangeable, no difference
+  assert.ok(
+    fresh.pods
+      .filter((p) => p.workload === "Deployment kube-system/aws-load-balancer-controller")
+      .every((p) => !p.differs),
+  );
+  // DaemonSet pods are queued first and keep their node
+  const daemons = fresh.pods.filter((p) => p.workload.startsWith("DaemonSet "));
+  assert.equal(daemons.length, 9);
+  assert.ok(daemons.every((p) => p.freshNode === p.observedNode && p.order <= 9));
+
+  const text = await cli(["place", "--fresh", "-o", "text"]);
+  assert.match(
+    text.stdout,
+    /What if: a fresh install[^\n]*\n[^\n]*\n  6 of 29 observed pods would land on another node; 0 unschedulable\n/,
+  );
+  assert.match(text.stdout, /  Deployment kube-system\/coredns +coredns-b9hrv45s82-9bh6q +k8s-master +k8s-worker-2\n/);
+  const md = await cli(["place", "--fresh", "-o", "md"]);
+  assert.match(md.stdout, /## What if: a fresh install\n/);
+  assert.match(
+    md.stdout,
+    /\| Deployment kube-system\/coredns \| coredns-b9hrv45s82-xfrm8 \| k8s-master \| k8s-worker-1 \|/,
+  );
+});
+
+test("--fresh queue order (plugins/queuesort/priority_sort.go PrioritySort.Less, after the DaemonSets): the db StatefulSet (PriorityClass 1000000, last in manifest order) is scheduled before the api replicas; report stays Pending with the scheduler's FitError", async () => {
+  const { whatIf } = await placeJson(["-s", SHOP, "--fresh"]);
+  const fresh = whatIf!.fresh!;
+  const byOrder = [...fresh.pods].sort((a, b) => a.order - b.order).map((p) => [p.order, p.pod, p.priority]);
+  assert.deepEqual(byOrder.slice(0, 3), [
+    [1, "log-agent-4xk2p", 0],
+    [2, "log-agent-9qzmt", 0],
+    [3, "db-0", 1000000],
+  ]);
+  const db = fresh.pods.find((p) => p.pod === "db-0")!;
+  // on the empty cluster node-a and node-b tie for db-0: the snapshot's node-b was the scheduler's random pick
+  assert.deepEqual(
+    [db.observedNode, db.freshNode, db.tiedNodes, db.observedWasTied],
+    ["node-b", "node-a", ["node-a", "node-b"], true],
+  );
+  const report = fresh.pods.find((p) => p.workload === "Deployment shop/report")!;
+  assert.equal(report.freshNode, null);
+  // the what-if simulation gives the FitError without DefaultPreemption's tail (not wired into what-if/ yet)
+  assert.equal(report.unschedulable, "0/2 nodes are available: 2 Insufficient cpu.");
+  assert.equal(fresh.unschedulable, 1);
+});
+
+// --- --drain --------------------------------------------------------------------------------
+
+test("--drain k8s-worker-1 on the embedded example (kubectl drain --ignore-daemonsets): DaemonSet pods stay, the 9 others are evicted and placed again on k8s-worker-2 (k8s-master keeps its control-plane taint), nothing Pending", async () => {
+  const { whatIf } = await placeJson(["--drain", "k8s-worker-1"]);
+  const drain = whatIf!.drain!;
+  assert.deepEqual([drain.nodes, drain.completes, drain.error, drain.pending], [["k8s-worker-1"], true, null, 0]);
+  const stays = drain.pods.filter((p) => p.action === "stays").map((p) => p.pod);
+  assert.deepEqual(stays, [
+    "kube-system/calico-node-hrqsg",
+    "kube-system/kube-proxy-5dh6p",
+    "monitoring/prometheus-prometheus-node-exporter-sw4lf",
+  ]);
+  for (const p of drain.pods.filter((x) => x.action === "stays"))
+    assert.match(p.reason, new RegExp(`^${DAEMONSET_WARNING}`));
+  const evicted = drain.pods.filter((p) => p.action === "evicted");
+  assert.equal(evicted.length, 9);
+  assert.ok(
+    evicted.every((p) => p.replacement?.node === "k8s-worker-2" && p.wave === 1),
+    JSON.stringify(evicted),
+  );
+  // the StatefulSet's replacement keeps its name
+  assert.equal(
+    drain.pods.find((p) => p.pod === "argocd/argocd-application-controller-0")!.replacement!.pod,
+    "argocd-application-controller-0",
+  );
+});
+
+test("--drain k8s-master on the embedded example: mirror pods of static pods stay (filters.go mirrorPodFilter), coredns and calico-kube-controllers move to the workers", async () => {
+  const { whatIf } = await placeJson(["--drain", "k8s-master"]);
+  const drain = whatIf!.drain!;
+  const mirror = drain.pods.filter((p) => p.reason.startsWith("mirror pod")).map((p) => p.pod);
+  assert.deepEqual(mirror, [
+    "kube-system/etcd-k8s-master",
+    "kube-system/kube-apiserver-k8s-master",
+    "kube-system/kube-controller-manager-k8s-master",
+    "kube-system/kube-scheduler-k8s-master",
+  ]);
+  const moved = drain.pods.filter((p) => p.action === "evicted").map((p) => [p.pod, p.replacement?.node]);
+  assert.deepEqual(moved, [
+    ["kube-system/calico-kube-controllers-bbdn6w747-9mhdv", "k8s-worker-1"],
+    ["kube-system/coredns-b9hrv45s82-9bh6q", "k8s-worker-1"],
+    ["kube-system/coredns-b9hrv45s82-xfrm8", "k8s-worker-2"],
+  ]);
+  assert.equal(drain.completes, true);
+});
+
+test("--drain node-a (eviction.go checkAndDecrement): PodDisruptionBudget shop/api (maxUnavailable 1) lets one api pod go; its replacement stays Pending with the scheduler's FitError, so the budget never recovers and blocks the drain after 1 eviction", async () => {
+  const { whatIf } = await placeJson(["-s", SHOP, "--drain", "node-a"]);
+  const drain = whatIf!.drain!;
+  assert.equal(drain.completes, false);
+  const [first, second] = drain.pods.filter((p) => p.workload === "Deployment shop/api");
+  assert.deepEqual(
+    [first!.pod, first!.action, first!.budget, first!.wave],
+    ["shop/api-7d9c6b5f48-2bqxw", "evicted", "shop/api", 1],
+  );
+  // node-a cordoned (NodeUnschedulable), node-b has 100m of CPU left for 600m
+  assert.equal(
+    first!.replacement!.unschedulable,
+    `0/2 nodes are available: 1 Insufficient cpu, 1 ${ERR_REASON_UNSCHEDULABLE}.`,
+  );
+  assert.equal(first!.replacement!.node, null);
+  assert.deepEqual([second!.pod, second!.action, second!.budget], ["shop/api-7d9c6b5f48-h8r4m", "blocked", "shop/api"]);
+  assert.ok(second!.reason.startsWith(EVICTION_VIOLATES_BUDGET), second!.reason);
+  assert.equal(drain.pending, 1);
+  const [budget] = drain.budgets;
+  assert.deepEqual(
+    [
+      budget!.budget,
+      budget!.from,
+      budget!.disruptionsAllowed,
+      budget!.evictions,
+      budget!.blocks,
+      budget!.message,
+      budget!.source,
+    ],
+    [
+      "shop/api",
+      "status",
+      1,
+      1,
+      1,
+      "blocks the drain after 1 eviction: 1 pod stays on the node (it needs 2 healthy, has 2)",
+      `${SHOP}/poddisruptionbudgets.yaml:3`,
+    ],
+  );
+  const text = await cli(["place", "-s", SHOP, "--drain", "node-a", "-o", "text"]);
+  assert.match(
+    text.stdout,
+    /  the drain does not complete: 1 evicted, 0 deleted, 1 stay, 1 blocked; 1 replacement Pending\n/,
+  );
+  assert.match(
+    text.stdout,
+    /  shop\/api-7d9c6b5f48-2bqxw: Pending: 0\/2 nodes are available: 1 Insufficient cpu, 1 node\(s\) were unschedulable\.\n/,
+  );
+});
+
+test("--drain node-b: PodDisruptionBudget shop/db (minAvailable 100%, disruptionsAllowed 0) blocks the drain after 0 evictions; the api pod is evicted and lands on node-a", async () => {
+  const { whatIf } = await placeJson(["-s", SHOP, "--drain", "node-b"]);
+  const drain = whatIf!.drain!;
+  const byPod = Object.fromEntries(drain.pods.map((p) => [p.pod, p]));
+  assert.equal(byPod["shop/db-0"]!.action, "blocked");
+  assert.equal(byPod["shop/api-7d9c6b5f48-vt9kd"]!.replacement!.node, "node-a");
+  const db = drain.budgets.find((b) => b.budget === "shop/db")!;
+  assert.deepEqual([db.evictions, db.blocks, db.rule], [0, 1, "minAvailable 100%"]);
+  assert.match(db.message!, /^blocks the drain after 0 evictions/);
+  assert.equal(drain.budgets.find((b) => b.budget === "shop/api")!.message, null);
+});
+
+test("--drain with a pod that declares no controller (filters.go unreplicatedFilter): kubectl drain stops before any eviction unless --force, which deletes it (nothing recreates it)", async () => {
+  const overlay = "test/fixtures/what-if/shop-bare-pod-debug.yaml";
+  const refused = (await placeJson(["-s", SHOP, "-w", overlay, "--drain", "node-a"])).whatIf!.drain!;
+  assert.equal(refused.error, `${UNMANAGED_FATAL}: shop/debug`);
+  assert.equal(refused.completes, false);
+  assert.deepEqual(
+    refused.pods.map((p) => [p.pod, p.action]),
+    [
+      ["kube-system/log-agent-4xk2p", "stays"],
+      ["shop/api-7d9c6b5f48-2bqxw", "refused"],
+      ["shop/api-7d9c6b5f48-h8r4m", "refused"],
+      ["shop/debug", "refused"],
+    ],
+  );
+  const forced = (await placeJson(["-s", SHOP, "-w", overlay, "--drain", "node-a", "--force"])).whatIf!.drain!;
+  const debug = forced.pods.find((p) => p.pod === "shop/debug")!;
+  assert.deepEqual([debug.action, debug.replacement, forced.error, forced.force], ["deleted", null, null, true]);
+  assert.match(debug.reason, new RegExp(`^${UNMANAGED_WARNING}`));
+});
+
+test("--drain of a node the snapshot lacks is a usage error", async () => {
+  const r = await cli(["place", "--drain", "nope"]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--drain nope: no node nope in the snapshot/);
+});
+
+// --- --add-node -----------------------------------------------------------------------------
+
+const NODE_C = "test/fixtures/what-if/node-c.yaml";
+
+test("--add-node node-c (a kubectl Node): the log-agent DaemonSet makes a pod for it (NodeShouldRunDaemonPod) and the Pending report pod now fits there; observed pods stay", async () => {
+  const report = await placeJson(["-s", SHOP, "--add-node", NODE_C]);
+  const add = report.whatIf!.addNode!;
+  assert.deepEqual(add.nodes, [
+    {
+      node: "node-c",
+      source: `${NODE_C}:1`,
+      allocatable: { cpu: 2000, memory: 4002356 * 1024, pods: 110 },
+      taints: [],
+    },
+  ]);
+  assert.deepEqual(
+    add.takesIn.map((p) => [p.workload, p.pod, p.before, p.node]),
+    [
+      ["DaemonSet kube-system/log-agent", "log-agent-node-c", "none", "node-c"],
+      ["Deployment shop/report", "report-5b8f9d7c6d-k7wzn", "pending", "node-c"],
+    ],
+  );
+  assert.equal(
+    add.takesIn[1]!.beforeDetail,
+    "0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.",
+  );
+  assert.deepEqual(
+    add.nowFit.map((p) => p.pod),
+    ["report-5b8f9d7c6d-k7wzn"],
+  );
+  assert.deepEqual(add.stillPending, []);
+  // the whole answer is about the cluster with node-c
+  assert.equal(report.nodeCount, 3);
+  assert.deepEqual(report.workloads.find((w) => w.name === "api")!.feasibleNodes, ["node-a", "node-b", "node-c"]);
+  const text = await cli(["place", "-s", SHOP, "--add-node", NODE_C, "-o", "text"]);
+  assert.match(
+    text.stdout,
+    /What if: node node-c added \(--add-node\)\n  node-c: allocatable cpu 2, memory 3909Mi, pods 110  test\/fixtures\/what-if\/node-c\.yaml:1\n  takes in 2 pods; 1 Pending before now fits; 0 still Pending/,
+  );
+});
+
+test("--add-node on the embedded example: the new worker takes in the three DaemonSets' pods, nothing else (every pod is bound)", async () => {
+  const add = (await placeJson(["--add-node", NODE_C])).whatIf!.addNode!;
+  assert.deepEqual(
+    add.takesIn.map((p) => p.pod),
+    ["calico-node-node-c", "kube-proxy-node-c", "prometheus-prometheus-node-exporter-node-c"],
+  );
+  assert.deepEqual([add.nowFit, add.stillPending], [[], []]);
+});
+
+test("--add-node with --drain: the drained pods' budget recovers once a replacement lands on the new node (disruption.go updatePdbStatus), so the drain completes in two waves; the Pending report pod takes its room first", async () => {
+  const { readFileSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const { tempDir } = await import("../support/helpers.js");
+  // node-d: node-c renamed, with 4 CPUs
+  const dir = tempDir({
+    "node-d.yaml": readFileSync(NODE_C, "utf8")
+      .replaceAll("node-c", "node-d")
+      .replace(/cpu: "2"/g, 'cpu: "4"'),
+  });
+  const { whatIf } = await placeJson(["-s", SHOP, "--add-node", join(dir, "node-d.yaml"), "--drain", "node-a"]);
+  const drain = whatIf!.drain!;
+  assert.equal(drain.completes, true);
+  assert.deepEqual(
+    drain.pods
+      .filter((p) => p.workload === "Deployment shop/api")
+      .map((p) => [p.pod, p.action, p.wave, p.replacement?.node]),
+    [
+      ["shop/api-7d9c6b5f48-2bqxw", "evicted", 1, "node-d"],
+      ["shop/api-7d9c6b5f48-h8r4m", "evicted", 2, "node-d"],
+    ],
+  );
+  assert.deepEqual(
+    whatIf!.addNode!.nowFit.map((p) => [p.pod, p.node]),
+    [["report-5b8f9d7c6d-k7wzn", "node-d"]],
+  );
+  // with node-c (2 CPUs) the report pod leaves no room: the replacement is Pending, the budget blocks after 1 eviction
+  const small = (await placeJson(["-s", SHOP, "--add-node", NODE_C, "--drain", "node-a"])).whatIf!.drain!;
+  assert.equal(
+    small.budgets[0]!.message,
+    "blocks the drain after 1 eviction: 1 pod stays on the node (it needs 2 healthy, has 2)",
+  );
+  assert.equal(
+    small.pods.find((p) => p.pod === "shop/api-7d9c6b5f48-2bqxw")!.replacement!.unschedulable,
+    `0/3 nodes are available: 1 ${ERR_REASON_UNSCHEDULABLE}, 2 Insufficient cpu.`,
+  );
+});
+
+test("--add-node refuses what does not describe a node's allocatable (a Karpenter NodePool, an EKS managed node group) and a node the snapshot has, each with a clear message", async () => {
+  const { join } = await import("node:path");
+  const { tempDir } = await import("../support/helpers.js");
+  const dir = tempDir({
+    "nodepool.yaml":
+      "apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata:\n  name: default\nspec:\n  template:\n    spec:\n      nodeClassRef:\n        group: karpenter.k8s.aws\n        kind: EC2NodeClass\n        name: default\n      requirements:\n      - key: karpenter.sh/capacity-type\n        operator: In\n        values:\n        - on-demand\n",
+    "nodegroup.json": JSON.stringify(
+      {
+        nodegroup: {
+          nodegroupName: "workers",
+          clusterName: "shop",
+          instanceTypes: ["t3.medium"],
+          labels: {},
+          scalingConfig: { minSize: 1, maxSize: 3, desiredSize: 2 },
+        },
+      },
+      null,
+      4,
+    ),
+  });
+  const karpenter = await cli(["place", "-s", SHOP, "--add-node", join(dir, "nodepool.yaml")]);
+  assert.equal(karpenter.code, 2);
+  assert.match(karpenter.stderr, /a Karpenter NodePool is not supported: .*give a Node object instead/);
+  const eks = await cli(["place", "-s", SHOP, "--add-node", join(dir, "nodegroup.json")]);
+  assert.equal(eks.code, 2);
+  assert.match(eks.stderr, /an EKS managed node group \(aws eks describe-nodegroup\) is not supported/);
+  const twice = await cli(["place", "-s", SHOP, "--add-node", `${SHOP}/nodes.yaml`]);
+  assert.equal(twice.code, 2);
+  assert.match(
+    twice.stderr,
+    /--add-node: node node-a is already in the snapshot \(test\/fixtures\/captures\/what-if-shop\/nodes\.yaml\); use --with to replace it/,
+  );
+});
+
+const pdbYaml = (name: string, spec: string, status = "") =>
+  `apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  creationTimestamp: "2026-11-02T08:00:00Z"\n  generation: 1\n  name: ${name}\n  namespace: shop\n  resourceVersion: "1200"\n  uid: 3f0c2a4e-8b1d-4c6e-9a7f-0d2e4b6c8a10\nspec:\n${spec}  selector:\n    matchLabels:\n      app.kubernetes.io/name: api\n${status}`;
+
+test("--drain with two PodDisruptionBudgets over one pod (eviction.go: more than one budget is refused with a 500): the pod is blocked, naming both", async () => {
+  const { join } = await import("node:path");
+  const { tempDir } = await import("../support/helpers.js");
+  const dir = tempDir({
+    "pdb.yaml": pdbYaml(
+      "api-extra",
+      "  minAvailable: 1\n",
+      "status:\n  currentHealthy: 3\n  desiredHealthy: 1\n  disruptionsAllowed: 2\n  expectedPods: 3\n  observedGeneration: 1\n",
+    ),
+  });
+  const drain = (await placeJson(["-s", SHOP, "-w", join(dir, "pdb.yaml"), "--drain", "node-b"])).whatIf!.drain!;
+  const api = drain.pods.find((p) => p.pod === "shop/api-7d9c6b5f48-vt9kd")!;
+  assert.equal(api.action, "blocked");
+  assert.equal(api.reason, `${EVICTION_MULTIPLE_BUDGETS} (shop/api, shop/api-extra)`);
+  assert.equal(drain.completes, false);
+});
+
+test("--drain with a budget the disruption controller has not processed (no status): disruptionsAllowed computed as disruption.go does (maxUnavailable 34% of 3 replicas rounds up to 2), both api pods evicted, both replacements Pending", async () => {
+  const { join } = await import("node:path");
+  const { tempDir } = await import("../support/helpers.js");
+  const dir = tempDir({ "pdb.yaml": pdbYaml("api", '  maxUnavailable: "34%"\n') });
+  const drain = (await placeJson(["-s", SHOP, "-w", join(dir, "pdb.yaml"), "--drain", "node-a"])).whatIf!.drain!;
+  const budget = drain.budgets.find((b) => b.budget === "shop/api")!;
+  assert.deepEqual(
+    [
+      budget.from,
+      budget.disruptionsAllowed,
+      budget.desiredHealthy,
+      budget.currentHealthy,
+      budget.evictions,
+      budget.blocks,
+    ],
+    ["computed", 2, 1, 3, 2, 0],
+  );
+  assert.deepEqual(
+    drain.pods
+      .filter((p) => p.workload === "Deployment shop/api")
+      .map((p) => [p.action, p.wave, p.replacement?.node ?? null]),
+    [
+      ["evicted", 1, null],
+      ["evicted", 1, null],
+    ],
+  );
+  // every eviction went through: the drain completes, and leaves two pods Pending
+  assert.deepEqual([drain.completes, drain.pending], [true, 2]);
+});
