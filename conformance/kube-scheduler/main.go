@@ -1,0 +1,342 @@
+// Command kube-scheduler-verdicts runs kube-scheduler's own framework (k8s.io/kubernetes, the
+// in-tree registry, the default profile of KubeSchedulerConfiguration v1) over a cluster given as
+// JSON on stdin and prints, for each candidate pod and each node, whether the node is feasible
+// and which Filter plugins reject it, with the plugins' own status reasons.
+//
+// Input (stdin): {"nodes": [v1.Node], "pods": [v1.Pod bound with spec.nodeName],
+// "namespaces": [v1.Namespace], "candidates": [v1.Pod]} in Kubernetes JSON, as kubectl prints it.
+// A candidate is evaluated against a snapshot of every bound pod except itself (same namespace and
+// name), so a candidate that sets spec.nodeName may also be listed among the bound pods.
+//
+// What it follows (k8s.io/kubernetes v1.34):
+//   - pkg/scheduler/scheduler.go New: frameworkplugins.NewInTreeRegistry, the profiles of the
+//     defaulted configuration (pkg/scheduler/apis/config/latest.Default, v1 defaults:
+//     pkg/scheduler/apis/config/v1/default_plugins.go), frameworkruntime.NewFramework with an
+//     informer factory and the snapshot as SharedLister;
+//   - pkg/scheduler/schedule_one.go findNodesThatFitPod: RunPreFilterPlugins once per pod; a
+//     rejection there applies to every node; a PreFilterResult node subset rejects the other nodes
+//     as UnschedulableAndUnresolvable "node(s) didn't satisfy plugin(s) [...]"; the Skip statuses
+//     of PreFilter skip the coupled Filter (CycleState.SkipFilterPlugins);
+//   - pkg/scheduler/framework/runtime/framework.go RunFilterPlugins: the first rejecting plugin
+//     (what the scheduler records). Every rejecting plugin is also listed ("plugins"), each Filter
+//     called on its own with the same CycleState, because podpath reports every rejection.
+//
+// Pods are defaulted as the API server stores them (legacyscheme: core/v1 SetDefaults_Pod and
+// friends: requests from limits, hostPort from containerPort under hostNetwork, ...) unless
+// -defaults=false.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	v1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/sets"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes/fake"
+	"k8s.io/klog/v2"
+	fwk "k8s.io/kube-scheduler/framework"
+	"k8s.io/kubernetes/pkg/api/legacyscheme"
+	_ "k8s.io/kubernetes/pkg/apis/core/install"
+	"k8s.io/kubernetes/pkg/scheduler/apis/config"
+	"k8s.io/kubernetes/pkg/scheduler/apis/config/latest"
+	internalcache "k8s.io/kubernetes/pkg/scheduler/backend/cache"
+	"k8s.io/kubernetes/pkg/scheduler/framework"
+	frameworkplugins "k8s.io/kubernetes/pkg/scheduler/framework/plugins"
+	frameworkruntime "k8s.io/kubernetes/pkg/scheduler/framework/runtime"
+	"k8s.io/kubernetes/pkg/scheduler/metrics"
+)
+
+type input struct {
+	Nodes      []v1.Node      `json:"nodes"`
+	Pods       []v1.Pod       `json:"pods"`
+	Namespaces []v1.Namespace `json:"namespaces"`
+	Candidates []v1.Pod       `json:"candidates"`
+}
+
+type pluginStatus struct {
+	Plugin  string   `json:"plugin"`
+	Code    string   `json:"code"`
+	Reasons []string `json:"reasons"`
+}
+
+type nodeVerdict struct {
+	Node     string `json:"node"`
+	Feasible bool   `json:"feasible"`
+	// the plugin RunFilterPlugins (or PreFilter) stops at: what the scheduler records for the node
+	First *pluginStatus `json:"first"`
+	// every rejecting plugin, in the profile's Filter order
+	Plugins []pluginStatus `json:"plugins"`
+}
+
+type candidateVerdict struct {
+	Namespace     string        `json:"namespace"`
+	Name          string        `json:"name"`
+	PreFilter     *pluginStatus `json:"preFilter"`
+	PreFilterSkip []string      `json:"preFilterSkip"`
+	FeasibleNodes []string      `json:"feasibleNodes"`
+	Nodes         []nodeVerdict `json:"nodes"`
+}
+
+type output struct {
+	KubernetesVersion string             `json:"kubernetesVersion"`
+	Profile           string             `json:"profile"`
+	FilterPlugins     []string           `json:"filterPlugins"`
+	PreFilterPlugins  []string           `json:"preFilterPlugins"`
+	Candidates        []candidateVerdict `json:"candidates"`
+	ElapsedMs         float64            `json:"elapsedMs"`
+}
+
+// swappableLister is the framework's SharedLister whose snapshot changes per candidate (each
+// candidate is evaluated without itself among the bound pods).
+type swappableLister struct {
+	mu   sync.RWMutex
+	snap *internalcache.Snapshot
+}
+
+func (s *swappableLister) current() *internalcache.Snapshot {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.snap
+}
+func (s *swappableLister) set(snap *internalcache.Snapshot) {
+	s.mu.Lock()
+	s.snap = snap
+	s.mu.Unlock()
+}
+func (s *swappableLister) NodeInfos() framework.NodeInfoLister {
+	return s.current().NodeInfos()
+}
+func (s *swappableLister) StorageInfos() framework.StorageInfoLister {
+	return s.current().StorageInfos()
+}
+
+const kubernetesVersion = "v1.34.4"
+
+func main() {
+	applyDefaults := flag.Bool("defaults", true, "default pods as the API server stores them (core/v1 defaults)")
+	bench := flag.Int("bench", 0, "instead of verdicts: schedule the candidates one by one (PreFilter, Filter, Score, pick, assume), this many times, and print timings")
+	flag.Parse()
+	klog.SetOutput(io.Discard)
+	klog.LogToStderr(false)
+
+	var in input
+	dec := json.NewDecoder(os.Stdin)
+	if err := dec.Decode(&in); err != nil {
+		fail("reading stdin: %v", err)
+	}
+	if *applyDefaults {
+		for i := range in.Pods {
+			legacyscheme.Scheme.Default(&in.Pods[i])
+		}
+		for i := range in.Candidates {
+			legacyscheme.Scheme.Default(&in.Candidates[i])
+		}
+		for i := range in.Nodes {
+			legacyscheme.Scheme.Default(&in.Nodes[i])
+		}
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	metrics.Register()
+
+	cfg, err := latest.Default()
+	if err != nil {
+		fail("default configuration: %v", err)
+	}
+	profile := cfg.Profiles[0]
+
+	client := fake.NewClientset()
+	for i := range in.Namespaces {
+		if _, err := client.CoreV1().Namespaces().Create(ctx, &in.Namespaces[i], metav1.CreateOptions{}); err != nil {
+			fail("namespace %s: %v", in.Namespaces[i].Name, err)
+		}
+	}
+	informerFactory := informers.NewSharedInformerFactory(client, 0)
+	registry := frameworkplugins.NewInTreeRegistry()
+	lister := &swappableLister{snap: internalcache.NewEmptySnapshot()}
+	fw, err := frameworkruntime.NewFramework(ctx, registry, &profile,
+		frameworkruntime.WithClientSet(client),
+		frameworkruntime.WithInformerFactory(informerFactory),
+		frameworkruntime.WithSnapshotSharedLister(lister),
+		frameworkruntime.WithPodNominator(nil),
+		frameworkruntime.WithParallelism(1),
+	)
+	if err != nil {
+		fail("NewFramework: %v", err)
+	}
+	informerFactory.Start(ctx.Done())
+	informerFactory.WaitForCacheSync(ctx.Done())
+
+	// every Filter plugin of the profile, built again from the registry with the profile's
+	// arguments, to call each on its own (the framework's RunFilterPlugins stops at the first)
+	plugins := fw.ListPlugins()
+	args := map[string]config.PluginConfig{}
+	for _, pc := range profile.PluginConfig {
+		args[pc.Name] = pc
+	}
+	var filters []filter
+	var filterNames, preFilterNames []string
+	for _, p := range plugins.Filter.Enabled {
+		factory, ok := registry[p.Name]
+		if !ok {
+			fail("plugin %s not in the registry", p.Name)
+		}
+		pl, err := factory(ctx, args[p.Name].Args, fw)
+		if err != nil {
+			fail("plugin %s: %v", p.Name, err)
+		}
+		fp, ok := pl.(framework.FilterPlugin)
+		if !ok {
+			fail("plugin %s is not a FilterPlugin", p.Name)
+		}
+		filters = append(filters, filter{p.Name, fp})
+		filterNames = append(filterNames, p.Name)
+	}
+	for _, p := range plugins.PreFilter.Enabled {
+		preFilterNames = append(preFilterNames, p.Name)
+	}
+
+	bound := make([]*v1.Pod, 0, len(in.Pods))
+	for i := range in.Pods {
+		if in.Pods[i].Spec.NodeName != "" {
+			bound = append(bound, &in.Pods[i])
+		}
+	}
+	nodes := make([]*v1.Node, 0, len(in.Nodes))
+	for i := range in.Nodes {
+		nodes = append(nodes, &in.Nodes[i])
+	}
+	sort.Slice(nodes, func(i, j int) bool { return nodes[i].Name < nodes[j].Name })
+
+	if *bench > 0 {
+		runBench(ctx, fw, lister, bound, nodes, in.Candidates, *bench)
+		return
+	}
+
+	start := time.Now()
+	out := output{KubernetesVersion: kubernetesVersion, Profile: profile.SchedulerName, FilterPlugins: filterNames, PreFilterPlugins: preFilterNames}
+	for i := range in.Candidates {
+		pod := &in.Candidates[i]
+		others := make([]*v1.Pod, 0, len(bound))
+		for _, p := range bound {
+			if p.Namespace == pod.Namespace && p.Name == pod.Name {
+				continue
+			}
+			others = append(others, p)
+		}
+		lister.set(internalcache.NewSnapshot(others, nodes))
+		out.Candidates = append(out.Candidates, evaluate(ctx, fw, lister, filters, pod))
+	}
+	out.ElapsedMs = float64(time.Since(start).Microseconds()) / 1000
+	enc := json.NewEncoder(os.Stdout)
+	enc.SetIndent("", " ")
+	if err := enc.Encode(out); err != nil {
+		fail("writing: %v", err)
+	}
+}
+
+type filter struct {
+	name string
+	pl   framework.FilterPlugin
+}
+
+func evaluate(ctx context.Context, fw framework.Framework, lister *swappableLister, filters []filter, pod *v1.Pod) candidateVerdict {
+	cv := candidateVerdict{Namespace: pod.Namespace, Name: pod.Name, FeasibleNodes: []string{}, PreFilterSkip: []string{}}
+	state := framework.NewCycleState()
+	preRes, status, pluginsWithNodes := fw.RunPreFilterPlugins(ctx, state, pod)
+	skip := state.GetSkipFilterPlugins()
+	for name := range skip {
+		cv.PreFilterSkip = append(cv.PreFilterSkip, name)
+	}
+	sort.Strings(cv.PreFilterSkip)
+	nodeInfos, err := lister.NodeInfos().List()
+	if err != nil {
+		fail("listing nodes: %v", err)
+	}
+	if !status.IsSuccess() {
+		if !status.IsRejected() {
+			fail("candidate %s/%s: PreFilter error: %v", pod.Namespace, pod.Name, status.AsError())
+		}
+		ps := toStatus(status, pluginsWithNodes)
+		cv.PreFilter = &ps
+		for _, ni := range nodeInfos {
+			cv.Nodes = append(cv.Nodes, nodeVerdict{Node: ni.Node().Name, Feasible: false, First: &ps, Plugins: []pluginStatus{ps}})
+		}
+		return cv
+	}
+	for _, ni := range nodeInfos {
+		name := ni.Node().Name
+		if !preRes.AllNodes() && !preRes.NodeNames.Has(name) {
+			names := sortedSet(pluginsWithNodes)
+			ps := pluginStatus{Plugin: strings.Join(names, ","), Code: fwk.UnschedulableAndUnresolvable.String(),
+				Reasons: []string{fmt.Sprintf("node(s) didn't satisfy plugin(s) %v", names)}}
+			nv := nodeVerdict{Node: name, Feasible: false, First: &ps}
+			for _, n := range names {
+				nv.Plugins = append(nv.Plugins, pluginStatus{Plugin: n, Code: ps.Code, Reasons: ps.Reasons})
+			}
+			cv.Nodes = append(cv.Nodes, nv)
+			continue
+		}
+		nv := nodeVerdict{Node: name, Plugins: []pluginStatus{}}
+		first := fw.RunFilterPlugins(ctx, state, pod, ni)
+		if first.IsSuccess() {
+			nv.Feasible = true
+			cv.FeasibleNodes = append(cv.FeasibleNodes, name)
+		} else {
+			if !first.IsRejected() {
+				fail("candidate %s/%s on %s: Filter error: %v", pod.Namespace, pod.Name, name, first.AsError())
+			}
+			ps := toStatus(first, nil)
+			nv.First = &ps
+		}
+		for _, f := range filters {
+			if skip.Has(f.name) {
+				continue
+			}
+			s := f.pl.Filter(ctx, state, pod, ni)
+			if s.IsSuccess() {
+				continue
+			}
+			ps := toStatus(s, nil)
+			ps.Plugin = f.name
+			nv.Plugins = append(nv.Plugins, ps)
+		}
+		if nv.Feasible != (len(nv.Plugins) == 0) {
+			fail("candidate %s/%s on %s: RunFilterPlugins and the plugins one by one disagree", pod.Namespace, pod.Name, name)
+		}
+		cv.Nodes = append(cv.Nodes, nv)
+	}
+	return cv
+}
+
+func toStatus(s *fwk.Status, pluginsWithNodes sets.Set[string]) pluginStatus {
+	plugin := s.Plugin()
+	if plugin == "" && len(pluginsWithNodes) > 0 {
+		plugin = strings.Join(sortedSet(pluginsWithNodes), ",")
+	}
+	reasons := s.Reasons()
+	if reasons == nil {
+		reasons = []string{}
+	}
+	return pluginStatus{Plugin: plugin, Code: s.Code().String(), Reasons: reasons}
+}
+
+func sortedSet(s sets.Set[string]) []string {
+	return sets.List(s)
+}
+
+func fail(format string, a ...any) {
+	fmt.Fprintf(os.Stderr, "kube-scheduler-verdicts: "+format+"\n", a...)
+	os.Exit(2)
+}
