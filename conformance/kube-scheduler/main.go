@@ -76,6 +76,8 @@ type nodeVerdict struct {
 	First *pluginStatus `json:"first"`
 	// every rejecting plugin, in the profile's Filter order
 	Plugins []pluginStatus `json:"plugins"`
+	// left out by a PreFilterResult (matchFields metadata.name, ...): never given to Filter
+	ExcludedByPreFilter bool `json:"excludedByPreFilter"`
 }
 
 type candidateVerdict struct {
@@ -207,9 +209,14 @@ func main() {
 		preFilterNames = append(preFilterNames, p.Name)
 	}
 
+	known := sets.New[string]()
+	for i := range in.Nodes {
+		known.Insert(in.Nodes[i].Name)
+	}
 	bound := make([]*v1.Pod, 0, len(in.Pods))
 	for i := range in.Pods {
-		if in.Pods[i].Spec.NodeName != "" {
+		// a pod bound to a node the input lacks is left out (the scheduler cache keeps no NodeInfo without its Node)
+		if known.Has(in.Pods[i].Spec.NodeName) {
 			bound = append(bound, &in.Pods[i])
 		}
 	}
@@ -277,20 +284,15 @@ func evaluate(ctx context.Context, fw framework.Framework, lister *swappableList
 	}
 	for _, ni := range nodeInfos {
 		name := ni.Node().Name
-		if !preRes.AllNodes() && !preRes.NodeNames.Has(name) {
-			names := sortedSet(pluginsWithNodes)
-			ps := pluginStatus{Plugin: strings.Join(names, ","), Code: fwk.UnschedulableAndUnresolvable.String(),
-				Reasons: []string{fmt.Sprintf("node(s) didn't satisfy plugin(s) %v", names)}}
-			nv := nodeVerdict{Node: name, Feasible: false, First: &ps}
-			for _, n := range names {
-				nv.Plugins = append(nv.Plugins, pluginStatus{Plugin: n, Code: ps.Code, Reasons: ps.Reasons})
-			}
-			cv.Nodes = append(cv.Nodes, nv)
-			continue
-		}
 		nv := nodeVerdict{Node: name, Plugins: []pluginStatus{}}
-		first := fw.RunFilterPlugins(ctx, state, pod, ni)
-		if first.IsSuccess() {
+		if !preRes.AllNodes() && !preRes.NodeNames.Has(name) {
+			// findNodesThatFitPod: the node is not evaluated; its status names the plugins whose
+			// PreFilterResult left it out
+			names := sets.List(pluginsWithNodes)
+			nv.First = &pluginStatus{Plugin: strings.Join(names, ","), Code: fwk.UnschedulableAndUnresolvable.String(),
+				Reasons: []string{fmt.Sprintf("node(s) didn't satisfy plugin(s) %v", names)}}
+			nv.ExcludedByPreFilter = true
+		} else if first := fw.RunFilterPlugins(ctx, state, pod, ni); first.IsSuccess() {
 			nv.Feasible = true
 			cv.FeasibleNodes = append(cv.FeasibleNodes, name)
 		} else {
@@ -300,6 +302,8 @@ func evaluate(ctx context.Context, fw framework.Framework, lister *swappableList
 			ps := toStatus(first, nil)
 			nv.First = &ps
 		}
+		// every Filter on its own, also on the nodes PreFilter left out (podpath reports every
+		// rejection, the scheduler the first)
 		for _, f := range filters {
 			if skip.Has(f.name) {
 				continue
@@ -308,12 +312,20 @@ func evaluate(ctx context.Context, fw framework.Framework, lister *swappableList
 			if s.IsSuccess() {
 				continue
 			}
+			if !s.IsRejected() {
+				fail("candidate %s/%s on %s: %s Filter error: %v", pod.Namespace, pod.Name, name, f.name, s.AsError())
+			}
 			ps := toStatus(s, nil)
 			ps.Plugin = f.name
 			nv.Plugins = append(nv.Plugins, ps)
 		}
-		if nv.Feasible != (len(nv.Plugins) == 0) {
-			fail("candidate %s/%s on %s: RunFilterPlugins and the plugins one by one disagree", pod.Namespace, pod.Name, name)
+		if nv.ExcludedByPreFilter && len(nv.Plugins) == 0 {
+			for _, n := range sets.List(pluginsWithNodes) {
+				nv.Plugins = append(nv.Plugins, pluginStatus{Plugin: n, Code: nv.First.Code, Reasons: nv.First.Reasons})
+			}
+		}
+		if !nv.ExcludedByPreFilter && nv.Feasible == (len(nv.Plugins) > 0) {
+			fail("candidate %s/%s on %s: the framework and the plugins one by one disagree", pod.Namespace, pod.Name, name)
 		}
 		cv.Nodes = append(cv.Nodes, nv)
 	}
@@ -323,17 +335,13 @@ func evaluate(ctx context.Context, fw framework.Framework, lister *swappableList
 func toStatus(s *fwk.Status, pluginsWithNodes sets.Set[string]) pluginStatus {
 	plugin := s.Plugin()
 	if plugin == "" && len(pluginsWithNodes) > 0 {
-		plugin = strings.Join(sortedSet(pluginsWithNodes), ",")
+		plugin = strings.Join(sets.List(pluginsWithNodes), ",")
 	}
 	reasons := s.Reasons()
 	if reasons == nil {
 		reasons = []string{}
 	}
 	return pluginStatus{Plugin: plugin, Code: s.Code().String(), Reasons: reasons}
-}
-
-func sortedSet(s sets.Set[string]) []string {
-	return sets.List(s)
 }
 
 func fail(format string, a ...any) {
