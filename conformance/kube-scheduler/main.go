@@ -38,6 +38,7 @@ import (
 	"sync"
 	"time"
 
+	appsv1 "k8s.io/api/apps/v1"
 	v1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/sets"
@@ -46,7 +47,10 @@ import (
 	"k8s.io/klog/v2"
 	fwk "k8s.io/kube-scheduler/framework"
 	"k8s.io/kubernetes/pkg/api/legacyscheme"
+	_ "k8s.io/kubernetes/pkg/apis/apps/install"
 	_ "k8s.io/kubernetes/pkg/apis/core/install"
+	"k8s.io/kubernetes/pkg/controller/daemon"
+	daemonutil "k8s.io/kubernetes/pkg/controller/daemon/util"
 	"k8s.io/kubernetes/pkg/scheduler/apis/config"
 	"k8s.io/kubernetes/pkg/scheduler/apis/config/latest"
 	internalcache "k8s.io/kubernetes/pkg/scheduler/backend/cache"
@@ -61,6 +65,24 @@ type input struct {
 	Pods       []v1.Pod       `json:"pods"`
 	Namespaces []v1.Namespace `json:"namespaces"`
 	Candidates []v1.Pod       `json:"candidates"`
+	// DaemonSets: a daemon pod per node the controller targets (NodeShouldRunDaemonPod), built
+	// as the controller builds it (CreatePodTemplate, ReplaceDaemonSetPodNodeNameNodeAffinity)
+	DaemonSets []appsv1.DaemonSet `json:"daemonSets"`
+}
+
+type daemonSetVerdict struct {
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+	// per node: whether the controller makes a pod for it, and whether a pod there keeps running
+	Targeting []daemonTargeting `json:"targeting"`
+	// the daemon pod of each targeted node, on that node
+	Nodes []nodeVerdict `json:"nodes"`
+}
+
+type daemonTargeting struct {
+	Node            string `json:"node"`
+	ShouldRun       bool   `json:"shouldRun"`
+	ContinueRunning bool   `json:"continueRunning"`
 }
 
 type pluginStatus struct {
@@ -95,6 +117,7 @@ type output struct {
 	FilterPlugins     []string           `json:"filterPlugins"`
 	PreFilterPlugins  []string           `json:"preFilterPlugins"`
 	Candidates        []candidateVerdict `json:"candidates"`
+	DaemonSets        []daemonSetVerdict `json:"daemonSets"`
 	ElapsedMs         float64            `json:"elapsedMs"`
 }
 
@@ -145,6 +168,9 @@ func main() {
 		}
 		for i := range in.Nodes {
 			legacyscheme.Scheme.Default(&in.Nodes[i])
+		}
+		for i := range in.DaemonSets {
+			legacyscheme.Scheme.Default(&in.DaemonSets[i])
 		}
 	}
 
@@ -232,7 +258,7 @@ func main() {
 	}
 
 	start := time.Now()
-	out := output{KubernetesVersion: kubernetesVersion, Profile: profile.SchedulerName, FilterPlugins: filterNames, PreFilterPlugins: preFilterNames}
+	out := output{KubernetesVersion: kubernetesVersion, Profile: profile.SchedulerName, FilterPlugins: filterNames, PreFilterPlugins: preFilterNames, Candidates: []candidateVerdict{}}
 	for i := range in.Candidates {
 		pod := &in.Candidates[i]
 		others := make([]*v1.Pod, 0, len(bound))
@@ -244,6 +270,37 @@ func main() {
 		}
 		lister.set(internalcache.NewSnapshot(others, nodes))
 		out.Candidates = append(out.Candidates, evaluate(ctx, fw, lister, filters, pod))
+	}
+	out.DaemonSets = []daemonSetVerdict{}
+	for i := range in.DaemonSets {
+		ds := &in.DaemonSets[i]
+		dv := daemonSetVerdict{Namespace: ds.Namespace, Name: ds.Name, Targeting: []daemonTargeting{}, Nodes: []nodeVerdict{}}
+		generation := int64(1)
+		template := daemonutil.CreatePodTemplate(ds.Spec.Template, &generation, "conformance")
+		for _, node := range nodes {
+			shouldRun, continueRunning := daemon.NodeShouldRunDaemonPod(node, ds)
+			dv.Targeting = append(dv.Targeting, daemonTargeting{Node: node.Name, ShouldRun: shouldRun, ContinueRunning: continueRunning})
+			if !shouldRun {
+				continue
+			}
+			// pkg/controller/daemon syncNodes: the template, its node affinity replaced by the node's
+			// matchFields metadata.name; the API server defaults the pod it creates
+			pod := &v1.Pod{ObjectMeta: *template.ObjectMeta.DeepCopy(), Spec: *template.Spec.DeepCopy()}
+			pod.Namespace = ds.Namespace
+			pod.Name = ds.Name + "-" + node.Name
+			pod.Spec.Affinity = daemonutil.ReplaceDaemonSetPodNodeNameNodeAffinity(pod.Spec.Affinity, node.Name)
+			if *applyDefaults {
+				legacyscheme.Scheme.Default(pod)
+			}
+			lister.set(internalcache.NewSnapshot(bound, nodes))
+			cv := evaluate(ctx, fw, lister, filters, pod)
+			for _, nv := range cv.Nodes {
+				if nv.Node == node.Name {
+					dv.Nodes = append(dv.Nodes, nv)
+				}
+			}
+		}
+		out.DaemonSets = append(out.DaemonSets, dv)
 	}
 	out.ElapsedMs = float64(time.Since(start).Microseconds()) / 1000
 	enc := json.NewEncoder(os.Stdout)

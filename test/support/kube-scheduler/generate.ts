@@ -38,11 +38,13 @@ export interface GeneratedCluster {
   /** pods bound with spec.nodeName (candidates that set nodeName are among them) */
   readonly pods: readonly Json[];
   readonly candidates: readonly Candidate[];
+  /** DaemonSets without pods: the controller targets nodes and makes a pod for each */
+  readonly daemonSets: readonly Json[];
 }
 
 /** What the Go program reads on stdin. */
 export function frameworkInput(c: GeneratedCluster): Json {
-  return { nodes: c.nodes, pods: c.pods, namespaces: c.namespaces, candidates: c.candidates.map((x) => x.pod) };
+  return { nodes: c.nodes, pods: c.pods, namespaces: c.namespaces, candidates: c.candidates.map((x) => x.pod), daemonSets: c.daemonSets };
 }
 
 /** The snapshot files (kubectl's `kind: List`), by file name. */
@@ -55,6 +57,7 @@ export function snapshotFiles(c: GeneratedCluster): Record<string, string> {
     "nodes.json": list(c.nodes),
     "pods.json": list([...c.pods, ...pendingPods]),
     "deployments.json": list(deployments),
+    "daemonsets.json": list(c.daemonSets),
   };
 }
 
@@ -152,7 +155,20 @@ export function generateCluster(seed: number): GeneratedCluster {
       if (bound) pods.push(object);
     }
   }
-  return { seed, namespaces, nodes, pods, candidates };
+  const daemonSets: Json[] = [];
+  const daemonCount = g.chance(0.6) ? g.int(1, 2) : 0;
+  for (let i = 0; i < daemonCount; i++) {
+    const ns = g.pick(Object.keys(NAMESPACES));
+    const labels: Record<string, string> = { ...podLabels(g), daemon: `ds-${i}` };
+    const spec = podSpec(g, nodeNames, "daemon");
+    daemonSets.push({
+      apiVersion: "apps/v1",
+      kind: "DaemonSet",
+      metadata: { name: `ds-${i}`, namespace: ns, labels: { app: labels["app"] } },
+      spec: { selector: { matchLabels: { daemon: `ds-${i}` } }, template: { metadata: { labels }, spec } },
+    });
+  }
+  return { seed, namespaces, nodes, pods, candidates, daemonSets };
 }
 
 function node(g: Gen, name: string): Json {
@@ -242,8 +258,8 @@ function container(g: Gen, name: string, hostNetwork: boolean, usedPorts: Set<st
   return c;
 }
 
-function podSpec(g: Gen, nodeNames: readonly string[], role: "bound" | "candidate"): Json {
-  const hostNetwork = g.chance(role === "bound" ? 0.1 : 0.12);
+function podSpec(g: Gen, nodeNames: readonly string[], role: "bound" | "candidate" | "daemon"): Json {
+  const hostNetwork = g.chance(role === "bound" ? 0.1 : role === "daemon" ? 0.4 : 0.12);
   const usedPorts = new Set<string>();
   const spec: Json = {
     containers: Array.from({ length: g.int(1, 2) }, (_, i) => container(g, `c${i}`, hostNetwork, usedPorts)),

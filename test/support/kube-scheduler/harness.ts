@@ -55,11 +55,22 @@ export interface FrameworkCandidate {
   readonly feasibleNodes: readonly string[];
   readonly nodes: readonly FrameworkNode[];
 }
+export interface FrameworkDaemonSet {
+  readonly namespace: string;
+  readonly name: string;
+  readonly targeting: readonly { readonly node: string; readonly shouldRun: boolean; readonly continueRunning: boolean }[];
+  /** the daemon pod of each targeted node, on that node */
+  readonly nodes: readonly FrameworkNode[];
+}
 export interface FrameworkOutput {
   readonly kubernetesVersion: string;
   readonly filterPlugins: readonly string[];
   readonly candidates: readonly FrameworkCandidate[];
+  readonly daemonSets: readonly FrameworkDaemonSet[];
 }
+
+/** The pseudo-plugin of a node a DaemonSet does not target (the controller makes no pod there). */
+export const NOT_TARGETED = "(DaemonSet: not targeted)";
 
 /** The framework's verdicts for the cluster (the Go program, input on stdin). */
 export function runFramework(input: Json): FrameworkOutput {
@@ -73,6 +84,7 @@ interface PodpathReason {
   readonly message: string;
 }
 interface PodpathWorkload {
+  readonly targetedNodes: readonly string[] | null;
   readonly kind: string;
   readonly namespace: string;
   readonly name: string;
@@ -95,20 +107,46 @@ export interface Verdict {
   readonly seed: number;
   readonly workload: string;
   readonly node: string;
-  readonly framework: { readonly feasible: boolean; readonly plugins: readonly string[]; readonly messages: readonly string[] };
-  readonly podpath: { readonly feasible: boolean; readonly plugins: readonly string[]; readonly messages: readonly string[] } | null;
+  readonly framework: Side;
+  readonly podpath: Side | null;
   /** same feasibility and the same set of rejecting plugins */
   readonly agree: boolean;
   readonly messagesAgree: boolean;
+  /** the plugins both sides name whose messages differ */
+  readonly messageDiffs: readonly string[];
+}
+
+/** One side's verdict on a node: feasible, the rejecting plugins, each plugin's messages. */
+export interface Side {
+  readonly feasible: boolean;
+  readonly plugins: readonly string[];
+  readonly messages: Readonly<Record<string, readonly string[]>>;
+}
+
+function messagesByPlugin(reasons: readonly { readonly plugin: string; readonly messages: readonly string[] }[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const r of reasons) out[r.plugin] = sorted([...(out[r.plugin] ?? []), ...r.messages]);
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
 
+/**
+ * A DaemonSet's verdicts per node: a node it does not target is rejected by NOT_TARGETED, a
+ * targeted one has its daemon pod's verdict there.
+ */
+export function daemonSetVerdicts(ds: FrameworkDaemonSet): Record<string, Side> {
+  const out: Record<string, Side> = {};
+  for (const t of ds.targeting) if (!t.shouldRun) out[t.node] = { feasible: false, plugins: [NOT_TARGETED], messages: {} };
+  Object.assign(out, frameworkVerdicts({ namespace: ds.namespace, name: ds.name, preFilter: null, feasibleNodes: [], nodes: ds.nodes }));
+  return out;
+}
+
 /** The framework's verdicts for one candidate, as the fixtures keep them. */
-export function frameworkVerdicts(fc: FrameworkCandidate): Record<string, Verdict["framework"]> {
-  const out: Record<string, Verdict["framework"]> = {};
+export function frameworkVerdicts(fc: FrameworkCandidate): Record<string, Side> {
+  const out: Record<string, Side> = {};
   for (const n of fc.nodes) {
-    out[n.node] = { feasible: n.feasible, plugins: sorted(n.plugins.map((p) => p.plugin)), messages: sorted(n.plugins.flatMap((p) => p.reasons)) };
+    out[n.node] = { feasible: n.feasible, plugins: sorted(n.plugins.map((p) => p.plugin)), messages: messagesByPlugin(n.plugins.map((p) => ({ plugin: p.plugin, messages: p.reasons }))) };
   }
   return out;
 }
@@ -117,21 +155,23 @@ export function frameworkVerdicts(fc: FrameworkCandidate): Record<string, Verdic
 export const workloadKey = (c: Pick<Candidate, "kind" | "namespace" | "name">) => `${c.kind}/${c.namespace}/${c.name}`;
 
 /** Compares podpath's verdicts for one workload with the framework's, node by node. */
-export function compareWorkload(seed: number, key: string, expected: Record<string, Verdict["framework"]>, place: PodpathPlace): Verdict[] {
+export function compareWorkload(seed: number, key: string, expected: Readonly<Record<string, Side>>, place: PodpathPlace): Verdict[] {
   const w = place.workloads.find((x) => `${x.kind}/${x.namespace}/${x.name}` === key);
   return Object.entries(expected)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([node, fw]): Verdict => {
-      if (!w) return { seed, workload: key, node, framework: fw, podpath: null, agree: false, messagesAgree: false };
+      if (!w) return { seed, workload: key, node, framework: fw, podpath: null, agree: false, messagesAgree: false, messageDiffs: [] };
       const rejected = w.nodes.find((n) => n.node === node && !n.feasible);
-      const feasible = w.feasibleNodes.includes(node) && !rejected;
+      const notTargeted = w.targetedNodes !== null && !w.targetedNodes.includes(node);
+      const feasible = w.feasibleNodes.includes(node) && !rejected && !notTargeted;
       const pp = {
         feasible,
-        plugins: sorted((rejected?.reasons ?? []).map((r) => r.plugin)),
-        messages: sorted((rejected?.reasons ?? []).map((r) => r.message)),
+        plugins: notTargeted ? [NOT_TARGETED] : sorted((rejected?.reasons ?? []).map((r) => r.plugin)),
+        messages: messagesByPlugin((rejected?.reasons ?? []).map((r) => ({ plugin: r.plugin, messages: [r.message] }))),
       };
       const agree = pp.feasible === fw.feasible && pp.plugins.join(",") === fw.plugins.join(",");
-      return { seed, workload: key, node, framework: fw, podpath: pp, agree, messagesAgree: agree && pp.messages.join("\n") === fw.messages.join("\n") };
+      const messageDiffs = fw.plugins.filter((p) => pp.messages[p] !== undefined && (pp.messages[p] ?? []).join("\n") !== (fw.messages[p] ?? []).join("\n"));
+      return { seed, workload: key, node, framework: fw, podpath: pp, agree, messagesAgree: messageDiffs.length === 0, messageDiffs };
     });
 }
 
@@ -153,6 +193,7 @@ export function runCluster(cluster: GeneratedCluster, workDir: string): { verdic
     const fc = framework.candidates[i]!;
     verdicts.push(...compareWorkload(cluster.seed, workloadKey(c), frameworkVerdicts(fc), place));
   });
+  for (const ds of framework.daemonSets) verdicts.push(...compareWorkload(cluster.seed, `DaemonSet/${ds.namespace}/${ds.name}`, daemonSetVerdicts(ds), place));
   if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
   return { verdicts, framework };
 }

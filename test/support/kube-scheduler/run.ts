@@ -23,6 +23,7 @@ function kindOf(v: Verdict): string {
   const onlyPp = [...pp].filter((p) => !fw.has(p));
   return [onlyFw.length ? `framework-only-${onlyFw.join("+")}` : "", onlyPp.length ? `podpath-only-${onlyPp.join("+")}` : ""].filter(Boolean).join("-") || "feasibility";
 }
+import { CAUSES, explain, verdictKey } from "./causes.js";
 import { reduce, writeReproduction } from "./reproduce.js";
 
 const target = Number(process.env["CONFORMANCE_VERDICTS"] ?? 5000);
@@ -44,15 +45,24 @@ let clusters = 0;
 const all: Verdict[] = [];
 const bySignature = new Map<string, Verdict[]>();
 const reproduced = new Map<string, number>();
+const byCause = new Map<string, Verdict[]>();
 for (let seed = seed0; all.length < target; seed++) {
   const cluster = generateCluster(seed);
   const { verdicts } = runCluster(cluster, work);
   clusters++;
   all.push(...verdicts);
+  const open = verdicts.filter((v) => !v.agree);
+  const causes = open.length > 0 ? explain(cluster, open, (c) => runCluster(c, work).verdicts) : new Map<string, string>();
+  for (const v of open) {
+    const cause = causes.get(verdictKey(v)) ?? "unexplained";
+    const list = byCause.get(cause) ?? [];
+    list.push(v);
+    byCause.set(cause, list);
+  }
   for (const v of verdicts) {
     if (v.agree) continue;
     const sig = signature(v);
-    const kind = kindOf(v);
+    const kind = `${causes.get(verdictKey(v)) ?? "unexplained"}-${kindOf(v)}`;
     const list = bySignature.get(sig) ?? [];
     list.push(v);
     bySignature.set(sig, list);
@@ -69,11 +79,16 @@ for (let seed = seed0; all.length < target; seed++) {
 rmSync(work, { recursive: true, force: true });
 
 const agreements = all.filter((v) => v.agree).length;
-const messageDiffs = all.filter((v) => v.agree && !v.messagesAgree);
+const messageDiffs = all.filter((v) => !v.messagesAgree);
 const byPlugin = new Map<string, number>();
 for (const v of all.filter((x) => !x.agree)) for (const p of disagreeingPlugins(v)) byPlugin.set(p, (byPlugin.get(p) ?? 0) + 1);
 const msgByPlugin = new Map<string, number>();
-for (const v of messageDiffs) for (const p of v.framework.plugins) msgByPlugin.set(p, (msgByPlugin.get(p) ?? 0) + 1);
+const msgExample = new Map<string, string>();
+for (const v of messageDiffs)
+  for (const p of v.messageDiffs) {
+    if (!msgExample.has(p)) msgExample.set(p, `framework ${JSON.stringify(v.framework.messages[p])} / podpath ${JSON.stringify(v.podpath?.messages[p])}`);
+    msgByPlugin.set(p, (msgByPlugin.get(p) ?? 0) + 1);
+  }
 const lines = [
   `kube-scheduler conformance (k8s.io/kubernetes v1.34.4 framework, default profile), seeds ${seed0}..${seed0 + clusters - 1}`,
   `clusters: ${clusters}`,
@@ -82,8 +97,10 @@ const lines = [
   `disagreements: ${all.length - agreements}`,
   ...[...byPlugin].sort(([a], [b]) => a.localeCompare(b)).map(([p, n]) => `  by plugin ${p}: ${n}`),
   ...[...bySignature].sort(([a], [b]) => a.localeCompare(b)).map(([s, vs]) => `  ${s}: ${vs.length} (first: seed ${vs[0]!.seed} ${vs[0]!.workload} on ${vs[0]!.node})`),
-  `message differences where the verdicts agree: ${messageDiffs.length}`,
-  ...[...msgByPlugin].sort(([a], [b]) => a.localeCompare(b)).map(([p, n]) => `  ${p}: ${n}`),
+  `disagreements by settled cause:`,
+  ...[...byCause].sort(([a], [b]) => a.localeCompare(b)).map(([c, vs]) => `  ${c}: ${vs.length}${c === "unexplained" ? ` (first: seed ${vs[0]!.seed} ${vs[0]!.workload} on ${vs[0]!.node})` : ""} — ${CAUSES.find((x) => x.id === c)?.upstream ?? (c === "unexplained" ? "to settle by hand" : "several causes together")}`),
+  `verdicts whose messages differ for a plugin both sides name: ${messageDiffs.length}`,
+  ...[...msgByPlugin].sort(([a], [b]) => a.localeCompare(b)).map(([p, n]) => `  ${p}: ${n} (e.g. ${msgExample.get(p)})`),
   `time: ${((Date.now() - started) / 1000).toFixed(1)} s`,
 ];
 console.log(lines.join("\n"));
