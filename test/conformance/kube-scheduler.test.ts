@@ -38,6 +38,8 @@ const KNOWN_FAILING: Readonly<Record<string, string>> = {
     "podpath does not default a sidecar's hostPort under hostNetwork (core/v1 SetDefaults_Pod defaultHostNetworkPorts on InitContainers); issue 10 item 1",
   "terminating-pods-in-spread":
     "podpath counts terminating pods in topology spread (podtopologyspread countPodsMatchSelector skips DeletionTimestamp); issue 10 item 2",
+  "daemonset-matchfields-in-spread":
+    "podpath counts every node's domain for a DaemonSet pod's spread constraint, not only its own node's (the controller's matchFields node affinity under nodeAffinityPolicy Honor); issue 10 item 2",
   "terminating-pods-in-spread-global-minimum":
     "podpath counts a terminating pod in another domain, which raises the global minimum and lets a node pass that the scheduler rejects (podtopologyspread countPodsMatchSelector skips DeletionTimestamp); issue 10 item 2",
 };

@@ -106,6 +106,24 @@ export const CAUSES: readonly Cause[] = [
     upstream: "pkg/scheduler/framework/plugins/podtopologyspread/common.go countPodsMatchSelector (`if p.GetPod().DeletionTimestamp != nil … continue`); issue 10 item 2",
     rewrite: (c) => ({ ...c, pods: c.pods.filter((p) => (p["metadata"] as Json)["deletionTimestamp"] === undefined) }),
   },
+  {
+    id: "daemonset-matchfields-in-spread",
+    summary:
+      "a DaemonSet pod's node affinity is the controller's matchFields metadata.name = its node, and PodTopologySpread's nodeAffinityPolicy Honor (the default) counts only the nodes that affinity matches: one node, so one domain; podpath counts the domains of every node, as if the policy were Ignore — podpath is wrong",
+    upstream:
+      "pkg/controller/daemon/daemon_controller.go syncNodes → util.ReplaceDaemonSetPodNodeNameNodeAffinity; pkg/scheduler/framework/plugins/podtopologyspread/filtering.go calPreFilterState → common.go matchNodeInclusionPolicies with nodeaffinity.GetRequiredNodeAffinity(pod) (matchFields included); issue 10 item 2",
+    // the rewrite: the DaemonSets' spread constraints with nodeAffinityPolicy Ignore, which is
+    // what podpath computes today; it explains a disagreement only when that is all there is to it
+    rewrite: (c) => ({
+      ...c,
+      daemonSets: c.daemonSets.map((d) => {
+        const ds = clone(d);
+        const spec = ((ds["spec"] as Json)["template"] as Json)["spec"] as Json;
+        for (const tsc of (spec["topologySpreadConstraints"] as Json[] | undefined) ?? []) tsc["nodeAffinityPolicy"] = "Ignore";
+        return ds;
+      }),
+    }),
+  },
 ];
 
 /** What settled one disagreement: a cause id, several joined by "+", or "unexplained". */

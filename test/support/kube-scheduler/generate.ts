@@ -7,7 +7,8 @@
  * restartable sidecars, limits without requests, overhead, host ports (hostNetwork included),
  * required pod (anti-)affinity with namespaces and namespaceSelector, topology spread
  * (DoNotSchedule, minDomains, nodeAffinityPolicy, nodeTaintsPolicy, matchLabelKeys), unschedulable
- * nodes, nodeName, pod-level resources and terminating pods.
+ * nodes, nodeName, pod-level resources, extended resources and ephemeral storage, terminating
+ * pods and DaemonSets.
  *
  * Objects are what the API server accepts (core/v1 validation: tolerationSeconds only with
  * NoExecute, an empty toleration key only with Exists, Gt/Lt with one integer, minDomains only
@@ -188,7 +189,9 @@ function node(g: Gen, name: string): Json {
   const cpu = `${g.pick([500, 1000, 1930, 2000, 4000, 8000])}m`;
   const memory = `${g.pick([1, 2, 4, 8, 16])}Gi`;
   const maxPods = String(g.pick([4, 8, 110, 110]));
-  const resources = { cpu, memory, pods: maxPods, "ephemeral-storage": "20Gi" };
+  const resources: Record<string, string> = { cpu, memory, pods: maxPods, "ephemeral-storage": g.pick(["20Gi", "20Gi", "4Gi"]) };
+  // an extended resource (a device plugin's), on some nodes
+  if (g.chance(0.25)) resources["example.com/gpu"] = String(g.int(1, 2));
   const spec: Json = {};
   if (taints.length > 0) spec["taints"] = taints;
   if (unschedulable) spec["unschedulable"] = true;
@@ -227,6 +230,18 @@ const cpuQ = (g: Gen) => `${g.pick([50, 100, 250, 500, 900, 1000, 1500])}m`;
 const memQ = (g: Gen) => `${g.pick([64, 128, 256, 512, 1024, 3072])}Mi`;
 
 function resources(g: Gen): Json {
+  const out = baseResources(g);
+  // an extended resource: its request, if given, equals its limit (validation)
+  if (g.chance(0.08)) {
+    const n = String(g.int(1, 2));
+    out["limits"] = { ...(out["limits"] ?? {}), "example.com/gpu": n };
+    if (g.chance(0.5)) out["requests"] = { ...(out["requests"] ?? {}), "example.com/gpu": n };
+  }
+  if (g.chance(0.1)) out["requests"] = { ...(out["requests"] ?? {}), "ephemeral-storage": g.pick(["1Gi", "5Gi", "30Gi"]) };
+  return out;
+}
+
+function baseResources(g: Gen): Json {
   const r = g.next();
   if (r < 0.15) return {};
   const cpu = cpuQ(g);
