@@ -15,8 +15,9 @@ import (
 // runBench schedules the candidates one after another as schedule_one.go does for one pod
 // (RunPreFilterPlugins, RunFilterPlugins on every node — no percentageOfNodesToScore cut-off —,
 // RunPreScorePlugins, RunScorePlugins, the highest total wins, ties to the first node by name),
-// then assumes the pod on its node (NodeInfo.AddPod on the snapshot, as the cache's AssumePod
-// followed by UpdateSnapshot would), and prints how long it took.
+// then assumes the pod on its node (NodeInfo.AddPod on the snapshot, close to the cache's
+// AssumePod followed by UpdateSnapshot, except that the snapshot's lists of nodes with pods with
+// (anti-)affinity are not refreshed), and prints how long it took.
 func runBench(ctx context.Context, fw framework.Framework, lister *swappableLister, bound []*v1.Pod, nodes []*v1.Node, candidates []v1.Pod, rounds int) {
 	type result struct {
 		Nodes, BoundPods, Candidates, Rounds int
