@@ -22,8 +22,9 @@
 //     called on its own with the same CycleState, because podpath reports every rejection.
 //
 // Pods are defaulted as the API server stores them (legacyscheme: core/v1 SetDefaults_Pod and
-// friends: requests from limits, hostPort from containerPort under hostNetwork, ...) unless
-// -defaults=false.
+// friends: requests from limits, hostPort from containerPort under hostNetwork, ...) and the pods
+// to place admitted by DefaultTolerationSeconds (not-ready/unreachable NoExecute tolerations of
+// 300 s), unless -defaults=false.
 package main
 
 import (
@@ -42,12 +43,14 @@ import (
 	v1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/sets"
+	"k8s.io/apiserver/pkg/admission"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes/fake"
 	"k8s.io/klog/v2"
 	fwk "k8s.io/kube-scheduler/framework"
 	"k8s.io/kubernetes/pkg/api/legacyscheme"
 	_ "k8s.io/kubernetes/pkg/apis/apps/install"
+	core "k8s.io/kubernetes/pkg/apis/core"
 	_ "k8s.io/kubernetes/pkg/apis/core/install"
 	"k8s.io/kubernetes/pkg/controller/daemon"
 	daemonutil "k8s.io/kubernetes/pkg/controller/daemon/util"
@@ -58,6 +61,7 @@ import (
 	frameworkplugins "k8s.io/kubernetes/pkg/scheduler/framework/plugins"
 	frameworkruntime "k8s.io/kubernetes/pkg/scheduler/framework/runtime"
 	"k8s.io/kubernetes/pkg/scheduler/metrics"
+	dts "k8s.io/kubernetes/plugin/pkg/admission/defaulttolerationseconds"
 )
 
 type input struct {
@@ -148,7 +152,7 @@ func (s *swappableLister) StorageInfos() framework.StorageInfoLister {
 const kubernetesVersion = "v1.34.4"
 
 func main() {
-	applyDefaults := flag.Bool("defaults", true, "default pods as the API server stores them (core/v1 defaults)")
+	applyDefaults := flag.Bool("defaults", true, "default pods as the API server stores them (core/v1 defaults) and admit them with DefaultTolerationSeconds")
 	bench := flag.Int("bench", 0, "instead of verdicts: schedule the candidates one by one (PreFilter, Filter, Score, pick, assume), this many times, and print timings")
 	flag.Parse()
 	klog.SetOutput(io.Discard)
@@ -165,6 +169,7 @@ func main() {
 		}
 		for i := range in.Candidates {
 			legacyscheme.Scheme.Default(&in.Candidates[i])
+			admitPod(&in.Candidates[i])
 		}
 		for i := range in.Nodes {
 			legacyscheme.Scheme.Default(&in.Nodes[i])
@@ -291,6 +296,7 @@ func main() {
 			pod.Spec.Affinity = daemonutil.ReplaceDaemonSetPodNodeNameNodeAffinity(pod.Spec.Affinity, node.Name)
 			if *applyDefaults {
 				legacyscheme.Scheme.Default(pod)
+				admitPod(pod)
 			}
 			lister.set(internalcache.NewSnapshot(bound, nodes))
 			cv := evaluate(ctx, fw, lister, filters, pod)
@@ -387,6 +393,34 @@ func evaluate(ctx context.Context, fw framework.Framework, lister *swappableList
 		cv.Nodes = append(cv.Nodes, nv)
 	}
 	return cv
+}
+
+// defaultTolerationSeconds is the admission plugin every kube-apiserver enables by default
+// (plugin/pkg/admission/defaulttolerationseconds): a pod created without a toleration of the
+// not-ready or unreachable NoExecute taint gets one for 300 s.
+var defaultTolerationSeconds = func() *dts.Plugin {
+	p := dts.NewDefaultTolerationSeconds()
+	p.InspectFeatureGates(nil)
+	return p
+}()
+
+// admitPod runs the pod through DefaultTolerationSeconds as the API server does on create (the
+// plugin works on the internal type: converted there and back).
+func admitPod(pod *v1.Pod) {
+	internal := &core.Pod{}
+	if err := legacyscheme.Scheme.Convert(pod, internal, nil); err != nil {
+		fail("pod %s/%s: %v", pod.Namespace, pod.Name, err)
+	}
+	attrs := admission.NewAttributesRecord(internal, nil, core.Kind("Pod").WithVersion("v1"), pod.Namespace, pod.Name,
+		core.Resource("pods").WithVersion("v1"), "", admission.Create, &metav1.CreateOptions{}, false, nil)
+	if err := defaultTolerationSeconds.Admit(context.Background(), attrs, nil); err != nil {
+		fail("pod %s/%s: DefaultTolerationSeconds: %v", pod.Namespace, pod.Name, err)
+	}
+	out := &v1.Pod{}
+	if err := legacyscheme.Scheme.Convert(internal, out, nil); err != nil {
+		fail("pod %s/%s: %v", pod.Namespace, pod.Name, err)
+	}
+	*pod = *out
 }
 
 func toStatus(s *fwk.Status, pluginsWithNodes sets.Set[string]) pluginStatus {

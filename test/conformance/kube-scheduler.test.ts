@@ -38,6 +38,8 @@ const KNOWN_FAILING: Readonly<Record<string, string>> = {
     "podpath does not default a sidecar's hostPort under hostNetwork (core/v1 SetDefaults_Pod defaultHostNetworkPorts on InitContainers); issue 10 item 1",
   "terminating-pods-in-spread":
     "podpath counts terminating pods in topology spread (podtopologyspread countPodsMatchSelector skips DeletionTimestamp); issue 10 item 2",
+  "default-toleration-seconds":
+    "podpath does not add the not-ready/unreachable NoExecute tolerations of 300 s that the DefaultTolerationSeconds admission plugin gives a pod (plugin/pkg/admission/defaulttolerationseconds); issue 10 item 1",
   "daemonset-matchfields-in-spread":
     "podpath counts every node's domain for a DaemonSet pod's spread constraint, not only its own node's (the controller's matchFields node affinity under nodeAffinityPolicy Honor); issue 10 item 2",
   "terminating-pods-in-spread-global-minimum":

@@ -107,6 +107,34 @@ export const CAUSES: readonly Cause[] = [
     rewrite: (c) => ({ ...c, pods: c.pods.filter((p) => (p["metadata"] as Json)["deletionTimestamp"] === undefined) }),
   },
   {
+    id: "default-toleration-seconds",
+    summary:
+      "the DefaultTolerationSeconds admission plugin (on by default) gives a pod created without them tolerations of node.kubernetes.io/not-ready and unreachable NoExecute for 300 s; podpath does not, and rejects a NotReady node for its NoExecute taint — podpath is wrong",
+    upstream: "plugin/pkg/admission/defaulttolerationseconds/admission.go Admit; issue 10 item 1",
+    // the rewrite: the tolerations the plugin adds, written into the pods to place (bound pods
+    // and DaemonSet pods have theirs: the generator's tolerate everything, the controller adds its own)
+    rewrite: (c) => {
+      const admitted = new Map<Json, Json>();
+      const candidates = c.candidates.map((x) => {
+        const pod = clone(x.pod);
+        const spec = pod["spec"] as Json;
+        const tolerations = ((spec["tolerations"] as Json[] | undefined) ?? []).slice();
+        for (const key of ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"]) {
+          const tolerated = tolerations.some((t) => (t["key"] === key || !t["key"]) && (t["effect"] === "NoExecute" || !t["effect"]));
+          if (!tolerated) tolerations.push({ key, operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 });
+        }
+        spec["tolerations"] = tolerations;
+        admitted.set(x.pod, pod);
+        if (x.kind === "Pod") return { ...x, pod, object: pod };
+        const object = clone(x.object);
+        ((object["spec"] as Json)["template"] as Json)["spec"] = spec;
+        return { ...x, pod, object };
+      });
+      // a candidate that sets nodeName is among the bound pods too
+      return { ...c, candidates, pods: c.pods.map((p) => admitted.get(p) ?? p) };
+    },
+  },
+  {
     id: "daemonset-matchfields-in-spread",
     summary:
       "a DaemonSet pod's node affinity is the controller's matchFields metadata.name = its node, and PodTopologySpread's nodeAffinityPolicy Honor (the default) counts only the nodes that affinity matches: one node, so one domain; podpath counts the domains of every node, as if the policy were Ignore — podpath is wrong",

@@ -7,8 +7,8 @@
  * restartable sidecars, limits without requests, overhead, host ports (hostNetwork included),
  * required pod (anti-)affinity with namespaces and namespaceSelector, topology spread
  * (DoNotSchedule, minDomains, nodeAffinityPolicy, nodeTaintsPolicy, matchLabelKeys), unschedulable
- * nodes, nodeName, pod-level resources, extended resources and ephemeral storage, terminating
- * pods and DaemonSets.
+ * and NotReady nodes (the lifecycle controller's taints, DefaultTolerationSeconds), nodeName,
+ * pod-level resources, extended resources and ephemeral storage, terminating pods and DaemonSets.
  *
  * Objects are what the API server accepts (core/v1 validation: tolerationSeconds only with
  * NoExecute, an empty toleration key only with Exists, Gt/Lt with one integer, minDomains only
@@ -184,6 +184,12 @@ function node(g: Gen, name: string): Json {
   if (g.chance(0.6)) labels["rank"] = String(g.int(1, 9));
   if (g.chance(0.3)) labels["disk"] = "ssd";
   const taints: Json[] = g.chance(0.45) ? g.some(TAINT_POOL, 2).map((t) => ({ ...t })) : [];
+  // a NotReady node: the node lifecycle controller's taints, NoSchedule and NoExecute
+  const notReady = g.chance(0.08);
+  if (notReady) {
+    const key = g.pick(["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"]);
+    taints.push({ key, effect: "NoSchedule", timeAdded: "2026-01-01T00:00:00Z" }, { key, effect: "NoExecute", timeAdded: "2026-01-01T00:00:00Z" });
+  }
   const unschedulable = g.chance(0.12);
   if (unschedulable) taints.push({ key: "node.kubernetes.io/unschedulable", effect: "NoSchedule", timeAdded: "2026-01-01T00:00:00Z" });
   const cpu = `${g.pick([500, 1000, 1930, 2000, 4000, 8000])}m`;
@@ -203,7 +209,11 @@ function node(g: Gen, name: string): Json {
     status: {
       allocatable: resources,
       capacity: resources,
-      conditions: [{ type: "Ready", status: "True", reason: "KubeletReady", message: "kubelet is posting ready status" }],
+      conditions: [
+        notReady
+          ? { type: "Ready", status: "Unknown", reason: "NodeStatusUnknown", message: "Kubelet stopped posting node status." }
+          : { type: "Ready", status: "True", reason: "KubeletReady", message: "kubelet is posting ready status" },
+      ],
       nodeInfo: { kubeletVersion: "v1.34.4", operatingSystem: "linux", architecture: "amd64" },
     },
   };
@@ -318,6 +328,8 @@ function toleration(g: Gen): Json {
   const r = g.next();
   if (r < 0.08) return { operator: "Exists" }; // empty key with Exists: tolerates every taint
   if (r < 0.14) return { operator: "Exists", effect: g.pick(["NoSchedule", "NoExecute", "PreferNoSchedule"]) };
+  // the NoSchedule taint of a NotReady node tolerated, its NoExecute one left to the admission
+  if (r < 0.22) return { key: g.pick(["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"]), operator: "Exists", effect: "NoSchedule" };
   const taint = g.pick(TAINT_POOL);
   const t: Json = { key: taint["key"] };
   if (taint["value"] === undefined || g.chance(0.3)) t["operator"] = "Exists";
