@@ -18,7 +18,7 @@ export function corpusPath(...parts: string[]): string {
   return join(CORPUS, ...parts);
 }
 
-const CORPUS_REQUIRED = process.env["PODPATH_REQUIRE_CORPUS"] === "1";
+export const CORPUS_REQUIRED = process.env["PODPATH_REQUIRE_CORPUS"] === "1";
 
 /** Why a corpus test does not run here, or undefined when the corpus is present. */
 function corpusMissing(): string | undefined {
