@@ -93,8 +93,35 @@ test("--fresh queue order (plugins/queuesort/priority_sort.go PrioritySort.Less,
   );
   const report = fresh.pods.find((p) => p.workload === "Deployment shop/report")!;
   assert.equal(report.freshNode, null);
-  // the what-if simulation gives the FitError without DefaultPreemption's tail (not wired into what-if/ yet)
-  assert.equal(report.unschedulable, "0/2 nodes are available: 2 Insufficient cpu.");
+  // the FitError with DefaultPreemption's tail, word for word as `place` gives it (prepare.ts: one preparation path)
+  assert.equal(
+    report.unschedulable,
+    "0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.",
+  );
+  const place = await placeJson(["-s", SHOP]);
+  const placed = place.workloads.find((w) => w.kind === "Deployment" && w.name === "report")!.pods[0]!;
+  assert.equal(report.unschedulable, placed.unschedulable);
+  assert.equal(fresh.unschedulable, 1);
+});
+
+test("--fresh agrees with place on admitted pods (prepare.ts, one preparation path): a Deployment whose container gives only limits requests them (core/v1 SetDefaults_Pod), so on the fresh install too the second 1-CPU replica does not fit the 2-vCPU node, with place's FitError and preemption tail", async () => {
+  const args = ["-s", "test/fixtures/admission/nodes-small.yaml", "-s", "test/fixtures/admission/limits-only.yaml"];
+  const place = await placeJson(args);
+  const report = place.workloads.find((w) => w.namespace === "batch" && w.name === "report")!;
+  const fresh = (await placeJson([...args, "--fresh"])).whatIf!.fresh!;
+  const pods = fresh.pods.filter((p) => p.workload === "Deployment batch/report");
+  // before, the what-if expanded the template without admission: no requests, both replicas on the node
+  assert.deepEqual(
+    pods.map((p) => [p.pod, p.freshNode, p.unschedulable]),
+    report.pods.map((p) => [p.name, p.predictedNode, p.unschedulable]),
+  );
+  assert.deepEqual(
+    pods.map((p) => p.unschedulable),
+    [
+      null,
+      "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.",
+    ],
+  );
   assert.equal(fresh.unschedulable, 1);
 });
 
@@ -156,7 +183,7 @@ test("--drain node-a (eviction.go checkAndDecrement): PodDisruptionBudget shop/a
   // node-a cordoned (NodeUnschedulable), node-b has 100m of CPU left for 600m
   assert.equal(
     first!.replacement!.unschedulable,
-    `0/2 nodes are available: 1 Insufficient cpu, 1 ${ERR_REASON_UNSCHEDULABLE}.`,
+    `0/2 nodes are available: 1 Insufficient cpu, 1 ${ERR_REASON_UNSCHEDULABLE}. preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.`,
   );
   assert.equal(first!.replacement!.node, null);
   assert.deepEqual([second!.pod, second!.action, second!.budget], ["shop/api-7d9c6b5f48-h8r4m", "blocked", "shop/api"]);
@@ -190,7 +217,7 @@ test("--drain node-a (eviction.go checkAndDecrement): PodDisruptionBudget shop/a
   );
   assert.match(
     text.stdout,
-    /  shop\/api-7d9c6b5f48-2bqxw: Pending: 0\/2 nodes are available: 1 Insufficient cpu, 1 node\(s\) were unschedulable\.\n/,
+    /  shop\/api-7d9c6b5f48-2bqxw: Pending: 0\/2 nodes are available: 1 Insufficient cpu, 1 node\(s\) were unschedulable\. preemption: 0\/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling\.\n/,
   );
 });
 
@@ -316,7 +343,7 @@ test("--add-node with --drain: the drained pods' budget recovers once a replacem
   );
   assert.equal(
     small.pods.find((p) => p.pod === "shop/api-7d9c6b5f48-2bqxw")!.replacement!.unschedulable,
-    `0/3 nodes are available: 1 ${ERR_REASON_UNSCHEDULABLE}, 2 Insufficient cpu.`,
+    `0/3 nodes are available: 1 ${ERR_REASON_UNSCHEDULABLE}, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.`,
   );
 });
 

@@ -20,12 +20,12 @@
 import type { Workload } from "../../../model/kubernetes.js";
 import type { Snapshot } from "../../../model/snapshot.js";
 import { staticPodNode } from "../../../model/static-pod.js";
-import { ClusterSnapshot, emptyNodeInfo, placedPod } from "../cluster-snapshot.js";
-import { daemonPodSpec, daemonSetTargets, observedPodsByOwner, podsOfWorkload } from "../pods-to-place.js";
+import { placedPod } from "../cluster-snapshot.js";
+import type { PreparedPlacement } from "../prepare.js";
 import { simulate } from "../simulate.js";
 import type { FilterPlugin, PodToPlace, ScorePlugin } from "../types.js";
 import { workloadKey } from "../workload-key.js";
-import { compare, manifestOrder, newPodOf, priorityResolver, workloadName } from "./common.js";
+import { compare, manifestOrder, workloadName } from "./common.js";
 
 /** One pod: where it runs now, where a fresh install would put it. */
 export interface FreshPodView {
@@ -75,14 +75,12 @@ export const FRESH_ORDER =
 /** Where every workload would land on a fresh install (see the module comment for the order). */
 export function freshPlacement(
   snapshot: Snapshot,
+  prepared: PreparedPlacement,
   filters: readonly FilterPlugin<unknown>[],
   scores: readonly ScorePlugin<unknown>[],
 ): FreshReport {
   const nodes = snapshot.kubernetes.nodes;
-  const cluster = new ClusterSnapshot(
-    nodes.map(emptyNodeInfo),
-    new Map(snapshot.kubernetes.namespaces.map((n) => [n.name, n])),
-  );
+  const cluster = prepared.emptyCluster();
   let staticPods = 0;
   for (const pod of snapshot.kubernetes.pods) {
     const node = staticPodNode(pod);
@@ -102,9 +100,8 @@ export function freshPlacement(
     staticPods++;
   }
 
-  const observed = observedPodsByOwner(snapshot);
   const rankOf = manifestOrder(snapshot);
-  const priorityOf = priorityResolver(snapshot);
+  const priorityOf = prepared.priorityOf;
   const queued: {
     pod: PodToPlace;
     observedNode: string | null;
@@ -113,13 +110,12 @@ export function freshPlacement(
     rank: number;
     index: number;
   }[] = [];
-  for (const w of snapshot.kubernetes.workloads) {
-    const targets =
-      w.kind === "DaemonSet" && !w.knownFromPods ? daemonSetTargets(daemonPodSpec(w.template.spec), nodes) : undefined;
-    const pods = podsOfWorkload(w, nodes, observed.get(workloadKey(w)) ?? [], targets);
+  // the pods `place` prepares (prepare.ts): version-filtered templates, admitted
+  for (const w of prepared.workloads) {
+    const pods = prepared.podsByWorkload.get(w) ?? [];
     pods.forEach((p, index) => {
-      // a fresh pod: its template's spec (a pod known only through the snapshot keeps its daemon node, not its binding)
-      const pod = p.daemonNode !== undefined ? { ...p, observed: undefined } : fromTemplate(w, p);
+      // a fresh pod: its admitted template's spec (a pod known only through the snapshot keeps its daemon node, not its binding)
+      const pod = p.daemonNode !== undefined ? { ...p, observed: undefined } : fromTemplate(prepared, w, p);
       queued.push({
         pod,
         observedNode: p.observed?.nodeName ?? null,
@@ -138,6 +134,7 @@ export function freshPlacement(
     cluster,
     filters,
     scores,
+    { hasLowerPriorityPod: prepared.hasLowerPriorityPod() },
   );
 
   // the fresh outcome of each queued pod
@@ -224,8 +221,8 @@ export function freshPlacement(
   };
 }
 
-/** A replica made afresh from its workload's template, keeping the name the report shows. */
-function fromTemplate(w: Workload, p: PodToPlace): PodToPlace {
+/** A replica made afresh from its workload's admitted template, keeping the name the report shows. */
+function fromTemplate(prepared: PreparedPlacement, w: Workload, p: PodToPlace): PodToPlace {
   if (!p.observed) return p;
-  return { ...newPodOf(w, p.name), labels: p.labels };
+  return { ...prepared.newPod(w, p.name), labels: p.labels };
 }
