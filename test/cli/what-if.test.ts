@@ -253,6 +253,31 @@ test("--drain with a pod that declares no controller (filters.go unreplicatedFil
   assert.match(debug.reason, new RegExp(`^${UNMANAGED_WARNING}`));
 });
 
+test("--drain agrees with place on admitted pods (prepare.ts, one preparation path): the replacement of a Deployment pod whose template gives only limits requests them (core/v1 SetDefaults_Pod), as place counts them, so it no longer fits node-b's last 100m and stays Pending with place's FitError and preemption tail", async () => {
+  const overlay = "test/fixtures/what-if/shop-limits-only-batch.yaml";
+  const { workloads, whatIf } = await placeJson(["-s", SHOP, "-w", overlay, "--drain", "node-a"]);
+  const batch = workloads.find((w) => w.namespace === "shop" && w.name === "batch")!;
+  assert.deepEqual(
+    batch.mutations.filter((m) => m.source === "core/v1 SetDefaults_Pod").map((m) => [m.field, m.value]),
+    [
+      ["spec.containers[batch].resources.requests.cpu", "500m"],
+      ["spec.containers[batch].resources.requests.memory", "256Mi"],
+    ],
+  );
+  const drain = whatIf!.drain!;
+  const evicted = drain.pods.find((p) => p.pod === "shop/batch-6c4f8d9b57-q7x2n")!;
+  assert.equal(evicted.action, "evicted");
+  // before, the replacement came from the template without admission: no requests, it landed on node-b
+  assert.deepEqual(
+    [evicted.replacement!.node, evicted.replacement!.unschedulable],
+    [
+      null,
+      `0/2 nodes are available: 1 Insufficient cpu, 1 ${ERR_REASON_UNSCHEDULABLE}. preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.`,
+    ],
+  );
+  assert.equal(drain.pending, 2);
+});
+
 test("--drain of a node the snapshot lacks is a usage error", async () => {
   const r = await cli(["place", "--drain", "nope"]);
   assert.equal(r.code, 2);
