@@ -125,6 +125,32 @@ test("--fresh agrees with place on admitted pods (prepare.ts, one preparation pa
   assert.equal(fresh.unschedulable, 1);
 });
 
+test("--fresh agrees with place on pods bound by spec.nodeName (kubelet/lifecycle/predicate.go generalFilter): their node's kubelet admits them before the scheduler's queue, ignoring the cordon and NoSchedule taint, until cpu runs out", async () => {
+  const args = ["-s", "test/fixtures/controllers/kubelet-admission"];
+  const place = await placeJson(args);
+  const fresh = (await placeJson([...args, "--fresh"])).whatIf!.fresh!;
+  const shipper = fresh.pods.filter((p) => p.workload === "Deployment ops/log-shipper");
+  // before, the what-if sent them to the scheduler: the cordoned, tainted node-a rejected all three
+  assert.deepEqual(
+    shipper.map((p) => [p.pod, p.freshNode, p.order]),
+    [
+      ["log-shipper-0", "node-a", 1],
+      ["log-shipper-1", "node-a", 2],
+      ["log-shipper-2", null, 3],
+    ],
+  );
+  assert.match(
+    shipper[2]!.unschedulable!,
+    /^bound by spec\.nodeName: the kubelet of node-a rejects it: OutOfcpu: Node didn't have enough resource: cpu/,
+  );
+  // the same verdicts as place's kubelet admission
+  const placed = place.workloads.find((w) => w.name === "log-shipper")!;
+  assert.deepEqual(
+    shipper.map((p) => p.freshNode !== null),
+    placed.pods.map((p) => p.kubelet!.admitted),
+  );
+});
+
 // --- --drain --------------------------------------------------------------------------------
 
 test("--drain k8s-worker-1 on the embedded example (kubectl drain --ignore-daemonsets): DaemonSet pods stay, the 9 others are evicted and placed again on k8s-worker-2 (k8s-master keeps its control-plane taint), nothing Pending", async () => {

@@ -4,7 +4,9 @@
  *
  * A fresh cluster: the observed pods are ignored, except static pods (the kubelet runs them from
  * its manifest directory before anything else, pkg/kubelet/config/file.go; the scheduler counts
- * them as it counts any pod on the node). The pods then reach the scheduling queue in this order:
+ * them as it counts any pod on the node). Pods bound by spec.nodeName never reach the scheduler:
+ * their node's kubelet admits them (kubelet/admit.ts, as `place` does), as soon as they are created,
+ * in manifest order. The other pods then reach the scheduling queue in this order:
  * 1. DaemonSet pods. A new node is NotReady, and tainted node.kubernetes.io/not-ready:NoSchedule
  *    (pkg/controller/nodelifecycle node_lifecycle_controller.go, TaintNodesByCondition), until its
  *    network plugin — itself a DaemonSet — runs; only pods that tolerate that taint, in practice
@@ -21,6 +23,7 @@ import type { Workload } from "../../../model/kubernetes.js";
 import type { Snapshot } from "../../../model/snapshot.js";
 import { staticPodNode } from "../../../model/static-pod.js";
 import { placedPod } from "../cluster-snapshot.js";
+import { admitBoundPods, type KubeletAdmission } from "../kubelet/admit.js";
 import type { PreparedPlacement } from "../prepare.js";
 import { simulate } from "../simulate.js";
 import type { FilterPlugin, PodToPlace, ScorePlugin } from "../types.js";
@@ -70,7 +73,7 @@ export interface FreshReport {
 }
 
 export const FRESH_ORDER =
-  "static pods first (the kubelet's); then DaemonSet pods (nodes stay NotReady, tainted node.kubernetes.io/not-ready:NoSchedule, until their network DaemonSet runs); then by priority (PrioritySort), then in manifest order (file, line; replicas by index)";
+  "static pods first (the kubelet's); then pods bound by spec.nodeName, admitted by their node's kubelet (no scheduler), in manifest order; then DaemonSet pods (nodes stay NotReady, tainted node.kubernetes.io/not-ready:NoSchedule, until their network DaemonSet runs); then by priority (PrioritySort), then in manifest order (file, line; replicas by index)";
 
 /** Where every workload would land on a fresh install (see the module comment for the order). */
 export function freshPlacement(
@@ -106,6 +109,8 @@ export function freshPlacement(
     pod: PodToPlace;
     observedNode: string | null;
     daemon: boolean;
+    /** bound by spec.nodeName: its node's kubelet admits it, not the scheduler */
+    kubelet: boolean;
     priority: number;
     rank: number;
     index: number;
@@ -120,6 +125,7 @@ export function freshPlacement(
         pod,
         observedNode: p.observed?.nodeName ?? null,
         daemon: w.kind === "DaemonSet",
+        kubelet: prepared.kubeletBound.has(w),
         priority: priorityOf(pod.spec),
         rank: rankOf(w),
         index,
@@ -127,10 +133,19 @@ export function freshPlacement(
     });
   }
   queued.sort(
-    (a, b) => Number(b.daemon) - Number(a.daemon) || b.priority - a.priority || a.rank - b.rank || a.index - b.index,
+    (a, b) =>
+      Number(b.kubelet) - Number(a.kubelet) ||
+      (a.kubelet ? 0 : Number(b.daemon) - Number(a.daemon) || b.priority - a.priority) ||
+      a.rank - b.rank ||
+      a.index - b.index,
+  );
+  // the kubelet-bound pods first, on their node (as `place`: admitBoundPods), then the scheduler's queue
+  const admissions = admitBoundPods(
+    queued.filter((q) => q.kubelet).map((q) => q.pod),
+    cluster,
   );
   const predictions = simulate(
-    queued.map((q) => q.pod),
+    queued.filter((q) => !q.kubelet).map((q) => q.pod),
     cluster,
     filters,
     scores,
@@ -139,11 +154,12 @@ export function freshPlacement(
 
   // the fresh outcome of each queued pod
   const outcomes = queued.map((q, i) => {
+    const a = admissions.get(q.pod);
     const p = predictions.get(q.pod);
     return {
-      node: p?.node ?? null,
+      node: a ? (a.admitted ? a.node : null) : (p?.node ?? null),
       tied: p?.tied ?? [],
-      unschedulable: p?.unschedulable ?? null,
+      unschedulable: a ? kubeletRefusal(a) : (p?.unschedulable ?? null),
       order: i + 1,
       priority: q.priority,
     };
@@ -219,6 +235,14 @@ export function freshPlacement(
     differingByTie: pods.filter((v) => v.observedWasTied).length,
     unschedulable: pods.filter((v) => v.unschedulable !== null).length,
   };
+}
+
+/** Why the kubelet of a pod's spec.nodeName does not run it, or null when it admits it. */
+function kubeletRefusal(a: KubeletAdmission): string | null {
+  if (a.admitted) return null;
+  if (!a.nodeKnown) return `bound by spec.nodeName to ${a.node}, which is not in the snapshot: no kubelet admits it`;
+  const first = a.rejections[0];
+  return `bound by spec.nodeName: the kubelet of ${a.node} rejects it: ${first?.reason ?? "rejected"}: ${first?.message ?? ""}`;
 }
 
 /** A replica made afresh from its workload's admitted template, keeping the name the report shows. */
