@@ -304,6 +304,20 @@ test("--drain agrees with place on admitted pods (prepare.ts, one preparation pa
   assert.equal(drain.pending, 2);
 });
 
+test("--drain agrees with place on pods bound by spec.nodeName (kubelet/lifecycle/predicate.go generalFilter): the ReplicaSet's replacement of a Deployment pinned to node-a is admitted by node-a's kubelet again, the cordon notwithstanding, instead of going Pending at the scheduler", async () => {
+  const overlay = "test/fixtures/what-if/shop-pinned-node-a.yaml";
+  const { workloads, whatIf } = await placeJson(["-s", SHOP, "-w", overlay, "--drain", "node-a"]);
+  assert.equal(workloads.find((w) => w.name === "pinned")!.admittedBy, "kubelet");
+  const pinned = whatIf!.drain!.pods.find((p) => p.pod === "shop/pinned-5f7b9c8d64-m4k8z")!;
+  assert.equal(pinned.action, "evicted");
+  assert.deepEqual(pinned.replacement, {
+    pod: "pinned-5f7b9c8d64-m4k8z",
+    node: "node-a",
+    tiedNodes: [],
+    unschedulable: null,
+  });
+});
+
 test("--drain of a node the snapshot lacks is a usage error", async () => {
   const r = await cli(["place", "--drain", "nope"]);
   assert.equal(r.code, 2);

@@ -5,6 +5,7 @@
  */
 import type { Pod, Workload } from "../../../model/kubernetes.js";
 import type { Snapshot } from "../../../model/snapshot.js";
+import type { KubeletAdmission } from "../kubelet/admit.js";
 import { workloadKey } from "../workload-key.js";
 
 /**
@@ -33,3 +34,11 @@ export const workloadName = (w: Pick<Workload, "kind" | "namespace" | "name">): 
   `${w.kind} ${w.namespace}/${w.name}`;
 
 export const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Why the kubelet of a pod's spec.nodeName does not run it, or null when it admits it. */
+export function kubeletRefusal(a: KubeletAdmission): string | null {
+  if (a.admitted) return null;
+  if (!a.nodeKnown) return `bound by spec.nodeName to ${a.node}, which is not in the snapshot: no kubelet admits it`;
+  const first = a.rejections[0];
+  return `bound by spec.nodeName: the kubelet of ${a.node} rejects it: ${first?.reason ?? "rejected"}: ${first?.message ?? ""}`;
+}

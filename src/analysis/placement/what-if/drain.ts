@@ -18,8 +18,9 @@
  *    violate the pod's disruption budget."), otherwise it is decremented. kubectl drain retries a
  *    429 every 5 s until its --timeout (default: forever).
  * 4. The controllers recreate the evicted pods (ReplicaSet, StatefulSet, Job, …; a pod without a
- *    controller is gone), and the scheduler places them on the rest (the same simulation as
- *    `place`). A replacement that lands is assumed to become Ready: the disruption controller
+ *    controller is gone), and the scheduler places them on the rest (the same preparation and
+ *    simulation as `place`, prepare.ts; a replacement bound by spec.nodeName goes to its node's
+ *    kubelet, which ignores the cordon). A replacement that lands is assumed to become Ready: the disruption controller
  *    (pkg/controller/disruption/disruption.go updatePdbStatus) then counts it healthy again and
  *    raises disruptionsAllowed = currentHealthy − desiredHealthy, so a refused eviction succeeds
  *    on a later retry. Evictions proceed in waves until none is possible; what is left is what
@@ -35,7 +36,7 @@ import { preparePlacement, type PreparedPlacement } from "../prepare.js";
 import { schedulingOrder, simulate } from "../simulate.js";
 import type { FilterPlugin, PodToPlace, ScorePlugin } from "../types.js";
 import { workloadKey } from "../workload-key.js";
-import { compare, podName, workloadName } from "./common.js";
+import { compare, kubeletRefusal, podName, workloadName } from "./common.js";
 
 /** filters.go: the kubectl drain messages, word for word. */
 export const DAEMONSET_WARNING = "ignoring DaemonSet-managed Pods";
@@ -420,25 +421,33 @@ export function drainPlacement(
       if (!w || w.kind === "Pod" || !controllerOf(p)) continue;
       replacements.set({ ...prepared.newPod(w, p.name), labels: p.labels }, p);
     }
-    const queue = schedulingOrder([...replacements.keys()], (r) => priorityOf(r.spec));
+    // a replacement bound by spec.nodeName goes to its node's kubelet (cordons do not apply), as in `place`
+    const bound = [...replacements.keys()].filter((r) => prepared.kubeletBound.has(r.workload));
+    const admissions = admitBoundPods(bound, cluster);
+    const queue = schedulingOrder(
+      [...replacements.keys()].filter((r) => !prepared.kubeletBound.has(r.workload)),
+      (r) => priorityOf(r.spec),
+    );
     // a new helper each wave: the evictions above unbound pods
     const predictions = simulate(queue, cluster, filters, scores, {
       hasLowerPriorityPod: prepared.hasLowerPriorityPod(),
     });
     for (const [r, p] of replacements) {
+      const admitted = admissions.get(r);
       const prediction = predictions.get(r);
       const view = views.get(p)!;
+      const node = admitted ? (admitted.admitted ? admitted.node : null) : (prediction?.node ?? null);
       views.set(p, {
         ...view,
         replacement: {
           pod: r.name,
-          node: prediction?.node ?? null,
+          node,
           tiedNodes: prediction?.tied ?? [],
-          unschedulable: prediction?.unschedulable ?? null,
+          unschedulable: admitted ? kubeletRefusal(admitted) : (prediction?.unschedulable ?? null),
         },
       });
       // a placed replacement becomes Ready: the disruption controller counts it (updatePdbStatus)
-      if (prediction?.node) {
+      if (node) {
         for (const b of budgetsOf(r)) {
           const s = stateOf(b);
           s.healthy++;

@@ -23,12 +23,12 @@ import type { Workload } from "../../../model/kubernetes.js";
 import type { Snapshot } from "../../../model/snapshot.js";
 import { staticPodNode } from "../../../model/static-pod.js";
 import { placedPod } from "../cluster-snapshot.js";
-import { admitBoundPods, type KubeletAdmission } from "../kubelet/admit.js";
+import { admitBoundPods } from "../kubelet/admit.js";
 import type { PreparedPlacement } from "../prepare.js";
 import { simulate } from "../simulate.js";
 import type { FilterPlugin, PodToPlace, ScorePlugin } from "../types.js";
 import { workloadKey } from "../workload-key.js";
-import { compare, manifestOrder, workloadName } from "./common.js";
+import { compare, kubeletRefusal, manifestOrder, workloadName } from "./common.js";
 
 /** One pod: where it runs now, where a fresh install would put it. */
 export interface FreshPodView {
@@ -235,14 +235,6 @@ export function freshPlacement(
     differingByTie: pods.filter((v) => v.observedWasTied).length,
     unschedulable: pods.filter((v) => v.unschedulable !== null).length,
   };
-}
-
-/** Why the kubelet of a pod's spec.nodeName does not run it, or null when it admits it. */
-function kubeletRefusal(a: KubeletAdmission): string | null {
-  if (a.admitted) return null;
-  if (!a.nodeKnown) return `bound by spec.nodeName to ${a.node}, which is not in the snapshot: no kubelet admits it`;
-  const first = a.rejections[0];
-  return `bound by spec.nodeName: the kubelet of ${a.node} rejects it: ${first?.reason ?? "rejected"}: ${first?.message ?? ""}`;
 }
 
 /** A replica made afresh from its workload's admitted template, keeping the name the report shows. */
