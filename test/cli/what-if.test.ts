@@ -151,6 +151,28 @@ test("--fresh agrees with place on pods bound by spec.nodeName (kubelet/lifecycl
   );
 });
 
+test("--fresh follows the Kubernetes version as place does (--kubernetes-version: TaintToleration's wording, the PostFilter tail and its v1.29 double period)", async () => {
+  for (const [version, taint] of [
+    ["v1.29", "untolerated taint {dedicated: gpu}"],
+    ["v1.34", "untolerated taint(s)"],
+  ] as const) {
+    const report = await placeJson([
+      "-s",
+      "test/fixtures/captures/eks-mixed-kubelets",
+      "--kubernetes-version",
+      version,
+      "--fresh",
+    ]);
+    const placed = report.workloads[0]!.pods[0]!;
+    const fresh = report.whatIf!.fresh!.pods.find((p) => p.pod === placed.name)!;
+    assert.ok(
+      placed.unschedulable?.includes(`1 node(s) had ${taint}, 2 Insufficient cpu. preemption: `),
+      placed.unschedulable!,
+    );
+    assert.equal(fresh.unschedulable, placed.unschedulable, version);
+  }
+});
+
 // --- --drain --------------------------------------------------------------------------------
 
 test("--drain k8s-worker-1 on the embedded example (kubectl drain --ignore-daemonsets): DaemonSet pods stay, the 9 others are evicted and placed again on k8s-worker-2 (k8s-master keeps its control-plane taint), nothing Pending", async () => {
