@@ -14,6 +14,7 @@ import type { Node } from "../model/kubernetes.js";
 import { UserError } from "../model/errors.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { staticPodNode } from "../model/static-pod.js";
+import { preparePlacement } from "../analysis/placement/prepare.js";
 import { resolveKubernetesVersion } from "../analysis/placement/version.js";
 import type { KubernetesVersionJson } from "./kubernetes-version.js";
 import type { Answer } from "./question.js";
@@ -290,12 +291,17 @@ export function answerPlace(snapshot: Snapshot, input: PlaceInput = {}): PlaceAn
   const version = resolveKubernetesVersion(cluster, input.kubernetesVersion);
   const admission = input.istioProxyRequests ? { admission: { istioProxyRequests: input.istioProxyRequests } } : {};
   const options = input.workload ? { workload: input.workload, version, ...admission } : { version, ...admission };
-  const placement = analysePlacement(cluster, options);
+  // one preparation (prepare.ts) for `place` and its what-ifs: the same admitted pods, version and preemption tail
+  const prepared = preparePlacement(cluster, options);
+  const placement = analysePlacement(cluster, { ...options, prepared });
   const addNode = added.length > 0 ? addNodeReport(analysePlacement(snapshot, options), placement, added) : undefined;
   const asked = analyseWhatIf(cluster, {
     fresh: input.fresh === true,
     drain: input.drain ?? [],
     force: input.force === true,
+    version,
+    ...admission,
+    prepared,
   });
   const whatIf = asked || addNode ? { ...asked, ...(addNode ? { addNode } : {}) } : undefined;
   const analysis: PlacementReport = whatIf ? { ...placement, whatIf } : placement;

@@ -93,9 +93,84 @@ test("--fresh queue order (plugins/queuesort/priority_sort.go PrioritySort.Less,
   );
   const report = fresh.pods.find((p) => p.workload === "Deployment shop/report")!;
   assert.equal(report.freshNode, null);
-  // the what-if simulation gives the FitError without DefaultPreemption's tail (not wired into what-if/ yet)
-  assert.equal(report.unschedulable, "0/2 nodes are available: 2 Insufficient cpu.");
+  // the FitError with DefaultPreemption's tail, word for word as `place` gives it (prepare.ts: one preparation path)
+  assert.equal(
+    report.unschedulable,
+    "0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.",
+  );
+  const place = await placeJson(["-s", SHOP]);
+  const placed = place.workloads.find((w) => w.kind === "Deployment" && w.name === "report")!.pods[0]!;
+  assert.equal(report.unschedulable, placed.unschedulable);
   assert.equal(fresh.unschedulable, 1);
+});
+
+test("--fresh agrees with place on admitted pods (prepare.ts, one preparation path): a Deployment whose container gives only limits requests them (core/v1 SetDefaults_Pod), so on the fresh install too the second 1-CPU replica does not fit the 2-vCPU node, with place's FitError and preemption tail", async () => {
+  const args = ["-s", "test/fixtures/admission/nodes-small.yaml", "-s", "test/fixtures/admission/limits-only.yaml"];
+  const place = await placeJson(args);
+  const report = place.workloads.find((w) => w.namespace === "batch" && w.name === "report")!;
+  const fresh = (await placeJson([...args, "--fresh"])).whatIf!.fresh!;
+  const pods = fresh.pods.filter((p) => p.workload === "Deployment batch/report");
+  // before, the what-if expanded the template without admission: no requests, both replicas on the node
+  assert.deepEqual(
+    pods.map((p) => [p.pod, p.freshNode, p.unschedulable]),
+    report.pods.map((p) => [p.name, p.predictedNode, p.unschedulable]),
+  );
+  assert.deepEqual(
+    pods.map((p) => p.unschedulable),
+    [
+      null,
+      "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.",
+    ],
+  );
+  assert.equal(fresh.unschedulable, 1);
+});
+
+test("--fresh agrees with place on pods bound by spec.nodeName (kubelet/lifecycle/predicate.go generalFilter): their node's kubelet admits them before the scheduler's queue, ignoring the cordon and NoSchedule taint, until cpu runs out", async () => {
+  const args = ["-s", "test/fixtures/controllers/kubelet-admission"];
+  const place = await placeJson(args);
+  const fresh = (await placeJson([...args, "--fresh"])).whatIf!.fresh!;
+  const shipper = fresh.pods.filter((p) => p.workload === "Deployment ops/log-shipper");
+  // before, the what-if sent them to the scheduler: the cordoned, tainted node-a rejected all three
+  assert.deepEqual(
+    shipper.map((p) => [p.pod, p.freshNode, p.order]),
+    [
+      ["log-shipper-0", "node-a", 1],
+      ["log-shipper-1", "node-a", 2],
+      ["log-shipper-2", null, 3],
+    ],
+  );
+  assert.match(
+    shipper[2]!.unschedulable!,
+    /^bound by spec\.nodeName: the kubelet of node-a rejects it: OutOfcpu: Node didn't have enough resource: cpu/,
+  );
+  // the same verdicts as place's kubelet admission
+  const placed = place.workloads.find((w) => w.name === "log-shipper")!;
+  assert.deepEqual(
+    shipper.map((p) => p.freshNode !== null),
+    placed.pods.map((p) => p.kubelet!.admitted),
+  );
+});
+
+test("--fresh follows the Kubernetes version as place does (--kubernetes-version: TaintToleration's wording, the PostFilter tail and its v1.29 double period)", async () => {
+  for (const [version, taint] of [
+    ["v1.29", "untolerated taint {dedicated: gpu}"],
+    ["v1.34", "untolerated taint(s)"],
+  ] as const) {
+    const report = await placeJson([
+      "-s",
+      "test/fixtures/captures/eks-mixed-kubelets",
+      "--kubernetes-version",
+      version,
+      "--fresh",
+    ]);
+    const placed = report.workloads[0]!.pods[0]!;
+    const fresh = report.whatIf!.fresh!.pods.find((p) => p.pod === placed.name)!;
+    assert.ok(
+      placed.unschedulable?.includes(`1 node(s) had ${taint}, 2 Insufficient cpu. preemption: `),
+      placed.unschedulable!,
+    );
+    assert.equal(fresh.unschedulable, placed.unschedulable, version);
+  }
 });
 
 // --- --drain --------------------------------------------------------------------------------
@@ -156,7 +231,7 @@ test("--drain node-a (eviction.go checkAndDecrement): PodDisruptionBudget shop/a
   // node-a cordoned (NodeUnschedulable), node-b has 100m of CPU left for 600m
   assert.equal(
     first!.replacement!.unschedulable,
-    `0/2 nodes are available: 1 Insufficient cpu, 1 ${ERR_REASON_UNSCHEDULABLE}.`,
+    `0/2 nodes are available: 1 Insufficient cpu, 1 ${ERR_REASON_UNSCHEDULABLE}. preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.`,
   );
   assert.equal(first!.replacement!.node, null);
   assert.deepEqual([second!.pod, second!.action, second!.budget], ["shop/api-7d9c6b5f48-h8r4m", "blocked", "shop/api"]);
@@ -190,7 +265,7 @@ test("--drain node-a (eviction.go checkAndDecrement): PodDisruptionBudget shop/a
   );
   assert.match(
     text.stdout,
-    /  shop\/api-7d9c6b5f48-2bqxw: Pending: 0\/2 nodes are available: 1 Insufficient cpu, 1 node\(s\) were unschedulable\.\n/,
+    /  shop\/api-7d9c6b5f48-2bqxw: Pending: 0\/2 nodes are available: 1 Insufficient cpu, 1 node\(s\) were unschedulable\. preemption: 0\/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling\.\n/,
   );
 });
 
@@ -224,6 +299,45 @@ test("--drain with a pod that declares no controller (filters.go unreplicatedFil
   const debug = forced.pods.find((p) => p.pod === "shop/debug")!;
   assert.deepEqual([debug.action, debug.replacement, forced.error, forced.force], ["deleted", null, null, true]);
   assert.match(debug.reason, new RegExp(`^${UNMANAGED_WARNING}`));
+});
+
+test("--drain agrees with place on admitted pods (prepare.ts, one preparation path): the replacement of a Deployment pod whose template gives only limits requests them (core/v1 SetDefaults_Pod), as place counts them, so it no longer fits node-b's last 100m and stays Pending with place's FitError and preemption tail", async () => {
+  const overlay = "test/fixtures/what-if/shop-limits-only-batch.yaml";
+  const { workloads, whatIf } = await placeJson(["-s", SHOP, "-w", overlay, "--drain", "node-a"]);
+  const batch = workloads.find((w) => w.namespace === "shop" && w.name === "batch")!;
+  assert.deepEqual(
+    batch.mutations.filter((m) => m.source === "core/v1 SetDefaults_Pod").map((m) => [m.field, m.value]),
+    [
+      ["spec.containers[batch].resources.requests.cpu", "500m"],
+      ["spec.containers[batch].resources.requests.memory", "256Mi"],
+    ],
+  );
+  const drain = whatIf!.drain!;
+  const evicted = drain.pods.find((p) => p.pod === "shop/batch-6c4f8d9b57-q7x2n")!;
+  assert.equal(evicted.action, "evicted");
+  // before, the replacement came from the template without admission: no requests, it landed on node-b
+  assert.deepEqual(
+    [evicted.replacement!.node, evicted.replacement!.unschedulable],
+    [
+      null,
+      `0/2 nodes are available: 1 Insufficient cpu, 1 ${ERR_REASON_UNSCHEDULABLE}. preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.`,
+    ],
+  );
+  assert.equal(drain.pending, 2);
+});
+
+test("--drain agrees with place on pods bound by spec.nodeName (kubelet/lifecycle/predicate.go generalFilter): the ReplicaSet's replacement of a Deployment pinned to node-a is admitted by node-a's kubelet again, the cordon notwithstanding, instead of going Pending at the scheduler", async () => {
+  const overlay = "test/fixtures/what-if/shop-pinned-node-a.yaml";
+  const { workloads, whatIf } = await placeJson(["-s", SHOP, "-w", overlay, "--drain", "node-a"]);
+  assert.equal(workloads.find((w) => w.name === "pinned")!.admittedBy, "kubelet");
+  const pinned = whatIf!.drain!.pods.find((p) => p.pod === "shop/pinned-5f7b9c8d64-m4k8z")!;
+  assert.equal(pinned.action, "evicted");
+  assert.deepEqual(pinned.replacement, {
+    pod: "pinned-5f7b9c8d64-m4k8z",
+    node: "node-a",
+    tiedNodes: [],
+    unschedulable: null,
+  });
 });
 
 test("--drain of a node the snapshot lacks is a usage error", async () => {
@@ -316,7 +430,7 @@ test("--add-node with --drain: the drained pods' budget recovers once a replacem
   );
   assert.equal(
     small.pods.find((p) => p.pod === "shop/api-7d9c6b5f48-2bqxw")!.replacement!.unschedulable,
-    `0/3 nodes are available: 1 ${ERR_REASON_UNSCHEDULABLE}, 2 Insufficient cpu.`,
+    `0/3 nodes are available: 1 ${ERR_REASON_UNSCHEDULABLE}, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.`,
   );
 });
 

@@ -2,40 +2,17 @@ import type { Workload } from "../../model/kubernetes.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import { formatSource } from "../../model/source.js";
 import { staticPodNode } from "../../model/static-pod.js";
-import {
-  admissionContext,
-  admitPod,
-  type AdmissionContext,
-  type AdmissionOptions,
-  type AdmittedPod,
-} from "./admission/index.js";
-import { ClusterSnapshot } from "./cluster-snapshot.js";
+import type { AdmissionOptions } from "./admission/index.js";
 import { newPodsOf, type ControllerLabelsView } from "./controllers/index.js";
-import {
-  admission as kubeletAdmission,
-  admitBoundPods,
-  boundByNodeName,
-  type KubeletAdmission,
-} from "./kubelet/admit.js";
+import { admission as kubeletAdmission, admitBoundPods, type KubeletAdmission } from "./kubelet/admit.js";
 import { evaluatePod, type NodeVerdict } from "./feasibility.js";
 import { DEFAULT_FILTERS, DEFAULT_SCORES } from "./plugins/index.js";
-import {
-  daemonPodSpec,
-  daemonSetTargets,
-  observedPodsByOwner,
-  podsOfWorkload,
-  type DaemonSetTargets,
-} from "./pods-to-place.js";
+import { podsOfWorkload } from "./pods-to-place.js";
+import { preparePlacement, type PreparedPlacement } from "./prepare.js";
 import { schedulingOrder, simulate, type Prediction } from "./simulate.js";
-import type { FilterPlugin, NodeInfo, PodToPlace, Rejection, ScorePlugin } from "./types.js";
+import type { FilterPlugin, PodToPlace, Rejection, ScorePlugin } from "./types.js";
 import { workloadKey } from "./workload-key.js";
-import {
-  resolveKubernetesVersion,
-  workloadForVersion,
-  type DroppedField,
-  type KubernetesVersionChoice,
-  type ResolvedVersion,
-} from "./version.js";
+import type { DroppedField, KubernetesVersionChoice, ResolvedVersion } from "./version.js";
 import type { WhatIfReport } from "./what-if/index.js";
 
 /** A rejection as reports show it: the scheduler's words, podpath's detail, and file:line. */
@@ -184,18 +161,8 @@ export interface PlacementOptions {
   readonly version?: ResolvedVersion;
   /** admission settings (--istio-proxy-requests) */
   readonly admission?: AdmissionOptions;
-}
-
-/**
- * The pod the API server stores for a workload (admission/index.ts), once per workload; undefined
- * where the specs podpath has are already stored pods: a workload known only through its pods, a
- * bare Pod the API server returned (it has a uid). A DaemonSet's template is admitted with the
- * tolerations its controller adds first (NewPod precedes admission).
- */
-function admitWorkload(w: Workload, ctx: AdmissionContext): AdmittedPod | undefined {
-  if (w.knownFromPods || (w.kind === "Pod" && w.meta.uid !== undefined)) return undefined;
-  const template = w.kind === "DaemonSet" ? { ...w.template, spec: daemonPodSpec(w.template.spec) } : w.template;
-  return admitPod(template, w.namespace, ctx);
+  /** the snapshot already prepared (prepare.ts), shared with the what-ifs; version and admission are then its own */
+  readonly prepared?: PreparedPlacement;
 }
 
 function reasonView(r: Rejection): ReasonView {
@@ -305,71 +272,29 @@ const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
  * model rejects.
  */
 export function analysePlacement(snapshot: Snapshot, options: PlacementOptions = {}): PlacementReport {
-  const version = options.version ?? resolveKubernetesVersion(snapshot);
-  // templates as this version's API server stores them (fields of disabled gates dropped)
-  const droppedFields: DroppedField[] = [];
-  const allWorkloads = snapshot.kubernetes.workloads.map((w) =>
-    workloadForVersion(w, version.behaviour, droppedFields),
-  );
+  const prepared = options.prepared ?? preparePlacement(snapshot, options);
+  const { version, droppedFields, podsByWorkload, targetsOf, admittedOf, kubeletBound, observed } = prepared;
   const filters = options.filters ?? DEFAULT_FILTERS;
   const scores = options.scores ?? DEFAULT_SCORES(snapshot);
   const nodes = snapshot.kubernetes.nodes;
-  const observed = observedPodsByOwner(snapshot);
-  const selected = allWorkloads.filter((w) => !options.workload || `${w.namespace}/${w.name}` === options.workload);
+  const selected = prepared.workloads.filter(
+    (w) => !options.workload || `${w.namespace}/${w.name}` === options.workload,
+  );
 
   // every workload's pods, for the simulation (all workloads compete for the same nodes)
-  const podsByWorkload = new Map<Workload, PodToPlace[]>();
-  const targetsOf = new Map<Workload, DaemonSetTargets>();
-  const admission = admissionContext(snapshot, options.admission);
-  const admittedOf = new Map<Workload, AdmittedPod>();
-  for (const w of allWorkloads) {
-    const targets =
-      w.kind === "DaemonSet" && !w.knownFromPods ? daemonSetTargets(daemonPodSpec(w.template.spec), nodes) : undefined;
-    if (targets) targetsOf.set(w, targets);
-    const admitted = admitWorkload(w, admission);
-    if (admitted) admittedOf.set(w, admitted);
-    podsByWorkload.set(w, podsOfWorkload(w, nodes, observed.get(workloadKey(w)) ?? [], targets, admitted?.spec));
-  }
-
-  const baseline = ClusterSnapshot.of(snapshot, version.behaviour);
-  const priorities = new Map(snapshot.kubernetes.priorityClasses.map((p) => [p.name, p.value]));
-  const globalDefault = snapshot.kubernetes.priorityClasses.find((p) => p.globalDefault)?.value ?? 0;
-  const priorityOf = (pod: PodToPlace) =>
-    pod.spec.priority ??
-    (pod.spec.priorityClassName ? (priorities.get(pod.spec.priorityClassName) ?? 0) : globalDefault);
-  // pods bound by spec.nodeName go to their node's kubelet (kubelet/admit.ts), not to the scheduler
-  const kubeletBound = new Set(allWorkloads.filter((w) => boundByNodeName(w, observed.get(workloadKey(w)) ?? [])));
+  const baseline = prepared.cluster();
   const unplaced = [...podsByWorkload.values()].flat().filter((p) => !p.observed?.nodeName);
-  const simCluster = ClusterSnapshot.of(snapshot, version.behaviour);
+  const simCluster = prepared.cluster();
   const admissions = admitBoundPods(
     unplaced.filter((p) => kubeletBound.has(p.workload)),
     simCluster,
   );
   const toPlace = schedulingOrder(
     unplaced.filter((p) => !kubeletBound.has(p.workload)),
-    priorityOf,
+    (p) => prepared.priorityOf(p.spec),
   );
-  // DefaultPreemption's potential victims: pods of lower priority (preemption.ts, the PostFilter tail)
-  const priorityByPod = new Map<string, number>();
-  for (const p of snapshot.kubernetes.pods)
-    priorityByPod.set(
-      `${p.namespace}/${p.name}`,
-      p.spec.priority ?? (p.spec.priorityClassName ? (priorities.get(p.spec.priorityClassName) ?? 0) : globalDefault),
-    );
-  for (const p of toPlace) priorityByPod.set(`${p.namespace}/${p.name}`, priorityOf(p));
-  // the lowest priority on each node, kept while the simulation only adds pods (asked once per rejected node of an unschedulable pod)
-  const lowest = new WeakMap<NodeInfo, { readonly count: number; readonly min: number }>();
-  const hasLowerPriorityPod = (pod: PodToPlace, node: NodeInfo) => {
-    let entry = lowest.get(node);
-    if (entry?.count !== node.pods.length) {
-      let min = Infinity;
-      for (const q of node.pods) min = Math.min(min, priorityByPod.get(`${q.namespace}/${q.name}`) ?? globalDefault);
-      lowest.set(node, (entry = { count: node.pods.length, min }));
-    }
-    return entry.min < priorityOf(pod);
-  };
   const predictions: Map<PodToPlace, Prediction> = simulate(toPlace, simCluster, filters, scores, {
-    hasLowerPriorityPod,
+    hasLowerPriorityPod: prepared.hasLowerPriorityPod(),
   });
 
   const workloads = selected.map((w): WorkloadPlacement => {

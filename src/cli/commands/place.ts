@@ -69,7 +69,7 @@ export function registerPlace(program: Command, io: CliIO, setExit: (code: numbe
     )
     .option(
       "--fresh",
-      "what-if: where every workload would land on a fresh install of the same nodes (DaemonSets first, then by priority, then in manifest order), beside where it runs now",
+      "what-if: where every workload would land on a fresh install of the same nodes (spec.nodeName pods to their kubelet, then DaemonSets first, then by priority, then in manifest order), beside where it runs now",
     )
     .addHelpText(
       "after",

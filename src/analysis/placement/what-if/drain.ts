@@ -18,8 +18,9 @@
  *    violate the pod's disruption budget."), otherwise it is decremented. kubectl drain retries a
  *    429 every 5 s until its --timeout (default: forever).
  * 4. The controllers recreate the evicted pods (ReplicaSet, StatefulSet, Job, …; a pod without a
- *    controller is gone), and the scheduler places them on the rest (the same simulation as
- *    `place`). A replacement that lands is assumed to become Ready: the disruption controller
+ *    controller is gone), and the scheduler places them on the rest (the same preparation and
+ *    simulation as `place`, prepare.ts; a replacement bound by spec.nodeName goes to its node's
+ *    kubelet, which ignores the cordon). A replacement that lands is assumed to become Ready: the disruption controller
  *    (pkg/controller/disruption/disruption.go updatePdbStatus) then counts it healthy again and
  *    raises disruptionsAllowed = currentHealthy − desiredHealthy, so a refused eviction succeeds
  *    on a later retry. Evictions proceed in waves until none is possible; what is left is what
@@ -30,11 +31,12 @@ import type { Snapshot } from "../../../model/snapshot.js";
 import { selectorMatches } from "../../../model/selectors.js";
 import { formatSource } from "../../../model/source.js";
 import { staticPodNode } from "../../../model/static-pod.js";
-import { ClusterSnapshot } from "../cluster-snapshot.js";
+import { admitBoundPods } from "../kubelet/admit.js";
+import { preparePlacement, type PreparedPlacement } from "../prepare.js";
 import { schedulingOrder, simulate } from "../simulate.js";
 import type { FilterPlugin, PodToPlace, ScorePlugin } from "../types.js";
 import { workloadKey } from "../workload-key.js";
-import { compare, newPodOf, podName, podsOfSnapshot, priorityResolver, workloadName } from "./common.js";
+import { compare, kubeletRefusal, podName, workloadName } from "./common.js";
 
 /** filters.go: the kubectl drain messages, word for word. */
 export const DAEMONSET_WARNING = "ignoring DaemonSet-managed Pods";
@@ -188,14 +190,16 @@ export function drainPlacement(
   options: DrainOptions,
   filters: readonly FilterPlugin<unknown>[],
   scores: readonly ScorePlugin<unknown>[],
+  /** the snapshot as `place` prepares it (prepare.ts): the same pods, version and preemption tail */
+  prepared: PreparedPlacement = preparePlacement(snapshot),
 ): DrainReport {
   const drained = new Set(options.nodes);
   const force = options.force === true;
   // kubectl cordon: spec.unschedulable
   const nodes: Node[] = snapshot.kubernetes.nodes.map((n) => (drained.has(n.name) ? { ...n, unschedulable: true } : n));
   const cordoned: Snapshot = { ...snapshot, kubernetes: { ...snapshot.kubernetes, nodes } };
-  const cluster = ClusterSnapshot.of(cordoned);
-  const workloadOf = new Map(snapshot.kubernetes.workloads.map((w) => [workloadKey(w), w]));
+  const cluster = prepared.cluster(cordoned);
+  const workloadOf = prepared.workloadByKey;
   const workloadOfPod = (p: Pod): Workload | undefined =>
     workloadOf.get(p.owner ? workloadKey(p.owner) : workloadKey({ kind: "Pod", namespace: p.namespace, name: p.name }));
   const onDrained = snapshot.kubernetes.pods.filter((p) => p.nodeName !== undefined && drained.has(p.nodeName));
@@ -306,14 +310,25 @@ export function drainPlacement(
   const name = (pdb: PodDisruptionBudget) => `${pdb.namespace}/${pdb.name}`;
   for (const p of toEvict) for (const b of budgetsOf(p)) stateOf(b).covers++;
 
-  const priorityOf = priorityResolver(snapshot);
+  const priorityOf = prepared.priorityOf;
   // the pods not bound yet (Pending ones, replicas still to create, a DaemonSet's pod for a node
-  // without one) are in the scheduler's queue before the evictions: placed first, on the cordoned cluster
-  const unbound = schedulingOrder(
-    podsOfSnapshot(cordoned).filter((p) => !p.observed?.nodeName),
-    (p) => priorityOf(p.spec),
+  // without one) are in the scheduler's queue before the evictions: placed first, on the cordoned
+  // cluster, as `place` places them (those bound by spec.nodeName are the kubelet's, which ignores cordons)
+  const unbound = [...prepared.podsByWorkload.values()].flat().filter((p) => !p.observed?.nodeName);
+  admitBoundPods(
+    unbound.filter((p) => prepared.kubeletBound.has(p.workload)),
+    cluster,
   );
-  simulate(unbound, cluster, filters, scores);
+  simulate(
+    schedulingOrder(
+      unbound.filter((p) => !prepared.kubeletBound.has(p.workload)),
+      (p) => priorityOf(p.spec),
+    ),
+    cluster,
+    filters,
+    scores,
+    { hasLowerPriorityPod: prepared.hasLowerPriorityPod() },
+  );
   let waiting = toEvict;
   for (let wave = 1; waiting.length > 0; wave++) {
     const evicted: Pod[] = [];
@@ -404,24 +419,35 @@ export function drainPlacement(
       if (node && placed) cluster.unbind(node, placed);
       const w = workloadOfPod(p);
       if (!w || w.kind === "Pod" || !controllerOf(p)) continue;
-      replacements.set({ ...newPodOf(w, p.name), labels: p.labels }, p);
+      replacements.set({ ...prepared.newPod(w, p.name), labels: p.labels }, p);
     }
-    const queue = schedulingOrder([...replacements.keys()], (r) => priorityOf(r.spec));
-    const predictions = simulate(queue, cluster, filters, scores);
+    // a replacement bound by spec.nodeName goes to its node's kubelet (cordons do not apply), as in `place`
+    const bound = [...replacements.keys()].filter((r) => prepared.kubeletBound.has(r.workload));
+    const admissions = admitBoundPods(bound, cluster);
+    const queue = schedulingOrder(
+      [...replacements.keys()].filter((r) => !prepared.kubeletBound.has(r.workload)),
+      (r) => priorityOf(r.spec),
+    );
+    // a new helper each wave: the evictions above unbound pods
+    const predictions = simulate(queue, cluster, filters, scores, {
+      hasLowerPriorityPod: prepared.hasLowerPriorityPod(),
+    });
     for (const [r, p] of replacements) {
+      const admitted = admissions.get(r);
       const prediction = predictions.get(r);
       const view = views.get(p)!;
+      const node = admitted ? (admitted.admitted ? admitted.node : null) : (prediction?.node ?? null);
       views.set(p, {
         ...view,
         replacement: {
           pod: r.name,
-          node: prediction?.node ?? null,
+          node,
           tiedNodes: prediction?.tied ?? [],
-          unschedulable: prediction?.unschedulable ?? null,
+          unschedulable: admitted ? kubeletRefusal(admitted) : (prediction?.unschedulable ?? null),
         },
       });
       // a placed replacement becomes Ready: the disruption controller counts it (updatePdbStatus)
-      if (prediction?.node) {
+      if (node) {
         for (const b of budgetsOf(r)) {
           const s = stateOf(b);
           s.healthy++;

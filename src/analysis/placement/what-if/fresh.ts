@@ -4,7 +4,9 @@
  *
  * A fresh cluster: the observed pods are ignored, except static pods (the kubelet runs them from
  * its manifest directory before anything else, pkg/kubelet/config/file.go; the scheduler counts
- * them as it counts any pod on the node). The pods then reach the scheduling queue in this order:
+ * them as it counts any pod on the node). Pods bound by spec.nodeName never reach the scheduler:
+ * their node's kubelet admits them (kubelet/admit.ts, as `place` does), as soon as they are created,
+ * in manifest order. The other pods then reach the scheduling queue in this order:
  * 1. DaemonSet pods. A new node is NotReady, and tainted node.kubernetes.io/not-ready:NoSchedule
  *    (pkg/controller/nodelifecycle node_lifecycle_controller.go, TaintNodesByCondition), until its
  *    network plugin — itself a DaemonSet — runs; only pods that tolerate that taint, in practice
@@ -20,12 +22,13 @@
 import type { Workload } from "../../../model/kubernetes.js";
 import type { Snapshot } from "../../../model/snapshot.js";
 import { staticPodNode } from "../../../model/static-pod.js";
-import { ClusterSnapshot, emptyNodeInfo, placedPod } from "../cluster-snapshot.js";
-import { daemonPodSpec, daemonSetTargets, observedPodsByOwner, podsOfWorkload } from "../pods-to-place.js";
+import { placedPod } from "../cluster-snapshot.js";
+import { admitBoundPods } from "../kubelet/admit.js";
+import type { PreparedPlacement } from "../prepare.js";
 import { simulate } from "../simulate.js";
 import type { FilterPlugin, PodToPlace, ScorePlugin } from "../types.js";
 import { workloadKey } from "../workload-key.js";
-import { compare, manifestOrder, newPodOf, priorityResolver, workloadName } from "./common.js";
+import { compare, kubeletRefusal, manifestOrder, workloadName } from "./common.js";
 
 /** One pod: where it runs now, where a fresh install would put it. */
 export interface FreshPodView {
@@ -70,19 +73,17 @@ export interface FreshReport {
 }
 
 export const FRESH_ORDER =
-  "static pods first (the kubelet's); then DaemonSet pods (nodes stay NotReady, tainted node.kubernetes.io/not-ready:NoSchedule, until their network DaemonSet runs); then by priority (PrioritySort), then in manifest order (file, line; replicas by index)";
+  "static pods first (the kubelet's); then pods bound by spec.nodeName, admitted by their node's kubelet (no scheduler), in manifest order; then DaemonSet pods (nodes stay NotReady, tainted node.kubernetes.io/not-ready:NoSchedule, until their network DaemonSet runs); then by priority (PrioritySort), then in manifest order (file, line; replicas by index)";
 
 /** Where every workload would land on a fresh install (see the module comment for the order). */
 export function freshPlacement(
   snapshot: Snapshot,
+  prepared: PreparedPlacement,
   filters: readonly FilterPlugin<unknown>[],
   scores: readonly ScorePlugin<unknown>[],
 ): FreshReport {
   const nodes = snapshot.kubernetes.nodes;
-  const cluster = new ClusterSnapshot(
-    nodes.map(emptyNodeInfo),
-    new Map(snapshot.kubernetes.namespaces.map((n) => [n.name, n])),
-  );
+  const cluster = prepared.emptyCluster();
   let staticPods = 0;
   for (const pod of snapshot.kubernetes.pods) {
     const node = staticPodNode(pod);
@@ -102,28 +103,29 @@ export function freshPlacement(
     staticPods++;
   }
 
-  const observed = observedPodsByOwner(snapshot);
   const rankOf = manifestOrder(snapshot);
-  const priorityOf = priorityResolver(snapshot);
+  const priorityOf = prepared.priorityOf;
   const queued: {
     pod: PodToPlace;
     observedNode: string | null;
     daemon: boolean;
+    /** bound by spec.nodeName: its node's kubelet admits it, not the scheduler */
+    kubelet: boolean;
     priority: number;
     rank: number;
     index: number;
   }[] = [];
-  for (const w of snapshot.kubernetes.workloads) {
-    const targets =
-      w.kind === "DaemonSet" && !w.knownFromPods ? daemonSetTargets(daemonPodSpec(w.template.spec), nodes) : undefined;
-    const pods = podsOfWorkload(w, nodes, observed.get(workloadKey(w)) ?? [], targets);
+  // the pods `place` prepares (prepare.ts): version-filtered templates, admitted
+  for (const w of prepared.workloads) {
+    const pods = prepared.podsByWorkload.get(w) ?? [];
     pods.forEach((p, index) => {
-      // a fresh pod: its template's spec (a pod known only through the snapshot keeps its daemon node, not its binding)
-      const pod = p.daemonNode !== undefined ? { ...p, observed: undefined } : fromTemplate(w, p);
+      // a fresh pod: its admitted template's spec (a pod known only through the snapshot keeps its daemon node, not its binding)
+      const pod = p.daemonNode !== undefined ? { ...p, observed: undefined } : fromTemplate(prepared, w, p);
       queued.push({
         pod,
         observedNode: p.observed?.nodeName ?? null,
         daemon: w.kind === "DaemonSet",
+        kubelet: prepared.kubeletBound.has(w),
         priority: priorityOf(pod.spec),
         rank: rankOf(w),
         index,
@@ -131,22 +133,33 @@ export function freshPlacement(
     });
   }
   queued.sort(
-    (a, b) => Number(b.daemon) - Number(a.daemon) || b.priority - a.priority || a.rank - b.rank || a.index - b.index,
+    (a, b) =>
+      Number(b.kubelet) - Number(a.kubelet) ||
+      (a.kubelet ? 0 : Number(b.daemon) - Number(a.daemon) || b.priority - a.priority) ||
+      a.rank - b.rank ||
+      a.index - b.index,
+  );
+  // the kubelet-bound pods first, on their node (as `place`: admitBoundPods), then the scheduler's queue
+  const admissions = admitBoundPods(
+    queued.filter((q) => q.kubelet).map((q) => q.pod),
+    cluster,
   );
   const predictions = simulate(
-    queued.map((q) => q.pod),
+    queued.filter((q) => !q.kubelet).map((q) => q.pod),
     cluster,
     filters,
     scores,
+    { hasLowerPriorityPod: prepared.hasLowerPriorityPod() },
   );
 
   // the fresh outcome of each queued pod
   const outcomes = queued.map((q, i) => {
+    const a = admissions.get(q.pod);
     const p = predictions.get(q.pod);
     return {
-      node: p?.node ?? null,
+      node: a ? (a.admitted ? a.node : null) : (p?.node ?? null),
       tied: p?.tied ?? [],
-      unschedulable: p?.unschedulable ?? null,
+      unschedulable: a ? kubeletRefusal(a) : (p?.unschedulable ?? null),
       order: i + 1,
       priority: q.priority,
     };
@@ -224,8 +237,8 @@ export function freshPlacement(
   };
 }
 
-/** A replica made afresh from its workload's template, keeping the name the report shows. */
-function fromTemplate(w: Workload, p: PodToPlace): PodToPlace {
+/** A replica made afresh from its workload's admitted template, keeping the name the report shows. */
+function fromTemplate(prepared: PreparedPlacement, w: Workload, p: PodToPlace): PodToPlace {
   if (!p.observed) return p;
-  return { ...newPodOf(w, p.name), labels: p.labels };
+  return { ...prepared.newPod(w, p.name), labels: p.labels };
 }
