@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { cli } from "../support/helpers.js";
+import { cli, tempDir } from "../support/helpers.js";
 import type { PlacementJson } from "../../src/questions/place.js";
 import type { FixPlaceJson } from "../../src/questions/fix-place.js";
 
@@ -75,7 +75,14 @@ describe("where the version comes from (version.ts resolveKubernetesVersion)", (
   });
 
   test("no version anywhere (manifests only): the newest version podpath models, v1.34, an assumption", async () => {
-    const p = await place(["-s", "test/fixtures/kubeadm-cluster"]);
+    // manifests only: a Node without status.nodeInfo and a Deployment, no kube-scheduler or kube-apiserver pod
+    const dir = tempDir({
+      "cluster.yaml": [
+        "apiVersion: v1\nkind: Node\nmetadata:\n  name: worker-1\nstatus:\n  allocatable: {cpu: '2', memory: 4Gi, pods: '110'}",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: default}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: nginx}]",
+      ].join("\n---\n"),
+    });
+    const p = await place(["-s", dir]);
     assert.deepEqual(
       [p.kubernetes.version, p.kubernetes.from, p.kubernetes.read, p.kubernetes.source],
       ["v1.34", "default", null, null],
