@@ -102,6 +102,29 @@ corpusTest(
   },
 );
 
+test("observed vs model: an untolerated NoExecute taint on the pod's node is a finding that says the pod is about to be evicted (kubernetes pkg/controller/tainteviction), not that taints never evict", async () => {
+  const dir = tempDir({
+    "tainted.yaml":
+      'apiVersion: v1\nkind: Node\nmetadata:\n  name: k8s-worker-1\n  labels: {kubernetes.io/hostname: k8s-worker-1, kubernetes.io/os: linux}\nspec:\n  taints:\n  - {key: dedicated, value: gpu, effect: NoExecute}\nstatus:\n  allocatable: {cpu: "4", memory: 16Gi, pods: "110"}\n',
+  });
+  const r = await cli([
+    "place",
+    "--with",
+    join(dir, "tainted.yaml"),
+    "--workload",
+    "monitoring/prometheus-grafana",
+    "-o",
+    "json",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const [grafana] = (JSON.parse(r.stdout) as { workloads: { findings: { node: string; message: string }[] }[] })
+    .workloads;
+  const [finding] = grafana!.findings;
+  assert.equal(finding?.node, "k8s-worker-1");
+  assert.match(finding.message, /NoExecute taint evicts running pods .* about to be evicted/);
+  assert.doesNotMatch(finding.message, /never evict/);
+});
+
 test("observed vs model: a NoSchedule taint added after placement is a finding (NoSchedule never evicts)", async () => {
   const { tempDir } = await import("../support/helpers.js");
   const { join } = await import("node:path");

@@ -207,6 +207,10 @@ function nodeView(v: NodeVerdict): NodeView {
 /** Why a pod can run where the model rejects it, from the kind of rejection. */
 function likelyCause(reasons: readonly Rejection[]): string {
   const plugins = new Set(reasons.map((r) => r.plugin));
+  // an untolerated NoExecute taint does evict: the taint-eviction controller (kubernetes
+  // pkg/controller/tainteviction/taint_eviction.go) deletes pods that do not tolerate it
+  if (reasons.some((r) => r.plugin === "TaintToleration" && r.detail?.endsWith(":NoExecute")))
+    return "an untolerated NoExecute taint evicts running pods (the taint-eviction controller): the taint was most likely added moments ago and the pod is about to be evicted, or the controller is not running";
   if (plugins.has("TaintToleration"))
     return "NoSchedule taints never evict running pods: the taint was most likely added after the pod was placed";
   if (plugins.has("NodeAffinity"))
