@@ -89,20 +89,10 @@ export function spreadCountsPerNode(
   index: MatchingPodIndex = matchingPodIndex(cluster),
 ): number[] {
   const n = cluster.nodes.length;
-  const counter = spreadCounter(
-    index,
-    namespace,
-    view.selector,
-    new Int32Array(n).fill(UNRESOLVED),
-    new Float64Array(n),
-    (k) => k,
-  );
+  const counter = spreadCounter(index, namespace, view.selector, undefined, new Float64Array(n));
   countNewPods(counter, cluster);
   return Array.from(counter.counts);
 }
-
-/** `SpreadCounter.bucketAt` of a node not looked at yet. */
-export const UNRESOLVED = -2;
 
 /**
  * One constraint's matching pods (countPodsMatchSelector), counted per bucket and kept current as
@@ -118,9 +108,13 @@ export interface SpreadCounter<C extends Int32Array | Float64Array> {
   readonly selector: LabelSelector | null;
   /** undefined: the selector (null or empty) counts no pod */
   readonly cursor: Cursor | undefined;
-  /** per node position: its bucket, -1 when the node counts for none, UNRESOLVED until `resolve` is asked */
-  readonly bucketAt: Int32Array;
-  /** the bucket of a node not resolved yet */
+  /**
+   * per node position: its bucket, -1 when the node counts for none (the filter's domains, fixed
+   * when it is made); undefined: no table — `resolve` is asked for each matching pod's node (the
+   * node's position itself without `resolve`: hostname, a bucket per node)
+   */
+  readonly bucketAt: Int32Array | undefined;
+  /** the bucket of a matching pod's node when there is no `bucketAt` table (-1: counts for none) */
   readonly resolve: ((k: number) => number) | undefined;
   /** matching pods per bucket */
   readonly counts: C;
@@ -130,7 +124,7 @@ export function spreadCounter<C extends Int32Array | Float64Array>(
   index: MatchingPodIndex,
   namespace: string,
   selector: LabelSelector | null,
-  bucketAt: Int32Array,
+  bucketAt: Int32Array | undefined,
   counts: C,
   resolve?: (k: number) => number,
 ): SpreadCounter<C> {
@@ -159,9 +153,16 @@ export function countNewPods<C extends Int32Array | Float64Array>(
   const { namespace, bucketAt, counts, resolve } = counter;
   let changed = false;
   advance(cursor, ({ node: k, pod }) => {
-    let b = bucketAt[k]!;
-    if (b === UNRESOLVED) bucketAt[k] = b = resolve!(k);
-    if (b < 0 || !countsTowards(pod, namespace, selector, cluster)) return;
+    let b: number;
+    if (bucketAt !== undefined) {
+      b = bucketAt[k]!;
+      if (b < 0 || !countsTowards(pod, namespace, selector, cluster)) return;
+    } else {
+      // no table to allocate and fill per counter (the score makes one per workload and constraint)
+      if (!countsTowards(pod, namespace, selector, cluster)) return;
+      b = resolve === undefined ? k : resolve(k);
+      if (b < 0) return;
+    }
     const n = counts[b]! + 1;
     counts[b] = n;
     counted?.(b, n);

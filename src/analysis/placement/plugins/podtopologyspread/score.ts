@@ -7,7 +7,7 @@ import type {
   Workload,
 } from "../../../../model/kubernetes.js";
 import { nodeAffinityKey, nodeAffinityMismatch } from "../nodeaffinity/common.js";
-import { UNRESOLVED, countNewPods, spreadConstraintViews, spreadCounter, type SpreadCounter } from "./common.js";
+import { countNewPods, spreadConstraintViews, spreadCounter, type SpreadCounter } from "./common.js";
 import { FILTERED_EFFECTS, tolerationsKey, untoleratedTaint } from "../tainttoleration/common.js";
 import { indexState, matchingPodIndex, selectorKey } from "../../framework/label-selectors.js";
 import type { ClusterView, NodeInfo, PodToPlace, ScorePlugin } from "../../types.js";
@@ -209,15 +209,20 @@ function spreadCounters(
     const hostname = c.topologyKey === HOSTNAME;
     const column = columns[i]!;
     const counter = indexState(COUNTERS, index, keys[i]!, (): SpreadCounter<Float64Array> => {
-      const bucketAt = new Int32Array(table.nodes.length).fill(UNRESOLVED);
-      if (hostname)
-        return spreadCounter(index, namespace, c.selector, bucketAt, new Float64Array(table.nodes.length), (k) => k);
+      if (hostname) return spreadCounter(index, namespace, c.selector, undefined, new Float64Array(table.nodes.length));
       const nodes = table.nodes;
       const resolve = (k: number): number =>
         (requireAll && !hasAllKeysAt(columns, k)) || !included(c, spec, nodes[k]!, affinityMatches)
           ? -1
           : domainOf(column, k);
-      return spreadCounter(index, namespace, c.selector, bucketAt, new Float64Array(column.values.length + 1), resolve);
+      return spreadCounter(
+        index,
+        namespace,
+        c.selector,
+        undefined,
+        new Float64Array(column.values.length + 1),
+        resolve,
+      );
     });
     countNewPods(counter, cluster);
     return counter;
