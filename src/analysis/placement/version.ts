@@ -191,7 +191,7 @@ function clampToModelled(v: ParsedVersion): ParsedVersion {
 // Which version the cluster runs
 
 /** Where the version came from. */
-export type VersionFrom =
+type VersionFrom =
   "flag" | "kube-scheduler-image" | "kube-apiserver-image" | "control-plane-kubelet" | "newest-kubelet" | "default";
 
 /** The version placement follows, where it came from, and what was assumed. */
