@@ -181,6 +181,15 @@ function ruleOf(pdb: PodDisruptionBudget): string {
   return "no minAvailable or maxUnavailable";
 }
 
+/** What the drain did with one pod of a drained node, before it is reported. */
+interface PodOutcome {
+  action: DrainAction;
+  reason: string;
+  budget: string | null;
+  wave: number | null;
+  replacement: ReplacementView | null;
+}
+
 const isFinished = (p: Pod) => p.phase === "Succeeded" || p.phase === "Failed";
 const controllerOf = (p: Pod) => p.meta.ownerReferences.find((o) => o.controller);
 
@@ -204,16 +213,7 @@ export function drainPlacement(
     workloadOf.get(p.owner ? workloadKey(p.owner) : workloadKey({ kind: "Pod", namespace: p.namespace, name: p.name }));
   const onDrained = snapshot.kubernetes.pods.filter((p) => p.nodeName !== undefined && drained.has(p.nodeName));
 
-  const views = new Map<
-    Pod,
-    {
-      action: DrainAction;
-      reason: string;
-      budget: string | null;
-      wave: number | null;
-      replacement: ReplacementView | null;
-    }
-  >();
+  const views = new Map<Pod, PodOutcome>();
   const toEvict: Pod[] = [];
   const refused: Pod[] = [];
   // filters.go makeFilters, in order; a pod stops at the first filter that does not delete it
@@ -497,16 +497,7 @@ function report(
   completes: boolean,
   error: string | null,
   pods: readonly Pod[],
-  views: ReadonlyMap<
-    Pod,
-    {
-      action: DrainAction;
-      reason: string;
-      budget: string | null;
-      wave: number | null;
-      replacement: ReplacementView | null;
-    }
-  >,
+  views: ReadonlyMap<Pod, PodOutcome>,
   budgets: readonly BudgetView[],
   workloadOfPod: (p: Pod) => Workload | undefined,
   assumptions: readonly string[],
