@@ -20,6 +20,7 @@ import {
   withDestination,
   type Device,
   type DeviceOutcome,
+  type ReplyHandler,
   type ReplyOutcome,
 } from "../trace-engine.js";
 import { EPHEMERAL_PORT, type Decision, type Packet, type Step } from "../trace-model.js";
@@ -296,22 +297,39 @@ function applicationDevice(net: Network, lb: LoadBalancerView, address: string):
         steps.push(d.step);
         return { steps, packet: out, next: undefined, drop: d.drop };
       }
-      const node = ctx.node(target.node) ?? ctx.nodeWithAddress(target.ip);
-      if (node) return { steps, packet: out, next: net.node(node, { kind: "wire" }), reply: relay };
-      steps.push(
-        step(
-          hop,
-          "target-group",
-          tg.id,
-          "deliver",
-          out,
-          `delivered to ${target.ip}:${target.port}; what lies behind it is not in the snapshot`,
-          tg.source,
-        ),
-      );
-      return { steps, packet: out, next: undefined, reply: relay };
+      return toTargetWithoutVpc(net, hop, tg, target, steps, out, relay);
     },
   };
+}
+
+/**
+ * A load balancer whose network interfaces are unknown (derived from Ingresses or Services) hands
+ * the packet to the target without the VPC hops between them: to the target's node when the
+ * snapshot has it, else delivered to the target's address with nothing known behind it.
+ */
+function toTargetWithoutVpc(
+  net: Network,
+  hop: string,
+  tg: TargetGroupView,
+  target: TargetView,
+  steps: Step[],
+  out: Packet,
+  reply: ReplyHandler,
+): DeviceOutcome {
+  const node = net.ctx.node(target.node) ?? net.ctx.nodeWithAddress(target.ip);
+  if (node) return { steps, packet: out, next: net.node(node, { kind: "wire" }), reply };
+  steps.push(
+    step(
+      hop,
+      "target-group",
+      tg.id,
+      "deliver",
+      out,
+      `delivered to ${target.ip}:${target.port}; what lies behind it is not in the snapshot`,
+      tg.source,
+    ),
+  );
+  return { steps, packet: out, next: undefined, reply };
 }
 
 /** Whether a listener's protocol carries the packet's (an NLB TCP_UDP listener carries both, TLS is over TCP). */
@@ -694,20 +712,7 @@ function layer4Device(net: Network, lb: LoadBalancerView, address: string): Devi
         return { steps, packet: out, next: net.subnetRouter(lbEni.subnetId), reply };
       }
       // its network interfaces are unknown (derived): the VPC hops to the target are not evaluated
-      const node = ctx.node(target.node) ?? ctx.nodeWithAddress(target.ip);
-      if (node) return { steps, packet: out, next: net.node(node, { kind: "wire" }), reply };
-      steps.push(
-        step(
-          hop,
-          "target-group",
-          tg.id,
-          "deliver",
-          out,
-          `delivered to ${target.ip}:${target.port}; what lies behind it is not in the snapshot`,
-          tg.source,
-        ),
-      );
-      return { steps, packet: out, next: undefined, reply };
+      return toTargetWithoutVpc(net, hop, tg, target, steps, out, reply);
     },
   };
 }

@@ -672,7 +672,7 @@ describe("model_build_target_group.go and enhanced_backend_builder.go: backends"
     const snap = cluster([...BASE, ingress("a", { annotations: { [alb("target-type")]: "pod" } })]);
     assert.equal(refusal(snap, "app/a"), "Failed build model due to ingress: app/a: unknown targetType: pod");
   });
-  test("buildTargetGroupTargetType: the Service's target-type annotation counts, the Ingress's wins", () => {
+  test("buildTargetGroupTargetType: the Service's target-type annotation counts", () => {
     const svc = clusterIpService("app", "pods", {
       clusterIP: "10.96.0.30",
       annotations: `    ${alb("target-type")}: ip`,
@@ -683,6 +683,22 @@ describe("model_build_target_group.go and enhanced_backend_builder.go: backends"
       ingress("a", { rules: pathRule("a.example.com", [["/", "Prefix", "pods", 80]]) }),
     ]);
     assert.equal(deriveFromIngresses(snap).groups[0]!.targetGroups[0]!.targetType, "ip");
+  });
+  test("buildTargetGroupSpec: MergeStringMap(svc.Annotations, ing.Annotations) keeps the Service's value on a clash (pkg/algorithm/maps.go)", () => {
+    const svc = clusterIpService("app", "pods", {
+      clusterIP: "10.96.0.30",
+      annotations: `    ${alb("target-type")}: ip\n    ${alb("healthcheck-path")}: /svc-healthz`,
+    });
+    const snap = cluster([
+      ...BASE,
+      svc,
+      ingress("a", {
+        annotations: { [alb("target-type")]: "instance", [alb("healthcheck-path")]: "/ing-healthz" },
+        rules: pathRule("a.example.com", [["/", "Prefix", "pods", 80]]),
+      }),
+    ]);
+    const tg = deriveFromIngresses(snap).groups[0]!.targetGroups[0]!;
+    assert.deepEqual([tg.targetType, tg.healthCheck?.path], ["ip", "/svc-healthz"]);
   });
 
   const PODS =

@@ -33,12 +33,12 @@ export function buildTargetGroup(
   const found = lookupServicePort(ing, service, port);
   if (!found.ok) return found;
   const servicePort = found.value;
-  // svcAndIngAnnotations: the Ingress's annotation over the Service's. (Upstream's
-  // algorithm.MergeStringMap(svc.Annotations, ing.Annotations) keeps the Service's on a clash;
-  // podpath's order is kept unchanged here.)
+  // svcAndIngAnnotations = algorithm.MergeStringMap(svc.Annotations, ing.Ing.Annotations)
+  // (pkg/ingress/model_build_target_group.go buildTargetGroupSpec; pkg/algorithm/maps.go: "if a key
+  // already exists, the value from previous map is kept"): on a clash the Service's annotation wins.
   const svcAndIngAnnotations: Readonly<Record<string, string>> = {
-    ...service.meta.annotations,
     ...ing.meta.annotations,
+    ...service.meta.annotations,
   };
   const merged = (suffix: string): string | undefined =>
     ALB_ANNOTATIONS.parseStringAnnotation(suffix, svcAndIngAnnotations);
