@@ -16,6 +16,8 @@ import type { Snapshot } from "../model/snapshot.js";
 import { staticPodNode } from "../model/static-pod.js";
 import { preparePlacement } from "../analysis/placement/prepare.js";
 import { resolveKubernetesVersion } from "../analysis/placement/version.js";
+import type { TemplateView } from "../analysis/placement/what-if/index.js";
+import { launchNodePools, type KarpenterNodePool } from "../analysis/placement/what-if/node-templates/karpenter.js";
 import type { KubernetesVersionJson } from "./kubernetes-version.js";
 import type { Answer } from "./question.js";
 
@@ -36,6 +38,10 @@ export interface PlaceInput {
   readonly force?: boolean | undefined;
   /** what-if: these nodes added before placing (the whole answer is about the cluster with them) */
   readonly addNodes?: readonly Node[] | undefined;
+  /** the EKS node groups `addNodes` (some of them) stand for, with what was assumed */
+  readonly addNodeTemplates?: readonly TemplateView[] | undefined;
+  /** what-if: Karpenter NodePools, whose nodes are those Karpenter would launch for the Pending pods (node-templates/karpenter.ts) */
+  readonly addNodePools?: readonly KarpenterNodePool[] | undefined;
 }
 
 /**
@@ -277,7 +283,16 @@ function checkInput(snapshot: Snapshot, input: PlaceInput): void {
  * not yet placed. A workload or node the snapshot lacks is a UserError.
  */
 export function answerPlace(snapshot: Snapshot, input: PlaceInput = {}): PlaceAnswer {
-  const added = input.addNodes ?? [];
+  let added = input.addNodes ?? [];
+  let templates = input.addNodeTemplates ?? [];
+  if (input.addNodePools && input.addNodePools.length > 0) {
+    // --add-node NODEPOOL: the nodes Karpenter would launch for the Pending pods, then as any added node
+    const version = resolveKubernetesVersion(snapshot, input.kubernetesVersion);
+    const admission = input.istioProxyRequests ? { admission: { istioProxyRequests: input.istioProxyRequests } } : {};
+    const launched = launchNodePools(withAddedNodes(snapshot, added), input.addNodePools, { version, ...admission });
+    added = [...added, ...launched.nodes];
+    templates = [...templates, ...launched.views];
+  }
   for (const n of added) {
     if (snapshot.kubernetes.nodes.some((x) => x.name === n.name))
       throw new UserError(
@@ -294,7 +309,10 @@ export function answerPlace(snapshot: Snapshot, input: PlaceInput = {}): PlaceAn
   // one preparation (prepare.ts) for `place` and its what-ifs: the same admitted pods, version and preemption tail
   const prepared = preparePlacement(cluster, options);
   const placement = analysePlacement(cluster, { ...options, prepared });
-  const addNode = added.length > 0 ? addNodeReport(analysePlacement(snapshot, options), placement, added) : undefined;
+  const addNode =
+    added.length > 0 || templates.length > 0
+      ? addNodeReport(analysePlacement(snapshot, options), placement, added, templates)
+      : undefined;
   const asked = analyseWhatIf(cluster, {
     fresh: input.fresh === true,
     drain: input.drain ?? [],
