@@ -183,7 +183,13 @@ function readNodegroup(r: Reader, g: Raw, snapshot: Snapshot): EksNodegroup {
   const name = r.str(g, "nodegroupName", "nodegroup.nodegroupName");
   if (!name) r.fail(g, "nodegroup: nodegroupName is required");
   const types = r.strings(g, "instanceTypes", "nodegroup.instanceTypes");
-  // the default of CreateNodegroup when no launch template names one
+  if (types.length === 0 && r.obj(g, "launchTemplate", "nodegroup.launchTemplate"))
+    r.fail(
+      g,
+      `nodegroup ${name}: its instance type is in its launch template, which describe-nodegroup does not show: add "instanceTypes": ["TYPE"] to the file, or give a kubectl Node of one of its nodes`,
+      "launchTemplate",
+    );
+  // CreateNodegroup's default when neither the request nor a launch template names one
   const first = types[0] ?? "t3.medium";
   const instanceType: Ec2InstanceType | undefined = ec2InstanceType(first);
   if (!instanceType) r.fail(g, `nodegroup ${name}: ${instanceTypeHelp(first, r.file)}`, "instanceTypes");
@@ -289,21 +295,22 @@ function readNodePool(r: Reader, o: Raw, classes: ReadonlyMap<string, Ec2NodeCla
     taints: readTaints(r, tspec, "taints", "spec.template.spec.taints"),
     startupTaints: readTaints(r, tspec, "startupTaints", "spec.template.spec.startupTaints"),
     limits: r.quantities(spec, "limits", "spec.limits"),
+    weight: r.int(spec, "weight", "spec.weight") ?? 0,
     nodeClassName: className,
-    nodeClass:
-      nodeClass ??
-      (kubelet
-        ? {
-            name: `${name} (v1beta1 kubelet)`,
-            source: r.source(kubelet),
-            ...readKubelet(r, kubelet, "spec.template.spec.kubelet"),
-            diskGiB: undefined,
-          }
-        : undefined),
+    nodeClass: kubelet
+      ? {
+          // v1beta1: the kubelet block on the NodePool; the EC2NodeClass's family (AL2 by default) and root volume
+          name: nodeClass?.name ?? className ?? name,
+          source: r.source(kubelet),
+          diskGiB: nodeClass?.diskGiB,
+          amiFamily: nodeClass?.amiFamily ?? "al2",
+          ...readKubelet(r, kubelet, "spec.template.spec.kubelet"),
+        }
+      : nodeClass,
   };
 }
 
-function readKubelet(r: Reader, k: Raw, path: string): Omit<Ec2NodeClass, "name" | "source" | "diskGiB"> {
+function readKubelet(r: Reader, k: Raw, path: string): Omit<Ec2NodeClass, "name" | "source" | "diskGiB" | "amiFamily"> {
   const eviction = r.obj(k, "evictionHard", `${path}.evictionHard`);
   const memoryAvailable = eviction ? r.str(eviction, "memory.available", `${path}.evictionHard`) : undefined;
   const evictionHardMemory =
@@ -334,9 +341,14 @@ function readNodeClass(r: Reader, o: Raw): Ec2NodeClass {
     if (bytes !== undefined && (b["rootVolume"] === true || b["deviceName"] === "/dev/xvda"))
       diskGiB = bytes / 1024 ** 3;
   }
+  const alias = r
+    .list(spec, "amiSelectorTerms", "spec.amiSelectorTerms")
+    .map((t) => (isRaw(t) && typeof t["alias"] === "string" ? t["alias"] : undefined))
+    .find((a) => a !== undefined);
   return {
     name,
     source: r.source(o),
+    amiFamily: (r.str(spec, "amiFamily", "spec.amiFamily") ?? alias?.split("@")[0])?.toLowerCase(),
     ...(kubelet
       ? readKubelet(r, kubelet, "spec.kubelet")
       : { maxPods: undefined, kubeReserved: {}, systemReserved: {}, evictionHardMemory: undefined }),

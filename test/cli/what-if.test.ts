@@ -544,6 +544,17 @@ test("--add-node NODEGROUP with an instance type podpath's table lacks, or a bad
   const group = JSON.parse(readFileSync(NODEGROUP, "utf8"));
   const dir = tempDir({
     "p5.json": JSON.stringify({ nodegroup: { ...group.nodegroup, instanceTypes: ["p5.48xlarge"] } }, null, 4),
+    "launch-template.json": JSON.stringify(
+      {
+        nodegroup: {
+          ...group.nodegroup,
+          instanceTypes: null,
+          launchTemplate: { name: "workers-lt", version: "3", id: "lt-0a1b2c3d4e5f60001" },
+        },
+      },
+      null,
+      4,
+    ),
     "effect.json": JSON.stringify(
       { nodegroup: { ...group.nodegroup, taints: [{ key: "gpu", effect: "NoSchedule" }] } },
       null,
@@ -557,6 +568,12 @@ test("--add-node NODEGROUP with an instance type podpath's table lacks, or a bad
     /p5\.json:\d+:\d+: nodegroup workers: instance type p5\.48xlarge is not in podpath's table of EC2 instance types \(families t3, t3a, t4g, m5, .*\): give a kubectl Node of that type instead/,
   );
   assert.doesNotMatch(p5.stderr, /at .*\.js:\d+/);
+  const lt = await cli(["place", "-s", SHOP, "--add-node", join(dir, "launch-template.json")]);
+  assert.equal(lt.code, 2);
+  assert.match(
+    lt.stderr,
+    /launch-template\.json:\d+:\d+: nodegroup workers: its instance type is in its launch template/,
+  );
   const effect = await cli(["place", "-s", SHOP, "--add-node", join(dir, "effect.json")]);
   assert.equal(effect.code, 2);
   assert.match(
@@ -607,6 +624,102 @@ test("--add-node NODEPOOL (karpenter.sh/v1 with its EC2NodeClass): Karpenter lau
   );
 });
 
+test("--add-node NODEPOOL of karpenter.sh/v1beta1: the kubelet block on the NodePool (maxPods 110) gives the pods; kube-reserved memory stays the ENI-limited count's (11·29+255 MiB: karpenter-provider-aws kubeReservedResources with AL2, v1beta1's default family, UsesENILimitedMemoryOverhead)", async () => {
+  const { join } = await import("node:path");
+  const { tempDir } = await import("../support/helpers.js");
+  const dir = tempDir({
+    "v1beta1.yaml": `apiVersion: karpenter.sh/v1beta1
+kind: NodePool
+metadata:
+  name: general
+spec:
+  template:
+    spec:
+      kubelet:
+        maxPods: 110
+      nodeClassRef:
+        apiVersion: karpenter.k8s.aws/v1beta1
+        kind: EC2NodeClass
+        name: default
+      requirements:
+      - key: node.kubernetes.io/instance-type
+        operator: In
+        values:
+        - m5.large
+`,
+  });
+  const add = (await placeJson(["-s", SHOP, "--add-node", join(dir, "v1beta1.yaml")])).whatIf!.addNode!;
+  // m5.large: 8192 MiB less 7.5 % (615) = 7577 MiB
+  assert.deepEqual(add.nodes[0]!.allocatable, { cpu: 1930, memory: (7577 - 574 - 100) * 1024 * 1024, pods: 110 });
+  assert.equal(add.templates[0]!.launches![0]!.instanceType, "m5.large");
+  assert.match(
+    add.templates[0]!.assumptions[2]!,
+    /^kubelet settings and root volume from the NodePool's kubelet block/,
+  );
+});
+
+test("--add-node NODEPOOL packs the Pending pods as Karpenter's scheduler does (queue.go: by descending cpu; scheduler.go add: onto the in-flight claim whose types still hold it; newNode: types within the limits left, subtractMax taking the largest one's capacity)", async () => {
+  const { readFileSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const { tempDir } = await import("../support/helpers.js");
+  const batch = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: batch
+  namespace: shop
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: batch
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: batch
+    spec:
+      containers:
+      - image: registry.example.com/shop/batch:1.4.2
+        name: batch
+        resources:
+          requests:
+            cpu: 1800m
+            memory: 256Mi
+`;
+  const dir = tempDir({
+    "batch.yaml": batch,
+    "pool-4cpu.yaml": readFileSync(NODEPOOL, "utf8").replace('      cpu: "16"', '      cpu: "4"'),
+  });
+  const run = async (pool: string) =>
+    (await placeJson(["-s", SHOP, "-w", join(dir, "batch.yaml"), "--add-node", pool])).whatIf!.addNode!.templates[0]!;
+  // limits cpu 16: the three 1800m replicas and the 1500m report pod fit one c6i.2xlarge (7910m allocatable with the 100m log-agent)
+  const roomy = await run(NODEPOOL);
+  assert.deepEqual(
+    roomy.launches!.map((l) => [l.node, l.instanceType, l.pods.length]),
+    [["default-1", "c6i.2xlarge", 4]],
+  );
+  // limits cpu 4: the first claim may be a large or an xlarge, so 4 CPUs are taken at once (subtractMax);
+  // the second replica joins it (an xlarge holds 3700m), the rest would need a new node past the limits
+  const limited = await run(join(dir, "pool-4cpu.yaml"));
+  assert.equal(limited.launches!.length, 1);
+  assert.equal(limited.launches![0]!.instanceType, "c6i.xlarge");
+  assert.equal(limited.launches![0]!.pods.length, 2);
+  assert.ok(limited.launches![0]!.pods.every((p) => p.startsWith("shop/batch-")));
+  assert.deepEqual(
+    limited.notLaunched!.map((n) => [/^shop\/(batch|report)-/.exec(n.pod)?.[1], n.reason]),
+    // taken: the m6i.xlarge's 4 CPUs and 16384 MiB less 7.5 %
+    [
+      [
+        "batch",
+        "every allowed type that holds it would exceed the NodePool's limits (cpu 4, 4 taken; memory 64Gi, 15155Mi taken)",
+      ],
+      [
+        "report",
+        "every allowed type that holds it would exceed the NodePool's limits (cpu 4, 4 taken; memory 64Gi, 15155Mi taken)",
+      ],
+    ],
+  );
+});
+
 test("--add-node NODEPOOL: spec.limits stop a launch past them (cpu 1 < the 2 vCPUs of the smallest type); a pool whose taint no Pending pod tolerates launches nothing; with no Pending pod Karpenter launches nothing", async () => {
   const { readFileSync } = await import("node:fs");
   const { join } = await import("node:path");
@@ -624,7 +737,8 @@ test("--add-node NODEPOOL: spec.limits stop a launch past them (cpu 1 < the 2 vC
   assert.deepEqual(limited.templates[0]!.notLaunched, [
     {
       pod: "shop/report-5b8f9d7c6d-k7wzn",
-      reason: "the NodePool's limits: cpu 0 used of 1, a node adds 2",
+      reason:
+        "every allowed type that holds it would exceed the NodePool's limits (cpu 1, 0 taken; memory 64Gi, 0 taken)",
     },
   ]);
   assert.deepEqual(

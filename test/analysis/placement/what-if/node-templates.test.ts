@@ -218,6 +218,7 @@ const pool = (requirements: NodePoolRequirement[], over: Partial<KarpenterNodePo
   taints: [],
   startupTaints: [],
   limits: {},
+  weight: 0,
   nodeClassName: undefined,
   nodeClass: undefined,
   ...over,
@@ -247,6 +248,24 @@ test("NodePool requirements select instance types on the keys karpenter-provider
   assert.deepEqual(names([req("karpenter.k8s.aws/instance-category", "In", "x")]), []);
   // a requirement on a key that is not the instance type's leaves the types alone and labels the node when single-valued
   assert.equal(names([req("example.com/team", "In", "shop")]).length, EC2_INSTANCE_TYPES.length);
+});
+
+test("Karpenter's kube-reserved memory (types.go kubeReservedResources): the ENI-limited pod count for the AL2/AL2023 families (UsesENILimitedMemoryOverhead), maxPods for Bottlerocket", () => {
+  const nodeClass = (amiFamily: string) => ({
+    name: "default",
+    source: SRC,
+    maxPods: 110,
+    kubeReserved: {},
+    systemReserved: {},
+    evictionHardMemory: undefined,
+    diskGiB: undefined,
+    amiFamily,
+  });
+  const m5 = ec2InstanceType("m5.large")!;
+  const memory = (family: string) =>
+    nodePoolNode(pool([], { nodeClass: nodeClass(family) }), m5, "n").allocatable["memory"];
+  assert.equal(memory("al2023"), (7577 - (11 * 29 + 255) - 100) * MI);
+  assert.equal(memory("bottlerocket"), (7577 - (11 * 110 + 255) - 100) * MI);
 });
 
 test("a NodePool's node: karpenter.sh/nodepool and capacity-type (spot when allowed, else on-demand), the single-valued In requirements' labels, the template's labels, the type's labels; taints but not startupTaints", () => {

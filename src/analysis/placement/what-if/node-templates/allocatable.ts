@@ -60,6 +60,8 @@ export interface NodeResources {
 export interface KubeletSettings {
   /** kubelet maxPods (EC2NodeClass spec.kubelet.maxPods); default: the ENI-limited count */
   readonly maxPods?: number | undefined;
+  /** the pod count kube-reserved memory is computed from, when not maxPods (Karpenter's UsesENILimitedMemoryOverhead) */
+  readonly kubeReservedPods?: number | undefined;
   /** kubeReserved / systemReserved / evictionHard overrides, in model units by resource name */
   readonly kubeReserved?: ResourceList | undefined;
   readonly systemReserved?: ResourceList | undefined;
@@ -76,7 +78,7 @@ export function nodeResources(t: Ec2InstanceType, kubelet: KubeletSettings = {})
   const storage = (kubelet.diskGiB ?? DEFAULT_DISK_GIB) * GI;
   const kubeReserved: Record<string, number> = {
     cpu: cpuMillicoresToReserve(cpu),
-    memory: memoryMebibytesToReserve(maxPods) * MI,
+    memory: memoryMebibytesToReserve(kubelet.kubeReservedPods ?? maxPods) * MI,
     "ephemeral-storage": GI,
     ...kubelet.kubeReserved,
   };

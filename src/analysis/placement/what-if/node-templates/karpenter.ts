@@ -4,18 +4,24 @@
  * Pending pods a node of the pool could take (its taints tolerated, its labels selected —
  * podpath asks its own filters, on a node of the largest allowed type), it packs them onto new
  * nodes (sigs.k8s.io/karpenter pkg/controllers/provisioning/scheduling: pods by descending
- * cpu then memory, each onto the first in-flight node an allowed type still holds with the
- * DaemonSet pods that node would run, else a new one) and launches the cheapest allowed type
- * that holds each node's pods. podpath has no prices: it takes the smallest type (vCPUs, then
- * memory). `spec.limits` (cpu, memory, nodes; node capacity, counting the pool's nodes in the
- * snapshot) stops launches past them.
+ * cpu then memory — queue.go byCPUAndMemoryDescending; ties by name, where Karpenter takes the
+ * creation time and uid —, each onto the in-flight node claim with the fewest pods whose
+ * remaining instance types still hold it with the DaemonSet pods that node would run, else onto
+ * a new claim whose types are those within the limits left — scheduler.go add, newNode,
+ * filterByRemainingResources, subtractMax: the largest capacity among a claim's types is taken
+ * from the limits, the pool's nodes in the snapshot counted by their capacity) and launches the
+ * cheapest type of each claim. podpath has no prices: it takes the smallest (vCPUs, then memory).
  *
  * The instance types a NodePool's requirements allow come from the table in
  * model/ec2-instance-types.ts, matched on the keys Karpenter gives each type
  * (karpenter-provider-aws pkg/providers/instancetype/types.go computeRequirements:
  * node.kubernetes.io/instance-type, kubernetes.io/arch, kubernetes.io/os,
  * karpenter.k8s.aws/instance-category|family|generation|size|cpu|memory|hypervisor); every type
- * is assumed offered on-demand and spot in every zone. The node's labels: the template's, the
+ * is assumed offered on-demand and spot in every zone. NodePools are tried by descending
+ * `weight`; karpenter.sh/capacity-type is spot when the pool allows it ("Karpenter will prioritize
+ * Spot offerings if the NodePool allows Spot and on-demand"), on-demand when it says nothing (the
+ * AWS provider's default) — aws/karpenter-provider-aws website docs/concepts/nodepools.md, which
+ * also says pods need not tolerate startup taints. The node's labels: the template's, the
  * single-valued `In` requirements', karpenter.sh/nodepool and karpenter.sh/capacity-type, and
  * the instance type's. Its taints: `taints`; `startupTaints` are left off, as Karpenter does when
  * it simulates (they are expected to be removed once the node is initialised). Allocatable:
@@ -25,7 +31,12 @@ import type { Node, ResourceList, Taint } from "../../../../model/kubernetes.js"
 import type { Snapshot } from "../../../../model/snapshot.js";
 import { formatSource, type SourceRef } from "../../../../model/source.js";
 import { formatQuantity } from "../../../../model/quantity.js";
-import { EC2_INSTANCE_TYPES, instanceTypeParts, type Ec2InstanceType } from "../../../../model/ec2-instance-types.js";
+import {
+  EC2_INSTANCE_TYPES,
+  eniLimitedPods,
+  instanceTypeParts,
+  type Ec2InstanceType,
+} from "../../../../model/ec2-instance-types.js";
 import { analysePlacement, type PlacementOptions } from "../../placement.js";
 import { preparePlacement } from "../../prepare.js";
 import { nodeResources, type NodeResources } from "./allocatable.js";
@@ -48,6 +59,8 @@ export interface Ec2NodeClass {
   readonly systemReserved: ResourceList;
   readonly evictionHardMemory: number | undefined;
   readonly diskGiB: number | undefined;
+  /** spec.amiFamily, else the family of the first amiSelectorTerms alias ("al2023@latest" → "al2023"), lower case */
+  readonly amiFamily: string | undefined;
 }
 
 export interface KarpenterNodePool {
@@ -60,6 +73,8 @@ export interface KarpenterNodePool {
   readonly startupTaints: readonly Taint[];
   /** spec.limits, in model units (cpu millicores, memory bytes, nodes) */
   readonly limits: ResourceList;
+  /** spec.weight: Karpenter tries the NodePools of highest weight first */
+  readonly weight: number;
   readonly nodeClassName: string | undefined;
   readonly nodeClass: Ec2NodeClass | undefined;
 }
@@ -154,10 +169,19 @@ function requirementLabels(pool: KarpenterNodePool): Record<string, string> {
   return out;
 }
 
+/**
+ * amifamily FeatureFlags UsesENILimitedMemoryOverhead: the AL2 and AL2023 families (DefaultFamily)
+ * reserve kube-reserved memory for the ENI-limited pod count whatever maxPods says; Bottlerocket
+ * and Windows for maxPods. v1beta1's default family is AL2.
+ */
+const ENI_LIMITED_MEMORY_OVERHEAD = (family: string | undefined) =>
+  !(family?.startsWith("bottlerocket") || family?.startsWith("windows"));
+
 function resourcesOf(pool: KarpenterNodePool, t: Ec2InstanceType): NodeResources {
   const c = pool.nodeClass;
   return nodeResources(t, {
     maxPods: c?.maxPods,
+    kubeReservedPods: ENI_LIMITED_MEMORY_OVERHEAD(c?.amiFamily) ? eniLimitedPods(t) : undefined,
     kubeReserved: c?.kubeReserved,
     systemReserved: c?.systemReserved,
     evictionHardMemory: c?.evictionHardMemory,
@@ -207,9 +231,11 @@ interface Candidate {
   readonly requests: ResourceList;
 }
 
+/** an in-flight node claim (nodeclaim.go): its pods, their requests with the DaemonSet overhead, the types still holding them */
 interface Claim {
   readonly pods: Candidate[];
   readonly sum: Requests;
+  options: Ec2InstanceType[];
 }
 
 /** The nodes of `pool` already in the snapshot, counted against its limits. */
@@ -221,15 +247,6 @@ function poolUsage(snapshot: Snapshot, pool: KarpenterNodePool): Requests {
     used["nodes"]! += 1;
   }
   return used;
-}
-
-function withinLimits(limits: ResourceList, used: Requests, capacity: ResourceList): string | null {
-  for (const [k, limit] of Object.entries(limits)) {
-    const add = k === "nodes" ? 1 : (capacity[k] ?? 0);
-    if ((used[k] ?? 0) + add > limit)
-      return `the NodePool's limits: ${k} ${k === "nodes" ? (used[k] ?? 0) : formatQuantity(k, used[k] ?? 0)} used of ${k === "nodes" ? limit : formatQuantity(k, limit)}, a node adds ${k === "nodes" ? 1 : formatQuantity(k, add)}`;
-  }
-  return null;
 }
 
 const podKey = (owner: string, name: string) => `${owner}/${name}`;
@@ -254,7 +271,9 @@ export function launchNodePools(
   const nodes: Node[] = [];
   const views: TemplateView[] = [];
   const taken = new Set<string>();
-  for (const pool of pools) {
+  // the highest weight first, then by name (docs/concepts/nodepools.md spec.weight)
+  const ordered = [...pools].sort((a, b) => b.weight - a.weight || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const pool of ordered) {
     const view = launchOne(snapshot, pool, options, pending, taken, nodes);
     views.push(view.view);
     nodes.push(...view.nodes);
@@ -339,56 +358,73 @@ function launchOne(
       (b.requests["memory"] ?? 0) - (a.requests["memory"] ?? 0) ||
       (a.pod < b.pod ? -1 : a.pod > b.pod ? 1 : 0),
   );
-  const allocatable = new Map(types.map((t) => [t, resourcesOf(pool, t)]));
-  const fits = (t: Ec2InstanceType, sum: Requests, pods: number) =>
-    holds(allocatable.get(t)!.allocatable, { ...sum }, pods);
-  const claims: Claim[] = [];
-  const notLaunched: { pod: string; reason: string }[] = [];
-  for (const c of candidates) {
-    const claim = claims.find((cl) => {
-      const sum = { ...cl.sum };
-      addTo(sum, c.requests);
-      return types.some((t) => fits(t, sum, overheadPods + cl.pods.length + 1));
-    });
-    if (claim) {
-      claim.pods.push(c);
-      addTo(claim.sum, c.requests);
-      continue;
-    }
-    const sum = { ...overhead };
-    addTo(sum, c.requests);
-    if (!types.some((t) => fits(t, sum, overheadPods + 1))) {
-      notLaunched.push({
-        pod: c.pod,
-        reason: `no allowed instance type holds it with the DaemonSet pods (requests ${Object.entries(c.requests)
-          .filter(([, v]) => v > 0)
-          .map(([k, v]) => `${k} ${formatQuantity(k, v)}`)
-          .join(
-            ", ",
-          )}; the largest, ${largest.name}, has ${formatQuantity("cpu", allocatable.get(largest)!.allocatable["cpu"] ?? 0)} cpu and ${formatQuantity("memory", allocatable.get(largest)!.allocatable["memory"] ?? 0)} memory allocatable)`,
-      });
-      continue;
-    }
-    claims.push({ pods: [c], sum: sum });
-  }
   if (candidates.length === 0)
     assumptions.push(
       `none of the ${open.length} Pending pod${open.length === 1 ? "" : "s"} can run on a node of this pool (its taints, labels or instance types; podpath's filters on a ${largest.name} node): Karpenter launches nothing for them`,
     );
-  // launch each claim on the smallest type that holds it, within the limits
+  const allocatable = new Map(types.map((t) => [t, resourcesOf(pool, t)]));
+  const fits = (t: Ec2InstanceType, sum: Requests, pods: number) => holds(allocatable.get(t)!.allocatable, sum, pods);
+  // scheduler.go: the limits left, less the capacity of the pool's nodes (calculateExistingNodeClaims)
+  const remaining: Requests = {};
   const used = poolUsage(snapshot, pool);
+  for (const [k, limit] of Object.entries(pool.limits)) remaining[k] = limit - (used[k] ?? 0);
+  const withinRemaining = (t: Ec2InstanceType) =>
+    Object.entries(remaining).every(
+      ([k, left]) => (k === "nodes" ? 1 : (allocatable.get(t)!.capacity[k] ?? 0)) <= left,
+    );
+  const claims: Claim[] = [];
+  const notLaunched: { pod: string; reason: string }[] = [];
+  for (const c of candidates) {
+    // scheduler.go add: the in-flight node claims with the fewest pods first
+    const claim = [...claims]
+      .sort((a, b) => a.pods.length - b.pods.length)
+      .find((cl) => {
+        const sum = { ...cl.sum };
+        addTo(sum, c.requests);
+        return cl.options.some((t) => fits(t, sum, overheadPods + cl.pods.length + 1));
+      });
+    if (claim) {
+      addTo(claim.sum, c.requests);
+      claim.pods.push(c);
+      claim.options = claim.options.filter((t) => fits(t, claim.sum, overheadPods + claim.pods.length));
+      continue;
+    }
+    // scheduler.go newNode: the types within the limits left (filterByRemainingResources) that hold the pod
+    const sum = { ...overhead };
+    addTo(sum, c.requests);
+    const holding = types.filter((t) => fits(t, sum, overheadPods + 1));
+    const options = holding.filter(withinRemaining);
+    if (options.length === 0) {
+      const big = allocatable.get(largest)!.allocatable;
+      notLaunched.push({
+        pod: c.pod,
+        reason:
+          holding.length > 0
+            ? `every allowed type that holds it would exceed the NodePool's limits (${Object.entries(pool.limits)
+                .map(
+                  ([k, v]) =>
+                    `${k} ${k === "nodes" ? v : formatQuantity(k, v)}, ${k === "nodes" ? Math.max(0, v - (remaining[k] ?? 0)) : formatQuantity(k, Math.max(0, v - (remaining[k] ?? 0)))} taken`,
+                )
+                .join("; ")})`
+            : `no allowed instance type holds it with the DaemonSet pods (requests ${Object.entries(c.requests)
+                .filter(([, v]) => v > 0)
+                .map(([k, v]) => `${k} ${formatQuantity(k, v)}`)
+                .join(
+                  ", ",
+                )}; the largest, ${largest.name}, has ${formatQuantity("cpu", big["cpu"] ?? 0)} cpu and ${formatQuantity("memory", big["memory"] ?? 0)} memory allocatable)`,
+      });
+      continue;
+    }
+    claims.push({ pods: [c], sum, options });
+    // subtractMax: pessimistically the largest capacity among the claim's options
+    for (const k of Object.keys(remaining))
+      remaining[k]! -= Math.max(...options.map((t) => (k === "nodes" ? 1 : (allocatable.get(t)!.capacity[k] ?? 0))));
+  }
+  // each claim launches the cheapest of its options: the smallest (options are smallest first)
   const nodes: Node[] = [];
   const launches: NodePoolLaunch[] = [];
   for (const claim of claims) {
-    const t = types.find((x) => fits(x, claim.sum, overheadPods + claim.pods.length))!;
-    const capacity = allocatable.get(t)!.capacity;
-    const over = withinLimits(pool.limits, used, capacity);
-    if (over !== null) {
-      for (const c of claim.pods) notLaunched.push({ pod: c.pod, reason: over });
-      continue;
-    }
-    addTo(used, capacity);
-    used["nodes"] = (used["nodes"] ?? 0) + 1;
+    const t = claim.options[0]!;
     const name = `${pool.name}-${nodes.length + 1}`;
     nodes.push(nodePoolNode(pool, t, name));
     launches.push({ node: name, instanceType: t.name, pods: claim.pods.map((c) => c.pod) });
