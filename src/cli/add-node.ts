@@ -53,7 +53,7 @@ export function loadAddedNodes(
     const t = readNodeTemplates(file, io.cwd, limits, snapshot);
     if (t.kind === "eks") {
       for (const g of t.groups) {
-        const added = eksNodegroupNodes(g, count ?? g.desiredSize);
+        const added = eksNodegroupNodes(g, count);
         out.push(...added.nodes);
         templates.push(added.view);
         counted = true;

@@ -1,6 +1,7 @@
 /**
  * `place --add-node FILE` with a node template instead of a Node: reads an EKS managed node group
- * (`aws eks describe-nodegroup` output, `{"nodegroup": {…}}`) or Karpenter NodePools
+ * (`aws eks describe-nodegroup` output, `{"nodegroup": {…}}`), eksctl's ClusterConfig
+ * (eksctl.io/v1alpha5: its managedNodeGroups and nodeGroups) or Karpenter NodePools
  * (karpenter.sh/v1 and v1beta1, `kubectl get nodepool -o yaml`, a List or several documents) with
  * the EC2NodeClasses they reference when the file holds them. Each object keeps its file:line; bad
  * input is an InputError at the field (`file:line:col: what is wrong`).
@@ -158,6 +159,12 @@ export function readNodeTemplates(file: string, cwd: string, limits: LoadLimits,
     return { kind: "none" }; // the loader reports the syntax error
   }
   const objects = objectsOf(parsed);
+  const configs = objects.filter((o) => isClusterConfig(o.value));
+  if (configs.length > 0)
+    return {
+      kind: "eks",
+      groups: configs.flatMap((o) => readClusterConfig(new Reader(parsed, shown, o.doc), o.value)),
+    };
   const groups = objects.filter((o) => isRaw(o.value["nodegroup"]));
   if (groups.length > 0)
     return {
@@ -232,9 +239,89 @@ function readNodegroup(r: Reader, g: Raw, snapshot: Snapshot): EksNodegroup {
     taints,
     region,
     subnetZones: subnets.map((subnet) => ({ subnet, zone: zoneOf.get(subnet) })),
+    zonesFrom: "subnets",
+    managed: true,
+    toolLabels: {},
+    desiredFrom: "scalingConfig.desiredSize",
     diskGiB: r.int(g, "diskSize", "nodegroup.diskSize"),
     maxPods: undefined,
   };
+}
+
+// --- eksctl --------------------------------------------------------------------------------------
+
+const isClusterConfig = (o: Raw) =>
+  o["kind"] === "ClusterConfig" && typeof o["apiVersion"] === "string" && o["apiVersion"].startsWith("eksctl.io/");
+
+/** eksctl pkg/apis/eksctl.io/v1alpha5: DefaultNodeType, DefaultNodeCount */
+const EKSCTL_DEFAULT_TYPE = "m5.large";
+const EKSCTL_DEFAULT_COUNT = 2;
+
+/** eksctl's managedNodeGroups and nodeGroups of a ClusterConfig, each as a node group. */
+function readClusterConfig(r: Reader, o: Raw): EksNodegroup[] {
+  const meta = r.obj(o, "metadata", "metadata") ?? {};
+  const cluster = r.str(meta, "name", "metadata.name") ?? "";
+  const region = r.str(meta, "region", "metadata.region");
+  const out: EksNodegroup[] = [];
+  for (const [key, managed] of [
+    ["managedNodeGroups", true],
+    ["nodeGroups", false],
+  ] as const) {
+    for (const [i, g] of r.list(o, key, key).entries()) {
+      const path = `${key}[${i}]`;
+      if (!isRaw(g)) r.fail(o[key] as object, `${path}: expected an object`, i);
+      const name = r.str(g, "name", `${path}.name`);
+      if (!name) r.fail(g, `${path}: name is required`);
+      const types = [
+        ...(r.str(g, "instanceType", `${path}.instanceType`) !== undefined ? [g["instanceType"] as string] : []),
+        ...r.strings(g, "instanceTypes", `${path}.instanceTypes`),
+      ];
+      const first = types[0] ?? EKSCTL_DEFAULT_TYPE;
+      const instanceType = ec2InstanceType(first);
+      if (!instanceType) r.fail(g, `${path} ${name}: ${instanceTypeHelp(first, r.file)}`, "instanceType");
+      const taints: Taint[] = r.list(g, "taints", `${path}.taints`).map((t, j) => {
+        const tp = `${path}.taints[${j}]`;
+        if (!isRaw(t))
+          r.fail(g["taints"] as object, `${tp}: expected an object {key, value, effect} (eksctl's list form)`, j);
+        const k = r.str(t, "key", `${tp}.key`);
+        if (!k) r.fail(t, `${tp}: key is required`);
+        const effect = r.str(t, "effect", `${tp}.effect`) as TaintEffect | undefined;
+        if (!effect || !TAINT_EFFECTS.includes(effect))
+          r.fail(
+            t,
+            `${tp}.effect: ${JSON.stringify(effect ?? "")} is not NoSchedule, PreferNoSchedule or NoExecute`,
+            "effect",
+          );
+        return { key: k, value: r.str(t, "value", `${tp}.value`) ?? "", effect, source: r.source(t) };
+      });
+      const desired = r.int(g, "desiredCapacity", `${path}.desiredCapacity`);
+      const amiFamily = r.str(g, "amiFamily", `${path}.amiFamily`);
+      out.push({
+        name,
+        source: r.source(g),
+        instanceType,
+        otherInstanceTypes: types.slice(1),
+        capacityType: g["spot"] === true ? "SPOT" : "ON_DEMAND",
+        desiredSize: desired ?? EKSCTL_DEFAULT_COUNT,
+        amiType: amiFamily?.startsWith("Windows") ? "WINDOWS" : amiFamily,
+        labels: r.stringMap(g, "labels", `${path}.labels`),
+        taints,
+        region,
+        subnetZones: r
+          .strings(g, "availabilityZones", `${path}.availabilityZones`)
+          .map((z) => ({ subnet: z, zone: z })),
+        zonesFrom: "availabilityZones",
+        managed,
+        // eksctl labels every node of its groups (v1alpha5 NodeGroupNameLabel, ClusterNameLabel)
+        toolLabels: { "alpha.eksctl.io/nodegroup-name": name, "alpha.eksctl.io/cluster-name": cluster },
+        desiredFrom: desired !== undefined ? "desiredCapacity" : "eksctl's default desiredCapacity 2",
+        diskGiB: r.int(g, "volumeSize", `${path}.volumeSize`),
+        maxPods: r.int(g, "maxPodsPerNode", `${path}.maxPodsPerNode`),
+      });
+    }
+  }
+  if (out.length === 0) r.fail(o, "ClusterConfig: no managedNodeGroups or nodeGroups");
+  return out;
 }
 
 // --- Karpenter ---------------------------------------------------------------------------------

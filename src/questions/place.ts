@@ -201,7 +201,8 @@ export interface PlacementJson {
  * (stays, evicted, deleted, blocked or refused, with kubectl's or the eviction API's words), its
  * replacement's node or the scheduler's FitError, and each PodDisruptionBudget involved.
  * `addNode`: the nodes added, the pods that land on them, Pending pods that now fit, and those
- * still Pending.
+ * still Pending; `templates` the EKS node groups and Karpenter NodePools they stand for, with
+ * the assumptions (instance type, allocatable, zones) and, for Karpenter, each launch.
  */
 export type WhatIfJson = WhatIfReport;
 

@@ -537,6 +537,56 @@ test("--add-node NODEGROUP: EKS taint effects become Kubernetes' (NO_SCHEDULE â†
   assert.match(bad.stderr, /--add-node-count: only an EKS node group's node count can be set/);
 });
 
+test("--add-node CLUSTERCONFIG (eksctl.io/v1alpha5): each managedNodeGroups and nodeGroups entry adds desiredCapacity nodes of its instanceType, its taints (Kubernetes effects) and availabilityZones; a self-managed group gets no eks.amazonaws.com labels", async () => {
+  const { join } = await import("node:path");
+  const { tempDir } = await import("../support/helpers.js");
+  const dir = tempDir({
+    "cluster.yaml": `apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+metadata:
+  name: shop
+  region: eu-west-1
+  version: "1.34"
+managedNodeGroups:
+- name: batch
+  instanceType: c6i.xlarge
+  desiredCapacity: 1
+  availabilityZones: ["eu-west-1a"]
+  labels:
+    workload: batch
+  taints:
+  - key: dedicated
+    value: batch
+    effect: NoSchedule
+nodeGroups:
+- name: legacy
+  instanceType: t3.large
+`,
+  });
+  const add = (await placeJson(["-s", SHOP, "--add-node", join(dir, "cluster.yaml")])).whatIf!.addNode!;
+  assert.deepEqual(
+    add.nodes.map((n) => [n.node, n.allocatable.pods, n.taints]),
+    [
+      ["batch-1", 58, ["dedicated=batch:NoSchedule"]],
+      ["legacy-1", 35, []],
+      ["legacy-2", 35, []],
+    ],
+  );
+  assert.deepEqual(
+    add.templates.map((t) => [t.kind, t.name, t.assumptions[0]!.replace(/, named .*/, "")]),
+    [
+      ["EKS node group", "batch", "1 node (desiredCapacity) of c6i.xlarge"],
+      ["self-managed node group", "legacy", "2 nodes (eksctl's default desiredCapacity 2) of t3.large"],
+    ],
+  );
+  assert.equal(
+    add.templates[0]!.assumptions[2],
+    "nodes spread over availabilityZones in turn (eu-west-1a), as the Auto Scaling group balances them",
+  );
+  // the report pod does not tolerate dedicated=batch: it goes to a legacy node
+  assert.match(add.nowFit[0]!.node!, /^legacy-/);
+});
+
 test("--add-node NODEGROUP with an instance type podpath's table lacks, or a bad taint effect: file:line:col and what to give instead, exit 2", async () => {
   const { readFileSync } = await import("node:fs");
   const { join } = await import("node:path");

@@ -65,7 +65,7 @@ export function registerPlace(program: Command, io: CliIO, setExit: (code: numbe
     )
     .option(
       "--add-node <file>",
-      "what-if: add nodes before placing (repeatable): a kubectl Node YAML/JSON, an EKS managed node group (aws eks describe-nodegroup: desiredSize nodes of its first instance type, allocatable as the EKS AMI computes it) or a Karpenter NodePool (with its EC2NodeClass: the nodes Karpenter would launch for the Pending pods); the pods they take in, Pending pods that now fit, and what was assumed",
+      "what-if: add nodes before placing (repeatable): a kubectl Node YAML/JSON, an EKS managed node group (aws eks describe-nodegroup, or an eksctl ClusterConfig's node groups: desiredSize nodes of the first instance type, allocatable as the EKS AMI computes it) or a Karpenter NodePool (with its EC2NodeClass: the nodes Karpenter would launch for the Pending pods); the pods they take in, Pending pods that now fit, and what was assumed",
       collect,
     )
     .option("--add-node-count <n>", "with --add-node NODEGROUP: add this many of its nodes instead of desiredSize")

@@ -143,6 +143,10 @@ const group = (over: Partial<EksNodegroup> = {}): EksNodegroup => ({
     { subnet: "subnet-1", zone: "eu-west-1a" },
     { subnet: "subnet-2", zone: "eu-west-1b" },
   ],
+  zonesFrom: "subnets",
+  managed: true,
+  toolLabels: {},
+  desiredFrom: "scalingConfig.desiredSize",
   diskGiB: 50,
   maxPods: undefined,
   ...over,
@@ -176,6 +180,17 @@ test("EKS managed node group nodes: the labels EKS and the kubelet set (eks.amaz
   assert.deepEqual(view.nodes, ["workers-1", "workers-2", "workers-3"]);
   assert.match(view.assumptions[0]!, /^3 nodes \(--add-node-count\) of m6g\.large/);
   assert.match(view.assumptions[1]!, /and 64 MiB on Graviton/);
+  // eksctl's self-managed nodeGroups: its own labels, none of EKS's
+  const selfManaged = eksNodegroupNodes(
+    group({
+      managed: false,
+      toolLabels: { "alpha.eksctl.io/nodegroup-name": "workers", "alpha.eksctl.io/cluster-name": "shop" },
+    }),
+  );
+  assert.equal(selfManaged.nodes.length, 2, "desiredSize");
+  assert.equal(selfManaged.nodes[0]!.labels["eks.amazonaws.com/nodegroup"], undefined);
+  assert.equal(selfManaged.nodes[0]!.labels["alpha.eksctl.io/nodegroup-name"], "workers");
+  assert.equal(selfManaged.view.kind, "self-managed node group");
   const windows = eksNodegroupNodes(
     group({ amiType: "WINDOWS_CORE_2022_x86_64", instanceType: ec2InstanceType("m5.large")! }),
     1,

@@ -9,8 +9,8 @@ export interface NodePoolLaunch {
 }
 
 export interface TemplateView {
-  /** "EKS node group" or "Karpenter NodePool" */
-  readonly kind: "EKS node group" | "Karpenter NodePool";
+  /** "EKS node group", "self-managed node group" (eksctl's nodeGroups) or "Karpenter NodePool" */
+  readonly kind: "EKS node group" | "self-managed node group" | "Karpenter NodePool";
   readonly name: string;
   /** file:line of the node group or NodePool */
   readonly source: string;
