@@ -286,11 +286,14 @@ function checkInput(snapshot: Snapshot, input: PlaceInput): void {
 export function answerPlace(snapshot: Snapshot, input: PlaceInput = {}): PlaceAnswer {
   let added = input.addNodes ?? [];
   let templates = input.addNodeTemplates ?? [];
+  // the placement without the added nodes, when the NodePools' own can stand for it (same snapshot, every workload)
+  let before: PlacementReport | undefined;
   if (input.addNodePools && input.addNodePools.length > 0) {
     // --add-node NODEPOOL: the nodes Karpenter would launch for the Pending pods, then as any added node
     const version = resolveKubernetesVersion(snapshot, input.kubernetesVersion);
     const admission = input.istioProxyRequests ? { admission: { istioProxyRequests: input.istioProxyRequests } } : {};
     const launched = launchNodePools(withAddedNodes(snapshot, added), input.addNodePools, { version, ...admission });
+    if (added.length === 0 && !input.workload) before = launched.before;
     added = [...added, ...launched.nodes];
     templates = [...templates, ...launched.views];
   }
@@ -312,7 +315,7 @@ export function answerPlace(snapshot: Snapshot, input: PlaceInput = {}): PlaceAn
   const placement = analysePlacement(cluster, { ...options, prepared });
   const addNode =
     added.length > 0 || templates.length > 0
-      ? addNodeReport(analysePlacement(snapshot, options), placement, added, templates)
+      ? addNodeReport(before ?? analysePlacement(snapshot, options), placement, added, templates)
       : undefined;
   const asked = analyseWhatIf(cluster, {
     fresh: input.fresh === true,

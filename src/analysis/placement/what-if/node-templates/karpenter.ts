@@ -37,7 +37,7 @@ import {
   instanceTypeParts,
   type Ec2InstanceType,
 } from "../../../../model/ec2-instance-types.js";
-import { analysePlacement, type PlacementOptions } from "../../placement.js";
+import { analysePlacement, type PlacementOptions, type PlacementReport } from "../../placement.js";
 import { preparePlacement } from "../../prepare.js";
 import { nodeResources, type NodeResources } from "./allocatable.js";
 import type { NodePoolLaunch, TemplateView } from "./types.js";
@@ -259,7 +259,7 @@ export function launchNodePools(
   snapshot: Snapshot,
   pools: readonly KarpenterNodePool[],
   options: PlacementOptions,
-): { readonly nodes: readonly Node[]; readonly views: readonly TemplateView[] } {
+): { readonly nodes: readonly Node[]; readonly views: readonly TemplateView[]; readonly before: PlacementReport } {
   const before = analysePlacement(snapshot, options);
   const pending = new Set<string>();
   for (const w of before.workloads) {
@@ -278,7 +278,7 @@ export function launchNodePools(
     views.push(view.view);
     nodes.push(...view.nodes);
   }
-  return { nodes, views };
+  return { nodes, views, before };
 }
 
 function launchOne(
