@@ -23,7 +23,7 @@ Options:
   --context NAME       kubectl context (default: the current context)
   --namespace NS       capture namespaced kinds only from NS (repeatable; default: all
                        namespaces). Cluster-scoped kinds (Nodes, Namespaces, IngressClasses,
-                       PriorityClasses, Calico pools) are always captured.
+                       PriorityClasses, RuntimeClasses, Calico pools) are always captured.
   --region REGION      AWS region (default: the AWS CLI's configured region)
   --profile NAME       AWS CLI profile
   --vpc-id VPC_ID      only the cluster's VPC: ec2 describes get --filters Name=vpc-id,Values=VPC_ID,
@@ -35,8 +35,10 @@ Options:
 Kinds captured: Namespace, Node, PriorityClass, Deployment, ReplicaSet, StatefulSet, DaemonSet,
 Job, CronJob, Pod, Service, EndpointSlice, IngressClass, Ingress, NetworkPolicy, Calico IPPool /
 FelixConfiguration / BlockAffinity (crd.projectcalico.org/v1, and projectcalico.org/v3 where the
-Calico API server serves it), Prometheus / Alertmanager (monitoring.coreos.com). Kinds the cluster
-does not serve (a CRD that is not installed) are skipped with a note.
+Calico API server serves it), Prometheus / Alertmanager (monitoring.coreos.com), and what
+admission and drains read: LimitRange, RuntimeClass (node.k8s.io), PodDisruptionBudget (policy).
+Kinds the cluster does not serve (a CRD that is not installed) are skipped with a note; a kind
+your credentials may not list (RBAC denies it) is left out with a note, and the rest is captured.
 
 Never captured: Secrets, ConfigMaps. Workload specs still hold literal environment values as the
 cluster stores them; treat a snapshot as you would treat the cluster's manifests.
@@ -166,6 +168,11 @@ capture_kubernetes() {
   capture_k8s namespaces.yaml          cluster    namespaces
   capture_k8s nodes.yaml               cluster    nodes
   capture_k8s priorityclasses.yaml     cluster    priorityclasses.scheduling.k8s.io
+  # what the API server's admission plugins read (LimitRanger, RuntimeClass; Priority above) and
+  # what a drain honours (the eviction API's PodDisruptionBudgets)
+  capture_k8s limitranges.yaml         namespaced limitranges
+  capture_k8s runtimeclasses.yaml      cluster    runtimeclasses.node.k8s.io
+  capture_k8s poddisruptionbudgets.yaml namespaced poddisruptionbudgets.policy
   capture_k8s deployments.yaml         namespaced deployments.apps
   capture_k8s replicasets.yaml         namespaced replicasets.apps
   capture_k8s statefulsets.yaml        namespaced statefulsets.apps

@@ -6,6 +6,7 @@ import type {
   DrainReport,
   FreshPodView,
   FreshReport,
+  TemplateView,
   WhatIfReport,
 } from "../analysis/placement/what-if/index.js";
 import { markdownTable, plural, table } from "./table.js";
@@ -160,7 +161,19 @@ function drainMarkdown(d: DrainReport): string[] {
 }
 
 function addNodeTitle(a: AddNodeReport): string {
+  if (a.nodes.length === 0)
+    return `What if: ${a.templates.map((t) => `${t.kind} ${t.name}`).join(", ")} added (--add-node): no node`;
   return `What if: ${a.nodes.length === 1 ? "node" : "nodes"} ${a.nodes.map((n) => n.node).join(", ")} added (--add-node)`;
+}
+
+/** A node group or NodePool: the nodes it adds (Karpenter: each launch and its pods), what was not launched, what was assumed. */
+function templateLines(t: TemplateView): { head: string; items: string[]; assumed: readonly string[] } {
+  const head = `${t.kind} ${t.name} (${t.source}): ${t.nodes.length === 0 ? "no node" : `${plural(t.nodes.length, "node")} of ${t.instanceTypes.join(", ")}`}`;
+  const items = [
+    ...(t.launches ?? []).map((l) => `${l.node} (${l.instanceType}) launched for ${l.pods.join(", ")}`),
+    ...(t.notLaunched ?? []).map((n) => `not launched for ${n.pod}: ${n.reason}`),
+  ];
+  return { head, items, assumed: t.assumptions };
 }
 
 function addedLine(n: AddNodeReport["nodes"][number]): string {
@@ -180,7 +193,12 @@ function addNodeSummary(a: AddNodeReport): string {
 }
 
 function addNodeText(a: AddNodeReport): string[] {
-  const out = [addNodeTitle(a), ...a.nodes.map((n) => `  ${addedLine(n)}`), `  ${addNodeSummary(a)}`];
+  const out = [addNodeTitle(a)];
+  for (const t of a.templates) {
+    const l = templateLines(t);
+    out.push(`  ${l.head}`, ...l.items.map((i) => `    ${i}`), ...l.assumed.map((x) => `    assumed: ${x}`));
+  }
+  out.push(...a.nodes.map((n) => `  ${addedLine(n)}`), `  ${addNodeSummary(a)}`);
   const rows = [...a.takesIn, ...a.nowFit.filter((p) => !a.takesIn.includes(p))];
   if (rows.length > 0)
     out.push(
@@ -198,14 +216,17 @@ function addNodeText(a: AddNodeReport): string[] {
 }
 
 function addNodeMarkdown(a: AddNodeReport): string[] {
-  const out = [
-    `## ${addNodeTitle(a)}`,
-    "",
+  const out = [`## ${addNodeTitle(a)}`, ""];
+  for (const t of a.templates) {
+    const l = templateLines(t);
+    out.push(`${l.head}`, "", ...l.items.map((i) => `- ${i}`), ...l.assumed.map((x) => `- Assumed: ${x}`), "");
+  }
+  out.push(
     ...a.nodes.map((n) => `- ${addedLine(n)}`),
     "",
     `${addNodeSummary(a)[0]!.toUpperCase()}${addNodeSummary(a).slice(1)}.`,
     "",
-  ];
+  );
   const rows = [...a.takesIn, ...a.nowFit.filter((p) => !a.takesIn.includes(p))];
   if (rows.length > 0)
     out.push(

@@ -16,6 +16,8 @@ import type { Snapshot } from "../model/snapshot.js";
 import { staticPodNode } from "../model/static-pod.js";
 import { preparePlacement } from "../analysis/placement/prepare.js";
 import { resolveKubernetesVersion } from "../analysis/placement/version.js";
+import type { TemplateView } from "../analysis/placement/what-if/index.js";
+import { launchNodePools, type KarpenterNodePool } from "../analysis/placement/what-if/node-templates/karpenter.js";
 import type { KubernetesVersionJson } from "./kubernetes-version.js";
 import type { Answer } from "./question.js";
 
@@ -36,6 +38,10 @@ export interface PlaceInput {
   readonly force?: boolean | undefined;
   /** what-if: these nodes added before placing (the whole answer is about the cluster with them) */
   readonly addNodes?: readonly Node[] | undefined;
+  /** the EKS node groups `addNodes` (some of them) stand for, with what was assumed */
+  readonly addNodeTemplates?: readonly TemplateView[] | undefined;
+  /** what-if: Karpenter NodePools, whose nodes are those Karpenter would launch for the Pending pods (node-templates/karpenter.ts) */
+  readonly addNodePools?: readonly KarpenterNodePool[] | undefined;
 }
 
 /**
@@ -195,7 +201,8 @@ export interface PlacementJson {
  * (stays, evicted, deleted, blocked or refused, with kubectl's or the eviction API's words), its
  * replacement's node or the scheduler's FitError, and each PodDisruptionBudget involved.
  * `addNode`: the nodes added, the pods that land on them, Pending pods that now fit, and those
- * still Pending.
+ * still Pending; `templates` the EKS node groups and Karpenter NodePools they stand for, with
+ * the assumptions (instance type, allocatable, zones) and, for Karpenter, each launch.
  */
 export type WhatIfJson = WhatIfReport;
 
@@ -277,7 +284,19 @@ function checkInput(snapshot: Snapshot, input: PlaceInput): void {
  * not yet placed. A workload or node the snapshot lacks is a UserError.
  */
 export function answerPlace(snapshot: Snapshot, input: PlaceInput = {}): PlaceAnswer {
-  const added = input.addNodes ?? [];
+  let added = input.addNodes ?? [];
+  let templates = input.addNodeTemplates ?? [];
+  // the placement without the added nodes, when the NodePools' own can stand for it (same snapshot, every workload)
+  let before: PlacementReport | undefined;
+  if (input.addNodePools && input.addNodePools.length > 0) {
+    // --add-node NODEPOOL: the nodes Karpenter would launch for the Pending pods, then as any added node
+    const version = resolveKubernetesVersion(snapshot, input.kubernetesVersion);
+    const admission = input.istioProxyRequests ? { admission: { istioProxyRequests: input.istioProxyRequests } } : {};
+    const launched = launchNodePools(withAddedNodes(snapshot, added), input.addNodePools, { version, ...admission });
+    if (added.length === 0 && !input.workload) before = launched.before;
+    added = [...added, ...launched.nodes];
+    templates = [...templates, ...launched.views];
+  }
   for (const n of added) {
     if (snapshot.kubernetes.nodes.some((x) => x.name === n.name))
       throw new UserError(
@@ -294,7 +313,10 @@ export function answerPlace(snapshot: Snapshot, input: PlaceInput = {}): PlaceAn
   // one preparation (prepare.ts) for `place` and its what-ifs: the same admitted pods, version and preemption tail
   const prepared = preparePlacement(cluster, options);
   const placement = analysePlacement(cluster, { ...options, prepared });
-  const addNode = added.length > 0 ? addNodeReport(analysePlacement(snapshot, options), placement, added) : undefined;
+  const addNode =
+    added.length > 0 || templates.length > 0
+      ? addNodeReport(before ?? analysePlacement(snapshot, options), placement, added, templates)
+      : undefined;
   const asked = analyseWhatIf(cluster, {
     fresh: input.fresh === true,
     drain: input.drain ?? [],

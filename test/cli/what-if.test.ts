@@ -434,38 +434,380 @@ test("--add-node with --drain: the drained pods' budget recovers once a replacem
   );
 });
 
-test("--add-node refuses what does not describe a node's allocatable (a Karpenter NodePool, an EKS managed node group) and a node the snapshot has, each with a clear message", async () => {
+test("--add-node refuses a file with no Node, node group or NodePool, and a node the snapshot has, each with a clear message", async () => {
   const { join } = await import("node:path");
   const { tempDir } = await import("../support/helpers.js");
   const dir = tempDir({
-    "nodepool.yaml":
-      "apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata:\n  name: default\nspec:\n  template:\n    spec:\n      nodeClassRef:\n        group: karpenter.k8s.aws\n        kind: EC2NodeClass\n        name: default\n      requirements:\n      - key: karpenter.sh/capacity-type\n        operator: In\n        values:\n        - on-demand\n",
-    "nodegroup.json": JSON.stringify(
-      {
-        nodegroup: {
-          nodegroupName: "workers",
-          clusterName: "shop",
-          instanceTypes: ["t3.medium"],
-          labels: {},
-          scalingConfig: { minSize: 1, maxSize: 3, desiredSize: 2 },
-        },
-      },
-      null,
-      4,
-    ),
+    "nodeclaim.yaml":
+      "apiVersion: karpenter.sh/v1\nkind: NodeClaim\nmetadata:\n  name: default-x7k2p\nspec:\n  nodeClassRef:\n    group: karpenter.k8s.aws\n    kind: EC2NodeClass\n    name: default\n  requirements: []\n",
   });
-  const karpenter = await cli(["place", "-s", SHOP, "--add-node", join(dir, "nodepool.yaml")]);
-  assert.equal(karpenter.code, 2);
-  assert.match(karpenter.stderr, /a Karpenter NodePool is not supported: .*give a Node object instead/);
-  const eks = await cli(["place", "-s", SHOP, "--add-node", join(dir, "nodegroup.json")]);
-  assert.equal(eks.code, 2);
-  assert.match(eks.stderr, /an EKS managed node group \(aws eks describe-nodegroup\) is not supported/);
+  const claim = await cli(["place", "-s", SHOP, "--add-node", join(dir, "nodeclaim.yaml")]);
+  assert.equal(claim.code, 2);
+  assert.match(
+    claim.stderr,
+    /no Node, EKS node group or Karpenter NodePool in it \(it holds karpenter\.sh\/v1 NodeClaim\); give a Node object/,
+  );
   const twice = await cli(["place", "-s", SHOP, "--add-node", `${SHOP}/nodes.yaml`]);
   assert.equal(twice.code, 2);
   assert.match(
     twice.stderr,
     /--add-node: node node-a is already in the snapshot \(test\/fixtures\/captures\/what-if-shop\/nodes\.yaml\); use --with to replace it/,
   );
+});
+
+// --- --add-node with an EKS managed node group (aws eks describe-nodegroup) ---------------------
+
+const NODEGROUP = "test/fixtures/what-if/eks-nodegroup-workers.json";
+
+test("--add-node NODEGROUP (aws eks describe-nodegroup): desiredSize t3.medium nodes with the EKS AMI's allocatable (amazon-eks-ami nodeadm: eni-max-pods 17, kube-reserved 70m / 11·17+255 Mi, eviction-hard 100Mi); the Pending report pod fits on one", async () => {
+  const report = await placeJson(["-s", SHOP, "--add-node", NODEGROUP]);
+  const add = report.whatIf!.addNode!;
+  // t3.medium: 2 vCPU, 4096 MiB less 7.5 % (3788 MiB), 17 pods
+  const allocatable = { cpu: 2000 - 70, memory: (3788 - (11 * 17 + 255) - 100) * 1024 * 1024, pods: 17 };
+  assert.deepEqual(add.nodes, [
+    { node: "workers-1", source: `${NODEGROUP}:2`, allocatable, taints: [] },
+    { node: "workers-2", source: `${NODEGROUP}:2`, allocatable, taints: [] },
+  ]);
+  assert.deepEqual(
+    add.takesIn.map((p) => [p.pod, p.before, p.node]),
+    [
+      ["log-agent-workers-1", "none", "workers-1"],
+      ["log-agent-workers-2", "none", "workers-2"],
+      ["report-5b8f9d7c6d-k7wzn", "pending", "workers-1"],
+    ],
+  );
+  const [t] = add.templates;
+  assert.deepEqual(
+    [t!.kind, t!.name, t!.source, t!.instanceTypes, t!.nodes, t!.launches],
+    ["EKS node group", "workers", `${NODEGROUP}:2`, ["t3.medium"], ["workers-1", "workers-2"], null],
+  );
+  assert.match(t!.assumptions[0]!, /^2 nodes \(scalingConfig\.desiredSize\) of t3\.medium/);
+  assert.match(
+    t!.assumptions[2]!,
+    /zones of subnets subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002 are not in the snapshot/,
+  );
+  const text = await cli(["place", "-s", SHOP, "--add-node", NODEGROUP, "-o", "text"]);
+  assert.match(
+    text.stdout,
+    /What if: nodes workers-1, workers-2 added \(--add-node\)\n  EKS node group workers \(test\/fixtures\/what-if\/eks-nodegroup-workers\.json:2\): 2 nodes of t3\.medium\n    assumed: /,
+  );
+  assert.match(text.stdout, /  workers-1: allocatable cpu 1\.93, memory 3246Mi, pods 17 /);
+});
+
+test("--add-node NODEGROUP: EKS taint effects become Kubernetes' (NO_SCHEDULE → NoSchedule), zones come from the snapshot's subnets, --add-node-count sets the count; the untolerated taint keeps the report pod Pending", async () => {
+  const { readFileSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const { tempDir } = await import("../support/helpers.js");
+  const group = JSON.parse(readFileSync(NODEGROUP, "utf8"));
+  group.nodegroup.taints = [{ key: "dedicated", value: "batch", effect: "NO_SCHEDULE" }];
+  const subnets = {
+    Subnets: ["a", "b"].map((z, i) => ({
+      AvailabilityZone: `eu-west-1${z}`,
+      CidrBlock: `10.0.${i}.0/24`,
+      MapPublicIpOnLaunch: false,
+      State: "available",
+      SubnetId: `subnet-0a1b2c3d4e5f6000${i + 1}`,
+      VpcId: "vpc-0a1b2c3d4e5f60000",
+    })),
+  };
+  const dir = tempDir({
+    "nodegroup.json": JSON.stringify(group, null, 4),
+    "ec2-describe-subnets.json": JSON.stringify(subnets, null, 4),
+  });
+  const args = ["-s", SHOP, "-w", join(dir, "ec2-describe-subnets.json"), "--add-node", join(dir, "nodegroup.json")];
+  const add = (await placeJson([...args, "--add-node-count", "3"])).whatIf!.addNode!;
+  assert.deepEqual(
+    add.nodes.map((n) => [n.node, n.taints]),
+    [
+      ["workers-1", ["dedicated=batch:NoSchedule"]],
+      ["workers-2", ["dedicated=batch:NoSchedule"]],
+      ["workers-3", ["dedicated=batch:NoSchedule"]],
+    ],
+  );
+  assert.match(add.templates[0]!.assumptions[0]!, /^3 nodes \(--add-node-count\) of t3\.medium/);
+  assert.equal(
+    add.templates[0]!.assumptions[2],
+    "nodes spread over the subnets' zones in turn (eu-west-1a, eu-west-1b), as the Auto Scaling group balances them",
+  );
+  // the log-agent DaemonSet tolerates no dedicated taint either: the nodes take in nothing
+  assert.deepEqual(add.takesIn, []);
+  assert.match(add.stillPending[0]!.unschedulable!, /untolerated taint/);
+  const bad = await cli(["place", "-s", SHOP, "--add-node", NODE_C, "--add-node-count", "2"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--add-node-count: only an EKS node group's node count can be set/);
+});
+
+test("--add-node CLUSTERCONFIG (eksctl.io/v1alpha5): each managedNodeGroups and nodeGroups entry adds desiredCapacity nodes of its instanceType, its taints (Kubernetes effects) and availabilityZones; a self-managed group gets no eks.amazonaws.com labels", async () => {
+  const { join } = await import("node:path");
+  const { tempDir } = await import("../support/helpers.js");
+  const dir = tempDir({
+    "cluster.yaml": `apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+metadata:
+  name: shop
+  region: eu-west-1
+  version: "1.34"
+managedNodeGroups:
+- name: batch
+  instanceType: c6i.xlarge
+  desiredCapacity: 1
+  availabilityZones: ["eu-west-1a"]
+  labels:
+    workload: batch
+  taints:
+  - key: dedicated
+    value: batch
+    effect: NoSchedule
+nodeGroups:
+- name: legacy
+  instanceType: t3.large
+`,
+  });
+  const add = (await placeJson(["-s", SHOP, "--add-node", join(dir, "cluster.yaml")])).whatIf!.addNode!;
+  assert.deepEqual(
+    add.nodes.map((n) => [n.node, n.allocatable.pods, n.taints]),
+    [
+      ["batch-1", 58, ["dedicated=batch:NoSchedule"]],
+      ["legacy-1", 35, []],
+      ["legacy-2", 35, []],
+    ],
+  );
+  assert.deepEqual(
+    add.templates.map((t) => [t.kind, t.name, t.assumptions[0]!.replace(/, named .*/, "")]),
+    [
+      ["EKS node group", "batch", "1 node (desiredCapacity) of c6i.xlarge"],
+      ["self-managed node group", "legacy", "2 nodes (eksctl's default desiredCapacity 2) of t3.large"],
+    ],
+  );
+  assert.equal(
+    add.templates[0]!.assumptions[2],
+    "nodes spread over availabilityZones in turn (eu-west-1a), as the Auto Scaling group balances them",
+  );
+  // the report pod does not tolerate dedicated=batch: it goes to a legacy node
+  assert.match(add.nowFit[0]!.node!, /^legacy-/);
+});
+
+test("--add-node NODEGROUP with an instance type podpath's table lacks, or a bad taint effect: file:line:col and what to give instead, exit 2", async () => {
+  const { readFileSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const { tempDir } = await import("../support/helpers.js");
+  const group = JSON.parse(readFileSync(NODEGROUP, "utf8"));
+  const dir = tempDir({
+    "p5.json": JSON.stringify({ nodegroup: { ...group.nodegroup, instanceTypes: ["p5.48xlarge"] } }, null, 4),
+    "launch-template.json": JSON.stringify(
+      {
+        nodegroup: {
+          ...group.nodegroup,
+          instanceTypes: null,
+          launchTemplate: { name: "workers-lt", version: "3", id: "lt-0a1b2c3d4e5f60001" },
+        },
+      },
+      null,
+      4,
+    ),
+    "effect.json": JSON.stringify(
+      { nodegroup: { ...group.nodegroup, taints: [{ key: "gpu", effect: "NoSchedule" }] } },
+      null,
+      4,
+    ),
+  });
+  const p5 = await cli(["place", "-s", SHOP, "--add-node", join(dir, "p5.json")]);
+  assert.equal(p5.code, 2);
+  assert.match(
+    p5.stderr,
+    /p5\.json:\d+:\d+: nodegroup workers: instance type p5\.48xlarge is not in podpath's table of EC2 instance types \(families t3, t3a, t4g, m5, .*\): give a kubectl Node of that type instead/,
+  );
+  assert.doesNotMatch(p5.stderr, /at .*\.js:\d+/);
+  const lt = await cli(["place", "-s", SHOP, "--add-node", join(dir, "launch-template.json")]);
+  assert.equal(lt.code, 2);
+  assert.match(
+    lt.stderr,
+    /launch-template\.json:\d+:\d+: nodegroup workers: its instance type is in its launch template/,
+  );
+  const effect = await cli(["place", "-s", SHOP, "--add-node", join(dir, "effect.json")]);
+  assert.equal(effect.code, 2);
+  assert.match(
+    effect.stderr,
+    /effect\.json:\d+:\d+: nodegroup\.taints\[0\]\.effect: "NoSchedule" is not NO_SCHEDULE, NO_EXECUTE or PREFER_NO_SCHEDULE/,
+  );
+});
+
+// --- --add-node with a Karpenter NodePool (kubectl get nodepool,ec2nodeclass -o yaml) ------------
+
+const NODEPOOL = "test/fixtures/what-if/karpenter-nodepool-default.yaml";
+
+test("--add-node NODEPOOL (karpenter.sh/v1 with its EC2NodeClass): Karpenter launches the smallest allowed type for the Pending report pod (c6i.large: category c|m, generation > 5, amd64), startupTaints left off", async () => {
+  const add = (await placeJson(["-s", SHOP, "--add-node", NODEPOOL])).whatIf!.addNode!;
+  const [t] = add.templates;
+  assert.deepEqual(
+    [t!.kind, t!.name, t!.source, t!.nodes, t!.launches, t!.notLaunched],
+    [
+      "Karpenter NodePool",
+      "default",
+      `${NODEPOOL}:3`,
+      ["default-1"],
+      [{ node: "default-1", instanceType: "c6i.large", pods: ["shop/report-5b8f9d7c6d-k7wzn"] }],
+      [],
+    ],
+  );
+  assert.match(
+    t!.assumptions[1]!,
+    /^allowed instance types \(of podpath's table of common EC2 types\): c6i\.large, c7i\.large, m6a\.large, m6i\.large, m7i\.large, c6i\.xlarge,/,
+  );
+  assert.ok(!t!.assumptions[1]!.includes("m5."), "generation 5 is not > 5");
+  assert.ok(t!.assumptions.some((a) => a.startsWith("startupTaints example.com/bootstrapping:NoSchedule left off")));
+  // c6i.large: 2 vCPU, 4096 MiB less 7.5 % = 3788 MiB, ENI-limited 29 pods (3 × (10 − 1) + 2)
+  assert.deepEqual(add.nodes, [
+    {
+      node: "default-1",
+      source: `${NODEPOOL}:3`,
+      allocatable: { cpu: 1930, memory: (3788 - (11 * 29 + 255) - 100) * 1024 * 1024, pods: 29 },
+      taints: [],
+    },
+  ]);
+  assert.deepEqual(
+    add.takesIn.map((p) => [p.pod, p.node]),
+    [
+      ["log-agent-default-1", "default-1"],
+      ["report-5b8f9d7c6d-k7wzn", "default-1"],
+    ],
+  );
+});
+
+test("--add-node NODEPOOL of karpenter.sh/v1beta1: the kubelet block on the NodePool (maxPods 110) gives the pods; kube-reserved memory stays the ENI-limited count's (11·29+255 MiB: karpenter-provider-aws kubeReservedResources with AL2, v1beta1's default family, UsesENILimitedMemoryOverhead)", async () => {
+  const { join } = await import("node:path");
+  const { tempDir } = await import("../support/helpers.js");
+  const dir = tempDir({
+    "v1beta1.yaml": `apiVersion: karpenter.sh/v1beta1
+kind: NodePool
+metadata:
+  name: general
+spec:
+  template:
+    spec:
+      kubelet:
+        maxPods: 110
+      nodeClassRef:
+        apiVersion: karpenter.k8s.aws/v1beta1
+        kind: EC2NodeClass
+        name: default
+      requirements:
+      - key: node.kubernetes.io/instance-type
+        operator: In
+        values:
+        - m5.large
+`,
+  });
+  const add = (await placeJson(["-s", SHOP, "--add-node", join(dir, "v1beta1.yaml")])).whatIf!.addNode!;
+  // m5.large: 8192 MiB less 7.5 % (615) = 7577 MiB
+  assert.deepEqual(add.nodes[0]!.allocatable, { cpu: 1930, memory: (7577 - 574 - 100) * 1024 * 1024, pods: 110 });
+  assert.equal(add.templates[0]!.launches![0]!.instanceType, "m5.large");
+  assert.match(
+    add.templates[0]!.assumptions[2]!,
+    /^kubelet settings and root volume from the NodePool's kubelet block/,
+  );
+});
+
+test("--add-node NODEPOOL packs the Pending pods as Karpenter's scheduler does (queue.go: by descending cpu; scheduler.go add: onto the in-flight claim whose types still hold it; newNode: types within the limits left, subtractMax taking the largest one's capacity)", async () => {
+  const { readFileSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const { tempDir } = await import("../support/helpers.js");
+  const batch = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: batch
+  namespace: shop
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: batch
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: batch
+    spec:
+      containers:
+      - image: registry.example.com/shop/batch:1.4.2
+        name: batch
+        resources:
+          requests:
+            cpu: 1800m
+            memory: 256Mi
+`;
+  const dir = tempDir({
+    "batch.yaml": batch,
+    "pool-4cpu.yaml": readFileSync(NODEPOOL, "utf8").replace('      cpu: "16"', '      cpu: "4"'),
+  });
+  const run = async (pool: string) =>
+    (await placeJson(["-s", SHOP, "-w", join(dir, "batch.yaml"), "--add-node", pool])).whatIf!.addNode!.templates[0]!;
+  // limits cpu 16: the three 1800m replicas and the 1500m report pod fit one c6i.2xlarge (7910m allocatable with the 100m log-agent)
+  const roomy = await run(NODEPOOL);
+  assert.deepEqual(
+    roomy.launches!.map((l) => [l.node, l.instanceType, l.pods.length]),
+    [["default-1", "c6i.2xlarge", 4]],
+  );
+  // limits cpu 4: the first claim may be a large or an xlarge, so 4 CPUs are taken at once (subtractMax);
+  // the second replica joins it (an xlarge holds 3700m), the rest would need a new node past the limits
+  const limited = await run(join(dir, "pool-4cpu.yaml"));
+  assert.equal(limited.launches!.length, 1);
+  assert.equal(limited.launches![0]!.instanceType, "c6i.xlarge");
+  assert.equal(limited.launches![0]!.pods.length, 2);
+  assert.ok(limited.launches![0]!.pods.every((p) => p.startsWith("shop/batch-")));
+  assert.deepEqual(
+    limited.notLaunched!.map((n) => [/^shop\/(batch|report)-/.exec(n.pod)?.[1], n.reason]),
+    // taken: the m6i.xlarge's 4 CPUs and 16384 MiB less 7.5 %
+    [
+      [
+        "batch",
+        "every allowed type that holds it would exceed the NodePool's limits (cpu 4, 4 taken; memory 64Gi, 15155Mi taken)",
+      ],
+      [
+        "report",
+        "every allowed type that holds it would exceed the NodePool's limits (cpu 4, 4 taken; memory 64Gi, 15155Mi taken)",
+      ],
+    ],
+  );
+});
+
+test("--add-node NODEPOOL: spec.limits stop a launch past them (cpu 1 < the 2 vCPUs of the smallest type); a pool whose taint no Pending pod tolerates launches nothing; with no Pending pod Karpenter launches nothing", async () => {
+  const { readFileSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const { tempDir } = await import("../support/helpers.js");
+  const pool = readFileSync(NODEPOOL, "utf8");
+  const dir = tempDir({
+    "limited.yaml": pool.replace('      cpu: "16"', '      cpu: "1"'),
+    "tainted.yaml": pool.replace(
+      "        startupTaints:",
+      "        taints:\n        - effect: NoSchedule\n          key: dedicated\n          value: gpu\n        startupTaints:",
+    ),
+  });
+  const limited = (await placeJson(["-s", SHOP, "--add-node", join(dir, "limited.yaml")])).whatIf!.addNode!;
+  assert.deepEqual(limited.nodes, []);
+  assert.deepEqual(limited.templates[0]!.notLaunched, [
+    {
+      pod: "shop/report-5b8f9d7c6d-k7wzn",
+      reason:
+        "every allowed type that holds it would exceed the NodePool's limits (cpu 1, 0 taken; memory 64Gi, 0 taken)",
+    },
+  ]);
+  assert.deepEqual(
+    limited.stillPending.map((p) => p.pod),
+    ["report-5b8f9d7c6d-k7wzn"],
+  );
+  const tainted = (await placeJson(["-s", SHOP, "--add-node", join(dir, "tainted.yaml")])).whatIf!.addNode!;
+  assert.deepEqual([tainted.nodes, tainted.templates[0]!.launches], [[], []]);
+  assert.ok(
+    tainted.templates[0]!.assumptions.some((a) =>
+      a.startsWith("none of the 1 Pending pod can run on a node of this pool"),
+    ),
+  );
+  // the embedded example: every pod is bound
+  const none = (await placeJson(["--add-node", NODEPOOL])).whatIf!.addNode!;
+  assert.deepEqual(none.nodes, []);
+  assert.ok(none.templates[0]!.assumptions.includes("no pod is Pending: Karpenter launches no node"));
+  const text = await cli(["place", "--add-node", NODEPOOL, "-o", "text"]);
+  assert.match(text.stdout, /What if: Karpenter NodePool default added \(--add-node\): no node\n/);
 });
 
 const pdbYaml = (name: string, spec: string, status = "") =>

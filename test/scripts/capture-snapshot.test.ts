@@ -132,12 +132,29 @@ const API_RESOURCES =
     "storageclasses.storage.k8s.io",
   ].join("\n") + "\n";
 
-type Response = { readonly file: string } | { readonly text: string };
+/** a file or a text printed on stdout (exit 0), or `fail`: printed on stderr, exit 1 (kubectl's RBAC denial) */
+type Response = { readonly file: string } | { readonly text: string } | { readonly fail: string };
 type Table = Map<string, Response>; // key: arguments joined by SEP
+
+/** `kubectl get KIND -o yaml` of a kind with no object: an empty List, as kubectl prints it */
+const EMPTY_LIST = 'apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: ""\n';
+/** kubectl's error when RBAC denies the list (exit 1) */
+const forbidden = (resource: string) =>
+  `Error from server (Forbidden): ${resource} is forbidden: User "podpath-reader" cannot list resource "${resource}" in API group "" at the cluster scope\n`;
+
+/**
+ * The admission kinds (LimitRanger, RuntimeClass) and the eviction API's budgets: the example's
+ * cluster denies LimitRanges to the reader (RBAC), has no PodDisruptionBudget, and does not serve
+ * RuntimeClasses (not in API_RESOURCES: skipped with a note).
+ */
+const ADMISSION_KINDS: readonly (readonly [args: readonly string[], response: Response])[] = [
+  [["get", "limitranges", "--all-namespaces", "-o", "yaml"], { fail: forbidden("limitranges") }],
+  [["get", "poddisruptionbudgets.policy", "--all-namespaces", "-o", "yaml"], { text: EMPTY_LIST }],
+];
 
 function kubectlTable(): Table {
   const t: Table = new Map();
-  const k = (...args: string[]) => args.join(SEP);
+  const k = (...args: readonly string[]) => args.join(SEP);
   t.set(k("version"), { text: "Client Version: v1.31.1\nServer Version: v1.31.1\n" });
   t.set(k("api-resources", "--verbs=list", "-o", "name"), { text: API_RESOURCES });
   for (const [file, scope, resources] of K8S) {
@@ -145,6 +162,7 @@ function kubectlTable(): Table {
       scope === "cluster" ? ["get", resources, "-o", "yaml"] : ["get", resources, "--all-namespaces", "-o", "yaml"];
     t.set(k(...args), { file: join(EXAMPLE, "k8s", file) });
   }
+  for (const [args, response] of ADMISSION_KINDS) t.set(k(...args), response);
   return t;
 }
 
@@ -283,7 +301,8 @@ function writeFakes(dir: string, tables: Readonly<Record<"kubectl" | "aws", Tabl
       assert.ok(!/[\t\n]/.test(key), key);
       let path: string;
       if ("file" in response) path = response.file;
-      else files[(path = join(dir, "responses", `${name}-${n++}.out`))] = response.text;
+      else if ("text" in response) files[(path = join(dir, "responses", `${name}-${n++}.out`))] = response.text;
+      else files[(path = join(dir, "responses", `!${name}-${n++}.err`))] = response.fail;
       lines.push(`${key}\t${path}\n`);
     }
     files[join(dir, `${name}.table`)] = lines.join("");
@@ -306,6 +325,7 @@ key="$*"
 while IFS=$'\\t' read -r k file; do
   if [[ $k == "$key" ]]; then
     printf '%s\\n' "${name}${SEP}$key" >>"$log/used.log"
+    if [[ \${file##*/} == !* ]]; then cat "$file" >&2; exit 1; fi
     cat "$file"
     exit 0
   fi
@@ -410,26 +430,33 @@ test(
       "commands never issued",
     );
     assert.match(r.stderr, /skipping ippools\.projectcalico\.org: not served by this cluster/);
-    assert.match(r.stderr, /wrote 17 Kubernetes and 18 AWS files/);
+    // the admission kinds: RuntimeClasses not served, LimitRanges denied by RBAC (left out, the rest captured)
+    assert.match(r.stderr, /skipping runtimeclasses\.node\.k8s\.io: not served by this cluster/);
+    assert.match(r.stderr, /kubectl get limitranges failed; limitranges\.yaml not written/);
+    assert.match(r.stderr, /Forbidden\): limitranges is forbidden/);
+    assert.match(r.stderr, /wrote 18 Kubernetes and 18 AWS files/);
 
     // the files: the example's, minus its Secret, each byte for byte as the fake printed it
     const example = readIndex(join(EXAMPLE, "podpath.yaml"));
     const exampleK8s = (example.kubernetes ?? []).map((e) => e.path);
     assert.ok(exampleK8s.includes("k8s/secrets.yaml"), "the example lists a Secret, so the next check can fail");
+    // the example's files, in the script's order, with the (empty) PodDisruptionBudget list after the PriorityClasses
+    const capturedK8s = exampleK8s.flatMap((p) =>
+      p === "k8s/secrets.yaml" ? [] : p === "k8s/priorityclasses.yaml" ? [p, "k8s/poddisruptionbudgets.yaml"] : [p],
+    );
     const exampleTh = (example.aws ?? []).filter((e) => e.targetGroupArn !== undefined);
     assert.ok(exampleTh.length >= 1);
-    const expectedFiles = [
-      ...exampleK8s.filter((p) => p !== "k8s/secrets.yaml"),
-      ...(example.aws ?? []).map((e) => e.path),
-    ].sort();
+    const expectedFiles = [...capturedK8s, ...(example.aws ?? []).map((e) => e.path)].sort();
     const written = walk(out);
     assert.deepEqual(written, [...expectedFiles, PREFIX_LISTS_FILE, "podpath.yaml"].sort());
     assert.ok(readFileSync(join(out, PREFIX_LISTS_FILE)).equals(readFileSync(join(PREFIX_LISTS, PREFIX_LISTS_FILE))));
     for (const rel of expectedFiles) {
-      assert.ok(
-        readFileSync(join(out, rel)).equals(readFileSync(join(EXAMPLE, rel))),
-        `${rel} differs from the example's`,
-      );
+      if (rel === "k8s/poddisruptionbudgets.yaml") assert.equal(readFileSync(join(out, rel), "utf8"), EMPTY_LIST);
+      else
+        assert.ok(
+          readFileSync(join(out, rel)).equals(readFileSync(join(EXAMPLE, rel))),
+          `${rel} differs from the example's`,
+        );
     }
     assert.ok(!written.some((f) => /secret|configmap/i.test(f)), "a Secret or ConfigMap file was written");
 
@@ -437,7 +464,7 @@ test(
     const index = readIndex(join(out, "podpath.yaml"));
     assert.deepEqual(
       (index.kubernetes ?? []).map((e) => e.path),
-      exampleK8s.filter((p) => p !== "k8s/secrets.yaml"),
+      capturedK8s,
     );
     const byPath = (a: IndexEntry, b: IndexEntry) => a.path.localeCompare(b.path);
     assert.deepEqual(
@@ -520,9 +547,10 @@ test(
         .map((f: any) => ({ ...f, path: relative(resolve(REPO, s.roots[0]), resolve(REPO, f.path)) }))
         .sort((x: any, y: any) => x.path.localeCompare(y.path));
     assert.deepEqual(
-      files(a).filter((f: any) => f.path !== PREFIX_LISTS_FILE),
+      files(a).filter((f: any) => f.path !== PREFIX_LISTS_FILE && f.path !== "k8s/poddisruptionbudgets.yaml"),
       files(b).filter((f: any) => f.path !== "k8s/secrets.yaml"),
     );
+    assert.ok(files(a).some((f: any) => f.path === "k8s/poddisruptionbudgets.yaml"));
   },
 );
 
@@ -642,6 +670,113 @@ test(
     assert.deepEqual(
       layer.files.map((f: string) => relative(out, resolve(REPO, f))),
       [attributes],
+    );
+  },
+);
+
+test(
+  "capture-snapshot.sh captures LimitRanges, RuntimeClasses and PodDisruptionBudgets (what LimitRanger, RuntimeClass admission and the eviction API read) where the cluster serves them, and podpath models each",
+  { skip: bashMissing },
+  async (t) => {
+    const k = (...args: readonly string[]) => args.join(SEP);
+    const kubectl = kubectlTable();
+    kubectl.set(k("api-resources", "--verbs=list", "-o", "name"), {
+      text: `${API_RESOURCES}runtimeclasses.node.k8s.io\n`,
+    });
+    const objects = {
+      limitranges: `apiVersion: v1
+items:
+- apiVersion: v1
+  kind: LimitRange
+  metadata:
+    creationTimestamp: "2026-11-02T08:00:00Z"
+    name: defaults
+    namespace: default
+    resourceVersion: "1000"
+    uid: 6b1f6c1e-2a43-4d3c-9f57-0a8f7f1c2e11
+  spec:
+    limits:
+    - default:
+        cpu: 500m
+        memory: 512Mi
+      defaultRequest:
+        cpu: 250m
+        memory: 256Mi
+      type: Container
+kind: List
+metadata:
+  resourceVersion: ""
+`,
+      runtimeclasses: `apiVersion: v1
+items:
+- apiVersion: node.k8s.io/v1
+  handler: runsc
+  kind: RuntimeClass
+  metadata:
+    creationTimestamp: "2026-11-02T08:00:00Z"
+    name: gvisor
+    resourceVersion: "1000"
+    uid: 0c7d1b7a-5c55-4a8e-8c1e-3d0f9b7a6e22
+  overhead:
+    podFixed:
+      cpu: 250m
+      memory: 120Mi
+kind: List
+metadata:
+  resourceVersion: ""
+`,
+      poddisruptionbudgets: `apiVersion: v1
+items:
+- apiVersion: policy/v1
+  kind: PodDisruptionBudget
+  metadata:
+    creationTimestamp: "2026-11-02T08:00:00Z"
+    generation: 1
+    name: coredns
+    namespace: kube-system
+    resourceVersion: "1000"
+    uid: 2f0d7c1a-9b3e-4e5f-8a6d-1c2b3a4d5e33
+  spec:
+    maxUnavailable: 1
+    selector:
+      matchLabels:
+        k8s-app: kube-dns
+kind: List
+metadata:
+  resourceVersion: ""
+`,
+    };
+    kubectl.set(k("get", "limitranges", "--all-namespaces", "-o", "yaml"), { text: objects.limitranges });
+    kubectl.set(k("get", "runtimeclasses.node.k8s.io", "-o", "yaml"), { text: objects.runtimeclasses });
+    kubectl.set(k("get", "poddisruptionbudgets.policy", "--all-namespaces", "-o", "yaml"), {
+      text: objects.poddisruptionbudgets,
+    });
+    const dir = tempDir({ "bin/.keep": "", "responses/.keep": "" });
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const bin = writeFakes(dir, { kubectl, aws: new Map() });
+    const out = join(dir, "out");
+    const r = capture(bin, [out, "--no-aws"]);
+    assert.equal(r.status, 0, `exit ${r.status}\n${r.stderr}`);
+    assert.deepEqual(readLog(dir, "unexpected.log"), []);
+    assert.match(r.stderr, /wrote 20 Kubernetes and 0 AWS files/);
+    for (const [kind, text] of Object.entries(objects))
+      assert.equal(readFileSync(join(out, "k8s", `${kind}.yaml`), "utf8"), text, kind);
+    const index = readIndex(join(out, "podpath.yaml"));
+    assert.deepEqual(
+      (index.kubernetes ?? []).map((e) => e.path).filter((p) => /limit|runtime|disruption/.test(p)),
+      ["k8s/limitranges.yaml", "k8s/runtimeclasses.yaml", "k8s/poddisruptionbudgets.yaml"],
+    );
+    // podpath reads each kind (none is left unmodelled) without a warning
+    const show = await cli(["snapshot", "show", "-s", out, "-o", "json"]);
+    assert.equal(show.code, 0, show.stderr);
+    const s = JSON.parse(show.stdout);
+    assert.deepEqual(
+      Object.keys(s.unmodelledKinds).filter((kind) => /LimitRange|RuntimeClass|PodDisruptionBudget/.test(kind)),
+      [],
+    );
+    assert.deepEqual(
+      s.diagnostics.filter((d: any) => d.severity === "warning"),
+      [],
     );
   },
 );

@@ -3,7 +3,7 @@ import { formatsOf } from "../../format/index.js";
 import { UserError } from "../../model/errors.js";
 import { quantityInModelUnits } from "../../model/quantity.js";
 import { answerPlace } from "../../questions/place.js";
-import { loadAddedNodes } from "../add-node.js";
+import { loadAddedNodes, parseAddNodeCount } from "../add-node.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import { loadFromOptions, withSnapshotOptions, writeAnswer, type SnapshotOptions } from "../snapshot-options.js";
@@ -17,6 +17,7 @@ interface PlaceOptions extends SnapshotOptions {
   drain?: string[];
   force?: boolean;
   addNode?: string[];
+  addNodeCount?: string;
 }
 
 /** --istio-proxy-requests CPU,MEMORY ("200m,256Mi"): Kubernetes quantities, in model units. */
@@ -64,9 +65,10 @@ export function registerPlace(program: Command, io: CliIO, setExit: (code: numbe
     )
     .option(
       "--add-node <file>",
-      "what-if: add the node(s) of a kubectl Node YAML/JSON before placing (repeatable): the pods it takes in, Pending pods that now fit",
+      "what-if: add nodes before placing (repeatable): a kubectl Node YAML/JSON, an EKS managed node group (aws eks describe-nodegroup, or an eksctl ClusterConfig's node groups: desiredSize nodes of the first instance type, allocatable as the EKS AMI computes it) or a Karpenter NodePool (with its EC2NodeClass: the nodes Karpenter would launch for the Pending pods); the pods they take in, Pending pods that now fit, and what was assumed",
       collect,
     )
+    .option("--add-node-count <n>", "with --add-node NODEGROUP: add this many of its nodes instead of desiredSize")
     .option(
       "--fresh",
       "what-if: where every workload would land on a fresh install of the same nodes (spec.nodeName pods to their kubelet, then DaemonSets first, then by priority, then in manifest order), beside where it runs now",
@@ -94,12 +96,16 @@ Examples:
   podpath place -s ./capture -o json                     machine-readable (PRODUCT.md's place shape)
   podpath place --fresh                                  where a fresh install would put each pod, and which differ
   podpath place --drain k8s-worker-1                     what draining a node evicts, what blocks it, what becomes Pending
-  podpath place --add-node node.yaml                     what a new node would take in`,
+  podpath place --add-node node.yaml                     what a new node would take in
+  podpath place --add-node nodegroup.json                what an EKS node group's nodes would take in
+  podpath place --add-node nodepool.yaml                 what Karpenter would launch for the Pending pods`,
     )
     .action((options: PlaceOptions) => {
       // a workload or node the snapshot lacks is a UserError runCli reports
       const snapshot = loadFromOptions(options, io);
-      const addNodes = options.addNode ? loadAddedNodes(options.addNode, options, io) : undefined;
+      const count = parseAddNodeCount(options.addNodeCount);
+      if (count !== undefined && !options.addNode) throw new UserError("--add-node-count needs --add-node");
+      const added = options.addNode ? loadAddedNodes(options.addNode, options, io, snapshot, count) : undefined;
       const istioProxyRequests = parseProxyRequests(options.istioProxyRequests);
       const answer = answerPlace(snapshot, {
         workload: options.workload,
@@ -109,7 +115,9 @@ Examples:
         fresh: options.fresh,
         drain: options.drain,
         force: options.force,
-        addNodes,
+        addNodes: added?.nodes,
+        addNodeTemplates: added?.templates,
+        addNodePools: added?.pools,
       });
       writeAnswer(io, "place", answer, options);
       setExit(EXIT.ok);

@@ -1,6 +1,7 @@
 /**
- * `place --add-node FILE`: a node (a kubectl Node object) added to the cluster before placing,
- * to see what it takes in. The observed pods stay where they are (the scheduler never moves a
+ * `place --add-node FILE`: a node (a kubectl Node object, or the nodes an EKS node group or a
+ * Karpenter NodePool would add: node-templates/) added to the cluster before placing, to see
+ * what it takes in. The observed pods stay where they are (the scheduler never moves a
  * bound pod); what can go to the new node is what is not bound yet: the pods of a DaemonSet that
  * targets it (the controller makes one for it, pkg/controller/daemon NodeShouldRunDaemonPod),
  * replicas not yet placed, and Pending pods that now fit. The comparison is between `place` on
@@ -11,6 +12,7 @@ import type { Snapshot } from "../../../model/snapshot.js";
 import { formatSource } from "../../../model/source.js";
 import type { PlacementReport } from "../placement.js";
 import { compare } from "./common.js";
+import type { TemplateView } from "./node-templates/types.js";
 
 interface AddedNodeView {
   readonly node: string;
@@ -43,6 +45,8 @@ export interface AddNodeReport {
   readonly nowFit: readonly AddNodePodView[];
   /** pods still Pending with the node added */
   readonly stillPending: readonly AddNodePodView[];
+  /** the node groups and NodePools the nodes stand for, with what podpath assumed of each (empty for Node objects) */
+  readonly templates: readonly TemplateView[];
 }
 
 const byName = (a: Node, b: Node) => compare(a.name, b.name);
@@ -69,7 +73,12 @@ function nodeView(n: Node): AddedNodeView {
 }
 
 /** What the added nodes change: `before` is `place` without them, `after` with them. */
-export function addNodeReport(before: PlacementReport, after: PlacementReport, added: readonly Node[]): AddNodeReport {
+export function addNodeReport(
+  before: PlacementReport,
+  after: PlacementReport,
+  added: readonly Node[],
+  templates: readonly TemplateView[] = [],
+): AddNodeReport {
   const names = new Set(added.map((n) => n.name));
   const previous = new Map<
     string,
@@ -97,5 +106,5 @@ export function addNodeReport(before: PlacementReport, after: PlacementReport, a
       if (p.unschedulable !== null) stillPending.push(view);
     }
   }
-  return { nodes: added.map(nodeView), takesIn, nowFit, stillPending };
+  return { nodes: added.map(nodeView), takesIn, nowFit, stillPending, templates };
 }

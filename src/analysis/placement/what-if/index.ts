@@ -14,6 +14,7 @@ import { freshPlacement, type FreshReport } from "./fresh.js";
 
 export type { AddNodePodView, AddNodeReport } from "./add-node.js";
 export { addNodeReport, withAddedNodes } from "./add-node.js";
+export type { TemplateView } from "./node-templates/types.js";
 export type { DrainPodView, DrainReport } from "./drain.js";
 export type { FreshPodView, FreshReport } from "./fresh.js";
 
