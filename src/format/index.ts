@@ -42,7 +42,7 @@ export const RENDERERS: Renderers = {
     md: (a) => [formatSnapshotMarkdown(a.analysis)],
   },
   place: {
-    text: (a) => [formatPlacementText(a.analysis, a.input.node)],
+    text: (a) => [formatPlacementText(a.analysis, a.input.node, { allPods: a.input.workload !== undefined })],
     // chunk by chunk: at real scale the whole answer is longer than a JavaScript string can be
     json: (a) => placementResultChunks(a.result),
     md: (a) => [formatPlacementMarkdown(a.analysis)],

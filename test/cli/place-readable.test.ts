@@ -1,0 +1,70 @@
+/**
+ * `podpath place` stays readable at 1,000 nodes: identical rejections grouped (counted per reason
+ * as kube-scheduler's FitError.Error counts them, framework/types.go), a few nodes named, JSON
+ * complete. The cluster is bench/synthetic.ts's (kubectl JSON), generated once for the file.
+ */
+import assert from "node:assert/strict";
+import { before, test } from "node:test";
+import { writeSyntheticCluster } from "../../bench/synthetic.js";
+import type { PlacementJson } from "../../src/questions/place.js";
+import { cli, tempDir } from "../support/helpers.js";
+
+let dir = "";
+before(async () => {
+  dir = tempDir();
+  await writeSyntheticCluster(dir, { nodes: 1000, pods: 3000 });
+});
+
+const GPU_TAINT = "node(s) had untolerated taint {nvidia.com/gpu: present}";
+
+test("grouped rejections (FitError.Error counts nodes per reason): place -o text on 1,000 nodes is under 2,000 lines, each reason once per workload with its count", async () => {
+  const text = await cli(["place", "-s", dir, "-o", "text"]);
+  assert.equal(text.code, 0, text.stderr);
+  const lines = text.stdout.split("\n");
+  assert.ok(lines.length < 2000, `${lines.length} lines`);
+  const json = await cli(["place", "-s", dir, "-o", "json"]);
+  const result = JSON.parse(json.stdout) as PlacementJson;
+  // JSON stays complete: every rejected node of every workload, each with its reasons
+  const app = result.workloads.find(
+    (w) => w.kind === "Deployment" && w.nodes.some((n) => n.reasons.some((r) => r.message === GPU_TAINT)),
+  )!;
+  const tainted = app.nodes.filter((n) => n.reasons.some((r) => r.message === GPU_TAINT)).map((n) => n.node);
+  assert.ok(tainted.length > 50, `${tainted.length} tainted nodes`);
+  // text: one group for the taint in that workload, its count, three nodes named, the rest counted
+  const block = text.stdout.split("\n\n").find((b) => b.startsWith(`Deployment ${app.namespace}/${app.name} `))!;
+  const heading = `  not on ${tainted.length} nodes: ${tainted.slice(0, 3).join(", ")}, … (+${tainted.length - 3}):`;
+  const at = block.split("\n").indexOf(heading);
+  assert.ok(at > 0, `${heading}\nin\n${block}`);
+  assert.match(
+    block.split("\n")[at + 1]!,
+    /^ {4}TaintToleration: node\(s\) had untolerated taint \{nvidia\.com\/gpu: present\} — taint nvidia\.com\/gpu=present:NoSchedule \(\S+nodes\.json:[\d:]+ and \d+ more\)$/,
+  );
+  assert.equal(block.split(GPU_TAINT).length - 1, 1, "the taint reason once in the workload");
+  // Markdown groups the same way
+  const md = await cli(["place", "-s", dir, "-o", "md"]);
+  assert.ok(
+    md.stdout.includes(
+      `| ${tainted.length} nodes: ${tainted.slice(0, 3).join(", ")}, … (+${tainted.length - 3}) | TaintToleration |`,
+    ),
+  );
+});
+
+test("--node NAME still explains that node in full; --workload lists every pod", async () => {
+  const json = JSON.parse((await cli(["place", "-s", dir, "-o", "json"])).stdout) as PlacementJson;
+  const app = json.workloads.find(
+    (w) => w.kind === "Deployment" && w.nodes.some((n) => n.reasons.some((r) => r.message === GPU_TAINT)),
+  )!;
+  const node = app.nodes.find((n) => n.reasons.some((r) => r.message === GPU_TAINT))!;
+  const r = await cli(["place", "-s", dir, "-o", "text", "--node", node.node]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(
+    r.stdout.includes(
+      `  ${node.node}: rejected\n    TaintToleration: ${GPU_TAINT} — taint nvidia.com/gpu=present:NoSchedule (`,
+    ),
+  );
+  const big = json.workloads.find((w) => w.pods.length > 10)!;
+  const all = await cli(["place", "-s", dir, "-o", "text", "--workload", `${big.namespace}/${big.name}`]);
+  for (const p of big.pods) assert.ok(all.stdout.includes(`  ${p.name}  `), p.name);
+  const overview = await cli(["place", "-s", dir, "-o", "text"]);
+  assert.match(overview.stdout, new RegExp(`… ${big.pods.length - 5} more pods: \\d+ observed, \\d+ predicted`));
+});
