@@ -22,6 +22,8 @@ import type { Answer } from "./question.js";
 export interface PlaceInput {
   /** only this workload, NS/NAME */
   readonly workload?: string | undefined;
+  /** text and Markdown: one line per workload (where its pods are or go, what keeps the rest Pending); JSON is always complete */
+  readonly brief?: boolean | undefined;
   /** explain this node in full for every workload (text output) */
   readonly node?: string | undefined;
   /** --kubernetes-version: the version to follow instead of the one the snapshot shows */

@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { writeSyntheticCluster } from "../../bench/synthetic.js";
 import type { PlacementJson } from "../../src/questions/place.js";
-import { cli, tempDir } from "../support/helpers.js";
+import { join } from "node:path";
+import { REPO, cli, tempDir } from "../support/helpers.js";
 
 let dir = "";
 before(async () => {
@@ -67,4 +68,25 @@ test("--node NAME still explains that node in full; --workload lists every pod",
   for (const p of big.pods) assert.ok(all.stdout.includes(`  ${p.name}  `), p.name);
   const overview = await cli(["place", "-s", dir, "-o", "text"]);
   assert.match(overview.stdout, new RegExp(`… ${big.pods.length - 5} more pods: \\d+ observed, \\d+ predicted`));
+});
+
+const FIXTURE = join(REPO, "test/fixtures/placement-readable");
+
+test("place --brief: one line per workload — placed/total, the nodes, what keeps the rest Pending (the FitError without preemption's tail), or the top reason when no node is feasible", async () => {
+  const r = await cli(["place", "-s", FIXTURE, "--brief", "-o", "text"]);
+  assert.equal(r.code, 0, r.stderr);
+  const rows = r.stdout.split("\n").slice(2, -1);
+  assert.equal(rows[0], "WORKLOAD         KIND        PLACED  WHERE");
+  assert.deepEqual(rows.slice(1), [
+    "shop/batch       Deployment  2/3     on worker-1, worker-2; 1 pending: 0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu.",
+    "shop/gpu-worker  Deployment  0/2     no feasible node: NodeAffinity: node(s) didn't match Pod's node affinity/selector (3 of 3 nodes)",
+    "shop/spread      Deployment  2/3     on worker-1, worker-2; 1 pending: 0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 node(s) didn't match pod topology spread constraints.",
+    "shop/web         Deployment  2/2     on worker-1, worker-2",
+  ]);
+  const md = await cli(["place", "-s", FIXTURE, "--brief", "-o", "md"]);
+  assert.match(md.stdout, /\n\| shop\/web \| Deployment \| 2\/2 \| on worker-1, worker-2 \|\n/);
+  // JSON stays the full answer
+  const json = JSON.parse((await cli(["place", "-s", FIXTURE, "--brief", "-o", "json"])).stdout) as PlacementJson;
+  assert.equal(json.workloads.length, 4);
+  assert.ok(json.workloads.every((w) => w.pods.length > 0));
 });
