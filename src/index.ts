@@ -39,6 +39,7 @@ export {
   type KubeletAdmissionJson,
   type AdmissionNoteJson,
   type WhatIfJson,
+  type WhyHereJson,
 } from "./questions/place.js";
 export {
   answerFixPlace,

@@ -17,6 +17,7 @@ import {
   groupRejections,
   namedNodes,
 } from "./place-groups.js";
+import { whyHereBlock, whyHereLine } from "./place-why.js";
 import { markdownTable, plural, table } from "./table.js";
 import { whatIfMarkdown, whatIfText } from "./what-if.js";
 
@@ -250,6 +251,13 @@ export function formatPlacementText(
     ]);
     if (podRows.length > 0) out.push(table([["POD", "OBSERVED ON", "PREDICTED"], ...podRows], "  "));
     if (listed.length < w.pods.length) out.push(`  ${morePods(w.pods.slice(listed.length))}`);
+    for (const p of listed) {
+      if (options.allPods) out.push(...whyHereBlock(p, "  "));
+      else {
+        const why = whyHereLine(p);
+        if (why) out.push(`  ${why}`);
+      }
+    }
     for (const g of groupUnschedulable(w.pods)) out.push(`  ${namedNodes(g.pods)}: ${g.message}`);
     for (const p of w.pods) if (p.kubelet && !p.kubelet.admitted) out.push(`  ${p.name}: ${kubeletLine(p.kubelet)}`);
     const findings = options.allPods || w.findings.length <= FINDINGS + 1 ? w.findings : w.findings.slice(0, FINDINGS);
@@ -365,6 +373,12 @@ export function formatPlacementMarkdown(report: PlacementReport): string {
       ),
       "",
     );
+    const why = w.pods.map(whyHereLine).filter((l): l is string => l !== null);
+    if (why.length > 0) {
+      for (const l of why.slice(0, POD_ROWS)) out.push(`- ${l[0]!.toUpperCase()}${l.slice(1)}`);
+      if (why.length > POD_ROWS) out.push(`- … and ${why.length - POD_ROWS} more predicted pods (-o json has each)`);
+      out.push("");
+    }
     for (const f of w.findings) out.push(`> **Finding:** ${f.message}`, "");
   }
   if (report.staticPods.length > 0) {

@@ -15,6 +15,7 @@ import { UserError } from "../model/errors.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { staticPodNode } from "../model/static-pod.js";
 import { preparePlacement } from "../analysis/placement/prepare.js";
+import type { WhyHere } from "../analysis/placement/simulate.js";
 import { resolveKubernetesVersion } from "../analysis/placement/version.js";
 import type { KubernetesVersionJson } from "./kubernetes-version.js";
 import type { Answer } from "./question.js";
@@ -90,7 +91,19 @@ export interface PodJson {
   readonly unschedulable: string | null;
   /** a pod bound by spec.nodeName: its node's kubelet admission (admittedBy "kubelet"); null otherwise */
   readonly kubelet: KubeletAdmissionJson | null;
+  /** present on a pod the simulation placed (predictedNode set): why that node — the score breakdown against the runner-up */
+  readonly whyHere?: WhyHereJson;
 }
+
+/**
+ * Why the predicted node (kube-scheduler schedule_one.go prioritizeNodes, selectHost): `scored`
+ * feasible nodes were scored; `total` is Σ weight × normalised score (0–100 per plugin,
+ * NormalizeScore) of the chosen node, `runnerUpTotal` that of the runner-up (the best other node;
+ * with a tie, another tied node: `tiedNodes`); `plugins` per score plugin: `weight`, `chosen`,
+ * `runnerUp`, `skipped` (PreScore skipped the pod). A single feasible node is not scored:
+ * `scored` 0, `total` null, `plugins` empty. Plain data shared with the analysis (simulate.ts).
+ */
+export type WhyHereJson = WhyHere;
 
 /** The kubelet's admission of a pod bound by spec.nodeName (pkg/kubelet/lifecycle/predicate.go Admit). */
 export interface KubeletAdmissionJson {

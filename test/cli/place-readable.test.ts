@@ -90,3 +90,72 @@ test("place --brief: one line per workload — placed/total, the nodes, what kee
   assert.equal(json.workloads.length, 4);
   assert.ok(json.workloads.every((w) => w.pods.length > 0));
 });
+
+test("why here (schedule_one.go prioritizeNodes + selectHost): the chosen node's Σ weight × normalised score against the runner-up, per plugin; a tie said as a tie; a single feasible node is not scored", async () => {
+  const json = JSON.parse((await cli(["place", "-s", FIXTURE, "-o", "json"])).stdout) as PlacementJson;
+  const pods = new Map(json.workloads.flatMap((w) => w.pods.map((p) => [p.name, p])));
+  // web-0: both empty workers score the same — a tie, podpath takes the first by name
+  const tie = pods.get("web-0")!;
+  assert.deepEqual(
+    [tie.predictedNode, tie.tiedNodes, tie.whyHere?.runnerUp],
+    ["worker-1", ["worker-1", "worker-2"], "worker-2"],
+  );
+  assert.equal(tie.whyHere!.total, tie.whyHere!.runnerUpTotal);
+  // web-1: worker-2 beats worker-1, which holds web-0; the totals are Σ weight × score
+  const won = pods.get("web-1")!.whyHere!;
+  assert.equal(won.runnerUp, "worker-1");
+  assert.equal(won.scored, 2);
+  for (const [total, side] of [
+    [won.total, "chosen"],
+    [won.runnerUpTotal, "runnerUp"],
+  ] as const)
+    assert.equal(
+      total,
+      won.plugins.reduce((sum, p) => sum + p.weight * (p[side] ?? 0), 0),
+    );
+  assert.ok(won.total! > won.runnerUpTotal!);
+  assert.deepEqual(
+    won.plugins.map((p) => p.plugin),
+    [
+      "TaintToleration",
+      "NodeAffinity",
+      "NodeResourcesFit",
+      "PodTopologySpread",
+      "InterPodAffinity",
+      "NodeResourcesBalancedAllocation",
+      "ImageLocality",
+    ],
+  );
+  const spread = won.plugins.find((p) => p.plugin === "PodTopologySpread")!;
+  assert.ok(spread.chosen > spread.runnerUp!, "the system default hostname spread prefers the empty worker");
+  // batch-1: 500m left on worker-1 — worker-2 is the only feasible node, not scored
+  assert.deepEqual(pods.get("batch-1")!.whyHere, {
+    scored: 0,
+    total: null,
+    runnerUp: null,
+    runnerUpTotal: null,
+    plugins: [],
+  });
+  // observed and unschedulable pods have none
+  assert.equal(pods.get("batch-2")!.whyHere, undefined);
+
+  const text = (await cli(["place", "-s", FIXTURE, "-o", "text"])).stdout;
+  assert.ok(
+    text.includes(
+      `  why web-0 on worker-1: worker-1 and worker-2 tie at ${tie.whyHere!.total} (of 2 scored nodes); kube-scheduler picks one at random (selectHost reservoir sampling); podpath picks the first by name\n`,
+    ),
+  );
+  assert.match(
+    text,
+    new RegExp(
+      `  why web-1 on worker-2: ${won.total} against worker-1 ${won.runnerUpTotal} \\(the runner-up of 2 scored nodes\\) — .*PodTopologySpread ×2: ${spread.chosen} vs ${spread.runnerUp}`,
+    ),
+  );
+  assert.match(
+    text,
+    /  why batch-1 on worker-2: the only feasible node it found: kube-scheduler does not score a single feasible node/,
+  );
+  const full = (await cli(["place", "-s", FIXTURE, "-o", "text", "--workload", "shop/web"])).stdout;
+  assert.match(full, new RegExp(`\\n    PodTopologySpread +2 +${spread.chosen} +${spread.runnerUp}\\n`));
+  assert.match(full, new RegExp(`\\n    total \\(Σ weight × score\\) +${won.total} +${won.runnerUpTotal}\\n`));
+});

@@ -9,7 +9,7 @@ import { evaluatePod, type NodeVerdict } from "./feasibility.js";
 import { DEFAULT_FILTERS, DEFAULT_SCORES } from "./plugins/index.js";
 import { podsOfWorkload } from "./pods-to-place.js";
 import { preparePlacement, type PreparedPlacement } from "./prepare.js";
-import { schedulingOrder, simulate, type Prediction } from "./simulate.js";
+import { schedulingOrder, simulate, type Prediction, type WhyHere } from "./simulate.js";
 import type { FilterPlugin, PodToPlace, Rejection, ScorePlugin } from "./types.js";
 import { workloadKey } from "./workload-key.js";
 import type { DroppedField, KubernetesVersionChoice, ResolvedVersion } from "./version.js";
@@ -39,6 +39,8 @@ export interface PodView {
   readonly unschedulable: string | null;
   /** for a pod bound by spec.nodeName: what the node's kubelet says (admittedBy "kubelet"); null otherwise */
   readonly kubelet: KubeletAdmissionView | null;
+  /** a pod the simulation placed: the score breakdown that chose its node over the runner-up (simulate.ts WhyHere) */
+  readonly whyHere?: WhyHere;
 }
 
 /** The kubelet's admission of a pod bound by spec.nodeName (pkg/kubelet/lifecycle/predicate.go Admit). */
@@ -299,6 +301,7 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
   );
   const predictions: Map<PodToPlace, Prediction> = simulate(toPlace, simCluster, filters, scores, {
     hasLowerPriorityPod: prepared.hasLowerPriorityPod(),
+    explain: true,
   });
 
   const workloads = selected.map((w): WorkloadPlacement => {
@@ -391,8 +394,9 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
       ).view,
       admittedBy: byKubelet ? "kubelet" : "scheduler",
       nodes: kubeletNodes ?? verdicts.map(nodeView),
-      pods: pods.map((p) => {
+      pods: pods.map((p): PodView => {
         const prediction = predictions.get(p);
+        const whyHere = !p.observed?.nodeName && !byKubelet ? prediction?.whyHere : undefined;
         return {
           name: p.name,
           observedNode: p.observed?.nodeName ?? null,
@@ -406,6 +410,7 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
           tiedNodes: prediction?.tied ?? [],
           unschedulable: prediction?.unschedulable ?? null,
           kubelet: byKubelet ? kubeletView(p.observed?.nodeName ? ownAdmission! : admissions.get(p)!) : null,
+          ...(whyHere ? { whyHere } : {}),
         };
       }),
       findings,
