@@ -54,6 +54,7 @@ export {
   type OtherRejectionJson,
   type PatchTargetJson,
   type HelmReleaseJson,
+  type ReplicasAfterJson,
 } from "./questions/fix-place.js";
 export type { KubernetesVersionJson } from "./questions/kubernetes-version.js";
 export { KubernetesVersionError } from "./analysis/placement/version.js";
