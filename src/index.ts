@@ -40,6 +40,7 @@ export {
   type AdmissionNoteJson,
   type WhatIfJson,
   type WhyHereJson,
+  type SpreadCountsJson,
 } from "./questions/place.js";
 export {
   answerFixPlace,

@@ -17,6 +17,7 @@ import {
   groupRejections,
   namedNodes,
 } from "./place-groups.js";
+import { spreadLines } from "./place-spread.js";
 import { whyHereBlock, whyHereLine } from "./place-why.js";
 import { markdownTable, plural, table } from "./table.js";
 import { whatIfMarkdown, whatIfText } from "./what-if.js";
@@ -171,15 +172,15 @@ function morePods(rest: readonly PodView[]): string {
 }
 
 /** Unschedulable pods grouped by the scheduler's message (replicas of one workload mostly share it). */
-function groupUnschedulable(pods: readonly PodView[]): { pods: string[]; message: string }[] {
-  const groups = new Map<string, string[]>();
+function groupUnschedulable(pods: readonly PodView[]): { pods: PodView[]; message: string }[] {
+  const groups = new Map<string, PodView[]>();
   for (const p of pods) {
     if (!p.unschedulable) continue;
-    const names = groups.get(p.unschedulable);
-    if (names) names.push(p.name);
-    else groups.set(p.unschedulable, [p.name]);
+    const list = groups.get(p.unschedulable);
+    if (list) list.push(p);
+    else groups.set(p.unschedulable, [p]);
   }
-  return [...groups].map(([message, names]) => ({ pods: names, message }));
+  return [...groups].map(([message, list]) => ({ pods: list, message }));
 }
 
 /** Text: per workload, where it can run, why not elsewhere (grouped), and where each pod is or goes. */
@@ -258,7 +259,10 @@ export function formatPlacementText(
         if (why) out.push(`  ${why}`);
       }
     }
-    for (const g of groupUnschedulable(w.pods)) out.push(`  ${namedNodes(g.pods)}: ${g.message}`);
+    for (const g of groupUnschedulable(w.pods)) {
+      out.push(`  ${namedNodes(g.pods.map((p) => p.name))}: ${g.message}`);
+      for (const line of spreadLines(g.pods[0]!)) out.push(`    ${line}`);
+    }
     for (const p of w.pods) if (p.kubelet && !p.kubelet.admitted) out.push(`  ${p.name}: ${kubeletLine(p.kubelet)}`);
     const findings = options.allPods || w.findings.length <= FINDINGS + 1 ? w.findings : w.findings.slice(0, FINDINGS);
     for (const f of findings) {
@@ -373,6 +377,8 @@ export function formatPlacementMarkdown(report: PlacementReport): string {
       ),
       "",
     );
+    for (const g of groupUnschedulable(w.pods))
+      for (const line of spreadLines(g.pods[0]!)) out.push(`> ${g.pods.map((p) => p.name).join(", ")}: ${line}`, "");
     const why = w.pods.map(whyHereLine).filter((l): l is string => l !== null);
     if (why.length > 0) {
       for (const l of why.slice(0, POD_ROWS)) out.push(`- ${l[0]!.toUpperCase()}${l.slice(1)}`);

@@ -16,6 +16,7 @@ import type { Snapshot } from "../model/snapshot.js";
 import { staticPodNode } from "../model/static-pod.js";
 import { preparePlacement } from "../analysis/placement/prepare.js";
 import type { WhyHere } from "../analysis/placement/simulate.js";
+import type { SpreadCounts } from "../analysis/placement/types.js";
 import { resolveKubernetesVersion } from "../analysis/placement/version.js";
 import type { KubernetesVersionJson } from "./kubernetes-version.js";
 import type { Answer } from "./question.js";
@@ -72,7 +73,18 @@ export interface ReasonJson {
   readonly detail: string | null;
   /** `file:line:col` of the taint, selector or rule, or null */
   readonly source: string | null;
+  /** PodTopologySpread's skew rejection: the domain counts and the skew (plugins/podtopologyspread filtering.go) */
+  readonly spread?: SpreadCountsJson;
 }
+
+/**
+ * The arithmetic of a PodTopologySpread skew rejection: `matching` pods in the node's `domain` +
+ * `selfMatch` − `globalMinimum` = `skew` > `maxSkew`; `eligibleDomains` (the node inclusion
+ * policies applied: `nodeAffinityPolicy`, `nodeTaintsPolicy`), the `minimumDomains` holding the
+ * minimum, `minDomains`, and `notes` saying why a minimum domain counts. Plain data shared with the
+ * analysis (placement/types.ts).
+ */
+export type SpreadCountsJson = SpreadCounts;
 
 export interface NodeJson {
   readonly node: string;
@@ -93,6 +105,8 @@ export interface PodJson {
   readonly kubelet: KubeletAdmissionJson | null;
   /** present on a pod the simulation placed (predictedNode set): why that node — the score breakdown against the runner-up */
   readonly whyHere?: WhyHereJson;
+  /** present on an unschedulable pod PodTopologySpread rejects somewhere: each such node, with the counts */
+  readonly spreadRejections?: readonly { readonly node: string; readonly reason: ReasonJson }[];
 }
 
 /**

@@ -159,3 +159,54 @@ test("why here (schedule_one.go prioritizeNodes + selectHost): the chosen node's
   assert.match(full, new RegExp(`\\n    PodTopologySpread +2 +${spread.chosen} +${spread.runnerUp}\\n`));
   assert.match(full, new RegExp(`\\n    total \\(Σ weight × score\\) +${won.total} +${won.runnerUpTotal}\\n`));
 });
+
+test("spread made visible (podtopologyspread filtering.go: matching + self − global minimum > maxSkew; nodeTaintsPolicy defaults to Ignore): the Pending replica's domain counts, and why the tainted control plane counts", async () => {
+  const json = JSON.parse(
+    (await cli(["place", "-s", FIXTURE, "-o", "json", "--workload", "shop/spread"])).stdout,
+  ) as PlacementJson;
+  const pending = json.workloads[0]!.pods.find((p) => p.unschedulable !== null)!;
+  assert.equal(pending.name, "spread-2");
+  assert.deepEqual(
+    pending.spreadRejections!.map((r) => r.node),
+    ["worker-1", "worker-2"],
+  );
+  const s = pending.spreadRejections![0]!.reason.spread!;
+  assert.deepEqual(
+    [
+      s.topologyKey,
+      s.domain,
+      s.matching,
+      s.selfMatch,
+      s.globalMinimum,
+      s.skew,
+      s.maxSkew,
+      s.eligibleDomains,
+      s.minimumDomains,
+      s.nodeAffinityPolicy,
+      s.nodeTaintsPolicy,
+    ],
+    ["kubernetes.io/hostname", "worker-1", 1, 1, 0, 2, 1, 3, ["k8s-master"], "Honor", "Ignore"],
+  );
+  assert.match(
+    s.notes[0]!,
+    /^k8s-master \(kubernetes\.io\/hostname=k8s-master, 0 pod\(s\)\) counts because nodeTaintsPolicy defaults to Ignore: its untolerated taint node-role\.kubernetes\.io\/control-plane:NoSchedule/,
+  );
+  // pods that are placed, or Pending for another reason, carry none
+  const batch = JSON.parse(
+    (await cli(["place", "-s", FIXTURE, "-o", "json", "--workload", "shop/batch"])).stdout,
+  ) as PlacementJson;
+  assert.ok(batch.workloads[0]!.pods.every((p) => p.spreadRejections === undefined));
+
+  const text = (await cli(["place", "-s", FIXTURE, "-o", "text"])).stdout;
+  assert.ok(
+    text.includes(
+      "\n    PodTopologySpread (kubernetes.io/hostname, maxSkew 1): worker-1, worker-2 would have 2 (skew 2), k8s-master 0 (the global minimum); k8s-master (kubernetes.io/hostname=k8s-master, 0 pod(s)) counts because nodeTaintsPolicy defaults to Ignore",
+    ),
+    text,
+  );
+  const md = (await cli(["place", "-s", FIXTURE, "-o", "md"])).stdout;
+  assert.match(
+    md,
+    /\n> spread-2: PodTopologySpread \(kubernetes\.io\/hostname, maxSkew 1\): worker-1, worker-2 would have 2/,
+  );
+});

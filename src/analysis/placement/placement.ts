@@ -10,7 +10,7 @@ import { DEFAULT_FILTERS, DEFAULT_SCORES } from "./plugins/index.js";
 import { podsOfWorkload } from "./pods-to-place.js";
 import { preparePlacement, type PreparedPlacement } from "./prepare.js";
 import { schedulingOrder, simulate, type Prediction, type WhyHere } from "./simulate.js";
-import type { FilterPlugin, PodToPlace, Rejection, ScorePlugin } from "./types.js";
+import type { FilterPlugin, PodToPlace, Rejection, ScorePlugin, SpreadCounts } from "./types.js";
 import { workloadKey } from "./workload-key.js";
 import type { DroppedField, KubernetesVersionChoice, ResolvedVersion } from "./version.js";
 import type { WhatIfReport } from "./what-if/index.js";
@@ -21,6 +21,8 @@ export interface ReasonView {
   readonly message: string;
   readonly detail: string | null;
   readonly source: string | null;
+  /** PodTopologySpread's skew rejection: the domain counts and the skew */
+  readonly spread?: SpreadCounts;
 }
 
 export interface NodeView {
@@ -41,6 +43,8 @@ export interface PodView {
   readonly kubelet: KubeletAdmissionView | null;
   /** a pod the simulation placed: the score breakdown that chose its node over the runner-up (simulate.ts WhyHere) */
   readonly whyHere?: WhyHere;
+  /** an unschedulable pod: the nodes PodTopologySpread rejects, each with the domain counts and the skew */
+  readonly spreadRejections?: readonly { readonly node: string; readonly reason: ReasonView }[];
 }
 
 /** The kubelet's admission of a pod bound by spec.nodeName (pkg/kubelet/lifecycle/predicate.go Admit). */
@@ -168,12 +172,13 @@ export interface PlacementOptions {
 }
 
 function reasonView(r: Rejection): ReasonView {
-  return {
+  const view = {
     plugin: r.plugin,
     message: r.message,
     detail: r.detail ?? null,
     source: r.source ? formatSource(r.source) : null,
   };
+  return r.spread ? { ...view, spread: r.spread } : view;
 }
 
 /** The kubelet's verdict on the bound node: its status.reason stands in `plugin`. */
@@ -411,6 +416,14 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
           unschedulable: prediction?.unschedulable ?? null,
           kubelet: byKubelet ? kubeletView(p.observed?.nodeName ? ownAdmission! : admissions.get(p)!) : null,
           ...(whyHere ? { whyHere } : {}),
+          ...(prediction?.spreadRejections && !byKubelet
+            ? {
+                spreadRejections: prediction.spreadRejections.map((x) => ({
+                  node: x.node,
+                  reason: reasonView(x.reason),
+                })),
+              }
+            : {}),
         };
       }),
       findings,

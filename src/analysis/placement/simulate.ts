@@ -12,6 +12,7 @@ import type {
   NodeInfo,
   PlacedPod,
   PodToPlace,
+  Rejection,
   ScorePlugin,
   ScorePluginName,
 } from "./types.js";
@@ -31,6 +32,8 @@ export interface Prediction {
   readonly score: number | undefined;
   /** why this node (SimulateOptions.explain): the score breakdown against the runner-up; undefined when not asked or no node fits */
   readonly whyHere?: WhyHere;
+  /** an unschedulable pod (SimulateOptions.explain): PodTopologySpread's rejections, per node, with their counts */
+  readonly spreadRejections?: readonly { readonly node: string; readonly reason: Rejection }[];
 }
 
 /** One score plugin's part in a choice: its weight and NormalizeScore's result (0–100) on the two nodes. */
@@ -488,6 +491,15 @@ export function simulate(
         postFilter,
         cluster.behaviour.modelled,
       );
+      if (capture) {
+        const spreadRejections: { node: string; reason: Rejection }[] = [];
+        for (const v of verdicts)
+          for (const r of v.reasons) if ("spread" in r) spreadRejections.push({ node: v.node, reason: r });
+        if (spreadRejections.length > 0) {
+          out.set(pod, { node: undefined, tied: [], unschedulable, score: undefined, spreadRejections });
+          continue;
+        }
+      }
       out.set(pod, { node: undefined, tied: [], unschedulable, score: undefined });
       continue;
     }
