@@ -23,7 +23,10 @@ function and(names: readonly string[]): string {
 function deciding(w: WhyHere): string[] {
   return w.plugins
     .filter((p) => !p.skipped && p.runnerUp !== null && p.chosen !== p.runnerUp)
-    .map((p) => `${p.plugin} ×${p.weight}: ${p.chosen} vs ${p.runnerUp!}`);
+    .map(
+      (p) =>
+        `${p.plugin} ×${p.weight}: ${p.chosen} vs ${p.runnerUp!}${p.chosenDetail !== undefined ? ` (${p.chosenDetail} vs ${p.runnerUpDetail ?? "-"})` : ""}`,
+    );
 }
 
 /** The heading: a tie, the only feasible node, or the chosen total against the runner-up's. */
@@ -65,5 +68,10 @@ export function whyHereBlock(p: PodView, indent: string): string[] {
     ["total (Σ weight × score)", "", String(w.total), ...(runnerUp ? [String(w.runnerUpTotal)] : [])],
   ];
   out.push(table(rows, `${indent}  `));
+  for (const s of w.plugins)
+    if (s.chosenDetail !== undefined)
+      out.push(
+        `${indent}  ${s.plugin} counted ${p.predictedNode}: ${s.chosenDetail}; ${runnerUp ?? "-"}: ${s.runnerUpDetail ?? "-"}`,
+      );
   return out;
 }

@@ -128,6 +128,15 @@ test("why here (schedule_one.go prioritizeNodes + selectHost): the chosen node's
   );
   const spread = won.plugins.find((p) => p.plugin === "PodTopologySpread")!;
   assert.ok(spread.chosen > spread.runnerUp!, "the system default hostname spread prefers the empty worker");
+  // the counts PodTopologySpread scored (plugins/podtopologyspread scoring.go: system default constraints, hostname maxSkew 3)
+  assert.match(
+    spread.chosenDetail!,
+    /^system default constraints: kubernetes\.io\/hostname=worker-2: 0 matching pod\(s\) \(maxSkew 3\)/,
+  );
+  assert.match(
+    spread.runnerUpDetail!,
+    /^system default constraints: kubernetes\.io\/hostname=worker-1: 1 matching pod\(s\) \(maxSkew 3\)/,
+  );
   // batch-1: 500m left on worker-1 — worker-2 is the only feasible node, not scored
   assert.deepEqual(pods.get("batch-1")!.whyHere, {
     scored: 0,

@@ -46,6 +46,9 @@ interface ScoreBreakdown {
   readonly runnerUp: number | null;
   /** PreScore returned Skip: the plugin did not score this pod (it adds 0 everywhere) */
   readonly skipped: boolean;
+  /** what the plugin counted on the chosen node and the runner-up (ScorePlugin.explain: PodTopologySpread's domain counts), when it says */
+  readonly chosenDetail?: string;
+  readonly runnerUpDetail?: string;
 }
 
 /**
@@ -152,7 +155,10 @@ export function scoreNodes(
   for (let p = 0; p < plugins.length; p++) {
     const plugin = plugins[p]!;
     const state = plugin.prepare?.(pod, feasible, cluster);
-    if (capture) capture.skipped[p] = state === SKIP ? 1 : 0;
+    if (capture) {
+      capture.skipped[p] = state === SKIP ? 1 : 0;
+      capture.states[p] = state;
+    }
     if (state === SKIP) continue;
     if (hasBatchScore(plugin)) plugin.scoreAll(pod, feasible, cluster, state, scores);
     else for (let i = 0; i < feasible.length; i++) scores[i] = plugin.score(pod, feasible[i]!, cluster, state);
@@ -181,28 +187,37 @@ export interface ScoreCapture {
   readonly stride: number;
   readonly scores: Float64Array;
   readonly skipped: Uint8Array;
+  /** each plugin's PreScore state for the pod last scored (for ScorePlugin.explain) */
+  readonly states: unknown[];
 }
 
 /** The chosen node (feasible index `c`) against the runner-up (index `r`, or -1) from a capture. */
 function whyHereOf(
+  pod: PodToPlace,
+  feasible: readonly NodeInfo[],
+  cluster: ClusterView,
   plugins: readonly ScorePlugin<unknown>[],
   capture: ScoreCapture,
   totals: readonly number[],
   c: number,
   r: number,
-  runnerUp: string | null,
 ): WhyHere {
   const breakdown: ScoreBreakdown[] = plugins.map((plugin, p) => {
     const skipped = capture.skipped[p] === 1;
     const at = p * capture.stride;
-    return {
-      plugin: plugin.name,
-      weight: plugin.weight,
-      chosen: skipped ? 0 : capture.scores[at + c]!,
-      runnerUp: r < 0 ? null : skipped ? 0 : capture.scores[at + r]!,
-      skipped,
-    };
+    const chosen = skipped ? 0 : capture.scores[at + c]!;
+    const runnerUp = r < 0 ? null : skipped ? 0 : capture.scores[at + r]!;
+    const view = { plugin: plugin.name, weight: plugin.weight, chosen, runnerUp, skipped };
+    // the counts behind a score that differs between the two nodes, from the plugin's own state
+    if (skipped || !plugin.explain || runnerUp === null || runnerUp === chosen) return view;
+    const state = capture.states[p];
+    const chosenDetail = plugin.explain(pod, feasible[c]!, cluster, state);
+    const runnerUpDetail = plugin.explain(pod, feasible[r]!, cluster, state);
+    return chosenDetail === undefined || runnerUpDetail === undefined
+      ? view
+      : { ...view, chosenDetail, runnerUpDetail };
   });
+  const runnerUp = r < 0 ? null : feasible[r]!.name;
   return {
     scored: totals.length,
     total: totals[c]!,
@@ -370,6 +385,7 @@ export function simulate(
         stride: nodeCount,
         scores: new Float64Array(scores.length * nodeCount),
         skipped: new Uint8Array(scores.length),
+        states: new Array<unknown>(scores.length),
       }
     : undefined;
   // NodeRoom is the simulation's own table, by walk position: the snapshot tells it of each bind too
@@ -535,7 +551,7 @@ export function simulate(
           } else if (r < 0 || totals[i]! > totals[r]! || (totals[i] === totals[r] && rank < rankOf[feasibleAt[r]!]!))
             r = i;
         }
-        whyHere = whyHereOf(scores, capture, totals, c, r, r < 0 ? null : feasible[r]!.name);
+        whyHere = whyHereOf(pod, feasible, cluster, scores, capture, totals, c, r);
       }
     } else if (capture) {
       // a single feasible node is taken without scoring (schedule_one.go schedulePod)

@@ -217,4 +217,9 @@ export interface ScorePlugin<State = undefined> {
   prepare?(pod: PodToPlace, feasible: readonly NodeInfo[], cluster: ClusterView): State;
   score(pod: PodToPlace, node: NodeInfo, cluster: ClusterView, state: State): number;
   normalize?(scores: number[], pod: PodToPlace, state: State): void;
+  /**
+   * What the plugin counted for `node`, in words, for why-here (called for the chosen node and the
+   * runner-up only, after scoring, before the pod is bound); undefined when there is nothing to say.
+   */
+  explain?(pod: PodToPlace, node: NodeInfo, cluster: ClusterView, state: State): string | undefined;
 }
