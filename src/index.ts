@@ -39,6 +39,8 @@ export {
   type KubeletAdmissionJson,
   type AdmissionNoteJson,
   type WhatIfJson,
+  type WhyHereJson,
+  type SpreadCountsJson,
 } from "./questions/place.js";
 export {
   answerFixPlace,
@@ -53,6 +55,7 @@ export {
   type OtherRejectionJson,
   type PatchTargetJson,
   type HelmReleaseJson,
+  type ReplicasAfterJson,
 } from "./questions/fix-place.js";
 export type { KubernetesVersionJson } from "./questions/kubernetes-version.js";
 export { KubernetesVersionError } from "./analysis/placement/version.js";

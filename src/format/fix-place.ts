@@ -34,9 +34,15 @@ function targetNodeViews(r: FixPlaceResult): NodeView[] {
 }
 
 function verdictLine(r: FixPlaceResult): string {
+  const a = r.replicasAfter;
   if (r.verified)
     return `Verified: feasible nodes after the change: ${nodeList(r.after.feasibleNodes)} (exactly the target nodes)`;
-  return `Not verified: feasible nodes after the change: ${nodeList(r.after.feasibleNodes)}; the target nodes are ${nodeList(r.targetNodes)}`;
+  const exact =
+    r.after.feasibleNodes.length === r.targetNodes.length &&
+    r.after.feasibleNodes.every((n) => r.targetNodes.includes(n));
+  if (exact && a.pending > 0)
+    return `Not verified: the feasible nodes after the change are exactly the target nodes (${nodeList(r.targetNodes)}), but only ${a.placed} of ${plural(a.total, "replica")} ${a.placed === 1 ? "is" : "are"} placed; ${a.pending} ${a.pending === 1 ? "stays" : "stay"} Pending`;
+  return `Not verified: feasible nodes after the change: ${nodeList(r.after.feasibleNodes)}; the target nodes are ${nodeList(r.targetNodes)}${a.pending > 0 ? `; ${a.pending} of ${plural(a.total, "replica")} stay Pending` : ""}`;
 }
 
 function patchHeading(r: FixPlaceResult): string {

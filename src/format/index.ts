@@ -13,6 +13,7 @@ import type { SnapshotShowAnswer } from "../questions/snapshot-show.js";
 import type { TraceAnswer } from "../questions/trace.js";
 import { formatEgressJson, formatEgressMarkdown, formatEgressText } from "./egress.js";
 import { formatFixPlaceJson, formatFixPlaceMarkdown, formatFixPlaceText } from "./fix-place.js";
+import { formatPlacementBriefMarkdown, formatPlacementBriefText } from "./place-brief.js";
 import { formatPlacementMarkdown, formatPlacementText, placementResultChunks } from "./place.js";
 import { formatSnapshotJson, formatSnapshotMarkdown, formatSnapshotText } from "./snapshot-show.js";
 import { formatTraceJson, formatTraceMarkdown, formatTraceText } from "./trace.js";
@@ -42,10 +43,13 @@ export const RENDERERS: Renderers = {
     md: (a) => [formatSnapshotMarkdown(a.analysis)],
   },
   place: {
-    text: (a) => [formatPlacementText(a.analysis, a.input.node)],
+    text: (a) =>
+      a.input.brief
+        ? [formatPlacementBriefText(a.analysis)]
+        : [formatPlacementText(a.analysis, a.input.node, { allPods: a.input.workload !== undefined })],
     // chunk by chunk: at real scale the whole answer is longer than a JavaScript string can be
     json: (a) => placementResultChunks(a.result),
-    md: (a) => [formatPlacementMarkdown(a.analysis)],
+    md: (a) => [a.input.brief ? formatPlacementBriefMarkdown(a.analysis) : formatPlacementMarkdown(a.analysis)],
   },
   "fix place": {
     text: (a) => [formatFixPlaceText(a.analysis)],

@@ -1,7 +1,6 @@
 import { KUBELET_ADMISSION_NOTE } from "../analysis/placement/kubelet/admit.js";
 import type {
   KubeletAdmissionView,
-  NodeView,
   NotTargetedView,
   PlacementReport,
   PodView,
@@ -10,6 +9,16 @@ import type {
 } from "../analysis/placement/placement.js";
 import type { PlacementJson } from "../questions/place.js";
 import { kubernetesVersionLine, kubernetesVersionNotes } from "./kubernetes-version.js";
+import {
+  groupedDetail,
+  groupedReasonText,
+  groupedSource,
+  groupHeading,
+  groupRejections,
+  namedNodes,
+} from "./place-groups.js";
+import { spreadLines } from "./place-spread.js";
+import { whyHereBlock, whyHereLine } from "./place-why.js";
 import { markdownTable, plural, table } from "./table.js";
 import { whatIfMarkdown, whatIfText } from "./what-if.js";
 
@@ -35,32 +44,28 @@ function reasonText(r: ReasonView, withDetail: boolean): string {
   return `${r.plugin}: ${r.message}${detail}${where}`;
 }
 
-/** Nodes grouped by identical verdicts, so large clusters read as a few lines. */
-function groupNodes(
-  nodes: readonly NodeView[],
-): { readonly nodes: readonly string[]; readonly reasons: readonly ReasonView[] }[] {
-  const groups = new Map<string, { nodes: string[]; reasons: readonly ReasonView[] }>();
-  for (const n of nodes) {
-    const key = n.feasible ? "" : n.reasons.map((r) => `${r.plugin}|${r.message}|${r.source}`).join("\n");
-    const group = groups.get(key) ?? { nodes: [], reasons: n.reasons };
-    group.nodes.push(n.node);
-    groups.set(key, group);
-  }
-  return [...groups.values()];
-}
-
-/** A DaemonSet's non-targeted nodes grouped by the same reason and object. */
+/**
+ * A DaemonSet's non-targeted nodes grouped by the same reason (the taint, the selector); the
+ * objects behind it (one taint per node) kept as a first source and a count. Largest group first.
+ */
 function groupNotTargeted(
   list: readonly NotTargetedView[],
 ): { readonly nodes: readonly string[]; readonly reason: string; readonly source: string | null }[] {
-  const groups = new Map<string, { nodes: string[]; reason: string; source: string | null }>();
+  const groups = new Map<string, { nodes: string[]; reason: string; sources: Set<string> }>();
   for (const t of list) {
-    const key = `${t.reason}|${t.source}`;
-    const group = groups.get(key) ?? { nodes: [], reason: t.reason, source: t.source };
+    const group = groups.get(t.reason) ?? { nodes: [], reason: t.reason, sources: new Set<string>() };
     group.nodes.push(t.node);
-    groups.set(key, group);
+    if (t.source) group.sources.add(t.source);
+    groups.set(t.reason, group);
   }
-  return [...groups.values()];
+  return [...groups.values()]
+    .sort((a, b) => b.nodes.length - a.nodes.length || (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0))
+    .map((g) => {
+      const [first] = g.sources;
+      const source =
+        first === undefined ? null : g.sources.size === 1 ? first : `${first} and ${g.sources.size - 1} more`;
+      return { nodes: g.nodes, reason: g.reason, source };
+    });
 }
 
 /** "targets 2 of 3 nodes (the DaemonSet controller creates 2 pods)", or null for other kinds. */
@@ -146,8 +151,44 @@ function mutationsLine(w: WorkloadPlacement): string | null {
   return `admitted with ${plural(w.mutations.length, "change")}: ${[...groups].map(([source, items]) => `${source} ${items.join(", ")}`).join("; ")}`;
 }
 
+export interface PlacementTextOptions {
+  /** list every pod of every workload (`place --workload`); else a workload with many pods lists a few and counts the rest */
+  readonly allPods?: boolean;
+}
+
+/** How many pods a workload lists before it counts the rest (without --workload). */
+const POD_ROWS = 5;
+/** How many findings a workload lists before it counts the rest (without --workload). */
+const FINDINGS = 3;
+
+/** "… 45 more pods: 20 observed, 25 predicted (on 25 nodes), 0 unschedulable; --workload NS/NAME lists each" */
+function morePods(rest: readonly PodView[]): string {
+  const observed = rest.filter((p) => p.observedNode !== null).length;
+  const predicted = rest.filter((p) => p.predictedNode !== null);
+  const on = new Set(predicted.map((p) => p.predictedNode)).size;
+  const unschedulable = rest.filter((p) => p.unschedulable !== null).length;
+  const other = rest.length - observed - predicted.length - unschedulable;
+  return `… ${plural(rest.length, "more pod")}: ${observed} observed, ${predicted.length} predicted${predicted.length > 0 ? ` (on ${plural(on, "node")})` : ""}, ${unschedulable} unschedulable${other > 0 ? `, ${other} other` : ""}; --workload NAMESPACE/NAME lists each`;
+}
+
+/** Unschedulable pods grouped by the scheduler's message (replicas of one workload mostly share it). */
+function groupUnschedulable(pods: readonly PodView[]): { pods: PodView[]; message: string }[] {
+  const groups = new Map<string, PodView[]>();
+  for (const p of pods) {
+    if (!p.unschedulable) continue;
+    const list = groups.get(p.unschedulable);
+    if (list) list.push(p);
+    else groups.set(p.unschedulable, [p]);
+  }
+  return [...groups].map(([message, list]) => ({ pods: list, message }));
+}
+
 /** Text: per workload, where it can run, why not elsewhere (grouped), and where each pod is or goes. */
-export function formatPlacementText(report: PlacementReport, focusNode?: string): string {
+export function formatPlacementText(
+  report: PlacementReport,
+  focusNode?: string,
+  options: PlacementTextOptions = {},
+): string {
   const out: string[] = [
     kubernetesVersionLine(report.kubernetes),
     ...kubernetesVersionNotes(report.kubernetes).map((n) => `  ${n}`),
@@ -166,7 +207,9 @@ export function formatPlacementText(report: PlacementReport, focusNode?: string)
     if (targeting) out.push(`  ${targeting}`);
     if (!focusNode) {
       for (const g of groupNotTargeted(w.notTargeted))
-        out.push(`  not targeted on ${nodeList(g.nodes)}: ${g.reason}${g.source ? ` (${g.source})` : ""}`);
+        out.push(
+          `  not targeted on ${g.nodes.length === 1 ? g.nodes[0]! : `${g.nodes.length} nodes: ${namedNodes(g.nodes)}`}: ${g.reason}${g.source ? ` (${g.source})` : ""}`,
+        );
     } else {
       for (const t of w.notTargeted.filter((x) => x.node === focusNode))
         out.push(`  ${t.node}: not targeted: ${t.reason}${t.source ? ` (${t.source})` : ""}`);
@@ -187,12 +230,13 @@ export function formatPlacementText(report: PlacementReport, focusNode?: string)
       else if (shown.length === 0 && !w.notTargeted.some((t) => t.node === focusNode))
         out.push(`  ${focusNode}: not evaluated (a DaemonSet pod made for another node, or no such node)`);
     } else {
-      for (const g of groupNodes(shown)) {
-        out.push(`  not on ${nodeList(g.nodes)}:`);
-        for (const r of g.reasons) out.push(`    ${reasonText(r, g.nodes.length === 1)}`);
+      for (const g of groupRejections(shown)) {
+        out.push(`  ${groupHeading(g)}:`);
+        for (const r of g.reasons) out.push(`    ${groupedReasonText(r)}`);
       }
     }
-    const podRows = w.pods.map((p) => [
+    const listed = options.allPods || w.pods.length <= POD_ROWS + 2 ? w.pods : w.pods.slice(0, POD_ROWS);
+    const podRows = listed.map((p) => [
       p.name,
       p.observedNode ?? "-",
       p.predictedNode
@@ -207,12 +251,28 @@ export function formatPlacementText(report: PlacementReport, focusNode?: string)
           : (kubeletRejected(p) ?? "-"),
     ]);
     if (podRows.length > 0) out.push(table([["POD", "OBSERVED ON", "PREDICTED"], ...podRows], "  "));
-    for (const p of w.pods) if (p.unschedulable) out.push(`  ${p.name}: ${p.unschedulable}`);
+    if (listed.length < w.pods.length) out.push(`  ${morePods(w.pods.slice(listed.length))}`);
+    for (const p of listed) {
+      if (options.allPods) out.push(...whyHereBlock(p, "  "));
+      else {
+        const why = whyHereLine(p);
+        if (why) out.push(`  ${why}`);
+      }
+    }
+    for (const g of groupUnschedulable(w.pods)) {
+      out.push(`  ${namedNodes(g.pods.map((p) => p.name))}: ${g.message}`);
+      for (const line of spreadLines(g.pods[0]!)) out.push(`    ${line}`);
+    }
     for (const p of w.pods) if (p.kubelet && !p.kubelet.admitted) out.push(`  ${p.name}: ${kubeletLine(p.kubelet)}`);
-    for (const f of w.findings) {
+    const findings = options.allPods || w.findings.length <= FINDINGS + 1 ? w.findings : w.findings.slice(0, FINDINGS);
+    for (const f of findings) {
       out.push(`  finding: ${f.message}`);
       for (const r of f.reasons) out.push(`    ${reasonText(r, true)}`);
     }
+    if (findings.length < w.findings.length)
+      out.push(
+        `  … ${plural(w.findings.length - findings.length, "more finding")} (pods on nodes the model rejects); --workload NAMESPACE/NAME lists each`,
+      );
     const mutations = mutationsLine(w);
     if (mutations) out.push(`  ${mutations}`);
     for (const n of w.admissionNotes) out.push(`  admission: ${n.message}${n.object ? ` (${n.object})` : ""}`);
@@ -268,7 +328,11 @@ export function formatPlacementMarkdown(report: PlacementReport): string {
       out.push(
         markdownTable(
           ["not targeted", "reason", "source"],
-          notTargeted.map((g) => [nodeList(g.nodes), g.reason, g.source ? `\`${g.source}\`` : ""]),
+          notTargeted.map((g) => [
+            g.nodes.length === 1 ? g.nodes[0]! : `${g.nodes.length} nodes: ${namedNodes(g.nodes)}`,
+            g.reason,
+            g.source ? `\`${g.source}\`` : "",
+          ]),
         ),
         "",
       );
@@ -276,18 +340,22 @@ export function formatPlacementMarkdown(report: PlacementReport): string {
       const note = runningNote(t);
       if (note) out.push(`> ${note}`, "");
     }
-    const rejected = groupNodes(w.nodes.filter((n) => !n.feasible));
+    const rejected = groupRejections(w.nodes);
     if (rejected.length > 0) {
       out.push(
         markdownTable(
           ["not on", "plugin", "reason", "source"],
           rejected.flatMap((g) =>
-            g.reasons.map((r) => [
-              nodeList(g.nodes),
-              r.plugin,
-              r.message + (r.detail ? ` — ${r.detail}` : ""),
-              r.source ? `\`${r.source}\`` : "",
-            ]),
+            g.reasons.map((r) => {
+              const detail = groupedDetail(r);
+              const source = groupedSource(r);
+              return [
+                g.nodes.length === 1 ? g.nodes[0]! : `${g.nodes.length} nodes: ${namedNodes(g.nodes)}`,
+                r.plugin,
+                r.message + (detail ? ` — ${detail}` : ""),
+                source ? `\`${source}\`` : "",
+              ];
+            }),
           ),
         ),
         "",
@@ -309,6 +377,14 @@ export function formatPlacementMarkdown(report: PlacementReport): string {
       ),
       "",
     );
+    for (const g of groupUnschedulable(w.pods))
+      for (const line of spreadLines(g.pods[0]!)) out.push(`> ${g.pods.map((p) => p.name).join(", ")}: ${line}`, "");
+    const why = w.pods.map(whyHereLine).filter((l): l is string => l !== null);
+    if (why.length > 0) {
+      for (const l of why.slice(0, POD_ROWS)) out.push(`- ${l[0]!.toUpperCase()}${l.slice(1)}`);
+      if (why.length > POD_ROWS) out.push(`- … and ${why.length - POD_ROWS} more predicted pods (-o json has each)`);
+      out.push("");
+    }
     for (const f of w.findings) out.push(`> **Finding:** ${f.message}`, "");
   }
   if (report.staticPods.length > 0) {

@@ -2,7 +2,7 @@
  * `podpath fix place NS/NAME --onto SELECTOR`: the smallest change that puts a workload onto the
  * nodes named, and only there, verified by re-running placement. Result: `FixPlaceJson`.
  */
-import { fixPlace, type FixPlaceResult } from "../analysis/placement/fix/index.js";
+import { fixPlace, type FixPlaceResult, type ReplicasAfter } from "../analysis/placement/fix/index.js";
 import type { NodeSelectorTermYaml, TolerationYaml } from "../analysis/placement/fix/shapes.js";
 import type { Snapshot } from "../model/snapshot.js";
 import type { Answer } from "./question.js";
@@ -109,11 +109,16 @@ export interface FixPlaceJson {
   readonly helm: string | null;
   readonly helmRelease: HelmReleaseJson | null;
   readonly after: FixPlacementJson;
-  /** the feasible nodes after the change are exactly the target nodes */
+  /** the workload's replicas after the change, as `place` places them: total, placed (observed or predicted), pending, and the scheduler's message for the Pending ones */
+  readonly replicasAfter: ReplicasAfterJson;
+  /** the feasible nodes after the change are exactly the target nodes, and no replica stays Pending */
   readonly verified: boolean;
   readonly unverifiedBecause: readonly string[];
   readonly notes: readonly string[];
 }
+
+/** Plain data shared with the analysis (fix/index.ts ReplicasAfter). */
+export type ReplicasAfterJson = ReplicasAfter;
 
 export type FixPlaceAnswer = Answer<FixPlaceInput, FixPlaceJson, FixPlaceResult>;
 
@@ -154,6 +159,7 @@ export function fixPlaceJson(r: FixPlaceResult): FixPlaceJson {
     helm: r.helm,
     helmRelease: r.helmRelease ? helmReleaseJson(r.helmRelease) : null,
     after: fixPlacementJson(r.after),
+    replicasAfter: r.replicasAfter,
     verified: r.verified,
     unverifiedBecause: r.unverifiedBecause,
     notes: r.notes,

@@ -15,6 +15,8 @@ import { UserError } from "../model/errors.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { staticPodNode } from "../model/static-pod.js";
 import { preparePlacement } from "../analysis/placement/prepare.js";
+import type { WhyHere } from "../analysis/placement/simulate.js";
+import type { SpreadCounts } from "../analysis/placement/types.js";
 import { resolveKubernetesVersion } from "../analysis/placement/version.js";
 import type { TemplateView } from "../analysis/placement/what-if/index.js";
 import { launchNodePools, type KarpenterNodePool } from "../analysis/placement/what-if/node-templates/karpenter.js";
@@ -24,6 +26,8 @@ import type { Answer } from "./question.js";
 export interface PlaceInput {
   /** only this workload, NS/NAME */
   readonly workload?: string | undefined;
+  /** text and Markdown: one line per workload (where its pods are or go, what keeps the rest Pending); JSON is always complete */
+  readonly brief?: boolean | undefined;
   /** explain this node in full for every workload (text output) */
   readonly node?: string | undefined;
   /** --kubernetes-version: the version to follow instead of the one the snapshot shows */
@@ -75,7 +79,18 @@ export interface ReasonJson {
   readonly detail: string | null;
   /** `file:line:col` of the taint, selector or rule, or null */
   readonly source: string | null;
+  /** PodTopologySpread's skew rejection: the domain counts and the skew (plugins/podtopologyspread filtering.go) */
+  readonly spread?: SpreadCountsJson;
 }
+
+/**
+ * The arithmetic of a PodTopologySpread skew rejection: `matching` pods in the node's `domain` +
+ * `selfMatch` − `globalMinimum` = `skew` > `maxSkew`; `eligibleDomains` (the node inclusion
+ * policies applied: `nodeAffinityPolicy`, `nodeTaintsPolicy`), the `minimumDomains` holding the
+ * minimum, `minDomains`, and `notes` saying why a minimum domain counts. Plain data shared with the
+ * analysis (placement/types.ts).
+ */
+export type SpreadCountsJson = SpreadCounts;
 
 export interface NodeJson {
   readonly node: string;
@@ -94,7 +109,21 @@ export interface PodJson {
   readonly unschedulable: string | null;
   /** a pod bound by spec.nodeName: its node's kubelet admission (admittedBy "kubelet"); null otherwise */
   readonly kubelet: KubeletAdmissionJson | null;
+  /** present on a pod the simulation placed (predictedNode set): why that node — the score breakdown against the runner-up */
+  readonly whyHere?: WhyHereJson;
+  /** present on an unschedulable pod PodTopologySpread rejects somewhere: each such node, with the counts */
+  readonly spreadRejections?: readonly { readonly node: string; readonly reason: ReasonJson }[];
 }
+
+/**
+ * Why the predicted node (kube-scheduler schedule_one.go prioritizeNodes, selectHost): `scored`
+ * feasible nodes were scored; `total` is Σ weight × normalised score (0–100 per plugin,
+ * NormalizeScore) of the chosen node, `runnerUpTotal` that of the runner-up (the best other node;
+ * with a tie, another tied node: `tiedNodes`); `plugins` per score plugin: `weight`, `chosen`,
+ * `runnerUp`, `skipped` (PreScore skipped the pod). A single feasible node is not scored:
+ * `scored` 0, `total` null, `plugins` empty. Plain data shared with the analysis (simulate.ts).
+ */
+export type WhyHereJson = WhyHere;
 
 /** The kubelet's admission of a pod bound by spec.nodeName (pkg/kubelet/lifecycle/predicate.go Admit). */
 export interface KubeletAdmissionJson {

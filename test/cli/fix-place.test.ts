@@ -138,3 +138,30 @@ test("--onto is required (usage error, exit 2)", async () => {
   assert.equal(r.code, 2);
   assert.match(r.stderr, /required option '--onto <selector>' not specified/);
 });
+
+test("fix place is not verified while replicas stay Pending after the change: the nodes' room (NodeResourcesFit) or a DoNotSchedule spread keeps one Pending though the filters admit exactly the targets", async () => {
+  const FIXTURE = "test/fixtures/placement-readable";
+  for (const [workload, reason] of [
+    ["shop/batch", "2 Insufficient cpu."],
+    ["shop/spread", "2 node(s) didn't match pod topology spread constraints."],
+  ] as const) {
+    const r = await cli(["fix", "place", workload, "--onto", "worker-1,worker-2", "-s", FIXTURE, "-o", "json"]);
+    assert.equal(r.code, 1, "an unverified fix is a finding");
+    const fix = JSON.parse(r.stdout) as FixJson;
+    assert.deepEqual(fix.after.feasibleNodes, ["worker-1", "worker-2"], workload);
+    assert.equal(fix.verified, false, workload);
+    assert.deepEqual([fix.replicasAfter.total, fix.replicasAfter.placed, fix.replicasAfter.pending], [3, 2, 1]);
+    assert.ok(fix.replicasAfter.pendingBecause[0]!.includes(reason), fix.replicasAfter.pendingBecause[0]);
+    const text = await cli(["fix", "place", workload, "--onto", "worker-1,worker-2", "-s", FIXTURE, "-o", "text"]);
+    assert.ok(!text.stdout.includes("Verified"), text.stdout);
+    assert.ok(
+      text.stdout.includes(
+        "Not verified: the feasible nodes after the change are exactly the target nodes (worker-1, worker-2), but only 2 of 3 replicas are placed; 1 stays Pending\n  1 of 3 replicas stay Pending after the change (2 placed): 0/3 nodes are available:",
+      ),
+      text.stdout,
+    );
+  }
+  // the seed's fix is verified: its one replica is placed
+  const grafana = await fixJson(["monitoring/prometheus-grafana", "--onto", CONTROL_PLANE]);
+  assert.deepEqual(grafana.replicasAfter, { total: 1, placed: 1, pending: 0, pendingBecause: [] });
+});

@@ -9,8 +9,8 @@ import { evaluatePod, type NodeVerdict } from "./feasibility.js";
 import { DEFAULT_FILTERS, DEFAULT_SCORES } from "./plugins/index.js";
 import { podsOfWorkload } from "./pods-to-place.js";
 import { preparePlacement, type PreparedPlacement } from "./prepare.js";
-import { schedulingOrder, simulate, type Prediction } from "./simulate.js";
-import type { FilterPlugin, PodToPlace, Rejection, ScorePlugin } from "./types.js";
+import { schedulingOrder, simulate, type Prediction, type WhyHere } from "./simulate.js";
+import type { FilterPlugin, PodToPlace, Rejection, ScorePlugin, SpreadCounts } from "./types.js";
 import { workloadKey } from "./workload-key.js";
 import type { DroppedField, KubernetesVersionChoice, ResolvedVersion } from "./version.js";
 import type { WhatIfReport } from "./what-if/index.js";
@@ -21,6 +21,8 @@ export interface ReasonView {
   readonly message: string;
   readonly detail: string | null;
   readonly source: string | null;
+  /** PodTopologySpread's skew rejection: the domain counts and the skew */
+  readonly spread?: SpreadCounts;
 }
 
 export interface NodeView {
@@ -39,6 +41,10 @@ export interface PodView {
   readonly unschedulable: string | null;
   /** for a pod bound by spec.nodeName: what the node's kubelet says (admittedBy "kubelet"); null otherwise */
   readonly kubelet: KubeletAdmissionView | null;
+  /** a pod the simulation placed: the score breakdown that chose its node over the runner-up (simulate.ts WhyHere) */
+  readonly whyHere?: WhyHere;
+  /** an unschedulable pod: the nodes PodTopologySpread rejects, each with the domain counts and the skew */
+  readonly spreadRejections?: readonly { readonly node: string; readonly reason: ReasonView }[];
 }
 
 /** The kubelet's admission of a pod bound by spec.nodeName (pkg/kubelet/lifecycle/predicate.go Admit). */
@@ -166,12 +172,13 @@ export interface PlacementOptions {
 }
 
 function reasonView(r: Rejection): ReasonView {
-  return {
+  const view = {
     plugin: r.plugin,
     message: r.message,
     detail: r.detail ?? null,
     source: r.source ? formatSource(r.source) : null,
   };
+  return r.spread ? { ...view, spread: r.spread } : view;
 }
 
 /** The kubelet's verdict on the bound node: its status.reason stands in `plugin`. */
@@ -299,6 +306,7 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
   );
   const predictions: Map<PodToPlace, Prediction> = simulate(toPlace, simCluster, filters, scores, {
     hasLowerPriorityPod: prepared.hasLowerPriorityPod(),
+    explain: true,
   });
 
   const workloads = selected.map((w): WorkloadPlacement => {
@@ -391,8 +399,9 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
       ).view,
       admittedBy: byKubelet ? "kubelet" : "scheduler",
       nodes: kubeletNodes ?? verdicts.map(nodeView),
-      pods: pods.map((p) => {
+      pods: pods.map((p): PodView => {
         const prediction = predictions.get(p);
+        const whyHere = !p.observed?.nodeName && !byKubelet ? prediction?.whyHere : undefined;
         return {
           name: p.name,
           observedNode: p.observed?.nodeName ?? null,
@@ -406,6 +415,15 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
           tiedNodes: prediction?.tied ?? [],
           unschedulable: prediction?.unschedulable ?? null,
           kubelet: byKubelet ? kubeletView(p.observed?.nodeName ? ownAdmission! : admissions.get(p)!) : null,
+          ...(whyHere ? { whyHere } : {}),
+          ...(prediction?.spreadRejections && !byKubelet
+            ? {
+                spreadRejections: prediction.spreadRejections.map((x) => ({
+                  node: x.node,
+                  reason: reasonView(x.reason),
+                })),
+              }
+            : {}),
         };
       }),
       findings,

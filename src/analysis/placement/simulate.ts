@@ -5,7 +5,17 @@ import { portsConflict } from "./plugins/nodeports/filter.js";
 import { hasBatchScore } from "./framework/batch.js";
 import { nodeTable } from "./framework/node-table.js";
 import { SKIP } from "./framework/skip.js";
-import type { ClusterView, FilterPlugin, HostPort, NodeInfo, PlacedPod, PodToPlace, ScorePlugin } from "./types.js";
+import type {
+  ClusterView,
+  FilterPlugin,
+  HostPort,
+  NodeInfo,
+  PlacedPod,
+  PodToPlace,
+  Rejection,
+  ScorePlugin,
+  ScorePluginName,
+} from "./types.js";
 import type { Labels, PodSpec } from "../../model/kubernetes.js";
 
 export interface Prediction {
@@ -20,6 +30,41 @@ export interface Prediction {
    * scheduler does not score then: schedule_one.go schedulePod)
    */
   readonly score: number | undefined;
+  /** why this node (SimulateOptions.explain): the score breakdown against the runner-up; undefined when not asked or no node fits */
+  readonly whyHere?: WhyHere;
+  /** an unschedulable pod (SimulateOptions.explain): PodTopologySpread's rejections, per node, with their counts */
+  readonly spreadRejections?: readonly { readonly node: string; readonly reason: Rejection }[];
+}
+
+/** One score plugin's part in a choice: its weight and NormalizeScore's result (0–100) on the two nodes. */
+interface ScoreBreakdown {
+  readonly plugin: ScorePluginName;
+  readonly weight: number;
+  /** the normalised score of the chosen node (0 when the plugin's PreScore skipped the pod) */
+  readonly chosen: number;
+  /** the normalised score of the runner-up; null when there is none */
+  readonly runnerUp: number | null;
+  /** PreScore returned Skip: the plugin did not score this pod (it adds 0 everywhere) */
+  readonly skipped: boolean;
+  /** what the plugin counted on the chosen node and the runner-up (ScorePlugin.explain: PodTopologySpread's domain counts), when it says */
+  readonly chosenDetail?: string;
+  readonly runnerUpDetail?: string;
+}
+
+/**
+ * Why the scheduler picks the chosen node (schedule_one.go prioritizeNodes, then selectHost): the
+ * weighted sum of the score plugins on the feasible nodes it scored, the chosen node against the
+ * runner-up (the best of the others; with a tie, another of the tied nodes).
+ */
+export interface WhyHere {
+  /** how many feasible nodes were scored (numFeasibleNodesToFind stops the search early on large clusters) */
+  readonly scored: number;
+  /** the total (Σ weight × normalised score) of the chosen node; null when it was the only feasible node (not scored) */
+  readonly total: number | null;
+  readonly runnerUp: string | null;
+  readonly runnerUpTotal: number | null;
+  /** per score plugin, in the profile's order; empty when the node was the only feasible one */
+  readonly plugins: readonly ScoreBreakdown[];
 }
 
 export interface SimulateOptions {
@@ -34,6 +79,11 @@ export interface SimulateOptions {
    * victims): given, the unschedulable message gets preemption's PostFilter tail (preemption.ts).
    */
   readonly hasLowerPriorityPod?: (pod: PodToPlace, node: NodeInfo) => boolean;
+  /**
+   * Keep each prediction's `whyHere`: the score breakdown of the chosen and runner-up nodes (read
+   * from a table filled while scoring, allocated once per simulation; only `place` asks).
+   */
+  readonly explain?: boolean;
 }
 
 /** schedule_one.go minFeasibleNodesToFind and minFeasibleNodesPercentageToFind */
@@ -98,19 +148,83 @@ export function scoreNodes(
   feasible: readonly NodeInfo[],
   cluster: ClusterView,
   plugins: readonly ScorePlugin<unknown>[],
+  capture?: ScoreCapture,
 ): number[] {
   const totals = new Array<number>(feasible.length).fill(0);
   const scores = new Array<number>(feasible.length).fill(0);
-  for (const plugin of plugins) {
+  for (let p = 0; p < plugins.length; p++) {
+    const plugin = plugins[p]!;
     const state = plugin.prepare?.(pod, feasible, cluster);
+    if (capture) {
+      capture.skipped[p] = state === SKIP ? 1 : 0;
+      capture.states[p] = state;
+    }
     if (state === SKIP) continue;
     if (hasBatchScore(plugin)) plugin.scoreAll(pod, feasible, cluster, state, scores);
     else for (let i = 0; i < feasible.length; i++) scores[i] = plugin.score(pod, feasible[i]!, cluster, state);
     plugin.normalize?.(scores, pod, state);
     const weight = plugin.weight;
-    for (let i = 0; i < scores.length; i++) totals[i]! += scores[i]! * weight;
+    if (capture) {
+      // one pass: the weighted sum, and the normalised score kept for why-here
+      const kept = capture.scores;
+      const base = p * capture.stride;
+      for (let i = 0; i < scores.length; i++) {
+        const score = scores[i]!;
+        totals[i]! += score * weight;
+        kept[base + i] = score;
+      }
+    } else for (let i = 0; i < scores.length; i++) totals[i]! += scores[i]! * weight;
   }
   return totals;
+}
+
+/**
+ * Where scoreNodes leaves each plugin's normalised scores when asked (the simulation's why-here):
+ * plugin p's score of feasible node i at `p × stride + i`; `skipped[p]` set when its PreScore
+ * skipped. Allocated once per simulation (plugins × nodes), never per pod.
+ */
+export interface ScoreCapture {
+  readonly stride: number;
+  readonly scores: Float64Array;
+  readonly skipped: Uint8Array;
+  /** each plugin's PreScore state for the pod last scored (for ScorePlugin.explain) */
+  readonly states: unknown[];
+}
+
+/** The chosen node (feasible index `c`) against the runner-up (index `r`, or -1) from a capture. */
+function whyHereOf(
+  pod: PodToPlace,
+  feasible: readonly NodeInfo[],
+  cluster: ClusterView,
+  plugins: readonly ScorePlugin<unknown>[],
+  capture: ScoreCapture,
+  totals: readonly number[],
+  c: number,
+  r: number,
+): WhyHere {
+  const breakdown: ScoreBreakdown[] = plugins.map((plugin, p) => {
+    const skipped = capture.skipped[p] === 1;
+    const at = p * capture.stride;
+    const chosen = skipped ? 0 : capture.scores[at + c]!;
+    const runnerUp = r < 0 ? null : skipped ? 0 : capture.scores[at + r]!;
+    const view = { plugin: plugin.name, weight: plugin.weight, chosen, runnerUp, skipped };
+    // the counts behind a score that differs between the two nodes, from the plugin's own state
+    if (skipped || !plugin.explain || runnerUp === null || runnerUp === chosen) return view;
+    const state = capture.states[p];
+    const chosenDetail = plugin.explain(pod, feasible[c]!, cluster, state);
+    const runnerUpDetail = plugin.explain(pod, feasible[r]!, cluster, state);
+    return chosenDetail === undefined || runnerUpDetail === undefined
+      ? view
+      : { ...view, chosenDetail, runnerUpDetail };
+  });
+  const runnerUp = r < 0 ? null : feasible[r]!.name;
+  return {
+    scored: totals.length,
+    total: totals[c]!,
+    runnerUp,
+    runnerUpTotal: r < 0 ? null : totals[r]!,
+    plugins: breakdown,
+  };
 }
 
 /** Scheduling order: higher priority first (PrioritySort), then as listed. */
@@ -266,6 +380,14 @@ export function simulate(
   const clusterIndexAt = Int32Array.from(order, (node) => table.index.get(node)!);
   byRank.forEach((node, rank) => (rankOf[table.index.get(node)!] = rank));
   let nextStartNodeIndex = 0;
+  const capture: ScoreCapture | undefined = options.explain
+    ? {
+        stride: nodeCount,
+        scores: new Float64Array(scores.length * nodeCount),
+        skipped: new Uint8Array(scores.length),
+        states: new Array<unknown>(scores.length),
+      }
+    : undefined;
   // NodeRoom is the simulation's own table, by walk position: the snapshot tells it of each bind too
   const stopListening = cluster.listen({ bound: (_at, node, pod) => room.refresh(positionOf.get(node)!, pod) });
   for (const pod of pods) {
@@ -385,15 +507,25 @@ export function simulate(
         postFilter,
         cluster.behaviour.modelled,
       );
+      if (capture) {
+        const spreadRejections: { node: string; reason: Rejection }[] = [];
+        for (const v of verdicts)
+          for (const r of v.reasons) if ("spread" in r) spreadRejections.push({ node: v.node, reason: r });
+        if (spreadRejections.length > 0) {
+          out.set(pod, { node: undefined, tied: [], unschedulable, score: undefined, spreadRejections });
+          continue;
+        }
+      }
       out.set(pod, { node: undefined, tied: [], unschedulable, score: undefined });
       continue;
     }
     let chosen = feasible[0]!;
     let tied: string[] = [];
     let best: number | undefined;
+    let whyHere: WhyHere | undefined;
     if (feasible.length > 1) {
       cluster.positions(feasible, feasibleAt);
-      const totals = scoreNodes(pod, feasible, cluster, scores);
+      const totals = scoreNodes(pod, feasible, cluster, scores, capture);
       let top = -Infinity;
       for (const t of totals) if (t > top) top = t;
       let n = 0;
@@ -405,9 +537,33 @@ export function simulate(
         for (let i = 0; i < n; i++) tied[i] = byRank[ranks[i]!]!.name;
       }
       best = top;
+      if (capture) {
+        // the runner-up: another tied node (the next by name), else the best of the rest (the first by name on equal totals)
+        const chosenRank = ranks[0]!;
+        const wantRank = n > 1 ? ranks[1]! : -1;
+        let c = -1;
+        let r = -1;
+        for (let i = 0; i < totals.length; i++) {
+          const rank = rankOf[feasibleAt[i]!]!;
+          if (rank === chosenRank) c = i;
+          else if (wantRank >= 0) {
+            if (rank === wantRank) r = i;
+          } else if (r < 0 || totals[i]! > totals[r]! || (totals[i] === totals[r] && rank < rankOf[feasibleAt[r]!]!))
+            r = i;
+        }
+        whyHere = whyHereOf(pod, feasible, cluster, scores, capture, totals, c, r);
+      }
+    } else if (capture) {
+      // a single feasible node is taken without scoring (schedule_one.go schedulePod)
+      whyHere = { scored: 0, total: null, runnerUp: null, runnerUpTotal: null, plugins: [] };
     }
     cluster.bind(chosen, placedPod(pod.owner, pod.name, pod.namespace, pod.labels, pod.spec, chosen.name));
-    out.set(pod, { node: chosen.name, tied, unschedulable: undefined, score: best });
+    out.set(
+      pod,
+      whyHere
+        ? { node: chosen.name, tied, unschedulable: undefined, score: best, whyHere }
+        : { node: chosen.name, tied, unschedulable: undefined, score: best },
+    );
   }
   stopListening();
   return out;

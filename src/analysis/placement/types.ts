@@ -31,6 +31,37 @@ export interface Rejection {
   readonly source: SourceRef | undefined;
   /** podpath's own explanation, when the message alone does not say enough */
   readonly detail?: string;
+  /** PodTopologySpread's skew rejection: the counts it compared (podtopologyspread/filter.ts) */
+  readonly spread?: SpreadCounts;
+}
+
+/**
+ * The arithmetic behind a PodTopologySpread rejection (kube-scheduler plugins/podtopologyspread
+ * filtering.go Filter): matching pods in the node's domain + the pod itself − the global minimum
+ * over the eligible domains = skew, compared with maxSkew.
+ */
+export interface SpreadCounts {
+  readonly topologyKey: string;
+  /** the node's domain (its topologyKey value) */
+  readonly domain: string;
+  /** pods matching the constraint's selector in the node's domain, before this pod */
+  readonly matching: number;
+  /** 1 when the pod matches its own selector (it adds itself), else 0 */
+  readonly selfMatch: number;
+  /** the fewest matching pods in an eligible domain (0 when fewer than minDomains domains are eligible) */
+  readonly globalMinimum: number;
+  readonly skew: number;
+  readonly maxSkew: number;
+  readonly minDomains: number;
+  /** how many domains the node inclusion policies keep eligible */
+  readonly eligibleDomains: number;
+  /** the eligible domains holding the global minimum (at most 10), by name */
+  readonly minimumDomains: readonly string[];
+  /** nodeAffinityPolicy and nodeTaintsPolicy as applied (defaults: Honor, Ignore) */
+  readonly nodeAffinityPolicy: "Honor" | "Ignore";
+  readonly nodeTaintsPolicy: "Honor" | "Ignore";
+  /** why a minimum domain counts though the pod could not land there (a default policy), in words */
+  readonly notes: readonly string[];
 }
 
 /** One pod the analysis places: a replica of a workload, or a DaemonSet's pod for one node. */
@@ -186,4 +217,9 @@ export interface ScorePlugin<State = undefined> {
   prepare?(pod: PodToPlace, feasible: readonly NodeInfo[], cluster: ClusterView): State;
   score(pod: PodToPlace, node: NodeInfo, cluster: ClusterView, state: State): number;
   normalize?(scores: number[], pod: PodToPlace, state: State): void;
+  /**
+   * What the plugin counted for `node`, in words, for why-here (called for the chosen node and the
+   * runner-up only, after scoring, before the pod is bound); undefined when there is nothing to say.
+   */
+  explain?(pod: PodToPlace, node: NodeInfo, cluster: ClusterView, state: State): string | undefined;
 }

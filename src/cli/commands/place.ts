@@ -14,6 +14,7 @@ interface PlaceOptions extends SnapshotOptions {
   kubernetesVersion?: string;
   istioProxyRequests?: string;
   fresh?: boolean;
+  brief?: boolean;
   drain?: string[];
   force?: boolean;
   addNode?: string[];
@@ -46,6 +47,10 @@ export function registerPlace(program: Command, io: CliIO, setExit: (code: numbe
   )
     .option("--workload <ns/name>", "only this workload")
     .option("--node <name>", "explain one node in full for every workload")
+    .option(
+      "--brief",
+      "text and Markdown: one line per workload (pods placed/total, the nodes, what keeps the rest Pending); -o json stays complete",
+    )
     .option(
       "--kubernetes-version <version>",
       "the Kubernetes version to follow (v1.26 to v1.34, e.g. v1.29 or v1.29.4): the scheduler's wording and the feature gates on by default; default: read from the snapshot (the kube-scheduler or kube-apiserver image, else the control-plane or newest kubelet)",
@@ -93,6 +98,7 @@ Examples:
   podpath place                                          every workload of the embedded example
   podpath place --workload monitoring/prometheus-grafana why Grafana runs where it does
   podpath place --node k8s-master                        what keeps each workload off the control plane
+  podpath place --brief                                  one line per workload
   podpath place -s ./capture -o json                     machine-readable (PRODUCT.md's place shape)
   podpath place --fresh                                  where a fresh install would put each pod, and which differ
   podpath place --drain k8s-worker-1                     what draining a node evicts, what blocks it, what becomes Pending
@@ -110,6 +116,7 @@ Examples:
       const answer = answerPlace(snapshot, {
         workload: options.workload,
         node: options.node,
+        brief: options.brief,
         kubernetesVersion: options.kubernetesVersion,
         istioProxyRequests,
         fresh: options.fresh,

@@ -77,11 +77,25 @@ export interface FixPlaceResult {
   readonly helm: string | null;
   readonly helmRelease: Omit<HelmRelease, "notes"> | null;
   readonly after: { readonly feasibleNodes: readonly string[]; readonly nodes: readonly NodeView[] };
-  /** the feasible nodes after the change are exactly the target nodes */
+  /**
+   * the workload's replicas as `place` sees them after the change: on a node (observed, or
+   * predicted by the simulation with every other workload) or Pending, with the scheduler's
+   * distinct FitErrors; a fix that leaves replicas Pending is not verified
+   */
+  readonly replicasAfter: ReplicasAfter;
+  /** the feasible nodes after the change are exactly the target nodes, and no replica stays Pending */
   readonly verified: boolean;
   /** why not, when not verified */
   readonly unverifiedBecause: readonly string[];
   readonly notes: readonly string[];
+}
+
+export interface ReplicasAfter {
+  readonly total: number;
+  readonly placed: number;
+  readonly pending: number;
+  /** the scheduler's message for the Pending ones ("0/3 nodes are available: …"), each once */
+  readonly pendingBecause: readonly string[];
 }
 
 export interface FixPlaceOptions {
@@ -128,6 +142,13 @@ function placementOf(
 }
 
 const HANDLED_PLUGINS = new Set(["TaintToleration", "NodeAffinity"]);
+
+/** How many of the workload's pods are on a node (observed, predicted, admitted by their kubelet) and how many stay Pending. */
+function replicasOf(w: WorkloadPlacement): ReplicasAfter {
+  const placed = w.pods.filter((p) => p.observedNode !== null || p.predictedNode !== null).length;
+  const pendingBecause = [...new Set(w.pods.map((p) => p.unschedulable).filter((m): m is string => m !== null))];
+  return { total: w.pods.length, placed, pending: w.pods.length - placed, pendingBecause };
+}
 
 function reasonLine(r: ReasonView): string {
   return `${r.plugin}: ${r.message}${r.detail ? ` (${r.detail})` : ""}${r.source ? ` ${r.source}` : ""}`;
@@ -269,7 +290,9 @@ export function fixPlace(snapshot: Snapshot, options: FixPlaceOptions): FixPlace
   };
   const after = placementOf(changed, modified, version);
   const targetSet = new Set(targetNames);
-  const verified = after.feasibleNodes.length === targetSet.size && after.feasibleNodes.every((n) => targetSet.has(n));
+  const exact = after.feasibleNodes.length === targetSet.size && after.feasibleNodes.every((n) => targetSet.has(n));
+  const replicasAfter = replicasOf(after);
+  const verified = exact && replicasAfter.pending === 0;
   const unverifiedBecause: string[] = [];
   for (const v of after.nodes) {
     if (targetSet.has(v.node) && !v.feasible)
@@ -277,6 +300,11 @@ export function fixPlace(snapshot: Snapshot, options: FixPlaceOptions): FixPlace
     if (!targetSet.has(v.node) && v.feasible) unverifiedBecause.push(`${v.node} is admitted too, though not a target`);
   }
   if (after.nodes.length === 0) unverifiedBecause.push("no node was evaluated");
+  // the filters admitting the targets is not enough: a spread constraint or the nodes' room can keep replicas Pending
+  for (const why of replicasAfter.pendingBecause)
+    unverifiedBecause.push(
+      `${replicasAfter.pending} of ${replicasAfter.total} replicas stay Pending after the change (${replicasAfter.placed} placed): ${why}`,
+    );
 
   const otherRejections: OtherRejection[] = [];
   for (const v of before.nodes) {
@@ -337,6 +365,7 @@ export function fixPlace(snapshot: Snapshot, options: FixPlaceOptions): FixPlace
         }
       : null,
     after: { feasibleNodes: after.feasibleNodes, nodes: after.nodes },
+    replicasAfter,
     verified,
     unverifiedBecause,
     notes,

@@ -6,7 +6,7 @@ import {
   selectorKey,
   type MatchingPodIndex,
 } from "../../framework/label-selectors.js";
-import type { ClusterView, FilterPlugin, NodeInfo, PodToPlace, Rejection } from "../../types.js";
+import type { ClusterView, FilterPlugin, NodeInfo, PodToPlace, Rejection, SpreadCounts } from "../../types.js";
 import { daemonNodeOf, requiredNodeAffinityMatches } from "../../controllers/daemonset.js";
 import { nodeAffinityKey } from "../nodeaffinity/common.js";
 import { FILTERED_EFFECTS, tolerationsKey, untoleratedTaint } from "../tainttoleration/common.js";
@@ -211,6 +211,80 @@ function reject(message: string, constraint: TopologySpreadConstraint, detail: (
   ];
 }
 
+/** The skew rejection, its detail and its counts written only when read. */
+function rejectSkew(
+  constraint: TopologySpreadConstraint,
+  spread: () => SpreadCounts,
+  detail: () => string,
+): Rejection[] {
+  let text: string | undefined;
+  return [
+    {
+      plugin: "PodTopologySpread",
+      message: ERR_REASON_CONSTRAINTS_NOT_MATCH,
+      source: constraint.source,
+      get detail() {
+        return (text ??= detail());
+      },
+      get spread() {
+        return spread();
+      },
+    },
+  ];
+}
+
+/**
+ * The counts of a skew rejection, and why a domain at the global minimum counts at all when the
+ * pod could not land there: with nodeTaintsPolicy Ignore (the default) a node's taints do not
+ * take its domain out (filtering.go calPreFilterState, matchNodeInclusionPolicies), so a tainted
+ * control-plane node holding 0 pods keeps the minimum at 0.
+ */
+function spreadCounts(
+  pod: PodToPlace,
+  cluster: ClusterView,
+  c: SpreadConstraintView,
+  domains: Domains,
+  at: { value: string; matchNum: number; selfMatch: number; minMatch: number; skew: number },
+): SpreadCounts {
+  const minimum = [...domains.values]
+    .sort()
+    .filter((v) => domains.counts[domains.idOf.get(v)!] === at.minMatch)
+    .slice(0, MAX_DOMAINS_SHOWN);
+  const notes: string[] = [];
+  if (c.nodeTaintsPolicy === "Ignore") {
+    const why =
+      c.constraint.nodeTaintsPolicy === undefined
+        ? "nodeTaintsPolicy defaults to Ignore"
+        : "nodeTaintsPolicy is Ignore";
+    for (const v of minimum.slice(0, 3)) {
+      for (const node of cluster.nodes) {
+        if (node.labels[c.topologyKey] !== v) continue;
+        const taint = untoleratedTaint(node.node.taints, pod.spec.tolerations, FILTERED_EFFECTS);
+        if (!taint) continue;
+        notes.push(
+          `${node.name} (${c.topologyKey}=${v}, ${at.minMatch} pod(s)) counts because ${why}: its untolerated taint ${taint.key}${taint.value ? `=${taint.value}` : ""}:${taint.effect} keeps the pod off it, not its domain out of the skew`,
+        );
+        break;
+      }
+    }
+  }
+  return {
+    topologyKey: c.topologyKey,
+    domain: at.value,
+    matching: at.matchNum,
+    selfMatch: at.selfMatch,
+    globalMinimum: at.minMatch,
+    skew: at.skew,
+    maxSkew: c.maxSkew,
+    minDomains: c.minDomains,
+    eligibleDomains: domains.values.length,
+    minimumDomains: minimum,
+    nodeAffinityPolicy: c.nodeAffinityPolicy,
+    nodeTaintsPolicy: c.nodeTaintsPolicy,
+    notes,
+  };
+}
+
 /**
  * kube-scheduler plugins/podtopologyspread (filtering.go), PreFilter and Filter, for the pod's
  * whenUnsatisfiable: DoNotSchedule constraints (the system default constraints are all
@@ -238,7 +312,7 @@ export const PodTopologySpread: FilterPlugin<PodTopologySpreadState | undefined>
       selfMatch: constraints.map((c) => (spreadSelectorMatches(c, pod.labels) ? 1 : 0)),
     };
   },
-  filter(_pod, node, _cluster, state) {
+  filter(pod, node, cluster, state) {
     const k = state ? failingConstraint(state, node) : -1;
     if (k < 0) return NO_REJECTION;
     const c = state!.constraints[k]!;
@@ -260,12 +334,13 @@ export const PodTopologySpread: FilterPlugin<PodTopologySpreadState | undefined>
       size < c.minDomains
         ? `; only ${size} eligible domain(s), fewer than minDomains ${c.minDomains}, so the global minimum is 0`
         : "";
-    return reject(
-      ERR_REASON_CONSTRAINTS_NOT_MATCH,
-      c.constraint,
-      () =>
-        `${c.topologyKey}=${value} has ${matchNum} pod(s) matching ${describeSelector(c.selector)}, + ${selfMatch} (this pod) − global minimum ${minMatch} = skew ${skew} > maxSkew ${c.maxSkew}${fewDomains}; ${c.topologyKey} domains: ${describeDomains(domains)}`,
-    );
+    let counts: SpreadCounts | undefined;
+    const spread = () =>
+      (counts ??= spreadCounts(pod, cluster, c, domains, { value, matchNum, selfMatch, minMatch, skew }));
+    return rejectSkew(c.constraint, spread, () => {
+      const notes = spread().notes;
+      return `${c.topologyKey}=${value} has ${matchNum} pod(s) matching ${describeSelector(c.selector)}, + ${selfMatch} (this pod) − global minimum ${minMatch} = skew ${skew} > maxSkew ${c.maxSkew}${fewDomains}; ${c.topologyKey} domains: ${describeDomains(domains)}${notes.length > 0 ? `; ${notes.join("; ")}` : ""}`;
+    });
   },
   passes(_pod, node, _cluster, state) {
     return !state || failingConstraint(state, node) < 0;

@@ -406,6 +406,19 @@ export function podTopologySpreadScore(
       const ignoredAt = state.ignoredAt;
       for (let f = 0; f < n; f++) out[f] = ignoredAt?.[f] ? 0 : Math.round(sums[f]!);
     },
+    explain(_pod, node, cluster, state) {
+      if (state === SKIP) return undefined;
+      // what spreadScore read for this node: the matching pods in its domain, per constraint
+      const k = nodeTable(cluster).index.get(node)!;
+      const parts = state.constraints.map((c, i) => {
+        const id = state.columns[i]!.ids[k]!;
+        if (id < 0) return `no ${c.topologyKey} label`;
+        const perNode = state.nodeCounts[i];
+        const count = perNode ? perNode[k]! : state.domainCounts[i]![id]!;
+        return `${c.topologyKey}=${state.columns[i]!.values[id]!}: ${count} matching pod(s) (maxSkew ${c.maxSkew})`;
+      });
+      return `${state.requireAll ? "" : "system default constraints: "}${parts.join(", ")}`;
+    },
     normalize(scores, _pod, state) {
       if (state === SKIP) return;
       let min = Number.MAX_SAFE_INTEGER;
