@@ -40,3 +40,28 @@ describe("defaultpreemption/default_preemption.go PodEligibleToPreemptOthers: pr
     ]);
   });
 });
+
+describe("pkg/api/pod/util.go dropDisabledPodLevelResources: pod-level resources only where PodLevelResources is on (beta, on by default from v1.34)", () => {
+  test("dropDisabledPodLevelResources: on v1.33 the API server drops spec.resources at create (said in droppedFields), so the containers' 200 Mi count and both notebooks fit; on v1.34 the pod-level 1 Gi counts and the second does not", async () => {
+    const args = ["-s", SMALL, "-s", `${F}/pod-level.yaml`];
+    const v133 = await place(...args, "--kubernetes-version", "v1.33");
+    assert.deepEqual(
+      v133.kubernetes.droppedFields.map((d) => [d.workload, d.field, d.gate, d.source]),
+      [
+        ["Deployment/analytics/limits-at-pod-level", "resources", "PodLevelResources", `${F}/pod-level.yaml:118`],
+        ["Deployment/analytics/notebook", "resources", "PodLevelResources", `${F}/pod-level.yaml:47`],
+      ],
+    );
+    const notebook = workload(v133, "analytics/notebook");
+    assert.deepEqual(unschedulable(notebook), []);
+    assert.equal(notebook.pods.filter((p) => p.predictedNode !== null).length, 2);
+    // defaultPodRequests (SetDefaults_Pod) has nothing to default: the field is gone
+    assert.deepEqual(
+      workload(v133, "analytics/limits-at-pod-level").mutations.filter((m) => m.field.startsWith("spec.resources")),
+      [],
+    );
+    const v134 = await place(...args, "--kubernetes-version", "v1.34");
+    assert.deepEqual(v134.kubernetes.droppedFields, []);
+    assert.equal(unschedulable(workload(v134, "analytics/notebook")).length, 1);
+  });
+});

@@ -417,8 +417,11 @@ export interface DroppedField {
  * MatchLabelKeysInPodTopologySpread / MinDomainsInPodTopologySpread
  * (dropDisabledMatchLabelKeysFieldInTopologySpread, dropDisabledTopologySpreadConstraintsFields),
  * matchLabelKeys and mismatchLabelKeys of pod (anti-)affinity terms without
- * MatchLabelKeysInPodAffinity (dropDisabledMatchLabelKeysFieldInPodAffinity). The same spec
- * object when nothing is dropped.
+ * MatchLabelKeysInPodAffinity (dropDisabledMatchLabelKeysFieldInPodAffinity), pod-level
+ * `resources` without PodLevelResources (dropDisabledPodLevelResources: "If the feature is
+ * disabled and not in use, drop Resources at the pod-level"; at create there is no old pod, so it
+ * is always dropped — the scheduler never counts it, and SetDefaults_Pod's defaultPodRequests, gated
+ * the same way, never runs). The same spec object when nothing is dropped.
  */
 export function specForVersion(
   spec: PodSpec,
@@ -426,6 +429,10 @@ export function specForVersion(
   drop: (field: string, gate: FeatureGate, source: SourceRef) => void = () => {},
 ): PodSpec {
   let out = spec;
+  if (!gates.PodLevelResources && spec.resources !== undefined) {
+    drop("resources", "PodLevelResources", spec.source);
+    out = { ...out, resources: undefined };
+  }
   if (!gates.SidecarContainers && spec.initContainers.some((c) => c.restartPolicy !== undefined)) {
     for (const c of spec.initContainers)
       if (c.restartPolicy !== undefined)
