@@ -65,3 +65,30 @@ describe("pkg/api/pod/util.go dropDisabledPodLevelResources: pod-level resources
     assert.equal(unschedulable(workload(v134, "analytics/notebook")).length, 1);
   });
 });
+
+describe("admission limitranger/admission.go PodValidateLimitFunc: a LimitRange's min, max and maxLimitRequestRatio refuse the create", () => {
+  test("PodValidateLimitFunc: team-c/api (request 50m under min 100m, limit 8× the request) and team-c/cache (limit 2Gi over max 1Gi) get no pod — place says the API server's Forbidden instead of placing them; team-c/web, within bounds after LimitRanger's defaults, is placed", async () => {
+    const report = await place("-s", SMALL, "-s", `${F}/limit-range-violations.yaml`);
+    const api = workload(report, "team-c/api");
+    assert.deepEqual(api.pods, []);
+    assert.deepEqual(api.createRefused, {
+      source: "admission:LimitRanger",
+      message:
+        'pods "api-0" is forbidden: [minimum cpu usage per Container is 100m, but request is 50m, cpu max limit to request ratio per Container is 2, but provided ratio is 8.000000]',
+      object: `${F}/limit-range-violations.yaml:27`,
+      pods: 2,
+    });
+    assert.equal(
+      workload(report, "team-c/cache").createRefused?.message,
+      'pods "cache-0" is forbidden: maximum memory usage per Container is 1Gi, but limit is 2Gi',
+    );
+    const web = workload(report, "team-c/web");
+    assert.equal(web.createRefused, null);
+    assert.equal(web.pods.filter((p) => p.predictedNode !== null).length, 2);
+    const text = await cli(["place", "-s", SMALL, "-s", `${F}/limit-range-violations.yaml`, "-o", "text"]);
+    assert.match(
+      text.stdout,
+      /\n {2}1 pod cannot be created, so never placed: admission:LimitRanger refuses the create: pods "cache-0" is forbidden: maximum memory usage per Container is 1Gi, but limit is 2Gi \(test\/fixtures\/admission\/limit-range-violations\.yaml:27\)\n/,
+    );
+  });
+});

@@ -48,6 +48,11 @@ export interface PreparedPlacement {
   readonly targetsOf: ReadonlyMap<Workload, DaemonSetTargets>;
   /** every workload's pods (observed, replicas still to create, a DaemonSet's per targeted node) */
   readonly podsByWorkload: ReadonlyMap<Workload, readonly PodToPlace[]>;
+  /**
+   * workloads whose pods the API server refuses to create (AdmittedPod.rejected: LimitRanger's
+   * validation): the names of the pods podpath would have created, left out of podsByWorkload
+   */
+  readonly refusedPods: ReadonlyMap<Workload, readonly string[]>;
   /** workloads whose pods set spec.nodeName: the kubelet admits them, not the scheduler (kubelet/admit.ts) */
   readonly kubeletBound: ReadonlySet<Workload>;
   /** a pod's priority as admission resolves it */
@@ -104,6 +109,7 @@ export function preparePlacement(snapshot: Snapshot, options: PrepareOptions = {
   const admission = admissionContext(snapshot, options.admission);
   const admittedOf = new Map<Workload, AdmittedPod>();
   const kubeletBound = new Set<Workload>();
+  const refusedPods = new Map<Workload, string[]>();
   for (const w of workloads) {
     const own = observed.get(workloadKey(w)) ?? [];
     const targets =
@@ -111,7 +117,18 @@ export function preparePlacement(snapshot: Snapshot, options: PrepareOptions = {
     if (targets) targetsOf.set(w, targets);
     const admitted = admitWorkload(w, admission);
     if (admitted) admittedOf.set(w, admitted);
-    podsByWorkload.set(w, podsOfWorkload(w, nodes, own, targets, admitted?.spec));
+    const pods = podsOfWorkload(w, nodes, own, targets, admitted?.spec);
+    if (admitted?.rejected) {
+      // the create is refused: only the pods already stored remain
+      refusedPods.set(
+        w,
+        pods.filter((p) => !p.observed).map((p) => p.name),
+      );
+      podsByWorkload.set(
+        w,
+        pods.filter((p) => p.observed),
+      );
+    } else podsByWorkload.set(w, pods);
     // pods bound by spec.nodeName go to their node's kubelet (kubelet/admit.ts), not to the scheduler
     if (boundByNodeName(w, own)) kubeletBound.add(w);
   }
@@ -163,6 +180,7 @@ export function preparePlacement(snapshot: Snapshot, options: PrepareOptions = {
     admittedOf,
     targetsOf,
     podsByWorkload,
+    refusedPods,
     kubeletBound,
     priorityOf,
     cluster: (s = snapshot) => ClusterSnapshot.of(s, version.behaviour),

@@ -11,10 +11,18 @@ import type { Snapshot } from "../../../model/snapshot.js";
 import { defaultTolerationSeconds } from "./default-toleration-seconds.js";
 import { setDefaultsPod } from "./defaults.js";
 import { limitRanger } from "./limit-range.js";
+import { limitRangerValidate } from "./limit-range-validate.js";
 import { priority } from "./priority.js";
 import { runtimeClass } from "./runtime-class.js";
 import { sidecarInjection } from "./sidecar-injection.js";
-import type { AdmissionContext, AdmissionNote, Mutation, PodDraft, ProxyRequests } from "./types.js";
+import type {
+  AdmissionContext,
+  AdmissionNote,
+  AdmissionRejection,
+  Mutation,
+  PodDraft,
+  ProxyRequests,
+} from "./types.js";
 
 export type { AdmissionContext } from "./types.js";
 
@@ -22,6 +30,8 @@ export interface AdmittedPod {
   readonly spec: PodSpec;
   readonly mutations: readonly Mutation[];
   readonly notes: readonly AdmissionNote[];
+  /** set when a validating admission plugin refuses the create: the pod is never stored */
+  readonly rejected?: AdmissionRejection | undefined;
 }
 
 export interface AdmissionOptions {
@@ -64,5 +74,8 @@ export function admitPod(template: PodTemplate, namespace: string, ctx: Admissio
   defaultTolerationSeconds(d);
   runtimeClass(d, ctx);
   sidecarInjection(d, ctx);
-  return { spec: d.spec, mutations: d.mutations, notes: d.notes };
+  // validating admission, after every mutation (LimitRanger Validate)
+  const violation = limitRangerValidate(d, ctx);
+  const rejected = violation && { source: "admission:LimitRanger", ...violation };
+  return { spec: d.spec, mutations: d.mutations, notes: d.notes, ...(rejected ? { rejected } : {}) };
 }

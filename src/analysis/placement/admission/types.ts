@@ -36,6 +36,17 @@ export interface AdmissionNote {
   readonly object: SourceRef | undefined;
 }
 
+/**
+ * A create the API server refuses (a validating admission plugin's Forbidden): `reason` is the
+ * plugin's error, what follows `pods "NAME" is forbidden: ` in the API server's answer.
+ */
+export interface AdmissionRejection {
+  readonly source: string;
+  readonly reason: string;
+  /** the object whose rule refused it (the LimitRange item) */
+  readonly object: SourceRef;
+}
+
 /** Sidecar proxy requests in model units (cpu millicores, memory bytes). */
 export interface ProxyRequests {
   readonly cpu: number;
