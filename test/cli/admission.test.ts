@@ -183,6 +183,10 @@ describe("Istio sidecar injection (istio mutatingwebhook.yaml selectors, pkg/kub
     assert.deepEqual(fields(from(w, "webhook:istio-sidecar-injector")), [
       ["spec.initContainers[istio-init]", "requests cpu 100m, memory 128Mi"],
       ["spec.containers[istio-proxy]", "requests cpu 100m, memory 128Mi"],
+      // injection-template.yaml metadata.labels (canonical-name from app.kubernetes.io/name)
+      ["metadata.labels.security.istio.io/tlsMode", "istio"],
+      ["metadata.labels.service.istio.io/canonical-name", "storefront"],
+      ["metadata.labels.service.istio.io/canonical-revision", "latest"],
     ]);
     assert.equal(from(w, "webhook:istio-sidecar-injector")[0]!.object, `${F}/istio.yaml:3`);
     assert.match(from(w, "webhook:istio-sidecar-injector")[0]!.reason, /ENABLE_NATIVE_SIDECARS assumed off/);
@@ -272,6 +276,6 @@ test("text output: one 'admitted with N changes' line per workload, naming each 
   assert.equal(r.code, 0, r.stderr);
   assert.match(
     r.stdout,
-    /\n {2}admitted with 6 changes: admission:Priority spec\.priority=0, spec\.preemptionPolicy=PreemptLowerPriority; admission:DefaultTolerationSeconds .*; webhook:istio-sidecar-injector spec\.initContainers\[istio-init\]=requests cpu 100m, memory 128Mi, spec\.containers\[istio-proxy\]=requests cpu 100m, memory 128Mi\n/,
+    /\n {2}admitted with 9 changes: admission:Priority spec\.priority=0, spec\.preemptionPolicy=PreemptLowerPriority; admission:DefaultTolerationSeconds .*; webhook:istio-sidecar-injector spec\.initContainers\[istio-init\]=requests cpu 100m, memory 128Mi, spec\.containers\[istio-proxy\]=requests cpu 100m, memory 128Mi, metadata\.labels\.security\.istio\.io\/tlsMode=istio, .*canonical-revision=latest\n/,
   );
 });

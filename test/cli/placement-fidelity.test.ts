@@ -92,3 +92,28 @@ describe("admission limitranger/admission.go PodValidateLimitFunc: a LimitRange'
     );
   });
 });
+
+describe("istio injection-template.yaml metadata.labels: the labels Istio's webhook adds, which selectors then see", () => {
+  test("injection-template.yaml: checkout's pods get service.istio.io/canonical-name=checkout (from app) and canonical-revision=v2 (from version), so its required anti-affinity on them keeps the second replica off the only node; without injection both fit", async () => {
+    const args = ["-s", SMALL, "-s", `${F}/istio-labels.yaml`];
+    const w = workload(await place(...args), "mesh/checkout");
+    assert.deepEqual(
+      w.mutations.filter((m) => m.field.startsWith("metadata.labels.")).map((m) => [m.field, m.value]),
+      [
+        ["metadata.labels.security.istio.io/tlsMode", "istio"],
+        ["metadata.labels.service.istio.io/canonical-name", "checkout"],
+        ["metadata.labels.service.istio.io/canonical-revision", "v2"],
+      ],
+    );
+    assert.deepEqual(unschedulable(w), [
+      "0/1 nodes are available: 1 node(s) didn't match pod anti-affinity rules. no new claims to deallocate, preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.",
+    ]);
+    // the same namespace without istio-injection: no labels, the selector matches nothing
+    const plain = workload(await place(...args, "--with", `${F}/istio-labels-off.yaml`), "mesh/checkout");
+    assert.deepEqual(
+      plain.mutations.filter((m) => m.field.startsWith("metadata.labels.")),
+      [],
+    );
+    assert.deepEqual(unschedulable(plain), []);
+  });
+});

@@ -93,7 +93,22 @@ function priorityResolver(snapshot: Snapshot): { priorityOf: (spec: PodSpec) => 
 function admitWorkload(w: Workload, ctx: AdmissionContext): AdmittedPod | undefined {
   if (w.knownFromPods || (w.kind === "Pod" && w.meta.uid !== undefined)) return undefined;
   const template = w.kind === "DaemonSet" ? { ...w.template, spec: daemonPodSpec(w.template.spec) } : w.template;
-  return admitPod(template, w.namespace, ctx);
+  return admitPod(template, w.namespace, ctx, w.name);
+}
+
+/** A new pod's labels with those a webhook added where the pod sets none (admission/ addedLabels). */
+function withLabels(
+  labels: Readonly<Record<string, string>>,
+  added: Readonly<Record<string, string>> | undefined,
+): Readonly<Record<string, string>> {
+  return added && Object.keys(added).length > 0 ? { ...added, ...labels } : labels;
+}
+
+/** The pods podpath creates carry the labels webhooks add at create; observed pods already do (or not). */
+function withAddedLabels(pods: PodToPlace[], admitted: AdmittedPod | undefined): PodToPlace[] {
+  const added = admitted?.addedLabels;
+  if (!added || Object.keys(added).length === 0) return pods;
+  return pods.map((p) => (p.observed ? p : { ...p, labels: withLabels(p.labels, added) }));
 }
 
 /** Everything placement needs of a snapshot, prepared once (see the module comment). */
@@ -117,7 +132,7 @@ export function preparePlacement(snapshot: Snapshot, options: PrepareOptions = {
     if (targets) targetsOf.set(w, targets);
     const admitted = admitWorkload(w, admission);
     if (admitted) admittedOf.set(w, admitted);
-    const pods = podsOfWorkload(w, nodes, own, targets, admitted?.spec);
+    const pods = withAddedLabels(podsOfWorkload(w, nodes, own, targets, admitted?.spec), admitted);
     if (admitted?.rejected) {
       // the create is refused: only the pods already stored remain
       refusedPods.set(
@@ -162,7 +177,7 @@ export function preparePlacement(snapshot: Snapshot, options: PrepareOptions = {
       owner: workloadKey(w),
       name,
       namespace: w.namespace,
-      labels: w.template.labels,
+      labels: withLabels(w.template.labels, admittedOf.get(w)?.addedLabels),
       spec,
       requests: podRequests(spec),
       nonZeroRequests: nonZeroRequests(spec),

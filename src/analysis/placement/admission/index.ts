@@ -28,6 +28,8 @@ export type { AdmissionContext } from "./types.js";
 
 export interface AdmittedPod {
   readonly spec: PodSpec;
+  /** the labels webhooks added to the pod, where the template set none (Istio's security.istio.io/tlsMode, …): selectors see them */
+  readonly addedLabels: Readonly<Record<string, string>>;
   readonly mutations: readonly Mutation[];
   readonly notes: readonly AdmissionNote[];
   /** set when a validating admission plugin refuses the create: the pod is never stored */
@@ -59,9 +61,16 @@ export function admissionContext(snapshot: Snapshot, options: AdmissionOptions =
 }
 
 /** The pod the API server stores for `template` in `namespace`, and every change made to it. */
-export function admitPod(template: PodTemplate, namespace: string, ctx: AdmissionContext): AdmittedPod {
+export function admitPod(
+  template: PodTemplate,
+  namespace: string,
+  ctx: AdmissionContext,
+  workloadName?: string,
+): AdmittedPod {
   const d: PodDraft = {
     namespace,
+    workloadName,
+    addedLabels: {},
     spec: template.spec,
     labels: template.labels,
     annotations: template.annotations,
@@ -77,5 +86,11 @@ export function admitPod(template: PodTemplate, namespace: string, ctx: Admissio
   // validating admission, after every mutation (LimitRanger Validate)
   const violation = limitRangerValidate(d, ctx);
   const rejected = violation && { source: "admission:LimitRanger", ...violation };
-  return { spec: d.spec, mutations: d.mutations, notes: d.notes, ...(rejected ? { rejected } : {}) };
+  return {
+    spec: d.spec,
+    addedLabels: d.addedLabels,
+    mutations: d.mutations,
+    notes: d.notes,
+    ...(rejected ? { rejected } : {}),
+  };
 }

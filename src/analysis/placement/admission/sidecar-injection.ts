@@ -17,6 +17,13 @@
  *   those), else values.global.proxy.resources.requests (100m, 128Mi; --istio-proxy-requests
  *   replaces it); istio-init, a plain init container, takes the same. ENABLE_NATIVE_SIDECARS is
  *   off by default (istiod): istio-proxy is a regular container, and podpath assumes so.
+ * - the injection template (manifests/charts/istio-control/istio-discovery/files/injection-template.yaml,
+ *   `metadata.labels`) labels the pod, each only where the pod does not set it:
+ *   `security.istio.io/tlsMode: istio`; `service.istio.io/canonical-name`: the label
+ *   `app.kubernetes.io/name`, else `app`, else the workload's name (DeploymentMeta.Name; `trunc 63
+ *   | trimSuffix "-"`); `service.istio.io/canonical-revision`: `app.kubernetes.io/version`, else
+ *   `version`, else `latest`. Selectors (spread, pod affinity, Services) then see them.
+ *   (`networking.istio.io/tunnel` only with ISTIO_META_ENABLE_HBONE, off by default: not added.)
  *
  * Linkerd (linkerd/linkerd2 charts/linkerd-control-plane values.yaml proxyInjector selectors,
  * controller/proxy-injector, pkg/inject): the pod annotation `linkerd.io/inject`, else the
@@ -138,6 +145,46 @@ function istio(d: PodDraft, ns: Namespace | undefined, ctx: AdmissionContext): v
     initContainers: [container("istio-init", requests), ...d.spec.initContainers],
     containers: [...d.spec.containers, container("istio-proxy", requests)],
   };
+  istioLabels(d, why, object);
+}
+
+/** The injection template's metadata.labels (see the module comment), each where the pod sets none. */
+function istioLabels(d: PodDraft, why: string, object: SourceRef | undefined): void {
+  const l = d.labels;
+  const name = l["app.kubernetes.io/name"] ?? l["app"] ?? d.workloadName;
+  const labels: [string, string | undefined, string][] = [
+    ["security.istio.io/tlsMode", "istio", "the default"],
+    [
+      "service.istio.io/canonical-name",
+      name === undefined ? undefined : name.slice(0, 63).replace(/-+$/, ""),
+      l["app.kubernetes.io/name"] !== undefined
+        ? "from the label app.kubernetes.io/name"
+        : l["app"] !== undefined
+          ? "from the label app"
+          : "the workload's name",
+    ],
+    [
+      "service.istio.io/canonical-revision",
+      l["app.kubernetes.io/version"] ?? l["version"] ?? "latest",
+      l["app.kubernetes.io/version"] !== undefined
+        ? "from the label app.kubernetes.io/version"
+        : l["version"] !== undefined
+          ? "from the label version"
+          : "the default",
+    ],
+  ];
+  for (const [key, value, from] of labels) {
+    if (l[key] !== undefined || value === undefined) continue;
+    d.addedLabels[key] = value;
+    d.mutations.push({
+      source: ISTIO_SOURCE,
+      field: `metadata.labels.${key}`,
+      value,
+      reason: `Istio injection (${why}): the injection template labels the pod (${from})`,
+      object,
+    });
+  }
+  if (Object.keys(d.addedLabels).length > 0) d.labels = { ...d.addedLabels, ...l };
 }
 
 function linkerd(d: PodDraft, ns: Namespace | undefined): void {

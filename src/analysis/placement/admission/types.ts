@@ -69,9 +69,13 @@ export interface AdmissionContext {
 /** The pod being admitted: spec, labels and annotations as each step leaves them. */
 export interface PodDraft {
   readonly namespace: string;
+  /** the controller's name (Istio's DeploymentMeta.Name), or the pod's own for a bare Pod; undefined when unknown */
+  readonly workloadName?: string | undefined;
   spec: PodSpec;
   labels: Labels;
   annotations: Labels;
+  /** the labels a webhook added (those the template did not set) */
+  readonly addedLabels: Record<string, string>;
   readonly mutations: Mutation[];
   readonly notes: AdmissionNote[];
 }
