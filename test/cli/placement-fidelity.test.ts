@@ -117,3 +117,27 @@ describe("istio injection-template.yaml metadata.labels: the labels Istio's webh
     assert.deepEqual(unschedulable(plain), []);
   });
 });
+
+describe("linkerd2 charts/patch/templates/patch.json: no linkerd-init with Linkerd's CNI plugin (cniEnabled)", () => {
+  test("patch.json proxyInit only without cniEnabled: with the linkerd-cni DaemonSet in the snapshot, payments/ledger gets linkerd-network-validator (the proxy's 50m/64Mi, _network-validator.tpl) instead of linkerd-init (100m/20Mi)", async () => {
+    const source = "webhook:linkerd-proxy-injector";
+    const injected = (r: PlacementJson, id: string) =>
+      workload(r, id)
+        .mutations.filter((m) => m.source === source)
+        .map((m) => [m.field, m.value]);
+    const withCni = await place("-s", `${F}/nodes-pool.yaml`, "-s", `${F}/linkerd.yaml`, "-s", `${F}/linkerd-cni.yaml`);
+    assert.deepEqual(injected(withCni, "payments/ledger"), [
+      ["spec.initContainers[linkerd-network-validator]", "requests cpu 50m, memory 64Mi"],
+      ["spec.containers[linkerd-proxy]", "requests cpu 50m, memory 64Mi"],
+    ]);
+    assert.match(
+      workload(withCni, "payments/ledger").mutations.find((m) => m.source === source)!.reason,
+      /with Linkerd's CNI plugin \(DaemonSet linkerd-cni\/linkerd-cni, test\/fixtures\/admission\/linkerd-cni\.yaml:19\) no linkerd-init/,
+    );
+    const without = await place("-s", `${F}/nodes-pool.yaml`, "-s", `${F}/linkerd.yaml`);
+    assert.deepEqual(injected(without, "payments/ledger")[0], [
+      "spec.initContainers[linkerd-init]",
+      "requests cpu 100m, memory 20Mi",
+    ]);
+  });
+});

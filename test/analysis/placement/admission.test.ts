@@ -457,3 +457,31 @@ describe("Istio injection-template.yaml metadata.labels: each label only where t
     assert.deepEqual(a.addedLabels, {});
   });
 });
+
+describe("Linkerd with its CNI plugin: charts/patch/templates/patch.json adds proxyInit only without cniEnabled", () => {
+  const pay = namespace("pay", {}, { "linkerd.io/inject": "enabled" });
+  const cni = { name: "linkerd-cni/linkerd-cni", source: src(7, "cni.yaml") };
+  const inits = (linkerdCni?: typeof cni, annotations: Labels = {}) =>
+    admit(
+      podSpec(),
+      ctx({ namespaces: new Map([["pay", pay]]), linkerdCni }),
+      {},
+      annotations,
+      "pay",
+    ).spec.initContainers.map((c) => [c.name, c.requests, c.restartPolicy]);
+  test("patch.json: no CNI, linkerd-init with proxyInit.resources (100m, 20Mi)", () => {
+    assert.deepEqual(inits(), [["linkerd-init", { cpu: 100, memory: 20 * Mi }, undefined]]);
+  });
+  test("_network-validator.tpl: with CNI, linkerd-network-validator with the proxy's resources (none by default, else the config annotations)", () => {
+    assert.deepEqual(inits(cni), [["linkerd-network-validator", {}, undefined]]);
+    assert.deepEqual(inits(cni, { "config.linkerd.io/proxy-cpu-request": "20m" }), [
+      ["linkerd-network-validator", { cpu: 20 }, undefined],
+    ]);
+  });
+  test("with CNI and the native sidecar: the validator, then linkerd-proxy (restartPolicy Always)", () => {
+    assert.deepEqual(inits(cni, { "config.alpha.linkerd.io/proxy-enable-native-sidecar": "true" }), [
+      ["linkerd-network-validator", {}, undefined],
+      ["linkerd-proxy", {}, "Always"],
+    ]);
+  });
+});

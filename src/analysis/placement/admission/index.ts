@@ -57,7 +57,17 @@ export function admissionContext(snapshot: Snapshot, options: AdmissionOptions =
     priorityClasses: new Map(k.priorityClasses.map((p) => [p.name, p])),
     defaultPriorityClass,
     istioProxyRequests: options.istioProxyRequests,
+    linkerdCni: linkerdCniDaemonSet(snapshot),
   };
+}
+
+/**
+ * The linkerd2-cni chart's DaemonSet (named linkerd-cni, in any namespace): Linkerd's CNI plugin
+ * runs, so the control plane was installed with cniEnabled (the chart requires it to be said).
+ */
+function linkerdCniDaemonSet(snapshot: Snapshot): AdmissionContext["linkerdCni"] {
+  const ds = snapshot.kubernetes.workloads.find((w) => w.kind === "DaemonSet" && w.name === "linkerd-cni");
+  return ds ? { name: `${ds.namespace}/${ds.name}`, source: ds.meta.source } : undefined;
 }
 
 /** The pod the API server stores for `template` in `namespace`, and every change made to it. */

@@ -32,12 +32,16 @@
  * linkerd-proxy is appended with requests from `config.linkerd.io/proxy-cpu-request` /
  * `proxy-memory-request` (pod, else namespace annotation) — the chart's proxy.resources requests
  * are empty, so none by default; linkerd-init (proxyInit.resources: 100m, 20Mi) is added as an
- * init container (linkerd-cni not assumed). `config.alpha.linkerd.io/proxy-enable-native-sidecar:
+ * init container — only without cniEnabled (charts/patch/templates/patch.json: `if and
+ * .Values.proxyInit (not .Values.cniEnabled)`). With Linkerd's CNI plugin (its linkerd-cni
+ * DaemonSet in the snapshot) the init container is linkerd-network-validator instead
+ * (charts/partials/templates/_network-validator.tpl), with the proxy's resources
+ * (`partials.resources .Values.proxy.resources`). `config.alpha.linkerd.io/proxy-enable-native-sidecar:
  * "true"` makes the proxy a native sidecar (an init container with restartPolicy Always).
  */
 import type { Container, Labels, Namespace } from "../../../model/kubernetes.js";
 import { formatQuantity, quantityInModelUnits } from "../../../model/quantity.js";
-import type { SourceRef } from "../../../model/source.js";
+import { formatSource, type SourceRef } from "../../../model/source.js";
 import type { AdmissionContext, PodDraft, ProxyRequests } from "./types.js";
 
 const ISTIO_SOURCE = "webhook:istio-sidecar-injector";
@@ -187,7 +191,7 @@ function istioLabels(d: PodDraft, why: string, object: SourceRef | undefined): v
   if (Object.keys(d.addedLabels).length > 0) d.labels = { ...d.addedLabels, ...l };
 }
 
-function linkerd(d: PodDraft, ns: Namespace | undefined): void {
+function linkerd(d: PodDraft, ns: Namespace | undefined, cni: AdmissionContext["linkerdCni"]): void {
   const nsAnnotations = ns?.meta.annotations ?? {};
   const podValue = d.annotations["linkerd.io/inject"];
   const value = podValue ?? nsAnnotations["linkerd.io/inject"];
@@ -229,15 +233,21 @@ function linkerd(d: PodDraft, ns: Namespace | undefined): void {
     else requests[resource] = parsed;
   }
   const native = config("config.alpha.linkerd.io/proxy-enable-native-sidecar") === "true";
-  const reason = `Linkerd injection (${why}); proxy ${describeRequests(requests)} (config.linkerd.io/proxy-*-request annotations; the chart's default is none); linkerd-init ${describeRequests(LINKERD_INIT_REQUESTS)} (proxyInit.resources; linkerd-cni not assumed)`;
+  const initName = cni ? "linkerd-network-validator" : "linkerd-init";
+  const initRequests = cni ? requests : LINKERD_INIT_REQUESTS;
+  const reason = `Linkerd injection (${why}); proxy ${describeRequests(requests)} (config.linkerd.io/proxy-*-request annotations; the chart's default is none); ${
+    cni
+      ? `with Linkerd's CNI plugin (DaemonSet ${cni.name}, ${formatSource(cni.source)}) no linkerd-init: linkerd-network-validator ${describeRequests(initRequests)} (the proxy's resources)`
+      : `linkerd-init ${describeRequests(initRequests)} (proxyInit.resources; no linkerd-cni DaemonSet in the snapshot)`
+  }`;
   d.mutations.push({
     source: LINKERD_SOURCE,
-    field: "spec.initContainers[linkerd-init]",
-    value: describeRequests(LINKERD_INIT_REQUESTS),
+    field: `spec.initContainers[${initName}]`,
+    value: describeRequests(initRequests),
     reason,
     object,
   });
-  const init = container("linkerd-init", LINKERD_INIT_REQUESTS);
+  const init = container(initName, initRequests);
   if (native) {
     d.mutations.push({
       source: LINKERD_SOURCE,
@@ -269,5 +279,5 @@ function linkerd(d: PodDraft, ns: Namespace | undefined): void {
 export function sidecarInjection(d: PodDraft, ctx: AdmissionContext): void {
   const ns = ctx.namespaces.get(d.namespace);
   istio(d, ns, ctx);
-  linkerd(d, ns);
+  linkerd(d, ns, ctx.linkerdCni);
 }

@@ -64,6 +64,8 @@ export interface AdmissionContext {
   readonly defaultPriorityClass: PriorityClass | undefined;
   /** --istio-proxy-requests: replaces the mesh default (values.global.proxy.resources.requests) */
   readonly istioProxyRequests: ProxyRequests | undefined;
+  /** the linkerd-cni DaemonSet (linkerd2-cni chart), when the snapshot has one: Linkerd was installed with cniEnabled */
+  readonly linkerdCni?: { readonly name: string; readonly source: SourceRef } | undefined;
 }
 
 /** The pod being admitted: spec, labels and annotations as each step leaves them. */
