@@ -141,3 +141,15 @@ describe("linkerd2 charts/patch/templates/patch.json: no linkerd-init with Linke
     ]);
   });
 });
+
+describe("nodeaffinity/node_affinity.go PreFilter: matchFields metadata.name terms that leave no node (errReasonConflict)", () => {
+  test("PreFilter errReasonConflict: on v1.34 the FitError is the PreFilter's message alone ('0/1 nodes are available: pod affinity terms conflict.'); before, podpath keeps the Filter's per-node reason", async () => {
+    const args = ["-s", SMALL, "-s", `${F}/node-name-conflict.yaml`];
+    assert.deepEqual(unschedulable(workload(await place(...args), "ops/pinned")), [
+      "0/1 nodes are available: pod affinity terms conflict.",
+    ]);
+    assert.deepEqual(unschedulable(workload(await place(...args, "--kubernetes-version", "v1.33"), "ops/pinned")), [
+      "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.",
+    ]);
+  });
+});

@@ -1,6 +1,7 @@
 import { placedPod, type ClusterSnapshot } from "./cluster-snapshot.js";
 import { evaluateNode, fitErrorMessage, prepareFilters } from "./feasibility.js";
 import { preemptionMessage, withPostFilter } from "./preemption.js";
+import { preFilterFitError } from "./plugins/nodeaffinity/prefilter.js";
 import { portsConflict } from "./plugins/nodeports/filter.js";
 import { hasBatchScore } from "./framework/batch.js";
 import { nodeTable } from "./framework/node-table.js";
@@ -380,11 +381,14 @@ export function simulate(
             (node) => lower(pod, node),
           )
         : undefined;
-      const unschedulable = withPostFilter(
-        fitErrorMessage(verdicts, cluster.nodes.length, pinnedAway),
-        postFilter,
-        cluster.behaviour.modelled,
-      );
+      // NodeAffinity's PreFilter conflict (plugins/nodeaffinity/prefilter.ts) rejects before any Filter
+      const unschedulable =
+        preFilterFitError(pod.spec, cluster.nodes.length, cluster.behaviour.modelled) ??
+        withPostFilter(
+          fitErrorMessage(verdicts, cluster.nodes.length, pinnedAway),
+          postFilter,
+          cluster.behaviour.modelled,
+        );
       out.set(pod, { node: undefined, tied: [], unschedulable, score: undefined });
       continue;
     }
