@@ -276,6 +276,7 @@ export function formatPlacementText(
     const mutations = mutationsLine(w);
     if (mutations) out.push(`  ${mutations}`);
     for (const n of w.admissionNotes) out.push(`  admission: ${n.message}${n.object ? ` (${n.object})` : ""}`);
+    if (w.createRefused) out.push(`  ${createRefusedLine(w.createRefused)} (${w.createRefused.object})`);
     out.push("");
   }
   const statics = report.staticPods.filter((p) => !focusNode || p.node === focusNode);
@@ -286,6 +287,11 @@ export function formatPlacementText(
   }
   if (report.whatIf) out.push(...whatIfText(report.whatIf));
   return out.join("\n");
+}
+
+/** A refused create (WorkloadPlacement.createRefused), in the API server's words. */
+function createRefusedLine(r: NonNullable<WorkloadPlacement["createRefused"]>): string {
+  return `${r.pods === 1 ? "1 pod" : `${r.pods} pods`} cannot be created, so never placed: ${r.source} refuses the create: ${r.message}`;
 }
 
 /** Markdown: the same, for a design review. */
@@ -317,6 +323,7 @@ export function formatPlacementMarkdown(report: PlacementReport): string {
         "",
       );
     for (const n of w.admissionNotes) out.push(`> Admission: ${n.message}${n.object ? ` (\`${n.object}\`)` : ""}`, "");
+    if (w.createRefused) out.push(`> ${createRefusedLine(w.createRefused)} (\`${w.createRefused.object}\`).`, "");
     const labels = controllerLabelsLine(w);
     if (labels) out.push(`${labels[0]!.toUpperCase()}${labels.slice(1)}.`, "");
     if (w.admittedBy === "kubelet")

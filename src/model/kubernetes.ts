@@ -570,6 +570,8 @@ export interface LimitRangeItem {
   readonly defaultRequest: ResourceList;
   readonly max: ResourceList;
   readonly min: ResourceList;
+  /** maxLimitRequestRatio, each ratio as written (a plain number: "2" → 2, "1500m" → 1.5), not in model units */
+  readonly maxLimitRequestRatio?: ResourceList | undefined;
   readonly source: SourceRef;
 }
 

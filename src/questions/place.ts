@@ -211,6 +211,21 @@ export interface WorkloadPlacementJson {
   /** the changes defaulting, admission plugins and webhooks make to the template's pods, in the API server's order */
   readonly mutations: readonly MutationJson[];
   readonly admissionNotes: readonly AdmissionNoteJson[];
+  /**
+   * set when the API server refuses to create the pods (LimitRanger's min/max/maxLimitRequestRatio):
+   * `message` is its answer for the first pod (`pods "NAME" is forbidden: …`), `pods` how many
+   * pods are refused; those pods are not in `pods` (never created, never placed)
+   */
+  readonly createRefused: CreateRefusedJson | null;
+}
+
+interface CreateRefusedJson {
+  /** the admission plugin: "admission:LimitRanger" */
+  readonly source: string;
+  readonly message: string;
+  /** file:line of the rule (the LimitRange item) */
+  readonly object: string;
+  readonly pods: number;
 }
 
 export interface PlacementJson {
@@ -267,6 +282,7 @@ function workloadPlacementJson(w: WorkloadPlacement): WorkloadPlacementJson {
     findings: w.findings,
     mutations: w.mutations,
     admissionNotes: w.admissionNotes,
+    createRefused: w.createRefused,
   };
 }
 

@@ -47,7 +47,7 @@ describe("core/v1 defaults.go SetDefaults_Pod: requests default to limits", () =
     assert.equal(from(w, "core/v1 SetDefaults_Pod")[0]!.object, `${F}/limits-only.yaml:47`);
     assert.equal(placed(w), 1);
     assert.deepEqual(unschedulable(w), [
-      "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.",
+      "0/1 nodes are available: 1 Insufficient cpu. no new claims to deallocate, preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.",
     ]);
   });
 });
@@ -106,8 +106,8 @@ describe("admission limitranger/admission.go PodMutateLimitFunc: the namespace's
     // 1,855 Mi allocatable: team-b's worker and team-a's sized (256 Mi) leave room for six 256 Mi workers of eight
     assert.equal(placed(worker), 6);
     assert.deepEqual(unschedulable(worker), [
-      "0/1 nodes are available: 1 Insufficient memory. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.",
-      "0/1 nodes are available: 1 Insufficient memory. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.",
+      "0/1 nodes are available: 1 Insufficient memory. no new claims to deallocate, preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.",
+      "0/1 nodes are available: 1 Insufficient memory. no new claims to deallocate, preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.",
     ]);
   });
 });
@@ -157,7 +157,7 @@ describe("admission priority/admission.go admitPod: PriorityClass value and pree
     // both ask 1.2 CPU of 1.93: ingest comes first in the manifest, rollup's priority places it first
     assert.equal(rollup.pods[0]!.predictedNode, NODE);
     assert.deepEqual(unschedulable(ingest), [
-      "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.",
+      "0/1 nodes are available: 1 Insufficient cpu. no new claims to deallocate, preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.",
     ]);
   });
 });
@@ -168,7 +168,7 @@ describe("component-helpers resource/helpers.go PodRequests with pod-level resou
     const notebook = workload(report, "analytics/notebook");
     assert.equal(placed(notebook), 1);
     assert.deepEqual(unschedulable(notebook), [
-      "0/1 nodes are available: 1 Insufficient memory. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.",
+      "0/1 nodes are available: 1 Insufficient memory. no new claims to deallocate, preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.",
     ]);
     assert.deepEqual(fields(from(workload(report, "analytics/limits-at-pod-level"), "core/v1 SetDefaults_Pod")), [
       ["spec.resources.requests.cpu", "300m"],
@@ -183,12 +183,16 @@ describe("Istio sidecar injection (istio mutatingwebhook.yaml selectors, pkg/kub
     assert.deepEqual(fields(from(w, "webhook:istio-sidecar-injector")), [
       ["spec.initContainers[istio-init]", "requests cpu 100m, memory 128Mi"],
       ["spec.containers[istio-proxy]", "requests cpu 100m, memory 128Mi"],
+      // injection-template.yaml metadata.labels (canonical-name from app.kubernetes.io/name)
+      ["metadata.labels.security.istio.io/tlsMode", "istio"],
+      ["metadata.labels.service.istio.io/canonical-name", "storefront"],
+      ["metadata.labels.service.istio.io/canonical-revision", "latest"],
     ]);
     assert.equal(from(w, "webhook:istio-sidecar-injector")[0]!.object, `${F}/istio.yaml:3`);
     assert.match(from(w, "webhook:istio-sidecar-injector")[0]!.reason, /ENABLE_NATIVE_SIDECARS assumed off/);
     assert.equal(placed(w), 4);
     assert.deepEqual(unschedulable(w), [
-      "0/1 nodes are available: 1 Insufficient memory. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.",
+      "0/1 nodes are available: 1 Insufficient memory. no new claims to deallocate, preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.",
     ]);
   });
 
@@ -272,6 +276,6 @@ test("text output: one 'admitted with N changes' line per workload, naming each 
   assert.equal(r.code, 0, r.stderr);
   assert.match(
     r.stdout,
-    /\n {2}admitted with 6 changes: admission:Priority spec\.priority=0, spec\.preemptionPolicy=PreemptLowerPriority; admission:DefaultTolerationSeconds .*; webhook:istio-sidecar-injector spec\.initContainers\[istio-init\]=requests cpu 100m, memory 128Mi, spec\.containers\[istio-proxy\]=requests cpu 100m, memory 128Mi\n/,
+    /\n {2}admitted with 9 changes: admission:Priority spec\.priority=0, spec\.preemptionPolicy=PreemptLowerPriority; admission:DefaultTolerationSeconds .*; webhook:istio-sidecar-injector spec\.initContainers\[istio-init\]=requests cpu 100m, memory 128Mi, spec\.containers\[istio-proxy\]=requests cpu 100m, memory 128Mi, metadata\.labels\.security\.istio\.io\/tlsMode=istio, .*canonical-revision=latest\n/,
   );
 });

@@ -125,10 +125,11 @@ test("terminating pods (podtopologyspread/common.go countPodsMatchSelector: Bypa
     ],
     2,
   );
-  // DefaultPreemption's tail (preemption.ts): both rejections are resolvable, and no pod of lower priority runs
+  // DefaultPreemption's tail (preemption.ts): both rejections are resolvable, and no pod of lower priority runs;
+  // v1.34's DynamicResources PostFilter comes first (default_plugins.go applyFeatureGates)
   assert.equal(
     api.pods[2]!.unschedulable,
-    `${expected} preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.`,
+    `${expected} no new claims to deallocate, preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.`,
   );
 });
 

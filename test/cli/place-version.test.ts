@@ -48,6 +48,7 @@ describe("where the version comes from (version.ts resolveKubernetesVersion)", (
       SidecarContainers: true,
       MatchLabelKeysInPodAffinity: false,
       PodLevelResources: false,
+      DynamicResourceAllocation: false,
     });
   });
 
@@ -188,10 +189,11 @@ describe("the same cluster as v1.26, v1.29 and v1.34", () => {
       await unschedulable("v1.30"),
       "0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.",
     );
-    // v1.34: 2000m requested of 1930m allocatable is unresolvable too (kubernetes PR #131345): preemption helps nowhere
+    // v1.34: 2000m requested of 1930m allocatable is unresolvable too (kubernetes PR #131345): preemption helps nowhere;
+    // DynamicResources (DynamicResourceAllocation GA, on from v1.34) runs its PostFilter first: "no new claims to deallocate, "
     assert.equal(
       await unschedulable("v1.34"),
-      "0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.",
+      "0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. no new claims to deallocate, preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.",
     );
   });
 });

@@ -96,7 +96,7 @@ test("--fresh queue order (plugins/queuesort/priority_sort.go PrioritySort.Less,
   // the FitError with DefaultPreemption's tail, word for word as `place` gives it (prepare.ts: one preparation path)
   assert.equal(
     report.unschedulable,
-    "0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.",
+    "0/2 nodes are available: 2 Insufficient cpu. no new claims to deallocate, preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.",
   );
   const place = await placeJson(["-s", SHOP]);
   const placed = place.workloads.find((w) => w.kind === "Deployment" && w.name === "report")!.pods[0]!;
@@ -119,7 +119,7 @@ test("--fresh agrees with place on admitted pods (prepare.ts, one preparation pa
     pods.map((p) => p.unschedulable),
     [
       null,
-      "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.",
+      "0/1 nodes are available: 1 Insufficient cpu. no new claims to deallocate, preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.",
     ],
   );
   assert.equal(fresh.unschedulable, 1);
@@ -152,9 +152,10 @@ test("--fresh agrees with place on pods bound by spec.nodeName (kubelet/lifecycl
 });
 
 test("--fresh follows the Kubernetes version as place does (--kubernetes-version: TaintToleration's wording, the PostFilter tail and its v1.29 double period)", async () => {
-  for (const [version, taint] of [
-    ["v1.29", "untolerated taint {dedicated: gpu}"],
-    ["v1.34", "untolerated taint(s)"],
+  // from v1.34 DynamicResources' PostFilter runs before DefaultPreemption's (default_plugins.go applyFeatureGates)
+  for (const [version, taint, tail] of [
+    ["v1.29", "untolerated taint {dedicated: gpu}", "preemption: "],
+    ["v1.34", "untolerated taint(s)", "no new claims to deallocate, preemption: "],
   ] as const) {
     const report = await placeJson([
       "-s",
@@ -166,7 +167,7 @@ test("--fresh follows the Kubernetes version as place does (--kubernetes-version
     const placed = report.workloads[0]!.pods[0]!;
     const fresh = report.whatIf!.fresh!.pods.find((p) => p.pod === placed.name)!;
     assert.ok(
-      placed.unschedulable?.includes(`1 node(s) had ${taint}, 2 Insufficient cpu. preemption: `),
+      placed.unschedulable?.includes(`1 node(s) had ${taint}, 2 Insufficient cpu. ${tail}`),
       placed.unschedulable!,
     );
     assert.equal(fresh.unschedulable, placed.unschedulable, version);
@@ -231,7 +232,7 @@ test("--drain node-a (eviction.go checkAndDecrement): PodDisruptionBudget shop/a
   // node-a cordoned (NodeUnschedulable), node-b has 100m of CPU left for 600m
   assert.equal(
     first!.replacement!.unschedulable,
-    `0/2 nodes are available: 1 Insufficient cpu, 1 ${ERR_REASON_UNSCHEDULABLE}. preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.`,
+    `0/2 nodes are available: 1 Insufficient cpu, 1 ${ERR_REASON_UNSCHEDULABLE}. no new claims to deallocate, preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.`,
   );
   assert.equal(first!.replacement!.node, null);
   assert.deepEqual([second!.pod, second!.action, second!.budget], ["shop/api-7d9c6b5f48-h8r4m", "blocked", "shop/api"]);
@@ -265,7 +266,7 @@ test("--drain node-a (eviction.go checkAndDecrement): PodDisruptionBudget shop/a
   );
   assert.match(
     text.stdout,
-    /  shop\/api-7d9c6b5f48-2bqxw: Pending: 0\/2 nodes are available: 1 Insufficient cpu, 1 node\(s\) were unschedulable\. preemption: 0\/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling\.\n/,
+    /  shop\/api-7d9c6b5f48-2bqxw: Pending: 0\/2 nodes are available: 1 Insufficient cpu, 1 node\(s\) were unschedulable\. no new claims to deallocate, preemption: 0\/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling\.\n/,
   );
 });
 
@@ -320,7 +321,7 @@ test("--drain agrees with place on admitted pods (prepare.ts, one preparation pa
     [evicted.replacement!.node, evicted.replacement!.unschedulable],
     [
       null,
-      `0/2 nodes are available: 1 Insufficient cpu, 1 ${ERR_REASON_UNSCHEDULABLE}. preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.`,
+      `0/2 nodes are available: 1 Insufficient cpu, 1 ${ERR_REASON_UNSCHEDULABLE}. no new claims to deallocate, preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.`,
     ],
   );
   assert.equal(drain.pending, 2);
@@ -370,7 +371,7 @@ test("--add-node node-c (a kubectl Node): the log-agent DaemonSet makes a pod fo
   );
   assert.equal(
     add.takesIn[1]!.beforeDetail,
-    "0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.",
+    "0/2 nodes are available: 2 Insufficient cpu. no new claims to deallocate, preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.",
   );
   assert.deepEqual(
     add.nowFit.map((p) => p.pod),
@@ -430,7 +431,7 @@ test("--add-node with --drain: the drained pods' budget recovers once a replacem
   );
   assert.equal(
     small.pods.find((p) => p.pod === "shop/api-7d9c6b5f48-2bqxw")!.replacement!.unschedulable,
-    `0/3 nodes are available: 1 ${ERR_REASON_UNSCHEDULABLE}, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.`,
+    `0/3 nodes are available: 1 ${ERR_REASON_UNSCHEDULABLE}, 2 Insufficient cpu. no new claims to deallocate, preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.`,
   );
 });
 

@@ -3,6 +3,7 @@ import type { Snapshot } from "../../model/snapshot.js";
 import { formatSource } from "../../model/source.js";
 import { staticPodNode } from "../../model/static-pod.js";
 import type { AdmissionOptions } from "./admission/index.js";
+import type { AdmissionRejection } from "./admission/types.js";
 import { newPodsOf, type ControllerLabelsView } from "./controllers/index.js";
 import { admission as kubeletAdmission, admitBoundPods, type KubeletAdmission } from "./kubelet/admit.js";
 import { evaluatePod, type NodeVerdict } from "./feasibility.js";
@@ -135,6 +136,21 @@ export interface WorkloadPlacement {
   /** the changes the API server makes to the template's pods before the scheduler sees them (defaults, admission, webhooks) */
   readonly mutations: readonly MutationView[];
   readonly admissionNotes: readonly AdmissionNoteView[];
+  /**
+   * set when the API server refuses to create the workload's pods (a validating admission
+   * plugin: LimitRanger): the pods podpath would have placed are not created, so not placed
+   */
+  readonly createRefused: CreateRefusedView | null;
+}
+
+/** A refused create: the API server's answer for the first pod, and how many pods it refuses. */
+interface CreateRefusedView {
+  readonly source: string;
+  /** `pods "NAME" is forbidden: …` (admission.NewForbidden), NAME the first pod podpath would have created */
+  readonly message: string;
+  /** the rule's file:line (the LimitRange item) */
+  readonly object: string;
+  readonly pods: number;
 }
 
 /** A static pod (kubelet mirror pod): placed by its node's kubelet, not the scheduler. */
@@ -272,6 +288,19 @@ function staticPodViews(snapshot: Snapshot, workload: string | undefined): Stati
     });
   }
   return out.sort((a, b) => compare(a.node, b.node) || compare(a.namespace, b.namespace) || compare(a.name, b.name));
+}
+
+function createRefusedView(
+  rejected: AdmissionRejection | undefined,
+  refused: readonly string[] | undefined,
+): CreateRefusedView | null {
+  if (!rejected || !refused || refused.length === 0) return null;
+  return {
+    source: rejected.source,
+    message: `pods "${refused[0]}" is forbidden: ${rejected.reason}`,
+    object: formatSource(rejected.object),
+    pods: refused.length,
+  };
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -439,6 +468,7 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
         message: n.message,
         object: n.object ? formatSource(n.object) : null,
       })),
+      createRefused: createRefusedView(admittedOf.get(w)?.rejected, prepared.refusedPods.get(w)),
     };
   });
   const selectedKeys = new Set(selected.map(workloadKey));

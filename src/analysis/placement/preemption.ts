@@ -10,6 +10,21 @@
  * first failing Filter returned UnschedulableAndUnresolvable cannot be helped); framework/types.go
  * FitError.Error (the PostFilter message appended after the filters' histogram).
  *
+ * Who may preempt at all (DefaultPreemption PodEligibleToPreemptOthers, defaultpreemption/
+ * default_preemption.go): a pod with `preemptionPolicy: Never` is "not eligible due to
+ * preemptionPolicy=Never." (the text since kubernetes PR #107775, v1.24; Evaluator.Preempt returns
+ * it as an Unschedulable status, which PostFilter prefixes with "preemption: "). The other
+ * ineligible case, a terminating victim on the pod's nominated node, needs
+ * status.nominatedNodeName, which podpath does not read: such a pod is treated as any other.
+ *
+ * What runs before DefaultPreemption: with DynamicResourceAllocation on (GA, on by default from
+ * v1.34), applyFeatureGates (pkg/scheduler/apis/config/v1/default_plugins.go) puts
+ * DynamicResources just before DefaultPreemption, and its PostFilter
+ * (plugins/dynamicresources/dynamicresources.go) rejects a pod without resource claims with "no
+ * new claims to deallocate"; RunPostFilterPlugins (framework/runtime/framework.go) joins the
+ * rejecting plugins' reasons with ", " — so from v1.34 the tail reads "no new claims to
+ * deallocate, preemption: …", as v1.34 clusters print it.
+ *
  * Decided only where the snapshot decides it: when a node that preemption might help holds pods of
  * lower priority, only a dry run of the eviction (not modelled) says whether victims exist, and no
  * tail is given.
@@ -18,7 +33,12 @@ import type { NodeVerdict } from "./feasibility.js";
 import { ERR_REASON_AFFINITY_RULES_NOT_MATCH } from "./plugins/interpodaffinity/common.js";
 import { ERR_REASON_NODE_LABEL_NOT_MATCH } from "./plugins/podtopologyspread/common.js";
 import type { NodeInfo, PodToPlace, Rejection } from "./types.js";
-import type { ParsedVersion } from "./version.js";
+import { featureGateOn, type ParsedVersion } from "./version.js";
+
+/** DefaultPreemption PodEligibleToPreemptOthers, word for word */
+export const ERR_NOT_ELIGIBLE_NEVER = "not eligible due to preemptionPolicy=Never.";
+/** DynamicResources PostFilter for a pod that references no ResourceClaim, word for word */
+const ERR_NO_CLAIMS_TO_DEALLOCATE = "no new claims to deallocate";
 
 const ERR_PREEMPTION_NOT_HELPFUL = "Preemption is not helpful for scheduling";
 const ERR_NO_VICTIMS = "No preemption victims found for incoming pod";
@@ -74,6 +94,12 @@ export function preemptionMessage(
   version: ParsedVersion,
   hasLowerPriorityPod: (node: NodeInfo) => boolean,
 ): string | undefined {
+  const reasons = (preemption: string) =>
+    featureGateOn("DynamicResourceAllocation", version)
+      ? `${ERR_NO_CLAIMS_TO_DEALLOCATE}, preemption: ${preemption}`
+      : `preemption: ${preemption}`;
+  // Evaluator.Preempt step 1: PodEligibleToPreemptOthers, before any node is looked at
+  if (pod.spec.preemptionPolicy === "Never") return reasons(ERR_NOT_ELIGIBLE_NEVER);
   let notHelpful = pinnedAway;
   let noVictims = 0;
   for (const v of verdicts) {
@@ -88,7 +114,7 @@ export function preemptionMessage(
     ...(notHelpful > 0 ? [`${notHelpful} ${ERR_PREEMPTION_NOT_HELPFUL}`] : []),
     ...(noVictims > 0 ? [`${noVictims} ${ERR_NO_VICTIMS}`] : []),
   ].sort();
-  return `preemption: 0/${totalNodes} nodes are available: ${histogram.join(", ")}.`;
+  return reasons(`0/${totalNodes} nodes are available: ${histogram.join(", ")}.`);
 }
 
 /**

@@ -48,6 +48,11 @@ export interface PreparedPlacement {
   readonly targetsOf: ReadonlyMap<Workload, DaemonSetTargets>;
   /** every workload's pods (observed, replicas still to create, a DaemonSet's per targeted node) */
   readonly podsByWorkload: ReadonlyMap<Workload, readonly PodToPlace[]>;
+  /**
+   * workloads whose pods the API server refuses to create (AdmittedPod.rejected: LimitRanger's
+   * validation): the names of the pods podpath would have created, left out of podsByWorkload
+   */
+  readonly refusedPods: ReadonlyMap<Workload, readonly string[]>;
   /** workloads whose pods set spec.nodeName: the kubelet admits them, not the scheduler (kubelet/admit.ts) */
   readonly kubeletBound: ReadonlySet<Workload>;
   /** a pod's priority as admission resolves it */
@@ -88,7 +93,22 @@ function priorityResolver(snapshot: Snapshot): { priorityOf: (spec: PodSpec) => 
 function admitWorkload(w: Workload, ctx: AdmissionContext): AdmittedPod | undefined {
   if (w.knownFromPods || (w.kind === "Pod" && w.meta.uid !== undefined)) return undefined;
   const template = w.kind === "DaemonSet" ? { ...w.template, spec: daemonPodSpec(w.template.spec) } : w.template;
-  return admitPod(template, w.namespace, ctx);
+  return admitPod(template, w.namespace, ctx, w.name);
+}
+
+/** A new pod's labels with those a webhook added where the pod sets none (admission/ addedLabels). */
+function withLabels(
+  labels: Readonly<Record<string, string>>,
+  added: Readonly<Record<string, string>> | undefined,
+): Readonly<Record<string, string>> {
+  return added && Object.keys(added).length > 0 ? { ...added, ...labels } : labels;
+}
+
+/** The pods podpath creates carry the labels webhooks add at create; observed pods already do (or not). */
+function withAddedLabels(pods: PodToPlace[], admitted: AdmittedPod | undefined): PodToPlace[] {
+  const added = admitted?.addedLabels;
+  if (!added || Object.keys(added).length === 0) return pods;
+  return pods.map((p) => (p.observed ? p : { ...p, labels: withLabels(p.labels, added) }));
 }
 
 /** Everything placement needs of a snapshot, prepared once (see the module comment). */
@@ -104,6 +124,7 @@ export function preparePlacement(snapshot: Snapshot, options: PrepareOptions = {
   const admission = admissionContext(snapshot, options.admission);
   const admittedOf = new Map<Workload, AdmittedPod>();
   const kubeletBound = new Set<Workload>();
+  const refusedPods = new Map<Workload, string[]>();
   for (const w of workloads) {
     const own = observed.get(workloadKey(w)) ?? [];
     const targets =
@@ -111,7 +132,18 @@ export function preparePlacement(snapshot: Snapshot, options: PrepareOptions = {
     if (targets) targetsOf.set(w, targets);
     const admitted = admitWorkload(w, admission);
     if (admitted) admittedOf.set(w, admitted);
-    podsByWorkload.set(w, podsOfWorkload(w, nodes, own, targets, admitted?.spec));
+    const pods = withAddedLabels(podsOfWorkload(w, nodes, own, targets, admitted?.spec), admitted);
+    if (admitted?.rejected) {
+      // the create is refused: only the pods already stored remain
+      refusedPods.set(
+        w,
+        pods.filter((p) => !p.observed).map((p) => p.name),
+      );
+      podsByWorkload.set(
+        w,
+        pods.filter((p) => p.observed),
+      );
+    } else podsByWorkload.set(w, pods);
     // pods bound by spec.nodeName go to their node's kubelet (kubelet/admit.ts), not to the scheduler
     if (boundByNodeName(w, own)) kubeletBound.add(w);
   }
@@ -145,7 +177,7 @@ export function preparePlacement(snapshot: Snapshot, options: PrepareOptions = {
       owner: workloadKey(w),
       name,
       namespace: w.namespace,
-      labels: w.template.labels,
+      labels: withLabels(w.template.labels, admittedOf.get(w)?.addedLabels),
       spec,
       requests: podRequests(spec),
       nonZeroRequests: nonZeroRequests(spec),
@@ -163,6 +195,7 @@ export function preparePlacement(snapshot: Snapshot, options: PrepareOptions = {
     admittedOf,
     targetsOf,
     podsByWorkload,
+    refusedPods,
     kubeletBound,
     priorityOf,
     cluster: (s = snapshot) => ClusterSnapshot.of(s, version.behaviour),

@@ -1,6 +1,7 @@
 import { placedPod, type ClusterSnapshot } from "./cluster-snapshot.js";
 import { evaluateNode, fitErrorMessage, prepareFilters } from "./feasibility.js";
 import { preemptionMessage, withPostFilter } from "./preemption.js";
+import { preFilterFitError } from "./plugins/nodeaffinity/prefilter.js";
 import { portsConflict } from "./plugins/nodeports/filter.js";
 import { hasBatchScore } from "./framework/batch.js";
 import { nodeTable } from "./framework/node-table.js";
@@ -502,11 +503,14 @@ export function simulate(
             (node) => lower(pod, node),
           )
         : undefined;
-      const unschedulable = withPostFilter(
-        fitErrorMessage(verdicts, cluster.nodes.length, pinnedAway),
-        postFilter,
-        cluster.behaviour.modelled,
-      );
+      // NodeAffinity's PreFilter conflict (plugins/nodeaffinity/prefilter.ts) rejects before any Filter
+      const unschedulable =
+        preFilterFitError(pod.spec, cluster.nodes.length, cluster.behaviour.modelled) ??
+        withPostFilter(
+          fitErrorMessage(verdicts, cluster.nodes.length, pinnedAway),
+          postFilter,
+          cluster.behaviour.modelled,
+        );
       if (capture) {
         const spreadRejections: { node: string; reason: Rejection }[] = [];
         for (const v of verdicts)

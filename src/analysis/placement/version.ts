@@ -68,7 +68,8 @@ export type FeatureGate =
   | "MatchLabelKeysInPodTopologySpread"
   | "MinDomainsInPodTopologySpread"
   | "NodeInclusionPolicyInPodTopologySpread"
-  | "MatchLabelKeysInPodAffinity";
+  | "MatchLabelKeysInPodAffinity"
+  | "DynamicResourceAllocation";
 
 /**
  * The first minor version each gate is on by default in (pkg/features/kube_features.go
@@ -90,7 +91,19 @@ const FEATURE_GATES: readonly { readonly gate: FeatureGate; readonly onFrom: num
   { gate: "SidecarContainers", onFrom: 29, cite: "KEP-753: alpha v1.28, beta (on) v1.29, GA v1.33" },
   { gate: "MatchLabelKeysInPodAffinity", onFrom: 31, cite: "KEP-3633: alpha v1.29, beta (on) v1.31, GA v1.33" },
   { gate: "PodLevelResources", onFrom: 34, cite: "KEP-2837: alpha v1.32, beta (on) v1.34" },
+  {
+    // with the gate on, pkg/scheduler/apis/config/v1/default_plugins.go applyFeatureGates puts the
+    // DynamicResources plugin in the default profile, just before DefaultPreemption (its PostFilter runs first)
+    gate: "DynamicResourceAllocation",
+    onFrom: 34,
+    cite: "KEP-4381: alpha v1.26, beta (off) v1.32, GA (on) v1.34",
+  },
 ];
+
+/** Whether `gate` is on by default in version `v` (brought into the modelled range). */
+export function featureGateOn(gate: FeatureGate, v: ParsedVersion): boolean {
+  return clampToModelled(v).minor >= FEATURE_GATES.find((g) => g.gate === gate)!.onFrom;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Scheduler wording
@@ -404,8 +417,11 @@ export interface DroppedField {
  * MatchLabelKeysInPodTopologySpread / MinDomainsInPodTopologySpread
  * (dropDisabledMatchLabelKeysFieldInTopologySpread, dropDisabledTopologySpreadConstraintsFields),
  * matchLabelKeys and mismatchLabelKeys of pod (anti-)affinity terms without
- * MatchLabelKeysInPodAffinity (dropDisabledMatchLabelKeysFieldInPodAffinity). The same spec
- * object when nothing is dropped.
+ * MatchLabelKeysInPodAffinity (dropDisabledMatchLabelKeysFieldInPodAffinity), pod-level
+ * `resources` without PodLevelResources (dropDisabledPodLevelResources: "If the feature is
+ * disabled and not in use, drop Resources at the pod-level"; at create there is no old pod, so it
+ * is always dropped — the scheduler never counts it, and SetDefaults_Pod's defaultPodRequests, gated
+ * the same way, never runs). The same spec object when nothing is dropped.
  */
 export function specForVersion(
   spec: PodSpec,
@@ -413,6 +429,10 @@ export function specForVersion(
   drop: (field: string, gate: FeatureGate, source: SourceRef) => void = () => {},
 ): PodSpec {
   let out = spec;
+  if (!gates.PodLevelResources && spec.resources !== undefined) {
+    drop("resources", "PodLevelResources", spec.source);
+    out = { ...out, resources: undefined };
+  }
   if (!gates.SidecarContainers && spec.initContainers.some((c) => c.restartPolicy !== undefined)) {
     for (const c of spec.initContainers)
       if (c.restartPolicy !== undefined)

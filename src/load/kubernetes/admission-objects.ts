@@ -5,6 +5,7 @@
  */
 import type { V1LimitRange, V1LimitRangeItem, V1RuntimeClass } from "@kubernetes/client-node";
 import type { LimitRange, LimitRangeItem, ObjectMeta, ResourceList, RuntimeClass } from "../../model/kubernetes.js";
+import { parseQuantity } from "../../model/quantity.js";
 import type { DocumentContext, Fields } from "../fields.js";
 import { readResources } from "./meta.js";
 import { readToleration } from "./pod-spec.js";
@@ -36,7 +37,20 @@ export function convertLimitRange(f: Fields<V1LimitRange>, meta: ObjectMeta, ctx
       max: readResources(item.obj("max")),
       min: readResources(item.obj("min")),
     };
-    return { ...defaultLimitRangeItem(type, raw), source: ctx.source(item.raw) };
+    // the ratios as plain numbers (admission.go limitRequestRatioConstraint compares limit/request with them); readResources validates them
+    const ratioFields = item.obj("maxLimitRequestRatio");
+    const ratios = Object.keys(readResources(ratioFields));
+    const maxLimitRequestRatio =
+      ratios.length === 0
+        ? undefined
+        : Object.fromEntries(
+            ratios.map((k) => [k, parseQuantity((ratioFields!.raw as Record<string, string | number>)[k]!)!]),
+          );
+    return {
+      ...defaultLimitRangeItem(type, raw),
+      ...(maxLimitRequestRatio ? { maxLimitRequestRatio } : {}),
+      source: ctx.source(item.raw),
+    };
   });
   return { meta, namespace: meta.namespace ?? "default", name: meta.name, limits };
 }

@@ -403,3 +403,85 @@ describe("Linkerd injection: linkerd.io/inject (pod over namespace annotation), 
     );
   });
 });
+
+describe("Istio injection-template.yaml metadata.labels: each label only where the pod sets none", () => {
+  const labelsOf = (podLabels: Labels, workloadName?: string) =>
+    admitPod(
+      { labels: podLabels, annotations: {}, spec: podSpec() },
+      "apps",
+      ctx({ namespaces: new Map([["apps", namespace("apps", { "istio-injection": "enabled" })]]) }),
+      workloadName,
+    ).addedLabels;
+  const cases: [string, Labels, string | undefined, Record<string, string>][] = [
+    [
+      "app.kubernetes.io/name and app.kubernetes.io/version first",
+      { "app.kubernetes.io/name": "cart", app: "x", "app.kubernetes.io/version": "1.2", version: "v9" },
+      "cart-deploy",
+      {
+        "security.istio.io/tlsMode": "istio",
+        "service.istio.io/canonical-name": "cart",
+        "service.istio.io/canonical-revision": "1.2",
+      },
+    ],
+    [
+      "then app and version",
+      { app: "cart", version: "v9" },
+      "cart-deploy",
+      {
+        "security.istio.io/tlsMode": "istio",
+        "service.istio.io/canonical-name": "cart",
+        "service.istio.io/canonical-revision": "v9",
+      },
+    ],
+    [
+      "then the workload's name (DeploymentMeta.Name, trunc 63, trimSuffix -) and latest",
+      {},
+      `${"a".repeat(62)}-b`,
+      {
+        "security.istio.io/tlsMode": "istio",
+        "service.istio.io/canonical-name": "a".repeat(62),
+        "service.istio.io/canonical-revision": "latest",
+      },
+    ],
+    [
+      "labels the pod sets stay as they are",
+      { "security.istio.io/tlsMode": "disabled", "service.istio.io/canonical-name": "own" },
+      "w",
+      { "service.istio.io/canonical-revision": "latest" },
+    ],
+  ];
+  for (const [name, labels, workloadName, expected] of cases)
+    test(`injection-template.yaml: ${name}`, () => assert.deepEqual(labelsOf(labels, workloadName), expected));
+  test("no injection, no labels", () => {
+    const a = admitPod({ labels: { app: "cart" }, annotations: {}, spec: podSpec() }, "apps", ctx(), "cart");
+    assert.deepEqual(a.addedLabels, {});
+  });
+});
+
+describe("Linkerd with its CNI plugin: charts/patch/templates/patch.json adds proxyInit only without cniEnabled", () => {
+  const pay = namespace("pay", {}, { "linkerd.io/inject": "enabled" });
+  const cni = { name: "linkerd-cni/linkerd-cni", source: src(7, "cni.yaml") };
+  const inits = (linkerdCni?: typeof cni, annotations: Labels = {}) =>
+    admit(
+      podSpec(),
+      ctx({ namespaces: new Map([["pay", pay]]), linkerdCni }),
+      {},
+      annotations,
+      "pay",
+    ).spec.initContainers.map((c) => [c.name, c.requests, c.restartPolicy]);
+  test("patch.json: no CNI, linkerd-init with proxyInit.resources (100m, 20Mi)", () => {
+    assert.deepEqual(inits(), [["linkerd-init", { cpu: 100, memory: 20 * Mi }, undefined]]);
+  });
+  test("_network-validator.tpl: with CNI, linkerd-network-validator with the proxy's resources (none by default, else the config annotations)", () => {
+    assert.deepEqual(inits(cni), [["linkerd-network-validator", {}, undefined]]);
+    assert.deepEqual(inits(cni, { "config.linkerd.io/proxy-cpu-request": "20m" }), [
+      ["linkerd-network-validator", { cpu: 20 }, undefined],
+    ]);
+  });
+  test("with CNI and the native sidecar: the validator, then linkerd-proxy (restartPolicy Always)", () => {
+    assert.deepEqual(inits(cni, { "config.alpha.linkerd.io/proxy-enable-native-sidecar": "true" }), [
+      ["linkerd-network-validator", {}, undefined],
+      ["linkerd-proxy", {}, "Always"],
+    ]);
+  });
+});

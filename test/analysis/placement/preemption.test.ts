@@ -15,7 +15,12 @@ import {
   ERR_REASON_CONSTRAINTS_NOT_MATCH,
   ERR_REASON_NODE_LABEL_NOT_MATCH,
 } from "../../../src/analysis/placement/plugins/podtopologyspread/common.js";
-import { preemptionMessage, unresolvable, withPostFilter } from "../../../src/analysis/placement/preemption.js";
+import {
+  ERR_NOT_ELIGIBLE_NEVER,
+  preemptionMessage,
+  unresolvable,
+  withPostFilter,
+} from "../../../src/analysis/placement/preemption.js";
 import type { PluginName, Rejection } from "../../../src/analysis/placement/types.js";
 import { container, node, nodeInfo, podSpec, podToPlace } from "./support.js";
 
@@ -49,6 +54,9 @@ describe("nodesWherePreemptionMightHelp: the first failing Filter's status code"
   });
 });
 
+/** RunPostFilterPlugins: DynamicResources' PostFilter (first from v1.34) and DefaultPreemption's reasons joined by ", " */
+const DRA = "no new claims to deallocate, ";
+
 describe("preemptionMessage (Evaluator.Preempt with no candidate)", () => {
   const verdicts: NodeVerdict[] = [
     {
@@ -65,13 +73,15 @@ describe("preemptionMessage (Evaluator.Preempt with no candidate)", () => {
   test("no pod of lower priority on a node preemption might help: SelectVictimsOnNode finds no victims", () => {
     assert.equal(
       preemptionMessage(pod, verdicts, 2, 0, byName, v(34), () => false),
-      "preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.",
+      DRA +
+        "preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.",
     );
   });
   test("nodes a PreFilterResult left out count as not helpful", () => {
     assert.equal(
       preemptionMessage(pod, verdicts, 5, 3, byName, v(34), () => false),
-      "preemption: 0/5 nodes are available: 1 No preemption victims found for incoming pod, 4 Preemption is not helpful for scheduling.",
+      DRA +
+        "preemption: 0/5 nodes are available: 1 No preemption victims found for incoming pod, 4 Preemption is not helpful for scheduling.",
     );
   });
   test("lower-priority pods where preemption might help: only a dry run decides, no message", () => {
@@ -82,8 +92,56 @@ describe("preemptionMessage (Evaluator.Preempt with no candidate)", () => {
     // where preemption cannot help, lower-priority pods change nothing
     assert.equal(
       preemptionMessage(pod, verdicts.slice(0, 1), 1, 0, byName, v(34), () => true),
-      "preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.",
+      DRA + "preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.",
     );
+  });
+});
+
+describe("default_plugins.go applyFeatureGates: DynamicResources before DefaultPreemption once DynamicResourceAllocation is on (GA v1.34)", () => {
+  const verdicts: NodeVerdict[] = [
+    { node: "big", feasible: false, reasons: [reject("NodeResourcesFit", "Insufficient cpu")] },
+  ];
+  const byName = new Map([[big.name, big]]);
+  for (const minor of [26, 30, 33]) {
+    test(`v1.${minor}: the gate is off, DynamicResources is not in the profile: DefaultPreemption's tail alone`, () => {
+      assert.equal(
+        preemptionMessage(pod, verdicts, 1, 0, byName, v(minor), () => false),
+        "preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.",
+      );
+    });
+  }
+  test("v1.34: dynamicresources.go PostFilter 'no new claims to deallocate' (a pod without ResourceClaims), then DefaultPreemption's", () => {
+    assert.equal(
+      preemptionMessage(pod, verdicts, 1, 0, byName, v(34), () => false),
+      "no new claims to deallocate, preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.",
+    );
+  });
+});
+
+describe("default_preemption.go PodEligibleToPreemptOthers: preemptionPolicy Never", () => {
+  const never = podToPlace(
+    podSpec({ containers: [container("app", { cpu: 3000 })], preemptionPolicy: "Never", priority: 1000 }),
+  );
+  const verdicts: NodeVerdict[] = [
+    { node: "big", feasible: false, reasons: [reject("NodeResourcesFit", "Insufficient cpu")] },
+  ];
+  const byName = new Map([[big.name, big]]);
+  test("not eligible, whatever the nodes hold (checked before any candidate): 'preemption: not eligible due to preemptionPolicy=Never.'", () => {
+    assert.equal(ERR_NOT_ELIGIBLE_NEVER, "not eligible due to preemptionPolicy=Never.");
+    // lower-priority pods on the node would otherwise leave the tail undecided
+    assert.equal(
+      preemptionMessage(never, verdicts, 1, 0, byName, v(33), () => true),
+      "preemption: not eligible due to preemptionPolicy=Never.",
+    );
+    assert.equal(
+      preemptionMessage(never, verdicts, 1, 0, byName, v(34), () => true),
+      "no new claims to deallocate, preemption: not eligible due to preemptionPolicy=Never.",
+    );
+  });
+  test("FitError.Error before v1.30 doubles its period too (' %v.'; issue #123301)", () => {
+    const fit = "0/1 nodes are available: 1 Insufficient cpu.";
+    const post = preemptionMessage(never, verdicts, 1, 0, byName, v(29), () => false);
+    assert.equal(withPostFilter(fit, post, v(29)), `${fit} preemption: not eligible due to preemptionPolicy=Never..`);
   });
 });
 

@@ -95,6 +95,21 @@ describe("specForVersion (pkg/api/pod/util.go dropDisabledFields)", () => {
     assert.equal(specForVersion(plain, v(26).gates), plain);
   });
 
+  test("dropDisabledPodLevelResources: PodLevelResources off (v1.33, alpha): pod-level resources dropped at create, the containers' requests count; kept from v1.34", () => {
+    const podLevel = podSpec({
+      containers: [container("app", { cpu: 100, memory: 100 << 20 })],
+      resources: { requests: { cpu: 1000, memory: 1 << 30 }, limits: {} },
+    });
+    const dropped: string[] = [];
+    const spec33 = specForVersion(podLevel, v(33).gates, (field, gate) => dropped.push(`${gate} ${field}`));
+    assert.deepEqual(dropped, ["PodLevelResources resources"]);
+    assert.equal(spec33.resources, undefined);
+    assert.deepEqual([podRequests(spec33)["cpu"], podRequests(spec33)["memory"]], [100, 100 << 20]);
+    const spec34 = specForVersion(podLevel, v(34).gates);
+    assert.equal(spec34, podLevel);
+    assert.deepEqual([podRequests(spec34)["cpu"], podRequests(spec34)["memory"]], [1000, 1 << 30]);
+  });
+
   const constraint: TopologySpreadConstraint = {
     maxSkew: 1,
     topologyKey: "topology.kubernetes.io/zone",

@@ -11,17 +11,29 @@ import type { Snapshot } from "../../../model/snapshot.js";
 import { defaultTolerationSeconds } from "./default-toleration-seconds.js";
 import { setDefaultsPod } from "./defaults.js";
 import { limitRanger } from "./limit-range.js";
+import { limitRangerValidate } from "./limit-range-validate.js";
 import { priority } from "./priority.js";
 import { runtimeClass } from "./runtime-class.js";
 import { sidecarInjection } from "./sidecar-injection.js";
-import type { AdmissionContext, AdmissionNote, Mutation, PodDraft, ProxyRequests } from "./types.js";
+import type {
+  AdmissionContext,
+  AdmissionNote,
+  AdmissionRejection,
+  Mutation,
+  PodDraft,
+  ProxyRequests,
+} from "./types.js";
 
 export type { AdmissionContext } from "./types.js";
 
 export interface AdmittedPod {
   readonly spec: PodSpec;
+  /** the labels webhooks added to the pod, where the template set none (Istio's security.istio.io/tlsMode, …): selectors see them */
+  readonly addedLabels: Readonly<Record<string, string>>;
   readonly mutations: readonly Mutation[];
   readonly notes: readonly AdmissionNote[];
+  /** set when a validating admission plugin refuses the create: the pod is never stored */
+  readonly rejected?: AdmissionRejection | undefined;
 }
 
 export interface AdmissionOptions {
@@ -45,13 +57,30 @@ export function admissionContext(snapshot: Snapshot, options: AdmissionOptions =
     priorityClasses: new Map(k.priorityClasses.map((p) => [p.name, p])),
     defaultPriorityClass,
     istioProxyRequests: options.istioProxyRequests,
+    linkerdCni: linkerdCniDaemonSet(snapshot),
   };
 }
 
+/**
+ * The linkerd2-cni chart's DaemonSet (named linkerd-cni, in any namespace): Linkerd's CNI plugin
+ * runs, so the control plane was installed with cniEnabled (the chart requires it to be said).
+ */
+function linkerdCniDaemonSet(snapshot: Snapshot): AdmissionContext["linkerdCni"] {
+  const ds = snapshot.kubernetes.workloads.find((w) => w.kind === "DaemonSet" && w.name === "linkerd-cni");
+  return ds ? { name: `${ds.namespace}/${ds.name}`, source: ds.meta.source } : undefined;
+}
+
 /** The pod the API server stores for `template` in `namespace`, and every change made to it. */
-export function admitPod(template: PodTemplate, namespace: string, ctx: AdmissionContext): AdmittedPod {
+export function admitPod(
+  template: PodTemplate,
+  namespace: string,
+  ctx: AdmissionContext,
+  workloadName?: string,
+): AdmittedPod {
   const d: PodDraft = {
     namespace,
+    workloadName,
+    addedLabels: {},
     spec: template.spec,
     labels: template.labels,
     annotations: template.annotations,
@@ -64,5 +93,14 @@ export function admitPod(template: PodTemplate, namespace: string, ctx: Admissio
   defaultTolerationSeconds(d);
   runtimeClass(d, ctx);
   sidecarInjection(d, ctx);
-  return { spec: d.spec, mutations: d.mutations, notes: d.notes };
+  // validating admission, after every mutation (LimitRanger Validate)
+  const violation = limitRangerValidate(d, ctx);
+  const rejected = violation && { source: "admission:LimitRanger", ...violation };
+  return {
+    spec: d.spec,
+    addedLabels: d.addedLabels,
+    mutations: d.mutations,
+    notes: d.notes,
+    ...(rejected ? { rejected } : {}),
+  };
 }

@@ -17,6 +17,13 @@
  *   those), else values.global.proxy.resources.requests (100m, 128Mi; --istio-proxy-requests
  *   replaces it); istio-init, a plain init container, takes the same. ENABLE_NATIVE_SIDECARS is
  *   off by default (istiod): istio-proxy is a regular container, and podpath assumes so.
+ * - the injection template (manifests/charts/istio-control/istio-discovery/files/injection-template.yaml,
+ *   `metadata.labels`) labels the pod, each only where the pod does not set it:
+ *   `security.istio.io/tlsMode: istio`; `service.istio.io/canonical-name`: the label
+ *   `app.kubernetes.io/name`, else `app`, else the workload's name (DeploymentMeta.Name; `trunc 63
+ *   | trimSuffix "-"`); `service.istio.io/canonical-revision`: `app.kubernetes.io/version`, else
+ *   `version`, else `latest`. Selectors (spread, pod affinity, Services) then see them.
+ *   (`networking.istio.io/tunnel` only with ISTIO_META_ENABLE_HBONE, off by default: not added.)
  *
  * Linkerd (linkerd/linkerd2 charts/linkerd-control-plane values.yaml proxyInjector selectors,
  * controller/proxy-injector, pkg/inject): the pod annotation `linkerd.io/inject`, else the
@@ -25,12 +32,16 @@
  * linkerd-proxy is appended with requests from `config.linkerd.io/proxy-cpu-request` /
  * `proxy-memory-request` (pod, else namespace annotation) — the chart's proxy.resources requests
  * are empty, so none by default; linkerd-init (proxyInit.resources: 100m, 20Mi) is added as an
- * init container (linkerd-cni not assumed). `config.alpha.linkerd.io/proxy-enable-native-sidecar:
+ * init container — only without cniEnabled (charts/patch/templates/patch.json: `if and
+ * .Values.proxyInit (not .Values.cniEnabled)`). With Linkerd's CNI plugin (its linkerd-cni
+ * DaemonSet in the snapshot) the init container is linkerd-network-validator instead
+ * (charts/partials/templates/_network-validator.tpl), with the proxy's resources
+ * (`partials.resources .Values.proxy.resources`). `config.alpha.linkerd.io/proxy-enable-native-sidecar:
  * "true"` makes the proxy a native sidecar (an init container with restartPolicy Always).
  */
 import type { Container, Labels, Namespace } from "../../../model/kubernetes.js";
 import { formatQuantity, quantityInModelUnits } from "../../../model/quantity.js";
-import type { SourceRef } from "../../../model/source.js";
+import { formatSource, type SourceRef } from "../../../model/source.js";
 import type { AdmissionContext, PodDraft, ProxyRequests } from "./types.js";
 
 const ISTIO_SOURCE = "webhook:istio-sidecar-injector";
@@ -138,9 +149,49 @@ function istio(d: PodDraft, ns: Namespace | undefined, ctx: AdmissionContext): v
     initContainers: [container("istio-init", requests), ...d.spec.initContainers],
     containers: [...d.spec.containers, container("istio-proxy", requests)],
   };
+  istioLabels(d, why, object);
 }
 
-function linkerd(d: PodDraft, ns: Namespace | undefined): void {
+/** The injection template's metadata.labels (see the module comment), each where the pod sets none. */
+function istioLabels(d: PodDraft, why: string, object: SourceRef | undefined): void {
+  const l = d.labels;
+  const name = l["app.kubernetes.io/name"] ?? l["app"] ?? d.workloadName;
+  const labels: [string, string | undefined, string][] = [
+    ["security.istio.io/tlsMode", "istio", "the default"],
+    [
+      "service.istio.io/canonical-name",
+      name === undefined ? undefined : name.slice(0, 63).replace(/-+$/, ""),
+      l["app.kubernetes.io/name"] !== undefined
+        ? "from the label app.kubernetes.io/name"
+        : l["app"] !== undefined
+          ? "from the label app"
+          : "the workload's name",
+    ],
+    [
+      "service.istio.io/canonical-revision",
+      l["app.kubernetes.io/version"] ?? l["version"] ?? "latest",
+      l["app.kubernetes.io/version"] !== undefined
+        ? "from the label app.kubernetes.io/version"
+        : l["version"] !== undefined
+          ? "from the label version"
+          : "the default",
+    ],
+  ];
+  for (const [key, value, from] of labels) {
+    if (l[key] !== undefined || value === undefined) continue;
+    d.addedLabels[key] = value;
+    d.mutations.push({
+      source: ISTIO_SOURCE,
+      field: `metadata.labels.${key}`,
+      value,
+      reason: `Istio injection (${why}): the injection template labels the pod (${from})`,
+      object,
+    });
+  }
+  if (Object.keys(d.addedLabels).length > 0) d.labels = { ...d.addedLabels, ...l };
+}
+
+function linkerd(d: PodDraft, ns: Namespace | undefined, cni: AdmissionContext["linkerdCni"]): void {
   const nsAnnotations = ns?.meta.annotations ?? {};
   const podValue = d.annotations["linkerd.io/inject"];
   const value = podValue ?? nsAnnotations["linkerd.io/inject"];
@@ -182,15 +233,21 @@ function linkerd(d: PodDraft, ns: Namespace | undefined): void {
     else requests[resource] = parsed;
   }
   const native = config("config.alpha.linkerd.io/proxy-enable-native-sidecar") === "true";
-  const reason = `Linkerd injection (${why}); proxy ${describeRequests(requests)} (config.linkerd.io/proxy-*-request annotations; the chart's default is none); linkerd-init ${describeRequests(LINKERD_INIT_REQUESTS)} (proxyInit.resources; linkerd-cni not assumed)`;
+  const initName = cni ? "linkerd-network-validator" : "linkerd-init";
+  const initRequests = cni ? requests : LINKERD_INIT_REQUESTS;
+  const reason = `Linkerd injection (${why}); proxy ${describeRequests(requests)} (config.linkerd.io/proxy-*-request annotations; the chart's default is none); ${
+    cni
+      ? `with Linkerd's CNI plugin (DaemonSet ${cni.name}, ${formatSource(cni.source)}) no linkerd-init: linkerd-network-validator ${describeRequests(initRequests)} (the proxy's resources)`
+      : `linkerd-init ${describeRequests(initRequests)} (proxyInit.resources; no linkerd-cni DaemonSet in the snapshot)`
+  }`;
   d.mutations.push({
     source: LINKERD_SOURCE,
-    field: "spec.initContainers[linkerd-init]",
-    value: describeRequests(LINKERD_INIT_REQUESTS),
+    field: `spec.initContainers[${initName}]`,
+    value: describeRequests(initRequests),
     reason,
     object,
   });
-  const init = container("linkerd-init", LINKERD_INIT_REQUESTS);
+  const init = container(initName, initRequests);
   if (native) {
     d.mutations.push({
       source: LINKERD_SOURCE,
@@ -222,5 +279,5 @@ function linkerd(d: PodDraft, ns: Namespace | undefined): void {
 export function sidecarInjection(d: PodDraft, ctx: AdmissionContext): void {
   const ns = ctx.namespaces.get(d.namespace);
   istio(d, ns, ctx);
-  linkerd(d, ns);
+  linkerd(d, ns, ctx.linkerdCni);
 }

@@ -36,6 +36,17 @@ export interface AdmissionNote {
   readonly object: SourceRef | undefined;
 }
 
+/**
+ * A create the API server refuses (a validating admission plugin's Forbidden): `reason` is the
+ * plugin's error, what follows `pods "NAME" is forbidden: ` in the API server's answer.
+ */
+export interface AdmissionRejection {
+  readonly source: string;
+  readonly reason: string;
+  /** the object whose rule refused it (the LimitRange item) */
+  readonly object: SourceRef;
+}
+
 /** Sidecar proxy requests in model units (cpu millicores, memory bytes). */
 export interface ProxyRequests {
   readonly cpu: number;
@@ -53,14 +64,20 @@ export interface AdmissionContext {
   readonly defaultPriorityClass: PriorityClass | undefined;
   /** --istio-proxy-requests: replaces the mesh default (values.global.proxy.resources.requests) */
   readonly istioProxyRequests: ProxyRequests | undefined;
+  /** the linkerd-cni DaemonSet (linkerd2-cni chart), when the snapshot has one: Linkerd was installed with cniEnabled */
+  readonly linkerdCni?: { readonly name: string; readonly source: SourceRef } | undefined;
 }
 
 /** The pod being admitted: spec, labels and annotations as each step leaves them. */
 export interface PodDraft {
   readonly namespace: string;
+  /** the controller's name (Istio's DeploymentMeta.Name), or the pod's own for a bare Pod; undefined when unknown */
+  readonly workloadName?: string | undefined;
   spec: PodSpec;
   labels: Labels;
   annotations: Labels;
+  /** the labels a webhook added (those the template did not set) */
+  readonly addedLabels: Record<string, string>;
   readonly mutations: Mutation[];
   readonly notes: AdmissionNote[];
 }
