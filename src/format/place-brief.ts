@@ -7,6 +7,9 @@ import { kubernetesVersionLine } from "./kubernetes-version.js";
 import { groupRejections, namedNodes } from "./place-groups.js";
 import { markdownTable, plural, table } from "./table.js";
 
+/** PostFilter's part of the FitError (preemption.ts withPostFilter): DynamicResources' "no new claims to deallocate, " (v1.34+), then DefaultPreemption's "preemption: …" */
+const POST_FILTER_TAIL = / (?:no new claims to deallocate, )?preemption: /;
+
 /** Where a pod is or goes: its observed node, its predicted node, or its kubelet's node when admitted. */
 function nodeOf(p: PodView): string | null {
   return p.observedNode ?? p.predictedNode;
@@ -29,7 +32,7 @@ function where(w: WorkloadPlacement, nodeCount: number): string {
   if (nodes.length > 0) parts.push(`on ${namedNodes(nodes)}`);
   if (pending > 0) {
     // the scheduler's FitError without preemption's PostFilter tail (the full answer has it)
-    const unschedulable = w.pods.find((p) => p.unschedulable !== null)?.unschedulable?.split(" preemption: ")[0];
+    const unschedulable = w.pods.find((p) => p.unschedulable !== null)?.unschedulable?.split(POST_FILTER_TAIL)[0];
     const kubelet = w.pods.find((p) => p.kubelet && !p.kubelet.admitted && p.observedNode === null)?.kubelet;
     const why =
       w.feasibleNodes.length === 0
