@@ -121,10 +121,10 @@ const CASES: readonly RuleCase[] = [
   },
   {
     rule: "sg-open-to-world",
-    upstream: "Kubernetes ports and protocols: API server, kubelet and SSH not open to 0.0.0.0/0",
+    upstream: "Kubernetes ports and protocols: API server, etcd, kubelet and SSH not open to 0.0.0.0/0",
     severity: "error",
-    findings: 3,
-    message: /admits tcp (10250|6443|22) from 0\.0\.0\.0\/0/,
+    findings: 4,
+    message: /admits tcp (10250|6443|2379-2380|22) from 0\.0\.0\.0\/0/,
     kinds: [],
   },
 ];
@@ -169,21 +169,28 @@ for (const c of CASES) {
   });
 }
 
-test("sg-open-to-world (Kubernetes ports and protocols): the API server only on control-plane nodes, SSH a warning", async () => {
+test("sg-open-to-world (Kubernetes ports and protocols): the API server and etcd only on control-plane nodes, SSH a warning", async () => {
   const { json } = await lintJson(["-s", lintFixture("sg-open-to-world"), "--rule", "sg-open-to-world"]);
   const by = (port: string) => json.findings.find((f) => f.message.includes(`tcp ${port} from`));
-  assert.equal(by("6443")?.severity, "error");
-  assert.deepEqual(
-    by("6443")?.objects.map((o) => o.name),
-    ["sg-0lint000000000002", "cp-1"],
-  );
+  for (const port of ["6443", "2379-2380"]) {
+    assert.equal(by(port)?.severity, "error", port);
+    assert.deepEqual(
+      by(port)?.objects.map((o) => o.name),
+      ["sg-0lint000000000002", "cp-1"],
+      port,
+    );
+  }
   assert.equal(by("10250")?.severity, "error");
+  assert.deepEqual(
+    by("10250")?.objects.map((o) => o.name),
+    ["sg-0lint000000000002", "cp-1", "worker-1", "worker-2"],
+  );
   assert.equal(by("22")?.severity, "warning");
-  assert.deepEqual(json.summary, { error: 2, warning: 1, note: 0, total: 3 });
+  assert.deepEqual(json.summary, { error: 3, warning: 1, note: 0, total: 4 });
   // errors first
   assert.deepEqual(
     json.findings.map((f) => f.severity),
-    ["error", "error", "warning"],
+    ["error", "error", "error", "warning"],
   );
 });
 

@@ -66,7 +66,9 @@ export const albIpTargetOverlay: LintRule<LintContext> = {
       for (const tg of targetGroupsOfLoadBalancer(ctx, lb)) {
         if (tg.targetType !== "ip") continue;
         const svc = tg.service;
-        const key = `${lb.name}|${svc ? `${svc.namespace}/${svc.name}` : tg.id}`;
+        // the observed load balancer and the one the controller would build for the same Ingress or Service: one finding
+        const owner = lb.ingresses[0] ?? lb.service;
+        const key = `${owner ? `${owner.namespace}/${owner.name}` : lb.name}|${svc ? `${svc.namespace}/${svc.name}` : tg.id}`;
         if (seen.has(key)) continue;
         // the pods' addresses: the targets, else the Service's pods, else the pools the pods would get
         let ips = tg.targets.filter((t) => t.kind === "ip").map((t) => t.ip);

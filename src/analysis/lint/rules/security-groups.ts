@@ -3,8 +3,8 @@
  *
  * - sg-open-to-world: an inbound rule from 0.0.0.0/0 or ::/0 on a node's security group that
  *   covers a port the Kubernetes docs "Ports and Protocols" list for the control plane and the
- *   kubelet — the API server (6443, and 443 on control-plane nodes where it may listen), etcd
- *   (2379-2380), the kubelet API (10250) — or SSH (22). The cluster's own traffic needs none of
+ *   kubelet — on control-plane nodes the API server (6443, and 443 where it may listen) and etcd
+ *   (2379-2380), on every node the kubelet API (10250) — or SSH (22, a warning). The cluster's own traffic needs none of
  *   them from the whole internet.
  * - nodeport-unreachable: a load balancer with instance targets sends each request (and each
  *   health check) to the Service's NodePort on the node from its own addresses, so the nodes'
@@ -38,7 +38,7 @@ interface SensitivePort {
 const SENSITIVE: readonly SensitivePort[] = [
   { what: "the Kubernetes API server (6443)", from: 6443, to: 6443, controlPlaneOnly: true, severity: "error" },
   { what: "the Kubernetes API server (443)", from: 443, to: 443, controlPlaneOnly: true, severity: "error" },
-  { what: "etcd (2379-2380)", from: 2379, to: 2380, controlPlaneOnly: false, severity: "error" },
+  { what: "etcd (2379-2380)", from: 2379, to: 2380, controlPlaneOnly: true, severity: "error" },
   { what: "the kubelet API (10250)", from: 10250, to: 10250, controlPlaneOnly: false, severity: "error" },
   { what: "SSH (22)", from: 22, to: 22, controlPlaneOnly: false, severity: "warning" },
 ];
@@ -219,9 +219,6 @@ export const nodePortUnreachable: LintRule<LintContext> = {
           }
           if (refused.length === 0) continue;
           const service = tg.service ? `Service ${tg.service.namespace}/${tg.service.name}'s ` : "";
-          const key = `${lb.name}|${service}|${port}|${refused.map((n) => n.name).join(",")}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
           const kind = lb.type === "application" ? "ALB" : "NLB";
           const from =
             lb.securityGroupIds.length > 0 ? `its security group ${lb.securityGroupIds.join(", ")}` : "its subnets";
@@ -236,6 +233,10 @@ export const nodePortUnreachable: LintRule<LintContext> = {
             : lb.service
               ? { kind: "Service", namespace: lb.service.namespace, name: lb.service.name, source: lb.service.source }
               : awsObject("LoadBalancer", lb.name, lb.source);
+          // the observed load balancer and the one the controller would build for the same Ingress or Service: one finding
+          const key = `${lbObject.kind}/${lbObject.namespace ?? ""}/${lbObject.name}|${service}|${port}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
           findings.push({
             ruleId: this.id,
             severity: this.severity,
