@@ -283,3 +283,25 @@ test("the embedded example: its findings, checked by hand against the snapshot (
   // deterministic: the same snapshot gives the same bytes
   assert.equal((await cli(["lint", "-o", "sarif"])).stdout, sarif.stdout);
 });
+
+test("lint --help lists every rule with its default severity, and names no document the user lacks", async () => {
+  const help = await cli(["lint", "--help"]);
+  assert.equal(help.code, 0);
+  const { json } = await lintJson(["-s", lintFixture("no-feasible-node")]);
+  for (const r of json.rules) assert.match(help.stdout, new RegExp(`^  ${r.id} +${r.severity} `, "m"), r.id);
+  assert.match(help.stdout, /-o, --output <format>.*"sarif"/s);
+  assert.doesNotMatch(help.stdout, /PRODUCT\.md|seed|issue #?\d/i);
+});
+
+test("a capture as users have it (kubeadm + Calico in public subnets): the API server open to 0.0.0.0/0 is the one finding", async () => {
+  const { code, json } = await lintJson(["-s", "test/fixtures/captures/kubeadm-calico-public"]);
+  assert.equal(code, 1);
+  assert.deepEqual(
+    json.findings.map((f) => [f.ruleId, f.severity, f.objects.map((o) => o.name)]),
+    [["sg-open-to-world", "error", ["sg-0b5e1c7d9a3f20011", "ip-10-20-1-10"]]],
+  );
+  assert.equal(
+    json.findings[0]!.objects[0]!.at,
+    "test/fixtures/captures/kubeadm-calico-public/aws/ec2-describe-security-groups.json:39",
+  );
+});
