@@ -4,9 +4,11 @@
  * rule for `place` and `trace`; the embedded example's findings, held in golden files.
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import type { LintJson } from "../../src/questions/lint.js";
-import { cli, golden } from "../support/helpers.js";
+import { cli, golden, tempDir } from "../support/helpers.js";
 import { fixedLintFixture, lintFixture, lintFixtureRules } from "../support/lint-fixtures.js";
 
 interface RuleCase {
@@ -303,5 +305,42 @@ test("a capture as users have it (kubeadm + Calico in public subnets): the API s
   assert.equal(
     json.findings[0]!.objects[0]!.at,
     "test/fixtures/captures/kubeadm-calico-public/aws/ec2-describe-security-groups.json:39",
+  );
+});
+
+test("overlay-one-way (Calico network requirements: IP-in-IP is IP protocol 4, and IPIP pools route with BGP on TCP 179)", async () => {
+  const dir = lintFixture("overlay-one-way");
+  const calico = readFileSync(join(dir, "k8s/calico.yaml"), "utf8")
+    .replace("ipipMode: Never", "ipipMode: Always")
+    .replace("vxlanMode: Always", "vxlanMode: Never");
+  interface Permission {
+    IpProtocol: string;
+    FromPort?: number;
+    ToPort?: number;
+  }
+  const groups = JSON.parse(readFileSync(join(dir, "aws/ec2-describe-security-groups.json"), "utf8")) as {
+    SecurityGroups: { GroupName: string; IpPermissions: Permission[] }[];
+  };
+  // the workers admit IP-in-IP and BGP from the control plane, the control plane neither from the workers
+  const workers = groups.SecurityGroups.find((g) => g.GroupName === "lint-node-sg")!;
+  const vxlan = workers.IpPermissions.find((p) => p.IpProtocol === "udp")!;
+  workers.IpPermissions.push({ ...vxlan, IpProtocol: "4", FromPort: undefined, ToPort: undefined });
+  workers.IpPermissions.push({ ...vxlan, IpProtocol: "tcp", FromPort: 179, ToPort: 179 });
+  const snapshot = tempDir({
+    "k8s/nodes.yaml": readFileSync(join(dir, "k8s/nodes.yaml"), "utf8"),
+    "k8s/calico.yaml": calico,
+    ...Object.fromEntries(
+      ["vpcs", "subnets", "route-tables", "instances"].map((n) => [
+        `aws/ec2-describe-${n}.json`,
+        readFileSync(join(dir, `aws/ec2-describe-${n}.json`), "utf8"),
+      ]),
+    ),
+    "aws/ec2-describe-security-groups.json": JSON.stringify(groups, null, 4),
+  });
+  const { json } = await lintJson(["-s", snapshot, "--rule", "overlay-one-way"]);
+  assert.deepEqual(
+    json.findings.map((f) => f.message.replace(/ is allowed, but not back: .*/, "")),
+    // same place: ordered by message
+    ["BGP (TCP 179) from cp-1 to worker-1, worker-2", "IP-in-IP (IP protocol 4) from cp-1 to worker-1, worker-2"],
   );
 });
