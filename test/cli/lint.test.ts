@@ -344,3 +344,60 @@ test("overlay-one-way (Calico network requirements: IP-in-IP is IP protocol 4, a
     ["BGP (TCP 179) from cp-1 to worker-1, worker-2", "IP-in-IP (IP protocol 4) from cp-1 to worker-1, worker-2"],
   );
 });
+
+test("nodeport-unreachable (aws-load-balancer-controller security groups): a Service's NLB is judged only when it names its own security groups", async () => {
+  const dir = lintFixture("nodeport-unreachable");
+  const copy = (path: string) => readFileSync(join(dir, path), "utf8");
+  const nlb = (annotations: string) => `apiVersion: v1
+kind: Service
+metadata:
+  annotations:
+    service.beta.kubernetes.io/aws-load-balancer-type: external
+    service.beta.kubernetes.io/aws-load-balancer-nlb-target-type: instance
+    service.beta.kubernetes.io/aws-load-balancer-scheme: internet-facing
+${annotations}  name: storefront-nlb
+  namespace: shop
+spec:
+  type: LoadBalancer
+  selector:
+    app: storefront
+  ports:
+  - name: http
+    port: 80
+    protocol: TCP
+    targetPort: http
+    nodePort: 31080
+`;
+  const snapshot = (service: string) =>
+    tempDir({
+      ...Object.fromEntries(
+        [
+          "k8s/nodes.yaml",
+          "k8s/deployments.yaml",
+          ...["vpcs", "subnets", "route-tables", "instances", "security-groups"].map(
+            (n) => `aws/ec2-describe-${n}.json`,
+          ),
+        ].map((p) => [p, copy(p)]),
+      ),
+      "k8s/service.yaml": service,
+    });
+  // the controller creates the NLB's security groups and adds the nodes' rules itself
+  const managed = await lintJson(["-s", snapshot(nlb("")), "--rule", "nodeport-unreachable"]);
+  assert.deepEqual(managed.json.findings, []);
+  // its own security group, and nobody adds the rule
+  const own = await lintJson([
+    "-s",
+    snapshot(nlb("    service.beta.kubernetes.io/aws-load-balancer-security-groups: sg-0lint000000000001\n")),
+    "--rule",
+    "nodeport-unreachable",
+  ]);
+  assert.equal(own.json.findings.length, 1);
+  assert.match(
+    own.json.findings[0]!.message,
+    /^NLB .* sends Service shop\/storefront-nlb's NodePort 31080 to instance targets/,
+  );
+  assert.deepEqual(
+    own.json.findings[0]!.objects.map((o) => o.kind),
+    ["Service", "SecurityGroup", "Node", "Node"],
+  );
+});

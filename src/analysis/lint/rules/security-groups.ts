@@ -11,7 +11,11 @@
  *   security groups must admit that port from the load balancer's security group or subnets (AWS
  *   ELB docs, "Security groups for your Application Load Balancer" and "Target security groups"
  *   for Network Load Balancers; aws-load-balancer-controller docs, "Security group rules" when it
- *   does not manage them: --enable-manage-backend-security-group-rules is off by default).
+ *   does not manage them: --enable-manage-backend-security-group-rules is off by default). The
+ *   controller manages those rules itself for a load balancer whose security groups it creates
+ *   (ALBs, and NLBs since v2.6: aws-load-balancer-controller docs, "Security Groups for Load
+ *   Balancers"), and the in-tree provider for its NLBs: only observed load balancers and those
+ *   that name their own security groups without manage-backend-security-group-rules are judged.
  */
 import type { SecurityGroup, SecurityGroupRule } from "../../../model/aws.js";
 import type { Node } from "../../../model/kubernetes.js";
@@ -171,6 +175,19 @@ function admitsFrom(
   return undecided ? "undecided" : "refused";
 }
 
+/** A Service load balancer with `aws-load-balancer-security-groups` and no `…-manage-backend-security-group-rules: "true"`. */
+function ownSecurityGroupsUnmanaged(ctx: LintContext, lb: LoadBalancerView): boolean {
+  const svc = lb.service;
+  const service = svc
+    ? ctx.snapshot.kubernetes.services.find((s) => s.namespace === svc.namespace && s.name === svc.name)
+    : undefined;
+  const annotations = service?.meta.annotations ?? {};
+  return (
+    lb.securityGroupIds.length > 0 &&
+    annotations["service.beta.kubernetes.io/aws-load-balancer-manage-backend-security-group-rules"] !== "true"
+  );
+}
+
 export const nodePortUnreachable: LintRule<LintContext> = {
   id: "nodeport-unreachable",
   severity: "error",
@@ -195,6 +212,9 @@ export const nodePortUnreachable: LintRule<LintContext> = {
       // a load balancer the controller will build adds the targets' rules itself (model_build_managed_sg.go)
       if (lb.origin !== "elbv2" && lb.managedSecurityGroupRules?.backend.some((b) => b.startsWith("targets'")))
         continue;
+      // a Service's NLB: the controller (NLB security groups, v2.6+) or the in-tree provider adds the nodes' rules
+      // itself, unless the Service names its own security groups without asking it to manage the backend rules
+      if (lb.origin === "service" && !ownSecurityGroupsUnmanaged(ctx, lb)) continue;
       for (const tg of targetGroupsOf(ctx, lb)) {
         if (tg.targetType !== "instance") continue;
         const targetNodes = tg.targets.map((t) => t.node).filter((n): n is string => n !== undefined);
