@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { Command, CommanderError } from "commander";
 import { UserError } from "../model/errors.js";
 import { registerFixPlace } from "./commands/fix-place.js";
+import { registerLint } from "./commands/lint.js";
 import { registerPlace } from "./commands/place.js";
 import { registerPlanned } from "./commands/planned.js";
 import { registerSnapshotShow } from "./commands/snapshot-show.js";
@@ -57,6 +58,7 @@ Examples:
   registerPlace(program, io, setExit);
   registerTrace(program, io, setExit);
   registerEgress(program, io, setExit);
+  registerLint(program, io, setExit);
   registerPlanned(program, io, setExit);
   registerFixPlace(program, io, setExit);
   program.commands.forEach((c) => c.exitOverride().configureOutput(program.configureOutput()));

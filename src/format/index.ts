@@ -7,6 +7,7 @@
 import { UserError } from "../model/errors.js";
 import type { EgressAnswer } from "../questions/egress.js";
 import type { FixPlaceAnswer } from "../questions/fix-place.js";
+import type { LintAnswer } from "../questions/lint.js";
 import type { PlaceAnswer } from "../questions/place.js";
 import type { QuestionName } from "../questions/question.js";
 import type { SnapshotShowAnswer } from "../questions/snapshot-show.js";
@@ -14,13 +15,16 @@ import type { TraceAnswer } from "../questions/trace.js";
 import { formatEgressJson, formatEgressMarkdown, formatEgressText } from "./egress.js";
 import { formatFixPlaceJson, formatFixPlaceMarkdown, formatFixPlaceText } from "./fix-place.js";
 import { formatPlacementBriefMarkdown, formatPlacementBriefText } from "./place-brief.js";
+import { formatLintJson, formatLintMarkdown, formatLintText } from "./lint.js";
 import { formatPlacementMarkdown, formatPlacementText, placementResultChunks } from "./place.js";
+import { formatLintSarif } from "./sarif.js";
 import { formatSnapshotJson, formatSnapshotMarkdown, formatSnapshotText } from "./snapshot-show.js";
 import { formatTraceJson, formatTraceMarkdown, formatTraceText } from "./trace.js";
 
-export type OutputFormat = "text" | "json" | "md";
+export type OutputFormat = "text" | "json" | "md" | "sarif";
 
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ["text", "json", "md"];
+/** `sarif`: SARIF 2.1.0, for the questions whose answers are findings (lint) */
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ["text", "json", "md", "sarif"];
 
 /** The answer each question gives (src/questions/<question>.ts). */
 export interface AnswerOf {
@@ -29,6 +33,7 @@ export interface AnswerOf {
   "fix place": FixPlaceAnswer;
   trace: TraceAnswer;
   egress: EgressAnswer;
+  lint: LintAnswer;
 }
 
 type Renderer<A> = (answer: A) => Iterable<string>;
@@ -65,6 +70,12 @@ export const RENDERERS: Renderers = {
     text: (a) => [formatEgressText(a.analysis)],
     json: (a) => [formatEgressJson(a.result)],
     md: (a) => [formatEgressMarkdown(a.analysis)],
+  },
+  lint: {
+    text: (a) => [formatLintText(a.result)],
+    json: (a) => [formatLintJson(a.result)],
+    md: (a) => [formatLintMarkdown(a.result)],
+    sarif: (a) => [formatLintSarif(a.result)],
   },
 };
 

@@ -55,7 +55,7 @@ test("a bad --max-file-size is a usage error", async () => {
 
 for (const [args, issue] of [
   [["connlist"], 5],
-  [["lint"], 6],
+  [["exposure"], 6],
 ] as const) {
   test(`podpath ${args[0]} is registered and says it is not built yet (exit 2)`, async () => {
     const r = await cli([...args]);

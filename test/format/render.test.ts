@@ -18,6 +18,7 @@ import { parseEndpoint } from "../../src/analysis/paths/endpoints.js";
 import { UserError } from "../../src/model/errors.js";
 import { answerEgress } from "../../src/questions/egress.js";
 import { answerFixPlace } from "../../src/questions/fix-place.js";
+import { answerLint } from "../../src/questions/lint.js";
 import { answerPlace } from "../../src/questions/place.js";
 import type { QuestionName } from "../../src/questions/question.js";
 import { answerSnapshotShow } from "../../src/questions/snapshot-show.js";
@@ -38,14 +39,16 @@ const answers: { readonly [Q in QuestionName]: AnswerOf[Q] } = {
     to: parseEndpoint("url:https://growbin.app/argocd"),
   }),
   egress: answerEgress(snapshot),
+  lint: answerLint(snapshot),
 };
 
 const questions = Object.keys(RENDERERS) as QuestionName[];
 
 test("every question renders text, json and md; json is JSON.stringify of its typed result", () => {
-  assert.deepEqual(questions.sort(), ["egress", "fix place", "place", "snapshot show", "trace"]);
+  assert.deepEqual(questions.sort(), ["egress", "fix place", "lint", "place", "snapshot show", "trace"]);
   for (const q of questions) {
-    assert.deepEqual(formatsOf(q), ["text", "json", "md"], q);
+    // lint also renders SARIF 2.1.0 (src/format/sarif.ts)
+    assert.deepEqual(formatsOf(q), q === "lint" ? ["text", "json", "md", "sarif"] : ["text", "json", "md"], q);
     const answer = answers[q];
     for (const format of formatsOf(q)) {
       const out = [...render(q, answer, format)].join("");

@@ -2,10 +2,11 @@ import type { Command } from "commander";
 import { formatsOf } from "../../format/index.js";
 import { UserError } from "../../model/errors.js";
 import { quantityInModelUnits } from "../../model/quantity.js";
+import type { Severity } from "../../questions/contract.js";
 import { answerPlace } from "../../questions/place.js";
 import { loadAddedNodes, parseAddNodeCount } from "../add-node.js";
+import { failOnOption, placeExit } from "../fail-on.js";
 import type { CliIO } from "../io.js";
-import { EXIT } from "../io.js";
 import { loadFromOptions, withSnapshotOptions, writeAnswer, type SnapshotOptions } from "../snapshot-options.js";
 
 interface PlaceOptions extends SnapshotOptions {
@@ -19,6 +20,7 @@ interface PlaceOptions extends SnapshotOptions {
   force?: boolean;
   addNode?: string[];
   addNodeCount?: string;
+  failOn?: Severity;
 }
 
 /** --istio-proxy-requests CPU,MEMORY ("200m,256Mi"): Kubernetes quantities, in model units. */
@@ -78,6 +80,7 @@ export function registerPlace(program: Command, io: CliIO, setExit: (code: numbe
       "--fresh",
       "what-if: where every workload would land on a fresh install of the same nodes (spec.nodeName pods to their kubelet, then DaemonSets first, then by priority, then in manifest order), beside where it runs now",
     )
+    .addOption(failOnOption())
     .addHelpText(
       "after",
       `
@@ -127,6 +130,6 @@ Examples:
         addNodePools: added?.pools,
       });
       writeAnswer(io, "place", answer, options);
-      setExit(EXIT.ok);
+      setExit(placeExit(snapshot, answer, options.failOn));
     });
 }

@@ -20,11 +20,6 @@ const PLANNED: readonly Planned[] = [
     issue: 5,
   },
   {
-    name: "lint",
-    description: "misconfigurations that break placement or paths, each with the objects and file:line",
-    issue: 6,
-  },
-  {
     name: "exposure",
     description: "who can reach each workload, and on which ports: other workloads, the VPC, the internet",
     issue: 6,

@@ -2,9 +2,10 @@ import { InvalidArgumentError, Option, type Command } from "commander";
 import { ENDPOINT_FORMS, parseEndpoint, type EndpointSpec } from "../../analysis/paths/endpoints.js";
 import { EPHEMERAL_PORT, type Protocol } from "../../analysis/paths/trace-model.js";
 import { formatsOf } from "../../format/index.js";
+import type { Severity } from "../../questions/contract.js";
 import { answerTrace } from "../../questions/trace.js";
+import { failOnOption, traceExit } from "../fail-on.js";
 import type { CliIO } from "../io.js";
-import { EXIT } from "../io.js";
 import { loadFromOptions, withSnapshotOptions, writeAnswer, type SnapshotOptions } from "../snapshot-options.js";
 import { userArgument } from "../user-argument.js";
 
@@ -15,6 +16,7 @@ interface TraceOptions extends SnapshotOptions {
   protocol: Protocol;
   cni?: "calico" | "aws-vpc-cni";
   failOnDrop?: boolean;
+  failOn?: Severity;
 }
 
 function portArg(value: string): number {
@@ -50,7 +52,11 @@ export function registerTrace(program: Command, io: CliIO, setExit: (code: numbe
     )
     .addOption(new Option("--protocol <p>", "protocol").choices(["TCP", "UDP", "SCTP", "ICMP"]).default("TCP"))
     .addOption(cniOption())
-    .option("--fail-on-drop", "exit 1 when the packet or its reply is dropped, or the snapshot cannot decide (unknown)")
+    .addOption(failOnOption())
+    .option(
+      "--fail-on-drop",
+      "exit 1 when the packet or its reply is dropped (an error), or the snapshot cannot decide (unknown, a warning): --fail-on warning",
+    )
     .addHelpText(
       "after",
       `
@@ -85,6 +91,6 @@ Examples:
         cni: options.cni,
       });
       writeAnswer(io, "trace", answer, options);
-      setExit(options.failOnDrop && answer.finding ? EXIT.finding : EXIT.ok);
+      setExit(traceExit(answer, options.failOn, options.failOnDrop));
     });
 }
