@@ -82,6 +82,14 @@ export {
   type NodeGroupJson,
   type SnatStepJson,
 } from "./questions/egress.js";
+export {
+  answerReport,
+  REPORT_LANGUAGES,
+  type ReportAnswer,
+  type ReportInput,
+  type ReportLanguage,
+  type ReportAnalysis,
+} from "./questions/report.js";
 // what a trace's input is made of: `parseEndpoint("workload:NS/NAME")` and friends
 export { parseEndpoint, EndpointError, ENDPOINT_FORMS, type EndpointSpec } from "./analysis/paths/endpoints.js";
 export type { Protocol } from "./analysis/paths/trace-model.js";

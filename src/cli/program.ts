@@ -5,6 +5,7 @@ import { UserError } from "../model/errors.js";
 import { registerFixPlace } from "./commands/fix-place.js";
 import { registerPlace } from "./commands/place.js";
 import { registerPlanned } from "./commands/planned.js";
+import { registerReport } from "./commands/report.js";
 import { registerSnapshotShow } from "./commands/snapshot-show.js";
 import { registerTrace } from "./commands/trace.js";
 import { registerEgress } from "./commands/egress.js";
@@ -57,6 +58,7 @@ Examples:
   registerPlace(program, io, setExit);
   registerTrace(program, io, setExit);
   registerEgress(program, io, setExit);
+  registerReport(program, io, setExit);
   registerPlanned(program, io, setExit);
   registerFixPlace(program, io, setExit);
   program.commands.forEach((c) => c.exitOverride().configureOutput(program.configureOutput()));

@@ -9,11 +9,13 @@ import type { EgressAnswer } from "../questions/egress.js";
 import type { FixPlaceAnswer } from "../questions/fix-place.js";
 import type { PlaceAnswer } from "../questions/place.js";
 import type { QuestionName } from "../questions/question.js";
+import type { ReportAnswer } from "../questions/report.js";
 import type { SnapshotShowAnswer } from "../questions/snapshot-show.js";
 import type { TraceAnswer } from "../questions/trace.js";
 import { formatEgressJson, formatEgressMarkdown, formatEgressText } from "./egress.js";
 import { formatFixPlaceJson, formatFixPlaceMarkdown, formatFixPlaceText } from "./fix-place.js";
 import { formatPlacementMarkdown, formatPlacementText, placementResultChunks } from "./place.js";
+import { formatReportMarkdown } from "./report/index.js";
 import { formatSnapshotJson, formatSnapshotMarkdown, formatSnapshotText } from "./snapshot-show.js";
 import { formatTraceJson, formatTraceMarkdown, formatTraceText } from "./trace.js";
 
@@ -28,6 +30,7 @@ export interface AnswerOf {
   "fix place": FixPlaceAnswer;
   trace: TraceAnswer;
   egress: EgressAnswer;
+  report: ReportAnswer;
 }
 
 type Renderer<A> = (answer: A) => Iterable<string>;
@@ -62,6 +65,8 @@ export const RENDERERS: Renderers = {
     json: (a) => [formatEgressJson(a.result)],
     md: (a) => [formatEgressMarkdown(a.analysis)],
   },
+  // Markdown only for now (an HTML page is planned: src/cli/commands/report.ts says so)
+  report: { md: (a) => [formatReportMarkdown(a.analysis)] },
 };
 
 /** The output formats `question` can be rendered in. */

@@ -91,6 +91,13 @@ function mermaidText(text: string): string {
   return text.replace(/[;#]/g, ",").replace(/[\r\n]+/g, " ");
 }
 
+/** What a SNAT or DNAT step (`action` snat or dnat) rewrote: `SNAT 10.0.2.57 → 10.0.1.11`, `DNAT 10.0.1.11:30080 → 192.168.230.3:8080`. */
+export function natText(s: Step, before: Packet | undefined): string {
+  return s.action === "snat"
+    ? `SNAT ${before?.src ?? "?"} → ${s.packet.src}`
+    : `DNAT ${before ? `${before.dst}:${before.dstPort}` : "?"} → ${s.packet.dst}:${s.packet.dstPort}`;
+}
+
 /** A Mermaid sequence diagram: one participant per device, the packet on every arrow, NAT as notes. */
 export function traceMermaid(t: TraceResult): string {
   const participants = new Map<string, string>();
@@ -111,12 +118,7 @@ export function traceMermaid(t: TraceResult): string {
       if (prevHop !== undefined && prevHop !== s.hop && packet)
         body.push(`    ${id(prevHop)}${arrow}${pid}: ${mermaidText(packetText(packet))}`);
       if (s.action === "snat" || s.action === "dnat") {
-        const before = packet;
-        const what =
-          s.action === "snat"
-            ? `SNAT ${before?.src ?? "?"} → ${s.packet.src}`
-            : `DNAT ${before ? `${before.dst}:${before.dstPort}` : "?"} → ${s.packet.dst}:${s.packet.dstPort}`;
-        body.push(`    Note over ${pid}: ${mermaidText(`${s.component}: ${what}`)}`);
+        body.push(`    Note over ${pid}: ${mermaidText(`${s.component}: ${natText(s, packet)}`)}`);
       } else if (s.action === "encapsulate" || s.action === "decapsulate") {
         body.push(
           `    Note over ${pid}: ${mermaidText(`${s.component}: ${s.action}${s.packet.outer ? ` (outer ${s.packet.outer.src} → ${s.packet.outer.dst})` : ""}`)}`,

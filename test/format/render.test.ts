@@ -19,6 +19,7 @@ import { UserError } from "../../src/model/errors.js";
 import { answerEgress } from "../../src/questions/egress.js";
 import { answerFixPlace } from "../../src/questions/fix-place.js";
 import { answerPlace } from "../../src/questions/place.js";
+import { answerReport } from "../../src/questions/report.js";
 import type { QuestionName } from "../../src/questions/question.js";
 import { answerSnapshotShow } from "../../src/questions/snapshot-show.js";
 import { answerTrace } from "../../src/questions/trace.js";
@@ -38,13 +39,17 @@ const answers: { readonly [Q in QuestionName]: AnswerOf[Q] } = {
     to: parseEndpoint("url:https://growbin.app/argocd"),
   }),
   egress: answerEgress(snapshot),
+  report: answerReport(snapshot, { lang: "en" }),
 };
 
 const questions = Object.keys(RENDERERS) as QuestionName[];
 
 test("every question renders text, json and md; json is JSON.stringify of its typed result", () => {
-  assert.deepEqual(questions.sort(), ["egress", "fix place", "place", "snapshot show", "trace"]);
-  for (const q of questions) {
+  assert.deepEqual(questions.sort(), ["egress", "fix place", "place", "report", "snapshot show", "trace"]);
+  // report is a document: Markdown only (its HTML page is not built yet)
+  assert.deepEqual(formatsOf("report"), ["md"]);
+  assert.ok([...render("report", answers.report, "md")].join("").endsWith("\n"));
+  for (const q of questions.filter((x) => x !== "report")) {
     assert.deepEqual(formatsOf(q), ["text", "json", "md"], q);
     const answer = answers[q];
     for (const format of formatsOf(q)) {

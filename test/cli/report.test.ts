@@ -1,0 +1,150 @@
+/**
+ * `podpath report -o md` through the CLI: the embedded example's report in English and Korean
+ * (golden files), what it must say where a hand-written analysis of the same cluster went wrong,
+ * Mermaid blocks GitHub can render, and the usage errors.
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { cli, golden, REPO } from "../support/helpers.js";
+
+for (const lang of ["en", "ko"] as const) {
+  test(`golden: podpath report -o md --lang ${lang} on the embedded example`, async () => {
+    const r = await cli(["report", "-o", "md", "--lang", lang]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, golden(`report.ecoeco.${lang}.md`, r.stdout));
+  });
+}
+
+test("npm start prints the report of the embedded example (package.json start = podpath report -o md)", async () => {
+  const pkg = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { scripts: Record<string, string> };
+  assert.match(pkg.scripts["start"]!, /podpath\.js report -o md$/);
+  const r = await cli(["report", "-o", "md"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^# podpath report\n/);
+  // without -o the report is still Markdown (it has no other format yet)
+  const plain = await cli(["report"]);
+  assert.equal(plain.stdout, r.stdout);
+});
+
+test("the report is deterministic: the same snapshot gives the same bytes", async () => {
+  const a = await cli(["report", "--lang", "ko"]);
+  const b = await cli(["report", "--lang", "ko"]);
+  assert.equal(a.stdout, b.stdout);
+});
+
+test("TaintToleration (kube-scheduler plugins/tainttoleration/taint_toleration.go Filter): Argo CD tolerates no control-plane taint, so it does not run on k8s-master — the report says No, citing the taint", async () => {
+  const r = await cli(["report"]);
+  const section = r.stdout.slice(r.stdout.indexOf("### Does namespace argocd run on the control-plane"));
+  assert.match(
+    section,
+    /^### Does namespace argocd run on the control-plane node group \(k8s-master\)\?\n\n\*\*No\*\* — none of its 7 workloads has a pod there\.\n- kept off: .*argocd-server — TaintToleration: .*taint node-role\.kubernetes\.io\/control-plane:NoSchedule \(examples\/ecoeco\/k8s\/nodes\.yaml:33\)/,
+  );
+  // node-exporter tolerates it (DaemonSet with operator Exists): monitoring runs there only partly
+  assert.match(
+    r.stdout,
+    /### Does namespace monitoring run on the control-plane node group \(k8s-master\)\?\n\n\*\*Partly\*\* — running there: prometheus-prometheus-node-exporter/,
+  );
+});
+
+test("the reply of a NodePort backend is un-NATed by conntrack (kube-proxy pkg/proxy/iptables/proxier.go KUBE-POSTROUTING MASQUERADE), not by Calico natOutgoing (felix/rules/nat.go applies to pod-initiated flows)", async () => {
+  const r = await cli(["report"]);
+  const argocd = r.stdout.slice(r.stdout.indexOf("### k8s-ecoeco-3f9c2a71b4 HTTPS:443: priority 1"));
+  assert.match(argocd, /- backend: pod argocd\/argocd-server-\S+ \(examples\/ecoeco\/k8s\/pods\.yaml:\d+\)/);
+  assert.match(argocd, /- NAT on the way in: .*kube-proxy: SNAT 10\.0\.2\.57 → 10\.0\.1\.11/);
+  assert.match(
+    argocd,
+    /Yes — the pod sees the source 10\.0\.1\.11; its reply comes back, and the client sees it from 203\.0\.113\.45\./,
+  );
+  assert.match(argocd, /Calico natOutgoing does not touch it/);
+  assert.doesNotMatch(argocd.slice(0, argocd.indexOf("```mermaid")), /calico-natoutgoing/);
+});
+
+test("recommendations are verified by re-running: fix place for a toleration + nodeSelector, and a toleration alone is said not to be enough", async () => {
+  const r = await cli(["report"]);
+  const rec = r.stdout.slice(
+    r.stdout.indexOf("### Running monitoring/prometheus-grafana on the control-plane node group"),
+  );
+  assert.match(
+    rec,
+    /A toleration alone is not enough: re-run with only the toleration, the pods may land on k8s-master, k8s-worker-1, k8s-worker-2/,
+  );
+  assert.match(rec, /\*\*Verified\*\*: re-run with the change, the only feasible nodes are k8s-master\./);
+  assert.match(rec, /--set 'grafana\.tolerations\[0\]\.key=node-role\.kubernetes\.io\/control-plane'/);
+});
+
+test("NetworkPolicy namespaceSelector (networking.k8s.io/v1; kubernetes.io/metadata.name set by pkg/registry/core/namespace/strategy.go): the egress policy keeps DNS, drops the internet, keeps the ALB's reply — each re-traced", async () => {
+  const r = await cli(["report"]);
+  const rec = r.stdout.slice(r.stdout.indexOf("### An egress NetworkPolicy for namespace monitoring"));
+  assert.match(
+    rec,
+    /`workload:monitoring\/prometheus-grafana → service:kube-system\/kube-dns UDP\/53` \| delivered, reply back \| delivered; reply: returns \(conntrack\) \| as expected/,
+  );
+  assert.match(
+    rec,
+    /`workload:monitoring\/prometheus-grafana → internet TCP\/443` \| dropped \| dropped: NETWORK_POLICY_EGRESS at network-policy:monitoring\/allow-egress-to-vpc-and-dns \| as expected/,
+  );
+  assert.match(
+    rec,
+    /`internet → url:https:\/\/growbin\.app\/grafana` \| delivered, reply back \| delivered; reply: returns \(conntrack\) \| as expected/,
+  );
+  assert.match(rec, /\*\*Verified\*\*: every re-run trace shows what the policy is meant to do\./);
+  assert.match(
+    rec,
+    /A selector on `name: kube-system` matches no namespace of this cluster: re-run with it, DNS is dropped \(NETWORK_POLICY_EGRESS/,
+  );
+});
+
+test("Mermaid blocks GitHub can parse: sequenceDiagram, declared participants, arrows and notes only, no statement-ending characters in texts", async () => {
+  for (const lang of ["en", "ko"]) {
+    const r = await cli(["report", "--lang", lang]);
+    const blocks = [...r.stdout.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    assert.ok(blocks.length >= 5, `${lang}: ${blocks.length} diagrams`);
+    for (const block of blocks) {
+      const lines = block.trimEnd().split("\n");
+      assert.equal(lines[0], "sequenceDiagram");
+      const declared = new Set<string>();
+      for (const line of lines.slice(1)) {
+        const participant = /^ {4}participant (P\d+) as ([^;#\n]+)$/.exec(line);
+        if (participant) {
+          declared.add(participant[1]!);
+          continue;
+        }
+        const arrow = /^ {4}(P\d+)(->>|-->>)(P\d+): ([^;#]+)$/.exec(line);
+        const note = /^ {4}Note over (P\d+): ([^;#]+)$/.exec(line);
+        assert.ok(arrow || note, `${lang}: not a simple Mermaid statement: ${line}`);
+        for (const p of arrow ? [arrow[1]!, arrow[3]!] : [note![1]!]) assert.ok(declared.has(p), `${p} undeclared`);
+      }
+    }
+  }
+});
+
+test("Markdown tables keep their columns: every row has as many cells as its header", async () => {
+  const r = await cli(["report", "--lang", "ko"]);
+  const lines = r.stdout.split("\n");
+  const cells = (l: string) => l.replace(/\\\|/g, "").split("|").length;
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i]!.startsWith("| ") || !lines[i + 1]?.startsWith("| --- ")) continue;
+    const width = cells(lines[i]!);
+    for (let j = i + 1; j < lines.length && lines[j]!.startsWith("|"); j++)
+      assert.equal(cells(lines[j]!), width, `line ${j + 1}: ${lines[j]}`);
+  }
+});
+
+test("podpath report -o html says it is not built yet (exit 2); an unknown --lang is a usage error", async () => {
+  const html = await cli(["report", "-o", "html"]);
+  assert.equal(html.code, 2);
+  assert.equal(html.stdout, "");
+  assert.match(html.stderr, /podpath report -o html: not built yet; -o md writes the report as Markdown/);
+  const lang = await cli(["report", "--lang", "fr"]);
+  assert.equal(lang.code, 2);
+  assert.match(lang.stderr, /Allowed choices are en, ko/);
+});
+
+test("the report never prints a secret of the example", async () => {
+  for (const lang of ["en", "ko"]) {
+    const r = await cli(["report", "--lang", lang]);
+    assert.doesNotMatch(r.stdout, /AWS_SECRET_ACCESS_KEY|RABBITMQ_DEFAULT_PASS|GF_SECURITY_ADMIN_PASSWORD/);
+  }
+});
