@@ -705,6 +705,8 @@ export interface ReportAnalysis {
   readonly questions: readonly PlacementQuestion[];
   readonly exposed: readonly ExposedPath[];
   readonly egress: EgressReport;
+  /** Calico networks the pods and an IP pool masquerades outgoing traffic (natOutgoing): the report says it leaves replies alone */
+  readonly calicoNatOutgoing: boolean;
   readonly findings: readonly FindingJson[];
   readonly recommendations: readonly Recommendation[];
 }
@@ -731,6 +733,8 @@ export function answerReport(snapshot: Snapshot, input: ReportInput): ReportAnsw
     questions: placementQuestions(rows, groups),
     exposed,
     egress,
+    calicoNatOutgoing:
+      egress.cni.startsWith("calico") && snapshot.kubernetes.ipPools.some((p) => p.natOutgoing && !p.disabled),
     findings: input.findings ?? [],
     recommendations,
   };

@@ -148,3 +148,16 @@ test("the report never prints a secret of the example", async () => {
     assert.doesNotMatch(r.stdout, /AWS_SECRET_ACCESS_KEY|RABBITMQ_DEFAULT_PASS|GF_SECURITY_ADMIN_PASSWORD/);
   }
 });
+
+test("an NLB of a Service of type LoadBalancer (aws-load-balancer-controller pkg/service): traced from the internet through the Service; on the VPC CNI no Calico sentence; no tainted group, so no placement question", async () => {
+  const r = await cli(["report", "-s", "test/fixtures/captures/eks-vpc-cni-nlb"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /### k8s-web-webnlb-3e9a7c21f0 TCP:80: Service web\/web-nlb\n/);
+  assert.match(r.stdout, /- traced: `internet` → `service:web\/web-nlb`/);
+  assert.match(
+    r.stdout,
+    /\| ng-general \| ip-10-20-10-21\.ec2\.internal, ip-10-20-11-34\.ec2\.internal \| `eks\.amazonaws\.com\/nodegroup=ng-general` \|/,
+  );
+  assert.match(r.stdout, /No node group is tainted/);
+  assert.doesNotMatch(r.stdout, /natOutgoing/);
+});

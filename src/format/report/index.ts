@@ -154,7 +154,7 @@ function backendOf(t: TraceResult): { hop: string; source: string } | undefined 
   return last && last.action === "deliver" ? { hop: last.hop, source: formatSource(last.source) } : undefined;
 }
 
-function exposedPath(p: ExposedPath, m: Catalog): string[] {
+function exposedPath(p: ExposedPath, m: Catalog, calicoNatOutgoing: boolean): string[] {
   const out: string[] = [
     "",
     `### ${m.pathTitle({ lb: p.loadBalancer.name, listener: p.listener, rule: p.rule })}`,
@@ -200,17 +200,17 @@ function exposedPath(p: ExposedPath, m: Catalog): string[] {
     const components = [
       ...new Set(t.return.hops.filter((s) => s.action === "snat" || s.action === "dnat").map((s) => s.component)),
     ];
-    if (components.length > 0 && !components.includes("calico-natoutgoing"))
+    if (calicoNatOutgoing && components.length > 0 && !components.includes("calico-natoutgoing"))
       out.push("", m.natReplyCalico({ components: components.join(", ") }));
   }
-  out.push("", m.diagramLead, "", traceMermaid(t).trimEnd());
+  out.push("", m.diagramLead, "", traceMermaid(t, m.mermaid).trimEnd());
   return out;
 }
 
 function exposedSection(a: ReportAnalysis, m: Catalog): string[] {
   const out: string[] = [`## ${m.secExposed}`, "", m.exposedLead];
   if (a.exposed.length === 0) return [...out, "", m.noExposed];
-  for (const p of a.exposed) out.push(...exposedPath(p, m));
+  for (const p of a.exposed) out.push(...exposedPath(p, m, a.calicoNatOutgoing));
   return out;
 }
 
@@ -259,7 +259,7 @@ function egressSection(a: ReportAnalysis, m: Catalog): string[] {
   );
   for (const r of e.rows) {
     if (r.destinationClass !== "internet" || !r.trace) continue;
-    out.push("", `### ${m.egressDiagram({ group: r.group })}`, "", traceMermaid(r.trace).trimEnd());
+    out.push("", `### ${m.egressDiagram({ group: r.group })}`, "", traceMermaid(r.trace, m.mermaid).trimEnd());
   }
   return out;
 }

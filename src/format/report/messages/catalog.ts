@@ -1,3 +1,5 @@
+import type { MermaidWords } from "../../trace.js";
+
 /**
  * The sentences of `podpath report`, one key per sentence template, in every language the report
  * is written in (en.ts, ko.ts: the same keys, a test checks it). Object names, IPs, ports, rule
@@ -65,6 +67,8 @@ export interface Catalog {
   readonly natNone: string;
   readonly natReplyCalico: (p: { components: string }) => string;
   readonly diagramLead: string;
+  /** the notes of the sequence diagrams (format/trace.ts MermaidWords) */
+  readonly mermaid: MermaidWords;
 
   // 4. egress
   readonly secEgress: string;

@@ -70,6 +70,7 @@ export const EN: Catalog = {
   natReplyCalico: (p) =>
     `The reply is rewritten only by the connection's own state (${p.components}); Calico natOutgoing does not touch it — it applies to connections a pod opens, not to replies.`,
   diagramLead: "The packet, hop by hop:",
+  mermaid: { drop: "DROP", unknown: "UNKNOWN", delivered: (source) => `delivered, source ${source}` },
 
   secEgress: "4. Egress: which source IP each destination sees",
   egressLead: (p) =>

@@ -71,6 +71,7 @@ export const KO: Catalog = {
   natReplyCalico: (p) =>
     `응답 패킷은 해당 연결의 conntrack 상태로만 변환됩니다 (${p.components}). Calico natOutgoing은 응답에 관여하지 않습니다 — Pod가 먼저 여는 연결에만 적용됩니다.`,
   diagramLead: "hop별 패킷 흐름:",
+  mermaid: { drop: "차단", unknown: "판단 불가", delivered: (source) => `전달됨, 출발지 ${source}` },
 
   secEgress: "4. Egress: 목적지별로 보이는 Source IP",
   egressLead: (p) => `Node 그룹 × 목적지 유형마다, 그룹 첫 Node의 Pod에서 패킷 하나를 추적했습니다. CNI: ${p.cni}.`,
