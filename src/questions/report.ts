@@ -219,9 +219,15 @@ interface PlacementQuestion {
   readonly cannot: readonly { readonly name: string; readonly source: string; readonly reason: ReasonJson }[];
   /** the groups the family's other pods run on */
   readonly elsewhere: readonly string[];
+  /** the namespace's static pods on the group's nodes (their kubelet runs them; no scheduler, no taint) */
+  readonly staticPods: readonly { readonly name: string; readonly node: string; readonly source: string }[];
 }
 
-function placementQuestions(rows: readonly PlacementRow[], groups: readonly ReportNodeGroup[]): PlacementQuestion[] {
+function placementQuestions(
+  rows: readonly PlacementRow[],
+  groups: readonly ReportNodeGroup[],
+  staticPods: PlacementJson["staticPods"],
+): PlacementQuestion[] {
   const questions: PlacementQuestion[] = [];
   const namespaces = [...new Set(rows.map((r) => r.namespace))].sort();
   for (const g of groups) {
@@ -241,7 +247,21 @@ function placementQuestions(rows: readonly PlacementRow[], groups: readonly Repo
         .filter((o) => family.some((r) => r.cells.find((c) => c.group === o.name)?.state === "runs"))
         .map((o) => o.name);
       const answer = runs.length === family.length ? "yes" : runs.length === 0 ? "no" : "partly";
-      questions.push({ namespace: ns, group: g.name, groupNodes: g.nodes, answer, runs, canRun, cannot, elsewhere });
+      const members = new Set(g.nodes);
+      const statics = staticPods
+        .filter((p) => p.namespace === ns && members.has(p.node))
+        .map((p) => ({ name: p.name, node: p.node, source: p.source }));
+      questions.push({
+        namespace: ns,
+        group: g.name,
+        groupNodes: g.nodes,
+        answer,
+        runs,
+        canRun,
+        cannot,
+        elsewhere,
+        staticPods: statics,
+      });
     }
   }
   return questions;
@@ -416,8 +436,8 @@ interface PolicyCheck {
 /**
  * An egress NetworkPolicy for a namespace that has none and serves the internet: allow the VPC
  * and DNS (kube-system selected by `kubernetes.io/metadata.name`, the label the API server sets
- * on every namespace — k8s.io/kubernetes pkg/registry/core/namespace/strategy.go
- * PrepareForCreate), nothing else. Checked by tracing with the policy laid over the snapshot.
+ * on every named namespace — kubernetes pkg/apis/core/v1/defaults.go SetDefaults_Namespace, GA
+ * since v1.22), nothing else. Checked by tracing with the policy laid over the snapshot.
  */
 export interface EgressPolicyRecommendation {
   readonly kind: "egress-policy";
@@ -730,7 +750,7 @@ export function answerReport(snapshot: Snapshot, input: ReportInput): ReportAnsw
     placement,
     groups,
     rows,
-    questions: placementQuestions(rows, groups),
+    questions: placementQuestions(rows, groups, placement.staticPods),
     exposed,
     egress,
     calicoNatOutgoing:

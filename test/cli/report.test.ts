@@ -74,7 +74,7 @@ test("recommendations are verified by re-running: fix place for a toleration + n
   assert.match(rec, /--set 'grafana\.tolerations\[0\]\.key=node-role\.kubernetes\.io\/control-plane'/);
 });
 
-test("NetworkPolicy namespaceSelector (networking.k8s.io/v1; kubernetes.io/metadata.name set by pkg/registry/core/namespace/strategy.go): the egress policy keeps DNS, drops the internet, keeps the ALB's reply — each re-traced", async () => {
+test("NetworkPolicy namespaceSelector (networking.k8s.io/v1; kubernetes.io/metadata.name set by pkg/apis/core/v1/defaults.go SetDefaults_Namespace): the egress policy keeps DNS, drops the internet, keeps the ALB's reply — each re-traced", async () => {
   const r = await cli(["report"]);
   const rec = r.stdout.slice(r.stdout.indexOf("### An egress NetworkPolicy for namespace monitoring"));
   assert.match(
@@ -160,4 +160,17 @@ test("an NLB of a Service of type LoadBalancer (aws-load-balancer-controller pkg
   );
   assert.match(r.stdout, /No node group is tainted/);
   assert.doesNotMatch(r.stdout, /natOutgoing/);
+});
+
+test("Calico natOutgoing (felix/rules/nat.go cali-nat-outgoing: every destination outside the IP pools): a VPC address sees the node's IP, not the pod's — answered with the pool's file:line", async () => {
+  const r = await cli(["report"]);
+  assert.match(
+    r.stdout,
+    /\*\*Which source IP does a VPC address \(another node's kubelet\) see from a pod on the worker nodes\?\*\*\n\n`10\.0\.1\.11` — rewritten on the way: calico-natoutgoing 192\.168\.230\.4 → 10\.0\.1\.11 \(examples\/ecoeco\/k8s\/calico\.yaml:\d+\)\./,
+  );
+  // the static control-plane pods are named where the kube-system question is answered
+  assert.match(
+    r.stdout,
+    /- static pods there \(started by the kubelet, never scheduled\): etcd-k8s-master \(examples\/ecoeco\/k8s\/pods\.yaml:\d+\)/,
+  );
 });

@@ -129,8 +129,42 @@ function questionsSection(a: ReportAnalysis, m: Catalog): string[] {
       parts.push(m.cannotThere({ workloads: e.names.join(", "), reason: flat(reasonText(e.reason)) }));
     if (q.canRun.length > 0) parts.push(m.canRunThere({ workloads: q.canRun.join(", ") }));
     if (q.elsewhere.length > 0 && q.answer !== "yes") parts.push(m.runElsewhere({ groups: q.elsewhere.join(", ") }));
+    if (q.staticPods.length > 0)
+      parts.push(m.staticThere({ pods: q.staticPods.map((p) => `${p.name} (${p.source})`).join(", ") }));
     out.push(`**${answer}** — ${parts[0]}.`);
     for (const p of parts.slice(1)) out.push(`- ${p}`);
+  }
+  return [...out, ...egressQuestions(a, m)];
+}
+
+/** The source IP a VPC address and the internet see, per node group, from the egress rows. */
+function egressQuestions(a: ReportAnalysis, m: Catalog): string[] {
+  const rows = a.egress.rows.filter(
+    (r) => (r.destinationClass === "vpc" || r.destinationClass === "internet") && r.verdict !== "skipped",
+  );
+  if (rows.length === 0) return [];
+  const out: string[] = ["", `### ${m.egressQuestionsHeading}`];
+  for (const r of rows) {
+    out.push(
+      "",
+      `**${m.egressQuestion({ destination: m.destination({ cls: r.destinationClass }), group: r.group })}**`,
+      "",
+    );
+    if (r.verdict === "dropped" && r.drop) out.push(m.verdictDropped({ code: r.drop.code, at: r.drop.at }));
+    else if (r.verdict === "unknown") out.push(m.verdictUnknown({ at: r.unknown?.at ?? "?" }));
+    else if (r.snat.length === 0) out.push(m.egressAnswerKept({ ip: r.finalSourceIp ?? "-" }));
+    else
+      out.push(
+        m.egressAnswerSnat({
+          ip: r.finalSourceIp ?? "-",
+          steps: r.snat
+            .map((s) => {
+              const at = formatSource(s.source);
+              return `${s.component} ${s.from} → ${s.to}${at ? ` (${at})` : ""}`;
+            })
+            .join(m.snatThen),
+        }),
+      );
   }
   return out;
 }

@@ -45,6 +45,11 @@ export interface Catalog {
   readonly canRunThere: (p: { workloads: string }) => string;
   readonly runElsewhere: (p: { groups: string }) => string;
   readonly noTaintedGroups: string;
+  readonly staticThere: (p: { pods: string }) => string;
+  readonly egressQuestionsHeading: string;
+  readonly egressQuestion: (p: { destination: string; group: string }) => string;
+  readonly egressAnswerSnat: (p: { ip: string; steps: string }) => string;
+  readonly egressAnswerKept: (p: { ip: string }) => string;
 
   // 3. internet-exposed services
   readonly secExposed: string;

@@ -43,6 +43,11 @@ export const EN: Catalog = {
   canRunThere: (p) => `allowed there but running elsewhere: ${p.workloads}`,
   runElsewhere: (p) => `its pods run on: ${p.groups}`,
   noTaintedGroups: "No node group is tainted: every workload may run on every node the other filters allow.",
+  staticThere: (p) => `static pods there (started by the kubelet, never scheduled): ${p.pods}`,
+  egressQuestionsHeading: "Which source IP the far end sees",
+  egressQuestion: (p) => `Which source IP does ${p.destination} see from a pod on the ${p.group} nodes?`,
+  egressAnswerSnat: (p) => `\`${p.ip}\` — rewritten on the way: ${p.steps}.`,
+  egressAnswerKept: (p) => `\`${p.ip}\`, the pod's own address: nothing rewrites it.`,
 
   secExposed: "3. Internet-exposed services: the request and the reply",
   exposedLead:

@@ -43,6 +43,11 @@ export const KO: Catalog = {
   canRunThere: (p) => `배치 가능하지만 다른 Node에 배치됨: ${p.workloads}`,
   runElsewhere: (p) => `실제 배치 위치: ${p.groups}`,
   noTaintedGroups: "Taint가 있는 Node 그룹이 없습니다: 다른 필터가 허용하는 모든 Node에 배치될 수 있습니다.",
+  staticThere: (p) => `해당 Node의 Static Pod (kubelet이 직접 실행, 스케줄링 대상 아님): ${p.pods}`,
+  egressQuestionsHeading: "목적지에서 보이는 Source IP",
+  egressQuestion: (p) => `${p.group} Node의 Pod가 보낸 패킷은 ${p.destination}에서 어떤 Source IP로 보이나?`,
+  egressAnswerSnat: (p) => `\`${p.ip}\` — 경로상 변환: ${p.steps}.`,
+  egressAnswerKept: (p) => `\`${p.ip}\` (Pod 자신의 IP): 경로상 SNAT가 없습니다.`,
 
   secExposed: "3. 외부 노출 서비스: 요청 경로와 응답 경로",
   exposedLead:
