@@ -136,6 +136,8 @@ interface PlacementCell {
   /** the group's nodes its pods are on (runs) or that are feasible (can-run) */
   readonly nodes: readonly string[];
   readonly pods: number;
+  /** of `pods`, those not running yet: placed by the simulation (the scheduler's choice, or a DaemonSet's new node) */
+  readonly predicted: number;
   /** why not (cannot, not-targeted): distinct reasons, the most frequent first */
   readonly reasons: readonly GroupReason[];
 }
@@ -169,10 +171,19 @@ function countReasons(reasons: readonly ReasonJson[]): GroupReason[] {
 
 function placementCell(w: WorkloadPlacementJson, g: ReportNodeGroup): PlacementCell {
   const members = new Set(g.nodes);
-  const podNodes = w.pods.map((p) => p.observedNode ?? p.predictedNode).filter((n): n is string => n !== null);
-  const here = podNodes.filter((n) => members.has(n));
+  const here = w.pods.filter((p) => {
+    const node = p.observedNode ?? p.predictedNode;
+    return node !== null && members.has(node);
+  });
   if (here.length > 0)
-    return { group: g.name, state: "runs", nodes: [...new Set(here)].sort(), pods: here.length, reasons: [] };
+    return {
+      group: g.name,
+      state: "runs",
+      nodes: [...new Set(here.map((p) => (p.observedNode ?? p.predictedNode)!))].sort(),
+      pods: here.length,
+      predicted: here.filter((p) => p.observedNode === null).length,
+      reasons: [],
+    };
   if (w.targetedNodes !== null) {
     const skipped = w.notTargeted.filter((n) => members.has(n.node));
     if (skipped.length === g.nodes.length) {
@@ -182,13 +193,14 @@ function placementCell(w: WorkloadPlacementJson, g: ReportNodeGroup): PlacementC
         detail: null,
         source: n.source,
       }));
-      return { group: g.name, state: "not-targeted", nodes: [], pods: 0, reasons: countReasons(reasons) };
+      return { group: g.name, state: "not-targeted", nodes: [], pods: 0, predicted: 0, reasons: countReasons(reasons) };
     }
   }
   const feasible = w.feasibleNodes.filter((n) => members.has(n));
-  if (feasible.length > 0) return { group: g.name, state: "can-run", nodes: feasible, pods: 0, reasons: [] };
+  if (feasible.length > 0)
+    return { group: g.name, state: "can-run", nodes: feasible, pods: 0, predicted: 0, reasons: [] };
   const rejected = w.nodes.filter((n) => members.has(n.node)).flatMap((n) => n.reasons);
-  return { group: g.name, state: "cannot", nodes: [], pods: 0, reasons: countReasons(rejected) };
+  return { group: g.name, state: "cannot", nodes: [], pods: 0, predicted: 0, reasons: countReasons(rejected) };
 }
 
 function placementRows(placement: PlacementJson, groups: readonly ReportNodeGroup[]): PlacementRow[] {

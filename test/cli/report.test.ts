@@ -174,3 +174,23 @@ test("Calico natOutgoing (felix/rules/nat.go cali-nat-outgoing: every destinatio
     /- static pods there \(started by the kubelet, never scheduled\): etcd-k8s-master \(examples\/ecoeco\/k8s\/pods\.yaml:\d+\)/,
   );
 });
+
+test("node groups by taint (kube-scheduler plugins/tainttoleration Filter decides per taint): a GPU worker added with --with is its own group, asked about per namespace; a DaemonSet's pod there is predicted, not running", async () => {
+  const r = await cli(["report", "-w", "test/fixtures/what-if/gpu-worker.yaml"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    r.stdout,
+    /\| nvidia\.com\/gpu \| k8s-gpu-1 \| taint `nvidia\.com\/gpu=true:NoSchedule` \(test\/fixtures\/what-if\/gpu-worker\.yaml:\d+\) \|/,
+  );
+  assert.match(r.stdout, /\| workload \| control-plane \| nvidia\.com\/gpu \| workers \|/);
+  assert.match(
+    r.stdout,
+    /### Does namespace argocd run on the nvidia\.com\/gpu node group \(k8s-gpu-1\)\?\n\n\*\*No\*\* — none of its 7 workloads has a pod there\.\n- kept off: .* — TaintToleration: node\(s\) had untolerated taint \{nvidia\.com\/gpu: true\}/,
+  );
+  assert.match(
+    r.stdout,
+    /\| DaemonSet kube-system\/calico-node \(examples\/ecoeco\/k8s\/daemonsets\.yaml:3\) \| runs \(1 pod: k8s-master\) \| would run \(1 pod not running yet, predicted: k8s-gpu-1\) \|/,
+  );
+  // no label selects the GPU node alone: no placement recommendation onto it
+  assert.doesNotMatch(r.stdout, /### Running .* on the nvidia\.com\/gpu node group/);
+});

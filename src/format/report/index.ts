@@ -68,7 +68,9 @@ function placementSection(a: ReportAnalysis, m: Catalog): string[] {
           const refsOf = () => c.reasons.map((x) => ref(x.reason, x.nodes)).join(", ");
           switch (c.state) {
             case "runs":
-              return m.cellRuns({ pods: c.pods, nodes: c.nodes.join(", ") });
+              return c.predicted === c.pods
+                ? m.cellPredicted({ pods: c.pods, nodes: c.nodes.join(", ") })
+                : m.cellRuns({ pods: c.pods, nodes: c.nodes.join(", ") });
             case "can-run":
               return m.cellCanRun({ nodes: c.nodes.join(", ") });
             case "cannot":
@@ -250,7 +252,7 @@ function exposedSection(a: ReportAnalysis, m: Catalog): string[] {
 
 function egressSection(a: ReportAnalysis, m: Catalog): string[] {
   const e = a.egress;
-  const out: string[] = [`## ${m.secEgress}`, "", m.egressLead({ cni: e.cni })];
+  const out: string[] = [`## ${m.secEgress}`, "", m.egressLead({ cni: e.cni.replace(/\.$/, "") })];
   if (e.groups.length === 0) return [...out, "", m.noNodes];
   const sender = (group: string): string => e.rows.find((r) => r.group === group)?.from ?? "-";
   out.push(

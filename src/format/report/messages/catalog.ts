@@ -23,6 +23,7 @@ export interface Catalog {
   readonly placementHeading: string;
   readonly colWorkload: string;
   readonly cellRuns: (p: { pods: number; nodes: string }) => string;
+  readonly cellPredicted: (p: { pods: number; nodes: string }) => string;
   readonly cellCanRun: (p: { nodes: string }) => string;
   readonly cellCannot: (p: { refs: string }) => string;
   readonly cellNotTargeted: (p: { refs: string }) => string;

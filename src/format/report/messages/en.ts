@@ -20,6 +20,8 @@ export const EN: Catalog = {
   placementHeading: "Workloads × node groups",
   colWorkload: "workload",
   cellRuns: (p) => `runs (${p.pods === 1 ? "1 pod" : `${p.pods} pods`}: ${p.nodes})`,
+  cellPredicted: (p) =>
+    `would run (${p.pods === 1 ? "1 pod" : `${p.pods} pods`} not running yet, predicted: ${p.nodes})`,
   cellCanRun: (p) => `can run (${p.nodes})`,
   cellCannot: (p) => `cannot: ${p.refs}`,
   cellNotTargeted: (p) => `not targeted: ${p.refs}`,

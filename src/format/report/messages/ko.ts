@@ -20,6 +20,7 @@ export const KO: Catalog = {
   placementHeading: "Workload × Node 그룹",
   colWorkload: "Workload",
   cellRuns: (p) => `배치됨 (Pod ${p.pods}개: ${p.nodes})`,
+  cellPredicted: (p) => `배치 예정 (아직 실행 전인 Pod ${p.pods}개, 예측: ${p.nodes})`,
   cellCanRun: (p) => `배치 가능 (${p.nodes})`,
   cellCannot: (p) => `배치 불가: ${p.refs}`,
   cellNotTargeted: (p) => `대상 아님: ${p.refs}`,
