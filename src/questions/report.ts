@@ -69,7 +69,7 @@ function groupName(n: Node, labels: readonly string[]): string {
   for (const key of GROUP_LABELS) if (n.labels[key]) return n.labels[key];
   const role = labels.find((l) => l.startsWith("node-role.kubernetes.io/"));
   if (role) return role.slice("node-role.kubernetes.io/".length).replace(/=.*$/, "");
-  const taint = n.taints.find((t) => t.effect !== "PreferNoSchedule");
+  const taint = n.taints.find((t) => t.effect !== "PreferNoSchedule") ?? n.taints[0];
   if (taint) return taint.key;
   return "workers";
 }

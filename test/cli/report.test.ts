@@ -4,9 +4,11 @@
  * Mermaid blocks GitHub can render, and the usage errors.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { writeSyntheticCluster } from "../../bench/synthetic.js";
 import { cli, golden, REPO } from "../support/helpers.js";
 
 for (const lang of ["en", "ko"] as const) {
@@ -193,4 +195,21 @@ test("node groups by taint (kube-scheduler plugins/tainttoleration Filter decide
   );
   // no label selects the GPU node alone: no placement recommendation onto it
   assert.doesNotMatch(r.stdout, /### Running .* on the nvidia\.com\/gpu node group/);
+});
+
+test("at scale a node list stays one short cell: the first names, then how many more (a generated 60-node cluster)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "podpath-report-"));
+  try {
+    await writeSyntheticCluster(dir, { nodes: 60, pods: 600 });
+    const r = await cli(["report", "-s", dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      /^\| workers \S* ?\|? ?[^|]*node-\d+, node-\d+, node-\d+, node-\d+, node-\d+, node-\d+, … \(\+\d+\) \|/m,
+    );
+    for (const line of r.stdout.split("\n"))
+      assert.ok(line.length <= 2000, `${line.length} columns: ${line.slice(0, 120)}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -29,6 +29,11 @@ const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
 /** Text for a Markdown table cell or list item: no line breaks. */
 const flat = (s: string): string => s.replace(/[\r\n]+/g, " ");
 
+/** At most `max` names, then how many more: a 1,000-node group stays one readable cell. */
+function names(list: readonly string[], max = 6): string {
+  return list.length <= max ? list.join(", ") : `${list.slice(0, max).join(", ")}, … (+${list.length - max})`;
+}
+
 function reasonText(r: ReasonJson): string {
   return `${r.plugin}: ${r.message}${r.detail ? ` — ${r.detail}` : ""}${r.source ? ` (${r.source})` : ""}`;
 }
@@ -40,7 +45,7 @@ function placementSection(a: ReportAnalysis, m: Catalog): string[] {
       [m.colGroup, m.colNodes, m.colDefinedBy],
       a.groups.map((g) => [
         g.name,
-        g.nodes.join(", "),
+        names(g.nodes),
         [...g.taints.map((t) => m.taintAt({ taint: t.text, source: t.source })), ...g.labels.map((l) => code(l))].join(
           "; ",
         ) || m.noTaints,
@@ -69,10 +74,10 @@ function placementSection(a: ReportAnalysis, m: Catalog): string[] {
           switch (c.state) {
             case "runs":
               return c.predicted === c.pods
-                ? m.cellPredicted({ pods: c.pods, nodes: c.nodes.join(", ") })
-                : m.cellRuns({ pods: c.pods, nodes: c.nodes.join(", ") });
+                ? m.cellPredicted({ pods: c.pods, nodes: names(c.nodes, 3) })
+                : m.cellRuns({ pods: c.pods, nodes: names(c.nodes, 3) });
             case "can-run":
-              return m.cellCanRun({ nodes: c.nodes.join(", ") });
+              return m.cellCanRun({ nodes: names(c.nodes, 3) });
             case "cannot":
               return m.cellCannot({ refs: refsOf() });
             case "not-targeted":
@@ -111,13 +116,13 @@ function questionsSection(a: ReportAnalysis, m: Catalog): string[] {
   const out: string[] = [`## ${m.secQuestions}`, "", m.questionsLead];
   if (a.questions.length === 0) return [...out, "", m.noTaintedGroups];
   for (const q of a.questions) {
-    out.push("", `### ${m.question({ namespace: q.namespace, group: q.group, nodes: q.groupNodes.join(", ") })}`, "");
+    out.push("", `### ${m.question({ namespace: q.namespace, group: q.group, nodes: names(q.groupNodes, 3) })}`, "");
     const answer = q.answer === "yes" ? m.answerYes : q.answer === "no" ? m.answerNo : m.answerPartly;
     const parts: string[] = [];
     if (q.runs.length === 0) parts.push(m.noneRunThere({ count: q.cannot.length + q.canRun.length }));
     else
       parts.push(
-        m.runThere({ workloads: q.runs.map((r) => `${r.name} (${r.source}; ${r.nodes.join(", ")})`).join(", ") }),
+        m.runThere({ workloads: q.runs.map((r) => `${r.name} (${r.source}; ${names(r.nodes, 3)})`).join(", ") }),
       );
     // the kept-off workloads, grouped by the reason that keeps them off
     const byReason = new Map<string, { reason: ReasonJson; names: string[] }>();
@@ -128,8 +133,8 @@ function questionsSection(a: ReportAnalysis, m: Catalog): string[] {
       byReason.set(key, e);
     }
     for (const e of byReason.values())
-      parts.push(m.cannotThere({ workloads: e.names.join(", "), reason: flat(reasonText(e.reason)) }));
-    if (q.canRun.length > 0) parts.push(m.canRunThere({ workloads: q.canRun.join(", ") }));
+      parts.push(m.cannotThere({ workloads: names(e.names, 12), reason: flat(reasonText(e.reason)) }));
+    if (q.canRun.length > 0) parts.push(m.canRunThere({ workloads: names(q.canRun, 12) }));
     if (q.elsewhere.length > 0 && q.answer !== "yes") parts.push(m.runElsewhere({ groups: q.elsewhere.join(", ") }));
     if (q.staticPods.length > 0)
       parts.push(m.staticThere({ pods: q.staticPods.map((p) => `${p.name} (${p.source})`).join(", ") }));
@@ -259,7 +264,7 @@ function egressSection(a: ReportAnalysis, m: Catalog): string[] {
     "",
     markdownTable(
       [m.colGroup, m.colNodes, m.colTracedFrom],
-      e.groups.map((g) => [g.name, g.nodes.join(", "), sender(g.name)]),
+      e.groups.map((g) => [g.name, names(g.nodes), sender(g.name)]),
     ),
     "",
   );
@@ -324,11 +329,11 @@ function placementRecommendation(r: PlacementRecommendation, m: Catalog): string
     "",
     `### ${m.recPlacementTitle({ workload: r.workload, group: r.group })}`,
     "",
-    m.recPlacementWhy({ workload: r.workload, source: r.source, group: r.group, nodes: f.targetNodes.join(", ") }),
+    m.recPlacementWhy({ workload: r.workload, source: r.source, group: r.group, nodes: names(f.targetNodes) }),
   ];
   const others = r.tolerationOnlyFeasible.filter((n) => !f.targetNodes.includes(n));
   if (others.length > 0)
-    out.push("", m.recTolerationOnly({ nodes: r.tolerationOnlyFeasible.join(", "), others: others.join(", ") }));
+    out.push("", m.recTolerationOnly({ nodes: names(r.tolerationOnlyFeasible), others: names(others) }));
   if (f.patch) out.push("", m.recChange, "", "```yaml", f.patch.trimEnd(), "```");
   if (f.kubectl) out.push("", m.recPatch({ kind: f.patchTarget.kind, command: f.kubectl }));
   if (f.helm) out.push("", m.recHelm, "", "```sh", f.helm.trimEnd(), "```");
@@ -342,7 +347,7 @@ function placementRecommendation(r: PlacementRecommendation, m: Catalog): string
   out.push(
     "",
     f.verified
-      ? m.recVerifiedPlacement({ nodes: f.after.feasibleNodes.join(", ") })
+      ? m.recVerifiedPlacement({ nodes: names(f.after.feasibleNodes) })
       : m.recNotVerified({ why: flat(f.unverifiedBecause.join("; ")) }),
   );
   return out;
