@@ -70,7 +70,7 @@ test("recommendations are verified by re-running: fix place for a toleration + n
   );
   assert.match(
     rec,
-    /A toleration alone is not enough: re-run with only the toleration, the pods may land on k8s-master, k8s-worker-1, k8s-worker-2/,
+    /A toleration alone is not enough: re-run with only the toleration, the feasible nodes are k8s-master, k8s-worker-1, k8s-worker-2, so the pods may still land on k8s-worker-1, k8s-worker-2\./,
   );
   assert.match(rec, /\*\*Verified\*\*: re-run with the change, the only feasible nodes are k8s-master\./);
   assert.match(rec, /--set 'grafana\.tolerations\[0\]\.key=node-role\.kubernetes\.io\/control-plane'/);

@@ -124,7 +124,7 @@ export const EN: Catalog = {
   recPlacementWhy: (p) =>
     `${p.workload} (${p.source}) is exposed to the internet and kept off ${p.group} (${p.nodes}). To move it there, it needs a toleration and a node selection.`,
   recTolerationOnly: (p) =>
-    `A toleration alone is not enough: re-run with only the toleration, the pods may land on ${p.nodes} — still on ${p.others} as well. A toleration lets a pod onto a tainted node; it never draws it there.`,
+    `A toleration alone is not enough: re-run with only the toleration, the feasible nodes are ${p.nodes}, so the pods may still land on ${p.others}. A toleration lets a pod onto a tainted node; it never draws it there.`,
   recChange: "The change (tolerations and nodeSelector):",
   recPatch: (p) => `As a patch of the ${p.kind}: \`${p.command}\``,
   recHelm: "With Helm, so that the next upgrade keeps it:",

@@ -123,7 +123,7 @@ export const KO: Catalog = {
   recPlacementWhy: (p) =>
     `${p.workload} (${p.source})는 외부에 노출된 서비스이며 ${p.group}(${p.nodes})에는 배치되지 않습니다. 그 Node로 옮기려면 Toleration과 Node 지정이 모두 필요합니다.`,
   recTolerationOnly: (p) =>
-    `Toleration만으로는 부족합니다: Toleration만 추가해 재실행하면 배치 가능한 Node가 ${p.nodes}로, 여전히 ${p.others}에도 배치될 수 있습니다. Toleration은 Taint가 있는 Node를 허용할 뿐, 그 Node로 끌어당기지 않습니다.`,
+    `Toleration만으로는 부족합니다: Toleration만 추가해 재실행하면 배치 가능한 Node는 ${p.nodes}입니다. 즉 Pod가 여전히 ${p.others}에 배치될 수 있습니다. Toleration은 Taint가 있는 Node를 허용할 뿐, 그 Node로 끌어당기지 않습니다.`,
   recChange: "변경 내용 (Toleration과 nodeSelector):",
   recPatch: (p) => `${p.kind} 패치: \`${p.command}\``,
   recHelm: "Helm으로 적용 (다음 upgrade에도 유지):",
