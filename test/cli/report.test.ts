@@ -213,3 +213,10 @@ test("at scale a node list stays one short cell: the first names, then how many 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("podpath report --help shows the report's own default format, no other", async () => {
+  const r = await cli(["report", "--help"]);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /-o, --output <format>\s+output format: md \(the default; html is not built yet\)/);
+  assert.doesNotMatch(r.stdout, /text on a terminal/);
+});

@@ -26,7 +26,11 @@ export function registerReport(program: Command, io: CliIO, setExit: (code: numb
     ["md"],
   );
   // -o html is accepted so that it can say it is not built yet, instead of a bare usage error
-  command.options.find((o) => o.long === "--output")?.choices(["md", "html"]);
+  const output = command.options.find((o) => o.long === "--output");
+  if (output) {
+    output.choices(["md", "html"]);
+    output.description = "output format: md (the default; html is not built yet)";
+  }
   command
     .addOption(
       new Option("--lang <lang>", "the language the report is written in").choices(REPORT_LANGUAGES).default("en"),
