@@ -10,7 +10,7 @@
  */
 import { analyseEgress, type EgressReport } from "../analysis/paths/egress.js";
 import { loadBalancersOf, type LoadBalancerView, type RuleView } from "../analysis/paths/load-balancers/index.js";
-import type { EndpointSpec } from "../analysis/paths/endpoints.js";
+import { parseEndpoint, type EndpointSpec } from "../analysis/paths/endpoints.js";
 import { tracePath, type TraceResult } from "../analysis/paths/trace.js";
 import { fixPlace, type FixPlaceResult } from "../analysis/placement/fix/index.js";
 import { analysePlacement } from "../analysis/placement/placement.js";
@@ -446,10 +446,13 @@ interface PolicyCheck {
 }
 
 /**
- * An egress NetworkPolicy for a namespace that has none and serves the internet: allow the VPC
- * and DNS (kube-system selected by `kubernetes.io/metadata.name`, the label the API server sets
- * on every named namespace — kubernetes pkg/apis/core/v1/defaults.go SetDefaults_Namespace, GA
- * since v1.22), nothing else. Checked by tracing with the policy laid over the snapshot.
+ * An egress NetworkPolicy for a namespace that has none and serves the internet: allow every pod
+ * of the cluster and the VPC, nothing else (the internet is dropped). Checked by tracing with the
+ * policy laid over the snapshot: DNS, a pod on another node, a VPC address, the internet, and the
+ * load balancer's request and its reply. A DNS rule that selects kube-system by `name:
+ * kube-system` is re-traced too: the API server labels every named namespace
+ * `kubernetes.io/metadata.name` (kubernetes pkg/apis/core/v1/defaults.go SetDefaults_Namespace,
+ * GA since v1.22), not `name`.
  */
 export interface EgressPolicyRecommendation {
   readonly kind: "egress-policy";
@@ -560,11 +563,19 @@ function placementRecommendations(
 
 const DNS_PORT = 53;
 
-function egressPolicy(namespace: string, vpcCidrs: readonly string[], dnsNamespaceLabel: string): NetworkPolicy {
+const POLICY_NAME = "allow-egress-in-cluster-and-vpc";
+
+/**
+ * The recommended policy: every pod of the cluster (a namespaceSelector `{}` peer: all pods of all
+ * namespaces, DNS included) and the VPC's CIDRs, nothing else. `dnsByNameLabel`: the shape that
+ * allows only DNS in the cluster, selecting kube-system by a `name` label, re-traced to show what it
+ * does where no namespace carries that label.
+ */
+function egressPolicy(namespace: string, vpcCidrs: readonly string[], dnsByNameLabel = false): NetworkPolicy {
   const meta = {
     kind: "NetworkPolicy",
     namespace,
-    name: "allow-egress-to-vpc-and-dns",
+    name: POLICY_NAME,
     apiVersion: "networking.k8s.io/v1",
     labels: {},
     annotations: {},
@@ -572,6 +583,37 @@ function egressPolicy(namespace: string, vpcCidrs: readonly string[], dnsNamespa
     ownerReferences: [],
     source: NO_SOURCE,
   };
+  const vpc = {
+    ports: [],
+    peers: vpcCidrs.map((cidr) => ({
+      podSelector: undefined,
+      namespaceSelector: undefined,
+      ipBlock: { cidr, except: [] },
+    })),
+    source: NO_SOURCE,
+  };
+  const cluster = dnsByNameLabel
+    ? {
+        ports: [
+          { protocol: "UDP" as const, port: DNS_PORT, endPort: undefined },
+          { protocol: "TCP" as const, port: DNS_PORT, endPort: undefined },
+        ],
+        peers: [
+          {
+            podSelector: undefined,
+            namespaceSelector: { matchLabels: { name: "kube-system" }, matchExpressions: [] },
+            ipBlock: undefined,
+          },
+        ],
+        source: NO_SOURCE,
+      }
+    : {
+        ports: [],
+        peers: [
+          { podSelector: undefined, namespaceSelector: { matchLabels: {}, matchExpressions: [] }, ipBlock: undefined },
+        ],
+        source: NO_SOURCE,
+      };
   return {
     meta,
     namespace,
@@ -579,31 +621,7 @@ function egressPolicy(namespace: string, vpcCidrs: readonly string[], dnsNamespa
     podSelector: { matchLabels: {}, matchExpressions: [] },
     policyTypes: ["Egress"],
     ingress: [],
-    egress: [
-      {
-        ports: [],
-        peers: vpcCidrs.map((cidr) => ({
-          podSelector: undefined,
-          namespaceSelector: undefined,
-          ipBlock: { cidr, except: [] },
-        })),
-        source: NO_SOURCE,
-      },
-      {
-        ports: [
-          { protocol: "UDP", port: DNS_PORT, endPort: undefined },
-          { protocol: "TCP", port: DNS_PORT, endPort: undefined },
-        ],
-        peers: [
-          {
-            podSelector: undefined,
-            namespaceSelector: { matchLabels: { [dnsNamespaceLabel]: "kube-system" }, matchExpressions: [] },
-            ipBlock: undefined,
-          },
-        ],
-        source: NO_SOURCE,
-      },
-    ],
+    egress: [cluster, vpc],
   };
 }
 
@@ -612,7 +630,7 @@ function egressPolicyYaml(namespace: string, vpcCidrs: readonly string[]): strin
     "apiVersion: networking.k8s.io/v1",
     "kind: NetworkPolicy",
     "metadata:",
-    "  name: allow-egress-to-vpc-and-dns",
+    `  name: ${POLICY_NAME}`,
     `  namespace: ${namespace}`,
     "spec:",
     "  podSelector: {}",
@@ -620,16 +638,9 @@ function egressPolicyYaml(namespace: string, vpcCidrs: readonly string[]): strin
     "    - Egress",
     "  egress:",
     "    - to:",
-    ...vpcCidrs.flatMap((c) => ["        - ipBlock:", `            cidr: ${c}`]),
+    "        - namespaceSelector: {}",
     "    - to:",
-    "        - namespaceSelector:",
-    "            matchLabels:",
-    "              kubernetes.io/metadata.name: kube-system",
-    "      ports:",
-    "        - protocol: UDP",
-    `          port: ${DNS_PORT}`,
-    "        - protocol: TCP",
-    `          port: ${DNS_PORT}`,
+    ...vpcCidrs.flatMap((c) => ["        - ipBlock:", `            cidr: ${c}`]),
   ].join("\n");
 }
 
@@ -680,12 +691,15 @@ function egressPolicyRecommendations(
     seen.add(workload.namespace);
     const ns = workload.namespace;
     if (k.networkPolicies.some((p) => p.namespace === ns && p.policyTypes.includes("Egress"))) continue;
-    const changed = withPolicy(snapshot, egressPolicy(ns, vpcCidrs, "kubernetes.io/metadata.name"));
+    const changed = withPolicy(snapshot, egressPolicy(ns, vpcCidrs));
     const from: EndpointSpec = { kind: "workload", namespace: ns, name: workload.name };
     const dnsTo: EndpointSpec = { kind: "service", namespace: "kube-system", name: "kube-dns" };
     const vpcRow = egress.rows.find((r) => r.destinationClass === "vpc" && r.trace?.to.ip);
+    const podRow = egress.rows.find((r) => r.destinationClass === "other-node-pod" && r.trace);
+    const podTo = podRow?.trace ? parseEndpoint(podRow.trace.to.endpoint) : undefined;
     const checks: PolicyCheck[] = [
       check(changed, from, dnsTo, "delivered", DNS_PORT, "UDP"),
+      ...(podTo && podRow?.trace ? [check(changed, from, podTo, "delivered", podRow.trace.port)] : []),
       ...(vpcRow?.trace?.to.ip
         ? [check(changed, from, { kind: "ip", ip: vpcRow.trace.to.ip }, "delivered", vpcRow.trace.port)]
         : []),
@@ -695,7 +709,7 @@ function egressPolicyRecommendations(
     const kubeSystem = k.namespaces.find((n) => n.name === "kube-system");
     const nameLabelCheck =
       kubeSystem && kubeSystem.labels["name"] !== "kube-system"
-        ? check(withPolicy(snapshot, egressPolicy(ns, vpcCidrs, "name")), from, dnsTo, "dropped", DNS_PORT, "UDP")
+        ? check(withPolicy(snapshot, egressPolicy(ns, vpcCidrs, true)), from, dnsTo, "dropped", DNS_PORT, "UDP")
         : null;
     recs.push({
       kind: "egress-policy",

@@ -76,7 +76,7 @@ test("recommendations are verified by re-running: fix place for a toleration + n
   assert.match(rec, /--set 'grafana\.tolerations\[0\]\.key=node-role\.kubernetes\.io\/control-plane'/);
 });
 
-test("NetworkPolicy namespaceSelector (networking.k8s.io/v1; kubernetes.io/metadata.name set by pkg/apis/core/v1/defaults.go SetDefaults_Namespace): the egress policy keeps DNS, drops the internet, keeps the ALB's reply — each re-traced", async () => {
+test("NetworkPolicy namespaceSelector (networking.k8s.io/v1; kubernetes.io/metadata.name set by pkg/apis/core/v1/defaults.go SetDefaults_Namespace): the egress policy keeps DNS and the cluster's pods, drops the internet, keeps the ALB's reply — each re-traced", async () => {
   const r = await cli(["report"]);
   const rec = r.stdout.slice(r.stdout.indexOf("### An egress NetworkPolicy for namespace monitoring"));
   assert.match(
@@ -85,7 +85,11 @@ test("NetworkPolicy namespaceSelector (networking.k8s.io/v1; kubernetes.io/metad
   );
   assert.match(
     rec,
-    /`workload:monitoring\/prometheus-grafana → internet TCP\/443` \| dropped \| dropped: NETWORK_POLICY_EGRESS at network-policy:monitoring\/allow-egress-to-vpc-and-dns \| as expected/,
+    /`workload:monitoring\/prometheus-grafana → pod:\S+ TCP\/\d+` \| delivered, reply back \| delivered; reply: returns \(conntrack\) \| as expected/,
+  );
+  assert.match(
+    rec,
+    /`workload:monitoring\/prometheus-grafana → internet TCP\/443` \| dropped \| dropped: NETWORK_POLICY_EGRESS at network-policy:monitoring\/allow-egress-in-cluster-and-vpc \| as expected/,
   );
   assert.match(
     rec,
@@ -94,7 +98,7 @@ test("NetworkPolicy namespaceSelector (networking.k8s.io/v1; kubernetes.io/metad
   assert.match(rec, /\*\*Verified\*\*: every re-run trace shows what the policy is meant to do\./);
   assert.match(
     rec,
-    /A selector on `name: kube-system` matches no namespace of this cluster: re-run with it, DNS is dropped \(NETWORK_POLICY_EGRESS/,
+    /a namespaceSelector on `name: kube-system` matches no namespace of this cluster — re-run with it, DNS is dropped \(NETWORK_POLICY_EGRESS/,
   );
 });
 

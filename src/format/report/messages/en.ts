@@ -133,7 +133,7 @@ export const EN: Catalog = {
   recOtherRejections: (p) => `Still rejected for other reasons: ${p.list}`,
   recPolicyTitle: (p) => `An egress NetworkPolicy for namespace ${p.namespace}`,
   recPolicyWhy: (p) =>
-    `Namespace ${p.namespace} serves the internet and no NetworkPolicy limits where its pods connect. This policy allows the VPC (${p.cidrs}) and DNS, and nothing else:`,
+    `Namespace ${p.namespace} serves the internet and no NetworkPolicy limits where its pods connect. This policy allows every pod of the cluster (DNS included) and the VPC (${p.cidrs}), and nothing else:`,
   colCheck: "re-run trace (policy applied)",
   colExpected: "expected",
   colResult: "result",
@@ -148,5 +148,5 @@ export const EN: Catalog = {
   recInternetCaveat: (p) =>
     `The internet is dropped for every pod of ${p.namespace} once it applies: add an egress rule for each thing that must be reached there (a Git server, an external API) before applying.`,
   recNameLabel: (p) =>
-    `Select kube-system by \`kubernetes.io/metadata.name\` (the API server sets it on every namespace). A selector on \`name: kube-system\` matches no namespace of this cluster: re-run with it, DNS is dropped (${p.code} at ${p.at}).`,
+    `If the rule for the cluster allows DNS only, select kube-system by \`kubernetes.io/metadata.name\` (the API server sets it on every namespace): a namespaceSelector on \`name: kube-system\` matches no namespace of this cluster — re-run with it, DNS is dropped (${p.code} at ${p.at}).`,
 };

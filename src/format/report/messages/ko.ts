@@ -132,7 +132,7 @@ export const KO: Catalog = {
   recOtherRejections: (p) => `다른 이유로 여전히 거부됨: ${p.list}`,
   recPolicyTitle: (p) => `namespace ${p.namespace}에 Egress NetworkPolicy 추가`,
   recPolicyWhy: (p) =>
-    `namespace ${p.namespace}는 외부에 노출된 서비스를 운영하지만 Pod의 외부 연결을 제한하는 NetworkPolicy가 없습니다. 아래 정책은 VPC(${p.cidrs})와 DNS만 허용합니다:`,
+    `namespace ${p.namespace}는 외부에 노출된 서비스를 운영하지만 Pod의 외부 연결을 제한하는 NetworkPolicy가 없습니다. 아래 정책은 클러스터 내부의 모든 Pod(DNS 포함)와 VPC(${p.cidrs})만 허용합니다:`,
   colCheck: "재실행한 trace (정책 적용)",
   colExpected: "기대 결과",
   colResult: "결과",
@@ -146,5 +146,5 @@ export const KO: Catalog = {
   recInternetCaveat: (p) =>
     `적용하면 ${p.namespace}의 모든 Pod에서 외부 인터넷 통신이 차단됩니다. 외부에 접속해야 하는 대상(Git 서버, 외부 API 등)이 있다면 적용 전에 egress 규칙을 추가하세요.`,
   recNameLabel: (p) =>
-    `kube-system은 \`kubernetes.io/metadata.name\` 레이블로 선택하세요 (API 서버가 모든 namespace에 자동으로 붙입니다). \`name: kube-system\` 셀렉터는 이 클러스터의 어떤 namespace와도 일치하지 않습니다: 그 셀렉터로 재실행하면 DNS가 차단됩니다 (${p.code}, ${p.at}).`,
+    `클러스터 내부는 DNS만 허용하려면 kube-system을 \`kubernetes.io/metadata.name\` 레이블로 선택하세요 (API 서버가 모든 namespace에 자동으로 붙입니다). \`name: kube-system\` namespaceSelector는 이 클러스터의 어떤 namespace와도 일치하지 않습니다 — 그 셀렉터로 재실행하면 DNS가 차단됩니다 (${p.code}, ${p.at}).`,
 };
