@@ -88,6 +88,14 @@ export {
 // lint: findings with the contract's FindingJson; place and trace findings on the same severity scale
 export { answerLint, failsOn, type LintAnswer, type LintInput, type LintJson } from "./questions/lint.js";
 export { placeFindings, traceFindings } from "./questions/findings.js";
+export {
+  answerReport,
+  REPORT_LANGUAGES,
+  type ReportAnswer,
+  type ReportInput,
+  type ReportLanguage,
+  type ReportAnalysis,
+} from "./questions/report.js";
 // what a trace's input is made of: `parseEndpoint("workload:NS/NAME")` and friends
 export { parseEndpoint, EndpointError, ENDPOINT_FORMS, type EndpointSpec } from "./analysis/paths/endpoints.js";
 export type { Protocol } from "./analysis/paths/trace-model.js";

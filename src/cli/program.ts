@@ -6,6 +6,7 @@ import { registerFixPlace } from "./commands/fix-place.js";
 import { registerLint } from "./commands/lint.js";
 import { registerPlace } from "./commands/place.js";
 import { registerPlanned } from "./commands/planned.js";
+import { registerReport } from "./commands/report.js";
 import { registerSnapshotShow } from "./commands/snapshot-show.js";
 import { registerTrace } from "./commands/trace.js";
 import { registerEgress } from "./commands/egress.js";
@@ -59,6 +60,7 @@ Examples:
   registerTrace(program, io, setExit);
   registerEgress(program, io, setExit);
   registerLint(program, io, setExit);
+  registerReport(program, io, setExit);
   registerPlanned(program, io, setExit);
   registerFixPlace(program, io, setExit);
   program.commands.forEach((c) => c.exitOverride().configureOutput(program.configureOutput()));

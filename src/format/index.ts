@@ -10,6 +10,7 @@ import type { FixPlaceAnswer } from "../questions/fix-place.js";
 import type { LintAnswer } from "../questions/lint.js";
 import type { PlaceAnswer } from "../questions/place.js";
 import type { QuestionName } from "../questions/question.js";
+import type { ReportAnswer } from "../questions/report.js";
 import type { SnapshotShowAnswer } from "../questions/snapshot-show.js";
 import type { TraceAnswer } from "../questions/trace.js";
 import { formatEgressJson, formatEgressMarkdown, formatEgressText } from "./egress.js";
@@ -18,6 +19,7 @@ import { formatPlacementBriefMarkdown, formatPlacementBriefText } from "./place-
 import { formatLintJson, formatLintMarkdown, formatLintText } from "./lint.js";
 import { formatPlacementMarkdown, formatPlacementText, placementResultChunks } from "./place.js";
 import { formatLintSarif } from "./sarif.js";
+import { formatReportMarkdown } from "./report/index.js";
 import { formatSnapshotJson, formatSnapshotMarkdown, formatSnapshotText } from "./snapshot-show.js";
 import { formatTraceJson, formatTraceMarkdown, formatTraceText } from "./trace.js";
 
@@ -34,6 +36,7 @@ export interface AnswerOf {
   trace: TraceAnswer;
   egress: EgressAnswer;
   lint: LintAnswer;
+  report: ReportAnswer;
 }
 
 type Renderer<A> = (answer: A) => Iterable<string>;
@@ -77,6 +80,8 @@ export const RENDERERS: Renderers = {
     md: (a) => [formatLintMarkdown(a.result)],
     sarif: (a) => [formatLintSarif(a.result)],
   },
+  // Markdown only for now (an HTML page is planned: src/cli/commands/report.ts says so)
+  report: { md: (a) => [formatReportMarkdown(a.analysis)] },
 };
 
 /** The output formats `question` can be rendered in. */

@@ -91,8 +91,28 @@ function mermaidText(text: string): string {
   return text.replace(/[;#]/g, ",").replace(/[\r\n]+/g, " ");
 }
 
+/** What a SNAT or DNAT step (`action` snat or dnat) rewrote: `SNAT 10.0.2.57 → 10.0.1.11`, `DNAT 10.0.1.11:30080 → 192.168.230.3:8080`. */
+export function natText(s: Step, before: Packet | undefined): string {
+  return s.action === "snat"
+    ? `SNAT ${before?.src ?? "?"} → ${s.packet.src}`
+    : `DNAT ${before ? `${before.dst}:${before.dstPort}` : "?"} → ${s.packet.dst}:${s.packet.dstPort}`;
+}
+
+/** The few words of a sequence diagram's notes that are not names or addresses (the report writes them in its language). */
+export interface MermaidWords {
+  readonly drop: string;
+  readonly unknown: string;
+  readonly delivered: (source: string) => string;
+}
+
+const MERMAID_WORDS: MermaidWords = {
+  drop: "DROP",
+  unknown: "UNKNOWN",
+  delivered: (source) => `delivered, source ${source}`,
+};
+
 /** A Mermaid sequence diagram: one participant per device, the packet on every arrow, NAT as notes. */
-export function traceMermaid(t: TraceResult): string {
+export function traceMermaid(t: TraceResult, words: MermaidWords = MERMAID_WORDS): string {
   const participants = new Map<string, string>();
   const id = (hop: string): string => {
     let p = participants.get(hop);
@@ -111,22 +131,17 @@ export function traceMermaid(t: TraceResult): string {
       if (prevHop !== undefined && prevHop !== s.hop && packet)
         body.push(`    ${id(prevHop)}${arrow}${pid}: ${mermaidText(packetText(packet))}`);
       if (s.action === "snat" || s.action === "dnat") {
-        const before = packet;
-        const what =
-          s.action === "snat"
-            ? `SNAT ${before?.src ?? "?"} → ${s.packet.src}`
-            : `DNAT ${before ? `${before.dst}:${before.dstPort}` : "?"} → ${s.packet.dst}:${s.packet.dstPort}`;
-        body.push(`    Note over ${pid}: ${mermaidText(`${s.component}: ${what}`)}`);
+        body.push(`    Note over ${pid}: ${mermaidText(`${s.component}: ${natText(s, packet)}`)}`);
       } else if (s.action === "encapsulate" || s.action === "decapsulate") {
         body.push(
           `    Note over ${pid}: ${mermaidText(`${s.component}: ${s.action}${s.packet.outer ? ` (outer ${s.packet.outer.src} → ${s.packet.outer.dst})` : ""}`)}`,
         );
       } else if (s.action === "drop") {
-        body.push(`    Note over ${pid}: ${mermaidText(`DROP ${s.component} ${s.id}`)}`);
+        body.push(`    Note over ${pid}: ${mermaidText(`${words.drop} ${s.component} ${s.id}`)}`);
       } else if (s.action === "unknown") {
-        body.push(`    Note over ${pid}: ${mermaidText(`UNKNOWN ${s.component} ${s.id}`)}`);
+        body.push(`    Note over ${pid}: ${mermaidText(`${words.unknown} ${s.component} ${s.id}`)}`);
       } else if (s.action === "deliver") {
-        body.push(`    Note over ${pid}: ${mermaidText(`delivered, source ${s.packet.src}`)}`);
+        body.push(`    Note over ${pid}: ${mermaidText(words.delivered(s.packet.src))}`);
       }
       prevHop = s.hop;
       packet = s.packet;

@@ -20,6 +20,7 @@ import { answerEgress } from "../../src/questions/egress.js";
 import { answerFixPlace } from "../../src/questions/fix-place.js";
 import { answerLint } from "../../src/questions/lint.js";
 import { answerPlace } from "../../src/questions/place.js";
+import { answerReport } from "../../src/questions/report.js";
 import type { QuestionName } from "../../src/questions/question.js";
 import { answerSnapshotShow } from "../../src/questions/snapshot-show.js";
 import { answerTrace } from "../../src/questions/trace.js";
@@ -40,13 +41,17 @@ const answers: { readonly [Q in QuestionName]: AnswerOf[Q] } = {
   }),
   egress: answerEgress(snapshot),
   lint: answerLint(snapshot),
+  report: answerReport(snapshot, { lang: "en" }),
 };
 
 const questions = Object.keys(RENDERERS) as QuestionName[];
 
 test("every question renders text, json and md; json is JSON.stringify of its typed result", () => {
-  assert.deepEqual(questions.sort(), ["egress", "fix place", "lint", "place", "snapshot show", "trace"]);
-  for (const q of questions) {
+  assert.deepEqual(questions.sort(), ["egress", "fix place", "lint", "place", "report", "snapshot show", "trace"]);
+  // report is a document: Markdown only (its HTML page is not built yet)
+  assert.deepEqual(formatsOf("report"), ["md"]);
+  assert.ok([...render("report", answers.report, "md")].join("").endsWith("\n"));
+  for (const q of questions.filter((x) => x !== "report")) {
     // lint also renders SARIF 2.1.0 (src/format/sarif.ts)
     assert.deepEqual(formatsOf(q), q === "lint" ? ["text", "json", "md", "sarif"] : ["text", "json", "md"], q);
     const answer = answers[q];

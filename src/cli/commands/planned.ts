@@ -33,11 +33,6 @@ const PLANNED: readonly Planned[] = [
         .requiredOption("--before <path>", "the earlier snapshot")
         .requiredOption("--after <path>", "the later snapshot"),
   },
-  {
-    name: "report",
-    description: "the full analysis as Markdown (with Mermaid diagrams) or a self-contained HTML page",
-    issue: 8,
-  },
   { name: "serve", description: "the report as a live local page, with a trace form", issue: 8 },
 ];
 
