@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command, CommanderError } from "commander";
 import { UserError } from "../model/errors.js";
+import { registerConnlist } from "./commands/connlist.js";
 import { registerFixPlace } from "./commands/fix-place.js";
 import { registerPlace } from "./commands/place.js";
 import { registerPlanned } from "./commands/planned.js";
@@ -57,6 +58,7 @@ Examples:
   registerPlace(program, io, setExit);
   registerTrace(program, io, setExit);
   registerEgress(program, io, setExit);
+  registerConnlist(program, io, setExit);
   registerPlanned(program, io, setExit);
   registerFixPlace(program, io, setExit);
   program.commands.forEach((c) => c.exitOverride().configureOutput(program.configureOutput()));

@@ -5,21 +5,32 @@
  * real scale is written piece by piece instead of as one string.
  */
 import { UserError } from "../model/errors.js";
+import type { ConnlistAnswer } from "../questions/connlist.js";
 import type { EgressAnswer } from "../questions/egress.js";
 import type { FixPlaceAnswer } from "../questions/fix-place.js";
 import type { PlaceAnswer } from "../questions/place.js";
 import type { QuestionName } from "../questions/question.js";
 import type { SnapshotShowAnswer } from "../questions/snapshot-show.js";
 import type { TraceAnswer } from "../questions/trace.js";
+import {
+  formatConnlistCsv,
+  formatConnlistDot,
+  formatConnlistJson,
+  formatConnlistMarkdown,
+  formatConnlistText,
+  formatConnlistTxt,
+} from "./connlist.js";
 import { formatEgressJson, formatEgressMarkdown, formatEgressText } from "./egress.js";
 import { formatFixPlaceJson, formatFixPlaceMarkdown, formatFixPlaceText } from "./fix-place.js";
 import { formatPlacementMarkdown, formatPlacementText, placementResultChunks } from "./place.js";
 import { formatSnapshotJson, formatSnapshotMarkdown, formatSnapshotText } from "./snapshot-show.js";
 import { formatTraceJson, formatTraceMarkdown, formatTraceText } from "./trace.js";
 
-export type OutputFormat = "text" | "json" | "md";
+export type OutputFormat = "text" | "json" | "md" | "txt" | "csv" | "dot";
 
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ["text", "json", "md"];
+/** formats only some questions render (connlist: np-guard netpol-analyzer's txt, csv and dot) */
+const EXTRA_FORMATS: readonly OutputFormat[] = ["txt", "csv", "dot"];
 
 /** The answer each question gives (src/questions/<question>.ts). */
 export interface AnswerOf {
@@ -28,6 +39,7 @@ export interface AnswerOf {
   "fix place": FixPlaceAnswer;
   trace: TraceAnswer;
   egress: EgressAnswer;
+  connlist: ConnlistAnswer;
 }
 
 type Renderer<A> = (answer: A) => Iterable<string>;
@@ -62,11 +74,19 @@ export const RENDERERS: Renderers = {
     json: (a) => [formatEgressJson(a.result)],
     md: (a) => [formatEgressMarkdown(a.analysis)],
   },
+  connlist: {
+    text: (a) => [formatConnlistText(a.analysis)],
+    txt: (a) => [formatConnlistTxt(a.analysis)],
+    json: (a) => [formatConnlistJson(a.result)],
+    md: (a) => [formatConnlistMarkdown(a.analysis)],
+    csv: (a) => [formatConnlistCsv(a.analysis)],
+    dot: (a) => [formatConnlistDot(a.analysis)],
+  },
 };
 
 /** The output formats `question` can be rendered in. */
 export function formatsOf(question: QuestionName): OutputFormat[] {
-  return OUTPUT_FORMATS.filter((f) => RENDERERS[question][f] !== undefined);
+  return [...OUTPUT_FORMATS, ...EXTRA_FORMATS].filter((f) => RENDERERS[question][f] !== undefined);
 }
 
 /** A format the question has no renderer for: bad usage, exit 2. */

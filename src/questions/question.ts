@@ -14,7 +14,7 @@
  */
 
 /** The questions podpath answers today; `src/format/index.ts` keeps one formatter table per name. */
-export type QuestionName = "snapshot show" | "place" | "fix place" | "trace" | "egress";
+export type QuestionName = "snapshot show" | "place" | "fix place" | "trace" | "egress" | "connlist";
 
 export interface Answer<Input, Result, Analysis> {
   /** the question's parameters, as asked */

@@ -16,6 +16,7 @@ import {
 import { loadSnapshot } from "../../src/load/load-snapshot.js";
 import { parseEndpoint } from "../../src/analysis/paths/endpoints.js";
 import { UserError } from "../../src/model/errors.js";
+import { answerConnlist } from "../../src/questions/connlist.js";
 import { answerEgress } from "../../src/questions/egress.js";
 import { answerFixPlace } from "../../src/questions/fix-place.js";
 import { answerPlace } from "../../src/questions/place.js";
@@ -38,14 +39,20 @@ const answers: { readonly [Q in QuestionName]: AnswerOf[Q] } = {
     to: parseEndpoint("url:https://growbin.app/argocd"),
   }),
   egress: answerEgress(snapshot),
+  connlist: answerConnlist(snapshot),
 };
 
 const questions = Object.keys(RENDERERS) as QuestionName[];
 
 test("every question renders text, json and md; json is JSON.stringify of its typed result", () => {
-  assert.deepEqual(questions.sort(), ["egress", "fix place", "place", "snapshot show", "trace"]);
+  assert.deepEqual(questions.sort(), ["connlist", "egress", "fix place", "place", "snapshot show", "trace"]);
   for (const q of questions) {
-    assert.deepEqual(formatsOf(q), ["text", "json", "md"], q);
+    // connlist adds np-guard netpol-analyzer's txt, csv and dot
+    assert.deepEqual(
+      formatsOf(q),
+      q === "connlist" ? ["text", "json", "md", "txt", "csv", "dot"] : ["text", "json", "md"],
+      q,
+    );
     const answer = answers[q];
     for (const format of formatsOf(q)) {
       const out = [...render(q, answer, format)].join("");
