@@ -29,8 +29,14 @@ test("connlist -o text: the same lines, then podpath's notes with file:line", as
   const r = await cli(["connlist", "-o", "text"]);
   assert.equal(r.code, 0);
   assert.ok(r.stdout.startsWith(txt.stdout), "text starts with the txt lines");
-  assert.match(r.stdout, /\nNotes:\n {2}- node-local traffic/);
+  assert.match(r.stdout, /\nNotes:\n {2}- /);
+  assert.match(r.stdout, /\n {2}- node-local traffic: NetworkPolicy cannot block a pod's own node/);
   assert.match(r.stdout, /etcd-k8s-master\[Pod\] uses the host network.*\(examples\/ecoeco\/k8s\/pods\.yaml:\d+\)/);
+  // the ALB is the example's ingress controller, and no pod: said, with the Ingress's file:line
+  assert.match(
+    r.stdout,
+    /Ingress argocd\/argocd-ingress, ecoeco\/api-ingress, monitoring\/grafana-ingress are served by an AWS ALB .*\(examples\/ecoeco\/k8s\/ingresses\.yaml:\d+\)/,
+  );
 });
 
 test("connlist -o md and -o csv: netpol-analyzer's src | dst | conn table and src,dst,conn rows (quoted where a field has a comma)", async () => {

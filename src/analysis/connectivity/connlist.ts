@@ -1,5 +1,6 @@
 import type {
   LabelSelector,
+  Labels,
   Namespace,
   NetworkPolicy,
   NetworkPolicyPeer,
@@ -11,6 +12,7 @@ import { selectorMatches } from "../../model/selectors.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import type { SourceRef } from "../../model/source.js";
 import { namespaceLabels, peerMatches, type MatchContext, type PolicyEndpoint } from "../paths/network-policy.js";
+import { classifyIngresses } from "../paths/load-balancers/controller/group-loader.js";
 import { detectCni } from "../paths/vpc-cni.js";
 import {
   ALL_CONNECTIONS,
@@ -65,7 +67,7 @@ interface Connection {
 }
 
 export interface ConnlistNote {
-  readonly code: "host-network" | "node-local" | "label-gap" | "focus-not-found" | "ingress-blocked";
+  readonly code: "host-network" | "node-local" | "label-gap" | "focus-not-found" | "ingress-blocked" | "alb-ingress";
   readonly message: string;
   readonly source: SourceRef | undefined;
 }
@@ -194,27 +196,28 @@ function ruleConnections(ports: readonly NetworkPolicyPort[], destination: Polic
 }
 
 /**
- * Whether some selector tells the two pods of a label gap apart: a policy of their namespace
- * selects one and not the other, or a rule's podSelector (whose namespace part takes their
- * namespace) matches one and not the other — the exact form of netpol-analyzer's
+ * Whether some selector tells pods of `namespace` labelled `a` and `b` apart: a policy of their
+ * namespace selects one and not the other, or a rule's podSelector (whose namespace part takes
+ * their namespace) matches one and not the other — the exact form of netpol-analyzer's
  * `NetworkPolicy.ContainsLabels` check.
  */
-function gapMatters(
-  gap: LabelGap,
+function selectorsTellApart(
+  namespace: string,
+  a: Labels,
+  b: Labels,
   policies: readonly NetworkPolicy[],
   namespaces: ReadonlyMap<string, Namespace>,
 ): boolean {
-  const [a, b] = gap.labels;
   const differs = (s: LabelSelector) => selectorMatches(s, a) !== selectorMatches(s, b);
-  const nsLabels = namespaceLabels(gap.namespace, namespaces);
+  const nsLabels = namespaceLabels(namespace, namespaces);
   for (const p of policies) {
-    if (p.namespace === gap.namespace && differs(p.podSelector)) return true;
+    if (p.namespace === namespace && differs(p.podSelector)) return true;
     for (const rule of [...p.ingress, ...p.egress])
       for (const peer of rule.peers) {
         if (peer.ipBlock || !peer.podSelector) continue;
         const inNamespace = peer.namespaceSelector
           ? selectorMatches(peer.namespaceSelector, nsLabels)
-          : p.namespace === gap.namespace;
+          : p.namespace === namespace;
         if (inNamespace && differs(peer.podSelector)) return true;
       }
   }
@@ -238,11 +241,13 @@ export function analyseConnlist(snapshot: Snapshot, options: ConnlistOptions = {
   const k = snapshot.kubernetes;
   const focus = options.focusWorkloads ?? [];
   const notes: ConnlistNote[] = [];
-  const { peers: workloads, labelGaps } = workloadPeers(snapshot);
   const namespaces = new Map(k.namespaces.map((n) => [n.name, n]));
+  const { peers: workloads, labelGaps } = workloadPeers(snapshot, (ns, a, b) =>
+    selectorsTellApart(ns, a, b, k.networkPolicies, namespaces),
+  );
   const engine = new PolicyEngine(k.networkPolicies, namespaces);
 
-  for (const gap of labelGaps) if (gapMatters(gap, k.networkPolicies, namespaces)) addGapNote(gap, workloads, notes);
+  for (const gap of labelGaps) addGapNote(gap, workloads, notes);
 
   const connections: Connection[] = [];
   const workloadSide: ConnPeer[] = workloads.map((w) => ({ id: w.id, kind: "workload", workload: w }));
@@ -294,19 +299,38 @@ export function analyseConnlist(snapshot: Snapshot, options: ConnlistOptions = {
     }
   }
   connections.sort(compareIds);
+  notes.push(...albNotes(snapshot));
   const dataplane = dataplaneOf(snapshot);
   if (dataplane) notes.push(...dataplaneNotes(dataplane, workloads));
   return { connections, workloads, notes, dataplane };
 }
 
 function addGapNote(gap: LabelGap, workloads: readonly WorkloadPeer[], notes: ConnlistNote[]) {
-  const used = gap.keys;
-  const w = workloads.find((p) => p.id === gap.workload);
+  const w = workloads.find((p) => p.id === gap.variants[0]);
   notes.push({
     code: "label-gap",
-    message: `pods ${gap.pods[0]} and ${gap.pods[1]} of ${gap.workload} differ in label${used.length > 1 ? "s" : ""} ${used.join(", ")}, and a NetworkPolicy selector tells them apart: the list evaluates ${gap.pods[0]} for the whole workload (netpol-analyzer refuses such input)`,
+    message: `pods ${gap.pods.join(", ")} of ${gap.workload} differ in label${gap.keys.length > 1 ? "s" : ""} ${gap.keys.join(", ")}, and a NetworkPolicy selector tells them apart: listed apart as ${gap.variants.join(", ")} (netpol-analyzer refuses such input)`,
     source: w?.source,
   });
+}
+
+/**
+ * Ingresses the AWS Load Balancer Controller serves (its IngressClass `alb`): the ALB is the
+ * "ingress controller", and it is no pod — its packets come from its own addresses in the VPC
+ * (target-type ip) or through a node port (instance), so NetworkPolicy admits it by ipBlock
+ * (or as node traffic), not by a namespaceSelector as the `{ingress-controller}` lines assume.
+ */
+function albNotes(snapshot: Snapshot): ConnlistNote[] {
+  const served = [...classifyIngresses(snapshot).members.values()].flat().map((m) => m.ingress);
+  if (served.length === 0) return [];
+  const names = served.map((i) => `${i.namespace}/${i.name}`).sort();
+  return [
+    {
+      code: "alb-ingress",
+      message: `Ingress ${names.join(", ")} ${names.length === 1 ? "is" : "are"} served by an AWS ALB (AWS Load Balancer Controller): the packets come from the ALB's VPC addresses (target-type ip) or through a node port (instance), not from a pod, so NetworkPolicy admits them by ipBlock or as node traffic; the {ingress-controller} lines follow netpol-analyzer's model — \`podpath trace --from internet\` follows the ALB`,
+      source: served[0]!.meta.source,
+    },
+  ];
 }
 
 function dataplaneOf(snapshot: Snapshot): "calico" | "aws-vpc-cni" | undefined {

@@ -16,9 +16,10 @@ import type { SourceRef } from "../../model/source.js";
  *   (a static pod's mirror), is `NS/POD[Pod]`. Pods named `virt-launcher-…` (KubeVirt's wrappers)
  *   are skipped, as netpol-analyzer skips them.
  * - The pods of one peer are one pod for the analysis (netpol-analyzer keeps one pod per owner):
- *   the first by name. When they differ in labels a policy selects on, netpol-analyzer refuses the
- *   input (resources.go `checkConsistentLabelsForPodsOfSameOwner`); podpath evaluates the first
- *   pod and says so (`labelGaps`; connlist.ts decides whether a selector tells the pods apart).
+ *   the first by name. When a policy selector tells some of them apart (their labels differ on a
+ *   key it selects on), netpol-analyzer refuses the input (resources.go
+ *   `checkConsistentLabelsForPodsOfSameOwner`); podpath splits the workload instead, one peer
+ *   per variant, named `NS/NAME[Kind]{key=value,!key}` by the keys that differ (`labelGaps`).
  *
  * One choice netpol-analyzer does not make (it reads manifests, podpath reads clusters too): when
  * the snapshot holds a workload object and the pods it owns, the pods are not a second peer — the
@@ -41,13 +42,16 @@ export interface WorkloadPeer {
   readonly pods: number;
 }
 
+/** a workload whose pods a policy selector tells apart: listed as one peer per variant */
 export interface LabelGap {
+  /** `NS/NAME[Kind]` */
   readonly workload: string;
-  readonly namespace: string;
-  readonly pods: readonly [string, string];
-  readonly labels: readonly [Labels, Labels];
-  /** label keys whose values differ between the two pods */
+  /** the first pod of each variant */
+  readonly pods: readonly string[];
+  /** the label keys that differ between the variants */
   readonly keys: readonly string[];
+  /** the variants' peer strings: `NS/NAME[Kind]{app=a,!tier}` */
+  readonly variants: readonly string[];
 }
 
 const WORKLOAD_KINDS = new Set([
@@ -66,12 +70,27 @@ function podPeerName(pod: Pod): { name: string; kind: string } {
   return { name: controller.name, kind: controller.kind };
 }
 
-function differingKeys(a: Labels, b: Labels): string[] {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].filter((k) => a[k] !== b[k]).sort();
+/** the label keys whose values (or presence) differ between `first` and any of `others` */
+function differingKeys(first: Labels, others: readonly Labels[]): string[] {
+  const keys = new Set<string>();
+  for (const o of others)
+    for (const key of new Set([...Object.keys(first), ...Object.keys(o)])) if (first[key] !== o[key]) keys.add(key);
+  return [...keys].sort();
 }
 
-export function workloadPeers(snapshot: Snapshot): { peers: WorkloadPeer[]; labelGaps: LabelGap[] } {
+/** a variant's labels on the keys that tell the variants apart, in label-selector syntax: `app=query,!tier` */
+function variantText(labels: Labels, keys: readonly string[]): string {
+  return keys.map((k) => (labels[k] === undefined ? `!${k}` : `${k}=${labels[k]}`)).join(",");
+}
+
+/**
+ * `distinguishes(namespace, a, b)`: some selector of the snapshot's policies matches pods of
+ * `namespace` with labels `a` and not `b`, or the reverse (connlist.ts `selectorsTellApart`).
+ */
+export function workloadPeers(
+  snapshot: Snapshot,
+  distinguishes: (namespace: string, a: Labels, b: Labels) => boolean = () => false,
+): { peers: WorkloadPeer[]; labelGaps: LabelGap[] } {
   const k = snapshot.kubernetes;
   const byId = new Map<string, WorkloadPeer>();
   const objects = new Set<string>();
@@ -93,42 +112,50 @@ export function workloadPeers(snapshot: Snapshot): { peers: WorkloadPeer[]; labe
       pods: 0,
     });
   }
-  const firstPod = new Map<string, Pod>();
-  const labelGaps: LabelGap[] = [];
+  const groups = new Map<string, { name: string; kind: string; pods: Pod[] }>();
   for (const pod of k.pods) {
     if (pod.name.startsWith("virt-launcher-")) continue;
     if (pod.owner && objects.has(`${pod.owner.kind}/${pod.owner.namespace ?? pod.namespace}/${pod.owner.name}`))
       continue;
     const { name, kind } = podPeerName(pod);
     const id = `${pod.namespace}/${name}[${kind}]`;
-    const existing = byId.get(id);
-    if (existing) {
-      byId.set(id, { ...existing, pods: existing.pods + 1 });
-      const first = firstPod.get(id);
-      if (first) {
-        const keys = differingKeys(first.labels, pod.labels);
-        if (keys.length > 0)
-          labelGaps.push({
-            workload: id,
-            namespace: pod.namespace,
-            pods: [first.name, pod.name],
-            labels: [first.labels, pod.labels],
-            keys,
-          });
-      }
-      continue;
+    if (byId.has(id)) continue;
+    const group = groups.get(id);
+    if (group) group.pods.push(pod);
+    else groups.set(id, { name, kind, pods: [pod] });
+  }
+  const labelGaps: LabelGap[] = [];
+  for (const [id, { name, kind, pods }] of groups) {
+    // pods a selector tells apart are variants of the workload; the others join the first variant like them
+    const variants: Pod[][] = [];
+    for (const pod of pods) {
+      const like = variants.find((v) => !distinguishes(pod.namespace, v[0]!.labels, pod.labels));
+      if (like) like.push(pod);
+      else variants.push([pod]);
     }
-    firstPod.set(id, pod);
-    byId.set(id, {
-      id,
-      namespace: pod.namespace,
-      name,
-      kind,
-      labels: pod.labels,
-      ports: pod.spec.containers.flatMap((c) => c.ports),
-      hostNetwork: pod.spec.hostNetwork,
-      source: pod.meta.source,
-      pods: 1,
+    const keys =
+      variants.length > 1
+        ? differingKeys(
+            variants[0]![0]!.labels,
+            variants.map((v) => v[0]!.labels),
+          )
+        : [];
+    const ids = variants.map((v) => (variants.length > 1 ? `${id}{${variantText(v[0]!.labels, keys)}}` : id));
+    if (variants.length > 1)
+      labelGaps.push({ workload: id, pods: variants.map((v) => v[0]!.name), keys, variants: ids });
+    variants.forEach((v, i) => {
+      const first = v[0]!;
+      byId.set(ids[i]!, {
+        id: ids[i]!,
+        namespace: first.namespace,
+        name,
+        kind,
+        labels: first.labels,
+        ports: first.spec.containers.flatMap((c) => c.ports),
+        hostNetwork: first.spec.hostNetwork,
+        source: first.meta.source,
+        pods: v.length,
+      });
     });
   }
   const peers = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

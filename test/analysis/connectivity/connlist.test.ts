@@ -303,3 +303,57 @@ spec:
     assert.deepEqual(ids, [...ids].sort());
   });
 });
+
+describe("pods of one owner with different labels (netpol-analyzer resources.go checkConsistentLabelsForPodsOfSameOwner)", () => {
+  const pod = (name: string, labels: string) => `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+  namespace: default
+  labels: ${labels}
+  ownerReferences:
+  - {apiVersion: apps/v1, kind: ReplicaSet, name: worker-5d8f7, uid: 0c1f9d2e-0000-4000-8000-00000000000${name.length}, controller: true}
+spec:
+  containers:
+  - {name: main, image: registry.example/worker:1, ports: [{containerPort: 9000}]}
+status:
+  podIP: 10.0.0.${name.length}
+`;
+  const other = `apiVersion: v1
+kind: Pod
+metadata: {name: client, namespace: default, labels: {app: client}}
+spec:
+  containers:
+  - {name: main, image: registry.example/client:1}
+`;
+  const policy = (selector: string) => `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: only-some, namespace: default}
+spec:
+  podSelector: ${selector}
+  policyTypes: [Ingress]
+  ingress:
+  - from: [{podSelector: {matchLabels: {app: client}}}]
+    ports: [{port: 9000}]
+`;
+  const pods = [pod("w-a", "{app: worker, queue: fast}"), pod("w-bb", "{app: worker, queue: slow}")];
+
+  test("labels no selector tells apart: one peer, the owner's (netpol-analyzer's grouping)", () => {
+    const out = lines(...pods, other, policy("{matchLabels: {app: worker}}"));
+    assert.ok(out.includes("default/client[Pod] => default/worker-5d8f7[ReplicaSet] : TCP 9000"), out.join("\n"));
+    assert.ok(!out.some((l) => l.includes("{queue")));
+  });
+
+  test("labels a policy selects on: netpol-analyzer refuses the input; podpath lists one peer per variant, named by the keys that differ", () => {
+    const out = lines(...pods, other, policy("{matchLabels: {queue: fast}}"));
+    assert.ok(
+      out.includes("default/client[Pod] => default/worker-5d8f7[ReplicaSet]{queue=fast} : TCP 9000"),
+      out.join("\n"),
+    );
+    assert.ok(out.includes("default/client[Pod] => default/worker-5d8f7[ReplicaSet]{queue=slow} : All Connections"));
+    const dir = tempDir({ "objects.yaml": [...pods, other, policy("{matchLabels: {queue: fast}}")].join("---\n") });
+    const notes = analyseConnlist(loadSnapshot({ paths: [dir], cwd: dir })).notes.filter((n) => n.code === "label-gap");
+    assert.equal(notes.length, 1);
+    assert.match(notes[0]!.message, /pods w-a, w-bb of default\/worker-5d8f7\[ReplicaSet\] differ in label queue/);
+  });
+});
