@@ -7,7 +7,7 @@ import type {
   NetworkPolicyPort,
   NetworkPolicyRule,
 } from "../../model/kubernetes.js";
-import { formatIPv4 } from "../../model/net.js";
+import { formatIPv4, parseIPv4 } from "../../model/net.js";
 import { selectorMatches } from "../../model/selectors.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import type { SourceRef } from "../../model/source.js";
@@ -25,7 +25,7 @@ import {
   type ConnectionSet,
 } from "./connection-set.js";
 import { ingressControllerConnections, INGRESS_CONTROLLER_NAMESPACE } from "./ingress-controller.js";
-import { externalPeers, rangeText, type IpRange } from "./ip-ranges.js";
+import { externalPeers, ipBlockRanges, rangeText, type IpRange } from "./ip-ranges.js";
 import { workloadPeers, type LabelGap, type WorkloadPeer } from "./workloads.js";
 
 /**
@@ -67,7 +67,14 @@ interface Connection {
 }
 
 export interface ConnlistNote {
-  readonly code: "host-network" | "node-local" | "label-gap" | "focus-not-found" | "ingress-blocked" | "alb-ingress";
+  readonly code:
+    | "host-network"
+    | "node-local"
+    | "label-gap"
+    | "focus-not-found"
+    | "ingress-blocked"
+    | "alb-ingress"
+    | "ipblock-pods";
   readonly message: string;
   readonly source: SourceRef | undefined;
 }
@@ -299,7 +306,7 @@ export function analyseConnlist(snapshot: Snapshot, options: ConnlistOptions = {
     }
   }
   connections.sort(compareIds);
-  notes.push(...albNotes(snapshot));
+  notes.push(...albNotes(snapshot), ...ipBlockPodNotes(snapshot));
   const dataplane = dataplaneOf(snapshot);
   if (dataplane) notes.push(...dataplaneNotes(dataplane, workloads));
   return { connections, workloads, notes, dataplane };
@@ -331,6 +338,41 @@ function albNotes(snapshot: Snapshot): ConnlistNote[] {
       source: served[0]!.meta.source,
     },
   ];
+}
+
+/**
+ * ipBlocks that cover observed pod IPs. netpol-analyzer (and so these lines) never lets an
+ * ipBlock select a pod; the upstream e2e suite does (kubernetes test/e2e/network/netpol/
+ * network_policy.go "should allow egress access to server in CIDR block" allows a pod's IP/32),
+ * and so do Calico and podpath's `trace`. One note per rule peer.
+ */
+function ipBlockPodNotes(snapshot: Snapshot): ConnlistNote[] {
+  const pods = snapshot.kubernetes.pods.flatMap((p) => {
+    const ip = p.podIP === undefined || p.spec.hostNetwork ? undefined : parseIPv4(p.podIP);
+    return ip === undefined ? [] : [{ id: `${p.namespace}/${p.name}`, ip }];
+  });
+  if (pods.length === 0) return [];
+  const out: ConnlistNote[] = [];
+  for (const policy of snapshot.kubernetes.networkPolicies)
+    for (const [direction, rules] of [
+      ["ingress", policy.ingress],
+      ["egress", policy.egress],
+    ] as const)
+      rules.forEach((rule, index) => {
+        for (const peer of rule.peers) {
+          if (!peer.ipBlock) continue;
+          const ranges = ipBlockRanges(peer.ipBlock.cidr, peer.ipBlock.except);
+          const covered = pods.filter((p) => ranges.some((r) => p.ip >= r.first && p.ip <= r.last));
+          if (covered.length === 0) continue;
+          const shown = covered.slice(0, 3).map((p) => p.id);
+          out.push({
+            code: "ipblock-pods",
+            message: `NetworkPolicy ${policy.namespace}/${policy.name} ${direction}[${index}] ipBlock ${peer.ipBlock.cidr} covers the IPs of ${covered.length} observed pod${covered.length > 1 ? "s" : ""} (${shown.join(", ")}${covered.length > shown.length ? ", …" : ""}): Calico and the upstream e2e suite match ipBlocks against pod IPs, so ${direction === "ingress" ? "they are admitted" : "they are reachable"} too; these lines, as netpol-analyzer's, treat ipBlocks as external addresses only (\`podpath trace\` matches pod IPs)`,
+            source: rule.source,
+          });
+        }
+      });
+  return out;
 }
 
 function dataplaneOf(snapshot: Snapshot): "calico" | "aws-vpc-cni" | undefined {

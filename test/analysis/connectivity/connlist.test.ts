@@ -357,3 +357,40 @@ spec:
     assert.match(notes[0]!.message, /pods w-a, w-bb of default\/worker-5d8f7\[ReplicaSet\] differ in label queue/);
   });
 });
+
+describe("ipBlock and pod IPs (kubernetes test/e2e/network/netpol/network_policy.go 'should allow egress access to server in CIDR block' vs netpol-analyzer netpols_common.go 'peer of type Pod cannot be selected by IPBlock')", () => {
+  const server = `apiVersion: v1
+kind: Pod
+metadata: {name: server, namespace: ns1, labels: {app: server}}
+spec:
+  containers:
+  - {name: main, image: registry.example/server:1, ports: [{containerPort: 80}]}
+status: {podIP: 10.1.2.3, podIPs: [{ip: 10.1.2.3}], phase: Running}
+`;
+  const client = server.replaceAll("server", "client").replace("10.1.2.3", "10.1.2.4").replace("10.1.2.3", "10.1.2.4");
+  const policy = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: allow-cidr, namespace: ns1}
+spec:
+  podSelector: {matchLabels: {app: client}}
+  policyTypes: [Egress]
+  egress:
+  - to: [{ipBlock: {cidr: 10.1.2.3/32}}]
+`;
+
+  test("the lines follow netpol-analyzer (the pod is not reached through the ipBlock); a note names the pod the e2e reading admits", () => {
+    const docs = [NS, server, client, policy];
+    const out = lines(...docs);
+    assert.ok(out.includes("ns1/client[Pod] => 10.1.2.3-10.1.2.3[External] : All Connections"), out.join("\n"));
+    assert.ok(!out.some((l) => l.startsWith("ns1/client[Pod] => ns1/server[Pod]")));
+    const dir = tempDir({ "objects.yaml": docs.join("---\n") });
+    const notes = analyseConnlist(loadSnapshot({ paths: [dir], cwd: dir })).notes.filter(
+      (n) => n.code === "ipblock-pods",
+    );
+    assert.equal(notes.length, 1);
+    assert.match(
+      notes[0]!.message,
+      /^NetworkPolicy ns1\/allow-cidr egress\[0\] ipBlock 10\.1\.2\.3\/32 covers the IPs of 1 observed pod \(ns1\/server\)/,
+    );
+  });
+});
