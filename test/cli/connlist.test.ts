@@ -227,6 +227,26 @@ test("connlist on a kubectl List: an Ingress by named service port reaches the n
   assert.equal(r.stderr, "");
 });
 
+test("connlist on an EKS capture with the AWS VPC CNI: the lines as netpol-analyzer's; notes that aws-node has no network policy agent (so nothing is enforced) and is host-network", async () => {
+  const r = await cli(["connlist", "-s", "test/fixtures/captures/eks-vpc-cni-nlb", "-o", "json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const json = JSON.parse(r.stdout) as {
+    dataplane: string;
+    notes: { code: string; message: string; source: string | null }[];
+  };
+  assert.equal(json.dataplane, "aws-vpc-cni");
+  const agent = json.notes.find((n) => n.code === "vpc-cni-policy-agent");
+  assert.match(
+    agent?.message ?? "",
+    /^aws-node has no aws-eks-nodeagent container .* does not enforce NetworkPolicy here/,
+  );
+  assert.match(agent?.source ?? "", /^test\/fixtures\/captures\/eks-vpc-cni-nlb\/k8s\/kube-system\.yaml:\d+$/);
+  assert.ok(
+    json.notes.some((n) => n.code === "host-network" && n.message.startsWith("kube-system/aws-node[DaemonSet]")),
+  );
+  assert.ok(json.notes.some((n) => n.code === "node-local"));
+});
+
 test("connlist -o yaml is a usage error naming connlist's formats", async () => {
   const r = await cli(["connlist", "-o", "yaml"]);
   assert.equal(r.code, 2);

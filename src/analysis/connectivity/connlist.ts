@@ -13,6 +13,7 @@ import type { Snapshot } from "../../model/snapshot.js";
 import type { SourceRef } from "../../model/source.js";
 import { namespaceLabels, peerMatches, type MatchContext, type PolicyEndpoint } from "../paths/network-policy.js";
 import { classifyIngresses } from "../paths/load-balancers/controller/group-loader.js";
+import { nodeAgent } from "../paths/node-agents.js";
 import { detectCni } from "../paths/vpc-cni.js";
 import {
   ALL_CONNECTIONS,
@@ -74,7 +75,8 @@ export interface ConnlistNote {
     | "focus-not-found"
     | "ingress-blocked"
     | "alb-ingress"
-    | "ipblock-pods";
+    | "ipblock-pods"
+    | "vpc-cni-policy-agent";
   readonly message: string;
   readonly source: SourceRef | undefined;
 }
@@ -309,6 +311,7 @@ export function analyseConnlist(snapshot: Snapshot, options: ConnlistOptions = {
   notes.push(...albNotes(snapshot), ...ipBlockPodNotes(snapshot));
   const dataplane = dataplaneOf(snapshot);
   if (dataplane) notes.push(...dataplaneNotes(dataplane, workloads));
+  if (dataplane === "aws-vpc-cni") notes.push(vpcCniAgentNote(snapshot));
   return { connections, workloads, notes, dataplane };
 }
 
@@ -373,6 +376,23 @@ function ipBlockPodNotes(snapshot: Snapshot): ConnlistNote[] {
         }
       });
   return out;
+}
+
+/**
+ * The AWS VPC CNI enforces NetworkPolicy only through its network policy agent: the
+ * `aws-eks-nodeagent` container of the aws-node pods (VPC CNI v1.14.0 and later), and only when
+ * it runs with `--enable-network-policy=true` (the EKS add-on's `enableNetworkPolicy`).
+ */
+function vpcCniAgentNote(snapshot: Snapshot): ConnlistNote {
+  const awsNode = nodeAgent(snapshot, "aws-node", "kube-system");
+  const agent = awsNode?.template.spec.containers.some((c) => c.name === "aws-eks-nodeagent") ?? false;
+  return {
+    code: "vpc-cni-policy-agent",
+    message: agent
+      ? "the AWS VPC CNI enforces NetworkPolicy through aws-node's aws-eks-nodeagent container, and only when it runs with --enable-network-policy=true (the EKS add-on's enableNetworkPolicy), which the snapshot does not show: without it, no line is enforced"
+      : "aws-node has no aws-eks-nodeagent container (the VPC CNI's network policy agent, v1.14.0 and later): the AWS VPC CNI does not enforce NetworkPolicy here, so every line is what the policies say, not what the cluster does",
+    source: awsNode?.meta.source,
+  };
 }
 
 function dataplaneOf(snapshot: Snapshot): "calico" | "aws-vpc-cni" | undefined {
