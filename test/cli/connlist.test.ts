@@ -117,6 +117,23 @@ test("connlist --focus-workload naming no workload: an empty list and a note, ex
   assert.match(r.stderr, /no workload nowhere\/nothing in the snapshot/);
 });
 
+test("connlist --focus-workload twice, one naming nothing: the other still narrows the list, the missing one is said (connlist.go existsFocusWorkload)", async () => {
+  const one = await cli(["connlist", "--focus-workload", "argocd/argocd-redis", "-o", "txt"]);
+  const r = await cli([
+    "connlist",
+    "--focus-workload",
+    "argocd/argocd-redis",
+    "--focus-workload",
+    "nowhere",
+    "-o",
+    "txt",
+  ]);
+  assert.equal(r.code, 0);
+  assert.ok(one.stdout.length > 0);
+  assert.equal(r.stdout, one.stdout);
+  assert.match(r.stderr, /note: no workload nowhere in the snapshot\n/);
+});
+
 const LIST = `apiVersion: v1
 kind: List
 items:

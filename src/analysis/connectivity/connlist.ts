@@ -277,13 +277,14 @@ export function analyseConnlist(snapshot: Snapshot, options: ConnlistOptions = {
       egressOf.set(p.id, engine.selecting(endpoint(p), "Egress"));
       ingressOf.set(p.id, engine.selecting(endpoint(p), "Ingress"));
     }
-    const focusExists = focus.length === 0 || workloadSide.some((p) => matchesFocus(p, focus));
-    if (!focusExists)
-      notes.push({
-        code: "focus-not-found",
-        message: `no workload ${focus.join(", ")} in the snapshot: the list is empty`,
-        source: undefined,
-      });
+    // connlist.go existsFocusWorkload: each focus that names nothing is said; the rest still narrow the list
+    for (const f of focus)
+      if (f !== "ingress-controller" && !workloadSide.some((p) => matchesFocus(p, [f])))
+        notes.push({
+          code: "focus-not-found",
+          message: `no workload ${f} in the snapshot${focus.length === 1 ? ": the list is empty" : ""}`,
+          source: undefined,
+        });
     for (const src of srcPeers) {
       for (const dst of dstPeers) {
         if (src.kind === "external" && dst.kind === "external") continue;
