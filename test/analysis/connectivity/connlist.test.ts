@@ -394,3 +394,53 @@ spec:
     );
   });
 });
+
+describe("a workload object and its pods in one snapshot (a kubectl capture: podpath's choice, netpol-analyzer reads manifests)", () => {
+  test("the Deployment stands for its ReplicaSet's pods: one peer, not NS/DEPLOY[Deployment] beside NS/RS[ReplicaSet]", () => {
+    const pod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: web-5d8f7c9b4-x2x7q
+  namespace: ns1
+  labels: {app: web, pod-template-hash: 5d8f7c9b4}
+  ownerReferences:
+  - {apiVersion: apps/v1, kind: ReplicaSet, name: web-5d8f7c9b4, uid: 7a8f9d2e-0000-4000-8000-000000000001, controller: true, blockOwnerDeletion: true}
+spec:
+  containers:
+  - {name: main, image: registry.example/web:1}
+status: {podIP: 10.1.0.7, phase: Running}
+`;
+    const out = lines(NS, deployment("ns1", "web", { app: "web" }), pod);
+    assert.deepEqual(out, [
+      "0.0.0.0-255.255.255.255[External] => ns1/web[Deployment] : All Connections",
+      "ns1/web[Deployment] => 0.0.0.0-255.255.255.255[External] : All Connections",
+    ]);
+    // without the Deployment, the pod is its ReplicaSet's, as netpol-analyzer names it
+    assert.ok(
+      lines(NS, pod).includes("ns1/web-5d8f7c9b4[ReplicaSet] => 0.0.0.0-255.255.255.255[External] : All Connections"),
+    );
+  });
+});
+
+describe("ipBlock peers are a union (kubernetes test/e2e/network/netpol 'should ensure an IP overlapping both IPBlock.CIDR and IPBlock.Except is allowed')", () => {
+  test("an address in one peer's except and in another peer's cidr is allowed", () => {
+    const p = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: overlap, namespace: ns1}
+spec:
+  podSelector: {matchLabels: {app: a}}
+  policyTypes: [Egress]
+  egress:
+  - to:
+    - ipBlock: {cidr: 10.0.0.0/24, except: [10.0.0.128/25]}
+    - ipBlock: {cidr: 10.0.0.192/26}
+`;
+    assert.deepEqual(
+      lines(NS, A, p).filter((l) => l.startsWith("ns1/a[")),
+      [
+        "ns1/a[Deployment] => 10.0.0.0-10.0.0.127[External] : All Connections",
+        "ns1/a[Deployment] => 10.0.0.192-10.0.0.255[External] : All Connections",
+      ],
+    );
+  });
+});
