@@ -85,6 +85,7 @@ test("connlist --focus-workload: only the connections from or to that workload (
     }[];
     workloads: { id: string; location: { file: string; line: number; column: number } }[];
   };
+  assert.equal(r.stdout, golden("connlist-ecoeco-grafana.json", r.stdout), "the JSON contract, pinned");
   assert.equal(json.apiVersion, "podpath.io/v1");
   assert.equal(json.question, "connlist");
   assert.equal(json.dataplane, "calico");
