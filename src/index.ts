@@ -96,6 +96,16 @@ export {
   type ReportLanguage,
   type ReportAnalysis,
 } from "./questions/report.js";
+export {
+  answerConnlist,
+  connlistJson,
+  type ConnlistAnswer,
+  type ConnlistInput,
+  type ConnlistJson,
+  type ConnectionJson,
+  type ConnlistWorkloadJson,
+  type ConnlistNoteJson,
+} from "./questions/connlist.js";
 // what a trace's input is made of: `parseEndpoint("workload:NS/NAME")` and friends
 export { parseEndpoint, EndpointError, ENDPOINT_FORMS, type EndpointSpec } from "./analysis/paths/endpoints.js";
 export type { Protocol } from "./analysis/paths/trace-model.js";

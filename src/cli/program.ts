@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command, CommanderError } from "commander";
 import { UserError } from "../model/errors.js";
+import { registerConnlist } from "./commands/connlist.js";
 import { registerFixPlace } from "./commands/fix-place.js";
 import { registerLint } from "./commands/lint.js";
 import { registerPlace } from "./commands/place.js";
@@ -61,6 +62,7 @@ Examples:
   registerEgress(program, io, setExit);
   registerLint(program, io, setExit);
   registerReport(program, io, setExit);
+  registerConnlist(program, io, setExit);
   registerPlanned(program, io, setExit);
   registerFixPlace(program, io, setExit);
   program.commands.forEach((c) => c.exitOverride().configureOutput(program.configureOutput()));

@@ -5,6 +5,7 @@
  * real scale is written piece by piece instead of as one string.
  */
 import { UserError } from "../model/errors.js";
+import type { ConnlistAnswer } from "../questions/connlist.js";
 import type { EgressAnswer } from "../questions/egress.js";
 import type { FixPlaceAnswer } from "../questions/fix-place.js";
 import type { LintAnswer } from "../questions/lint.js";
@@ -13,6 +14,14 @@ import type { QuestionName } from "../questions/question.js";
 import type { ReportAnswer } from "../questions/report.js";
 import type { SnapshotShowAnswer } from "../questions/snapshot-show.js";
 import type { TraceAnswer } from "../questions/trace.js";
+import {
+  formatConnlistCsv,
+  formatConnlistDot,
+  formatConnlistJson,
+  formatConnlistMarkdown,
+  formatConnlistText,
+  formatConnlistTxt,
+} from "./connlist.js";
 import { formatEgressJson, formatEgressMarkdown, formatEgressText } from "./egress.js";
 import { formatFixPlaceJson, formatFixPlaceMarkdown, formatFixPlaceText } from "./fix-place.js";
 import { formatPlacementBriefMarkdown, formatPlacementBriefText } from "./place-brief.js";
@@ -23,10 +32,11 @@ import { formatReportMarkdown } from "./report/index.js";
 import { formatSnapshotJson, formatSnapshotMarkdown, formatSnapshotText } from "./snapshot-show.js";
 import { formatTraceJson, formatTraceMarkdown, formatTraceText } from "./trace.js";
 
-export type OutputFormat = "text" | "json" | "md" | "sarif";
+export type OutputFormat = "text" | "json" | "md" | "sarif" | "txt" | "csv" | "dot";
 
-/** `sarif`: SARIF 2.1.0, for the questions whose answers are findings (lint) */
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ["text", "json", "md", "sarif"];
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ["text", "json", "md"];
+/** formats only some questions render (lint: SARIF 2.1.0; connlist: np-guard netpol-analyzer's txt, csv and dot) */
+const EXTRA_FORMATS: readonly OutputFormat[] = ["sarif", "txt", "csv", "dot"];
 
 /** The answer each question gives (src/questions/<question>.ts). */
 export interface AnswerOf {
@@ -37,6 +47,7 @@ export interface AnswerOf {
   egress: EgressAnswer;
   lint: LintAnswer;
   report: ReportAnswer;
+  connlist: ConnlistAnswer;
 }
 
 type Renderer<A> = (answer: A) => Iterable<string>;
@@ -82,11 +93,19 @@ export const RENDERERS: Renderers = {
   },
   // Markdown only for now (an HTML page is planned: src/cli/commands/report.ts says so)
   report: { md: (a) => [formatReportMarkdown(a.analysis)] },
+  connlist: {
+    text: (a) => [formatConnlistText(a.analysis)],
+    txt: (a) => [formatConnlistTxt(a.analysis)],
+    json: (a) => [formatConnlistJson(a.result)],
+    md: (a) => [formatConnlistMarkdown(a.analysis)],
+    csv: (a) => [formatConnlistCsv(a.analysis)],
+    dot: (a) => [formatConnlistDot(a.analysis)],
+  },
 };
 
 /** The output formats `question` can be rendered in. */
 export function formatsOf(question: QuestionName): OutputFormat[] {
-  return OUTPUT_FORMATS.filter((f) => RENDERERS[question][f] !== undefined);
+  return [...OUTPUT_FORMATS, ...EXTRA_FORMATS].filter((f) => RENDERERS[question][f] !== undefined);
 }
 
 /** A format the question has no renderer for: bad usage, exit 2. */

@@ -23,6 +23,7 @@ export class SnapshotDraft {
     endpointSlices: [],
     ingresses: [],
     ingressClasses: [],
+    routes: [],
     networkPolicies: [],
     priorityClasses: [],
     limitRanges: [],

@@ -261,6 +261,7 @@ export function finishSnapshot(
       ),
       ingresses: simple(k.ingresses).sort(byNsName),
       ingressClasses: simple(k.ingressClasses).sort(byName),
+      routes: simple(k.routes).sort(byNsName),
       networkPolicies: simple(k.networkPolicies).sort(byNsName),
       priorityClasses: simple(k.priorityClasses).sort(byName),
       limitRanges: simple(k.limitRanges).sort(byNsName),

@@ -507,6 +507,20 @@ export interface IngressClass {
     { readonly kind: string; readonly name: string; readonly apiGroup: string | undefined } | undefined;
 }
 
+/**
+ * route.openshift.io/v1 Route: OpenShift's router (an ingress controller) sends the route's
+ * traffic to the Service `to` names and to its `alternateBackends`, at `port.targetPort` (a
+ * Service port's name, number or target port; undefined: every port of the Service).
+ */
+export interface OpenShiftRoute {
+  readonly meta: ObjectMeta;
+  readonly namespace: string;
+  readonly name: string;
+  /** `to` first, then `alternateBackends`; kind as written ("" when omitted: a Service) */
+  readonly backends: readonly { readonly kind: string; readonly name: string }[];
+  readonly targetPort: number | string | undefined;
+}
+
 // ---------------------------------------------------------------------------------------------
 // NetworkPolicy (networking.k8s.io/v1)
 

@@ -28,6 +28,8 @@ export interface KubernetesModel {
   readonly serviceEndpoints: readonly k8s.ServiceEndpoints[];
   readonly ingresses: readonly k8s.Ingress[];
   readonly ingressClasses: readonly k8s.IngressClass[];
+  /** OpenShift Routes (route.openshift.io/v1): the ingress controller's targets, for connlist */
+  readonly routes: readonly k8s.OpenShiftRoute[];
   readonly networkPolicies: readonly k8s.NetworkPolicy[];
   readonly priorityClasses: readonly k8s.PriorityClass[];
   /** LimitRanges (core/v1), for LimitRanger admission */

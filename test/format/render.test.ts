@@ -16,6 +16,7 @@ import {
 import { loadSnapshot } from "../../src/load/load-snapshot.js";
 import { parseEndpoint } from "../../src/analysis/paths/endpoints.js";
 import { UserError } from "../../src/model/errors.js";
+import { answerConnlist } from "../../src/questions/connlist.js";
 import { answerEgress } from "../../src/questions/egress.js";
 import { answerFixPlace } from "../../src/questions/fix-place.js";
 import { answerLint } from "../../src/questions/lint.js";
@@ -42,18 +43,33 @@ const answers: { readonly [Q in QuestionName]: AnswerOf[Q] } = {
   egress: answerEgress(snapshot),
   lint: answerLint(snapshot),
   report: answerReport(snapshot, { lang: "en" }),
+  connlist: answerConnlist(snapshot),
 };
 
 const questions = Object.keys(RENDERERS) as QuestionName[];
 
 test("every question renders text, json and md; json is JSON.stringify of its typed result", () => {
-  assert.deepEqual(questions.sort(), ["egress", "fix place", "lint", "place", "report", "snapshot show", "trace"]);
+  assert.deepEqual(questions.sort(), [
+    "connlist",
+    "egress",
+    "fix place",
+    "lint",
+    "place",
+    "report",
+    "snapshot show",
+    "trace",
+  ]);
   // report is a document: Markdown only (its HTML page is not built yet)
   assert.deepEqual(formatsOf("report"), ["md"]);
   assert.ok([...render("report", answers.report, "md")].join("").endsWith("\n"));
-  for (const q of questions.filter((x) => x !== "report")) {
+  const extra: Partial<Record<QuestionName, string[]>> = {
     // lint also renders SARIF 2.1.0 (src/format/sarif.ts)
-    assert.deepEqual(formatsOf(q), q === "lint" ? ["text", "json", "md", "sarif"] : ["text", "json", "md"], q);
+    lint: ["sarif"],
+    // connlist adds np-guard netpol-analyzer's txt, csv and dot
+    connlist: ["txt", "csv", "dot"],
+  };
+  for (const q of questions.filter((x) => x !== "report")) {
+    assert.deepEqual(formatsOf(q), ["text", "json", "md", ...(extra[q] ?? [])], q);
     const answer = answers[q];
     for (const format of formatsOf(q)) {
       const out = [...render(q, answer, format)].join("");

@@ -223,13 +223,15 @@ export function evaluateNetworkPolicies(
 // ---------------------------------------------------------------------------------------------
 // matching
 
-interface MatchContext {
+/** what peer matching needs: the namespaces' labels, the ipBlock reading, a sink for notes (exported for connlist) */
+export interface MatchContext {
   readonly namespaces: ReadonlyMap<string, Namespace>;
   readonly ipBlockSelectsPods: boolean;
   readonly note: (text: string) => void;
 }
 
-function peerMatches(
+/** whether one `from`/`to` peer of `policy` selects `peer` (exported for connlist's connection sets) */
+export function peerMatches(
   rulePeer: NetworkPolicyPeer,
   policy: NetworkPolicy,
   peer: PolicyEndpoint,
@@ -295,7 +297,7 @@ function portMatches(
   return destination.ports.some((c) => c.name === p && c.protocol === rulePort.protocol && c.containerPort === port);
 }
 
-function namespaceLabels(name: string, namespaces: ReadonlyMap<string, Namespace>): Labels {
+export function namespaceLabels(name: string, namespaces: ReadonlyMap<string, Namespace>): Labels {
   return namespaces.get(name)?.labels ?? { [NAMESPACE_NAME_LABEL]: name };
 }
 

@@ -14,12 +14,6 @@ interface Planned {
 /** Commands of the contract (PRODUCT.md) that are registered, documented, and not built yet. */
 const PLANNED: readonly Planned[] = [
   {
-    name: "connlist",
-    description:
-      "allowed connections between all workloads and external IP ranges (np-guard netpol-analyzer's format with -o txt)",
-    issue: 5,
-  },
-  {
     name: "exposure",
     description: "who can reach each workload, and on which ports: other workloads, the VPC, the internet",
     issue: 6,

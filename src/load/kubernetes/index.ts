@@ -11,6 +11,7 @@ import { convertNetworkPolicy } from "./network-policy.js";
 import { convertNode } from "./nodes.js";
 import { convertPodDisruptionBudget } from "./pod-disruption-budget.js";
 import { convertPod } from "./pods.js";
+import { convertRoute } from "./route.js";
 import { convertOperatorResource } from "./prometheus-operator.js";
 import { convertEndpointSlice, convertEndpoints, convertService } from "./services.js";
 import { convertController, convertCronJob, convertJob } from "./workloads.js";
@@ -32,6 +33,7 @@ const API_GROUPS: Readonly<Record<string, readonly string[]>> = {
   policy: ["policy/v1"],
   calico: ["crd.projectcalico.org/v1", "projectcalico.org/v3"],
   monitoring: ["monitoring.coreos.com/v1"],
+  route: ["route.openshift.io/v1"],
 };
 
 function inGroup(apiVersion: string, group: keyof typeof API_GROUPS): boolean {
@@ -150,6 +152,8 @@ function convertObject(
       k.ingressClasses.push(convertIngressClass(f, meta()));
     } else if (inGroup(apiVersion, "networking") && kind === "NetworkPolicy") {
       k.networkPolicies.push(convertNetworkPolicy(f, meta(), ctx));
+    } else if (inGroup(apiVersion, "route") && kind === "Route") {
+      k.routes.push(convertRoute(f, meta()));
     } else if (inGroup(apiVersion, "scheduling") && kind === "PriorityClass") {
       k.priorityClasses.push(convertPriorityClass(f, meta()));
     } else if (inGroup(apiVersion, "node") && kind === "RuntimeClass") {

@@ -1,0 +1,107 @@
+/**
+ * `podpath connlist`: the connections NetworkPolicy allows between all workloads and external
+ * address ranges, as np-guard netpol-analyzer's `list` computes them (analysis/connectivity/).
+ * Result: `ConnlistJson`.
+ */
+import type { Protocol } from "../model/kubernetes.js";
+import type { Snapshot } from "../model/snapshot.js";
+import { formatSource } from "../model/source.js";
+import { connectionPorts, connectionText } from "../analysis/connectivity/connection-set.js";
+import {
+  analyseConnlist,
+  type ConnlistNote,
+  type ConnlistReport,
+  type PeerKind,
+} from "../analysis/connectivity/connlist.js";
+import { OUTPUT_API_VERSION, sourceJson, type SourceJson } from "./contract.js";
+import type { Answer } from "./question.js";
+
+export interface ConnlistInput {
+  /** `NAME` or `NS/NAME` (`{ingress-controller}`'s is `ingress-controller`): only connections from or to them */
+  readonly focusWorkloads?: readonly string[];
+}
+
+export interface ConnectionJson {
+  /** netpol-analyzer's peer strings: `NS/NAME[Kind]`, `FIRST-LAST[External]`, `{ingress-controller}` */
+  readonly src: string;
+  readonly dst: string;
+  /** netpol-analyzer's connection text: "All Connections", "TCP 8080,UDP 53" */
+  readonly conn: string;
+  readonly srcKind: PeerKind;
+  readonly dstKind: PeerKind;
+  readonly allConnections: boolean;
+  /** per protocol, its ports ("8080", "8080-8081"); empty with allConnections */
+  readonly ports: Readonly<Partial<Record<Protocol, readonly string[]>>>;
+}
+
+export interface ConnlistWorkloadJson {
+  readonly id: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly kind: string;
+  /** observed pods it groups (0: a workload object, its template stands for its pods) */
+  readonly pods: number;
+  readonly hostNetwork: boolean;
+  /** `file:line` */
+  readonly source: string;
+  readonly location: SourceJson;
+}
+
+export interface ConnlistNoteJson {
+  readonly code: ConnlistNote["code"];
+  readonly message: string;
+  readonly source: string | null;
+  readonly location: SourceJson | null;
+}
+
+export interface ConnlistJson {
+  readonly apiVersion: typeof OUTPUT_API_VERSION;
+  readonly question: "connlist";
+  readonly focusWorkloads: readonly string[];
+  /** "calico" or "aws-vpc-cni" when the snapshot shows that dataplane (see notes), else null */
+  readonly dataplane: string | null;
+  readonly connections: readonly ConnectionJson[];
+  readonly workloads: readonly ConnlistWorkloadJson[];
+  readonly notes: readonly ConnlistNoteJson[];
+}
+
+export type ConnlistAnswer = Answer<ConnlistInput, ConnlistJson, ConnlistReport>;
+
+export function connlistJson(report: ConnlistReport, input: ConnlistInput = {}): ConnlistJson {
+  return {
+    apiVersion: OUTPUT_API_VERSION,
+    question: "connlist",
+    focusWorkloads: input.focusWorkloads ?? [],
+    dataplane: report.dataplane ?? null,
+    connections: report.connections.map((c) => ({
+      src: c.src.id,
+      dst: c.dst.id,
+      conn: connectionText(c.conn),
+      srcKind: c.src.kind,
+      dstKind: c.dst.kind,
+      allConnections: c.conn.all,
+      ports: connectionPorts(c.conn),
+    })),
+    workloads: report.workloads.map((w) => ({
+      id: w.id,
+      namespace: w.namespace,
+      name: w.name,
+      kind: w.kind,
+      pods: w.pods,
+      hostNetwork: w.hostNetwork,
+      source: formatSource(w.source),
+      location: sourceJson(w.source),
+    })),
+    notes: report.notes.map((n) => ({
+      code: n.code,
+      message: n.message,
+      source: n.source ? formatSource(n.source) : null,
+      location: sourceJson(n.source),
+    })),
+  };
+}
+
+export function answerConnlist(snapshot: Snapshot, input: ConnlistInput = {}): ConnlistAnswer {
+  const analysis = analyseConnlist(snapshot, { focusWorkloads: input.focusWorkloads ?? [] });
+  return { input, result: connlistJson(analysis, input), analysis, finding: false };
+}
