@@ -41,7 +41,8 @@ function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
 Snapshots:
   --snapshot PATH names a directory (its podpath.yaml index, else every *.yaml/*.yml/*.json below it,
   recognised by content), an index file, or a single file. Without --snapshot every command uses the
-  embedded example, the cluster of the seed document, and says so on stderr.
+  embedded example (examples/ecoeco in the package: a kubeadm cluster with Calico on EC2 behind an
+  ALB) and says so on stderr.
   Capture one from a live cluster and AWS account with scripts/capture-snapshot.sh.
 
 Exit codes: 0 answered · 1 the answer is a finding (lint problems, a drop with --fail-on-drop)

@@ -53,11 +53,7 @@ export function withSnapshotOptions(command: Command, formats: readonly OutputFo
         "-n, --namespace <ns>",
         "namespace for objects that carry none and are not given one by an index file, as `kubectl apply -n NS` (default: default)",
       )
-      .addOption(
-        new Option("-o, --output <format>", "output format (default: text on a terminal, json otherwise)").choices(
-          formats,
-        ),
-      )
+      .addOption(new Option("-o, --output <format>", "output format (default: text, also when piped)").choices(formats))
       .option(
         "--strict",
         "stop at the first file that cannot be loaded; without it such a file of a directory or index file is reported (file:line:col), the rest is analysed, and the exit code is 2",
@@ -71,13 +67,13 @@ export function withSnapshotOptions(command: Command, formats: readonly OutputFo
   );
 }
 
-function outputFormat(options: SnapshotOptions, io: CliIO): OutputFormat {
-  return options.output ?? (io.stdout.isTTY ? "text" : "json");
+/** `-o` decides; text by default whether stdout is a terminal or a pipe, as kubectl does. */
+function outputFormat(options: SnapshotOptions): OutputFormat {
+  return options.output ?? "text";
 }
 
 /**
- * Writes the answer to `question` in the format the options ask for (default: text on a terminal,
- * json otherwise), chunk by chunk as its renderer yields them (src/format/index.ts `render`).
+ * Writes the answer to `question` in the format the options ask for (default: text), chunk by chunk as its renderer yields them (src/format/index.ts `render`).
  */
 export function writeAnswer<Q extends QuestionName>(
   io: CliIO,
@@ -85,7 +81,7 @@ export function writeAnswer<Q extends QuestionName>(
   answer: AnswerOf[Q],
   options: SnapshotOptions,
 ): void {
-  for (const chunk of render(question, answer, outputFormat(options, io))) io.stdout.write(chunk);
+  for (const chunk of render(question, answer, outputFormat(options))) io.stdout.write(chunk);
 }
 
 /**
@@ -99,9 +95,7 @@ export function loadFromOptions(options: SnapshotOptions, io: CliIO): Snapshot {
     const example = embeddedExample();
     paths = [example.path];
     displayBase = example.base;
-    io.stderr.write(
-      "podpath: no --snapshot given; using the embedded example (examples/ecoeco, the cluster of the seed document)\n",
-    );
+    io.stderr.write("podpath: no --snapshot given; using the embedded example (examples/ecoeco)\n");
   }
   const started = Date.now();
   let shown = false;

@@ -16,7 +16,7 @@ export function registerEgress(program: Command, io: CliIO, setExit: (code: numb
     program
       .command("egress")
       .description(
-        "the seed's egress table, computed: for each node group and destination class (a pod on the same node, a pod on another node, a ClusterIP, a VPC address, the internet), the SNAT steps in order, the source IP the destination sees, and whether the reply comes back",
+        "the egress table: for each node group and destination class (a pod on the same node, a pod on another node, a ClusterIP, a VPC address, the internet), the SNAT steps in order, the source IP the destination sees, and whether the reply comes back",
       ),
     formatsOf("egress"),
   )

@@ -47,11 +47,11 @@ export function registerPlace(program: Command, io: CliIO, setExit: (code: numbe
     .option("--node <name>", "explain one node in full for every workload")
     .option(
       "--kubernetes-version <version>",
-      "the Kubernetes version to follow (v1.26 to v1.34, e.g. v1.29 or v1.29.4): the scheduler's wording and the feature gates on by default; default: read from the snapshot (the kube-scheduler or kube-apiserver image, else the control-plane or newest kubelet)",
+      "the Kubernetes version to follow (v1.26 to v1.34, e.g. v1.29 or v1.29.4): the scheduler's wording and the feature gates on by default (default: read from the snapshot: the kube-scheduler or kube-apiserver image, else the control-plane or newest kubelet)",
     )
     .option(
       "--istio-proxy-requests <cpu,memory>",
-      "requests of the istio-proxy sidecar Istio injects where the pod's sidecar.istio.io/proxyCPU|proxyMemory annotations set none (default: the mesh default 100m,128Mi)",
+      "requests of the istio-proxy sidecar Istio injects where the pod's sidecar.istio.io/proxyCPU|proxyMemory annotations set none (default: 100m,128Mi, the mesh default)",
     )
     .option(
       "--drain <node>",
@@ -91,7 +91,7 @@ Examples:
   podpath place                                          every workload of the embedded example
   podpath place --workload monitoring/prometheus-grafana why Grafana runs where it does
   podpath place --node k8s-master                        what keeps each workload off the control plane
-  podpath place -s ./capture -o json                     machine-readable (PRODUCT.md's place shape)
+  podpath place -s ./capture -o json                     machine-readable (schemas/place.schema.json)
   podpath place --fresh                                  where a fresh install would put each pod, and which differ
   podpath place --drain k8s-worker-1                     what draining a node evicts, what blocks it, what becomes Pending
   podpath place --add-node node.yaml                     what a new node would take in`,

@@ -25,7 +25,7 @@ gave it, or what traces lose without it and the aws command that captures it. Wa
 the snapshot's own objects need a layer it lacks (missing-layer), each at the object's file:line.
 
 Examples:
-  podpath snapshot show                              the embedded example (the seed's cluster)
+  podpath snapshot show                              the embedded example (examples/ecoeco)
   podpath snapshot show -s ./capture                 a directory written by scripts/capture-snapshot.sh
   podpath snapshot show -s install.yaml -n argocd    a manifest applied with kubectl apply -n argocd
   podpath snapshot show -o json | jq .diagnostics    warnings, machine-readable`,
