@@ -13,7 +13,12 @@ export type { OutputFormat };
 export interface SnapshotOptions {
   snapshot?: string[] | undefined;
   with?: string[] | undefined;
+  /** -n: the answer's namespace (place: its workloads; trace: NAME without NS/; snapshot show: workloads shown) */
   namespace?: string;
+  /** -A: every namespace (the default when -n is not given; wins over -n, as kubectl's) */
+  allNamespaces?: boolean;
+  /** --manifest-namespace: the namespace of objects that carry none (kubectl apply -n) */
+  manifestNamespace?: string;
   maxFileSize: number;
   strict?: boolean;
   output?: OutputFormat;
@@ -51,7 +56,12 @@ export function withSnapshotOptions(command: Command, formats: readonly OutputFo
       )
       .option(
         "-n, --namespace <ns>",
-        "namespace for objects that carry none and are not given one by an index file, as `kubectl apply -n NS` (default: default)",
+        "answer for this namespace only, as kubectl -n: place its workloads, snapshot show its workloads, trace's pod:NAME, workload:NAME and service:NAME without NS/ (default: all namespaces, as -A)",
+      )
+      .option("-A, --all-namespaces", "every namespace, as kubectl -A (the default; wins over -n)")
+      .option(
+        "--manifest-namespace <ns>",
+        "namespace for objects that carry none and are not given one by an index file's namespace:, as `kubectl apply -n NS` (default: default)",
       )
       .addOption(new Option("-o, --output <format>", "output format (default: text, also when piped)").choices(formats))
       .option(
@@ -68,6 +78,11 @@ export function withSnapshotOptions(command: Command, formats: readonly OutputFo
 }
 
 /** `-o` decides; text by default whether stdout is a terminal or a pipe, as kubectl does. */
+/** The namespace the answer is limited to (-n), or undefined for all (-A, or neither given). */
+export function answerNamespace(options: SnapshotOptions): string | undefined {
+  return options.allNamespaces ? undefined : options.namespace;
+}
+
 function outputFormat(options: SnapshotOptions): OutputFormat {
   return options.output ?? "text";
 }
@@ -104,7 +119,7 @@ export function loadFromOptions(options: SnapshotOptions, io: CliIO): Snapshot {
     whatIf: options.with ?? [],
     cwd: io.cwd,
     displayBase,
-    ...(options.namespace ? { namespace: options.namespace } : {}),
+    ...(options.manifestNamespace ? { namespace: options.manifestNamespace } : {}),
     limits: { ...DEFAULT_LIMITS, maxFileBytes: options.maxFileSize },
     strict: options.strict === true,
     onProgress: (p) => {

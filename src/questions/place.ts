@@ -36,6 +36,8 @@ export interface PlaceInput {
   readonly force?: boolean | undefined;
   /** what-if: these nodes added before placing (the whole answer is about the cluster with them) */
   readonly addNodes?: readonly Node[] | undefined;
+  /** -n: only the workloads and static pods of this namespace are shown (all are still placed) */
+  readonly namespace?: string | undefined;
 }
 
 /**
@@ -251,6 +253,19 @@ export function placementJson(report: PlacementReport): PlacementJson {
   };
 }
 
+/**
+ * `-n NS`: the report limited to NS's workloads and static pods, as kubectl -n limits what it
+ * lists. Placement itself ran on every pod (the other namespaces' pods take room and count for
+ * spreading and affinity); the what-ifs stay whole.
+ */
+function inNamespace(report: PlacementReport, namespace: string): PlacementReport {
+  return {
+    ...report,
+    workloads: report.workloads.filter((w) => w.namespace === namespace),
+    staticPods: report.staticPods.filter((p) => p.namespace === namespace),
+  };
+}
+
 function checkInput(snapshot: Snapshot, input: PlaceInput): void {
   const named = (x: { namespace: string; name: string }) => `${x.namespace}/${x.name}` === input.workload;
   // a static pod is no workload, but `place` says where it runs and why the scheduler is not involved
@@ -304,6 +319,7 @@ export function answerPlace(snapshot: Snapshot, input: PlaceInput = {}): PlaceAn
     prepared,
   });
   const whatIf = asked || addNode ? { ...asked, ...(addNode ? { addNode } : {}) } : undefined;
-  const analysis: PlacementReport = whatIf ? { ...placement, whatIf } : placement;
+  const all: PlacementReport = whatIf ? { ...placement, whatIf } : placement;
+  const analysis = input.namespace === undefined ? all : inNamespace(all, input.namespace);
   return { input, result: placementJson(analysis), analysis, finding: false };
 }

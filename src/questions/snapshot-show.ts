@@ -6,8 +6,11 @@ import { summarizeSnapshot, type SnapshotSummary } from "../analysis/snapshot-su
 import type { Snapshot } from "../model/snapshot.js";
 import type { Answer } from "./question.js";
 
-/** The question takes no parameter beyond the snapshot (which files, what-ifs and limits are the loader's). */
-export type SnapshotShowInput = Readonly<Record<never, never>>;
+/** Which files, what-ifs and limits are the loader's; the question only limits the workloads listed. */
+export interface SnapshotShowInput {
+  /** -n: only this namespace's workloads are listed (files, nodes, joins and warnings stay whole) */
+  readonly namespace?: string | undefined;
+}
 
 /** A file that could not be loaded (the analysis leaves it out). */
 export interface LoadErrorJson {
@@ -122,6 +125,10 @@ function snapshotShowJson(summary: SnapshotSummary): SnapshotShowJson {
 }
 
 export function answerSnapshotShow(snapshot: Snapshot, input: SnapshotShowInput = {}): SnapshotShowAnswer {
-  const summary = summarizeSnapshot(snapshot);
+  const all = summarizeSnapshot(snapshot);
+  const summary =
+    input.namespace === undefined
+      ? all
+      : { ...all, workloads: all.workloads.filter((w) => w.namespace === input.namespace) };
   return { input, result: snapshotShowJson(summary), analysis: summary, finding: false };
 }

@@ -26,7 +26,8 @@ export function registerEgress(program: Command, io: CliIO, setExit: (code: numb
       "after",
       `
 Each row is one traced packet from a pod of the group's first node (an observed pod, else one
-podpath assumes at an address of the node's pod range); \`podpath trace\` shows its hops.
+podpath assumes at an address of the node's pod range); \`podpath trace\` shows its hops. The
+rows are per node group, so -n does not change them.
 
 Examples:
   podpath egress                 the embedded example: Calico natOutgoing, then the NAT gateway

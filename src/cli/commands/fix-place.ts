@@ -3,7 +3,13 @@ import { formatsOf } from "../../format/index.js";
 import { answerFixPlace } from "../../questions/fix-place.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
-import { loadFromOptions, withSnapshotOptions, writeAnswer, type SnapshotOptions } from "../snapshot-options.js";
+import {
+  answerNamespace,
+  loadFromOptions,
+  withSnapshotOptions,
+  writeAnswer,
+  type SnapshotOptions,
+} from "../snapshot-options.js";
 
 interface FixPlaceCliOptions extends SnapshotOptions {
   onto: string;
@@ -20,7 +26,7 @@ export function registerFixPlace(program: Command, io: CliIO, setExit: (code: nu
   withSnapshotOptions(
     fix
       .command("place")
-      .argument("<ns/name>", "the workload, as NAMESPACE/NAME")
+      .argument("<ns/name>", "the workload, as NAMESPACE/NAME (NAME alone with -n NAMESPACE)")
       .description(
         "the smallest change that puts a workload onto the nodes you name, and only there: tolerations for their taints and a nodeSelector or node affinity that selects them, as a YAML patch, a kubectl patch command and helm --set flags, verified by re-running place",
       ),
@@ -32,7 +38,7 @@ export function registerFixPlace(program: Command, io: CliIO, setExit: (code: nu
     )
     .option(
       "--kubernetes-version <version>",
-      "the Kubernetes version to follow (v1.26 to v1.34, e.g. v1.29 or v1.29.4): the scheduler's wording and the feature gates on by default; default: read from the snapshot (the kube-scheduler or kube-apiserver image, else the control-plane or newest kubelet)",
+      "the Kubernetes version to follow (v1.26 to v1.34, e.g. v1.29 or v1.29.4): the scheduler's wording and the feature gates on by default (default: read from the snapshot: the kube-scheduler or kube-apiserver image, else the control-plane or newest kubelet)",
     )
     .addHelpText(
       "after",
@@ -48,8 +54,10 @@ rejects a target node; the output says which.`,
     )
     .action((workload: string, options: FixPlaceCliOptions) => {
       // a bad --onto or an unknown workload is a FixPlaceError, a UserError runCli reports
+      // as kubectl -n: NAME alone is the workload of that namespace
+      const namespace = answerNamespace(options);
       const answer = answerFixPlace(loadFromOptions(options, io), {
-        workload,
+        workload: !workload.includes("/") && namespace !== undefined ? `${namespace}/${workload}` : workload,
         onto: options.onto,
         kubernetesVersion: options.kubernetesVersion,
       });

@@ -6,7 +6,13 @@ import { answerPlace } from "../../questions/place.js";
 import { loadAddedNodes } from "../add-node.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
-import { loadFromOptions, withSnapshotOptions, writeAnswer, type SnapshotOptions } from "../snapshot-options.js";
+import {
+  answerNamespace,
+  loadFromOptions,
+  withSnapshotOptions,
+  writeAnswer,
+  type SnapshotOptions,
+} from "../snapshot-options.js";
 
 interface PlaceOptions extends SnapshotOptions {
   workload?: string;
@@ -90,6 +96,7 @@ listed with its source (JSON: "mutations").
 Examples:
   podpath place                                          every workload of the embedded example
   podpath place --workload monitoring/prometheus-grafana why Grafana runs where it does
+  podpath place -n monitoring                            the workloads of one namespace
   podpath place --node k8s-master                        what keeps each workload off the control plane
   podpath place -s ./capture -o json                     machine-readable (schemas/place.schema.json)
   podpath place --fresh                                  where a fresh install would put each pod, and which differ
@@ -110,6 +117,7 @@ Examples:
         drain: options.drain,
         force: options.force,
         addNodes,
+        namespace: answerNamespace(options),
       });
       writeAnswer(io, "place", answer, options);
       setExit(EXIT.ok);
