@@ -17,6 +17,8 @@ import { staticPodNode } from "../model/static-pod.js";
 import { preparePlacement } from "../analysis/placement/prepare.js";
 import { resolveKubernetesVersion } from "../analysis/placement/version.js";
 import type { KubernetesVersionJson } from "./kubernetes-version.js";
+import type { SourceJson } from "./contract.js";
+import { ObjectLocations, versioned, type Versioned } from "./location.js";
 import type { Answer } from "./question.js";
 
 export interface PlaceInput {
@@ -130,6 +132,8 @@ export interface StaticPodJson {
   readonly node: string;
   readonly message: string;
   readonly source: string;
+  /** `source` as data */
+  readonly location: SourceJson | null;
 }
 
 export interface KnownFromPodsJson {
@@ -156,6 +160,8 @@ export interface WorkloadPlacementJson {
   /** null for a DaemonSet (one pod per targeted node) */
   readonly replicas: number | null;
   readonly source: string;
+  /** `source` as data */
+  readonly location: SourceJson | null;
   readonly generatedFrom: string | null;
   readonly feasibleNodes: readonly string[];
   /** DaemonSets: the nodes the controller makes a pod for; null for other kinds */
@@ -201,19 +207,20 @@ export interface PlacementJson {
  */
 export type WhatIfJson = WhatIfReport;
 
-export type PlaceAnswer = Answer<PlaceInput, PlacementJson, PlacementReport>;
+export type PlaceAnswer = Answer<PlaceInput, Versioned<PlacementJson>, PlacementReport>;
 
 /**
  * One workload of the contract. `nodes` keeps only the rejected nodes, so a 5,000-node cluster
  * does not print 5,000 rows per workload.
  */
-function workloadPlacementJson(w: WorkloadPlacement): WorkloadPlacementJson {
+function workloadPlacementJson(w: WorkloadPlacement, at: ObjectLocations | undefined): WorkloadPlacementJson {
   return {
     kind: w.kind,
     namespace: w.namespace,
     name: w.name,
     replicas: w.replicas,
     source: w.source,
+    location: at?.of(w.kind, w.namespace, w.name) ?? null,
     generatedFrom: w.generatedFrom,
     feasibleNodes: w.feasibleNodes,
     targetedNodes: w.targetedNodes,
@@ -243,12 +250,14 @@ function workloadPlacementJson(w: WorkloadPlacement): WorkloadPlacementJson {
  * large. Only the arrays of rejected nodes are new; at real scale the object is written chunk by
  * chunk (format/place.ts `placementResultChunks`), never as one string.
  */
-export function placementJson(report: PlacementReport): PlacementJson {
+export function placementJson(report: PlacementReport, snapshot?: Snapshot): PlacementJson {
+  // the locations of the workloads and static pods (their SourceRefs; the report carries `file:line`)
+  const at = snapshot ? new ObjectLocations(snapshot) : undefined;
   return {
     kubernetes: report.kubernetes,
     nodeCount: report.nodeCount,
-    workloads: report.workloads.map(workloadPlacementJson),
-    staticPods: report.staticPods,
+    workloads: report.workloads.map((w) => workloadPlacementJson(w, at)),
+    staticPods: report.staticPods.map((p) => ({ ...p, location: at?.of("Pod", p.namespace, p.name) ?? null })),
     ...(report.whatIf ? { whatIf: report.whatIf } : {}),
   };
 }
@@ -321,5 +330,5 @@ export function answerPlace(snapshot: Snapshot, input: PlaceInput = {}): PlaceAn
   const whatIf = asked || addNode ? { ...asked, ...(addNode ? { addNode } : {}) } : undefined;
   const all: PlacementReport = whatIf ? { ...placement, whatIf } : placement;
   const analysis = input.namespace === undefined ? all : inNamespace(all, input.namespace);
-  return { input, result: placementJson(analysis), analysis, finding: false };
+  return { input, result: versioned(placementJson(analysis, cluster)), analysis, finding: false };
 }
