@@ -45,6 +45,12 @@ Snapshots:
   ALB) and says so on stderr.
   Capture one from a live cluster and AWS account with scripts/capture-snapshot.sh.
 
+Output:
+  -o text|json|md decides the format; text is the default, also when piped (as kubectl). Text wraps at
+  the terminal's width (120 columns when piped) and colours verdicts on a terminal: delivered green,
+  dropped red, unknown yellow. NO_COLOR=1 turns colour off; FORCE_COLOR=1 turns it on when piped.
+  JSON answers carry apiVersion; their JSON Schemas are in the package's schemas/ folder.
+
 Exit codes: 0 answered · 1 the answer is a finding (lint problems, a drop with --fail-on-drop)
             2 bad input or usage (the message names file:line:col); a file of a directory or
               index file that cannot be loaded is named on stderr, the rest is still analysed

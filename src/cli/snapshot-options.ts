@@ -5,6 +5,8 @@ import { formatLoadError } from "../load/errors.js";
 import { loadSnapshot } from "../load/load-snapshot.js";
 import { embeddedExample } from "./example.js";
 import { OUTPUT_FORMATS, render, type AnswerOf, type OutputFormat } from "../format/index.js";
+import { ProgressLine } from "./progress.js";
+import { stdoutStyle } from "./terminal.js";
 import type { QuestionName } from "../questions/question.js";
 import type { CliIO } from "./io.js";
 
@@ -95,8 +97,10 @@ export function writeAnswer<Q extends QuestionName>(
   question: Q,
   answer: AnswerOf[Q],
   options: SnapshotOptions,
+  brief = false,
 ): void {
-  for (const chunk of render(question, answer, outputFormat(options))) io.stdout.write(chunk);
+  const style = stdoutStyle(io);
+  for (const chunk of render(question, answer, outputFormat(options), { style, brief })) io.stdout.write(chunk);
 }
 
 /**
@@ -112,7 +116,7 @@ export function loadFromOptions(options: SnapshotOptions, io: CliIO): Snapshot {
     displayBase = example.base;
     io.stderr.write("podpath: no --snapshot given; using the embedded example (examples/ecoeco)\n");
   }
-  const started = Date.now();
+  const progress = new ProgressLine(io);
   let shown = false;
   const snapshot = loadSnapshot({
     paths,
@@ -124,15 +128,12 @@ export function loadFromOptions(options: SnapshotOptions, io: CliIO): Snapshot {
     strict: options.strict === true,
     onProgress: (p) => {
       // on a terminal, once loading has taken a second, or before a file that will take one
-      if (!io.stderr.isTTY || (Date.now() - started < 1000 && p.fileBytes < 16 * 1024 * 1024)) return;
+      if (!progress.enabled || (progress.seconds < 1 && p.fileBytes < 16 * 1024 * 1024)) return;
       shown = true;
-      io.stderr.write(`\r\x1b[Kloading ${p.file} (${formatBytes(p.fileBytes)}, file ${p.index + 1} of ${p.total})…`);
+      progress.show(`loading ${p.file} (${formatBytes(p.fileBytes)}, file ${p.index + 1} of ${p.total})…`);
     },
   });
-  if (shown)
-    io.stderr.write(
-      `\r\x1b[Kloaded ${snapshot.files.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
-    );
+  if (shown) progress.end(`loaded ${snapshot.files.length} files in ${progress.seconds.toFixed(1)} s`);
   // one bad file does not hide the rest: each is named here, the answer follows, the exit code is 2
   for (const error of snapshot.errors) io.stderr.write(`podpath: ${formatLoadError(error)}\n`);
   if (snapshot.errors.length > 0) io.unloadable?.(snapshot.errors.length);

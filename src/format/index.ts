@@ -15,7 +15,14 @@ import { formatEgressJson, formatEgressMarkdown, formatEgressText } from "./egre
 import { formatFixPlaceJson, formatFixPlaceMarkdown, formatFixPlaceText } from "./fix-place.js";
 import { formatPlacementMarkdown, formatPlacementText, placementResultChunks } from "./place.js";
 import { formatSnapshotJson, formatSnapshotMarkdown, formatSnapshotText } from "./snapshot-show.js";
-import { formatTraceJson, formatTraceMarkdown, formatTraceText } from "./trace.js";
+import { PLAIN_TEXT, type TextStyle } from "./terminal.js";
+import {
+  formatTraceBriefMarkdown,
+  formatTraceBriefText,
+  formatTraceJson,
+  formatTraceMarkdown,
+  formatTraceText,
+} from "./trace.js";
 
 export type OutputFormat = "text" | "json" | "md";
 
@@ -30,7 +37,15 @@ export interface AnswerOf {
   egress: EgressAnswer;
 }
 
-type Renderer<A> = (answer: A) => Iterable<string>;
+/** How an answer is shown, beside its format: the terminal's width and colour, `--brief`. */
+export interface RenderOptions {
+  /** text: the width lines wrap at and whether verdicts are coloured (default: 120, no colour) */
+  readonly style?: TextStyle;
+  /** the short answer where the question has one (trace: the verdict, the NAT chain, the drop) */
+  readonly brief?: boolean;
+}
+
+type Renderer<A> = (answer: A, options: RenderOptions) => Iterable<string>;
 
 export type Renderers = { readonly [Q in QuestionName]: { readonly [F in OutputFormat]?: Renderer<AnswerOf[Q]> } };
 
@@ -53,12 +68,14 @@ export const RENDERERS: Renderers = {
     md: (a) => [formatFixPlaceMarkdown(a.analysis)],
   },
   trace: {
-    text: (a) => [formatTraceText(a.analysis)],
+    text: (a, o) => [
+      o.brief ? formatTraceBriefText(a.analysis, o.style ?? PLAIN_TEXT) : formatTraceText(a.analysis, o.style),
+    ],
     json: (a) => [formatTraceJson(a.result)],
-    md: (a) => [formatTraceMarkdown(a.analysis)],
+    md: (a, o) => [o.brief ? formatTraceBriefMarkdown(a.analysis) : formatTraceMarkdown(a.analysis)],
   },
   egress: {
-    text: (a) => [formatEgressText(a.analysis)],
+    text: (a, o) => [formatEgressText(a.analysis, o.style)],
     json: (a) => [formatEgressJson(a.result)],
     md: (a) => [formatEgressMarkdown(a.analysis)],
   },
@@ -82,8 +99,9 @@ export function render<Q extends QuestionName>(
   question: Q,
   answer: AnswerOf[Q],
   format: OutputFormat,
+  options: RenderOptions = {},
 ): Iterable<string> {
   const renderer: Renderer<AnswerOf[Q]> | undefined = RENDERERS[question][format];
   if (!renderer) throw new UnsupportedFormatError(question, format);
-  return renderer(answer);
+  return renderer(answer, options);
 }

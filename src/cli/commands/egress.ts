@@ -4,6 +4,7 @@ import { answerEgress } from "../../questions/egress.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import { loadFromOptions, withSnapshotOptions, writeAnswer, type SnapshotOptions } from "../snapshot-options.js";
+import { step } from "../progress.js";
 import { cniOption } from "./trace.js";
 
 interface EgressOptions extends SnapshotOptions {
@@ -35,7 +36,10 @@ Examples:
   podpath egress --cni aws-vpc-cni -s ./capture`,
     )
     .action((options: EgressOptions) => {
-      const answer = answerEgress(loadFromOptions(options, io), { cni: options.cni });
+      const snapshot = loadFromOptions(options, io);
+      const answer = step(io, "tracing one packet per node group and destination", () =>
+        answerEgress(snapshot, { cni: options.cni }),
+      );
       writeAnswer(io, "egress", answer, options);
       setExit(options.failOnDrop && answer.finding ? EXIT.finding : EXIT.ok);
     });

@@ -3,6 +3,7 @@ import { formatsOf } from "../../format/index.js";
 import { answerFixPlace } from "../../questions/fix-place.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
+import { step } from "../progress.js";
 import {
   answerNamespace,
   loadFromOptions,
@@ -56,11 +57,14 @@ rejects a target node; the output says which.`,
       // a bad --onto or an unknown workload is a FixPlaceError, a UserError runCli reports
       // as kubectl -n: NAME alone is the workload of that namespace
       const namespace = answerNamespace(options);
-      const answer = answerFixPlace(loadFromOptions(options, io), {
-        workload: !workload.includes("/") && namespace !== undefined ? `${namespace}/${workload}` : workload,
-        onto: options.onto,
-        kubernetesVersion: options.kubernetesVersion,
-      });
+      const snapshot = loadFromOptions(options, io);
+      const answer = step(io, "computing and verifying the change", () =>
+        answerFixPlace(snapshot, {
+          workload: !workload.includes("/") && namespace !== undefined ? `${namespace}/${workload}` : workload,
+          onto: options.onto,
+          kubernetesVersion: options.kubernetesVersion,
+        }),
+      );
       writeAnswer(io, "fix place", answer, options);
       // a change that cannot be verified (another filter still rejects a target) is a finding
       setExit(answer.finding ? EXIT.finding : EXIT.ok);

@@ -4,6 +4,7 @@ import { UserError } from "../../model/errors.js";
 import { quantityInModelUnits } from "../../model/quantity.js";
 import { answerPlace } from "../../questions/place.js";
 import { loadAddedNodes } from "../add-node.js";
+import { step } from "../progress.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import {
@@ -108,17 +109,22 @@ Examples:
       const snapshot = loadFromOptions(options, io);
       const addNodes = options.addNode ? loadAddedNodes(options.addNode, options, io) : undefined;
       const istioProxyRequests = parseProxyRequests(options.istioProxyRequests);
-      const answer = answerPlace(snapshot, {
-        workload: options.workload,
-        node: options.node,
-        kubernetesVersion: options.kubernetesVersion,
-        istioProxyRequests,
-        fresh: options.fresh,
-        drain: options.drain,
-        force: options.force,
-        addNodes,
-        namespace: answerNamespace(options),
-      });
+      const workloads = snapshot.kubernetes.workloads.length;
+      const nodes = snapshot.kubernetes.nodes.length + (addNodes?.length ?? 0);
+      const label = `placing ${workloads} workloads on ${nodes} nodes`;
+      const answer = step(io, label, () =>
+        answerPlace(snapshot, {
+          workload: options.workload,
+          node: options.node,
+          kubernetesVersion: options.kubernetesVersion,
+          istioProxyRequests,
+          fresh: options.fresh,
+          drain: options.drain,
+          force: options.force,
+          addNodes,
+          namespace: answerNamespace(options),
+        }),
+      );
       writeAnswer(io, "place", answer, options);
       setExit(EXIT.ok);
     });

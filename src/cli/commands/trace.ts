@@ -5,6 +5,7 @@ import { formatsOf } from "../../format/index.js";
 import { answerTrace } from "../../questions/trace.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
+import { step } from "../progress.js";
 import { parseCliEndpoint, withNamespace, type CliEndpoint } from "../namespace.js";
 import {
   answerNamespace,
@@ -22,6 +23,7 @@ interface TraceOptions extends SnapshotOptions {
   protocol: Protocol;
   cni?: "calico" | "aws-vpc-cni";
   failOnDrop?: boolean;
+  brief?: boolean;
 }
 
 function portArg(value: string): number {
@@ -62,6 +64,7 @@ export function registerTrace(program: Command, io: CliIO, setExit: (code: numbe
     .addOption(new Option("--protocol <p>", "protocol").choices(["TCP", "UDP", "SCTP", "ICMP"]).default("TCP"))
     .addOption(cniOption())
     .option("--fail-on-drop", "exit 1 when the packet or its reply is dropped, or the snapshot cannot decide (unknown)")
+    .option("--brief", "text and md: only the verdict, the NAT chain and the drop (its code and object)")
     .addHelpText(
       "after",
       `
@@ -85,6 +88,7 @@ Examples:
   podpath trace --from workload:ecoeco/ecoeco-api --to service:messaging/rabbitmq
   podpath trace -n ecoeco --from workload:ecoeco-api --to internet           NAME alone: in -n's namespace
   podpath trace --from internet --to url:https://growbin.app/grafana -o md   Markdown with a Mermaid sequence diagram
+  podpath trace --from workload:ecoeco/ecoeco-api --to internet --brief    the verdict and the NAT chain only
   podpath trace ... -w my-policy.yaml --fail-on-drop                    would this NetworkPolicy break it? (exit 1)`,
     )
     .action((options: TraceOptions) => {
@@ -92,14 +96,11 @@ Examples:
       const namespace = answerNamespace(options);
       const from = withNamespace(options.from, "--from", namespace);
       const to = withNamespace(options.to, "--to", namespace);
-      const answer = answerTrace(loadFromOptions(options, io), {
-        from,
-        to,
-        port: options.port,
-        protocol: options.protocol,
-        cni: options.cni,
-      });
-      writeAnswer(io, "trace", answer, options);
+      const snapshot = loadFromOptions(options, io);
+      const answer = step(io, "tracing", () =>
+        answerTrace(snapshot, { from, to, port: options.port, protocol: options.protocol, cni: options.cni }),
+      );
+      writeAnswer(io, "trace", answer, options, options.brief === true);
       setExit(options.failOnDrop && answer.finding ? EXIT.finding : EXIT.ok);
     });
 }
