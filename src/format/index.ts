@@ -15,6 +15,7 @@ import { formatEgressJson, formatEgressMarkdown, formatEgressText } from "./egre
 import { formatFixPlaceJson, formatFixPlaceMarkdown, formatFixPlaceText } from "./fix-place.js";
 import { formatPlacementMarkdown, formatPlacementText, placementResultChunks } from "./place.js";
 import { formatSnapshotJson, formatSnapshotMarkdown, formatSnapshotText } from "./snapshot-show.js";
+import { colourPlacementText } from "./place-colour.js";
 import { PLAIN_TEXT, type TextStyle } from "./terminal.js";
 import {
   formatTraceBriefMarkdown,
@@ -57,7 +58,7 @@ export const RENDERERS: Renderers = {
     md: (a) => [formatSnapshotMarkdown(a.analysis)],
   },
   place: {
-    text: (a) => [formatPlacementText(a.analysis, a.input.node)],
+    text: (a, o) => [colourPlacementText(formatPlacementText(a.analysis, a.input.node), o.style ?? PLAIN_TEXT)],
     // chunk by chunk: at real scale the whole answer is longer than a JavaScript string can be
     json: (a) => placementResultChunks(a.result),
     md: (a) => [formatPlacementMarkdown(a.analysis)],

@@ -66,6 +66,15 @@ describe("colour (no-color.org NO_COLOR; Node doc/api/cli.md FORCE_COLOR)", () =
     assert.equal(coloured.stdout.replace(/\x1b\[\d+m/g, ""), plain.stdout);
   });
 
+  test("place on a terminal: can run on green, rejected nodes yellow; the same text without colour", async () => {
+    const coloured = await run(["place"], { isTTY: true, columns: 200 });
+    assert.ok(coloured.stdout.includes(`  ${ESC}32mcan run on:${ESC}0m k8s-worker-1`), coloured.stdout.slice(0, 600));
+    assert.ok(coloured.stdout.includes(`  ${ESC}33mnot on k8s-master:${ESC}0m\n`));
+    const plain = await run(["place"], { isTTY: true, columns: 200, env: { NO_COLOR: "1" } });
+    // eslint-disable-next-line no-control-regex
+    assert.equal(coloured.stdout.replace(/\x1b\[\d+m/g, ""), plain.stdout);
+  });
+
   test("piped: no colour unless FORCE_COLOR; JSON is never coloured", async () => {
     assert.ok(!(await run(ARGOCD, { isTTY: false })).stdout.includes(ESC));
     assert.ok((await run(ARGOCD, { isTTY: false, env: { FORCE_COLOR: "1" } })).stdout.includes(ESC));
