@@ -53,7 +53,7 @@ export type Renderers = { readonly [Q in QuestionName]: { readonly [F in OutputF
 /** Every question's formatters, by output format; `render` is the only reader. */
 export const RENDERERS: Renderers = {
   "snapshot show": {
-    text: (a) => [formatSnapshotText(a.analysis)],
+    text: (a, o) => [formatSnapshotText(a.analysis, o.style)],
     json: (a) => [formatSnapshotJson(a.result)],
     md: (a) => [formatSnapshotMarkdown(a.analysis)],
   },

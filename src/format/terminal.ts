@@ -47,6 +47,18 @@ export function wrap(first: string, text: string, width: number, hang = " ".repe
   return lines;
 }
 
+/** Each line of `text` longer than `width` wrapped, continuing under its own leading spaces + `extra`. */
+export function wrapLong(text: string, width: number, extra = "  "): string {
+  return text
+    .split("\n")
+    .flatMap((l) => {
+      if (l.length <= width) return [l];
+      const lead = /^ */.exec(l)![0];
+      return wrap(lead, l.slice(lead.length), width, lead + extra);
+    })
+    .join("\n");
+}
+
 /**
  * A table as `table.ts` lays it out (`layout`) when it fits `width`. Otherwise the widest columns
  * are narrowed (never below their longest word, so `file:line` stays whole) and their cells wrap
@@ -58,6 +70,7 @@ export function fitTable(
   width: number,
   layout: (rows: readonly (readonly string[])[]) => string,
   indent = "  ",
+  headed = true,
 ): string {
   const laid = layout(rows);
   if (laid.split("\n").every((l) => l.length <= width)) return laid;
@@ -65,6 +78,7 @@ export function fitTable(
   if (!header) return laid;
   const wrappedTable = narrowed(rows, width, indent);
   if (wrappedTable !== undefined) return wrappedTable;
+  if (!headed) return laid;
   const out: string[] = [];
   for (const row of body) {
     out.push(...wrap(indent, `${header[0]} ${row[0] ?? ""}`.trim(), width, `${indent}    `));
