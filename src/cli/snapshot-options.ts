@@ -85,6 +85,15 @@ export function answerNamespace(options: SnapshotOptions): string | undefined {
   return options.allNamespaces ? undefined : options.namespace;
 }
 
+/**
+ * After an answer limited by -n that lists nothing: kubectl's "No resources found in NS
+ * namespace." (staging/src/k8s.io/kubectl/pkg/cmd/get/get.go), on stderr, exit code unchanged.
+ */
+export function sayIfNoneFound(io: CliIO, namespace: string | undefined, listed: number): void {
+  if (namespace !== undefined && listed === 0)
+    io.stderr.write(`podpath: no workloads found in namespace ${namespace}\n`);
+}
+
 function outputFormat(options: SnapshotOptions): OutputFormat {
   return options.output ?? "text";
 }

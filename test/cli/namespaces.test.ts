@@ -34,6 +34,17 @@ test("kubectl -n: place -n monitoring lists only monitoring's workloads; without
   assert.ok(system.staticPods.length > 0 && system.staticPods.every((p) => p.namespace === "kube-system"));
 });
 
+test('kubectl\'s "No resources found in NS namespace.": place -n and snapshot show -n of an empty namespace say so on stderr, exit 0', async () => {
+  for (const command of [["place"], ["snapshot", "show"]]) {
+    const r = await cli([...command, "-n", "nope", "-o", "json"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^podpath: no workloads found in namespace nope$/m);
+    assert.deepEqual((JSON.parse(r.stdout) as { workloads: unknown[] }).workloads, []);
+  }
+  const found = await cli(["place", "-n", "argocd", "-o", "json"]);
+  assert.doesNotMatch(found.stderr, /no workloads found/);
+});
+
 test("kubectl -A wins over -n: place -A -n monitoring lists every namespace", async () => {
   const all = await placeWorkloads();
   const both = await placeWorkloads("-A", "-n", "monitoring");

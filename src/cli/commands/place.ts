@@ -10,6 +10,7 @@ import { EXIT } from "../io.js";
 import {
   answerNamespace,
   loadFromOptions,
+  sayIfNoneFound,
   withSnapshotOptions,
   writeAnswer,
   type SnapshotOptions,
@@ -126,6 +127,7 @@ Examples:
         }),
       );
       writeAnswer(io, "place", answer, options);
+      sayIfNoneFound(io, answerNamespace(options), answer.result.workloads.length + answer.result.staticPods.length);
       setExit(EXIT.ok);
     });
 }

@@ -6,6 +6,7 @@ import { EXIT } from "../io.js";
 import {
   answerNamespace,
   loadFromOptions,
+  sayIfNoneFound,
   withSnapshotOptions,
   writeAnswer,
   type SnapshotOptions,
@@ -40,6 +41,7 @@ Examples:
     .action((options: SnapshotOptions) => {
       const answer = answerSnapshotShow(loadFromOptions(options, io), { namespace: answerNamespace(options) });
       writeAnswer(io, "snapshot show", answer, options);
+      sayIfNoneFound(io, answerNamespace(options), answer.result.workloads.length);
       setExit(EXIT.ok);
     });
 }
