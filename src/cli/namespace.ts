@@ -3,7 +3,8 @@
  * without one (`pod:NAME`, `workload:NAME`, `service:NAME`), as `kubectl get pod NAME -n NS`;
  * without -n (every namespace, -A) a name alone is refused, as kubectl refuses to get a named
  * object across all namespaces ("a resource cannot be retrieved by name across all namespaces",
- * kubectl staging/src/k8s.io/kubectl/pkg/cmd/get/get.go).
+ * staging/src/k8s.io/cli-runtime/pkg/resource/builder.go `visitByName`; `AllNamespaces` there
+ * "overrides the namespace set by NamespaceParam()": -A wins over -n).
  */
 import { EndpointError, parseEndpoint, type EndpointSpec } from "../analysis/paths/endpoints.js";
 
