@@ -55,6 +55,8 @@ export interface MutationJson {
   readonly reason: string;
   /** `file:line:col` of the LimitRange item, RuntimeClass, PriorityClass, namespace or template that caused it; null for a built-in default */
   readonly object: string | null;
+  /** `object` as data */
+  readonly objectLocation: SourceJson | null;
 }
 
 /** What admission would do that the snapshot cannot settle (a PriorityClass it lacks), or a rejection it would give. */
@@ -62,6 +64,8 @@ export interface AdmissionNoteJson {
   readonly source: string;
   readonly message: string;
   readonly object: string | null;
+  /** `object` as data */
+  readonly objectLocation: SourceJson | null;
 }
 
 /** One rejection: the kube-scheduler plugin, its own message, the object behind it. */
@@ -71,8 +75,10 @@ export interface ReasonJson {
   /** the scheduler's own wording */
   readonly message: string;
   readonly detail: string | null;
-  /** `file:line:col` of the taint, selector or rule, or null */
+  /** `file:line` of the taint, selector or rule, or null */
   readonly source: string | null;
+  /** `source` as data */
+  readonly location: SourceJson | null;
 }
 
 export interface NodeJson {
@@ -111,6 +117,8 @@ export interface NotTargetedJson {
   readonly rule: string;
   readonly reason: string;
   readonly source: string | null;
+  /** `source` as data */
+  readonly location: SourceJson | null;
   /** the daemon pod the snapshot shows on the node anyway, if any */
   readonly runningPod: string | null;
   /** whether the controller lets that pod keep running (shouldContinueRunning) */

@@ -1,6 +1,6 @@
 import type { Workload } from "../../model/kubernetes.js";
 import type { Snapshot } from "../../model/snapshot.js";
-import { formatSource } from "../../model/source.js";
+import { formatSource, type SourceRef } from "../../model/source.js";
 import { staticPodNode } from "../../model/static-pod.js";
 import type { AdmissionOptions } from "./admission/index.js";
 import { newPodsOf, type ControllerLabelsView } from "./controllers/index.js";
@@ -21,6 +21,19 @@ export interface ReasonView {
   readonly message: string;
   readonly detail: string | null;
   readonly source: string | null;
+  /** `source` as data (the JSON contract's SourceJson shape) */
+  readonly location: LocationView | null;
+}
+
+/** A `file:line` as data: the file, 1-based line and column (src/questions/contract.ts SourceJson). */
+interface LocationView {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+function locationView(ref: SourceRef | undefined): LocationView | null {
+  return ref ? { file: ref.file, line: ref.line, column: ref.col } : null;
 }
 
 export interface NodeView {
@@ -67,6 +80,7 @@ export interface NotTargetedView {
   readonly rule: string;
   readonly reason: string;
   readonly source: string | null;
+  readonly location: LocationView | null;
   /** the daemon pod the snapshot shows on the node anyway, if any */
   readonly runningPod: string | null;
   /** whether the controller lets that pod keep running (shouldContinueRunning) */
@@ -81,6 +95,7 @@ interface MutationView {
   readonly reason: string;
   /** file:line of the LimitRange, RuntimeClass, PriorityClass or namespace that caused it; null for a built-in default */
   readonly object: string | null;
+  readonly objectLocation: LocationView | null;
 }
 
 /** What admission would do that the snapshot cannot settle, or a rejection it would give. */
@@ -88,6 +103,7 @@ interface AdmissionNoteView {
   readonly source: string;
   readonly message: string;
   readonly object: string | null;
+  readonly objectLocation: LocationView | null;
 }
 
 export interface WorkloadPlacement {
@@ -171,6 +187,7 @@ function reasonView(r: Rejection): ReasonView {
     message: r.message,
     detail: r.detail ?? null,
     source: r.source ? formatSource(r.source) : null,
+    location: locationView(r.source),
   };
 }
 
@@ -184,6 +201,7 @@ function kubeletNodeView(a: KubeletAdmission): NodeView {
       message: r.message,
       detail: r.detail ?? null,
       source: r.source ? formatSource(r.source) : null,
+      location: locationView(r.source),
     })),
   };
 }
@@ -369,6 +387,7 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
         rule: t.rule,
         reason: t.reason,
         source: t.source ? formatSource(t.source) : null,
+        location: locationView(t.source),
         runningPod: podOn.get(t.node) ?? null,
         continueRunning: t.continueRunning,
       })),
@@ -415,11 +434,13 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
         value: m.value,
         reason: m.reason,
         object: m.object ? formatSource(m.object) : null,
+        objectLocation: locationView(m.object),
       })),
       admissionNotes: (admittedOf.get(w)?.notes ?? []).map((n) => ({
         source: n.source,
         message: n.message,
         object: n.object ? formatSource(n.object) : null,
+        objectLocation: locationView(n.object),
       })),
     };
   });
