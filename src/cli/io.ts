@@ -4,12 +4,16 @@ import { USER_EXIT } from "../model/errors.js";
 interface OutputStream {
   write(chunk: string): unknown;
   readonly isTTY?: boolean;
+  /** a terminal's width (Node's tty.WriteStream#columns) */
+  readonly columns?: number;
 }
 
 export interface CliIO {
   readonly stdout: OutputStream;
   readonly stderr: OutputStream;
   readonly cwd: string;
+  /** the environment: NO_COLOR and FORCE_COLOR (none given: no colour off a terminal, as before) */
+  readonly env?: Readonly<Record<string, string | undefined>>;
   /**
    * Told how many files of the snapshot could not be loaded (printed on stderr as they were):
    * the command still answers, and the run exits 2 at the end. Set by runCli.

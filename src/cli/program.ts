@@ -44,8 +44,15 @@ function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
 Snapshots:
   --snapshot PATH names a directory (its podpath.yaml index, else every *.yaml/*.yml/*.json below it,
   recognised by content), an index file, or a single file. Without --snapshot every command uses the
-  embedded example, the cluster of the seed document, and says so on stderr.
+  embedded example (examples/ecoeco in the package: a kubeadm cluster with Calico on EC2 behind an
+  ALB) and says so on stderr.
   Capture one from a live cluster and AWS account with scripts/capture-snapshot.sh.
+
+Output:
+  -o text|json|md decides the format; text is the default, also when piped (as kubectl). Text wraps at
+  the terminal's width (120 columns when piped) and colours verdicts on a terminal: delivered green,
+  dropped red, unknown yellow. NO_COLOR=1 turns colour off; FORCE_COLOR=1 turns it on when piped.
+  JSON answers carry apiVersion; their JSON Schemas are in the package's schemas/ folder.
 
 Exit codes: 0 answered · 1 the answer is a finding (lint problems, a drop with --fail-on-drop)
             2 bad input or usage (the message names file:line:col); a file of a directory or

@@ -5,6 +5,8 @@ import { formatLoadError } from "../load/errors.js";
 import { loadSnapshot } from "../load/load-snapshot.js";
 import { embeddedExample } from "./example.js";
 import { OUTPUT_FORMATS, render, type AnswerOf, type OutputFormat } from "../format/index.js";
+import { ProgressLine } from "./progress.js";
+import { stdoutStyle } from "./terminal.js";
 import type { QuestionName } from "../questions/question.js";
 import type { CliIO } from "./io.js";
 
@@ -13,7 +15,12 @@ export type { OutputFormat };
 export interface SnapshotOptions {
   snapshot?: string[] | undefined;
   with?: string[] | undefined;
+  /** -n: the answer's namespace (place: its workloads; trace: NAME without NS/; snapshot show: workloads shown) */
   namespace?: string;
+  /** -A: every namespace (the default when -n is not given; wins over -n, as kubectl's) */
+  allNamespaces?: boolean;
+  /** --manifest-namespace: the namespace of objects that carry none (kubectl apply -n) */
+  manifestNamespace?: string;
   maxFileSize: number;
   strict?: boolean;
   output?: OutputFormat;
@@ -51,13 +58,14 @@ export function withSnapshotOptions(command: Command, formats: readonly OutputFo
       )
       .option(
         "-n, --namespace <ns>",
-        "namespace for objects that carry none and are not given one by an index file, as `kubectl apply -n NS` (default: default)",
+        "answer for this namespace only, as kubectl -n: place its workloads, snapshot show its workloads, trace's pod:NAME, workload:NAME and service:NAME without NS/ (default: all namespaces, as -A)",
       )
-      .addOption(
-        new Option("-o, --output <format>", "output format (default: text on a terminal, json otherwise)").choices(
-          formats,
-        ),
+      .option("-A, --all-namespaces", "every namespace, as kubectl -A (the default; wins over -n)")
+      .option(
+        "--manifest-namespace <ns>",
+        "namespace for objects that carry none and are not given one by an index file's namespace:, as `kubectl apply -n NS` (default: default)",
       )
+      .addOption(new Option("-o, --output <format>", "output format (default: text, also when piped)").choices(formats))
       .option(
         "--strict",
         "stop at the first file that cannot be loaded; without it such a file of a directory or index file is reported (file:line:col), the rest is analysed, and the exit code is 2",
@@ -71,21 +79,37 @@ export function withSnapshotOptions(command: Command, formats: readonly OutputFo
   );
 }
 
-function outputFormat(options: SnapshotOptions, io: CliIO): OutputFormat {
-  return options.output ?? (io.stdout.isTTY ? "text" : "json");
+/** `-o` decides; text by default whether stdout is a terminal or a pipe, as kubectl does. */
+/** The namespace the answer is limited to (-n), or undefined for all (-A, or neither given). */
+export function answerNamespace(options: SnapshotOptions): string | undefined {
+  return options.allNamespaces ? undefined : options.namespace;
 }
 
 /**
- * Writes the answer to `question` in the format the options ask for (default: text on a terminal,
- * json otherwise), chunk by chunk as its renderer yields them (src/format/index.ts `render`).
+ * After an answer limited by -n that lists nothing: kubectl's "No resources found in NS
+ * namespace." (staging/src/k8s.io/kubectl/pkg/cmd/get/get.go), on stderr, exit code unchanged.
+ */
+export function sayIfNoneFound(io: CliIO, namespace: string | undefined, listed: number): void {
+  if (namespace !== undefined && listed === 0)
+    io.stderr.write(`podpath: no workloads found in namespace ${namespace}\n`);
+}
+
+function outputFormat(options: SnapshotOptions): OutputFormat {
+  return options.output ?? "text";
+}
+
+/**
+ * Writes the answer to `question` in the format the options ask for (default: text), chunk by chunk as its renderer yields them (src/format/index.ts `render`).
  */
 export function writeAnswer<Q extends QuestionName>(
   io: CliIO,
   question: Q,
   answer: AnswerOf[Q],
   options: SnapshotOptions,
+  brief = false,
 ): void {
-  for (const chunk of render(question, answer, outputFormat(options, io))) io.stdout.write(chunk);
+  const style = stdoutStyle(io);
+  for (const chunk of render(question, answer, outputFormat(options), { style, brief })) io.stdout.write(chunk);
 }
 
 /**
@@ -99,31 +123,26 @@ export function loadFromOptions(options: SnapshotOptions, io: CliIO): Snapshot {
     const example = embeddedExample();
     paths = [example.path];
     displayBase = example.base;
-    io.stderr.write(
-      "podpath: no --snapshot given; using the embedded example (examples/ecoeco, the cluster of the seed document)\n",
-    );
+    io.stderr.write("podpath: no --snapshot given; using the embedded example (examples/ecoeco)\n");
   }
-  const started = Date.now();
+  const progress = new ProgressLine(io);
   let shown = false;
   const snapshot = loadSnapshot({
     paths,
     whatIf: options.with ?? [],
     cwd: io.cwd,
     displayBase,
-    ...(options.namespace ? { namespace: options.namespace } : {}),
+    ...(options.manifestNamespace ? { namespace: options.manifestNamespace } : {}),
     limits: { ...DEFAULT_LIMITS, maxFileBytes: options.maxFileSize },
     strict: options.strict === true,
     onProgress: (p) => {
       // on a terminal, once loading has taken a second, or before a file that will take one
-      if (!io.stderr.isTTY || (Date.now() - started < 1000 && p.fileBytes < 16 * 1024 * 1024)) return;
+      if (!progress.enabled || (progress.seconds < 1 && p.fileBytes < 16 * 1024 * 1024)) return;
       shown = true;
-      io.stderr.write(`\r\x1b[Kloading ${p.file} (${formatBytes(p.fileBytes)}, file ${p.index + 1} of ${p.total})…`);
+      progress.show(`loading ${p.file} (${formatBytes(p.fileBytes)}, file ${p.index + 1} of ${p.total})…`);
     },
   });
-  if (shown)
-    io.stderr.write(
-      `\r\x1b[Kloaded ${snapshot.files.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
-    );
+  if (shown) progress.end(`loaded ${snapshot.files.length} files in ${progress.seconds.toFixed(1)} s`);
   // one bad file does not hide the rest: each is named here, the answer follows, the exit code is 2
   for (const error of snapshot.errors) io.stderr.write(`podpath: ${formatLoadError(error)}\n`);
   if (snapshot.errors.length > 0) io.unloadable?.(snapshot.errors.length);

@@ -2,6 +2,7 @@ import type { EgressReport, EgressRow } from "../analysis/paths/egress.js";
 import { formatSource } from "../model/source.js";
 import type { EgressJson } from "../questions/egress.js";
 import { markdownTable, table } from "./table.js";
+import { fitTable, paint, PLAIN_TEXT, wrap, type TextStyle } from "./terminal.js";
 import { traceMermaid } from "./trace.js";
 
 function snatText(row: EgressRow): string {
@@ -33,7 +34,12 @@ export function formatEgressJson(result: EgressJson): string {
   return JSON.stringify(result, null, 2) + "\n";
 }
 
-export function formatEgressText(report: EgressReport): string {
+/** A group's nodes for text: all of them up to 5, else the first 3 and how many more (JSON lists all). */
+function nodeNames(nodes: readonly string[]): string {
+  return nodes.length <= 5 ? nodes.join(", ") : `${nodes.slice(0, 3).join(", ")}, … (+${nodes.length - 3})`;
+}
+
+export function formatEgressText(report: EgressReport, style: TextStyle = PLAIN_TEXT): string {
   const lines: string[] = [`CNI: ${report.cni}`, ""];
   if (report.groups.length === 0)
     return (
@@ -45,46 +51,59 @@ export function formatEgressText(report: EgressReport): string {
   lines.push("node groups:");
   const sender = (group: string): string => report.rows.find((r) => r.group === group)?.from ?? "-";
   lines.push(
-    table([
-      ["group", "nodes", "subnet", "traced from"],
-      ...report.groups.map((g) => [g.name, g.nodes.join(", "), g.subnetId ?? "-", sender(g.name)]),
-    ]),
+    fitTable(
+      [
+        ["group", "nodes", "subnet", "traced from"],
+        ...report.groups.map((g) => [g.name, nodeNames(g.nodes), g.subnetId ?? "-", sender(g.name)]),
+      ],
+      style.width,
+      table,
+    ),
   );
   lines.push("");
   const header = ["group", "destination", "traced to", "SNAT steps, in order", "source seen", "verdict", "reply"];
   lines.push(
-    table([
-      header,
-      ...report.rows.map((r) => [
-        r.group,
-        r.destinationWords,
-        r.verdict === "skipped" ? "-" : toText(r),
-        snatText(r),
-        r.finalSourceIp ?? "-",
-        verdictText(r),
-        replyText(r),
-      ]),
-    ]),
+    fitTable(
+      [
+        header,
+        ...report.rows.map((r) => [
+          r.group,
+          r.destinationWords,
+          r.verdict === "skipped" ? "-" : toText(r),
+          snatText(r),
+          r.finalSourceIp ?? "-",
+          verdictText(r),
+          replyText(r),
+        ]),
+      ],
+      style.width,
+      table,
+    ),
   );
   const drops = report.rows.filter((r) => r.drop || r.replyDrop);
   if (drops.length > 0) {
     lines.push("", "drops:");
     for (const r of drops) {
       const d = r.drop ?? r.replyDrop!;
-      lines.push(
-        `  ${r.group} → ${r.destinationWords}: ${r.drop ? "" : "reply "}${d.code}: ${d.message}${d.source ? ` [${formatSource(d.source)}]` : ""}`,
-      );
+      const label = `  ${r.group} → ${r.destinationWords}: `;
+      const text = `${r.drop ? "" : "reply "}${d.code}: ${d.message}${d.source ? ` [${formatSource(d.source)}]` : ""}`;
+      const [first, ...rest] = wrap(label, text, style.width, "      ");
+      lines.push(style.colour ? paint(first!, "dropped", style) : first!, ...rest);
     }
   }
   const notes = report.rows.filter((r) => r.note && r.verdict !== "skipped");
   if (notes.length > 0) {
     lines.push("", "notes:");
-    for (const r of notes) lines.push(`  ${r.group} → ${r.destinationWords}: ${r.note}`);
+    for (const r of notes) lines.push(...wrap(`  ${r.group} → ${r.destinationWords}: `, r.note, style.width, "      "));
   }
-  for (const a of report.assumptions) lines.push("", `assumed: ${a}`);
+  for (const a of report.assumptions) lines.push("", ...wrap("assumed: ", a, style.width, "  "));
   lines.push(
     "",
-    "Each row traces one packet (`podpath trace` shows every hop); replies are undone by conntrack, never NATed again.",
+    ...wrap(
+      "",
+      "Each row traces one packet (`podpath trace` shows every hop); replies are undone by conntrack, never NATed again.",
+      style.width,
+    ),
   );
   return lines.join("\n") + "\n";
 }

@@ -30,7 +30,15 @@ import { formatPlacementMarkdown, formatPlacementText, placementResultChunks } f
 import { formatLintSarif } from "./sarif.js";
 import { formatReportMarkdown } from "./report/index.js";
 import { formatSnapshotJson, formatSnapshotMarkdown, formatSnapshotText } from "./snapshot-show.js";
-import { formatTraceJson, formatTraceMarkdown, formatTraceText } from "./trace.js";
+import { colourPlacementText } from "./place-colour.js";
+import { PLAIN_TEXT, type TextStyle } from "./terminal.js";
+import {
+  formatTraceBriefMarkdown,
+  formatTraceBriefText,
+  formatTraceJson,
+  formatTraceMarkdown,
+  formatTraceText,
+} from "./trace.js";
 
 export type OutputFormat = "text" | "json" | "md" | "sarif" | "txt" | "csv" | "dot";
 
@@ -50,22 +58,35 @@ export interface AnswerOf {
   connlist: ConnlistAnswer;
 }
 
-type Renderer<A> = (answer: A) => Iterable<string>;
+/** How an answer is shown, beside its format: the terminal's width and colour, `--brief`. */
+export interface RenderOptions {
+  /** text: the width lines wrap at and whether verdicts are coloured (default: 120, no colour) */
+  readonly style?: TextStyle;
+  /** the short answer where the question has one (trace: the verdict, the NAT chain, the drop) */
+  readonly brief?: boolean;
+}
+
+type Renderer<A> = (answer: A, options: RenderOptions) => Iterable<string>;
 
 export type Renderers = { readonly [Q in QuestionName]: { readonly [F in OutputFormat]?: Renderer<AnswerOf[Q]> } };
 
 /** Every question's formatters, by output format; `render` is the only reader. */
 export const RENDERERS: Renderers = {
   "snapshot show": {
-    text: (a) => [formatSnapshotText(a.analysis)],
+    text: (a, o) => [formatSnapshotText(a.analysis, o.style)],
     json: (a) => [formatSnapshotJson(a.result)],
     md: (a) => [formatSnapshotMarkdown(a.analysis)],
   },
   place: {
-    text: (a) =>
+    text: (a, o) =>
       a.input.brief
         ? [formatPlacementBriefText(a.analysis)]
-        : [formatPlacementText(a.analysis, a.input.node, { allPods: a.input.workload !== undefined })],
+        : [
+            colourPlacementText(
+              formatPlacementText(a.analysis, a.input.node, { allPods: a.input.workload !== undefined }),
+              o.style ?? PLAIN_TEXT,
+            ),
+          ],
     // chunk by chunk: at real scale the whole answer is longer than a JavaScript string can be
     json: (a) => placementResultChunks(a.result),
     md: (a) => [a.input.brief ? formatPlacementBriefMarkdown(a.analysis) : formatPlacementMarkdown(a.analysis)],
@@ -76,12 +97,14 @@ export const RENDERERS: Renderers = {
     md: (a) => [formatFixPlaceMarkdown(a.analysis)],
   },
   trace: {
-    text: (a) => [formatTraceText(a.analysis)],
+    text: (a, o) => [
+      o.brief ? formatTraceBriefText(a.analysis, o.style ?? PLAIN_TEXT) : formatTraceText(a.analysis, o.style),
+    ],
     json: (a) => [formatTraceJson(a.result)],
-    md: (a) => [formatTraceMarkdown(a.analysis)],
+    md: (a, o) => [o.brief ? formatTraceBriefMarkdown(a.analysis) : formatTraceMarkdown(a.analysis)],
   },
   egress: {
-    text: (a) => [formatEgressText(a.analysis)],
+    text: (a, o) => [formatEgressText(a.analysis, o.style)],
     json: (a) => [formatEgressJson(a.result)],
     md: (a) => [formatEgressMarkdown(a.analysis)],
   },
@@ -121,8 +144,9 @@ export function render<Q extends QuestionName>(
   question: Q,
   answer: AnswerOf[Q],
   format: OutputFormat,
+  options: RenderOptions = {},
 ): Iterable<string> {
   const renderer: Renderer<AnswerOf[Q]> | undefined = RENDERERS[question][format];
   if (!renderer) throw new UnsupportedFormatError(question, format);
-  return renderer(answer);
+  return renderer(answer, options);
 }

@@ -7,6 +7,7 @@ import type {
   ReasonView,
   WorkloadPlacement,
 } from "../analysis/placement/placement.js";
+import type { Versioned } from "../questions/location.js";
 import type { PlacementJson } from "../questions/place.js";
 import { kubernetesVersionLine, kubernetesVersionNotes } from "./kubernetes-version.js";
 import {
@@ -27,9 +28,10 @@ import { whatIfMarkdown, whatIfText } from "./what-if.js";
  * which at 5,000 nodes and 150,000 pods is larger than the longest string V8 can hold
  * (≈512 MiB), so the CLI writes these chunks as they come.
  */
-export function* placementResultChunks(result: PlacementJson): Generator<string> {
+export function* placementResultChunks(result: Versioned<PlacementJson>): Generator<string> {
   const indented = (value: unknown, by: string): string => JSON.stringify(value, null, 2).replace(/\n/g, `\n${by}`);
-  yield `{\n  "kubernetes": ${indented(result.kubernetes, "  ")},\n  "nodeCount": ${JSON.stringify(result.nodeCount)},\n  "workloads": [`;
+  // apiVersion first, as `versioned` (questions/location.ts) puts it
+  yield `{\n  "apiVersion": ${JSON.stringify(result.apiVersion)},\n  "kubernetes": ${indented(result.kubernetes, "  ")},\n  "nodeCount": ${JSON.stringify(result.nodeCount)},\n  "workloads": [`;
   let first = true;
   for (const w of result.workloads) {
     yield `${first ? "" : ","}\n    ${indented(w, "    ")}`;

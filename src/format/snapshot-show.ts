@@ -1,5 +1,6 @@
 import type { LayerSummary, SnapshotSummary } from "../analysis/snapshot-summary.js";
 import type { SnapshotShowJson } from "../questions/snapshot-show.js";
+import { fitTable, PLAIN_TEXT, wrapLong, type TextStyle } from "./terminal.js";
 import { markdownTable, plural, table } from "./table.js";
 
 /** `snapshot show -o json`: the question's typed result (src/questions/snapshot-show.ts `SnapshotShowJson`), two-space indented, with a trailing newline. */
@@ -74,14 +75,22 @@ function memory(bytes: number | undefined): string {
 }
 
 /** Text: what a person reads first — files, counts, nodes, workloads, joins, warnings. */
-export function formatSnapshotText(s: SnapshotSummary): string {
+export function formatSnapshotText(s: SnapshotSummary, style: TextStyle = PLAIN_TEXT): string {
+  // tables narrowed to the width (cells wrapped inside their column) where their words allow,
+  // else as wide as they are (a list of 1,000 nodes stays 1,000 lines); other long lines wrapped
+  const tables = new Set<string>();
+  const fit = (rows: readonly (readonly string[])[]): string => {
+    const laid = fitTable(rows, style.width, table, "  ", false);
+    tables.add(laid);
+    return laid;
+  };
   const out: string[] = [];
   out.push(`Snapshot: ${s.roots.join(", ")}`);
   if (s.whatIf.length > 0) out.push(`What-if (--with): ${s.whatIf.join(", ")}`);
   out.push("");
   out.push(`Files (${s.files.length}):`);
   out.push(
-    table(
+    fit(
       s.files.map((f) => [
         f.path,
         f.content,
@@ -109,7 +118,7 @@ export function formatSnapshotText(s: SnapshotSummary): string {
     out.push("");
     out.push("AWS layers:");
     out.push(
-      table([
+      fit([
         ["LAYER", "OBJECTS", "FROM / WITHOUT IT"],
         ...s.layers.map((l) => [l.layer, l.present ? String(l.objects) : "-", layerText(l)]),
       ]),
@@ -119,7 +128,7 @@ export function formatSnapshotText(s: SnapshotSummary): string {
     out.push("");
     out.push(`Nodes (${s.nodes.length}):`);
     out.push(
-      table([
+      fit([
         ["NODE", "INTERNAL IP", "ROLES", "CPU", "MEMORY", "PODS", "TAINTS", "EC2 INSTANCE", "SOURCE"],
         ...s.nodes.map((n) => [
           n.name,
@@ -139,7 +148,7 @@ export function formatSnapshotText(s: SnapshotSummary): string {
     out.push("");
     out.push(`Workloads (${s.workloads.length}):`);
     out.push(
-      table([
+      fit([
         ["KIND", "NAMESPACE/NAME", "REPLICAS", "OBSERVED PODS", "SOURCE"],
         ...s.workloads.map((w) => [
           w.kind,
@@ -160,7 +169,7 @@ export function formatSnapshotText(s: SnapshotSummary): string {
     }`,
   );
   const nodeJoins = s.joins.filter((j) => j.kind === "node-instance");
-  if (nodeJoins.length > 0) out.push(table(nodeJoins.map((j) => [j.from, "→", j.to, `by ${j.by}`])));
+  if (nodeJoins.length > 0) out.push(fit(nodeJoins.map((j) => [j.from, "→", j.to, `by ${j.by}`])));
   if (s.unresolvedOwners.length > 0) {
     out.push(
       `Owner references not in the snapshot (${s.unresolvedOwners.length}; placed as workloads known only through their pods):`,
@@ -177,7 +186,7 @@ export function formatSnapshotText(s: SnapshotSummary): string {
     out.push(`Notes (${plural(notes.length, "note")}):`);
     for (const d of notes) out.push(`  ${d.source ? d.source + ": " : ""}${d.message} [${d.code}]`);
   }
-  return out.join("\n") + "\n";
+  return out.map((o) => (tables.has(o) ? o : wrapLong(o, style.width))).join("\n") + "\n";
 }
 
 /** Markdown: the same content for a design review. */

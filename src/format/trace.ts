@@ -1,10 +1,15 @@
 import type { TraceResult } from "../analysis/paths/trace.js";
-import type { Packet, Step } from "../analysis/paths/trace-model.js";
-import { formatSource } from "../model/source.js";
+import type { Drop, Packet, Step, Unknown } from "../analysis/paths/trace-model.js";
+import { formatSource, type SourceRef } from "../model/source.js";
 import type { TraceJson } from "../questions/trace.js";
 import { markdownTable, table } from "./table.js";
+import { fitTable, paint, PLAIN_TEXT, wrap, type TextStyle, type Tone } from "./terminal.js";
 
-/** `trace` output: PRODUCT.md's JSON shape, a hop table, and Markdown with a Mermaid sequence diagram. */
+/**
+ * `trace` output: the JSON contract, a hop table, Markdown with a Mermaid sequence diagram, and
+ * `--brief` (the verdict, the NAT chain, the drop). Text lines fit the style's width (120 when
+ * piped): long lines wrap with a hanging indent, never inside a word, so `file:line` stays whole.
+ */
 
 export function formatTraceJson(result: TraceJson): string {
   return JSON.stringify(result, null, 2) + "\n";
@@ -48,39 +53,144 @@ function stepRows(steps: readonly Step[]): string[][] {
   ]);
 }
 
-function notes(steps: readonly Step[]): string {
-  return steps.map((s, i) => `  ${String(i + 1).padStart(2)}. ${s.note}`).join("\n");
+/** The tone of the whole answer: dropped or unknown if the packet or its reply is, else delivered. */
+function toneOfTrace(t: TraceResult): Tone {
+  if (t.verdict !== "delivered") return t.verdict;
+  return t.return.verdict === "dropped" || t.return.verdict === "unknown" ? t.return.verdict : "delivered";
 }
 
-export function formatTraceText(t: TraceResult): string {
+/** `first + text` wrapped to the style's width, the first line's `first` painted in `tone`. */
+function wrapped(first: string, text: string, style: TextStyle, tone?: Tone, hang?: string): string[] {
+  const lines = wrap(first, text, style.width, hang);
+  if (tone && style.colour) {
+    const label = first.trimEnd();
+    lines[0] = paint(label, tone, style) + lines[0]!.slice(label.length);
+  }
+  return lines;
+}
+
+/** The "why" lines, one per step, wrapped; with `withSource`, each ends with its step's `[file:line]`. */
+function notes(steps: readonly Step[], style: TextStyle, withSource: boolean): string[] {
+  return steps.flatMap((s, i) => {
+    const tone: Tone | undefined = s.action === "drop" ? "dropped" : s.action === "unknown" ? "unknown" : undefined;
+    const note = withSource ? located(s.note, s.source) : s.note;
+    return wrapped(`  ${String(i + 1).padStart(2)}. `, note, style, tone);
+  });
+}
+
+const STEP_HEADER = ["#", "hop", "component", "action", "packet after the step", "source"];
+
+/**
+ * The steps as a table and their "why" lines. When the table with its `source` column is wider
+ * than the style allows, `source` moves to the end of each "why" line (a `file:line` is never
+ * split), and the table wraps its cells.
+ */
+function stepLines(steps: readonly Step[], style: TextStyle): string[] {
+  const rows = [STEP_HEADER, ...stepRows(steps)];
+  const full = table(rows);
+  if (full.split("\n").every((l) => l.length <= style.width)) return [full, "why:", ...notes(steps, style, false)];
+  const narrow = rows.map((r) => r.slice(0, -1));
+  return [fitTable(narrow, style.width, table), "why:", ...notes(steps, style, true)];
+}
+
+function located(message: string, source: SourceRef | undefined): string {
+  return `${message}${source ? ` [${formatSource(source)}]` : ""}`;
+}
+
+/** The lines under the verdict: the drop, the undecided step, the reply's, and what was assumed. */
+function outcomeLines(t: TraceResult, style: TextStyle): string[] {
   const lines: string[] = [];
-  lines.push(
-    `trace ${t.from.endpoint} → ${t.to.endpoint} (${t.protocol}${t.protocol === "ICMP" ? "" : ` port ${t.port}`})`,
-  );
-  lines.push(`  from ${t.from.label}${t.from.ip ? ` ${t.from.ip}` : ""} (${t.from.how})`);
-  lines.push(`  to   ${t.to.label}${t.to.ip ? ` ${t.to.ip}` : ""} (${t.to.how})`);
-  lines.push(`verdict: ${verdictText(t)}`);
-  if (t.drop) lines.push(`  ${t.drop.message}${t.drop.source ? ` [${formatSource(t.drop.source)}]` : ""}`);
-  if (t.unknown) lines.push(`  ${t.unknown.message}${t.unknown.source ? ` [${formatSource(t.unknown.source)}]` : ""}`);
+  if (t.drop) lines.push(...wrapped("  ", located(t.drop.message, t.drop.source), style, undefined, "    "));
+  if (t.unknown) lines.push(...wrapped("  ", located(t.unknown.message, t.unknown.source), style, undefined, "    "));
   if (t.return.drop)
-    lines.push(
-      `  reply: ${t.return.drop.message}${t.return.drop.source ? ` [${formatSource(t.return.drop.source)}]` : ""}`,
-    );
+    lines.push(...wrapped("  reply: ", located(t.return.drop.message, t.return.drop.source), style, "dropped", "    "));
   if (t.return.unknown)
     lines.push(
-      `  reply: ${t.return.unknown.message}${t.return.unknown.source ? ` [${formatSource(t.return.unknown.source)}]` : ""}`,
+      ...wrapped("  reply: ", located(t.return.unknown.message, t.return.unknown.source), style, "unknown", "    "),
     );
-  for (const a of t.assumptions) lines.push(`assumed: ${a}`);
-  const header = ["#", "hop", "component", "action", "packet after the step", "source"];
-  lines.push("", "forward:");
-  lines.push(table([header, ...stepRows(t.hops)]));
-  lines.push("why:", notes(t.hops));
-  if (t.return.hops.length > 0) {
-    lines.push("", `return (${t.return.verdict}):`);
-    lines.push(table([header, ...stepRows(t.return.hops)]));
-    lines.push("why:", notes(t.return.hops));
-  }
+  for (const a of t.assumptions) lines.push(...wrapped("assumed: ", a, style, undefined, "  "));
+  return lines;
+}
+
+function heading(t: TraceResult): string {
+  return `trace ${t.from.endpoint} → ${t.to.endpoint} (${t.protocol}${t.protocol === "ICMP" ? "" : ` port ${t.port}`})`;
+}
+
+export function formatTraceText(t: TraceResult, style: TextStyle = PLAIN_TEXT): string {
+  const lines: string[] = [];
+  lines.push(...wrapped("", heading(t), style, undefined, "  "));
+  lines.push(...wrapped("  from ", `${t.from.label}${t.from.ip ? ` ${t.from.ip}` : ""} (${t.from.how})`, style));
+  lines.push(...wrapped("  to   ", `${t.to.label}${t.to.ip ? ` ${t.to.ip}` : ""} (${t.to.how})`, style));
+  lines.push(...wrapped("verdict: ", verdictText(t), style, toneOfTrace(t), "  "));
+  lines.push(...outcomeLines(t, style));
+  lines.push("", "forward:", ...stepLines(t.hops, style));
+  if (t.return.hops.length > 0) lines.push("", `return (${t.return.verdict}):`, ...stepLines(t.return.hops, style));
   return lines.join("\n") + "\n";
+}
+
+/**
+ * The NAT chain: the packet as it leaves, each address a SNAT or DNAT step rewrote (with the
+ * component that did it), and where it arrives: `10.0.1.5:3456 → SNAT 172.31.0.9 (vpc-cni) → …`.
+ */
+function natChain(t: TraceResult): string {
+  const icmp = t.protocol === "ICMP";
+  const parts = [icmp ? t.packet.src : `${t.packet.src}:${t.packet.srcPort}`];
+  let before = t.packet;
+  for (const s of t.hops) {
+    if (s.action === "snat" && s.packet.src !== before.src) parts.push(`SNAT ${s.packet.src} (${s.component})`);
+    if (s.action === "dnat" && (s.packet.dst !== before.dst || s.packet.dstPort !== before.dstPort))
+      parts.push(`DNAT ${s.packet.dst}${icmp ? "" : `:${s.packet.dstPort}`} (${s.component})`);
+    before = s.packet;
+  }
+  parts.push(icmp ? t.finalPacket.dst : `${t.finalPacket.dst}:${t.finalPacket.dstPort}`);
+  return parts.join(" → ");
+}
+
+/** The drops and undecided steps of the packet and its reply, as `--brief` lists them. */
+function briefOutcomes(t: TraceResult): { label: string; tone: Tone; text: string; md: string }[] {
+  const out: { label: string; tone: Tone; text: string; md: string }[] = [];
+  const drops: [string, Drop | null][] = [
+    ["drop", t.drop],
+    ["reply drop", t.return.drop],
+  ];
+  for (const [label, d] of drops)
+    if (d)
+      out.push({
+        label,
+        tone: "dropped",
+        text: `${d.code} at ${d.at}: ${located(d.message, d.source)}`,
+        md: `\`${d.code}\` at \`${d.at}\`: ${d.message}${d.source ? ` (${formatSource(d.source)})` : ""}`,
+      });
+  const unknowns: [string, Unknown | null][] = [
+    ["unknown", t.unknown],
+    ["reply unknown", t.return.unknown],
+  ];
+  for (const [label, u] of unknowns)
+    if (u)
+      out.push({
+        label,
+        tone: "unknown",
+        text: `at ${u.at}: ${located(u.message, u.source)}; capture ${u.capture}`,
+        md: `at \`${u.at}\`: ${u.message}${u.source ? ` (${formatSource(u.source)})` : ""}; to decide, capture ${u.capture}`,
+      });
+  return out;
+}
+
+/** `trace --brief`: the verdict, the NAT chain, the drop (its code and the object that dropped it). */
+export function formatTraceBriefText(t: TraceResult, style: TextStyle = PLAIN_TEXT): string {
+  const lines: string[] = [];
+  lines.push(...wrapped("", heading(t), style, undefined, "  "));
+  lines.push(...wrapped("  verdict: ", verdictText(t), style, toneOfTrace(t), "    "));
+  lines.push(...wrapped("  NAT: ", natChain(t), style, undefined, "    "));
+  for (const o of briefOutcomes(t)) lines.push(...wrapped(`  ${o.label}: `, o.text, style, o.tone, "    "));
+  return lines.join("\n") + "\n";
+}
+
+/** `trace --brief -o md`: the same facts as a short list. */
+export function formatTraceBriefMarkdown(t: TraceResult): string {
+  const out = [`- \`${heading(t)}\`: **${verdictText(t)}**`, `  - NAT: \`${natChain(t)}\``];
+  for (const o of briefOutcomes(t)) out.push(`  - ${o.label}: ${o.md}`);
+  return out.join("\n") + "\n";
 }
 
 // ---------------------------------------------------------------------------------------------

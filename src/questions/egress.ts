@@ -14,6 +14,8 @@ import type { PathOptions } from "../analysis/paths/path-context.js";
 import type { Verdict } from "../analysis/paths/trace-model.js";
 import { formatSource } from "../model/source.js";
 import type { Snapshot } from "../model/snapshot.js";
+import { sourceJson, type SourceJson } from "./contract.js";
+import { versioned, type Versioned } from "./location.js";
 import type { Answer } from "./question.js";
 import { dropJson, traceJson, unknownJson, type DropJson, type TraceJson, type UnknownJson } from "./trace.js";
 
@@ -38,6 +40,8 @@ export interface SnatStepJson {
   readonly from: string;
   readonly to: string;
   readonly source: string | null;
+  /** `source` as data */
+  readonly location: SourceJson | null;
 }
 
 export interface EgressReturnJson {
@@ -73,7 +77,7 @@ export interface EgressJson {
   readonly rows: readonly EgressRowJson[];
 }
 
-export type EgressAnswer = Answer<EgressInput, EgressJson, EgressReport>;
+export type EgressAnswer = Answer<EgressInput, Versioned<EgressJson>, EgressReport>;
 
 function nodeGroupJson(g: NodeGroup): NodeGroupJson {
   const head = { name: g.name, role: g.role };
@@ -96,6 +100,7 @@ function egressRowJson(r: EgressRow): EgressRowJson {
       from: s.from,
       to: s.to,
       source: formatSource(s.source) || null,
+      location: sourceJson(s.source),
     })),
     finalSourceIp: r.finalSourceIp,
     return: {
@@ -132,5 +137,5 @@ function egressIsFinding(report: EgressReport): boolean {
 /** Traces one packet per node group × destination class. */
 export function answerEgress(snapshot: Snapshot, input: EgressInput = {}): EgressAnswer {
   const analysis = analyseEgress(snapshot, { cni: input.cni });
-  return { input, result: egressJson(analysis), analysis, finding: egressIsFinding(analysis) };
+  return { input, result: versioned(egressJson(analysis)), analysis, finding: egressIsFinding(analysis) };
 }

@@ -5,6 +5,8 @@
 import { fixPlace, type FixPlaceResult, type ReplicasAfter } from "../analysis/placement/fix/index.js";
 import type { NodeSelectorTermYaml, TolerationYaml } from "../analysis/placement/fix/shapes.js";
 import type { Snapshot } from "../model/snapshot.js";
+import type { SourceJson } from "./contract.js";
+import { ObjectLocations, versioned, type Versioned } from "./location.js";
 import type { Answer } from "./question.js";
 import type { NodeJson } from "./place.js";
 import type { KubernetesVersionJson } from "./kubernetes-version.js";
@@ -93,6 +95,8 @@ export interface FixPlaceJson {
   readonly workload: string;
   readonly kind: string;
   readonly source: string;
+  /** `source` as data */
+  readonly location: SourceJson | null;
   readonly generatedFrom: string | null;
   readonly onto: string;
   /** how --onto was read: "node name", "node names" or "label selector" */
@@ -120,7 +124,7 @@ export interface FixPlaceJson {
 /** Plain data shared with the analysis (fix/index.ts ReplicasAfter). */
 export type ReplicasAfterJson = ReplicasAfter;
 
-export type FixPlaceAnswer = Answer<FixPlaceInput, FixPlaceJson, FixPlaceResult>;
+export type FixPlaceAnswer = Answer<FixPlaceInput, Versioned<FixPlaceJson>, FixPlaceResult>;
 
 function fixPlacementJson(p: FixPlaceResult["before"]): FixPlacementJson {
   // as in `place -o json`: `nodes` lists the rejected nodes, the feasible ones are in `feasibleNodes`
@@ -133,12 +137,17 @@ function helmReleaseJson(h: NonNullable<FixPlaceResult["helmRelease"]>): HelmRel
   return h.version === undefined ? { ...head, ...tail } : { ...head, version: h.version, ...tail };
 }
 
-export function fixPlaceJson(r: FixPlaceResult): FixPlaceJson {
+export function fixPlaceJson(r: FixPlaceResult, snapshot?: Snapshot): FixPlaceJson {
+  const slash = r.workload.indexOf("/");
+  const location = snapshot
+    ? new ObjectLocations(snapshot).of(r.kind, r.workload.slice(0, slash), r.workload.slice(slash + 1))
+    : null;
   return {
     kubernetes: r.kubernetes,
     workload: r.workload,
     kind: r.kind,
     source: r.source,
+    location,
     generatedFrom: r.generatedFrom,
     onto: r.onto,
     ontoKind: r.ontoKind,
@@ -177,5 +186,5 @@ export function answerFixPlace(snapshot: Snapshot, input: FixPlaceInput): FixPla
     onto: input.onto,
     kubernetesVersion: input.kubernetesVersion,
   });
-  return { input, result: fixPlaceJson(analysis), analysis, finding: !analysis.verified };
+  return { input, result: versioned(fixPlaceJson(analysis, snapshot)), analysis, finding: !analysis.verified };
 }

@@ -21,6 +21,8 @@ import { resolveKubernetesVersion } from "../analysis/placement/version.js";
 import type { TemplateView } from "../analysis/placement/what-if/index.js";
 import { launchNodePools, type KarpenterNodePool } from "../analysis/placement/what-if/node-templates/karpenter.js";
 import type { KubernetesVersionJson } from "./kubernetes-version.js";
+import type { SourceJson } from "./contract.js";
+import { ObjectLocations, versioned, type Versioned } from "./location.js";
 import type { Answer } from "./question.js";
 
 export interface PlaceInput {
@@ -46,6 +48,8 @@ export interface PlaceInput {
   readonly addNodeTemplates?: readonly TemplateView[] | undefined;
   /** what-if: Karpenter NodePools, whose nodes are those Karpenter would launch for the Pending pods (node-templates/karpenter.ts) */
   readonly addNodePools?: readonly KarpenterNodePool[] | undefined;
+  /** -n: only the workloads and static pods of this namespace are shown (all are still placed) */
+  readonly namespace?: string | undefined;
 }
 
 /**
@@ -61,6 +65,8 @@ export interface MutationJson {
   readonly reason: string;
   /** `file:line:col` of the LimitRange item, RuntimeClass, PriorityClass, namespace or template that caused it; null for a built-in default */
   readonly object: string | null;
+  /** `object` as data */
+  readonly objectLocation: SourceJson | null;
 }
 
 /** What admission would do that the snapshot cannot settle (a PriorityClass it lacks), or a rejection it would give. */
@@ -68,6 +74,8 @@ export interface AdmissionNoteJson {
   readonly source: string;
   readonly message: string;
   readonly object: string | null;
+  /** `object` as data */
+  readonly objectLocation: SourceJson | null;
 }
 
 /** One rejection: the kube-scheduler plugin, its own message, the object behind it. */
@@ -77,10 +85,12 @@ export interface ReasonJson {
   /** the scheduler's own wording */
   readonly message: string;
   readonly detail: string | null;
-  /** `file:line:col` of the taint, selector or rule, or null */
+  /** `file:line` of the taint, selector or rule, or null */
   readonly source: string | null;
   /** PodTopologySpread's skew rejection: the domain counts and the skew (plugins/podtopologyspread filtering.go) */
   readonly spread?: SpreadCountsJson;
+  /** `source` as data */
+  readonly location: SourceJson | null;
 }
 
 /**
@@ -142,6 +152,8 @@ export interface NotTargetedJson {
   readonly rule: string;
   readonly reason: string;
   readonly source: string | null;
+  /** `source` as data */
+  readonly location: SourceJson | null;
   /** the daemon pod the snapshot shows on the node anyway, if any */
   readonly runningPod: string | null;
   /** whether the controller lets that pod keep running (shouldContinueRunning) */
@@ -163,6 +175,8 @@ export interface StaticPodJson {
   readonly node: string;
   readonly message: string;
   readonly source: string;
+  /** `source` as data */
+  readonly location: SourceJson | null;
 }
 
 export interface KnownFromPodsJson {
@@ -189,6 +203,8 @@ export interface WorkloadPlacementJson {
   /** null for a DaemonSet (one pod per targeted node) */
   readonly replicas: number | null;
   readonly source: string;
+  /** `source` as data */
+  readonly location: SourceJson | null;
   readonly generatedFrom: string | null;
   readonly feasibleNodes: readonly string[];
   /** DaemonSets: the nodes the controller makes a pod for; null for other kinds */
@@ -250,19 +266,20 @@ export interface PlacementJson {
  */
 export type WhatIfJson = WhatIfReport;
 
-export type PlaceAnswer = Answer<PlaceInput, PlacementJson, PlacementReport>;
+export type PlaceAnswer = Answer<PlaceInput, Versioned<PlacementJson>, PlacementReport>;
 
 /**
  * One workload of the contract. `nodes` keeps only the rejected nodes, so a 5,000-node cluster
  * does not print 5,000 rows per workload.
  */
-function workloadPlacementJson(w: WorkloadPlacement): WorkloadPlacementJson {
+function workloadPlacementJson(w: WorkloadPlacement, at: ObjectLocations | undefined): WorkloadPlacementJson {
   return {
     kind: w.kind,
     namespace: w.namespace,
     name: w.name,
     replicas: w.replicas,
     source: w.source,
+    location: at?.of(w.kind, w.namespace, w.name) ?? null,
     generatedFrom: w.generatedFrom,
     feasibleNodes: w.feasibleNodes,
     targetedNodes: w.targetedNodes,
@@ -293,13 +310,28 @@ function workloadPlacementJson(w: WorkloadPlacement): WorkloadPlacementJson {
  * large. Only the arrays of rejected nodes are new; at real scale the object is written chunk by
  * chunk (format/place.ts `placementResultChunks`), never as one string.
  */
-export function placementJson(report: PlacementReport): PlacementJson {
+export function placementJson(report: PlacementReport, snapshot?: Snapshot): PlacementJson {
+  // the locations of the workloads and static pods (their SourceRefs; the report carries `file:line`)
+  const at = snapshot ? new ObjectLocations(snapshot) : undefined;
   return {
     kubernetes: report.kubernetes,
     nodeCount: report.nodeCount,
-    workloads: report.workloads.map(workloadPlacementJson),
-    staticPods: report.staticPods,
+    workloads: report.workloads.map((w) => workloadPlacementJson(w, at)),
+    staticPods: report.staticPods.map((p) => ({ ...p, location: at?.of("Pod", p.namespace, p.name) ?? null })),
     ...(report.whatIf ? { whatIf: report.whatIf } : {}),
+  };
+}
+
+/**
+ * `-n NS`: the report limited to NS's workloads and static pods, as kubectl -n limits what it
+ * lists. Placement itself ran on every pod (the other namespaces' pods take room and count for
+ * spreading and affinity); the what-ifs stay whole.
+ */
+function inNamespace(report: PlacementReport, namespace: string): PlacementReport {
+  return {
+    ...report,
+    workloads: report.workloads.filter((w) => w.namespace === namespace),
+    staticPods: report.staticPods.filter((p) => p.namespace === namespace),
   };
 }
 
@@ -371,6 +403,7 @@ export function answerPlace(snapshot: Snapshot, input: PlaceInput = {}): PlaceAn
     prepared,
   });
   const whatIf = asked || addNode ? { ...asked, ...(addNode ? { addNode } : {}) } : undefined;
-  const analysis: PlacementReport = whatIf ? { ...placement, whatIf } : placement;
-  return { input, result: placementJson(analysis), analysis, finding: false };
+  const all: PlacementReport = whatIf ? { ...placement, whatIf } : placement;
+  const analysis = input.namespace === undefined ? all : inNamespace(all, input.namespace);
+  return { input, result: versioned(placementJson(analysis, cluster)), analysis, finding: false };
 }

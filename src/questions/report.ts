@@ -193,6 +193,7 @@ function placementCell(w: WorkloadPlacementJson, g: ReportNodeGroup): PlacementC
         message: n.reason,
         detail: null,
         source: n.source,
+        location: n.location,
       }));
       return { group: g.name, state: "not-targeted", nodes: [], pods: 0, predicted: 0, reasons: countReasons(reasons) };
     }

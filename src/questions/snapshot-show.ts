@@ -4,10 +4,15 @@
  */
 import { summarizeSnapshot, type SnapshotSummary } from "../analysis/snapshot-summary.js";
 import type { Snapshot } from "../model/snapshot.js";
+import type { SourceJson } from "./contract.js";
+import { locationOfFull, ObjectLocations, versioned, type Versioned } from "./location.js";
 import type { Answer } from "./question.js";
 
-/** The question takes no parameter beyond the snapshot (which files, what-ifs and limits are the loader's). */
-export type SnapshotShowInput = Readonly<Record<never, never>>;
+/** Which files, what-ifs and limits are the loader's; the question only limits the workloads listed. */
+export interface SnapshotShowInput {
+  /** -n: only this namespace's workloads are listed (files, nodes, joins and warnings stay whole) */
+  readonly namespace?: string | undefined;
+}
 
 /** A file that could not be loaded (the analysis leaves it out). */
 export interface LoadErrorJson {
@@ -15,6 +20,8 @@ export interface LoadErrorJson {
   readonly message: string;
   /** `file:line:col` or `file` */
   readonly source: string;
+  /** `source` as data; null when the whole file is at fault */
+  readonly location: SourceJson | null;
 }
 
 export interface SnapshotFileJson {
@@ -53,6 +60,8 @@ export interface NodeSummaryJson {
   readonly overlayTunnel: string | null;
   readonly instance: string | null;
   readonly source: string;
+  /** `source` as data */
+  readonly location: SourceJson | null;
 }
 
 export interface WorkloadSummaryJson {
@@ -65,6 +74,8 @@ export interface WorkloadSummaryJson {
   /** the snapshot lacks the workload; podpath knows it only through its pods */
   readonly knownFromPods: boolean;
   readonly source: string;
+  /** `source` as data */
+  readonly location: SourceJson | null;
 }
 
 export interface UnresolvedOwnerJson {
@@ -86,6 +97,8 @@ export interface DiagnosticJson {
   readonly severity: string;
   readonly message: string;
   readonly source: string | null;
+  /** `source` as data */
+  readonly location: SourceJson | null;
 }
 
 export interface SnapshotShowJson {
@@ -111,17 +124,29 @@ export interface SnapshotShowJson {
   readonly diagnostics: readonly DiagnosticJson[];
 }
 
-export type SnapshotShowAnswer = Answer<SnapshotShowInput, SnapshotShowJson, SnapshotSummary>;
+export type SnapshotShowAnswer = Answer<SnapshotShowInput, Versioned<SnapshotShowJson>, SnapshotSummary>;
 
 /**
- * The contract object is the summary as `summarizeSnapshot` makes it (src/analysis/snapshot-summary.ts):
- * plain data already, whose fields are the interfaces above (the compiler checks it here).
+ * The contract object is the summary as `summarizeSnapshot` makes it (src/analysis/snapshot-summary.ts),
+ * plain data whose fields are the interfaces above, with each `source` string's location beside it
+ * (the objects' own SourceRefs; errors and diagnostics carry `file:line:col`).
  */
-function snapshotShowJson(summary: SnapshotSummary): SnapshotShowJson {
-  return summary;
+function snapshotShowJson(summary: SnapshotSummary, snapshot: Snapshot): SnapshotShowJson {
+  const at = new ObjectLocations(snapshot);
+  return {
+    ...summary,
+    errors: summary.errors.map((e) => ({ ...e, location: locationOfFull(e.source) })),
+    nodes: summary.nodes.map((n) => ({ ...n, location: at.of("Node", "", n.name) })),
+    workloads: summary.workloads.map((w) => ({ ...w, location: at.of(w.kind, w.namespace, w.name) })),
+    diagnostics: summary.diagnostics.map((d) => ({ ...d, location: locationOfFull(d.source) })),
+  };
 }
 
 export function answerSnapshotShow(snapshot: Snapshot, input: SnapshotShowInput = {}): SnapshotShowAnswer {
-  const summary = summarizeSnapshot(snapshot);
-  return { input, result: snapshotShowJson(summary), analysis: summary, finding: false };
+  const all = summarizeSnapshot(snapshot);
+  const summary =
+    input.namespace === undefined
+      ? all
+      : { ...all, workloads: all.workloads.filter((w) => w.namespace === input.namespace) };
+  return { input, result: versioned(snapshotShowJson(summary, snapshot)), analysis: summary, finding: false };
 }

@@ -19,6 +19,8 @@ import type {
 import { formatSource } from "../model/source.js";
 import type { SourceRef } from "../model/source.js";
 import type { Snapshot } from "../model/snapshot.js";
+import { sourceJson as sourceLocation, type SourceJson } from "./contract.js";
+import { versioned, type Versioned } from "./location.js";
 import type { Answer } from "./question.js";
 
 export interface TraceInput {
@@ -57,8 +59,10 @@ export interface StepJson {
   readonly action: Action;
   readonly packet: PacketJson;
   readonly note: string;
-  /** `file:line:col` of the deciding object, or null */
+  /** `file:line` of the deciding object, or null */
   readonly source: string | null;
+  /** `source` as data */
+  readonly location: SourceJson | null;
 }
 
 export interface DropJson {
@@ -67,6 +71,8 @@ export interface DropJson {
   readonly at: string;
   readonly message: string;
   readonly source: string | null;
+  /** `source` as data */
+  readonly location: SourceJson | null;
 }
 
 export interface UnknownJson {
@@ -76,6 +82,8 @@ export interface UnknownJson {
   /** what to add to the snapshot to decide it */
   readonly capture: string;
   readonly source: string | null;
+  /** `source` as data */
+  readonly location: SourceJson | null;
 }
 
 export interface EndpointJson {
@@ -120,7 +128,8 @@ export interface TraceJson {
   readonly assumptions: readonly string[];
 }
 
-export type TraceAnswer = Answer<TraceInput, TraceJson, TraceResult>;
+/** `trace -o json` is the trace with the output schema version (an egress row's `trace` carries none). */
+export type TraceAnswer = Answer<TraceInput, Versioned<TraceJson>, TraceResult>;
 
 function sourceJson(source: SourceRef | undefined): string | null {
   return formatSource(source) || null;
@@ -142,15 +151,26 @@ function stepJson(s: Step): StepJson {
     packet: packetJson(s.packet),
     note: s.note,
     source: sourceJson(s.source),
+    location: sourceLocation(s.source),
   };
 }
 
 export function dropJson(d: Drop | null): DropJson | null {
-  return d ? { code: d.code, at: d.at, message: d.message, source: sourceJson(d.source) } : null;
+  return d
+    ? { code: d.code, at: d.at, message: d.message, source: sourceJson(d.source), location: sourceLocation(d.source) }
+    : null;
 }
 
 export function unknownJson(u: Unknown | null | undefined): UnknownJson | null {
-  return u ? { at: u.at, message: u.message, capture: u.capture, source: sourceJson(u.source) } : null;
+  return u
+    ? {
+        at: u.at,
+        message: u.message,
+        capture: u.capture,
+        source: sourceJson(u.source),
+        location: sourceLocation(u.source),
+      }
+    : null;
 }
 
 function endpointJson(e: TraceEndpointInfo): EndpointJson {
@@ -199,5 +219,5 @@ export function answerTrace(snapshot: Snapshot, input: TraceInput): TraceAnswer 
     { from: input.from, to: input.to, port: input.port, protocol: input.protocol },
     { cni: input.cni },
   );
-  return { input, result: traceJson(analysis), analysis, finding: traceIsFinding(analysis) };
+  return { input, result: versioned(traceJson(analysis)), analysis, finding: traceIsFinding(analysis) };
 }

@@ -102,7 +102,8 @@ test("a broken capture: egress lists the files left out once in its assumptions 
     assert.ok(!row.note.includes("could not be loaded"), "said once for the report, not in every row's note");
   }
   const text = await cli(["egress", "-s", "snap", "-o", "text"], dir);
-  assert.equal(text.stdout.split(LEFT_OUT).length - 1, 1, text.stdout);
+  // text wraps at 120 columns: compare with the line breaks read as spaces
+  assert.equal(text.stdout.replace(/\n */g, " ").split(LEFT_OUT).length - 1, 1, text.stdout);
 });
 
 test("a broken capture: snapshot show -o text and -o md list the files as errors", async () => {
@@ -136,7 +137,7 @@ for (const layout of ["directory", "index"] as const) {
 }
 
 test("--strict is a snapshot option of every command (in its --help)", async () => {
-  for (const command of [["snapshot", "show"], ["place"], ["trace"], ["egress"], ["fix", "place"], ["lint"]]) {
+  for (const command of [["snapshot", "show"], ["place"], ["trace"], ["egress"], ["fix", "place"]]) {
     const r = await cli([...command, "--help"]);
     assert.equal(r.code, 0, command.join(" "));
     // commander wraps the description at the width of the command's longest option (place has --istio-proxy-requests)

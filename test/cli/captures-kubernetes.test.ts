@@ -35,6 +35,7 @@ test("daemon_controller.go NodeShouldRunDaemonPod: a DaemonSet without toleratio
       rule: "taint",
       reason: "untolerated taint node-role.kubernetes.io/control-plane:NoSchedule",
       source: `${DUMP}:31`,
+      location: { file: DUMP, line: 31, column: 21 },
       runningPod: null,
       continueRunning: true,
     },

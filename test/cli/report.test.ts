@@ -221,6 +221,6 @@ test("at scale a node list stays one short cell: the first names, then how many 
 test("podpath report --help shows the report's own default format, no other", async () => {
   const r = await cli(["report", "--help"]);
   assert.equal(r.code, 0);
-  assert.match(r.stdout, /-o, --output <format>\s+output format: md \(the default; html is not built yet\)/);
+  assert.match(r.stdout, /-o, --output <format>\s+output format: md \(the default;\s+html\s+is\s+not\s+built\s+yet\)/);
   assert.doesNotMatch(r.stdout, /text on a terminal/);
 });

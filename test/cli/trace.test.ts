@@ -288,7 +288,15 @@ test("what-if (--with): an Ingress joining group ecoeco with a ClusterIP backend
 });
 
 corpusTest("egress on a snapshot without nodes says so instead of printing empty tables", async () => {
-  const r = await cli(["egress", "-s", corpusPath("argocd-v3.1.9/install.yaml"), "-n", "argocd", "-o", "text"]);
+  const r = await cli([
+    "egress",
+    "-s",
+    corpusPath("argocd-v3.1.9/install.yaml"),
+    "--manifest-namespace",
+    "argocd",
+    "-o",
+    "text",
+  ]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /The snapshot has no nodes: there is no pod to send from/);
 });

@@ -5,38 +5,26 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { PlacementReport } from "../../src/analysis/placement/placement.js";
 import { analysePlacement } from "../../src/analysis/placement/placement.js";
 import { placementResultChunks } from "../../src/format/place.js";
+import { versioned } from "../../src/questions/location.js";
 import { placementJson } from "../../src/questions/place.js";
 import { loadSnapshot } from "../../src/load/load-snapshot.js";
 import { REPO } from "../support/helpers.js";
 
-function whole(report: PlacementReport): string {
-  return (
-    JSON.stringify(
-      {
-        kubernetes: report.kubernetes,
-        nodeCount: report.nodeCount,
-        workloads: report.workloads.map((w) => ({ ...w, nodes: w.nodes.filter((n) => !n.feasible) })),
-        staticPods: report.staticPods,
-      },
-      null,
-      2,
-    ) + "\n"
-  );
-}
-
 test("placementResultChunks joined is JSON.stringify of the whole report: the example, one workload, none", () => {
-  const report = analysePlacement(loadSnapshot({ paths: ["examples/ecoeco"], cwd: REPO }));
+  const snapshot = loadSnapshot({ paths: ["examples/ecoeco"], cwd: REPO });
+  const report = analysePlacement(snapshot);
   assert.ok(report.workloads.length > 1 && report.staticPods.length > 0);
   for (const r of [
     report,
     { ...report, workloads: report.workloads.slice(0, 1) },
     { ...report, workloads: [], staticPods: [] },
   ]) {
-    const chunks = [...placementResultChunks(placementJson(r))];
-    assert.equal(chunks.join(""), whole(r));
+    const result = versioned(placementJson(r, snapshot));
+    const chunks = [...placementResultChunks(result)];
+    assert.equal(chunks.join(""), JSON.stringify(result, null, 2) + "\n");
+    assert.ok(chunks[0]!.startsWith('{\n  "apiVersion": "podpath.io/v1",'), "apiVersion first");
     assert.ok(chunks.length >= r.workloads.length, "one chunk per workload at least");
   }
 });

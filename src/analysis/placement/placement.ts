@@ -1,6 +1,6 @@
 import type { Workload } from "../../model/kubernetes.js";
 import type { Snapshot } from "../../model/snapshot.js";
-import { formatSource } from "../../model/source.js";
+import { formatSource, type SourceRef } from "../../model/source.js";
 import { staticPodNode } from "../../model/static-pod.js";
 import type { AdmissionOptions } from "./admission/index.js";
 import type { AdmissionRejection } from "./admission/types.js";
@@ -24,6 +24,19 @@ export interface ReasonView {
   readonly source: string | null;
   /** PodTopologySpread's skew rejection: the domain counts and the skew */
   readonly spread?: SpreadCounts;
+  /** `source` as data (the JSON contract's SourceJson shape) */
+  readonly location: LocationView | null;
+}
+
+/** A `file:line` as data: the file, 1-based line and column (src/questions/contract.ts SourceJson). */
+interface LocationView {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+function locationView(ref: SourceRef | undefined): LocationView | null {
+  return ref ? { file: ref.file, line: ref.line, column: ref.col } : null;
 }
 
 export interface NodeView {
@@ -74,6 +87,7 @@ export interface NotTargetedView {
   readonly rule: string;
   readonly reason: string;
   readonly source: string | null;
+  readonly location: LocationView | null;
   /** the daemon pod the snapshot shows on the node anyway, if any */
   readonly runningPod: string | null;
   /** whether the controller lets that pod keep running (shouldContinueRunning) */
@@ -88,6 +102,7 @@ interface MutationView {
   readonly reason: string;
   /** file:line of the LimitRange, RuntimeClass, PriorityClass or namespace that caused it; null for a built-in default */
   readonly object: string | null;
+  readonly objectLocation: LocationView | null;
 }
 
 /** What admission would do that the snapshot cannot settle, or a rejection it would give. */
@@ -95,6 +110,7 @@ interface AdmissionNoteView {
   readonly source: string;
   readonly message: string;
   readonly object: string | null;
+  readonly objectLocation: LocationView | null;
 }
 
 export interface WorkloadPlacement {
@@ -193,6 +209,7 @@ function reasonView(r: Rejection): ReasonView {
     message: r.message,
     detail: r.detail ?? null,
     source: r.source ? formatSource(r.source) : null,
+    location: locationView(r.source),
   };
   return r.spread ? { ...view, spread: r.spread } : view;
 }
@@ -207,6 +224,7 @@ function kubeletNodeView(a: KubeletAdmission): NodeView {
       message: r.message,
       detail: r.detail ?? null,
       source: r.source ? formatSource(r.source) : null,
+      location: locationView(r.source),
     })),
   };
 }
@@ -406,6 +424,7 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
         rule: t.rule,
         reason: t.reason,
         source: t.source ? formatSource(t.source) : null,
+        location: locationView(t.source),
         runningPod: podOn.get(t.node) ?? null,
         continueRunning: t.continueRunning,
       })),
@@ -462,11 +481,13 @@ export function analysePlacement(snapshot: Snapshot, options: PlacementOptions =
         value: m.value,
         reason: m.reason,
         object: m.object ? formatSource(m.object) : null,
+        objectLocation: locationView(m.object),
       })),
       admissionNotes: (admittedOf.get(w)?.notes ?? []).map((n) => ({
         source: n.source,
         message: n.message,
         object: n.object ? formatSource(n.object) : null,
+        objectLocation: locationView(n.object),
       })),
       createRefused: createRefusedView(admittedOf.get(w)?.rejected, prepared.refusedPods.get(w)),
     };

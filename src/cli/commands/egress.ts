@@ -4,6 +4,7 @@ import { answerEgress } from "../../questions/egress.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import { loadFromOptions, withSnapshotOptions, writeAnswer, type SnapshotOptions } from "../snapshot-options.js";
+import { step } from "../progress.js";
 import { cniOption } from "./trace.js";
 
 interface EgressOptions extends SnapshotOptions {
@@ -16,7 +17,7 @@ export function registerEgress(program: Command, io: CliIO, setExit: (code: numb
     program
       .command("egress")
       .description(
-        "the seed's egress table, computed: for each node group and destination class (a pod on the same node, a pod on another node, a ClusterIP, a VPC address, the internet), the SNAT steps in order, the source IP the destination sees, and whether the reply comes back",
+        "the egress table: for each node group and destination class (a pod on the same node, a pod on another node, a ClusterIP, a VPC address, the internet), the SNAT steps in order, the source IP the destination sees, and whether the reply comes back",
       ),
     formatsOf("egress"),
   )
@@ -26,7 +27,8 @@ export function registerEgress(program: Command, io: CliIO, setExit: (code: numb
       "after",
       `
 Each row is one traced packet from a pod of the group's first node (an observed pod, else one
-podpath assumes at an address of the node's pod range); \`podpath trace\` shows its hops.
+podpath assumes at an address of the node's pod range); \`podpath trace\` shows its hops. The
+rows are per node group, so -n does not change them.
 
 Examples:
   podpath egress                 the embedded example: Calico natOutgoing, then the NAT gateway
@@ -34,7 +36,10 @@ Examples:
   podpath egress --cni aws-vpc-cni -s ./capture`,
     )
     .action((options: EgressOptions) => {
-      const answer = answerEgress(loadFromOptions(options, io), { cni: options.cni });
+      const snapshot = loadFromOptions(options, io);
+      const answer = step(io, "tracing one packet per node group and destination", () =>
+        answerEgress(snapshot, { cni: options.cni }),
+      );
       writeAnswer(io, "egress", answer, options);
       setExit(options.failOnDrop && answer.finding ? EXIT.finding : EXIT.ok);
     });

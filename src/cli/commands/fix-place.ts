@@ -3,7 +3,14 @@ import { formatsOf } from "../../format/index.js";
 import { answerFixPlace } from "../../questions/fix-place.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
-import { loadFromOptions, withSnapshotOptions, writeAnswer, type SnapshotOptions } from "../snapshot-options.js";
+import { step } from "../progress.js";
+import {
+  answerNamespace,
+  loadFromOptions,
+  withSnapshotOptions,
+  writeAnswer,
+  type SnapshotOptions,
+} from "../snapshot-options.js";
 
 interface FixPlaceCliOptions extends SnapshotOptions {
   onto: string;
@@ -20,7 +27,7 @@ export function registerFixPlace(program: Command, io: CliIO, setExit: (code: nu
   withSnapshotOptions(
     fix
       .command("place")
-      .argument("<ns/name>", "the workload, as NAMESPACE/NAME")
+      .argument("<ns/name>", "the workload, as NAMESPACE/NAME (NAME alone with -n NAMESPACE)")
       .description(
         "the smallest change that puts a workload onto the nodes you name, and only there: tolerations for their taints and a nodeSelector or node affinity that selects them, as a YAML patch, a kubectl patch command and helm --set flags, verified by re-running place",
       ),
@@ -32,7 +39,7 @@ export function registerFixPlace(program: Command, io: CliIO, setExit: (code: nu
     )
     .option(
       "--kubernetes-version <version>",
-      "the Kubernetes version to follow (v1.26 to v1.34, e.g. v1.29 or v1.29.4): the scheduler's wording and the feature gates on by default; default: read from the snapshot (the kube-scheduler or kube-apiserver image, else the control-plane or newest kubelet)",
+      "the Kubernetes version to follow (v1.26 to v1.34, e.g. v1.29 or v1.29.4): the scheduler's wording and the feature gates on by default (default: read from the snapshot: the kube-scheduler or kube-apiserver image, else the control-plane or newest kubelet)",
     )
     .addHelpText(
       "after",
@@ -48,11 +55,16 @@ rejects a target node; the output says which.`,
     )
     .action((workload: string, options: FixPlaceCliOptions) => {
       // a bad --onto or an unknown workload is a FixPlaceError, a UserError runCli reports
-      const answer = answerFixPlace(loadFromOptions(options, io), {
-        workload,
-        onto: options.onto,
-        kubernetesVersion: options.kubernetesVersion,
-      });
+      // as kubectl -n: NAME alone is the workload of that namespace
+      const namespace = answerNamespace(options);
+      const snapshot = loadFromOptions(options, io);
+      const answer = step(io, "computing and verifying the change", () =>
+        answerFixPlace(snapshot, {
+          workload: !workload.includes("/") && namespace !== undefined ? `${namespace}/${workload}` : workload,
+          onto: options.onto,
+          kubernetesVersion: options.kubernetesVersion,
+        }),
+      );
       writeAnswer(io, "fix place", answer, options);
       // a change that cannot be verified (another filter still rejects a target) is a finding
       setExit(answer.finding ? EXIT.finding : EXIT.ok);

@@ -6,8 +6,16 @@ import type { Severity } from "../../questions/contract.js";
 import { answerPlace } from "../../questions/place.js";
 import { loadAddedNodes, parseAddNodeCount } from "../add-node.js";
 import { failOnOption, placeExit } from "../fail-on.js";
+import { step } from "../progress.js";
 import type { CliIO } from "../io.js";
-import { loadFromOptions, withSnapshotOptions, writeAnswer, type SnapshotOptions } from "../snapshot-options.js";
+import {
+  answerNamespace,
+  loadFromOptions,
+  sayIfNoneFound,
+  withSnapshotOptions,
+  writeAnswer,
+  type SnapshotOptions,
+} from "../snapshot-options.js";
 
 interface PlaceOptions extends SnapshotOptions {
   workload?: string;
@@ -55,11 +63,11 @@ export function registerPlace(program: Command, io: CliIO, setExit: (code: numbe
     )
     .option(
       "--kubernetes-version <version>",
-      "the Kubernetes version to follow (v1.26 to v1.34, e.g. v1.29 or v1.29.4): the scheduler's wording and the feature gates on by default; default: read from the snapshot (the kube-scheduler or kube-apiserver image, else the control-plane or newest kubelet)",
+      "the Kubernetes version to follow (v1.26 to v1.34, e.g. v1.29 or v1.29.4): the scheduler's wording and the feature gates on by default (default: read from the snapshot: the kube-scheduler or kube-apiserver image, else the control-plane or newest kubelet)",
     )
     .option(
       "--istio-proxy-requests <cpu,memory>",
-      "requests of the istio-proxy sidecar Istio injects where the pod's sidecar.istio.io/proxyCPU|proxyMemory annotations set none (default: the mesh default 100m,128Mi)",
+      "requests of the istio-proxy sidecar Istio injects where the pod's sidecar.istio.io/proxyCPU|proxyMemory annotations set none (default: 100m,128Mi, the mesh default)",
     )
     .option(
       "--drain <node>",
@@ -100,9 +108,10 @@ listed with its source (JSON: "mutations").
 Examples:
   podpath place                                          every workload of the embedded example
   podpath place --workload monitoring/prometheus-grafana why Grafana runs where it does
+  podpath place -n monitoring                            the workloads of one namespace
   podpath place --node k8s-master                        what keeps each workload off the control plane
   podpath place --brief                                  one line per workload
-  podpath place -s ./capture -o json                     machine-readable (PRODUCT.md's place shape)
+  podpath place -s ./capture -o json                     machine-readable (schemas/place.schema.json)
   podpath place --fresh                                  where a fresh install would put each pod, and which differ
   podpath place --drain k8s-worker-1                     what draining a node evicts, what blocks it, what becomes Pending
   podpath place --add-node node.yaml                     what a new node would take in
@@ -116,20 +125,27 @@ Examples:
       if (count !== undefined && !options.addNode) throw new UserError("--add-node-count needs --add-node");
       const added = options.addNode ? loadAddedNodes(options.addNode, options, io, snapshot, count) : undefined;
       const istioProxyRequests = parseProxyRequests(options.istioProxyRequests);
-      const answer = answerPlace(snapshot, {
-        workload: options.workload,
-        node: options.node,
-        brief: options.brief,
-        kubernetesVersion: options.kubernetesVersion,
-        istioProxyRequests,
-        fresh: options.fresh,
-        drain: options.drain,
-        force: options.force,
-        addNodes: added?.nodes,
-        addNodeTemplates: added?.templates,
-        addNodePools: added?.pools,
-      });
+      const workloads = snapshot.kubernetes.workloads.length;
+      const nodes = snapshot.kubernetes.nodes.length + (added?.nodes?.length ?? 0);
+      const label = `placing ${workloads} workloads on ${nodes} nodes`;
+      const answer = step(io, label, () =>
+        answerPlace(snapshot, {
+          workload: options.workload,
+          node: options.node,
+          brief: options.brief,
+          kubernetesVersion: options.kubernetesVersion,
+          istioProxyRequests,
+          fresh: options.fresh,
+          drain: options.drain,
+          force: options.force,
+          addNodes: added?.nodes,
+          addNodeTemplates: added?.templates,
+          addNodePools: added?.pools,
+          namespace: answerNamespace(options),
+        }),
+      );
       writeAnswer(io, "place", answer, options);
+      sayIfNoneFound(io, answerNamespace(options), answer.result.workloads.length + answer.result.staticPods.length);
       setExit(placeExit(snapshot, answer, options.failOn));
     });
 }

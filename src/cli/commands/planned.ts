@@ -1,12 +1,12 @@
-import type { Command } from "commander";
+import { CommanderError, type Command } from "commander";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
-import { withSnapshotOptions } from "../snapshot-options.js";
 
 interface Planned {
   readonly name: string;
   readonly args?: string;
   readonly description: string;
+  /** where it is planned, for maintainers; never printed (users do not have the issue tracker) */
   readonly issue: number;
   readonly options?: (command: Command) => Command;
 }
@@ -30,16 +30,23 @@ const PLANNED: readonly Planned[] = [
   { name: "serve", description: "the report as a live local page, with a trace form", issue: 8 },
 ];
 
+/**
+ * A command not built yet says so before anything else: the program's preSubcommand hook stops
+ * the run (exit 2) before commander parses the command's options, so `diff` without `--before`
+ * (or with a bad option) gets the same answer. `--help` still shows the options it will take.
+ */
 export function registerPlanned(program: Command, io: CliIO, setExit: (code: number) => void): void {
-  const notBuilt = (name: string, issue: number) => () => {
-    io.stderr.write(
-      `podpath ${name}: not built yet (planned in issue #${issue}); \`podpath snapshot show\` works today\n`,
-    );
+  const planned = new Set(PLANNED.map((p) => p.name));
+  program.hook("preSubcommand", (parent, command) => {
+    if (!planned.has(command.name()) || parent.args.some((a) => a === "-h" || a === "--help")) return;
+    const message = `podpath ${command.name()}: not built yet in this version of podpath; \`podpath --help\` lists the commands that are`;
+    io.stderr.write(`${message}\n`);
     setExit(EXIT.usage);
-  };
+    throw new CommanderError(EXIT.usage, "podpath.notBuilt", message);
+  });
   for (const p of PLANNED) {
-    let command = withSnapshotOptions(program.command(p.name).description(`${p.description} [not built yet]`));
+    let command = program.command(p.name).description(`${p.description} [not built yet]`);
     if (p.options) command = p.options(command);
-    command.action(notBuilt(p.name, p.issue));
+    command.action(() => setExit(EXIT.usage));
   }
 }

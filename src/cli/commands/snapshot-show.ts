@@ -3,7 +3,14 @@ import { formatsOf } from "../../format/index.js";
 import { answerSnapshotShow } from "../../questions/snapshot-show.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
-import { loadFromOptions, withSnapshotOptions, writeAnswer, type SnapshotOptions } from "../snapshot-options.js";
+import {
+  answerNamespace,
+  loadFromOptions,
+  sayIfNoneFound,
+  withSnapshotOptions,
+  writeAnswer,
+  type SnapshotOptions,
+} from "../snapshot-options.js";
 
 export function registerSnapshotShow(parent: Command, io: CliIO, setExit: (code: number) => void): void {
   const snapshot = parent.command("snapshot").description("inspect what podpath reads");
@@ -25,13 +32,16 @@ gave it, or what traces lose without it and the aws command that captures it. Wa
 the snapshot's own objects need a layer it lacks (missing-layer), each at the object's file:line.
 
 Examples:
-  podpath snapshot show                              the embedded example (the seed's cluster)
+  podpath snapshot show                              the embedded example (examples/ecoeco)
   podpath snapshot show -s ./capture                 a directory written by scripts/capture-snapshot.sh
-  podpath snapshot show -s install.yaml -n argocd    a manifest applied with kubectl apply -n argocd
+  podpath snapshot show -s install.yaml --manifest-namespace argocd   a manifest applied with kubectl apply -n argocd
+  podpath snapshot show -n monitoring                the workloads of one namespace
   podpath snapshot show -o json | jq .diagnostics    warnings, machine-readable`,
     )
     .action((options: SnapshotOptions) => {
-      writeAnswer(io, "snapshot show", answerSnapshotShow(loadFromOptions(options, io)), options);
+      const answer = answerSnapshotShow(loadFromOptions(options, io), { namespace: answerNamespace(options) });
+      writeAnswer(io, "snapshot show", answer, options);
+      sayIfNoneFound(io, answerNamespace(options), answer.result.workloads.length);
       setExit(EXIT.ok);
     });
 }

@@ -1,22 +1,31 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { ENDPOINT_FORMS, parseEndpoint, type EndpointSpec } from "../../analysis/paths/endpoints.js";
+import { ENDPOINT_FORMS } from "../../analysis/paths/endpoints.js";
 import { EPHEMERAL_PORT, type Protocol } from "../../analysis/paths/trace-model.js";
 import { formatsOf } from "../../format/index.js";
 import type { Severity } from "../../questions/contract.js";
 import { answerTrace } from "../../questions/trace.js";
 import { failOnOption, traceExit } from "../fail-on.js";
 import type { CliIO } from "../io.js";
-import { loadFromOptions, withSnapshotOptions, writeAnswer, type SnapshotOptions } from "../snapshot-options.js";
+import { step } from "../progress.js";
+import { parseCliEndpoint, withNamespace, type CliEndpoint } from "../namespace.js";
+import {
+  answerNamespace,
+  loadFromOptions,
+  withSnapshotOptions,
+  writeAnswer,
+  type SnapshotOptions,
+} from "../snapshot-options.js";
 import { userArgument } from "../user-argument.js";
 
 interface TraceOptions extends SnapshotOptions {
-  from: EndpointSpec;
-  to: EndpointSpec;
+  from: CliEndpoint;
+  to: CliEndpoint;
   port?: number;
   protocol: Protocol;
   cni?: "calico" | "aws-vpc-cni";
   failOnDrop?: boolean;
   failOn?: Severity;
+  brief?: boolean;
 }
 
 function portArg(value: string): number {
@@ -43,8 +52,12 @@ export function registerTrace(program: Command, io: CliIO, setExit: (code: numbe
     formatsOf("trace"),
   )
     // a malformed endpoint is an EndpointError, reported by commander with its option
-    .requiredOption("--from <endpoint>", `where the packet starts: ${ENDPOINT_FORMS}`, userArgument(parseEndpoint))
-    .requiredOption("--to <endpoint>", "where it goes (same forms)", userArgument(parseEndpoint))
+    .requiredOption(
+      "--from <endpoint>",
+      `where the packet starts: ${ENDPOINT_FORMS} (NAME alone with -n NS)`,
+      userArgument(parseCliEndpoint),
+    )
+    .requiredOption("--to <endpoint>", "where it goes (same forms)", userArgument(parseCliEndpoint))
     .option(
       "--port <n>",
       "destination port (default: the service's first port, the pod's first container port, the URL's port)",
@@ -57,6 +70,7 @@ export function registerTrace(program: Command, io: CliIO, setExit: (code: numbe
       "--fail-on-drop",
       "exit 1 when the packet or its reply is dropped (an error), or the snapshot cannot decide (unknown, a warning): --fail-on warning",
     )
+    .option("--brief", "text and md: only the verdict, the NAT chain and the drop (its code and object)")
     .addHelpText(
       "after",
       `
@@ -78,19 +92,21 @@ Examples:
   podpath trace --from internet --to url:https://growbin.app/argocd     user → ALB → NodePort → pod, and back
   podpath trace --from workload:ecoeco/ecoeco-api --to internet         which source IP the internet sees (NAT gateway)
   podpath trace --from workload:ecoeco/ecoeco-api --to service:messaging/rabbitmq
+  podpath trace -n ecoeco --from workload:ecoeco-api --to internet           NAME alone: in -n's namespace
   podpath trace --from internet --to url:https://growbin.app/grafana -o md   Markdown with a Mermaid sequence diagram
+  podpath trace --from workload:ecoeco/ecoeco-api --to internet --brief    the verdict and the NAT chain only
   podpath trace ... -w my-policy.yaml --fail-on-drop                    would this NetworkPolicy break it? (exit 1)`,
     )
     .action((options: TraceOptions) => {
       // an endpoint the snapshot cannot resolve is an EndpointError, a UserError runCli reports
-      const answer = answerTrace(loadFromOptions(options, io), {
-        from: options.from,
-        to: options.to,
-        port: options.port,
-        protocol: options.protocol,
-        cni: options.cni,
-      });
-      writeAnswer(io, "trace", answer, options);
+      const namespace = answerNamespace(options);
+      const from = withNamespace(options.from, "--from", namespace);
+      const to = withNamespace(options.to, "--to", namespace);
+      const snapshot = loadFromOptions(options, io);
+      const answer = step(io, "tracing", () =>
+        answerTrace(snapshot, { from, to, port: options.port, protocol: options.protocol, cni: options.cni }),
+      );
+      writeAnswer(io, "trace", answer, options, options.brief === true);
       setExit(traceExit(answer, options.failOn, options.failOnDrop));
     });
 }
