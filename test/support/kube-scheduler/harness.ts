@@ -13,7 +13,15 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO } from "../helpers.js";
-import { frameworkInput, snapshotFiles, type Candidate, type GeneratedCluster, type Json } from "./generate.js";
+import {
+  frameworkInput,
+  podRef,
+  snapshotFiles,
+  type Candidate,
+  type GeneratedCluster,
+  type Json,
+  type StoredPods,
+} from "./generate.js";
 
 export const HARNESS_DIR = join(REPO, "conformance/kube-scheduler");
 export const HARNESS_BIN = join(HARNESS_DIR, "bin/kube-scheduler-verdicts");
@@ -78,6 +86,15 @@ export interface FrameworkOutput {
   readonly filterPlugins: readonly string[];
   readonly candidates: readonly FrameworkCandidate[];
   readonly daemonSets: readonly FrameworkDaemonSet[];
+  /** the input's pods as the API server stores them (store.go) */
+  readonly stored: { readonly pods: readonly Json[]; readonly candidates: readonly Json[] };
+}
+
+/** The stored pods of a framework run, by namespace/name. */
+export function storedPods(fw: FrameworkOutput): StoredPods {
+  const out = new Map<string, Json>();
+  for (const p of [...fw.stored.pods, ...fw.stored.candidates]) out.set(podRef(p), p);
+  return out;
 }
 
 /** The pseudo-plugin of a node a DaemonSet does not target (the controller makes no pod there). */
@@ -231,11 +248,11 @@ export function compareWorkload(
     });
 }
 
-/** Writes the cluster as a snapshot folder podpath reads. */
-export function writeSnapshot(dir: string, cluster: GeneratedCluster): void {
+/** Writes the cluster as a snapshot folder podpath reads (stored pods as the API server stored them). */
+export function writeSnapshot(dir: string, cluster: GeneratedCluster, stored: StoredPods): void {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  for (const [name, text] of Object.entries(snapshotFiles(cluster))) writeFileSync(join(dir, name), text);
+  for (const [name, text] of Object.entries(snapshotFiles(cluster, stored))) writeFileSync(join(dir, name), text);
 }
 
 /** Both sides on one generated cluster: every candidate's verdicts on every node. */
@@ -245,7 +262,7 @@ export function runCluster(
 ): { verdicts: Verdict[]; framework: FrameworkOutput } {
   const framework = runFramework(frameworkInput(cluster));
   const dir = join(workDir, `cluster-${cluster.seed}`);
-  writeSnapshot(dir, cluster);
+  writeSnapshot(dir, cluster, storedPods(framework));
   const place = runPodpath(dir);
   const verdicts: Verdict[] = [];
   cluster.candidates.forEach((c, i) => {
@@ -258,6 +275,59 @@ export function runCluster(
     );
   if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
   return { verdicts, framework };
+}
+
+/**
+ * The edges a generated cluster hits, counted over the pods the API server stored (`stored`) and
+ * the cluster's objects: what `npm run conformance` reports as its coverage.
+ */
+export function coverage(cluster: GeneratedCluster, fw: FrameworkOutput): Record<string, number> {
+  const out: Record<string, number> = {};
+  const hit = (k: string, n = 1) => {
+    if (n > 0) out[k] = (out[k] ?? 0) + n;
+  };
+  const specOf = (p: Json) => p["spec"] as Json;
+  const annotations = (p: Json) => ((p["metadata"] as Json)["annotations"] as Record<string, string> | undefined) ?? {};
+  const terms = (spec: Json) => {
+    const a = (spec["affinity"] as Json | undefined) ?? {};
+    return ["podAffinity", "podAntiAffinity"].flatMap(
+      (k) =>
+        ((a[k] as Json | undefined)?.["requiredDuringSchedulingIgnoredDuringExecution"] as Json[] | undefined) ?? [],
+    );
+  };
+  const pods = [...fw.stored.pods, ...fw.stored.candidates];
+  for (const p of pods) {
+    const spec = specOf(p);
+    const inits = (spec["initContainers"] as Json[] | undefined) ?? [];
+    hit("pods (stored)");
+    hit("LimitRanger defaults", annotations(p)["kubernetes.io/limit-ranger"] ? 1 : 0);
+    hit("RuntimeClass overhead", spec["overhead"] ? 1 : 0);
+    hit("Priority from a PriorityClass", spec["priorityClassName"] ? 1 : 0);
+    hit("pod-level resources", spec["resources"] ? 1 : 0);
+    hit("sidecar (restartable init container)", inits.some((c) => c["restartPolicy"] === "Always") ? 1 : 0);
+    hit("init containers", inits.length > 0 ? 1 : 0);
+    hit("hostNetwork", spec["hostNetwork"] === true ? 1 : 0);
+    hit(
+      "pod (anti-)affinity matchLabelKeys/mismatchLabelKeys",
+      terms(spec).some((t) => t["matchLabelKeys"] || t["mismatchLabelKeys"]) ? 1 : 0,
+    );
+    hit("spread constraints", ((spec["topologySpreadConstraints"] as Json[] | undefined) ?? []).length > 0 ? 1 : 0);
+    hit(
+      "spread minDomains",
+      ((spec["topologySpreadConstraints"] as Json[] | undefined) ?? []).some((c) => c["minDomains"]) ? 1 : 0,
+    );
+    hit("terminating", (p["metadata"] as Json)["deletionTimestamp"] ? 1 : 0);
+  }
+  for (const c of cluster.candidates) {
+    hit(`candidates: ${c.kind}`);
+    if (c.kind === "Pod" && (c.pod["metadata"] as Json)["uid"] === undefined)
+      hit("candidates: Pod manifest (podpath admits it)");
+    if ((c.pod["spec"] as Json)["nodeName"]) hit("candidates: spec.nodeName");
+  }
+  hit("DaemonSets", cluster.daemonSets.length);
+  hit("LimitRanges", cluster.limitRanges.length);
+  hit("nodes", cluster.nodes.length);
+  return out;
 }
 
 /** A disagreement's signature: which plugins each side names (where they differ). */
