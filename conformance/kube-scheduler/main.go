@@ -123,6 +123,9 @@ type candidateVerdict struct {
 	PreFilterSkip []string      `json:"preFilterSkip"`
 	FeasibleNodes []string      `json:"feasibleNodes"`
 	Nodes         []nodeVerdict `json:"nodes"`
+	// a pod not yet created that sets spec.nodeName: its node's kubelet admits it, the scheduler
+	// never sees it (kubelet.go); null otherwise
+	Kubelet *kubeletVerdict `json:"kubelet"`
 }
 
 type output struct {
@@ -308,7 +311,15 @@ func main() {
 			others = append(others, p)
 		}
 		lister.set(internalcache.NewSnapshot(others, nodes))
-		out.Candidates = append(out.Candidates, evaluate(ctx, fw, lister, filters, pod))
+		cv := evaluate(ctx, fw, lister, filters, pod)
+		if pod.Spec.NodeName != "" && pod.UID == "" {
+			for _, n := range nodes {
+				if n.Name == pod.Spec.NodeName {
+					cv.Kubelet = kubeletAdmit(pod, n, bound)
+				}
+			}
+		}
+		out.Candidates = append(out.Candidates, cv)
 	}
 	out.DaemonSets = []daemonSetVerdict{}
 	for i := range in.DaemonSets {

@@ -152,6 +152,7 @@ describe("kube-scheduler v1.34.4's framework on generated clusters (conformance/
         "pod (anti-)affinity matchLabelKeys/mismatchLabelKeys",
         "sidecar (restartable init container)",
         "candidates: Pod manifest (podpath admits it)",
+        "candidates: spec.nodeName manifest (the kubelet admits it)",
         "DaemonSets",
       ])
         assert.ok((covered.get(edge) ?? 0) > 0, `the slice never hits: ${edge}`);

@@ -98,8 +98,12 @@ export function snapshotFiles(c: GeneratedCluster, stored: StoredPods): Record<s
     if (!s) throw new Error(`no stored form of pod ${podRef(pod)}`);
     return s;
   };
+  // the candidates not among the bound pods: pending, or manifests (with or without nodeName)
   const pendingPods = c.candidates
-    .filter((x) => x.kind === "Pod" && !(x.pod["spec"] as Json)["nodeName"])
+    .filter(
+      (x) =>
+        x.kind === "Pod" && (!(x.pod["spec"] as Json)["nodeName"] || (x.pod["metadata"] as Json)["uid"] === undefined),
+    )
     .map((x) => x.object);
   const deployments = c.candidates.filter((x) => x.kind === "Deployment").map((x) => x.object);
   return {
@@ -181,7 +185,10 @@ export function generateCluster(seed: number): GeneratedCluster {
     const ns = g.pick(Object.keys(NAMESPACES));
     const spec = podSpec(g, env, ns, "bound");
     spec["nodeName"] = g.pick(nodeNames);
-    const pod = podObject(`bound-${i}`, ns, podLabels(g), spec, "Running");
+    const labels = podLabels(g);
+    // a pod of an older Deployment revision (matchLabelKeys [pod-template-hash] leaves it out)
+    if (g.chance(0.15)) labels["pod-template-hash"] = "5d8f7c9b4";
+    const pod = podObject(`bound-${i}`, ns, labels, spec, "Running");
     // a terminating pod: still on its node (resources, ports), left out of spread counts
     if (g.chance(0.06))
       Object.assign(pod["metadata"] as Json, {
@@ -211,15 +218,24 @@ export function generateCluster(seed: number): GeneratedCluster {
         namespace: ns,
         name,
         object,
-        pod: podObject(`${name}-0`, ns, labels, spec, "Pending"),
+        // the controller's pod carries pod-template-hash (ComputeHash of the template: no bound
+        // pod has its value; podpath puts a stand-in there, hash.ts)
+        pod: podObject(`${name}-0`, ns, { ...labels, "pod-template-hash": "6b7c8d9f5" }, spec, "Pending"),
       });
     } else {
       const name = `cand-${i}`;
-      if (g.chance(0.08)) spec["nodeName"] = g.pick(nodeNames);
-      const bound = spec["nodeName"] !== undefined;
+      if (g.chance(0.1)) spec["nodeName"] = g.pick(nodeNames);
+      // a pod that sets nodeName: already running there, or a manifest not yet applied (the
+      // node's kubelet, not the scheduler, will admit it)
+      const kubelet = spec["nodeName"] !== undefined && g.chance(0.5);
+      const bound = spec["nodeName"] !== undefined && !kubelet;
       const object = podObject(name, ns, labels, spec, bound ? "Running" : "Pending");
       // a pending pod not yet created (a manifest, no uid): podpath admits it itself
-      if (!bound && g.chance(0.4)) delete (object["metadata"] as Json)["uid"];
+      // (a manifest has no status either)
+      if (kubelet || (!bound && g.chance(0.4))) {
+        delete (object["metadata"] as Json)["uid"];
+        delete object["status"];
+      }
       candidates.push({ kind: "Pod", namespace: ns, name, object, pod: object });
       // a pod that sets nodeName is bound: the others see it on its node
       if (bound) pods.push(object);
@@ -512,7 +528,8 @@ function toleration(g: Gen): Json {
   if (r < 0.08) return { operator: "Exists" }; // empty key with Exists: tolerates every taint
   if (r < 0.14) return { operator: "Exists", effect: g.pick(["NoSchedule", "NoExecute", "PreferNoSchedule"]) };
   // the NoSchedule taint of a NotReady node tolerated, its NoExecute one left to the admission
-  if (r < 0.22)
+  if (r < 0.25) return { key: "node.kubernetes.io/unschedulable", operator: "Exists", effect: "NoSchedule" };
+  if (r < 0.3)
     return {
       key: g.pick(["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"]),
       operator: "Exists",
@@ -615,7 +632,7 @@ function podAffinityRequired(g: Gen): Json {
 function spread(g: Gen, i: number): Json {
   const whenUnsatisfiable = g.chance(0.85) ? "DoNotSchedule" : "ScheduleAnyway";
   const topologyKey =
-    i === 0 ? g.pick(["topology.kubernetes.io/zone", "kubernetes.io/hostname"]) : "kubernetes.io/hostname";
+    i === 0 ? g.pick(["topology.kubernetes.io/zone", "kubernetes.io/hostname", "tier"]) : "kubernetes.io/hostname";
   const c: Json = { maxSkew: g.int(1, 2), topologyKey, whenUnsatisfiable, labelSelector: labelSelector(g) };
   if (whenUnsatisfiable === "DoNotSchedule" && g.chance(0.25)) c["minDomains"] = g.int(1, 5);
   if (g.chance(0.25)) c["nodeAffinityPolicy"] = g.pick(["Honor", "Ignore"]);
@@ -623,7 +640,7 @@ function spread(g: Gen, i: number): Json {
   if (g.chance(0.2)) {
     // a key of matchLabelKeys must not be in the labelSelector too (validation)
     c["labelSelector"] = { matchLabels: { app: g.pick(APPS) } };
-    c["matchLabelKeys"] = ["version"];
+    c["matchLabelKeys"] = [g.pick(["version", "pod-template-hash"])];
   }
   return c;
 }

@@ -69,7 +69,22 @@ export interface FrameworkCandidate {
   readonly preFilter: PluginStatus | null;
   readonly feasibleNodes: readonly string[];
   readonly nodes: readonly FrameworkNode[];
+  /** a pod not yet created that sets spec.nodeName: its node's kubelet admission (kubelet.go) */
+  readonly kubelet?: KubeletVerdict | null;
 }
+
+/** pkg/kubelet/lifecycle/predicate.go PodAdmitResult: the pod's status.reason and message when refused */
+interface KubeletVerdict {
+  readonly node: string;
+  readonly admit: boolean;
+  readonly reason: string;
+  readonly message: string;
+  /** every failure generalFilter found, as the kubelet words the first */
+  readonly reasons: readonly { readonly reason: string; readonly message: string }[];
+}
+
+/** The pseudo-plugin holding the kubelet's status (its first failure) for a pod it refuses. */
+const KUBELET_STATUS = "(kubelet status)";
 export interface FrameworkDaemonSet {
   readonly namespace: string;
   readonly name: string;
@@ -114,6 +129,11 @@ interface PodpathReason {
 }
 interface PodpathWorkload {
   readonly targetedNodes: readonly string[] | null;
+  /** "kubelet": pods bound by spec.nodeName, admitted by their node's kubelet */
+  readonly admittedBy?: string;
+  readonly pods?: readonly {
+    readonly kubelet: { readonly node: string; readonly reason: string | null; readonly message: string | null } | null;
+  }[];
   readonly kind: string;
   readonly namespace: string;
   readonly name: string;
@@ -185,9 +205,31 @@ export function daemonSetVerdicts(ds: FrameworkDaemonSet): Record<string, Side> 
   return out;
 }
 
-/** The framework's verdicts for one candidate, as the fixtures keep them. */
+/**
+ * The framework's verdicts for one candidate, as the fixtures keep them. A pod the kubelet admits
+ * (spec.nodeName, not yet created) targets its node only: the kubelet's verdict there (its
+ * status.reason as the plugin), every other node not targeted — what `place` reports for it.
+ */
 export function frameworkVerdicts(fc: FrameworkCandidate): Record<string, Side> {
   const out: Record<string, Side> = {};
+  const k = fc.kubelet;
+  if (k) {
+    for (const n of fc.nodes)
+      out[n.node] =
+        n.node !== k.node
+          ? { feasible: false, plugins: [NOT_TARGETED], messages: {} }
+          : k.admit
+            ? { feasible: true, plugins: [], messages: {} }
+            : {
+                feasible: false,
+                plugins: sorted(k.reasons.map((r) => r.reason)),
+                messages: messagesByPlugin([
+                  ...k.reasons.map((r) => ({ plugin: r.reason, messages: [r.message] })),
+                  { plugin: KUBELET_STATUS, messages: [`${k.reason}: ${k.message}`] },
+                ]),
+              };
+    return out;
+  }
   for (const n of fc.nodes) {
     out[n.node] = {
       feasible: n.feasible,
@@ -224,15 +266,27 @@ export function compareWorkload(
           messageDiffs: [],
         };
       const rejected = w.nodes.find((n) => n.node === node && !n.feasible);
-      const notTargeted = w.targetedNodes !== null && !w.targetedNodes.includes(node);
+      // a pod the kubelet admits targets its node only (`nodes` holds that node, or
+      // `feasibleNodes`); its status is the kubelet's first failure (pods[].kubelet)
+      const kubelet = w.admittedBy === "kubelet";
+      const notTargeted =
+        (w.targetedNodes !== null && !w.targetedNodes.includes(node)) ||
+        (kubelet && !rejected && !w.feasibleNodes.includes(node));
       const feasible = w.feasibleNodes.includes(node) && !rejected && !notTargeted;
+      const status = kubelet ? w.pods?.find((p) => p.kubelet?.node === node)?.kubelet : undefined;
       const pp = {
         feasible,
         plugins: notTargeted ? [NOT_TARGETED] : sorted((rejected?.reasons ?? []).map((r) => r.plugin)),
-        messages: messagesByPlugin((rejected?.reasons ?? []).map((r) => ({ plugin: r.plugin, messages: [r.message] }))),
+        messages: messagesByPlugin([
+          ...(rejected?.reasons ?? []).map((r) => ({ plugin: r.plugin, messages: [r.message] })),
+          ...(rejected && status
+            ? [{ plugin: KUBELET_STATUS, messages: [`${status.reason ?? ""}: ${status.message ?? ""}`] }]
+            : []),
+        ]),
       };
       const agree = pp.feasible === fw.feasible && pp.plugins.join(",") === fw.plugins.join(",");
-      const messageDiffs = fw.plugins.filter(
+      // the plugins both sides name, and the kubelet's status
+      const messageDiffs = Object.keys(fw.messages).filter(
         (p) => pp.messages[p] !== undefined && (pp.messages[p] ?? []).join("\n") !== (fw.messages[p] ?? []).join("\n"),
       );
       return {
@@ -322,7 +376,12 @@ export function coverage(cluster: GeneratedCluster, fw: FrameworkOutput): Record
     hit(`candidates: ${c.kind}`);
     if (c.kind === "Pod" && (c.pod["metadata"] as Json)["uid"] === undefined)
       hit("candidates: Pod manifest (podpath admits it)");
-    if ((c.pod["spec"] as Json)["nodeName"]) hit("candidates: spec.nodeName");
+    if ((c.pod["spec"] as Json)["nodeName"])
+      hit(
+        (c.pod["metadata"] as Json)["uid"] === undefined
+          ? "candidates: spec.nodeName manifest (the kubelet admits it)"
+          : "candidates: spec.nodeName, running",
+      );
   }
   hit("DaemonSets", cluster.daemonSets.length);
   hit("LimitRanges", cluster.limitRanges.length);
