@@ -301,6 +301,24 @@ func main() {
 	start := time.Now()
 	out := output{KubernetesVersion: kubernetesVersion, Profile: profile.SchedulerName, FilterPlugins: filterNames, PreFilterPlugins: preFilterNames, Candidates: []candidateVerdict{},
 		Stored: stored{Pods: in.Pods, Candidates: in.Candidates}}
+	// the pods the kubelet admits (manifests that set spec.nodeName) are on their node before the
+	// scheduler places anything: each admitted one is bound, in the input's order, so the next and
+	// every other candidate see it (a refused pod is Failed and holds nothing)
+	kubeletVerdicts := map[int]*kubeletVerdict{}
+	nodeByName := map[string]*v1.Node{}
+	for _, n := range nodes {
+		nodeByName[n.Name] = n
+	}
+	for i := range in.Candidates {
+		pod := &in.Candidates[i]
+		if n := nodeByName[pod.Spec.NodeName]; n != nil && pod.UID == "" {
+			kv := kubeletAdmit(pod, n, bound)
+			kubeletVerdicts[i] = kv
+			if kv.Admit {
+				bound = append(bound, pod)
+			}
+		}
+	}
 	for i := range in.Candidates {
 		pod := &in.Candidates[i]
 		others := make([]*v1.Pod, 0, len(bound))
@@ -312,13 +330,7 @@ func main() {
 		}
 		lister.set(internalcache.NewSnapshot(others, nodes))
 		cv := evaluate(ctx, fw, lister, filters, pod)
-		if pod.Spec.NodeName != "" && pod.UID == "" {
-			for _, n := range nodes {
-				if n.Name == pod.Spec.NodeName {
-					cv.Kubelet = kubeletAdmit(pod, n, bound)
-				}
-			}
-		}
+		cv.Kubelet = kubeletVerdicts[i]
 		out.Candidates = append(out.Candidates, cv)
 	}
 	out.DaemonSets = []daemonSetVerdict{}

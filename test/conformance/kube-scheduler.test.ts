@@ -37,12 +37,18 @@ import { readExpected } from "../support/kube-scheduler/reproduce.js";
 const FIXTURES = join(HARNESS_DIR, "fixtures");
 
 /**
- * Fixtures that are known podpath bugs, with the reason (conformance/kube-scheduler/DISAGREEMENTS.md):
- * none today. Every fixture was a podpath bug fixed since (admission/, controllers/) and is now a
- * regression test; their snapshots hold the pods as the API server stored them (the Go program's
- * store.go), a pending bare pod as a manifest podpath admits itself.
+ * Fixtures that are known podpath bugs, with the reason (conformance/kube-scheduler/DISAGREEMENTS.md,
+ * "A pod manifest that sets spec.nodeName, bound as written"). The other fixtures were podpath bugs
+ * fixed since (admission/, controllers/) and are regression tests; their snapshots hold the pods as
+ * the API server stored them (the Go program's store.go), a pending bare pod as a manifest podpath
+ * admits itself.
  */
-const KNOWN_FAILING: Readonly<Record<string, string>> = {};
+const KNOWN_FAILING: Readonly<Record<string, string>> = {
+  "kubelet-refused-manifest-still-on-its-node":
+    "podpath binds a spec.nodeName manifest its kubelet refuses (a Failed pod, pkg/kubelet/kubelet.go rejectPod; not in the scheduler's cache, pkg/scheduler/scheduler.go newPodInformer) on its node for the other workloads",
+  "kubelet-manifest-bound-as-written":
+    "podpath binds a spec.nodeName manifest on its node as written, without the requests the API server stores (pkg/apis/core/v1/defaults.go SetDefaults_Pod: requests from limits)",
+};
 
 const describeVerdicts = (vs: readonly Verdict[]) =>
   vs

@@ -5,6 +5,9 @@
  * 10 item 4 asks for. Prints the Go program's figures; podpath's are `npm run bench`'s
  * "prediction (simulate)" line on the same size.
  *
+ * The Go program reports the wall clock and the process's CPU time (getrusage) of the scheduling
+ * loop: on a shared machine the latter is the fairer figure.
+ *
  * Environment: BENCH_NODES, BENCH_PODS (defaults 500 and 15000: a tenth of the bench's default),
  * CONFORMANCE_BENCH_ROUNDS (default 1), CONFORMANCE_BENCH_CANDIDATES (only the first N pods to
  * place, in scheduling order; default all).
