@@ -37,18 +37,12 @@ import { readExpected } from "../support/kube-scheduler/reproduce.js";
 const FIXTURES = join(HARNESS_DIR, "fixtures");
 
 /**
- * Fixtures that are known podpath bugs, with the reason (conformance/kube-scheduler/DISAGREEMENTS.md,
- * "A pod manifest that sets spec.nodeName, bound as written"). The other fixtures were podpath bugs
- * fixed since (admission/, controllers/) and are regression tests; their snapshots hold the pods as
- * the API server stored them (the Go program's store.go), a pending bare pod as a manifest podpath
- * admits itself.
+ * Fixtures that are known podpath bugs, with the reason (conformance/kube-scheduler/DISAGREEMENTS.md):
+ * none today. Every fixture was a podpath bug fixed since (admission/, controllers/, prepare.ts) and
+ * is a regression test; their snapshots hold the pods as the API server stored them (the Go
+ * program's store.go), a pending bare pod as a manifest podpath admits itself.
  */
-const KNOWN_FAILING: Readonly<Record<string, string>> = {
-  "kubelet-refused-manifest-still-on-its-node":
-    "podpath binds a spec.nodeName manifest its kubelet refuses (a Failed pod, pkg/kubelet/kubelet.go rejectPod; not in the scheduler's cache, pkg/scheduler/scheduler.go newPodInformer) on its node for the other workloads",
-  "kubelet-manifest-bound-as-written":
-    "podpath binds a spec.nodeName manifest on its node as written, without the requests the API server stores (pkg/apis/core/v1/defaults.go SetDefaults_Pod: requests from limits)",
-};
+const KNOWN_FAILING: Readonly<Record<string, string>> = {};
 
 const describeVerdicts = (vs: readonly Verdict[]) =>
   vs
@@ -100,6 +94,26 @@ describe("podpath place against kube-scheduler v1.34.4's framework: regression f
       },
     );
   }
+});
+
+describe("a pod manifest that sets spec.nodeName is on its node only as its kubelet makes it (DISAGREEMENTS.md 7)", () => {
+  const verdictOn = (fixture: string, workload: string, node: string) => {
+    const place = runPodpath(join(FIXTURES, fixture, "snapshot"));
+    const w = place.workloads.find((x) => `${x.kind}/${x.namespace}/${x.name}` === workload)!;
+    return { feasible: w.feasibleNodes.includes(node), reasons: w.nodes.find((n) => n.node === node)?.reasons ?? [] };
+  };
+  test("pkg/kubelet/kubelet.go rejectPod + pkg/scheduler/scheduler.go newPodInformer: a manifest its kubelet refuses (OutOfcpu) is Failed and holds nothing — another pod fits where its anti-affinity and requests would have been", () => {
+    const v = verdictOn("kubelet-refused-manifest-still-on-its-node", "Pod/default/cand-1", "node-4");
+    assert.deepEqual(v, { feasible: true, reasons: [] });
+  });
+  test("pkg/apis/core/v1/defaults.go SetDefaults_Pod: an admitted manifest holds the requests the API server stores (from its limits), not the ones it was written with", () => {
+    const v = verdictOn("kubelet-manifest-bound-as-written", "Deployment/team-a/deploy-6", "node-1");
+    assert.equal(v.feasible, false);
+    assert.deepEqual(
+      v.reasons.map((r) => [r.plugin, r.message]),
+      [["NodeResourcesFit", "Insufficient memory"]],
+    );
+  });
 });
 
 describe("kube-scheduler v1.34.4's framework on generated clusters (conformance/kube-scheduler, Go)", () => {

@@ -6,8 +6,7 @@
  * (conformance/kube-scheduler/DISAGREEMENTS.md has the detail). One that no rewrite explains is
  * "unexplained" and must be looked at by hand.
  */
-import { frameworkInput, type Candidate, type GeneratedCluster, type Json } from "./generate.js";
-import { runFramework } from "./harness.js";
+import type { GeneratedCluster } from "./generate.js";
 
 export interface Cause {
   readonly id: string;
@@ -19,44 +18,15 @@ export interface Cause {
 }
 
 /**
- * The known causes of disagreement still open. The six found by the earlier runs (requests
- * defaulted from limits, hostPort under hostNetwork, pod-level resources, terminating pods in
- * spread, DefaultTolerationSeconds, a DaemonSet pod's matchFields in spread) were podpath bugs,
- * fixed since (admission/, controllers/, podtopologyspread); their rewrites are gone with them (git
- * history), their fixtures stay as regression tests (DISAGREEMENTS.md).
+ * The known causes of disagreement still open: none. The seven found so far were podpath bugs,
+ * fixed since: requests defaulted from limits, hostPort under hostNetwork, pod-level resources,
+ * terminating pods in spread, DefaultTolerationSeconds, a DaemonSet pod's matchFields in spread
+ * (admission/, controllers/, podtopologyspread) and a spec.nodeName manifest bound as written
+ * (prepare.ts). Their rewrites are gone with them (git history), their fixtures stay as regression
+ * tests (DISAGREEMENTS.md). A new cause gets a rewrite here, with the upstream source that settles
+ * it, and a section there.
  */
-export const CAUSES: readonly Cause[] = [
-  {
-    id: "kubelet-manifest-bound-as-written",
-    summary:
-      "a pod manifest (no uid, no status) that sets spec.nodeName is on its node for the other workloads' verdicts as the manifest is written: podpath binds it (ClusterSnapshot.of binds every pod with a nodeName that is not Succeeded or Failed) without the API server's defaulting and admission (requests from limits, LimitRange defaults, RuntimeClass overhead) and even when its kubelet refuses it (OutOfcpu, NodeAffinity, …: the pod is Failed and holds nothing) — podpath is wrong",
-    upstream:
-      "pkg/apis/core/v1/defaults.go SetDefaults_Pod and the admission plugins (the pod as stored); pkg/kubelet/kubelet.go rejectPod (status.phase Failed, with predicate.go Admit's reason) and pkg/scheduler/scheduler.go newPodInformer (field selector status.phase!=Succeeded,status.phase!=Failed: a Failed pod is not in the scheduler's cache)",
-    // the rewrite: each such manifest as what it becomes — a refused one left out, an admitted one
-    // a stored pod running on its node (uid, status), which podpath takes as stored
-    rewrite: (c) => {
-      const kubelet = new Map(
-        runFramework(frameworkInput(c))
-          .candidates.filter((x) => x.kubelet)
-          .map((x) => [`${x.namespace}/${x.name}`, x.kubelet!]),
-      );
-      if (kubelet.size === 0) return c;
-      const pods = [...c.pods];
-      const candidates: Candidate[] = [];
-      for (const x of c.candidates) {
-        const k = x.kind === "Pod" ? kubelet.get(`${x.namespace}/${x.name}`) : undefined;
-        if (!k) candidates.push(x);
-        else if (k.admit) {
-          const pod: Json = { ...structuredClone(x.pod), status: { phase: "Running" } };
-          (pod["metadata"] as Json)["uid"] = `uid-${x.namespace}-${x.name}`;
-          pods.push(pod);
-          candidates.push({ ...x, pod, object: pod });
-        }
-      }
-      return { ...c, pods, candidates };
-    },
-  },
-];
+export const CAUSES: readonly Cause[] = [];
 
 /** What settled one disagreement: a cause id, several joined by "+", or "unexplained". */
 export type Explained = Map<string, string>;
