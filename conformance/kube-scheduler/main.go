@@ -21,10 +21,11 @@
 //     (what the scheduler records). Every rejecting plugin is also listed ("plugins"), each Filter
 //     called on its own with the same CycleState, because podpath reports every rejection.
 //
-// Pods are defaulted as the API server stores them (legacyscheme: core/v1 SetDefaults_Pod and
-// friends: requests from limits, hostPort from containerPort under hostNetwork, ...) and the pods
-// to place admitted by DefaultTolerationSeconds (not-ready/unreachable NoExecute tolerations of
-// 300 s), unless -defaults=false.
+// Every pod of the input (bound, candidate, a DaemonSet's) is created as the API server creates it
+// (store.go: core/v1 defaults, the default mutating admission plugins LimitRanger, Priority,
+// DefaultTolerationSeconds and RuntimeClass over the input's LimitRanges, PriorityClasses and
+// RuntimeClasses, the pod registry's PrepareForCreate), unless -defaults=false; the stored pods
+// are printed ("stored") for the snapshot podpath reads, so both sides see the same objects.
 package main
 
 import (
@@ -41,16 +42,16 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	v1 "k8s.io/api/core/v1"
+	nodev1 "k8s.io/api/node/v1"
+	schedulingv1 "k8s.io/api/scheduling/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/sets"
-	"k8s.io/apiserver/pkg/admission"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes/fake"
 	"k8s.io/klog/v2"
 	fwk "k8s.io/kube-scheduler/framework"
 	"k8s.io/kubernetes/pkg/api/legacyscheme"
 	_ "k8s.io/kubernetes/pkg/apis/apps/install"
-	core "k8s.io/kubernetes/pkg/apis/core"
 	_ "k8s.io/kubernetes/pkg/apis/core/install"
 	"k8s.io/kubernetes/pkg/controller/daemon"
 	daemonutil "k8s.io/kubernetes/pkg/controller/daemon/util"
@@ -61,7 +62,6 @@ import (
 	frameworkplugins "k8s.io/kubernetes/pkg/scheduler/framework/plugins"
 	frameworkruntime "k8s.io/kubernetes/pkg/scheduler/framework/runtime"
 	"k8s.io/kubernetes/pkg/scheduler/metrics"
-	dts "k8s.io/kubernetes/plugin/pkg/admission/defaulttolerationseconds"
 )
 
 type input struct {
@@ -72,6 +72,16 @@ type input struct {
 	// DaemonSets: a daemon pod per node the controller targets (NodeShouldRunDaemonPod), built
 	// as the controller builds it (CreatePodTemplate, ReplaceDaemonSetPodNodeNameNodeAffinity)
 	DaemonSets []appsv1.DaemonSet `json:"daemonSets"`
+	// what the admission plugins read (store.go)
+	LimitRanges     []v1.LimitRange              `json:"limitRanges"`
+	PriorityClasses []schedulingv1.PriorityClass `json:"priorityClasses"`
+	RuntimeClasses  []nodev1.RuntimeClass        `json:"runtimeClasses"`
+}
+
+// stored: the input's pods as the API server stores them (store.go), for the snapshot podpath reads
+type stored struct {
+	Pods       []v1.Pod `json:"pods"`
+	Candidates []v1.Pod `json:"candidates"`
 }
 
 type daemonSetVerdict struct {
@@ -113,6 +123,9 @@ type candidateVerdict struct {
 	PreFilterSkip []string      `json:"preFilterSkip"`
 	FeasibleNodes []string      `json:"feasibleNodes"`
 	Nodes         []nodeVerdict `json:"nodes"`
+	// a pod not yet created that sets spec.nodeName: its node's kubelet admits it, the scheduler
+	// never sees it (kubelet.go); null otherwise
+	Kubelet *kubeletVerdict `json:"kubelet"`
 }
 
 type output struct {
@@ -122,6 +135,7 @@ type output struct {
 	PreFilterPlugins  []string           `json:"preFilterPlugins"`
 	Candidates        []candidateVerdict `json:"candidates"`
 	DaemonSets        []daemonSetVerdict `json:"daemonSets"`
+	Stored            stored             `json:"stored"`
 	ElapsedMs         float64            `json:"elapsedMs"`
 }
 
@@ -152,7 +166,7 @@ func (s *swappableLister) StorageInfos() framework.StorageInfoLister {
 const kubernetesVersion = "v1.34.4"
 
 func main() {
-	applyDefaults := flag.Bool("defaults", true, "default pods as the API server stores them (core/v1 defaults) and admit them with DefaultTolerationSeconds")
+	applyDefaults := flag.Bool("defaults", true, "create pods as the API server does: core/v1 defaults, the default admission plugins, PrepareForCreate (store.go)")
 	bench := flag.Int("bench", 0, "instead of verdicts: schedule the candidates one by one (PreFilter, Filter, Score, pick, assume), this many times, and print timings")
 	flag.Parse()
 	klog.SetOutput(io.Discard)
@@ -163,22 +177,6 @@ func main() {
 	if err := dec.Decode(&in); err != nil {
 		fail("reading stdin: %v", err)
 	}
-	if *applyDefaults {
-		for i := range in.Pods {
-			legacyscheme.Scheme.Default(&in.Pods[i])
-		}
-		for i := range in.Candidates {
-			legacyscheme.Scheme.Default(&in.Candidates[i])
-			admitPod(&in.Candidates[i])
-		}
-		for i := range in.Nodes {
-			legacyscheme.Scheme.Default(&in.Nodes[i])
-		}
-		for i := range in.DaemonSets {
-			legacyscheme.Scheme.Default(&in.DaemonSets[i])
-		}
-	}
-
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	metrics.Register()
@@ -195,6 +193,23 @@ func main() {
 			fail("namespace %s: %v", in.Namespaces[i].Name, err)
 		}
 	}
+	for i := range in.LimitRanges {
+		lr := &in.LimitRanges[i]
+		legacyscheme.Scheme.Default(lr)
+		if _, err := client.CoreV1().LimitRanges(lr.Namespace).Create(ctx, lr, metav1.CreateOptions{}); err != nil {
+			fail("limitrange %s: %v", lr.Name, err)
+		}
+	}
+	for i := range in.PriorityClasses {
+		if _, err := client.SchedulingV1().PriorityClasses().Create(ctx, &in.PriorityClasses[i], metav1.CreateOptions{}); err != nil {
+			fail("priorityclass %s: %v", in.PriorityClasses[i].Name, err)
+		}
+	}
+	for i := range in.RuntimeClasses {
+		if _, err := client.NodeV1().RuntimeClasses().Create(ctx, &in.RuntimeClasses[i], metav1.CreateOptions{}); err != nil {
+			fail("runtimeclass %s: %v", in.RuntimeClasses[i].Name, err)
+		}
+	}
 	informerFactory := informers.NewSharedInformerFactory(client, 0)
 	registry := frameworkplugins.NewInTreeRegistry()
 	lister := &swappableLister{snap: internalcache.NewEmptySnapshot()}
@@ -208,8 +223,29 @@ func main() {
 	if err != nil {
 		fail("NewFramework: %v", err)
 	}
+	api := newAPIServer(client, informerFactory)
 	informerFactory.Start(ctx.Done())
 	informerFactory.WaitForCacheSync(ctx.Done())
+	// the bench's pods (150,000 at the bench's size) are only defaulted: its objects are podpath's
+	// bench cluster, not the generator's, and the admission is not what it times
+	create := api.create
+	if *bench > 0 {
+		create = func(pod *v1.Pod) { legacyscheme.Scheme.Default(pod) }
+	}
+	if *applyDefaults {
+		for i := range in.Pods {
+			create(&in.Pods[i])
+		}
+		for i := range in.Candidates {
+			create(&in.Candidates[i])
+		}
+		for i := range in.Nodes {
+			legacyscheme.Scheme.Default(&in.Nodes[i])
+		}
+		for i := range in.DaemonSets {
+			legacyscheme.Scheme.Default(&in.DaemonSets[i])
+		}
+	}
 
 	// every Filter plugin of the profile, built again from the registry with the profile's
 	// arguments, to call each on its own (the framework's RunFilterPlugins stops at the first)
@@ -263,7 +299,26 @@ func main() {
 	}
 
 	start := time.Now()
-	out := output{KubernetesVersion: kubernetesVersion, Profile: profile.SchedulerName, FilterPlugins: filterNames, PreFilterPlugins: preFilterNames, Candidates: []candidateVerdict{}}
+	out := output{KubernetesVersion: kubernetesVersion, Profile: profile.SchedulerName, FilterPlugins: filterNames, PreFilterPlugins: preFilterNames, Candidates: []candidateVerdict{},
+		Stored: stored{Pods: in.Pods, Candidates: in.Candidates}}
+	// the pods the kubelet admits (manifests that set spec.nodeName) are on their node before the
+	// scheduler places anything: each admitted one is bound, in the input's order, so the next and
+	// every other candidate see it (a refused pod is Failed and holds nothing)
+	kubeletVerdicts := map[int]*kubeletVerdict{}
+	nodeByName := map[string]*v1.Node{}
+	for _, n := range nodes {
+		nodeByName[n.Name] = n
+	}
+	for i := range in.Candidates {
+		pod := &in.Candidates[i]
+		if n := nodeByName[pod.Spec.NodeName]; n != nil && pod.UID == "" {
+			kv := kubeletAdmit(pod, n, bound)
+			kubeletVerdicts[i] = kv
+			if kv.Admit {
+				bound = append(bound, pod)
+			}
+		}
+	}
 	for i := range in.Candidates {
 		pod := &in.Candidates[i]
 		others := make([]*v1.Pod, 0, len(bound))
@@ -274,7 +329,9 @@ func main() {
 			others = append(others, p)
 		}
 		lister.set(internalcache.NewSnapshot(others, nodes))
-		out.Candidates = append(out.Candidates, evaluate(ctx, fw, lister, filters, pod))
+		cv := evaluate(ctx, fw, lister, filters, pod)
+		cv.Kubelet = kubeletVerdicts[i]
+		out.Candidates = append(out.Candidates, cv)
 	}
 	out.DaemonSets = []daemonSetVerdict{}
 	for i := range in.DaemonSets {
@@ -295,8 +352,7 @@ func main() {
 			pod.Name = ds.Name + "-" + node.Name
 			pod.Spec.Affinity = daemonutil.ReplaceDaemonSetPodNodeNameNodeAffinity(pod.Spec.Affinity, node.Name)
 			if *applyDefaults {
-				legacyscheme.Scheme.Default(pod)
-				admitPod(pod)
+				api.create(pod)
 			}
 			lister.set(internalcache.NewSnapshot(bound, nodes))
 			cv := evaluate(ctx, fw, lister, filters, pod)
@@ -393,34 +449,6 @@ func evaluate(ctx context.Context, fw framework.Framework, lister *swappableList
 		cv.Nodes = append(cv.Nodes, nv)
 	}
 	return cv
-}
-
-// defaultTolerationSeconds is the admission plugin every kube-apiserver enables by default
-// (plugin/pkg/admission/defaulttolerationseconds): a pod created without a toleration of the
-// not-ready or unreachable NoExecute taint gets one for 300 s.
-var defaultTolerationSeconds = func() *dts.Plugin {
-	p := dts.NewDefaultTolerationSeconds()
-	p.InspectFeatureGates(nil)
-	return p
-}()
-
-// admitPod runs the pod through DefaultTolerationSeconds as the API server does on create (the
-// plugin works on the internal type: converted there and back).
-func admitPod(pod *v1.Pod) {
-	internal := &core.Pod{}
-	if err := legacyscheme.Scheme.Convert(pod, internal, nil); err != nil {
-		fail("pod %s/%s: %v", pod.Namespace, pod.Name, err)
-	}
-	attrs := admission.NewAttributesRecord(internal, nil, core.Kind("Pod").WithVersion("v1"), pod.Namespace, pod.Name,
-		core.Resource("pods").WithVersion("v1"), "", admission.Create, &metav1.CreateOptions{}, false, nil)
-	if err := defaultTolerationSeconds.Admit(context.Background(), attrs, nil); err != nil {
-		fail("pod %s/%s: DefaultTolerationSeconds: %v", pod.Namespace, pod.Name, err)
-	}
-	out := &v1.Pod{}
-	if err := legacyscheme.Scheme.Convert(internal, out, nil); err != nil {
-		fail("pod %s/%s: %v", pod.Namespace, pod.Name, err)
-	}
-	*pod = *out
 }
 
 func toStatus(s *fwk.Status, pluginsWithNodes sets.Set[string]) pluginStatus {

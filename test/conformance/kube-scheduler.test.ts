@@ -22,6 +22,7 @@ import { generateCluster, type Json } from "../support/kube-scheduler/generate.j
 import {
   buildHarness,
   compareWorkload,
+  coverage,
   daemonSetVerdicts,
   frameworkVerdicts,
   HARNESS_DIR,
@@ -35,27 +36,33 @@ import { readExpected } from "../support/kube-scheduler/reproduce.js";
 
 const FIXTURES = join(HARNESS_DIR, "fixtures");
 
-/** Fixtures that are known podpath bugs, with the reason (conformance/kube-scheduler/DISAGREEMENTS.md). */
-const KNOWN_FAILING: Readonly<Record<string, string>> = {
-  // Fixed by issue 10 (admission/, controllers/) and now regression tests: requests-defaulted-from-limits,
-  // requests-defaulted-from-limits-daemonset, host-port-defaulted-under-host-network, terminating-pods-in-spread,
-  // terminating-pods-in-spread-global-minimum, daemonset-matchfields-in-spread.
-  // The three below are the generator's, not podpath's: they hold Pods with a uid (pods the API server stored)
-  // whose spec lacks what the API server stores (SetDefaults_Pod, DefaultTolerationSeconds), which no real
-  // capture shows; podpath takes a stored pod as it is (admission/ re-admits only templates and uid-less
-  // manifests), the Go program defaults it again. Fix: the generator writes stored pods defaulted.
-  "requests-defaulted-from-limits-bound-pod":
-    "generator: a stored (uid) bound pod without the requests SetDefaults_Pod would have stored from its limits",
-  "pod-level-resources":
-    "generator: a stored (uid) pod with pod-level limits only, without the pod-level requests defaultPodRequests would have stored",
-  "default-toleration-seconds":
-    "generator: a stored (uid) candidate pod without the not-ready/unreachable tolerations DefaultTolerationSeconds admission would have stored",
-};
+/**
+ * Fixtures that are known podpath bugs, with the reason (conformance/kube-scheduler/DISAGREEMENTS.md):
+ * none today. Every fixture was a podpath bug fixed since (admission/, controllers/, prepare.ts) and
+ * is a regression test; their snapshots hold the pods as the API server stored them (the Go
+ * program's store.go), a pending bare pod as a manifest podpath admits itself.
+ */
+const KNOWN_FAILING: Readonly<Record<string, string>> = {};
 
 const describeVerdicts = (vs: readonly Verdict[]) =>
   vs
     .filter((v) => !v.agree)
     .map((v) => `seed ${v.seed} ${v.workload} on ${v.node}: ${signature(v)}`)
+    .join("\n");
+
+/** The verdicts whose reason strings differ for a plugin both sides name (v1.34.4's wording). */
+const describeMessages = (vs: readonly Verdict[]) =>
+  vs
+    .filter((v) => !v.messagesAgree)
+    .map(
+      (v) =>
+        `seed ${v.seed} ${v.workload} on ${v.node}: ${v.messageDiffs
+          .map(
+            (p) =>
+              `${p}: framework ${JSON.stringify(v.framework.messages[p])} / podpath ${JSON.stringify(v.podpath?.messages[p])}`,
+          )
+          .join("; ")}`,
+    )
     .join("\n");
 
 describe("podpath place against kube-scheduler v1.34.4's framework: regression fixtures (conformance/kube-scheduler/fixtures)", () => {
@@ -70,18 +77,43 @@ describe("podpath place against kube-scheduler v1.34.4's framework: regression f
   });
   for (const name of names) {
     const reason = KNOWN_FAILING[name];
-    test(`${name}: podpath's verdicts are the framework's`, reason ? { todo: `known: ${reason}` } : {}, () => {
-      const dir = join(FIXTURES, name);
-      const expected = readExpected(dir);
-      const verdicts = compareWorkload(
-        expected.seed,
-        expected.workload,
-        expected.nodes,
-        runPodpath(join(dir, "snapshot")),
-      );
-      assert.equal(describeVerdicts(verdicts), "");
-    });
+    test(
+      `${name}: podpath's verdicts and reason strings are the framework's`,
+      reason ? { todo: `known: ${reason}` } : {},
+      () => {
+        const dir = join(FIXTURES, name);
+        const expected = readExpected(dir);
+        const verdicts = compareWorkload(
+          expected.seed,
+          expected.workload,
+          expected.nodes,
+          runPodpath(join(dir, "snapshot")),
+        );
+        assert.equal(describeVerdicts(verdicts), "");
+        assert.equal(describeMessages(verdicts), "");
+      },
+    );
   }
+});
+
+describe("a pod manifest that sets spec.nodeName is on its node only as its kubelet makes it (DISAGREEMENTS.md 7)", () => {
+  const verdictOn = (fixture: string, workload: string, node: string) => {
+    const place = runPodpath(join(FIXTURES, fixture, "snapshot"));
+    const w = place.workloads.find((x) => `${x.kind}/${x.namespace}/${x.name}` === workload)!;
+    return { feasible: w.feasibleNodes.includes(node), reasons: w.nodes.find((n) => n.node === node)?.reasons ?? [] };
+  };
+  test("pkg/kubelet/kubelet.go rejectPod + pkg/scheduler/scheduler.go newPodInformer: a manifest its kubelet refuses (OutOfcpu) is Failed and holds nothing — another pod fits where its anti-affinity and requests would have been", () => {
+    const v = verdictOn("kubelet-refused-manifest-still-on-its-node", "Pod/default/cand-1", "node-4");
+    assert.deepEqual(v, { feasible: true, reasons: [] });
+  });
+  test("pkg/apis/core/v1/defaults.go SetDefaults_Pod: an admitted manifest holds the requests the API server stores (from its limits), not the ones it was written with", () => {
+    const v = verdictOn("kubelet-manifest-bound-as-written", "Deployment/team-a/deploy-6", "node-1");
+    assert.equal(v.feasible, false);
+    assert.deepEqual(
+      v.reasons.map((r) => [r.plugin, r.message]),
+      [["NodeResourcesFit", "Insufficient memory"]],
+    );
+  });
 });
 
 describe("kube-scheduler v1.34.4's framework on generated clusters (conformance/kube-scheduler, Go)", () => {
@@ -112,22 +144,39 @@ describe("kube-scheduler v1.34.4's framework on generated clusters (conformance/
     }
   });
 
-  test("a fixed-seed slice: every disagreement is one of the known causes", opts, () => {
+  test("a fixed-seed slice: every disagreement is one of the known causes, every reason string v1.34.4's", opts, () => {
     requireBuilt();
     const work = mkdtempSync(join(tmpdir(), "podpath-conformance-"));
     try {
       let compared = 0;
       const unexplained: Verdict[] = [];
-      for (let seed = 1; seed <= 4; seed++) {
+      const messages: Verdict[] = [];
+      const covered = new Map<string, number>();
+      for (let seed = 1; seed <= 6; seed++) {
         const cluster = generateCluster(seed);
-        const { verdicts } = runCluster(cluster, work);
+        const { verdicts, framework } = runCluster(cluster, work);
+        for (const [k, n] of Object.entries(coverage(cluster, framework))) covered.set(k, (covered.get(k) ?? 0) + n);
         compared += verdicts.length;
+        messages.push(...verdicts.filter((v) => !v.messagesAgree));
         const open = verdicts.filter((v) => !v.agree);
         if (open.length === 0) continue;
         const causes = explain(cluster, open, (c) => runCluster(c, work).verdicts);
         unexplained.push(...open.filter((v) => causes.get(verdictKey(v)) === "unexplained"));
       }
-      assert.ok(compared >= 100, `only ${compared} verdicts compared`);
+      assert.ok(compared >= 200, `only ${compared} verdicts compared`);
+      // the slice reaches what the API server does to a pod before the scheduler sees it
+      for (const edge of [
+        "LimitRanger defaults",
+        "RuntimeClass overhead",
+        "Priority from a PriorityClass",
+        "pod (anti-)affinity matchLabelKeys/mismatchLabelKeys",
+        "sidecar (restartable init container)",
+        "candidates: Pod manifest (podpath admits it)",
+        "candidates: spec.nodeName manifest (the kubelet admits it)",
+        "DaemonSets",
+      ])
+        assert.ok((covered.get(edge) ?? 0) > 0, `the slice never hits: ${edge}`);
+      assert.equal(describeMessages(messages), "", "reason strings that differ from kube-scheduler v1.34.4's");
       assert.equal(
         describeVerdicts(unexplained),
         "",

@@ -12,7 +12,7 @@ import type { Snapshot } from "../../model/snapshot.js";
 import { admissionContext, admitPod, type AdmissionOptions, type AdmittedPod } from "./admission/index.js";
 import type { AdmissionContext } from "./admission/index.js";
 import { ClusterSnapshot, emptyNodeInfo } from "./cluster-snapshot.js";
-import { boundByNodeName } from "./kubelet/admit.js";
+import { admitBoundPods, boundByNodeName } from "./kubelet/admit.js";
 import {
   daemonPodSpec,
   daemonSetTargets,
@@ -186,6 +186,26 @@ export function preparePlacement(snapshot: Snapshot, options: PrepareOptions = {
     };
   };
 
+  // A bare Pod manifest that sets spec.nodeName is on its node only as the kubelet makes it: as the
+  // API server stores it (admission/), and only if its kubelet admits it — a refused pod is Failed
+  // and out of the scheduler's cache (kubernetes pkg/kubelet/kubelet.go rejectPod,
+  // pkg/scheduler/scheduler.go newPodInformer). ClusterSnapshot.of binds it as written: replaced.
+  const manifests = workloads.filter((w) => kubeletBound.has(w) && w.kind === "Pod");
+  const withKubeletManifests = (cluster: ClusterSnapshot, ofThisSnapshot: boolean): ClusterSnapshot => {
+    if (!ofThisSnapshot || manifests.length === 0) return cluster;
+    const pods = manifests.flatMap((w) => podsByWorkload.get(w) ?? []);
+    for (const p of pods) {
+      const node = cluster.nodeByName.get(p.observed?.nodeName ?? "");
+      const placed = node?.pods.find((q) => q.namespace === p.namespace && q.name === p.name);
+      if (node && placed) cluster.unbind(node, placed);
+    }
+    admitBoundPods(
+      pods.map((p) => newPod(p.workload, p.name)),
+      cluster,
+    );
+    return cluster;
+  };
+
   return {
     version,
     droppedFields,
@@ -198,7 +218,7 @@ export function preparePlacement(snapshot: Snapshot, options: PrepareOptions = {
     refusedPods,
     kubeletBound,
     priorityOf,
-    cluster: (s = snapshot) => ClusterSnapshot.of(s, version.behaviour),
+    cluster: (s = snapshot) => withKubeletManifests(ClusterSnapshot.of(s, version.behaviour), s === snapshot),
     emptyCluster: () =>
       new ClusterSnapshot(
         nodes.map(emptyNodeInfo),

@@ -8,13 +8,26 @@
  * required pod (anti-)affinity with namespaces and namespaceSelector, topology spread
  * (DoNotSchedule, minDomains, nodeAffinityPolicy, nodeTaintsPolicy, matchLabelKeys), unschedulable
  * and NotReady nodes (the lifecycle controller's taints, DefaultTolerationSeconds), nodeName,
- * pod-level resources, extended resources and ephemeral storage, terminating pods and DaemonSets.
+ * pod-level resources (requests, or limits only), extended resources and ephemeral storage,
+ * terminating pods and DaemonSets; matchLabelKeys / mismatchLabelKeys in pod (anti-)affinity terms;
+ * the objects the default admission plugins read: LimitRanges (default requests and limits),
+ * PriorityClasses (a globalDefault one in some clusters) and RuntimeClasses (overhead, scheduling
+ * nodeSelector and tolerations).
+ *
+ * Pods are written as generated, as a user or a controller asks the API server to create them.
+ * The Go program creates each as the API server does (store.go: core/v1 defaults, LimitRanger,
+ * Priority, DefaultTolerationSeconds, RuntimeClass, the pod registry's PrepareForCreate,
+ * validation) and prints the stored pods; the snapshot podpath reads holds those stored pods
+ * (snapshotFiles), as `kubectl get pods -o json` prints them, except pending pods without a uid:
+ * manifests not yet applied, which podpath admits itself. Templates (Deployments, DaemonSets) are
+ * written as generated: podpath admits them, the Go program creates their pods.
  *
  * Objects are what the API server accepts (core/v1 validation: tolerationSeconds only with
  * NoExecute, an empty toleration key only with Exists, Gt/Lt with one integer, minDomains only
  * with DoNotSchedule, matchLabelKeys only with a labelSelector, hostPort = containerPort under
  * hostNetwork, requests ≤ limits, restartPolicy Always only on init containers, one value for a
- * matchFields In/NotIn), in the JSON
+ * matchFields In/NotIn, one spread constraint per {topologyKey, whenUnsatisfiable}, a matchLabelKeys
+ * key not in the labelSelector; the Go program fails on a pod the API server would refuse), in the JSON
  * kubectl prints. The same seed gives the same cluster (mulberry32, bench/rng.ts).
  */
 import { rng } from "../../../bench/rng.js";
@@ -41,7 +54,20 @@ export interface GeneratedCluster {
   readonly candidates: readonly Candidate[];
   /** DaemonSets without pods: the controller targets nodes and makes a pod for each */
   readonly daemonSets: readonly Json[];
+  /** what the admission plugins read: LimitRanges (LimitRanger), PriorityClasses (Priority), RuntimeClasses (RuntimeClass) */
+  readonly limitRanges: readonly Json[];
+  readonly priorityClasses: readonly Json[];
+  readonly runtimeClasses: readonly Json[];
 }
+
+/**
+ * The pods as the API server stored them (the Go program's `stored`, store.go: core/v1 defaults,
+ * the default admission plugins, PrepareForCreate), by namespace/name.
+ */
+export type StoredPods = ReadonlyMap<string, Json>;
+
+export const podRef = (pod: Json) =>
+  `${String((pod["metadata"] as Json)["namespace"])}/${String((pod["metadata"] as Json)["name"])}`;
 
 /** What the Go program reads on stdin. */
 export function frameworkInput(c: GeneratedCluster): Json {
@@ -51,23 +77,44 @@ export function frameworkInput(c: GeneratedCluster): Json {
     namespaces: c.namespaces,
     candidates: c.candidates.map((x) => x.pod),
     daemonSets: c.daemonSets,
+    limitRanges: c.limitRanges,
+    priorityClasses: c.priorityClasses,
+    runtimeClasses: c.runtimeClasses,
   };
 }
 
-/** The snapshot files (kubectl's `kind: List`), by file name. */
-export function snapshotFiles(c: GeneratedCluster): Record<string, string> {
+/**
+ * The snapshot files (kubectl's `kind: List`), by file name. A pod with a uid is one the API server
+ * stored: it is written as stored (`stored`, from the Go program), as `kubectl get pods -o json`
+ * prints it; a pending pod without a uid is a manifest not yet applied, written as generated
+ * (podpath admits it, as the API server would). Workload templates are written as generated.
+ */
+export function snapshotFiles(c: GeneratedCluster, stored: StoredPods): Record<string, string> {
   const list = (items: readonly Json[]) =>
     JSON.stringify({ apiVersion: "v1", kind: "List", metadata: { resourceVersion: "" }, items }, null, 1) + "\n";
+  const asStored = (pod: Json): Json => {
+    if ((pod["metadata"] as Json)["uid"] === undefined) return pod;
+    const s = stored.get(podRef(pod));
+    if (!s) throw new Error(`no stored form of pod ${podRef(pod)}`);
+    return s;
+  };
+  // the candidates not among the bound pods: pending, or manifests (with or without nodeName)
   const pendingPods = c.candidates
-    .filter((x) => x.kind === "Pod" && !(x.pod["spec"] as Json)["nodeName"])
+    .filter(
+      (x) =>
+        x.kind === "Pod" && (!(x.pod["spec"] as Json)["nodeName"] || (x.pod["metadata"] as Json)["uid"] === undefined),
+    )
     .map((x) => x.object);
   const deployments = c.candidates.filter((x) => x.kind === "Deployment").map((x) => x.object);
   return {
     "namespaces.json": list(c.namespaces),
     "nodes.json": list(c.nodes),
-    "pods.json": list([...c.pods, ...pendingPods]),
+    "pods.json": list([...c.pods, ...pendingPods].map(asStored)),
     "deployments.json": list(deployments),
     "daemonsets.json": list(c.daemonSets),
+    "limitranges.json": list(c.limitRanges),
+    "priorityclasses.json": list(c.priorityClasses),
+    "runtimeclasses.json": list(c.runtimeClasses),
   };
 }
 
@@ -126,14 +173,22 @@ export function generateCluster(seed: number): GeneratedCluster {
   const nodeCount = g.int(3, 12);
   const nodeNames = Array.from({ length: nodeCount }, (_, i) => `node-${i}`);
   const nodes = nodeNames.map((name) => node(g, name));
+  const { limitRanges, priorityClasses, runtimeClasses } = admissionObjects(g);
+  const env: Env = {
+    nodeNames,
+    limitRangeNamespaces: new Set(limitRanges.map((l) => String((l["metadata"] as Json)["namespace"]))),
+  };
 
   const pods: Json[] = [];
   const boundCount = g.int(0, nodeCount * 2);
   for (let i = 0; i < boundCount; i++) {
     const ns = g.pick(Object.keys(NAMESPACES));
-    const spec = podSpec(g, nodeNames, "bound");
+    const spec = podSpec(g, env, ns, "bound");
     spec["nodeName"] = g.pick(nodeNames);
-    const pod = podObject(`bound-${i}`, ns, podLabels(g), spec, "Running");
+    const labels = podLabels(g);
+    // a pod of an older Deployment revision (matchLabelKeys [pod-template-hash] leaves it out)
+    if (g.chance(0.15)) labels["pod-template-hash"] = "5d8f7c9b4";
+    const pod = podObject(`bound-${i}`, ns, labels, spec, "Running");
     // a terminating pod: still on its node (resources, ports), left out of spread counts
     if (g.chance(0.06))
       Object.assign(pod["metadata"] as Json, {
@@ -148,7 +203,7 @@ export function generateCluster(seed: number): GeneratedCluster {
   for (let i = 0; i < candidateCount; i++) {
     const ns = g.pick(Object.keys(NAMESPACES));
     const labels = podLabels(g);
-    const spec = podSpec(g, nodeNames, "candidate");
+    const spec = podSpec(g, env, ns, "candidate");
     if (g.chance(0.25)) {
       const name = `deploy-${i}`;
       const template = { metadata: { labels }, spec };
@@ -163,13 +218,24 @@ export function generateCluster(seed: number): GeneratedCluster {
         namespace: ns,
         name,
         object,
-        pod: podObject(`${name}-0`, ns, labels, spec, "Pending"),
+        // the controller's pod carries pod-template-hash (ComputeHash of the template: no bound
+        // pod has its value; podpath puts a stand-in there, hash.ts)
+        pod: podObject(`${name}-0`, ns, { ...labels, "pod-template-hash": "6b7c8d9f5" }, spec, "Pending"),
       });
     } else {
       const name = `cand-${i}`;
-      if (g.chance(0.08)) spec["nodeName"] = g.pick(nodeNames);
-      const bound = spec["nodeName"] !== undefined;
+      if (g.chance(0.1)) spec["nodeName"] = g.pick(nodeNames);
+      // a pod that sets nodeName: already running there, or a manifest not yet applied (the
+      // node's kubelet, not the scheduler, will admit it)
+      const kubelet = spec["nodeName"] !== undefined && g.chance(0.5);
+      const bound = spec["nodeName"] !== undefined && !kubelet;
       const object = podObject(name, ns, labels, spec, bound ? "Running" : "Pending");
+      // a pending pod not yet created (a manifest, no uid): podpath admits it itself
+      // (a manifest has no status either)
+      if (kubelet || (!bound && g.chance(0.4))) {
+        delete (object["metadata"] as Json)["uid"];
+        delete object["status"];
+      }
       candidates.push({ kind: "Pod", namespace: ns, name, object, pod: object });
       // a pod that sets nodeName is bound: the others see it on its node
       if (bound) pods.push(object);
@@ -180,7 +246,7 @@ export function generateCluster(seed: number): GeneratedCluster {
   for (let i = 0; i < daemonCount; i++) {
     const ns = g.pick(Object.keys(NAMESPACES));
     const labels: Record<string, string> = { ...podLabels(g), daemon: `ds-${i}` };
-    const spec = podSpec(g, nodeNames, "daemon");
+    const spec = podSpec(g, env, ns, "daemon");
     daemonSets.push({
       apiVersion: "apps/v1",
       kind: "DaemonSet",
@@ -188,7 +254,84 @@ export function generateCluster(seed: number): GeneratedCluster {
       spec: { selector: { matchLabels: { daemon: `ds-${i}` } }, template: { metadata: { labels }, spec } },
     });
   }
-  return { seed, namespaces, nodes, pods, candidates, daemonSets };
+  return { seed, namespaces, nodes, pods, candidates, daemonSets, limitRanges, priorityClasses, runtimeClasses };
+}
+
+interface Env {
+  readonly nodeNames: readonly string[];
+  /** namespaces with a LimitRange (no pod-level resources there: its container defaults could exceed them) */
+  readonly limitRangeNamespaces: ReadonlySet<string>;
+}
+
+const PRIORITY_CLASSES = ["high", "low", "standard"];
+
+/**
+ * The objects the default admission plugins read. LimitRanges only default (no min/max, default
+ * limits above any generated request): the API server refuses no generated pod.
+ */
+function admissionObjects(g: Gen): { limitRanges: Json[]; priorityClasses: Json[]; runtimeClasses: Json[] } {
+  const limitRanges: Json[] = [];
+  for (const ns of Object.keys(NAMESPACES))
+    if (g.chance(0.3)) {
+      const item: Json = {
+        type: "Container",
+        defaultRequest: { cpu: g.pick(["100m", "200m"]), memory: g.pick(["128Mi", "256Mi"]) },
+      };
+      if (g.chance(0.5)) item["default"] = { cpu: "2", memory: "4Gi" };
+      if (g.chance(0.3)) delete (item["defaultRequest"] as Json)["memory"];
+      limitRanges.push({
+        apiVersion: "v1",
+        kind: "LimitRange",
+        metadata: { name: "defaults", namespace: ns },
+        spec: { limits: [item] },
+      });
+    }
+  const priorityClasses: Json[] = [
+    {
+      apiVersion: "scheduling.k8s.io/v1",
+      kind: "PriorityClass",
+      metadata: { name: "high" },
+      value: 1000,
+      preemptionPolicy: "PreemptLowerPriority",
+    },
+    {
+      apiVersion: "scheduling.k8s.io/v1",
+      kind: "PriorityClass",
+      metadata: { name: "low" },
+      value: -10,
+      preemptionPolicy: "Never",
+    },
+    {
+      apiVersion: "scheduling.k8s.io/v1",
+      kind: "PriorityClass",
+      metadata: { name: "standard" },
+      value: 100,
+      globalDefault: g.chance(0.5),
+      preemptionPolicy: "PreemptLowerPriority",
+    },
+  ];
+  const runtimeClasses: Json[] = [
+    {
+      apiVersion: "node.k8s.io/v1",
+      kind: "RuntimeClass",
+      metadata: { name: "kata" },
+      handler: "kata",
+      overhead: { podFixed: { cpu: g.pick(["50m", "250m"]), memory: g.pick(["64Mi", "120Mi"]) } },
+      scheduling: {
+        nodeSelector: { runtime: "kata" },
+        tolerations: [{ key: "runtime", operator: "Equal", value: "kata", effect: "NoSchedule" }],
+      },
+    },
+    {
+      apiVersion: "node.k8s.io/v1",
+      kind: "RuntimeClass",
+      metadata: { name: "gvisor" },
+      handler: "runsc",
+      overhead: { podFixed: { cpu: "100m", memory: "64Mi" } },
+    },
+    { apiVersion: "node.k8s.io/v1", kind: "RuntimeClass", metadata: { name: "runc" }, handler: "runc" },
+  ];
+  return { limitRanges, priorityClasses, runtimeClasses };
 }
 
 function node(g: Gen, name: string): Json {
@@ -202,6 +345,9 @@ function node(g: Gen, name: string): Json {
   if (g.chance(0.7)) labels["tier"] = g.pick(TIERS);
   if (g.chance(0.6)) labels["rank"] = String(g.int(1, 9));
   if (g.chance(0.3)) labels["disk"] = "ssd";
+  // nodes of the kata RuntimeClass (its scheduling.nodeSelector), some tainted for it
+  const kata = g.chance(0.3);
+  if (kata) labels["runtime"] = "kata";
   const taints: Json[] = g.chance(0.45) ? g.some(TAINT_POOL, 2).map((t) => ({ ...t })) : [];
   // a NotReady node: the node lifecycle controller's taints, NoSchedule and NoExecute
   const notReady = g.chance(0.08);
@@ -212,6 +358,7 @@ function node(g: Gen, name: string): Json {
       { key, effect: "NoExecute", timeAdded: "2026-01-01T00:00:00Z" },
     );
   }
+  if (kata && g.chance(0.4)) taints.push({ key: "runtime", value: "kata", effect: "NoSchedule" });
   const unschedulable = g.chance(0.12);
   if (unschedulable)
     taints.push({ key: "node.kubernetes.io/unschedulable", effect: "NoSchedule", timeAdded: "2026-01-01T00:00:00Z" });
@@ -317,7 +464,8 @@ function container(g: Gen, name: string, hostNetwork: boolean, usedPorts: Set<st
   return c;
 }
 
-function podSpec(g: Gen, nodeNames: readonly string[], role: "bound" | "candidate" | "daemon"): Json {
+function podSpec(g: Gen, env: Env, namespace: string, role: "bound" | "candidate" | "daemon"): Json {
+  const nodeNames = env.nodeNames;
   const hostNetwork = g.chance(role === "bound" ? 0.1 : role === "daemon" ? 0.4 : 0.12);
   const usedPorts = new Set<string>();
   const spec: Json = {
@@ -331,17 +479,19 @@ function podSpec(g: Gen, nodeNames: readonly string[], role: "bound" | "candidat
       return c;
     });
   }
-  if (g.chance(0.07)) {
+  if (g.chance(0.08) && !env.limitRangeNamespaces.has(namespace)) {
     // pod-level resources (PodLevelResources, beta and on from v1.34): the containers say nothing,
-    // the pod's requests are what the scheduler counts
+    // the pod's requests (or its limits, which defaultPodRequests copies) are what the scheduler counts
     for (const c of [...(spec["containers"] as Json[]), ...((spec["initContainers"] as Json[] | undefined) ?? [])])
       c["resources"] = {};
-    spec["resources"] = { requests: { cpu: cpuQ(g), memory: memQ(g) } };
+    spec["resources"] = g.chance(0.7)
+      ? { requests: { cpu: cpuQ(g), memory: memQ(g) } }
+      : { limits: { cpu: cpuQ(g), memory: memQ(g) } };
   }
-  // overhead comes with a RuntimeClass (the RuntimeClass admission plugin sets it, and rejects a pod
-  // that has one without)
-  if (g.chance(0.1)) spec["runtimeClassName"] = "kata";
-  if (spec["runtimeClassName"]) spec["overhead"] = { cpu: g.pick(["50m", "250m"]), memory: g.pick(["64Mi", "120Mi"]) };
+  // overhead and scheduling come from the RuntimeClass (the RuntimeClass admission plugin)
+  if (g.chance(0.12)) spec["runtimeClassName"] = g.pick(["kata", "kata", "gvisor", "runc"]);
+  // priority from the PriorityClass (the Priority admission plugin; the globalDefault one if unnamed)
+  if (g.chance(0.2)) spec["priorityClassName"] = g.pick(PRIORITY_CLASSES);
   if (role === "bound") {
     if (g.chance(0.2)) spec["affinity"] = { podAntiAffinity: podAffinityRequired(g) };
     else if (g.chance(0.1)) spec["affinity"] = { podAffinity: podAffinityRequired(g) };
@@ -360,7 +510,16 @@ function podSpec(g: Gen, nodeNames: readonly string[], role: "bound" | "candidat
   if (g.chance(0.25)) affinity["podAffinity"] = podAffinityRequired(g);
   if (g.chance(0.25)) affinity["podAntiAffinity"] = podAffinityRequired(g);
   if (Object.keys(affinity).length > 0) spec["affinity"] = affinity;
-  if (g.chance(0.35)) spec["topologySpreadConstraints"] = Array.from({ length: g.int(1, 2) }, (_, i) => spread(g, i));
+  if (g.chance(0.35)) {
+    // one constraint per {topologyKey, whenUnsatisfiable} (validation)
+    const constraints = Array.from({ length: g.int(1, 2) }, (_, i) => spread(g, i));
+    spec["topologySpreadConstraints"] = constraints.filter(
+      (c, i) =>
+        constraints.findIndex(
+          (d) => d["topologyKey"] === c["topologyKey"] && d["whenUnsatisfiable"] === c["whenUnsatisfiable"],
+        ) === i,
+    );
+  }
   return spec;
 }
 
@@ -369,7 +528,8 @@ function toleration(g: Gen): Json {
   if (r < 0.08) return { operator: "Exists" }; // empty key with Exists: tolerates every taint
   if (r < 0.14) return { operator: "Exists", effect: g.pick(["NoSchedule", "NoExecute", "PreferNoSchedule"]) };
   // the NoSchedule taint of a NotReady node tolerated, its NoExecute one left to the admission
-  if (r < 0.22)
+  if (r < 0.25) return { key: "node.kubernetes.io/unschedulable", operator: "Exists", effect: "NoSchedule" };
+  if (r < 0.3)
     return {
       key: g.pick(["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"]),
       operator: "Exists",
@@ -448,6 +608,14 @@ function podAffinityRequired(g: Gen): Json {
           "tier",
         ]),
       };
+      // matchLabelKeys / mismatchLabelKeys (KEP-3633): the API server merges them into the
+      // labelSelector on create (PrepareForCreate); a matchLabelKeys key must not be in the
+      // labelSelector too (validation)
+      const k = g.next();
+      if (k < 0.12) {
+        term["labelSelector"] = { matchLabels: { app: g.pick(APPS) } };
+        term["matchLabelKeys"] = ["version"];
+      } else if (k < 0.22) term["mismatchLabelKeys"] = [g.pick(["role", "version"])];
       const r = g.next();
       if (r < 0.2) term["namespaces"] = g.some(Object.keys(NAMESPACES), 2);
       else if (r < 0.3) term["namespaceSelector"] = {};
@@ -464,7 +632,7 @@ function podAffinityRequired(g: Gen): Json {
 function spread(g: Gen, i: number): Json {
   const whenUnsatisfiable = g.chance(0.85) ? "DoNotSchedule" : "ScheduleAnyway";
   const topologyKey =
-    i === 0 ? g.pick(["topology.kubernetes.io/zone", "kubernetes.io/hostname"]) : "kubernetes.io/hostname";
+    i === 0 ? g.pick(["topology.kubernetes.io/zone", "kubernetes.io/hostname", "tier"]) : "kubernetes.io/hostname";
   const c: Json = { maxSkew: g.int(1, 2), topologyKey, whenUnsatisfiable, labelSelector: labelSelector(g) };
   if (whenUnsatisfiable === "DoNotSchedule" && g.chance(0.25)) c["minDomains"] = g.int(1, 5);
   if (g.chance(0.25)) c["nodeAffinityPolicy"] = g.pick(["Honor", "Ignore"]);
@@ -472,7 +640,7 @@ function spread(g: Gen, i: number): Json {
   if (g.chance(0.2)) {
     // a key of matchLabelKeys must not be in the labelSelector too (validation)
     c["labelSelector"] = { matchLabels: { app: g.pick(APPS) } };
-    c["matchLabelKeys"] = ["version"];
+    c["matchLabelKeys"] = [g.pick(["version", "pod-template-hash"])];
   }
   return c;
 }

@@ -13,7 +13,15 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO } from "../helpers.js";
-import { frameworkInput, snapshotFiles, type Candidate, type GeneratedCluster, type Json } from "./generate.js";
+import {
+  frameworkInput,
+  podRef,
+  snapshotFiles,
+  type Candidate,
+  type GeneratedCluster,
+  type Json,
+  type StoredPods,
+} from "./generate.js";
 
 export const HARNESS_DIR = join(REPO, "conformance/kube-scheduler");
 export const HARNESS_BIN = join(HARNESS_DIR, "bin/kube-scheduler-verdicts");
@@ -61,7 +69,22 @@ export interface FrameworkCandidate {
   readonly preFilter: PluginStatus | null;
   readonly feasibleNodes: readonly string[];
   readonly nodes: readonly FrameworkNode[];
+  /** a pod not yet created that sets spec.nodeName: its node's kubelet admission (kubelet.go) */
+  readonly kubelet?: KubeletVerdict | null;
 }
+
+/** pkg/kubelet/lifecycle/predicate.go PodAdmitResult: the pod's status.reason and message when refused */
+interface KubeletVerdict {
+  readonly node: string;
+  readonly admit: boolean;
+  readonly reason: string;
+  readonly message: string;
+  /** every failure generalFilter found, as the kubelet words the first */
+  readonly reasons: readonly { readonly reason: string; readonly message: string }[];
+}
+
+/** The pseudo-plugin holding the kubelet's status (its first failure) for a pod it refuses. */
+const KUBELET_STATUS = "(kubelet status)";
 export interface FrameworkDaemonSet {
   readonly namespace: string;
   readonly name: string;
@@ -78,6 +101,15 @@ export interface FrameworkOutput {
   readonly filterPlugins: readonly string[];
   readonly candidates: readonly FrameworkCandidate[];
   readonly daemonSets: readonly FrameworkDaemonSet[];
+  /** the input's pods as the API server stores them (store.go) */
+  readonly stored: { readonly pods: readonly Json[]; readonly candidates: readonly Json[] };
+}
+
+/** The stored pods of a framework run, by namespace/name. */
+export function storedPods(fw: FrameworkOutput): StoredPods {
+  const out = new Map<string, Json>();
+  for (const p of [...fw.stored.pods, ...fw.stored.candidates]) out.set(podRef(p), p);
+  return out;
 }
 
 /** The pseudo-plugin of a node a DaemonSet does not target (the controller makes no pod there). */
@@ -97,6 +129,11 @@ interface PodpathReason {
 }
 interface PodpathWorkload {
   readonly targetedNodes: readonly string[] | null;
+  /** "kubelet": pods bound by spec.nodeName, admitted by their node's kubelet */
+  readonly admittedBy?: string;
+  readonly pods?: readonly {
+    readonly kubelet: { readonly node: string; readonly reason: string | null; readonly message: string | null } | null;
+  }[];
   readonly kind: string;
   readonly namespace: string;
   readonly name: string;
@@ -168,9 +205,31 @@ export function daemonSetVerdicts(ds: FrameworkDaemonSet): Record<string, Side> 
   return out;
 }
 
-/** The framework's verdicts for one candidate, as the fixtures keep them. */
+/**
+ * The framework's verdicts for one candidate, as the fixtures keep them. A pod the kubelet admits
+ * (spec.nodeName, not yet created) targets its node only: the kubelet's verdict there (its
+ * status.reason as the plugin), every other node not targeted — what `place` reports for it.
+ */
 export function frameworkVerdicts(fc: FrameworkCandidate): Record<string, Side> {
   const out: Record<string, Side> = {};
+  const k = fc.kubelet;
+  if (k) {
+    for (const n of fc.nodes)
+      out[n.node] =
+        n.node !== k.node
+          ? { feasible: false, plugins: [NOT_TARGETED], messages: {} }
+          : k.admit
+            ? { feasible: true, plugins: [], messages: {} }
+            : {
+                feasible: false,
+                plugins: sorted(k.reasons.map((r) => r.reason)),
+                messages: messagesByPlugin([
+                  ...k.reasons.map((r) => ({ plugin: r.reason, messages: [r.message] })),
+                  { plugin: KUBELET_STATUS, messages: [`${k.reason}: ${k.message}`] },
+                ]),
+              };
+    return out;
+  }
   for (const n of fc.nodes) {
     out[n.node] = {
       feasible: n.feasible,
@@ -207,15 +266,27 @@ export function compareWorkload(
           messageDiffs: [],
         };
       const rejected = w.nodes.find((n) => n.node === node && !n.feasible);
-      const notTargeted = w.targetedNodes !== null && !w.targetedNodes.includes(node);
+      // a pod the kubelet admits targets its node only (`nodes` holds that node, or
+      // `feasibleNodes`); its status is the kubelet's first failure (pods[].kubelet)
+      const kubelet = w.admittedBy === "kubelet";
+      const notTargeted =
+        (w.targetedNodes !== null && !w.targetedNodes.includes(node)) ||
+        (kubelet && !rejected && !w.feasibleNodes.includes(node));
       const feasible = w.feasibleNodes.includes(node) && !rejected && !notTargeted;
+      const status = kubelet ? w.pods?.find((p) => p.kubelet?.node === node)?.kubelet : undefined;
       const pp = {
         feasible,
         plugins: notTargeted ? [NOT_TARGETED] : sorted((rejected?.reasons ?? []).map((r) => r.plugin)),
-        messages: messagesByPlugin((rejected?.reasons ?? []).map((r) => ({ plugin: r.plugin, messages: [r.message] }))),
+        messages: messagesByPlugin([
+          ...(rejected?.reasons ?? []).map((r) => ({ plugin: r.plugin, messages: [r.message] })),
+          ...(rejected && status
+            ? [{ plugin: KUBELET_STATUS, messages: [`${status.reason ?? ""}: ${status.message ?? ""}`] }]
+            : []),
+        ]),
       };
       const agree = pp.feasible === fw.feasible && pp.plugins.join(",") === fw.plugins.join(",");
-      const messageDiffs = fw.plugins.filter(
+      // the plugins both sides name, and the kubelet's status
+      const messageDiffs = Object.keys(fw.messages).filter(
         (p) => pp.messages[p] !== undefined && (pp.messages[p] ?? []).join("\n") !== (fw.messages[p] ?? []).join("\n"),
       );
       return {
@@ -231,11 +302,11 @@ export function compareWorkload(
     });
 }
 
-/** Writes the cluster as a snapshot folder podpath reads. */
-export function writeSnapshot(dir: string, cluster: GeneratedCluster): void {
+/** Writes the cluster as a snapshot folder podpath reads (stored pods as the API server stored them). */
+export function writeSnapshot(dir: string, cluster: GeneratedCluster, stored: StoredPods): void {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  for (const [name, text] of Object.entries(snapshotFiles(cluster))) writeFileSync(join(dir, name), text);
+  for (const [name, text] of Object.entries(snapshotFiles(cluster, stored))) writeFileSync(join(dir, name), text);
 }
 
 /** Both sides on one generated cluster: every candidate's verdicts on every node. */
@@ -245,7 +316,7 @@ export function runCluster(
 ): { verdicts: Verdict[]; framework: FrameworkOutput } {
   const framework = runFramework(frameworkInput(cluster));
   const dir = join(workDir, `cluster-${cluster.seed}`);
-  writeSnapshot(dir, cluster);
+  writeSnapshot(dir, cluster, storedPods(framework));
   const place = runPodpath(dir);
   const verdicts: Verdict[] = [];
   cluster.candidates.forEach((c, i) => {
@@ -258,6 +329,64 @@ export function runCluster(
     );
   if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
   return { verdicts, framework };
+}
+
+/**
+ * The edges a generated cluster hits, counted over the pods the API server stored (`stored`) and
+ * the cluster's objects: what `npm run conformance` reports as its coverage.
+ */
+export function coverage(cluster: GeneratedCluster, fw: FrameworkOutput): Record<string, number> {
+  const out: Record<string, number> = {};
+  const hit = (k: string, n = 1) => {
+    if (n > 0) out[k] = (out[k] ?? 0) + n;
+  };
+  const specOf = (p: Json) => p["spec"] as Json;
+  const annotations = (p: Json) => ((p["metadata"] as Json)["annotations"] as Record<string, string> | undefined) ?? {};
+  const terms = (spec: Json) => {
+    const a = (spec["affinity"] as Json | undefined) ?? {};
+    return ["podAffinity", "podAntiAffinity"].flatMap(
+      (k) =>
+        ((a[k] as Json | undefined)?.["requiredDuringSchedulingIgnoredDuringExecution"] as Json[] | undefined) ?? [],
+    );
+  };
+  const pods = [...fw.stored.pods, ...fw.stored.candidates];
+  for (const p of pods) {
+    const spec = specOf(p);
+    const inits = (spec["initContainers"] as Json[] | undefined) ?? [];
+    hit("pods (stored)");
+    hit("LimitRanger defaults", annotations(p)["kubernetes.io/limit-ranger"] ? 1 : 0);
+    hit("RuntimeClass overhead", spec["overhead"] ? 1 : 0);
+    hit("Priority from a PriorityClass", spec["priorityClassName"] ? 1 : 0);
+    hit("pod-level resources", spec["resources"] ? 1 : 0);
+    hit("sidecar (restartable init container)", inits.some((c) => c["restartPolicy"] === "Always") ? 1 : 0);
+    hit("init containers", inits.length > 0 ? 1 : 0);
+    hit("hostNetwork", spec["hostNetwork"] === true ? 1 : 0);
+    hit(
+      "pod (anti-)affinity matchLabelKeys/mismatchLabelKeys",
+      terms(spec).some((t) => t["matchLabelKeys"] || t["mismatchLabelKeys"]) ? 1 : 0,
+    );
+    hit("spread constraints", ((spec["topologySpreadConstraints"] as Json[] | undefined) ?? []).length > 0 ? 1 : 0);
+    hit(
+      "spread minDomains",
+      ((spec["topologySpreadConstraints"] as Json[] | undefined) ?? []).some((c) => c["minDomains"]) ? 1 : 0,
+    );
+    hit("terminating", (p["metadata"] as Json)["deletionTimestamp"] ? 1 : 0);
+  }
+  for (const c of cluster.candidates) {
+    hit(`candidates: ${c.kind}`);
+    if (c.kind === "Pod" && (c.pod["metadata"] as Json)["uid"] === undefined)
+      hit("candidates: Pod manifest (podpath admits it)");
+    if ((c.pod["spec"] as Json)["nodeName"])
+      hit(
+        (c.pod["metadata"] as Json)["uid"] === undefined
+          ? "candidates: spec.nodeName manifest (the kubelet admits it)"
+          : "candidates: spec.nodeName, running",
+      );
+  }
+  hit("DaemonSets", cluster.daemonSets.length);
+  hit("LimitRanges", cluster.limitRanges.length);
+  hit("nodes", cluster.nodes.length);
+  return out;
 }
 
 /** A disagreement's signature: which plugins each side names (where they differ). */

@@ -12,6 +12,7 @@ import {
   frameworkVerdicts,
   runCluster,
   signature,
+  storedPods,
   workloadKey,
   writeSnapshot,
   type Side,
@@ -82,7 +83,7 @@ export function writeReproduction(dir: string, cluster: GeneratedCluster, found:
     : daemonSetVerdicts(framework.daemonSets[0]!);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  writeSnapshot(join(dir, "snapshot"), c);
+  writeSnapshot(join(dir, "snapshot"), c, storedPods(framework));
   writeFileSync(join(dir, "framework-input.json"), JSON.stringify(frameworkInput(c), null, 1) + "\n");
   const out: Expected = {
     seed: c.seed,

@@ -12,7 +12,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { REPO } from "../helpers.js";
 import { generateCluster } from "./generate.js";
-import { buildHarness, disagreeingPlugins, runCluster, signature, type Verdict } from "./harness.js";
+import { buildHarness, coverage, disagreeingPlugins, runCluster, signature, type Verdict } from "./harness.js";
 
 /** A kind of disagreement: the plugins one side names and the other does not, and which side. */
 function kindOf(v: Verdict): string {
@@ -50,9 +50,11 @@ const all: Verdict[] = [];
 const bySignature = new Map<string, Verdict[]>();
 const reproduced = new Map<string, number>();
 const byCause = new Map<string, Verdict[]>();
+const covered = new Map<string, number>();
 for (let seed = seed0; all.length < target; seed++) {
   const cluster = generateCluster(seed);
-  const { verdicts } = runCluster(cluster, work);
+  const { verdicts, framework } = runCluster(cluster, work);
+  for (const [k, n] of Object.entries(coverage(cluster, framework))) covered.set(k, (covered.get(k) ?? 0) + n);
   clusters++;
   all.push(...verdicts);
   const open = verdicts.filter((v) => !v.agree);
@@ -122,6 +124,8 @@ const lines = [
   ...[...msgByPlugin]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([p, n]) => `  ${p}: ${n} (e.g. ${msgExample.get(p)})`),
+  `coverage (pods as stored, over all clusters):`,
+  ...[...covered].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `  ${k}: ${n}`),
   `time: ${((Date.now() - started) / 1000).toFixed(1)} s`,
 ];
 console.log(lines.join("\n"));
