@@ -161,6 +161,8 @@ function mutationsLine(w: WorkloadPlacement): string | null {
 export interface PlacementTextOptions {
   /** list every pod of every workload (`place --workload`); else a workload with many pods lists a few and counts the rest */
   readonly allPods?: boolean;
+  /** group the workloads placed as asked by outcome above this many workloads (place-overview.ts); GROUP_WORKLOADS_ABOVE unless set */
+  readonly groupAbove?: number;
 }
 
 /** How many pods a workload lists before it counts the rest (without --workload). */
@@ -202,7 +204,8 @@ export function formatPlacementText(
     summary(report),
     "",
   ];
-  const grouped = !focusNode && !options.allPods && report.workloads.length > GROUP_WORKLOADS_ABOVE;
+  const grouped =
+    !focusNode && !options.allPods && report.workloads.length > (options.groupAbove ?? GROUP_WORKLOADS_ABOVE);
   if (grouped) {
     const { groups, attention } = groupByOutcome(report.workloads);
     out.push(overviewHeading(groups.length, report.workloads.length - attention.length, attention.length), "");

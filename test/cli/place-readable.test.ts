@@ -8,7 +8,9 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { writeSyntheticCluster } from "../../bench/synthetic.js";
-import type { PlacementJson } from "../../src/questions/place.js";
+import { formatPlacementMarkdown, formatPlacementText } from "../../src/format/place.js";
+import { loadSnapshot } from "../../src/load/load-snapshot.js";
+import { answerPlace, type PlaceAnswer, type PlacementJson } from "../../src/questions/place.js";
 import { join } from "node:path";
 import { REPO, cli, tempDir, type CliResult } from "../support/helpers.js";
 
@@ -26,14 +28,18 @@ function place(...args: string[]): Promise<CliResult> {
   if (!run) runs.set(key, (run = cli(["place", "-s", dir, ...args])));
   return run;
 }
-let parsed: PlacementJson | undefined;
+let answer: PlaceAnswer | undefined;
+/**
+ * The same placement through the library, once: its `result` is what `-o json` writes (the CLI
+ * streams placementResultChunks(result)), its `analysis` what -o md renders. Printing and parsing
+ * 95 MB of JSON would double the test's time on this shared machine.
+ */
+function placed(): PlaceAnswer {
+  return (answer ??= answerPlace(loadSnapshot({ paths: [dir], cwd: REPO }), {}));
+}
+// eslint-disable-next-line @typescript-eslint/require-await
 async function placeJson(): Promise<PlacementJson> {
-  if (!parsed) {
-    const r = await place("-o", "json");
-    assert.equal(r.code, 0, r.stderr);
-    parsed = JSON.parse(r.stdout) as PlacementJson;
-  }
-  return parsed;
+  return placed().result;
 }
 
 const GPU_TAINT = "node(s) had untolerated taint {nvidia.com/gpu: present}";
@@ -123,8 +129,7 @@ test("grouped rejections (FitError.Error counts nodes per reason) and workloads 
 });
 
 test("Markdown caps the per-pod lists as the text does: a few pods, the rest counted; rejections grouped", async () => {
-  const md = await place("-o", "md");
-  assert.equal(md.code, 0, md.stderr);
+  const md = { stdout: formatPlacementMarkdown(placed().analysis) };
   const result = await placeJson();
   const big = result.workloads.find((w) => w.kind === "Deployment" && w.pods.length > 40)!;
   const section = md.stdout.split("\n## ").find((s) => s.startsWith(`${big.kind} ${big.namespace}/${big.name}\n`))!;
@@ -143,10 +148,9 @@ test("--node NAME still explains that node in full; --workload lists every pod",
     (w) => w.kind === "Deployment" && w.nodes.some((n) => n.reasons.some((r) => r.message === GPU_TAINT)),
   )!;
   const node = app.nodes.find((n) => n.reasons.some((r) => r.message === GPU_TAINT))!;
-  const r = await place("-o", "text", "--node", node.node);
-  assert.equal(r.code, 0, r.stderr);
+  const r = formatPlacementText(placed().analysis, node.node);
   assert.ok(
-    r.stdout.includes(
+    r.includes(
       `  ${node.node}: rejected\n    TaintToleration: ${GPU_TAINT} — taint nvidia.com/gpu=present:NoSchedule (`,
     ),
   );
@@ -305,4 +309,40 @@ test("spread made visible (podtopologyspread filtering.go: matching + self − g
     md,
     /\n> spread-2: PodTopologySpread \(kubernetes\.io\/hostname, maxSkew 1\): worker-1, worker-2 would have 2/,
   );
+});
+
+test("grouped layout (forced on the small fixture): Pending pods and a workload with no feasible node get a block of their own with the scheduler's FitError; the workload placed as asked is one group", () => {
+  const snapshot = loadSnapshot({ paths: [FIXTURE], cwd: REPO });
+  const text = formatPlacementText(answerPlace(snapshot, {}).analysis, undefined, { groupAbove: 0 });
+  const blocks = text.split("\n\n");
+  assert.equal(
+    blocks[1],
+    "1 workload placed as asked, grouped by outcome into 1 group (the same feasible nodes and the same rejections); 3 workloads needing attention listed after, each on its own. --workload NAMESPACE/NAME or --node NAME explains one in full; -o json has every node and pod.",
+  );
+  assert.match(
+    blocks[2]!,
+    /^1 workload can run on 2 nodes: worker-1, worker-2\n {2}not on k8s-master:\n {4}TaintToleration: .*\n {2}workload: shop\/web\n {2}2 pods: 0 observed, 2 predicted \(on 2 nodes\)$/,
+  );
+  assert.equal(blocks[3], "Needing attention (3 workloads):");
+  assert.deepEqual(
+    blocks.slice(4, 7).map((b) => b.split("  ")[0]),
+    [
+      "Deployment shop/batch (3 replicas)",
+      "Deployment shop/gpu-worker (2 replicas)",
+      "Deployment shop/spread (3 replicas)",
+    ],
+  );
+  assert.match(
+    blocks[4]!,
+    /\n {2}3 pods: 0 observed, 2 predicted \(on 2 nodes\), 1 unschedulable\n {2}batch-2: 0\/3 nodes are available: /,
+  );
+  assert.match(blocks[5]!, /\n {2}can run on: no node\n/);
+  assert.match(
+    blocks[6]!,
+    /\n {4}PodTopologySpread \(kubernetes\.io\/hostname, maxSkew 1\): worker-1, worker-2 would have 2/,
+  );
+  // below the threshold (4 workloads) the default layout keeps a block per workload
+  const plain = formatPlacementText(answerPlace(snapshot, {}).analysis);
+  assert.ok(plain.includes("\nDeployment shop/web (2 replicas)  "));
+  assert.ok(!plain.includes("placed as asked"));
 });
