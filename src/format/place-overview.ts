@@ -12,7 +12,7 @@
  */
 import type { PodView, WorkloadPlacement } from "../analysis/placement/placement.js";
 import { groupedDetail, groupedReasonText, groupRejections, namedNodes, type GroupedReason } from "./place-groups.js";
-import { plural } from "./table.js";
+import { markdownTable, plural } from "./table.js";
 
 /** Above this many workloads the whole-cluster text groups the workloads with the same outcome. */
 export const GROUP_WORKLOADS_ABOVE = 40;
@@ -173,4 +173,33 @@ export function outcomeGroupLines(g: OutcomeGroup, nodeCount: number): string[] 
 /** The line that says how the answer is laid out and where the full detail is. */
 export function overviewHeading(groups: number, grouped: number, attention: number): string {
   return `${plural(grouped, "workload")} placed as asked, grouped by outcome into ${plural(groups, "group")} (the same feasible nodes and the same rejections); ${plural(attention, "workload")} needing attention listed after, each on its own. --workload NAMESPACE/NAME or --node NAME explains one in full; -o json has every node and pod.`;
+}
+
+/** The same group in Markdown: a heading, the rejections as a table, the workloads and pods counted. */
+export function outcomeGroupMarkdown(g: OutcomeGroup, nodeCount: number): string[] {
+  const [heading, ...rest] = outcomeGroupLines(g, nodeCount);
+  const out = [`### ${heading!}`, ""];
+  const rows = g.rejections.flatMap((r) =>
+    r.reasons.map((members) => {
+      const reason = mergedReason(members);
+      const source =
+        reason.sources.length === 0
+          ? ""
+          : reason.sources.length === 1
+            ? reason.sources[0]!
+            : `${reason.sources[0]!} and ${reason.sources.length - 1} more`;
+      return [
+        r.nodes.length === 1 ? r.nodes[0]! : `${r.nodes.length} nodes: ${namedNodes(r.nodes)}`,
+        reason.plugin,
+        reason.message + (reason.detail ? ` — ${reason.detail}` : ""),
+        source ? `\`${source}\`` : "",
+      ];
+    }),
+  );
+  if (rows.length > 0) out.push(markdownTable(["not on", "plugin", "reason", "source"], rows), "");
+  // the not-targeted, workloads and pods lines as they are in the text
+  for (const line of rest.filter((l) => !l.startsWith("  not on ") && !l.startsWith("    ")))
+    out.push(`- ${line.trim()}`);
+  out.push("");
+  return out;
 }

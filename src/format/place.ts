@@ -21,6 +21,7 @@ import {
   GROUP_WORKLOADS_ABOVE,
   groupByOutcome,
   outcomeGroupLines,
+  outcomeGroupMarkdown,
   overviewHeading,
   podCounts,
 } from "./place-overview.js";
@@ -326,6 +327,114 @@ function createRefusedLine(r: NonNullable<WorkloadPlacement["createRefused"]>): 
   return `${r.pods === 1 ? "1 pod" : `${r.pods} pods`} cannot be created, so never placed: ${r.source} refuses the create: ${r.message}`;
 }
 
+/** One workload's Markdown section, under a `##` heading (or `###` under "Needing attention"). */
+function workloadMarkdown(
+  out: string[],
+  w: WorkloadPlacement,
+  report: PlacementReport,
+  options: PlacementTextOptions,
+  level: string,
+): void {
+  out.push(`${level} ${w.kind} ${w.namespace}/${w.name}`, "");
+  out.push(
+    `Source: \`${w.source}\`${w.generatedFrom ? ` (created from ${w.generatedFrom})` : ""}. Can run on: ${w.feasibleNodes.length === 0 ? "**no node**" : nodeList(options.allPods ? w.feasibleNodes : w.feasibleNodes.slice(0, 12), 12).replace(/[^, ]+/g, (n) => `\`${n}\``)}${!options.allPods && w.feasibleNodes.length > 12 ? ` and ${w.feasibleNodes.length - 12} more` : ""}.`,
+    "",
+  );
+  const known = knownFromPodsLine(w);
+  if (known) out.push(`> ${known[0]!.toUpperCase()}${known.slice(1)}.`, "");
+  if (w.mutations.length > 0)
+    out.push(
+      markdownTable(
+        ["admission source", "field", "value", "object"],
+        w.mutations.map((m) => [m.source, m.field, m.value, m.object ? `\`${m.object}\`` : ""]),
+      ),
+      "",
+    );
+  for (const n of w.admissionNotes) out.push(`> Admission: ${n.message}${n.object ? ` (\`${n.object}\`)` : ""}`, "");
+  if (w.createRefused) out.push(`> ${createRefusedLine(w.createRefused)} (\`${w.createRefused.object}\`).`, "");
+  const labels = controllerLabelsLine(w);
+  if (labels) out.push(`${labels[0]!.toUpperCase()}${labels.slice(1)}.`, "");
+  if (w.admittedBy === "kubelet")
+    out.push(`${KUBELET_ADMISSION_NOTE[0]!.toUpperCase()}${KUBELET_ADMISSION_NOTE.slice(1)}.`, "");
+  const targeting = targetingLine(w, report.nodeCount);
+  if (targeting) out.push(`The DaemonSet ${targeting}.`, "");
+  const notTargeted = groupNotTargeted(w.notTargeted);
+  if (notTargeted.length > 0)
+    out.push(
+      markdownTable(
+        ["not targeted", "reason", "source"],
+        notTargeted.map((g) => [
+          g.nodes.length === 1 ? g.nodes[0]! : `${g.nodes.length} nodes: ${namedNodes(g.nodes)}`,
+          g.reason,
+          g.source ? `\`${g.source}\`` : "",
+        ]),
+      ),
+      "",
+    );
+  for (const t of w.notTargeted) {
+    const note = runningNote(t);
+    if (note) out.push(`> ${note}`, "");
+  }
+  const rejected = groupRejections(w.nodes);
+  if (rejected.length > 0) {
+    out.push(
+      markdownTable(
+        ["not on", "plugin", "reason", "source"],
+        rejected.flatMap((g) =>
+          g.reasons.map((r) => {
+            const detail = groupedDetail(r);
+            const source = groupedSource(r);
+            return [
+              g.nodes.length === 1 ? g.nodes[0]! : `${g.nodes.length} nodes: ${namedNodes(g.nodes)}`,
+              r.plugin,
+              r.message + (detail ? ` — ${detail}` : ""),
+              source ? `\`${source}\`` : "",
+            ];
+          }),
+        ),
+      ),
+      "",
+    );
+  }
+  // capped as the text is: a few pods, the rest counted (--workload lists each, -o json has each)
+  const listed = options.allPods || w.pods.length <= POD_ROWS + 2 ? w.pods : w.pods.slice(0, POD_ROWS);
+  out.push(
+    markdownTable(
+      ["pod", "observed on", "predicted"],
+      listed.map((p) => [
+        p.name,
+        p.observedNode ?? "-",
+        p.predictedNode ??
+          (p.unschedulable
+            ? `unschedulable: ${p.unschedulable}`
+            : p.kubelet && !p.kubelet.admitted
+              ? kubeletLine(p.kubelet)
+              : "-"),
+      ]),
+    ),
+    "",
+  );
+  if (listed.length < w.pods.length) out.push(`${morePods(w.pods.slice(listed.length))}.`, "");
+  if (listed.length < w.pods.length)
+    for (const g of groupUnschedulable(w.pods.slice(listed.length)))
+      out.push(`> ${namedNodes(g.pods.map((p) => p.name))}: unschedulable: ${g.message}`, "");
+  for (const g of groupUnschedulable(w.pods))
+    for (const line of spreadLines(g.pods[0]!)) out.push(`> ${namedNodes(g.pods.map((p) => p.name))}: ${line}`, "");
+  const why = w.pods.map(whyHereLine).filter((l): l is string => l !== null);
+  if (why.length > 0) {
+    for (const l of why.slice(0, POD_ROWS)) out.push(`- ${l[0]!.toUpperCase()}${l.slice(1)}`);
+    if (why.length > POD_ROWS) out.push(`- … and ${why.length - POD_ROWS} more predicted pods (-o json has each)`);
+    out.push("");
+  }
+  const findings = options.allPods || w.findings.length <= FINDINGS + 1 ? w.findings : w.findings.slice(0, FINDINGS);
+  for (const f of findings) out.push(`> **Finding:** ${f.message}`, "");
+  if (findings.length < w.findings.length)
+    out.push(
+      `> … ${plural(w.findings.length - findings.length, "more finding")} (pods on nodes the model rejects); --workload NAMESPACE/NAME lists each, -o json has each.`,
+      "",
+    );
+}
+
 /** Markdown: the same, for a design review. */
 export function formatPlacementMarkdown(report: PlacementReport, options: PlacementTextOptions = {}): string {
   const notes = kubernetesVersionNotes(report.kubernetes).map((n) => `- ${n}`);
@@ -338,106 +447,15 @@ export function formatPlacementMarkdown(report: PlacementReport, options: Placem
     summary(report),
     "",
   ];
-  for (const w of report.workloads) {
-    out.push(`## ${w.kind} ${w.namespace}/${w.name}`, "");
-    out.push(
-      `Source: \`${w.source}\`${w.generatedFrom ? ` (created from ${w.generatedFrom})` : ""}. Can run on: ${w.feasibleNodes.length === 0 ? "**no node**" : w.feasibleNodes.map((n) => `\`${n}\``).join(", ")}.`,
-      "",
-    );
-    const known = knownFromPodsLine(w);
-    if (known) out.push(`> ${known[0]!.toUpperCase()}${known.slice(1)}.`, "");
-    if (w.mutations.length > 0)
-      out.push(
-        markdownTable(
-          ["admission source", "field", "value", "object"],
-          w.mutations.map((m) => [m.source, m.field, m.value, m.object ? `\`${m.object}\`` : ""]),
-        ),
-        "",
-      );
-    for (const n of w.admissionNotes) out.push(`> Admission: ${n.message}${n.object ? ` (\`${n.object}\`)` : ""}`, "");
-    if (w.createRefused) out.push(`> ${createRefusedLine(w.createRefused)} (\`${w.createRefused.object}\`).`, "");
-    const labels = controllerLabelsLine(w);
-    if (labels) out.push(`${labels[0]!.toUpperCase()}${labels.slice(1)}.`, "");
-    if (w.admittedBy === "kubelet")
-      out.push(`${KUBELET_ADMISSION_NOTE[0]!.toUpperCase()}${KUBELET_ADMISSION_NOTE.slice(1)}.`, "");
-    const targeting = targetingLine(w, report.nodeCount);
-    if (targeting) out.push(`The DaemonSet ${targeting}.`, "");
-    const notTargeted = groupNotTargeted(w.notTargeted);
-    if (notTargeted.length > 0)
-      out.push(
-        markdownTable(
-          ["not targeted", "reason", "source"],
-          notTargeted.map((g) => [
-            g.nodes.length === 1 ? g.nodes[0]! : `${g.nodes.length} nodes: ${namedNodes(g.nodes)}`,
-            g.reason,
-            g.source ? `\`${g.source}\`` : "",
-          ]),
-        ),
-        "",
-      );
-    for (const t of w.notTargeted) {
-      const note = runningNote(t);
-      if (note) out.push(`> ${note}`, "");
-    }
-    const rejected = groupRejections(w.nodes);
-    if (rejected.length > 0) {
-      out.push(
-        markdownTable(
-          ["not on", "plugin", "reason", "source"],
-          rejected.flatMap((g) =>
-            g.reasons.map((r) => {
-              const detail = groupedDetail(r);
-              const source = groupedSource(r);
-              return [
-                g.nodes.length === 1 ? g.nodes[0]! : `${g.nodes.length} nodes: ${namedNodes(g.nodes)}`,
-                r.plugin,
-                r.message + (detail ? ` — ${detail}` : ""),
-                source ? `\`${source}\`` : "",
-              ];
-            }),
-          ),
-        ),
-        "",
-      );
-    }
-    // capped as the text is: a few pods, the rest counted (--workload lists each, -o json has each)
-    const listed = options.allPods || w.pods.length <= POD_ROWS + 2 ? w.pods : w.pods.slice(0, POD_ROWS);
-    out.push(
-      markdownTable(
-        ["pod", "observed on", "predicted"],
-        listed.map((p) => [
-          p.name,
-          p.observedNode ?? "-",
-          p.predictedNode ??
-            (p.unschedulable
-              ? `unschedulable: ${p.unschedulable}`
-              : p.kubelet && !p.kubelet.admitted
-                ? kubeletLine(p.kubelet)
-                : "-"),
-        ]),
-      ),
-      "",
-    );
-    if (listed.length < w.pods.length) out.push(`${morePods(w.pods.slice(listed.length))}.`, "");
-    if (listed.length < w.pods.length)
-      for (const g of groupUnschedulable(w.pods.slice(listed.length)))
-        out.push(`> ${namedNodes(g.pods.map((p) => p.name))}: unschedulable: ${g.message}`, "");
-    for (const g of groupUnschedulable(w.pods))
-      for (const line of spreadLines(g.pods[0]!)) out.push(`> ${namedNodes(g.pods.map((p) => p.name))}: ${line}`, "");
-    const why = w.pods.map(whyHereLine).filter((l): l is string => l !== null);
-    if (why.length > 0) {
-      for (const l of why.slice(0, POD_ROWS)) out.push(`- ${l[0]!.toUpperCase()}${l.slice(1)}`);
-      if (why.length > POD_ROWS) out.push(`- … and ${why.length - POD_ROWS} more predicted pods (-o json has each)`);
-      out.push("");
-    }
-    const findings = options.allPods || w.findings.length <= FINDINGS + 1 ? w.findings : w.findings.slice(0, FINDINGS);
-    for (const f of findings) out.push(`> **Finding:** ${f.message}`, "");
-    if (findings.length < w.findings.length)
-      out.push(
-        `> … ${plural(w.findings.length - findings.length, "more finding")} (pods on nodes the model rejects); --workload NAMESPACE/NAME lists each, -o json has each.`,
-        "",
-      );
-  }
+  const grouped = !options.allPods && report.workloads.length > (options.groupAbove ?? GROUP_WORKLOADS_ABOVE);
+  if (grouped) {
+    const { groups, attention } = groupByOutcome(report.workloads);
+    out.push("## Placed as asked, grouped by outcome", "");
+    out.push(overviewHeading(groups.length, report.workloads.length - attention.length, attention.length), "");
+    for (const g of groups) out.push(...outcomeGroupMarkdown(g, report.nodeCount));
+    if (attention.length > 0) out.push(`## Needing attention (${plural(attention.length, "workload")})`, "");
+    for (const w of attention) workloadMarkdown(out, w, report, options, "###");
+  } else for (const w of report.workloads) workloadMarkdown(out, w, report, options, "##");
   if (report.staticPods.length > 0) {
     out.push("## Static pods", "", `${STATIC_PODS_TITLE}.`, "");
     out.push(
