@@ -89,7 +89,11 @@ export const RENDERERS: Renderers = {
           ],
     // chunk by chunk: at real scale the whole answer is longer than a JavaScript string can be
     json: (a) => placementResultChunks(a.result),
-    md: (a) => [a.input.brief ? formatPlacementBriefMarkdown(a.analysis) : formatPlacementMarkdown(a.analysis)],
+    md: (a) => [
+      a.input.brief
+        ? formatPlacementBriefMarkdown(a.analysis)
+        : formatPlacementMarkdown(a.analysis, { allPods: a.input.workload !== undefined }),
+    ],
   },
   "fix place": {
     text: (a) => [formatFixPlaceText(a.analysis)],

@@ -18,6 +18,14 @@ import {
   groupRejections,
   namedNodes,
 } from "./place-groups.js";
+import {
+  GROUP_WORKLOADS_ABOVE,
+  groupByOutcome,
+  outcomeGroupLines,
+  outcomeGroupMarkdown,
+  overviewHeading,
+  podCounts,
+} from "./place-overview.js";
 import { spreadLines } from "./place-spread.js";
 import { whyHereBlock, whyHereLine } from "./place-why.js";
 import { markdownTable, plural, table } from "./table.js";
@@ -156,6 +164,8 @@ function mutationsLine(w: WorkloadPlacement): string | null {
 export interface PlacementTextOptions {
   /** list every pod of every workload (`place --workload`); else a workload with many pods lists a few and counts the rest */
   readonly allPods?: boolean;
+  /** group the workloads placed as asked by outcome above this many workloads (place-overview.ts); GROUP_WORKLOADS_ABOVE unless set */
+  readonly groupAbove?: number;
 }
 
 /** How many pods a workload lists before it counts the rest (without --workload). */
@@ -197,90 +207,15 @@ export function formatPlacementText(
     summary(report),
     "",
   ];
-  for (const w of report.workloads) {
-    out.push(workloadHeader(w));
-    const known = knownFromPodsLine(w);
-    if (known) out.push(`  ${known}`);
-    const labels = controllerLabelsLine(w);
-    if (labels) out.push(`  ${labels}`);
-    if (w.admittedBy === "kubelet") out.push(`  ${KUBELET_ADMISSION_NOTE}`);
-    out.push(`  can run on: ${w.feasibleNodes.length === 0 ? "no node" : nodeList(w.feasibleNodes, 12)}`);
-    const targeting = targetingLine(w, report.nodeCount);
-    if (targeting) out.push(`  ${targeting}`);
-    if (!focusNode) {
-      for (const g of groupNotTargeted(w.notTargeted))
-        out.push(
-          `  not targeted on ${g.nodes.length === 1 ? g.nodes[0]! : `${g.nodes.length} nodes: ${namedNodes(g.nodes)}`}: ${g.reason}${g.source ? ` (${g.source})` : ""}`,
-        );
-    } else {
-      for (const t of w.notTargeted.filter((x) => x.node === focusNode))
-        out.push(`  ${t.node}: not targeted: ${t.reason}${t.source ? ` (${t.source})` : ""}`);
-    }
-    for (const t of w.notTargeted) {
-      const note = runningNote(t);
-      if (note && (!focusNode || t.node === focusNode)) out.push(`  ${note}`);
-    }
-    const shown = focusNode ? w.nodes.filter((n) => n.node === focusNode) : w.nodes.filter((n) => !n.feasible);
-    if (focusNode) {
-      for (const n of shown) {
-        out.push(`  ${n.node}: ${n.feasible ? "feasible" : "rejected"}`);
-        for (const r of n.reasons) out.push(`    ${reasonText(r, true)}`);
-      }
-      const bound = w.pods.find((p) => p.kubelet)?.kubelet?.node;
-      if (shown.length === 0 && w.admittedBy === "kubelet" && bound !== undefined)
-        out.push(`  ${focusNode}: not targeted (the pods are bound to ${bound} by spec.nodeName)`);
-      else if (shown.length === 0 && !w.notTargeted.some((t) => t.node === focusNode))
-        out.push(`  ${focusNode}: not evaluated (a DaemonSet pod made for another node, or no such node)`);
-    } else {
-      for (const g of groupRejections(shown)) {
-        out.push(`  ${groupHeading(g)}:`);
-        for (const r of g.reasons) out.push(`    ${groupedReasonText(r)}`);
-      }
-    }
-    const listed = options.allPods || w.pods.length <= POD_ROWS + 2 ? w.pods : w.pods.slice(0, POD_ROWS);
-    const podRows = listed.map((p) => [
-      p.name,
-      p.observedNode ?? "-",
-      p.predictedNode
-        ? p.tiedNodes.length > 0
-          ? `${p.predictedNode} (tied with ${nodeList(
-              p.tiedNodes.filter((t) => t !== p.predictedNode),
-              4,
-            )})`
-          : p.predictedNode
-        : p.unschedulable
-          ? "unschedulable"
-          : (kubeletRejected(p) ?? "-"),
-    ]);
-    if (podRows.length > 0) out.push(table([["POD", "OBSERVED ON", "PREDICTED"], ...podRows], "  "));
-    if (listed.length < w.pods.length) out.push(`  ${morePods(w.pods.slice(listed.length))}`);
-    for (const p of listed) {
-      if (options.allPods) out.push(...whyHereBlock(p, "  "));
-      else {
-        const why = whyHereLine(p);
-        if (why) out.push(`  ${why}`);
-      }
-    }
-    for (const g of groupUnschedulable(w.pods)) {
-      out.push(`  ${namedNodes(g.pods.map((p) => p.name))}: ${g.message}`);
-      for (const line of spreadLines(g.pods[0]!)) out.push(`    ${line}`);
-    }
-    for (const p of w.pods) if (p.kubelet && !p.kubelet.admitted) out.push(`  ${p.name}: ${kubeletLine(p.kubelet)}`);
-    const findings = options.allPods || w.findings.length <= FINDINGS + 1 ? w.findings : w.findings.slice(0, FINDINGS);
-    for (const f of findings) {
-      out.push(`  finding: ${f.message}`);
-      for (const r of f.reasons) out.push(`    ${reasonText(r, true)}`);
-    }
-    if (findings.length < w.findings.length)
-      out.push(
-        `  … ${plural(w.findings.length - findings.length, "more finding")} (pods on nodes the model rejects); --workload NAMESPACE/NAME lists each`,
-      );
-    const mutations = mutationsLine(w);
-    if (mutations) out.push(`  ${mutations}`);
-    for (const n of w.admissionNotes) out.push(`  admission: ${n.message}${n.object ? ` (${n.object})` : ""}`);
-    if (w.createRefused) out.push(`  ${createRefusedLine(w.createRefused)} (${w.createRefused.object})`);
-    out.push("");
-  }
+  const grouped =
+    !focusNode && !options.allPods && report.workloads.length > (options.groupAbove ?? GROUP_WORKLOADS_ABOVE);
+  if (grouped) {
+    const { groups, attention } = groupByOutcome(report.workloads);
+    out.push(overviewHeading(groups.length, report.workloads.length - attention.length, attention.length), "");
+    for (const g of groups) out.push(...outcomeGroupLines(g, report.nodeCount), "");
+    if (attention.length > 0) out.push(`Needing attention (${plural(attention.length, "workload")}):`, "");
+    for (const w of attention) workloadText(out, w, report, undefined, options, true);
+  } else for (const w of report.workloads) workloadText(out, w, report, focusNode, options, false);
   const statics = report.staticPods.filter((p) => !focusNode || p.node === focusNode);
   if (statics.length > 0) {
     out.push(`${STATIC_PODS_TITLE}:`);
@@ -291,13 +226,219 @@ export function formatPlacementText(
   return out.join("\n");
 }
 
+/**
+ * One workload's block. `compact` (the grouped whole-cluster layout, a workload that needs
+ * attention): the pods counted instead of tabled, no why-here lines and no admission changes —
+ * what is wrong stays (Pending pods, findings, kubelet rejections), --workload has the rest.
+ */
+function workloadText(
+  out: string[],
+  w: WorkloadPlacement,
+  report: PlacementReport,
+  focusNode: string | undefined,
+  options: PlacementTextOptions,
+  compact: boolean,
+): void {
+  out.push(workloadHeader(w));
+  const known = knownFromPodsLine(w);
+  if (known) out.push(`  ${known}`);
+  const labels = controllerLabelsLine(w);
+  if (labels) out.push(`  ${labels}`);
+  if (w.admittedBy === "kubelet") out.push(`  ${KUBELET_ADMISSION_NOTE}`);
+  out.push(`  can run on: ${w.feasibleNodes.length === 0 ? "no node" : nodeList(w.feasibleNodes, 12)}`);
+  const targeting = targetingLine(w, report.nodeCount);
+  if (targeting) out.push(`  ${targeting}`);
+  if (!focusNode) {
+    for (const g of groupNotTargeted(w.notTargeted))
+      out.push(
+        `  not targeted on ${g.nodes.length === 1 ? g.nodes[0]! : `${g.nodes.length} nodes: ${namedNodes(g.nodes)}`}: ${g.reason}${g.source ? ` (${g.source})` : ""}`,
+      );
+  } else {
+    for (const t of w.notTargeted.filter((x) => x.node === focusNode))
+      out.push(`  ${t.node}: not targeted: ${t.reason}${t.source ? ` (${t.source})` : ""}`);
+  }
+  for (const t of w.notTargeted) {
+    const note = runningNote(t);
+    if (note && (!focusNode || t.node === focusNode)) out.push(`  ${note}`);
+  }
+  const shown = focusNode ? w.nodes.filter((n) => n.node === focusNode) : w.nodes.filter((n) => !n.feasible);
+  if (focusNode) {
+    for (const n of shown) {
+      out.push(`  ${n.node}: ${n.feasible ? "feasible" : "rejected"}`);
+      for (const r of n.reasons) out.push(`    ${reasonText(r, true)}`);
+    }
+    const bound = w.pods.find((p) => p.kubelet)?.kubelet?.node;
+    if (shown.length === 0 && w.admittedBy === "kubelet" && bound !== undefined)
+      out.push(`  ${focusNode}: not targeted (the pods are bound to ${bound} by spec.nodeName)`);
+    else if (shown.length === 0 && !w.notTargeted.some((t) => t.node === focusNode))
+      out.push(`  ${focusNode}: not evaluated (a DaemonSet pod made for another node, or no such node)`);
+  } else {
+    for (const g of groupRejections(shown)) {
+      out.push(`  ${groupHeading(g)}:`);
+      for (const r of g.reasons) out.push(`    ${groupedReasonText(r)}`);
+    }
+  }
+  const listed = compact ? [] : options.allPods || w.pods.length <= POD_ROWS + 2 ? w.pods : w.pods.slice(0, POD_ROWS);
+  if (compact) out.push(`  ${podCounts(w.pods)}`);
+  const podRows = listed.map((p) => [
+    p.name,
+    p.observedNode ?? "-",
+    p.predictedNode
+      ? p.tiedNodes.length > 0
+        ? `${p.predictedNode} (tied with ${nodeList(
+            p.tiedNodes.filter((t) => t !== p.predictedNode),
+            4,
+          )})`
+        : p.predictedNode
+      : p.unschedulable
+        ? "unschedulable"
+        : (kubeletRejected(p) ?? "-"),
+  ]);
+  if (podRows.length > 0) out.push(table([["POD", "OBSERVED ON", "PREDICTED"], ...podRows], "  "));
+  if (!compact && listed.length < w.pods.length) out.push(`  ${morePods(w.pods.slice(listed.length))}`);
+  for (const p of listed) {
+    if (options.allPods) out.push(...whyHereBlock(p, "  "));
+    else {
+      const why = whyHereLine(p);
+      if (why) out.push(`  ${why}`);
+    }
+  }
+  for (const g of groupUnschedulable(w.pods)) {
+    out.push(`  ${namedNodes(g.pods.map((p) => p.name))}: ${g.message}`);
+    for (const line of spreadLines(g.pods[0]!)) out.push(`    ${line}`);
+  }
+  for (const p of w.pods) if (p.kubelet && !p.kubelet.admitted) out.push(`  ${p.name}: ${kubeletLine(p.kubelet)}`);
+  const findings = options.allPods || w.findings.length <= FINDINGS + 1 ? w.findings : w.findings.slice(0, FINDINGS);
+  for (const f of findings) {
+    out.push(`  finding: ${f.message}`);
+    for (const r of f.reasons) out.push(`    ${reasonText(r, true)}`);
+  }
+  if (findings.length < w.findings.length)
+    out.push(
+      `  … ${plural(w.findings.length - findings.length, "more finding")} (pods on nodes the model rejects); --workload NAMESPACE/NAME lists each`,
+    );
+  const mutations = compact ? null : mutationsLine(w);
+  if (mutations) out.push(`  ${mutations}`);
+  for (const n of w.admissionNotes) out.push(`  admission: ${n.message}${n.object ? ` (${n.object})` : ""}`);
+  if (w.createRefused) out.push(`  ${createRefusedLine(w.createRefused)} (${w.createRefused.object})`);
+  out.push("");
+}
+
 /** A refused create (WorkloadPlacement.createRefused), in the API server's words. */
 function createRefusedLine(r: NonNullable<WorkloadPlacement["createRefused"]>): string {
   return `${r.pods === 1 ? "1 pod" : `${r.pods} pods`} cannot be created, so never placed: ${r.source} refuses the create: ${r.message}`;
 }
 
+/** One workload's Markdown section, under a `##` heading (or `###` under "Needing attention"). */
+function workloadMarkdown(
+  out: string[],
+  w: WorkloadPlacement,
+  report: PlacementReport,
+  options: PlacementTextOptions,
+  level: string,
+): void {
+  out.push(`${level} ${w.kind} ${w.namespace}/${w.name}`, "");
+  out.push(
+    `Source: \`${w.source}\`${w.generatedFrom ? ` (created from ${w.generatedFrom})` : ""}. Can run on: ${w.feasibleNodes.length === 0 ? "**no node**" : nodeList(options.allPods ? w.feasibleNodes : w.feasibleNodes.slice(0, 12), 12).replace(/[^, ]+/g, (n) => `\`${n}\``)}${!options.allPods && w.feasibleNodes.length > 12 ? ` and ${w.feasibleNodes.length - 12} more` : ""}.`,
+    "",
+  );
+  const known = knownFromPodsLine(w);
+  if (known) out.push(`> ${known[0]!.toUpperCase()}${known.slice(1)}.`, "");
+  if (w.mutations.length > 0)
+    out.push(
+      markdownTable(
+        ["admission source", "field", "value", "object"],
+        w.mutations.map((m) => [m.source, m.field, m.value, m.object ? `\`${m.object}\`` : ""]),
+      ),
+      "",
+    );
+  for (const n of w.admissionNotes) out.push(`> Admission: ${n.message}${n.object ? ` (\`${n.object}\`)` : ""}`, "");
+  if (w.createRefused) out.push(`> ${createRefusedLine(w.createRefused)} (\`${w.createRefused.object}\`).`, "");
+  const labels = controllerLabelsLine(w);
+  if (labels) out.push(`${labels[0]!.toUpperCase()}${labels.slice(1)}.`, "");
+  if (w.admittedBy === "kubelet")
+    out.push(`${KUBELET_ADMISSION_NOTE[0]!.toUpperCase()}${KUBELET_ADMISSION_NOTE.slice(1)}.`, "");
+  const targeting = targetingLine(w, report.nodeCount);
+  if (targeting) out.push(`The DaemonSet ${targeting}.`, "");
+  const notTargeted = groupNotTargeted(w.notTargeted);
+  if (notTargeted.length > 0)
+    out.push(
+      markdownTable(
+        ["not targeted", "reason", "source"],
+        notTargeted.map((g) => [
+          g.nodes.length === 1 ? g.nodes[0]! : `${g.nodes.length} nodes: ${namedNodes(g.nodes)}`,
+          g.reason,
+          g.source ? `\`${g.source}\`` : "",
+        ]),
+      ),
+      "",
+    );
+  for (const t of w.notTargeted) {
+    const note = runningNote(t);
+    if (note) out.push(`> ${note}`, "");
+  }
+  const rejected = groupRejections(w.nodes);
+  if (rejected.length > 0) {
+    out.push(
+      markdownTable(
+        ["not on", "plugin", "reason", "source"],
+        rejected.flatMap((g) =>
+          g.reasons.map((r) => {
+            const detail = groupedDetail(r);
+            const source = groupedSource(r);
+            return [
+              g.nodes.length === 1 ? g.nodes[0]! : `${g.nodes.length} nodes: ${namedNodes(g.nodes)}`,
+              r.plugin,
+              r.message + (detail ? ` — ${detail}` : ""),
+              source ? `\`${source}\`` : "",
+            ];
+          }),
+        ),
+      ),
+      "",
+    );
+  }
+  // capped as the text is: a few pods, the rest counted (--workload lists each, -o json has each)
+  const listed = options.allPods || w.pods.length <= POD_ROWS + 2 ? w.pods : w.pods.slice(0, POD_ROWS);
+  out.push(
+    markdownTable(
+      ["pod", "observed on", "predicted"],
+      listed.map((p) => [
+        p.name,
+        p.observedNode ?? "-",
+        p.predictedNode ??
+          (p.unschedulable
+            ? `unschedulable: ${p.unschedulable}`
+            : p.kubelet && !p.kubelet.admitted
+              ? kubeletLine(p.kubelet)
+              : "-"),
+      ]),
+    ),
+    "",
+  );
+  if (listed.length < w.pods.length) out.push(`${morePods(w.pods.slice(listed.length))}.`, "");
+  if (listed.length < w.pods.length)
+    for (const g of groupUnschedulable(w.pods.slice(listed.length)))
+      out.push(`> ${namedNodes(g.pods.map((p) => p.name))}: unschedulable: ${g.message}`, "");
+  for (const g of groupUnschedulable(w.pods))
+    for (const line of spreadLines(g.pods[0]!)) out.push(`> ${namedNodes(g.pods.map((p) => p.name))}: ${line}`, "");
+  const why = w.pods.map(whyHereLine).filter((l): l is string => l !== null);
+  if (why.length > 0) {
+    for (const l of why.slice(0, POD_ROWS)) out.push(`- ${l[0]!.toUpperCase()}${l.slice(1)}`);
+    if (why.length > POD_ROWS) out.push(`- … and ${why.length - POD_ROWS} more predicted pods (-o json has each)`);
+    out.push("");
+  }
+  const findings = options.allPods || w.findings.length <= FINDINGS + 1 ? w.findings : w.findings.slice(0, FINDINGS);
+  for (const f of findings) out.push(`> **Finding:** ${f.message}`, "");
+  if (findings.length < w.findings.length)
+    out.push(
+      `> … ${plural(w.findings.length - findings.length, "more finding")} (pods on nodes the model rejects); --workload NAMESPACE/NAME lists each, -o json has each.`,
+      "",
+    );
+}
+
 /** Markdown: the same, for a design review. */
-export function formatPlacementMarkdown(report: PlacementReport): string {
+export function formatPlacementMarkdown(report: PlacementReport, options: PlacementTextOptions = {}): string {
   const notes = kubernetesVersionNotes(report.kubernetes).map((n) => `- ${n}`);
   const out: string[] = [
     "# Placement",
@@ -308,94 +449,15 @@ export function formatPlacementMarkdown(report: PlacementReport): string {
     summary(report),
     "",
   ];
-  for (const w of report.workloads) {
-    out.push(`## ${w.kind} ${w.namespace}/${w.name}`, "");
-    out.push(
-      `Source: \`${w.source}\`${w.generatedFrom ? ` (created from ${w.generatedFrom})` : ""}. Can run on: ${w.feasibleNodes.length === 0 ? "**no node**" : w.feasibleNodes.map((n) => `\`${n}\``).join(", ")}.`,
-      "",
-    );
-    const known = knownFromPodsLine(w);
-    if (known) out.push(`> ${known[0]!.toUpperCase()}${known.slice(1)}.`, "");
-    if (w.mutations.length > 0)
-      out.push(
-        markdownTable(
-          ["admission source", "field", "value", "object"],
-          w.mutations.map((m) => [m.source, m.field, m.value, m.object ? `\`${m.object}\`` : ""]),
-        ),
-        "",
-      );
-    for (const n of w.admissionNotes) out.push(`> Admission: ${n.message}${n.object ? ` (\`${n.object}\`)` : ""}`, "");
-    if (w.createRefused) out.push(`> ${createRefusedLine(w.createRefused)} (\`${w.createRefused.object}\`).`, "");
-    const labels = controllerLabelsLine(w);
-    if (labels) out.push(`${labels[0]!.toUpperCase()}${labels.slice(1)}.`, "");
-    if (w.admittedBy === "kubelet")
-      out.push(`${KUBELET_ADMISSION_NOTE[0]!.toUpperCase()}${KUBELET_ADMISSION_NOTE.slice(1)}.`, "");
-    const targeting = targetingLine(w, report.nodeCount);
-    if (targeting) out.push(`The DaemonSet ${targeting}.`, "");
-    const notTargeted = groupNotTargeted(w.notTargeted);
-    if (notTargeted.length > 0)
-      out.push(
-        markdownTable(
-          ["not targeted", "reason", "source"],
-          notTargeted.map((g) => [
-            g.nodes.length === 1 ? g.nodes[0]! : `${g.nodes.length} nodes: ${namedNodes(g.nodes)}`,
-            g.reason,
-            g.source ? `\`${g.source}\`` : "",
-          ]),
-        ),
-        "",
-      );
-    for (const t of w.notTargeted) {
-      const note = runningNote(t);
-      if (note) out.push(`> ${note}`, "");
-    }
-    const rejected = groupRejections(w.nodes);
-    if (rejected.length > 0) {
-      out.push(
-        markdownTable(
-          ["not on", "plugin", "reason", "source"],
-          rejected.flatMap((g) =>
-            g.reasons.map((r) => {
-              const detail = groupedDetail(r);
-              const source = groupedSource(r);
-              return [
-                g.nodes.length === 1 ? g.nodes[0]! : `${g.nodes.length} nodes: ${namedNodes(g.nodes)}`,
-                r.plugin,
-                r.message + (detail ? ` — ${detail}` : ""),
-                source ? `\`${source}\`` : "",
-              ];
-            }),
-          ),
-        ),
-        "",
-      );
-    }
-    out.push(
-      markdownTable(
-        ["pod", "observed on", "predicted"],
-        w.pods.map((p) => [
-          p.name,
-          p.observedNode ?? "-",
-          p.predictedNode ??
-            (p.unschedulable
-              ? `unschedulable: ${p.unschedulable}`
-              : p.kubelet && !p.kubelet.admitted
-                ? kubeletLine(p.kubelet)
-                : "-"),
-        ]),
-      ),
-      "",
-    );
-    for (const g of groupUnschedulable(w.pods))
-      for (const line of spreadLines(g.pods[0]!)) out.push(`> ${g.pods.map((p) => p.name).join(", ")}: ${line}`, "");
-    const why = w.pods.map(whyHereLine).filter((l): l is string => l !== null);
-    if (why.length > 0) {
-      for (const l of why.slice(0, POD_ROWS)) out.push(`- ${l[0]!.toUpperCase()}${l.slice(1)}`);
-      if (why.length > POD_ROWS) out.push(`- … and ${why.length - POD_ROWS} more predicted pods (-o json has each)`);
-      out.push("");
-    }
-    for (const f of w.findings) out.push(`> **Finding:** ${f.message}`, "");
-  }
+  const grouped = !options.allPods && report.workloads.length > (options.groupAbove ?? GROUP_WORKLOADS_ABOVE);
+  if (grouped) {
+    const { groups, attention } = groupByOutcome(report.workloads);
+    out.push("## Placed as asked, grouped by outcome", "");
+    out.push(overviewHeading(groups.length, report.workloads.length - attention.length, attention.length), "");
+    for (const g of groups) out.push(...outcomeGroupMarkdown(g, report.nodeCount));
+    if (attention.length > 0) out.push(`## Needing attention (${plural(attention.length, "workload")})`, "");
+    for (const w of attention) workloadMarkdown(out, w, report, options, "###");
+  } else for (const w of report.workloads) workloadMarkdown(out, w, report, options, "##");
   if (report.staticPods.length > 0) {
     out.push("## Static pods", "", `${STATIC_PODS_TITLE}.`, "");
     out.push(

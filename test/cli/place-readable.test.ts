@@ -1,73 +1,174 @@
 /**
  * `podpath place` stays readable at 1,000 nodes: identical rejections grouped (counted per reason
- * as kube-scheduler's FitError.Error counts them, framework/types.go), a few nodes named, JSON
- * complete. The cluster is bench/synthetic.ts's (kubectl JSON), generated once for the file.
+ * as kube-scheduler's FitError.Error counts them, framework/types.go), workloads with the same
+ * outcome said once, a few nodes and workloads named, JSON complete. The cluster is
+ * bench/synthetic.ts's full bench shape (1,000 nodes, 30,000 pods, kubectl JSON), generated once
+ * for the file; each `place` over it runs once and is shared by the tests.
  */
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { writeSyntheticCluster } from "../../bench/synthetic.js";
-import type { PlacementJson } from "../../src/questions/place.js";
+import { formatPlacementMarkdown, formatPlacementText } from "../../src/format/place.js";
+import { loadSnapshot } from "../../src/load/load-snapshot.js";
+import { answerPlace, type PlaceAnswer, type PlacementJson } from "../../src/questions/place.js";
 import { join } from "node:path";
-import { REPO, cli, tempDir } from "../support/helpers.js";
+import { REPO, cli, tempDir, type CliResult } from "../support/helpers.js";
 
 let dir = "";
 before(async () => {
   dir = tempDir();
-  await writeSyntheticCluster(dir, { nodes: 1000, pods: 3000 });
+  await writeSyntheticCluster(dir, { nodes: 1000, pods: 30000 });
 });
 
-const GPU_TAINT = "node(s) had untolerated taint {nvidia.com/gpu: present}";
+const runs = new Map<string, Promise<CliResult>>();
+/** `podpath place -s DIR ARGS`, run once per argument list for the file (each run places 30,000 pods) */
+function place(...args: string[]): Promise<CliResult> {
+  const key = args.join(" ");
+  let run = runs.get(key);
+  if (!run) runs.set(key, (run = cli(["place", "-s", dir, ...args])));
+  return run;
+}
+let answer: PlaceAnswer | undefined;
+/**
+ * The same placement through the library, once: its `result` is what `-o json` writes (the CLI
+ * streams placementResultChunks(result)), its `analysis` what -o md renders. Printing and parsing
+ * 95 MB of JSON would double the test's time on this shared machine.
+ */
+function placed(): PlaceAnswer {
+  return (answer ??= answerPlace(loadSnapshot({ paths: [dir], cwd: REPO }), {}));
+}
+// eslint-disable-next-line @typescript-eslint/require-await
+async function placeJson(): Promise<PlacementJson> {
+  return placed().result;
+}
 
-test("grouped rejections (FitError.Error counts nodes per reason): place -o text on 1,000 nodes is under 2,000 lines, each reason once per workload with its count", async () => {
-  const text = await cli(["place", "-s", dir, "-o", "text"]);
+const GPU_TAINT = "node(s) had untolerated taint {nvidia.com/gpu: present}";
+const cap = (names: readonly string[]) => `${names.slice(0, 3).join(", ")}, … (+${names.length - 3})`;
+
+test("grouped rejections (FitError.Error counts nodes per reason) and workloads grouped by outcome: place -o text on 1,000 nodes and 30,000 pods is under 2,000 lines, JSON complete", async () => {
+  const text = await place("-o", "text");
   assert.equal(text.code, 0, text.stderr);
   const lines = text.stdout.split("\n");
   assert.ok(lines.length < 2000, `${lines.length} lines`);
-  const json = await cli(["place", "-s", dir, "-o", "json"]);
-  const result = JSON.parse(json.stdout) as PlacementJson;
-  // JSON stays complete: every rejected node of every workload, each with its reasons
-  const app = result.workloads.find(
-    (w) => w.kind === "Deployment" && w.nodes.some((n) => n.reasons.some((r) => r.message === GPU_TAINT)),
-  )!;
-  const tainted = app.nodes.filter((n) => n.reasons.some((r) => r.message === GPU_TAINT)).map((n) => n.node);
-  assert.ok(tainted.length > 50, `${tainted.length} tainted nodes`);
-  // text: one group for the taint in that workload, its count, three nodes named, the rest counted
-  const block = text.stdout.split("\n\n").find((b) => b.startsWith(`Deployment ${app.namespace}/${app.name} `))!;
-  const heading = `  not on ${tainted.length} nodes: ${tainted.slice(0, 3).join(", ")}, … (+${tainted.length - 3}):`;
-  const at = block.split("\n").indexOf(heading);
-  assert.ok(at > 0, `${heading}\nin\n${block}`);
-  assert.match(
-    block.split("\n")[at + 1]!,
-    /^ {4}TaintToleration: node\(s\) had untolerated taint \{nvidia\.com\/gpu: present\} — taint nvidia\.com\/gpu=present:NoSchedule \(\S+nodes\.json:[\d:]+ and \d+ more\)$/,
+  const result = await placeJson();
+  assert.equal(result.workloads.length, 562);
+  assert.equal(
+    result.workloads.reduce((n, w) => n + w.pods.length, 0),
+    29891,
   );
-  assert.equal(block.split(GPU_TAINT).length - 1, 1, "the taint reason once in the workload");
-  // Markdown groups the same way
-  const md = await cli(["place", "-s", dir, "-o", "md"]);
+  // JSON stays complete: every node of every workload, feasible or rejected with its reasons
   assert.ok(
-    md.stdout.includes(
-      `| ${tainted.length} nodes: ${tainted.slice(0, 3).join(", ")}, … (+${tainted.length - 3}) | TaintToleration |`,
+    result.workloads.every(
+      (w) => w.feasibleNodes.length + (w.kind === "DaemonSet" ? w.notTargeted.length : w.nodes.length) === 1000,
     ),
   );
+  // what needs attention: a Pending pod, no feasible node, a pod on a node the model rejects
+  const attention = result.workloads.filter(
+    (w) => w.feasibleNodes.length === 0 || w.findings.length > 0 || w.pods.some((p) => p.unschedulable !== null),
+  );
+  assert.ok(attention.length > 0);
+  const blocks = text.stdout.split("\n\n");
+  for (const w of attention)
+    assert.equal(
+      blocks.filter((b) => b.startsWith(`${w.kind} ${w.namespace}/${w.name} (`)).length,
+      1,
+      `${w.namespace}/${w.name} has a block of its own`,
+    );
+  // the others are grouped: the groups' counts add up to them, and each block counts its pods
+  const groups = blocks.filter((b) => /^\d+ workloads? can run on /.test(b));
+  const grouped = groups.reduce((n, b) => n + Number(/^(\d+)/.exec(b)![1]), 0);
+  assert.equal(grouped + attention.length, result.workloads.length);
+  assert.ok(groups.length < 30, `${groups.length} groups`);
+  assert.match(
+    text.stdout,
+    new RegExp(
+      `\\n${grouped} workloads placed as asked, grouped by outcome into ${groups.length} groups \\(the same feasible nodes and the same rejections\\); ${attention.length} workloads needing attention listed after, each on its own\\. --workload NAMESPACE/NAME or --node NAME explains one in full; -o json has every node and pod\\.\\n`,
+    ),
+  );
+  // the largest group: the workloads kept off the GPU nodes by their taint alone
+  const plain = result.workloads.filter(
+    (w) =>
+      !attention.includes(w) &&
+      w.kind !== "DaemonSet" &&
+      w.nodes.every((n) => n.feasible || (n.reasons.length === 1 && n.reasons[0]!.message === GPU_TAINT)),
+  );
+  const tainted = plain[0]!.nodes.filter((n) => !n.feasible).map((n) => n.node);
+  const feasible = plain[0]!.feasibleNodes;
+  assert.ok(tainted.length > 50, `${tainted.length} tainted nodes`);
+  assert.equal(
+    groups[0],
+    [
+      `${plain.length} workloads can run on ${feasible.length} nodes: ${cap(feasible)}`,
+      `  not on ${tainted.length} nodes: ${cap(tainted)}:`,
+      groups[0]!.split("\n")[2],
+      `  workloads: ${plain
+        .slice(0, 4)
+        .map((w) => `${w.namespace}/${w.name}`)
+        .join(", ")}, … (+${plain.length - 4})`,
+      groups[0]!.split("\n")[4],
+    ].join("\n"),
+  );
+  assert.match(
+    groups[0].split("\n")[2]!,
+    /^ {4}TaintToleration: node\(s\) had untolerated taint \{nvidia\.com\/gpu: present\} — taint nvidia\.com\/gpu=present:NoSchedule \(\S+nodes\.json:[\d:]+ and \d+ more\)$/,
+  );
+  const pods = plain.flatMap((w) => w.pods);
+  const observed = pods.filter((p) => p.observedNode !== null).length;
+  const predicted = pods.filter((p) => p.predictedNode !== null);
+  assert.equal(
+    groups[0].split("\n")[4],
+    `  ${pods.length} pods: ${observed} observed, ${predicted.length} predicted (on ${new Set(predicted.map((p) => p.predictedNode)).size} nodes)`,
+  );
+  // an attention block keeps what is wrong (its findings, capped) and counts its pods instead of listing them
+  const finding = attention.find((w) => w.findings.length > 4)!;
+  const block = blocks.find((b) => b.startsWith(`${finding.kind} ${finding.namespace}/${finding.name} (`))!;
+  assert.ok(block.includes(`\n  finding: ${finding.findings[0]!.message}\n`), block);
+  assert.ok(block.includes(`\n  … ${finding.findings.length - 3} more findings (pods on nodes the model rejects)`));
+  assert.ok(!block.includes("  POD "), "no pod table");
+  assert.match(block, new RegExp(`\\n  ${finding.pods.length} pods: \\d+ observed, \\d+ predicted`));
+});
+
+test("Markdown groups as the text does and caps the per-pod lists: a few pods, the rest counted; rejections grouped", () => {
+  const md = formatPlacementMarkdown(placed().analysis);
+  const lines = md.split("\n").length;
+  assert.ok(lines < 2000, `${lines} lines`);
+  const result = placed().result;
+  assert.ok(md.includes("\n## Placed as asked, grouped by outcome\n"));
+  const gpu = result.workloads.find(
+    (w) =>
+      w.kind === "Deployment" &&
+      w.findings.length === 0 &&
+      w.nodes.every((n) => n.reasons.length === 1 && n.reasons[0]!.message === GPU_TAINT),
+  )!;
+  const tainted = gpu.nodes.map((n) => n.node);
+  assert.ok(md.includes(`\n| ${tainted.length} nodes: ${cap(tainted)} | TaintToleration | ${GPU_TAINT} — taint`), md);
+  // a workload needing attention keeps its section, its pod table capped
+  const big = result.workloads.find((w) => w.findings.length > 4 && w.pods.length > 7)!;
+  const section = md.split("\n### ").find((s) => s.startsWith(`${big.kind} ${big.namespace}/${big.name}\n`))!;
+  assert.ok(section.includes(`\`${big.feasibleNodes[11]!}\` and ${big.feasibleNodes.length - 12} more.`), section);
+  assert.ok(section.includes(`| ${big.pods[4]!.name} |`));
+  assert.ok(!section.includes(`| ${big.pods[5]!.name} |`), "the sixth pod is counted, not listed");
+  assert.match(section, new RegExp(`\\n… ${big.pods.length - 5} more pods: \\d+ observed, \\d+ predicted`));
+  assert.ok(section.includes(`\n> … ${big.findings.length - 3} more findings (pods on nodes the model rejects)`));
 });
 
 test("--node NAME still explains that node in full; --workload lists every pod", async () => {
-  const json = JSON.parse((await cli(["place", "-s", dir, "-o", "json"])).stdout) as PlacementJson;
+  const json = await placeJson();
   const app = json.workloads.find(
     (w) => w.kind === "Deployment" && w.nodes.some((n) => n.reasons.some((r) => r.message === GPU_TAINT)),
   )!;
   const node = app.nodes.find((n) => n.reasons.some((r) => r.message === GPU_TAINT))!;
-  const r = await cli(["place", "-s", dir, "-o", "text", "--node", node.node]);
-  assert.equal(r.code, 0, r.stderr);
+  const r = formatPlacementText(placed().analysis, node.node);
   assert.ok(
-    r.stdout.includes(
+    r.includes(
       `  ${node.node}: rejected\n    TaintToleration: ${GPU_TAINT} — taint nvidia.com/gpu=present:NoSchedule (`,
     ),
   );
-  const big = json.workloads.find((w) => w.pods.length > 10)!;
-  const all = await cli(["place", "-s", dir, "-o", "text", "--workload", `${big.namespace}/${big.name}`]);
+  const big = json.workloads.find((w) => w.pods.length > 10 && w.findings.length === 0)!;
+  const all = await place("-o", "text", "--workload", `${big.namespace}/${big.name}`);
   for (const p of big.pods) assert.ok(all.stdout.includes(`  ${p.name}  `), p.name);
-  const overview = await cli(["place", "-s", dir, "-o", "text"]);
-  assert.match(overview.stdout, new RegExp(`… ${big.pods.length - 5} more pods: \\d+ observed, \\d+ predicted`));
+  assert.ok(all.stdout.startsWith("Kubernetes "));
+  assert.ok(all.stdout.includes(`\n${big.kind} ${big.namespace}/${big.name} (`), "its own block, not a group");
 });
 
 const FIXTURE = join(REPO, "test/fixtures/placement-readable");
@@ -218,4 +319,40 @@ test("spread made visible (podtopologyspread filtering.go: matching + self − g
     md,
     /\n> spread-2: PodTopologySpread \(kubernetes\.io\/hostname, maxSkew 1\): worker-1, worker-2 would have 2/,
   );
+});
+
+test("grouped layout (forced on the small fixture): Pending pods and a workload with no feasible node get a block of their own with the scheduler's FitError; the workload placed as asked is one group", () => {
+  const snapshot = loadSnapshot({ paths: [FIXTURE], cwd: REPO });
+  const text = formatPlacementText(answerPlace(snapshot, {}).analysis, undefined, { groupAbove: 0 });
+  const blocks = text.split("\n\n");
+  assert.equal(
+    blocks[1],
+    "1 workload placed as asked, grouped by outcome into 1 group (the same feasible nodes and the same rejections); 3 workloads needing attention listed after, each on its own. --workload NAMESPACE/NAME or --node NAME explains one in full; -o json has every node and pod.",
+  );
+  assert.match(
+    blocks[2]!,
+    /^1 workload can run on 2 nodes: worker-1, worker-2\n {2}not on k8s-master:\n {4}TaintToleration: .*\n {2}workload: shop\/web\n {2}2 pods: 0 observed, 2 predicted \(on 2 nodes\)$/,
+  );
+  assert.equal(blocks[3], "Needing attention (3 workloads):");
+  assert.deepEqual(
+    blocks.slice(4, 7).map((b) => b.split("  ")[0]),
+    [
+      "Deployment shop/batch (3 replicas)",
+      "Deployment shop/gpu-worker (2 replicas)",
+      "Deployment shop/spread (3 replicas)",
+    ],
+  );
+  assert.match(
+    blocks[4]!,
+    /\n {2}3 pods: 0 observed, 2 predicted \(on 2 nodes\), 1 unschedulable\n {2}batch-2: 0\/3 nodes are available: /,
+  );
+  assert.match(blocks[5]!, /\n {2}can run on: no node\n/);
+  assert.match(
+    blocks[6]!,
+    /\n {4}PodTopologySpread \(kubernetes\.io\/hostname, maxSkew 1\): worker-1, worker-2 would have 2/,
+  );
+  // below the threshold (4 workloads) the default layout keeps a block per workload
+  const plain = formatPlacementText(answerPlace(snapshot, {}).analysis);
+  assert.ok(plain.includes("\nDeployment shop/web (2 replicas)  "));
+  assert.ok(!plain.includes("placed as asked"));
 });

@@ -105,6 +105,11 @@ limits, hostNetwork host ports, pod-level requests), LimitRanger, Priority,
 DefaultTolerationSeconds, RuntimeClass, and Istio/Linkerd sidecar injection — and every change is
 listed with its source (JSON: "mutations").
 
+Above 40 workloads (without --workload or --node), text and Markdown say the workloads placed as
+asked once per outcome (the same feasible nodes and rejections, the workloads named and counted)
+and give a block only to those needing attention (Pending pods, no feasible node, pods on nodes
+now rejected); --workload NAMESPACE/NAME, --node NAME and -o json give every detail.
+
 Examples:
   podpath place                                          every workload of the embedded example
   podpath place --workload monitoring/prometheus-grafana why Grafana runs where it does
