@@ -1,0 +1,127 @@
+/**
+ * `npm run bench`, connlist part: `podpath connlist -o txt` on generated clusters
+ * (bench/connlist-synthetic.ts) — 10,000 workloads with 2,000 NetworkPolicies (target: under
+ * 10 s and 2 GB), and 500 workloads with 100 policies, on which np-guard netpol-analyzer's
+ * `list` runs too (bench/netpol-analyzer/, built with Go when Go and the module are available;
+ * skipped with a line saying why otherwise). Each size: load, the analysis and the text, the
+ * workload classes the policies were evaluated for, lines, peak RSS; the ratio of the two
+ * tools' times and whether their lines are the same. The machine's load (uptime) is printed
+ * first, since shared machines skew the numbers.
+ * Options: BENCH_CONNLIST_SIZES (default "10000x2000,500x100"; the last size is the one
+ * netpol-analyzer runs on), BENCH_NETPOL_ANALYZER=0 skips it, BENCH_NETPOL_ANALYZER_TIMEOUT
+ * (seconds, default 900).
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { workloadClasses } from "../src/analysis/connectivity/classes.js";
+import { workloadPeers } from "../src/analysis/connectivity/workloads.js";
+import { render } from "../src/format/index.js";
+import { loadSnapshot } from "../src/load/load-snapshot.js";
+import { answerConnlist } from "../src/questions/connlist.js";
+import { writeConnlistCluster } from "./connlist-synthetic.js";
+
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
+let peakRss = 0;
+const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
+
+function timed<T>(run: () => T): { result: T; seconds: number; peakRss: number } {
+  gc();
+  peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(sample, 20);
+  const started = process.hrtime.bigint();
+  const result = run();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  clearInterval(sampler);
+  sample();
+  return { result, seconds, peakRss };
+}
+
+/** podpath connlist -o txt on `dir`: the lines, and the time and peak RSS of load + analysis + text */
+function podpath(dir: string, label: string): { lines: string[]; seconds: number } {
+  const paths = ["namespaces.yaml", "deployments.yaml", "networkpolicies.yaml"].map((f) => join(dir, f));
+  const load = timed(() => loadSnapshot({ paths, cwd: dir }));
+  const snapshot = load.result;
+  const k = snapshot.kubernetes;
+  const answer = timed(() => [...render("connlist", answerConnlist(snapshot), "txt")].join(""));
+  const lines = answer.result.split("\n").filter((l) => l.includes(" => "));
+  const namespaces = new Map(k.namespaces.map((n) => [n.name, n]));
+  const classes = workloadClasses(workloadPeers(snapshot).peers, k.networkPolicies, namespaces).length;
+  const total = load.seconds + answer.seconds;
+  console.log(
+    `connlist ${label}: load ${load.seconds.toFixed(2)} s, connlist -o txt ${answer.seconds.toFixed(2)} s (total ${total.toFixed(2)} s), peak RSS ${mb(Math.max(load.peakRss, answer.peakRss))} MB: ${k.workloads.length} workloads in ${k.namespaces.length} namespaces, ${k.networkPolicies.length} policies, ${classes} workload classes, ${lines.length} lines`,
+  );
+  writeFileSync(join(dir, "podpath.txt"), lines.join("\n") + "\n");
+  return { lines, seconds: total };
+}
+
+/** Builds bench/netpol-analyzer into `out`; a reason when it cannot. */
+function buildNetpolAnalyzer(out: string): string | undefined {
+  const source = resolve(dirname(fileURLToPath(import.meta.url)), "../../bench/netpol-analyzer");
+  const go = spawnSync("go", ["version"], { encoding: "utf8" });
+  if (go.error || go.status !== 0) return "Go is not installed";
+  const env = { ...process.env, GOFLAGS: "-mod=mod" };
+  const build = spawnSync("go", ["build", "-o", out, "."], { cwd: source, encoding: "utf8", env, timeout: 600_000 });
+  if (build.status !== 0) {
+    const why = (build.stderr || build.stdout || String(build.error)).trim().split("\n");
+    return `go build failed: ${why.find((l) => /Forbidden|not available|no matching versions|unknown revision/i.test(l)) ?? why[0]}`;
+  }
+  return undefined;
+}
+
+function netpolAnalyzer(dir: string, ours: { lines: string[]; seconds: number }): void {
+  if (process.env["BENCH_NETPOL_ANALYZER"] === "0") {
+    console.log("netpol-analyzer: skipped (BENCH_NETPOL_ANALYZER=0)");
+    return;
+  }
+  const binary = join(tmpdir(), "podpath-bench-netpol-analyzer");
+  const why = existsSync(binary) ? undefined : buildNetpolAnalyzer(binary);
+  if (why) {
+    console.log(`netpol-analyzer: skipped (${why})`);
+    return;
+  }
+  const timeout = Number(process.env["BENCH_NETPOL_ANALYZER_TIMEOUT"] ?? 900);
+  const out = join(dir, "netpol-analyzer.txt");
+  const run = spawnSync(binary, [dir, out], { encoding: "utf8", timeout: timeout * 1000 });
+  if (run.status !== 0) {
+    console.log(
+      `netpol-analyzer: ${run.error ? `did not finish in ${timeout} s` : `failed: ${run.stderr.trim().split("\n")[0]}`}`,
+    );
+    return;
+  }
+  // main.go prints "seconds maxrss-kB"
+  const [seconds, kb] = run.stdout.trim().split(/\s+/).map(Number);
+  const theirs = readFileSync(out, "utf8")
+    .split("\n")
+    .filter((l) => l.includes(" => "));
+  const same = theirs.length === ours.lines.length && theirs.every((l, i) => l === ours.lines[i]);
+  console.log(
+    `netpol-analyzer list: ${seconds!.toFixed(2)} s, peak RSS ${(kb! / 1024).toFixed(1)} MB, ${theirs.length} lines (${same ? "the same lines as podpath" : "lines differ from podpath's"}); podpath is ${(seconds! / ours.seconds).toFixed(0)}× faster`,
+  );
+}
+
+function main(): void {
+  const sizes = (process.env["BENCH_CONNLIST_SIZES"] ?? "10000x2000,500x100").split(",").map((s) => {
+    const [workloads, policies] = s.split("x").map(Number);
+    return { workloads: workloads!, policies: policies! };
+  });
+  console.log(
+    `connlist bench: load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(", ")} (1, 5, 15 min)`,
+  );
+  sizes.forEach((size, i) => {
+    const dir = join(tmpdir(), `podpath-bench-connlist-v1-${size.workloads}x${size.policies}`);
+    if (!existsSync(join(dir, "networkpolicies.yaml"))) {
+      mkdirSync(dir, { recursive: true });
+      writeConnlistCluster(dir, size);
+    }
+    const ours = podpath(dir, `${size.workloads} workloads × ${size.policies} policies`);
+    if (i === sizes.length - 1) netpolAnalyzer(dir, ours);
+  });
+}
+
+main();
