@@ -25,37 +25,35 @@ import { writeConnlistCluster } from "./connlist-synthetic.js";
 
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
-let peakRss = 0;
-const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
+/** the process's peak RSS so far (getrusage maxrss: a sampler cannot run during a synchronous phase) */
+const maxRss = () => process.resourceUsage().maxRSS * 1024;
 
-function timed<T>(run: () => T): { result: T; seconds: number; peakRss: number } {
+function timed<T>(run: () => T): { result: T; seconds: number } {
   gc();
-  peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(sample, 20);
   const started = process.hrtime.bigint();
   const result = run();
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  clearInterval(sampler);
-  sample();
-  return { result, seconds, peakRss };
+  return { result, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
-/** podpath connlist -o txt on `dir`: the lines, and the time and peak RSS of load + analysis + text */
-function podpath(dir: string, label: string): { lines: string[]; seconds: number } {
+/** podpath connlist -o txt on `dir`: its output, and the time of load + analysis + text */
+function podpath(dir: string, label: string): { text: string; seconds: number } {
   const paths = ["namespaces.yaml", "deployments.yaml", "networkpolicies.yaml"].map((f) => join(dir, f));
+  const before = maxRss();
   const load = timed(() => loadSnapshot({ paths, cwd: dir }));
   const snapshot = load.result;
   const k = snapshot.kubernetes;
   const answer = timed(() => [...render("connlist", answerConnlist(snapshot), "txt")].join(""));
-  const lines = answer.result.split("\n").filter((l) => l.includes(" => "));
+  const peak = maxRss();
+  let lines = 0;
+  for (let i = answer.result.indexOf("\n"); i >= 0; i = answer.result.indexOf("\n", i + 1)) lines++;
   const namespaces = new Map(k.namespaces.map((n) => [n.name, n]));
   const classes = workloadClasses(workloadPeers(snapshot).peers, k.networkPolicies, namespaces).length;
   const total = load.seconds + answer.seconds;
   console.log(
-    `connlist ${label}: load ${load.seconds.toFixed(2)} s, connlist -o txt ${answer.seconds.toFixed(2)} s (total ${total.toFixed(2)} s), peak RSS ${mb(Math.max(load.peakRss, answer.peakRss))} MB: ${k.workloads.length} workloads in ${k.namespaces.length} namespaces, ${k.networkPolicies.length} policies, ${classes} workload classes, ${lines.length} lines`,
+    `connlist ${label}: load ${load.seconds.toFixed(2)} s, connlist -o txt ${answer.seconds.toFixed(2)} s (total ${total.toFixed(2)} s), peak RSS ${mb(peak)} MB${peak > before ? "" : " (an earlier size's)"}: ${k.workloads.length} workloads in ${k.namespaces.length} namespaces, ${k.networkPolicies.length} policies, ${classes} workload classes, ${lines} lines`,
   );
-  writeFileSync(join(dir, "podpath.txt"), lines.join("\n") + "\n");
-  return { lines, seconds: total };
+  writeFileSync(join(dir, "podpath.txt"), answer.result);
+  return { text: answer.result, seconds: total };
 }
 
 /** Builds bench/netpol-analyzer into `out`; a reason when it cannot. */
@@ -72,7 +70,7 @@ function buildNetpolAnalyzer(out: string): string | undefined {
   return undefined;
 }
 
-function netpolAnalyzer(dir: string, ours: { lines: string[]; seconds: number }): void {
+function netpolAnalyzer(dir: string, ours: { text: string; seconds: number }): void {
   if (process.env["BENCH_NETPOL_ANALYZER"] === "0") {
     console.log("netpol-analyzer: skipped (BENCH_NETPOL_ANALYZER=0)");
     return;
@@ -94,33 +92,40 @@ function netpolAnalyzer(dir: string, ours: { lines: string[]; seconds: number })
   }
   // main.go prints "seconds maxrss-kB"
   const [seconds, kb] = run.stdout.trim().split(/\s+/).map(Number);
-  const theirs = readFileSync(out, "utf8")
-    .split("\n")
-    .filter((l) => l.includes(" => "));
-  const same = theirs.length === ours.lines.length && theirs.every((l, i) => l === ours.lines[i]);
+  const theirs = readFileSync(out, "utf8").trim();
+  const same = theirs === ours.text.trim();
+  const count = theirs === "" ? 0 : theirs.split("\n").length;
   console.log(
-    `netpol-analyzer list: ${seconds!.toFixed(2)} s, peak RSS ${(kb! / 1024).toFixed(1)} MB, ${theirs.length} lines (${same ? "the same lines as podpath" : "lines differ from podpath's"}); podpath is ${(seconds! / ours.seconds).toFixed(0)}× faster`,
+    `netpol-analyzer list: ${seconds!.toFixed(2)} s, peak RSS ${(kb! / 1024).toFixed(1)} MB, ${count} lines (${same ? "the same lines as podpath" : "lines differ from podpath's"}); podpath is ${(seconds! / ours.seconds).toFixed(0)}× faster`,
   );
 }
 
+/** one size in this process (its own peak RSS); `npm run bench` runs each size in a child process */
+function runSize(spec: string, withNetpolAnalyzer: boolean): void {
+  const [workloads, policies] = spec.split("x").map(Number);
+  const size = { workloads: workloads!, policies: policies! };
+  const dir = join(tmpdir(), `podpath-bench-connlist-v1-${size.workloads}x${size.policies}`);
+  if (!existsSync(join(dir, "networkpolicies.yaml"))) {
+    mkdirSync(dir, { recursive: true });
+    writeConnlistCluster(dir, size);
+  }
+  const ours = podpath(dir, `${size.workloads} workloads × ${size.policies} policies`);
+  if (withNetpolAnalyzer) netpolAnalyzer(dir, ours);
+}
+
 function main(): void {
-  const sizes = (process.env["BENCH_CONNLIST_SIZES"] ?? "10000x2000,500x100").split(",").map((s) => {
-    const [workloads, policies] = s.split("x").map(Number);
-    return { workloads: workloads!, policies: policies! };
-  });
+  const [spec, last] = process.argv.slice(2);
+  if (spec) return runSize(spec, last === "last");
+  const sizes = (process.env["BENCH_CONNLIST_SIZES"] ?? "10000x2000,500x100").split(",");
   console.log(
     `connlist bench: load average ${loadavg()
       .map((l) => l.toFixed(2))
       .join(", ")} (1, 5, 15 min)`,
   );
   sizes.forEach((size, i) => {
-    const dir = join(tmpdir(), `podpath-bench-connlist-v1-${size.workloads}x${size.policies}`);
-    if (!existsSync(join(dir, "networkpolicies.yaml"))) {
-      mkdirSync(dir, { recursive: true });
-      writeConnlistCluster(dir, size);
-    }
-    const ours = podpath(dir, `${size.workloads} workloads × ${size.policies} policies`);
-    if (i === sizes.length - 1) netpolAnalyzer(dir, ours);
+    const args = ["--expose-gc", fileURLToPath(import.meta.url), size, i === sizes.length - 1 ? "last" : ""];
+    const child = spawnSync(process.execPath, args, { stdio: "inherit" });
+    if (child.status !== 0) process.exitCode = 1;
   });
 }
 

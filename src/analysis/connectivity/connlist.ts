@@ -313,30 +313,41 @@ export function analyseConnlist(snapshot: Snapshot, options: ConnlistOptions = {
     });
     const srcClasses = [...srcPeers.map(single), ...classes];
     const dstClasses = [...dstPeers.map(single), ...classes];
+    // lines by source, each source's row sorted by destination: the order compareIds gives, without sorting every line
+    const rows = new Map<ConnPeer, Connection[]>();
+    const rowOf = (p: ConnPeer) => {
+      let row = rows.get(p);
+      if (!row) rows.set(p, (row = []));
+      return row;
+    };
     for (const sc of srcClasses) {
       for (const dc of dstClasses) {
         if (sc.rep.kind === "external" && dc.rep.kind === "external") continue;
         if (!sc.focused && !dc.focused) continue;
         const conn = engine.allowed(endpoint(sc.rep), endpoint(dc.rep), sc.egress, dc.ingress);
         if (isEmpty(conn)) continue;
-        for (const src of sc.members)
+        for (const src of sc.members) {
+          const row = rowOf(src);
+          const srcFocused = focus.length === 0 || matchesFocus(src, focus);
           for (const dst of dc.members) {
             if (src.id === dst.id) continue;
-            if (!matchesFocus(src, focus) && !matchesFocus(dst, focus)) continue;
-            connections.push({ src, dst, conn });
+            if (!srcFocused && !matchesFocus(dst, focus)) continue;
+            row.push({ src, dst, conn });
           }
+        }
       }
     }
     const ingress = ingressControllerConnections(snapshot, workloads, engine);
     for (const blocked of ingress.blocked) notes.push(blocked);
     const controller: ConnPeer = { id: INGRESS_CONTROLLER_ID, kind: "ingress-controller" };
     for (const c of ingress.connections) {
-      const dst = workloadSide.find((p) => p.id === c.workload.id)!;
+      const dst = workloadSide[workloadIndex.get(c.workload.id)!]!;
       if (!matchesFocus(controller, focus) && !matchesFocus(dst, focus)) continue;
-      connections.push({ src: controller, dst, conn: c.conn });
+      rowOf(controller).push({ src: controller, dst, conn: c.conn });
     }
+    const bySource = [...rows.keys()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (const src of bySource) for (const c of rows.get(src)!.sort(compareIds)) connections.push(c);
   }
-  connections.sort(compareIds);
   notes.push(...albNotes(snapshot), ...ipBlockPodNotes(snapshot));
   const dataplane = dataplaneOf(snapshot);
   if (dataplane) notes.push(...dataplaneNotes(dataplane, workloads));
