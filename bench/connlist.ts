@@ -28,11 +28,18 @@ const gc = () => (globalThis as { gc?: () => void }).gc?.();
 /** the process's peak RSS so far (getrusage maxrss: a sampler cannot run during a synchronous phase) */
 const maxRss = () => process.resourceUsage().maxRSS * 1024;
 
-function timed<T>(run: () => T): { result: T; seconds: number } {
+/** wall time, and CPU time (user + system, the GC's helper threads included: what a shared machine does not inflate) */
+function timed<T>(run: () => T): { result: T; seconds: number; cpuSeconds: number } {
   gc();
+  const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
   const result = run();
-  return { result, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+  const used = process.cpuUsage(cpu);
+  return {
+    result,
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    cpuSeconds: (used.user + used.system) / 1e6,
+  };
 }
 
 /** podpath connlist -o txt on `dir`: its output, and the time of load + analysis + text */
@@ -50,7 +57,7 @@ function podpath(dir: string, label: string): { text: string; seconds: number } 
   const classes = workloadClasses(workloadPeers(snapshot).peers, k.networkPolicies, namespaces).length;
   const total = load.seconds + answer.seconds;
   console.log(
-    `connlist ${label}: load ${load.seconds.toFixed(2)} s, connlist -o txt ${answer.seconds.toFixed(2)} s (total ${total.toFixed(2)} s), peak RSS ${mb(peak)} MB${peak > before ? "" : " (an earlier size's)"}: ${k.workloads.length} workloads in ${k.namespaces.length} namespaces, ${k.networkPolicies.length} policies, ${classes} workload classes, ${lines} lines`,
+    `connlist ${label}: load ${load.seconds.toFixed(2)} s, connlist -o txt ${answer.seconds.toFixed(2)} s (total ${total.toFixed(2)} s, CPU ${(load.cpuSeconds + answer.cpuSeconds).toFixed(2)} s), peak RSS ${mb(peak)} MB${peak > before ? "" : " (an earlier size's)"}: ${k.workloads.length} workloads in ${k.namespaces.length} namespaces, ${k.networkPolicies.length} policies, ${classes} workload classes, ${lines} lines`,
   );
   writeFileSync(join(dir, "podpath.txt"), answer.result);
   return { text: answer.result, seconds: total };
