@@ -149,3 +149,18 @@ test("connlist by class pairs = netpol-analyzer's pair-by-pair evaluation (getCo
   const classes = workloadClasses(report.workloads, k.networkPolicies, new Map(k.namespaces.map((n) => [n.name, n])));
   assert.ok(classes.length < report.workloads.length / 2, `${classes.length} classes`);
 });
+
+test("connlist by class pairs with --focus-workload (connlist.go: only pairs with a focus workload on either side) = the pair-by-pair lines of that workload", () => {
+  const dir = mkdtempSync(join(tmpdir(), "podpath-classes-"));
+  writeConnlistCluster(dir, { workloads: 120, policies: 30 }, 3);
+  const snapshot = loadSnapshot({ paths: [dir], cwd: dir });
+  const focus = "team0-app1/svc-3";
+  const got = analyseConnlist(snapshot, { focusWorkloads: [focus] }).connections.map(
+    (c) => `${c.src.id} => ${c.dst.id} : ${connectionText(c.conn)}`,
+  );
+  const expected = pairByPair(snapshot).filter((l) =>
+    l.split(" : ")[0]!.split(" => ").includes(`${focus}[Deployment]`),
+  );
+  assert.ok(expected.length > 10, `${expected.length} lines`);
+  assert.deepEqual(got, expected);
+});
