@@ -128,6 +128,15 @@ function intervalText([s, e]: readonly [number, number]): string {
  * "SCTP 7070,TCP 8080-8081,UDP 9090".
  */
 export function connectionText(c: ConnectionSet): string {
+  // connlist expands one class pair's set to many lines: the text is made once per set
+  let text = texts.get(c);
+  if (text === undefined) texts.set(c, (text = textOf(c)));
+  return text;
+}
+
+const texts = new WeakMap<ConnectionSet, string>();
+
+function textOf(c: ConnectionSet): string {
   if (c.all) return "All Connections";
   if (isEmpty(c)) return "No Connections";
   const parts: string[] = [];
@@ -140,6 +149,15 @@ export function connectionText(c: ConnectionSet): string {
 
 /** per protocol, its port intervals as "8080" / "8080-8081" strings (JSON): {} with `all` */
 export function connectionPorts(c: ConnectionSet): Partial<Record<Protocol, string[]>> {
+  // made once per set, as connectionText (the JSON of many lines shares it)
+  let ports = portTexts.get(c);
+  if (ports === undefined) portTexts.set(c, (ports = portsOf(c)));
+  return ports;
+}
+
+const portTexts = new WeakMap<ConnectionSet, Partial<Record<Protocol, string[]>>>();
+
+function portsOf(c: ConnectionSet): Partial<Record<Protocol, string[]>> {
   const out: Partial<Record<Protocol, string[]>> = {};
   if (c.all) return out;
   for (const p of PROTOCOLS) {

@@ -25,6 +25,7 @@ import {
   union,
   type ConnectionSet,
 } from "./connection-set.js";
+import { workloadClasses } from "./classes.js";
 import { ingressControllerConnections, INGRESS_CONTROLLER_NAMESPACE } from "./ingress-controller.js";
 import { externalPeers, ipBlockRanges, rangeText, type IpRange } from "./ip-ranges.js";
 import { workloadPeers, type LabelGap, type WorkloadPeer } from "./workloads.js";
@@ -178,8 +179,8 @@ export class PolicyEngine {
   allowed(
     src: PolicyEndpoint,
     dst: PolicyEndpoint,
-    srcEgress = this.selecting(src, "Egress"),
-    dstIngress = this.selecting(dst, "Ingress"),
+    srcEgress: readonly NetworkPolicy[] = this.selecting(src, "Egress"),
+    dstIngress: readonly NetworkPolicy[] = this.selecting(dst, "Ingress"),
   ): ConnectionSet {
     const egress = this.direction(srcEgress, "Egress", dst, dst);
     if (isEmpty(egress)) return NO_CONNECTIONS;
@@ -233,6 +234,16 @@ function selectorsTellApart(
   return false;
 }
 
+/** peers the policies cannot tell apart, and what selects their representative */
+interface PeerClass {
+  readonly rep: ConnPeer;
+  readonly members: readonly ConnPeer[];
+  /** some member is a focus (or there is no focus) */
+  readonly focused: boolean;
+  readonly egress: readonly NetworkPolicy[];
+  readonly ingress: readonly NetworkPolicy[];
+}
+
 function matchesFocus(peer: ConnPeer, focus: readonly string[]): boolean {
   if (focus.length === 0) return true;
   const w = peer.workload;
@@ -263,20 +274,15 @@ export function analyseConnlist(snapshot: Snapshot, options: ConnlistOptions = {
   if (workloads.length > 0) {
     const { sources, destinations } = externalPeers(k.networkPolicies);
     const ext = (r: IpRange): ConnPeer => ({ id: `${rangeText(r)}[External]`, kind: "external", range: r });
-    const srcPeers = [...sources.map(ext), ...workloadSide];
-    const dstPeers = [...destinations.map(ext), ...workloadSide];
+    const srcPeers = sources.map(ext);
+    const dstPeers = destinations.map(ext);
+    const workloadIndex = new Map(workloadSide.map((p, i) => [p.id, i]));
     const endpoints = new Map<string, PolicyEndpoint>();
     const endpoint = (p: ConnPeer) => {
       let e = endpoints.get(p.id);
       if (!e) endpoints.set(p.id, (e = endpointOf(p)));
       return e;
     };
-    const egressOf = new Map<string, NetworkPolicy[]>();
-    const ingressOf = new Map<string, NetworkPolicy[]>();
-    for (const p of workloadSide) {
-      egressOf.set(p.id, engine.selecting(endpoint(p), "Egress"));
-      ingressOf.set(p.id, engine.selecting(endpoint(p), "Ingress"));
-    }
     // connlist.go existsFocusWorkload: each focus that names nothing is said; the rest still narrow the list
     for (const f of focus)
       if (f !== "ingress-controller" && !workloadSide.some((p) => matchesFocus(p, [f])))
@@ -285,30 +291,63 @@ export function analyseConnlist(snapshot: Snapshot, options: ConnlistOptions = {
           message: `no workload ${f} in the snapshot${focus.length === 1 ? ": the list is empty" : ""}`,
           source: undefined,
         });
-    for (const src of srcPeers) {
-      for (const dst of dstPeers) {
-        if (src.kind === "external" && dst.kind === "external") continue;
-        if (src.id === dst.id) continue;
-        if (!matchesFocus(src, focus) && !matchesFocus(dst, focus)) continue;
-        const conn = engine.allowed(
-          endpoint(src),
-          endpoint(dst),
-          egressOf.get(src.id) ?? [],
-          ingressOf.get(dst.id) ?? [],
-        );
-        if (!isEmpty(conn)) connections.push({ src, dst, conn });
+    // the policies evaluated once per class pair (classes.ts), then expanded to the workloads' lines
+    const classes: PeerClass[] = workloadClasses(workloads, k.networkPolicies, namespaces).map((c) => {
+      const members = c.members.map((w) => workloadSide[workloadIndex.get(w.id)!]!);
+      const rep = members[0]!;
+      const e = endpoint(rep);
+      return {
+        rep,
+        members,
+        focused: members.some((m) => matchesFocus(m, focus)),
+        egress: engine.selecting(e, "Egress"),
+        ingress: engine.selecting(e, "Ingress"),
+      };
+    });
+    const single = (p: ConnPeer): PeerClass => ({
+      rep: p,
+      members: [p],
+      focused: matchesFocus(p, focus),
+      egress: [],
+      ingress: [],
+    });
+    const srcClasses = [...srcPeers.map(single), ...classes];
+    const dstClasses = [...dstPeers.map(single), ...classes];
+    // lines by source, each source's row sorted by destination: the order compareIds gives, without sorting every line
+    const rows = new Map<ConnPeer, Connection[]>();
+    const rowOf = (p: ConnPeer) => {
+      let row = rows.get(p);
+      if (!row) rows.set(p, (row = []));
+      return row;
+    };
+    for (const sc of srcClasses) {
+      for (const dc of dstClasses) {
+        if (sc.rep.kind === "external" && dc.rep.kind === "external") continue;
+        if (!sc.focused && !dc.focused) continue;
+        const conn = engine.allowed(endpoint(sc.rep), endpoint(dc.rep), sc.egress, dc.ingress);
+        if (isEmpty(conn)) continue;
+        for (const src of sc.members) {
+          const row = rowOf(src);
+          const srcFocused = focus.length === 0 || matchesFocus(src, focus);
+          for (const dst of dc.members) {
+            if (src.id === dst.id) continue;
+            if (!srcFocused && !matchesFocus(dst, focus)) continue;
+            row.push({ src, dst, conn });
+          }
+        }
       }
     }
     const ingress = ingressControllerConnections(snapshot, workloads, engine);
     for (const blocked of ingress.blocked) notes.push(blocked);
     const controller: ConnPeer = { id: INGRESS_CONTROLLER_ID, kind: "ingress-controller" };
     for (const c of ingress.connections) {
-      const dst = workloadSide.find((p) => p.id === c.workload.id)!;
+      const dst = workloadSide[workloadIndex.get(c.workload.id)!]!;
       if (!matchesFocus(controller, focus) && !matchesFocus(dst, focus)) continue;
-      connections.push({ src: controller, dst, conn: c.conn });
+      rowOf(controller).push({ src: controller, dst, conn: c.conn });
     }
+    const bySource = [...rows.keys()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (const src of bySource) for (const c of rows.get(src)!.sort(compareIds)) connections.push(c);
   }
-  connections.sort(compareIds);
   notes.push(...albNotes(snapshot), ...ipBlockPodNotes(snapshot));
   const dataplane = dataplaneOf(snapshot);
   if (dataplane) notes.push(...dataplaneNotes(dataplane, workloads));
