@@ -28,6 +28,7 @@ function exposureLines(e: InternetExposure, style: TextStyle, indent: string): s
   const out = [
     `${indent}${paint(e.verdict.toUpperCase(), VERDICT_TONE[e.verdict], style)} ${headline(e)}${at(e.frontendSource)}`,
   ];
+  out.push(`${indent}    ${e.path}`);
   if (e.verdict === "open") {
     e.chain.forEach((l, i) => out.push(`${indent}    ${i + 1}. ${l.component}: ${l.note}${at(l.source)}`));
   } else if (e.blockedBy) {
@@ -100,6 +101,7 @@ export function formatExposureMarkdown(report: ExposureReport): string {
       out.push(
         `- **${e.verdict}** ${md(headline(e))}${e.frontendSource ? ` (\`${formatSource(e.frontendSource)}\`)` : ""}`,
       );
+      out.push(`  - ${md(e.path)}`);
       if (e.verdict === "open")
         e.chain.forEach((l, i) =>
           out.push(`  ${i + 1}. ${l.component}: ${md(l.note)}${l.source ? ` (\`${formatSource(l.source)}\`)` : ""}`),

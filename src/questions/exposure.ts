@@ -41,6 +41,8 @@ export interface InternetExposureJson {
   readonly port: number;
   readonly podPort: number | null;
   readonly verdict: ExposureVerdict;
+  /** the chain in one line: `internet → … → pod NS/POD` (the blocking object marked ✗) */
+  readonly path: string;
   readonly pod: string | null;
   readonly nodes: readonly string[];
   readonly openNodes: readonly string[];
@@ -104,6 +106,7 @@ function internetJson(e: InternetExposure): InternetExposureJson {
     port: e.port,
     podPort: e.podPort ?? null,
     verdict: e.verdict,
+    path: e.path,
     pod: e.pod ?? null,
     nodes: e.nodes,
     openNodes: e.openNodes,

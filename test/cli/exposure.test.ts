@@ -8,12 +8,14 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { cli, golden } from "../support/helpers.js";
+import { join } from "node:path";
+import { cli, golden, tempDir } from "../support/helpers.js";
 
 interface Exposure {
   kind: string;
   frontend: string;
   verdict: string;
+  path: string;
   openNodes: string[];
   chain: { component: string; note: string; source: string | null; location: { file: string; line: number } | null }[];
   blockedBy: { code: string; at: string; source: string | null } | null;
@@ -53,6 +55,10 @@ test("embedded example: the internet reaches Argo CD and Grafana through the ALB
     assert.ok(alb, id);
     assert.equal(alb.frontend, path);
     assert.equal(alb.verdict, "open");
+    assert.match(
+      alb.path,
+      /^internet → sg-0ecoeco0000000001 → ALB k8s-ecoeco-3f9c2a71b4 listener 443 → rule priority \d → target group \S+ → sg-0ecoeco0000000002 → kube-proxy \S+ → NetworkPolicy \S+.* → pod \S+$/,
+    );
     const rule = alb.chain.find((l) => l.component === "listener-rule");
     assert.ok(
       rule && /elbv2-describe-rules-https-443\.json:\d+$/.test(rule.source ?? ""),
@@ -127,4 +133,34 @@ test("exposure output is byte-identical for the same snapshot", async () => {
   const a = await cli(["exposure", "-o", "json"]);
   const b = await cli(["exposure", "-o", "json"]);
   assert.equal(a.stdout, b.stdout);
+});
+
+test("a default-deny ingress NetworkPolicy (networking.k8s.io/v1: a policy with Ingress in policyTypes and no rules isolates its pods) blocks the ALB path to Grafana, naming the policy and its file:line", async () => {
+  const dir = tempDir({
+    "deny.yaml": `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: default-deny-ingress
+  namespace: monitoring
+spec:
+  podSelector: {}
+  policyTypes:
+    - Ingress
+`,
+  });
+  const r = await cli(["exposure", "--with", join(dir, "deny.yaml"), "-o", "json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as ExposureJson;
+  const grafana = workload(j, "monitoring/prometheus-grafana[Deployment]");
+  assert.equal(grafana.internetFacing, false);
+  const alb = grafana.internet.find((e) => e.kind === "alb-rule");
+  assert.ok(alb);
+  assert.equal(alb.verdict, "blocked");
+  assert.equal(alb.blockedBy?.code, "NETWORK_POLICY_INGRESS");
+  assert.equal(alb.blockedBy?.at, "network-policy:monitoring/default-deny-ingress");
+  assert.match(alb.blockedBy?.source ?? "", /deny\.yaml:1$/);
+  assert.match(alb.path, /→ ✗ NetworkPolicy monitoring\/default-deny-ingress \(NETWORK_POLICY_INGRESS\)$/);
+  assert.equal(grafana.openToAll, false);
+  // Argo CD, in another namespace, stays open
+  assert.ok(workload(j, "argocd/argocd-server[Deployment]").internetFacing);
 });

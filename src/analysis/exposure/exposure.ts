@@ -58,6 +58,12 @@ export interface InternetExposure {
   readonly nodes: readonly string[];
   readonly openNodes: readonly string[];
   readonly verdict: ExposureVerdict;
+  /**
+   * the chain in one line, from the internet to the pod (or to the object that blocks it, marked ✗):
+   * `internet → sg-… → ALB NAME listener 443 → rule priority 1 → target group NAME → sg-… →
+   * kube-proxy NS/SVC:PORT → NetworkPolicy (none: not isolated) → pod NS/POD`
+   */
+  readonly path: string;
   /** the pod the trace reached (open paths) */
   readonly pod: string | undefined;
   readonly chain: readonly ChainLink[];
@@ -128,6 +134,39 @@ function chainOf(trace: TraceResult): ChainLink[] {
   return links;
 }
 
+/** A chain link, short: the object's kind and name, the ARN cut to its name. */
+function linkLabel(l: ChainLink, port: number): string {
+  switch (l.component) {
+    case "security-group":
+      return l.id === "none" ? "no security group" : l.id;
+    case "load-balancer": {
+      const m = /:listener\/(app|net|gwy)\/([^/]+)\//.exec(l.id);
+      return m
+        ? `${m[1] === "app" ? "ALB" : m[1] === "net" ? "NLB" : "GWLB"} ${m[2]} listener ${port}`
+        : `load balancer ${l.id}`;
+    }
+    case "listener-rule": {
+      const m = /matches (priority \d+|the default rule)/.exec(l.note);
+      return m ? `rule ${m[1]!.replace("the default rule", "default")}` : "listener rule";
+    }
+    case "target-group": {
+      const m = /:targetgroup\/([^/]+)\//.exec(l.id);
+      return `target group ${m ? m[1] : l.id}`;
+    }
+    case "network-policy":
+      return l.id === "no-policy" ? "NetworkPolicy (none: not isolated)" : `NetworkPolicy ${l.id}`;
+    default:
+      return `${l.component} ${l.id}`;
+  }
+}
+
+function pathOf(chain: readonly ChainLink[], verdict: ExposureVerdict, port: number, why: string | undefined): string {
+  const labels = chain.map((l) => linkLabel(l, port));
+  if (verdict !== "open" && labels.length > 0)
+    labels[labels.length - 1] = `✗ ${labels.at(-1)!}${why ? ` (${why})` : ""}`;
+  return ["internet", ...labels].join(" → ");
+}
+
 function verdictOf(trace: TraceResult): ExposureVerdict {
   // an ALB that answers itself (a redirect, a fixed response) reaches no pod
   if (trace.verdict === "delivered") return trace.answeredBy ? "blocked" : "open";
@@ -145,6 +184,7 @@ function exposureOf(
 ): InternetExposure {
   const verdict = verdictOf(trace);
   const lastPod = trace.hops.at(-1);
+  const chain = chainOf(trace);
   return {
     kind,
     frontend,
@@ -156,8 +196,14 @@ function exposureOf(
     nodes,
     openNodes,
     verdict,
+    path: pathOf(
+      chain,
+      verdict,
+      trace.port,
+      trace.drop?.code ?? (trace.answeredBy ? "answered by the load balancer" : trace.unknown ? "unknown" : undefined),
+    ),
     pod: verdict === "open" && lastPod?.component === "pod" ? lastPod.id : undefined,
-    chain: chainOf(trace),
+    chain,
     blockedBy: trace.drop
       ? { code: trace.drop.code, at: trace.drop.at, message: trace.drop.message, source: trace.drop.source }
       : trace.answeredBy
