@@ -39,6 +39,7 @@ function exposureLines(e: InternetExposure, style: TextStyle, indent: string): s
     out.push(`${indent}    undecided at ${e.unknown.at}: ${e.unknown.message}${at(e.unknown.source)}`);
     out.push(`${indent}    capture: ${e.unknown.capture}`);
   }
+  for (const a of e.assumptions) out.push(`${indent}    assumed: ${a}`);
   return out;
 }
 

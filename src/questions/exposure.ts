@@ -56,6 +56,8 @@ export interface InternetExposureJson {
     readonly source: string | null;
     readonly location: SourceJson | null;
   } | null;
+  /** what the trace had to assume */
+  readonly assumptions: readonly string[];
   readonly unknown: {
     readonly at: string;
     readonly message: string;
@@ -123,6 +125,7 @@ function internetJson(e: InternetExposure): InternetExposureJson {
     blockedBy: e.blockedBy
       ? { ...e.blockedBy, source: src(e.blockedBy.source), location: sourceJson(e.blockedBy.source) }
       : null,
+    assumptions: e.assumptions,
     unknown: e.unknown ? { ...e.unknown, source: src(e.unknown.source), location: sourceJson(e.unknown.source) } : null,
   };
 }

@@ -16,6 +16,7 @@ interface Exposure {
   frontend: string;
   verdict: string;
   path: string;
+  assumptions: string[];
   openNodes: string[];
   chain: { component: string; note: string; source: string | null; location: { file: string; line: number } | null }[];
   blockedBy: { code: string; at: string; source: string | null } | null;
@@ -123,10 +124,25 @@ test("NLB capture (AWS Load Balancer Controller, instance targets, externalTraff
   assert.match(text.stdout, /OPEN service web\/web-nlb port 80\/TCP → web\/web-\S+ TCP 8080/);
 });
 
-test("an Ingress with neither a rule host nor a load balancer hostname is a note, not a guess", async () => {
-  const r = await cli(["exposure", "-s", "test/fixtures/captures/aws-lbc-2048"]);
+test("a host-less Ingress rule (Ingress spec: no host routes all traffic) on a derived ALB without a DNS name: traced for any host, the ALB's unknown address said as an assumption", async () => {
+  const r = await cli(["exposure", "-s", "test/fixtures/captures/aws-lbc-2048", "-o", "json"]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /Ingress game-2048\/ingress-2048 path \/: no host to send a request to/);
+  const j = JSON.parse(r.stdout) as ExposureJson & {
+    workloads: (Workload & { internet: (Exposure & { assumptions: string[] })[] })[];
+  };
+  const game = j.workloads.find((w) => w.id === "game-2048/deployment-2048[Deployment]");
+  assert.ok(game);
+  const alb = game.internet.find((e) => e.kind === "alb-rule");
+  assert.ok(alb);
+  assert.equal(alb.frontend, "http://(any host)/");
+  assert.equal(alb.verdict, "open");
+  assert.match(alb.path, /^internet → ALB k8s-game2048-ingress2-\S+ listener 80 → rule priority 1 → target group /);
+  assert.ok(
+    alb.assumptions.some((a) => /public address of load balancer k8s-game2048-ingress2-/.test(a)),
+    alb.assumptions.join("; "),
+  );
+  const text = await cli(["exposure", "-s", "test/fixtures/captures/aws-lbc-2048"]);
+  assert.match(text.stdout, /assumed: the public address of load balancer k8s-game2048-ingress2-/);
 });
 
 test("exposure output is byte-identical for the same snapshot", async () => {

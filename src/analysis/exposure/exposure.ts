@@ -74,6 +74,8 @@ export interface InternetExposure {
     readonly message: string;
     readonly source: SourceRef | undefined;
   } | null;
+  /** what the trace had to assume (a derived load balancer's address, a port), as `trace` says it */
+  readonly assumptions: readonly string[];
   /** unknown: where the snapshot could not decide, and what to capture */
   readonly unknown: {
     readonly at: string;
@@ -140,17 +142,15 @@ function linkLabel(l: ChainLink, port: number): string {
     case "security-group":
       return l.id === "none" ? "no security group" : l.id;
     case "load-balancer": {
-      const m = /:listener\/(app|net|gwy)\/([^/]+)\//.exec(l.id);
-      return m
-        ? `${m[1] === "app" ? "ALB" : m[1] === "net" ? "NLB" : "GWLB"} ${m[2]} listener ${port}`
-        : `load balancer ${l.id}`;
+      const m = /^(ALB|NLB|GWLB|CLB) (\S+)/.exec(l.note);
+      return m ? `${m[1]} ${m[2]} listener ${port}` : `load balancer ${l.id}`;
     }
     case "listener-rule": {
       const m = /matches (priority \d+|the default rule)/.exec(l.note);
       return m ? `rule ${m[1]!.replace("the default rule", "default")}` : "listener rule";
     }
     case "target-group": {
-      const m = /:targetgroup\/([^/]+)\//.exec(l.id);
+      const m = /^target group (\S+)/.exec(l.note);
       return `target group ${m ? m[1] : l.id}`;
     }
     case "network-policy":
@@ -215,10 +215,14 @@ function exposureOf(
           }
         : null,
     unknown: trace.unknown,
+    assumptions: trace.assumptions,
   };
 }
 
 const INTERNET: EndpointSpec = { kind: "internet" };
+
+/** The Host header sent to a host-less rule whose load balancer has no DNS name yet (RFC 2606's reserved name). */
+const ANY_HOST = "host.example";
 
 /** A trace the snapshot cannot even start (an unknown host): a note instead of an exposure. */
 function tryTrace(
@@ -252,21 +256,30 @@ function ingressExposures(
   const http = listen.find((l) => l.protocol === "HTTP");
   const scheme: "http" | "https" = https || (!http && ingress.tls.length > 0) ? "https" : "http";
   const port = scheme === "https" ? (https?.port ?? 443) : (http?.port ?? 80);
+  // a rule without a host matches every Host header (Ingress spec: "If the host is unspecified, the
+  // Ingress routes all traffic based on the specified IngressRuleValue"): its status hostname, else
+  // the DNS name of the load balancer the controller built for it, else a reserved name (RFC 2606)
+  const served = ctx.loadBalancers.loadBalancers.filter((lb) =>
+    lb.ingresses.some((r) => r.namespace === ingress.namespace && r.name === ingress.name),
+  );
+  const anyHost =
+    ingress.loadBalancerIngress.find((l) => l.hostname)?.hostname ??
+    (served.length === 1 ? (served[0]!.dnsName ?? ANY_HOST) : undefined);
   for (const rule of ingress.rules) {
-    const host = rule.host ?? ingress.loadBalancerIngress.find((l) => l.hostname)?.hostname;
+    const host = rule.host ?? anyHost;
     for (const p of rule.paths) {
       const svc = p.backend.service;
       if (!svc) continue;
       const service = `${ingress.namespace}/${svc.name}`;
       if (!host || host.startsWith("*")) {
         notes.push({
-          message: `Ingress ${ingress.namespace}/${ingress.name} path ${p.path}: no host to send a request to (no rule host and no load balancer hostname in its status): not traced`,
+          message: `Ingress ${ingress.namespace}/${ingress.name} path ${p.path}: no host to send a request to (no rule host, no hostname in its status, and no single load balancer serving it): not traced`,
           source: p.source,
         });
         continue;
       }
       const path = p.path || "/";
-      const url = `${scheme}://${host}${port === (scheme === "https" ? 443 : 80) ? "" : `:${port}`}${path}`;
+      const url = `${scheme}://${host === ANY_HOST ? "(any host)" : host}${port === (scheme === "https" ? 443 : 80) ? "" : `:${port}`}${path}`;
       const trace = tryTrace(
         ctx,
         { kind: "url", scheme, host, port, path },
