@@ -111,6 +111,7 @@ export function formatExposureMarkdown(report: ExposureReport): string {
         out.push(`  - blocked by \`${e.blockedBy.at}\` (${e.blockedBy.code}): ${md(e.blockedBy.message)}`);
       else if (e.unknown)
         out.push(`  - undecided at \`${e.unknown.at}\`: ${md(e.unknown.message)}; capture: \`${e.unknown.capture}\``);
+      for (const a of e.assumptions) out.push(`  - assumed: ${md(a)}`);
     }
     out.push("");
   }
