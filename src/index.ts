@@ -106,6 +106,16 @@ export {
   type ConnlistWorkloadJson,
   type ConnlistNoteJson,
 } from "./questions/connlist.js";
+export {
+  answerExposure,
+  exposureJson,
+  type ExposureAnswer,
+  type ExposureInput,
+  type ExposureJson,
+  type ExposureWorkloadJson,
+  type InternetExposureJson,
+  type ExposureChainLinkJson,
+} from "./questions/exposure.js";
 // what a trace's input is made of: `parseEndpoint("workload:NS/NAME")` and friends
 export { parseEndpoint, EndpointError, ENDPOINT_FORMS, type EndpointSpec } from "./analysis/paths/endpoints.js";
 export type { Protocol } from "./analysis/paths/trace-model.js";

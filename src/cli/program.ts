@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { Command, CommanderError } from "commander";
 import { UserError } from "../model/errors.js";
 import { registerConnlist } from "./commands/connlist.js";
+import { registerExposure } from "./commands/exposure.js";
 import { registerFixPlace } from "./commands/fix-place.js";
 import { registerLint } from "./commands/lint.js";
 import { registerPlace } from "./commands/place.js";
@@ -70,6 +71,7 @@ Examples:
   registerLint(program, io, setExit);
   registerReport(program, io, setExit);
   registerConnlist(program, io, setExit);
+  registerExposure(program, io, setExit);
   registerPlanned(program, io, setExit);
   registerFixPlace(program, io, setExit);
   program.commands.forEach((c) => c.exitOverride().configureOutput(program.configureOutput()));

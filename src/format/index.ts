@@ -6,6 +6,7 @@
  */
 import { UserError } from "../model/errors.js";
 import type { ConnlistAnswer } from "../questions/connlist.js";
+import type { ExposureAnswer } from "../questions/exposure.js";
 import type { EgressAnswer } from "../questions/egress.js";
 import type { FixPlaceAnswer } from "../questions/fix-place.js";
 import type { LintAnswer } from "../questions/lint.js";
@@ -22,6 +23,7 @@ import {
   formatConnlistText,
   formatConnlistTxt,
 } from "./connlist.js";
+import { formatExposureJson, formatExposureMarkdown, formatExposureText } from "./exposure.js";
 import { formatEgressJson, formatEgressMarkdown, formatEgressText } from "./egress.js";
 import { formatFixPlaceJson, formatFixPlaceMarkdown, formatFixPlaceText } from "./fix-place.js";
 import { formatPlacementBriefMarkdown, formatPlacementBriefText } from "./place-brief.js";
@@ -56,6 +58,7 @@ export interface AnswerOf {
   lint: LintAnswer;
   report: ReportAnswer;
   connlist: ConnlistAnswer;
+  exposure: ExposureAnswer;
 }
 
 /** How an answer is shown, beside its format: the terminal's width and colour, `--brief`. */
@@ -127,6 +130,11 @@ export const RENDERERS: Renderers = {
     md: (a) => [formatConnlistMarkdown(a.analysis)],
     csv: (a) => [formatConnlistCsv(a.analysis)],
     dot: (a) => [formatConnlistDot(a.analysis)],
+  },
+  exposure: {
+    text: (a, o) => [formatExposureText(a.analysis, o.style)],
+    json: (a) => [formatExposureJson(a.result)],
+    md: (a) => [formatExposureMarkdown(a.analysis)],
   },
 };
 

@@ -17,6 +17,7 @@ import { loadSnapshot } from "../../src/load/load-snapshot.js";
 import { parseEndpoint } from "../../src/analysis/paths/endpoints.js";
 import { UserError } from "../../src/model/errors.js";
 import { answerConnlist } from "../../src/questions/connlist.js";
+import { answerExposure } from "../../src/questions/exposure.js";
 import { answerEgress } from "../../src/questions/egress.js";
 import { answerFixPlace } from "../../src/questions/fix-place.js";
 import { answerLint } from "../../src/questions/lint.js";
@@ -44,6 +45,7 @@ const answers: { readonly [Q in QuestionName]: AnswerOf[Q] } = {
   lint: answerLint(snapshot),
   report: answerReport(snapshot, { lang: "en" }),
   connlist: answerConnlist(snapshot),
+  exposure: answerExposure(snapshot),
 };
 
 const questions = Object.keys(RENDERERS) as QuestionName[];
@@ -52,6 +54,7 @@ test("every question renders text, json and md; json is JSON.stringify of its ty
   assert.deepEqual(questions.sort(), [
     "connlist",
     "egress",
+    "exposure",
     "fix place",
     "lint",
     "place",

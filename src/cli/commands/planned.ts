@@ -14,11 +14,6 @@ interface Planned {
 /** Commands of the contract (PRODUCT.md) that are registered, documented, and not built yet. */
 const PLANNED: readonly Planned[] = [
   {
-    name: "exposure",
-    description: "who can reach each workload, and on which ports: other workloads, the VPC, the internet",
-    issue: 6,
-  },
-  {
     name: "diff",
     description: "what changed between two snapshots: connections, exposure, placement",
     issue: 7,

@@ -1,0 +1,182 @@
+/**
+ * `podpath exposure` through the CLI, on captures shaped as kubectl and the AWS CLI print them.
+ * Each internet path is `tracePath` from the internet (the path engine's AWS, kube-proxy and
+ * NetworkPolicy hops); the rules behind the verdicts are the trace's: the AWS Load Balancer
+ * Controller's listener rules (docs/guide/ingress/annotations.md), EC2 security-group inbound
+ * rules (AWS VPC User Guide, "Security group rules"), kube-proxy's NodePort (pkg/proxy/iptables
+ * proxier.go, KUBE-NODEPORTS) and NetworkPolicy ingress isolation (networking.k8s.io/v1).
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { join } from "node:path";
+import { cli, golden, tempDir } from "../support/helpers.js";
+
+interface Exposure {
+  kind: string;
+  frontend: string;
+  verdict: string;
+  path: string;
+  assumptions: string[];
+  openNodes: string[];
+  chain: { component: string; note: string; source: string | null; location: { file: string; line: number } | null }[];
+  blockedBy: { code: string; at: string; source: string | null } | null;
+}
+interface Workload {
+  id: string;
+  internetFacing: boolean;
+  internet: Exposure[];
+  openToAll: boolean;
+}
+interface ExposureJson {
+  apiVersion: string;
+  workloads: Workload[];
+}
+
+const workload = (j: ExposureJson, id: string): Workload => {
+  const w = j.workloads.find((x) => x.id === id);
+  assert.ok(w, `${id} in ${j.workloads.map((x) => x.id).join(", ")}`);
+  return w;
+};
+
+test("embedded example: the internet reaches Argo CD and Grafana through the ALB's listener rule and the node SG's NodePort rule from the ALB SG (golden)", async () => {
+  const text = await cli(["exposure"]);
+  assert.equal(text.code, 0, text.stderr);
+  assert.equal(text.stdout, golden("exposure.ecoeco.txt", text.stdout));
+  const json = await cli(["exposure", "-o", "json"]);
+  assert.equal(json.code, 0, json.stderr);
+  assert.equal(json.stdout, golden("exposure.ecoeco.json", json.stdout));
+  const j = JSON.parse(json.stdout) as ExposureJson;
+  for (const [id, path] of [
+    ["argocd/argocd-server[Deployment]", "https://growbin.app/argocd"],
+    ["monitoring/prometheus-grafana[Deployment]", "https://growbin.app/grafana"],
+  ] as const) {
+    const w = workload(j, id);
+    assert.ok(w.internetFacing, id);
+    const alb = w.internet.find((e) => e.kind === "alb-rule");
+    assert.ok(alb, id);
+    assert.equal(alb.frontend, path);
+    assert.equal(alb.verdict, "open");
+    assert.match(
+      alb.path,
+      /^internet → sg-0ecoeco0000000001 → ALB k8s-ecoeco-3f9c2a71b4 listener 443 → rule priority \d → target group \S+ → sg-0ecoeco0000000002 → kube-proxy \S+ → NetworkPolicy \S+.* → pod \S+$/,
+    );
+    const rule = alb.chain.find((l) => l.component === "listener-rule");
+    assert.ok(
+      rule && /elbv2-describe-rules-https-443\.json:\d+$/.test(rule.source ?? ""),
+      `${id}: the listener rule and its file:line`,
+    );
+    assert.ok(rule.location && rule.location.line > 0);
+    // the node security group's rule that admits the ALB's NodePort traffic
+    const nodeSg = alb.chain.find((l) => l.component === "security-group" && /ecoeco-node-sg/.test(l.note));
+    assert.ok(nodeSg && /from sg-0ecoeco0000000001/.test(nodeSg.note), `${id}: node SG rule from the ALB SG`);
+    assert.match(nodeSg.source ?? "", /ec2-describe-security-groups\.json:\d+$/);
+    assert.deepEqual(
+      alb.chain.map((l) => l.component).filter((c) => c === "kube-proxy" || c === "network-policy" || c === "pod"),
+      ["kube-proxy", "network-policy", "pod"],
+    );
+    // the NodePort itself is not reachable from the internet: the nodes have no public address
+    const nodePort = w.internet.find((e) => e.kind === "nodeport");
+    assert.ok(nodePort && nodePort.verdict === "blocked" && nodePort.blockedBy?.code === "NO_PUBLIC_IP", id);
+  }
+  const md = await cli(["exposure", "-o", "md"]);
+  assert.equal(md.code, 0);
+  assert.match(md.stdout, /^# Exposure\n/);
+  assert.match(md.stdout, /### argocd\/argocd-server\[Deployment\]/);
+});
+
+test("NodePort opened to 0.0.0.0/0 in the node security group (EC2 inbound rule) on public nodes: open on every node; one not opened: blocked by the node SG", async () => {
+  const r = await cli(["exposure", "-s", "test/fixtures/captures/kubeadm-calico-public", "-o", "json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as ExposureJson;
+  const web = j.workloads.find((w) => w.id.startsWith("shop/web"));
+  assert.ok(web);
+  const open = web.internet.find((e) => e.frontend === "NodePort 30080/TCP of service shop/web");
+  assert.ok(open);
+  assert.equal(open.verdict, "open");
+  assert.deepEqual(open.openNodes, ["ip-10-20-1-10", "ip-10-20-1-11", "ip-10-20-2-12"]);
+  const sg = open.chain.find((l) => l.component === "security-group");
+  assert.ok(sg && /tcp 30080 from 0\.0\.0\.0\/0/.test(sg.note), sg?.note);
+  assert.deepEqual(open.chain.at(-1)?.component, "pod");
+  const admin = j.workloads.find((w) => w.id.startsWith("shop/admin"));
+  const blocked = admin?.internet.find((e) => e.frontend === "NodePort 30443/TCP of service shop/admin");
+  assert.ok(blocked);
+  assert.equal(blocked.verdict, "blocked");
+  assert.equal(blocked.blockedBy?.code, "SECURITY_GROUP_INGRESS");
+  assert.deepEqual(blocked.openNodes, []);
+});
+
+test("NLB capture (AWS Load Balancer Controller, instance targets, externalTrafficPolicy Local): the LoadBalancer Service is open through the NLB; its NodePort alone is not (private nodes)", async () => {
+  const r = await cli(["exposure", "-s", "test/fixtures/captures/eks-vpc-cni-nlb", "-o", "json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as ExposureJson;
+  const web = workload(j, "web/web[Deployment]");
+  const nlb = web.internet.find((e) => e.kind === "load-balancer-service");
+  assert.ok(nlb);
+  assert.equal(nlb.frontend, "service web/web-nlb port 80/TCP");
+  assert.equal(nlb.verdict, "open");
+  assert.ok(nlb.chain.some((l) => l.component === "load-balancer"));
+  assert.ok(nlb.chain.some((l) => l.component === "target-group"));
+  const nodePort = web.internet.find((e) => e.kind === "nodeport");
+  assert.equal(nodePort?.verdict, "blocked");
+  assert.equal(nodePort?.blockedBy?.code, "NO_PUBLIC_IP");
+  const text = await cli(["exposure", "-s", "test/fixtures/captures/eks-vpc-cni-nlb"]);
+  assert.match(text.stdout, /^exposure: 2 workloads, 1 reachable from the internet \(web\/web\[Deployment\]\)$/m);
+  assert.match(text.stdout, /OPEN service web\/web-nlb port 80\/TCP → web\/web-\S+ TCP 8080/);
+});
+
+test("a host-less Ingress rule (Ingress spec: no host routes all traffic) on a derived ALB without a DNS name: traced for any host, the ALB's unknown address said as an assumption", async () => {
+  const r = await cli(["exposure", "-s", "test/fixtures/captures/aws-lbc-2048", "-o", "json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as ExposureJson & {
+    workloads: (Workload & { internet: (Exposure & { assumptions: string[] })[] })[];
+  };
+  const game = j.workloads.find((w) => w.id === "game-2048/deployment-2048[Deployment]");
+  assert.ok(game);
+  const alb = game.internet.find((e) => e.kind === "alb-rule");
+  assert.ok(alb);
+  assert.equal(alb.frontend, "http://(any host)/");
+  assert.equal(alb.verdict, "open");
+  assert.match(alb.path, /^internet → ALB k8s-game2048-ingress2-\S+ listener 80 → rule priority 1 → target group /);
+  assert.ok(
+    alb.assumptions.some((a) => /public address of load balancer k8s-game2048-ingress2-/.test(a)),
+    alb.assumptions.join("; "),
+  );
+  const text = await cli(["exposure", "-s", "test/fixtures/captures/aws-lbc-2048"]);
+  assert.match(text.stdout, /assumed: the public address of load balancer k8s-game2048-ingress2-/);
+});
+
+test("exposure output is byte-identical for the same snapshot", async () => {
+  const a = await cli(["exposure", "-o", "json"]);
+  const b = await cli(["exposure", "-o", "json"]);
+  assert.equal(a.stdout, b.stdout);
+});
+
+test("a default-deny ingress NetworkPolicy (networking.k8s.io/v1: a policy with Ingress in policyTypes and no rules isolates its pods) blocks the ALB path to Grafana, naming the policy and its file:line", async () => {
+  const dir = tempDir({
+    "deny.yaml": `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: default-deny-ingress
+  namespace: monitoring
+spec:
+  podSelector: {}
+  policyTypes:
+    - Ingress
+`,
+  });
+  const r = await cli(["exposure", "--with", join(dir, "deny.yaml"), "-o", "json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as ExposureJson;
+  const grafana = workload(j, "monitoring/prometheus-grafana[Deployment]");
+  assert.equal(grafana.internetFacing, false);
+  const alb = grafana.internet.find((e) => e.kind === "alb-rule");
+  assert.ok(alb);
+  assert.equal(alb.verdict, "blocked");
+  assert.equal(alb.blockedBy?.code, "NETWORK_POLICY_INGRESS");
+  assert.equal(alb.blockedBy?.at, "network-policy:monitoring/default-deny-ingress");
+  assert.match(alb.blockedBy?.source ?? "", /deny\.yaml:1$/);
+  assert.match(alb.path, /→ ✗ NetworkPolicy monitoring\/default-deny-ingress \(NETWORK_POLICY_INGRESS\)$/);
+  assert.equal(grafana.openToAll, false);
+  // Argo CD, in another namespace, stays open
+  assert.ok(workload(j, "argocd/argocd-server[Deployment]").internetFacing);
+});
