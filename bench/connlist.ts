@@ -9,10 +9,11 @@
  * first, since shared machines skew the numbers.
  * Options: BENCH_CONNLIST_SIZES (default "10000x2000,500x100"; the last size is the one
  * netpol-analyzer runs on), BENCH_NETPOL_ANALYZER=0 skips it, BENCH_NETPOL_ANALYZER_TIMEOUT
- * (seconds, default 900).
+ * (seconds, default 900), NETPOL_ANALYZER_SRC (a checkout of np-guard/netpol-analyzer at a
+ * released tag, used through a go.mod `replace` where the Go module proxy refuses the module).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -69,7 +70,22 @@ function buildNetpolAnalyzer(out: string): string | undefined {
   const go = spawnSync("go", ["version"], { encoding: "utf8" });
   if (go.error || go.status !== 0) return "Go is not installed";
   const env = { ...process.env, GOFLAGS: "-mod=mod" };
-  const build = spawnSync("go", ["build", "-o", out, "."], { cwd: source, encoding: "utf8", env, timeout: 600_000 });
+  // NETPOL_ANALYZER_SRC: a checkout of github.com/np-guard/netpol-analyzer (a released tag), used
+  // through a `replace` in a copy of the module where the Go module proxy refuses the module itself
+  // (its dependencies are still fetched through the proxy)
+  const src = process.env["NETPOL_ANALYZER_SRC"];
+  let cwd = source;
+  if (src) {
+    cwd = join(tmpdir(), "podpath-bench-netpol-analyzer-src");
+    rmSync(cwd, { recursive: true, force: true });
+    cpSync(source, cwd, { recursive: true });
+    const edit = spawnSync("go", ["mod", "edit", `-replace=github.com/np-guard/netpol-analyzer=${resolve(src)}`], {
+      cwd,
+      encoding: "utf8",
+    });
+    if (edit.status !== 0) return `go mod edit -replace failed: ${edit.stderr.trim()}`;
+  }
+  const build = spawnSync("go", ["build", "-o", out, "."], { cwd, encoding: "utf8", env, timeout: 600_000 });
   if (build.status !== 0) {
     const why = (build.stderr || build.stdout || String(build.error)).trim().split("\n");
     return `go build failed: ${why.find((l) => /Forbidden|not available|no matching versions|unknown revision/i.test(l)) ?? why[0]}`;

@@ -55,6 +55,8 @@ const EXAMPLE_ANSWERS: readonly (readonly [SchemaName, readonly string[]])[] = [
   ["trace", ["trace", "--from", "workload:ecoeco/ecoeco-api", "--to", "service:messaging/rabbitmq"]],
   ["egress", ["egress"]],
   ["connlist", ["connlist"]],
+  // no CNI in the snapshot: dataplane null
+  ["connlist", ["connlist", "-s", "test/fixtures/placement-readable"]],
   ["exposure", ["exposure"]],
 ];
 
