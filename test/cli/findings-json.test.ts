@@ -4,7 +4,10 @@
  * consumer of `-o json` sees why the command exited 1 without re-deriving it.
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { placeAnswerChunks } from "../../src/format/findings-json.js";
 import { loadSnapshot } from "../../src/load/load-snapshot.js";
 import type { FindingJson } from "../../src/questions/contract.js";
@@ -16,10 +19,22 @@ interface WithFindings {
   readonly findings: readonly FindingJson[];
 }
 
+const ajv = new Ajv2020({ allErrors: true, strict: true });
+const schemas = new Map(
+  ["place", "trace"].map((q) => [
+    q,
+    ajv.compile(JSON.parse(readFileSync(join(REPO, "schemas", `${q}.schema.json`), "utf8")) as object),
+  ]),
+);
+
+/** The answer's findings; the answer validated against its schema (schemas/place|trace.schema.json). */
 async function json(args: readonly string[]): Promise<{ code: number; findings: readonly FindingJson[] }> {
   const r = await cli([...args, "-o", "json"]);
   assert.ok(r.code === 0 || r.code === 1, r.stderr);
-  return { code: r.code, findings: (JSON.parse(r.stdout) as WithFindings).findings };
+  const answer = JSON.parse(r.stdout) as WithFindings;
+  const validate = schemas.get(args[0]!)!;
+  assert.ok(validate(answer), `${args.join(" ")}: ${ajv.errorsText(validate.errors)}`);
+  return { code: r.code, findings: answer.findings };
 }
 
 test("place -o json findings: no-feasible-node (lint's rule, SARIF level error) is what --fail-on error exits 1 for", async () => {

@@ -7,15 +7,27 @@
  * found in NS namespace." (staging/src/k8s.io/kubectl/pkg/cmd/get/get.go).
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
+import { Ajv } from "ajv";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import type { ConnlistJson } from "../../src/questions/connlist.js";
 import type { LintJson } from "../../src/questions/lint.js";
-import { cli } from "../support/helpers.js";
+import { cli, REPO } from "../support/helpers.js";
 import { lintFixture } from "../support/lint-fixtures.js";
+
+const schema = (name: string): object =>
+  JSON.parse(readFileSync(join(REPO, "schemas", `${name}.schema.json`), "utf8")) as object;
+// lint's schema is draft-07, the others draft 2020-12
+const validLint = new Ajv({ strict: false, allErrors: true }).compile(schema("lint"));
+const validConnlist = new Ajv2020({ strict: true, allErrors: true }).compile(schema("connlist"));
 
 async function lint(...args: string[]): Promise<{ code: number; json: LintJson; stderr: string }> {
   const r = await cli(["lint", "-s", lintFixture("no-feasible-node"), "-o", "json", ...args]);
-  return { code: r.code, json: JSON.parse(r.stdout) as LintJson, stderr: r.stderr };
+  const json = JSON.parse(r.stdout) as LintJson;
+  assert.ok(validLint(json), JSON.stringify(validLint.errors));
+  return { code: r.code, json, stderr: r.stderr };
 }
 
 test("kubectl -n: lint -n NS keeps the findings about an object of NS, leaves out (and counts) the rest; -A wins over -n", async () => {
@@ -43,7 +55,9 @@ test("kubectl -n: lint -n NS keeps the findings about an object of NS, leaves ou
 async function connlist(...args: string[]): Promise<{ json: ConnlistJson; stderr: string }> {
   const r = await cli(["connlist", "-o", "json", ...args]);
   assert.equal(r.code, 0, r.stderr);
-  return { json: JSON.parse(r.stdout) as ConnlistJson, stderr: r.stderr };
+  const json = JSON.parse(r.stdout) as ConnlistJson;
+  assert.ok(validConnlist(json), JSON.stringify(validConnlist.errors));
+  return { json, stderr: r.stderr };
 }
 
 test("kubectl -n: connlist -n monitoring lists the connections from or to monitoring's workloads only; -A all", async () => {
