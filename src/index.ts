@@ -65,6 +65,7 @@ export {
   type TraceAnswer,
   type TraceInput,
   type TraceJson,
+  type TraceAnswerJson,
   type StepJson,
   type PacketJson,
   type OuterHeaderJson,

@@ -1,7 +1,7 @@
 import { Option } from "commander";
 import type { Snapshot } from "../model/snapshot.js";
 import { SEVERITIES, type Severity } from "../questions/contract.js";
-import { placeFindings, traceFindings } from "../questions/findings.js";
+import { placeFindings } from "../questions/findings.js";
 import { failsOn } from "../questions/lint.js";
 import type { PlaceAnswer } from "../questions/place.js";
 import type { TraceAnswer } from "../questions/trace.js";
@@ -22,10 +22,11 @@ export function failOnOption(defaultSeverity?: Severity): Option {
 
 /** The exit code of `place --fail-on`: pods no node can run are errors, pods on nodes the model rejects warnings. */
 export function placeExit(snapshot: Snapshot, answer: PlaceAnswer, failOn: Severity | undefined): number {
-  return failsOn(placeFindings(snapshot, answer), failOn) ? EXIT.finding : EXIT.ok;
+  // the findings the JSON answer carries (computed on the cluster with any --add-node nodes)
+  return failsOn(answer.result.findings ?? placeFindings(snapshot, answer), failOn) ? EXIT.finding : EXIT.ok;
 }
 
 /** The exit code of `trace --fail-on`: a drop is an error, an unknown verdict a warning; `--fail-on-drop` is `--fail-on warning`. */
 export function traceExit(answer: TraceAnswer, failOn: Severity | undefined, failOnDrop: boolean | undefined): number {
-  return failsOn(traceFindings(answer), failOn ?? (failOnDrop ? "warning" : undefined)) ? EXIT.finding : EXIT.ok;
+  return failsOn(answer.result.findings, failOn ?? (failOnDrop ? "warning" : undefined)) ? EXIT.finding : EXIT.ok;
 }

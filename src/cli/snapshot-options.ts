@@ -15,7 +15,7 @@ export type { OutputFormat };
 export interface SnapshotOptions {
   snapshot?: string[] | undefined;
   with?: string[] | undefined;
-  /** -n: the answer's namespace (place: its workloads; trace: NAME without NS/; snapshot show: workloads shown) */
+  /** -n: the answer's namespace (place, snapshot show, report: its workloads; lint: findings about its objects; connlist: connections from or to its workloads; trace: NAME without NS/) */
   namespace?: string;
   /** -A: every namespace (the default when -n is not given; wins over -n, as kubectl's) */
   allNamespaces?: boolean;
@@ -58,7 +58,7 @@ export function withSnapshotOptions(command: Command, formats: readonly OutputFo
       )
       .option(
         "-n, --namespace <ns>",
-        "answer for this namespace only, as kubectl -n: place its workloads, snapshot show its workloads, trace's pod:NAME, workload:NAME and service:NAME without NS/ (default: all namespaces, as -A)",
+        "answer for this namespace only, as kubectl -n: place, snapshot show and report its workloads, lint the findings about its objects, connlist the connections from or to its workloads, trace's pod:NAME, workload:NAME and service:NAME without NS/; egress is per node group and ignores it (default: all namespaces, as -A)",
       )
       .option("-A, --all-namespaces", "every namespace, as kubectl -A (the default; wins over -n)")
       .option(

@@ -28,7 +28,8 @@ import { formatEgressJson, formatEgressMarkdown, formatEgressText } from "./egre
 import { formatFixPlaceJson, formatFixPlaceMarkdown, formatFixPlaceText } from "./fix-place.js";
 import { formatPlacementBriefMarkdown, formatPlacementBriefText } from "./place-brief.js";
 import { formatLintJson, formatLintMarkdown, formatLintText } from "./lint.js";
-import { formatPlacementMarkdown, formatPlacementText, placementResultChunks } from "./place.js";
+import { placeAnswerChunks } from "./findings-json.js";
+import { formatPlacementMarkdown, formatPlacementText } from "./place.js";
 import { formatLintSarif } from "./sarif.js";
 import { formatReportMarkdown } from "./report/index.js";
 import { formatSnapshotJson, formatSnapshotMarkdown, formatSnapshotText } from "./snapshot-show.js";
@@ -91,7 +92,7 @@ export const RENDERERS: Renderers = {
             ),
           ],
     // chunk by chunk: at real scale the whole answer is longer than a JavaScript string can be
-    json: (a) => placementResultChunks(a.result),
+    json: (a) => placeAnswerChunks(a.result),
     md: (a) => [
       a.input.brief
         ? formatPlacementBriefMarkdown(a.analysis)

@@ -19,6 +19,11 @@ import type { Answer } from "./question.js";
 export interface ConnlistInput {
   /** `NAME` or `NS/NAME` (`{ingress-controller}`'s is `ingress-controller`): only connections from or to them */
   readonly focusWorkloads?: readonly string[];
+  /**
+   * `-n NS`: only the workloads of NS, as kubectl -n lists one namespace's objects — the
+   * connections with one of them as source or destination, and those workloads. Absent: all (-A).
+   */
+  readonly namespace?: string | undefined;
 }
 
 export interface ConnectionJson {
@@ -63,6 +68,8 @@ export interface ConnlistJson {
   readonly connections: readonly ConnectionJson[];
   readonly workloads: readonly ConnlistWorkloadJson[];
   readonly notes: readonly ConnlistNoteJson[];
+  /** with `-n NS` only: the namespace whose workloads the list is limited to */
+  readonly namespace?: string;
 }
 
 export type ConnlistAnswer = Answer<ConnlistInput, ConnlistJson, ConnlistReport>;
@@ -98,10 +105,23 @@ export function connlistJson(report: ConnlistReport, input: ConnlistInput = {}):
       source: n.source ? formatSource(n.source) : null,
       location: sourceJson(n.source),
     })),
+    ...(input.namespace === undefined ? {} : { namespace: input.namespace }),
+  };
+}
+
+/** `-n NS`: the connections from or to a workload of NS, and NS's workloads; the notes stay whole. */
+function inNamespace(report: ConnlistReport, namespace: string): ConnlistReport {
+  const ours = (p: { readonly workload?: { readonly namespace: string } | undefined }): boolean =>
+    p.workload?.namespace === namespace;
+  return {
+    ...report,
+    connections: report.connections.filter((c) => ours(c.src) || ours(c.dst)),
+    workloads: report.workloads.filter((w) => w.namespace === namespace),
   };
 }
 
 export function answerConnlist(snapshot: Snapshot, input: ConnlistInput = {}): ConnlistAnswer {
-  const analysis = analyseConnlist(snapshot, { focusWorkloads: input.focusWorkloads ?? [] });
+  const all = analyseConnlist(snapshot, { focusWorkloads: input.focusWorkloads ?? [] });
+  const analysis = input.namespace === undefined ? all : inNamespace(all, input.namespace);
   return { input, result: connlistJson(analysis, input), analysis, finding: false };
 }

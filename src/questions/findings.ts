@@ -16,15 +16,28 @@ import { findingJson, findingObjectJson } from "./lint.js";
 import type { PlaceAnswer } from "./place.js";
 import type { TraceAnswer } from "./trace.js";
 
-export function placeFindings(snapshot: Snapshot, answer: PlaceAnswer): FindingJson[] {
+/**
+ * `place`'s findings: what `place --fail-on` judges and what its JSON carries as `findings`
+ * (answerPlace computes them once; the CLI reads them from the answer).
+ */
+export function placeFindings(snapshot: Snapshot, answer: Pick<PlaceAnswer, "analysis">): FindingJson[] {
   const out = unschedulableFindings(snapshot, answer.analysis).map(findingJson);
+  // the pod's own SourceRef (the pod list it came from), so the object is located as lint's are
+  const pods = new Map(snapshot.kubernetes.pods.map((p) => [`${p.namespace}/${p.name}`, p.meta.source]));
   for (const w of answer.analysis.workloads)
     for (const f of w.findings)
       out.push({
         ruleId: "runs-on-rejected-node",
         severity: "warning",
         message: `${w.kind} ${w.namespace}/${w.name}: ${f.message}`,
-        objects: [{ kind: "Pod", namespace: w.namespace, name: f.pod, at: "", source: null }],
+        objects: [
+          findingObjectJson({
+            kind: "Pod",
+            namespace: w.namespace,
+            name: f.pod,
+            source: pods.get(`${w.namespace}/${f.pod}`),
+          }),
+        ],
       });
   return out;
 }
@@ -36,7 +49,8 @@ function located(d: Drop | Unknown): FindingJson["objects"] {
   return [findingObjectJson({ kind: component, name: id, source: d.source })];
 }
 
-export function traceFindings(answer: TraceAnswer): FindingJson[] {
+/** `trace`'s findings: what `trace --fail-on` judges and what its JSON carries as `findings`. */
+export function traceFindings(answer: Pick<TraceAnswer, "analysis">): FindingJson[] {
   const t = answer.analysis;
   const what = `${t.from.endpoint} → ${t.to.endpoint} ${t.protocol}/${t.port}`;
   const out: FindingJson[] = [];

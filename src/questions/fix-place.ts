@@ -27,12 +27,16 @@ export interface ReplacedPartJson {
   readonly was: string;
   readonly why: string;
   readonly source: string | null;
+  /** `source` as data */
+  readonly location: SourceJson | null;
 }
 
 export interface ChangeStepJson {
   readonly action: "add-toleration" | "add-node-selector" | "add-node-affinity" | "remove" | "keep";
   readonly text: string;
   readonly source: string | null;
+  /** `source` as data */
+  readonly location: SourceJson | null;
 }
 
 /**
@@ -63,6 +67,8 @@ export interface OtherRejectionJson {
   readonly message: string;
   readonly detail: string | null;
   readonly source: string | null;
+  /** `source` as data */
+  readonly location: SourceJson | null;
 }
 
 export interface PatchTargetJson {

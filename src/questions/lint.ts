@@ -28,6 +28,12 @@ void severitiesAgree;
 export interface LintInput {
   /** only these rules (their ids); default every rule */
   readonly rules?: readonly string[] | undefined;
+  /**
+   * `-n NS`: only the findings about an object of NS, as kubectl -n lists one namespace's objects;
+   * a finding whose objects are all elsewhere, or cluster-scoped (nodes, AWS resources), is left out
+   * and counted in `outsideNamespace`. Absent: every finding (-A).
+   */
+  readonly namespace?: string | undefined;
 }
 
 /** A rule as the answer lists it (SARIF's reportingDescriptor, in podpath's words). */
@@ -56,6 +62,8 @@ export interface LintJson {
   /** the rules that ran */
   readonly rules: readonly LintRuleJson[];
   readonly summary: LintSummaryJson;
+  /** with `-n NS` only: the namespace and how many findings, all about objects outside it, were left out */
+  readonly namespace?: { readonly name: string; readonly outsideNamespace: number };
 }
 
 export type LintAnswer = Answer<LintInput, LintJson, LintReport>;
@@ -96,7 +104,12 @@ function checkInput(input: LintInput): void {
 /** Runs the lint rules on the snapshot. An unknown rule id is a UserError. */
 export function answerLint(snapshot: Snapshot, input: LintInput = {}): LintAnswer {
   checkInput(input);
-  const analysis = runLint(snapshot, input.rules);
+  const all = runLint(snapshot, input.rules);
+  const ns = input.namespace;
+  const analysis =
+    ns === undefined
+      ? all
+      : { ...all, findings: all.findings.filter((f) => f.objects.some((o) => o.namespace === ns)) };
   const findings = analysis.findings.map(findingJson);
   const result: LintJson = {
     apiVersion: OUTPUT_API_VERSION,
@@ -109,6 +122,9 @@ export function answerLint(snapshot: Snapshot, input: LintInput = {}): LintAnswe
       helpUri: r.helpUri ?? null,
     })),
     summary: summaryOf(findings),
+    ...(ns === undefined
+      ? {}
+      : { namespace: { name: ns, outsideNamespace: all.findings.length - analysis.findings.length } }),
   };
   return { input, result, analysis, finding: findings.length > 0 };
 }

@@ -22,6 +22,8 @@ import type { TemplateView } from "../analysis/placement/what-if/index.js";
 import { launchNodePools, type KarpenterNodePool } from "../analysis/placement/what-if/node-templates/karpenter.js";
 import type { KubernetesVersionJson } from "./kubernetes-version.js";
 import type { SourceJson } from "./contract.js";
+import type { FindingJson } from "./contract.js";
+import { placeFindings } from "./findings.js";
 import { ObjectLocations, versioned, type Versioned } from "./location.js";
 import type { Answer } from "./question.js";
 
@@ -252,6 +254,11 @@ export interface PlacementJson {
   readonly staticPods: readonly StaticPodJson[];
   /** present only when a what-if (`--fresh`, `--drain`, `--add-node`) is asked */
   readonly whatIf?: WhatIfJson;
+  /**
+   * the answer's findings on lint's severity scale (questions/findings.ts placeFindings), the
+   * objects `--fail-on` judges; last, after the chunked fields. Every `place` answer has it.
+   */
+  readonly findings?: readonly FindingJson[];
 }
 
 /**
@@ -405,5 +412,6 @@ export function answerPlace(snapshot: Snapshot, input: PlaceInput = {}): PlaceAn
   const whatIf = asked || addNode ? { ...asked, ...(addNode ? { addNode } : {}) } : undefined;
   const all: PlacementReport = whatIf ? { ...placement, whatIf } : placement;
   const analysis = input.namespace === undefined ? all : inNamespace(all, input.namespace);
-  return { input, result: versioned(placementJson(analysis, cluster)), analysis, finding: false };
+  const findings = placeFindings(cluster, { analysis });
+  return { input, result: versioned({ ...placementJson(analysis, cluster), findings }), analysis, finding: false };
 }

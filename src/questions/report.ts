@@ -32,6 +32,12 @@ export interface ReportInput {
   readonly lang: ReportLanguage;
   /** lint findings to report; absent: `podpath lint`'s on the same snapshot (`answerLint`), empty: the section says lint found nothing */
   readonly findings?: readonly FindingJson[] | undefined;
+  /**
+   * `-n NS`: the report on NS's workloads, as kubectl -n: their placement, the exposed paths that
+   * end at them, lint's findings about NS's objects, NS's recommendations. Placement and traces
+   * still run on the whole snapshot; the egress table is per node group and stays whole.
+   */
+  readonly namespace?: string | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -505,6 +511,13 @@ function tolerationOnlyFeasible(snapshot: Snapshot, workload: Workload, tolerati
 }
 
 /** The workload behind a trace's delivery: the pod's owner. */
+/** the namespace of the pod a trace delivers to (its last hop `pod NS/NAME`), if it does */
+function deliveredNamespace(t: TraceResult): string | undefined {
+  const last = t.hops[t.hops.length - 1];
+  if (!last || last.action !== "deliver" || !last.hop.startsWith("pod ")) return undefined;
+  return last.hop.slice("pod ".length).split("/")[0];
+}
+
 function backendWorkload(snapshot: Snapshot, t: TraceResult): Workload | undefined {
   const last = t.hops[t.hops.length - 1];
   if (!last || last.action !== "deliver" || !last.hop.startsWith("pod ")) return undefined;
@@ -757,21 +770,30 @@ export interface ReportAnalysis {
   readonly calicoNatOutgoing: boolean;
   readonly findings: readonly FindingJson[];
   readonly recommendations: readonly Recommendation[];
+  /** with `-n NS` only: the namespace the report is limited to */
+  readonly namespace?: string;
 }
 
 export type ReportAnswer = Answer<ReportInput, ReportAnalysis, ReportAnalysis>;
 
 /** Runs place, trace (per exposed rule), egress and the recommendations' re-runs on one snapshot. */
 export function answerReport(snapshot: Snapshot, input: ReportInput): ReportAnswer {
-  const placement = answerPlace(snapshot).result;
+  const ns = input.namespace;
+  const placement = answerPlace(snapshot, { namespace: ns }).result;
   const groups = reportNodeGroups(snapshot.kubernetes.nodes);
   const rows = placementRows(placement, groups);
-  const exposed = exposedPaths(snapshot);
+  // -n: the paths whose trace ends at one of NS's workloads (or at a Service of NS when it did not arrive)
+  const exposed = exposedPaths(snapshot).filter(
+    (p) =>
+      ns === undefined ||
+      (p.trace ? deliveredNamespace(p.trace) === ns : false) ||
+      p.tracedTo.startsWith(`service:${ns}/`),
+  );
   const egress = analyseEgress(snapshot);
   const recommendations: Recommendation[] = [
     ...placementRecommendations(snapshot, groups, rows, exposed),
     ...egressPolicyRecommendations(snapshot, exposed, egress),
-  ];
+  ].filter((r) => ns === undefined || r.kind === "placement" || r.namespace === ns);
   const analysis: ReportAnalysis = {
     lang: input.lang,
     files: snapshot.files.length,
@@ -783,8 +805,9 @@ export function answerReport(snapshot: Snapshot, input: ReportInput): ReportAnsw
     egress,
     calicoNatOutgoing:
       egress.cni.startsWith("calico") && snapshot.kubernetes.ipPools.some((p) => p.natOutgoing && !p.disabled),
-    findings: input.findings ?? answerLint(snapshot).result.findings,
+    findings: input.findings ?? answerLint(snapshot, { namespace: ns }).result.findings,
     recommendations,
+    ...(ns === undefined ? {} : { namespace: ns }),
   };
   return { input, result: analysis, analysis, finding: false };
 }

@@ -20,6 +20,8 @@ import { formatSource } from "../model/source.js";
 import type { SourceRef } from "../model/source.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { sourceJson as sourceLocation, type SourceJson } from "./contract.js";
+import type { FindingJson } from "./contract.js";
+import { traceFindings } from "./findings.js";
 import { versioned, type Versioned } from "./location.js";
 import type { Answer } from "./question.js";
 
@@ -128,8 +130,13 @@ export interface TraceJson {
   readonly assumptions: readonly string[];
 }
 
+/** `trace -o json`: the trace and its findings (questions/findings.ts traceFindings), the objects `--fail-on` judges. */
+export interface TraceAnswerJson extends TraceJson {
+  readonly findings: readonly FindingJson[];
+}
+
 /** `trace -o json` is the trace with the output schema version (an egress row's `trace` carries none). */
-export type TraceAnswer = Answer<TraceInput, Versioned<TraceJson>, TraceResult>;
+export type TraceAnswer = Answer<TraceInput, Versioned<TraceAnswerJson>, TraceResult>;
 
 function sourceJson(source: SourceRef | undefined): string | null {
   return formatSource(source) || null;
@@ -219,5 +226,11 @@ export function answerTrace(snapshot: Snapshot, input: TraceInput): TraceAnswer 
     { from: input.from, to: input.to, port: input.port, protocol: input.protocol },
     { cni: input.cni },
   );
-  return { input, result: versioned(traceJson(analysis)), analysis, finding: traceIsFinding(analysis) };
+  const findings = traceFindings({ analysis });
+  return {
+    input,
+    result: versioned({ ...traceJson(analysis), findings }),
+    analysis,
+    finding: traceIsFinding(analysis),
+  };
 }

@@ -358,6 +358,7 @@ test("--add-node node-c (a kubectl Node): the log-agent DaemonSet makes a pod fo
     {
       node: "node-c",
       source: `${NODE_C}:1`,
+      location: { file: NODE_C, line: 1, column: 1 },
       allocatable: { cpu: 2000, memory: 4002356 * 1024, pods: 110 },
       taints: [],
     },
@@ -466,8 +467,20 @@ test("--add-node NODEGROUP (aws eks describe-nodegroup): desiredSize t3.medium n
   // t3.medium: 2 vCPU, 4096 MiB less 7.5 % (3788 MiB), 17 pods
   const allocatable = { cpu: 2000 - 70, memory: (3788 - (11 * 17 + 255) - 100) * 1024 * 1024, pods: 17 };
   assert.deepEqual(add.nodes, [
-    { node: "workers-1", source: `${NODEGROUP}:2`, allocatable, taints: [] },
-    { node: "workers-2", source: `${NODEGROUP}:2`, allocatable, taints: [] },
+    {
+      node: "workers-1",
+      source: `${NODEGROUP}:2`,
+      location: { file: NODEGROUP, line: 2, column: 18 },
+      allocatable,
+      taints: [],
+    },
+    {
+      node: "workers-2",
+      source: `${NODEGROUP}:2`,
+      location: { file: NODEGROUP, line: 2, column: 18 },
+      allocatable,
+      taints: [],
+    },
   ]);
   assert.deepEqual(
     add.takesIn.map((p) => [p.pod, p.before, p.node]),
@@ -662,6 +675,7 @@ test("--add-node NODEPOOL (karpenter.sh/v1 with its EC2NodeClass): Karpenter lau
     {
       node: "default-1",
       source: `${NODEPOOL}:3`,
+      location: { file: NODEPOOL, line: 3, column: 3 },
       allocatable: { cpu: 1930, memory: (3788 - (11 * 29 + 255) - 100) * 1024 * 1024, pods: 29 },
       taints: [],
     },

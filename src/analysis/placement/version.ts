@@ -207,6 +207,17 @@ function clampToModelled(v: ParsedVersion): ParsedVersion {
 type VersionFrom =
   "flag" | "kube-scheduler-image" | "kube-apiserver-image" | "control-plane-kubelet" | "newest-kubelet" | "default";
 
+/** A `file:line` as data (src/questions/contract.ts SourceJson's shape). */
+interface VersionLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+function versionLocation(ref: SourceRef | undefined): VersionLocation | null {
+  return ref && ref.line > 0 ? { file: ref.file, line: ref.line, column: ref.col } : null;
+}
+
 /** The version placement follows, where it came from, and what was assumed. */
 export interface KubernetesVersionChoice {
   /** the version as given or read, without a distribution's suffix: "v1.30.4" (or "v1.30" when no patch is known) */
@@ -216,6 +227,8 @@ export interface KubernetesVersionChoice {
   readonly read: string | null;
   /** file:line of the object it was read from, or null */
   readonly source: string | null;
+  /** `source` as data (the JSON contract's SourceJson: file, 1-based line and column), or null */
+  readonly location: VersionLocation | null;
   /** the version whose behaviour podpath applies ("v1.30.4"; "v1.34" for a newer one), see `assumptions` */
   readonly modelledAs: string;
   /** what podpath assumed in choosing it (none when the control plane said it) */
@@ -385,6 +398,7 @@ export function resolveKubernetesVersion(snapshot: Snapshot, flag?: string): Res
       from,
       read,
       source: source ? formatSource(source) : null,
+      location: versionLocation(source),
       modelledAs: formatVersion(behaviour.modelled),
       assumptions,
       featureGates: behaviour.gates,
@@ -407,6 +421,8 @@ export interface DroppedField {
   readonly field: string;
   readonly gate: FeatureGate;
   readonly source: string | null;
+  /** `source` as data, or null */
+  readonly location: VersionLocation | null;
 }
 
 /**
@@ -495,7 +511,13 @@ export function specForVersion(
 export function workloadForVersion(w: Workload, behaviour: VersionBehaviour, dropped: DroppedField[]): Workload {
   const key = `${w.kind}/${w.namespace}/${w.name}`;
   const spec = specForVersion(w.template.spec, behaviour.gates, (field, gate, source) =>
-    dropped.push({ workload: key, field, gate, source: formatSource(source) || null }),
+    dropped.push({
+      workload: key,
+      field,
+      gate,
+      source: formatSource(source) || null,
+      location: versionLocation(source),
+    }),
   );
   return spec === w.template.spec ? w : { ...w, template: { ...w.template, spec } };
 }

@@ -4,7 +4,14 @@ import { formatSource } from "../../model/source.js";
 import { answerConnlist } from "../../questions/connlist.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
-import { loadFromOptions, withSnapshotOptions, writeAnswer, type SnapshotOptions } from "../snapshot-options.js";
+import {
+  answerNamespace,
+  loadFromOptions,
+  sayIfNoneFound,
+  withSnapshotOptions,
+  writeAnswer,
+  type SnapshotOptions,
+} from "../snapshot-options.js";
 
 interface ConnlistOptions extends SnapshotOptions {
   focusWorkload?: string[];
@@ -33,7 +40,8 @@ Each line is SOURCE => DESTINATION : CONNECTIONS. Workloads are NS/NAME[Kind] (a
 its controller: NS/REPLICASET[ReplicaSet]; a pod without one NS/POD[Pod]); external peers are the
 address ranges no ipBlock tells apart (0.0.0.0-255.255.255.255[External]); Ingress objects and
 OpenShift Routes appear as {ingress-controller}. Connections read "All Connections" or
-"TCP 8080,UDP 53". A workload to itself is not listed.
+"TCP 8080,UDP 53". A workload to itself is not listed. With -n NS only the connections from or to
+NS's workloads are listed (policies of every namespace still decide them); -A or no -n lists all.
 
 -o txt prints exactly what netpol-analyzer's \`list\` prints (its notes go to stderr); -o text adds
 podpath's notes: where the dataplane (Calico, the AWS VPC CNI) lets traffic NetworkPolicy does not
@@ -42,10 +50,16 @@ decide (host-network pods, a pod's own node).
 Examples:
   podpath connlist -s ./manifests -o txt
   podpath connlist --focus-workload backend/checkout
+  podpath connlist -n monitoring          the connections from or to namespace monitoring's workloads
   podpath connlist -o dot | dot -Tsvg > connlist.svg`,
     )
     .action((options: ConnlistOptions) => {
-      const answer = answerConnlist(loadFromOptions(options, io), { focusWorkloads: options.focusWorkload ?? [] });
+      const namespace = answerNamespace(options);
+      const answer = answerConnlist(loadFromOptions(options, io), {
+        focusWorkloads: options.focusWorkload ?? [],
+        namespace,
+      });
+      sayIfNoneFound(io, namespace, answer.result.workloads.length);
       writeAnswer(io, "connlist", answer, options);
       // formats without a place for notes: they go to stderr, the lines stay netpol-analyzer's
       if (options.output === "txt" || options.output === "csv" || options.output === "dot")

@@ -5,7 +5,14 @@ import { answerLint, failsOn } from "../../questions/lint.js";
 import { failOnOption } from "../fail-on.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
-import { loadFromOptions, withSnapshotOptions, writeAnswer, type SnapshotOptions } from "../snapshot-options.js";
+import { sayLeftOut } from "../namespace-filter.js";
+import {
+  answerNamespace,
+  loadFromOptions,
+  withSnapshotOptions,
+  writeAnswer,
+  type SnapshotOptions,
+} from "../snapshot-options.js";
 
 interface LintOptions extends SnapshotOptions {
   failOn: Severity;
@@ -45,17 +52,22 @@ Rules (id, default severity):
 
 Each rule follows the upstream code or documentation named in JSON ("rules[].upstream") and SARIF
 ("fullDescription"). Exit 1 when a finding reaches --fail-on (default error), else 0.
+With -n NS only the findings about an object of NS are listed and judged (one about nodes or AWS
+resources alone is left out, and stderr says how many were); -A or no -n lists every finding.
 
 Examples:
   podpath lint                                     the embedded example
   podpath lint -s ./capture -o sarif > podpath.sarif   for code scanning (SARIF 2.1.0)
   podpath lint -s ./capture --fail-on warning      CI: fail on warnings too
-  podpath lint --rule sg-open-to-world -o json     one rule, machine-readable`,
+  podpath lint --rule sg-open-to-world -o json     one rule, machine-readable
+  podpath lint -n monitoring                       the findings about namespace monitoring's objects`,
     )
     .action((options: LintOptions) => {
       // an unknown --rule is a UserError runCli reports
-      const answer = answerLint(loadFromOptions(options, io), { rules: options.rule });
+      const namespace = answerNamespace(options);
+      const answer = answerLint(loadFromOptions(options, io), { rules: options.rule, namespace });
       writeAnswer(io, "lint", answer, options);
+      sayLeftOut(io, "lint", answer.result.namespace);
       setExit(failsOn(answer.result.findings, options.failOn) ? EXIT.finding : EXIT.ok);
     });
 }

@@ -4,6 +4,7 @@ import { answerReport, REPORT_LANGUAGES, type ReportLanguage } from "../../quest
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import {
+  answerNamespace,
   loadFromOptions,
   withSnapshotOptions,
   writeAnswer,
@@ -41,17 +42,23 @@ export function registerReport(program: Command, io: CliIO, setExit: (code: numb
 The report is Markdown (-o md, the default): GitHub renders its tables and Mermaid diagrams.
 Every claim names the object and file:line behind it. A recommendation says "verified" only when
 the analysis, re-run on the snapshot with the change applied, shows it (a placement change through
-fix place, a NetworkPolicy through trace). -o html is not built yet.
+fix place, a NetworkPolicy through trace). -o html is not built yet. With -n NS the report is on
+NS's workloads (their placement, the paths to them, lint's findings about NS's objects, NS's
+recommendations); the egress table is per node group and stays whole.
 
 Examples:
   podpath report                     the embedded example, in English
   podpath report --lang ko           the same report in Korean
+  podpath report -n monitoring       the report on namespace monitoring's workloads
   podpath report -s ./capture > REPORT.md`,
     )
     .action((options: ReportOptions) => {
       if (options.output === "html")
         throw new UserError("podpath report -o html: not built yet; -o md writes the report as Markdown");
-      const answer = answerReport(loadFromOptions({ ...options, output: "md" }, io), { lang: options.lang });
+      const answer = answerReport(loadFromOptions({ ...options, output: "md" }, io), {
+        lang: options.lang,
+        namespace: answerNamespace({ ...options, output: "md" }),
+      });
       writeAnswer(io, "report", answer, { ...options, output: "md" });
       setExit(EXIT.ok);
     });

@@ -410,6 +410,7 @@ export function formatReportMarkdown(a: ReportAnalysis): string {
     "",
     m.intro({ files: a.files, version: k.version, versionFrom: k.read ?? k.from, versionSource: k.source ?? "-" }),
     "",
+    ...(a.namespace === undefined ? [] : [m.namespaceOnly(a.namespace), ""]),
     m.howToRead,
     "",
     ...placementSection(a, m),

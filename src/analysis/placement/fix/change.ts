@@ -11,10 +11,10 @@ import type {
   Toleration,
   Workload,
 } from "../../../model/kubernetes.js";
-import { formatSource } from "../../../model/source.js";
 import { missingSelectorLabels, termMatches } from "../plugins/nodeaffinity/common.js";
 import { FILTERED_EFFECTS, tolerates } from "../plugins/tainttoleration/common.js";
 import { daemonSetTolerations } from "../pods-to-place.js";
+import { located, type FixLocation } from "./location.js";
 import type { OntoSelector } from "./onto.js";
 import { termYaml, tolerationYaml, type NodeSelectorTermYaml, type TolerationYaml } from "./shapes.js";
 
@@ -62,12 +62,16 @@ interface ReplacedPart {
   readonly was: string;
   readonly why: string;
   readonly source: string | null;
+  /** `source` as data */
+  readonly location: FixLocation | null;
 }
 
 export interface ChangeStep {
   readonly action: "add-toleration" | "add-node-selector" | "add-node-affinity" | "remove" | "keep";
   readonly text: string;
   readonly source: string | null;
+  /** `source` as data */
+  readonly location: FixLocation | null;
 }
 
 export interface PlacementChange {
@@ -205,7 +209,7 @@ export function computeChange(
     steps.push({
       action: "add-toleration",
       text: `toleration ${formatToleration(tolerationYaml(t))}: tolerates the taint ${by.taint.key}${by.taint.value ? "=" + by.taint.value : ""}:${by.taint.effect} of ${list(by.nodes)}`,
-      source: formatSource(by.taint.source) || null,
+      ...located(by.taint.source),
     });
   }
   const tolerationsAfter = effectiveTolerations(workload, [...spec.tolerations, ...added]);
@@ -225,12 +229,12 @@ export function computeChange(
       field: `nodeSelector.${key}`,
       was: value,
       why,
-      source: formatSource(spec.nodeSelectorSource) || null,
+      ...located(spec.nodeSelectorSource),
     });
     steps.push({
       action: "remove",
       text: `nodeSelector ${key}: ${value === "" ? '""' : value} removed: ${why}`,
-      source: formatSource(spec.nodeSelectorSource) || null,
+      ...located(spec.nodeSelectorSource),
     });
   }
   const existingTerms = spec.affinity.nodeAffinity?.required ?? null;
@@ -240,24 +244,24 @@ export function computeChange(
     if (unmatched.length > 0) {
       keptTerms = null;
       const why = `no term matches ${list(unmatched)}`;
-      const source = formatSource(existingTerms[0]?.source ?? spec.source) || null;
+      const at = located(existingTerms[0]?.source ?? spec.source);
       replaces.push({
         field: "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution",
         was: existingTerms
           .map((t) => `(${[...t.matchExpressions, ...t.matchFields].map(formatRequirement).join(", ")})`)
           .join(" OR "),
         why,
-        source,
+        ...at,
       });
-      steps.push({ action: "remove", text: `required node affinity replaced: ${why}`, source });
+      steps.push({ action: "remove", text: `required node affinity replaced: ${why}`, ...at });
     }
   }
   let removeNodeName = false;
   if (spec.nodeName && !(targets.length === 1 && targets[0]!.name === spec.nodeName)) {
     removeNodeName = true;
     const why = `it pins the pods to ${spec.nodeName}${targetNames.has(spec.nodeName) ? ", one of several targets" : ", not a target"}`;
-    replaces.push({ field: "nodeName", was: spec.nodeName, why, source: formatSource(spec.source) || null });
-    steps.push({ action: "remove", text: `nodeName removed: ${why}`, source: formatSource(spec.source) || null });
+    replaces.push({ field: "nodeName", was: spec.nodeName, why, ...located(spec.source) });
+    steps.push({ action: "remove", text: `nodeName removed: ${why}`, ...located(spec.source) });
   }
 
   // 3. select the targets, when the rules left would admit any other node
@@ -321,7 +325,7 @@ export function computeChange(
       steps.push({
         action: "add-node-selector",
         text: `nodeSelector ${formatPairs(addSelector)}: selects exactly ${list(targets.map((t) => t.name))} — ${why}; ${without}`,
-        source: formatSource(spec.nodeSelectorSource) || null,
+        ...located(spec.nodeSelectorSource),
       });
     } else {
       const base =
@@ -338,7 +342,7 @@ export function computeChange(
       steps.push({
         action: "add-node-affinity",
         text: `required node affinity ${[...expressions, ...fields].map(formatRequirement).join(", ")}${anded}: selects exactly ${list(targets.map((t) => t.name))} — ${why}; ${without}`,
-        source: formatSource(spec.affinity.nodeAffinity?.required?.[0]?.source ?? spec.source) || null,
+        ...located(spec.affinity.nodeAffinity?.required?.[0]?.source ?? spec.source),
       });
     }
   }

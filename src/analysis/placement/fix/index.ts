@@ -32,6 +32,7 @@ import {
 } from "./change.js";
 import { FixPlaceError } from "./error.js";
 import { findHelmRelease, helmSetFlags, helmUpgradeCommand, type HelmRelease } from "./helm-values.js";
+import { located, type FixLocation } from "./location.js";
 import { describeOnto, parseOnto, selectNodes } from "./onto.js";
 import { kubectlPatchCommand, nest, patchTarget, podSpecPatch } from "./patch.js";
 import { tolerationYaml } from "./shapes.js";
@@ -46,6 +47,8 @@ export interface OtherRejection {
   readonly message: string;
   readonly detail: string | null;
   readonly source: string | null;
+  /** `source` as data */
+  readonly location: FixLocation | null;
 }
 
 export interface FixPlaceResult {
@@ -313,7 +316,14 @@ export function fixPlace(snapshot: Snapshot, options: FixPlaceOptions): FixPlace
       // the change answers taints and node selection; condition taints are listed below
       if (HANDLED_PLUGINS.has(r.plugin)) continue;
       if (r.plugin === "NodeName" && model.removeNodeName) continue;
-      otherRejections.push({ node: v.node, plugin: r.plugin, message: r.message, detail: r.detail, source: r.source });
+      otherRejections.push({
+        node: v.node,
+        plugin: r.plugin,
+        message: r.message,
+        detail: r.detail,
+        source: r.source,
+        location: r.location,
+      });
     }
   }
   for (const node of targets) {
@@ -329,7 +339,7 @@ export function fixPlace(snapshot: Snapshot, options: FixPlaceOptions): FixPlace
         plugin: "TaintToleration",
         message: version.behaviour.taintReason(t),
         detail: `taint ${t.key}:${t.effect} reports the node's condition; a placement fix does not tolerate it`,
-        source: formatSource(t.source) || null,
+        ...located(t.source),
       });
     }
   }

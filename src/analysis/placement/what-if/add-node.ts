@@ -10,6 +10,7 @@
 import type { Node } from "../../../model/kubernetes.js";
 import type { Snapshot } from "../../../model/snapshot.js";
 import { formatSource } from "../../../model/source.js";
+import { locationOf, type FixLocation } from "../fix/location.js";
 import type { PlacementReport } from "../placement.js";
 import { compare } from "./common.js";
 import type { TemplateView } from "./node-templates/types.js";
@@ -17,6 +18,8 @@ import type { TemplateView } from "./node-templates/types.js";
 interface AddedNodeView {
   readonly node: string;
   readonly source: string;
+  /** `source` as data */
+  readonly location: FixLocation | null;
   /** allocatable cpu (millicores), memory (bytes), pods */
   readonly allocatable: { readonly cpu: number | null; readonly memory: number | null; readonly pods: number | null };
   readonly taints: readonly string[];
@@ -63,6 +66,7 @@ function nodeView(n: Node): AddedNodeView {
   return {
     node: n.name,
     source: formatSource(n.meta.source),
+    location: locationOf(n.meta.source),
     allocatable: {
       cpu: n.allocatable["cpu"] ?? null,
       memory: n.allocatable["memory"] ?? null,

@@ -30,6 +30,7 @@ import type { Node, Pod, PodDisruptionBudget, Workload } from "../../../model/ku
 import type { Snapshot } from "../../../model/snapshot.js";
 import { selectorMatches } from "../../../model/selectors.js";
 import { formatSource } from "../../../model/source.js";
+import { locationOf, type FixLocation } from "../fix/location.js";
 import { staticPodNode } from "../../../model/static-pod.js";
 import { admitBoundPods } from "../kubelet/admit.js";
 import { preparePlacement, type PreparedPlacement } from "../prepare.js";
@@ -87,6 +88,8 @@ interface BudgetView {
   /** namespace/name */
   readonly budget: string;
   readonly source: string;
+  /** `source` as data */
+  readonly location: FixLocation | null;
   /** minAvailable N, maxUnavailable N% … */
   readonly rule: string;
   /** where disruptionsAllowed came from: the captured status, or computed as the disruption controller does */
@@ -473,6 +476,7 @@ export function drainPlacement(
     .map((s): BudgetView => ({
       budget: name(s.pdb),
       source: formatSource(s.pdb.meta.source),
+      location: locationOf(s.pdb.meta.source),
       rule: ruleOf(s.pdb),
       from: s.from,
       disruptionsAllowed: s.initial.allowed,

@@ -9,6 +9,8 @@ import type { MermaidWords } from "../../trace.js";
 export interface Catalog {
   readonly title: string;
   readonly intro: (p: { files: number; version: string; versionFrom: string; versionSource: string }) => string;
+  /** `-n NS`: the sentence saying what the report is limited to */
+  readonly namespaceOnly: (namespace: string) => string;
   readonly howToRead: string;
 
   // 1. placement

@@ -5,6 +5,8 @@ export const EN: Catalog = {
   title: "podpath report",
   intro: (p) =>
     `Written from the snapshot alone (${p.files} files): every claim names the object and the file:line behind it. Placement follows Kubernetes ${p.version} (${p.versionFrom}, ${p.versionSource}).`,
+  namespaceOnly: (ns) =>
+    `The report is limited to namespace ${ns} (-n): its workloads, the paths to them, the findings about its objects; the egress table covers every node group.`,
   howToRead:
     "Scheduler messages and hop notes are quoted as kube-scheduler and podpath's trace word them. `podpath place`, `podpath trace` and `podpath egress` show every detail behind a line.",
 

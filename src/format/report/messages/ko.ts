@@ -5,6 +5,8 @@ export const KO: Catalog = {
   title: "podpath 분석 보고서",
   intro: (p) =>
     `스냅샷(파일 ${p.files}개)만으로 작성했습니다. 모든 판단에 근거 객체와 file:line을 붙였습니다. 배치 분석은 Kubernetes ${p.version} 기준입니다 (${p.versionFrom}, ${p.versionSource}).`,
+  namespaceOnly: (ns) =>
+    `이 보고서는 네임스페이스 ${ns}(-n)로 한정했습니다: 그 워크로드, 그곳으로 가는 경로, 그 객체에 대한 발견 사항입니다. egress 표는 모든 노드 그룹을 다룹니다.`,
   howToRead:
     "스케줄러 메시지와 hop 설명은 kube-scheduler와 podpath trace의 원문 그대로 인용합니다. 각 줄의 상세 근거는 `podpath place`, `podpath trace`, `podpath egress`로 확인할 수 있습니다.",
 

@@ -16,6 +16,7 @@
 import type { Node, Taint, TaintEffect } from "../../../../model/kubernetes.js";
 import type { SourceRef } from "../../../../model/source.js";
 import type { Ec2InstanceType } from "../../../../model/ec2-instance-types.js";
+import { locationOf } from "../../fix/location.js";
 import { nodeResources, VM_MEMORY_OVERHEAD_PERCENT } from "./allocatable.js";
 import { templateNode } from "./node.js";
 import type { TemplateView } from "./types.js";
@@ -109,6 +110,7 @@ export function eksNodegroupNodes(
       kind: g.managed ? "EKS node group" : "self-managed node group",
       name: g.name,
       source: `${g.source.file}:${g.source.line}`,
+      location: locationOf(g.source),
       instanceTypes: [t.name],
       nodes: nodes.map((n) => n.name),
       assumptions,

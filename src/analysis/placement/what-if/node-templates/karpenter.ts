@@ -39,6 +39,7 @@ import {
 } from "../../../../model/ec2-instance-types.js";
 import { analysePlacement, type PlacementOptions, type PlacementReport } from "../../placement.js";
 import { preparePlacement } from "../../prepare.js";
+import { locationOf } from "../../fix/location.js";
 import { nodeResources, type NodeResources } from "./allocatable.js";
 import type { NodePoolLaunch, TemplateView } from "./types.js";
 import { templateNode } from "./node.js";
@@ -311,6 +312,7 @@ function launchOne(
     kind: "Karpenter NodePool",
     name: pool.name,
     source: formatSource(pool.source),
+    location: locationOf(pool.source),
     instanceTypes: [...new Set(launches.map((l) => l.instanceType))],
     nodes: nodes.map((n) => n.name),
     assumptions,

@@ -1,4 +1,5 @@
 /** What `place --add-node` says of a node template (an EKS node group, a Karpenter NodePool) it added nodes for. */
+import type { FixLocation } from "../../fix/location.js";
 
 /** A node Karpenter would launch, and the Pending pods podpath packed onto it. */
 export interface NodePoolLaunch {
@@ -14,6 +15,8 @@ export interface TemplateView {
   readonly name: string;
   /** file:line of the node group or NodePool */
   readonly source: string;
+  /** `source` as data */
+  readonly location: FixLocation | null;
   /** the instance type(s) of the nodes added for it */
   readonly instanceTypes: readonly string[];
   /** the nodes added for it */
