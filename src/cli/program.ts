@@ -4,6 +4,7 @@ import { Command, CommanderError } from "commander";
 import { UserError } from "../model/errors.js";
 import { registerConnlist } from "./commands/connlist.js";
 import { registerFixPlace } from "./commands/fix-place.js";
+import { registerIntended } from "./commands/intended.js";
 import { registerLint } from "./commands/lint.js";
 import { registerPlace } from "./commands/place.js";
 import { registerPlanned } from "./commands/planned.js";
@@ -70,6 +71,7 @@ Examples:
   registerLint(program, io, setExit);
   registerReport(program, io, setExit);
   registerConnlist(program, io, setExit);
+  registerIntended(program, io, setExit);
   registerPlanned(program, io, setExit);
   registerFixPlace(program, io, setExit);
   program.commands.forEach((c) => c.exitOverride().configureOutput(program.configureOutput()));

@@ -8,6 +8,7 @@ import { UserError } from "../model/errors.js";
 import type { ConnlistAnswer } from "../questions/connlist.js";
 import type { EgressAnswer } from "../questions/egress.js";
 import type { FixPlaceAnswer } from "../questions/fix-place.js";
+import type { IntendedAnswer } from "../questions/intended.js";
 import type { LintAnswer } from "../questions/lint.js";
 import type { PlaceAnswer } from "../questions/place.js";
 import type { QuestionName } from "../questions/question.js";
@@ -24,6 +25,7 @@ import {
 } from "./connlist.js";
 import { formatEgressJson, formatEgressMarkdown, formatEgressText } from "./egress.js";
 import { formatFixPlaceJson, formatFixPlaceMarkdown, formatFixPlaceText } from "./fix-place.js";
+import { formatIntendedJson, formatIntendedMarkdown, formatIntendedText } from "./intended.js";
 import { formatPlacementBriefMarkdown, formatPlacementBriefText } from "./place-brief.js";
 import { formatLintJson, formatLintMarkdown, formatLintText } from "./lint.js";
 import { formatPlacementMarkdown, formatPlacementText, placementResultChunks } from "./place.js";
@@ -56,6 +58,7 @@ export interface AnswerOf {
   lint: LintAnswer;
   report: ReportAnswer;
   connlist: ConnlistAnswer;
+  intended: IntendedAnswer;
 }
 
 /** How an answer is shown, beside its format: the terminal's width and colour, `--brief`. */
@@ -123,6 +126,11 @@ export const RENDERERS: Renderers = {
     md: (a) => [formatConnlistMarkdown(a.analysis)],
     csv: (a) => [formatConnlistCsv(a.analysis)],
     dot: (a) => [formatConnlistDot(a.analysis)],
+  },
+  intended: {
+    text: (a) => [formatIntendedText(a.analysis)],
+    json: (a) => [formatIntendedJson(a.result)],
+    md: (a) => [formatIntendedMarkdown(a.analysis)],
   },
 };
 

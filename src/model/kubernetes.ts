@@ -175,6 +175,22 @@ export interface Container {
   readonly envSources?: Readonly<Record<string, SourceRef>>;
   /** Those of the few env vars set by valueFrom: where the value comes from ("ConfigMap calico-config key …"); the value itself is not in the snapshot. */
   readonly envFrom?: Readonly<Record<string, string>>;
+  /** Service-like hosts its env values, args and command name (load/kubernetes/host-references.ts): the match only, never the value. */
+  readonly hostReferences?: readonly HostReference[];
+}
+
+/** A `host[:port]` a container's configuration names, and where (`env AMQP_URL`, `args[2]`). */
+export interface HostReference {
+  /** the match as written: `rabbitmq.messaging.svc.cluster.local:5672` */
+  readonly text: string;
+  /** lower-cased host */
+  readonly host: string;
+  readonly port: number | undefined;
+  /** the URL scheme when the host is a URL's */
+  readonly scheme: string | undefined;
+  /** `env NAME`, `args[i]`, `command[i]` */
+  readonly where: string;
+  readonly source: SourceRef;
 }
 
 export interface NodeAffinity {

@@ -12,7 +12,7 @@ import type { ValidateFunction } from "ajv";
 import { OUTPUT_API_VERSION } from "../../src/questions/contract.js";
 import { cli, REPO } from "../support/helpers.js";
 
-const SCHEMAS = ["snapshot-show", "place", "fix-place", "trace", "egress", "connlist"] as const;
+const SCHEMAS = ["snapshot-show", "place", "fix-place", "trace", "egress", "connlist", "intended"] as const;
 type SchemaName = (typeof SCHEMAS)[number];
 
 const ajv = new Ajv2020({ allErrors: true, strict: true });
@@ -55,6 +55,7 @@ const EXAMPLE_ANSWERS: readonly (readonly [SchemaName, readonly string[]])[] = [
   ["trace", ["trace", "--from", "workload:ecoeco/ecoeco-api", "--to", "service:messaging/rabbitmq"]],
   ["egress", ["egress"]],
   ["connlist", ["connlist"]],
+  ["intended", ["intended"]],
 ];
 
 for (const [schema, args] of EXAMPLE_ANSWERS) {

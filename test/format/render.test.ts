@@ -19,6 +19,7 @@ import { UserError } from "../../src/model/errors.js";
 import { answerConnlist } from "../../src/questions/connlist.js";
 import { answerEgress } from "../../src/questions/egress.js";
 import { answerFixPlace } from "../../src/questions/fix-place.js";
+import { answerIntended } from "../../src/questions/intended.js";
 import { answerLint } from "../../src/questions/lint.js";
 import { answerPlace } from "../../src/questions/place.js";
 import { answerReport } from "../../src/questions/report.js";
@@ -44,6 +45,7 @@ const answers: { readonly [Q in QuestionName]: AnswerOf[Q] } = {
   lint: answerLint(snapshot),
   report: answerReport(snapshot, { lang: "en" }),
   connlist: answerConnlist(snapshot),
+  intended: answerIntended(snapshot),
 };
 
 const questions = Object.keys(RENDERERS) as QuestionName[];
@@ -53,6 +55,7 @@ test("every question renders text, json and md; json is JSON.stringify of its ty
     "connlist",
     "egress",
     "fix place",
+    "intended",
     "lint",
     "place",
     "report",

@@ -13,6 +13,7 @@ import type {
   Affinity,
   Container,
   ContainerPort,
+  HostReference,
   NodeAffinity,
   NodeSelectorOperator,
   NodeSelectorRequirement,
@@ -28,7 +29,8 @@ import type {
 } from "../../model/kubernetes.js";
 import type { SourceRef } from "../../model/source.js";
 import type { DocumentContext } from "../fields.js";
-import { Fields } from "../fields.js";
+import { FieldAt, Fields } from "../fields.js";
+import { extractHostReferences } from "./host-references.js";
 import { checkValues, readLabelSelector, readResources } from "./meta.js";
 
 export const PROTOCOLS: readonly Protocol[] = ["TCP", "UDP", "SCTP"];
@@ -120,9 +122,16 @@ function readContainer(c: Fields<V1Container>, index: number, ctx: DocumentConte
   let envValues: Record<string, string> = NONE;
   let envSources: Record<string, SourceRef> = NONE;
   let envFrom: Record<string, string> = NONE;
+  // the Service-like hosts values name, matched here so the values themselves are dropped
+  const hostReferences: HostReference[] = [];
+  const references = (value: unknown, where: string, at: () => SourceRef) => {
+    if (typeof value !== "string" || value.length < 3) return;
+    for (const m of extractHostReferences(value)) hostReferences.push({ ...m, where, source: at() });
+  };
   for (const e of c.objs("env")) {
     const name = e.reqStr("name");
     envNames.push(name);
+    references(e.any("value"), `env ${name}`, () => ctx.source(new FieldAt(e.raw, "value"), ctx.source(e.raw)));
     if (KEPT_ENV_VALUES.has(name)) {
       if (envSources === NONE) [envValues, envSources, envFrom] = [{}, {}, {}];
       envSources[name] = ctx.source(e.raw);
@@ -131,6 +140,11 @@ function readContainer(c: Fields<V1Container>, index: number, ctx: DocumentConte
       const from = e.obj("valueFrom");
       if (from) envFrom[name] = describeValueFrom(from);
     }
+  }
+  for (const key of ["command", "args"] as const) {
+    const list = (c.raw as Record<string, unknown>)[key];
+    if (Array.isArray(list))
+      list.forEach((v, i) => references(v, `${key}[${i}]`, () => ctx.source(new FieldAt(list, i), ctx.source(list))));
   }
   return {
     name: c.str("name") || `#${index}`,
@@ -160,6 +174,7 @@ function readContainer(c: Fields<V1Container>, index: number, ctx: DocumentConte
     envValues,
     envSources,
     envFrom,
+    ...(hostReferences.length > 0 ? { hostReferences } : {}),
   };
 }
 
