@@ -1,6 +1,6 @@
 /**
  * `podpath intended`: the Services each workload's configuration names (env values, args,
- * command) and whether NetworkPolicy allows the connection (analysis/intended/). Result:
+ * command, ConfigMaps it reads) and whether NetworkPolicy allows the connection (analysis/intended/). Result:
  * `IntendedJson`. Only the matched `host[:port]` of a value is ever in the answer.
  */
 import {
@@ -15,13 +15,7 @@ import { formatSource } from "../model/source.js";
 import { OUTPUT_API_VERSION, sourceJson, type SourceJson } from "./contract.js";
 import type { Answer } from "./question.js";
 
-const INTENDED_VERDICTS: readonly IntendedVerdict[] = [
-  "allowed",
-  "blocked",
-  "no-service",
-  "no-port",
-  "no-backend",
-];
+const INTENDED_VERDICTS: readonly IntendedVerdict[] = ["allowed", "blocked", "no-service", "no-port", "no-backend"];
 
 /** `--fail-on blocked-dependency`: a configured dependency NetworkPolicy blocks, or one naming a missing Service or port */
 export const INTENDED_FAIL_ON = ["blocked-dependency"] as const;

@@ -233,3 +233,94 @@ test("intended on the embedded example: text, JSON and Markdown as the golden fi
     assert.equal(r.stdout, golden(file, r.stdout), format);
   }
 });
+
+const CONFIGMAPS = `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: ConfigMap
+  metadata:
+    name: worker-env
+    namespace: app
+  data:
+    QUEUE_URL: amqp://worker:Sup3rSecretPw@rabbitmq.messaging.svc:5672
+    UNUSED_BY_KEY: http://auth-api:8000
+- apiVersion: v1
+  kind: ConfigMap
+  metadata:
+    name: worker-files
+    namespace: app
+  data:
+    app.properties: |
+      cache.host=redis.app.svc.cluster.local
+      cache.port=6379
+- apiVersion: v1
+  kind: Secret
+  metadata:
+    name: worker-secret
+    namespace: app
+  stringData:
+    AUTH: http://auth-api:8000
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata:
+    name: reader
+    namespace: app
+  spec:
+    selector:
+      matchLabels: {app: reader}
+    template:
+      metadata:
+        labels: {app: reader}
+      spec:
+        volumes:
+        - name: files
+          configMap: {name: worker-files}
+        containers:
+        - name: reader
+          image: registry.example/reader:1
+          envFrom:
+          - configMapRef: {name: worker-env}
+          - secretRef: {name: worker-secret}
+          volumeMounts:
+          - {name: files, mountPath: /etc/reader}
+`;
+
+test("intended reads the ConfigMaps a container uses (envFrom, a mounted volume), never Secrets; only host:port printed", async () => {
+  const dir = tempDir({ "cluster.yaml": CLUSTER, "reader.yaml": CONFIGMAPS });
+  const r = await cli(["intended", "-s", dir, "-o", "json"], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const json = JSON.parse(r.stdout) as {
+    dependencies: {
+      workload: string;
+      where: string;
+      reference: string;
+      servicePort: number | null;
+      verdict: string;
+      source: string;
+    }[];
+  };
+  const reader = json.dependencies.filter((d) => d.workload === "app/reader[Deployment]");
+  assert.deepEqual(
+    reader.map((d) => [d.where, d.reference, d.servicePort, d.verdict, d.source]),
+    [
+      [
+        "ConfigMap worker-env key QUEUE_URL (envFrom)",
+        "rabbitmq.messaging.svc:5672",
+        5672,
+        "allowed",
+        "reader.yaml:10",
+      ],
+      ["ConfigMap worker-env key UNUSED_BY_KEY (envFrom)", "auth-api:8000", 8000, "allowed", "reader.yaml:11"],
+      // no port in the file: every port of the Service is checked
+      [
+        "ConfigMap worker-files key app.properties (volume files)",
+        "redis.app.svc.cluster.local",
+        6379,
+        "allowed",
+        "reader.yaml:18",
+      ],
+    ],
+  );
+  assert.doesNotMatch(r.stdout, /Sup3rSecretPw|cache\.host|cache\.port|worker-secret/);
+});

@@ -7,7 +7,8 @@ import { evaluateNetworkPolicies, type NetworkPolicyVerdict, type PodPolicyEndpo
 
 /**
  * Intended vs allowed: the Services each workload's configuration names (env values, args,
- * command; matched at load time, load/kubernetes/host-references.ts) and whether NetworkPolicy
+ * command, and the data of the ConfigMaps it reads by envFrom, configMapKeyRef or a mounted
+ * volume; matched at load time, load/kubernetes/host-references.ts; Secrets are never read) and whether NetworkPolicy
  * lets the workload reach them, with trace's evaluator (analysis/paths/network-policy.ts): the
  * source's egress to a backend of the Service, on the Service port's targetPort (policies see the
  * packet after kube-proxy's DNAT: kubernetes.io/docs/concepts/services-networking/network-policies
@@ -142,10 +143,18 @@ export function analyseIntended(snapshot: Snapshot): IntendedReport {
   const dependencies: IntendedDependency[] = [];
   let ignored = 0;
 
+  const configMaps = new Map((k.configMaps ?? []).map((c) => [`${c.namespace}/${c.name}`, c]));
+  // a ConfigMap's references, as the container reads them (envFrom, one key, a mounted volume)
+  const fromConfigMaps = (container: Container, namespace: string): HostReference[] =>
+    (container.configMapUses ?? []).flatMap((use) =>
+      (configMaps.get(`${namespace}/${use.name}`)?.references ?? [])
+        .filter((r) => use.keys === undefined || use.keys.includes(r.key))
+        .map((r) => ({ ...r, where: `${r.where} (${use.via})` })),
+    );
   for (const { peer, containers } of sources(snapshot, peers)) {
     const seen = new Set<string>();
     for (const container of containers)
-      for (const ref of container.hostReferences ?? []) {
+      for (const ref of [...(container.hostReferences ?? []), ...fromConfigMaps(container, peer.namespace)]) {
         const target = serviceOf(ref, peer.namespace, services, knownNamespaces);
         if (!target) {
           ignored++;

@@ -15,7 +15,7 @@ export function registerIntended(program: Command, io: CliIO, setExit: (code: nu
     program
       .command("intended")
       .description(
-        "the Services each workload's configuration names (env values, args, command) and whether NetworkPolicy allows calling them",
+        "the Services each workload's configuration names (env values, args, command, ConfigMaps it reads) and whether NetworkPolicy allows calling them",
       ),
     formatsOf("intended"),
   )
@@ -28,12 +28,13 @@ export function registerIntended(program: Command, io: CliIO, setExit: (code: nu
     .addHelpText(
       "after",
       `
-A dependency is a host a container's env value, args or command names that is a Service of the
-snapshot: NAME.NS, NAME.NS.svc, NAME.NS.svc.cluster.local, or a bare NAME of the workload's own
-namespace where it stands as a host (scheme://NAME[:port] or NAME:port), with an optional port.
-NAME.NS.svc… naming no Service, or NAME.NS in a namespace of the snapshot, is reported as a missing
-Service. Without a port, http:// and https:// give 80 and 443; otherwise every port of the Service
-is checked. Only the matched host:port is printed, never the rest of a value; Secrets are never read.
+A dependency is a host a container's env value, args or command names, or the data of a ConfigMap
+it reads (envFrom, configMapKeyRef, a mounted volume), that is a Service of the snapshot: NAME.NS,
+NAME.NS.svc, NAME.NS.svc.cluster.local, or a bare NAME of the workload's own namespace where it
+stands as a host (scheme://NAME[:port] or NAME:port), with an optional port. NAME.NS.svc… naming no
+Service, or NAME.NS in a namespace of the snapshot, is reported as a missing Service. Without a
+port, http:// and https:// give 80 and 443; otherwise every port of the Service is checked. Only
+the matched host:port is printed, never the rest of a value; Secrets are never read.
 
 Each dependency is checked as trace checks NetworkPolicy: the workload's egress to a backend of the
 Service on its targetPort, and the backend's ingress. A blocked one says which side isolates and

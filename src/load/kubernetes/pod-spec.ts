@@ -30,6 +30,7 @@ import type {
 import type { SourceRef } from "../../model/source.js";
 import type { DocumentContext } from "../fields.js";
 import { FieldAt, Fields } from "../fields.js";
+import { configMapUses, configMapVolumes } from "./config-maps.js";
 import { extractHostReferences } from "./host-references.js";
 import { checkValues, readLabelSelector, readResources } from "./meta.js";
 
@@ -75,7 +76,8 @@ export function readPodTemplate(
 
 export function readPodSpec(f: Fields<V1PodSpec>, ctx: DocumentContext): PodSpec {
   const hostNetwork = f.bool("hostNetwork") ?? false;
-  const containers = f.objs("containers").map((c, i) => readContainer(c, i, ctx));
+  const volumes = configMapVolumes(f);
+  const containers = f.objs("containers").map((c, i) => readContainer(c, i, ctx, volumes));
   if (containers.length === 0) f.fail("containers must not be empty");
   return {
     nodeName: f.str("nodeName") || undefined,
@@ -85,7 +87,7 @@ export function readPodSpec(f: Fields<V1PodSpec>, ctx: DocumentContext): PodSpec
     tolerations: f.objs("tolerations").map((t) => readToleration(t, ctx)),
     topologySpreadConstraints: f.objs("topologySpreadConstraints").map((t) => readSpread(t, ctx)),
     containers,
-    initContainers: f.objs("initContainers").map((c, i) => readContainer(c, i, ctx)),
+    initContainers: f.objs("initContainers").map((c, i) => readContainer(c, i, ctx, volumes)),
     overhead: readResources(f.obj("overhead")),
     schedulerName: f.str("schedulerName") || "default-scheduler",
     priorityClassName: f.str("priorityClassName") || undefined,
@@ -114,7 +116,12 @@ function readPodLevel(f: Fields<V1PodSpec>): Pick<PodSpec, "resources" | "runtim
 }
 
 /** A container's name is required by the API but used by no analysis: one without is kept as `#i`. */
-function readContainer(c: Fields<V1Container>, index: number, ctx: DocumentContext): Container {
+function readContainer(
+  c: Fields<V1Container>,
+  index: number,
+  ctx: DocumentContext,
+  volumes: ReturnType<typeof configMapVolumes>,
+): Container {
   const resources = c.objOrEmpty("resources");
   const envNames: string[] = [];
   // most containers keep none of these: they share one empty record (150,000 pods' worth of
@@ -146,6 +153,7 @@ function readContainer(c: Fields<V1Container>, index: number, ctx: DocumentConte
     if (Array.isArray(list))
       list.forEach((v, i) => references(v, `${key}[${i}]`, () => ctx.source(new FieldAt(list, i), ctx.source(list))));
   }
+  const uses = configMapUses(c, volumes, ctx);
   return {
     name: c.str("name") || `#${index}`,
     image: c.str("image") ?? "",
@@ -175,6 +183,7 @@ function readContainer(c: Fields<V1Container>, index: number, ctx: DocumentConte
     envSources,
     envFrom,
     ...(hostReferences.length > 0 ? { hostReferences } : {}),
+    ...(uses.length > 0 ? { configMapUses: uses } : {}),
   };
 }
 

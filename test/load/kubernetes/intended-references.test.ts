@@ -79,3 +79,26 @@ test("the loader keeps only the matched host:port of a value with a password aro
   );
   assert.deepEqual(container.envValues, {});
 });
+
+test("a ConfigMap keeps only the matched host:port of each data key (binaryData never read), the key's file:line beside it", () => {
+  const draft = convertYaml(
+    `apiVersion: v1
+kind: ConfigMap
+metadata: {name: db, namespace: app}
+data:
+  url: "postgres://app:TopSecretPw@db.data:5432/orders?sslmode=require"
+  note: "just words"
+binaryData:
+  blob: ZGIuZGF0YTo1NDMy
+`,
+    "cm.yaml",
+    "app",
+  );
+  const dump = JSON.stringify(draft, (_k, v: unknown) => (v instanceof Map ? [...v.entries()] : v));
+  assert.doesNotMatch(dump, /TopSecretPw|orders|sslmode|just words|ZGIuZGF0YTo1NDMy/);
+  const cm = draft.kubernetes.configMaps![0]!;
+  assert.deepEqual(
+    cm.references.map((r) => [r.key, r.where, r.text, r.source.line]),
+    [["url", "ConfigMap db key url", "db.data:5432", 5]],
+  );
+});

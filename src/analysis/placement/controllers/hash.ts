@@ -37,7 +37,13 @@ export function safeEncodeString(text: string): string {
  */
 function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (key, v: unknown) => {
-    if (key === "source" || key === "nodeSelectorSource" || key === "envSources" || key === "hostReferences")
+    if (
+      key === "source" ||
+      key === "nodeSelectorSource" ||
+      key === "envSources" ||
+      key === "hostReferences" ||
+      key === "configMapUses"
+    )
       return undefined;
     if (v && typeof v === "object" && !Array.isArray(v)) {
       const sorted: Record<string, unknown> = {};
