@@ -117,6 +117,14 @@ export {
   type InternetExposureJson,
   type ExposureChainLinkJson,
 } from "./questions/exposure.js";
+export {
+  answerIntended,
+  intendedJson,
+  type IntendedAnswer,
+  type IntendedInput,
+  type IntendedJson,
+  type IntendedDependencyJson,
+} from "./questions/intended.js";
 // what a trace's input is made of: `parseEndpoint("workload:NS/NAME")` and friends
 export { parseEndpoint, EndpointError, ENDPOINT_FORMS, type EndpointSpec } from "./analysis/paths/endpoints.js";
 export type { Protocol } from "./analysis/paths/trace-model.js";

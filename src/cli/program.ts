@@ -5,6 +5,7 @@ import { UserError } from "../model/errors.js";
 import { registerConnlist } from "./commands/connlist.js";
 import { registerExposure } from "./commands/exposure.js";
 import { registerFixPlace } from "./commands/fix-place.js";
+import { registerIntended } from "./commands/intended.js";
 import { registerLint } from "./commands/lint.js";
 import { registerPlace } from "./commands/place.js";
 import { registerPlanned } from "./commands/planned.js";
@@ -72,6 +73,7 @@ Examples:
   registerReport(program, io, setExit);
   registerConnlist(program, io, setExit);
   registerExposure(program, io, setExit);
+  registerIntended(program, io, setExit);
   registerPlanned(program, io, setExit);
   registerFixPlace(program, io, setExit);
   program.commands.forEach((c) => c.exitOverride().configureOutput(program.configureOutput()));

@@ -9,6 +9,7 @@ import type { ConnlistAnswer } from "../questions/connlist.js";
 import type { ExposureAnswer } from "../questions/exposure.js";
 import type { EgressAnswer } from "../questions/egress.js";
 import type { FixPlaceAnswer } from "../questions/fix-place.js";
+import type { IntendedAnswer } from "../questions/intended.js";
 import type { LintAnswer } from "../questions/lint.js";
 import type { PlaceAnswer } from "../questions/place.js";
 import type { QuestionName } from "../questions/question.js";
@@ -26,6 +27,7 @@ import {
 import { formatExposureJson, formatExposureMarkdown, formatExposureText } from "./exposure.js";
 import { formatEgressJson, formatEgressMarkdown, formatEgressText } from "./egress.js";
 import { formatFixPlaceJson, formatFixPlaceMarkdown, formatFixPlaceText } from "./fix-place.js";
+import { formatIntendedJson, formatIntendedMarkdown, formatIntendedText } from "./intended.js";
 import { formatPlacementBriefMarkdown, formatPlacementBriefText } from "./place-brief.js";
 import { formatLintJson, formatLintMarkdown, formatLintText } from "./lint.js";
 import { placeAnswerChunks } from "./findings-json.js";
@@ -60,6 +62,7 @@ export interface AnswerOf {
   report: ReportAnswer;
   connlist: ConnlistAnswer;
   exposure: ExposureAnswer;
+  intended: IntendedAnswer;
 }
 
 /** How an answer is shown, beside its format: the terminal's width and colour, `--brief`. */
@@ -136,6 +139,11 @@ export const RENDERERS: Renderers = {
     text: (a, o) => [formatExposureText(a.analysis, o.style)],
     json: (a) => [formatExposureJson(a.result)],
     md: (a) => [formatExposureMarkdown(a.analysis)],
+  },
+  intended: {
+    text: (a) => [formatIntendedText(a.analysis)],
+    json: (a) => [formatIntendedJson(a.result)],
+    md: (a) => [formatIntendedMarkdown(a.analysis)],
   },
 };
 

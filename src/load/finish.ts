@@ -263,6 +263,7 @@ export function finishSnapshot(
       ingressClasses: simple(k.ingressClasses).sort(byName),
       routes: simple(k.routes).sort(byNsName),
       networkPolicies: simple(k.networkPolicies).sort(byNsName),
+      configMaps: simple([...(k.configMaps ?? [])]).sort(byNsName),
       priorityClasses: simple(k.priorityClasses).sort(byName),
       limitRanges: simple(k.limitRanges).sort(byNsName),
       runtimeClasses: simple(k.runtimeClasses).sort(byName),

@@ -175,6 +175,47 @@ export interface Container {
   readonly envSources?: Readonly<Record<string, SourceRef>>;
   /** Those of the few env vars set by valueFrom: where the value comes from ("ConfigMap calico-config key …"); the value itself is not in the snapshot. */
   readonly envFrom?: Readonly<Record<string, string>>;
+  /** Service-like hosts its env values, args and command name (load/kubernetes/host-references.ts): the match only, never the value. */
+  readonly hostReferences?: readonly HostReference[];
+  /** the ConfigMaps it reads by envFrom, configMapKeyRef or a mounted volume (set only when there are some) */
+  readonly configMapUses?: readonly ConfigMapUse[];
+}
+
+/**
+ * A ConfigMap, as far as `podpath intended` needs it: the Service-like hosts its `data` values
+ * name (load/kubernetes/host-references.ts), `where` being `ConfigMap NAME key KEY`. Nothing else
+ * of its data is kept.
+ */
+export interface ConfigMapReferences {
+  readonly meta: ObjectMeta;
+  readonly namespace: string;
+  readonly name: string;
+  /** per data key */
+  readonly references: readonly (HostReference & { readonly key: string })[];
+}
+
+/** A ConfigMap a container reads: `envFrom`, an env `configMapKeyRef` (one key) or a mounted volume. */
+export interface ConfigMapUse {
+  readonly name: string;
+  /** only this key (configMapKeyRef, or a volume's `items`); undefined: every key */
+  readonly keys: readonly string[] | undefined;
+  /** `envFrom`, `env NAME`, `volume NAME` */
+  readonly via: string;
+  readonly source: SourceRef;
+}
+
+/** A `host[:port]` a container's configuration names, and where (`env AMQP_URL`, `args[2]`). */
+export interface HostReference {
+  /** the match as written: `rabbitmq.messaging.svc.cluster.local:5672` */
+  readonly text: string;
+  /** lower-cased host */
+  readonly host: string;
+  readonly port: number | undefined;
+  /** the URL scheme when the host is a URL's */
+  readonly scheme: string | undefined;
+  /** `env NAME`, `args[i]`, `command[i]` */
+  readonly where: string;
+  readonly source: SourceRef;
 }
 
 export interface NodeAffinity {

@@ -31,6 +31,8 @@ export interface KubernetesModel {
   /** OpenShift Routes (route.openshift.io/v1): the ingress controller's targets, for connlist */
   readonly routes: readonly k8s.OpenShiftRoute[];
   readonly networkPolicies: readonly k8s.NetworkPolicy[];
+  /** ConfigMaps: only the Service-like hosts their data names (podpath intended) */
+  readonly configMaps?: readonly k8s.ConfigMapReferences[];
   readonly priorityClasses: readonly k8s.PriorityClass[];
   /** LimitRanges (core/v1), for LimitRanger admission */
   readonly limitRanges: readonly k8s.LimitRange[];

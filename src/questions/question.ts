@@ -15,7 +15,16 @@
 
 /** The questions podpath answers today; `src/format/index.ts` keeps one formatter table per name. */
 export type QuestionName =
-  "snapshot show" | "place" | "fix place" | "trace" | "egress" | "lint" | "report" | "connlist" | "exposure";
+  | "snapshot show"
+  | "place"
+  | "fix place"
+  | "trace"
+  | "egress"
+  | "lint"
+  | "report"
+  | "connlist"
+  | "exposure"
+  | "intended";
 
 export interface Answer<Input, Result, Analysis> {
   /** the question's parameters, as asked */

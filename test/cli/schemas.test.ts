@@ -12,7 +12,7 @@ import type { ValidateFunction } from "ajv";
 import { OUTPUT_API_VERSION } from "../../src/questions/contract.js";
 import { cli, REPO } from "../support/helpers.js";
 
-const SCHEMAS = ["snapshot-show", "place", "fix-place", "trace", "egress", "connlist", "exposure"] as const;
+const SCHEMAS = ["snapshot-show", "place", "fix-place", "trace", "egress", "connlist", "exposure", "intended"] as const;
 type SchemaName = (typeof SCHEMAS)[number];
 
 const ajv = new Ajv2020({ allErrors: true, strict: true });
@@ -58,6 +58,7 @@ const EXAMPLE_ANSWERS: readonly (readonly [SchemaName, readonly string[]])[] = [
   // no CNI in the snapshot: dataplane null
   ["connlist", ["connlist", "-s", "test/fixtures/placement-readable"]],
   ["exposure", ["exposure"]],
+  ["intended", ["intended"]],
 ];
 
 for (const [schema, args] of EXAMPLE_ANSWERS) {

@@ -20,6 +20,7 @@ import { answerConnlist } from "../../src/questions/connlist.js";
 import { answerExposure } from "../../src/questions/exposure.js";
 import { answerEgress } from "../../src/questions/egress.js";
 import { answerFixPlace } from "../../src/questions/fix-place.js";
+import { answerIntended } from "../../src/questions/intended.js";
 import { answerLint } from "../../src/questions/lint.js";
 import { answerPlace } from "../../src/questions/place.js";
 import { answerReport } from "../../src/questions/report.js";
@@ -46,6 +47,7 @@ const answers: { readonly [Q in QuestionName]: AnswerOf[Q] } = {
   report: answerReport(snapshot, { lang: "en" }),
   connlist: answerConnlist(snapshot),
   exposure: answerExposure(snapshot),
+  intended: answerIntended(snapshot),
 };
 
 const questions = Object.keys(RENDERERS) as QuestionName[];
@@ -56,6 +58,7 @@ test("every question renders text, json and md; json is JSON.stringify of its ty
     "egress",
     "exposure",
     "fix place",
+    "intended",
     "lint",
     "place",
     "report",

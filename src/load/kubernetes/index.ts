@@ -1,5 +1,5 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
-import type { WorkloadKind } from "../../model/kubernetes.js";
+import type { ConfigMapReferences, WorkloadKind } from "../../model/kubernetes.js";
 import type { SnapshotDraft } from "../draft.js";
 import { Fields, Malformed, describeType, isRaw, type DocumentContext, type Raw } from "../fields.js";
 import { convertLimitRange, convertRuntimeClass } from "./admission-objects.js";
@@ -10,6 +10,7 @@ import { isClusterScoped, readMeta } from "./meta.js";
 import { convertNetworkPolicy } from "./network-policy.js";
 import { convertNode } from "./nodes.js";
 import { convertPodDisruptionBudget } from "./pod-disruption-budget.js";
+import { convertConfigMap } from "./config-maps.js";
 import { convertPod } from "./pods.js";
 import { convertRoute } from "./route.js";
 import { convertOperatorResource } from "./prometheus-operator.js";
@@ -124,6 +125,9 @@ function convertObject(
           break;
         case "ReplicationController":
           workload("ReplicationController");
+          break;
+        case "ConfigMap":
+          ((k as { configMaps?: ConfigMapReferences[] }).configMaps ??= []).push(convertConfigMap(f, meta(), ctx));
           break;
         case "LimitRange":
           k.limitRanges.push(convertLimitRange(f, meta(), ctx));

@@ -13,6 +13,7 @@ import type {
   Affinity,
   Container,
   ContainerPort,
+  HostReference,
   NodeAffinity,
   NodeSelectorOperator,
   NodeSelectorRequirement,
@@ -28,7 +29,9 @@ import type {
 } from "../../model/kubernetes.js";
 import type { SourceRef } from "../../model/source.js";
 import type { DocumentContext } from "../fields.js";
-import { Fields } from "../fields.js";
+import { FieldAt, Fields } from "../fields.js";
+import { configMapUses, configMapVolumes } from "./config-maps.js";
+import { extractHostReferences } from "./host-references.js";
 import { checkValues, readLabelSelector, readResources } from "./meta.js";
 
 export const PROTOCOLS: readonly Protocol[] = ["TCP", "UDP", "SCTP"];
@@ -73,7 +76,8 @@ export function readPodTemplate(
 
 export function readPodSpec(f: Fields<V1PodSpec>, ctx: DocumentContext): PodSpec {
   const hostNetwork = f.bool("hostNetwork") ?? false;
-  const containers = f.objs("containers").map((c, i) => readContainer(c, i, ctx));
+  const volumes = configMapVolumes(f);
+  const containers = f.objs("containers").map((c, i) => readContainer(c, i, ctx, volumes));
   if (containers.length === 0) f.fail("containers must not be empty");
   return {
     nodeName: f.str("nodeName") || undefined,
@@ -83,7 +87,7 @@ export function readPodSpec(f: Fields<V1PodSpec>, ctx: DocumentContext): PodSpec
     tolerations: f.objs("tolerations").map((t) => readToleration(t, ctx)),
     topologySpreadConstraints: f.objs("topologySpreadConstraints").map((t) => readSpread(t, ctx)),
     containers,
-    initContainers: f.objs("initContainers").map((c, i) => readContainer(c, i, ctx)),
+    initContainers: f.objs("initContainers").map((c, i) => readContainer(c, i, ctx, volumes)),
     overhead: readResources(f.obj("overhead")),
     schedulerName: f.str("schedulerName") || "default-scheduler",
     priorityClassName: f.str("priorityClassName") || undefined,
@@ -112,7 +116,12 @@ function readPodLevel(f: Fields<V1PodSpec>): Pick<PodSpec, "resources" | "runtim
 }
 
 /** A container's name is required by the API but used by no analysis: one without is kept as `#i`. */
-function readContainer(c: Fields<V1Container>, index: number, ctx: DocumentContext): Container {
+function readContainer(
+  c: Fields<V1Container>,
+  index: number,
+  ctx: DocumentContext,
+  volumes: ReturnType<typeof configMapVolumes>,
+): Container {
   const resources = c.objOrEmpty("resources");
   const envNames: string[] = [];
   // most containers keep none of these: they share one empty record (150,000 pods' worth of
@@ -120,9 +129,16 @@ function readContainer(c: Fields<V1Container>, index: number, ctx: DocumentConte
   let envValues: Record<string, string> = NONE;
   let envSources: Record<string, SourceRef> = NONE;
   let envFrom: Record<string, string> = NONE;
+  // the Service-like hosts values name, matched here so the values themselves are dropped
+  const hostReferences: HostReference[] = [];
+  const references = (value: unknown, where: string, at: () => SourceRef) => {
+    if (typeof value !== "string" || value.length < 3) return;
+    for (const m of extractHostReferences(value)) hostReferences.push({ ...m, where, source: at() });
+  };
   for (const e of c.objs("env")) {
     const name = e.reqStr("name");
     envNames.push(name);
+    references(e.any("value"), `env ${name}`, () => ctx.source(new FieldAt(e.raw, "value"), ctx.source(e.raw)));
     if (KEPT_ENV_VALUES.has(name)) {
       if (envSources === NONE) [envValues, envSources, envFrom] = [{}, {}, {}];
       envSources[name] = ctx.source(e.raw);
@@ -132,6 +148,12 @@ function readContainer(c: Fields<V1Container>, index: number, ctx: DocumentConte
       if (from) envFrom[name] = describeValueFrom(from);
     }
   }
+  for (const key of ["command", "args"] as const) {
+    const list = (c.raw as Record<string, unknown>)[key];
+    if (Array.isArray(list))
+      list.forEach((v, i) => references(v, `${key}[${i}]`, () => ctx.source(new FieldAt(list, i), ctx.source(list))));
+  }
+  const uses = configMapUses(c, volumes, ctx);
   return {
     name: c.str("name") || `#${index}`,
     image: c.str("image") ?? "",
@@ -160,6 +182,8 @@ function readContainer(c: Fields<V1Container>, index: number, ctx: DocumentConte
     envValues,
     envSources,
     envFrom,
+    ...(hostReferences.length > 0 ? { hostReferences } : {}),
+    ...(uses.length > 0 ? { configMapUses: uses } : {}),
   };
 }
 

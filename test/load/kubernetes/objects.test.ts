@@ -2243,7 +2243,6 @@ items:
       actual: () => draft.unmodelledKinds,
       expected: {
         "v1 Secret": 3,
-        "v1 ConfigMap": 1,
         "example.com/v1 Widget": 2,
         "monitoring.coreos.com/v1 ServiceMonitor": 1,
       },

@@ -30,10 +30,21 @@ export function safeEncodeString(text: string): string {
   return out;
 }
 
-/** JSON with sorted keys and `source` (file:line, not part of the object) left out. */
+/**
+ * JSON with sorted keys and `source` (file:line, not part of the object) left out, and the
+ * containers' `hostReferences` (read from env values and args for `podpath intended`, not a field
+ * of the template: the stand-in stays what it was before they were read).
+ */
 function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (key, v: unknown) => {
-    if (key === "source" || key === "nodeSelectorSource" || key === "envSources") return undefined;
+    if (
+      key === "source" ||
+      key === "nodeSelectorSource" ||
+      key === "envSources" ||
+      key === "hostReferences" ||
+      key === "configMapUses"
+    )
+      return undefined;
     if (v && typeof v === "object" && !Array.isArray(v)) {
       const sorted: Record<string, unknown> = {};
       for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
