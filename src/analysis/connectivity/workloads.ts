@@ -54,7 +54,8 @@ export interface LabelGap {
   readonly variants: readonly string[];
 }
 
-const WORKLOAD_KINDS = new Set([
+/** the controller kinds whose pods are one peer (their owner), as netpol-analyzer groups them */
+export const WORKLOAD_KINDS: ReadonlySet<string> = new Set([
   "Deployment",
   "ReplicaSet",
   "StatefulSet",

@@ -2,7 +2,7 @@ import type { Container, HostReference, Namespace, Protocol, Service, ServicePor
 import { mapSelectorMatches } from "../../model/selectors.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import type { SourceRef } from "../../model/source.js";
-import { workloadPeers, type WorkloadPeer } from "../connectivity/workloads.js";
+import { WORKLOAD_KINDS, workloadPeers, type WorkloadPeer } from "../connectivity/workloads.js";
 import { evaluateNetworkPolicies, type NetworkPolicyVerdict, type PodPolicyEndpoint } from "../paths/network-policy.js";
 
 /**
@@ -79,16 +79,6 @@ export interface IntendedReport {
 
 const SCHEME_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443 };
 
-const CONTROLLER_KINDS = new Set([
-  "Deployment",
-  "ReplicaSet",
-  "StatefulSet",
-  "DaemonSet",
-  "Job",
-  "CronJob",
-  "ReplicationController",
-]);
-
 interface Source {
   readonly peer: WorkloadPeer;
   readonly containers: readonly Container[];
@@ -99,7 +89,7 @@ function sources(snapshot: Snapshot, peers: readonly WorkloadPeer[]): Source[] {
   const k = snapshot.kubernetes;
   const containers = new Map<string, readonly Container[]>();
   for (const w of k.workloads)
-    if (!w.knownFromPods && w.generatedFrom === undefined && CONTROLLER_KINDS.has(w.kind)) {
+    if (!w.knownFromPods && w.generatedFrom === undefined && WORKLOAD_KINDS.has(w.kind)) {
       const id = `${w.namespace}/${w.name}[${w.kind}]`;
       if (!containers.has(id)) containers.set(id, [...w.template.spec.initContainers, ...w.template.spec.containers]);
     }

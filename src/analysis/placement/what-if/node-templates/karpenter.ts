@@ -43,6 +43,7 @@ import { locationOf } from "../../fix/location.js";
 import { nodeResources, type NodeResources } from "./allocatable.js";
 import type { NodePoolLaunch, TemplateView } from "./types.js";
 import { templateNode } from "./node.js";
+import { requirementMatches } from "../../plugins/nodeaffinity/common.js";
 
 export interface NodePoolRequirement {
   readonly key: string;
@@ -125,25 +126,13 @@ const TYPE_KEYS = new Set([
   "karpenter.k8s.aws/instance-hypervisor",
 ]);
 
-/** A requirement on a value (sigs.k8s.io/karpenter pkg/scheduling Requirement.Has): Gt/Lt compare integers. */
+/**
+ * A requirement on a value (sigs.k8s.io/karpenter pkg/scheduling Requirement.Has): the node
+ * selector operators as kube-scheduler matches them (Gt/Lt compare integers), so one matcher
+ * serves both (plugins/nodeaffinity/common.ts requirementMatches).
+ */
 export function requirementAllows(r: NodePoolRequirement, value: string | undefined): boolean {
-  switch (r.operator) {
-    case "In":
-      return value !== undefined && r.values.includes(value);
-    case "NotIn":
-      return value === undefined || !r.values.includes(value);
-    case "Exists":
-      return value !== undefined;
-    case "DoesNotExist":
-      return value === undefined;
-    case "Gt":
-    case "Lt": {
-      const v = Number(value);
-      const bound = Number(r.values[0]);
-      if (value === undefined || !Number.isInteger(v) || !Number.isInteger(bound)) return false;
-      return r.operator === "Gt" ? v > bound : v < bound;
-    }
-  }
+  return requirementMatches(r, value === undefined ? {} : { [r.key]: value });
 }
 
 /** Cheapest first, as far as podpath can tell without prices: fewer vCPUs, then less memory, then the name. */
