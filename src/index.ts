@@ -118,6 +118,15 @@ export {
   type ExposureChainLinkJson,
 } from "./questions/exposure.js";
 export {
+  answerDiff,
+  diffJson,
+  DIFF_FAIL_ON,
+  type DiffAnswer,
+  type DiffFailOn,
+  type DiffInput,
+  type DiffJson,
+} from "./questions/diff.js";
+export {
   answerIntended,
   intendedJson,
   type IntendedAnswer,

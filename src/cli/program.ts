@@ -5,6 +5,7 @@ import { UserError } from "../model/errors.js";
 import { registerConnlist } from "./commands/connlist.js";
 import { registerExposure } from "./commands/exposure.js";
 import { registerFixPlace } from "./commands/fix-place.js";
+import { registerDiff } from "./commands/diff.js";
 import { registerIntended } from "./commands/intended.js";
 import { registerLint } from "./commands/lint.js";
 import { registerPlace } from "./commands/place.js";
@@ -74,6 +75,7 @@ Examples:
   registerConnlist(program, io, setExit);
   registerExposure(program, io, setExit);
   registerIntended(program, io, setExit);
+  registerDiff(program, io, setExit);
   registerPlanned(program, io, setExit);
   registerFixPlace(program, io, setExit);
   program.commands.forEach((c) => c.exitOverride().configureOutput(program.configureOutput()));

@@ -6,6 +6,7 @@
  */
 import { UserError } from "../model/errors.js";
 import type { ConnlistAnswer } from "../questions/connlist.js";
+import type { DiffAnswer } from "../questions/diff.js";
 import type { ExposureAnswer } from "../questions/exposure.js";
 import type { EgressAnswer } from "../questions/egress.js";
 import type { FixPlaceAnswer } from "../questions/fix-place.js";
@@ -24,6 +25,7 @@ import {
   formatConnlistText,
   formatConnlistTxt,
 } from "./connlist.js";
+import { formatDiffJson, formatDiffMarkdown, formatDiffText } from "./diff.js";
 import { formatExposureJson, formatExposureMarkdown, formatExposureText } from "./exposure.js";
 import { formatEgressJson, formatEgressMarkdown, formatEgressText } from "./egress.js";
 import { formatFixPlaceJson, formatFixPlaceMarkdown, formatFixPlaceText } from "./fix-place.js";
@@ -63,6 +65,7 @@ export interface AnswerOf {
   connlist: ConnlistAnswer;
   exposure: ExposureAnswer;
   intended: IntendedAnswer;
+  diff: DiffAnswer;
 }
 
 /** How an answer is shown, beside its format: the terminal's width and colour, `--brief`. */
@@ -144,6 +147,11 @@ export const RENDERERS: Renderers = {
     text: (a) => [formatIntendedText(a.analysis)],
     json: (a) => [formatIntendedJson(a.result)],
     md: (a) => [formatIntendedMarkdown(a.analysis)],
+  },
+  diff: {
+    text: (a) => [formatDiffText(a.result)],
+    json: (a) => [formatDiffJson(a.result)],
+    md: (a) => [formatDiffMarkdown(a.result)],
   },
 };
 

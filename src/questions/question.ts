@@ -24,7 +24,8 @@ export type QuestionName =
   | "report"
   | "connlist"
   | "exposure"
-  | "intended";
+  | "intended"
+  | "diff";
 
 export interface Answer<Input, Result, Analysis> {
   /** the question's parameters, as asked */

@@ -53,7 +53,7 @@ test("a bad --max-file-size is a usage error", async () => {
   assert.match(r.stderr, /expected a size such as 64M, 1G or 4096/);
 });
 
-for (const args of [["diff"], ["diff", "--after", "x", "-o", "yaml", "extra"]]) {
+for (const args of [["serve"], ["serve", "--port", "x", "extra"]]) {
   test(`podpath ${args.join(" ")} is registered and says it is not built yet before validating options (exit 2)`, async () => {
     const r = await cli([...args]);
     assert.equal(r.code, 2);

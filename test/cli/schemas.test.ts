@@ -12,7 +12,17 @@ import type { ValidateFunction } from "ajv";
 import { OUTPUT_API_VERSION } from "../../src/questions/contract.js";
 import { cli, REPO } from "../support/helpers.js";
 
-const SCHEMAS = ["snapshot-show", "place", "fix-place", "trace", "egress", "connlist", "exposure", "intended"] as const;
+const SCHEMAS = [
+  "snapshot-show",
+  "place",
+  "fix-place",
+  "trace",
+  "egress",
+  "connlist",
+  "exposure",
+  "intended",
+  "diff",
+] as const;
 type SchemaName = (typeof SCHEMAS)[number];
 
 const ajv = new Ajv2020({ allErrors: true, strict: true });
@@ -58,6 +68,7 @@ const EXAMPLE_ANSWERS: readonly (readonly [SchemaName, readonly string[]])[] = [
   // no CNI in the snapshot: dataplane null
   ["connlist", ["connlist", "-s", "test/fixtures/placement-readable"]],
   ["exposure", ["exposure"]],
+  ["diff", ["diff", "-w", "test/fixtures/diff/seed-policy-ecoeco.yaml"]],
   ["intended", ["intended"]],
 ];
 

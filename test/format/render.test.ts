@@ -17,6 +17,7 @@ import { loadSnapshot } from "../../src/load/load-snapshot.js";
 import { parseEndpoint } from "../../src/analysis/paths/endpoints.js";
 import { UserError } from "../../src/model/errors.js";
 import { answerConnlist } from "../../src/questions/connlist.js";
+import { answerDiff } from "../../src/questions/diff.js";
 import { answerExposure } from "../../src/questions/exposure.js";
 import { answerEgress } from "../../src/questions/egress.js";
 import { answerFixPlace } from "../../src/questions/fix-place.js";
@@ -48,6 +49,7 @@ const answers: { readonly [Q in QuestionName]: AnswerOf[Q] } = {
   connlist: answerConnlist(snapshot),
   exposure: answerExposure(snapshot),
   intended: answerIntended(snapshot),
+  diff: answerDiff(snapshot, snapshot),
 };
 
 const questions = Object.keys(RENDERERS) as QuestionName[];
@@ -55,6 +57,7 @@ const questions = Object.keys(RENDERERS) as QuestionName[];
 test("every question renders text, json and md; json is JSON.stringify of its typed result", () => {
   assert.deepEqual(questions.sort(), [
     "connlist",
+    "diff",
     "egress",
     "exposure",
     "fix place",

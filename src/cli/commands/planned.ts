@@ -13,15 +13,6 @@ interface Planned {
 
 /** Commands of the contract (PRODUCT.md) that are registered, documented, and not built yet. */
 const PLANNED: readonly Planned[] = [
-  {
-    name: "diff",
-    description: "what changed between two snapshots: connections, exposure, placement",
-    issue: 7,
-    options: (c) =>
-      c
-        .requiredOption("--before <path>", "the earlier snapshot")
-        .requiredOption("--after <path>", "the later snapshot"),
-  },
   { name: "serve", description: "the report as a live local page, with a trace form", issue: 8 },
 ];
 

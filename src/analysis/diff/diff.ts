@@ -1,0 +1,249 @@
+/**
+ * `podpath diff`: the same questions answered on two snapshots, compared by stable keys.
+ *
+ * After Batfish's differential questions (projects/batfish-common-protocol/.../Answerer.java
+ * `answerDiff`: run one answerer on the base and the delta snapshot and compare the rows by key):
+ * connlist's connections by (src, dst), exposure's internet entries by (workload, frontend,
+ * protocol, port), intended's dependencies by (workload, container, where, reference, service port).
+ */
+import type { ConnectionJson, ConnlistJson } from "../../questions/connlist.js";
+import type { ExposureJson, InternetExposureJson } from "../../questions/exposure.js";
+import type { IntendedDependencyJson, IntendedJson } from "../../questions/intended.js";
+
+type ChangeKind = "added" | "removed" | "changed";
+
+export interface ConnectionChange {
+  readonly change: ChangeKind;
+  readonly src: string;
+  readonly dst: string;
+  /** connlist's CONNECTIONS before and after ("All Connections", "TCP 8080,UDP 53"); null where absent */
+  readonly before: string | null;
+  readonly after: string | null;
+}
+
+export interface ExposureChange {
+  readonly change: ChangeKind;
+  /** the workload (connlist's peer string) or null for a frontend with no workload behind it */
+  readonly workload: string | null;
+  readonly frontend: string;
+  readonly protocol: string;
+  readonly port: number;
+  readonly before: string | null;
+  readonly after: string | null;
+  /** the after entry's reason (blockedBy or unknown message), or the before one's where it is gone */
+  readonly reason: string | null;
+  readonly source: string | null;
+}
+
+export interface IntendedChange {
+  readonly change: ChangeKind;
+  readonly workload: string;
+  readonly container: string;
+  readonly reference: string;
+  readonly service: string;
+  readonly servicePort: number | null;
+  readonly before: string | null;
+  readonly after: string | null;
+  /** the after dependency's reason (the isolating side and policy), or the before one's where it is gone */
+  readonly reason: string;
+  /** the policies (file:line) that decide the after verdict */
+  readonly policies: readonly string[];
+}
+
+export interface DiffReport {
+  readonly connections: readonly ConnectionChange[];
+  readonly exposure: readonly ExposureChange[];
+  readonly intended: readonly IntendedChange[];
+}
+
+function byKey<T>(items: readonly T[], key: (t: T) => string): Map<string, T> {
+  const map = new Map<string, T>();
+  for (const item of items) map.set(key(item), item);
+  return map;
+}
+
+/** The keys of both maps, sorted (code-unit order: deterministic). */
+function keysOf<T>(a: Map<string, T>, b: Map<string, T>): string[] {
+  return [...new Set([...a.keys(), ...b.keys()])].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+}
+
+function compare<T, C>(
+  before: readonly T[],
+  after: readonly T[],
+  key: (t: T) => string,
+  value: (t: T) => string,
+  make: (change: ChangeKind, b: T | undefined, a: T | undefined) => C,
+): C[] {
+  const b = byKey(before, key);
+  const a = byKey(after, key);
+  const out: C[] = [];
+  for (const k of keysOf(b, a)) {
+    const x = b.get(k);
+    const y = a.get(k);
+    if (x && y) {
+      if (value(x) !== value(y)) out.push(make("changed", x, y));
+    } else out.push(make(x ? "removed" : "added", x, y));
+  }
+  return out;
+}
+
+/** `A.B.C.D-E.F.G.H` of an `[External]` peer as numbers, or undefined (not IPv4) */
+function ipv4Range(peer: string): [number, number] | undefined {
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)-(\d+)\.(\d+)\.(\d+)\.(\d+)\[External\]$/.exec(peer);
+  if (!m) return undefined;
+  const n = m.slice(1).map(Number);
+  const ip = (o: number[]): number => ((o[0]! * 256 + o[1]!) * 256 + o[2]!) * 256 + o[3]!;
+  return [ip(n.slice(0, 4)), ip(n.slice(4))];
+}
+
+function ipText(n: number): string {
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
+}
+
+interface Ranged {
+  /** the workload side's peer string and which side the external range is on */
+  readonly group: string;
+  readonly external: "src" | "dst";
+  readonly other: string;
+  readonly lo: number;
+  readonly hi: number;
+  readonly conn: string;
+}
+
+function ranged(c: ConnectionJson): Ranged | undefined {
+  const d = ipv4Range(c.dst);
+  if (d) return { group: `dst\u0000${c.src}`, external: "dst", other: c.src, lo: d[0], hi: d[1], conn: c.conn };
+  const s = ipv4Range(c.src);
+  if (s) return { group: `src\u0000${c.dst}`, external: "src", other: c.dst, lo: s[0], hi: s[1], conn: c.conn };
+  return undefined;
+}
+
+/**
+ * Connections to or from external ranges, compared address by address: netpol-analyzer splits
+ * 0.0.0.0-255.255.255.255 where ipBlocks differ, so a policy with a new ipBlock splits the
+ * ranges of every workload. Here both sides' ranges are cut at each other's bounds, compared
+ * piece by piece, and adjacent pieces with the same before and after are joined again: only
+ * the addresses whose connections changed are listed.
+ */
+function diffExternal(before: readonly Ranged[], after: readonly Ranged[]): ConnectionChange[] {
+  const groups = new Map<string, { b: Ranged[]; a: Ranged[]; first: Ranged }>();
+  for (const [list, side] of [
+    [before, "b"],
+    [after, "a"],
+  ] as const)
+    for (const r of list) {
+      let g = groups.get(r.group);
+      if (!g) groups.set(r.group, (g = { b: [], a: [], first: r }));
+      g[side].push(r);
+    }
+  const out: ConnectionChange[] = [];
+  for (const g of groups.values()) {
+    const cuts = [...new Set([...g.b, ...g.a].flatMap((r) => [r.lo, r.hi + 1]))].sort((x, y) => x - y);
+    const connAt = (list: readonly Ranged[], ip: number): string | null =>
+      list.find((r) => r.lo <= ip && ip <= r.hi)?.conn ?? null;
+    let open: { lo: number; hi: number; before: string | null; after: string | null } | undefined;
+    const flush = (): void => {
+      if (!open || open.before === open.after) return;
+      const peer = `${ipText(open.lo)}-${ipText(open.hi)}[External]`;
+      const change: ChangeKind = open.before === null ? "added" : open.after === null ? "removed" : "changed";
+      const [src, dst] = g.first.external === "dst" ? [g.first.other, peer] : [peer, g.first.other];
+      out.push({ change, src, dst, before: open.before, after: open.after });
+    };
+    for (let i = 0; i + 1 < cuts.length; i++) {
+      const lo = cuts[i]!;
+      const hi = cuts[i + 1]! - 1;
+      const b = connAt(g.b, lo);
+      const a = connAt(g.a, lo);
+      if (open && open.hi + 1 === lo && open.before === b && open.after === a) open.hi = hi;
+      else {
+        flush();
+        open = { lo, hi, before: b, after: a };
+      }
+    }
+    flush();
+  }
+  return out;
+}
+
+const byText = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
+
+export function diffConnections(before: ConnlistJson, after: ConnlistJson): ConnectionChange[] {
+  const plain = (c: ConnectionJson): boolean => ranged(c) === undefined;
+  const changes = [
+    ...compare<ConnectionJson, ConnectionChange>(
+      before.connections.filter(plain),
+      after.connections.filter(plain),
+      (c) => `${c.src}\u0000${c.dst}`,
+      (c) => c.conn,
+      (change, b, a) => {
+        const any = (a ?? b)!;
+        return { change, src: any.src, dst: any.dst, before: b?.conn ?? null, after: a?.conn ?? null };
+      },
+    ),
+    ...diffExternal(
+      before.connections.flatMap((c) => ranged(c) ?? []),
+      after.connections.flatMap((c) => ranged(c) ?? []),
+    ),
+  ];
+  return changes.sort((x, y) => byText(x.src, y.src) || byText(x.dst, y.dst));
+}
+
+interface ExposureRow {
+  readonly workload: string | null;
+  readonly entry: InternetExposureJson;
+}
+
+function exposureRows(json: ExposureJson): ExposureRow[] {
+  return [
+    ...json.workloads.flatMap((w) => w.internet.map((entry) => ({ workload: w.id, entry }))),
+    ...json.unattached.map((entry) => ({ workload: null, entry })),
+  ];
+}
+
+export function diffExposure(before: ExposureJson, after: ExposureJson): ExposureChange[] {
+  return compare<ExposureRow, ExposureChange>(
+    exposureRows(before),
+    exposureRows(after),
+    (r) => `${r.workload ?? ""}\u0000${r.entry.frontend}\u0000${r.entry.protocol}\u0000${r.entry.port}`,
+    (r) => r.entry.verdict,
+    (change, b, a) => {
+      const any = (a ?? b)!;
+      const why = any.entry.blockedBy ?? any.entry.unknown;
+      return {
+        change,
+        workload: any.workload,
+        frontend: any.entry.frontend,
+        protocol: any.entry.protocol,
+        port: any.entry.port,
+        before: b?.entry.verdict ?? null,
+        after: a?.entry.verdict ?? null,
+        reason: why ? why.message : null,
+        source: why?.source ?? any.entry.source,
+      };
+    },
+  );
+}
+
+export function diffIntended(before: IntendedJson, after: IntendedJson): IntendedChange[] {
+  return compare<IntendedDependencyJson, IntendedChange>(
+    before.dependencies,
+    after.dependencies,
+    (d) => [d.workload, d.container, d.where, d.reference, d.service, String(d.servicePort)].join("\u0000"),
+    (d) => d.verdict,
+    (change, b, a) => {
+      const any = (a ?? b)!;
+      return {
+        change,
+        workload: any.workload,
+        container: any.container,
+        reference: any.reference,
+        service: any.service,
+        servicePort: any.servicePort,
+        before: b?.verdict ?? null,
+        after: a?.verdict ?? null,
+        reason: any.reason,
+        policies: any.policies.map((p) => `${p.policy} (${p.source})`),
+      };
+    },
+  );
+}

@@ -1,0 +1,74 @@
+import type { Command } from "commander";
+import { InvalidArgumentError, Option } from "commander";
+import { formatsOf } from "../../format/index.js";
+import { answerDiff, DIFF_FAIL_ON, type DiffFailOn } from "../../questions/diff.js";
+import type { CliIO } from "../io.js";
+import { EXIT } from "../io.js";
+import { loadFromOptions, withSnapshotOptions, writeAnswer, type SnapshotOptions } from "../snapshot-options.js";
+
+interface DiffOptions extends SnapshotOptions {
+  before?: string[];
+  after?: string[];
+  failOn?: DiffFailOn[];
+}
+
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+export function registerDiff(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  withSnapshotOptions(
+    program
+      .command("diff")
+      .description(
+        "what changed between two snapshots, or a snapshot and --with files: connections, internet exposure, configured dependencies",
+      ),
+    formatsOf("diff"),
+  )
+    .addOption(
+      new Option("--before <path>", "the earlier snapshot (as --snapshot takes it); repeatable").argParser(collect),
+    )
+    .addOption(
+      new Option("--after <path>", "the later snapshot (as --snapshot takes it); repeatable").argParser(collect),
+    )
+    .addOption(
+      new Option(
+        "--fail-on <what>",
+        "exit 1 when the change opens an internet path (new-exposure) or blocks a configured dependency (blocked-dependency); repeatable",
+      )
+        .choices(DIFF_FAIL_ON)
+        .argParser((value: string, previous: DiffFailOn[] | undefined) => {
+          if (!(DIFF_FAIL_ON as readonly string[]).includes(value))
+            throw new InvalidArgumentError(`Allowed choices are ${DIFF_FAIL_ON.join(", ")}.`);
+          return [...(previous ?? []), value as DiffFailOn];
+        }),
+    )
+    .addHelpText(
+      "after",
+      `
+Either --before A --after B (two snapshots), or -s A -w change.yaml: the snapshot before and after
+laying the --with files over it. Each side is answered as connlist, exposure and intended answer it,
+and the answers are compared by key: connections by source and destination (added, removed, ports
+changed), internet exposure by workload, frontend and port (verdict), configured dependencies by
+workload, container, reference and Service port (verdict, with the policy that decides it).
+
+Examples:
+  podpath diff --before ./capture-monday --after ./capture-tuesday
+  podpath diff -s ./capture -w default-deny.yaml --fail-on blocked-dependency
+  podpath diff -s ./capture -w change.yaml -o md > comment.md`,
+    )
+    .action((options: DiffOptions) => {
+      if ((options.before === undefined) !== (options.after === undefined)) {
+        io.stderr.write("podpath diff: --before and --after go together (or use -s SNAPSHOT -w CHANGE.yaml)\n");
+        setExit(EXIT.usage);
+        return;
+      }
+      const before = options.before
+        ? loadFromOptions({ ...options, snapshot: options.before, with: [] }, io)
+        : loadFromOptions({ ...options, with: [] }, io);
+      const after = options.after
+        ? loadFromOptions({ ...options, snapshot: options.after }, io)
+        : loadFromOptions(options, io);
+      const answer = answerDiff(before, after, options.failOn ? { failOn: options.failOn } : {});
+      writeAnswer(io, "diff", answer, options);
+      setExit(answer.finding ? EXIT.finding : EXIT.ok);
+    });
+}

@@ -1,0 +1,92 @@
+/**
+ * `podpath diff`: connlist, exposure and intended answered on the snapshot before and after a
+ * change, and what changed between them (src/analysis/diff). Batfish's `answerDiff` shape: one
+ * answerer, two snapshots, rows compared by key.
+ */
+import type { Snapshot } from "../model/snapshot.js";
+import {
+  diffConnections,
+  diffExposure,
+  diffIntended,
+  type ConnectionChange,
+  type DiffReport,
+  type ExposureChange,
+  type IntendedChange,
+} from "../analysis/diff/diff.js";
+import { answerConnlist } from "./connlist.js";
+import { OUTPUT_API_VERSION } from "./contract.js";
+import { answerExposure } from "./exposure.js";
+import { answerIntended } from "./intended.js";
+import type { Answer } from "./question.js";
+
+export const DIFF_FAIL_ON = ["new-exposure", "blocked-dependency"] as const;
+export type DiffFailOn = (typeof DIFF_FAIL_ON)[number];
+
+export interface DiffInput {
+  /** exit 1 when the change opens an internet path (new-exposure) or blocks a configured dependency */
+  readonly failOn?: readonly DiffFailOn[];
+}
+
+export interface DiffCountsJson {
+  readonly added: number;
+  readonly removed: number;
+  readonly changed: number;
+}
+
+export interface DiffJson {
+  readonly apiVersion: typeof OUTPUT_API_VERSION;
+  readonly question: "diff";
+  readonly counts: {
+    readonly connections: DiffCountsJson;
+    readonly exposure: DiffCountsJson;
+    readonly intended: DiffCountsJson;
+  };
+  /** exposure entries whose verdict became open (added open, or changed to open) */
+  readonly newExposure: number;
+  /** configured dependencies whose verdict became blocked */
+  readonly blockedDependencies: number;
+  readonly connections: readonly ConnectionChange[];
+  readonly exposure: readonly ExposureChange[];
+  readonly intended: readonly IntendedChange[];
+}
+
+export type DiffAnswer = Answer<DiffInput, DiffJson, DiffReport>;
+
+function counts(changes: readonly { readonly change: string }[]): DiffCountsJson {
+  const n = (c: string): number => changes.filter((x) => x.change === c).length;
+  return { added: n("added"), removed: n("removed"), changed: n("changed") };
+}
+
+const isNewExposure = (c: ExposureChange): boolean => c.after === "open" && c.before !== "open";
+const isNewlyBlocked = (c: IntendedChange): boolean => c.after === "blocked" && c.before !== "blocked";
+
+export function diffJson(report: DiffReport): DiffJson {
+  return {
+    apiVersion: OUTPUT_API_VERSION,
+    question: "diff",
+    counts: {
+      connections: counts(report.connections),
+      exposure: counts(report.exposure),
+      intended: counts(report.intended),
+    },
+    newExposure: report.exposure.filter(isNewExposure).length,
+    blockedDependencies: report.intended.filter(isNewlyBlocked).length,
+    connections: report.connections,
+    exposure: report.exposure,
+    intended: report.intended,
+  };
+}
+
+export function answerDiff(before: Snapshot, after: Snapshot, input: DiffInput = {}): DiffAnswer {
+  const report: DiffReport = {
+    connections: diffConnections(answerConnlist(before).result, answerConnlist(after).result),
+    exposure: diffExposure(answerExposure(before).result, answerExposure(after).result),
+    intended: diffIntended(answerIntended(before).result, answerIntended(after).result),
+  };
+  const result = diffJson(report);
+  const failOn = input.failOn ?? [];
+  const finding =
+    (failOn.includes("new-exposure") && result.newExposure > 0) ||
+    (failOn.includes("blocked-dependency") && result.blockedDependencies > 0);
+  return { input, result, analysis: report, finding };
+}

@@ -1,0 +1,84 @@
+/**
+ * `podpath diff` as a user runs it: the embedded example before and after the seed analysis'
+ * recommended egress NetworkPolicy (test/fixtures/diff/README.md). NetworkPolicy semantics are
+ * connlist's and intended's (networking.k8s.io/v1, kubernetes.io/docs/concepts/services-networking/network-policies
+ * "Isolation": a policy selecting a pod for Egress isolates it; only what a rule allows leaves).
+ * Compared by key as Batfish's Answerer.answerDiff compares a question's rows on two snapshots.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { cli, golden } from "../support/helpers.js";
+
+const SEED = "test/fixtures/diff/seed-policy.yaml";
+const SEED_ECOECO = "test/fixtures/diff/seed-policy-ecoeco.yaml";
+
+test("the seed's policy as it gives it (namespace default) changes nothing in the example: no pod runs in default", async () => {
+  const text = await cli(["diff", "-w", SEED]);
+  assert.equal(text.code, 0, text.stderr);
+  assert.equal(text.stdout, golden("diff.ecoeco-seed-policy.txt", text.stdout));
+  assert.match(text.stdout, /Connections: 0 added, 0 removed, 0 changed/);
+  const json = await cli(["diff", "-w", SEED, "-o", "json"]);
+  assert.equal(json.stdout, golden("diff.ecoeco-seed-policy.json", json.stdout));
+});
+
+test("Isolation (networking.k8s.io/v1 egress): the seed's policy in namespace ecoeco cuts ecoeco-api's DNS (kube-dns 53) and RabbitMQ (5672)", async () => {
+  const text = await cli(["diff", "-w", SEED_ECOECO]);
+  assert.equal(text.code, 0, text.stderr);
+  assert.equal(text.stdout, golden("diff.ecoeco-seed-policy-ecoeco.txt", text.stdout));
+  // DNS: the rule's namespaceSelector name=kube-system selects no namespace of the example
+  assert.match(
+    text.stdout,
+    /^ {2}- ecoeco\/ecoeco-api\[Deployment\] => kube-system\/coredns\[Deployment\] : All Connections$/m,
+  );
+  // RabbitMQ: rabbitmq-0 (192.168.140.71) is outside ipBlock 10.0.0.0/16
+  assert.match(
+    text.stdout,
+    /^ {2}- ecoeco\/ecoeco-api\[Deployment\] => messaging\/rabbitmq\[StatefulSet\] : All Connections$/m,
+  );
+  assert.match(
+    text.stdout,
+    /~ ecoeco\/ecoeco-api\[Deployment\] \(api\) -> messaging\/rabbitmq:5672 .*allowed -> blocked .*seed-policy-ecoeco\.yaml:2/,
+  );
+  // the ipBlock keeps 10.0.0.0/16: only the addresses around it are cut, the ranges are not re-split
+  assert.doesNotMatch(text.stdout, /10\.0\.0\.0-10\.0\.255\.255/);
+  const json = await cli(["diff", "-w", SEED_ECOECO, "-o", "json"]);
+  assert.equal(json.stdout, golden("diff.ecoeco-seed-policy-ecoeco.json", json.stdout));
+  const answer = JSON.parse(json.stdout) as { blockedDependencies: number; newExposure: number };
+  assert.equal(answer.blockedDependencies, 2);
+  assert.equal(answer.newExposure, 0);
+  const md = await cli(["diff", "-w", SEED_ECOECO, "-o", "md"]);
+  assert.equal(md.stdout, golden("diff.ecoeco-seed-policy-ecoeco.md", md.stdout));
+  assert.match(md.stdout, /^\| Connections \| 0 \| 24 \| 0 \|$/m);
+});
+
+test("--fail-on blocked-dependency exits 1 when a dependency becomes blocked; new-exposure does not", async () => {
+  assert.equal((await cli(["diff", "-w", SEED_ECOECO, "--fail-on", "blocked-dependency"])).code, 1);
+  assert.equal((await cli(["diff", "-w", SEED_ECOECO, "--fail-on", "new-exposure"])).code, 0);
+  assert.equal(
+    (await cli(["diff", "-w", SEED_ECOECO, "--fail-on", "new-exposure", "--fail-on", "blocked-dependency"])).code,
+    1,
+  );
+  const bad = await cli(["diff", "--fail-on", "everything"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /Allowed choices are new-exposure, blocked-dependency/);
+});
+
+test("--before A --after B compares two snapshots as -s A -w B does", async () => {
+  const overlay = await cli(["diff", "-w", SEED_ECOECO, "-o", "json"]);
+  const two = await cli([
+    "diff",
+    "--before",
+    "examples/ecoeco",
+    "--after",
+    "examples/ecoeco",
+    "--after",
+    SEED_ECOECO,
+    "-o",
+    "json",
+  ]);
+  assert.equal(two.code, 0, two.stderr);
+  assert.equal(two.stdout, overlay.stdout);
+  const half = await cli(["diff", "--before", "examples/ecoeco"]);
+  assert.equal(half.code, 2);
+  assert.match(half.stderr, /--before and --after go together/);
+});
