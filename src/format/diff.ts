@@ -4,7 +4,13 @@
  * with the reason and policy (file:line). Markdown is short, for a pull-request comment.
  */
 import type { DiffCountsJson, DiffJson } from "../questions/diff.js";
-import type { ConnectionChange, ExposureChange, IntendedChange } from "../analysis/diff/diff.js";
+import type {
+  ConnectionChange,
+  ExposureChange,
+  IntendedChange,
+  PlacementChange,
+  PredictionChange,
+} from "../analysis/diff/diff.js";
 
 const SIGN = { added: "+", removed: "-", changed: "~" } as const;
 
@@ -32,11 +38,26 @@ function intendedLine(c: IntendedChange): string {
   return `${SIGN[c.change]} ${c.workload} (${c.container}) -> ${c.service}${port} "${c.reference}": ${verdicts(c.before, c.after)} — ${c.reason}${policies}`;
 }
 
+function placementLine(c: PlacementChange): string {
+  const why = c.reason ? ` — ${c.reason}${c.source ? ` (${c.source})` : ""}` : "";
+  return `${SIGN[c.change]} ${c.workload} on ${c.node}: ${verdicts(c.before, c.after)}${why}`;
+}
+
+function predictionLine(c: PredictionChange): string {
+  return `~ ${c.workload} pod ${c.pod}: ${c.before ?? "(unschedulable)"} -> ${c.after ?? "(unschedulable)"}${c.reason ? ` — ${c.reason}` : ""}`;
+}
+
 function sections(json: DiffJson): [string, DiffCountsJson, string[]][] {
   return [
     ["Connections", json.counts.connections, json.connections.map(connectionLine)],
     ["Internet exposure", json.counts.exposure, json.exposure.map(exposureLine)],
     ["Configured dependencies", json.counts.intended, json.intended.map(intendedLine)],
+    ["Placement (workload on node)", json.counts.placement, json.placement.map(placementLine)],
+    [
+      "Predicted nodes",
+      { added: 0, removed: 0, changed: json.counts.predictions },
+      json.predictions.map(predictionLine),
+    ],
   ];
 }
 

@@ -8,15 +8,20 @@ import {
   diffConnections,
   diffExposure,
   diffIntended,
+  diffPlacement,
+  diffPredictions,
   type ConnectionChange,
   type DiffReport,
   type ExposureChange,
   type IntendedChange,
+  type PlacementChange,
+  type PredictionChange,
 } from "../analysis/diff/diff.js";
 import { answerConnlist } from "./connlist.js";
 import { OUTPUT_API_VERSION } from "./contract.js";
 import { answerExposure } from "./exposure.js";
 import { answerIntended } from "./intended.js";
+import { answerPlace } from "./place.js";
 import type { Answer } from "./question.js";
 
 export const DIFF_FAIL_ON = ["new-exposure", "blocked-dependency"] as const;
@@ -40,6 +45,8 @@ export interface DiffJson {
     readonly connections: DiffCountsJson;
     readonly exposure: DiffCountsJson;
     readonly intended: DiffCountsJson;
+    readonly placement: DiffCountsJson;
+    readonly predictions: number;
   };
   /** exposure entries whose verdict became open (added open, or changed to open) */
   readonly newExposure: number;
@@ -48,6 +55,10 @@ export interface DiffJson {
   readonly connections: readonly ConnectionChange[];
   readonly exposure: readonly ExposureChange[];
   readonly intended: readonly IntendedChange[];
+  /** workload × node: feasible ↔ infeasible, with the filter's reason */
+  readonly placement: readonly PlacementChange[];
+  /** pods whose predicted node moved */
+  readonly predictions: readonly PredictionChange[];
 }
 
 export type DiffAnswer = Answer<DiffInput, DiffJson, DiffReport>;
@@ -68,20 +79,28 @@ export function diffJson(report: DiffReport): DiffJson {
       connections: counts(report.connections),
       exposure: counts(report.exposure),
       intended: counts(report.intended),
+      placement: counts(report.placement),
+      predictions: report.predictions.length,
     },
     newExposure: report.exposure.filter(isNewExposure).length,
     blockedDependencies: report.intended.filter(isNewlyBlocked).length,
     connections: report.connections,
     exposure: report.exposure,
     intended: report.intended,
+    placement: report.placement,
+    predictions: report.predictions,
   };
 }
 
 export function answerDiff(before: Snapshot, after: Snapshot, input: DiffInput = {}): DiffAnswer {
+  const placeBefore = answerPlace(before).result;
+  const placeAfter = answerPlace(after).result;
   const report: DiffReport = {
     connections: diffConnections(answerConnlist(before).result, answerConnlist(after).result),
     exposure: diffExposure(answerExposure(before).result, answerExposure(after).result),
     intended: diffIntended(answerIntended(before).result, answerIntended(after).result),
+    placement: diffPlacement(placeBefore, placeAfter),
+    predictions: diffPredictions(placeBefore, placeAfter),
   };
   const result = diffJson(report);
   const failOn = input.failOn ?? [];

@@ -82,3 +82,26 @@ test("--before A --after B compares two snapshots as -s A -w B does", async () =
   assert.equal(half.code, 2);
   assert.match(half.stderr, /--before and --after go together/);
 });
+
+test("TaintToleration (kube-scheduler pkg/scheduler/framework/plugins/tainttoleration): a NoSchedule taint on k8s-worker-2 makes it infeasible for the workloads without a toleration, with the taint's file:line", async () => {
+  const text = await cli(["diff", "-w", "test/fixtures/diff/taint-worker-2.yaml"]);
+  assert.equal(text.code, 0, text.stderr);
+  assert.equal(text.stdout, golden("diff.ecoeco-taint-worker-2.txt", text.stdout));
+  assert.match(
+    text.stdout,
+    /^ {2}~ StatefulSet messaging\/rabbitmq on k8s-worker-2: feasible -> infeasible — TaintToleration: node\(s\) had untolerated taint \{dedicated: batch\} \(test\/fixtures\/diff\/taint-worker-2\.yaml:\d+\)$/m,
+  );
+  // NetworkPolicy is not touched: nothing else changes
+  assert.match(text.stdout, /Connections: 0 added, 0 removed, 0 changed/);
+  const json = JSON.parse(
+    (await cli(["diff", "-w", "test/fixtures/diff/taint-worker-2.yaml", "-o", "json"])).stdout,
+  ) as {
+    counts: { placement: { changed: number } };
+  };
+  assert.equal(json.counts.placement.changed, 17);
+});
+
+test("without --snapshot, diff says once that it uses the embedded example", async () => {
+  const r = await cli(["diff", "-w", SEED]);
+  assert.equal(r.stderr.match(/using the embedded example/g)?.length, 1, r.stderr);
+});

@@ -9,6 +9,7 @@
 import type { ConnectionJson, ConnlistJson } from "../../questions/connlist.js";
 import type { ExposureJson, InternetExposureJson } from "../../questions/exposure.js";
 import type { IntendedDependencyJson, IntendedJson } from "../../questions/intended.js";
+import type { PlacementJson } from "../../questions/place.js";
 
 type ChangeKind = "added" | "removed" | "changed";
 
@@ -50,10 +51,34 @@ export interface IntendedChange {
   readonly policies: readonly string[];
 }
 
+export interface PlacementChange {
+  readonly change: ChangeKind;
+  /** KIND NS/NAME as place prints it */
+  readonly workload: string;
+  readonly node: string;
+  readonly before: "feasible" | "infeasible" | null;
+  readonly after: "feasible" | "infeasible" | null;
+  /** the infeasible side's first filter reason (plugin: message), the after side's first */
+  readonly reason: string | null;
+  readonly source: string | null;
+}
+
+export interface PredictionChange {
+  readonly workload: string;
+  readonly pod: string;
+  /** the node the scheduler would pick (place's predictedNode); null: unschedulable or absent */
+  readonly before: string | null;
+  readonly after: string | null;
+  /** the after side's unschedulable message, where it has one */
+  readonly reason: string | null;
+}
+
 export interface DiffReport {
   readonly connections: readonly ConnectionChange[];
   readonly exposure: readonly ExposureChange[];
   readonly intended: readonly IntendedChange[];
+  readonly placement: readonly PlacementChange[];
+  readonly predictions: readonly PredictionChange[];
 }
 
 function byKey<T>(items: readonly T[], key: (t: T) => string): Map<string, T> {
@@ -246,4 +271,96 @@ export function diffIntended(before: IntendedJson, after: IntendedJson): Intende
       };
     },
   );
+}
+
+interface NodeRow {
+  readonly workload: string;
+  readonly node: string;
+  readonly feasible: boolean;
+  readonly reason: string | null;
+  readonly source: string | null;
+}
+
+/** place lists a workload's feasible nodes by name (feasibleNodes) and each other node with its reasons (nodes) */
+function nodeRows(json: PlacementJson): NodeRow[] {
+  return json.workloads.flatMap((w) => {
+    const workload = `${w.kind} ${w.namespace}/${w.name}`;
+    const rows = new Map<string, NodeRow>();
+    for (const n of w.nodes) {
+      const r = n.reasons[0];
+      rows.set(n.node, {
+        workload,
+        node: n.node,
+        feasible: n.feasible,
+        reason: r ? `${r.plugin}: ${r.message}` : null,
+        source: r?.source ?? null,
+      });
+    }
+    for (const node of w.feasibleNodes)
+      if (!rows.has(node)) rows.set(node, { workload, node, feasible: true, reason: null, source: null });
+    return [...rows.values()];
+  });
+}
+
+const feasibility = (r: NodeRow | undefined): "feasible" | "infeasible" | null =>
+  r ? (r.feasible ? "feasible" : "infeasible") : null;
+
+/** Placement by (workload, node): feasible before and infeasible after (or back), with the filter's reason. */
+export function diffPlacement(before: PlacementJson, after: PlacementJson): PlacementChange[] {
+  return compare<NodeRow, PlacementChange>(
+    nodeRows(before),
+    nodeRows(after),
+    (r) => `${r.workload}\u0000${r.node}`,
+    (r) => String(r.feasible),
+    (change, b, a) => {
+      const why = [a, b].find((r) => r && !r.feasible);
+      return {
+        change,
+        workload: (a ?? b)!.workload,
+        node: (a ?? b)!.node,
+        before: feasibility(b),
+        after: feasibility(a),
+        reason: why?.reason ?? null,
+        source: why?.source ?? null,
+      };
+    },
+  );
+}
+
+interface PodRow {
+  readonly workload: string;
+  readonly pod: string;
+  readonly predicted: string | null;
+  readonly unschedulable: string | null;
+}
+
+function podRows(json: PlacementJson): PodRow[] {
+  return json.workloads.flatMap((w) =>
+    w.pods.map((p) => ({
+      workload: `${w.kind} ${w.namespace}/${w.name}`,
+      pod: p.name,
+      predicted: p.predictedNode,
+      unschedulable: p.unschedulable,
+    })),
+  );
+}
+
+/** A pod whose predicted node moved (kube-scheduler's pick, place's predictedNode), by (workload, pod). */
+export function diffPredictions(before: PlacementJson, after: PlacementJson): PredictionChange[] {
+  return compare<PodRow, PredictionChange | undefined>(
+    podRows(before),
+    podRows(after),
+    (r) => `${r.workload}\u0000${r.pod}`,
+    (r) => r.predicted ?? "",
+    (change, b, a) =>
+      change === "changed"
+        ? {
+            workload: a!.workload,
+            pod: a!.pod,
+            before: b!.predicted,
+            after: a!.predicted,
+            reason: a!.unschedulable,
+          }
+        : undefined,
+  ).filter((c): c is PredictionChange => c !== undefined);
 }

@@ -61,12 +61,27 @@ Examples:
         setExit(EXIT.usage);
         return;
       }
+      // both sides load the same files (-s A -w B, or shared paths): each stderr line is said once
+      const said = new Set<string>();
+      const once: CliIO = {
+        ...io,
+        stderr: {
+          write: (line: string) => {
+            if (said.has(line)) return true;
+            said.add(line);
+            return io.stderr.write(line);
+          },
+          // a terminal stays one: progress and wrapping read these
+          ...(io.stderr.isTTY === undefined ? {} : { isTTY: io.stderr.isTTY }),
+          ...(io.stderr.columns === undefined ? {} : { columns: io.stderr.columns }),
+        },
+      };
       const before = options.before
-        ? loadFromOptions({ ...options, snapshot: options.before, with: [] }, io)
-        : loadFromOptions({ ...options, with: [] }, io);
+        ? loadFromOptions({ ...options, snapshot: options.before, with: [] }, once)
+        : loadFromOptions({ ...options, with: [] }, once);
       const after = options.after
-        ? loadFromOptions({ ...options, snapshot: options.after }, io)
-        : loadFromOptions(options, io);
+        ? loadFromOptions({ ...options, snapshot: options.after }, once)
+        : loadFromOptions(options, once);
       const answer = answerDiff(before, after, options.failOn ? { failOn: options.failOn } : {});
       writeAnswer(io, "diff", answer, options);
       setExit(answer.finding ? EXIT.finding : EXIT.ok);
