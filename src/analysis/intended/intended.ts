@@ -107,7 +107,8 @@ function endpoint(peer: WorkloadPeer): PodPolicyEndpoint {
   return {
     kind: "pod",
     namespace: peer.namespace,
-    name: peer.id,
+    // the policy evaluator words a pod as NAMESPACE/NAME: the peer's id without its namespace
+    name: peer.id.startsWith(`${peer.namespace}/`) ? peer.id.slice(peer.namespace.length + 1) : peer.id,
     labels: peer.labels,
     ip: undefined,
     ports: peer.ports,
