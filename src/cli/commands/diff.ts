@@ -19,7 +19,7 @@ export function registerDiff(program: Command, io: CliIO, setExit: (code: number
     program
       .command("diff")
       .description(
-        "what changed between two snapshots, or a snapshot and --with files: connections, internet exposure, configured dependencies",
+        "what changed between two snapshots, or a snapshot and --with files: connections, internet exposure, configured dependencies, placement",
       ),
     formatsOf("diff"),
   )
