@@ -101,10 +101,17 @@ function checkInput(input: LintInput): void {
     if (!known.includes(id)) throw new UserError(`--rule ${id}: no such rule (rules: ${known.join(", ")})`);
 }
 
-/** Runs the lint rules on the snapshot. An unknown rule id is a UserError. */
-export function answerLint(snapshot: Snapshot, input: LintInput = {}): LintAnswer {
+/**
+ * Runs the lint rules on the snapshot. An unknown rule id is a UserError. `known`: analyses the
+ * caller already ran on the same snapshot (the placement report of every workload), reused.
+ */
+export function answerLint(
+  snapshot: Snapshot,
+  input: LintInput = {},
+  known: Parameters<typeof runLint>[2] = {},
+): LintAnswer {
   checkInput(input);
-  const all = runLint(snapshot, input.rules);
+  const all = runLint(snapshot, input.rules, known);
   const ns = input.namespace;
   const analysis =
     ns === undefined

@@ -779,7 +779,8 @@ export type ReportAnswer = Answer<ReportInput, ReportAnalysis, ReportAnalysis>;
 /** Runs place, trace (per exposed rule), egress and the recommendations' re-runs on one snapshot. */
 export function answerReport(snapshot: Snapshot, input: ReportInput): ReportAnswer {
   const ns = input.namespace;
-  const placement = answerPlace(snapshot, { namespace: ns }).result;
+  const placed = answerPlace(snapshot, { namespace: ns });
+  const placement = placed.result;
   const groups = reportNodeGroups(snapshot.kubernetes.nodes);
   const rows = placementRows(placement, groups);
   // -n: the paths whose trace ends at one of NS's workloads (or at a Service of NS when it did not arrive)
@@ -805,7 +806,10 @@ export function answerReport(snapshot: Snapshot, input: ReportInput): ReportAnsw
     egress,
     calicoNatOutgoing:
       egress.cni.startsWith("calico") && snapshot.kubernetes.ipPools.some((p) => p.natOutgoing && !p.disabled),
-    findings: input.findings ?? answerLint(snapshot, { namespace: ns }).result.findings,
+    // without -n, place's analysis is every workload's: lint reuses it instead of placing again
+    findings:
+      input.findings ??
+      answerLint(snapshot, { namespace: ns }, ns === undefined ? { placement: placed.analysis } : {}).result.findings,
     recommendations,
     ...(ns === undefined ? {} : { namespace: ns }),
   };

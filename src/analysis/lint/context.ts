@@ -20,7 +20,16 @@ type ControllerModel = ReturnType<typeof deriveFromIngresses>;
 export class LintContext {
   private readonly memo = new Map<string, unknown>();
 
-  constructor(readonly snapshot: Snapshot) {}
+  /**
+   * `known`: analyses the caller already ran on this snapshot (`podpath report` has placed every
+   * workload before it asks lint), so they are not run twice.
+   */
+  constructor(
+    readonly snapshot: Snapshot,
+    known: { readonly placement?: PlacementReport } = {},
+  ) {
+    if (known.placement) this.memo.set("placement", known.placement);
+  }
 
   private once<T>(key: string, build: () => T): T {
     if (!this.memo.has(key)) this.memo.set(key, build());

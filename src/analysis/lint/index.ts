@@ -65,9 +65,13 @@ export interface LintReport {
 }
 
 /** Runs `rules` (default: every rule) on the snapshot. */
-export function runLint(snapshot: Snapshot, ruleIds?: readonly string[]): LintReport {
+export function runLint(
+  snapshot: Snapshot,
+  ruleIds?: readonly string[],
+  known: ConstructorParameters<typeof LintContext>[1] = {},
+): LintReport {
   const rules = ruleIds && ruleIds.length > 0 ? LINT_RULES.filter((r) => ruleIds.includes(r.id)) : LINT_RULES;
-  const ctx = new LintContext(snapshot);
+  const ctx = new LintContext(snapshot, known);
   const findings = rules.flatMap((r) => r.check(ctx));
   return { rules, findings: sortFindings(findings, rules) };
 }
