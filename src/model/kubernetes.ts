@@ -27,6 +27,13 @@ export interface ObjectMeta extends ObjectRef {
   readonly annotations: Labels;
   readonly uid: string | undefined;
   readonly ownerReferences: readonly OwnerReference[];
+  /**
+   * The name of a controller owner reference that lacks its kind (the API server rejects it:
+   * apimachinery ValidateOwnerReferences requires apiVersion, kind, name and uid, but hand-written
+   * manifests have them). Not in `ownerReferences`, so nothing resolves it to an object; only
+   * connlist groups pods by it, as netpol-analyzer does (its peer kind is then `Pod`).
+   */
+  readonly kindlessController?: string;
   readonly source: SourceRef;
 }
 

@@ -13,7 +13,8 @@ import type { SourceRef } from "../../model/source.js";
  * - a pod is the peer of its controller owner reference (`ownerReferences[]` with `controller:
  *   true`): `NS/OWNER[OwnerKind]` — a Deployment's pod is therefore `NS/RS-NAME[ReplicaSet]`, as
  *   in netpol-analyzer's expected files; a pod with no controller, or a Node as controller
- *   (a static pod's mirror), is `NS/POD[Pod]`. Pods named `virt-launcher-…` (KubeVirt's wrappers)
+ *   (a static pod's mirror), is `NS/POD[Pod]`; a pod whose controller reference lacks its kind
+ *   (hand-written; the API server rejects it) is `NS/OWNER[Pod]`, as netpol-analyzer prints it. Pods named `virt-launcher-…` (KubeVirt's wrappers)
  *   are skipped, as netpol-analyzer skips them.
  * - The pods of one peer are one pod for the analysis (netpol-analyzer keeps one pod per owner):
  *   the first by name. When a policy selector tells some of them apart (their labels differ on a
@@ -67,6 +68,9 @@ export const WORKLOAD_KINDS: ReadonlySet<string> = new Set([
 
 function podPeerName(pod: Pod): { name: string; kind: string } {
   const controller = pod.meta.ownerReferences.find((o) => o.controller);
+  // peer.go WorkloadPeer.Kind: an owner reference without a kind groups by name, printed as `Pod`
+  if (!controller && pod.meta.kindlessController !== undefined)
+    return { name: pod.meta.kindlessController, kind: "Pod" };
   if (!controller || controller.kind === "Node") return { name: pod.name, kind: "Pod" };
   return { name: controller.name, kind: controller.kind };
 }

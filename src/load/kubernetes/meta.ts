@@ -95,9 +95,19 @@ export function readMeta(
   const clusterScoped = isClusterScoped(header.kind);
   const namespace = clusterScoped ? undefined : m.str("namespace") || defaultNamespace;
   const ownerReferences: OwnerReference[] = [];
+  let kindlessController: string | undefined;
   for (const o of m.objs("ownerReferences")) {
     const kind = o.str("kind");
     const ownerName = o.str("name");
+    if (!kind && ownerName && o.bool("controller") === true && kindlessController === undefined) {
+      // apimachinery ValidateOwnerReferences: no cluster holds this, but manifests written by hand do
+      kindlessController = ownerName;
+      ctx.drop(
+        `${o.path}: an owner reference needs kind and name; ignored, except that connlist groups this pod with the others of owner "${ownerName}"`,
+        o.raw,
+      );
+      continue;
+    }
     if (!kind || !ownerName) {
       ctx.drop(`${o.path}: an owner reference needs kind and name; ignored`, o.raw);
       continue;
@@ -113,6 +123,7 @@ export function readMeta(
     annotations: withoutManifestCopies(m.map("annotations")),
     uid: m.str("uid"),
     ownerReferences,
+    ...(kindlessController === undefined ? {} : { kindlessController }),
     source: ctx.source(doc.raw),
   };
 }
