@@ -36,6 +36,7 @@ import { placeAnswerChunks } from "./findings-json.js";
 import { formatPlacementMarkdown, formatPlacementText } from "./place.js";
 import { formatLintSarif } from "./sarif.js";
 import { formatReportMarkdown } from "./report/index.js";
+import { renderReportHtml } from "./html/index.js";
 import { formatSnapshotJson, formatSnapshotMarkdown, formatSnapshotText } from "./snapshot-show.js";
 import { colourPlacementText } from "./place-colour.js";
 import { PLAIN_TEXT, type TextStyle } from "./terminal.js";
@@ -47,11 +48,11 @@ import {
   formatTraceText,
 } from "./trace.js";
 
-export type OutputFormat = "text" | "json" | "md" | "sarif" | "txt" | "csv" | "dot";
+export type OutputFormat = "text" | "json" | "md" | "sarif" | "txt" | "csv" | "dot" | "html";
 
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ["text", "json", "md"];
-/** formats only some questions render (lint: SARIF 2.1.0; connlist: np-guard netpol-analyzer's txt, csv and dot) */
-const EXTRA_FORMATS: readonly OutputFormat[] = ["sarif", "txt", "csv", "dot"];
+/** formats only some questions render (lint: SARIF 2.1.0; connlist: np-guard netpol-analyzer's txt, csv and dot; report: an HTML page) */
+const EXTRA_FORMATS: readonly OutputFormat[] = ["sarif", "txt", "csv", "dot", "html"];
 
 /** The answer each question gives (src/questions/<question>.ts). */
 export interface AnswerOf {
@@ -128,8 +129,8 @@ export const RENDERERS: Renderers = {
     md: (a) => [formatLintMarkdown(a.result)],
     sarif: (a) => [formatLintSarif(a.result)],
   },
-  // Markdown only for now (an HTML page is planned: src/cli/commands/report.ts says so)
-  report: { md: (a) => [formatReportMarkdown(a.analysis)] },
+  // Markdown, and one self-contained HTML page (src/format/html/)
+  report: { md: (a) => [formatReportMarkdown(a.analysis)], html: (a) => [renderReportHtml(a)] },
   connlist: {
     text: (a) => [formatConnlistText(a.analysis)],
     txt: (a) => [formatConnlistTxt(a.analysis)],

@@ -23,6 +23,7 @@ import { formatSource, NO_SOURCE } from "../model/source.js";
 import type { FindingJson } from "./contract.js";
 import { answerPlace, type PlacementJson, type ReasonJson, type WorkloadPlacementJson } from "./place.js";
 import type { Answer } from "./question.js";
+import { reportPage, type ReportPage } from "./report-page.js";
 
 export const REPORT_LANGUAGES = ["en", "ko"] as const;
 export type ReportLanguage = (typeof REPORT_LANGUAGES)[number];
@@ -38,6 +39,8 @@ export interface ReportInput {
    * still run on the whole snapshot; the egress table is per node group and stays whole.
    */
   readonly namespace?: string | undefined;
+  /** also answer connlist and exposure for the HTML page's views (`-o html`; report-page.ts) */
+  readonly page?: boolean | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -772,6 +775,8 @@ export interface ReportAnalysis {
   readonly recommendations: readonly Recommendation[];
   /** with `-n NS` only: the namespace the report is limited to */
   readonly namespace?: string;
+  /** what the HTML page adds: the cluster map; connlist and exposure with `input.page` (report-page.ts) */
+  readonly page: ReportPage;
 }
 
 export type ReportAnswer = Answer<ReportInput, ReportAnalysis, ReportAnalysis>;
@@ -812,6 +817,7 @@ export function answerReport(snapshot: Snapshot, input: ReportInput): ReportAnsw
       answerLint(snapshot, { namespace: ns }, ns === undefined ? { placement: placed.analysis } : {}).result.findings,
     recommendations,
     ...(ns === undefined ? {} : { namespace: ns }),
+    page: reportPage(snapshot, placement, ns, input.page === true),
   };
   return { input, result: analysis, analysis, finding: false };
 }

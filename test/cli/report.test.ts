@@ -138,11 +138,13 @@ test("Markdown tables keep their columns: every row has as many cells as its hea
   }
 });
 
-test("podpath report -o html says it is not built yet (exit 2); an unknown --lang is a usage error", async () => {
+test("podpath report -o html writes one page (exit 0); -o text is a usage error; an unknown --lang is a usage error", async () => {
   const html = await cli(["report", "-o", "html"]);
-  assert.equal(html.code, 2);
-  assert.equal(html.stdout, "");
-  assert.match(html.stderr, /podpath report -o html: not built yet; -o md writes the report as Markdown/);
+  assert.equal(html.code, 0);
+  assert.match(html.stdout, /^<!DOCTYPE html>\n/);
+  const text = await cli(["report", "-o", "text"]);
+  assert.equal(text.code, 2);
+  assert.match(text.stderr, /Allowed choices are md, html/);
   const lang = await cli(["report", "--lang", "fr"]);
   assert.equal(lang.code, 2);
   assert.match(lang.stderr, /Allowed choices are en, ko/);
@@ -221,6 +223,9 @@ test("at scale a node list stays one short cell: the first names, then how many 
 test("podpath report --help shows the report's own default format, no other", async () => {
   const r = await cli(["report", "--help"]);
   assert.equal(r.code, 0);
-  assert.match(r.stdout, /-o, --output <format>\s+output format: md \(the default;\s+html\s+is\s+not\s+built\s+yet\)/);
+  assert.match(
+    r.stdout,
+    /-o, --output <format>\s+output format: md \(the default\), or\s+html \(one\s+self-contained\s+page\)/,
+  );
   assert.doesNotMatch(r.stdout, /text on a terminal/);
 });

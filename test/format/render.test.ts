@@ -68,8 +68,8 @@ test("every question renders text, json and md; json is JSON.stringify of its ty
     "snapshot show",
     "trace",
   ]);
-  // report is a document: Markdown only (its HTML page is not built yet)
-  assert.deepEqual(formatsOf("report"), ["md"]);
+  // report is a document: Markdown, or one HTML page (src/format/html/)
+  assert.deepEqual(formatsOf("report"), ["md", "html"]);
   assert.ok([...render("report", answers.report, "md")].join("").endsWith("\n"));
   const extra: Partial<Record<QuestionName, string[]>> = {
     // lint also renders SARIF 2.1.0 (src/format/sarif.ts)

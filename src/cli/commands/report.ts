@@ -1,5 +1,4 @@
 import { Option, type Command } from "commander";
-import { UserError } from "../../model/errors.js";
 import { answerReport, REPORT_LANGUAGES, type ReportLanguage } from "../../questions/report.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
@@ -12,8 +11,8 @@ import {
   type SnapshotOptions,
 } from "../snapshot-options.js";
 
-interface ReportOptions extends Omit<SnapshotOptions, "output"> {
-  output?: OutputFormat | "html";
+interface ReportOptions extends SnapshotOptions {
+  output?: OutputFormat;
   lang: ReportLanguage;
 }
 
@@ -24,14 +23,10 @@ export function registerReport(program: Command, io: CliIO, setExit: (code: numb
       .description(
         "the analysis as one Markdown document: where each workload runs per node group and why, direct answers, the request and reply path of every internet-exposed service with Mermaid sequence diagrams, the egress table, lint findings, and recommendations verified by re-running the analysis",
       ),
-    ["md"],
+    ["md", "html"],
   );
-  // -o html is accepted so that it can say it is not built yet, instead of a bare usage error
   const output = command.options.find((o) => o.long === "--output");
-  if (output) {
-    output.choices(["md", "html"]);
-    output.description = "output format: md (the default; html is not built yet)";
-  }
+  if (output) output.description = "output format: md (the default), or html (one self-contained page)";
   command
     .addOption(
       new Option("--lang <lang>", "the language the report is written in").choices(REPORT_LANGUAGES).default("en"),
@@ -42,7 +37,10 @@ export function registerReport(program: Command, io: CliIO, setExit: (code: numb
 The report is Markdown (-o md, the default): GitHub renders its tables and Mermaid diagrams.
 Every claim names the object and file:line behind it. A recommendation says "verified" only when
 the analysis, re-run on the snapshot with the change applied, shows it (a placement change through
-fix place, a NetworkPolicy through trace). -o html is not built yet. With -n NS the report is on
+fix place, a NetworkPolicy through trace). -o html writes the same analysis as one self-contained
+page (in English; it loads nothing when opened, so it works offline): a cluster map, the placement
+matrix (each cell's reason on hover, click or Enter), each traced path hop by hop, the egress
+table, connectivity, exposure and the lint findings. With -n NS the report is on
 NS's workloads (their placement, the paths to them, lint's findings about NS's objects, NS's
 recommendations); the egress table is per node group and stays whole.
 
@@ -50,16 +48,17 @@ Examples:
   podpath report                     the embedded example, in English
   podpath report --lang ko           the same report in Korean
   podpath report -n monitoring       the report on namespace monitoring's workloads
-  podpath report -s ./capture > REPORT.md`,
+  podpath report -s ./capture > REPORT.md
+  podpath report -o html > report.html   then open report.html in a browser`,
     )
     .action((options: ReportOptions) => {
-      if (options.output === "html")
-        throw new UserError("podpath report -o html: not built yet; -o md writes the report as Markdown");
-      const answer = answerReport(loadFromOptions({ ...options, output: "md" }, io), {
+      const output = options.output === "html" ? "html" : "md";
+      const answer = answerReport(loadFromOptions({ ...options, output }, io), {
         lang: options.lang,
-        namespace: answerNamespace({ ...options, output: "md" }),
+        namespace: answerNamespace({ ...options, output }),
+        page: output === "html",
       });
-      writeAnswer(io, "report", answer, { ...options, output: "md" });
+      writeAnswer(io, "report", answer, { ...options, output });
       setExit(EXIT.ok);
     });
 }

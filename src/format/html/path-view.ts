@@ -1,0 +1,96 @@
+/**
+ * One traced flow as a sequence of hops: each step of the trace (the device, the component and
+ * the object that decided, its action, the packet after it, the note, `file:line`), the packet
+ * before and after each NAT step (the translation of Batfish's TransformationStep: DNAT rewrites
+ * the destination, SNAT the source), the dropping step highlighted, then the reply, and the
+ * source address the far end sees.
+ */
+import type { TraceResult } from "../../analysis/paths/trace.js";
+import type { Packet, Step } from "../../analysis/paths/trace-model.js";
+import { formatSource } from "../../model/source.js";
+import { attr, esc } from "./escape.js";
+
+function packetText(p: Packet): string {
+  const outer = p.outer
+    ? ` [outer ${p.outer.src} → ${p.outer.dst}${p.outer.protocol === "UDP" ? ` UDP/${p.outer.dstPort}` : " IPIP"}]`
+    : "";
+  return p.protocol === "ICMP"
+    ? `${p.src} → ${p.dst} ICMP${outer}`
+    : `${p.src}:${p.srcPort} → ${p.dst}:${p.dstPort} ${p.protocol}${outer}`;
+}
+
+const NAT = new Set(["dnat", "snat"]);
+
+function src(file: string): string {
+  return file ? ` <span class="src">${esc(file)}</span>` : "";
+}
+
+function stepItem(s: Step, before: Packet | undefined, direction: "request" | "reply"): string {
+  const dropped = s.action === "drop";
+  const packet =
+    NAT.has(s.action) && before
+      ? `<div class="pkt"><span class="lbl">before</span> <code>${esc(packetText(before))}</code> <span class="lbl">after</span> <code class="changed">${esc(packetText(s.packet))}</code></div>`
+      : `<div class="pkt"><code>${esc(packetText(s.packet))}</code></div>`;
+  return (
+    `<li class="hop a-${esc(s.action)}" data-testid="hop"${attr("data-direction", direction)}${attr("data-action", s.action)}` +
+    `${dropped ? ' data-dropped="true"' : ""}${s.action === "unknown" ? ' data-unknown="true"' : ""} tabindex="0">` +
+    `<div class="dev"><strong>${esc(s.hop)}</strong> <span class="comp">${esc(s.component)}</span> <code>${esc(s.id)}</code> <span class="act">${esc(s.action)}</span></div>` +
+    packet +
+    `<p class="note">${esc(s.note)}${src(formatSource(s.source))}</p></li>`
+  );
+}
+
+function steps(list: readonly Step[], first: Packet | undefined, direction: "request" | "reply"): string {
+  return list.map((s, i) => stepItem(s, i === 0 ? first : list[i - 1]!.packet, direction)).join("");
+}
+
+function verdictLine(t: TraceResult): string {
+  const final =
+    t.finalSourceIp !== null
+      ? `<strong data-testid="final-source">${esc(t.finalSourceIp)}</strong>`
+      : `<strong data-testid="final-source" data-none="true">none</strong>`;
+  if (t.verdict === "dropped" && t.drop)
+    return `<p class="verdict v-dropped"><span class="badge">dropped</span> at <code>${esc(t.drop.at)}</code> (${esc(t.drop.code)}): ${esc(t.drop.message)}${src(formatSource(t.drop.source))}. The far end sees the source ${final}.</p>`;
+  if (t.verdict === "unknown" && t.unknown)
+    return `<p class="verdict v-unknown"><span class="badge">unknown</span> at <code>${esc(t.unknown.at)}</code>: ${esc(t.unknown.message)}${src(formatSource(t.unknown.source))}; capture ${esc(t.unknown.capture)} to decide. The far end sees the source ${final}.</p>`;
+  if (t.answeredBy)
+    return `<p class="verdict v-delivered"><span class="badge">answered</span> by ${esc(t.answeredBy.component)} <code>${esc(t.answeredBy.id)}</code>, not forwarded: ${esc(t.answeredBy.note)}. Source seen: ${final}.</p>`;
+  const reply =
+    t.return.verdict === "delivered"
+      ? "the reply comes back"
+      : t.return.verdict === "dropped" && t.return.drop
+        ? `but the reply is dropped at ${t.return.drop.at} (${t.return.drop.code})`
+        : t.return.verdict === "unknown" && t.return.unknown
+          ? `whether the reply comes back is unknown at ${t.return.unknown.at}`
+          : "";
+  const tone =
+    t.return.verdict === "dropped" ? "v-dropped" : t.return.verdict === "unknown" ? "v-unknown" : "v-delivered";
+  return `<p class="verdict ${tone}"><span class="badge">delivered</span> the destination sees the source ${final}${reply ? `; ${esc(reply)}` : ""}.</p>`;
+}
+
+/** The path viewer of one trace: `<section class="path">…</section>`. */
+export function pathView(t: TraceResult, heading?: string): string {
+  const title =
+    heading ?? `${t.from.endpoint} → ${t.to.endpoint} (${t.protocol}${t.protocol === "ICMP" ? "" : ` port ${t.port}`})`;
+  const reply =
+    t.return.hops.length > 0
+      ? `<h4>the reply</h4><ol class="hops reply">${steps(t.return.hops, undefined, "reply")}</ol>` +
+        (t.return.drop
+          ? `<p class="verdict v-dropped">reply dropped at <code>${esc(t.return.drop.at)}</code> (${esc(t.return.drop.code)}): ${esc(t.return.drop.message)}${src(formatSource(t.return.drop.source))}</p>`
+          : "")
+      : "";
+  const assumptions =
+    t.assumptions.length > 0
+      ? `<details class="assumed"><summary>${t.assumptions.length} assumptions</summary><ul>${t.assumptions.map((a) => `<li>${esc(a)}</li>`).join("")}</ul></details>`
+      : "";
+  return (
+    `<section class="path" data-testid="path"${attr("data-verdict", t.verdict)}${attr("data-reply", t.return.verdict)}>` +
+    `<h3>${esc(title)}</h3>` +
+    `<p class="ends">from <strong>${esc(t.from.label)}</strong>${t.from.ip ? ` (${esc(t.from.ip)})` : ""} to <strong>${esc(t.to.label)}</strong>${t.to.ip ? ` (${esc(t.to.ip)})` : ""}; sent as <code>${esc(packetText(t.packet))}</code></p>` +
+    verdictLine(t) +
+    `<h4>the packet, hop by hop</h4><ol class="hops">${steps(t.hops, t.packet, "request")}</ol>` +
+    reply +
+    assumptions +
+    `</section>`
+  );
+}
