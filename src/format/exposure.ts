@@ -39,7 +39,15 @@ function exposureLines(e: InternetExposure, style: TextStyle, indent: string): s
     out.push(`${indent}    undecided at ${e.unknown.at}: ${e.unknown.message}${at(e.unknown.source)}`);
     out.push(`${indent}    capture: ${e.unknown.capture}`);
   }
-  for (const a of e.assumptions) out.push(`${indent}    assumed: ${a}`);
+  // NodePort: the nodes whose outcome differs from the one shown (a node's security group, no local endpoint)
+  if (new Set(e.byNode.map((g) => `${g.verdict} ${g.code ?? ""}`)).size > 1)
+    for (const g of e.byNode)
+      out.push(
+        `${indent}    ${g.verdict} on ${g.nodes.join(", ")}${g.at ? `: ${g.code ? `${g.code} at ` : "undecided at "}${g.at}${g.message ? ` — ${g.message}` : ""}` : ""}${at(g.source)}`,
+      );
+  // the VPC host's own assumption is said once, at the top
+  for (const a of e.assumptions)
+    if (!(e.origin === "vpc" && a.startsWith("the VPC host "))) out.push(`${indent}    assumed: ${a}`);
   return out;
 }
 
@@ -59,10 +67,17 @@ function ordered(report: ExposureReport): WorkloadExposure[] {
 
 export function formatExposureText(report: ExposureReport, style: TextStyle = PLAIN_TEXT): string {
   const facing = report.workloads.filter((w) => w.internet.some((e) => e.verdict === "open"));
+  const fromVpc = report.workloads.filter((w) => w.vpc.some((e) => e.verdict === "open"));
   const out = [
     `exposure: ${report.workloads.length} workloads, ${facing.length} reachable from the internet` +
-      (facing.length > 0 ? ` (${facing.map((w) => w.workload.id).join(", ")})` : ""),
+      (facing.length > 0 ? ` (${facing.map((w) => w.workload.id).join(", ")})` : "") +
+      (report.vpcHost
+        ? `, ${fromVpc.length} from the VPC` +
+          (fromVpc.length > 0 ? ` (${fromVpc.map((w) => w.workload.id).join(", ")})` : "")
+        : ""),
   ];
+  if (report.vpcHost)
+    out.push(`the VPC is traced from ${report.vpcHost.ip}, ${report.vpcHost.how}${at(report.vpcHost.source)}`);
   for (const w of ordered(report)) {
     out.push("", `${w.workload.id}${at(w.workload.source)}`);
     if (w.internet.length === 0)
@@ -70,6 +85,16 @@ export function formatExposureText(report: ExposureReport, style: TextStyle = PL
     else {
       out.push("  internet:");
       for (const e of w.internet) out.push(...exposureLines(e, style, "    "));
+    }
+    if (report.vpcHost) {
+      if (w.vpc.length === 0)
+        out.push(
+          "  VPC: nothing to trace (no internal load balancer, NodePort, or observed pod with a declared container port)",
+        );
+      else {
+        out.push(`  VPC (from ${report.vpcHost.ip}):`);
+        for (const e of w.vpc) out.push(...exposureLines(e, style, "    "));
+      }
     }
     out.push(`  workloads and addresses (NetworkPolicy): ${incomingText(w)}`);
   }
@@ -114,6 +139,28 @@ export function formatExposureMarkdown(report: ExposureReport): string {
       for (const a of e.assumptions) out.push(`  - assumed: ${md(a)}`);
     }
     out.push("");
+  }
+  if (report.vpcHost) {
+    out.push("## From the VPC", "", `Traced from ${report.vpcHost.ip}: ${md(report.vpcHost.how)}.`, "");
+    for (const w of report.workloads.filter((x) => x.vpc.length > 0)) {
+      out.push(`### ${w.workload.id}`, "");
+      for (const e of w.vpc) {
+        out.push(
+          `- **${e.verdict}** ${md(headline(e))}${e.frontendSource ? ` (\`${formatSource(e.frontendSource)}\`)` : ""}`,
+        );
+        out.push(`  - ${md(e.path)}`);
+        if (e.blockedBy && e.verdict !== "open")
+          out.push(`  - blocked by \`${e.blockedBy.at}\` (${e.blockedBy.code}): ${md(e.blockedBy.message)}`);
+        else if (e.unknown && e.verdict !== "open")
+          out.push(`  - undecided at \`${e.unknown.at}\`: ${md(e.unknown.message)}; capture: \`${e.unknown.capture}\``);
+        if (new Set(e.byNode.map((g) => `${g.verdict} ${g.code ?? ""}`)).size > 1)
+          for (const g of e.byNode)
+            out.push(
+              `  - ${g.verdict} on ${g.nodes.join(", ")}${g.at ? `: ${g.code ?? "undecided"} at \`${g.at}\`` : ""}`,
+            );
+      }
+      out.push("");
+    }
   }
   out.push("## From workloads and addresses (NetworkPolicy)", "", "| workload | allowed in |", "|---|---|");
   for (const w of report.workloads) out.push(`| ${md(w.workload.id)} | ${md(incomingText(w))} |`);

@@ -57,6 +57,7 @@ export function formatIntendedText(report: IntendedReport): string {
         `  ${MARK[d.verdict]}  ${d.reference} -> ${d.service}${portText(d)}  (${d.container} ${d.where}, ${formatSource(d.source)})`,
       );
       for (const line of why(d)) out.push(`      ${line}`);
+      if (d.portSource) out.push(`      port: ${d.portSource}`);
     }
   }
   out.push("", counts(report));

@@ -9,6 +9,7 @@ import {
   analyseExposure,
   type ChainLink,
   type ExposureReport,
+  type ExposureOrigin,
   type ExposureVerdict,
   type FrontendKind,
   type InternetExposure,
@@ -33,7 +34,19 @@ export interface ExposureChainLinkJson {
   readonly location: SourceJson | null;
 }
 
+interface NodeOutcomeJson {
+  readonly verdict: ExposureVerdict;
+  readonly nodes: readonly string[];
+  readonly code: string | null;
+  readonly at: string | null;
+  readonly message: string | null;
+  readonly source: string | null;
+  readonly location: SourceJson | null;
+}
+
 export interface InternetExposureJson {
+  /** where the client stands: `internet`, or `vpc` (the report's vpcHost) */
+  readonly origin: ExposureOrigin;
   readonly kind: FrontendKind;
   readonly frontend: string;
   readonly service: string;
@@ -46,6 +59,8 @@ export interface InternetExposureJson {
   readonly pod: string | null;
   readonly nodes: readonly string[];
   readonly openNodes: readonly string[];
+  /** NodePort: the nodes grouped by outcome, each group with the object that decides it */
+  readonly byNode: readonly NodeOutcomeJson[];
   readonly source: string | null;
   readonly location: SourceJson | null;
   readonly chain: readonly ExposureChainLinkJson[];
@@ -78,6 +93,10 @@ export interface ExposureWorkloadJson {
   /** some internet path reaches it (verdict open) */
   readonly internetFacing: boolean;
   readonly internet: readonly InternetExposureJson[];
+  /** some VPC path reaches it (verdict open) */
+  readonly vpcFacing: boolean;
+  /** from a host of the VPC outside the cluster: internal load balancers, NodePorts, the pod's own address */
+  readonly vpc: readonly InternetExposureJson[];
   /** NetworkPolicy lets every workload and address in on every port (incoming is then empty) */
   readonly openToAll: boolean;
   readonly incoming: readonly { readonly from: string; readonly fromKind: string; readonly conn: string }[];
@@ -86,6 +105,15 @@ export interface ExposureWorkloadJson {
 export interface ExposureJson {
   readonly apiVersion: typeof OUTPUT_API_VERSION;
   readonly question: "exposure";
+  /** the host the VPC-side exposures are traced from (null: the VPC is not traced, a note says why) */
+  readonly vpcHost: {
+    readonly ip: string;
+    readonly vpc: string;
+    readonly subnet: string;
+    readonly how: string;
+    readonly source: string | null;
+    readonly location: SourceJson | null;
+  } | null;
   readonly workloads: readonly ExposureWorkloadJson[];
   readonly unattached: readonly InternetExposureJson[];
   readonly notes: readonly {
@@ -101,6 +129,7 @@ const src = (s: SourceRef | undefined): string | null => (s ? formatSource(s) : 
 
 function internetJson(e: InternetExposure): InternetExposureJson {
   return {
+    origin: e.origin,
     kind: e.kind,
     frontend: e.frontend,
     service: e.service,
@@ -112,6 +141,15 @@ function internetJson(e: InternetExposure): InternetExposureJson {
     pod: e.pod ?? null,
     nodes: e.nodes,
     openNodes: e.openNodes,
+    byNode: e.byNode.map((g) => ({
+      verdict: g.verdict,
+      nodes: g.nodes,
+      code: g.code,
+      at: g.at,
+      message: g.message,
+      source: src(g.source),
+      location: sourceJson(g.source),
+    })),
     source: src(e.frontendSource),
     location: sourceJson(e.frontendSource),
     chain: e.chain.map((l) => ({
@@ -134,6 +172,16 @@ export function exposureJson(report: ExposureReport): ExposureJson {
   return {
     apiVersion: OUTPUT_API_VERSION,
     question: "exposure",
+    vpcHost: report.vpcHost
+      ? {
+          ip: report.vpcHost.ip,
+          vpc: report.vpcHost.vpcId,
+          subnet: report.vpcHost.subnet.id,
+          how: report.vpcHost.how,
+          source: src(report.vpcHost.source),
+          location: sourceJson(report.vpcHost.source),
+        }
+      : null,
     workloads: report.workloads.map((w) => ({
       id: w.workload.id,
       namespace: w.workload.namespace,
@@ -143,6 +191,8 @@ export function exposureJson(report: ExposureReport): ExposureJson {
       location: sourceJson(w.workload.source),
       internetFacing: w.internet.some((e) => e.verdict === "open"),
       internet: w.internet.map(internetJson),
+      vpcFacing: w.vpc.some((e) => e.verdict === "open"),
+      vpc: w.vpc.map(internetJson),
       openToAll: w.openToAll,
       incoming: w.incoming,
     })),

@@ -43,6 +43,8 @@ export interface IntendedDependencyJson {
   /** `NS/NAME` */
   readonly service: string;
   readonly configuredPort: number | null;
+  /** a reference without a port: its scheme's default and its source, or why it has none (null: the port is written) */
+  readonly portSource: string | null;
   readonly servicePort: number | null;
   readonly protocol: Protocol | null;
   readonly targetPort: number | null;
@@ -82,6 +84,7 @@ export function intendedJson(report: IntendedReport): IntendedJson {
       reference: d.reference,
       service: d.service,
       configuredPort: d.configuredPort ?? null,
+      portSource: d.portSource ?? null,
       servicePort: d.servicePort ?? null,
       protocol: d.protocol ?? null,
       targetPort: d.targetPort ?? null,

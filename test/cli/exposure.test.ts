@@ -120,7 +120,10 @@ test("NLB capture (AWS Load Balancer Controller, instance targets, externalTraff
   assert.equal(nodePort?.verdict, "blocked");
   assert.equal(nodePort?.blockedBy?.code, "NO_PUBLIC_IP");
   const text = await cli(["exposure", "-s", "test/fixtures/captures/eks-vpc-cni-nlb"]);
-  assert.match(text.stdout, /^exposure: 2 workloads, 1 reachable from the internet \(web\/web\[Deployment\]\)$/m);
+  assert.match(
+    text.stdout,
+    /^exposure: 2 workloads, 1 reachable from the internet \(web\/web\[Deployment\]\), 1 from the VPC \(web\/web\[Deployment\]\)$/m,
+  );
   assert.match(text.stdout, /OPEN service web\/web-nlb port 80\/TCP → web\/web-\S+ TCP 8080/);
 });
 
@@ -179,4 +182,131 @@ spec:
   assert.equal(grafana.openToAll, false);
   // Argo CD, in another namespace, stays open
   assert.ok(workload(j, "argocd/argocd-server[Deployment]").internetFacing);
+});
+
+interface VpcExposure extends Exposure {
+  origin: string;
+  byNode: { verdict: string; nodes: string[]; code: string | null; at: string | null }[];
+}
+interface VpcJson {
+  vpcHost: { ip: string; vpc: string; subnet: string } | null;
+  workloads: (Omit<Workload, "internet"> & { vpcFacing: boolean; vpc: VpcExposure[]; internet: VpcExposure[] })[];
+}
+
+const INTERNAL_NLB = `apiVersion: v1
+kind: Service
+metadata:
+  annotations:
+    service.beta.kubernetes.io/aws-load-balancer-nlb-target-type: ip
+    service.beta.kubernetes.io/aws-load-balancer-scheme: internal
+    service.beta.kubernetes.io/aws-load-balancer-type: external
+  name: web-internal
+  namespace: web
+spec:
+  type: LoadBalancer
+  loadBalancerClass: service.k8s.aws/nlb
+  ports:
+  - name: http
+    nodePort: 31081
+    port: 80
+    protocol: TCP
+    targetPort: http
+  selector:
+    app: web
+`;
+
+test("an internal NLB (AWS Load Balancer Controller annotation aws-load-balancer-scheme: internal — private addresses only) is blocked from the internet and open from the VPC host, with its chain", async () => {
+  const dir = tempDir({ "internal.yaml": INTERNAL_NLB });
+  const r = await cli([
+    "exposure",
+    "-s",
+    "test/fixtures/captures/eks-vpc-cni-nlb",
+    "--with",
+    join(dir, "internal.yaml"),
+    "-o",
+    "json",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as VpcJson;
+  assert.equal(j.vpcHost?.ip, "10.20.0.254");
+  assert.equal(j.vpcHost?.subnet, "subnet-0a1b2c3d4e5f61001");
+  const web = j.workloads.find((w) => w.id === "web/web[Deployment]");
+  assert.ok(web);
+  const fromInternet = web.internet.find((e) => e.frontend === "service web/web-internal port 80/TCP");
+  assert.equal(fromInternet?.origin, "internet");
+  assert.equal(fromInternet?.verdict, "blocked");
+  assert.equal(fromInternet?.blockedBy?.code, "TARGET_NOT_ROUTABLE");
+  const fromVpc = web.vpc.find((e) => e.frontend === "service web/web-internal port 80/TCP");
+  assert.ok(fromVpc);
+  assert.equal(fromVpc.origin, "vpc");
+  assert.equal(fromVpc.verdict, "open");
+  assert.match(fromVpc.path, /^VPC host 10\.20\.0\.254 → NLB .* → target group .* → pod web\/web-\S+$/);
+  assert.ok(web.vpcFacing);
+  // an internet-facing NLB is not listed under the VPC (its address is public)
+  assert.ok(!web.vpc.some((e) => e.frontend === "service web/web-nlb port 80/TCP"));
+});
+
+test("NodePort with externalTrafficPolicy: Local (Kubernetes 'Traffic policies': only node-local endpoints, dropped elsewhere) from the VPC: open on the node with the endpoint, NO_ENDPOINTS on the other — each node named with its verdict", async () => {
+  const r = await cli(["exposure", "-s", "test/fixtures/captures/eks-vpc-cni-nlb", "-o", "json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as VpcJson;
+  const web = j.workloads.find((w) => w.id === "web/web[Deployment]");
+  const nodePort = web?.vpc.find((e) => e.kind === "nodeport");
+  assert.ok(nodePort);
+  assert.equal(nodePort.verdict, "open");
+  assert.deepEqual(nodePort.openNodes, ["ip-10-20-10-21.ec2.internal"]);
+  assert.deepEqual(
+    nodePort.byNode.map((g) => [g.verdict, g.nodes, g.code, g.at]),
+    [
+      ["open", ["ip-10-20-10-21.ec2.internal"], null, null],
+      ["blocked", ["ip-10-20-11-34.ec2.internal"], "NO_ENDPOINTS", "kube-proxy:web/web-nlb:http"],
+    ],
+  );
+  // the node SG rule the controller added for NLB clients (0.0.0.0/0 covers the VPC) opens it
+  assert.ok(
+    nodePort.chain.some((l) => l.component === "security-group" && /tcp 31080 from 0\.0\.0\.0\/0/.test(l.note)),
+  );
+  const text = await cli(["exposure", "-s", "test/fixtures/captures/eks-vpc-cni-nlb"]);
+  assert.match(text.stdout, /^ {8}open on ip-10-20-10-21\.ec2\.internal$/m);
+  assert.match(
+    text.stdout,
+    /^ {8}blocked on ip-10-20-11-34\.ec2\.internal: NO_ENDPOINTS at kube-proxy:web\/web-nlb:http/m,
+  );
+  // the internet reaches no node (private nodes): both blocked for the same reason, no per-node lines
+  const fromInternet = web?.internet.find((e) => e.kind === "nodeport");
+  assert.deepEqual(
+    fromInternet?.byNode.map((g) => [g.verdict, g.code]),
+    [
+      ["blocked", "NO_PUBLIC_IP"],
+      ["blocked", "NO_PUBLIC_IP"],
+    ],
+  );
+});
+
+test("VPC CNI pod address (Amazon VPC CNI: a pod's IP is a secondary address of its node's ENI) from the VPC: the node's security groups decide — the EKS node groups admit only their members on 8080", async () => {
+  const r = await cli(["exposure", "-s", "test/fixtures/captures/eks-vpc-cni-nlb", "-o", "json"]);
+  const j = JSON.parse(r.stdout) as VpcJson;
+  const web = j.workloads.find((w) => w.id === "web/web[Deployment]");
+  const pod = web?.vpc.find((e) => e.kind === "pod-ip");
+  assert.ok(pod);
+  assert.equal(pod.frontend, "pod address 10.20.10.57:8080/TCP (http)");
+  assert.equal(pod.verdict, "blocked");
+  assert.equal(pod.blockedBy?.code, "SECURITY_GROUP_INGRESS");
+  assert.match(pod.blockedBy?.source ?? "", /ec2-describe-security-groups\.json:\d+$/);
+});
+
+test("Calico overlay pod address (Calico docs: pool addresses are not routable outside the cluster) from the VPC: blocked at the route table, naming the IP pool; the NodePorts are blocked by the node SG, which admits only the ALB's group", async () => {
+  const r = await cli(["exposure", "-o", "json"]);
+  const j = JSON.parse(r.stdout) as VpcJson;
+  assert.equal(j.vpcHost?.ip, "10.0.2.254");
+  const argocd = j.workloads.find((w) => w.id === "argocd/argocd-server[Deployment]");
+  assert.ok(argocd);
+  const pod = argocd.vpc.find((e) => e.kind === "pod-ip");
+  assert.equal(pod?.verdict, "blocked");
+  assert.equal(pod?.blockedBy?.code, "TARGET_NOT_ROUTABLE");
+  assert.match(pod?.blockedBy?.source ?? "", /calico\.yaml:\d+$/);
+  const nodePort = argocd.vpc.find((e) => e.kind === "nodeport");
+  assert.equal(nodePort?.verdict, "blocked");
+  assert.equal(nodePort?.blockedBy?.code, "SECURITY_GROUP_INGRESS");
+  assert.ok(!argocd.vpcFacing);
 });

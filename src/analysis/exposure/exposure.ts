@@ -13,7 +13,7 @@
  * over the pod template's labels, as the EndpointSlice controller selects pods), so a blocked path
  * is still listed under the workload it was meant for.
  */
-import type { Ingress, Service } from "../../model/kubernetes.js";
+import type { Ingress, Pod, Service } from "../../model/kubernetes.js";
 import { UserError } from "../../model/errors.js";
 import { mapSelectorMatches } from "../../model/selectors.js";
 import type { Snapshot } from "../../model/snapshot.js";
@@ -23,13 +23,33 @@ import { analyseConnlist, type ConnlistReport } from "../connectivity/connlist.j
 import type { WorkloadPeer } from "../connectivity/workloads.js";
 import type { EndpointSpec } from "../paths/endpoints.js";
 import { PathContext, type PathOptions } from "../paths/path-context.js";
+import { ownerKey, snapshotIndex } from "../paths/snapshot-index.js";
 import { tracePath, type TraceResult } from "../paths/trace.js";
 import type { Component, Protocol, Step } from "../paths/trace-model.js";
+import { chooseVpcHost, isVpcHost, traceFromVpc, type NoVpcHost, type VpcHost } from "./vpc.js";
 
 export type ExposureVerdict = "open" | "blocked" | "unknown";
 
-/** How the internet reaches the frontend. */
-export type FrontendKind = "alb-rule" | "load-balancer-service" | "nodeport";
+/**
+ * How the frontend is reached: an ALB listener rule, a LoadBalancer Service's load balancer, a
+ * NodePort — and, from the VPC only, the pod's own address.
+ */
+export type FrontendKind = "alb-rule" | "load-balancer-service" | "nodeport" | "pod-ip";
+
+/** Where the client stands: the internet, or a host of the cluster's VPC outside the cluster (vpc.ts). */
+export type ExposureOrigin = "internet" | "vpc";
+
+/** NodePort: the nodes that share one outcome (the verdict and the object that decides it). */
+interface NodeOutcome {
+  readonly verdict: ExposureVerdict;
+  readonly nodes: readonly string[];
+  /** blocked: the drop code; unknown: null */
+  readonly code: string | null;
+  /** the deciding object (blocked, unknown), null when open */
+  readonly at: string | null;
+  readonly message: string | null;
+  readonly source: SourceRef | undefined;
+}
 
 /** One object of the chain that opens (or closes) an exposure: a step of the trace. */
 export interface ChainLink {
@@ -42,6 +62,7 @@ export interface ChainLink {
 }
 
 export interface InternetExposure {
+  readonly origin: ExposureOrigin;
   readonly kind: FrontendKind;
   /** readable: `https://growbin.app/argocd`, `service web/web-nlb port 80`, `NodePort 30080 of service shop/web` */
   readonly frontend: string;
@@ -57,6 +78,8 @@ export interface InternetExposure {
   /** the nodes traced (NodePort: every node; others: none) and those that let it through */
   readonly nodes: readonly string[];
   readonly openNodes: readonly string[];
+  /** NodePort: the nodes grouped by outcome (open first, then blocked, then unknown); empty otherwise */
+  readonly byNode: readonly NodeOutcome[];
   readonly verdict: ExposureVerdict;
   /**
    * the chain in one line, from the internet to the pod (or to the object that blocks it, marked ✗):
@@ -97,6 +120,8 @@ interface IncomingConnection {
 export interface WorkloadExposure {
   readonly workload: WorkloadPeer;
   readonly internet: readonly InternetExposure[];
+  /** from a host of the VPC outside the cluster: internal load balancers, NodePorts, the pod's address */
+  readonly vpc: readonly InternetExposure[];
   /**
    * true when NetworkPolicy lets every other workload and every address reach it on every port
    * (no policy isolates it for ingress); `incoming` is then left empty
@@ -106,6 +131,8 @@ export interface WorkloadExposure {
 }
 
 export interface ExposureReport {
+  /** the host the VPC-side exposures are traced from; undefined when the VPC is not traced (a note says why) */
+  readonly vpcHost: VpcHost | undefined;
   readonly workloads: readonly WorkloadExposure[];
   /** frontends whose Service selects no workload of the snapshot */
   readonly unattached: readonly InternetExposure[];
@@ -160,11 +187,17 @@ function linkLabel(l: ChainLink, port: number): string {
   }
 }
 
-function pathOf(chain: readonly ChainLink[], verdict: ExposureVerdict, port: number, why: string | undefined): string {
+function pathOf(
+  origin: string,
+  chain: readonly ChainLink[],
+  verdict: ExposureVerdict,
+  port: number,
+  why: string | undefined,
+): string {
   const labels = chain.map((l) => linkLabel(l, port));
   if (verdict !== "open" && labels.length > 0)
     labels[labels.length - 1] = `✗ ${labels.at(-1)!}${why ? ` (${why})` : ""}`;
-  return ["internet", ...labels].join(" → ");
+  return [origin, ...labels].join(" → ");
 }
 
 function verdictOf(trace: TraceResult): ExposureVerdict {
@@ -173,19 +206,42 @@ function verdictOf(trace: TraceResult): ExposureVerdict {
   return trace.verdict === "dropped" ? "blocked" : "unknown";
 }
 
+/** The object that decides a trace that reaches no pod: the drop, the load balancer that answers, or where it is undecided. */
+function blockedByOf(trace: TraceResult): InternetExposure["blockedBy"] {
+  if (trace.drop)
+    return { code: trace.drop.code, at: trace.drop.at, message: trace.drop.message, source: trace.drop.source };
+  if (trace.answeredBy)
+    return {
+      code: "ANSWERED_BY_LOAD_BALANCER",
+      at: `${trace.answeredBy.component}:${trace.answeredBy.id}`,
+      message: trace.answeredBy.note,
+      source: trace.hops.at(-1)?.source,
+    };
+  return null;
+}
+
+/** Where a trace comes from: the internet, or the VPC host. */
+interface Origin {
+  readonly origin: ExposureOrigin;
+  /** the first element of an exposure's path */
+  readonly label: string;
+  trace(to: EndpointSpec, port: number | undefined, protocol: Protocol): TraceResult;
+}
+
 function exposureOf(
+  origin: Origin,
   kind: FrontendKind,
   frontend: string,
   frontendSource: SourceRef | undefined,
   service: string,
   trace: TraceResult,
-  nodes: readonly string[],
-  openNodes: readonly string[],
+  byNode: readonly NodeOutcome[] = [],
 ): InternetExposure {
   const verdict = verdictOf(trace);
   const lastPod = trace.hops.at(-1);
   const chain = chainOf(trace);
   return {
+    origin: origin.origin,
     kind,
     frontend,
     frontendSource,
@@ -193,10 +249,12 @@ function exposureOf(
     protocol: trace.protocol,
     port: trace.port,
     podPort: verdict === "open" ? trace.finalPacket.dstPort : undefined,
-    nodes,
-    openNodes,
+    nodes: byNode.flatMap((g) => g.nodes).sort(),
+    openNodes: byNode.filter((g) => g.verdict === "open").flatMap((g) => g.nodes),
+    byNode,
     verdict,
     path: pathOf(
+      origin.label,
       chain,
       verdict,
       trace.port,
@@ -204,16 +262,7 @@ function exposureOf(
     ),
     pod: verdict === "open" && lastPod?.component === "pod" ? lastPod.id : undefined,
     chain,
-    blockedBy: trace.drop
-      ? { code: trace.drop.code, at: trace.drop.at, message: trace.drop.message, source: trace.drop.source }
-      : trace.answeredBy
-        ? {
-            code: "ANSWERED_BY_LOAD_BALANCER",
-            at: `${trace.answeredBy.component}:${trace.answeredBy.id}`,
-            message: trace.answeredBy.note,
-            source: trace.hops.at(-1)?.source,
-          }
-        : null,
+    blockedBy: blockedByOf(trace),
     unknown: trace.unknown,
     assumptions: trace.assumptions,
   };
@@ -224,30 +273,42 @@ const INTERNET: EndpointSpec = { kind: "internet" };
 /** The Host header sent to a host-less rule whose load balancer has no DNS name yet (RFC 2606's reserved name). */
 const ANY_HOST = "host.example";
 
+type Notes = { message: string; source: SourceRef | undefined }[];
+
 /** A trace the snapshot cannot even start (an unknown host): a note instead of an exposure. */
 function tryTrace(
-  ctx: PathContext,
+  origin: Origin,
   to: EndpointSpec,
   port: number | undefined,
   protocol: Protocol,
-  notes: { message: string; source: SourceRef | undefined }[],
+  notes: Notes,
   source: SourceRef | undefined,
   what: string,
 ): TraceResult | undefined {
   try {
-    return tracePath(ctx, { from: INTERNET, to, port, protocol });
+    return origin.trace(to, port, protocol);
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
-    notes.push({ message: `${what}: not traced: ${e.message}`, source });
+    notes.push({
+      message: `${what}${origin.origin === "vpc" ? " from the VPC" : ""}: not traced: ${e.message}`,
+      source,
+    });
     return undefined;
   }
 }
 
-/** Ingress paths, each traced as the URL the ALB serves (the listener's scheme, the rule's host and path). */
+/**
+ * Ingress paths, each traced as the URL the ALB serves (the listener's scheme, the rule's host and
+ * path): from the internet, and from the VPC when a load balancer serving the Ingress is internal
+ * (AWS Load Balancer Controller annotation `alb.ingress.kubernetes.io/scheme: internal`: private
+ * addresses only, reached from the VPC and the networks routed to it).
+ */
 function ingressExposures(
   ctx: PathContext,
   ingress: Ingress,
-  notes: { message: string; source: SourceRef | undefined }[],
+  internet: Origin,
+  vpc: Origin | undefined,
+  notes: Notes,
 ): InternetExposure[] {
   const out: InternetExposure[] = [];
   // the controller's listen-ports annotation (default HTTP 80, or HTTPS 443 with a certificate)
@@ -262,6 +323,7 @@ function ingressExposures(
   const served = ctx.loadBalancers.loadBalancers.filter((lb) =>
     lb.ingresses.some((r) => r.namespace === ingress.namespace && r.name === ingress.name),
   );
+  const internal = served.length > 0 && served.every((lb) => lb.scheme === "internal");
   const anyHost =
     ingress.loadBalancerIngress.find((l) => l.hostname)?.hostname ??
     (served.length === 1 ? (served[0]!.dnsName ?? ANY_HOST) : undefined);
@@ -280,78 +342,186 @@ function ingressExposures(
       }
       const path = p.path || "/";
       const url = `${scheme}://${host === ANY_HOST ? "(any host)" : host}${port === (scheme === "https" ? 443 : 80) ? "" : `:${port}`}${path}`;
-      const trace = tryTrace(
-        ctx,
-        { kind: "url", scheme, host, port, path },
-        undefined,
-        "TCP",
-        notes,
-        p.source,
-        `Ingress ${ingress.namespace}/${ingress.name} ${url}`,
-      );
-      if (trace) out.push(exposureOf("alb-rule", url, p.source, service, trace, [], []));
+      for (const origin of internal && vpc ? [internet, vpc] : [internet]) {
+        const trace = tryTrace(
+          origin,
+          { kind: "url", scheme, host, port, path },
+          undefined,
+          "TCP",
+          notes,
+          p.source,
+          `Ingress ${ingress.namespace}/${ingress.name} ${url}`,
+        );
+        if (trace) out.push(exposureOf(origin, "alb-rule", url, p.source, service, trace));
+      }
     }
   }
   return out;
+}
+
+/** The outcome that decides a node's NodePort trace, as a key and a group. */
+function nodeOutcome(trace: TraceResult): Omit<NodeOutcome, "nodes"> {
+  const verdict = verdictOf(trace);
+  if (verdict === "open") return { verdict, code: null, at: null, message: null, source: undefined };
+  const blocked = blockedByOf(trace);
+  if (blocked) return { verdict, code: blocked.code, at: blocked.at, message: blocked.message, source: blocked.source };
+  const u = trace.unknown;
+  return { verdict, code: null, at: u?.at ?? null, message: u?.message ?? null, source: u?.source };
+}
+
+const VERDICT_ORDER: Record<ExposureVerdict, number> = { open: 0, blocked: 1, unknown: 2 };
+
+/**
+ * A NodePort on every node: kube-proxy opens it on each (Kubernetes docs, Service type NodePort:
+ * "each node proxies that port"), but each node's security groups, address and — with
+ * externalTrafficPolicy: Local — its own endpoints decide ("Traffic policies": Local routes only to
+ * node-local endpoints and drops the traffic otherwise). The nodes are grouped by outcome; the
+ * trace shown is the first open one, else the first unknown, else the first.
+ */
+function nodePortExposure(
+  origin: Origin,
+  service: Service,
+  port: Service["ports"][number],
+  nodeNames: readonly string[],
+  notes: Notes,
+): InternetExposure | undefined {
+  const id = `${service.namespace}/${service.name}`;
+  const src = service.meta.source;
+  if (port.nodePort === undefined || nodeNames.length === 0) return undefined;
+  const traces: [string, TraceResult][] = [];
+  for (const node of nodeNames) {
+    const t = tryTrace(
+      origin,
+      { kind: "node", name: node },
+      port.nodePort,
+      port.protocol,
+      notes,
+      src,
+      `NodePort ${port.nodePort} of ${id} on ${node}`,
+    );
+    if (t) traces.push([node, t]);
+  }
+  if (traces.length === 0) return undefined;
+  const groups = new Map<string, NodeOutcome & { nodes: string[] }>();
+  for (const [node, t] of traces) {
+    const o = nodeOutcome(t);
+    const key = `${o.verdict}\u0000${o.code ?? ""}\u0000${o.at ?? ""}`;
+    const g = groups.get(key);
+    if (g) g.nodes.push(node);
+    else groups.set(key, { ...o, nodes: [node] });
+  }
+  const byNode = [...groups.values()].sort((a, b) => VERDICT_ORDER[a.verdict] - VERDICT_ORDER[b.verdict]);
+  const open = traces.filter(([, t]) => verdictOf(t) === "open");
+  const shown = (open[0] ?? traces.find(([, t]) => t.verdict === "unknown") ?? traces[0]!)[1];
+  return exposureOf(
+    origin,
+    "nodeport",
+    `NodePort ${port.nodePort}/${port.protocol} of service ${id}`,
+    src,
+    id,
+    shown,
+    byNode,
+  );
 }
 
 function serviceExposures(
   ctx: PathContext,
   service: Service,
   nodeNames: readonly string[],
-  notes: { message: string; source: SourceRef | undefined }[],
+  internet: Origin,
+  vpc: Origin | undefined,
+  notes: Notes,
 ): InternetExposure[] {
   const out: InternetExposure[] = [];
   const id = `${service.namespace}/${service.name}`;
   const src = service.meta.source;
-  if (service.type === "LoadBalancer")
-    for (const p of service.ports) {
-      const trace = tryTrace(
-        ctx,
-        { kind: "service", namespace: service.namespace, name: service.name },
-        p.port,
-        p.protocol,
-        notes,
-        src,
-        `service ${id} port ${p.port}`,
-      );
-      if (trace)
-        out.push(
-          exposureOf("load-balancer-service", `service ${id} port ${p.port}/${p.protocol}`, src, id, trace, [], []),
-        );
-    }
-  if (service.type === "LoadBalancer" || service.type === "NodePort")
-    for (const p of service.ports) {
-      if (p.nodePort === undefined || nodeNames.length === 0) continue;
-      // every node opens the NodePort (kube-proxy); each node's security groups and address decide
-      const traces: [string, TraceResult][] = [];
-      for (const node of nodeNames) {
-        const t = tryTrace(
-          ctx,
-          { kind: "node", name: node },
-          p.nodePort,
+  if (service.type === "LoadBalancer") {
+    // an internal load balancer (scheme internal) has private addresses only: the VPC reaches it, the internet does not
+    const lb = ctx.loadBalancers.loadBalancers.find(
+      (l) => l.service?.namespace === service.namespace && l.service.name === service.name,
+    );
+    const origins = lb?.scheme === "internal" && vpc ? [internet, vpc] : [internet];
+    for (const origin of origins)
+      for (const p of service.ports) {
+        const trace = tryTrace(
+          origin,
+          { kind: "service", namespace: service.namespace, name: service.name },
+          p.port,
           p.protocol,
           notes,
           src,
-          `NodePort ${p.nodePort} of ${id} on ${node}`,
+          `service ${id} port ${p.port}`,
         );
-        if (t) traces.push([node, t]);
+        if (trace)
+          out.push(
+            exposureOf(origin, "load-balancer-service", `service ${id} port ${p.port}/${p.protocol}`, src, id, trace),
+          );
       }
-      if (traces.length === 0) continue;
-      const open = traces.filter(([, t]) => verdictOf(t) === "open");
-      const shown = (open[0] ?? traces.find(([, t]) => t.verdict === "unknown") ?? traces[0]!)[1];
+  }
+  if (service.type === "LoadBalancer" || service.type === "NodePort")
+    for (const origin of vpc ? [internet, vpc] : [internet])
+      for (const p of service.ports) {
+        const e = nodePortExposure(origin, service, p, nodeNames, notes);
+        if (e) out.push(e);
+      }
+  return out;
+}
+
+/** The first running observed pod of a workload (connlist's peer), with an address. */
+function observedPod(snapshot: Snapshot, peer: WorkloadPeer): Pod | undefined {
+  const index = snapshotIndex(snapshot);
+  const candidates =
+    index.podsByOwner.get(ownerKey(peer)) ??
+    (peer.kind === "Pod"
+      ? [index.podsByName.get(`${peer.namespace}/${peer.name}`)].filter((p) => p !== undefined)
+      : []);
+  return candidates.find(
+    (p) =>
+      p.podIP &&
+      p.phase !== "Succeeded" &&
+      p.phase !== "Failed" &&
+      Object.entries(peer.labels).every(([k, v]) => p.labels[k] === v),
+  );
+}
+
+/**
+ * The workload's pod address from the VPC, on each port its containers declare: with the VPC CNI
+ * a pod address is a VPC address (secondary IP or prefix of a node's ENI — Amazon VPC CNI docs),
+ * so the node's security groups (or, with security groups for pods, the branch ENI's) and
+ * NetworkPolicy decide; a Calico pool address is routed in the VPC only where a route table sends
+ * it to a node (Calico docs, "Determine best networking option": overlay pod addresses are not
+ * routable outside the cluster) — the path engine's route-table device says which.
+ */
+function podExposures(snapshot: Snapshot, peer: WorkloadPeer, vpc: Origin, notes: Notes): InternetExposure[] {
+  const pod = observedPod(snapshot, peer);
+  if (!pod) return [];
+  const out: InternetExposure[] = [];
+  const seen = new Set<string>();
+  for (const port of pod.spec.containers.flatMap((c) => c.ports)) {
+    const key = `${port.protocol}/${port.containerPort}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const trace = tryTrace(
+      vpc,
+      { kind: "pod", namespace: pod.namespace, name: pod.name },
+      port.containerPort,
+      port.protocol,
+      notes,
+      pod.meta.source,
+      `pod ${pod.namespace}/${pod.name} port ${port.containerPort}`,
+    );
+    if (trace)
       out.push(
         exposureOf(
-          "nodeport",
-          `NodePort ${p.nodePort}/${p.protocol} of service ${id}`,
-          src,
-          id,
-          shown,
-          traces.map(([n]) => n),
-          open.map(([n]) => n),
+          vpc,
+          "pod-ip",
+          `pod address ${pod.podIP}:${port.containerPort}/${port.protocol}${port.name ? ` (${port.name})` : ""}${pod.spec.hostNetwork ? " (host network: the node's address)" : ""}`,
+          pod.meta.source,
+          `${pod.namespace}/${pod.name}`,
+          trace,
         ),
       );
-    }
+  }
   return out;
 }
 
@@ -384,26 +554,47 @@ function incomingOf(
 
 export function analyseExposure(snapshot: Snapshot, options: PathOptions = {}): ExposureReport {
   const ctx = new PathContext(snapshot, options);
-  const notes: { message: string; source: SourceRef | undefined }[] = [];
+  const notes: Notes = [];
   const k = snapshot.kubernetes;
   const nodeNames = k.nodes.map((n) => n.name).sort();
+  const internet: Origin = {
+    origin: "internet",
+    label: "internet",
+    trace: (to, port, protocol) => tracePath(ctx, { from: INTERNET, to, port, protocol }),
+  };
+  const chosen = chooseVpcHost(ctx);
+  const vpcHost = isVpcHost(chosen) ? chosen : undefined;
+  if (!vpcHost) notes.push({ message: `the VPC is not traced: ${(chosen as NoVpcHost).reason}`, source: undefined });
+  const vpc: Origin | undefined = vpcHost
+    ? {
+        origin: "vpc",
+        label: `VPC host ${vpcHost.ip}`,
+        trace: (to, port, protocol) => traceFromVpc(ctx, vpcHost, to, port, protocol),
+      }
+    : undefined;
   const frontends: InternetExposure[] = [];
   const byName = (a: { namespace: string; name: string }, b: { namespace: string; name: string }): number =>
     a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
-  for (const ingress of [...k.ingresses].sort(byName)) frontends.push(...ingressExposures(ctx, ingress, notes));
+  for (const ingress of [...k.ingresses].sort(byName))
+    frontends.push(...ingressExposures(ctx, ingress, internet, vpc, notes));
   const services = [...k.services].sort(byName);
-  for (const service of services) frontends.push(...serviceExposures(ctx, service, nodeNames, notes));
+  for (const service of services) frontends.push(...serviceExposures(ctx, service, nodeNames, internet, vpc, notes));
 
   const connlist = analyseConnlist(snapshot);
   const serviceByKey = new Map(services.map((s) => [`${s.namespace}/${s.name}`, s]));
   const attached = new Set<InternetExposure>();
   const workloads: WorkloadExposure[] = connlist.workloads.map((peer) => {
-    const internet = frontends.filter((f) => {
+    const reaching = frontends.filter((f) => {
       const service = serviceByKey.get(f.service);
       return service !== undefined && selects(service, peer);
     });
-    for (const f of internet) attached.add(f);
-    return { workload: peer, internet, ...incomingOf(connlist, peer) };
+    for (const f of reaching) attached.add(f);
+    return {
+      workload: peer,
+      internet: reaching.filter((f) => f.origin === "internet"),
+      vpc: vpc ? [...reaching.filter((f) => f.origin === "vpc"), ...podExposures(snapshot, peer, vpc, notes)] : [],
+      ...incomingOf(connlist, peer),
+    };
   });
-  return { workloads, unattached: frontends.filter((f) => !attached.has(f)), notes };
+  return { vpcHost, workloads, unattached: frontends.filter((f) => !attached.has(f)), notes };
 }

@@ -18,8 +18,8 @@ import { evaluateNetworkPolicies, type NetworkPolicyVerdict, type PodPolicyEndpo
  * or a bare `NAME` of the workload's own namespace (kubelet's DNS search path,
  * pkg/kubelet/network/dns/dns.go). `NAME.NS.svc…` naming no Service, and `NAME.NS` where NS is a
  * namespace of the snapshot, are dependencies on a Service that does not exist; any other name
- * (`v1.2`, `example.com`) is not a dependency. Without a port, a URL's scheme gives it for http
- * (80) and https (443) (RFC 9110 §4.2.1–4.2.2); otherwise every port of the Service is checked.
+ * (`v1.2`, `example.com`) is not a dependency. Without a port, a URL's scheme gives its default
+ * (SCHEME_DEFAULT_PORTS, each with its source); otherwise every port of the Service is checked.
  *
  * Workloads are connlist's peers (analysis/connectivity/workloads.ts): a workload object stands for
  * its pods; a pod without one is its controller's peer. Peers are matched by labels, not IPs (an
@@ -47,6 +47,8 @@ export interface IntendedDependency {
   readonly host: string;
   /** the port the configuration names, or the URL scheme's default; undefined: none */
   readonly configuredPort: number | undefined;
+  /** a reference without a port: its scheme's default and where that default is written, or why there is none */
+  readonly portSource: string | undefined;
   /** `NS/NAME` of the Service the host names (also when it does not exist) */
   readonly service: string;
   /** the Service port checked (one dependency per port when the configuration names none) */
@@ -77,7 +79,42 @@ export interface IntendedReport {
   readonly ignored: number;
 }
 
-const SCHEME_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443 };
+/**
+ * A URL scheme's default port, for a reference that names none, each with its source: the port
+ * a client library connects to when the URL omits it. `undefined`: the scheme has no default a
+ * client agrees on — every port of the Service is checked, and the dependency says why.
+ */
+const SCHEME_DEFAULT_PORTS: Readonly<Record<string, { readonly port: number | undefined; readonly source: string }>> = {
+  http: { port: 80, source: "RFC 9110 §4.2.1 (http URI scheme)" },
+  https: { port: 443, source: "RFC 9110 §4.2.2 (https URI scheme)" },
+  amqp: { port: 5672, source: "IANA service name amqp 5672/tcp; RabbitMQ AMQP URI specification" },
+  amqps: { port: 5671, source: "IANA service name amqps 5671/tcp; RabbitMQ AMQP URI specification" },
+  redis: { port: 6379, source: "IANA provisional URI scheme redis (port defaults to 6379)" },
+  rediss: { port: 6379, source: "IANA provisional URI scheme rediss (same syntax and default as redis)" },
+  postgres: {
+    port: 5432,
+    source: "PostgreSQL libpq docs, Connection URIs (default port 5432); IANA postgresql 5432/tcp",
+  },
+  postgresql: {
+    port: 5432,
+    source: "PostgreSQL libpq docs, Connection URIs (default port 5432); IANA postgresql 5432/tcp",
+  },
+  mysql: { port: 3306, source: "IANA service name mysql 3306/tcp; MySQL Connector/J URL syntax (default 3306)" },
+  mongodb: {
+    port: 27017,
+    source: "MongoDB connection string docs (without a port, 27017 is used); IANA mongodb 27017/tcp",
+  },
+  nats: { port: 4222, source: "NATS docs, Connecting to a Specific Server (the default port 4222)" },
+  grpc: {
+    port: undefined,
+    source:
+      "grpc:// is not a gRPC target scheme (grpc/grpc doc/naming.md defines dns:, unix:, ipv4:, ipv6:), so no default port is agreed on",
+  },
+  kafka: {
+    port: undefined,
+    source: "kafka:// has no registered scheme or port default (Kafka clients take host:port bootstrap servers)",
+  },
+};
 
 interface Source {
   readonly peer: WorkloadPeer;
@@ -161,7 +198,8 @@ export function analyseIntended(snapshot: Snapshot): IntendedReport {
           where: ref.where,
           reference: ref.text,
           host: ref.host,
-          configuredPort: ref.port ?? (ref.scheme ? SCHEME_PORTS[ref.scheme] : undefined),
+          configuredPort: ref.port ?? (ref.scheme ? SCHEME_DEFAULT_PORTS[ref.scheme]?.port : undefined),
+          portSource: portSourceOf(ref),
           service: target.id,
           source: ref.source,
           serviceSource: target.service?.meta.source,
@@ -171,6 +209,16 @@ export function analyseIntended(snapshot: Snapshot): IntendedReport {
   }
   dependencies.sort((a, b) => (a.workload < b.workload ? -1 : a.workload > b.workload ? 1 : 0));
   return { dependencies, ignored };
+}
+
+/** how a reference without a port got one (its scheme's default), or why it has none; undefined when it names a port */
+function portSourceOf(ref: HostReference): string | undefined {
+  if (ref.port !== undefined || ref.scheme === undefined) return undefined;
+  const d = SCHEME_DEFAULT_PORTS[ref.scheme];
+  if (!d) return `${ref.scheme}:// has no default port podpath knows: every port of the Service is checked`;
+  return d.port === undefined
+    ? `${d.source}: every port of the Service is checked`
+    : `the ${ref.scheme} scheme's default port ${d.port} (${d.source})`;
 }
 
 function serviceOf(
@@ -202,6 +250,7 @@ type Base = Pick<
   | "reference"
   | "host"
   | "configuredPort"
+  | "portSource"
   | "service"
   | "source"
   | "serviceSource"

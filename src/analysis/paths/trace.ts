@@ -469,7 +469,7 @@ function unknownHostMessage(ctx: PathContext, host: string): string {
  * else its DNS name (a status hostname) or a symbolic address, stated as an assumption, with the
  * load balancer as the first device.
  */
-function reachLoadBalancer(
+export function reachLoadBalancer(
   ctx: PathContext,
   lb: LoadBalancerView,
   label: string,

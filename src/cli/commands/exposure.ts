@@ -16,7 +16,7 @@ export function registerExposure(program: Command, io: CliIO, setExit: (code: nu
     program
       .command("exposure")
       .description(
-        "who can reach each workload, and on which ports: the internet (through an ALB rule, a LoadBalancer Service or a NodePort), other workloads and addresses",
+        "who can reach each workload, and on which ports: the internet (through an ALB rule, a LoadBalancer Service or a NodePort), the VPC (an internal load balancer, a NodePort, the pod's address), other workloads and addresses",
       ),
     formatsOf("exposure"),
   )
@@ -29,6 +29,15 @@ internet\` would: each Ingress path (as the URL its ALB serves), each LoadBalanc
 NLB or ALB), and each NodePort on every node. A path is open (the chain of objects that opens it:
 listener rule, target group, security-group rules, kube-proxy, NetworkPolicy, the pod), blocked (by
 which object) or unknown (what to capture). It is listed under the workloads its Service selects.
+A NodePort names its nodes by outcome when they differ (a node's security group, no local endpoint
+with externalTrafficPolicy: Local).
+
+The VPC is traced from a host of the cluster's VPC outside the cluster: an address of the VPC that
+no node, pod, interface or load balancer holds (in a subnet without nodes when there is one), its
+own security groups assumed to let the packet out. From there: each internal load balancer
+(scheme internal: never reachable from the internet), each NodePort on every node, and each
+workload's pod address on its declared ports (a VPC address with the VPC CNI; a Calico pool
+address reaches the pod only where a route table sends it to a node).
 Below it, the workloads and address ranges NetworkPolicy lets in, as \`podpath connlist\` computes them.
 
 Examples:

@@ -48,7 +48,28 @@ function portOf(text: string | undefined): number | undefined {
   return Number.isInteger(port) && port >= 1 && port <= 65535 ? port : undefined;
 }
 
+/**
+ * Flags whose value is an identifier, never a connection the process makes (written
+ * `--flag=value`, as kubeadm writes a static pod's command):
+ * - kube-apiserver `--service-account-issuer`: "Identifier of the service account token issuer",
+ *   asserted in the tokens' `iss` claim (kube-apiserver reference; kubeadm's default is
+ *   `https://kubernetes.default.svc.cluster.local`);
+ * - kube-apiserver `--api-audiences`: "Identifiers of the API" that tokens are checked against;
+ * - kube-apiserver `--service-account-jwks-uri`: the URI published in the discovery document
+ *   served at /.well-known/openid-configuration, for others to fetch;
+ * - kube-apiserver `--external-hostname`: "The hostname to use when generating externalized URLs".
+ * (`--oidc-issuer-url` is not here: the API server fetches the issuer's discovery document.)
+ */
+const IDENTIFIER_FLAGS: ReadonlySet<string> = new Set([
+  "service-account-issuer",
+  "api-audiences",
+  "service-account-jwks-uri",
+  "external-hostname",
+]);
+
 export function extractHostReferences(value: string): HostMatch[] {
+  const flag = /^--?([a-z0-9-]+)=/.exec(value);
+  if (flag && IDENTIFIER_FLAGS.has(flag[1]!)) return [];
   if (value.length > 65536) value = value.slice(0, 65536);
   const out: HostMatch[] = [];
   const push = (m: HostMatch) => {
