@@ -66,7 +66,7 @@ function summary(json: DiffJson): string {
 }
 
 export function formatDiffText(json: DiffJson): string {
-  const out = [`podpath diff: ${summary(json)}`];
+  const out = [`podpath diff${json.namespace === null ? "" : ` (namespace ${json.namespace})`}: ${summary(json)}`];
   for (const [title, c, lines] of sections(json)) {
     out.push("", `${title}: ${countText(c)}`);
     for (const l of lines) out.push(`  ${l}`);
@@ -80,7 +80,7 @@ export function formatDiffJson(json: DiffJson): string {
 
 export function formatDiffMarkdown(json: DiffJson): string {
   const out = [
-    "### podpath diff",
+    `### podpath diff${json.namespace === null ? "" : ` (namespace ${json.namespace})`}`,
     "",
     `**${summary(json)}**`,
     "",

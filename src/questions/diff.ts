@@ -17,6 +17,7 @@ import {
   type PlacementChange,
   type PredictionChange,
 } from "../analysis/diff/diff.js";
+import { diffInNamespace } from "../analysis/diff/namespace.js";
 import { answerConnlist } from "./connlist.js";
 import { OUTPUT_API_VERSION } from "./contract.js";
 import { answerExposure } from "./exposure.js";
@@ -28,6 +29,8 @@ export const DIFF_FAIL_ON = ["new-exposure", "blocked-dependency"] as const;
 export type DiffFailOn = (typeof DIFF_FAIL_ON)[number];
 
 export interface DiffInput {
+  /** -n: only the changes that concern this namespace (analysis/diff/namespace.ts) */
+  readonly namespace?: string | undefined;
   /** exit 1 when the change opens an internet path (new-exposure) or blocks a configured dependency */
   readonly failOn?: readonly DiffFailOn[];
 }
@@ -41,6 +44,8 @@ export interface DiffCountsJson {
 export interface DiffJson {
   readonly apiVersion: typeof OUTPUT_API_VERSION;
   readonly question: "diff";
+  /** -n: the namespace the changes are limited to; null: every namespace */
+  readonly namespace: string | null;
   readonly counts: {
     readonly connections: DiffCountsJson;
     readonly exposure: DiffCountsJson;
@@ -71,10 +76,11 @@ function counts(changes: readonly { readonly change: string }[]): DiffCountsJson
 const isNewExposure = (c: ExposureChange): boolean => c.after === "open" && c.before !== "open";
 const isNewlyBlocked = (c: IntendedChange): boolean => c.after === "blocked" && c.before !== "blocked";
 
-export function diffJson(report: DiffReport): DiffJson {
+export function diffJson(report: DiffReport, namespace?: string): DiffJson {
   return {
     apiVersion: OUTPUT_API_VERSION,
     question: "diff",
+    namespace: namespace ?? null,
     counts: {
       connections: counts(report.connections),
       exposure: counts(report.exposure),
@@ -95,14 +101,15 @@ export function diffJson(report: DiffReport): DiffJson {
 export function answerDiff(before: Snapshot, after: Snapshot, input: DiffInput = {}): DiffAnswer {
   const placeBefore = answerPlace(before).result;
   const placeAfter = answerPlace(after).result;
-  const report: DiffReport = {
+  const all: DiffReport = {
     connections: diffConnections(answerConnlist(before).result, answerConnlist(after).result),
     exposure: diffExposure(answerExposure(before).result, answerExposure(after).result),
     intended: diffIntended(answerIntended(before).result, answerIntended(after).result),
     placement: diffPlacement(placeBefore, placeAfter),
     predictions: diffPredictions(placeBefore, placeAfter),
   };
-  const result = diffJson(report);
+  const report = input.namespace === undefined ? all : diffInNamespace(all, input.namespace);
+  const result = diffJson(report, input.namespace);
   const failOn = input.failOn ?? [];
   const finding =
     (failOn.includes("new-exposure") && result.newExposure > 0) ||

@@ -105,3 +105,51 @@ test("without --snapshot, diff says once that it uses the embedded example", asy
   const r = await cli(["diff", "-w", SEED]);
   assert.equal(r.stderr.match(/using the embedded example/g)?.length, 1, r.stderr);
 });
+
+test("-n NS (as kubectl -n, and connlist -n: connections from or to its workloads): -n messaging keeps the cut to RabbitMQ and its blocked dependencies, not the DNS cut to kube-system; -A wins over -n", async () => {
+  const all = await cli(["diff", "-w", SEED_ECOECO, "-o", "json"]);
+  const messaging = await cli(["diff", "-w", SEED_ECOECO, "-n", "messaging", "-o", "json"]);
+  assert.equal(messaging.code, 0, messaging.stderr);
+  const j = JSON.parse(messaging.stdout) as {
+    namespace: string | null;
+    connections: { src: string; dst: string }[];
+    intended: { service: string }[];
+    blockedDependencies: number;
+  };
+  assert.equal(j.namespace, "messaging");
+  assert.deepEqual(
+    j.connections.map((c) => `${c.src} => ${c.dst}`),
+    ["ecoeco/ecoeco-api[Deployment] => messaging/rabbitmq[StatefulSet]"],
+  );
+  assert.deepEqual(
+    j.intended.map((c) => c.service),
+    ["messaging/rabbitmq", "messaging/rabbitmq"],
+  );
+  assert.equal(j.blockedDependencies, 2);
+  const text = await cli(["diff", "-w", SEED_ECOECO, "-n", "messaging"]);
+  assert.match(
+    text.stdout,
+    /^podpath diff \(namespace messaging\): 0 new internet exposure\(s\), 2 newly blocked dependencies$/m,
+  );
+  assert.doesNotMatch(text.stdout, /kube-system\/coredns/);
+  // the source's namespace keeps every change of its workloads
+  const ecoeco = JSON.parse((await cli(["diff", "-w", SEED_ECOECO, "-n", "ecoeco", "-o", "json"])).stdout) as {
+    connections: unknown[];
+  };
+  const whole = JSON.parse(all.stdout) as { namespace: string | null; connections: unknown[] };
+  assert.equal(whole.namespace, null);
+  assert.equal(ecoeco.connections.length, whole.connections.length);
+  // -A wins over -n, as kubectl's
+  const both = await cli(["diff", "-w", SEED_ECOECO, "-n", "messaging", "-A", "-o", "json"]);
+  assert.equal(both.stdout, all.stdout);
+  // --fail-on reads the namespace's changes only
+  assert.equal((await cli(["diff", "-w", SEED_ECOECO, "-n", "monitoring", "--fail-on", "blocked-dependency"])).code, 0);
+  assert.equal((await cli(["diff", "-w", SEED_ECOECO, "-n", "messaging", "--fail-on", "blocked-dependency"])).code, 1);
+});
+
+test("-n with a namespace no workload of either snapshot is in: kubectl's 'No resources found' said on stderr, exit 0", async () => {
+  const r = await cli(["diff", "-w", SEED_ECOECO, "-n", "nosuch"]);
+  assert.equal(r.code, 0);
+  assert.match(r.stderr, /no workloads found in namespace nosuch/);
+  assert.match(r.stdout, /Connections: 0 added, 0 removed, 0 changed/);
+});

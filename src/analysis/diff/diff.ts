@@ -27,6 +27,8 @@ export interface ExposureChange {
   /** the workload (connlist's peer string) or null for a frontend with no workload behind it */
   readonly workload: string | null;
   readonly frontend: string;
+  /** the backend Service, `NS/NAME` */
+  readonly service: string;
   readonly protocol: string;
   readonly port: number;
   readonly before: string | null;
@@ -238,6 +240,7 @@ export function diffExposure(before: ExposureJson, after: ExposureJson): Exposur
         change,
         workload: any.workload,
         frontend: any.entry.frontend,
+        service: any.entry.service,
         protocol: any.entry.protocol,
         port: any.entry.port,
         before: b?.entry.verdict ?? null,

@@ -4,7 +4,14 @@ import { formatsOf } from "../../format/index.js";
 import { answerDiff, DIFF_FAIL_ON, type DiffFailOn } from "../../questions/diff.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
-import { loadFromOptions, withSnapshotOptions, writeAnswer, type SnapshotOptions } from "../snapshot-options.js";
+import {
+  answerNamespace,
+  loadFromOptions,
+  sayIfNoneFound,
+  withSnapshotOptions,
+  writeAnswer,
+  type SnapshotOptions,
+} from "../snapshot-options.js";
 
 interface DiffOptions extends SnapshotOptions {
   before?: string[];
@@ -49,11 +56,15 @@ laying the --with files over it. Each side is answered as connlist, exposure and
 and the answers are compared by key: connections by source and destination (added, removed, ports
 changed), internet exposure by workload, frontend and port (verdict), configured dependencies by
 workload, container, reference and Service port (verdict, with the policy that decides it).
+-n NS keeps the changes that concern NS: connections from or to its workloads, its workloads'
+exposure, dependencies its workloads name or on its Services, its workloads' placement; -A (the
+default) keeps every namespace.
 
 Examples:
   podpath diff --before ./capture-monday --after ./capture-tuesday
   podpath diff -s ./capture -w default-deny.yaml --fail-on blocked-dependency
-  podpath diff -s ./capture -w change.yaml -o md > comment.md`,
+  podpath diff -s ./capture -w change.yaml -o md > comment.md
+  podpath diff -s ./capture -w default-deny.yaml -n payments`,
     )
     .action((options: DiffOptions) => {
       if ((options.before === undefined) !== (options.after === undefined)) {
@@ -82,7 +93,22 @@ Examples:
       const after = options.after
         ? loadFromOptions({ ...options, snapshot: options.after }, once)
         : loadFromOptions(options, once);
-      const answer = answerDiff(before, after, options.failOn ? { failOn: options.failOn } : {});
+      const namespace = answerNamespace(options);
+      const answer = answerDiff(before, after, {
+        ...(options.failOn ? { failOn: options.failOn } : {}),
+        ...(namespace === undefined ? {} : { namespace }),
+      });
+      if (namespace !== undefined) {
+        // as kubectl -n: a namespace with no workload on either side is said on stderr
+        const listed = [before, after].reduce(
+          (n, s) =>
+            n +
+            s.kubernetes.workloads.filter((w) => w.namespace === namespace).length +
+            s.kubernetes.pods.filter((p) => p.namespace === namespace).length,
+          0,
+        );
+        sayIfNoneFound(io, namespace, listed);
+      }
       writeAnswer(io, "diff", answer, options);
       setExit(answer.finding ? EXIT.finding : EXIT.ok);
     });
