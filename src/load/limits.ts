@@ -15,6 +15,12 @@ export interface LoadLimits {
    * its items) while loading; deeper positions are found on demand when printed.
    */
   readonly lazyPositionsFromBytes: number;
+  /**
+   * A JSON List (`kubectl get -o json`) at least this large is read item by item in chunks
+   * (json-stream.ts) rather than as one string: bounded memory, any size; `maxFileBytes` then
+   * bounds each item. Default 16 MiB.
+   */
+  readonly streamJsonFromBytes?: number;
 }
 
 export const HARD_MAX_FILE_BYTES = 500 * 1024 * 1024;
@@ -24,6 +30,7 @@ export const DEFAULT_LIMITS: LoadLimits = Object.freeze({
   maxDepth: 100,
   maxAliasExpansion: 1_000_000,
   lazyPositionsFromBytes: 16 * 1024 * 1024,
+  streamJsonFromBytes: 16 * 1024 * 1024,
 });
 
 /** Parses `100M`, `1.5G`, `4096`, `64KiB`, `10MB` into bytes (powers of 1024). */

@@ -15,6 +15,7 @@ import { parseJson } from "./parse-json.js";
 import type { ParsedFile } from "./parsed.js";
 import { parseYaml } from "./parse-yaml.js";
 import { readText } from "./read-text.js";
+import { streamJsonFile } from "./stream-list.js";
 
 export interface LoadProgress {
   readonly file: string;
@@ -158,6 +159,27 @@ function loadFile(
   starting: (bytes: number) => void,
 ): { file: Omit<SnapshotFile, "objects">; bytes: number } | undefined {
   const shown = entry.shownAs;
+  let streamed;
+  try {
+    // a large JSON List: item by item, in bounded memory (stream-list.ts); else read whole
+    streamed = streamJsonFile(entry.absolute, shown, limits, draft, entry.namespace ?? defaultNamespace, starting);
+  } catch (error) {
+    throw Unloadable.from("parse-error", error);
+  }
+  if (streamed) {
+    if (entry.expected && entry.expected !== "kubernetes")
+      draft.warn(
+        "unrecognised-file",
+        `${shown}: listed under ${entry.expected} in the index file but holds kubernetes objects; read as kubernetes`,
+      );
+    const file = {
+      path: shown,
+      format: "json" as const,
+      content: "kubernetes" as const,
+      documents: streamed.documents,
+    };
+    return { file: { ...file, defaultNamespace: entry.namespace, whatIf: entry.whatIf }, bytes: streamed.bytes };
+  }
   let text;
   try {
     text = readText(entry.absolute, shown, limits);

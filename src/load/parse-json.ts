@@ -17,14 +17,7 @@ export function parseJson(text: string, file: string, limits: LoadLimits): Parse
   try {
     value = JSON.parse(body);
   } catch (error) {
-    const scanner = new Scanner(body, new WeakMap(), limits.maxDepth, file, Infinity);
-    scanner.document(undefined); // throws an InputError at the first structural error
-    const offset = /position (\d+)/.exec(String((error as Error).message));
-    const at = offset ? scanner.positionAt(Number(offset[1])) : { line: 1, col: 1 };
-    const reason = String((error as Error).message)
-      .replace(/ in JSON at position \d+.*$/, "")
-      .replace(/\s*\(line \d+ column \d+\)$/, "");
-    throw new InputError(`JSON syntax error: ${reason}`, file, at.line, at.col);
+    throw syntaxError(body, error, file, limits.maxDepth, undefined);
   }
   const positions = new WeakMap<object, Position>();
   const lazy = body.length >= limits.lazyPositionsFromBytes;
@@ -62,8 +55,69 @@ export function parseJson(text: string, file: string, limits: LoadLimits): Parse
   };
 }
 
+/**
+ * The error of a text JSON.parse refused, located by the scan (which words structural errors
+ * itself). `start`: where the text begins in its file (an item of a streamed list,
+ * json-stream.ts), and the nesting depth it is found at.
+ */
+function syntaxError(
+  text: string,
+  error: unknown,
+  file: string,
+  maxDepth: number,
+  start: { readonly position: Position; readonly depth: number } | undefined,
+): InputError {
+  const scanner = new Scanner(text, new WeakMap(), maxDepth, file, Infinity);
+  if (start) scanner.startAt(start.position, start.depth);
+  scanner.document(undefined); // throws an InputError at the first structural error
+  const offset = /position (\d+)/.exec(String((error as Error).message));
+  const at = offset ? scanner.positionAt(Number(offset[1])) : (start?.position ?? { line: 1, col: 1 });
+  const reason = String((error as Error).message)
+    .replace(/ in JSON at position \d+.*$/, "")
+    .replace(/\s*\(line \d+ column \d+\)$/, "");
+  return new InputError(`JSON syntax error: ${reason}`, file, at.line, at.col);
+}
+
+/**
+ * For the items of a streamed list (json-stream.ts), which are parsed one by one from their own
+ * text: `text` starts at `position` in `file`, `depth` levels deep.
+ */
+export const jsonItemText = {
+  /** The located error of an item JSON.parse refused. */
+  syntaxError(
+    text: string,
+    error: unknown,
+    file: string,
+    maxDepth: number,
+    position: Position,
+    depth: number,
+  ): InputError {
+    return syntaxError(text, error, file, maxDepth, { position, depth });
+  },
+  /**
+   * Records the position of every object and array of `value` (parsed from `text`) in
+   * `positions`, and where each starts in `text` in `offsets` (for `locate`).
+   */
+  record(
+    text: string,
+    value: object,
+    position: Position,
+    positions: WeakMap<object, Position>,
+    offsets: WeakMap<object, Offset>,
+    file: string,
+    maxDepth: number,
+  ): void {
+    const scanner = new Scanner(text, positions, maxDepth, file, Infinity, offsets, true);
+    scanner.subtree(value, { index: 0, line: position.line, lineStart: 1 - position.col });
+  },
+  /** The position of member or item `key` of the container that starts at `at` in `text`. */
+  locate(text: string, at: Offset, key: string | number, file: string, maxDepth: number): Position | undefined {
+    return new Scanner(text, new WeakMap(), maxDepth, file, -1).locate(at, key);
+  },
+};
+
 /** Where a recorded container starts, to rescan it later: text offset, line and line start. */
-interface Offset {
+export interface Offset {
   readonly index: number;
   readonly line: number;
   readonly lineStart: number;
@@ -88,8 +142,11 @@ class Scanner {
   private i = 0;
   private line = 1;
   private lineStart = 0;
-  /** start offsets of the deepest recorded containers (the anchors of lazy resolution) */
-  readonly offsets = new WeakMap<object, Offset>();
+  /** where the text starts counting depth (an item of a streamed list starts deeper) */
+  private baseDepth = 0;
+  /** where line 1 starts: positionAt counts from here */
+  private startLine = 1;
+  private startLineStart = 0;
 
   constructor(
     private readonly text: string,
@@ -98,13 +155,26 @@ class Scanner {
     private readonly file: string,
     /** containers deeper than this are skipped, not recorded */
     private readonly recordDepth: number,
+    /**
+     * start offsets of the deepest recorded containers (the anchors of lazy resolution); of every
+     * container when given
+     */
+    readonly offsets = new WeakMap<object, Offset>(),
+    private readonly everyOffset = false,
   ) {}
+
+  /** The text starts at `position` of its file, `depth` levels deep (an item of a streamed list). */
+  startAt(position: Position, depth: number): void {
+    this.line = this.startLine = position.line;
+    this.lineStart = this.startLineStart = 1 - position.col;
+    this.baseDepth = depth;
+  }
 
   document(shadow: unknown): Position {
     this.skipWs();
     const start = this.here();
     if (this.i >= this.text.length) this.fail("the file holds no JSON value");
-    this.value(shadow, 0);
+    this.value(shadow, this.baseDepth);
     this.skipWs();
     if (this.i < this.text.length) this.fail("unexpected text after the JSON value");
     return start;
@@ -155,8 +225,8 @@ class Scanner {
   }
 
   positionAt(offset: number): Position {
-    let line = 1;
-    let lineStart = 0;
+    let line = this.startLine;
+    let lineStart = this.startLineStart;
     for (let i = 0; i < offset && i < this.text.length; i++) {
       if (this.text.charCodeAt(i) === Ch.Lf) {
         line++;
@@ -207,7 +277,7 @@ class Scanner {
     if (depth >= this.maxDepth) this.fail(`nesting deeper than ${this.maxDepth} levels`);
     if (shadow !== null && typeof shadow === "object") {
       this.positions.set(shadow, this.here());
-      if (depth === this.recordDepth)
+      if (depth === this.recordDepth || this.everyOffset)
         this.offsets.set(shadow, { index: this.i, line: this.line, lineStart: this.lineStart });
     }
   }

@@ -1,5 +1,6 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { ConfigMapReferences, WorkloadKind } from "../../model/kubernetes.js";
+import type { SourceRef } from "../../model/source.js";
 import type { SnapshotDraft } from "../draft.js";
 import { Fields, Malformed, describeType, isRaw, type DocumentContext, type Raw } from "../fields.js";
 import { convertLimitRange, convertRuntimeClass } from "./admission-objects.js";
@@ -56,26 +57,43 @@ export function convertKubernetesDocument(
   if (kind.endsWith("List") && Array.isArray(value["items"])) {
     // `kind: List` (kubectl) names each item's kind; a typed list from the API (PodList,
     // NamespaceList…) does not, and its items take the list's kind less "List" and its apiVersion.
-    const itemKind = kind === "List" ? undefined : kind.slice(0, -4);
     (value["items"] as unknown[]).forEach((item, index) => {
-      if (itemKind && isRaw(item) && item["kind"] === undefined && item["apiVersion"] === undefined) {
-        convertObject(item, ctx.within(item), draft, defaultNamespace, {
-          apiVersion: value["apiVersion"] as string,
-          kind: itemKind,
-        });
-      } else if (isKubernetesDocument(item)) {
-        convertKubernetesDocument(item, ctx.within(item), draft, defaultNamespace);
-      } else {
-        draft.warn(
-          "invalid-object",
-          `items[${index}] skipped: a list item must be a Kubernetes object with apiVersion and kind, not ${describeType(item)}`,
-          ctx.source(item, ctx.source(value["items"])),
-        );
-      }
+      convertListItem(value, item, index, ctx, draft, defaultNamespace, () => ctx.source(value["items"]));
     });
     return;
   }
   convertObject(value, ctx, draft, defaultNamespace);
+}
+
+/**
+ * Converts item `index` of a list (`list`: its apiVersion and kind; a streamed list's header,
+ * json-stream.ts); `itemsSource` locates the list's items for an item that is no object.
+ */
+export function convertListItem(
+  list: Raw,
+  item: unknown,
+  index: number,
+  ctx: DocumentContext,
+  draft: SnapshotDraft,
+  defaultNamespace: string,
+  itemsSource: () => SourceRef,
+): void {
+  const kind = list["kind"] as string;
+  const itemKind = kind === "List" ? undefined : kind.slice(0, -4);
+  if (itemKind && isRaw(item) && item["kind"] === undefined && item["apiVersion"] === undefined) {
+    convertObject(item, ctx.within(item), draft, defaultNamespace, {
+      apiVersion: list["apiVersion"] as string,
+      kind: itemKind,
+    });
+  } else if (isKubernetesDocument(item)) {
+    convertKubernetesDocument(item, ctx.within(item), draft, defaultNamespace);
+  } else {
+    draft.warn(
+      "invalid-object",
+      `items[${index}] skipped: a list item must be a Kubernetes object with apiVersion and kind, not ${describeType(item)}`,
+      ctx.source(item, itemsSource()),
+    );
+  }
 }
 
 function convertObject(
