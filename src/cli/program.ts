@@ -11,6 +11,7 @@ import { registerLint } from "./commands/lint.js";
 import { registerPlace } from "./commands/place.js";
 import { registerPlanned } from "./commands/planned.js";
 import { registerReport } from "./commands/report.js";
+import { registerServe } from "./commands/serve.js";
 import { registerSnapshotShow } from "./commands/snapshot-show.js";
 import { registerTrace } from "./commands/trace.js";
 import { registerEgress } from "./commands/egress.js";
@@ -77,6 +78,7 @@ Examples:
   registerIntended(program, io, setExit);
   registerDiff(program, io, setExit);
   registerPlanned(program, io, setExit);
+  registerServe(program, io, setExit);
   registerFixPlace(program, io, setExit);
   program.commands.forEach((c) => c.exitOverride().configureOutput(program.configureOutput()));
   return program;

@@ -12,9 +12,7 @@ interface Planned {
 }
 
 /** Commands of the contract (PRODUCT.md) that are registered, documented, and not built yet. */
-const PLANNED: readonly Planned[] = [
-  { name: "serve", description: "the report as a live local page, with a trace form", issue: 8 },
-];
+const PLANNED: readonly Planned[] = [];
 
 /**
  * A command not built yet says so before anything else: the program's preSubcommand hook stops
