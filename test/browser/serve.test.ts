@@ -80,7 +80,7 @@ browserTest(
     await page.click('#trace-form button[type="submit"]');
     const result = page.locator('[data-testid="trace-result"]');
     await result.locator('[data-testid="final-source"]').waitFor();
-    assert.equal(await result.locator('[data-testid="hop"]').count(), trace.hops.length);
+    assert.equal(await result.locator('[data-testid="hop"][data-direction="request"]').count(), trace.hops.length);
     assert.equal((await result.locator('[data-testid="final-source"]').textContent())?.trim(), trace.finalSourceIp);
     await page.locator('[data-testid="trace-result"]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: screenshotPath("serve-trace") });
