@@ -51,6 +51,7 @@ function sections(json: DiffJson): [string, DiffCountsJson, string[]][] {
   return [
     ["Connections", json.counts.connections, json.connections.map(connectionLine)],
     ["Internet exposure", json.counts.exposure, json.exposure.map(exposureLine)],
+    ["VPC exposure", json.counts.vpcExposure, json.vpcExposure.map(exposureLine)],
     ["Configured dependencies", json.counts.intended, json.intended.map(intendedLine)],
     ["Placement (workload on node)", json.counts.placement, json.placement.map(placementLine)],
     [
@@ -62,7 +63,7 @@ function sections(json: DiffJson): [string, DiffCountsJson, string[]][] {
 }
 
 function summary(json: DiffJson): string {
-  return `${json.newExposure} new internet exposure(s), ${json.blockedDependencies} newly blocked dependenc${json.blockedDependencies === 1 ? "y" : "ies"}`;
+  return `${json.newExposure} new internet exposure(s), ${json.newVpcExposure > 0 ? `${json.newVpcExposure} new VPC exposure(s), ` : ""}${json.blockedDependencies} newly blocked dependenc${json.blockedDependencies === 1 ? "y" : "ies"}`;
 }
 
 export function formatDiffText(json: DiffJson): string {

@@ -39,6 +39,7 @@ function exposureLines(e: InternetExposure, style: TextStyle, indent: string): s
     out.push(`${indent}    undecided at ${e.unknown.at}: ${e.unknown.message}${at(e.unknown.source)}`);
     out.push(`${indent}    capture: ${e.unknown.capture}`);
   }
+  for (const m of e.memberRules) out.push(`${indent}    admits a security group's members: ${m.rule}${at(m.source)}`);
   // NodePort: the nodes whose outcome differs from the one shown (a node's security group, no local endpoint)
   if (new Set(e.byNode.map((g) => `${g.verdict} ${g.code ?? ""}`)).size > 1)
     for (const g of e.byNode)

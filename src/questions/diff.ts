@@ -25,13 +25,13 @@ import { answerIntended } from "./intended.js";
 import { answerPlace } from "./place.js";
 import type { Answer } from "./question.js";
 
-export const DIFF_FAIL_ON = ["new-exposure", "blocked-dependency"] as const;
+export const DIFF_FAIL_ON = ["new-exposure", "blocked-dependency", "new-vpc-exposure"] as const;
 export type DiffFailOn = (typeof DIFF_FAIL_ON)[number];
 
 export interface DiffInput {
   /** -n: only the changes that concern this namespace (analysis/diff/namespace.ts) */
   readonly namespace?: string | undefined;
-  /** exit 1 when the change opens an internet path (new-exposure) or blocks a configured dependency */
+  /** exit 1 when the change opens an internet path (new-exposure), a path from the VPC (new-vpc-exposure) or blocks a configured dependency */
   readonly failOn?: readonly DiffFailOn[];
 }
 
@@ -49,16 +49,21 @@ export interface DiffJson {
   readonly counts: {
     readonly connections: DiffCountsJson;
     readonly exposure: DiffCountsJson;
+    readonly vpcExposure: DiffCountsJson;
     readonly intended: DiffCountsJson;
     readonly placement: DiffCountsJson;
     readonly predictions: number;
   };
   /** exposure entries whose verdict became open (added open, or changed to open) */
   readonly newExposure: number;
+  /** the same, from the VPC host */
+  readonly newVpcExposure: number;
   /** configured dependencies whose verdict became blocked */
   readonly blockedDependencies: number;
   readonly connections: readonly ConnectionChange[];
   readonly exposure: readonly ExposureChange[];
+  /** exposure from a host of the VPC outside the cluster (exposure's vpc entries) */
+  readonly vpcExposure: readonly ExposureChange[];
   readonly intended: readonly IntendedChange[];
   /** workload × node: feasible ↔ infeasible, with the filter's reason */
   readonly placement: readonly PlacementChange[];
@@ -84,14 +89,17 @@ export function diffJson(report: DiffReport, namespace?: string): DiffJson {
     counts: {
       connections: counts(report.connections),
       exposure: counts(report.exposure),
+      vpcExposure: counts(report.vpcExposure),
       intended: counts(report.intended),
       placement: counts(report.placement),
       predictions: report.predictions.length,
     },
     newExposure: report.exposure.filter(isNewExposure).length,
+    newVpcExposure: report.vpcExposure.filter(isNewExposure).length,
     blockedDependencies: report.intended.filter(isNewlyBlocked).length,
     connections: report.connections,
     exposure: report.exposure,
+    vpcExposure: report.vpcExposure,
     intended: report.intended,
     placement: report.placement,
     predictions: report.predictions,
@@ -101,9 +109,12 @@ export function diffJson(report: DiffReport, namespace?: string): DiffJson {
 export function answerDiff(before: Snapshot, after: Snapshot, input: DiffInput = {}): DiffAnswer {
   const placeBefore = answerPlace(before).result;
   const placeAfter = answerPlace(after).result;
+  const exposureBefore = answerExposure(before).result;
+  const exposureAfter = answerExposure(after).result;
   const all: DiffReport = {
     connections: diffConnections(answerConnlist(before).result, answerConnlist(after).result),
-    exposure: diffExposure(answerExposure(before).result, answerExposure(after).result),
+    exposure: diffExposure(exposureBefore, exposureAfter),
+    vpcExposure: diffExposure(exposureBefore, exposureAfter, "vpc"),
     intended: diffIntended(answerIntended(before).result, answerIntended(after).result),
     placement: diffPlacement(placeBefore, placeAfter),
     predictions: diffPredictions(placeBefore, placeAfter),
@@ -113,6 +124,7 @@ export function answerDiff(before: Snapshot, after: Snapshot, input: DiffInput =
   const failOn = input.failOn ?? [];
   const finding =
     (failOn.includes("new-exposure") && result.newExposure > 0) ||
-    (failOn.includes("blocked-dependency") && result.blockedDependencies > 0);
+    (failOn.includes("blocked-dependency") && result.blockedDependencies > 0) ||
+    (failOn.includes("new-vpc-exposure") && result.newVpcExposure > 0);
   return { input, result, analysis: report, finding };
 }

@@ -73,6 +73,12 @@ export interface InternetExposureJson {
   } | null;
   /** what the trace had to assume */
   readonly assumptions: readonly string[];
+  /** blocked from the VPC by a security group: its inbound rules that admit the members of another group */
+  readonly memberRules: readonly {
+    readonly rule: string;
+    readonly source: string | null;
+    readonly location: SourceJson | null;
+  }[];
   readonly unknown: {
     readonly at: string;
     readonly message: string;
@@ -164,6 +170,7 @@ function internetJson(e: InternetExposure): InternetExposureJson {
       ? { ...e.blockedBy, source: src(e.blockedBy.source), location: sourceJson(e.blockedBy.source) }
       : null,
     assumptions: e.assumptions,
+    memberRules: e.memberRules.map((m) => ({ rule: m.rule, source: src(m.source), location: sourceJson(m.source) })),
     unknown: e.unknown ? { ...e.unknown, source: src(e.unknown.source), location: sourceJson(e.unknown.source) } : null,
   };
 }

@@ -7,7 +7,8 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { cli, golden } from "../support/helpers.js";
+import { join } from "node:path";
+import { cli, golden, tempDir } from "../support/helpers.js";
 
 const SEED = "test/fixtures/diff/seed-policy.yaml";
 const SEED_ECOECO = "test/fixtures/diff/seed-policy-ecoeco.yaml";
@@ -152,4 +153,50 @@ test("-n with a namespace no workload of either snapshot is in: kubectl's 'No re
   assert.equal(r.code, 0);
   assert.match(r.stderr, /no workloads found in namespace nosuch/);
   assert.match(r.stdout, /Connections: 0 added, 0 removed, 0 changed/);
+});
+
+test("an internal NLB added (AWS Load Balancer Controller, aws-load-balancer-scheme: internal): new VPC exposure, no new internet exposure — --fail-on new-vpc-exposure exits 1, new-exposure 0", async () => {
+  const dir = tempDir({
+    "internal.yaml": `apiVersion: v1
+kind: Service
+metadata:
+  annotations:
+    service.beta.kubernetes.io/aws-load-balancer-nlb-target-type: ip
+    service.beta.kubernetes.io/aws-load-balancer-scheme: internal
+    service.beta.kubernetes.io/aws-load-balancer-type: external
+  name: web-internal
+  namespace: web
+spec:
+  type: LoadBalancer
+  loadBalancerClass: service.k8s.aws/nlb
+  ports:
+  - {name: http, nodePort: 31081, port: 80, protocol: TCP, targetPort: http}
+  selector: {app: web}
+`,
+  });
+  const args = ["diff", "-s", "test/fixtures/captures/eks-vpc-cni-nlb", "-w", join(dir, "internal.yaml")];
+  const r = await cli([...args, "-o", "json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as {
+    newExposure: number;
+    newVpcExposure: number;
+    vpcExposure: { change: string; frontend: string; after: string | null }[];
+  };
+  assert.equal(j.newExposure, 0);
+  assert.equal(j.newVpcExposure, 1);
+  assert.deepEqual(
+    j.vpcExposure.map((c) => [c.change, c.frontend, c.after]),
+    [
+      ["added", "NodePort 31081/TCP of service web/web-internal", "blocked"],
+      ["added", "service web/web-internal port 80/TCP", "open"],
+    ],
+  );
+  assert.equal((await cli([...args, "--fail-on", "new-vpc-exposure"])).code, 1);
+  assert.equal((await cli([...args, "--fail-on", "new-exposure"])).code, 0);
+  const text = await cli(args);
+  assert.match(
+    text.stdout,
+    /^podpath diff: 0 new internet exposure\(s\), 1 new VPC exposure\(s\), 0 newly blocked dependencies$/m,
+  );
+  assert.match(text.stdout, /^VPC exposure: 2 added, 0 removed, 0 changed$/m);
 });

@@ -186,6 +186,7 @@ spec:
 
 interface VpcExposure extends Exposure {
   origin: string;
+  memberRules: { rule: string; source: string | null }[];
   byNode: { verdict: string; nodes: string[]; code: string | null; at: string | null }[];
 }
 interface VpcJson {
@@ -308,5 +309,12 @@ test("Calico overlay pod address (Calico docs: pool addresses are not routable o
   const nodePort = argocd.vpc.find((e) => e.kind === "nodeport");
   assert.equal(nodePort?.verdict, "blocked");
   assert.equal(nodePort?.blockedBy?.code, "SECURITY_GROUP_INGRESS");
+  // who the node SG does admit on the NodePort: the ALB's group (AWS: a group source admits its members)
+  assert.ok(
+    nodePort?.memberRules.some((m) =>
+      /inbound tcp 30000-32767 from sg-0ecoeco0000000001 \(ecoeco-alb-sg\)/.test(m.rule),
+    ),
+    JSON.stringify(nodePort?.memberRules),
+  );
   assert.ok(!argocd.vpcFacing);
 });

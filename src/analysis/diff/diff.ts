@@ -78,6 +78,8 @@ export interface PredictionChange {
 export interface DiffReport {
   readonly connections: readonly ConnectionChange[];
   readonly exposure: readonly ExposureChange[];
+  /** the same, for the paths from a host of the VPC (exposure's `vpc` entries) */
+  readonly vpcExposure: readonly ExposureChange[];
   readonly intended: readonly IntendedChange[];
   readonly placement: readonly PlacementChange[];
   readonly predictions: readonly PredictionChange[];
@@ -220,17 +222,26 @@ interface ExposureRow {
   readonly entry: InternetExposureJson;
 }
 
-function exposureRows(json: ExposureJson): ExposureRow[] {
+function exposureRows(json: ExposureJson, origin: "internet" | "vpc"): ExposureRow[] {
   return [
-    ...json.workloads.flatMap((w) => w.internet.map((entry) => ({ workload: w.id, entry }))),
-    ...json.unattached.map((entry) => ({ workload: null, entry })),
+    ...json.workloads.flatMap((w) =>
+      (origin === "internet" ? w.internet : (w.vpc ?? [])).map((entry) => ({ workload: w.id, entry })),
+    ),
+    ...json.unattached
+      .filter((entry) => (entry.origin ?? "internet") === origin)
+      .map((entry) => ({ workload: null, entry })),
   ];
 }
 
-export function diffExposure(before: ExposureJson, after: ExposureJson): ExposureChange[] {
+/** Exposure entries by (workload, frontend, protocol, port): from the internet, or from the VPC host. */
+export function diffExposure(
+  before: ExposureJson,
+  after: ExposureJson,
+  origin: "internet" | "vpc" = "internet",
+): ExposureChange[] {
   return compare<ExposureRow, ExposureChange>(
-    exposureRows(before),
-    exposureRows(after),
+    exposureRows(before, origin),
+    exposureRows(after, origin),
     (r) => `${r.workload ?? ""}\u0000${r.entry.frontend}\u0000${r.entry.protocol}\u0000${r.entry.port}`,
     (r) => r.entry.verdict,
     (change, b, a) => {

@@ -22,13 +22,16 @@ const placedNamespace = (workload: string): string | undefined =>
   namespaceOf(workload.slice(workload.indexOf(" ") + 1));
 
 export function diffInNamespace(report: DiffReport, namespace: string): DiffReport {
+  const exposure = (changes: DiffReport["exposure"]): DiffReport["exposure"] =>
+    changes.filter((c) =>
+      c.workload !== null ? peerNamespace(c.workload) === namespace : namespaceOf(c.service) === namespace,
+    );
   return {
     connections: report.connections.filter(
       (c) => peerNamespace(c.src) === namespace || peerNamespace(c.dst) === namespace,
     ),
-    exposure: report.exposure.filter((c) =>
-      c.workload !== null ? peerNamespace(c.workload) === namespace : namespaceOf(c.service) === namespace,
-    ),
+    exposure: exposure(report.exposure),
+    vpcExposure: exposure(report.vpcExposure),
     intended: report.intended.filter(
       (c) => peerNamespace(c.workload) === namespace || namespaceOf(c.service) === namespace,
     ),

@@ -22,6 +22,7 @@ import { connectionText } from "../connectivity/connection-set.js";
 import { analyseConnlist, type ConnlistReport } from "../connectivity/connlist.js";
 import type { WorkloadPeer } from "../connectivity/workloads.js";
 import type { EndpointSpec } from "../paths/endpoints.js";
+import { memberRulesAdmitting } from "../paths/aws/security-groups.js";
 import { PathContext, type PathOptions } from "../paths/path-context.js";
 import { ownerKey, snapshotIndex } from "../paths/snapshot-index.js";
 import { tracePath, type TraceResult } from "../paths/trace.js";
@@ -99,6 +100,11 @@ export interface InternetExposure {
   } | null;
   /** what the trace had to assume (a derived load balancer's address, a port), as `trace` says it */
   readonly assumptions: readonly string[];
+  /**
+   * blocked from the VPC by a security group: its inbound rules that admit the same traffic from
+   * the members of another security group — the VPC hosts that do reach it
+   */
+  readonly memberRules: readonly { readonly rule: string; readonly source: SourceRef | undefined }[];
   /** unknown: where the snapshot could not decide, and what to capture */
   readonly unknown: {
     readonly at: string;
@@ -226,6 +232,11 @@ interface Origin {
   /** the first element of an exposure's path */
   readonly label: string;
   trace(to: EndpointSpec, port: number | undefined, protocol: Protocol): TraceResult;
+  memberRules(
+    groupIds: readonly string[],
+    port: number,
+    protocol: Protocol,
+  ): { readonly rule: string; readonly source: SourceRef | undefined }[];
 }
 
 function exposureOf(
@@ -265,7 +276,18 @@ function exposureOf(
     blockedBy: blockedByOf(trace),
     unknown: trace.unknown,
     assumptions: trace.assumptions,
+    memberRules: origin.origin === "vpc" ? memberRulesOf(origin, trace) : [],
   };
+}
+
+/** A packet from the VPC host refused by security groups: the groups' rules that admit another group's members. */
+function memberRulesOf(origin: Origin, trace: TraceResult): InternetExposure["memberRules"] {
+  const drop = trace.drop;
+  if (drop?.code !== "SECURITY_GROUP_INGRESS" || !drop.at.startsWith("security-group:")) return [];
+  const last = trace.hops.at(-1);
+  const packet = last?.packet ?? trace.finalPacket;
+  const ids = drop.at.slice("security-group:".length).split(",");
+  return origin.memberRules(ids, packet.dstPort, trace.protocol);
 }
 
 const INTERNET: EndpointSpec = { kind: "internet" };
@@ -561,6 +583,7 @@ export function analyseExposure(snapshot: Snapshot, options: PathOptions = {}): 
     origin: "internet",
     label: "internet",
     trace: (to, port, protocol) => tracePath(ctx, { from: INTERNET, to, port, protocol }),
+    memberRules: () => [],
   };
   const chosen = chooseVpcHost(ctx);
   const vpcHost = isVpcHost(chosen) ? chosen : undefined;
@@ -570,6 +593,7 @@ export function analyseExposure(snapshot: Snapshot, options: PathOptions = {}): 
         origin: "vpc",
         label: `VPC host ${vpcHost.ip}`,
         trace: (to, port, protocol) => traceFromVpc(ctx, vpcHost, to, port, protocol),
+        memberRules: (ids, port, protocol) => memberRulesAdmitting(ids, port, protocol, snapshot.aws),
       }
     : undefined;
   const frontends: InternetExposure[] = [];

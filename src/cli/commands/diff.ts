@@ -39,7 +39,7 @@ export function registerDiff(program: Command, io: CliIO, setExit: (code: number
     .addOption(
       new Option(
         "--fail-on <what>",
-        "exit 1 when the change opens an internet path (new-exposure) or blocks a configured dependency (blocked-dependency); repeatable",
+        "exit 1 when the change opens an internet path (new-exposure), a path from the VPC (new-vpc-exposure) or blocks a configured dependency (blocked-dependency); repeatable",
       )
         .choices(DIFF_FAIL_ON)
         .argParser((value: string, previous: DiffFailOn[] | undefined) => {
@@ -54,7 +54,7 @@ export function registerDiff(program: Command, io: CliIO, setExit: (code: number
 Either --before A --after B (two snapshots), or -s A -w change.yaml: the snapshot before and after
 laying the --with files over it. Each side is answered as connlist, exposure and intended answer it,
 and the answers are compared by key: connections by source and destination (added, removed, ports
-changed), internet exposure by workload, frontend and port (verdict), configured dependencies by
+changed), internet and VPC exposure by workload, frontend and port (verdict), configured dependencies by
 workload, container, reference and Service port (verdict, with the policy that decides it).
 -n NS keeps the changes that concern NS: connections from or to its workloads, its workloads'
 exposure, dependencies its workloads name or on its Services, its workloads' placement; -A (the

@@ -71,7 +71,46 @@ test("an internet exposure entry that becomes open counts as new exposure; one t
   const opened = diffExposure(exposure("blocked"), exposure("open"));
   assert.equal(opened.length, 1);
   assert.equal(opened[0]!.change, "changed");
-  const report = { connections: [], exposure: opened, intended: [], placement: [], predictions: [] };
+  const report = { connections: [], exposure: opened, vpcExposure: [], intended: [], placement: [], predictions: [] };
   assert.equal(diffJson(report).newExposure, 1);
   assert.equal(diffJson({ ...report, exposure: diffExposure(exposure("open"), exposure("blocked")) }).newExposure, 0);
+});
+
+test("a path from the VPC host that opens is VPC exposure, compared apart from the internet's (same frontend, other origin) and counted in newVpcExposure", () => {
+  const entry = (origin: string, verdict: string): InternetExposureJson =>
+    ({
+      origin,
+      frontend: "NodePort 30080/TCP of service a/x",
+      service: "a/x",
+      protocol: "TCP",
+      port: 30080,
+      verdict,
+      blockedBy: null,
+      unknown: null,
+      source: null,
+    }) as unknown as InternetExposureJson;
+  const exposure = (internet: string, vpc: string): ExposureJson =>
+    ({
+      workloads: [{ id: "a/x[Deployment]", internet: [entry("internet", internet)], vpc: [entry("vpc", vpc)] }],
+      unattached: [],
+    }) as unknown as ExposureJson;
+  const before = exposure("blocked", "blocked");
+  const after = exposure("blocked", "open");
+  assert.deepEqual(diffExposure(before, after), []);
+  const vpc = diffExposure(before, after, "vpc");
+  assert.deepEqual(
+    vpc.map((c) => [c.change, c.workload, c.service, c.before, c.after]),
+    [["changed", "a/x[Deployment]", "a/x", "blocked", "open"]],
+  );
+  const json = diffJson({
+    connections: [],
+    exposure: [],
+    vpcExposure: vpc,
+    intended: [],
+    placement: [],
+    predictions: [],
+  });
+  assert.equal(json.newExposure, 0);
+  assert.equal(json.newVpcExposure, 1);
+  assert.deepEqual(json.counts.vpcExposure, { added: 0, removed: 0, changed: 1 });
 });

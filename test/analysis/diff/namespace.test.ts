@@ -47,6 +47,7 @@ const report: DiffReport = {
       source: null,
     },
   ],
+  vpcExposure: [],
   intended: [
     {
       change: "changed",

@@ -1,6 +1,7 @@
 import type { SecurityGroup, SecurityGroupPeer, SecurityGroupRule } from "../../../model/aws.js";
 import { cidrContains, parseCidr4, parseIPv4 } from "../../../model/net.js";
 import type { AwsModel } from "../../../model/snapshot.js";
+import type { SourceRef } from "../../../model/source.js";
 import type { Decision, Undecided } from "../trace-model.js";
 import { awsIndex } from "./aws-index.js";
 import { describeEni, eniForIp } from "./eni.js";
@@ -306,4 +307,33 @@ export function allowTrackedReply(groupIds: readonly string[], aws: AwsModel): D
     rule: connectionTrackingNote(groupIds),
     source: first?.source,
   };
+}
+
+/**
+ * The inbound rules of `groupIds` that admit `protocol`/`port` from the members of a security
+ * group (a source that is a security group admits only traffic from its members' interfaces: AWS
+ * VPC User Guide, "Security group rules"): who else these groups let in, for a packet from an
+ * address they refuse (`podpath exposure` from the VPC).
+ */
+export function memberRulesAdmitting(
+  groupIds: readonly string[],
+  port: number,
+  protocol: WireProtocol,
+  aws: AwsModel,
+): { readonly rule: string; readonly source: SourceRef }[] {
+  const out: { rule: string; source: SourceRef }[] = [];
+  for (const id of groupIds) {
+    const group = awsIndex(aws).securityGroupsById.get(id);
+    if (!group) continue;
+    for (const rule of group.ingress) {
+      if (!protocolMatches(rule, protocol) || !portsMatch(rule, protocol, port, ICMP_ECHO_REQUEST)) continue;
+      for (const peer of rule.peers)
+        if (peer.kind === "security-group")
+          out.push({
+            rule: `${describeSecurityGroup(group)} ${describeSecurityGroupRule(rule, "ingress", peer, aws)}`,
+            source: group.source,
+          });
+    }
+  }
+  return out;
 }
