@@ -9,11 +9,15 @@
  *   prediction (the simulation placing every pod not yet placed, with the default filters and
  *   scores), with pods per second;
  * - peak memory (RSS) for each, and over the whole run.
+ * - the dump alone (pods.json, with the managedFields the API server stores): podpath's load
+ *   against JSON.parse of its text, and a BENCH_BIG_MB dump (default 1024, 0 skips) loaded in a
+ *   child process with its peak RSS; BENCH_ONLY_LOAD=1 runs the load phases only;
  * Options: BENCH_NODES, BENCH_PODS (defaults 5000 and 150000); BENCH_SKIP_YAML=1 skips the YAML
  * load; BENCH_BREAKDOWN=1 runs the prediction again without the InterPodAffinity and
  * PodTopologySpread filters, to show what they cost, and once more with every score plugin's
  * PreScore, Score and NormalizeScore timed (the simulation's walk over the nodes is the rest).
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,11 +32,11 @@ import { workloadKey } from "../src/analysis/placement/workload-key.js";
 import { loadSnapshot } from "../src/load/load-snapshot.js";
 import type { Workload } from "../src/model/kubernetes.js";
 import type { Snapshot } from "../src/model/snapshot.js";
-import { SYNTHETIC_FILES, writeSyntheticCluster } from "./synthetic.js";
+import { SYNTHETIC_FILES, writePodDump, writeSyntheticCluster } from "./synthetic.js";
 
 const nodes = Number(process.env["BENCH_NODES"] ?? 5000);
 const pods = Number(process.env["BENCH_PODS"] ?? 150000);
-const dir = join(tmpdir(), `podpath-bench-v3-${nodes}-${pods}`);
+const dir = join(tmpdir(), `podpath-bench-v4-${nodes}-${pods}`);
 
 let peakRss = 0;
 let overallPeak = 0;
@@ -82,7 +86,7 @@ async function main(): Promise<void> {
     mkdirSync(dir, { recursive: true });
     const t = Date.now();
     process.stderr.write(`generating ${nodes} nodes and ${pods} pods in ${dir}…\n`);
-    const summary = await writeSyntheticCluster(dir, { nodes, pods });
+    const summary = await writeSyntheticCluster(dir, { nodes, pods, managedFields: true });
     process.stderr.write(
       `generated in ${((Date.now() - t) / 1000).toFixed(1)} s: ${summary.apps} applications, ${summary.observedPods} pods observed, ${summary.podsToPlace} to place\n`,
     );
@@ -123,6 +127,12 @@ async function main(): Promise<void> {
       (s, seconds) =>
         `${mb(yamlBytes)} MB, ${(yamlBytes / 1024 / 1024 / seconds).toFixed(1)} MB/s: ${s.kubernetes.pods.length} pods`,
     );
+  }
+
+  loadPhases();
+  if (process.env["BENCH_ONLY_LOAD"] === "1") {
+    report();
+    return;
   }
 
   // placement: the phases of analysePlacement
@@ -208,18 +218,76 @@ async function main(): Promise<void> {
     predict("  the same, score plugins timed", filters, timedScores(DEFAULT_SCORES(snapshot), scoreTimes));
   }
 
+  report(scoreTimes);
+}
+
+/**
+ * The dump alone — `kubectl get pods -A -o json` of the cluster, managedFields included — loaded
+ * by podpath (streamed item by item: src/load/json-stream.ts) against JSON.parse of its text in
+ * memory, in the same run; then a dump of BENCH_BIG_MB (default 1024; 0 skips) loaded in a child
+ * process, for its peak RSS against its size (bounded memory).
+ */
+function loadPhases(): void {
+  const dumpPath = join(dir, "pods.json");
+  const dumpBytes = statSync(dumpPath).size;
+  const rate = (bytes: number, seconds: number) => (bytes / 1024 / 1024 / seconds).toFixed(0);
+  let text: string | undefined = readFileSync(dumpPath, "utf8");
+  phase(
+    "JSON.parse alone (pods.json in memory)",
+    () => JSON.parse(text!) as unknown,
+    (_, seconds) => `${mb(dumpBytes)} MB, ${rate(dumpBytes, seconds)} MB/s`,
+  );
+  text = undefined;
+  const parseSeconds = phases[phases.length - 1]!.seconds;
+  phase(
+    "load pods.json (kubectl get pods -A -o json)",
+    () => loadSnapshot({ paths: [dumpPath], cwd: dir }),
+    (s, seconds) =>
+      `${mb(dumpBytes)} MB, ${rate(dumpBytes, seconds)} MB/s end to end (${((parseSeconds / seconds) * 100).toFixed(0)}% of JSON.parse's speed): ${s.kubernetes.pods.length} pods`,
+  );
+  const bigMb = Number(process.env["BENCH_BIG_MB"] ?? 1024);
+  if (bigMb <= 0) return;
+  const bigPath = join(dir, `pods-${bigMb}m.json`);
+  if (!existsSync(bigPath)) {
+    process.stderr.write(`generating a ${bigMb} MB kubectl get pods -o json in ${bigPath}…\n`);
+    writePodDump(bigPath, bigMb * 1024 * 1024);
+  }
+  const bigBytes = statSync(bigPath).size;
+  const loader = new URL("../src/load/load-snapshot.js", import.meta.url).href;
+  const script = `const { loadSnapshot } = await import(${JSON.stringify(loader)});
+const t = process.hrtime.bigint();
+const s = loadSnapshot({ paths: [${JSON.stringify(bigPath)}] });
+const seconds = Number(process.hrtime.bigint() - t) / 1e9;
+process.stdout.write(JSON.stringify({ seconds, pods: s.kubernetes.pods.length, maxRss: process.resourceUsage().maxRSS * 1024 }));`;
+  const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  if (child.status !== 0) throw new Error(`the ${bigMb} MB load failed: ${child.stderr}`);
+  const big = JSON.parse(child.stdout) as { seconds: number; pods: number; maxRss: number };
+  phases.push({
+    label: `load a ${bigMb} MB dump (child process)`,
+    seconds: big.seconds,
+    cpuSeconds: Number.NaN,
+    peakRss: big.maxRss,
+    note: `${mb(bigBytes)} MB, ${rate(bigBytes, big.seconds)} MB/s: ${big.pods} pods; peak RSS ${((big.maxRss / bigBytes) * 100).toFixed(0)}% of the file`,
+  });
+}
+
+function report(scoreTimes?: Map<string, number>): void {
   clearInterval(sampler);
   sample();
   const total = phases
-    .filter((p) => !p.label.startsWith("load kubectl YAML") && !p.label.startsWith(" "))
+    .filter(
+      (p) =>
+        p.label === "load kubectl JSON" ||
+        (!p.label.startsWith("load") && !p.label.startsWith("JSON.parse") && !p.label.startsWith(" ")),
+    )
     .reduce((n, p) => n + p.seconds, 0);
   process.stdout.write(`podpath bench — ${nodes} nodes, ${pods} pods (node ${process.version}, ${process.arch})\n`);
   for (const p of phases)
     process.stdout.write(
-      `${p.label.padEnd(40)} ${p.seconds.toFixed(2).padStart(7)} s (cpu ${p.cpuSeconds.toFixed(2).padStart(7)} s)  peak RSS ${mb(p.peakRss).padStart(7)} MB  ${p.note}\n`,
+      `${p.label.padEnd(44)} ${p.seconds.toFixed(2).padStart(7)} s (cpu ${(Number.isNaN(p.cpuSeconds) ? "-" : p.cpuSeconds.toFixed(2)).padStart(7)} s)  peak RSS ${mb(p.peakRss).padStart(7)} MB  ${p.note}\n`,
     );
   process.stdout.write(
-    `${"load + placement (JSON)".padEnd(40)} ${total.toFixed(2).padStart(7)} s                  peak RSS ${mb(overallPeak).padStart(7)} MB over the run\n`,
+    `${"load + placement (JSON)".padEnd(44)} ${total.toFixed(2).padStart(7)} s                  peak RSS ${mb(overallPeak).padStart(7)} MB over the run\n`,
   );
   if (scoreTimes) {
     process.stdout.write("score plugins in the timed prediction (PreScore, Score, NormalizeScore):\n");

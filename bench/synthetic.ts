@@ -14,12 +14,92 @@
  *   log-agent (tolerates nothing; not yet running).
  * The pod count `pods` is the total: observed pods plus the pods the workloads still ask for.
  */
-import { createWriteStream, type WriteStream } from "node:fs";
+import { closeSync, createWriteStream, openSync, writeSync, type WriteStream } from "node:fs";
 import { rng } from "./rng.js";
 
 export interface SyntheticSize {
   readonly nodes: number;
   readonly pods: number;
+  /**
+   * Pods as the API server stores them (`kubectl get pods -A -o json` without
+   * --show-managed-fields=false): metadata.managedFields of the controller and the kubelet, and
+   * status.containerStatuses — the bulk the loader never reads (the load bench).
+   */
+  readonly managedFields?: boolean;
+}
+
+/**
+ * The managed fields of an object as server-side apply records them (apimachinery
+ * fieldpath.Set serialised as FieldsV1): `f:<field>` per field, `k:{"name":…}` per list item
+ * keyed by name, `.` for a map that is itself owned.
+ */
+function fieldsV1(value: unknown): object {
+  if (Array.isArray(value)) {
+    const out: Record<string, object> = {};
+    value.forEach((item, i) => {
+      const name = (item as { name?: unknown } | null)?.name;
+      out[typeof name === "string" ? `k:{"name":${JSON.stringify(name)}}` : `i:${i}`] = {
+        ".": {},
+        ...fieldsV1(item),
+      };
+    });
+    return out;
+  }
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, object> = {};
+    for (const [key, child] of Object.entries(value)) out[`f:${key}`] = fieldsV1(child);
+    return out;
+  }
+  return {};
+}
+
+/** A pod as the API server returns it: managedFields of kube-controller-manager and the kubelet, container statuses. */
+function asStored(pod: {
+  metadata: Record<string, unknown>;
+  spec: { containers: { name: string; image: string }[] };
+  status: Record<string, unknown>;
+}): object {
+  const containerStatuses = pod.spec.containers.map((c, i) => ({
+    containerID: `containerd://${String(i).padStart(64, "0")}`,
+    image: c.image,
+    imageID: `${c.image.split(":")[0]}@sha256:${"ab".repeat(32)}`,
+    lastState: {},
+    name: c.name,
+    ready: true,
+    restartCount: 0,
+    started: true,
+    state: { running: { startedAt: "2026-11-01T00:00:05Z" } },
+  }));
+  const status = { ...pod.status, hostIP: "10.0.0.1", qosClass: "Burstable", containerStatuses };
+  const { labels, ownerReferences } = pod.metadata;
+  return {
+    ...pod,
+    metadata: {
+      ...pod.metadata,
+      creationTimestamp: "2026-11-01T00:00:00Z",
+      resourceVersion: "123456789",
+      managedFields: [
+        {
+          apiVersion: "v1",
+          fieldsType: "FieldsV1",
+          fieldsV1: { "f:metadata": fieldsV1({ labels, ownerReferences }), "f:spec": fieldsV1(pod.spec) },
+          manager: "kube-controller-manager",
+          operation: "Update",
+          time: "2026-11-01T00:00:00Z",
+        },
+        {
+          apiVersion: "v1",
+          fieldsType: "FieldsV1",
+          fieldsV1: { "f:status": fieldsV1(status) },
+          manager: "kubelet",
+          operation: "Update",
+          subresource: "status",
+          time: "2026-11-01T00:00:06Z",
+        },
+      ],
+    },
+    status,
+  };
 }
 
 /** What was generated, for the bench's report. */
@@ -448,11 +528,14 @@ export async function writeSyntheticCluster(dir: string, size: SyntheticSize): P
     `${dir}/pods.json`,
     observedPods.length + exporterPods,
     (i) => {
+      const stored = (pod: object) => (size.managedFields ? asStored(pod as Parameters<typeof asStored>[0]) : pod);
       if (i >= observedPods.length)
-        return daemonPod("node-exporter", "monitoring", NODE_EXPORTER_SPEC, nodes[i - observedPods.length]!.name, i);
+        return stored(
+          daemonPod("node-exporter", "monitoring", NODE_EXPORTER_SPEC, nodes[i - observedPods.length]!.name, i),
+        );
       const { app, index } = observedPods[i]!;
       const pool = app.gpu && gpuNodes.length > 0 ? gpuNodes : plainNodes.length > 0 ? plainNodes : nodes;
-      return podObject(app, index, pool[Math.floor(random() * pool.length)]!.name, i);
+      return stored(podObject(app, index, pool[Math.floor(random() * pool.length)]!.name, i));
     },
     false,
   );
@@ -512,4 +595,93 @@ export async function writeSyntheticCluster(dir: string, size: SyntheticSize): P
     podsToPlace: apps.reduce((n, a) => n + a.replicas - a.observed, 0) + size.nodes,
     files: SYNTHETIC_FILES,
   };
+}
+
+/**
+ * Writes `kubectl get pods -A -o json` of about `bytes` bytes to `path`, as kubectl prints it
+ * (4-space indent) with what the API server stores (managedFields, container statuses), in
+ * bounded memory: a dump larger than the heap of the process that loads it (the load bench, the
+ * bounded-memory test). Returns the pods and bytes written.
+ */
+export function writePodDump(path: string, bytes: number): { readonly pods: number; readonly bytes: number } {
+  const fd = openSync(path, "w");
+  try {
+    let written = writeSync(fd, '{\n    "apiVersion": "v1",\n    "items": [\n');
+    let pods = 0;
+    let batch: string[] = [];
+    const flush = () => {
+      if (batch.length === 0) return;
+      written += writeSync(fd, batch.join(""));
+      batch = [];
+    };
+    // one template per application, the per-pod values filled in (JSON.stringify per pod is slow)
+    const templates = new Map<number, string>();
+    const template = (k: number): string => {
+      const name = `app-${k}`;
+      const spec = {
+        containers: [
+          {
+            name: "main",
+            image: "docker.io/library/nginx:1.25",
+            ports: [{ name: "http", containerPort: 8080, protocol: "TCP" }],
+            resources: { requests: { cpu: "100m", memory: "128Mi" } },
+            env: [{ name: "LOG_LEVEL", value: "info" }],
+          },
+        ],
+        nodeName: "@NODE@",
+      };
+      const pod = asStored({
+        metadata: {
+          name: `${name}-7d9f8c6b5-@ID@`,
+          namespace: `team-${k % NAMESPACES}`,
+          uid: "22222222-0000-0000-0000-@UID@",
+          labels: { app: name, tier: k % 2 ? "web" : "worker", "pod-template-hash": "7d9f8c6b5" },
+          ownerReferences: [
+            {
+              apiVersion: "apps/v1",
+              kind: "ReplicaSet",
+              name: `${name}-7d9f8c6b5`,
+              uid: "x",
+              controller: true,
+              blockOwnerDeletion: true,
+            },
+          ],
+        },
+        spec,
+        status: {
+          phase: "Running",
+          podIP: "@IP@",
+          conditions: [{ type: "Ready", status: "True" }],
+          startTime: "2026-11-01T00:00:00Z",
+        },
+      });
+      return JSON.stringify({ apiVersion: "v1", kind: "Pod", ...pod }, null, 4).replace(/^/gm, "        ");
+    };
+    let pending = 0;
+    while (written + pending < bytes) {
+      const k = pods % 500;
+      let text = templates.get(k);
+      if (text === undefined) templates.set(k, (text = template(k)));
+      const item = text
+        .replace("@ID@", pods.toString(36).padStart(6, "0"))
+        .replace("@UID@", String(pods).padStart(12, "0"))
+        .replace("@NODE@", `node-${pods % 5000}`)
+        .replace("@IP@", `10.${(pods >> 16) & 255}.${(pods >> 8) & 255}.${pods & 255}`);
+      batch.push((pods > 0 ? ",\n" : "") + item);
+      pending += item.length + 2;
+      pods++;
+      if (batch.length >= 256) {
+        flush();
+        pending = 0;
+      }
+    }
+    flush();
+    written += writeSync(
+      fd,
+      '\n    ],\n    "kind": "List",\n    "metadata": {\n        "resourceVersion": ""\n    }\n}\n',
+    );
+    return { pods, bytes: written };
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -47,13 +47,13 @@ export function withSnapshotOptions(command: Command, formats: readonly OutputFo
       .addOption(
         new Option(
           "-s, --snapshot <path>",
-          "a snapshot directory, index file (podpath.yaml) or single file; repeatable (default: the embedded example)",
+          "a snapshot directory, index file (podpath.yaml) or single file, or - for standard input (YAML or JSON, e.g. helm template … | podpath place -s -); repeatable (default: the embedded example)",
         ).argParser(collect),
       )
       .addOption(
         new Option(
           "-w, --with <file>",
-          "what-if: objects that are added, or replace their namesakes (kind, namespace, name), before the analysis; repeatable",
+          "what-if: objects that are added, or replace their namesakes (kind, namespace, name), before the analysis, or - for standard input; repeatable",
         ).argParser(collect),
       )
       .option(
@@ -71,7 +71,10 @@ export function withSnapshotOptions(command: Command, formats: readonly OutputFo
         "stop at the first file that cannot be loaded; without it such a file of a directory or index file is reported (file:line:col), the rest is analysed, and the exit code is 2",
       )
       .addOption(
-        new Option("--max-file-size <size>", "refuse larger files")
+        new Option(
+          "--max-file-size <size>",
+          "refuse larger files; a JSON list (kubectl get -o json) of 16 MiB or more is read item by item, of any size, and this bounds each item",
+        )
           .argParser(byteSize)
           .default(DEFAULT_LIMITS.maxFileBytes, formatBytes(DEFAULT_LIMITS.maxFileBytes)),
       )

@@ -15,6 +15,7 @@ import { parseJson } from "./parse-json.js";
 import type { ParsedFile } from "./parsed.js";
 import { parseYaml } from "./parse-yaml.js";
 import { readText } from "./read-text.js";
+import { STDIN_PATH, STDIN_SHOWN, stdinEntry } from "./stdin.js";
 import { streamJsonFile } from "./stream-list.js";
 
 export interface LoadProgress {
@@ -71,6 +72,10 @@ export function loadSnapshot(options: LoadOptions): Snapshot {
   const whatIf = options.whatIf ?? [];
   for (const [index, path] of [...options.paths, ...whatIf].entries()) {
     const isWhatIf = index >= options.paths.length;
+    if (path === STDIN_PATH) {
+      entries.push(stdinEntry(entries, isWhatIf));
+      continue;
+    }
     const root = resolveRoot(path, cwd, base);
     if (root.kind === "index") {
       entries.push(...readIndexFile(root.path, base, limits).map((e) => ({ ...e, whatIf: isWhatIf })));
@@ -128,7 +133,7 @@ export function loadSnapshot(options: LoadOptions): Snapshot {
       );
     throw new InputError(what);
   }
-  const shown = (p: string) => displayPath(resolve(cwd, p), base);
+  const shown = (p: string) => (p === STDIN_PATH ? STDIN_SHOWN : displayPath(resolve(cwd, p), base));
   return finishSnapshot(draft, options.paths.map(shown), whatIf.map(shown), files, errors);
 }
 

@@ -4,6 +4,7 @@ import type { SourceRef } from "../../model/source.js";
 import type { SnapshotDraft } from "../draft.js";
 import { Fields, Malformed, describeType, isRaw, type DocumentContext, type Raw } from "../fields.js";
 import { convertLimitRange, convertRuntimeClass } from "./admission-objects.js";
+import { argoApplicationMessage, isArgoApplication, readArgoApplication } from "./argocd.js";
 import { convertFelixConfiguration, convertIPPool } from "./calico.js";
 import { convertNamespace, convertPriorityClass } from "./cluster.js";
 import { convertIngress, convertIngressClass } from "./ingress.js";
@@ -188,6 +189,11 @@ function convertObject(
       k.felixConfigurations.push(convertFelixConfiguration(f as Fields<never>, meta()));
     } else if (inGroup(apiVersion, "monitoring") && (kind === "Prometheus" || kind === "Alertmanager")) {
       k.workloads.push(...convertOperatorResource(f as Fields<never>, kind, meta(), ctx));
+    } else if (isArgoApplication(apiVersion, kind)) {
+      // listed, not rendered: its objects are not in the snapshot (argocd.ts)
+      const app = readArgoApplication(f, meta());
+      draft.warn("unrendered-application", argoApplicationMessage(app), app.source);
+      modelled = false;
     } else {
       modelled = false;
     }
