@@ -2,8 +2,9 @@
  * The page's tables: node groups, the egress table (analysis/paths/egress.ts: which source address
  * each destination class sees, with each row's traced path), connectivity (connlist: what
  * NetworkPolicy allows, as np-guard netpol-analyzer's `list` words it), exposure (who reaches each
- * workload), the lint findings and the recommendations. Large answers are capped (CONNLIST_SOURCES
- * sources per destination) with the count of what is left out and the command that lists it.
+ * workload), the lint findings and the recommendations. Above CONNLIST_ALL connections the lists
+ * are capped (CONNLIST_SOURCES sources per destination) with the count of what is left out and the
+ * command that lists it.
  */
 import type { EgressReport } from "../../analysis/paths/egress.js";
 import type { FindingJson } from "../../questions/contract.js";
@@ -13,8 +14,9 @@ import type { ReportAnalysis } from "../../questions/report.js";
 import { attr, esc } from "./escape.js";
 import { pathView } from "./path-view.js";
 
-/** Sources listed per destination in the connectivity view; the rest are counted. */
-const CONNLIST_SOURCES = 40;
+/** Sources listed per destination in the connectivity view when the answer has more than CONNLIST_ALL connections; the rest are counted. */
+const CONNLIST_SOURCES = 12;
+const CONNLIST_ALL = 2000;
 
 function src(file: string | null | undefined): string {
   return file ? ` <span class="src">${esc(file)}</span>` : "";
@@ -76,6 +78,7 @@ export function egressTable(egress: EgressReport): string {
 
 /** connlist: per destination, the sources NetworkPolicy lets in and on which ports. */
 export function connlistView(c: ConnlistJson): string {
+  const cap = c.connections.length <= CONNLIST_ALL ? c.connections.length : CONNLIST_SOURCES;
   const byDst = new Map<string, { src: string; conn: string }[]>();
   for (const x of c.connections) {
     const list = byDst.get(x.dst) ?? [];
@@ -85,13 +88,11 @@ export function connlistView(c: ConnlistJson): string {
   const rows = [...byDst.keys()].sort().map((dst) => {
     const list = byDst.get(dst)!;
     const shown = list
-      .slice(0, CONNLIST_SOURCES)
+      .slice(0, cap)
       .map((s) => `<li><code>${esc(s.src)}</code>: ${esc(s.conn)}</li>`)
       .join("");
     const more =
-      list.length > CONNLIST_SOURCES
-        ? `<li>+${list.length - CONNLIST_SOURCES} more sources (podpath connlist lists every one)</li>`
-        : "";
+      list.length > cap ? `<li>+${list.length - cap} more sources (podpath connlist lists every one)</li>` : "";
     return `<tr><th scope="row"><code>${esc(dst)}</code></th><td>${list.length}</td><td><ul class="flat">${shown}${more}</ul></td></tr>`;
   });
   const notes = c.notes.map((n) => `<li>${esc(n.message)}${src(n.source)}</li>`).join("");
@@ -104,6 +105,8 @@ export function connlistView(c: ConnlistJson): string {
 
 /** exposure: per workload, its internet frontends (with the chain's verdict) and what NetworkPolicy lets in. */
 export function exposureView(e: ExposureJson): string {
+  const total = e.workloads.reduce((n, w) => n + w.incoming.length, 0);
+  const cap = total <= CONNLIST_ALL ? total : CONNLIST_SOURCES;
   const frontend = (x: ExposureJson["unattached"][number]): string =>
     `<li class="${x.verdict === "open" ? "v-open" : x.verdict === "blocked" ? "v-dropped" : "v-unknown"}">` +
     `<strong>${esc(x.verdict)}</strong> ${esc(x.kind)} <code>${esc(x.frontend)}</code> ${esc(x.protocol)} ${esc(x.port)}${src(x.source)}` +
@@ -122,10 +125,10 @@ export function exposureView(e: ExposureJson): string {
         ? "nothing"
         : `${w.incoming.length} sources: ${esc(
             w.incoming
-              .slice(0, CONNLIST_SOURCES)
+              .slice(0, cap)
               .map((i) => `${i.from} (${i.conn})`)
               .join(", "),
-          )}${w.incoming.length > CONNLIST_SOURCES ? ` +${w.incoming.length - CONNLIST_SOURCES} more` : ""}`;
+          )}${w.incoming.length > cap ? ` +${w.incoming.length - cap} more` : ""}`;
     return `<tr${w.internetFacing ? ' class="facing"' : ""}><th scope="row"><code>${esc(w.id)}</code>${src(w.source)}</th><td>${internet}</td><td>${incoming}</td></tr>`;
   });
   const facing = e.workloads.filter((w) => w.internetFacing).length;
