@@ -26,12 +26,21 @@ function tableOf(head: readonly string[], rows: readonly string[], cls = ""): st
   return `<div class="scroll"><table${attr("class", cls || null)}><thead><tr>${head.map((h) => `<th scope="col">${esc(h)}</th>`).join("")}</tr></thead><tbody>${rows.join("")}</tbody></table></div>`;
 }
 
+/** Node names listed in a cell; the rest are counted. */
+const LISTED_NODES = 12;
+
+function nodeList(nodes: readonly string[]): string {
+  return nodes.length <= LISTED_NODES
+    ? nodes.join(", ")
+    : `${nodes.slice(0, LISTED_NODES).join(", ")} +${nodes.length - LISTED_NODES} more (${nodes.length} nodes)`;
+}
+
 export function nodeGroupsTable(a: ReportAnalysis): string {
   return tableOf(
     ["group", "nodes", "taints", "labels"],
     a.groups.map(
       (g) =>
-        `<tr><th scope="row">${esc(g.name)}</th><td>${esc(g.nodes.join(", "))}</td><td>${g.taints.map((t) => `<code>${esc(t.text)}</code>${src(t.source)}`).join("<br>") || "none"}</td><td>${g.labels.map((l) => `<code>${esc(l)}</code>`).join(" ") || "—"}</td></tr>`,
+        `<tr><th scope="row">${esc(g.name)}</th><td>${esc(nodeList(g.nodes))}</td><td>${g.taints.map((t) => `<code>${esc(t.text)}</code>${src(t.source)}`).join("<br>") || "none"}</td><td>${g.labels.map((l) => `<code>${esc(l)}</code>`).join(" ") || "—"}</td></tr>`,
     ),
   );
 }
@@ -67,7 +76,7 @@ export function egressTable(egress: EgressReport): string {
     )
     .join("");
   return (
-    `<p>CNI: ${esc(egress.cni)}. Node groups: ${egress.groups.map((g) => `${esc(g.name)} (${esc(g.role)}${g.subnetId ? `, ${esc(g.subnetId)}` : ""}: ${esc(g.nodes.join(", "))})`).join("; ")}.</p>` +
+    `<p>CNI: ${esc(egress.cni.replace(/\.$/, ""))}. Node groups: ${egress.groups.map((g) => `${esc(g.name)} (${esc(g.role)}${g.subnetId ? `, ${esc(g.subnetId)}` : ""}: ${esc(nodeList(g.nodes))})`).join("; ")}.</p>` +
     tableOf(
       ["node group", "destination", "traced", "verdict", "SNAT on the way", "source seen", "reply", "note"],
       rows,
