@@ -127,6 +127,11 @@ test("each exposed path hop by hop: data-testid=hop per step, the packet before 
     /<span class="lbl">before<\/span> <code>10\.0\.2\.57:49152 → 192\.168\.230\.3:8080 TCP<\/code> <span class="lbl">after<\/span> <code class="changed">10\.0\.1\.11:49152 → 192\.168\.230\.3:8080 TCP<\/code>/,
   );
   assert.match(section, /<span class="src">examples\/ecoeco\/k8s\/services\.yaml:206<\/span>/);
+  // the devices as an SVG chain: the internet gateway and kube-proxy's node marked NAT, none dropped
+  const chain = /<svg class="chain"[^]*?<\/svg>/.exec(section)?.[0] ?? "";
+  assert.match(chain, /<g class="dev nat"><title>internet-gateway igw-0ecoeco0000000001: internet-gateway<\/title>/);
+  assert.match(chain, /<g class="dev nat"><title>node k8s-worker-1: kube-proxy, network-policy<\/title>/);
+  assert.doesNotMatch(chain, /dev dropped/);
 });
 
 test("a dropped trace (the VPC has no route to a Calico pod address: TARGET_NOT_ROUTABLE): the dropping hop has data-dropped=true, no final source", () => {
@@ -143,6 +148,9 @@ test("a dropped trace (the VPC has no route to a Calico pod address: TARGET_NOT_
   assert.equal(dropped.length, 1);
   assert.equal(dropped[0]!["data-action"], "drop");
   assert.match(html, /TARGET_NOT_ROUTABLE/);
+  // the device chain (inline SVG): the dropping device in red, nothing after it
+  const chain = /<svg class="chain"[^]*?<\/svg>/.exec(html)?.[0] ?? "";
+  assert.match(chain, /<g class="dev dropped"><title>[^<]*<\/title>[^]*<\/g><\/svg>$/);
   assert.match(html, /<strong data-testid="final-source" data-none="true">none<\/strong>/);
 });
 
@@ -253,7 +261,7 @@ test("deterministic: the same snapshot gives the same bytes; the golden page of 
   const a = await examplePage();
   const b = renderReportHtml(answerReport(snapshot, { lang: "en", page: true }));
   assert.equal(b, a);
-  golden("report.ecoeco.html", a);
+  assert.equal(a, golden("report.ecoeco.html", a));
   // small: the example's page stays well under a megabyte
   assert.ok(a.length < 600_000, `${a.length} bytes`);
 });

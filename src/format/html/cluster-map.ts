@@ -22,6 +22,9 @@ const MIN_SUBNET_W = 300;
 /** pods listed on a node's box (the rest are counted); the tooltip lists up to TITLE_PODS */
 const BOX_PODS = 12;
 const TITLE_PODS = 100;
+/** Above this many nodes a node's box counts its pods without naming them, and its tooltip names up to COMPACT_TITLE_PODS. */
+export const DETAIL_NODES = 40;
+const COMPACT_TITLE_PODS = 10;
 const BOX_ROUTES = 6;
 const BOX_TAINTS = 4;
 
@@ -59,7 +62,9 @@ function podMark(state: MapNode["pods"][number]["state"]): string {
   return state === "observed" ? "●" : state === "predicted" ? "○" : "◆";
 }
 
-function nodeBox(n: MapNode): Box {
+function nodeBox(n: MapNode, compact: boolean): Box {
+  const boxPods = compact ? 0 : BOX_PODS;
+  const titlePods = compact ? COMPACT_TITLE_PODS : TITLE_PODS;
   const lines: Line[] = [{ text: n.name, cls: "t-name" }];
   const addr = [n.internalIP, n.externalIP ? `public ${n.externalIP}` : null, n.instanceId].filter(Boolean).join(" · ");
   if (addr) lines.push({ text: addr, cls: "t-dim" });
@@ -78,15 +83,16 @@ function nodeBox(n: MapNode): Box {
     text: `${n.pods.length} pods (● ${counts("observed")} running, ○ ${counts("predicted")} predicted, ◆ ${counts("static")} static)`,
     cls: "t-dim",
   });
-  for (const p of n.pods.slice(0, BOX_PODS)) lines.push({ text: `${podMark(p.state)} ${p.namespace}/${p.name}` });
-  if (n.pods.length > BOX_PODS) lines.push({ text: `+${n.pods.length - BOX_PODS} more pods`, cls: "t-dim" });
+  for (const p of n.pods.slice(0, boxPods)) lines.push({ text: `${podMark(p.state)} ${p.namespace}/${p.name}` });
+  if (boxPods > 0 && n.pods.length > boxPods)
+    lines.push({ text: `+${n.pods.length - boxPods} more pods`, cls: "t-dim" });
 
   const title = [
     `node ${n.name} (${n.source})`,
     ...n.taints.map((t) => `taint ${t.text} (${t.source})`),
     ...n.labels.map((l) => `label ${l}`),
-    ...n.pods.slice(0, TITLE_PODS).map((p) => `pod ${p.namespace}/${p.name} (${p.state})`),
-    ...(n.pods.length > TITLE_PODS ? [`+${n.pods.length - TITLE_PODS} more pods`] : []),
+    ...n.pods.slice(0, titlePods).map((p) => `pod ${p.namespace}/${p.name} (${p.state})`),
+    ...(n.pods.length > titlePods ? [`+${n.pods.length - titlePods} more pods`] : []),
   ].join("\n");
   const h = 2 * PAD + lines.length * LINE;
   const cls = n.taints.some((t) => !t.text.endsWith(":PreferNoSchedule")) ? "node tainted" : "node";
@@ -247,6 +253,7 @@ const NO_ZONE = "(no zone)";
 
 /** The map's SVG, and the number of nodes drawn. */
 export function clusterMapSvg(map: ClusterMap): string {
+  const compact = map.nodes.length > DETAIL_NODES;
   const subnetAt = new Map<string, { x: number; y: number; w: number }>();
   const lbAt = new Map<string, { x: number; y: number; w: number; h: number }>();
   const nodesBySubnet = new Map<string, MapNode[]>();
@@ -263,7 +270,7 @@ export function clusterMapSvg(map: ClusterMap): string {
   const vpcBox = (v: MapVpc): Box => {
     const byZone = new Map<string, Box[]>();
     for (const s of v.subnets) {
-      const nodes = (nodesBySubnet.get(s.id) ?? []).map(nodeBox);
+      const nodes = (nodesBySubnet.get(s.id) ?? []).map((n) => nodeBox(n, compact));
       const box = container(
         s.public ? "subnet public" : "subnet private",
         subnetLines(s),
@@ -329,7 +336,7 @@ export function clusterMapSvg(map: ClusterMap): string {
   const byZone = new Map<string, Box[]>();
   for (const n of outside) {
     const z = n.zone ?? NO_ZONE;
-    byZone.set(z, [...(byZone.get(z) ?? []), nodeBox(n)]);
+    byZone.set(z, [...(byZone.get(z) ?? []), nodeBox(n, compact)]);
   }
   // each zone of nodes outside a known subnet: a grid
   const outsideZones = new Map<string, Box[]>();

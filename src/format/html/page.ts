@@ -6,7 +6,7 @@
  */
 import type { ExposedPath, ReportAnalysis } from "../../questions/report.js";
 import { kubernetesVersionLine } from "../kubernetes-version.js";
-import { clusterMapSvg } from "./cluster-map.js";
+import { clusterMapSvg, DETAIL_NODES } from "./cluster-map.js";
 import { attr, esc } from "./escape.js";
 import { pathView } from "./path-view.js";
 import { MATRIX_MAX_NODES, placementMatrixByGroup, placementMatrixByNode } from "./placement-matrix.js";
@@ -63,9 +63,10 @@ function exposedPath(p: ExposedPath, i: number): string {
   return `${head}${facts}${pathView(p.trace)}`;
 }
 
+/** Every node with every label, below the map; on a large cluster the tooltips hold them instead. */
 function nodesTable(a: ReportAnalysis): string {
   const nodes = a.page.map.nodes;
-  if (nodes.length === 0) return "";
+  if (nodes.length === 0 || nodes.length > DETAIL_NODES) return "";
   const rows = nodes
     .map(
       (n) =>

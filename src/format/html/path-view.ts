@@ -21,6 +21,88 @@ function packetText(p: Packet): string {
 
 const NAT = new Set(["dnat", "snat"]);
 
+/** The device chain's geometry: boxes per row, box size, the monospace advance at 11 px. */
+const CHAIN_PER_ROW = 6;
+const CHAIN_W = 170;
+const CHAIN_H = 40;
+const CHAIN_GAP = 26;
+const CHAIN_ROW_GAP = 22;
+const CHAIN_CHARS = Math.floor((CHAIN_W - 12) / 6.6);
+
+interface Device {
+  readonly hop: string;
+  readonly components: string[];
+  nat: boolean;
+  dropped: boolean;
+  unknown: boolean;
+}
+
+/** The devices the packet crosses, in order (consecutive steps of one device merged), as the boxes of the chain. */
+function devices(steps: readonly Step[]): Device[] {
+  const out: Device[] = [];
+  for (const s of steps) {
+    let d = out.at(-1);
+    if (!d || d.hop !== s.hop) {
+      d = { hop: s.hop, components: [], nat: false, dropped: false, unknown: false };
+      out.push(d);
+    }
+    if (!d.components.includes(s.component)) d.components.push(s.component);
+    if (NAT.has(s.action)) d.nat = true;
+    if (s.action === "drop") d.dropped = true;
+    if (s.action === "unknown") d.unknown = true;
+  }
+  return out;
+}
+
+function cut(text: string): string {
+  return text.length <= CHAIN_CHARS ? text : `${text.slice(0, CHAIN_CHARS - 1)}…`;
+}
+
+/**
+ * The request's devices as an SVG chain laid out here, left to right in rows of CHAIN_PER_ROW:
+ * a box per device (NAT in blue, the drop in red, undecided in yellow), an arrow between each.
+ */
+function deviceChain(steps: readonly Step[]): string {
+  const list = devices(steps);
+  if (list.length === 0) return "";
+  const pos = list.map((_, i) => ({
+    x: 6 + (i % CHAIN_PER_ROW) * (CHAIN_W + CHAIN_GAP),
+    y: 6 + Math.floor(i / CHAIN_PER_ROW) * (CHAIN_H + CHAIN_ROW_GAP),
+  }));
+  // arrowheads drawn as triangles (no <marker>: its url(#id) would repeat one id per path on the page)
+  const arrows = pos.slice(1).map((p, i) => {
+    const a = pos[i]!;
+    if (a.y === p.y) {
+      const [x, y] = [p.x - 2, p.y + CHAIN_H / 2];
+      return `<line x1="${a.x + CHAIN_W}" y1="${y}" x2="${x}" y2="${y}"/><polygon points="${x - 7},${y - 4} ${x},${y} ${x - 7},${y + 4}"/>`;
+    }
+    const [x, y] = [p.x + CHAIN_W / 2, p.y - 2];
+    return (
+      `<polyline points="${a.x + CHAIN_W / 2},${a.y + CHAIN_H} ${a.x + CHAIN_W / 2},${a.y + CHAIN_H + CHAIN_ROW_GAP / 2} ${x},${p.y - CHAIN_ROW_GAP / 2} ${x},${y}"/>` +
+      `<polygon points="${x - 4},${y - 7} ${x},${y} ${x + 4},${y - 7}"/>`
+    );
+  });
+  const boxes = list.map((d, i) => {
+    const p = pos[i]!;
+    const cls = d.dropped ? "dev dropped" : d.unknown ? "dev unknown" : d.nat ? "dev nat" : "dev";
+    const second = `${d.components.join(", ")}${d.nat ? " · NAT" : ""}${d.dropped ? " · DROP" : ""}`;
+    return (
+      `<g class="${cls}"><title>${esc(`${d.hop}: ${d.components.join(", ")}`)}</title>` +
+      `<rect x="${p.x}" y="${p.y}" width="${CHAIN_W}" height="${CHAIN_H}" rx="4"/>` +
+      `<text x="${p.x + 6}" y="${p.y + 16}">${esc(cut(d.hop))}</text>` +
+      `<text x="${p.x + 6}" y="${p.y + 31}" class="t-dim">${esc(cut(second))}</text></g>`
+    );
+  });
+  const rows = Math.ceil(list.length / CHAIN_PER_ROW);
+  const w = 12 + Math.min(list.length, CHAIN_PER_ROW) * (CHAIN_W + CHAIN_GAP) - CHAIN_GAP;
+  const h = 12 + rows * CHAIN_H + (rows - 1) * CHAIN_ROW_GAP;
+  return (
+    `<svg class="chain" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img"` +
+    `${attr("aria-label", `the devices the packet crosses: ${list.map((d) => d.hop).join(", ")}`)}>` +
+    `<g class="arrows">${arrows.join("")}</g>${boxes.join("")}</svg>`
+  );
+}
+
 function src(file: string): string {
   return file ? ` <span class="src">${esc(file)}</span>` : "";
 }
@@ -88,6 +170,7 @@ export function pathView(t: TraceResult, heading?: string): string {
     `<h3>${esc(title)}</h3>` +
     `<p class="ends">from <strong>${esc(t.from.label)}</strong>${t.from.ip ? ` (${esc(t.from.ip)})` : ""} to <strong>${esc(t.to.label)}</strong>${t.to.ip ? ` (${esc(t.to.ip)})` : ""}; sent as <code>${esc(packetText(t.packet))}</code></p>` +
     verdictLine(t) +
+    `<div class="scroll">${deviceChain(t.hops)}</div>` +
     `<h4>the packet, hop by hop</h4><ol class="hops">${steps(t.hops, t.packet, "request")}</ol>` +
     reply +
     assumptions +

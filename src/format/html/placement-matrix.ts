@@ -192,7 +192,7 @@ const GROUP_VERDICT: Readonly<Record<GroupCell["state"], CellVerdict>> = {
 
 function groupCell(row: ReportAnalysis["rows"][number], c: GroupCell, groupNodes: readonly string[]): Cell {
   const name = `${row.kind} ${row.namespace}/${row.name}`;
-  const reasons = c.reasons.map((r) => `${reasonText(r.reason)} — on ${r.nodes} of ${groupNodes.length} nodes`);
+  const reasons = groupReasons(c.reasons, groupNodes.length);
   const text =
     c.state === "runs"
       ? [
@@ -205,6 +205,33 @@ function groupCell(row: ReportAnalysis["rows"][number], c: GroupCell, groupNodes
           : [`every node of ${c.group} rejects ${name}:`, ...reasons];
   const verdict = c.state === "runs" && c.predicted === c.pods ? "predicted" : GROUP_VERDICT[c.state];
   return { verdict, count: c.pods, reason: text.join("\n") };
+}
+
+/** Reasons of a node group listed in a cell's title; the rest are counted. */
+const GROUP_REASONS = 5;
+
+/**
+ * A group's reasons, the same rejection on different nodes merged (a taint every node of the
+ * group carries is one reason, not one per node's taint): the first node's source, the node count.
+ */
+function groupReasons(reasons: GroupCell["reasons"], of: number): string[] {
+  const merged = new Map<string, { reason: ReasonJson; nodes: number }>();
+  for (const r of reasons) {
+    const key = [r.reason.plugin, r.reason.message, r.reason.detail ?? ""].join("\u0000");
+    const m = merged.get(key);
+    if (m) m.nodes += r.nodes;
+    else merged.set(key, { reason: r.reason, nodes: r.nodes });
+  }
+  const list = [...merged.values()].sort((a, b) => b.nodes - a.nodes);
+  return [
+    ...list
+      .slice(0, GROUP_REASONS)
+      .map(
+        (r) =>
+          `${reasonText(r.reason)} — on ${r.nodes} of ${of} nodes${r.nodes > 1 && r.reason.source ? " (the first node's object shown)" : ""}`,
+      ),
+    ...(list.length > GROUP_REASONS ? [`+${list.length - GROUP_REASONS} other reasons`] : []),
+  ];
 }
 
 /** workload × node group: the report's matrix on a large cluster. */

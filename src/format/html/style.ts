@@ -55,6 +55,15 @@ svg.map .t-taint,svg.map .t-warn{fill:var(--unk)}
 svg.map .t-label{fill:#0550ae}
 svg.map .t-route{fill:#6639ba}
 svg.map .t-gw{fill:#1a7f37}
+svg.chain{display:block;font:11px ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;margin:4px 0}
+svg.chain rect{fill:#fff;stroke:#8c959f}
+svg.chain .nat rect{fill:var(--newbg);stroke:var(--new)}
+svg.chain .dropped rect{fill:var(--badbg);stroke:var(--bad);stroke-width:2}
+svg.chain .unknown rect{fill:var(--unkbg);stroke:var(--unk)}
+svg.chain text{fill:var(--fg)}
+svg.chain .t-dim{fill:var(--dim)}
+svg.chain .arrows line,svg.chain .arrows polyline{fill:none;stroke:#57606a;stroke-width:1.5}
+svg.chain .arrows polygon{fill:#57606a}
 ol.hops{list-style:none;padding:0;margin:0;border-left:3px solid var(--line)}
 li.hop{position:relative;margin:0 0 6px 10px;padding:4px 8px;border:1px solid var(--line);border-radius:4px}
 li.hop::before{content:"";position:absolute;left:-16px;top:12px;width:9px;height:9px;border-radius:50%;background:var(--line)}

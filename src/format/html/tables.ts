@@ -2,8 +2,9 @@
  * The page's tables: node groups, the egress table (analysis/paths/egress.ts: which source address
  * each destination class sees, with each row's traced path), connectivity (connlist: what
  * NetworkPolicy allows, as np-guard netpol-analyzer's `list` words it), exposure (who reaches each
- * workload), the lint findings and the recommendations. Large answers are capped (CONNLIST_SOURCES
- * sources per destination) with the count of what is left out and the command that lists it.
+ * workload), the lint findings and the recommendations. Above CONNLIST_ALL connections the lists
+ * are capped (CONNLIST_SOURCES sources per destination) with the count of what is left out and the
+ * command that lists it.
  */
 import type { EgressReport } from "../../analysis/paths/egress.js";
 import type { FindingJson } from "../../questions/contract.js";
@@ -13,8 +14,9 @@ import type { ReportAnalysis } from "../../questions/report.js";
 import { attr, esc } from "./escape.js";
 import { pathView } from "./path-view.js";
 
-/** Sources listed per destination in the connectivity view; the rest are counted. */
-const CONNLIST_SOURCES = 40;
+/** Sources listed per destination in the connectivity view when the answer has more than CONNLIST_ALL connections; the rest are counted. */
+const CONNLIST_SOURCES = 12;
+const CONNLIST_ALL = 2000;
 
 function src(file: string | null | undefined): string {
   return file ? ` <span class="src">${esc(file)}</span>` : "";
@@ -24,12 +26,21 @@ function tableOf(head: readonly string[], rows: readonly string[], cls = ""): st
   return `<div class="scroll"><table${attr("class", cls || null)}><thead><tr>${head.map((h) => `<th scope="col">${esc(h)}</th>`).join("")}</tr></thead><tbody>${rows.join("")}</tbody></table></div>`;
 }
 
+/** Node names listed in a cell; the rest are counted. */
+const LISTED_NODES = 12;
+
+function nodeList(nodes: readonly string[]): string {
+  return nodes.length <= LISTED_NODES
+    ? nodes.join(", ")
+    : `${nodes.slice(0, LISTED_NODES).join(", ")} +${nodes.length - LISTED_NODES} more (${nodes.length} nodes)`;
+}
+
 export function nodeGroupsTable(a: ReportAnalysis): string {
   return tableOf(
     ["group", "nodes", "taints", "labels"],
     a.groups.map(
       (g) =>
-        `<tr><th scope="row">${esc(g.name)}</th><td>${esc(g.nodes.join(", "))}</td><td>${g.taints.map((t) => `<code>${esc(t.text)}</code>${src(t.source)}`).join("<br>") || "none"}</td><td>${g.labels.map((l) => `<code>${esc(l)}</code>`).join(" ") || "—"}</td></tr>`,
+        `<tr><th scope="row">${esc(g.name)}</th><td>${esc(nodeList(g.nodes))}</td><td>${g.taints.map((t) => `<code>${esc(t.text)}</code>${src(t.source)}`).join("<br>") || "none"}</td><td>${g.labels.map((l) => `<code>${esc(l)}</code>`).join(" ") || "—"}</td></tr>`,
     ),
   );
 }
@@ -65,7 +76,7 @@ export function egressTable(egress: EgressReport): string {
     )
     .join("");
   return (
-    `<p>CNI: ${esc(egress.cni)}. Node groups: ${egress.groups.map((g) => `${esc(g.name)} (${esc(g.role)}${g.subnetId ? `, ${esc(g.subnetId)}` : ""}: ${esc(g.nodes.join(", "))})`).join("; ")}.</p>` +
+    `<p>CNI: ${esc(egress.cni.replace(/\.$/, ""))}. Node groups: ${egress.groups.map((g) => `${esc(g.name)} (${esc(g.role)}${g.subnetId ? `, ${esc(g.subnetId)}` : ""}: ${esc(nodeList(g.nodes))})`).join("; ")}.</p>` +
     tableOf(
       ["node group", "destination", "traced", "verdict", "SNAT on the way", "source seen", "reply", "note"],
       rows,
@@ -76,6 +87,7 @@ export function egressTable(egress: EgressReport): string {
 
 /** connlist: per destination, the sources NetworkPolicy lets in and on which ports. */
 export function connlistView(c: ConnlistJson): string {
+  const cap = c.connections.length <= CONNLIST_ALL ? c.connections.length : CONNLIST_SOURCES;
   const byDst = new Map<string, { src: string; conn: string }[]>();
   for (const x of c.connections) {
     const list = byDst.get(x.dst) ?? [];
@@ -85,13 +97,11 @@ export function connlistView(c: ConnlistJson): string {
   const rows = [...byDst.keys()].sort().map((dst) => {
     const list = byDst.get(dst)!;
     const shown = list
-      .slice(0, CONNLIST_SOURCES)
+      .slice(0, cap)
       .map((s) => `<li><code>${esc(s.src)}</code>: ${esc(s.conn)}</li>`)
       .join("");
     const more =
-      list.length > CONNLIST_SOURCES
-        ? `<li>+${list.length - CONNLIST_SOURCES} more sources (podpath connlist lists every one)</li>`
-        : "";
+      list.length > cap ? `<li>+${list.length - cap} more sources (podpath connlist lists every one)</li>` : "";
     return `<tr><th scope="row"><code>${esc(dst)}</code></th><td>${list.length}</td><td><ul class="flat">${shown}${more}</ul></td></tr>`;
   });
   const notes = c.notes.map((n) => `<li>${esc(n.message)}${src(n.source)}</li>`).join("");
@@ -104,6 +114,8 @@ export function connlistView(c: ConnlistJson): string {
 
 /** exposure: per workload, its internet frontends (with the chain's verdict) and what NetworkPolicy lets in. */
 export function exposureView(e: ExposureJson): string {
+  const total = e.workloads.reduce((n, w) => n + w.incoming.length, 0);
+  const cap = total <= CONNLIST_ALL ? total : CONNLIST_SOURCES;
   const frontend = (x: ExposureJson["unattached"][number]): string =>
     `<li class="${x.verdict === "open" ? "v-open" : x.verdict === "blocked" ? "v-dropped" : "v-unknown"}">` +
     `<strong>${esc(x.verdict)}</strong> ${esc(x.kind)} <code>${esc(x.frontend)}</code> ${esc(x.protocol)} ${esc(x.port)}${src(x.source)}` +
@@ -122,10 +134,10 @@ export function exposureView(e: ExposureJson): string {
         ? "nothing"
         : `${w.incoming.length} sources: ${esc(
             w.incoming
-              .slice(0, CONNLIST_SOURCES)
+              .slice(0, cap)
               .map((i) => `${i.from} (${i.conn})`)
               .join(", "),
-          )}${w.incoming.length > CONNLIST_SOURCES ? ` +${w.incoming.length - CONNLIST_SOURCES} more` : ""}`;
+          )}${w.incoming.length > cap ? ` +${w.incoming.length - cap} more` : ""}`;
     return `<tr${w.internetFacing ? ' class="facing"' : ""}><th scope="row"><code>${esc(w.id)}</code>${src(w.source)}</th><td>${internet}</td><td>${incoming}</td></tr>`;
   });
   const facing = e.workloads.filter((w) => w.internetFacing).length;
