@@ -31,7 +31,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
   });
 }
 
-test("podpath serve --host 0.0.0.0 warns on stderr that the topology is served to anyone who can reach it", async () => {
+test("podpath serve --host 0.0.0.0 (not loopback: RFC 1122 127/8, RFC 4291 ::1) warns on stderr that the topology is served to anyone who can reach it", async () => {
   const s = await startServe(["-s", exampleCopy(), "--port", "0", "--host", "0.0.0.0"]);
   try {
     assert.match(

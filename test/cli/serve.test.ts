@@ -4,7 +4,7 @@
  * announced on /events), and no secret on any page.
  */
 import assert from "node:assert/strict";
-import { readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -161,7 +161,7 @@ const BAD: readonly [string, string, RequestInit | undefined, number, RegExp][] 
     /longer than 2048/,
   ],
   [
-    "a workload that is not NS/NAME (DNS-1123)",
+    "a workload that is not NS/NAME (apimachinery validation.go IsDNS1123Label / IsDNS1123Subdomain)",
     "/api/place?workload=Ecoeco/API",
     undefined,
     400,
@@ -273,7 +273,7 @@ test("a what-if file that links out of the snapshot's directory is refused (its 
   assert.match(((await r.json()) as { error: string }).error, /not under the snapshot's directory/);
 });
 
-test("a Host header that names another site is refused (DNS rebinding against a loopback server)", async () => {
+test("a Host header that names another site is refused (DNS rebinding against a loopback server; RFC 9110 Host)", async () => {
   const status = await new Promise<number>((done, fail) => {
     const u = new URL(url);
     const req = request({ host: u.hostname, port: u.port, path: "/", headers: { host: "evil.example:80" } }, (res) => {
@@ -407,7 +407,7 @@ test("no secret and no environment value of the example is served: page, choices
   for (const answer of answers) for (const secret of secrets) assert.ok(!answer.includes(secret), secret);
 });
 
-test("a file change reloads the snapshot once, after the writes stop (debounced), and /events announces it", async () => {
+test("a file change reloads the snapshot once, after the writes stop (debounced), and /events announces it (WHATWG HTML server-sent events: event/data lines)", async () => {
   const events = await eventStream(url);
   try {
     const hello = await events.next("hello");
@@ -454,5 +454,25 @@ test("a reload that cannot load the snapshot keeps serving the previous one and 
   } finally {
     events.close();
     await alone.close();
+  }
+});
+
+test("an editor's save (a new file renamed over the old one) reloads too: the directory is watched, not the replaced file's inode (inotify)", async () => {
+  const copy = exampleCopy();
+  const { server: other } = await serveInProcess([copy]);
+  const events = await eventStream(other.url);
+  try {
+    await events.next("hello");
+    const nodes = join(copy, "k8s/nodes.yaml");
+    const text = readFileSync(nodes, "utf8");
+    for (const name of ["k8s-worker-7", "k8s-worker-6"]) {
+      writeFileSync(`${nodes}.swp`, text.replace("    name: k8s-worker-2\n", `    name: ${name}\n`));
+      renameSync(`${nodes}.swp`, nodes);
+      await events.next("reload");
+      assert.match(await (await fetch(other.url)).text(), new RegExp(`data-node="${name}"`));
+    }
+  } finally {
+    events.close();
+    await other.close();
   }
 });

@@ -218,13 +218,16 @@ function reasonHtml(r: ReasonJson): string {
 export function nodeExplanationHtml(w: WorkloadPlacementJson, node: string, verdict: string): string {
   const id = `${w.namespace}/${w.name}`;
   const reasons = w.nodes.find((n) => n.node === node)?.reasons ?? [];
+  const notTargeted = w.notTargeted.find((n) => n.node === node);
   const pods = w.pods.filter((p) => (p.observedNode ?? p.predictedNode) === node).map((p) => p.name);
   const detail =
     reasons.length > 0
       ? `<ul data-testid="node-reasons">${reasons.map(reasonHtml).join("")}</ul>`
-      : verdict === "not-targeted"
-        ? "<p>The DaemonSet controller makes no pod for this node.</p>"
-        : "<p>The node passes every filter of the scheduler.</p>";
+      : notTargeted
+        ? `<p>The DaemonSet controller makes no pod for this node (${escapeHtml(notTargeted.rule)}): ${escapeHtml(notTargeted.reason)}${notTargeted.source ? ` <code>${escapeHtml(notTargeted.source)}</code>` : ""}</p>`
+        : verdict === "not-targeted"
+          ? "<p>The DaemonSet controller makes no pod for this node.</p>"
+          : "<p>The node passes every filter of the scheduler.</p>";
   const here = pods.length ? `<p>Pods on it: ${pods.map(escapeHtml).join(", ")}</p>` : "";
   return `<section class="explain" data-testid="node-explanation" data-workload="${escapeHtml(id)}" data-node="${escapeHtml(node)}" data-verdict="${verdict}">
 <h3>${escapeHtml(id)} on ${escapeHtml(node)}: ${verdict}</h3>

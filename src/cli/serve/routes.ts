@@ -25,7 +25,7 @@ import type { Snapshot } from "../../model/snapshot.js";
 import { answerPlace, type PlaceAnswer, type WorkloadPlacementJson } from "../../questions/place.js";
 import { answerTrace, type TraceAnswer } from "../../questions/trace.js";
 import { nodeExplanationHtml, whatIfHtml } from "./live-page.js";
-import type { ServeState } from "./server.js";
+import type { Loaded, ServeState } from "./server.js";
 
 /** The largest request body (the what-if form's YAML). */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -233,13 +233,36 @@ function place(_request: IncomingMessage, response: ServerResponse, url: URL, st
   const nodeValue = query.get("node");
   const node = nodeValue === undefined || nodeValue === "" ? undefined : nodeParam(nodeValue, loaded.snapshot);
   const format = formatParam(query.get("format"));
-  const answer = answerPlace(loaded.snapshot, { workload });
+  const answer = placeOf(state, workload);
   const w = answer.result.workloads[0];
   if (format === "json") {
     const explained = node && w ? { node, verdict: cellVerdict(w, node), ...nodeOf(w, node) } : null;
     sendJson(response, 200, { place: answer.result, node: explained });
   } else
     sendHtml(response, (node && w ? nodeExplanationHtml(w, node, cellVerdict(w, node)) : "") + renderPlaceHtml(answer));
+}
+
+/** `place --workload` answers per load of the snapshot: placing once per workload, not once per request. */
+const placeCache = new WeakMap<Loaded, Map<string, PlaceAnswer>>();
+
+function placeOf(state: ServeState, workload: string): PlaceAnswer {
+  const loaded = state.current();
+  let cache = placeCache.get(loaded);
+  if (!cache) placeCache.set(loaded, (cache = new Map<string, PlaceAnswer>()));
+  let answer = cache.get(workload);
+  if (!answer) cache.set(workload, (answer = answerPlace(loaded.snapshot, { workload })));
+  return answer;
+}
+
+/** One workload of a whole-cluster `place` answer, as `place --workload` would show it (without placing again). */
+function onlyWorkload(answer: PlaceAnswer, workload: string): PlaceAnswer {
+  const named = (w: { namespace: string; name: string }) => `${w.namespace}/${w.name}` === workload;
+  return {
+    ...answer,
+    input: { ...answer.input, workload },
+    result: { ...answer.result, workloads: answer.result.workloads.filter(named), staticPods: [], findings: [] },
+    analysis: { ...answer.analysis, workloads: answer.analysis.workloads.filter(named), staticPods: [] },
+  };
 }
 
 function nodeOf(w: WorkloadPlacementJson, node: string) {
@@ -402,9 +425,7 @@ async function whatIf(request: IncomingMessage, response: ServerResponse, url: U
       throw error;
     }
     const nodes = [...new Set([...loaded.choices.nodes, ...changed.kubernetes.nodes.map((n) => n.name)])].sort();
-    const before = workload
-      ? answerPlace(loaded.snapshot, { workload }).result.workloads
-      : loaded.report.analysis.placement.workloads;
+    const before = workload ? placeOf(state, workload).result.workloads : loaded.report.analysis.placement.workloads;
     const afterAll = answerPlace(changed, workload ? { workload } : {});
     const changes = verdictChanges(before, afterAll.result.workloads, nodes);
     const traces: { before: TraceAnswer; after: TraceAnswer } | undefined = traced
@@ -424,7 +445,7 @@ async function whatIf(request: IncomingMessage, response: ServerResponse, url: U
       ? [afterAll]
       : [...new Set(changes.map((c) => c.workload))]
           .slice(0, SHOWN_WORKLOADS)
-          .map((w): PlaceAnswer => answerPlace(changed, { workload: w }))
+          .map((w) => onlyWorkload(afterAll, w))
           .filter((a) => a.result.workloads.length > 0);
     const html = whatIfHtml({
       source: temp ? "the YAML above" : body.file!,

@@ -43,7 +43,7 @@ export interface ServeConfig {
 }
 
 /** One load of the snapshot and everything served from it; replaced whole on reload. */
-interface Loaded {
+export interface Loaded {
   readonly snapshot: Snapshot;
   readonly report: ReportAnswer;
   /** 1 for the first load, +1 per reload */
@@ -156,9 +156,16 @@ export async function startServer(config: ServeConfig, log: (line: string) => vo
   };
 
   let watcher: SnapshotWatcher | undefined;
+  let watched = "";
   const rewatch = () => {
+    // the same files: the watcher stays, and a change made while the snapshot was loading (its
+    // events queued behind the load) still reaches it and reloads again
+    const targets = watchTargets(config, loaded);
+    const key = JSON.stringify(targets);
+    if (watcher && key === watched) return;
     watcher?.close();
-    watcher = watchSnapshot(watchTargets(config, loaded), () => reload(), config.debounceMs ?? 200);
+    watched = key;
+    watcher = watchSnapshot(targets, () => reload(), config.debounceMs ?? 200);
   };
   const reload = () => {
     const at = new Date();
