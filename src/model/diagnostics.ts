@@ -20,7 +20,9 @@ export type DiagnosticCode =
   | "ignored-document" //     a document that is not an object (a bare scalar or list)
   | "derived-object" //       an object the snapshot lacks, derived as its controller would create it (calico-node's default IP pool)
   | "assumed-ready" //        pods without status.conditions (a trimmed capture) taken as ready Service endpoints
-  | "duplicate-node-ip"; //   two nodes report the same InternalIP
+  | "duplicate-node-ip" //    two nodes report the same InternalIP
+  | "terraform-skipped" //    info: Terraform state resources podpath does not model (data sources, other types), counted by type
+  | "terraform-overridden"; // info: an object both the Terraform state and AWS CLI output describe; the CLI output is used
 
 export type Severity = "warning" | "info";
 
