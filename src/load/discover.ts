@@ -27,7 +27,8 @@ export interface FileEntry {
 }
 
 const INDEX_NAMES = ["podpath.yaml", "podpath.yml"];
-const SNAPSHOT_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
+/** `.tfstate`: a raw Terraform state (recognised by its content, as every file is) */
+const SNAPSHOT_EXTENSIONS = new Set([".yaml", ".yml", ".json", ".tfstate"]);
 /** directories a scan never enters */
 const SKIPPED_DIRECTORIES = new Set(["node_modules", ".git"]);
 
@@ -65,7 +66,7 @@ export function resolveRoot(path: string, cwd: string, base: string): RootKind {
     const files = scanDirectory(absolute);
     if (files.length === 0) {
       throw new InputError(
-        "no snapshot files found (looked for podpath.yaml, *.yaml, *.yml and *.json)",
+        "no snapshot files found (looked for podpath.yaml, *.yaml, *.yml, *.json and *.tfstate)",
         displayPath(absolute, base),
       );
     }

@@ -2,6 +2,12 @@ import { extname, resolve } from "node:path";
 import type { LoadError, Snapshot, SnapshotFile } from "../model/snapshot.js";
 import type { SourceRef } from "../model/source.js";
 import { convertAwsDocument, isAwsDocument, AWS_TOP_LEVEL_KEYS } from "./aws/index.js";
+import {
+  convertTerraformState,
+  isTerraformState,
+  preferCliOverTerraform,
+  TERRAFORM_STATE_KEYS,
+} from "./aws/terraform/index.js";
 import type { FileEntry } from "./discover.js";
 import { displayPath, resolveRoot } from "./discover.js";
 import { SnapshotDraft } from "./draft.js";
@@ -134,6 +140,7 @@ export function loadSnapshot(options: LoadOptions): Snapshot {
     throw new InputError(what);
   }
   const shown = (p: string) => (p === STDIN_PATH ? STDIN_SHOWN : displayPath(resolve(cwd, p), base));
+  preferCliOverTerraform(draft);
   return finishSnapshot(draft, options.paths.map(shown), whatIf.map(shown), files, errors);
 }
 
@@ -239,6 +246,9 @@ function loadFile(
         targetGroupArn: entry.targetGroupArn,
         prefixListId: entry.prefixListId,
       });
+    } else if (isTerraformState(value)) {
+      aws++;
+      convertTerraformState(value as Record<string, unknown>, ctx, draft);
     } else {
       const at = { file: shown, line: document.position.line, col: document.position.col, doc: document.index };
       const message = isIndexDocument(value)
@@ -289,6 +299,7 @@ function looksLikeSnapshot(text: string): boolean {
   const head = text.slice(0, SNIFF_WINDOW);
   if (/["']?(apiVersion|kind)["']?\s*:/.test(head)) return true;
   if (/^\s*(kubernetes|aws)\s*:/m.test(head)) return true;
+  if (TERRAFORM_STATE_KEYS.some((key) => head.includes(key))) return true;
   return AWS_TOP_LEVEL_KEYS.some((key) => head.includes(`"${key}"`));
 }
 

@@ -156,6 +156,16 @@ export interface SecurityGroup {
   readonly egress: readonly SecurityGroupRule[];
   readonly tags: Tags;
   readonly source: SourceRef;
+  /**
+   * Terraform state only: where the group's rules are written — its own `ingress`/`egress` blocks
+   * (`inlineRules`: those no rule resource also writes) and separate rule resources
+   * (aws_security_group_rule, aws_vpc_security_group_ingress_rule / _egress_rule)
+   */
+  readonly terraformRules?: {
+    readonly inlineRules: number;
+    readonly inlineSource: SourceRef;
+    readonly ruleResources: readonly SourceRef[];
+  };
 }
 
 export interface PrivateIp {

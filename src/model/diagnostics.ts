@@ -21,7 +21,9 @@ export type DiagnosticCode =
   | "derived-object" //       an object the snapshot lacks, derived as its controller would create it (calico-node's default IP pool)
   | "assumed-ready" //        pods without status.conditions (a trimmed capture) taken as ready Service endpoints
   | "duplicate-node-ip" //    two nodes report the same InternalIP
-  | "unrendered-application"; // an Argo CD Application: its objects are not in the snapshot (render it: the message says how)
+  | "unrendered-application" // an Argo CD Application: its objects are not in the snapshot (render it: the message says how)
+  | "terraform-skipped" //    info: Terraform state resources podpath does not model (data sources, other types), counted by type
+  | "terraform-overridden"; // info: an object both the Terraform state and AWS CLI output describe; the CLI output is used
 
 export type Severity = "warning" | "info";
 

@@ -11,12 +11,19 @@ export interface SourceRef {
   readonly line: number;
   readonly col: number;
   readonly doc: number;
+  /**
+   * Terraform state only: the resource address (`module.vpc.aws_subnet.public[0]`) of the object
+   * the model object was converted from; `file:line` is where that resource is written in the state.
+   */
+  readonly address?: string;
 }
 
 /** `file:line`, the form reports cite. */
 export function formatSource(source: SourceRef | undefined): string {
   if (!source) return "";
-  return `${source.file}:${source.line}`;
+  return source.address === undefined
+    ? `${source.file}:${source.line}`
+    : `${source.file}:${source.line} (${source.address})`;
 }
 
 /** `file:line:col`, the form errors use. */
@@ -26,7 +33,9 @@ export function formatSourceFull(source: SourceRef): string {
 
 /** A source for objects podpath synthesised (an implicit namespace, a generated StatefulSet). */
 export function derivedSource(from: SourceRef): SourceRef {
-  return { file: from.file, line: from.line, col: from.col, doc: from.doc };
+  return from.address === undefined
+    ? { file: from.file, line: from.line, col: from.col, doc: from.doc }
+    : { file: from.file, line: from.line, col: from.col, doc: from.doc, address: from.address };
 }
 
 export const NO_SOURCE: SourceRef = Object.freeze({ file: "<implicit>", line: 0, col: 0, doc: 0 });

@@ -16,13 +16,17 @@ export interface SourceJson {
   readonly file: string;
   readonly line: number;
   readonly column: number;
+  /** Terraform state only: the resource address of the object (`module.vpc.aws_subnet.public[0]`) */
+  readonly address?: string;
 }
 
 export function sourceJson(ref: SourceRef): SourceJson;
 export function sourceJson(ref: SourceRef | undefined): SourceJson | null;
 export function sourceJson(ref: SourceRef | undefined): SourceJson | null {
   if (!ref) return null;
-  return { file: ref.file, line: ref.line, column: ref.col };
+  return ref.address === undefined
+    ? { file: ref.file, line: ref.line, column: ref.col }
+    : { file: ref.file, line: ref.line, column: ref.col, address: ref.address };
 }
 
 /** One severity scale for every finding (SARIF's `level`), most severe first. */

@@ -137,7 +137,7 @@ const CASES: readonly Case[] = [
     setup: (dir) => mkdirSync(join(dir, "empty")),
     args: ["snapshot", "show", "-s", "empty"],
     code: 2,
-    stderr: "podpath: empty: no snapshot files found (looked for podpath.yaml, *.yaml, *.yml and *.json)\n",
+    stderr: "podpath: empty: no snapshot files found (looked for podpath.yaml, *.yaml, *.yml, *.json and *.tfstate)\n",
   },
   {
     name: "a missing path",

@@ -122,6 +122,16 @@ const CASES: readonly RuleCase[] = [
     kinds: ["IPPool", "RouteTable"],
   },
   {
+    rule: "terraform-sg-mixed-rules",
+    upstream:
+      "terraform-provider-aws security_group docs: in-line rules with rule resources conflict and overwrite each other",
+    severity: "warning",
+    findings: 1,
+    message:
+      /^security group sg-0lint0000000000002 \(cluster-node\) has 1 inline rule in aws_security_group\.node that no rule resource writes .* and 2 separate rule resources \(aws_security_group_rule\.node_self, aws_vpc_security_group_ingress_rule\.node_ssh\)/,
+    kinds: ["SecurityGroup", "SecurityGroupRule", "SecurityGroupRule"],
+  },
+  {
     rule: "sg-open-to-world",
     upstream: "Kubernetes ports and protocols: API server, etcd, kubelet and SSH not open to 0.0.0.0/0",
     severity: "error",
@@ -156,7 +166,9 @@ for (const c of CASES) {
       const first = f.objects[0];
       assert.ok(first?.source, "the finding is located");
       assert.match(first.source.file, new RegExp(`^test/fixtures/lint/${c.rule}/snapshot/`));
-      assert.equal(first.at, `${first.source.file}:${first.source.line}`);
+      // a Terraform state's object: `file:line (resource address)`
+      const address = (first.source as { address?: string }).address;
+      assert.equal(first.at, `${first.source.file}:${first.source.line}${address ? ` (${address})` : ""}`);
       assert.ok(first.source.line >= 1 && first.source.column >= 1);
     }
     if (c.kinds.length > 0)
@@ -243,7 +255,7 @@ test("text output: grouped by severity, each finding with file:line, the other o
   );
   assert.match(lines[4]!, /^ {4}fix: add an egress rule/);
   assert.ok(r.stdout.includes("\nNotes (1):\n"));
-  assert.match(lines.at(-2)!, /^lint: 2 findings — 1 error, 0 warning, 1 note \(12 rules checked\)$/);
+  assert.match(lines.at(-2)!, /^lint: 2 findings — 1 error, 0 warning, 1 note \(13 rules checked\)$/);
 });
 
 test("place --fail-on: a workload no node can run is an error finding (no-feasible-node), as in lint", async () => {

@@ -12,6 +12,7 @@ import { daemonSetSkipsNodes, noFeasibleNode, tolerationWithoutSelector } from "
 import { privateSubnetNoEgress } from "./rules/routes.js";
 import { nodePortUnreachable, securityGroupOpenToWorld } from "./rules/security-groups.js";
 import { selectorMatchesNoPod } from "./rules/selectors.js";
+import { terraformInlineAndRuleResources } from "./rules/terraform.js";
 import type { LintFinding, LintRule, LintSeverity } from "./types.js";
 
 export type { LintFinding, LintObject, LintRule } from "./types.js";
@@ -31,6 +32,7 @@ export const LINT_RULES: readonly LintRule<LintContext>[] = [
   privateSubnetNoEgress,
   natOutgoingNoRouteBack,
   securityGroupOpenToWorld,
+  terraformInlineAndRuleResources,
 ];
 
 const SEVERITY_ORDER: readonly LintSeverity[] = ["error", "warning", "note"];

@@ -49,6 +49,7 @@ Rules (id, default severity):
   nat-outgoing-no-route-back   error    a Calico pool with natOutgoing false and no VPC route back to its pods
   sg-open-to-world             error    a node security group open to 0.0.0.0/0 on the API server, etcd or kubelet
                                         (SSH: warning)
+  terraform-sg-mixed-rules     warning  a Terraform security group with inline rules and separate rule resources
 
 Each rule follows the upstream code or documentation named in JSON ("rules[].upstream") and SARIF
 ("fullDescription"). Exit 1 when a finding reaches --fail-on (default error), else 0.

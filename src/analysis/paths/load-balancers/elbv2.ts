@@ -206,8 +206,10 @@ export function observedTargetGroup(
   let targets: TargetView[] = [];
   for (const h of health) {
     const port = h.port ?? tg.port ?? 0;
+    // a Terraform aws_lb_target_group_attachment: registered, its health not recorded (src/load/aws/terraform/elbv2.ts)
+    const state = h.state === "unknown" ? undefined : h.state;
     if (tg.targetType === "instance") {
-      const { target, note } = instanceTarget(index, h.targetId, port, h.state, h.reason, h.source);
+      const { target, note } = instanceTarget(index, h.targetId, port, state, state && h.reason, h.source);
       if (note) notes.push({ what: note, source: h.source });
       targets.push(target);
     } else if (tg.targetType === "ip") {
@@ -218,8 +220,8 @@ export function observedTargetGroup(
         ip: h.targetId,
         port,
         node: at.node,
-        health: h.state,
-        reason: h.reason,
+        health: state,
+        reason: state && h.reason,
         pod: at.pod,
         source: h.source,
       });

@@ -1,0 +1,76 @@
+import type { SourceRef } from "../../../model/source.js";
+import { formatSource } from "../../../model/source.js";
+import type { SnapshotDraft } from "../../draft.js";
+import { orphanRules } from "./security-groups.js";
+
+/**
+ * Where the Terraform state and AWS CLI output both describe an object (the same id or ARN), the
+ * CLI output wins whichever file was read first: it is what AWS answered when the snapshot was
+ * taken, while the state is what Terraform last wrote (it drifts when anything changes outside
+ * Terraform). Each replaced object is an info diagnostic naming both sources, which
+ * `snapshot show` lists. Runs once every file is read, before `finishSnapshot` de-duplicates.
+ */
+export function preferCliOverTerraform(draft: SnapshotDraft): void {
+  const a = draft.aws;
+  const id = (x: { id: string }) => x.id;
+  const arn = (x: { arn: string }) => x.arn;
+  prefer(draft, a.vpcs, "VPC", id);
+  prefer(draft, a.subnets, "subnet", id);
+  prefer(draft, a.routeTables, "route table", id);
+  prefer(draft, a.internetGateways, "internet gateway", id);
+  prefer(draft, a.natGateways, "NAT gateway", id);
+  prefer(draft, a.networkAcls, "network ACL", id);
+  prefer(draft, a.securityGroups, "security group", id);
+  prefer(draft, a.instances, "instance", id);
+  // an interface is one object whichever CLI command listed it
+  const cliEnis = new Map<string, SourceRef>();
+  for (const e of [...a.networkInterfaces, ...draft.enisFromInstances])
+    if (e.source.address === undefined && !cliEnis.has(e.id)) cliEnis.set(e.id, e.source);
+  prefer(draft, a.networkInterfaces, "network interface", id, cliEnis);
+  prefer(draft, draft.enisFromInstances, "network interface", id, cliEnis);
+  prefer(draft, a.loadBalancers, "load balancer", arn);
+  prefer(draft, a.listeners, "listener", arn);
+  prefer(draft, a.listenerRules, "listener rule", arn);
+  prefer(draft, a.targetGroups, "target group", arn);
+  prefer(
+    draft,
+    a.targetHealth,
+    "target",
+    (t) => `${t.targetId}${t.port === undefined ? "" : `:${t.port}`} of ${t.targetGroupArn}`,
+  );
+
+  const known = new Set(a.securityGroups.map((g) => g.id));
+  for (const orphan of orphanRules.get(draft) ?? []) {
+    if (known.has(orphan.groupId)) continue;
+    draft.warn(
+      "unresolved-reference",
+      `${orphan.source.address ?? "a rule resource"}: security group ${orphan.groupId} is in neither the state nor the snapshot; the rule was not read`,
+      orphan.source,
+    );
+  }
+  orphanRules.delete(draft);
+}
+
+function prefer<T extends { readonly source: SourceRef }>(
+  draft: SnapshotDraft,
+  items: T[],
+  what: string,
+  key: (item: T) => string,
+  cli: Map<string, SourceRef> = new Map(
+    items.filter((i) => i.source.address === undefined).map((i) => [key(i), i.source]),
+  ),
+): void {
+  if (cli.size === 0 || !items.some((i) => i.source.address !== undefined)) return;
+  const kept = items.filter((item) => {
+    if (item.source.address === undefined) return true;
+    const other = cli.get(key(item));
+    if (!other) return true;
+    draft.info(
+      "terraform-overridden",
+      `${what} ${key(item)} is described by the Terraform state (${formatSource(item.source)}) and by AWS CLI output (${formatSource(other)}): the AWS CLI output is used`,
+      item.source,
+    );
+    return false;
+  });
+  items.splice(0, items.length, ...kept);
+}
