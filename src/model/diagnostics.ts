@@ -20,7 +20,8 @@ export type DiagnosticCode =
   | "ignored-document" //     a document that is not an object (a bare scalar or list)
   | "derived-object" //       an object the snapshot lacks, derived as its controller would create it (calico-node's default IP pool)
   | "assumed-ready" //        pods without status.conditions (a trimmed capture) taken as ready Service endpoints
-  | "duplicate-node-ip"; //   two nodes report the same InternalIP
+  | "duplicate-node-ip" //    two nodes report the same InternalIP
+  | "capture-warning"; //    what podpath snapshot capture could not read (its index's warnings:)
 
 export type Severity = "warning" | "info";
 
