@@ -12,6 +12,7 @@ import { registerPlace } from "./commands/place.js";
 import { registerPlanned } from "./commands/planned.js";
 import { registerReport } from "./commands/report.js";
 import { registerServe } from "./commands/serve.js";
+import { registerSnapshotCapture } from "./commands/snapshot-capture.js";
 import { registerSnapshotShow } from "./commands/snapshot-show.js";
 import { registerTrace } from "./commands/trace.js";
 import { registerEgress } from "./commands/egress.js";
@@ -50,7 +51,8 @@ Snapshots:
   recognised by content), an index file, or a single file. Without --snapshot every command uses the
   embedded example (examples/ecoeco in the package: a kubeadm cluster with Calico on EC2 behind an
   ALB) and says so on stderr.
-  Capture one from a live cluster and AWS account with scripts/capture-snapshot.sh.
+  Capture one from a live cluster and AWS account with podpath snapshot capture --out DIR (or
+  scripts/capture-snapshot.sh), or answer from one captured on the fly with --live.
 
 Output:
   -o text|json|md decides the format; text is the default, also when piped (as kubectl). Text wraps at
@@ -68,6 +70,7 @@ Examples:
   podpath snapshot show --snapshot ./capture -o json`,
     );
   registerSnapshotShow(program, io, setExit);
+  registerSnapshotCapture(program, io, setExit);
   registerPlace(program, io, setExit);
   registerTrace(program, io, setExit);
   registerEgress(program, io, setExit);

@@ -9,6 +9,7 @@ import { ProgressLine } from "./progress.js";
 import { stdoutStyle } from "./terminal.js";
 import type { QuestionName } from "../questions/question.js";
 import type { CliIO } from "./io.js";
+import { withLiveOptions } from "./commands/snapshot-capture.js";
 
 export type { OutputFormat };
 
@@ -41,7 +42,8 @@ function byteSize(value: string): number {
 
 /** The options every analysing command shares: where the snapshot is, what-ifs, limits, format. */
 export function withSnapshotOptions(command: Command, formats: readonly OutputFormat[] = OUTPUT_FORMATS): Command {
-  return (
+  // --live, --context, --kubeconfig, --region, --profile: capture first (snapshot capture)
+  return withLiveOptions(
     command
       // no default value (commander would print "(default: [])"): absent is read as none
       .addOption(
@@ -78,7 +80,7 @@ export function withSnapshotOptions(command: Command, formats: readonly OutputFo
           .argParser(byteSize)
           .default(DEFAULT_LIMITS.maxFileBytes, formatBytes(DEFAULT_LIMITS.maxFileBytes)),
       )
-      .option("--debug", "print stack traces of internal errors")
+      .option("--debug", "print stack traces of internal errors"),
   );
 }
 

@@ -11,6 +11,16 @@ import { readText } from "./read-text.js";
 interface IndexFile {
   kubernetes?: IndexEntry[];
   aws?: IndexEntry[];
+  /** what a capture could not read (podpath snapshot capture: RBAC denied, AWS AccessDenied) */
+  warnings?: string[];
+}
+
+/** a `warnings:` entry of an index file, located */
+export interface IndexWarning {
+  readonly message: string;
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
 }
 
 interface IndexEntry {
@@ -26,7 +36,12 @@ export function isIndexDocument(value: unknown): boolean {
   return v["apiVersion"] === undefined && (Array.isArray(v["kubernetes"]) || Array.isArray(v["aws"]));
 }
 
-export function readIndexFile(path: string, base: string, limits: LoadLimits): FileEntry[] {
+export function readIndexFile(
+  path: string,
+  base: string,
+  limits: LoadLimits,
+  warnings: IndexWarning[] = [],
+): FileEntry[] {
   const shown = displayPath(path, base);
   const text = readText(path, shown, limits);
   if (!text.ok) throw new InputError(text.message, shown);
@@ -66,6 +81,12 @@ export function readIndexFile(path: string, base: string, limits: LoadLimits): F
         });
       }
     }
+    const listed = index.strings("warnings");
+    const raw = (document.value as Record<string, unknown>)["warnings"];
+    listed.forEach((message, i) => {
+      const p = Array.isArray(raw) ? where(new FieldAt(raw, i)) : where(document.value);
+      warnings.push({ message, file: shown, line: p.line, col: p.col });
+    });
   } catch (error) {
     if (error instanceof Malformed) {
       const p = where(error.at);

@@ -14,7 +14,7 @@ import { SnapshotDraft } from "./draft.js";
 import { InputError } from "./errors.js";
 import { DocumentContext, isRaw } from "./fields.js";
 import { finishSnapshot } from "./finish.js";
-import { isIndexDocument, readIndexFile } from "./index-file.js";
+import { isIndexDocument, readIndexFile, type IndexWarning } from "./index-file.js";
 import { convertKubernetesDocument, isKubernetesDocument } from "./kubernetes/index.js";
 import { DEFAULT_LIMITS, type LoadLimits } from "./limits.js";
 import { parseJson } from "./parse-json.js";
@@ -75,6 +75,7 @@ export function loadSnapshot(options: LoadOptions): Snapshot {
   if (options.paths.length === 0) throw new InputError("no snapshot given: pass --snapshot PATH");
 
   const entries: FileEntry[] = [];
+  const indexWarnings: IndexWarning[] = [];
   const whatIf = options.whatIf ?? [];
   for (const [index, path] of [...options.paths, ...whatIf].entries()) {
     const isWhatIf = index >= options.paths.length;
@@ -84,7 +85,7 @@ export function loadSnapshot(options: LoadOptions): Snapshot {
     }
     const root = resolveRoot(path, cwd, base);
     if (root.kind === "index") {
-      entries.push(...readIndexFile(root.path, base, limits).map((e) => ({ ...e, whatIf: isWhatIf })));
+      entries.push(...readIndexFile(root.path, base, limits, indexWarnings).map((e) => ({ ...e, whatIf: isWhatIf })));
     } else {
       const origin = root.files.length === 1 ? "argument" : "directory";
       for (const file of root.files) {
@@ -102,6 +103,8 @@ export function loadSnapshot(options: LoadOptions): Snapshot {
   }
 
   const draft = new SnapshotDraft();
+  for (const w of indexWarnings)
+    draft.warn("capture-warning", `capture: ${w.message}`, { file: w.file, line: w.line, col: w.col, doc: 0 });
   const files: Omit<SnapshotFile, "objects">[] = [];
   const errors: LoadError[] = [];
   const seen = new Set<string>();

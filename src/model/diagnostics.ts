@@ -23,7 +23,8 @@ export type DiagnosticCode =
   | "duplicate-node-ip" //    two nodes report the same InternalIP
   | "unrendered-application" // an Argo CD Application: its objects are not in the snapshot (render it: the message says how)
   | "terraform-skipped" //    info: Terraform state resources podpath does not model (data sources, other types), counted by type
-  | "terraform-overridden"; // info: an object both the Terraform state and AWS CLI output describe; the CLI output is used
+  | "terraform-overridden" // info: an object both the Terraform state and AWS CLI output describe; the CLI output is used
+  | "capture-warning"; //    what podpath snapshot capture could not read (its index's warnings:)
 
 export type Severity = "warning" | "info";
 

@@ -60,7 +60,7 @@ const CLUSTER_SCOPED = new Set([
  * and Argo CD bookkeeping): they can carry environment values and Secret data, so they are
  * dropped on reading — no secret found in a snapshot may reach a report.
  */
-const MANIFEST_COPY_ANNOTATIONS = [
+export const MANIFEST_COPY_ANNOTATIONS: readonly string[] = [
   "kubectl.kubernetes.io/last-applied-configuration",
   "deployment.kubernetes.io/desired-replicas-config",
 ];

@@ -42,7 +42,7 @@ export const TAINT_EFFECTS: readonly TaintEffect[] = ["NoSchedule", "PreferNoSch
  * DaemonSet). Only these values are kept; every other env value is dropped on reading, so no
  * secret found in a snapshot can reach a report.
  */
-const KEPT_ENV_VALUES = new Set([
+export const KEPT_ENV_VALUES: ReadonlySet<string> = new Set([
   "AWS_VPC_K8S_CNI_EXTERNALSNAT",
   "AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS",
   "AWS_VPC_K8S_CNI_RANDOMIZESNAT",
