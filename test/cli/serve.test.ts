@@ -457,6 +457,25 @@ test("a reload that cannot load the snapshot keeps serving the previous one and 
   }
 });
 
+test("a file of the snapshot's directory that cannot hold a snapshot part (README.md, an editor's swap file) reloads nothing; the browser's own /favicon.ico is answered with no content", async () => {
+  const events = await eventStream(url);
+  try {
+    const hello = await events.next("hello");
+    writeFileSync(join(dir, "README.md"), "notes\n");
+    writeFileSync(join(dir, "k8s", ".nodes.yaml.swp"), "x");
+    await new Promise((r) => setTimeout(r, 600));
+    assert.deepEqual(
+      events.seen().map((e) => e.event),
+      ["hello"],
+    );
+    assert.equal(server.state.current().generation, hello.data["generation"]);
+  } finally {
+    events.close();
+  }
+  const icon = await get("/favicon.ico");
+  assert.equal(icon.status, 204);
+});
+
 test("an editor's save (a new file renamed over the old one) reloads too: the directory is watched, not the replaced file's inode (inotify)", async () => {
   const copy = exampleCopy();
   const { server: other } = await serveInProcess([copy]);

@@ -467,8 +467,15 @@ async function whatIf(request: IncomingMessage, response: ServerResponse, url: U
   }
 }
 
+/** Browsers ask for it on their own: no icon, and no 404 in their console. */
+function favicon(_request: IncomingMessage, response: ServerResponse) {
+  response.writeHead(204, SECURITY_HEADERS);
+  response.end();
+}
+
 const ROUTES: Readonly<Record<string, Route>> = {
   "/": { method: "GET", handle: page },
+  "/favicon.ico": { method: "GET", handle: favicon },
   "/events": { method: "GET", handle: events },
   "/api/choices": { method: "GET", handle: choices },
   "/api/trace": { method: "GET", handle: trace },
