@@ -46,6 +46,8 @@ browserTest(
     const openMs = Date.now() - started;
     t.diagnostic(`page ${statSync(file).size} bytes, open (load event) ${openMs} ms`);
 
+    await page.locator('[data-testid="node"]').first().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath("report-map") });
     const snapshot = loadSnapshot({ paths: [EXAMPLE], cwd: REPO });
     for (const node of snapshot.kubernetes.nodes)
       assert.ok(await page.locator(`[data-testid="node"][data-node="${node.name}"]`).first().isVisible(), node.name);
@@ -66,7 +68,8 @@ browserTest(
     const panel = page.locator('[data-testid="reason"]').first();
     assert.ok(await panel.isVisible());
     assert.ok((await panel.textContent())!.includes(reason.message));
-    await page.screenshot({ path: screenshotPath("report-reason"), fullPage: true });
+    await cell.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath("report-reason") });
 
     assert.deepEqual(requested, [], "no request leaves the file");
     assert.deepEqual(errors, []);

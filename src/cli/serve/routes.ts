@@ -19,6 +19,7 @@ import { extname, isAbsolute, join, resolve, sep } from "node:path";
 import { parseEndpoint, type EndpointSpec } from "../../analysis/paths/endpoints.js";
 import type { Protocol } from "../../analysis/paths/trace-model.js";
 import { renderPlaceHtml, renderTraceHtml } from "../../format/html/index.js";
+import { displayPath } from "../../load/discover.js";
 import { loadSnapshot } from "../../load/load-snapshot.js";
 import { UserError } from "../../model/errors.js";
 import type { Snapshot } from "../../model/snapshot.js";
@@ -415,7 +416,8 @@ async function whatIf(request: IncomingMessage, response: ServerResponse, url: U
     writeFileSync(path, body.yaml, { mode: 0o600 });
   } else path = whatIfFile(body.file!, state.whatIfBase);
   // the form's YAML lives in a temporary file: answers name it what-if.yaml
-  const shown = (text: string) => (temp ? text.split(path).join("what-if.yaml") : text);
+  const names = temp ? [displayPath(path, state.config.displayBase), path] : [];
+  const shown = (text: string) => names.reduce((t, name) => t.split(name).join("what-if.yaml"), text);
   try {
     let changed: Snapshot;
     try {
@@ -465,8 +467,15 @@ async function whatIf(request: IncomingMessage, response: ServerResponse, url: U
   }
 }
 
+/** Browsers ask for it on their own: no icon, and no 404 in their console. */
+function favicon(_request: IncomingMessage, response: ServerResponse) {
+  response.writeHead(204, SECURITY_HEADERS);
+  response.end();
+}
+
 const ROUTES: Readonly<Record<string, Route>> = {
   "/": { method: "GET", handle: page },
+  "/favicon.ico": { method: "GET", handle: favicon },
   "/events": { method: "GET", handle: events },
   "/api/choices": { method: "GET", handle: choices },
   "/api/trace": { method: "GET", handle: trace },
