@@ -116,6 +116,17 @@ const enum Mode {
 }
 
 const DEFAULT_CHUNK = 4 * 1024 * 1024;
+
+/** What a byte means outside strings (0: nothing; brackets and braces map to their opening or closing brace). */
+const OUTSIDE = new Uint8Array(256);
+/** What a byte means inside a string (0: nothing). */
+const IN_STRING = new Uint8Array(256);
+for (let c = 0x80; c < 256; c++) OUTSIDE[c] = IN_STRING[c] = 0x80;
+OUTSIDE[QUOTE] = IN_STRING[QUOTE] = QUOTE;
+OUTSIDE[LF] = IN_STRING[LF] = LF;
+IN_STRING[BACKSLASH] = BACKSLASH;
+OUTSIDE[OPEN_BRACE] = OUTSIDE[OPEN_BRACKET] = OPEN_BRACE;
+OUTSIDE[CLOSE_BRACE] = OUTSIDE[CLOSE_BRACKET] = CLOSE_BRACE;
 const METADATA = Buffer.from('"metadata"');
 const MANAGED_FIELDS = Buffer.from('"managedFields"');
 
@@ -211,7 +222,7 @@ export class ListScanner {
       i++;
     }
     if (this.mode === Mode.Value || this.mode === Mode.Scalar) this.keepPart(chunk, this.partFrom(), n);
-    if (this.mode === Mode.KeyString) this.key.push(chunk.subarray(this.partFrom(), n));
+    if (this.mode === Mode.KeyString) this.key.push(Buffer.from(chunk.subarray(this.partFrom(), n)));
     this.base += n;
     return !this.gaveUp;
   }
@@ -278,7 +289,7 @@ export class ListScanner {
         this.inString = true;
         this.escape = false;
         // scanKey starts after the opening quote
-        this.key.push(chunk.subarray(i, i + 1));
+        this.key.push(Buffer.from('"'));
         this.valueStart = at + 1;
         return true;
       case Mode.Colon:
@@ -358,7 +369,8 @@ export class ListScanner {
 
   private keepPart(chunk: Buffer, from: number, to: number): void {
     if (to <= from) return;
-    this.parts.push(chunk.subarray(from, to));
+    // a copy: the chunk's buffer is read into again
+    this.parts.push(Buffer.from(chunk.subarray(from, to)));
     this.partBytes += to - from;
     this.checkSize(this.partBytes);
   }
@@ -395,48 +407,53 @@ export class ListScanner {
       this.escape = false;
       i++;
     }
-    for (; i < n; i++) {
-      const c = chunk[i]!;
+    let stringStart = this.stringStart;
+    while (i < n) {
       if (inString) {
-        if (c === QUOTE) {
+        // the common byte in a string is none of ", \, a line break or a non-ASCII byte
+        let t = 0;
+        while (i < n && (t = IN_STRING[chunk[i]!]!) === 0) i++;
+        if (i >= n) break;
+        if (t === QUOTE) {
           inString = false;
-          this.lastStringStart = this.stringStart;
+          this.lastStringStart = stringStart;
           this.lastStringEnd = i + 1;
+          i++;
           if (depth === 0) {
-            i++;
             ended = true;
             break;
           }
-        } else if (c === BACKSLASH) {
-          if (i + 1 >= n) {
-            this.escape = true;
-          }
-          i++;
-          continue;
-        } else if (c >= 0x80) {
+        } else if (t === BACKSLASH) {
+          if (i + 1 >= n) this.escape = true; // the escaped byte opens the next chunk
+          i += 2;
+        } else if (t === LF) {
+          lineAdj = 0;
+          this.newLine(++i);
+        } else {
+          const c = chunk[i++]!;
           if ((c & 0xc0) === 0x80) lineAdj++;
           else if (c >= 0xf0) lineAdj--;
-        } else if (c === LF) {
-          this.lineAdj = 0;
-          lineAdj = 0;
-          this.newLine(i + 1);
         }
         continue;
       }
-      if (c === QUOTE) {
+      let t = 0;
+      while (i < n && (t = OUTSIDE[chunk[i]!]!) === 0) i++;
+      if (i >= n) break;
+      if (t === QUOTE) {
         inString = true;
-        this.stringStart = i;
-      } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+        stringStart = i;
+      } else if (t === OPEN_BRACE) {
         depth++;
         if (depth >= depthLimit) {
           this.lineAdj = lineAdj;
           this.fail(`nesting deeper than ${maxDepth} levels`, this.base + i);
         }
+        const c = chunk[i];
         if (depth === 2 && this.isItem && c === OPEN_BRACE && this.lastStringIs(chunk, METADATA))
           this.inMetadata = true;
         else if (depth === 3 && this.inMetadata && c === OPEN_BRACKET && this.lastStringIs(chunk, MANAGED_FIELDS))
           this.cutStart = this.base + i;
-      } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      } else if (t === CLOSE_BRACE) {
         depth--;
         if (depth === 0) {
           i++;
@@ -445,14 +462,17 @@ export class ListScanner {
         }
         if (depth === 2 && this.cutStart >= 0 && this.cutEnd < 0) this.cutEnd = this.base + i + 1;
         else if (depth === 1) this.inMetadata = false;
-      } else if (c === LF) {
+      } else if (t === LF) {
         lineAdj = 0;
         this.newLine(i + 1);
-      } else if (c >= 0x80) {
+      } else {
+        const c = chunk[i]!;
         if ((c & 0xc0) === 0x80) lineAdj++;
         else if (c >= 0xf0) lineAdj--;
       }
+      i++;
     }
+    this.stringStart = stringStart;
     this.depth = depth;
     this.inString = inString;
     this.lineAdj = lineAdj;
@@ -576,9 +596,9 @@ export function scanFile(
   const scanner = new ListScanner(options, onItem);
   const size = options.chunkBytes ?? DEFAULT_CHUNK;
   let position = 0;
+  // one buffer, read into again and again: the scanner copies what it keeps across chunks
+  const chunk = Buffer.allocUnsafe(size);
   for (;;) {
-    // a fresh buffer per chunk: an item spanning chunks keeps views of the earlier ones
-    const chunk = Buffer.allocUnsafe(size);
     const n = readSync(fd, chunk, 0, size, position);
     if (n === 0) break;
     position += n;

@@ -8,15 +8,18 @@ import { loadSnapshot } from "../../src/load/load-snapshot.js";
 import { parseJson } from "../../src/load/parse-json.js";
 import { tempDir } from "../support/helpers.js";
 
-/** Feeds `text` to the scanner `chunk` bytes at a time (fresh buffers, as scanFile reads them). */
+/** Feeds `text` to the scanner `chunk` bytes at a time. */
 function scan(text: string | Buffer, chunk: number): { items: ScannedItem[]; result: ScanResult } {
   const bytes = typeof text === "string" ? Buffer.from(text) : text;
   const items: ScannedItem[] = [];
   const scanner = new ListScanner({ file: "dump.json", maxDepth: 100, maxItemBytes: 1 << 30 }, (item) =>
     items.push(item),
   );
+  // one buffer read into again and again, as scanFile does
+  const buffer = Buffer.alloc(chunk);
   for (let at = 0; at < bytes.length; at += chunk) {
-    if (!scanner.feed(Buffer.from(bytes.subarray(at, at + chunk)))) return { items, result: { kind: "not-a-list" } };
+    const n = bytes.copy(buffer, 0, at, at + chunk);
+    if (!scanner.feed(buffer.subarray(0, n))) return { items, result: { kind: "not-a-list" } };
   }
   return { items, result: scanner.finish() };
 }
