@@ -15,23 +15,23 @@ import type { Position } from "./parsed.js";
  * validates the structure between the items (`,` and whitespace) and the top-level object.
  * Columns count UTF-16 code units, as the whole-text parser's do (parse-json.ts).
  *
- * `metadata.managedFields` (the server-side-apply bookkeeping, often half of a dump) is cut from
- * an item's text before `JSON.parse` sees it (replaced by `[]`), when its key is read in one
- * chunk: the loader never reads it.
+ * `metadata.managedFields` (the server-side-apply bookkeeping, often half of a dump) and a Pod's
+ * container statuses are cut from an item's text before `JSON.parse` sees them (each replaced by
+ * `[]`: `CUT`), when their keys are read in one chunk: the loader never reads them.
  */
 
 /** One item of the top-level `items` array, as found by the scanner. */
 export interface ScannedItem {
   /** 0-based index in `items` */
   readonly index: number;
-  /** the item's text for JSON.parse (managedFields cut) */
+  /** the item's text for JSON.parse (the lists of CUT cut) */
   readonly text: string;
   /** byte offsets of the item in the file: [start, end) */
   readonly start: number;
   readonly end: number;
   /** where the item starts */
   readonly position: Position;
-  /** true when managedFields was cut from `text` (a syntax error is then looked for in the original bytes) */
+  /** true when a list was cut from `text` (a syntax error is then looked for in the original bytes) */
   readonly cut: boolean;
 }
 
@@ -116,8 +116,30 @@ const enum Mode {
 }
 
 const DEFAULT_CHUNK = 4 * 1024 * 1024;
-const METADATA = Buffer.from('"metadata"');
-const MANAGED_FIELDS = Buffer.from('"managedFields"');
+
+/** What a byte means outside strings (0: nothing; brackets and braces map to their opening or closing brace). */
+const OUTSIDE = new Uint8Array(256);
+/** What a byte means inside a string (0: nothing). */
+const IN_STRING = new Uint8Array(256);
+for (let c = 0x80; c < 256; c++) OUTSIDE[c] = IN_STRING[c] = 0x80;
+OUTSIDE[QUOTE] = IN_STRING[QUOTE] = QUOTE;
+OUTSIDE[LF] = IN_STRING[LF] = LF;
+IN_STRING[BACKSLASH] = BACKSLASH;
+OUTSIDE[OPEN_BRACE] = OUTSIDE[OPEN_BRACKET] = OPEN_BRACE;
+OUTSIDE[CLOSE_BRACE] = OUTSIDE[CLOSE_BRACKET] = CLOSE_BRACE;
+/**
+ * Lists cut from an item's text before JSON.parse, by the object they are in: what the loader
+ * never reads and a dump holds in bulk — server-side apply's `metadata.managedFields`, a Pod's
+ * `status.containerStatuses` (and its init and ephemeral containers': pods.ts reads phase,
+ * podIP(s), hostIP and conditions only). Each becomes `[]`.
+ */
+const CUT: readonly (readonly [Buffer, readonly Buffer[]])[] = [
+  [Buffer.from('"metadata"'), [Buffer.from('"managedFields"')]],
+  [
+    Buffer.from('"status"'),
+    ["containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses"].map((k) => Buffer.from(`"${k}"`)),
+  ],
+];
 
 /** The scanner: feed it chunks in order, then call `finish`. */
 export class ListScanner {
@@ -140,13 +162,15 @@ export class ListScanner {
   private parts: Buffer[] = [];
   private partBytes = 0;
   private isItem = false;
-  // managedFields: the last string closed, the metadata object we are in, the cut
+  // the cuts: the last string closed (a key before `{` or `[`)
   private stringStart = -1;
   private lastStringStart = -1;
   private lastStringEnd = -1;
-  private inMetadata = false;
+  /** the lists that may be cut in the object the scan is in (depth 2 of an item) */
+  private cuttable: readonly Buffer[] | undefined;
+  /** byte ranges cut from the item: [start, end) pairs, absolute */
+  private cuts: number[] = [];
   private cutStart = -1;
-  private cutEnd = -1;
 
   private key: Buffer[] = [];
   private keyPosition: Position = { line: 1, col: 1 };
@@ -211,7 +235,7 @@ export class ListScanner {
       i++;
     }
     if (this.mode === Mode.Value || this.mode === Mode.Scalar) this.keepPart(chunk, this.partFrom(), n);
-    if (this.mode === Mode.KeyString) this.key.push(chunk.subarray(this.partFrom(), n));
+    if (this.mode === Mode.KeyString) this.key.push(Buffer.from(chunk.subarray(this.partFrom(), n)));
     this.base += n;
     return !this.gaveUp;
   }
@@ -278,7 +302,7 @@ export class ListScanner {
         this.inString = true;
         this.escape = false;
         // scanKey starts after the opening quote
-        this.key.push(chunk.subarray(i, i + 1));
+        this.key.push(Buffer.from('"'));
         this.valueStart = at + 1;
         return true;
       case Mode.Colon:
@@ -342,8 +366,8 @@ export class ListScanner {
     this.parts = [];
     this.partBytes = 0;
     this.cutStart = -1;
-    this.cutEnd = -1;
-    this.inMetadata = false;
+    if (this.cuts.length > 0) this.cuts = [];
+    this.cuttable = undefined;
     this.lastStringEnd = -1;
     if (c === OPEN_BRACE || c === OPEN_BRACKET || c === QUOTE) {
       this.mode = Mode.Value;
@@ -358,7 +382,8 @@ export class ListScanner {
 
   private keepPart(chunk: Buffer, from: number, to: number): void {
     if (to <= from) return;
-    this.parts.push(chunk.subarray(from, to));
+    // a copy: the chunk's buffer is read into again
+    this.parts.push(Buffer.from(chunk.subarray(from, to)));
     this.partBytes += to - from;
     this.checkSize(this.partBytes);
   }
@@ -395,64 +420,73 @@ export class ListScanner {
       this.escape = false;
       i++;
     }
-    for (; i < n; i++) {
-      const c = chunk[i]!;
+    let stringStart = this.stringStart;
+    while (i < n) {
       if (inString) {
-        if (c === QUOTE) {
+        // the common byte in a string is none of ", \, a line break or a non-ASCII byte
+        let t = 0;
+        while (i < n && (t = IN_STRING[chunk[i]!]!) === 0) i++;
+        if (i >= n) break;
+        if (t === QUOTE) {
           inString = false;
-          this.lastStringStart = this.stringStart;
+          this.lastStringStart = stringStart;
           this.lastStringEnd = i + 1;
+          i++;
           if (depth === 0) {
-            i++;
             ended = true;
             break;
           }
-        } else if (c === BACKSLASH) {
-          if (i + 1 >= n) {
-            this.escape = true;
-          }
-          i++;
-          continue;
-        } else if (c >= 0x80) {
+        } else if (t === BACKSLASH) {
+          if (i + 1 >= n) this.escape = true; // the escaped byte opens the next chunk
+          i += 2;
+        } else if (t === LF) {
+          lineAdj = 0;
+          this.newLine(++i);
+        } else {
+          const c = chunk[i++]!;
           if ((c & 0xc0) === 0x80) lineAdj++;
           else if (c >= 0xf0) lineAdj--;
-        } else if (c === LF) {
-          this.lineAdj = 0;
-          lineAdj = 0;
-          this.newLine(i + 1);
         }
         continue;
       }
-      if (c === QUOTE) {
+      let t = 0;
+      while (i < n && (t = OUTSIDE[chunk[i]!]!) === 0) i++;
+      if (i >= n) break;
+      if (t === QUOTE) {
         inString = true;
-        this.stringStart = i;
-      } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+        stringStart = i;
+      } else if (t === OPEN_BRACE) {
         depth++;
         if (depth >= depthLimit) {
           this.lineAdj = lineAdj;
           this.fail(`nesting deeper than ${maxDepth} levels`, this.base + i);
         }
-        if (depth === 2 && this.isItem && c === OPEN_BRACE && this.lastStringIs(chunk, METADATA))
-          this.inMetadata = true;
-        else if (depth === 3 && this.inMetadata && c === OPEN_BRACKET && this.lastStringIs(chunk, MANAGED_FIELDS))
+        const c = chunk[i];
+        if (depth === 2 && this.isItem && c === OPEN_BRACE) this.cuttable = this.cuttableIn(chunk);
+        else if (depth === 3 && this.cuttable && c === OPEN_BRACKET && this.lastStringIsOneOf(chunk, this.cuttable))
           this.cutStart = this.base + i;
-      } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      } else if (t === CLOSE_BRACE) {
         depth--;
         if (depth === 0) {
           i++;
           ended = true;
           break;
         }
-        if (depth === 2 && this.cutStart >= 0 && this.cutEnd < 0) this.cutEnd = this.base + i + 1;
-        else if (depth === 1) this.inMetadata = false;
-      } else if (c === LF) {
+        if (depth === 2 && this.cutStart >= 0) {
+          this.cuts.push(this.cutStart, this.base + i + 1);
+          this.cutStart = -1;
+        } else if (depth === 1) this.cuttable = undefined;
+      } else if (t === LF) {
         lineAdj = 0;
         this.newLine(i + 1);
-      } else if (c >= 0x80) {
+      } else {
+        const c = chunk[i]!;
         if ((c & 0xc0) === 0x80) lineAdj++;
         else if (c >= 0xf0) lineAdj--;
       }
+      i++;
     }
+    this.stringStart = stringStart;
     this.depth = depth;
     this.inString = inString;
     this.lineAdj = lineAdj;
@@ -460,10 +494,20 @@ export class ListScanner {
     return Math.min(i, n);
   }
 
+  private cuttableIn(chunk: Buffer): readonly Buffer[] | undefined {
+    for (const [key, lists] of CUT) if (this.lastStringIs(chunk, key)) return lists;
+    return undefined;
+  }
+
+  private lastStringIsOneOf(chunk: Buffer, keys: readonly Buffer[]): boolean {
+    for (const key of keys) if (this.lastStringIs(chunk, key)) return true;
+    return false;
+  }
+
   private lastStringIs(chunk: Buffer, expected: Buffer): boolean {
     const start = this.lastStringStart;
     const end = this.lastStringEnd;
-    // the key must lie in this chunk (else managedFields is simply kept, and dropped after parsing)
+    // the key must lie in this chunk (else the list is simply kept, and dropped after parsing)
     if (start < 0 || end - start !== expected.length) return false;
     return chunk.compare(expected, 0, expected.length, start, end) === 0;
   }
@@ -532,11 +576,16 @@ export class ListScanner {
     }
     if (this.isItem) {
       let text: string;
-      const cut = this.cutStart >= 0 && this.cutEnd > this.cutStart;
+      const cuts = this.cuts;
+      const cut = cuts.length > 0;
       if (cut) {
-        const a = this.cutStart - start;
-        const b = this.cutEnd - start;
-        text = bytes.toString("utf8", 0, a) + "[]" + bytes.toString("utf8", b);
+        text = "";
+        let from = 0;
+        for (let k = 0; k < cuts.length; k += 2) {
+          text += bytes.toString("utf8", from, cuts[k]! - start) + "[]";
+          from = cuts[k + 1]! - start;
+        }
+        text += bytes.toString("utf8", from);
       } else {
         text = bytes.toString("utf8");
       }
@@ -576,9 +625,9 @@ export function scanFile(
   const scanner = new ListScanner(options, onItem);
   const size = options.chunkBytes ?? DEFAULT_CHUNK;
   let position = 0;
+  // one buffer, read into again and again: the scanner copies what it keeps across chunks
+  const chunk = Buffer.allocUnsafe(size);
   for (;;) {
-    // a fresh buffer per chunk: an item spanning chunks keeps views of the earlier ones
-    const chunk = Buffer.allocUnsafe(size);
     const n = readSync(fd, chunk, 0, size, position);
     if (n === 0) break;
     position += n;

@@ -8,15 +8,18 @@ import { loadSnapshot } from "../../src/load/load-snapshot.js";
 import { parseJson } from "../../src/load/parse-json.js";
 import { tempDir } from "../support/helpers.js";
 
-/** Feeds `text` to the scanner `chunk` bytes at a time (fresh buffers, as scanFile reads them). */
+/** Feeds `text` to the scanner `chunk` bytes at a time. */
 function scan(text: string | Buffer, chunk: number): { items: ScannedItem[]; result: ScanResult } {
   const bytes = typeof text === "string" ? Buffer.from(text) : text;
   const items: ScannedItem[] = [];
   const scanner = new ListScanner({ file: "dump.json", maxDepth: 100, maxItemBytes: 1 << 30 }, (item) =>
     items.push(item),
   );
+  // one buffer read into again and again, as scanFile does
+  const buffer = Buffer.alloc(chunk);
   for (let at = 0; at < bytes.length; at += chunk) {
-    if (!scanner.feed(Buffer.from(bytes.subarray(at, at + chunk)))) return { items, result: { kind: "not-a-list" } };
+    const n = bytes.copy(buffer, 0, at, at + chunk);
+    if (!scanner.feed(buffer.subarray(0, n))) return { items, result: { kind: "not-a-list" } };
   }
   return { items, result: scanner.finish() };
 }
@@ -31,9 +34,20 @@ function reference(text: string): { values: unknown[]; positions: unknown[] } {
   };
 }
 
+const CUTTABLE = [
+  ["metadata", "managedFields"],
+  ["status", "containerStatuses"],
+  ["status", "initContainerStatuses"],
+] as const;
+
 function withoutManagedFields(value: unknown): unknown {
-  const copy = structuredClone(value) as { metadata?: { managedFields?: unknown } };
+  const copy = structuredClone(value) as {
+    metadata?: { managedFields?: unknown };
+    status?: { containerStatuses?: unknown; initContainerStatuses?: unknown };
+  };
   if (copy?.metadata?.managedFields !== undefined) copy.metadata.managedFields = [];
+  if (copy?.status?.containerStatuses !== undefined) copy.status.containerStatuses = [];
+  if (copy?.status?.initContainerStatuses !== undefined) copy.status.initContainerStatuses = [];
   return copy;
 }
 
@@ -43,12 +57,23 @@ function assertSplitsAsJsonParse(text: string, chunks: readonly number[] = every
   for (const chunk of chunks) {
     const { items, result } = scan(text, chunk);
     assert.equal(result.kind, "list", `chunk ${chunk}`);
-    // managedFields is cut when its key lies in one chunk
+    // a list is cut (to []) when its key lies in one chunk, else kept: either way the rest is the same
+    const values = items.map((item) => JSON.parse(item.text) as unknown);
     assert.deepEqual(
-      items.map((item) => JSON.parse(item.text) as unknown),
-      expected.values.map((value, i) => (items[i]?.cut ? withoutManagedFields(value) : value)),
+      values.map(withoutManagedFields),
+      expected.values.map(withoutManagedFields),
       `values, chunk ${chunk}`,
     );
+    values.forEach((value, i) => {
+      for (const [section, key] of CUTTABLE) {
+        const got = (value as Record<string, Record<string, unknown> | undefined> | null)?.[section]?.[key];
+        const original = (expected.values[i] as Record<string, Record<string, unknown> | undefined> | null)?.[
+          section
+        ]?.[key];
+        if (got !== undefined && !(Array.isArray(got) && got.length === 0))
+          assert.deepEqual(got, original, `${section}.${key}, chunk ${chunk}`);
+      }
+    });
     const positions = items.map((item, i) => (expected.positions[i] === undefined ? undefined : item.position));
     assert.deepEqual(positions, expected.positions, `positions, chunk ${chunk}`);
   }
@@ -140,7 +165,7 @@ describe("json-stream: the items of a List split as JSON.parse reads them (RFC 8
   });
 });
 
-describe("json-stream: metadata.managedFields is cut before JSON.parse (server-side apply bookkeeping the loader never reads)", () => {
+describe("json-stream: metadata.managedFields (server-side apply bookkeeping) and container statuses are cut before JSON.parse: the loader never reads them", () => {
   const managedFields = [
     {
       apiVersion: "v1",
@@ -168,6 +193,37 @@ describe("json-stream: metadata.managedFields is cut before JSON.parse (server-s
       labels: { app: "a" },
     });
     assert.equal(items[1]!.cut, false);
+  });
+
+  test("a Pod's status.containerStatuses and initContainerStatuses too (pods.ts reads phase, podIPs, hostIP, conditions), at every chunk size", () => {
+    const withStatuses = JSON.stringify(
+      {
+        apiVersion: "v1",
+        items: [
+          {
+            ...pod("a", { managedFields }),
+            status: {
+              phase: "Running",
+              conditions: [{ type: "Ready", status: "True" }],
+              containerStatuses: [{ name: "c", ready: true, state: { running: { startedAt: "x" } } }],
+              initContainerStatuses: [{ name: "i", ready: true }],
+              podIP: "10.0.0.1",
+            },
+          },
+        ],
+        kind: "List",
+      },
+      null,
+      4,
+    );
+    assertSplitsAsJsonParse(withStatuses);
+    assert.deepEqual((JSON.parse(scan(withStatuses, 1 << 20).items[0]!.text) as { status: unknown }).status, {
+      phase: "Running",
+      conditions: [{ type: "Ready", status: "True" }],
+      containerStatuses: [],
+      initContainerStatuses: [],
+      podIP: "10.0.0.1",
+    });
   });
 
   test("a managedFields key elsewhere (under spec, or as a string value) is not cut", () => {
