@@ -27,7 +27,7 @@ import { PathContext, type PathOptions } from "../paths/path-context.js";
 import { ownerKey, snapshotIndex } from "../paths/snapshot-index.js";
 import { tracePath, type TraceResult } from "../paths/trace.js";
 import type { Component, Protocol, Step } from "../paths/trace-model.js";
-import { chooseVpcHost, isVpcHost, traceFromVpc, type NoVpcHost, type VpcHost } from "./vpc.js";
+import { chooseVpcHost, isVpcHost, podSecurityGroupsNote, traceFromVpc, type NoVpcHost, type VpcHost } from "./vpc.js";
 
 export type ExposureVerdict = "open" | "blocked" | "unknown";
 
@@ -588,6 +588,8 @@ export function analyseExposure(snapshot: Snapshot, options: PathOptions = {}): 
   const chosen = chooseVpcHost(ctx);
   const vpcHost = isVpcHost(chosen) ? chosen : undefined;
   if (!vpcHost) notes.push({ message: `the VPC is not traced: ${(chosen as NoVpcHost).reason}`, source: undefined });
+  const podEni = vpcHost ? podSecurityGroupsNote(ctx) : undefined;
+  if (podEni) notes.push(podEni);
   const vpc: Origin | undefined = vpcHost
     ? {
         origin: "vpc",
