@@ -402,3 +402,53 @@ spec:
   assert.ok(!game.internetFacing);
   assert.ok(game.vpcFacing);
 });
+
+test("a NodePort with externalTrafficPolicy: Local (Kubernetes 'Traffic policies': node-local endpoints only, dropped on other nodes) from the internet on public nodes: open on the two nodes with a web endpoint, NO_ENDPOINTS on ip-10-20-1-10, each named", async () => {
+  const dir = tempDir({
+    "web-local.yaml": `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+  labels: {app: web}
+spec:
+  type: NodePort
+  externalTrafficPolicy: Local
+  clusterIP: 10.104.23.17
+  ports:
+  - {name: http, nodePort: 30080, port: 80, protocol: TCP, targetPort: 8080}
+  selector: {app: web}
+`,
+  });
+  const r = await cli([
+    "exposure",
+    "-s",
+    "test/fixtures/captures/kubeadm-calico-public",
+    "-w",
+    join(dir, "web-local.yaml"),
+    "-o",
+    "json",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as VpcJson;
+  const web = j.workloads.find((w) => w.id.startsWith("shop/web"));
+  const nodePort = web?.internet.find((e) => e.frontend === "NodePort 30080/TCP of service shop/web");
+  assert.ok(nodePort);
+  assert.equal(nodePort.verdict, "open");
+  assert.deepEqual(
+    nodePort.byNode.map((g) => [g.verdict, g.nodes, g.code]),
+    [
+      ["open", ["ip-10-20-1-11", "ip-10-20-2-12"], null],
+      ["blocked", ["ip-10-20-1-10"], "NO_ENDPOINTS"],
+    ],
+  );
+  const text = await cli([
+    "exposure",
+    "-s",
+    "test/fixtures/captures/kubeadm-calico-public",
+    "-w",
+    join(dir, "web-local.yaml"),
+  ]);
+  assert.match(text.stdout, /OPEN NodePort 30080\/TCP of service shop\/web on ip-10-20-1-11, ip-10-20-2-12 → /);
+  assert.match(text.stdout, /^ {8}blocked on ip-10-20-1-10: NO_ENDPOINTS at kube-proxy:shop\/web:http — /m);
+});
