@@ -83,6 +83,11 @@ test("embedded example: the internet reaches Argo CD and Grafana through the ALB
   assert.equal(md.code, 0);
   assert.match(md.stdout, /^# Exposure\n/);
   assert.match(md.stdout, /### argocd\/argocd-server\[Deployment\]/);
+  assert.match(md.stdout, /^## From the VPC\n\nTraced from 10\.0\.2\.254: /m);
+  assert.match(
+    md.stdout,
+    /^ {2}- admits a security group's members: sg-0ecoeco0000000002 \(ecoeco-node-sg\) inbound tcp 30000-32767 from sg-0ecoeco0000000001/m,
+  );
 });
 
 test("NodePort opened to 0.0.0.0/0 in the node security group (EC2 inbound rule) on public nodes: open on every node; one not opened: blocked by the node SG", async () => {
@@ -242,7 +247,10 @@ test("an internal NLB (AWS Load Balancer Controller annotation aws-load-balancer
   assert.ok(fromVpc);
   assert.equal(fromVpc.origin, "vpc");
   assert.equal(fromVpc.verdict, "open");
-  assert.match(fromVpc.path, /^VPC host 10\.20\.0\.254 → NLB .* → target group .* → pod web\/web-\S+$/);
+  assert.match(
+    fromVpc.path,
+    /^VPC host 10\.20\.0\.254 → NLB of service web\/web-internal listener 80 → target group .* → pod web\/web-\S+$/,
+  );
   assert.ok(web.vpcFacing);
   // an internet-facing NLB is not listed under the VPC (its address is public)
   assert.ok(!web.vpc.some((e) => e.frontend === "service web/web-nlb port 80/TCP"));

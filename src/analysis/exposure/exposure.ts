@@ -175,6 +175,9 @@ function linkLabel(l: ChainLink, port: number): string {
     case "security-group":
       return l.id === "none" ? "no security group" : l.id;
     case "load-balancer": {
+      // a load balancer derived from a Service is named after it: "NLB of service NS/NAME"
+      const derived = /^(ALB|NLB|GWLB|CLB) \1 of service (\S+)/.exec(l.note);
+      if (derived) return `${derived[1]} of service ${derived[2]} listener ${port}`;
       const m = /^(ALB|NLB|GWLB|CLB) (\S+)/.exec(l.note);
       return m ? `${m[1]} ${m[2]} listener ${port}` : `load balancer ${l.id}`;
     }
