@@ -97,3 +97,21 @@ test("a NodePort one node's security group does not open (EC2: an instance's own
     ],
   );
 });
+
+test("an observed internal NLB (describe-load-balancers Scheme internal: private addresses only) from the VPC host: through its interface in the VPC, the listener, the target group and the node's security group to the pod; not listed as reachable from the internet", () => {
+  const snapshot = editedCapture(EKS, {
+    "aws/elbv2-describe-load-balancers.json": (json: { LoadBalancers: { Scheme: string }[] }) => {
+      for (const lb of json.LoadBalancers) lb.Scheme = "internal";
+    },
+  });
+  const web = analyseExposure(snapshot).workloads.find((w) => w.workload.id === "web/web[Deployment]");
+  const fromVpc = web?.vpc.find((e) => e.kind === "load-balancer-service");
+  assert.ok(fromVpc);
+  assert.equal(fromVpc.verdict, "open");
+  assert.equal(
+    fromVpc.path,
+    "VPC host 10.20.0.254 → no security group → NLB k8s-web-webnlb-3e9a7c21f0 listener 80 → target group k8s-web-webnlb-8f41d2c9aa → sg-0a1b2c3d4e5f65002 → kube-proxy web/web-nlb:http → NetworkPolicy (none: not isolated) → pod web/web-6d9f7c8b5d-x7k2p",
+  );
+  const fromInternet = web?.internet.find((e) => e.kind === "load-balancer-service");
+  assert.notEqual(fromInternet?.verdict, "open");
+});
