@@ -116,6 +116,14 @@ export function formatExposureJson(result: ExposureJson): string {
 
 const md = (text: string): string => text.replace(/\|/g, "\\|");
 
+/** NodePort: the nodes by outcome, when their outcomes differ. */
+function nodeGroupsMarkdown(e: InternetExposure): string[] {
+  if (new Set(e.byNode.map((g) => `${g.verdict} ${g.code ?? ""}`)).size <= 1) return [];
+  return e.byNode.map(
+    (g) => `  - ${g.verdict} on ${g.nodes.join(", ")}${g.at ? `: ${g.code ?? "undecided"} at \`${g.at}\`` : ""}`,
+  );
+}
+
 export function formatExposureMarkdown(report: ExposureReport): string {
   const out = ["# Exposure", ""];
   const facing = report.workloads.filter((w) => w.internet.length > 0);
@@ -137,6 +145,7 @@ export function formatExposureMarkdown(report: ExposureReport): string {
         out.push(`  - blocked by \`${e.blockedBy.at}\` (${e.blockedBy.code}): ${md(e.blockedBy.message)}`);
       else if (e.unknown)
         out.push(`  - undecided at \`${e.unknown.at}\`: ${md(e.unknown.message)}; capture: \`${e.unknown.capture}\``);
+      out.push(...nodeGroupsMarkdown(e));
       for (const a of e.assumptions) out.push(`  - assumed: ${md(a)}`);
     }
     out.push("");
@@ -154,11 +163,11 @@ export function formatExposureMarkdown(report: ExposureReport): string {
           out.push(`  - blocked by \`${e.blockedBy.at}\` (${e.blockedBy.code}): ${md(e.blockedBy.message)}`);
         else if (e.unknown && e.verdict !== "open")
           out.push(`  - undecided at \`${e.unknown.at}\`: ${md(e.unknown.message)}; capture: \`${e.unknown.capture}\``);
-        if (new Set(e.byNode.map((g) => `${g.verdict} ${g.code ?? ""}`)).size > 1)
-          for (const g of e.byNode)
-            out.push(
-              `  - ${g.verdict} on ${g.nodes.join(", ")}${g.at ? `: ${g.code ?? "undecided"} at \`${g.at}\`` : ""}`,
-            );
+        for (const m of e.memberRules)
+          out.push(
+            `  - admits a security group's members: ${md(m.rule)}${m.source ? ` (\`${formatSource(m.source)}\`)` : ""}`,
+          );
+        out.push(...nodeGroupsMarkdown(e));
       }
       out.push("");
     }

@@ -8,8 +8,9 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { cli, golden, tempDir } from "../support/helpers.js";
+import { cli, golden, REPO, tempDir } from "../support/helpers.js";
 
 interface Exposure {
   kind: string;
@@ -82,6 +83,11 @@ test("embedded example: the internet reaches Argo CD and Grafana through the ALB
   assert.equal(md.code, 0);
   assert.match(md.stdout, /^# Exposure\n/);
   assert.match(md.stdout, /### argocd\/argocd-server\[Deployment\]/);
+  assert.match(md.stdout, /^## From the VPC\n\nTraced from 10\.0\.2\.254: /m);
+  assert.match(
+    md.stdout,
+    /^ {2}- admits a security group's members: sg-0ecoeco0000000002 \(ecoeco-node-sg\) inbound tcp 30000-32767 from sg-0ecoeco0000000001/m,
+  );
 });
 
 test("NodePort opened to 0.0.0.0/0 in the node security group (EC2 inbound rule) on public nodes: open on every node; one not opened: blocked by the node SG", async () => {
@@ -241,7 +247,10 @@ test("an internal NLB (AWS Load Balancer Controller annotation aws-load-balancer
   assert.ok(fromVpc);
   assert.equal(fromVpc.origin, "vpc");
   assert.equal(fromVpc.verdict, "open");
-  assert.match(fromVpc.path, /^VPC host 10\.20\.0\.254 → NLB .* → target group .* → pod web\/web-\S+$/);
+  assert.match(
+    fromVpc.path,
+    /^VPC host 10\.20\.0\.254 → NLB of service web\/web-internal listener 80 → target group .* → pod web\/web-\S+$/,
+  );
   assert.ok(web.vpcFacing);
   // an internet-facing NLB is not listed under the VPC (its address is public)
   assert.ok(!web.vpc.some((e) => e.frontend === "service web/web-nlb port 80/TCP"));
@@ -317,4 +326,137 @@ test("Calico overlay pod address (Calico docs: pool addresses are not routable o
     JSON.stringify(nodePort?.memberRules),
   );
   assert.ok(!argocd.vpcFacing);
+});
+
+test("security groups for pods (Amazon EKS: aws-node ENABLE_POD_ENI=true gives a SecurityGroupPolicy's pods their own branch interface and groups): exposure says so in a note, with the variable's file:line and what to capture", async () => {
+  const kubeSystem = readFileSync(join(REPO, "test/fixtures/captures/eks-vpc-cni-nlb/k8s/kube-system.yaml"), "utf8");
+  const dir = tempDir({
+    "aws-node.yaml": kubeSystem.replace(
+      "          - name: AWS_VPC_K8S_CNI_EXTERNALSNAT\n",
+      '          - name: ENABLE_POD_ENI\n            value: "true"\n          - name: AWS_VPC_K8S_CNI_EXTERNALSNAT\n',
+    ),
+  });
+  const r = await cli([
+    "exposure",
+    "-s",
+    "test/fixtures/captures/eks-vpc-cni-nlb",
+    "-w",
+    join(dir, "aws-node.yaml"),
+    "-o",
+    "json",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as { notes: { message: string; source: string | null }[] };
+  const note = j.notes.find((n) => /security groups for pods is on/.test(n.message));
+  assert.ok(note, JSON.stringify(j.notes));
+  assert.match(note.message, /interface-type,Values=branch/);
+  assert.match(note.source ?? "", /aws-node\.yaml:\d+$/);
+  // without the variable, no such note
+  const plain = JSON.parse(
+    (await cli(["exposure", "-s", "test/fixtures/captures/eks-vpc-cni-nlb", "-o", "json"])).stdout,
+  ) as {
+    notes: { message: string }[];
+  };
+  assert.ok(!plain.notes.some((n) => /security groups for pods/.test(n.message)));
+});
+
+test("an internal ALB (AWS Load Balancer Controller annotation alb.ingress.kubernetes.io/scheme: internal): its Ingress path is blocked from the internet and open from the VPC host, through the listener rule", async () => {
+  const dir = tempDir({
+    "ingress.yaml": `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  namespace: game-2048
+  name: ingress-2048
+  annotations:
+    alb.ingress.kubernetes.io/scheme: internal
+    alb.ingress.kubernetes.io/target-type: ip
+    kubernetes.io/ingress.class: alb
+spec:
+  rules:
+    - http:
+        paths:
+        - path: /
+          pathType: Prefix
+          backend:
+            service:
+              name: service-2048
+              port:
+                number: 80
+`,
+  });
+  const r = await cli([
+    "exposure",
+    "-s",
+    "test/fixtures/captures/aws-lbc-2048",
+    "-w",
+    join(dir, "ingress.yaml"),
+    "-o",
+    "json",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as VpcJson;
+  const game = j.workloads.find((w) => w.id === "game-2048/deployment-2048[Deployment]");
+  assert.ok(game);
+  const fromInternet = game.internet.find((e) => e.kind === "alb-rule");
+  assert.equal(fromInternet?.verdict, "blocked");
+  assert.equal(fromInternet?.blockedBy?.code, "TARGET_NOT_ROUTABLE");
+  const fromVpc = game.vpc.find((e) => e.kind === "alb-rule");
+  assert.ok(fromVpc);
+  assert.equal(fromVpc.verdict, "open");
+  assert.match(
+    fromVpc.path,
+    /^VPC host \S+ → ALB k8s-game2048-ingress2-\S+ listener 80 → rule priority 1 → target group .* → pod game-2048\//,
+  );
+  assert.ok(!game.internetFacing);
+  assert.ok(game.vpcFacing);
+});
+
+test("a NodePort with externalTrafficPolicy: Local (Kubernetes 'Traffic policies': node-local endpoints only, dropped on other nodes) from the internet on public nodes: open on the two nodes with a web endpoint, NO_ENDPOINTS on ip-10-20-1-10, each named", async () => {
+  const dir = tempDir({
+    "web-local.yaml": `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+  labels: {app: web}
+spec:
+  type: NodePort
+  externalTrafficPolicy: Local
+  clusterIP: 10.104.23.17
+  ports:
+  - {name: http, nodePort: 30080, port: 80, protocol: TCP, targetPort: 8080}
+  selector: {app: web}
+`,
+  });
+  const r = await cli([
+    "exposure",
+    "-s",
+    "test/fixtures/captures/kubeadm-calico-public",
+    "-w",
+    join(dir, "web-local.yaml"),
+    "-o",
+    "json",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as VpcJson;
+  const web = j.workloads.find((w) => w.id.startsWith("shop/web"));
+  const nodePort = web?.internet.find((e) => e.frontend === "NodePort 30080/TCP of service shop/web");
+  assert.ok(nodePort);
+  assert.equal(nodePort.verdict, "open");
+  assert.deepEqual(
+    nodePort.byNode.map((g) => [g.verdict, g.nodes, g.code]),
+    [
+      ["open", ["ip-10-20-1-11", "ip-10-20-2-12"], null],
+      ["blocked", ["ip-10-20-1-10"], "NO_ENDPOINTS"],
+    ],
+  );
+  const text = await cli([
+    "exposure",
+    "-s",
+    "test/fixtures/captures/kubeadm-calico-public",
+    "-w",
+    join(dir, "web-local.yaml"),
+  ]);
+  assert.match(text.stdout, /OPEN NodePort 30080\/TCP of service shop\/web on ip-10-20-1-11, ip-10-20-2-12 → /);
+  assert.match(text.stdout, /^ {8}blocked on ip-10-20-1-10: NO_ENDPOINTS at kube-proxy:shop\/web:http — /m);
 });

@@ -324,3 +324,36 @@ test("intended reads the ConfigMaps a container uses (envFrom, a mounted volume)
   );
   assert.doesNotMatch(r.stdout, /Sup3rSecretPw|cache\.host|cache\.port|worker-secret/);
 });
+
+test("a redis:// reference without a port is checked on the scheme's default 6379 (IANA provisional URI scheme redis), said under the dependency; only host printed", async () => {
+  const dir = tempDir({
+    "cluster.yaml": CLUSTER,
+    "client.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: cache-client, namespace: app}
+spec:
+  selector: {matchLabels: {app: cache-client}}
+  template:
+    metadata: {labels: {app: cache-client}}
+    spec:
+      containers:
+      - name: client
+        image: registry.example/client:1
+        env:
+        - {name: REDIS_URL, value: "redis://:Sup3rSecretPw@redis.app/0"}
+`,
+  });
+  const r = await cli(["intended", "-s", dir], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    r.stdout,
+    /^app\/cache-client\[Deployment\]\n {2}\S.* {2}redis\.app -> app\/redis:6379 {2}\(client env REDIS_URL, client\.yaml:13\)\n(?: {6}.*\n)*? {6}port: the redis scheme's default port 6379 \(IANA provisional URI scheme redis \(port defaults to 6379\)\)$/m,
+  );
+  assert.doesNotMatch(r.stdout, /Sup3rSecretPw/);
+  const json = JSON.parse((await cli(["intended", "-s", dir, "-o", "json"], dir)).stdout) as {
+    dependencies: { workload: string; configuredPort: number | null; portSource: string | null }[];
+  };
+  const dep = json.dependencies.find((d) => d.workload === "app/cache-client[Deployment]");
+  assert.equal(dep?.configuredPort, 6379);
+  assert.match(dep?.portSource ?? "", /^the redis scheme's default port 6379/);
+});

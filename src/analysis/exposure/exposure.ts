@@ -27,7 +27,7 @@ import { PathContext, type PathOptions } from "../paths/path-context.js";
 import { ownerKey, snapshotIndex } from "../paths/snapshot-index.js";
 import { tracePath, type TraceResult } from "../paths/trace.js";
 import type { Component, Protocol, Step } from "../paths/trace-model.js";
-import { chooseVpcHost, isVpcHost, traceFromVpc, type NoVpcHost, type VpcHost } from "./vpc.js";
+import { chooseVpcHost, isVpcHost, podSecurityGroupsNote, traceFromVpc, type NoVpcHost, type VpcHost } from "./vpc.js";
 
 export type ExposureVerdict = "open" | "blocked" | "unknown";
 
@@ -175,6 +175,9 @@ function linkLabel(l: ChainLink, port: number): string {
     case "security-group":
       return l.id === "none" ? "no security group" : l.id;
     case "load-balancer": {
+      // a load balancer derived from a Service is named after it: "NLB of service NS/NAME"
+      const derived = /^(ALB|NLB|GWLB|CLB) \1 of service (\S+)/.exec(l.note);
+      if (derived) return `${derived[1]} of service ${derived[2]} listener ${port}`;
       const m = /^(ALB|NLB|GWLB|CLB) (\S+)/.exec(l.note);
       return m ? `${m[1]} ${m[2]} listener ${port}` : `load balancer ${l.id}`;
     }
@@ -588,6 +591,8 @@ export function analyseExposure(snapshot: Snapshot, options: PathOptions = {}): 
   const chosen = chooseVpcHost(ctx);
   const vpcHost = isVpcHost(chosen) ? chosen : undefined;
   if (!vpcHost) notes.push({ message: `the VPC is not traced: ${(chosen as NoVpcHost).reason}`, source: undefined });
+  const podEni = vpcHost ? podSecurityGroupsNote(ctx) : undefined;
+  if (podEni) notes.push(podEni);
   const vpc: Origin | undefined = vpcHost
     ? {
         origin: "vpc",

@@ -224,3 +224,25 @@ export function traceFromVpc(
     assumptions,
   });
 }
+
+/**
+ * Security groups for pods (aws-node `ENABLE_POD_ENI=true`): a pod a SecurityGroupPolicy selects
+ * gets its own branch network interface on the node's trunk interface, and that interface's
+ * security groups filter its traffic instead of the node's (Amazon EKS User Guide, "Assign
+ * security groups to individual Pods"). The paths to pod addresses follow whatever interface of
+ * the snapshot holds the address; a note says so, and what to capture.
+ */
+export function podSecurityGroupsNote(
+  ctx: PathContext,
+): { message: string; source: SourceRef | undefined } | undefined {
+  const ds = ctx.snapshot.kubernetes.workloads.find(
+    (w) => w.kind === "DaemonSet" && w.namespace === "kube-system" && w.name === "aws-node",
+  );
+  const container = ds?.template.spec.containers.find((c) => c.envValues["ENABLE_POD_ENI"] !== undefined);
+  if (!container || !/^(true|1|t)$/i.test(container.envValues["ENABLE_POD_ENI"]!)) return undefined;
+  return {
+    message:
+      "security groups for pods is on (aws-node ENABLE_POD_ENI=true): a pod a SecurityGroupPolicy selects has its own branch network interface, whose security groups filter its traffic instead of the node's; the paths from the VPC to pod addresses use the interface of the snapshot that holds each address (capture aws ec2 describe-network-interfaces --filters Name=interface-type,Values=branch and kubectl get securitygrouppolicies -A to see which pods have one)",
+    source: container.envSources?.["ENABLE_POD_ENI"] ?? ds?.meta.source,
+  };
+}

@@ -11,40 +11,14 @@
  *   filter its inbound traffic): open on the others, blocked on that node, each node named.
  */
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { test } from "node:test";
 import { analyseExposure } from "../../../src/analysis/exposure/exposure.js";
 import { chooseVpcHost } from "../../../src/analysis/exposure/vpc.js";
 import { PathContext } from "../../../src/analysis/paths/path-context.js";
 import { loadSnapshot } from "../../../src/load/load-snapshot.js";
-import type { Snapshot } from "../../../src/model/snapshot.js";
-import { REPO, tempDir } from "../../support/helpers.js";
-
-/** A copy of a capture directory, with some of its JSON files edited. */
-function editedCapture(capture: string, edits: Readonly<Record<string, (json: any) => void>>): Snapshot {
-  const root = join(REPO, capture);
-  const files: Record<string, string> = {};
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir)) {
-      const full = join(dir, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else {
-        const rel = relative(root, full);
-        const edit = edits[rel];
-        if (edit) {
-          const json: unknown = JSON.parse(readFileSync(full, "utf8"));
-          edit(json);
-          files[rel] = JSON.stringify(json, null, 2);
-        } else files[rel] = readFileSync(full, "utf8");
-      }
-    }
-  };
-  walk(root);
-  const dir = tempDir(files);
-  const index = files["podpath.yaml"] !== undefined ? join(dir, "podpath.yaml") : dir;
-  return loadSnapshot({ paths: [index], cwd: dir });
-}
+import { REPO } from "../../support/helpers.js";
+import { editedCapture } from "./edited-capture.js";
 
 const EKS = "test/fixtures/captures/eks-vpc-cni-nlb";
 const KUBEADM = "test/fixtures/captures/kubeadm-calico-public";
@@ -122,4 +96,22 @@ test("a NodePort one node's security group does not open (EC2: an instance's own
       ["blocked", ["ip-10-20-2-12"], "SECURITY_GROUP_INGRESS", "security-group:sg-0b5e1c7d9a3f20001"],
     ],
   );
+});
+
+test("an observed internal NLB (describe-load-balancers Scheme internal: private addresses only) from the VPC host: through its interface in the VPC, the listener, the target group and the node's security group to the pod; not listed as reachable from the internet", () => {
+  const snapshot = editedCapture(EKS, {
+    "aws/elbv2-describe-load-balancers.json": (json: { LoadBalancers: { Scheme: string }[] }) => {
+      for (const lb of json.LoadBalancers) lb.Scheme = "internal";
+    },
+  });
+  const web = analyseExposure(snapshot).workloads.find((w) => w.workload.id === "web/web[Deployment]");
+  const fromVpc = web?.vpc.find((e) => e.kind === "load-balancer-service");
+  assert.ok(fromVpc);
+  assert.equal(fromVpc.verdict, "open");
+  assert.equal(
+    fromVpc.path,
+    "VPC host 10.20.0.254 → no security group → NLB k8s-web-webnlb-3e9a7c21f0 listener 80 → target group k8s-web-webnlb-8f41d2c9aa → sg-0a1b2c3d4e5f65002 → kube-proxy web/web-nlb:http → NetworkPolicy (none: not isolated) → pod web/web-6d9f7c8b5d-x7k2p",
+  );
+  const fromInternet = web?.internet.find((e) => e.kind === "load-balancer-service");
+  assert.notEqual(fromInternet?.verdict, "open");
 });
