@@ -77,6 +77,10 @@ test("the example's page: a document with every section, the cluster map showing
   assert.match(html, /internet gateway igw-0ecoeco0000000001/);
   assert.match(html, /NAT gateway nat-0ecoeco0000000001/);
   assert.equal(hooks(html, "load-balancer")[0]?.["data-lb"], "k8s-ecoeco-3f9c2a71b4");
+  // keyboard and print (WCAG 2.2 SC 2.4.7 Focus Visible; CSS @media print): a focus ring, focusable map nodes, a print stylesheet
+  assert.match(html, /:focus-visible\{outline:3px solid/);
+  assert.ok(hooks(html, "node").every((n) => n["tabindex"] === "0"));
+  assert.match(html, /@media print\{\n {2}nav\.toc\{display:none\}/);
   // the SVG is laid out here: no layout library, no script builds it
   assert.match(html, /<svg class="map" width="\d+" height="\d+" viewBox="0 0 \d+ \d+"/);
 });

@@ -94,6 +94,9 @@ tr.sev-warning td:first-child{color:var(--unk);font-weight:700}
   body{font-size:11px}
   main{max-width:none;padding:0}
   .scroll{overflow:visible}
+  table{width:100%}
+  th,td{overflow-wrap:break-word}
+  td code,th .src{overflow-wrap:anywhere}
   thead th{position:static}
   section.path,li.hop,tr{break-inside:avoid}
   section.part{break-before:auto}
