@@ -309,3 +309,21 @@ test(`a cluster of more than ${MATRIX_MAX_NODES} nodes: the matrix has one colum
   assert.ok(cells.length > 0);
   assert.ok(cells.every((c) => c["data-group"] !== undefined && c["data-node"] === undefined));
 });
+
+test("DaemonSet controller NodeShouldRunDaemonPod (pkg/controller/daemon): a node whose NoSchedule taint the DaemonSet does not tolerate is not-targeted, its other nodes get a pod each", async () => {
+  const dir = tempDir();
+  // bench/synthetic.ts: log-agent tolerates nothing; a tenth of the nodes carry nvidia.com/gpu:NoSchedule
+  await writeSyntheticCluster(dir, { nodes: 30, pods: 200 });
+  const r = await cli(["report", "-o", "html", "-s", dir]);
+  assert.equal(r.code, 0, r.stderr);
+  const cells = hooks(r.stdout, "placement-cell").filter((c) => c["data-workload"] === "logging/log-agent");
+  assert.equal(cells.length, 30);
+  const skipped = cells.filter((c) => c["data-verdict"] === "not-targeted");
+  assert.ok(skipped.length > 0);
+  for (const c of skipped)
+    assert.match(
+      c["title"]!,
+      /^the DaemonSet controller makes no DaemonSet logging\/log-agent pod for node-\d+: taint: untolerated taint nvidia\.com\/gpu=present:NoSchedule \(.*nodes\.json:\d+\)$/,
+    );
+  assert.ok(cells.filter((c) => c["data-verdict"] !== "not-targeted").every((c) => c["data-verdict"] === "predicted"));
+});
