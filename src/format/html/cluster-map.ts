@@ -136,7 +136,7 @@ function columnsFor(n: number): number {
   return Math.max(1, Math.min(4, n <= 3 ? n : Math.ceil(Math.sqrt(n))));
 }
 
-/** A container: a heading block of lines, then `inner` below it. Registers its position (for edges) under `key`. */
+/** A container: a heading block of lines, then `inner` below it; `at` is told where it was drawn (the edges end there). */
 function container(
   cls: string,
   lines: readonly Line[],
