@@ -107,6 +107,7 @@ test("kube-scheduler Filter verdicts in the placement matrix: one cell per workl
   assert.equal(runs["data-verdict"], "runs");
   assert.match(runs["title"]!, /runs on k8s-worker-1: argocd-server-/);
   assert.equal(hooks(html, "reason").length, 1);
+  assert.equal(hooks(html, "map-detail").length, 1);
 });
 
 test("each exposed path hop by hop: data-testid=hop per step, the packet before and after each NAT, the final source, file:line", async () => {
@@ -292,10 +293,12 @@ test("the inline script runs on a page with none of its elements (a fragment) wi
     document: { addEventListener: on, querySelectorAll: () => [] },
     window: { addEventListener: on },
   });
-  assert.deepEqual(Object.keys(listeners).sort(), ["beforeprint", "click", "keydown"]);
+  assert.deepEqual(Object.keys(listeners).sort(), ["beforeprint", "click", "focusin", "keydown"]);
   const nothing = { closest: () => null, matches: () => false };
   listeners["click"]![0]!({ target: nothing });
   listeners["keydown"]![0]!({ target: nothing, key: "Enter" });
+  listeners["focusin"]![0]!({ target: nothing });
+  listeners["focusin"]![0]!({ target: null });
   listeners["beforeprint"]![0]!({});
 });
 
