@@ -77,6 +77,10 @@ test("the example's page: a document with every section, the cluster map showing
   assert.match(html, /internet gateway igw-0ecoeco0000000001/);
   assert.match(html, /NAT gateway nat-0ecoeco0000000001/);
   assert.equal(hooks(html, "load-balancer")[0]?.["data-lb"], "k8s-ecoeco-3f9c2a71b4");
+  // keyboard and print (WCAG 2.2 SC 2.4.7 Focus Visible; CSS @media print): a focus ring, focusable map nodes, a print stylesheet
+  assert.match(html, /:focus-visible\{outline:3px solid/);
+  assert.ok(hooks(html, "node").every((n) => n["tabindex"] === "0"));
+  assert.match(html, /@media print\{\n {2}nav\.toc\{display:none\}/);
   // the SVG is laid out here: no layout library, no script builds it
   assert.match(html, /<svg class="map" width="\d+" height="\d+" viewBox="0 0 \d+ \d+"/);
 });
@@ -103,6 +107,7 @@ test("kube-scheduler Filter verdicts in the placement matrix: one cell per workl
   assert.equal(runs["data-verdict"], "runs");
   assert.match(runs["title"]!, /runs on k8s-worker-1: argocd-server-/);
   assert.equal(hooks(html, "reason").length, 1);
+  assert.equal(hooks(html, "map-detail").length, 1);
 });
 
 test("each exposed path hop by hop: data-testid=hop per step, the packet before and after each NAT, the final source, file:line", async () => {
@@ -288,10 +293,12 @@ test("the inline script runs on a page with none of its elements (a fragment) wi
     document: { addEventListener: on, querySelectorAll: () => [] },
     window: { addEventListener: on },
   });
-  assert.deepEqual(Object.keys(listeners).sort(), ["beforeprint", "click", "keydown"]);
+  assert.deepEqual(Object.keys(listeners).sort(), ["beforeprint", "click", "focusin", "keydown"]);
   const nothing = { closest: () => null, matches: () => false };
   listeners["click"]![0]!({ target: nothing });
   listeners["keydown"]![0]!({ target: nothing, key: "Enter" });
+  listeners["focusin"]![0]!({ target: nothing });
+  listeners["focusin"]![0]!({ target: null });
   listeners["beforeprint"]![0]!({});
 });
 
@@ -304,4 +311,22 @@ test(`a cluster of more than ${MATRIX_MAX_NODES} nodes: the matrix has one colum
   const cells = hooks(r.stdout, "placement-cell");
   assert.ok(cells.length > 0);
   assert.ok(cells.every((c) => c["data-group"] !== undefined && c["data-node"] === undefined));
+});
+
+test("DaemonSet controller NodeShouldRunDaemonPod (pkg/controller/daemon): a node whose NoSchedule taint the DaemonSet does not tolerate is not-targeted, its other nodes get a pod each", async () => {
+  const dir = tempDir();
+  // bench/synthetic.ts: log-agent tolerates nothing; a tenth of the nodes carry nvidia.com/gpu:NoSchedule
+  await writeSyntheticCluster(dir, { nodes: 30, pods: 200 });
+  const r = await cli(["report", "-o", "html", "-s", dir]);
+  assert.equal(r.code, 0, r.stderr);
+  const cells = hooks(r.stdout, "placement-cell").filter((c) => c["data-workload"] === "logging/log-agent");
+  assert.equal(cells.length, 30);
+  const skipped = cells.filter((c) => c["data-verdict"] === "not-targeted");
+  assert.ok(skipped.length > 0);
+  for (const c of skipped)
+    assert.match(
+      c["title"]!,
+      /^the DaemonSet controller makes no DaemonSet logging\/log-agent pod for node-\d+: taint: untolerated taint nvidia\.com\/gpu=present:NoSchedule \(.*nodes\.json:\d+\)$/,
+    );
+  assert.ok(cells.filter((c) => c["data-verdict"] !== "not-targeted").every((c) => c["data-verdict"] === "predicted"));
 });

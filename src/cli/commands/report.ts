@@ -21,7 +21,7 @@ export function registerReport(program: Command, io: CliIO, setExit: (code: numb
     program
       .command("report")
       .description(
-        "the analysis as one Markdown document: where each workload runs per node group and why, direct answers, the request and reply path of every internet-exposed service with Mermaid sequence diagrams, the egress table, lint findings, and recommendations verified by re-running the analysis",
+        "the analysis as one Markdown document: where each workload runs per node group and why, direct answers, the request and reply path of every internet-exposed service with Mermaid sequence diagrams, the egress table, lint findings, and recommendations verified by re-running the analysis (-o html: the same as one self-contained page with a cluster map)",
       ),
     ["md", "html"],
   );

@@ -136,7 +136,7 @@ function columnsFor(n: number): number {
   return Math.max(1, Math.min(4, n <= 3 ? n : Math.ceil(Math.sqrt(n))));
 }
 
-/** A container: a heading block of lines, then `inner` below it. Registers its position (for edges) under `key`. */
+/** A container: a heading block of lines, then `inner` below it; `at` is told where it was drawn (the edges end there). */
 function container(
   cls: string,
   lines: readonly Line[],
@@ -375,7 +375,7 @@ export function clusterMapSvg(map: ClusterMap): string {
     );
   const all = stack(parts);
   const body = all.body(GAP, GAP);
-  // edges, drawn under the boxes: each load balancer to its subnets
+  // edges, drawn over the boxes (a VPC's box would hide them): each load balancer to its subnets
   const edges: string[] = [];
   for (const lb of map.loadBalancers) {
     const from = lbAt.get(lb.name + "\u0000" + lb.source);
@@ -390,6 +390,6 @@ export function clusterMapSvg(map: ClusterMap): string {
   const h = all.h + 2 * GAP;
   return (
     `<svg class="map" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="group" aria-label="cluster map">` +
-    `<g class="edges">${edges.join("")}</g>${body}</svg>`
+    `${body}<g class="edges">${edges.join("")}</g></svg>`
   );
 }

@@ -101,8 +101,9 @@ export function reportPage(a: ReportAnalysis, live?: LiveMarkup): string {
     [
       "map",
       "Cluster map",
-      `<p>Nodes by subnet and zone with their taints, labels and pods (● running, ○ placed by the scheduler, ◆ static); the VPC with its route tables, gateways and load balancers. Hover a box for everything it holds.</p>` +
+      `<p>Nodes by subnet and zone with their taints, labels and pods (● running, ○ placed by the scheduler, ◆ static); the VPC with its route tables, gateways and load balancers. Hover a box, or focus it, for everything it holds.</p>` +
         `<div class="scroll">${clusterMapSvg(map)}</div>` +
+        `<div class="reason" data-testid="map-detail" role="status" aria-live="polite">Focus (Tab) or click a node or load balancer to read everything it holds here.</div>` +
         nodesTable(a),
     ],
     [

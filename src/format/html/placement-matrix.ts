@@ -50,12 +50,45 @@ function workloadName(w: { readonly namespace: string; readonly name: string }):
   return `${w.namespace}/${w.name}`;
 }
 
+type PodJson = WorkloadPlacementJson["pods"][number];
+
+/** One workload's answer indexed by node, once per row: each cell then costs no scan of the answer. */
+interface WorkloadIndex {
+  readonly w: WorkloadPlacementJson;
+  readonly observed: ReadonlyMap<string, PodJson[]>;
+  readonly predicted: ReadonlyMap<string, PodJson[]>;
+  readonly rejected: ReadonlyMap<string, WorkloadPlacementJson["nodes"][number]>;
+  readonly notTargeted: ReadonlyMap<string, WorkloadPlacementJson["notTargeted"][number]>;
+  readonly feasible: ReadonlySet<string>;
+}
+
+function indexWorkload(w: WorkloadPlacementJson): WorkloadIndex {
+  const observed = new Map<string, PodJson[]>();
+  const predicted = new Map<string, PodJson[]>();
+  for (const p of w.pods) {
+    const [map, node] = p.observedNode !== null ? [observed, p.observedNode] : [predicted, p.predictedNode];
+    if (node === null) continue;
+    const list = map.get(node) ?? [];
+    list.push(p);
+    map.set(node, list);
+  }
+  return {
+    w,
+    observed,
+    predicted,
+    rejected: new Map(w.nodes.map((n) => [n.node, n])),
+    notTargeted: new Map(w.notTargeted.map((n) => [n.node, n])),
+    feasible: new Set(w.feasibleNodes),
+  };
+}
+
 /** The verdict of one workload on one node, and the reason in words. */
-function nodeCell(w: WorkloadPlacementJson, node: string): Cell {
+function nodeCell(index: WorkloadIndex, node: string): Cell {
+  const w = index.w;
   const name = `${w.kind} ${workloadName(w)}`;
-  const observed = w.pods.filter((p) => p.observedNode === node);
-  const predicted = w.pods.filter((p) => p.observedNode === null && p.predictedNode === node);
-  const rejected = w.nodes.find((n) => n.node === node);
+  const observed = index.observed.get(node) ?? [];
+  const predicted = index.predicted.get(node) ?? [];
+  const rejected = index.rejected.get(node);
   const rejections = rejected ? rejected.reasons.map(reasonText) : [];
   if (observed.length > 0) {
     const lines = [
@@ -69,7 +102,7 @@ function nodeCell(w: WorkloadPlacementJson, node: string): Cell {
       ),
       ...(rejections.length > 0
         ? ["the scheduler would reject this node for a new pod now:", ...rejections]
-        : w.feasibleNodes.includes(node)
+        : index.feasible.has(node)
           ? ["every Filter plugin passes on this node"]
           : []),
     ];
@@ -89,7 +122,7 @@ function nodeCell(w: WorkloadPlacementJson, node: string): Cell {
     }
     return { verdict: "predicted", count: predicted.length, reason: lines.join("\n") };
   }
-  const skipped = w.notTargeted.find((n) => n.node === node);
+  const skipped = index.notTargeted.get(node);
   if (skipped)
     return {
       verdict: "not-targeted",
@@ -102,7 +135,7 @@ function nodeCell(w: WorkloadPlacementJson, node: string): Cell {
       count: 0,
       reason: [`${node} rejects ${name}:`, ...rejections].join("\n"),
     };
-  if (w.feasibleNodes.includes(node))
+  if (index.feasible.has(node))
     return {
       verdict: "feasible",
       count: 0,
@@ -170,7 +203,8 @@ export function placementMatrixByNode(placement: PlacementJson, nodes: readonly 
   const head = nodes.map((n) => `<th scope="col"${attr("data-node", n)}>${esc(n)}</th>`).join("");
   const rows = placement.workloads.map((w) => {
     const id = workloadName(w);
-    return `<tr>${rowHead(w)}${nodes.map((n) => cellMarkup(id, "data-node", n, nodeCell(w, n))).join("")}</tr>`;
+    const index = indexWorkload(w);
+    return `<tr>${rowHead(w)}${nodes.map((n) => cellMarkup(id, "data-node", n, nodeCell(index, n))).join("")}</tr>`;
   });
   return (
     `<section class="placement" data-testid="placement">` +

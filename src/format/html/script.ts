@@ -5,6 +5,8 @@
  *   its section's reason panel (`data-testid="reason"`);
  * - the arrow keys move between cells of a matrix (WAI-ARIA Authoring Practices, grid pattern:
  *   "Keyboard interaction");
+ * - a box of the cluster map (a node, a load balancer), focused or clicked, writes what its
+ *   tooltip holds into the map's panel (`data-testid="map-detail"`): keyboard users cannot hover;
  * - before printing, every `<details>` opens (the `beforeprint` event), so the printout holds it all.
  * It looks every element up and does nothing where there is none: a fragment without a matrix
  * or a map runs it without an error.
@@ -36,10 +38,25 @@ export const SCRIPT = `
     if (target) target.focus();
     return !!target;
   }
+  function detail(box) {
+    var map = box.closest("section");
+    var panel = map ? map.querySelector("[data-testid=map-detail]") : null;
+    var title = box.querySelector("title");
+    if (panel && title) panel.textContent = title.textContent;
+  }
+  function mapBox(t) {
+    return t && t.closest ? t.closest("svg.map g[tabindex]") : null;
+  }
   document.addEventListener("click", function (e) {
     var t = e.target;
     var cell = t && t.closest ? t.closest("td.cell[data-testid=placement-cell]") : null;
     if (cell) show(cell);
+    var box = mapBox(t);
+    if (box) detail(box);
+  });
+  document.addEventListener("focusin", function (e) {
+    var box = mapBox(e.target);
+    if (box) detail(box);
   });
   document.addEventListener("keydown", function (e) {
     var t = e.target;

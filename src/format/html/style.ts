@@ -47,7 +47,7 @@ svg.map .node>rect{fill:#fff}
 svg.map .node.tainted>rect{stroke:var(--unk);stroke-width:2}
 svg.map .lb>rect{fill:#fff8c5}
 svg.map .internet>rect{fill:#ddf4ff}
-svg.map .edges line{stroke:#9a6700;stroke-width:1.5;stroke-dasharray:5 3}
+svg.map .edges line{stroke:#9a6700;stroke-width:1.5;stroke-dasharray:5 3;opacity:.7;pointer-events:none}
 svg.map text{fill:var(--fg)}
 svg.map .t-name{font-weight:700}
 svg.map .t-dim{fill:var(--dim)}
@@ -94,6 +94,9 @@ tr.sev-warning td:first-child{color:var(--unk);font-weight:700}
   body{font-size:11px}
   main{max-width:none;padding:0}
   .scroll{overflow:visible}
+  table{width:100%}
+  th,td{overflow-wrap:break-word}
+  td code,th .src{overflow-wrap:anywhere}
   thead th{position:static}
   section.path,li.hop,tr{break-inside:avoid}
   section.part{break-before:auto}

@@ -114,8 +114,6 @@ export function connlistView(c: ConnlistJson): string {
 
 /** exposure: per workload, its internet frontends (with the chain's verdict) and what NetworkPolicy lets in. */
 export function exposureView(e: ExposureJson): string {
-  const total = e.workloads.reduce((n, w) => n + w.incoming.length, 0);
-  const cap = total <= CONNLIST_ALL ? total : CONNLIST_SOURCES;
   const frontend = (x: ExposureJson["unattached"][number]): string =>
     `<li class="${x.verdict === "open" ? "v-open" : x.verdict === "blocked" ? "v-dropped" : "v-unknown"}">` +
     `<strong>${esc(x.verdict)}</strong> ${esc(x.kind)} <code>${esc(x.frontend)}</code> ${esc(x.protocol)} ${esc(x.port)}${src(x.source)}` +
@@ -128,16 +126,12 @@ export function exposureView(e: ExposureJson): string {
   const rows = e.workloads.map((w) => {
     const internet =
       w.internet.length > 0 ? `<ul class="flat">${w.internet.map(frontend).join("")}</ul>` : "no frontend";
+    // who NetworkPolicy lets in is connectivity's list (by destination): counted here, not repeated
     const incoming = w.openToAll
       ? "every workload and address, on every port"
       : w.incoming.length === 0
         ? "nothing"
-        : `${w.incoming.length} sources: ${esc(
-            w.incoming
-              .slice(0, cap)
-              .map((i) => `${i.from} (${i.conn})`)
-              .join(", "),
-          )}${w.incoming.length > cap ? ` +${w.incoming.length - cap} more` : ""}`;
+        : `${w.incoming.length} workloads and address ranges (listed under <a href="#connectivity">Connectivity</a>)`;
     return `<tr${w.internetFacing ? ' class="facing"' : ""}><th scope="row"><code>${esc(w.id)}</code>${src(w.source)}</th><td>${internet}</td><td>${incoming}</td></tr>`;
   });
   const facing = e.workloads.filter((w) => w.internetFacing).length;
