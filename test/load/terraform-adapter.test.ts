@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { runLint } from "../../src/analysis/lint/index.js";
 import { terraformStateFormat } from "../../src/load/aws/terraform/detect.js";
+import { DEFAULT_LIMITS } from "../../src/load/limits.js";
 import { loadSnapshot } from "../../src/load/load-snapshot.js";
 import type { Snapshot } from "../../src/model/snapshot.js";
 import { formatSource } from "../../src/model/source.js";
@@ -194,6 +195,16 @@ for (const [format, file, write] of FORMATS) {
       assert.equal(formatSource(subnet.source), `${file}:${subnet.source.line} (module.vpc.aws_subnet.private[1])`);
       assert.deepEqual(s.aws.vpcs[0]!.tags, { Name: "own", Team: "from-default-tags" }, "tags_all wins over tags");
       assert.deepEqual(s.aws.vpcs[0]!.cidrBlocks, ["10.0.0.0/16"]);
+    });
+
+    test("a large state (positions found lazily below the top two levels, parse-json.ts) cites the same lines", () => {
+      const files = { [file]: write([VPC, SUBNET(1), { ...SUBNET(2), module: "module.vpc.module.extra" }]) };
+      const dir = tempDir(files);
+      const eager = loadSnapshot({ paths: [file], cwd: dir });
+      const lazy = loadSnapshot({ paths: [file], cwd: dir, limits: { ...DEFAULT_LIMITS, lazyPositionsFromBytes: 1 } });
+      const lines = (s: Snapshot) => s.aws.subnets.map((x) => [x.id, x.source.line, x.source.col, x.source.address]);
+      assert.deepEqual(lines(lazy), lines(eager));
+      assert.ok(lazy.aws.subnets.every((x) => x.source.line > 1));
     });
 
     test("aws_route_table: the provider leaves the local route out of `route` (flattenRoutes); aws_route and associations are merged; aws_main_route_table_association picks the main table", () => {
@@ -847,6 +858,21 @@ for (const [format, file, write] of FORMATS) {
     });
   });
 }
+
+test("a state given with --with is a what-if: its objects replace the AWS CLI output's namesakes", () => {
+  const dir = tempDir({
+    "cli.json": JSON.stringify({
+      Subnets: [{ SubnetId: "subnet-1", VpcId: "vpc-1", CidrBlock: "10.0.1.0/24", AvailabilityZone: "eu-west-1c" }],
+    }),
+    "planned.tfstate": tfstate([VPC, SUBNET(1)]),
+  });
+  const s = loadSnapshot({ paths: ["cli.json"], whatIf: ["planned.tfstate"], cwd: dir });
+  const subnet = s.aws.subnets.find((x) => x.id === "subnet-1")!;
+  assert.equal(subnet.availabilityZone, "eu-west-1a");
+  assert.equal(subnet.source.address, "module.vpc.aws_subnet.private[1]");
+  assert.ok(codes(s).includes("what-if"));
+  assert.ok(!codes(s).includes("terraform-overridden"));
+});
 
 test("a rule resource whose security group is in neither the state nor the snapshot is a located warning", () => {
   const s = load({
