@@ -874,6 +874,22 @@ test("a state given with --with is a what-if: its objects replace the AWS CLI ou
   assert.ok(!codes(s).includes("terraform-overridden"));
 });
 
+test("terraform.tfstate v4: a deposed object (create_before_destroy's old one, to be destroyed) is not the resource's current object and is not read", () => {
+  const text = tfstate([VPC, SUBNET(1)]);
+  const state = JSON.parse(text) as { resources: { type: string; instances: Record<string, unknown>[] }[] };
+  const subnet = state.resources.find((r) => r.type === "aws_subnet")!;
+  subnet.instances.push({
+    ...subnet.instances[0]!,
+    deposed: "00000001",
+    attributes: { ...SUBNET(9).values, id: "subnet-old" },
+  });
+  const s = load({ "terraform.tfstate": JSON.stringify(state, null, 2) });
+  assert.deepEqual(
+    s.aws.subnets.map((x) => x.id),
+    ["subnet-1"],
+  );
+});
+
 test("a rule resource whose security group is in neither the state nor the snapshot is a located warning", () => {
   const s = load({
     "terraform.tfstate": tfstate([

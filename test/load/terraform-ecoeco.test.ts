@@ -202,6 +202,19 @@ test("lint -o sarif: an object of the state has its resource address as a logica
   ]);
 });
 
+test("values the state holds but podpath does not model (an instance's user_data) are never printed", async () => {
+  const snapshot = ["-s", K8S, "-s", `${STATE_DIR}/terraform.tfstate`, "-s", MANAGED];
+  for (const args of [
+    ["snapshot", "show", ...snapshot, "-o", "json"],
+    ["lint", ...snapshot, "-o", "json"],
+    ["trace", ...snapshot, "--from", "workload:ecoeco/ecoeco-api", "--to", "internet", "-o", "json"],
+  ]) {
+    const r = await cli(args);
+    assert.equal(r.code === 0 || r.code === 1, true, r.stderr);
+    assert.doesNotMatch(r.stdout + r.stderr, /c2VjcmV0|user_data/, args.join(" "));
+  }
+});
+
 test("a state file that is not valid JSON is a located error, exit 2, no stack trace", async () => {
   const r = await cli(["snapshot", "show", "-s", "test/fixtures/terraform/broken.tfstate"]);
   assert.equal(r.code, 2);
