@@ -890,6 +890,38 @@ test("terraform.tfstate v4: a deposed object (create_before_destroy's old one, t
   );
 });
 
+test("describe-target-health lists every target of its group: a state's registration it does not list is dropped, with a note", () => {
+  const tgArn = "arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/web/3";
+  const attachment = (n: number): Res => ({
+    type: "aws_lb_target_group_attachment",
+    name: "web",
+    index: n,
+    values: { target_group_arn: tgArn, target_id: `i-${n}`, port: 30080 },
+  });
+  const health = JSON.stringify(
+    {
+      TargetGroupArn: tgArn,
+      TargetHealthDescriptions: [{ Target: { Id: "i-1", Port: 30080 }, TargetHealth: { State: "healthy" } }],
+    },
+    null,
+    2,
+  );
+  const s = load({ "terraform.tfstate": tfstate([attachment(1), attachment(2)]), "health.json": health });
+  assert.deepEqual(
+    s.aws.targetHealth.map((h) => [h.targetId, h.state, h.source.file]),
+    [["i-1", "healthy", "health.json"]],
+  );
+  const notes = s.diagnostics.filter((d) => d.code === "terraform-overridden").map((d) => d.message);
+  assert.equal(notes.length, 2);
+  assert.ok(
+    notes.some((m) =>
+      /^target i-2:30080 .* is registered in the Terraform state .* but not listed by describe-target-health \(health\.json\)/.test(
+        m,
+      ),
+    ),
+  );
+});
+
 test("a rule resource whose security group is in neither the state nor the snapshot is a located warning", () => {
   const s = load({
     "terraform.tfstate": tfstate([

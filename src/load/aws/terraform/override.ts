@@ -44,6 +44,21 @@ export function preferCliOverTerraform(draft: SnapshotDraft, whatIfFiles: Readon
     "target",
     (t) => `${t.targetId}${t.port === undefined ? "" : `:${t.port}`} of ${t.targetGroupArn}`,
   );
+  // describe-target-health lists every target of its group: a registration it does not list was
+  // deregistered since Terraform wrote the state
+  const listedBy = new Map<string, SourceRef>();
+  for (const h of a.targetHealth) if (h.source.address === undefined) listedBy.set(h.targetGroupArn, h.source);
+  const current = a.targetHealth.filter((h) => {
+    const cli = listedBy.get(h.targetGroupArn);
+    if (h.source.address === undefined || whatIfFiles.has(h.source.file) || !cli) return true;
+    draft.info(
+      "terraform-overridden",
+      `target ${h.targetId}${h.port === undefined ? "" : `:${h.port}`} of ${h.targetGroupArn} is registered in the Terraform state (${formatSource(h.source)}) but not listed by describe-target-health (${cli.file}): the AWS CLI output is used`,
+      h.source,
+    );
+    return false;
+  });
+  a.targetHealth.splice(0, a.targetHealth.length, ...current);
 
   const known = new Set(a.securityGroups.map((g) => g.id));
   for (const orphan of orphanRules.get(draft) ?? []) {
