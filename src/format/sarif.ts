@@ -10,7 +10,8 @@
  *   severities), `message.text` (the message and the fix), `locations` (§3.28: the first object,
  *   `physicalLocation.artifactLocation.uri` relative to the snapshot as podpath shows paths, with
  *   `region.startLine`/`startColumn`, 1-based), `relatedLocations` (§3.27.22: the other objects,
- *   each with an `id` and a message naming it).
+ *   each with an `id` and a message naming it). An object read from a Terraform state also has
+ *   `logicalLocations` (§3.28.4, §3.33: `fullyQualifiedName` its resource address, `kind` "resource").
  *
  * The order is the answer's (deterministic): rules as they ran, results as the findings are sorted.
  */
@@ -25,6 +26,7 @@ interface SarifLocation {
     readonly artifactLocation: { readonly uri: string };
     readonly region: { readonly startLine: number; readonly startColumn: number };
   };
+  readonly logicalLocations?: readonly { readonly fullyQualifiedName: string; readonly kind: "resource" }[];
   readonly message?: { readonly text: string };
 }
 
@@ -51,6 +53,9 @@ function location(o: FindingObjectJson, id?: number): SarifLocation | undefined 
       artifactLocation: { uri: artifactUri(o.source.file) },
       region: { startLine: o.source.line, startColumn: Math.max(1, o.source.column) },
     },
+    ...(o.source.address !== undefined
+      ? { logicalLocations: [{ fullyQualifiedName: o.source.address, kind: "resource" as const }] }
+      : {}),
     message: { text: objectName(o) },
   };
 }

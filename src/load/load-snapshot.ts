@@ -143,7 +143,7 @@ export function loadSnapshot(options: LoadOptions): Snapshot {
     throw new InputError(what);
   }
   const shown = (p: string) => (p === STDIN_PATH ? STDIN_SHOWN : displayPath(resolve(cwd, p), base));
-  preferCliOverTerraform(draft);
+  preferCliOverTerraform(draft, new Set(files.filter((f) => f.whatIf).map((f) => f.path)));
   return finishSnapshot(draft, options.paths.map(shown), whatIf.map(shown), files, errors);
 }
 

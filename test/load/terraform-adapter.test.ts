@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { runLint } from "../../src/analysis/lint/index.js";
 import { terraformStateFormat } from "../../src/load/aws/terraform/detect.js";
+import { DEFAULT_LIMITS } from "../../src/load/limits.js";
 import { loadSnapshot } from "../../src/load/load-snapshot.js";
 import type { Snapshot } from "../../src/model/snapshot.js";
 import { formatSource } from "../../src/model/source.js";
@@ -194,6 +195,16 @@ for (const [format, file, write] of FORMATS) {
       assert.equal(formatSource(subnet.source), `${file}:${subnet.source.line} (module.vpc.aws_subnet.private[1])`);
       assert.deepEqual(s.aws.vpcs[0]!.tags, { Name: "own", Team: "from-default-tags" }, "tags_all wins over tags");
       assert.deepEqual(s.aws.vpcs[0]!.cidrBlocks, ["10.0.0.0/16"]);
+    });
+
+    test("a large state (positions found lazily below the top two levels, parse-json.ts) cites the same lines", () => {
+      const files = { [file]: write([VPC, SUBNET(1), { ...SUBNET(2), module: "module.vpc.module.extra" }]) };
+      const dir = tempDir(files);
+      const eager = loadSnapshot({ paths: [file], cwd: dir });
+      const lazy = loadSnapshot({ paths: [file], cwd: dir, limits: { ...DEFAULT_LIMITS, lazyPositionsFromBytes: 1 } });
+      const lines = (s: Snapshot) => s.aws.subnets.map((x) => [x.id, x.source.line, x.source.col, x.source.address]);
+      assert.deepEqual(lines(lazy), lines(eager));
+      assert.ok(lazy.aws.subnets.every((x) => x.source.line > 1));
     });
 
     test("aws_route_table: the provider leaves the local route out of `route` (flattenRoutes); aws_route and associations are merged; aws_main_route_table_association picks the main table", () => {
@@ -847,6 +858,69 @@ for (const [format, file, write] of FORMATS) {
     });
   });
 }
+
+test("a state given with --with is a what-if: its objects replace the AWS CLI output's namesakes", () => {
+  const dir = tempDir({
+    "cli.json": JSON.stringify({
+      Subnets: [{ SubnetId: "subnet-1", VpcId: "vpc-1", CidrBlock: "10.0.1.0/24", AvailabilityZone: "eu-west-1c" }],
+    }),
+    "planned.tfstate": tfstate([VPC, SUBNET(1)]),
+  });
+  const s = loadSnapshot({ paths: ["cli.json"], whatIf: ["planned.tfstate"], cwd: dir });
+  const subnet = s.aws.subnets.find((x) => x.id === "subnet-1")!;
+  assert.equal(subnet.availabilityZone, "eu-west-1a");
+  assert.equal(subnet.source.address, "module.vpc.aws_subnet.private[1]");
+  assert.ok(codes(s).includes("what-if"));
+  assert.ok(!codes(s).includes("terraform-overridden"));
+});
+
+test("terraform.tfstate v4: a deposed object (create_before_destroy's old one, to be destroyed) is not the resource's current object and is not read", () => {
+  const text = tfstate([VPC, SUBNET(1)]);
+  const state = JSON.parse(text) as { resources: { type: string; instances: Record<string, unknown>[] }[] };
+  const subnet = state.resources.find((r) => r.type === "aws_subnet")!;
+  subnet.instances.push({
+    ...subnet.instances[0]!,
+    deposed: "00000001",
+    attributes: { ...SUBNET(9).values, id: "subnet-old" },
+  });
+  const s = load({ "terraform.tfstate": JSON.stringify(state, null, 2) });
+  assert.deepEqual(
+    s.aws.subnets.map((x) => x.id),
+    ["subnet-1"],
+  );
+});
+
+test("describe-target-health lists every target of its group: a state's registration it does not list is dropped, with a note", () => {
+  const tgArn = "arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/web/3";
+  const attachment = (n: number): Res => ({
+    type: "aws_lb_target_group_attachment",
+    name: "web",
+    index: n,
+    values: { target_group_arn: tgArn, target_id: `i-${n}`, port: 30080 },
+  });
+  const health = JSON.stringify(
+    {
+      TargetGroupArn: tgArn,
+      TargetHealthDescriptions: [{ Target: { Id: "i-1", Port: 30080 }, TargetHealth: { State: "healthy" } }],
+    },
+    null,
+    2,
+  );
+  const s = load({ "terraform.tfstate": tfstate([attachment(1), attachment(2)]), "health.json": health });
+  assert.deepEqual(
+    s.aws.targetHealth.map((h) => [h.targetId, h.state, h.source.file]),
+    [["i-1", "healthy", "health.json"]],
+  );
+  const notes = s.diagnostics.filter((d) => d.code === "terraform-overridden").map((d) => d.message);
+  assert.equal(notes.length, 2);
+  assert.ok(
+    notes.some((m) =>
+      /^target i-2:30080 .* is registered in the Terraform state .* but not listed by describe-target-health \(health\.json\)/.test(
+        m,
+      ),
+    ),
+  );
+});
 
 test("a rule resource whose security group is in neither the state nor the snapshot is a located warning", () => {
   const s = load({

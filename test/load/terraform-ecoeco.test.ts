@@ -180,6 +180,41 @@ test("lint reports the node group's mix of inline rules and rule resources, loca
   );
 });
 
+test("lint -o sarif: an object of the state has its resource address as a logical location (SARIF 2.1.0 §3.33)", async () => {
+  const r = await cli(["lint", "-s", K8S, "-s", `${STATE_DIR}/terraform.tfstate`, "-s", MANAGED, "-o", "sarif"]);
+  const results = (
+    JSON.parse(r.stdout) as {
+      runs: {
+        results: {
+          ruleId: string;
+          locations: { logicalLocations?: unknown }[];
+          relatedLocations?: { logicalLocations?: unknown }[];
+        }[];
+      }[];
+    }
+  ).runs[0]!.results.filter((x) => x.ruleId === "terraform-sg-mixed-rules");
+  assert.equal(results.length, 1);
+  assert.deepEqual(results[0]!.locations[0]!.logicalLocations, [
+    { fullyQualifiedName: "aws_security_group.node", kind: "resource" },
+  ]);
+  assert.deepEqual(results[0]!.relatedLocations?.[0]?.logicalLocations, [
+    { fullyQualifiedName: "aws_security_group_rule.node_self", kind: "resource" },
+  ]);
+});
+
+test("values the state holds but podpath does not model (an instance's user_data) are never printed", async () => {
+  const snapshot = ["-s", K8S, "-s", `${STATE_DIR}/terraform.tfstate`, "-s", MANAGED];
+  for (const args of [
+    ["snapshot", "show", ...snapshot, "-o", "json"],
+    ["lint", ...snapshot, "-o", "json"],
+    ["trace", ...snapshot, "--from", "workload:ecoeco/ecoeco-api", "--to", "internet", "-o", "json"],
+  ]) {
+    const r = await cli(args);
+    assert.equal(r.code === 0 || r.code === 1, true, r.stderr);
+    assert.doesNotMatch(r.stdout + r.stderr, /c2VjcmV0|user_data/, args.join(" "));
+  }
+});
+
 test("a state file that is not valid JSON is a located error, exit 2, no stack trace", async () => {
   const r = await cli(["snapshot", "show", "-s", "test/fixtures/terraform/broken.tfstate"]);
   assert.equal(r.code, 2);

@@ -31,9 +31,23 @@ export class TfConversion {
     }
   }
 
+  private readonly contexts = new Map<object, DocumentContext>();
+
+  /** The context of a resource: anchored where a large file's lazy positions are found. */
+  private contextOf(r: TfResource): DocumentContext {
+    let ctx = this.contexts.get(r.anchor);
+    if (!ctx) this.contexts.set(r.anchor, (ctx = this.ctx.within(r.anchor)));
+    return ctx;
+  }
+
   /** The object's source: where the resource is written in the state, and its address. */
   source(r: TfResource): SourceRef {
-    return { ...this.ctx.source(r.at), address: r.address };
+    return withAddress(this.contextOf(r).source(r.at), r.address);
+  }
+
+  /** The source of a part of a resource (a field a warning cites), with the resource's address. */
+  sourceWithin(r: TfResource, at: object): SourceRef {
+    return withAddress(this.contextOf(r).source(at, this.source(r)), r.address);
   }
 
   /** The managed resources of these types, in file order. */
@@ -57,12 +71,20 @@ export class TfConversion {
         this.draft.warn(
           "invalid-object",
           `${r.address} skipped: ${error.message}`,
-          error.at ? { ...this.ctx.source(error.at, this.source(r)), address: r.address } : this.source(r),
+          error.at ? this.sourceWithin(r, error.at) : this.source(r),
         );
       }
     }
     return out;
   }
+}
+
+/**
+ * A plain SourceRef with the address: reading `line` and `col` resolves a large file's lazy
+ * position now (one rescan of the resource's anchor, shared by every resource below it).
+ */
+function withAddress(source: SourceRef, address: string): SourceRef {
+  return { file: source.file, line: source.line, col: source.col, doc: source.doc, address };
 }
 
 /** A string attribute; "" (the provider's unset) reads as undefined. */

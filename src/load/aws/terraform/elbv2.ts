@@ -10,6 +10,7 @@ import type {
 import { isCidr } from "../../../model/net.js";
 import { unique } from "../common.js";
 import { block, blocks, num, optIp, str, strs, type TfConversion, type TfFields } from "./common.js";
+import type { TfResource } from "./state.js";
 
 /**
  * aws_lb, aws_lb_listener, aws_lb_listener_rule, aws_lb_target_group and
@@ -29,13 +30,13 @@ const ACTIONS: readonly LoadBalancerAction["type"][] = [
   "authenticate-cognito",
 ];
 
-function action(conv: TfConversion, owner: string, a: TfFields): LoadBalancerAction | undefined {
+function action(conv: TfConversion, r: TfResource, a: TfFields): LoadBalancerAction | undefined {
   const type = a.reqStr("type");
   if (!(ACTIONS as readonly string[]).includes(type)) {
     conv.draft.warn(
       "invalid-field",
-      `${owner}: action type ${JSON.stringify(type)} is not modelled; the action was left out`,
-      { ...conv.ctx.source(a.raw), address: owner },
+      `${r.address}: action type ${JSON.stringify(type)} is not modelled; the action was left out`,
+      conv.sourceWithin(r, a.raw),
     );
     return undefined;
   }
@@ -72,10 +73,10 @@ function action(conv: TfConversion, owner: string, a: TfFields): LoadBalancerAct
   return { type: type as LoadBalancerAction["type"], order, targetGroups, redirect, fixedResponse };
 }
 
-function actions(conv: TfConversion, owner: string, f: TfFields, key: string): LoadBalancerAction[] {
+function actions(conv: TfConversion, r: TfResource, f: TfFields, key: string): LoadBalancerAction[] {
   return blocks(f, key)
     .flatMap((a) => {
-      const converted = action(conv, owner, a);
+      const converted = action(conv, r, a);
       return converted ? [converted] : [];
     })
     .sort((x, y) => (x.order ?? Infinity) - (y.order ?? Infinity));
@@ -171,7 +172,7 @@ export function convertElbv2(conv: TfConversion, eipByAllocation: ReadonlyMap<st
       loadBalancerArn,
       port,
       protocol: str(f, "protocol") ?? (gateway ? "GENEVE" : f.fail("protocol is required")),
-      defaultActions: actions(conv, r.address, f, "default_action"),
+      defaultActions: actions(conv, r, f, "default_action"),
       certificateArns: unique([
         ...(str(f, "certificate_arn") ? [str(f, "certificate_arn")!] : []),
         ...certificates.filter((c) => c.listenerArn === arn).map((c) => c.arn),
@@ -186,7 +187,7 @@ export function convertElbv2(conv: TfConversion, eipByAllocation: ReadonlyMap<st
       priority: num(f, "priority", { min: 1, max: 50000 }) ?? f.fail("priority is required"),
       isDefault: false,
       conditions: blocks(f, "condition").flatMap(conditions),
-      actions: actions(conv, r.address, f, "action"),
+      actions: actions(conv, r, f, "action"),
       source: conv.source(r),
     };
   });

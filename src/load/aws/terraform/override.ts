@@ -8,36 +8,57 @@ import { orphanRules } from "./security-groups.js";
  * CLI output wins whichever file was read first: it is what AWS answered when the snapshot was
  * taken, while the state is what Terraform last wrote (it drifts when anything changes outside
  * Terraform). Each replaced object is an info diagnostic naming both sources, which
- * `snapshot show` lists. Runs once every file is read, before `finishSnapshot` de-duplicates.
+ * `snapshot show` lists. Runs once every file is read, before `finishSnapshot` de-duplicates. A
+ * state given with --with (`whatIfFiles`) is a what-if: its objects replace their namesakes there.
  */
-export function preferCliOverTerraform(draft: SnapshotDraft): void {
+export function preferCliOverTerraform(draft: SnapshotDraft, whatIfFiles: ReadonlySet<string> = new Set()): void {
   const a = draft.aws;
   const id = (x: { id: string }) => x.id;
   const arn = (x: { arn: string }) => x.arn;
-  prefer(draft, a.vpcs, "VPC", id);
-  prefer(draft, a.subnets, "subnet", id);
-  prefer(draft, a.routeTables, "route table", id);
-  prefer(draft, a.internetGateways, "internet gateway", id);
-  prefer(draft, a.natGateways, "NAT gateway", id);
-  prefer(draft, a.networkAcls, "network ACL", id);
-  prefer(draft, a.securityGroups, "security group", id);
-  prefer(draft, a.instances, "instance", id);
+  const prefer = <T extends { readonly source: SourceRef }>(
+    items: T[],
+    what: string,
+    key: (item: T) => string,
+    cli?: Map<string, SourceRef>,
+  ): void => preferCli(draft, whatIfFiles, items, what, key, cli);
+  prefer(a.vpcs, "VPC", id);
+  prefer(a.subnets, "subnet", id);
+  prefer(a.routeTables, "route table", id);
+  prefer(a.internetGateways, "internet gateway", id);
+  prefer(a.natGateways, "NAT gateway", id);
+  prefer(a.networkAcls, "network ACL", id);
+  prefer(a.securityGroups, "security group", id);
+  prefer(a.instances, "instance", id);
   // an interface is one object whichever CLI command listed it
   const cliEnis = new Map<string, SourceRef>();
   for (const e of [...a.networkInterfaces, ...draft.enisFromInstances])
     if (e.source.address === undefined && !cliEnis.has(e.id)) cliEnis.set(e.id, e.source);
-  prefer(draft, a.networkInterfaces, "network interface", id, cliEnis);
-  prefer(draft, draft.enisFromInstances, "network interface", id, cliEnis);
-  prefer(draft, a.loadBalancers, "load balancer", arn);
-  prefer(draft, a.listeners, "listener", arn);
-  prefer(draft, a.listenerRules, "listener rule", arn);
-  prefer(draft, a.targetGroups, "target group", arn);
+  prefer(a.networkInterfaces, "network interface", id, cliEnis);
+  prefer(draft.enisFromInstances, "network interface", id, cliEnis);
+  prefer(a.loadBalancers, "load balancer", arn);
+  prefer(a.listeners, "listener", arn);
+  prefer(a.listenerRules, "listener rule", arn);
+  prefer(a.targetGroups, "target group", arn);
   prefer(
-    draft,
     a.targetHealth,
     "target",
     (t) => `${t.targetId}${t.port === undefined ? "" : `:${t.port}`} of ${t.targetGroupArn}`,
   );
+  // describe-target-health lists every target of its group: a registration it does not list was
+  // deregistered since Terraform wrote the state
+  const listedBy = new Map<string, SourceRef>();
+  for (const h of a.targetHealth) if (h.source.address === undefined) listedBy.set(h.targetGroupArn, h.source);
+  const current = a.targetHealth.filter((h) => {
+    const cli = listedBy.get(h.targetGroupArn);
+    if (h.source.address === undefined || whatIfFiles.has(h.source.file) || !cli) return true;
+    draft.info(
+      "terraform-overridden",
+      `target ${h.targetId}${h.port === undefined ? "" : `:${h.port}`} of ${h.targetGroupArn} is registered in the Terraform state (${formatSource(h.source)}) but not listed by describe-target-health (${cli.file}): the AWS CLI output is used`,
+      h.source,
+    );
+    return false;
+  });
+  a.targetHealth.splice(0, a.targetHealth.length, ...current);
 
   const known = new Set(a.securityGroups.map((g) => g.id));
   for (const orphan of orphanRules.get(draft) ?? []) {
@@ -51,8 +72,9 @@ export function preferCliOverTerraform(draft: SnapshotDraft): void {
   orphanRules.delete(draft);
 }
 
-function prefer<T extends { readonly source: SourceRef }>(
+function preferCli<T extends { readonly source: SourceRef }>(
   draft: SnapshotDraft,
+  whatIfFiles: ReadonlySet<string>,
   items: T[],
   what: string,
   key: (item: T) => string,
@@ -62,7 +84,7 @@ function prefer<T extends { readonly source: SourceRef }>(
 ): void {
   if (cli.size === 0 || !items.some((i) => i.source.address !== undefined)) return;
   const kept = items.filter((item) => {
-    if (item.source.address === undefined) return true;
+    if (item.source.address === undefined || whatIfFiles.has(item.source.file)) return true;
     const other = cli.get(key(item));
     if (!other) return true;
     draft.info(

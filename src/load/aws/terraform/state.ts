@@ -14,6 +14,11 @@ export interface TfResource {
   readonly values: Raw;
   /** the object of the state file that holds this instance (its line is the source) */
   readonly at: object;
+  /**
+   * the container two levels below the document that holds it (`values.root_module`, a v4
+   * `resources[]` entry): where a large file's lazy positions are found (parse-json.ts `resolve`)
+   */
+  readonly anchor: object;
 }
 
 /** An instance of the state that could not be read, and where. */
@@ -26,9 +31,10 @@ export interface TfProblem {
 export function stateResources(value: Raw): { resources: TfResource[]; problems: TfProblem[] } {
   const resources: TfResource[] = [];
   const problems: TfProblem[] = [];
-  if (terraformStateFormat(value) === "show-json")
-    showJsonModule(value["values"] as Raw, "root_module", resources, problems);
-  else tfstateV4(value, resources, problems);
+  if (terraformStateFormat(value) === "show-json") {
+    const root = (value["values"] as Raw)["root_module"];
+    if (isRaw(root)) showJsonModule(value["values"] as Raw, "root_module", resources, problems, root);
+  } else tfstateV4(value, resources, problems);
   return { resources, problems };
 }
 
@@ -38,7 +44,14 @@ export function stateResources(value: Raw): { resources: TfResource[]; problems:
  * "JSON Output Format", "State Representation"). `address` is printed complete, module path and
  * index included.
  */
-function showJsonModule(parent: Raw, key: string, out: TfResource[], problems: TfProblem[], depth = 0): void {
+function showJsonModule(
+  parent: Raw,
+  key: string,
+  out: TfResource[],
+  problems: TfProblem[],
+  anchor: object,
+  depth = 0,
+): void {
   const module = parent[key];
   if (module === undefined || module === null) return;
   if (!isRaw(module)) {
@@ -57,13 +70,13 @@ function showJsonModule(parent: Raw, key: string, out: TfResource[], problems: T
         problems.push({ message: "a resource needs address, type and values", at: item });
         continue;
       }
-      out.push({ address, mode: mode === "data" ? "data" : "managed", type, values, at: item });
+      out.push({ address, mode: mode === "data" ? "data" : "managed", type, values, at: item, anchor });
     }
   }
   const children = module["child_modules"];
   if (Array.isArray(children) && depth < 64) {
     (children as unknown[]).forEach((_, index) =>
-      showJsonModule(children as unknown as Raw, String(index), out, problems, depth + 1),
+      showJsonModule(children as unknown as Raw, String(index), out, problems, anchor, depth + 1),
     );
   }
 }
@@ -107,7 +120,14 @@ function tfstateV4(value: Raw, out: TfResource[], problems: TfProblem[]): void {
         problems.push({ message: `${address}: attributes must be a mapping`, at: instance });
         continue;
       }
-      out.push({ address, mode: mode === "data" ? "data" : "managed", type, values: attributes, at: instance });
+      out.push({
+        address,
+        mode: mode === "data" ? "data" : "managed",
+        type,
+        values: attributes,
+        at: instance,
+        anchor: item,
+      });
     }
   }
 }
