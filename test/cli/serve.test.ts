@@ -39,6 +39,8 @@ test("GET / is the report page with the live forms, an HTML page under a content
     assert.match(page, new RegExp(`data-testid="${id}"`), id);
   for (const node of ["k8s-master", "k8s-worker-1", "k8s-worker-2"])
     assert.match(page, new RegExp(`data-testid="node" data-node="${node}"`));
+  // the whole page, as report -o html writes it: connectivity and exposure computed too
+  assert.doesNotMatch(page, /Not computed for this page/);
   // the trace choices come from the snapshot: nodes, workloads, services, pods, the ingress URLs
   for (const choice of [
     "internet",

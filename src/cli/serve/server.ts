@@ -83,7 +83,7 @@ function load(config: ServeConfig, generation: number): Loaded {
     ...(config.namespace ? { namespace: config.namespace } : {}),
     limits: config.limits,
   });
-  const report = answerReport(snapshot, { lang: config.lang });
+  const report = answerReport(snapshot, { lang: config.lang, page: true });
   const loadedAt = new Date();
   const choices = choicesOf(snapshot, report);
   const errors = snapshot.errors.map(formatLoadError);
