@@ -200,6 +200,8 @@ export async function captureAws(
     .map((n) => regionOfZone(/^aws:\/\/\/([^/]+)\//.exec(n.providerID ?? "")?.[1] ?? ""))
     .find((r) => r !== undefined);
   const config = {
+    // the SDK's standard retry (throttling and transient errors, exponential backoff with jitter), five attempts instead of three
+    maxAttempts: 5,
     ...(options.region ? { region: options.region } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),

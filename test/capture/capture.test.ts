@@ -298,6 +298,14 @@ test("--live: trace captures to a temporary directory, answers as from the recor
     readdirSync(tmpdir()).filter((d) => d.startsWith("podpath-live-")),
     before,
   );
+  // the answer names the captured files as laid out (k8s/…, aws/…), the same on every run
+  assert.match(live.stdout, /"source": "aws\/elbv2-describe-rules-https-443\.json:\d+"/);
+  assert.doesNotMatch(live.stdout, /podpath-live-/);
+  const again = await cli(
+    [...args, "--live", "--kubeconfig", join(dir, "kubeconfig.yaml"), "--context", "recorded"],
+    REPO,
+  );
+  assert.equal(again.stdout, live.stdout);
   const both = await cli([...args, "--live", "--snapshot", EXAMPLE], REPO);
   assert.equal(both.code, 2);
   assert.match(both.stderr, /give --live or --snapshot, not both/);
@@ -334,4 +342,43 @@ test("podpath --help names snapshot capture and --live; snapshot --help lists ca
   const snapshot = await cli(["snapshot", "--help"], REPO);
   assert.match(snapshot.stdout, /\n  show \[options\]/);
   assert.match(snapshot.stdout, /\n  capture \[options\]/);
+});
+
+test("--namespace (repeatable) limits the namespaced kinds to those namespaces (GET …/namespaces/NS/…), cluster-scoped kinds whole; --quiet prints no progress", async () => {
+  const dir = tempDir({ "kubeconfig.yaml": kubeconfigFor(clean.url) });
+  process.env["AWS_ENDPOINT_URL"] = clean.url;
+  const out = join(dir, "capture");
+  const r = await cli(
+    [
+      "snapshot",
+      "capture",
+      "--out",
+      out,
+      "--kubeconfig",
+      join(dir, "kubeconfig.yaml"),
+      "--context",
+      "recorded",
+      "-n",
+      "ecoeco",
+      "-n",
+      "argocd",
+      "--no-aws",
+      "--quiet",
+    ],
+    REPO,
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, "");
+  const namespaces = (file: string) =>
+    new Set(
+      (yaml.load(readFileSync(join(out, file), "utf8")) as { items: { metadata: { namespace?: string } }[] }).items.map(
+        (i) => i.metadata.namespace ?? "",
+      ),
+    );
+  assert.deepEqual([...namespaces("k8s/pods.yaml")].sort(), ["argocd", "ecoeco"]);
+  assert.ok(
+    namespaces("k8s/namespaces.yaml").size === 1 &&
+      (yaml.load(readFileSync(join(out, "k8s/namespaces.yaml"), "utf8")) as { items: unknown[] }).items.length > 2,
+  );
+  assert.ok(!existsSync(join(out, "aws")));
 });

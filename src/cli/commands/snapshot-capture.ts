@@ -176,6 +176,8 @@ export function withLiveOptions(command: Command): Command {
         throw error;
       }
       action.setOptionValue("snapshot", [dir]);
+      // answers name the captured files as the capture lays them out (k8s/pods.yaml:12), not the temporary path
+      action.setOptionValue("liveBase", dir);
     })
     .hook("postAction", (_command, action) => remove(action));
 }
