@@ -366,7 +366,7 @@ export async function captureAws(
     for (const ResourceArns of chunks(arns, 20)) {
       const page = await calls.one(
         "elasticloadbalancing:DescribeTags",
-        ` (${ResourceArns.length} load balancers)`,
+        ` (${ResourceArns.length} load balancer${ResourceArns.length === 1 ? "" : "s"})`,
         () => elb.send(new DescribeTagsCommand({ ResourceArns })),
       );
       for (const d of (page?.["TagDescriptions"] ?? []) as {

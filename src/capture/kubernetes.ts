@@ -151,14 +151,26 @@ export interface KubernetesCaptureOptions {
   readonly retryDelayMs?: number | undefined;
 }
 
-/** One file's worth of objects: kubectl's `kind: List`, each item with apiVersion and kind. */
-export interface KubernetesFile {
-  readonly file: string;
-  readonly items: Record<string, unknown>[];
+/**
+ * Where listed objects go, page by page (write.ts: a part file per kind, joined into kubectl's
+ * `kind: List` at the end), so a cluster of any size is held one page at a time.
+ */
+export interface ItemSink {
+  /** starts the objects of one kind, bound for `file` */
+  open(file: string): KindWriter;
+}
+
+export interface KindWriter {
+  write(items: readonly Record<string, unknown>[]): void;
+  /** the kind was listed whole: its objects are part of the file */
+  commit(): void;
+  /** the kind could not be listed whole: none of its objects are kept */
+  abort(): void;
 }
 
 export interface KubernetesCapture {
-  readonly files: KubernetesFile[];
+  /** files under k8s/ with at least one kind listed, in CAPTURED_KINDS order */
+  readonly files: string[];
   /** what the AWS half needs of the cluster: each node's providerID and InternalIPs */
   readonly nodes: { providerID: string | undefined; internalIPs: string[] }[];
   /** the load balancer host names in Ingress and Service (LoadBalancer) status */
@@ -357,7 +369,28 @@ async function discover(api: ApiServer, log: CaptureLog): Promise<Map<string, st
   return served;
 }
 
-/** Lists one kind (all namespaces, or each of `namespaces`), page by page; items get apiVersion and kind. */
+/** what the AWS half needs of one object: a node's providerID and InternalIPs, a load balancer's host name */
+function inspect(object: Record<string, unknown>, found: Pick<KubernetesCapture, "nodes" | "loadBalancerHosts">): void {
+  if (object["kind"] === "Node") {
+    const spec = object["spec"] as { providerID?: unknown } | undefined;
+    const status = object["status"] as { addresses?: { type?: unknown; address?: unknown }[] } | undefined;
+    found.nodes.push({
+      providerID: typeof spec?.providerID === "string" ? spec.providerID : undefined,
+      internalIPs: (status?.addresses ?? []).flatMap((a) =>
+        a.type === "InternalIP" && typeof a.address === "string" ? [a.address] : [],
+      ),
+    });
+  } else if (object["kind"] === "Ingress" || object["kind"] === "Service") {
+    const status = object["status"] as { loadBalancer?: { ingress?: { hostname?: unknown }[] } } | undefined;
+    for (const i of status?.loadBalancer?.ingress ?? [])
+      if (typeof i.hostname === "string") found.loadBalancerHosts.push(i.hostname.toLowerCase());
+  }
+}
+
+/**
+ * Lists one kind (all namespaces, or each of `namespaces`) page by page into `writer`: items get
+ * apiVersion and kind, are stripped and inspected. Returns the counts.
+ */
 async function listKind(
   api: ApiServer,
   gv: string,
@@ -365,8 +398,11 @@ async function listKind(
   namespaces: readonly (string | undefined)[],
   chunkSize: number,
   log: CaptureLog,
-): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
+  writer: KindWriter,
+  found: Pick<KubernetesCapture, "nodes" | "loadBalancerHosts">,
+): Promise<{ objects: number; stripped: number }> {
+  let objects = 0;
+  let stripped = 0;
   for (const namespace of namespaces) {
     let token: string | undefined;
     let page = 0;
@@ -378,24 +414,30 @@ async function listKind(
       const call = `list ${kindLabel(kind)}${namespace ? ` -n ${namespace}` : ""}${page > 1 ? ` (page ${page})` : ""}`;
       const list = await api.getJson(path, call, log);
       if (!Array.isArray(list["items"])) throw new CallFailed(call, 200, "the response has no items list");
+      const items: Record<string, unknown>[] = [];
       for (const item of list["items"] as unknown[]) {
         if (item === null || typeof item !== "object" || Array.isArray(item))
           throw new CallFailed(call, 200, "an item of the response is not an object");
-        const object = item as Record<string, unknown>;
         // the API server's lists leave out each item's apiVersion and kind; kubectl's List has them
-        items.push({ apiVersion: gv, kind: kind.kind, ...object });
+        const object = { apiVersion: gv, kind: kind.kind, ...(item as Record<string, unknown>) };
+        stripped += stripObject(object, kind.kind);
+        items.push(object);
       }
+      writer.write(items);
+      for (const object of items) inspect(object, found);
+      objects += items.length;
       const metadata = list["metadata"] as { continue?: unknown } | undefined;
       token = typeof metadata?.continue === "string" && metadata.continue !== "" ? metadata.continue : undefined;
     } while (token);
   }
-  return items;
+  return { objects, stripped };
 }
 
 /** The Kubernetes half: every kind served and readable, in kubectl's files; what was not, as warnings and notes. */
 export async function captureKubernetes(
   options: KubernetesCaptureOptions,
   log: CaptureLog,
+  sink: ItemSink,
 ): Promise<KubernetesCapture> {
   const kc = loadKubeConfig(options);
   const api = new ApiServer(kc, options.retryDelayMs ?? 500);
@@ -408,7 +450,8 @@ export async function captureKubernetes(
     throw error;
   }
   const chunkSize = options.chunkSize ?? 500;
-  const byFile = new Map<string, Record<string, unknown>[]>();
+  const files: string[] = [];
+  const found = { nodes: [] as KubernetesCapture["nodes"], loadBalancerHosts: [] as string[] };
   for (const kind of CAPTURED_KINDS) {
     const gv = served.get(`${kind.resource}.${kind.group}`);
     if (!gv) {
@@ -416,39 +459,30 @@ export async function captureKubernetes(
       continue;
     }
     const namespaces = kind.namespaced && options.namespaces?.length ? options.namespaces : [undefined];
+    const writer = sink.open(kind.file);
+    // what this kind adds, kept only if it is listed whole
+    const mine = { nodes: [] as KubernetesCapture["nodes"], loadBalancerHosts: [] as string[] };
     try {
-      const items = await listKind(api, gv, kind, namespaces, chunkSize, log);
-      let stripped = 0;
-      for (const item of items) stripped += stripObject(item, kind.kind);
+      const { objects, stripped } = await listKind(api, gv, kind, namespaces, chunkSize, log, writer, mine);
+      writer.commit();
+      found.nodes.push(...mine.nodes);
+      found.loadBalancerHosts.push(...mine.loadBalancerHosts);
+      if (!files.includes(kind.file)) files.push(kind.file);
       log.progress(
-        `list ${kindLabel(kind)}: ${items.length} ${items.length === 1 ? "object" : "objects"}${stripped ? ` (${stripped} values stripped)` : ""}`,
+        `list ${kindLabel(kind)}: ${objects} ${objects === 1 ? "object" : "objects"}${stripped ? ` (${stripped} values stripped)` : ""}`,
       );
-      const list = byFile.get(kind.file) ?? [];
-      list.push(...items);
-      byFile.set(kind.file, list);
     } catch (error) {
+      writer.abort();
       if (!(error instanceof CallFailed)) throw error;
       // RBAC denied (403), a page that cannot be read…: the kind is left out, the rest captured
       log.warn(`${error.message}; ${kindLabel(kind)} not captured`);
     }
   }
-  const files = [...byFile].map(([file, items]) => ({ file, items }));
-  const nodes = (byFile.get("nodes.yaml") ?? []).map((n) => {
-    const spec = n["spec"] as { providerID?: unknown } | undefined;
-    const status = n["status"] as { addresses?: { type?: unknown; address?: unknown }[] } | undefined;
-    return {
-      providerID: typeof spec?.providerID === "string" ? spec.providerID : undefined,
-      internalIPs: (status?.addresses ?? []).flatMap((a) =>
-        a.type === "InternalIP" && typeof a.address === "string" ? [a.address] : [],
-      ),
-    };
-  });
-  const hosts = new Set<string>();
-  for (const file of ["ingresses.yaml", "services.yaml"])
-    for (const o of byFile.get(file) ?? []) {
-      const status = o["status"] as { loadBalancer?: { ingress?: { hostname?: unknown }[] } } | undefined;
-      for (const i of status?.loadBalancer?.ingress ?? [])
-        if (typeof i.hostname === "string") hosts.add(i.hostname.toLowerCase());
-    }
-  return { files, nodes, loadBalancerHosts: [...hosts].sort(), server: api.server, context: kc.getCurrentContext() };
+  return {
+    files,
+    nodes: found.nodes,
+    loadBalancerHosts: [...new Set(found.loadBalancerHosts)].sort(),
+    server: api.server,
+    context: kc.getCurrentContext(),
+  };
 }
