@@ -3,6 +3,7 @@
  * (aws.ts) and writes a snapshot directory (write.ts) that `--snapshot DIR` loads. Only the CLI
  * imports this module.
  */
+import { mkdirSync } from "node:fs";
 import { UserError } from "../model/errors.js";
 import { captureAws, type AwsCaptureOptions, type AwsFile } from "./aws.js";
 import { captureKubernetes, type KubernetesCaptureOptions, type KubernetesCapture } from "./kubernetes.js";
@@ -34,6 +35,11 @@ export async function captureSnapshot(options: CaptureOptions): Promise<CaptureR
   const doKubernetes = options.kubernetes !== false;
   const doAws = options.aws !== false;
   if (!doKubernetes && !doAws) throw new UserError("--no-kubernetes and --no-aws: nothing to capture");
+  try {
+    mkdirSync(options.out, { recursive: true });
+  } catch (error) {
+    throw new UserError(`cannot write the capture to ${options.out}: ${(error as Error).message}`);
+  }
   const log = new CaptureLog(options.stderr, options.quiet === true);
   const sink = new KubernetesFiles(options.out);
   let kubernetes: KubernetesCapture | undefined;

@@ -333,6 +333,12 @@ test("bad input: an unknown context, an unreachable API server — one line, exi
   );
   assert.doesNotMatch(dead.stderr, /\n\s+at /);
   assert.ok(!existsSync(join(dir, "y", "podpath.yaml")));
+  const notADirectory = await cli(
+    ["snapshot", "capture", "--out", join(dir, "dead.yaml"), "--kubeconfig", join(dir, "kubeconfig.yaml")],
+    REPO,
+  );
+  assert.equal(notADirectory.code, 2);
+  assert.match(notADirectory.stderr, /^podpath: cannot write the capture to .*dead\.yaml: EEXIST/);
 });
 
 test("podpath --help names snapshot capture and --live; snapshot --help lists capture beside show", async () => {
