@@ -14,7 +14,13 @@ import { summarizeSnapshot } from "../../src/analysis/snapshot-summary.js";
 import { IAM_ACTIONS } from "../../src/capture/index.js";
 import { loadSnapshot } from "../../src/load/load-snapshot.js";
 import { cli, EXAMPLE, REPO, tempDir } from "../support/helpers.js";
-import { kubeconfigFor, OTHER_LOAD_BALANCER, startRecordingServer, type RecordingServer } from "./recording-server.js";
+import {
+  kubeconfigFor,
+  OTHER_LOAD_BALANCER,
+  startRecordingServer,
+  TAGGED_LOAD_BALANCER,
+  type RecordingServer,
+} from "./recording-server.js";
 
 // the SDK's default credential chain and configured endpoint (AWS_ENDPOINT_URL), pointed at the server
 process.env["AWS_ACCESS_KEY_ID"] = "AKIDTESTCAPTURE";
@@ -387,4 +393,39 @@ test("--namespace (repeatable) limits the namespaced kinds to those namespaces (
       (yaml.load(readFileSync(join(out, "k8s/namespaces.yaml"), "utf8")) as { items: unknown[] }).items.length > 2,
   );
   assert.ok(!existsSync(join(out, "aws")));
+});
+
+test("aws-load-balancer-controller tracking/provider.go: without the cluster (--no-kubernetes --vpc-id), the load balancers tagged for it (elbv2.k8s.aws/cluster, the legacy ingress.k8s.aws/cluster) are captured, another team's is not", async () => {
+  const server = await startRecordingServer(EXAMPLE, { taggedLoadBalancer: true });
+  try {
+    process.env["AWS_ENDPOINT_URL"] = server.url;
+    const out = join(tempDir(), "capture");
+    const r = await cli(
+      [
+        "snapshot",
+        "capture",
+        "--out",
+        out,
+        "--no-kubernetes",
+        "--vpc-id",
+        "vpc-0ecoeco0000000001",
+        "--region",
+        "ap-northeast-2",
+      ],
+      REPO,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const lbs = (
+      JSON.parse(readFileSync(join(out, "aws/elbv2-describe-load-balancers.json"), "utf8")) as {
+        LoadBalancers: { LoadBalancerName: string }[];
+      }
+    ).LoadBalancers.map((lb) => lb.LoadBalancerName);
+    assert.deepEqual(lbs, ["k8s-ecoeco-3f9c2a71b4", TAGGED_LOAD_BALANCER.LoadBalancerName]);
+    // two load balancers: one listeners file each, named after it (as scripts/capture-snapshot.sh)
+    assert.ok(existsSync(join(out, "aws/elbv2-describe-listeners-k8s-ecoeco-3f9c2a71b4.json")));
+    assert.ok(existsSync(join(out, "aws/elbv2-describe-rules-k8s-ecoeco-3f9c2a71b4-https-443.json")));
+    assert.ok(!existsSync(join(out, "k8s")));
+  } finally {
+    await server.close();
+  }
 });

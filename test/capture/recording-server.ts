@@ -31,6 +31,9 @@ export interface Faults {
   readonly awsThrottledOnce?: readonly string[];
   /** AWS actions answered with XML cut short */
   readonly awsMalformed?: readonly string[];
+  /** not a fault: one more load balancer in the recorded VPC, tagged for the cluster with the
+   * controller's legacy key and named by no Ingress or Service status (TAGGED_LOAD_BALANCER) */
+  readonly taggedLoadBalancer?: boolean;
 }
 
 interface Recorded {
@@ -298,7 +301,27 @@ export const OTHER_LOAD_BALANCER = {
   IpAddressType: "ipv4",
 };
 
-function awsAnswer(dir: readonly string[], version: string, action: string, params: Record<string, string>): Json {
+/** an internal ALB the controller made for the cluster (ingress.k8s.aws/cluster, the legacy tag key), without listeners */
+export const TAGGED_LOAD_BALANCER = {
+  LoadBalancerArn:
+    "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:loadbalancer/app/k8s-internal-tagged/0e0e0e0e0e0e0e0e",
+  DNSName: "internal-k8s-internal-tagged-1234567890.ap-northeast-2.elb.amazonaws.com",
+  LoadBalancerName: "k8s-internal-tagged",
+  Scheme: "internal",
+  State: { Code: "active" },
+  Type: "application",
+  AvailabilityZones: [],
+  SecurityGroups: [],
+  IpAddressType: "ipv4",
+};
+
+function awsAnswer(
+  dir: readonly string[],
+  version: string,
+  action: string,
+  params: Record<string, string>,
+  faults: Faults,
+): Json {
   const paged = (key: string, items: unknown[], size: number, tokenKey: string, inKey: string) => {
     const offset = Number(params[inKey] ?? "0");
     const next = offset + size < items.length ? String(offset + size) : undefined;
@@ -349,6 +372,10 @@ function awsAnswer(dir: readonly string[], version: string, action: string, para
         ] as Json[]) ?? []),
         OTHER_LOAD_BALANCER,
       ];
+      if (faults.taggedLoadBalancer) {
+        const vpc = (readRecorded(dir, "ec2-describe-vpcs.json")["Vpcs"] as Json[])[0]!["VpcId"];
+        lbs.push({ ...TAGGED_LOAD_BALANCER, VpcId: vpc });
+      }
       return paged("LoadBalancers", lbs, 1, "NextMarker", "Marker");
     }
     case "DescribeTags":
@@ -359,11 +386,15 @@ function awsAnswer(dir: readonly string[], version: string, action: string, para
             ResourceArn: arn,
             Tags: arn.includes("/billing/")
               ? [{ Key: "team", Value: "billing" }]
-              : [{ Key: "elbv2.k8s.aws/cluster", Value: clusterTag(dir) }],
+              : arn === TAGGED_LOAD_BALANCER.LoadBalancerArn
+                ? [{ Key: "ingress.k8s.aws/cluster", Value: clusterTag(dir) }]
+                : [{ Key: "elbv2.k8s.aws/cluster", Value: clusterTag(dir) }],
           })),
       };
-    case "DescribeListeners":
-      return readRecorded(dir, "elbv2-describe-listeners.json");
+    case "DescribeListeners": {
+      const listeners = readRecorded(dir, "elbv2-describe-listeners.json")["Listeners"] as Json[];
+      return { Listeners: listeners.filter((l) => l["LoadBalancerArn"] === params["LoadBalancerArn"]) };
+    }
     case "DescribeRules": {
       const listener = (readRecorded(dir, "elbv2-describe-listeners.json")["Listeners"] as Json[]).find(
         (l) => l["ListenerArn"] === params["ListenerArn"],
@@ -429,7 +460,7 @@ function aws(
   }
   let result: Json;
   try {
-    result = awsAnswer(dir, version, action, params);
+    result = awsAnswer(dir, version, action, params, faults);
   } catch (e) {
     if (!(e instanceof NotRecorded)) throw e;
     return isEc2
