@@ -147,7 +147,7 @@ export interface KubernetesCaptureOptions {
   readonly namespaces?: readonly string[] | undefined;
   /** items per page (kubectl's --chunk-size, default 500) */
   readonly chunkSize?: number | undefined;
-  /** the first retry's delay after a 429 without Retry-After, doubled each time (default 500 ms) */
+  /** the first retry's delay after a connection reset, doubled each time (default 500 ms) */
   readonly retryDelayMs?: number | undefined;
 }
 
@@ -196,7 +196,7 @@ class CallFailed extends Error {
   }
 }
 
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 10;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The API server behind the kubeconfig's context: GETs with its TLS and credentials, retried on 429 / 5xx. */
@@ -252,17 +252,21 @@ class ApiServer {
         const detail = `${code ? code + " " : ""}${(error as Error).message}`;
         if (attempt === 1 && (code === "ECONNREFUSED" || code === "ENOTFOUND"))
           throw new CallFailed(call, undefined, `cannot reach the API server ${this.server}: ${detail}`);
-        if (attempt >= MAX_ATTEMPTS) throw new CallFailed(call, undefined, detail);
+        // a connection reset or timeout: a few tries with a doubling delay
+        if (attempt >= 4) throw new CallFailed(call, undefined, detail);
         await sleep(this.retryDelayMs * 2 ** (attempt - 1));
         continue;
       }
-      // 429 Too Many Requests (API priority and fairness) and 5xx: retried as client-go does
-      // (rest/request.go checkWait: the Retry-After header, else a backoff)
-      if ((response.status === 429 || response.status >= 500) && attempt < MAX_ATTEMPTS) {
-        const after = Number(response.headers["retry-after"]);
-        const wait =
-          Number.isFinite(after) && after >= 0 ? Math.min(after, 10) * 1000 : this.retryDelayMs * 2 ** (attempt - 1);
-        log.progress(`${call}: ${response.status}, retrying in ${(wait / 1000).toFixed(1)} s`);
+      // 429 Too Many Requests (API priority and fairness) and 5xx are retried as client-go does
+      // (staging/src/k8s.io/client-go/rest/with_retry.go checkWait and retryAfterSeconds): only
+      // when the server sends Retry-After, after that many seconds (capped at a minute here),
+      // at most MAX_ATTEMPTS times (client-go's default maxRetries is 10)
+      const after = /^\d+$/.test(String(response.headers["retry-after"] ?? ""))
+        ? Number(response.headers["retry-after"])
+        : undefined;
+      if ((response.status === 429 || response.status >= 500) && after !== undefined && attempt < MAX_ATTEMPTS) {
+        const wait = Math.min(after, 60) * 1000;
+        log.progress(`${call}: ${response.status}, retrying in ${after} s (Retry-After)`);
         await sleep(wait);
         continue;
       }

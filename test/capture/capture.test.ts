@@ -255,7 +255,7 @@ test("faults: a 403 on networkpolicies, a malformed endpointslices page, AccessD
   assert.ok(index.aws.some((e) => e.path === "aws/ec2-describe-subnets.json"));
 });
 
-test("throttling: a 429 (Retry-After) on a pods page is retried (client-go rest/request.go), RequestLimitExceeded and Throttling by the SDK's standard retry; everything captured", () => {
+test("throttling: a 429 with Retry-After on a pods page is retried (client-go rest/with_retry.go checkWait), RequestLimitExceeded and Throttling by the SDK's standard retry; everything captured", () => {
   assert.match(faultyRun.stderr, /list pods \(page 2\): 429, retrying/);
   const pods2 = faulty.requests.filter((r) => r.path.startsWith("/api/v1/pods?") && r.path.includes("continue="));
   assert.ok(pods2.length >= 2);
