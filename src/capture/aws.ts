@@ -6,8 +6,9 @@
  * returns them, pages merged as the CLI's auto-pagination does) so src/load/aws reads it
  * unchanged. Scope: the VPCs the cluster's nodes live in (node providerIDs, else InternalIPs →
  * DescribeInstances) unless --all-vpcs; the load balancers tagged for the cluster
- * (`elbv2.k8s.aws/cluster`, `kubernetes.io/cluster/NAME`: aws-load-balancer-controller
- * pkg/deploy/tracking/provider.go) or named by an Ingress's or Service's status; managed prefix
+ * (aws-load-balancer-controller pkg/deploy/tracking/provider.go: `elbv2.k8s.aws/cluster`
+ * clusterNameTagKey, `ingress.k8s.aws/cluster` clusterNameTagKeyLegacy, `kubernetes.io/cluster/NAME`
+ * among LegacyTagKeys) or named by an Ingress's or Service's status; managed prefix
  * lists that security groups or routes reference. Read-only: Describe* and Get* only
  * (IAM_ACTIONS; examples/capture/iam-policy.json grants exactly these, a test checks both).
  */
@@ -200,6 +201,8 @@ export async function captureAws(
     .map((n) => regionOfZone(/^aws:\/\/\/([^/]+)\//.exec(n.providerID ?? "")?.[1] ?? ""))
     .find((r) => r !== undefined);
   const config = {
+    // the SDK's standard retry (throttling and transient errors, exponential backoff with jitter), five attempts instead of three
+    maxAttempts: 5,
     ...(options.region ? { region: options.region } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
@@ -364,7 +367,7 @@ export async function captureAws(
     for (const ResourceArns of chunks(arns, 20)) {
       const page = await calls.one(
         "elasticloadbalancing:DescribeTags",
-        ` (${ResourceArns.length} load balancers)`,
+        ` (${ResourceArns.length} load balancer${ResourceArns.length === 1 ? "" : "s"})`,
         () => elb.send(new DescribeTagsCommand({ ResourceArns })),
       );
       for (const d of (page?.["TagDescriptions"] ?? []) as {
@@ -375,7 +378,10 @@ export async function captureAws(
           (d.Tags ?? []).some((t) => {
             const m = /^kubernetes\.io\/cluster\/(.+)$/.exec(t.Key ?? "");
             if (m) return clusterNames.size === 0 || clusterNames.has(m[1]!);
-            return t.Key === "elbv2.k8s.aws/cluster" && (clusterNames.size === 0 || clusterNames.has(t.Value ?? ""));
+            return (
+              (t.Key === "elbv2.k8s.aws/cluster" || t.Key === "ingress.k8s.aws/cluster") &&
+              (clusterNames.size === 0 || clusterNames.has(t.Value ?? ""))
+            );
           })
         )
           tagged.add(d.ResourceArn ?? "");

@@ -147,18 +147,30 @@ export interface KubernetesCaptureOptions {
   readonly namespaces?: readonly string[] | undefined;
   /** items per page (kubectl's --chunk-size, default 500) */
   readonly chunkSize?: number | undefined;
-  /** the first retry's delay after a 429 without Retry-After, doubled each time (default 500 ms) */
+  /** the first retry's delay after a connection reset, doubled each time (default 500 ms) */
   readonly retryDelayMs?: number | undefined;
 }
 
-/** One file's worth of objects: kubectl's `kind: List`, each item with apiVersion and kind. */
-export interface KubernetesFile {
-  readonly file: string;
-  readonly items: Record<string, unknown>[];
+/**
+ * Where listed objects go, page by page (write.ts: a part file per kind, joined into kubectl's
+ * `kind: List` at the end), so a cluster of any size is held one page at a time.
+ */
+export interface ItemSink {
+  /** starts the objects of one kind, bound for `file` */
+  open(file: string): KindWriter;
+}
+
+export interface KindWriter {
+  write(items: readonly Record<string, unknown>[]): void;
+  /** the kind was listed whole: its objects are part of the file */
+  commit(): void;
+  /** the kind could not be listed whole: none of its objects are kept */
+  abort(): void;
 }
 
 export interface KubernetesCapture {
-  readonly files: KubernetesFile[];
+  /** files under k8s/ with at least one kind listed, in CAPTURED_KINDS order */
+  readonly files: string[];
   /** what the AWS half needs of the cluster: each node's providerID and InternalIPs */
   readonly nodes: { providerID: string | undefined; internalIPs: string[] }[];
   /** the load balancer host names in Ingress and Service (LoadBalancer) status */
@@ -184,7 +196,7 @@ class CallFailed extends Error {
   }
 }
 
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 10;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The API server behind the kubeconfig's context: GETs with its TLS and credentials, retried on 429 / 5xx. */
@@ -240,17 +252,21 @@ class ApiServer {
         const detail = `${code ? code + " " : ""}${(error as Error).message}`;
         if (attempt === 1 && (code === "ECONNREFUSED" || code === "ENOTFOUND"))
           throw new CallFailed(call, undefined, `cannot reach the API server ${this.server}: ${detail}`);
-        if (attempt >= MAX_ATTEMPTS) throw new CallFailed(call, undefined, detail);
+        // a connection reset or timeout: a few tries with a doubling delay
+        if (attempt >= 4) throw new CallFailed(call, undefined, detail);
         await sleep(this.retryDelayMs * 2 ** (attempt - 1));
         continue;
       }
-      // 429 Too Many Requests (API priority and fairness) and 5xx: retried as client-go does
-      // (rest/request.go checkWait: the Retry-After header, else a backoff)
-      if ((response.status === 429 || response.status >= 500) && attempt < MAX_ATTEMPTS) {
-        const after = Number(response.headers["retry-after"]);
-        const wait =
-          Number.isFinite(after) && after >= 0 ? Math.min(after, 10) * 1000 : this.retryDelayMs * 2 ** (attempt - 1);
-        log.progress(`${call}: ${response.status}, retrying in ${(wait / 1000).toFixed(1)} s`);
+      // 429 Too Many Requests (API priority and fairness) and 5xx are retried as client-go does
+      // (staging/src/k8s.io/client-go/rest/with_retry.go checkWait and retryAfterSeconds): only
+      // when the server sends Retry-After, after that many seconds (capped at a minute here),
+      // at most MAX_ATTEMPTS times (client-go's default maxRetries is 10)
+      const after = /^\d+$/.test(String(response.headers["retry-after"] ?? ""))
+        ? Number(response.headers["retry-after"])
+        : undefined;
+      if ((response.status === 429 || response.status >= 500) && after !== undefined && attempt < MAX_ATTEMPTS) {
+        const wait = Math.min(after, 60) * 1000;
+        log.progress(`${call}: ${response.status}, retrying in ${after} s (Retry-After)`);
         await sleep(wait);
         continue;
       }
@@ -357,7 +373,28 @@ async function discover(api: ApiServer, log: CaptureLog): Promise<Map<string, st
   return served;
 }
 
-/** Lists one kind (all namespaces, or each of `namespaces`), page by page; items get apiVersion and kind. */
+/** what the AWS half needs of one object: a node's providerID and InternalIPs, a load balancer's host name */
+function inspect(object: Record<string, unknown>, found: Pick<KubernetesCapture, "nodes" | "loadBalancerHosts">): void {
+  if (object["kind"] === "Node") {
+    const spec = object["spec"] as { providerID?: unknown } | undefined;
+    const status = object["status"] as { addresses?: { type?: unknown; address?: unknown }[] } | undefined;
+    found.nodes.push({
+      providerID: typeof spec?.providerID === "string" ? spec.providerID : undefined,
+      internalIPs: (status?.addresses ?? []).flatMap((a) =>
+        a.type === "InternalIP" && typeof a.address === "string" ? [a.address] : [],
+      ),
+    });
+  } else if (object["kind"] === "Ingress" || object["kind"] === "Service") {
+    const status = object["status"] as { loadBalancer?: { ingress?: { hostname?: unknown }[] } } | undefined;
+    for (const i of status?.loadBalancer?.ingress ?? [])
+      if (typeof i.hostname === "string") found.loadBalancerHosts.push(i.hostname.toLowerCase());
+  }
+}
+
+/**
+ * Lists one kind (all namespaces, or each of `namespaces`) page by page into `writer`: items get
+ * apiVersion and kind, are stripped and inspected. Returns the counts.
+ */
 async function listKind(
   api: ApiServer,
   gv: string,
@@ -365,8 +402,11 @@ async function listKind(
   namespaces: readonly (string | undefined)[],
   chunkSize: number,
   log: CaptureLog,
-): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
+  writer: KindWriter,
+  found: Pick<KubernetesCapture, "nodes" | "loadBalancerHosts">,
+): Promise<{ objects: number; stripped: number }> {
+  let objects = 0;
+  let stripped = 0;
   for (const namespace of namespaces) {
     let token: string | undefined;
     let page = 0;
@@ -378,24 +418,30 @@ async function listKind(
       const call = `list ${kindLabel(kind)}${namespace ? ` -n ${namespace}` : ""}${page > 1 ? ` (page ${page})` : ""}`;
       const list = await api.getJson(path, call, log);
       if (!Array.isArray(list["items"])) throw new CallFailed(call, 200, "the response has no items list");
+      const items: Record<string, unknown>[] = [];
       for (const item of list["items"] as unknown[]) {
         if (item === null || typeof item !== "object" || Array.isArray(item))
           throw new CallFailed(call, 200, "an item of the response is not an object");
-        const object = item as Record<string, unknown>;
         // the API server's lists leave out each item's apiVersion and kind; kubectl's List has them
-        items.push({ apiVersion: gv, kind: kind.kind, ...object });
+        const object = { apiVersion: gv, kind: kind.kind, ...(item as Record<string, unknown>) };
+        stripped += stripObject(object, kind.kind);
+        items.push(object);
       }
+      writer.write(items);
+      for (const object of items) inspect(object, found);
+      objects += items.length;
       const metadata = list["metadata"] as { continue?: unknown } | undefined;
       token = typeof metadata?.continue === "string" && metadata.continue !== "" ? metadata.continue : undefined;
     } while (token);
   }
-  return items;
+  return { objects, stripped };
 }
 
 /** The Kubernetes half: every kind served and readable, in kubectl's files; what was not, as warnings and notes. */
 export async function captureKubernetes(
   options: KubernetesCaptureOptions,
   log: CaptureLog,
+  sink: ItemSink,
 ): Promise<KubernetesCapture> {
   const kc = loadKubeConfig(options);
   const api = new ApiServer(kc, options.retryDelayMs ?? 500);
@@ -408,7 +454,8 @@ export async function captureKubernetes(
     throw error;
   }
   const chunkSize = options.chunkSize ?? 500;
-  const byFile = new Map<string, Record<string, unknown>[]>();
+  const files: string[] = [];
+  const found = { nodes: [] as KubernetesCapture["nodes"], loadBalancerHosts: [] as string[] };
   for (const kind of CAPTURED_KINDS) {
     const gv = served.get(`${kind.resource}.${kind.group}`);
     if (!gv) {
@@ -416,39 +463,30 @@ export async function captureKubernetes(
       continue;
     }
     const namespaces = kind.namespaced && options.namespaces?.length ? options.namespaces : [undefined];
+    const writer = sink.open(kind.file);
+    // what this kind adds, kept only if it is listed whole
+    const mine = { nodes: [] as KubernetesCapture["nodes"], loadBalancerHosts: [] as string[] };
     try {
-      const items = await listKind(api, gv, kind, namespaces, chunkSize, log);
-      let stripped = 0;
-      for (const item of items) stripped += stripObject(item, kind.kind);
+      const { objects, stripped } = await listKind(api, gv, kind, namespaces, chunkSize, log, writer, mine);
+      writer.commit();
+      found.nodes.push(...mine.nodes);
+      found.loadBalancerHosts.push(...mine.loadBalancerHosts);
+      if (!files.includes(kind.file)) files.push(kind.file);
       log.progress(
-        `list ${kindLabel(kind)}: ${items.length} ${items.length === 1 ? "object" : "objects"}${stripped ? ` (${stripped} values stripped)` : ""}`,
+        `list ${kindLabel(kind)}: ${objects} ${objects === 1 ? "object" : "objects"}${stripped ? ` (${stripped} values stripped)` : ""}`,
       );
-      const list = byFile.get(kind.file) ?? [];
-      list.push(...items);
-      byFile.set(kind.file, list);
     } catch (error) {
+      writer.abort();
       if (!(error instanceof CallFailed)) throw error;
       // RBAC denied (403), a page that cannot be read…: the kind is left out, the rest captured
       log.warn(`${error.message}; ${kindLabel(kind)} not captured`);
     }
   }
-  const files = [...byFile].map(([file, items]) => ({ file, items }));
-  const nodes = (byFile.get("nodes.yaml") ?? []).map((n) => {
-    const spec = n["spec"] as { providerID?: unknown } | undefined;
-    const status = n["status"] as { addresses?: { type?: unknown; address?: unknown }[] } | undefined;
-    return {
-      providerID: typeof spec?.providerID === "string" ? spec.providerID : undefined,
-      internalIPs: (status?.addresses ?? []).flatMap((a) =>
-        a.type === "InternalIP" && typeof a.address === "string" ? [a.address] : [],
-      ),
-    };
-  });
-  const hosts = new Set<string>();
-  for (const file of ["ingresses.yaml", "services.yaml"])
-    for (const o of byFile.get(file) ?? []) {
-      const status = o["status"] as { loadBalancer?: { ingress?: { hostname?: unknown }[] } } | undefined;
-      for (const i of status?.loadBalancer?.ingress ?? [])
-        if (typeof i.hostname === "string") hosts.add(i.hostname.toLowerCase());
-    }
-  return { files, nodes, loadBalancerHosts: [...hosts].sort(), server: api.server, context: kc.getCurrentContext() };
+  return {
+    files,
+    nodes: found.nodes,
+    loadBalancerHosts: [...new Set(found.loadBalancerHosts)].sort(),
+    server: api.server,
+    context: kc.getCurrentContext(),
+  };
 }

@@ -26,6 +26,8 @@ export interface SnapshotOptions {
   strict?: boolean;
   output?: OutputFormat;
   debug?: boolean;
+  /** --live: the temporary capture directory, which file names are shown relative to (k8s/pods.yaml:12) */
+  liveBase?: string;
 }
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
@@ -123,7 +125,7 @@ export function writeAnswer<Q extends QuestionName>(
  */
 export function loadFromOptions(options: SnapshotOptions, io: CliIO): Snapshot {
   let paths = options.snapshot ?? [];
-  let displayBase = io.cwd;
+  let displayBase = options.liveBase ?? io.cwd;
   if (paths.length === 0) {
     const example = embeddedExample();
     paths = [example.path];

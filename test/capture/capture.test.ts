@@ -14,7 +14,13 @@ import { summarizeSnapshot } from "../../src/analysis/snapshot-summary.js";
 import { IAM_ACTIONS } from "../../src/capture/index.js";
 import { loadSnapshot } from "../../src/load/load-snapshot.js";
 import { cli, EXAMPLE, REPO, tempDir } from "../support/helpers.js";
-import { kubeconfigFor, OTHER_LOAD_BALANCER, startRecordingServer, type RecordingServer } from "./recording-server.js";
+import {
+  kubeconfigFor,
+  OTHER_LOAD_BALANCER,
+  startRecordingServer,
+  TAGGED_LOAD_BALANCER,
+  type RecordingServer,
+} from "./recording-server.js";
 
 // the SDK's default credential chain and configured endpoint (AWS_ENDPOINT_URL), pointed at the server
 process.env["AWS_ACCESS_KEY_ID"] = "AKIDTESTCAPTURE";
@@ -249,7 +255,7 @@ test("faults: a 403 on networkpolicies, a malformed endpointslices page, AccessD
   assert.ok(index.aws.some((e) => e.path === "aws/ec2-describe-subnets.json"));
 });
 
-test("throttling: a 429 (Retry-After) on a pods page is retried (client-go rest/request.go), RequestLimitExceeded and Throttling by the SDK's standard retry; everything captured", () => {
+test("throttling: a 429 with Retry-After on a pods page is retried (client-go rest/with_retry.go checkWait), RequestLimitExceeded and Throttling by the SDK's standard retry; everything captured", () => {
   assert.match(faultyRun.stderr, /list pods \(page 2\): 429, retrying/);
   const pods2 = faulty.requests.filter((r) => r.path.startsWith("/api/v1/pods?") && r.path.includes("continue="));
   assert.ok(pods2.length >= 2);
@@ -298,6 +304,14 @@ test("--live: trace captures to a temporary directory, answers as from the recor
     readdirSync(tmpdir()).filter((d) => d.startsWith("podpath-live-")),
     before,
   );
+  // the answer names the captured files as laid out (k8s/…, aws/…), the same on every run
+  assert.match(live.stdout, /"source": "aws\/elbv2-describe-rules-https-443\.json:\d+"/);
+  assert.doesNotMatch(live.stdout, /podpath-live-/);
+  const again = await cli(
+    [...args, "--live", "--kubeconfig", join(dir, "kubeconfig.yaml"), "--context", "recorded"],
+    REPO,
+  );
+  assert.equal(again.stdout, live.stdout);
   const both = await cli([...args, "--live", "--snapshot", EXAMPLE], REPO);
   assert.equal(both.code, 2);
   assert.match(both.stderr, /give --live or --snapshot, not both/);
@@ -325,6 +339,12 @@ test("bad input: an unknown context, an unreachable API server — one line, exi
   );
   assert.doesNotMatch(dead.stderr, /\n\s+at /);
   assert.ok(!existsSync(join(dir, "y", "podpath.yaml")));
+  const notADirectory = await cli(
+    ["snapshot", "capture", "--out", join(dir, "dead.yaml"), "--kubeconfig", join(dir, "kubeconfig.yaml")],
+    REPO,
+  );
+  assert.equal(notADirectory.code, 2);
+  assert.match(notADirectory.stderr, /^podpath: cannot write the capture to .*dead\.yaml: EEXIST/);
 });
 
 test("podpath --help names snapshot capture and --live; snapshot --help lists capture beside show", async () => {
@@ -334,4 +354,78 @@ test("podpath --help names snapshot capture and --live; snapshot --help lists ca
   const snapshot = await cli(["snapshot", "--help"], REPO);
   assert.match(snapshot.stdout, /\n  show \[options\]/);
   assert.match(snapshot.stdout, /\n  capture \[options\]/);
+});
+
+test("--namespace (repeatable) limits the namespaced kinds to those namespaces (GET …/namespaces/NS/…), cluster-scoped kinds whole; --quiet prints no progress", async () => {
+  const dir = tempDir({ "kubeconfig.yaml": kubeconfigFor(clean.url) });
+  process.env["AWS_ENDPOINT_URL"] = clean.url;
+  const out = join(dir, "capture");
+  const r = await cli(
+    [
+      "snapshot",
+      "capture",
+      "--out",
+      out,
+      "--kubeconfig",
+      join(dir, "kubeconfig.yaml"),
+      "--context",
+      "recorded",
+      "-n",
+      "ecoeco",
+      "-n",
+      "argocd",
+      "--no-aws",
+      "--quiet",
+    ],
+    REPO,
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, "");
+  const namespaces = (file: string) =>
+    new Set(
+      (yaml.load(readFileSync(join(out, file), "utf8")) as { items: { metadata: { namespace?: string } }[] }).items.map(
+        (i) => i.metadata.namespace ?? "",
+      ),
+    );
+  assert.deepEqual([...namespaces("k8s/pods.yaml")].sort(), ["argocd", "ecoeco"]);
+  assert.ok(
+    namespaces("k8s/namespaces.yaml").size === 1 &&
+      (yaml.load(readFileSync(join(out, "k8s/namespaces.yaml"), "utf8")) as { items: unknown[] }).items.length > 2,
+  );
+  assert.ok(!existsSync(join(out, "aws")));
+});
+
+test("aws-load-balancer-controller tracking/provider.go: without the cluster (--no-kubernetes --vpc-id), the load balancers tagged for it (elbv2.k8s.aws/cluster, the legacy ingress.k8s.aws/cluster) are captured, another team's is not", async () => {
+  const server = await startRecordingServer(EXAMPLE, { taggedLoadBalancer: true });
+  try {
+    process.env["AWS_ENDPOINT_URL"] = server.url;
+    const out = join(tempDir(), "capture");
+    const r = await cli(
+      [
+        "snapshot",
+        "capture",
+        "--out",
+        out,
+        "--no-kubernetes",
+        "--vpc-id",
+        "vpc-0ecoeco0000000001",
+        "--region",
+        "ap-northeast-2",
+      ],
+      REPO,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const lbs = (
+      JSON.parse(readFileSync(join(out, "aws/elbv2-describe-load-balancers.json"), "utf8")) as {
+        LoadBalancers: { LoadBalancerName: string }[];
+      }
+    ).LoadBalancers.map((lb) => lb.LoadBalancerName);
+    assert.deepEqual(lbs, ["k8s-ecoeco-3f9c2a71b4", TAGGED_LOAD_BALANCER.LoadBalancerName]);
+    // two load balancers: one listeners file each, named after it (as scripts/capture-snapshot.sh)
+    assert.ok(existsSync(join(out, "aws/elbv2-describe-listeners-k8s-ecoeco-3f9c2a71b4.json")));
+    assert.ok(existsSync(join(out, "aws/elbv2-describe-rules-k8s-ecoeco-3f9c2a71b4-https-443.json")));
+    assert.ok(!existsSync(join(out, "k8s")));
+  } finally {
+    await server.close();
+  }
 });

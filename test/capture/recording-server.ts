@@ -10,7 +10,7 @@
  * 403, throttling once, a malformed page.
  */
 import http from "node:http";
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import yaml from "js-yaml";
 import * as ec2 from "@aws-sdk/client-ec2";
@@ -31,6 +31,9 @@ export interface Faults {
   readonly awsThrottledOnce?: readonly string[];
   /** AWS actions answered with XML cut short */
   readonly awsMalformed?: readonly string[];
+  /** not a fault: one more load balancer in the recorded VPC, tagged for the cluster with the
+   * controller's legacy key and named by no Ingress or Service status (TAGGED_LOAD_BALANCER) */
+  readonly taggedLoadBalancer?: boolean;
 }
 
 interface Recorded {
@@ -57,22 +60,23 @@ const kindFor = (apiVersion: string, kind: string) => {
 };
 
 /** the recorded objects per "resource.group", as the API server stores them */
-function recordedObjects(dir: string): Map<string, Json[]> {
+function recordedObjects(dirs: readonly string[]): Map<string, Json[]> {
   const out = new Map<string, Json[]>();
-  for (const name of readdirSync(join(dir, "k8s")).sort()) {
-    const list = yaml.load(readFileSync(join(dir, "k8s", name), "utf8")) as { items?: Json[] };
-    for (const item of list.items ?? []) {
-      const key =
-        item["kind"] === "Secret"
-          ? "secrets."
-          : (() => {
-              const k = kindFor(String(item["apiVersion"]), String(item["kind"]));
-              return k ? `${k.resource}.${k.group}` : undefined;
-            })();
-      if (!key) throw new Error(`no captured kind for ${String(item["apiVersion"])} ${String(item["kind"])}`);
-      out.set(key, [...(out.get(key) ?? []), item]);
+  for (const dir of dirs.filter((d) => existsSync(join(d, "k8s"))))
+    for (const name of readdirSync(join(dir, "k8s")).sort()) {
+      const documents = yaml.loadAll(readFileSync(join(dir, "k8s", name), "utf8")) as Json[];
+      for (const item of documents.flatMap((d) => (Array.isArray(d["items"]) ? (d["items"] as Json[]) : [d]))) {
+        const key =
+          item["kind"] === "Secret"
+            ? "secrets."
+            : (() => {
+                const k = kindFor(String(item["apiVersion"]), String(item["kind"]));
+                return k ? `${k.resource}.${k.group}` : undefined;
+              })();
+        if (!key) throw new Error(`no captured kind for ${String(item["apiVersion"])} ${String(item["kind"])}`);
+        out.set(key, [...(out.get(key) ?? []), item]);
+      }
     }
-  }
   return out;
 }
 
@@ -263,6 +267,24 @@ function elbResponse(action: string, result: Json): string {
 
 const read = (dir: string, file: string) => JSON.parse(readFileSync(join(dir, "aws", file), "utf8")) as Json;
 
+/** the recorded world has no answer to this call (its capture lacked the file): answered as denied */
+class NotRecorded extends Error {}
+
+/** the recorded worlds' answer (the first directory that has the file), else `empty`, else NotRecorded */
+const readRecorded = (dirs: readonly string[], file: string, empty?: Json) => {
+  const dir = dirs.find((d) => existsSync(join(d, "aws", file)));
+  if (dir) return read(dir, file);
+  if (empty) return empty;
+  throw new NotRecorded(file);
+};
+
+/** the cluster name the recorded instances are tagged with (kubernetes.io/cluster/NAME) */
+function clusterTag(dirs: readonly string[]): string {
+  const dir = dirs.find((d) => existsSync(join(d, "aws/ec2-describe-instances.json")));
+  const text = dir ? readFileSync(join(dir, "aws/ec2-describe-instances.json"), "utf8") : "";
+  return /"kubernetes\.io\/cluster\/([^"]+)"/.exec(text)?.[1] ?? "recorded";
+}
+
 /** A second VPC's load balancer, not the cluster's: a capture leaves it out. */
 export const OTHER_LOAD_BALANCER = {
   LoadBalancerArn: "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:loadbalancer/app/billing/0f0f0f0f0f0f0f0f",
@@ -279,7 +301,27 @@ export const OTHER_LOAD_BALANCER = {
   IpAddressType: "ipv4",
 };
 
-function awsAnswer(dir: string, version: string, action: string, params: Record<string, string>): Json {
+/** an internal ALB the controller made for the cluster (ingress.k8s.aws/cluster, the legacy tag key), without listeners */
+export const TAGGED_LOAD_BALANCER = {
+  LoadBalancerArn:
+    "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:loadbalancer/app/k8s-internal-tagged/0e0e0e0e0e0e0e0e",
+  DNSName: "internal-k8s-internal-tagged-1234567890.ap-northeast-2.elb.amazonaws.com",
+  LoadBalancerName: "k8s-internal-tagged",
+  Scheme: "internal",
+  State: { Code: "active" },
+  Type: "application",
+  AvailabilityZones: [],
+  SecurityGroups: [],
+  IpAddressType: "ipv4",
+};
+
+function awsAnswer(
+  dir: readonly string[],
+  version: string,
+  action: string,
+  params: Record<string, string>,
+  faults: Faults,
+): Json {
   const paged = (key: string, items: unknown[], size: number, tokenKey: string, inKey: string) => {
     const offset = Number(params[inKey] ?? "0");
     const next = offset + size < items.length ? String(offset + size) : undefined;
@@ -297,9 +339,18 @@ function awsAnswer(dir: string, version: string, action: string, params: Record<
       DescribeInstances: ["ec2-describe-instances.json", "Reservations"],
       DescribeNetworkInterfaces: ["ec2-describe-network-interfaces.json", "NetworkInterfaces"],
     };
+    if (action === "DescribeManagedPrefixLists") {
+      const ids = Object.entries(params)
+        .filter(([k]) => k.startsWith("PrefixListId."))
+        .map(([, v]) => v);
+      const lists = readRecorded(dir, "ec2-describe-managed-prefix-lists.json")["PrefixLists"] as Json[];
+      return { PrefixLists: lists.filter((l) => ids.length === 0 || ids.includes(String(l["PrefixListId"]))) };
+    }
+    if (action === "GetManagedPrefixListEntries")
+      return readRecorded(dir, `prefix-list-entries/${params["PrefixListId"] ?? ""}.json`);
     const file = files[action];
     if (!file) throw new Error(`no recorded answer for ec2 ${action}`);
-    let items = read(dir, file[0])[file[1]] as Json[];
+    let items = readRecorded(dir, file[0])[file[1]] as Json[];
     if (action === "DescribeInstances" && params["Filter.1.Name"] === "instance-id") {
       const ids = Object.entries(params)
         .filter(([k]) => k.startsWith("Filter.1.Value."))
@@ -316,9 +367,15 @@ function awsAnswer(dir: string, version: string, action: string, params: Record<
   switch (action) {
     case "DescribeLoadBalancers": {
       const lbs = [
-        ...(read(dir, "elbv2-describe-load-balancers.json")["LoadBalancers"] as Json[]),
+        ...((readRecorded(dir, "elbv2-describe-load-balancers.json", { LoadBalancers: [] })[
+          "LoadBalancers"
+        ] as Json[]) ?? []),
         OTHER_LOAD_BALANCER,
       ];
+      if (faults.taggedLoadBalancer) {
+        const vpc = (readRecorded(dir, "ec2-describe-vpcs.json")["Vpcs"] as Json[])[0]!["VpcId"];
+        lbs.push({ ...TAGGED_LOAD_BALANCER, VpcId: vpc });
+      }
       return paged("LoadBalancers", lbs, 1, "NextMarker", "Marker");
     }
     case "DescribeTags":
@@ -329,16 +386,20 @@ function awsAnswer(dir: string, version: string, action: string, params: Record<
             ResourceArn: arn,
             Tags: arn.includes("/billing/")
               ? [{ Key: "team", Value: "billing" }]
-              : [{ Key: "elbv2.k8s.aws/cluster", Value: "ecoeco" }],
+              : arn === TAGGED_LOAD_BALANCER.LoadBalancerArn
+                ? [{ Key: "ingress.k8s.aws/cluster", Value: clusterTag(dir) }]
+                : [{ Key: "elbv2.k8s.aws/cluster", Value: clusterTag(dir) }],
           })),
       };
-    case "DescribeListeners":
-      return read(dir, "elbv2-describe-listeners.json");
+    case "DescribeListeners": {
+      const listeners = readRecorded(dir, "elbv2-describe-listeners.json")["Listeners"] as Json[];
+      return { Listeners: listeners.filter((l) => l["LoadBalancerArn"] === params["LoadBalancerArn"]) };
+    }
     case "DescribeRules": {
-      const listener = (read(dir, "elbv2-describe-listeners.json")["Listeners"] as Json[]).find(
+      const listener = (readRecorded(dir, "elbv2-describe-listeners.json")["Listeners"] as Json[]).find(
         (l) => l["ListenerArn"] === params["ListenerArn"],
       );
-      return read(
+      return readRecorded(
         dir,
         `elbv2-describe-rules-${String(listener?.["Protocol"]).toLowerCase()}-${String(listener?.["Port"])}.json`,
       );
@@ -346,14 +407,18 @@ function awsAnswer(dir: string, version: string, action: string, params: Record<
     case "DescribeTargetGroups":
       return paged(
         "TargetGroups",
-        read(dir, "elbv2-describe-target-groups.json")["TargetGroups"] as Json[],
+        readRecorded(dir, "elbv2-describe-target-groups.json", { TargetGroups: [] })["TargetGroups"] as Json[],
         2,
         "NextMarker",
         "Marker",
       );
     case "DescribeTargetHealth": {
       const name = /targetgroup\/([^/]+)\//.exec(params["TargetGroupArn"] ?? "")?.[1] ?? "";
-      return read(dir, `elbv2-target-health/${name}.json`);
+      return readRecorded(dir, `elbv2-target-health/${name}.json`);
+    }
+    case "DescribeTargetGroupAttributes": {
+      const name = /targetgroup\/([^/]+)\//.exec(params["TargetGroupArn"] ?? "")?.[1] ?? "";
+      return readRecorded(dir, `elbv2-target-group-attributes/${name}.json`);
     }
     default:
       throw new Error(`no recorded answer for elbv2 ${action}`);
@@ -361,7 +426,7 @@ function awsAnswer(dir: string, version: string, action: string, params: Record<
 }
 
 function aws(
-  dir: string,
+  dir: readonly string[],
   faults: Faults,
   seen: Map<string, number>,
   params: Record<string, string>,
@@ -393,7 +458,15 @@ function aws(
       ? error(503, "RequestLimitExceeded", "Request limit exceeded.")
       : error(400, "Throttling", "Rate exceeded");
   }
-  const result = awsAnswer(dir, version, action, params);
+  let result: Json;
+  try {
+    result = awsAnswer(dir, version, action, params, faults);
+  } catch (e) {
+    if (!(e instanceof NotRecorded)) throw e;
+    return isEc2
+      ? error(403, "UnauthorizedOperation", "You are not authorized to perform this operation.")
+      : error(403, "AccessDenied", `not authorized to perform: elasticloadbalancing:${action}`);
+  }
   const body = isEc2 ? ec2Response(action, result) : elbResponse(action, result);
   if (faults.awsMalformed?.includes(action)) return { status: 200, body: body.slice(0, Math.floor(body.length / 2)) };
   return { status: 200, body };
@@ -401,8 +474,17 @@ function aws(
 
 // ---------------------------------------------------------------------------------------------
 
-/** Starts the server on 127.0.0.1, port 0, serving the recorded cluster in `dir` (examples/ecoeco's layout). */
-export async function startRecordingServer(dir: string, faults: Faults = {}): Promise<RecordingServer> {
+/**
+ * Starts the server on 127.0.0.1, port 0, serving the recorded cluster in `worlds` (directories in
+ * examples/ecoeco's layout, overlaid: the first that has a file answers). A call whose file no
+ * world has is answered as denied (the recorded capture lacked it), but for the load balancer
+ * and target group lists, which are empty.
+ */
+export async function startRecordingServer(
+  worlds: string | readonly string[],
+  faults: Faults = {},
+): Promise<RecordingServer> {
+  const dir = typeof worlds === "string" ? [worlds] : worlds;
   const objects = recordedObjects(dir);
   const seen = new Map<string, number>();
   const requests: Recorded[] = [];

@@ -137,10 +137,13 @@ interface LiveOptions {
  * `snapshot capture` does, quietly but for warnings), analyses it as --snapshot, removes it after.
  */
 export function withLiveOptions(command: Command): Command {
-  const live = new Map<Command, string>();
+  // the temporary directory of each running action, and the exit handler that removes it if the action throws
+  const live = new Map<Command, { dir: string; atExit: () => void }>();
   const remove = (action: Command) => {
-    const dir = live.get(action);
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    const entry = live.get(action);
+    if (entry === undefined) return;
+    rmSync(entry.dir, { recursive: true, force: true });
+    process.off("exit", entry.atExit);
     live.delete(action);
   };
   return command
@@ -159,8 +162,9 @@ export function withLiveOptions(command: Command): Command {
         throw new UserError("--live captures the snapshot: give --live or --snapshot, not both");
       const io = ioOf.get(rootOf(action));
       const dir = mkdtempSync(join(tmpdir(), "podpath-live-"));
-      live.set(action, dir);
-      process.once("exit", () => remove(action));
+      const atExit = () => remove(action);
+      live.set(action, { dir, atExit });
+      process.once("exit", atExit);
       try {
         await captureSnapshot({
           out: dir,
@@ -176,6 +180,8 @@ export function withLiveOptions(command: Command): Command {
         throw error;
       }
       action.setOptionValue("snapshot", [dir]);
+      // answers name the captured files as the capture lays them out (k8s/pods.yaml:12), not the temporary path
+      action.setOptionValue("liveBase", dir);
     })
     .hook("postAction", (_command, action) => remove(action));
 }
