@@ -92,10 +92,14 @@ type Page = object;
 /** AWS errors that mean "not allowed": recorded as warnings, the rest is captured */
 const DENIED = new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedAccess"]);
 
-/** The CLI's timestamps: ISO 8601 with +00:00 (botocore's parse, printed by awscli's JSON formatter) */
+/**
+ * The CLI's timestamps: botocore parses them to a datetime in UTC and awscli's JSON formatter prints
+ * its isoformat(): `2024-01-15T08:30:00+00:00`, microseconds only when there are some.
+ */
 function cliTimestamp(date: Date): string {
-  const iso = date.toISOString();
-  return iso.endsWith(".000Z") ? iso.slice(0, -5) + "+00:00" : iso.slice(0, -1) + "+00:00";
+  const iso = date.toISOString(); // 2024-01-15T08:30:00.123Z
+  const ms = iso.slice(20, 23);
+  return `${iso.slice(0, 19)}${ms === "000" ? "" : `.${ms}000`}+00:00`;
 }
 
 /** SDK output → the JSON the CLI prints: no $metadata, no pagination tokens, timestamps as strings */

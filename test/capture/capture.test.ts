@@ -429,3 +429,18 @@ test("aws-load-balancer-controller tracking/provider.go: without the cluster (--
     await server.close();
   }
 });
+
+test("aws/*.json as the AWS CLI prints them: every captured file holds what the recorded CLI output holds (SDK output back to PascalCase keys, pages merged, timestamps as isoformat())", () => {
+  const files = (dir: string): string[] =>
+    readdirSync(join(cleanDir, dir), { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
+    );
+  const captured = files("aws").sort();
+  assert.equal(captured.length, 17);
+  for (const file of captured)
+    assert.deepEqual(
+      JSON.parse(readFileSync(join(cleanDir, file), "utf8")),
+      JSON.parse(readFileSync(join(EXAMPLE, file), "utf8")),
+      file,
+    );
+});
