@@ -212,6 +212,10 @@ export async function captureAws(
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
   };
+  // @aws-sdk/core emitWarningIfUnsupportedVersion prints a multi-line notice on Node < 22 at the
+  // first client: podpath supports Node 20 with the SDK release its lockfile pins, so the notice
+  // is noise on every capture (the user can still ask for it with the variable set to "false")
+  process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
   let ec2 = new EC2Client(config);
   let elb = new ElasticLoadBalancingV2Client(config);
   if (!options.region && zoneRegion) {
