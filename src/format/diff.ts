@@ -10,7 +10,7 @@ import type {
   IntendedChange,
   PlacementChange,
   PredictionChange,
-} from "../analysis/diff/diff.js";
+} from "../questions/diff/changes.js";
 
 const SIGN = { added: "+", removed: "-", changed: "~" } as const;
 

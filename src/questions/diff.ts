@@ -1,6 +1,6 @@
 /**
  * `podpath diff`: connlist, exposure and intended answered on the snapshot before and after a
- * change, and what changed between them (src/analysis/diff). Batfish's `answerDiff` shape: one
+ * change, and what changed between them (src/questions/diff/). Batfish's `answerDiff` shape: one
  * answerer, two snapshots, rows compared by key.
  */
 import type { Snapshot } from "../model/snapshot.js";
@@ -16,8 +16,8 @@ import {
   type IntendedChange,
   type PlacementChange,
   type PredictionChange,
-} from "../analysis/diff/diff.js";
-import { diffInNamespace } from "../analysis/diff/namespace.js";
+} from "./diff/changes.js";
+import { diffInNamespace } from "./diff/namespace.js";
 import { answerConnlist } from "./connlist.js";
 import { OUTPUT_API_VERSION } from "./contract.js";
 import { answerExposure } from "./exposure.js";
@@ -29,7 +29,7 @@ export const DIFF_FAIL_ON = ["new-exposure", "blocked-dependency", "new-vpc-expo
 export type DiffFailOn = (typeof DIFF_FAIL_ON)[number];
 
 export interface DiffInput {
-  /** -n: only the changes that concern this namespace (analysis/diff/namespace.ts) */
+  /** -n: only the changes that concern this namespace (questions/diff/namespace.ts) */
   readonly namespace?: string | undefined;
   /** exit 1 when the change opens an internet path (new-exposure), a path from the VPC (new-vpc-exposure) or blocks a configured dependency */
   readonly failOn?: readonly DiffFailOn[];

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { diffConnections, diffExposure } from "../../../src/analysis/diff/diff.js";
+import { diffConnections, diffExposure } from "../../../src/questions/diff/changes.js";
 import { diffJson } from "../../../src/questions/diff.js";
 import type { ConnlistJson } from "../../../src/questions/connlist.js";
 import type { ExposureJson, InternetExposureJson } from "../../../src/questions/exposure.js";

@@ -6,10 +6,10 @@
  * connlist's connections by (src, dst), exposure's internet entries by (workload, frontend,
  * protocol, port), intended's dependencies by (workload, container, where, reference, service port).
  */
-import type { ConnectionJson, ConnlistJson } from "../../questions/connlist.js";
-import type { ExposureJson, InternetExposureJson } from "../../questions/exposure.js";
-import type { IntendedDependencyJson, IntendedJson } from "../../questions/intended.js";
-import type { PlacementJson } from "../../questions/place.js";
+import type { ConnectionJson, ConnlistJson } from "../connlist.js";
+import type { ExposureJson, InternetExposureJson } from "../exposure.js";
+import type { IntendedDependencyJson, IntendedJson } from "../intended.js";
+import type { PlacementJson } from "../place.js";
 
 type ChangeKind = "added" | "removed" | "changed";
 

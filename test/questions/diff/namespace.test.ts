@@ -1,13 +1,13 @@
 /**
- * `diff -n NS` (analysis/diff/namespace.ts): which changes concern a namespace, as the other
+ * `diff -n NS` (questions/diff/namespace.ts): which changes concern a namespace, as the other
  * commands' -n reads it — connlist -n keeps the connections from or to its workloads (an external
  * range or the {ingress-controller} peer belongs to no namespace); a configured dependency
  * concerns the workload that names it and the Service it names; placement, its workload.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { DiffReport } from "../../../src/analysis/diff/diff.js";
-import { diffInNamespace } from "../../../src/analysis/diff/namespace.js";
+import type { DiffReport } from "../../../src/questions/diff/changes.js";
+import { diffInNamespace } from "../../../src/questions/diff/namespace.js";
 
 const report: DiffReport = {
   connections: [

@@ -6,7 +6,7 @@
  * a configured dependency when the workload that names it or the Service it names is in NS; a
  * placement or prediction change when its workload is.
  */
-import type { DiffReport } from "./diff.js";
+import type { DiffReport } from "./changes.js";
 
 /** The namespace of connlist's peer string `NS/NAME[Kind]`, undefined for `A-B[External]` or `{ingress-controller}`. */
 function peerNamespace(peer: string): string | undefined {
