@@ -148,6 +148,12 @@ test("podpath report -o html writes one page (exit 0); -o text is a usage error;
   const lang = await cli(["report", "--lang", "fr"]);
   assert.equal(lang.code, 2);
   assert.match(lang.stderr, /Allowed choices are en, ko/);
+  // the page has no Korean catalog yet: said, not silently English
+  assert.doesNotMatch(html.stderr, /English only/);
+  const ko = await cli(["report", "-o", "html", "--lang", "ko"]);
+  assert.equal(ko.code, 0);
+  assert.equal(ko.stdout, html.stdout);
+  assert.match(ko.stderr, /note: the HTML page is in English only; --lang ko applies to -o md/);
 });
 
 test("the report never prints a secret of the example", async () => {

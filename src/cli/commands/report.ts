@@ -53,6 +53,10 @@ Examples:
     )
     .action((options: ReportOptions) => {
       const output = options.output === "html" ? "html" : "md";
+      if (output === "html" && options.lang !== "en")
+        io.stderr.write(
+          `podpath report: note: the HTML page is in English only; --lang ${options.lang} applies to -o md\n`,
+        );
       const answer = answerReport(loadFromOptions({ ...options, output }, io), {
         lang: options.lang,
         namespace: answerNamespace({ ...options, output }),
