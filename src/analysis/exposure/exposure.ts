@@ -559,13 +559,19 @@ function selects(service: Service, peer: WorkloadPeer): boolean {
   );
 }
 
+type ConnlistConnection = ConnlistReport["connections"][number];
+
 function incomingOf(
   connlist: ConnlistReport,
+  toPeer: readonly ConnlistConnection[],
   peer: WorkloadPeer,
 ): { openToAll: boolean; incoming: IncomingConnection[] } {
-  const incoming = connlist.connections
-    .filter((c) => c.dst.id === peer.id)
-    .map((c) => ({ from: c.src.id, fromKind: c.src.kind, conn: connectionText(c.conn), all: c.conn.all }));
+  const incoming = toPeer.map((c) => ({
+    from: c.src.id,
+    fromKind: c.src.kind,
+    conn: connectionText(c.conn),
+    all: c.conn.all,
+  }));
   const others = connlist.workloads.filter((w) => w.id !== peer.id).map((w) => w.id);
   const allFrom = new Set(incoming.filter((c) => c.all).map((c) => c.from));
   const openToAll =
@@ -610,6 +616,14 @@ export function analyseExposure(snapshot: Snapshot, options: PathOptions = {}): 
   for (const service of services) frontends.push(...serviceExposures(ctx, service, nodeNames, internet, vpc, notes));
 
   const connlist = analyseConnlist(snapshot);
+  // each workload's incoming connections, grouped once (in connlist's order): filtering every
+  // connection per workload is workloads × connections
+  const connectionsTo = new Map<string, ConnlistConnection[]>();
+  for (const c of connlist.connections) {
+    const list = connectionsTo.get(c.dst.id);
+    if (list) list.push(c);
+    else connectionsTo.set(c.dst.id, [c]);
+  }
   const serviceByKey = new Map(services.map((s) => [`${s.namespace}/${s.name}`, s]));
   const attached = new Set<InternetExposure>();
   const workloads: WorkloadExposure[] = connlist.workloads.map((peer) => {
@@ -622,7 +636,7 @@ export function analyseExposure(snapshot: Snapshot, options: PathOptions = {}): 
       workload: peer,
       internet: reaching.filter((f) => f.origin === "internet"),
       vpc: vpc ? [...reaching.filter((f) => f.origin === "vpc"), ...podExposures(snapshot, peer, vpc, notes)] : [],
-      ...incomingOf(connlist, peer),
+      ...incomingOf(connlist, connectionsTo.get(peer.id) ?? [], peer),
     };
   });
   return { vpcHost, workloads, unattached: frontends.filter((f) => !attached.has(f)), notes };
