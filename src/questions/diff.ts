@@ -109,10 +109,13 @@ export function diffJson(report: DiffReport, namespace?: string): DiffJson {
 export function answerDiff(before: Snapshot, after: Snapshot, input: DiffInput = {}): DiffAnswer {
   const placeBefore = answerPlace(before).result;
   const placeAfter = answerPlace(after).result;
-  const exposureBefore = answerExposure(before).result;
-  const exposureAfter = answerExposure(after).result;
+  const connlistBefore = answerConnlist(before);
+  const connlistAfter = answerConnlist(after);
+  // exposure reuses connlist's analysis of the same snapshot instead of running it again
+  const exposureBefore = answerExposure(before, {}, connlistBefore.analysis).result;
+  const exposureAfter = answerExposure(after, {}, connlistAfter.analysis).result;
   const all: DiffReport = {
-    connections: diffConnections(answerConnlist(before).result, answerConnlist(after).result),
+    connections: diffConnections(connlistBefore.result, connlistAfter.result),
     exposure: diffExposure(exposureBefore, exposureAfter),
     vpcExposure: diffExposure(exposureBefore, exposureAfter, "vpc"),
     intended: diffIntended(answerIntended(before).result, answerIntended(after).result),

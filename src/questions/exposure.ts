@@ -14,6 +14,7 @@ import {
   type FrontendKind,
   type InternetExposure,
 } from "../analysis/exposure/exposure.js";
+import type { ConnlistReport } from "../analysis/connectivity/connlist.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { formatSource, type SourceRef } from "../model/source.js";
 import { OUTPUT_API_VERSION, sourceJson, type SourceJson } from "./contract.js";
@@ -208,7 +209,12 @@ export function exposureJson(report: ExposureReport): ExposureJson {
   };
 }
 
-export function answerExposure(snapshot: Snapshot, input: ExposureInput = {}): ExposureAnswer {
-  const analysis = analyseExposure(snapshot, { cni: input.cni });
+/** `connlist`: `analyseConnlist(snapshot)` when the caller has it already (analyseExposure reuses it) */
+export function answerExposure(
+  snapshot: Snapshot,
+  input: ExposureInput = {},
+  connlist?: ConnlistReport,
+): ExposureAnswer {
+  const analysis = analyseExposure(snapshot, { cni: input.cni }, connlist);
   return { input, result: exposureJson(analysis), analysis, finding: false };
 }

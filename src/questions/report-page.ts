@@ -253,10 +253,12 @@ export function reportPage(
   views: boolean,
 ): ReportPage {
   if (!views) return { map: clusterMap(snapshot, placement), connlist: null, exposure: null };
-  const exposure = answerExposure(snapshot).result;
+  const connlist = answerConnlist(snapshot, { namespace });
+  // exposure needs connlist on every namespace: connlist's own analysis is that one without -n
+  const exposure = answerExposure(snapshot, {}, namespace === undefined ? connlist.analysis : undefined).result;
   return {
     map: clusterMap(snapshot, placement),
-    connlist: answerConnlist(snapshot, { namespace }).result,
+    connlist: connlist.result,
     exposure:
       namespace === undefined
         ? exposure

@@ -583,7 +583,15 @@ function incomingOf(
   };
 }
 
-export function analyseExposure(snapshot: Snapshot, options: PathOptions = {}): ExposureReport {
+/**
+ * `connlist`: connlist's analysis of the same snapshot (every namespace, no focus) when the caller
+ * already has it — `podpath report -o html` and `diff` answer connlist too — instead of running it again.
+ */
+export function analyseExposure(
+  snapshot: Snapshot,
+  options: PathOptions = {},
+  connlist: ConnlistReport = analyseConnlist(snapshot),
+): ExposureReport {
   const ctx = new PathContext(snapshot, options);
   const notes: Notes = [];
   const k = snapshot.kubernetes;
@@ -615,7 +623,6 @@ export function analyseExposure(snapshot: Snapshot, options: PathOptions = {}): 
   const services = [...k.services].sort(byName);
   for (const service of services) frontends.push(...serviceExposures(ctx, service, nodeNames, internet, vpc, notes));
 
-  const connlist = analyseConnlist(snapshot);
   // each workload's incoming connections, grouped once (in connlist's order): filtering every
   // connection per workload is workloads × connections
   const connectionsTo = new Map<string, ConnlistConnection[]>();
