@@ -6,6 +6,7 @@
  * connlist's connections by (src, dst), exposure's internet entries by (workload, frontend,
  * protocol, port), intended's dependencies by (workload, container, where, reference, service port).
  */
+import { formatIPv4, parseIPv4 } from "../../model/net.js";
 import type { ConnectionJson, ConnlistJson } from "../connlist.js";
 import type { ExposureJson, InternetExposureJson } from "../exposure.js";
 import type { IntendedDependencyJson, IntendedJson } from "../intended.js";
@@ -91,9 +92,11 @@ function byKey<T>(items: readonly T[], key: (t: T) => string): Map<string, T> {
   return map;
 }
 
+const byText = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
+
 /** The keys of both maps, sorted (code-unit order: deterministic). */
 function keysOf<T>(a: Map<string, T>, b: Map<string, T>): string[] {
-  return [...new Set([...a.keys(), ...b.keys()])].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  return [...new Set([...a.keys(), ...b.keys()])].sort(byText);
 }
 
 function compare<T, C>(
@@ -116,17 +119,12 @@ function compare<T, C>(
   return out;
 }
 
-/** `A.B.C.D-E.F.G.H` of an `[External]` peer as numbers, or undefined (not IPv4) */
+/** `A.B.C.D-E.F.G.H` of an `[External]` peer (connlist's `rangeText`) as numbers, or undefined (not IPv4) */
 function ipv4Range(peer: string): [number, number] | undefined {
-  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)-(\d+)\.(\d+)\.(\d+)\.(\d+)\[External\]$/.exec(peer);
-  if (!m) return undefined;
-  const n = m.slice(1).map(Number);
-  const ip = (o: number[]): number => ((o[0]! * 256 + o[1]!) * 256 + o[2]!) * 256 + o[3]!;
-  return [ip(n.slice(0, 4)), ip(n.slice(4))];
-}
-
-function ipText(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
+  const m = /^([\d.]+)-([\d.]+)\[External\]$/.exec(peer);
+  const lo = m ? parseIPv4(m[1]!) : undefined;
+  const hi = m ? parseIPv4(m[2]!) : undefined;
+  return lo !== undefined && hi !== undefined ? [lo, hi] : undefined;
 }
 
 interface Ranged {
@@ -173,7 +171,7 @@ function diffExternal(before: readonly Ranged[], after: readonly Ranged[]): Conn
     let open: { lo: number; hi: number; before: string | null; after: string | null } | undefined;
     const flush = (): void => {
       if (!open || open.before === open.after) return;
-      const peer = `${ipText(open.lo)}-${ipText(open.hi)}[External]`;
+      const peer = `${formatIPv4(open.lo)}-${formatIPv4(open.hi)}[External]`;
       const change: ChangeKind = open.before === null ? "added" : open.after === null ? "removed" : "changed";
       const [src, dst] = g.first.external === "dst" ? [g.first.other, peer] : [peer, g.first.other];
       out.push({ change, src, dst, before: open.before, after: open.after });
@@ -193,8 +191,6 @@ function diffExternal(before: readonly Ranged[], after: readonly Ranged[]): Conn
   }
   return out;
 }
-
-const byText = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
 
 export function diffConnections(before: ConnlistJson, after: ConnlistJson): ConnectionChange[] {
   const plain = (c: ConnectionJson): boolean => ranged(c) === undefined;
