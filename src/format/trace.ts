@@ -15,7 +15,8 @@ export function formatTraceJson(result: TraceJson): string {
   return JSON.stringify(result, null, 2) + "\n";
 }
 
-function packetText(p: Packet): string {
+/** A packet as one line: `src:port → dst:port PROTO`, an overlay's outer header in brackets (also the HTML path view's). */
+export function packetText(p: Packet): string {
   const outer = p.outer
     ? ` [outer ${p.outer.src} → ${p.outer.dst}${p.outer.protocol === "UDP" ? ` UDP/${p.outer.dstPort}` : " IPIP"}]`
     : "";

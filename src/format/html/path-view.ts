@@ -8,16 +8,8 @@
 import type { TraceResult } from "../../analysis/paths/trace.js";
 import type { Packet, Step } from "../../analysis/paths/trace-model.js";
 import { formatSource } from "../../model/source.js";
+import { packetText } from "../trace.js";
 import { attr, esc } from "./escape.js";
-
-function packetText(p: Packet): string {
-  const outer = p.outer
-    ? ` [outer ${p.outer.src} → ${p.outer.dst}${p.outer.protocol === "UDP" ? ` UDP/${p.outer.dstPort}` : " IPIP"}]`
-    : "";
-  return p.protocol === "ICMP"
-    ? `${p.src} → ${p.dst} ICMP${outer}`
-    : `${p.src}:${p.srcPort} → ${p.dst}:${p.dstPort} ${p.protocol}${outer}`;
-}
 
 const NAT = new Set(["dnat", "snat"]);
 
