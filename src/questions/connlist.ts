@@ -120,8 +120,9 @@ function inNamespace(report: ConnlistReport, namespace: string): ConnlistReport 
   };
 }
 
-export function answerConnlist(snapshot: Snapshot, input: ConnlistInput = {}): ConnlistAnswer {
-  const all = analyseConnlist(snapshot, { focusWorkloads: input.focusWorkloads ?? [] });
+/** `all`: the whole-cluster analysis with the same focus, when the caller already has it (the report's page, for exposure too) */
+export function answerConnlist(snapshot: Snapshot, input: ConnlistInput = {}, all?: ConnlistReport): ConnlistAnswer {
+  all ??= analyseConnlist(snapshot, { focusWorkloads: input.focusWorkloads ?? [] });
   const analysis = input.namespace === undefined ? all : inNamespace(all, input.namespace);
   return { input, result: connlistJson(analysis, input), analysis, finding: false };
 }

@@ -10,6 +10,7 @@
  * guide, "Subnet types"). A node's zone is its `topology.kubernetes.io/zone` label (the well-known
  * label kubelet and the cloud provider set), else its EC2 instance's availability zone.
  */
+import { analyseConnlist } from "../analysis/connectivity/connlist.js";
 import { routeTableForSubnet } from "../analysis/paths/aws/route-tables.js";
 import { loadBalancersOf } from "../analysis/paths/load-balancers/index.js";
 import type { Snapshot } from "../model/snapshot.js";
@@ -253,9 +254,11 @@ export function reportPage(
   views: boolean,
 ): ReportPage {
   if (!views) return { map: clusterMap(snapshot, placement), connlist: null, exposure: null };
-  const connlist = answerConnlist(snapshot, { namespace });
-  // exposure needs connlist on every namespace: connlist's own analysis is that one without -n
-  const exposure = answerExposure(snapshot, {}, namespace === undefined ? connlist.analysis : undefined).result;
+  // one connlist analysis of every namespace: the page's connlist is cut to -n NS from it, and
+  // exposure needs it whole
+  const all = analyseConnlist(snapshot, { focusWorkloads: [] });
+  const connlist = answerConnlist(snapshot, { namespace }, all);
+  const exposure = answerExposure(snapshot, {}, all).result;
   return {
     map: clusterMap(snapshot, placement),
     connlist: connlist.result,
