@@ -216,6 +216,8 @@ export function streamJsonFile(
   defaultNamespace: string,
   starting: (bytes: number) => void,
 ): { readonly documents: number; readonly bytes: number } | undefined {
+  const ext = extname(absolute).toLowerCase();
+  if (ext === ".yaml" || ext === ".yml") return undefined;
   let fd: number;
   try {
     fd = openSync(absolute, "r");
@@ -228,8 +230,6 @@ export function streamJsonFile(
     const head = Buffer.alloc(Math.min(8192, size));
     readSync(fd, head, 0, head.length, 0);
     if (head.includes(0)) return undefined; // not text: readText says so
-    const ext = extname(absolute).toLowerCase();
-    if (ext === ".yaml" || ext === ".yml") return undefined;
     if (ext !== ".json" && !/^(\uFEFF)?\s*\{/.test(head.toString("utf8"))) return undefined;
     starting(size);
     const loaded = loadJsonList(fd, absolute, shown, limits, draft, defaultNamespace);
