@@ -127,6 +127,12 @@ OUTSIDE[LF] = IN_STRING[LF] = LF;
 IN_STRING[BACKSLASH] = BACKSLASH;
 OUTSIDE[OPEN_BRACE] = OUTSIDE[OPEN_BRACKET] = OPEN_BRACE;
 OUTSIDE[CLOSE_BRACE] = OUTSIDE[CLOSE_BRACKET] = CLOSE_BRACE;
+/** A Pod's status lists the loader never reads (pods.ts reads phase, podIP(s), hostIP and conditions). */
+export const POD_STATUS_LISTS: readonly string[] = [
+  "containerStatuses",
+  "initContainerStatuses",
+  "ephemeralContainerStatuses",
+];
 /**
  * Lists cut from an item's text before JSON.parse, by the object they are in: what the loader
  * never reads and a dump holds in bulk — server-side apply's `metadata.managedFields`, a Pod's
@@ -135,10 +141,7 @@ OUTSIDE[CLOSE_BRACE] = OUTSIDE[CLOSE_BRACKET] = CLOSE_BRACE;
  */
 const CUT: readonly (readonly [Buffer, readonly Buffer[]])[] = [
   [Buffer.from('"metadata"'), [Buffer.from('"managedFields"')]],
-  [
-    Buffer.from('"status"'),
-    ["containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses"].map((k) => Buffer.from(`"${k}"`)),
-  ],
+  [Buffer.from('"status"'), POD_STATUS_LISTS.map((k) => Buffer.from(`"${k}"`))],
 ];
 
 /** The scanner: feed it chunks in order, then call `finish`. */

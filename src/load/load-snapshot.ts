@@ -182,18 +182,18 @@ function loadFile(
     throw Unloadable.from("parse-error", error);
   }
   if (streamed) {
-    if (entry.expected && entry.expected !== "kubernetes")
-      draft.warn(
-        "unrecognised-file",
-        `${shown}: listed under ${entry.expected} in the index file but holds kubernetes objects; read as kubernetes`,
-      );
-    const file = {
-      path: shown,
-      format: "json" as const,
-      content: "kubernetes" as const,
-      documents: streamed.documents,
+    warnIfNotExpected(entry, "kubernetes", draft);
+    return {
+      file: {
+        path: shown,
+        format: "json",
+        content: "kubernetes",
+        documents: streamed.documents,
+        defaultNamespace: entry.namespace,
+        whatIf: entry.whatIf,
+      },
+      bytes: streamed.bytes,
     };
-    return { file: { ...file, defaultNamespace: entry.namespace, whatIf: entry.whatIf }, bytes: streamed.bytes };
   }
   let text;
   try {
@@ -271,12 +271,7 @@ function loadFile(
     const at = first?.at ?? { file: shown, line: 1, col: 1, doc: 0 };
     if (entry.origin !== "directory") throw new Unloadable("unrecognised-file", message, shown, at.line, at.col);
     draft.warn("unrecognised-file", `${shown}: skipped: ${message}`, at);
-  } else if (entry.expected && entry.expected !== content) {
-    draft.warn(
-      "unrecognised-file",
-      `${shown}: listed under ${entry.expected} in the index file but holds ${content} objects; read as ${content}`,
-    );
-  }
+  } else warnIfNotExpected(entry, content, draft);
   return {
     file: {
       path: shown,
@@ -288,6 +283,15 @@ function loadFile(
     },
     bytes: text.bytes,
   };
+}
+
+/** A file the index lists under one source that holds the other's objects is read as what it holds, with a warning. */
+function warnIfNotExpected(entry: FileEntry, content: "kubernetes" | "aws", draft: SnapshotDraft): void {
+  if (entry.expected && entry.expected !== content)
+    draft.warn(
+      "unrecognised-file",
+      `${entry.shownAs}: listed under ${entry.expected} in the index file but holds ${content} objects; read as ${content}`,
+    );
 }
 
 function detectFormat(path: string, text: string): "yaml" | "json" {

@@ -3,8 +3,9 @@ import { extname } from "node:path";
 import type { SourceRef } from "../model/source.js";
 import { SnapshotDraft } from "./draft.js";
 import { DocumentContext, isRaw, type Raw } from "./fields.js";
-import { readRange, scanFile, type ScannedItem } from "./json-stream.js";
+import { POD_STATUS_LISTS, readRange, scanFile, type ScannedItem } from "./json-stream.js";
 import { convertKubernetesDocument, convertListItem, isKubernetesDocument } from "./kubernetes/index.js";
+import { MANIFEST_COPY_ANNOTATIONS } from "./kubernetes/meta.js";
 import type { LoadLimits } from "./limits.js";
 import { jsonItemText, type Offset } from "./parse-json.js";
 import type { ParsedFile, Position } from "./parsed.js";
@@ -156,25 +157,20 @@ function membersOf(
 
 /**
  * Drops, once an object is converted, what the loader never reads and a dump holds in bulk: the
- * server-side-apply `managedFields` (when the scanner could not cut it), the manifest copy in
- * `kubectl.kubernetes.io/last-applied-configuration` (meta.ts drops it from the model too), and
- * a Pod's container statuses (pods.ts reads phase, podIP(s), hostIP and conditions only). The
- * object is kept after conversion only for positions found on demand, which point at what was
- * converted.
+ * server-side-apply `managedFields` (when the scanner could not cut it), the manifest copies
+ * (meta.ts `MANIFEST_COPY_ANNOTATIONS`, which it drops from the model too), and a Pod's
+ * container statuses (json-stream.ts `POD_STATUS_LISTS`, the lists the scanner cuts). The object
+ * is kept after conversion only for positions found on demand, which point at what was converted.
  */
 function trim(object: Raw): void {
   const metadata = object["metadata"];
   if (isRaw(metadata)) {
     if ("managedFields" in metadata) delete metadata["managedFields"];
     const annotations = metadata["annotations"];
-    if (isRaw(annotations) && "kubectl.kubernetes.io/last-applied-configuration" in annotations)
-      delete annotations["kubectl.kubernetes.io/last-applied-configuration"];
+    if (isRaw(annotations)) for (const key of MANIFEST_COPY_ANNOTATIONS) delete annotations[key];
   }
   const status = object["status"];
-  if (object["kind"] === "Pod" && isRaw(status)) {
-    for (const key of ["containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses"])
-      if (key in status) delete status[key];
-  }
+  if (object["kind"] === "Pod" && isRaw(status)) for (const key of POD_STATUS_LISTS) delete status[key];
 }
 
 /** Appends what one file's draft holds to the snapshot's (a Kubernetes list converts into nothing else). */
@@ -220,6 +216,8 @@ export function streamJsonFile(
   defaultNamespace: string,
   starting: (bytes: number) => void,
 ): { readonly documents: number; readonly bytes: number } | undefined {
+  const ext = extname(absolute).toLowerCase();
+  if (ext === ".yaml" || ext === ".yml") return undefined;
   let fd: number;
   try {
     fd = openSync(absolute, "r");
@@ -232,8 +230,6 @@ export function streamJsonFile(
     const head = Buffer.alloc(Math.min(8192, size));
     readSync(fd, head, 0, head.length, 0);
     if (head.includes(0)) return undefined; // not text: readText says so
-    const ext = extname(absolute).toLowerCase();
-    if (ext === ".yaml" || ext === ".yml") return undefined;
     if (ext !== ".json" && !/^(\uFEFF)?\s*\{/.test(head.toString("utf8"))) return undefined;
     starting(size);
     const loaded = loadJsonList(fd, absolute, shown, limits, draft, defaultNamespace);

@@ -65,11 +65,9 @@ export function isArgoApplication(apiVersion: string, kind: string): boolean {
 
 export function readArgoApplication(f: Fields<object>, meta: ObjectMeta): ArgoApplication {
   const spec = (f as unknown as Fields<RawApplication>).objOrEmpty("spec");
-  const raw = [
-    ...(spec.obj("source") ? [spec.obj("source")!] : []),
-    ...spec.objs("sources"),
-    ...(spec.obj("sourceHydrator")?.obj("drySource") ? [spec.obj("sourceHydrator")!.obj("drySource")!] : []),
-  ];
+  const source = spec.obj("source");
+  const drySource = spec.obj("sourceHydrator")?.obj("drySource");
+  const raw = [...(source ? [source] : []), ...spec.objs("sources"), ...(drySource ? [drySource] : [])];
   const sources = raw.map((s): ArgoSource => {
     const chart = s.str("chart") || undefined;
     const explicit = (["helm", "kustomize", "directory", "plugin"] as const).filter((t) => s.obj(t) !== undefined);
@@ -83,15 +81,18 @@ export function readArgoApplication(f: Fields<object>, meta: ObjectMeta): ArgoAp
     };
   });
   const destination = spec.objOrEmpty("destination");
+  const server = destination.str("server") || undefined;
+  const cluster = destination.str("name") || undefined;
+  const namespace = destination.str("namespace") || undefined;
   return {
     namespace: meta.namespace ?? "default",
     name: meta.name,
     project: spec.str("project") || undefined,
     sources,
     destination: {
-      ...(destination.str("server") ? { server: destination.str("server")! } : {}),
-      ...(destination.str("name") ? { name: destination.str("name")! } : {}),
-      ...(destination.str("namespace") ? { namespace: destination.str("namespace")! } : {}),
+      ...(server ? { server } : {}),
+      ...(cluster ? { name: cluster } : {}),
+      ...(namespace ? { namespace } : {}),
     },
     source: meta.source,
   };

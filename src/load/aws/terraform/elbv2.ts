@@ -138,10 +138,7 @@ export function convertElbv2(conv: TfConversion, eipByAllocation: ReadonlyMap<st
       scheme: f.bool("internal") === true ? "internal" : "internet-facing",
       type: type === "network" || type === "gateway" ? type : "application",
       vpcId: str(f, "vpc_id"),
-      subnetIds: unique([
-        ...strs(f, "subnets"),
-        ...mappings.flatMap((m) => [str(m, "subnet_id") ?? ""]).filter((s) => s),
-      ]),
+      subnetIds: unique([...strs(f, "subnets"), ...mappings.flatMap((m) => str(m, "subnet_id") ?? [])]),
       addresses: mappings
         .filter((m) => str(m, "private_ipv4_address") || str(m, "allocation_id"))
         .map((m) => {

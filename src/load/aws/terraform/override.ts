@@ -39,11 +39,7 @@ export function preferCliOverTerraform(draft: SnapshotDraft, whatIfFiles: Readon
   prefer(a.listeners, "listener", arn);
   prefer(a.listenerRules, "listener rule", arn);
   prefer(a.targetGroups, "target group", arn);
-  prefer(
-    a.targetHealth,
-    "target",
-    (t) => `${t.targetId}${t.port === undefined ? "" : `:${t.port}`} of ${t.targetGroupArn}`,
-  );
+  prefer(a.targetHealth, "target", targetKey);
   // describe-target-health lists every target of its group: a registration it does not list was
   // deregistered since Terraform wrote the state
   const listedBy = new Map<string, SourceRef>();
@@ -53,7 +49,7 @@ export function preferCliOverTerraform(draft: SnapshotDraft, whatIfFiles: Readon
     if (h.source.address === undefined || whatIfFiles.has(h.source.file) || !cli) return true;
     draft.info(
       "terraform-overridden",
-      `target ${h.targetId}${h.port === undefined ? "" : `:${h.port}`} of ${h.targetGroupArn} is registered in the Terraform state (${formatSource(h.source)}) but not listed by describe-target-health (${cli.file}): the AWS CLI output is used`,
+      `target ${targetKey(h)} is registered in the Terraform state (${formatSource(h.source)}) but not listed by describe-target-health (${cli.file}): the AWS CLI output is used`,
       h.source,
     );
     return false;
@@ -70,6 +66,15 @@ export function preferCliOverTerraform(draft: SnapshotDraft, whatIfFiles: Readon
     );
   }
   orphanRules.delete(draft);
+}
+
+/** A registration: its target, port when given, and group (`i-0abc:8080 of arn:…`). */
+function targetKey(t: {
+  readonly targetId: string;
+  readonly port?: number | undefined;
+  readonly targetGroupArn: string;
+}): string {
+  return `${t.targetId}${t.port === undefined ? "" : `:${t.port}`} of ${t.targetGroupArn}`;
 }
 
 function preferCli<T extends { readonly source: SourceRef }>(

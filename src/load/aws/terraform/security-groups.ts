@@ -91,8 +91,8 @@ function multiPeerEntries(f: TfFields, direction: Direction, groupId: string, so
     })),
     ...(sourceGroupKey === "security_groups"
       ? strs(f, "security_groups")
-      : [str(f, sourceGroupKey)].filter((x) => x)
-    ).map((id): SecurityGroupPeer => ({ kind: "security-group", groupId: id!, description })),
+      : [str(f, sourceGroupKey)].filter((x) => x !== undefined)
+    ).map((id): SecurityGroupPeer => ({ kind: "security-group", groupId: id, description })),
     ...(f.bool("self") === true ? [{ kind: "security-group", groupId, description } as SecurityGroupPeer] : []),
   ];
   return peers.map((peer) => ({ direction, protocol, ports, peer }));
@@ -196,6 +196,7 @@ export function convertSecurityGroups(conv: TfConversion, orphans: OrphanRule[])
       terraformRules: { inlineRules: inlineOnly, inlineSource: source, ruleResources },
     };
   });
-  orphans.push(...resources.filter((x) => !groups.some((g) => g.id === x.groupId)));
+  const ids = new Set(groups.map((g) => g.id));
+  orphans.push(...resources.filter((x) => !ids.has(x.groupId)));
   return groups;
 }
