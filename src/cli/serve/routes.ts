@@ -20,12 +20,12 @@ import { parseEndpoint, type EndpointSpec } from "../../analysis/paths/endpoints
 import type { Protocol } from "../../analysis/paths/trace-model.js";
 import { renderPlaceHtml, renderTraceHtml } from "../../format/html/index.js";
 import { displayPath } from "../../load/discover.js";
-import { loadSnapshot } from "../../load/load-snapshot.js";
 import { UserError } from "../../model/errors.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import { answerPlace, type PlaceAnswer, type WorkloadPlacementJson } from "../../questions/place.js";
 import { answerTrace, type TraceAnswer } from "../../questions/trace.js";
 import { nodeExplanationHtml, whatIfHtml } from "./live-page.js";
+import { loadServedSnapshot } from "./load.js";
 import type { Loaded, ServeState } from "./server.js";
 
 /** The largest request body (the what-if form's YAML). */
@@ -345,19 +345,6 @@ function whatIfFile(file: string, base: string): string {
   return real;
 }
 
-/** The snapshot with the what-if applied: the served snapshot's files, the server's --with, then this one. */
-function loadWithWhatIf(state: ServeState, path: string): Snapshot {
-  const c = state.config;
-  return loadSnapshot({
-    paths: c.paths,
-    whatIf: [...c.whatIf, path],
-    cwd: c.cwd,
-    displayBase: c.displayBase,
-    ...(c.namespace ? { namespace: c.namespace } : {}),
-    limits: c.limits,
-  });
-}
-
 interface VerdictChange {
   readonly workload: string;
   readonly node: string;
@@ -421,7 +408,8 @@ async function whatIf(request: IncomingMessage, response: ServerResponse, url: U
   try {
     let changed: Snapshot;
     try {
-      changed = loadWithWhatIf(state, path);
+      // the served snapshot's files, the server's --with, then this one
+      changed = loadServedSnapshot(state.config, [path]);
     } catch (error) {
       if (error instanceof UserError) throw bad(shown([...error.before, error.message].join("\n")));
       throw error;
