@@ -158,7 +158,7 @@ export async function startServer(config: ServeConfig, log: (line: string) => vo
     if (watcher && key === watched) return;
     watcher?.close();
     watched = key;
-    watcher = watchSnapshot(targets, () => reload(), config.debounceMs ?? 200);
+    watcher = watchSnapshot(targets, reload, config.debounceMs ?? 200);
   };
   const reload = () => {
     const at = new Date();
