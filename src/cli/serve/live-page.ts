@@ -203,12 +203,14 @@ function reasonHtml(r: ReasonJson): string {
   return `<li>${esc(r.plugin)}: ${esc(r.message)}${r.source ? ` <code>${esc(r.source)}</code>` : ""}</li>`;
 }
 
-/** One workload on one node: the verdict and the scheduler's reasons (the place form's answer). */
-export function nodeExplanationHtml(w: WorkloadPlacementJson, node: string, verdict: string): string {
+/** One workload on one node: the verdict and the scheduler's reasons (the place form's answer, routes.ts nodeOf). */
+export function nodeExplanationHtml(
+  w: WorkloadPlacementJson,
+  explained: { node: string; verdict: string; reasons: readonly ReasonJson[]; pods: readonly string[] },
+): string {
+  const { node, verdict, reasons, pods } = explained;
   const id = `${w.namespace}/${w.name}`;
-  const reasons = w.nodes.find((n) => n.node === node)?.reasons ?? [];
   const notTargeted = w.notTargeted.find((n) => n.node === node);
-  const pods = w.pods.filter((p) => (p.observedNode ?? p.predictedNode) === node).map((p) => p.name);
   const detail =
     reasons.length > 0
       ? `<ul data-testid="node-reasons">${reasons.map(reasonHtml).join("")}</ul>`

@@ -236,11 +236,9 @@ function place(_request: IncomingMessage, response: ServerResponse, url: URL, st
   const format = formatParam(query.get("format"));
   const answer = placeOf(state, workload);
   const w = answer.result.workloads[0];
-  if (format === "json") {
-    const explained = node && w ? { node, verdict: cellVerdict(w, node), ...nodeOf(w, node) } : null;
-    sendJson(response, 200, { place: answer.result, node: explained });
-  } else
-    sendHtml(response, (node && w ? nodeExplanationHtml(w, node, cellVerdict(w, node)) : "") + renderPlaceHtml(answer));
+  const explained = node && w ? { node, verdict: cellVerdict(w, node), ...nodeOf(w, node) } : null;
+  if (format === "json") sendJson(response, 200, { place: answer.result, node: explained });
+  else sendHtml(response, (explained && w ? nodeExplanationHtml(w, explained) : "") + renderPlaceHtml(answer));
 }
 
 /** `place --workload` answers per load of the snapshot: placing once per workload, not once per request. */
@@ -266,6 +264,7 @@ function onlyWorkload(answer: PlaceAnswer, workload: string): PlaceAnswer {
   };
 }
 
+/** One workload's reasons and pods on one node (the place form's JSON `node`, and its HTML: nodeExplanationHtml). */
 function nodeOf(w: WorkloadPlacementJson, node: string) {
   return {
     reasons: w.nodes.find((n) => n.node === node)?.reasons ?? [],
