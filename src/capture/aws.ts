@@ -222,6 +222,9 @@ export async function captureAws(
     // no --region: the SDK's (AWS_REGION, the profile's), else the nodes' zone's
     const configured = await ec2.config.region().catch(() => undefined);
     if (!configured) {
+      // the clients without a region are replaced: destroyed first, as the finally below destroys their successors
+      ec2.destroy();
+      elb.destroy();
       ec2 = new EC2Client({ ...config, region: zoneRegion });
       elb = new ElasticLoadBalancingV2Client({ ...config, region: zoneRegion });
       log.progress(`aws: region ${zoneRegion}, from the nodes' providerIDs`);

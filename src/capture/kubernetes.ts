@@ -175,7 +175,6 @@ export interface KubernetesCapture {
   readonly nodes: { providerID: string | undefined; internalIPs: string[] }[];
   /** the load balancer host names in Ingress and Service (LoadBalancer) status */
   readonly loadBalancerHosts: string[];
-  readonly server: string;
   readonly context: string;
 }
 
@@ -486,7 +485,6 @@ export async function captureKubernetes(
     files,
     nodes: found.nodes,
     loadBalancerHosts: [...new Set(found.loadBalancerHosts)].sort(),
-    server: api.server,
     context: kc.getCurrentContext(),
   };
 }

@@ -32,7 +32,8 @@ export interface SnapshotOptions {
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
-function byteSize(value: string): number {
+/** --max-file-size: a size (64M, 1G, 4096) up to HARD_MAX_FILE_BYTES (also serve's) */
+export function byteSize(value: string): number {
   const bytes = parseByteSize(value);
   if (bytes === undefined || bytes <= 0) throw new InvalidArgumentError("expected a size such as 64M, 1G or 4096");
   if (bytes > HARD_MAX_FILE_BYTES)

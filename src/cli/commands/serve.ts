@@ -1,10 +1,11 @@
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { DEFAULT_LIMITS, HARD_MAX_FILE_BYTES, formatBytes, parseByteSize } from "../../load/limits.js";
+import { DEFAULT_LIMITS, formatBytes } from "../../load/limits.js";
 import { UserError } from "../../model/errors.js";
 import { REPORT_LANGUAGES, type ReportLanguage } from "../../questions/report.js";
 import { embeddedExample } from "../example.js";
+import { byteSize } from "../snapshot-options.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import { startServer } from "../serve/server.js";
@@ -37,13 +38,6 @@ function hostArg(value: string): string {
   if (isIP(name) === 0 && !/^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\.?$/.test(name))
     throw new InvalidArgumentError("expected an IP address or a host name");
   return name;
-}
-
-function byteSize(value: string): number {
-  const bytes = parseByteSize(value);
-  if (bytes === undefined || bytes <= 0 || bytes > HARD_MAX_FILE_BYTES)
-    throw new InvalidArgumentError(`expected a size such as 64M, at most ${formatBytes(HARD_MAX_FILE_BYTES)}`);
-  return bytes;
 }
 
 /** 127.0.0.0/8 and ::1 (RFC 1122 3.2.1.3, RFC 4291 2.5.3), and ::ffff:127.x. */

@@ -61,9 +61,10 @@ export function choicesOf(snapshot: Snapshot, report: ReportAnswer): Choices {
     ...report.analysis.exposed.map((e) => e.tracedTo).filter(isEndpoint),
     ...ingressUrls(snapshot).filter(isEndpoint),
   ]);
-  const order = (e: string) => (e === "internet" ? "0" : e.startsWith("url:") ? `1${e}` : `2${e}`);
+  // internet, then the URLs, then the rest, each group by code unit (no key string built per comparison)
+  const rank = (e: string) => (e === "internet" ? 0 : e.startsWith("url:") ? 1 : 2);
   return {
-    endpoints: [...endpoints].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0)),
+    endpoints: [...endpoints].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0)),
     workloads: report.analysis.placement.workloads.map((w) => `${w.namespace}/${w.name}`),
     nodes: k.nodes.map((n) => n.name).sort(),
     podsLeftOut: k.pods.length - pods.length,

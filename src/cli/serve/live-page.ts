@@ -13,21 +13,10 @@ import type { ReasonJson, WorkloadPlacementJson } from "../../questions/place.js
 import type { Verdict } from "../../analysis/paths/trace-model.js";
 import type { Choices } from "./choices.js";
 import { clockTime } from "./clock.js";
-
-const ESCAPES: Readonly<Record<string, string>> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-}
+import { esc } from "../../format/html/escape.js";
 
 const options = (values: readonly string[]) =>
-  values.map((v) => `<option value="${escapeHtml(v)}">${escapeHtml(v)}</option>`).join("");
+  values.map((v) => `<option value="${esc(v)}">${esc(v)}</option>`).join("");
 
 const STYLE = `<style>
 .podpath-live{border-top:2px solid #888;margin-top:2em;padding-top:1em;font:14px/1.4 system-ui,sans-serif}
@@ -169,7 +158,7 @@ const SCRIPT = `<script>
 export function livePart(view: LiveView): { head: string; body: string } {
   const c = view.choices;
   const errors = view.errors.length
-    ? `<div class="error" data-testid="load-errors"><p>${view.errors.length} file(s) of the snapshot could not be loaded; the page leaves them out:</p><ul>${view.errors.map((e) => `<li>${escapeHtml(e)}</li>`).join("")}</ul></div>`
+    ? `<div class="error" data-testid="load-errors"><p>${view.errors.length} file(s) of the snapshot could not be loaded; the page leaves them out:</p><ul>${view.errors.map((e) => `<li>${esc(e)}</li>`).join("")}</ul></div>`
     : "";
   const podsNote = c.podsLeftOut > 0 ? ` (pods are not listed: ${c.podsLeftOut} of them; type pod:NS/NAME)` : "";
   const body = `<section id="podpath-live" class="podpath-live" data-testid="live" data-generation="${view.generation}" aria-label="Ask podpath">
@@ -185,7 +174,7 @@ ${errors}
 <label>port <input name="port" type="number" min="1" max="65535" size="6"></label>
 <label>protocol <select name="protocol">${options(["TCP", "UDP", "SCTP", "ICMP"])}</select></label>
 <button type="submit">Trace</button>
-<p><small>Endpoints: internet, node:NAME, pod:NS/NAME, workload:NS/NAME, service:NS/NAME, ip:ADDR, url:https://HOST/PATH${escapeHtml(podsNote)}</small></p>
+<p><small>Endpoints: internet, node:NAME, pod:NS/NAME, workload:NS/NAME, service:NS/NAME, ip:ADDR, url:https://HOST/PATH${esc(podsNote)}</small></p>
 </fieldset></form>
 <div data-testid="trace-result" aria-live="polite"></div>
 <form id="place-form" data-testid="place-form">
@@ -211,26 +200,28 @@ ${SCRIPT}`;
 }
 
 function reasonHtml(r: ReasonJson): string {
-  return `<li>${escapeHtml(r.plugin)}: ${escapeHtml(r.message)}${r.source ? ` <code>${escapeHtml(r.source)}</code>` : ""}</li>`;
+  return `<li>${esc(r.plugin)}: ${esc(r.message)}${r.source ? ` <code>${esc(r.source)}</code>` : ""}</li>`;
 }
 
-/** One workload on one node: the verdict and the scheduler's reasons (the place form's answer). */
-export function nodeExplanationHtml(w: WorkloadPlacementJson, node: string, verdict: string): string {
+/** One workload on one node: the verdict and the scheduler's reasons (the place form's answer, routes.ts nodeOf). */
+export function nodeExplanationHtml(
+  w: WorkloadPlacementJson,
+  explained: { node: string; verdict: string; reasons: readonly ReasonJson[]; pods: readonly string[] },
+): string {
+  const { node, verdict, reasons, pods } = explained;
   const id = `${w.namespace}/${w.name}`;
-  const reasons = w.nodes.find((n) => n.node === node)?.reasons ?? [];
   const notTargeted = w.notTargeted.find((n) => n.node === node);
-  const pods = w.pods.filter((p) => (p.observedNode ?? p.predictedNode) === node).map((p) => p.name);
   const detail =
     reasons.length > 0
       ? `<ul data-testid="node-reasons">${reasons.map(reasonHtml).join("")}</ul>`
       : notTargeted
-        ? `<p>The DaemonSet controller makes no pod for this node (${escapeHtml(notTargeted.rule)}): ${escapeHtml(notTargeted.reason)}${notTargeted.source ? ` <code>${escapeHtml(notTargeted.source)}</code>` : ""}</p>`
+        ? `<p>The DaemonSet controller makes no pod for this node (${esc(notTargeted.rule)}): ${esc(notTargeted.reason)}${notTargeted.source ? ` <code>${esc(notTargeted.source)}</code>` : ""}</p>`
         : verdict === "not-targeted"
           ? "<p>The DaemonSet controller makes no pod for this node.</p>"
           : "<p>The node passes every filter of the scheduler.</p>";
-  const here = pods.length ? `<p>Pods on it: ${pods.map(escapeHtml).join(", ")}</p>` : "";
-  return `<section class="explain" data-testid="node-explanation" data-workload="${escapeHtml(id)}" data-node="${escapeHtml(node)}" data-verdict="${verdict}">
-<h3>${escapeHtml(id)} on ${escapeHtml(node)}: ${verdict}</h3>
+  const here = pods.length ? `<p>Pods on it: ${pods.map(esc).join(", ")}</p>` : "";
+  return `<section class="explain" data-testid="node-explanation" data-workload="${esc(id)}" data-node="${esc(node)}" data-verdict="${verdict}">
+<h3>${esc(id)} on ${esc(node)}: ${verdict}</h3>
 ${detail}${here}</section>`;
 }
 
@@ -252,7 +243,7 @@ export function whatIfHtml(view: WhatIfView): string {
     .slice(0, SHOWN_CHANGES)
     .map(
       (c) =>
-        `<li data-testid="what-if-change" data-workload="${escapeHtml(c.workload)}" data-node="${escapeHtml(c.node)}" data-before="${c.before}" data-after="${c.after}">${escapeHtml(c.workload)} on ${escapeHtml(c.node)}: ${c.before} → ${c.after}</li>`,
+        `<li data-testid="what-if-change" data-workload="${esc(c.workload)}" data-node="${esc(c.node)}" data-before="${c.before}" data-after="${c.after}">${esc(c.workload)} on ${esc(c.node)}: ${c.before} → ${c.after}</li>`,
     )
     .join("");
   const more = n > SHOWN_CHANGES ? `<p>… and ${n - SHOWN_CHANGES} more.</p>` : "";
@@ -260,7 +251,7 @@ export function whatIfHtml(view: WhatIfView): string {
     ? `<p data-testid="what-if-trace" data-before="${view.trace.before}" data-after="${view.trace.after}">The trace: ${view.trace.before} → ${view.trace.after}</p>${view.trace.html}`
     : "";
   return `<section class="what-if" data-testid="what-if-answer">
-<p>With ${escapeHtml(view.source)}: ${n === 0 ? "no placement verdict changes" : n === 1 ? "1 placement verdict changes" : `${n} placement verdicts change`}.</p>
+<p>With ${esc(view.source)}: ${n === 0 ? "no placement verdict changes" : n === 1 ? "1 placement verdict changes" : `${n} placement verdicts change`}.</p>
 ${n > 0 ? `<ul data-testid="what-if-changes">${items}</ul>` : ""}${more}
 ${trace}
 ${view.placements.join("\n")}

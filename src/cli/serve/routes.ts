@@ -20,12 +20,12 @@ import { parseEndpoint, type EndpointSpec } from "../../analysis/paths/endpoints
 import type { Protocol } from "../../analysis/paths/trace-model.js";
 import { renderPlaceHtml, renderTraceHtml } from "../../format/html/index.js";
 import { displayPath } from "../../load/discover.js";
-import { loadSnapshot } from "../../load/load-snapshot.js";
 import { UserError } from "../../model/errors.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import { answerPlace, type PlaceAnswer, type WorkloadPlacementJson } from "../../questions/place.js";
 import { answerTrace, type TraceAnswer } from "../../questions/trace.js";
 import { nodeExplanationHtml, whatIfHtml } from "./live-page.js";
+import { loadServedSnapshot } from "./load.js";
 import type { Loaded, ServeState } from "./server.js";
 
 /** The largest request body (the what-if form's YAML). */
@@ -170,12 +170,37 @@ function formatParam(value: string | undefined): "json" | "html" {
 
 type CellVerdict = "runs" | "feasible" | "rejected" | "not-targeted" | "absent";
 
-function cellVerdict(w: WorkloadPlacementJson | undefined, node: string): CellVerdict {
-  if (!w) return "absent";
-  if (w.pods.some((p) => (p.observedNode ?? p.predictedNode) === node)) return "runs";
-  if (w.feasibleNodes.includes(node)) return "feasible";
-  if (w.nodes.some((n) => n.node === node && !n.feasible)) return "rejected";
-  if (w.targetedNodes && !w.targetedNodes.includes(node)) return "not-targeted";
+/** One workload's answer indexed by node, once per workload: a cell then costs no scan of the answer. */
+interface NodeVerdicts {
+  /** the nodes a pod of it is observed or predicted on */
+  readonly runs: ReadonlySet<string>;
+  readonly feasible: ReadonlySet<string>;
+  /** the nodes a Filter plugin (or the kubelet) rejects */
+  readonly rejected: ReadonlySet<string>;
+  /** a DaemonSet's targeted nodes; null for other workloads */
+  readonly targeted: ReadonlySet<string> | null;
+}
+
+function nodeVerdicts(w: WorkloadPlacementJson): NodeVerdicts {
+  const runs = new Set<string>();
+  for (const p of w.pods) {
+    const node = p.observedNode ?? p.predictedNode;
+    if (node !== null) runs.add(node);
+  }
+  return {
+    runs,
+    feasible: new Set(w.feasibleNodes),
+    rejected: new Set(w.nodes.flatMap((n) => (n.feasible ? [] : [n.node]))),
+    targeted: w.targetedNodes ? new Set(w.targetedNodes) : null,
+  };
+}
+
+function cellVerdict(v: NodeVerdicts | undefined, node: string): CellVerdict {
+  if (!v) return "absent";
+  if (v.runs.has(node)) return "runs";
+  if (v.feasible.has(node)) return "feasible";
+  if (v.rejected.has(node)) return "rejected";
+  if (v.targeted && !v.targeted.has(node)) return "not-targeted";
   return "rejected";
 }
 
@@ -236,11 +261,9 @@ function place(_request: IncomingMessage, response: ServerResponse, url: URL, st
   const format = formatParam(query.get("format"));
   const answer = placeOf(state, workload);
   const w = answer.result.workloads[0];
-  if (format === "json") {
-    const explained = node && w ? { node, verdict: cellVerdict(w, node), ...nodeOf(w, node) } : null;
-    sendJson(response, 200, { place: answer.result, node: explained });
-  } else
-    sendHtml(response, (node && w ? nodeExplanationHtml(w, node, cellVerdict(w, node)) : "") + renderPlaceHtml(answer));
+  const explained = node && w ? { node, verdict: cellVerdict(nodeVerdicts(w), node), ...nodeOf(w, node) } : null;
+  if (format === "json") sendJson(response, 200, { place: answer.result, node: explained });
+  else sendHtml(response, (explained && w ? nodeExplanationHtml(w, explained) : "") + renderPlaceHtml(answer));
 }
 
 /** `place --workload` answers per load of the snapshot: placing once per workload, not once per request. */
@@ -266,6 +289,7 @@ function onlyWorkload(answer: PlaceAnswer, workload: string): PlaceAnswer {
   };
 }
 
+/** One workload's reasons and pods on one node (the place form's JSON `node`, and its HTML: nodeExplanationHtml). */
 function nodeOf(w: WorkloadPlacementJson, node: string) {
   return {
     reasons: w.nodes.find((n) => n.node === node)?.reasons ?? [],
@@ -345,19 +369,6 @@ function whatIfFile(file: string, base: string): string {
   return real;
 }
 
-/** The snapshot with the what-if applied: the served snapshot's files, the server's --with, then this one. */
-function loadWithWhatIf(state: ServeState, path: string): Snapshot {
-  const c = state.config;
-  return loadSnapshot({
-    paths: c.paths,
-    whatIf: [...c.whatIf, path],
-    cwd: c.cwd,
-    displayBase: c.displayBase,
-    ...(c.namespace ? { namespace: c.namespace } : {}),
-    limits: c.limits,
-  });
-}
-
 interface VerdictChange {
   readonly workload: string;
   readonly node: string;
@@ -372,8 +383,10 @@ function verdictChanges(
   nodes: readonly string[],
 ): VerdictChange[] {
   const key = (w: WorkloadPlacementJson) => `${w.namespace}/${w.name}`;
-  const was = new Map(before.map((w) => [key(w), w]));
-  const is = new Map(after.map((w) => [key(w), w]));
+  // indexed once per workload: without it each of the workloads × nodes cells scanned the answer
+  // (300 workloads × 1,000 nodes: 3.7 s, indexed 0.15 s)
+  const was = new Map(before.map((w) => [key(w), nodeVerdicts(w)]));
+  const is = new Map(after.map((w) => [key(w), nodeVerdicts(w)]));
   const changes: VerdictChange[] = [];
   for (const workload of [...new Set([...was.keys(), ...is.keys()])].sort()) {
     for (const node of nodes) {
@@ -421,7 +434,8 @@ async function whatIf(request: IncomingMessage, response: ServerResponse, url: U
   try {
     let changed: Snapshot;
     try {
-      changed = loadWithWhatIf(state, path);
+      // the served snapshot's files, the server's --with, then this one
+      changed = loadServedSnapshot(state.config, [path]);
     } catch (error) {
       if (error instanceof UserError) throw bad(shown([...error.before, error.message].join("\n")));
       throw error;

@@ -11,7 +11,6 @@ import { dirname, resolve } from "node:path";
 import type { AddressInfo } from "node:net";
 import { formatLoadError } from "../../load/errors.js";
 import type { LoadLimits } from "../../load/limits.js";
-import { loadSnapshot } from "../../load/load-snapshot.js";
 import { UserError } from "../../model/errors.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import { answerReport, type ReportAnswer, type ReportLanguage } from "../../questions/report.js";
@@ -19,6 +18,7 @@ import { renderReportHtml } from "../../format/html/index.js";
 import { choicesOf, type Choices } from "./choices.js";
 import { clockTime } from "./clock.js";
 import { livePart } from "./live-page.js";
+import { loadServedSnapshot } from "./load.js";
 import { handleRequest } from "./routes.js";
 import { watchSnapshot, type SnapshotWatcher, type WatchTargets } from "./watch.js";
 
@@ -75,14 +75,7 @@ export interface RunningServer {
 }
 
 function load(config: ServeConfig, generation: number): Loaded {
-  const snapshot = loadSnapshot({
-    paths: config.paths,
-    whatIf: config.whatIf,
-    cwd: config.cwd,
-    displayBase: config.displayBase,
-    ...(config.namespace ? { namespace: config.namespace } : {}),
-    limits: config.limits,
-  });
+  const snapshot = loadServedSnapshot(config);
   const report = answerReport(snapshot, { lang: config.lang, page: true });
   const loadedAt = new Date();
   const choices = choicesOf(snapshot, report);
@@ -165,7 +158,7 @@ export async function startServer(config: ServeConfig, log: (line: string) => vo
     if (watcher && key === watched) return;
     watcher?.close();
     watched = key;
-    watcher = watchSnapshot(targets, () => reload(), config.debounceMs ?? 200);
+    watcher = watchSnapshot(targets, reload, config.debounceMs ?? 200);
   };
   const reload = () => {
     const at = new Date();

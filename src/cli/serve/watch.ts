@@ -24,34 +24,26 @@ export interface SnapshotWatcher {
 }
 
 /**
- * Calls `onChange` with the changed paths once no event has come for `debounceMs` after a change
- * to one of `files`, or to a *.yaml/*.yml/*.json file in one of `directories` (a file added to
- * a scanned directory counts). A directory that cannot be watched (removed, no permission) is
+ * Calls `onChange` once no event has come for `debounceMs` after a change to one of `files`, or
+ * to a *.yaml/*.yml/*.json file in one of `directories` (a file added to a scanned directory
+ * counts). A directory that cannot be watched (removed, no permission) is
  * left out: reloading is a convenience, never a reason to stop serving.
  */
-export function watchSnapshot(
-  targets: WatchTargets,
-  onChange: (changed: readonly string[]) => void,
-  debounceMs = 200,
-): SnapshotWatcher {
+export function watchSnapshot(targets: WatchTargets, onChange: () => void, debounceMs = 200): SnapshotWatcher {
   const files = new Set(targets.files);
   const watchers: FSWatcher[] = [];
-  const changed = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
   const fire = () => {
     timer = undefined;
-    if (closed) return;
-    const paths = [...changed].sort();
-    changed.clear();
-    onChange(paths);
+    if (!closed) onChange();
   };
   for (const directory of new Set(targets.directories)) {
     try {
       const watcher = watch(directory, { persistent: false }, (_event, name) => {
-        const file = name === null ? directory : join(directory, name.toString());
-        if (name !== null && !files.has(file) && !SNAPSHOT_FILE.test(name.toString())) return;
-        changed.add(file);
+        // no name (some platforms): the directory changed, reload
+        if (name !== null && !files.has(join(directory, name.toString())) && !SNAPSHOT_FILE.test(name.toString()))
+          return;
         if (timer) clearTimeout(timer);
         timer = setTimeout(fire, debounceMs);
       });
