@@ -93,6 +93,47 @@ test("GET /api/trace answers as `podpath trace -o json` does, and as a fragment 
   assert.match(html, new RegExp(`data-testid="final-source">${served.finalSourceIp!.replace(/\./g, "\\.")}<`));
 });
 
+test("GET /api/place gives each workload's verdict on each node exactly as the page's placement cell shows it (placement-matrix.ts cellVerdict), a pod the scheduler would place included", async () => {
+  // a Deployment with no pod yet: its pods are predicted, which the page shows as "predicted", not "runs"
+  const own = exampleCopy();
+  const pending = join(own, "..", "pending.yaml");
+  writeFileSync(
+    pending,
+    [
+      "apiVersion: apps/v1",
+      "kind: Deployment",
+      "metadata: {name: pending-web, namespace: ecoeco}",
+      "spec:",
+      "  replicas: 1",
+      "  selector: {matchLabels: {app: pending-web}}",
+      "  template:",
+      "    metadata: {labels: {app: pending-web}}",
+      "    spec: {containers: [{name: web, image: nginx, resources: {requests: {cpu: 10m}}}]}",
+      "",
+    ].join("\n"),
+  );
+  const { server: ownServer } = await serveInProcess([own, pending]);
+  const get = (path: string) => fetch(new URL(path, ownServer.url));
+  try {
+    const page = await (await get("/")).text();
+    const cells = [
+      ...page.matchAll(
+        /data-testid="placement-cell" data-workload="([^"]+)" data-node="([^"]+)" data-verdict="([^"]+)"/g,
+      ),
+    ];
+    assert.ok(cells.length >= 60, `${cells.length} cells`);
+    for (const [, workload, node, verdict] of cells) {
+      const r = await get(`/api/place?workload=${workload}&node=${node}`);
+      assert.equal(r.status, 200);
+      const j = (await r.json()) as { node: { verdict: string } };
+      assert.equal(j.node.verdict, verdict, `${workload} on ${node}`);
+    }
+    assert.ok(cells.some(([, workload, , verdict]) => workload === "ecoeco/pending-web" && verdict === "predicted"));
+  } finally {
+    await ownServer.close();
+  }
+});
+
 test("GET /api/place explains one workload on the chosen node: the verdict and the scheduler's reasons", async () => {
   const r = await get("/api/place?workload=ecoeco/ecoeco-api&node=k8s-master");
   assert.equal(r.status, 200);

@@ -19,6 +19,12 @@ import { extname, isAbsolute, join, resolve, sep } from "node:path";
 import { parseEndpoint, type EndpointSpec } from "../../analysis/paths/endpoints.js";
 import type { Protocol } from "../../analysis/paths/trace-model.js";
 import { renderPlaceHtml, renderTraceHtml } from "../../format/html/index.js";
+import {
+  cellVerdict,
+  indexWorkload,
+  type CellVerdict,
+  type WorkloadIndex,
+} from "../../format/html/placement-matrix.js";
 import { displayPath } from "../../load/discover.js";
 import { UserError } from "../../model/errors.js";
 import type { Snapshot } from "../../model/snapshot.js";
@@ -168,40 +174,11 @@ function formatParam(value: string | undefined): "json" | "html" {
 // ---------------------------------------------------------------------------------------------
 // the verdict of one workload on one node, as the page's placement cells show it
 
-type CellVerdict = "runs" | "feasible" | "rejected" | "not-targeted" | "absent";
+/** a workload's verdict on a node: the page's own (placement-matrix.ts cellVerdict); "absent" where the workload is not in the answer */
+type ServedVerdict = CellVerdict | "absent";
 
-/** One workload's answer indexed by node, once per workload: a cell then costs no scan of the answer. */
-interface NodeVerdicts {
-  /** the nodes a pod of it is observed or predicted on */
-  readonly runs: ReadonlySet<string>;
-  readonly feasible: ReadonlySet<string>;
-  /** the nodes a Filter plugin (or the kubelet) rejects */
-  readonly rejected: ReadonlySet<string>;
-  /** a DaemonSet's targeted nodes; null for other workloads */
-  readonly targeted: ReadonlySet<string> | null;
-}
-
-function nodeVerdicts(w: WorkloadPlacementJson): NodeVerdicts {
-  const runs = new Set<string>();
-  for (const p of w.pods) {
-    const node = p.observedNode ?? p.predictedNode;
-    if (node !== null) runs.add(node);
-  }
-  return {
-    runs,
-    feasible: new Set(w.feasibleNodes),
-    rejected: new Set(w.nodes.flatMap((n) => (n.feasible ? [] : [n.node]))),
-    targeted: w.targetedNodes ? new Set(w.targetedNodes) : null,
-  };
-}
-
-function cellVerdict(v: NodeVerdicts | undefined, node: string): CellVerdict {
-  if (!v) return "absent";
-  if (v.runs.has(node)) return "runs";
-  if (v.feasible.has(node)) return "feasible";
-  if (v.rejected.has(node)) return "rejected";
-  if (v.targeted && !v.targeted.has(node)) return "not-targeted";
-  return "rejected";
+function verdictOn(v: WorkloadIndex | undefined, node: string): ServedVerdict {
+  return v ? cellVerdict(v, node) : "absent";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -261,7 +238,7 @@ function place(_request: IncomingMessage, response: ServerResponse, url: URL, st
   const format = formatParam(query.get("format"));
   const answer = placeOf(state, workload);
   const w = answer.result.workloads[0];
-  const explained = node && w ? { node, verdict: cellVerdict(nodeVerdicts(w), node), ...nodeOf(w, node) } : null;
+  const explained = node && w ? { node, verdict: verdictOn(indexWorkload(w), node), ...nodeOf(w, node) } : null;
   if (format === "json") sendJson(response, 200, { place: answer.result, node: explained });
   else sendHtml(response, (explained && w ? nodeExplanationHtml(w, explained) : "") + renderPlaceHtml(answer));
 }
@@ -372,8 +349,8 @@ function whatIfFile(file: string, base: string): string {
 interface VerdictChange {
   readonly workload: string;
   readonly node: string;
-  readonly before: CellVerdict;
-  readonly after: CellVerdict;
+  readonly before: ServedVerdict;
+  readonly after: ServedVerdict;
 }
 
 /** Every (workload, node) whose verdict differs between the two placements. */
@@ -385,13 +362,13 @@ function verdictChanges(
   const key = (w: WorkloadPlacementJson) => `${w.namespace}/${w.name}`;
   // indexed once per workload: without it each of the workloads × nodes cells scanned the answer
   // (300 workloads × 1,000 nodes: 3.7 s, indexed 0.15 s)
-  const was = new Map(before.map((w) => [key(w), nodeVerdicts(w)]));
-  const is = new Map(after.map((w) => [key(w), nodeVerdicts(w)]));
+  const was = new Map(before.map((w) => [key(w), indexWorkload(w)]));
+  const is = new Map(after.map((w) => [key(w), indexWorkload(w)]));
   const changes: VerdictChange[] = [];
   for (const workload of [...new Set([...was.keys(), ...is.keys()])].sort()) {
     for (const node of nodes) {
-      const b = cellVerdict(was.get(workload), node);
-      const a = cellVerdict(is.get(workload), node);
+      const b = verdictOn(was.get(workload), node);
+      const a = verdictOn(is.get(workload), node);
       if (a !== b) changes.push({ workload, node, before: b, after: a });
     }
   }

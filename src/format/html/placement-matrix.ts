@@ -18,7 +18,7 @@ import { attr, esc } from "./escape.js";
 /** Above this many nodes the report's matrix has one column per node group instead of per node. */
 export const MATRIX_MAX_NODES = 40;
 
-type CellVerdict = "runs" | "predicted" | "feasible" | "rejected" | "not-targeted";
+export type CellVerdict = "runs" | "predicted" | "feasible" | "rejected" | "not-targeted";
 
 const MARK: Readonly<Record<CellVerdict, string>> = {
   runs: "●",
@@ -53,7 +53,7 @@ function workloadName(w: { readonly namespace: string; readonly name: string }):
 type PodJson = WorkloadPlacementJson["pods"][number];
 
 /** One workload's answer indexed by node, once per row: each cell then costs no scan of the answer. */
-interface WorkloadIndex {
+export interface WorkloadIndex {
   readonly w: WorkloadPlacementJson;
   readonly observed: ReadonlyMap<string, PodJson[]>;
   readonly predicted: ReadonlyMap<string, PodJson[]>;
@@ -62,7 +62,7 @@ interface WorkloadIndex {
   readonly feasible: ReadonlySet<string>;
 }
 
-function indexWorkload(w: WorkloadPlacementJson): WorkloadIndex {
+export function indexWorkload(w: WorkloadPlacementJson): WorkloadIndex {
   const observed = new Map<string, PodJson[]>();
   const predicted = new Map<string, PodJson[]>();
   for (const p of w.pods) {
@@ -80,6 +80,20 @@ function indexWorkload(w: WorkloadPlacementJson): WorkloadIndex {
     notTargeted: new Map(w.notTargeted.map((n) => [n.node, n])),
     feasible: new Set(w.feasibleNodes),
   };
+}
+
+/**
+ * The verdict of one workload on one node, as its cell shows it (nodeCell words the reason in this
+ * order too): a pod observed there, one the scheduler places there, a node its DaemonSet does not
+ * target, a node a Filter plugin rejects, a feasible node; else not targeted (no pod to place).
+ */
+export function cellVerdict(index: WorkloadIndex, node: string): CellVerdict {
+  if (index.observed.has(node)) return "runs";
+  if (index.predicted.has(node)) return "predicted";
+  if (index.notTargeted.has(node)) return "not-targeted";
+  if (index.rejected.has(node)) return "rejected";
+  if (index.feasible.has(node)) return "feasible";
+  return "not-targeted";
 }
 
 /** The verdict of one workload on one node, and the reason in words. */
