@@ -98,7 +98,8 @@ export function convertSubnets(conv: Conversion, items: readonly unknown[]): voi
 }
 
 /** GatewayId holds several kinds of gateway; its prefix tells which. */
-function gatewayKind(gatewayId: string): RouteTargetKind {
+/** A route's `GatewayId` (the CLI's) or `gateway_id` (Terraform's) by its prefix: which kind of gateway it names. */
+export function gatewayKind(gatewayId: string): RouteTargetKind {
   if (gatewayId === "local") return "local";
   if (gatewayId.startsWith("igw-")) return "internet-gateway";
   if (gatewayId.startsWith("vgw-")) return "virtual-private-gateway";

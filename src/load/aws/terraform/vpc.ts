@@ -11,6 +11,7 @@ import type {
 } from "../../../model/aws.js";
 import { Malformed } from "../../fields.js";
 import { unique } from "../common.js";
+import { gatewayKind } from "../vpc.js";
 import { blocks, num, optCidr, optIp, str, strs, tfTags, type TfConversion, type TfFields } from "./common.js";
 
 /**
@@ -78,15 +79,6 @@ const TARGETS: readonly [string, RouteTargetKind][] = [
   ["local_gateway_id", "local-gateway"],
   ["core_network_arn", "core-network"],
 ];
-
-function gatewayKind(id: string): RouteTargetKind {
-  if (id === "local") return "local";
-  if (id.startsWith("igw-")) return "internet-gateway";
-  if (id.startsWith("vgw-")) return "virtual-private-gateway";
-  if (id.startsWith("vpce-")) return "vpc-endpoint";
-  if (id.startsWith("eigw-")) return "egress-only-internet-gateway";
-  return "unknown";
-}
 
 /** One route: an inline `route` block (cidr_block, ipv6_cidr_block) or an aws_route (destination_*). */
 function route(f: TfFields, inline: boolean): Route {
